@@ -1,0 +1,52 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Build one layer rule: the import patterns a folder may not use, and where the code belongs instead. */
+const forbid = (groups, message) => ({
+  'no-restricted-imports': ['error', { patterns: groups.map((group) => ({ group, message })) }],
+});
+
+const upper = (names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`]);
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'web/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: forbid(
+      [
+        ...upper(['markdown', 'lint', 'evidence', 'render', 'store', 'server', 'cli']),
+        'node:fs',
+        'node:fs/*',
+        'fs',
+        'node:net',
+        'node:http',
+        'node:child_process',
+      ],
+      'src/domain is the pure model: no I/O and no imports from the layers above it. Put I/O in src/cli, src/store or src/server and pass data in.',
+    ),
+  },
+  {
+    files: ['src/markdown/**/*.ts', 'src/lint/**/*.ts', 'src/evidence/**/*.ts', 'src/render/**/*.ts'],
+    rules: forbid(
+      upper(['store', 'server', 'cli']),
+      'markdown, lint, evidence and render work on src/domain only; the store, server and CLI call them, never the reverse.',
+    ),
+  },
+  {
+    files: ['src/store/**/*.ts'],
+    rules: forbid(upper(['server', 'cli']), 'src/store is called by services in src/server; it never imports them.'),
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: forbid(upper(['cli']), 'src/server must not depend on the CLI; put shared logic in a service or in src/domain.'),
+  },
+);

@@ -1,0 +1,60 @@
+import { Command, CommanderError } from 'commander';
+import { isAppError } from '../domain/errors.js';
+import { COMMANDS } from './commands/index.js';
+import type { CliContext } from './context.js';
+import { processIO, type CliIO } from './io.js';
+
+/** Build the `hindsight` program with every command registered. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('hindsight')
+    .description('Hindsight: post-mortems as structured, checked, searchable records.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => ctx.io.out(s),
+      writeErr: (s) => ctx.io.err(s),
+    })
+    .exitOverride();
+  for (const register of COMMANDS) register(program, ctx);
+  for (const cmd of program.commands) {
+    cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+    cmd.showHelpAfterError('(run with --help for usage)');
+  }
+  return program;
+}
+
+/**
+ * Run the CLI on `argv` (without node and script) and return the exit code:
+ * 0 success, 1 findings or an invalid report, 2 usage or I/O errors.
+ */
+export async function run(argv: string[], io: CliIO = processIO): Promise<number> {
+  let exit = 0;
+  const ctx: CliContext = { io, setExit: (code) => (exit = Math.max(exit, code)) };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        return 0;
+      }
+      return 2;
+    }
+    if (isAppError(e)) {
+      io.err(`hindsight: ${e.message}\n`);
+      for (const d of e.details) io.err(`  ${formatDetail(d)}\n`);
+      return e.exitCode;
+    }
+    // Anything else is a bug in Hindsight; say so in one line rather than dumping a stack.
+    const message = e instanceof Error ? e.message : String(e);
+    io.err(`hindsight: internal error: ${message}\n`);
+    if (process.env.HINDSIGHT_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
+    return 2;
+  }
+}
+
+function formatDetail(d: { file?: string; line?: number; column?: number; path?: (string | number)[]; message: string }) {
+  const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ` : d.path ? `${d.path.join('.')}: ` : '';
+  return `${where}${d.message}`;
+}

@@ -1,0 +1,55 @@
+/** Every failure Hindsight reports on purpose; each code has one HTTP status and one CLI exit code. */
+export const ERROR_CODES = {
+  bad_request: { status: 400, exit: 2 },
+  invalid_report: { status: 422, exit: 1 },
+  unauthorized: { status: 401, exit: 2 },
+  forbidden: { status: 403, exit: 2 },
+  not_found: { status: 404, exit: 2 },
+  conflict: { status: 409, exit: 2 },
+  too_large: { status: 413, exit: 2 },
+  unsupported: { status: 415, exit: 2 },
+  rate_limited: { status: 429, exit: 2 },
+  io: { status: 400, exit: 2 },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A located detail of an error: where in the input (a model path, or file:line:col) and what is wrong. */
+export interface ErrorDetail {
+  path?: (string | number)[];
+  file?: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** An expected failure with a code, a message that says what and where, and optional details. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit;
+  }
+
+  /** The JSON body an HTTP client receives. */
+  toJSON(): { code: ErrorCode; message: string; details: ErrorDetail[] } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** True for an AppError, including one from another copy of this module. */
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError || (e instanceof Error && e.name === 'AppError' && 'code' in e);
+}

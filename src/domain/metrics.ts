@@ -1,0 +1,215 @@
+import { parseInstant } from './primitives.schema.js';
+import {
+  ACTION_CATEGORIES,
+  ACTION_PRIORITIES,
+  ACTION_STATUSES,
+  type ActionItem,
+  type EventKind,
+  type Report,
+} from './report.schema.js';
+
+/** Durations derived from the period and the timeline, in milliseconds; absent when the data is missing. */
+export interface ResponseTimes {
+  start?: string;
+  detected?: string;
+  responded?: string;
+  mitigated?: string;
+  resolved?: string;
+  end?: string;
+  /** From the start of the problem to its detection. */
+  timeToDetect?: number;
+  /** From detection to the first response. */
+  timeToRespond?: number;
+  /** From the start of the problem to the first mitigation. */
+  timeToMitigate?: number;
+  /** From the start of the problem to its resolution. */
+  timeToResolve?: number;
+  /** From the start to the end of the period (or the resolution when no end is given). */
+  duration?: number;
+}
+
+const firstOf = (report: Report, kind: EventKind): string | undefined => {
+  let best: { ms: number; at: string } | undefined;
+  for (const e of report.details.timeline) {
+    if (e.kind !== kind || e.at === null) continue;
+    const ms = parseInstant(e.at) as number;
+    if (!best || ms < best.ms) best = { ms, at: e.at };
+  }
+  return best?.at;
+};
+
+const diff = (from?: string, to?: string): number | undefined =>
+  from && to ? (parseInstant(to) as number) - (parseInstant(from) as number) : undefined;
+
+/** Compute time to detect, respond, mitigate and resolve from the report's period and timeline. */
+export function responseTimes(report: Report): ResponseTimes {
+  const known = report.details.timeline
+    .filter((e) => e.at !== null)
+    .map((e) => e.at as string)
+    .sort((a, b) => (parseInstant(a) as number) - (parseInstant(b) as number));
+  const start = report.period.start ?? known[0];
+  const detected = firstOf(report, 'detected');
+  const responded = firstOf(report, 'responded');
+  const mitigated = firstOf(report, 'mitigated');
+  const resolved = firstOf(report, 'resolved');
+  const end = report.period.end ?? resolved;
+  const out: ResponseTimes = { start, detected, responded, mitigated, resolved, end };
+  out.timeToDetect = diff(start, detected);
+  out.timeToRespond = diff(detected, responded);
+  out.timeToMitigate = diff(start, mitigated);
+  out.timeToResolve = diff(start, resolved);
+  out.duration = diff(start, end);
+  for (const k of Object.keys(out) as (keyof ResponseTimes)[]) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/** A sum of money in one currency; `estimated` is true when any line in it is an estimate. */
+export interface MoneyTotal {
+  currency: string;
+  total: number;
+  estimated: boolean;
+  lines: number;
+}
+
+export interface ImpactTotals {
+  /** Per currency, all financial lines together. */
+  byCurrency: MoneyTotal[];
+  /** Per financial kind and currency. */
+  byKind: (MoneyTotal & { kind: string })[];
+  /** Figures of the non-financial categories added up per category, measure and unit. */
+  figures: { category: string; measure: string; unit?: string; total: number; estimated: boolean }[];
+}
+
+// Sums in minor units avoid 0.1 + 0.2 style drift for money written with up to 4 decimals.
+const addMoney = (a: number, b: number) => Math.round((a + b) * 10_000) / 10_000;
+
+/** Add up the impact per currency, per kind and currency, and per figure, marking estimates. */
+export function impactTotals(report: Report): ImpactTotals {
+  const byCurrency = new Map<string, MoneyTotal>();
+  const byKind = new Map<string, MoneyTotal & { kind: string }>();
+  for (const line of report.impact.financial) {
+    const c = byCurrency.get(line.currency) ?? { currency: line.currency, total: 0, estimated: false, lines: 0 };
+    c.total = addMoney(c.total, line.amount);
+    c.estimated ||= line.basis === 'estimate';
+    c.lines += 1;
+    byCurrency.set(line.currency, c);
+    const key = `${line.kind}\u0000${line.currency}`;
+    const k = byKind.get(key) ?? { kind: line.kind, currency: line.currency, total: 0, estimated: false, lines: 0 };
+    k.total = addMoney(k.total, line.amount);
+    k.estimated ||= line.basis === 'estimate';
+    k.lines += 1;
+    byKind.set(key, k);
+  }
+  const figures = new Map<string, ImpactTotals['figures'][number]>();
+  for (const f of report.impact.figures) {
+    const key = [f.category, f.measure.toLowerCase(), (f.unit ?? '').toLowerCase()].join('\u0000');
+    const t = figures.get(key) ?? {
+      category: f.category,
+      measure: f.measure,
+      ...(f.unit ? { unit: f.unit } : {}),
+      total: 0,
+      estimated: false,
+    };
+    t.total = addMoney(t.total, f.value);
+    t.estimated ||= f.basis === 'estimate';
+    figures.set(key, t);
+  }
+  return { byCurrency: [...byCurrency.values()], byKind: [...byKind.values()], figures: [...figures.values()] };
+}
+
+export interface ActionStatistics {
+  total: number;
+  byStatus: Record<string, number>;
+  byCategory: Record<string, number>;
+  byPriority: Record<string, number>;
+  /** Open work whose deadline has passed on the given day. */
+  overdue: number;
+  withoutOwner: number;
+  withoutDeadline: number;
+  withoutSuccessCriterion: number;
+  completed: number;
+  /** Share of actions that are completed or dropped, 0–1; 0 for a report with no actions. */
+  doneRatio: number;
+  verifiedEffective: number;
+  verifiedIneffective: number;
+}
+
+const isDone = (a: ActionItem) => a.status === 'completed' || a.status === 'wont_do';
+
+/** True when an action is still to be done and its deadline lies before `today` (YYYY-MM-DD). */
+export function isOverdue(action: ActionItem, today: string): boolean {
+  return !isDone(action) && action.deadline !== undefined && action.deadline < today;
+}
+
+const zeroes = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
+
+/** Count the report's action items by status, category and priority, and the ones that need attention. */
+export function actionStatistics(report: Report, today: string): ActionStatistics {
+  const items = report.actions.items;
+  const stats: ActionStatistics = {
+    total: items.length,
+    byStatus: zeroes(ACTION_STATUSES),
+    byCategory: { ...zeroes(ACTION_CATEGORIES), uncategorized: 0 },
+    byPriority: { ...zeroes(ACTION_PRIORITIES), unset: 0 },
+    overdue: 0,
+    withoutOwner: 0,
+    withoutDeadline: 0,
+    withoutSuccessCriterion: 0,
+    completed: 0,
+    doneRatio: 0,
+    verifiedEffective: 0,
+    verifiedIneffective: 0,
+  };
+  for (const a of items) {
+    stats.byStatus[a.status] = (stats.byStatus[a.status] ?? 0) + 1;
+    const cat = a.category ?? 'uncategorized';
+    stats.byCategory[cat] = (stats.byCategory[cat] ?? 0) + 1;
+    const pri = a.priority ?? 'unset';
+    stats.byPriority[pri] = (stats.byPriority[pri] ?? 0) + 1;
+    if (isOverdue(a, today)) stats.overdue += 1;
+    if (!a.owner) stats.withoutOwner += 1;
+    if (!a.deadline) stats.withoutDeadline += 1;
+    if (!a.successCriterion) stats.withoutSuccessCriterion += 1;
+    if (a.status === 'completed') stats.completed += 1;
+    if (a.verification?.result === 'effective') stats.verifiedEffective += 1;
+    if (a.verification?.result === 'ineffective') stats.verifiedIneffective += 1;
+  }
+  stats.doneRatio = items.length === 0 ? 0 : items.filter(isDone).length / items.length;
+  return stats;
+}
+
+export interface ReportMetrics {
+  times: ResponseTimes;
+  impact: ImpactTotals;
+  actions: ActionStatistics;
+  timeline: { events: number; unknownTimes: number };
+}
+
+/** All derived figures of a report, as of `today` (YYYY-MM-DD) for deadlines. */
+export function reportMetrics(report: Report, today: string): ReportMetrics {
+  return {
+    times: responseTimes(report),
+    impact: impactTotals(report),
+    actions: actionStatistics(report, today),
+    timeline: {
+      events: report.details.timeline.length,
+      unknownTimes: report.details.timeline.filter((e) => e.at === null).length,
+    },
+  };
+}
+
+/** Write a duration the way people say it: 1h 05m, 3d 4h, 45s. */
+export function formatDuration(ms: number): string {
+  const sign = ms < 0 ? '-' : '';
+  let s = Math.round(Math.abs(ms) / 1000);
+  const d = Math.floor(s / 86_400);
+  s -= d * 86_400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  if (d > 0) return `${sign}${d}d ${h}h${m ? ` ${String(m).padStart(2, '0')}m` : ''}`;
+  if (h > 0) return `${sign}${h}h ${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${sign}${m}m${s ? ` ${String(s).padStart(2, '0')}s` : ''}`;
+  return `${sign}${s}s`;
+}
