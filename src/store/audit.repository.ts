@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Store } from './database.js';
+import type { Database } from './database.types.js';
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  userId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+}
+
+/** The append-only record of changes and sign-ins. */
+export class AuditRepository {
+  private readonly db: Kysely<Database>;
+
+  constructor(store: Store) {
+    this.db = store.db;
+  }
+
+  async record(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        id: randomUUID(),
+        at: entry.at ?? new Date().toISOString(),
+        user_id: entry.userId,
+        action: entry.action,
+        target_type: entry.targetType,
+        target_id: entry.targetId,
+        details: JSON.stringify(entry.details),
+        ip: entry.ip,
+      })
+      .execute();
+  }
+
+  async list(
+    filters: { action?: string; targetId?: string; userId?: string },
+    page: { limit: number; offset: number },
+  ): Promise<AuditEntry[]> {
+    let q = this.db.selectFrom('audit_log').selectAll();
+    if (filters.action) q = q.where('action', '=', filters.action);
+    if (filters.targetId) q = q.where('target_id', '=', filters.targetId);
+    if (filters.userId) q = q.where('user_id', '=', filters.userId);
+    const rows = await q
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      userId: r.user_id,
+      action: r.action,
+      targetType: r.target_type,
+      targetId: r.target_id,
+      details: JSON.parse(r.details) as Record<string, unknown>,
+      ip: r.ip,
+    }));
+  }
+}

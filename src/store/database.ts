@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.types.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open database: the Kysely handle, which dialect it speaks, and how to close it. */
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where it lives, without credentials, for logs. */
+  where: string;
+  close(): Promise<void>;
+}
+
+/** True when a database URL names PostgreSQL rather than a SQLite file. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+// PostgreSQL returns BIGINT (counts, sums) as strings by default; every count we take fits a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/**
+ * Open the database a URL names: `postgres://…` for PostgreSQL, anything else is a SQLite file path
+ * (`sqlite:` prefix optional, `:memory:` for a throwaway database).
+ */
+export function openStore(url: string, options: { poolSize?: number } = {}): Store {
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const where = url.replace(/\/\/[^@/]*@/, '//');
+    return { db, dialect: 'postgres', where, close: () => db.destroy() };
+  }
+  const file = url.replace(/^sqlite:(\/\/)?/i, '');
+  if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  // Several processes may share the file (serve plus a CLI command): wait for a lock instead of failing.
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', where: file, close: () => db.destroy() };
+}
+
+/** A cheap round trip that proves the database answers. */
+export async function pingStore(store: Store): Promise<void> {
+  await sql`select 1`.execute(store.db);
+}

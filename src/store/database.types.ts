@@ -1,0 +1,180 @@
+// Timestamps are canonical UTC ISO strings on both dialects so that ordering and comparison behave alike;
+// flags are 0/1 integers for the same reason.
+
+export interface ReportsTable {
+  id: string;
+  seq: number;
+  title: string;
+  kind: string;
+  state: string;
+  severity: string | null;
+  restricted: number;
+  period_start: string | null;
+  content: string;
+  version: number;
+  review_round: number;
+  created_by: string | null;
+  created_at: string;
+  updated_by: string | null;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface ReportRevisionsTable {
+  report_id: string;
+  version: number;
+  author_id: string | null;
+  created_at: string;
+  summary: string;
+  changes: string;
+  content: string;
+}
+
+export interface ActionItemsTable {
+  report_id: string;
+  position: number;
+  item_id: string;
+  title: string;
+  owner: string | null;
+  owner_key: string | null;
+  status: string;
+  category: string | null;
+  priority: string | null;
+  deadline: string | null;
+}
+
+export interface TimelineEventsTable {
+  report_id: string;
+  position: number;
+  at: string | null;
+  kind: string;
+  text: string;
+}
+
+export interface ReportTagsTable {
+  report_id: string;
+  tag: string;
+}
+
+export interface ReportSystemsTable {
+  report_id: string;
+  system: string;
+}
+
+export interface ReportPeopleTable {
+  report_id: string;
+  person: string;
+  role: string;
+}
+
+export interface ReportMembersTable {
+  report_id: string;
+  principal: string;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  disabled: number;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LoginFailuresTable {
+  key: string;
+  at: string;
+}
+
+export interface CommentsTable {
+  id: string;
+  report_id: string;
+  anchor: string;
+  body: string;
+  author_id: string;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+}
+
+export interface ReviewsTable {
+  id: string;
+  report_id: string;
+  user_id: string;
+  round: number;
+  decision: string;
+  note: string | null;
+  report_version: number;
+  created_at: string;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  report_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Buffer;
+  created_by: string | null;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  user_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: string;
+  ip: string | null;
+}
+
+/** The tables every repository may touch. The full-text index is dialect-specific and reached with raw SQL. */
+export interface Database {
+  reports: ReportsTable;
+  report_revisions: ReportRevisionsTable;
+  action_items: ActionItemsTable;
+  timeline_events: TimelineEventsTable;
+  report_tags: ReportTagsTable;
+  report_systems: ReportSystemsTable;
+  report_people: ReportPeopleTable;
+  report_members: ReportMembersTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_failures: LoginFailuresTable;
+  comments: CommentsTable;
+  reviews: ReviewsTable;
+  attachments: AttachmentsTable;
+  settings: SettingsTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,14 @@
+export * from './database.js';
+export * from './migrator.js';
+export * from './viewer.js';
+export * from './report.repository.js';
+export * from './user.repository.js';
+export * from './session.repository.js';
+export * from './token.repository.js';
+export * from './login-failure.repository.js';
+export * from './comment.repository.js';
+export * from './review.repository.js';
+export * from './attachment.repository.js';
+export * from './settings.repository.js';
+export * from './audit.repository.js';
+export { keyOf, membersOf } from './report-index.js';

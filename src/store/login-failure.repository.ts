@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import type { Store } from './database.js';
+import type { Database } from './database.types.js';
+
+/** Failed sign-ins, kept in the database so that every instance counts the same attempts. */
+export class LoginFailureRepository {
+  private readonly db: Kysely<Database>;
+
+  constructor(store: Store) {
+    this.db = store.db;
+  }
+
+  async record(keys: string[], at: string): Promise<void> {
+    if (keys.length === 0) return;
+    await this.db
+      .insertInto('login_failures')
+      .values(keys.map((key) => ({ key, at })))
+      .execute();
+  }
+
+  /** How many failures a key has had since an instant. */
+  async countSince(key: string, since: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('login_failures')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('key', '=', key)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.db.deleteFrom('login_failures').where('key', '=', key).execute();
+  }
+
+  async prune(before: string): Promise<void> {
+    await this.db.deleteFrom('login_failures').where('at', '<', before).execute();
+  }
+}

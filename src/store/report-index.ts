@@ -1,0 +1,81 @@
+import type { Report } from '../domain/index.js';
+
+// What the side tables and the search index hold for one report, derived from the stored model so that
+// they can never disagree with it.
+
+export interface ReportIndex {
+  tags: string[];
+  systems: string[];
+  people: { person: string; role: string }[];
+  members: string[];
+  actionItems: {
+    item_id: string;
+    title: string;
+    owner: string | null;
+    owner_key: string | null;
+    status: string;
+    category: string | null;
+    priority: string | null;
+    deadline: string | null;
+  }[];
+  timeline: { at: string | null; kind: string; text: string }[];
+  searchTitle: string;
+  searchBody: string;
+}
+
+/** The form names, tags and systems are compared in: case and surrounding space do not matter. */
+export const keyOf = (s: string) => s.trim().toLowerCase();
+
+const unique = (xs: string[]) => [...new Set(xs.map(keyOf))];
+
+function collectText(value: unknown, out: string[]): void {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) collectText(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) collectText(v, out);
+}
+
+/** Everyone a restricted report is visible to: its members, authors, facilitator and reviewers. */
+export function membersOf(report: Report): string[] {
+  return unique([
+    ...report.members,
+    ...report.authors,
+    ...report.reviewers,
+    ...(report.facilitator ? [report.facilitator] : []),
+  ]);
+}
+
+/** Derive every indexed row of a report. */
+export function indexReport(report: Report): ReportIndex {
+  const people = new Map<string, { person: string; role: string }>();
+  const add = (person: string, role: string) =>
+    people.set(`${keyOf(person)}\u0000${role}`, { person: keyOf(person), role });
+  for (const p of report.authors) add(p, 'author');
+  for (const p of report.reviewers) add(p, 'reviewer');
+  for (const p of report.involved) add(p, 'involved');
+  if (report.facilitator) add(report.facilitator, 'facilitator');
+  for (const a of report.actions.items) if (a.owner) add(a.owner, 'owner');
+
+  const body: string[] = [];
+  const { title: _title, id: _id, ...rest } = report;
+  collectText(rest, body);
+
+  return {
+    tags: unique(report.tags),
+    systems: unique(report.systems),
+    people: [...people.values()],
+    members: membersOf(report),
+    actionItems: report.actions.items.map((a) => ({
+      item_id: a.id,
+      title: a.title,
+      owner: a.owner ?? null,
+      owner_key: a.owner ? keyOf(a.owner) : null,
+      status: a.status,
+      category: a.category ?? null,
+      priority: a.priority ?? null,
+      deadline: a.deadline ?? null,
+    })),
+    timeline: report.details.timeline.map((e) => ({ at: e.at, kind: e.kind, text: e.text })),
+    searchTitle: report.title,
+    searchBody: body.join('\n'),
+  };
+}

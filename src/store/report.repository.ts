@@ -1,0 +1,599 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { AppError, reportSchema, type Report } from '../domain/index.js';
+import type { Dialect, Store } from './database.js';
+import type { Database, ReportsTable } from './database.types.js';
+import { indexReport, keyOf } from './report-index.js';
+import { visibleTo, type Viewer } from './viewer.js';
+
+/** A report as stored: the model plus the bookkeeping around it. */
+export interface StoredReport {
+  id: string;
+  seq: number;
+  version: number;
+  state: string;
+  restricted: boolean;
+  reviewRound: number;
+  createdBy: string | null;
+  createdAt: string;
+  updatedBy: string | null;
+  updatedAt: string;
+  deletedAt: string | null;
+  report: Report;
+}
+
+/** One line of a list of reports; read from columns only, so lists never parse report bodies. */
+export interface ReportSummary {
+  id: string;
+  seq: number;
+  title: string;
+  kind: string;
+  state: string;
+  severity: string | null;
+  restricted: boolean;
+  periodStart: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export interface ReportFilters {
+  state?: string;
+  kind?: string;
+  severity?: string;
+  tag?: string;
+  system?: string;
+  person?: string;
+  /** Reports whose period starts at or after this instant. */
+  from?: string;
+  /** Reports whose period starts at or before this instant. */
+  to?: string;
+  deleted?: boolean;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface RevisionSummary {
+  version: number;
+  authorId: string | null;
+  createdAt: string;
+  summary: string;
+  changes: string[];
+}
+
+export interface SearchHit extends ReportSummary {
+  score: number;
+  /** Plain text with the matched words between \u0001 and \u0002. */
+  snippet: string;
+}
+
+export interface ActionItemFilters {
+  owner?: string;
+  status?: string;
+  category?: string;
+  overdueOn?: string;
+  dueBefore?: string;
+  reportId?: string;
+}
+
+export interface ActionItemRow {
+  reportId: string;
+  reportTitle: string;
+  id: string;
+  title: string;
+  owner: string | null;
+  status: string;
+  category: string | null;
+  priority: string | null;
+  deadline: string | null;
+}
+
+/** What a save records in the history besides the new content. */
+export interface SaveInfo {
+  userId: string | null;
+  summary: string;
+  changes: string[];
+  at?: string;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const now = () => new Date().toISOString();
+
+const toSummary = (r: ReportsTable): ReportSummary => ({
+  id: r.id,
+  seq: Number(r.seq),
+  title: r.title,
+  kind: r.kind,
+  state: r.state,
+  severity: r.severity,
+  restricted: Number(r.restricted) === 1,
+  periodStart: r.period_start,
+  version: Number(r.version),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  deletedAt: r.deleted_at,
+});
+
+function toStored(r: ReportsTable): StoredReport {
+  // Rows are written only through this repository, from validated reports; parsing again guards against
+  // a hand-edited database rather than trusting it.
+  const report = reportSchema.parse(JSON.parse(r.content));
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    version: Number(r.version),
+    state: r.state,
+    restricted: Number(r.restricted) === 1,
+    reviewRound: Number(r.review_round),
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedBy: r.updated_by,
+    updatedAt: r.updated_at,
+    deletedAt: r.deleted_at,
+    report,
+  };
+}
+
+const columnsOf = (report: Report) => ({
+  title: report.title,
+  kind: report.kind,
+  state: report.state,
+  severity: report.severity ?? null,
+  restricted: report.visibility === 'restricted' ? 1 : 0,
+  period_start: report.period.start ?? null,
+  content: JSON.stringify(report),
+});
+
+const isUniqueViolation = (e: unknown) => {
+  const err = e as { code?: string; message?: string };
+  return (
+    err.code === '23505' ||
+    err.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+};
+
+/** Reports, their history, the side tables queries need and the full-text index; SQL only. */
+export class ReportRepository {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+
+  constructor(store: Store) {
+    this.db = store.db;
+    this.dialect = store.dialect;
+  }
+
+  /** Store a new report as version 1 and record its first revision. */
+  async create(id: string, report: Report, info: SaveInfo): Promise<StoredReport> {
+    const at = info.at ?? now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          const taken = await trx.selectFrom('reports').select('id').where('id', '=', id).executeTakeFirst();
+          if (taken)
+            throw new AppError('conflict', `a report with id ${id} already exists`, [
+              { path: ['id'], message: 'already in use' },
+            ]);
+          const next = await trx
+            .selectFrom('reports')
+            .select((eb) => eb.fn.coalesce(eb.fn.max('seq'), sql<number>`0`).as('seq'))
+            .executeTakeFirstOrThrow();
+          const seq = Number(next.seq) + 1;
+          await trx
+            .insertInto('reports')
+            .values({
+              id,
+              seq,
+              ...columnsOf(report),
+              version: 1,
+              review_round: 0,
+              created_by: info.userId,
+              created_at: at,
+              updated_by: info.userId,
+              updated_at: at,
+              deleted_at: null,
+            })
+            .execute();
+          await this.writeIndex(trx, id, seq, report, false);
+          await this.writeRevision(trx, id, 1, report, info, at);
+        });
+        break;
+      } catch (e) {
+        // Two instances may pick the same seq at once; the loser simply tries again.
+        if (attempt < 5 && isUniqueViolation(e)) continue;
+        throw e;
+      }
+    }
+    return (await this.get(id)) as StoredReport;
+  }
+
+  /** Read one report; deleted ones only when asked. */
+  async get(id: string, options: { includeDeleted?: boolean } = {}): Promise<StoredReport | undefined> {
+    let q = this.db.selectFrom('reports').selectAll().where('id', '=', id);
+    if (!options.includeDeleted) q = q.where('deleted_at', 'is', null);
+    const row = await q.executeTakeFirst();
+    return row ? toStored(row) : undefined;
+  }
+
+  /**
+   * Replace a report's content if it is still at `expectedVersion`; otherwise nothing changes and a
+   * conflict names the current version.
+   */
+  async update(
+    id: string,
+    expectedVersion: number,
+    report: Report,
+    info: SaveInfo,
+    extra: { reviewRound?: number } = {},
+  ): Promise<StoredReport> {
+    const at = info.at ?? now();
+    await this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('reports')
+        .set({
+          ...columnsOf(report),
+          version: expectedVersion + 1,
+          updated_by: info.userId,
+          updated_at: at,
+          ...(extra.reviewRound !== undefined ? { review_round: extra.reviewRound } : {}),
+        })
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion);
+      const { seq } = await trx
+        .selectFrom('reports')
+        .select('seq')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      await this.writeIndex(trx, id, Number(seq), report, true);
+      await this.writeRevision(trx, id, expectedVersion + 1, report, info, at);
+    });
+    return (await this.get(id)) as StoredReport;
+  }
+
+  private async failStale(trx: Db, id: string, expectedVersion: number): Promise<never> {
+    const current = await trx
+      .selectFrom('reports')
+      .select(['version', 'deleted_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!current || current.deleted_at) throw new AppError('not_found', `report ${id} does not exist`);
+    throw new AppError(
+      'conflict',
+      `report ${id} was changed by someone else: you sent version ${expectedVersion}, the current version is ${current.version}`,
+      [{ path: ['version'], message: `current version is ${current.version}` }],
+    );
+  }
+
+  /** Mark a report deleted (it keeps its history and can be restored). */
+  async softDelete(id: string, userId: string | null, expectedVersion?: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      let q = trx
+        .updateTable('reports')
+        .set({ deleted_at: now(), updated_by: userId })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null);
+      if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+      const result = await q.executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion ?? -1);
+    });
+  }
+
+  /** Bring back a deleted report. */
+  async undelete(id: string, userId: string | null): Promise<void> {
+    const result = await this.db
+      .updateTable('reports')
+      .set({ deleted_at: null, updated_by: userId })
+      .where('id', '=', id)
+      .where('deleted_at', 'is not', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found', `no deleted report ${id}`);
+  }
+
+  /** Reports the viewer may see, newest change first, with the total for paging. */
+  async list(
+    viewer: Viewer,
+    filters: ReportFilters,
+    page: Page,
+  ): Promise<{ items: ReportSummary[]; total: number }> {
+    let q = this.db.selectFrom('reports as r').where(visibleTo(viewer));
+    q = filters.deleted ? q.where('r.deleted_at', 'is not', null) : q.where('r.deleted_at', 'is', null);
+    if (filters.state) q = q.where('r.state', '=', filters.state);
+    if (filters.kind) q = q.where('r.kind', '=', filters.kind);
+    if (filters.severity)
+      q = q.where((eb) => eb(eb.fn('lower', ['r.severity']), '=', keyOf(filters.severity!)));
+    if (filters.from) q = q.where('r.period_start', '>=', filters.from);
+    if (filters.to) q = q.where('r.period_start', '<=', filters.to);
+    if (filters.tag) {
+      const tag = keyOf(filters.tag);
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('report_tags as t')
+            .select('t.report_id')
+            .whereRef('t.report_id', '=', 'r.id')
+            .where('t.tag', '=', tag),
+        ),
+      );
+    }
+    if (filters.system) {
+      const system = keyOf(filters.system);
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('report_systems as s')
+            .select('s.report_id')
+            .whereRef('s.report_id', '=', 'r.id')
+            .where('s.system', '=', system),
+        ),
+      );
+    }
+    if (filters.person) {
+      const person = keyOf(filters.person);
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('report_people as p')
+            .select('p.report_id')
+            .whereRef('p.report_id', '=', 'r.id')
+            .where('p.person', '=', person),
+        ),
+      );
+    }
+    const [rows, count] = await Promise.all([
+      q
+        .selectAll('r')
+        .orderBy('r.updated_at', 'desc')
+        .orderBy('r.id')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute(),
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toSummary), total: Number(count.n) };
+  }
+
+  /** The history of a report, newest first. */
+  async revisions(id: string): Promise<RevisionSummary[]> {
+    const rows = await this.db
+      .selectFrom('report_revisions')
+      .select(['version', 'author_id', 'created_at', 'summary', 'changes'])
+      .where('report_id', '=', id)
+      .orderBy('version', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      version: Number(r.version),
+      authorId: r.author_id,
+      createdAt: r.created_at,
+      summary: r.summary,
+      changes: JSON.parse(r.changes) as string[],
+    }));
+  }
+
+  /** One past version of a report, whole. */
+  async revision(id: string, version: number): Promise<(RevisionSummary & { report: Report }) | undefined> {
+    const r = await this.db
+      .selectFrom('report_revisions')
+      .selectAll()
+      .where('report_id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      version: Number(r.version),
+      authorId: r.author_id,
+      createdAt: r.created_at,
+      summary: r.summary,
+      changes: JSON.parse(r.changes) as string[],
+      report: reportSchema.parse(JSON.parse(r.content)),
+    };
+  }
+
+  /** Action items across every report the viewer may see. */
+  async actionItems(
+    viewer: Viewer,
+    filters: ActionItemFilters,
+    page: Page,
+  ): Promise<{ items: ActionItemRow[]; total: number }> {
+    let q = this.db
+      .selectFrom('action_items as a')
+      .innerJoin('reports as r', 'r.id', 'a.report_id')
+      .where('r.deleted_at', 'is', null)
+      .where(visibleTo(viewer));
+    if (filters.reportId) q = q.where('a.report_id', '=', filters.reportId);
+    if (filters.owner) q = q.where('a.owner_key', '=', keyOf(filters.owner));
+    if (filters.status) q = q.where('a.status', '=', filters.status);
+    if (filters.category) q = q.where('a.category', '=', filters.category);
+    if (filters.dueBefore) q = q.where('a.deadline', '<', filters.dueBefore);
+    if (filters.overdueOn) {
+      q = q.where('a.deadline', '<', filters.overdueOn).where('a.status', 'not in', ['completed', 'wont_do']);
+    }
+    const [rows, count] = await Promise.all([
+      q
+        .select([
+          'a.report_id',
+          'r.title as report_title',
+          'a.item_id',
+          'a.title',
+          'a.owner',
+          'a.status',
+          'a.category',
+          'a.priority',
+          'a.deadline',
+        ])
+        // Items without a deadline sort last on both dialects.
+        .orderBy(sql`case when a.deadline is null then 1 else 0 end`)
+        .orderBy('a.deadline')
+        .orderBy('a.report_id')
+        .orderBy('a.position')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute(),
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      total: Number(count.n),
+      items: rows.map((r) => ({
+        reportId: r.report_id,
+        reportTitle: r.report_title,
+        id: r.item_id,
+        title: r.title,
+        owner: r.owner,
+        status: r.status,
+        category: r.category,
+        priority: r.priority,
+        deadline: r.deadline,
+      })),
+    };
+  }
+
+  /** Full-text search over every part of the reports the viewer may see, best match first. */
+  async search(viewer: Viewer, query: string, page: Page): Promise<{ items: SearchHit[]; total: number }> {
+    const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
+    if (words.length === 0) return { items: [], total: 0 };
+    return this.dialect === 'postgres'
+      ? this.searchPostgres(viewer, words, page)
+      : this.searchSqlite(viewer, words, page);
+  }
+
+  private visibilitySql(viewer: Viewer) {
+    const principals = viewer.principals.length > 0 ? viewer.principals : [''];
+    return sql`(r.restricted = 0 or r.created_by = ${viewer.userId} or exists (select 1 from report_members m where m.report_id = r.id and m.principal in (${sql.join(principals)})))`;
+  }
+
+  private async searchSqlite(viewer: Viewer, words: string[], page: Page) {
+    // Each word becomes a quoted FTS5 string, so no input can be read as query syntax.
+    const match = words.map((w) => `"${w}"`).join(' ');
+    const where = sql`report_search match ${match} and r.deleted_at is null and ${this.visibilitySql(viewer)}`;
+    const rows = await sql<ReportsTable & { score: number; snippet: string }>`
+      select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
+        r.created_at, r.updated_at, r.deleted_at,
+        bm25(report_search, 10.0, 1.0) as score,
+        snippet(report_search, 1, ${'\u0001'}, ${'\u0002'}, '…', 16) as snippet
+      from report_search join reports r on r.seq = report_search.rowid
+      where ${where}
+      order by score, r.id
+      limit ${page.limit} offset ${page.offset}`.execute(this.db);
+    const count = await sql<{ n: number }>`
+      select count(*) as n from report_search join reports r on r.seq = report_search.rowid where ${where}`.execute(
+      this.db,
+    );
+    return {
+      total: Number(count.rows[0]?.n ?? 0),
+      items: rows.rows.map((r) => ({ ...toSummary(r), score: -Number(r.score), snippet: r.snippet })),
+    };
+  }
+
+  private async searchPostgres(viewer: Viewer, words: string[], page: Page) {
+    const text = words.join(' ');
+    const where = sql`s.document @@ q and r.deleted_at is null and ${this.visibilitySql(viewer)}`;
+    // Rank first and cut the page, then build headlines only for the rows shown: ts_headline is costly.
+    const rows = await sql<ReportsTable & { score: number; snippet: string }>`
+      with q as (select plainto_tsquery('english', ${text}) as q),
+      hits as (
+        select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
+          r.created_at, r.updated_at, r.deleted_at, s.body, ts_rank(s.document, q.q) as score, q.q as q
+        from report_search s join reports r on r.id = s.report_id, q
+        where s.document @@ q.q and r.deleted_at is null and ${this.visibilitySql(viewer)}
+        order by score desc, r.id
+        limit ${page.limit} offset ${page.offset}
+      )
+      select hits.*, ts_headline('english', hits.body, hits.q,
+        ${'StartSel=\u0001, StopSel=\u0002, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'}) as snippet
+      from hits order by score desc, id`.execute(this.db);
+    const count = await sql<{ n: number }>`
+      select count(*) as n from report_search s join reports r on r.id = s.report_id,
+        plainto_tsquery('english', ${text}) q where ${where}`.execute(this.db);
+    return {
+      total: Number(count.rows[0]?.n ?? 0),
+      items: rows.rows.map((r) => ({ ...toSummary(r), score: Number(r.score), snippet: r.snippet })),
+    };
+  }
+
+  private async writeRevision(
+    trx: Db,
+    id: string,
+    version: number,
+    report: Report,
+    info: SaveInfo,
+    at: string,
+  ) {
+    await trx
+      .insertInto('report_revisions')
+      .values({
+        report_id: id,
+        version,
+        author_id: info.userId,
+        created_at: at,
+        summary: info.summary,
+        changes: JSON.stringify(info.changes),
+        content: JSON.stringify(report),
+      })
+      .execute();
+  }
+
+  /** Rewrite the side tables and the search entry of a report inside the caller's transaction. */
+  private async writeIndex(trx: Db, id: string, seq: number, report: Report, replace: boolean) {
+    const ix = indexReport(report);
+    if (replace) {
+      for (const table of [
+        'action_items',
+        'timeline_events',
+        'report_tags',
+        'report_systems',
+        'report_people',
+        'report_members',
+      ] as const) {
+        await trx.deleteFrom(table).where('report_id', '=', id).execute();
+      }
+    }
+    const insert = async <T extends object>(table: keyof Database, rows: T[]) => {
+      // Stay well under SQLite's bound-parameter limit however long the lists are.
+      for (let i = 0; i < rows.length; i += 200) {
+        await trx
+          .insertInto(table)
+          .values(rows.slice(i, i + 200) as never)
+          .execute();
+      }
+    };
+    await insert(
+      'action_items',
+      ix.actionItems.map((a, position) => ({ report_id: id, position, ...a })),
+    );
+    await insert(
+      'timeline_events',
+      ix.timeline.map((e, position) => ({ report_id: id, position, ...e })),
+    );
+    await insert(
+      'report_tags',
+      ix.tags.map((tag) => ({ report_id: id, tag })),
+    );
+    await insert(
+      'report_systems',
+      ix.systems.map((system) => ({ report_id: id, system })),
+    );
+    await insert(
+      'report_people',
+      ix.people.map((p) => ({ report_id: id, ...p })),
+    );
+    await insert(
+      'report_members',
+      ix.members.map((principal) => ({ report_id: id, principal })),
+    );
+    if (this.dialect === 'postgres') {
+      await sql`insert into report_search (report_id, title, body) values (${id}, ${ix.searchTitle}, ${ix.searchBody})
+        on conflict (report_id) do update set title = excluded.title, body = excluded.body`.execute(trx);
+    } else {
+      if (replace) await sql`delete from report_search where rowid = ${seq}`.execute(trx);
+      await sql`insert into report_search (rowid, title, body) values (${seq}, ${ix.searchTitle}, ${ix.searchBody})`.execute(
+        trx,
+      );
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { Store } from './database.js';
+import type { Database } from './database.types.js';
+import { toUser, type User } from './user.repository.js';
+
+/** Sign-in sessions, keyed by a hash of the cookie value so a leaked table cannot be replayed. */
+export class SessionRepository {
+  private readonly db: Kysely<Database>;
+
+  constructor(store: Store) {
+    this.db = store.db;
+  }
+
+  async create(input: {
+    idHash: string;
+    userId: string;
+    csrfToken: string;
+    expiresAt: string;
+  }): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id: input.idHash,
+        user_id: input.userId,
+        csrf_token: input.csrfToken,
+        created_at: new Date().toISOString(),
+        expires_at: input.expiresAt,
+      })
+      .execute();
+  }
+
+  /** The live session and its (enabled) user, or undefined. */
+  async find(idHash: string, nowIso: string): Promise<{ user: User; csrfToken: string } | undefined> {
+    const r = await this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.disabled', 'u.created_at', 's.csrf_token'])
+      .where('s.id', '=', idHash)
+      .where('s.expires_at', '>', nowIso)
+      .where('u.disabled', '=', 0)
+      .executeTakeFirst();
+    return r ? { user: toUser(r), csrfToken: r.csrf_token } : undefined;
+  }
+
+  async delete(idHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', idHash).execute();
+  }
+
+  async deleteExpired(nowIso: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('expires_at', '<=', nowIso).execute();
+  }
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Store } from './database.js';
+import type { Database } from './database.types.js';
+import { toUser, type User } from './user.repository.js';
+
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Personal API tokens; only a hash of each secret is kept. */
+export class TokenRepository {
+  private readonly db: Kysely<Database>;
+
+  constructor(store: Store) {
+    this.db = store.db;
+  }
+
+  async create(input: { userId: string; name: string; tokenHash: string }): Promise<ApiToken> {
+    const row = {
+      id: randomUUID(),
+      user_id: input.userId,
+      name: input.name,
+      token_hash: input.tokenHash,
+      created_at: new Date().toISOString(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await this.db.insertInto('api_tokens').values(row).execute();
+    return {
+      id: row.id,
+      userId: row.user_id,
+      name: row.name,
+      createdAt: row.created_at,
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+  }
+
+  /** The enabled user a live token belongs to. */
+  async findUser(tokenHash: string): Promise<{ user: User; tokenId: string } | undefined> {
+    const r = await this.db
+      .selectFrom('api_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select([
+        'u.id',
+        'u.email',
+        'u.name',
+        'u.role',
+        'u.disabled',
+        'u.created_at',
+        't.id as token_id',
+        't.last_used_at',
+      ])
+      .where('t.token_hash', '=', tokenHash)
+      .where('t.revoked_at', 'is', null)
+      .where('u.disabled', '=', 0)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    // Record use at most once a minute so that every API call does not become a write.
+    const nowIso = new Date().toISOString();
+    if (!r.last_used_at || Date.parse(nowIso) - Date.parse(r.last_used_at) > 60_000) {
+      await this.db
+        .updateTable('api_tokens')
+        .set({ last_used_at: nowIso })
+        .where('id', '=', r.token_id)
+        .execute();
+    }
+    return { user: toUser(r), tokenId: r.token_id };
+  }
+
+  async listFor(userId: string): Promise<ApiToken[]> {
+    const rows = await this.db
+      .selectFrom('api_tokens')
+      .select(['id', 'user_id', 'name', 'created_at', 'last_used_at', 'revoked_at'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      name: r.name,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      revokedAt: r.revoked_at,
+    }));
+  }
+
+  /** Revoke one of a user's tokens; false when there was none to revoke. */
+  async revoke(userId: string, id: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+}
