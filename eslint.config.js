@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 /** Build one layer rule: the import patterns a folder may not use, and where the code belongs instead. */
 const forbid = (groups, message) => ({
-  'no-restricted-imports': ['error', { patterns: groups.map((group) => ({ group, message })) }],
+  'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
 });
 
 const upper = (names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`]);

@@ -31,7 +31,8 @@ function duplicates<T>(items: T[], id: (t: T) => string, path: (i: number) => Mo
   const out: ReportProblem[] = [];
   items.forEach((item, i) => {
     const key = id(item);
-    if (seen.has(key)) out.push({ path: path(i), code: 'duplicate-id', message: `${what} id ${key} is used twice` });
+    if (seen.has(key))
+      out.push({ path: path(i), code: 'duplicate-id', message: `${what} id ${key} is used twice` });
     seen.add(key);
   });
   return out;
@@ -97,7 +98,11 @@ export function checkReport(report: Report, options: CheckOptions = {}): ReportP
   report.actions.items.forEach((action, i) => {
     const where = ['actions', 'items', i];
     if (!action.owner) {
-      problems.push({ path: [...where, 'owner'], code: 'action-owner', message: `action ${action.id} has no owner` });
+      problems.push({
+        path: [...where, 'owner'],
+        code: 'action-owner',
+        message: `action ${action.id} has no owner`,
+      });
     }
     if (!action.deadline) {
       problems.push({
@@ -138,10 +143,30 @@ export function checkReport(report: Report, options: CheckOptions = {}): ReportP
     });
   }
   problems.push(
-    ...duplicates(report.analysis.factors, (f) => f.id, (i) => ['analysis', 'factors', i, 'id'], 'contributing factor'),
-    ...duplicates(report.actions.items, (a) => a.id, (i) => ['actions', 'items', i, 'id'], 'action'),
-    ...duplicates(report.materials.items, (m) => m.id, (i) => ['materials', 'items', i, 'id'], 'material'),
-    ...duplicates(report.materials.appendices, (a) => a.id, (i) => ['materials', 'appendices', i, 'id'], 'appendix'),
+    ...duplicates(
+      report.analysis.factors,
+      (f) => f.id,
+      (i) => ['analysis', 'factors', i, 'id'],
+      'contributing factor',
+    ),
+    ...duplicates(
+      report.actions.items,
+      (a) => a.id,
+      (i) => ['actions', 'items', i, 'id'],
+      'action',
+    ),
+    ...duplicates(
+      report.materials.items,
+      (m) => m.id,
+      (i) => ['materials', 'items', i, 'id'],
+      'material',
+    ),
+    ...duplicates(
+      report.materials.appendices,
+      (a) => a.id,
+      (i) => ['materials', 'appendices', i, 'id'],
+      'appendix',
+    ),
   );
   return problems;
 }

@@ -88,13 +88,24 @@ export function impactTotals(report: Report): ImpactTotals {
   const byCurrency = new Map<string, MoneyTotal>();
   const byKind = new Map<string, MoneyTotal & { kind: string }>();
   for (const line of report.impact.financial) {
-    const c = byCurrency.get(line.currency) ?? { currency: line.currency, total: 0, estimated: false, lines: 0 };
+    const c = byCurrency.get(line.currency) ?? {
+      currency: line.currency,
+      total: 0,
+      estimated: false,
+      lines: 0,
+    };
     c.total = addMoney(c.total, line.amount);
     c.estimated ||= line.basis === 'estimate';
     c.lines += 1;
     byCurrency.set(line.currency, c);
     const key = `${line.kind}\u0000${line.currency}`;
-    const k = byKind.get(key) ?? { kind: line.kind, currency: line.currency, total: 0, estimated: false, lines: 0 };
+    const k = byKind.get(key) ?? {
+      kind: line.kind,
+      currency: line.currency,
+      total: 0,
+      estimated: false,
+      lines: 0,
+    };
     k.total = addMoney(k.total, line.amount);
     k.estimated ||= line.basis === 'estimate';
     k.lines += 1;
@@ -114,7 +125,11 @@ export function impactTotals(report: Report): ImpactTotals {
     t.estimated ||= f.basis === 'estimate';
     figures.set(key, t);
   }
-  return { byCurrency: [...byCurrency.values()], byKind: [...byKind.values()], figures: [...figures.values()] };
+  return {
+    byCurrency: [...byCurrency.values()],
+    byKind: [...byKind.values()],
+    figures: [...figures.values()],
+  };
 }
 
 export interface ActionStatistics {
@@ -141,7 +156,8 @@ export function isOverdue(action: ActionItem, today: string): boolean {
   return !isDone(action) && action.deadline !== undefined && action.deadline < today;
 }
 
-const zeroes = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
+const zeroes = (keys: readonly string[]) =>
+  Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
 
 /** Count the report's action items by status, category and priority, and the ones that need attention. */
 export function actionStatistics(report: Report, today: string): ActionStatistics {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 // C0 controls other than tab and newline, DEL, and the C1 block never belong in report text.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 const ONLY_COMMENT = /^<!--(?:(?!-->)[\s\S])*-->$/;
@@ -70,7 +71,10 @@ export function formatInstant(ms: number): string {
 /** A point in time, given in ISO 8601 with a zone, stored in the canonical UTC form. */
 export const instantSchema = z
   .string()
-  .refine((s) => parseInstant(s) !== undefined, 'must be an ISO 8601 date and time with a zone, e.g. 2024-03-01T14:05:00Z')
+  .refine(
+    (s) => parseInstant(s) !== undefined,
+    'must be an ISO 8601 date and time with a zone, e.g. 2024-03-01T14:05:00Z',
+  )
   .transform((s) => formatInstant(parseInstant(s) as number));
 
 /** A calendar date, YYYY-MM-DD. */

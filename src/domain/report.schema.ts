@@ -73,8 +73,7 @@ export const ID_PATTERNS = {
   appendix: /^[A-Z]{1,2}$/,
 } as const;
 
-const idOf = (pattern: RegExp, example: string) =>
-  z.string().regex(pattern, `must be an id like ${example}`);
+const idOf = (pattern: RegExp, example: string) => z.string().regex(pattern, `must be an id like ${example}`);
 
 const notes = textSchema.optional();
 
@@ -229,7 +228,10 @@ export const actionItemSchema = z.strictObject({
   deadline: dateSchema.optional(),
   status: z.enum(ACTION_STATUSES).default('open'),
   /** Ids of the root cause (RC), contributing factors (CF1…) or lessons (L1…) this action answers. */
-  addresses: listOf(lineSchema, 50).default([]),
+  addresses: listOf(
+    z.string().regex(/^[A-Z]{1,3}\d{0,4}$/, 'must be an id such as RC, CF2 or L3'),
+    50,
+  ).default([]),
   successCriterion: lineSchema.optional(),
   tracker: lineSchema.optional(),
   verification: verificationSchema.optional(),
@@ -322,7 +324,15 @@ export type Appendix = z.output<typeof appendixSchema>;
 export type Supporting = z.output<typeof supportingSchema>;
 
 /** The seven sections, in the order a report presents them. */
-export const SECTION_KEYS = ['summary', 'details', 'impact', 'analysis', 'lessons', 'actions', 'materials'] as const;
+export const SECTION_KEYS = [
+  'summary',
+  'details',
+  'impact',
+  'analysis',
+  'lessons',
+  'actions',
+  'materials',
+] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
 
 /** An empty report of a kind, every section present and empty. */

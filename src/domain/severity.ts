@@ -17,10 +17,18 @@ export const severityScaleSchema = z
     const ranks = new Set<number>();
     scale.levels.forEach((level, i) => {
       if (ids.has(level.id.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: ['levels', i, 'id'], message: `level id ${level.id} is used twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levels', i, 'id'],
+          message: `level id ${level.id} is used twice`,
+        });
       }
       if (ranks.has(level.rank)) {
-        ctx.addIssue({ code: 'custom', path: ['levels', i, 'rank'], message: `rank ${level.rank} is used twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levels', i, 'rank'],
+          message: `rank ${level.rank} is used twice`,
+        });
       }
       ids.add(level.id.toLowerCase());
       ranks.add(level.rank);

@@ -43,15 +43,18 @@ const BASE: Record<GuidanceKey, string> = {
   'details.timeline':
     'Verified facts in time order, from the first sign of trouble to the all-clear. Use UTC and mark the moments it was detected, mitigated and resolved.',
   'details.severityRationale': 'Which level of the severity scale applies and which facts put it there.',
-  'details.affected': 'The systems, teams and customer groups that felt it, as precisely as you can name them.',
+  'details.affected':
+    'The systems, teams and customer groups that felt it, as precisely as you can name them.',
   'details.howFound':
     'The first signal: an alert, a customer, a colleague. Note how long it took, since that measures the monitoring.',
   'details.stepsTaken': 'Each step taken to limit the damage and to fix it, and what each step achieved.',
-  'impact.financial': 'One row per amount: lost revenue, extra cost, penalties, refunds. Mark estimates as such.',
+  'impact.financial':
+    'One row per amount: lost revenue, extra cost, penalties, refunds. Mark estimates as such.',
   'impact.figures':
     'Numbers for the other kinds of impact: minutes of downtime, users affected, hours spent, tickets opened.',
   'impact.operational': 'Downtime, work that stopped or slipped, people pulled away from planned work.',
-  'impact.reputational': 'What customers, partners or the press said, and any loss of trust you can point to.',
+  'impact.reputational':
+    'What customers, partners or the press said, and any loss of trust you can point to.',
   'impact.customer': 'Who could not do what, for how long, and how many of them.',
   'impact.team': 'The toll on the people involved: overtime, pages at night, stress. Say it plainly.',
   'analysis.primaryCause':
@@ -62,7 +65,8 @@ const BASE: Record<GuidanceKey, string> = {
     'Start from the visible problem and keep asking why until the answer is something the organization can change.',
   'analysis.fishbone':
     'Sort possible causes by category: people, tools and equipment, process, materials, measurement, environment.',
-  'analysis.barriers': 'The safeguards that should have stopped this, and whether each held, failed or was missing.',
+  'analysis.barriers':
+    'The safeguards that should have stopped this, and whether each held, failed or was missing.',
   'analysis.changes': 'What changed shortly before: deploys, configuration, traffic, staffing, suppliers.',
   'lessons.wentWell': 'What worked and is worth keeping: tools, habits, decisions that paid off.',
   'lessons.wentWrong': 'Where systems, process or communication broke down.',
@@ -70,7 +74,8 @@ const BASE: Record<GuidanceKey, string> = {
   'lessons.lucky': 'Things that helped by chance and cannot be counted on next time.',
   'actions.items':
     'One heading per action: a clear result, one owner, a deadline, a category, and a test that shows it worked. Each should answer a cause, factor or lesson.',
-  'materials.items': 'Logs, dashboards, screenshots, chat exports, documents and interview notes, with links.',
+  'materials.items':
+    'Logs, dashboards, screenshots, chat exports, documents and interview notes, with links.',
   'materials.appendices': 'Longer excerpts that the report refers to, one appendix each.',
 };
 
@@ -80,14 +85,17 @@ const BY_KIND: Partial<Record<ReportKind, Partial<Record<GuidanceKey, string>>>>
       'What was exposed or attempted, through which weakness, and over which window of time.',
     'details.timeline':
       'Verified facts in time order: first malicious activity (if known), detection, containment, eradication, recovery. Use UTC.',
-    'details.affected': 'Systems, data sets and accounts involved, and the classification of any data exposed.',
+    'details.affected':
+      'Systems, data sets and accounts involved, and the classification of any data exposed.',
     'impact.reputational': 'Notifications owed to customers or regulators, and what was said publicly.',
     'analysis.barriers':
       'Each control in the path of the attacker (patching, access control, monitoring, segmentation) and whether it held.',
   },
   launch: {
-    'summary.whatHappened': 'What was launched, what was expected, and how the results fell short (or beat it).',
-    'details.timeline': 'The key dates from planning to launch and the weeks after, with the decisions taken.',
+    'summary.whatHappened':
+      'What was launched, what was expected, and how the results fell short (or beat it).',
+    'details.timeline':
+      'The key dates from planning to launch and the weeks after, with the decisions taken.',
     'impact.financial': 'Revenue against the forecast, extra spend, and refunds, each as its own row.',
     'analysis.changes': 'Changes of plan, scope, message or team before the launch.',
   },
@@ -101,7 +109,8 @@ const BY_KIND: Partial<Record<ReportKind, Partial<Record<GuidanceKey, string>>>>
     'summary.coreIssue': 'The main reason it worked, stated so another team could repeat it.',
     'analysis.primaryCause': 'The conditions that made the success possible, so they can be created again.',
     'lessons.wentWell': 'The practices that made the difference. Be specific enough for others to copy.',
-    'actions.items': 'Steps that spread what worked: playbooks, training, tooling, each with an owner and a date.',
+    'actions.items':
+      'Steps that spread what worked: playbooks, training, tooling, each with an owner and a date.',
   },
 };
 

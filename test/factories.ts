@@ -1,0 +1,477 @@
+// Builders for tests: plain report builders and fast-check arbitraries that exercise every optional field.
+import fc from 'fast-check';
+import {
+  ACTION_CATEGORIES,
+  ACTION_PRIORITIES,
+  ACTION_STATUSES,
+  BARRIER_STATUSES,
+  BASES,
+  DETECTION_METHODS,
+  EVENT_KINDS,
+  FINANCIAL_KINDS,
+  FISHBONE_CATEGORIES,
+  formatInstant,
+  IMPACT_CATEGORIES,
+  LIFECYCLE_STATES,
+  lineSchema,
+  MATERIAL_KINDS,
+  newReport,
+  REPORT_KINDS,
+  reportSchema,
+  textSchema,
+  VERIFICATION_RESULTS,
+  type Report,
+  type ReportInput,
+} from '../src/domain/index.js';
+
+/** A complete, valid report with every section filled in, for tests that need realistic content. */
+export function buildReport(overrides: Partial<ReportInput> = {}): Report {
+  return reportSchema.parse({
+    id: 'PM-2024-007',
+    title: 'Checkout unavailable after payment gateway upgrade',
+    kind: 'outage',
+    state: 'draft',
+    severity: 'SEV2',
+    period: { start: '2024-03-05T14:02:00Z', end: '2024-03-05T16:31:00Z', timezone: 'Europe/Berlin' },
+    detection: 'automated',
+    authors: ['Robin Example'],
+    facilitator: 'Sam Example',
+    reviewers: ['Kim Example'],
+    involved: ['Robin Example', 'Lee Example'],
+    tags: ['payments', 'checkout'],
+    systems: ['checkout-api', 'payment-gateway'],
+    summary: {
+      whatHappened: 'Checkout returned errors for 2 h 29 min after a gateway client upgrade.',
+      impact: 'About 4,100 orders failed; an estimated 61,000 EUR of revenue was delayed or lost.',
+      coreIssue: 'The new client library rejected the gateway certificate chain used in production.',
+      keyLessons: 'Staging did not use the production certificate chain.',
+      nextSteps: 'Mirror the production chain in staging and add a synthetic checkout probe by 2024-04-15.',
+    },
+    details: {
+      timeline: [
+        {
+          at: '2024-03-05T14:02:00Z',
+          kind: 'other',
+          text: 'Gateway client 5.2 deployed',
+          source: 'deploy log',
+        },
+        {
+          at: '2024-03-05T14:09:00Z',
+          kind: 'detected',
+          text: 'Error-rate alert fired for checkout-api',
+          actor: 'Alertmanager',
+        },
+        {
+          at: '2024-03-05T14:12:00Z',
+          kind: 'responded',
+          text: 'On-call engineer acknowledged the page',
+          actor: 'PagerDuty',
+        },
+        { at: '2024-03-05T15:40:00Z', kind: 'mitigated', text: 'Rolled back to client 5.1', evidence: 'M1' },
+        { at: '2024-03-05T16:31:00Z', kind: 'resolved', text: 'Error rate back to baseline for 30 minutes' },
+      ],
+      severityRationale: 'A core purchase path failed for most customers.',
+      affected: 'checkout-api and every web and mobile client that pays by card.',
+      howFound: 'An error-rate alert, 7 minutes after the deploy.',
+      stepsTaken: 'Rolled back the client library, then replayed failed payment intents.',
+    },
+    impact: {
+      financial: [
+        {
+          kind: 'lost_revenue',
+          description: 'Orders not completed',
+          amount: 61000,
+          currency: 'EUR',
+          basis: 'estimate',
+        },
+        {
+          kind: 'cost',
+          description: 'Gateway retry fees',
+          amount: 1250.5,
+          currency: 'EUR',
+          basis: 'confirmed',
+        },
+      ],
+      figures: [
+        { category: 'customer', measure: 'failed orders', value: 4100, unit: 'orders', basis: 'confirmed' },
+        { category: 'operational', measure: 'downtime', value: 149, unit: 'minutes', basis: 'confirmed' },
+      ],
+      operational: 'Checkout was unavailable for 149 minutes.',
+      customer: '4,100 customers saw a payment error.',
+    },
+    analysis: {
+      primaryCause:
+        'Staging used a different certificate chain from production, so the upgrade was never tested against it.',
+      factors: [
+        { id: 'CF1', text: 'No synthetic checkout probe ran after deploys' },
+        { id: 'CF2', text: 'The rollback procedure needed a manual approval step' },
+      ],
+      causalChain: 'The upgrade passed staging, met the production chain, and failed every TLS handshake.',
+      fiveWhys: [
+        {
+          problem: 'Why did checkout fail?',
+          steps: [
+            { question: 'Why did payments fail?', answer: 'TLS handshakes to the gateway failed' },
+            {
+              question: 'Why did handshakes fail?',
+              answer: 'The client rejected the intermediate certificate',
+            },
+            { question: 'Why was it not caught?', answer: 'Staging used another chain' },
+          ],
+          conclusion: 'Environments drift because their certificates are managed by hand',
+        },
+      ],
+      fishbone: [
+        {
+          category: 'environment',
+          cause: 'Certificate chains differ between environments',
+          subCauses: ['Manual renewal'],
+        },
+      ],
+      barriers: [{ barrier: 'Staging tests', status: 'failed', why: 'Different certificate chain' }],
+      changes: [
+        {
+          at: '2024-03-05T14:02:00Z',
+          change: 'Gateway client 5.1 → 5.2',
+          source: 'git',
+          link: 'https://git.example/commit/abc',
+        },
+      ],
+    },
+    lessons: {
+      wentWell: [{ id: 'L1', text: 'The alert fired within 7 minutes' }],
+      wentWrong: [{ id: 'L2', text: 'Rollback waited 60 minutes for approval' }],
+      couldImprove: [{ id: 'L3', text: 'Automate certificate distribution' }],
+      lucky: [{ id: 'L4', text: 'The incident happened outside the evening peak' }],
+    },
+    actions: {
+      items: [
+        {
+          id: 'A1',
+          title: 'Use the production certificate chain in staging',
+          category: 'systemic',
+          priority: 'high',
+          owner: 'Platform team',
+          deadline: '2024-04-15',
+          status: 'in_progress',
+          addresses: ['RC'],
+          successCriterion: 'A chain mismatch fails the staging pipeline',
+          tracker: 'https://tracker.example/PLAT-12',
+        },
+        {
+          id: 'A2',
+          title: 'Add a synthetic checkout probe after each deploy',
+          category: 'immediate',
+          priority: 'critical',
+          owner: 'Checkout team',
+          deadline: '2024-03-20',
+          status: 'completed',
+          addresses: ['CF1', 'CF2'],
+          successCriterion: 'Probe failure pages on-call within 2 minutes',
+          verification: {
+            result: 'effective',
+            on: '2024-04-02',
+            by: 'Kim Example',
+            notes: 'Caught a bad deploy on 2024-03-30',
+          },
+        },
+      ],
+    },
+    materials: {
+      items: [{ id: 'M1', kind: 'log', title: 'Rollback log', link: 'https://logs.example/q/rollback' }],
+      appendices: [
+        { id: 'A', title: 'Error sample', content: 'x509: certificate signed by unknown authority' },
+      ],
+    },
+    ...overrides,
+  });
+}
+
+/** A fresh template report, as `hindsight new` makes it. */
+export const buildTemplate = newReport;
+
+// ── arbitraries ───────────────────────────────────────────────────────────────────────────────────
+
+// Characters that have meaning in Markdown, YAML or our own format, mixed with ordinary and non-ASCII text.
+const TRICKY = [
+  '|',
+  '\\',
+  '\\|',
+  '#',
+  '## ',
+  '### ',
+  '*',
+  '**',
+  '_',
+  '`',
+  '-',
+  '- ',
+  ':',
+  ': ',
+  '<!--',
+  '-->',
+  '<!-- x -->',
+  '[',
+  ']',
+  '(',
+  ')',
+  '"',
+  "'",
+  '---',
+  '!',
+  '&',
+  '%',
+  '@',
+  '{',
+  '}',
+  '>',
+  'unknown',
+  'é',
+  'ß',
+  '漢字',
+  '😀',
+  '\u00a0',
+  'null',
+  'true',
+  '1e3',
+  '0x1F',
+  '2024-01-01',
+  ' ',
+];
+
+const piece = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...TRICKY) },
+  { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }) },
+);
+
+/** Any valid single-line field value. */
+export const lineArb: fc.Arbitrary<string> = fc
+  .array(piece, { minLength: 1, maxLength: 8 })
+  .map((parts) =>
+    parts
+      .join('')
+      .replaceAll(/[\n\r\t\u2028\u2029]/g, ' ')
+      .trim(),
+  )
+  .filter((s) => lineSchema.safeParse(s).success);
+
+const proseLine = fc.oneof(
+  lineArb,
+  fc.constantFrom(
+    '',
+    '   ',
+    '# heading',
+    '## H2',
+    '### H3',
+    '\\### escaped',
+    '\\\\# two',
+    '#### h4',
+    '---',
+    '| a | b |',
+    '<!-- note -->',
+    '```',
+    '- item',
+    '> quote',
+  ),
+);
+
+/** Any valid multi-line prose value. */
+export const textArb: fc.Arbitrary<string> = fc
+  .array(proseLine, { minLength: 1, maxLength: 6 })
+  .map((lines) => lines.join('\n').trim())
+  .filter((s) => textSchema.safeParse(s).success);
+
+const instantArb = fc
+  .tuple(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2099, 11, 31) }), fc.boolean())
+  .map(([ms, keepMs]) => formatInstant(keepMs ? ms : ms - (ms % 60_000)));
+
+const dateArb = fc
+  .integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2099, 11, 31) })
+  .map((ms) => new Date(ms).toISOString().slice(0, 10));
+
+const numberArb = fc.oneof(
+  fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)),
+);
+
+const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 3 });
+const list = <T>(arb: fc.Arbitrary<T>, max = 4) => fc.array(arb, { maxLength: max });
+
+/** Remove keys whose value is undefined, as the schema's output has them. */
+function clean<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(clean) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, clean(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+const withIds = <T extends object>(items: T[], prefix: string, start = 1) =>
+  items.map((item, i) => ({ id: `${prefix}${start + i}`, ...item }));
+
+/** Any valid report, with every optional field sometimes present and sometimes absent. */
+export const reportArb: fc.Arbitrary<Report> = fc
+  .record({
+    id: opt(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,20}$/)),
+    title: lineArb,
+    kind: fc.constantFrom(...REPORT_KINDS),
+    state: fc.constantFrom(...LIFECYCLE_STATES),
+    severity: opt(lineArb),
+    period: fc.record({
+      start: opt(instantArb),
+      end: opt(instantArb),
+      timezone: fc.constantFrom('UTC', 'Europe/Copenhagen', 'America/Los_Angeles', 'Asia/Kolkata'),
+    }),
+    detection: opt(fc.constantFrom(...DETECTION_METHODS)),
+    authors: list(lineArb),
+    facilitator: opt(lineArb),
+    reviewers: list(lineArb),
+    involved: list(lineArb),
+    tags: list(lineArb),
+    systems: list(lineArb),
+    visibility: fc.constantFrom('internal', 'restricted' as const),
+    members: list(lineArb),
+    related: list(lineArb),
+    summary: fc.record({
+      whatHappened: opt(textArb),
+      impact: opt(textArb),
+      coreIssue: opt(textArb),
+      keyLessons: opt(textArb),
+      nextSteps: opt(textArb),
+      notes: opt(textArb),
+    }),
+    details: fc.record({
+      timeline: list(
+        fc.record({
+          at: fc.option(instantArb, { nil: null }),
+          kind: fc.constantFrom(...EVENT_KINDS),
+          text: lineArb,
+          actor: opt(lineArb),
+          source: opt(lineArb),
+          evidence: opt(lineArb),
+        }),
+        6,
+      ),
+      severityRationale: opt(textArb),
+      affected: opt(textArb),
+      howFound: opt(textArb),
+      stepsTaken: opt(textArb),
+      notes: opt(textArb),
+    }),
+    impact: fc.record({
+      financial: list(
+        fc.record({
+          kind: fc.constantFrom(...FINANCIAL_KINDS),
+          description: opt(lineArb),
+          amount: numberArb,
+          currency: fc.constantFrom('USD', 'EUR', 'DKK', 'JPY'),
+          basis: fc.constantFrom(...BASES),
+        }),
+      ),
+      figures: list(
+        fc.record({
+          category: fc.constantFrom(...IMPACT_CATEGORIES),
+          measure: lineArb,
+          value: numberArb,
+          unit: opt(lineArb),
+          basis: fc.constantFrom(...BASES),
+        }),
+      ),
+      operational: opt(textArb),
+      reputational: opt(textArb),
+      customer: opt(textArb),
+      team: opt(textArb),
+      notes: opt(textArb),
+    }),
+    analysis: fc.record({
+      primaryCause: opt(textArb),
+      factors: list(fc.record({ text: lineArb })).map((f) => withIds(f, 'CF')),
+      causalChain: opt(textArb),
+      fiveWhys: list(
+        fc.record({
+          problem: lineArb,
+          steps: list(fc.record({ question: opt(lineArb), answer: lineArb }), 6),
+          conclusion: opt(lineArb),
+        }),
+        3,
+      ),
+      fishbone: list(
+        fc.record({
+          category: fc.constantFrom(...FISHBONE_CATEGORIES),
+          cause: lineArb,
+          subCauses: list(lineArb, 3),
+        }),
+      ),
+      barriers: list(
+        fc.record({ barrier: lineArb, status: fc.constantFrom(...BARRIER_STATUSES), why: opt(lineArb) }),
+      ),
+      changes: list(
+        fc.record({ at: opt(instantArb), change: lineArb, source: opt(lineArb), link: opt(lineArb) }),
+      ),
+      notes: opt(textArb),
+    }),
+    lessons: fc
+      .record({
+        wentWell: list(fc.record({ text: lineArb })),
+        wentWrong: list(fc.record({ text: lineArb })),
+        couldImprove: list(fc.record({ text: lineArb })),
+        lucky: list(fc.record({ text: lineArb })),
+        notes: opt(textArb),
+      })
+      .map((l) => {
+        let n = 1;
+        const ids = <T extends object>(items: T[]) => items.map((item) => ({ id: `L${n++}`, ...item }));
+        return {
+          ...l,
+          wentWell: ids(l.wentWell),
+          wentWrong: ids(l.wentWrong),
+          couldImprove: ids(l.couldImprove),
+          lucky: ids(l.lucky),
+        };
+      }),
+    actions: fc.record({
+      items: list(
+        fc.record({
+          title: lineArb,
+          details: opt(lineArb),
+          category: opt(fc.constantFrom(...ACTION_CATEGORIES)),
+          priority: opt(fc.constantFrom(...ACTION_PRIORITIES)),
+          owner: opt(lineArb),
+          deadline: opt(dateArb),
+          status: fc.constantFrom(...ACTION_STATUSES),
+          addresses: list(fc.constantFrom('RC', 'CF1', 'CF2', 'L1', 'L3')),
+          successCriterion: opt(lineArb),
+          tracker: opt(lineArb),
+          verification: opt(
+            fc.record({
+              result: fc.constantFrom(...VERIFICATION_RESULTS),
+              on: opt(dateArb),
+              by: opt(lineArb),
+              notes: opt(lineArb),
+            }),
+          ),
+        }),
+      ).map((items) => withIds(items, 'A')),
+      notes: opt(textArb),
+    }),
+    materials: fc.record({
+      items: list(
+        fc.record({
+          kind: fc.constantFrom(...MATERIAL_KINDS),
+          title: lineArb,
+          link: opt(lineArb),
+          description: opt(lineArb),
+        }),
+      ).map((items) => withIds(items, 'M')),
+      appendices: list(fc.record({ title: lineArb, content: opt(textArb) }), 3).map((items) =>
+        items.map((a, i) => ({ id: String.fromCharCode(65 + i), ...a })),
+      ),
+      notes: opt(textArb),
+    }),
+  })
+  .map((r) => reportSchema.parse(clean(r)));
