@@ -64,7 +64,16 @@ function firstBadUtf8Byte(buf: Uint8Array): number {
   let i = 0;
   while (i < buf.length) {
     const b = buf[i] as number;
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    const need =
+      b < 0x80
+        ? 0
+        : b >= 0xc2 && b <= 0xdf
+          ? 1
+          : b >= 0xe0 && b <= 0xef
+            ? 2
+            : b >= 0xf0 && b <= 0xf4
+              ? 3
+              : -1;
     if (need < 0) return i;
     for (let k = 1; k <= need; k += 1) {
       const c = buf[i + k];
@@ -78,7 +87,8 @@ function firstBadUtf8Byte(buf: Uint8Array): number {
 /** Decode bytes as UTF-8 text, naming the byte offset of the first problem for binaries and bad encodings. */
 export function decodeText(buf: Uint8Array, path: string): string {
   const nul = buf.indexOf(0);
-  if (nul !== -1) throw new AppError('io', `${path}: looks like a binary file (NUL byte at offset ${nul}), not text`);
+  if (nul !== -1)
+    throw new AppError('io', `${path}: looks like a binary file (NUL byte at offset ${nul}), not text`);
   if (!isUtf8(buf)) {
     const offset = Math.max(0, firstBadUtf8Byte(buf));
     throw new AppError('io', `${path}: is not valid UTF-8 text (bad byte at offset ${offset})`);

@@ -36,7 +36,11 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
     return exit;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      ) {
         return 0;
       }
       return 2;
@@ -54,7 +58,17 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
   }
 }
 
-function formatDetail(d: { file?: string; line?: number; column?: number; path?: (string | number)[]; message: string }) {
-  const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ` : d.path ? `${d.path.join('.')}: ` : '';
+function formatDetail(d: {
+  file?: string;
+  line?: number;
+  column?: number;
+  path?: (string | number)[];
+  message: string;
+}) {
+  const where = d.file
+    ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: `
+    : d.path
+      ? `${d.path.join('.')}: `
+      : '';
   return `${where}${d.message}`;
 }

@@ -662,7 +662,6 @@ class Parser {
         }
       }
       const expected = [...specs.map((sp) => sp.heading), NOTES_HEADING];
-      if (s.key === 'actions') expected.push('A1: action title');
       if (s.key === 'materials') expected.push('Appendix A: title');
       this.problem(
         b.line,

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerMetrics } from './metrics.command.js';
+import { registerNew } from './new.command.js';
+import { registerRender } from './render.command.js';
+import { registerValidate } from './validate.command.js';
 
 /** A command module registers itself on the program. Add new commands to this list. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerNew, registerValidate, registerRender, registerMetrics];

@@ -1,0 +1,49 @@
+import { AppError, isAppError } from '../../domain/index.js';
+import { formatLocated, loadReportFile, locatedChecks } from '../report-file.js';
+import type { RegisterCommand } from './index.js';
+
+export const registerValidate: RegisterCommand = (program, ctx) => {
+  program
+    .command('validate')
+    .description('check Postmortem Markdown files against the schema and the semantic rules')
+    .argument('<files...>', 'Postmortem Markdown files')
+    .option('--json', 'print the problems as JSON')
+    .action((files: string[], opts: { json?: boolean }) => {
+      const results: {
+        file: string;
+        valid: boolean;
+        problems: { line: number; column: number; message: string }[];
+      }[] = [];
+      for (const file of files) {
+        try {
+          const loaded = loadReportFile(file);
+          const problems = locatedChecks(loaded, file).map((p) => ({
+            line: p.line ?? 1,
+            column: p.column ?? 1,
+            message: p.message,
+          }));
+          results.push({ file, valid: problems.length === 0, problems });
+        } catch (e) {
+          if (!isAppError(e) || e.code !== 'invalid_report') throw e;
+          results.push({
+            file,
+            valid: false,
+            problems: e.details.map((d) => ({
+              line: d.line ?? 1,
+              column: d.column ?? 1,
+              message: d.message,
+            })),
+          });
+        }
+      }
+      if (opts.json) ctx.io.out(`${JSON.stringify(results, null, 2)}\n`);
+      for (const r of results) {
+        if (!opts.json) {
+          for (const p of r.problems) ctx.io.err(`${formatLocated(r.file, p.line, p.column, p.message)}\n`);
+          if (r.valid) ctx.io.err(`${r.file}: valid\n`);
+        }
+        if (!r.valid) ctx.setExit(1);
+      }
+      if (results.length === 0) throw new AppError('bad_request', 'no files given');
+    });
+};

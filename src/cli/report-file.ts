@@ -1,0 +1,42 @@
+import { AppError, checkReport, type ErrorDetail, type Report, type SeverityScale } from '../domain/index.js';
+import { parsePostmortem, type ParsedPostmortem } from '../markdown/postmortem.parse.js';
+import { readTextFile } from './io.js';
+
+export interface LoadedReport {
+  report: Report;
+  text: string;
+  parsed: ParsedPostmortem;
+}
+
+/** Format a located problem the way compilers do, so editors can jump to it. */
+export function formatLocated(file: string, line: number, column: number, message: string): string {
+  return `${file}:${line}:${column}: ${message}`;
+}
+
+/** Read and parse a Postmortem Markdown file; any problem makes it an invalid report (exit 1). */
+export function loadReportFile(path: string): LoadedReport {
+  const text = readTextFile(path);
+  const parsed = parsePostmortem(text, { file: path });
+  if (!parsed.report) {
+    const details: ErrorDetail[] = parsed.problems.map((p) => ({
+      file: path,
+      line: p.line,
+      column: p.column,
+      message: p.message,
+    }));
+    throw new AppError(
+      'invalid_report',
+      `${path}: not a valid Postmortem Markdown file (${details.length} problem${details.length === 1 ? '' : 's'})`,
+      details,
+    );
+  }
+  return { report: parsed.report, text, parsed };
+}
+
+/** Semantic problems of a parsed report, located in its file. */
+export function locatedChecks(loaded: LoadedReport, file: string, scale?: SeverityScale): ErrorDetail[] {
+  return checkReport(loaded.report, scale ? { scale } : {}).map((p) => {
+    const pos = loaded.parsed.locate(p.path) ?? { line: 1, column: 1 };
+    return { file, line: pos.line, column: pos.column, path: p.path, message: p.message };
+  });
+}
