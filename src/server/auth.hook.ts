@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../domain/index.js';
+import type { Actor } from './services/access.js';
+import type { Services } from './services/index.js';
+import { sameSecret } from './services/password.js';
+
+export const SESSION_COOKIE = 'hindsight_session';
+export const CSRF_COOKIE = 'hindsight_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor?: Actor;
+    sessionToken?: string;
+  }
+  interface FastifyContextConfig {
+    /** Routes anyone may call without signing in. */
+    public?: boolean;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The signed-in actor of a request, or 401. */
+export function actor(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('unauthorized', 'sign in or send an API token');
+  return request.actor;
+}
+
+/**
+ * Recognize the caller on every request: a bearer token, or a session cookie. Cookie-authenticated writes
+ * must echo the session's CSRF token in a header, which another site cannot read or forge.
+ */
+export function installAuth(app: FastifyInstance, services: Services): void {
+  app.decorateRequest('actor', undefined);
+  app.decorateRequest('sessionToken', undefined);
+  app.addHook('onRequest', async (request) => {
+    const ip = request.ip ?? null;
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      const found = m ? await services.auth.fromToken(m[1]!, ip) : undefined;
+      if (!found) throw new AppError('unauthorized', 'the API token is not valid');
+      request.actor = found;
+    } else {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) {
+        const found = await services.auth.fromSession(token, ip);
+        if (found) {
+          if (!SAFE_METHODS.has(request.method)) {
+            const sent = request.headers[CSRF_HEADER];
+            if (typeof sent !== 'string' || !sameSecret(sent, found.csrfToken)) {
+              throw new AppError(
+                'forbidden',
+                `a signed-in change must carry the ${CSRF_HEADER} header from sign-in`,
+              );
+            }
+          }
+          request.actor = found.actor;
+          request.sessionToken = token;
+        }
+      }
+    }
+    if (!request.actor && !request.routeOptions.config?.public && request.routeOptions.url !== undefined) {
+      throw new AppError('unauthorized', 'sign in or send an API token');
+    }
+  });
+}

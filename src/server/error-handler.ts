@@ -1,0 +1,76 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERROR_CODES, isAppError, type ErrorCode } from '../domain/index.js';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = Object.fromEntries(
+  (Object.entries(ERROR_CODES) as [ErrorCode, { status: number }][])
+    .filter(([code]) => code !== 'io')
+    .map(([code, { status }]) => [status, code]),
+);
+
+const FRIENDLY: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'the request body is larger than this server accepts',
+  FST_REQ_FILE_TOO_LARGE: 'the file is larger than this server accepts',
+  FST_FILES_LIMIT: 'send one file per request',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'this content type is not accepted here',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'the JSON body is empty',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'the request is not multipart/form-data',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the Content-Length does not match the body',
+};
+
+/** One place turns every failure into a status and `{ code, message, details }`; bad input never yields a 500. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isAppError(error)) {
+      return reply.status(error.status).send(error.toJSON());
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'body';
+      const details = error.validation.flatMap((v) => {
+        const path = [
+          where,
+          ...v.instancePath
+            .split('/')
+            .filter(Boolean)
+            .map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+        ];
+        const keys = (v.params as { keys?: unknown }).keys;
+        // Name each unknown field by its own path rather than pointing at the object that holds it.
+        if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+          return keys.map((k) => ({ path: [...path, String(k)], message: 'is not a known field' }));
+        }
+        return [{ path, message: v.message ?? 'invalid' }];
+      });
+      const first = details[0];
+      return reply.status(400).send({
+        code: 'bad_request',
+        message: `invalid request ${where}${first ? `: ${first.path.slice(1).join('.') || where}: ${first.message}` : ''}`,
+        details,
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = CODE_BY_STATUS[status] ?? 'bad_request';
+      const message =
+        FRIENDLY[error.code] ??
+        (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+          ? `the body is not valid JSON: ${error.message}`
+          : error.message);
+      return reply.status(status).send({ code, message, details: [] });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply
+      .status(500)
+      .send({ code: 'internal', message: 'an internal error occurred; it has been logged', details: [] });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({
+        code: 'not_found',
+        message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+        details: [],
+      }),
+  );
+}

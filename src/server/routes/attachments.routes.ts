@@ -1,0 +1,82 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../domain/index.js';
+import { actor } from '../auth.hook.js';
+import type { Services } from '../services/index.js';
+import { reportParams, uuidSchema } from './schemas.js';
+
+/** RFC 6266 header: an ASCII fallback plus the exact name in UTF-8. */
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/** Files attached to reports: upload, list, download, delete. */
+export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    const tags = ['attachments'];
+    app.get(
+      '/api/postmortems/:id/attachments',
+      { schema: { tags, summary: 'Files attached to a report', params: reportParams } },
+      async (request) => ({ items: await services.attachments.list(actor(request), request.params.id) }),
+    );
+
+    app.post(
+      '/api/postmortems/:id/attachments',
+      {
+        schema: {
+          tags,
+          summary: 'Upload one file (multipart/form-data, field "file")',
+          params: reportParams,
+        },
+      },
+      async (request, reply) => {
+        const who = actor(request);
+        if (!request.isMultipart()) {
+          throw new AppError('unsupported', 'upload a file as multipart/form-data', [
+            { path: ['file'], message: 'missing' },
+          ]);
+        }
+        // Check access before reading the upload, so a refused caller does not get to stream 25 MB.
+        await services.reports.visible(who, request.params.id);
+        const part = await request.file();
+        if (!part)
+          throw new AppError('bad_request', 'the form has no file', [{ path: ['file'], message: 'missing' }]);
+        const data = await part.toBuffer();
+        const info = await services.attachments.upload(who, request.params.id, {
+          filename: part.filename,
+          contentType: part.mimetype,
+          data,
+        });
+        return reply.status(201).send(info);
+      },
+    );
+
+    app.get(
+      '/api/attachments/:attachmentId',
+      { schema: { tags, summary: 'Download a file', params: z.strictObject({ attachmentId: uuidSchema }) } },
+      async (request, reply) => {
+        const { info, data } = await services.attachments.download(
+          actor(request),
+          request.params.attachmentId,
+        );
+        return reply
+          .header('content-type', info.contentType)
+          .header('content-disposition', contentDisposition(info.filename))
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('cache-control', 'private, no-store')
+          .send(data);
+      },
+    );
+
+    app.delete(
+      '/api/attachments/:attachmentId',
+      { schema: { tags, summary: 'Delete a file', params: z.strictObject({ attachmentId: uuidSchema }) } },
+      async (request, reply) => {
+        await services.attachments.remove(actor(request), request.params.attachmentId);
+        return reply.status(204).send();
+      },
+    );
+  };
+}

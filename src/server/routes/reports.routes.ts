@@ -1,0 +1,211 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../domain/index.js';
+import { actor } from '../auth.hook.js';
+import { presentReport } from '../presenters.js';
+import { reportFromMarkdown, reportToMarkdown, type ForeignImporter } from '../services/markdown.service.js';
+import type { Services } from '../services/index.js';
+import { listQuery, reportParams, sectionSchema, versionSchema } from './schemas.js';
+
+const MARKDOWN = /^text\/(markdown|x-markdown|plain)\b/i;
+
+/** Reports: create (JSON or Markdown), list, read (JSON or Markdown), update, delete, restore. */
+export function reportsRoutes(services: Services, importForeign?: ForeignImporter): FastifyPluginAsyncZod {
+  return async (app) => {
+    const tags = ['postmortems'];
+
+    app.post(
+      '/api/postmortems',
+      {
+        schema: {
+          tags,
+          summary:
+            'Create a report from JSON (the report model) or from Markdown (Content-Type: text/markdown)',
+          body: z.unknown(),
+        },
+      },
+      async (request, reply) => {
+        const isMarkdown = MARKDOWN.test(request.headers['content-type'] ?? '');
+        const input = isMarkdown ? reportFromMarkdown(request.body as string, importForeign) : request.body;
+        const stored = await services.reports.create(actor(request), input);
+        return reply
+          .status(201)
+          .header('location', `/api/postmortems/${stored.id}`)
+          .send(presentReport(stored));
+      },
+    );
+
+    app.get(
+      '/api/postmortems',
+      { schema: { tags, summary: 'List the reports you may see', querystring: listQuery } },
+      async (request) => {
+        const { limit, offset, ...filters } = request.query;
+        const page = await services.reports.list(actor(request), filters, { limit, offset });
+        return { ...page, limit, offset };
+      },
+    );
+
+    app.get(
+      '/api/postmortems/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Read a report (JSON, or Markdown with Accept: text/markdown)',
+          params: reportParams,
+        },
+      },
+      async (request, reply) => {
+        const stored = await services.reports.visible(actor(request), request.params.id);
+        const accept = request.headers.accept ?? '';
+        if (/text\/markdown/i.test(accept) && !/application\/json/i.test(accept)) {
+          return reply
+            .type('text/markdown; charset=utf-8')
+            .header('etag', `"${stored.version}"`)
+            .send(reportToMarkdown(stored.report));
+        }
+        return reply.header('etag', `"${stored.version}"`).send(presentReport(stored));
+      },
+    );
+
+    app.put(
+      '/api/postmortems/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Replace a report; `version` must be the version you read',
+          params: reportParams,
+          body: z.strictObject({ version: versionSchema, report: z.record(z.string(), z.unknown()) }),
+        },
+      },
+      async (request) => {
+        const { version, report } = request.body;
+        return presentReport(
+          await services.reports.update(actor(request), request.params.id, version, report),
+        );
+      },
+    );
+
+    app.put(
+      '/api/postmortems/:id/sections/:section',
+      {
+        schema: {
+          tags,
+          summary: 'Replace one section of a report',
+          params: reportParams.extend({ section: sectionSchema }),
+          body: z.strictObject({ version: versionSchema, content: z.record(z.string(), z.unknown()) }),
+        },
+      },
+      async (request) => {
+        const { id, section } = request.params;
+        const { version, content } = request.body;
+        return presentReport(
+          await services.reports.updateSection(actor(request), id, section, version, content),
+        );
+      },
+    );
+
+    app.delete(
+      '/api/postmortems/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Delete a report (an admin can restore it)',
+          params: reportParams,
+          querystring: z.object({ version: z.coerce.number().int().min(1).optional() }),
+        },
+      },
+      async (request, reply) => {
+        await services.reports.remove(actor(request), request.params.id, request.query.version);
+        return reply.status(204).send();
+      },
+    );
+
+    app.post(
+      '/api/postmortems/:id/restore',
+      { schema: { tags, summary: 'Restore a deleted report (admins)', params: reportParams } },
+      async (request) => presentReport(await services.reports.undelete(actor(request), request.params.id)),
+    );
+
+    app.post(
+      '/api/postmortems/:id/transitions',
+      {
+        schema: {
+          tags: ['lifecycle'],
+          summary: 'Move a report to another lifecycle state',
+          params: reportParams,
+          body: z.strictObject({
+            to: z.enum(['draft', 'in_review', 'published', 'closed']),
+            version: versionSchema,
+          }),
+        },
+      },
+      async (request) => {
+        const { to, version } = request.body;
+        return presentReport(
+          await services.reports.transition(actor(request), request.params.id, to, version),
+        );
+      },
+    );
+
+    app.get(
+      '/api/postmortems/:id/revisions',
+      {
+        schema: { tags: ['history'], summary: 'The history of a report, newest first', params: reportParams },
+      },
+      async (request) => ({ items: await services.reports.revisions(actor(request), request.params.id) }),
+    );
+
+    app.get(
+      '/api/postmortems/:id/revisions/:version',
+      {
+        schema: {
+          tags: ['history'],
+          summary: 'One past version of a report',
+          params: reportParams.extend({ version: z.coerce.number().int().min(1) }),
+        },
+      },
+      async (request) => services.reports.revision(actor(request), request.params.id, request.params.version),
+    );
+
+    app.get(
+      '/api/postmortems/:id/diff',
+      {
+        schema: {
+          tags: ['history'],
+          summary: 'What changed between two versions, by model path',
+          params: reportParams,
+          querystring: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
+        },
+      },
+      async (request) =>
+        services.reports.diff(actor(request), request.params.id, request.query.from, request.query.to),
+    );
+
+    app.post(
+      '/api/postmortems/:id/revisions/:revision/restore',
+      {
+        schema: {
+          tags: ['history'],
+          summary: 'Make an old version current again (as a new version)',
+          params: reportParams.extend({ revision: z.coerce.number().int().min(1) }),
+          body: z.strictObject({ version: versionSchema }),
+        },
+      },
+      async (request) => {
+        const { id, revision } = request.params;
+        return presentReport(
+          await services.reports.restoreRevision(actor(request), id, revision, request.body.version),
+        );
+      },
+    );
+
+    app.addHook('preValidation', async (request) => {
+      // A Markdown body must be text; anything else under that content type is refused before parsing.
+      if (request.method === 'POST' && request.routeOptions.url === '/api/postmortems') {
+        const type = request.headers['content-type'] ?? '';
+        if (MARKDOWN.test(type) && typeof request.body !== 'string')
+          throw new AppError('bad_request', 'the Markdown body is empty');
+      }
+    });
+  };
+}

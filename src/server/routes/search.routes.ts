@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ACTION_CATEGORIES, ACTION_STATUSES, dateSchema } from '../../domain/index.js';
+import { actor } from '../auth.hook.js';
+import type { Services } from '../services/index.js';
+import { pageQuery, reportIdSchema } from './schemas.js';
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A snippet safe to put in a page: the text escaped, the matched words in <mark>. */
+export function snippetHtml(marked: string): string {
+  return escapeHtml(marked).replaceAll('\u0001', '<mark>').replaceAll('\u0002', '</mark>');
+}
+
+/** Search across reports and action items across reports. */
+export function searchRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/api/search',
+      {
+        schema: {
+          tags: ['search'],
+          summary: 'Full-text search over every report you may see, best match first',
+          querystring: z.object({ q: z.string().min(1, 'must not be empty').max(500), ...pageQuery }),
+        },
+      },
+      async (request) => {
+        const { q, limit, offset } = request.query;
+        const { items, total } = await services.reports.search(actor(request), q, { limit, offset });
+        return {
+          total,
+          limit,
+          offset,
+          items: items.map(({ snippet, ...hit }) => ({
+            ...hit,
+            snippet: snippet.replaceAll('\u0001', '').replaceAll('\u0002', ''),
+            snippetHtml: snippetHtml(snippet),
+          })),
+        };
+      },
+    );
+
+    app.get(
+      '/api/action-items',
+      {
+        schema: {
+          tags: ['action items'],
+          summary: 'Action items across the reports you may see',
+          querystring: z.object({
+            ...pageQuery,
+            owner: z.string().min(1).max(200).optional(),
+            status: z.enum(ACTION_STATUSES).optional(),
+            category: z.enum(ACTION_CATEGORIES).optional(),
+            overdue: z.stringbool().optional(),
+            dueBefore: dateSchema.optional(),
+            report: reportIdSchema.optional(),
+          }),
+        },
+      },
+      async (request) => {
+        const { limit, offset, overdue, report, ...filters } = request.query;
+        const today = new Date().toISOString().slice(0, 10);
+        const page = await services.reports.actionItems(
+          actor(request),
+          { ...filters, reportId: report, overdueOn: overdue ? today : undefined },
+          { limit, offset },
+        );
+        return { ...page, limit, offset };
+      },
+    );
+  };
+}

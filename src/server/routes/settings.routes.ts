@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actor } from '../auth.hook.js';
+import { requireRole } from '../services/access.js';
+import type { Services } from '../services/index.js';
+import { settingsPatchSchema } from '../services/settings.service.js';
+import { pageQuery } from './schemas.js';
+
+/** The organization's settings and its audit log. */
+export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/api/settings',
+      { schema: { tags: ['settings'], summary: 'Severity scale, templates, roster, required approvals' } },
+      async (request) => {
+        actor(request);
+        return services.settings.get();
+      },
+    );
+
+    app.put(
+      '/api/settings',
+      { schema: { tags: ['settings'], summary: 'Change some settings (admins)', body: settingsPatchSchema } },
+      async (request) => services.settings.update(actor(request), request.body),
+    );
+
+    app.get(
+      '/api/audit',
+      {
+        schema: {
+          tags: ['settings'],
+          summary: 'The audit log, newest first (admins)',
+          querystring: z.object({
+            ...pageQuery,
+            action: z.string().max(100).optional(),
+            target: z.string().max(100).optional(),
+            user: z.string().max(100).optional(),
+          }),
+        },
+      },
+      async (request) => {
+        requireRole(actor(request), 'admin', 'reading the audit log');
+        const { limit, offset, action, target, user } = request.query;
+        return {
+          items: await services.auditLog.list({ action, targetId: target, userId: user }, { limit, offset }),
+          limit,
+          offset,
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,106 @@
+import { AppError } from '../../domain/index.js';
+import type {
+  LoginFailureRepository,
+  SessionRepository,
+  TokenRepository,
+  UserRepository,
+} from '../../store/index.js';
+import { actorOf, type Actor } from './access.js';
+import type { AuditService } from './audit.service.js';
+import { decoyHash, hashSecret, newSecret, verifyPassword } from './password.js';
+
+export interface AuthOptions {
+  /** How long a session lasts, in milliseconds. */
+  sessionTtlMs: number;
+  /** Failed sign-ins allowed per account, and per client address, within the window. */
+  maxFailuresPerAccount: number;
+  maxFailuresPerAddress: number;
+  failureWindowMs: number;
+}
+
+export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
+  sessionTtlMs: 14 * 24 * 3600_000,
+  maxFailuresPerAccount: 5,
+  maxFailuresPerAddress: 50,
+  failureWindowMs: 15 * 60_000,
+};
+
+/** Signs people in and out and recognizes them again by session cookie or API token. */
+export class AuthService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+    private readonly tokens: TokenRepository,
+    private readonly failures: LoginFailureRepository,
+    private readonly audit: AuditService,
+    private readonly options: AuthOptions = DEFAULT_AUTH_OPTIONS,
+  ) {}
+
+  /** Check a password and open a session; the same error for an unknown email and a wrong password. */
+  async login(email: string, password: string, ip: string | null) {
+    const keys = [`email:${email.trim().toLowerCase()}`, ...(ip ? [`ip:${ip}`] : [])];
+    const since = new Date(Date.now() - this.options.failureWindowMs).toISOString();
+    const [byAccount, byAddress] = await Promise.all(keys.map((k) => this.failures.countSince(k, since)));
+    if (
+      (byAccount ?? 0) >= this.options.maxFailuresPerAccount ||
+      (byAddress ?? 0) >= this.options.maxFailuresPerAddress
+    ) {
+      await this.audit.record(null, 'auth.login.blocked', { type: 'user', id: email }, {}, ip);
+      const minutes = Math.ceil(this.options.failureWindowMs / 60_000);
+      throw new AppError('rate_limited', `too many failed sign-ins; try again in up to ${minutes} minutes`);
+    }
+    const account = await this.users.credentials(email);
+    const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()));
+    if (!account || !account.passwordHash || !ok || account.disabled) {
+      await this.failures.record(keys, new Date().toISOString());
+      await this.audit.record(null, 'auth.login.failed', { type: 'user', id: account?.id ?? email }, {}, ip);
+      throw new AppError('unauthorized', 'the email or password is wrong');
+    }
+    await this.failures.clear(keys[0]!);
+    const token = newSecret();
+    const csrfToken = newSecret();
+    const expiresAt = new Date(Date.now() + this.options.sessionTtlMs).toISOString();
+    await this.sessions.create({ idHash: hashSecret(token), userId: account.id, csrfToken, expiresAt });
+    const actor = actorOf(account, 'session', ip);
+    await this.audit.record(actor, 'auth.login', { type: 'user', id: account.id });
+    return { actor, token, csrfToken, expiresAt };
+  }
+
+  async logout(actor: Actor, token: string): Promise<void> {
+    await this.sessions.delete(hashSecret(token));
+    await this.audit.record(actor, 'auth.logout', { type: 'user', id: actor.user.id });
+  }
+
+  /** The actor a session cookie belongs to, with the CSRF token bound to that session. */
+  async fromSession(
+    token: string,
+    ip: string | null,
+  ): Promise<{ actor: Actor; csrfToken: string } | undefined> {
+    const found = await this.sessions.find(hashSecret(token), new Date().toISOString());
+    return found ? { actor: actorOf(found.user, 'session', ip), csrfToken: found.csrfToken } : undefined;
+  }
+
+  /** The actor a bearer token belongs to. */
+  async fromToken(token: string, ip: string | null): Promise<Actor | undefined> {
+    const found = await this.tokens.findUser(hashSecret(token));
+    return found ? actorOf(found.user, 'token', ip) : undefined;
+  }
+
+  /** Issue a personal API token; the secret is returned once and only its hash is kept. */
+  async createToken(actor: Actor, name: string) {
+    const token = newSecret('hst_');
+    const info = await this.tokens.create({ userId: actor.user.id, name, tokenHash: hashSecret(token) });
+    await this.audit.record(actor, 'token.create', { type: 'token', id: info.id }, { name });
+    return { token, info };
+  }
+
+  async listTokens(actor: Actor) {
+    return this.tokens.listFor(actor.user.id);
+  }
+
+  async revokeToken(actor: Actor, id: string) {
+    if (!(await this.tokens.revoke(actor.user.id, id)))
+      throw new AppError('not_found', `token ${id} does not exist`);
+    await this.audit.record(actor, 'token.revoke', { type: 'token', id });
+  }
+}

@@ -1,0 +1,70 @@
+import {
+  AttachmentRepository,
+  AuditRepository,
+  CommentRepository,
+  LoginFailureRepository,
+  ReportRepository,
+  ReviewRepository,
+  SessionRepository,
+  SettingsRepository,
+  TokenRepository,
+  UserRepository,
+  type Store,
+} from '../../store/index.js';
+import { AttachmentService } from './attachment.service.js';
+import { AuditService } from './audit.service.js';
+import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth.service.js';
+import { ReportService } from './report.service.js';
+import { checksGate, type ReviewGate } from './review-gate.js';
+import { ReviewService } from './review.service.js';
+import { SettingsService } from './settings.service.js';
+import { UserService } from './user.service.js';
+
+/** Every service, wired to repositories on one store. */
+export interface Services {
+  store: Store;
+  audit: AuditService;
+  auth: AuthService;
+  users: UserService;
+  settings: SettingsService;
+  reports: ReportService;
+  reviews: ReviewService;
+  attachments: AttachmentService;
+  auditLog: AuditRepository;
+}
+
+/** Wire the services to one store. */
+export function createServices(
+  store: Store,
+  options: { auth?: Partial<AuthOptions>; gate?: ReviewGate } = {},
+): Services {
+  const auditLog = new AuditRepository(store);
+  const audit = new AuditService(auditLog);
+  const settings = new SettingsService(new SettingsRepository(store), audit);
+  const reviewRepo = new ReviewRepository(store);
+  const reports = new ReportService(
+    new ReportRepository(store),
+    reviewRepo,
+    settings,
+    audit,
+    options.gate ?? checksGate,
+  );
+  return {
+    store,
+    audit,
+    auditLog,
+    settings,
+    reports,
+    auth: new AuthService(
+      new UserRepository(store),
+      new SessionRepository(store),
+      new TokenRepository(store),
+      new LoginFailureRepository(store),
+      audit,
+      { ...DEFAULT_AUTH_OPTIONS, ...options.auth },
+    ),
+    users: new UserService(new UserRepository(store), audit),
+    reviews: new ReviewService(reports, new CommentRepository(store), reviewRepo, settings, audit),
+    attachments: new AttachmentService(reports, new AttachmentRepository(store), audit),
+  };
+}

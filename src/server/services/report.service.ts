@@ -1,0 +1,254 @@
+import { randomBytes } from 'node:crypto';
+import {
+  AppError,
+  canTransition,
+  reportSchema,
+  SECTION_KEYS,
+  TRANSITIONS,
+  type LifecycleState,
+  type Report,
+  type SectionKey,
+} from '../../domain/index.js';
+import type {
+  ActionItemFilters,
+  Page,
+  ReportFilters,
+  ReportRepository,
+  ReviewRepository,
+  StoredReport,
+} from '../../store/index.js';
+import { canSee, hasRole, notFound, requireRole, type Actor } from './access.js';
+import type { AuditService } from './audit.service.js';
+import { changedPaths, jsonDiff } from './json-diff.js';
+import type { ReviewGate } from './review-gate.js';
+import type { SettingsService } from './settings.service.js';
+import { parseWith } from './validation.js';
+
+const newId = () => `pm-${randomBytes(5).toString('hex')}`;
+
+/** Reports: create, read, change, delete, move through their lifecycle, and their history. */
+export class ReportService {
+  constructor(
+    private readonly reports: ReportRepository,
+    private readonly reviews: ReviewRepository,
+    private readonly settings: SettingsService,
+    private readonly audit: AuditService,
+    private readonly gate: ReviewGate,
+  ) {}
+
+  /** A report the actor may see, or 404 whether it is missing, deleted or hidden from them. */
+  async visible(actor: Actor, id: string): Promise<StoredReport> {
+    const stored = await this.reports.get(id);
+    if (!stored || !canSee(actor, stored)) throw notFound(id);
+    return stored;
+  }
+
+  async create(actor: Actor, input: unknown): Promise<StoredReport> {
+    requireRole(actor, 'editor', 'creating a report');
+    const report = parseWith(reportSchema, input, 'the report is not valid');
+    if (report.state !== 'draft') {
+      throw new AppError(
+        'invalid_report',
+        `a new report starts as a draft; it cannot be created ${report.state}`,
+        [{ path: ['state'], message: 'must be draft; use a transition to move it on' }],
+      );
+    }
+    const id = report.id ?? newId();
+    const stored = await this.reports.create(id, report, {
+      userId: actor.user.id,
+      summary: 'created',
+      changes: [],
+    });
+    await this.audit.record(actor, 'report.create', { type: 'report', id }, { version: 1 });
+    return stored;
+  }
+
+  async list(actor: Actor, filters: ReportFilters, page: Page) {
+    if (filters.deleted) requireRole(actor, 'admin', 'listing deleted reports');
+    return this.reports.list(actor.viewer, filters, page);
+  }
+
+  /** Replace the whole report at `version`; the lifecycle state changes only through transitions. */
+  async update(actor: Actor, id: string, version: number, input: unknown): Promise<StoredReport> {
+    const current = await this.writable(actor, id);
+    // A client may leave out the state; it then stays as it is.
+    const withState =
+      input && typeof input === 'object' && !('state' in input) ? { ...input, state: current.state } : input;
+    const report = parseWith(reportSchema, withState, 'the report is not valid');
+    if (report.id !== undefined && report.id !== id) {
+      throw new AppError('invalid_report', `the report's id ${report.id} does not match the address ${id}`, [
+        { path: ['id'], message: `must be ${id} or left out` },
+      ]);
+    }
+    if (report.state !== current.state) {
+      throw new AppError(
+        'invalid_report',
+        `the state changes only through a transition (it is ${current.state})`,
+        [{ path: ['state'], message: `must stay ${current.state}` }],
+      );
+    }
+    return this.save(actor, current, version, report, 'edited');
+  }
+
+  /** Replace one section at `version`. */
+  async updateSection(
+    actor: Actor,
+    id: string,
+    section: SectionKey,
+    version: number,
+    content: unknown,
+  ): Promise<StoredReport> {
+    const current = await this.writable(actor, id);
+    const shape = reportSchema.shape[section];
+    const value = parseWith(shape, content, `the ${section} section is not valid`);
+    const report = { ...current.report, [section]: value } as Report;
+    return this.save(actor, current, version, report, `edited ${section}`);
+  }
+
+  async remove(actor: Actor, id: string, version?: number): Promise<void> {
+    await this.writable(actor, id);
+    await this.reports.softDelete(id, actor.user.id, version);
+    await this.audit.record(actor, 'report.delete', { type: 'report', id });
+  }
+
+  /** Bring back a deleted report (admins only). */
+  async undelete(actor: Actor, id: string): Promise<StoredReport> {
+    const stored = await this.reports.get(id, { includeDeleted: true });
+    if (!stored || !canSee(actor, stored)) throw notFound(id);
+    requireRole(actor, 'admin', 'restoring a deleted report');
+    if (!stored.deletedAt) throw new AppError('conflict', `report ${id} is not deleted`);
+    await this.reports.undelete(id, actor.user.id);
+    await this.audit.record(actor, 'report.undelete', { type: 'report', id });
+    return (await this.reports.get(id)) as StoredReport;
+  }
+
+  /** Move a report along its lifecycle, enforcing the rules of each step. */
+  async transition(actor: Actor, id: string, to: LifecycleState, version: number): Promise<StoredReport> {
+    const current = await this.writable(actor, id);
+    const from = current.report.state;
+    if (!canTransition(from, to)) {
+      const allowed = TRANSITIONS[from].join(', ');
+      throw new AppError(
+        'conflict',
+        `a ${from} report cannot move to ${to}; from ${from} it may go to ${allowed}`,
+        [{ path: ['to'], message: `must be one of ${allowed}` }],
+      );
+    }
+    const settings = await this.settings.get();
+    let reviewRound: number | undefined;
+    if (to === 'in_review') {
+      const blockers = await this.gate.blockers(current.report, settings);
+      if (blockers.length > 0) {
+        throw new AppError(
+          'invalid_report',
+          `the report has ${blockers.length} error(s) to fix before review: ${blockers[0]!.message}`,
+          blockers.map((b) => ({ path: b.path, message: b.message })),
+        );
+      }
+      reviewRound = current.reviewRound + 1;
+    }
+    if (to === 'published') {
+      const status = await this.approvalStatus(current, settings.requiredApprovals);
+      if (status.changesRequested.length > 0) {
+        throw new AppError(
+          'conflict',
+          `changes were requested by ${status.changesRequested.length} reviewer(s); resolve them first`,
+          [{ path: ['reviews'], message: 'changes requested' }],
+        );
+      }
+      if (status.approvals < status.required) {
+        throw new AppError(
+          'conflict',
+          `publishing needs ${status.required} approval(s); the report has ${status.approvals}`,
+          [{ path: ['reviews'], message: `needs ${status.required} approvals` }],
+        );
+      }
+    }
+    const report = { ...current.report, state: to };
+    const saved = await this.reports.update(
+      id,
+      version,
+      report,
+      { userId: actor.user.id, summary: `moved from ${from} to ${to}`, changes: ['state'] },
+      { reviewRound },
+    );
+    await this.audit.record(
+      actor,
+      'report.transition',
+      { type: 'report', id },
+      { from, to, version: saved.version },
+    );
+    return saved;
+  }
+
+  /** How the current review round stands: each reviewer's latest decision counts. */
+  async approvalStatus(stored: StoredReport, required: number) {
+    const latest = new Map<string, string>();
+    for (const r of await this.reviews.listFor(stored.id))
+      if (r.round === stored.reviewRound) latest.set(r.userId, r.decision);
+    const approvals = [...latest.values()].filter((d) => d === 'approve').length;
+    const changesRequested = [...latest.entries()].filter(([, d]) => d === 'request_changes').map(([u]) => u);
+    return { round: stored.reviewRound, required, approvals, changesRequested };
+  }
+
+  async revisions(actor: Actor, id: string) {
+    await this.visible(actor, id);
+    return this.reports.revisions(id);
+  }
+
+  async revision(actor: Actor, id: string, version: number) {
+    await this.visible(actor, id);
+    const r = await this.reports.revision(id, version);
+    if (!r)
+      throw new AppError('not_found', `report ${id} has no version ${version}`, [
+        { path: ['version'], message: 'no such version' },
+      ]);
+    return r;
+  }
+
+  async diff(actor: Actor, id: string, from: number, to: number) {
+    const [a, b] = [await this.revision(actor, id, from), await this.revision(actor, id, to)];
+    return { from, to, changes: jsonDiff(a.report, b.report) };
+  }
+
+  /** Make an old version's content current again, as a new revision; the lifecycle state stays. */
+  async restoreRevision(actor: Actor, id: string, revision: number, version: number): Promise<StoredReport> {
+    const current = await this.writable(actor, id);
+    const old = await this.revision(actor, id, revision);
+    const report = { ...old.report, state: current.report.state };
+    return this.save(actor, current, version, report, `restored version ${revision}`);
+  }
+
+  async search(actor: Actor, q: string, page: Page) {
+    return this.reports.search(actor.viewer, q, page);
+  }
+
+  async actionItems(actor: Actor, filters: ActionItemFilters, page: Page) {
+    return this.reports.actionItems(actor.viewer, filters, page);
+  }
+
+  /** The report, visible and changeable by the actor (editors, or admins). */
+  private async writable(actor: Actor, id: string): Promise<StoredReport> {
+    const stored = await this.visible(actor, id);
+    if (!hasRole(actor, 'editor')) requireRole(actor, 'editor', 'changing a report');
+    return stored;
+  }
+
+  private async save(actor: Actor, current: StoredReport, version: number, report: Report, summary: string) {
+    const changes = changedPaths(current.report, report);
+    const saved = await this.reports.update(current.id, version, report, {
+      userId: actor.user.id,
+      summary,
+      changes,
+    });
+    await this.audit.record(
+      actor,
+      'report.update',
+      { type: 'report', id: current.id },
+      { version: saved.version, changes },
+    );
+    return saved;
+  }
+}
+
+export const SECTIONS = SECTION_KEYS;

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import {
+  AppError,
+  DEFAULT_SEVERITY_SCALE,
+  lineSchema,
+  listOf,
+  reportKindSchema,
+  severityScaleSchema,
+  textSchema,
+} from '../../domain/index.js';
+import type { SettingsRepository } from '../../store/index.js';
+import type { Actor } from './access.js';
+import { requireRole } from './access.js';
+import type { AuditService } from './audit.service.js';
+
+export const rosterEntrySchema = z.strictObject({
+  name: lineSchema,
+  email: z.email().max(320).optional(),
+  role: lineSchema.optional(),
+  team: lineSchema.optional(),
+});
+
+export const templateSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes'),
+  name: lineSchema,
+  kind: reportKindSchema,
+  description: textSchema.optional(),
+  tags: listOf(lineSchema, 100).default([]),
+  /** Extra guidance per block of the report, keyed like `summary.whatHappened`. */
+  guidance: z.record(z.string().regex(/^[a-z]+\.[a-zA-Z]+$/), textSchema).default({}),
+});
+
+/** The organization's settings; every key optional when written, all present when read. */
+export const settingsSchema = z.strictObject({
+  severityScale: severityScaleSchema,
+  requiredApprovals: z.number().int().min(0).max(20),
+  roster: listOf(rosterEntrySchema, 5000),
+  templates: listOf(templateSchema, 200),
+});
+export const settingsPatchSchema = settingsSchema.partial();
+
+export type Settings = z.output<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  severityScale: DEFAULT_SEVERITY_SCALE,
+  requiredApprovals: 1,
+  roster: [],
+  templates: [],
+};
+
+/** Reads and writes the organization's settings; only admins write. */
+export class SettingsService {
+  constructor(
+    private readonly repo: SettingsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(): Promise<Settings> {
+    const stored = await this.repo.all();
+    const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+    for (const key of Object.keys(settingsSchema.shape) as (keyof Settings)[]) {
+      if (!(key in stored)) continue;
+      // A value that no longer validates (say, after a schema change) falls back to the default.
+      const parsed = settingsSchema.shape[key].safeParse(stored[key]);
+      if (parsed.success) out[key] = parsed.data;
+    }
+    return out as Settings;
+  }
+
+  async update(actor: Actor, patch: z.output<typeof settingsPatchSchema>): Promise<Settings> {
+    requireRole(actor, 'admin', 'changing settings');
+    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    if (Object.keys(values).length === 0) throw new AppError('bad_request', 'no settings to change');
+    await this.repo.put(values, actor.user.id);
+    await this.audit.record(
+      actor,
+      'settings.update',
+      { type: 'settings', id: 'organization' },
+      { keys: Object.keys(values) },
+    );
+    return this.get();
+  }
+}

@@ -1,0 +1,57 @@
+// The real app on a real database for API tests, with accounts of each role and their API tokens.
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type AppOptions } from '../src/server/app.js';
+import { actorOf } from '../src/server/services/access.js';
+import type { Role, User } from '../src/store/index.js';
+import { openTestStore, type TestStore } from './databases.js';
+import type { Dialect } from '../src/store/index.js';
+
+export type TestApp = Awaited<ReturnType<typeof buildApp>>;
+
+export interface TestClient {
+  user: User;
+  token: string;
+  /** Send a request with this user's bearer token. */
+  call(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+export interface TestServer {
+  app: TestApp;
+  db: TestStore;
+  /** Create an account with a role (and optional password) and a token to call as it. */
+  client(role: Role, name: string, password?: string): Promise<TestClient>;
+  close(): Promise<void>;
+}
+
+/** Start the app on a fresh database of a dialect. */
+export async function startTestServer(
+  dialect: Dialect,
+  options: Partial<AppOptions> = {},
+): Promise<TestServer> {
+  const db = await openTestStore(dialect);
+  const app = await buildApp({ db: db.store, ...options });
+  await app.ready();
+  return {
+    app,
+    db,
+    async client(role, name, password) {
+      const user = await app.services.users.create(null, {
+        email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.test`,
+        name,
+        role,
+        password,
+      });
+      const { token } = await app.services.auth.createToken(actorOf(user, 'cli'), 'test');
+      return {
+        user,
+        token,
+        call: (o) =>
+          app.inject({ ...o, headers: { ...(o.headers ?? {}), authorization: `Bearer ${token}` } }),
+      };
+    },
+    async close() {
+      await app.close();
+      await db.dispose();
+    },
+  };
+}
