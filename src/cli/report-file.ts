@@ -17,6 +17,8 @@ export function formatLocated(file: string, line: number, column: number, messag
 export function loadReportFile(path: string): LoadedReport {
   const text = readTextFile(path);
   const parsed = parsePostmortem(text, { file: path });
+  const fatal = parsed.problems.find((p) => p.fatal);
+  if (fatal) throw new AppError('bad_request', formatLocated(path, fatal.line, fatal.column, fatal.message));
   if (!parsed.report) {
     const details: ErrorDetail[] = parsed.problems.map((p) => ({
       file: path,

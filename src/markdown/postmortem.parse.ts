@@ -41,6 +41,8 @@ export interface ParseProblem {
   column: number;
   message: string;
   path?: ModelPath;
+  /** The file cannot be read as Postmortem Markdown at all (unreadable front matter, too large, too deep). */
+  fatal?: boolean;
 }
 
 export interface Position {
@@ -58,6 +60,9 @@ export interface ParsedPostmortem {
 
 /** Largest Postmortem Markdown file accepted. */
 export const MAX_MARKDOWN_BYTES = 10 * 1024 * 1024;
+
+/** Longest run of indentation and container markers (>, list bullets) at the start of a line. */
+export const MAX_LINE_NESTING = 400;
 
 interface Line {
   text: string;
@@ -121,6 +126,10 @@ class Parser {
 
   problem(line: number, column: number, message: string, path?: ModelPath) {
     this.problems.push({ line, column, message, ...(path ? { path } : {}) });
+  }
+
+  fatal(line: number, column: number, message: string) {
+    this.problems.push({ line, column, message, fatal: true });
   }
 
   at(path: ModelPath, line: number, column = 1) {
@@ -465,6 +474,15 @@ class Parser {
 
   parse(text: string): ParsedPostmortem {
     const all = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+    const nested = all.findIndex((l) => (/^[\s>*+\-\d.)]*/.exec(l)?.[0].length ?? 0) > MAX_LINE_NESTING);
+    if (nested !== -1) {
+      this.fatal(
+        nested + 1,
+        1,
+        `line ${nested + 1} is nested deeper than any report needs (over ${MAX_LINE_NESTING} levels of indentation or markers)`,
+      );
+      return { problems: this.problems, locate: () => undefined };
+    }
     const lines: Line[] = all.map((t, i) => ({ text: t, no: i + 1 }));
     let bodyStart = 0;
     let front: unknown = {};
@@ -483,7 +501,7 @@ class Parser {
             .join('\n'),
           2,
         );
-        for (const p of fm.problems) this.problem(p.line, p.column, p.message);
+        for (const p of fm.problems) this.fatal(p.line, p.column, p.message);
         for (const [k, v] of fm.positions) {
           if (!k.endsWith('#key')) this.positions.set(k, v);
           else if (!fm.positions.has(k.slice(0, -4))) this.positions.set(k.slice(0, -4), v);
@@ -493,7 +511,7 @@ class Parser {
           fm.data !== null &&
           (typeof fm.data !== 'object' || Array.isArray(fm.data))
         ) {
-          this.problem(2, 1, 'the front matter must be a set of key: value lines');
+          this.fatal(2, 1, 'the front matter must be a set of key: value lines');
         } else if (fm.data && typeof fm.data === 'object') {
           front = fm.data;
           if ('title' in (front as object)) {
@@ -730,7 +748,7 @@ class Parser {
 export function parsePostmortem(text: string, options: { file?: string } = {}): ParsedPostmortem {
   const parser = new Parser();
   if (text.length > MAX_MARKDOWN_BYTES) {
-    parser.problem(1, 1, `the file is larger than ${MAX_MARKDOWN_BYTES / 1024 / 1024} MB`);
+    parser.fatal(1, 1, `the file is larger than ${MAX_MARKDOWN_BYTES / 1024 / 1024} MB`);
     return {
       problems: parser.problems.map((p) => ({ ...p, ...(options.file ? { file: options.file } : {}) })),
       locate: () => undefined,

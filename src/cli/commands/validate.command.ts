@@ -12,6 +12,7 @@ export const registerValidate: RegisterCommand = (program, ctx) => {
       const results: {
         file: string;
         valid: boolean;
+        error?: string;
         problems: { line: number; column: number; message: string }[];
       }[] = [];
       for (const file of files) {
@@ -24,7 +25,14 @@ export const registerValidate: RegisterCommand = (program, ctx) => {
           }));
           results.push({ file, valid: problems.length === 0, problems });
         } catch (e) {
-          if (!isAppError(e) || e.code !== 'invalid_report') throw e;
+          if (!isAppError(e)) throw e;
+          if (e.code !== 'invalid_report') {
+            // Unreadable input (missing, binary, hostile YAML …): one line, exit 2, and go on with the others.
+            ctx.io.err(`hindsight: ${e.message}\n`);
+            ctx.setExit(e.exitCode);
+            results.push({ file, valid: false, problems: [], error: e.message });
+            continue;
+          }
           results.push({
             file,
             valid: false,
