@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerEvidence } from './evidence.command.js';
+import { registerLint } from './lint.command.js';
 import { registerMetrics } from './metrics.command.js';
 import { registerNew } from './new.command.js';
 import { registerRender } from './render.command.js';
@@ -8,4 +10,4 @@ import { registerValidate } from './validate.command.js';
 /** A command module registers itself on the program. Add new commands to this list. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerNew, registerValidate, registerRender, registerMetrics];
+export const COMMANDS: RegisterCommand[] = [registerNew, registerValidate, registerRender, registerMetrics, registerEvidence, registerLint];

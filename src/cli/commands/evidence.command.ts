@@ -1,0 +1,315 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { AppError, EVENT_KINDS, type EventKind, type Report } from '../../domain/index.js';
+import {
+  type Candidate,
+  EVIDENCE_FORMATS,
+  type EvidenceFormat,
+  type EvidenceInput,
+  LEVELS,
+  type Level,
+  addEvidenceToReport,
+  checkZone,
+  extractEvidence,
+  fileEntry,
+  folderBundle,
+  isGitDir,
+  listFiles,
+  looksLikeZip,
+  openZip,
+  parseTimeValue,
+} from '../../evidence/index.js';
+import { serializePostmortem } from '../../markdown/postmortem.serialize.js';
+import { processIO, writeTextFile } from '../io.js';
+import { loadReportFile } from '../report-file.js';
+import type { RegisterCommand } from './index.js';
+
+interface EvidenceOpts {
+  from?: string;
+  to?: string;
+  tz?: string;
+  year?: string;
+  format?: string;
+  grep?: string;
+  kinds?: string;
+  minLevel?: string;
+  actor?: string;
+  channel?: string;
+  lookback: string;
+  limit: string;
+  json?: boolean;
+  into?: string;
+}
+
+/** Kinds added with --into when --kinds is not given: everything with a role in the response. */
+const DEFAULT_INTO_KINDS: EventKind[] = [
+  'detected',
+  'responded',
+  'investigating',
+  'mitigated',
+  'communicated',
+  'resolved',
+];
+
+export const registerEvidence: RegisterCommand = (program, ctx) => {
+  program
+    .command('evidence')
+    .description(
+      'turn chat exports, alerts, deploys, commits and logs into timeline candidates, or add them to a report',
+    )
+    .argument('<paths...>', 'evidence files, Slack export folders or zips, or git clones')
+    .option('--from <time>', 'start of the window (ISO 8601; zone-less values use --tz)')
+    .option('--to <time>', 'end of the window')
+    .option('--tz <zone>', 'IANA zone of timestamps that carry none (text logs, RFC 3164 syslog)')
+    .option(
+      '--year <year>',
+      'year of timestamps that carry none (RFC 3164 syslog); default: the year of --from',
+    )
+    .option(
+      '--format <format>',
+      `read every file as this format: ${EVIDENCE_FORMATS.filter((f) => f !== 'git').join(', ')}`,
+    )
+    .option('--grep <regex>', 'keep records whose text matches (case-insensitive)')
+    .option(
+      '--kinds <kinds>',
+      `keep these suggested kinds, comma-separated (${EVENT_KINDS.join(', ')}), or "all"`,
+    )
+    .option('--min-level <level>', `keep log records at this level or above: ${LEVELS.join(', ')}`)
+    .option('--actor <name>', 'keep records by this person or bot (substring)')
+    .option('--channel <name>', 'keep records from this channel or service (substring)')
+    .option(
+      '--lookback <duration>',
+      'how far before --from commits and deploys are read (e.g. 72h, 7d)',
+      '72h',
+    )
+    .option('--limit <n>', 'most candidates kept', '50000')
+    .option('--json', 'print the candidates and counters as JSON')
+    .option('--into <report>', 'add the chosen candidates to this Postmortem Markdown report and rewrite it')
+    .action(async (paths: string[], opts: EvidenceOpts) => {
+      if (opts.json && opts.into)
+        throw new AppError('bad_request', 'choose either --json or --into, not both');
+      let loaded: ReturnType<typeof loadReportFile> | undefined;
+      if (opts.into) loaded = loadReportFile(opts.into);
+      const zone = opts.tz ?? (loaded ? loaded.report.period.timezone : undefined);
+      if (zone !== undefined && !checkZone(zone)) {
+        throw new AppError(
+          'bad_request',
+          `unknown time zone "${zone}"; use an IANA name such as Europe/Paris or UTC`,
+        );
+      }
+      const from = instantOption('--from', opts.from, zone);
+      const to = instantOption('--to', opts.to, zone);
+      if (from !== undefined && to !== undefined && from > to)
+        throw new AppError('bad_request', '--from is after --to');
+      const year =
+        opts.year !== undefined
+          ? intOption('--year', opts.year, 1970, 9999)
+          : from !== undefined
+            ? new Date(from).getUTCFullYear()
+            : undefined;
+      const format = opts.format as EvidenceFormat | undefined;
+      if (format !== undefined && (!EVIDENCE_FORMATS.includes(format) || format === 'git')) {
+        throw new AppError(
+          'bad_request',
+          `unknown --format "${opts.format}"; one of ${EVIDENCE_FORMATS.filter((f) => f !== 'git').join(', ')}`,
+        );
+      }
+      const minLevel = opts.minLevel?.toLowerCase() as Level | undefined;
+      if (minLevel !== undefined && !LEVELS.includes(minLevel)) {
+        throw new AppError(
+          'bad_request',
+          `unknown --min-level "${opts.minLevel}"; one of ${LEVELS.join(', ')}`,
+        );
+      }
+      const kinds = kindsOption(opts.kinds);
+      let grep: RegExp | undefined;
+      if (opts.grep !== undefined) {
+        try {
+          grep = new RegExp(opts.grep, 'iu');
+        } catch (e) {
+          throw new AppError(
+            'bad_request',
+            `--grep is not a valid regular expression: ${(e as Error).message}`,
+          );
+        }
+      }
+      const lookbackMs = durationOption('--lookback', opts.lookback);
+      const limit = intOption('--limit', opts.limit, 1, 1_000_000);
+
+      const inputs: EvidenceInput[] = [];
+      for (const p of paths) inputs.push(...(await resolvePath(p)));
+
+      const bar = progressBar(ctx.io === processIO);
+      let extraction;
+      try {
+        extraction = await extractEvidence(inputs, {
+          from,
+          to,
+          zone,
+          year,
+          format,
+          grep,
+          minLevel,
+          actor: opts.actor,
+          channel: opts.channel,
+          kinds: opts.into ? undefined : kinds,
+          lookbackMs,
+          maxCandidates: limit,
+          onProgress: bar?.update,
+        });
+      } finally {
+        bar?.stop();
+      }
+      const { candidates, stats } = extraction;
+      if (opts.json) {
+        ctx.io.out(
+          `${JSON.stringify({ candidates: candidates.map(({ ms: _ms, ...c }) => c), stats, inputs: extraction.inputs }, null, 2)}\n`,
+        );
+        return;
+      }
+      const summary =
+        `${candidates.length} candidate${candidates.length === 1 ? '' : 's'} from ${stats.records} records in ${stats.files} file${stats.files === 1 ? '' : 's'}` +
+        ` (${stats.skipped} malformed skipped, ${stats.ignored} not events, ${stats.filtered} filtered out, ${stats.merged} duplicates merged${stats.dropped ? `, ${stats.dropped} over the limit` : ''})`;
+      for (const w of stats.warnings.slice(0, 20)) ctx.io.err(`hindsight: warning: ${w}\n`);
+      if (stats.warnings.length > 20)
+        ctx.io.err(`hindsight: … ${stats.warnings.length - 20} more warnings\n`);
+      if (opts.into && loaded) {
+        const wanted = kinds ?? DEFAULT_INTO_KINDS;
+        const chosen = candidates.filter(
+          (c) => wanted.includes(c.suggestion?.kind ?? 'other') || (c.change && !opts.kinds),
+        );
+        const { report, added } = addEvidenceToReport(loaded.report as Report, chosen);
+        writeTextFile(opts.into, serializePostmortem(report));
+        ctx.io.err(`${summary}\n`);
+        ctx.io.out(
+          `${opts.into}: added ${added.events} timeline event${added.events === 1 ? '' : 's'}, ${added.materials} supporting material${added.materials === 1 ? '' : 's'}, ` +
+            `${added.changes} change${added.changes === 1 ? '' : 's'}${added.appendix ? `, excerpts in appendix ${added.appendix}` : ''}\n`,
+        );
+        return;
+      }
+      ctx.io.out(table(candidates));
+      ctx.io.err(`${summary}\n`);
+    });
+};
+
+function instantOption(
+  name: string,
+  value: string | undefined,
+  zone: string | undefined,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseTimeValue(value, zone);
+  if (ms === undefined) {
+    throw new AppError(
+      'bad_request',
+      `${name} must be a real date and time, e.g. 2024-03-01T14:00:00Z${zone ? '' : ' (a value without a zone needs --tz)'}, not "${value}"`,
+    );
+  }
+  return ms;
+}
+
+function intOption(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new AppError('bad_request', `${name} must be a whole number from ${min} to ${max}, not "${value}"`);
+  return n;
+}
+
+function durationOption(name: string, value: string): number {
+  const m = /^(\d{1,6})\s*(m|min|h|d)$/.exec(value.trim());
+  if (!m)
+    throw new AppError('bad_request', `${name} must be a duration such as 90m, 72h or 7d, not "${value}"`);
+  const unit = m[2] === 'd' ? 86_400_000 : m[2] === 'h' ? 3_600_000 : 60_000;
+  return Number(m[1]) * unit;
+}
+
+function kindsOption(value: string | undefined): EventKind[] | undefined {
+  if (value === undefined || value.trim() === 'all') return undefined;
+  const kinds = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  for (const k of kinds) {
+    if (!EVENT_KINDS.includes(k as EventKind))
+      throw new AppError(
+        'bad_request',
+        `unknown kind "${k}" in --kinds; use ${EVENT_KINDS.join(', ')} or all`,
+      );
+  }
+  return kinds as EventKind[];
+}
+
+/** A path on the command line as inputs: a zip, a Slack export folder, a git clone, a folder of files, or a file. */
+async function resolvePath(path: string): Promise<EvidenceInput[]> {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AppError(
+      'io',
+      code === 'ENOENT'
+        ? `${path}: no such file or directory`
+        : `${path}: cannot be read (${code ?? 'error'})`,
+    );
+  }
+  if (st.isDirectory()) {
+    if (isGitDir(path)) return [{ type: 'git', dir: path }];
+    const bundle = folderBundle(path);
+    if (bundle.entries.some((e) => /\/(users|channels)\.json$/.test(e.name))) return [bundle];
+    return listFiles(path).map((f) => ({ type: 'file' as const, entry: fileEntry(f) }));
+  }
+  if (!st.isFile()) throw new AppError('io', `${path}: is not a regular file`);
+  const head = Buffer.alloc(4);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (looksLikeZip(head)) return [await openZip(path)];
+  return [{ type: 'file', entry: fileEntry(path) }];
+}
+
+/** A progress bar on stderr for long reads, only when a person is watching a terminal. */
+function progressBar(
+  real: boolean,
+): { update: (done: number, total: number | undefined) => void; stop: () => void } | undefined {
+  if (!real || !process.stderr.isTTY) return undefined;
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    update: (done, total) => {
+      if (!total || total < 32 * 1024 * 1024) return;
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: 'reading evidence [{bar}] {percentage}% | {value}/{total} MB',
+            hideCursor: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(Math.ceil(total / 1048576), 0);
+      }
+      bar.update(Math.floor(done / 1048576));
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
+
+/** Candidates as a readable table: when, suggested kind, source, actor, text, then why and where. */
+function table(candidates: Candidate[]): string {
+  if (candidates.length === 0) return 'no candidates\n';
+  const out: string[] = [];
+  for (const c of candidates) {
+    out.push(
+      `${pad(c.at, 24)} ${pad(c.suggestion?.kind ?? 'other', 12)} ${pad(c.source, 24)} ${pad(c.actor ?? '-', 16)} ${c.text.length > 120 ? `${c.text.slice(0, 119)}…` : c.text}`,
+    );
+    out.push(
+      `${' '.repeat(25)}└ ${c.suggestion?.reason ?? ''} · ${c.link}${c.alsoIn?.length ? ` (also ${c.alsoIn.join(', ')})` : ''}`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

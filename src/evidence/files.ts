@@ -1,0 +1,205 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { AppError } from '../domain/index.js';
+import type { EvidenceEntry, EvidenceInput } from './source.js';
+
+/** Bytes per read: large enough that a multi-gigabyte log needs few system calls. */
+const CHUNK = 4 * 1024 * 1024;
+
+/** Most files taken from one directory that is not a Slack export; more is almost surely a wrong path. */
+export const MAX_DIR_FILES = 10_000;
+
+/** A file on disk as an evidence entry, read in large chunks. */
+export function fileEntry(path: string, name: string = path): EvidenceEntry {
+  let size: number | undefined;
+  try {
+    size = statSync(path).size;
+  } catch {
+    size = undefined;
+  }
+  return {
+    name,
+    size,
+    async *open() {
+      const fh = await openFile(path, 'r');
+      try {
+        let pos = 0;
+        for (;;) {
+          const buf = Buffer.allocUnsafe(CHUNK);
+          const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+          if (bytesRead === 0) break;
+          pos += bytesRead;
+          yield bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead);
+        }
+      } finally {
+        await fh.close();
+      }
+    },
+  };
+}
+
+/** Bytes in memory as an entry (tests, small uploads). */
+export function bufferEntry(name: string, data: Uint8Array | string): EvidenceEntry {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+  return {
+    name,
+    size: buf.length,
+    async *open() {
+      for (let i = 0; i < buf.length; i += 64 * 1024) yield buf.subarray(i, i + 64 * 1024);
+    },
+  };
+}
+
+/**
+ * A one-shot stream as an entry (an HTTP upload). The stream can be opened once; format detection reads the
+ * first chunk and hands it back in front of the rest.
+ */
+export function streamEntry(name: string, stream: AsyncIterable<Uint8Array>, size?: number): EvidenceEntry {
+  let used = false;
+  return {
+    name,
+    size,
+    open() {
+      if (used) throw new AppError('io', `${name}: the uploaded stream can only be read once`);
+      used = true;
+      return stream;
+    },
+  };
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const ZIP_EMPTY = [0x50, 0x4b, 0x05, 0x06];
+
+/** True when the bytes start like a zip archive. */
+export function looksLikeZip(head: Uint8Array): boolean {
+  return ZIP_MAGIC.every((b, i) => head[i] === b) || ZIP_EMPTY.every((b, i) => head[i] === b);
+}
+
+/** Open a zip archive on disk as a bundle; every entry is streamed (inflated on the fly), never read whole. */
+export async function openZip(
+  path: string,
+  name: string = path,
+): Promise<EvidenceInput & { type: 'bundle' }> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.open(
+        path,
+        { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true },
+        (err, z) => (err ? reject(err) : resolve(z)),
+      ),
+    );
+  } catch (e) {
+    throw new AppError(
+      'io',
+      `${name}: is not a readable zip archive (${zipReason(e)}); is the file complete?`,
+    );
+  }
+  return zipBundle(zip, name);
+}
+
+/** A zip archive held in memory (an upload) as a bundle. */
+export async function openZipBuffer(data: Buffer, name: string): Promise<EvidenceInput & { type: 'bundle' }> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.fromBuffer(
+        data,
+        { lazyEntries: true, strictFileNames: false, validateEntrySizes: true },
+        (err, z) => (err ? reject(err) : resolve(z)),
+      ),
+    );
+  } catch (e) {
+    throw new AppError(
+      'io',
+      `${name}: is not a readable zip archive (${zipReason(e)}); is the file complete?`,
+    );
+  }
+  return zipBundle(zip, name);
+}
+
+function zipReason(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.length > 160 ? `${m.slice(0, 160)}…` : m;
+}
+
+async function zipBundle(zip: yauzl.ZipFile, name: string): Promise<EvidenceInput & { type: 'bundle' }> {
+  const list: yauzl.Entry[] = await new Promise<yauzl.Entry[]>((resolve, reject) => {
+    const out: yauzl.Entry[] = [];
+    zip.on('entry', (e: yauzl.Entry) => {
+      if (!e.fileName.endsWith('/')) out.push(e);
+      if (out.length > 200_000) {
+        reject(new Error('more than 200000 entries'));
+        return;
+      }
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(out));
+    zip.on('error', reject);
+    zip.readEntry();
+  }).catch((e: unknown) => {
+    zip.close();
+    throw new AppError('io', `${name}: the zip archive's directory is damaged (${zipReason(e)})`);
+  });
+  const entries: EvidenceEntry[] = list.map((e) => ({
+    name: `${name}!${e.fileName}`,
+    size: e.uncompressedSize,
+    async *open() {
+      let stream: Readable;
+      try {
+        stream = await new Promise<Readable>((resolve, reject) =>
+          zip.openReadStream(e, (err, s) => (err ? reject(err) : resolve(s))),
+        );
+      } catch (err) {
+        throw new AppError(
+          'io',
+          `${name}!${e.fileName}: cannot be read from the archive (${zipReason(err)})`,
+        );
+      }
+      try {
+        for await (const chunk of stream) yield chunk as Buffer;
+      } catch (err) {
+        throw new AppError('io', `${name}!${e.fileName}: the archive entry is damaged (${zipReason(err)})`);
+      }
+    },
+  }));
+  return { type: 'bundle', name, entries, close: async () => zip.close() };
+}
+
+/** The regular files under a directory, depth first, sorted, skipping dot-folders, at most MAX_DIR_FILES. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      if (name.startsWith('.')) continue;
+      const full = join(d, name);
+      const st = statSync(full);
+      if (st.isDirectory()) walk(full);
+      else if (st.isFile()) {
+        out.push(full);
+        if (out.length > MAX_DIR_FILES) {
+          throw new AppError(
+            'too_large',
+            `${dir}: holds more than ${MAX_DIR_FILES} files; name the files to read`,
+          );
+        }
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A directory as a bundle of file entries named relative to it (a Slack export folder). */
+export function folderBundle(dir: string): EvidenceInput & { type: 'bundle' } {
+  const entries = listFiles(dir).map((f) => fileEntry(f, `${dir.replace(/\/+$/, '')}/${relative(dir, f)}`));
+  return { type: 'bundle', name: dir, entries };
+}
+
+/** True when the directory is the top of a git work tree. */
+export function isGitDir(dir: string): boolean {
+  return existsSync(join(dir, '.git'));
+}

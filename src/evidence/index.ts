@@ -1,0 +1,11 @@
+export * from './candidate.js';
+export * from './source.js';
+export * from './files.js';
+export * from './detect.js';
+export * from './kinds.js';
+export * from './merge.js';
+export * from './pipeline.js';
+export * from './to-report.js';
+export { readGitLog, GIT_FORMAT } from './git-log.reader.js';
+export { slackTsToMs, slackText } from './slack.reader.js';
+export { parseLeadingStamp, parseTimeValue, wallToUtc, checkZone } from './time.js';

@@ -1,0 +1,195 @@
+import type { Candidate } from './candidate.js';
+import { MAX_LINE_BYTES } from './lines.js';
+import { type EntryReader, baseName, candidate, levelOf, pick, str } from './source.js';
+import { epochToMs, parseTimeValue } from './time.js';
+
+const TIME_KEYS = ['time', '@timestamp', 'timestamp', 'ts', 'datetime', 'date', 't'] as const;
+
+/**
+ * JSON-lines logs: pino (`time` epoch ms, numeric `level`), bunyan (`time` ISO), ECS (`@timestamp`,
+ * `log.level`, `message`, dotted or nested keys). With a time window, lines are first screened on their raw
+ * bytes (the time field is found and read without parsing the JSON), so only lines inside the window pay for
+ * JSON.parse; that keeps a multi-gigabyte log close to the speed of reading it.
+ */
+export const readJsonLog: EntryReader = async function* (entry, ctx) {
+  const { from, to, zone } = ctx.options;
+  const windowed = from !== undefined || to !== undefined;
+  const lo = from ?? -Infinity;
+  const hi = to ?? Infinity;
+  let key: Buffer | undefined; // `"time":` once the first record told which key holds the time
+  let guess = -1; // where the key sat in the previous line: most loggers write fields in a fixed order
+  let lineNo = 0;
+  let carry: Buffer | undefined;
+  let overflow = false;
+  const file = entry.name;
+  const service = baseName(file).replace(/\.(jsonl|ndjson|json|log)$/i, '');
+
+  const handle = (buf: Buffer, s: number, e: number): Candidate | undefined => {
+    if (e > s && buf[e - 1] === 13) e -= 1;
+    if (e <= s) return undefined;
+    if (e - s > MAX_LINE_BYTES) {
+      ctx.skip(`${file}:${lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+      return undefined;
+    }
+    if (windowed && key) {
+      const kl = key.length;
+      let k = -1;
+      const g = s + guess;
+      if (guess >= 0 && g + kl <= e) {
+        let same = true;
+        for (let j = 0; j < kl; j += 1) {
+          if (buf[g + j] !== key[j]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) k = g + kl;
+      }
+      if (k === -1) {
+        const at = buf.indexOf(key, s);
+        if (at !== -1 && at < e) {
+          k = at + kl;
+          guess = at - s;
+        }
+      }
+      if (k !== -1) {
+        const ms = timeAt(buf, k, e, zone);
+        if (ms !== undefined && (ms < lo || ms > hi)) {
+          ctx.stats.filtered += 1;
+          return undefined;
+        }
+      }
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(buf.toString('utf8', s, e));
+    } catch {
+      ctx.skip(`${file}:${lineNo}`, 'not valid JSON');
+      return undefined;
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      ctx.skip(`${file}:${lineNo}`, 'not a JSON object');
+      return undefined;
+    }
+    let timeKey: string | undefined;
+    let raw: unknown;
+    for (const k of TIME_KEYS) {
+      const v = pick(obj, k);
+      if (v !== undefined) {
+        timeKey = k;
+        raw = v;
+        break;
+      }
+    }
+    const ms = parseTimeValue(raw, zone);
+    if (ms === undefined) {
+      ctx.skip(
+        `${file}:${lineNo}`,
+        raw === undefined
+          ? 'no time field'
+          : `impossible or unreadable time ${JSON.stringify(raw).slice(0, 60)}`,
+      );
+      return undefined;
+    }
+    if (!key && timeKey) key = Buffer.from(`"${timeKey}":`);
+    ctx.stats.records += 1;
+    if (ms < lo || ms > hi) {
+      ctx.stats.filtered += 1;
+      return undefined;
+    }
+    const msg = str(pick(obj, 'msg', 'message', 'event.original', 'log', 'text'));
+    const errMsg = str(pick(obj, 'err.message', 'error.message'));
+    const text = [msg, errMsg && errMsg !== msg ? errMsg : undefined].filter(Boolean).join(': ');
+    const name = str(pick(obj, 'service.name', 'name', 'logger', 'logger_name', 'app')) ?? service;
+    const host = str(pick(obj, 'hostname', 'host.name', 'host'));
+    return candidate({
+      ms,
+      format: 'json-log',
+      source: `json-log ${name}${host ? `@${host}` : ''}`,
+      channel: name,
+      text: text || buf.toString('utf8', s, Math.min(e, s + 2000)),
+      actor: str(pick(obj, 'user.name', 'user')),
+      level: levelOf(pick(obj, 'level', 'log.level', 'severity', 'lvl', 'levelname')),
+      link: `${file}:${lineNo}`,
+      excerpt: buf.toString('utf8', s, Math.min(e, s + 4000)),
+    });
+  };
+
+  for await (const raw of entry.open()) {
+    const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    ctx.progress(buf.length);
+    let p = 0;
+    if (carry || overflow) {
+      const nl = buf.indexOf(10);
+      if (nl === -1) {
+        if (!overflow && carry) {
+          carry = Buffer.concat([carry, buf]);
+          if (carry.length > MAX_LINE_BYTES) {
+            overflow = true;
+            carry = undefined;
+          }
+        }
+        continue;
+      }
+      lineNo += 1;
+      if (overflow) {
+        ctx.skip(`${file}:${lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+        overflow = false;
+      } else {
+        const joined = Buffer.concat([carry as Buffer, buf.subarray(0, nl)]);
+        const c = handle(joined, 0, joined.length);
+        if (c) yield c;
+      }
+      carry = undefined;
+      p = nl + 1;
+    }
+    for (;;) {
+      const nl = buf.indexOf(10, p);
+      if (nl === -1) break;
+      lineNo += 1;
+      const c = handle(buf, p, nl);
+      if (c) yield c;
+      p = nl + 1;
+    }
+    if (p < buf.length) {
+      if (buf.length - p > MAX_LINE_BYTES) overflow = true;
+      else carry = Buffer.from(buf.subarray(p));
+    }
+  }
+  if (overflow) {
+    lineNo += 1;
+    ctx.skip(`${file}:${lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+  } else if (carry) {
+    lineNo += 1;
+    const c = handle(carry, 0, carry.length);
+    if (c) yield c;
+  }
+};
+
+/** Read the time value that starts at byte `k` (after the key's colon) without parsing the line. */
+function timeAt(buf: Buffer, k: number, e: number, zone: string | undefined): number | undefined {
+  while (k < e && buf[k] === 0x20) k += 1;
+  const c = buf[k] as number;
+  if (c >= 0x30 && c <= 0x39) {
+    let v = 0;
+    let q = k;
+    let d: number;
+    while (q < e && (d = buf[q] as number) >= 0x30 && d <= 0x39) {
+      v = v * 10 + (d - 0x30);
+      q += 1;
+    }
+    if (buf[q] === 0x2e) {
+      // A fraction (epoch seconds with decimals): rare, read it the slow way.
+      let r = q + 1;
+      while (r < e && (buf[r] as number) >= 0x30 && (buf[r] as number) <= 0x39) r += 1;
+      return epochToMs(Number(buf.toString('latin1', k, r)));
+    }
+    return epochToMs(v);
+  }
+  if (c === 0x22) {
+    const end = buf.indexOf(0x22, k + 1);
+    if (end === -1 || end > e || end - k > 48) return undefined;
+    return parseTimeValue(buf.toString('latin1', k + 1, end), zone);
+  }
+  return undefined;
+}

@@ -1,0 +1,50 @@
+import type { Candidate, KindSuggestion } from './candidate.js';
+
+/** Text rules, first match wins; each names what it saw so a person can judge the suggestion. */
+const RULES: { kind: KindSuggestion['kind']; pattern: RegExp; what: string }[] = [
+  {
+    kind: 'communicated',
+    pattern:
+      /\b(status ?page|statuspage|status update|posted an update|customer (notice|update|email)|notif(y|ied) (customers|users)|incident (update|notice)|public update)\b/i,
+    what: 'a status page or customer message',
+  },
+  {
+    kind: 'mitigated',
+    pattern:
+      /\b(roll(ed|ing)? ?back|rollback|revert(ed|ing)?|deployed (a |the )?fix|hot ?fix(ed)?|fail(ed|ing)? ?over|failover|mitigat(ed|ion|ing)|disabled (the )?feature flag|scaled (up|out)|restarted)\b/i,
+    what: 'a rollback, fix, failover or other mitigation',
+  },
+  {
+    kind: 'resolved',
+    pattern:
+      /\b(resolved|all clear|fully recovered|recovered|back to normal|closing (the )?incident|incident closed)\b/i,
+    what: 'a resolution',
+  },
+  {
+    kind: 'responded',
+    pattern:
+      /\b(acknowledged|ack(ed)?|i'?m on it|on it|taking (a look|this)|i'?ll take (a look|it)|joining (the )?(bridge|call)|incident commander)\b/i,
+    what: 'an acknowledgement or someone taking it on',
+  },
+  {
+    kind: 'detected',
+    pattern:
+      /\b(firing|triggered|alert(ed|ing)?|paged|pager|outage|is down|went down|error rate|5\d\d errors?)\b/i,
+    what: 'an alert or a first report of the problem',
+  },
+];
+
+/**
+ * Suggest a timeline kind for a candidate with the reason: what the source itself recorded (an
+ * acknowledgement, a resolve) first, then words in the text, else `other`. A person makes the choice.
+ */
+export function suggestKind(c: Pick<Candidate, 'text' | 'hint' | 'level' | 'change'>): KindSuggestion {
+  if (c.hint) return c.hint;
+  for (const rule of RULES) {
+    const m = rule.pattern.exec(c.text);
+    if (m) return { kind: rule.kind, reason: `the text mentions ${rule.what} ("${m[0]}")` };
+  }
+  if (c.change)
+    return { kind: 'other', reason: 'a change (commit or deploy): consider it for the change analysis' };
+  return { kind: 'other', reason: 'no alerting state or telling words' };
+}

@@ -1,0 +1,69 @@
+/** Longest line a reader accepts; longer lines are skipped (and counted) so no regex ever sees a huge input. */
+export const MAX_LINE_BYTES = 256 * 1024;
+
+/** One line of a byte stream: its 1-based number and its UTF-8 text without the line ending. */
+export interface Line {
+  n: number;
+  text: string;
+  /** True when the line was longer than the limit; `text` is then only its start. */
+  tooLong: boolean;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * Split a byte stream into lines without holding more than one chunk plus one bounded line in memory.
+ * A line longer than `maxBytes` is reported with `tooLong` and its first bytes only.
+ */
+export async function* readLines(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number = MAX_LINE_BYTES,
+): AsyncGenerator<Line> {
+  let n = 0;
+  let carry: Buffer | undefined;
+  let overflow = false;
+  for await (const raw of chunks) {
+    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl === -1) break;
+      n += 1;
+      if (overflow) {
+        yield { n, text: decodeLine(carry as Buffer), tooLong: true };
+        overflow = false;
+      } else if (carry) {
+        const joined = Buffer.concat([carry, chunk.subarray(start, nl)]);
+        if (joined.length > maxBytes) yield { n, text: decodeLine(joined.subarray(0, 200)), tooLong: true };
+        else yield { n, text: decodeLine(joined), tooLong: false };
+      } else if (nl - start > maxBytes) {
+        yield { n, text: decodeLine(chunk.subarray(start, start + 200)), tooLong: true };
+      } else {
+        yield { n, text: decodeLine(chunk.subarray(start, nl)), tooLong: false };
+      }
+      carry = undefined;
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      if (overflow) continue;
+      const rest = chunk.subarray(start);
+      const size = (carry?.length ?? 0) + rest.length;
+      if (size > maxBytes) {
+        // Keep only the start of an overlong line, for the message; drop the rest as it streams by.
+        carry = Buffer.from((carry ? Buffer.concat([carry, rest]) : rest).subarray(0, 200));
+        overflow = true;
+      } else {
+        carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
+      }
+    }
+  }
+  if (overflow) yield { n: n + 1, text: decodeLine(carry as Buffer), tooLong: true };
+  else if (carry && carry.length > 0) yield { n: n + 1, text: decodeLine(carry), tooLong: false };
+}
+
+function decodeLine(buf: Uint8Array): string {
+  let end = buf.length;
+  if (end > 0 && buf[end - 1] === 13) end -= 1;
+  const text = decoder.decode(buf.subarray(0, end));
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -1,0 +1,223 @@
+import { isTimeZone, parseInstant } from '../domain/index.js';
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** Wall-clock fields of a local time; month 1-12. */
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+}
+
+/** Month number (1-12) of an English month abbreviation or name, or undefined. */
+export function monthOf(name: string): number | undefined {
+  const i = MONTHS.indexOf(name.slice(0, 3).toLowerCase());
+  return i === -1 ? undefined : i + 1;
+}
+
+/** True when the fields name a real calendar date and time. */
+export function isValidWall(w: WallTime): boolean {
+  if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 60) return false;
+  const d = new Date(Date.UTC(w.year, w.month - 1, w.day));
+  return d.getUTCFullYear() === w.year && d.getUTCMonth() === w.month - 1 && d.getUTCDate() === w.day;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function offsetAt(utcMs: number, zone: string): number {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, f);
+  }
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(
+    parts.year ?? 0,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
+  return asUtc - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** Epoch ms of a wall-clock time in an IANA zone (or a fixed offset in minutes); undefined if invalid. */
+export function wallToUtc(w: WallTime, zone: string | number): number | undefined {
+  if (!isValidWall(w)) return undefined;
+  const naive = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, Math.min(w.second, 59), w.ms);
+  if (typeof zone === 'number') return naive - zone * 60_000;
+  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return naive;
+  // Two rounds settle the offset across a daylight-saving change; a skipped wall time lands after the gap.
+  let guess = naive - offsetAt(naive, zone);
+  guess = naive - offsetAt(guess, zone);
+  return guess;
+}
+
+/** Check a zone option up front, so a typo fails once with a clear message. */
+export function checkZone(zone: string): boolean {
+  return zone === 'Z' || isTimeZone(zone);
+}
+
+/** Parse an offset such as Z, +02:00, -0700, +05 into minutes east of UTC. */
+export function parseOffset(text: string): number | undefined {
+  if (text === 'Z' || text === 'z' || text === 'UTC' || text === 'GMT') return 0;
+  const m = /^(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})?$/.exec(text);
+  if (!m) return undefined;
+  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
+  if (minutes > 18 * 60) return undefined;
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+/** Epoch ms from a number that is epoch seconds, milliseconds, microseconds or nanoseconds (by magnitude). */
+export function epochToMs(value: number): number | undefined {
+  if (!Number.isFinite(value) || value <= 0) return undefined;
+  if (value < 1e11) return Math.round(value * 1000); // seconds (until the year 5138)
+  if (value < 1e14) return Math.round(value); // milliseconds
+  if (value < 1e17) return Math.round(value / 1000); // microseconds
+  return Math.round(value / 1e6); // nanoseconds
+}
+
+/** Milliseconds from a fraction of a second written as digits ("123", "123456"). */
+export function fractionMs(digits: string | undefined): number {
+  if (!digits) return 0;
+  return Math.floor(Number(`0.${digits}`) * 1000 + 1e-6);
+}
+
+/**
+ * Parse a timestamp value from a structured source: ISO 8601 with or without zone (zone-less needs `zone`),
+ * offsets without a colon ("+0100"), or an epoch number / numeric string. Undefined when unusable.
+ */
+export function parseTimeValue(value: unknown, zone?: string): number | undefined {
+  if (typeof value === 'number') return epochToMs(value);
+  if (typeof value !== 'string') return undefined;
+  const s = value.trim();
+  if (/^\d{9,19}(\.\d+)?$/.test(s)) return epochToMs(Number(s));
+  const direct = parseInstant(s);
+  if (direct !== undefined) return direct;
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?$/i.exec(
+      s,
+    );
+  if (!m) return undefined;
+  const w: WallTime = {
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: Number(m[4]),
+    minute: Number(m[5]),
+    second: Number(m[6] ?? 0),
+    ms: fractionMs(m[7]),
+  };
+  if (m[8]) {
+    const off = parseOffset(m[8].toUpperCase());
+    return off === undefined ? undefined : wallToUtc(w, off);
+  }
+  return zone ? wallToUtc(w, zone) : undefined;
+}
+
+/** What a leading timestamp of a text line gave: the instant, where the rest of the line starts, or why not. */
+export type LeadingStamp =
+  | { ok: true; ms: number; rest: string }
+  | { ok: false; reason: 'none' | 'invalid' | 'no-zone' | 'no-year'; stamp?: string };
+
+// Each style: the pattern at the start of a line, and how to read its fields. Order matters: most specific first.
+const ISO_LIKE =
+  /^\[?(\d{4})[-/.](\d{2})[-/.](\d{2})[T ]+(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s?(Z|[+-]\d{2}:?\d{2}|[+-]\d{2}\b|UTC|GMT)?\]?/i;
+// 10/Oct/2000:13:55:36 -0700 (Apache, nginx)
+const CLF = /^\[?(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\s([+-]\d{4}))?\]?/;
+// Mar  1 14:05:00 (BSD syslog style, no year)
+const BSD = /^\[?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?\]?/;
+// Fri Mar  1 14:05:00 UTC 2024 / Fri Mar 01 14:05:00 2024 (date(1), ctime)
+const CTIME =
+  /^\[?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Z]{3,5}|[+-]\d{4}))? (\d{4})\]?/;
+// 01-Mar-2024 14:05:00.123 (Tomcat, Java)
+const DMY_NAME =
+  /^\[?(\d{1,2})[- ]([A-Z][a-z]{2})[- ](\d{4})[ :T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,6}))?\]?/;
+// 1709301900.123 or 1709301900123 (epoch, seconds or ms)
+const EPOCH = /^\[?(\d{10}(?:\.\d{1,9})?|\d{13})\]?(?=\s)/;
+
+/**
+ * Read a timestamp at the start of a text line in one of many common styles. Zone-less stamps use `zone`;
+ * stamps without a year use `year`. The reason tells what is missing when it fails.
+ */
+export function parseLeadingStamp(line: string, opts: { zone?: string; year?: number }): LeadingStamp {
+  let m: RegExpExecArray | null;
+  const done = (ms: number | undefined, len: number, stamp: string): LeadingStamp =>
+    ms === undefined
+      ? { ok: false, reason: 'invalid', stamp }
+      : { ok: true, ms, rest: line.slice(len).trim() };
+  const inZone = (w: WallTime, zoneText: string | undefined, len: number, stamp: string): LeadingStamp => {
+    if (!isValidWall(w)) return { ok: false, reason: 'invalid', stamp };
+    if (zoneText) {
+      const off = parseOffset(zoneText.toUpperCase());
+      if (off !== undefined) return done(wallToUtc(w, off), len, stamp);
+    }
+    if (!opts.zone) return { ok: false, reason: 'no-zone', stamp };
+    return done(wallToUtc(w, opts.zone), len, stamp);
+  };
+  if ((m = ISO_LIKE.exec(line))) {
+    const w = wall(m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
+    return inZone(w, m[8], m[0].length, m[0]);
+  }
+  if ((m = CLF.exec(line))) {
+    const month = monthOf(m[2] as string) ?? 0;
+    const w = wall(m[3], String(month), m[1], m[4], m[5], m[6], undefined);
+    return inZone(w, m[7], m[0].length, m[0]);
+  }
+  if ((m = CTIME.exec(line))) {
+    const month = monthOf(m[1] as string) ?? 0;
+    const w = wall(m[8], String(month), m[2], m[3], m[4], m[5], m[6]);
+    return inZone(w, m[7], m[0].length, m[0]);
+  }
+  if ((m = DMY_NAME.exec(line))) {
+    const month = monthOf(m[2] as string) ?? 0;
+    const w = wall(m[3], String(month), m[1], m[4], m[5], m[6], m[7]);
+    return inZone(w, undefined, m[0].length, m[0]);
+  }
+  if ((m = BSD.exec(line))) {
+    const month = monthOf(m[1] as string);
+    if (month === undefined) return { ok: false, reason: 'none' };
+    if (opts.year === undefined) return { ok: false, reason: 'no-year', stamp: m[0] };
+    const w = wall(String(opts.year), String(month), m[2], m[3], m[4], m[5], m[6]);
+    return inZone(w, undefined, m[0].length, m[0]);
+  }
+  if ((m = EPOCH.exec(line))) {
+    return done(epochToMs(Number(m[1])), m[0].length, m[0]);
+  }
+  return { ok: false, reason: 'none' };
+}
+
+function wall(
+  y: string | undefined,
+  mo: string | undefined,
+  d: string | undefined,
+  h: string | undefined,
+  mi: string | undefined,
+  s: string | undefined,
+  frac: string | undefined,
+): WallTime {
+  return {
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: Number(h),
+    minute: Number(mi),
+    second: Number(s),
+    ms: fractionMs(frac),
+  };
+}
