@@ -1,0 +1,152 @@
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { AppError, isAppError } from '../../domain/index.js';
+import { findConfig, loadConfigFile, type LoadedConfig } from '../../lint/config.loader.js';
+import { formatJson, formatSarif, formatText, lintSource, type FileResult } from '../../lint/index.js';
+import { parsePostmortem } from '../../markdown/postmortem.parse.js';
+import { readTextFile } from '../io.js';
+import { loadReportFile } from '../report-file.js';
+import type { RegisterCommand } from './index.js';
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+const FRONT_MATTER = /^\uFEFF?---\r?\n/u;
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage']);
+
+/** Expand the arguments into Markdown files: files as given, folders walked for *.md in name order. */
+export function collectMarkdown(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 32) return;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      throw new AppError(
+        'io',
+        `${dir}: cannot be listed (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`,
+      );
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1);
+      } else if (e.isFile() && e.name.toLowerCase().endsWith('.md')) out.push(p);
+    }
+  };
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new AppError('io', `${p}: no such file or folder`);
+    }
+    if (st.isDirectory()) walk(p, 0);
+    else out.push(p);
+  }
+  return out;
+}
+
+function lintFile(file: string, loaded: LoadedConfig): FileResult {
+  const shown = relative(process.cwd(), file) || file;
+  const text = readTextFile(file);
+  if (!FRONT_MATTER.test(text)) {
+    return {
+      file: shown,
+      findings: [
+        {
+          ruleId: 'not-a-report',
+          severity: 'error',
+          message: 'not Postmortem Markdown: the file has no YAML front matter',
+          path: [],
+          section: 'summary',
+          line: 1,
+          column: 1,
+        },
+      ],
+    };
+  }
+  try {
+    const { report, parsed } = loadReportFile(file);
+    const { findings, score } = lintSource(text, report, parsed.locate, { config: loaded.config });
+    return { file: shown, findings, score };
+  } catch (e) {
+    if (!isAppError(e) || e.code !== 'invalid_report') throw e;
+    // A report the parser rejects cannot be linted; its problems are the findings.
+    const problems = parsePostmortem(text, { file }).problems;
+    return {
+      file: shown,
+      findings: problems.map((p) => ({
+        ruleId: 'invalid-report',
+        severity: 'error' as const,
+        message: p.message,
+        path: p.path ?? [],
+        section: 'summary' as const,
+        line: p.line,
+        column: p.column,
+      })),
+    };
+  }
+}
+
+export const registerLint: RegisterCommand = (program, ctx) => {
+  program
+    .command('lint')
+    .description('check post-mortems for blame, vague impact and missing parts, and score their quality')
+    .argument('<paths...>', 'Markdown files, or folders to search for *.md files')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
+    .option('--max-warnings <n>', 'fail when there are more warnings than this')
+    .option(
+      '--config <file>',
+      'configuration file (default: nearest .hindsightrc.json or package.json "hindsight" key)',
+    )
+    .action((paths: string[], opts: { format: string; maxWarnings?: string; config?: string }) => {
+      if (!(FORMATS as readonly string[]).includes(opts.format)) {
+        throw new AppError(
+          'bad_request',
+          `--format must be one of ${FORMATS.join(', ')}, not "${opts.format}"`,
+        );
+      }
+      let maxWarnings = Number.POSITIVE_INFINITY;
+      if (opts.maxWarnings !== undefined) {
+        if (!/^\d{1,9}$/u.test(opts.maxWarnings)) {
+          throw new AppError(
+            'bad_request',
+            `--max-warnings must be a whole number of 0 or more, not "${opts.maxWarnings}"`,
+          );
+        }
+        maxWarnings = Number(opts.maxWarnings);
+      }
+      const fixed = opts.config ? loadConfigFile(opts.config) : undefined;
+      const files = collectMarkdown(paths);
+      if (files.length === 0)
+        throw new AppError('bad_request', `no Markdown files found in ${paths.join(', ')}`);
+      const cache = new Map<string, LoadedConfig>();
+      const results: FileResult[] = [];
+      for (const file of files) {
+        try {
+          results.push(lintFile(file, fixed ?? findConfig(dirname(file), cache)));
+        } catch (e) {
+          if (!isAppError(e)) throw e;
+          // One unreadable file (binary, too large, hostile YAML) is reported and the rest are still linted.
+          ctx.io.err(`hindsight: ${e.message}\n`);
+          ctx.setExit(e.exitCode);
+        }
+      }
+      const format = opts.format as Format;
+      ctx.io.out(
+        format === 'json'
+          ? formatJson(results)
+          : format === 'sarif'
+            ? formatSarif(results, program.version() ?? '0.0.0')
+            : formatText(results),
+      );
+      const all = results.flatMap((r) => r.findings);
+      const errors = all.filter((f) => f.severity === 'error').length;
+      const warnings = all.filter((f) => f.severity === 'warning').length;
+      if (errors > 0 || warnings > maxWarnings) ctx.setExit(1);
+      if (warnings > maxWarnings && format === 'text') {
+        ctx.io.err(`hindsight: ${warnings} warnings, more than the ${maxWarnings} allowed\n`);
+      }
+    });
+};

@@ -1,0 +1,208 @@
+import { SECTION_KEYS } from '../domain/report.schema.js';
+import type { SeverityScale } from '../domain/severity.js';
+import { DEFAULT_LINT_CONFIG, type LintConfig } from './config.js';
+import { proseFields, type ProseField } from './fields.js';
+import { analyseProse, type PluginMessage } from './prose/analyse.js';
+import { blameRule } from './prose/blame.rule.js';
+import { definedTerms, undefinedJargon } from './prose/jargon.rule.js';
+import { judgmentRule } from './prose/judgment.rule.js';
+import { maskProse } from './prose/mask.js';
+import { passiveRule } from './prose/passive.rule.js';
+import { peopleOf } from './prose/people.js';
+import type { ProseContext, SentenceRule } from './prose/rule.js';
+import { realMisspellings } from './prose/spelling.js';
+import { vagueImpactRule } from './prose/vague-impact.rule.js';
+import { structureContext, structureHits } from './structure/structure.rules.js';
+import type { Finding, Report, SectionKey, Severity } from './types.js';
+
+/** What a lint run may be given besides the report. */
+export interface LintOptions {
+  config?: LintConfig;
+  scale?: SeverityScale;
+}
+
+const SENTENCE_RULES: SentenceRule[] = [blameRule, judgmentRule, vagueImpactRule, passiveRule];
+// retext-intensify's lists are broad ("about", "back", "well"); report only the words that weaken a
+// statement of fact in a post-mortem. Judgment already covers "just", "basically" and friends.
+const WEASELS = new Set(
+  `apparently arguably conceivably hopefully likely maybe might perhaps possibly presumably probably seemingly seems
+  seemed supposedly somehow somewhat fairly quite rather relatively really pretty very extremely exceedingly remarkably
+  surprisingly significantly substantially vast huge tiny various many several mostly largely virtually literally
+  interestingly reportedly`.split(/\s+/u),
+);
+const WEASEL_PHRASES = new Set(['sort of', 'kind of', 'more or less', 'a bit', 'a lot', 'lots']);
+
+/** Lint a whole report: every section's prose and structure. */
+export function lintReport(report: Report, options: LintOptions = {}): Finding[] {
+  return lintSections(report, SECTION_KEYS, options);
+}
+
+/** Lint one section alone, fast enough to run while someone types. */
+export function lintSection(report: Report, section: SectionKey, options: LintOptions = {}): Finding[] {
+  return lintSections(report, [section], options);
+}
+
+function lintSections(report: Report, sections: readonly SectionKey[], options: LintOptions): Finding[] {
+  const config = options.config ?? DEFAULT_LINT_CONFIG;
+  const severityOf = (ruleId: string): Severity | undefined => {
+    const s = config.severities.get(ruleId);
+    return s === undefined || s === 'off' ? undefined : s;
+  };
+  const findings: Finding[] = [];
+  const push = (ruleId: string, f: Omit<Finding, 'ruleId' | 'severity'>, override?: Severity) => {
+    const configured = severityOf(ruleId);
+    if (!configured) return;
+    // A hit-level severity only applies while the rule keeps its default severity.
+    const severity =
+      override && config.severities.get(ruleId) === defaultSeverity(ruleId) ? override : configured;
+    findings.push({ ruleId, severity, ...f });
+  };
+
+  const fields: ProseField[] = sections.flatMap((s) => proseFields(report, s));
+  const people = peopleOf(report, config.roster, config.glossary);
+  const ctx: ProseContext = { report, config, people };
+  const { sentences, messages } = analyseProse(fields);
+
+  for (const sentence of sentences) {
+    for (const rule of SENTENCE_RULES) {
+      if (!severityOf(rule.id)) continue;
+      for (const hit of rule.check(sentence, ctx)) {
+        const field = sentence.field;
+        const finding: Omit<Finding, 'ruleId' | 'severity'> = {
+          message: hit.message,
+          path: field.path,
+          section: field.section,
+          range: { start: sentence.start + hit.start, end: sentence.start + hit.end },
+        };
+        if (hit.suggestion) finding.suggestion = hit.suggestion;
+        const original = field.text.slice(sentence.start, sentence.start + sentence.text.length);
+        if (hit.rewrite !== undefined && original === sentence.text) {
+          finding.fix = {
+            path: field.path,
+            replacement:
+              field.text.slice(0, sentence.start) +
+              hit.rewrite +
+              field.text.slice(sentence.start + sentence.text.length),
+          };
+        }
+        push(rule.id, finding, hit.severity);
+      }
+    }
+  }
+
+  if (severityOf('weasel-words')) {
+    for (const m of messages) {
+      if (m.source !== 'intensify' || (m.kind !== 'weasel' && m.kind !== 'hedge')) continue;
+      const word = m.word.toLowerCase().replace(/\s+/gu, ' ');
+      if (
+        !(WEASELS.has(word) || WEASEL_PHRASES.has(word) || config.weaselWords.includes(word)) ||
+        overlaps(findings, m)
+      )
+        continue;
+      push('weasel-words', {
+        message:
+          m.kind === 'hedge'
+            ? `"${m.word}" hedges a statement; say what is known and what is not.`
+            : `"${m.word}" is vague; replace it with the specific fact or figure.`,
+        path: m.field.path,
+        section: m.field.section,
+        range: { start: m.start, end: m.end },
+      });
+    }
+  }
+
+  if (severityOf('spelling')) {
+    for (const m of realMisspellings(messages, people, config.dictionary)) {
+      const finding: Omit<Finding, 'ruleId' | 'severity'> = {
+        message: `"${m.word}" is not in the dictionary.`,
+        path: m.field.path,
+        section: m.field.section,
+        range: { start: m.start, end: m.end },
+      };
+      if (m.suggestions.length > 0)
+        finding.suggestion = `Did you mean ${m.suggestions
+          .slice(0, 3)
+          .map((s) => `"${s}"`)
+          .join(', ')}? If the word is right, add it to words.dictionary.`;
+      push('spelling', finding);
+    }
+  }
+
+  if (severityOf('undefined-jargon')) {
+    // Definitions anywhere in the report count, even when only one section is linted.
+    const all =
+      sections.length === SECTION_KEYS.length ? fields : SECTION_KEYS.flatMap((s) => proseFields(report, s));
+    const defined = definedTerms(
+      all.map((f) => f.text),
+      report,
+      config.glossary,
+    );
+    for (const hit of undefinedJargon(
+      fields,
+      fields.map((f) => maskProse(f.text)),
+      defined,
+    )) {
+      push('undefined-jargon', {
+        message: `"${hit.term}" is not spelled out anywhere in the report or the glossary.`,
+        suggestion: `Write it out at first use, e.g. "full name (${hit.term})", or add it to the glossary.`,
+        path: hit.field.path,
+        section: hit.field.section,
+        range: { start: hit.start, end: hit.end },
+      });
+    }
+  }
+
+  const sctx = structureContext(report, config, options.scale);
+  for (const section of sections) {
+    const texts = fields.filter((f) => f.section === section);
+    for (const hit of structureHits(report, section, sctx, texts)) {
+      const f: Omit<Finding, 'ruleId' | 'severity'> = {
+        message: hit.message,
+        path: hit.path,
+        section: hit.section,
+      };
+      if (hit.suggestion) f.suggestion = hit.suggestion;
+      push(hit.ruleId, f, hit.severity);
+    }
+  }
+  return sortFindings(findings);
+}
+
+function defaultSeverity(ruleId: string): Severity | undefined {
+  return DEFAULT_LINT_CONFIG.severities.get(ruleId) as Severity | undefined;
+}
+
+function overlaps(findings: Finding[], m: PluginMessage): boolean {
+  return findings.some(
+    (f) => f.path === m.field.path && f.range !== undefined && f.range.start < m.end && m.start < f.range.end,
+  );
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Order findings by section, then by position in the model, then by severity. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const sectionIndex = (s: SectionKey) => SECTION_KEYS.indexOf(s);
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (a, b) =>
+        sectionIndex(a.f.section) - sectionIndex(b.f.section) ||
+        comparePath(a.f.path, b.f.path) ||
+        (a.f.range?.start ?? -1) - (b.f.range?.start ?? -1) ||
+        RANK[a.f.severity] - RANK[b.f.severity] ||
+        a.i - b.i,
+    )
+    .map((x) => x.f);
+}
+
+function comparePath(a: (string | number)[], b: (string | number)[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
+    const x = a[i] as string | number;
+    const y = b[i] as string | number;
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return 0; // different keys: keep the order rules produced them in
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,13 @@
+export * from './types.js';
+export * from './rules.js';
+export * from './config.js';
+export { lintReport, lintSection, sortFindings, type LintOptions } from './engine.js';
+export { warmUpProse } from './prose/analyse.js';
+export * from './score.js';
+export * from './locate.js';
+export * from './suppress.js';
+export * from './source.js';
+export type { FileResult } from './format/result.js';
+export { formatText } from './format/text.formatter.js';
+export { formatJson } from './format/json.formatter.js';
+export { formatSarif } from './format/sarif.formatter.js';

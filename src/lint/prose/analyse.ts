@@ -1,0 +1,130 @@
+import dictionaryEn from 'dictionary-en';
+import { retext } from 'retext';
+import retextEnglish from 'retext-english';
+import retextIntensify from 'retext-intensify';
+import retextSpell from 'retext-spell';
+import type { ProseField } from '../fields.js';
+import { maskProse } from './mask.js';
+
+/** A sentence of one field: its masked text and where it starts inside the field's text. */
+export interface Sentence {
+  field: ProseField;
+  /** The sentence as the rules read it (code and URLs blanked out). */
+  text: string;
+  /** Offset of the sentence's first character in the field's text. */
+  start: number;
+}
+
+/** A message from a retext plugin, placed in a field. */
+export interface PluginMessage {
+  field: ProseField;
+  source: 'spell' | 'intensify';
+  kind: string;
+  word: string;
+  start: number;
+  end: number;
+  suggestions: string[];
+}
+
+export interface ProseAnalysis {
+  sentences: Sentence[];
+  messages: PluginMessage[];
+}
+
+// Built once per process: loading the dictionary takes about a second, a run on a report a few ms.
+// Suggestions are slow, so retext-spell caches them per word; `max` caps how many it computes at all.
+let processor: ReturnType<typeof buildProcessor> | undefined;
+// The run is synchronous, so one slot is enough to hand the tree of the current run back to the caller.
+let lastTree: unknown;
+function buildProcessor() {
+  return retext()
+    .use(retextEnglish)
+    .use(() => (tree) => {
+      lastTree = tree;
+    })
+    .use(retextSpell, { dictionary: dictionaryEn, max: 2_000 })
+    .use(retextIntensify)
+    .freeze();
+}
+
+/** Build the shared retext pipeline now rather than on the first lint (for servers and benchmarks). */
+export function warmUpProse(): void {
+  processor ??= buildProcessor();
+  analyseProse([{ path: ['title'], section: 'summary', text: 'Warm up the speling checker.' }]);
+}
+
+const SEPARATOR = '\n\n';
+
+interface Node {
+  type: string;
+  children?: Node[];
+  position?: { start: { offset?: number }; end: { offset?: number } };
+}
+
+/** Split the fields into sentences and collect spelling and hedge messages, in one retext run. */
+export function analyseProse(fields: ProseField[]): ProseAnalysis {
+  processor ??= buildProcessor();
+  if (fields.length === 0) return { sentences: [], messages: [] };
+  // One document per call: fields joined by blank lines so no sentence spans two fields.
+  const starts: number[] = [];
+  let doc = '';
+  for (const f of fields) {
+    if (doc) doc += SEPARATOR;
+    starts.push(doc.length);
+    doc += maskProse(f.text);
+  }
+  const fieldAt = (offset: number): number => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const file = processor.processSync(doc);
+  const tree = lastTree;
+  lastTree = undefined;
+
+  const sentences: Sentence[] = [];
+  const walk = (node: Node) => {
+    if (node.type === 'SentenceNode') {
+      const s = node.position?.start.offset;
+      const e = node.position?.end.offset;
+      if (s !== undefined && e !== undefined) {
+        const i = fieldAt(s);
+        sentences.push({
+          field: fields[i] as ProseField,
+          text: doc.slice(s, e),
+          start: s - (starts[i] as number),
+        });
+      }
+      return;
+    }
+    for (const child of node.children ?? []) walk(child);
+  };
+  walk(tree as unknown as Node);
+
+  const messages: PluginMessage[] = [];
+  for (const m of file.messages) {
+    const s = m.place && 'start' in m.place ? m.place.start.offset : undefined;
+    const e = m.place && 'end' in m.place ? m.place.end.offset : undefined;
+    if (s === undefined || e === undefined) continue;
+    const i = fieldAt(s);
+    const base = starts[i] as number;
+    const source =
+      m.source === 'retext-spell' ? 'spell' : m.source === 'retext-intensify' ? 'intensify' : undefined;
+    if (!source || m.ruleId === 'overflow') continue;
+    messages.push({
+      field: fields[i] as ProseField,
+      source,
+      kind: source === 'spell' ? 'spell' : (m.ruleId ?? 'weasel'),
+      word: doc.slice(s, e),
+      start: s - base,
+      end: e - base,
+      suggestions: Array.isArray(m.expected) ? (m.expected as string[]) : [],
+    });
+  }
+  return { sentences, messages };
+}

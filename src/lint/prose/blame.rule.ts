@@ -1,0 +1,153 @@
+import nlp from 'compromise';
+import type { Sentence } from './analyse.js';
+import type { ProseContext, SentenceHit, SentenceRule } from './rule.js';
+
+// Blame is a person standing as the subject of a fault. The rule finds the people in a sentence
+// (names from the report and roster, unknown capitalised names, "he"/"she", singled-out roles)
+// and then looks for a fault pattern attached to them. People doing ordinary work are not blame.
+
+const ROLE =
+  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?:new|junior|senior|same|other|responsible|on-?call|oncall|release|database|backend|frontend|front-end|back-end)\s+)*(?:engineer|developer|dev|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|on-?call|oncall|person|employee|teammate|manager|analyst|tester|author|committer|deployer|approver|lead)\b/giu;
+const PRONOUN = /\b(?:he|she|him|whoever|someone|somebody)\b/giu;
+const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
+
+const FAULT_AFTER = new RegExp(
+  [
+    "^\\s*(?:did(?:n['’]t| not)|does(?:n['’]t| not)|had(?:n['’]t| not)|has(?:n['’]t| not)|was(?:n['’]t| not)|could(?:n['’]t| not)|would(?:n['’]t| not)|never)\\b",
+    '\\b(?:forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
+    "\\b(?:should(?:n['’]t)?|ought\\s+to|could|must)\\s+have\\b",
+    '\\bmade\\s+(?:a|an|the)\\s+(?:\\w+\\s+)?(?:mistake|error|blunder|typo|bad\\s+call)\\b',
+    '\\b(?:is|was|were)\\s+(?:to\\s+blame|at\\s+fault|careless|sloppy|negligent|lazy|incompetent|an\\s+idiot|a\\s+moron)\\b',
+    '\\b(?:is|was)\\s+responsible\\s+for\\b.*\\b(?:outage|incident|failure|bad|broken|wrong|mistake|error|problem|breakage|downtime)\\b',
+    '\\b(?:accidentally|mistakenly|carelessly|wrongly|incorrectly|inadvertently|erroneously|recklessly|improperly)\\b',
+    '\\bwithout\\s+(?:(?:first|even|properly)\\s+)?(?:testing|checking|reviewing|a\\s+review|review|noticing|asking|telling|approval|reading|verifying|looking|thinking|permission)\\b',
+    '\\b(?:the|a)\\s+wrong\\b',
+    '\\bby\\s+(?:mistake|accident)\\b',
+    '\\bin\\s+error\\b',
+    '\\bnot\\s+properly\\b',
+  ].join('|'),
+  'iu',
+);
+const POSSESSIVE_FAULT =
+  /^['’]s\s+(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure)\b/iu;
+const FAULT_BY_BEFORE =
+  /\b(?:missed|caused|broken|deleted|forgotten|overlooked|ignored|misconfigured|botched|introduced|triggered|committed|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
+const ON_PERSON_BEFORE = /\b(?:is|was|lies|rests|falls)\s+(?:on|with)\s+$/iu;
+const FAULT_WORD = /\b(?:fail\w*|mistake|error|fault|blame|outage|broke\w*|incident)\b/iu;
+const COUNTERFACTUAL_BEFORE = /\b(?:had|if)\s+$/iu;
+const WOULD_HAVE = /\bwould(?:n['’]t| not)?\s+have\b/iu;
+const HUMAN_ERROR = /\b(?:human|operator|user|pilot|personnel|engineer)\s+(?:error|mistake|failure)s?\b/giu;
+const CLAUSE_END = /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\bbut\b|\bwhich\b|\bso\b/iu;
+
+const NOT_NAMES = new Set(
+  'I We Our The A An This That It They There Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December UTC Because Nobody Nothing Everyone Everything Someone Whoever Had If When After Before During Then Once Later Earlier Yesterday Today'.split(
+    ' ',
+  ),
+);
+
+interface Agent {
+  start: number;
+  end: number;
+  text: string;
+  /** Unknown capitalised word: needs a name check before it counts as a person. */
+  unsure: boolean;
+}
+
+function agentsIn(text: string, ctx: ProseContext): Agent[] {
+  const agents: Agent[] = [];
+  for (const m of text.matchAll(ROLE))
+    agents.push({ start: m.index, end: m.index + m[0].length, text: m[0], unsure: false });
+  for (const m of text.matchAll(PRONOUN))
+    agents.push({ start: m.index, end: m.index + m[0].length, text: m[0], unsure: false });
+  for (const m of text.matchAll(WORD)) {
+    const word = m[0].replace(/['’]s$/u, '');
+    if (NOT_NAMES.has(word) || ctx.people.things.has(word.toLowerCase())) continue;
+    if (word.length > 1 && word === word.toUpperCase()) continue; // acronyms
+    agents.push({
+      start: m.index,
+      end: m.index + word.length,
+      text: word,
+      unsure: !ctx.people.names.has(word),
+    });
+  }
+  return agents.sort((a, b) => a.start - b.start);
+}
+
+// Verbs that only people do: an unknown capitalised word right before one is taken as a name.
+const HUMAN_VERB =
+  /^\s*(?:forgot|neglected|ignored|botched|bungled|misconfigured|mistyped|misread|misjudged|misunderstood|messed\s+up|screwed\s+up|should\s+have)\b/iu;
+
+function isPersonName(agent: Agent, sentence: string): boolean {
+  if (HUMAN_VERB.test(sentence.slice(agent.end))) return true;
+  // compromise knows common given names and uses the sentence around the word to decide.
+  return nlp(sentence).match('#Person').has(agent.text);
+}
+
+function clauseAfter(text: string, from: number): string {
+  const rest = text.slice(from);
+  const leadingWho = /^,\s*who\b/iu.exec(rest);
+  const body = leadingWho ? rest.slice(leadingWho[0].length) : rest;
+  const cut = CLAUSE_END.exec(body);
+  const clause = cut ? body.slice(0, cut.index) : body;
+  return clause.split(/\s+/u).slice(0, 14).join(' ');
+}
+
+function systemicRewrite(agent: Agent, sentence: string): string | undefined {
+  const m =
+    /^\s*(?:did(?:n['’]t| not)|fail(?:ed)?\s+to|forgot\s+to|neglected\s+to|never)\s+(\w+)\s+(.+?)[.!]?$/iu.exec(
+      sentence.slice(agent.end),
+    );
+  if (!m || !/^\s*$/u.test(sentence.slice(0, agent.start))) return undefined;
+  const [, verb = '', rest = ''] = m;
+  const forms = nlp(verb).verbs().conjugate()[0] as Record<string, string> | undefined;
+  const participle = forms?.Participle ?? forms?.PastTense;
+  if (!participle) return undefined;
+  const object = rest.replace(/^(?:the|a|an)\s+/iu, (d) => d.toLowerCase());
+  const subject = `${object.charAt(0).toUpperCase()}${object.slice(1)}`;
+  const adverb = /\s+(properly|correctly|in time|on time)$/iu.exec(subject);
+  const core = adverb ? subject.slice(0, adverb.index) : subject;
+  return `${core} was not ${participle}${adverb ? ` ${adverb[1]}` : ''}.`;
+}
+
+const ADVICE =
+  'Describe what the system, process or tooling allowed, not who slipped: say which condition existed and which safeguard was missing.';
+
+export const blameRule: SentenceRule = {
+  id: 'blame',
+  check(sentence: Sentence, ctx: ProseContext): SentenceHit[] {
+    const text = sentence.text;
+    const hits: SentenceHit[] = [];
+    for (const m of text.matchAll(HUMAN_ERROR)) {
+      hits.push({
+        start: m.index,
+        end: m.index + m[0].length,
+        message: `"${m[0]}" puts the failure on a person; name the condition that made the mistake possible and easy.`,
+        suggestion: ADVICE,
+      });
+    }
+    if (hits.length > 0) return hits;
+    for (const agent of agentsIn(text, ctx)) {
+      const before = text.slice(0, agent.start);
+      const after = text.slice(agent.end);
+      const faulty =
+        POSSESSIVE_FAULT.test(after) ||
+        FAULT_AFTER.test(clauseAfter(text, agent.end)) ||
+        FAULT_BY_BEFORE.test(before) ||
+        (ON_PERSON_BEFORE.test(before) && FAULT_WORD.test(before)) ||
+        (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text));
+      if (!faulty) continue;
+      if (agent.unsure && !isPersonName(agent, text)) continue;
+      const rewrite = systemicRewrite(agent, text);
+      hits.push({
+        start: agent.start,
+        end: agent.end,
+        message: `"${agent.text}" is presented as the cause of the failure; blame hides the conditions that let it happen.`,
+        suggestion: rewrite
+          ? `Reword around the system, for example: "${rewrite}" Then say what would have caught it.`
+          : ADVICE,
+      });
+      break; // one finding per sentence is enough to make the point
+    }
+    return hits;
+  },
+};

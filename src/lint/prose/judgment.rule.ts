@@ -1,0 +1,161 @@
+import type { Sentence } from './analyse.js';
+import { phraseRegex, type ProseContext, type SentenceHit, type SentenceRule } from './rule.js';
+
+// Words that judge people or work, or carry anger and alarm. Each entry is matched as a whole word.
+const JUDGING = [
+  'idiot',
+  'idiots',
+  'idiotic',
+  'stupid',
+  'stupidity',
+  'dumb',
+  'dumbest',
+  'moron',
+  'moronic',
+  'incompetent',
+  'incompetence',
+  'careless',
+  'carelessly',
+  'carelessness',
+  'sloppy',
+  'sloppily',
+  'sloppiness',
+  'lazy',
+  'laziness',
+  'negligent',
+  'negligence',
+  'reckless',
+  'recklessly',
+  'recklessness',
+  'clueless',
+  'foolish',
+  'silly',
+  'pathetic',
+  'useless',
+  'garbage',
+  'trash',
+  'crap',
+  'crappy',
+  'junk',
+  'joke',
+  'amateur',
+  'amateurish',
+  'unprofessional',
+  'inexcusable',
+  'unacceptable',
+  'unforgivable',
+  'ridiculous',
+  'absurd',
+  'insane',
+  'crazy',
+  'embarrassing',
+  'embarrassment',
+  'shameful',
+  'disgraceful',
+  'terrible',
+  'awful',
+  'horrible',
+  'horrendous',
+  'atrocious',
+  'disaster',
+  'disastrous',
+  'fiasco',
+  'nightmare',
+  'mess',
+  'messy',
+  'botched',
+  'bonehead',
+  'boneheaded',
+  'blunder',
+  'screwed up',
+  'messed up',
+  'panicked',
+  'panicking',
+  'in a panic',
+  'furious',
+  'outrageous',
+  'shocking',
+  'unbelievable',
+  'infuriating',
+  'should have known',
+  'everyone knows',
+  'anyone could',
+];
+// Words that make a problem or a fix sound trivial or self-evident.
+const BELITTLING = ['obviously', 'obvious', 'simply', 'basically', 'of course', 'trivially', 'merely'];
+
+// "just" belittles ("we just restarted it") except when it places something in time or quantity.
+const JUST =
+  /\bjust\b(?!\s+(?:before|after|as|when|under|over|below|above|about|around|now|then|in\s+time|a\s+few|enough|like|the\s+same|\d|one|two|three|minutes?|seconds?|hours?))/giu;
+// "clearly" belittles at the start of a sentence or a claim, not in "clearly document the steps".
+const CLEARLY =
+  /\bclearly\b(?!\s+(?:document|documented|state|stated|communicate|communicated|define|defined|mark|marked|label|labelled|labeled|show|shows|showed|explain|describe|visible|separate))/giu;
+// Names that contain a judging word but describe a thing.
+const NEUTRAL = /\b(?:disaster[\s-]+recovery|garbage[\s-]+collect\w*|junk\s+mail|kernel\s+panic)\b/giu;
+
+let judging: RegExp | undefined;
+let belittling: RegExp | undefined;
+let extraKey = '';
+let extra: RegExp | undefined;
+
+function advice(word: string, kind: 'judge' | 'belittle'): Pick<SentenceHit, 'message' | 'suggestion'> {
+  return kind === 'judge'
+    ? {
+        message: `"${word}" judges or inflames instead of describing what happened.`,
+        suggestion:
+          'State the observable fact (what the code, setting or step did) and leave the verdict out.',
+      }
+    : {
+        message: `"${word}" makes the problem or the fix sound trivial, which discourages questions.`,
+        suggestion: `Drop "${word}" and say what was done and why it worked.`,
+      };
+}
+
+export const judgmentRule: SentenceRule = {
+  id: 'judgment',
+  check(sentence: Sentence, ctx: ProseContext): SentenceHit[] {
+    judging ??= phraseRegex(JUDGING);
+    belittling ??= phraseRegex(BELITTLING);
+    const key = ctx.config.judgmentWords.join('\u0000');
+    if (key !== extraKey) {
+      extraKey = key;
+      extra = phraseRegex(ctx.config.judgmentWords);
+    }
+    const text = sentence.text;
+    const neutral: [number, number][] = [...text.matchAll(NEUTRAL)].map((m) => [
+      m.index,
+      m.index + m[0].length,
+    ]);
+    const inNeutral = (i: number) => neutral.some(([s, e]) => i >= s && i < e);
+    const hits: SentenceHit[] = [];
+    const add = (re: RegExp | undefined, kind: 'judge' | 'belittle') => {
+      if (!re) return;
+      re.lastIndex = 0;
+      for (const m of text.matchAll(re)) {
+        if (inNeutral(m.index)) continue;
+        const hit: SentenceHit = { start: m.index, end: m.index + m[0].length, ...advice(m[0], kind) };
+        if (kind === 'belittle') hit.rewrite = removeWord(text, m.index, m[0].length);
+        hits.push(hit);
+      }
+    };
+    add(judging, 'judge');
+    add(extra, 'judge');
+    add(belittling, 'belittle');
+    add(JUST, 'belittle');
+    add(CLEARLY, 'belittle');
+    return hits.sort((a, b) => a.start - b.start);
+  },
+};
+
+/** The sentence without the word at [start, start+length), with spacing, commas and capitals tidied. */
+function removeWord(text: string, start: number, length: number): string {
+  let before = text.slice(0, start);
+  let after = text.slice(start + length);
+  if (before.trim() === '') {
+    after = after.replace(/^\s*,?\s*/u, '');
+    return before + after.charAt(0).toUpperCase() + after.slice(1);
+  }
+  before = before.replace(/\s+$/u, '');
+  after = after.replace(/^\s*,?/u, '');
+  return `${before}${after.startsWith(' ') || /^[.,;:!?]/u.test(after) ? '' : ' '}${after}`;
+}

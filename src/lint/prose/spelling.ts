@@ -1,0 +1,45 @@
+import type { PluginMessage } from './analyse.js';
+import type { PeopleIndex } from './people.js';
+
+// Words of the trade that general dictionaries lack; a project adds its own in `words.dictionary`.
+const TECH = new Set(
+  `kubernetes k8s kubectl kubelet etcd coredns containerd dockerd docker dockershim helm istio envoy nginx haproxy
+  redis memcached postgres postgresql mysql mariadb mongodb cassandra kafka rabbitmq zookeeper elasticsearch opensearch
+  kibana grafana prometheus alertmanager pagerduty opsgenie statuspage datadog sentry splunk cloudwatch cloudfront
+  terraform ansible jenkins github gitlab bitbucket circleci argocd fluentd fluentbit logstash loki jaeger
+  aws gcp azure eks gke aks ec2 s3 rds iam vpc lambda dynamodb sqs sns ecs fargate route53 cdn dns
+  api apis sdk sdks cli json yaml toml csv http https tcp udp tls ssl url urls uri ip ipv4 ipv6 cidr subnet subnets
+  frontend backend middleware microservice microservices monorepo repo repos runbook runbooks playbook playbooks
+  postmortem postmortems oncall on-call failover failovers rollout rollouts rollback rollbacks rollover hotfix hotfixes
+  deploy deploys deployment redeploy redeployed autoscaler autoscaling autoscale upscale downscale config configs
+  namespace namespaces workload workloads daemonset statefulset ingress egress loadbalancer healthcheck healthchecks
+  timestamp timestamps timeout timeouts async webhook webhooks cron crontab cronjob stdout stderr syslog
+  login logins logout signup dashboard dashboards uptime downtime latencies p50 p90 p95 p99 ms
+  hindsight sev sev1 sev2 sev3 sev4 slo slos sli slis sla slas rca mttr mttd ttd ttr`.split(/\s+/u),
+);
+
+/** Keep the spelling messages that are likely real misspellings, dropping names, systems and identifiers. */
+export function realMisspellings(
+  messages: PluginMessage[],
+  people: PeopleIndex,
+  dictionary: ReadonlySet<string>,
+): PluginMessage[] {
+  return messages.filter((m) => {
+    if (m.source !== 'spell') return false;
+    const word = m.word.replace(/['’]s$/u, '');
+    const lower = word.toLowerCase();
+    if (word.length <= 2 || /[\d_./@]/u.test(word)) return false;
+    if (word === word.toUpperCase()) return false; // acronyms: the jargon rule's business
+    if (/\p{Ll}\p{Lu}/u.test(word)) return false; // CamelCase product names
+    if (people.names.has(word) || people.things.has(lower) || dictionary.has(lower) || TECH.has(lower))
+      return false;
+    // Hyphenated words whose parts are all known words or terms.
+    if (
+      lower.includes('-') &&
+      lower.split('-').every((p) => TECH.has(p) || people.things.has(p) || dictionary.has(p))
+    ) {
+      return false;
+    }
+    return true;
+  });
+}
