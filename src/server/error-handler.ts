@@ -65,12 +65,10 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({
-        code: 'not_found',
-        message: `no route for ${request.method} ${request.url.split('?')[0]}`,
-        details: [],
-      }),
+    reply.status(404).send({
+      code: 'not_found',
+      message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+      details: [],
+    }),
   );
 }
