@@ -503,8 +503,9 @@ class Parser {
         );
         for (const p of fm.problems) this.fatal(p.line, p.column, p.message);
         for (const [k, v] of fm.positions) {
-          if (!k.endsWith('#key')) this.positions.set(k, v);
-          else if (!fm.positions.has(k.slice(0, -4))) this.positions.set(k.slice(0, -4), v);
+          this.positions.set(k, v);
+          // A key with no value (e.g. `authors:`) is located at its key.
+          if (k.endsWith('#key') && !fm.positions.has(k.slice(0, -4))) this.positions.set(k.slice(0, -4), v);
         }
         if (
           fm.data !== undefined &&
@@ -596,11 +597,16 @@ class Parser {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
         if (issue.code === 'unrecognized_keys') {
           for (const k of issue.keys) {
-            const pos = this.locate([...path, k]) ?? { line: 1, column: 1 };
+            const pos = this.positions.get(`${[...path, k].join('.')}#key`) ??
+              this.locate([...path, k]) ?? { line: 1, column: 1 };
             this.problem(pos.line, pos.column, `unknown field "${[...path, k].join('.')}"`, [...path, k]);
           }
           continue;
         }
+        // One message per field: the parser's own words come first, and a second rule failing on the same
+        // value adds nothing a person can act on.
+        const key = path.join('.');
+        if (this.problems.some((p) => p.path && p.path.join('.') === key)) continue;
         const pos = this.locate(path) ?? { line: 1, column: 1 };
         const name = path.length ? path.join('.') : 'report';
         this.problem(pos.line, pos.column, `${name}: ${issue.message}`, path);
@@ -652,8 +658,9 @@ class Parser {
       }
       const spec = specs.find((sp) => headingKey(sp.heading) === hk);
       if (spec) {
-        this.at([s.key, spec.field], b.line);
         const value = this.block(s.key, spec, b);
+        // The value's own position (set while reading it) wins; an empty block points at its heading.
+        this.at([s.key, spec.field], b.line);
         if (value !== undefined) out[spec.field] = value;
         continue;
       }
