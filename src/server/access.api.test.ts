@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf } from './services/access.js';
 import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
+import { completeReport } from '../../test/reports.js';
 
 type Need = 'read' | 'editor' | 'admin' | 'reviewer';
 interface Fixture {
@@ -222,7 +223,7 @@ describe.each(testDialects())('authorization matrix on %s', (dialect) => {
   const fixture = async (restricted: boolean, title = 'Matrix report'): Promise<Fixture> => {
     const who = actorOf(owner.user, 'cli');
     const stored = await s.app.services.reports.create(who, {
-      kind: 'outage',
+      ...completeReport(),
       title,
       visibility: restricted ? 'restricted' : 'internal',
       members: restricted ? ['mel.member@example.test', 'Max Member'] : [],

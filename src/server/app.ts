@@ -36,7 +36,7 @@ export interface AppOptions {
   trustProxy?: boolean | string | string[];
   cookies?: Partial<CookiePolicy>;
   auth?: Partial<AuthOptions>;
-  /** What keeps a report out of review (default: the model's semantic checks). */
+  /** What keeps a report out of review (default: the model's checks plus linter errors). */
   reviewGate?: ReviewGate;
   /** Converter for Markdown without front matter. */
   importForeign?: ForeignImporter;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
+import { completeReport } from '../../test/reports.js';
 
 describe.each(testDialects())('lifecycle, review and attachments on %s', (dialect) => {
   let s: TestServer;
@@ -28,12 +29,11 @@ describe.each(testDialects())('lifecycle, review and attachments on %s', (dialec
     const created = await author.call({
       method: 'POST',
       url: '/api/postmortems',
-      payload: {
-        kind: 'outage',
+      payload: completeReport({
         title: 'Reviewed report',
         severity: 'SEV9',
         reviewers: ['Rita Reviewer', 'rob.reviewer@example.test'],
-      },
+      }),
     });
     const id = created.json().id as string;
     const blocked = await move(author, id, 'in_review', 1);
@@ -127,6 +127,23 @@ describe.each(testDialects())('lifecycle, review and attachments on %s', (dialec
     expect((await move(author, id, 'draft', 4)).statusCode).toBe(200);
     expect((await move(author, id, 'in_review', 5)).statusCode).toBe(200);
     expect((await move(author, id, 'published', 6)).json().message).toMatch(/needs 2 approval/);
+  });
+
+  it('keeps a report with linter errors out of review, naming each problem', async () => {
+    const bare = await author.call({
+      method: 'POST',
+      url: '/api/postmortems',
+      payload: { kind: 'outage', title: 'Bare report' },
+    });
+    const r = await move(author, bare.json().id, 'in_review', 1);
+    expect(r.statusCode).toBe(422);
+    const paths = r.json().details.map((d: { path: unknown[] }) => d.path.join('.'));
+    expect(paths).toEqual(
+      expect.arrayContaining(['details.timeline', 'analysis.primaryCause', 'actions.items']),
+    );
+    expect(
+      (await author.call({ method: 'GET', url: `/api/postmortems/${bare.json().id}` })).json(),
+    ).toMatchObject({ version: 1, state: 'draft' });
   });
 
   it('refuses an impossible transition naming the field, and changes nothing', async () => {

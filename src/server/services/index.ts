@@ -15,7 +15,7 @@ import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth.service.js';
 import { ReportService } from './report.service.js';
-import { checksGate, type ReviewGate } from './review-gate.js';
+import { lintGate, type ReviewGate } from './review-gate.js';
 import { ReviewService } from './review.service.js';
 import { SettingsService } from './settings.service.js';
 import { UserService } from './user.service.js';
@@ -47,7 +47,7 @@ export function createServices(
     reviewRepo,
     settings,
     audit,
-    options.gate ?? checksGate,
+    options.gate ?? lintGate,
   );
   return {
     store,
