@@ -110,6 +110,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
 
   installAuth(app, services);
 
+  // While shutting down, answers to requests in flight close their connection, so that a keep-alive
+  // client does not hold the process open until its idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   );

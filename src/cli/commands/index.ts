@@ -6,8 +6,12 @@ import { registerMetrics } from './metrics.command.js';
 import { registerNew } from './new.command.js';
 import { registerRender } from './render.command.js';
 import { registerValidate } from './validate.command.js';
+import { registerServe } from './serve.command.js';
+import { registerMigrate } from './migrate.command.js';
+import { registerUser } from './user.command.js';
+import { registerToken } from './token.command.js';
 
 /** A command module registers itself on the program. Add new commands to this list. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerNew, registerValidate, registerRender, registerMetrics, registerEvidence, registerLint];
+export const COMMANDS: RegisterCommand[] = [registerNew, registerValidate, registerRender, registerMetrics, registerEvidence, registerLint, registerServe, registerMigrate, registerUser, registerToken];

@@ -56,6 +56,11 @@ export class UserService {
     return this.users.list();
   }
 
+  /** How many accounts exist (zero on a fresh install). */
+  async count(): Promise<number> {
+    return this.users.count();
+  }
+
   async byEmail(email: string): Promise<User | undefined> {
     const u = await this.users.credentials(email);
     if (!u) return undefined;
