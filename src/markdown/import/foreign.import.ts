@@ -1,0 +1,906 @@
+import type { Heading, ListItem, Nodes, Root, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import {
+  AppError,
+  isTimeZone,
+  LIMITS,
+  reportSchema,
+  type Report,
+  type ReportKind,
+  type TimelineEvent,
+} from '../../domain/index.js';
+import {
+  actionFromText,
+  actionsFromList,
+  actionsFromTable,
+  hintsFromHeading,
+  isActionParagraph,
+  type ActionDraft,
+  type ActionHints,
+} from './actions.extract.js';
+import { guardInput } from './guard.js';
+import { classifyHeading, ROLE_TARGET, type Role } from './headings.js';
+import { collapse, lineOf, oneLine, plainInline, sliceOf } from './text.util.js';
+import {
+  findFullDate,
+  findZoneStatement,
+  parseDateLine,
+  zoneFromName,
+  type LocalDate,
+  type Zone,
+} from './time.parse.js';
+import {
+  resolveRows,
+  rowsFromList,
+  rowsFromParagraph,
+  rowsFromTable,
+  type RawRow,
+} from './timeline.extract.js';
+
+/** A heading the import understood, and the part of the model its content went to. */
+export interface RecognizedHeading {
+  text: string;
+  line: number;
+  depth: number;
+  /** The role of the section, `title` for the report's title, `date` for a date heading in a timeline. */
+  role: Role | 'title' | 'date-heading';
+  /** Where the content went, e.g. `details.timeline` or `materials.appendices[B]`. */
+  target: string;
+  /** True when the heading was not recognized itself and took its role from the heading above it. */
+  inherited?: boolean;
+}
+
+/** A run of source kept verbatim as prose because it was not turned into structured data. */
+export interface FreeTextBlock {
+  line: number;
+  endLine: number;
+  keptIn: string;
+}
+
+/** What the import recognized in a foreign report, and what it kept as free text. */
+export interface Recognition {
+  file?: string;
+  title: { text: string; from: 'heading' | 'front matter' | 'file name' | 'default' };
+  kind: ReportKind;
+  headings: RecognizedHeading[];
+  freeText: FreeTextBlock[];
+  timeline: {
+    rows: number;
+    events: number;
+    unknownTimes: number;
+    /** The zone rows without their own zone were read in, e.g. `CET (UTC+01:00)`. */
+    zone: string;
+    zoneSource: string;
+  };
+  actionItems: number;
+  factors: number;
+  lessons: number;
+  involved: number;
+  appendices: number;
+  warnings: string[];
+}
+
+export interface ForeignImport {
+  report: Report;
+  recognition: Recognition;
+}
+
+export interface ForeignImportOptions {
+  /** File name, for messages and as the title when the report has no heading. */
+  file?: string;
+  /** The zone to read times in when a row does not name one (overrides what the text says). */
+  zone?: string;
+  /** The year to assume for dates written without one. */
+  year?: number;
+}
+
+interface Section {
+  heading?: Heading;
+  /** Plain text of the heading. */
+  title: string;
+  /** Markdown source of the heading's content, to keep links when used as a label. */
+  label: string;
+  depth: number;
+  line: number;
+  role: Role;
+  inherited: boolean;
+  parent?: Section;
+  blocks: RootContent[];
+  target?: string;
+}
+
+interface Chunk {
+  text: string;
+  label?: string;
+  /** The section's own field: no label needed when it is the only one there. */
+  natural: boolean;
+  section?: Section;
+  line: number;
+  endLine: number;
+}
+
+const NOTES_FIELDS = new Set([
+  'summary.notes',
+  'details.notes',
+  'impact.notes',
+  'analysis.notes',
+  'lessons.notes',
+  'actions.notes',
+  'materials.notes',
+]);
+const ONLY_COMMENT = /^<!--(?:(?!-->)[\s\S])*-->$/;
+const processor = unified().use(remarkParse).use(remarkGfm);
+
+const endLineOf = (node: Nodes): number => node.position?.end.line ?? lineOf(node);
+
+function headingLabel(src: string, h: Heading): string {
+  const first = h.children[0];
+  const last = h.children.at(-1);
+  return first && last ? collapse(sliceOf(src, first, last)) : '';
+}
+
+/** Blank out a leading YAML front matter block (keeping offsets and lines) and return it. */
+function splitFrontMatter(text: string): { text: string; raw?: string; title?: string } {
+  const m = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text);
+  if (!m || m[0].split('\n').length > 200) return { text };
+  const blanked = m[0].replace(/[^\n]/g, ' ');
+  const title = /^title:\s*(.+?)\s*$/m.exec(m[1] as string)?.[1]?.replace(/^(['"])(.*)\1$/, '$2');
+  const out: { text: string; raw?: string; title?: string } = {
+    text: blanked + text.slice(m[0].length),
+    raw: m[0].trim(),
+  };
+  if (title) out.title = title;
+  return out;
+}
+
+function parseTree(text: string, file: string | undefined): Root {
+  try {
+    return processor.parse(text);
+  } catch (e) {
+    // The pre-scan bounds nesting, so this is a last line of defence, not an expected path.
+    if (e instanceof RangeError) {
+      throw new AppError('bad_request', `${file ?? 'input'}: the Markdown is nested too deeply to read`);
+    }
+    throw e;
+  }
+}
+
+function buildSections(
+  root: Root,
+  src: string,
+): { title?: Heading; preamble: RootContent[]; sections: Section[] } {
+  const children = root.children;
+  const firstHeading = children.findIndex((c) => c.type === 'heading');
+  const titleNode =
+    firstHeading >= 0 && (children[firstHeading] as Heading).depth === 1
+      ? (children[firstHeading] as Heading)
+      : undefined;
+  const preamble: RootContent[] = [];
+  const sections: Section[] = [];
+  const stack: Section[] = [];
+  for (const node of children) {
+    if (node === titleNode) continue;
+    if (node.type !== 'heading') {
+      const current = sections.at(-1);
+      if (current) current.blocks.push(node);
+      else preamble.push(node);
+      continue;
+    }
+    while (stack.length && (stack.at(-1) as Section).depth >= node.depth) stack.pop();
+    const parent = stack.at(-1);
+    const title = collapse(toString(node));
+    const own = classifyHeading(title);
+    const section: Section = {
+      heading: node,
+      title,
+      label: headingLabel(src, node),
+      depth: node.depth,
+      line: lineOf(node),
+      role: own ?? parent?.role ?? 'appendix',
+      inherited: !own && parent !== undefined,
+      blocks: [],
+    };
+    if (parent) section.parent = parent;
+    sections.push(section);
+    stack.push(section);
+  }
+  const out: { title?: Heading; preamble: RootContent[]; sections: Section[] } = { preamble, sections };
+  if (titleNode) out.title = titleNode;
+  return out;
+}
+
+function reportKindOf(title: string, summary: string): ReportKind {
+  const security =
+    /\b(?:security|breach|vulnerab\w*|CVE-\d+|exploit\w*|attacker|unauthori[sz]ed access|data leak|leaked credentials|phishing|malware|ransomware)\b/i;
+  if (security.test(title)) return 'security';
+  if (/\blaunch\b/i.test(title)) return 'launch';
+  if (/\b(?:project|migration plan|missed deadline)\b/i.test(title)) return 'project';
+  if ((summary.match(new RegExp(security.source, 'gi')) ?? []).length >= 2) return 'security';
+  return 'outage';
+}
+
+function appendixId(n: number): string {
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  return n < 26 ? (letters[n] as string) : `${letters[Math.floor(n / 26) - 1]}${letters[n % 26]}`;
+}
+
+function namesFrom(text: string): string[] {
+  return plainInline(text)
+    .split(/[,;]|\s+and\s+|\s+&\s+/)
+    .map((s) => s.trim().replace(/^[-*+]\s+/, ''))
+    .filter(Boolean);
+}
+
+/**
+ * Import a free-form Markdown post-mortem: headings and their synonyms map to the report's sections,
+ * timeline rows become events with UTC instants (or unknown ones), action items become actions, and
+ * whatever is not understood is kept verbatim as notes or appendices. The report passes the schema.
+ */
+export function importForeignMarkdown(text: string, options: ForeignImportOptions = {}): ForeignImport {
+  const file = options.file;
+  const guarded = guardInput(text, file);
+  const fm = splitFrontMatter(guarded);
+  const src = fm.text;
+  const root = parseTree(src, file);
+  const { title: titleNode, preamble, sections } = buildSections(root, src);
+  const warnings: string[] = [];
+  const headings: RecognizedHeading[] = [];
+  const freeText: FreeTextBlock[] = [];
+  const fields = new Map<string, Chunk[]>();
+  const rows: RawRow[] = [];
+  const drafts: ActionDraft[] = [];
+  const actionGroups: { label: string; first: number; last: number; line: number }[] = [];
+  const factors: string[] = [];
+  const lessons: Record<'wentWell' | 'wentWrong' | 'couldImprove' | 'lucky', { id: string; text: string }[]> =
+    {
+      wentWell: [],
+      wentWrong: [],
+      couldImprove: [],
+      lucky: [],
+    };
+  let lessonCount = 0;
+  const involved: string[] = [];
+  const authors: string[] = [];
+  const appendices: { title: string; content?: string; line: number; endLine: number }[] = [];
+  const timelineProse: string[] = [];
+  const otherProse: string[] = [];
+
+  const fileTitle = file
+    ? collapse(
+        (file.split(/[\\/]/).pop() ?? file)
+          .replace(/\.(?:md|markdown|mdown|txt)$/i, '')
+          .replace(/[_]+/g, ' '),
+      )
+    : '';
+  let titleText: string;
+  let titleFrom: Recognition['title']['from'];
+  if (titleNode && collapse(toString(titleNode))) {
+    titleText = collapse(toString(titleNode));
+    titleFrom = 'heading';
+    headings.push({ text: titleText, line: lineOf(titleNode), depth: 1, role: 'title', target: 'title' });
+  } else if (fm.title) {
+    titleText = fm.title;
+    titleFrom = 'front matter';
+  } else if (fileTitle) {
+    titleText = fileTitle;
+    titleFrom = 'file name';
+  } else {
+    titleText = 'Imported post-mortem';
+    titleFrom = 'default';
+  }
+
+  const addChunk = (field: string, chunk: Chunk) => {
+    if (!chunk.text.trim()) return;
+    const list = fields.get(field) ?? [];
+    list.push({ ...chunk, text: chunk.text.trim() });
+    fields.set(field, list);
+  };
+  const chunkOf = (
+    first: Nodes,
+    last: Nodes,
+    section: Section | undefined,
+    natural: boolean,
+    label?: string,
+  ): Chunk => {
+    const chunk: Chunk = {
+      text: sliceOf(src, first, last),
+      natural,
+      line: lineOf(first),
+      endLine: endLineOf(last),
+    };
+    if (label) chunk.label = label;
+    if (section) chunk.section = section;
+    return chunk;
+  };
+
+  // Runs of consecutive kept blocks are sliced as one, so the text between them survives exactly.
+  const keep = (field: string, blocks: Nodes[], section: Section | undefined, natural: boolean) => {
+    let run: Nodes[] = [];
+    const flush = () => {
+      if (!run.length) return;
+      addChunk(field, chunkOf(run[0] as Nodes, run.at(-1) as Nodes, section, natural));
+      run = [];
+    };
+    blocks.forEach((b, i) => {
+      const prev = blocks[i - 1];
+      if (prev && prev.position?.end.offset !== undefined && b.position?.start.offset !== undefined) {
+        const between = src.slice(prev.position.end.offset, b.position.start.offset);
+        if (between.trim() !== '') flush();
+      }
+      run.push(b);
+    });
+    flush();
+  };
+
+  const keepExtras = (
+    field: string,
+    extras: { item: ListItem; blocks: ListItem['children'] }[],
+    section: Section,
+  ) => {
+    for (const e of extras) keep(field, e.blocks, section, false);
+  };
+
+  const addAction = (d: ActionDraft, section: Section | undefined) => {
+    drafts.push(d);
+    if (d.overflow) {
+      const chunk: Chunk = {
+        text: d.overflow,
+        natural: false,
+        line: d.line,
+        endLine: d.line,
+        label: `A${drafts.length} in full`,
+      };
+      if (section) chunk.section = section;
+      addChunk('actions.notes', chunk);
+    }
+  };
+
+  // The preamble: text before the first section goes to the summary's notes; "Created by:" names authors.
+  if (preamble.length) {
+    keep('summary.notes', preamble, undefined, false);
+    for (const node of preamble) {
+      if (node.type !== 'paragraph') continue;
+      const p = sliceOf(src, node);
+      otherProse.push(p);
+      const by =
+        /^(?:\*\*|__)?(?:created by|written by|authors?|postmortem owner|report owner|owner)\s*:?\s*(?:\*\*|__)?\s*:?\s*(.+)$/im.exec(
+          p,
+        );
+      if (by) authors.push(...namesFrom(by[1] as string));
+    }
+  }
+
+  let dateKey = 0;
+  for (const section of sections) {
+    const { role } = section;
+    let target = ROLE_TARGET[role];
+    const natural = !section.inherited;
+    const proseField = target;
+    const before = { factors: factors.length, lessons: lessonCount };
+    switch (role) {
+      case 'timeline': {
+        let context: { date: LocalDate; key: number } | undefined;
+        const headingDate = section.inherited ? parseDateLine(section.title) : undefined;
+        if (headingDate) {
+          context = { date: headingDate, key: ++dateKey };
+          headings.push({
+            text: section.title,
+            line: section.line,
+            depth: section.depth,
+            role: 'date-heading',
+            target: 'details.timeline',
+            inherited: true,
+          });
+        }
+        const kept: RootContent[] = [];
+        const flushKept = () => {
+          if (kept.length) keep('details.notes', kept.splice(0), section, false);
+        };
+        for (const block of section.blocks) {
+          let taken: RawRow[] | undefined;
+          if (block.type === 'list') {
+            const r = rowsFromList(block, src, context);
+            if (r) {
+              taken = r.rows;
+              flushKept();
+              keepExtras('details.notes', r.extra, section);
+            }
+          } else if (block.type === 'table') {
+            taken = rowsFromTable(block, src);
+          } else if (block.type === 'paragraph') {
+            const date = parseDateLine(sliceOf(src, block));
+            if (date) {
+              context = { date, key: ++dateKey };
+              kept.push(block);
+              continue;
+            }
+            taken = rowsFromParagraph(block, src);
+            if (!taken) timelineProse.push(sliceOf(src, block));
+          }
+          if (taken) {
+            flushKept();
+            for (const row of taken) {
+              if (context && !row.dateContext) {
+                row.dateContext = context.date;
+                row.dateKey = context.key;
+              }
+              rows.push(row);
+            }
+          } else kept.push(block);
+        }
+        flushKept();
+        break;
+      }
+      case 'factors': {
+        const kept: RootContent[] = [];
+        const flushKept = () => {
+          if (kept.length) keep('analysis.notes', kept.splice(0), section, false);
+        };
+        for (const block of section.blocks) {
+          if (block.type === 'list') {
+            flushKept();
+            for (const item of block.children) {
+              const head = item.children[0];
+              const { line, overflow } = oneLine(head ? sliceOf(src, head) : '');
+              if (line) factors.push(line);
+              if (overflow)
+                addChunk(
+                  'analysis.notes',
+                  chunkOf(head as Nodes, head as Nodes, section, false, `CF${factors.length} in full`),
+                );
+              keep('analysis.notes', item.children.slice(1), section, false);
+            }
+          } else {
+            otherProse.push(sliceOf(src, block));
+            kept.push(block);
+          }
+        }
+        flushKept();
+        if (factors.length === before.factors) target = 'analysis.notes';
+        break;
+      }
+      case 'remediation':
+      case 'actions': {
+        const hints: ActionHints =
+          section.inherited || section.heading ? hintsFromHeading(section.label) : {};
+        const firstIndex = drafts.length;
+        const prose = role === 'remediation' && !section.inherited ? 'details.stepsTaken' : 'actions.notes';
+        const proseNatural = role === 'remediation' && !section.inherited;
+        const kept: RootContent[] = [];
+        const flushKept = () => {
+          if (kept.length) keep(prose, kept.splice(0), section, proseNatural);
+        };
+        for (const block of section.blocks) {
+          if (block.type === 'list') {
+            flushKept();
+            const r = actionsFromList(block, src, hints);
+            r.drafts.forEach((d) => addAction(d, section));
+            keepExtras('actions.notes', r.extra, section);
+          } else if (block.type === 'table' && actionsFromTable(block, src, hints)) {
+            flushKept();
+            (actionsFromTable(block, src, hints) as ActionDraft[]).forEach((d) => addAction(d, section));
+          } else if (block.type === 'paragraph' && isActionParagraph(sliceOf(src, block))) {
+            flushKept();
+            addAction(actionFromText(sliceOf(src, block), lineOf(block), hints), section);
+          } else {
+            if (block.type === 'paragraph') otherProse.push(sliceOf(src, block));
+            kept.push(block);
+          }
+        }
+        flushKept();
+        const subGroup =
+          section.inherited ||
+          (section.parent !== undefined && ['actions', 'remediation'].includes(section.parent.role));
+        if (subGroup && drafts.length > firstIndex) {
+          actionGroups.push({
+            label: section.label,
+            first: firstIndex + 1,
+            last: drafts.length,
+            line: section.line,
+          });
+        }
+        target = drafts.length > firstIndex ? 'actions.items' : prose;
+        break;
+      }
+      case 'lessons':
+      case 'wentWell':
+      case 'wentWrong':
+      case 'couldImprove':
+      case 'lucky': {
+        const list = lessons[role === 'lessons' ? 'couldImprove' : role];
+        const kept: RootContent[] = [];
+        const flushKept = () => {
+          if (kept.length) keep('lessons.notes', kept.splice(0), section, false);
+        };
+        for (const block of section.blocks) {
+          if (block.type === 'list') {
+            flushKept();
+            for (const item of block.children) {
+              const head = item.children[0];
+              const { line, overflow } = oneLine(head ? sliceOf(src, head) : '');
+              if (line) list.push({ id: `L${++lessonCount}`, text: line });
+              if (overflow)
+                addChunk(
+                  'lessons.notes',
+                  chunkOf(head as Nodes, head as Nodes, section, false, `L${lessonCount} in full`),
+                );
+              keep('lessons.notes', item.children.slice(1), section, false);
+            }
+          } else if (block.type === 'paragraph' && isActionParagraph(sliceOf(src, block))) {
+            flushKept();
+            addAction(actionFromText(sliceOf(src, block), lineOf(block)), section);
+          } else {
+            otherProse.push(sliceOf(src, block));
+            kept.push(block);
+          }
+        }
+        flushKept();
+        if (lessonCount === before.lessons) target = 'lessons.notes';
+        break;
+      }
+      case 'attendees':
+      case 'authors': {
+        const into = role === 'attendees' ? involved : authors;
+        for (const block of section.blocks) {
+          if (block.type === 'list') {
+            for (const item of block.children)
+              if (item.children[0]) into.push(...namesFrom(sliceOf(src, item.children[0])));
+            for (const item of block.children) keep('summary.notes', item.children.slice(1), section, false);
+          } else if (block.type === 'paragraph') into.push(...namesFrom(sliceOf(src, block)));
+          else keep('summary.notes', [block], section, false);
+        }
+        break;
+      }
+      case 'appendix': {
+        const content = section.blocks.length
+          ? sliceOf(src, section.blocks[0] as Nodes, section.blocks.at(-1) as Nodes).trim()
+          : '';
+        const appendix: { title: string; content?: string; line: number; endLine: number } = {
+          title: section.title || `Section at line ${section.line}`,
+          line: section.line,
+          endLine: section.blocks.length ? endLineOf(section.blocks.at(-1) as Nodes) : section.line,
+        };
+        if (content) appendix.content = content;
+        appendices.push(appendix);
+        target = `materials.appendices[${appendixId(appendices.length - 1)}]`;
+        break;
+      }
+      default: {
+        // A section of prose: its text goes to the field the role names, verbatim.
+        const prose: RootContent[] = [];
+        const flush = () => {
+          if (prose.length) keep(proseField, prose.splice(0), section, natural);
+        };
+        for (const block of section.blocks) {
+          if (block.type === 'paragraph' && isActionParagraph(sliceOf(src, block))) {
+            flush();
+            addAction(actionFromText(sliceOf(src, block), lineOf(block)), section);
+            continue;
+          }
+          if (block.type === 'paragraph') otherProse.push(sliceOf(src, block));
+          prose.push(block);
+        }
+        flush();
+      }
+    }
+    section.target = target;
+    const h: RecognizedHeading = {
+      text: section.title,
+      line: section.line,
+      depth: section.depth,
+      role,
+      target,
+    };
+    if (section.inherited) h.inherited = true;
+    if (!headings.some((x) => x.line === section.line)) headings.push(h);
+  }
+
+  // The zone: a row's own zone first, then the option, the table header, the timeline's prose, the rest.
+  const zoneOption = options.zone !== undefined ? zoneFromName(options.zone) : undefined;
+  if (options.zone !== undefined && !zoneOption) {
+    throw new AppError(
+      'bad_request',
+      `unknown time zone "${options.zone}"; use UTC, an abbreviation such as PDT, an offset such as +02:00, or an IANA name such as Europe/Berlin`,
+    );
+  }
+  const headerZone = rows.find((r) => r.headerZone)?.headerZone;
+  const proseZone = findZoneInTexts(timelineProse) ?? findZoneInTexts(otherProse);
+  let zone: Zone = { name: 'UTC', offset: 0 };
+  let zoneSource = 'no zone stated; read as UTC';
+  if (zoneOption) {
+    zone = zoneOption;
+    zoneSource = 'the zone option';
+  } else if (headerZone) {
+    zone = headerZone.zone;
+    zoneSource = `the timeline table header "${headerZone.phrase}"`;
+  } else if (proseZone) {
+    zone = proseZone.zone;
+    zoneSource = `the text "${proseZone.phrase}"`;
+  }
+  const ownZones = rows.filter((r) => r.stamp?.zone).length;
+  const timed = rows.filter((r) => r.stamp?.time).length;
+  if (ownZones > 0 && ownZones === timed) {
+    const first = rows.find((r) => r.stamp?.zone)?.stamp;
+    zone = first?.zone as Zone;
+    zoneSource = `the time stamps ("${collapse(first?.raw ?? '').replace(/[*_[\]`]/g, '')}")`;
+  } else if (!zoneOption && !headerZone && !proseZone && timed > ownZones) {
+    warnings.push(
+      'no time zone is stated for the timeline; its times were read as UTC (pass a zone to change that)',
+    );
+  }
+  if (headerZone && rows.some((r) => r.headerZone && r.headerZone.zone.name !== headerZone.zone.name)) {
+    warnings.push('timeline tables state different zones; each table was read in its own');
+  }
+
+  // The date rows without one fall back to: the title, the text before the first section, the file name.
+  const reference = referenceDate(
+    titleNode ? collapse(toString(titleNode)) : '',
+    preamble.map((n) => sliceOf(src, n)).join('\n'),
+    fields
+      .get('summary.whatHappened')
+      ?.map((c) => c.text)
+      .join('\n') ?? '',
+    fileTitle,
+    options.year,
+  );
+  const resolved = resolveRows(rows, {
+    zone,
+    ...(options.year !== undefined ? { year: options.year } : {}),
+    ...(reference ? { reference } : {}),
+  });
+  warnings.push(...resolved.warnings);
+  for (const o of resolved.overflow) {
+    addChunk('details.notes', {
+      text: o.text,
+      natural: false,
+      line: o.line,
+      endLine: o.line,
+      label: `Timeline entry at line ${o.line} in full`,
+    });
+  }
+  for (const g of actionGroups) {
+    const ids = g.first === g.last ? `A${g.first}` : `A${g.first}–A${g.last}`;
+    addChunk('actions.notes', { text: ids, natural: false, line: g.line, endLine: g.line, label: g.label });
+  }
+  if (fm.raw) {
+    appendices.unshift({
+      title: 'Front matter',
+      content: `\`\`\`yaml\n${fm.raw}\n\`\`\``,
+      line: 1,
+      endLine: fm.raw.split('\n').length,
+    });
+  }
+
+  // Assemble text fields: labels only where a field holds more than one section's text.
+  const textFields: Record<string, string> = {};
+  for (const [field, chunks] of fields) {
+    const single =
+      new Set(chunks.map((c) => c.section)).size === 1 && chunks.every((c) => c.natural && !c.label);
+    const parts = chunks.map((c, i) => {
+      let label = c.label;
+      const prev = chunks[i - 1];
+      // A section's heading labels its text when the field mixes sections; consecutive chunks share one label.
+      const sameSection = prev !== undefined && prev.section === c.section && !prev.label;
+      if (!label && !single && c.section?.heading && !sameSection && !(i === 0 && c.natural))
+        label = c.section.label;
+      if (!label && c.section?.inherited && !sameSection) label = c.section.label;
+      return label ? `**${label}**\n\n${c.text}` : c.text;
+    });
+    const value = parts.join('\n\n').trim();
+    if (ONLY_COMMENT.test(value)) {
+      warnings.push(`line ${chunks[0]?.line}: ${field} held only an HTML comment, which was left out`);
+      continue;
+    }
+    if (!value) continue;
+    if (value.length > LIMITS.text) {
+      throw new AppError(
+        'too_large',
+        `${file ? `${file}:` : 'line '}${chunks[0]?.line}: the text for ${field} is ${value.length.toLocaleString('en-US')} characters; a field may hold ${LIMITS.text.toLocaleString('en-US')}`,
+      );
+    }
+    textFields[field] = value;
+    if (NOTES_FIELDS.has(field) || chunks.some((c) => !c.natural)) {
+      for (const c of chunks) freeText.push({ line: c.line, endLine: c.endLine, keptIn: field });
+    }
+  }
+  appendices.forEach((a, i) => {
+    if (a.content)
+      freeText.push({ line: a.line, endLine: a.endLine, keptIn: `materials.appendices[${appendixId(i)}]` });
+  });
+  freeText.sort((a, b) => a.line - b.line);
+
+  const summaryText = textFields['summary.whatHappened'] ?? textFields['summary.notes'] ?? '';
+  const kind = reportKindOf(titleText, summaryText);
+  const events: TimelineEvent[] = resolved.events;
+  const limit = (what: string, n: number, max: number) => {
+    if (n > max)
+      throw new AppError('too_large', `${file ?? 'input'}: ${n} ${what}; a report may hold ${max}`);
+  };
+  limit('timeline entries', events.length, LIMITS.list);
+  limit('action items', drafts.length, LIMITS.list);
+  limit('appendices (unrecognized sections)', appendices.length, 100);
+
+  const pick = (prefix: string) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(textFields))
+      if (k.startsWith(`${prefix}.`)) out[k.slice(prefix.length + 1)] = v;
+    return out;
+  };
+  const candidate = {
+    title: oneLine(titleText).line || 'Imported post-mortem',
+    kind,
+    ...(rows.length ? { period: { timezone: ianaFor(zone) } } : {}),
+    authors: unique(authors)
+      .map((a) => oneLine(a).line)
+      .slice(0, 100),
+    involved: unique(involved)
+      .map((a) => oneLine(a).line)
+      .slice(0, 500),
+    summary: pick('summary'),
+    details: { ...pick('details'), timeline: events },
+    impact: pick('impact'),
+    analysis: { ...pick('analysis'), factors: factors.map((text, i) => ({ id: `CF${i + 1}`, text })) },
+    lessons: { ...pick('lessons'), ...lessons },
+    actions: {
+      ...pick('actions'),
+      items: drafts.map((d, i) => {
+        const { line: _line, overflow: _overflow, ...rest } = d;
+        return { id: `A${i + 1}`, ...rest };
+      }),
+    },
+    materials: {
+      ...pick('materials'),
+      appendices: appendices.map((a, i) => ({
+        id: appendixId(i),
+        title: oneLine(a.title).line,
+        ...(a.content ? { content: a.content } : {}),
+      })),
+    },
+  };
+  const parsed = reportSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError(
+      'invalid_report',
+      `${file ?? 'input'}: the imported report is not valid at ${issue?.path.join('.')}: ${issue?.message}`,
+    );
+  }
+  const recognition: Recognition = {
+    title: { text: parsed.data.title, from: titleFrom },
+    kind,
+    headings,
+    freeText,
+    timeline: {
+      rows: rows.length,
+      events: events.length,
+      unknownTimes: resolved.unknown,
+      zone: describeZone(zone),
+      zoneSource,
+    },
+    actionItems: drafts.length,
+    factors: factors.length,
+    lessons: lessonCount,
+    involved: parsed.data.involved.length,
+    appendices: appendices.length,
+    warnings,
+  };
+  if (file) recognition.file = file;
+  return { report: parsed.data, recognition };
+}
+
+function unique(names: string[]): string[] {
+  return [...new Set(names.map((n) => collapse(n)).filter(Boolean))];
+}
+
+function findZoneInTexts(texts: string[]): { zone: Zone; phrase: string } | undefined {
+  for (const t of texts) {
+    const found = findZoneStatement(t);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function referenceDate(
+  title: string,
+  preamble: string,
+  summary: string,
+  fileTitle: string,
+  year?: number,
+): { date: Required<LocalDate>; source: string } | undefined {
+  const sources: [string, string][] = [
+    [title, 'the title'],
+    [preamble, 'the text before the first section'],
+    [summary, 'the summary'],
+    [fileTitle, 'the file name'],
+  ];
+  for (const [text, source] of sources) {
+    const date = findFullDate(text);
+    if (date && (year === undefined || date.year === year)) return { date, source };
+  }
+  return undefined;
+}
+
+// Abbreviations name a season of a region; the report's period keeps the region's IANA zone.
+const REGION_OF: Record<string, string> = {
+  UTC: 'UTC',
+  GMT: 'UTC',
+  PST: 'America/Los_Angeles',
+  PDT: 'America/Los_Angeles',
+  MST: 'America/Denver',
+  MDT: 'America/Denver',
+  CST: 'America/Chicago',
+  CDT: 'America/Chicago',
+  EST: 'America/New_York',
+  EDT: 'America/New_York',
+  CET: 'CET',
+  CEST: 'CET',
+  MET: 'CET',
+  MEST: 'CET',
+  EET: 'EET',
+  EEST: 'EET',
+  WET: 'WET',
+  WEST: 'WET',
+  BST: 'Europe/London',
+  IST: 'Asia/Kolkata',
+  JST: 'Asia/Tokyo',
+  AEST: 'Australia/Sydney',
+  AEDT: 'Australia/Sydney',
+};
+
+function ianaFor(zone: Zone): string {
+  if (zone.iana) return zone.iana;
+  const region = REGION_OF[zone.name.toUpperCase()];
+  if (region && isTimeZone(region)) return region;
+  const off = zone.offset ?? 0;
+  // Etc/GMT zones count the other way: Etc/GMT-2 is two hours east of UTC.
+  if (off % 60 === 0) return off === 0 ? 'UTC' : `Etc/GMT${off > 0 ? '-' : '+'}${Math.abs(off) / 60}`;
+  return 'UTC';
+}
+
+function describeZone(zone: Zone): string {
+  if (zone.iana) return `${zone.name} (${zone.iana})`;
+  const off = zone.offset ?? 0;
+  if (off === 0 && zone.name === 'UTC') return 'UTC';
+  const sign = off < 0 ? '-' : '+';
+  const abs = Math.abs(off);
+  return `${zone.name} (UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')})`;
+}
+
+/** A few human-readable lines on what an import recognized, for a command's standard error. */
+export function formatRecognition(r: Recognition): string {
+  const lines: string[] = [];
+  const from = r.file ? ` from ${r.file}` : '';
+  lines.push(`Imported "${r.title.text}" (${r.kind})${from}; title from the ${r.title.from}.`);
+  const sections = r.headings.filter((h) => h.role !== 'title' && h.role !== 'date-heading');
+  const known = sections.filter((h) => h.role !== 'appendix');
+  if (sections.length) {
+    lines.push(
+      `Sections: ${known.length} recognized of ${sections.length} — ` +
+        sections
+          .map((h) => `${h.text} → ${h.target}${h.inherited ? ' (under the heading above)' : ''}`)
+          .join('; ') +
+        '.',
+    );
+  }
+  const t = r.timeline;
+  if (t.rows) {
+    lines.push(
+      `Timeline: ${t.rows} rows → ${t.events} events, ${t.unknownTimes} with an unknown time; times in ${t.zone}, from ${t.zoneSource}.`,
+    );
+  } else lines.push('Timeline: no rows found.');
+  lines.push(
+    `Action items: ${r.actionItems}; contributing factors: ${r.factors}; lessons: ${r.lessons}; people involved: ${r.involved}; appendices: ${r.appendices}.`,
+  );
+  if (r.freeText.length) {
+    const byField = new Map<string, number[]>();
+    for (const f of r.freeText) byField.set(f.keptIn, [...(byField.get(f.keptIn) ?? []), f.line]);
+    lines.push(
+      `Kept as free text: ${[...byField].map(([field, ls]) => `${field} (line${ls.length > 1 ? 's' : ''} ${ls.join(', ')})`).join('; ')}.`,
+    );
+  }
+  for (const w of r.warnings) lines.push(`Warning: ${w}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,339 @@
+import { isTimeZone } from '../../domain/index.js';
+
+/** A time zone as a report states it: a fixed offset (an abbreviation such as PDT) or an IANA zone with rules. */
+export interface Zone {
+  /** The name as written in the report (UTC, PDT, CET, Europe/Berlin, +02:00). */
+  name: string;
+  /** Minutes east of UTC for a fixed offset. */
+  offset?: number;
+  /** An IANA zone whose offset depends on the date (Pacific time, Europe/Berlin). */
+  iana?: string;
+}
+
+/** A calendar date as far as the text gives it. */
+export interface LocalDate {
+  year?: number;
+  month: number;
+  day: number;
+}
+
+/** A time stamp read from the start of a line, in the writer's local terms. */
+export interface Stamp {
+  date?: LocalDate;
+  /** Absent when the text says the time is unknown (`--:--`, `[???]`) or gives only a date. */
+  time?: { hour: number; minute: number; second: number };
+  zone?: Zone;
+  /** The exact characters of the stamp, wrappers included (`**16:58 UTC**`, `[13:26]`). */
+  raw: string;
+  /** What follows the stamp and its separator. */
+  rest: string;
+}
+
+// An abbreviation names one offset; ambiguous ones (IST, BST…) take their most common reading.
+const FIXED: Record<string, number> = {
+  UTC: 0,
+  UT: 0,
+  Z: 0,
+  GMT: 0,
+  WET: 0,
+  WEST: 60,
+  BST: 60,
+  CET: 60,
+  MET: 60,
+  CEST: 120,
+  MEST: 120,
+  EET: 120,
+  EEST: 180,
+  MSK: 180,
+  IST: 330,
+  SGT: 480,
+  HKT: 480,
+  AWST: 480,
+  JST: 540,
+  KST: 540,
+  ACST: 570,
+  AEST: 600,
+  AEDT: 660,
+  NZST: 720,
+  NZDT: 780,
+  HST: -600,
+  AKST: -540,
+  AKDT: -480,
+  PST: -480,
+  PDT: -420,
+  MST: -420,
+  MDT: -360,
+  CST: -360,
+  CDT: -300,
+  EST: -300,
+  EDT: -240,
+  BRT: -180,
+};
+
+// Names without a season follow the region's rules, so they resolve through an IANA zone.
+const REGIONAL: Record<string, string> = {
+  PT: 'America/Los_Angeles',
+  PACIFIC: 'America/Los_Angeles',
+  MT: 'America/Denver',
+  MOUNTAIN: 'America/Denver',
+  CT: 'America/Chicago',
+  CENTRAL: 'America/Chicago',
+  ET: 'America/New_York',
+  EASTERN: 'America/New_York',
+};
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** The zone a name denotes (UTC, PDT, CET, Pacific, +01:00, UTC+2, Europe/Berlin), or undefined. */
+export function zoneFromName(name: string): Zone | undefined {
+  const n = name.trim();
+  const upper = n.toUpperCase();
+  if (upper in FIXED) return { name: upper === 'Z' ? 'UTC' : upper, offset: FIXED[upper] as number };
+  if (upper in REGIONAL) return { name: n, iana: REGIONAL[upper] as string };
+  const off = /^(?:UTC|GMT)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?$/i.exec(n);
+  if (off && (/^(UTC|GMT)/i.test(n) || off[3] !== undefined)) {
+    const minutes = Number(off[2]) * 60 + Number(off[3] ?? 0);
+    if (minutes > 14 * 60) return undefined;
+    return { name: n, offset: off[1] === '+' ? minutes : -minutes };
+  }
+  if (n.includes('/') && isTimeZone(n)) return { name: n, iana: n };
+  return undefined;
+}
+
+/** Offset in minutes east of UTC of an IANA zone at an instant. */
+function ianaOffset(zone: string, ms: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(ms));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/** The offset of a zone (minutes east of UTC) in force at a local wall-clock time. */
+export function offsetOf(zone: Zone, localWallMs: number): number {
+  if (zone.offset !== undefined) return zone.offset;
+  const iana = zone.iana as string;
+  // Two passes settle the offset on both sides of a daylight-saving change.
+  const first = ianaOffset(iana, localWallMs);
+  return ianaOffset(iana, localWallMs - first * 60_000);
+}
+
+/** Epoch milliseconds of a local date and time in a zone, or undefined for an impossible date. */
+export function toUtc(
+  date: Required<LocalDate>,
+  time: NonNullable<Stamp['time']>,
+  zone: Zone,
+): number | undefined {
+  const wall = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute, time.second);
+  const check = new Date(wall);
+  if (check.getUTCMonth() !== date.month - 1 || check.getUTCDate() !== date.day) return undefined;
+  return wall - offsetOf(zone, wall) * 60_000;
+}
+
+/** The date one day after. */
+export function nextDay(d: Required<LocalDate>): Required<LocalDate> {
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + 1));
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+}
+
+/** YYYY-MM-DD. */
+export function formatDate(d: Required<LocalDate>): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.year, 4)}-${p(d.month)}-${p(d.day)}`;
+}
+
+function monthOf(word: string): number | undefined {
+  const i = MONTHS.indexOf(word.slice(0, 3).toLowerCase());
+  return i < 0 ? undefined : i + 1;
+}
+
+const MONTH_RE =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const WEEKDAY_RE = '(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?,?\\s+)?';
+const ORD = '(?:st|nd|rd|th)?';
+const TIME_RE =
+  '(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.\\d{1,9})?)?(?:\\s*([ap])\\.?m\\.?\\b)?|(\\d{1,2})\\s*([ap])\\.?m\\.?\\b';
+const UNKNOWN_RE = '(--?:--?|\\?\\?:\\?\\?|[xX]{2}:[xX]{2}|\\?{1,3}|unknown|tbd|n/a)';
+const ZONE_RE =
+  '(?:\\s*\\(?\\s*([A-Za-z]+\\/[A-Za-z_]+|(?:UTC|GMT)\\s*[+-−]\\d{1,2}(?::?\\d{2})?|[A-Za-z]{1,8}|[+-−]\\d{2}:?\\d{2})(?![A-Za-z0-9/])\\)?)?';
+
+interface DatePart {
+  re: RegExp;
+  read(m: RegExpExecArray): LocalDate | undefined;
+}
+
+// Each date form captures its own groups first; the time and zone groups follow at fixed positions.
+const DATE_FORMS: DatePart[] = [
+  {
+    re: new RegExp(`^${WEEKDAY_RE}(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})`, 'i'),
+    read: (m) => ({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }),
+  },
+  {
+    re: new RegExp(`^${WEEKDAY_RE}${MONTH_RE}\\s+(\\d{1,2})${ORD}(?:,?\\s+(\\d{4}))?`, 'i'),
+    read: (m) => ({
+      year: m[3] ? Number(m[3]) : undefined,
+      month: monthOf(m[1] as string) as number,
+      day: Number(m[2]),
+    }),
+  },
+  {
+    re: new RegExp(`^${WEEKDAY_RE}(\\d{1,2})${ORD}\\.?\\s+(?:of\\s+)?${MONTH_RE}(?:,?\\s+(\\d{4}))?`, 'i'),
+    read: (m) => ({
+      year: m[3] ? Number(m[3]) : undefined,
+      month: monthOf(m[2] as string) as number,
+      day: Number(m[1]),
+    }),
+  },
+];
+
+const validDate = (d: LocalDate) =>
+  d.month >= 1 &&
+  d.month <= 12 &&
+  d.day >= 1 &&
+  d.day <= 31 &&
+  (d.year === undefined || (d.year >= 1900 && d.year <= 2200));
+
+function readTime(s: string): { time?: Stamp['time']; unknown: boolean; length: number } | undefined {
+  const m = new RegExp(`^(?:${TIME_RE})`, 'i').exec(s);
+  if (m) {
+    let hour = Number(m[1] ?? m[5]);
+    const minute = Number(m[2] ?? 0);
+    const second = Number(m[3] ?? 0);
+    const ampm = (m[4] ?? m[6])?.toLowerCase();
+    if (ampm) {
+      if (hour < 1 || hour > 12) return undefined;
+      hour = (hour % 12) + (ampm === 'p' ? 12 : 0);
+    }
+    if (hour > 23 || minute > 59 || second > 59) return undefined;
+    return { time: { hour, minute, second }, unknown: false, length: m[0].length };
+  }
+  const u = new RegExp(`^${UNKNOWN_RE}(?![\\w?])`, 'i').exec(s);
+  if (u) return { unknown: true, length: u[0].length };
+  return undefined;
+}
+
+function readZone(s: string): { zone?: Zone; length: number } {
+  const m = new RegExp(`^${ZONE_RE}`).exec(s);
+  if (!m || !m[1]) return { length: 0 };
+  const zone = zoneFromName(m[1].replace('−', '-'));
+  if (!zone) return { length: 0 };
+  // A zone in parentheses must close them; an open one is not ours.
+  const text = m[0];
+  if (text.includes('(') && !text.includes(')')) return { length: 0 };
+  return { zone, length: text.length };
+}
+
+const OPEN_WRAP = /^(?:\*\*|__|[*_[(`])*/;
+const CLOSE_WRAP = /^(?:\*\*|__|[*_\])`])*/;
+const SEPARATOR = /^(?:\s*[-–—:|>]+\s*|\s+|$)/;
+
+/**
+ * Read a time stamp at the start of a line of Markdown source: full dates and times, a time alone,
+ * month names, 12-hour clocks, a zone after the time, wrappers such as `**…**` or `[…]`, and unknown
+ * times (`--:--`, `???`). Returns undefined when the line does not start with a stamp.
+ */
+export function parseLeadingStamp(line: string): Stamp | undefined {
+  const open = OPEN_WRAP.exec(line)?.[0] ?? '';
+  let i = open.length;
+  const body = line.slice(i);
+  let date: LocalDate | undefined;
+  for (const form of DATE_FORMS) {
+    const m = form.re.exec(body);
+    if (!m) continue;
+    const d = form.read(m);
+    if (!d || !validDate(d)) continue;
+    date = d;
+    i += m[0].length;
+    break;
+  }
+  let time: Stamp['time'];
+  let unknown = false;
+  const afterDate = line.slice(i);
+  const gap = date ? (/^(?:T(?=\d)|,?\s*(?:at\s+)?)/i.exec(afterDate)?.[0] ?? '') : '';
+  const t = readTime(afterDate.slice(gap.length));
+  // Words and question marks as unknown times ("unknown", "???") need a wrapper or a separator after them.
+  const weakUnknown = !!t?.unknown && !date && open === '' && /^[a-z?]/i.test(afterDate);
+  if (t && (!date || gap.length > 0)) {
+    const after = line.slice(i + gap.length + t.length);
+    if (!weakUnknown || /^\s*(?:[-–—:|]|$)/.test(after)) {
+      time = t.time;
+      unknown = t.unknown;
+      i += gap.length + t.length;
+    }
+  }
+  if (!date && !time && !unknown) return undefined;
+  // Words after a time are only a zone when the zone table knows them.
+  const z = time || unknown || date ? readZone(line.slice(i)) : { length: 0 };
+  i += z.length;
+  const close = CLOSE_WRAP.exec(line.slice(i))?.[0] ?? '';
+  i += close.length;
+  const sep = SEPARATOR.exec(line.slice(i));
+  if (!sep) return undefined;
+  // "2019-12-03 is when…" is prose, but "2019-12-03: deploy" is a dated entry.
+  if (date && !time && !unknown && sep[0].trim() === '' && i + sep[0].length < line.length) return undefined;
+  const raw = line.slice(0, i);
+  const stamp: Stamp = { raw, rest: line.slice(i + sep[0].length) };
+  if (date) stamp.date = date;
+  if (time) stamp.time = time;
+  if (z.zone) stamp.zone = z.zone;
+  return stamp;
+}
+
+/** A date that makes up a whole short text, such as a heading "May 30, 2019" or "**Tuesday 2019-05-28**". */
+export function parseDateLine(text: string): LocalDate | undefined {
+  const s = text.trim().replace(/^(?:\*\*|__|[*_])+|(?:\*\*|__|[*_])+$/g, '');
+  for (const form of DATE_FORMS) {
+    const m = form.re.exec(s);
+    if (!m) continue;
+    if (s.slice(m[0].length).replace(/[\s:.]/g, '') !== '') continue;
+    const d = form.read(m);
+    if (d && validDate(d)) return d;
+  }
+  return undefined;
+}
+
+/** The first full date (with a year) written anywhere in a text, e.g. in a title "May 30th, 2019 Prow Flakiness". */
+export function findFullDate(text: string): Required<LocalDate> | undefined {
+  const forms: { re: RegExp; read: (m: RegExpExecArray) => LocalDate }[] = [
+    { re: /\b(\d{4})-(\d{2})-(\d{2})\b/, read: (m) => ({ year: +m[1]!, month: +m[2]!, day: +m[3]! }) },
+    {
+      re: new RegExp(`\\b${MONTH_RE}\\s+(\\d{1,2})${ORD},?\\s+(\\d{4})\\b`, 'i'),
+      read: (m) => ({ year: +m[3]!, month: monthOf(m[1]!) as number, day: +m[2]! }),
+    },
+    {
+      re: new RegExp(`\\b(\\d{1,2})${ORD}\\.?\\s+(?:of\\s+)?${MONTH_RE},?\\s+(\\d{4})\\b`, 'i'),
+      read: (m) => ({ year: +m[3]!, month: monthOf(m[2]!) as number, day: +m[1]! }),
+    },
+  ];
+  let best: { at: number; date: Required<LocalDate> } | undefined;
+  for (const f of forms) {
+    const m = f.re.exec(text);
+    if (!m) continue;
+    const d = f.read(m);
+    if (!validDate(d) || d.year === undefined) continue;
+    if (!best || m.index < best.at) best = { at: m.index, date: d as Required<LocalDate> };
+  }
+  return best?.date;
+}
+
+/**
+ * A statement of the zone the times are written in: "All times in UTC.", "All times PDT",
+ * "Date and Time in CET", "Time (UTC)". Returns the zone and the words that stated it.
+ */
+export function findZoneStatement(text: string): { zone: Zone; phrase: string } | undefined {
+  const re =
+    /\b(?:all\s+)?(?:date\s+and\s+)?times?\s*(?:are\s+|is\s+|shown\s+|given\s+|listed\s+|written\s+)?(?:in\s+)?(?:the\s+)?\(?\s*([A-Za-z][A-Za-z_]*(?:\/[A-Za-z_]+)?(?:[+-]\d{1,2}(?::?\d{2})?)?)\)?/gi;
+  for (const m of text.matchAll(re)) {
+    const zone = zoneFromName(m[1] as string);
+    if (zone) return { zone, phrase: m[0].trim() };
+  }
+  return undefined;
+}

@@ -1,0 +1,329 @@
+import type { List, ListItem, Paragraph, Table } from 'mdast';
+import { formatInstant, type EventKind, type TimelineEvent } from '../../domain/index.js';
+import { sliceOf, lineOf, collapse, oneLine, urlsIn, wholeLink } from './text.util.js';
+import {
+  findZoneStatement,
+  formatDate,
+  nextDay,
+  parseDateLine,
+  parseLeadingStamp,
+  toUtc,
+  type LocalDate,
+  type Stamp,
+  type Zone,
+} from './time.parse.js';
+
+/** One timeline entry as written, before its time is resolved. */
+export interface RawRow {
+  line: number;
+  /** The stamp read at the start, absent when the row gives no time at all. */
+  stamp?: Stamp;
+  /** The entry's text without its stamp (Markdown source, one or more lines). */
+  text: string;
+  /** The whole entry as written, kept as the text when its time cannot be resolved. */
+  whole: string;
+  actor?: string;
+  evidence?: string;
+  /** The zone a table header states for its time column. */
+  headerZone?: { zone: Zone; phrase: string };
+  /** A date given by a heading or a date line above the row; `dateKey` changes with each new one. */
+  dateContext?: LocalDate;
+  dateKey?: number;
+}
+
+// Cues are tried in this order; the first kind whose cue the text contains wins.
+const KIND_CUES: [EventKind, RegExp][] = [
+  [
+    'mitigated',
+    /\b(?:mitigat\w*|roll(?:ed|ing|s)? ?back|rollback|revert\w*|workaround|work-around|downgrad\w*|hotfix\w*|fail(?:ed)? ?over|stopgap|patched)\b/i,
+  ],
+  [
+    'resolved',
+    /\b(?:resolved|resolution|recovered|recovery complete|restored|closed|back to normal|fully operational|verified operational|systems? (?:verified )?operational|once again|all clear|fixed|solved)\b/i,
+  ],
+  [
+    'detected',
+    /\b(?:detect\w*|alert\w*|alarm\w*|paged|pages|page fired|notic\w*|reports?|reported|warning|warned|discover\w*|spotted|observed|flagged)\b/i,
+  ],
+  [
+    'communicated',
+    /\b(?:communicat\w*|e-?mail\w*|mail|status ?page|announc\w*|notif\w*|informed|posted|tweet\w*|customers? (?:were )?(?:told|contacted|updated))\b/i,
+  ],
+  [
+    'responded',
+    /\b(?:acknowledg\w*|ack(?:ed|'d)|joined (?:the )?(?:call|channel|bridge|incident|war ?room|response)|declared|escalat\w*|loops? in|looped in|on-?call (?:engaged|responded)|war ?room|ticket raised|raised|incident (?:opened|started|created))\b/i,
+  ],
+  [
+    'investigating',
+    /\b(?:investigat\w*|looking into|looks? into|debug\w*|diagnos\w*|triag\w*|started working|began working|confirm\w*|determin\w*|identif\w*|root[- ]caus\w*|analy[sz]\w*)\b/i,
+  ],
+  ['hypothesis', /\b(?:hypothes\w*|suspect\w*|theory|might be|may be caused|possibly)\b/i],
+];
+
+/** The kind of a timeline entry, read from cue words in its text; `other` when none fits. */
+export function eventKindOf(text: string): EventKind {
+  for (const [kind, re] of KIND_CUES) if (re.test(text)) return kind;
+  return 'other';
+}
+
+function finishRow(line: number, stamp: Stamp | undefined, text: string, whole: string): RawRow {
+  const row: RawRow = { line, text, whole };
+  if (stamp) row.stamp = stamp;
+  const actor = /^@([A-Za-z0-9][\w.-]*)/.exec(text);
+  if (actor) row.actor = `@${actor[1]}`;
+  const link = wholeLink(text);
+  if (link) {
+    row.text = link.label;
+    row.evidence = link.url;
+  } else {
+    const url = urlsIn(text)[0];
+    if (url) row.evidence = url;
+  }
+  return row;
+}
+
+/**
+ * Timeline rows from a list: each item whose first line starts with a time stamp is a row, and so is
+ * every other item once one does (their time is unknown). A dated item with a nested list gives its date
+ * to the nested rows. Returns the items it did not take (indexes), so they can be kept as notes.
+ */
+export function rowsFromList(
+  list: List,
+  src: string,
+  context?: { date: LocalDate; key: number },
+): { rows: RawRow[]; extra: { item: ListItem; blocks: ListItem['children'] }[] } | undefined {
+  const items = list.children;
+  const firstLine = (item: ListItem) => {
+    const head = item.children[0];
+    return head ? (sliceOf(src, head).split('\n')[0] ?? '') : '';
+  };
+  const stamped = items.map((item) => parseLeadingStamp(firstLine(item)));
+  const dated = items.map((item, i) => {
+    const head = item.children[0];
+    return !stamped[i] && head?.type === 'paragraph' && item.children.some((c) => c.type === 'list')
+      ? parseDateLine(sliceOf(src, head))
+      : undefined;
+  });
+  if (!stamped.some(Boolean) && !dated.some(Boolean)) return undefined;
+  const rows: RawRow[] = [];
+  const extra: { item: ListItem; blocks: ListItem['children'] }[] = [];
+  items.forEach((item, i) => {
+    const head = item.children[0];
+    const date = dated[i];
+    if (date && head) {
+      const key = lineOf(item);
+      const rest: ListItem['children'] = [];
+      for (const child of item.children.slice(1)) {
+        const nested = child.type === 'list' ? rowsFromList(child, src, { date, key }) : undefined;
+        if (nested) {
+          rows.push(...nested.rows);
+          extra.push(...nested.extra);
+        } else rest.push(child);
+      }
+      if (rest.length) extra.push({ item, blocks: rest });
+      return;
+    }
+    const headSrc = head ? sliceOf(src, head) : '';
+    const stamp = stamped[i];
+    const text = stamp ? stamp.rest + headSrc.slice(firstLine(item).length) : headSrc;
+    const row = finishRow(lineOf(item), stamp, text, headSrc);
+    if (context) {
+      row.dateContext = context.date;
+      row.dateKey = context.key;
+    }
+    rows.push(row);
+    const more = item.children.slice(1);
+    if (more.length) extra.push({ item, blocks: more });
+  });
+  return { rows, extra };
+}
+
+/** Timeline rows from the lines of a paragraph, when its first line starts with a time stamp. */
+export function rowsFromParagraph(p: Paragraph, src: string): RawRow[] | undefined {
+  const lines = sliceOf(src, p).split('\n');
+  if (!parseLeadingStamp(lines[0] ?? '')) return undefined;
+  const rows: RawRow[] = [];
+  let line = lineOf(p);
+  for (const l of lines) {
+    const stamp = parseLeadingStamp(l.trim());
+    const last = rows.at(-1);
+    if (stamp) rows.push(finishRow(line, stamp, stamp.rest, l.trim()));
+    else if (last) {
+      // A line without a stamp continues the entry above it.
+      last.text = `${last.text}\n${l.trim()}`;
+      last.whole = `${last.whole}\n${l.trim()}`;
+    }
+    line++;
+  }
+  return rows;
+}
+
+const TIME_HEADER = /\b(?:time|date|when|timestamp|utc|clock)\b/i;
+const TEXT_HEADER =
+  /\b(?:event|events|description|what|happened|action|actions|details?|summary|message|activity|entry|notes?)\b/i;
+const ACTOR_HEADER = /\b(?:who|actor|owner|by|person|people|responder)\b/i;
+const EVIDENCE_HEADER = /\b(?:link|links|source|evidence|data|reference|ref|url)\b/i;
+
+function cellSource(src: string, cell: Table['children'][number]['children'][number]): string {
+  const first = cell.children[0];
+  const last = cell.children.at(-1);
+  return first && last ? sliceOf(src, first, last).trim() : '';
+}
+
+/**
+ * Timeline rows from a table: the time column is the one its header names (Time, Date, When…) or,
+ * failing that, the first column whose cells read as time stamps; the event column is named by its
+ * header or is the first other column. Columns for a person or a link become actor and evidence; any
+ * other column is added to the text as "Header: value".
+ */
+export function rowsFromTable(table: Table, src: string): RawRow[] | undefined {
+  const [header, ...body] = table.children;
+  if (!header || body.length === 0) return undefined;
+  const names = header.children.map((c) => collapse(cellSource(src, c)));
+  const cellsOf = (row: Table['children'][number]) => row.children.map((c) => cellSource(src, c));
+  const bodyCells = body.map(cellsOf);
+  const parses = (col: number) => bodyCells.filter((cells) => parseLeadingStamp(cells[col] ?? '')).length;
+  let timeCol = names.findIndex((n) => TIME_HEADER.test(n) && parses(names.indexOf(n)) > 0);
+  if (timeCol < 0) timeCol = names.findIndex((_, i) => parses(i) * 2 >= bodyCells.length && parses(i) > 0);
+  if (timeCol < 0) return undefined;
+  let textCol = names.findIndex((n, i) => i !== timeCol && TEXT_HEADER.test(n));
+  if (textCol < 0) textCol = names.findIndex((_, i) => i !== timeCol);
+  const actorCol = names.findIndex((n, i) => i !== timeCol && i !== textCol && ACTOR_HEADER.test(n));
+  const evidenceCol = names.findIndex(
+    (n, i) => i !== timeCol && i !== textCol && i !== actorCol && EVIDENCE_HEADER.test(n),
+  );
+  const headerZone = findZoneStatement(names[timeCol] ?? '') ?? zoneInHeader(names[timeCol] ?? '');
+  return body.map((row, r) => {
+    const cells = bodyCells[r] as string[];
+    const timeCell = cells[timeCol] ?? '';
+    const stamp = parseLeadingStamp(timeCell);
+    let text = cells[textCol] ?? '';
+    // Whatever the time cell holds after its stamp stays with the text.
+    if (stamp?.rest) text = `${stamp.rest} ${text}`.trim();
+    const others = cells
+      .map((value, i) => ({ value, i }))
+      .filter(({ value, i }) => value && ![timeCol, textCol, actorCol, evidenceCol].includes(i))
+      .map(({ value, i }) => `${names[i] || `Column ${i + 1}`}: ${value}`);
+    if (others.length) text = [text, ...others].filter(Boolean).join(' · ');
+    const whole = [timeCell, text].filter(Boolean).join(' ');
+    const out = finishRow(lineOf(row), stamp, text, whole);
+    const actor = actorCol >= 0 ? cells[actorCol] : undefined;
+    if (actor) out.actor = collapse(actor);
+    const evidence = evidenceCol >= 0 ? cells[evidenceCol] : undefined;
+    if (evidence) out.evidence = urlsIn(evidence)[0] ?? collapse(evidence);
+    if (headerZone) out.headerZone = headerZone;
+    return out;
+  });
+}
+
+function zoneInHeader(name: string): { zone: Zone; phrase: string } | undefined {
+  const m = /\(([^)]+)\)/.exec(name);
+  if (!m) return undefined;
+  const found = findZoneStatement(`time ${m[1]}`);
+  return found ? { zone: found.zone, phrase: name } : undefined;
+}
+
+/** How to turn rows into instants: the zone and date to assume where a row gives none. */
+export interface ResolveContext {
+  zone: Zone;
+  year?: number;
+  reference?: { date: Required<LocalDate>; source: string };
+}
+
+export interface ResolvedTimeline {
+  events: TimelineEvent[];
+  /** Rows whose text was too long for one line: the whole text, to keep as notes. */
+  overflow: { line: number; text: string }[];
+  unknown: number;
+  warnings: string[];
+}
+
+/**
+ * Give each row its UTC instant: the row's own date and zone where it has them, else the date above it
+ * (a heading, the previous row, the report's date) and the stated zone. A time earlier than the one before
+ * by more than two hours is read as the next day. Rows whose time is unknown or cannot be placed keep
+ * their stamp in the text and get no instant; nothing is invented.
+ */
+export function resolveRows(rows: RawRow[], ctx: ResolveContext): ResolvedTimeline {
+  const events: TimelineEvent[] = [];
+  const overflow: { line: number; text: string }[] = [];
+  const warnings: string[] = [];
+  let current: Required<LocalDate> | undefined;
+  let lastMinutes: number | undefined;
+  let lastKey: number | undefined;
+  let warnedReference = false;
+  let warnedNoDate = false;
+  let unknown = 0;
+
+  const withYear = (d: LocalDate, line: number): Required<LocalDate> | undefined => {
+    if (d.year !== undefined) return d as Required<LocalDate>;
+    const year = ctx.year ?? current?.year ?? ctx.reference?.date.year;
+    if (year === undefined) return undefined;
+    if (ctx.year === undefined && !current && ctx.reference && !warnedReference) {
+      warnings.push(`line ${line}: the timeline gives no year; assumed ${year} from ${ctx.reference.source}`);
+      warnedReference = true;
+    }
+    return { ...d, year };
+  };
+
+  for (const row of rows) {
+    let at: string | null = null;
+    const stamp = row.stamp;
+    if (row.dateKey !== undefined && row.dateKey !== lastKey && row.dateContext) {
+      const d = withYear(row.dateContext, row.line);
+      if (d) {
+        current = d;
+        lastMinutes = undefined;
+      }
+      lastKey = row.dateKey;
+    }
+    if (stamp?.date) {
+      const d = withYear(stamp.date, row.line);
+      if (d) {
+        current = d;
+        lastMinutes = undefined;
+      }
+    }
+    if (stamp?.time) {
+      const minutes = stamp.time.hour * 60 + stamp.time.minute;
+      if (!stamp.date && current && lastMinutes !== undefined && minutes < lastMinutes - 120) {
+        const before = current;
+        current = nextDay(current);
+        warnings.push(
+          `line ${row.line}: the time went back from ${fmtMinutes(lastMinutes)} to ${fmtMinutes(minutes)}; read as the next day, ${formatDate(current)} (the rows before were on ${formatDate(before)})`,
+        );
+      }
+      if (!current && ctx.reference && (!stamp.date || stamp.date.year === undefined)) {
+        current = stamp.date ? withYear(stamp.date, row.line) : ctx.reference.date;
+        if (!stamp.date && !warnedReference) {
+          warnings.push(
+            `line ${row.line}: the timeline gives no date; assumed ${formatDate(ctx.reference.date)} from ${ctx.reference.source}`,
+          );
+          warnedReference = true;
+        }
+      }
+      if (current) {
+        const ms = toUtc(current, stamp.time, stamp.zone ?? row.headerZone?.zone ?? ctx.zone);
+        if (ms !== undefined) at = formatInstant(ms);
+        lastMinutes = minutes;
+      } else if (!warnedNoDate) {
+        warnings.push(
+          `line ${row.line}: no date for the time "${collapse(stamp.raw)}" (none in the row, above it, or in the title); its instant is left unknown — give the year or date to place it`,
+        );
+        warnedNoDate = true;
+      }
+    }
+    const text = at === null ? row.whole : row.text;
+    const { line, overflow: more } = oneLine(text || row.whole || '(no text)');
+    if (more) overflow.push({ line: row.line, text: more });
+    const event: TimelineEvent = { at, kind: eventKindOf(row.text), text: line || '(no text)' };
+    if (row.actor) event.actor = row.actor;
+    if (row.evidence) event.evidence = oneLine(row.evidence).line;
+    if (at === null) unknown++;
+    events.push(event);
+  }
+  return { events, overflow, unknown, warnings };
+}
+
+const fmtMinutes = (m: number) =>
+  `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
