@@ -47,6 +47,7 @@ export const readAlertmanager: EntryReader = async function* (entry, ctx) {
         link:
           str(a.generatorURL) ?? `${where}${str(a.fingerprint) ? `#fingerprint=${str(a.fingerprint)}` : ''}`,
         excerpt: JSON.stringify({ status, labels: a.labels, startsAt: a.startsAt, endsAt: a.endsAt }),
+        topic: `${name} ${where2 ?? ''}`,
         hint: resolved
           ? { kind: 'resolved', reason: `Alertmanager reports ${name} resolved` }
           : { kind: 'detected', reason: `Alertmanager alert ${name} started firing` },

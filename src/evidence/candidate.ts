@@ -57,6 +57,8 @@ export interface Candidate {
   excerpt?: string;
   /** What the source itself says the record means (an acknowledgement, a resolve…); wins over text rules. */
   hint?: KindSuggestion;
+  /** What an alert is about (alert name, incident title), used to recognise one alert seen through two tools. */
+  topic?: string;
   /** Present for commits and deploys. */
   change?: ChangeInfo;
   /** Filled by the pipeline. */

@@ -14,9 +14,12 @@ const key = (name: string) => new RegExp(`"${name}"\\s*:`);
 export function detectFormat(head: Uint8Array): Detection {
   if (head.length === 0) return { reason: 'the file is empty' };
   const nul = head.indexOf(0);
-  if (nul !== -1)
+  // Judge by the complete lines before any binary content; the reader stops (and says so) when it gets there.
+  const lastLine = nul === -1 ? head.length : head.lastIndexOf(10, nul) + 1;
+  if (nul !== -1 && lastLine === 0) {
     return { reason: `binary content (NUL byte at offset ${nul}), not a text format Hindsight reads` };
-  let text = Buffer.from(head).toString('utf8');
+  }
+  let text = Buffer.from(head.subarray(0, lastLine)).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const trimmed = text.trimStart();
   const firstLine = trimmed.split('\n', 1)[0]?.trim() ?? '';

@@ -25,7 +25,7 @@ export async function* jsonDocuments(
 ): AsyncGenerator<LocatedDocument> {
   // JSON lines when the first non-empty line is a whole object by itself.
   let jsonLines = false;
-  for await (const line of readLines(entry.open())) {
+  for await (const line of readLines(entry.open(), undefined, entry.name)) {
     const t = line.text.trim();
     if (!t) continue;
     if (t.startsWith('{') && t.endsWith('}')) {
@@ -39,7 +39,7 @@ export async function* jsonDocuments(
     break;
   }
   if (jsonLines) {
-    for await (const line of readLines(entry.open())) {
+    for await (const line of readLines(entry.open(), undefined, entry.name)) {
       const t = line.text.trim();
       if (!t) continue;
       const where = `${entry.name}:${line.n}`;

@@ -1,4 +1,5 @@
 import type { Candidate } from './candidate.js';
+import { AppError } from '../domain/index.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { type EntryReader, baseName, candidate, levelOf, pick, str } from './source.js';
 import { epochToMs, parseTimeValue } from './time.js';
@@ -21,6 +22,8 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
   let lineNo = 0;
   let carry: Buffer | undefined;
   let overflow = false;
+  let consumed = 0;
+  let binaryAt = -1;
   const file = entry.name;
   const service = baseName(file).replace(/\.(jsonl|ndjson|json|log)$/i, '');
 
@@ -115,9 +118,30 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     });
   };
 
+  const state: ScanState = { lineNo: 0, guess: -1, filtered: 0, key: undefined, lo, hi, zone, windowed };
+  const scan = (buf: Buffer, p: number, out: Candidate[]): number => {
+    state.lineNo = lineNo;
+    state.guess = guess;
+    state.key = key;
+    state.filtered = 0;
+    const rest = screen(buf, p, state, out, (b, s2, e2, n) => {
+      lineNo = n;
+      return handle(b, s2, e2);
+    });
+    lineNo = state.lineNo;
+    guess = state.guess;
+    ctx.stats.filtered += state.filtered;
+    return rest;
+  };
+
   for await (const raw of entry.open()) {
-    const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    ctx.progress(buf.length);
+    const whole = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    ctx.progress(whole.length);
+    // Lines before binary content are still read; the error comes where the binary content starts.
+    const nul = whole.indexOf(0);
+    const buf = nul === -1 ? whole : whole.subarray(0, nul);
+    if (nul !== -1) binaryAt = consumed + nul;
+    consumed += whole.length;
     let p = 0;
     if (carry || overflow) {
       const nl = buf.indexOf(10);
@@ -143,17 +167,18 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
       carry = undefined;
       p = nl + 1;
     }
-    for (;;) {
-      const nl = buf.indexOf(10, p);
-      if (nl === -1) break;
-      lineNo += 1;
-      const c = handle(buf, p, nl);
-      if (c) yield c;
-      p = nl + 1;
-    }
+    const found: Candidate[] = [];
+    p = scan(buf, p, found);
+    yield* found;
     if (p < buf.length) {
       if (buf.length - p > MAX_LINE_BYTES) overflow = true;
       else carry = Buffer.from(buf.subarray(p));
+    }
+    if (binaryAt !== -1) {
+      throw new AppError(
+        'unsupported',
+        `${file}: binary content (NUL byte at offset ${binaryAt}); reading stopped there`,
+      );
     }
   }
   if (overflow) {
@@ -192,4 +217,86 @@ function timeAt(buf: Buffer, k: number, e: number, zone: string | undefined): nu
     return parseTimeValue(buf.toString('latin1', k + 1, end), zone);
   }
   return undefined;
+}
+
+interface ScanState {
+  lineNo: number;
+  guess: number;
+  filtered: number;
+  key: Buffer | undefined;
+  lo: number;
+  hi: number;
+  zone: string | undefined;
+  windowed: boolean;
+}
+
+/**
+ * The hot loop, a plain function on locals so it compiles tight: screen each complete line of `buf` from `p`
+ * on its raw bytes (find the time key, read the number or string after it) and hand only lines that may be in
+ * the window to `parse`. Returns where the unfinished last line starts.
+ */
+function screen(
+  buf: Buffer,
+  p: number,
+  st: ScanState,
+  out: Candidate[],
+  parse: (buf: Buffer, s: number, e: number, lineNo: number) => Candidate | undefined,
+): number {
+  let lineNo = st.lineNo;
+  let guess = st.guess;
+  let filtered = 0;
+  const key = st.key;
+  const kl = key ? key.length : 0;
+  const { lo, hi, zone } = st;
+  const screening = st.windowed && key !== undefined;
+  let keyAhead = -1; // the key's next position beyond the current line, or buf.length when there is none
+  for (;;) {
+    const nl = buf.indexOf(10, p);
+    if (nl === -1) break;
+    lineNo += 1;
+    if (screening && nl - p <= MAX_LINE_BYTES) {
+      let k = -1;
+      const g = p + guess;
+      if (guess >= 0 && g + kl <= nl) {
+        let j = 0;
+        while (j < kl && buf[g + j] === (key as Buffer)[j]) j += 1;
+        if (j === kl) k = g + kl;
+      }
+      if (k === -1 && keyAhead < nl) {
+        const at = keyAhead >= p ? keyAhead : buf.indexOf(key as Buffer, p);
+        if (at === -1) keyAhead = buf.length;
+        else if (at < nl) {
+          k = at + kl;
+          guess = at - p;
+        } else keyAhead = at;
+      }
+      if (k !== -1) {
+        let ms: number | undefined;
+        const c0 = buf[k] as number;
+        if (c0 >= 0x30 && c0 <= 0x39) {
+          let v = 0;
+          let q = k;
+          let d = c0;
+          while (q < nl && (d = buf[q] as number) >= 0x30 && d <= 0x39) {
+            v = v * 10 + (d - 0x30);
+            q += 1;
+          }
+          ms = buf[q] === 0x2e ? timeAt(buf, k, nl, zone) : v >= 1e11 && v < 1e14 ? v : epochToMs(v);
+        } else ms = timeAt(buf, k, nl, zone);
+        if (ms !== undefined && (ms < lo || ms > hi)) {
+          filtered += 1;
+          p = nl + 1;
+          continue;
+        }
+      }
+    }
+    st.lineNo = lineNo;
+    const c = parse(buf, p, nl, lineNo);
+    if (c) out.push(c);
+    p = nl + 1;
+  }
+  st.lineNo = lineNo;
+  st.guess = guess;
+  st.filtered += filtered;
+  return p;
 }

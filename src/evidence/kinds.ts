@@ -5,7 +5,7 @@ const RULES: { kind: KindSuggestion['kind']; pattern: RegExp; what: string }[] =
   {
     kind: 'communicated',
     pattern:
-      /\b(status ?page|statuspage|status update|posted an update|customer (notice|update|email)|notif(y|ied) (customers|users)|incident (update|notice)|public update)\b/i,
+      /\b(status ?page|statuspage|status update|posted an update|customer (notice|update|email)|notif(y|ied) (customers|users)|(customers|users) (were |have been )?(notified|informed|emailed)|incident (update|notice)|public update)\b/i,
     what: 'a status page or customer message',
   },
   {

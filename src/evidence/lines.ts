@@ -1,3 +1,5 @@
+import { AppError } from '../domain/index.js';
+
 /** Longest line a reader accepts; longer lines are skipped (and counted) so no regex ever sees a huge input. */
 export const MAX_LINE_BYTES = 256 * 1024;
 
@@ -18,12 +20,17 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 export async function* readLines(
   chunks: AsyncIterable<Uint8Array>,
   maxBytes: number = MAX_LINE_BYTES,
+  name = 'input',
 ): AsyncGenerator<Line> {
   let n = 0;
+  let offset = 0;
   let carry: Buffer | undefined;
   let overflow = false;
   for await (const raw of chunks) {
-    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const whole = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    // Lines before binary content are still read; the error comes where the binary content starts.
+    const nul = whole.indexOf(0);
+    const chunk = nul === -1 ? whole : whole.subarray(0, nul);
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);
@@ -56,6 +63,8 @@ export async function* readLines(
         carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
       }
     }
+    if (nul !== -1) assertText(whole, offset, name);
+    offset += whole.length;
   }
   if (overflow) yield { n: n + 1, text: decodeLine(carry as Buffer), tooLong: true };
   else if (carry && carry.length > 0) yield { n: n + 1, text: decodeLine(carry), tooLong: false };
@@ -66,4 +75,18 @@ function decodeLine(buf: Uint8Array): string {
   if (end > 0 && buf[end - 1] === 13) end -= 1;
   const text = decoder.decode(buf.subarray(0, end));
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Stop at binary content: a NUL byte never occurs in the text formats read here, and a file of holes
+ * (a sparse or corrupt file) would otherwise be streamed to its end as one endless line.
+ */
+export function assertText(chunk: Uint8Array, offset: number, name: string): void {
+  const nul = chunk.indexOf(0);
+  if (nul !== -1) {
+    throw new AppError(
+      'unsupported',
+      `${name}: binary content (NUL byte at offset ${offset + nul}); reading stopped there`,
+    );
+  }
 }

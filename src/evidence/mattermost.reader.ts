@@ -7,7 +7,7 @@ import { epochToMs } from './time.js';
  * candidates; replies keep their own instant, which can be earlier than the parent's.
  */
 export const readMattermost: EntryReader = async function* (entry, ctx) {
-  for await (const line of readLines(entry.open())) {
+  for await (const line of readLines(entry.open(), undefined, entry.name)) {
     const where = `${entry.name}:${line.n}`;
     if (line.tooLong) {
       ctx.skip(where, 'line is too long');

@@ -47,21 +47,33 @@ export function mergeDuplicates(
   const kept: Candidate[] = [];
   const words: Set<string>[] = [];
   let merged = 0;
-  let first = 0;
+  // Indices of kept candidates per format, oldest first; only other formats are compared, so a single
+  // large log costs nothing here.
+  const byFormat = new Map<string, { list: number[]; head: number }>();
   for (const c of sorted) {
-    while (first < kept.length && c.ms - (kept[first] as Candidate).ms > windowMs) first += 1;
-    const w = tokens(c.text);
+    const w = tokens(c.topic ?? c.text);
     let twin = -1;
-    for (let i = kept.length - 1; i >= first; i -= 1) {
-      const k = kept[i] as Candidate;
-      if (k.format === c.format) continue;
-      if (k.suggestion && c.suggestion && k.suggestion.kind !== c.suggestion.kind) continue;
-      if (overlap(words[i] as Set<string>, w) >= threshold) {
-        twin = i;
-        break;
+    for (const [format, recent] of byFormat) {
+      if (format === c.format) continue;
+      while (
+        recent.head < recent.list.length &&
+        c.ms - (kept[recent.list[recent.head] as number] as Candidate).ms > windowMs
+      )
+        recent.head += 1;
+      for (let j = recent.list.length - 1; j >= recent.head; j -= 1) {
+        const i = recent.list[j] as number;
+        const k = kept[i] as Candidate;
+        if (k.suggestion && c.suggestion && k.suggestion.kind !== c.suggestion.kind) continue;
+        if (overlap(words[i] as Set<string>, w) >= threshold && (twin === -1 || i > twin)) {
+          twin = i;
+          break;
+        }
       }
     }
     if (twin === -1) {
+      const recent = byFormat.get(c.format) ?? { list: [], head: 0 };
+      recent.list.push(kept.length);
+      byFormat.set(c.format, recent);
       kept.push(c);
       words.push(w);
       continue;

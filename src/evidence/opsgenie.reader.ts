@@ -63,6 +63,7 @@ export const readOpsgenie: EntryReader = async function* (entry, ctx) {
           priority: alert.priority,
         }),
         hint: HINTS[verb],
+        topic: message,
       });
       if (c) yield c;
     }

@@ -60,5 +60,6 @@ function toCandidate(e: Record<string, unknown>, where: string, ctx: Parameters<
       agent: pick(e, 'agent.summary'),
     }),
     hint: HINTS[verb],
+    topic: incident ?? str(pick(e, 'event_details.description')),
   });
 }

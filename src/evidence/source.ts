@@ -16,7 +16,10 @@ export interface EvidenceEntry {
   name: string;
   /** Size in bytes when known (for progress and the size guard). */
   size?: number;
-  /** Open a fresh byte stream of the content. */
+  /**
+   * Open a fresh byte stream of the content. A chunk may be overwritten once the next one is requested:
+   * readers copy whatever they keep beyond the current chunk.
+   */
   open(): AsyncIterable<Uint8Array>;
 }
 
@@ -70,6 +73,7 @@ export function candidate(fields: {
   excerpt?: string;
   hint?: KindSuggestion;
   change?: Candidate['change'];
+  topic?: string;
 }): Candidate | undefined {
   const text = oneLine(redactTokens(fields.text));
   if (!text) return undefined;
@@ -91,6 +95,7 @@ export function candidate(fields: {
   }
   if (fields.hint) c.hint = fields.hint;
   if (fields.change) c.change = fields.change;
+  if (fields.topic) c.topic = oneLine(fields.topic, 500);
   return c;
 }
 

@@ -31,7 +31,7 @@ function afterStructuredData(rest: string): string | undefined {
  */
 export const readSyslog: EntryReader = async function* (entry, ctx) {
   const { zone, year } = ctx.options;
-  for await (const line of readLines(entry.open())) {
+  for await (const line of readLines(entry.open(), undefined, entry.name)) {
     const where = `${entry.name}:${line.n}`;
     if (line.tooLong) {
       ctx.skip(where, 'line is too long');

@@ -14,7 +14,7 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
   const { zone, year } = ctx.options;
   const service = baseName(entry.name).replace(/\.(log|txt)$/i, '');
   let toldZone = false;
-  for await (const line of readLines(entry.open())) {
+  for await (const line of readLines(entry.open(), undefined, entry.name)) {
     const where = `${entry.name}:${line.n}`;
     if (line.tooLong) {
       ctx.skip(where, 'line is too long');

@@ -161,7 +161,8 @@ export function parseLeadingStamp(line: string, opts: { zone?: string; year?: nu
     ms === undefined
       ? { ok: false, reason: 'invalid', stamp }
       : { ok: true, ms, rest: line.slice(len).trim() };
-  const inZone = (w: WallTime, zoneText: string | undefined, len: number, stamp: string): LeadingStamp => {
+  const inZone = (w: WallTime, zoneText: string | undefined, len: number, raw: string): LeadingStamp => {
+    const stamp = raw.trim();
     if (!isValidWall(w)) return { ok: false, reason: 'invalid', stamp };
     if (zoneText) {
       const off = parseOffset(zoneText.toUpperCase());

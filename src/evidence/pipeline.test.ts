@@ -1,0 +1,295 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isAppError } from '../domain/index.js';
+import { detectFormat } from './detect.js';
+import { bufferEntry, fileEntry, openZip } from './files.js';
+import { readLines } from './lines.js';
+import { streamJsonArray } from './json-array.stream.js';
+import { extractEvidence } from './pipeline.js';
+import type { EvidenceInput } from './source.js';
+import { parseLeadingStamp, parseTimeValue } from './time.js';
+
+const FIX = resolve(process.cwd(), 'src/evidence/fixtures');
+const tmp = mkdtempSync(join(tmpdir(), 'hindsight-evidence-test-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const file = (path: string): EvidenceInput => ({ type: 'file', entry: fileEntry(path) });
+const T = (iso: string) => parseTimeValue(iso) as number;
+
+describe('time stamps', () => {
+  it('reads zone-less stamps in an IANA zone across daylight saving', () => {
+    expect(parseTimeValue('2024-03-31 01:30:00', 'Europe/Berlin')).toBe(T('2024-03-31T00:30:00Z'));
+    expect(parseTimeValue('2024-03-31 03:30:00', 'Europe/Berlin')).toBe(T('2024-03-31T01:30:00Z'));
+    expect(parseTimeValue('2024-07-01T12:00:00', 'America/New_York')).toBe(T('2024-07-01T16:00:00Z'));
+    expect(parseTimeValue('2023-11-07T09:46:08.305+0100')).toBe(T('2023-11-07T08:46:08.305Z'));
+    expect(parseTimeValue(1709301600)).toBe(T('2024-03-01T14:00:00Z'));
+    expect(parseTimeValue('1709301600123456789')).toBe(T('2024-03-01T14:00:00.123Z'));
+    expect(parseTimeValue('2024-02-30T10:00:00Z')).toBeUndefined();
+    expect(parseTimeValue('2024-03-01 10:00:00')).toBeUndefined();
+  });
+
+  it('reads the leading stamp of text lines in common styles', () => {
+    const at = (line: string) => {
+      const r = parseLeadingStamp(line, { zone: 'UTC', year: 2024 });
+      return r.ok ? [new Date(r.ms).toISOString(), r.rest] : [r.reason];
+    };
+    expect(at('2024-03-01T14:05:00.5Z app started')).toEqual(['2024-03-01T14:05:00.500Z', 'app started']);
+    expect(at('[2024-03-01 14:05:00] x')).toEqual(['2024-03-01T14:05:00.000Z', 'x']);
+    expect(at('2024/03/01 14:05:00 go log')).toEqual(['2024-03-01T14:05:00.000Z', 'go log']);
+    expect(at('01-Mar-2024 14:05:00.120 tomcat')).toEqual(['2024-03-01T14:05:00.120Z', 'tomcat']);
+    expect(at('Mar  1 14:05:00 host x: y')).toEqual(['2024-03-01T14:05:00.000Z', 'host x: y']);
+    expect(at('1709301900.25 epoch')).toEqual(['2024-03-01T14:05:00.250Z', 'epoch']);
+    expect(at('10/Oct/2000:13:55:36 -0700 clf')).toEqual(['2000-10-10T20:55:36.000Z', 'clf']);
+    expect(at('no stamp here')).toEqual(['none']);
+    expect(at('2024-13-01 00:00:00 bad month')).toEqual(['invalid']);
+  });
+});
+
+describe('format detection', () => {
+  it('names each fixture format from its content alone', async () => {
+    const sniff = (name: string) => detectFormat(readFileSync(join(FIX, name))).format;
+    expect(sniff('app-pino.jsonl')).toBe('json-log');
+    expect(sniff('app-ecs.jsonl')).toBe('json-log');
+    expect(sniff('alertmanager-webhooks.jsonl')).toBe('alertmanager');
+    expect(sniff('opsgenie-webhooks.jsonl')).toBe('opsgenie');
+    expect(sniff('pagerduty-log-entries.json')).toBe('pagerduty');
+    expect(sniff('github-push.json')).toBe('github');
+    expect(sniff('teams-export.json')).toBe('teams');
+    expect(sniff('teams-graph.json')).toBe('teams');
+    expect(sniff('syslog-5424.log')).toBe('syslog');
+    expect(sniff('syslog-3164.log')).toBe('syslog');
+    expect(sniff('app.log')).toBe('text');
+  });
+
+  it('lets --format override a wrong guess', async () => {
+    // Lines that look like timestamped text but are syslog without PRI.
+    const entry = bufferEntry('odd.log', 'Mar  1 14:05:00 db-1 app[1]: started\n');
+    const { candidates } = await extractEvidence([{ type: 'file', entry }], {
+      format: 'syslog',
+      year: 2024,
+      zone: 'UTC',
+    });
+    expect(candidates.map((c) => [c.at, c.source, c.text])).toEqual([
+      ['2024-03-01T14:05:00Z', 'syslog app@db-1', 'started'],
+    ]);
+  });
+});
+
+describe('filters, kinds and duplicates', () => {
+  const inputs = () => [
+    file(join(FIX, 'alertmanager-webhooks.jsonl')),
+    file(join(FIX, 'pagerduty-log-entries.json')),
+    file(join(FIX, 'app-pino.jsonl')),
+  ];
+
+  it('merges the same alert seen through Alertmanager and PagerDuty, keeping the earlier and both links', async () => {
+    const { candidates, stats } = await extractEvidence(inputs());
+    const detected = candidates.filter((c) => c.suggestion?.kind === 'detected');
+    expect(detected).toHaveLength(1);
+    expect(detected[0]).toMatchObject({ at: '2024-03-01T14:03:00Z', format: 'alertmanager' });
+    expect(detected[0]!.alsoIn).toEqual([`${FIX}/pagerduty-log-entries.json:3#id=R1TRIGGER`]);
+    const resolved = candidates.filter((c) => c.suggestion?.kind === 'resolved');
+    expect(resolved.map((c) => [c.at, c.format, c.alsoIn?.length])).toEqual([
+      ['2024-03-01T14:35:00Z', 'alertmanager', 1],
+    ]);
+    expect(stats.merged).toBe(2);
+  });
+
+  it('filters by window, level, actor, channel, pattern and kind', async () => {
+    const window = await extractEvidence(inputs(), {
+      from: T('2024-03-01T14:00:00Z'),
+      to: T('2024-03-01T14:10:00Z'),
+    });
+    expect(window.candidates.map((c) => c.at)).toEqual([
+      '2024-03-01T14:00:05Z',
+      '2024-03-01T14:00:10Z',
+      '2024-03-01T14:03:00Z',
+      '2024-03-01T14:06:00Z',
+    ]);
+    const levels = await extractEvidence(inputs(), { minLevel: 'fatal' });
+    // Records without a level (PagerDuty) pass; pino info and error lines do not.
+    expect(levels.candidates.filter((c) => c.format === 'json-log').map((c) => c.text)).toEqual([
+      'pool exhausted',
+    ]);
+    const actor = await extractEvidence(inputs(), { actor: 'dana' });
+    expect(actor.candidates.map((c) => c.at)).toEqual([
+      '2024-03-01T14:06:00Z',
+      '2024-03-01T14:12:00Z',
+      '2024-03-01T14:36:00Z',
+    ]);
+    const channel = await extractEvidence(inputs(), { channel: 'app-pino' });
+    expect(channel.candidates.every((c) => c.format === 'json-log')).toBe(true);
+    const grep = await extractEvidence(inputs(), { grep: /timeout|exhausted/i });
+    expect(grep.candidates.map((c) => c.text)).toEqual([
+      'upstream timeout: connect ETIMEDOUT 10.0.0.7:5432',
+      'pool exhausted',
+    ]);
+    const kinds = await extractEvidence(inputs(), { kinds: ['responded', 'mitigated'] });
+    expect(kinds.candidates.map((c) => [c.suggestion?.kind, c.at])).toEqual([
+      ['responded', '2024-03-01T14:06:00Z'],
+      ['mitigated', '2024-03-01T14:12:00Z'],
+    ]);
+  });
+
+  it('screens JSON lines on raw bytes with a window and parses only lines inside it', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 2000; i += 1)
+      lines.push(JSON.stringify({ level: 30, time: T('2024-03-01T14:00:00Z') + i * 1000, msg: `tick ${i}` }));
+    lines[1500] = '{"level":30,"time":oops not json';
+    lines[10] = '{"level":30,"time":1709301610000,"msg":"tick 10"'; // broken but inside the window
+    const entry = bufferEntry('ticks.jsonl', `${lines.join('\n')}\n`);
+    const { candidates, stats } = await extractEvidence([{ type: 'file', entry }], {
+      from: T('2024-03-01T14:00:05Z'),
+      to: T('2024-03-01T14:00:20Z'),
+    });
+    expect(candidates.map((c) => c.text)).toEqual(
+      Array.from({ length: 16 }, (_, k) => `tick ${k + 5}`).filter((t) => t !== 'tick 10'),
+    );
+    expect(candidates[0]!.link).toBe('ticks.jsonl:6');
+    // A line outside the window is not parsed, unless its time cannot be read from the raw bytes.
+    expect(stats.warnings).toEqual(['ticks.jsonl:11: not valid JSON', 'ticks.jsonl:1501: not valid JSON']);
+  });
+
+  it('keeps at most the limit and says how many were left out', async () => {
+    const { candidates, stats } = await extractEvidence([file(join(FIX, 'app-pino.jsonl'))], {
+      maxCandidates: 2,
+    });
+    expect(candidates).toHaveLength(2);
+    expect(stats.dropped).toBe(1);
+    expect(stats.warnings.some((w) => w.includes('more than 2 candidates'))).toBe(true);
+  });
+});
+
+describe('git log of a local clone', () => {
+  it('reads the commits of the change window before the start, with author and subject', async () => {
+    const repo = join(tmp, 'repo');
+    execFileSync('git', ['init', '-q', repo]);
+    const commit = (date: string, subject: string) => {
+      writeFileSync(join(repo, 'f.txt'), subject);
+      execFileSync('git', ['-C', repo, 'add', 'f.txt']);
+      execFileSync(
+        'git',
+        [
+          '-C',
+          repo,
+          '-c',
+          'user.name=Casey Dev',
+          '-c',
+          'user.email=casey@example.com',
+          'commit',
+          '-q',
+          '-m',
+          subject,
+        ],
+        {
+          env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+        },
+      );
+    };
+    commit('2024-02-20T10:00:00Z', 'Old change, outside the window');
+    commit('2024-03-01T13:50:00+01:00', 'Tune the cache TTL');
+    commit('2024-03-01T14:10:00Z', 'Revert the cache TTL change');
+    commit('2024-03-02T09:00:00Z', 'After the window');
+    const { candidates, inputs } = await extractEvidence([{ type: 'git', dir: repo }], {
+      from: T('2024-03-01T14:00:00Z'),
+      to: T('2024-03-01T15:00:00Z'),
+    });
+    expect(inputs[0]?.format).toBe('git');
+    expect(
+      candidates.map((c) => [c.at, c.actor, c.text.replace(/[0-9a-f]{7}/, 'SHA'), c.suggestion?.kind]),
+    ).toEqual([
+      ['2024-03-01T12:50:00Z', 'Casey Dev', 'Commit SHA: Tune the cache TTL', 'other'],
+      ['2024-03-01T14:10:00Z', 'Casey Dev', 'Commit SHA: Revert the cache TTL change', 'mitigated'],
+    ]);
+    expect(candidates[0]!.change?.id).toMatch(/^[0-9a-f]{40}$/);
+    expect(candidates[0]!.link).toBe(`${repo}@${candidates[0]!.change?.id}`);
+  });
+
+  it('says clearly when the folder is not a clone', async () => {
+    await expect(extractEvidence([{ type: 'git', dir: tmp }])).rejects.toThrow(
+      /nothing could be read: .*git log failed/,
+    );
+  });
+});
+
+describe('bad input', () => {
+  it('refuses a truncated zip with a clear message', async () => {
+    const whole = readFileSync(join(FIX, 'slack-export.zip'));
+    const cut = join(tmp, 'cut.zip');
+    writeFileSync(cut, whole.subarray(0, whole.length - 40));
+    await expect(openZip(cut)).rejects.toThrow(
+      /cut\.zip: is not a readable zip archive \(.+\); is the file complete\?/,
+    );
+  });
+
+  it('names an unknown format and suggests --format; other inputs still count', async () => {
+    const prose = join(tmp, 'notes.txt');
+    writeFileSync(prose, 'We met on Tuesday.\nThe checkout was slow.\n');
+    const err = await extractEvidence([file(prose)]).catch((e: unknown) => e);
+    expect(isAppError(err)).toBe(true);
+    expect((err as Error).message).toBe(
+      `nothing could be read: ${prose}: unknown format: no known structure, and the lines do not start with a timestamp; name it with --format (one of slack, mattermost, teams, pagerduty, opsgenie, alertmanager, github, json-log, syslog, text)`,
+    );
+    const mixed = await extractEvidence([file(prose), file(join(FIX, 'app-ecs.jsonl'))]);
+    expect(mixed.candidates).toHaveLength(2);
+    expect(mixed.stats.warnings[0]).toMatch(/notes\.txt: unknown format/);
+  });
+
+  it('fails when nothing could be read, naming the first bad line', async () => {
+    const bad = join(tmp, 'bad.jsonl');
+    writeFileSync(
+      bad,
+      '{"level":30,"time":"2024-02-30T00:00:00Z","msg":"x"}\n{"level":30,"time":1,"msg":"y"\n',
+    );
+    await expect(extractEvidence([file(bad)], { format: 'json-log' })).rejects.toThrow(
+      `nothing could be read: ${bad}:1: impossible or unreadable time "2024-02-30T00:00:00Z"`,
+    );
+  });
+
+  it('refuses a 5 GB sparse file after its first bytes, in bounded time', async () => {
+    const big = join(tmp, 'huge.log');
+    execFileSync('truncate', ['-s', '5G', big]);
+    const t0 = Date.now();
+    await expect(extractEvidence([file(big)])).rejects.toThrow(
+      /huge\.log: unknown format: binary content \(NUL byte at offset 0\)/,
+    );
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('stops at binary content inside a 5 GB file that starts like a log, keeping what came before', async () => {
+    const big = join(tmp, 'huge.jsonl');
+    writeFileSync(big, '{"level":50,"time":1709301600000,"msg":"before the hole"}\n');
+    execFileSync('truncate', ['-s', '5G', big]);
+    const t0 = Date.now();
+    const { candidates, stats } = await extractEvidence([file(big)]);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(candidates.map((c) => c.text)).toEqual(['before the hole']);
+    expect(stats.warnings).toEqual([`${big}: binary content (NUL byte at offset 58); reading stopped there`]);
+  });
+
+  it('skips and counts overlong lines instead of holding them', async () => {
+    const long = `${'x'.repeat(300 * 1024)}\n2024-03-01T14:00:00Z after\n`;
+    const lines: string[] = [];
+    for await (const l of readLines(bufferEntry('long.log', long).open()))
+      lines.push(`${l.n}:${l.tooLong}:${l.text.slice(0, 10)}`);
+    expect(lines).toEqual(['1:true:xxxxxxxxxx', '2:false:2024-03-01']);
+  });
+
+  it('streams JSON array elements with their line numbers and notices truncation', async () => {
+    const result = { root: 'empty' as const, truncated: false } as {
+      root: 'empty' | 'array' | 'object' | 'other';
+      truncated: boolean;
+    };
+    const els: string[] = [];
+    const text = '{"log_entries": [\n {"a": "x]"},\n {"b": {"c": [1,2]}},\n {"d": ';
+    for await (const e of streamJsonArray(bufferEntry('p.json', text).open(), {
+      arrayKeys: ['log_entries'],
+      result,
+    }))
+      els.push(`${e.line}:${e.text}`);
+    expect(els).toEqual(['2:{"a": "x]"}', '3:{"b": {"c": [1,2]}}']);
+    expect(result).toEqual({ root: 'object', truncated: true });
+  });
+});
