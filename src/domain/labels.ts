@@ -17,14 +17,25 @@ export function labelOf(code: string): string {
   return SPECIAL[code] ?? code.replaceAll('_', ' ');
 }
 
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replaceAll(/[’']/g, '')
+    .replaceAll(/[\s_-]+/g, ' ')
+    .trim();
+
+const lookups = new WeakMap<readonly string[], Map<string, string>>();
+
 /** Read an enum code back from words a person wrote, or undefined when it is none of `codes`. */
 export function codeOf<T extends string>(codes: readonly T[], words: string): T | undefined {
-  const norm = (s: string) =>
-    s
-      .toLowerCase()
-      .replaceAll(/[’']/g, '')
-      .replaceAll(/[\s_-]+/g, ' ')
-      .trim();
-  const wanted = norm(words);
-  return codes.find((c) => norm(labelOf(c)) === wanted || norm(c) === wanted);
+  let lookup = lookups.get(codes);
+  if (!lookup) {
+    lookup = new Map();
+    for (const c of codes) {
+      lookup.set(norm(c), c);
+      lookup.set(norm(labelOf(c)), c);
+    }
+    lookups.set(codes, lookup);
+  }
+  return lookup.get(norm(words)) as T | undefined;
 }

@@ -13,47 +13,66 @@ export const LIMITS = {
   list: 5_000,
 } as const;
 
+/** The first rule a single-line value breaks, or undefined. */
+export function lineProblem(s: string): string | undefined {
+  if (s !== s.trim()) return 'must not start or end with white space';
+  if (LINE_BREAK.test(s)) return 'must be a single line';
+  if (CONTROL.test(s) || s.includes('\t')) return 'must not contain control characters';
+  if (!s.isWellFormed()) return 'must be well-formed Unicode';
+  return undefined;
+}
+
+/** The first rule a prose value breaks, or undefined. */
+export function textProblem(s: string): string | undefined {
+  if (s !== s.trim()) return 'must not start or end with white space';
+  if (s.includes('\r') || /[\u2028\u2029]/.test(s)) return 'must use \\n line endings';
+  if (CONTROL.test(s)) return 'must not contain control characters';
+  if (!s.isWellFormed()) return 'must be well-formed Unicode';
+  if (ONLY_COMMENT.test(s)) return 'must not consist of an HTML comment alone';
+  return undefined;
+}
+
+// One check per value instead of a chain of refinements: reports are validated on every keystroke and save.
+const ruleCheck = (problem: (s: string) => string | undefined) => (ctx: z.core.ParsePayload<string>) => {
+  const message = problem(ctx.value);
+  if (message) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+};
+
 /** A single line of text: trimmed, no line breaks or control characters, well-formed Unicode. */
 export const lineSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(LIMITS.line, `must be at most ${LIMITS.line} characters`)
-  .refine((s) => s === s.trim(), 'must not start or end with white space')
-  .refine((s) => !LINE_BREAK.test(s), 'must be a single line')
-  .refine((s) => !CONTROL.test(s) && !s.includes('\t'), 'must not contain control characters')
-  .refine((s) => s.isWellFormed(), 'must be well-formed Unicode');
+  .check(ruleCheck(lineProblem));
 
 /** Free prose (Markdown source): trimmed, no carriage returns or control characters. */
 export const textSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(LIMITS.text, `must be at most ${LIMITS.text} characters`)
-  .refine((s) => s === s.trim(), 'must not start or end with white space')
-  .refine((s) => !s.includes('\r') && !/[\u2028\u2029]/.test(s), 'must use \\n line endings')
-  .refine((s) => !CONTROL.test(s), 'must not contain control characters')
-  .refine((s) => s.isWellFormed(), 'must be well-formed Unicode')
-  .refine((s) => !ONLY_COMMENT.test(s), 'must not consist of an HTML comment alone');
+  .check(ruleCheck(textProblem));
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysIn(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
+}
 
 /** Parse an ISO 8601 instant with a zone (Z or an offset) into epoch milliseconds, or undefined. */
 export function parseInstant(value: string): number | undefined {
   const m = INSTANT.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s = '00', frac = '', zone = 'Z'] = m;
-  const ms = frac ? Math.floor(Number(`0${frac}`) * 1000 + 1e-6) : 0;
-  const base = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-  const check = new Date(base);
-  if (
-    check.getUTCFullYear() !== Number(y) ||
-    check.getUTCMonth() !== Number(mo) - 1 ||
-    check.getUTCDate() !== Number(d) ||
-    Number(h) > 23 ||
-    Number(mi) > 59 ||
-    Number(s) > 59
-  ) {
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (day < 1 || day > daysIn(year, month) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
     return undefined;
   }
+  const ms = frac ? Math.floor(Number(`0${frac}`) * 1000 + 1e-6) : 0;
+  const base = Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(s), ms);
   if (zone === 'Z') return base;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
@@ -68,32 +87,62 @@ export function formatInstant(ms: number): string {
   return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
 }
 
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(?!000)\d{3})?Z$/;
+
+/** The canonical form of an instant, or undefined when it is not one; canonical input comes back as it is. */
+export function canonicalInstant(value: string): string | undefined {
+  const ms = parseInstant(value);
+  if (ms === undefined) return undefined;
+  return CANONICAL.test(value) ? value : formatInstant(ms);
+}
+
 /** A point in time, given in ISO 8601 with a zone, stored in the canonical UTC form. */
-export const instantSchema = z
-  .string()
-  .refine(
-    (s) => parseInstant(s) !== undefined,
-    'must be an ISO 8601 date and time with a zone, e.g. 2024-03-01T14:05:00Z',
-  )
-  .transform((s) => formatInstant(parseInstant(s) as number));
+export const instantSchema = z.string().transform((s, ctx) => {
+  const canonical = canonicalInstant(s);
+  if (canonical === undefined) {
+    ctx.issues.push({
+      code: 'custom',
+      message: 'must be an ISO 8601 date and time with a zone, e.g. 2024-03-01T14:05:00Z',
+      input: s,
+    });
+    return z.NEVER;
+  }
+  return canonical;
+});
+
+/** True when `s` is a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const day = Number(m[3]);
+  return day >= 1 && day <= daysIn(Number(m[1]), Number(m[2]));
+}
 
 /** A calendar date, YYYY-MM-DD. */
-export const dateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'must be a real calendar date');
+export const dateSchema = z.string().check((ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(ctx.value)) {
+    ctx.issues.push({ code: 'custom', message: 'must be a date written YYYY-MM-DD', input: ctx.value });
+  } else if (!isCalendarDate(ctx.value)) {
+    ctx.issues.push({ code: 'custom', message: 'must be a real calendar date', input: ctx.value });
+  }
+});
+
+const knownZones = new Map<string, boolean>();
 
 /** True when the runtime knows the IANA time zone name. */
 export function isTimeZone(zone: string): boolean {
+  const known = knownZones.get(zone);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    ok = true;
   } catch {
-    return false;
+    ok = false;
   }
+  // Building a formatter is slow and zone names are few: remember answers, with a bound against abuse.
+  if (knownZones.size < 1000) knownZones.set(zone, ok);
+  return ok;
 }
 
 /** An IANA time zone name such as UTC or Europe/Copenhagen. */

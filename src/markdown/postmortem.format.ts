@@ -184,29 +184,29 @@ export function escapeCell(value: string): string {
 /** Split a table row into raw cells (with columns), honouring `\|`, and unescape them. */
 export function splitRow(line: string): { value: string; column: number }[] {
   const cells: { value: string; column: number }[] = [];
-  let i = line.indexOf('|');
-  if (i === -1) return cells;
-  i += 1;
-  let current = '';
-  let start = i;
-  while (i < line.length) {
-    const ch = line[i] as string;
-    if (ch === '\\' && line[i + 1] === '|') {
-      current += '|';
-      i += 2;
-      continue;
-    }
-    if (ch === '|') {
-      cells.push(trimCell(current, start));
-      current = '';
+  const first = line.indexOf('|');
+  if (first === -1) return cells;
+  // Slices rather than character-by-character concatenation: large timelines are mostly table rows.
+  let parts: string[] = [];
+  let segment = first + 1;
+  let cellStart = first + 1;
+  for (let i = first + 1; i < line.length; i += 1) {
+    const c = line.charCodeAt(i);
+    if (c === 92 && line.charCodeAt(i + 1) === 124) {
+      parts.push(line.slice(segment, i), '|');
       i += 1;
-      start = i;
-      continue;
+      segment = i + 1;
+    } else if (c === 124) {
+      parts.push(line.slice(segment, i));
+      cells.push(trimCell(parts.length === 1 ? (parts[0] as string) : parts.join(''), cellStart));
+      parts = [];
+      segment = i + 1;
+      cellStart = i + 1;
     }
-    current += ch;
-    i += 1;
   }
-  if (current.trim() !== '') cells.push(trimCell(current, start));
+  parts.push(line.slice(segment));
+  const last = parts.join('');
+  if (last.trim() !== '') cells.push(trimCell(last, cellStart));
   return cells;
 }
 

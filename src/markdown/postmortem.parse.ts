@@ -10,8 +10,7 @@ import {
   FISHBONE_CATEGORIES,
   IMPACT_CATEGORIES,
   MATERIAL_KINDS,
-  parseInstant,
-  formatInstant,
+  canonicalInstant,
   reportSchema,
   SECTION_KEYS,
   VERIFICATION_RESULTS,
@@ -82,6 +81,23 @@ interface Section {
   blocks: Block[];
 }
 
+type CellKind = 'time' | 'number' | 'skip' | [readonly string[], string];
+
+/** How each table cell is read; cells not listed are plain text. */
+const CELL_KINDS: Record<string, Record<string, CellKind>> = {
+  'details.timeline': { at: 'time', kind: [EVENT_KINDS, 'timeline kind'] },
+  'analysis.changes': { at: 'time' },
+  'impact.financial': { kind: [FINANCIAL_KINDS, 'kind of cost'], amount: 'number', basis: [BASES, 'basis'] },
+  'impact.figures': {
+    category: [IMPACT_CATEGORIES, 'impact category'],
+    value: 'number',
+    basis: [BASES, 'basis'],
+  },
+  'analysis.barriers': { status: [BARRIER_STATUSES, 'barrier status'] },
+  'materials.items': { kind: [MATERIAL_KINDS, 'kind of material'] },
+  whys: { '#': 'skip' },
+};
+
 const HEADING = /^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$/;
 const isBlank = (l: Line) => l.text.trim() === '';
 
@@ -123,6 +139,7 @@ const FISHBONE_BY_LABEL = new Map<string, string>(
 class Parser {
   problems: ParseProblem[] = [];
   positions = new Map<string, Position>();
+  rowCells = new Map<string, Record<string, { value: string; column: number }>>();
 
   problem(line: number, column: number, message: string, path?: ModelPath) {
     this.problems.push({ line, column, message, ...(path ? { path } : {}) });
@@ -132,8 +149,8 @@ class Parser {
     this.problems.push({ line, column, message, fatal: true });
   }
 
-  at(path: ModelPath, line: number, column = 1) {
-    const key = path.join('.');
+  at(path: ModelPath | string, line: number, column = 1) {
+    const key = typeof path === 'string' ? path : path.join('.');
     if (!this.positions.has(key)) this.positions.set(key, { line, column });
   }
 
@@ -157,9 +174,10 @@ class Parser {
     if (value === '' || value.toLowerCase() === UNKNOWN_TIME || /^-{1,2}:-{1,2}$/.test(value)) {
       return allowUnknown ? null : undefined;
     }
-    const utc = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/.test(value) ? `${value}Z` : value;
-    const ms = parseInstant(utc.replace(/ UTC$/i, 'Z'));
-    if (ms === undefined) {
+    // Table times are UTC without a zone (the header says so); an explicit zone or "UTC" is accepted too.
+    const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2}(?:\.\d{1,9})?)?(?: ?UTC)?$/i.exec(value);
+    const canonical = canonicalInstant(m ? `${m[1]}T${m[2]}${m[3] ?? ':00'}Z` : value);
+    if (canonical === undefined) {
       this.problem(
         line,
         column,
@@ -168,7 +186,7 @@ class Parser {
       );
       return allowUnknown ? null : undefined;
     }
-    return formatInstant(ms);
+    return canonical;
   }
 
   cellNumber(value: string, line: number, column: number, path: ModelPath): number | undefined {
@@ -269,58 +287,42 @@ class Parser {
 
   rows(tableKey: string, lines: Line[], path: ModelPath): unknown[] {
     const result: unknown[] = [];
+    const pathKey = path.join('.');
+    const kinds = CELL_KINDS[tableKey] ?? {};
     this.table(tableKey, lines, path).forEach(({ row, line }, i) => {
-      const p = [...path, i];
-      this.at(p, line);
+      const rowKey = `${pathKey}.${i}`;
+      this.at(rowKey, line);
+      // Cell columns are found again on demand (see locate): storing one per cell costs more than parsing.
+      this.rowCells.set(rowKey, row);
       const item: Record<string, unknown> = {};
-      for (const [field, cell] of Object.entries(row)) {
-        const fp = [...p, field];
-        this.at(fp, line, cell.column);
+      for (const field in row) {
+        const cell = row[field] as { value: string; column: number };
+        const col = cell.column;
         const v = cell.value;
-        switch (`${tableKey}:${field}`) {
-          case 'details.timeline:at':
-            item.at = this.cellInstant(v, line, cell.column, fp, true);
-            break;
-          case 'analysis.changes:at': {
-            const at = this.cellInstant(v, line, cell.column, fp, false);
-            if (at) item.at = at;
-            break;
-          }
-          case 'details.timeline:kind':
-            item.kind =
-              this.cellEnum(EVENT_KINDS, v, line, cell.column, fp, 'timeline kind') ??
-              (v === '' ? 'other' : v);
-            break;
-          case 'impact.financial:kind':
-            item.kind = this.cellEnum(FINANCIAL_KINDS, v, line, cell.column, fp, 'kind of cost') ?? v;
-            break;
-          case 'impact.figures:category':
-            item.category =
-              this.cellEnum(IMPACT_CATEGORIES, v, line, cell.column, fp, 'impact category') ?? v;
-            break;
-          case 'impact.financial:basis':
-          case 'impact.figures:basis':
-            item.basis = this.cellEnum(BASES, v, line, cell.column, fp, 'basis') ?? v;
-            break;
-          case 'analysis.barriers:status':
-            item.status = this.cellEnum(BARRIER_STATUSES, v, line, cell.column, fp, 'barrier status') ?? v;
-            break;
-          case 'materials.items:kind':
-            item.kind = this.cellEnum(MATERIAL_KINDS, v, line, cell.column, fp, 'kind of material') ?? v;
-            break;
-          case 'impact.financial:amount':
-          case 'impact.figures:value':
-            item[field] = v === '' ? undefined : this.cellNumber(v, line, cell.column, fp);
-            break;
-          case 'whys:#':
-            break;
-          default:
-            if (v !== '') item[field] = v;
+        const kind = kinds[field];
+        let value: unknown;
+        if (kind === undefined) {
+          value = v === '' ? undefined : v;
+        } else if (kind === 'skip') {
+          continue;
+        } else if (kind === 'time') {
+          const unknownAllowed = field === 'at' && tableKey === 'details.timeline';
+          value = this.cellInstant(v, line, col, [...path, i, field], unknownAllowed);
+        } else if (kind === 'number') {
+          value = v === '' ? undefined : this.cellNumber(v, line, col, [...path, i, field]);
+        } else {
+          const [codes, what] = kind;
+          value = this.cellEnum(codes, v, line, col, [...path, i, field], what) ?? (v === '' ? undefined : v);
         }
+        // An empty cell is an absent field, not a field set to undefined.
+        if (value !== undefined) item[field] = value;
       }
-      if (tableKey === 'details.timeline' && item.at === undefined) item.at = null;
+      if (tableKey === 'details.timeline') {
+        item.at ??= null;
+        item.kind ??= 'other';
+      }
       if ((tableKey === 'impact.financial' || tableKey === 'impact.figures') && row.basis === undefined) {
-        this.problem(line, 1, 'the Basis column (estimate or confirmed) is missing', p);
+        this.problem(line, 1, 'the Basis column (estimate or confirmed) is missing', [...path, i]);
       }
       result.push(item);
     });
@@ -624,6 +626,12 @@ class Parser {
   }
 
   locate(path: ModelPath): Position | undefined {
+    if (path.length >= 2) {
+      const row = this.rowCells.get(path.slice(0, -1).join('.'));
+      const cell = row?.[String(path.at(-1))];
+      const line = row && this.positions.get(path.slice(0, -1).join('.'))?.line;
+      if (cell && line) return { line, column: cell.column };
+    }
     for (let n = path.length; n > 0; n -= 1) {
       const hit = this.positions.get(path.slice(0, n).join('.'));
       if (hit) return hit;
