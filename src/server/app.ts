@@ -20,7 +20,6 @@ import { searchRoutes } from './routes/search.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
 import type { AuthOptions } from './services/auth.service.js';
 import { createServices, type Services } from './services/index.js';
-import type { ForeignImporter } from './services/markdown.service.js';
 import type { ReviewGate } from './services/review-gate.js';
 
 export interface AppOptions {
@@ -38,8 +37,6 @@ export interface AppOptions {
   auth?: Partial<AuthOptions>;
   /** What keeps a report out of review (default: the model's checks plus linter errors). */
   reviewGate?: ReviewGate;
-  /** Converter for Markdown without front matter. */
-  importForeign?: ForeignImporter;
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 25 * 1024 * 1024;
@@ -136,7 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     }
   });
 
-  await app.register(reportsRoutes(services, options.importForeign));
+  await app.register(reportsRoutes(services));
   await app.register(reviewsRoutes(services));
   await app.register(searchRoutes(services));
   await app.register(settingsRoutes(services));

@@ -217,7 +217,7 @@ describe.each(testDialects())('bad input on %s', (dialect) => {
           headers: { 'content-type': 'text/markdown' },
           payload: Buffer.from([0xff, 0xfe, 0x00, 0x01]),
         }),
-      422,
+      400,
       undefined,
     ],
   ];

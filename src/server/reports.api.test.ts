@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema, type ReportInput } from '../domain/index.js';
 import { serializePostmortem } from '../markdown/postmortem.serialize.js';
@@ -67,6 +69,23 @@ describe.each(testDialects())('reports API on %s', (dialect) => {
     expect(back.statusCode).toBe(200);
     expect(back.headers['content-type']).toMatch(/^text\/markdown/);
     expect(back.body).toBe(markdown);
+  });
+
+  it('imports a foreign Markdown post-mortem from the corpus and makes it searchable', async () => {
+    const file = resolve(process.cwd(), '../shared/corpus/postmortems/posthog_2025-09-29-flags-is-down.md');
+    const r = await editor.call({
+      method: 'POST',
+      url: '/api/postmortems',
+      headers: { 'content-type': 'text/markdown; charset=utf-8' },
+      payload: readFileSync(file, 'utf8'),
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().report.title).toMatch(/Feature Flags/);
+    expect(r.json().report.details.timeline.length).toBeGreaterThan(3);
+    const hits = (
+      await viewer.call({ method: 'GET', url: '/api/search?q=writer%20database%20saturation' })
+    ).json();
+    expect(hits.items.map((h: { id: string }) => h.id)).toContain(r.json().id);
   });
 
   it('refuses Markdown that is not a valid report with located problems', async () => {

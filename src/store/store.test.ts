@@ -145,7 +145,7 @@ describe.each(testDialects())('store on %s', (dialect) => {
     expect(hits.total).toBe(2);
     expect(hits.items[0]?.id).toBe('r-search-2');
     const cause = hits.items.find((h) => h.id === 'r-search-1');
-    expect(cause?.snippet).toMatch(/\u0001zookeeper\u0002/i);
+    expect(cause?.snippet.toLowerCase()).toContain('\u0001zookeeper\u0002');
     expect(
       (await reports.search(anyone(), '"quorum*" ( ^', { limit: 10, offset: 0 })).items.map((h) => h.id),
     ).toEqual(['r-search-1']);

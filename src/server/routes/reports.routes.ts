@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { AppError } from '../../domain/index.js';
 import { actor } from '../auth.hook.js';
 import { presentReport } from '../presenters.js';
-import { reportFromMarkdown, reportToMarkdown, type ForeignImporter } from '../services/markdown.service.js';
+import { reportFromMarkdown, reportToMarkdown } from '../services/markdown.service.js';
 import type { Services } from '../services/index.js';
 import { listQuery, reportParams, sectionSchema, versionSchema } from './schemas.js';
 
 const MARKDOWN = /^text\/(markdown|x-markdown|plain)\b/i;
 
 /** Reports: create (JSON or Markdown), list, read (JSON or Markdown), update, delete, restore. */
-export function reportsRoutes(services: Services, importForeign?: ForeignImporter): FastifyPluginAsyncZod {
+export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['postmortems'];
 
@@ -26,7 +26,7 @@ export function reportsRoutes(services: Services, importForeign?: ForeignImporte
       },
       async (request, reply) => {
         const isMarkdown = MARKDOWN.test(request.headers['content-type'] ?? '');
-        const input = isMarkdown ? reportFromMarkdown(request.body as string, importForeign) : request.body;
+        const input = isMarkdown ? reportFromMarkdown(request.body as string) : request.body;
         const stored = await services.reports.create(actor(request), input);
         return reply
           .status(201)
