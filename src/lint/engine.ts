@@ -2,7 +2,7 @@ import { SECTION_KEYS } from '../domain/report.schema.js';
 import type { SeverityScale } from '../domain/severity.js';
 import { DEFAULT_LINT_CONFIG, type LintConfig } from './config.js';
 import { proseFields, type ProseField } from './fields.js';
-import { analyseProse, type PluginMessage } from './prose/analyse.js';
+import { analyseProse } from './prose/analyse.js';
 import { blameRule } from './prose/blame.rule.js';
 import { definedTerms, undefinedJargon } from './prose/jargon.rule.js';
 import { judgmentRule } from './prose/judgment.rule.js';
@@ -12,6 +12,7 @@ import { peopleOf } from './prose/people.js';
 import type { ProseContext, SentenceRule } from './prose/rule.js';
 import { realMisspellings } from './prose/spelling.js';
 import { vagueImpactRule } from './prose/vague-impact.rule.js';
+import { weaselRule } from './prose/weasel.rule.js';
 import { structureContext, structureHits } from './structure/structure.rules.js';
 import type { Finding, Report, SectionKey, Severity } from './types.js';
 
@@ -21,17 +22,7 @@ export interface LintOptions {
   scale?: SeverityScale;
 }
 
-const SENTENCE_RULES: SentenceRule[] = [blameRule, judgmentRule, vagueImpactRule, passiveRule];
-// retext-intensify's lists are broad ("about", "back", "well"); report only the words that weaken a
-// statement of fact in a post-mortem. Judgment already covers "just", "basically" and friends.
-const WEASELS = new Set(
-  `apparently arguably conceivably hopefully likely maybe might perhaps possibly presumably probably seemingly seems
-  seemed supposedly somehow somewhat fairly quite rather relatively really pretty very extremely exceedingly remarkably
-  surprisingly significantly substantially vast huge tiny various many several mostly largely virtually literally
-  interestingly reportedly`.split(/\s+/u),
-);
-const WEASEL_PHRASES = new Set(['sort of', 'kind of', 'more or less', 'a bit', 'a lot', 'lots']);
-
+const SENTENCE_RULES: SentenceRule[] = [blameRule, judgmentRule, vagueImpactRule, passiveRule, weaselRule];
 /** Lint a whole report: every section's prose and structure. */
 export function lintReport(report: Report, options: LintOptions = {}): Finding[] {
   return lintSections(report, SECTION_KEYS, options);
@@ -87,27 +78,6 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
         }
         push(rule.id, finding, hit.severity);
       }
-    }
-  }
-
-  if (severityOf('weasel-words')) {
-    for (const m of messages) {
-      if (m.source !== 'intensify' || (m.kind !== 'weasel' && m.kind !== 'hedge')) continue;
-      const word = m.word.toLowerCase().replace(/\s+/gu, ' ');
-      if (
-        !(WEASELS.has(word) || WEASEL_PHRASES.has(word) || config.weaselWords.includes(word)) ||
-        overlaps(findings, m)
-      )
-        continue;
-      push('weasel-words', {
-        message:
-          m.kind === 'hedge'
-            ? `"${m.word}" hedges a statement; say what is known and what is not.`
-            : `"${m.word}" is vague; replace it with the specific fact or figure.`,
-        path: m.field.path,
-        section: m.field.section,
-        range: { start: m.start, end: m.end },
-      });
     }
   }
 
@@ -170,12 +140,6 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
 
 function defaultSeverity(ruleId: string): Severity | undefined {
   return DEFAULT_LINT_CONFIG.severities.get(ruleId) as Severity | undefined;
-}
-
-function overlaps(findings: Finding[], m: PluginMessage): boolean {
-  return findings.some(
-    (f) => f.path === m.field.path && f.range !== undefined && f.range.start < m.end && m.start < f.range.end,
-  );
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -7,6 +7,7 @@ export * from './score.js';
 export * from './locate.js';
 export * from './suppress.js';
 export * from './source.js';
+export { valueAt } from './fields.js';
 export type { FileResult } from './format/result.js';
 export { formatText } from './format/text.formatter.js';
 export { formatJson } from './format/json.formatter.js';

@@ -65,3 +65,64 @@ function findInSource(
   if (at === -1) at = lineText.indexOf(word);
   return at === -1 ? undefined : { line: expected.line, column: at + 1 };
 }
+
+/** A heading of the source that fed a part of the model, e.g. `details.timeline` from line 12. */
+export interface SourceAnchor {
+  target: string;
+  line: number;
+}
+
+/**
+ * A locator for reports imported from free-form Markdown, where no parser kept positions: a string value is
+ * found by its text in the source, anything else at the heading that fed its part of the model.
+ */
+export function textLocator(
+  source: string,
+  valueOf: (path: (string | number)[]) => unknown,
+  anchors: SourceAnchor[] = [],
+): Locator {
+  const lineStarts = [0];
+  for (let i = 0; i < source.length; i += 1) if (source.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const position = (offset: number): SourcePosition => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (lineStarts[lo] as number) + 1 };
+  };
+  const find = (text: string): SourcePosition | undefined => {
+    const head = text.split('\n')[0]?.trim().slice(0, 60);
+    if (!head || head.length < 3) return undefined;
+    const at = source.indexOf(head);
+    return at === -1 ? undefined : position(at);
+  };
+  const normalized = anchors.map((a) => ({ key: a.target.replace(/\[(\w+)\]/gu, '.$1'), line: a.line }));
+  return (path) => {
+    // A timeline instant is written in the row with the event's text.
+    const p = path.at(-1) === 'at' && path[1] === 'timeline' ? [...path.slice(0, -1), 'text'] : path;
+    for (let n = p.length; n > 0; n -= 1) {
+      const value = valueOf(p.slice(0, n));
+      // An item without a position of its own (an action's missing owner) is placed at its title or text.
+      const text =
+        typeof value === 'string'
+          ? value
+          : value !== null && typeof value === 'object'
+            ? ['title', 'text', 'cause', 'barrier', 'change']
+                .map((k) => (value as Record<string, unknown>)[k])
+                .find((v) => typeof v === 'string')
+            : undefined;
+      if (typeof text === 'string') {
+        const hit = find(text);
+        if (hit) return hit;
+      }
+      const key = p.slice(0, n).join('.');
+      const anchor =
+        normalized.find((a) => a.key === key) ?? normalized.find((a) => a.key.startsWith(`${key}.`));
+      if (anchor) return { line: anchor.line, column: 1 };
+    }
+    return undefined;
+  };
+}

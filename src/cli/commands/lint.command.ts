@@ -2,7 +2,16 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { AppError, isAppError } from '../../domain/index.js';
 import { findConfig, loadConfigFile, type LoadedConfig } from '../../lint/config.loader.js';
-import { formatJson, formatSarif, formatText, lintSource, type FileResult } from '../../lint/index.js';
+import {
+  formatJson,
+  formatSarif,
+  formatText,
+  lintSource,
+  textLocator,
+  valueAt,
+  type FileResult,
+} from '../../lint/index.js';
+import { importForeignMarkdown } from '../../markdown/import/foreign.import.js';
 import { parsePostmortem } from '../../markdown/postmortem.parse.js';
 import { readTextFile } from '../io.js';
 import { loadReportFile } from '../report-file.js';
@@ -51,20 +60,11 @@ function lintFile(file: string, loaded: LoadedConfig): FileResult {
   const shown = relative(process.cwd(), file) || file;
   const text = readTextFile(file);
   if (!FRONT_MATTER.test(text)) {
-    return {
-      file: shown,
-      findings: [
-        {
-          ruleId: 'not-a-report',
-          severity: 'error',
-          message: 'not Postmortem Markdown: the file has no YAML front matter',
-          path: [],
-          section: 'summary',
-          line: 1,
-          column: 1,
-        },
-      ],
-    };
+    // A post-mortem written without Hindsight: import it as best we can and lint what came out.
+    const { report, recognition } = importForeignMarkdown(text, { file });
+    const locate = textLocator(text, (path) => valueAt(report, path), recognition.headings);
+    const { findings, score } = lintSource(text, report, locate, { config: loaded.config });
+    return { file: shown, findings, score };
   }
   try {
     const { report, parsed } = loadReportFile(file);

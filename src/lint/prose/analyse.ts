@@ -1,7 +1,6 @@
 import dictionaryEn from 'dictionary-en';
 import { retext } from 'retext';
 import retextEnglish from 'retext-english';
-import retextIntensify from 'retext-intensify';
 import retextSpell from 'retext-spell';
 import type { ProseField } from '../fields.js';
 import { maskProse } from './mask.js';
@@ -15,11 +14,9 @@ export interface Sentence {
   start: number;
 }
 
-/** A message from a retext plugin, placed in a field. */
+/** An unknown word reported by retext-spell, placed in a field. */
 export interface PluginMessage {
   field: ProseField;
-  source: 'spell' | 'intensify';
-  kind: string;
   word: string;
   start: number;
   end: number;
@@ -34,16 +31,21 @@ export interface ProseAnalysis {
 // Built once per process: loading the dictionary takes about a second, a run on a report a few ms.
 // Suggestions are slow, so retext-spell caches them per word; `max` caps how many it computes at all.
 let processor: ReturnType<typeof buildProcessor> | undefined;
-// The run is synchronous, so one slot is enough to hand the tree of the current run back to the caller.
-let lastTree: unknown;
+// The run is synchronous, so one slot is enough to hand the tree and file of the current run back.
+let captured: { tree: unknown; messages: VFileMessages } | undefined;
+type VFileMessages = {
+  source?: string | null;
+  ruleId?: string | null;
+  place?: unknown;
+  expected?: unknown;
+}[];
 function buildProcessor() {
   return retext()
     .use(retextEnglish)
-    .use(() => (tree) => {
-      lastTree = tree;
-    })
     .use(retextSpell, { dictionary: dictionaryEn, max: 2_000 })
-    .use(retextIntensify)
+    .use(() => (tree, file) => {
+      captured = { tree, messages: file.messages };
+    })
     .freeze();
 }
 
@@ -61,7 +63,7 @@ interface Node {
   position?: { start: { offset?: number }; end: { offset?: number } };
 }
 
-/** Split the fields into sentences and collect spelling and hedge messages, in one retext run. */
+/** Split the fields into sentences and collect spelling messages, in one retext run. */
 export function analyseProse(fields: ProseField[]): ProseAnalysis {
   processor ??= buildProcessor();
   if (fields.length === 0) return { sentences: [], messages: [] };
@@ -83,9 +85,12 @@ export function analyseProse(fields: ProseField[]): ProseAnalysis {
     }
     return lo;
   };
-  const file = processor.processSync(doc);
-  const tree = lastTree;
-  lastTree = undefined;
+  // parse + run only: stringifying the tree back would be wasted work.
+  processor.runSync(processor.parse(doc), doc);
+  const run = captured;
+  captured = undefined;
+  if (!run) return { sentences: [], messages: [] };
+  const tree = run.tree;
 
   const sentences: Sentence[] = [];
   const walk = (node: Node) => {
@@ -107,19 +112,16 @@ export function analyseProse(fields: ProseField[]): ProseAnalysis {
   walk(tree as unknown as Node);
 
   const messages: PluginMessage[] = [];
-  for (const m of file.messages) {
-    const s = m.place && 'start' in m.place ? m.place.start.offset : undefined;
-    const e = m.place && 'end' in m.place ? m.place.end.offset : undefined;
+  for (const m of run.messages) {
+    const place = m.place as { start?: { offset?: number }; end?: { offset?: number } } | undefined;
+    const s = place?.start?.offset;
+    const e = place?.end?.offset;
     if (s === undefined || e === undefined) continue;
     const i = fieldAt(s);
     const base = starts[i] as number;
-    const source =
-      m.source === 'retext-spell' ? 'spell' : m.source === 'retext-intensify' ? 'intensify' : undefined;
-    if (!source || m.ruleId === 'overflow') continue;
+    if (m.source !== 'retext-spell' || m.ruleId === 'overflow') continue;
     messages.push({
       field: fields[i] as ProseField,
-      source,
-      kind: source === 'spell' ? 'spell' : (m.ruleId ?? 'weasel'),
       word: doc.slice(s, e),
       start: s - base,
       end: e - base,

@@ -92,15 +92,27 @@ function clauseAfter(text: string, from: number): string {
   return clause.split(/\s+/u).slice(0, 14).join(' ');
 }
 
+const participles = new Map<string, string | undefined>();
+function participleOf(verb: string): string | undefined {
+  const key = verb.toLowerCase();
+  if (!participles.has(key)) {
+    if (participles.size > 5_000) participles.clear();
+    const forms = nlp(key).verbs().conjugate()[0] as Record<string, string> | undefined;
+    participles.set(key, forms?.Participle ?? forms?.PastTense);
+  }
+  return participles.get(key);
+}
+
 function systemicRewrite(agent: Agent, sentence: string): string | undefined {
   const m =
     /^\s*(?:did(?:n['’]t| not)|fail(?:ed)?\s+to|forgot\s+to|neglected\s+to|never)\s+(\w+)\s+(.+?)[.!]?$/iu.exec(
       sentence.slice(agent.end),
     );
   if (!m || !/^\s*$/u.test(sentence.slice(0, agent.start))) return undefined;
-  const [, verb = '', rest = ''] = m;
-  const forms = nlp(verb).verbs().conjugate()[0] as Record<string, string> | undefined;
-  const participle = forms?.Participle ?? forms?.PastTense;
+  const [, verb = ''] = m;
+  const rest = (m[2] ?? '').split(/,|;|\s(?:which|because|so|and then|but)\s/u)[0]?.trim() ?? '';
+  if (rest === '') return undefined;
+  const participle = participleOf(verb);
   if (!participle) return undefined;
   const object = rest.replace(/^(?:the|a|an)\s+/iu, (d) => d.toLowerCase());
   const subject = `${object.charAt(0).toUpperCase()}${object.slice(1)}`;

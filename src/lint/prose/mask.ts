@@ -10,6 +10,8 @@ const PATTERNS: RegExp[] = [
   /\bhttps?:\/\/[^\s)>\]]+/gi, // bare URLs
   /\bwww\.[^\s)>\]]+/gi,
   /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, // e-mail addresses
+  /(?<![\w.])@[\w-]+/g, // @handles
+  /\bTL;DR\b/gi,
   /(?<![\w/])(?:[\w.-]+\/)+[\w.-]+/g, // paths such as src/lint or a/b/c
   /\b\w+(?:_\w+)+\b/g, // snake_case identifiers
   /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, // camelCase identifiers

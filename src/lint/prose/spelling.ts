@@ -15,7 +15,12 @@ const TECH = new Set(
   namespace namespaces workload workloads daemonset statefulset ingress egress loadbalancer healthcheck healthchecks
   timestamp timestamps timeout timeouts async webhook webhooks cron crontab cronjob stdout stderr syslog
   login logins logout signup dashboard dashboards uptime downtime latencies p50 p90 p95 p99 ms
-  hindsight sev sev1 sev2 sev3 sev4 slo slos sli slis sla slas rca mttr mttd ttd ttr`.split(/\s+/u),
+  hindsight sev sev1 sev2 sev3 sev4 slo slos sli slis sla slas rca mttr mttd ttd ttr post-mortem post-mortems
+  balancer balancers backoff liveness linter linters hardcoded observability nullable datacenter datacenters kubelets
+  misconfigured misconfiguration misconfigurations add-on add-ons addon addons nodepool nodepools lgtm bazel cloudinit
+  kube-proxy blindspot runup changelog changelogs codebase dataset datasets failback geo int ints`.split(
+    /\s+/u,
+  ),
 );
 
 /** Keep the spelling messages that are likely real misspellings, dropping names, systems and identifiers. */
@@ -25,11 +30,10 @@ export function realMisspellings(
   dictionary: ReadonlySet<string>,
 ): PluginMessage[] {
   return messages.filter((m) => {
-    if (m.source !== 'spell') return false;
     const word = m.word.replace(/['’]s$/u, '');
     const lower = word.toLowerCase();
     if (word.length <= 2 || /[\d_./@]/u.test(word)) return false;
-    if (word === word.toUpperCase()) return false; // acronyms: the jargon rule's business
+    if (word.replace(/s$/u, '') === word.replace(/s$/u, '').toUpperCase()) return false; // acronyms (and "PRs"): the jargon rule's business
     if (/\p{Ll}\p{Lu}/u.test(word)) return false; // CamelCase product names
     if (people.names.has(word) || people.things.has(lower) || dictionary.has(lower) || TECH.has(lower))
       return false;

@@ -1,0 +1,275 @@
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../domain/index.js';
+import { parseLintConfig } from './config.js';
+import { lintReport, lintSection } from './engine.js';
+import { sampleReport } from './fixtures/sample-report.js';
+import { RULES } from './rules.js';
+import type { Finding } from './types.js';
+
+const ids = (findings: Finding[]) => findings.map((f) => f.ruleId);
+const serious = (findings: Finding[]) => findings.filter((f) => f.severity !== 'info');
+const withRule = (findings: Finding[], ruleId: string) => findings.filter((f) => f.ruleId === ruleId);
+
+/** The findings of one rule after changing the sample report. */
+function after(change: (r: Report) => void, ruleId: string, options = {}): Finding[] {
+  const r = sampleReport();
+  change(r);
+  return withRule(lintReport(r, options), ruleId);
+}
+
+describe('a well-written report', () => {
+  it('has no errors or warnings, and every finding names a section and a model path', () => {
+    const findings = lintReport(sampleReport());
+    expect(serious(findings)).toEqual([]);
+    for (const f of findings) {
+      expect(f.path.length).toBeGreaterThan(0);
+      expect(RULES.some((r) => r.id === f.ruleId)).toBe(true);
+    }
+  });
+});
+
+describe('structure rules', () => {
+  it('flags an empty executive summary and a missing period start', () => {
+    const f = lintReport(
+      (() => {
+        const r = sampleReport();
+        r.summary = {};
+        r.period = { timezone: 'UTC' };
+        return r;
+      })(),
+    );
+    expect(ids(f)).toContain('summary-missing');
+    expect(withRule(f, 'summary-parts').map((x) => x.path)).toContainEqual(['period', 'start']);
+  });
+
+  it('flags a summary over the configured word limit, and not under the default', () => {
+    const config = parseLintConfig({ summaryWordLimit: 20 });
+    expect(after(() => {}, 'summary-length', { config })).toHaveLength(1);
+    expect(after(() => {}, 'summary-length')).toHaveLength(0);
+  });
+
+  it('names each missing summary part', () => {
+    const f = after((r) => {
+      delete r.summary.coreIssue;
+      delete r.summary.nextSteps;
+    }, 'summary-parts');
+    expect(f.map((x) => x.path)).toEqual([
+      ['summary', 'coreIssue'],
+      ['summary', 'nextSteps'],
+    ]);
+  });
+
+  it('checks the timeline: missing, no detection, no resolution, out of order, unknown time, ambiguous zone', () => {
+    expect(after((r) => (r.details.timeline = []), 'timeline-missing')).toHaveLength(1);
+    expect(after((r) => r.details.timeline.splice(1, 1), 'timeline-detection')).toHaveLength(1);
+    expect(after((r) => r.details.timeline.pop(), 'timeline-resolution')).toHaveLength(1);
+    const order = after(
+      (r) => ((r.details.timeline[3] as { at: string | null }).at = '2024-03-01T14:01:00Z'),
+      'timeline-order',
+    );
+    expect(order.map((x) => x.path)).toEqual([['details', 'timeline', 3, 'at']]);
+    expect(order[0]?.severity).toBe('error');
+    const zone = after((r) => {
+      (r.details.timeline[0] as { at: string | null }).at = null;
+      (r.details.timeline[1] as { text: string }).text = 'Alert fired at 9:02 IST.';
+    }, 'timeline-zone');
+    expect(zone.map((x) => x.path)).toEqual([
+      ['details', 'timeline', 0, 'at'],
+      ['details', 'timeline', 1, 'text'],
+    ]);
+  });
+
+  it('checks the severity against the scale and requires one', () => {
+    expect(after((r) => (r.severity = 'P0'), 'severity-scale')).toHaveLength(1);
+    expect(after((r) => delete r.severity, 'severity-missing')).toHaveLength(1);
+    expect(after((r) => (r.severity = 'high'), 'severity-scale')).toHaveLength(0);
+  });
+
+  it('wants a number for every impact category given', () => {
+    const f = after((r) => {
+      r.impact.operational = 'The team stopped planned work for the afternoon.';
+      r.impact.team = 'Three engineers worked until 22:00.';
+    }, 'impact-number');
+    expect(f.map((x) => x.path)).toEqual([['impact', 'operational']]);
+    // A figure of that category counts as its number.
+    expect(
+      after((r) => {
+        r.impact.operational = 'The team stopped planned work for the afternoon.';
+        r.impact.figures.push({
+          category: 'operational',
+          measure: 'hours of planned work lost',
+          value: 12,
+          basis: 'estimate',
+        });
+      }, 'impact-number'),
+    ).toHaveLength(0);
+  });
+
+  it('checks the root cause analysis: primary cause, a method, 5 Whys depth', () => {
+    expect(after((r) => delete r.analysis.primaryCause, 'rca-primary-cause')).toHaveLength(1);
+    expect(after((r) => (r.analysis.fiveWhys = []), 'rca-method')).toHaveLength(1);
+    const shallow = after((r) => r.analysis.fiveWhys[0]?.steps.splice(2), 'five-whys-depth');
+    expect(shallow).toHaveLength(1);
+    expect(shallow[0]?.message).toContain('2 whys');
+    expect(after((r) => r.analysis.fiveWhys[0]?.steps.splice(3), 'five-whys-depth')).toHaveLength(0);
+  });
+
+  it('holds action items to SMART: one owner, deadline, measurable criterion, category', () => {
+    const items = (r: Report) => r.actions.items[0] as Report['actions']['items'][number];
+    expect(after((r) => delete items(r).owner, 'action-owner')[0]?.severity).toBe('error');
+    const two = after((r) => (items(r).owner = 'Dana Kowalski and Mateo Silva'), 'action-owner');
+    expect(two).toHaveLength(1);
+    expect(two[0]?.severity).toBe('warning');
+    expect(after((r) => delete items(r).deadline, 'action-deadline')).toHaveLength(1);
+    expect(after((r) => delete items(r).successCriterion, 'action-success-criterion')).toHaveLength(1);
+    expect(
+      after((r) => (items(r).successCriterion = 'Things are better'), 'action-success-criterion'),
+    ).toHaveLength(1);
+    expect(after((r) => delete items(r).category, 'action-category')).toHaveLength(1);
+    expect(after((r) => (r.actions.items = []), 'actions-missing')).toHaveLength(1);
+  });
+
+  it('wants every root cause and contributing factor addressed by an action', () => {
+    const f = after((r) => {
+      r.analysis.factors.push({ id: 'CF2', text: 'The runbook described an old rollback.' });
+      (r.actions.items[0] as { addresses: string[] }).addresses = [];
+    }, 'cause-unaddressed');
+    expect(f.map((x) => x.message)).toEqual([
+      expect.stringContaining('(RC)'),
+      expect.stringContaining('CF2'),
+    ]);
+  });
+
+  it('wants something that went well, and existing appendices', () => {
+    expect(after((r) => (r.lessons.wentWell = []), 'lessons-went-well')).toHaveLength(1);
+    const f = after(
+      (r) => (r.details.stepsTaken = 'We rolled back; the query plan is in Appendix B.'),
+      'appendix-missing',
+    );
+    expect(f.map((x) => x.path)).toEqual([['details', 'stepsTaken']]);
+    expect(
+      after((r) => {
+        r.details.stepsTaken = 'We rolled back; the query plan is in Appendix B.';
+        r.materials.appendices.push({ id: 'B', title: 'Query plan' });
+      }, 'appendix-missing'),
+    ).toHaveLength(0);
+  });
+
+  it('reports the domain checks it does not duplicate as consistency findings', () => {
+    const f = after((r) => (r.period.end = '2024-03-01T13:00:00Z'), 'consistency');
+    expect(f.map((x) => x.path)).toEqual([['period', 'end']]);
+  });
+});
+
+describe('prose rules in a report', () => {
+  it('flags blame on a person named in the report, points at the name and suggests a systemic rewording', () => {
+    const r = sampleReport();
+    r.analysis.primaryCause = 'Mateo did not configure the pool size properly.';
+    const [f] = withRule(lintReport(r), 'blame');
+    expect(f?.path).toEqual(['analysis', 'primaryCause']);
+    expect(f?.severity).toBe('error');
+    expect(r.analysis.primaryCause.slice(f?.range?.start, f?.range?.end)).toBe('Mateo');
+    expect(f?.suggestion).toContain('The pool size was not configured properly.');
+  });
+
+  it('recognises people from the configured roster', () => {
+    const r = sampleReport();
+    r.details.stepsTaken = 'Rollback started late because Zbigniew missed the page.';
+    expect(withRule(lintReport(r), 'blame')).toHaveLength(0);
+    const config = parseLintConfig({ roster: ['Zbigniew Nowak'] });
+    expect(withRule(lintReport(r, { config }), 'blame')).toHaveLength(1);
+  });
+
+  it('offers a fix that removes a belittling word', () => {
+    const r = sampleReport();
+    r.details.stepsTaken = 'We just restarted the pool. Then traffic recovered.';
+    const [f] = withRule(lintReport(r), 'judgment');
+    expect(f?.fix).toEqual({
+      path: ['details', 'stepsTaken'],
+      replacement: 'We restarted the pool. Then traffic recovered.',
+    });
+  });
+
+  it('warns about vague impact in the impact section, and only notes it elsewhere', () => {
+    const r = sampleReport();
+    r.impact.reputational = 'Many customers complained on social media.';
+    r.lessons.wentWrong.push({
+      id: 'L3',
+      text: 'Many customers complained before we posted a status update.',
+    });
+    const f = withRule(lintReport(r), 'vague-impact');
+    expect(f.map((x) => [x.path.join('.'), x.severity])).toEqual([
+      ['impact.reputational', 'warning'],
+      ['lessons.wentWrong.1.text', 'info'],
+    ]);
+  });
+
+  it('flags an acronym at first use unless the report or the glossary defines it', () => {
+    const r = sampleReport();
+    r.details.howFound = 'The ASG scaled in twice. The ASG then stopped. The WAF blocked nothing.';
+    const f = withRule(lintReport(r), 'undefined-jargon');
+    expect(f.map((x) => x.message)).toEqual([
+      expect.stringContaining('"ASG"'),
+      expect.stringContaining('"WAF"'),
+    ]);
+    r.details.stepsTaken = 'We resized the Auto Scaling Group (ASG).';
+    const config = parseLintConfig({ glossary: { WAF: 'web application firewall' } });
+    expect(withRule(lintReport(r, { config }), 'undefined-jargon')).toHaveLength(0);
+  });
+
+  it('flags misspellings but not the report’s systems, tags or project dictionary', () => {
+    const r = sampleReport();
+    r.details.stepsTaken = 'We restarted orders-db and the frobnicator, then checked the recieved events.';
+    r.systems.push('frobnicator');
+    const words = withRule(lintReport(r), 'spelling').map((x) =>
+      r.details.stepsTaken?.slice(x.range?.start, x.range?.end),
+    );
+    expect(words).toEqual(['recieved']);
+    const config = parseLintConfig({ words: { dictionary: ['recieved'] } });
+    expect(withRule(lintReport(r, { config }), 'spelling')).toHaveLength(0);
+  });
+});
+
+describe('configuration and single sections', () => {
+  it('turns rules off and changes severities', () => {
+    const r = sampleReport();
+    r.summary.coreIssue = 'Mateo forgot to run the load test, which was careless.';
+    const off = parseLintConfig({ rules: { blame: 'off', judgment: false } });
+    expect(ids(lintReport(r, { config: off }))).not.toContain('blame');
+    expect(ids(lintReport(r, { config: off }))).not.toContain('judgment');
+    const milder = parseLintConfig({ rules: { blame: 'warning' } });
+    expect(withRule(lintReport(r, { config: milder }), 'blame')[0]?.severity).toBe('warning');
+  });
+
+  it('adds configured judgment words', () => {
+    const r = sampleReport();
+    r.details.stepsTaken = 'The failover was a shambles.';
+    expect(withRule(lintReport(r), 'judgment')).toHaveLength(0);
+    const config = parseLintConfig({ words: { judgment: ['shambles'] } });
+    expect(withRule(lintReport(r, { config }), 'judgment')).toHaveLength(1);
+  });
+
+  it('lints one section alone: only that section, the same findings as the whole-report run', () => {
+    const r = sampleReport();
+    r.impact.operational = 'Several teams were delayed.';
+    r.summary.coreIssue = 'Mateo forgot to run the load test.';
+    const impact = lintSection(r, 'impact');
+    expect(impact.length).toBeGreaterThan(0);
+    expect(impact.every((f) => f.section === 'impact')).toBe(true);
+    expect(impact).toEqual(lintReport(r).filter((f) => f.section === 'impact'));
+  });
+
+  it('lints a section warm in well under 20 ms', () => {
+    const r = sampleReport();
+    lintSection(r, 'impact');
+    const times: number[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      const t = performance.now();
+      lintSection(r, i % 2 ? 'impact' : 'summary');
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    // Generous bound for a shared machine under test load; the benchmark measures the real figure.
+    expect(times[Math.floor(times.length * 0.95)]).toBeLessThan(100);
+  });
+});

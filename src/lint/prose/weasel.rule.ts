@@ -1,0 +1,89 @@
+import type { Sentence } from './analyse.js';
+import { phraseRegex, type ProseContext, type SentenceHit, type SentenceRule } from './rule.js';
+
+// Hedges and weasel words that weaken a statement of fact. General lists (retext-intensify's, write-good's)
+// include "about", "back" and "well", which are fine in a post-mortem, so the list is our own.
+const HEDGES = [
+  'apparently',
+  'arguably',
+  'conceivably',
+  'hopefully',
+  'maybe',
+  'perhaps',
+  'possibly',
+  'presumably',
+  'probably',
+  'seemingly',
+  'supposedly',
+  'somehow',
+  'it seems',
+  'seems to',
+  'seemed to',
+  'appears to',
+  'appeared to',
+  'we think',
+  'we believe',
+  'i think',
+  'i believe',
+  'sort of',
+  'kind of',
+  'more or less',
+];
+const WEASELS = [
+  'somewhat',
+  'fairly',
+  'quite',
+  'rather',
+  'relatively',
+  'really',
+  'pretty much',
+  'extremely',
+  'exceedingly',
+  'remarkably',
+  'surprisingly',
+  'various',
+  'virtually',
+  'literally',
+  'interestingly',
+  'reportedly',
+  'some say',
+  'it is said',
+  'experts say',
+  'a bit',
+];
+
+let hedges: RegExp | undefined;
+let weasels: RegExp | undefined;
+let extraKey = '';
+let extra: RegExp | undefined;
+
+export const weaselRule: SentenceRule = {
+  id: 'weasel-words',
+  check(sentence: Sentence, ctx: ProseContext): SentenceHit[] {
+    hedges ??= phraseRegex(HEDGES);
+    weasels ??= phraseRegex(WEASELS);
+    const key = ctx.config.weaselWords.join('\u0000');
+    if (key !== extraKey) {
+      extraKey = key;
+      extra = phraseRegex(ctx.config.weaselWords);
+    }
+    const hits: SentenceHit[] = [];
+    const scan = (re: RegExp | undefined, hedge: boolean) => {
+      if (!re) return;
+      re.lastIndex = 0;
+      for (const m of sentence.text.matchAll(re)) {
+        hits.push({
+          start: m.index,
+          end: m.index + m[0].length,
+          message: hedge
+            ? `"${m[0]}" hedges the statement; say what is known, and mark what is not yet known as open.`
+            : `"${m[0]}" is vague; replace it with the specific fact or figure.`,
+        });
+      }
+    };
+    scan(hedges, true);
+    scan(weasels, false);
+    scan(extra, false);
+    return hits.sort((a, b) => a.start - b.start);
+  },
+};
