@@ -6,6 +6,8 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { isAppError, reportSchema, type Report } from '../../domain/index.js';
+import { parsePostmortem } from '../postmortem.parse.js';
+import { serializePostmortem } from '../postmortem.serialize.js';
 import { formatRecognition, importForeignMarkdown } from './foreign.import.js';
 
 const CORPUS = path.resolve(process.cwd(), '../shared/corpus');
@@ -337,6 +339,12 @@ describe('importForeignMarkdown over the corpus of real post-mortems', () => {
           if (!needle) continue;
           expect(haystack.includes(needle), `line ${block.line}: ${block.text.slice(0, 80)}`).toBe(true);
         }
+      });
+
+      it('serializes to Postmortem Markdown that reads back to the same report', () => {
+        const back = parsePostmortem(serializePostmortem(report), { file });
+        expect(back.problems).toEqual([]);
+        expect(back.report).toEqual(report);
       });
 
       it('reports what it recognized and what it kept as free text', () => {

@@ -60,6 +60,7 @@ const SYNONYMS: Record<string, Role> = {
   'executive summary': 'summary',
   'incident summary': 'summary',
   tldr: 'summary',
+  'tl dr': 'summary',
   abstract: 'summary',
   'what happened': 'summary',
   description: 'summary',

@@ -100,7 +100,7 @@ export function rowsFromList(
   const stamped = items.map((item) => parseLeadingStamp(firstLine(item)));
   const dated = items.map((item, i) => {
     const head = item.children[0];
-    return !stamped[i] && head?.type === 'paragraph' && item.children.some((c) => c.type === 'list')
+    return !stamped[i]?.time && head?.type === 'paragraph' && item.children.some((c) => c.type === 'list')
       ? parseDateLine(sliceOf(src, head))
       : undefined;
   });
