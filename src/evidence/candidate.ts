@@ -29,6 +29,7 @@ export interface KindSuggestion {
 
 /** A change before or during the incident (a commit or a deploy), for the change analysis. */
 export interface ChangeInfo {
+  type: 'commit' | 'deploy';
   /** Commit sha or deployment id. */
   id: string;
   /** What changed, one line. */

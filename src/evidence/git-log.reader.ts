@@ -58,7 +58,7 @@ export async function* readGitLog(dir: string, ctx: ReaderContext): AsyncGenerat
         actor: author,
         text: `Commit ${sha.slice(0, 7)}: ${subject || '(no message)'}`,
         link: `${dir}@${sha}`,
-        change: { id: sha, summary: subject || '(no message)' },
+        change: { type: 'commit', id: sha, summary: subject || '(no message)' },
       });
       if (c) yield c;
     }

@@ -47,6 +47,7 @@ function* fromPayload(doc: Record<string, unknown>, where: string): Generator<Ca
       text: `Deployment of ${ref ?? short(sha) ?? 'a change'}${ref && sha ? ` (${short(sha)})` : ''} to ${env}: ${state}${desc ? ` — ${desc}` : ''}`,
       link: str(status.target_url) ?? str(status.url) ?? where,
       change: {
+        type: 'deploy',
         id: String(deployment?.id ?? status.id ?? sha ?? 'deployment'),
         summary: `deploy ${ref ?? short(sha) ?? ''} to ${env} (${state})${desc ? `: ${desc}` : ''}`.trim(),
         url: str(status.url),
@@ -70,6 +71,7 @@ function* fromPayload(doc: Record<string, unknown>, where: string): Generator<Ca
       text: `Deployment of ${ref ?? short(sha) ?? 'a change'}${ref && sha ? ` (${short(sha)})` : ''} to ${env} created${desc ? ` — ${desc}` : ''}`,
       link: str(deployment.url) ?? where,
       change: {
+        type: 'deploy',
         id: String(deployment.id ?? sha),
         summary: `deploy ${ref ?? short(sha) ?? ''} to ${env}${desc ? `: ${desc}` : ''}`,
         url: str(deployment.url),
@@ -92,7 +94,7 @@ function* fromPayload(doc: Record<string, unknown>, where: string): Generator<Ca
         actor: str(pick(c, 'author.name')) ?? str(pick(c, 'author.username')),
         text: `Commit ${short(id)}${ref ? ` on ${ref}` : ''}: ${message}`,
         link: str(c.url) ?? `${where}#commit=${id}`,
-        change: { id, summary: message, url: str(c.url) },
+        change: { type: 'commit', id, summary: message, url: str(c.url) },
       });
     }
     return;
@@ -130,7 +132,7 @@ function* fromPayload(doc: Record<string, unknown>, where: string): Generator<Ca
       actor: str(pick(doc, 'commit.author.name')),
       text: `Commit ${short(sha)}: ${message}`,
       link: str(doc.html_url) ?? `${where}#commit=${sha}`,
-      change: { id: sha, summary: message, url: str(doc.html_url) },
+      change: { type: 'commit', id: sha, summary: message, url: str(doc.html_url) },
     });
   }
 }

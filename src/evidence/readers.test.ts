@@ -199,6 +199,7 @@ describe('changes', () => {
       'Deployment of master (f95f852) to production: success',
     ]);
     expect(c.change).toEqual({
+      type: 'deploy',
       id: '145988746',
       summary: 'deploy master to production (success)',
       url: 'https://api.github.com/repos/Codertocat/Hello-World/deployments/145988746/statuses/209916254',

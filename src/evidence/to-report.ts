@@ -36,8 +36,7 @@ export function linkTarget(link: string): string {
   return link
     .replace(/#.*$/, '')
     .replace(/:\d+$/, '')
-    .replace(/@[0-9a-f]{7,40}$/, '')
-    .replace(/![^!]*$/, '');
+    .replace(/@[0-9a-f]{7,40}$/, '');
 }
 
 function nextMaterialId(items: Material[]): number {
@@ -92,7 +91,7 @@ export function addEvidenceToReport(
         added.changes += 1;
       }
       // Commits are change-analysis material; they enter the timeline only when inside the period.
-      if (c.format === 'git' && !inPeriod(next, c.ms)) continue;
+      if (c.change.type === 'commit' && !inPeriod(next, c.ms)) continue;
     }
     const event = toTimelineEvent(c, options.kindOf?.(c));
     const key = `${event.at}\u0000${event.text}`;
