@@ -120,6 +120,28 @@ describe('hindsight validate', () => {
   });
 });
 
+describe('hindsight import', () => {
+  it('converts a real post-mortem, writes canonical Markdown and reports what it recognized', async () => {
+    const source = join(
+      process.cwd(),
+      '../shared/corpus/postmortems/dfds_PM2021-005_All_services_returning_503_in_Kubernetes.md',
+    );
+    const out = join(dir, 'imported.md');
+    const r = await cli('import', source, '-o', out);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('Timeline: 7 rows → 7 events');
+    const json = await cli('import', source, '--json');
+    const { report } = JSON.parse(json.out);
+    const rendered = await cli('render', out, '--format', 'json');
+    expect(JSON.parse(rendered.out)).toEqual(report);
+    expect(report.details.timeline).toHaveLength(7);
+    // Imported once, the file is canonical: rendering it again changes nothing.
+    expect((await cli('render', out)).out).toBe(readFileSync(out, 'utf8'));
+    expect((await cli('import', source, '-o', out)).code).toBe(2);
+    expect((await cli('import', source, '--tz', 'Nowhere/City')).code).toBe(2);
+  });
+});
+
 describe('hindsight metrics', () => {
   it('prints the derived figures of a report', async () => {
     const p = file('metrics.md', serializePostmortem(buildReport()));
@@ -198,7 +220,7 @@ describe('bad input gets one line and exit 2, fast', () => {
     ],
   ];
   for (const [name, make] of cases) {
-    for (const command of ['validate', 'render', 'metrics']) {
+    for (const command of ['validate', 'render', 'metrics', 'import']) {
       it(`${command}: ${name}`, async () => {
         const path = make();
         const r = await cli(command, path);
