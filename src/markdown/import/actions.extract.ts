@@ -186,6 +186,8 @@ export function actionsFromList(
   for (const item of list.children) {
     const head = item.children[0];
     const headSrc = head ? sliceOf(src, head) : '';
+    // An empty bullet holds nothing to keep.
+    if (!headSrc.trim() && item.children.length <= 1) continue;
     drafts.push(actionFromText(headSrc || '(untitled action)', lineOf(item), hints, item.checked));
     const more = item.children.slice(1);
     if (more.length) extra.push({ item, blocks: more });

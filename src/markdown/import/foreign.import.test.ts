@@ -580,3 +580,56 @@ describe('importForeignMarkdown on hostile input', () => {
     expect(report.details.timeline).toHaveLength(3000);
   });
 });
+
+describe('importForeignMarkdown on unusual but honest input', () => {
+  const valid = (md: string, options = {}) => {
+    const out = importForeignMarkdown(md, options);
+    expect(() => reportSchema.parse(out.report)).not.toThrow();
+    return out;
+  };
+
+  it('imports empty text and text without headings', () => {
+    expect(valid('').report.title).toBe('Imported post-mortem');
+    expect(valid('', { file: 'notes/db_outage-2024.md' }).recognition.title).toEqual({
+      text: 'db outage-2024',
+      from: 'file name',
+    });
+    expect(valid('Just some text.\nMore text.').report.summary.notes).toBe('Just some text.\nMore text.');
+  });
+
+  it('reads Windows line endings, a byte order mark and setext headings like the plain forms', () => {
+    const lf = valid('# T\n\n## Timeline\n\nAll times in UTC.\n\n- 2024-01-01 10:00 start\n').report;
+    expect(
+      valid('\uFEFF# T\r\n\r\n## Timeline\r\n\r\nAll times in UTC.\r\n\r\n- 2024-01-01 10:00 start\r\n')
+        .report,
+    ).toEqual(lf);
+    expect(valid('Title\n=====\n\nSummary\n-------\n\ntext').report).toMatchObject({
+      title: 'Title',
+      summary: { whatHappened: 'text' },
+    });
+  });
+
+  it('leaves out a section that is only an HTML comment, and says so', () => {
+    const { report, recognition } = valid('# T\n\n## Summary\n\n<!-- fill me -->\n');
+    expect(report.summary.whatHappened).toBeUndefined();
+    expect(recognition.warnings).toEqual([
+      'line 5: summary.whatHappened held only an HTML comment, which was left out',
+    ]);
+  });
+
+  it('does not read times inside code blocks as timeline rows', () => {
+    const { report } = valid('# T\n\n## Timeline\n\n```\n10:00 not a row\n```\n');
+    expect(report.details.timeline).toEqual([]);
+    expect(report.details.notes).toContain('10:00 not a row');
+  });
+
+  it('calls a report about a breach a security report', () => {
+    expect(valid('# Security incident: leaked credentials\n\n## Summary\n\nx').report.kind).toBe('security');
+  });
+
+  it('skips empty bullets instead of inventing actions or people', () => {
+    const { report } = valid('# T\n\n## Action items\n\n-\n- \n- real\n\n## Attendees\n\n-\n');
+    expect(report.actions.items.map((a) => a.title)).toEqual(['real']);
+    expect(report.involved).toEqual([]);
+  });
+});

@@ -684,8 +684,17 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
       const prev = chunks[i - 1];
       // A section's heading labels its text when the field mixes sections; consecutive chunks share one label.
       const sameSection = prev !== undefined && prev.section === c.section && !prev.label;
-      if (!label && !single && c.section?.heading && !sameSection && !(i === 0 && c.natural))
+      // Notes gather text from anywhere, so there each section's text always carries its heading.
+      const notes = NOTES_FIELDS.has(field);
+      if (
+        !label &&
+        (!single || notes) &&
+        c.section?.heading &&
+        !sameSection &&
+        !(i === 0 && c.natural && !notes)
+      ) {
         label = c.section.label;
+      }
       if (!label && c.section?.inherited && !sameSection) label = c.section.label;
       return label ? `**${label}**\n\n${c.text}` : c.text;
     });
@@ -702,8 +711,9 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
       );
     }
     textFields[field] = value;
-    if (NOTES_FIELDS.has(field) || chunks.some((c) => !c.natural)) {
-      for (const c of chunks) freeText.push({ line: c.line, endLine: c.endLine, keptIn: field });
+    for (const c of chunks) {
+      if (NOTES_FIELDS.has(field) || !c.natural)
+        freeText.push({ line: c.line, endLine: c.endLine, keptIn: field });
     }
   }
   appendices.forEach((a, i) => {
