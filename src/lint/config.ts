@@ -53,7 +53,12 @@ export function parseLintConfig(raw: unknown, source = 'configuration'): LintCon
       message: `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`,
     }));
     const first = details[0]?.message ?? 'is not valid';
-    throw new AppError('bad_request', `${source}: invalid lint configuration: ${first}`, details);
+    // One problem reads best as one line; several are listed under it.
+    throw new AppError(
+      'bad_request',
+      `${source}: invalid lint configuration: ${first}`,
+      details.length > 1 ? details : [],
+    );
   }
   const c = parsed.data;
   const unknown = Object.keys(c.rules).filter((id) => !RULE_IDS.has(id));

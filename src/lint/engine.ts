@@ -10,7 +10,7 @@ import { maskProse } from './prose/mask.js';
 import { passiveRule } from './prose/passive.rule.js';
 import { peopleOf } from './prose/people.js';
 import type { ProseContext, SentenceRule } from './prose/rule.js';
-import { realMisspellings } from './prose/spelling.js';
+import { realMisspellings, suggestFor } from './prose/spelling.js';
 import { vagueImpactRule } from './prose/vague-impact.rule.js';
 import { weaselRule } from './prose/weasel.rule.js';
 import { structureContext, structureHits } from './structure/structure.rules.js';
@@ -82,16 +82,18 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
   }
 
   if (severityOf('spelling')) {
-    for (const m of realMisspellings(messages, people, config.dictionary)) {
+    const misspelled = realMisspellings(messages, people, config.dictionary);
+    const suggested = suggestFor([...new Set(misspelled.map((m) => m.word))]);
+    for (const m of misspelled) {
+      const options = suggested.get(m.word) ?? [];
       const finding: Omit<Finding, 'ruleId' | 'severity'> = {
         message: `"${m.word}" is not in the dictionary.`,
         path: m.field.path,
         section: m.field.section,
         range: { start: m.start, end: m.end },
       };
-      if (m.suggestions.length > 0)
-        finding.suggestion = `Did you mean ${m.suggestions
-          .slice(0, 3)
+      if (options.length > 0)
+        finding.suggestion = `Did you mean ${options
           .map((s) => `"${s}"`)
           .join(', ')}? If the word is right, add it to words.dictionary.`;
       push('spelling', finding);

@@ -20,7 +20,6 @@ export interface PluginMessage {
   word: string;
   start: number;
   end: number;
-  suggestions: string[];
 }
 
 export interface ProseAnalysis {
@@ -29,7 +28,6 @@ export interface ProseAnalysis {
 }
 
 // Built once per process: loading the dictionary takes about a second, a run on a report a few ms.
-// Suggestions are slow, so retext-spell caches them per word; `max` caps how many it computes at all.
 let processor: ReturnType<typeof buildProcessor> | undefined;
 // The run is synchronous, so one slot is enough to hand the tree and file of the current run back.
 let captured: { tree: unknown; messages: VFileMessages } | undefined;
@@ -40,13 +38,17 @@ type VFileMessages = {
   expected?: unknown;
 }[];
 function buildProcessor() {
-  return retext()
-    .use(retextEnglish)
-    .use(retextSpell, { dictionary: dictionaryEn, max: 2_000 })
-    .use(() => (tree, file) => {
-      captured = { tree, messages: file.messages };
-    })
-    .freeze();
+  return (
+    retext()
+      .use(retextEnglish)
+      // max -1: no suggestions here. They cost up to 100 ms a word, and most unknown words turn out to be
+      // names and systems; suggestions are computed later for the words that remain (see spelling.ts).
+      .use(retextSpell, { dictionary: dictionaryEn, max: -1 })
+      .use(() => (tree, file) => {
+        captured = { tree, messages: file.messages };
+      })
+      .freeze()
+  );
 }
 
 /** Build the shared retext pipeline now rather than on the first lint (for servers and benchmarks). */
@@ -125,7 +127,6 @@ export function analyseProse(fields: ProseField[]): ProseAnalysis {
       word: doc.slice(s, e),
       start: s - base,
       end: e - base,
-      suggestions: Array.isArray(m.expected) ? (m.expected as string[]) : [],
     });
   }
   return { sentences, messages };

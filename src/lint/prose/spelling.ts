@@ -1,3 +1,5 @@
+import dictionaryEn from 'dictionary-en';
+import nspell, { type NSpell } from 'nspell';
 import type { PluginMessage } from './analyse.js';
 import type { PeopleIndex } from './people.js';
 
@@ -46,4 +48,29 @@ export function realMisspellings(
     }
     return true;
   });
+}
+
+let speller: NSpell | undefined;
+const suggestions = new Map<string, string[]>();
+/** How many new words one lint run may compute suggestions for; later ones get theirs on a later run. */
+export const SUGGESTION_BUDGET = 8;
+
+/** Suggestions for misspelled words, cached per process and computed for at most SUGGESTION_BUDGET new words. */
+export function suggestFor(words: string[]): Map<string, string[]> {
+  let budget = SUGGESTION_BUDGET;
+  const out = new Map<string, string[]>();
+  for (const word of words) {
+    const cached = suggestions.get(word);
+    if (cached) {
+      out.set(word, cached);
+    } else if (budget > 0) {
+      budget -= 1;
+      speller ??= nspell(dictionaryEn);
+      const list = speller.suggest(word).slice(0, 3);
+      if (suggestions.size > 10_000) suggestions.clear();
+      suggestions.set(word, list);
+      out.set(word, list);
+    }
+  }
+  return out;
 }
