@@ -241,6 +241,15 @@ function namesFrom(text: string): string[] {
  */
 export function importForeignMarkdown(text: string, options: ForeignImportOptions = {}): ForeignImport {
   const file = options.file;
+  if (
+    options.year !== undefined &&
+    !(Number.isInteger(options.year) && options.year >= 1900 && options.year <= 2200)
+  ) {
+    throw new AppError(
+      'bad_request',
+      `the year must be a whole number from 1900 to 2200, not ${options.year}`,
+    );
+  }
   const guarded = guardInput(text, file);
   const fm = splitFrontMatter(guarded);
   const src = fm.text;

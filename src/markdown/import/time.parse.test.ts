@@ -48,6 +48,13 @@ describe('parseLeadingStamp', () => {
     expect(parseLeadingStamp('Jan 14, 10:18 AM')?.date).toEqual({ month: 1, day: 14, year: undefined });
   });
 
+  it('reads numeric dates only when day and month cannot be confused', () => {
+    expect(parseLeadingStamp('29.11.2019 12:00 x')?.date).toEqual({ year: 2019, month: 11, day: 29 });
+    expect(parseLeadingStamp('29/11/2019 12:00 x')?.date).toEqual({ year: 2019, month: 11, day: 29 });
+    expect(parseLeadingStamp('11/29/2019 12:00 x')?.date).toEqual({ year: 2019, month: 11, day: 29 });
+    expect(parseLeadingStamp('01/02/2019 12:00 x')).toBeUndefined();
+  });
+
   it('keeps unknown times unknown and the date they come with', () => {
     expect(parseLeadingStamp('2019-12-03 --:--')).toMatchObject({
       date: { year: 2019, month: 12, day: 3 },

@@ -177,6 +177,16 @@ const DATE_FORMS: DatePart[] = [
     read: (m) => ({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }),
   },
   {
+    // 29.11.2019 is day first; 11/29/2019 and 29/11/2019 are read only when the numbers leave no doubt.
+    re: new RegExp(`^${WEEKDAY_RE}(\\d{1,2})([/.])(\\d{1,2})\\2(\\d{4})`, 'i'),
+    read: (m) => {
+      const [a, b, year] = [Number(m[1]), Number(m[3]), Number(m[4])];
+      if (m[2] === '.' || a > 12) return { year, month: b, day: a };
+      if (b > 12) return { year, month: a, day: b };
+      return undefined;
+    },
+  },
+  {
     re: new RegExp(`^${WEEKDAY_RE}${MONTH_RE}\\s+(\\d{1,2})${ORD}(?:,?\\s+(\\d{4}))?`, 'i'),
     read: (m) => ({
       year: m[3] ? Number(m[3]) : undefined,

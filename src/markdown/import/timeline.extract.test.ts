@@ -48,6 +48,12 @@ describe('timeline extraction', () => {
     expect(events[0]?.at).toBe('2021-01-14T10:18:00Z');
   });
 
+  it('refuses a year option that is not a plausible year', () => {
+    expect(() => importForeignMarkdown('# x', { year: 21 })).toThrow(
+      /whole number from 1900 to 2200, not 21/,
+    );
+  });
+
   it('rolls past midnight, but keeps a small step back as written', () => {
     const { events, recognition } = timelineOf(
       '# 2024-05-01 outage\n\n## Timeline\n\n- 22:00 start\n- 23:50 worse\n- 23:45 noted late\n- 00:20 fixed\n- 01:00 closed\n',
