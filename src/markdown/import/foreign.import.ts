@@ -51,6 +51,8 @@ export interface RecognizedHeading {
   target: string;
   /** True when the heading was not recognized itself and took its role from the heading above it. */
   inherited?: boolean;
+  /** True when the heading's own words named a known section; false for one kept as an appendix. */
+  matched: boolean;
 }
 
 /** A run of source kept verbatim as prose because it was not turned into structured data. */
@@ -107,6 +109,7 @@ interface Section {
   line: number;
   role: Role;
   inherited: boolean;
+  matched: boolean;
   parent?: Section;
   blocks: RootContent[];
   target?: string;
@@ -201,6 +204,7 @@ function buildSections(
       line: lineOf(node),
       role: own ?? parent?.role ?? 'appendix',
       inherited: !own && parent !== undefined,
+      matched: own !== undefined,
       blocks: [],
     };
     if (parent) section.parent = parent;
@@ -289,7 +293,14 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
   if (titleNode && collapse(toString(titleNode))) {
     titleText = collapse(toString(titleNode));
     titleFrom = 'heading';
-    headings.push({ text: titleText, line: lineOf(titleNode), depth: 1, role: 'title', target: 'title' });
+    headings.push({
+      text: titleText,
+      line: lineOf(titleNode),
+      depth: 1,
+      role: 'title',
+      target: 'title',
+      matched: true,
+    });
   } else if (fm.title) {
     titleText = fm.title;
     titleFrom = 'front matter';
@@ -400,6 +411,7 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
             line: section.line,
             depth: section.depth,
             role: 'date-heading',
+            matched: true,
             target: 'details.timeline',
             inherited: true,
           });
@@ -602,6 +614,7 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
       depth: section.depth,
       role,
       target,
+      matched: section.matched,
     };
     if (section.inherited) h.inherited = true;
     if (!headings.some((x) => x.line === section.line)) headings.push(h);
@@ -894,12 +907,15 @@ export function formatRecognition(r: Recognition): string {
   const from = r.file ? ` from ${r.file}` : '';
   lines.push(`Imported "${r.title.text}" (${r.kind})${from}; title from the ${r.title.from}.`);
   const sections = r.headings.filter((h) => h.role !== 'title' && h.role !== 'date-heading');
-  const known = sections.filter((h) => h.role !== 'appendix');
+  const known = sections.filter((h) => h.matched);
   if (sections.length) {
     lines.push(
       `Sections: ${known.length} recognized of ${sections.length} — ` +
         sections
-          .map((h) => `${h.text} → ${h.target}${h.inherited ? ' (under the heading above)' : ''}`)
+          .map((h) => {
+            const how = h.inherited ? ' (under the heading above)' : h.matched ? '' : ' (not recognized)';
+            return `${h.text} → ${h.target}${how}`;
+          })
           .join('; ') +
         '.',
     );
