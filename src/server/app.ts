@@ -18,6 +18,9 @@ import { reportsRoutes } from './routes/reports.routes.js';
 import { reviewsRoutes } from './routes/reviews.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
+import { lintRoutes } from './routes/lint.routes.js';
+import { setupRoutes } from './routes/setup.routes.js';
+import { installSpa } from './spa.js';
 import type { AuthOptions } from './services/auth.service.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
@@ -139,6 +142,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(settingsRoutes(services));
   await app.register(authRoutes(services, { secure: options.cookies?.secure ?? 'auto' }));
   await app.register(attachmentsRoutes(services));
+  await app.register(lintRoutes(services));
+  await app.register(setupRoutes(services));
+  // The web app last: its catch-all route answers only what no API route claims.
+  await installSpa(app);
 
   return app as unknown as FastifyInstance & { services: Services };
 }

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { reportSchema, SECTION_KEYS } from '../../domain/index.js';
+import { lintReport, scoreFindings, sortFindings } from '../../lint/index.js';
+import { actor } from '../auth.hook.js';
+import type { Services } from '../services/index.js';
+import { parseWith } from '../services/validation.js';
+
+/**
+ * The linter as a service for the web app, which cannot load its dictionaries and language models in a
+ * browser: findings for a report as it is being written (not yet saved), and its quality score.
+ */
+export function lintRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/api/lint',
+      {
+        schema: {
+          tags: ['lint'],
+          summary: 'Lint a report (all of it, or one section) and score it; nothing is stored',
+          body: z.strictObject({
+            report: z.record(z.string(), z.unknown()),
+            section: z.enum(SECTION_KEYS).optional(),
+          }),
+        },
+      },
+      async (request) => {
+        actor(request);
+        const report = parseWith(reportSchema, request.body.report, 'the report is not valid');
+        const { severityScale: scale } = await services.settings.get();
+        const all = lintReport(report, { scale });
+        const { section } = request.body;
+        const findings = sortFindings(section ? all.filter((f) => f.section === section) : all);
+        return { findings, score: scoreFindings(all) };
+      },
+    );
+  };
+}

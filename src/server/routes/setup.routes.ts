@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, lineSchema } from '../../domain/index.js';
+import { presentUser } from '../presenters.js';
+import type { Services } from '../services/index.js';
+import { passwordSchema } from '../services/user.service.js';
+
+/**
+ * First-run setup: while no account exists, anyone who can reach the server may create the first admin.
+ * Once one exists the route refuses, so it cannot be used to take over an installed server.
+ */
+export function setupRoutes(services: Services): FastifyPluginAsyncZod {
+  // Two setup requests racing in one process must not both create an admin.
+  let running: Promise<unknown> = Promise.resolve();
+  return async (app) => {
+    const tags = ['accounts'];
+    app.get(
+      '/api/setup',
+      {
+        config: { public: true },
+        schema: { tags, summary: 'Whether the server still needs its first admin' },
+      },
+      async () => ({ needed: (await services.users.count()) === 0 }),
+    );
+
+    app.post(
+      '/api/setup',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: 'Create the first admin account (only while no account exists); then sign in',
+          body: z.strictObject({
+            email: z.email('must be an email address').max(320),
+            name: lineSchema,
+            password: passwordSchema,
+          }),
+        },
+      },
+      async (request, reply) => {
+        const create = running.then(async () => {
+          if ((await services.users.count()) > 0) {
+            throw new AppError('conflict', 'this server is already set up; sign in instead');
+          }
+          return services.users.create(null, { ...request.body, role: 'admin' });
+        });
+        running = create.catch(() => undefined);
+        return reply.status(201).send(presentUser(await create));
+      },
+    );
+  };
+}

@@ -1,0 +1,114 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newReport } from '../domain/index.js';
+import { startTestServer, type TestServer } from '../../test/server.js';
+
+// The routes the web app needs besides the report API: first-run setup, lint as a service, and the
+// app's own files at `/` next to an API that stays as it was.
+describe('web app support on sqlite', () => {
+  let s: TestServer;
+  let root: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'hindsight-web-'));
+    mkdirSync(join(root, 'assets'));
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>Hindsight test shell</title>');
+    writeFileSync(join(root, 'assets', 'app-1234.js'), 'console.log("app")');
+    process.env.HINDSIGHT_WEB_ROOT = root;
+    try {
+      s = await startTestServer('sqlite');
+    } finally {
+      delete process.env.HINDSIGHT_WEB_ROOT;
+    }
+  });
+  afterAll(async () => {
+    await s?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates the first admin once, publicly, and refuses afterwards', async () => {
+    const before = await s.app.inject({ method: 'GET', url: '/api/setup' });
+    expect(before.json()).toEqual({ needed: true });
+    const weak = await s.app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      payload: { email: 'first@example.test', name: 'First Admin', password: 'short' },
+    });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().details[0].path).toEqual(['body', 'password']);
+
+    const body = { email: 'first@example.test', name: 'First Admin', password: 'a long enough secret' };
+    const [a, b] = await Promise.all([
+      s.app.inject({ method: 'POST', url: '/api/setup', payload: body }),
+      s.app.inject({
+        method: 'POST',
+        url: '/api/setup',
+        payload: { ...body, email: 'second@example.test' },
+      }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
+    expect(await s.app.services.users.count()).toBe(1);
+    expect((await s.app.inject({ method: 'GET', url: '/api/setup' })).json()).toEqual({ needed: false });
+
+    const winner = a.statusCode === 201 ? body.email : 'second@example.test';
+    expect((a.statusCode === 201 ? a : b).json()).toMatchObject({ email: winner, role: 'admin' });
+    const login = await s.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: winner, password: body.password },
+    });
+    expect(login.statusCode).toBe(200);
+  });
+
+  it('lints an unsaved report and scores it, for signed-in callers only', async () => {
+    const report = newReport('outage', { title: 'Checkout errors on 2024-03-05' });
+    report.analysis.primaryCause = 'The engineer forgot to renew the certificate.';
+    expect((await s.app.inject({ method: 'POST', url: '/api/lint', payload: { report } })).statusCode).toBe(
+      401,
+    );
+    const editor = await s.client('editor', 'Lint Writer');
+    const r = await editor.call({ method: 'POST', url: '/api/lint', payload: { report } });
+    expect(r.statusCode, r.body).toBe(200);
+    const { findings, score } = r.json();
+    const blame = findings.find((f: { ruleId: string }) => f.ruleId === 'blame');
+    expect(blame).toMatchObject({ path: ['analysis', 'primaryCause'], section: 'analysis' });
+    expect(score.overall).toBeGreaterThanOrEqual(0);
+    expect(score.overall).toBeLessThan(100);
+
+    const one = await editor.call({
+      method: 'POST',
+      url: '/api/lint',
+      payload: { report, section: 'summary' },
+    });
+    expect(one.json().findings.every((f: { section: string }) => f.section === 'summary')).toBe(true);
+
+    const bad = await editor.call({ method: 'POST', url: '/api/lint', payload: { report: { title: 7 } } });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().details.length).toBeGreaterThan(0);
+  });
+
+  it('serves the web app at / and for client routes, without touching the API', async () => {
+    const home = await s.app.inject({ method: 'GET', url: '/' });
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('Hindsight test shell');
+    expect(home.headers['content-security-policy']).toContain("script-src 'self'");
+    const deep = await s.app.inject({ method: 'GET', url: '/reports/pm-1/edit?section=analysis' });
+    expect(deep.body).toContain('Hindsight test shell');
+
+    const asset = await s.app.inject({ method: 'GET', url: '/assets/app-1234.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toContain('immutable');
+    expect((await s.app.inject({ method: 'GET', url: '/assets/missing.js' })).statusCode).toBe(404);
+    const escape = await s.app.inject({ method: 'GET', url: '/assets/..%2f..%2fetc%2fpasswd' });
+    expect([403, 404]).toContain(escape.statusCode);
+    expect(escape.body).not.toContain('root:');
+
+    const api = await s.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(api.statusCode).toBe(404);
+    expect(api.json().code).toBe('not_found');
+    expect((await s.app.inject({ method: 'GET', url: '/api/postmortems' })).statusCode).toBe(401);
+    expect((await s.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+});
