@@ -468,6 +468,11 @@ describe('details of the corpus imports', () => {
     expect(recognition.freeText.some((f) => f.keptIn === 'materials.appendices[B]' && f.line === 95)).toBe(
       true,
     );
+    const text = formatRecognition(recognition);
+    expect(text).toContain('Sections: 12 recognized of 14');
+    expect(text).toContain('Appendinx → materials.appendices[A];');
+    expect(text).toContain('GKE EngProd Chat Log → materials.appendices[C] (under the heading above)');
+    expect(text.split('\n').length).toBeLessThan(12);
   });
 });
 
@@ -494,6 +499,7 @@ describe('importForeignMarkdown over the templates', () => {
       'cover: assets/img/covers/post-mortem_template.png',
     );
     expect(report.summary.whatHappened).toContain('**What Happened**');
+    expect(formatRecognition(recognition)).toContain('Messaging → materials.appendices[B] (not recognized)');
   });
 });
 
