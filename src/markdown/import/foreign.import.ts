@@ -393,6 +393,16 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     }
   }
 
+  // Front matter that is not ours is kept first, as it came, so appendix ids follow the document's order.
+  if (fm.raw) {
+    appendices.push({
+      title: 'Front matter',
+      content: `\`\`\`yaml\n${fm.raw}\n\`\`\``,
+      line: 1,
+      endLine: fm.raw.split('\n').length,
+    });
+  }
+
   let dateKey = 0;
   for (const section of sections) {
     const { role } = section;
@@ -686,14 +696,6 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
   for (const g of actionGroups) {
     const ids = g.first === g.last ? `A${g.first}` : `A${g.first}–A${g.last}`;
     addChunk('actions.notes', { text: ids, natural: false, line: g.line, endLine: g.line, label: g.label });
-  }
-  if (fm.raw) {
-    appendices.unshift({
-      title: 'Front matter',
-      content: `\`\`\`yaml\n${fm.raw}\n\`\`\``,
-      line: 1,
-      endLine: fm.raw.split('\n').length,
-    });
   }
 
   // Assemble text fields: labels only where a field holds more than one section's text.
