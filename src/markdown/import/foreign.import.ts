@@ -512,7 +512,7 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
             keepExtras('actions.notes', r.extra, section);
           } else if (block.type === 'table' && actionsFromTable(block, src, hints)) {
             flushKept();
-            (actionsFromTable(block, src, hints) as ActionDraft[]).forEach((d) => addAction(d, section));
+            actionsFromTable(block, src, hints)?.forEach((d) => addAction(d, section));
           } else if (block.type === 'paragraph' && isActionParagraph(sliceOf(src, block))) {
             flushKept();
             addAction(actionFromText(sliceOf(src, block), lineOf(block), hints), section);
@@ -645,6 +645,8 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
   if (zoneOption) {
     zone = zoneOption;
     zoneSource = 'the zone option';
+    // The option stands for what the writer meant, so it also overrides a zone in a table header.
+    for (const row of rows) delete row.headerZone;
   } else if (headerZone) {
     zone = headerZone.zone;
     zoneSource = `the timeline table header "${headerZone.phrase}"`;

@@ -101,6 +101,9 @@ describe('timeline extraction', () => {
     });
     expect(given.events[0]?.at).toBe('2024-01-01T09:00:00Z');
     expect(given.report.period.timezone).toBe('Europe/Berlin');
+    const table =
+      '# 2024-01-01\n\n## Timeline\n\n| Time (UTC) | Event |\n|---|---|\n| 2024-01-01 10:00 | start |\n';
+    expect(timelineOf(table, { zone: '+02:00' }).events[0]?.at).toBe('2024-01-01T08:00:00Z');
     expect(() => importForeignMarkdown('# x', { zone: 'Nowhere/City' })).toThrow(
       /unknown time zone "Nowhere\/City"/,
     );
