@@ -239,6 +239,8 @@ describe('configuration and single sections', () => {
     expect(ids(lintReport(r, { config: off }))).not.toContain('judgment');
     const milder = parseLintConfig({ rules: { blame: 'warning' } });
     expect(withRule(lintReport(r, { config: milder }), 'blame')[0]?.severity).toBe('warning');
+    // A bare configuration works as the third argument too, as the server and editor call it.
+    expect(withRule(lintSection(r, 'summary', milder), 'blame')[0]?.severity).toBe('warning');
   });
 
   it('adds configured judgment words', () => {

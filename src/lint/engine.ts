@@ -23,14 +23,22 @@ export interface LintOptions {
 }
 
 const SENTENCE_RULES: SentenceRule[] = [blameRule, judgmentRule, vagueImpactRule, passiveRule, weaselRule];
-/** Lint a whole report: every section's prose and structure. */
-export function lintReport(report: Report, options: LintOptions = {}): Finding[] {
-  return lintSections(report, SECTION_KEYS, options);
+/** Lint a whole report: every section's prose and structure. Takes options or a bare configuration. */
+export function lintReport(report: Report, options: LintOptions | LintConfig = {}): Finding[] {
+  return lintSections(report, SECTION_KEYS, asOptions(options));
 }
 
-/** Lint one section alone, fast enough to run while someone types. */
-export function lintSection(report: Report, section: SectionKey, options: LintOptions = {}): Finding[] {
-  return lintSections(report, [section], options);
+/** Lint one section alone, fast enough to run while someone types. Takes options or a bare configuration. */
+export function lintSection(
+  report: Report,
+  section: SectionKey,
+  options: LintOptions | LintConfig = {},
+): Finding[] {
+  return lintSections(report, [section], asOptions(options));
+}
+
+function asOptions(o: LintOptions | LintConfig): LintOptions {
+  return 'severities' in o ? { config: o } : o;
 }
 
 function lintSections(report: Report, sections: readonly SectionKey[], options: LintOptions): Finding[] {

@@ -93,6 +93,8 @@ const CLEARLY =
 // Names that contain a judging word but describe a thing.
 const NEUTRAL = /\b(?:disaster[\s-]+recovery|garbage[\s-]+collect\w*|junk\s+mail|kernel\s+panic)\b/giu;
 
+const MAYBE_NEUTRAL = /disaster|garbage|junk|panic/i;
+
 let judging: RegExp | undefined;
 let belittling: RegExp | undefined;
 let extraKey = '';
@@ -122,10 +124,9 @@ export const judgmentRule: SentenceRule = {
       extra = phraseRegex(ctx.config.judgmentWords);
     }
     const text = sentence.text;
-    const neutral: [number, number][] = [...text.matchAll(NEUTRAL)].map((m) => [
-      m.index,
-      m.index + m[0].length,
-    ]);
+    const neutral: [number, number][] = MAYBE_NEUTRAL.test(text)
+      ? [...text.matchAll(NEUTRAL)].map((m) => [m.index, m.index + m[0].length])
+      : [];
     const inNeutral = (i: number) => neutral.some(([s, e]) => i >= s && i < e);
     const hits: SentenceHit[] = [];
     const add = (re: RegExp | undefined, kind: 'judge' | 'belittle') => {

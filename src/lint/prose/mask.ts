@@ -1,20 +1,19 @@
 // Markdown syntax, code and addresses are not prose: blank them out with spaces of the same length
 // (newlines kept) so offsets found in the masked text are offsets in the original field.
-const PATTERNS: RegExp[] = [
-  /```[\s\S]*?(?:```|$)/g, // fenced code
-  /~~~[\s\S]*?(?:~~~|$)/g,
-  /`[^`\n]*`/g, // inline code
-  /<!--[\s\S]*?(?:-->|$)/g, // HTML comments (suppressions among them)
-  /<\/?[A-Za-z][^>\n]*>/g, // HTML tags
-  /\]\([^)\n]*\)/g, // link destinations
-  /\bhttps?:\/\/[^\s)>\]]+/gi, // bare URLs
-  /\bwww\.[^\s)>\]]+/gi,
-  /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, // e-mail addresses
-  /(?<![\w.])@[\w-]+/g, // @handles
-  /\bTL;DR\b/gi,
-  /(?<![\w/])(?:[\w.-]+\/)+[\w.-]+/g, // paths such as src/lint or a/b/c
-  /\b\w+(?:_\w+)+\b/g, // snake_case identifiers
-  /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, // camelCase identifiers
+// Each pattern comes with a cheap test that tells whether it can match at all: most prose has no code,
+// URLs or identifiers, and skipping the scan keeps linting fast.
+const PATTERNS: [RegExp, RegExp][] = [
+  [/```|~~~/, /```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)/g], // fenced code
+  [/`/, /`[^`\n]*`/g], // inline code
+  [/<!--/, /<!--[\s\S]*?(?:-->|$)/g], // HTML comments (suppressions among them)
+  [/</, /<\/?[A-Za-z][^>\n]*>/g], // HTML tags
+  [/\]\(/, /\]\([^)\n]*\)/g], // link destinations
+  [/https?:|www\./i, /\bhttps?:\/\/[^\s)>\]]+|\bwww\.[^\s)>\]]+/gi], // bare URLs
+  [/@/, /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.])@[\w-]+/g], // e-mail addresses and @handles
+  [/;/, /\bTL;DR\b/gi],
+  [/\//, /(?<![\w/])(?:[\w.-]+\/)+[\w.-]+/g], // paths such as src/lint or a/b/c
+  [/_/, /\b\w+(?:_\w+)+\b/g], // snake_case identifiers
+  [/[a-z][A-Z]/, /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g], // camelCase identifiers
 ];
 
 const blank = (s: string) => s.replace(/[^\n]/g, ' ');
@@ -22,7 +21,7 @@ const blank = (s: string) => s.replace(/[^\n]/g, ' ');
 /** Replace code, URLs, HTML and identifiers with spaces, keeping every other character at its offset. */
 export function maskProse(text: string): string {
   let out = text;
-  for (const re of PATTERNS) out = out.replace(re, blank);
+  for (const [maybe, re] of PATTERNS) if (maybe.test(out)) out = out.replace(re, blank);
   // Markdown markers that would glue onto words: emphasis, table pipes, heading hashes, link brackets.
   return out.replace(/[*_|#[\]>]/g, ' ');
 }

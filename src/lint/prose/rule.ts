@@ -39,5 +39,8 @@ export function phraseRegex(phrases: readonly string[]): RegExp | undefined {
         .replace(/\s+/g, '\\s+'),
     );
   if (parts.length === 0) return undefined;
+  // ASCII phrases can use \b, which is much faster than Unicode-aware boundaries.
+  if (phrases.every((p) => /^[\x20-\x7e]*$/u.test(p)))
+    return new RegExp(`\\b(?:${parts.join('|')})\\b`, 'gi');
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${parts.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
 }
