@@ -230,6 +230,18 @@ describe('prose rules in a report', () => {
   });
 });
 
+describe('summary readability', () => {
+  it('notes a summary sentence that is hard to read, not a plain one', () => {
+    const r = sampleReport();
+    r.summary.coreIssue =
+      'Insufficiently parameterized configuration validation infrastructure permitted catastrophically undersized connection pool allocations to propagate organizationally.';
+    const f = withRule(lintReport(r), 'summary-readability');
+    expect(f.map((x) => x.path)).toEqual([['summary', 'coreIssue']]);
+    expect(f[0]?.severity).toBe('info');
+    expect(withRule(lintReport(sampleReport()), 'summary-readability')).toEqual([]);
+  });
+});
+
 describe('configuration and single sections', () => {
   it('turns rules off and changes severities', () => {
     const r = sampleReport();

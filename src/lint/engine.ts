@@ -10,6 +10,7 @@ import { maskProse } from './prose/mask.js';
 import { passiveRule } from './prose/passive.rule.js';
 import { peopleOf } from './prose/people.js';
 import type { ProseContext, SentenceRule } from './prose/rule.js';
+import { hardSentences } from './prose/readability.js';
 import { realMisspellings, suggestFor } from './prose/spelling.js';
 import { vagueImpactRule } from './prose/vague-impact.rule.js';
 import { weaselRule } from './prose/weasel.rule.js';
@@ -105,6 +106,22 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
           .map((s) => `"${s}"`)
           .join(', ')}? If the word is right, add it to words.dictionary.`;
       push('spelling', finding);
+    }
+  }
+
+  if (severityOf('summary-readability')) {
+    const summary = fields.filter((f) => f.path[0] === 'summary');
+    for (const hit of hardSentences(
+      summary,
+      summary.map((f) => maskProse(f.text)),
+    )) {
+      push('summary-readability', {
+        message: 'This summary sentence is hard to take in at a glance: it is long or uses many long words.',
+        suggestion: 'Split it, or trade long words for short ones; the summary is read in seconds.',
+        path: hit.field.path,
+        section: hit.field.section,
+        range: { start: hit.start, end: hit.end },
+      });
     }
   }
 

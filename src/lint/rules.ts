@@ -46,6 +46,12 @@ export const RULES: readonly RuleMeta[] = [
     defaultSeverity: 'info',
     description: 'A word is not in the dictionary, the project dictionary or the report’s systems and tags.',
   },
+  {
+    id: 'summary-readability',
+    kind: 'prose',
+    defaultSeverity: 'info',
+    description: 'A sentence of the executive summary is hard to read at a glance.',
+  },
   // structure
   {
     id: 'summary-missing',
