@@ -110,17 +110,13 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
   }
 
   if (severityOf('summary-readability')) {
-    const summary = fields.filter((f) => f.path[0] === 'summary');
-    for (const hit of hardSentences(
-      summary,
-      summary.map((f) => maskProse(f.text)),
-    )) {
+    for (const hit of hardSentences(sentences.filter((x) => x.field.path[0] === 'summary'))) {
       push('summary-readability', {
         message: 'This summary sentence is hard to take in at a glance: it is long or uses many long words.',
         suggestion: 'Split it, or trade long words for short ones; the summary is read in seconds.',
         path: hit.field.path,
         section: hit.field.section,
-        range: { start: hit.start, end: hit.end },
+        range: { start: hit.start, end: hit.start + hit.text.trimEnd().length },
       });
     }
   }
