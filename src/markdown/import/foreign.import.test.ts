@@ -368,6 +368,13 @@ describe('details of the corpus imports', () => {
 
     const k8s = load('k8s-test-infra_2019-05-30_prow-flakiness.md').report.actions.items;
     expect(k8s[0]?.tracker).toBe('https://github.com/kubernetes/test-infra/issues/12829');
+    expect(load('k8s-test-infra_2019-05-30_prow-flakiness.md').recognition.actions).toEqual([
+      { id: 'A1', line: 74 },
+      { id: 'A2', line: 76 },
+    ]);
+    expect(load('k8s-test-infra_2019-05-30_prow-flakiness.md').recognition.timeline.lines).toEqual([
+      81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91,
+    ]);
     const dfds = load('dfds_PM2019-009_Kubernetes_network_infrastructure_IP_starvation.md').report.actions
       .items;
     expect(dfds[0]).toMatchObject({

@@ -76,8 +76,12 @@ export interface Recognition {
     /** The zone rows without their own zone were read in, e.g. `CET (UTC+01:00)`. */
     zone: string;
     zoneSource: string;
+    /** The source line of each event, in timeline order. */
+    lines: number[];
   };
   actionItems: number;
+  /** Where each action item was found. */
+  actions: { id: string; line: number }[];
   factors: number;
   lessons: number;
   involved: number;
@@ -815,8 +819,10 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
       unknownTimes: resolved.unknown,
       zone: describeZone(zone),
       zoneSource,
+      lines: rows.map((r) => r.line),
     },
     actionItems: drafts.length,
+    actions: drafts.map((d, i) => ({ id: `A${i + 1}`, line: d.line })),
     factors: factors.length,
     lessons: lessonCount,
     involved: parsed.data.involved.length,
