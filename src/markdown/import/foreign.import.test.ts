@@ -593,6 +593,21 @@ describe('importForeignMarkdown on unusual but honest input', () => {
     expect(valid('# Security incident: leaked credentials\n\n## Summary\n\nx').report.kind).toBe('security');
   });
 
+  it('keeps sections past the hundredth appendix in the materials notes', () => {
+    const md = Array.from({ length: 105 }, (_, i) => `## Part ${i + 1}\n\ntext of part ${i + 1}`).join(
+      '\n\n',
+    );
+    const { report } = valid(md);
+    expect(report.materials.appendices).toHaveLength(100);
+    expect(report.materials.appendices[99]).toEqual({
+      id: 'CV',
+      title: 'Part 100',
+      content: 'text of part 100',
+    });
+    expect(report.materials.notes).toContain('**Part 101**\n\ntext of part 101');
+    expect(report.materials.notes).toContain('**Part 105**\n\ntext of part 105');
+  });
+
   it('skips empty bullets instead of inventing actions or people', () => {
     const { report } = valid('# T\n\n## Action items\n\n-\n- \n- real\n\n## Attendees\n\n-\n');
     expect(report.actions.items.map((a) => a.title)).toEqual(['real']);

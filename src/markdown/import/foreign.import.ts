@@ -129,6 +129,7 @@ interface Chunk {
   endLine: number;
 }
 
+const MAX_APPENDICES = 100;
 const NOTES_FIELDS = new Set([
   'summary.notes',
   'details.notes',
@@ -599,8 +600,22 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
           endLine: section.blocks.length ? endLineOf(section.blocks.at(-1) as Nodes) : section.line,
         };
         if (content) appendix.content = content;
-        appendices.push(appendix);
-        target = `materials.appendices[${appendixId(appendices.length - 1)}]`;
+        if (appendices.length < MAX_APPENDICES) {
+          appendices.push(appendix);
+          target = `materials.appendices[${appendixId(appendices.length - 1)}]`;
+        } else {
+          // Past the last appendix id the sections still go somewhere: the materials' notes, under their heading.
+          keep('materials.notes', section.blocks, section, false);
+          if (!section.blocks.length) {
+            addChunk('materials.notes', {
+              text: `**${section.label || section.title}**`,
+              natural: false,
+              line: section.line,
+              endLine: section.line,
+            });
+          }
+          target = 'materials.notes';
+        }
         break;
       }
       default: {
@@ -761,7 +776,10 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
   };
   limit('timeline entries', events.length, LIMITS.list);
   limit('action items', drafts.length, LIMITS.list);
-  limit('appendices (unrecognized sections)', appendices.length, 100);
+  limit('contributing factors', factors.length, LIMITS.list);
+  for (const [kind, list] of Object.entries(lessons)) limit(`lessons (${kind})`, list.length, LIMITS.list);
+  limit('people involved', unique(involved).length, 500);
+  limit('authors', unique(authors).length, 100);
 
   const pick = (prefix: string) => {
     const out: Record<string, string> = {};
@@ -773,12 +791,8 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     title: oneLine(titleText).line || 'Imported post-mortem',
     kind,
     ...(rows.length ? { period: { timezone: ianaFor(zone) } } : {}),
-    authors: unique(authors)
-      .map((a) => oneLine(a).line)
-      .slice(0, 100),
-    involved: unique(involved)
-      .map((a) => oneLine(a).line)
-      .slice(0, 500),
+    authors: unique(authors).map((a) => oneLine(a).line),
+    involved: unique(involved).map((a) => oneLine(a).line),
     summary: pick('summary'),
     details: { ...pick('details'), timeline: events },
     impact: pick('impact'),
