@@ -14,11 +14,14 @@ const WINDOW_MS = 5 * 60_000;
 
 async function child(file: string, from: number): Promise<void> {
   const t0 = performance.now();
-  const { candidates, stats } = await extractEvidence([{ type: 'file', entry: fileEntry(file) }], {
-    from,
-    to: from + WINDOW_MS,
-    maxCandidates: 1_000_000,
-  });
+  const { candidates, stats } = await extractEvidence(
+    [{ type: 'file', entry: fileEntry(file, file, { blocking: true }) }],
+    {
+      from,
+      to: from + WINDOW_MS,
+      maxCandidates: 1_000_000,
+    },
+  );
   const ms = performance.now() - t0;
   process.stdout.write(
     JSON.stringify({

@@ -118,7 +118,17 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     });
   };
 
-  const state: ScanState = { lineNo: 0, guess: -1, filtered: 0, key: undefined, lo, hi, zone, windowed };
+  const state: ScanState = {
+    lineNo: 0,
+    guess: -1,
+    filtered: 0,
+    key: undefined,
+    lo,
+    hi,
+    zone,
+    windowed,
+    gate: epochGate(lo, hi),
+  };
   const scan = (buf: Buffer, p: number, out: Candidate[]): number => {
     state.lineNo = lineNo;
     state.guess = guess;
@@ -189,6 +199,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     const c = handle(carry, 0, carry.length);
     if (c) yield c;
   }
+  ctx.stats.lines += lineNo;
 };
 
 /** Read the time value that starts at byte `k` (after the key's colon) without parsing the line. */
@@ -228,6 +239,8 @@ interface ScanState {
   hi: number;
   zone: string | undefined;
   windowed: boolean;
+  /** The leading digits every 13-digit epoch-ms instant of the window shares (none when the bounds differ in length). */
+  gate: Uint8Array | undefined;
 }
 
 /**
@@ -250,6 +263,8 @@ function screen(
   const { lo, hi, zone } = st;
   const screening = st.windowed && key !== undefined;
   let keyAhead = -1; // the key's next position beyond the current line, or buf.length when there is none
+  const gate = st.gate;
+  const gl = gate ? gate.length : 0;
   for (;;) {
     const nl = buf.indexOf(10, p);
     if (nl === -1) break;
@@ -273,6 +288,23 @@ function screen(
       if (k !== -1) {
         let ms: number | undefined;
         const c0 = buf[k] as number;
+        // Gate: a 13-digit epoch-ms value whose leading digits differ from what every instant of the window
+        // shares is outside it, without reading the rest of the number.
+        let gated = false;
+        if (gl > 0 && c0 >= 0x30 && c0 <= 0x39) {
+          let j = 0;
+          while (j < gl && buf[k + j] === (gate as Uint8Array)[j]) j += 1;
+          if (j < gl) {
+            const d12 = buf[k + 12] as number;
+            const d13 = buf[k + 13] as number;
+            gated = d12 >= 0x30 && d12 <= 0x39 && !(d13 >= 0x30 && d13 <= 0x39) && k + 13 <= nl;
+          }
+        }
+        if (gated) {
+          filtered += 1;
+          p = nl + 1;
+          continue;
+        }
         if (c0 >= 0x30 && c0 <= 0x39) {
           let v = 0;
           let q = k;
@@ -299,4 +331,15 @@ function screen(
   st.guess = guess;
   st.filtered += filtered;
   return p;
+}
+
+/** The digits shared by the 13-digit epoch-ms forms of both window bounds, or undefined when there are none. */
+export function epochGate(lo: number, hi: number): Uint8Array | undefined {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
+  const a = String(Math.floor(lo));
+  const b = String(Math.floor(hi));
+  if (a.length !== 13 || b.length !== 13) return undefined;
+  let n = 0;
+  while (n < 13 && a[n] === b[n]) n += 1;
+  return n === 0 ? undefined : Buffer.from(a.slice(0, n), 'latin1');
 }

@@ -2,10 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../domain/index.js';
 import { detectFormat } from './detect.js';
 import { bufferEntry, fileEntry, openZip } from './files.js';
+import { epochGate } from './json-log.reader.js';
 import { readLines } from './lines.js';
 import { streamJsonArray } from './json-array.stream.js';
 import { extractEvidence } from './pipeline.js';
@@ -150,6 +152,48 @@ describe('filters, kinds and duplicates', () => {
     expect(candidates[0]!.link).toBe('ticks.jsonl:6');
     // A line outside the window is not parsed, unless its time cannot be read from the raw bytes.
     expect(stats.warnings).toEqual(['ticks.jsonl:11: not valid JSON', 'ticks.jsonl:1501: not valid JSON']);
+  });
+
+  it('screens exactly like parsing every line would, for any window and any mix of time forms', async () => {
+    expect(Buffer.from(epochGate(1709300000000, 1709300300000)!).toString()).toBe('1709300');
+    const base = T('2024-03-01T14:00:00Z');
+    const form = fc.constantFrom('ms', 'iso', 'seconds', 'ns', 'offset');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: -5e9, max: 5e9 }), form), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: -6e9, max: 6e9 }),
+        fc.integer({ min: 0, max: 4e9 }),
+        async (rows, start, length) => {
+          const lines = rows.map(([d, f], i) => {
+            const ms = base + d;
+            const time =
+              f === 'ms'
+                ? ms
+                : f === 'seconds'
+                  ? ms / 1000
+                  : f === 'ns'
+                    ? `"${BigInt(ms) * 1_000_000n}"`
+                    : f === 'iso'
+                      ? `"${new Date(ms).toISOString()}"`
+                      : `"${new Date(ms + 3_600_000).toISOString().slice(0, 23)}+01:00"`;
+            return `{"level":30,"time":${time},"msg":"m${i}"}`;
+          });
+          const from = base + start;
+          const to = from + length;
+          const { candidates } = await extractEvidence(
+            [{ type: 'file', entry: bufferEntry('p.jsonl', lines.join('\n')) }],
+            { from, to, maxCandidates: 1000 },
+          );
+          const expected = rows
+            .map(([d, f], i) => ({ ms: f === 'seconds' ? Math.round(base + d) : base + d, i }))
+            .filter((r) => r.ms >= from && r.ms <= to)
+            .sort((a, b) => a.ms - b.ms || a.i - b.i)
+            .map((r) => `m${r.i}`);
+          expect(candidates.map((c) => c.text).sort()).toEqual([...expected].sort());
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('keeps at most the limit and says how many were left out', async () => {

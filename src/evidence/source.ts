@@ -16,6 +16,8 @@ export interface EvidenceEntry {
   name: string;
   /** Size in bytes when known (for progress and the size guard). */
   size?: number;
+  /** The file on disk behind the entry, when there is one (lets big logs be read in parallel). */
+  path?: string;
   /**
    * Open a fresh byte stream of the content. A chunk may be overwritten once the next one is requested:
    * readers copy whatever they keep beyond the current chunk.

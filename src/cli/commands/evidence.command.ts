@@ -255,9 +255,12 @@ async function resolvePath(path: string): Promise<EvidenceInput[]> {
   }
   if (st.isDirectory()) {
     if (isGitDir(path)) return [{ type: 'git', dir: path }];
-    const bundle = folderBundle(path);
+    const bundle = folderBundle(path, { blocking: true });
     if (bundle.entries.some((e) => /\/(users|channels)\.json$/.test(e.name))) return [bundle];
-    return listFiles(path).map((f) => ({ type: 'file' as const, entry: fileEntry(f) }));
+    return listFiles(path).map((f) => ({
+      type: 'file' as const,
+      entry: fileEntry(f, f, { blocking: true }),
+    }));
   }
   if (!st.isFile()) throw new AppError('io', `${path}: is not a regular file`);
   const head = Buffer.alloc(4);
@@ -268,7 +271,7 @@ async function resolvePath(path: string): Promise<EvidenceInput[]> {
     closeSync(fd);
   }
   if (looksLikeZip(head)) return [await openZip(path)];
-  return [{ type: 'file', entry: fileEntry(path) }];
+  return [{ type: 'file', entry: fileEntry(path, path, { blocking: true }) }];
 }
 
 /** A progress bar on stderr for long reads, only when a person is watching a terminal. */
