@@ -230,6 +230,26 @@ describe('prose rules in a report', () => {
   });
 });
 
+describe('hostile text', () => {
+  it('lints pathological 100 KB fields in bounded time', () => {
+    const cases = [
+      'a'.repeat(99_000) + ' @x',
+      'a.b+c-d'.repeat(14_000) + '@',
+      'x_'.repeat(49_000) + '!',
+      Array.from({ length: 9_000 }, (_, i) => (i % 3 ? 'Alice forgot' : 'the')).join(' '),
+      '('.repeat(49_000) + ')'.repeat(49_000),
+    ];
+    for (const text of cases) {
+      const r = sampleReport();
+      r.details.stepsTaken = text;
+      const t = performance.now();
+      const findings = lintReport(r);
+      expect(performance.now() - t).toBeLessThan(10_000);
+      expect(findings.every((f) => f.range === undefined || f.range.end <= text.length)).toBe(true);
+    }
+  });
+});
+
 describe('summary readability', () => {
   it('notes a summary sentence that is hard to read, not a plain one', () => {
     const r = sampleReport();

@@ -79,8 +79,10 @@ const HUMAN_VERB =
 
 function isPersonName(agent: Agent, sentence: string): boolean {
   if (HUMAN_VERB.test(sentence.slice(agent.end))) return true;
-  // compromise knows common given names and uses the sentence around the word to decide.
-  return nlp(sentence).match('#Person').has(agent.text);
+  // compromise knows common given names and uses the words around the name to decide; a window keeps
+  // a pathological run-on sentence from costing more than a normal one.
+  const window = sentence.slice(Math.max(0, agent.start - 200), agent.end + 200);
+  return nlp(window).match('#Person').has(agent.text);
 }
 
 function clauseAfter(text: string, from: number): string {

@@ -9,7 +9,7 @@ const PATTERNS: [RegExp, RegExp][] = [
   [/</, /<\/?[A-Za-z][^>\n]*>/g], // HTML tags
   [/\]\(/, /\]\([^)\n]*\)/g], // link destinations
   [/https?:|www\./i, /\bhttps?:\/\/[^\s)>\]]+|\bwww\.[^\s)>\]]+/gi], // bare URLs
-  [/@/, /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.])@[\w-]+/g], // e-mail addresses and @handles
+  [/@/, /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.])@[\w-]+/g], // e-mail addresses and @handles
   [/;/, /\bTL;DR\b/gi],
   [/\//, /(?<![\w/])(?:[\w.-]+\/)+[\w.-]+/g], // paths such as src/lint or a/b/c
   [/_/, /\b\w+(?:_\w+)+\b/g], // snake_case identifiers

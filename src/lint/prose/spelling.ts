@@ -63,7 +63,7 @@ export function suggestFor(words: string[]): Map<string, string[]> {
     const cached = suggestions.get(word);
     if (cached) {
       out.set(word, cached);
-    } else if (budget > 0) {
+    } else if (budget > 0 && word.length <= 40) {
       budget -= 1;
       speller ??= nspell(dictionaryEn);
       const list = speller.suggest(word).slice(0, 3);
