@@ -93,6 +93,17 @@ describe('timeline extraction', () => {
     expect(recognition.timeline.zoneSource).toBe('the timeline table header "When (UTC)"');
   });
 
+  it('joins a Date column and a Time column into one stamp', () => {
+    const { events } = timelineOf(
+      '# x\n\n## Timeline\n\n| Date | Time (PDT) | Event |\n|---|---|---|\n| 2024-07-01 | 23:50 | deploy |\n| 2024-07-02 | 00:10 | alert fired |\n| 2024-07-02 | ? | later |\n',
+    );
+    expect(events.map((e) => [e.at, e.text])).toEqual([
+      ['2024-07-02T06:50:00Z', 'deploy'],
+      ['2024-07-02T07:10:00Z', 'alert fired'],
+      [null, '2024-07-02 ? later'],
+    ]);
+  });
+
   it('warns when no zone is stated, and uses a given zone over what the text says', () => {
     const plain = timelineOf('# 2024-01-01\n\n## Timeline\n\n- 10:00 start\n');
     expect(plain.recognition.warnings.join()).toMatch(/no time zone is stated/);

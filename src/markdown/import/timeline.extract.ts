@@ -186,23 +186,34 @@ export function rowsFromTable(table: Table, src: string): RawRow[] | undefined {
   let timeCol = names.findIndex((n) => TIME_HEADER.test(n) && parses(names.indexOf(n)) > 0);
   if (timeCol < 0) timeCol = names.findIndex((_, i) => parses(i) * 2 >= bodyCells.length && parses(i) > 0);
   if (timeCol < 0) return undefined;
-  let textCol = names.findIndex((n, i) => i !== timeCol && TEXT_HEADER.test(n));
-  if (textCol < 0) textCol = names.findIndex((_, i) => i !== timeCol);
-  const actorCol = names.findIndex((n, i) => i !== timeCol && i !== textCol && ACTOR_HEADER.test(n));
+  // A Date column beside a Time column: the two make one stamp.
+  const stampsIn = (col: number) => bodyCells.map((cells) => parseLeadingStamp(cells[col] ?? ''));
+  const datesOnly = stampsIn(timeCol).every((st) => !st || (st.date && !st.time));
+  const clockCol = datesOnly
+    ? names.findIndex(
+        (_, i) =>
+          i !== timeCol && stampsIn(i).some((st) => st?.time) && stampsIn(i).every((st) => !st || !st.date),
+      )
+    : -1;
+  let textCol = names.findIndex((n, i) => i !== timeCol && i !== clockCol && TEXT_HEADER.test(n));
+  if (textCol < 0) textCol = names.findIndex((_, i) => i !== timeCol && i !== clockCol);
+  const taken = [timeCol, clockCol, textCol];
+  const actorCol = names.findIndex((n, i) => !taken.includes(i) && ACTOR_HEADER.test(n));
   const evidenceCol = names.findIndex(
-    (n, i) => i !== timeCol && i !== textCol && i !== actorCol && EVIDENCE_HEADER.test(n),
+    (n, i) => !taken.includes(i) && i !== actorCol && EVIDENCE_HEADER.test(n),
   );
-  const headerZone = findZoneStatement(names[timeCol] ?? '') ?? zoneInHeader(names[timeCol] ?? '');
+  const zoneHeader = [names[timeCol] ?? '', clockCol >= 0 ? (names[clockCol] ?? '') : ''];
+  const headerZone = zoneHeader.map((n) => findZoneStatement(n) ?? zoneInHeader(n)).find(Boolean);
   return body.map((row, r) => {
     const cells = bodyCells[r] as string[];
-    const timeCell = cells[timeCol] ?? '';
+    const timeCell = [cells[timeCol] ?? '', clockCol >= 0 ? (cells[clockCol] ?? '') : ''].join(' ').trim();
     const stamp = parseLeadingStamp(timeCell);
     let text = cells[textCol] ?? '';
     // Whatever the time cell holds after its stamp stays with the text.
     if (stamp?.rest) text = `${stamp.rest} ${text}`.trim();
     const others = cells
       .map((value, i) => ({ value, i }))
-      .filter(({ value, i }) => value && ![timeCol, textCol, actorCol, evidenceCol].includes(i))
+      .filter(({ value, i }) => value && ![timeCol, clockCol, textCol, actorCol, evidenceCol].includes(i))
       .map(({ value, i }) => `${names[i] || `Column ${i + 1}`}: ${value}`);
     if (others.length) text = [text, ...others].filter(Boolean).join(' · ');
     const whole = [timeCell, text].filter(Boolean).join(' ');
