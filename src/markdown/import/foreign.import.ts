@@ -7,6 +7,7 @@ import {
   AppError,
   isTimeZone,
   LIMITS,
+  parseInstant,
   reportSchema,
   type Report,
   type ReportKind,
@@ -27,6 +28,7 @@ import { collapse, lineOf, oneLine, plainInline, sliceOf } from './text.util.js'
 import {
   findFullDate,
   findZoneStatement,
+  offsetOf,
   parseDateLine,
   zoneFromName,
   type LocalDate,
@@ -705,6 +707,8 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     ...(reference ? { reference } : {}),
   });
   warnings.push(...resolved.warnings);
+  const season = seasonMismatch(zone, resolved.events);
+  if (season) warnings.push(season);
   for (const o of resolved.overflow) {
     addChunk('details.notes', {
       text: o.text,
@@ -906,6 +910,13 @@ const REGION_OF: Record<string, string> = {
   AEDT: 'Australia/Sydney',
 };
 
+// The zone option reads a bare abbreviation such as CET as its fixed offset, so suggest a city zone.
+const LOCAL_EXAMPLE: Record<string, string> = {
+  CET: 'Europe/Berlin',
+  EET: 'Europe/Athens',
+  WET: 'Europe/Lisbon',
+};
+
 function ianaFor(zone: Zone): string {
   if (zone.iana) return zone.iana;
   const region = REGION_OF[zone.name.toUpperCase()];
@@ -914,6 +925,23 @@ function ianaFor(zone: Zone): string {
   // Etc/GMT zones count the other way: Etc/GMT-2 is two hours east of UTC.
   if (off % 60 === 0) return off === 0 ? 'UTC' : `Etc/GMT${off > 0 ? '-' : '+'}${Math.abs(off) / 60}`;
   return 'UTC';
+}
+
+/**
+ * A warning when a seasonal abbreviation does not fit the date: "CET" in July, when Central Europe keeps
+ * CEST. Writers often mean their local time, but the import reads the abbreviation as written.
+ */
+function seasonMismatch(zone: Zone, events: TimelineEvent[]): string | undefined {
+  const region = REGION_OF[zone.name.toUpperCase()];
+  const first = events.find((e) => e.at !== null)?.at;
+  if (zone.offset === undefined || !region || region === 'UTC' || !first) return undefined;
+  const ms = parseInstant(first) as number;
+  const local = offsetOf({ name: region, iana: region }, ms + zone.offset * 60_000);
+  if (local === zone.offset) return undefined;
+  const sign = local < 0 ? '-' : '+';
+  const abs = Math.abs(local);
+  const clock = `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `times are said to be ${describeZone(zone)}, but on ${first.slice(0, 10)} clocks there are at ${clock}; they were read as written (pass a zone such as ${LOCAL_EXAMPLE[region] ?? region} to read them as local time)`;
 }
 
 function describeZone(zone: Zone): string {

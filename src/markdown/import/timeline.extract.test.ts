@@ -93,6 +93,20 @@ describe('timeline extraction', () => {
     expect(recognition.timeline.zoneSource).toBe('the timeline table header "When (UTC)"');
   });
 
+  it('reads a seasonal abbreviation as written, and warns when it does not fit the date', () => {
+    const summer = timelineOf('# x\n\n## Timeline\n\nAll times in CET.\n\n- 2021-06-22 10:00 start\n');
+    expect(summer.events[0]?.at).toBe('2021-06-22T09:00:00Z');
+    expect(summer.recognition.warnings).toEqual([
+      'times are said to be CET (UTC+01:00), but on 2021-06-22 clocks there are at UTC+02:00; they were read as written (pass a zone such as Europe/Berlin to read them as local time)',
+    ]);
+    expect(
+      timelineOf('# x\n\n## Timeline\n\nAll times in CET.\n\n- 2021-01-22 10:00 start\n').recognition
+        .warnings,
+    ).toEqual([]);
+    const md = '# x\n\n## Timeline\n\nAll times in CET.\n\n- 2021-06-22 10:00 start\n';
+    expect(timelineOf(md, { zone: 'Europe/Berlin' }).events[0]?.at).toBe('2021-06-22T08:00:00Z');
+  });
+
   it('joins a Date column and a Time column into one stamp', () => {
     const { events } = timelineOf(
       '# x\n\n## Timeline\n\n| Date | Time (PDT) | Event |\n|---|---|---|\n| 2024-07-01 | 23:50 | deploy |\n| 2024-07-02 | 00:10 | alert fired |\n| 2024-07-02 | ? | later |\n',
