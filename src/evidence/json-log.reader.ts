@@ -146,7 +146,6 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
 
   for await (const raw of entry.open()) {
     const whole = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    ctx.progress(whole.length);
     // Lines before binary content are still read; the error comes where the binary content starts.
     const nul = whole.indexOf(0);
     const buf = nul === -1 ? whole : whole.subarray(0, nul);

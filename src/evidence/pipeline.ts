@@ -184,7 +184,7 @@ export async function extractEvidence(
       return;
     }
     stats.files += 1;
-    for await (const c of READERS[format](entry, ctx)) accept(c);
+    for await (const c of READERS[format](counted(entry, ctx), ctx)) accept(c);
   };
 
   for (const input of inputs) {
@@ -200,7 +200,8 @@ export async function extractEvidence(
               format: 'slack',
               reason: 'a Slack export (users.json/channels.json and channel day files)',
             });
-            for await (const c of readSlackBundle(input.entries, ctx)) accept(c);
+            const entries = input.entries.map((e) => counted(e, ctx));
+            for await (const c of readSlackBundle(entries, ctx)) accept(c);
           } else {
             for (const e of input.entries) await readFile(e);
           }
@@ -228,4 +229,17 @@ export async function extractEvidence(
   const { kept: merged, merged: count } = mergeDuplicates(kept, options.mergeWindowMs ?? MERGE_WINDOW_MS);
   stats.merged = count;
   return { candidates: merged, stats, inputs: described };
+}
+
+/** The entry with every chunk read counted for the progress bar. */
+function counted(entry: EvidenceEntry, ctx: ReaderContext): EvidenceEntry {
+  return {
+    ...entry,
+    async *open() {
+      for await (const chunk of entry.open()) {
+        ctx.progress(chunk.length);
+        yield chunk;
+      }
+    },
+  };
 }
