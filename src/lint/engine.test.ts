@@ -277,9 +277,9 @@ describe('configuration and single sections', () => {
 
   it('adds configured judgment words', () => {
     const r = sampleReport();
-    r.details.stepsTaken = 'The failover was a shambles.';
+    r.details.stepsTaken = 'The failover was a clown show.';
     expect(withRule(lintReport(r), 'judgment')).toHaveLength(0);
-    const config = parseLintConfig({ words: { judgment: ['shambles'] } });
+    const config = parseLintConfig({ words: { judgment: ['clown show'] } });
     expect(withRule(lintReport(r, { config }), 'judgment')).toHaveLength(1);
   });
 

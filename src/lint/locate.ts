@@ -96,8 +96,15 @@ export function textLocator(
   const find = (text: string): SourcePosition | undefined => {
     const head = text.split('\n')[0]?.trim().slice(0, 60);
     if (!head || head.length < 3) return undefined;
-    const at = source.indexOf(head);
-    return at === -1 ? undefined : position(at);
+    // The first occurrence outside a heading: a field's text often repeats its heading's words.
+    let first: number | undefined;
+    for (let at = source.indexOf(head); at !== -1; at = source.indexOf(head, at + 1)) {
+      first ??= at;
+      const pos = position(at);
+      const lineStart = lineStarts[pos.line - 1] as number;
+      if (!/^\s*#/u.test(source.slice(lineStart, at + 1))) return pos;
+    }
+    return first === undefined ? undefined : position(first);
   };
   const normalized = anchors.map((a) => ({ key: a.target.replace(/\[(\w+)\]/gu, '.$1'), line: a.line }));
   return (path) => {

@@ -13,7 +13,8 @@ const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
 
 const FAULT_AFTER = new RegExp(
   [
-    "^\\s*(?:did(?:n['’]t| not)|does(?:n['’]t| not)|had(?:n['’]t| not)|has(?:n['’]t| not)|was(?:n['’]t| not)|could(?:n['’]t| not)|would(?:n['’]t| not)|never)\\b",
+    // A negation right after the person, or after a short prepositional phrase such as "on call".
+    "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|had(?:n['’]t| not)|has(?:n['’]t| not)|was(?:n['’]t| not)|could(?:n['’]t| not)|would(?:n['’]t| not)|never)\\b",
     '\\b(?:forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
     "\\b(?:should(?:n['’]t)?|ought\\s+to|could|must)\\s+have\\b",
     '\\bmade\\s+(?:a|an|the)\\s+(?:\\w+\\s+)?(?:mistake|error|blunder|typo|bad\\s+call)\\b',
@@ -25,17 +26,25 @@ const FAULT_AFTER = new RegExp(
     '\\bby\\s+(?:mistake|accident)\\b',
     '\\bin\\s+error\\b',
     '\\bnot\\s+properly\\b',
+    "\\bagainst\\s+(?:the\\s+)?(?:[\\w’']+\\s+)?(?:advice|policy|instructions|guidance|process)\\b",
+    '\\bdespite\\s+(?:the\\s+|a\\s+|being\\s+)?(?:warnings?|advice|objections|told|asked)\\b',
   ].join('|'),
   'iu',
 );
 const POSSESSIVE_FAULT =
-  /^['’]s\s+(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure)\b/iu;
+  /^['’]s\s+(?:(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure)|(?:rushed|hasty|careless|sloppy|faulty|botched|mistaken|incorrect|wrong)\s+\w+)\b/iu;
 const FAULT_BY_BEFORE =
   /\b(?:missed|caused|broken|deleted|forgotten|overlooked|ignored|misconfigured|botched|introduced|triggered|committed|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
 const ON_PERSON_BEFORE = /\b(?:is|was|lies|rests|falls)\s+(?:on|with)\s+$/iu;
 const FAULT_WORD = /\b(?:fail\w*|mistake|error|fault|blame|outage|broke\w*|incident)\b/iu;
 const COUNTERFACTUAL_BEFORE = /\b(?:had|if)\s+$/iu;
-const WOULD_HAVE = /\bwould(?:n['’]t| not)?\s+have\b/iu;
+const WOULD_HAVE = /\bwould(?:n['’]t| not)?\s+(?:still\s+|never\s+|not\s+)?(?:have|be)\b/iu;
+// "a typo Hannah made", "the error Tom introduced"
+const FAULT_NOUN_BEFORE = /\b(?:typo|mistake|error|slip|blunder|oversight)\s+$/iu;
+const MADE_AFTER = /^\s+(?:made|introduced|caused|committed|missed)\b/iu;
+// "It was Felix who disabled the alert": singling a person out as the one who did it.
+const CLEFT_BEFORE = /\bit\s+(?:was|is)\s+$/iu;
+const WHO_AFTER = /^\s*,?\s+who\b/iu;
 const HUMAN_ERROR = /\b(?:human|operator|user|pilot|personnel|engineer)\s+(?:error|mistake|failure)s?\b/giu;
 const CLAUSE_END = /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\bbut\b|\bwhich\b|\bso\b/iu;
 
@@ -87,8 +96,12 @@ function isPersonName(agent: Agent, sentence: string): boolean {
 
 function clauseAfter(text: string, from: number): string {
   const rest = text.slice(from);
-  const leadingWho = /^,\s*who\b/iu.exec(rest);
-  const body = leadingWho ? rest.slice(leadingWho[0].length) : rest;
+  // Skip ", who" and an apposition such as "Our DBA, Ivan, ran …" so the verb after it is read.
+  const lead =
+    /^,\s*who\b|^,\s*(?:\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?|(?:the|our|a)\s+[\w-]+(?:\s+[\w-]+)?)\s*,/iu.exec(
+      rest,
+    );
+  const body = lead ? rest.slice(lead[0].length) : rest;
   const cut = CLAUSE_END.exec(body);
   const clause = cut ? body.slice(0, cut.index) : body;
   return clause.split(/\s+/u).slice(0, 14).join(' ');
@@ -148,7 +161,9 @@ export const blameRule: SentenceRule = {
         FAULT_AFTER.test(clauseAfter(text, agent.end)) ||
         FAULT_BY_BEFORE.test(before) ||
         (ON_PERSON_BEFORE.test(before) && FAULT_WORD.test(before)) ||
-        (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text));
+        (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text)) ||
+        (FAULT_NOUN_BEFORE.test(before) && MADE_AFTER.test(after)) ||
+        (CLEFT_BEFORE.test(before) && WHO_AFTER.test(after));
       if (!faulty) continue;
       if (agent.unsure && !isPersonName(agent, text)) continue;
       const rewrite = systemicRewrite(agent, text);

@@ -77,12 +77,24 @@ const JUDGING = [
   'shocking',
   'unbelievable',
   'infuriating',
+  'angry',
+  'shambles',
+  'dumpster fire',
   'should have known',
   'everyone knows',
   'anyone could',
 ];
 // Words that make a problem or a fix sound trivial or self-evident.
-const BELITTLING = ['obviously', 'obvious', 'simply', 'basically', 'of course', 'trivially', 'merely'];
+const BELITTLING = [
+  'obviously',
+  'obvious',
+  'simply',
+  'basically',
+  'of course',
+  'trivial',
+  'trivially',
+  'merely',
+];
 
 // "just" belittles ("we just restarted it") except when it places something in time or quantity.
 const JUST =

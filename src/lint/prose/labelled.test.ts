@@ -9,6 +9,7 @@ interface Labelled {
   judgment: boolean;
   vague: boolean;
   passive: boolean;
+  set: 'tuning' | 'held-out';
 }
 const fixture = JSON.parse(
   readFileSync(new URL('../fixtures/labelled-sentences.json', import.meta.url), 'utf8'),
@@ -39,34 +40,44 @@ function rulesFiring(text: string): Set<string> {
 
 describe('prose rules on the hand-labelled sentence set', () => {
   const results = fixture.sentences.map((s) => ({ s, fired: rulesFiring(s.text) }));
-  const figures = Object.entries(LABEL_OF).map(([ruleId, label]) => {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    const misses: string[] = [];
-    for (const { s, fired } of results) {
-      const predicted = fired.has(ruleId);
-      if (predicted && s[label]) tp += 1;
-      else if (predicted) {
-        fp += 1;
-        misses.push(`  false positive: ${s.text}`);
-      } else if (s[label]) {
-        fn += 1;
-        misses.push(`  missed: ${s.text}`);
+  const measure = (subset: typeof results) =>
+    Object.entries(LABEL_OF).map(([ruleId, label]) => {
+      let tp = 0;
+      let fp = 0;
+      let fn = 0;
+      const misses: string[] = [];
+      for (const { s, fired } of subset) {
+        const predicted = fired.has(ruleId);
+        if (predicted && s[label]) tp += 1;
+        else if (predicted) {
+          fp += 1;
+          misses.push(`    false positive (${s.set}): ${s.text}`);
+        } else if (s[label]) {
+          fn += 1;
+          misses.push(`    missed (${s.set}): ${s.text}`);
+        }
       }
-    }
-    const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
-    const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
-    return { ruleId, tp, fp, fn, precision, recall, misses };
-  });
-  // Print the figures so a test run shows how the rules do, not just that they pass.
+      const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
+      const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
+      return { ruleId, tp, fp, fn, precision, recall, misses };
+    });
+  const figures = measure(results);
+  const line = (f: ReturnType<typeof measure>[number]) =>
+    `  ${f.ruleId.padEnd(14)} precision ${f.precision.toFixed(3)}  recall ${f.recall.toFixed(3)}  (tp ${f.tp}, fp ${f.fp}, fn ${f.fn})`;
+  // Print the figures so a test run shows how the rules do, not just that they pass. The held-out
+  // sentences were written after the rules; on their first run (commit 9b0e1b5, before any change) they
+  // scored blame P 1.00 R 0.30, judgment P 1.00 R 0.43, vague-impact P 0.50 R 0.33, passive P 0.67 R 1.00.
+  // The rules were then generalised with them in view, so they are no longer unseen text.
+  const subsets = (['tuning', 'held-out'] as const).map((set) => ({
+    set,
+    subset: results.filter((r) => r.s.set === set),
+  }));
   console.log(
     [
       `labelled sentences: ${fixture.sentences.length}`,
-      ...figures.flatMap((f) => [
-        `${f.ruleId.padEnd(14)} precision ${f.precision.toFixed(3)}  recall ${f.recall.toFixed(3)}  (tp ${f.tp}, fp ${f.fp}, fn ${f.fn})`,
-        ...f.misses,
-      ]),
+      'all sentences:',
+      ...figures.flatMap((f) => [line(f), ...f.misses]),
+      ...subsets.flatMap(({ set, subset }) => [`${set} (${subset.length}):`, ...measure(subset).map(line)]),
     ].join('\n'),
   );
 

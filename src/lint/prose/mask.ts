@@ -22,6 +22,12 @@ const blank = (s: string) => s.replace(/[^\n]/g, ' ');
 export function maskProse(text: string): string {
   let out = text;
   for (const [maybe, re] of PATTERNS) if (maybe.test(out)) out = out.replace(re, blank);
+  // A list item or heading starts a new paragraph even without a blank line, so that a sentence never runs
+  // from one item into the next: turn "\n- " into "\n\n " (same length, offsets kept).
+  out = out.replace(
+    /\n([ \t]*)([-*+]|\d{1,3}[.)]|#{1,6})(?=[ \t])/g,
+    (m) => `\n\n${' '.repeat(m.length - 2)}`,
+  );
   // Markdown markers that would glue onto words: emphasis, table pipes, heading hashes, link brackets.
   return out.replace(/[*_|#[\]>]/g, ' ');
 }
