@@ -62,9 +62,12 @@ export async function* readSlackBundle(
       if (id && name) dir.users.set(id, name);
     }
   } else {
+    const where = entries
+      .find((e) => /(?:^|[/!])channels\.json$/.test(e.name))
+      ?.name.replace(/channels\.json$/, '');
     warn(
       ctx.stats,
-      `${entries[0]?.name ?? 'export'}: no users.json in the export: people are shown by their Slack ids`,
+      `${where || 'the Slack export'}: no users.json in the Slack export: people are shown by their Slack ids`,
     );
   }
   for (const e of entries) {

@@ -128,3 +128,25 @@ describe('hindsight evidence', () => {
     );
   });
 });
+
+describe('hindsight evidence on a folder of mixed evidence', () => {
+  it('reads each file by its own format and a Slack export folder inside it as one export', async () => {
+    const corpus = resolve(process.cwd(), '../shared/corpus/evidence');
+    const r = await cli('evidence', corpus, '--json');
+    expect(r.code).toBe(0);
+    const body = JSON.parse(r.out) as {
+      inputs: { name: string; format: string }[];
+      stats: { warnings: string[] };
+    };
+    expect(body.inputs.map((i) => [i.name.slice(corpus.length + 1), i.format])).toEqual([
+      ['github/webhook_deployment_status.payload.json', 'github'],
+      ['github/webhook_issues_opened.payload.json', 'github'],
+      ['mattermost/zulip_fixture_mattermost_export.EXCERPT.jsonl', 'mattermost'],
+      ['msteams/zulip_fixture_teams_messages.EXCERPT.json', 'teams'],
+      ['slack-export', 'slack'],
+    ]);
+    expect(body.stats.warnings).toEqual([
+      `${corpus}/slack-export/: no users.json in the Slack export: people are shown by their Slack ids`,
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { AppError, EVENT_KINDS, type EventKind, type Report } from '../../domain/index.js';
 import {
@@ -14,8 +15,8 @@ import {
   fileEntry,
   folderBundle,
   isGitDir,
-  listFiles,
   looksLikeZip,
+  MAX_DIR_FILES,
   openZip,
   parseTimeValue,
 } from '../../evidence/index.js';
@@ -253,15 +254,7 @@ async function resolvePath(path: string): Promise<EvidenceInput[]> {
         : `${path}: cannot be read (${code ?? 'error'})`,
     );
   }
-  if (st.isDirectory()) {
-    if (isGitDir(path)) return [{ type: 'git', dir: path }];
-    const bundle = folderBundle(path, { blocking: true });
-    if (bundle.entries.some((e) => /\/(users|channels)\.json$/.test(e.name))) return [bundle];
-    return listFiles(path).map((f) => ({
-      type: 'file' as const,
-      entry: fileEntry(f, f, { blocking: true }),
-    }));
-  }
+  if (st.isDirectory()) return resolveDir(path);
   if (!st.isFile()) throw new AppError('io', `${path}: is not a regular file`);
   const head = Buffer.alloc(4);
   const fd = openSync(path, 'r');
@@ -272,6 +265,28 @@ async function resolvePath(path: string): Promise<EvidenceInput[]> {
   }
   if (looksLikeZip(head)) return [await openZip(path)];
   return [{ type: 'file', entry: fileEntry(path, path, { blocking: true }) }];
+}
+
+/** A folder: a git clone, a Slack export, or a folder of evidence (whose sub-folders may be either). */
+async function resolveDir(dir: string, depth = 0): Promise<EvidenceInput[]> {
+  if (isGitDir(dir)) return [{ type: 'git', dir }];
+  if (existsSync(join(dir, 'users.json')) || existsSync(join(dir, 'channels.json')))
+    return [folderBundle(dir, { blocking: true })];
+  if (depth > 20) throw new AppError('io', `${dir}: folders nested too deep`);
+  const out: EvidenceInput[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.')) continue;
+    const full = join(dir, name);
+    const st = statSync(full);
+    if (st.isDirectory()) out.push(...(await resolveDir(full, depth + 1)));
+    else if (st.isFile()) out.push(...(await resolvePath(full)));
+    if (out.length > MAX_DIR_FILES)
+      throw new AppError(
+        'too_large',
+        `${dir}: holds more than ${MAX_DIR_FILES} files; name the files to read`,
+      );
+  }
+  return out;
 }
 
 /** A progress bar on stderr for long reads, only when a person is watching a terminal. */
