@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,17 @@ describe('parseLintConfig', () => {
     const e = fails(() => parseLintConfig({ rules: { blaim: 'off' } }));
     expect(e.message).toContain('rules.blaim: no such rule');
     expect(e.message).toContain('blame');
+  });
+});
+
+describe('the README', () => {
+  it('shows a configuration that parses', () => {
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    const example = /```json\n([\s\S]*?)```/u.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const c = parseLintConfig(JSON.parse(example as string), 'README');
+    expect(c.severities.get('passive-voice')).toBe('off');
+    expect(c.roster.length).toBeGreaterThan(0);
   });
 });
 

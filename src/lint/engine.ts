@@ -165,6 +165,43 @@ function defaultSeverity(ruleId: string): Severity | undefined {
   return DEFAULT_LINT_CONFIG.severities.get(ruleId) as Severity | undefined;
 }
 
+const KEY_ORDER = [
+  'title',
+  'period',
+  'severity',
+  'summary',
+  'whatHappened',
+  'impact',
+  'coreIssue',
+  'keyLessons',
+  'nextSteps',
+  'timeline',
+  'severityRationale',
+  'affected',
+  'howFound',
+  'stepsTaken',
+  'financial',
+  'figures',
+  'operational',
+  'reputational',
+  'customer',
+  'team',
+  'primaryCause',
+  'factors',
+  'causalChain',
+  'fiveWhys',
+  'fishbone',
+  'barriers',
+  'changes',
+  'wentWell',
+  'wentWrong',
+  'couldImprove',
+  'lucky',
+  'items',
+  'appendices',
+  'notes',
+];
+
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /** Order findings by section, then by position in the model, then by severity. */
@@ -189,7 +226,11 @@ function comparePath(a: (string | number)[], b: (string | number)[]): number {
     const y = b[i] as string | number;
     if (x === y) continue;
     if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return 0; // different keys: keep the order rules produced them in
+    // Keys in the order a report presents them; keys not listed come after, alphabetically.
+    const ix = KEY_ORDER.indexOf(String(x));
+    const iy = KEY_ORDER.indexOf(String(y));
+    if (ix !== iy) return (ix === -1 ? KEY_ORDER.length : ix) - (iy === -1 ? KEY_ORDER.length : iy);
+    return String(x).localeCompare(String(y));
   }
   return a.length - b.length;
 }
