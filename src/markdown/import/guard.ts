@@ -4,9 +4,9 @@ import { AppError } from '../../domain/index.js';
 export const IMPORT_LIMITS = {
   /**
    * Characters of input. Real post-mortems are tens of kilobytes; the Markdown parser reads dense markup
-   * at a few hundred kilobytes a second, so this keeps the worst accepted input to a few seconds.
+   * at about a hundred kilobytes a second, so this keeps the worst accepted input to a couple of seconds.
    */
-  chars: 500_000,
+  chars: 200_000,
   /** Nested lists and block quotes on one line. */
   depth: 32,
   /**
