@@ -46,6 +46,13 @@ export default tseslint.config(
     rules: forbid(upper(['server', 'cli']), 'src/store is called by services in src/server; it never imports them.'),
   },
   {
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: forbid(
+      [...upper(['store', 'server', 'cli', 'lint', 'evidence', 'render']), 'node:*', 'fs', 'path', 'child_process'],
+      'web/ runs in the browser: import src/domain (types, schemas, labels, guidance, metrics) and reach everything else through the HTTP API (src/server routes), e.g. POST /api/lint for the linter, whose dictionaries load from disk.',
+    ),
+  },
+  {
     files: ['src/server/**/*.ts'],
     rules: forbid(upper(['cli']), 'src/server must not depend on the CLI; put shared logic in a service or in src/domain.'),
   },

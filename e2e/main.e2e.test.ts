@@ -1,0 +1,289 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { parsePostmortem } from '../src/markdown/postmortem.parse.js';
+import { gone, saved, shot, signIn, startHarness, visible, type Harness } from './harness.js';
+
+const ADMIN = { name: 'Ada Admin', email: 'ada@example.test', password: 'correct horse battery' };
+const REVIEWER = { name: 'Rita Reviewer', email: 'rita@example.test', password: 'another long secret' };
+
+// The main path through the app, as one person and then a reviewer would walk it.
+describe('the main scenario in a real browser', () => {
+  let h: Harness;
+  let admin: Page;
+  let reportUrl = '';
+  const timings: Record<string, number> = {};
+  let t = Date.now();
+  const lap = (name: string) => {
+    timings[name] = Date.now() - t;
+    t = Date.now();
+  };
+
+  beforeAll(async () => {
+    h = await startHarness();
+    admin = await (await h.context()).newPage();
+  });
+  afterAll(async () => {
+    console.log('e2e main scenario timings (ms):', JSON.stringify(timings));
+    await h?.close();
+  });
+
+  it('sets up the first admin on a fresh server and adds a reviewer account', async () => {
+    t = Date.now();
+    await admin.goto(h.url);
+    await visible(admin.getByRole('heading', { name: 'Welcome to Hindsight' }));
+    await admin.getByLabel('Your name').fill(ADMIN.name);
+    await admin.getByLabel('Email').fill(ADMIN.email);
+    await admin.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await admin.getByLabel('Password again').fill(ADMIN.password);
+    await admin.getByRole('button', { name: 'Create the administrator' }).click();
+    await visible(admin.getByRole('heading', { name: `Hello, ${ADMIN.name}` }));
+
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    const form = admin.getByRole('form', { name: 'Add a person' });
+    await form.getByLabel('Name').fill(REVIEWER.name);
+    await form.getByLabel('Email').fill(REVIEWER.email);
+    await form.getByLabel('Role').selectOption('viewer');
+    await form.getByLabel('Initial password').fill(REVIEWER.password);
+    await form.getByRole('button', { name: 'Add person' }).click();
+    await visible(admin.getByRole('cell', { name: REVIEWER.email }));
+    lap('setup');
+  });
+
+  it('creates an outage report from the template and fills it in through the guided editor', async () => {
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New report' }).click();
+    expect(await admin.getByRole('radio', { name: /outage/ }).isChecked()).toBe(true);
+    await admin.getByLabel('Title').fill('Checkout failures after the gateway certificate expired');
+    await admin.getByRole('button', { name: 'Create the draft' }).click();
+    await visible(admin.getByRole('heading', { name: 'Basics' }));
+    reportUrl = admin.url().replace(/\/edit.*$/, '');
+
+    // Severity shows each level's definition beside it.
+    await visible(admin.getByText('A major feature is broken or badly degraded'));
+    await admin.getByRole('radio', { name: /SEV2/ }).check();
+
+    await admin.getByRole('button', { name: 'Next: 1. Executive summary' }).click();
+    await admin.getByLabel('What happened').fill('Checkout failed for 43 minutes on 5 March 2026.');
+    await visible(admin.getByText('9 words', { exact: true }));
+    await admin
+      .getByLabel('Impact in brief')
+      .fill('About 3400 checkouts failed; an estimated 12000 USD of orders were lost.');
+    await admin
+      .getByLabel('Core issue')
+      .fill('Certificate renewal for the payment gateway had no automation and no expiry alert.');
+    await admin.getByLabel('Key lessons').fill('Expiry dates need monitoring like any other capacity limit.');
+    await admin
+      .getByLabel('Next steps')
+      .fill('Automate renewal and alert two weeks before expiry, by the end of April.');
+
+    await admin.getByRole('button', { name: 'Next: 2. Event details' }).click();
+    const events: [string, string, string][] = [
+      ['2026-03-05T14:00', 'other', 'Payment gateway certificate expired'],
+      ['2026-03-05T14:06', 'detected', 'Checkout error alert fired'],
+      ['2026-03-05T14:31', 'mitigated', 'Traffic moved to the backup gateway'],
+      ['2026-03-05T14:43', 'resolved', 'Renewed certificate deployed'],
+    ];
+    for (const [i, [at, kind, text]] of events.entries()) {
+      await admin.getByRole('button', { name: 'Add event' }).click();
+      await admin.getByLabel(`Event ${i + 1} time`).fill(at);
+      await admin.getByLabel(`Event ${i + 1} kind`).selectOption(kind);
+      await admin.getByLabel(`Event ${i + 1} description`).fill(text);
+    }
+    // Derived from the timeline, not typed.
+    const times = admin.getByLabel('Derived response times');
+    await visible(times.getByText('6m'));
+    await visible(times.getByText('43m'));
+    await admin
+      .getByLabel('Steps taken')
+      .fill('We simply moved traffic to the backup gateway, then renewed the certificate.');
+    const judgment = admin.getByText('"simply" makes the problem or the fix sound trivial').first();
+    await visible(judgment);
+    await admin.getByRole('button', { name: 'Apply fix' }).first().click();
+    expect(await admin.getByLabel('Steps taken').inputValue()).toBe(
+      'We moved traffic to the backup gateway, then renewed the certificate.',
+    );
+    await gone(judgment);
+
+    await admin.getByRole('button', { name: 'Next: 3. Impact' }).click();
+    await admin.getByRole('button', { name: 'Add money line' }).click();
+    await admin.getByLabel('Line 1 amount').fill('12000');
+    await admin.getByLabel('Line 1 currency').fill('USD');
+    await admin.getByRole('button', { name: 'Add figure' }).click();
+    await admin.getByLabel('Figure 1 measure').fill('failed checkouts');
+    await admin.getByLabel('Figure 1 value').fill('3400');
+    const totals = admin.getByLabel('Impact totals');
+    await visible(totals.getByText(/12,000 USD/));
+    await visible(totals.getByText(/3,400/));
+
+    await admin.getByRole('button', { name: 'Next: 4. Root cause analysis' }).click();
+    // A sentence that blames a person: the linter flags it beside the field and in the panel.
+    const cause = admin.getByLabel('Primary root cause');
+    await cause.fill('The on-call engineer failed to check the certificate expiry date.');
+    const blame = admin.getByText('is presented as the cause of the failure').first();
+    await visible(blame);
+    const panel = admin.getByRole('complementary', { name: 'Quality' });
+    await visible(panel.getByText('is presented as the cause of the failure'));
+    // Clicking the finding in the panel focuses the field it is about.
+    await panel.getByRole('button', { name: /is presented as the cause/ }).click();
+    await admin.waitForFunction(() => document.activeElement?.id === 'f-analysis-primaryCause');
+    // The suggestion says how to word it around the system; follow it.
+    const suggestion = await admin.locator('.field-findings .suggestion').first().innerText();
+    expect(suggestion).toContain('Reword around the system');
+    await cause.fill(
+      'The payment gateway keystore expired because renewal depended on a manual calendar reminder and no alert watched the expiry date.',
+    );
+    await gone(blame);
+
+    await admin.getByRole('button', { name: 'Add a 5 Whys chain' }).click();
+    await admin.getByLabel('Chain 1 problem').fill('Checkout failed for 43 minutes');
+    await admin.getByLabel('Chain 1 why 1').fill('The gateway rejected our TLS handshake');
+    await admin.getByRole('button', { name: 'Ask why again' }).click();
+    await admin.getByLabel('Chain 1 why 2').fill('The certificate in the keystore had expired');
+    await admin.getByRole('button', { name: 'Ask why again' }).click();
+    await admin.getByLabel('Chain 1 why 3').fill('Renewal was a manual task with no alert');
+
+    await admin.getByRole('button', { name: 'Add a cause' }).click();
+    await admin.getByLabel('Cause 1 category').selectOption('process');
+    await admin.getByLabel('Cause 1', { exact: true }).fill('Manual certificate renewal');
+    const diagram = admin.getByRole('img', { name: 'Fishbone diagram' });
+    await visible(diagram.locator('text.cause', { hasText: 'Manual certificate renewal' }));
+    await shot(admin, 'fishbone', admin.locator('figure.fishbone'));
+
+    await admin.getByRole('button', { name: 'Next: 5. Lessons' }).click();
+    await admin.getByRole('button', { name: 'Add to “Went well”' }).click();
+    await admin
+      .getByLabel('Went well: lesson L1')
+      .fill('The backup gateway took the traffic within minutes.');
+
+    await admin.getByRole('button', { name: 'Next: 6. Action items' }).click();
+    const actions: [string, string, string, string][] = [
+      ['A1', 'Automate certificate renewal for the payment gateway', 'Ada Admin', '2026-12-31'],
+      ['A2', 'Alert two weeks before any certificate expires', 'Rita Reviewer', '2026-01-15'],
+    ];
+    for (const [id, title, owner, deadline] of actions) {
+      await admin.getByRole('button', { name: 'Add an action item' }).click();
+      await admin.getByLabel(`Action ${id} title`).fill(title);
+      await admin.getByLabel(`Action ${id} owner`).fill(owner);
+      await admin.getByLabel(`Action ${id} deadline`).fill(deadline);
+      await admin.getByLabel(`Action ${id} addresses`).fill('RC');
+      await admin.getByLabel(`Action ${id} category`).selectOption('systemic');
+      await admin
+        .getByLabel(`Action ${id} success criterion`)
+        .fill('No certificate expires unnoticed for a quarter');
+    }
+    await visible(admin.getByRole('img', { name: 'Action A1 is SMART' }));
+    await saved(admin);
+    await admin.getByRole('button', { name: /^4\. Root cause analysis/ }).click();
+    await shot(admin, 'editor');
+    lap('editor');
+  });
+
+  it('sends the report for review; a second person comments and approves; it is published', async () => {
+    await admin.getByRole('button', { name: 'Request review…' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Request review' });
+    await dialog.getByLabel('Reviewers').fill(REVIEWER.name);
+    await dialog.getByRole('button', { name: 'Send for review' }).click();
+    const outcome = await Promise.race([
+      admin.waitForURL(reportUrl).then(() => 'sent'),
+      visible(dialog.getByRole('alert')).then(() => dialog.getByRole('alert').innerText()),
+    ]);
+    expect(outcome).toBe('sent');
+    await visible(admin.getByRole('heading', { name: 'Review', exact: true }));
+    expect(admin.url()).toBe(reportUrl);
+
+    const rita = await (await h.context()).newPage();
+    await signIn(rita, h.url, REVIEWER.email, REVIEWER.password);
+    await rita.goto(reportUrl);
+    await rita.getByRole('button', { name: 'Comment on Root cause analysis' }).click();
+    await rita
+      .getByRole('textbox', { name: 'Comment on Root cause analysis' })
+      .fill('Please add why the expiry alert was missing.');
+    await rita.getByRole('button', { name: 'Add comment' }).click();
+    const thread = rita.getByRole('region', { name: 'Comments on Root cause analysis' });
+    await visible(thread.getByText('Please add why the expiry alert was missing.'));
+    await rita.getByLabel('Note with your decision').fill('Clear and blameless.');
+    await rita.getByRole('button', { name: 'Approve' }).click();
+    await visible(rita.getByText('You approved the report.'));
+    await visible(rita.getByText(/you approved/));
+    await shot(rita, 'review');
+
+    await admin.reload();
+    await visible(admin.getByText('Please add why the expiry alert was missing.'));
+    await admin.getByRole('button', { name: 'Publish' }).click();
+    await visible(admin.getByText('Published.'));
+    await visible(admin.locator('.report-head .badge', { hasText: 'published' }));
+    lap('review');
+  });
+
+  it('finds the report in the archive by a word from its root cause, with the word highlighted', async () => {
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Archive' }).click();
+    await admin.getByLabel('Search reports').fill('keystore');
+    await admin.getByRole('button', { name: 'Search' }).click();
+    await visible(
+      admin.getByRole('link', { name: 'Checkout failures after the gateway certificate expired' }),
+    );
+    expect(admin.url()).toContain('q=keystore');
+    expect(await admin.locator('.snippet mark').first().innerText()).toMatch(/keystore/i);
+    // The URL holds the query: loading it again gives the same result.
+    await admin.goto(`${h.url}/archive?q=keystore&state=published`);
+    await visible(
+      admin.getByRole('link', { name: 'Checkout failures after the gateway certificate expired' }),
+    );
+    await shot(admin, 'archive');
+    await admin.goto(`${h.url}/archive?q=keystore&state=draft`);
+    await visible(admin.getByText('No reports match.'));
+    lap('archive');
+  });
+
+  it('shows the action items in the tracker, the overdue one highlighted', async () => {
+    await admin
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Action tracker' })
+      .click();
+    const board = admin.locator('.board');
+    await visible(board.getByText('Automate certificate renewal for the payment gateway'));
+    const overdue = board.locator('.action-card.overdue');
+    await visible(overdue.getByText('Alert two weeks before any certificate expires'));
+    await shot(admin, 'tracker');
+    // A quick status change from the board is saved in the report.
+    await admin
+      .getByLabel('Status of A1: Automate certificate renewal for the payment gateway')
+      .selectOption('in_progress');
+    await visible(admin.getByText(/A1 of .* is now in progress/));
+    await admin.getByRole('button', { name: 'Table' }).click();
+    await visible(admin.getByRole('cell', { name: /A2: Alert two weeks/ }));
+    lap('tracker');
+  });
+
+  it('exports the report as Postmortem Markdown that validates', async () => {
+    await admin.goto(reportUrl);
+    const [download] = await Promise.all([
+      admin.waitForEvent('download'),
+      admin.getByRole('button', { name: 'Export Markdown' }).click(),
+    ]);
+    const file = await download.path();
+    const text = readFileSync(file, 'utf8');
+    const parsed = parsePostmortem(text, { file: download.suggestedFilename() });
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.report?.title).toBe('Checkout failures after the gateway certificate expired');
+    expect(parsed.report?.state).toBe('published');
+    expect(parsed.report?.analysis.fiveWhys[0]?.steps).toHaveLength(3);
+    expect(parsed.report?.analysis.fishbone[0]).toMatchObject({
+      category: 'process',
+      cause: 'Manual certificate renewal',
+    });
+    expect(parsed.report?.actions.items.map((a) => a.id)).toEqual(['A1', 'A2']);
+    expect(parsed.report?.actions.items[0]?.status).toBe('in_progress');
+    expect(parsed.report?.details.timeline.map((e) => e.kind)).toEqual([
+      'other',
+      'detected',
+      'mitigated',
+      'resolved',
+    ]);
+
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
+    await visible(admin.getByRole('heading', { name: 'Recently changed' }));
+    await shot(admin, 'home');
+    lap('export+home');
+  });
+});

@@ -1,0 +1,156 @@
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { api, ApiError, onSignedOut } from './api.js';
+import { SetupPage, SignInPage } from './pages/auth.js';
+import { ArchivePage } from './pages/archive.js';
+import { HomePage } from './pages/home.js';
+import { NewReportPage } from './pages/new-report.js';
+import { Link, navigate, useLocation } from './router.js';
+import { SessionContext, type Session } from './session.js';
+import type { Settings, User } from './types.js';
+
+// The heavy parts load when first used: the editor (forms, diagrams, merge), the report page
+// (review, history), the tracker and the admin settings.
+const EditorPage = lazy(() => import('./editor/editor.js').then((m) => ({ default: m.EditorPage })));
+const ReportPage = lazy(() => import('./pages/report.js').then((m) => ({ default: m.ReportPage })));
+const TrackerPage = lazy(() => import('./pages/tracker.js').then((m) => ({ default: m.TrackerPage })));
+const SettingsPage = lazy(() => import('./pages/settings.js').then((m) => ({ default: m.SettingsPage })));
+const ProfilePage = lazy(() => import('./pages/profile.js').then((m) => ({ default: m.ProfilePage })));
+
+type Boot =
+  | { phase: 'loading' }
+  | { phase: 'setup' }
+  | { phase: 'signin'; error?: string }
+  | { phase: 'in'; user: User; settings: Settings }
+  | { phase: 'down'; error: string };
+
+/** The whole app: first-run setup, sign-in, then the signed-in shell with its pages. */
+export function App() {
+  const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
+
+  const start = useCallback(async () => {
+    try {
+      const { needed } = await api<{ needed: boolean }>('/api/setup');
+      if (needed) return setBoot({ phase: 'setup' });
+      const { user } = await api<{ user: User }>('/api/auth/me');
+      const settings = await api<Settings>('/api/settings');
+      setBoot({ phase: 'in', user, settings });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) setBoot({ phase: 'signin' });
+      else setBoot({ phase: 'down', error: (e as Error).message });
+    }
+  }, []);
+
+  useEffect(() => {
+    void start();
+    return onSignedOut(() => setBoot({ phase: 'signin', error: 'Your session ended. Sign in again.' }));
+  }, [start]);
+
+  if (boot.phase === 'loading') return <p className="loading">Loading Hindsight…</p>;
+  if (boot.phase === 'down')
+    return (
+      <main className="narrow">
+        <h1>Hindsight is not reachable</h1>
+        <p role="alert">{boot.error}</p>
+        <button onClick={() => void start()}>Try again</button>
+      </main>
+    );
+  if (boot.phase === 'setup') return <SetupPage onDone={() => void start()} />;
+  if (boot.phase === 'signin') return <SignInPage notice={boot.error} onDone={() => void start()} />;
+
+  const session: Session = {
+    user: boot.user,
+    settings: boot.settings,
+    async reloadSettings() {
+      const settings = await api<Settings>('/api/settings');
+      setBoot({ ...boot, settings });
+    },
+    async signOut() {
+      await api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+      navigate('/');
+      setBoot({ phase: 'signin' });
+    },
+  };
+  return (
+    <SessionContext.Provider value={session}>
+      <Shell />
+    </SessionContext.Provider>
+  );
+}
+
+function Shell() {
+  const { path } = useLocation();
+  const nav = [
+    ['/', 'Home'],
+    ['/archive', 'Archive'],
+    ['/actions', 'Action tracker'],
+    ['/new', 'New report'],
+  ] as const;
+  return (
+    <SessionContext.Consumer>
+      {(s) => (
+        <>
+          <a className="skip" href="#main">
+            Skip to content
+          </a>
+          <header className="top">
+            <Link href="/" className="brand">
+              Hindsight
+            </Link>
+            <nav aria-label="Main">
+              <ul>
+                {nav.map(([href, label]) => (
+                  <li key={href}>
+                    <Link href={href} aria-current={isCurrent(path, href) ? 'page' : undefined}>
+                      {label}
+                    </Link>
+                  </li>
+                ))}
+                {s?.user.role === 'admin' && (
+                  <li>
+                    <Link href="/settings" aria-current={isCurrent(path, '/settings') ? 'page' : undefined}>
+                      Settings
+                    </Link>
+                  </li>
+                )}
+              </ul>
+            </nav>
+            <div className="who">
+              <Link href="/profile">{s?.user.name}</Link>
+              <button className="link" onClick={() => void s?.signOut()}>
+                Sign out
+              </button>
+            </div>
+          </header>
+          <main id="main" tabIndex={-1}>
+            <Suspense fallback={<p className="loading">Loading…</p>}>
+              <Route path={path} />
+            </Suspense>
+          </main>
+        </>
+      )}
+    </SessionContext.Consumer>
+  );
+}
+
+const isCurrent = (path: string, href: string) => (href === '/' ? path === '/' : path.startsWith(href));
+
+function Route({ path }: { path: string }) {
+  if (path === '/') return <HomePage />;
+  if (path === '/archive') return <ArchivePage />;
+  if (path === '/new') return <NewReportPage />;
+  if (path === '/actions') return <TrackerPage />;
+  if (path === '/settings') return <SettingsPage />;
+  if (path === '/profile') return <ProfilePage />;
+  const edit = /^\/reports\/([^/]+)\/edit$/.exec(path);
+  if (edit) return <EditorPage key={edit[1]} id={decodeURIComponent(edit[1]!)} />;
+  const view = /^\/reports\/([^/]+)$/.exec(path);
+  if (view) return <ReportPage key={view[1]} id={decodeURIComponent(view[1]!)} />;
+  return (
+    <div>
+      <h1>Not found</h1>
+      <p>
+        There is no page at this address. <Link href="/">Go home</Link>.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, errorText } from '../api.js';
+import { useTitle } from '../router.js';
+import { useSession } from '../session.js';
+import { Status, When } from '../ui.js';
+
+interface TokenInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt?: string | null;
+}
+
+/** My account and my personal API tokens for the CLI and scripts. */
+export function ProfilePage() {
+  useTitle('Profile');
+  const { user } = useSession();
+  const [tokens, setTokens] = useState<TokenInfo[]>([]);
+  const [secret, setSecret] = useState('');
+  const [error, setError] = useState('');
+  const load = () =>
+    api<{ items: TokenInfo[] }>('/api/tokens')
+      .then((r) => setTokens(r.items))
+      .catch((e) => setError(errorText(e)));
+  useEffect(() => {
+    void load();
+  }, []);
+  const create = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const name = String(new FormData(form).get('name')).trim();
+    try {
+      const r = await api<{ token: string }>('/api/tokens', { body: { name } });
+      setSecret(r.token);
+      form.reset();
+      await load();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  return (
+    <div>
+      <h1>{user.name}</h1>
+      <p>
+        {user.email} · {user.role}
+      </p>
+      <section className="card" aria-labelledby="tokens-h">
+        <h2 id="tokens-h">API tokens</h2>
+        <p className="muted">
+          For the command line and scripts. A token acts as you; revoke it when it is no longer needed.
+        </p>
+        <Status tone="error">{error}</Status>
+        {secret && (
+          <div className="status status-ok" role="status">
+            <p>Copy the token now; it is not shown again:</p>
+            <code className="secret">{secret}</code>
+          </div>
+        )}
+        <ul className="plain">
+          {tokens.map((t) => (
+            <li key={t.id} className="row">
+              <strong>{t.name}</strong>{' '}
+              <span className="muted">
+                created <When at={t.createdAt} />
+              </span>
+              <button
+                type="button"
+                className="small danger"
+                onClick={() =>
+                  void api(`/api/tokens/${t.id}`, { method: 'DELETE' }).then(load, (e) =>
+                    setError(errorText(e)),
+                  )
+                }
+              >
+                Revoke {t.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <form onSubmit={create} className="row">
+          <div className="field">
+            <label htmlFor="token-name">Token name</label>
+            <input id="token-name" name="name" required maxLength={200} placeholder="laptop CLI" />
+          </div>
+          <button type="submit">Create token</button>
+        </form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,728 @@
+import { Fragment, useCallback, useEffect, useState, type ReactNode } from 'react';
+import { labelOf } from '../../../src/domain/labels.js';
+import { formatDuration, impactTotals, responseTimes } from '../../../src/domain/metrics.js';
+import { SECTION_KEYS, type Report, type SectionKey } from '../../../src/domain/report.schema.js';
+import { api, apiText, errorText } from '../api.js';
+import { FishboneDiagram } from '../editor/fishbone.js';
+import { PART_LABELS, preview } from '../editor/model.js';
+import { Link, useTitle } from '../router.js';
+import { canEdit, useSession } from '../session.js';
+import type { Comment, Revision, ReviewStatus, StoredReport, User } from '../types.js';
+import { downloadText, StateBadge, Status, When } from '../ui.js';
+
+const key = (s: string) => s.trim().toLowerCase();
+const named = (user: User, names: string[]) =>
+  names.some((n) => key(n) === key(user.name) || key(n) === key(user.email));
+
+interface DiffResult {
+  from: number;
+  to: number;
+  changes: { path: (string | number)[]; op: string; from?: unknown; to?: unknown }[];
+}
+
+/** A report to read: the clean view, its review (comments, decisions), publication, history and export. */
+export function ReportPage({ id }: { id: string }) {
+  const { user } = useSession();
+  const [stored, setStored] = useState<StoredReport>();
+  const [comments, setComments] = useState<Comment[]>([]);
+  const [reviews, setReviews] = useState<ReviewStatus>();
+  const [error, setError] = useState('');
+  const [notice, setNotice] = useState('');
+  const [people, setPeople] = useState<Map<string, string>>(new Map());
+  useTitle(stored?.report.title ?? 'Report');
+  const base = `/api/postmortems/${encodeURIComponent(id)}`;
+
+  const load = useCallback(async () => {
+    try {
+      const [s, c, r] = await Promise.all([
+        api<StoredReport>(base),
+        api<{ items: Comment[] }>(`${base}/comments`),
+        api<ReviewStatus>(`${base}/reviews`),
+      ]);
+      setStored(s);
+      setComments(c.items);
+      setReviews(r);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }, [base]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    // Only admins may list accounts; others see "you" and "another person".
+    if (user.role === 'admin')
+      api<{ items: User[] }>('/api/users')
+        .then((r) => setPeople(new Map(r.items.map((u) => [u.id, u.name]))))
+        .catch(() => undefined);
+  }, [user.role]);
+  const who = (userId: string | null) =>
+    userId === user.id ? 'you' : (userId && people.get(userId)) || 'another person';
+
+  const act = async (what: string, run: () => Promise<unknown>) => {
+    setError('');
+    setNotice('');
+    try {
+      await run();
+      setNotice(what);
+      await load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  if (!stored)
+    return error ? <Status tone="error">{error}</Status> : <p className="loading">Loading the report…</p>;
+  const r = stored.report;
+  const reviewer = named(user, r.reviewers);
+  const editor = canEdit(user);
+  const participant = editor || reviewer;
+  const transition = (to: string, message: string) =>
+    act(message, () => api(`${base}/transitions`, { body: { to, version: stored.version } }));
+  const exportMarkdown = async () => {
+    try {
+      const md = await apiText(base, { accept: 'text/markdown' });
+      downloadText(`${stored.id}.md`, md);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  return (
+    <article className="report-view">
+      <header className="report-head">
+        <p className="crumbs">
+          <Link href="/archive">Archive</Link> / {stored.id} · version {stored.version}
+        </p>
+        <h1>{r.title}</h1>
+        <p className="meta">
+          <StateBadge state={stored.state} /> {labelOf(r.kind)}
+          {r.severity && <> · severity {r.severity}</>}
+          {r.period.start && (
+            <>
+              {' '}
+              · from <When at={r.period.start} />
+            </>
+          )}
+          {r.period.end && (
+            <>
+              {' '}
+              to <When at={r.period.end} />
+            </>
+          )}
+        </p>
+        <div className="toolbar no-print">
+          {editor && (
+            <Link className="button" href={`/reports/${encodeURIComponent(stored.id)}/edit`}>
+              Edit
+            </Link>
+          )}
+          {editor && stored.state === 'in_review' && (
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void transition('published', 'Published.')}
+            >
+              Publish
+            </button>
+          )}
+          {editor && stored.state === 'in_review' && (
+            <button type="button" onClick={() => void transition('draft', 'Back to draft.')}>
+              Back to draft
+            </button>
+          )}
+          {editor && stored.state === 'published' && (
+            <button type="button" onClick={() => void transition('closed', 'Closed.')}>
+              Close (actions verified)
+            </button>
+          )}
+          {editor && (stored.state === 'published' || stored.state === 'closed') && (
+            <button type="button" onClick={() => void transition('draft', 'Reopened as a draft.')}>
+              Reopen as draft
+            </button>
+          )}
+          <button type="button" onClick={() => void exportMarkdown()}>
+            Export Markdown
+          </button>
+          <button type="button" onClick={() => window.print()}>
+            Print
+          </button>
+        </div>
+        <Status tone="error">{error}</Status>
+        <Status tone="ok">{notice}</Status>
+      </header>
+
+      {stored.state === 'in_review' && reviews && (
+        <ReviewBox
+          status={reviews}
+          reviewer={reviewer}
+          who={who}
+          reviewers={r.reviewers}
+          onDecide={(decision, note) =>
+            act(decision === 'approve' ? 'You approved the report.' : 'You asked for changes.', () =>
+              api(`${base}/reviews`, { body: { decision, ...(note ? { note } : {}) } }),
+            )
+          }
+        />
+      )}
+
+      <ReadView
+        report={r}
+        comments={comments}
+        participant={participant}
+        who={who}
+        onComment={(anchor, body) =>
+          act('Comment added.', () => api(`${base}/comments`, { body: { anchor, body } }))
+        }
+        onResolve={(c) =>
+          act(c.resolvedAt ? 'Comment reopened.' : 'Comment resolved.', () =>
+            api(`${base}/comments/${c.id}/resolve`, { body: { resolved: !c.resolvedAt } }),
+          )
+        }
+      />
+
+      <History base={base} stored={stored} canRestore={editor} who={who} onRestored={() => void load()} />
+    </article>
+  );
+}
+
+function ReviewBox({
+  status,
+  reviewer,
+  reviewers,
+  who,
+  onDecide,
+}: {
+  status: ReviewStatus;
+  reviewer: boolean;
+  reviewers: string[];
+  who: (id: string | null) => string;
+  onDecide: (d: 'approve' | 'request_changes', note: string) => Promise<void>;
+}) {
+  const [note, setNote] = useState('');
+  const round = status.reviews.filter((v) => v.round === status.status.round);
+  return (
+    <section className="review-box no-print" aria-labelledby="review-h">
+      <h2 id="review-h">Review</h2>
+      <p>
+        Reviewers: {reviewers.join(', ') || 'none named'}. {status.status.approvals} of{' '}
+        {status.status.required} approval
+        {status.status.required === 1 ? '' : 's'} needed
+        {status.status.changesRequested.length > 0 &&
+          `; changes requested by ${status.status.changesRequested.length}`}
+        .
+      </p>
+      {round.length > 0 && (
+        <ul className="plain">
+          {round.map((v) => (
+            <li key={v.id}>
+              {who(v.userId)} {v.decision === 'approve' ? 'approved' : 'asked for changes'}{' '}
+              <When at={v.createdAt} />
+              {v.note && <> — “{v.note}”</>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {reviewer && (
+        <div className="decide">
+          <div className="field">
+            <label htmlFor="review-note">Note with your decision (optional)</label>
+            <input id="review-note" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+          </div>
+          <div className="buttons">
+            <button type="button" className="primary" onClick={() => void onDecide('approve', note.trim())}>
+              Approve
+            </button>
+            <button type="button" onClick={() => void onDecide('request_changes', note.trim())}>
+              Request changes
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+const SECTION_TITLES: Record<SectionKey, string> = {
+  summary: 'Executive summary',
+  details: 'Event details',
+  impact: 'Impact',
+  analysis: 'Root cause analysis',
+  lessons: 'Lessons',
+  actions: 'Action items',
+  materials: 'Supporting materials',
+};
+
+function Prose({ label, text }: { label: string; text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <>
+      <h3>{label}</h3>
+      {text.split(/\n{2,}/).map((p, i) => (
+        <p key={i}>{p}</p>
+      ))}
+    </>
+  );
+}
+
+function ReadView({
+  report: r,
+  comments,
+  participant,
+  who,
+  onComment,
+  onResolve,
+}: {
+  report: Report;
+  comments: Comment[];
+  participant: boolean;
+  who: (id: string | null) => string;
+  onComment: (anchor: string, body: string) => Promise<void>;
+  onResolve: (c: Comment) => Promise<void>;
+}) {
+  const times = responseTimes(r);
+  const totals = impactTotals(r);
+  const body: Record<SectionKey, ReactNode> = {
+    summary: (
+      <>
+        <Prose label="What happened" text={r.summary.whatHappened} />
+        <Prose label="Impact" text={r.summary.impact} />
+        <Prose label="Core issue" text={r.summary.coreIssue} />
+        <Prose label="Key lessons" text={r.summary.keyLessons} />
+        <Prose label="Next steps" text={r.summary.nextSteps} />
+      </>
+    ),
+    details: (
+      <>
+        <dl className="figures">
+          {(
+            [
+              ['Time to detect', times.timeToDetect],
+              ['Time to mitigate', times.timeToMitigate],
+              ['Time to resolve', times.timeToResolve],
+            ] as const
+          ).map(([l, v]) => (
+            <div key={l}>
+              <dt>{l}</dt>
+              <dd>{v === undefined ? '—' : formatDuration(v)}</dd>
+            </div>
+          ))}
+        </dl>
+        {r.details.timeline.length > 0 && (
+          <table className="read-table">
+            <caption>Timeline (UTC)</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Kind</th>
+                <th scope="col">What happened</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.details.timeline.map((e, i) => (
+                <tr key={i}>
+                  <td>{e.at ? e.at.replace('T', ' ').replace('Z', '') : 'unknown'}</td>
+                  <td>{labelOf(e.kind)}</td>
+                  <td>
+                    {e.text}
+                    {e.actor && <span className="muted"> — {e.actor}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <Prose label="Why this severity" text={r.details.severityRationale} />
+        <Prose label="What was affected" text={r.details.affected} />
+        <Prose label="How it was found" text={r.details.howFound} />
+        <Prose label="Steps taken" text={r.details.stepsTaken} />
+      </>
+    ),
+    impact: (
+      <>
+        {(totals.byCurrency.length > 0 || totals.figures.length > 0) && (
+          <ul>
+            {totals.byCurrency.map((t) => (
+              <li key={t.currency}>
+                {t.total.toLocaleString()} {t.currency}
+                {t.estimated ? ' (estimated)' : ''}
+              </li>
+            ))}
+            {totals.figures.map((f) => (
+              <li key={`${f.category}/${f.measure}`}>
+                {f.total.toLocaleString()} {f.unit ?? ''} {f.measure}
+              </li>
+            ))}
+          </ul>
+        )}
+        {r.impact.financial.length > 0 && (
+          <table className="read-table">
+            <caption>Money</caption>
+            <tbody>
+              {r.impact.financial.map((f, i) => (
+                <tr key={i}>
+                  <td>{labelOf(f.kind)}</td>
+                  <td>{f.description}</td>
+                  <td className="num">
+                    {f.amount.toLocaleString()} {f.currency}
+                  </td>
+                  <td>{f.basis}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <Prose label="Operational" text={r.impact.operational} />
+        <Prose label="Customers" text={r.impact.customer} />
+        <Prose label="Reputation" text={r.impact.reputational} />
+        <Prose label="Team" text={r.impact.team} />
+      </>
+    ),
+    analysis: (
+      <>
+        <Prose label="Primary root cause" text={r.analysis.primaryCause} />
+        {r.analysis.factors.length > 0 && (
+          <>
+            <h3>Contributing factors</h3>
+            <ul>
+              {r.analysis.factors.map((f) => (
+                <li key={f.id}>
+                  {f.id}: {f.text}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        <Prose label="Causal chain" text={r.analysis.causalChain} />
+        {r.analysis.fiveWhys.map((w, i) => (
+          <Fragment key={i}>
+            <h3>5 Whys: {w.problem}</h3>
+            <ol>
+              {w.steps.map((s, j) => (
+                <li key={j}>{s.answer}</li>
+              ))}
+            </ol>
+            {w.conclusion && <p>Conclusion: {w.conclusion}</p>}
+          </Fragment>
+        ))}
+        {r.analysis.fishbone.length > 0 && (
+          <>
+            <h3>Fishbone</h3>
+            <FishboneDiagram
+              problem={r.analysis.fiveWhys[0]?.problem || r.title}
+              causes={r.analysis.fishbone}
+            />
+          </>
+        )}
+        {r.analysis.barriers.length > 0 && (
+          <table className="read-table">
+            <caption>Barriers</caption>
+            <tbody>
+              {r.analysis.barriers.map((b, i) => (
+                <tr key={i}>
+                  <td>{b.barrier}</td>
+                  <td>{b.status}</td>
+                  <td>{b.why}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </>
+    ),
+    lessons: (
+      <div className="columns">
+        {(['wentWell', 'wentWrong', 'couldImprove', 'lucky'] as const).map((k) => (
+          <div key={k}>
+            <h3>
+              {
+                {
+                  wentWell: 'Went well',
+                  wentWrong: 'Went wrong',
+                  couldImprove: 'Could improve',
+                  lucky: 'Got lucky',
+                }[k]
+              }
+            </h3>
+            <ul>
+              {r.lessons[k].map((l) => (
+                <li key={l.id}>{l.text}</li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </div>
+    ),
+    actions: r.actions.items.length > 0 && (
+      <table className="read-table">
+        <thead>
+          <tr>
+            <th scope="col">Id</th>
+            <th scope="col">Action</th>
+            <th scope="col">Owner</th>
+            <th scope="col">Deadline</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.actions.items.map((a) => (
+            <tr key={a.id}>
+              <td>{a.id}</td>
+              <td>
+                {a.title}
+                {a.successCriterion && <div className="muted">Done when: {a.successCriterion}</div>}
+              </td>
+              <td>{a.owner ?? '—'}</td>
+              <td>{a.deadline ?? '—'}</td>
+              <td>{labelOf(a.status)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    ),
+    materials: r.materials.items.length > 0 && (
+      <ul>
+        {r.materials.items.map((m) => (
+          <li key={m.id}>
+            {m.id} ({labelOf(m.kind)}):{' '}
+            {m.link?.startsWith('attachment:') ? (
+              <a href={`/api/attachments/${encodeURIComponent(m.link.slice(11))}`}>{m.title}</a>
+            ) : m.link && /^https?:\/\//.test(m.link) ? (
+              <a href={m.link} rel="noreferrer noopener">
+                {m.title}
+              </a>
+            ) : (
+              m.title
+            )}
+            {m.description && ` — ${m.description}`}
+          </li>
+        ))}
+      </ul>
+    ),
+  };
+  return (
+    <>
+      {SECTION_KEYS.map((s) => (
+        <section key={s} className="read-section" aria-labelledby={`read-${s}`}>
+          <h2 id={`read-${s}`}>{SECTION_TITLES[s]}</h2>
+          {body[s] || <p className="muted">Nothing written yet.</p>}
+          <SectionComments
+            section={s}
+            comments={comments.filter((c) => c.anchor.split('.')[0] === s)}
+            participant={participant}
+            who={who}
+            onComment={onComment}
+            onResolve={onResolve}
+          />
+        </section>
+      ))}
+    </>
+  );
+}
+
+function SectionComments({
+  section,
+  comments,
+  participant,
+  who,
+  onComment,
+  onResolve,
+}: {
+  section: SectionKey;
+  comments: Comment[];
+  participant: boolean;
+  who: (id: string | null) => string;
+  onComment: (anchor: string, body: string) => Promise<void>;
+  onResolve: (c: Comment) => Promise<void>;
+}) {
+  const [text, setText] = useState('');
+  const [open, setOpen] = useState(false);
+  if (!participant && comments.length === 0) return null;
+  const title = SECTION_TITLES[section];
+  return (
+    <div className="comments no-print" aria-label={`Comments on ${title}`} role="region">
+      {comments.length > 0 && (
+        <ul className="plain">
+          {comments.map((c) => (
+            <li key={c.id} className={`comment ${c.resolvedAt ? 'resolved' : ''}`}>
+              <p className="muted">
+                {who(c.authorId)}, <When at={c.createdAt} />
+                {c.anchor !== section && ` on ${c.anchor}`}
+                {c.resolvedAt && ' · resolved'}
+              </p>
+              <p>{c.body}</p>
+              {participant && (
+                <button type="button" className="link" onClick={() => void onResolve(c)}>
+                  {c.resolvedAt ? 'Reopen' : 'Resolve'}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {participant &&
+        (open ? (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!text.trim()) return;
+              void onComment(section, text.trim()).then(() => {
+                setText('');
+                setOpen(false);
+              });
+            }}
+          >
+            <div className="field">
+              <label htmlFor={`comment-${section}`}>Comment on {title}</label>
+              <textarea
+                id={`comment-${section}`}
+                rows={3}
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                autoFocus
+              />
+            </div>
+            <div className="buttons">
+              <button type="submit" className="primary">
+                Add comment
+              </button>
+              <button type="button" onClick={() => setOpen(false)}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        ) : (
+          <button
+            type="button"
+            className="small"
+            onClick={() => setOpen(true)}
+            aria-label={`Comment on ${title}`}
+          >
+            Comment
+          </button>
+        ))}
+    </div>
+  );
+}
+
+function History({
+  base,
+  stored,
+  canRestore,
+  who,
+  onRestored,
+}: {
+  base: string;
+  stored: StoredReport;
+  canRestore: boolean;
+  who: (id: string | null) => string;
+  onRestored: () => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [items, setItems] = useState<Revision[]>([]);
+  const [pick, setPick] = useState<number[]>([]);
+  const [diff, setDiff] = useState<DiffResult>();
+  const [error, setError] = useState('');
+  useEffect(() => {
+    if (!open) return;
+    api<{ items: Revision[] }>(`${base}/revisions`)
+      .then((r) => setItems(r.items))
+      .catch((e) => setError(errorText(e)));
+  }, [open, base, stored.version]);
+  const toggle = (v: number) =>
+    setPick((p) => (p.includes(v) ? p.filter((x) => x !== v) : [...p, v].slice(-2)));
+  const compare = async () => {
+    const [a, b] = [...pick].sort((x, y) => x - y);
+    try {
+      setDiff(await api<DiffResult>(`${base}/diff?from=${a}&to=${b}`));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const restore = async (v: number) => {
+    try {
+      await api(`${base}/revisions/${v}/restore`, { body: { version: stored.version } });
+      setDiff(undefined);
+      onRestored();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <section className="history no-print" aria-labelledby="history-h">
+      <h2 id="history-h">
+        <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>
+          History
+        </button>
+      </h2>
+      {open && (
+        <>
+          <Status tone="error">{error}</Status>
+          <p className="muted">Pick two versions to compare.</p>
+          <ul className="plain">
+            {items.map((r) => (
+              <li key={r.version} className="row">
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={pick.includes(r.version)}
+                    onChange={() => toggle(r.version)}
+                  />{' '}
+                  Version {r.version}
+                </label>
+                <span className="muted">
+                  {r.summary} by {who(r.authorId)}, <When at={r.createdAt} />
+                </span>
+                {canRestore && r.version !== stored.version && (
+                  <button type="button" className="small" onClick={() => void restore(r.version)}>
+                    Restore version {r.version}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          <button type="button" disabled={pick.length !== 2} onClick={() => void compare()}>
+            Compare versions
+          </button>
+          {diff && (
+            <table className="diff read-table">
+              <caption>
+                Changes from version {diff.from} to version {diff.to}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Where</th>
+                  <th scope="col">Version {diff.from}</th>
+                  <th scope="col">Version {diff.to}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {diff.changes.length === 0 && (
+                  <tr>
+                    <td colSpan={3}>No differences.</td>
+                  </tr>
+                )}
+                {diff.changes.slice(0, 300).map((c) => (
+                  <tr key={c.path.join('.')}>
+                    <th scope="row">
+                      {
+                        PART_LABELS[
+                          (SECTION_KEYS as readonly string[]).includes(String(c.path[0]))
+                            ? (c.path[0] as SectionKey)
+                            : 'meta'
+                        ]
+                      }{' '}
+                      · {c.path.join('.')}
+                    </th>
+                    <td className="del">{c.op === 'add' ? '' : preview(c.from)}</td>
+                    <td className="ins">{c.op === 'remove' ? '' : preview(c.to)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
