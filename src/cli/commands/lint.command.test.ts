@@ -179,6 +179,19 @@ describe('hindsight lint on Postmortem Markdown', () => {
     expect((await cli('lint', empty)).code).toBe(2);
   });
 
+  it('turns the problems of an invalid report into located errors (exit 1)', async () => {
+    const file = join(tmp, 'invalid.md');
+    writeFileSync(file, '---\nkind: banana\n---\n\n# Title\n');
+    const r = await cli('lint', file);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      new RegExp(
+        `^${shown(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+ error invalid-report kind: `,
+        'm',
+      ),
+    );
+  });
+
   it('reports an unreadable file and still lints the others', async () => {
     const bin = join(tmp, 'binary.md');
     writeFileSync(bin, Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0x00, 0x01]));
