@@ -497,7 +497,7 @@ describe('importForeignMarkdown on hostile input', () => {
     within(
       () => importForeignMarkdown(indented.slice(0, 190_000)),
       'bad_request',
-      /^line \d+: lists or block quotes nested 33 deep/,
+      /^line \d+: lists or block quotes nested 17 deep/,
     );
   });
 

@@ -8,7 +8,7 @@ export const IMPORT_LIMITS = {
    */
   chars: 200_000,
   /** Nested lists and block quotes on one line. */
-  depth: 32,
+  depth: 16,
   /**
    * Sum over paragraphs of (emphasis and bracket delimiters)²: the Markdown parser's inline pass is
    * quadratic in these within one paragraph, so this bounds its work (about half a second at the limit).
