@@ -100,18 +100,37 @@ export function bufferEntry(name: string, data: Uint8Array | string): EvidenceEn
 }
 
 /**
- * A one-shot stream as an entry (an HTTP upload). The stream can be opened once; format detection reads the
- * first chunk and hands it back in front of the rest.
+ * A one-shot stream as an entry (an HTTP upload). Its first 64 KB are kept, so format detection can read
+ * them and the reader can open the entry again; a second pass over more than that fails with a clear
+ * message (the webhook and API formats read a file twice: give those as a bufferEntry or a stored file).
  */
 export function streamEntry(name: string, stream: AsyncIterable<Uint8Array>, size?: number): EvidenceEntry {
-  let used = false;
+  const source = stream[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let beyondHead = false;
+  let finished = false;
   return {
     name,
     size,
-    open() {
-      if (used) throw new AppError('io', `${name}: the uploaded stream can only be read once`);
-      used = true;
-      return stream;
+    async *open() {
+      if (beyondHead)
+        throw new AppError('io', `${name}: this upload can be read only once past its first 64 KB`);
+      for (const h of head) yield h;
+      while (!finished) {
+        const r = await source.next();
+        if (r.done) {
+          finished = true;
+          return;
+        }
+        const b = Buffer.from(r.value);
+        // Keep chunks until 64 KB are kept, never more than 1 MB in all.
+        if (headBytes < 64 * 1024 && headBytes + b.length <= 1024 * 1024) {
+          head.push(b);
+          headBytes += b.length;
+        } else beyondHead = true;
+        yield b;
+      }
     },
   };
 }

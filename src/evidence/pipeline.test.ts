@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../domain/index.js';
 import { detectFormat } from './detect.js';
-import { bufferEntry, fileEntry, openZip } from './files.js';
+import { Readable } from 'node:stream';
+import { bufferEntry, fileEntry, openZip, streamEntry } from './files.js';
 import { epochGate } from './json-log.reader.js';
 import { readLines } from './lines.js';
 import { streamJsonArray } from './json-array.stream.js';
@@ -63,6 +64,25 @@ describe('format detection', () => {
     expect(sniff('syslog-5424.log')).toBe('syslog');
     expect(sniff('syslog-3164.log')).toBe('syslog');
     expect(sniff('app.log')).toBe('text');
+  });
+
+  it('detects and reads a one-shot stream (an upload) in a single pass', async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) =>
+      JSON.stringify({ level: 50, time: T('2024-03-01T14:00:00Z') + i, msg: `e${i}` }),
+    );
+    const bytes = Buffer.from(`${lines.join('\n')}\n`);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 16384) }, (_, i) =>
+      bytes.subarray(i * 16384, (i + 1) * 16384),
+    );
+    const entry = streamEntry('upload.jsonl', Readable.from(chunks));
+    const { candidates, inputs } = await extractEvidence([{ type: 'file', entry }], {
+      to: T('2024-03-01T14:00:00.002Z'),
+    });
+    expect(inputs[0]?.format).toBe('json-log');
+    expect(candidates.map((c) => c.text)).toEqual(['e0', 'e1', 'e2']);
+    await expect(async () => {
+      for await (const _ of entry.open()) void _;
+    }).rejects.toThrow('upload.jsonl: this upload can be read only once past its first 64 KB');
   });
 
   it('lets --format override a wrong guess', async () => {
