@@ -138,7 +138,15 @@ describe('hindsight import', () => {
     // Imported once, the file is canonical: rendering it again changes nothing.
     expect((await cli('render', out)).out).toBe(readFileSync(out, 'utf8'));
     expect((await cli('import', source, '-o', out)).code).toBe(2);
-    expect((await cli('import', source, '--tz', 'Nowhere/City')).code).toBe(2);
+    const badZone = await cli('import', source, '--tz', 'Nowhere/City');
+    expect(badZone.code).toBe(2);
+    expect(badZone.err).toContain('unknown time zone "Nowhere/City"');
+    const pdt = await cli('import', source, '--tz', 'PDT', '--json');
+    expect(pdt.code).toBe(0);
+    // Read in PDT instead of the UTC that the file states, the instants move.
+    expect(JSON.parse(pdt.out).report.details.timeline.map((e: { at: string }) => e.at)).not.toEqual(
+      report.details.timeline.map((e: { at: string }) => e.at),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { AppError, isTimeZone } from '../../domain/index.js';
+import { AppError } from '../../domain/index.js';
 import { formatRecognition, importForeignMarkdown } from '../../markdown/import/foreign.import.js';
 import { parsePostmortem } from '../../markdown/postmortem.parse.js';
 import { serializePostmortem } from '../../markdown/postmortem.serialize.js';
@@ -25,15 +25,13 @@ export const registerImport: RegisterCommand = (program, ctx) => {
     .option('-o, --output <file>', 'write the Postmortem Markdown to this file instead of standard output')
     .option('-f, --force', 'overwrite the output file if it exists')
     .option('--json', 'print the report model and the recognition report as JSON instead')
-    .option('--tz <zone>', 'read times that name no zone in this IANA zone (overrides what the text says)')
+    .option(
+      '--tz <zone>',
+      'read times that name no zone in this zone: UTC, PDT, +02:00 or an IANA name (overrides the text)',
+    )
     .option('--year <year>', 'the year for dates written without one')
     .action((file: string, opts: ImportOptions) => {
-      if (opts.tz !== undefined && !isTimeZone(opts.tz)) {
-        throw new AppError(
-          'bad_request',
-          `unknown time zone "${opts.tz}"; use an IANA name such as Asia/Tokyo`,
-        );
-      }
+      // The importer reads zone names itself (UTC, PDT, +02:00, Europe/Berlin) and refuses unknown ones.
       if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) {
         throw new AppError('bad_request', `--year must be a four-digit year, not "${opts.year}"`);
       }
