@@ -1,6 +1,6 @@
 import { createContext, memo, useContext, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Finding } from '../types.js';
-import type { Path } from './model.js';
+import { wordCount, type Path } from './model.js';
 
 /** Change the report at a path; stable for the life of the editor, so rows can skip re-rendering. */
 export const SetContext = createContext<(path: Path, value: unknown) => void>(() => undefined);
@@ -86,7 +86,7 @@ export const TextField = memo(function TextField(p: TextProps) {
 });
 
 function WordCount({ text }: { text: string | undefined }) {
-  const n = text ? (text.match(/[\p{L}\p{N}][\p{L}\p{N}'’.-]*/gu) ?? []).length : 0;
+  const n = wordCount(text);
   return (
     <small className="muted" aria-live="polite">
       {n} word{n === 1 ? '' : 's'}

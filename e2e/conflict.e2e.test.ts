@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gone, saved, shot, signIn, startHarness, visible, type Harness } from './harness.js';
+
+const ALPHA = 'Alpha: the cache cluster lost quorum for 12 minutes.';
+const BRAVO = 'Bravo: quorum needs three nodes, and the cluster ran on two after a host was retired.';
+
+// Two people edit the same report at once; the second save sees the first and merges section by section.
+describe('two browsers editing one report', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const users = h.server.app.services.users;
+    await users.create(null, {
+      email: 'ann@example.test',
+      name: 'Ann Admin',
+      role: 'admin',
+      password: 'a long password 1',
+    });
+    await users.create(null, {
+      email: 'ed@example.test',
+      name: 'Ed Editor',
+      role: 'editor',
+      password: 'a long password 2',
+    });
+  });
+  afterAll(async () => h?.close());
+
+  it('shows the second writer what changed and merges without losing either text', async () => {
+    const started = Date.now();
+    const a = await (await h.context()).newPage();
+    const b = await (await h.context()).newPage();
+    await signIn(a, h.url, 'ann@example.test', 'a long password 1');
+    await signIn(b, h.url, 'ed@example.test', 'a long password 2');
+
+    await a.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New report' }).click();
+    await a.getByLabel('Title').fill('Cache cluster lost quorum');
+    await a.getByRole('button', { name: 'Create the draft' }).click();
+    await visible(a.getByRole('heading', { name: 'Basics' }));
+    const editUrl = a.url().split('?')[0]!;
+    const id = editUrl.split('/').at(-2)!;
+
+    // Both have version 1 open.
+    await b.goto(editUrl);
+    await visible(b.getByRole('heading', { name: 'Basics' }));
+
+    await a.getByRole('button', { name: /^1\. Executive summary/ }).click();
+    await a.getByLabel('What happened').fill(ALPHA);
+    await saved(a);
+
+    await b.getByRole('button', { name: /^4\. Root cause analysis/ }).click();
+    await b.getByLabel('Primary root cause').fill(BRAVO);
+
+    const dialog = b.getByRole('dialog', { name: 'Someone else changed this report' });
+    await visible(dialog, 20_000);
+    // What the other person wrote is shown before anything is decided.
+    await visible(dialog.getByRole('cell', { name: ALPHA }));
+    const theirs = dialog.getByRole('group', { name: /Executive summary — changed by someone else/ });
+    const mine = dialog.getByRole('group', { name: /Root cause analysis — changed by you/ });
+    expect(await theirs.getByRole('radio', { name: 'Take theirs' }).isChecked()).toBe(true);
+    expect(await mine.getByRole('radio', { name: 'Keep mine' }).isChecked()).toBe(true);
+    await shot(b, 'conflict');
+    await dialog.getByRole('button', { name: 'Merge my choices' }).click();
+    await gone(dialog);
+    await saved(b);
+
+    // The merged report holds both texts, on the server and in the second editor.
+    const stored = await (await b.request.get(`${h.url}/api/postmortems/${id}`)).json();
+    expect(stored.report.summary.whatHappened).toBe(ALPHA);
+    expect(stored.report.analysis.primaryCause).toBe(BRAVO);
+    expect(stored.version).toBe(3);
+    expect(await b.getByLabel('Primary root cause').inputValue()).toBe(BRAVO);
+    await b.getByRole('button', { name: /^1\. Executive summary/ }).click();
+    expect(await b.getByLabel('What happened').inputValue()).toBe(ALPHA);
+
+    // The first writer, still on version 2, now meets the merge; taking theirs loses nothing either.
+    await a.getByLabel('Key lessons').fill('Retiring a host must check the quorum of every cluster on it.');
+    const again = a.getByRole('dialog', { name: 'Someone else changed this report' });
+    await visible(again, 20_000);
+    await again.getByRole('button', { name: 'Merge my choices' }).click();
+    await saved(a);
+    const final = await (await a.request.get(`${h.url}/api/postmortems/${id}`)).json();
+    expect(final.report.summary).toMatchObject({
+      whatHappened: ALPHA,
+      keyLessons: 'Retiring a host must check the quorum of every cluster on it.',
+    });
+    expect(final.report.analysis.primaryCause).toBe(BRAVO);
+    console.log(`e2e conflict scenario: ${Date.now() - started} ms`);
+  });
+});
