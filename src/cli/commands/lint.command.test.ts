@@ -179,6 +179,17 @@ describe('hindsight lint on Postmortem Markdown', () => {
     expect((await cli('lint', empty)).code).toBe(2);
   });
 
+  it('reads a file whose front matter is not Hindsight’s as a foreign report', async () => {
+    const file = join(tmp, 'site-page.md');
+    writeFileSync(
+      file,
+      '---\ntitle: Outage notes\nlayout: post\n---\n\n# Outage notes\n\n## Impact\n\nMany users could not log in.\n',
+    );
+    const r = await cli('lint', file);
+    expect(r.out).not.toContain('invalid-report');
+    expect(r.out).toMatch(/:10:1 warning vague-impact "Many"/);
+  });
+
   it('turns the problems of an invalid report into located errors (exit 1)', async () => {
     const file = join(tmp, 'invalid.md');
     writeFileSync(file, '---\nkind: banana\n---\n\n# Title\n');

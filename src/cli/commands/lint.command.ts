@@ -20,6 +20,15 @@ import type { RegisterCommand } from './index.js';
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 const FRONT_MATTER = /^\uFEFF?---\r?\n/u;
+/** Postmortem Markdown starts with front matter that names the report's kind; other front matter (a static
+ * site generator's, say) belongs to a foreign document. */
+function isPostmortemMarkdown(text: string): boolean {
+  const m = FRONT_MATTER.exec(text);
+  if (!m) return false;
+  const end = text.indexOf('\n---', m[0].length - 1);
+  const block = text.slice(m[0].length, end === -1 ? Math.min(text.length, 65_536) : end);
+  return /^kind\s*:/mu.test(block);
+}
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage']);
 
 /** Expand the arguments into Markdown files: files as given, folders walked for *.md in name order. */
@@ -59,7 +68,7 @@ export function collectMarkdown(paths: string[]): string[] {
 function lintFile(file: string, loaded: LoadedConfig): FileResult {
   const shown = relative(process.cwd(), file) || file;
   const text = readTextFile(file);
-  if (!FRONT_MATTER.test(text)) {
+  if (!isPostmortemMarkdown(text)) {
     // A post-mortem written without Hindsight: import it as best we can and lint what came out.
     const { report, recognition } = importForeignMarkdown(text, { file });
     const locate = textLocator(text, (path) => valueAt(report, path), recognition.headings);
