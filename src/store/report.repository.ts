@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { AppError, reportSchema, type Report } from '../domain/index.js';
+import { AppError, type Report } from '../domain/index.js';
 import type { Dialect, Store } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
 import { indexReport, keyOf } from './report-index.js';
@@ -97,11 +98,20 @@ export interface SaveInfo {
   summary: string;
   changes: string[];
   at?: string;
+  /** The audit entry for this save, written in the same transaction (its details gain the new version). */
+  audit?: { action: string; details?: Record<string, unknown>; ip: string | null };
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 const now = () => new Date().toISOString();
+
+// English function words, left out of SQLite queries (PostgreSQL's english configuration does the same).
+const STOP_WORDS = new Set(
+  'a an and are as at be but by for from had has have he her his in is it its of on or she that the their they this to was were which will with not after when during'.split(
+    ' ',
+  ),
+);
 
 const toSummary = (r: ReportsTable): ReportSummary => ({
   id: r.id,
@@ -119,9 +129,9 @@ const toSummary = (r: ReportsTable): ReportSummary => ({
 });
 
 function toStored(r: ReportsTable): StoredReport {
-  // Rows are written only through this repository, from validated reports; parsing again guards against
-  // a hand-edited database rather than trusting it.
-  const report = reportSchema.parse(JSON.parse(r.content));
+  // Rows are written only through this repository, from reports the schema has validated; validating
+  // again on every read would cost more than the rest of a request.
+  const report = JSON.parse(r.content) as Report;
   return {
     id: r.id,
     seq: Number(r.seq),
@@ -172,7 +182,7 @@ export class ReportRepository {
     const at = info.at ?? now();
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.db.transaction().execute(async (trx) => {
+        return await this.db.transaction().execute(async (trx) => {
           const taken = await trx.selectFrom('reports').select('id').where('id', '=', id).executeTakeFirst();
           if (taken)
             throw new AppError('conflict', `a report with id ${id} already exists`, [
@@ -183,40 +193,37 @@ export class ReportRepository {
             .select((eb) => eb.fn.coalesce(eb.fn.max('seq'), sql<number>`0`).as('seq'))
             .executeTakeFirstOrThrow();
           const seq = Number(next.seq) + 1;
-          await trx
-            .insertInto('reports')
-            .values({
-              id,
-              seq,
-              ...columnsOf(report),
-              version: 1,
-              review_round: 0,
-              created_by: info.userId,
-              created_at: at,
-              updated_by: info.userId,
-              updated_at: at,
-              deleted_at: null,
-            })
-            .execute();
+          const row: ReportsTable = {
+            id,
+            seq,
+            ...columnsOf(report),
+            version: 1,
+            review_round: 0,
+            created_by: info.userId,
+            created_at: at,
+            updated_by: info.userId,
+            updated_at: at,
+            deleted_at: null,
+          };
+          await trx.insertInto('reports').values(row).execute();
           await this.writeIndex(trx, id, seq, report, false);
           await this.writeRevision(trx, id, 1, report, info, at);
+          return { ...toStored(row), report };
         });
-        break;
       } catch (e) {
         // Two instances may pick the same seq at once; the loser simply tries again.
         if (attempt < 5 && isUniqueViolation(e)) continue;
         throw e;
       }
     }
-    return (await this.get(id)) as StoredReport;
   }
 
   /** Read one report; deleted ones only when asked. */
   async get(id: string, options: { includeDeleted?: boolean } = {}): Promise<StoredReport | undefined> {
-    let q = this.db.selectFrom('reports').selectAll().where('id', '=', id);
-    if (!options.includeDeleted) q = q.where('deleted_at', 'is', null);
-    const row = await q.executeTakeFirst();
-    return row ? toStored(row) : undefined;
+    // The hottest query of all (every read of a report): written as SQL to skip the query builder's cost.
+    const live = options.includeDeleted ? sql`` : sql` and deleted_at is null`;
+    const { rows } = await sql<ReportsTable>`select * from reports where id = ${id}${live}`.execute(this.db);
+    return rows[0] ? toStored(rows[0]) : undefined;
   }
 
   /**
@@ -231,8 +238,8 @@ export class ReportRepository {
     extra: { reviewRound?: number } = {},
   ): Promise<StoredReport> {
     const at = info.at ?? now();
-    await this.db.transaction().execute(async (trx) => {
-      const result = await trx
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
         .updateTable('reports')
         .set({
           ...columnsOf(report),
@@ -244,17 +251,13 @@ export class ReportRepository {
         .where('id', '=', id)
         .where('version', '=', expectedVersion)
         .where('deleted_at', 'is', null)
+        .returningAll()
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion);
-      const { seq } = await trx
-        .selectFrom('reports')
-        .select('seq')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      await this.writeIndex(trx, id, Number(seq), report, true);
+      if (!row) return this.failStale(trx, id, expectedVersion);
+      await this.writeIndex(trx, id, Number(row.seq), report, true);
       await this.writeRevision(trx, id, expectedVersion + 1, report, info, at);
+      return { ...toStored(row), report };
     });
-    return (await this.get(id)) as StoredReport;
   }
 
   private async failStale(trx: Db, id: string, expectedVersion: number): Promise<never> {
@@ -391,7 +394,7 @@ export class ReportRepository {
       createdAt: r.created_at,
       summary: r.summary,
       changes: JSON.parse(r.changes) as string[],
-      report: reportSchema.parse(JSON.parse(r.content)),
+      report: JSON.parse(r.content) as Report,
     };
   }
 
@@ -468,26 +471,38 @@ export class ReportRepository {
   }
 
   private async searchSqlite(viewer: Viewer, words: string[], page: Page) {
+    // Words that occur in nearly every report only slow the search down; PostgreSQL drops them too.
+    const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
     // Each word becomes a quoted FTS5 string, so no input can be read as query syntax.
-    const match = words.map((w) => `"${w}"`).join(' ');
+    const match = (meaningful.length > 0 ? meaningful : words).map((w) => `"${w}"`).join(' ');
     const where = sql`report_search match ${match} and r.deleted_at is null and ${this.visibilitySql(viewer)}`;
-    const rows = await sql<ReportsTable & { score: number; snippet: string }>`
-      select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
-        r.created_at, r.updated_at, r.deleted_at,
-        bm25(report_search, 10.0, 1.0) as score,
-        snippet(report_search, 1, ${'\u0001'}, ${'\u0002'}, '…', 16) as snippet
+    // Three steps keep every row that is not shown cheap: rank and count through the covering index
+    // (never touching the wide report rows), then read summaries and snippets for the page alone.
+    const ranked = await sql<{ seq: number; score: number }>`
+      select r.seq as seq, bm25(report_search, 10.0, 1.0) as score
       from report_search join reports r on r.seq = report_search.rowid
       where ${where}
-      order by score, r.id
+      order by score, r.seq
       limit ${page.limit} offset ${page.offset}`.execute(this.db);
     const count = await sql<{ n: number }>`
       select count(*) as n from report_search join reports r on r.seq = report_search.rowid where ${where}`.execute(
       this.db,
     );
-    return {
-      total: Number(count.rows[0]?.n ?? 0),
-      items: rows.rows.map((r) => ({ ...toSummary(r), score: -Number(r.score), snippet: r.snippet })),
-    };
+    const total = Number(count.rows[0]?.n ?? 0);
+    if (ranked.rows.length === 0) return { total, items: [] };
+    const seqs = ranked.rows.map((r) => Number(r.seq));
+    const details = await sql<ReportsTable & { snippet: string }>`
+      select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
+        r.created_at, r.updated_at, r.deleted_at,
+        snippet(report_search, 1, ${'\u0001'}, ${'\u0002'}, '…', 16) as snippet
+      from report_search join reports r on r.seq = report_search.rowid
+      where report_search match ${match} and report_search.rowid in (${sql.join(seqs)})`.execute(this.db);
+    const bySeq = new Map(details.rows.map((r) => [Number(r.seq), r]));
+    const items = ranked.rows.flatMap((hit) => {
+      const r = bySeq.get(Number(hit.seq));
+      return r ? [{ ...toSummary(r), score: -Number(hit.score), snippet: r.snippet }] : [];
+    });
+    return { total, items };
   }
 
   private async searchPostgres(viewer: Viewer, words: string[], page: Page) {
@@ -536,6 +551,21 @@ export class ReportRepository {
         content: JSON.stringify(report),
       })
       .execute();
+    if (info.audit) {
+      await trx
+        .insertInto('audit_log')
+        .values({
+          id: randomUUID(),
+          at,
+          user_id: info.userId,
+          action: info.audit.action,
+          target_type: 'report',
+          target_id: id,
+          details: JSON.stringify({ ...info.audit.details, version }),
+          ip: info.audit.ip,
+        })
+        .execute();
+    }
   }
 
   /** Rewrite the side tables and the search entry of a report inside the caller's transaction. */

@@ -58,8 +58,8 @@ export class ReportService {
       userId: actor.user.id,
       summary: 'created',
       changes: [],
+      audit: { action: 'report.create', ip: actor.ip },
     });
-    await this.audit.record(actor, 'report.create', { type: 'report', id }, { version: 1 });
     return stored;
   }
 
@@ -169,14 +169,13 @@ export class ReportService {
       id,
       version,
       report,
-      { userId: actor.user.id, summary: `moved from ${from} to ${to}`, changes: ['state'] },
+      {
+        userId: actor.user.id,
+        summary: `moved from ${from} to ${to}`,
+        changes: ['state'],
+        audit: { action: 'report.transition', details: { from, to }, ip: actor.ip },
+      },
       { reviewRound },
-    );
-    await this.audit.record(
-      actor,
-      'report.transition',
-      { type: 'report', id },
-      { from, to, version: saved.version },
     );
     return saved;
   }
@@ -236,18 +235,12 @@ export class ReportService {
 
   private async save(actor: Actor, current: StoredReport, version: number, report: Report, summary: string) {
     const changes = changedPaths(current.report, report);
-    const saved = await this.reports.update(current.id, version, report, {
+    return this.reports.update(current.id, version, report, {
       userId: actor.user.id,
       summary,
       changes,
+      audit: { action: 'report.update', details: { changes }, ip: actor.ip },
     });
-    await this.audit.record(
-      actor,
-      'report.update',
-      { type: 'report', id: current.id },
-      { version: saved.version, changes },
-    );
-    return saved;
   }
 }
 

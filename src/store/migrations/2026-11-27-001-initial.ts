@@ -68,7 +68,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('deleted_at', 'text')
     .execute();
   await db.schema.createIndex('reports_updated').on('reports').columns(['updated_at', 'id']).execute();
-  await db.schema.createIndex('reports_state').on('reports').column('state').execute();
+  // Search and visibility checks join many reports; this index answers them without reading the wide rows.
+  await db.schema
+    .createIndex('reports_visibility')
+    .on('reports')
+    .columns(['seq', 'deleted_at', 'restricted', 'created_by', 'id'])
+    .execute();
 
   const reportChild = (name: string) =>
     db.schema
@@ -111,7 +116,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('text', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('timeline_events_pk', ['report_id', 'position'])
     .execute();
-  await db.schema.createIndex('timeline_events_at').on('timeline_events').column('at').execute();
 
   for (const [table, column] of [
     ['report_tags', 'tag'],
@@ -122,7 +126,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn(column, 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint(`${table}_pk`, ['report_id', column])
       .execute();
-    await db.schema.createIndex(`${table}_${column}`).on(table).columns([column, 'report_id']).execute();
+    // Members are only ever looked up by report; tags and systems are also filtered on by value.
+    if (table !== 'report_members') {
+      await db.schema.createIndex(`${table}_${column}`).on(table).columns([column, 'report_id']).execute();
+    }
   }
 
   await reportChild('report_people')
