@@ -2,4 +2,12 @@
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm install` through `prepare`).
 import { run } from '../dist/cli/main.js';
 
+// A reader that stops early (`hindsight lint … | head`) closes the pipe; that is not an error of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 process.exitCode = await run(process.argv.slice(2));
