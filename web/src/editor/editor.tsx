@@ -126,7 +126,7 @@ export function EditorPage({ id }: { id: string }) {
   // Autosave a moment after the typing stops; never while a conflict is being resolved.
   useEffect(() => {
     if (!dirty || conflict) return;
-    setSave((s) => (s.kind === 'saving' ? s : { kind: 'dirty' }));
+    setSave((s) => (s.kind === 'saving' || s.kind === 'dirty' ? s : { kind: 'dirty' }));
     const t = setTimeout(() => void saveNow(), SAVE_DELAY);
     return () => clearTimeout(t);
   }, [cleanedJson, dirty, conflict, saveNow]);
@@ -150,10 +150,10 @@ export function EditorPage({ id }: { id: string }) {
   // Live lint on the server (the prose rules need dictionaries too large for the browser).
   useEffect(() => {
     if (!cleaned) return;
-    const parsed = reportSchema.safeParse(cleaned);
-    if (!parsed.success) return;
     const ac = new AbortController();
     const t = setTimeout(() => {
+      // Validate only once typing pauses: a full parse of a long report on every key would be felt.
+      if (!reportSchema.safeParse(cleaned).success) return;
       api<{ findings: Finding[]; score: QualityScore }>('/api/lint', {
         body: { report: cleaned },
         signal: ac.signal,
