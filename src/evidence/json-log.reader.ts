@@ -264,6 +264,13 @@ function screen(
   let keyAhead = -1; // the key's next position beyond the current line, or buf.length when there is none
   const gate = st.gate;
   const gl = gate ? gate.length : 0;
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const word = (b: Uint8Array | undefined, at: number) =>
+    b && b.length >= 4 ? new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at, true) : 0;
+  const k0 = word(key, 0);
+  const k1 = word(key, kl - 4);
+  const g0 = word(gate, 0);
+  const g1 = word(gate, gl - 4);
   for (;;) {
     const nl = buf.indexOf(10, p);
     if (nl === -1) break;
@@ -272,9 +279,14 @@ function screen(
       let k = -1;
       const g = p + guess;
       if (guess >= 0 && g + kl <= nl) {
-        let j = 0;
-        while (j < kl && buf[g + j] === (key as Buffer)[j]) j += 1;
-        if (j === kl) k = g + kl;
+        // Two overlapping 32-bit reads compare the whole key: one load each in optimised code.
+        if (kl >= 4) {
+          if (dv.getUint32(g, true) === k0 && dv.getUint32(g + kl - 4, true) === k1) k = g + kl;
+        } else {
+          let j = 0;
+          while (j < kl && buf[g + j] === (key as Buffer)[j]) j += 1;
+          if (j === kl) k = g + kl;
+        }
       }
       if (k === -1 && keyAhead < nl) {
         const at = keyAhead >= p ? keyAhead : buf.indexOf(key as Buffer, p);
@@ -290,13 +302,18 @@ function screen(
         // Gate: a 13-digit epoch-ms value whose leading digits differ from what every instant of the window
         // shares is outside it, without reading the rest of the number.
         let gated = false;
-        if (gl > 0 && c0 >= 0x30 && c0 <= 0x39) {
-          let j = 0;
-          while (j < gl && buf[k + j] === (gate as Uint8Array)[j]) j += 1;
-          if (j < gl) {
+        if (gl > 0 && c0 >= 0x30 && c0 <= 0x39 && k + 14 <= nl) {
+          let same: boolean;
+          if (gl >= 4) same = dv.getUint32(k, true) === g0 && dv.getUint32(k + gl - 4, true) === g1;
+          else {
+            let j = 0;
+            while (j < gl && buf[k + j] === (gate as Uint8Array)[j]) j += 1;
+            same = j === gl;
+          }
+          if (!same) {
             const d12 = buf[k + 12] as number;
             const d13 = buf[k + 13] as number;
-            gated = d12 >= 0x30 && d12 <= 0x39 && !(d13 >= 0x30 && d13 <= 0x39) && k + 13 <= nl;
+            gated = d12 >= 0x30 && d12 <= 0x39 && !(d13 >= 0x30 && d13 <= 0x39);
           }
         }
         if (gated) {
