@@ -1,3 +1,10 @@
+// Evidence → timeline candidates, as a library with no CLI or server knowledge.
+//
+// extractEvidence(inputs, options) is the one entry point: inputs are files (fileEntry), bytes
+// (bufferEntry), one-shot upload streams (streamEntry), bundles (folderBundle, openZip, openZipBuffer for a
+// Slack export) or git clones ({ type: 'git', dir }); it returns candidates sorted by time with a suggested
+// kind and its reason, plus counters and messages. addEvidenceToReport(report, chosen) turns the candidates a
+// person accepted into timeline events, supporting materials, an excerpt appendix and change-analysis entries.
 export * from './candidate.js';
 export * from './source.js';
 export * from './files.js';
