@@ -87,4 +87,34 @@ describe('two browsers editing one report', () => {
     expect(final.report.analysis.primaryCause).toBe(BRAVO);
     console.log(`e2e conflict scenario: ${Date.now() - started} ms`);
   });
+
+  it('keeps text typed while the server was unreachable and restores it after a reload', async () => {
+    const page = await (await h.context()).newPage();
+    await signIn(page, h.url, 'ed@example.test', 'a long password 2');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New report' }).click();
+    await page.getByLabel('Title').fill('Queue backlog after a network split');
+    await page.getByRole('button', { name: 'Create the draft' }).click();
+    await visible(page.getByRole('heading', { name: 'Basics' }));
+    await page.getByRole('button', { name: /^1\. Executive summary/ }).click();
+
+    // Saves fail while the network is down; the text stays in the page and in the browser's storage.
+    await page.route('**/api/postmortems/*', (route) =>
+      route.request().method() === 'PUT' ? route.abort('internetdisconnected') : route.fallback(),
+    );
+    const text = 'Messages queued for 25 minutes while the two zones could not reach each other.';
+    await page.getByLabel('What happened').fill(text);
+    await visible(
+      page.getByRole('status').filter({ hasText: 'Not saved: the server cannot be reached' }),
+      20_000,
+    );
+    await page.unroute('**/api/postmortems/*');
+
+    await page.reload();
+    await visible(page.getByText('Your unsaved changes from before were restored'));
+    expect(await page.getByLabel('What happened').inputValue()).toBe(text);
+    await saved(page);
+    const id = page.url().split('/reports/')[1]!.split('/')[0]!;
+    const stored = await (await page.request.get(`${h.url}/api/postmortems/${id}`)).json();
+    expect(stored.report.summary.whatHappened).toBe(text);
+  });
 });

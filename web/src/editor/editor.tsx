@@ -32,6 +32,7 @@ const STEPS: { part: Part; title: string }[] = [
 
 const SAVE_DELAY = 800;
 const LINT_DELAY = 600;
+const RETRY_DELAY = 5000;
 
 type SaveState =
   | { kind: 'saved'; at: string }
@@ -63,13 +64,28 @@ export function EditorPage({ id }: { id: string }) {
   draftRef.current = draft;
   storedRef.current = stored;
 
+  const [restored, setRestored] = useState('');
   useEffect(() => {
     api<StoredReport>(`/api/postmortems/${encodeURIComponent(id)}`)
       .then((s) => {
         savedJson.current = JSON.stringify(clean(s.report));
         setStored(s);
-        setDraft(s.report);
         setSave({ kind: 'saved', at: s.updatedAt });
+        // Changes that never reached the server (a closed tab, an expired session) come back here.
+        const local = readLocalDraft(id);
+        if (local && JSON.stringify(local.draft) !== savedJson.current) {
+          if (local.version === s.version) {
+            setDraft(local.draft);
+            setRestored('Your unsaved changes from before were restored; they are being saved now.');
+          } else {
+            setDraft(s.report);
+            setConflict({ base: local.base, mine: local.draft, theirs: s });
+            setSave({ kind: 'conflict' });
+          }
+        } else {
+          clearLocalDraft(id);
+          setDraft(s.report);
+        }
       })
       .catch((e) => setLoadError(errorText(e)));
   }, [id]);
@@ -123,6 +139,17 @@ export function EditorPage({ id }: { id: string }) {
     }
   }, []);
 
+  // Keep unsaved work in the browser until the server has it.
+  useEffect(() => {
+    if (!stored || !cleaned) return;
+    if (!dirty) return clearLocalDraft(stored.id);
+    const t = setTimeout(
+      () => writeLocalDraft(stored.id, { version: stored.version, base: stored.report, draft: cleaned }),
+      300,
+    );
+    return () => clearTimeout(t);
+  }, [cleanedJson, dirty, stored, cleaned]);
+
   // Autosave a moment after the typing stops; never while a conflict is being resolved.
   useEffect(() => {
     if (!dirty || conflict) return;
@@ -131,10 +158,12 @@ export function EditorPage({ id }: { id: string }) {
     return () => clearTimeout(t);
   }, [cleanedJson, dirty, conflict, saveNow]);
 
-  // A save that finished while more was typed leaves the draft dirty: go again.
+  // A save that finished while more was typed leaves the draft dirty: go again. A failed one (network,
+  // server restart) is retried every few seconds.
   useEffect(() => {
-    if (save.kind === 'saved' && dirty && !conflict) {
-      const t = setTimeout(() => void saveNow(), SAVE_DELAY);
+    if (!dirty || conflict) return;
+    if (save.kind === 'saved' || save.kind === 'error') {
+      const t = setTimeout(() => void saveNow(), save.kind === 'error' ? RETRY_DELAY : SAVE_DELAY);
       return () => clearTimeout(t);
     }
   }, [save, dirty, conflict, saveNow]);
@@ -239,6 +268,7 @@ export function EditorPage({ id }: { id: string }) {
               </Link>
             </div>
           </div>
+          {restored && <Status>{restored}</Status>}
           <div className="editor-body">
             <nav aria-label="Sections" className="steps">
               <ol>
@@ -333,6 +363,44 @@ export function EditorPage({ id }: { id: string }) {
       </FindingsContext.Provider>
     </SetContext.Provider>
   );
+}
+
+interface LocalDraft {
+  version: number;
+  base: Report;
+  draft: Report;
+}
+const localKey = (id: string) => `hindsight:draft:${id}`;
+
+function readLocalDraft(id: string): LocalDraft | undefined {
+  try {
+    const raw = localStorage.getItem(localKey(id));
+    if (!raw) return undefined;
+    const v = JSON.parse(raw) as LocalDraft;
+    const ok =
+      typeof v.version === 'number' &&
+      reportSchema.safeParse(v.draft).success &&
+      reportSchema.safeParse(v.base).success;
+    return ok ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeLocalDraft(id: string, value: LocalDraft): void {
+  try {
+    localStorage.setItem(localKey(id), JSON.stringify(value));
+  } catch {
+    // Storage full or disabled: the server copy and autosave still work.
+  }
+}
+
+function clearLocalDraft(id: string): void {
+  try {
+    localStorage.removeItem(localKey(id));
+  } catch {
+    // nothing to clear
+  }
 }
 
 function SaveIndicator({
