@@ -172,6 +172,15 @@ describe('the main scenario in a real browser', () => {
         .fill('No certificate expires unnoticed for a quarter');
     }
     await visible(admin.getByRole('img', { name: 'Action A1 is SMART' }));
+
+    await admin.getByRole('button', { name: 'Next: 7. Supporting materials' }).click();
+    await admin.getByLabel('Upload a file').setInputFiles({
+      name: 'gateway-errors.log',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('14:00:03 TLS handshake failed: certificate expired\n'),
+    });
+    await visible(admin.getByText('gateway-errors.log is attached.'));
+    expect(await admin.getByLabel('M1 title').inputValue()).toBe('gateway-errors.log');
     await saved(admin);
     await admin.getByRole('button', { name: /^4\. Root cause analysis/ }).click();
     await shot(admin, 'editor');
@@ -212,6 +221,17 @@ describe('the main scenario in a real browser', () => {
     await admin.getByRole('button', { name: 'Publish' }).click();
     await visible(admin.getByText('Published.'));
     await visible(admin.locator('.report-head .badge', { hasText: 'published' }));
+
+    // History: compare the first version with the published one, by model path.
+    await admin.getByRole('button', { name: 'History' }).click();
+    const versions = admin.getByRole('checkbox', { name: /^Version \d+$/ });
+    await visible(versions);
+    await admin.getByRole('checkbox', { name: 'Version 1', exact: true }).check();
+    await versions.first().check();
+    await admin.getByRole('button', { name: 'Compare versions' }).click();
+    const diff = admin.getByRole('table', { name: /Changes from version 1 to version \d+/ });
+    await visible(diff.getByRole('rowheader', { name: /analysis\.primaryCause/ }));
+    await visible(diff.getByRole('cell', { name: /keystore expired/ }));
     lap('review');
   });
 
@@ -280,6 +300,8 @@ describe('the main scenario in a real browser', () => {
       'mitigated',
       'resolved',
     ]);
+    expect(parsed.report?.materials.items[0]).toMatchObject({ kind: 'log', title: 'gateway-errors.log' });
+    expect(parsed.report?.materials.items[0]?.link).toMatch(/^attachment:/);
 
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
     await visible(admin.getByRole('heading', { name: 'Recently changed' }));

@@ -170,7 +170,7 @@ export function ArchivePage() {
           <p role="status" className="muted">
             {total === 0
               ? 'No reports match.'
-              : `${total} report${total === 1 ? '' : 's'}${q ? ` match “${q}”` : ''}.`}
+              : `${total} report${total === 1 ? '' : 's'}${q ? ` match${total === 1 ? 'es' : ''} “${q}”` : ''}.`}
           </p>
           <ol className="results" aria-label="Reports">
             {sorted.map((r) => (
