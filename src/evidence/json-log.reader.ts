@@ -1,5 +1,6 @@
 import type { Candidate } from './candidate.js';
 import { AppError } from '../domain/index.js';
+import { INPUT_CAP, LIST_CAP, type LineScreen, lineScreen } from './line-screen.wasm.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { type EntryReader, baseName, candidate, levelOf, pick, str } from './source.js';
 import { epochToMs, parseTimeValue } from './time.js';
@@ -129,15 +130,48 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     windowed,
     gate: epochGate(lo, hi),
   };
+  // With a window that has a digit gate, the WebAssembly kernel screens whole chunks and lists the few lines
+  // that may be inside; the JavaScript screen below then judges only those.
+  let kernel: LineScreen | undefined | null = state.gate ? undefined : null;
+  let kernelKey: Buffer | undefined;
+  const parseLine = (b: Buffer, s2: number, e2: number, n: number) => {
+    lineNo = n;
+    return handle(b, s2, e2);
+  };
   const scan = (buf: Buffer, p: number, out: Candidate[]): number => {
     state.lineNo = lineNo;
     state.guess = guess;
     state.key = key;
     state.filtered = 0;
-    const rest = screen(buf, p, state, out, (b, s2, e2, n) => {
-      lineNo = n;
-      return handle(b, s2, e2);
-    });
+    let rest: number;
+    if (kernel === undefined && key) kernel = lineScreen() ?? null;
+    if (kernel && key && key.length <= 64 && buf.length - p <= INPUT_CAP) {
+      if (kernelKey !== key) {
+        kernel.configure(key, state.gate as Uint8Array);
+        kernelKey = key;
+      }
+      const len = buf.length - p;
+      kernel.input.set(buf.subarray(p), 0);
+      let at = 0;
+      for (;;) {
+        const listed = kernel.screen(at, len, state.guess);
+        const base = state.lineNo;
+        const counted = kernel.lines;
+        for (let i = 0; i < listed; i += 1) {
+          const s0 = kernel.list[i * 3] as number;
+          const e0 = kernel.list[i * 3 + 1] as number;
+          state.lineNo = base + (kernel.list[i * 3 + 2] as number) - 1;
+          screen(buf, p + s0, state, out, parseLine, p + e0 + 1);
+        }
+        state.lineNo = base + counted;
+        state.filtered += counted - listed;
+        at = kernel.pos;
+        if (listed < LIST_CAP) break;
+      }
+      rest = p + at;
+    } else {
+      rest = screen(buf, p, state, out, parseLine);
+    }
     lineNo = state.lineNo;
     guess = state.guess;
     ctx.stats.filtered += state.filtered;
@@ -240,6 +274,14 @@ interface ScanState {
   windowed: boolean;
   /** The leading digits every 13-digit epoch-ms instant of the window shares (none when the bounds differ in length). */
   gate: Uint8Array | undefined;
+  dvOf?: Buffer;
+  dv?: DataView;
+  wordsOf?: Buffer;
+  words?: number[];
+}
+
+function word(b: Uint8Array | undefined, at: number): number {
+  return b && b.length >= 4 ? new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at, true) : 0;
 }
 
 /**
@@ -253,6 +295,7 @@ function screen(
   st: ScanState,
   out: Candidate[],
   parse: (buf: Buffer, s: number, e: number, lineNo: number) => Candidate | undefined,
+  limit = Infinity,
 ): number {
   let lineNo = st.lineNo;
   let guess = st.guess;
@@ -264,16 +307,20 @@ function screen(
   let keyAhead = -1; // the key's next position beyond the current line, or buf.length when there is none
   const gate = st.gate;
   const gl = gate ? gate.length : 0;
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const word = (b: Uint8Array | undefined, at: number) =>
-    b && b.length >= 4 ? new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at, true) : 0;
-  const k0 = word(key, 0);
-  const k1 = word(key, kl - 4);
-  const g0 = word(gate, 0);
-  const g1 = word(gate, gl - 4);
+  // Views and key words are made once per chunk and per key, not per call: the kernel calls this per line.
+  if (st.dvOf !== buf) {
+    st.dvOf = buf;
+    st.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  const dv = st.dv as DataView;
+  if (st.words === undefined || st.wordsOf !== key) {
+    st.wordsOf = key;
+    st.words = [word(key, 0), word(key, kl - 4), word(gate, 0), word(gate, gl - 4)];
+  }
+  const [k0, k1, g0, g1] = st.words as [number, number, number, number];
   for (;;) {
     const nl = buf.indexOf(10, p);
-    if (nl === -1) break;
+    if (nl === -1 || nl >= limit) break;
     lineNo += 1;
     if (screening && nl - p <= MAX_LINE_BYTES) {
       let k = -1;

@@ -9,6 +9,7 @@ import { detectFormat } from './detect.js';
 import { Readable } from 'node:stream';
 import { bufferEntry, fileEntry, openZip, streamEntry } from './files.js';
 import { epochGate } from './json-log.reader.js';
+import { lineScreen } from './line-screen.wasm.js';
 import { readLines } from './lines.js';
 import { streamJsonArray } from './json-array.stream.js';
 import { extractEvidence } from './pipeline.js';
@@ -214,6 +215,28 @@ describe('filters, kinds and duplicates', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('has a WebAssembly kernel that counts every line and lists only those the gate cannot rule out', () => {
+    const k = lineScreen();
+    expect(k).toBeDefined();
+    k!.configure(Buffer.from('"time":'), Buffer.from('1709300'));
+    const text = [
+      '{"level":30,"time":1709300000123,"msg":"in the gate"}',
+      '{"level":30,"time":1709999999999,"msg":"outside"}',
+      '{"level":30,"time":"2024-03-01T13:33:20Z","msg":"a string: JavaScript decides"}',
+      '{"lvl":3,"time":1709999999999,"msg":"key elsewhere: JavaScript decides"}',
+      '{"level":30,"time":170999999999,"msg":"12 digits: JavaScript decides"}',
+      '{"level":30,"time":1709999999999,"msg":"outside"}',
+      '{"level":30,"time":17',
+    ].join('\n');
+    const bytes = Buffer.from(text);
+    k!.input.set(bytes, 0);
+    const listed = k!.screen(0, bytes.length, 12);
+    expect(k!.lines).toBe(6);
+    expect(k!.pos).toBe(text.lastIndexOf('\n') + 1);
+    const lines = Array.from({ length: listed }, (_, i) => k!.list[i * 3 + 2]);
+    expect(lines).toEqual([1, 3, 4, 5]);
   });
 
   it('keeps at most the limit and says how many were left out', async () => {

@@ -1,0 +1,75 @@
+(module
+  ;; Memory: [0, IN_CAP) the chunk; PARAM area for the key and gate bytes; OUT area for lines JS must look at.
+  (memory (export "memory") 80)
+  (global $klen (export "klen") (mut i32) (i32.const 0))
+  (global $glen (export "glen") (mut i32) (i32.const 0))
+  (global $pos (export "pos") (mut i32) (i32.const 0))
+  (global $lines (export "lines") (mut i32) (i32.const 0))
+  ;; PARAM = 4194432 (4 MB + 128): key at PARAM, gate at PARAM + 64. OUT = 4194560: (start, end, line) triples.
+  (func $find_nl (param $p i32) (param $end i32) (result i32)
+    (local $m i32)
+    (block $done
+      (loop $vec
+        (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (local.set $m (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))))
+        (if (local.get $m) (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $vec)))
+    (block $out
+      (loop $tail
+        (br_if $out (i32.ge_u (local.get $p) (local.get $end)))
+        (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 10)) (then (return (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $tail)))
+    (local.get $end))
+  (func $same (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (local $i i32)
+    (block $no
+      (loop $l
+        (if (i32.ge_u (local.get $i) (local.get $n)) (then (return (i32.const 1))))
+        (br_if $no (i32.ne (i32.load8_u (i32.add (local.get $a) (local.get $i))) (i32.load8_u (i32.add (local.get $b) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (i32.const 0))
+  (func $digit (param $c i32) (result i32)
+    (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10)))
+  ;; Screen the complete lines of [start, end): count them, and list those that may be in the window
+  ;; (anything but a 13-digit epoch-ms value at the expected place whose leading digits miss the gate).
+  ;; Stops after `cap` listed lines. Sets $pos (next unread line start) and $lines; returns how many were listed.
+  (func (export "screen") (param $start i32) (param $end i32) (param $guess i32) (param $cap i32) (result i32)
+    (local $p i32) (local $nl i32) (local $n i32) (local $lines i32) (local $k i32) (local $needs i32) (local $out i32)
+    (local.set $p (local.get $start))
+    (block $stop
+      (loop $line
+        (local.set $nl (call $find_nl (local.get $p) (local.get $end)))
+        (br_if $stop (i32.ge_u (local.get $nl) (local.get $end)))
+        (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
+        (local.set $needs (i32.const 1))
+        (if (i32.and (i32.and (i32.gt_s (global.get $klen) (i32.const 0)) (i32.gt_s (global.get $glen) (i32.const 0)))
+                     (i32.and (i32.ge_s (local.get $guess) (i32.const 0))
+                              (i32.le_u (i32.add (i32.add (local.get $p) (local.get $guess)) (i32.add (global.get $klen) (i32.const 14))) (local.get $nl))))
+          (then
+            (if (call $same (i32.add (local.get $p) (local.get $guess)) (i32.const 4194432) (global.get $klen))
+              (then
+                (local.set $k (i32.add (i32.add (local.get $p) (local.get $guess)) (global.get $klen)))
+                (if (call $digit (i32.load8_u (local.get $k)))
+                  (then
+                    (if (i32.eqz (call $same (local.get $k) (i32.const 4194496) (global.get $glen)))
+                      (then
+                        (if (i32.and (call $digit (i32.load8_u (i32.add (local.get $k) (i32.const 12))))
+                                     (i32.eqz (call $digit (i32.load8_u (i32.add (local.get $k) (i32.const 13))))))
+                          (then (local.set $needs (i32.const 0))))))))))))
+        (if (local.get $needs)
+          (then
+            (local.set $out (i32.add (i32.const 4194560) (i32.mul (local.get $n) (i32.const 12))))
+            (i32.store (local.get $out) (local.get $p))
+            (i32.store offset=4 (local.get $out) (local.get $nl))
+            (i32.store offset=8 (local.get $out) (local.get $lines))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $p (i32.add (local.get $nl) (i32.const 1)))
+        (br_if $stop (i32.ge_u (local.get $n) (local.get $cap)))
+        (br $line)))
+    (global.set $pos (local.get $p))
+    (global.set $lines (local.get $lines))
+    (local.get $n))
+)
