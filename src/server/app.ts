@@ -116,9 +116,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>

@@ -1,7 +1,17 @@
-import type { StoredReport, User } from '../store/index.js';
+import type { StoredReport, StoredReportMeta, User } from '../store/index.js';
 
 /** A report as the API returns it: bookkeeping around the model. */
 export function presentReport(s: StoredReport) {
+  return { ...presentMeta(s), report: s.report };
+}
+
+/** The same body as `presentReport`, built around the report's stored JSON text without parsing it. */
+export function presentReportJson(meta: StoredReportMeta, json: string): string {
+  const head = JSON.stringify(presentMeta(meta));
+  return `${head.slice(0, -1)},"report":${json}}`;
+}
+
+function presentMeta(s: StoredReportMeta) {
   return {
     id: s.id,
     number: s.seq,
@@ -13,7 +23,6 @@ export function presentReport(s: StoredReport) {
     createdAt: s.createdAt,
     updatedBy: s.updatedBy,
     updatedAt: s.updatedAt,
-    report: s.report,
   };
 }
 

@@ -128,25 +128,29 @@ const toSummary = (r: ReportsTable): ReportSummary => ({
   deletedAt: r.deleted_at,
 });
 
-function toStored(r: ReportsTable): StoredReport {
-  // Rows are written only through this repository, from reports the schema has validated; validating
-  // again on every read would cost more than the rest of a request.
-  const report = JSON.parse(r.content) as Report;
-  return {
-    id: r.id,
-    seq: Number(r.seq),
-    version: Number(r.version),
-    state: r.state,
-    restricted: Number(r.restricted) === 1,
-    reviewRound: Number(r.review_round),
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedBy: r.updated_by,
-    updatedAt: r.updated_at,
-    deletedAt: r.deleted_at,
-    report,
-  };
-}
+/** The bookkeeping of a stored report without its content. */
+export type StoredReportMeta = Omit<StoredReport, 'report'>;
+
+const toMeta = (r: ReportsTable): StoredReportMeta => ({
+  id: r.id,
+  seq: Number(r.seq),
+  version: Number(r.version),
+  state: r.state,
+  restricted: Number(r.restricted) === 1,
+  reviewRound: Number(r.review_round),
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedBy: r.updated_by,
+  updatedAt: r.updated_at,
+  deletedAt: r.deleted_at,
+});
+
+// Rows are written only through this repository, from reports the schema has validated; validating
+// again on every read would cost more than the rest of a request.
+const toStored = (r: ReportsTable): StoredReport => ({
+  ...toMeta(r),
+  report: JSON.parse(r.content) as Report,
+});
 
 const columnsOf = (report: Report) => ({
   title: report.title,
@@ -216,6 +220,13 @@ export class ReportRepository {
         throw e;
       }
     }
+  }
+
+  /** A live report's bookkeeping and its content as the stored JSON text, for serving without re-encoding. */
+  async getJson(id: string): Promise<{ meta: StoredReportMeta; json: string } | undefined> {
+    const { rows } =
+      await sql<ReportsTable>`select * from reports where id = ${id} and deleted_at is null`.execute(this.db);
+    return rows[0] ? { meta: toMeta(rows[0]), json: rows[0].content } : undefined;
   }
 
   /** Read one report; deleted ones only when asked. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../domain/index.js';
 import { actor } from '../auth.hook.js';
-import { presentReport } from '../presenters.js';
+import { presentReport, presentReportJson } from '../presenters.js';
 import { reportFromMarkdown, reportToMarkdown } from '../services/markdown.service.js';
 import type { Services } from '../services/index.js';
 import { listQuery, reportParams, sectionSchema, versionSchema } from './schemas.js';
@@ -55,15 +55,19 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const stored = await services.reports.visible(actor(request), request.params.id);
         const accept = request.headers.accept ?? '';
         if (/text\/markdown/i.test(accept) && !/application\/json/i.test(accept)) {
+          const stored = await services.reports.visible(actor(request), request.params.id);
           return reply
             .type('text/markdown; charset=utf-8')
             .header('etag', `"${stored.version}"`)
             .send(reportToMarkdown(stored.report));
         }
-        return reply.header('etag', `"${stored.version}"`).send(presentReport(stored));
+        const { meta, json } = await services.reports.visibleJson(actor(request), request.params.id);
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('etag', `"${meta.version}"`)
+          .send(presentReportJson(meta, json));
       },
     );
 

@@ -43,6 +43,20 @@ export class ReportService {
     return stored;
   }
 
+  /** A visible report as its stored JSON text with its bookkeeping: the fast path for reads. */
+  async visibleJson(actor: Actor, id: string) {
+    const found = await this.reports.getJson(id);
+    if (!found) throw notFound(id);
+    // Only restricted reports need their content to decide who may see them.
+    if (
+      found.meta.restricted &&
+      !canSee(actor, { ...found.meta, report: JSON.parse(found.json) as Report })
+    ) {
+      throw notFound(id);
+    }
+    return found;
+  }
+
   async create(actor: Actor, input: unknown): Promise<StoredReport> {
     requireRole(actor, 'editor', 'creating a report');
     const report = parseWith(reportSchema, input, 'the report is not valid');
