@@ -116,6 +116,48 @@ describe.each(testDialects())('accounts and sign-in on %s', (dialect) => {
     await twin.close();
   });
 
+  it('behaves as one with a second instance on the same database: sessions, CSRF and versions are shared', async () => {
+    const { buildApp } = await import('./app.js');
+    const twin = await buildApp({ db: s.db.store });
+    try {
+      const r = await login('sam.session@example.test', password);
+      const token = /hindsight_session=([^;]+)/.exec(
+        cookieOf(r.headers['set-cookie'], 'hindsight_session')!,
+      )![1]!;
+      const cookies = { hindsight_session: token };
+      const headers = { 'x-csrf-token': r.json().csrfToken as string };
+      const created = await twin.inject({
+        method: 'POST',
+        url: '/api/postmortems',
+        cookies,
+        headers,
+        payload: { kind: 'other', title: 'Twin' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = created.json().id as string;
+      const body = (title: string) => ({ version: 1, report: { kind: 'other', title } });
+      const first = await s.app.inject({
+        method: 'PUT',
+        url: `/api/postmortems/${id}`,
+        cookies,
+        headers,
+        payload: body('From A'),
+      });
+      const second = await twin.inject({
+        method: 'PUT',
+        url: `/api/postmortems/${id}`,
+        cookies,
+        headers,
+        payload: body('From B'),
+      });
+      expect([first.statusCode, second.statusCode]).toEqual([200, 409]);
+      const read = await twin.inject({ method: 'GET', url: `/api/postmortems/${id}`, cookies });
+      expect(read.json().report.title).toBe('From A');
+    } finally {
+      await twin.close();
+    }
+  });
+
   it('gives the same answer for an unknown email and a wrong password', async () => {
     const unknown = await login('nobody@example.test', password);
     const wrong = await login('sam.session@example.test', 'not the password');
