@@ -145,11 +145,11 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     state.filtered = 0;
     let rest: number;
     if (kernel === undefined && key) kernel = lineScreen() ?? null;
-    if (kernel && key && key.length <= 64 && buf.length - p <= INPUT_CAP) {
-      if (kernelKey !== key) {
-        kernel.configure(key, state.gate as Uint8Array);
-        kernelKey = key;
-      }
+    if (kernel && key && kernelKey !== key) {
+      kernelKey = key;
+      if (!kernel.configure(key, state.gate as Uint8Array)) kernel = null;
+    }
+    if (kernel && key && buf.length - p <= INPUT_CAP) {
       const len = buf.length - p;
       kernel.input.set(buf.subarray(p), 0);
       let at = 0;

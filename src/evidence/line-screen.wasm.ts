@@ -3,12 +3,10 @@
 // Source: line-screen.wat beside this file; rebuild with `npx -p wabt@1.0.39 wat2wasm line-screen.wat` and
 // paste the base64 of the output here.
 const WASM =
-  'AGFzbQEAAAABGwRgAn9/AX9gA39/fwF/YAF/AX9gBH9/f38BfwMFBAABAgMFAwEAUAYVBH8BQQALfwFBAAt/AUEAC38BQQALBy8GBm1lbW9yeQIABGtsZW4DAARnbGVuAwEDcG9zAwIFbGluZXMDAwZzY3JlZW4AAwqUAwRtAQF/AkADQCAAQRBqIAFLDQEgAP0ABAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIQIgAgRAIAAgAmhqDwsgAEEQaiEADAALCwJAA0AgACABTw0BIAAtAABBCkYEQCAADwsgAEEBaiEADAALCyABCzMBAX8CQANAIAMgAk8EQEEBDwsgACADai0AACABIANqLQAARw0BIANBAWohAwwACwtBAAsKACAAQTBrQQpJC+QBAQd/IAAhBAJAA0AgBCABEAAhBSAFIAFPDQEgB0EBaiEHQQEhCSMAQQBKIwFBAEpxIAJBAE4gBCACaiMAQQ5qaiAFTXFxBEAgBCACakGAgYACIwAQAQRAIAQgAmojAGohCCAILQAAEAIEQCAIQcCBgAIjARABRQRAIAhBDGotAAAQAiAIQQ1qLQAAEAJFcQRAQQAhCQsLCwsLIAkEQEGAgoACIAZBDGxqIQogCiAENgIAIAogBTYCBCAKIAc2AgggBkEBaiEGCyAFQQFqIQQgBiADTw0BDAALCyAEJAIgByQDIAYL';
+  'AGFzbQEAAAABDwJgAn9/AX9gBH9/f38BfwMDAgABBQMBAFAGKQh/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALB0MKBm1lbW9yeQIABGtsZW4DAARnbGVuAwEDcG9zAwIFbGluZXMDAwJrMAMEAmsxAwUCZzADBgJnMQMHBnNjcmVlbgABCvkCAm0BAX8CQANAIABBEGogAUsNASAA/QAEAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQhAiACBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAAPCyAAQQFqIQAMAAsLIAELiAIBB38gACEEAkADQCAEIAEQACEFIAUgAU8NASAHQQFqIQdBASEJIwBBAEojAUEASnEgAkEATiAEIAJqIwBBDmpqIAVNcXEEQCAEIAJqIQggCCgCACMERiAIIwBqQQRrKAIAIwVGcQRAIAgjAGohCCAILQAAQTBrQQpJBEAgCCgCACMGRiAIIwFqQQRrKAIAIwdGcUUEQCAIQQxqLQAAQTBrQQpJIAhBDWotAABBMGtBCk9xBEBBACEJCwsLCwsgCQRAQYCCgAIgBkEMbGohCiAKIAQ2AgAgCiAFNgIEIAogBzYCCCAGQQFqIQYLIAVBAWohBCAGIANPDQEMAAsLIAQkAiAHJAMgBgs=';
 
 /** Where the kernel reads its parameters and writes its list (see line-screen.wat). */
 export const INPUT_CAP = 4 * 1024 * 1024;
-const KEY_AT = 4194432;
-const GATE_AT = 4194496;
 const OUT_AT = 4194560;
 /** Most lines listed per call; the caller calls again from `pos`. */
 export const LIST_CAP = 65_536;
@@ -21,6 +19,10 @@ interface Exports {
   memory: { buffer: ArrayBuffer };
   klen: WasmGlobal;
   glen: WasmGlobal;
+  k0: WasmGlobal;
+  k1: WasmGlobal;
+  g0: WasmGlobal;
+  g1: WasmGlobal;
   pos: WasmGlobal;
   lines: WasmGlobal;
   screen(start: number, end: number, guess: number, cap: number): number;
@@ -37,8 +39,11 @@ let compiled: object | undefined | null;
 export interface LineScreen {
   /** Bytes of the chunk being screened: copy the chunk here first. */
   input: Uint8Array;
-  /** Set the time key and the window's leading digits (both short). */
-  configure(key: Uint8Array, gate: Uint8Array): void;
+  /**
+   * Set the time key (4 to 8 bytes, e.g. `"time":`) and the window's leading digits (the first 8 of them are
+   * used; at least 4). False when they do not fit, and the caller screens in JavaScript.
+   */
+  configure(key: Uint8Array, gate: Uint8Array): boolean;
   /**
    * Screen the complete lines of input[0, end): returns how many lines were listed; `list` holds
    * (start, end, line-index) triples, `lines` the lines counted and `pos` where the next line starts.
@@ -66,11 +71,17 @@ export function lineScreen(): LineScreen | undefined {
     input: new Uint8Array(buffer, 0, INPUT_CAP),
     list: new Int32Array(buffer, OUT_AT, LIST_CAP * 3),
     configure(key, gate) {
-      const mem = new Uint8Array(buffer);
-      mem.set(key.subarray(0, 64), KEY_AT);
-      mem.set(gate.subarray(0, 16), GATE_AT);
-      ex.klen.value = Math.min(key.length, 64);
-      ex.glen.value = Math.min(gate.length, 16);
+      const g = gate.subarray(0, 8);
+      if (key.length < 4 || key.length > 8 || g.length < 4) return false;
+      const word = (b: Uint8Array, at: number) =>
+        new DataView(b.buffer, b.byteOffset, b.byteLength).getInt32(at, true);
+      ex.klen.value = key.length;
+      ex.k0.value = word(key, 0);
+      ex.k1.value = word(key, key.length - 4);
+      ex.glen.value = g.length;
+      ex.g0.value = word(g, 0);
+      ex.g1.value = word(g, g.length - 4);
+      return true;
     },
     screen: (start, end, guess) => ex.screen(start, end, guess, LIST_CAP),
     get lines() {

@@ -5,6 +5,11 @@
   (global $glen (export "glen") (mut i32) (i32.const 0))
   (global $pos (export "pos") (mut i32) (i32.const 0))
   (global $lines (export "lines") (mut i32) (i32.const 0))
+  ;; The key and the gate as two overlapping little-endian words each (lengths 4 to 8): two loads compare them.
+  (global $k0 (export "k0") (mut i32) (i32.const 0))
+  (global $k1 (export "k1") (mut i32) (i32.const 0))
+  (global $g0 (export "g0") (mut i32) (i32.const 0))
+  (global $g1 (export "g1") (mut i32) (i32.const 0))
   ;; PARAM = 4194432 (4 MB + 128): key at PARAM, gate at PARAM + 64. OUT = 4194560: (start, end, line) triples.
   (func $find_nl (param $p i32) (param $end i32) (result i32)
     (local $m i32)
@@ -22,17 +27,6 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $tail)))
     (local.get $end))
-  (func $same (param $a i32) (param $b i32) (param $n i32) (result i32)
-    (local $i i32)
-    (block $no
-      (loop $l
-        (if (i32.ge_u (local.get $i) (local.get $n)) (then (return (i32.const 1))))
-        (br_if $no (i32.ne (i32.load8_u (i32.add (local.get $a) (local.get $i))) (i32.load8_u (i32.add (local.get $b) (local.get $i)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $l)))
-    (i32.const 0))
-  (func $digit (param $c i32) (result i32)
-    (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10)))
   ;; Screen the complete lines of [start, end): count them, and list those that may be in the window
   ;; (anything but a 13-digit epoch-ms value at the expected place whose leading digits miss the gate).
   ;; Stops after `cap` listed lines. Sets $pos (next unread line start) and $lines; returns how many were listed.
@@ -49,15 +43,18 @@
                      (i32.and (i32.ge_s (local.get $guess) (i32.const 0))
                               (i32.le_u (i32.add (i32.add (local.get $p) (local.get $guess)) (i32.add (global.get $klen) (i32.const 14))) (local.get $nl))))
           (then
-            (if (call $same (i32.add (local.get $p) (local.get $guess)) (i32.const 4194432) (global.get $klen))
+            (local.set $k (i32.add (local.get $p) (local.get $guess)))
+            (if (i32.and (i32.eq (i32.load (local.get $k)) (global.get $k0))
+                         (i32.eq (i32.load (i32.sub (i32.add (local.get $k) (global.get $klen)) (i32.const 4))) (global.get $k1)))
               (then
-                (local.set $k (i32.add (i32.add (local.get $p) (local.get $guess)) (global.get $klen)))
-                (if (call $digit (i32.load8_u (local.get $k)))
+                (local.set $k (i32.add (local.get $k) (global.get $klen)))
+                (if (i32.lt_u (i32.sub (i32.load8_u (local.get $k)) (i32.const 48)) (i32.const 10))
                   (then
-                    (if (i32.eqz (call $same (local.get $k) (i32.const 4194496) (global.get $glen)))
+                    (if (i32.eqz (i32.and (i32.eq (i32.load (local.get $k)) (global.get $g0))
+                                          (i32.eq (i32.load (i32.sub (i32.add (local.get $k) (global.get $glen)) (i32.const 4))) (global.get $g1))))
                       (then
-                        (if (i32.and (call $digit (i32.load8_u (i32.add (local.get $k) (i32.const 12))))
-                                     (i32.eqz (call $digit (i32.load8_u (i32.add (local.get $k) (i32.const 13))))))
+                        (if (i32.and (i32.lt_u (i32.sub (i32.load8_u (i32.add (local.get $k) (i32.const 12))) (i32.const 48)) (i32.const 10))
+                                     (i32.ge_u (i32.sub (i32.load8_u (i32.add (local.get $k) (i32.const 13))) (i32.const 48)) (i32.const 10)))
                           (then (local.set $needs (i32.const 0))))))))))))
         (if (local.get $needs)
           (then
