@@ -130,9 +130,9 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     windowed,
     gate: epochGate(lo, hi),
   };
-  // With a window that has a digit gate, the WebAssembly kernel screens whole chunks and lists the few lines
-  // that may be inside; the JavaScript screen below then judges only those.
-  let kernel: LineScreen | undefined | null = state.gate ? undefined : null;
+  // With a window, the WebAssembly kernel screens whole chunks and lists the few lines that may be inside (or
+  // that it cannot judge); the JavaScript screen below then judges only those.
+  let kernel: LineScreen | undefined | null = windowed ? undefined : null;
   let kernelKey: Buffer | undefined;
   const parseLine = (b: Buffer, s2: number, e2: number, n: number) => {
     lineNo = n;
@@ -147,7 +147,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     if (kernel === undefined && key) kernel = lineScreen() ?? null;
     if (kernel && key && kernelKey !== key) {
       kernelKey = key;
-      if (!kernel.configure(key, state.gate as Uint8Array)) kernel = null;
+      if (!kernel.configure(key, lo, hi)) kernel = null;
     }
     if (kernel && key && buf.length - p <= INPUT_CAP) {
       const len = buf.length - p;

@@ -1,9 +1,10 @@
-// A tiny WebAssembly kernel for the JSON-lines window screen: it finds line ends 16 bytes at a time (SIMD) and
-// lists only the lines whose time may fall in the window, so JavaScript touches a few lines per thousand.
+// A tiny WebAssembly kernel for the JSON-lines window screen: it finds line ends 16 bytes at a time (SIMD),
+// reads a 13-digit epoch-ms time where the key sits, and lists only the lines that may fall in the window
+// (or that it cannot judge), so JavaScript touches only those.
 // Source: line-screen.wat beside this file; rebuild with `npx -p wabt@1.0.39 wat2wasm line-screen.wat` and
 // paste the base64 of the output here.
 const WASM =
-  'AGFzbQEAAAABDwJgAn9/AX9gBH9/f38BfwMDAgABBQMBAFAGKQh/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALB0MKBm1lbW9yeQIABGtsZW4DAARnbGVuAwEDcG9zAwIFbGluZXMDAwJrMAMEAmsxAwUCZzADBgJnMQMHBnNjcmVlbgABCvkCAm0BAX8CQANAIABBEGogAUsNASAA/QAEAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQhAiACBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAAPCyAAQQFqIQAMAAsLIAELiAIBB38gACEEAkADQCAEIAEQACEFIAUgAU8NASAHQQFqIQdBASEJIwBBAEojAUEASnEgAkEATiAEIAJqIwBBDmpqIAVNcXEEQCAEIAJqIQggCCgCACMERiAIIwBqQQRrKAIAIwVGcQRAIAgjAGohCCAILQAAQTBrQQpJBEAgCCgCACMGRiAIIwFqQQRrKAIAIwdGcUUEQCAIQQxqLQAAQTBrQQpJIAhBDWotAABBMGtBCk9xBEBBACEJCwsLCwsgCQRAQYCCgAIgBkEMbGohCiAKIAQ2AgAgCiAFNgIEIAogBzYCCCAGQQFqIQYLIAVBAWohBCAGIANPDQEMAAsLIAQkAiAHJAMgBgs=';
+  'AGFzbQEAAAABDwJgAn9/AX9gBH9/f38BfwMDAgABBQMBAFAGJAd/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfgFCAAt+AUIACwc8CQZtZW1vcnkCAARrbGVuAwADcG9zAwEFbGluZXMDAgJrMAMDAmsxAwQCbG8DBQJoaQMGBnNjcmVlbgABCocDAm0BAX8CQANAIABBEGogAUsNASAA/QAEAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQhAiACBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAAPCyAAQQFqIQAMAAsLIAELlgIDB38BfgJ/IAAhBAJAA0AgBCABEAAhBSAFIAFPDQEgB0EBaiEHQQEhCSMAQQBKIAJBAE4gBCACaiMAQQ5qaiAFTXFxBEAgBCACaiEIIAgoAgAjA0YgCCMAakEEaygCACMERnEEQCAIIwBqIQhCACELQQAhDAJAA0AgCCAMai0AAEEwayENIA1BCk8NASALQgp+IA2tfCELIAxBAWohDCAMQQ1JDQALIAhBDWotAABBMGtBCkkNACALIwVTIAsjBlVyBEBBACEJCwsLCyAJBEBBgIKAAiAGQQxsaiEKIAogBDYCACAKIAU2AgQgCiAHNgIIIAZBAWohBgsgBUEBaiEEIAYgA08NAQwACwsgBCQBIAckAiAGCw==';
 
 /** Where the kernel reads its parameters and writes its list (see line-screen.wat). */
 export const INPUT_CAP = 4 * 1024 * 1024;
@@ -15,14 +16,16 @@ export const LIST_CAP = 65_536;
 interface WasmGlobal {
   value: number;
 }
+interface WasmGlobal64 {
+  value: bigint;
+}
 interface Exports {
   memory: { buffer: ArrayBuffer };
   klen: WasmGlobal;
-  glen: WasmGlobal;
   k0: WasmGlobal;
   k1: WasmGlobal;
-  g0: WasmGlobal;
-  g1: WasmGlobal;
+  lo: WasmGlobal64;
+  hi: WasmGlobal64;
   pos: WasmGlobal;
   lines: WasmGlobal;
   screen(start: number, end: number, guess: number, cap: number): number;
@@ -40,10 +43,10 @@ export interface LineScreen {
   /** Bytes of the chunk being screened: copy the chunk here first. */
   input: Uint8Array;
   /**
-   * Set the time key (4 to 8 bytes, e.g. `"time":`) and the window's leading digits (the first 8 of them are
-   * used; at least 4). False when they do not fit, and the caller screens in JavaScript.
+   * Set the time key (4 to 8 bytes, e.g. `"time":`) and the window in epoch milliseconds (ends included).
+   * False when the key does not fit, and the caller screens in JavaScript.
    */
-  configure(key: Uint8Array, gate: Uint8Array): boolean;
+  configure(key: Uint8Array, lo: number, hi: number): boolean;
   /**
    * Screen the complete lines of input[0, end): returns how many lines were listed; `list` holds
    * (start, end, line-index) triples, `lines` the lines counted and `pos` where the next line starts.
@@ -70,17 +73,15 @@ export function lineScreen(): LineScreen | undefined {
   return {
     input: new Uint8Array(buffer, 0, INPUT_CAP),
     list: new Int32Array(buffer, OUT_AT, LIST_CAP * 3),
-    configure(key, gate) {
-      const g = gate.subarray(0, 8);
-      if (key.length < 4 || key.length > 8 || g.length < 4) return false;
-      const word = (b: Uint8Array, at: number) =>
-        new DataView(b.buffer, b.byteOffset, b.byteLength).getInt32(at, true);
+    configure(key, lo, hi) {
+      if (key.length < 4 || key.length > 8) return false;
+      const word = (at: number) =>
+        new DataView(key.buffer, key.byteOffset, key.byteLength).getInt32(at, true);
       ex.klen.value = key.length;
-      ex.k0.value = word(key, 0);
-      ex.k1.value = word(key, key.length - 4);
-      ex.glen.value = g.length;
-      ex.g0.value = word(g, 0);
-      ex.g1.value = word(g, g.length - 4);
+      ex.k0.value = word(0);
+      ex.k1.value = word(key.length - 4);
+      ex.lo.value = Number.isFinite(lo) ? BigInt(Math.ceil(lo)) : -(2n ** 63n);
+      ex.hi.value = Number.isFinite(hi) ? BigInt(Math.floor(hi)) : 2n ** 63n - 1n;
       return true;
     },
     screen: (start, end, guess) => ex.screen(start, end, guess, LIST_CAP),
