@@ -1,6 +1,7 @@
 // Start the real Hindsight server on a free port with a fresh SQLite file, and Debian's Chromium through
 // playwright-core. Screenshots go to test-results/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -85,4 +86,24 @@ export async function signIn(page: Page, url: string, email: string, password: s
 /** Wait for the editor's autosave to catch up. */
 export async function saved(page: Page): Promise<void> {
   await visible(page.getByRole('status').filter({ hasText: 'All changes saved' }), 20_000);
+}
+
+// Evaluated through the DevTools protocol, which the app's Content-Security-Policy (no inline or foreign
+// scripts) rightly does not allow a <script> tag to do.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** WCAG 2 A and AA problems axe-core finds on the page as it is now, one line each. */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<AxeResult> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return r.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.length}×, e.g. ${v.nodes[0]?.target.join(' ') ?? ''})`,
+    );
+  });
+}
+
+interface AxeResult {
+  violations: { id: string; help: string; nodes: { target: string[] }[] }[];
 }

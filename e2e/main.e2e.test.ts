@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parsePostmortem } from '../src/markdown/postmortem.parse.js';
-import { gone, saved, shot, signIn, startHarness, visible, type Harness } from './harness.js';
+import {
+  accessibilityProblems,
+  gone,
+  saved,
+  shot,
+  signIn,
+  startHarness,
+  visible,
+  type Harness,
+} from './harness.js';
 
 const ADMIN = { name: 'Ada Admin', email: 'ada@example.test', password: 'correct horse battery' };
 const REVIEWER = { name: 'Rita Reviewer', email: 'rita@example.test', password: 'another long secret' };
@@ -14,6 +23,10 @@ describe('the main scenario in a real browser', () => {
   let reportUrl = '';
   const timings: Record<string, number> = {};
   let t = Date.now();
+  const a11y: Record<string, string[]> = {};
+  const audit = async (page: Page, name: string) => {
+    a11y[name] = await accessibilityProblems(page);
+  };
   const lap = (name: string) => {
     timings[name] = Date.now() - t;
     t = Date.now();
@@ -32,6 +45,7 @@ describe('the main scenario in a real browser', () => {
     t = Date.now();
     await admin.goto(h.url);
     await visible(admin.getByRole('heading', { name: 'Welcome to Hindsight' }));
+    await audit(admin, 'setup');
     await admin.getByLabel('Your name').fill(ADMIN.name);
     await admin.getByLabel('Email').fill(ADMIN.email);
     await admin.getByLabel('Password', { exact: true }).fill(ADMIN.password);
@@ -47,6 +61,7 @@ describe('the main scenario in a real browser', () => {
     await form.getByLabel('Initial password').fill(REVIEWER.password);
     await form.getByRole('button', { name: 'Add person' }).click();
     await visible(admin.getByRole('cell', { name: REVIEWER.email }));
+    await audit(admin, 'settings');
     lap('setup');
   });
 
@@ -184,6 +199,13 @@ describe('the main scenario in a real browser', () => {
     await saved(admin);
     await admin.getByRole('button', { name: /^4\. Root cause analysis/ }).click();
     await shot(admin, 'editor');
+    await audit(admin, 'editor (analysis)');
+    await admin.getByRole('button', { name: /^2\. Event details/ }).click();
+    await audit(admin, 'editor (details)');
+    await admin.getByRole('button', { name: /^6\. Action items/ }).click();
+    await audit(admin, 'editor (actions)');
+    await admin.getByRole('button', { name: /^Basics/ }).click();
+    await audit(admin, 'editor (basics)');
     lap('editor');
   });
 
@@ -215,6 +237,7 @@ describe('the main scenario in a real browser', () => {
     await visible(rita.getByText('You approved the report.'));
     await visible(rita.getByText(/you approved/));
     await shot(rita, 'review');
+    await audit(rita, 'report (review)');
 
     await admin.reload();
     await visible(admin.getByText('Please add why the expiry alert was missing.'));
@@ -250,6 +273,7 @@ describe('the main scenario in a real browser', () => {
       admin.getByRole('link', { name: 'Checkout failures after the gateway certificate expired' }),
     );
     await shot(admin, 'archive');
+    await audit(admin, 'archive');
     await admin.goto(`${h.url}/archive?q=keystore&state=draft`);
     await visible(admin.getByText('No reports match.'));
     lap('archive');
@@ -265,6 +289,7 @@ describe('the main scenario in a real browser', () => {
     const overdue = board.locator('.action-card.overdue');
     await visible(overdue.getByText('Alert two weeks before any certificate expires'));
     await shot(admin, 'tracker');
+    await audit(admin, 'tracker');
     // A quick status change from the board is saved in the report.
     await admin
       .getByLabel('Status of A1: Automate certificate renewal for the payment gateway')
@@ -273,6 +298,32 @@ describe('the main scenario in a real browser', () => {
     await admin.getByRole('button', { name: 'Table' }).click();
     await visible(admin.getByRole('cell', { name: /A2: Alert two weeks/ }));
     lap('tracker');
+  });
+
+  it('reads well on a phone-sized screen', async () => {
+    const phone = await (await h.browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await signIn(phone, h.url, ADMIN.email, ADMIN.password);
+    await phone.goto(reportUrl);
+    await visible(phone.getByRole('heading', { name: 'Root cause analysis' })).catch(async (e) => {
+      await shot(phone, 'phone-failure');
+      console.log(await phone.locator('main').innerText());
+      throw e;
+    });
+    // Nothing wider than the screen: no sideways scrolling to read the report.
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0)
+      console.log(
+        await phone.evaluate(() =>
+          [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > window.innerWidth)
+            .slice(0, 8)
+            .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
+        ),
+      );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(phone, 'report-phone');
+    await audit(phone, 'report (phone)');
+    await phone.context().close();
   });
 
   it('exports the report as Postmortem Markdown that validates', async () => {
@@ -306,6 +357,9 @@ describe('the main scenario in a real browser', () => {
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
     await visible(admin.getByRole('heading', { name: 'Recently changed' }));
     await shot(admin, 'home');
+    await audit(admin, 'home');
     lap('export+home');
+    // Every page visited, checked against WCAG 2 A/AA by axe-core: labels, names, contrast, structure.
+    expect(a11y).toEqual(Object.fromEntries(Object.keys(a11y).map((k) => [k, []])));
   });
 });
