@@ -61,6 +61,18 @@ describe('the main scenario in a real browser', () => {
     await form.getByLabel('Initial password').fill(REVIEWER.password);
     await form.getByRole('button', { name: 'Add person' }).click();
     await visible(admin.getByRole('cell', { name: REVIEWER.email }));
+
+    // A template of the organization's own: its tags and guidance reach new reports.
+    const tpl = admin.getByRole('form', { name: 'Add a template' });
+    await tpl.getByLabel('Template name').fill('Payments outage');
+    await tpl.getByLabel('Kind of report').selectOption('outage');
+    await tpl.getByLabel('Tags, separated by commas').fill('payments, checkout');
+    await tpl.getByLabel('Guidance for').selectOption('analysis.primaryCause');
+    await tpl
+      .getByLabel('Guidance text')
+      .fill('Name the payment dependency that failed and the safeguard that was missing.');
+    await tpl.getByRole('button', { name: 'Add template' }).click();
+    await visible(admin.getByText('Template Payments outage added.'));
     await audit(admin, 'settings');
     lap('setup');
   });
@@ -68,11 +80,14 @@ describe('the main scenario in a real browser', () => {
   it('creates an outage report from the template and fills it in through the guided editor', async () => {
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New report' }).click();
     expect(await admin.getByRole('radio', { name: /outage/ }).isChecked()).toBe(true);
+    await admin.getByLabel('Template').selectOption({ label: 'Payments outage' });
     await admin.getByLabel('Title').fill('Checkout failures after the gateway certificate expired');
     await admin.getByRole('button', { name: 'Create the draft' }).click();
     await visible(admin.getByRole('heading', { name: 'Basics' }));
     reportUrl = admin.url().replace(/\/edit.*$/, '');
 
+    for (const tag of ['outage', 'payments', 'checkout'])
+      await visible(admin.getByRole('button', { name: `Remove ${tag} from Tags` }));
     // Severity shows each level's definition beside it.
     await visible(admin.getByText('A major feature is broken or badly degraded'));
     await admin.getByRole('radio', { name: /SEV2/ }).check();
@@ -132,6 +147,9 @@ describe('the main scenario in a real browser', () => {
 
     await admin.getByRole('button', { name: 'Next: 4. Root cause analysis' }).click();
     // A sentence that blames a person: the linter flags it beside the field and in the panel.
+    await visible(
+      admin.getByText('Name the payment dependency that failed and the safeguard that was missing.'),
+    );
     const cause = admin.getByLabel('Primary root cause');
     await cause.fill('The on-call engineer failed to check the certificate expiry date.');
     const blame = admin.getByText('is presented as the cause of the failure').first();

@@ -4,6 +4,7 @@ import { useTitle } from '../router.js';
 import { useSession } from '../session.js';
 import type { SeverityLevel, User } from '../types.js';
 import { Status } from '../ui.js';
+import { TemplatesEditor } from './templates-editor.js';
 
 /** Admin settings: accounts and roles, required approvals, the severity scale. */
 export function SettingsPage() {
@@ -177,6 +178,8 @@ export function SettingsPage() {
           </button>
         </div>
       </section>
+
+      <TemplatesEditor templates={settings.templates} onSaved={reloadSettings} />
 
       <section className="card" aria-labelledby="scale-h">
         <h2 id="scale-h">Severity scale</h2>
