@@ -1,7 +1,7 @@
 import { labelOf } from '../../../src/domain/labels.js';
 import { FISHBONE_CATEGORIES, type FishboneCause } from '../../../src/domain/report.schema.js';
 
-const W = 760;
+const W = 900;
 const H = 380;
 const SPINE_Y = H / 2;
 const HEAD_X = W - 150;
@@ -27,7 +27,7 @@ export function FishboneDiagram({ problem, causes }: { problem: string; causes: 
         {FISHBONE_CATEGORIES.map((cat, i) => {
           const top = i % 2 === 0;
           const slot = Math.floor(i / 2);
-          const x = 90 + slot * ((HEAD_X - 110) / 3) + 60;
+          const x = 200 + slot * 180;
           const endY = top ? 30 : H - 30;
           const startX = x - 70;
           const list = named.filter((c) => c.category === cat);
@@ -49,10 +49,10 @@ export function FishboneDiagram({ problem, causes }: { problem: string; causes: 
                 const by = endY + (SPINE_Y - endY) * t;
                 return (
                   <g key={j}>
-                    <line x1={bx - 70} y1={by} x2={bx} y2={by} className="rib" />
-                    <text x={bx - 2} y={by - 3} className="cause">
+                    <line x1={bx - 160} y1={by} x2={bx} y2={by} className="rib" />
+                    <text x={bx - 158} y={by - 4} className="cause">
                       <title>{c.cause}</title>
-                      {clip(c.cause, 24)}
+                      {clip(c.cause, 25)}
                     </text>
                   </g>
                 );
