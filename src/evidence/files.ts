@@ -6,8 +6,11 @@ import yauzl from 'yauzl';
 import { AppError } from '../domain/index.js';
 import type { EvidenceEntry, EvidenceInput } from './source.js';
 
-/** Bytes per read: large enough that a multi-gigabyte log needs few system calls. */
-const CHUNK = 4 * 1024 * 1024;
+/**
+ * Bytes per read: small enough to stay in the CPU cache between the copy from the page cache and the scan
+ * (256 KB measured faster than 1 and 4 MB on a 1 GB log), large enough that system calls do not dominate.
+ */
+const CHUNK = 256 * 1024;
 
 /** Most files taken from one directory that is not a Slack export; more is almost surely a wrong path. */
 export const MAX_DIR_FILES = 10_000;

@@ -44,6 +44,8 @@ export function mergeDuplicates(
   windowMs: number = MERGE_WINDOW_MS,
   threshold = 0.6,
 ): { kept: Candidate[]; merged: number } {
+  // Only records of different formats are compared: one format alone has nothing to merge.
+  if (sorted.every((c) => c.format === sorted[0]?.format)) return { kept: [...sorted], merged: 0 };
   const kept: Candidate[] = [];
   const words: Set<string>[] = [];
   let merged = 0;
