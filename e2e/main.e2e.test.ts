@@ -372,6 +372,25 @@ describe('the main scenario in a real browser', () => {
     expect(parsed.report?.materials.items[0]).toMatchObject({ kind: 'log', title: 'gateway-errors.log' });
     expect(parsed.report?.materials.items[0]?.link).toMatch(/^attachment:/);
 
+    // The print stylesheet keeps the report and drops the app around it.
+    await admin.emulateMedia({ media: 'print' });
+    await gone(admin.getByRole('button', { name: 'Export Markdown' }));
+    await gone(admin.getByRole('navigation', { name: 'Main' }));
+    await visible(admin.getByRole('heading', { name: 'Root cause analysis' }));
+    await admin.emulateMedia({ media: 'screen' });
+
+    // Personal API tokens: the secret is shown once, then only the name.
+    await admin.getByRole('link', { name: ADMIN.name }).click();
+    await admin.getByLabel('Token name').fill('laptop CLI');
+    await admin.getByRole('button', { name: 'Create token' }).click();
+    const secret = await (await visible(admin.locator('code.secret'))).innerText();
+    const me = await fetch(`${h.url}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
+    expect((await me.json()).user.email).toBe(ADMIN.email);
+    await admin.getByRole('button', { name: 'Revoke laptop CLI' }).click();
+    await gone(admin.getByRole('button', { name: 'Revoke laptop CLI' }));
+    const after = await fetch(`${h.url}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(after.status).toBe(401);
+
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
     await visible(admin.getByRole('heading', { name: 'Recently changed' }));
     await shot(admin, 'home');

@@ -9,6 +9,7 @@ interface TokenInfo {
   name: string;
   createdAt: string;
   lastUsedAt?: string | null;
+  revokedAt?: string | null;
 }
 
 /** My account and my personal API tokens for the CLI and scripts. */
@@ -62,18 +63,30 @@ export function ProfilePage() {
               <strong>{t.name}</strong>{' '}
               <span className="muted">
                 created <When at={t.createdAt} />
+                {t.lastUsedAt && (
+                  <>
+                    , last used <When at={t.lastUsedAt} />
+                  </>
+                )}
+                {t.revokedAt && (
+                  <>
+                    , revoked <When at={t.revokedAt} />
+                  </>
+                )}
               </span>
-              <button
-                type="button"
-                className="small danger"
-                onClick={() =>
-                  void api(`/api/tokens/${t.id}`, { method: 'DELETE' }).then(load, (e) =>
-                    setError(errorText(e)),
-                  )
-                }
-              >
-                Revoke {t.name}
-              </button>
+              {!t.revokedAt && (
+                <button
+                  type="button"
+                  className="small danger"
+                  onClick={() =>
+                    void api(`/api/tokens/${t.id}`, { method: 'DELETE' }).then(load, (e) =>
+                      setError(errorText(e)),
+                    )
+                  }
+                >
+                  Revoke {t.name}
+                </button>
+              )}
             </li>
           ))}
         </ul>
