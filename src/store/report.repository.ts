@@ -176,9 +176,12 @@ export class ReportRepository {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
 
+  private readonly getRow: Store['getRow'];
+
   constructor(store: Store) {
     this.db = store.db;
     this.dialect = store.dialect;
+    this.getRow = store.getRow;
   }
 
   /** Store a new report as version 1 and record its first revision. */
@@ -224,9 +227,14 @@ export class ReportRepository {
 
   /** A live report's bookkeeping and its content as the stored JSON text, for serving without re-encoding. */
   async getJson(id: string): Promise<{ meta: StoredReportMeta; json: string } | undefined> {
-    const { rows } =
-      await sql<ReportsTable>`select * from reports where id = ${id} and deleted_at is null`.execute(this.db);
-    return rows[0] ? { meta: toMeta(rows[0]), json: rows[0].content } : undefined;
+    const row = this.getRow
+      ? this.getRow<ReportsTable>('select * from reports where id = ? and deleted_at is null', id)
+      : (
+          await sql<ReportsTable>`select * from reports where id = ${id} and deleted_at is null`.execute(
+            this.db,
+          )
+        ).rows[0];
+    return row ? { meta: toMeta(row), json: row.content } : undefined;
   }
 
   /** Read one report; deleted ones only when asked. */

@@ -17,8 +17,11 @@ export interface ApiToken {
 export class TokenRepository {
   private readonly db: Kysely<Database>;
 
+  private readonly getRow: Store['getRow'];
+
   constructor(store: Store) {
     this.db = store.db;
+    this.getRow = store.getRow;
   }
 
   async create(input: { userId: string; name: string; tokenHash: string }): Promise<ApiToken> {
@@ -44,12 +47,23 @@ export class TokenRepository {
 
   /** The enabled user a live token belongs to. */
   async findUser(tokenHash: string): Promise<{ user: User; tokenId: string } | undefined> {
-    // Runs on every API call: SQL written out to skip the query builder's cost.
-    const { rows } = await sql<UsersTable & { token_id: string; last_used_at: string | null }>`
-      select u.id, u.email, u.name, u.role, u.disabled, u.created_at, t.id as token_id, t.last_used_at
-      from api_tokens t join users u on u.id = t.user_id
-      where t.token_hash = ${tokenHash} and t.revoked_at is null and u.disabled = 0`.execute(this.db);
-    const r = rows[0];
+    // Runs on every API call: SQL written out to skip the query builder's cost, synchronous on SQLite.
+    type Row = UsersTable & { token_id: string; last_used_at: string | null };
+    let r: Row | undefined;
+    if (this.getRow) {
+      r = this.getRow<Row>(
+        `select u.id, u.email, u.name, u.role, u.disabled, u.created_at, t.id as token_id, t.last_used_at
+         from api_tokens t join users u on u.id = t.user_id
+         where t.token_hash = ? and t.revoked_at is null and u.disabled = 0`,
+        tokenHash,
+      );
+    } else {
+      const { rows } = await sql<Row>`
+        select u.id, u.email, u.name, u.role, u.disabled, u.created_at, t.id as token_id, t.last_used_at
+        from api_tokens t join users u on u.id = t.user_id
+        where t.token_hash = ${tokenHash} and t.revoked_at is null and u.disabled = 0`.execute(this.db);
+      r = rows[0];
+    }
     if (!r) return undefined;
     // Record use at most once a minute so that every API call does not become a write.
     const nowIso = new Date().toISOString();
