@@ -85,6 +85,16 @@ describe('two browsers editing one report', () => {
       keyLessons: 'Retiring a host must check the quorum of every cluster on it.',
     });
     expect(final.report.analysis.primaryCause).toBe(BRAVO);
+
+    // History: version 2 (only the first writer's text) can be made current again, as a new version.
+    await b.goto(`${h.url}/reports/${id}`);
+    await b.getByRole('button', { name: 'History' }).click();
+    await b.getByRole('button', { name: 'Restore version 2' }).click();
+    await visible(b.getByText(/version 5$/));
+    const restored = await (await b.request.get(`${h.url}/api/postmortems/${id}`)).json();
+    expect(restored.version).toBe(5);
+    expect(restored.report.summary.whatHappened).toBe(ALPHA);
+    expect(restored.report.analysis.primaryCause).toBeUndefined();
     console.log(`e2e conflict scenario: ${Date.now() - started} ms`);
   });
 
