@@ -61,7 +61,10 @@ export const registerEvidence: RegisterCommand = (program, ctx) => {
     .argument('<paths...>', 'evidence files, Slack export folders or zips, or git clones')
     .option('--from <time>', 'start of the window (ISO 8601; zone-less values use --tz)')
     .option('--to <time>', 'end of the window')
-    .option('--tz <zone>', 'IANA zone of timestamps that carry none (text logs, RFC 3164 syslog)')
+    .option(
+      '--tz <zone>',
+      "IANA zone of timestamps that carry none (text logs, RFC 3164 syslog); with --into, the report's zone by default",
+    )
     .option(
       '--year <year>',
       'year of timestamps that carry none (RFC 3164 syslog); default: the year of --from',
