@@ -242,7 +242,12 @@ describe('the main scenario in a real browser', () => {
 
     const rita = await (await h.context()).newPage();
     await signIn(rita, h.url, REVIEWER.email, REVIEWER.password);
-    await rita.goto(reportUrl);
+    // Her home page lists what waits for her review.
+    const waiting = rita.getByRole('region', { name: 'Waiting for my review' });
+    await waiting
+      .getByRole('link', { name: 'Checkout failures after the gateway certificate expired' })
+      .click();
+    expect(rita.url()).toBe(reportUrl);
     await rita.getByRole('button', { name: 'Comment on Root cause analysis' }).click();
     await rita
       .getByRole('textbox', { name: 'Comment on Root cause analysis' })

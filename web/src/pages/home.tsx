@@ -3,7 +3,7 @@ import { labelOf } from '../../../src/domain/labels.js';
 import { api, errorText, query } from '../api.js';
 import { Link, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
-import type { ActionItemRow, PageOf, ReportSummary } from '../types.js';
+import type { ActionItemRow, PageOf, ReportSummary, StoredReport } from '../types.js';
 import { StateBadge, Status, When } from '../ui.js';
 
 interface HomeData {
@@ -34,17 +34,25 @@ export function HomePage() {
       get<PageOf<ActionItemRow>>(`/api/action-items${query({ owner: user.name, limit: 200 })}`),
       get<PageOf<ReportSummary>>(`/api/postmortems${query({ limit: 10 })}`),
     ])
-      .then(([drafts, reviews, actions, recent]) =>
+      .then(async ([drafts, reviews, actions, recent]) => {
+        // The list filter matches anyone a report names; keep those that name me as a reviewer.
+        const mine = await Promise.all(
+          reviews.items.map(async (r) => {
+            const s = await get<StoredReport>(`/api/postmortems/${encodeURIComponent(r.id)}`);
+            const me = [user.name, user.email].map((n) => n.trim().toLowerCase());
+            return s.report.reviewers.some((n) => me.includes(n.trim().toLowerCase())) ? r : undefined;
+          }),
+        );
         setData({
           drafts: drafts.items,
-          reviews: reviews.items,
+          reviews: mine.filter((r): r is ReportSummary => r !== undefined),
           actions: actions.items.filter((a) => a.status !== 'completed' && a.status !== 'wont_do'),
           recent: recent.items,
-        }),
-      )
+        });
+      })
       .catch((e: Error) => e.name !== 'AbortError' && setError(errorText(e)));
     return () => ac.abort();
-  }, [user.name]);
+  }, [user.name, user.email]);
 
   return (
     <div className="home">
@@ -65,7 +73,7 @@ export function HomePage() {
             <ReportList items={data.drafts} empty="No drafts name you." edit />
           </section>
           <section aria-labelledby="h-reviews" className="card">
-            <h2 id="h-reviews">In review, naming me</h2>
+            <h2 id="h-reviews">Waiting for my review</h2>
             <ReportList items={data.reviews} empty="Nothing is waiting for your review." />
           </section>
           <section aria-labelledby="h-actions" className="card">
