@@ -264,6 +264,19 @@ describe('the main scenario in a real browser', () => {
 
     await admin.reload();
     await visible(admin.getByText('Please add why the expiry alert was missing.'));
+    // The author meets the comment in the editor, beside the section it is about, answers it and resolves it.
+    await admin.getByRole('link', { name: 'Edit' }).click();
+    await admin.getByRole('button', { name: /^4\. Root cause analysis/ }).click();
+    const open = admin.getByRole('complementary', { name: 'Review comments on this section' });
+    await visible(open.getByText('Please add why the expiry alert was missing.'));
+    await admin
+      .getByLabel('Causal chain')
+      .fill('The expiry alert was never set up because certificates were thought to renew themselves.');
+    await open.getByRole('button', { name: 'Mark resolved' }).click();
+    await gone(open);
+    await saved(admin);
+    await admin.getByRole('link', { name: 'Done' }).click();
+    await visible(admin.getByText('resolved', { exact: false }).first());
     await admin.getByRole('button', { name: 'Publish' }).click();
     await visible(admin.getByText('Published.'));
     await visible(admin.locator('.report-head .badge', { hasText: 'published' }));

@@ -3,7 +3,7 @@ import { reportSchema, type Report } from '../../../src/domain/report.schema.js'
 import { api, ApiError, errorText } from '../api.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
-import type { Finding, QualityScore, StoredReport } from '../types.js';
+import type { Comment, Finding, QualityScore, StoredReport } from '../types.js';
 import { StateBadge, Status } from '../ui.js';
 import { ConflictDialog } from './conflict.js';
 import { FindingsContext, fieldId, pathKey, SetContext } from './fields.js';
@@ -53,7 +53,8 @@ export function EditorPage({ id }: { id: string }) {
   const [conflict, setConflict] = useState<{ base: Report; mine: Report; theirs: StoredReport }>();
   const [findings, setFindings] = useState<Finding[]>([]);
   const [score, setScore] = useState<QualityScore>();
-  const [reviewOpen, setReviewOpen] = useState(false);
+  const [reviewOpen, setReviewOpen] = useState(search.get('review') === '1');
+  const [comments, setComments] = useState<Comment[]>([]);
   const part = (STEPS.find((s) => s.part === search.get('section'))?.part ?? 'meta') as Part;
   useTitle(draft ? `Editing: ${draft.title}` : 'Editor');
 
@@ -89,6 +90,14 @@ export function EditorPage({ id }: { id: string }) {
       })
       .catch((e) => setLoadError(errorText(e)));
   }, [id]);
+
+  // Open review comments are shown beside the section they are about, so the author can answer them.
+  const loadComments = useCallback(() => {
+    api<{ items: Comment[] }>(`/api/postmortems/${encodeURIComponent(id)}/comments`)
+      .then((r) => setComments(r.items.filter((c) => !c.resolvedAt)))
+      .catch(() => undefined);
+  }, [id]);
+  useEffect(() => loadComments(), [loadComments]);
 
   const set = useCallback((path: Path, value: unknown) => {
     setDraft((d) => (d ? setAt(d, path, value) : d));
@@ -303,6 +312,14 @@ export function EditorPage({ id }: { id: string }) {
               <h2 id="editor-section" tabIndex={-1}>
                 {STEPS[stepIndex]!.title}
               </h2>
+              <OpenComments
+                comments={comments.filter((c) => partOfPath(c.anchor.split('.')) === part)}
+                onResolve={(c) =>
+                  void api(`/api/postmortems/${encodeURIComponent(id)}/comments/${c.id}/resolve`, {
+                    body: { resolved: true },
+                  }).then(loadComments, () => undefined)
+                }
+              />
               {part === 'meta' && <BasicsSection {...sectionProps} />}
               {part === 'summary' && <SummarySection {...sectionProps} />}
               {part === 'details' && <DetailsSection {...sectionProps} />}
@@ -362,6 +379,28 @@ export function EditorPage({ id }: { id: string }) {
         )}
       </FindingsContext.Provider>
     </SetContext.Provider>
+  );
+}
+
+function OpenComments({ comments, onResolve }: { comments: Comment[]; onResolve: (c: Comment) => void }) {
+  if (comments.length === 0) return null;
+  return (
+    <aside className="open-comments" aria-label="Review comments on this section">
+      <h3>Review comments</h3>
+      <ul className="plain">
+        {comments.map((c) => (
+          <li key={c.id} className="comment">
+            <p>{c.body}</p>
+            <p className="muted">
+              {c.anchor} · {new Date(c.createdAt).toLocaleString()}{' '}
+              <button type="button" className="link" onClick={() => onResolve(c)}>
+                Mark resolved
+              </button>
+            </p>
+          </li>
+        ))}
+      </ul>
+    </aside>
   );
 }
 

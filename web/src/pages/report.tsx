@@ -117,6 +117,11 @@ export function ReportPage({ id }: { id: string }) {
               Edit
             </Link>
           )}
+          {editor && stored.state === 'draft' && (
+            <Link className="button primary" href={`/reports/${encodeURIComponent(stored.id)}/edit?review=1`}>
+              Request review…
+            </Link>
+          )}
           {editor && stored.state === 'in_review' && (
             <button
               type="button"
