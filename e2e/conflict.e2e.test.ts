@@ -127,4 +127,8 @@ describe('two browsers editing one report', () => {
     const stored = await (await page.request.get(`${h.url}/api/postmortems/${id}`)).json();
     expect(stored.report.summary.whatHappened).toBe(text);
   });
+
+  it('raised no uncaught error in any page', () => {
+    expect(h.pageErrors).toEqual([]);
+  });
 });

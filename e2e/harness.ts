@@ -16,6 +16,8 @@ export interface Harness {
   browser: Browser;
   /** A fresh browser profile (own cookies), at a laptop-sized window. */
   context(): Promise<BrowserContext>;
+  /** Uncaught exceptions in any page of any context so far: a healthy run has none. */
+  pageErrors: string[];
   close(): Promise<void>;
 }
 
@@ -37,13 +39,16 @@ export async function startHarness(): Promise<Harness> {
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
   const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
   return {
+    pageErrors,
     url: server.url,
     server,
     browser,
     async context() {
       const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
       c.setDefaultTimeout(15_000);
+      c.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(`${p.url()}: ${e.message}`)));
       contexts.push(c);
       return c;
     },

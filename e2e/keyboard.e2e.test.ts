@@ -96,4 +96,8 @@ describe('keyboard only', () => {
     expect(stored.report).toMatchObject({ kind: 'security', tags: expect.arrayContaining(['credentials']) });
     expect(stored.report.details.timeline[0].text).toBe('Secret scanning reported the key');
   });
+
+  it('raised no uncaught error in any page', () => {
+    expect(h.pageErrors).toEqual([]);
+  });
 });

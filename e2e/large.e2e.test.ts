@@ -61,4 +61,8 @@ describe('the editor with a 300-event timeline', () => {
     );
     expect(stored.report.details.timeline).toHaveLength(300);
   });
+
+  it('raised no uncaught error in any page', () => {
+    expect(h.pageErrors).toEqual([]);
+  });
 });

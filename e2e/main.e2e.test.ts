@@ -417,4 +417,8 @@ describe('the main scenario in a real browser', () => {
     // Every page visited, checked against WCAG 2 A/AA by axe-core: labels, names, contrast, structure.
     expect(a11y).toEqual(Object.fromEntries(Object.keys(a11y).map((k) => [k, []])));
   });
+
+  it('raised no uncaught error in any page', () => {
+    expect(h.pageErrors).toEqual([]);
+  });
 });
