@@ -5,13 +5,16 @@ import {
   clean,
   compareParts,
   defaultChoice,
+  fromLocalInput,
   getAt,
   leafChanges,
   mergeParts,
   nextId,
   setAt,
+  toLocalInput,
   wordCount,
 } from './model.js';
+import { smartGaps } from './sections.js';
 
 const base = () => newReport('outage', { title: 'Cache cluster lost quorum' });
 
@@ -99,5 +102,35 @@ describe('editor model', () => {
     expect(wordCount('Checkout failed for 43 minutes on 5 March 2026.')).toBe(9);
     expect(wordCount('  ')).toBe(0);
     expect(wordCount("The team's on-call rota didn't page anyone.")).toBe(7);
+  });
+
+  it('reads and writes times as UTC, to the second', () => {
+    expect(fromLocalInput('2026-03-05T14:02')).toBe('2026-03-05T14:02:00Z');
+    expect(fromLocalInput('2026-03-05T14:02:09')).toBe('2026-03-05T14:02:09Z');
+    expect(fromLocalInput('2026-02-30T10:00')).toBeNull();
+    expect(fromLocalInput('')).toBeNull();
+    expect(toLocalInput('2026-03-05T14:02:09Z')).toBe('2026-03-05T14:02:09');
+    expect(toLocalInput(null)).toBe('');
+  });
+
+  it('says what an action item lacks to be SMART', () => {
+    const item = { id: 'A1', title: 'Fix it', status: 'open' as const, addresses: [] };
+    expect(smartGaps(item)).toEqual([
+      'a specific title',
+      'a measurable success criterion',
+      'an owner',
+      'what it addresses',
+      'a deadline',
+    ]);
+    expect(
+      smartGaps({
+        ...item,
+        title: 'Alert before certificates expire',
+        successCriterion: 'An alert fires 14 days ahead in a drill',
+        owner: 'Platform team',
+        addresses: ['RC'],
+        deadline: '2026-06-30',
+      }),
+    ).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { formatInstant, parseInstant } from '../../../src/domain/primitives.schema.js';
 import { SECTION_KEYS, type Report, type SectionKey } from '../../../src/domain/report.schema.js';
 
 export type Path = (string | number)[];
@@ -200,6 +201,16 @@ export function nextId(prefix: string, ids: (string | undefined)[]): string {
 /** The words in a text, as a person counts them. */
 export function wordCount(text: string | undefined): number {
   return text ? (text.match(/[\p{L}\p{N}][\p{L}\p{N}'’.-]*/gu) ?? []).length : 0;
+}
+
+/** The value of a datetime-local input for an instant; these inputs speak UTC here, as the report does. */
+export const toLocalInput = (at: string | null | undefined): string => (at ? at.slice(0, 19) : '');
+
+/** The canonical UTC instant a datetime-local input holds, or null when it is empty or not a real time. */
+export function fromLocalInput(v: string): string | null {
+  if (!v) return null;
+  const ms = parseInstant(`${v.length === 16 ? `${v}:00` : v}Z`);
+  return ms === undefined ? null : formatInstant(ms);
 }
 
 export type { SectionKey };

@@ -1,7 +1,7 @@
 import { memo, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import { labelOf } from '../../../src/domain/labels.js';
 import { formatDuration, impactTotals, responseTimes } from '../../../src/domain/metrics.js';
-import { formatInstant, parseInstant } from '../../../src/domain/primitives.schema.js';
+import { parseInstant } from '../../../src/domain/primitives.schema.js';
 import {
   ACTION_CATEGORIES,
   ACTION_PRIORITIES,
@@ -26,7 +26,7 @@ import type { Settings } from '../types.js';
 import { EnumSelect, Status } from '../ui.js';
 import { Block, ChipsField, FieldFindings, fieldId, RemoveButton, SetContext, TextField } from './fields.js';
 import { FishboneDiagram } from './fishbone.js';
-import { nextId, wordCount, type Path } from './model.js';
+import { fromLocalInput, nextId, toLocalInput, wordCount, type Path } from './model.js';
 
 interface SectionProps {
   report: Report;
@@ -41,14 +41,6 @@ function useGuide(report: Report, settings: Settings) {
     return extra ?? guidanceFor(report.kind, key);
   };
 }
-
-/** Datetime-local inputs speak UTC here: the report stores UTC instants. */
-const toLocalInput = (at: string | null | undefined) => (at ? at.slice(0, 19) : '');
-const fromLocalInput = (v: string): string | null => {
-  if (!v) return null;
-  const ms = parseInstant(`${v.length === 16 ? `${v}:00` : v}Z`);
-  return ms === undefined ? null : formatInstant(ms);
-};
 
 // ── basics ─────────────────────────────────────────────────────────────────────────────────────────
 
