@@ -15,6 +15,7 @@ import {
   IMPACT_CATEGORIES,
   MATERIAL_KINDS,
   REPORT_KINDS,
+  VERIFICATION_RESULTS,
   VISIBILITIES,
   type ActionItem,
   type Report,
@@ -178,6 +179,7 @@ export function SummarySection({ report, settings }: SectionProps) {
       <div>
         <TextField
           path={['summary', 'whatHappened']}
+          placeholder="e.g. For 40 minutes on 5 March, checkout failed for every customer after a certificate expired."
           label="What happened"
           value={s.whatHappened}
           guide={guide('summary.whatHappened')}
@@ -186,6 +188,7 @@ export function SummarySection({ report, settings }: SectionProps) {
         />
         <TextField
           path={['summary', 'impact']}
+          placeholder="e.g. About 3,400 orders failed; roughly 12,000 USD in sales lost (estimate)."
           label="Impact in brief"
           value={s.impact}
           guide={guide('summary.impact')}
@@ -194,6 +197,7 @@ export function SummarySection({ report, settings }: SectionProps) {
         />
         <TextField
           path={['summary', 'coreIssue']}
+          placeholder="e.g. Certificate renewal depended on someone remembering to do it."
           label="Core issue"
           value={s.coreIssue}
           guide={guide('summary.coreIssue')}
@@ -202,6 +206,7 @@ export function SummarySection({ report, settings }: SectionProps) {
         />
         <TextField
           path={['summary', 'keyLessons']}
+          placeholder="e.g. Expiry dates need the same monitoring as disk space."
           label="Key lessons"
           value={s.keyLessons}
           guide={guide('summary.keyLessons')}
@@ -210,6 +215,7 @@ export function SummarySection({ report, settings }: SectionProps) {
         />
         <TextField
           path={['summary', 'nextSteps']}
+          placeholder="e.g. Automate renewal by 30 April; alert 14 days before any expiry."
           label="Next steps"
           value={s.nextSteps}
           guide={guide('summary.nextSteps')}
@@ -633,6 +639,7 @@ export function AnalysisSection({ report, settings }: SectionProps) {
     <div>
       <TextField
         path={['analysis', 'primaryCause']}
+        placeholder="e.g. Renewal of the gateway certificate was manual, and nothing warned before it expired."
         label="Primary root cause"
         value={a.primaryCause}
         guide={guide('analysis.primaryCause')}
@@ -985,6 +992,7 @@ export function ActionsSection({ report, settings }: SectionProps) {
               <th scope="col">Priority</th>
               <th scope="col">Addresses</th>
               <th scope="col">Success criterion</th>
+              <th scope="col">Verified</th>
               <th scope="col">SMART</th>
               <th scope="col">
                 <span className="sr-only">Remove</span>
@@ -1085,6 +1093,33 @@ export function ActionsSection({ report, settings }: SectionProps) {
                       hideLabel
                       value={a.successCriterion}
                     />
+                  </td>
+                  <td>
+                    <select
+                      aria-label={`Action ${a.id} verification`}
+                      id={fieldId([...p, 'verification'])}
+                      value={a.verification?.result ?? ''}
+                      onChange={(e) =>
+                        set(
+                          [...p, 'verification'],
+                          e.target.value
+                            ? {
+                                ...a.verification,
+                                result: e.target.value,
+                                on: a.verification?.on ?? new Date().toISOString().slice(0, 10),
+                              }
+                            : undefined,
+                        )
+                      }
+                    >
+                      <option value="">not yet</option>
+                      {VERIFICATION_RESULTS.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                    {a.verification?.on && <small className="muted block">on {a.verification.on}</small>}
                   </td>
                   <td>
                     <span

@@ -479,7 +479,15 @@ function ReadView({
               </td>
               <td>{a.owner ?? '—'}</td>
               <td>{a.deadline ?? '—'}</td>
-              <td>{labelOf(a.status)}</td>
+              <td>
+                {labelOf(a.status)}
+                {a.verification && (
+                  <div className="muted">
+                    verified {a.verification.result}
+                    {a.verification.on && ` on ${a.verification.on}`}
+                  </div>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
