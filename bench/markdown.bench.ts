@@ -2,11 +2,14 @@
 // Baseline in the same run: JSON.parse + JSON.stringify of the same model, so a slow machine shows as a ratio.
 // The code under test is the compiled output in dist/ (what `npx hindsight` runs), built by `npm run bench`.
 import { reportSchema, type Report } from '../src/domain/index.js';
+import type * as DomainModule from '../src/domain/index.js';
+import type * as ParseModule from '../src/markdown/postmortem.parse.js';
+import type * as SerializeModule from '../src/markdown/postmortem.serialize.js';
 import { buildReport } from '../test/factories.js';
 
-type Domain = typeof import('../src/domain/index.js');
-type Parse = typeof import('../src/markdown/postmortem.parse.js');
-type Serialize = typeof import('../src/markdown/postmortem.serialize.js');
+type Domain = typeof DomainModule;
+type Parse = typeof ParseModule;
+type Serialize = typeof SerializeModule;
 const dist = new URL('../dist/', import.meta.url);
 const { checkReport } = (await import(new URL('domain/index.js', dist).href)) as Domain;
 const { parsePostmortem } = (await import(new URL('markdown/postmortem.parse.js', dist).href)) as Parse;
