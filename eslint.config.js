@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // The launcher is plain JavaScript run by Node.
+    files: ['bin/**/*.js'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
+  {
     files: ['src/domain/**/*.ts'],
     rules: forbid(
       [
@@ -43,17 +48,29 @@ export default tseslint.config(
   },
   {
     files: ['src/store/**/*.ts'],
-    rules: forbid(upper(['server', 'cli']), 'src/store is called by services in src/server; it never imports them.'),
+    rules: forbid(
+      upper(['server', 'cli']),
+      'src/store is called by services in src/server; it never imports them.',
+    ),
   },
   {
     files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
     rules: forbid(
-      [...upper(['store', 'server', 'cli', 'lint', 'evidence', 'render']), 'node:*', 'fs', 'path', 'child_process'],
+      [
+        ...upper(['store', 'server', 'cli', 'lint', 'evidence', 'render']),
+        'node:*',
+        'fs',
+        'path',
+        'child_process',
+      ],
       'web/ runs in the browser: import src/domain (types, schemas, labels, guidance, metrics) and reach everything else through the HTTP API (src/server routes), e.g. POST /api/lint for the linter, whose dictionaries load from disk.',
     ),
   },
   {
     files: ['src/server/**/*.ts'],
-    rules: forbid(upper(['cli']), 'src/server must not depend on the CLI; put shared logic in a service or in src/domain.'),
+    rules: forbid(
+      upper(['cli']),
+      'src/server must not depend on the CLI; put shared logic in a service or in src/domain.',
+    ),
   },
 );
