@@ -242,6 +242,10 @@ describe('the main scenario in a real browser', () => {
 
     const rita = await (await h.context()).newPage();
     await signIn(rita, h.url, REVIEWER.email, REVIEWER.password);
+    // A viewer is not offered to write reports.
+    expect(
+      await rita.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New report' }).count(),
+    ).toBe(0);
     // Her home page lists what waits for her review.
     const waiting = rita.getByRole('region', { name: 'Waiting for my review' });
     await waiting
@@ -408,6 +412,12 @@ describe('the main scenario in a real browser', () => {
     await gone(admin.getByRole('button', { name: 'Revoke laptop CLI' }));
     const after = await fetch(`${h.url}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
     expect(after.status).toBe(401);
+
+    // The audit log records the review and the publication.
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    const log = admin.getByRole('region', { name: 'Audit log' });
+    await visible(log.getByRole('cell', { name: 'review.approve' }));
+    await visible(log.getByRole('cell', { name: 'report.transition' }));
 
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
     await visible(admin.getByRole('heading', { name: 'Recently changed' }));

@@ -1,11 +1,11 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useContext, useEffect, useState } from 'react';
 import { api, ApiError, onSignedOut } from './api.js';
 import { SetupPage, SignInPage } from './pages/auth.js';
 import { ArchivePage } from './pages/archive.js';
 import { HomePage } from './pages/home.js';
 import { NewReportPage } from './pages/new-report.js';
 import { Link, navigate, useLocation } from './router.js';
-import { SessionContext, type Session } from './session.js';
+import { canEdit, SessionContext, type Session } from './session.js';
 import type { Settings, User } from './types.js';
 
 // The heavy parts load when first used: the editor (forms, diagrams, merge), the report page
@@ -79,11 +79,12 @@ export function App() {
 
 function Shell() {
   const { path } = useLocation();
+  const { user } = useContext(SessionContext) ?? {};
   const nav = [
     ['/', 'Home'],
     ['/archive', 'Archive'],
     ['/actions', 'Action tracker'],
-    ['/new', 'New report'],
+    ...(user && canEdit(user) ? ([['/new', 'New report']] as const) : []),
   ] as const;
   return (
     <SessionContext.Consumer>

@@ -566,6 +566,8 @@ function RequestReview({
   storedRef: { current: StoredReport | undefined };
   onGo: (p: Path) => void;
 }) {
+  const { settings } = useSession();
+  const roster = settings.roster;
   const [names, setNames] = useState(report.reviewers.join(', '));
   const [error, setError] = useState<{ message: string; details: { path?: Path; message: string }[] }>();
   const [busy, setBusy] = useState(false);
@@ -614,10 +616,18 @@ function RequestReview({
         <label htmlFor="review-names">Reviewers</label>
         <input
           id="review-names"
+          list="review-roster"
           value={names}
           onChange={(e) => setNames(e.target.value)}
           aria-describedby="review-names-hint"
         />
+        <datalist id="review-roster">
+          {roster.map((r) => (
+            <option key={r.name} value={r.name}>
+              {r.team ?? r.email ?? ''}
+            </option>
+          ))}
+        </datalist>
         <small id="review-names-hint" className="muted">
           Names or emails, separated by commas.
         </small>

@@ -4,6 +4,7 @@ import { useTitle } from '../router.js';
 import { useSession } from '../session.js';
 import type { SeverityLevel, User } from '../types.js';
 import { Status } from '../ui.js';
+import { AuditLog } from './audit-log.js';
 import { TemplatesEditor } from './templates-editor.js';
 
 /** Admin settings: accounts and roles, required approvals, the severity scale. */
@@ -263,6 +264,7 @@ export function SettingsPage() {
           </button>
         </div>
       </section>
+      <AuditLog users={users} />
     </div>
   );
 }
