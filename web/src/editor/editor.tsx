@@ -278,6 +278,12 @@ export function EditorPage({ id }: { id: string }) {
             </div>
           </div>
           {restored && <Status>{restored}</Status>}
+          {stored.state !== 'draft' && (
+            <Status>
+              This report is {stored.state === 'in_review' ? 'in review' : stored.state}: every change you
+              save is visible to its readers at once, and recorded in its history.
+            </Status>
+          )}
           <div className="editor-body">
             <nav aria-label="Sections" className="steps">
               <ol>
