@@ -18,6 +18,7 @@ import { reportsRoutes } from './routes/reports.routes.js';
 import { reviewsRoutes } from './routes/reviews.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
+import { evidenceRoutes } from './routes/evidence.routes.js';
 import { lintRoutes } from './routes/lint.routes.js';
 import { setupRoutes } from './routes/setup.routes.js';
 import { installSpa } from './spa.js';
@@ -144,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(attachmentsRoutes(services));
   await app.register(lintRoutes(services));
   await app.register(setupRoutes(services));
+  await app.register(evidenceRoutes(services));
   // The web app last: its catch-all route answers only what no API route claims.
   await installSpa(app);
 

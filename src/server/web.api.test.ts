@@ -89,6 +89,71 @@ describe('web app support on sqlite', () => {
     expect(bad.json().details.length).toBeGreaterThan(0);
   });
 
+  it('reads an uploaded evidence file into timeline candidates with suggested kinds, storing nothing', async () => {
+    const boundary = 'hindsight-evidence-test';
+    const form = (parts: { name: string; filename?: string; body: string }[]) =>
+      parts
+        .map(
+          (p) =>
+            `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n` +
+            `${p.filename ? 'Content-Type: text/plain\r\n' : ''}\r\n${p.body}\r\n`,
+        )
+        .join('') + `--${boundary}--\r\n`;
+    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+    const log = [
+      '2026-03-05 14:00:03 ERROR payment-gw TLS handshake failed: certificate expired',
+      '2026-03-05 14:06:10 WARN alertmanager Checkout error rate above 5 percent',
+    ].join('\n');
+    const editor = await s.client('editor', 'Evidence Reader');
+    const r = await editor.call({
+      method: 'POST',
+      url: '/api/evidence',
+      headers,
+      payload: form([
+        { name: 'zone', body: 'Europe/Berlin' },
+        { name: 'file', filename: 'gateway.log', body: log },
+      ]),
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const { candidates, inputs } = r.json();
+    expect(inputs[0]).toMatchObject({ name: 'gateway.log', format: 'text' });
+    // Stamps without a zone are read in the zone given: 14:00 in Berlin in March is 13:00 UTC.
+    expect(candidates.map((c: { at: string }) => c.at)).toEqual([
+      '2026-03-05T13:00:03Z',
+      '2026-03-05T13:06:10Z',
+    ]);
+    expect(candidates[1]).toMatchObject({ kind: 'detected', link: 'gateway.log:2' });
+
+    const badZone = await editor.call({
+      method: 'POST',
+      url: '/api/evidence',
+      headers,
+      payload: form([
+        { name: 'zone', body: 'Mars/Olympus' },
+        { name: 'file', filename: 'gateway.log', body: log },
+      ]),
+    });
+    expect(badZone.statusCode).toBe(400);
+    expect(badZone.json().message).toContain('Mars/Olympus');
+    const nothing = await editor.call({
+      method: 'POST',
+      url: '/api/evidence',
+      headers,
+      payload: form([{ name: 'file', filename: 'notes.txt', body: 'no times here at all' }]),
+    });
+    expect(nothing.statusCode).toBeGreaterThanOrEqual(400);
+    expect(nothing.statusCode).toBeLessThan(500);
+    expect(nothing.json().message).toMatch(/notes\.txt|nothing/);
+    const viewer = await s.client('viewer', 'Evidence Viewer');
+    const refused = await viewer.call({
+      method: 'POST',
+      url: '/api/evidence',
+      headers,
+      payload: form([{ name: 'file', filename: 'gateway.log', body: log }]),
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+
   it('serves the web app at / and for client routes, without touching the API', async () => {
     const home = await s.app.inject({ method: 'GET', url: '/' });
     expect(home.statusCode).toBe(200);
