@@ -128,6 +128,43 @@ describe('two browsers editing one report', () => {
     expect(stored.report.summary.whatHappened).toBe(text);
   });
 
+  it('adds timeline events from an uploaded log, read in the time zone of the team', async () => {
+    const page = await (await h.context()).newPage();
+    await signIn(page, h.url, 'ed@example.test', 'a long password 2');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New report' }).click();
+    await page.getByLabel('Title').fill('Payment gateway certificate expired');
+    await page.getByRole('button', { name: 'Create the draft' }).click();
+    await visible(page.getByRole('heading', { name: 'Basics' }));
+    await page.getByRole('button', { name: /^2\. Event details/ }).click();
+    await page.getByText('Add events from evidence').click();
+    await page.getByLabel('Evidence file').setInputFiles({
+      name: 'gateway.log',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(
+        [
+          '2026-03-05 15:00:03 ERROR payment-gw TLS handshake failed: certificate expired',
+          '2026-03-05 15:06:10 WARN alertmanager Checkout error rate above 5 percent',
+          '2026-03-05 15:31:00 INFO traffic moved to the backup gateway',
+        ].join('\n'),
+      ),
+    });
+    await page.getByLabel('Time zone of stamps without one').fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Read the file' }).click();
+    await visible(page.getByText('3 records from gateway.log (text)'));
+    // Leave out the last one.
+    await page.getByRole('checkbox', { name: /traffic moved to the backup gateway/ }).uncheck();
+    await page.getByRole('button', { name: 'Add 2 events to the timeline' }).click();
+    await visible(page.getByText('2 events added to the timeline.'));
+    expect(await page.getByLabel('Event 2 kind').inputValue()).toBe('detected');
+    await saved(page);
+    const id = page.url().split('/reports/')[1]!.split('/')[0]!;
+    const stored = await (await page.request.get(`${h.url}/api/postmortems/${id}`)).json();
+    expect(stored.report.details.timeline).toEqual([
+      expect.objectContaining({ at: '2026-03-05T14:00:03Z', evidence: 'gateway.log:1' }),
+      expect.objectContaining({ at: '2026-03-05T14:06:10Z', kind: 'detected' }),
+    ]);
+  });
+
   it('raised no uncaught error in any page', () => {
     expect(h.pageErrors).toEqual([]);
   });

@@ -26,6 +26,7 @@ import { api, errorText } from '../api.js';
 import type { Settings } from '../types.js';
 import { EnumSelect, Status } from '../ui.js';
 import { Block, ChipsField, FieldFindings, fieldId, RemoveButton, SetContext, TextField } from './fields.js';
+import { EvidenceImport } from './evidence.js';
 import { FishboneDiagram } from './fishbone.js';
 import { fromLocalInput, nextId, toLocalInput, wordCount, type Path } from './model.js';
 
@@ -335,6 +336,7 @@ export function DetailsSection({ report, settings }: SectionProps) {
             Order by time
           </button>
         </div>
+        <EvidenceImport timeline={timeline} zone={report.period.timezone} />
       </Block>
       <TextField
         path={['details', 'severityRationale']}
