@@ -165,6 +165,26 @@ describe('two browsers editing one report', () => {
     ]);
   });
 
+  it('deletes a report after asking, and an admin restores it from the archive', async () => {
+    const ed = await (await h.context()).newPage();
+    await signIn(ed, h.url, 'ed@example.test', 'a long password 2');
+    await ed.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Archive' }).click();
+    await ed.getByRole('link', { name: 'Payment gateway certificate expired' }).click();
+    ed.once('dialog', (d) => void d.accept());
+    await ed.getByRole('button', { name: 'Delete…' }).click();
+    await visible(ed.getByRole('heading', { name: 'Archive' }));
+    await gone(ed.getByRole('link', { name: 'Payment gateway certificate expired' }));
+
+    const ann = await (await h.context()).newPage();
+    await signIn(ann, h.url, 'ann@example.test', 'a long password 1');
+    await ann.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Archive' }).click();
+    await ann.getByRole('checkbox', { name: 'Deleted reports only' }).check();
+    await ann.getByRole('button', { name: 'Restore Payment gateway certificate expired' }).click();
+    await gone(ann.getByRole('button', { name: 'Restore Payment gateway certificate expired' }));
+    await ann.getByRole('checkbox', { name: 'Deleted reports only' }).uncheck();
+    await visible(ann.getByRole('link', { name: 'Payment gateway certificate expired' }));
+  });
+
   it('raised no uncaught error in any page', () => {
     expect(h.pageErrors).toEqual([]);
   });

@@ -7,14 +7,15 @@ import { useSession } from '../session.js';
 import type { PageOf, ReportSummary, SearchHit } from '../types.js';
 import { StateBadge, Status, When } from '../ui.js';
 
-const FILTERS = ['state', 'kind', 'severity', 'tag', 'system', 'person', 'from', 'to'] as const;
+const FILTERS = ['state', 'kind', 'severity', 'tag', 'system', 'person', 'from', 'to', 'deleted'] as const;
 const PAGE = 50;
 type Row = ReportSummary & { snippetHtml?: string };
 
 /** Every report I may see, searchable and filterable; the URL holds the whole query so it can be shared. */
 export function ArchivePage() {
   useTitle('Archive');
-  const { settings } = useSession();
+  const { settings, user } = useSession();
+  const [tick, setTick] = useState(0);
   const { search } = useLocation();
   const q = search.get('q') ?? '';
   const sort = search.get('sort') ?? (q ? 'relevance' : 'updated');
@@ -63,7 +64,7 @@ export function ArchivePage() {
       setRows(items.slice(page * PAGE, (page + 1) * PAGE));
     })().catch((e: Error) => e.name !== 'AbortError' && setError(errorText(e)));
     return () => ac.abort();
-  }, [key]);
+  }, [key, tick]);
 
   const set = (changes: Record<string, string>, replace = false) => {
     const next = new URLSearchParams(search);
@@ -158,6 +159,16 @@ export function ArchivePage() {
             <option value="title">title</option>
           </select>
         </div>
+        {user.role === 'admin' && (
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={filters.deleted === 'true'}
+              onChange={(e) => set({ deleted: e.target.checked ? 'true' : '' })}
+            />{' '}
+            Deleted reports only
+          </label>
+        )}
         {(q || FILTERS.some((k) => filters[k])) && (
           <button type="button" className="link" onClick={() => navigate('/archive')}>
             Clear search and filters
@@ -183,6 +194,22 @@ export function ArchivePage() {
                   {r.severity && ` · ${r.severity}`} ·{' '}
                   {r.periodStart ? <When at={r.periodStart} /> : 'no date'} · {r.id}
                 </p>
+                {filters.deleted === 'true' && (
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() =>
+                      void api(`/api/postmortems/${encodeURIComponent(r.id)}/restore`, {
+                        method: 'POST',
+                      }).then(
+                        () => setTick((t) => t + 1),
+                        (e) => setError(errorText(e)),
+                      )
+                    }
+                  >
+                    Restore {r.title}
+                  </button>
+                )}
                 {/* The server escapes the text and adds only <mark> around matched words. */}
                 {r.snippetHtml && (
                   <p className="snippet" dangerouslySetInnerHTML={{ __html: r.snippetHtml }} />

@@ -5,7 +5,7 @@ import { SECTION_KEYS, type Report, type SectionKey } from '../../../src/domain/
 import { api, apiText, errorText } from '../api.js';
 import { FishboneDiagram } from '../editor/fishbone.js';
 import { PART_LABELS, preview } from '../editor/model.js';
-import { Link, useTitle } from '../router.js';
+import { Link, navigate, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
 import type { Comment, Revision, ReviewStatus, StoredReport, User } from '../types.js';
 import { downloadText, StateBadge, Status, When } from '../ui.js';
@@ -79,6 +79,15 @@ export function ReportPage({ id }: { id: string }) {
   const participant = editor || reviewer;
   const transition = (to: string, message: string) =>
     act(message, () => api(`${base}/transitions`, { body: { to, version: stored.version } }));
+  const remove = async () => {
+    if (!window.confirm(`Delete “${r.title}”? An administrator can restore it from the archive.`)) return;
+    try {
+      await api(`${base}?version=${stored.version}`, { method: 'DELETE' });
+      navigate('/archive');
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
   const exportMarkdown = async () => {
     try {
       const md = await apiText(base, { accept: 'text/markdown' });
@@ -152,6 +161,11 @@ export function ReportPage({ id }: { id: string }) {
           <button type="button" onClick={() => window.print()}>
             Print
           </button>
+          {editor && (
+            <button type="button" className="danger" onClick={() => void remove()}>
+              Delete…
+            </button>
+          )}
         </div>
         <Status tone="error">{error}</Status>
         <Status tone="ok">{notice}</Status>
