@@ -63,7 +63,7 @@ const median = (xs: number[]) => {
 };
 
 function time(fn: () => void, runs: number): number[] {
-  for (let i = 0; i < 5; i += 1) fn();
+  for (let i = 0; i < 20; i += 1) fn();
   const out: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const t = performance.now();

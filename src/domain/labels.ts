@@ -32,10 +32,13 @@ export function codeOf<T extends string>(codes: readonly T[], words: string): T 
   if (!lookup) {
     lookup = new Map();
     for (const c of codes) {
+      // Exact spellings first, so the usual case needs no normalizing.
+      lookup.set(c, c);
+      lookup.set(labelOf(c), c);
       lookup.set(norm(c), c);
       lookup.set(norm(labelOf(c)), c);
     }
     lookups.set(codes, lookup);
   }
-  return lookup.get(norm(words)) as T | undefined;
+  return (lookup.get(words) ?? lookup.get(norm(words))) as T | undefined;
 }

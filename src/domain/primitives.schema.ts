@@ -60,8 +60,32 @@ function daysIn(year: number, month: number): number {
   return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
 }
 
+const d2 = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
+const isDigitAt = (s: string, i: number) => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+// The canonical form (2024-03-05T14:02:00Z) is by far the most common input: read it without a regex.
+function parseCanonicalSeconds(value: string): number | undefined {
+  if (value.length !== 20 || value[4] !== '-' || value[7] !== '-' || value[10] !== 'T') return undefined;
+  if (value[13] !== ':' || value[16] !== ':' || value[19] !== 'Z') return undefined;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
+    if (!isDigitAt(value, i)) return undefined;
+  const year = d2(value, 0) * 100 + d2(value, 2);
+  const month = d2(value, 5);
+  const day = d2(value, 8);
+  const h = d2(value, 11);
+  const mi = d2(value, 14);
+  const sec = d2(value, 17);
+  if (day < 1 || day > daysIn(year, month) || h > 23 || mi > 59 || sec > 59) return undefined;
+  return Date.UTC(year, month - 1, day, h, mi, sec);
+}
+
 /** Parse an ISO 8601 instant with a zone (Z or an offset) into epoch milliseconds, or undefined. */
 export function parseInstant(value: string): number | undefined {
+  const fast = parseCanonicalSeconds(value);
+  if (fast !== undefined) return fast;
   const m = INSTANT.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s = '00', frac = '', zone = 'Z'] = m;
