@@ -285,6 +285,20 @@ describe('the main scenario in a real browser', () => {
     await visible(admin.getByText('Published.'));
     await visible(admin.locator('.report-head .badge', { hasText: 'published' }));
 
+    // Replies quote the comment they answer, in the same thread.
+    await admin
+      .getByRole('button', { name: 'Reply to Rita Reviewer: Please add why the expiry alert was missing.' })
+      .click();
+    await admin
+      .getByRole('textbox', { name: 'Reply to Rita Reviewer on Root cause analysis' })
+      .fill('Added to the causal chain: nobody expected the certificate to need a person.');
+    await admin.getByRole('button', { name: 'Add comment' }).click();
+    const rcaThread = admin.getByRole('region', { name: 'Comments on Root cause analysis' });
+    await visible(
+      rcaThread.locator('.quote', { hasText: 'Rita Reviewer: Please add why the expiry alert was missing.' }),
+    );
+    await visible(rcaThread.getByText('Added to the causal chain: nobody expected'));
+
     // History: compare the first version with the published one, by model path.
     await admin.getByRole('button', { name: 'History' }).click();
     const versions = admin.getByRole('checkbox', { name: /^Version \d+$/ });

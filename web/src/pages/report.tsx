@@ -547,6 +547,20 @@ function ReadView({
   );
 }
 
+/** A comment's text; a leading quote (a reply) is set apart from the answer. */
+function CommentBody({ body }: { body: string }) {
+  const [first, ...rest] = body.split('\n');
+  if (first?.startsWith('> ')) {
+    return (
+      <>
+        <p className="quote">{first.slice(2)}</p>
+        <p>{rest.join('\n').trim()}</p>
+      </>
+    );
+  }
+  return <p>{body}</p>;
+}
+
 function SectionComments({
   section,
   comments,
@@ -564,8 +578,14 @@ function SectionComments({
 }) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
+  // A reply is a comment on the same part that quotes the one it answers, so it reads as a thread.
+  const [replyTo, setReplyTo] = useState<Comment>();
   if (!participant && comments.length === 0) return null;
   const title = SECTION_TITLES[section];
+  const quote = (c: Comment) => {
+    const first = c.body.split('\n')[0] ?? '';
+    return `> ${who(c.authorId)}: ${first.length > 120 ? `${first.slice(0, 119)}…` : first}`;
+  };
   return (
     <div className="comments no-print" aria-label={`Comments on ${title}`} role="region">
       {comments.length > 0 && (
@@ -577,11 +597,24 @@ function SectionComments({
                 {c.anchor !== section && ` on ${c.anchor}`}
                 {c.resolvedAt && ' · resolved'}
               </p>
-              <p>{c.body}</p>
+              <CommentBody body={c.body} />
               {participant && (
-                <button type="button" className="link" onClick={() => void onResolve(c)}>
-                  {c.resolvedAt ? 'Reopen' : 'Resolve'}
-                </button>
+                <span className="buttons">
+                  <button
+                    type="button"
+                    className="link"
+                    aria-label={`Reply to ${who(c.authorId)}: ${c.body.slice(0, 60)}`}
+                    onClick={() => {
+                      setReplyTo(c);
+                      setOpen(true);
+                    }}
+                  >
+                    Reply
+                  </button>
+                  <button type="button" className="link" onClick={() => void onResolve(c)}>
+                    {c.resolvedAt ? 'Reopen' : 'Resolve'}
+                  </button>
+                </span>
               )}
             </li>
           ))}
@@ -593,14 +626,19 @@ function SectionComments({
             onSubmit={(e) => {
               e.preventDefault();
               if (!text.trim()) return;
-              void onComment(section, text.trim()).then(() => {
+              const body = replyTo ? `${quote(replyTo)}\n\n${text.trim()}` : text.trim();
+              void onComment(replyTo?.anchor ?? section, body).then(() => {
                 setText('');
                 setOpen(false);
+                setReplyTo(undefined);
               });
             }}
           >
             <div className="field">
-              <label htmlFor={`comment-${section}`}>Comment on {title}</label>
+              <label htmlFor={`comment-${section}`}>
+                {replyTo ? `Reply to ${who(replyTo.authorId)} on ${title}` : `Comment on ${title}`}
+              </label>
+              {replyTo && <p className="quote">{quote(replyTo).slice(2)}</p>}
               <textarea
                 id={`comment-${section}`}
                 rows={3}
@@ -613,7 +651,13 @@ function SectionComments({
               <button type="submit" className="primary">
                 Add comment
               </button>
-              <button type="button" onClick={() => setOpen(false)}>
+              <button
+                type="button"
+                onClick={() => {
+                  setOpen(false);
+                  setReplyTo(undefined);
+                }}
+              >
                 Cancel
               </button>
             </div>
