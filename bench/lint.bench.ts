@@ -2,7 +2,7 @@
 // 5 KB of Postmortem Markdown each are parsed and linted; the baseline is parsing alone on the same files
 // in the same run (the floor any lint of a file pays). Then one section is linted warm, many times, for p95.
 import { availableParallelism, loadavg } from 'node:os';
-import { emptyReport, reportSchema, type Report } from '../src/domain/index.js';
+import { emptyReport, EVENT_KINDS, reportSchema, type Report } from '../src/domain/index.js';
 import { lintReport, lintSection, warmUpProse } from '../src/lint/index.js';
 import { parsePostmortem } from '../src/markdown/postmortem.parse.js';
 import { serializePostmortem } from '../src/markdown/postmortem.serialize.js';
@@ -103,15 +103,7 @@ function generate(i: number): Report {
   const r = rng(i + 1);
   const base = Date.UTC(2024, 0, 1) + i * 86_400_000;
   const at = (min: number) => new Date(base + min * 60_000).toISOString().replace('.000Z', 'Z');
-  const kinds = [
-    'detected',
-    'responded',
-    'investigating',
-    'hypothesis',
-    'mitigated',
-    'communicated',
-    'resolved',
-  ] as const;
+  const kinds = EVENT_KINDS.filter((k) => k !== 'other');
   return reportSchema.parse({
     ...emptyReport('outage', `Incident ${i}: ${sentence(r).slice(0, 60).replace(/\.$/, '').trim()}`),
     id: `PM-${i}`,

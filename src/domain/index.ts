@@ -7,3 +7,4 @@ export * from './checks.js';
 export * from './lifecycle.js';
 export * from './templates.js';
 export * from './errors.js';
+export * from './zones.js';

@@ -1,4 +1,4 @@
-import { isTimeZone, parseInstant } from '../domain/index.js';
+import { isTimeZone, parseInstant, zoneOffsetMs } from '../domain/index.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -26,36 +26,6 @@ export function isValidWall(w: WallTime): boolean {
   return d.getUTCFullYear() === w.year && d.getUTCMonth() === w.month - 1 && d.getUTCDate() === w.day;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function offsetAt(utcMs: number, zone: string): number {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, f);
-  }
-  const parts: Record<string, number> = {};
-  for (const p of f.formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(
-    parts.year ?? 0,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
-  return asUtc - Math.floor(utcMs / 1000) * 1000;
-}
-
 /** Epoch ms of a wall-clock time in an IANA zone (or a fixed offset in minutes); undefined if invalid. */
 export function wallToUtc(w: WallTime, zone: string | number): number | undefined {
   if (!isValidWall(w)) return undefined;
@@ -63,8 +33,8 @@ export function wallToUtc(w: WallTime, zone: string | number): number | undefine
   if (typeof zone === 'number') return naive - zone * 60_000;
   if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return naive;
   // Two rounds settle the offset across a daylight-saving change; a skipped wall time lands after the gap.
-  let guess = naive - offsetAt(naive, zone);
-  guess = naive - offsetAt(guess, zone);
+  let guess = naive - zoneOffsetMs(zone, naive);
+  guess = naive - zoneOffsetMs(zone, guess);
   return guess;
 }
 

@@ -1,4 +1,4 @@
-import { isTimeZone } from '../../domain/index.js';
+import { isTimeZone, zoneOffsetMs } from '../../domain/index.js';
 
 /** A time zone as a report states it: a fixed offset (an abbreviation such as PDT) or an IANA zone with rules. */
 export interface Zone {
@@ -101,21 +101,7 @@ export function zoneFromName(name: string): Zone | undefined {
 }
 
 /** Offset in minutes east of UTC of an IANA zone at an instant. */
-function ianaOffset(zone: string, ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
-}
+const ianaOffset = (zone: string, ms: number): number => Math.round(zoneOffsetMs(zone, ms) / 60_000);
 
 /** The offset of a zone (minutes east of UTC) in force at a local wall-clock time. */
 export function offsetOf(zone: Zone, localWallMs: number): number {
