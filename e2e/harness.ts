@@ -14,8 +14,8 @@ export interface Harness {
   url: string;
   server: RunningServer;
   browser: Browser;
-  /** A fresh browser profile (own cookies), at a laptop-sized window. */
-  context(): Promise<BrowserContext>;
+  /** A fresh browser profile (own cookies), at a laptop-sized window unless told otherwise. */
+  context(viewport?: { width: number; height: number }): Promise<BrowserContext>;
   /** Uncaught exceptions in any page of any context so far: a healthy run has none. */
   pageErrors: string[];
   close(): Promise<void>;
@@ -45,8 +45,8 @@ export async function startHarness(): Promise<Harness> {
     url: server.url,
     server,
     browser,
-    async context() {
-      const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    async context(viewport = { width: 1280, height: 800 }) {
+      const c = await browser.newContext({ viewport, acceptDownloads: true });
       c.setDefaultTimeout(15_000);
       c.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(`${p.url()}: ${e.message}`)));
       contexts.push(c);

@@ -355,7 +355,7 @@ describe('the main scenario in a real browser', () => {
   });
 
   it('reads well on a phone-sized screen', async () => {
-    const phone = await (await h.browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const phone = await (await h.context({ width: 390, height: 844 })).newPage();
     await signIn(phone, h.url, ADMIN.email, ADMIN.password);
     await phone.goto(reportUrl);
     await visible(phone.getByRole('heading', { name: 'Root cause analysis' })).catch(async (e) => {
@@ -377,7 +377,6 @@ describe('the main scenario in a real browser', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(phone, 'report-phone');
     await audit(phone, 'report (phone)');
-    await phone.context().close();
   });
 
   it('exports the report as Postmortem Markdown that validates', async () => {
