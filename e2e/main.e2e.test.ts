@@ -62,6 +62,10 @@ describe('the main scenario in a real browser', () => {
     await form.getByRole('button', { name: 'Add person' }).click();
     await visible(admin.getByRole('cell', { name: REVIEWER.email }));
 
+    await admin.getByLabel('One person per line').fill(`${REVIEWER.name} <${REVIEWER.email}>, Payments`);
+    await admin.getByRole('button', { name: 'Save the roster' }).click();
+    await visible(admin.getByText('Roster saved: 1 person.'));
+
     // A template of the organization's own: its tags and guidance reach new reports.
     const tpl = admin.getByRole('form', { name: 'Add a template' });
     await tpl.getByLabel('Template name').fill('Payments outage');

@@ -5,6 +5,7 @@ import { useSession } from '../session.js';
 import type { SeverityLevel, User } from '../types.js';
 import { Status } from '../ui.js';
 import { AuditLog } from './audit-log.js';
+import { RosterEditor } from './roster-editor.js';
 import { TemplatesEditor } from './templates-editor.js';
 
 /** Admin settings: accounts and roles, required approvals, the severity scale. */
@@ -179,6 +180,8 @@ export function SettingsPage() {
           </button>
         </div>
       </section>
+
+      <RosterEditor roster={settings.roster} onSaved={reloadSettings} />
 
       <TemplatesEditor templates={settings.templates} onSaved={reloadSettings} />
 
