@@ -74,6 +74,8 @@ describe('keyboard only', () => {
     // A new row puts the cursor where the text goes.
     await page.waitForFunction(() => document.activeElement?.id === 'f-details-timeline-0-text');
     await page.keyboard.type('Secret scanning reported the key');
+    // Ctrl+S saves at once.
+    await page.keyboard.press('Control+s');
     await saved(page);
 
     // A finding in the panel takes the keyboard to the part it is about.

@@ -177,6 +177,18 @@ export function EditorPage({ id }: { id: string }) {
     }
   }, [save, dirty, conflict, saveNow]);
 
+  // Ctrl+S (Cmd+S) saves at once instead of opening the browser's "save page" dialog.
+  useEffect(() => {
+    const key = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+        e.preventDefault();
+        void saveNow();
+      }
+    };
+    window.addEventListener('keydown', key);
+    return () => window.removeEventListener('keydown', key);
+  }, [saveNow]);
+
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
       if (dirty) e.preventDefault();
