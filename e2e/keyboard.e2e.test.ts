@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { gone, saved, startHarness, visible, type Harness } from './harness.js';
 
@@ -97,6 +98,25 @@ describe('keyboard only', () => {
     const stored = await (await page.request.get(`${h.url}/api/postmortems/${id}`)).json();
     expect(stored.report).toMatchObject({ kind: 'security', tags: expect.arrayContaining(['credentials']) });
     expect(stored.report.details.timeline[0].text).toBe('Secret scanning reported the key');
+  });
+
+  it('imports a free-form Markdown post-mortem from the corpus into a draft', async () => {
+    const page = await (await h.context()).newPage();
+    await page.goto(h.url);
+    await page.getByLabel('Email').fill('kim@example.test');
+    await page.getByLabel('Password', { exact: true }).fill('a long password 4');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New report' }).click();
+    const file = resolve(
+      process.cwd(),
+      '../shared/corpus/postmortems/dfds_PM2020-004_CoreDNS_upgrade_issue.md',
+    );
+    await page.getByLabel('Markdown file').setInputFiles(file);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await visible(page.getByRole('heading', { name: 'Basics' }));
+    expect(await page.getByLabel('Title').inputValue()).toBe('CoreDNS upgrade issue');
+    await page.getByRole('button', { name: /^1\. Executive summary/ }).click();
+    expect(await page.getByLabel('What happened').inputValue()).toContain('planned upgrade');
   });
 
   it('raised no uncaught error in any page', () => {

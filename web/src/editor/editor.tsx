@@ -324,7 +324,7 @@ export function EditorPage({ id }: { id: string }) {
             <section
               className="section-body"
               aria-labelledby="editor-section"
-              id={fieldId([part === 'meta' ? 'title' : part])}
+              id={fieldId([part])}
               tabIndex={-1}
             >
               <h2 id="editor-section" tabIndex={-1}>
