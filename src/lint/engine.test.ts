@@ -307,3 +307,19 @@ describe('configuration and single sections', () => {
     expect(times[Math.floor(times.length * 0.95)]).toBeLessThan(100);
   });
 });
+
+describe('fixes', () => {
+  it('offers the systemic rewording of a blaming sentence as a one-click fix', () => {
+    const r = sampleReport();
+    r.summary.coreIssue =
+      'The rollout stalled. Mateo didn’t configure the connection pool properly. Traffic dropped.';
+    const [finding] = withRule(lintSection(r, 'summary'), 'blame');
+    expect(finding?.fix).toEqual({
+      path: ['summary', 'coreIssue'],
+      replacement: 'The rollout stalled. The connection pool was not configured properly. Traffic dropped.',
+    });
+    // Applied, the fix leaves nothing for the rule to find.
+    r.summary.coreIssue = finding!.fix!.replacement;
+    expect(withRule(lintSection(r, 'summary'), 'blame')).toEqual([]);
+  });
+});

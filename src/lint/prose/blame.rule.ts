@@ -174,6 +174,8 @@ export const blameRule: SentenceRule = {
         suggestion: rewrite
           ? `Reword around the system, for example: "${rewrite}" Then say what would have caught it.`
           : ADVICE,
+        // The systemic wording replaces the sentence when the person applies the fix.
+        ...(rewrite ? { rewrite } : {}),
       });
       break; // one finding per sentence is enough to make the point
     }
