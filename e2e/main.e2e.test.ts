@@ -163,9 +163,16 @@ describe('the main scenario in a real browser', () => {
     // Clicking the finding in the panel focuses the field it is about.
     await panel.getByRole('button', { name: /is presented as the cause/ }).click();
     await admin.waitForFunction(() => document.activeElement?.id === 'f-analysis-primaryCause');
-    // The suggestion says how to word it around the system; follow it.
+    // The suggestion says how to word it around the system, and applying it rewrites the sentence.
     const suggestion = await admin.locator('.field-findings .suggestion').first().innerText();
     expect(suggestion).toContain('Reword around the system');
+    await admin
+      .locator('.field-findings', { hasText: 'is presented as the cause' })
+      .getByRole('button', { name: 'Apply fix' })
+      .click();
+    await gone(blame);
+    expect(await cause.inputValue()).toBe('The certificate expiry date was not checked.');
+    // Then the author says more about the conditions behind it.
     await cause.fill(
       'The payment gateway keystore expired because renewal depended on a manual calendar reminder and no alert watched the expiry date.',
     );
