@@ -40,14 +40,18 @@ describe('web app support on sqlite', () => {
     expect(weak.json().details[0].path).toEqual(['body', 'password']);
 
     const body = { email: 'first@example.test', name: 'First Admin', password: 'a long enough secret' };
+    // Two instances on one database race: the claim lives in the database, so only one can win.
+    const { buildApp } = await import('./app.js');
+    const twin = await buildApp({ db: s.db.store });
     const [a, b] = await Promise.all([
       s.app.inject({ method: 'POST', url: '/api/setup', payload: body }),
-      s.app.inject({
+      twin.inject({
         method: 'POST',
         url: '/api/setup',
         payload: { ...body, email: 'second@example.test' },
       }),
     ]);
+    await twin.close();
     expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
     expect(await s.app.services.users.count()).toBe(1);
     expect((await s.app.inject({ method: 'GET', url: '/api/setup' })).json()).toEqual({ needed: false });

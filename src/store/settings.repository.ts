@@ -32,4 +32,22 @@ export class SettingsRepository {
       }
     });
   }
+
+  /**
+   * Claim a one-time step by inserting its key; true for the one caller that got it. The primary key makes
+   * the claim hold across processes and instances, where an in-memory lock would not.
+   */
+  async claim(key: string, userId: string | null): Promise<boolean> {
+    const result = await this.db
+      .insertInto('settings')
+      .values({ key, value: 'true', updated_at: new Date().toISOString(), updated_by: userId })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  /** Give a claim back, when the step it guarded failed. */
+  async release(key: string): Promise<void> {
+    await this.db.deleteFrom('settings').where('key', '=', key).execute();
+  }
 }

@@ -10,8 +10,6 @@ import { passwordSchema } from '../services/user.service.js';
  * Once one exists the route refuses, so it cannot be used to take over an installed server.
  */
 export function setupRoutes(services: Services): FastifyPluginAsyncZod {
-  // Two setup requests racing in one process must not both create an admin.
-  let running: Promise<unknown> = Promise.resolve();
   return async (app) => {
     const tags = ['accounts'];
     app.get(
@@ -38,14 +36,14 @@ export function setupRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const create = running.then(async () => {
-          if ((await services.users.count()) > 0) {
-            throw new AppError('conflict', 'this server is already set up; sign in instead');
-          }
-          return services.users.create(null, { ...request.body, role: 'admin' });
-        });
-        running = create.catch(() => undefined);
-        return reply.status(201).send(presentUser(await create));
+        const alreadySetUp = () => new AppError('conflict', 'this server is already set up; sign in instead');
+        if ((await services.users.count()) > 0) throw alreadySetUp();
+        // The claim is a row in the database, so two requests racing on two instances cannot both win.
+        const create = await services.settings.once('first-admin', () =>
+          services.users.create(null, { ...request.body, role: 'admin' }),
+        );
+        if (!create) throw alreadySetUp();
+        return reply.status(201).send(presentUser(create));
       },
     );
   };

@@ -55,6 +55,17 @@ export class SettingsService {
     private readonly audit: AuditService,
   ) {}
 
+  /** Run a step at most once across every instance on this database (first-run setup, say). */
+  async once<T>(key: string, step: () => Promise<T>): Promise<T | undefined> {
+    if (!(await this.repo.claim(`once:${key}`, null))) return undefined;
+    try {
+      return await step();
+    } catch (e) {
+      await this.repo.release(`once:${key}`);
+      throw e;
+    }
+  }
+
   async get(): Promise<Settings> {
     const stored = await this.repo.all();
     const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
