@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { AppError, type Report } from '../domain/index.js';
 import type { Dialect, Store } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
@@ -332,40 +332,17 @@ export class ReportRepository {
       q = q.where((eb) => eb(eb.fn('lower', ['r.severity']), '=', keyOf(filters.severity!)));
     if (filters.from) q = q.where('r.period_start', '>=', filters.from);
     if (filters.to) q = q.where('r.period_start', '<=', filters.to);
-    if (filters.tag) {
-      const tag = keyOf(filters.tag);
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('report_tags as t')
-            .select('t.report_id')
-            .whereRef('t.report_id', '=', 'r.id')
-            .where('t.tag', '=', tag),
-        ),
-      );
-    }
-    if (filters.system) {
-      const system = keyOf(filters.system);
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('report_systems as s')
-            .select('s.report_id')
-            .whereRef('s.report_id', '=', 'r.id')
-            .where('s.system', '=', system),
-        ),
-      );
-    }
-    if (filters.person) {
-      const person = keyOf(filters.person);
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('report_people as p')
-            .select('p.report_id')
-            .whereRef('p.report_id', '=', 'r.id')
-            .where('p.person', '=', person),
-        ),
+    // Tags, systems and people live in side tables kept in step with each save; each filter is one lookup.
+    const sideFilters = [
+      ['report_tags', 'tag', filters.tag],
+      ['report_systems', 'system', filters.system],
+      ['report_people', 'person', filters.person],
+    ] as const;
+    for (const [table, column, value] of sideFilters) {
+      if (!value) continue;
+      const wanted = keyOf(value);
+      q = q.where(
+        sql<SqlBool>`exists (select 1 from ${sql.table(table)} where report_id = ${sql.ref('r.id')} and ${sql.ref(column)} = ${wanted})`,
       );
     }
     const [rows, count] = await Promise.all([
