@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, lineSchema } from '../../domain/index.js';
+import { lineSchema } from '../../domain/index.js';
 import { presentUser } from '../presenters.js';
 import type { Services } from '../services/index.js';
 import { passwordSchema } from '../services/user.service.js';
@@ -18,7 +18,7 @@ export function setupRoutes(services: Services): FastifyPluginAsyncZod {
         config: { public: true },
         schema: { tags, summary: 'Whether the server still needs its first admin' },
       },
-      async () => ({ needed: (await services.users.count()) === 0 }),
+      async () => ({ needed: await services.users.needsSetup() }),
     );
 
     app.post(
@@ -36,14 +36,8 @@ export function setupRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const alreadySetUp = () => new AppError('conflict', 'this server is already set up; sign in instead');
-        if ((await services.users.count()) > 0) throw alreadySetUp();
-        // The claim is a row in the database, so two requests racing on two instances cannot both win.
-        const create = await services.settings.once('first-admin', () =>
-          services.users.create(null, { ...request.body, role: 'admin' }),
-        );
-        if (!create) throw alreadySetUp();
-        return reply.status(201).send(presentUser(create));
+        const created = await services.users.createFirstAdmin(request.body);
+        return reply.status(201).send(presentUser(created));
       },
     );
   };

@@ -63,7 +63,7 @@ export function createServices(
       audit,
       { ...DEFAULT_AUTH_OPTIONS, ...options.auth },
     ),
-    users: new UserService(new UserRepository(store), audit),
+    users: new UserService(new UserRepository(store), audit, settings),
     reviews: new ReviewService(reports, new CommentRepository(store), reviewRepo, settings, audit),
     attachments: new AttachmentService(reports, new AttachmentRepository(store), audit),
   };

@@ -3,6 +3,7 @@ import { AppError, lineSchema } from '../../domain/index.js';
 import type { Role, User, UserRepository } from '../../store/index.js';
 import { requireRole, type Actor } from './access.js';
 import type { AuditService } from './audit.service.js';
+import type { SettingsService } from './settings.service.js';
 import { hashPassword } from './password.js';
 
 export const ROLES = ['admin', 'editor', 'viewer'] as const satisfies readonly Role[];
@@ -31,7 +32,27 @@ export class UserService {
   constructor(
     private readonly users: UserRepository,
     private readonly audit: AuditService,
+    private readonly settings: SettingsService,
   ) {}
+
+  /** Whether the server still needs its first admin. */
+  async needsSetup(): Promise<boolean> {
+    return (await this.users.count()) === 0;
+  }
+
+  /**
+   * First-run setup: create the first admin while no account exists. The step is claimed in the database, so
+   * two requests racing on two instances cannot both create one.
+   */
+  async createFirstAdmin(input: { email: string; name: string; password: string }): Promise<User> {
+    const alreadySetUp = () => new AppError('conflict', 'this server is already set up; sign in instead');
+    if (!(await this.needsSetup())) throw alreadySetUp();
+    const user = await this.settings.once('first-admin', () =>
+      this.create(null, { ...input, role: 'admin' }),
+    );
+    if (!user) throw alreadySetUp();
+    return user;
+  }
 
   /** Create an account; `actor` is null only for bootstrap from the command line. */
   async create(actor: Actor | null, input: z.output<typeof newUserSchema>): Promise<User> {
