@@ -1,5 +1,8 @@
 import { reportSchema, type Report, type ReportKind } from './report.schema.js';
 
+/** Words an executive summary should stay within, unless an organization configures another limit. */
+export const SUMMARY_WORD_LIMIT = 150;
+
 /** A block of a report that a person fills in; the keys the guidance is written for. */
 export type GuidanceKey =
   | 'summary.whatHappened'

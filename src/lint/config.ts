@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
+import { SUMMARY_WORD_LIMIT } from '../domain/templates.js';
 import { RULES } from './rules.js';
 import type { Severity } from './types.js';
 
@@ -25,7 +26,7 @@ export const lintConfigSchema = z.strictObject({
   /** Terms and acronyms the readers know: a list, or term → definition. */
   glossary: z.union([words, z.record(word, z.string().max(2_000))]).default([]),
   /** Longest executive summary, in words, before it is flagged as too long. */
-  summaryWordLimit: z.number().int().min(10).max(10_000).default(150),
+  summaryWordLimit: z.number().int().min(10).max(10_000).default(SUMMARY_WORD_LIMIT),
 });
 
 export type LintConfigInput = z.input<typeof lintConfigSchema>;

@@ -21,7 +21,7 @@ import {
   type Report,
   type TimelineEvent,
 } from '../../../src/domain/report.schema.js';
-import { guidanceFor, type GuidanceKey } from '../../../src/domain/templates.js';
+import { guidanceFor, SUMMARY_WORD_LIMIT, type GuidanceKey } from '../../../src/domain/templates.js';
 import { api, errorText } from '../api.js';
 import type { Settings } from '../types.js';
 import { EnumSelect, Status } from '../ui.js';
@@ -37,6 +37,23 @@ interface SectionProps {
 }
 
 /** Guidance for a block: the organization's template text if it has one, else Hindsight's own. */
+// The executive summary's parts: model field, label, and an example of the kind of sentence that fits.
+const SUMMARY_FIELDS = [
+  [
+    'whatHappened',
+    'What happened',
+    'e.g. For 40 minutes on 5 March, checkout failed for every customer after a certificate expired.',
+  ],
+  [
+    'impact',
+    'Impact in brief',
+    'e.g. About 3,400 orders failed; roughly 12,000 USD in sales lost (estimate).',
+  ],
+  ['coreIssue', 'Core issue', 'e.g. Certificate renewal depended on someone remembering to do it.'],
+  ['keyLessons', 'Key lessons', 'e.g. Expiry dates need the same monitoring as disk space.'],
+  ['nextSteps', 'Next steps', 'e.g. Automate renewal by 30 April; alert 14 days before any expiry.'],
+] as const;
+
 function useGuide(report: Report, settings: Settings) {
   return (key: GuidanceKey) => {
     const extra = settings.templates.find((t) => t.kind === report.kind && t.guidance[key])?.guidance[key];
@@ -178,56 +195,25 @@ export function SummarySection({ report, settings }: SectionProps) {
   return (
     <div className="with-aside">
       <div>
-        <TextField
-          path={['summary', 'whatHappened']}
-          placeholder="e.g. For 40 minutes on 5 March, checkout failed for every customer after a certificate expired."
-          label="What happened"
-          value={s.whatHappened}
-          guide={guide('summary.whatHappened')}
-          multiline
-          words
-        />
-        <TextField
-          path={['summary', 'impact']}
-          placeholder="e.g. About 3,400 orders failed; roughly 12,000 USD in sales lost (estimate)."
-          label="Impact in brief"
-          value={s.impact}
-          guide={guide('summary.impact')}
-          multiline
-          words
-        />
-        <TextField
-          path={['summary', 'coreIssue']}
-          placeholder="e.g. Certificate renewal depended on someone remembering to do it."
-          label="Core issue"
-          value={s.coreIssue}
-          guide={guide('summary.coreIssue')}
-          multiline
-          words
-        />
-        <TextField
-          path={['summary', 'keyLessons']}
-          placeholder="e.g. Expiry dates need the same monitoring as disk space."
-          label="Key lessons"
-          value={s.keyLessons}
-          guide={guide('summary.keyLessons')}
-          multiline
-          words
-        />
-        <TextField
-          path={['summary', 'nextSteps']}
-          placeholder="e.g. Automate renewal by 30 April; alert 14 days before any expiry."
-          label="Next steps"
-          value={s.nextSteps}
-          guide={guide('summary.nextSteps')}
-          multiline
-          words
-        />
+        {SUMMARY_FIELDS.map(([field, label, placeholder]) => (
+          <TextField
+            key={field}
+            path={['summary', field]}
+            placeholder={placeholder}
+            label={label}
+            value={s[field]}
+            guide={guide(`summary.${field}`)}
+            multiline
+            words
+          />
+        ))}
       </div>
       <aside className="checklist" aria-label="Summary checklist">
         <p>
           <strong>{total}</strong> words in the summary
-          {total > 250 ? ' — long for a busy reader; aim for under 250.' : '.'}
+          {total > SUMMARY_WORD_LIMIT
+            ? ` — long for a busy reader; aim for ${SUMMARY_WORD_LIMIT} or fewer.`
+            : '.'}
         </p>
         <ul>
           {checks.map(([label, ok]) => (
