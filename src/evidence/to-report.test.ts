@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newReport, reportSchema } from '../domain/index.js';
 import { parsePostmortem } from '../markdown/postmortem.parse.js';
 import { serializePostmortem } from '../markdown/postmortem.serialize.js';
-import { fileEntry, folderBundle } from './files.js';
+import { fileEntry, folderBundle, openZipBuffer } from './files.js';
 import { extractEvidence } from './pipeline.js';
 import { addEvidenceToReport, linkTarget, toChange } from './to-report.js';
 
@@ -75,5 +76,31 @@ describe('adding chosen evidence to a report', () => {
       'export.zip!general/2024-03-01.json',
     );
     expect(linkTarget('/src/repo@0123456789abcdef')).toBe('/src/repo');
+  });
+
+  it('links the one material of an uploaded file to its attachment, zip or not, with the chosen kinds', async () => {
+    const zip = await openZipBuffer(readFileSync(`${FIX}/slack-export.zip`), 'slack-export.zip');
+    const { candidates } = await extractEvidence([zip]);
+    const channels = new Set(candidates.map((c) => linkTarget(c.link)));
+    expect(channels.size).toBeGreaterThan(1);
+    const report = newReport('outage', { title: 'Checkout errors' });
+    const { report: next, added } = addEvidenceToReport(report, candidates, {
+      kindOf: () => 'investigating',
+      attachment: { id: '0b6c2f6e-1d2a-4c3b-9e8f-7a6b5c4d3e2f', filename: 'slack-export.zip' },
+      title: 'Evidence excerpts from slack-export.zip',
+    });
+    expect(added).toMatchObject({ events: candidates.length, materials: 1, appendix: 'A' });
+    expect(next.materials.items).toEqual([
+      {
+        id: 'M1',
+        kind: 'communication',
+        title: 'slack evidence: slack-export.zip',
+        link: 'attachment:0b6c2f6e-1d2a-4c3b-9e8f-7a6b5c4d3e2f',
+        description: expect.stringContaining(candidates[0]!.link),
+      },
+    ]);
+    expect(next.details.timeline.every((e) => e.kind === 'investigating')).toBe(true);
+    expect(next.details.timeline.map((e) => e.evidence)).toEqual(candidates.map((c) => c.link));
+    expect(next.materials.appendices[0]!.title).toBe('Evidence excerpts from slack-export.zip');
   });
 });

@@ -60,6 +60,19 @@ export interface AddedEvidence {
   appendix?: string;
 }
 
+/** How to add evidence; all optional. */
+export interface AddEvidenceOptions {
+  /** The kind each chosen candidate's timeline event gets (default: its suggested kind). */
+  kindOf?: (c: Candidate) => TimelineEvent['kind'];
+  /** The title of the excerpt appendix. */
+  title?: string;
+  /**
+   * The evidence is one file stored with the report (an upload): its supporting material links to it as
+   * `attachment:<id>` — one material for the whole file, zip or not — instead of one per file path.
+   */
+  attachment?: { id: string; filename: string };
+}
+
 /**
  * Add chosen candidates to a report: timeline events in time order (existing entries keep their order),
  * one supporting material per evidence file (log or communication), one appendix holding the source
@@ -68,7 +81,7 @@ export interface AddedEvidence {
 export function addEvidenceToReport(
   report: Report,
   chosen: readonly Candidate[],
-  options: { kindOf?: (c: Candidate) => TimelineEvent['kind']; title?: string } = {},
+  options: AddEvidenceOptions = {},
 ): { report: Report; added: AddedEvidence } {
   const next: Report = structuredClone(report);
   const added: AddedEvidence = { events: 0, materials: 0, changes: 0 };
@@ -99,15 +112,20 @@ export function addEvidenceToReport(
     seen.add(key);
     timeline.push(event);
     added.events += 1;
-    const target = oneLine(linkTarget(c.link));
+    const file = options.attachment;
+    const target = file ? `attachment:${file.id}` : oneLine(linkTarget(c.link));
     let material = materialByTarget.get(target);
     if (!material) {
       material = {
         id: `M${materialNo}`,
         kind: CHAT.has(c.format) ? 'communication' : 'log',
-        title: oneLine(`${c.format} evidence: ${c.source.replace(/ thread$/, '')}`),
+        title: oneLine(`${c.format} evidence: ${file ? file.filename : c.source.replace(/ thread$/, '')}`),
         link: target,
       };
+      if (file)
+        material.description = oneLine(
+          `the uploaded file; the events taken from it cite their place in it, such as ${c.link}`,
+        );
       materialNo += 1;
       next.materials.items.push(material);
       materialByTarget.set(target, material);

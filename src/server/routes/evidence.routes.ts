@@ -1,71 +1,137 @@
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AppError, isTimeZone } from '../../domain/index.js';
-import { bufferEntry, extractEvidence, openZipBuffer, type EvidenceInput } from '../../evidence/index.js';
+import { z } from 'zod';
+import { AppError, eventKindSchema, isTimeZone } from '../../domain/index.js';
 import { actor } from '../auth.hook.js';
+import { presentReport } from '../presenters.js';
 import { requireRole } from '../services/access.js';
+import {
+  EvidenceService,
+  MAX_EVIDENCE_CANDIDATES,
+  presentCandidate,
+  readEvidenceUpload,
+} from '../services/evidence.service.js';
 import type { Services } from '../services/index.js';
+import { reportParams, uuidSchema, versionSchema } from './schemas.js';
 
-/** Most candidates one upload returns: more than anyone reviews by hand in a browser. */
-export const MAX_EVIDENCE_CANDIDATES = 2000;
+export { MAX_EVIDENCE_CANDIDATES };
+
+/** The uploaded file part; the fields sent before it (the zone) come with it. */
+async function uploadedFile(request: FastifyRequest): Promise<MultipartFile> {
+  if (!request.isMultipart()) {
+    throw new AppError('unsupported', 'upload the evidence as multipart/form-data', [
+      { path: ['file'], message: 'missing' },
+    ]);
+  }
+  const part = await request.file();
+  if (!part)
+    throw new AppError('bad_request', 'the form has no file', [{ path: ['file'], message: 'missing' }]);
+  return part;
+}
+
+/** The optional "zone" field, sent before the file. */
+function zoneOf(part: MultipartFile): string | undefined {
+  const field = part.fields.zone;
+  const zone = field && !Array.isArray(field) && field.type === 'field' ? String(field.value).trim() : '';
+  return zone || undefined;
+}
+
+export const acceptEvidenceBody = z.strictObject({
+  version: versionSchema,
+  choices: z
+    .array(
+      z.strictObject({
+        index: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_EVIDENCE_CANDIDATES - 1),
+        kind: eventKindSchema,
+      }),
+    )
+    .min(1, 'choose at least one candidate')
+    .max(MAX_EVIDENCE_CANDIDATES),
+  zone: z.string().max(100).refine(isTimeZone, 'must be a time zone such as Europe/Berlin').optional(),
+  digest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be the digest the upload returned')
+    .optional(),
+});
 
 /**
- * Evidence for the web editor: one uploaded file (chat export, alert history, log, or a zip such as a Slack
- * export) read into timeline candidates with a suggested kind each. Nothing is stored; the person picks
- * what goes into the report, which is then saved like any other edit.
+ * Evidence for the web editor. `POST /api/evidence` reads one uploaded file (chat export, alert history,
+ * log, or a zip such as a Slack export) into timeline candidates and stores nothing. For a saved report,
+ * `POST /api/postmortems/:id/evidence` keeps the file as an attachment of the report and returns its
+ * candidates, numbered; `…/evidence/:attachmentId/accept` adds the chosen ones as a new revision.
  */
-export function evidenceRoutes(_services: Services): FastifyPluginAsyncZod {
+export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
+  const evidence = new EvidenceService(services.reports, services.attachments);
   return async (app) => {
+    const tags = ['evidence'];
     app.post(
       '/api/evidence',
       {
         schema: {
-          tags: ['evidence'],
+          tags,
           summary:
             'Read one evidence file (multipart field "file"; optional field "zone" for stamps without one) into timeline candidates',
         },
       },
       async (request) => {
         requireRole(actor(request), 'editor', 'reading evidence');
-        if (!request.isMultipart()) {
-          throw new AppError('unsupported', 'upload the evidence as multipart/form-data', [
-            { path: ['file'], message: 'missing' },
-          ]);
-        }
-        const part = await request.file();
-        if (!part)
-          throw new AppError('bad_request', 'the form has no file', [{ path: ['file'], message: 'missing' }]);
-        const name = part.filename || 'evidence';
+        const part = await uploadedFile(request);
         const data = await part.toBuffer();
-        const zoneField = part.fields.zone;
-        const zone =
-          zoneField && !Array.isArray(zoneField) && zoneField.type === 'field' ? String(zoneField.value) : '';
-        if (zone && !isTimeZone(zone)) {
-          throw new AppError('bad_request', `${zone} is not a time zone; use a name such as Europe/Berlin`, [
-            { path: ['zone'], message: 'unknown time zone' },
-          ]);
-        }
-        const isZip = data.length > 3 && data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03;
-        const input: EvidenceInput = isZip
-          ? await openZipBuffer(data, name)
-          : { type: 'file', entry: bufferEntry(name, data) };
-        const { candidates, stats, inputs } = await extractEvidence([input], {
-          maxCandidates: MAX_EVIDENCE_CANDIDATES,
-          ...(zone ? { zone } : {}),
-        });
-        return {
-          inputs,
-          stats,
-          candidates: candidates.map((c) => ({
-            at: c.at,
-            kind: c.suggestion?.kind ?? 'other',
-            reason: c.suggestion?.reason ?? '',
-            text: c.text,
-            ...(c.actor ? { actor: c.actor } : {}),
-            source: c.source,
-            link: c.link,
-            ...(c.level ? { level: c.level } : {}),
-          })),
-        };
+        const { candidates, stats, inputs } = await readEvidenceUpload(
+          part.filename || 'evidence',
+          data,
+          zoneOf(part),
+        );
+        return { inputs, stats, candidates: candidates.map((c) => presentCandidate(c)) };
+      },
+    );
+
+    app.post(
+      '/api/postmortems/:id/evidence',
+      {
+        schema: {
+          tags,
+          summary:
+            'Upload an evidence file to a report (multipart field "file", optional field "zone" before it): it is kept as an attachment, and its timeline candidates are returned numbered for review',
+          params: reportParams,
+        },
+      },
+      async (request, reply) => {
+        const who = actor(request);
+        // Refuse before reading the upload, so a caller without rights does not get to send 25 MB.
+        await evidence.writable(who, request.params.id);
+        const part = await uploadedFile(request);
+        const data = await part.toBuffer();
+        const result = await evidence.upload(
+          who,
+          request.params.id,
+          { filename: part.filename, contentType: part.mimetype, data },
+          zoneOf(part),
+        );
+        return reply.status(201).send(result);
+      },
+    );
+
+    app.post(
+      '/api/postmortems/:id/evidence/:attachmentId/accept',
+      {
+        schema: {
+          tags,
+          summary:
+            'Add chosen candidates of an uploaded evidence file to the report, each with a kind; `version` must be the version you read',
+          params: reportParams.extend({ attachmentId: uuidSchema }),
+          body: acceptEvidenceBody,
+        },
+      },
+      async (request) => {
+        const { id, attachmentId } = request.params;
+        const { stored, added } = await evidence.accept(actor(request), id, attachmentId, request.body);
+        return { ...presentReport(stored), added };
       },
     );
   };

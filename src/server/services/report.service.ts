@@ -82,8 +82,17 @@ export class ReportService {
     return this.reports.list(actor.viewer, filters, page);
   }
 
-  /** Replace the whole report at `version`; the lifecycle state changes only through transitions. */
-  async update(actor: Actor, id: string, version: number, input: unknown): Promise<StoredReport> {
+  /**
+   * Replace the whole report at `version`; the lifecycle state changes only through transitions. The
+   * summary is what the revision says was done.
+   */
+  async update(
+    actor: Actor,
+    id: string,
+    version: number,
+    input: unknown,
+    summary = 'edited',
+  ): Promise<StoredReport> {
     const current = await this.writable(actor, id);
     // A client may leave out the state; it then stays as it is.
     const withState =
@@ -101,7 +110,7 @@ export class ReportService {
         [{ path: ['state'], message: `must stay ${current.state}` }],
       );
     }
-    return this.save(actor, current, version, report, 'edited');
+    return this.save(actor, current, version, report, summary);
   }
 
   /** Replace one section at `version`. */
