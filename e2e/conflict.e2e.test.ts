@@ -1,7 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gone, saved, shot, signIn, startHarness, visible, type Harness } from './harness.js';
+import {
+  accessibilityProblems,
+  gone,
+  saved,
+  shot,
+  signIn,
+  startHarness,
+  visible,
+  type Harness,
+} from './harness.js';
 
 const ALPHA = 'Alpha: the cache cluster lost quorum for 12 minutes.';
+const CHAT_NAME = 'zulip_fixture_mattermost_export.EXCERPT.jsonl';
+const CHAT_EXPORT = resolve(process.cwd(), `../shared/corpus/evidence/mattermost/${CHAT_NAME}`);
 const BRAVO = 'Bravo: quorum needs three nodes, and the cluster ran on two after a host was retired.';
 
 // Two people edit the same report at once; the second save sees the first and merges section by section.
@@ -152,9 +165,10 @@ describe('two browsers editing one report', () => {
     await page.getByRole('button', { name: 'Read the file' }).click();
     await visible(page.getByText('3 records from gateway.log (text)'));
     // Leave out the last one.
+    await page.getByRole('button', { name: 'Accept all' }).click();
     await page.getByRole('checkbox', { name: /traffic moved to the backup gateway/ }).uncheck();
-    await page.getByRole('button', { name: 'Add 2 events to the timeline' }).click();
-    await visible(page.getByText('2 events added to the timeline.'));
+    await page.getByRole('button', { name: 'Add 2 events to the report' }).click();
+    await visible(page.getByText(/^2 events added to the timeline; gateway\.log is supporting material M1/));
     expect(await page.getByLabel('Event 2 kind').inputValue()).toBe('detected');
     await saved(page);
     const id = page.url().split('/reports/')[1]!.split('/')[0]!;
@@ -163,6 +177,70 @@ describe('two browsers editing one report', () => {
       expect.objectContaining({ at: '2026-03-05T14:00:03Z', evidence: 'gateway.log:1' }),
       expect.objectContaining({ at: '2026-03-05T14:06:10Z', kind: 'detected' }),
     ]);
+  });
+
+  it('uploads a chat export to a saved report, accepts two records with chosen kinds, and keeps the file', async () => {
+    const page = await (await h.context()).newPage();
+    await signIn(page, h.url, 'ed@example.test', 'a long password 2');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New report' }).click();
+    await page.getByLabel('Title').fill('Team chat lost messages during the migration');
+    await page.getByRole('button', { name: 'Create the draft' }).click();
+    await visible(page.getByRole('heading', { name: 'Basics' }));
+    const id = page.url().split('/reports/')[1]!.split('/')[0]!;
+    await page.getByRole('button', { name: /^2\. Event details/ }).click();
+    // Typed but not yet saved when the evidence is added: it is saved first, not lost.
+    await page.getByLabel('Why this severity').fill('Every team lost chat history for the morning.');
+    await page.getByText('Add events from evidence').click();
+    await page.getByLabel('Evidence file').setInputFiles(CHAT_EXPORT);
+    await page.getByRole('button', { name: 'Read the file' }).click();
+    await visible(page.getByText(`5 records from ${CHAT_NAME} (mattermost).`, { exact: false }));
+    // Each record shows its suggested kind and why; none is proposed, since no words give them a part.
+    await visible(page.getByText(/^Suggested: other — /));
+    expect(await page.getByRole('checkbox', { name: /^Accept record/ }).count()).toBe(5);
+    expect(await page.getByRole('button', { name: 'Add 0 events to the report' }).isDisabled()).toBe(true);
+    await page.getByRole('checkbox', { name: /Welcome mate!/ }).check();
+    await page.getByLabel('Kind of record 1').selectOption('detected');
+    await page.getByRole('checkbox', { name: /The weather is so hot!/ }).check();
+    await page.getByLabel('Kind of record 3').selectOption('responded');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await shot(page, 'evidence-review');
+    await page.getByRole('button', { name: 'Add 2 events to the report' }).click();
+    await visible(
+      page.getByText(
+        `2 events added to the timeline; ${CHAT_NAME} is supporting material M1, with the source lines in appendix A.`,
+      ),
+    );
+    await saved(page);
+
+    // The timeline shows both, with the chosen kinds; the severity text typed before is still there.
+    expect(await page.getByLabel('Event 1 description').inputValue()).toBe('@ron Welcome mate!');
+    expect(await page.getByLabel('Event 1 kind').inputValue()).toBe('detected');
+    expect(await page.getByLabel('Event 2 description').inputValue()).toBe('The weather is so hot!');
+    expect(await page.getByLabel('Event 2 kind').inputValue()).toBe('responded');
+    expect(await page.getByLabel('Why this severity').inputValue()).toBe(
+      'Every team lost chat history for the morning.',
+    );
+    await page.getByRole('button', { name: /^7\. Supporting materials/ }).click();
+    expect(await page.getByLabel('M1 title').inputValue()).toBe(`mattermost evidence: ${CHAT_NAME}`);
+    const link = await page.getByLabel('M1 link').inputValue();
+    expect(link).toMatch(/^attachment:[0-9a-f-]{36}$/);
+
+    // On the server: one revision for the evidence, the file kept as it was sent, the excerpts appended.
+    const stored = await (await page.request.get(`${h.url}/api/postmortems/${id}`)).json();
+    expect(stored.report.details.severityRationale).toBe('Every team lost chat history for the morning.');
+    expect(stored.report.materials.appendices[0].content).toContain('The weather is so hot!');
+    const file = await page.request.get(`${h.url}/api/attachments/${link.slice('attachment:'.length)}`);
+    expect(Buffer.from(await file.body()).equals(readFileSync(CHAT_EXPORT))).toBe(true);
+    const history = await (await page.request.get(`${h.url}/api/postmortems/${id}/revisions`)).json();
+    expect(history.items.map((r: { summary: string }) => r.summary)).toContain(
+      `added 2 event(s) from evidence ${CHAT_NAME}`,
+    );
+
+    // The reader's view lists the file as supporting material, linked for download.
+    await page.goto(`${h.url}/reports/${id}`);
+    const material = page.getByRole('link', { name: `mattermost evidence: ${CHAT_NAME}` });
+    await visible(material);
+    expect(await material.getAttribute('href')).toBe(`/api/attachments/${link.slice('attachment:'.length)}`);
   });
 
   it('deletes a report after asking, and an admin restores it from the archive', async () => {

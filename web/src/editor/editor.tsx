@@ -6,6 +6,7 @@ import { canEdit, useSession } from '../session.js';
 import type { Comment, Finding, QualityScore, StoredReport } from '../types.js';
 import { StateBadge, Status } from '../ui.js';
 import { ConflictDialog } from './conflict.js';
+import { SavedReportContext, type SavedReport } from './evidence.js';
 import { FindingsContext, fieldId, pathKey, SetContext } from './fields.js';
 import { clean, partOfPath, PART_LABELS, setAt, type Part, type Path } from './model.js';
 import {
@@ -147,6 +148,37 @@ export function EditorPage({ id }: { id: string }) {
       saving.current = false;
     }
   }, []);
+
+  // Evidence is added on the server: what is typed is saved first, and the report it returns is shown.
+  const savedReport = useMemo<SavedReport>(() => {
+    const adopt = (next: StoredReport) => {
+      savedJson.current = JSON.stringify(clean(next.report));
+      storedRef.current = next;
+      draftRef.current = next.report;
+      setStored(next);
+      setDraft(next.report);
+      setSave({ kind: 'saved', at: next.updatedAt });
+      clearLocalDraft(next.id);
+    };
+    return {
+      id,
+      async flush() {
+        for (let i = 0; i < 20; i++) {
+          if (await saveNow()) return storedRef.current;
+          await new Promise((r) => setTimeout(r, 150));
+        }
+        return undefined;
+      },
+      async reload() {
+        const d = draftRef.current;
+        if (d && JSON.stringify(clean(d)) !== savedJson.current) return undefined;
+        const next = await api<StoredReport>(`/api/postmortems/${encodeURIComponent(id)}`);
+        adopt(next);
+        return next;
+      },
+      adopt,
+    };
+  }, [id, saveNow]);
 
   // Keep unsaved work in the browser until the server has it.
   useEffect(() => {
@@ -340,7 +372,11 @@ export function EditorPage({ id }: { id: string }) {
               />
               {part === 'meta' && <BasicsSection {...sectionProps} />}
               {part === 'summary' && <SummarySection {...sectionProps} />}
-              {part === 'details' && <DetailsSection {...sectionProps} />}
+              {part === 'details' && (
+                <SavedReportContext.Provider value={savedReport}>
+                  <DetailsSection {...sectionProps} />
+                </SavedReportContext.Provider>
+              )}
               {part === 'impact' && <ImpactSection {...sectionProps} />}
               {part === 'analysis' && <AnalysisSection {...sectionProps} />}
               {part === 'lessons' && <LessonsSection {...sectionProps} />}

@@ -289,31 +289,36 @@ export function DetailsSection({ report, settings }: SectionProps) {
           ))}
         </dl>
         {/* A grid of rows rather than a table: rows off screen skip rendering (content-visibility),
-            which keeps typing smooth in a timeline of hundreds of events. */}
-        <div className="timeline-grid">
-          <div className="tl-row tl-head" aria-hidden="true">
-            <span>#</span>
-            <span>When (UTC)</span>
-            <span>Since start</span>
-            <span>Kind</span>
-            <span>What happened</span>
-            <span>Who or what</span>
-            <span>Source</span>
-            <span />
+            which keeps typing smooth in a timeline of hundreds of events. An empty one shows no grid: a
+            header that scrolls with nothing to focus in it would be out of reach of the keyboard. */}
+        {timeline.length === 0 ? (
+          <p className="muted">No events yet.</p>
+        ) : (
+          <div className="timeline-grid">
+            <div className="tl-row tl-head" aria-hidden="true">
+              <span>#</span>
+              <span>When (UTC)</span>
+              <span>Since start</span>
+              <span>Kind</span>
+              <span>What happened</span>
+              <span>Who or what</span>
+              <span>Source</span>
+              <span />
+            </div>
+            <ol className="tl-rows" aria-label="Timeline events">
+              {timeline.map((e, i) => (
+                <TimelineRow
+                  key={i}
+                  event={e}
+                  index={i}
+                  startMs={startMs}
+                  onTimeDone={order}
+                  onRemove={remove}
+                />
+              ))}
+            </ol>
           </div>
-          <ol className="tl-rows" aria-label="Timeline events">
-            {timeline.map((e, i) => (
-              <TimelineRow
-                key={i}
-                event={e}
-                index={i}
-                startMs={startMs}
-                onTimeDone={order}
-                onRemove={remove}
-              />
-            ))}
-          </ol>
-        </div>
+        )}
         <div className="buttons">
           <button type="button" onClick={add}>
             Add event
