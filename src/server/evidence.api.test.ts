@@ -367,6 +367,29 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
     expect((await read(id)).version).toBe(1);
   });
 
+  it('refuses a file over the upload limit (413) before storing anything', async () => {
+    const small = await startTestServer(dialect, { uploadLimit: 1000 });
+    try {
+      const editor = await small.client('editor', 'Sam Small');
+      const id = (
+        await small.app.services.reports.create(actorOf(editor.user, 'cli'), { ...completeReport() })
+      ).id;
+      expect(corpus.length).toBeGreaterThan(1000);
+      const r = await editor.call({
+        method: 'POST',
+        url: `/api/postmortems/${id}/evidence`,
+        headers: HEADERS,
+        payload: form({ name: CORPUS_NAME, data: corpus }),
+      });
+      expect(r.statusCode, r.body).toBe(413);
+      expect(r.json().code).toBe('too_large');
+      const list = await editor.call({ method: 'GET', url: `/api/postmortems/${id}/attachments` });
+      expect(list.json().items).toEqual([]);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('lists both routes in the OpenAPI document with summaries', async () => {
     const doc = (await s.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     const up = doc.paths['/api/postmortems/{id}/evidence']?.post;
