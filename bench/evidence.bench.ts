@@ -6,7 +6,12 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extractEvidence, fileEntry } from '../src/evidence/index.js';
+import type * as EvidenceModule from '../src/evidence/index.js';
+
+// The compiled library, as the CLI runs it (`npm run bench` builds first).
+const { extractEvidence, fileEntry } = (await import(
+  new URL('../dist/evidence/index.js', import.meta.url).href
+)) as typeof EvidenceModule;
 
 const START = Date.parse('2024-03-01T00:00:00Z');
 const STEP_MS = 11; // ~7.8 million lines a day: a 1 GB file covers about a day

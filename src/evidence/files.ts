@@ -38,15 +38,25 @@ export function fileEntry(
     name,
     size,
     path,
-    open: options.blocking ? () => readBlocking(path, start, end) : () => readAsync(path, start, end),
+    open: options.blocking
+      ? (into) => readBlocking(path, start, end, into)
+      : (into) => readAsync(path, start, end, into),
   };
 }
 
 // Two buffers, refilled in turn: the consumer is done with a chunk when it asks for the next (see
 // EvidenceEntry). Fresh buffers per chunk would cost a page fault per 4 KB and keep RSS high on big files.
-async function* readAsync(path: string, start: number, end: number): AsyncGenerator<Buffer> {
+async function* readAsync(
+  path: string,
+  start: number,
+  end: number,
+  into?: Uint8Array,
+): AsyncGenerator<Buffer> {
   const fh = await openFile(path, 'r');
-  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  const bufs =
+    into && into.length >= 2 * CHUNK
+      ? [lent(into, 0), lent(into, CHUNK)]
+      : [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
   let pos = start;
   let turn = 0;
   const readInto = (buf: Buffer, at: number) => fh.read(buf, 0, Math.max(0, Math.min(CHUNK, end - at)), at);
@@ -69,14 +79,24 @@ async function* readAsync(path: string, start: number, end: number): AsyncGenera
   }
 }
 
-async function* readBlocking(path: string, start: number, end: number): AsyncGenerator<Buffer> {
+/** A chunk-sized Buffer over memory the consumer lent (see EvidenceEntry.open). */
+function lent(into: Uint8Array, at: number): Buffer {
+  return Buffer.from(into.buffer, into.byteOffset + at, CHUNK);
+}
+
+async function* readBlocking(
+  path: string,
+  start: number,
+  end: number,
+  into?: Uint8Array,
+): AsyncGenerator<Buffer> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
     throw new AppError('io', `${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const buf = Buffer.allocUnsafe(CHUNK);
+  const buf = into && into.length >= CHUNK ? lent(into, 0) : Buffer.allocUnsafe(CHUNK);
   try {
     let pos = start;
     for (;;) {

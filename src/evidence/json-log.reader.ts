@@ -65,8 +65,9 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
       }
     }
     let obj: unknown;
+    const line = buf.toString('utf8', s, e);
     try {
-      obj = JSON.parse(buf.toString('utf8', s, e));
+      obj = JSON.parse(line);
     } catch {
       ctx.skip(`${file}:${lineNo}`, 'not valid JSON');
       return undefined;
@@ -111,11 +112,11 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
       format: 'json-log',
       source: `json-log ${name}${host ? `@${host}` : ''}`,
       channel: name,
-      text: text || buf.toString('utf8', s, Math.min(e, s + 2000)),
+      text: text || (e - s <= 2000 ? line : buf.toString('utf8', s, s + 2000)),
       actor: str(pick(obj, 'user.name', 'user')),
       level: levelOf(pick(obj, 'level', 'log.level', 'severity', 'lvl', 'levelname')),
       link: `${file}:${lineNo}`,
-      excerpt: buf.toString('utf8', s, Math.min(e, s + 4000)),
+      excerpt: e - s <= 4000 ? line : buf.toString('utf8', s, s + 4000),
     });
   };
 
@@ -131,9 +132,21 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     gate: epochGate(lo, hi),
   };
   // With a window, the WebAssembly kernel screens whole chunks and lists the few lines that may be inside (or
-  // that it cannot judge); the JavaScript screen below then judges only those.
-  let kernel: LineScreen | undefined | null = windowed ? undefined : null;
+  // that it cannot judge); the JavaScript screen below then judges only those. A file on disk is read straight
+  // into the kernel's memory, so the bytes are copied once (from the page cache) and scanned once.
+  const kernel: LineScreen | null = windowed ? (lineScreen() ?? null) : null;
   let kernelKey: Buffer | undefined;
+  let kernelOk = kernel !== null;
+  /** The kernel, configured for the current key, or null when JavaScript screens alone. */
+  const ready = (): LineScreen | null => {
+    if (!kernel || !kernelOk || !key) return null;
+    if (kernelKey !== key) {
+      kernelKey = key;
+      kernelOk = kernel.configure(key, lo, hi);
+    }
+    return kernelOk ? kernel : null;
+  };
+  let kernelNul = -1; // where the kernel met a NUL byte in the current chunk
   const parseLine = (b: Buffer, s2: number, e2: number, n: number) => {
     lineNo = n;
     return handle(b, s2, e2);
@@ -144,31 +157,44 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     state.key = key;
     state.filtered = 0;
     let rest: number;
-    if (kernel === undefined && key) kernel = lineScreen() ?? null;
-    if (kernel && key && kernelKey !== key) {
-      kernelKey = key;
-      if (!kernel.configure(key, lo, hi)) kernel = null;
-    }
-    if (kernel && key && buf.length - p <= INPUT_CAP) {
-      const len = buf.length - p;
-      kernel.input.set(buf.subarray(p), 0);
-      let at = 0;
+    const k = ready();
+    const inPlace = k !== null && buf.buffer === k.memory;
+    if (k && (inPlace || buf.length - p <= INPUT_CAP)) {
+      // shift: a position in the kernel's memory plus shift is the same byte's position in buf.
+      let shift: number;
+      let at: number;
+      let end: number;
+      if (inPlace) {
+        shift = -buf.byteOffset;
+        at = buf.byteOffset + p;
+        end = buf.byteOffset + buf.length;
+      } else {
+        k.input.set(buf.subarray(p), 0);
+        shift = p;
+        at = 0;
+        end = buf.length - p;
+      }
       for (;;) {
-        const listed = kernel.screen(at, len, state.guess);
+        const listed = k.screen(at, end, state.guess);
         const base = state.lineNo;
-        const counted = kernel.lines;
+        const counted = k.lines;
+        const list = k.list;
         for (let i = 0; i < listed; i += 1) {
-          const s0 = kernel.list[i * 3] as number;
-          const e0 = kernel.list[i * 3 + 1] as number;
-          state.lineNo = base + (kernel.list[i * 3 + 2] as number) - 1;
-          screen(buf, p + s0, state, out, parseLine, p + e0 + 1);
+          const s0 = list[i * 3] as number;
+          const e0 = list[i * 3 + 1] as number;
+          state.lineNo = base + (list[i * 3 + 2] as number) - 1;
+          screen(buf, s0 + shift, state, out, parseLine, e0 + shift + 1);
         }
         state.lineNo = base + counted;
         state.filtered += counted - listed;
-        at = kernel.pos;
+        at = k.pos;
+        if (k.nul !== -1) {
+          kernelNul = k.nul + shift;
+          break;
+        }
         if (listed < LIST_CAP) break;
       }
-      rest = p + at;
+      rest = at + shift;
     } else {
       rest = screen(buf, p, state, out, parseLine);
     }
@@ -178,13 +204,21 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     return rest;
   };
 
-  for await (const raw of entry.open()) {
+  for await (const raw of entry.open(kernel ? kernel.input : undefined)) {
     const whole = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    // Lines before binary content are still read; the error comes where the binary content starts.
-    const nul = whole.indexOf(0);
+    // Lines before binary content are still read; the error comes where the binary content starts. When the
+    // kernel screens this chunk where it lies, it finds NUL bytes itself; only a carried line's end is checked here.
+    const k = ready();
+    let nul: number;
+    if (k && whole.buffer === k.memory) {
+      const nl = carry || overflow ? whole.indexOf(10) : 0;
+      nul = whole.subarray(0, nl === -1 ? whole.length : nl).indexOf(0);
+    } else nul = whole.indexOf(0);
     const buf = nul === -1 ? whole : whole.subarray(0, nul);
     if (nul !== -1) binaryAt = consumed + nul;
+    const chunkAt = consumed;
     consumed += whole.length;
+    kernelNul = -1;
     let p = 0;
     if (carry || overflow) {
       const nl = buf.indexOf(10);
@@ -212,6 +246,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     }
     const found: Candidate[] = [];
     p = scan(buf, p, found);
+    if (kernelNul !== -1 && binaryAt === -1) binaryAt = chunkAt + kernelNul;
     yield* found;
     if (p < buf.length) {
       if (buf.length - p > MAX_LINE_BYTES) overflow = true;

@@ -224,6 +224,9 @@ describe('filters, kinds and duplicates', () => {
     const text = [
       '{"level":30,"time":1709300000123,"msg":"inside"}',
       '{"level":30,"time":1709300300001,"msg":"just after"}',
+      '{"level":30,"time":1709300300000,"msg":"the last instant"}',
+      '{"level":30,"time":1709299999999,"msg":"just before"}',
+      '{"level":30,"time":1709300000000,"msg":"the first instant"}',
       '{"level":30,"time":1709999999999,"msg":"outside"}',
       '{"level":30,"time":"2024-03-01T13:33:20Z","msg":"a string: JavaScript decides"}',
       '{"lvl":3,"time":1709999999999,"msg":"key elsewhere: JavaScript decides"}',
@@ -234,10 +237,99 @@ describe('filters, kinds and duplicates', () => {
     const bytes = Buffer.from(text);
     k!.input.set(bytes, 0);
     const listed = k!.screen(0, bytes.length, 12);
-    expect(k!.lines).toBe(7);
+    expect(k!.lines).toBe(10);
     expect(k!.pos).toBe(text.lastIndexOf('\n') + 1);
     const lines = Array.from({ length: listed }, (_, i) => k!.list[i * 3 + 2]);
-    expect(lines).toEqual([1, 4, 5, 6]);
+    expect(lines).toEqual([1, 3, 5, 7, 8, 9]);
+    expect(k!.nul).toBe(-1);
+    // A NUL byte stops the screen at the start of its line and says where it is.
+    const holed = Buffer.from('{"a":1}\n{"b":2}\n{"c":\u0000}\n{"d":4}\n');
+    k!.input.set(holed, 0);
+    k!.screen(0, holed.length, -1);
+    expect(k!.nul).toBe(holed.indexOf(0));
+    expect(k!.pos).toBe(16);
+    expect(k!.lines).toBe(2);
+  });
+
+  it('reads a log on disk straight into the kernel and gets what copying and parsing every line would', async () => {
+    // Several 256 KB chunks, lines cut at chunk ends, window edges on exact records, and time forms the
+    // kernel must hand to JavaScript (strings, 12 and 14 digits, seconds with decimals, a moved key).
+    const base = T('2024-03-01T14:00:00Z');
+    const rnd = fc.sample(fc.integer({ min: 0, max: 9 }), { numRuns: 40_000, seed: 7 });
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i += 1) {
+      const ms = base + i * 37;
+      const r = rnd[i] as number;
+      const time =
+        r === 0 ? `"${new Date(ms).toISOString()}"` : r === 1 ? (ms / 1000).toFixed(3) : String(ms);
+      lines.push(
+        r === 2
+          ? `{"msg":"moved key m${i}","level":40,"time":${time}}`
+          : `{"level":30,"time":${time},"pid":${i % 97},"msg":"m${i}${' pad'.repeat(i % 13)}"}`,
+      );
+    }
+    lines.push('{"level":30,"time":170930160000,"msg":"twelve digits"}');
+    lines.push('{"level":30,"time":17093016000000,"msg":"fourteen digits"}');
+    const text = `${lines.join('\n')}\n`;
+    const path = join(tmp, 'kernel.jsonl');
+    writeFileSync(path, text);
+    const from = base + 1000 * 37; // exactly record 1000
+    const to = base + 30_000 * 37; // exactly record 30000
+    const expected: string[] = [];
+    text.split('\n').forEach((l, i) => {
+      if (!l) return;
+      const o = JSON.parse(l) as { time: number | string; msg: string };
+      const ms =
+        typeof o.time === 'string' ? Date.parse(o.time) : o.time < 1e11 ? Math.round(o.time * 1000) : o.time;
+      if (ms >= from && ms <= to) expected.push(`${o.msg}@${i + 1}`);
+    });
+    const run = async (entry: ReturnType<typeof bufferEntry>) => {
+      const { candidates, stats } = await extractEvidence([{ type: 'file', entry }], {
+        from,
+        to,
+        maxCandidates: 100_000,
+      });
+      return {
+        got: candidates.map((c) => `${c.text}@${c.link.split(':').pop()}`).sort(),
+        lines: stats.lines,
+        records: stats.records,
+      };
+    };
+    const copied = await run(bufferEntry(path, text));
+    const blocking = await run(fileEntry(path, path, { blocking: true }));
+    const async_ = await run(fileEntry(path, path));
+    expect(copied.got).toEqual([...expected].sort());
+    expect(copied.got.length).toBe(29_001);
+    expect(blocking).toEqual(copied);
+    expect(async_).toEqual(copied);
+    expect(blocking.lines).toBe(40_002);
+  });
+
+  it('stops at binary content deep inside a windowed log on disk, at its exact offset', async () => {
+    const base = T('2024-03-01T14:00:00Z');
+    const lines = Array.from(
+      { length: 30_000 },
+      (_, i) => `{"level":30,"time":${base + i * 1000},"msg":"tick ${i}"}`,
+    );
+    const head = `${lines.slice(0, 20_000).join('\n')}\n{"level":30,"time":${base},"msg":"cut`;
+    const path = join(tmp, 'holed.jsonl');
+    writeFileSync(
+      path,
+      Buffer.concat([
+        Buffer.from(head),
+        Buffer.from([0, 0, 0]),
+        Buffer.from(`\n${lines.slice(20_000).join('\n')}\n`),
+      ]),
+    );
+    const { candidates, stats } = await extractEvidence([file(path)], {
+      from: base + 19_990 * 1000,
+      to: base + 25_000 * 1000,
+    });
+    expect(Buffer.byteLength(head)).toBeGreaterThan(4 * 256 * 1024);
+    expect(candidates.map((c) => c.text)).toEqual(Array.from({ length: 10 }, (_, k) => `tick ${19_990 + k}`));
+    expect(stats.warnings).toEqual([
+      `${path}: binary content (NUL byte at offset ${Buffer.byteLength(head)}); reading stopped there`,
+    ]);
   });
 
   it('keeps at most the limit and says how many were left out', async () => {

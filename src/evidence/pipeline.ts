@@ -235,8 +235,8 @@ export async function extractEvidence(
 function counted(entry: EvidenceEntry, ctx: ReaderContext): EvidenceEntry {
   return {
     ...entry,
-    async *open() {
-      for await (const chunk of entry.open()) {
+    async *open(into?: Uint8Array) {
+      for await (const chunk of entry.open(into)) {
         ctx.progress(chunk.length);
         yield chunk;
       }

@@ -20,9 +20,11 @@ export interface EvidenceEntry {
   path?: string;
   /**
    * Open a fresh byte stream of the content. A chunk may be overwritten once the next one is requested:
-   * readers copy whatever they keep beyond the current chunk.
+   * readers copy whatever they keep beyond the current chunk. A reader may lend memory of its own (`into`,
+   * at least 512 KB): an entry that reads from disk then reads its chunks there, which spares a copy when
+   * the reader's scanner (a WebAssembly kernel) works in that memory. Other entries ignore it.
    */
-  open(): AsyncIterable<Uint8Array>;
+  open(into?: Uint8Array): AsyncIterable<Uint8Array>;
 }
 
 /** What the pipeline reads: a single file, a bundle of files (a Slack export folder or zip), or a git clone. */
@@ -101,6 +103,9 @@ export function candidate(fields: {
   return c;
 }
 
+/** Dotted paths split once: pick runs per record on large logs. Paths come from code, so the map stays small. */
+const SPLIT_PATHS = new Map<string, string[]>();
+
 /** Read a value by trying each path: a literal dotted key first ("log.level"), then nested objects. */
 export function pick(obj: unknown, ...paths: string[]): unknown {
   for (const path of paths) {
@@ -109,7 +114,12 @@ export function pick(obj: unknown, ...paths: string[]): unknown {
     if (path in rec && rec[path] !== undefined && rec[path] !== null) return rec[path];
     if (!path.includes('.')) continue;
     let cur: unknown = obj;
-    for (const part of path.split('.')) {
+    let parts = SPLIT_PATHS.get(path);
+    if (!parts) {
+      parts = path.split('.');
+      if (SPLIT_PATHS.size < 1000) SPLIT_PATHS.set(path, parts);
+    }
+    for (const part of parts) {
       if (cur === null || typeof cur !== 'object') {
         cur = undefined;
         break;
