@@ -18,13 +18,16 @@ export interface TestStore {
   dispose(): Promise<void>;
 }
 
-/** A fresh, migrated database of a dialect. */
-export async function openTestStore(dialect: Dialect): Promise<TestStore> {
+/** A fresh, migrated database of a dialect; `through` stops at an older migration (to test upgrades). */
+export async function openTestStore(
+  dialect: Dialect,
+  options: { through?: string } = {},
+): Promise<TestStore> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'hindsight-test-'));
     const url = join(dir, 'hindsight.db');
     const store = openStore(url);
-    await migrateToLatest(store);
+    await migrateToLatest(store, options);
     return {
       store,
       url,
@@ -45,7 +48,7 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
   target.pathname = `/${name}`;
   const url = target.toString();
   const store = openStore(url, { poolSize: 5 });
-  await migrateToLatest(store);
+  await migrateToLatest(store, options);
   return {
     store,
     url,

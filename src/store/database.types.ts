@@ -134,10 +134,20 @@ export interface AttachmentsTable {
   content_type: string;
   size: number;
   sha256: string;
-  data: Buffer;
   created_by: string | null;
   created_at: string;
   deleted_at: string | null;
+  /** 'pending' while the upload is arriving (invisible to readers), then 'complete'. */
+  status: 'pending' | 'complete';
+  /** While pending: when the upload last wrote a chunk; abandoned uploads are swept by it. */
+  touched_at: string | null;
+}
+
+/** An attachment's bytes, in order of `seq`; chunk sizes may differ between attachments. */
+export interface AttachmentChunksTable {
+  attachment_id: string;
+  seq: number;
+  data: Buffer;
 }
 
 export interface SettingsTable {
@@ -175,6 +185,7 @@ export interface Database {
   comments: CommentsTable;
   reviews: ReviewsTable;
   attachments: AttachmentsTable;
+  attachment_chunks: AttachmentChunksTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
 }

@@ -1,15 +1,25 @@
 import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
+import * as attachmentChunks from './migrations/2026-11-27-002-attachment-chunks.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27-001-initial': initial,
+  '2026-11-27-002-attachment-chunks': attachmentChunks,
 };
 
-/** Bring the schema up to date; returns the names of the migrations applied now. */
-export async function migrateToLatest(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } });
+/**
+ * Bring the schema up to date; returns the names of the migrations applied now. `through` stops after the
+ * named migration (tests build a database as an older release left it, then upgrade it).
+ */
+export async function migrateToLatest(store: Store, options: { through?: string } = {}): Promise<string[]> {
+  const { through } = options;
+  if (through !== undefined && !(through in MIGRATIONS)) throw new Error(`no migration named ${through}`);
+  const migrations = Object.fromEntries(
+    Object.entries(MIGRATIONS).filter(([name]) => through === undefined || name <= through),
+  );
+  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r: MigrationResult) => r.status === 'Error');

@@ -259,7 +259,6 @@ describe.each(testDialects())('store on %s', (dialect) => {
       reportId: 'r-extras',
       filename: 'x.bin',
       contentType: 'application/octet-stream',
-      sha256: 'x',
       createdBy: alice,
       data: bytes,
     });

@@ -31,7 +31,10 @@ describe('server commands: migrate, user create, token create, serve', () => {
 
   it('migrates a new database once', async () => {
     const first = await hindsight(['migrate', '--db', db]);
-    expect(first).toMatchObject({ code: 0, out: expect.stringMatching(/Applied 1 migration/) });
+    expect(first).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/Applied \d+ migration\(s\): 2026-11-27-001-initial, /),
+    });
     expect((await hindsight(['migrate', '--db', db])).out).toBe('The database is up to date.\n');
   });
 

@@ -1,6 +1,7 @@
+import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../domain/index.js';
+import { AppError, isAppError } from '../../domain/index.js';
 import { actor } from '../auth.hook.js';
 import type { Services } from '../services/index.js';
 import { reportParams, uuidSchema } from './schemas.js';
@@ -9,6 +10,32 @@ import { reportParams, uuidSchema } from './schemas.js';
 function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/**
+ * The bytes of a multipart file as they arrive. The multipart parser stops a file at the upload limit and
+ * marks it truncated; that becomes a 413 naming the field, and a body that ends inside the file a 400.
+ * Either is thrown while the upload is being stored, which then leaves nothing behind.
+ */
+async function* withinLimit(file: MultipartFile['file']): AsyncGenerator<Buffer, void, undefined> {
+  const tooLarge = () =>
+    new AppError('too_large', `the file is larger than this server accepts (${file.bytesRead} bytes)`, [
+      { path: ['file'], message: `larger than ${file.bytesRead} bytes` },
+    ]);
+  try {
+    for await (const chunk of file) {
+      if (file.truncated) throw tooLarge();
+      yield chunk as Buffer;
+    }
+  } catch (e) {
+    if (isAppError(e)) throw e;
+    // The body ended (or the connection closed) inside the file: a client error, not a server one.
+    throw new AppError('bad_request', 'the upload ended before the file did', [
+      { path: ['file'], message: 'incomplete' },
+    ]);
+  }
+  // A limit reached exactly at the end of a chunk shows only once the stream has ended.
+  if (file.truncated) throw tooLarge();
 }
 
 /** Files attached to reports: upload, list, download, delete. */
@@ -42,11 +69,10 @@ export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
         const part = await request.file();
         if (!part)
           throw new AppError('bad_request', 'the form has no file', [{ path: ['file'], message: 'missing' }]);
-        const data = await part.toBuffer();
-        const info = await services.attachments.upload(who, request.params.id, {
+        const info = await services.attachments.uploadStream(who, request.params.id, {
           filename: part.filename,
           contentType: part.mimetype,
-          data,
+          stream: withinLimit(part.file),
         });
         return reply.status(201).send(info);
       },
@@ -56,17 +82,15 @@ export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
       '/api/attachments/:attachmentId',
       { schema: { tags, summary: 'Download a file', params: z.strictObject({ attachmentId: uuidSchema }) } },
       async (request, reply) => {
-        const { info, data } = await services.attachments.download(
-          actor(request),
-          request.params.attachmentId,
-        );
+        const { info, stream } = await services.attachments.open(actor(request), request.params.attachmentId);
         return reply
           .header('content-type', info.contentType)
+          .header('content-length', info.size)
           .header('content-disposition', contentDisposition(info.filename))
           .header('x-content-type-options', 'nosniff')
           .header('content-security-policy', "default-src 'none'; sandbox")
           .header('cache-control', 'private, no-store')
-          .send(data);
+          .send(stream);
       },
     );
 
