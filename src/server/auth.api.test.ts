@@ -158,6 +158,46 @@ describe.each(testDialects())('accounts and sign-in on %s', (dialect) => {
     }
   });
 
+  it('stops a revoked token or a disabled account at once here, and within the check interval elsewhere', async () => {
+    const { buildApp } = await import('./app.js');
+    const twin = await buildApp({ db: s.db.store, auth: { tokenCacheMs: 150 } });
+    try {
+      const me = await s.client('editor', 'Ty Twice');
+      const asTwin = (token: string) =>
+        twin.inject({
+          method: 'GET',
+          url: '/api/postmortems',
+          headers: { authorization: `Bearer ${token}` },
+        });
+      const created = await me.call({ method: 'POST', url: '/api/tokens', payload: { name: 'script' } });
+      const { token, id } = created.json() as { token: string; id: string };
+      const asHere = () =>
+        s.app.inject({
+          method: 'GET',
+          url: '/api/postmortems',
+          headers: { authorization: `Bearer ${token}` },
+        });
+      expect((await asHere()).statusCode).toBe(200);
+      expect((await asTwin(token)).statusCode).toBe(200);
+      expect((await me.call({ method: 'DELETE', url: `/api/tokens/${id}` })).statusCode).toBe(204);
+      expect((await asHere()).statusCode).toBe(401);
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await asTwin(token)).statusCode).toBe(401);
+      // An admin disables the account: its other token stops here at once.
+      const admin = await s.client('admin', 'Al Admin');
+      expect((await me.call({ method: 'GET', url: '/api/postmortems' })).statusCode).toBe(200);
+      const off = await admin.call({
+        method: 'PATCH',
+        url: `/api/users/${me.user.id}`,
+        payload: { disabled: true },
+      });
+      expect(off.statusCode, off.body).toBe(200);
+      expect((await me.call({ method: 'GET', url: '/api/postmortems' })).statusCode).toBe(401);
+    } finally {
+      await twin.close();
+    }
+  });
+
   it('gives the same answer for an unknown email and a wrong password', async () => {
     const unknown = await login('nobody@example.test', password);
     const wrong = await login('sam.session@example.test', 'not the password');

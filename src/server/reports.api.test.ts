@@ -235,6 +235,63 @@ describe.each(testDialects())('reports API on %s', (dialect) => {
     expect((await editor.call({ method: 'GET', url: `/api/postmortems/${id}` })).statusCode).toBe(200);
   });
 
+  it('serves repeated reads from the read cache, and shows any change by another instance at once', async () => {
+    const { buildApp } = await import('./app.js');
+    const twin = await buildApp({ db: s.db.store });
+    try {
+      const { id } = await create(editor, report({ title: 'Cached' }));
+      const read = async () => editor.call({ method: 'GET', url: `/api/postmortems/${id}` });
+      expect((await read()).json().report.title).toBe('Cached');
+      // Change the stored content behind the app's back without a new version: a read that still shows the
+      // old title was served from the cache (a fresh read would show the new one).
+      await s.db.store.db
+        .updateTable('reports')
+        .set({ content: JSON.stringify({ ...(await read()).json().report, title: 'Behind its back' }) })
+        .where('id', '=', id)
+        .execute();
+      expect((await read()).json().report.title).toBe('Cached');
+      // A save through another instance bumps the version: this instance shows it at once.
+      const put = await twin.inject({
+        method: 'PUT',
+        url: `/api/postmortems/${id}`,
+        headers: { authorization: `Bearer ${other.token}` },
+        payload: { version: 1, report: report({ title: 'Saved elsewhere' }) },
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      const after = await read();
+      expect(after.json().report.title).toBe('Saved elsewhere');
+      expect(after.json().version).toBe(2);
+      expect(after.headers.etag).toBe('"2"');
+      // Deleted and restored elsewhere: 404 at once, then back with the restorer as its last updater.
+      const adminTwin = (o: { method: 'DELETE' | 'POST'; url: string }) =>
+        twin.inject({ ...o, headers: { authorization: `Bearer ${admin.token}` } });
+      expect(
+        (await adminTwin({ method: 'DELETE', url: `/api/postmortems/${id}?version=2` })).statusCode,
+      ).toBe(204);
+      expect((await read()).statusCode).toBe(404);
+      expect((await adminTwin({ method: 'POST', url: `/api/postmortems/${id}/restore` })).statusCode).toBe(
+        200,
+      );
+      const restored = await read();
+      expect(restored.statusCode).toBe(200);
+      expect(restored.json().updatedBy).toBe(admin.user.id);
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it('never serves a restricted report from the cache to someone its members list leaves out', async () => {
+    const { id } = await create(editor, {
+      ...report({ title: 'Members only' }),
+      visibility: 'restricted',
+      members: ['Eddie Editor'],
+    });
+    for (let i = 0; i < 3; i += 1) {
+      expect((await editor.call({ method: 'GET', url: `/api/postmortems/${id}` })).statusCode).toBe(200);
+      expect((await other.call({ method: 'GET', url: `/api/postmortems/${id}` })).statusCode).toBe(404);
+    }
+  });
+
   it('records changes in the audit log, readable by admins only', async () => {
     const { id } = await create(editor, report({ title: 'Audited' }));
     const log = (await admin.call({ method: 'GET', url: `/api/audit?target=${id}` })).json();

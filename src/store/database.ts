@@ -19,6 +19,8 @@ export interface Store {
    * it skips the query builder and the asynchronous connection hand-off. Undefined on PostgreSQL.
    */
   getRow?<T>(sqlText: string, ...params: unknown[]): T | undefined;
+  /** The same, with the row as an array of column values (no object, no column names looked up). */
+  getValues?(sqlText: string, ...params: unknown[]): unknown[] | undefined;
 }
 
 /** True when a database URL names PostgreSQL rather than a SQLite file. */
@@ -63,7 +65,13 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
     if (!stmt) statements.set(sqlText, (stmt = sqlite.prepare(sqlText)));
     return stmt.get(...params) as T | undefined;
   };
-  return { db, dialect: 'sqlite', where: file, close: () => db.destroy(), getRow };
+  const rawStatements = new Map<string, SQLite.Statement>();
+  const getValues = (sqlText: string, ...params: unknown[]): unknown[] | undefined => {
+    let stmt = rawStatements.get(sqlText);
+    if (!stmt) rawStatements.set(sqlText, (stmt = sqlite.prepare(sqlText).raw(true)));
+    return stmt.get(...params) as unknown[] | undefined;
+  };
+  return { db, dialect: 'sqlite', where: file, close: () => db.destroy(), getRow, getValues };
 }
 
 /**

@@ -131,6 +131,10 @@ const toSummary = (r: ReportsTable): ReportSummary => ({
 /** The bookkeeping of a stored report without its content. */
 export type StoredReportMeta = Omit<StoredReport, 'report'>;
 
+/** The stamp of a stored report's row (see ReportRepository.stamp). */
+export const reportStamp = (m: Pick<StoredReportMeta, 'version' | 'updatedAt' | 'updatedBy'>): string =>
+  `${m.version}|${m.updatedAt}|${m.updatedBy ?? ''}`;
+
 const toMeta = (r: ReportsTable): StoredReportMeta => ({
   id: r.id,
   seq: Number(r.seq),
@@ -177,11 +181,13 @@ export class ReportRepository {
   readonly dialect: Dialect;
 
   private readonly getRow: Store['getRow'];
+  private readonly getValues: Store['getValues'];
 
   constructor(store: Store) {
     this.db = store.db;
     this.dialect = store.dialect;
     this.getRow = store.getRow;
+    this.getValues = store.getValues;
   }
 
   /** Store a new report as version 1 and record its first revision. */
@@ -235,6 +241,42 @@ export class ReportRepository {
           )
         ).rows[0];
     return row ? { meta: toMeta(row), json: row.content } : undefined;
+  }
+
+  /**
+   * A live report's stamp: it changes whenever anything read back from its row does (every save bumps the
+   * version; deleting and restoring change the updater). Undefined when there is no live report.
+   */
+  async stamp(id: string): Promise<{ stamp: string; restricted: boolean } | undefined> {
+    type Row = Pick<ReportsTable, 'version' | 'updated_at' | 'updated_by' | 'restricted'>;
+    let row: Row | undefined;
+    if (this.getValues) {
+      // Read on every API read of a report: the cheapest form better-sqlite3 offers (values, no row object).
+      const v = this.getValues(
+        'select version, updated_at, updated_by, restricted from reports where id = ? and deleted_at is null',
+        id,
+      );
+      row = v && {
+        version: v[0] as number,
+        updated_at: v[1] as string,
+        updated_by: v[2] as string | null,
+        restricted: v[3] as number,
+      };
+    } else {
+      row = (
+        await sql<Row>`select version, updated_at, updated_by, restricted from reports
+                       where id = ${id} and deleted_at is null`.execute(this.db)
+      ).rows[0];
+    }
+    if (!row) return undefined;
+    return {
+      stamp: reportStamp({
+        version: Number(row.version),
+        updatedAt: row.updated_at,
+        updatedBy: row.updated_by,
+      }),
+      restricted: Number(row.restricted) === 1,
+    };
   }
 
   /** Read one report; deleted ones only when asked. */

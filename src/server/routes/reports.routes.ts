@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../domain/index.js';
 import { actor } from '../auth.hook.js';
 import { presentReport, presentReportJson } from '../presenters.js';
+import { ReportReadCache } from '../report-read-cache.js';
 import { reportFromMarkdown, reportToMarkdown } from '../services/markdown.service.js';
 import type { Services } from '../services/index.js';
 import { listQuery, reportParams, sectionSchema, versionSchema } from './schemas.js';
@@ -13,6 +14,7 @@ const MARKDOWN = /^text\/(markdown|x-markdown|plain)\b/i;
 export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['postmortems'];
+    const reads = new ReportReadCache(services.reports, presentReportJson);
 
     app.post(
       '/api/postmortems',
@@ -63,11 +65,8 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
             .header('etag', `"${stored.version}"`)
             .send(reportToMarkdown(stored.report));
         }
-        const { meta, json } = await services.reports.visibleJson(actor(request), request.params.id);
-        return reply
-          .type('application/json; charset=utf-8')
-          .header('etag', `"${meta.version}"`)
-          .send(presentReportJson(meta, json));
+        const { version, body } = await reads.read(actor(request), request.params.id);
+        return reply.type('application/json; charset=utf-8').header('etag', `"${version}"`).send(body);
       },
     );
 

@@ -3,6 +3,7 @@ import type {
   LoginFailureRepository,
   SessionRepository,
   TokenRepository,
+  User,
   UserRepository,
 } from '../../store/index.js';
 import { actorOf, type Actor } from './access.js';
@@ -16,6 +17,12 @@ export interface AuthOptions {
   maxFailuresPerAccount: number;
   maxFailuresPerAddress: number;
   failureWindowMs: number;
+  /**
+   * How long a checked API token is trusted without asking the database again, in milliseconds (0: ask on
+   * every call). This instance forgets at once when a token is revoked or an account changes here; another
+   * instance on the same database notices within this time.
+   */
+  tokenCacheMs: number;
 }
 
 export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
@@ -23,10 +30,20 @@ export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
   maxFailuresPerAccount: 5,
   maxFailuresPerAddress: 50,
   failureWindowMs: 15 * 60_000,
+  tokenCacheMs: 1000,
 };
+
+/** Most token checks remembered at once; beyond it the oldest is forgotten. */
+const TOKEN_CACHE_SIZE = 10_000;
 
 /** Signs people in and out and recognizes them again by session cookie or API token. */
 export class AuthService {
+  /**
+   * Token → the account it belonged to and until when that answer is trusted (see tokenCacheMs). Keyed by the
+   * token itself, which the request carries anyway, so a hit costs no hashing; held at most tokenCacheMs.
+   */
+  private readonly checked = new Map<string, { user: User; until: number }>();
+
   constructor(
     private readonly users: UserRepository,
     private readonly sessions: SessionRepository,
@@ -82,8 +99,26 @@ export class AuthService {
 
   /** The actor a bearer token belongs to. */
   async fromToken(token: string, ip: string | null): Promise<Actor | undefined> {
+    const ttl = this.options.tokenCacheMs;
+    if (ttl > 0) {
+      const hit = this.checked.get(token);
+      if (hit && hit.until > Date.now()) return actorOf(hit.user, 'token', ip);
+    }
     const found = await this.tokens.findUser(hashSecret(token));
-    return found ? actorOf(found.user, 'token', ip) : undefined;
+    if (!found) {
+      this.checked.delete(token);
+      return undefined;
+    }
+    if (ttl > 0) {
+      if (this.checked.size >= TOKEN_CACHE_SIZE) this.checked.delete(this.checked.keys().next().value!);
+      this.checked.set(token, { user: found.user, until: Date.now() + ttl });
+    }
+    return actorOf(found.user, 'token', ip);
+  }
+
+  /** Forget every remembered token check: after a revocation, or when an account's role or status changes. */
+  forgetTokenChecks(): void {
+    this.checked.clear();
   }
 
   /** Issue a personal API token; the secret is returned once and only its hash is kept. */
@@ -101,6 +136,7 @@ export class AuthService {
   async revokeToken(actor: Actor, id: string) {
     if (!(await this.tokens.revoke(actor.user.id, id)))
       throw new AppError('not_found', `token ${id} does not exist`);
+    this.forgetTokenChecks();
     await this.audit.record(actor, 'token.revoke', { type: 'token', id });
   }
 }

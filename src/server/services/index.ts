@@ -49,21 +49,22 @@ export function createServices(
     audit,
     options.gate ?? lintGate,
   );
+  const auth = new AuthService(
+    new UserRepository(store),
+    new SessionRepository(store),
+    new TokenRepository(store),
+    new LoginFailureRepository(store),
+    audit,
+    { ...DEFAULT_AUTH_OPTIONS, ...options.auth },
+  );
   return {
     store,
     audit,
     auditLog,
     settings,
     reports,
-    auth: new AuthService(
-      new UserRepository(store),
-      new SessionRepository(store),
-      new TokenRepository(store),
-      new LoginFailureRepository(store),
-      audit,
-      { ...DEFAULT_AUTH_OPTIONS, ...options.auth },
-    ),
-    users: new UserService(new UserRepository(store), audit, settings),
+    auth,
+    users: new UserService(new UserRepository(store), audit, settings, () => auth.forgetTokenChecks()),
     reviews: new ReviewService(reports, new CommentRepository(store), reviewRepo, settings, audit),
     attachments: new AttachmentService(reports, new AttachmentRepository(store), audit),
   };

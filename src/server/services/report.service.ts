@@ -44,6 +44,11 @@ export class ReportService {
   }
 
   /** A visible report as its stored JSON text with its bookkeeping: the fast path for reads. */
+  /** The stamp of a live report (changes whenever its stored row does), without reading its content. */
+  async stamp(id: string) {
+    return this.reports.stamp(id);
+  }
+
   async visibleJson(actor: Actor, id: string) {
     const found = await this.reports.getJson(id);
     if (!found) throw notFound(id);

@@ -33,6 +33,8 @@ export class UserService {
     private readonly users: UserRepository,
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
+    /** Called when an account's role, status or password changes (remembered token checks are dropped). */
+    private readonly onAccountChange: () => void = () => {},
   ) {}
 
   /** Whether the server still needs its first admin. */
@@ -103,6 +105,7 @@ export class UserService {
       disabled: patch.disabled,
       passwordHash: patch.password ? await hashPassword(patch.password) : undefined,
     });
+    this.onAccountChange();
     const { password: _p, ...logged } = patch;
     await this.audit.record(
       actor,

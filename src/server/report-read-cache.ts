@@ -1,0 +1,66 @@
+import { reportStamp, type StoredReportMeta } from '../store/index.js';
+import { type Actor, notFound } from './services/access.js';
+import type { ReportService } from './services/report.service.js';
+
+/** Bytes of answers kept at most; the least recently read go first. */
+export const READ_CACHE_BUDGET = 32 * 1024 * 1024;
+
+/**
+ * The JSON answer to reading one report, kept per report and served again while the report's stamp (version,
+ * last update, updater) in the database is unchanged. A read then costs one small indexed lookup instead of
+ * decoding the stored report and presenting it anew. Every read still asks the database, so a save or a
+ * delete by another instance or a CLI shows at once. Restricted reports are never served from here: who may
+ * see one depends on its content, which is then read and checked every time.
+ */
+export class ReportReadCache {
+  private readonly entries = new Map<string, { stamp: string; version: number; body: Buffer }>();
+  private size = 0;
+
+  constructor(
+    private readonly reports: ReportService,
+    private readonly present: (meta: StoredReportMeta, json: string) => string,
+    private readonly budget: number = READ_CACHE_BUDGET,
+  ) {}
+
+  async read(actor: Actor, id: string): Promise<{ version: number; body: Buffer }> {
+    const now = await this.reports.stamp(id);
+    const hit = this.entries.get(id);
+    if (!now) {
+      if (hit) this.forget(id);
+      throw notFound(id);
+    }
+    if (hit && hit.stamp === now.stamp && !now.restricted) {
+      // Most recently read goes to the end, so eviction takes the oldest reads first.
+      this.entries.delete(id);
+      this.entries.set(id, hit);
+      return hit;
+    }
+    const { meta, json } = await this.reports.visibleJson(actor, id);
+    // Kept encoded: a hit then writes the bytes as they are.
+    const body = Buffer.from(this.present(meta, json), 'utf8');
+    if (hit) this.forget(id);
+    // The stamp of what was read (the row may have moved on since the lookup above).
+    if (!meta.restricted && body.length <= this.budget / 4) {
+      this.entries.set(id, { stamp: reportStamp(meta), version: meta.version, body });
+      this.size += body.length;
+      for (const [oldest, e] of this.entries) {
+        if (this.size <= this.budget) break;
+        this.entries.delete(oldest);
+        this.size -= e.body.length;
+      }
+    }
+    return { version: meta.version, body };
+  }
+
+  private forget(id: string): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    this.entries.delete(id);
+    this.size -= e.body.length;
+  }
+
+  /** Answers kept now, and their bytes (for tests). */
+  get stats(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.size };
+  }
+}
