@@ -9,6 +9,8 @@ export interface ServeOptions {
   db: string;
   trustProxy?: boolean;
   uploadLimit?: number;
+  /** How long a checked API token is trusted before the database is asked again (ms; 0: every call). */
+  tokenCacheMs?: number;
   logger?: boolean;
 }
 
@@ -27,6 +29,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     logger: o.logger ?? true,
     trustProxy: o.trustProxy,
     uploadLimit: o.uploadLimit,
+    ...(o.tokenCacheMs !== undefined ? { auth: { tokenCacheMs: o.tokenCacheMs } } : {}),
   });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
   let address: string;
@@ -76,6 +79,11 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       'largest uploaded file in MB (env HINDSIGHT_UPLOAD_LIMIT_MB)',
       process.env.HINDSIGHT_UPLOAD_LIMIT_MB,
     )
+    .option(
+      '--token-check-ms <ms>',
+      'how long a checked API token is trusted before asking the database again; other instances see a revocation within this time; 0 asks every call (env HINDSIGHT_TOKEN_CHECK_MS, default 1000)',
+      process.env.HINDSIGHT_TOKEN_CHECK_MS,
+    )
     .action(
       async (opts: {
         port: string;
@@ -83,6 +91,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         db?: string;
         trustProxy?: boolean;
         uploadLimit?: string;
+        tokenCheckMs?: string;
       }) => {
         const port = parsePort(opts.port);
         let uploadLimit = DEFAULT_UPLOAD_LIMIT;
@@ -95,12 +104,22 @@ export const registerServe: RegisterCommand = (program, ctx) => {
             );
           uploadLimit = Math.round(mb * 1024 * 1024);
         }
+        let tokenCacheMs: number | undefined;
+        if (opts.tokenCheckMs !== undefined) {
+          tokenCacheMs = Number(opts.tokenCheckMs);
+          if (!/^\d+$/.test(opts.tokenCheckMs) || tokenCacheMs > 60_000)
+            throw new AppError(
+              'bad_request',
+              `the token check time must be a number of milliseconds from 0 to 60000, not "${opts.tokenCheckMs}"`,
+            );
+        }
         const server = await startServer({
           port,
           host: opts.host,
           db: databaseUrl(opts.db),
           trustProxy: opts.trustProxy ?? process.env.HINDSIGHT_TRUST_PROXY === '1',
           uploadLimit,
+          tokenCacheMs,
         });
         ctx.io.err(
           `Hindsight is serving on ${server.url} (database: ${databaseUrl(opts.db).replace(/\/\/[^@/]*@/, '//')})\n`,

@@ -95,8 +95,11 @@ describe('server commands: migrate, user create, token create, serve', () => {
     expect(missing).toMatchObject({ code: 2, err: expect.stringMatching(/no account/) });
   });
 
-  it('refuses a bad port with exit 2', async () => {
+  it('refuses a bad port or token check time with exit 2', async () => {
     expect((await hindsight(['serve', '--port', 'eighty', '--db', db])).code).toBe(2);
+    const slow = await hindsight(['serve', '--port', '0', '--token-check-ms', 'soon', '--db', db]);
+    expect(slow.code).toBe(2);
+    expect(slow.err).toMatch(/token check time must be a number of milliseconds/);
   });
 
   it('works as a new user would: admin, token, a Markdown report found by its root cause and read back identical', async () => {
