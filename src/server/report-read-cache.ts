@@ -5,15 +5,25 @@ import type { ReportService } from './services/report.service.js';
 /** Bytes of answers kept at most; the least recently read go first. */
 export const READ_CACHE_BUDGET = 32 * 1024 * 1024;
 
+/** A kept answer: the stamp and change mark it was read at, and the encoded JSON. */
+interface Entry {
+  stamp: string;
+  version: number;
+  body: Buffer;
+  mark: Buffer | undefined;
+}
+
 /**
  * The JSON answer to reading one report, kept per report and served again while the report's stamp (version,
  * last update, updater) in the database is unchanged. A read then costs one small indexed lookup instead of
- * decoding the stored report and presenting it anew. Every read still asks the database, so a save or a
- * delete by another instance or a CLI shows at once. Restricted reports are never served from here: who may
- * see one depends on its content, which is then read and checked every time.
+ * decoding the stored report and presenting it anew; on a SQLite file not even that while nothing at all has
+ * been committed since (the database's change mark, which every commit by any process moves). Every read
+ * still consults the database, so a save or a delete by another instance or a CLI shows at once. Restricted
+ * reports are never served from here: who may see one depends on its content, which is then read and
+ * checked every time.
  */
 export class ReportReadCache {
-  private readonly entries = new Map<string, { stamp: string; version: number; body: Buffer }>();
+  private readonly entries = new Map<string, Entry>();
   private size = 0;
 
   constructor(
@@ -23,17 +33,19 @@ export class ReportReadCache {
   ) {}
 
   async read(actor: Actor, id: string): Promise<{ version: number; body: Buffer }> {
-    const now = await this.reports.stamp(id);
     const hit = this.entries.get(id);
+    // Taken before anything is read: a commit after this point changes the mark, so nothing kept with it
+    // can be older than the mark says.
+    const mark = this.reports.changeMark();
+    if (hit && mark && hit.mark?.equals(mark)) return this.touch(id, hit);
+    const now = await this.reports.stamp(id);
     if (!now) {
       if (hit) this.forget(id);
       throw notFound(id);
     }
     if (hit && hit.stamp === now.stamp && !now.restricted) {
-      // Most recently read goes to the end, so eviction takes the oldest reads first.
-      this.entries.delete(id);
-      this.entries.set(id, hit);
-      return hit;
+      hit.mark = mark;
+      return this.touch(id, hit);
     }
     const { meta, json } = await this.reports.visibleJson(actor, id);
     // Kept encoded: a hit then writes the bytes as they are.
@@ -41,7 +53,7 @@ export class ReportReadCache {
     if (hit) this.forget(id);
     // The stamp of what was read (the row may have moved on since the lookup above).
     if (!meta.restricted && body.length <= this.budget / 4) {
-      this.entries.set(id, { stamp: reportStamp(meta), version: meta.version, body });
+      this.entries.set(id, { stamp: reportStamp(meta), version: meta.version, body, mark });
       this.size += body.length;
       for (const [oldest, e] of this.entries) {
         if (this.size <= this.budget) break;
@@ -50,6 +62,13 @@ export class ReportReadCache {
       }
     }
     return { version: meta.version, body };
+  }
+
+  /** Most recently read goes to the end, so eviction takes the oldest reads first. */
+  private touch(id: string, e: Entry): Entry {
+    this.entries.delete(id);
+    this.entries.set(id, e);
+    return e;
   }
 
   private forget(id: string): void {

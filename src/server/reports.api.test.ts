@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema, type ReportInput } from '../domain/index.js';
 import { serializePostmortem } from '../markdown/postmortem.serialize.js';
+import { openStore } from '../store/index.js';
 import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
 
@@ -278,6 +280,35 @@ describe.each(testDialects())('reports API on %s', (dialect) => {
     } finally {
       await twin.close();
     }
+  });
+
+  it('shows at once what another process commits to the database, even while reads come from the cache', async () => {
+    const { id } = await create(editor, report({ title: 'Before' }));
+    const read = async () => (await editor.call({ method: 'GET', url: `/api/postmortems/${id}` })).json();
+    for (let i = 0; i < 3; i += 1) expect((await read()).report.title).toBe('Before');
+    const stored = (await read()).report as Record<string, unknown>;
+    const content = JSON.stringify({ ...stored, title: 'Written by another process' });
+    if (dialect === 'sqlite') {
+      // A separate process with its own SQLite connection, as a CLI command beside the server would be.
+      const script = `const D = require('better-sqlite3'); const db = new D(process.argv[1]);
+        db.prepare('update reports set version = version + 1, content = ? where id = ?').run(process.argv[2], process.argv[3]);`;
+      const r = spawnSync(process.execPath, ['-e', script, s.db.url, content, id], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    } else {
+      const elsewhere = openStore(s.db.url);
+      try {
+        await elsewhere.db
+          .updateTable('reports')
+          .set((eb) => ({ version: eb('version', '+', 1), content }))
+          .where('id', '=', id)
+          .execute();
+      } finally {
+        await elsewhere.close();
+      }
+    }
+    const after = await read();
+    expect(after.report.title).toBe('Written by another process');
+    expect(after.version).toBe(2);
   });
 
   it('never serves a restricted report from the cache to someone its members list leaves out', async () => {

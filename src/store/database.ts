@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -21,6 +21,11 @@ export interface Store {
   getRow?<T>(sqlText: string, ...params: unknown[]): T | undefined;
   /** The same, with the row as an array of column values (no object, no column names looked up). */
   getValues?(sqlText: string, ...params: unknown[]): unknown[] | undefined;
+  /**
+   * On a SQLite file, a mark that changes with every commit by any connection or process (SQLite's WAL-index
+   * header); undefined when it cannot be read, and then only the database itself can say what changed.
+   */
+  changeMark?(): Buffer | undefined;
 }
 
 /** True when a database URL names PostgreSQL rather than a SQLite file. */
@@ -71,7 +76,52 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
     if (!stmt) rawStatements.set(sqlText, (stmt = sqlite.prepare(sqlText).raw(true)));
     return stmt.get(...params) as unknown[] | undefined;
   };
-  return { db, dialect: 'sqlite', where: file, close: () => db.destroy(), getRow, getValues };
+  const marks = file === ':memory:' ? undefined : walIndexHeader(`${resolve(file)}-shm`);
+  return {
+    db,
+    dialect: 'sqlite',
+    where: file,
+    close: async () => {
+      marks?.close();
+      await db.destroy();
+    },
+    getRow,
+    getValues,
+    ...(marks ? { changeMark: marks.read } : {}),
+  };
+}
+
+/**
+ * The header of SQLite's WAL index (the `-shm` file beside the database), read with one small pread. Every
+ * commit, by any connection in any process, rewrites it: the transaction counter, the last frame and its
+ * checksum change (https://www.sqlite.org/walformat.html, "The WAL-Index Header"; the format is fixed since
+ * SQLite 3.7.0). It is kept twice, the second copy written first, so two equal copies with the version and
+ * the initialised flag set are a header no writer is halfway through. The file is opened once SQLite has made
+ * it; until then, and on any surprise, there is no mark.
+ */
+function walIndexHeader(path: string): { read: () => Buffer | undefined; close: () => void } {
+  let fd: number | undefined;
+  const buf = Buffer.alloc(96);
+  return {
+    read() {
+      try {
+        if (fd === undefined) {
+          if (!existsSync(path)) return undefined;
+          fd = openSync(path, 'r');
+        }
+        if (readSync(fd, buf, 0, 96, 0) !== 96) return undefined;
+      } catch {
+        return undefined;
+      }
+      const version = buf.readUInt32LE(0) === 3007000 || buf.readUInt32BE(0) === 3007000;
+      if (!version || buf[12] !== 1 || buf.compare(buf, 48, 96, 0, 48) !== 0) return undefined;
+      return Buffer.from(buf.subarray(0, 48));
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
 }
 
 /**

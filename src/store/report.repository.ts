@@ -182,12 +182,15 @@ export class ReportRepository {
 
   private readonly getRow: Store['getRow'];
   private readonly getValues: Store['getValues'];
+  /** See Store.changeMark: on a SQLite file, changes with every commit to the database. */
+  readonly changeMark: () => Buffer | undefined;
 
   constructor(store: Store) {
     this.db = store.db;
     this.dialect = store.dialect;
     this.getRow = store.getRow;
     this.getValues = store.getValues;
+    this.changeMark = store.changeMark ?? (() => undefined);
   }
 
   /** Store a new report as version 1 and record its first revision. */

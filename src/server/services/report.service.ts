@@ -49,6 +49,11 @@ export class ReportService {
     return this.reports.stamp(id);
   }
 
+  /** A mark that changes with every commit to the database, where the database offers one (SQLite). */
+  changeMark(): Buffer | undefined {
+    return this.reports.changeMark();
+  }
+
   async visibleJson(actor: Actor, id: string) {
     const found = await this.reports.getJson(id);
     if (!found) throw notFound(id);
