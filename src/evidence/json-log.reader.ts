@@ -247,7 +247,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     const found: Candidate[] = [];
     p = scan(buf, p, found);
     if (kernelNul !== -1 && binaryAt === -1) binaryAt = chunkAt + kernelNul;
-    yield* found;
+    if (found.length > 0) yield found;
     if (p < buf.length) {
       if (buf.length - p > MAX_LINE_BYTES) overflow = true;
       else carry = Buffer.from(buf.subarray(p));

@@ -184,7 +184,10 @@ export async function extractEvidence(
       return;
     }
     stats.files += 1;
-    for await (const c of READERS[format](counted(entry, ctx), ctx)) accept(c);
+    for await (const c of READERS[format](counted(entry, ctx), ctx)) {
+      if (Array.isArray(c)) for (const one of c as readonly Candidate[]) accept(one);
+      else accept(c as Candidate);
+    }
   };
 
   for (const input of inputs) {

@@ -55,8 +55,14 @@ export interface ReaderContext {
   progress(bytes: number): void;
 }
 
-/** A reader turns one input into candidates, streaming. */
-export type EntryReader = (entry: EvidenceEntry, ctx: ReaderContext) => AsyncIterable<Candidate>;
+/**
+ * A reader turns one input into candidates, streaming: one at a time, or a chunk's worth at once (a large log
+ * yields tens of thousands, and each step of an async iteration costs more than handling a candidate).
+ */
+export type EntryReader = (
+  entry: EvidenceEntry,
+  ctx: ReaderContext,
+) => AsyncIterable<Candidate | readonly Candidate[]>;
 
 /** Record a warning in the stats, keeping the list bounded. */
 export function warn(stats: ReadStats, message: string): void {
