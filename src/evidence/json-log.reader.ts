@@ -54,6 +54,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
         if (at !== -1 && at < e) {
           k = at + kl;
           guess = at - s;
+          state.guess = guess;
         }
       }
       if (k !== -1) {
