@@ -220,6 +220,18 @@ describe.each(testDialects())('bad input on %s', (dialect) => {
       400,
       undefined,
     ],
+    [
+      'an empty Markdown body',
+      () =>
+        editor.call({
+          method: 'POST',
+          url: '/api/postmortems',
+          headers: { 'content-type': 'text/markdown' },
+          payload: ' \n\t\n',
+        }),
+      400,
+      ['body'],
+    ],
   ];
 
   it.each(cases)(

@@ -7,6 +7,12 @@ const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n/;
 
 /** Read a report from Postmortem Markdown, or from any other Markdown post-mortem through the importer. */
 export function reportFromMarkdown(text: string): Report {
+  // The importer makes a draft of almost any text; of no text at all it would make an empty one.
+  if (text.trim() === '') {
+    throw new AppError('bad_request', 'the Markdown body is empty: send a report', [
+      { path: ['body'], message: 'empty' },
+    ]);
+  }
   if (!FRONT_MATTER.test(text)) return importForeignMarkdown(text).report;
   const parsed = parsePostmortem(text);
   if (!parsed.report || parsed.problems.length > 0) {
