@@ -198,6 +198,77 @@ describe.each(testDialects())('accounts and sign-in on %s', (dialect) => {
     }
   });
 
+  it('asks the database about a token once per check interval, or on every call when told to', async () => {
+    const { buildApp } = await import('./app.js');
+    const everyCall = await buildApp({ db: s.db.store, auth: { tokenCacheMs: 0 } });
+    try {
+      const me = await s.client('viewer', 'Cal Count');
+      const count = (app: typeof everyCall) => {
+        const repo = (
+          app.services.auth as unknown as { tokens: { findUser: (h: string) => Promise<unknown> } }
+        ).tokens;
+        const real = repo.findUser.bind(repo);
+        const seen = { n: 0, restore: () => void (repo.findUser = real) };
+        repo.findUser = (h: string) => {
+          seen.n += 1;
+          return real(h);
+        };
+        return seen;
+      };
+      const here = count(s.app);
+      const there = count(everyCall);
+      const get = (app: typeof everyCall) =>
+        app.inject({
+          method: 'GET',
+          url: '/api/postmortems',
+          headers: { authorization: `Bearer ${me.token}` },
+        });
+      for (let i = 0; i < 3; i += 1) {
+        expect((await get(s.app)).statusCode).toBe(200);
+        expect((await get(everyCall)).statusCode).toBe(200);
+      }
+      expect(here.n).toBe(1);
+      expect(there.n).toBe(3);
+      here.restore();
+    } finally {
+      await everyCall.close();
+    }
+  });
+
+  it('does not keep a token check that was under way while the token was revoked', async () => {
+    const me = await s.client('editor', 'Rita Race');
+    const created = await me.call({ method: 'POST', url: '/api/tokens', payload: { name: 'racing' } });
+    const { token, id } = created.json() as { token: string; id: string };
+    // Hold the database's answer for this token until the revocation has happened.
+    const repo = (s.app.services.auth as unknown as { tokens: { findUser: (h: string) => Promise<unknown> } })
+      .tokens;
+    const real = repo.findUser.bind(repo);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held = 0;
+    repo.findUser = async (h: string) => {
+      const answer = await real(h);
+      if (held++ === 0) await gate;
+      return answer;
+    };
+    try {
+      const call = () =>
+        s.app.inject({
+          method: 'GET',
+          url: '/api/postmortems',
+          headers: { authorization: `Bearer ${token}` },
+        });
+      const inFlight = call();
+      while (held === 0) await new Promise((r) => setTimeout(r, 1));
+      expect((await me.call({ method: 'DELETE', url: `/api/tokens/${id}` })).statusCode).toBe(204);
+      release();
+      expect((await inFlight).statusCode).toBe(200); // it was read before the revocation
+      expect((await call()).statusCode).toBe(401); // and not remembered after it
+    } finally {
+      repo.findUser = real;
+    }
+  });
+
   it('gives the same answer for an unknown email and a wrong password', async () => {
     const unknown = await login('nobody@example.test', password);
     const wrong = await login('sam.session@example.test', 'not the password');

@@ -183,6 +183,7 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
     // Accepting the same candidates again adds nothing and makes no revision.
     const again = await accept(owner, id, body.attachment.id, {
       version: 2,
+      digest: body.digest,
       choices: [{ index: 0, kind: 'detected' }],
     });
     expect(again.statusCode, again.body).toBe(200);
@@ -191,6 +192,7 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
     // A stale version is refused with the current one, and changes nothing.
     const stale = await accept(owner, id, body.attachment.id, {
       version: 1,
+      digest: body.digest,
       choices: [{ index: 3, kind: 'other' }],
     });
     expect(stale.statusCode).toBe(409);
@@ -200,6 +202,7 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
     // Later candidates join the same material; their excerpts go into a second appendix.
     const more = await accept(owner, id, body.attachment.id, {
       version: 2,
+      digest: body.digest,
       choices: [{ index: 4, kind: 'communicated' }],
     });
     expect(more.statusCode, more.body).toBe(200);
@@ -258,8 +261,9 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
 
   it('names the bad field of a choice and changes nothing', async () => {
     const id = await newReport();
-    const { attachment } = (await upload(owner, id)).json();
+    const { attachment, digest } = (await upload(owner, id)).json();
     const cases: [object, number, (string | number)[]][] = [
+      [{ version: 1, choices: [{ index: 0, kind: 'other' }], digest: undefined }, 400, ['body', 'digest']],
       [{ version: 1, choices: [{ index: 5, kind: 'other' }] }, 400, ['body', 'choices', 0, 'index']],
       [
         {
@@ -287,7 +291,7 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
       [{ version: 1, choices: [{ index: 0, kind: 'other' }], digest: 'abc' }, 400, ['body', 'digest']],
     ];
     for (const [body, status, path] of cases) {
-      const r = await accept(owner, id, attachment.id, body);
+      const r = await accept(owner, id, attachment.id, { digest, ...body });
       expect(r.statusCode, `${JSON.stringify(body)}: ${r.body}`).toBe(status);
       expect(r.json().details[0].path, JSON.stringify(body)).toEqual(path);
       expect(r.json().message.length).toBeGreaterThan(0);
@@ -299,7 +303,7 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
     const a = await newReport();
     const b = await newReport();
     const onB = (await upload(owner, b)).json().attachment.id;
-    const body = { version: 1, choices: [{ index: 0, kind: 'other' }] };
+    const body = { version: 1, choices: [{ index: 0, kind: 'other' }], digest: 'a'.repeat(64) };
     const unknown = await accept(owner, a, '0b6c2f6e-1d2a-4c3b-9e8f-7a6b5c4d3e2f', body);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().details[0].path).toEqual(['params', 'attachmentId']);
@@ -317,7 +321,7 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
     const restricted = await newReport(true);
     const internal = await newReport();
     const { attachment } = (await upload(owner, restricted)).json();
-    const body = { version: 1, choices: [{ index: 0, kind: 'other' }] };
+    const body = { version: 1, choices: [{ index: 0, kind: 'other' }], digest: 'a'.repeat(64) };
 
     expect((await upload(outsider, restricted)).statusCode).toBe(404);
     expect((await accept(outsider, restricted, attachment.id, body)).statusCode).toBe(404);
@@ -331,7 +335,10 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
 
     const up = await upload(member, restricted);
     expect(up.statusCode, up.body).toBe(201);
-    const ok = await accept(member, restricted, up.json().attachment.id, body);
+    const ok = await accept(member, restricted, up.json().attachment.id, {
+      ...body,
+      digest: up.json().digest,
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().version).toBe(2);
   });

@@ -50,7 +50,8 @@ export class ReportReadCache {
     const { meta, json } = await this.reports.visibleJson(actor, id);
     // Kept encoded: a hit then writes the bytes as they are.
     const body = Buffer.from(this.present(meta, json), 'utf8');
-    if (hit) this.forget(id);
+    // Another read of the same report may have kept an answer while this one awaited: replace it.
+    this.forget(id);
     // The stamp of what was read (the row may have moved on since the lookup above).
     if (!meta.restricted && body.length <= this.budget / 4) {
       this.entries.set(id, { stamp: reportStamp(meta), version: meta.version, body, mark });

@@ -244,5 +244,12 @@ describe.each(testDialects())('upgrading attachments to chunks on %s', (dialect)
     expect(await migrateToLatest(t.store)).toEqual([CHUNKED]);
     expect((await repo.data('a-big'))?.equals(files.big)).toBe(true);
     expect((await repo.data(fresh.id))?.length).toBe(300_000);
+    if (dialect === 'sqlite') {
+      // SQLite: the migrator records a migration after its transaction commits. A crash in between leaves
+      // it done but unrecorded, and the next start runs it again: that must change nothing.
+      await chunked.up(t.store.db);
+      expect((await repo.data('a-big'))?.equals(files.big)).toBe(true);
+      expect(await chunkSizes(t.store, 'a-big')).toEqual([262_144, 262_144, 175_713]);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -76,7 +76,8 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
     if (!stmt) rawStatements.set(sqlText, (stmt = sqlite.prepare(sqlText).raw(true)));
     return stmt.get(...params) as unknown[] | undefined;
   };
-  const marks = file === ':memory:' ? undefined : walIndexHeader(`${resolve(file)}-shm`);
+  // SQLite keeps its -shm beside the file a symbolic link points to.
+  const marks = file === ':memory:' ? undefined : walIndexHeader(`${realpathSync(resolve(file))}-shm`);
   return {
     db,
     dialect: 'sqlite',

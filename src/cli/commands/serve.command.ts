@@ -82,7 +82,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
     .option(
       '--token-check-ms <ms>',
       'how long a checked API token is trusted before asking the database again; other instances see a revocation within this time; 0 asks every call (env HINDSIGHT_TOKEN_CHECK_MS, default 1000)',
-      process.env.HINDSIGHT_TOKEN_CHECK_MS,
+      process.env.HINDSIGHT_TOKEN_CHECK_MS || undefined,
     )
     .action(
       async (opts: {

@@ -53,10 +53,9 @@ export const acceptEvidenceBody = z.strictObject({
     .min(1, 'choose at least one candidate')
     .max(MAX_EVIDENCE_CANDIDATES),
   zone: z.string().max(100).refine(isTimeZone, 'must be a time zone such as Europe/Berlin').optional(),
-  digest: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'must be the digest the upload returned')
-    .optional(),
+  // Required: without it a file that now reads differently (another zone, a newer reader) would have other
+  // candidates at the chosen positions, and the wrong records would be added.
+  digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be the digest the upload returned'),
 });
 
 /**

@@ -38,11 +38,10 @@ const TOKEN_CACHE_SIZE = 10_000;
 
 /** Signs people in and out and recognizes them again by session cookie or API token. */
 export class AuthService {
-  /**
-   * Token → the account it belonged to and until when that answer is trusted (see tokenCacheMs). Keyed by the
-   * token itself, which the request carries anyway, so a hit costs no hashing; held at most tokenCacheMs.
-   */
+  /** Token hash → the account it belonged to and until when that answer is trusted (see tokenCacheMs). */
   private readonly checked = new Map<string, { user: User; until: number }>();
+  /** Moves on whenever remembered checks are forgotten, so an answer read before that is not kept. */
+  private checkGeneration = 0;
 
   constructor(
     private readonly users: UserRepository,
@@ -100,24 +99,28 @@ export class AuthService {
   /** The actor a bearer token belongs to. */
   async fromToken(token: string, ip: string | null): Promise<Actor | undefined> {
     const ttl = this.options.tokenCacheMs;
+    const hash = hashSecret(token);
     if (ttl > 0) {
-      const hit = this.checked.get(token);
+      const hit = this.checked.get(hash);
       if (hit && hit.until > Date.now()) return actorOf(hit.user, 'token', ip);
     }
-    const found = await this.tokens.findUser(hashSecret(token));
+    // A revocation or account change while the database is asked makes this answer unfit to keep.
+    const generation = this.checkGeneration;
+    const found = await this.tokens.findUser(hash);
     if (!found) {
-      this.checked.delete(token);
+      this.checked.delete(hash);
       return undefined;
     }
-    if (ttl > 0) {
+    if (ttl > 0 && generation === this.checkGeneration) {
       if (this.checked.size >= TOKEN_CACHE_SIZE) this.checked.delete(this.checked.keys().next().value!);
-      this.checked.set(token, { user: found.user, until: Date.now() + ttl });
+      this.checked.set(hash, { user: found.user, until: Date.now() + ttl });
     }
     return actorOf(found.user, 'token', ip);
   }
 
   /** Forget every remembered token check: after a revocation, or when an account's role or status changes. */
   forgetTokenChecks(): void {
+    this.checkGeneration += 1;
     this.checked.clear();
   }
 

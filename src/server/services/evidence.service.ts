@@ -71,8 +71,8 @@ export interface EvidenceChoices {
   choices: { index: number; kind: EventKind }[];
   /** The zone the file was read in when it was uploaded, if one was given. */
   zone?: string;
-  /** The digest the upload returned; when given, the file must still read to the same candidates. */
-  digest?: string;
+  /** The digest the upload returned: the file must still read to the same candidates. */
+  digest: string;
 }
 
 /**
@@ -132,7 +132,7 @@ export class EvidenceService {
       );
     }
     const { candidates } = await readEvidenceUpload(file.filename, file.data, body.zone);
-    if (body.digest !== undefined && body.digest !== candidatesDigest(candidates)) {
+    if (body.digest !== candidatesDigest(candidates)) {
       throw new AppError(
         'conflict',
         `${file.filename} no longer reads to the candidates you reviewed (another time zone, or the server was updated); read it again`,

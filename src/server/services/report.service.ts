@@ -43,7 +43,6 @@ export class ReportService {
     return stored;
   }
 
-  /** A visible report as its stored JSON text with its bookkeeping: the fast path for reads. */
   /** The stamp of a live report (changes whenever its stored row does), without reading its content. */
   async stamp(id: string) {
     return this.reports.stamp(id);
@@ -54,6 +53,7 @@ export class ReportService {
     return this.reports.changeMark();
   }
 
+  /** A visible report as its stored JSON text with its bookkeeping: the fast path for reads. */
   async visibleJson(actor: Actor, id: string) {
     const found = await this.reports.getJson(id);
     if (!found) throw notFound(id);

@@ -22,6 +22,13 @@ async function atomically(db: Kysely<any>, work: (db: Kysely<any>) => Promise<vo
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPostgres(db);
   const bytes = pg ? sql`bytea` : sql`blob`;
+  if (!pg) {
+    // On SQLite the migrator records this migration after its transaction commits: a crash in between
+    // leaves it done but unrecorded. Then there is nothing left to do (and creating the table would fail).
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from pragma_table_info('attachments') where name = 'status'`.execute(db);
+    if (Number(rows[0]?.n ?? 0) > 0) return;
+  }
   await atomically(db, async (db) => {
     await db.schema
       .createTable('attachment_chunks')
