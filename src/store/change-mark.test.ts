@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -41,6 +41,26 @@ describe('the change mark of a SQLite file (its WAL-index header)', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('finds the mark beside the file a symbolic link points to, where SQLite keeps it', async () => {
+    mkdirSync(join(dir, 'real'));
+    const target = join(dir, 'real', 'linked.db');
+    const first = openStore(target);
+    await migrateToLatest(first);
+    await first.close();
+    const link = join(dir, 'link.db');
+    symlinkSync(target, link);
+    const viaLink = openStore(link);
+    try {
+      await sql`select count(*) from users`.execute(viaLink.db);
+      const before = viaLink.changeMark!();
+      expect(before).toBeInstanceOf(Buffer);
+      await sql`create table scratch (x integer)`.execute(viaLink.db);
+      expect(viaLink.changeMark!()!.equals(before!)).toBe(false);
+    } finally {
+      await viaLink.close();
     }
   });
 
