@@ -171,34 +171,36 @@ export async function openZip(
   path: string,
   name: string = path,
 ): Promise<EvidenceInput & { type: 'bundle' }> {
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+  return zipBundle(
+    await openArchive(name, (done) =>
       yauzl.open(
         path,
         { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true },
-        (err, z) => (err ? reject(err) : resolve(z)),
+        done,
       ),
-    );
-  } catch (e) {
-    throw new AppError(
-      'io',
-      `${name}: is not a readable zip archive (${zipReason(e)}); is the file complete?`,
-    );
-  }
-  return zipBundle(zip, name);
+    ),
+    name,
+  );
 }
 
 /** A zip archive held in memory (an upload) as a bundle. */
 export async function openZipBuffer(data: Buffer, name: string): Promise<EvidenceInput & { type: 'bundle' }> {
-  let zip: yauzl.ZipFile;
+  return zipBundle(
+    await openArchive(name, (done) =>
+      yauzl.fromBuffer(data, { lazyEntries: true, strictFileNames: false, validateEntrySizes: true }, done),
+    ),
+    name,
+  );
+}
+
+/** Open a zip archive through yauzl's callback; a failure names the file and says why. */
+async function openArchive(
+  name: string,
+  open: (done: (err: Error | null, zip: yauzl.ZipFile) => void) => void,
+): Promise<yauzl.ZipFile> {
   try {
-    zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.fromBuffer(
-        data,
-        { lazyEntries: true, strictFileNames: false, validateEntrySizes: true },
-        (err, z) => (err ? reject(err) : resolve(z)),
-      ),
+    return await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      open((err, z) => (err ? reject(err) : resolve(z))),
     );
   } catch (e) {
     throw new AppError(
@@ -206,7 +208,6 @@ export async function openZipBuffer(data: Buffer, name: string): Promise<Evidenc
       `${name}: is not a readable zip archive (${zipReason(e)}); is the file complete?`,
     );
   }
-  return zipBundle(zip, name);
 }
 
 function zipReason(e: unknown): string {
