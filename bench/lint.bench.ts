@@ -6,22 +6,11 @@ import { emptyReport, EVENT_KINDS, reportSchema, type Report } from '../src/doma
 import { lintReport, lintSection, warmUpProse } from '../src/lint/index.js';
 import { parsePostmortem } from '../src/markdown/postmortem.parse.js';
 import { serializePostmortem } from '../src/markdown/postmortem.serialize.js';
+import { prng } from './report.generator.js';
 
 const REPORTS = Number(process.env.BENCH_LINT_REPORTS ?? 1000);
 const TARGET_TOTAL_S = 10;
 const TARGET_P95_MS = 20;
-
-// A small deterministic generator (mulberry32) so every run lints the same reports.
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYSTEMS = [
   'checkout-api',
@@ -100,7 +89,8 @@ function paragraph(r: () => number, n: number): string {
 }
 
 function generate(i: number): Report {
-  const r = rng(i + 1);
+  // The same seeded generator (mulberry32) as the other benches, so every run lints the same reports.
+  const r = prng(i + 1);
   const base = Date.UTC(2024, 0, 1) + i * 86_400_000;
   const at = (min: number) => new Date(base + min * 60_000).toISOString().replace('.000Z', 'Z');
   const kinds = EVENT_KINDS.filter((k) => k !== 'other');
