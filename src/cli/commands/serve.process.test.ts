@@ -1,0 +1,73 @@
+// `hindsight serve` as an operator runs it: the installed binary in its own process, configured by
+// environment variables alone, logging JSON lines, with its data in ./data by default.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = join(process.cwd(), 'bin', 'hindsight.js');
+const dir = mkdtempSync(join(tmpdir(), 'hindsight-serve-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Start the binary with these variables; resolve with its address once it says where it serves. */
+function serve(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; out: () => string }> {
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    cwd: dir,
+    env: { ...process.env, DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no address after 20 s: ${err}`)), 20_000);
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      const m = /serving on (http:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]!, out: () => out });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${err}`)));
+  });
+}
+
+const stopped = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+
+describe('hindsight serve in its own process', () => {
+  it('takes PORT and HOST from the environment, keeps its data in ./data/hindsight.db (WAL) even when DATABASE_URL is empty, and logs JSON', async () => {
+    const { child, url, out } = await serve({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '' });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const health = await fetch(`${url}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
+    expect(await stopped(child)).toBe(0);
+    const file = join(dir, 'data', 'hindsight.db');
+    expect(existsSync(file)).toBe(true);
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    // One JSON object per line, with the request that was served.
+    const lines = out()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { level: number; msg: string; req?: { url: string } });
+    expect(lines.some((l) => l.req?.url === '/healthz' && typeof l.level === 'number')).toBe(true);
+  });
+
+  it('uses the database DATABASE_URL names', async () => {
+    const file = join(dir, 'elsewhere', 'named.db');
+    const { child, url } = await serve({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: file });
+    expect((await (await fetch(`${url}/healthz`)).json()).database).toBe('sqlite');
+    expect(await stopped(child)).toBe(0);
+    expect(existsSync(file)).toBe(true);
+  });
+});
