@@ -2,17 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Store } from './database.js';
 import type { Database } from './database.types.js';
+import type { AuditEntry } from '../domain/api-contract.js';
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  userId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-}
+export type { AuditEntry };
 
 /** The append-only record of changes and sign-ins. */
 export class AuditRepository {

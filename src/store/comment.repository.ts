@@ -2,18 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Store } from './database.js';
 import type { CommentsTable, Database } from './database.types.js';
+import type { Comment } from '../domain/api-contract.js';
 
-export interface Comment {
-  id: string;
-  reportId: string;
-  /** A section (`analysis`) or a field path (`analysis.factors.0.text`) the comment is about. */
-  anchor: string;
-  body: string;
-  authorId: string;
-  createdAt: string;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-}
+export type { Comment };
 
 const toComment = (r: CommentsTable): Comment => ({
   id: r.id,

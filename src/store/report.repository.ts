@@ -5,37 +5,21 @@ import type { Dialect, Store } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
 import { indexReport, keyOf } from './report-index.js';
 import { visibleTo, type Viewer } from './viewer.js';
+import type {
+  ActionItemRow,
+  ReportBookkeeping,
+  ReportSummary,
+  RevisionSummary,
+  SearchHit,
+} from '../domain/api-contract.js';
+
+export type { ActionItemRow, ReportSummary, RevisionSummary, SearchHit };
 
 /** A report as stored: the model plus the bookkeeping around it. */
-export interface StoredReport {
-  id: string;
+export interface StoredReport extends ReportBookkeeping {
   seq: number;
-  version: number;
-  state: string;
-  restricted: boolean;
-  reviewRound: number;
-  createdBy: string | null;
-  createdAt: string;
-  updatedBy: string | null;
-  updatedAt: string;
   deletedAt: string | null;
   report: Report;
-}
-
-/** One line of a list of reports; read from columns only, so lists never parse report bodies. */
-export interface ReportSummary {
-  id: string;
-  seq: number;
-  title: string;
-  kind: string;
-  state: string;
-  severity: string | null;
-  restricted: boolean;
-  periodStart: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  deletedAt: string | null;
 }
 
 export interface ReportFilters {
@@ -57,20 +41,6 @@ export interface Page {
   offset: number;
 }
 
-export interface RevisionSummary {
-  version: number;
-  authorId: string | null;
-  createdAt: string;
-  summary: string;
-  changes: string[];
-}
-
-export interface SearchHit extends ReportSummary {
-  score: number;
-  /** Plain text with the matched words between \u0001 and \u0002. */
-  snippet: string;
-}
-
 export interface ActionItemFilters {
   owner?: string;
   status?: string;
@@ -78,18 +48,6 @@ export interface ActionItemFilters {
   overdueOn?: string;
   dueBefore?: string;
   reportId?: string;
-}
-
-export interface ActionItemRow {
-  reportId: string;
-  reportTitle: string;
-  id: string;
-  title: string;
-  owner: string | null;
-  status: string;
-  category: string | null;
-  priority: string | null;
-  deadline: string | null;
 }
 
 /** What a save records in the history besides the new content. */

@@ -2,19 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Store } from './database.js';
 import type { Database, ReviewsTable } from './database.types.js';
+import type { Review, ReviewDecision } from '../domain/api-contract.js';
 
-export type ReviewDecision = 'approve' | 'request_changes';
-
-export interface Review {
-  id: string;
-  reportId: string;
-  userId: string;
-  round: number;
-  decision: ReviewDecision;
-  note: string | null;
-  reportVersion: number;
-  createdAt: string;
-}
+export type { Review, ReviewDecision };
 
 const toReview = (r: ReviewsTable): Review => ({
   id: r.id,

@@ -3,17 +3,9 @@ import type { Kysely } from 'kysely';
 import { AppError } from '../domain/index.js';
 import type { Store } from './database.js';
 import type { Database, UsersTable } from './database.types.js';
+import type { Role, User } from '../domain/api-contract.js';
 
-export type Role = 'admin' | 'editor' | 'viewer';
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
+export type { Role, User };
 
 export const toUser = (
   r: Pick<UsersTable, 'id' | 'email' | 'name' | 'role' | 'disabled' | 'created_at'>,

@@ -1,61 +1,23 @@
-import type { Report } from '../../src/domain/index.js';
+// The records the API sends are declared once, in src/domain/api-contract.ts, for the server and this client alike.
+import type { PresentedReport, Review, SearchHit as RankedSummary } from '../../src/domain/api-contract.js';
 
-export type Role = 'admin' | 'editor' | 'viewer';
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
+export type {
+  ActionItemRow,
+  AuditEntry,
+  Comment,
+  ReportSummary,
+  Review,
+  RevisionSummary as Revision,
+  Role,
+  User,
+} from '../../src/domain/api-contract.js';
 
 /** A report as the API returns it. */
-export interface StoredReport {
-  id: string;
-  number: number;
-  version: number;
-  state: string;
-  restricted: boolean;
-  reviewRound: number;
-  createdBy: string | null;
-  createdAt: string;
-  updatedBy: string | null;
-  updatedAt: string;
-  report: Report;
-}
+export type StoredReport = PresentedReport;
 
-export interface ReportSummary {
-  id: string;
-  seq: number;
-  title: string;
-  kind: string;
-  state: string;
-  severity: string | null;
-  restricted: boolean;
-  periodStart: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SearchHit extends ReportSummary {
-  score: number;
-  snippet: string;
+/** A search result as the API sends it: the store's hit plus its snippet marked up for display. */
+export interface SearchHit extends RankedSummary {
   snippetHtml: string;
-}
-
-export interface ActionItemRow {
-  reportId: string;
-  reportTitle: string;
-  id: string;
-  title: string;
-  owner: string | null;
-  status: string;
-  category: string | null;
-  priority: string | null;
-  deadline: string | null;
 }
 
 export interface PageOf<T> {
@@ -89,38 +51,9 @@ export interface QualityScore {
   }[];
 }
 
-export interface Comment {
-  id: string;
-  reportId: string;
-  anchor: string;
-  body: string;
-  authorId: string;
-  createdAt: string;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-}
-
-export interface Review {
-  id: string;
-  userId: string;
-  round: number;
-  decision: 'approve' | 'request_changes';
-  note: string | null;
-  reportVersion: number;
-  createdAt: string;
-}
-
 export interface ReviewStatus {
   status: { round: number; required: number; approvals: number; changesRequested: string[] };
   reviews: Review[];
-}
-
-export interface Revision {
-  version: number;
-  authorId: string | null;
-  createdAt: string;
-  summary: string;
-  changes: string[];
 }
 
 export interface SeverityLevel {

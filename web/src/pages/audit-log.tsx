@@ -1,17 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, errorText, query } from '../api.js';
-import type { User } from '../types.js';
+import type { AuditEntry, User } from '../types.js';
 import { Status, When } from '../ui.js';
-
-interface AuditEntry {
-  id: string;
-  at: string;
-  userId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-}
 
 const PAGE = 50;
 
