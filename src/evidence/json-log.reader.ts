@@ -18,9 +18,6 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
   const windowed = from !== undefined || to !== undefined;
   const lo = from ?? -Infinity;
   const hi = to ?? Infinity;
-  let key: Buffer | undefined; // `"time":` once the first record told which key holds the time
-  let guess = -1; // where the key sat in the previous line: most loggers write fields in a fixed order
-  let lineNo = 0;
   let carry: Buffer | undefined;
   let overflow = false;
   let consumed = 0;
@@ -32,12 +29,14 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     if (e > s && buf[e - 1] === 13) e -= 1;
     if (e <= s) return undefined;
     if (e - s > MAX_LINE_BYTES) {
-      ctx.skip(`${file}:${lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+      ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
       return undefined;
     }
+    const key = state.key;
     if (windowed && key) {
       const kl = key.length;
       let k = -1;
+      const guess = state.guess;
       const g = s + guess;
       if (guess >= 0 && g + kl <= e) {
         let same = true;
@@ -53,8 +52,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
         const at = buf.indexOf(key, s);
         if (at !== -1 && at < e) {
           k = at + kl;
-          guess = at - s;
-          state.guess = guess;
+          state.guess = at - s;
         }
       }
       if (k !== -1) {
@@ -70,11 +68,11 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     try {
       obj = JSON.parse(line);
     } catch {
-      ctx.skip(`${file}:${lineNo}`, 'not valid JSON');
+      ctx.skip(`${file}:${state.lineNo}`, 'not valid JSON');
       return undefined;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      ctx.skip(`${file}:${lineNo}`, 'not a JSON object');
+      ctx.skip(`${file}:${state.lineNo}`, 'not a JSON object');
       return undefined;
     }
     let timeKey: string | undefined;
@@ -90,14 +88,14 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     const ms = parseTimeValue(raw, zone);
     if (ms === undefined) {
       ctx.skip(
-        `${file}:${lineNo}`,
+        `${file}:${state.lineNo}`,
         raw === undefined
           ? 'no time field'
           : `impossible or unreadable time ${JSON.stringify(raw).slice(0, 60)}`,
       );
       return undefined;
     }
-    if (!key && timeKey) key = Buffer.from(`"${timeKey}":`);
+    if (!key && timeKey) state.key = Buffer.from(`"${timeKey}":`);
     ctx.stats.records += 1;
     if (ms < lo || ms > hi) {
       ctx.stats.filtered += 1;
@@ -116,11 +114,14 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
       text: text || (e - s <= 2000 ? line : buf.toString('utf8', s, s + 2000)),
       actor: str(pick(obj, 'user.name', 'user')),
       level: levelOf(pick(obj, 'level', 'log.level', 'severity', 'lvl', 'levelname')),
-      link: `${file}:${lineNo}`,
+      link: `${file}:${state.lineNo}`,
       excerpt: e - s <= 4000 ? line : buf.toString('utf8', s, s + 4000),
     });
   };
 
+  // The scan's state, shared by the screens and `handle`: the line number, where the time key sat in the previous
+  // line (most loggers write fields in a fixed order), and `"time":` once the first record told which key holds
+  // the time.
   const state: ScanState = {
     lineNo: 0,
     guess: -1,
@@ -140,6 +141,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
   let kernelOk = kernel !== null;
   /** The kernel, configured for the current key, or null when JavaScript screens alone. */
   const ready = (): LineScreen | null => {
+    const key = state.key;
     if (!kernel || !kernelOk || !key) return null;
     if (kernelKey !== key) {
       kernelKey = key;
@@ -148,14 +150,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     return kernelOk ? kernel : null;
   };
   let kernelNul = -1; // where the kernel met a NUL byte in the current chunk
-  const parseLine = (b: Buffer, s2: number, e2: number, n: number) => {
-    lineNo = n;
-    return handle(b, s2, e2);
-  };
   const scan = (buf: Buffer, p: number, out: Candidate[]): number => {
-    state.lineNo = lineNo;
-    state.guess = guess;
-    state.key = key;
     state.filtered = 0;
     let rest: number;
     const k = ready();
@@ -184,7 +179,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
           const s0 = list[i * 3] as number;
           const e0 = list[i * 3 + 1] as number;
           state.lineNo = base + (list[i * 3 + 2] as number) - 1;
-          screen(buf, s0 + shift, state, out, parseLine, e0 + shift + 1);
+          screen(buf, s0 + shift, state, out, handle, e0 + shift + 1);
         }
         state.lineNo = base + counted;
         state.filtered += counted - listed;
@@ -197,10 +192,8 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
       }
       rest = at + shift;
     } else {
-      rest = screen(buf, p, state, out, parseLine);
+      rest = screen(buf, p, state, out, handle);
     }
-    lineNo = state.lineNo;
-    guess = state.guess;
     ctx.stats.filtered += state.filtered;
     return rest;
   };
@@ -233,9 +226,9 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
         }
         continue;
       }
-      lineNo += 1;
+      state.lineNo += 1;
       if (overflow) {
-        ctx.skip(`${file}:${lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+        ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
         overflow = false;
       } else {
         const joined = Buffer.concat([carry as Buffer, buf.subarray(0, nl)]);
@@ -261,14 +254,14 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     }
   }
   if (overflow) {
-    lineNo += 1;
-    ctx.skip(`${file}:${lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+    state.lineNo += 1;
+    ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
   } else if (carry) {
-    lineNo += 1;
+    state.lineNo += 1;
     const c = handle(carry, 0, carry.length);
     if (c) yield c;
   }
-  ctx.stats.lines += lineNo;
+  ctx.stats.lines += state.lineNo;
 };
 
 /** Read the time value that starts at byte `k` (after the key's colon) without parsing the line. */
