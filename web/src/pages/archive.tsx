@@ -5,7 +5,7 @@ import { api, errorText, query } from '../api.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { useSession } from '../session.js';
 import type { PageOf, ReportSummary, SearchHit } from '../types.js';
-import { StateBadge, Status, When } from '../ui.js';
+import { EnumSelect, StateBadge, Status, When } from '../ui.js';
 
 const FILTERS = ['state', 'kind', 'severity', 'tag', 'system', 'person', 'from', 'to', 'deleted'] as const;
 const PAGE = 50;
@@ -101,23 +101,29 @@ export function ArchivePage() {
       </form>
       <fieldset className="filters">
         <legend>Filters</legend>
-        <FilterSelect
+        <EnumSelect<string>
           label="State"
-          value={filters.state}
+          id="archive-state"
+          value={filters.state || undefined}
           options={LIFECYCLE_STATES}
-          onChange={(v) => set({ state: v })}
+          empty="any"
+          onChange={(v) => set({ state: v ?? '' })}
         />
-        <FilterSelect
+        <EnumSelect<string>
           label="Kind"
-          value={filters.kind}
+          id="archive-kind"
+          value={filters.kind || undefined}
           options={REPORT_KINDS}
-          onChange={(v) => set({ kind: v })}
+          empty="any"
+          onChange={(v) => set({ kind: v ?? '' })}
         />
-        <FilterSelect
+        <EnumSelect<string>
           label="Severity"
-          value={filters.severity}
+          id="archive-severity"
+          value={filters.severity || undefined}
           options={settings.severityScale.levels.map((l) => l.id)}
-          onChange={(v) => set({ severity: v })}
+          empty="any"
+          onChange={(v) => set({ severity: v ?? '' })}
         />
         {(['tag', 'system', 'person'] as const).map((k) => (
           <div className="field" key={k}>
@@ -132,24 +138,22 @@ export function ArchivePage() {
             />
           </div>
         ))}
-        <div className="field">
-          <label htmlFor="archive-from">Started on or after</label>
-          <input
-            id="archive-from"
-            type="date"
-            value={filters.from}
-            onChange={(e) => set({ from: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="archive-to">Started on or before</label>
-          <input
-            id="archive-to"
-            type="date"
-            value={filters.to}
-            onChange={(e) => set({ to: e.target.value })}
-          />
-        </div>
+        {(
+          [
+            ['from', 'Started on or after'],
+            ['to', 'Started on or before'],
+          ] as const
+        ).map(([k, label]) => (
+          <div className="field" key={k}>
+            <label htmlFor={`archive-${k}`}>{label}</label>
+            <input
+              id={`archive-${k}`}
+              type="date"
+              value={filters[k]}
+              onChange={(e) => set({ [k]: e.target.value })}
+            />
+          </div>
+        ))}
         <div className="field">
           <label htmlFor="archive-sort">Sort by</label>
           <select id="archive-sort" value={sort} onChange={(e) => set({ sort: e.target.value })}>
@@ -243,31 +247,4 @@ function sortRows(rows: Row[], sort: string): Row[] {
   else if (sort === 'period') copy.sort((a, b) => (b.periodStart ?? '').localeCompare(a.periodStart ?? ''));
   else copy.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   return copy;
-}
-
-function FilterSelect({
-  label,
-  value,
-  options,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  options: readonly string[];
-  onChange: (v: string) => void;
-}) {
-  const id = `archive-${label.toLowerCase()}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">any</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {labelOf(o)}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
 }
