@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../../../test/cli-harness.js';
+
+const FIX = resolve(process.cwd(), 'src/evidence/fixtures');
+
+interface Row {
+  at: string;
+  text: string;
+  level?: string;
+}
+const rows = (out: string) => (JSON.parse(out) as { candidates: Row[] }).candidates;
+
+describe('hindsight evidence options', () => {
+  it('keeps records at --min-level and above', async () => {
+    const all = await cli('evidence', resolve(FIX, 'app-pino.jsonl'), '--json');
+    const errors = await cli('evidence', resolve(FIX, 'app-pino.jsonl'), '--min-level', 'error', '--json');
+    expect(all.code, all.err).toBe(0);
+    expect(errors.code, errors.err).toBe(0);
+    const kept = rows(errors.out);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(rows(all.out).length);
+    expect(kept.map((c) => c.text)).toEqual(
+      rows(all.out)
+        .filter((c) => c.level === 'error' || c.level === 'fatal')
+        .map((c) => c.text),
+    );
+  });
+
+  it('reads zone-less stamps in the --tz zone, and stamps with an offset as they say', async () => {
+    const berlin = await cli('evidence', resolve(FIX, 'app.log'), '--tz', 'Europe/Berlin', '--json');
+    expect(berlin.code, berlin.err).toBe(0);
+    const at = (text: string) => rows(berlin.out).find((c) => c.text.includes(text))?.at;
+    expect(at('job failed: payment timeout')).toBe('2024-03-01T14:00:02.120Z'); // 15:00:02,120 in Berlin
+    expect(at('queue drained')).toBe('2024-03-01T14:05:00Z'); // +01:00 given
+    expect(at('slow request /checkout')).toBe('2024-03-01T14:10:00Z'); // -0800 given
+  });
+});
