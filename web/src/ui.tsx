@@ -40,13 +40,22 @@ export function EnumSelect<T extends string>({
         onChange={(e) => onChange((e.target.value || undefined) as T | undefined)}
       >
         {empty !== undefined && <option value="">{empty}</option>}
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {labelOf(o)}
-          </option>
-        ))}
+        <CodeOptions codes={options} />
       </select>
     </div>
+  );
+}
+
+/** One `<option>` per enum code, showing each code's words. */
+export function CodeOptions({ codes }: { codes: readonly string[] }) {
+  return (
+    <>
+      {codes.map((c) => (
+        <option key={c} value={c}>
+          {labelOf(c)}
+        </option>
+      ))}
+    </>
   );
 }
 

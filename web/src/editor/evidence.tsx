@@ -4,7 +4,7 @@ import { parseInstant } from '../../../src/domain/primitives.schema.js';
 import { EVENT_KINDS, type EventKind, type TimelineEvent } from '../../../src/domain/report.schema.js';
 import { api, ApiError, errorText } from '../api.js';
 import type { StoredReport } from '../types.js';
-import { Status } from '../ui.js';
+import { CodeOptions, Status } from '../ui.js';
 import { SetContext } from './fields.js';
 
 interface Candidate {
@@ -310,11 +310,7 @@ function ReportEvidence({ saved, zone }: { saved: SavedReport; zone: string }) {
                       setKinds(next);
                     }}
                   >
-                    {EVENT_KINDS.map((k) => (
-                      <option key={k} value={k}>
-                        {labelOf(k)}
-                      </option>
-                    ))}
+                    <CodeOptions codes={EVENT_KINDS} />
                   </select>
                   <small className="muted reason">
                     Suggested: {labelOf(c.kind)}

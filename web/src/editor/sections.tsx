@@ -24,7 +24,7 @@ import {
 import { guidanceFor, SUMMARY_WORD_LIMIT, type GuidanceKey } from '../../../src/domain/templates.js';
 import { api, errorText } from '../api.js';
 import type { Settings } from '../types.js';
-import { EnumSelect, Status } from '../ui.js';
+import { CodeOptions, EnumSelect, Status } from '../ui.js';
 import { Block, ChipsField, FieldFindings, fieldId, RemoveButton, SetContext, TextField } from './fields.js';
 import { EvidenceImport } from './evidence.js';
 import { FishboneDiagram } from './fishbone.js';
@@ -405,11 +405,7 @@ const TimelineRow = memo(function TimelineRow({
           value={event.kind}
           onChange={(e) => set([...base, 'kind'], e.target.value)}
         >
-          {EVENT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {labelOf(k)}
-            </option>
-          ))}
+          <CodeOptions codes={EVENT_KINDS} />
         </select>
       </div>
       <div>
@@ -1032,11 +1028,7 @@ export function ActionsSection({ report, settings }: SectionProps) {
                       value={a.status}
                       onChange={(e) => set([...p, 'status'], e.target.value)}
                     >
-                      {ACTION_STATUSES.map((s) => (
-                        <option key={s} value={s}>
-                          {labelOf(s)}
-                        </option>
-                      ))}
+                      <CodeOptions codes={ACTION_STATUSES} />
                     </select>
                   </td>
                   <td>
@@ -1046,11 +1038,7 @@ export function ActionsSection({ report, settings }: SectionProps) {
                       onChange={(e) => set([...p, 'category'], e.target.value || undefined)}
                     >
                       <option value="">—</option>
-                      {ACTION_CATEGORIES.map((s) => (
-                        <option key={s} value={s}>
-                          {labelOf(s)}
-                        </option>
-                      ))}
+                      <CodeOptions codes={ACTION_CATEGORIES} />
                     </select>
                   </td>
                   <td>
@@ -1060,11 +1048,7 @@ export function ActionsSection({ report, settings }: SectionProps) {
                       onChange={(e) => set([...p, 'priority'], e.target.value || undefined)}
                     >
                       <option value="">—</option>
-                      {ACTION_PRIORITIES.map((s) => (
-                        <option key={s} value={s}>
-                          {labelOf(s)}
-                        </option>
-                      ))}
+                      <CodeOptions codes={ACTION_PRIORITIES} />
                     </select>
                   </td>
                   <td>

@@ -4,7 +4,7 @@ import { REPORT_KINDS, type ReportKind } from '../../../src/domain/report.schema
 import { guidanceFor, type GuidanceKey } from '../../../src/domain/templates.js';
 import { api, errorText } from '../api.js';
 import type { Settings } from '../types.js';
-import { Status } from '../ui.js';
+import { CodeOptions, Status } from '../ui.js';
 
 type Template = Settings['templates'][number];
 
@@ -146,11 +146,7 @@ export function TemplatesEditor({
           <div className="field">
             <label htmlFor="tpl-kind">Kind of report</label>
             <select id="tpl-kind" value={kind} onChange={(e) => setKind(e.target.value as ReportKind)}>
-              {REPORT_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {labelOf(k)}
-                </option>
-              ))}
+              <CodeOptions codes={REPORT_KINDS} />
             </select>
           </div>
           <div className="field">

@@ -5,7 +5,7 @@ import { api, errorText, query } from '../api.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
 import type { ActionItemRow, PageOf, StoredReport } from '../types.js';
-import { Status } from '../ui.js';
+import { CodeOptions, EnumSelect, Status } from '../ui.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const isOverdue = (a: ActionItemRow) =>
@@ -98,37 +98,23 @@ export function TrackerPage() {
             onKeyDown={(e) => e.key === 'Enter' && set('owner', e.currentTarget.value.trim())}
           />
         </div>
-        <div className="field">
-          <label htmlFor="tracker-category">Category</label>
-          <select
-            id="tracker-category"
-            value={filters.category}
-            onChange={(e) => set('category', e.target.value)}
-          >
-            <option value="">any</option>
-            {ACTION_CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {labelOf(c)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <EnumSelect<string>
+          label="Category"
+          id="tracker-category"
+          value={filters.category || undefined}
+          options={ACTION_CATEGORIES}
+          empty="any"
+          onChange={(v) => set('category', v ?? '')}
+        />
         {view === 'table' && (
-          <div className="field">
-            <label htmlFor="tracker-status">Status</label>
-            <select
-              id="tracker-status"
-              value={filters.status}
-              onChange={(e) => set('status', e.target.value)}
-            >
-              <option value="">any</option>
-              {ACTION_STATUSES.map((c) => (
-                <option key={c} value={c}>
-                  {labelOf(c)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <EnumSelect<string>
+            label="Status"
+            id="tracker-status"
+            value={filters.status || undefined}
+            options={ACTION_STATUSES}
+            empty="any"
+            onChange={(v) => set('status', v ?? '')}
+          />
         )}
         <div className="field">
           <label htmlFor="tracker-report">Report id</label>
@@ -243,11 +229,7 @@ function StatusSelect({
       value={a.status}
       onChange={(e) => void onChange(a, e.target.value)}
     >
-      {ACTION_STATUSES.map((s) => (
-        <option key={s} value={s}>
-          {labelOf(s)}
-        </option>
-      ))}
+      <CodeOptions codes={ACTION_STATUSES} />
     </select>
   );
 }
