@@ -37,3 +37,12 @@ export function zoneOffsetMs(zone: string, utcMs: number): number {
   );
   return wall - Math.floor(utcMs / 1000) * 1000;
 }
+
+/**
+ * Offset of an IANA zone from UTC in force at a wall-clock time (its fields read as if they were UTC), in
+ * milliseconds east of UTC. Two rounds settle the offset across a daylight-saving change; a wall time the change
+ * skips takes the offset from before it, so it lands after the gap.
+ */
+export function zoneOffsetAtWallMs(zone: string, wallMs: number): number {
+  return zoneOffsetMs(zone, wallMs - zoneOffsetMs(zone, wallMs));
+}

@@ -1,4 +1,4 @@
-import { isTimeZone, parseInstant, zoneOffsetMs } from '../domain/index.js';
+import { isTimeZone, parseInstant, zoneOffsetAtWallMs } from '../domain/index.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -32,10 +32,7 @@ export function wallToUtc(w: WallTime, zone: string | number): number | undefine
   const naive = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, Math.min(w.second, 59), w.ms);
   if (typeof zone === 'number') return naive - zone * 60_000;
   if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return naive;
-  // Two rounds settle the offset across a daylight-saving change; a skipped wall time lands after the gap.
-  let guess = naive - zoneOffsetMs(zone, naive);
-  guess = naive - zoneOffsetMs(zone, guess);
-  return guess;
+  return naive - zoneOffsetAtWallMs(zone, naive);
 }
 
 /** Check a zone option up front, so a typo fails once with a clear message. */

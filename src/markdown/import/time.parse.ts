@@ -1,4 +1,4 @@
-import { isTimeZone, zoneOffsetMs } from '../../domain/index.js';
+import { isTimeZone, zoneOffsetAtWallMs } from '../../domain/index.js';
 
 /** A time zone as a report states it: a fixed offset (an abbreviation such as PDT) or an IANA zone with rules. */
 export interface Zone {
@@ -100,16 +100,10 @@ export function zoneFromName(name: string): Zone | undefined {
   return undefined;
 }
 
-/** Offset in minutes east of UTC of an IANA zone at an instant. */
-const ianaOffset = (zone: string, ms: number): number => Math.round(zoneOffsetMs(zone, ms) / 60_000);
-
 /** The offset of a zone (minutes east of UTC) in force at a local wall-clock time. */
 export function offsetOf(zone: Zone, localWallMs: number): number {
   if (zone.offset !== undefined) return zone.offset;
-  const iana = zone.iana as string;
-  // Two passes settle the offset on both sides of a daylight-saving change.
-  const first = ianaOffset(iana, localWallMs);
-  return ianaOffset(iana, localWallMs - first * 60_000);
+  return Math.round(zoneOffsetAtWallMs(zone.iana as string, localWallMs) / 60_000);
 }
 
 /** Epoch milliseconds of a local date and time in a zone, or undefined for an impossible date. */
