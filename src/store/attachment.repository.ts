@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Store } from './database.js';
-import type { Database } from './database.types.js';
+import type { AttachmentsTable, Database } from './database.types.js';
 
 export interface AttachmentInfo {
   id: string;
@@ -31,16 +31,7 @@ const INFO = [
   'created_at',
 ] as const;
 
-const toInfo = (r: {
-  id: string;
-  report_id: string;
-  filename: string;
-  content_type: string;
-  size: number;
-  sha256: string;
-  created_by: string | null;
-  created_at: string;
-}): AttachmentInfo => ({
+const toInfo = (r: Pick<AttachmentsTable, (typeof INFO)[number]>): AttachmentInfo => ({
   id: r.id,
   reportId: r.report_id,
   filename: r.filename,

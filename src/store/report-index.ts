@@ -1,4 +1,5 @@
 import type { Report } from '../domain/index.js';
+import type { ActionItemsTable, TimelineEventsTable } from './database.types.js';
 
 // What the side tables and the search index hold for one report, derived from the stored model so that
 // they can never disagree with it.
@@ -8,17 +9,9 @@ export interface ReportIndex {
   systems: string[];
   people: { person: string; role: string }[];
   members: string[];
-  actionItems: {
-    item_id: string;
-    title: string;
-    owner: string | null;
-    owner_key: string | null;
-    status: string;
-    category: string | null;
-    priority: string | null;
-    deadline: string | null;
-  }[];
-  timeline: { at: string | null; kind: string; text: string }[];
+  /** Rows of `action_items` and `timeline_events` without the key columns the repository adds. */
+  actionItems: Omit<ActionItemsTable, 'report_id' | 'position'>[];
+  timeline: Omit<TimelineEventsTable, 'report_id' | 'position'>[];
   searchTitle: string;
   searchBody: string;
 }
