@@ -200,15 +200,6 @@ export class EvidenceService {
       throw e;
     }
     if (found.info.reportId !== reportId) throw missing();
-    return { id: found.info.id, filename: found.info.filename, data: await bytesOf(found.data) };
+    return { id: found.info.id, filename: found.info.filename, data: found.data };
   }
-}
-
-/** The bytes of a download, whether the attachment service hands back a buffer or a stream of chunks. */
-async function bytesOf(data: Buffer | Uint8Array | AsyncIterable<Uint8Array>): Promise<Buffer> {
-  if (Buffer.isBuffer(data)) return data;
-  if (data instanceof Uint8Array) return Buffer.from(data);
-  const parts: Buffer[] = [];
-  for await (const chunk of data) parts.push(Buffer.from(chunk));
-  return Buffer.concat(parts);
 }
