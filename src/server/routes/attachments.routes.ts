@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { AppError, isAppError } from '../../domain/index.js';
 import { actor } from '../auth.hook.js';
 import type { Services } from '../services/index.js';
+import { requireMultipart, uploadedFile } from './multipart.js';
 import { reportParams, uuidSchema } from './schemas.js';
+
+const NOT_MULTIPART = 'upload a file as multipart/form-data';
 
 /** RFC 6266 header: an ASCII fallback plus the exact name in UTF-8. */
 function contentDisposition(filename: string): string {
@@ -59,16 +62,10 @@ export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const who = actor(request);
-        if (!request.isMultipart()) {
-          throw new AppError('unsupported', 'upload a file as multipart/form-data', [
-            { path: ['file'], message: 'missing' },
-          ]);
-        }
+        requireMultipart(request, NOT_MULTIPART);
         // Check access before reading the upload, so a refused caller does not get to stream 25 MB.
         await services.reports.visible(who, request.params.id);
-        const part = await request.file();
-        if (!part)
-          throw new AppError('bad_request', 'the form has no file', [{ path: ['file'], message: 'missing' }]);
+        const part = await uploadedFile(request, NOT_MULTIPART);
         const info = await services.attachments.uploadStream(who, request.params.id, {
           filename: part.filename,
           contentType: part.mimetype,

@@ -1,8 +1,7 @@
 import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, eventKindSchema, isTimeZone } from '../../domain/index.js';
+import { eventKindSchema, isTimeZone } from '../../domain/index.js';
 import { actor } from '../auth.hook.js';
 import { presentReport } from '../presenters.js';
 import { requireRole } from '../services/access.js';
@@ -13,22 +12,10 @@ import {
   readEvidenceUpload,
 } from '../services/evidence.service.js';
 import type { Services } from '../services/index.js';
+import { uploadedFile } from './multipart.js';
 import { reportParams, uuidSchema, versionSchema } from './schemas.js';
 
-export { MAX_EVIDENCE_CANDIDATES };
-
-/** The uploaded file part; the fields sent before it (the zone) come with it. */
-async function uploadedFile(request: FastifyRequest): Promise<MultipartFile> {
-  if (!request.isMultipart()) {
-    throw new AppError('unsupported', 'upload the evidence as multipart/form-data', [
-      { path: ['file'], message: 'missing' },
-    ]);
-  }
-  const part = await request.file();
-  if (!part)
-    throw new AppError('bad_request', 'the form has no file', [{ path: ['file'], message: 'missing' }]);
-  return part;
-}
+const NOT_MULTIPART = 'upload the evidence as multipart/form-data';
 
 /** The optional "zone" field, sent before the file. */
 function zoneOf(part: MultipartFile): string | undefined {
@@ -37,7 +24,7 @@ function zoneOf(part: MultipartFile): string | undefined {
   return zone || undefined;
 }
 
-export const acceptEvidenceBody = z.strictObject({
+const acceptEvidenceBody = z.strictObject({
   version: versionSchema,
   choices: z
     .array(
@@ -79,7 +66,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireRole(actor(request), 'editor', 'reading evidence');
-        const part = await uploadedFile(request);
+        const part = await uploadedFile(request, NOT_MULTIPART);
         const data = await part.toBuffer();
         const { candidates, stats, inputs } = await readEvidenceUpload(
           part.filename || 'evidence',
@@ -104,7 +91,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
         const who = actor(request);
         // Refuse before reading the upload, so a caller without rights does not get to send 25 MB.
         await evidence.writable(who, request.params.id);
-        const part = await uploadedFile(request);
+        const part = await uploadedFile(request, NOT_MULTIPART);
         const data = await part.toBuffer();
         const result = await evidence.upload(
           who,
