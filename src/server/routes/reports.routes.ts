@@ -25,6 +25,11 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
             'Create a report from JSON (the report model) or from Markdown (Content-Type: text/markdown)',
           body: z.unknown(),
         },
+        // A Markdown body must be text; anything else under that content type is refused before parsing.
+        preValidation: async (request) => {
+          if (MARKDOWN.test(request.headers['content-type'] ?? '') && typeof request.body !== 'string')
+            throw new AppError('bad_request', 'the Markdown body is empty');
+        },
       },
       async (request, reply) => {
         const isMarkdown = MARKDOWN.test(request.headers['content-type'] ?? '');
@@ -201,14 +206,5 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
         );
       },
     );
-
-    app.addHook('preValidation', async (request) => {
-      // A Markdown body must be text; anything else under that content type is refused before parsing.
-      if (request.method === 'POST' && request.routeOptions.url === '/api/postmortems') {
-        const type = request.headers['content-type'] ?? '';
-        if (MARKDOWN.test(type) && typeof request.body !== 'string')
-          throw new AppError('bad_request', 'the Markdown body is empty');
-      }
-    });
   };
 }
