@@ -370,6 +370,25 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     for (const e of extras) keep(field, e.blocks, section, false);
   };
 
+  // A list of one-line entries (factors, lessons): each item's first block is the entry, `add` stores it and
+  // names it; an entry too long for one line also keeps its full text in `notes`, as do the item's other blocks.
+  const takeListEntries = (
+    items: ListItem[],
+    notes: string,
+    section: Section,
+    add: (line: string) => void,
+    name: () => string,
+  ) => {
+    for (const item of items) {
+      const head = item.children[0];
+      const { line, overflow } = oneLine(head ? sliceOf(src, head) : '');
+      if (line) add(line);
+      if (overflow)
+        addChunk(notes, chunkOf(head as Nodes, head as Nodes, section, false, `${name()} in full`));
+      keep(notes, item.children.slice(1), section, false);
+    }
+  };
+
   const addAction = (d: ActionDraft, section: Section | undefined) => {
     drafts.push(d);
     if (d.overflow) {
@@ -480,17 +499,13 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
         for (const block of section.blocks) {
           if (block.type === 'list') {
             flushKept();
-            for (const item of block.children) {
-              const head = item.children[0];
-              const { line, overflow } = oneLine(head ? sliceOf(src, head) : '');
-              if (line) factors.push(line);
-              if (overflow)
-                addChunk(
-                  'analysis.notes',
-                  chunkOf(head as Nodes, head as Nodes, section, false, `CF${factors.length} in full`),
-                );
-              keep('analysis.notes', item.children.slice(1), section, false);
-            }
+            takeListEntries(
+              block.children,
+              'analysis.notes',
+              section,
+              (line) => factors.push(line),
+              () => `CF${factors.length}`,
+            );
           } else {
             otherProse.push(sliceOf(src, block));
             kept.push(block);
@@ -556,17 +571,13 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
         for (const block of section.blocks) {
           if (block.type === 'list') {
             flushKept();
-            for (const item of block.children) {
-              const head = item.children[0];
-              const { line, overflow } = oneLine(head ? sliceOf(src, head) : '');
-              if (line) list.push({ id: `L${++lessonCount}`, text: line });
-              if (overflow)
-                addChunk(
-                  'lessons.notes',
-                  chunkOf(head as Nodes, head as Nodes, section, false, `L${lessonCount} in full`),
-                );
-              keep('lessons.notes', item.children.slice(1), section, false);
-            }
+            takeListEntries(
+              block.children,
+              'lessons.notes',
+              section,
+              (line) => list.push({ id: `L${++lessonCount}`, text: line }),
+              () => `L${lessonCount}`,
+            );
           } else if (block.type === 'paragraph' && isActionParagraph(sliceOf(src, block))) {
             flushKept();
             addAction(actionFromText(sliceOf(src, block), lineOf(block)), section);
