@@ -15,7 +15,6 @@ import {
   LIFECYCLE_STATES,
   lineSchema,
   MATERIAL_KINDS,
-  newReport,
   REPORT_KINDS,
   reportSchema,
   textSchema,
@@ -186,9 +185,6 @@ export function buildReport(overrides: Partial<ReportInput> = {}): Report {
     ...overrides,
   });
 }
-
-/** A fresh template report, as `hindsight new` makes it. */
-export const buildTemplate = newReport;
 
 // ── arbitraries ───────────────────────────────────────────────────────────────────────────────────
 

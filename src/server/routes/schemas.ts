@@ -30,11 +30,3 @@ export const listQuery = z.object({
 });
 
 export const sectionSchema = z.enum(SECTION_KEYS);
-
-export const errorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  details: z.array(
-    z.object({ path: z.array(z.union([z.string(), z.number()])).optional(), message: z.string() }).loose(),
-  ),
-});

@@ -7,13 +7,6 @@ export interface ReviewGate {
   blockers(report: Report, settings: Settings): Promise<ReportProblem[]>;
 }
 
-/** The semantic checks of the model, against the organization's severity scale. */
-export const checksGate: ReviewGate = {
-  async blockers(report, settings) {
-    return checkReport(report, { scale: settings.severityScale });
-  },
-};
-
 /** The semantic checks plus every linter finding of error severity (warnings do not block review). */
 export const lintGate: ReviewGate = {
   async blockers(report, settings) {
