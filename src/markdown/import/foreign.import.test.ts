@@ -608,6 +608,23 @@ describe('importForeignMarkdown on unusual but honest input', () => {
     expect(report.materials.notes).toContain('**Part 105**\n\ntext of part 105');
   });
 
+  it('shortens an overlong factor or lesson to one line and keeps its full text, named, in the notes', () => {
+    const long = (word: string) => Array.from({ length: 400 }, (_, i) => `${word}${i}`).join(' ');
+    const { report } = valid(
+      `# T\n\n## Contributing factors\n\n- short factor\n- ${long('cause')}\n\n` +
+        `## Lessons learned\n\n- ${long('lesson')}\n- short lesson\n`,
+    );
+    const factors = report.analysis.factors.map((f) => f.text);
+    expect(factors[0]).toBe('short factor');
+    expect(factors[1]).toMatch(/^cause0 cause1 .* …$/);
+    expect(report.analysis.notes).toContain(`**CF2 in full**\n\n${long('cause')}`);
+    const lessons = report.lessons.couldImprove;
+    expect(lessons.map((l) => l.id)).toEqual(['L1', 'L2']);
+    expect(lessons[0]?.text).toMatch(/^lesson0 lesson1 .* …$/);
+    expect(lessons[1]?.text).toBe('short lesson');
+    expect(report.lessons.notes).toContain(`**L1 in full**\n\n${long('lesson')}`);
+  });
+
   it('skips empty bullets instead of inventing actions or people', () => {
     const { report } = valid('# T\n\n## Action items\n\n-\n- \n- real\n\n## Attendees\n\n-\n');
     expect(report.actions.items.map((a) => a.title)).toEqual(['real']);
