@@ -66,7 +66,8 @@ describe('hindsight serve in its own process', () => {
   it('uses the database DATABASE_URL names', async () => {
     const file = join(dir, 'elsewhere', 'named.db');
     const { child, url } = await serve({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: file });
-    expect((await (await fetch(`${url}/healthz`)).json()).database).toBe('sqlite');
+    const health = (await (await fetch(`${url}/healthz`)).json()) as { database: string };
+    expect(health.database).toBe('sqlite');
     expect(await stopped(child)).toBe(0);
     expect(existsSync(file)).toBe(true);
   });
