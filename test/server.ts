@@ -55,3 +55,34 @@ export async function startTestServer(
     },
   };
 }
+
+/** One part of a multipart form: a plain field, or a file with its bytes. */
+export type FormPart =
+  { name: string; value: string } | { name: string; filename: string; data: Buffer | string; type?: string };
+
+/** The headers and body of a multipart/form-data request with `parts` in order, as a browser sends a form. */
+export function multipartForm(
+  parts: FormPart[],
+  boundary = 'hindsight-test-form',
+): { headers: { 'content-type': string }; payload: Buffer } {
+  const chunks = parts.flatMap((p) =>
+    'filename' in p
+      ? [
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\n` +
+              `Content-Type: ${p.type ?? 'application/octet-stream'}\r\n\r\n`,
+          ),
+          Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data),
+          Buffer.from('\r\n'),
+        ]
+      : [
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value}\r\n`,
+          ),
+        ],
+  );
+  return {
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]),
+  };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf } from './services/access.js';
-import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
+import { multipartForm, startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
 
@@ -19,13 +19,8 @@ interface Route {
   send: (c: TestClient, f: Fixture) => ReturnType<TestClient['call']>;
 }
 
-const upload = (name: string) => {
-  const boundary = 'matrix';
-  return {
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-    payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--${boundary}--\r\n`,
-  };
-};
+const upload = (name: string) =>
+  multipartForm([{ name: 'file', filename: name, data: 'hello', type: 'text/plain' }]);
 
 // Every route that touches one report, and what it needs.
 const ROUTES: Route[] = [

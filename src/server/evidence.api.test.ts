@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
-import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
+import { multipartForm, startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { actorOf } from './services/access.js';
 
 const CORPUS_FILE = resolve(
@@ -22,20 +22,13 @@ const HEADERS = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
 
 /** A multipart body: the fields in order (the zone before the file, as browsers send it). */
 function form(file: { name: string; data: Buffer | string; type?: string }, zone?: string): Buffer {
-  const parts: Buffer[] = [];
-  if (zone !== undefined)
-    parts.push(
-      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="zone"\r\n\r\n${zone}\r\n`),
-    );
-  parts.push(
-    Buffer.from(
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\n` +
-        `Content-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`,
-    ),
-    Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data),
-    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-  );
-  return Buffer.concat(parts);
+  return multipartForm(
+    [
+      ...(zone === undefined ? [] : [{ name: 'zone', value: zone }]),
+      { name: 'file', filename: file.name, data: file.data, type: file.type },
+    ],
+    BOUNDARY,
+  ).payload;
 }
 
 interface Candidate {

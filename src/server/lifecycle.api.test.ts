@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
+import { multipartForm, startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
 
@@ -177,15 +177,12 @@ describe.each(testDialects())('lifecycle, review and attachments on %s', (dialec
         payload: { kind: 'other', title: 'With files' },
       })
     ).json().id;
-    const boundary = '----hindsight';
-    const form = (name: string, type: string, content: string) =>
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n${content}\r\n--${boundary}--\r\n`;
-    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+    const form = (filename: string, type: string, data: string) =>
+      multipartForm([{ name: 'file', filename, data, type }]);
     const up = await author.call({
       method: 'POST',
       url: `/api/postmortems/${id}/attachments`,
-      headers,
-      payload: form('../evil.html', 'text/html', '<script>alert(1)</script>'),
+      ...form('../evil.html', 'text/html', '<script>alert(1)</script>'),
     });
     expect(up.statusCode, up.body).toBe(201);
     expect(up.json()).toMatchObject({
@@ -202,15 +199,13 @@ describe.each(testDialects())('lifecycle, review and attachments on %s', (dialec
     const png = await author.call({
       method: 'POST',
       url: `/api/postmortems/${id}/attachments`,
-      headers,
-      payload: form('graph.png', 'image/png', 'PNGDATA'),
+      ...form('graph.png', 'image/png', 'PNGDATA'),
     });
     expect(png.json().contentType).toBe('image/png');
     const big = await author.call({
       method: 'POST',
       url: `/api/postmortems/${id}/attachments`,
-      headers,
-      payload: form('big.txt', 'text/plain', 'x'.repeat(2000)),
+      ...form('big.txt', 'text/plain', 'x'.repeat(2000)),
     });
     expect(big.statusCode).toBe(413);
     expect(big.json().code).toBe('too_large');
@@ -219,8 +214,7 @@ describe.each(testDialects())('lifecycle, review and attachments on %s', (dialec
         await viewer.call({
           method: 'POST',
           url: `/api/postmortems/${id}/attachments`,
-          headers,
-          payload: form('v.txt', 'text/plain', 'v'),
+          ...form('v.txt', 'text/plain', 'v'),
         })
       ).statusCode,
     ).toBe(403);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newReport } from '../domain/index.js';
-import { startTestServer, type TestServer } from '../../test/server.js';
+import { multipartForm, startTestServer, type TestServer } from '../../test/server.js';
 
 // The routes the web app needs besides the report API: first-run setup, lint as a service, and the
 // app's own files at `/` next to an API that stays as it was.
@@ -94,29 +94,34 @@ describe('web app support on sqlite', () => {
   });
 
   it('reads an uploaded evidence file into timeline candidates with suggested kinds, storing nothing', async () => {
-    const boundary = 'hindsight-evidence-test';
-    const form = (parts: { name: string; filename?: string; body: string }[]) =>
-      parts
-        .map(
-          (p) =>
-            `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n` +
-            `${p.filename ? 'Content-Type: text/plain\r\n' : ''}\r\n${p.body}\r\n`,
-        )
-        .join('') + `--${boundary}--\r\n`;
-    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+    const form = (zone: string | undefined, filename: string, data: string) =>
+      multipartForm([
+        ...(zone === undefined ? [] : [{ name: 'zone', value: zone }]),
+        { name: 'file', filename, data, type: 'text/plain' },
+      ]);
     const log = [
       '2026-03-05 14:00:03 ERROR payment-gw TLS handshake failed: certificate expired',
       '2026-03-05 14:06:10 WARN alertmanager Checkout error rate above 5 percent',
     ].join('\n');
+    const stored = async () => {
+      const db = s.db.store.db;
+      const count = async (table: 'attachments' | 'attachment_chunks' | 'reports') =>
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      return [await count('attachments'), await count('attachment_chunks'), await count('reports')];
+    };
+    const before = await stored();
     const editor = await s.client('editor', 'Evidence Reader');
     const r = await editor.call({
       method: 'POST',
       url: '/api/evidence',
-      headers,
-      payload: form([
-        { name: 'zone', body: 'Europe/Berlin' },
-        { name: 'file', filename: 'gateway.log', body: log },
-      ]),
+      ...form('Europe/Berlin', 'gateway.log', log),
     });
     expect(r.statusCode, r.body).toBe(200);
     const { candidates, inputs } = r.json();
@@ -131,19 +136,14 @@ describe('web app support on sqlite', () => {
     const badZone = await editor.call({
       method: 'POST',
       url: '/api/evidence',
-      headers,
-      payload: form([
-        { name: 'zone', body: 'Mars/Olympus' },
-        { name: 'file', filename: 'gateway.log', body: log },
-      ]),
+      ...form('Mars/Olympus', 'gateway.log', log),
     });
     expect(badZone.statusCode).toBe(400);
     expect(badZone.json().message).toContain('Mars/Olympus');
     const nothing = await editor.call({
       method: 'POST',
       url: '/api/evidence',
-      headers,
-      payload: form([{ name: 'file', filename: 'notes.txt', body: 'no times here at all' }]),
+      ...form(undefined, 'notes.txt', 'no times here at all'),
     });
     expect(nothing.statusCode).toBeGreaterThanOrEqual(400);
     expect(nothing.statusCode).toBeLessThan(500);
@@ -152,10 +152,11 @@ describe('web app support on sqlite', () => {
     const refused = await viewer.call({
       method: 'POST',
       url: '/api/evidence',
-      headers,
-      payload: form([{ name: 'file', filename: 'gateway.log', body: log }]),
+      ...form(undefined, 'gateway.log', log),
     });
     expect(refused.statusCode).toBe(403);
+    // Reading evidence keeps nothing: no attachment, no chunk, no report.
+    expect(await stored()).toEqual(before);
   });
 
   it('serves the web app at / and for client routes, without touching the API', async () => {
