@@ -5,12 +5,7 @@ import { eventKindSchema, isTimeZone } from '../../domain/index.js';
 import { actor } from '../auth.hook.js';
 import { presentReport } from '../presenters.js';
 import { requireRole } from '../services/access.js';
-import {
-  EvidenceService,
-  MAX_EVIDENCE_CANDIDATES,
-  presentCandidate,
-  readEvidenceUpload,
-} from '../services/evidence.service.js';
+import { MAX_EVIDENCE_CANDIDATES } from '../services/evidence.service.js';
 import type { Services } from '../services/index.js';
 import { uploadedFile } from './multipart.js';
 import { reportParams, uuidSchema, versionSchema } from './schemas.js';
@@ -52,7 +47,7 @@ const acceptEvidenceBody = z.strictObject({
  * candidates, numbered; `…/evidence/:attachmentId/accept` adds the chosen ones as a new revision.
  */
 export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
-  const evidence = new EvidenceService(services.reports, services.attachments);
+  const { evidence } = services;
   return async (app) => {
     const tags = ['evidence'];
     app.post(
@@ -65,15 +60,12 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        requireRole(actor(request), 'editor', 'reading evidence');
+        const who = actor(request);
+        // Refuse before reading the upload, as below.
+        requireRole(who, 'editor', 'reading evidence');
         const part = await uploadedFile(request, NOT_MULTIPART);
         const data = await part.toBuffer();
-        const { candidates, stats, inputs } = await readEvidenceUpload(
-          part.filename || 'evidence',
-          data,
-          zoneOf(part),
-        );
-        return { inputs, stats, candidates: candidates.map((c) => presentCandidate(c)) };
+        return evidence.read(who, { filename: part.filename, data }, zoneOf(part));
       },
     );
 

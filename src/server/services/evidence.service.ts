@@ -25,7 +25,7 @@ export const MAX_EVIDENCE_CANDIDATES = 2000;
  * same bytes, name and zone always give the same candidates in the same order, which is what lets a later
  * request refer to a candidate by its position without the server keeping anything between requests.
  */
-export async function readEvidenceUpload(name: string, data: Buffer, zone?: string): Promise<Extraction> {
+async function readEvidenceUpload(name: string, data: Buffer, zone?: string): Promise<Extraction> {
   if (zone && !isTimeZone(zone)) {
     throw new AppError('bad_request', `${zone} is not a time zone; use a name such as Europe/Berlin`, [
       { path: ['zone'], message: 'unknown time zone' },
@@ -44,7 +44,7 @@ export async function readEvidenceUpload(name: string, data: Buffer, zone?: stri
 }
 
 /** A candidate as the API shows it for review: its position, suggested kind and why, and where it is from. */
-export function presentCandidate(c: Candidate, index?: number) {
+function presentCandidate(c: Candidate, index?: number) {
   return {
     ...(index === undefined ? {} : { index }),
     at: c.at,
@@ -59,7 +59,7 @@ export function presentCandidate(c: Candidate, index?: number) {
 }
 
 /** A fingerprint of the candidate list: a different list (other zone, other reader version) differs. */
-export function candidatesDigest(candidates: readonly Candidate[]): string {
+function candidatesDigest(candidates: readonly Candidate[]): string {
   const h = createHash('sha256');
   for (const c of candidates) h.update(`${c.at}\u0000${c.text}\u0000${c.link}\u0001`);
   return h.digest('hex');
@@ -85,6 +85,17 @@ export class EvidenceService {
     private readonly reports: ReportService,
     private readonly attachments: AttachmentService,
   ) {}
+
+  /** Read an uploaded file into candidates for review, storing nothing (editors and admins). */
+  async read(actor: Actor, file: { filename?: string; data: Buffer }, zone?: string) {
+    requireRole(actor, 'editor', 'reading evidence');
+    const { candidates, stats, inputs } = await readEvidenceUpload(
+      file.filename || 'evidence',
+      file.data,
+      zone,
+    );
+    return { inputs, stats, candidates: candidates.map((c) => presentCandidate(c)) };
+  }
 
   /** The report, if the actor may add evidence to it: 404 when hidden from them, 403 for readers. */
   async writable(actor: Actor, reportId: string): Promise<StoredReport> {

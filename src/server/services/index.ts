@@ -14,6 +14,7 @@ import {
 import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth.service.js';
+import { EvidenceService } from './evidence.service.js';
 import { ReportService } from './report.service.js';
 import { lintGate, type ReviewGate } from './review-gate.js';
 import { ReviewService } from './review.service.js';
@@ -30,6 +31,7 @@ export interface Services {
   reports: ReportService;
   reviews: ReviewService;
   attachments: AttachmentService;
+  evidence: EvidenceService;
   auditLog: AuditRepository;
 }
 
@@ -57,6 +59,7 @@ export function createServices(
     audit,
     { ...DEFAULT_AUTH_OPTIONS, ...options.auth },
   );
+  const attachments = new AttachmentService(reports, new AttachmentRepository(store), audit);
   return {
     store,
     audit,
@@ -66,6 +69,7 @@ export function createServices(
     auth,
     users: new UserService(new UserRepository(store), audit, settings, () => auth.forgetTokenChecks()),
     reviews: new ReviewService(reports, new CommentRepository(store), reviewRepo, settings, audit),
-    attachments: new AttachmentService(reports, new AttachmentRepository(store), audit),
+    attachments,
+    evidence: new EvidenceService(reports, attachments),
   };
 }
