@@ -53,3 +53,12 @@ export class AppError extends Error {
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError || (e instanceof Error && e.name === 'AppError' && 'code' in e);
 }
+
+/** The conflict of a write sent against an old version of a report: 409, naming the current version. */
+export function staleVersion(id: string, sent: number, current: number): AppError {
+  return new AppError(
+    'conflict',
+    `report ${id} was changed by someone else: you sent version ${sent}, the current version is ${current}`,
+    [{ path: ['version'], message: `current version is ${current}` }],
+  );
+}

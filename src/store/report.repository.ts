@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
-import { AppError, type Report } from '../domain/index.js';
+import { AppError, type Report, staleVersion } from '../domain/index.js';
 import type { Dialect, Store } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
 import { indexReport, keyOf } from './report-index.js';
@@ -289,11 +289,7 @@ export class ReportRepository {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!current || current.deleted_at) throw new AppError('not_found', `report ${id} does not exist`);
-    throw new AppError(
-      'conflict',
-      `report ${id} was changed by someone else: you sent version ${expectedVersion}, the current version is ${current.version}`,
-      [{ path: ['version'], message: `current version is ${current.version}` }],
-    );
+    throw staleVersion(id, expectedVersion, Number(current.version));
   }
 
   /** Mark a report deleted (it keeps its history and can be restored). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, isTimeZone, type EventKind, type Report } from '../../domain/index.js';
+import { AppError, isTimeZone, staleVersion, type EventKind, type Report } from '../../domain/index.js';
 import {
   addEvidenceToReport,
   bufferEntry,
@@ -136,11 +136,7 @@ export class EvidenceService {
     const current = await this.writable(actor, reportId);
     const file = await this.evidenceFile(actor, reportId, attachmentId);
     if (current.version !== body.version) {
-      throw new AppError(
-        'conflict',
-        `report ${reportId} was changed by someone else: you sent version ${body.version}, the current version is ${current.version}`,
-        [{ path: ['version'], message: `current version is ${current.version}` }],
-      );
+      throw staleVersion(reportId, body.version, current.version);
     }
     const { candidates } = await readEvidenceUpload(file.filename, file.data, body.zone);
     if (body.digest !== candidatesDigest(candidates)) {
