@@ -19,8 +19,6 @@ export interface Store {
    * it skips the query builder and the asynchronous connection hand-off. Undefined on PostgreSQL.
    */
   getRow?<T>(sqlText: string, ...params: unknown[]): T | undefined;
-  /** The same, with the row as an array of column values (no object, no column names looked up). */
-  getValues?(sqlText: string, ...params: unknown[]): unknown[] | undefined;
   /**
    * On a SQLite file, a mark that changes with every commit by any connection or process (SQLite's WAL-index
    * header); undefined when it cannot be read, and then only the database itself can say what changed.
@@ -70,12 +68,6 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
     if (!stmt) statements.set(sqlText, (stmt = sqlite.prepare(sqlText)));
     return stmt.get(...params) as T | undefined;
   };
-  const rawStatements = new Map<string, SQLite.Statement>();
-  const getValues = (sqlText: string, ...params: unknown[]): unknown[] | undefined => {
-    let stmt = rawStatements.get(sqlText);
-    if (!stmt) rawStatements.set(sqlText, (stmt = sqlite.prepare(sqlText).raw(true)));
-    return stmt.get(...params) as unknown[] | undefined;
-  };
   // SQLite keeps its -shm beside the file a symbolic link points to.
   const marks = file === ':memory:' ? undefined : walIndexHeader(`${realpathSync(resolve(file))}-shm`);
   return {
@@ -87,7 +79,6 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
       await db.destroy();
     },
     getRow,
-    getValues,
     ...(marks ? { changeMark: marks.read } : {}),
   };
 }

@@ -139,7 +139,6 @@ export class ReportRepository {
   readonly dialect: Dialect;
 
   private readonly getRow: Store['getRow'];
-  private readonly getValues: Store['getValues'];
   /** See Store.changeMark: on a SQLite file, changes with every commit to the database. */
   readonly changeMark: () => Buffer | undefined;
 
@@ -147,7 +146,6 @@ export class ReportRepository {
     this.db = store.db;
     this.dialect = store.dialect;
     this.getRow = store.getRow;
-    this.getValues = store.getValues;
     this.changeMark = store.changeMark ?? (() => undefined);
   }
 
@@ -210,25 +208,15 @@ export class ReportRepository {
    */
   async stamp(id: string): Promise<{ stamp: string; restricted: boolean } | undefined> {
     type Row = Pick<ReportsTable, 'version' | 'updated_at' | 'updated_by' | 'restricted'>;
-    let row: Row | undefined;
-    if (this.getValues) {
-      // Read on every API read of a report: the cheapest form better-sqlite3 offers (values, no row object).
-      const v = this.getValues(
-        'select version, updated_at, updated_by, restricted from reports where id = ? and deleted_at is null',
-        id,
-      );
-      row = v && {
-        version: v[0] as number,
-        updated_at: v[1] as string,
-        updated_by: v[2] as string | null,
-        restricted: v[3] as number,
-      };
-    } else {
-      row = (
-        await sql<Row>`select version, updated_at, updated_by, restricted from reports
-                       where id = ${id} and deleted_at is null`.execute(this.db)
-      ).rows[0];
-    }
+    const row = this.getRow
+      ? this.getRow<Row>(
+          'select version, updated_at, updated_by, restricted from reports where id = ? and deleted_at is null',
+          id,
+        )
+      : (
+          await sql<Row>`select version, updated_at, updated_by, restricted from reports
+                         where id = ${id} and deleted_at is null`.execute(this.db)
+        ).rows[0];
     if (!row) return undefined;
     return {
       stamp: reportStamp({
