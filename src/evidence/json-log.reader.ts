@@ -5,6 +5,8 @@ import { MAX_LINE_BYTES } from './lines.js';
 import { type EntryReader, baseName, candidate, levelOf, pick, str } from './source.js';
 import { epochToMs, parseTimeValue } from './time.js';
 
+/** A byte before a key's quote that makes it an escaped quote inside another key (`{"a \\"time":1}`). */
+const BACKSLASH = 0x5c;
 const TIME_KEYS = ['time', '@timestamp', 'timestamp', 'ts', 'datetime', 'date', 't'] as const;
 
 /**
@@ -38,7 +40,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
       let k = -1;
       const guess = state.guess;
       const g = s + guess;
-      if (guess >= 0 && g + kl <= e) {
+      if (guess > 0 && g + kl <= e && buf[g - 1] !== BACKSLASH) {
         let same = true;
         for (let j = 0; j < kl; j += 1) {
           if (buf[g + j] !== key[j]) {
@@ -50,7 +52,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
       }
       if (k === -1) {
         const at = buf.indexOf(key, s);
-        if (at !== -1 && at < e) {
+        if (at > s && at < e && buf[at - 1] !== BACKSLASH) {
           k = at + kl;
           state.guess = at - s;
         }
@@ -354,7 +356,7 @@ function screen(
     if (screening && nl - p <= MAX_LINE_BYTES) {
       let k = -1;
       const g = p + guess;
-      if (guess >= 0 && g + kl <= nl) {
+      if (guess > 0 && g + kl <= nl && buf[g - 1] !== BACKSLASH) {
         // Two overlapping 32-bit reads compare the whole key: one load each in optimised code.
         if (kl >= 4) {
           if (dv.getUint32(g, true) === k0 && dv.getUint32(g + kl - 4, true) === k1) k = g + kl;
@@ -368,8 +370,11 @@ function screen(
         const at = keyAhead >= p ? keyAhead : buf.indexOf(key as Buffer, p);
         if (at === -1) keyAhead = buf.length;
         else if (at < nl) {
-          k = at + kl;
-          guess = at - p;
+          // Behind a backslash it is an escaped quote inside another key: JSON.parse decides this line.
+          if (buf[at - 1] !== BACKSLASH) {
+            k = at + kl;
+            guess = at - p;
+          }
         } else keyAhead = at;
       }
       if (k !== -1) {

@@ -64,12 +64,14 @@
         (local.set $needs (i32.const 1))
         ;; The key where the previous lines had it, followed by 13 digits and one more byte before the line end.
         (if (i32.and (i32.gt_s (global.get $klen) (i32.const 0))
-                     (i32.and (i32.ge_s (local.get $guess) (i32.const 0))
+                     (i32.and (i32.gt_s (local.get $guess) (i32.const 0))
                               (i32.le_u (i32.add (i32.add (local.get $p) (local.get $guess)) (i32.add (global.get $klen) (i32.const 14))) (local.get $nl))))
           (then
             (local.set $k (i32.add (local.get $p) (local.get $guess)))
-            (if (i32.and (i32.eq (i32.load (local.get $k)) (global.get $k0))
-                         (i32.eq (i32.load (i32.sub (i32.add (local.get $k) (global.get $klen)) (i32.const 4))) (global.get $k1)))
+            ;; The key, not an escaped quote inside another key (`{"a \"time":1,…}`): no backslash before it.
+            (if (i32.and (i32.and (i32.eq (i32.load (local.get $k)) (global.get $k0))
+                                  (i32.eq (i32.load (i32.sub (i32.add (local.get $k) (global.get $klen)) (i32.const 4))) (global.get $k1)))
+                         (i32.ne (i32.load8_u (i32.sub (local.get $k) (i32.const 1))) (i32.const 92)))
               (then
                 (local.set $k (i32.add (local.get $k) (global.get $klen)))
                 ;; 16 bytes from the value: digits in lanes 0-12 and none in lane 13 make a 13-digit number.

@@ -305,6 +305,46 @@ describe('filters, kinds and duplicates', () => {
     expect(blocking.lines).toBe(40_002);
   });
 
+  it('is not fooled by the time key inside another key, an escaped quote before it', async () => {
+    // `{"lvl":3,"a\"time":…}` holds the bytes `"time":` where the real key sits in the other lines, but behind
+    // a backslash: the key is `a"time`. A raw-byte screen that took it for the time would drop these lines.
+    const base = T('2024-03-01T14:00:00Z');
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i += 1) {
+      const time = base + i * 1000;
+      lines.push(
+        i % 100 === 7
+          ? `{"lvl":3,"a\\"time":${i % 200 === 7 ? 5 : 1609459200000},"time":${time},"msg":"escaped ${i}"}`
+          : `{"level":30,"time":${time},"msg":"plain ${i}"}`,
+      );
+    }
+    // The escaped one stands exactly where the other lines have their key: the screen's shortcut lands on it.
+    expect(lines[7]!.indexOf('"time":')).toBe(12);
+    expect(lines[0]!.indexOf('"time":')).toBe(12);
+    const text = `${lines.join('\n')}\n`;
+    const path = join(tmp, 'escaped.jsonl');
+    writeFileSync(path, text);
+    const from = base + 10_000 * 1000;
+    const to = base + 12_000 * 1000;
+    const expected = lines
+      .map((l) => JSON.parse(l) as { time: number; msg: string })
+      .filter((o) => o.time >= from && o.time <= to)
+      .map((o) => o.msg);
+    for (const entry of [
+      bufferEntry(path, text),
+      fileEntry(path, path, { blocking: true }),
+      fileEntry(path),
+    ]) {
+      const { candidates } = await extractEvidence([{ type: 'file', entry }], {
+        from,
+        to,
+        maxCandidates: 10_000,
+      });
+      expect(candidates.map((c) => c.text)).toEqual(expected);
+    }
+    expect(expected.filter((m) => m.startsWith('escaped'))).toHaveLength(20);
+  });
+
   it('stops at binary content deep inside a windowed log on disk, at its exact offset', async () => {
     const base = T('2024-03-01T14:00:00Z');
     const lines = Array.from(
