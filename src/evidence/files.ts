@@ -17,13 +17,13 @@ export const MAX_DIR_FILES = 10_000;
 
 /**
  * A file on disk as an evidence entry, read in large chunks. `blocking` reads with readSync: faster on a
- * busy machine (no round trip through the thread pool per chunk) and right for the CLI; a server keeps the
- * default, which never blocks its event loop.
+ * busy machine (no round trip through the thread pool per chunk) and right for the CLI, and it lets a large
+ * log be screened by two threads; a server keeps the default, which never blocks its event loop.
  */
 export function fileEntry(
   path: string,
   name: string = path,
-  options: { blocking?: boolean; start?: number; end?: number } = {},
+  options: { blocking?: boolean } = {},
 ): EvidenceEntry {
   let size: number | undefined;
   try {
@@ -31,35 +31,26 @@ export function fileEntry(
   } catch {
     size = undefined;
   }
-  const start = options.start ?? 0;
-  const end = options.end ?? Infinity;
-  if (size !== undefined) size = Math.max(0, Math.min(size, end) - start);
   return {
     name,
     size,
     path,
-    open: options.blocking
-      ? (into) => readBlocking(path, start, end, into)
-      : (into) => readAsync(path, start, end, into),
+    blocking: options.blocking === true,
+    open: options.blocking ? (into) => readBlocking(path, into) : (into) => readAsync(path, into),
   };
 }
 
 // Two buffers, refilled in turn: the consumer is done with a chunk when it asks for the next (see
 // EvidenceEntry). Fresh buffers per chunk would cost a page fault per 4 KB and keep RSS high on big files.
-async function* readAsync(
-  path: string,
-  start: number,
-  end: number,
-  into?: Uint8Array,
-): AsyncGenerator<Buffer> {
+async function* readAsync(path: string, into?: Uint8Array): AsyncGenerator<Buffer> {
   const fh = await openFile(path, 'r');
   const bufs =
     into && into.length >= 2 * CHUNK
       ? [lent(into, 0), lent(into, CHUNK)]
       : [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-  let pos = start;
+  let pos = 0;
   let turn = 0;
-  const readInto = (buf: Buffer, at: number) => fh.read(buf, 0, Math.max(0, Math.min(CHUNK, end - at)), at);
+  const readInto = (buf: Buffer, at: number) => fh.read(buf, 0, CHUNK, at);
   // The next read runs while the consumer works on the current chunk.
   let pending = readInto(bufs[0] as Buffer, pos);
   try {
@@ -84,12 +75,7 @@ function lent(into: Uint8Array, at: number): Buffer {
   return Buffer.from(into.buffer, into.byteOffset + at, CHUNK);
 }
 
-async function* readBlocking(
-  path: string,
-  start: number,
-  end: number,
-  into?: Uint8Array,
-): AsyncGenerator<Buffer> {
+async function* readBlocking(path: string, into?: Uint8Array): AsyncGenerator<Buffer> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -98,9 +84,9 @@ async function* readBlocking(
   }
   const buf = into && into.length >= CHUNK ? lent(into, 0) : Buffer.allocUnsafe(CHUNK);
   try {
-    let pos = start;
+    let pos = 0;
     for (;;) {
-      const n = pos >= end ? 0 : readSync(fd, buf, 0, Math.min(CHUNK, end - pos), pos);
+      const n = readSync(fd, buf, 0, CHUNK, pos);
       if (n === 0) break;
       pos += n;
       yield n === CHUNK ? buf : buf.subarray(0, n);

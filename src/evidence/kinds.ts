@@ -44,7 +44,15 @@ export function suggestKind(c: Pick<Candidate, 'text' | 'hint' | 'level' | 'chan
     const m = rule.pattern.exec(c.text);
     if (m) return { kind: rule.kind, reason: `the text mentions ${rule.what} ("${m[0]}")` };
   }
-  if (c.change)
-    return { kind: 'other', reason: 'a change (commit or deploy): consider it for the change analysis' };
-  return { kind: 'other', reason: 'no alerting state or telling words' };
+  return c.change ? CHANGE : NOTHING;
 }
+
+// Most candidates of a large log end here: one shared, frozen answer each instead of a new object per line.
+const CHANGE: KindSuggestion = Object.freeze({
+  kind: 'other',
+  reason: 'a change (commit or deploy): consider it for the change analysis',
+});
+const NOTHING: KindSuggestion = Object.freeze({
+  kind: 'other',
+  reason: 'no alerting state or telling words',
+});

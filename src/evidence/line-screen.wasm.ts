@@ -2,16 +2,20 @@
 // checks a 13-digit epoch-ms time where the key sits with one vector compare (no digit loop), and lists only
 // the lines that may fall in the window (or that it cannot judge), so JavaScript touches only those. It also
 // stops at a NUL byte, so the reader needs no separate pass to find binary content.
-// Source: line-screen.wat beside this file; rebuild with `npx -p wabt@1.0.39 wat2wasm line-screen.wat` and
+// Source: line-screen.wat beside this file; rebuild with `npx -p wabt@1.0.39 wat2wasm --enable-threads line-screen.wat` and
 // paste the base64 of the output here.
 const WASM =
-  'AGFzbQEAAAABDwJgAn9/AX9gBH9/f38BfwMDAgABBQMBAFAGMwp/AUEAC38BQQALfwFBAAt/AUF/C38BQQALfwFBAAt+AUIAC34BQgALfgFCfwt+AUJ/CwdQDAZtZW1vcnkCAARrbGVuAwADcG9zAwEFbGluZXMDAgNudWwDAwJrMAMEAmsxAwUDbG8xAwYDbG8wAwcDaGkxAwgDaGkwAwkGc2NyZWVuAAEKwQQCzQECAnsDfwJAA0AgAEEgaiABSw0BIAD9AAQA/QwLCwsLCwsLCwsLCwsLCwsL/SYhAiAA/QAEEP0MCwsLCwsLCwsLCwsLCwsLC/0mIQMgAiAD/VD9UwRAIAL9ZCAD/WRBEHRyIQQDQCAAIARoaiEFIAUtAAAhBiAGQQpGIAZFcgRAIAUPCyAEIARBAWtxIQQgBA0ACwsgAEEgaiEADAALCwJAA0AgACABTw0BIAAtAAAhBiAGQQpGIAZFcgRAIAAPCyAAQQFqIQAMAAsLIAEL7wIDB38CewJ+IAAhBEF/JAMCQANAIAQgARAAIQUgBSABTw0BIAUtAABFBEAgBSQDDAILIAdBAWohB0EBIQkjAEEASiACQQBKIAQgAmojAEEOamogBU1xcQRAIAQgAmohCCAIKAIAIwRGIAgjAGpBBGsoAgAjBUZxIAhBAWstAABB3ABHcQRAIAgjAGohCCAI/QAEACELIAv9DDAwMDAwMDAwMDAwMDAwMDD9cf0MCgoKCgoKCgoKCgoKCgoKCv0m/WRB//8AcUH/P0YEQCAL/QwPDg0MCwoJCAcGBQQDAgEA/Q4hDCAM/R0BIQ0gDP0dAEKAgIB4gyEOIA0jBlQgDSMGUSAOIwdUcXIgDSMIViANIwhRIA4jCVZxcnIEQEEAIQkLCwsLIAkEQEGAgoACIAZBDGxqIQogCiAENgIAIAogBTYCBCAKIAc2AgggBkEBaiEGCyAFQQFqIQQgBiADTw0BDAALCyAEJAEgByQCIAYL';
+  'AGFzbQEAAAABEAJgAn9/AX9gBX9/f39/AX8CEgEDZW52Bm1lbW9yeQIDoAKgAgMDAgABBjMKfwFBAAt/AUEAC38BQQALfwFBfwt/AUEAC38BQQALfgFCAAt+AUIAC34BQn8LfgFCfwsHRwsEa2xlbgMAA3BvcwMBBWxpbmVzAwIDbnVsAwMCazADBAJrMQMFA2xvMQMGA2xvMAMHA2hpMQMIA2hpMAMJBnNjcmVlbgABCs4EAs0BAgJ7A38CQANAIABBIGogAUsNASAA/QAEAP0MCwsLCwsLCwsLCwsLCwsLC/0mIQIgAP0ABBD9DAsLCwsLCwsLCwsLCwsLCwv9JiEDIAIgA/1Q/VMEQCAC/WQgA/1kQRB0ciEEA0AgACAEaGohBSAFLQAAIQYgBkEKRiAGRXIEQCAFDwsgBCAEQQFrcSEEIAQNAAsLIABBIGohAAwACwsCQANAIAAgAU8NASAALQAAIQYgBkEKRiAGRXIEQCAADwsgAEEBaiEADAALCyABC/wCAwd/AnsCfiAAIQVBfyQDAkADQCAFIAEQACEGIAYgAU8NASAGLQAARQRAIAYkAwwCCyAIQQFqIQhBASEKIwBBAEogAkEASiAFIAJqIwBBDmpqIAZNcXEEQCAFIAJqIQkgCSgCACMERiAJIwBqQQRrKAIAIwVGcSAJQQFrLQAAQdwAR3EEQCAJIwBqIQkgCf0ABAAhDCAM/QwwMDAwMDAwMDAwMDAwMDAw/XH9DAoKCgoKCgoKCgoKCgoKCgr9Jv1kQf//AHFB/z9GBEAgDP0MDw4NDAsKCQgHBgUEAwIBAP0OIQ0gDf0dASEOIA39HQBCgICAeIMhDyAOIwZUIA4jBlEgDyMHVHFyIA4jCFYgDiMIUSAPIwlWcXJyBEBBACEKBUECIQoLCwsLIAoEQCAEIAdBDGxqIQsgCyAFNgIAIAsgBjYCBCALQQAgCGsgCCAKQQJGGzYCCCAHQQFqIQcLIAZBAWohBSAHIANPDQEMAAsLIAUkASAIJAIgBws=';
 
-/** Where the kernel reads its parameters and writes its list (see line-screen.wat). */
+/** The memory's layout: the sequential reader's chunk at 0, its list at OUT_AT, the ranges' slots from SLOTS_AT. */
 export const INPUT_CAP = 4 * 1024 * 1024;
-const OUT_AT = 4194560;
+export const OUT_AT = 4194560;
 /** Most lines listed per call; the caller calls again from `pos`. */
 export const LIST_CAP = 65_536;
+export const SLOTS_AT = 5 * 1024 * 1024;
+/** The memory's size in 64 KB pages, as line-screen.wat declares it. */
+const PAGES = 288;
+export const MEMORY_BYTES = PAGES * 65_536;
 
 // The project's TypeScript libs carry no WebAssembly types: the few used here, declared.
 interface WasmGlobal {
@@ -21,7 +25,6 @@ interface WasmGlobal64 {
   value: bigint;
 }
 interface Exports {
-  memory: { buffer: ArrayBuffer };
   klen: WasmGlobal;
   k0: WasmGlobal;
   k1: WasmGlobal;
@@ -32,17 +35,33 @@ interface Exports {
   pos: WasmGlobal;
   nul: WasmGlobal;
   lines: WasmGlobal;
-  screen(start: number, end: number, guess: number, cap: number): number;
+  screen(start: number, end: number, guess: number, cap: number, out: number): number;
+}
+/** A shared WebAssembly.Memory. */
+export interface SharedMemory {
+  buffer: SharedArrayBuffer;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => SharedMemory;
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: object | undefined | null;
 
-/** One kernel instance with its own memory, or undefined where WebAssembly SIMD is not available. */
+/** The kernel's configuration, as numbers another thread can set on its own instance. */
+export interface KernelConfig {
+  klen: number;
+  k0: number;
+  k1: number;
+  lo1: bigint;
+  lo0: bigint;
+  hi1: bigint;
+  hi0: bigint;
+}
+
+/** One kernel instance with its own shared memory, or undefined where WebAssembly SIMD is not available. */
 export interface LineScreen {
   /** Bytes of the chunk being screened: copy the chunk here first. */
   input: Uint8Array;
@@ -51,15 +70,22 @@ export interface LineScreen {
    * False when the key does not fit, and the caller screens in JavaScript.
    */
   configure(key: Uint8Array, lo: number, hi: number): boolean;
+  /** The configuration set last, for a second instance on the same memory (another thread). */
+  config(): KernelConfig;
   /**
-   * Screen the complete lines of memory[start, end): returns how many lines were listed; `list` holds
-   * (start, end, line-index) triples, `lines` the lines counted and `pos` where the next line starts.
-   * A NUL byte stops the screen at the start of its line, and `nul` says where it is (else -1).
+   * Screen the complete lines of memory[start, end): returns how many lines were listed; the list (at `out`,
+   * OUT_AT unless given) holds (start, end, line-index) triples, the index negated for a line whose time was
+   * read and found inside the window, `lines` the lines counted and `pos` where
+   * the next line starts. A NUL byte stops the screen at the start of its line, and `nul` says where it is
+   * (else -1).
    */
-  screen(start: number, end: number, guess: number): number;
+  screen(start: number, end: number, guess: number, cap?: number, out?: number): number;
   list: Int32Array;
   /** The kernel's memory: a chunk read straight into `input` needs no copy. */
-  readonly memory: ArrayBuffer;
+  readonly memory: SharedArrayBuffer;
+  /** The same memory as a WebAssembly.Memory, and the compiled module: what a second thread instantiates. */
+  readonly shared: SharedMemory;
+  readonly module: object;
   readonly lines: number;
   readonly pos: number;
   readonly nul: number;
@@ -103,8 +129,16 @@ export function lineScreen(): LineScreen | undefined {
     }
   }
   if (!compiled || !wasm) return undefined;
-  const ex = new wasm.Instance(compiled).exports as Exports;
-  const buffer = ex.memory.buffer;
+  let shared: SharedMemory;
+  let ex: Exports;
+  try {
+    shared = new wasm.Memory({ initial: PAGES, maximum: PAGES, shared: true });
+    ex = new wasm.Instance(compiled, { env: { memory: shared } }).exports as Exports;
+  } catch {
+    return undefined;
+  }
+  const module = compiled;
+  const buffer = shared.buffer;
   return {
     input: new Uint8Array(buffer, 0, INPUT_CAP),
     list: new Int32Array(buffer, OUT_AT, LIST_CAP * 3),
@@ -124,7 +158,16 @@ export function lineScreen(): LineScreen | undefined {
       ex.hi0.value = BigInt.asIntN(64, h0);
       return true;
     },
-    screen: (start, end, guess) => ex.screen(start, end, guess, LIST_CAP),
+    config: () => ({
+      klen: ex.klen.value,
+      k0: ex.k0.value,
+      k1: ex.k1.value,
+      lo1: ex.lo1.value,
+      lo0: ex.lo0.value,
+      hi1: ex.hi1.value,
+      hi0: ex.hi0.value,
+    }),
+    screen: (start, end, guess, cap = LIST_CAP, out = OUT_AT) => ex.screen(start, end, guess, cap, out),
     get lines() {
       return ex.lines.value;
     },
@@ -135,5 +178,7 @@ export function lineScreen(): LineScreen | undefined {
       return ex.nul.value;
     },
     memory: buffer,
+    shared,
+    module,
   };
 }

@@ -1,6 +1,7 @@
 (module
-  ;; Memory: [0, IN_CAP) the chunk; OUT area for (start, end, line) triples of lines JS must look at.
-  (memory (export "memory") 80)
+  ;; Memory, shared so that a second thread can screen other ranges of the same file (see json-log.ranges.ts):
+  ;; the caller lays it out; `screen` reads [start, end) and writes (start, end, line) triples at `out`.
+  (import "env" "memory" (memory 288 288 shared))
   (global $klen (export "klen") (mut i32) (i32.const 0))
   (global $pos (export "pos") (mut i32) (i32.const 0))
   (global $lines (export "lines") (mut i32) (i32.const 0))
@@ -46,10 +47,11 @@
     (local.get $end))
 
   ;; Screen the complete lines of [start, end): count them, and list those that may be in the window
-  ;; (anything but a 13-digit epoch-ms value at the expected place that falls outside the window).
-  ;; Stops after `cap` listed lines, or at the start of a line holding a NUL byte (then $nul says where).
+  ;; (anything but a 13-digit epoch-ms value at the expected place that falls outside the window); a line whose
+  ;; value was read and found inside is listed with its index negated.
+  ;; Stops after `cap` listed lines (written from `out_at` on), or at the start of a line holding a NUL byte (then $nul says where).
   ;; Sets $pos (next unread line start) and $lines; returns how many were listed.
-  (func (export "screen") (param $start i32) (param $end i32) (param $guess i32) (param $cap i32) (result i32)
+  (func (export "screen") (param $start i32) (param $end i32) (param $guess i32) (param $cap i32) (param $out_at i32) (result i32)
     (local $p i32) (local $nl i32) (local $n i32) (local $lines i32) (local $k i32) (local $needs i32)
     (local $out i32) (local $v v128) (local $r v128) (local $a1 i64) (local $a0 i64)
     (local.set $p (local.get $start))
@@ -93,13 +95,16 @@
                                   (i32.and (i64.eq (local.get $a1) (global.get $lo1)) (i64.lt_u (local.get $a0) (global.get $lo0))))
                           (i32.or (i64.gt_u (local.get $a1) (global.get $hi1))
                                   (i32.and (i64.eq (local.get $a1) (global.get $hi1)) (i64.gt_u (local.get $a0) (global.get $hi0)))))
-                      (then (local.set $needs (i32.const 0))))))))))
+                      (then (local.set $needs (i32.const 0)))
+                      ;; Inside the window for sure: the line's index is stored negated, so JavaScript skips its screen.
+                      (else (local.set $needs (i32.const 2))))))))))
         (if (local.get $needs)
           (then
-            (local.set $out (i32.add (i32.const 4194560) (i32.mul (local.get $n) (i32.const 12))))
+            (local.set $out (i32.add (local.get $out_at) (i32.mul (local.get $n) (i32.const 12))))
             (i32.store (local.get $out) (local.get $p))
             (i32.store offset=4 (local.get $out) (local.get $nl))
-            (i32.store offset=8 (local.get $out) (local.get $lines))
+            (i32.store offset=8 (local.get $out)
+              (select (i32.sub (i32.const 0) (local.get $lines)) (local.get $lines) (i32.eq (local.get $needs) (i32.const 2))))
             (local.set $n (i32.add (local.get $n) (i32.const 1)))))
         (local.set $p (i32.add (local.get $nl) (i32.const 1)))
         (br_if $stop (i32.ge_u (local.get $n) (local.get $cap)))

@@ -12,6 +12,7 @@ import { readAlertmanager } from './alertmanager.reader.js';
 import { readGitHub } from './github.reader.js';
 import { readGitLog } from './git-log.reader.js';
 import { readJsonLog } from './json-log.reader.js';
+import type { ParallelOptions } from './json-log.ranges.js';
 import { suggestKind } from './kinds.js';
 import { readMattermost } from './mattermost.reader.js';
 import { MERGE_WINDOW_MS, mergeDuplicates } from './merge.js';
@@ -61,6 +62,8 @@ export interface EvidenceOptions extends Partial<ReaderOptions> {
   mergeWindowMs?: number;
   /** Most candidates kept; more are counted as dropped with a message to narrow the window. */
   maxCandidates?: number;
+  /** The two-thread screen of large JSON-lines logs read with blocking calls: false turns it off. */
+  parallel?: ParallelOptions | false;
   /** Called as bytes are read, with the total when known. */
   onProgress?: (done: number, total: number | undefined) => void;
 }
@@ -103,6 +106,7 @@ export async function extractEvidence(
     zone: options.zone,
     year: options.year,
     lookbackMs: options.lookbackMs ?? DEFAULT_LOOKBACK_MS,
+    parallel: options.parallel,
   };
   const total = inputs.reduce<number | undefined>((sum, i) => {
     if (sum === undefined) return undefined;

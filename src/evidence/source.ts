@@ -1,4 +1,5 @@
 import { formatInstant } from '../domain/index.js';
+import type { ParallelOptions } from './json-log.ranges.js';
 import {
   type Candidate,
   type EvidenceFormat,
@@ -16,8 +17,10 @@ export interface EvidenceEntry {
   name: string;
   /** Size in bytes when known (for progress and the size guard). */
   size?: number;
-  /** The file on disk behind the entry, when there is one (lets big logs be read in parallel). */
+  /** The file on disk behind the entry, when there is one. */
   path?: string;
+  /** The entry may be read with blocking calls (the CLI): then a big log on disk is screened by two threads. */
+  blocking?: boolean;
   /**
    * Open a fresh byte stream of the content. A chunk may be overwritten once the next one is requested:
    * readers copy whatever they keep beyond the current chunk. A reader may lend memory of its own (`into`,
@@ -43,6 +46,8 @@ export interface ReaderOptions {
   year?: number;
   /** How far before `from` commits and deploys are still read, for the change analysis. */
   lookbackMs: number;
+  /** The two-thread screen of large JSON-lines logs: false turns it off; tests set small ranges. */
+  parallel?: ParallelOptions | false;
 }
 
 /** What a reader gets besides its input: the options and the counters it reports into. */
@@ -84,18 +89,21 @@ export function candidate(fields: {
   hint?: KindSuggestion;
   change?: Candidate['change'];
   topic?: string;
+  /** Source, link and channel are single clean lines already (a reader that cleans each value once). */
+  clean?: boolean;
 }): Candidate | undefined {
   const text = oneLine(redactTokens(fields.text));
   if (!text) return undefined;
+  const clean = fields.clean === true;
   const c: Candidate = {
     at: formatInstant(fields.ms),
     ms: fields.ms,
     format: fields.format,
-    source: oneLine(fields.source),
+    source: clean ? fields.source : oneLine(fields.source),
     text,
-    link: oneLine(fields.link),
+    link: clean ? fields.link : oneLine(fields.link),
   };
-  if (fields.channel) c.channel = oneLine(fields.channel);
+  if (fields.channel) c.channel = clean ? fields.channel : oneLine(fields.channel);
   const actor = fields.actor ? oneLine(fields.actor, 200) : '';
   if (actor) c.actor = actor;
   if (fields.level) c.level = fields.level;
