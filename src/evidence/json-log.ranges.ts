@@ -50,6 +50,8 @@ const LAYOUT = {
   tailEnd: 9,
   /** The slot the range's bytes are in, or -1 when it gave the slot back (nothing left to judge). */
   slot: 10,
+  /** A NUL byte inside the last line, beyond the line limit (so after it is counted as too long); else -1. */
+  lateNul: 11,
 } as const;
 
 /** What screenRange needs besides the range's number: plain data, sent to the worker as it is. */
@@ -96,6 +98,7 @@ export interface RangeResult {
   nul: number;
   prefixNul: number;
   overlong: boolean;
+  lateNul: number;
   /** The file's last line, without a newline: [tailStart, tailEnd) when `unterminated`. */
   unterminated: boolean;
   tailStart: number;
@@ -139,6 +142,8 @@ export function screenRange(r: number, slot: number, plan: RangePlan, io: RangeI
   let pos = l0;
   let kend = l0;
   let nul = -1;
+  let stopNul = -1;
+  let lateNul = -1;
   owns: {
     if (front === 1) {
       // The line that runs into this range belongs to the range before; this one starts after its end.
@@ -179,8 +184,16 @@ export function screenRange(r: number, slot: number, plan: RangePlan, io: RangeI
       if (found !== -1) kend = found + 1;
       else {
         kend = lineStart;
-        if (end - lineStart > plan.maxLine) flags = 1;
-        else {
+        if (end - lineStart > plan.maxLine) {
+          // A NUL byte within the limit stops the screen at this line, as the kernel would; one beyond it
+          // comes after the line is counted as too long.
+          const z = mem.subarray(lineStart, end).indexOf(0);
+          if (z !== -1 && z <= plan.maxLine) stopNul = lineStart + z;
+          else {
+            flags = 1;
+            if (z !== -1) lateNul = lineStart + z;
+          }
+        } else {
           flags = 2;
           tailStart = lineStart;
           tailEnd = end;
@@ -191,6 +204,7 @@ export function screenRange(r: number, slot: number, plan: RangePlan, io: RangeI
     lines = io.lines();
     pos = io.pos();
     nul = io.nul();
+    if (nul === -1) nul = stopNul;
   }
   const ctl = io.ctl;
   ctl[h + L.lines] = lines;
@@ -202,8 +216,9 @@ export function screenRange(r: number, slot: number, plan: RangePlan, io: RangeI
   ctl[h + L.flags] = flags;
   ctl[h + L.tailStart] = tailStart;
   ctl[h + L.tailEnd] = tailEnd;
+  ctl[h + L.lateNul] = lateNul;
   // Screened out from start to end: the slot's bytes are not needed any more.
-  const keep = listed > 0 || pos < kend || nul !== -1 || prefixNul !== -1 || flags === 2;
+  const keep = listed > 0 || pos < kend || nul !== -1 || prefixNul !== -1 || lateNul !== -1 || flags === 2;
   ctl[h + L.slot] = keep ? slot : -1;
   if (!keep) {
     Atomics.store(ctl, L.owners + slot, 0);
@@ -480,6 +495,7 @@ export class RangeScreen {
       nul: ctl[h + L.nul] as number,
       prefixNul: ctl[h + L.prefixNul] as number,
       overlong: flags === 1,
+      lateNul: ctl[h + L.lateNul] as number,
       unterminated: flags === 2,
       tailStart: ctl[h + L.tailStart] as number,
       tailEnd: ctl[h + L.tailEnd] as number,

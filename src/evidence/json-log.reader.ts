@@ -276,6 +276,14 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     if (carry || overflow) {
       const nl = buf.indexOf(10);
       if (nl === -1) {
+        if (binaryAt !== -1) {
+          // The carried line holds the NUL byte: reading stops in it (counted as too long if it is).
+          if (overflow || (carry && carry.length + buf.length > MAX_LINE_BYTES)) {
+            state.lineNo += 1;
+            ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+          }
+          throw binaryContent(file, binaryAt);
+        }
         if (!overflow && carry) {
           carry = Buffer.concat([carry, buf]);
           if (carry.length > MAX_LINE_BYTES) {
@@ -353,6 +361,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
           else if (res.overlong) {
             state.lineNo += 1;
             ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+            if (res.lateNul !== -1) binaryAt = res.fileOffset(res.lateNul);
           } else if (res.unterminated) {
             state.lineNo += 1;
             const c = handle(mem, res.tailStart, res.tailEnd);
