@@ -107,25 +107,32 @@ export function parseInstant(value: string): number | undefined {
 
 /** Format epoch milliseconds as the canonical instant: UTC, seconds always, milliseconds only when set. */
 export function formatInstant(ms: number): string {
-  // Evidence formats tens of thousands of instants, mostly within the same minute: the date, hour and minute
-  // are formatted once per minute, the seconds and milliseconds by hand.
+  // Evidence formats tens of thousands of instants, many within the same second: everything up to the seconds
+  // is formatted once per second, and the milliseconds with their "Z" come from a table.
   if (Number.isInteger(ms)) {
-    const minute = Math.floor(ms / 60_000);
-    if (minute !== lastMinute) {
-      const iso = new Date(minute * 60_000).toISOString();
-      lastPrefix = iso.slice(0, -7); // up to "HH:MM:", whatever the width of the year
-      lastMinute = minute;
+    const second = Math.floor(ms / 1000);
+    if (second !== lastSecond) {
+      const minute = Math.floor(second / 60);
+      if (minute !== lastMinute) {
+        const iso = new Date(minute * 60_000).toISOString();
+        lastPrefix = iso.slice(0, -7); // up to "HH:MM:", whatever the width of the year
+        lastMinute = minute;
+      }
+      const sec = second - minute * 60;
+      secondPrefix = `${lastPrefix}${sec < 10 ? '0' : ''}${sec}`;
+      lastSecond = second;
     }
-    const rest = ms - minute * 60_000;
-    const sec = Math.floor(rest / 1000);
-    const milli = rest - sec * 1000;
-    return `${lastPrefix}${sec < 10 ? '0' : ''}${sec}${milli === 0 ? '' : `.${String(milli).padStart(3, '0')}`}Z`;
+    return secondPrefix + (MILLIS[ms - second * 1000] as string);
   }
   const iso = new Date(ms).toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }
 let lastMinute = Number.NaN;
 let lastPrefix = '';
+let lastSecond = Number.NaN;
+let secondPrefix = '';
+/** "Z" for a whole second, ".007Z" for 7 ms, and so on. */
+const MILLIS = Array.from({ length: 1000 }, (_, m) => (m === 0 ? 'Z' : `.${String(m).padStart(3, '0')}Z`));
 
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(?!000)\d{3})?Z$/;
 

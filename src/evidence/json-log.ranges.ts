@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../domain/index.js';
 import { type KernelConfig, type LineScreen, MEMORY_BYTES, SLOTS_AT } from './line-screen.wasm.js';
 
-// A large log on disk, screened by two threads: the file is cut into ranges of about a megabyte, and the main
+// A large log on disk, screened by two threads: the file is cut into ranges of two megabytes, and the main
 // thread and one worker each claim the next unclaimed range, read it into a free slot of the kernel's shared
 // memory and screen it there. A range whose lines were all screened out gives its slot back at once; one with
 // lines left to judge keeps it until the main thread, which takes the ranges in file order, has judged them.
@@ -353,7 +353,7 @@ export interface ParallelOptions {
   worker?: boolean;
 }
 
-const DEFAULTS = { minBytes: 64 * 1024 * 1024, rangeBytes: 1024 * 1024, slots: 8 };
+const DEFAULTS = { minBytes: 64 * 1024 * 1024, rangeBytes: 2 * 1024 * 1024, slots: 8 };
 
 /** Whether a file with `bytes` left is worth two threads. */
 export function parallelWorth(bytes: number, options: ParallelOptions | false | undefined): boolean {

@@ -1,7 +1,7 @@
 import type { Candidate, KindSuggestion } from './candidate.js';
 
 /** Text rules, first match wins; each names what it saw so a person can judge the suggestion. */
-const RULES: { kind: KindSuggestion['kind']; pattern: RegExp; what: string }[] = [
+export const KIND_RULES: { kind: KindSuggestion['kind']; pattern: RegExp; what: string }[] = [
   {
     kind: 'communicated',
     pattern:
@@ -34,16 +34,21 @@ const RULES: { kind: KindSuggestion['kind']; pattern: RegExp; what: string }[] =
   },
 ];
 
+/** Matches where any rule matches. */
+const ANY_RULE = new RegExp(KIND_RULES.map((r) => `(?:${r.pattern.source})`).join('|'), 'i');
+
 /**
  * Suggest a timeline kind for a candidate with the reason: what the source itself recorded (an
  * acknowledgement, a resolve) first, then words in the text, else `other`. A person makes the choice.
  */
 export function suggestKind(c: Pick<Candidate, 'text' | 'hint' | 'level' | 'change'>): KindSuggestion {
   if (c.hint) return c.hint;
-  for (const rule of RULES) {
-    const m = rule.pattern.exec(c.text);
-    if (m) return { kind: rule.kind, reason: `the text mentions ${rule.what} ("${m[0]}")` };
-  }
+  // One pass over the text first: most lines of a large log match no rule at all.
+  if (ANY_RULE.test(c.text))
+    for (const rule of KIND_RULES) {
+      const m = rule.pattern.exec(c.text);
+      if (m) return { kind: rule.kind, reason: `the text mentions ${rule.what} ("${m[0]}")` };
+    }
   return c.change ? CHANGE : NOTHING;
 }
 

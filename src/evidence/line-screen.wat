@@ -1,7 +1,7 @@
 (module
   ;; Memory, shared so that a second thread can screen other ranges of the same file (see json-log.ranges.ts):
   ;; the caller lays it out; `screen` reads [start, end) and writes (start, end, line) triples at `out`.
-  (import "env" "memory" (memory 288 288 shared))
+  (import "env" "memory" (memory 416 416 shared))
   (global $klen (export "klen") (mut i32) (i32.const 0))
   (global $pos (export "pos") (mut i32) (i32.const 0))
   (global $lines (export "lines") (mut i32) (i32.const 0))
