@@ -213,6 +213,29 @@ describe('two-thread screen of a large log', () => {
     expect(alone.seen.length).toBeGreaterThan(6 * 100);
   });
 
+  it('shares the ranges with a worker that screens them in its own thread', async () => {
+    const path = join(tmp, 'shared.jsonl');
+    writeFileSync(path, messyLog(7, 30_000, true));
+    const k = lineScreen()!;
+    const key = Buffer.from('"time":');
+    expect(k.configure(key, BASE, BASE + 1000)).toBe(true);
+    const screen = new RangeScreen(k, path, 0, MAX_LINE_BYTES, key, 20, { rangeBytes: 4096, slots: 4 });
+    try {
+      // Give the worker time to start, then take every range: some were screened there, none failed.
+      await new Promise((r) => setTimeout(r, 300));
+      let lines = 0;
+      for (let r = 0; r < screen.plan.ranges; r += 1) {
+        lines += screen.take(r, 20).lines;
+        screen.release(r);
+      }
+      expect(screen.workerFailed).toBe(false);
+      expect(screen.screenedHere).toBeLessThan(screen.plan.ranges);
+      expect(lines).toBeGreaterThan(29_000);
+    } finally {
+      screen.close();
+    }
+  });
+
   it('is used for big files only, and not when turned off', () => {
     expect(parallelWorth(63 * 1024 * 1024, undefined)).toBe(false);
     expect(parallelWorth(64 * 1024 * 1024, false)).toBe(false);

@@ -372,6 +372,8 @@ export class RangeScreen {
   private readonly ctl: Int32Array;
   private readonly io: RangeIo;
   private worker: Worker | undefined;
+  /** Ranges this thread screened (the rest were the worker's). */
+  screenedHere = 0;
 
   constructor(
     kernel: LineScreen,
@@ -472,6 +474,7 @@ export class RangeScreen {
         if (slot !== -1) {
           if (gone || Atomics.compareExchange(ctl, L.next, target, target + 1) === target) {
             screenRange(target, slot, plan, io, guess);
+            this.screenedHere += 1;
             continue;
           }
           giveSlot(ctl, plan, slot);
