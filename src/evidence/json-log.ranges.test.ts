@@ -79,6 +79,9 @@ describe('two-thread screen of a large log', () => {
         { minBytes: 0, rangeBytes: 5000, slots: 3 },
         { minBytes: 0, rangeBytes: 65_536 },
         { minBytes: 0, rangeBytes: 4096, worker: false },
+        // Ranges larger than the line limit: overlong lines lie inside one range.
+        { minBytes: 0, rangeBytes: 1024 * 1024, slots: 4 },
+        { minBytes: 0, rangeBytes: 1024 * 1024, worker: false },
       ]) {
         const two = await extract(path, parallel, from, to);
         expect(two.candidates).toEqual(one.candidates);
@@ -120,7 +123,8 @@ describe('two-thread screen of a large log', () => {
       (_, i) => `{"level":30,"time":${BASE + i * 100},"msg":"t ${i}"}`,
     );
     const long = `{"level":30,"time":${BASE},"msg":"${'z'.repeat(MAX_LINE_BYTES + 30_000)}"}`;
-    const cases = {
+    const window = { from: BASE + 29_000 * 100, to: BASE + 35_000 * 100 };
+    const cases: Record<string, Buffer> = {
       // In an ordinary line far from the first chunk.
       plain: Buffer.concat([
         Buffer.from(`${lines.slice(0, 30_000).join('\n')}\n{"level":30,"time":${BASE},"msg":"cut`),
@@ -145,19 +149,46 @@ describe('two-thread screen of a large log', () => {
         Buffer.from([0]),
         Buffer.from(`${long.slice(200_000)}\n${lines.slice(30_000).join('\n')}\n`),
       ]),
+      // In the file's last line, which has no newline.
+      tail: Buffer.concat([
+        Buffer.from(
+          `${lines.slice(0, 30_000).join('\n')}\n{"level":30,"time":${BASE + 30_000 * 100},"msg":"la`,
+        ),
+        Buffer.from([0]),
+        Buffer.from('st"}'),
+      ]),
     };
-    for (const [name, bytes] of Object.entries(cases)) {
+    // Near the start of an overlong line that crosses the end of a megabyte range holding more lines inside
+    // the window than the range's list has room for: those lines still come first. Where the ranges start
+    // depends on where the first chunks end, so the line is tried at ten places 100 KB apart.
+    const fulls = Array.from({ length: 10 }, (_, k) => {
+      const count = 40_000 + k * 2200;
+      const head = Array.from({ length: count }, (_, i) => `{"level":30,"time":${BASE + i},"msg":"t ${i}"}`);
+      return Buffer.concat([
+        Buffer.from(`${head.join('\n')}\n${long.slice(0, 500)}`),
+        Buffer.from([0]),
+        Buffer.from(`${long.slice(500)}\n${lines.slice(0, 1000).join('\n')}\n`),
+      ]);
+    });
+    for (const [name, bytes, from, to] of [
+      ...Object.entries(cases).map(([n, b]) => [n, b, window.from, window.to] as const),
+      ...fulls.map((b, k) => [`full-${k}`, b, BASE, BASE + 70_000] as const),
+    ]) {
       const path = join(tmp, `nul-${name}.jsonl`);
       writeFileSync(path, bytes);
-      const from = BASE + 29_000 * 100;
-      const to = BASE + 35_000 * 100;
       const one = await extract(path, false, from, to);
       expect(one.stats.warnings.at(-1)).toBe(
         `${path}: binary content (NUL byte at offset ${bytes.indexOf(0)}); reading stopped there`,
       );
       expect(one.candidates.length).toBeGreaterThan(500);
       // Nothing after the NUL byte is read.
-      expect(one.candidates.every((c) => Number(c.text.slice(2)) < 30_000)).toBe(true);
+      const full = name.startsWith('full');
+      expect(one.candidates.every((c) => Number(c.text.slice(2)) < (full ? 70_000 : 30_000))).toBe(true);
+      // Every line before the one with the NUL byte is inside that window.
+      if (full)
+        expect(one.candidates).toHaveLength(
+          bytes.subarray(0, bytes.indexOf(0)).toString('latin1').split('\n').length - 1,
+        );
       for (const parallel of [
         { minBytes: 0, rangeBytes: 4096, slots: 2 },
         { minBytes: 0, rangeBytes: 4096, worker: false },
@@ -183,7 +214,7 @@ describe('two-thread screen of a large log', () => {
     const copy = join(tmp, 'vanishing-copy.jsonl');
     copyFileSync(path, copy);
     const run = async (p: string, options: ParallelOptions, remove: boolean) => {
-      const k = lineScreen()!;
+      const k = lineScreen(true)!;
       const key = Buffer.from('"time":');
       expect(k.configure(key, BASE + 1000 * 250, BASE + 6000 * 250)).toBe(true);
       const screen = new RangeScreen(k, p, 0, MAX_LINE_BYTES, key, 20, options);
@@ -216,20 +247,22 @@ describe('two-thread screen of a large log', () => {
   it('shares the ranges with a worker that screens them in its own thread', async () => {
     const path = join(tmp, 'shared.jsonl');
     writeFileSync(path, messyLog(7, 30_000, true));
-    const k = lineScreen()!;
+    const k = lineScreen(true)!;
     const key = Buffer.from('"time":');
     expect(k.configure(key, BASE, BASE + 1000)).toBe(true);
     const screen = new RangeScreen(k, path, 0, MAX_LINE_BYTES, key, 20, { rangeBytes: 4096, slots: 4 });
     try {
-      // Give the worker time to start, then take every range: some were screened there, none failed.
-      await new Promise((r) => setTimeout(r, 300));
+      // Let the worker start and screen ahead, then take every range: some were screened there, none failed.
+      for (let waited = 0; screen.screenedByWorker === 0 && waited < 20_000; waited += 10)
+        await new Promise((r) => setTimeout(r, 10));
       let lines = 0;
       for (let r = 0; r < screen.plan.ranges; r += 1) {
         lines += screen.take(r, 20).lines;
         screen.release(r);
       }
       expect(screen.workerFailed).toBe(false);
-      expect(screen.screenedHere).toBeLessThan(screen.plan.ranges);
+      expect(screen.screenedByWorker).toBeGreaterThan(0);
+      expect(screen.screenedHere + screen.screenedByWorker).toBe(screen.plan.ranges);
       expect(lines).toBeGreaterThan(29_000);
     } finally {
       screen.close();

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import type * as WorkerThreads from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../domain/index.js';
-import { type KernelConfig, type LineScreen, MEMORY_BYTES, SLOTS_AT } from './line-screen.wasm.js';
+import { type KernelConfig, type LineScreen, SLOTS_AT } from './line-screen.wasm.js';
 
 // A large log on disk, screened by two threads: the file is cut into ranges of two megabytes, and the main
 // thread and one worker each claim the next unclaimed range, read it into a free slot of the kernel's shared
@@ -28,11 +28,13 @@ const LAYOUT = {
   abort: 4,
   /** Counts slots given back, so that a thread waiting for one wakes up. */
   freed: 5,
+  /** Ranges the worker has screened. */
+  byWorker: 6,
   /** From here, per slot: the range holding it, plus one (0: free). */
   owners: 8,
   /** Results of range r at head + (r % headers) * fields; head is owners + the number of slots. */
   headers: 1024,
-  fields: 12,
+  fields: 13,
   /** The range whose results the header holds, plus one (0: none yet). */
   state: 0,
   /** Lines the kernel counted, and how many of them it listed (left for JavaScript to judge). */
@@ -52,6 +54,8 @@ const LAYOUT = {
   slot: 10,
   /** A NUL byte inside the last line, beyond the line limit (so after it is counted as too long); else -1. */
   lateNul: 11,
+  /** A NUL byte in the last line within the limit (the line the kernel did not screen); else -1. */
+  stopNul: 12,
 } as const;
 
 /** What screenRange needs besides the range's number: plain data, sent to the worker as it is. */
@@ -99,6 +103,7 @@ export interface RangeResult {
   prefixNul: number;
   overlong: boolean;
   lateNul: number;
+  stopNul: number;
   /** The file's last line, without a newline: [tailStart, tailEnd) when `unterminated`. */
   unterminated: boolean;
   tailStart: number;
@@ -113,8 +118,9 @@ export interface RangeResult {
 /**
  * Read range `r` into slot `slot` and screen its lines with the kernel: a range owns the lines that start in
  * it, so it reads one byte before its start (to see whether a line starts there) and goes on past its end until
- * its last line ends (or proves longer than the limit). Writes the range's header, gives the slot back when
- * nothing in it is left to judge, and marks the range done. Runs in both threads, so it stays self-contained.
+ * its last line ends (or proves longer than the limit). Writes the range's header and gives the slot back when
+ * nothing in it is left to judge; `publish` then marks the range done. Runs in both threads, so it stays
+ * self-contained.
  */
 export function screenRange(r: number, slot: number, plan: RangePlan, io: RangeIo, guess: number): void {
   const L = plan.layout;
@@ -183,17 +189,18 @@ export function screenRange(r: number, slot: number, plan: RangePlan, io: RangeI
       }
       if (found !== -1) kend = found + 1;
       else {
+        // The kernel screens up to this line; a NUL byte in it stops the reading there, as the kernel would
+        // stop at its line, unless it lies beyond the limit: then it comes after the line is counted as too long.
         kend = lineStart;
+        const z = mem.subarray(lineStart, end).indexOf(0);
         if (end - lineStart > plan.maxLine) {
-          // A NUL byte within the limit stops the screen at this line, as the kernel would; one beyond it
-          // comes after the line is counted as too long.
-          const z = mem.subarray(lineStart, end).indexOf(0);
           if (z !== -1 && z <= plan.maxLine) stopNul = lineStart + z;
           else {
             flags = 1;
             if (z !== -1) lateNul = lineStart + z;
           }
-        } else {
+        } else if (z !== -1) stopNul = lineStart + z;
+        else {
           flags = 2;
           tailStart = lineStart;
           tailEnd = end;
@@ -204,7 +211,6 @@ export function screenRange(r: number, slot: number, plan: RangePlan, io: RangeI
     lines = io.lines();
     pos = io.pos();
     nul = io.nul();
-    if (nul === -1) nul = stopNul;
   }
   const ctl = io.ctl;
   ctl[h + L.lines] = lines;
@@ -217,16 +223,29 @@ export function screenRange(r: number, slot: number, plan: RangePlan, io: RangeI
   ctl[h + L.tailStart] = tailStart;
   ctl[h + L.tailEnd] = tailEnd;
   ctl[h + L.lateNul] = lateNul;
+  ctl[h + L.stopNul] = stopNul;
   // Screened out from start to end: the slot's bytes are not needed any more.
-  const keep = listed > 0 || pos < kend || nul !== -1 || prefixNul !== -1 || lateNul !== -1 || flags === 2;
+  const keep =
+    listed > 0 ||
+    pos < kend ||
+    nul !== -1 ||
+    prefixNul !== -1 ||
+    lateNul !== -1 ||
+    stopNul !== -1 ||
+    flags === 2;
   ctl[h + L.slot] = keep ? slot : -1;
   if (!keep) {
     Atomics.store(ctl, L.owners + slot, 0);
     Atomics.add(ctl, L.freed, 1);
     Atomics.notify(ctl, L.freed);
   }
-  Atomics.store(ctl, h + L.state, r + 1);
-  Atomics.notify(ctl, h + L.state);
+}
+
+/** Range `r`'s header is complete: the main thread may read it. Self-contained: the worker runs it too. */
+export function publish(ctl: Int32Array, plan: RangePlan, r: number): void {
+  const at = plan.head + (r % plan.layout.headers) * plan.layout.fields + plan.layout.state;
+  Atomics.store(ctl, at, r + 1);
+  Atomics.notify(ctl, at);
 }
 
 /** Take a free slot (marking it held), or -1 when all are held. Self-contained: the worker runs it too. */
@@ -268,6 +287,8 @@ function rangeWorker(): void {
   const ctl = new Int32Array(d.ctl);
   let guess = d.guess;
   let fd = -1;
+  // The slot taken for the range being screened: given back if the screen fails.
+  let held = -1;
   try {
     const wasm = (
       globalThis as unknown as {
@@ -278,7 +299,7 @@ function rangeWorker(): void {
       string,
       { value: number | bigint }
     > & { screen(a: number, b: number, c: number, e: number, f: number): number };
-    for (const key of ['klen', 'k0', 'k1', 'lo1', 'lo0', 'hi1', 'hi0'] as const)
+    for (const key of ['maxline', 'klen', 'k0', 'k1', 'lo1', 'lo0', 'hi1', 'hi0'] as const)
       (ex[key] as { value: number | bigint }).value = d.config[key];
     fd = fs.openSync(d.path, 'r');
     const io: RangeIo = {
@@ -299,11 +320,9 @@ function rangeWorker(): void {
         Atomics.wait(ctl, L.freed, freed, 1000);
         continue;
       }
+      held = slot;
       const r = Atomics.add(ctl, L.next, 1);
-      if (r >= plan.ranges) {
-        giveSlot(ctl, plan, slot);
-        break;
-      }
+      if (r >= plan.ranges) break;
       // The range's header is free once the range that used it before is consumed.
       for (;;) {
         const c = Atomics.load(ctl, L.consumed);
@@ -312,6 +331,8 @@ function rangeWorker(): void {
       }
       if (stopped()) break;
       screenRange(r, slot, plan, io, guess);
+      // From here the slot is the range's (given back by the main thread once it is consumed) or free again.
+      held = -1;
       const h = plan.head + (r % L.headers) * L.fields;
       const listed = ctl[h + L.listed] as number;
       if (listed > 0 && listed * 2 > (ctl[h + L.lines] as number)) {
@@ -320,10 +341,13 @@ function rangeWorker(): void {
         const i = io.mem.subarray(list[0] as number, list[1] as number).indexOf(d.key);
         if (i > 0) guess = i;
       }
+      publish(ctl, plan, r);
+      Atomics.add(ctl, L.byWorker, 1);
     }
   } catch {
     Atomics.store(ctl, L.failed, 1);
   } finally {
+    if (held !== -1) giveSlot(ctl, plan, held);
     if (fd !== -1) fs.closeSync(fd);
     Atomics.store(ctl, L.done, 1);
     // Wake the main thread wherever it waits: it then screens what the worker left.
@@ -336,6 +360,7 @@ const WORKER_SOURCE = [
   'var __name = (f) => f;',
   takeSlot.toString(),
   giveSlot.toString(),
+  publish.toString(),
   screenRange.toString(),
   `(${rangeWorker.toString()})();`,
 ].join('\n');
@@ -397,7 +422,7 @@ export class RangeScreen {
     const dataCap = Math.ceil((range + maxLine + 256) / 64) * 64;
     const listCap = Math.min(16_384, Math.ceil(range / 2) + 1);
     const stride = dataCap + listCap * 12;
-    if (SLOTS_AT + slots * stride > MEMORY_BYTES) {
+    if (SLOTS_AT + slots * stride > kernel.memory.byteLength) {
       closeSync(fd);
       throw new Error(`ranges of ${range} bytes in ${slots} slots do not fit the kernel's memory`);
     }
@@ -429,27 +454,37 @@ export class RangeScreen {
       nul: () => kernel.nul,
     };
     if (options.worker !== false && this.plan.ranges > 1) {
-      this.worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: {
-          plan: this.plan,
-          ctl: this.ctl.buffer,
-          memory: kernel.shared,
-          module: kernel.module,
-          config: kernel.config(),
-          path,
-          guess,
-          key: Uint8Array.from(key),
-        },
-        // A bare worker: none of the parent's flags or loaders (`--import tsx`, say) to slow its start.
-        execArgv: [],
-        stdout: true,
-        stderr: true,
-      });
-      // Failures are reported through the control array; the main thread then screens the rest itself.
-      this.worker.on('error', () => undefined);
-      this.worker.unref();
+      try {
+        this.worker = this.startWorker(path, kernel, key, guess);
+      } catch {
+        // No second thread to be had: this one screens every range.
+        Atomics.store(this.ctl, LAYOUT.done, 1);
+      }
     } else Atomics.store(this.ctl, LAYOUT.done, 1);
+  }
+
+  private startWorker(path: string, kernel: LineScreen, key: Uint8Array, guess: number): Worker {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        plan: this.plan,
+        ctl: this.ctl.buffer,
+        memory: kernel.shared,
+        module: kernel.module,
+        config: kernel.config(),
+        path,
+        guess,
+        key: Uint8Array.from(key),
+      },
+      // A bare worker: none of the parent's flags or loaders (`--import tsx`, say) to slow its start.
+      execArgv: [],
+      stdout: true,
+      stderr: true,
+    });
+    // Failures are reported through the control array; the main thread then screens the rest itself.
+    worker.on('error', () => undefined);
+    worker.unref();
+    return worker;
   }
 
   /**
@@ -474,6 +509,7 @@ export class RangeScreen {
         if (slot !== -1) {
           if (gone || Atomics.compareExchange(ctl, L.next, target, target + 1) === target) {
             screenRange(target, slot, plan, io, guess);
+            publish(ctl, plan, target);
             this.screenedHere += 1;
             continue;
           }
@@ -499,6 +535,7 @@ export class RangeScreen {
       prefixNul: ctl[h + L.prefixNul] as number,
       overlong: flags === 1,
       lateNul: ctl[h + L.lateNul] as number,
+      stopNul: ctl[h + L.stopNul] as number,
       unterminated: flags === 2,
       tailStart: ctl[h + L.tailStart] as number,
       tailEnd: ctl[h + L.tailEnd] as number,
@@ -517,6 +554,11 @@ export class RangeScreen {
     if (slot >= 0) giveSlot(this.ctl, this.plan, slot);
     Atomics.store(this.ctl, L.consumed, r + 1);
     Atomics.notify(this.ctl, L.consumed);
+  }
+
+  /** Ranges the worker screened. */
+  get screenedByWorker(): number {
+    return Atomics.load(this.ctl, LAYOUT.byWorker);
   }
 
   /** Whether the worker stopped on a failure (its ranges were then screened here). */

@@ -135,7 +135,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
       level: levelOf(
         o.level ?? o['log.level'] ?? inner(o.log, 'level') ?? o.severity ?? o.lvl ?? o.levelname,
       ),
-      link: `${linkPrefix}${state.lineNo}`,
+      link: linkPrefix.length < 1000 ? `${linkPrefix}${state.lineNo}` : oneLine(`${file}:${state.lineNo}`),
       excerpt: e - s <= 4000 ? line : buf.toString('utf8', s, s + 4000),
     });
   };
@@ -169,7 +169,12 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
   // With a window, the WebAssembly kernel screens whole chunks and lists the few lines that may be inside (or
   // that it cannot judge); the JavaScript screen below then judges only those. A file on disk is read straight
   // into the kernel's memory, so the bytes are copied once (from the page cache) and scanned once.
-  const kernel: LineScreen | null = windowed ? (lineScreen() ?? null) : null;
+  const ranged =
+    entry.blocking === true &&
+    entry.path !== undefined &&
+    entry.size !== undefined &&
+    parallelWorth(entry.size, ctx.options.parallel);
+  const kernel: LineScreen | null = windowed ? (lineScreen(ranged) ?? null) : null;
   let kernelKey: Buffer | undefined;
   let kernelOk = kernel !== null;
   /** The kernel, configured for the current key, or null when JavaScript screens alone. */
@@ -178,7 +183,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     if (!kernel || !kernelOk || !key) return null;
     if (kernelKey !== key) {
       kernelKey = key;
-      kernelOk = kernel.configure(key, lo, hi);
+      kernelOk = kernel.configure(key, lo, hi, MAX_LINE_BYTES);
     }
     return kernelOk ? kernel : null;
   };
@@ -315,8 +320,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     }
     if (binaryAt !== -1) throw binaryContent(file, binaryAt);
     if (
-      entry.blocking &&
-      entry.path !== undefined &&
+      ranged &&
       entry.size !== undefined &&
       !overflow &&
       state.guess > 0 &&
@@ -358,6 +362,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
           // More listed lines than the slot's list holds: this thread screens the rest of the range.
           if (kernelNul === -1 && res.pos < res.kend) drain(k, mem, res.pos, res.kend, 0, found);
           if (kernelNul !== -1) binaryAt = res.fileOffset(kernelNul);
+          else if (res.stopNul !== -1) binaryAt = res.fileOffset(res.stopNul);
           else if (res.overlong) {
             state.lineNo += 1;
             ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
@@ -387,6 +392,9 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     state.lineNo += 1;
     ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
   } else if (carry) {
+    // The last line, without a newline: binary content stops the reading here too.
+    const z = carry.indexOf(0);
+    if (z !== -1) throw binaryContent(file, consumed - carry.length + z);
     state.lineNo += 1;
     const c = handle(carry, 0, carry.length);
     if (c) yield c;

@@ -5,7 +5,7 @@
 // Source: line-screen.wat beside this file; rebuild with `npx -p wabt@1.0.39 wat2wasm --enable-threads line-screen.wat` and
 // paste the base64 of the output here.
 const WASM =
-  'AGFzbQEAAAABEAJgAn9/AX9gBX9/f39/AX8CEgEDZW52Bm1lbW9yeQIDoAOgAwMDAgABBjMKfwFBAAt/AUEAC38BQQALfwFBfwt/AUEAC38BQQALfgFCAAt+AUIAC34BQn8LfgFCfwsHRwsEa2xlbgMAA3BvcwMBBWxpbmVzAwIDbnVsAwMCazADBAJrMQMFA2xvMQMGA2xvMAMHA2hpMQMIA2hpMAMJBnNjcmVlbgABCs4EAs0BAgJ7A38CQANAIABBIGogAUsNASAA/QAEAP0MCwsLCwsLCwsLCwsLCwsLC/0mIQIgAP0ABBD9DAsLCwsLCwsLCwsLCwsLCwv9JiEDIAIgA/1Q/VMEQCAC/WQgA/1kQRB0ciEEA0AgACAEaGohBSAFLQAAIQYgBkEKRiAGRXIEQCAFDwsgBCAEQQFrcSEEIAQNAAsLIABBIGohAAwACwsCQANAIAAgAU8NASAALQAAIQYgBkEKRiAGRXIEQCAADwsgAEEBaiEADAALCyABC/wCAwd/AnsCfiAAIQVBfyQDAkADQCAFIAEQACEGIAYgAU8NASAGLQAARQRAIAYkAwwCCyAIQQFqIQhBASEKIwBBAEogAkEASiAFIAJqIwBBDmpqIAZNcXEEQCAFIAJqIQkgCSgCACMERiAJIwBqQQRrKAIAIwVGcSAJQQFrLQAAQdwAR3EEQCAJIwBqIQkgCf0ABAAhDCAM/QwwMDAwMDAwMDAwMDAwMDAw/XH9DAoKCgoKCgoKCgoKCgoKCgr9Jv1kQf//AHFB/z9GBEAgDP0MDw4NDAsKCQgHBgUEAwIBAP0OIQ0gDf0dASEOIA39HQBCgICAeIMhDyAOIwZUIA4jBlEgDyMHVHFyIA4jCFYgDiMIUSAPIwlWcXJyBEBBACEKBUECIQoLCwsLIAoEQCAEIAdBDGxqIQsgCyAFNgIAIAsgBjYCBCALQQAgCGsgCCAKQQJGGzYCCCAHQQFqIQcLIAZBAWohBSAHIANPDQEMAAsLIAUkASAIJAIgBws=';
+  'AGFzbQEAAAABEAJgAn9/AX9gBX9/f39/AX8CEQEDZW52Bm1lbW9yeQIDUKADAwMCAAEGPAt/AUEAC38BQQALfwFBAAt/AUF/C38BQf////8HC38BQQALfwFBAAt+AUIAC34BQgALfgFCfwt+AUJ/CwdRDARrbGVuAwADcG9zAwEFbGluZXMDAgNudWwDAwdtYXhsaW5lAwQCazADBQJrMQMGA2xvMQMHA2xvMAMIA2hpMQMJA2hpMAMKBnNjcmVlbgABCtcEAs0BAgJ7A38CQANAIABBIGogAUsNASAA/QAEAP0MCwsLCwsLCwsLCwsLCwsLC/0mIQIgAP0ABBD9DAsLCwsLCwsLCwsLCwsLCwv9JiEDIAIgA/1Q/VMEQCAC/WQgA/1kQRB0ciEEA0AgACAEaGohBSAFLQAAIQYgBkEKRiAGRXIEQCAFDwsgBCAEQQFrcSEEIAQNAAsLIABBIGohAAwACwsCQANAIAAgAU8NASAALQAAIQYgBkEKRiAGRXIEQCAADwsgAEEBaiEADAALCyABC4UDAwd/AnsCfiAAIQVBfyQDAkADQCAFIAEQACEGIAYgAU8NASAGLQAARQRAIAYkAwwCCyAIQQFqIQhBASEKIwBBAEogBiAFayMETXEgAkEASiAFIAJqIwBBDmpqIAZNcXEEQCAFIAJqIQkgCSgCACMFRiAJIwBqQQRrKAIAIwZGcSAJQQFrLQAAQdwAR3EEQCAJIwBqIQkgCf0ABAAhDCAM/QwwMDAwMDAwMDAwMDAwMDAw/XH9DAoKCgoKCgoKCgoKCgoKCgr9Jv1kQf//AHFB/z9GBEAgDP0MDw4NDAsKCQgHBgUEAwIBAP0OIQ0gDf0dASEOIA39HQBCgICAeIMhDyAOIwdUIA4jB1EgDyMIVHFyIA4jCVYgDiMJUSAPIwpWcXJyBEBBACEKBUECIQoLCwsLIAoEQCAEIAdBDGxqIQsgCyAFNgIAIAsgBjYCBCALQQAgCGsgCCAKQQJGGzYCCCAHQQFqIQcLIAZBAWohBSAHIANPDQEMAAsLIAUkASAIJAIgBws=';
 
 /** The memory's layout: the sequential reader's chunk at 0, its list at OUT_AT, the ranges' slots from SLOTS_AT. */
 export const INPUT_CAP = 4 * 1024 * 1024;
@@ -13,9 +13,9 @@ export const OUT_AT = 4194560;
 /** Most lines listed per call; the caller calls again from `pos`. */
 export const LIST_CAP = 65_536;
 export const SLOTS_AT = 5 * 1024 * 1024;
-/** The memory's size in 64 KB pages, as line-screen.wat declares it. */
-const PAGES = 416;
-export const MEMORY_BYTES = PAGES * 65_536;
+/** The memory's size in 64 KB pages, as line-screen.wat allows it: enough for one reader, or with the slots. */
+const PAGES = 80;
+const PAGES_WITH_SLOTS = 416;
 
 // The project's TypeScript libs carry no WebAssembly types: the few used here, declared.
 interface WasmGlobal {
@@ -34,6 +34,7 @@ interface Exports {
   hi0: WasmGlobal64;
   pos: WasmGlobal;
   nul: WasmGlobal;
+  maxline: WasmGlobal;
   lines: WasmGlobal;
   screen(start: number, end: number, guess: number, cap: number, out: number): number;
 }
@@ -52,6 +53,7 @@ let compiled: object | undefined | null;
 
 /** The kernel's configuration, as numbers another thread can set on its own instance. */
 export interface KernelConfig {
+  maxline: number;
   klen: number;
   k0: number;
   k1: number;
@@ -66,10 +68,11 @@ export interface LineScreen {
   /** Bytes of the chunk being screened: copy the chunk here first. */
   input: Uint8Array;
   /**
-   * Set the time key (4 to 8 bytes, e.g. `"time":`) and the window in epoch milliseconds (ends included).
-   * False when the key does not fit, and the caller screens in JavaScript.
+   * Set the time key (4 to 8 bytes, e.g. `"time":`) and the window in epoch milliseconds (ends included);
+   * lines longer than `maxLine` bytes are always listed. False when the key does not fit, and the caller
+   * screens in JavaScript.
    */
-  configure(key: Uint8Array, lo: number, hi: number): boolean;
+  configure(key: Uint8Array, lo: number, hi: number, maxLine?: number): boolean;
   /** The configuration set last, for a second instance on the same memory (another thread). */
   config(): KernelConfig;
   /**
@@ -118,8 +121,11 @@ function highWords(hi: number): [bigint, bigint] {
   return instantWords(String(Math.floor(hi)));
 }
 
-/** Instantiate the kernel; undefined when the runtime cannot (then the JavaScript screen does all the work). */
-export function lineScreen(): LineScreen | undefined {
+/**
+ * Instantiate the kernel; undefined when the runtime cannot (then the JavaScript screen does all the work).
+ * `slots`: with the memory for the ranges a second thread screens (json-log.ranges.ts), 26 MB instead of 5.
+ */
+export function lineScreen(slots = false): LineScreen | undefined {
   if (compiled === undefined) {
     try {
       if (!wasm) throw new Error('no WebAssembly');
@@ -132,7 +138,8 @@ export function lineScreen(): LineScreen | undefined {
   let shared: SharedMemory;
   let ex: Exports;
   try {
-    shared = new wasm.Memory({ initial: PAGES, maximum: PAGES, shared: true });
+    const pages = slots ? PAGES_WITH_SLOTS : PAGES;
+    shared = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
     ex = new wasm.Instance(compiled, { env: { memory: shared } }).exports as Exports;
   } catch {
     return undefined;
@@ -142,8 +149,9 @@ export function lineScreen(): LineScreen | undefined {
   return {
     input: new Uint8Array(buffer, 0, INPUT_CAP),
     list: new Int32Array(buffer, OUT_AT, LIST_CAP * 3),
-    configure(key, lo, hi) {
+    configure(key, lo, hi, maxLine = 0x7fffffff) {
       if (key.length < 4 || key.length > 8) return false;
+      ex.maxline.value = maxLine;
       const word = (at: number) =>
         new DataView(key.buffer, key.byteOffset, key.byteLength).getInt32(at, true);
       ex.klen.value = key.length;
@@ -159,6 +167,7 @@ export function lineScreen(): LineScreen | undefined {
       return true;
     },
     config: () => ({
+      maxline: ex.maxline.value,
       klen: ex.klen.value,
       k0: ex.k0.value,
       k1: ex.k1.value,

@@ -1,12 +1,14 @@
 (module
   ;; Memory, shared so that a second thread can screen other ranges of the same file (see json-log.ranges.ts):
   ;; the caller lays it out; `screen` reads [start, end) and writes (start, end, line) triples at `out`.
-  (import "env" "memory" (memory 416 416 shared))
+  (import "env" "memory" (memory 80 416 shared))
   (global $klen (export "klen") (mut i32) (i32.const 0))
   (global $pos (export "pos") (mut i32) (i32.const 0))
   (global $lines (export "lines") (mut i32) (i32.const 0))
   ;; Where the screen met a NUL byte (binary content), or -1.
   (global $nul (export "nul") (mut i32) (i32.const -1))
+  ;; Lines longer than this are always listed: JavaScript skips them with a message, whatever their time.
+  (global $maxline (export "maxline") (mut i32) (i32.const 0x7fffffff))
   ;; The time key as two overlapping little-endian words (length 4 to 8): two loads compare it.
   (global $k0 (export "k0") (mut i32) (i32.const 0))
   (global $k1 (export "k1") (mut i32) (i32.const 0))
@@ -65,7 +67,8 @@
         (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
         (local.set $needs (i32.const 1))
         ;; The key where the previous lines had it, followed by 13 digits and one more byte before the line end.
-        (if (i32.and (i32.gt_s (global.get $klen) (i32.const 0))
+        (if (i32.and (i32.and (i32.gt_s (global.get $klen) (i32.const 0))
+                              (i32.le_u (i32.sub (local.get $nl) (local.get $p)) (global.get $maxline)))
                      (i32.and (i32.gt_s (local.get $guess) (i32.const 0))
                               (i32.le_u (i32.add (i32.add (local.get $p) (local.get $guess)) (i32.add (global.get $klen) (i32.const 14))) (local.get $nl))))
           (then
