@@ -12,8 +12,8 @@ import { type KernelConfig, type LineScreen, SLOTS_AT } from './line-screen.wasm
 // lines left to judge keeps it until the main thread, which takes the ranges in file order, has judged them.
 // So line numbers, messages and candidates come out exactly as a single pass makes them, and the worker runs
 // ahead through screened-out ranges while the main thread builds candidates. The worker shares no JavaScript
-// with the module: its code is `rangeWorker` and `screenRange` below, sent as source, so they use nothing
-// from outside their bodies.
+// with the module: its code is `rangeWorker`, `screenRange`, `publish`, `takeSlot` and `giveSlot` below, sent
+// as source, so they use nothing from outside their bodies.
 
 /** Where each field of the control array is: the shared counters, the slots' owners, then one header per range. */
 const LAYOUT = {
@@ -30,7 +30,7 @@ const LAYOUT = {
   freed: 5,
   /** Ranges the worker has screened. */
   byWorker: 6,
-  /** From here, per slot: the range holding it, plus one (0: free). */
+  /** From here, per slot: 1 while a range holds it, 0 when it is free. */
   owners: 8,
   /** Results of range r at head + (r % headers) * fields; head is owners + the number of slots. */
   headers: 1024,
