@@ -110,8 +110,7 @@ export interface RangeResult {
   tailEnd: number;
   /** The file offset of a byte of this range's slot. */
   fileOffset(address: number): number;
-  /** The file bytes this range stands for, for the progress bar. */
-  from: number;
+  /** Where in the file the bytes this range stands for end, for the progress bar. */
   to: number;
 }
 
@@ -540,7 +539,6 @@ export class RangeScreen {
       tailStart: ctl[h + L.tailStart] as number,
       tailEnd: ctl[h + L.tailEnd] as number,
       fileOffset: (address) => fileAt + address,
-      from: a,
       to: Math.min(a + plan.range, plan.size),
     };
   }

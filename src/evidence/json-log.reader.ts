@@ -29,11 +29,13 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
   const file = entry.name;
   const service = baseName(file).replace(/\.(jsonl|ndjson|json|log)$/i, '');
 
+  const tooLong = () =>
+    ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
   const handle = (buf: Buffer, s: number, e: number): Candidate | undefined => {
     if (e > s && buf[e - 1] === 13) e -= 1;
     if (e <= s) return undefined;
     if (e - s > MAX_LINE_BYTES) {
-      ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+      tooLong();
       return undefined;
     }
     const key = state.key;
@@ -188,12 +190,16 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     return kernelOk ? kernel : null;
   };
   let kernelNul = -1; // where the kernel met a NUL byte in the current chunk
-  /** Judge the lines the kernel listed: `listed` (start, end, line) triples from list[at]. */
+  /**
+   * Judge the lines the kernel listed (`listed` (start, end, line) triples from list[at]) out of the `counted`
+   * it screened; the others were outside the window.
+   */
   const judge = (
     buf: Buffer,
     list: Int32Array,
     at: number,
     listed: number,
+    counted: number,
     shift: number,
     out: Candidate[],
   ) => {
@@ -213,7 +219,8 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
         screen(buf, s0, state, out, handle, e0 + 1);
       }
     }
-    state.lineNo = base;
+    state.lineNo = base + counted;
+    state.filtered += counted - listed;
   };
   /** Screen memory[at, end) with the kernel, judging what it lists; returns where the next line starts in buf. */
   const drain = (
@@ -226,11 +233,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
   ): number => {
     for (;;) {
       const listed = k.screen(at, end, state.guess);
-      const base = state.lineNo;
-      const counted = k.lines;
-      judge(buf, k.list, 0, listed, shift, out);
-      state.lineNo = base + counted;
-      state.filtered += counted - listed;
+      judge(buf, k.list, 0, listed, k.lines, shift, out);
       at = k.pos;
       if (k.nul !== -1) {
         kernelNul = k.nul + shift;
@@ -285,7 +288,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
           // The carried line holds the NUL byte: reading stops in it (counted as too long if it is).
           if (overflow || (carry && carry.length + buf.length > MAX_LINE_BYTES)) {
             state.lineNo += 1;
-            ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+            tooLong();
           }
           throw binaryContent(file, binaryAt);
         }
@@ -300,7 +303,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
       }
       state.lineNo += 1;
       if (overflow) {
-        ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+        tooLong();
         overflow = false;
       } else {
         const joined = Buffer.concat([carry as Buffer, buf.subarray(0, nl)]);
@@ -354,10 +357,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
         state.filtered = 0;
         if (res.prefixNul !== -1) binaryAt = res.fileOffset(res.prefixNul);
         else {
-          const base = state.lineNo;
-          judge(mem, mem32, res.listIndex, res.listed, 0, found);
-          state.lineNo = base + res.lines;
-          state.filtered += res.lines - res.listed;
+          judge(mem, mem32, res.listIndex, res.listed, res.lines, 0, found);
           kernelNul = res.nul;
           // More listed lines than the slot's list holds: this thread screens the rest of the range.
           if (kernelNul === -1 && res.pos < res.kend) drain(k, mem, res.pos, res.kend, 0, found);
@@ -365,7 +365,7 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
           else if (res.stopNul !== -1) binaryAt = res.fileOffset(res.stopNul);
           else if (res.overlong) {
             state.lineNo += 1;
-            ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+            tooLong();
             if (res.lateNul !== -1) binaryAt = res.fileOffset(res.lateNul);
           } else if (res.unterminated) {
             state.lineNo += 1;
@@ -386,11 +386,10 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
       ranges.close();
     }
   }
-  if (handoff !== -1) {
-    // The ranges covered the end of the file.
-  } else if (overflow) {
+  // After the ranges (which read to the end) nothing is carried.
+  if (overflow) {
     state.lineNo += 1;
-    ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+    tooLong();
   } else if (carry) {
     // The last line, without a newline: binary content stops the reading here too.
     const z = carry.indexOf(0);
