@@ -14,7 +14,7 @@ import {
 
 const ALPHA = 'Alpha: the cache cluster lost quorum for 12 minutes.';
 const CHAT_NAME = 'zulip_fixture_mattermost_export.EXCERPT.jsonl';
-const CHAT_EXPORT = resolve(process.cwd(), `../shared/corpus/evidence/mattermost/${CHAT_NAME}`);
+const CHAT_EXPORT = resolve(process.cwd(), `test/fixtures/corpus/evidence/mattermost/${CHAT_NAME}`);
 const BRAVO = 'Bravo: quorum needs three nodes, and the cluster ran on two after a host was retired.';
 
 // Two people edit the same report at once; the second save sees the first and merges section by section.

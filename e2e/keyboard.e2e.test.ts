@@ -109,7 +109,7 @@ describe('keyboard only', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New report' }).click();
     const file = resolve(
       process.cwd(),
-      '../shared/corpus/postmortems/dfds_PM2020-004_CoreDNS_upgrade_issue.md',
+      'test/fixtures/corpus/postmortems/dfds_PM2020-004_CoreDNS_upgrade_issue.md',
     );
     await page.getByLabel('Markdown file').setInputFiles(file);
     await page.getByRole('button', { name: 'Import' }).click();

@@ -124,7 +124,7 @@ describe('hindsight import', () => {
   it('converts a real post-mortem, writes canonical Markdown and reports what it recognized', async () => {
     const source = join(
       process.cwd(),
-      '../shared/corpus/postmortems/dfds_PM2021-005_All_services_returning_503_in_Kubernetes.md',
+      'test/fixtures/corpus/postmortems/dfds_PM2021-005_All_services_returning_503_in_Kubernetes.md',
     );
     const out = join(dir, 'imported.md');
     const r = await cli('import', source, '-o', out);

@@ -4,7 +4,7 @@ import { type EvidenceOptions, extractEvidence } from './pipeline.js';
 import { fileEntry, folderBundle, openZip } from './files.js';
 import type { EvidenceInput } from './source.js';
 
-const CORPUS = resolve(process.cwd(), '../shared/corpus/evidence');
+const CORPUS = resolve(process.cwd(), 'test/fixtures/corpus/evidence');
 const FIX = resolve(process.cwd(), 'src/evidence/fixtures');
 
 const file = (path: string): EvidenceInput => ({ type: 'file', entry: fileEntry(path) });

@@ -8,7 +8,7 @@ import { actorOf } from './services/access.js';
 
 const CORPUS_FILE = resolve(
   process.cwd(),
-  '../shared/corpus/evidence/mattermost/zulip_fixture_mattermost_export.EXCERPT.jsonl',
+  'test/fixtures/corpus/evidence/mattermost/zulip_fixture_mattermost_export.EXCERPT.jsonl',
 );
 const CORPUS_NAME = 'zulip_fixture_mattermost_export.EXCERPT.jsonl';
 const GATEWAY_LOG = [

@@ -131,7 +131,7 @@ describe('hindsight evidence', () => {
 
 describe('hindsight evidence on a folder of mixed evidence', () => {
   it('reads each file by its own format and a Slack export folder inside it as one export', async () => {
-    const corpus = resolve(process.cwd(), '../shared/corpus/evidence');
+    const corpus = resolve(process.cwd(), 'test/fixtures/corpus/evidence');
     const r = await cli('evidence', corpus, '--json');
     expect(r.code).toBe(0);
     const body = JSON.parse(r.out) as {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../../../test/cli-harness.js';
 import { sarifValidator } from '../../lint/fixtures/sarif-validator.js';
 
-const CORPUS = resolve(process.cwd(), '../shared/corpus/postmortems');
+const CORPUS = resolve(process.cwd(), 'test/fixtures/corpus/postmortems');
 const FIXTURES = resolve(process.cwd(), 'src/lint/fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'hindsight-lint-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -101,7 +101,7 @@ describe('hindsight lint on the real post-mortems of the corpus', () => {
     expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect(log.runs[0].results.length).toBeGreaterThan(50);
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(
-      /^\.\.\/shared\/corpus\/postmortems\//,
+      /^test\/fixtures\/corpus\/postmortems\//,
     );
   });
 });

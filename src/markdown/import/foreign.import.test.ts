@@ -7,7 +7,7 @@ import { serializePostmortem } from '../postmortem.serialize.js';
 import { formatRecognition, importForeignMarkdown } from './foreign.import.js';
 import { missingBlocks, stringsOf } from './survival.js';
 
-const CORPUS = path.resolve(process.cwd(), '../shared/corpus');
+const CORPUS = path.resolve(process.cwd(), 'test/fixtures/corpus');
 const read = (dir: string, file: string) => readFileSync(path.join(CORPUS, dir, file), 'utf8');
 
 interface Expected {
