@@ -20,9 +20,9 @@ export default tseslint.config(
     },
   },
   {
-    // The launcher is plain JavaScript run by Node.
-    files: ['bin/**/*.js'],
-    languageOptions: { globals: { process: 'readonly' } },
+    // The launcher and the build helpers are plain JavaScript run by Node.
+    files: ['bin/**/*.js', 'scripts/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
     files: ['src/domain/**/*.ts'],

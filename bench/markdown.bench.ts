@@ -1,6 +1,6 @@
 // Parse, validate and serialize a ~200 KB Postmortem Markdown report. Target: median ≤ 20 ms.
 // Baseline in the same run: JSON.parse + JSON.stringify of the same model, so a slow machine shows as a ratio.
-// The code under test is the compiled output in dist/ (what `npx hindsight` runs), built by `npm run bench`.
+// The code under test is the compiled output in dist/ (what the `hindsight` command runs), built by `npm run bench`.
 import { reportSchema, type Report } from '../src/domain/index.js';
 import type * as DomainModule from '../src/domain/index.js';
 import type * as ParseModule from '../src/markdown/postmortem.parse.js';
