@@ -2,8 +2,8 @@
 // checks a 13-digit epoch-ms time where the key sits with one vector compare (no digit loop), and lists only
 // the lines that may fall in the window (or that it cannot judge), so JavaScript touches only those. It also
 // stops at a NUL byte, so the reader needs no separate pass to find binary content.
-// Source: line-screen.wat beside this file; rebuild with `npx -p wabt@1.0.39 wat2wasm --enable-threads line-screen.wat` and
-// paste the base64 of the output here.
+// Source: line-screen.wat beside this file. `npm run build` (scripts/build-wasm.js, with wabt) rewrites the
+// base64 below when the source changes; a test checks that it is the build of the committed source.
 const WASM =
   'AGFzbQEAAAABEAJgAn9/AX9gBX9/f39/AX8CEQEDZW52Bm1lbW9yeQIDUKADAwMCAAEGPAt/AUEAC38BQQALfwFBAAt/AUF/C38BQf////8HC38BQQALfwFBAAt+AUIAC34BQgALfgFCfwt+AUJ/CwdRDARrbGVuAwADcG9zAwEFbGluZXMDAgNudWwDAwdtYXhsaW5lAwQCazADBQJrMQMGA2xvMQMHA2xvMAMIA2hpMQMJA2hpMAMKBnNjcmVlbgABCtcEAs0BAgJ7A38CQANAIABBIGogAUsNASAA/QAEAP0MCwsLCwsLCwsLCwsLCwsLC/0mIQIgAP0ABBD9DAsLCwsLCwsLCwsLCwsLCwv9JiEDIAIgA/1Q/VMEQCAC/WQgA/1kQRB0ciEEA0AgACAEaGohBSAFLQAAIQYgBkEKRiAGRXIEQCAFDwsgBCAEQQFrcSEEIAQNAAsLIABBIGohAAwACwsCQANAIAAgAU8NASAALQAAIQYgBkEKRiAGRXIEQCAADwsgAEEBaiEADAALCyABC4UDAwd/AnsCfiAAIQVBfyQDAkADQCAFIAEQACEGIAYgAU8NASAGLQAARQRAIAYkAwwCCyAIQQFqIQhBASEKIwBBAEogBiAFayMETXEgAkEASiAFIAJqIwBBDmpqIAZNcXEEQCAFIAJqIQkgCSgCACMFRiAJIwBqQQRrKAIAIwZGcSAJQQFrLQAAQdwAR3EEQCAJIwBqIQkgCf0ABAAhDCAM/QwwMDAwMDAwMDAwMDAwMDAw/XH9DAoKCgoKCgoKCgoKCgoKCgr9Jv1kQf//AHFB/z9GBEAgDP0MDw4NDAsKCQgHBgUEAwIBAP0OIQ0gDf0dASEOIA39HQBCgICAeIMhDyAOIwdUIA4jB1EgDyMIVHFyIA4jCVYgDiMJUSAPIwpWcXJyBEBBACEKBUECIQoLCwsLIAoEQCAEIAdBDGxqIQsgCyAFNgIAIAsgBjYCBCALQQAgCGsgCCAKQQJGGzYCCCAHQQFqIQcLIAZBAWohBSAHIANPDQEMAAsLIAUkASAIJAIgBws=';
 
