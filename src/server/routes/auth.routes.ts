@@ -100,13 +100,20 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
       },
     );
 
-    app.get('/api/users', { schema: { tags, summary: 'All accounts (admins)' } }, async (request) => ({
-      items: (await services.users.list(actor(request))).map(presentUser),
-    }));
+    app.get(
+      '/api/users',
+      { config: { role: 'admin' }, schema: { tags, summary: 'All accounts (admins)' } },
+      async (request) => ({
+        items: (await services.users.list(actor(request))).map(presentUser),
+      }),
+    );
 
     app.post(
       '/api/users',
-      { schema: { tags, summary: 'Create an account (admins)', body: newUserSchema } },
+      {
+        config: { role: 'admin' },
+        schema: { tags, summary: 'Create an account (admins)', body: newUserSchema },
+      },
       async (request, reply) => {
         const user = await services.users.create(actor(request), request.body);
         return reply.status(201).send(presentUser(user));
@@ -116,6 +123,7 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
     app.patch(
       '/api/users/:id',
       {
+        config: { role: 'admin' },
         schema: {
           tags,
           summary: 'Change an account (admins)',

@@ -53,6 +53,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/api/evidence',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary:
@@ -72,6 +73,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/api/postmortems/:id/evidence',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary:
@@ -98,6 +100,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/api/postmortems/:id/evidence/:attachmentId/accept',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary:
