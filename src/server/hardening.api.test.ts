@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from './spa.js';
 import { actorOf } from './services/access.js';
-import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
+import { multipartForm, startTestServer, type TestClient, type TestServer } from '../../test/server.js';
+import { overlappingZip } from '../../test/zip.js';
 import { testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
 
@@ -119,6 +120,21 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
       });
       expect(r.statusCode).toBe(400);
       expect(r.json().message).toMatch(/not valid UTF-8 \(at byte 12\)/);
+    });
+
+    it('refuses a zip bomb from its directory, quickly, with what was over the limit', async () => {
+      const line = (i: number) => `{"level":50,"time":${1709301600000 + i},"msg":"timeout ${i * 7919}"}\n`;
+      const body = Buffer.from(Array.from({ length: 40_000 }, (_, i) => line(i)).join(''));
+      const bomb = overlappingZip(body, 200); // about 500 MB unpacked
+      const started = Date.now();
+      const r = await editor.call({
+        method: 'POST',
+        url: '/api/evidence',
+        ...multipartForm([{ name: 'file', filename: 'logs.zip', data: bomb, type: 'application/zip' }]),
+      });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(r.statusCode).toBe(413);
+      expect(r.json().message).toMatch(/logs\.zip: unpacks to more than 256 MB/);
     });
 
     it('refuses text/plain instead of making an empty report of {}', async () => {
