@@ -64,11 +64,11 @@ describe('zip limits', () => {
     ]);
     const ac = new AbortController();
     const bundle = await openZipBuffer(zip, 'gone.zip', { signal: ac.signal });
-    const first = bundle.entries[0]!.open();
+    const first = bundle.entries[0]!.open()[Symbol.asyncIterator]();
     expect((await first.next()).done).toBe(false);
     ac.abort();
     await expect(first.next()).rejects.toThrow(/reading stopped/);
-    await expect(bundle.entries[1]!.open().next()).rejects.toThrow(/reading stopped/);
+    await expect(bundle.entries[1]!.open()[Symbol.asyncIterator]().next()).rejects.toThrow(/reading stopped/);
     await bundle.close?.();
   });
 });
