@@ -269,6 +269,17 @@ const proseLine = fc.oneof(
     '```',
     '- item',
     '> quote',
+    // Lines that Markdown could take for list items or code (issue 14: exports must import back).
+    '1234567890. many digits',
+    '12345678901) more',
+    '1. one',
+    '... dots',
+    '. . .',
+    '   1. indented item',
+    '    four spaces',
+    '\t1. tab',
+    '  - nested',
+    '0.5',
   ),
 );
 
