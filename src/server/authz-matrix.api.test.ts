@@ -82,6 +82,7 @@ const RULES: Record<string, Rule> = {
     ok: 204,
     request: (f) => ({ url: `/api/tokens/${f.tokenId}` }),
   },
+  'GET /api/accounts': { access: { kind: 'signed-in' }, ok: 200, request: () => ({ url: '/api/accounts' }) },
   'GET /api/users': {
     access: { kind: 'role', role: 'admin' },
     ok: 200,

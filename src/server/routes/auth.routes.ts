@@ -108,6 +108,20 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
       }),
     );
 
+    app.get(
+      '/api/accounts',
+      {
+        schema: {
+          tags,
+          summary: 'Active accounts by name and e-mail, to choose the members of a restricted report',
+        },
+      },
+      async (request) => {
+        actor(request);
+        return { items: await services.users.directory() };
+      },
+    );
+
     app.post(
       '/api/users',
       {
