@@ -191,6 +191,17 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
       }
     });
 
+    it('lists accounts for the members picker by name and e-mail only, without disabled ones', async () => {
+      const gone = await s.client('viewer', 'Gil Gone');
+      await s.app.services.users.update(actorOf(admin.user, 'cli'), gone.user.id, { disabled: true });
+      const r = await viewer.call({ method: 'GET', url: '/api/accounts' });
+      expect(r.statusCode).toBe(200);
+      const items = r.json().items as Record<string, unknown>[];
+      expect(items).toContainEqual({ id: editor.user.id, name: 'Edda Editor', email: editor.user.email });
+      expect(items.every((i) => Object.keys(i).sort().join() === 'email,id,name')).toBe(true);
+      expect(items.some((i) => i.id === gone.user.id)).toBe(false);
+    });
+
     it('shows past versions only to those who could see them then', async () => {
       const insider = await s.client('editor', 'Ina Insider');
       const outsider = await s.client('editor', 'Oto Outsider');
