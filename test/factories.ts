@@ -254,6 +254,8 @@ export const lineArb: fc.Arbitrary<string> = fc
 
 const proseLine = fc.oneof(
   lineArb,
+  // Digits, dots, brackets and spaces in any order, then a little text.
+  fc.stringMatching(/^[0-9. )\t]{1,24}[a-z]{0,4}$/),
   fc.constantFrom(
     '',
     '   ',
