@@ -137,6 +137,46 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
       expect(r.json().message).toMatch(/logs\.zip: unpacks to more than 256 MB/);
     });
 
+    it('stops unpacking an archive when the client that sent it goes away', async () => {
+      const line = (i: number) => `{"level":50,"time":${1709301600000 + i},"msg":"timeout ${i * 7919}"}\n`;
+      const body = Buffer.from(Array.from({ length: 30_000 }, (_, i) => line(i)).join(''));
+      const big = overlappingZip(body, 90); // about 200 MB unpacked: within the limits, seconds of work
+      const service = s.app.services.evidence;
+      const original = service.read.bind(service);
+      let outcome: Promise<{ signal?: AbortSignal; error?: unknown; at: number }> | undefined;
+      service.read = (who, file, zone, signal) => {
+        const work = original(who, file, zone, signal);
+        outcome = work.then(
+          () => ({ signal, at: Date.now() }),
+          (error: unknown) => ({ signal, error, at: Date.now() }),
+        );
+        return work;
+      };
+      try {
+        await s.app.listen({ port: 0, host: '127.0.0.1' });
+        const { port } = s.app.server.address() as { port: number };
+        const form = multipartForm([{ name: 'file', filename: 'big.zip', data: big }]);
+        const ac = new AbortController();
+        const sent = fetch(`http://127.0.0.1:${port}/api/evidence`, {
+          method: 'POST',
+          headers: { ...form.headers, authorization: `Bearer ${editor.token}` },
+          body: form.payload,
+          signal: ac.signal,
+        }).catch(() => undefined);
+        while (!outcome) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 300));
+        const leftAt = Date.now();
+        ac.abort();
+        await sent;
+        const done = await outcome;
+        expect(done.signal?.aborted).toBe(true);
+        expect(String(done.error)).toMatch(/reading stopped/);
+        expect(done.at - leftAt).toBeLessThan(2000);
+      } finally {
+        service.read = original;
+      }
+    });
+
     it('refuses text/plain instead of making an empty report of {}', async () => {
       const before = (await editor.call({ method: 'GET', url: '/api/postmortems' })).json().total;
       const r = await editor.call({

@@ -45,10 +45,13 @@ async function readEvidenceUpload(
   const input: EvidenceInput = isZip
     ? await openZipBuffer(data, name, { ...SERVER_ZIP_LIMITS, ...(signal ? { signal } : {}) })
     : { type: 'file', entry: bufferEntry(name, data) };
-  return extractEvidence([input], {
+  const read = await extractEvidence([input], {
     maxCandidates: MAX_EVIDENCE_CANDIDATES,
     ...(zone ? { zone } : {}),
   });
+  // What was read before the client left is of use to nobody (and must not be stored with the report).
+  if (signal?.aborted) throw new AppError('io', `${name}: reading stopped: the request was cancelled`);
+  return read;
 }
 
 /** A candidate as the API shows it for review: its position, suggested kind and why, and where it is from. */
