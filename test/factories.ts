@@ -254,6 +254,8 @@ export const lineArb: fc.Arbitrary<string> = fc
 
 const proseLine = fc.oneof(
   lineArb,
+  // Digits, dots, brackets and spaces in any order, then a little text.
+  fc.stringMatching(/^[0-9. )\t]{1,24}[a-z]{0,4}$/),
   fc.constantFrom(
     '',
     '   ',
@@ -269,6 +271,17 @@ const proseLine = fc.oneof(
     '```',
     '- item',
     '> quote',
+    // Lines that Markdown could take for list items or code (issue 14: exports must import back).
+    '1234567890. many digits',
+    '12345678901) more',
+    '1. one',
+    '... dots',
+    '. . .',
+    '   1. indented item',
+    '    four spaces',
+    '\t1. tab',
+    '  - nested',
+    '0.5',
   ),
 );
 

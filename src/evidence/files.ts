@@ -3,7 +3,7 @@ import { open as openFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { AppError } from '../domain/index.js';
+import { AppError, isAppError } from '../domain/index.js';
 import type { EvidenceEntry, EvidenceInput } from './source.js';
 
 /**
@@ -152,10 +152,32 @@ export function looksLikeZip(head: Uint8Array): boolean {
   return ZIP_MAGIC.every((b, i) => head[i] === b) || ZIP_EMPTY.every((b, i) => head[i] === b);
 }
 
+/**
+ * Limits on what a zip archive may unpack to, checked against its directory before anything is inflated (the
+ * sizes there are then enforced while inflating): a few MB can otherwise hold gigabytes or a million files.
+ */
+export interface ZipLimits {
+  /** Most files (default 10,000). */
+  maxEntries: number;
+  /** Most bytes all files unpack to together (default 1 GiB). */
+  maxUnpackedBytes: number;
+  /** Largest unpacked/packed ratio of a file over 1 MB (default 200; text logs pack 5-20 times). */
+  maxRatio: number;
+  /** Stops reading (the next chunk fails) once aborted: the client that asked went away. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntries: 10_000,
+  maxUnpackedBytes: 1024 ** 3,
+  maxRatio: 200,
+};
+
 /** Open a zip archive on disk as a bundle; every entry is streamed (inflated on the fly), never read whole. */
 export async function openZip(
   path: string,
   name: string = path,
+  limits: Partial<ZipLimits> = {},
 ): Promise<EvidenceInput & { type: 'bundle' }> {
   return zipBundle(
     await openArchive(name, (done) =>
@@ -166,16 +188,22 @@ export async function openZip(
       ),
     ),
     name,
+    { ...DEFAULT_ZIP_LIMITS, ...limits },
   );
 }
 
 /** A zip archive held in memory (an upload) as a bundle. */
-export async function openZipBuffer(data: Buffer, name: string): Promise<EvidenceInput & { type: 'bundle' }> {
+export async function openZipBuffer(
+  data: Buffer,
+  name: string,
+  limits: Partial<ZipLimits> = {},
+): Promise<EvidenceInput & { type: 'bundle' }> {
   return zipBundle(
     await openArchive(name, (done) =>
       yauzl.fromBuffer(data, { lazyEntries: true, strictFileNames: false, validateEntrySizes: true }, done),
     ),
     name,
+    { ...DEFAULT_ZIP_LIMITS, ...limits },
   );
 }
 
@@ -201,14 +229,42 @@ function zipReason(e: unknown): string {
   return m.length > 160 ? `${m.slice(0, 160)}…` : m;
 }
 
-async function zipBundle(zip: yauzl.ZipFile, name: string): Promise<EvidenceInput & { type: 'bundle' }> {
+const MB = 1024 * 1024;
+
+/** Refuse an archive over a limit, naming the limit, before any of it is inflated. */
+class ZipLimitError extends AppError {}
+
+function checkEntry(name: string, e: yauzl.Entry, count: number, total: number, limits: ZipLimits): void {
+  const over = (what: string) => {
+    throw new ZipLimitError('too_large', `${name}: ${what}; unpack it and give the files you need`);
+  };
+  if (count > limits.maxEntries) over(`holds more than ${limits.maxEntries} files`);
+  if (total > limits.maxUnpackedBytes)
+    over(`unpacks to more than ${Math.round(limits.maxUnpackedBytes / MB)} MB`);
+  if (e.uncompressedSize > MB && e.uncompressedSize > limits.maxRatio * Math.max(1, e.compressedSize))
+    over(
+      `${e.fileName} unpacks ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))} times its packed size (at most ${limits.maxRatio})`,
+    );
+}
+
+async function zipBundle(
+  zip: yauzl.ZipFile,
+  name: string,
+  limits: ZipLimits,
+): Promise<EvidenceInput & { type: 'bundle' }> {
   const list: yauzl.Entry[] = await new Promise<yauzl.Entry[]>((resolve, reject) => {
     const out: yauzl.Entry[] = [];
+    let total = 0;
     zip.on('entry', (e: yauzl.Entry) => {
-      if (!e.fileName.endsWith('/')) out.push(e);
-      if (out.length > 200_000) {
-        reject(new Error('more than 200000 entries'));
-        return;
+      if (!e.fileName.endsWith('/')) {
+        out.push(e);
+        total += e.uncompressedSize;
+        try {
+          checkEntry(name, e, out.length, total, limits);
+        } catch (err) {
+          reject(err);
+          return;
+        }
       }
       zip.readEntry();
     });
@@ -217,12 +273,15 @@ async function zipBundle(zip: yauzl.ZipFile, name: string): Promise<EvidenceInpu
     zip.readEntry();
   }).catch((e: unknown) => {
     zip.close();
+    if (e instanceof ZipLimitError) throw e;
     throw new AppError('io', `${name}: the zip archive's directory is damaged (${zipReason(e)})`);
   });
+  const stopped = () => new AppError('io', `${name}: reading stopped: the request was cancelled`);
   const entries: EvidenceEntry[] = list.map((e) => ({
     name: `${name}!${e.fileName}`,
     size: e.uncompressedSize,
     async *open() {
+      if (limits.signal?.aborted) throw stopped();
       let stream: Readable;
       try {
         stream = await new Promise<Readable>((resolve, reject) =>
@@ -235,8 +294,15 @@ async function zipBundle(zip: yauzl.ZipFile, name: string): Promise<EvidenceInpu
         );
       }
       try {
-        for await (const chunk of stream) yield chunk as Buffer;
+        for await (const chunk of stream) {
+          if (limits.signal?.aborted) {
+            stream.destroy();
+            throw stopped();
+          }
+          yield chunk as Buffer;
+        }
       } catch (err) {
+        if (isAppError(err)) throw err;
         throw new AppError('io', `${name}!${e.fileName}: the archive entry is damaged (${zipReason(err)})`);
       }
     },

@@ -563,7 +563,9 @@ function screen(
             v = v * 10 + (d - 0x30);
             q += 1;
           }
-          ms = buf[q] === 0x2e ? timeAt(buf, k, nl, zone) : v >= 1e11 && v < 1e14 ? v : epochToMs(v);
+          // A fraction or an exponent (1e30) is read whole by timeAt, not as the digits before it.
+          const whole = buf[q] === 0x2e || buf[q] === 0x65 || buf[q] === 0x45;
+          ms = whole ? timeAt(buf, k, nl, zone) : v >= 1e11 && v < 1e14 ? v : epochToMs(v);
         } else ms = timeAt(buf, k, nl, zone);
         if (ms !== undefined && (ms < lo || ms > hi)) {
           filtered += 1;

@@ -1,6 +1,7 @@
 import type { Candidate } from './candidate.js';
 import { type JsonArrayResult, streamJsonArray } from './json-array.stream.js';
 import { type EntryReader, type EvidenceEntry, type ReaderContext, candidate, str, warn } from './source.js';
+import { instantFromMs } from './time.js';
 
 /** Message subtypes that record membership or housekeeping, not something that happened in the incident. */
 const HOUSEKEEPING = new Set([
@@ -184,7 +185,7 @@ async function* readMessages(
 export function slackTsToMs(ts: string): number | undefined {
   const m = /^(\d{9,11})(?:\.(\d{1,6}))?$/.exec(ts);
   if (!m) return undefined;
-  return Number(m[1]) * 1000 + Math.floor(Number(`0.${m[2] ?? '0'}`) * 1000);
+  return instantFromMs(Number(m[1]) * 1000 + Math.floor(Number(`0.${m[2] ?? '0'}`) * 1000));
 }
 
 /** Slack mrkdwn to plain text: mentions by name, links by their label, entities decoded. */

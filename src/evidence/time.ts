@@ -50,13 +50,24 @@ export function parseOffset(text: string): number | undefined {
   return m[1] === '-' ? -minutes : minutes;
 }
 
+/** The last instant a reader accepts: the end of the year 9999, the last one ISO 8601 writes in four digits. */
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * The one place where a number a reader found becomes an instant (epoch ms): undefined outside 1970-9999, so
+ * that the reader reports the line as unreadable instead of failing later on an impossible date.
+ */
+export function instantFromMs(ms: number): number | undefined {
+  return Number.isFinite(ms) && ms >= 0 && ms <= LAST_MS ? ms : undefined;
+}
+
 /** Epoch ms from a number that is epoch seconds, milliseconds, microseconds or nanoseconds (by magnitude). */
 export function epochToMs(value: number): number | undefined {
   if (!Number.isFinite(value) || value <= 0) return undefined;
-  if (value < 1e11) return Math.round(value * 1000); // seconds (until the year 5138)
-  if (value < 1e14) return Math.round(value); // milliseconds
-  if (value < 1e17) return Math.round(value / 1000); // microseconds
-  return Math.round(value / 1e6); // nanoseconds
+  if (value < 1e11) return instantFromMs(Math.round(value * 1000)); // seconds (until the year 5138)
+  if (value < 1e14) return instantFromMs(Math.round(value)); // milliseconds
+  if (value < 1e17) return instantFromMs(Math.round(value / 1000)); // microseconds
+  return instantFromMs(Math.round(value / 1e6)); // nanoseconds
 }
 
 /** Milliseconds from a fraction of a second written as digits ("123", "123456"). */

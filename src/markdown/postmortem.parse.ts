@@ -98,7 +98,7 @@ const CELL_KINDS: Record<string, Record<string, CellKind>> = {
   whys: { '#': 'skip' },
 };
 
-const HEADING = /^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$/;
+const HEADING = /^(#{1,6})(?:[ \t]+([^ \t](?:.*[^ \t])?))?[ \t]*$/;
 const isBlank = (l: Line) => l.text.trim() === '';
 
 /**
@@ -251,7 +251,7 @@ class Parser {
       }
       return col?.field;
     });
-    if (!sep || !/^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/.test(sep.text)) {
+    if (!sep || !/^\s*(?:\|\s*)?:?-+:?\s*(?:\|\s*:?-+:?\s*)*(?:\|\s*)?$/.test(sep.text)) {
       this.problem(
         sep?.no ?? head.no,
         1,
@@ -333,7 +333,7 @@ class Parser {
   idList(lines: Line[], path: ModelPath): { id?: string; text: string }[] {
     const items: { id?: string; text: string }[] = [];
     for (const l of withoutComments(lines)) {
-      const m = /^[-*+][ \t]+(?:\*\*([A-Za-z]+\d+)\*\*[ \t]+)?(.*)$/.exec(l.text);
+      const m = /^[-*+][ \t]+(?:\*\*([A-Za-z]+\d+)\*\*[ \t]+)?([^ \t].*|)$/.exec(l.text);
       if (!m) {
         const last = items.at(-1);
         if (last && /^\s+\S/.test(l.text)) {
@@ -354,7 +354,7 @@ class Parser {
   fishbone(lines: Line[], path: ModelPath) {
     const causes: { category: string; cause: string; subCauses: string[] }[] = [];
     for (const l of withoutComments(lines)) {
-      const sub = /^[ \t]{2,}[-*+][ \t]+(.*)$/.exec(l.text);
+      const sub = /^[ \t]{2,}[-*+][ \t]+([^ \t].*|)$/.exec(l.text);
       if (sub) {
         const last = causes.at(-1);
         if (!last) {
@@ -365,7 +365,9 @@ class Parser {
         last.subCauses.push((sub[1] ?? '').trim());
         continue;
       }
-      const m = /^[-*+][ \t]+(?:\*\*(.+?):\*\*|([^:]+):)[ \t]*(.*)$/.exec(l.text);
+      const m = /^[-*+][ \t]+(?:\*\*((?:[^:]|:(?!\*\*))+):\*\*|([^: \t][^:]*):)[ \t]*([^ \t].*|)$/.exec(
+        l.text,
+      );
       const label = (m?.[1] ?? m?.[2] ?? '').trim();
       const category = FISHBONE_BY_LABEL.get(headingKey(label)) ?? codeOf(FISHBONE_CATEGORIES, label);
       if (!m || !category) {
@@ -391,7 +393,7 @@ class Parser {
       const i = chains.length - 1;
       const body: Line[] = [];
       for (const l of current.lines) {
-        const c = /^\*\*Conclusion:\*\*[ \t]*(.*)$/.exec(l.text);
+        const c = /^\*\*Conclusion:\*\*[ \t]*([^ \t].*|)$/.exec(l.text);
         if (c) {
           current.chain.conclusion = (c[1] ?? '').trim();
           this.at([...path, i, 'conclusion'], l.no);
@@ -400,7 +402,7 @@ class Parser {
       current.chain.steps = this.rows('whys', body, [...path, i, 'steps']);
     };
     for (const l of lines) {
-      const h = /^####[ \t]+(.*?)[ \t]*$/.exec(l.text);
+      const h = /^####(?=[ \t])(?:[ \t]+([^ \t](?:.*[^ \t])?))?[ \t]*$/.exec(l.text);
       if (h) {
         flush();
         this.at([...path, chains.length], l.no);
@@ -428,7 +430,9 @@ class Parser {
     this.at([...path, 'id'], block.line, 5);
     const verification: Record<string, unknown> = {};
     for (const l of withoutComments(block.lines)) {
-      const f = /^[-*+][ \t]+(?:\*\*(.+?):\*\*|([^:]+):)[ \t]*(.*)$/.exec(l.text);
+      const f = /^[-*+][ \t]+(?:\*\*((?:[^:]|:(?!\*\*))+):\*\*|([^: \t][^:]*):)[ \t]*([^ \t].*|)$/.exec(
+        l.text,
+      );
       const label = headingKey(f?.[1] ?? f?.[2] ?? '');
       const spec = ACTION_FIELDS.find((a) => headingKey(a.label) === label);
       if (!f || !spec) {
@@ -673,14 +677,14 @@ class Parser {
         continue;
       }
       if (s.key === 'actions') {
-        const m = /^(A\d{1,4}):[ \t]*(.*)$/i.exec(b.heading);
+        const m = /^(A\d{1,4}):[ \t]*([^ \t].*|)$/i.exec(b.heading);
         const items = (out.items ??= []) as unknown[];
         items.push(this.action(b, actionIndex, m));
         actionIndex += 1;
         continue;
       }
       if (s.key === 'materials') {
-        const m = /^Appendix(?:[ \t]+([A-Za-z]{1,2}))?[ \t]*(?::[ \t]*(.*))?$/i.exec(b.heading);
+        const m = /^Appendix(?:[ \t]+([A-Za-z]{1,2}))?[ \t]*(?::[ \t]*([^ \t].*|))?$/i.exec(b.heading);
         if (m) {
           const i = appendices.length;
           this.at(['materials', 'appendices', i], b.line);

@@ -12,6 +12,8 @@ import {
 import { pingStore, type Store } from '../store/index.js';
 import { installAuth } from './auth.hook.js';
 import { installErrorHandler } from './error-handler.js';
+import { markdownBody, refusePlainText } from './markdown-body.js';
+import { docsCsp, installSecurityHeaders } from './security-headers.js';
 import { attachmentsRoutes } from './routes/attachments.routes.js';
 import { authRoutes, type CookiePolicy } from './routes/auth.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
@@ -36,7 +38,7 @@ export interface AppOptions {
   /** Largest uploaded file, in bytes (default 25 MB). */
   uploadLimit?: number;
   /** Trust X-Forwarded-* from a reverse proxy (needed for Secure cookies behind TLS termination). */
-  trustProxy?: boolean | string | string[];
+  trustProxy?: boolean | number | string | string[];
   cookies?: Partial<CookiePolicy>;
   auth?: Partial<AuthOptions>;
   /** What keeps a report out of review (default: the model's checks plus linter errors). */
@@ -55,7 +57,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
       ? { logger: logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false }
       : { loggerInstance: logger }),
     bodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    // A number (hops to trust) works at run time, though Fastify's types leave it out.
+    trustProxy: (options.trustProxy ?? false) as boolean | string | string[],
     // Report ids, not free text, are in URLs; long URLs are noise or attacks.
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
@@ -68,11 +71,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   const services = createServices(options.db, { auth: options.auth, gate: options.reviewGate });
   app.decorate('services', services);
 
+  installSecurityHeaders(app);
   app.addContentTypeParser(
-    ['text/markdown', 'text/x-markdown', 'text/plain'],
-    { parseAs: 'string', bodyLimit },
-    (_req, body, done) => done(null, body),
+    ['text/markdown', 'text/x-markdown'],
+    { parseAs: 'buffer', bodyLimit },
+    markdownBody,
   );
+  app.addContentTypeParser('text/plain', refusePlainText);
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, {
     limits: {
@@ -107,7 +112,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { docExpansion: 'list' },
+    staticCSP: true,
+    transformStaticCSP: docsCsp,
+  });
 
   installAuth(app, services);
 

@@ -211,7 +211,7 @@ describe.each(testDialects())('streamed attachments on %s', (dialect) => {
         kind: 'other',
         title: 'Secret files',
         visibility: 'restricted',
-        members: ['Vic Viewer'],
+        members: [viewer.user.email],
       })
     ).id;
     await s.app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/index.js';
-import type { Actor } from './services/access.js';
+import { requireRole, type Actor } from './services/access.js';
+import type { Role } from '../store/index.js';
 import type { Services } from './services/index.js';
 import { sameSecret } from './services/password.js';
 
@@ -16,6 +17,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes anyone may call without signing in. */
     public?: boolean;
+    /**
+     * The least role a route needs, checked as soon as the caller is known and before the body is read or
+     * parsed: a viewer's Markdown or zip never reaches a parser on a route only editors may use.
+     */
+    role?: Role;
   }
 }
 
@@ -64,5 +70,8 @@ export function installAuth(app: FastifyInstance, services: Services): void {
     if (!request.actor && !request.routeOptions.config?.public && request.routeOptions.url !== undefined) {
       throw new AppError('unauthorized', 'sign in or send an API token');
     }
+    const need = request.routeOptions.config?.role;
+    if (need && request.actor)
+      requireRole(request.actor, need, `${request.method} ${request.routeOptions.url}`);
   });
 }

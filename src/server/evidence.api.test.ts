@@ -66,7 +66,7 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
       await s.app.services.reports.create(actorOf(owner.user, 'cli'), {
         ...completeReport(),
         visibility: restricted ? 'restricted' : 'internal',
-        members: restricted ? ['Olive Owner', 'Mina Member', 'Milo Member'] : [],
+        members: restricted ? [owner.user.email, member.user.email, memberViewer.user.email] : [],
       })
     ).id;
 

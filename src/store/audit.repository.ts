@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Store } from './database.js';
 import type { Database } from './database.types.js';
+import { visibleTo, type Viewer } from './viewer.js';
 import type { AuditEntry } from '../domain/api-contract.js';
 
 export type { AuditEntry };
@@ -30,17 +31,36 @@ export class AuditRepository {
       .execute();
   }
 
+  /** Entries newest first; with a viewer, none about a report that viewer may not see (restricted). */
   async list(
     filters: { action?: string; targetId?: string; userId?: string },
     page: { limit: number; offset: number },
+    viewer?: Viewer,
   ): Promise<AuditEntry[]> {
-    let q = this.db.selectFrom('audit_log').selectAll();
-    if (filters.action) q = q.where('action', '=', filters.action);
-    if (filters.targetId) q = q.where('target_id', '=', filters.targetId);
-    if (filters.userId) q = q.where('user_id', '=', filters.userId);
+    let q = this.db.selectFrom('audit_log as a').selectAll('a');
+    if (viewer) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('a.target_type', 'is', null),
+          eb('a.target_type', '!=', 'report'),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('reports as r')
+                .select('r.id')
+                .whereRef('r.id', '=', 'a.target_id')
+                .where((e) => e.not(visibleTo(viewer)(e))),
+            ),
+          ),
+        ]),
+      );
+    }
+    if (filters.action) q = q.where('a.action', '=', filters.action);
+    if (filters.targetId) q = q.where('a.target_id', '=', filters.targetId);
+    if (filters.userId) q = q.where('a.user_id', '=', filters.userId);
     const rows = await q
-      .orderBy('at', 'desc')
-      .orderBy('id', 'desc')
+      .orderBy('a.at', 'desc')
+      .orderBy('a.id', 'desc')
       .limit(page.limit)
       .offset(page.offset)
       .execute();

@@ -103,6 +103,8 @@ export interface ApiTokensTable {
 export interface LoginFailuresTable {
   key: string;
   at: string;
+  /** Set on a sign-in attempt reserved before its password is checked, so it can be taken back alone. */
+  attempt: string | null;
 }
 
 export interface CommentsTable {

@@ -10,12 +10,19 @@ export class LoginFailureRepository {
     this.db = store.db;
   }
 
-  async record(keys: string[], at: string): Promise<void> {
+  async record(keys: string[], at: string, attempt: string | null = null): Promise<void> {
     if (keys.length === 0) return;
     await this.db
       .insertInto('login_failures')
-      .values(keys.map((key) => ({ key, at })))
+      .values(keys.map((key) => ({ key, at, attempt })))
       .execute();
+  }
+
+  /** Take back the rows of one reserved attempt (under some of its keys, or all). */
+  async release(attempt: string, keys?: string[]): Promise<void> {
+    let q = this.db.deleteFrom('login_failures').where('attempt', '=', attempt);
+    if (keys) q = q.where('key', 'in', keys.length > 0 ? keys : ['']);
+    await q.execute();
   }
 
   /** How many failures a key has had since an instant. */

@@ -27,14 +27,12 @@ function collectText(value: unknown, out: string[]): void {
   else if (value && typeof value === 'object') for (const v of Object.values(value)) collectText(v, out);
 }
 
-/** Everyone a restricted report is visible to: its members, authors, facilitator and reviewers. */
+/**
+ * The accounts a restricted report is open to besides its creator: its members, each an e-mail or a user id.
+ * Names elsewhere in the report (authors, reviewers) grant nothing: display names are not unique.
+ */
 export function membersOf(report: Report): string[] {
-  return unique([
-    ...report.members,
-    ...report.authors,
-    ...report.reviewers,
-    ...(report.facilitator ? [report.facilitator] : []),
-  ]);
+  return unique(report.members);
 }
 
 /** Derive every indexed row of a report. */

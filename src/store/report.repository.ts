@@ -362,6 +362,17 @@ export class ReportRepository {
     }));
   }
 
+  /** Who each version of a report was open to: its visibility and members then, oldest first. */
+  async revisionAccess(id: string): Promise<{ version: number; report: Report }[]> {
+    const rows = await this.db
+      .selectFrom('report_revisions')
+      .select(['version', 'content'])
+      .where('report_id', '=', id)
+      .orderBy('version', 'asc')
+      .execute();
+    return rows.map((r) => ({ version: Number(r.version), report: JSON.parse(r.content) as Report }));
+  }
+
   /** One past version of a report, whole. */
   async revision(id: string, version: number): Promise<(RevisionSummary & { report: Report }) | undefined> {
     const r = await this.db

@@ -4,7 +4,7 @@ import type { Database } from './database.types.js';
 /** Who is asking: restricted reports are visible only to their creator and the principals they name. */
 export interface Viewer {
   userId: string;
-  /** Lower-cased names the viewer may be listed under in a report (email, display name). */
+  /** Lower-cased keys the viewer may be listed under among a report's members (e-mail, user id). */
   principals: string[];
 }
 

@@ -7,7 +7,7 @@ export interface ServeOptions {
   port: number;
   host: string;
   db: string;
-  trustProxy?: boolean;
+  trustProxy?: boolean | number | string[];
   uploadLimit?: number;
   /** How long a checked API token is trusted before the database is asked again (ms; 0: every call). */
   tokenCacheMs?: number;
@@ -59,6 +59,26 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   };
 }
 
+/**
+ * `--trust-proxy` alone (or 1/true) trusts any proxy; a number trusts that many hops; otherwise a
+ * comma-separated list of proxy addresses or CIDR ranges. Sign-in limits count the client address this gives.
+ */
+export function parseTrustProxy(value: string | boolean | undefined): boolean | number | string[] {
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === '0' || v === 'false' || v === 'no') return false;
+  if (v === '1' || v === 'true' || v === 'yes') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim());
+  if (list.some((s) => !/^[0-9a-f.:]{2,45}(?:\/\d{1,3})?$/.test(s)))
+    throw new AppError(
+      'bad_request',
+      `--trust-proxy takes nothing, a number of hops, or proxy addresses/CIDR ranges separated by commas, not "${value}"`,
+    );
+  return list;
+}
+
 const parsePort = (value: string): number => {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535)
@@ -73,7 +93,10 @@ export const registerServe: RegisterCommand = (program, ctx) => {
     .option('--port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '4000')
     .option('--host <host>', 'address to listen on (env HOST)', process.env.HOST ?? 'localhost')
     .option('--db <url>', 'SQLite file or postgres:// URL (env DATABASE_URL)')
-    .option('--trust-proxy', 'trust X-Forwarded-* from a reverse proxy (env HINDSIGHT_TRUST_PROXY=1)')
+    .option(
+      '--trust-proxy [proxies]',
+      'behind a reverse proxy: take the client address from X-Forwarded-For (sign-in limits count it); alone trusts any proxy, or give a hop count or proxy addresses/CIDRs (env HINDSIGHT_TRUST_PROXY)',
+    )
     .option(
       '--upload-limit <mb>',
       'largest uploaded file in MB (env HINDSIGHT_UPLOAD_LIMIT_MB)',
@@ -89,7 +112,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         port: string;
         host: string;
         db?: string;
-        trustProxy?: boolean;
+        trustProxy?: boolean | string;
         uploadLimit?: string;
         tokenCheckMs?: string;
       }) => {
@@ -117,7 +140,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
           port,
           host: opts.host,
           db: databaseUrl(opts.db),
-          trustProxy: opts.trustProxy ?? process.env.HINDSIGHT_TRUST_PROXY === '1',
+          trustProxy: parseTrustProxy(opts.trustProxy ?? process.env.HINDSIGHT_TRUST_PROXY),
           uploadLimit,
           tokenCacheMs,
         });

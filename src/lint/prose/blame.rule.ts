@@ -44,7 +44,7 @@ const FAULT_NOUN_BEFORE = /\b(?:typo|mistake|error|slip|blunder|oversight)\s+$/i
 const MADE_AFTER = /^\s+(?:made|introduced|caused|committed|missed)\b/iu;
 // "It was Felix who disabled the alert": singling a person out as the one who did it.
 const CLEFT_BEFORE = /\bit\s+(?:was|is)\s+$/iu;
-const WHO_AFTER = /^\s*,?\s+who\b/iu;
+const WHO_AFTER = /^(?:\s*,)?\s+who\b/iu;
 const HUMAN_ERROR = /\b(?:human|operator|user|pilot|personnel|engineer)\s+(?:error|mistake|failure)s?\b/giu;
 const CLAUSE_END = /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\bbut\b|\bwhich\b|\bso\b/iu;
 
@@ -120,7 +120,7 @@ function participleOf(verb: string): string | undefined {
 
 function systemicRewrite(agent: Agent, sentence: string): string | undefined {
   const m =
-    /^\s*(?:did(?:n['’]t| not)|fail(?:ed)?\s+to|forgot\s+to|neglected\s+to|never)\s+(\w+)\s+(.+?)[.!]?$/iu.exec(
+    /^\s*(?:did(?:n['’]t| not)|fail(?:ed)?\s+to|forgot\s+to|neglected\s+to|never)\s+(\w+)\s+(\S.*?)[.!]?$/iu.exec(
       sentence.slice(agent.end),
     );
   if (!m || !/^\s*$/u.test(sentence.slice(0, agent.start))) return undefined;

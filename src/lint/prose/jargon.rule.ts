@@ -19,7 +19,7 @@ export function definedTerms(texts: string[], report: Report, glossary: Iterable
   for (const text of texts) {
     for (const m of text.matchAll(/\(\s*(\p{Lu}[\p{Lu}\p{N}]{1,6})s?\s*\)/gu)) defined.add(m[1] as string);
     for (const m of text.matchAll(
-      /\b(\p{Lu}[\p{Lu}\p{N}]{1,6})s?\s*(?:\(|[-–—:]\s|\s+(?:stands\s+for|means|is\s+short\s+for)\b)/gu,
+      /\b(\p{Lu}[\p{Lu}\p{N}]{1,6})s?(?:\s*(?:\(|[-–—:]\s)|\s+(?:stands\s+for|means|is\s+short\s+for)\b)/gu,
     )) {
       const after = text.slice((m.index ?? 0) + m[0].length);
       if (m[0].trimEnd().endsWith('(') && !/^[^)]*\p{Ll}/u.test(after)) continue; // "ASG (…)" must define in words

@@ -12,7 +12,7 @@ const PATTERNS: [RegExp, RegExp][] = [
   [/@/, /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.])@[\w-]+/g], // e-mail addresses and @handles
   [/;/, /\bTL;DR\b/gi],
   [/\//, /(?<![\w/])(?:[\w.-]+\/)+[\w.-]+/g], // paths such as src/lint or a/b/c
-  [/_/, /\b\w+(?:_\w+)+\b/g], // snake_case identifiers
+  [/_/, /\b\w[^\W_]*_\w+\b/g], // snake_case identifiers
   [/[a-z][A-Z]/, /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g], // camelCase identifiers
 ];
 

@@ -68,7 +68,7 @@ function statusIn(text: string): Status | undefined {
 
 function priorityFromWords(text: string): Priority | undefined {
   const t = collapse(text).toLowerCase();
-  const p = /^p([0-4])$/.exec(t) ?? /\b(?:priority\s*:?\s*)?\[?\(?p([0-4])\)?\]?/.exec(t);
+  const p = /^p([0-4])$/.exec(t) ?? /\b(?:priority\s*(?::\s*)?)?\[?\(?p([0-4])\)?\]?/.exec(t);
   if (p) return (['critical', 'high', 'medium', 'low', 'low'] as const)[Number(p[1])];
   if (/^(?:critical|urgent|blocker|highest)$/.test(t)) return 'critical';
   if (/^(?:high|major)$/.test(t)) return 'high';
@@ -94,7 +94,8 @@ export function hintsFromHeading(headingSrc: string): ActionHints {
   return hints;
 }
 
-const LABEL = /^(?:\*\*|__)\s*(?:action items?|ai|todo|to do|follow[- ]?ups?)\s*:?\s*(?:\*\*|__)\s*:?\s*/i;
+const LABEL =
+  /^(?:\*\*|__)\s*(?:action items?|ai|todo|to do|follow[- ]?ups?)\s*(?::\s*)?(?:\*\*|__)\s*(?::\s*)?/i;
 
 /** True for a paragraph that introduces one action with a label, e.g. "**Action item:** Start incidents earlier." */
 export const isActionParagraph = (src: string): boolean => LABEL.test(src.trim());
@@ -114,7 +115,7 @@ function trackerIn(src: string): string | undefined {
 function ownerIn(src: string): string | undefined {
   const plain = plainInline(src);
   const named =
-    /\((?:owner|owned by|assignee|assigned to)\s*:?\s*([^)]+)\)/i.exec(plain) ??
+    /\((?:owner|owned by|assignee|assigned to)\s*(?::\s*)?([^)\s][^)]*)\)/i.exec(plain) ??
     /\b(?:owners?|assignee)\s*:\s*(@?[\w.-]+(?:\s+[A-Z][\w.-]*)?)|\b(?:owned by|assigned to)\s+(@?[\w.-]+(?:\s+[A-Z][\w.-]*)?)/i.exec(
       plain,
     );
@@ -124,7 +125,7 @@ function ownerIn(src: string): string | undefined {
 }
 
 function deadlineIn(src: string): string | undefined {
-  const m = /\b(?:due|deadline|by|until|eta)\s*:?\s*(\d{4}-\d{2}-\d{2})\b/i.exec(src);
+  const m = /\b(?:due|deadline|by|until|eta)\s*(?::\s*)?(\d{4}-\d{2}-\d{2})\b/i.exec(src);
   return m?.[1];
 }
 
@@ -145,7 +146,7 @@ export function actionFromText(
   text = text.replace(/^(?:✅|✔️?|☑️?|✓)\s*/, '');
   let title = text;
   let details: string | undefined;
-  const bold = /^(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*(.*)$/.exec(text);
+  const bold = /^(?:\*\*|__)((?:[^*_]|\*(?!\*)|_(?!_))+?)(?:\*\*|__)\s*(?::\s*)?(\S.*)?$/.exec(text);
   if (bold && (bold[2] ?? '').length > 0) {
     title = (bold[1] as string).replace(/:\s*$/, '').trim();
     details = bold[2];

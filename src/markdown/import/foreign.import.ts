@@ -157,7 +157,9 @@ function splitFrontMatter(text: string): { text: string; raw?: string; title?: s
   const m = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text);
   if (!m || m[0].split('\n').length > 200) return { text };
   const blanked = m[0].replace(/[^\n]/g, ' ');
-  const title = /^title:\s*(.+?)\s*$/m.exec(m[1] as string)?.[1]?.replace(/^(['"])(.*)\1$/, '$2');
+  const title = /^title:[^\S\n]*(\S(?:.*\S)?)[^\S\n]*$/m
+    .exec(m[1] as string)?.[1]
+    ?.replace(/^(['"])(.*)\1$/, '$2');
   const out: { text: string; raw?: string; title?: string } = {
     text: blanked + text.slice(m[0].length),
     raw: m[0].trim(),
@@ -412,7 +414,7 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
       const p = sliceOf(src, node);
       otherProse.push(p);
       const by =
-        /^(?:\*\*|__)?(?:created by|written by|authors?|postmortem owner|report owner|owner)\s*:?\s*(?:\*\*|__)?\s*:?\s*(.+)$/im.exec(
+        /^(?:\*\*|__)?(?:created by|written by|authors?|postmortem owner|report owner|owner)\s*(?::\s*)?(?:(?:\*\*|__)\s*)?(?::\s*)?(\S.*)$/im.exec(
           p,
         );
       if (by) authors.push(...namesFrom(by[1] as string));

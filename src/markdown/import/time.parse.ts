@@ -90,7 +90,7 @@ export function zoneFromName(name: string): Zone | undefined {
   const upper = n.toUpperCase();
   if (upper in FIXED) return { name: upper === 'Z' ? 'UTC' : upper, offset: FIXED[upper] as number };
   if (upper in REGIONAL) return { name: n, iana: REGIONAL[upper] as string };
-  const off = /^(?:UTC|GMT)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?$/i.exec(n);
+  const off = /^(?:UTC|GMT)?\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?$/i.exec(n);
   if (off && (/^(UTC|GMT)/i.test(n) || off[3] !== undefined)) {
     const minutes = Number(off[2]) * 60 + Number(off[3] ?? 0);
     if (minutes > 14 * 60) return undefined;
@@ -143,7 +143,7 @@ const TIME_RE =
   '(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.\\d{1,9})?)?(?:\\s*([ap])\\.?m\\.?\\b)?|(\\d{1,2})\\s*([ap])\\.?m\\.?\\b';
 const UNKNOWN_RE = '(--?:--?|\\?\\?:\\?\\?|[xX]{2}:[xX]{2}|\\?{1,3}|unknown|tbd|n/a)';
 const ZONE_RE =
-  '(?:\\s*\\(?\\s*([A-Za-z]+\\/[A-Za-z_]+|(?:UTC|GMT)\\s*[+-−]\\d{1,2}(?::?\\d{2})?|[A-Za-z]{1,8}|[+-−]\\d{2}:?\\d{2})(?![A-Za-z0-9/])\\)?)?';
+  '(?:\\s*(?:\\(\\s*)?([A-Za-z]+\\/[A-Za-z_]+|(?:UTC|GMT)\\s*[+\\-−]\\d{1,2}(?::?\\d{2})?|[A-Za-z]{1,8}|[+\\-−]\\d{2}:?\\d{2})(?![A-Za-z0-9/])\\)?)?';
 
 interface DatePart {
   re: RegExp;
@@ -279,7 +279,7 @@ export function parseLeadingStamp(line: string): Stamp | undefined {
 
 /** A date that makes up a whole short text, such as a heading "May 30, 2019" or "**Tuesday 2019-05-28**". */
 export function parseDateLine(text: string): LocalDate | undefined {
-  const s = text.trim().replace(/^(?:\*\*|__|[*_])+|(?:\*\*|__|[*_])+$/g, '');
+  const s = text.trim().replace(/^[*_]+|(?<![*_])[*_]+$/g, '');
   for (const form of DATE_FORMS) {
     const m = form.re.exec(s);
     if (!m) continue;
@@ -320,7 +320,7 @@ export function findFullDate(text: string): Required<LocalDate> | undefined {
  */
 export function findZoneStatement(text: string): { zone: Zone; phrase: string } | undefined {
   const re =
-    /\b(?:all\s+)?(?:date\s+and\s+)?times?\s*(?:are\s+|is\s+|shown\s+|given\s+|listed\s+|written\s+)?(?:in\s+)?(?:the\s+)?\(?\s*([A-Za-z][A-Za-z_]*(?:\/[A-Za-z_]+)?(?:[+-]\d{1,2}(?::?\d{2})?)?)\)?/gi;
+    /\b(?:all\s+)?(?:date\s+and\s+)?times?(?:\s+(?:are|is|shown|given|listed|written)(?=\s))?(?:\s+in(?=\s))?(?:\s+the(?=\s))?\s*(?:\(\s*)?([A-Za-z][A-Za-z_]*(?:\/[A-Za-z_]+)?(?:[+-]\d{1,2}(?::?\d{2})?)?)\)?/gi;
   for (const m of text.matchAll(re)) {
     const zone = zoneFromName(m[1] as string);
     if (zone) return { zone, phrase: m[0].trim() };

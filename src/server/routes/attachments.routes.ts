@@ -54,6 +54,7 @@ export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/api/postmortems/:id/attachments',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary: 'Upload one file (multipart/form-data, field "file")',
@@ -85,7 +86,7 @@ export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
           .header('content-length', info.size)
           .header('content-disposition', contentDisposition(info.filename))
           .header('x-content-type-options', 'nosniff')
-          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('content-security-policy', "default-src 'none'; frame-ancestors 'none'; sandbox")
           .header('cache-control', 'private, no-store')
           .send(stream);
       },
@@ -93,7 +94,10 @@ export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
 
     app.delete(
       '/api/attachments/:attachmentId',
-      { schema: { tags, summary: 'Delete a file', params: z.strictObject({ attachmentId: uuidSchema }) } },
+      {
+        config: { role: 'editor' },
+        schema: { tags, summary: 'Delete a file', params: z.strictObject({ attachmentId: uuidSchema }) },
+      },
       async (request, reply) => {
         await services.attachments.remove(actor(request), request.params.attachmentId);
         return reply.status(204).send();

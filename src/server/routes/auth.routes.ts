@@ -100,13 +100,34 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
       },
     );
 
-    app.get('/api/users', { schema: { tags, summary: 'All accounts (admins)' } }, async (request) => ({
-      items: (await services.users.list(actor(request))).map(presentUser),
-    }));
+    app.get(
+      '/api/users',
+      { config: { role: 'admin' }, schema: { tags, summary: 'All accounts (admins)' } },
+      async (request) => ({
+        items: (await services.users.list(actor(request))).map(presentUser),
+      }),
+    );
+
+    app.get(
+      '/api/accounts',
+      {
+        schema: {
+          tags,
+          summary: 'Active accounts by name and e-mail, to choose the members of a restricted report',
+        },
+      },
+      async (request) => {
+        actor(request);
+        return { items: await services.users.directory() };
+      },
+    );
 
     app.post(
       '/api/users',
-      { schema: { tags, summary: 'Create an account (admins)', body: newUserSchema } },
+      {
+        config: { role: 'admin' },
+        schema: { tags, summary: 'Create an account (admins)', body: newUserSchema },
+      },
       async (request, reply) => {
         const user = await services.users.create(actor(request), request.body);
         return reply.status(201).send(presentUser(user));
@@ -116,6 +137,7 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
     app.patch(
       '/api/users/:id',
       {
+        config: { role: 'admin' },
         schema: {
           tags,
           summary: 'Change an account (admins)',

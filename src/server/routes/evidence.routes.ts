@@ -1,4 +1,5 @@
 import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventKindSchema, isTimeZone } from '../../domain/index.js';
@@ -11,6 +12,15 @@ import { uploadedFile } from './multipart.js';
 import { reportParams, uuidSchema, versionSchema } from './schemas.js';
 
 const NOT_MULTIPART = 'upload the evidence as multipart/form-data';
+
+/** Aborted when the client goes away before its answer is sent, so unpacking an archive for nobody stops. */
+function whileClientWaits(reply: FastifyReply): AbortSignal {
+  const ac = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) ac.abort();
+  });
+  return ac.signal;
+}
 
 /** The optional "zone" field, sent before the file. */
 function zoneOf(part: MultipartFile): string | undefined {
@@ -53,25 +63,28 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/api/evidence',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary:
             'Read one evidence file (multipart field "file"; optional field "zone" for stamps without one) into timeline candidates',
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const who = actor(request);
         // Refuse before reading the upload, as below.
         requireRole(who, 'editor', 'reading evidence');
+        const signal = whileClientWaits(reply);
         const part = await uploadedFile(request, NOT_MULTIPART);
         const data = await part.toBuffer();
-        return evidence.read(who, { filename: part.filename, data }, zoneOf(part));
+        return evidence.read(who, { filename: part.filename, data }, zoneOf(part), signal);
       },
     );
 
     app.post(
       '/api/postmortems/:id/evidence',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary:
@@ -83,6 +96,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
         const who = actor(request);
         // Refuse before reading the upload, so a caller without rights does not get to send 25 MB.
         await evidence.writable(who, request.params.id);
+        const signal = whileClientWaits(reply);
         const part = await uploadedFile(request, NOT_MULTIPART);
         const data = await part.toBuffer();
         const result = await evidence.upload(
@@ -90,6 +104,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
           request.params.id,
           { filename: part.filename, contentType: part.mimetype, data },
           zoneOf(part),
+          signal,
         );
         return reply.status(201).send(result);
       },
@@ -98,6 +113,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/api/postmortems/:id/evidence/:attachmentId/accept',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary:

@@ -8,7 +8,7 @@ import { reportFromMarkdown, reportToMarkdown } from '../services/markdown.servi
 import type { Services } from '../services/index.js';
 import { listQuery, reportParams, sectionSchema, versionSchema } from './schemas.js';
 
-const MARKDOWN = /^text\/(markdown|x-markdown|plain)\b/i;
+const MARKDOWN = /^text\/(?:markdown|x-markdown)\b/i;
 
 /** Reports: create (JSON or Markdown), list, read (JSON or Markdown), update, delete, restore. */
 export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
@@ -19,6 +19,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/api/postmortems',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary:
@@ -78,6 +79,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
     app.put(
       '/api/postmortems/:id',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary: 'Replace a report; `version` must be the version you read',
@@ -96,6 +98,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
     app.put(
       '/api/postmortems/:id/sections/:section',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary: 'Replace one section of a report',
@@ -115,6 +118,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
     app.delete(
       '/api/postmortems/:id',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary: 'Delete a report (an admin can restore it)',
@@ -130,13 +134,17 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/api/postmortems/:id/restore',
-      { schema: { tags, summary: 'Restore a deleted report (admins)', params: reportParams } },
+      {
+        config: { role: 'admin' },
+        schema: { tags, summary: 'Restore a deleted report (admins)', params: reportParams },
+      },
       async (request) => presentReport(await services.reports.undelete(actor(request), request.params.id)),
     );
 
     app.post(
       '/api/postmortems/:id/transitions',
       {
+        config: { role: 'editor' },
         schema: {
           tags: ['lifecycle'],
           summary: 'Move a report to another lifecycle state',
@@ -192,6 +200,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/api/postmortems/:id/revisions/:revision/restore',
       {
+        config: { role: 'editor' },
         schema: {
           tags: ['history'],
           summary: 'Make an old version current again (as a new version)',

@@ -20,13 +20,17 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
 
     app.put(
       '/api/settings',
-      { schema: { tags: ['settings'], summary: 'Change some settings (admins)', body: settingsPatchSchema } },
+      {
+        config: { role: 'admin' },
+        schema: { tags: ['settings'], summary: 'Change some settings (admins)', body: settingsPatchSchema },
+      },
       async (request) => services.settings.update(actor(request), request.body),
     );
 
     app.get(
       '/api/audit',
       {
+        config: { role: 'admin' },
         schema: {
           tags: ['settings'],
           summary: 'The audit log, newest first (admins)',
@@ -39,10 +43,16 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        requireRole(actor(request), 'admin', 'reading the audit log');
+        const who = actor(request);
+        requireRole(who, 'admin', 'reading the audit log');
         const { limit, offset, action, target, user } = request.query;
         return {
-          items: await services.auditLog.list({ action, targetId: target, userId: user }, { limit, offset }),
+          // Admins see every entry except those about restricted reports they are not members of.
+          items: await services.auditLog.list(
+            { action, targetId: target, userId: user },
+            { limit, offset },
+            who.viewer,
+          ),
           limit,
           offset,
         };

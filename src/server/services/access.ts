@@ -9,13 +9,16 @@ export interface Actor {
   ip: string | null;
 }
 
-/** The names a user may be listed under in a report: email and display name, case-insensitive. */
+/**
+ * The keys a user may be listed under among a report's members: e-mail and user id, case-insensitive. Not the
+ * display name: anyone can make an account with a name already in use.
+ */
 export function actorOf(user: User, via: Actor['via'], ip: string | null = null): Actor {
   return {
     user,
     via,
     ip,
-    viewer: { userId: user.id, principals: [...new Set([keyOf(user.email), keyOf(user.name)])] },
+    viewer: { userId: user.id, principals: [...new Set([keyOf(user.email), keyOf(user.id)])] },
   };
 }
 
@@ -32,10 +35,18 @@ export function requireRole(actor: Actor, role: Role, what: string): void {
     throw new AppError('forbidden', `${what} needs the ${role} role; you are ${actor.user.role}`);
 }
 
-/** True when the report names the actor among its members, authors, facilitator or reviewers. */
+/** True when one of `names` is the actor's e-mail or user id. */
 export function isNamedIn(actor: Actor, names: string[]): boolean {
   const mine = new Set(actor.viewer.principals);
   return names.some((n) => mine.has(keyOf(n)));
+}
+
+/**
+ * True when the actor is among a report's reviewers, listed by e-mail, user id or display name. Only used on a
+ * report the actor may already see; who may see it is decided by `canSee` alone.
+ */
+export function isReviewerIn(actor: Actor, reviewers: string[]): boolean {
+  return isNamedIn(actor, reviewers) || reviewers.some((r) => keyOf(r) === keyOf(actor.user.name));
 }
 
 /** Restricted reports exist only for their creator and the people they name. */

@@ -18,6 +18,11 @@ export interface AuthOptions {
   maxFailuresPerAddress: number;
   failureWindowMs: number;
   /**
+   * How long a successful sign-in from an address vouches for that account there: while it does, the
+   * address's limit (tripped by failures on other accounts) does not refuse this account's password.
+   */
+  knownAddressMs: number;
+  /**
    * How long a checked API token is trusted without asking the database again, in milliseconds (0: ask on
    * every call). This instance forgets at once when a token is revoked or an account changes here; another
    * instance on the same database notices within this time.
@@ -30,6 +35,7 @@ export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
   maxFailuresPerAccount: 5,
   maxFailuresPerAddress: 50,
   failureWindowMs: 15 * 60_000,
+  knownAddressMs: 30 * 24 * 3600_000,
   tokenCacheMs: 1000,
 };
 
@@ -56,15 +62,40 @@ export class AuthService {
     private readonly options: AuthOptions = DEFAULT_AUTH_OPTIONS,
   ) {}
 
-  /** Check a password and open a session; the same error for an unknown email and a wrong password. */
+  /**
+   * Check a password and open a session; the same error for an unknown email and a wrong password.
+   *
+   * Each attempt is first written down as a failure, and its password is checked only if the failures
+   * counted after that (its own included) stay within the limits; so of any number of guesses sent at once,
+   * at most the limit are checked, on any number of instances. A refused attempt takes its row back, so the
+   * lock ends a window after the last checked failure. An address over its limit still has passwords
+   * checked for accounts that signed in from it recently (a shared proxy address or office network is not
+   * locked out by someone else's guessing); their own per-account limit still applies.
+   */
   async login(email: string, password: string, ip: string | null) {
-    const keys = [`email:${email.trim().toLowerCase()}`, ...(ip ? [`ip:${ip}`] : [])];
-    const since = new Date(Date.now() - this.options.failureWindowMs).toISOString();
-    const [byAccount, byAddress] = await Promise.all(keys.map((k) => this.failures.countSince(k, since)));
-    if (
-      (byAccount ?? 0) >= this.options.maxFailuresPerAccount ||
-      (byAddress ?? 0) >= this.options.maxFailuresPerAddress
-    ) {
+    const emailKey = email.trim().toLowerCase();
+    const accountKey = `email:${emailKey}`;
+    const addressKey = ip ? `ip:${ip}` : undefined;
+    const keys = [accountKey, ...(addressKey ? [addressKey] : [])];
+    const now = Date.now();
+    const since = new Date(now - this.options.failureWindowMs).toISOString();
+    const attempt = newSecret();
+    await this.failures.record(keys, new Date(now).toISOString(), attempt);
+    const [byAccount = 0, byAddress = 0] = await Promise.all(
+      keys.map((k) => this.failures.countSince(k, since)),
+    );
+    const knownKey = addressKey ? `known:${emailKey}|${addressKey}` : undefined;
+    const addressOver =
+      byAddress > this.options.maxFailuresPerAddress &&
+      !(
+        knownKey &&
+        (await this.failures.countSince(
+          knownKey,
+          new Date(now - this.options.knownAddressMs).toISOString(),
+        )) > 0
+      );
+    if (byAccount > this.options.maxFailuresPerAccount || addressOver) {
+      await this.failures.release(attempt);
       await this.audit.record(null, 'auth.login.blocked', { type: 'user', id: email }, {}, ip);
       const minutes = Math.ceil(this.options.failureWindowMs / 60_000);
       throw new AppError('rate_limited', `too many failed sign-ins; try again in up to ${minutes} minutes`);
@@ -72,11 +103,15 @@ export class AuthService {
     const account = await this.users.credentials(email);
     const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()));
     if (!account || !account.passwordHash || !ok || account.disabled) {
-      await this.failures.record(keys, new Date().toISOString());
       await this.audit.record(null, 'auth.login.failed', { type: 'user', id: account?.id ?? email }, {}, ip);
       throw new AppError('unauthorized', 'the email or password is wrong');
     }
-    await this.failures.clear(keys[0]!);
+    await this.failures.release(attempt);
+    await this.failures.clear(accountKey);
+    if (knownKey) {
+      await this.failures.clear(knownKey);
+      await this.failures.record([knownKey], new Date(now).toISOString());
+    }
     const token = newSecret();
     const csrfToken = newSecret();
     const expiresAt = new Date(Date.now() + this.options.sessionTtlMs).toISOString();

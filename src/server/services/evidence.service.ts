@@ -25,7 +25,15 @@ export const MAX_EVIDENCE_CANDIDATES = 2000;
  * same bytes, name and zone always give the same candidates in the same order, which is what lets a later
  * request refer to a candidate by its position without the server keeping anything between requests.
  */
-async function readEvidenceUpload(name: string, data: Buffer, zone?: string): Promise<Extraction> {
+/** What a zip upload may unpack to on the server: a quarter of the CLI's allowance. */
+export const SERVER_ZIP_LIMITS = { maxEntries: 10_000, maxUnpackedBytes: 256 * 1024 * 1024, maxRatio: 200 };
+
+async function readEvidenceUpload(
+  name: string,
+  data: Buffer,
+  zone?: string,
+  signal?: AbortSignal,
+): Promise<Extraction> {
   if (zone && !isTimeZone(zone)) {
     throw new AppError('bad_request', `${zone} is not a time zone; use a name such as Europe/Berlin`, [
       { path: ['zone'], message: 'unknown time zone' },
@@ -35,12 +43,15 @@ async function readEvidenceUpload(name: string, data: Buffer, zone?: string): Pr
     throw new AppError('bad_request', 'the file is empty', [{ path: ['file'], message: 'empty' }]);
   const isZip = data.length > 3 && data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03;
   const input: EvidenceInput = isZip
-    ? await openZipBuffer(data, name)
+    ? await openZipBuffer(data, name, { ...SERVER_ZIP_LIMITS, ...(signal ? { signal } : {}) })
     : { type: 'file', entry: bufferEntry(name, data) };
-  return extractEvidence([input], {
+  const read = await extractEvidence([input], {
     maxCandidates: MAX_EVIDENCE_CANDIDATES,
     ...(zone ? { zone } : {}),
   });
+  // What was read before the client left is of use to nobody (and must not be stored with the report).
+  if (signal?.aborted) throw new AppError('io', `${name}: reading stopped: the request was cancelled`);
+  return read;
 }
 
 /** A candidate as the API shows it for review: its position, suggested kind and why, and where it is from. */
@@ -87,12 +98,13 @@ export class EvidenceService {
   ) {}
 
   /** Read an uploaded file into candidates for review, storing nothing (editors and admins). */
-  async read(actor: Actor, file: { filename?: string; data: Buffer }, zone?: string) {
+  async read(actor: Actor, file: { filename?: string; data: Buffer }, zone?: string, signal?: AbortSignal) {
     requireRole(actor, 'editor', 'reading evidence');
     const { candidates, stats, inputs } = await readEvidenceUpload(
       file.filename || 'evidence',
       file.data,
       zone,
+      signal,
     );
     return { inputs, stats, candidates: candidates.map((c) => presentCandidate(c)) };
   }
@@ -110,11 +122,12 @@ export class EvidenceService {
     reportId: string,
     file: { filename?: string; contentType: string; data: Buffer },
     zone?: string,
+    signal?: AbortSignal,
   ) {
     await this.writable(actor, reportId);
     // The stored name is the one the file is read under, now and when candidates are accepted.
     const filename = cleanFilename(file.filename);
-    const { candidates, stats, inputs } = await readEvidenceUpload(filename, file.data, zone);
+    const { candidates, stats, inputs } = await readEvidenceUpload(filename, file.data, zone, signal);
     const attachment = await this.attachments.upload(actor, reportId, { ...file, filename });
     return {
       attachment,

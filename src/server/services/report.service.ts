@@ -77,8 +77,10 @@ export class ReportService {
         [{ path: ['state'], message: 'must be draft; use a transition to move it on' }],
       );
     }
-    const id = report.id ?? newId();
-    const stored = await this.reports.create(id, report, {
+    // A restricted report never takes the id its creator asks for: answering "already exists" to a guessed
+    // id would tell anyone that a report they may not see is there. A fresh id is random (40 bits).
+    const id = report.visibility === 'restricted' ? newId() : (report.id ?? newId());
+    const stored = await this.reports.create(id, report.id === undefined ? report : { ...report, id }, {
       userId: actor.user.id,
       summary: 'created',
       changes: [],
@@ -223,19 +225,38 @@ export class ReportService {
     return { round: stored.reviewRound, required, approvals, changesRequested };
   }
 
+  /**
+   * The history of a report, limited to the versions the actor could have seen when they were current: a
+   * report made internal does not open up what it held while restricted to others.
+   */
   async revisions(actor: Actor, id: string) {
-    await this.visible(actor, id);
-    return this.reports.revisions(id);
+    const stored = await this.visible(actor, id);
+    const open = await this.openVersions(actor, stored);
+    return (await this.reports.revisions(id)).filter((r) => open.has(r.version));
   }
 
   async revision(actor: Actor, id: string, version: number) {
-    await this.visible(actor, id);
+    const stored = await this.visible(actor, id);
     const r = await this.reports.revision(id, version);
-    if (!r)
+    if (
+      !r ||
+      !canSee(actor, { ...stored, restricted: r.report.visibility === 'restricted', report: r.report })
+    )
       throw new AppError('not_found', `report ${id} has no version ${version}`, [
         { path: ['version'], message: 'no such version' },
       ]);
     return r;
+  }
+
+  private async openVersions(actor: Actor, stored: StoredReport): Promise<Set<number>> {
+    const all = await this.reports.revisionAccess(stored.id);
+    return new Set(
+      all
+        .filter((r) =>
+          canSee(actor, { ...stored, restricted: r.report.visibility === 'restricted', report: r.report }),
+        )
+        .map((r) => r.version),
+    );
   }
 
   async diff(actor: Actor, id: string, from: number, to: number) {

@@ -1,6 +1,6 @@
 import { AppError, reportSchema } from '../../domain/index.js';
 import type { CommentRepository, ReviewDecision, ReviewRepository } from '../../store/index.js';
-import { hasRole, isNamedIn, type Actor } from './access.js';
+import { hasRole, isReviewerIn, type Actor } from './access.js';
 import type { AuditService } from './audit.service.js';
 import type { ReportService } from './report.service.js';
 import type { SettingsService } from './settings.service.js';
@@ -70,7 +70,7 @@ export class ReviewService {
   /** Approve or request changes; only reviewers the report names, and only while it is in review. */
   async review(actor: Actor, reportId: string, decision: ReviewDecision, note: string | undefined) {
     const stored = await this.reports.visible(actor, reportId);
-    if (!isNamedIn(actor, stored.report.reviewers)) {
+    if (!isReviewerIn(actor, stored.report.reviewers)) {
       throw new AppError(
         'forbidden',
         'only the reviewers named in the report may approve it or request changes',
@@ -99,7 +99,7 @@ export class ReviewService {
   }
 
   private requireParticipant(actor: Actor, reviewers: string[], what: string) {
-    if (!hasRole(actor, 'editor') && !isNamedIn(actor, reviewers)) {
+    if (!hasRole(actor, 'editor') && !isReviewerIn(actor, reviewers)) {
       throw new AppError('forbidden', `${what} needs the editor role or being a named reviewer`);
     }
   }

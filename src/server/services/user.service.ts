@@ -79,6 +79,16 @@ export class UserService {
     return this.users.list();
   }
 
+  /**
+   * The active accounts by name and e-mail, for any signed-in person: restricted reports name their members
+   * by e-mail, chosen from this list. Roles and account state stay for admins.
+   */
+  async directory(): Promise<{ id: string; name: string; email: string }[]> {
+    return (await this.users.list())
+      .filter((u) => !u.disabled)
+      .map((u) => ({ id: u.id, name: u.name, email: u.email }));
+  }
+
   /** How many accounts exist (zero on a fresh install). */
   async count(): Promise<number> {
     return this.users.count();

@@ -23,6 +23,7 @@ import {
 } from '../../../src/domain/report.schema.js';
 import { guidanceFor, SUMMARY_WORD_LIMIT, type GuidanceKey } from '../../../src/domain/templates.js';
 import { api, errorText } from '../api.js';
+import { MembersField } from './members-field.js';
 import type { Settings } from '../types.js';
 import { CodeOptions, EnumSelect, Status } from '../ui.js';
 import { Block, ChipsField, FieldFindings, fieldId, RemoveButton, SetContext, TextField } from './fields.js';
@@ -172,9 +173,7 @@ export function BasicsSection({ report, settings }: SectionProps) {
         options={VISIBILITIES}
         onChange={(v) => v && set(['visibility'], v)}
       />
-      {report.visibility === 'restricted' && (
-        <ChipsField path={['members']} label="Members who may see it" values={report.members} />
-      )}
+      {report.visibility === 'restricted' && <MembersField values={report.members} />}
     </div>
   );
 }

@@ -19,7 +19,7 @@ export function textToRoster(text: string): Person[] {
     .map((line) => line.trim())
     .filter(Boolean)
     .map((line) => {
-      const m = /^(.*?)\s*(?:<([^>]*)>)?\s*(?:,\s*(.*))?$/.exec(line);
+      const m = /^([^<,]*[^<,\s]|)\s*(?:<([^>]*)>\s*)?(?:,\s*(\S.*)?)?$/.exec(line);
       const name = (m?.[1] ?? line).trim();
       const email = m?.[2]?.trim();
       const team = m?.[3]?.trim();

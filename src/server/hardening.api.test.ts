@@ -1,0 +1,372 @@
+// Attacks that once worked (issue 14), each kept closed: sign-in bursts, address locks, slow Markdown,
+// restricted reports leaking through names, history, ids and the audit log, and loose body handling.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEB_DIST } from './spa.js';
+import { actorOf } from './services/access.js';
+import { multipartForm, startTestServer, type TestClient, type TestServer } from '../../test/server.js';
+import { overlappingZip } from '../../test/zip.js';
+import { testDialects } from '../../test/databases.js';
+import { completeReport } from '../../test/reports.js';
+
+const password = 'a very long passphrase';
+
+describe.each(testDialects())('hardening on %s', (dialect) => {
+  let s: TestServer;
+  let editor: TestClient;
+  let viewer: TestClient;
+  let admin: TestClient;
+
+  beforeAll(async () => {
+    s = await startTestServer(dialect, {
+      trustProxy: true,
+      auth: { maxFailuresPerAccount: 5, maxFailuresPerAddress: 8 },
+    });
+    editor = await s.client('editor', 'Edda Editor', password);
+    viewer = await s.client('viewer', 'Vic Viewer', password);
+    admin = await s.client('admin', 'Ada Admin', password);
+  });
+  afterAll(async () => s?.close());
+
+  const login = (email: string, pw: string, from: string) =>
+    s.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password: pw },
+      headers: { 'x-forwarded-for': from },
+    });
+
+  describe('sign-in limits', () => {
+    it('checks at most the limit of a burst of wrong passwords sent at once, and then refuses the right one', async () => {
+      await s.client('viewer', 'Bo Burst', password);
+      const burst = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => login('bo.burst@example.test', `wrong ${i}`, `10.1.0.${i}`)),
+      );
+      const checked = burst.filter((r) => r.statusCode === 401).length;
+      const refused = burst.filter((r) => r.statusCode === 429).length;
+      expect(checked).toBeLessThanOrEqual(5);
+      expect(checked + refused).toBe(40);
+      const failed = await s.app.services.auditLog.list(
+        { action: 'auth.login.failed' },
+        { limit: 1000, offset: 0 },
+      );
+      const account = await s.app.services.users.list(actorOf(admin.user, 'cli'));
+      const bo = account.find((u) => u.email === 'bo.burst@example.test')!;
+      expect(failed.filter((e) => e.targetId === bo.id).length).toBe(checked);
+      // Refused attempts leave nothing behind: the limit still allows exactly the guesses not yet checked.
+      for (let i = checked; i < 5; i++)
+        expect((await login('bo.burst@example.test', 'wrong again', '10.1.2.1')).statusCode).toBe(401);
+      expect((await login('bo.burst@example.test', 'wrong again', '10.1.2.1')).statusCode).toBe(429);
+      // The account is locked now, even for its password, from a fresh address.
+      expect((await login('bo.burst@example.test', password, '10.1.1.1')).statusCode).toBe(429);
+    }, 120_000);
+
+    it("does not lock an account out of an address that other accounts' failures locked, once it signed in there", async () => {
+      await s.client('viewer', 'Kim Known', password);
+      await s.client('viewer', 'Nia New', password);
+      const office = '192.0.2.10';
+      expect((await login('kim.known@example.test', password, office)).statusCode).toBe(200);
+      // Someone behind the same address guesses at other accounts until the address is over its limit.
+      for (let i = 0; i < 9; i++) await login(`nobody${i}@example.test`, 'guess', office);
+      expect((await login('nia.new@example.test', password, office)).statusCode).toBe(429);
+      // Kim signed in from here before: the address lock does not refuse Kim's password.
+      expect((await login('kim.known@example.test', password, office)).statusCode).toBe(200);
+      // Kim's own limit still holds from that address.
+      for (let i = 0; i < 5; i++) await login('kim.known@example.test', 'wrong', office);
+      expect((await login('kim.known@example.test', password, office)).statusCode).toBe(429);
+      // Elsewhere, Nia is not affected at all.
+      expect((await login('nia.new@example.test', password, '198.51.100.7')).statusCode).toBe(200);
+    }, 120_000);
+
+    it('counts the client address from X-Forwarded-For when trust-proxy is on', async () => {
+      await s.client('viewer', 'Pax Proxy', password);
+      for (let i = 0; i < 9; i++) await login(`ghost${i}@example.test`, 'guess', '203.0.113.5');
+      // Another client behind the same proxy is a different address.
+      expect((await login('pax.proxy@example.test', password, '203.0.113.6')).statusCode).toBe(200);
+    }, 120_000);
+  });
+
+  describe('request bodies', () => {
+    // 57 bytes: a date line followed by a run of emphasis marks froze the importer for minutes.
+    const slow = `May 30${'*'.repeat(48)}x\n`;
+
+    it('answers the 57-byte Markdown body that once froze the server, quickly', async () => {
+      expect(Buffer.byteLength(slow)).toBe(56);
+      const started = Date.now();
+      const r = await editor.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: `# T\n\n${slow}`.slice(0, 57),
+        headers: { 'content-type': 'text/markdown' },
+      });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(r.statusCode).toBeLessThan(500);
+    });
+
+    it("refuses a viewer's Markdown before reading it", async () => {
+      const r = await viewer.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: slow.repeat(1000),
+        headers: { 'content-type': 'text/markdown' },
+      });
+      expect(r.statusCode).toBe(403);
+      expect(r.json().message).toMatch(/editor role/);
+    });
+
+    it('refuses a Markdown body that is not UTF-8, naming the byte', async () => {
+      const r = await editor.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: Buffer.concat([Buffer.from('# Title\n\nCaf'), Buffer.from([0xe9]), Buffer.from(' x\n')]),
+        headers: { 'content-type': 'text/markdown' },
+      });
+      expect(r.statusCode).toBe(400);
+      expect(r.json().message).toMatch(/not valid UTF-8 \(at byte 12\)/);
+    });
+
+    it('refuses a zip bomb from its directory, quickly, with what was over the limit', async () => {
+      const line = (i: number) => `{"level":50,"time":${1709301600000 + i},"msg":"timeout ${i * 7919}"}\n`;
+      const body = Buffer.from(Array.from({ length: 40_000 }, (_, i) => line(i)).join(''));
+      const bomb = overlappingZip(body, 200); // about 500 MB unpacked
+      const started = Date.now();
+      const r = await editor.call({
+        method: 'POST',
+        url: '/api/evidence',
+        ...multipartForm([{ name: 'file', filename: 'logs.zip', data: bomb, type: 'application/zip' }]),
+      });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(r.statusCode).toBe(413);
+      expect(r.json().message).toMatch(/logs\.zip: unpacks to more than 256 MB/);
+    });
+
+    it('stops unpacking an archive when the client that sent it goes away', async () => {
+      const line = (i: number) => `{"level":50,"time":${1709301600000 + i},"msg":"timeout ${i * 7919}"}\n`;
+      const body = Buffer.from(Array.from({ length: 30_000 }, (_, i) => line(i)).join(''));
+      const big = overlappingZip(body, 90); // about 200 MB unpacked: within the limits, seconds of work
+      const service = s.app.services.evidence;
+      const original = service.read.bind(service);
+      let outcome: Promise<{ signal?: AbortSignal; error?: unknown; at: number }> | undefined;
+      service.read = (who, file, zone, signal) => {
+        const work = original(who, file, zone, signal);
+        outcome = work.then(
+          () => ({ signal, at: Date.now() }),
+          (error: unknown) => ({ signal, error, at: Date.now() }),
+        );
+        return work;
+      };
+      try {
+        await s.app.listen({ port: 0, host: '127.0.0.1' });
+        const { port } = s.app.server.address() as { port: number };
+        const form = multipartForm([{ name: 'file', filename: 'big.zip', data: big }]);
+        const ac = new AbortController();
+        const sent = fetch(`http://127.0.0.1:${port}/api/evidence`, {
+          method: 'POST',
+          headers: { ...form.headers, authorization: `Bearer ${editor.token}` },
+          body: form.payload,
+          signal: ac.signal,
+        }).catch(() => undefined);
+        while (!outcome) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 300));
+        const leftAt = Date.now();
+        ac.abort();
+        await sent;
+        const done = await outcome;
+        expect(done.signal?.aborted).toBe(true);
+        expect(String(done.error)).toMatch(/reading stopped/);
+        expect(done.at - leftAt).toBeLessThan(2000);
+      } finally {
+        service.read = original;
+      }
+    });
+
+    it('refuses text/plain instead of making an empty report of {}', async () => {
+      const before = (await editor.call({ method: 'GET', url: '/api/postmortems' })).json().total;
+      const r = await editor.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: '{}',
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(r.statusCode).toBe(415);
+      expect(r.json().message).toMatch(/text\/markdown or application\/json/);
+      expect((await editor.call({ method: 'GET', url: '/api/postmortems' })).json().total).toBe(before);
+    });
+  });
+
+  describe('restricted reports', () => {
+    const restricted = (members: string[], extra: Record<string, unknown> = {}) =>
+      s.app.services.reports.create(actorOf(editor.user, 'cli'), {
+        ...completeReport(),
+        visibility: 'restricted',
+        members,
+        ...extra,
+      });
+
+    it('grants access to the accounts named by e-mail or user id, never to a display name', async () => {
+      const named = await s.client('viewer', 'Dana Lee');
+      const byId = await s.client('viewer', 'Ike Id');
+      const report = await restricted([named.user.email, byId.user.id, 'Dana Lee'], {
+        authors: ['Dana Lee', 'Impostor Name'],
+        reviewers: ['Impostor Name'],
+      });
+      expect((await named.call({ method: 'GET', url: `/api/postmortems/${report.id}` })).statusCode).toBe(
+        200,
+      );
+      expect((await byId.call({ method: 'GET', url: `/api/postmortems/${report.id}` })).statusCode).toBe(200);
+      // Names are not unique: a later account with a member's or an author's name sees nothing.
+      for (const [i, name] of ['Dana Lee', 'Impostor Name'].entries()) {
+        const user = await s.app.services.users.create(null, {
+          email: `twin${i}@example.test`,
+          name,
+          role: 'viewer',
+        });
+        const { token } = await s.app.services.auth.createToken(actorOf(user, 'cli'), 'twin');
+        const call = (url: string) =>
+          s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+        const r = await call(`/api/postmortems/${report.id}`);
+        expect(r.statusCode, name).toBe(404);
+        const list = (await call('/api/postmortems?limit=200')).json();
+        expect(
+          list.items.some((i: { id: string }) => i.id === report.id),
+          name,
+        ).toBe(false);
+      }
+    });
+
+    it('lists accounts for the members picker by name and e-mail only, without disabled ones', async () => {
+      const gone = await s.client('viewer', 'Gil Gone');
+      await s.app.services.users.update(actorOf(admin.user, 'cli'), gone.user.id, { disabled: true });
+      const r = await viewer.call({ method: 'GET', url: '/api/accounts' });
+      expect(r.statusCode).toBe(200);
+      const items = r.json().items as Record<string, unknown>[];
+      expect(items).toContainEqual({ id: editor.user.id, name: 'Edda Editor', email: editor.user.email });
+      expect(items.every((i) => Object.keys(i).sort().join() === 'email,id,name')).toBe(true);
+      expect(items.some((i) => i.id === gone.user.id)).toBe(false);
+    });
+
+    it('shows past versions only to those who could see them then', async () => {
+      const insider = await s.client('editor', 'Ina Insider');
+      const outsider = await s.client('editor', 'Oto Outsider');
+      const first = await restricted([insider.user.email], {
+        analysis: { primaryCause: 'The secret vendor outage.' },
+      });
+      const opened = await insider.call({
+        method: 'PUT',
+        url: `/api/postmortems/${first.id}`,
+        payload: {
+          version: 1,
+          report: {
+            ...first.report,
+            visibility: 'internal',
+            members: [],
+            analysis: { primaryCause: 'Public.' },
+          },
+        },
+      });
+      expect(opened.statusCode, opened.body).toBe(200);
+      const seen = (v: TestClient) =>
+        v.call({ method: 'GET', url: `/api/postmortems/${first.id}/revisions` });
+      expect((await seen(insider)).json().items.map((r: { version: number }) => r.version)).toEqual([2, 1]);
+      expect((await seen(outsider)).json().items.map((r: { version: number }) => r.version)).toEqual([2]);
+      const old = await outsider.call({ method: 'GET', url: `/api/postmortems/${first.id}/revisions/1` });
+      expect(old.statusCode).toBe(404);
+      expect(old.body).not.toContain('secret vendor');
+      const diff = await outsider.call({
+        method: 'GET',
+        url: `/api/postmortems/${first.id}/diff?from=1&to=2`,
+      });
+      expect(diff.statusCode).toBe(404);
+      expect(diff.body).not.toContain('secret vendor');
+      const restore = await outsider.call({
+        method: 'POST',
+        url: `/api/postmortems/${first.id}/revisions/1/restore`,
+        payload: { version: 2 },
+      });
+      expect(restore.statusCode).toBe(404);
+      expect(
+        (await insider.call({ method: 'GET', url: `/api/postmortems/${first.id}/diff?from=1&to=2` }))
+          .statusCode,
+      ).toBe(200);
+    });
+
+    it('gives a restricted report a fresh id, so a guessed id cannot tell it exists', async () => {
+      const r = await editor.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: { ...completeReport(), id: 'pm-merger-talks', visibility: 'restricted', members: [] },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json().id).not.toBe('pm-merger-talks');
+      expect(r.json().id).toMatch(/^pm-[0-9a-f]{10}$/);
+      // The id is free: someone else may take it for an internal report.
+      const other = await s.client('editor', 'Gus Guesser');
+      const guess = await other.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: { ...completeReport(), id: 'pm-merger-talks' },
+      });
+      expect(guess.statusCode).toBe(201);
+    });
+
+    it("keeps a restricted report's entries out of the audit log of an admin who is not a member", async () => {
+      const secret = await restricted([editor.user.email]);
+      const open = await s.app.services.reports.create(actorOf(editor.user, 'cli'), completeReport());
+      const entries = (await admin.call({ method: 'GET', url: '/api/audit?limit=200' })).json().items as {
+        targetId: string;
+      }[];
+      expect(entries.some((e) => e.targetId === open.id)).toBe(true);
+      expect(entries.some((e) => e.targetId === secret.id)).toBe(false);
+      const member = await s.client('admin', 'Mia Member Admin');
+      const withMember = await restricted([member.user.email]);
+      const theirs = (await member.call({ method: 'GET', url: '/api/audit?limit=200' })).json().items as {
+        targetId: string;
+      }[];
+      expect(theirs.some((e) => e.targetId === withMember.id)).toBe(true);
+    });
+  });
+
+  describe('security headers', () => {
+    const strict = (h: Record<string, unknown>, what: string) => {
+      expect(h['x-content-type-options'], what).toBe('nosniff');
+      expect(h['x-frame-options'], what).toBe('DENY');
+      expect(String(h['content-security-policy']), what).toMatch(/frame-ancestors 'none'/);
+      expect(h['referrer-policy'], what).toBeDefined();
+    };
+
+    it('are on JSON, errors, Markdown, attachments, the OpenAPI document and the docs page', async () => {
+      const report = await s.app.services.reports.create(actorOf(editor.user, 'cli'), completeReport());
+      const file = await s.app.services.attachments.upload(actorOf(editor.user, 'cli'), report.id, {
+        filename: 'page.html',
+        contentType: 'text/html',
+        data: Buffer.from('<script>alert(1)</script>'),
+      });
+      const answers = {
+        json: await editor.call({ method: 'GET', url: `/api/postmortems/${report.id}` }),
+        markdown: await editor.call({
+          method: 'GET',
+          url: `/api/postmortems/${report.id}`,
+          headers: { accept: 'text/markdown' },
+        }),
+        error: await s.app.inject({ method: 'GET', url: '/api/postmortems' }),
+        missing: await editor.call({ method: 'GET', url: '/api/nothing-here' }),
+        attachment: await editor.call({ method: 'GET', url: `/api/attachments/${file.id}` }),
+        openapi: await s.app.inject({ method: 'GET', url: '/api/openapi.json' }),
+        docs: await s.app.inject({ method: 'GET', url: '/api/docs' }),
+        docsAsset: await s.app.inject({ method: 'GET', url: '/api/docs/static/swagger-initializer.js' }),
+        health: await s.app.inject({ method: 'GET', url: '/healthz' }),
+      };
+      // The web app's page, when it is built (`npm test` builds it first).
+      const page = existsSync(join(WEB_DIST, 'index.html'))
+        ? { html: await s.app.inject({ method: 'GET', url: '/reports/x' }) }
+        : {};
+      for (const [what, r] of Object.entries({ ...answers, ...page })) strict(r.headers, what);
+      expect(answers.docs.statusCode).toBe(200);
+      expect(String(answers.docs.headers['content-security-policy'])).toMatch(/script-src 'self'/);
+      expect(String(answers.docs.headers['content-security-policy'])).not.toMatch(/upgrade-insecure/);
+      expect(String(answers.json.headers['content-security-policy'])).toMatch(/default-src 'none'/);
+      expect(String(answers.attachment.headers['content-security-policy'])).toMatch(/sandbox/);
+    });
+  });
+});

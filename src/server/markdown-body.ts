@@ -1,0 +1,58 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../domain/index.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A Markdown body as text. Bytes that are not UTF-8 are refused, as the CLI refuses such a file: replacing
+ * them with U+FFFD would store something other than what was sent.
+ */
+export function markdownBody(
+  _request: FastifyRequest,
+  body: Buffer | string,
+  done: (err: Error | null, body?: unknown) => void,
+): void {
+  if (typeof body === 'string') return done(null, body);
+  try {
+    done(null, utf8.decode(body));
+  } catch {
+    const at = firstBadByte(body);
+    done(
+      new AppError('bad_request', `the Markdown body is not valid UTF-8 (at byte ${at})`, [
+        { path: ['body'], message: `invalid UTF-8 at byte ${at}` },
+      ]),
+    );
+  }
+}
+
+/** The offset of the first byte that is not part of a valid UTF-8 character. */
+function firstBadByte(bytes: Buffer): number {
+  // Bytes before the first bad one decode to themselves, so the first replacement character that the
+  // input did not spell out itself (EF BF BD) sits right after them.
+  const text = new TextDecoder('utf-8').decode(bytes);
+  let from = 0;
+  for (;;) {
+    const i = text.indexOf('\uFFFD', from);
+    if (i < 0) return bytes.length;
+    const at = Buffer.byteLength(text.slice(0, i));
+    if (!(bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd)) return at;
+    from = i + 1;
+  }
+}
+
+/**
+ * `text/plain` is neither Markdown nor JSON: guessing which made a report of any text, even of `{}`. The
+ * body is not read.
+ */
+export function refusePlainText(
+  _request: FastifyRequest,
+  _payload: unknown,
+  done: (err: Error | null, body?: unknown) => void,
+): void {
+  done(
+    new AppError(
+      'unsupported',
+      'text/plain is not accepted: send a report as text/markdown or application/json',
+    ),
+  );
+}
