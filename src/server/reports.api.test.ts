@@ -74,7 +74,10 @@ describe.each(testDialects())('reports API on %s', (dialect) => {
   });
 
   it('imports a foreign Markdown post-mortem from the corpus and makes it searchable', async () => {
-    const file = resolve(process.cwd(), 'test/fixtures/corpus/postmortems/posthog_2025-09-29-flags-is-down.md');
+    const file = resolve(
+      process.cwd(),
+      'test/fixtures/corpus/postmortems/posthog_2025-09-29-flags-is-down.md',
+    );
     const r = await editor.call({
       method: 'POST',
       url: '/api/postmortems',
