@@ -7,7 +7,10 @@ const PATTERNS: [RegExp, RegExp][] = [
   [/`/, /`[^`\n]*`/g], // inline code
   [/<!--/, /<!--[\s\S]*?(?:-->|$)/g], // HTML comments (suppressions among them)
   [/</, /<\/?[A-Za-z][^>\n]*>/g], // HTML tags
-  [/\]\(/, /\]\([^)\n]*\)/g], // link destinations
+  // A link's text names the page it points to, in its author's words, not the report's: neither is prose.
+  [/\]\(/, /\[[^\]\n]{0,300}\]\([^)\n]*\)|\]\([^)\n]*\)/g],
+  // Quoted words are someone else's (an error message, a customer): they are reported, not judged.
+  [/["“]/, /"[^"\n]{1,300}"|“[^”\n]{1,300}”/g],
   [/https?:|www\./i, /\bhttps?:\/\/[^\s)>\]]+|\bwww\.[^\s)>\]]+/gi], // bare URLs
   [/@/, /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.])@[\w-]+/g], // e-mail addresses and @handles
   [/;/, /\bTL;DR\b/gi],
