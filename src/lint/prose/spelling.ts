@@ -37,12 +37,18 @@ function speller(lang: 'en-US' | 'en-GB'): NSpell {
   return s;
 }
 
+// retext-spell has already found the word missing from the language's own dictionary, so only the other
+// sources are asked: the project's words, the software terms, the report's things and, for "en", British English.
 function known(word: string, ctx: SpellingContext): boolean {
   const lower = word.toLowerCase();
   if (ctx.dictionary.has(lower) || softwareTerms().has(lower) || ctx.people.things.has(lower)) return true;
-  const lang = ctx.language === 'en-GB' ? 'en-GB' : 'en-US';
-  if (speller(lang).correct(word) || speller(lang).correct(lower)) return true;
   return ctx.language === 'en' && (speller('en-GB').correct(word) || speller('en-GB').correct(lower));
+}
+
+/** A part of a hyphenated word, which retext-spell did not check on its own. */
+function knownPart(part: string, ctx: SpellingContext): boolean {
+  const lang = ctx.language === 'en-GB' ? 'en-GB' : 'en-US';
+  return known(part, ctx) || speller(lang).correct(part);
 }
 
 /** True when the word at `start` begins a sentence, a list item or a field (where any word is capitalised). */
@@ -66,7 +72,7 @@ export function realMisspellings(messages: PluginMessage[], ctx: SpellingContext
       return false;
     if (
       lower.includes('-') &&
-      lower.split('-').every((p, i) => p === '' || (i === 0 && PREFIXES.has(p)) || known(p, ctx))
+      lower.split('-').every((p, i) => p === '' || (i === 0 && PREFIXES.has(p)) || knownPart(p, ctx))
     ) {
       return false;
     }
