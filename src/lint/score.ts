@@ -180,6 +180,26 @@ const PARTS: Record<SectionKey, Part[]> = {
   ],
 };
 
+// Structure rules that report a part the score already leaves unearned (no root cause, no owner …): they cost
+// nothing more, or a missing part would count twice. Their errors still hold the overall score at ERROR_CAP.
+const MIRRORED = new Set([
+  'summary-missing',
+  'summary-parts',
+  'timeline-missing',
+  'timeline-detection',
+  'timeline-resolution',
+  'severity-missing',
+  'impact-number',
+  'rca-primary-cause',
+  'rca-method',
+  'actions-missing',
+  'action-owner',
+  'action-deadline',
+  'action-success-criterion',
+  'action-category',
+  'lessons-went-well',
+]);
+
 /** How the findings cost each section, grouped per section and rule, in the order a person should fix them. */
 function costOf(findings: Finding[]): ScoreReason[] {
   const groups = new Map<string, Finding[]>();
@@ -224,7 +244,7 @@ export function scoreReport(report: Report, findings: Finding[]): QualityScore {
   const parts: ScorePart[] = SECTION_KEYS.flatMap((section) =>
     PARTS[section].map(([points, asks, earned]) => ({ section, points, asks, earned: earned(report) })),
   );
-  const reasons = costOf(findings);
+  const reasons = costOf(findings.filter((f) => !MIRRORED.has(f.ruleId)));
   const sections = Object.fromEntries(
     SECTION_KEYS.map((s) => {
       const earned = parts.filter((p) => p.section === s && p.earned).reduce((n, p) => n + p.points, 0);
