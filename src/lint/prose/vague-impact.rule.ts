@@ -40,7 +40,12 @@ const SPARED =
 // How the problem was found ("multiple users reported failed jobs") is detection, told elsewhere in the report.
 const DETECTION =
   /\b(?:reported|noticed|alerted\s+us|told\s+us|contacted\s+(?:us|support)|spotted|flagged)\b/iu;
-const CLAUSE_NEGATION = /\b(?:never|not|no|none|nobody|without)\b[^,;:]*$|n['’]t\b[^,;:]*$/iu;
+const CLAUSE_NEGATION = /\b(?:never|not|no|none|nobody|without)\b|n['’]t\b/iu;
+/** The text after the last comma, semicolon or colon: the clause a word at the end of `text` belongs to. */
+function lastClause(text: string): string {
+  const cut = Math.max(text.lastIndexOf(','), text.lastIndexOf(';'), text.lastIndexOf(':'));
+  return text.slice(cut + 1);
+}
 // A schedule harmed is an impact too ("the launch slipped badly"), when a stand-in for a number says how much.
 const PLANNED_WORK = /\b(?:project|launch|deadline|release|schedule|delivery|migration|roadmap)\b/iu;
 // Plans and instructions ("Set up alerting", "This will prevent …") describe no effect that happened.
@@ -104,7 +109,7 @@ export const vagueImpactRule: SentenceRule = {
     if (!harm) return [];
     // Harm that was kept away ("the retry hid failures from users", "most lost orders were recovered") or denied
     // earlier in the clause ("users never saw the broken page") did not reach anyone.
-    if (SPARED.test(text) || DETECTION.test(text) || CLAUSE_NEGATION.test(text.slice(0, harm.index)))
+    if (SPARED.test(text) || DETECTION.test(text) || CLAUSE_NEGATION.test(lastClause(text.slice(0, harm.index))))
       return [];
     // "We asked which customers were affected" asks; it does not claim.
     if (/\b(?:which|whether|how\s+many|how\s+much)\b/iu.test(text.slice(0, harm.index))) return [];
