@@ -122,3 +122,18 @@ describe('new rules', () => {
     expect(rules('Maren restarted the primary.')).not.toContain('person-named');
   });
 });
+
+describe('quotations', () => {
+  it('does not judge a block quote, nor the lines that continue it, but reads the prose after it', () => {
+    const text = [
+      '> ops-bot [2:14 PM]',
+      'this is insane, obviously the stupid cache again',
+      '',
+      'The cache was obviously the cause.',
+    ].join('\n');
+    const found = lint(text).filter((f) => f.ruleId === 'judgment');
+    expect(found).toHaveLength(1);
+    expect(text.slice(found[0]?.range?.start, found[0]?.range?.end)).toBe('obviously');
+    expect(found[0]?.range?.start).toBeGreaterThan(text.indexOf('The cache'));
+  });
+});
