@@ -39,7 +39,8 @@ export const counterfactualRule: SentenceRule = {
   id: 'counterfactual',
   check(sentence: Sentence, ctx: ProseContext): SentenceHit[] {
     const text = sentence.text;
-    if (!/\b(?:have|of|['’]ve|failed|only|hindsight)\b/iu.test(text)) return [];
+    // Every pattern needs one of these words; "of" only after should/could ("should of").
+    if (!/\b(?:have|failed|only|hindsight)\b|['’]ve\b|\b(?:should|could)\s+of\b/iu.test(text)) return [];
     const m =
       SHOULD_HAVE.exec(text) ??
       COULD_HAVE_PERSON.exec(text) ??

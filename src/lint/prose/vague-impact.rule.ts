@@ -109,7 +109,11 @@ export const vagueImpactRule: SentenceRule = {
     if (!harm) return [];
     // Harm that was kept away ("the retry hid failures from users", "most lost orders were recovered") or denied
     // earlier in the clause ("users never saw the broken page") did not reach anyone.
-    if (SPARED.test(text) || DETECTION.test(text) || CLAUSE_NEGATION.test(lastClause(text.slice(0, harm.index))))
+    if (
+      SPARED.test(text) ||
+      DETECTION.test(text) ||
+      CLAUSE_NEGATION.test(lastClause(text.slice(0, harm.index)))
+    )
       return [];
     // "We asked which customers were affected" asks; it does not claim.
     if (/\b(?:which|whether|how\s+many|how\s+much)\b/iu.test(text.slice(0, harm.index))) return [];
