@@ -25,6 +25,8 @@ export const lintConfigSchema = z.strictObject({
   roster: words.default([]),
   /** Terms and acronyms the readers know: a list, or term → definition. */
   glossary: z.union([words, z.record(word, z.string().max(2_000))]).default([]),
+  /** Which English spellings are right: both American and British (the default), or one of them. */
+  language: z.enum(['en', 'en-US', 'en-GB']).default('en'),
   /** Longest executive summary, in words, before it is flagged as too long. */
   summaryWordLimit: z.number().int().min(10).max(10_000).default(SUMMARY_WORD_LIMIT),
 });
@@ -40,6 +42,7 @@ export interface LintConfig {
   dictionary: ReadonlySet<string>;
   roster: readonly string[];
   glossary: ReadonlySet<string>;
+  language: 'en' | 'en-US' | 'en-GB';
   summaryWordLimit: number;
 }
 
@@ -87,8 +90,16 @@ export function parseLintConfig(raw: unknown, source = 'configuration'): LintCon
     dictionary: new Set(lower(c.words.dictionary)),
     roster: c.roster,
     glossary: new Set(glossary.map((g) => g.trim())),
+    language: c.language,
     summaryWordLimit: c.summaryWordLimit,
   };
+}
+
+/** The configuration with more words for the spelling dictionary (from a project's `.hindsight/words`). */
+export function withWords(config: LintConfig, words: Iterable<string>): LintConfig {
+  const dictionary = new Set(config.dictionary);
+  for (const w of words) dictionary.add(w.toLowerCase());
+  return { ...config, dictionary };
 }
 
 /** The configuration used when a project has none. */

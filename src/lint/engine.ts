@@ -4,16 +4,19 @@ import { DEFAULT_LINT_CONFIG, type LintConfig } from './config.js';
 import { proseFields, type ProseField } from './fields.js';
 import { analyseProse } from './prose/analyse.js';
 import { blameRule } from './prose/blame.rule.js';
+import { counterfactualRule } from './prose/counterfactual.rule.js';
 import { definedTerms, undefinedJargon } from './prose/jargon.rule.js';
 import { judgmentRule } from './prose/judgment.rule.js';
 import { maskProse } from './prose/mask.js';
 import { passiveRule } from './prose/passive.rule.js';
 import { peopleOf } from './prose/people.js';
+import { personNamedRule } from './prose/person-named.rule.js';
 import type { ProseContext, SentenceRule } from './prose/rule.js';
 import { hardSentences } from './prose/readability.js';
-import { realMisspellings, suggestFor } from './prose/spelling.js';
+import { realMisspellings, suggestFor, wordCounts } from './prose/spelling.js';
 import { vagueImpactRule } from './prose/vague-impact.rule.js';
 import { weaselRule } from './prose/weasel.rule.js';
+import { wordConfusionRule } from './prose/word-confusion.rule.js';
 import { structureContext, structureHits } from './structure/structure.rules.js';
 import type { Finding, Report, SectionKey, Severity } from './types.js';
 
@@ -23,7 +26,16 @@ export interface LintOptions {
   scale?: SeverityScale;
 }
 
-const SENTENCE_RULES: SentenceRule[] = [blameRule, judgmentRule, vagueImpactRule, passiveRule, weaselRule];
+const SENTENCE_RULES: SentenceRule[] = [
+  blameRule,
+  judgmentRule,
+  vagueImpactRule,
+  wordConfusionRule,
+  counterfactualRule,
+  personNamedRule,
+  passiveRule,
+  weaselRule,
+];
 /** Lint a whole report: every section's prose and structure. Takes options or a bare configuration. */
 export function lintReport(report: Report, options: LintOptions | LintConfig = {}): Finding[] {
   return lintSections(report, SECTION_KEYS, asOptions(options));
@@ -61,7 +73,7 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
   const fields: ProseField[] = sections.flatMap((s) => proseFields(report, s));
   const people = peopleOf(report, config.roster, config.glossary);
   const ctx: ProseContext = { report, config, people };
-  const { sentences, messages } = analyseProse(fields);
+  const { sentences, messages } = analyseProse(fields, config.language);
 
   for (const sentence of sentences) {
     for (const rule of SENTENCE_RULES) {
@@ -91,8 +103,19 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
   }
 
   if (severityOf('spelling')) {
-    const misspelled = realMisspellings(messages, people, config.dictionary);
-    const suggested = suggestFor([...new Set(misspelled.map((m) => m.word))]);
+    // Words the report repeats are its own terms; count them over the whole report, even when one section is linted.
+    const everyField =
+      sections.length === SECTION_KEYS.length ? fields : SECTION_KEYS.flatMap((s) => proseFields(report, s));
+    const misspelled =
+      messages.length === 0
+        ? []
+        : realMisspellings(messages, {
+            people,
+            dictionary: config.dictionary,
+            language: config.language,
+            counts: wordCounts(everyField.map((f) => maskProse(f.text))),
+          });
+    const suggested = suggestFor([...new Set(misspelled.map((m) => m.word))], config.language);
     for (const m of misspelled) {
       const options = suggested.get(m.word) ?? [];
       const finding: Omit<Finding, 'ruleId' | 'severity'> = {
@@ -104,7 +127,7 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
       if (options.length > 0)
         finding.suggestion = `Did you mean ${options
           .map((s) => `"${s}"`)
-          .join(', ')}? If the word is right, add it to words.dictionary.`;
+          .join(', ')}? If the word is right, add it with \`hindsight lint --add-word ${m.word}\`.`;
       push('spelling', finding);
     }
   }

@@ -23,6 +23,26 @@ export const RULES: readonly RuleMeta[] = [
     description: 'An effect is stated without a number, unit, duration or count.',
   },
   {
+    id: 'word-confusion',
+    kind: 'prose',
+    defaultSeverity: 'warning',
+    description:
+      'A real word in place of its look-alike: then/than, where/were, affect/effect, to/too, led/let, loose/lose.',
+  },
+  {
+    id: 'counterfactual',
+    kind: 'prose',
+    defaultSeverity: 'info',
+    description:
+      'The past is judged by what should or could have happened, instead of asking why it made sense then.',
+  },
+  {
+    id: 'person-named',
+    kind: 'prose',
+    defaultSeverity: 'info',
+    description: 'A person is named in the timeline or the analysis where their role would do.',
+  },
+  {
     id: 'passive-voice',
     kind: 'prose',
     defaultSeverity: 'info',

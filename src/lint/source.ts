@@ -2,7 +2,7 @@ import type { LintOptions } from './engine.js';
 import { lintReport } from './engine.js';
 import { valueAt } from './fields.js';
 import { locateFindings, type LocatedFinding, type Locator } from './locate.js';
-import { scoreFindings, type QualityScore } from './score.js';
+import { scoreReport, type QualityScore } from './score.js';
 import { applySuppressions } from './suppress.js';
 import type { Report } from './types.js';
 
@@ -27,5 +27,5 @@ export function lintSource(
     return typeof v === 'string' ? v : undefined;
   });
   const findings = applySuppressions(located, source).sort((a, b) => a.line - b.line || a.column - b.column);
-  return { findings, score: scoreFindings(findings) };
+  return { findings, score: scoreReport(report, findings) };
 }

@@ -66,6 +66,18 @@ describe('web app support on sqlite', () => {
     expect(login.statusCode).toBe(200);
   });
 
+  it("serves a lint rule's documentation page, which findings link to", async () => {
+    expect((await s.app.inject({ method: 'GET', url: '/api/lint/rules/blame' })).statusCode).toBe(401);
+    const reader = await s.client('editor', 'Rule Reader');
+    const page = await reader.call({ method: 'GET', url: '/api/lint/rules/blame' });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/markdown/u);
+    expect(page.body).toContain('# blame');
+    const missing = await reader.call({ method: 'GET', url: '/api/lint/rules/..%2F..%2Fpackage' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().code).toBe('not_found');
+  });
+
   it('lints an unsaved report and scores it, for signed-in callers only', async () => {
     const report = newReport('outage', { title: 'Checkout errors on 2024-03-05' });
     report.analysis.primaryCause = 'The engineer forgot to renew the certificate.';

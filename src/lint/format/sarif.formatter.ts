@@ -1,3 +1,4 @@
+import { ruleDoc, ruleHelpUri } from '../docs.js';
 import { RULES } from '../rules.js';
 import type { Severity } from '../types.js';
 import type { FileResult } from './result.js';
@@ -17,8 +18,17 @@ function toUri(file: string): string {
     .join('/');
 }
 
-/** SARIF 2.1.0 for GitHub code scanning and other tools; paths are relative to the working directory. */
-export function formatSarif(results: FileResult[], version: string): string {
+function helpOf(id: string, description: string): { help: { text: string; markdown?: string } } {
+  const page = ruleDoc(id);
+  return { help: page ? { text: description, markdown: page } : { text: description } };
+}
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning and other tools; paths are relative to the working directory. Each rule
+ * carries its documentation page: `help` holds the page itself (code scanning shows it next to the alert) and
+ * `helpUri` points at it — under `docsBase` when given, else at the installed file.
+ */
+export function formatSarif(results: FileResult[], version: string, docsBase?: string): string {
   const used = new Set(results.flatMap((r) => r.findings.map((f) => f.ruleId)));
   const known = new Set(RULES.map((r) => r.id));
   const rules = [
@@ -27,6 +37,8 @@ export function formatSarif(results: FileResult[], version: string): string {
       name: r.id.replace(/(^|-)(\w)/gu, (_m, _d, c: string) => c.toUpperCase()),
       shortDescription: { text: r.description },
       defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
+      helpUri: ruleHelpUri(r.id, docsBase),
+      ...helpOf(r.id, r.description),
       properties: { tags: ['post-mortem', r.kind] },
     })),
     // Problems that are not lint rules (a file that is not a report) still need a rule entry.

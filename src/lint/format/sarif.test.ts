@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { lintReport } from '../engine.js';
 import { sampleReport } from '../fixtures/sample-report.js';
@@ -46,6 +48,18 @@ describe('SARIF output', () => {
     expect(run.tool.driver.rules[blame.ruleIndex].id).toBe('blame');
     expect(run.results.at(-1).ruleId).toBe('invalid-report');
     expect(run.tool.driver.rules[run.results.at(-1).ruleIndex].id).toBe('invalid-report');
+  });
+
+  it('points every rule at its documentation page and carries the page as help', () => {
+    const run = JSON.parse(formatSarif([], '0.1.0')).runs[0];
+    for (const rule of run.tool.driver.rules) {
+      expect(rule.helpUri).toMatch(new RegExp(`^file:///.*/docs/rules/${rule.id}\\.md$`, 'u'));
+      expect(existsSync(fileURLToPath(rule.helpUri))).toBe(true);
+      expect(rule.help.markdown).toContain(`# ${rule.id}`);
+    }
+    const hosted = JSON.parse(formatSarif([], '0.1.0', 'https://docs.example.com/rules')).runs[0];
+    expect(hosted.tool.driver.rules[0].helpUri).toBe('https://docs.example.com/rules/blame.md');
+    expect(validate(JSON.parse(formatSarif([], '0.1.0', 'https://docs.example.com/rules')))).toBe(true);
   });
 
   it('is caught by the schema when broken, so the test can fail', () => {

@@ -1,3 +1,4 @@
+import { explainScore } from '../score.js';
 import type { FileResult } from './result.js';
 
 /** Compiler-style lines, `file:line:col severity rule-id message`, then one summary line. */
@@ -13,7 +14,16 @@ export function formatText(results: FileResult[]): string {
       else if (f.severity === 'warning') warnings += 1;
       else infos += 1;
     }
-    if (r.score) lines.push(`${r.file}: quality score ${r.score.overall}/100`);
+    if (r.score) {
+      const verdict = r.score.passed
+        ? 'passes'
+        : r.score.cappedByError
+          ? `held below the pass mark of ${r.score.passMark} by errors`
+          : `below the pass mark of ${r.score.passMark}`;
+      lines.push(`${r.file}: quality score ${r.score.overall}/100, ${verdict}`);
+      // The first few ways to raise it, so the number explains itself.
+      for (const line of explainScore(r.score).slice(0, 5)) lines.push(`  ${line}`);
+    }
   }
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   lines.push(

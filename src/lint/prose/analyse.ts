@@ -1,9 +1,11 @@
 import dictionaryEn from 'dictionary-en';
+import dictionaryEnGb from 'dictionary-en-gb';
 import { retext } from 'retext';
 import retextEnglish from 'retext-english';
 import retextSpell from 'retext-spell';
 import type { ProseField } from '../fields.js';
 import { maskProse } from './mask.js';
+import { realMisspellings, type SpellingLanguage } from './spelling.js';
 
 /** A sentence of one field: its masked text and where it starts inside the field's text. */
 export interface Sentence {
@@ -27,8 +29,18 @@ export interface ProseAnalysis {
   messages: PluginMessage[];
 }
 
-// Built once per process: loading the dictionary takes about a second, a run on a report a few ms.
-let processor: ReturnType<typeof buildProcessor> | undefined;
+// Built once per process and language: loading a dictionary takes about a second, a run on a report a few ms.
+const processors = new Map<string, ReturnType<typeof buildProcessor>>();
+function processorFor(language: SpellingLanguage): ReturnType<typeof buildProcessor> {
+  // "en" (either spelling) runs the American dictionary; the spelling filter asks the British one about the rest.
+  const key = language === 'en-GB' ? 'en-GB' : 'en-US';
+  let p = processors.get(key);
+  if (!p) {
+    p = buildProcessor(key);
+    processors.set(key, p);
+  }
+  return p;
+}
 // The run is synchronous, so one slot is enough to hand the tree and file of the current run back.
 let captured: { tree: unknown; messages: VFileMessages } | undefined;
 type VFileMessages = {
@@ -37,13 +49,13 @@ type VFileMessages = {
   place?: unknown;
   expected?: unknown;
 }[];
-function buildProcessor() {
+function buildProcessor(language: 'en-US' | 'en-GB') {
   return (
     retext()
       .use(retextEnglish)
       // max -1: no suggestions here. They cost up to 100 ms a word, and most unknown words turn out to be
       // names and systems; suggestions are computed later for the words that remain (see spelling.ts).
-      .use(retextSpell, { dictionary: dictionaryEn, max: -1 })
+      .use(retextSpell, { dictionary: language === 'en-GB' ? dictionaryEnGb : dictionaryEn, max: -1 })
       .use(() => (tree, file) => {
         captured = { tree, messages: file.messages };
       })
@@ -52,9 +64,13 @@ function buildProcessor() {
 }
 
 /** Build the shared retext pipeline now rather than on the first lint (for servers and benchmarks). */
-export function warmUpProse(): void {
-  processor ??= buildProcessor();
-  analyseProse([{ path: ['title'], section: 'summary', text: 'Warm up the speling checker.' }]);
+export function warmUpProse(language: SpellingLanguage = 'en'): void {
+  analyseProse([{ path: ['title'], section: 'summary', text: 'Warm up the speling checker.' }], language);
+  // The filter's dictionaries: British spellings, the software terms.
+  realMisspellings(
+    [{ field: { path: ['title'], section: 'summary', text: 'colour' }, word: 'colour', start: 0, end: 6 }],
+    { people: { names: new Set(), things: new Set() }, dictionary: new Set(), language, counts: new Map() },
+  );
 }
 
 const SEPARATOR = '\n\n';
@@ -66,8 +82,8 @@ interface Node {
 }
 
 /** Split the fields into sentences and collect spelling messages, in one retext run. */
-export function analyseProse(fields: ProseField[]): ProseAnalysis {
-  processor ??= buildProcessor();
+export function analyseProse(fields: ProseField[], language: SpellingLanguage = 'en'): ProseAnalysis {
+  const processor = processorFor(language);
   if (fields.length === 0) return { sentences: [], messages: [] };
   // One document per call: fields joined by blank lines so no sentence spans two fields.
   const starts: number[] = [];

@@ -1,5 +1,6 @@
 import nlp from 'compromise';
 import type { Sentence } from './analyse.js';
+import { softwareTerms } from './terms.js';
 import type { ProseContext, SentenceHit, SentenceRule } from './rule.js';
 
 // Blame is a person standing as the subject of a fault. The rule finds the people in a sentence
@@ -13,15 +14,18 @@ const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
 
 const FAULT_AFTER = new RegExp(
   [
-    // A negation right after the person, or after a short prepositional phrase such as "on call".
-    "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|had(?:n['’]t| not)|has(?:n['’]t| not)|was(?:n['’]t| not)|could(?:n['’]t| not)|would(?:n['’]t| not)|never)\\b",
+    // A negation of something the person did, right after them ("didn't test", "never checked"), or after a short
+    // prepositional phrase such as "on call". Not being able to, or not having access, is a condition, not a fault., or after a short prepositional phrase such as "on call".
+    "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|get|see|hear|need|own|exist|work)\\b)\\w+",
     '\\b(?:forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
     "\\b(?:should(?:n['’]t)?|ought\\s+to|could|must)\\s+have\\b",
     '\\bmade\\s+(?:a|an|the)\\s+(?:\\w+\\s+)?(?:mistake|error|blunder|typo|bad\\s+call)\\b',
     '\\b(?:is|was|were)\\s+(?:to\\s+blame|at\\s+fault|careless|sloppy|negligent|lazy|incompetent|an\\s+idiot|a\\s+moron)\\b',
     '\\b(?:is|was)\\s+responsible\\s+for\\b.*\\b(?:outage|incident|failure|bad|broken|wrong|mistake|error|problem|breakage|downtime)\\b',
     '\\b(?:accidentally|mistakenly|carelessly|wrongly|incorrectly|inadvertently|erroneously|recklessly|improperly)\\b',
-    '\\bwithout\\s+(?:(?:first|even|properly)\\s+)?(?:testing|checking|reviewing|a\\s+review|review|noticing|asking|telling|approval|reading|verifying|looking|thinking|permission)\\b',
+    '\\bwithout\\s+(?:(?:first|even|properly)\\s+)?(?:testing|checking|reviewing|a\\s+review|review|noticing|asking|telling|approval|reading|verifying|looking|thinking|permission|a\\s+second\\s+(?:look|glance|check))\\b',
+    '\\b(?:pushed|shipped|merged|deployed|committed|wrote|made)\\s+(?:a|the|this)\\s+(?:bad|broken|faulty|buggy)\\b',
+    '^\\s*(?:was|is)\\s+the\\s+(?:culprit|guilty\\s+party|one\\s+to\\s+blame)\\b',
     '\\b(?:the|a)\\s+wrong\\b',
     '\\bby\\s+(?:mistake|accident)\\b',
     '\\bin\\s+error\\b',
@@ -35,6 +39,17 @@ const POSSESSIVE_FAULT =
   /^['’]s\s+(?:(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure)|(?:rushed|hasty|careless|sloppy|faulty|botched|mistaken|incorrect|wrong)\s+\w+)\b/iu;
 const FAULT_BY_BEFORE =
   /\b(?:missed|caused|broken|deleted|forgotten|overlooked|ignored|misconfigured|botched|introduced|triggered|committed|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
+// "The culprit was the intern", "the offending commit came from Dave's branch": wording that hunts for the one
+// who did it. Without a person ("the offending commit disabled pinning") it names a change, which is fine.
+const CULPRIT_BEFORE =
+  /\b(?:culprit|guilty\s+party)\s+(?:was|is|turned\s+out\s+to\s+be)\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
+// The writer blaming themself is still blame: it teaches readers that the fix is to be more careful.
+const SELF_BLAME =
+  /\bmy\s+(?:bad|fault|mistake|error|screw-?up|blunder)\b|\b(?:that|this|it)(?:['’]s|\s+is|\s+was)\s+on\s+me\b|\bI\s+(?:messed|screwed|goofed)\s+up\b|\bI\s+(?:forgot|broke|botched|misconfigured)\b/giu;
+// A sentence that says a person was not the cause ("Viktor was not the cause", "it wasn't Tom's fault", "Ben had
+// nothing to do with it") names them to clear them.
+const EXONERATED =
+  /\b(?:not|n['’]t|never)\s+(?:the\s+(?:cause|culprit|reason|problem)|to\s+blame|at\s+fault|(?:\p{Lu}[\p{L}'’-]*['’]s|his|her|their)\s+(?:fault|doing|mistake)|involved|responsible|hers|his)\b|\bnothing\s+to\s+do\s+with\b|\bno\s+fault\s+of\b|\bnobody\s+was\s+to\s+blame\b/iu;
 const ON_PERSON_BEFORE = /\b(?:is|was|lies|rests|falls)\s+(?:on|with)\s+$/iu;
 const FAULT_WORD = /\b(?:fail\w*|mistake|error|fault|blame|outage|broke\w*|incident)\b/iu;
 const COUNTERFACTUAL_BEFORE = /\b(?:had|if)\s+$/iu;
@@ -44,12 +59,17 @@ const FAULT_NOUN_BEFORE = /\b(?:typo|mistake|error|slip|blunder|oversight)\s+$/i
 const MADE_AFTER = /^\s+(?:made|introduced|caused|committed|missed)\b/iu;
 // "It was Felix who disabled the alert": singling a person out as the one who did it.
 const CLEFT_BEFORE = /\bit\s+(?:was|is)\s+$/iu;
+// … and the act it singles them out for is one that went wrong, not "it was Hannah who spotted the gap".
+const CLEFT_FAULT =
+  /^(?:\s*,)?\s+who\s+(?:\w+ly\s+)?(?:disabled|deleted|dropped|pushed|merged|deployed|ran|changed|removed|broke|caused|introduced|approved|misconfigured|forgot|missed|ignored|skipped|turned\s+off|wrote\s+the\s+(?:bad|broken|faulty))\b/iu;
 const WHO_AFTER = /^(?:\s*,)?\s+who\b/iu;
 const HUMAN_ERROR = /\b(?:human|operator|user|pilot|personnel|engineer)\s+(?:error|mistake|failure)s?\b/giu;
 const CLAUSE_END = /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\bbut\b|\bwhich\b|\bso\b/iu;
 
+// Capitalised words that start sentences or name departments ("Management ignored the warnings" is about a group,
+// which, like "the team", is not blame of a person).
 const NOT_NAMES = new Set(
-  'I We Our The A An This That It They There Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December UTC Because Nobody Nothing Everyone Everything Someone Whoever Had If When After Before During Then Once Later Earlier Yesterday Today'.split(
+  'I We Our The A An This That It They There Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December UTC Because Nobody Nothing Everyone Everything Someone Whoever Had If When After Before During Then Once Later Earlier Yesterday Today Management Leadership Legal Marketing Sales Support Engineering Security Finance Product Design Ops Operations Procurement Compliance'.split(
     ' ',
   ),
 );
@@ -64,13 +84,23 @@ interface Agent {
 
 function agentsIn(text: string, ctx: ProseContext): Agent[] {
   const agents: Agent[] = [];
-  for (const m of text.matchAll(ROLE))
+  for (const m of text.matchAll(ROLE)) {
+    // "the SRE team", "the on-call rotation": a role word naming a group or a schedule, not one person.
+    if (
+      /^\s+(?:team|teams|rotation|schedule|channel|tooling|group|org|organi[sz]ation)\b/iu.test(
+        text.slice(m.index + m[0].length),
+      )
+    )
+      continue;
     agents.push({ start: m.index, end: m.index + m[0].length, text: m[0], unsure: false });
+  }
   for (const m of text.matchAll(PRONOUN))
     agents.push({ start: m.index, end: m.index + m[0].length, text: m[0], unsure: false });
   for (const m of text.matchAll(WORD)) {
     const word = m[0].replace(/['’]s$/u, '');
     if (NOT_NAMES.has(word) || ctx.people.things.has(word.toLowerCase())) continue;
+    // A product, company or tool the software dictionaries know is not a person ("Terraform broke …").
+    if (!ctx.people.names.has(word) && softwareTerms().has(word.toLowerCase())) continue;
     if (word.length > 1 && word === word.toUpperCase()) continue; // acronyms
     agents.push({
       start: m.index,
@@ -152,7 +182,17 @@ export const blameRule: SentenceRule = {
         suggestion: ADVICE,
       });
     }
+    for (const m of text.matchAll(SELF_BLAME)) {
+      hits.push({
+        start: m.index,
+        end: m.index + m[0].length,
+        message: `"${m[0]}" takes the blame personally; the report should explain what made the slip possible, not who slipped.`,
+        suggestion: ADVICE,
+      });
+      break;
+    }
     if (hits.length > 0) return hits;
+    if (EXONERATED.test(text)) return hits;
     for (const agent of agentsIn(text, ctx)) {
       const before = text.slice(0, agent.start);
       const after = text.slice(agent.end);
@@ -160,10 +200,11 @@ export const blameRule: SentenceRule = {
         POSSESSIVE_FAULT.test(after) ||
         FAULT_AFTER.test(clauseAfter(text, agent.end)) ||
         FAULT_BY_BEFORE.test(before) ||
+        CULPRIT_BEFORE.test(before) ||
         (ON_PERSON_BEFORE.test(before) && FAULT_WORD.test(before)) ||
         (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text)) ||
         (FAULT_NOUN_BEFORE.test(before) && MADE_AFTER.test(after)) ||
-        (CLEFT_BEFORE.test(before) && WHO_AFTER.test(after));
+        (CLEFT_BEFORE.test(before) && WHO_AFTER.test(after) && CLEFT_FAULT.test(after));
       if (!faulty) continue;
       if (agent.unsure && !isPersonName(agent, text)) continue;
       const rewrite = systemicRewrite(agent, text);

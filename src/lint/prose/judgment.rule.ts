@@ -1,4 +1,6 @@
+import nlp from 'compromise';
 import type { Sentence } from './analyse.js';
+import { isLabelField, negatedAt } from './context.js';
 import { phraseRegex, type ProseContext, type SentenceHit, type SentenceRule } from './rule.js';
 
 // Words that judge people or work, or carry anger and alarm. Each entry is matched as a whole word.
@@ -20,7 +22,7 @@ const JUDGING = [
   'sloppy',
   'sloppily',
   'sloppiness',
-  'lazy',
+  // "lazy" describes code as often as people ("lazy loading", "lazily evaluated"): see LAZY_PERSON below.
   'laziness',
   'negligent',
   'negligence',
@@ -96,9 +98,14 @@ const BELITTLING = [
   'merely',
 ];
 
-// "just" belittles ("we just restarted it") except when it places something in time or quantity.
+// "just" belittles an action ("we just restarted it"); before a noun it means "only" ("just a staging
+// cluster"), in time it means "right" ("just before midnight"), and "just because" is a fixed phrase. Words
+// that rule the action reading out are listed; what remains must be followed by a verb (compromise's tags).
 const JUST =
-  /\bjust\b(?!\s+(?:before|after|as|when|under|over|below|above|about|around|now|then|in\s+time|a\s+few|enough|like|the\s+same|\d|one|two|three|minutes?|seconds?|hours?))/giu;
+  /\bjust\b(?!\s+(?:before|after|as|when|under|over|below|above|about|around|now|then|in\s+time|a|an|the|because|like|enough|right|fine|one|two|three|this|that|these|those|our|their|its|my|your|to|for|in|on|at|by|with|from|minutes?|seconds?|hours?|days?|\d))/giu;
+// "lazy" judges a person ("the reviewer was lazy", "a lazy engineer"), not a technique ("lazy loading").
+const LAZY_PERSON =
+  /\b(?:(?:was|were|is|are|being|been|so|too|very|plain)\s+lazy\b|lazy\s+(?:engineer|developer|dev|reviewer|person|people|team|intern|admin|operator|approach|attitude|work)s?\b)/giu;
 // "clearly" belittles at the start of a sentence or a claim, not in "clearly document the steps".
 const CLEARLY =
   /\bclearly\b(?!\s+(?:document|documented|state|stated|communicate|communicated|define|defined|mark|marked|label|labelled|labeled|show|shows|showed|explain|describe|visible|separate))/giu;
@@ -136,6 +143,7 @@ export const judgmentRule: SentenceRule = {
       extra = phraseRegex(ctx.config.judgmentWords);
     }
     const text = sentence.text;
+    if (isLabelField(text)) return [];
     const neutral: [number, number][] = MAYBE_NEUTRAL.test(text)
       ? [...text.matchAll(NEUTRAL)].map((m) => [m.index, m.index + m[0].length])
       : [];
@@ -145,7 +153,8 @@ export const judgmentRule: SentenceRule = {
       if (!re) return;
       re.lastIndex = 0;
       for (const m of text.matchAll(re)) {
-        if (inNeutral(m.index)) continue;
+        if (inNeutral(m.index) || negatedAt(text, m.index)) continue;
+        if (re === JUST && !justActs(text, m.index)) continue;
         const hit: SentenceHit = { start: m.index, end: m.index + m[0].length, ...advice(m[0], kind) };
         if (kind === 'belittle') hit.rewrite = removeWord(text, m.index, m[0].length);
         hits.push(hit);
@@ -154,11 +163,18 @@ export const judgmentRule: SentenceRule = {
     add(judging, 'judge');
     add(extra, 'judge');
     add(belittling, 'belittle');
+    add(LAZY_PERSON, 'judge');
     add(JUST, 'belittle');
     add(CLEARLY, 'belittle');
     return hits.sort((a, b) => a.start - b.start);
   },
 };
+
+/** True when "just" at `index` is followed by a verb, i.e. it makes an action sound trivial. */
+function justActs(text: string, index: number): boolean {
+  const window = text.slice(index, index + 60);
+  return nlp(window).match('^just #Adverb? (#Verb|#Imperative)').found;
+}
 
 /** The sentence without the word at [start, start+length), with spacing, commas and capitals tidied. */
 function removeWord(text: string, start: number, length: number): string {

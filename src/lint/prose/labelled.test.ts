@@ -89,11 +89,16 @@ describe('prose rules on the hand-labelled sentence set', () => {
     }
   });
 
-  for (const ruleId of ['blame', 'judgment', 'vague-impact'] as const) {
+  for (const ruleId of ['blame', 'judgment'] as const) {
     it(`${ruleId}: precision ≥ 0.9 and recall ≥ 0.8`, () => {
       const f = figures.find((x) => x.ruleId === ruleId);
       expect(f?.precision).toBeGreaterThanOrEqual(0.9);
       expect(f?.recall).toBeGreaterThanOrEqual(0.8);
     });
   }
+  // vague-impact now trades recall for precision on real reports (see eval.test.ts, issue 11): a warning that is
+  // wrong one time in three was ignored by writers. On these sentences its recall is printed, its precision held.
+  it('vague-impact: precision ≥ 0.9', () => {
+    expect(figures.find((x) => x.ruleId === 'vague-impact')?.precision).toBeGreaterThanOrEqual(0.9);
+  });
 });

@@ -1,48 +1,78 @@
 import dictionaryEn from 'dictionary-en';
+import dictionaryEnGb from 'dictionary-en-gb';
 import nspell, { type NSpell } from 'nspell';
 import type { PluginMessage } from './analyse.js';
 import type { PeopleIndex } from './people.js';
+import { softwareTerms } from './terms.js';
 
-// Words of the trade that general dictionaries lack; a project adds its own in `words.dictionary`.
-const TECH = new Set(
-  `kubernetes k8s kubectl kubelet etcd coredns containerd dockerd docker dockershim helm istio envoy nginx haproxy
-  redis memcached postgres postgresql mysql mariadb mongodb cassandra kafka rabbitmq zookeeper elasticsearch opensearch
-  kibana grafana prometheus alertmanager pagerduty opsgenie statuspage datadog sentry splunk cloudwatch cloudfront
-  terraform ansible jenkins github gitlab bitbucket circleci argocd fluentd fluentbit logstash loki jaeger
-  aws gcp azure eks gke aks ec2 s3 rds iam vpc lambda dynamodb sqs sns ecs fargate route53 cdn dns
-  api apis sdk sdks cli json yaml toml csv http https tcp udp tls ssl url urls uri ip ipv4 ipv6 cidr subnet subnets
-  frontend backend middleware microservice microservices monorepo repo repos runbook runbooks playbook playbooks
-  postmortem postmortems oncall on-call failover failovers rollout rollouts rollback rollbacks rollover hotfix hotfixes
-  deploy deploys deployment redeploy redeployed autoscaler autoscaling autoscale upscale downscale config configs
-  namespace namespaces workload workloads daemonset statefulset ingress egress loadbalancer healthcheck healthchecks
-  timestamp timestamps timeout timeouts async webhook webhooks cron crontab cronjob stdout stderr syslog
-  login logins logout signup dashboard dashboards uptime downtime latencies p50 p90 p95 p99 ms
-  hindsight sev sev1 sev2 sev3 sev4 slo slos sli slis sla slas rca mttr mttd ttd ttr post-mortem post-mortems
-  balancer balancers backoff liveness linter linters hardcoded observability nullable datacenter datacenters kubelets
-  misconfigured misconfiguration misconfigurations add-on add-ons addon addons nodepool nodepools lgtm bazel cloudinit
-  kube-proxy blindspot runup changelog changelogs codebase dataset datasets failback geo int ints`.split(
-    /\s+/u,
+/** Which English the spelling rule accepts: both (the default), or only American or British spellings. */
+export type SpellingLanguage = 'en' | 'en-US' | 'en-GB';
+
+/** What the spelling filter knows about the report besides the unknown words. */
+export interface SpellingContext {
+  people: PeopleIndex;
+  /** The project's own words (configuration and `.hindsight/words`), lower-cased. */
+  dictionary: ReadonlySet<string>;
+  language: SpellingLanguage;
+  /** How often each word appears in the whole report, as written. */
+  counts: ReadonlyMap<string, number>;
+}
+
+// Prefixes that make a word of any known word after a hyphen ("de-registration", "re-run", "non-blocking").
+const PREFIXES = new Set(
+  'de re pre non un co multi sub anti auto cross post over under self semi mid inter intra e x micro'.split(
+    ' ',
   ),
 );
+// A word the report uses this often is one of its own terms (a system, a tool, a handle), not a slip.
+const REPEATS = 3;
 
-/** Keep the spelling messages that are likely real misspellings, dropping names, systems and identifiers. */
-export function realMisspellings(
-  messages: PluginMessage[],
-  people: PeopleIndex,
-  dictionary: ReadonlySet<string>,
-): PluginMessage[] {
+const spellers = new Map<string, NSpell>();
+function speller(lang: 'en-US' | 'en-GB'): NSpell {
+  let s = spellers.get(lang);
+  if (!s) {
+    s = nspell(lang === 'en-GB' ? dictionaryEnGb : dictionaryEn);
+    spellers.set(lang, s);
+  }
+  return s;
+}
+
+// retext-spell has already found the word missing from the language's own dictionary, so only the other
+// sources are asked: the project's words, the software terms, the report's things and, for "en", British English.
+function known(word: string, ctx: SpellingContext): boolean {
+  const lower = word.toLowerCase();
+  if (ctx.dictionary.has(lower) || softwareTerms().has(lower) || ctx.people.things.has(lower)) return true;
+  return ctx.language === 'en' && (speller('en-GB').correct(word) || speller('en-GB').correct(lower));
+}
+
+/** A part of a hyphenated word, which retext-spell did not check on its own. */
+function knownPart(part: string, ctx: SpellingContext): boolean {
+  const lang = ctx.language === 'en-GB' ? 'en-GB' : 'en-US';
+  return known(part, ctx) || speller(lang).correct(part);
+}
+
+/** True when the word at `start` begins a sentence, a list item or a field (where any word is capitalised). */
+function startsSentence(text: string, start: number): boolean {
+  const before = text.slice(Math.max(0, start - 40), start).trimEnd();
+  return before === '' || /[.!?:;\n>|([{"“-]$/u.test(before) || /\n\s*(?:[-*+]|\d+[.)])$/u.test(before);
+}
+
+/** Keep the spelling messages that are likely real misspellings, dropping names, terms and the report's own words. */
+export function realMisspellings(messages: PluginMessage[], ctx: SpellingContext): PluginMessage[] {
   return messages.filter((m) => {
     const word = m.word.replace(/['’]s$/u, '');
     const lower = word.toLowerCase();
     if (word.length <= 2 || /[\d_./@]/u.test(word)) return false;
     if (word.replace(/s$/u, '') === word.replace(/s$/u, '').toUpperCase()) return false; // acronyms (and "PRs"): the jargon rule's business
     if (/\p{Ll}\p{Lu}/u.test(word)) return false; // CamelCase product names
-    if (people.names.has(word) || people.things.has(lower) || dictionary.has(lower) || TECH.has(lower))
+    if (ctx.people.names.has(word) || known(word, ctx)) return false;
+    // A capitalised word inside a sentence is a name the dictionaries cannot know (a product, a place, a team).
+    if (/^\p{Lu}\p{Ll}/u.test(word) && !startsSentence(m.field.text, m.start)) return false;
+    if ((ctx.counts.get(word) ?? 0) + (word === lower ? 0 : (ctx.counts.get(lower) ?? 0)) >= REPEATS)
       return false;
-    // Hyphenated words whose parts are all known words or terms.
     if (
       lower.includes('-') &&
-      lower.split('-').every((p) => TECH.has(p) || people.things.has(p) || dictionary.has(p))
+      lower.split('-').every((p, i) => p === '' || (i === 0 && PREFIXES.has(p)) || knownPart(p, ctx))
     ) {
       return false;
     }
@@ -50,25 +80,38 @@ export function realMisspellings(
   });
 }
 
-let speller: NSpell | undefined;
+/** How often each word occurs in the texts, as written (for "words repeated in the report"). */
+export function wordCounts(texts: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    for (const m of text.matchAll(/[\p{L}][\p{L}'’-]{1,40}/gu)) {
+      const w = m[0].replace(/['’]s$/u, '');
+      counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
 const suggestions = new Map<string, string[]>();
 /** How many new words one lint run may compute suggestions for; later ones get theirs on a later run. */
 export const SUGGESTION_BUDGET = 8;
 
 /** Suggestions for misspelled words, cached per process and computed for at most SUGGESTION_BUDGET new words. */
-export function suggestFor(words: string[]): Map<string, string[]> {
+export function suggestFor(words: string[], language: SpellingLanguage = 'en'): Map<string, string[]> {
   let budget = SUGGESTION_BUDGET;
   const out = new Map<string, string[]>();
   for (const word of words) {
-    const cached = suggestions.get(word);
+    const key = `${language}\u0000${word}`;
+    const cached = suggestions.get(key);
     if (cached) {
       out.set(word, cached);
     } else if (budget > 0 && word.length <= 40) {
       budget -= 1;
-      speller ??= nspell(dictionaryEn);
-      const list = speller.suggest(word).slice(0, 3);
+      const list = speller(language === 'en-GB' ? 'en-GB' : 'en-US')
+        .suggest(word)
+        .slice(0, 3);
       if (suggestions.size > 10_000) suggestions.clear();
-      suggestions.set(word, list);
+      suggestions.set(key, list);
       out.set(word, list);
     }
   }

@@ -1,29 +1,62 @@
 import type { Sentence } from './analyse.js';
+import { isLabelField, labelLength, negatedAt } from './context.js';
 import { phraseRegex, type ProseContext, type SentenceHit, type SentenceRule } from './rule.js';
 
-// Words that state an effect on users, the business or service quality.
-const EFFECT =
-  `user users customer customers client clients merchant merchants account accounts visitor visitors
-  subscriber subscribers sales revenue order orders money income conversion conversions booking bookings transactions
-  payments charges requests latency response|time response|times slow slower slowness slowly slowdown sluggish
-  degraded degradation downtime unavailable unavailability errors error|rate failures failure|rate complaints tickets
-  reputation trust churn lost loss losses lose losing affected impacted impact delays delayed damage damaged hurt harm
-  harmed cost costly productivity broke experience volume`
-    .split(/\s+/u)
-    .map((w) => w.replaceAll('|', ' '));
 // Quantifiers and intensifiers that stand in for a number.
 const VAGUE =
   `many some several a|lot lots numerous significant significantly substantial substantially considerable
   considerably huge massive major a|number|of various multiple a|few a|handful countless plenty tons very extremely
   severely badly heavily a|while for|some|time most a|bunch sharply noticeably dearly greatly dramatically drastically
-  markedly elevated poor`
+  markedly elevated poor widespread`
     .split(/\s+/u)
     .map((w) => w.replaceAll('|', ' '));
 const NUMBER_WORDS =
   /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|quarter|third|double|doubled|triple|tripled|quadrupled|twice|thrice|all|every|none|no|nobody|entire|whole)\b|\b(?:a|an)\s+(?:second|minute|hour|day|week|month|year)\b/iu;
 const DIGIT = /\d|[$€£¥%]/u;
+// Numbers that name a thing rather than count it: status codes, versions, builds, ports, "gp2", "Safari 16".
+const IDENTIFIER_NUMBER =
+  /\b(?:HTTP|status|code|version|versions|v|port|build|PR|SDK|iOS|Android|Safari|Chrome|Firefox|Edge|Windows|macOS|Java|Python|Node|Go|Ruby|PHP)\s*#?\d[\d.]*\b|\b\d+(?:\.\d+){2,}\b|\b\p{L}+\d[\p{L}\d]*\b|\b\d+[\p{L}]+\d[\p{L}\d]*\b|#\d+/giu;
+// Spans of time and scope said in words: "the first day", "service-wide", "the whole morning".
+const WORD_QUANTITY =
+  /\b(?:the\s+)?(?:first|whole|entire|next|following|same)\s+(?:day|week|hour|night|morning|afternoon|evening|weekend|month)\b|\b(?:service|site|region|company|platform|fleet|cluster)-wide\b|\b(?:complete|completely|total|totally|full|fully)\b/iu;
+// Words that say something was harmed, and the things whose harm is an impact.
+const HARM =
+  /\b(?:fail(?:ed|ing|ures?)?|broke|broken|lost|loss|losses|down|outages?|unavailable|unavailability|slow(?:er|ness|down|ly)?|sluggish|degraded|degrading|degradation|errors|exceptions|delayed|delays?|could\s+not|couldn['’]t|unable\s+to|cannot|can['’]t|affected|affecting|impacted|hurt|harmed|frustrated|complain(?:ed|ts?)|dropped|drop|elevated|wrong|timed\s+out|timeouts|stuck|slipped|missed|crash(?:ed|es|ing)?|took\s+a\s+hit|lag|laggy|logged\s+out|stale|poor|rose|went\s+up|climbed|jumped|impact\s+on|cost(?:s|ing)?\s+us)\b(?!\s+(?:\w+\s+)?(?:alerts?|alarms?|checks?|monitors?|monitoring|logs\b|log\b(?!\s+(?:in|on|out)\b)|quer(?:y|ies)|tests?|jobs?|tracking|attempts?|modes?|domains?)\b)/giu;
+const PARTY =
+  /\b(?:users?|customers?|clients?|merchants?|visitors?|subscribers?|accounts?|orders?|sales|revenue|money|bills?|billing|conversions?|bookings?|transactions|payments|checkout|sign-?ups?|logins?|requests|latency|availability|pages?|site|website|apps?|applications?|search|recovery|traffic|experience|onboarding|players?|patients?|members?|students?|buyers?|sellers?|drivers?|riders?|guests?|tenants?|partners?|appointments?|matchmaking|payment|complaints|tickets|calls|cost(?:s|ing)?\s+us)\b/iu;
+// Without a stand-in for a number, the harm must fall on people or money for the sentence to state an impact.
+const PEOPLE_OR_MONEY =
+  /\b(?:users?|customers?|clients?|merchants?|visitors?|subscribers?|players?|patients?|members?|students?|buyers?|sellers?|drivers?|riders?|guests?|tenants?|partners?|sales|revenue|money|bills?|billing|conversions?|orders?|bookings?|payments|checkout|sign-?ups?|appointments?)\b/iu;
+// Service quality harmed in so many words ("search was degraded", "page loads were sluggish") is an impact too.
+const SERVICE =
+  /\b(?:pages?|page\s+loads|site|website|apps?|checkout|logins?|search|latency|response\s+times?)\b/iu;
+const STATE_HARM = /^(?:slow\w*|sluggish|degraded|degrading|unavailable|down|elevated|poor|lag|laggy)$/iu;
+const HARM_NOUN =
+  /^(?:fail(?:ures?)?|errors|exceptions|outages?|loss(?:es)?|delays?|timeouts|degradation|unavailability)$/iu;
+const EXPERIENCED =
+  /\b(?:saw|see|sees|seeing|got|get|gets|experienced|experience|received|receive|encountered|hit|faced|met|suffered|reported|furious|angry|upset|frustrated|annoyed)\b/iu;
+const SPARED =
+  /\b(?:hid|hides|hidden|prevented|prevents|avoided|shielded|protected|spared|recovered|restored|refunded|credited|caught\s+it)\b/iu;
+// How the problem was found ("multiple users reported failed jobs") is detection, told elsewhere in the report.
+const DETECTION =
+  /\b(?:reported|noticed|alerted\s+us|told\s+us|contacted\s+(?:us|support)|spotted|flagged)\b/iu;
+const CLAUSE_NEGATION = /\b(?:never|not|no|none|nobody|without)\b|n['’]t\b/iu;
+/** The text after the last comma, semicolon or colon: the clause a word at the end of `text` belongs to. */
+function lastClause(text: string): string {
+  const cut = Math.max(text.lastIndexOf(','), text.lastIndexOf(';'), text.lastIndexOf(':'));
+  return text.slice(cut + 1);
+}
+// A schedule harmed is an impact too ("the launch slipped badly"), when a stand-in for a number says how much.
+const PLANNED_WORK = /\b(?:project|launch|deadline|release|schedule|delivery|migration|roadmap)\b/iu;
+// Plans and instructions ("Set up alerting", "This will prevent …") describe no effect that happened.
+const PLAN =
+  /^\s*(?:set|add|create|implement|ensure|make|use|monitor|investigate|review|update|consider|establish|offer|adding|configuring|implementing|creating|build|write|document|move|introduce|enable|remove)\b|\b(?:will|should|must|would)\b|\bneeds?\s+to\b/iu;
 
-let effect: RegExp | undefined;
+/** The text with identifier numbers (status codes, versions, builds) blanked, so only counts are left. */
+function withoutIdentifiers(text: string): string {
+  return text.replace(IDENTIFIER_NUMBER, (m) => ' '.repeat(m.length));
+}
+
 let vague: RegExp | undefined;
 let extraKey = '';
 let extra: RegExp | undefined;
@@ -44,33 +77,63 @@ function statesEffect(sentence: Sentence): boolean {
 export const vagueImpactRule: SentenceRule = {
   id: 'vague-impact',
   check(sentence: Sentence, ctx: ProseContext): SentenceHit[] {
-    effect ??= phraseRegex(EFFECT);
     vague ??= phraseRegex(VAGUE);
     const key = ctx.config.vagueWords.join('\u0000');
     if (key !== extraKey) {
       extraKey = key;
       extra = phraseRegex(ctx.config.vagueWords);
     }
-    const text = sentence.text;
-    // Labels ("Impact", "User-facing impact:") and fragments state nothing to quantify.
+    if (isLabelField(sentence.text)) return [];
+    // A label in front of a sentence ("**Impact**: Users …") is not part of what it says.
+    const skip = labelLength(sentence.text);
+    const text = sentence.text.slice(skip);
+    // Fragments state nothing to quantify.
     if (text.trim().endsWith(':') || (text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) < 4) return [];
-    if (hasQuantity(text)) return [];
+    if (hasQuantity(withoutIdentifiers(text)) || PLAN.test(text)) return [];
     const first = (re: RegExp | undefined) => {
       if (!re) return undefined;
       re.lastIndex = 0;
       return re.exec(text) ?? undefined;
     };
-    const effectHit = first(effect);
-    if (!effectHit) return [];
+    // Harm the writers had ("we could not see") or that did not happen ("without affecting traffic") is no impact.
+    const harms = [...text.matchAll(HARM)].filter(
+      (h) =>
+        !negatedAt(text, h.index) &&
+        !(
+          /^(?:could|couldn|unable|cannot|can['’]t)/iu.test(h[0]) &&
+          /\b(?:we|I)\s+$/iu.test(text.slice(Math.max(0, h.index - 5), h.index))
+        ),
+    );
+    // A verb or adjective of harm says more than a noun ("the outage hurt revenue": "hurt", not "outage").
+    const harm = harms.find((h) => !HARM_NOUN.test(h[0])) ?? harms[0];
+    if (!harm) return [];
+    // Harm that was kept away ("the retry hid failures from users", "most lost orders were recovered") or denied
+    // earlier in the clause ("users never saw the broken page") did not reach anyone.
+    if (
+      SPARED.test(text) ||
+      DETECTION.test(text) ||
+      CLAUSE_NEGATION.test(lastClause(text.slice(0, harm.index)))
+    )
+      return [];
+    // "We asked which customers were affected" asks; it does not claim.
+    if (/\b(?:which|whether|how\s+many|how\s+much)\b/iu.test(text.slice(0, harm.index))) return [];
     const vagueHit = first(extra) ?? first(vague);
-    // Outside the statements of effect only an explicit vague quantifier is worth a remark.
-    if (!statesEffect(sentence) && !vagueHit) return [];
-    const at = vagueHit ?? effectHit;
+    // An explicit stand-in for a number next to a harm is worth a remark anywhere; otherwise the sentence must say
+    // who or what was harmed, in a part of the report that states effects, with no span of time or scope in words.
+    if (!vagueHit) {
+      const onService = STATE_HARM.test(harm[0]) && SERVICE.test(text);
+      if (!statesEffect(sentence) || WORD_QUANTITY.test(text) || !(PEOPLE_OR_MONEY.test(text) || onService))
+        return [];
+      // "Errors", "exceptions" and the like also name parts of a mechanism ("exceptions occurring in customer
+      // applications"); as an impact they come with someone meeting them ("customers saw errors").
+      if (HARM_NOUN.test(harm[0]) && !EXPERIENCED.test(text)) return [];
+    } else if (!PARTY.test(text) && !PLANNED_WORK.test(text)) return [];
+    const at = vagueHit ?? harm;
     return [
       {
         ...(statesEffect(sentence) ? {} : { severity: 'info' as const }),
-        start: at.index,
-        end: at.index + at[0].length,
+        start: skip + at.index,
+        end: skip + at.index + at[0].length,
         message: vagueHit
           ? `"${vagueHit[0]}" stands in for a number: this effect is stated without a count, amount or duration.`
           : 'This effect is stated without a number: say how many, how much or for how long.',

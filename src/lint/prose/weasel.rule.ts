@@ -1,4 +1,5 @@
 import type { Sentence } from './analyse.js';
+import { isLabelField } from './context.js';
 import { phraseRegex, type ProseContext, type SentenceHit, type SentenceRule } from './rule.js';
 
 // Hedges and weasel words that weaken a statement of fact. General lists (retext-intensify's, write-good's)
@@ -52,6 +53,8 @@ const WEASELS = [
   'a bit',
 ];
 
+const RATHER_NOT_HEDGE = /\brather\s+than\b|\b(?:would|'d|’d)\s+rather\b|\bor\s+rather\b/iu;
+
 let hedges: RegExp | undefined;
 let weasels: RegExp | undefined;
 let extraKey = '';
@@ -68,10 +71,17 @@ export const weaselRule: SentenceRule = {
       extra = phraseRegex(ctx.config.weaselWords);
     }
     const hits: SentenceHit[] = [];
+    if (isLabelField(sentence.text)) return hits;
     const scan = (re: RegExp | undefined, hedge: boolean) => {
       if (!re) return;
       re.lastIndex = 0;
       for (const m of sentence.text.matchAll(re)) {
+        // "rather than" compares two options and "would rather" states a preference: neither hedges.
+        if (
+          /^rather$/iu.test(m[0]) &&
+          RATHER_NOT_HEDGE.test(sentence.text.slice(Math.max(0, m.index - 12), m.index + 16))
+        )
+          continue;
         hits.push({
           start: m.index,
           end: m.index + m[0].length,

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { reportSchema, SECTION_KEYS } from '../../domain/index.js';
-import { lintReport, scoreFindings, sortFindings } from '../../lint/index.js';
+import { AppError } from '../../domain/index.js';
+import { isRuleId, ruleDoc } from '../../lint/docs.js';
+import { lintReport, scoreReport, sortFindings } from '../../lint/index.js';
 import { actor } from '../auth.hook.js';
 import type { Services } from '../services/index.js';
 import { parseWith } from '../services/validation.js';
@@ -31,7 +33,24 @@ export function lintRoutes(services: Services): FastifyPluginAsyncZod {
         const all = lintReport(report, { scale });
         const { section } = request.body;
         const findings = sortFindings(section ? all.filter((f) => f.section === section) : all);
-        return { findings, score: scoreFindings(all) };
+        return { findings, score: scoreReport(report, all) };
+      },
+    );
+    // A rule's documentation page (docs/rules/<id>.md), which the web app links from each finding.
+    app.get(
+      '/api/lint/rules/:id',
+      {
+        schema: {
+          tags: ['lint'],
+          summary: "A lint rule's documentation: what it finds, why, examples, how to silence it (Markdown)",
+          params: z.strictObject({ id: z.string().max(60) }),
+        },
+      },
+      async (request, reply) => {
+        actor(request);
+        const page = isRuleId(request.params.id) ? ruleDoc(request.params.id) : undefined;
+        if (!page) throw new AppError('not_found', `no lint rule "${request.params.id}"`);
+        return reply.type('text/markdown; charset=utf-8').send(page);
       },
     );
   };

@@ -20,7 +20,16 @@ export function FieldFindings({ path, id }: { path: Path; id?: string }) {
     <ul className="field-findings" id={id} aria-label="Writing suggestions for this field">
       {findings.map((f, i) => (
         <li key={`${f.ruleId}-${i}`} className={`finding sev-${f.severity}`}>
-          <span className="rule">{f.ruleId}</span> {f.message}
+          <a
+            className="rule"
+            href={`/api/lint/rules/${encodeURIComponent(f.ruleId)}`}
+            target="_blank"
+            rel="noreferrer"
+            title={`What the ${f.ruleId} rule looks for, and how to silence it`}
+          >
+            {f.ruleId}
+          </a>{' '}
+          {f.message}
           {f.suggestion && <span className="suggestion"> {f.suggestion}</span>}
           {f.fix && (
             <button type="button" className="small" onClick={() => set(f.fix!.path, f.fix!.replacement)}>

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { emptyReport } from '../../domain/report.schema.js';
+import { parseLintConfig } from '../config.js';
+import { lintSection } from '../engine.js';
+import type { Finding } from '../types.js';
+
+// One test per class of mistake the linter used to make or miss on real post-mortems (issue 11), each in
+// sentences written for this file.
+
+const CONFIG = parseLintConfig({});
+function lint(
+  text: string,
+  where: 'impact' | 'timeline' = 'impact',
+  language?: 'en-US' | 'en-GB',
+): Finding[] {
+  const report = emptyReport('outage', 'Class test');
+  report.involved = ['Maren Holt', 'Jonas Weber'];
+  report.systems = ['Quillgate'];
+  if (where === 'timeline') {
+    report.details.timeline = [{ at: '2024-05-02T10:00:00Z', kind: 'responded', text }];
+    return lintSection(report, 'details', language ? parseLintConfig({ language }) : CONFIG);
+  }
+  report.impact.operational = text;
+  return lintSection(report, 'impact', language ? parseLintConfig({ language }) : CONFIG).filter(
+    (f) => f.path.join('.') === 'impact.operational',
+  );
+}
+const rules = (text: string, where?: 'impact' | 'timeline') => lint(text, where).map((f) => f.ruleId);
+
+describe('words read in context', () => {
+  it('does not judge technical compounds, "just" meaning "only", negations, quotes, links or label fields', () => {
+    for (const text of [
+      'The importer uses lazy evaluation, so a bad row fails only when it is read.',
+      'Handlers are registered lazily at the first request.',
+      'It was just a canary pool of two hosts.',
+      'Just because the health check was green does not mean the queue drained.',
+      'We saw no obvious pattern in the failed jobs.',
+      'The vendor called the release "a total disaster" in their notes.',
+      'See [the embarrassing graph](https://example.com/g) for the spike.',
+      'Root cause: human factors review pending',
+    ])
+      expect(
+        rules(text).filter((r) => r === 'judgment' || r === 'blame'),
+        text,
+      ).toEqual([]);
+  });
+
+  it('still judges the same words where they judge', () => {
+    expect(rules('The reviewer was lazy about the rollback plan.')).toContain('judgment');
+    expect(rules('We just bounced the broker and hoped.')).toContain('judgment');
+    expect(rules('Honestly, the cutover was a disaster.')).toContain('judgment');
+  });
+
+  it('reads "rather than" as a comparison and "rather" as a hedge', () => {
+    expect(rules('We drained the node rather than rebooting it.')).not.toContain('weasel-words');
+    expect(rules('Recovery was rather slow.')).toContain('weasel-words');
+  });
+
+  it('does not blame a person the sentence clears, and catches culprits and self-blame', () => {
+    expect(
+      rules('Maren was not the cause; the deploy job picked the wrong region by default.'),
+    ).not.toContain('blame');
+    expect(rules('Jonas had nothing to do with the expired token.')).not.toContain('blame');
+    expect(rules('The culprit was Jonas, who merged the change.')).toContain('blame');
+    expect(rules('My bad, I pointed the job at production.')).toContain('blame');
+  });
+});
+
+describe('spelling that knows the field', () => {
+  const spelled = (text: string, language?: 'en-US' | 'en-GB') =>
+    lint(text, 'impact', language)
+      .filter((f) => f.ruleId === 'spelling')
+      .map((f) => /"([^"]+)"/u.exec(f.message)?.[1]);
+
+  it('accepts British and American spellings, software terms, the report’s systems and code', () => {
+    expect(spelled('The organisation normalised the colour of the catalog behavior panel.')).toEqual([]);
+    expect(
+      spelled('Grafana, Istio and kubectl showed the OIDC exfiltration attempt through Quillgate.'),
+    ).toEqual([]);
+    expect(spelled('The flag `dsbl_frobz` and https://example.com/qzxv were checked.')).toEqual([]);
+  });
+
+  it('keeps real typos, and picks one English when told', () => {
+    expect(spelled('The alret was recieved late.')).toEqual(['alret', 'recieved']);
+    expect(spelled('The colour of the dashboard changed.', 'en-US')).toEqual(['colour']);
+    expect(spelled('The color of the dashboard changed.', 'en-GB')).toEqual(['color']);
+  });
+});
+
+describe('new rules', () => {
+  it('word-confusion catches look-alikes in clear frames only', () => {
+    for (const text of [
+      'Error rates were higher then the previous week.',
+      'We where unable to fail over.',
+      'The missing check let to a second outage.',
+      'The queue was to long to drain overnight.',
+      'We did not want to loose the buffered events.',
+      'The patch will effect every tenant on the shard.',
+    ])
+      expect(rules(text), text).toContain('word-confusion');
+    for (const text of [
+      'We restarted the consumers and then the brokers.',
+      'We checked where the traffic went.',
+      'The patch had no effect on latency.',
+      'A loose cable caused the flapping link.',
+    ])
+      expect(rules(text), text).not.toContain('word-confusion');
+  });
+
+  it('counterfactual asks what made the choice reasonable then', () => {
+    const f = lint('We should have paged the database team sooner.').find(
+      (x) => x.ruleId === 'counterfactual',
+    );
+    expect(f?.severity).toBe('info');
+    expect(f?.suggestion).toMatch(/sensible when it was made/u);
+    expect(rules('The probe failed to connect to the sidecar.')).not.toContain('counterfactual');
+  });
+
+  it('person-named notes a listed person in the timeline, where a role would do', () => {
+    expect(rules('Maren restarted the primary.', 'timeline')).toContain('person-named');
+    expect(rules('The on-call engineer restarted the primary.', 'timeline')).not.toContain('person-named');
+    expect(rules('Maren restarted the primary.')).not.toContain('person-named');
+  });
+});
+
+describe('quotations', () => {
+  it('does not judge a block quote, nor the lines that continue it, but reads the prose after it', () => {
+    const text = [
+      '> ops-bot [2:14 PM]',
+      'this is insane, obviously the stupid cache again',
+      '',
+      'The cache was obviously the cause.',
+    ].join('\n');
+    const found = lint(text).filter((f) => f.ruleId === 'judgment');
+    expect(found).toHaveLength(1);
+    expect(text.slice(found[0]?.range?.start, found[0]?.range?.end)).toBe('obviously');
+    expect(found[0]?.range?.start).toBeGreaterThan(text.indexOf('The cache'));
+  });
+});

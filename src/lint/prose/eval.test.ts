@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { emptyReport } from '../../domain/report.schema.js';
+import { lintSection } from '../engine.js';
+
+// The evaluation set of issue 11: real sentences from public post-mortems plus sentences written in the
+// styles of others, labelled per rule before the rules were changed. The held-out half is scored, never
+// looked at while changing a rule: only the development half's misses are printed.
+
+interface Labelled {
+  id: string;
+  source: string;
+  text: string;
+  flag: string[];
+}
+interface EvalSet {
+  rules: Record<string, string>;
+  contexts: Record<string, { people: string[]; systems: string[] }>;
+  sentences: Labelled[];
+  /** Written after the rules were changed on the development half: a check that the changes generalize. */
+  generalization: Labelled[];
+}
+const set = JSON.parse(
+  readFileSync(new URL('../fixtures/eval/sentences.json', import.meta.url), 'utf8'),
+) as EvalSet;
+const RULE_IDS = Object.keys(set.rules);
+const reportsDir = new URL('../fixtures/eval/reports/', import.meta.url);
+const reportText = new Map<string, string>();
+
+/** The fixed split: a seeded hash of the text puts each sentence in one half, once and for all. */
+export function halfOf(text: string): 'dev' | 'held-out' {
+  const digest = createHash('sha256').update(`hindsight-eval-issue-11:${text}`).digest();
+  return ((digest[0] as number) & 1) === 0 ? 'dev' : 'held-out';
+}
+
+/** The evaluated rules that fire on a sentence read as the operational impact of its report. */
+function rulesFiring(s: Labelled): Set<string> {
+  const report = emptyReport('outage', 'Evaluation sentence');
+  const context = set.contexts[s.source.startsWith('written:') ? 'written' : s.source];
+  report.involved = context?.people ?? [];
+  report.systems = context?.systems ?? [];
+  if (!s.source.startsWith('written:')) {
+    // The rest of the real report is around the sentence, as it is when the whole import is linted.
+    let text = reportText.get(s.source);
+    if (text === undefined) {
+      text = readFileSync(new URL(`${s.source}.md`, reportsDir), 'utf8');
+      reportText.set(s.source, text);
+    }
+    report.materials.notes = text.replace(s.text, ' ');
+  }
+  report.impact.operational = s.text;
+  return new Set(
+    lintSection(report, 'impact')
+      .filter((f) => f.path.join('.') === 'impact.operational' && RULE_IDS.includes(f.ruleId))
+      .map((f) => f.ruleId),
+  );
+}
+
+interface Figures {
+  ruleId: string;
+  tp: number;
+  fp: number;
+  fn: number;
+  precision: number;
+  recall: number;
+}
+function measure(results: { s: Labelled; fired: Set<string> }[], misses?: string[]): Figures[] {
+  return RULE_IDS.map((ruleId) => {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const { s, fired } of results) {
+      const want = s.flag.includes(ruleId);
+      const got = fired.has(ruleId);
+      if (want && got) tp += 1;
+      else if (got) {
+        fp += 1;
+        misses?.push(`    ${ruleId} false positive ${s.id}: ${s.text}`);
+      } else if (want) {
+        fn += 1;
+        misses?.push(`    ${ruleId} missed ${s.id}: ${s.text}`);
+      }
+    }
+    return {
+      ruleId,
+      tp,
+      fp,
+      fn,
+      precision: tp + fp === 0 ? 1 : tp / (tp + fp),
+      recall: tp + fn === 0 ? 1 : tp / (tp + fn),
+    };
+  });
+}
+const line = (f: Figures) =>
+  `  ${f.ruleId.padEnd(15)} precision ${f.precision.toFixed(3)}  recall ${f.recall.toFixed(3)}  (tp ${f.tp}, fp ${f.fp}, fn ${f.fn})`;
+
+describe('prose rules on the real-text evaluation set', () => {
+  const results = set.sentences.map((s) => ({ s, fired: rulesFiring(s), half: halfOf(s.text) }));
+  const dev = results.filter((r) => r.half === 'dev');
+  const held = results.filter((r) => r.half === 'held-out');
+  const devMisses: string[] = [];
+  const devFigures = measure(dev, devMisses);
+  const heldFigures = measure(held);
+  const fresh = set.generalization.map((s) => ({ s, fired: rulesFiring(s) }));
+  const freshMisses: string[] = [];
+  const freshFigures = measure(fresh, freshMisses);
+  console.log(
+    [
+      `evaluation set: ${results.length} sentences (${results.filter((r) => r.s.id.startsWith('c')).length} from real reports)`,
+      `development half (${dev.length}):`,
+      ...devFigures.map(line),
+      `held-out half (${held.length}):`,
+      ...heldFigures.map(line),
+      `generalization batch (${fresh.length}, written after the changes):`,
+      ...freshFigures.map(line),
+      'development misses:',
+      ...devMisses,
+      'generalization misses:',
+      ...freshMisses,
+    ].join('\n'),
+  );
+
+  it('has at least 400 sentences, split into two halves, every rule labelled both ways', () => {
+    expect(results.length).toBeGreaterThanOrEqual(400);
+    expect(dev.length).toBeGreaterThan(150);
+    expect(held.length).toBeGreaterThan(150);
+    for (const id of RULE_IDS) {
+      expect(results.some((r) => r.s.flag.includes(id))).toBe(true);
+      expect(results.some((r) => !r.s.flag.includes(id))).toBe(true);
+    }
+    for (const r of results) for (const id of r.s.flag) expect(RULE_IDS).toContain(id);
+  });
+
+  const held_ = (id: string) => heldFigures.find((f) => f.ruleId === id) as Figures;
+  // The issue's target is precision ≥ 0.9 on the held-out half for every error and warning rule. judgment and
+  // word-confusion meet it. blame (0.867: 13 right, 2 wrong) and vague-impact (0.750: 6 right, 2 wrong) do not yet;
+  // their floors below are what they measure now, so a change can only keep or raise them. The held-out misses
+  // are deliberately not printed: fixing them by sight would make the half one more tuning set.
+  const PRECISION_FLOOR: Record<string, number> = {
+    blame: 0.85,
+    judgment: 0.9,
+    'vague-impact': 0.75,
+    'word-confusion': 0.9,
+  };
+  for (const [id, floor] of Object.entries(PRECISION_FLOOR)) {
+    it(`${id} (error or warning): precision on the held-out half ≥ ${floor}`, () => {
+      expect(held_(id).precision).toBeGreaterThanOrEqual(floor);
+    });
+  }
+  for (const id of ['blame', 'judgment']) {
+    it(`${id}: recall on the held-out half ≥ 0.8`, () => {
+      expect(held_(id).recall).toBeGreaterThanOrEqual(0.8);
+    });
+  }
+});
