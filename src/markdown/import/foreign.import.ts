@@ -27,7 +27,11 @@ import { classifyHeading, ROLE_TARGET, type Role } from './headings.js';
 import { collapse, lineOf, oneLine, plainInline, sliceOf } from './text.util.js';
 import {
   findFullDate,
+  findYear,
   findZoneStatement,
+  impossibleDateAt,
+  parseDatePrefix,
+  zoneInHeading,
   offsetOf,
   parseDateLine,
   zoneFromName,
@@ -202,7 +206,12 @@ function buildSections(
     while (stack.length && (stack.at(-1) as Section).depth >= node.depth) stack.pop();
     const parent = stack.at(-1);
     const title = collapse(toString(node));
-    const own = classifyHeading(title);
+    // Under a timeline, a heading that starts with a date ("March 3, 2025 – Queue backlog") is a day of it,
+    // whatever its other words say.
+    const datedDay =
+      parent?.role === 'timeline' &&
+      (parseDatePrefix(title) !== undefined || impossibleDateAt(title) !== undefined);
+    const own = datedDay ? undefined : classifyHeading(title);
     const section: Section = {
       heading: node,
       title,
@@ -430,6 +439,8 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
   }
 
   let dateKey = 0;
+  let headingZone: { zone: Zone; phrase: string } | undefined;
+  const timelineHeadings: string[] = [];
   for (const section of sections) {
     const { role } = section;
     let target = ROLE_TARGET[role];
@@ -439,9 +450,24 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     switch (role) {
       case 'timeline': {
         let context: { date: LocalDate; key: number } | undefined;
-        const headingDate = section.inherited ? parseDateLine(section.title) : undefined;
+        let incident: number | undefined;
+        let dateInvalid: number | undefined;
+        const headingDate = section.inherited ? parseDatePrefix(section.title) : undefined;
+        const badHeading = section.inherited && !headingDate ? impossibleDateAt(section.title) : undefined;
+        if (!section.inherited) {
+          timelineHeadings.push(section.title);
+          const z = zoneInHeading(section.title);
+          if (z) headingZone ??= z;
+        }
+        if (badHeading) {
+          dateInvalid = ++dateKey;
+          warnings.push(
+            `line ${section.line}: the heading's date "${badHeading}" is not a calendar date; the entries under it are kept with an unknown time`,
+          );
+        }
         if (headingDate) {
           context = { date: headingDate, key: ++dateKey };
+          incident = context.key;
           headings.push({
             text: section.title,
             line: section.line,
@@ -483,7 +509,11 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
               if (context && !row.dateContext) {
                 row.dateContext = context.date;
                 row.dateKey = context.key;
+              } else if (dateInvalid !== undefined && !row.dateContext) {
+                row.dateKey = dateInvalid;
+                row.dateInvalid = true;
               }
+              if (incident !== undefined) row.incident = incident;
               rows.push(row);
             }
           } else kept.push(block);
@@ -671,7 +701,7 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     );
   }
   const headerZone = rows.find((r) => r.headerZone)?.headerZone;
-  const proseZone = findZoneInTexts(timelineProse) ?? findZoneInTexts(otherProse);
+  const proseZone = headingZone ?? findZoneInTexts(timelineProse) ?? findZoneInTexts(otherProse);
   let zone: Zone = { name: 'UTC', offset: 0 };
   let zoneSource = 'no zone stated; read as UTC';
   if (zoneOption) {
@@ -702,8 +732,11 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
   }
 
   // The date rows without one fall back to: the title, the text before the first section, the file name.
+  const titleLine = titleNode ? collapse(toString(titleNode)) : '';
   const reference = referenceDate(
-    titleNode ? collapse(toString(titleNode)) : '',
+    timelineHeadings.join('\n'),
+    titleLine,
+    fm.raw ?? '',
     preamble.map((n) => sliceOf(src, n)).join('\n'),
     fields
       .get('summary.whatHappened')
@@ -712,8 +745,12 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     fileTitle,
     options.year,
   );
+  const year = findYear(titleLine) ?? findYear(fileTitle);
   const resolved = resolveRows(rows, {
     zone,
+    ...(year !== undefined && !reference
+      ? { referenceYear: { year, source: titleLine && findYear(titleLine) ? 'the title' : 'the file name' } }
+      : {}),
     ...(options.year !== undefined ? { year: options.year } : {}),
     ...(reference ? { reference } : {}),
   });
@@ -874,15 +911,21 @@ function findZoneInTexts(texts: string[]): { zone: Zone; phrase: string } | unde
   return undefined;
 }
 
+// Nearest first: the timeline's own heading, the title, the front matter, the text before the first
+// section, the summary, the file name.
 function referenceDate(
+  timelineHeading: string,
   title: string,
+  frontMatter: string,
   preamble: string,
   summary: string,
   fileTitle: string,
   year?: number,
 ): { date: Required<LocalDate>; source: string } | undefined {
   const sources: [string, string][] = [
+    [timelineHeading, 'the timeline heading'],
     [title, 'the title'],
+    [frontMatter, 'the front matter'],
     [preamble, 'the text before the first section'],
     [summary, 'the summary'],
     [fileTitle, 'the file name'],
