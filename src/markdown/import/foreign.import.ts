@@ -1,4 +1,4 @@
-import type { Heading, ListItem, Nodes, Root, RootContent } from 'mdast';
+import type { Heading, List, ListItem, Nodes, Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -11,8 +11,13 @@ import {
   reportSchema,
   type Report,
   type ReportKind,
+  type FinancialLine,
+  type ImpactFigure,
+  type SeverityScale,
   type TimelineEvent,
+  type WhyStep,
 } from '../../domain/index.js';
+import { impactFromList, severityFrom, whysFromList } from './figures.extract.js';
 import {
   actionFromText,
   actionsFromList,
@@ -107,6 +112,8 @@ export interface ForeignImportOptions {
   zone?: string;
   /** The year to assume for dates written without one. */
   year?: number;
+  /** The organization's severity scale, onto which a `Severity:` line is mapped. */
+  scale?: SeverityScale;
 }
 
 interface Section {
@@ -295,6 +302,9 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
   const authors: string[] = [];
   const appendices: { title: string; content?: string; line: number; endLine: number }[] = [];
   const timelineProse: string[] = [];
+  const fiveWhys: { problem: string; steps: WhyStep[]; line: number }[] = [];
+  const financial: FinancialLine[] = [];
+  const figures: ImpactFigure[] = [];
   const otherProse: string[] = [];
 
   const fileTitle = file
@@ -415,7 +425,17 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
 
   // The preamble: text before the first section goes to the summary's notes; "Created by:" names authors.
   if (preamble.length) {
-    keep('summary.notes', preamble, undefined, false);
+    // A report with no timeline section may still list stamped lines before any heading (or have no
+    // headings at all): those lines are its timeline.
+    const hasTimeline = sections.some((sec) => sec.role === 'timeline');
+    const prose = preamble.filter((node) => {
+      if (hasTimeline || node.type !== 'paragraph') return true;
+      const taken = rowsFromParagraph(node, src);
+      if (!taken) return true;
+      rows.push(...taken);
+      return false;
+    });
+    keep('summary.notes', prose, undefined, false);
     for (const node of preamble) {
       if (node.type !== 'paragraph') continue;
       const p = sliceOf(src, node);
@@ -620,6 +640,22 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
         if (lessonCount === before.lessons) target = 'lessons.notes';
         break;
       }
+      case 'whys': {
+        const kept: RootContent[] = [];
+        for (const block of section.blocks) {
+          const steps = block.type === 'list' ? whysFromList(block, src, true) : undefined;
+          if (steps) {
+            fiveWhys.push({ problem: whyProblem(section, titleText), steps, line: lineOf(block) });
+            keep('analysis.notes', overflowItems(block as List, steps), section, false);
+          } else {
+            if (block.type === 'paragraph') otherProse.push(sliceOf(src, block));
+            kept.push(block);
+          }
+        }
+        keep('analysis.notes', kept, section, false);
+        if (!fiveWhys.length) target = 'analysis.notes';
+        break;
+      }
       case 'attendees':
       case 'authors': {
         const into = role === 'attendees' ? involved : authors;
@@ -672,6 +708,20 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
             flush();
             addAction(actionFromText(sliceOf(src, block), lineOf(block)), section);
             continue;
+          }
+          // A numbered "Why …? Because …" list under a cause heading is a 5 Whys chain.
+          const steps =
+            role === 'rootCause' && block.type === 'list' ? whysFromList(block, src, false) : undefined;
+          if (steps) {
+            flush();
+            fiveWhys.push({ problem: whyProblem(section, titleText), steps, line: lineOf(block) });
+            keep('analysis.notes', overflowItems(block as List, steps), section, false);
+            continue;
+          }
+          if ((role === 'impact' || role === 'customerImpact') && block.type === 'list') {
+            const typed = impactFromList(block, src);
+            financial.push(...typed.financial);
+            figures.push(...typed.figures);
           }
           if (block.type === 'paragraph') otherProse.push(sliceOf(src, block));
           prose.push(block);
@@ -771,6 +821,18 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     addChunk('actions.notes', { text: ids, natural: false, line: g.line, endLine: g.line, label: g.label });
   }
 
+  // A Severity:/Priority: line anywhere sets the severity; what was written stays in the rationale.
+  const severity = severityFrom(src, options.scale);
+  if (severity) {
+    const line = src.slice(0, severity.offset).split('\n').length;
+    addChunk('details.severityRationale', {
+      text: `Severity as written in the source: ${severity.written} (line ${line}).`,
+      natural: false,
+      line,
+      endLine: line,
+    });
+  }
+
   // Assemble text fields: labels only where a field holds more than one section's text.
   const textFields: Record<string, string> = {};
   for (const [field, chunks] of fields) {
@@ -847,8 +909,13 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     involved: unique(involved).map((a) => oneLine(a).line),
     summary: pick('summary'),
     details: { ...pick('details'), timeline: events },
-    impact: pick('impact'),
-    analysis: { ...pick('analysis'), factors: factors.map((text, i) => ({ id: `CF${i + 1}`, text })) },
+    ...(severity ? { severity: severity.level } : {}),
+    impact: { ...pick('impact'), financial, figures },
+    analysis: {
+      ...pick('analysis'),
+      factors: factors.map((text, i) => ({ id: `CF${i + 1}`, text })),
+      fiveWhys: fiveWhys.map(({ problem, steps }) => ({ problem, steps })),
+    },
     lessons: { ...pick('lessons'), ...lessons },
     actions: {
       ...pick('actions'),
@@ -897,6 +964,19 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
   };
   if (file) recognition.file = file;
   return { report: parsed.data, recognition };
+}
+
+// The problem a chain answers: its heading when that says more than "5 Whys", else the report's title.
+function whyProblem(section: { title: string; role: Role }, title: string): string {
+  const own = section.title.replace(/\?$/, '');
+  const generic = section.role === 'whys' || /^(?:root causes?|why did (?:it|this) happen)$/i.test(own);
+  return oneLine(generic ? title : own).line || 'Imported post-mortem';
+}
+
+// Items of a 5 Whys list too long for a step's line are kept whole as notes.
+function overflowItems(list: List, steps: WhyStep[]): RootContent[] {
+  const cut = steps.some((st) => st.answer.endsWith(' …') || st.question?.endsWith(' …'));
+  return cut || list.children.some((item) => item.children.length > 1) ? [list] : [];
 }
 
 function unique(names: string[]): string[] {

@@ -244,6 +244,13 @@ export function rowsFromTable(table: Table, src: string): RawRow[] | undefined {
   const evidenceCol = names.findIndex(
     (n, i) => !taken.includes(i) && i !== actorCol && EVIDENCE_HEADER.test(n),
   );
+  // A numbering column ("#", "No.") holds nothing the timeline needs.
+  const numbering = names.findIndex(
+    (n, i) =>
+      !taken.includes(i) &&
+      /^(?:#|no\.?|nr\.?|step|n)$/i.test(n) &&
+      bodyCells.every((cells) => /^\d{0,4}$/.test(cells[i] ?? '')),
+  );
   const zoneHeader = [names[timeCol] ?? '', clockCol >= 0 ? (names[clockCol] ?? '') : ''];
   const headerZone = zoneHeader.map((n) => findZoneStatement(n) ?? zoneInHeader(n)).find(Boolean);
   return body.map((row, r) => {
@@ -255,7 +262,10 @@ export function rowsFromTable(table: Table, src: string): RawRow[] | undefined {
     if (stamp?.rest) text = `${stamp.rest} ${text}`.trim();
     const others = cells
       .map((value, i) => ({ value, i }))
-      .filter(({ value, i }) => value && ![timeCol, clockCol, textCol, actorCol, evidenceCol].includes(i))
+      .filter(
+        ({ value, i }) =>
+          value && ![timeCol, clockCol, textCol, actorCol, evidenceCol, numbering].includes(i),
+      )
       .map(({ value, i }) => `${names[i] || `Column ${i + 1}`}: ${value}`);
     if (others.length) text = [text, ...others].filter(Boolean).join(' · ');
     const whole = [timeCell, text].filter(Boolean).join(' ');
