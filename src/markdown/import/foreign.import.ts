@@ -5,6 +5,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import {
   AppError,
+  checkReport,
   isTimeZone,
   LIMITS,
   parseInstant,
@@ -84,6 +85,9 @@ export interface Recognition {
     rows: number;
     events: number;
     unknownTimes: number;
+    /** Events with a rough time (`~`), and events that span a while (a start and an end). */
+    approximate: number;
+    spans: number;
     /** The zone rows without their own zone were read in, e.g. `CET (UTC+01:00)`. */
     zone: string;
     zoneSource: string;
@@ -98,6 +102,21 @@ export interface Recognition {
   involved: number;
   appendices: number;
   warnings: string[];
+  /** 5 Whys chains, typed impact lines (money and figures) and the severity read from the text. */
+  fiveWhys: number;
+  impactLines: number;
+  severity?: { level: string; written: string; line: number };
+  /** Where the structured parts came from: each heading (or the text before the first) and what it gave. */
+  sources: {
+    heading: string;
+    line: number;
+    rows: number;
+    actions: number;
+    impactLines: number;
+    whys: number;
+  }[];
+  /** What `validate` says of the result: errors now, and warnings that become errors once put up for review. */
+  validation: { errors: string[]; warnings: string[] };
 }
 
 export interface ForeignImport {
@@ -305,6 +324,7 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
   const fiveWhys: { problem: string; steps: WhyStep[]; line: number }[] = [];
   const financial: FinancialLine[] = [];
   const figures: ImpactFigure[] = [];
+  const figureLines: number[] = [];
   const otherProse: string[] = [];
 
   const fileTitle = file
@@ -722,6 +742,8 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
             const typed = impactFromList(block, src);
             financial.push(...typed.financial);
             figures.push(...typed.figures);
+            for (let k = typed.financial.length + typed.figures.length; k > 0; k--)
+              figureLines.push(lineOf(block));
           }
           if (block.type === 'paragraph') otherProse.push(sliceOf(src, block));
           prose.push(block);
@@ -941,7 +963,52 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
       `${file ?? 'input'}: the imported report is not valid at ${issue?.path.join('.')}: ${issue?.message}`,
     );
   }
+  // Each part counted under the heading it came from, in the document's order.
+  const sourceOf = (line: number) => {
+    const section = sections.findLast((sec) => sec.line <= line);
+    return {
+      heading: section ? section.title : 'the text before the first heading',
+      line: section?.line ?? 1,
+    };
+  };
+  const sourceMap = new Map<number, Recognition['sources'][number]>();
+  const count = (line: number, what: 'rows' | 'actions' | 'impactLines' | 'whys') => {
+    const { heading, line: at } = sourceOf(line);
+    const entry = sourceMap.get(at) ?? { heading, line: at, rows: 0, actions: 0, impactLines: 0, whys: 0 };
+    entry[what] += 1;
+    sourceMap.set(at, entry);
+  };
+  rows.forEach((r) => count(r.line, 'rows'));
+  drafts.forEach((d) => count(d.line, 'actions'));
+  figureLines.forEach((l) => count(l, 'impactLines'));
+  fiveWhys.forEach((w) => count(w.line, 'whys'));
+  const problems = checkReport(parsed.data, options.scale ? { scale: options.scale } : {});
+  const summarize = (list: typeof problems) => {
+    const byCode = new Map<string, { n: number; first: string }>();
+    for (const p of list) {
+      const e = byCode.get(p.code) ?? { n: 0, first: p.message };
+      e.n += 1;
+      byCode.set(p.code, e);
+    }
+    return [...byCode.values()].map((e) => (e.n > 1 ? `${e.first} (and ${e.n - 1} more like it)` : e.first));
+  };
   const recognition: Recognition = {
+    fiveWhys: fiveWhys.length,
+    impactLines: financial.length + figures.length,
+    ...(severity
+      ? {
+          severity: {
+            level: severity.level,
+            written: severity.written,
+            line: src.slice(0, severity.offset).split('\n').length,
+          },
+        }
+      : {}),
+    sources: [...sourceMap.values()].sort((a, b) => a.line - b.line),
+    validation: {
+      errors: summarize(problems.filter((p) => p.severity !== 'warning')),
+      warnings: summarize(problems.filter((p) => p.severity === 'warning')),
+    },
     title: { text: parsed.data.title, from: titleFrom },
     kind,
     headings,
@@ -950,6 +1017,8 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
       rows: rows.length,
       events: events.length,
       unknownTimes: resolved.unknown,
+      approximate: events.filter((e) => e.approximate || e.endApproximate).length,
+      spans: events.filter((e) => e.end !== undefined).length,
       zone: describeZone(zone),
       zoneSource,
       lines: rows.map((r) => r.line),
@@ -1112,9 +1181,36 @@ export function formatRecognition(r: Recognition): string {
       `Timeline: ${t.rows} rows → ${t.events} events, ${t.unknownTimes} with an unknown time; times in ${t.zone}, from ${t.zoneSource}.`,
     );
   } else lines.push('Timeline: no rows found.');
+  if (t.approximate || t.spans) {
+    lines.push(`Of those, ${t.approximate} with an approximate time (~) and ${t.spans} spanning a while.`);
+  }
   lines.push(
     `Action items: ${r.actionItems}; contributing factors: ${r.factors}; lessons: ${r.lessons}; people involved: ${r.involved}; appendices: ${r.appendices}.`,
   );
+  lines.push(
+    `5 Whys chains: ${r.fiveWhys}; impact lines with figures: ${r.impactLines}; severity: ${r.severity ? `${r.severity.level} (written "${r.severity.written}" on line ${r.severity.line})` : 'not stated'}.`,
+  );
+  if (r.sources.length) {
+    const parts = r.sources.map((src) => {
+      const what = (
+        [
+          [src.rows, 'row'],
+          [src.actions, 'action'],
+          [src.impactLines, 'impact line'],
+          [src.whys, '5 Whys chain'],
+        ] as const
+      )
+        .filter(([n]) => n > 0)
+        .map(([n, w]) => `${n} ${w}${n === 1 ? '' : 's'}`)
+        .join(', ');
+      return `${src.heading} (line ${src.line}): ${what}`;
+    });
+    lines.push(`From: ${parts.join('; ')}.`);
+  }
+  const v = r.validation;
+  if (v.errors.length) lines.push(`Will not validate yet: ${v.errors.join('; ')}.`);
+  if (v.warnings.length)
+    lines.push(`Needed before review (warnings while a draft): ${v.warnings.join('; ')}.`);
   if (r.freeText.length) {
     const byField = new Map<string, number[]>();
     for (const f of r.freeText) byField.set(f.keptIn, [...(byField.get(f.keptIn) ?? []), f.line]);
