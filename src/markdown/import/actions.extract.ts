@@ -170,7 +170,14 @@ export function actionFromText(
     if (d.overflow || t.overflow) draft.overflow = src.trim();
   } else if (t.overflow) draft.overflow = src.trim();
   const owner = ownerIn(text);
-  if (owner) draft.owner = oneLine(owner).line;
+  if (owner) {
+    draft.owner = oneLine(owner).line;
+    // "(owner: @sam)" said who; as the owner field holds it, the title need not.
+    const bare = draft.title
+      .replace(/\s*\((?:owners?|owned by|assignee|assigned to)\s*:?\s*[^()]{1,200}\)/i, '')
+      .trim();
+    if (bare) draft.title = bare;
+  }
   const tracker = trackerIn(text) ?? hints.tracker;
   if (tracker) draft.tracker = oneLine(tracker).line;
   const deadline = deadlineIn(text);

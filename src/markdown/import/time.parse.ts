@@ -26,7 +26,7 @@ export interface Stamp {
   /** The time is written as rough: `~09:58`, `around 09:58`, `10:45~`, or only the hour (`12:??`). */
   approximate?: boolean;
   /** The end of a span written `09:00 - 11:00` or `12:26-12:??`. */
-  end?: { time: { hour: number; minute: number; second: number }; approximate: boolean };
+  end?: { date?: LocalDate; time: { hour: number; minute: number; second: number }; approximate: boolean };
   /** The exact characters of the stamp, wrappers included (`**16:58 UTC**`, `[13:26]`). */
   raw: string;
   /** What follows the stamp and its separator. */
@@ -330,6 +330,18 @@ function readSpanEnd(s: string): { end: NonNullable<Stamp['end']>; length: numbe
   let at = sep[0].length;
   const prefix = APPROX_PREFIX.exec(s.slice(at))?.[0] ?? '';
   at += prefix.length;
+  // The end may give its own date: `2024-03-01 23:00 – 2024-03-02 01:00`.
+  let date: LocalDate | undefined;
+  for (const form of DATE_FORMS) {
+    const m = form.re.exec(s.slice(at));
+    const d = m ? form.read(m) : undefined;
+    if (!m || !d || !validDate(d)) continue;
+    const gap = /^(?:T(?=\d)|,?\s+(?:at\s+)?)/i.exec(s.slice(at + m[0].length));
+    if (!gap) return undefined;
+    date = d;
+    at += m[0].length + gap[0].length;
+    break;
+  }
   const t = readTime(s.slice(at));
   if (!t?.time) return undefined;
   at += t.length;
@@ -338,7 +350,7 @@ function readSpanEnd(s: string): { end: NonNullable<Stamp['end']>; length: numbe
     approximate = true;
     at += 1;
   }
-  return { end: { time: t.time, approximate }, length: at };
+  return { end: { ...(date ? { date } : {}), time: t.time, approximate }, length: at };
 }
 
 function readInlineDate(s: string): { date: LocalDate; length: number } | undefined {

@@ -393,7 +393,9 @@ export function resolveRows(rows: RawRow[], ctx: ResolveContext): ResolvedTimeli
             // An end earlier on the clock than the start is on the next day; an end known only by its
             // hour (`12:26-12:??`) is not placed before the start.
             const endMinutes = stamp.end.time.hour * 60 + stamp.end.time.minute;
-            const endDay = endMinutes < minutes && !stamp.end.approximate ? nextDay(current) : current;
+            const ownDay = stamp.end.date ? withYear(stamp.end.date, row.line) : undefined;
+            const endDay =
+              ownDay ?? (endMinutes < minutes && !stamp.end.approximate ? nextDay(current) : current);
             const endMs = toUtc(endDay, stamp.end.time, zone);
             if (endMs !== undefined) end = formatInstant(Math.max(endMs, ms));
           }
