@@ -174,7 +174,7 @@ export function actionFromText(
     draft.owner = oneLine(owner).line;
     // "(owner: @sam)" said who; as the owner field holds it, the title need not.
     const bare = draft.title
-      .replace(/\s*\((?:owners?|owned by|assignee|assigned to)\s*:?\s*[^()]{1,200}\)/i, '')
+      .replace(/ ?\((?:owners?|owned by|assignee|assigned to)\b[^()]{1,200}\)/i, '')
       .trim();
     if (bare) draft.title = bare;
   }

@@ -17,7 +17,7 @@ function itemTexts(list: List, src: string): string[] {
   });
 }
 
-const WHY_QUESTION = /^(why\b[^?]{0,400}\?)\s*(.*)$/i;
+const WHY_QUESTION = /^(why\b[^?]{0,400}\?)(.*)$/i;
 
 /**
  * A 5 Whys chain from a list: items written "Why …? Because …" give a question and its answer; in a
@@ -30,7 +30,7 @@ export function whysFromList(list: List, src: string, anyItems: boolean): WhySte
   if (texts.length === 0) return undefined;
   return texts.map((t) => {
     const q = WHY_QUESTION.exec(t);
-    if (q && q[2]) return { question: oneLine(q[1] as string).line, answer: oneLine(q[2]).line };
+    if (q && q[2]?.trim()) return { question: oneLine(q[1] as string).line, answer: oneLine(q[2]).line };
     return { answer: oneLine(t).line };
   });
 }
@@ -147,7 +147,7 @@ export function impactFromList(
 }
 
 const SEVERITY_LINE =
-  /^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?(severity|priority|sev|incident level|impact level)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*([^\n]{1,80})$/im;
+  /^[ \t]*(?:[-*+][ \t]+)?[*_]{0,2}(severity|priority|sev|incident level|impact level)[*_]{0,2}[ \t]*:([^\n]{1,80})$/im;
 
 /**
  * A severity stated on a `Severity:` or `Priority:` line, mapped onto the scale: SEV-2, Sev 2, P2, "High".
@@ -159,7 +159,7 @@ export function severityFrom(
 ): { level: string; written: string; offset: number } | undefined {
   const m = SEVERITY_LINE.exec(text.slice(0, 100_000));
   if (!m) return undefined;
-  const written = collapse((m[2] as string).replace(/(?:\*\*|__)/g, ''));
+  const written = collapse((m[2] as string).replace(/[*_]{2}/g, ''));
   const value = written.toLowerCase();
   const n = /\b(?:sev(?:erity)?|p|priority|level)[\s-]?([0-5])\b/.exec(value) ?? /^([0-5])\b/.exec(value);
   let rank: number | undefined;

@@ -374,7 +374,7 @@ export function impossibleDateAt(line: string): string | undefined {
 
 /** A date at the start of a heading followed by more words: "March 3, 2025 – Queue backlog". */
 export function parseDatePrefix(text: string): LocalDate | undefined {
-  const s = text.trim().replace(/^(?:\*\*|__|[*_])+/, '');
+  const s = text.trim().replace(/^[*_]+/, '');
   for (const form of DATE_FORMS) {
     const m = form.re.exec(s);
     if (!m) continue;
