@@ -764,44 +764,12 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     if (!headings.some((x) => x.line === section.line)) headings.push(h);
   }
 
-  // The zone: a row's own zone first, then the option, the table header, the timeline's prose, the rest.
-  const zoneOption = options.zone !== undefined ? zoneFromName(options.zone) : undefined;
-  if (options.zone !== undefined && !zoneOption) {
-    throw new AppError(
-      'bad_request',
-      `unknown time zone "${options.zone}"; use UTC, an abbreviation such as PDT, an offset such as +02:00, or an IANA name such as Europe/Berlin`,
-    );
-  }
-  const headerZone = rows.find((r) => r.headerZone)?.headerZone;
-  const proseZone = headingZone ?? findZoneInTexts(timelineProse) ?? findZoneInTexts(otherProse);
-  let zone: Zone = { name: 'UTC', offset: 0 };
-  let zoneSource = 'no zone stated; read as UTC';
-  if (zoneOption) {
-    zone = zoneOption;
-    zoneSource = 'the zone option';
-    // The option stands for what the writer meant, so it also overrides a zone in a table header.
-    for (const row of rows) delete row.headerZone;
-  } else if (headerZone) {
-    zone = headerZone.zone;
-    zoneSource = `the timeline table header "${headerZone.phrase}"`;
-  } else if (proseZone) {
-    zone = proseZone.zone;
-    zoneSource = `the text "${proseZone.phrase}"`;
-  }
-  const ownZones = rows.filter((r) => r.stamp?.zone).length;
-  const timed = rows.filter((r) => r.stamp?.time).length;
-  if (ownZones > 0 && ownZones === timed) {
-    const first = rows.find((r) => r.stamp?.zone)?.stamp;
-    zone = first?.zone as Zone;
-    zoneSource = `the time stamps ("${collapse(first?.raw ?? '').replace(/[*_[\]`]/g, '')}")`;
-  } else if (!zoneOption && !headerZone && !proseZone && timed > ownZones) {
-    warnings.push(
-      'no time zone is stated for the timeline; its times were read as UTC (pass a zone to change that)',
-    );
-  }
-  if (headerZone && rows.some((r) => r.headerZone && r.headerZone.zone.name !== headerZone.zone.name)) {
-    warnings.push('timeline tables state different zones; each table was read in its own');
-  }
+  const { zone, zoneSource } = resolveZone(rows, options.zone, {
+    heading: headingZone,
+    timelineProse,
+    otherProse,
+    warnings,
+  });
 
   // The date rows without one fall back to: the title, the text before the first section, the file name.
   const titleLine = titleNode ? collapse(toString(titleNode)) : '';
@@ -855,48 +823,7 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     });
   }
 
-  // Assemble text fields: labels only where a field holds more than one section's text.
-  const textFields: Record<string, string> = {};
-  for (const [field, chunks] of fields) {
-    const single =
-      new Set(chunks.map((c) => c.section)).size === 1 && chunks.every((c) => c.natural && !c.label);
-    const parts = chunks.map((c, i) => {
-      let label = c.label;
-      const prev = chunks[i - 1];
-      // A section's heading labels its text when the field mixes sections; consecutive chunks share one label.
-      const sameSection = prev !== undefined && prev.section === c.section && !prev.label;
-      // Notes gather text from anywhere, so there each section's text always carries its heading.
-      const notes = NOTES_FIELDS.has(field);
-      if (
-        !label &&
-        (!single || notes) &&
-        c.section?.heading &&
-        !sameSection &&
-        !(i === 0 && c.natural && !notes)
-      ) {
-        label = c.section.label;
-      }
-      if (!label && c.section?.inherited && !sameSection) label = c.section.label;
-      return label ? `**${label}**\n\n${c.text}` : c.text;
-    });
-    const value = parts.join('\n\n').trim();
-    if (ONLY_COMMENT.test(value)) {
-      warnings.push(`line ${chunks[0]?.line}: ${field} held only an HTML comment, which was left out`);
-      continue;
-    }
-    if (!value) continue;
-    if (value.length > LIMITS.text) {
-      throw new AppError(
-        'too_large',
-        `${file ? `${file}:` : 'line '}${chunks[0]?.line}: the text for ${field} is ${value.length.toLocaleString('en-US')} characters; a field may hold ${LIMITS.text.toLocaleString('en-US')}`,
-      );
-    }
-    textFields[field] = value;
-    for (const c of chunks) {
-      if (NOTES_FIELDS.has(field) || !c.natural)
-        freeText.push({ line: c.line, endLine: c.endLine, keptIn: field });
-    }
-  }
+  const textFields = assembleTextFields(fields, freeText, warnings, file);
   appendices.forEach((a, i) => {
     if (a.content)
       freeText.push({ line: a.line, endLine: a.endLine, keptIn: `materials.appendices[${appendixId(i)}]` });
@@ -1050,6 +977,115 @@ function overflowItems(list: List, steps: WhyStep[]): RootContent[] {
 
 function unique(names: string[]): string[] {
   return [...new Set(names.map((n) => collapse(n)).filter(Boolean))];
+}
+
+/**
+ * The zone rows without their own are read in, and where it came from: the option, a table header, the
+ * timeline heading, the timeline's prose, the rest of the text; when every timed row names its zone, theirs.
+ */
+function resolveZone(
+  rows: RawRow[],
+  zoneName: string | undefined,
+  stated: {
+    heading: { zone: Zone; phrase: string } | undefined;
+    timelineProse: string[];
+    otherProse: string[];
+    warnings: string[];
+  },
+): { zone: Zone; zoneSource: string } {
+  const zoneOption = zoneName !== undefined ? zoneFromName(zoneName) : undefined;
+  if (zoneName !== undefined && !zoneOption) {
+    throw new AppError(
+      'bad_request',
+      `unknown time zone "${zoneName}"; use UTC, an abbreviation such as PDT, an offset such as +02:00, or an IANA name such as Europe/Berlin`,
+    );
+  }
+  const headerZone = rows.find((r) => r.headerZone)?.headerZone;
+  const proseZone =
+    stated.heading ?? findZoneInTexts(stated.timelineProse) ?? findZoneInTexts(stated.otherProse);
+  let zone: Zone = { name: 'UTC', offset: 0 };
+  let zoneSource = 'no zone stated; read as UTC';
+  if (zoneOption) {
+    zone = zoneOption;
+    zoneSource = 'the zone option';
+    // The option stands for what the writer meant, so it also overrides a zone in a table header.
+    for (const row of rows) delete row.headerZone;
+  } else if (headerZone) {
+    zone = headerZone.zone;
+    zoneSource = `the timeline table header "${headerZone.phrase}"`;
+  } else if (proseZone) {
+    zone = proseZone.zone;
+    zoneSource = `the text "${proseZone.phrase}"`;
+  }
+  const ownZones = rows.filter((r) => r.stamp?.zone).length;
+  const timed = rows.filter((r) => r.stamp?.time).length;
+  if (ownZones > 0 && ownZones === timed) {
+    const first = rows.find((r) => r.stamp?.zone)?.stamp;
+    zone = first?.zone as Zone;
+    zoneSource = `the time stamps ("${collapse(first?.raw ?? '').replace(/[*_[\]`]/g, '')}")`;
+  } else if (!zoneOption && !headerZone && !proseZone && timed > ownZones) {
+    stated.warnings.push(
+      'no time zone is stated for the timeline; its times were read as UTC (pass a zone to change that)',
+    );
+  }
+  if (headerZone && rows.some((r) => r.headerZone && r.headerZone.zone.name !== headerZone.zone.name)) {
+    stated.warnings.push('timeline tables state different zones; each table was read in its own');
+  }
+  return { zone, zoneSource };
+}
+
+/**
+ * The text of each field from its chunks, in order: a chunk is labelled with its heading only where a field
+ * mixes sections (notes always). Records where free text was kept; refuses a field over the size limit.
+ */
+function assembleTextFields(
+  fields: Map<string, Chunk[]>,
+  freeText: FreeTextBlock[],
+  warnings: string[],
+  file: string | undefined,
+): Record<string, string> {
+  const textFields: Record<string, string> = {};
+  for (const [field, chunks] of fields) {
+    const single =
+      new Set(chunks.map((c) => c.section)).size === 1 && chunks.every((c) => c.natural && !c.label);
+    const parts = chunks.map((c, i) => {
+      let label = c.label;
+      const prev = chunks[i - 1];
+      // A section's heading labels its text when the field mixes sections; consecutive chunks share one label.
+      const sameSection = prev !== undefined && prev.section === c.section && !prev.label;
+      // Notes gather text from anywhere, so there each section's text always carries its heading.
+      const notes = NOTES_FIELDS.has(field);
+      if (
+        !label &&
+        (!single || notes) &&
+        c.section?.heading &&
+        !sameSection &&
+        !(i === 0 && c.natural && !notes)
+      ) {
+        label = c.section.label;
+      }
+      if (!label && c.section?.inherited && !sameSection) label = c.section.label;
+      return label ? `**${label}**\n\n${c.text}` : c.text;
+    });
+    const value = parts.join('\n\n').trim();
+    if (ONLY_COMMENT.test(value)) {
+      warnings.push(`line ${chunks[0]?.line}: ${field} held only an HTML comment, which was left out`);
+      continue;
+    }
+    if (!value) continue;
+    if (value.length > LIMITS.text) {
+      throw new AppError(
+        'too_large',
+        `${file ? `${file}:` : 'line '}${chunks[0]?.line}: the text for ${field} is ${value.length.toLocaleString('en-US')} characters; a field may hold ${LIMITS.text.toLocaleString('en-US')}`,
+      );
+    }
+    textFields[field] = value;
+    for (const c of chunks) {
+      if (NOTES_FIELDS.has(field) || !c.natural)
+        freeText.push({ line: c.line, endLine: c.endLine, keptIn: field });
+    }
+  }
+  return textFields;
 }
 
 function findZoneInTexts(texts: string[]): { zone: Zone; phrase: string } | undefined {
