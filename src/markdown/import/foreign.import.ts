@@ -316,7 +316,6 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
       couldImprove: [],
       lucky: [],
     };
-  let lessonCount = 0;
   const involved: string[] = [];
   const authors: string[] = [];
   const appendices: { title: string; content?: string; line: number; endLine: number }[] = [];
@@ -478,279 +477,38 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     });
   }
 
-  let dateKey = 0;
-  let headingZone: { zone: Zone; phrase: string } | undefined;
   const timelineHeadings: string[] = [];
+  const ctx: SectionReader = {
+    src,
+    warnings,
+    headings,
+    rows,
+    drafts,
+    actionGroups,
+    factors,
+    lessons,
+    involved,
+    authors,
+    appendices,
+    timelineProse,
+    otherProse,
+    fiveWhys,
+    financial,
+    figures,
+    figureLines,
+    timelineHeadings,
+    titleText,
+    lessonCount: 0,
+    dateKey: 0,
+    keep,
+    keepExtras,
+    takeListEntries,
+    addAction,
+    addChunk,
+  };
   for (const section of sections) {
     const { role } = section;
-    let target = ROLE_TARGET[role];
-    const natural = !section.inherited;
-    const proseField = target;
-    const before = { factors: factors.length, lessons: lessonCount };
-    switch (role) {
-      case 'timeline': {
-        let context: { date: LocalDate; key: number } | undefined;
-        let incident: number | undefined;
-        let dateInvalid: number | undefined;
-        const headingDate = section.inherited ? parseDatePrefix(section.title) : undefined;
-        const badHeading = section.inherited && !headingDate ? impossibleDateAt(section.title) : undefined;
-        if (!section.inherited) {
-          timelineHeadings.push(section.title);
-          const z = zoneInHeading(section.title);
-          if (z) headingZone ??= z;
-        }
-        if (badHeading) {
-          dateInvalid = ++dateKey;
-          warnings.push(
-            `line ${section.line}: the heading's date "${badHeading}" is not a calendar date; the entries under it are kept with an unknown time`,
-          );
-        }
-        if (headingDate) {
-          context = { date: headingDate, key: ++dateKey };
-          incident = context.key;
-          headings.push({
-            text: section.title,
-            line: section.line,
-            depth: section.depth,
-            role: 'date-heading',
-            matched: true,
-            target: 'details.timeline',
-            inherited: true,
-          });
-        }
-        const kept: RootContent[] = [];
-        const flushKept = () => {
-          if (kept.length) keep('details.notes', kept.splice(0), section, false);
-        };
-        for (const block of section.blocks) {
-          let taken: RawRow[] | undefined;
-          if (block.type === 'list') {
-            const r = rowsFromList(block, src, context);
-            if (r) {
-              taken = r.rows;
-              flushKept();
-              keepExtras('details.notes', r.extra, section);
-            }
-          } else if (block.type === 'table') {
-            taken = rowsFromTable(block, src);
-          } else if (block.type === 'paragraph') {
-            const date = parseDateLine(sliceOf(src, block));
-            if (date) {
-              context = { date, key: ++dateKey };
-              kept.push(block);
-              continue;
-            }
-            taken = rowsFromParagraph(block, src);
-            if (!taken) timelineProse.push(sliceOf(src, block));
-          }
-          if (taken) {
-            flushKept();
-            for (const row of taken) {
-              if (context && !row.dateContext) {
-                row.dateContext = context.date;
-                row.dateKey = context.key;
-              } else if (dateInvalid !== undefined && !row.dateContext) {
-                row.dateKey = dateInvalid;
-                row.dateInvalid = true;
-              }
-              if (incident !== undefined) row.incident = incident;
-              rows.push(row);
-            }
-          } else kept.push(block);
-        }
-        flushKept();
-        break;
-      }
-      case 'factors': {
-        const kept: RootContent[] = [];
-        const flushKept = () => {
-          if (kept.length) keep('analysis.notes', kept.splice(0), section, false);
-        };
-        for (const block of section.blocks) {
-          if (block.type === 'list') {
-            flushKept();
-            takeListEntries(
-              block.children,
-              'analysis.notes',
-              section,
-              (line) => factors.push(line),
-              () => `CF${factors.length}`,
-            );
-          } else {
-            otherProse.push(sliceOf(src, block));
-            kept.push(block);
-          }
-        }
-        flushKept();
-        if (factors.length === before.factors) target = 'analysis.notes';
-        break;
-      }
-      case 'remediation':
-      case 'actions': {
-        const hints: ActionHints =
-          section.inherited || section.heading ? hintsFromHeading(section.label) : {};
-        const firstIndex = drafts.length;
-        const prose = role === 'remediation' && !section.inherited ? 'details.stepsTaken' : 'actions.notes';
-        const proseNatural = role === 'remediation' && !section.inherited;
-        const kept: RootContent[] = [];
-        const flushKept = () => {
-          if (kept.length) keep(prose, kept.splice(0), section, proseNatural);
-        };
-        for (const block of section.blocks) {
-          if (block.type === 'list') {
-            flushKept();
-            const r = actionsFromList(block, src, hints);
-            r.drafts.forEach((d) => addAction(d, section));
-            keepExtras('actions.notes', r.extra, section);
-          } else if (block.type === 'table' && actionsFromTable(block, src, hints)) {
-            flushKept();
-            actionsFromTable(block, src, hints)?.forEach((d) => addAction(d, section));
-          } else if (block.type === 'paragraph' && isActionParagraph(sliceOf(src, block))) {
-            flushKept();
-            addAction(actionFromText(sliceOf(src, block), lineOf(block), hints), section);
-          } else {
-            if (block.type === 'paragraph') otherProse.push(sliceOf(src, block));
-            kept.push(block);
-          }
-        }
-        flushKept();
-        const subGroup =
-          section.inherited ||
-          (section.parent !== undefined && ['actions', 'remediation'].includes(section.parent.role));
-        if (subGroup && drafts.length > firstIndex) {
-          actionGroups.push({
-            label: section.label,
-            first: firstIndex + 1,
-            last: drafts.length,
-            line: section.line,
-          });
-        }
-        target = drafts.length > firstIndex ? 'actions.items' : prose;
-        break;
-      }
-      case 'lessons':
-      case 'wentWell':
-      case 'wentWrong':
-      case 'couldImprove':
-      case 'lucky': {
-        const list = lessons[role === 'lessons' ? 'couldImprove' : role];
-        const kept: RootContent[] = [];
-        const flushKept = () => {
-          if (kept.length) keep('lessons.notes', kept.splice(0), section, false);
-        };
-        for (const block of section.blocks) {
-          if (block.type === 'list') {
-            flushKept();
-            takeListEntries(
-              block.children,
-              'lessons.notes',
-              section,
-              (line) => list.push({ id: `L${++lessonCount}`, text: line }),
-              () => `L${lessonCount}`,
-            );
-          } else if (block.type === 'paragraph' && isActionParagraph(sliceOf(src, block))) {
-            flushKept();
-            addAction(actionFromText(sliceOf(src, block), lineOf(block)), section);
-          } else {
-            otherProse.push(sliceOf(src, block));
-            kept.push(block);
-          }
-        }
-        flushKept();
-        if (lessonCount === before.lessons) target = 'lessons.notes';
-        break;
-      }
-      case 'whys': {
-        const kept: RootContent[] = [];
-        for (const block of section.blocks) {
-          const steps = block.type === 'list' ? whysFromList(block, src, true) : undefined;
-          if (steps) {
-            fiveWhys.push({ problem: whyProblem(section, titleText), steps, line: lineOf(block) });
-            keep('analysis.notes', overflowItems(block as List, steps), section, false);
-          } else {
-            if (block.type === 'paragraph') otherProse.push(sliceOf(src, block));
-            kept.push(block);
-          }
-        }
-        keep('analysis.notes', kept, section, false);
-        if (!fiveWhys.length) target = 'analysis.notes';
-        break;
-      }
-      case 'attendees':
-      case 'authors': {
-        const into = role === 'attendees' ? involved : authors;
-        for (const block of section.blocks) {
-          if (block.type === 'list') {
-            for (const item of block.children)
-              if (item.children[0]) into.push(...namesFrom(sliceOf(src, item.children[0])));
-            for (const item of block.children) keep('summary.notes', item.children.slice(1), section, false);
-          } else if (block.type === 'paragraph') into.push(...namesFrom(sliceOf(src, block)));
-          else keep('summary.notes', [block], section, false);
-        }
-        break;
-      }
-      case 'appendix': {
-        const content = section.blocks.length
-          ? sliceOf(src, section.blocks[0] as Nodes, section.blocks.at(-1) as Nodes).trim()
-          : '';
-        const appendix: { title: string; content?: string; line: number; endLine: number } = {
-          title: section.title || `Section at line ${section.line}`,
-          line: section.line,
-          endLine: section.blocks.length ? endLineOf(section.blocks.at(-1) as Nodes) : section.line,
-        };
-        if (content) appendix.content = content;
-        if (appendices.length < MAX_APPENDICES) {
-          appendices.push(appendix);
-          target = `materials.appendices[${appendixId(appendices.length - 1)}]`;
-        } else {
-          // Past the last appendix id the sections still go somewhere: the materials' notes, under their heading.
-          keep('materials.notes', section.blocks, section, false);
-          if (!section.blocks.length) {
-            addChunk('materials.notes', {
-              text: `**${section.label || section.title}**`,
-              natural: false,
-              line: section.line,
-              endLine: section.line,
-            });
-          }
-          target = 'materials.notes';
-        }
-        break;
-      }
-      default: {
-        // A section of prose: its text goes to the field the role names, verbatim.
-        const prose: RootContent[] = [];
-        const flush = () => {
-          if (prose.length) keep(proseField, prose.splice(0), section, natural);
-        };
-        for (const block of section.blocks) {
-          if (block.type === 'paragraph' && isActionParagraph(sliceOf(src, block))) {
-            flush();
-            addAction(actionFromText(sliceOf(src, block), lineOf(block)), section);
-            continue;
-          }
-          // A numbered "Why …? Because …" list under a cause heading is a 5 Whys chain.
-          const steps =
-            role === 'rootCause' && block.type === 'list' ? whysFromList(block, src, false) : undefined;
-          if (steps) {
-            flush();
-            fiveWhys.push({ problem: whyProblem(section, titleText), steps, line: lineOf(block) });
-            keep('analysis.notes', overflowItems(block as List, steps), section, false);
-            continue;
-          }
-          if ((role === 'impact' || role === 'customerImpact') && block.type === 'list') {
-            const typed = impactFromList(block, src);
-            financial.push(...typed.financial);
-            figures.push(...typed.figures);
-            for (let k = typed.financial.length + typed.figures.length; k > 0; k--)
-              figureLines.push(lineOf(block));
-          }
-          if (block.type === 'paragraph') otherProse.push(sliceOf(src, block));
-          prose.push(block);
-        }
-        flush();
-      }
-    }
+    const target = readSection(ctx, section);
     section.target = target;
     const h: RecognizedHeading = {
       text: section.title,
@@ -765,7 +523,7 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
   }
 
   const { zone, zoneSource } = resolveZone(rows, options.zone, {
-    heading: headingZone,
+    heading: ctx.headingZone,
     timelineProse,
     otherProse,
     warnings,
@@ -953,7 +711,7 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     actionItems: drafts.length,
     actions: drafts.map((d, i) => ({ id: `A${i + 1}`, line: d.line })),
     factors: factors.length,
-    lessons: lessonCount,
+    lessons: ctx.lessonCount,
     involved: parsed.data.involved.length,
     appendices: appendices.length,
     warnings,
@@ -983,6 +741,365 @@ function unique(names: string[]): string[] {
  * The zone rows without their own are read in, and where it came from: the option, a table header, the
  * timeline heading, the timeline's prose, the rest of the text; when every timed row names its zone, theirs.
  */
+/** What the readers of sections add to: the parts of the model found so far, and how to keep free text. */
+interface SectionReader {
+  src: string;
+  warnings: string[];
+  headings: RecognizedHeading[];
+  rows: RawRow[];
+  drafts: ActionDraft[];
+  actionGroups: { label: string; first: number; last: number; line: number }[];
+  factors: string[];
+  lessons: Record<'wentWell' | 'wentWrong' | 'couldImprove' | 'lucky', { id: string; text: string }[]>;
+  involved: string[];
+  authors: string[];
+  appendices: { title: string; content?: string; line: number; endLine: number }[];
+  timelineProse: string[];
+  otherProse: string[];
+  fiveWhys: { problem: string; steps: WhyStep[]; line: number }[];
+  financial: FinancialLine[];
+  figures: ImpactFigure[];
+  figureLines: number[];
+  timelineHeadings: string[];
+  titleText: string;
+  lessonCount: number;
+  /** Changes with each date heading or date line of a timeline, so rows know when a new day starts. */
+  dateKey: number;
+  /** A zone named in the timeline's own heading. */
+  headingZone?: { zone: Zone; phrase: string };
+  keep(field: string, blocks: Nodes[], section: Section | undefined, natural: boolean): void;
+  keepExtras(
+    field: string,
+    extras: { item: ListItem; blocks: ListItem['children'] }[],
+    section: Section,
+  ): void;
+  takeListEntries(
+    items: ListItem[],
+    notes: string,
+    section: Section,
+    add: (line: string) => void,
+    name: () => string,
+  ): void;
+  addAction(d: ActionDraft, section: Section | undefined): void;
+  addChunk(field: string, chunk: Chunk): void;
+}
+
+/** Read one section into the model by its role; returns where its content went. */
+function readSection(ctx: SectionReader, section: Section): string {
+  switch (section.role) {
+    case 'timeline':
+      return readTimeline(ctx, section);
+    case 'factors':
+      return readFactors(ctx, section);
+    case 'remediation':
+    case 'actions':
+      return readActions(ctx, section);
+    case 'lessons':
+    case 'wentWell':
+    case 'wentWrong':
+    case 'couldImprove':
+    case 'lucky':
+      return readLessons(ctx, section);
+    case 'whys':
+      return readWhys(ctx, section);
+    case 'attendees':
+    case 'authors':
+      return readPeople(ctx, section);
+    case 'appendix':
+      return readAppendix(ctx, section);
+    default:
+      return readProse(ctx, section);
+  }
+}
+
+/** Timeline rows from lists, tables and stamped lines; date headings and date lines set the day of the rows under them. */
+function readTimeline(ctx: SectionReader, section: Section): string {
+  const target = ROLE_TARGET[section.role];
+  let context: { date: LocalDate; key: number } | undefined;
+  let incident: number | undefined;
+  let dateInvalid: number | undefined;
+  const headingDate = section.inherited ? parseDatePrefix(section.title) : undefined;
+  const badHeading = section.inherited && !headingDate ? impossibleDateAt(section.title) : undefined;
+  if (!section.inherited) {
+    ctx.timelineHeadings.push(section.title);
+    const z = zoneInHeading(section.title);
+    if (z) ctx.headingZone ??= z;
+  }
+  if (badHeading) {
+    dateInvalid = ++ctx.dateKey;
+    ctx.warnings.push(
+      `line ${section.line}: the heading's date "${badHeading}" is not a calendar date; the entries under it are kept with an unknown time`,
+    );
+  }
+  if (headingDate) {
+    context = { date: headingDate, key: ++ctx.dateKey };
+    incident = context.key;
+    ctx.headings.push({
+      text: section.title,
+      line: section.line,
+      depth: section.depth,
+      role: 'date-heading',
+      matched: true,
+      target: 'details.timeline',
+      inherited: true,
+    });
+  }
+  const kept: RootContent[] = [];
+  const flushKept = () => {
+    if (kept.length) ctx.keep('details.notes', kept.splice(0), section, false);
+  };
+  for (const block of section.blocks) {
+    let taken: RawRow[] | undefined;
+    if (block.type === 'list') {
+      const r = rowsFromList(block, ctx.src, context);
+      if (r) {
+        taken = r.rows;
+        flushKept();
+        ctx.keepExtras('details.notes', r.extra, section);
+      }
+    } else if (block.type === 'table') {
+      taken = rowsFromTable(block, ctx.src);
+    } else if (block.type === 'paragraph') {
+      const date = parseDateLine(sliceOf(ctx.src, block));
+      if (date) {
+        context = { date, key: ++ctx.dateKey };
+        kept.push(block);
+        continue;
+      }
+      taken = rowsFromParagraph(block, ctx.src);
+      if (!taken) ctx.timelineProse.push(sliceOf(ctx.src, block));
+    }
+    if (taken) {
+      flushKept();
+      for (const row of taken) {
+        if (context && !row.dateContext) {
+          row.dateContext = context.date;
+          row.dateKey = context.key;
+        } else if (dateInvalid !== undefined && !row.dateContext) {
+          row.dateKey = dateInvalid;
+          row.dateInvalid = true;
+        }
+        if (incident !== undefined) row.incident = incident;
+        ctx.rows.push(row);
+      }
+    } else kept.push(block);
+  }
+  flushKept();
+  return target;
+}
+
+/** Contributing factors from the items of lists; other blocks stay as analysis notes. */
+function readFactors(ctx: SectionReader, section: Section): string {
+  let target = ROLE_TARGET[section.role];
+  const before = { factors: ctx.factors.length, lessons: ctx.lessonCount };
+  const kept: RootContent[] = [];
+  const flushKept = () => {
+    if (kept.length) ctx.keep('analysis.notes', kept.splice(0), section, false);
+  };
+  for (const block of section.blocks) {
+    if (block.type === 'list') {
+      flushKept();
+      ctx.takeListEntries(
+        block.children,
+        'analysis.notes',
+        section,
+        (line) => ctx.factors.push(line),
+        () => `CF${ctx.factors.length}`,
+      );
+    } else {
+      ctx.otherProse.push(sliceOf(ctx.src, block));
+      kept.push(block);
+    }
+  }
+  flushKept();
+  if (ctx.factors.length === before.factors) target = 'analysis.notes';
+  return target;
+}
+
+/** Action items from lists, tables and labelled paragraphs; a sub-heading of actions is noted as a group. */
+function readActions(ctx: SectionReader, section: Section): string {
+  const { role } = section;
+  let target = ROLE_TARGET[section.role];
+  const hints: ActionHints = section.inherited || section.heading ? hintsFromHeading(section.label) : {};
+  const firstIndex = ctx.drafts.length;
+  const prose = role === 'remediation' && !section.inherited ? 'details.stepsTaken' : 'actions.notes';
+  const proseNatural = role === 'remediation' && !section.inherited;
+  const kept: RootContent[] = [];
+  const flushKept = () => {
+    if (kept.length) ctx.keep(prose, kept.splice(0), section, proseNatural);
+  };
+  for (const block of section.blocks) {
+    if (block.type === 'list') {
+      flushKept();
+      const r = actionsFromList(block, ctx.src, hints);
+      r.drafts.forEach((d) => ctx.addAction(d, section));
+      ctx.keepExtras('actions.notes', r.extra, section);
+    } else if (block.type === 'table' && actionsFromTable(block, ctx.src, hints)) {
+      flushKept();
+      actionsFromTable(block, ctx.src, hints)?.forEach((d) => ctx.addAction(d, section));
+    } else if (block.type === 'paragraph' && isActionParagraph(sliceOf(ctx.src, block))) {
+      flushKept();
+      ctx.addAction(actionFromText(sliceOf(ctx.src, block), lineOf(block), hints), section);
+    } else {
+      if (block.type === 'paragraph') ctx.otherProse.push(sliceOf(ctx.src, block));
+      kept.push(block);
+    }
+  }
+  flushKept();
+  const subGroup =
+    section.inherited ||
+    (section.parent !== undefined && ['actions', 'remediation'].includes(section.parent.role));
+  if (subGroup && ctx.drafts.length > firstIndex) {
+    ctx.actionGroups.push({
+      label: section.label,
+      first: firstIndex + 1,
+      last: ctx.drafts.length,
+      line: section.line,
+    });
+  }
+  target = ctx.drafts.length > firstIndex ? 'actions.items' : prose;
+  return target;
+}
+
+/** Lessons from the items of lists, in the list the heading names. */
+function readLessons(ctx: SectionReader, section: Section): string {
+  const { role } = section;
+  let target = ROLE_TARGET[section.role];
+  const before = { factors: ctx.factors.length, lessons: ctx.lessonCount };
+  const list = ctx.lessons[role === 'lessons' ? 'couldImprove' : (role as keyof SectionReader['lessons'])];
+  const kept: RootContent[] = [];
+  const flushKept = () => {
+    if (kept.length) ctx.keep('lessons.notes', kept.splice(0), section, false);
+  };
+  for (const block of section.blocks) {
+    if (block.type === 'list') {
+      flushKept();
+      ctx.takeListEntries(
+        block.children,
+        'lessons.notes',
+        section,
+        (line) => list.push({ id: `L${++ctx.lessonCount}`, text: line }),
+        () => `L${ctx.lessonCount}`,
+      );
+    } else if (block.type === 'paragraph' && isActionParagraph(sliceOf(ctx.src, block))) {
+      flushKept();
+      ctx.addAction(actionFromText(sliceOf(ctx.src, block), lineOf(block)), section);
+    } else {
+      ctx.otherProse.push(sliceOf(ctx.src, block));
+      kept.push(block);
+    }
+  }
+  flushKept();
+  if (ctx.lessonCount === before.lessons) target = 'lessons.notes';
+  return target;
+}
+
+/** A 5 Whys section: each list is a chain, every item a step. */
+function readWhys(ctx: SectionReader, section: Section): string {
+  let target = ROLE_TARGET[section.role];
+  const kept: RootContent[] = [];
+  for (const block of section.blocks) {
+    const steps = block.type === 'list' ? whysFromList(block, ctx.src, true) : undefined;
+    if (steps) {
+      ctx.fiveWhys.push({ problem: whyProblem(section, ctx.titleText), steps, line: lineOf(block) });
+      ctx.keep('analysis.notes', overflowItems(block as List, steps), section, false);
+    } else {
+      if (block.type === 'paragraph') ctx.otherProse.push(sliceOf(ctx.src, block));
+      kept.push(block);
+    }
+  }
+  ctx.keep('analysis.notes', kept, section, false);
+  if (!ctx.fiveWhys.length) target = 'analysis.notes';
+  return target;
+}
+
+/** Names of the people involved, or of the authors, from lists and lines. */
+function readPeople(ctx: SectionReader, section: Section): string {
+  const { role } = section;
+  const target = ROLE_TARGET[section.role];
+  const into = role === 'attendees' ? ctx.involved : ctx.authors;
+  for (const block of section.blocks) {
+    if (block.type === 'list') {
+      for (const item of block.children)
+        if (item.children[0]) into.push(...namesFrom(sliceOf(ctx.src, item.children[0])));
+      for (const item of block.children) ctx.keep('summary.notes', item.children.slice(1), section, false);
+    } else if (block.type === 'paragraph') into.push(...namesFrom(sliceOf(ctx.src, block)));
+    else ctx.keep('summary.notes', [block], section, false);
+  }
+  return target;
+}
+
+/** A section the import does not map: kept whole as an appendix. */
+function readAppendix(ctx: SectionReader, section: Section): string {
+  let target = ROLE_TARGET[section.role];
+  const content = section.blocks.length
+    ? sliceOf(ctx.src, section.blocks[0] as Nodes, section.blocks.at(-1) as Nodes).trim()
+    : '';
+  const appendix: { title: string; content?: string; line: number; endLine: number } = {
+    title: section.title || `Section at line ${section.line}`,
+    line: section.line,
+    endLine: section.blocks.length ? endLineOf(section.blocks.at(-1) as Nodes) : section.line,
+  };
+  if (content) appendix.content = content;
+  if (ctx.appendices.length < MAX_APPENDICES) {
+    ctx.appendices.push(appendix);
+    target = `materials.appendices[${appendixId(ctx.appendices.length - 1)}]`;
+  } else {
+    // Past the last appendix id the sections still go somewhere: the materials' notes, under their heading.
+    ctx.keep('materials.notes', section.blocks, section, false);
+    if (!section.blocks.length) {
+      ctx.addChunk('materials.notes', {
+        text: `**${section.label || section.title}**`,
+        natural: false,
+        line: section.line,
+        endLine: section.line,
+      });
+    }
+    target = 'materials.notes';
+  }
+  return target;
+}
+
+/** A section of prose, kept verbatim in the field its role names; Why-lists under a cause heading become 5 Whys chains and impact bullets typed lines. */
+function readProse(ctx: SectionReader, section: Section): string {
+  const { role } = section;
+  const target = ROLE_TARGET[section.role];
+  const natural = !section.inherited;
+  const proseField = target;
+  // A section of prose: its text goes to the field the role names, verbatim.
+  const prose: RootContent[] = [];
+  const flush = () => {
+    if (prose.length) ctx.keep(proseField, prose.splice(0), section, natural);
+  };
+  for (const block of section.blocks) {
+    if (block.type === 'paragraph' && isActionParagraph(sliceOf(ctx.src, block))) {
+      flush();
+      ctx.addAction(actionFromText(sliceOf(ctx.src, block), lineOf(block)), section);
+      continue;
+    }
+    // A numbered "Why …? Because …" list under a cause heading is a 5 Whys chain.
+    const steps =
+      role === 'rootCause' && block.type === 'list' ? whysFromList(block, ctx.src, false) : undefined;
+    if (steps) {
+      flush();
+      ctx.fiveWhys.push({ problem: whyProblem(section, ctx.titleText), steps, line: lineOf(block) });
+      ctx.keep('analysis.notes', overflowItems(block as List, steps), section, false);
+      continue;
+    }
+    if ((role === 'impact' || role === 'customerImpact') && block.type === 'list') {
+      const typed = impactFromList(block, ctx.src);
+      ctx.financial.push(...typed.financial);
+      ctx.figures.push(...typed.figures);
+      for (let k = typed.financial.length + typed.figures.length; k > 0; k--)
+        ctx.figureLines.push(lineOf(block));
+    }
+    if (block.type === 'paragraph') ctx.otherProse.push(sliceOf(ctx.src, block));
+    prose.push(block);
+  }
+  flush();
+  return target;
+}
+
 function resolveZone(
   rows: RawRow[],
   zoneName: string | undefined,
