@@ -648,35 +648,8 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
       `${file ?? 'input'}: the imported report is not valid at ${issue?.path.join('.')}: ${issue?.message}`,
     );
   }
-  // Each part counted under the heading it came from, in the document's order.
-  const sourceOf = (line: number) => {
-    const section = sections.findLast((sec) => sec.line <= line);
-    return {
-      heading: section ? section.title : 'the text before the first heading',
-      line: section?.line ?? 1,
-    };
-  };
-  const sourceMap = new Map<number, Recognition['sources'][number]>();
-  const count = (line: number, what: 'rows' | 'actions' | 'impactLines' | 'whys') => {
-    const { heading, line: at } = sourceOf(line);
-    const entry = sourceMap.get(at) ?? { heading, line: at, rows: 0, actions: 0, impactLines: 0, whys: 0 };
-    entry[what] += 1;
-    sourceMap.set(at, entry);
-  };
-  rows.forEach((r) => count(r.line, 'rows'));
-  drafts.forEach((d) => count(d.line, 'actions'));
-  figureLines.forEach((l) => count(l, 'impactLines'));
-  fiveWhys.forEach((w) => count(w.line, 'whys'));
-  const problems = checkReport(parsed.data, options.scale ? { scale: options.scale } : {});
-  const summarize = (list: typeof problems) => {
-    const byCode = new Map<string, { n: number; first: string }>();
-    for (const p of list) {
-      const e = byCode.get(p.code) ?? { n: 0, first: p.message };
-      e.n += 1;
-      byCode.set(p.code, e);
-    }
-    return [...byCode.values()].map((e) => (e.n > 1 ? `${e.first} (and ${e.n - 1} more like it)` : e.first));
-  };
+  const sources = sourcesOf(sections, { rows, drafts, figureLines, fiveWhys });
+  const validation = validationOf(parsed.data, options.scale);
   const recognition: Recognition = {
     fiveWhys: fiveWhys.length,
     impactLines: financial.length + figures.length,
@@ -689,11 +662,8 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
           },
         }
       : {}),
-    sources: [...sourceMap.values()].sort((a, b) => a.line - b.line),
-    validation: {
-      errors: summarize(problems.filter((p) => p.severity !== 'warning')),
-      warnings: summarize(problems.filter((p) => p.severity === 'warning')),
-    },
+    sources,
+    validation,
     title: { text: parsed.data.title, from: titleFrom },
     kind,
     headings,
@@ -1098,6 +1068,51 @@ function readProse(ctx: SectionReader, section: Section): string {
   }
   flush();
   return target;
+}
+
+/** Rows, actions, impact lines and whys counted under the heading each came from, in the document's order. */
+function sourcesOf(
+  sections: Section[],
+  found: { rows: RawRow[]; drafts: ActionDraft[]; figureLines: number[]; fiveWhys: { line: number }[] },
+): Recognition['sources'] {
+  const sourceMap = new Map<number, Recognition['sources'][number]>();
+  const count = (line: number, what: 'rows' | 'actions' | 'impactLines' | 'whys') => {
+    const section = sections.findLast((sec) => sec.line <= line);
+    const at = section?.line ?? 1;
+    const entry = sourceMap.get(at) ?? {
+      heading: section ? section.title : 'the text before the first heading',
+      line: at,
+      rows: 0,
+      actions: 0,
+      impactLines: 0,
+      whys: 0,
+    };
+    entry[what] += 1;
+    sourceMap.set(at, entry);
+  };
+  found.rows.forEach((r) => count(r.line, 'rows'));
+  found.drafts.forEach((d) => count(d.line, 'actions'));
+  found.figureLines.forEach((l) => count(l, 'impactLines'));
+  found.fiveWhys.forEach((w) => count(w.line, 'whys'));
+  return [...sourceMap.values()].sort((a, b) => a.line - b.line);
+}
+
+/** What `validate` will say of an imported report: errors now, and what a draft may lack until review. */
+function validationOf(report: Report, scale: SeverityScale | undefined): Recognition['validation'] {
+  const problems = checkReport(report, scale ? { scale } : {});
+  const summarize = (list: typeof problems) => {
+    const byCode = new Map<string, { n: number; first: string }>();
+    for (const p of list) {
+      const e = byCode.get(p.code) ?? { n: 0, first: p.message };
+      e.n += 1;
+      byCode.set(p.code, e);
+    }
+    return [...byCode.values()].map((e) => (e.n > 1 ? `${e.first} (and ${e.n - 1} more like it)` : e.first));
+  };
+  return {
+    errors: summarize(problems.filter((p) => p.severity !== 'warning')),
+    warnings: summarize(problems.filter((p) => p.severity === 'warning')),
+  };
 }
 
 function resolveZone(
