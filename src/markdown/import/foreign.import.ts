@@ -357,90 +357,7 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     titleFrom = 'default';
   }
 
-  const addChunk = (field: string, chunk: Chunk) => {
-    if (!chunk.text.trim()) return;
-    const list = fields.get(field) ?? [];
-    list.push({ ...chunk, text: chunk.text.trim() });
-    fields.set(field, list);
-  };
-  const chunkOf = (
-    first: Nodes,
-    last: Nodes,
-    section: Section | undefined,
-    natural: boolean,
-    label?: string,
-  ): Chunk => {
-    const chunk: Chunk = {
-      text: sliceOf(src, first, last),
-      natural,
-      line: lineOf(first),
-      endLine: endLineOf(last),
-    };
-    if (label) chunk.label = label;
-    if (section) chunk.section = section;
-    return chunk;
-  };
-
-  // Runs of consecutive kept blocks are sliced as one, so the text between them survives exactly.
-  const keep = (field: string, blocks: Nodes[], section: Section | undefined, natural: boolean) => {
-    let run: Nodes[] = [];
-    const flush = () => {
-      if (!run.length) return;
-      addChunk(field, chunkOf(run[0] as Nodes, run.at(-1) as Nodes, section, natural));
-      run = [];
-    };
-    blocks.forEach((b, i) => {
-      const prev = blocks[i - 1];
-      if (prev && prev.position?.end.offset !== undefined && b.position?.start.offset !== undefined) {
-        const between = src.slice(prev.position.end.offset, b.position.start.offset);
-        if (between.trim() !== '') flush();
-      }
-      run.push(b);
-    });
-    flush();
-  };
-
-  const keepExtras = (
-    field: string,
-    extras: { item: ListItem; blocks: ListItem['children'] }[],
-    section: Section,
-  ) => {
-    for (const e of extras) keep(field, e.blocks, section, false);
-  };
-
-  // A list of one-line entries (factors, lessons): each item's first block is the entry, `add` stores it and
-  // names it; an entry too long for one line also keeps its full text in `notes`, as do the item's other blocks.
-  const takeListEntries = (
-    items: ListItem[],
-    notes: string,
-    section: Section,
-    add: (line: string) => void,
-    name: () => string,
-  ) => {
-    for (const item of items) {
-      const head = item.children[0];
-      const { line, overflow } = oneLine(head ? sliceOf(src, head) : '');
-      if (line) add(line);
-      if (overflow)
-        addChunk(notes, chunkOf(head as Nodes, head as Nodes, section, false, `${name()} in full`));
-      keep(notes, item.children.slice(1), section, false);
-    }
-  };
-
-  const addAction = (d: ActionDraft, section: Section | undefined) => {
-    drafts.push(d);
-    if (d.overflow) {
-      const chunk: Chunk = {
-        text: d.overflow,
-        natural: false,
-        line: d.line,
-        endLine: d.line,
-        label: `A${drafts.length} in full`,
-      };
-      if (section) chunk.section = section;
-      addChunk('actions.notes', chunk);
-    }
-  };
+  const { addChunk, keep, keepExtras, takeListEntries, addAction } = keepers(src, fields, drafts);
 
   // The preamble: text before the first section goes to the summary's notes; "Created by:" names authors.
   if (preamble.length) {
@@ -1113,6 +1030,98 @@ function validationOf(report: Report, scale: SeverityScale | undefined): Recogni
     errors: summarize(problems.filter((p) => p.severity !== 'warning')),
     warnings: summarize(problems.filter((p) => p.severity === 'warning')),
   };
+}
+
+/**
+ * How source is kept as free text, verbatim: chunks per model field, runs of blocks sliced as one, list
+ * entries with their overflow, and actions with their full text when cut.
+ */
+function keepers(src: string, fields: Map<string, Chunk[]>, drafts: ActionDraft[]) {
+  const addChunk = (field: string, chunk: Chunk) => {
+    if (!chunk.text.trim()) return;
+    const list = fields.get(field) ?? [];
+    list.push({ ...chunk, text: chunk.text.trim() });
+    fields.set(field, list);
+  };
+  const chunkOf = (
+    first: Nodes,
+    last: Nodes,
+    section: Section | undefined,
+    natural: boolean,
+    label?: string,
+  ): Chunk => {
+    const chunk: Chunk = {
+      text: sliceOf(src, first, last),
+      natural,
+      line: lineOf(first),
+      endLine: endLineOf(last),
+    };
+    if (label) chunk.label = label;
+    if (section) chunk.section = section;
+    return chunk;
+  };
+
+  // Runs of consecutive kept blocks are sliced as one, so the text between them survives exactly.
+  const keep = (field: string, blocks: Nodes[], section: Section | undefined, natural: boolean) => {
+    let run: Nodes[] = [];
+    const flush = () => {
+      if (!run.length) return;
+      addChunk(field, chunkOf(run[0] as Nodes, run.at(-1) as Nodes, section, natural));
+      run = [];
+    };
+    blocks.forEach((b, i) => {
+      const prev = blocks[i - 1];
+      if (prev && prev.position?.end.offset !== undefined && b.position?.start.offset !== undefined) {
+        const between = src.slice(prev.position.end.offset, b.position.start.offset);
+        if (between.trim() !== '') flush();
+      }
+      run.push(b);
+    });
+    flush();
+  };
+
+  const keepExtras = (
+    field: string,
+    extras: { item: ListItem; blocks: ListItem['children'] }[],
+    section: Section,
+  ) => {
+    for (const e of extras) keep(field, e.blocks, section, false);
+  };
+
+  // A list of one-line entries (factors, lessons): each item's first block is the entry, `add` stores it and
+  // names it; an entry too long for one line also keeps its full text in `notes`, as do the item's other blocks.
+  const takeListEntries = (
+    items: ListItem[],
+    notes: string,
+    section: Section,
+    add: (line: string) => void,
+    name: () => string,
+  ) => {
+    for (const item of items) {
+      const head = item.children[0];
+      const { line, overflow } = oneLine(head ? sliceOf(src, head) : '');
+      if (line) add(line);
+      if (overflow)
+        addChunk(notes, chunkOf(head as Nodes, head as Nodes, section, false, `${name()} in full`));
+      keep(notes, item.children.slice(1), section, false);
+    }
+  };
+
+  const addAction = (d: ActionDraft, section: Section | undefined) => {
+    drafts.push(d);
+    if (d.overflow) {
+      const chunk: Chunk = {
+        text: d.overflow,
+        natural: false,
+        line: d.line,
+        endLine: d.line,
+        label: `A${drafts.length} in full`,
+      };
+      if (section) chunk.section = section;
+      addChunk('actions.notes', chunk);
+    }
+  };
+  return { addChunk, keep, keepExtras, takeListEntries, addAction };
 }
 
 function resolveZone(
