@@ -333,11 +333,8 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
           .replace(/[_]+/g, ' '),
       )
     : '';
-  let titleText: string;
-  let titleFrom: Recognition['title']['from'];
-  if (titleNode && collapse(toString(titleNode))) {
-    titleText = collapse(toString(titleNode));
-    titleFrom = 'heading';
+  const { text: titleText, from: titleFrom } = titleOf(titleNode, fm.title, fileTitle);
+  if (titleFrom === 'heading' && titleNode) {
     headings.push({
       text: titleText,
       line: lineOf(titleNode),
@@ -346,15 +343,6 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
       target: 'title',
       matched: true,
     });
-  } else if (fm.title) {
-    titleText = fm.title;
-    titleFrom = 'front matter';
-  } else if (fileTitle) {
-    titleText = fileTitle;
-    titleFrom = 'file name';
-  } else {
-    titleText = 'Imported post-mortem';
-    titleFrom = 'default';
   }
 
   const { addChunk, keep, keepExtras, takeListEntries, addAction } = keepers(src, fields, drafts);
@@ -1122,6 +1110,19 @@ function keepers(src: string, fields: Map<string, Chunk[]>, drafts: ActionDraft[
     }
   };
   return { addChunk, keep, keepExtras, takeListEntries, addAction };
+}
+
+/** The report's title, nearest first: the H1, the front matter's title, the file name, a default. */
+function titleOf(
+  heading: Heading | undefined,
+  frontMatter: string | undefined,
+  fileTitle: string,
+): Recognition['title'] {
+  const fromHeading = heading ? collapse(toString(heading)) : '';
+  if (fromHeading) return { text: fromHeading, from: 'heading' };
+  if (frontMatter) return { text: frontMatter, from: 'front matter' };
+  if (fileTitle) return { text: fileTitle, from: 'file name' };
+  return { text: 'Imported post-mortem', from: 'default' };
 }
 
 function resolveZone(
