@@ -356,14 +356,19 @@ export const reportArb: fc.Arbitrary<Report> = fc
     }),
     details: fc.record({
       timeline: list(
-        fc.record({
-          at: fc.option(instantArb, { nil: null }),
-          kind: fc.constantFrom(...EVENT_KINDS),
-          text: lineArb,
-          actor: opt(lineArb),
-          source: opt(lineArb),
-          evidence: opt(lineArb),
-        }),
+        fc
+          .record({
+            at: fc.option(instantArb, { nil: null }),
+            approximate: opt(fc.constant(true as const)),
+            // A rough end only exists with an end: the Time cell writes `~` before the end it marks.
+            span: opt(fc.record({ end: instantArb, endApproximate: opt(fc.constant(true as const)) })),
+            kind: fc.constantFrom(...EVENT_KINDS),
+            text: lineArb,
+            actor: opt(lineArb),
+            source: opt(lineArb),
+            evidence: opt(lineArb),
+          })
+          .map(({ span, ...event }) => ({ ...event, ...span })),
         6,
       ),
       severityRationale: opt(textArb),

@@ -150,6 +150,26 @@ describe('hindsight import', () => {
   });
 });
 
+describe('an imported archive', () => {
+  it('validates as a draft, with owners and deadlines as warnings, and says so when imported', async () => {
+    const source = join(process.cwd(), 'src/markdown/import/fixtures/foreign/f03-nested-actions.md');
+    const out = join(dir, 'imported-draft.md');
+    const imported = await cli('import', source, '-o', out);
+    expect(imported.code).toBe(0);
+    expect(imported.err).toContain('Needed before review (warnings while a draft): action A1 has no owner');
+    expect(imported.err).toContain('Action items (line 9): 3 actions');
+    const r = await cli('validate', out);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('warning: action A1 has no owner');
+    expect(r.err).toContain(`${out}: valid`);
+    // Put up for review, the same gaps are errors.
+    writeFileSync(out, readFileSync(out, 'utf8').replace(/^state: draft$/m, 'state: in_review'));
+    const review = await cli('validate', out);
+    expect(review.code).toBe(1);
+    expect(review.err).not.toContain('warning:');
+  });
+});
+
 describe('hindsight metrics', () => {
   it('prints the derived figures of a report', async () => {
     const p = file('metrics.md', serializePostmortem(buildReport()));

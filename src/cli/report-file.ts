@@ -35,10 +35,21 @@ export function loadReportFile(path: string): LoadedReport {
   return { report: parsed.report, text, parsed };
 }
 
-/** Semantic problems of a parsed report, located in its file. */
-export function locatedChecks(loaded: LoadedReport, file: string, scale?: SeverityScale): ErrorDetail[] {
+/** Semantic problems of a parsed report, located in its file; `severity: 'warning'` for what a draft may lack. */
+export function locatedChecks(
+  loaded: LoadedReport,
+  file: string,
+  scale?: SeverityScale,
+): (ErrorDetail & { severity?: 'warning' })[] {
   return checkReport(loaded.report, scale ? { scale } : {}).map((p) => {
     const pos = loaded.parsed.locate(p.path) ?? { line: 1, column: 1 };
-    return { file, line: pos.line, column: pos.column, path: p.path, message: p.message };
+    return {
+      file,
+      line: pos.line,
+      column: pos.column,
+      path: p.path,
+      message: p.message,
+      ...(p.severity ? { severity: p.severity } : {}),
+    };
   });
 }

@@ -10,6 +10,8 @@ export interface ReportProblem {
   path: ModelPath;
   code: string;
   message: string;
+  /** `warning` for what a draft may still lack (owners, deadlines); absent for an error. */
+  severity?: 'warning';
 }
 
 export interface CheckOptions {
@@ -95,21 +97,29 @@ export function checkReport(report: Report, options: CheckOptions = {}): ReportP
   });
 
   const targets = addressableIds(report);
+  // A draft (an imported archive, a report being written) may leave owners and deadlines open; they are
+  // warnings until the report is put up for review, and errors from then on.
+  const draft = report.state === 'draft';
+  const soft = (p: ReportProblem): ReportProblem => (draft ? { ...p, severity: 'warning' } : p);
   report.actions.items.forEach((action, i) => {
     const where = ['actions', 'items', i];
     if (!action.owner) {
-      problems.push({
-        path: [...where, 'owner'],
-        code: 'action-owner',
-        message: `action ${action.id} has no owner`,
-      });
+      problems.push(
+        soft({
+          path: [...where, 'owner'],
+          code: 'action-owner',
+          message: `action ${action.id} has no owner`,
+        }),
+      );
     }
     if (!action.deadline) {
-      problems.push({
-        path: [...where, 'deadline'],
-        code: 'action-deadline',
-        message: `action ${action.id} has no deadline`,
-      });
+      problems.push(
+        soft({
+          path: [...where, 'deadline'],
+          code: 'action-deadline',
+          message: `action ${action.id} has no deadline`,
+        }),
+      );
     }
     action.addresses.forEach((ref, j) => {
       if (!targets.has(ref)) {

@@ -115,6 +115,27 @@ describe('derived figures', () => {
     expect(responseTimes(newReport('outage'))).toEqual({});
   });
 
+  it('says which durations rest on an approximate time', () => {
+    const r = reportSchema.parse({
+      kind: 'outage',
+      title: 'Rough times',
+      details: {
+        timeline: [
+          { at: '2024-03-01T10:00:00Z', approximate: true, kind: 'other', text: 'first errors, roughly' },
+          { at: '2024-03-01T10:07:00Z', kind: 'detected', text: 'alert' },
+          { at: '2024-03-01T10:10:00Z', kind: 'responded', text: 'acked' },
+          { at: '2024-03-01T11:00:00Z', kind: 'resolved', text: 'fixed' },
+        ],
+      },
+    });
+    const t = responseTimes(r);
+    expect(t.timeToDetect).toBe(7 * 60_000);
+    expect(t.approximate).toEqual(['timeToDetect', 'timeToResolve', 'duration']);
+    // With a stated period start the first event's rough time no longer matters.
+    const stated = { ...r, period: { ...r.period, start: '2024-03-01T10:00:00Z' } };
+    expect(responseTimes(stated).approximate).toBeUndefined();
+  });
+
   it('adds up the impact per currency and kind, marking estimates', () => {
     const r = reportSchema.parse({
       kind: 'outage',

@@ -26,16 +26,18 @@ export interface ResponseTimes {
   timeToResolve?: number;
   /** From the start to the end of the period (or the resolution when no end is given). */
   duration?: number;
+  /** The durations above that rest on an instant the timeline gives only roughly (`~` in its Time column). */
+  approximate?: ('timeToDetect' | 'timeToRespond' | 'timeToMitigate' | 'timeToResolve' | 'duration')[];
 }
 
-const firstOf = (report: Report, kind: EventKind): string | undefined => {
-  let best: { ms: number; at: string } | undefined;
+const firstEvent = (report: Report, kind: EventKind): { at: string; approximate: boolean } | undefined => {
+  let best: { ms: number; at: string; approximate: boolean } | undefined;
   for (const e of report.details.timeline) {
     if (e.kind !== kind || e.at === null) continue;
     const ms = parseInstant(e.at) as number;
-    if (!best || ms < best.ms) best = { ms, at: e.at };
+    if (!best || ms < best.ms) best = { ms, at: e.at, approximate: e.approximate === true };
   }
-  return best?.at;
+  return best;
 };
 
 const diff = (from?: string, to?: string): number | undefined =>
@@ -45,20 +47,40 @@ const diff = (from?: string, to?: string): number | undefined =>
 export function responseTimes(report: Report): ResponseTimes {
   const known = report.details.timeline
     .filter((e) => e.at !== null)
-    .map((e) => e.at as string)
-    .sort((a, b) => (parseInstant(a) as number) - (parseInstant(b) as number));
-  const start = report.period.start ?? known[0];
-  const detected = firstOf(report, 'detected');
-  const responded = firstOf(report, 'responded');
-  const mitigated = firstOf(report, 'mitigated');
-  const resolved = firstOf(report, 'resolved');
+    .sort((a, b) => (parseInstant(a.at as string) as number) - (parseInstant(b.at as string) as number));
+  const first = known[0];
+  const start = report.period.start ?? (first?.at as string | undefined);
+  const startRough = !report.period.start && first?.approximate === true;
+  const ev = {
+    detected: firstEvent(report, 'detected'),
+    responded: firstEvent(report, 'responded'),
+    mitigated: firstEvent(report, 'mitigated'),
+    resolved: firstEvent(report, 'resolved'),
+  };
+  const { detected, responded, mitigated, resolved } = {
+    detected: ev.detected?.at,
+    responded: ev.responded?.at,
+    mitigated: ev.mitigated?.at,
+    resolved: ev.resolved?.at,
+  };
   const end = report.period.end ?? resolved;
+  const endRough = !report.period.end && ev.resolved?.approximate === true;
   const out: ResponseTimes = { start, detected, responded, mitigated, resolved, end };
   out.timeToDetect = diff(start, detected);
   out.timeToRespond = diff(detected, responded);
   out.timeToMitigate = diff(start, mitigated);
   out.timeToResolve = diff(start, resolved);
   out.duration = diff(start, end);
+  const rough: NonNullable<ResponseTimes['approximate']> = [];
+  const mark = (key: (typeof rough)[number], ...parts: (boolean | undefined)[]) => {
+    if (out[key] !== undefined && parts.some(Boolean)) rough.push(key);
+  };
+  mark('timeToDetect', startRough, ev.detected?.approximate);
+  mark('timeToRespond', ev.detected?.approximate, ev.responded?.approximate);
+  mark('timeToMitigate', startRough, ev.mitigated?.approximate);
+  mark('timeToResolve', startRough, ev.resolved?.approximate);
+  mark('duration', startRough, endRough);
+  if (rough.length) out.approximate = rough;
   for (const k of Object.keys(out) as (keyof ResponseTimes)[]) if (out[k] === undefined) delete out[k];
   return out;
 }

@@ -101,6 +101,12 @@ export const executiveSummarySchema = z.strictObject({
 export const timelineEventSchema = z.strictObject({
   /** The instant in UTC, or null when the source gives no usable time. */
   at: instantSchema.nullable(),
+  /** Set when the source gives the time only roughly (`~09:58`, `around 10:00`, `12:??`). */
+  approximate: z.literal(true).optional(),
+  /** The end of an entry written as a span (`09:00 - 11:00`), in UTC. */
+  end: instantSchema.optional(),
+  /** Set when the end is only roughly known (`12:26-12:??`). */
+  endApproximate: z.literal(true).optional(),
   kind: eventKindSchema,
   text: lineSchema,
   actor: lineSchema.optional(),

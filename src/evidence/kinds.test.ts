@@ -1,13 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KIND_RULES, suggestKind } from './kinds.js';
+import { FAILED_ATTEMPT, KIND_RULES, OUTCOME_KINDS, suggestKind } from './kinds.js';
 
-/** The rules applied one by one, first match wins: what suggestKind must give. */
+/** The rules applied one by one, first match wins, outcomes skipped after a failed step: what suggestKind must give. */
 function reference(text: string, change = false) {
+  const failed = FAILED_ATTEMPT.exec(text);
   for (const rule of KIND_RULES) {
+    if (failed && OUTCOME_KINDS.has(rule.kind)) continue;
     const m = rule.pattern.exec(text);
     if (m) return { kind: rule.kind, reason: `the text mentions ${rule.what} ("${m[0]}")` };
   }
+  // A failed step only matters in a text that names a step or outcome at all.
+  if (failed && KIND_RULES.some((r) => r.pattern.test(text)))
+    return { kind: 'other', reason: `the text says a step did not work ("${failed[0]}")` };
   return {
     kind: 'other',
     reason: change ? expect.stringContaining('a change') : 'no alerting state or telling words',
@@ -42,6 +47,10 @@ describe('suggested kinds', () => {
       "i'm on it",
       'went down',
       'failover',
+      'did not help',
+      'rollback failed',
+      'error rate dropping',
+      'recovering',
       '',
       '-',
       '.',
@@ -69,5 +78,15 @@ describe('suggested kinds', () => {
     expect(suggestKind({ text: 'resolved after we rolled back the deploy' }).kind).toBe('mitigated');
     expect(suggestKind({ text: 'alert firing, I am on it' }).kind).toBe('responded');
     expect(suggestKind({ text: 'request completed in 12 ms' }).kind).toBe('other');
+  });
+
+  it('does not take a recovery for a detection, nor a failed step for a mitigation', () => {
+    expect(suggestKind({ text: 'error rate dropping after the restart' }).kind).not.toBe('detected');
+    expect(suggestKind({ text: 'error rate dropping' }).kind).toBe('mitigated');
+    expect(suggestKind({ text: 'latency is improving, 5xx errors going down' }).kind).not.toBe('detected');
+    expect(suggestKind({ text: 'restarted the pods, but the restart did not help' }).kind).toBe('other');
+    expect(suggestKind({ text: 'rollback failed, the old image is gone' }).kind).toBe('other');
+    expect(suggestKind({ text: 'rollback failed; error rate still high' }).kind).toBe('detected');
+    expect(suggestKind({ text: 'we rolled back and error rate is back to normal' }).kind).toBe('mitigated');
   });
 });

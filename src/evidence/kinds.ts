@@ -27,6 +27,13 @@ export const KIND_RULES: { kind: KindSuggestion['kind']; pattern: RegExp; what: 
     what: 'an acknowledgement or someone taking it on',
   },
   {
+    // "error rate dropping" names the error rate, but it reports a recovery, not a new problem.
+    kind: 'mitigated',
+    pattern:
+      /\b(recovering|(errors?|error rate|latency|failures?|5\d\d errors?|backlog|queue|load)( is| are)? (dropping|decreasing|falling|going down|coming down|improving|draining|subsiding)|(is |are )?(coming )?back up|looking (better|good|healthy)|improving|stabili[sz](ed|ing))\b/i,
+    what: 'a recovery under way',
+  },
+  {
     kind: 'detected',
     pattern:
       /\b(firing|triggered|alert(ed|ing)?|paged|pager|outage|is down|went down|error rate|5\d\d errors?)\b/i,
@@ -37,18 +44,30 @@ export const KIND_RULES: { kind: KindSuggestion['kind']; pattern: RegExp; what: 
 /** Matches where any rule matches. */
 const ANY_RULE = new RegExp(KIND_RULES.map((r) => `(?:${r.pattern.source})`).join('|'), 'i');
 
+/** Words saying a step did not work: "the restart did not help", "rollback failed". */
+export const FAILED_ATTEMPT =
+  /\b(did ?n[o']?t (help|work|fix|resolve|improve|change anything)|does ?n[o']?t (help|work)|no (effect|improvement|change)|without (success|effect)|unsuccessful|(rollback|roll back|revert|restart|failover|fix|hotfix|deploy)( has| had)? failed|made (it|things) worse|to no avail)\b/i;
+
+/** Kinds a step said to have failed cannot have. */
+export const OUTCOME_KINDS: ReadonlySet<string> = new Set(['mitigated', 'resolved']);
+
 /**
  * Suggest a timeline kind for a candidate with the reason: what the source itself recorded (an
- * acknowledgement, a resolve) first, then words in the text, else `other`. A person makes the choice.
+ * acknowledgement, a resolve) first, then words in the text, else `other`. A step the text says did not
+ * work is no mitigation or resolution. A person makes the choice.
  */
 export function suggestKind(c: Pick<Candidate, 'text' | 'hint' | 'level' | 'change'>): KindSuggestion {
   if (c.hint) return c.hint;
   // One pass over the text first: most lines of a large log match no rule at all.
-  if (ANY_RULE.test(c.text))
+  if (ANY_RULE.test(c.text)) {
+    const failed = FAILED_ATTEMPT.exec(c.text);
     for (const rule of KIND_RULES) {
+      if (failed && OUTCOME_KINDS.has(rule.kind)) continue;
       const m = rule.pattern.exec(c.text);
       if (m) return { kind: rule.kind, reason: `the text mentions ${rule.what} ("${m[0]}")` };
     }
+    if (failed) return { kind: 'other', reason: `the text says a step did not work ("${failed[0]}")` };
+  }
   return c.change ? CHANGE : NOTHING;
 }
 

@@ -186,6 +186,14 @@ describe('alerting', () => {
     ]);
     expect(candidates[0]!.link).toBe('http://prometheus.example.com/graph?g0.expr=errors');
   });
+
+  it('gives the firing at startsAt from a notification that arrives already resolved', async () => {
+    const { candidates } = await read(`${FIX}/alertmanager-resolved-only.json`);
+    expect(candidates.map((c) => [c.at, c.suggestion?.kind])).toEqual([
+      ['2024-03-01T14:03:00Z', 'detected'],
+      ['2024-03-01T14:35:00Z', 'resolved'],
+    ]);
+  });
 });
 
 describe('changes', () => {

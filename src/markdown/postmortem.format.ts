@@ -224,3 +224,9 @@ export function formatCellInstant(instant: string): string {
 }
 
 export const UNKNOWN_TIME = 'unknown';
+
+/** Marks a time in the Time column as approximate: `~2024-03-01 14:05`. */
+export const APPROXIMATE_MARK = '~';
+
+/** Joins the start and end of a timeline entry that spans a while: `2024-03-01 09:00 – 2024-03-01 11:00`. */
+export const SPAN_SEPARATOR = ' – ';

@@ -28,6 +28,8 @@ import {
   splitRow,
   TABLE_COLUMNS,
   UNKNOWN_TIME,
+  APPROXIMATE_MARK,
+  SPAN_SEPARATOR,
   unescapeProseLine,
   type BlockSpec,
 } from './postmortem.format.js';
@@ -189,6 +191,24 @@ class Parser {
     return canonical;
   }
 
+  /** A timeline Time cell: an instant or `unknown`, `~` when rough, and ` – end` for a span. */
+  timelineTime(value: string, line: number, column: number, path: ModelPath) {
+    const out: { at: string | null; approximate?: true; end?: string; endApproximate?: true } = { at: null };
+    const split = value.indexOf(SPAN_SEPARATOR);
+    const startText = split < 0 ? value : value.slice(0, split);
+    const start = stripMark(startText);
+    out.at = this.cellInstant(start.text, line, column, path, true) ?? null;
+    if (start.marked) out.approximate = true;
+    if (split >= 0) {
+      const end = stripMark(value.slice(split + SPAN_SEPARATOR.length));
+      const endPath = [...path.slice(0, -1), 'end'];
+      const at = this.cellInstant(end.text, line, column + split + SPAN_SEPARATOR.length, endPath, false);
+      if (typeof at === 'string') out.end = at;
+      if (end.marked) out.endApproximate = true;
+    }
+    return out;
+  }
+
   cellNumber(value: string, line: number, column: number, path: ModelPath): number | undefined {
     const plain = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(value) ? value.replaceAll(',', '') : value;
     if (!/^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(plain)) {
@@ -305,9 +325,11 @@ class Parser {
           value = v === '' ? undefined : v;
         } else if (kind === 'skip') {
           continue;
+        } else if (kind === 'time' && field === 'at' && tableKey === 'details.timeline') {
+          Object.assign(item, this.timelineTime(v, line, col, [...path, i, field]));
+          continue;
         } else if (kind === 'time') {
-          const unknownAllowed = field === 'at' && tableKey === 'details.timeline';
-          value = this.cellInstant(v, line, col, [...path, i, field], unknownAllowed);
+          value = this.cellInstant(v, line, col, [...path, i, field], false);
         } else if (kind === 'number') {
           value = v === '' ? undefined : this.cellNumber(v, line, col, [...path, i, field]);
         } else {
@@ -776,4 +798,10 @@ export function parsePostmortem(text: string, options: { file?: string } = {}): 
   const parsed = parser.parse(text);
   if (options.file) for (const p of parsed.problems) p.file = options.file;
   return parsed;
+}
+
+function stripMark(text: string): { text: string; marked: boolean } {
+  return text.startsWith(APPROXIMATE_MARK)
+    ? { text: text.slice(APPROXIMATE_MARK.length), marked: true }
+    : { text, marked: false };
 }

@@ -7,6 +7,7 @@ import {
   type GuidanceKey,
   type Report,
   type SectionKey,
+  type TimelineEvent,
 } from '../domain/index.js';
 import { stringifyFrontMatter } from './front-matter.js';
 import {
@@ -20,6 +21,8 @@ import {
   SECTION_HEADINGS,
   TABLE_COLUMNS,
   UNKNOWN_TIME,
+  APPROXIMATE_MARK,
+  SPAN_SEPARATOR,
   type BlockSpec,
 } from './postmortem.format.js';
 
@@ -38,6 +41,13 @@ function cellText(tableKey: string, field: string, value: unknown): string {
   return escapeCell(value as string);
 }
 
+/** The Time cell of a timeline row: `~` marks a rough time, ` – ` joins the end of a span. */
+function timelineTimeCell(e: TimelineEvent): string {
+  const start = `${e.approximate ? APPROXIMATE_MARK : ''}${e.at === null ? UNKNOWN_TIME : formatCellInstant(e.at)}`;
+  if (e.end === undefined) return start;
+  return `${start}${SPAN_SEPARATOR}${e.endApproximate ? APPROXIMATE_MARK : ''}${formatCellInstant(e.end)}`;
+}
+
 function table(tableKey: string, rows: Row[]): string[] {
   const columns = TABLE_COLUMNS[tableKey];
   if (!columns) throw new Error(`no columns for ${tableKey}`);
@@ -47,7 +57,11 @@ function table(tableKey: string, rows: Row[]): string[] {
   ];
   rows.forEach((row, i) => {
     const cells = columns.map((c) =>
-      c.field === '#' ? String(i + 1) : cellText(tableKey, c.field, row[c.field]),
+      c.field === '#'
+        ? String(i + 1)
+        : tableKey === 'details.timeline' && c.field === 'at'
+          ? timelineTimeCell(row as unknown as TimelineEvent)
+          : cellText(tableKey, c.field, row[c.field]),
     );
     out.push(`| ${cells.join(' | ')} |`);
   });

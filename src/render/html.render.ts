@@ -107,15 +107,21 @@ export function renderHtml(report: Report, options: { scale?: SeverityScale } = 
   if (report.tags.length) meta.push(['Tags', esc(report.tags.join(', '))]);
 
   const figures: string[] = [];
-  const fig = (label: string, ms: number | undefined) => {
+  const rough = new Set(times.approximate ?? []);
+  const fig = (label: string, key: NonNullable<typeof times.approximate>[number]) => {
+    const ms = times[key];
+    // A figure that rests on a rough time says so: "~25 min".
+    const mark = rough.has(key) ? '~' : '';
     if (ms !== undefined)
-      figures.push(`<div class="figure"><b>${esc(formatDuration(ms))}</b>${esc(label)}</div>`);
+      figures.push(
+        `<div class="figure"><b>${esc(mark + formatDuration(ms))}</b>${esc(label)}${mark ? ' (from an approximate time)' : ''}</div>`,
+      );
   };
-  fig('time to detect', times.timeToDetect);
-  fig('time to respond', times.timeToRespond);
-  fig('time to mitigate', times.timeToMitigate);
-  fig('time to resolve', times.timeToResolve);
-  fig('duration', times.duration);
+  fig('time to detect', 'timeToDetect');
+  fig('time to respond', 'timeToRespond');
+  fig('time to mitigate', 'timeToMitigate');
+  fig('time to resolve', 'timeToResolve');
+  fig('duration', 'duration');
   for (const t of totals.byCurrency) {
     figures.push(
       `<div class="figure"><b>${esc(money(t.total, t.currency))}</b>financial impact${t.estimated ? ' (includes estimates)' : ''}</div>`,
@@ -143,7 +149,7 @@ export function renderHtml(report: Report, options: { scale?: SeverityScale } = 
     table(
       ['Time (UTC)', 'Kind', 'Event', 'Actor', 'Source', 'Evidence'],
       d.timeline.map((e) => [
-        time(e.at),
+        `${e.approximate ? '~' : ''}${time(e.at)}${e.end ? ` – ${e.endApproximate ? '~' : ''}${time(e.end)}` : ''}`,
         esc(labelOf(e.kind)),
         esc(e.text),
         opt(e.actor),

@@ -13,7 +13,7 @@ export const registerValidate: RegisterCommand = (program, ctx) => {
         file: string;
         valid: boolean;
         error?: string;
-        problems: { line: number; column: number; message: string }[];
+        problems: { line: number; column: number; message: string; severity?: 'warning' }[];
       }[] = [];
       for (const file of files) {
         try {
@@ -22,8 +22,10 @@ export const registerValidate: RegisterCommand = (program, ctx) => {
             line: p.line ?? 1,
             column: p.column ?? 1,
             message: p.message,
+            ...(p.severity ? { severity: p.severity } : {}),
           }));
-          results.push({ file, valid: problems.length === 0, problems });
+          // Warnings (an owner or deadline a draft has yet to get) are shown but do not make a file invalid.
+          results.push({ file, valid: problems.every((p) => p.severity === 'warning'), problems });
         } catch (e) {
           if (!isAppError(e)) throw e;
           if (e.code !== 'invalid_report') {
@@ -47,7 +49,10 @@ export const registerValidate: RegisterCommand = (program, ctx) => {
       if (opts.json) ctx.io.out(`${JSON.stringify(results, null, 2)}\n`);
       for (const r of results) {
         if (!opts.json) {
-          for (const p of r.problems) ctx.io.err(`${formatLocated(r.file, p.line, p.column, p.message)}\n`);
+          for (const p of r.problems) {
+            const message = p.severity === 'warning' ? `warning: ${p.message}` : p.message;
+            ctx.io.err(`${formatLocated(r.file, p.line, p.column, message)}\n`);
+          }
           if (r.valid) ctx.io.err(`${r.file}: valid\n`);
         }
         if (!r.valid) ctx.setExit(1);

@@ -45,7 +45,8 @@ describe('action items', () => {
       '# x\n\n## Action Items\n\n1. Fix the probe (owner: Dana Ray)\n2. [blocked] Split the pools, see ENG-42\n\n- [x] Rotate keys @sam\n- [ ] Audit access\n',
     );
     expect(items.map((a) => [a.title, a.status, a.owner, a.tracker])).toEqual([
-      ['Fix the probe (owner: Dana Ray)', 'open', 'Dana Ray', undefined],
+      // The owner named in parentheses moves to the owner field, out of the title.
+      ['Fix the probe', 'open', 'Dana Ray', undefined],
       ['[blocked] Split the pools, see ENG-42', 'blocked', undefined, 'ENG-42'],
       ['Rotate keys @sam', 'completed', '@sam', undefined],
       ['Audit access', 'open', undefined, undefined],

@@ -158,6 +158,10 @@ export function actionFromText(
     } else title = text.replace(/\.$/, '');
   }
   status ??= hints.status ?? 'open';
+  title =
+    stripEmphasis(title)
+      .replace(/[:.]\s*$/, '')
+      .trim() || title;
   const draft: ActionDraft = { line, title, status };
   const t = oneLine(title);
   draft.title = t.line || '(untitled action)';
@@ -167,7 +171,14 @@ export function actionFromText(
     if (d.overflow || t.overflow) draft.overflow = src.trim();
   } else if (t.overflow) draft.overflow = src.trim();
   const owner = ownerIn(text);
-  if (owner) draft.owner = oneLine(owner).line;
+  if (owner) {
+    draft.owner = oneLine(owner).line;
+    // "(owner: @sam)" said who; as the owner field holds it, the title need not.
+    const bare = draft.title
+      .replace(/ ?\((?:owners?|owned by|assignee|assigned to)\b[^()]{1,200}\)/i, '')
+      .trim();
+    if (bare) draft.title = bare;
+  }
   const tracker = trackerIn(text) ?? hints.tracker;
   if (tracker) draft.tracker = oneLine(tracker).line;
   const deadline = deadlineIn(text);
@@ -189,11 +200,44 @@ export function actionsFromList(
     const headSrc = head ? sliceOf(src, head) : '';
     // An empty bullet holds nothing to keep.
     if (!headSrc.trim() && item.children.length <= 1) continue;
-    drafts.push(actionFromText(headSrc || '(untitled action)', lineOf(item), hints, item.checked));
-    const more = item.children.slice(1);
-    if (more.length) extra.push({ item, blocks: more });
+    const draft = actionFromText(headSrc || '(untitled action)', lineOf(item), hints, item.checked);
+    // Sub-bullets are the parent's details, in order and at their depth, never actions of their own.
+    const nested = item.children.slice(1).filter((c): c is List => c.type === 'list');
+    const others: ListItem['children'] = item.children.slice(1).filter((c) => c.type !== 'list');
+    if (nested.length) {
+      const sub = nested.flatMap((l) => subItems(l, src, 0));
+      const joined = [draft.details, ...sub].filter(Boolean).join('; ');
+      const d = oneLine(joined);
+      draft.details = d.line;
+      // Too long for the details line: the sub-bullets are also kept whole as notes.
+      if (d.overflow) others.push(...nested);
+    }
+    drafts.push(draft);
+    if (others.length) extra.push({ item, blocks: others });
   }
   return { drafts, extra };
+}
+
+function subItems(list: List, src: string, depth: number): string[] {
+  const out: string[] = [];
+  for (const item of list.children) {
+    const head = item.children[0];
+    const text = head && head.type !== 'list' ? collapse(stripEmphasis(sliceOf(src, head))) : '';
+    if (text) out.push(`${'› '.repeat(depth)}${text}`);
+    for (const child of item.children) {
+      if (child.type === 'list' && depth < 8) out.push(...subItems(child, src, depth + 1));
+    }
+  }
+  return out;
+}
+
+/** Bold and italic marks taken out of a short text, their words kept: `**Add jitter**` → `Add jitter`. */
+export function stripEmphasis(text: string): string {
+  return text
+    .replace(/\*\*(?=\S)([^*\n]{1,500})\*\*/g, '$1')
+    .replace(/(^|[\s(])__(?=\S)([^_\n]{1,500})__(?=$|[\s).,:;!?])/g, '$1$2')
+    .replace(/(^|[\s(])\*(?=\S)([^*\n]{1,500})\*(?=$|[\s).,:;!?])/g, '$1$2')
+    .replace(/(^|[\s(])_(?=\S)([^_\n]{1,500})_(?=$|[\s).,:;!?])/g, '$1$2');
 }
 
 const TITLE_HEADER =

@@ -22,6 +22,7 @@ export type Role =
   | 'attendees'
   | 'authors'
   | 'severity'
+  | 'whys'
   | 'date'
   | 'appendix';
 
@@ -49,6 +50,7 @@ export const ROLE_TARGET: Record<Role, string> = {
   attendees: 'involved',
   authors: 'authors',
   severity: 'details.severityRationale',
+  whys: 'analysis.fiveWhys',
   date: 'summary.notes',
   appendix: 'materials.appendices',
 };
@@ -157,6 +159,11 @@ const SYNONYMS: Record<string, Role> = {
   author: 'authors',
   'written by': 'authors',
   severity: 'severity',
+  whys: 'whys',
+  'five whys': 'whys',
+  '5 whys': 'whys',
+  'the 5 whys': 'whys',
+  'the five whys': 'whys',
   date: 'date',
   appendix: 'appendix',
   appendices: 'appendix',
@@ -190,6 +197,37 @@ const PATTERNS: [RegExp, Role][] = [
   [/\btrigger\b/, 'trigger'],
   [/\battendees\b|\bparticipants\b|\bresponders\b/, 'attendees'],
   [/\bappendi|\bsupporting (?:information|material)/, 'appendix'],
+];
+
+// Headings that say what they hold in other words, often as a question ("What caused it?", "How do we stop
+// this from recurring?"): matched on their content words, after the names and patterns above.
+const MEANINGS: [RegExp, Role][] = [
+  [/\bwhys\b/, 'whys'],
+  [/\bwhat (?:went|was) (?:right|good)\b|\bwhat worked\b|\bpositives?\b/, 'wentWell'],
+  [/\bwhat (?:went|was) (?:bad|not so good)\b|\bnegatives?\b/, 'wentWrong'],
+  [/\bluck/, 'lucky'],
+  [
+    /\b(?:prevent\w*|recurr\w*|reoccur\w*|stop (?:this|it)|happen(?:ing)? again|avoid\w*|going to do|(?:will|do|should|can) we do|next time|safeguards?|fix(?:es)? going forward)\b/,
+    'actions',
+  ],
+  [
+    /\b(?:caused?|causes|causing|why did|why was|why were|why it|why did it|how did (?:this|it) happen|reasons?)\b/,
+    'rootCause',
+  ],
+  [/\b(?:insights?|observations?|reflections?|what (?:did )?we learn\w*)\b/, 'lessons'],
+  [/\b(?:severity|priority)\b/, 'severity'],
+  [/\bwho (?:was|were) (?:involved|there|on call)\b|\bwho (?:responded|attended|helped)\b/, 'attendees'],
+  [
+    /\bhow (?:was it|did we|it was|we) (?:fix|resolv|recover|mitigat|solv|restor)\w*|\bwhat did we do\b|\bsteps we took\b/,
+    'resolution',
+  ],
+  [
+    /\bhow (?:was it|did we|it was|we) (?:detect|notic|find|found|discover|learn)\w*|\bwhen did we (?:know|notice)/,
+    'detection',
+  ],
+  [/\b(?:affected|impacted|blast radius)\b|\bwho was hit\b/, 'impact'],
+  [/\bwhat happened\b|\bwhat was the (?:problem|issue)\b/, 'summary'],
+  [/\b(?:sequence|order) of events\b|\bwhen did (?:it|this) happen\b/, 'timeline'],
 ];
 
 /** A heading's text reduced for matching: lower case, no numbering, parentheses, emoji or end punctuation. */
@@ -236,6 +274,7 @@ export function classifyHeading(text: string): Role | undefined {
   const exact = SYNONYMS[n];
   if (exact) return exact;
   for (const [re, role] of PATTERNS) if (re.test(n)) return role;
+  for (const [re, role] of MEANINGS) if (re.test(n)) return role;
   if (n.length >= 6) {
     for (const [name, role] of Object.entries(SYNONYMS)) {
       if (name.length >= 6 && editDistanceAtMostOne(n, name)) return role;
@@ -257,4 +296,5 @@ export const LIST_ROLES: ReadonlySet<Role> = new Set([
   'lucky',
   'attendees',
   'authors',
+  'whys',
 ]);

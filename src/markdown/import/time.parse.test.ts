@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   findFullDate,
+  findYear,
   findZoneStatement,
+  impossibleDateAt,
   nextDay,
+  parseDatePrefix,
+  zoneInHeading,
   parseDateLine,
   parseLeadingStamp,
   toUtc,
@@ -164,5 +168,94 @@ describe('zones and dates in prose', () => {
     expect(parseDateLine('**Tuesday, May 28**')).toEqual({ month: 5, day: 28, year: undefined });
     expect(parseDateLine('2024-01-14')).toEqual({ year: 2024, month: 1, day: 14 });
     expect(parseDateLine('May 28 was a long day')).toBeUndefined();
+  });
+});
+
+describe('rough, partial and spanning times', () => {
+  const read = (line: string) => {
+    const st = parseLeadingStamp(line);
+    return (
+      st && { time: st.time, approximate: st.approximate ?? false, end: st.end, rest: st.rest, date: st.date }
+    );
+  };
+  it('marks a time written as rough, before or after it', () => {
+    for (const line of [
+      '~09:58 Slow',
+      '± 09:58 Slow',
+      '09:58~ Slow',
+      'around 09:58 Slow',
+      'approx. 09:58 Slow',
+      'about 09:58 Slow',
+    ]) {
+      expect(read(line), line).toMatchObject({
+        time: { hour: 9, minute: 58 },
+        approximate: true,
+        rest: 'Slow',
+      });
+    }
+    expect(read('09:58 Slow')?.approximate).toBe(false);
+    // A rough word not followed by a time is prose.
+    expect(parseLeadingStamp('around noon the queue grew')).toBeUndefined();
+  });
+  it('keeps the hour of a time whose minutes are unknown, as rough', () => {
+    expect(read('12:?? Someone noticed')).toMatchObject({
+      time: { hour: 12, minute: 0 },
+      approximate: true,
+      rest: 'Someone noticed',
+    });
+    expect(read('14:xx Mail sent')).toMatchObject({ time: { hour: 14, minute: 0 }, approximate: true });
+  });
+  it('reads a span as a start and an end, not as text', () => {
+    expect(read('09:00 - 11:00 Exports failed')).toMatchObject({
+      time: { hour: 9, minute: 0 },
+      end: { time: { hour: 11, minute: 0 }, approximate: false },
+      rest: 'Exports failed',
+    });
+    expect(read('12:26-12:?? Re-run')).toMatchObject({
+      end: { time: { hour: 12, minute: 0 }, approximate: true },
+      rest: 'Re-run',
+    });
+    expect(read('2024-03-01 23:00 – 2024-03-02 01:00 UTC: Migration')).toMatchObject({
+      end: { date: { year: 2024, month: 3, day: 2 }, time: { hour: 1, minute: 0 } },
+      rest: 'Migration',
+    });
+    // A dash that leads into words is a separator, as before.
+    expect(read('09:00 - deploy started')).toMatchObject({ end: undefined, rest: 'deploy started' });
+  });
+  it('takes a date in parentheses after the time and zone, and leaves it out of the text', () => {
+    const st = parseLeadingStamp('23:50 UTC (Mar 3): Certificate expired');
+    expect(st).toMatchObject({
+      date: { month: 3, day: 3 },
+      time: { hour: 23, minute: 50 },
+      rest: 'Certificate expired',
+    });
+    expect(st?.zone?.name).toBe('UTC');
+  });
+});
+
+describe('dates and zones around a timeline', () => {
+  it('reads a date at the start of a heading, and names a date that cannot be one', () => {
+    expect(parseDatePrefix('March 3, 2025 – Queue backlog')).toEqual({ year: 2025, month: 3, day: 3 });
+    expect(parseDatePrefix('Monday, April 8, 2024 - first failures')).toEqual({
+      year: 2024,
+      month: 4,
+      day: 8,
+    });
+    expect(parseDatePrefix('Queue backlog on March 3')).toBeUndefined();
+    expect(impossibleDateAt('20245-03-01')).toBe('20245-03-01');
+    expect(impossibleDateAt('**2024-13-05 10:00** Batch job')).toBe('2024-13-05');
+    expect(impossibleDateAt('2024-03-05 10:00')).toBeUndefined();
+  });
+  it('finds the zone in a sentence, a Timezone line or a heading', () => {
+    expect(findZoneStatement('All times in this document are CEST.')?.zone.name).toBe('CEST');
+    expect(findZoneStatement('Timezone: Europe/Berlin')?.zone.iana).toBe('Europe/Berlin');
+    expect(findZoneStatement('At that time the team was asleep.')).toBeUndefined();
+    expect(zoneInHeading('Timeline (all times PST)')?.zone.name).toBe('PST');
+    expect(zoneInHeading('Timeline (UTC)')?.zone.name).toBe('UTC');
+    expect(zoneInHeading('Timeline')).toBeUndefined();
+  });
+  it('finds a year written alone in a title', () => {
+    expect(findYear('Overnight certificate expiry (2025)')).toBe(2025);
+    expect(findYear('Error 50000 on port 8080')).toBeUndefined();
   });
 });

@@ -23,6 +23,10 @@ export interface Stamp {
   /** Absent when the text says the time is unknown (`--:--`, `[???]`) or gives only a date. */
   time?: { hour: number; minute: number; second: number };
   zone?: Zone;
+  /** The time is written as rough: `~09:58`, `around 09:58`, `10:45~`, or only the hour (`12:??`). */
+  approximate?: boolean;
+  /** The end of a span written `09:00 - 11:00` or `12:26-12:??`. */
+  end?: { date?: LocalDate; time: { hour: number; minute: number; second: number }; approximate: boolean };
   /** The exact characters of the stamp, wrappers included (`**16:58 UTC**`, `[13:26]`). */
   raw: string;
   /** What follows the stamp and its separator. */
@@ -191,7 +195,23 @@ const validDate = (d: LocalDate) =>
   d.day <= 31 &&
   (d.year === undefined || (d.year >= 1900 && d.year <= 2200));
 
-function readTime(s: string): { time?: Stamp['time']; unknown: boolean; length: number } | undefined {
+// A time with only its hour known: `12:??`, `14:xx`.
+const PARTIAL_TIME = /^(\d{1,2}):(?:\?\?|[xX]{2})(?![\w?])/;
+// Words and marks that say a time is rough; each must be followed by a digit to count.
+const APPROX_PREFIX =
+  /^(?:~|±|\+\/-|(?:around|about|approx\.?|approximately|circa|ca\.|roughly)\s)\s*(?=\d)/i;
+// The separator of a span `09:00 - 11:00`, `09:00 to 11:00`.
+const SPAN = /^\s*(?:-|–|—|to\s|until\s)\s*/i;
+
+function readTime(
+  s: string,
+): { time?: Stamp['time']; unknown: boolean; partial?: boolean; length: number } | undefined {
+  const partial = PARTIAL_TIME.exec(s);
+  if (partial) {
+    const hour = Number(partial[1]);
+    if (hour > 23) return undefined;
+    return { time: { hour, minute: 0, second: 0 }, unknown: false, partial: true, length: partial[0].length };
+  }
   const m = new RegExp(`^(?:${TIME_RE})`, 'i').exec(s);
   if (m) {
     let hour = Number(m[1] ?? m[5]);
@@ -233,6 +253,9 @@ const SEPARATOR = /^(?:\s*[-–—:|>]+\s*|\s+|$)/;
 export function parseLeadingStamp(line: string): Stamp | undefined {
   const open = OPEN_WRAP.exec(line)?.[0] ?? '';
   let i = open.length;
+  const approxPrefix = APPROX_PREFIX.exec(line.slice(i))?.[0] ?? '';
+  i += approxPrefix.length;
+  let approximate = approxPrefix !== '';
   const body = line.slice(i);
   let date: LocalDate | undefined;
   for (const form of DATE_FORMS) {
@@ -256,13 +279,35 @@ export function parseLeadingStamp(line: string): Stamp | undefined {
     if (!weakUnknown || /^\s*(?:[-–—:|]|$)/.test(after)) {
       time = t.time;
       unknown = t.unknown;
+      if (t.partial) approximate = true;
       i += gap.length + t.length;
+      if (time && line[i] === '~') {
+        approximate = true;
+        i += 1;
+      }
     }
   }
   if (!date && !time && !unknown) return undefined;
+  if (approxPrefix && !time) return undefined;
+  let end: Stamp['end'];
+  if (time) {
+    const span = readSpanEnd(line.slice(i));
+    if (span) {
+      end = span.end;
+      i += span.length;
+    }
+  }
   // Words after a time are only a zone when the zone table knows them.
   const z = time || unknown || date ? readZone(line.slice(i)) : { length: 0 };
   i += z.length;
+  // A date after the time and zone, in parentheses: `14:05 UTC (Mar 4)`.
+  if (time && !date) {
+    const inline = readInlineDate(line.slice(i));
+    if (inline) {
+      date = inline.date;
+      i += inline.length;
+    }
+  }
   const close = CLOSE_WRAP.exec(line.slice(i))?.[0] ?? '';
   i += close.length;
   const sep = SEPARATOR.exec(line.slice(i));
@@ -274,7 +319,71 @@ export function parseLeadingStamp(line: string): Stamp | undefined {
   if (date) stamp.date = date;
   if (time) stamp.time = time;
   if (z.zone) stamp.zone = z.zone;
+  if (approximate) stamp.approximate = true;
+  if (end) stamp.end = end;
   return stamp;
+}
+
+function readSpanEnd(s: string): { end: NonNullable<Stamp['end']>; length: number } | undefined {
+  const sep = SPAN.exec(s);
+  if (!sep) return undefined;
+  let at = sep[0].length;
+  const prefix = APPROX_PREFIX.exec(s.slice(at))?.[0] ?? '';
+  at += prefix.length;
+  // The end may give its own date: `2024-03-01 23:00 – 2024-03-02 01:00`.
+  let date: LocalDate | undefined;
+  for (const form of DATE_FORMS) {
+    const m = form.re.exec(s.slice(at));
+    const d = m ? form.read(m) : undefined;
+    if (!m || !d || !validDate(d)) continue;
+    const gap = /^(?:T(?=\d)|,?\s+(?:at\s+)?)/i.exec(s.slice(at + m[0].length));
+    if (!gap) return undefined;
+    date = d;
+    at += m[0].length + gap[0].length;
+    break;
+  }
+  const t = readTime(s.slice(at));
+  if (!t?.time) return undefined;
+  at += t.length;
+  let approximate = prefix !== '' || !!t.partial;
+  if (s[at] === '~') {
+    approximate = true;
+    at += 1;
+  }
+  return { end: { ...(date ? { date } : {}), time: t.time, approximate }, length: at };
+}
+
+function readInlineDate(s: string): { date: LocalDate; length: number } | undefined {
+  const m = /^\s*\(([^()\n]{3,40})\)/.exec(s);
+  if (!m) return undefined;
+  const date = parseDateLine(m[1] as string);
+  return date ? { date, length: m[0].length } : undefined;
+}
+
+/**
+ * A date at the start of a line that cannot be a calendar date (`20245-03-01`, `2024-13-02`): the words
+ * as written, so the import can warn instead of reading the line as undated.
+ */
+export function impossibleDateAt(line: string): string | undefined {
+  const m = /^[\s*_[(`#]{0,6}(\d{4,6})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/.exec(line);
+  if (!m) return undefined;
+  const d = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+  if (validDate(d) && (m[1] as string).length === 4) return undefined;
+  return m[0].replace(/^[\s*_[(`#]+/, '');
+}
+
+/** A date at the start of a heading followed by more words: "March 3, 2025 – Queue backlog". */
+export function parseDatePrefix(text: string): LocalDate | undefined {
+  const s = text.trim().replace(/^[*_]+/, '');
+  for (const form of DATE_FORMS) {
+    const m = form.re.exec(s);
+    if (!m) continue;
+    const rest = s.slice(m[0].length);
+    if (rest.trim() !== '' && !/^\s*(?:[-–—:|,]|\(|$)/.test(rest)) continue;
+    const d = form.read(m);
+    if (d && validDate(d)) return d;
+  }
+  return undefined;
 }
 
 /** A date that makes up a whole short text, such as a heading "May 30, 2019" or "**Tuesday 2019-05-28**". */
@@ -325,5 +434,60 @@ export function findZoneStatement(text: string): { zone: Zone; phrase: string } 
     const zone = zoneFromName(m[1] as string);
     if (zone) return { zone, phrase: m[0].trim() };
   }
+  return findZoneInSentence(text);
+}
+
+// A sentence that talks about times or a time zone: "All times in this document are CEST", "Timezone: UTC".
+const TIME_WORD = /\b(?:times?|time ?zone|tz)\b/i;
+
+/**
+ * The zone named within a few words after "time(s)" or "time zone" in one line of text. Only words written
+ * as a zone is written (UTC, CEST, Europe/Berlin, UTC+2, Pacific) count, so ordinary words are never read
+ * as one.
+ */
+function findZoneInSentence(text: string): { zone: Zone; phrase: string } | undefined {
+  for (const line of text.slice(0, 20_000).split('\n')) {
+    const cue = TIME_WORD.exec(line);
+    if (!cue) continue;
+    const after = line.slice(cue.index + cue[0].length, cue.index + cue[0].length + 80);
+    const words = after
+      .split(/[\s,;:()[\]*_`.!?]+/)
+      .filter(Boolean)
+      .slice(0, 8);
+    for (const w of words) {
+      const zone = isZoneWord(w) ? zoneFromName(w) : undefined;
+      if (zone)
+        return {
+          zone,
+          phrase: collapseSpaces(
+            line.slice(cue.index, cue.index + cue[0].length + after.indexOf(w) + w.length),
+          ),
+        };
+    }
+  }
   return undefined;
+}
+
+const isZoneWord = (w: string) =>
+  /^[A-Z]{1,5}$/.test(w) ||
+  w.includes('/') ||
+  /^(?:UTC|GMT)[+-]/i.test(w) ||
+  /^(?:Pacific|Eastern|Central|Mountain)$/.test(w);
+const collapseSpaces = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** The zone a heading names in its words or parentheses, e.g. "Timeline (all times PDT)" or "Timeline (UTC)". */
+export function zoneInHeading(text: string): { zone: Zone; phrase: string } | undefined {
+  const stated = findZoneStatement(text);
+  if (stated) return stated;
+  for (const w of text.split(/[\s,;:()[\]*_`.!?]+/).filter(Boolean)) {
+    const zone = isZoneWord(w) && w !== 'Z' ? zoneFromName(w) : undefined;
+    if (zone) return { zone, phrase: text.trim() };
+  }
+  return undefined;
+}
+
+/** A year written on its own in a short text, such as a title "Certificate expiry (2025)". */
+export function findYear(text: string): number | undefined {
+  const m = /(?<![\d-])(19\d\d|2[01]\d\d)(?![\d-])/.exec(text.slice(0, 2000));
+  return m ? Number(m[1]) : undefined;
 }

@@ -4,6 +4,7 @@ import { sliceOf, lineOf, collapse, oneLine, urlsIn, wholeLink } from './text.ut
 import {
   findZoneStatement,
   formatDate,
+  impossibleDateAt,
   nextDay,
   parseDateLine,
   parseLeadingStamp,
@@ -29,6 +30,12 @@ export interface RawRow {
   /** A date given by a heading or a date line above the row; `dateKey` changes with each new one. */
   dateContext?: LocalDate;
   dateKey?: number;
+  /** Set when the date above the row (a heading) cannot be a calendar date: the row's time stays unknown. */
+  dateInvalid?: boolean;
+  /** Set when the row starts with a date that cannot be one (`2024-13-05`), as written. */
+  badDate?: string;
+  /** Rows under one dated sub-heading belong to one incident of a report that covers several. */
+  incident?: number;
 }
 
 // Cues are tried in this order; the first kind whose cue the text contains wins.
@@ -60,15 +67,50 @@ const KIND_CUES: [EventKind, RegExp][] = [
   ['hypothesis', /\b(?:hypothes\w*|suspect\w*|theory|might be|may be caused|possibly)\b/i],
 ];
 
-/** The kind of a timeline entry, read from cue words in its text; `other` when none fits. */
-export function eventKindOf(text: string): EventKind {
-  for (const [kind, re] of KIND_CUES) if (re.test(text)) return kind;
+// Words saying an attempt did not work: the step is then neither a mitigation nor a resolution.
+const FAILED_ATTEMPT =
+  /\b(?:did ?n[o']?t (?:help|work|fix|resolve|improve|change|succeed)|does ?n[o']?t (?:help|work)|(?:had|has|with) no (?:effect|impact)|no improvement|without (?:success|effect)|unsuccessful(?:ly)?|failed(?! ?over)|fails|made (?:it|things) worse|was not enough|wasn't enough|to no avail)\b/i;
+const OUTCOMES: ReadonlySet<EventKind> = new Set(['mitigated', 'resolved']);
+
+function clauseKind(clause: string, outcomesAllowed: boolean): EventKind {
+  for (const [kind, re] of KIND_CUES) {
+    if (!outcomesAllowed && OUTCOMES.has(kind)) continue;
+    if (re.test(clause)) return kind;
+  }
   return 'other';
+}
+
+/**
+ * The kind of a timeline entry, read from cue words in its text; `other` when none fits. The text is read
+ * clause by clause: an attempt said not to have worked is no mitigation, and when an entry names both a
+ * step and its outcome ("rolled back, logins recovered") the later one wins.
+ */
+export function eventKindOf(text: string): EventKind {
+  const clauses = text.slice(0, 2000).split(/[;,.:!?]\s|\s(?:but|then|and then|however)\s|\s[-–—]\s/i);
+  const failed = clauses.map((c) => FAILED_ATTEMPT.test(c));
+  const lastFailed = failed.lastIndexOf(true);
+  const kinds = clauses.map((c, i) => clauseKind(c, i > lastFailed));
+  const outcome = kinds.findLast((k) => OUTCOMES.has(k));
+  if (outcome) return outcome;
+  let best: EventKind = 'other';
+  let rank = KIND_CUES.length;
+  for (const k of kinds) {
+    const r = KIND_CUES.findIndex(([kind]) => kind === k);
+    if (r >= 0 && r < rank) {
+      best = k;
+      rank = r;
+    }
+  }
+  return best;
 }
 
 function finishRow(line: number, stamp: Stamp | undefined, text: string, whole: string): RawRow {
   const row: RawRow = { line, text, whole };
   if (stamp) row.stamp = stamp;
+  else {
+    const bad = impossibleDateAt(whole);
+    if (bad) row.badDate = bad;
+  }
   const actor = /^@([A-Za-z0-9][\w.-]*)/.exec(text);
   if (actor) row.actor = `@${actor[1]}`;
   const link = wholeLink(text);
@@ -202,6 +244,13 @@ export function rowsFromTable(table: Table, src: string): RawRow[] | undefined {
   const evidenceCol = names.findIndex(
     (n, i) => !taken.includes(i) && i !== actorCol && EVIDENCE_HEADER.test(n),
   );
+  // A numbering column ("#", "No.") holds nothing the timeline needs.
+  const numbering = names.findIndex(
+    (n, i) =>
+      !taken.includes(i) &&
+      /^(?:#|no\.?|nr\.?|step|n)$/i.test(n) &&
+      bodyCells.every((cells) => /^\d{0,4}$/.test(cells[i] ?? '')),
+  );
   const zoneHeader = [names[timeCol] ?? '', clockCol >= 0 ? (names[clockCol] ?? '') : ''];
   const headerZone = zoneHeader.map((n) => findZoneStatement(n) ?? zoneInHeader(n)).find(Boolean);
   return body.map((row, r) => {
@@ -213,7 +262,10 @@ export function rowsFromTable(table: Table, src: string): RawRow[] | undefined {
     if (stamp?.rest) text = `${stamp.rest} ${text}`.trim();
     const others = cells
       .map((value, i) => ({ value, i }))
-      .filter(({ value, i }) => value && ![timeCol, clockCol, textCol, actorCol, evidenceCol].includes(i))
+      .filter(
+        ({ value, i }) =>
+          value && ![timeCol, clockCol, textCol, actorCol, evidenceCol, numbering].includes(i),
+      )
       .map(({ value, i }) => `${names[i] || `Column ${i + 1}`}: ${value}`);
     if (others.length) text = [text, ...others].filter(Boolean).join(' · ');
     const whole = [timeCell, text].filter(Boolean).join(' ');
@@ -238,6 +290,8 @@ function zoneInHeader(name: string): { zone: Zone; phrase: string } | undefined 
 export interface ResolveContext {
   zone: Zone;
   year?: number;
+  /** A year the report states without a full date (a title "… (2025)"), for rows with a month and day. */
+  referenceYear?: { year: number; source: string };
   reference?: { date: Required<LocalDate>; source: string };
 }
 
@@ -268,10 +322,13 @@ export function resolveRows(rows: RawRow[], ctx: ResolveContext): ResolvedTimeli
 
   const withYear = (d: LocalDate, line: number): Required<LocalDate> | undefined => {
     if (d.year !== undefined) return d as Required<LocalDate>;
-    const year = ctx.year ?? current?.year ?? ctx.reference?.date.year;
+    const fallback = ctx.reference
+      ? { year: ctx.reference.date.year, source: ctx.reference.source }
+      : ctx.referenceYear;
+    const year = ctx.year ?? current?.year ?? fallback?.year;
     if (year === undefined) return undefined;
-    if (ctx.year === undefined && !current && ctx.reference && !warnedReference) {
-      warnings.push(`line ${line}: the timeline gives no year; assumed ${year} from ${ctx.reference.source}`);
+    if (ctx.year === undefined && !current && fallback && !warnedReference) {
+      warnings.push(`line ${line}: the timeline gives no year; assumed ${year} from ${fallback.source}`);
       warnedReference = true;
     }
     return { ...d, year };
@@ -279,14 +336,26 @@ export function resolveRows(rows: RawRow[], ctx: ResolveContext): ResolvedTimeli
 
   for (const row of rows) {
     let at: string | null = null;
+    let end: string | undefined;
     const stamp = row.stamp;
-    if (row.dateKey !== undefined && row.dateKey !== lastKey && row.dateContext) {
-      const d = withYear(row.dateContext, row.line);
-      if (d) {
-        current = d;
+    if (row.dateKey !== undefined && row.dateKey !== lastKey) {
+      if (row.dateInvalid) {
+        // The date above cannot be read: the rows under it must not take the date of the rows before.
+        current = undefined;
         lastMinutes = undefined;
+      } else if (row.dateContext) {
+        const d = withYear(row.dateContext, row.line);
+        if (d) {
+          current = d;
+          lastMinutes = undefined;
+        }
       }
       lastKey = row.dateKey;
+    }
+    if (row.badDate) {
+      warnings.push(
+        `line ${row.line}: "${row.badDate}" is not a calendar date; the entry is kept with an unknown time`,
+      );
     }
     if (stamp?.date) {
       const d = withYear(stamp.date, row.line);
@@ -304,7 +373,9 @@ export function resolveRows(rows: RawRow[], ctx: ResolveContext): ResolvedTimeli
           `line ${row.line}: the time went back from ${fmtMinutes(lastMinutes)} to ${fmtMinutes(minutes)}; read as the next day, ${formatDate(current)} (the rows before were on ${formatDate(before)})`,
         );
       }
-      if (!current && ctx.reference && (!stamp.date || stamp.date.year === undefined)) {
+      if (!current && row.dateInvalid) {
+        // Under an impossible date: the time is kept in the text, not placed on another day.
+      } else if (!current && ctx.reference && (!stamp.date || stamp.date.year === undefined)) {
         current = stamp.date ? withYear(stamp.date, row.line) : ctx.reference.date;
         if (!stamp.date && !warnedReference) {
           warnings.push(
@@ -314,9 +385,24 @@ export function resolveRows(rows: RawRow[], ctx: ResolveContext): ResolvedTimeli
         }
       }
       if (current) {
-        const ms = toUtc(current, stamp.time, stamp.zone ?? row.headerZone?.zone ?? ctx.zone);
-        if (ms !== undefined) at = formatInstant(ms);
+        const zone = stamp.zone ?? row.headerZone?.zone ?? ctx.zone;
+        const ms = toUtc(current, stamp.time, zone);
+        if (ms !== undefined) {
+          at = formatInstant(ms);
+          if (stamp.end) {
+            // An end earlier on the clock than the start is on the next day; an end known only by its
+            // hour (`12:26-12:??`) is not placed before the start.
+            const endMinutes = stamp.end.time.hour * 60 + stamp.end.time.minute;
+            const ownDay = stamp.end.date ? withYear(stamp.end.date, row.line) : undefined;
+            const endDay =
+              ownDay ?? (endMinutes < minutes && !stamp.end.approximate ? nextDay(current) : current);
+            const endMs = toUtc(endDay, stamp.end.time, zone);
+            if (endMs !== undefined) end = formatInstant(Math.max(endMs, ms));
+          }
+        }
         lastMinutes = minutes;
+      } else if (row.dateInvalid) {
+        // Warned at the heading.
       } else if (!warnedNoDate) {
         warnings.push(
           `line ${row.line}: no date for the time "${collapse(stamp.raw)}" (none in the row, above it, or in the title); its instant is left unknown — give the year or date to place it`,
@@ -328,12 +414,33 @@ export function resolveRows(rows: RawRow[], ctx: ResolveContext): ResolvedTimeli
     const { line, overflow: more } = oneLine(text || row.whole || '(no text)');
     if (more) overflow.push({ line: row.line, text: more });
     const event: TimelineEvent = { at, kind: eventKindOf(row.text), text: line || '(no text)' };
+    if (at !== null && stamp?.approximate) event.approximate = true;
+    if (end !== undefined) {
+      event.end = end;
+      if (stamp?.end?.approximate) event.endApproximate = true;
+    }
     if (row.actor) event.actor = row.actor;
     if (row.evidence) event.evidence = oneLine(row.evidence).line;
     if (at === null) unknown++;
     events.push(event);
   }
+  demoteEarlierResolutions(events, rows);
   return { events, overflow, unknown, warnings };
+}
+
+/**
+ * Only the last `resolved` entry of an incident closes it; one before it ("error rate normal") marked
+ * the service back, which is a mitigation. A report covering several incidents under dated headings
+ * keeps one resolution for each.
+ */
+function demoteEarlierResolutions(events: TimelineEvent[], rows: RawRow[]): void {
+  const last = new Map<number | undefined, number>();
+  events.forEach((e, i) => {
+    if (e.kind === 'resolved') last.set(rows[i]?.incident, i);
+  });
+  events.forEach((e, i) => {
+    if (e.kind === 'resolved' && last.get(rows[i]?.incident) !== i) e.kind = 'mitigated';
+  });
 }
 
 const fmtMinutes = (m: number) =>
