@@ -4,7 +4,7 @@
 // run. Throughput is taken at 50 connections; latency (p95) at 1 connection, the wait one person meets.
 // BENCH_SECONDS sets each measurement's length (default 5); BENCH_REPORTS the dataset size.
 import { dataset } from './dataset.js';
-import { cannon, failed, header, row, startBare, startServe, type Server } from './harness.js';
+import { cannon, failed, header, row, settle, startBare, startServe, type Server } from './harness.js';
 import { generateReport, prng, vocabulary, COMMON_WORD } from './report.generator.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -47,12 +47,14 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
   const bare = await startBare(bodies);
   try {
     const n = () => Math.floor(rnd() * paths.length);
+    await settle(server.url);
     const real = await cannon(server.url, () => paths[n()]!, {
       connections: CONNECTIONS,
       seconds: SECONDS,
       headers: reader,
     });
     const base = await cannon(bare.url, () => `/b/${n()}`, { connections: CONNECTIONS, seconds: SECONDS });
+    await settle(server.url);
     const solo = await cannon(server.url, () => paths[n()]!, {
       connections: 1,
       seconds: SECONDS,
@@ -126,6 +128,7 @@ async function reads(s: Server) {
 
 /** One client pages through every action item while the others read reports. */
 async function mixed(s: Server, ids: string[], soloRps: number) {
+  await settle(s.url);
   let paging = true;
   let pages = 0;
   let slowest = 0;
@@ -179,6 +182,7 @@ async function mixed(s: Server, ids: string[], soloRps: number) {
 
 /** Creates, then updates, from 20 clients at once over HTTP; every acknowledged save must be there. */
 async function writes() {
+  await settle(server.url);
   const CLIENTS = 20;
   const vocabW = vocabulary();
   const wr = prng(99);

@@ -1,3 +1,5 @@
+import { constants as zlib } from 'node:zlib';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
@@ -80,6 +82,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     { parseAs: 'string', bodyLimit },
     (_req, body, done) => done(null, body),
   );
+  // Replies over 1 KB go out compressed when the client accepts it (lists and reports are repetitive JSON);
+  // brotli at a low quality costs about what gzip does. Bodies sent to us are never inflated. Registered
+  // before the web app's static files, which serve their precompressed copies (see spa.ts).
+  await app.register(fastifyCompress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 6 },
+    globalDecompression: false,
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, {
     limits: {

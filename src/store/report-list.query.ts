@@ -52,6 +52,9 @@ export const SUMMARY_COLUMNS = [
   'r.deleted_at',
 ] as const;
 
+/** Below this many reports with a tag, system or person, they are read through that value's index. */
+const SIDE_FEW = 3_000;
+
 /**
  * Reports the viewer may see, last changed first. State, kind and severity are columns with an index in
  * this order (migration 2026-12-05-101), so a page reads about as many rows as it shows.
@@ -70,7 +73,9 @@ export async function queryReports(
   if (filters.severity) q = q.where(sql<SqlBool>`lower(r.severity) = ${keyOf(filters.severity)}`);
   if (filters.from) q = q.where('r.period_start', '>=', filters.from);
   if (filters.to) q = q.where('r.period_start', '<=', filters.to);
-  // Tags, systems and people live in side tables kept in step with each save; each filter is one lookup.
+  // Tags, systems and people live in side tables kept in step with each save. A value on few reports is
+  // best found from its index and the few reports sorted; one on many is best met walking reports in order
+  // (a page is soon full). Which is which is one bounded look at the index.
   const sideFilters = [
     ['report_tags', 'tag', filters.tag],
     ['report_systems', 'system', filters.system],
@@ -78,9 +83,17 @@ export async function queryReports(
   ] as const;
   for (const [table, column, value] of sideFilters) {
     if (!value) continue;
-    q = q.where(
-      sql<SqlBool>`exists (select 1 from ${sql.table(table)} where report_id = ${sql.ref('r.id')} and ${sql.ref(column)} = ${keyOf(value)})`,
+    const wanted = keyOf(value);
+    const few = sql`select report_id from ${sql.table(table)} where ${sql.ref(column)} = ${wanted}`;
+    const { rows } = await sql<{ n: number }>`select count(*) as n from (${few} limit ${SIDE_FEW})`.execute(
+      db,
     );
+    q =
+      Number(rows[0]?.n ?? 0) < SIDE_FEW
+        ? q.where(sql<SqlBool>`r.id in (${few})`)
+        : q.where(
+            sql<SqlBool>`exists (select 1 from ${sql.table(table)} where report_id = ${sql.ref('r.id')} and ${sql.ref(column)} = ${wanted})`,
+          );
   }
   const counted = counts.get(JSON.stringify(['reports', viewer, filters]), async (limit) => {
     const inner = q.select(sql`1`.as('one')).limit(limit);
