@@ -35,7 +35,7 @@ describe('compression on sqlite', () => {
 
   it('sends a large JSON reply compressed when asked, and plain otherwise', async () => {
     const editor = await s.client('editor', 'Compress Editor');
-    const report = newReport('outage', 'A report long enough to compress');
+    const report = newReport('outage', { title: 'A report long enough to compress' });
     const created = await editor.call({
       method: 'POST',
       url: '/api/postmortems',

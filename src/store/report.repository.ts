@@ -118,16 +118,16 @@ export class ReportRepository {
     for (let attempt = 0; ; attempt++) {
       try {
         const created = await this.db.transaction().execute(async (trx) => {
-          const taken = await trx.selectFrom('reports').select('id').where('id', '=', id).executeTakeFirst();
-          if (taken)
+          // One statement for both questions: is the id free, and which seq comes next.
+          const { rows } = await sql<{ taken: string | null; seq: number | null }>`
+            select (select id from reports where id = ${id}) as taken, (select max(seq) from reports) as seq`.execute(
+            trx,
+          );
+          if (rows[0]?.taken)
             throw new AppError('conflict', `a report with id ${id} already exists`, [
               { path: ['id'], message: 'already in use' },
             ]);
-          const next = await trx
-            .selectFrom('reports')
-            .select((eb) => eb.fn.coalesce(eb.fn.max('seq'), sql<number>`0`).as('seq'))
-            .executeTakeFirstOrThrow();
-          const seq = Number(next.seq) + 1;
+          const seq = Number(rows[0]?.seq ?? 0) + 1;
           const row: ReportsTable = {
             id,
             seq,
