@@ -143,15 +143,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
 
   if (options.requestLogs) {
     app.addHook('onResponse', (request, reply, done) => {
-      request.log.info(
-        {
-          method: request.method,
-          url: request.url,
-          status: reply.statusCode,
-          ms: Math.round(reply.elapsedTime),
-        },
-        'request',
-      );
+      // The shape of Fastify's own "request completed" line (its req/res serializers), in one line, not two.
+      request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
       done();
     });
   }

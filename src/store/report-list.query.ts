@@ -85,7 +85,7 @@ export async function queryReports(
     if (!value) continue;
     const wanted = keyOf(value);
     const few = sql`select report_id from ${sql.table(table)} where ${sql.ref(column)} = ${wanted}`;
-    const { rows } = await sql<{ n: number }>`select count(*) as n from (${few} limit ${SIDE_FEW})`.execute(
+    const { rows } = await sql<{ n: number }>`select count(*) as n from (${few} limit ${SIDE_FEW}) f`.execute(
       db,
     );
     q =
