@@ -19,8 +19,13 @@ export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Co
     })
     .exitOverride();
   const named = argv?.find((a) => !a.startsWith('-'));
-  const loaders =
-    named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]!] : Object.values(COMMANDS);
+  // `--version` alone needs no command at all; `--help` alone lists them all.
+  const versionOnly = named === undefined && (argv ?? []).some((a) => a === '-V' || a === '--version');
+  const loaders = versionOnly
+    ? []
+    : named !== undefined && Object.hasOwn(COMMANDS, named)
+      ? [COMMANDS[named]!]
+      : Object.values(COMMANDS);
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
