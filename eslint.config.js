@@ -11,7 +11,7 @@ const forbid = (groups, message) => ({
 const upper = (names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`]);
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'web/dist/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'web/dist/**', 'bench/.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,16 +1,31 @@
 // autocannon ships no types; this covers the part the benches use.
 declare module 'autocannon' {
+  interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
   interface Options {
     url: string;
     connections?: number;
     duration?: number;
+    amount?: number;
     headers?: Record<string, string>;
+    requests?: { setupRequest?: (req: Request) => Request }[];
   }
   interface Result {
     requests: { average: number; total: number };
     latency: { p50: number; p99: number };
     non2xx: number;
     errors: number;
+    timeouts: number;
   }
-  export default function autocannon(options: Options): Promise<Result>;
+  interface Instance extends Promise<Result> {
+    on(
+      event: 'response',
+      listener: (client: unknown, status: number, bytes: number, ms: number) => void,
+    ): void;
+  }
+  export default function autocannon(options: Options): Instance;
 }

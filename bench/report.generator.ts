@@ -58,6 +58,9 @@ export function generateQuery(rnd: () => number, vocab: string[]): string {
   return words.join(' ');
 }
 
+/** A word that occurs in 95% of generated reports (not a stop word). */
+export const COMMON_WORD = 'platform';
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Generate report number `i`: every section has text, a timeline, action items, tags and people. */
@@ -90,7 +93,12 @@ export function generateReport(i: number, vocab: string[], rnd: () => number): R
     authors: [owners[i % owners.length]!],
     visibility: i % 20 === 0 ? 'restricted' : 'internal',
     members: i % 20 === 0 ? ['team.atlas@example.test'] : [],
-    summary: { whatHappened: words(30), impact: words(15), coreIssue: words(12) },
+    // One word in 19 of every 20 reports: the hardest common word a search meets (see COMMON_WORD).
+    summary: {
+      whatHappened: i % 20 === 19 ? words(30) : `${words(30)} The ${COMMON_WORD} was affected.`,
+      impact: words(15),
+      coreIssue: words(12),
+    },
     details: {
       timeline: [
         { at: at(10, 0), kind: 'detected', text: words(8) },

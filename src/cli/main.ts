@@ -4,8 +4,11 @@ import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { processIO, type CliIO } from './io.js';
 
-/** Build the `hindsight` program with every command registered. */
-export function buildProgram(ctx: CliContext): Command {
+/**
+ * Build the `hindsight` program: with `argv`, only the command it names is loaded and registered (every
+ * command when it names none, as for `--help`, or one that does not exist, so the error lists them).
+ */
+export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Command> {
   const program = new Command('hindsight')
     .description('Hindsight: post-mortems as structured, checked, searchable records.')
     .version('0.1.0')
@@ -15,7 +18,15 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.io.err(s),
     })
     .exitOverride();
-  for (const register of COMMANDS) register(program, ctx);
+  const named = argv?.find((a) => !a.startsWith('-'));
+  // `--version` alone needs no command at all; `--help` alone lists them all.
+  const versionOnly = named === undefined && (argv ?? []).some((a) => a === '-V' || a === '--version');
+  const loaders = versionOnly
+    ? []
+    : named !== undefined && Object.hasOwn(COMMANDS, named)
+      ? [COMMANDS[named]!]
+      : Object.values(COMMANDS);
+  for (const register of await Promise.all(loaders.map((load) => load()))) register(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
     cmd.showHelpAfterError('(run with --help for usage)');
@@ -30,7 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
 export async function run(argv: string[], io: CliIO = processIO): Promise<number> {
   let exit = 0;
   const ctx: CliContext = { io, setExit: (code) => (exit = Math.max(exit, code)) };
-  const program = buildProgram(ctx);
+  const program = await buildProgram(ctx, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit;

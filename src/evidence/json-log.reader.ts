@@ -4,6 +4,7 @@ import { RangeScreen, parallelWorth } from './json-log.ranges.js';
 import { INPUT_CAP, LIST_CAP, type LineScreen, lineScreen } from './line-screen.wasm.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { oneLine } from './candidate.js';
+import { rawLevel } from './raw-level.js';
 import { type EntryReader, baseName, candidate, levelOf, str } from './source.js';
 import { epochToMs, parseTimeValue } from './time.js';
 
@@ -18,7 +19,7 @@ const TIME_KEYS = ['time', '@timestamp', 'timestamp', 'ts', 'datetime', 'date', 
  * JSON.parse; that keeps a multi-gigabyte log close to the speed of reading it.
  */
 export const readJsonLog: EntryReader = async function* (entry, ctx) {
-  const { from, to, zone } = ctx.options;
+  const { from, to, zone, minLevelIndex: minLevel } = ctx.options;
   const windowed = from !== undefined || to !== undefined;
   const lo = from ?? -Infinity;
   const hi = to ?? Infinity;
@@ -67,6 +68,13 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
           ctx.stats.filtered += 1;
           return undefined;
         }
+      }
+    }
+    if (minLevel !== undefined) {
+      const level = rawLevel(buf, s, e);
+      if (level !== undefined && level < minLevel) {
+        ctx.stats.filtered += 1;
+        return undefined;
       }
     }
     let obj: unknown;

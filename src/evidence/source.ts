@@ -48,6 +48,11 @@ export interface ReaderOptions {
   lookbackMs: number;
   /** The two-thread screen of large JSON-lines logs: false turns it off; tests set small ranges. */
   parallel?: ParallelOptions | false;
+  /**
+   * Records below this level (a position in LEVELS) may be dropped by a reader before they are parsed, when
+   * it can read their level from the raw line; the pipeline filters the rest.
+   */
+  minLevelIndex?: number;
 }
 
 /** What a reader gets besides its input: the options and the counters it reports into. */

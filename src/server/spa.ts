@@ -23,7 +23,8 @@ export async function installSpa(
   root: string = process.env.HINDSIGHT_WEB_ROOT || WEB_DIST,
 ): Promise<void> {
   if (!existsSync(join(root, 'index.html'))) return;
-  await app.register(fastifyStatic, { root, serve: false });
+  // `npm run build:web` writes .br and .gz beside each file (scripts/precompress.mjs); they are sent as they are.
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
   app.get('/assets/*', { config: { public: true }, schema: { hide: true } }, (request, reply) => {
     const file = (request.params as { '*': string })['*'];

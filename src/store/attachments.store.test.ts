@@ -13,6 +13,7 @@ import {
 } from './index.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
 import * as chunked from './migrations/2026-11-27-002-attachment-chunks.js';
+import * as ordered from './migrations/2026-12-05-101-ordered-indexes.js';
 
 const INITIAL = '2026-11-27-001-initial';
 const CHUNKED = '2026-11-27-002-attachment-chunks';
@@ -228,7 +229,12 @@ describe.each(testDialects())('upgrading attachments to chunks on %s', (dialect)
     });
 
     // Down again: the bytes return to the rows (the pending state and chunk table go).
-    const migrations: Record<string, Migration> = { [INITIAL]: initial, [CHUNKED]: chunked };
+    // The later migrations that ran are undone on the way down too.
+    const migrations: Record<string, Migration> = {
+      [INITIAL]: initial,
+      [CHUNKED]: chunked,
+      '2026-12-05-101-ordered-indexes': ordered,
+    };
     const migrator = new Migrator({ db: t.store.db, provider: { getMigrations: async () => migrations } });
     const down = await migrator.migrateTo(INITIAL);
     expect(down.error).toBeUndefined();

@@ -3,12 +3,14 @@ import type { Store } from './database.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
 import * as attachmentChunks from './migrations/2026-11-27-002-attachment-chunks.js';
 import * as membersNameAccounts from './migrations/2026-12-05-014-members-name-accounts.js';
+import * as orderedIndexes from './migrations/2026-12-05-101-ordered-indexes.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27-001-initial': initial,
   '2026-11-27-002-attachment-chunks': attachmentChunks,
   '2026-12-05-014-members-name-accounts': membersNameAccounts,
+  '2026-12-05-101-ordered-indexes': orderedIndexes,
 };
 
 /**

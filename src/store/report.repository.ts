@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { AppError, type Report, staleVersion } from '../domain/index.js';
 import type { Dialect, Store } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
-import { indexReport, keyOf } from './report-index.js';
-import { visibleTo, type Viewer } from './viewer.js';
+import {
+  queryActionItems,
+  type ActionItemFilters,
+  type Page,
+  type PageResult,
+} from './action-items.query.js';
+import { CountCache } from './count-cache.js';
+import { indexReport } from './report-index.js';
+import { queryReports, type ReportFilters } from './report-list.query.js';
+import { searchReports } from './report-search.query.js';
+import type { Viewer } from './viewer.js';
 import type {
   ActionItemRow,
   ReportBookkeeping,
@@ -14,40 +23,13 @@ import type {
 } from '../domain/api-contract.js';
 
 export type { ActionItemRow, ReportSummary, RevisionSummary, SearchHit };
+export type { ActionItemFilters, Page, PageResult, ReportFilters };
 
 /** A report as stored: the model plus the bookkeeping around it. */
 export interface StoredReport extends ReportBookkeeping {
   seq: number;
   deletedAt: string | null;
   report: Report;
-}
-
-export interface ReportFilters {
-  state?: string;
-  kind?: string;
-  severity?: string;
-  tag?: string;
-  system?: string;
-  person?: string;
-  /** Reports whose period starts at or after this instant. */
-  from?: string;
-  /** Reports whose period starts at or before this instant. */
-  to?: string;
-  deleted?: boolean;
-}
-
-export interface Page {
-  limit: number;
-  offset: number;
-}
-
-export interface ActionItemFilters {
-  owner?: string;
-  status?: string;
-  category?: string;
-  overdueOn?: string;
-  dueBefore?: string;
-  reportId?: string;
 }
 
 /** What a save records in the history besides the new content. */
@@ -63,28 +45,6 @@ export interface SaveInfo {
 type Db = Kysely<Database> | Transaction<Database>;
 
 const now = () => new Date().toISOString();
-
-// English function words, left out of SQLite queries (PostgreSQL's english configuration does the same).
-const STOP_WORDS = new Set(
-  'a an and are as at be but by for from had has have he her his in is it its of on or she that the their they this to was were which will with not after when during'.split(
-    ' ',
-  ),
-);
-
-const toSummary = (r: ReportsTable): ReportSummary => ({
-  id: r.id,
-  seq: Number(r.seq),
-  title: r.title,
-  kind: r.kind,
-  state: r.state,
-  severity: r.severity,
-  restricted: Number(r.restricted) === 1,
-  periodStart: r.period_start,
-  version: Number(r.version),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  deletedAt: r.deleted_at,
-});
 
 /** The bookkeeping of a stored report without its content. */
 export type StoredReportMeta = Omit<StoredReport, 'report'>;
@@ -141,12 +101,15 @@ export class ReportRepository {
   private readonly getRow: Store['getRow'];
   /** See Store.changeMark: on a SQLite file, changes with every commit to the database. */
   readonly changeMark: () => Buffer | undefined;
+  /** Totals of lists and searches, kept while nothing changed; any save here forgets them. */
+  private readonly counts: CountCache;
 
   constructor(store: Store) {
     this.db = store.db;
     this.dialect = store.dialect;
     this.getRow = store.getRow;
     this.changeMark = store.changeMark ?? (() => undefined);
+    this.counts = new CountCache(this.changeMark);
   }
 
   /** Store a new report as version 1 and record its first revision. */
@@ -154,17 +117,17 @@ export class ReportRepository {
     const at = info.at ?? now();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.db.transaction().execute(async (trx) => {
-          const taken = await trx.selectFrom('reports').select('id').where('id', '=', id).executeTakeFirst();
-          if (taken)
+        const created = await this.db.transaction().execute(async (trx) => {
+          // One statement for both questions: is the id free, and which seq comes next.
+          const { rows } = await sql<{ taken: string | null; seq: number | null }>`
+            select (select id from reports where id = ${id}) as taken, (select max(seq) from reports) as seq`.execute(
+            trx,
+          );
+          if (rows[0]?.taken)
             throw new AppError('conflict', `a report with id ${id} already exists`, [
               { path: ['id'], message: 'already in use' },
             ]);
-          const next = await trx
-            .selectFrom('reports')
-            .select((eb) => eb.fn.coalesce(eb.fn.max('seq'), sql<number>`0`).as('seq'))
-            .executeTakeFirstOrThrow();
-          const seq = Number(next.seq) + 1;
+          const seq = Number(rows[0]?.seq ?? 0) + 1;
           const row: ReportsTable = {
             id,
             seq,
@@ -182,6 +145,8 @@ export class ReportRepository {
           await this.writeRevision(trx, id, 1, report, info, at);
           return { ...toStored(row), report };
         });
+        this.counts.clear();
+        return created;
       } catch (e) {
         // Two instances may pick the same seq at once; the loser simply tries again.
         if (attempt < 5 && isUniqueViolation(e)) continue;
@@ -248,7 +213,7 @@ export class ReportRepository {
     extra: { reviewRound?: number } = {},
   ): Promise<StoredReport> {
     const at = info.at ?? now();
-    return this.db.transaction().execute(async (trx) => {
+    const updated = await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('reports')
         .set({
@@ -268,6 +233,8 @@ export class ReportRepository {
       await this.writeRevision(trx, id, expectedVersion + 1, report, info, at);
       return { ...toStored(row), report };
     });
+    this.counts.clear();
+    return updated;
   }
 
   private async failStale(trx: Db, id: string, expectedVersion: number): Promise<never> {
@@ -292,6 +259,7 @@ export class ReportRepository {
       const result = await q.executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion ?? -1);
     });
+    this.counts.clear();
   }
 
   /** Bring back a deleted report. */
@@ -302,47 +270,13 @@ export class ReportRepository {
       .where('id', '=', id)
       .where('deleted_at', 'is not', null)
       .executeTakeFirst();
+    this.counts.clear();
     if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found', `no deleted report ${id}`);
   }
 
-  /** Reports the viewer may see, newest change first, with the total for paging. */
-  async list(
-    viewer: Viewer,
-    filters: ReportFilters,
-    page: Page,
-  ): Promise<{ items: ReportSummary[]; total: number }> {
-    let q = this.db.selectFrom('reports as r').where(visibleTo(viewer));
-    q = filters.deleted ? q.where('r.deleted_at', 'is not', null) : q.where('r.deleted_at', 'is', null);
-    if (filters.state) q = q.where('r.state', '=', filters.state);
-    if (filters.kind) q = q.where('r.kind', '=', filters.kind);
-    if (filters.severity)
-      q = q.where((eb) => eb(eb.fn('lower', ['r.severity']), '=', keyOf(filters.severity!)));
-    if (filters.from) q = q.where('r.period_start', '>=', filters.from);
-    if (filters.to) q = q.where('r.period_start', '<=', filters.to);
-    // Tags, systems and people live in side tables kept in step with each save; each filter is one lookup.
-    const sideFilters = [
-      ['report_tags', 'tag', filters.tag],
-      ['report_systems', 'system', filters.system],
-      ['report_people', 'person', filters.person],
-    ] as const;
-    for (const [table, column, value] of sideFilters) {
-      if (!value) continue;
-      const wanted = keyOf(value);
-      q = q.where(
-        sql<SqlBool>`exists (select 1 from ${sql.table(table)} where report_id = ${sql.ref('r.id')} and ${sql.ref(column)} = ${wanted})`,
-      );
-    }
-    const [rows, count] = await Promise.all([
-      q
-        .selectAll('r')
-        .orderBy('r.updated_at', 'desc')
-        .orderBy('r.id')
-        .limit(page.limit)
-        .offset(page.offset)
-        .execute(),
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(toSummary), total: Number(count.n) };
+  /** Reports the viewer may see, newest change first, with a capped total (see CountCache). */
+  async list(viewer: Viewer, filters: ReportFilters, page: Page): Promise<PageResult<ReportSummary>> {
+    return queryReports(this.db, this.counts, viewer, filters, page);
   }
 
   /** The history of a report, newest first. */
@@ -392,137 +326,18 @@ export class ReportRepository {
     };
   }
 
-  /** Action items across every report the viewer may see. */
+  /** Action items across every report the viewer may see, soonest deadline first. */
   async actionItems(
     viewer: Viewer,
     filters: ActionItemFilters,
     page: Page,
-  ): Promise<{ items: ActionItemRow[]; total: number }> {
-    let q = this.db
-      .selectFrom('action_items as a')
-      .innerJoin('reports as r', 'r.id', 'a.report_id')
-      .where('r.deleted_at', 'is', null)
-      .where(visibleTo(viewer));
-    if (filters.reportId) q = q.where('a.report_id', '=', filters.reportId);
-    if (filters.owner) q = q.where('a.owner_key', '=', keyOf(filters.owner));
-    if (filters.status) q = q.where('a.status', '=', filters.status);
-    if (filters.category) q = q.where('a.category', '=', filters.category);
-    if (filters.dueBefore) q = q.where('a.deadline', '<', filters.dueBefore);
-    if (filters.overdueOn) {
-      q = q.where('a.deadline', '<', filters.overdueOn).where('a.status', 'not in', ['completed', 'wont_do']);
-    }
-    const [rows, count] = await Promise.all([
-      q
-        .select([
-          'a.report_id',
-          'r.title as report_title',
-          'a.item_id',
-          'a.title',
-          'a.owner',
-          'a.status',
-          'a.category',
-          'a.priority',
-          'a.deadline',
-        ])
-        // Items without a deadline sort last on both dialects.
-        .orderBy(sql`case when a.deadline is null then 1 else 0 end`)
-        .orderBy('a.deadline')
-        .orderBy('a.report_id')
-        .orderBy('a.position')
-        .limit(page.limit)
-        .offset(page.offset)
-        .execute(),
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return {
-      total: Number(count.n),
-      items: rows.map((r) => ({
-        reportId: r.report_id,
-        reportTitle: r.report_title,
-        id: r.item_id,
-        title: r.title,
-        owner: r.owner,
-        status: r.status,
-        category: r.category,
-        priority: r.priority,
-        deadline: r.deadline,
-      })),
-    };
+  ): Promise<PageResult<ActionItemRow>> {
+    return queryActionItems(this.db, this.counts, viewer, filters, page);
   }
 
   /** Full-text search over every part of the reports the viewer may see, best match first. */
-  async search(viewer: Viewer, query: string, page: Page): Promise<{ items: SearchHit[]; total: number }> {
-    const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
-    if (words.length === 0) return { items: [], total: 0 };
-    return this.dialect === 'postgres'
-      ? this.searchPostgres(viewer, words, page)
-      : this.searchSqlite(viewer, words, page);
-  }
-
-  private visibilitySql(viewer: Viewer) {
-    const principals = viewer.principals.length > 0 ? viewer.principals : [''];
-    return sql`(r.restricted = 0 or r.created_by = ${viewer.userId} or exists (select 1 from report_members m where m.report_id = r.id and m.principal in (${sql.join(principals)})))`;
-  }
-
-  private async searchSqlite(viewer: Viewer, words: string[], page: Page) {
-    // Words that occur in nearly every report only slow the search down; PostgreSQL drops them too.
-    const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
-    // Each word becomes a quoted FTS5 string, so no input can be read as query syntax.
-    const match = (meaningful.length > 0 ? meaningful : words).map((w) => `"${w}"`).join(' ');
-    const where = sql`report_search match ${match} and r.deleted_at is null and ${this.visibilitySql(viewer)}`;
-    // Three steps keep every row that is not shown cheap: rank and count through the covering index
-    // (never touching the wide report rows), then read summaries and snippets for the page alone.
-    const ranked = await sql<{ seq: number; score: number }>`
-      select r.seq as seq, bm25(report_search, 10.0, 1.0) as score
-      from report_search join reports r on r.seq = report_search.rowid
-      where ${where}
-      order by score, r.seq
-      limit ${page.limit} offset ${page.offset}`.execute(this.db);
-    const count = await sql<{ n: number }>`
-      select count(*) as n from report_search join reports r on r.seq = report_search.rowid where ${where}`.execute(
-      this.db,
-    );
-    const total = Number(count.rows[0]?.n ?? 0);
-    if (ranked.rows.length === 0) return { total, items: [] };
-    const seqs = ranked.rows.map((r) => Number(r.seq));
-    const details = await sql<ReportsTable & { snippet: string }>`
-      select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
-        r.created_at, r.updated_at, r.deleted_at,
-        snippet(report_search, 1, ${'\u0001'}, ${'\u0002'}, '…', 16) as snippet
-      from report_search join reports r on r.seq = report_search.rowid
-      where report_search match ${match} and report_search.rowid in (${sql.join(seqs)})`.execute(this.db);
-    const bySeq = new Map(details.rows.map((r) => [Number(r.seq), r]));
-    const items = ranked.rows.flatMap((hit) => {
-      const r = bySeq.get(Number(hit.seq));
-      return r ? [{ ...toSummary(r), score: -Number(hit.score), snippet: r.snippet }] : [];
-    });
-    return { total, items };
-  }
-
-  private async searchPostgres(viewer: Viewer, words: string[], page: Page) {
-    const text = words.join(' ');
-    const where = sql`s.document @@ q and r.deleted_at is null and ${this.visibilitySql(viewer)}`;
-    // Rank first and cut the page, then build headlines only for the rows shown: ts_headline is costly.
-    const rows = await sql<ReportsTable & { score: number; snippet: string }>`
-      with q as (select plainto_tsquery('english', ${text}) as q),
-      hits as (
-        select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
-          r.created_at, r.updated_at, r.deleted_at, s.body, ts_rank(s.document, q.q) as score, q.q as q
-        from report_search s join reports r on r.id = s.report_id, q
-        where s.document @@ q.q and r.deleted_at is null and ${this.visibilitySql(viewer)}
-        order by score desc, r.id
-        limit ${page.limit} offset ${page.offset}
-      )
-      select hits.*, ts_headline('english', hits.body, hits.q,
-        ${'StartSel=\u0001, StopSel=\u0002, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'}) as snippet
-      from hits order by score desc, id`.execute(this.db);
-    const count = await sql<{ n: number }>`
-      select count(*) as n from report_search s join reports r on r.id = s.report_id,
-        plainto_tsquery('english', ${text}) q where ${where}`.execute(this.db);
-    return {
-      total: Number(count.rows[0]?.n ?? 0),
-      items: rows.rows.map((r) => ({ ...toSummary(r), score: Number(r.score), snippet: r.snippet })),
-    };
+  async search(viewer: Viewer, query: string, page: Page): Promise<Omit<PageResult<SearchHit>, 'next'>> {
+    return searchReports(this.db, this.dialect, this.counts, viewer, query, page);
   }
 
   private async writeRevision(

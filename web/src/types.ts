@@ -22,7 +22,11 @@ export interface SearchHit extends RankedSummary {
 
 export interface PageOf<T> {
   items: T[];
+  /** At most 10,000; `totalExact` is false when there are more. */
   total: number;
+  totalExact?: boolean;
+  /** Lists and action items: a cursor for the page after this one (null on the last). */
+  next?: string | null;
   limit: number;
   offset: number;
 }

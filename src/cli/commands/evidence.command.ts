@@ -166,9 +166,7 @@ export const registerEvidence: RegisterCommand = (program, ctx) => {
       }
       const { candidates, stats } = extraction;
       if (opts.json) {
-        ctx.io.out(
-          `${JSON.stringify({ candidates: candidates.map(({ ms: _ms, ...c }) => c), stats, inputs: extraction.inputs }, null, 2)}\n`,
-        );
+        writeJson(ctx.io.out, candidates, { stats, inputs: extraction.inputs });
         return;
       }
       const summary =
@@ -191,7 +189,7 @@ export const registerEvidence: RegisterCommand = (program, ctx) => {
         );
         return;
       }
-      ctx.io.out(table(candidates));
+      writeTable(ctx.io.out, candidates);
       ctx.io.err(`${summary}\n`);
     });
 };
@@ -321,9 +319,34 @@ function progressBar(
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 
 /** Candidates as a readable table: when, suggested kind, source, actor, text, then why and where. */
-function table(candidates: Candidate[]): string {
-  if (candidates.length === 0) return 'no candidates\n';
-  const out: string[] = [];
+/**
+ * The candidates and the rest as one JSON document, the same text JSON.stringify(…, null, 2) gives, written a
+ * few hundred candidates at a time: tens of thousands of candidates never become one string in memory.
+ */
+export function writeJson(
+  out: (s: string) => void,
+  candidates: readonly Candidate[],
+  rest: Record<string, unknown>,
+): void {
+  const nested = (value: unknown, depth: number) =>
+    JSON.stringify(value, null, 2).replaceAll('\n', `\n${' '.repeat(depth)}`);
+  if (candidates.length === 0) out('{\n  "candidates": [],');
+  else {
+    out('{\n  "candidates": [');
+    for (let i = 0; i < candidates.length; i += 500) {
+      const part = candidates.slice(i, i + 500).map(({ ms: _ms, ...c }) => `\n    ${nested(c, 4)}`);
+      out(`${i > 0 ? ',' : ''}${part.join(',')}`);
+    }
+    out('\n  ],');
+  }
+  const keys = Object.entries(rest).map(([k, v]) => `\n  ${JSON.stringify(k)}: ${nested(v, 2)}`);
+  out(`${keys.join(',')}\n}\n`);
+}
+
+/** The candidates as a table, written a few hundred at a time. */
+function writeTable(write: (s: string) => void, candidates: readonly Candidate[]): void {
+  if (candidates.length === 0) return write('no candidates\n');
+  let out: string[] = [];
   for (const c of candidates) {
     out.push(
       `${pad(c.at, 24)} ${pad(c.suggestion?.kind ?? 'other', 12)} ${pad(c.source, 24)} ${pad(c.actor ?? '-', 16)} ${c.text.length > 120 ? `${c.text.slice(0, 119)}…` : c.text}`,
@@ -331,6 +354,10 @@ function table(candidates: Candidate[]): string {
     out.push(
       `${' '.repeat(25)}└ ${c.suggestion?.reason ?? ''} · ${c.link}${c.alsoIn?.length ? ` (also ${c.alsoIn.join(', ')})` : ''}`,
     );
+    if (out.length >= 1000) {
+      write(`${out.join('\n')}\n`);
+      out = [];
+    }
   }
-  return `${out.join('\n')}\n`;
+  if (out.length > 0) write(`${out.join('\n')}\n`);
 }

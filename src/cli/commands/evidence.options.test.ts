@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../../test/cli-harness.js';
+import type { Candidate } from '../../evidence/index.js';
+import { writeJson } from './evidence.command.js';
 
 const FIX = resolve(process.cwd(), 'src/evidence/fixtures');
 
@@ -34,5 +36,32 @@ describe('hindsight evidence options', () => {
     expect(at('job failed: payment timeout')).toBe('2024-03-01T14:00:02.120Z'); // 15:00:02,120 in Berlin
     expect(at('queue drained')).toBe('2024-03-01T14:05:00Z'); // +01:00 given
     expect(at('slow request /checkout')).toBe('2024-03-01T14:10:00Z'); // -0800 given
+  });
+});
+
+describe('the JSON output written in parts', () => {
+  it('is the same text as one JSON.stringify of the whole, with and without candidates', () => {
+    const candidate = (i: number) =>
+      ({
+        ms: i,
+        at: `2024-03-01T00:00:0${i % 10}Z`,
+        format: 'json-log',
+        source: 'json-log app',
+        text: `line "${i}"\nwith a break`,
+        link: `app.jsonl:${i}`,
+        suggestion: { kind: 'other', reason: 'no words of a kind' },
+        level: i % 2 ? 'error' : undefined,
+      }) as unknown as Candidate;
+    const rest = {
+      stats: { records: 3, warnings: ['a', 'b'] },
+      inputs: [{ name: 'app.jsonl', reason: 'given' }],
+    };
+    for (const n of [0, 1, 2, 499, 500, 501, 1203]) {
+      const candidates = Array.from({ length: n }, (_, i) => candidate(i));
+      let written = '';
+      writeJson((s) => (written += s), candidates, rest);
+      const whole = `${JSON.stringify({ candidates: candidates.map(({ ms: _ms, ...c }) => c), ...rest }, null, 2)}\n`;
+      expect(written).toBe(whole);
+    }
   });
 });

@@ -1,30 +1,24 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { registerEvidence } from './evidence.command.js';
-import { registerImport } from './import.command.js';
-import { registerLint } from './lint.command.js';
-import { registerMetrics } from './metrics.command.js';
-import { registerNew } from './new.command.js';
-import { registerRender } from './render.command.js';
-import { registerValidate } from './validate.command.js';
-import { registerServe } from './serve.command.js';
-import { registerMigrate } from './migrate.command.js';
-import { registerUser } from './user.command.js';
-import { registerToken } from './token.command.js';
 
-/** A command module registers itself on the program. Add new commands to this list. */
+/** A command module registers itself on the program. Add new commands to COMMANDS. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [
-  registerNew,
-  registerValidate,
-  registerImport,
-  registerRender,
-  registerMetrics,
-  registerEvidence,
-  registerLint,
-  registerServe,
-  registerMigrate,
-  registerUser,
-  registerToken,
-];
+/**
+ * Each command by name, its module loaded only when asked for: a run loads the one command it runs (the
+ * linter's dictionaries only for `lint`, the server only for `serve`), so start-up stays close to Node's own.
+ * The order is the order of `hindsight --help`.
+ */
+export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
+  new: async () => (await import('./new.command.js')).registerNew,
+  validate: async () => (await import('./validate.command.js')).registerValidate,
+  import: async () => (await import('./import.command.js')).registerImport,
+  render: async () => (await import('./render.command.js')).registerRender,
+  metrics: async () => (await import('./metrics.command.js')).registerMetrics,
+  evidence: async () => (await import('./evidence.command.js')).registerEvidence,
+  lint: async () => (await import('./lint.command.js')).registerLint,
+  serve: async () => (await import('./serve.command.js')).registerServe,
+  migrate: async () => (await import('./migrate.command.js')).registerMigrate,
+  user: async () => (await import('./user.command.js')).registerUser,
+  token: async () => (await import('./token.command.js')).registerToken,
+};

@@ -12,6 +12,8 @@ export interface ServeOptions {
   /** How long a checked API token is trusted before the database is asked again (ms; 0: every call). */
   tokenCacheMs?: number;
   logger?: boolean;
+  /** One log line per request (off by default; failures are always logged). */
+  requestLogs?: boolean;
 }
 
 /** A running server: its address, and a way to stop it that lets requests in flight finish. */
@@ -27,6 +29,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const app = await buildApp({
     db: store,
     logger: o.logger ?? true,
+    requestLogs: o.requestLogs ?? false,
     trustProxy: o.trustProxy,
     uploadLimit: o.uploadLimit,
     ...(o.tokenCacheMs !== undefined ? { auth: { tokenCacheMs: o.tokenCacheMs } } : {}),
@@ -102,6 +105,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       'largest uploaded file in MB (env HINDSIGHT_UPLOAD_LIMIT_MB)',
       process.env.HINDSIGHT_UPLOAD_LIMIT_MB,
     )
+    .option('--log-requests', 'log one line per request (env HINDSIGHT_LOG_REQUESTS=1)')
     .option(
       '--token-check-ms <ms>',
       'how long a checked API token is trusted before asking the database again; other instances see a revocation within this time; 0 asks every call (env HINDSIGHT_TOKEN_CHECK_MS, default 1000)',
@@ -115,6 +119,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         trustProxy?: boolean | string;
         uploadLimit?: string;
         tokenCheckMs?: string;
+        logRequests?: boolean;
       }) => {
         const port = parsePort(opts.port);
         let uploadLimit = DEFAULT_UPLOAD_LIMIT;
@@ -143,6 +148,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
           trustProxy: parseTrustProxy(opts.trustProxy ?? process.env.HINDSIGHT_TRUST_PROXY),
           uploadLimit,
           tokenCacheMs,
+          requestLogs: opts.logRequests ?? process.env.HINDSIGHT_LOG_REQUESTS === '1',
         });
         ctx.io.err(
           `Hindsight is serving on ${server.url} (database: ${databaseUrl(opts.db).replace(/\/\/[^@/]*@/, '//')})\n`,

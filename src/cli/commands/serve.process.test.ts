@@ -45,7 +45,12 @@ const stopped = (child: ChildProcess) =>
 
 describe('hindsight serve in its own process', () => {
   it('takes PORT and HOST from the environment, keeps its data in ./data/hindsight.db (WAL) even when DATABASE_URL is empty, and logs JSON', async () => {
-    const { child, url, out } = await serve({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '' });
+    const { child, url, out } = await serve({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: '',
+      HINDSIGHT_LOG_REQUESTS: '1',
+    });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
@@ -55,7 +60,7 @@ describe('hindsight serve in its own process', () => {
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
-    // One JSON object per line, with the request that was served.
+    // One JSON object per line, with the request that was served (asked for by HINDSIGHT_LOG_REQUESTS).
     const lines = out()
       .split('\n')
       .filter(Boolean)

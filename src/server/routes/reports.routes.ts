@@ -47,8 +47,8 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
       '/api/postmortems',
       { schema: { tags, summary: 'List the reports you may see', querystring: listQuery } },
       async (request) => {
-        const { limit, offset, ...filters } = request.query;
-        const page = await services.reports.list(actor(request), filters, { limit, offset });
+        const { limit, offset, cursor, ...filters } = request.query;
+        const page = await services.reports.list(actor(request), filters, { limit, offset, cursor });
         return { ...page, limit, offset };
       },
     );

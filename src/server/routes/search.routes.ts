@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ACTION_CATEGORIES, ACTION_STATUSES, dateSchema } from '../../domain/index.js';
 import { actor } from '../auth.hook.js';
 import type { Services } from '../services/index.js';
-import { pageQuery, reportIdSchema } from './schemas.js';
+import { cursorQuery, pageQuery, reportIdSchema } from './schemas.js';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -27,9 +27,13 @@ export function searchRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { q, limit, offset } = request.query;
-        const { items, total } = await services.reports.search(actor(request), q, { limit, offset });
+        const { items, total, totalExact } = await services.reports.search(actor(request), q, {
+          limit,
+          offset,
+        });
         return {
           total,
+          totalExact,
           limit,
           offset,
           items: items.map(({ snippet, ...hit }) => ({
@@ -49,6 +53,7 @@ export function searchRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Action items across the reports you may see',
           querystring: z.object({
             ...pageQuery,
+            ...cursorQuery,
             owner: z.string().min(1).max(200).optional(),
             status: z.enum(ACTION_STATUSES).optional(),
             category: z.enum(ACTION_CATEGORIES).optional(),
@@ -59,12 +64,12 @@ export function searchRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { limit, offset, overdue, report, ...filters } = request.query;
+        const { limit, offset, cursor, overdue, report, ...filters } = request.query;
         const today = new Date().toISOString().slice(0, 10);
         const page = await services.reports.actionItems(
           actor(request),
           { ...filters, reportId: report, overdueOn: overdue ? today : undefined },
-          { limit, offset },
+          { limit, offset, cursor },
         );
         return { ...page, limit, offset };
       },

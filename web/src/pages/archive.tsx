@@ -27,6 +27,8 @@ export function ArchivePage() {
   const key = search.toString();
   const [rows, setRows] = useState<Row[]>();
   const [total, setTotal] = useState(0);
+  // The server counts up to 10,000 reports and says when there are more.
+  const [more, setMore] = useState(false);
   const [error, setError] = useState('');
 
   useEffect(() => {
@@ -46,6 +48,7 @@ export function ArchivePage() {
         );
         setRows(r.items);
         setTotal(r.total);
+        setMore(r.totalExact === false);
         return;
       }
       // Search ranks by text; the filters narrow the hits to the reports the list endpoint returns.
@@ -61,6 +64,7 @@ export function ArchivePage() {
         items = items.filter((h) => ids.has(h.id));
       }
       setTotal(items.length);
+      setMore(false);
       setRows(items.slice(page * PAGE, (page + 1) * PAGE));
     })().catch((e: Error) => e.name !== 'AbortError' && setError(errorText(e)));
     return () => ac.abort();
@@ -185,7 +189,7 @@ export function ArchivePage() {
           <p role="status" className="muted">
             {total === 0
               ? 'No reports match.'
-              : `${total} report${total === 1 ? '' : 's'}${q ? ` match${total === 1 ? 'es' : ''} “${q}”` : ''}.`}
+              : `${total.toLocaleString('en')}${more ? '+' : ''} report${total === 1 ? '' : 's'}${q ? ` match${total === 1 ? 'es' : ''} “${q}”` : ''}.`}
           </p>
           <ol className="results" aria-label="Reports">
             {sorted.map((r) => (

@@ -1,0 +1,98 @@
+// The loaded database the HTTP benches run against: BENCH_REPORTS generated reports (default 100,000) in a
+// SQLite file under bench/.cache/, made once and kept (it takes minutes; the time is printed and recorded).
+// Three accounts with API tokens: an admin, an editor (writes) and a viewer (reads, so the visibility rule
+// applies). 95% of the reports are drafts, the rest in review, published or closed, as in a long-used archive.
+import type * as AccessModule from '../src/server/services/access.js';
+import type * as AppModule from '../src/server/app.js';
+import type * as DomainModule from '../src/domain/index.js';
+import type * as StoreModule from '../src/store/index.js';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateReport, prng, vocabulary } from './report.generator.js';
+
+export const CACHE = join(dirname(fileURLToPath(import.meta.url)), '.cache');
+
+export interface Dataset {
+  db: string;
+  reports: number;
+  ids: string[];
+  tokens: { admin: string; editor: string; viewer: string };
+  /** Seconds the load took when the file was made. */
+  loadSeconds: number;
+  /** Owners of action items, as the generator names them. */
+  owners: string[];
+}
+
+const dist = new URL('../dist/', import.meta.url);
+const load = async <T>(path: string) => (await import(new URL(path, dist).href)) as T;
+
+/** The cached dataset of `reports` reports, made first if it is not there. */
+export async function dataset(reports = Number(process.env.BENCH_REPORTS ?? 100_000)): Promise<Dataset> {
+  mkdirSync(CACHE, { recursive: true });
+  const meta = join(CACHE, `reports-${reports}.json`);
+  if (existsSync(meta)) return JSON.parse(readFileSync(meta, 'utf8')) as Dataset;
+
+  const { buildApp } = await load<typeof AppModule>('server/app.js');
+  const { openStore, migrateToLatest, ReportRepository } = await load<typeof StoreModule>('store/index.js');
+  const { actorOf } = await load<typeof AccessModule>('server/services/access.js');
+  const { reportSchema } = await load<typeof DomainModule>('domain/index.js');
+
+  const db = join(CACHE, `reports-${reports}.db`);
+  const building = `${db}.building`;
+  for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });
+  process.stdout.write(`loading ${reports} reports into ${building} (once; kept in bench/.cache)…\n`);
+  const t0 = performance.now();
+  const store = openStore(building);
+  await migrateToLatest(store);
+  const app = await buildApp({ db: store, logger: false });
+  const user = (role: 'admin' | 'editor' | 'viewer') =>
+    app.services.users.create(null, { email: `${role}@bench.test`, name: `Bench ${role}`, role });
+  const [admin, editor, viewer] = [await user('admin'), await user('editor'), await user('viewer')];
+  const tokenOf = async (u: typeof admin) =>
+    (await app.services.auth.createToken(actorOf(u, 'cli'), 'bench')).token;
+  const tokens = {
+    admin: await tokenOf(admin),
+    editor: await tokenOf(editor),
+    viewer: await tokenOf(viewer),
+  };
+
+  // Straight to the repository (the services let a new report be a draft only); the schema still checks
+  // each report and every save writes its revision, side tables and search entry as a real save does.
+  const repo = new ReportRepository(store);
+  const vocab = vocabulary();
+  const rnd = prng(42);
+  const states = ['in_review', 'published', 'closed'] as const;
+  const ids: string[] = [];
+  for (let i = 0; i < reports; i++) {
+    const input = generateReport(i, vocab, rnd);
+    const state = i % 20 === 7 ? states[i % 3]! : 'draft';
+    const report = reportSchema.parse({ ...input, state });
+    const id = `PM-${String(i + 1).padStart(6, '0')}`;
+    await repo.create(id, { ...report, id }, { userId: admin.id, summary: 'created', changes: [] });
+    ids.push(id);
+    if (i > 0 && i % 10_000 === 0)
+      process.stdout.write(`  ${i} reports, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
+  await app.close();
+  await store.close();
+  const loadSeconds = (performance.now() - t0) / 1000;
+  renameSync(building, db);
+  for (const s of ['-wal', '-shm']) if (existsSync(building + s)) renameSync(building + s, db + s);
+  const data: Dataset = {
+    db,
+    reports,
+    ids,
+    tokens,
+    loadSeconds,
+    owners: ['Team Atlas', 'Team Borealis', 'Team Cygnus', 'Team Draco', 'Team Eridanus'],
+  };
+  writeFileSync(meta, JSON.stringify(data));
+  process.stdout.write(`loaded ${reports} reports in ${loadSeconds.toFixed(0)} s\n`);
+  return data;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const d = await dataset();
+  process.stdout.write(`${d.db}: ${d.reports} reports, loaded in ${d.loadSeconds.toFixed(0)} s\n`);
+}

@@ -1,0 +1,175 @@
+// What the benches share: starting processes the way users do, driving HTTP with autocannon, and printing
+// each figure with its goal, its baseline and a verdict.
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+// BENCH_BIN runs another build (e.g. a copy of an earlier dist) for before/after figures.
+export const BIN = process.env.BENCH_BIN ?? join(ROOT, 'bin/hindsight.js');
+
+let failures = 0;
+
+/** Print one figure: what, the value, the goal, the baseline it is judged against and pass/fail. */
+export function row(label: string, value: string, goal?: string, baseline?: string, pass?: boolean): void {
+  if (pass === false) failures += 1;
+  const verdict = pass === undefined ? '' : pass ? 'PASS' : 'FAIL';
+  process.stdout.write(
+    `${label.padEnd(44)} ${value.padStart(12)}  ${(goal ?? '').padEnd(18)} ${(baseline ?? '').padEnd(30)} ${verdict}\n`,
+  );
+}
+
+export function header(title: string): void {
+  const [one, five] = loadavg();
+  process.stdout.write(
+    `\n${title} (load average ${one!.toFixed(2)} / ${five!.toFixed(2)})\n` +
+      `${'figure'.padEnd(44)} ${'value'.padStart(12)}  ${'goal'.padEnd(18)} ${'baseline'.padEnd(30)} verdict\n`,
+  );
+}
+
+export const failed = () => failures;
+
+export const pct = (xs: number[], p: number): number => {
+  // No answer at all within the measurement counts as slower than any goal.
+  if (xs.length === 0) return Infinity;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+export interface CannonResult {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  requests: number;
+  bad: number;
+}
+
+/**
+ * autocannon against `base`, each request's path drawn by `path()`. Latencies are taken per response so
+ * that any percentile can be read (autocannon's own summary has no p95).
+ */
+export async function cannon(
+  base: string,
+  path: () => string,
+  o: { connections: number; seconds: number; headers?: Record<string, string> },
+): Promise<CannonResult> {
+  const times: number[] = [];
+  const instance = autocannon({
+    url: base,
+    connections: o.connections,
+    duration: o.seconds,
+    headers: o.headers ?? {},
+    requests: [{ setupRequest: (req) => ({ ...req, path: path() }) }],
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
+  const result = await instance;
+  return {
+    rps: result.requests.average,
+    p50: pct(times, 50),
+    p95: pct(times, 95),
+    p99: pct(times, 99),
+    max: times.length === 0 ? Infinity : Math.max(...times),
+    requests: times.length,
+    bad: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** Wait until the server answers a trivial request quickly: requests left over from a run are done. */
+export async function settle(url: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const t = performance.now();
+    await (await fetch(`${url}/healthz`)).text();
+    if (performance.now() - t < 20) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface Server {
+  url: string;
+  child: ChildProcess;
+  /** The event loop's delay since the last call (ms): the longest and the 99th percentile. */
+  loopDelay(): Promise<{ max: number; p99: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `hindsight serve` as a user starts it (default configuration, request logs on stdout, here to /dev/null),
+ * with one preloaded module that samples the event loop's delay and reports it on SIGUSR2.
+ */
+export async function startServe(db: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  const eldFile = join(dirname(db), `eld-${process.pid}.json`);
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      join(ROOT, 'bench/event-loop.probe.mjs'),
+      BIN,
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--db',
+      db,
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env, ELD_FILE: eldFile } },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      const m = /serving on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+  const server: Server = {
+    url,
+    child,
+    async loopDelay() {
+      rmSync(eldFile, { force: true });
+      child.kill('SIGUSR2');
+      // A server still busy with a backlog answers late; that lateness is itself the figure.
+      for (let i = 0; i < 3000; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        try {
+          return JSON.parse(readFileSync(eldFile, 'utf8')) as { max: number; p99: number };
+        } catch {
+          // not written yet
+        }
+      }
+      throw new Error('the event-loop probe did not answer');
+    },
+    async stop() {
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(eldFile, { force: true });
+    },
+  };
+  return server;
+}
+
+/** A bare Fastify server in its own process answering GET /b/:i with the i-th of the given bodies. */
+export async function startBare(bodies: string[]): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare.server.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  child.stdin!.end(JSON.stringify(bodies));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGKILL') };
+}

@@ -1,0 +1,274 @@
+// The server the way users meet it: `hindsight serve` with its default configuration (request logs on) on
+// the cached 100,000-report SQLite database (bench/dataset.ts), driven over HTTP by autocannon. Each read
+// endpoint is judged against a bare Fastify server sending the same bytes for the same requests, in the same
+// run. Throughput is taken at 50 connections; latency (p95) at 1 connection, the wait one person meets.
+// BENCH_SECONDS sets each measurement's length (default 5); BENCH_REPORTS the dataset size.
+import { dataset } from './dataset.js';
+import { cannon, failed, header, row, settle, startBare, startServe, type Server } from './harness.js';
+import { generateReport, prng, vocabulary, COMMON_WORD } from './report.generator.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 50;
+
+const d = await dataset();
+const rnd = prng(1);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const vocab = vocabulary();
+const reader = { authorization: `Bearer ${d.tokens.viewer}` };
+const writer = { authorization: `Bearer ${d.tokens.editor}`, 'content-type': 'application/json' };
+// Every 20th report is restricted to its members; the viewer reads the others.
+const visible = d.ids.filter((_, i) => i % 20 !== 0);
+
+header(`HTTP, hindsight serve on ${d.reports} reports (SQLite), ${SECONDS} s per figure`);
+row('dataset load (once, kept in bench/.cache)', `${d.loadSeconds.toFixed(0)} s`);
+const t0 = performance.now();
+// BENCH_DB runs on a copy (e.g. one an earlier build can still open, before this build migrates it).
+const server = await startServe(process.env.BENCH_DB ?? d.db);
+row('serve start-up (open, migrate, listen)', `${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+const get = async (path: string, headers = reader) => {
+  const r = await fetch(server.url + path, { headers });
+  const text = await r.text();
+  if (r.status !== 200) throw new Error(`${path}: ${r.status} ${text.slice(0, 200)}`);
+  return text;
+};
+
+interface Goal {
+  /** Real rate at least this share of the bare server's. */
+  ratio?: number;
+  p95?: number;
+  rps?: number;
+}
+
+/** One endpoint: its rate at 50 connections against bare, and its p95 at one connection. */
+async function endpoint(name: string, paths: string[], goal: Goal) {
+  const bodies: string[] = [];
+  for (const p of paths) bodies.push(await get(p));
+  const bare = await startBare(bodies);
+  try {
+    const n = () => Math.floor(rnd() * paths.length);
+    await settle(server.url);
+    const real = await cannon(server.url, () => paths[n()]!, {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      headers: reader,
+    });
+    const base = await cannon(bare.url, () => `/b/${n()}`, { connections: CONNECTIONS, seconds: SECONDS });
+    await settle(server.url);
+    const solo = await cannon(server.url, () => paths[n()]!, {
+      connections: 1,
+      seconds: SECONDS,
+      headers: reader,
+    });
+    if (real.bad + solo.bad > 0) row(`${name}: failed requests`, String(real.bad + solo.bad), '0', '', false);
+    const kb = bodies.reduce((a, b) => a + b.length, 0) / bodies.length / 1024;
+    const ratio = real.rps / base.rps;
+    row(
+      `${name}: req/s at ${CONNECTIONS} conn.`,
+      real.rps.toFixed(0),
+      goal.rps ? `≥ ${goal.rps}` : goal.ratio ? `≥ ${goal.ratio * 100}% of bare` : '',
+      `bare ${base.rps.toFixed(0)} (${(ratio * 100).toFixed(0)}%), ${kb.toFixed(1)} KB`,
+      goal.rps ? real.rps >= goal.rps : goal.ratio ? ratio >= goal.ratio : undefined,
+    );
+    row(
+      `${name}: p95 ms, 1 conn.`,
+      solo.p95.toFixed(1),
+      goal.p95 ? `≤ ${goal.p95}` : '',
+      `p50 ${solo.p50.toFixed(1)}, max ${solo.max.toFixed(0)}`,
+      goal.p95 ? solo.p95 <= goal.p95 : undefined,
+    );
+    return real;
+  } finally {
+    bare.stop();
+  }
+}
+
+async function reads(s: Server) {
+  const ids = Array.from({ length: 300 }, () => pick(visible));
+  const one = await endpoint(
+    'one report',
+    ids.map((id) => `/api/postmortems/${id}`),
+    { ratio: 0.5 },
+  );
+
+  const lists = [
+    ...Array.from({ length: 10 }, (_, k) => `/api/postmortems?limit=50&offset=${50 * k}`),
+    '/api/postmortems?limit=50&state=published',
+    '/api/postmortems?limit=50&state=draft',
+    '/api/postmortems?limit=50&kind=outage',
+    '/api/postmortems?limit=50&severity=SEV2',
+    `/api/postmortems?limit=50&person=${encodeURIComponent('Team Atlas')}`,
+    `/api/postmortems?limit=50&tag=${vocab[3]}`,
+  ];
+  await endpoint('list (archive pages, filters)', lists, { p95: 20, rps: 1000 });
+
+  const rare = Array.from(
+    { length: 60 },
+    () => `/api/search?q=${vocab[200 + Math.floor(rnd() * 3800)]}&limit=50`,
+  );
+  await endpoint('search, rare words', rare, { p95: 20, rps: 1000 });
+  await endpoint(`search "${COMMON_WORD}" (95% of reports)`, [`/api/search?q=${COMMON_WORD}&limit=50`], {
+    p95: 20,
+    rps: 1000,
+  });
+  await endpoint('search "draft" (the state of 95%)', ['/api/search?q=draft&limit=50'], {
+    p95: 20,
+    rps: 1000,
+  });
+
+  const items = [
+    '/api/action-items?limit=200',
+    '/api/action-items?limit=200&status=open',
+    '/api/action-items?limit=200&overdue=true',
+    ...d.owners.map((o) => `/api/action-items?limit=200&owner=${encodeURIComponent(o)}`),
+  ];
+  await endpoint('action items (tracker, home)', items, { p95: 50, rps: 1000 });
+  await mixed(s, ids, one.rps);
+}
+
+/** One client pages through every action item while the others read reports. */
+async function mixed(s: Server, ids: string[], soloRps: number) {
+  await settle(s.url);
+  let paging = true;
+  let pages = 0;
+  let slowest = 0;
+  const pager = (async () => {
+    let path: string | undefined = '/api/action-items?limit=200';
+    let offset = 0;
+    while (paging) {
+      const t = performance.now();
+      const body = JSON.parse(await get(path ?? '/api/action-items?limit=200')) as {
+        items: unknown[];
+        next?: string | null;
+      };
+      slowest = Math.max(slowest, performance.now() - t);
+      pages += 1;
+      offset += 200;
+      if (body.items.length < 200) offset = 0;
+      path =
+        body.next !== undefined
+          ? body.next
+            ? `/api/action-items?limit=200&cursor=${encodeURIComponent(body.next)}`
+            : undefined
+          : `/api/action-items?limit=200&offset=${offset}`;
+    }
+  })();
+  await s.loopDelay();
+  const under = await cannon(s.url, () => `/api/postmortems/${pick(ids)}`, {
+    connections: CONNECTIONS - 1,
+    seconds: SECONDS,
+    headers: reader,
+  });
+  const delay = await s.loopDelay();
+  paging = false;
+  await pager;
+  const share = under.rps / soloRps;
+  row(
+    'mixed: reads/s while one client pages items',
+    under.rps.toFixed(0),
+    '≥ 50% of solo',
+    `solo ${soloRps.toFixed(0)} (${(share * 100).toFixed(0)}%), p99 ${under.p99.toFixed(0)} ms`,
+    share >= 0.5,
+  );
+  row('mixed: action-item pages fetched', String(pages), '', `slowest ${slowest.toFixed(0)} ms`);
+  row(
+    'mixed: longest event-loop delay, ms',
+    delay.max.toFixed(0),
+    '≤ 50',
+    `p99 ${delay.p99.toFixed(0)} ms`,
+    delay.max <= 50,
+  );
+}
+
+/** Creates, then updates, from 20 clients at once over HTTP; every acknowledged save must be there. */
+async function writes() {
+  await settle(server.url);
+  const CLIENTS = 20;
+  const vocabW = vocabulary();
+  const wr = prng(99);
+  const created: string[][] = Array.from({ length: CLIENTS }, () => []);
+  const post = async (client: number, i: number) => {
+    const r = await fetch(`${server.url}/api/postmortems`, {
+      method: 'POST',
+      headers: writer,
+      body: JSON.stringify(generateReport(1_000_000 + i, vocabW, wr)),
+    });
+    const body = (await r.json()) as { id: string };
+    if (r.status !== 201) throw new Error(`create: ${r.status} ${JSON.stringify(body)}`);
+    created[client]!.push(body.id);
+  };
+  let next = 0;
+  let stop = performance.now() + SECONDS * 1000;
+  let t = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      while (performance.now() < stop) await post(c, next++);
+    }),
+  );
+  const creates = created.flat();
+  const createRate = creates.length / ((performance.now() - t) / 1000);
+  let missing = 0;
+  for (const id of creates.filter((_, i) => i % 10 === 0)) {
+    const r = await fetch(`${server.url}/api/postmortems/${id}`, { headers: writer });
+    await r.text();
+    if (r.status !== 200) missing += 1;
+  }
+  row(
+    `creates/s over HTTP, ${CLIENTS} clients`,
+    createRate.toFixed(0),
+    '≥ 500',
+    `${creates.length} made, ${missing} of a tenth lost`,
+    createRate >= 500 && missing === 0,
+  );
+
+  // Each client edits its own first report again and again, with the version each reply gives.
+  let updates = 0;
+  const expected = new Map<string, number>();
+  stop = performance.now() + SECONDS * 1000;
+  t = performance.now();
+  await Promise.all(
+    created.map(async (mine, c) => {
+      const id = mine[0]!;
+      let current = JSON.parse(await get(`/api/postmortems/${id}`, writer)) as {
+        version: number;
+        report: Record<string, unknown>;
+      };
+      let k = 0;
+      while (performance.now() < stop) {
+        const report = { ...generateReport(2_000_000 + c * 10_000 + k++, vocabW, wr), id };
+        const r = await fetch(`${server.url}/api/postmortems/${id}`, {
+          method: 'PUT',
+          headers: writer,
+          body: JSON.stringify({ version: current.version, report }),
+        });
+        const body = (await r.json()) as typeof current;
+        if (r.status !== 200) throw new Error(`update: ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
+        current = body;
+        updates += 1;
+      }
+      expected.set(id, current.version);
+    }),
+  );
+  const updateRate = updates / ((performance.now() - t) / 1000);
+  let lost = 0;
+  for (const [id, version] of expected) {
+    const now = JSON.parse(await get(`/api/postmortems/${id}`, writer)) as { version: number };
+    if (now.version !== version) lost += 1;
+  }
+  row(
+    `updates/s over HTTP, ${CLIENTS} clients`,
+    updateRate.toFixed(0),
+    '≥ 500',
+    `${updates} made, ${lost} reports behind`,
+    updateRate >= 500 && lost === 0,
+  );
+}
+
+try {
+  await reads(server);
+  await writes();
+} finally {
+  await server.stop();
+}
+process.stdout.write(`\n${failed()} figure(s) below goal\n`);
+process.exitCode = failed() === 0 ? 0 : 1;

@@ -1,0 +1,106 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newReport } from '../domain/index.js';
+import { startTestServer, type TestServer } from '../../test/server.js';
+
+// JSON replies over a kilobyte are compressed for clients that accept it; the web app's files are sent as
+// the brotli or gzip copies made at build time, never compressed again per request.
+describe('compression on sqlite', () => {
+  let s: TestServer;
+  let root: string;
+  const script = `console.log(${JSON.stringify('hindsight '.repeat(400))});`;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'hindsight-compress-'));
+    mkdirSync(join(root, 'assets'));
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>Hindsight test shell</title>');
+    writeFileSync(join(root, 'assets', 'app-1.js'), script);
+    // Marked copies, so the test can tell the build's copies from compression done on the fly.
+    writeFileSync(join(root, 'assets', 'app-1.js.br'), brotliCompressSync(`${script}//br`));
+    writeFileSync(join(root, 'assets', 'app-1.js.gz'), gzipSync(`${script}//gz`));
+    process.env.HINDSIGHT_WEB_ROOT = root;
+    try {
+      s = await startTestServer('sqlite');
+    } finally {
+      delete process.env.HINDSIGHT_WEB_ROOT;
+    }
+  });
+  afterAll(async () => {
+    await s?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('sends a large JSON reply compressed when asked, and plain otherwise', async () => {
+    const editor = await s.client('editor', 'Compress Editor');
+    const report = newReport('outage', { title: 'A report long enough to compress' });
+    const created = await editor.call({
+      method: 'POST',
+      url: '/api/postmortems',
+      payload: {
+        ...report,
+        details: { ...report.details, stepsTaken: 'The queue backed up. '.repeat(60).trim() },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+
+    const plain = await editor.call({ method: 'GET', url: `/api/postmortems/${id}` });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const expected = plain.json();
+
+    const gz = await editor.call({
+      method: 'GET',
+      url: `/api/postmortems/${id}`,
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    expect(JSON.parse(gunzipSync(gz.rawPayload).toString('utf8'))).toEqual(expected);
+
+    const br = await editor.call({
+      method: 'GET',
+      url: `/api/postmortems/${id}`,
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(JSON.parse(brotliDecompressSync(br.rawPayload).toString('utf8'))).toEqual(expected);
+  });
+
+  it('leaves small replies as they are', async () => {
+    const r = await s.app.inject({ method: 'GET', url: '/healthz', headers: { 'accept-encoding': 'gzip' } });
+    expect(r.headers['content-encoding']).toBeUndefined();
+    expect(r.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it("serves the build's brotli or gzip copy of an asset with its Content-Encoding, or the file itself", async () => {
+    const br = await s.app.inject({
+      method: 'GET',
+      url: '/assets/app-1.js',
+      headers: { 'accept-encoding': 'gzip, br' },
+    });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString('utf8')).toBe(`${script}//br`);
+
+    const gz = await s.app.inject({
+      method: 'GET',
+      url: '/assets/app-1.js',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString('utf8')).toBe(`${script}//gz`);
+
+    const raw = await s.app.inject({
+      method: 'GET',
+      url: '/assets/app-1.js',
+      headers: { 'accept-encoding': 'identity' },
+    });
+    expect(raw.headers['content-encoding']).toBeUndefined();
+    expect(raw.body).toBe(script);
+  });
+});

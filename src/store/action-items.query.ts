@@ -1,0 +1,108 @@
+import { sql, type Kysely } from 'kysely';
+import type { ActionItemRow } from '../domain/api-contract.js';
+import type { CountCache, CappedCount } from './count-cache.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { Database } from './database.types.js';
+import { keyOf } from './report-index.js';
+import { visibleTo, type Viewer } from './viewer.js';
+
+export interface ActionItemFilters {
+  owner?: string;
+  status?: string;
+  category?: string;
+  overdueOn?: string;
+  dueBefore?: string;
+  reportId?: string;
+}
+
+/** A page: `offset` rows skipped, or (faster at depth) the rows after `cursor`, a previous page's `next`. */
+export interface Page {
+  limit: number;
+  offset: number;
+  cursor?: string;
+}
+
+export interface PageResult<T> extends CappedCount {
+  items: T[];
+  /** Cursor of the page after this one; null on the last page. */
+  next: string | null;
+}
+
+// Items without a deadline sort last on both dialects. Written exactly as in the indexes of migration
+// 2026-12-05-101, which keep the items in this order so that a page is a short index walk.
+const DEADLINE_KEY = sql<string>`coalesce(a.deadline, '9999-12-31')`;
+
+/** Action items across every report the viewer may see, soonest deadline first. */
+export async function queryActionItems(
+  db: Kysely<Database>,
+  counts: CountCache,
+  viewer: Viewer,
+  filters: ActionItemFilters,
+  page: Page,
+): Promise<PageResult<ActionItemRow>> {
+  let q = db
+    .selectFrom('action_items as a')
+    .innerJoin('reports as r', 'r.id', 'a.report_id')
+    .where('r.deleted_at', 'is', null)
+    .where(visibleTo(viewer));
+  if (filters.reportId) q = q.where('a.report_id', '=', filters.reportId);
+  if (filters.owner) q = q.where('a.owner_key', '=', keyOf(filters.owner));
+  if (filters.status) q = q.where('a.status', '=', filters.status);
+  if (filters.category) q = q.where('a.category', '=', filters.category);
+  if (filters.dueBefore) q = q.where('a.deadline', '<', filters.dueBefore);
+  if (filters.overdueOn) {
+    q = q.where('a.deadline', '<', filters.overdueOn).where('a.status', 'not in', ['completed', 'wont_do']);
+  }
+  const key = JSON.stringify(['action_items', viewer, filters]);
+  const counted = counts.get(key, async (limit) => {
+    const inner = q.select(sql`1`.as('one')).limit(limit);
+    const row = await db
+      .selectFrom(inner.as('c'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  });
+  let rowsQ = q;
+  if (page.cursor) {
+    const [deadline, reportId, position] = decodeCursor(page.cursor, ['s', 's', 'n']);
+    rowsQ = rowsQ.where(
+      sql<boolean>`(${DEADLINE_KEY}, a.report_id, a.position) > (${deadline}, ${reportId}, ${position})`,
+    );
+  } else if (page.offset > 0) {
+    rowsQ = rowsQ.offset(page.offset);
+  }
+  const rows = await rowsQ
+    .select([
+      'a.report_id',
+      'r.title as report_title',
+      'a.item_id',
+      'a.title',
+      'a.owner',
+      'a.status',
+      'a.category',
+      'a.priority',
+      'a.deadline',
+      'a.position',
+    ])
+    .orderBy(DEADLINE_KEY)
+    .orderBy('a.report_id')
+    .orderBy('a.position')
+    .limit(page.limit)
+    .execute();
+  const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
+  return {
+    ...(await counted),
+    next: last ? encodeCursor([last.deadline ?? '9999-12-31', last.report_id, Number(last.position)]) : null,
+    items: rows.map((r) => ({
+      reportId: r.report_id,
+      reportTitle: r.report_title,
+      id: r.item_id,
+      title: r.title,
+      owner: r.owner,
+      status: r.status,
+      category: r.category,
+      priority: r.priority,
+      deadline: r.deadline,
+    })),
+  };
+}

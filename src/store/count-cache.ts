@@ -1,0 +1,48 @@
+/**
+ * Counts for paged lists, capped and kept. A total above `COUNT_CAP` is reported as the cap with
+ * `totalExact: false` (shown as "10,000+"): counting further would read every row for a number nobody pages to.
+ * A count is kept while the database has not changed: on a SQLite file that is known exactly from its change
+ * mark (see Store.changeMark), so a commit by any process starts afresh; elsewhere (PostgreSQL, :memory:) a
+ * count is kept for `ttlMs` at most, and any save through this process forgets them all at once, so only
+ * other instances' saves can take up to that long to show in a total.
+ */
+export const COUNT_CAP = 10_000;
+
+export interface CappedCount {
+  total: number;
+  totalExact: boolean;
+}
+
+interface Entry {
+  count: CappedCount;
+  mark: Buffer | undefined;
+  at: number;
+}
+
+export class CountCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly changeMark: () => Buffer | undefined,
+    private readonly ttlMs = 5_000,
+    private readonly max = 2_000,
+  ) {}
+
+  /** Forget every count (after a save through this process). */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** The count under `key`, from `count(cap + 1)` (which counts at most that many rows) when not kept. */
+  async get(key: string, count: (limit: number) => Promise<number>): Promise<CappedCount> {
+    const mark = this.changeMark();
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && (mark && hit.mark ? mark.equals(hit.mark) : now - hit.at < this.ttlMs)) return hit.count;
+    const n = await count(COUNT_CAP + 1);
+    const result = { total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { count: result, mark, at: now });
+    return result;
+  }
+}

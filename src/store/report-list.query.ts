@@ -1,0 +1,126 @@
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { ReportSummary } from '../domain/api-contract.js';
+import type { Page, PageResult } from './action-items.query.js';
+import type { CountCache } from './count-cache.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { Database, ReportsTable } from './database.types.js';
+import { keyOf } from './report-index.js';
+import { visibleTo, type Viewer } from './viewer.js';
+
+export interface ReportFilters {
+  state?: string;
+  kind?: string;
+  severity?: string;
+  tag?: string;
+  system?: string;
+  person?: string;
+  /** Reports whose period starts at or after this instant. */
+  from?: string;
+  /** Reports whose period starts at or before this instant. */
+  to?: string;
+  deleted?: boolean;
+}
+
+/** The summary columns of a report row, as lists and search send them. */
+export const toSummary = (r: ReportsTable): ReportSummary => ({
+  id: r.id,
+  seq: Number(r.seq),
+  title: r.title,
+  kind: r.kind,
+  state: r.state,
+  severity: r.severity,
+  restricted: Number(r.restricted) === 1,
+  periodStart: r.period_start,
+  version: Number(r.version),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  deletedAt: r.deleted_at,
+});
+
+export const SUMMARY_COLUMNS = [
+  'r.id',
+  'r.seq',
+  'r.title',
+  'r.kind',
+  'r.state',
+  'r.severity',
+  'r.restricted',
+  'r.period_start',
+  'r.version',
+  'r.created_at',
+  'r.updated_at',
+  'r.deleted_at',
+] as const;
+
+/** Below this many reports with a tag, system or person, they are read through that value's index. */
+const SIDE_FEW = 3_000;
+
+/**
+ * Reports the viewer may see, last changed first. State, kind and severity are columns with an index in
+ * this order (migration 2026-12-05-101), so a page reads about as many rows as it shows.
+ */
+export async function queryReports(
+  db: Kysely<Database>,
+  counts: CountCache,
+  viewer: Viewer,
+  filters: ReportFilters,
+  page: Page,
+): Promise<PageResult<ReportSummary>> {
+  let q = db.selectFrom('reports as r').where(visibleTo(viewer));
+  q = filters.deleted ? q.where('r.deleted_at', 'is not', null) : q.where('r.deleted_at', 'is', null);
+  if (filters.state) q = q.where('r.state', '=', filters.state);
+  if (filters.kind) q = q.where('r.kind', '=', filters.kind);
+  if (filters.severity) q = q.where(sql<SqlBool>`lower(r.severity) = ${keyOf(filters.severity)}`);
+  if (filters.from) q = q.where('r.period_start', '>=', filters.from);
+  if (filters.to) q = q.where('r.period_start', '<=', filters.to);
+  // Tags, systems and people live in side tables kept in step with each save. A value on few reports is
+  // best found from its index and the few reports sorted; one on many is best met walking reports in order
+  // (a page is soon full). Which is which is one bounded look at the index.
+  const sideFilters = [
+    ['report_tags', 'tag', filters.tag],
+    ['report_systems', 'system', filters.system],
+    ['report_people', 'person', filters.person],
+  ] as const;
+  for (const [table, column, value] of sideFilters) {
+    if (!value) continue;
+    const wanted = keyOf(value);
+    const few = sql`select report_id from ${sql.table(table)} where ${sql.ref(column)} = ${wanted}`;
+    const { rows } = await sql<{ n: number }>`select count(*) as n from (${few} limit ${SIDE_FEW}) f`.execute(
+      db,
+    );
+    q =
+      Number(rows[0]?.n ?? 0) < SIDE_FEW
+        ? q.where(sql<SqlBool>`r.id in (${few})`)
+        : q.where(
+            sql<SqlBool>`exists (select 1 from ${sql.table(table)} where report_id = ${sql.ref('r.id')} and ${sql.ref(column)} = ${wanted})`,
+          );
+  }
+  const counted = counts.get(JSON.stringify(['reports', viewer, filters]), async (limit) => {
+    const inner = q.select(sql`1`.as('one')).limit(limit);
+    const row = await db
+      .selectFrom(inner.as('c'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  });
+  let rowsQ = q;
+  if (page.cursor) {
+    const [updatedAt, id] = decodeCursor(page.cursor, ['s', 's']);
+    rowsQ = rowsQ.where(sql<SqlBool>`(r.updated_at, r.id) < (${updatedAt}, ${id})`);
+  } else if (page.offset > 0) {
+    rowsQ = rowsQ.offset(page.offset);
+  }
+  // Both keys descending, so one index walked backwards gives the order with no sort.
+  const rows = await rowsQ
+    .select(SUMMARY_COLUMNS)
+    .orderBy('r.updated_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(page.limit)
+    .execute();
+  const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
+  return {
+    ...(await counted),
+    next: last ? encodeCursor([last.updated_at, last.id]) : null,
+    items: rows.map((r) => toSummary(r as ReportsTable)),
+  };
+}
