@@ -80,6 +80,8 @@ export interface UsersTable {
   password_hash: string | null;
   disabled: number;
   created_at: string;
+  /** 1 after an admin reset the password: the next sign-in must choose a new one. */
+  must_change_password: number;
 }
 
 export interface SessionsTable {

@@ -2,11 +2,13 @@ import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
 import * as attachmentChunks from './migrations/2026-11-27-002-attachment-chunks.js';
+import * as mustChangePassword from './migrations/2026-12-05-001-must-change-password.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27-001-initial': initial,
   '2026-11-27-002-attachment-chunks': attachmentChunks,
+  '2026-12-05-001-must-change-password': mustChangePassword,
 };
 
 /**
