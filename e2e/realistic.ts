@@ -83,7 +83,13 @@ export function realisticReport(): Report {
     },
   ];
   r.impact.figures = [
-    { category: 'customer', measure: 'customers unable to check out', value: 12400, basis: 'estimate' },
+    {
+      category: 'customer',
+      measure: 'customers unable to check out',
+      value: 12400,
+      unit: 'customers',
+      basis: 'estimate',
+    },
     { category: 'operational', measure: 'support tickets opened', value: 860, basis: 'confirmed' },
   ];
   r.impact.customer =
