@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { actorOf } from '../src/server/services/access.js';
@@ -166,6 +167,49 @@ describe('the editor at every width', () => {
     });
     // Not squeezed into a column: the messages use most of the card's width.
     expect(widths.list).toBeGreaterThan(widths.card * 0.8);
+  });
+
+  it('draws the fishbone with every label inside it, sub-causes included, and exports SVG and PNG', async () => {
+    const page = await (await h.context({ width: 1280, height: 800 })).newPage();
+    await signIn(page, h.url, 'ada@example.test', 'correct horse battery');
+    await page.goto(`${h.url}/reports/${id}/edit?section=analysis`);
+    const figure = page.locator('figure.fishbone');
+    await visible(figure);
+    // Real glyph boxes, measured by the browser, against the drawing's own coordinates.
+    const boxes = await figure.locator('svg').evaluate((svg: SVGSVGElement) => {
+      const view = svg.viewBox.baseVal;
+      return [...svg.querySelectorAll('text')].map((t) => {
+        const b = t.getBBox();
+        const inside = b.x >= 0 && b.y >= 0 && b.x + b.width <= view.width && b.y + b.height <= view.height;
+        return { text: t.textContent ?? '', inside };
+      });
+    });
+    expect(boxes.filter((b) => !b.inside)).toEqual([]);
+    const texts = boxes.map((b) => b.text);
+    // Sub-causes are drawn on their bones (a shortened one keeps its whole text in its <title>).
+    expect(texts).toContain('No runbook for renewal');
+    expect(texts.some((t) => t.startsWith('Knowledge not written'))).toBe(true);
+    expect(texts.some((t) => t.startsWith('Calendar reminder went to a former employee'))).toBe(true);
+    const desc = await figure.locator('svg desc').textContent();
+    expect(desc).toContain('Calendar reminder went to a former employee');
+    await shot(page, 'fishbone-1280', figure);
+
+    const [svgFile] = await Promise.all([
+      page.waitForEvent('download'),
+      figure.getByRole('button', { name: 'Download SVG' }).click(),
+    ]);
+    const svgText = readFileSync((await svgFile.path())!, 'utf8');
+    expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svgText).toContain('No runbook for renewal');
+    const [pngFile] = await Promise.all([
+      page.waitForEvent('download'),
+      figure.getByRole('button', { name: 'Download PNG' }).click(),
+    ]);
+    expect(pngFile.suggestedFilename()).toMatch(/\.png$/);
+    const png = readFileSync((await pngFile.path())!);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // Twice the drawing's width, so it stays sharp.
+    expect(png.readUInt32BE(16)).toBe(1920);
   });
 
   it('raised no uncaught error in any page', () => {
