@@ -1,7 +1,8 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { eventKindSchema, isTimeZone } from '../../domain/index.js';
+import { AppError, eventKindSchema, isTimeZone } from '../../domain/index.js';
+import { EVIDENCE_FORMATS, type EvidenceFormat } from '../../evidence/index.js';
 import { actor } from '../auth.hook.js';
 import { presentReport } from '../presenters.js';
 import { requireRole } from '../services/access.js';
@@ -17,6 +18,25 @@ function zoneOf(part: MultipartFile): string | undefined {
   const field = part.fields.zone;
   const zone = field && !Array.isArray(field) && field.type === 'field' ? String(field.value).trim() : '';
   return zone || undefined;
+}
+
+/** Formats a file can be read as (a git clone is a folder, not an upload). */
+const uploadFormatSchema = z.enum(
+  EVIDENCE_FORMATS.filter((f) => f !== 'git') as [EvidenceFormat, ...EvidenceFormat[]],
+);
+
+/** The optional "format" field, sent before the file: read it as this instead of recognizing it. */
+function formatOf(part: MultipartFile): EvidenceFormat | undefined {
+  const field = part.fields.format;
+  const value = field && !Array.isArray(field) && field.type === 'field' ? String(field.value).trim() : '';
+  if (!value) return undefined;
+  const r = uploadFormatSchema.safeParse(value);
+  if (!r.success) {
+    throw new AppError('bad_request', `format: ${value.slice(0, 40)} is not a format Hindsight reads`, [
+      { path: ['format'], message: `must be one of ${uploadFormatSchema.options.join(', ')}` },
+    ]);
+  }
+  return r.data;
 }
 
 const acceptEvidenceBody = z.strictObject({
@@ -35,6 +55,7 @@ const acceptEvidenceBody = z.strictObject({
     .min(1, 'choose at least one candidate')
     .max(MAX_EVIDENCE_CANDIDATES),
   zone: z.string().max(100).refine(isTimeZone, 'must be a time zone such as Europe/Berlin').optional(),
+  format: uploadFormatSchema.optional(),
   // Required: without it a file that now reads differently (another zone, a newer reader) would have other
   // candidates at the chosen positions, and the wrong records would be added.
   digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be the digest the upload returned'),
@@ -65,7 +86,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
         requireRole(who, 'editor', 'reading evidence');
         const part = await uploadedFile(request, NOT_MULTIPART);
         const data = await part.toBuffer();
-        return evidence.read(who, { filename: part.filename, data }, zoneOf(part));
+        return evidence.read(who, { filename: part.filename, data }, zoneOf(part), formatOf(part));
       },
     );
 
@@ -90,6 +111,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
           request.params.id,
           { filename: part.filename, contentType: part.mimetype, data },
           zoneOf(part),
+          formatOf(part),
         );
         return reply.status(201).send(result);
       },

@@ -9,6 +9,7 @@ import {
   type AddedEvidence,
   type Candidate,
   type EvidenceInput,
+  type EvidenceFormat,
   type Extraction,
 } from '../../evidence/index.js';
 import type { StoredReport } from '../../store/index.js';
@@ -25,7 +26,12 @@ export const MAX_EVIDENCE_CANDIDATES = 2000;
  * same bytes, name and zone always give the same candidates in the same order, which is what lets a later
  * request refer to a candidate by its position without the server keeping anything between requests.
  */
-async function readEvidenceUpload(name: string, data: Buffer, zone?: string): Promise<Extraction> {
+async function readEvidenceUpload(
+  name: string,
+  data: Buffer,
+  zone?: string,
+  format?: EvidenceFormat,
+): Promise<Extraction> {
   if (zone && !isTimeZone(zone)) {
     throw new AppError('bad_request', `${zone} is not a time zone; use a name such as Europe/Berlin`, [
       { path: ['zone'], message: 'unknown time zone' },
@@ -40,6 +46,8 @@ async function readEvidenceUpload(name: string, data: Buffer, zone?: string): Pr
   return extractEvidence([input], {
     maxCandidates: MAX_EVIDENCE_CANDIDATES,
     ...(zone ? { zone } : {}),
+    ...(format ? { format } : {}),
+    formatHint: 'choose its format',
   });
 }
 
@@ -71,6 +79,8 @@ export interface EvidenceChoices {
   choices: { index: number; kind: EventKind }[];
   /** The zone the file was read in when it was uploaded, if one was given. */
   zone?: string;
+  /** The format it was read as when it was uploaded, if one was chosen. */
+  format?: EvidenceFormat;
   /** The digest the upload returned: the file must still read to the same candidates. */
   digest: string;
 }
@@ -87,12 +97,18 @@ export class EvidenceService {
   ) {}
 
   /** Read an uploaded file into candidates for review, storing nothing (editors and admins). */
-  async read(actor: Actor, file: { filename?: string; data: Buffer }, zone?: string) {
+  async read(
+    actor: Actor,
+    file: { filename?: string; data: Buffer },
+    zone?: string,
+    format?: EvidenceFormat,
+  ) {
     requireRole(actor, 'editor', 'reading evidence');
     const { candidates, stats, inputs } = await readEvidenceUpload(
       file.filename || 'evidence',
       file.data,
       zone,
+      format,
     );
     return { inputs, stats, candidates: candidates.map((c) => presentCandidate(c)) };
   }
@@ -110,15 +126,17 @@ export class EvidenceService {
     reportId: string,
     file: { filename?: string; contentType: string; data: Buffer },
     zone?: string,
+    format?: EvidenceFormat,
   ) {
     await this.writable(actor, reportId);
     // The stored name is the one the file is read under, now and when candidates are accepted.
     const filename = cleanFilename(file.filename);
-    const { candidates, stats, inputs } = await readEvidenceUpload(filename, file.data, zone);
+    const { candidates, stats, inputs } = await readEvidenceUpload(filename, file.data, zone, format);
     const attachment = await this.attachments.upload(actor, reportId, { ...file, filename });
     return {
       attachment,
       ...(zone ? { zone } : {}),
+      ...(format ? { format } : {}),
       digest: candidatesDigest(candidates),
       inputs,
       stats,
@@ -138,7 +156,7 @@ export class EvidenceService {
     if (current.version !== body.version) {
       throw staleVersion(reportId, body.version, current.version);
     }
-    const { candidates } = await readEvidenceUpload(file.filename, file.data, body.zone);
+    const { candidates } = await readEvidenceUpload(file.filename, file.data, body.zone, body.format);
     if (body.digest !== candidatesDigest(candidates)) {
       throw new AppError(
         'conflict',
