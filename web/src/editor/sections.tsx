@@ -315,7 +315,7 @@ export function DetailsSection({ report, settings }: SectionProps) {
             Order by time
           </button>
         </div>
-        <EvidenceImport timeline={timeline} zone={report.period.timezone} />
+        <EvidenceImport timeline={timeline} zone={report.period.timezone} period={report.period} />
       </Block>
       <TextField
         path={['details', 'severityRationale']}
