@@ -190,7 +190,7 @@ describe('the main scenario in a real browser', () => {
     await admin.getByLabel('Cause 1 category').selectOption('process');
     await admin.getByLabel('Cause 1', { exact: true }).fill('Manual certificate renewal');
     const diagram = admin.getByRole('img', { name: 'Fishbone diagram' });
-    await visible(diagram.locator('text.cause', { hasText: 'Manual certificate renewal' }));
+    await visible(diagram.locator('text', { hasText: 'Manual certificate renewal' }));
     await shot(admin, 'fishbone', admin.locator('figure.fishbone'));
 
     await admin.getByRole('button', { name: 'Next: 5. Lessons' }).click();

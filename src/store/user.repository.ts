@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import { AppError } from '../domain/index.js';
 import type { Store } from './database.js';
 import type { Database, UsersTable } from './database.types.js';
@@ -8,8 +8,9 @@ import type { Role, User } from '../domain/api-contract.js';
 export type { Role, User };
 
 export const toUser = (
-  r: Pick<UsersTable, 'id' | 'email' | 'name' | 'role' | 'disabled' | 'created_at'> &
-    Partial<Pick<UsersTable, 'must_change_password'>>,
+  r: Pick<UsersTable, 'id' | 'email' | 'name' | 'role' | 'disabled' | 'created_at'> & {
+    must_change_password?: number | null;
+  },
 ): User => ({
   id: r.id,
   email: r.email,
@@ -52,7 +53,6 @@ export class UserRepository {
       password_hash: input.passwordHash,
       disabled: 0,
       created_at: new Date().toISOString(),
-      must_change_password: 0,
     };
     await this.db.insertInto('users').values(row).execute();
     return toUser(row);
@@ -96,7 +96,7 @@ export class UserRepository {
       mustChangePassword?: boolean;
     },
   ): Promise<User> {
-    const set: Partial<UsersTable> = {};
+    const set: Updateable<UsersTable> = {};
     if (patch.name !== undefined) set.name = patch.name;
     if (patch.role !== undefined) set.role = patch.role;
     if (patch.disabled !== undefined) set.disabled = patch.disabled ? 1 : 0;
