@@ -114,9 +114,45 @@ describe('keyboard only', () => {
     await page.getByLabel('Markdown file').setInputFiles(file);
     await page.getByRole('button', { name: 'Import' }).click();
     await visible(page.getByRole('heading', { name: 'Basics' }));
+    // What the import recognized is said once, as the draft opens.
+    await visible(
+      page.getByText(
+        /^dfds_PM2020-004_CoreDNS_upgrade_issue\.md: Recognized the title “CoreDNS upgrade issue”, \d of 7 sections/,
+      ),
+    );
     expect(await page.getByLabel('Title').inputValue()).toBe('CoreDNS upgrade issue');
     await page.getByRole('button', { name: /^1\. Executive summary/ }).click();
     expect(await page.getByLabel('What happened').inputValue()).toContain('planned upgrade');
+  });
+
+  it('shows the problems of a file it cannot import at their line and column', async () => {
+    const page = await (await h.context()).newPage();
+    await page.goto(h.url);
+    await page.getByLabel('Email').fill('kim@example.test');
+    await page.getByLabel('Password', { exact: true }).fill('a long password 4');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New report' }).click();
+    const md = [
+      '---',
+      'kind: outage',
+      'tags: [payments, checkout',
+      'severity: SEV2',
+      '---',
+      '',
+      '# Checkout failed',
+      '',
+    ];
+    await page.getByLabel('Markdown file').setInputFiles({
+      name: 'broken.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(md.join('\n')),
+    });
+    await page.getByRole('button', { name: 'Import' }).click();
+    const list = page.getByRole('list', { name: 'Problems in the file' });
+    await visible(list);
+    const first = await list.getByRole('listitem').first().innerText();
+    expect(first).toMatch(/^Line 4, column 1: front matter: /);
+    expect(await list.innerText()).not.toMatch(/Line 1,/);
   });
 
   it('raised no uncaught error in any page', () => {

@@ -190,7 +190,7 @@ describe('the main scenario in a real browser', () => {
     await admin.getByLabel('Cause 1 category').selectOption('process');
     await admin.getByLabel('Cause 1', { exact: true }).fill('Manual certificate renewal');
     const diagram = admin.getByRole('img', { name: 'Fishbone diagram' });
-    await visible(diagram.locator('text.cause', { hasText: 'Manual certificate renewal' }));
+    await visible(diagram.locator('text', { hasText: 'Manual certificate renewal' }));
     await shot(admin, 'fishbone', admin.locator('figure.fishbone'));
 
     await admin.getByRole('button', { name: 'Next: 5. Lessons' }).click();
@@ -274,6 +274,10 @@ describe('the main scenario in a real browser', () => {
     await rita.getByRole('button', { name: 'Approve' }).click();
     await visible(rita.getByText('You approved the report.'));
     await visible(rita.getByText(/you approved/));
+    // The decision shows at once: no second Approve, the note cleared.
+    await visible(rita.getByText('You approved this round.'));
+    expect(await rita.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await rita.getByLabel(/^Note if you change your decision/).inputValue()).toBe('');
     await shot(rita, 'review');
     await audit(rita, 'report (review)');
 
@@ -292,7 +296,10 @@ describe('the main scenario in a real browser', () => {
     await saved(admin);
     await admin.getByRole('link', { name: 'Done' }).click();
     await visible(admin.getByText('resolved', { exact: false }).first());
-    await admin.getByRole('button', { name: 'Publish' }).click();
+    await admin.getByRole('button', { name: 'Publish…' }).click();
+    const confirm = admin.getByRole('dialog', { name: 'Publish this report?' });
+    await visible(confirm.getByText('Every comment is resolved.'));
+    await confirm.getByRole('button', { name: 'Publish', exact: true }).click();
     await visible(admin.getByText('Published.'));
     await visible(admin.locator('.report-head .badge', { hasText: 'published' }));
 
@@ -310,7 +317,7 @@ describe('the main scenario in a real browser', () => {
     );
     await visible(rcaThread.getByText('Added to the causal chain: nobody expected'));
 
-    // History: compare the first version with the published one, by model path.
+    // History: compare the first version with the published one, in the words of the editor.
     await admin.getByRole('button', { name: 'History' }).click();
     const versions = admin.getByRole('checkbox', { name: /^Version \d+$/ });
     await visible(versions);
@@ -318,7 +325,8 @@ describe('the main scenario in a real browser', () => {
     await versions.first().check();
     await admin.getByRole('button', { name: 'Compare versions' }).click();
     const diff = admin.getByRole('table', { name: /Changes from version 1 to version \d+/ });
-    await visible(diff.getByRole('rowheader', { name: /analysis\.primaryCause/ }));
+    await visible(diff.getByRole('rowheader', { name: 'Root cause analysis › Primary root cause' }));
+    expect(await diff.innerText()).not.toMatch(/analysis\.primaryCause|in_review/);
     await visible(diff.getByRole('cell', { name: /keystore expired/ }));
     lap('review');
   });

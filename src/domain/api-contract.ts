@@ -12,6 +12,8 @@ export interface User {
   role: Role;
   disabled: boolean;
   createdAt: string;
+  /** An admin reset the password: the person must choose a new one before doing anything else. */
+  mustChangePassword?: boolean;
 }
 
 /** The bookkeeping kept around every report, named the same in the store and in the API. */

@@ -49,6 +49,8 @@ export const READERS: Record<Exclude<EvidenceFormat, 'git'>, EntryReader> = {
 export interface EvidenceOptions extends Partial<ReaderOptions> {
   /** Skip detection and read every single file as this format. */
   format?: EvidenceFormat;
+  /** How the caller names a format, for the message when none is recognized (default: the CLI's flag). */
+  formatHint?: string;
   /** Keep records at this level or above (records without a level are kept). */
   minLevel?: Level;
   /** Keep records whose actor contains this (case-insensitive). */
@@ -178,7 +180,7 @@ export async function extractEvidence(
     described.push({ name: entry.name, format, reason });
     if (!format) {
       failures.push(
-        `${entry.name}: unknown format: ${reason}; name it with --format (one of ${Object.keys(READERS).join(', ')})`,
+        `${entry.name}: unknown format: ${reason}; ${options.formatHint ?? 'name it with --format'} (one of ${Object.keys(READERS).join(', ')})`,
       );
       warn(stats, failures[failures.length - 1] as string);
       return;
@@ -230,7 +232,11 @@ export async function extractEvidence(
     throw new AppError(
       failures.length > 0 && stats.skipped === 0 ? 'unsupported' : 'bad_request',
       `nothing could be read: ${problems[0] ?? 'no records'}`,
-      problems.slice(1, 10).map((message) => ({ message })),
+      [
+        // A caller with a format control can point at it when no format was recognized.
+        ...(described.some((d) => !d.format) ? [{ path: ['format'], message: 'not recognized' }] : []),
+        ...problems.slice(1, 10).map((message) => ({ message })),
+      ],
     );
   }
   kept.sort((a, b) => a.ms - b.ms || a.link.localeCompare(b.link));

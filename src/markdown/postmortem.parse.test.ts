@@ -139,6 +139,28 @@ describe('parsePostmortem: hand-written files', () => {
     }
   });
 
+  it('leads with the YAML error when the front matter cannot be read, not with fields it could not see', () => {
+    const md = [
+      '---',
+      'kind: outage',
+      'tags: [payments, checkout',
+      'severity: SEV2',
+      '---',
+      '',
+      '# Checkout failed',
+      '',
+      '## Executive summary',
+      '',
+      '### What happened',
+      '',
+      'Checkout failed for 40 minutes.',
+    ].join('\n');
+    const problems = parsePostmortem(md).problems;
+    expect(problems[0]).toMatchObject({ line: 4, message: expect.stringMatching(/^front matter: .*\]/) });
+    expect(problems.some((p) => p.line === 1)).toBe(false);
+    expect(problems.some((p) => /kind|title/.test(p.message))).toBe(false);
+  });
+
   it('says what is missing when the skeleton is wrong', () => {
     expect(parsePostmortem('# No front matter\n').problems[0]).toMatchObject({
       line: 1,

@@ -514,6 +514,9 @@ class Parser {
     const lines: Line[] = all.map((t, i) => ({ text: t, no: i + 1 }));
     let bodyStart = 0;
     let front: unknown = {};
+    // YAML that cannot be read leaves every front matter field unknown: its syntax error is the one to
+    // report, not "kind is missing" at line 1 for each of them.
+    let frontUnread = false;
     if (lines[0]?.text.trim() !== '---') {
       this.problem(1, 1, 'a Postmortem Markdown file starts with YAML front matter between two --- lines');
     } else {
@@ -530,6 +533,7 @@ class Parser {
           2,
         );
         for (const p of fm.problems) this.fatal(p.line, p.column, p.message);
+        frontUnread = fm.data === undefined && fm.problems.length > 0;
         for (const [k, v] of fm.positions) {
           this.positions.set(k, v);
           // A key with no value (e.g. `authors:`) is located at its key.
@@ -623,6 +627,10 @@ class Parser {
     if (!result.success) {
       for (const issue of result.error.issues) {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+        const root = String(path[0] ?? '');
+        if (frontUnread && root !== 'title' && !(SECTION_KEYS as readonly string[]).includes(root)) continue;
+        // A missing title was reported where the "# Title" line belongs, not at line 1.
+        if (root === 'title' && title === undefined) continue;
         if (issue.code === 'unrecognized_keys') {
           for (const k of issue.keys) {
             const pos = this.positions.get(`${[...path, k].join('.')}#key`) ??

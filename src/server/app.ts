@@ -18,6 +18,7 @@ import { markdownBody, refusePlainText } from './markdown-body.js';
 import { docsCsp, installSecurityHeaders } from './security-headers.js';
 import { attachmentsRoutes } from './routes/attachments.routes.js';
 import { authRoutes, type CookiePolicy } from './routes/auth.routes.js';
+import { passwordRoutes } from './routes/password.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
 import { reviewsRoutes } from './routes/reviews.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
@@ -179,6 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(searchRoutes(services));
   await app.register(settingsRoutes(services));
   await app.register(authRoutes(services, { secure: options.cookies?.secure ?? 'auto' }));
+  await app.register(passwordRoutes(services));
   await app.register(attachmentsRoutes(services));
   await app.register(lintRoutes(services));
   await app.register(setupRoutes(services));

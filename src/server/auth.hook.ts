@@ -26,6 +26,8 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What a session whose password an admin reset may still do: learn that, choose a new one, or leave. */
+const WHILE_PASSWORD_MUST_CHANGE = new Set(['/api/auth/me', '/api/auth/password', '/api/auth/logout']);
 
 /** The signed-in actor of a request, or 401. */
 export function actor(request: FastifyRequest): Actor {
@@ -64,6 +66,7 @@ export function installAuth(app: FastifyInstance, services: Services): void {
           }
           request.actor = found.actor;
           request.sessionToken = token;
+          mustChangePasswordFirst(request);
         }
       }
     }
@@ -74,4 +77,12 @@ export function installAuth(app: FastifyInstance, services: Services): void {
     if (need && request.actor)
       requireRole(request.actor, need, `${request.method} ${request.routeOptions.url}`);
   });
+}
+
+/** A session of an account whose password was reset may do nothing else until it chooses a new one. */
+function mustChangePasswordFirst(request: FastifyRequest): void {
+  const url = request.routeOptions.url;
+  if (!request.actor?.user.mustChangePassword || !url?.startsWith('/api/')) return;
+  if (WHILE_PASSWORD_MUST_CHANGE.has(url) || request.routeOptions.config?.public) return;
+  throw new AppError('forbidden', 'choose a new password first: an admin reset this one');
 }

@@ -21,10 +21,15 @@ const BOUNDARY = 'hindsight-evidence-upload';
 const HEADERS = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
 
 /** A multipart body: the fields in order (the zone before the file, as browsers send it). */
-function form(file: { name: string; data: Buffer | string; type?: string }, zone?: string): Buffer {
+function form(
+  file: { name: string; data: Buffer | string; type?: string },
+  zone?: string,
+  format?: string,
+): Buffer {
   return multipartForm(
     [
       ...(zone === undefined ? [] : [{ name: 'zone', value: zone }]),
+      ...(format === undefined ? [] : [{ name: 'format', value: format }]),
       { name: 'file', filename: file.name, data: file.data, type: file.type },
     ],
     BOUNDARY,
@@ -75,12 +80,13 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
     id: string,
     file: { name: string; data: Buffer | string } = { name: CORPUS_NAME, data: corpus },
     zone?: string,
+    format?: string,
   ) =>
     c.call({
       method: 'POST',
       url: `/api/postmortems/${id}/evidence`,
       headers: HEADERS,
-      payload: form(file, zone),
+      payload: form(file, zone, format),
     });
   const accept = (c: TestClient, id: string, attachmentId: string, body: object) =>
     c.call({ method: 'POST', url: `/api/postmortems/${id}/evidence/${attachmentId}/accept`, payload: body });
@@ -365,6 +371,38 @@ describe.each(testDialects())('evidence uploaded to a report on %s', (dialect) =
     expect(json.statusCode).toBe(415);
     expect(await attachments(id)).toEqual([]);
     expect((await read(id)).version).toBe(1);
+  });
+
+  it('asks for a format it cannot recognize, in words without a command-line flag, and reads the one chosen', async () => {
+    const id = await newReport();
+    const unknown = await upload(owner, id, { name: 'notes.txt', data: 'no times here at all' });
+    expect(unknown.statusCode).toBeGreaterThanOrEqual(400);
+    expect(unknown.json().message).toMatch(
+      /notes\.txt: unknown format: .*; choose its format \(one of slack, /,
+    );
+    expect(unknown.json().message).not.toMatch(/--format/);
+    expect(unknown.json().details[0].path).toEqual(['format']);
+    const wrong = await upload(owner, id, { name: 'gateway.dat', data: GATEWAY_LOG }, undefined, 'cobol');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().details[0].path).toEqual(['format']);
+    expect(await attachments(id)).toEqual([]);
+
+    // The chosen format is the one read: these lines are not syslog, and are plain text lines.
+    const asSyslog = await upload(owner, id, { name: 'gateway.dat', data: GATEWAY_LOG }, 'UTC', 'syslog');
+    expect(asSyslog.statusCode).toBe(400);
+    expect(asSyslog.json().message).toMatch(/not a syslog line/);
+    const asText = await upload(owner, id, { name: 'gateway.dat', data: GATEWAY_LOG }, 'UTC', 'text');
+    expect(asText.statusCode, asText.body).toBe(201);
+    expect(asText.json()).toMatchObject({ format: 'text', inputs: [{ format: 'text', reason: 'given' }] });
+    const up = asText.json();
+    const ok = await accept(owner, id, up.attachment.id, {
+      version: 1,
+      digest: up.digest,
+      zone: 'UTC',
+      format: 'text',
+      choices: [{ index: 0, kind: 'detected' }],
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
   });
 
   it('refuses a file over the upload limit (413) before storing anything', async () => {

@@ -148,8 +148,8 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
       const service = s.app.services.evidence;
       const original = service.read.bind(service);
       let outcome: Promise<{ signal?: AbortSignal; error?: unknown; at: number }> | undefined;
-      service.read = (who, file, zone, signal) => {
-        const work = original(who, file, zone, signal);
+      service.read = (who, file, zone, format, signal) => {
+        const work = original(who, file, zone, format, signal);
         outcome = work.then(
           () => ({ signal, at: Date.now() }),
           (error: unknown) => ({ signal, error, at: Date.now() }),

@@ -35,5 +35,6 @@ export function presentUser(u: User) {
     role: u.role,
     disabled: u.disabled,
     createdAt: u.createdAt,
+    mustChangePassword: u.mustChangePassword ?? false,
   };
 }

@@ -220,6 +220,11 @@ describe.each(testDialects())('reports API on %s', (dialect) => {
     expect(
       (await q('owner=quinn%20owner&category=documentation')).items.map((i: { id: string }) => i.id),
     ).toEqual(['A2']);
+    // The tracker's box: part of a name, any case; LIKE wildcards typed there match only themselves.
+    expect((await q('ownerContains=QUINN')).items.map((i: { id: string }) => i.id)).toEqual(['A1', 'A2']);
+    expect((await q('ownerContains=inn%20ow')).items.map((i: { id: string }) => i.id)).toEqual(['A1', 'A2']);
+    expect((await q('ownerContains=%25')).items).toEqual([]);
+    expect((await q('ownerContains=q_inn')).items).toEqual([]);
   });
 
   it('soft-deletes; only an admin lists and restores deleted reports', async () => {

@@ -8,6 +8,8 @@ import { visibleTo, type Viewer } from './viewer.js';
 
 export interface ActionItemFilters {
   owner?: string;
+  /** Part of the owner's name, in any case. */
+  ownerContains?: string;
   status?: string;
   category?: string;
   overdueOn?: string;
@@ -47,6 +49,11 @@ export async function queryActionItems(
     .where(visibleTo(viewer));
   if (filters.reportId) q = q.where('a.report_id', '=', filters.reportId);
   if (filters.owner) q = q.where('a.owner_key', '=', keyOf(filters.owner));
+  if (filters.ownerContains) {
+    // Part of a name, any case: owner keys are stored lower-cased; LIKE's wildcards in the input are literal.
+    const part = keyOf(filters.ownerContains).replace(/[\\%_]/g, (c) => `\\${c}`);
+    q = q.where(sql<boolean>`a.owner_key like ${`%${part}%`} escape '\\'`);
+  }
   if (filters.status) q = q.where('a.status', '=', filters.status);
   if (filters.category) q = q.where('a.category', '=', filters.category);
   if (filters.dueBefore) q = q.where('a.deadline', '<', filters.dueBefore);

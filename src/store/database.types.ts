@@ -1,6 +1,8 @@
 // Timestamps are canonical UTC ISO strings on both dialects so that ordering and comparison behave alike;
 // flags are 0/1 integers for the same reason.
 
+import type { ColumnType } from 'kysely';
+
 export interface ReportsTable {
   id: string;
   seq: number;
@@ -80,6 +82,8 @@ export interface UsersTable {
   password_hash: string | null;
   disabled: number;
   created_at: string;
+  /** 1 after an admin reset the password: the next sign-in must choose a new one (defaults to 0). */
+  must_change_password: ColumnType<number, number | undefined, number>;
 }
 
 export interface SessionsTable {

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
 import * as attachmentChunks from './migrations/2026-11-27-002-attachment-chunks.js';
+import * as mustChangePassword from './migrations/2026-12-05-001-must-change-password.js';
 import * as membersNameAccounts from './migrations/2026-12-05-014-members-name-accounts.js';
 import * as orderedIndexes from './migrations/2026-12-05-101-ordered-indexes.js';
 
@@ -9,6 +10,7 @@ import * as orderedIndexes from './migrations/2026-12-05-101-ordered-indexes.js'
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27-001-initial': initial,
   '2026-11-27-002-attachment-chunks': attachmentChunks,
+  '2026-12-05-001-must-change-password': mustChangePassword,
   '2026-12-05-014-members-name-accounts': membersNameAccounts,
   '2026-12-05-101-ordered-indexes': orderedIndexes,
 };

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Store } from './database.js';
 import type { Database, UsersTable } from './database.types.js';
 import { toUser, type User } from './user.repository.js';
@@ -32,12 +32,20 @@ export class SessionRepository {
   /** The live session and its (enabled) user, or undefined. */
   async find(idHash: string, nowIso: string): Promise<{ user: User; csrfToken: string } | undefined> {
     // Runs on every signed-in request: SQL written out to skip the query builder's cost.
-    const { rows } = await sql<UsersTable & { csrf_token: string }>`
-      select u.id, u.email, u.name, u.role, u.disabled, u.created_at, s.csrf_token
+    const { rows } = await sql<Selectable<UsersTable> & { csrf_token: string }>`
+      select u.id, u.email, u.name, u.role, u.disabled, u.created_at, u.must_change_password, s.csrf_token
       from sessions s join users u on u.id = s.user_id
       where s.id = ${idHash} and s.expires_at > ${nowIso} and u.disabled = 0`.execute(this.db);
     const r = rows[0];
     return r ? { user: toUser(r), csrfToken: r.csrf_token } : undefined;
+  }
+
+  /** End every session of an account but the one kept (the caller's own); returns how many ended. */
+  async deleteForUser(userId: string, keepIdHash?: string): Promise<number> {
+    let q = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keepIdHash !== undefined) q = q.where('id', '!=', keepIdHash);
+    const r = await q.executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 
   async delete(idHash: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Store } from './database.js';
 import type { Database, UsersTable } from './database.types.js';
 import { toUser, type User } from './user.repository.js';
@@ -48,7 +48,7 @@ export class TokenRepository {
   /** The enabled user a live token belongs to. */
   async findUser(tokenHash: string): Promise<{ user: User; tokenId: string } | undefined> {
     // Runs on every API call: SQL written out to skip the query builder's cost, synchronous on SQLite.
-    type Row = UsersTable & { token_id: string; last_used_at: string | null };
+    type Row = Selectable<UsersTable> & { token_id: string; last_used_at: string | null };
     let r: Row | undefined;
     if (this.getRow) {
       r = this.getRow<Row>(

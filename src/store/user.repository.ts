@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import { AppError } from '../domain/index.js';
 import type { Store } from './database.js';
 import type { Database, UsersTable } from './database.types.js';
@@ -8,7 +8,9 @@ import type { Role, User } from '../domain/api-contract.js';
 export type { Role, User };
 
 export const toUser = (
-  r: Pick<UsersTable, 'id' | 'email' | 'name' | 'role' | 'disabled' | 'created_at'>,
+  r: Pick<UsersTable, 'id' | 'email' | 'name' | 'role' | 'disabled' | 'created_at'> & {
+    must_change_password?: number | null;
+  },
 ): User => ({
   id: r.id,
   email: r.email,
@@ -16,6 +18,7 @@ export const toUser = (
   role: r.role as Role,
   disabled: Number(r.disabled) === 1,
   createdAt: r.created_at,
+  ...(Number(r.must_change_password ?? 0) === 1 ? { mustChangePassword: true } : {}),
 });
 
 /** Local accounts; emails are stored lower-cased so sign-in ignores case. */
@@ -85,13 +88,20 @@ export class UserRepository {
 
   async update(
     id: string,
-    patch: { name?: string; role?: Role; disabled?: boolean; passwordHash?: string },
+    patch: {
+      name?: string;
+      role?: Role;
+      disabled?: boolean;
+      passwordHash?: string;
+      mustChangePassword?: boolean;
+    },
   ): Promise<User> {
-    const set: Partial<UsersTable> = {};
+    const set: Updateable<UsersTable> = {};
     if (patch.name !== undefined) set.name = patch.name;
     if (patch.role !== undefined) set.role = patch.role;
     if (patch.disabled !== undefined) set.disabled = patch.disabled ? 1 : 0;
     if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
+    if (patch.mustChangePassword !== undefined) set.must_change_password = patch.mustChangePassword ? 1 : 0;
     if (Object.keys(set).length > 0)
       await this.db.updateTable('users').set(set).where('id', '=', id).execute();
     const user = await this.byId(id);

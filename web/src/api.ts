@@ -3,6 +3,9 @@
 
 export interface ErrorDetail {
   path?: (string | number)[];
+  /** Where in an uploaded file, when the server names a place (Markdown imports). */
+  line?: number;
+  column?: number;
   message: string;
 }
 

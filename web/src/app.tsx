@@ -4,6 +4,7 @@ import { SetupPage, SignInPage } from './pages/auth.js';
 import { ArchivePage } from './pages/archive.js';
 import { HomePage } from './pages/home.js';
 import { NewReportPage } from './pages/new-report.js';
+import { ChangePasswordForm } from './pages/password.js';
 import { Link, navigate, useLocation } from './router.js';
 import { canEdit, SessionContext, type Session } from './session.js';
 import type { Settings, User } from './types.js';
@@ -20,6 +21,7 @@ type Boot =
   | { phase: 'loading' }
   | { phase: 'setup' }
   | { phase: 'signin'; error?: string }
+  | { phase: 'password' }
   | { phase: 'in'; user: User; settings: Settings }
   | { phase: 'down'; error: string };
 
@@ -32,6 +34,8 @@ export function App() {
       const { needed } = await api<{ needed: boolean }>('/api/setup');
       if (needed) return setBoot({ phase: 'setup' });
       const { user } = await api<{ user: User }>('/api/auth/me');
+      // After an admin reset, nothing else answers until the person chooses a new password.
+      if (user.mustChangePassword) return setBoot({ phase: 'password' });
       const settings = await api<Settings>('/api/settings');
       setBoot({ phase: 'in', user, settings });
     } catch (e) {
@@ -56,6 +60,22 @@ export function App() {
     );
   if (boot.phase === 'setup') return <SetupPage onDone={() => void start()} />;
   if (boot.phase === 'signin') return <SignInPage notice={boot.error} onDone={() => void start()} />;
+  if (boot.phase === 'password')
+    return (
+      <main className="narrow" id="main">
+        <h1>Hindsight</h1>
+        <ChangePasswordForm forced onDone={() => void start()} />
+        <button
+          type="button"
+          className="link"
+          onClick={() =>
+            void api('/api/auth/logout', { method: 'POST' }).finally(() => setBoot({ phase: 'signin' }))
+          }
+        >
+          Sign out
+        </button>
+      </main>
+    );
 
   const session: Session = {
     user: boot.user,

@@ -95,6 +95,36 @@ describe('server commands: migrate, user create, token create, serve', () => {
     expect(missing).toMatchObject({ code: 2, err: expect.stringMatching(/no account/) });
   });
 
+  it('sets a password from the command line, ending the account’s sessions; bad input is exit 2', async () => {
+    const set = await hindsight(
+      ['user', 'set-password', '--email', 'ROOT@example.com', '--password-stdin', '--temporary', '--db', db],
+      'a brand new password\n',
+    );
+    expect(set.code, set.err).toBe(0);
+    expect(set.out).toMatch(
+      /^Password set for root@example.com \(to be changed at the next sign-in\); 0 sessions ended/,
+    );
+    const again = await hindsight(
+      ['user', 'set-password', '--email', 'root@example.com', '--password-stdin', '--db', db],
+      'a long admin password\n',
+    );
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).not.toMatch(/next sign-in/);
+    const short = await hindsight(
+      ['user', 'set-password', '--email', 'root@example.com', '--password-stdin', '--db', db],
+      'short\n',
+    );
+    expect(short).toMatchObject({ code: 2, err: expect.stringMatching(/password.*at least 10/) });
+    const ghost = await hindsight(
+      ['user', 'set-password', '--email', 'ghost@example.com', '--password-stdin', '--db', db],
+      'a long enough one\n',
+    );
+    expect(ghost).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/no account has the email ghost@example.com/),
+    });
+  });
+
   it('refuses a bad port or token check time with exit 2', async () => {
     expect((await hindsight(['serve', '--port', 'eighty', '--db', db])).code).toBe(2);
     const slow = await hindsight(['serve', '--port', '0', '--token-check-ms', 'soon', '--db', db]);

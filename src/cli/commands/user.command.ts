@@ -1,6 +1,7 @@
 import { AppError } from '../../domain/index.js';
 import { createServices } from '../../server/services/index.js';
-import { newUserSchema, ROLES } from '../../server/services/user.service.js';
+import { z } from 'zod';
+import { newUserSchema, passwordSchema, ROLES } from '../../server/services/user.service.js';
 import { parseWith } from '../../server/services/validation.js';
 import { UserRepository } from '../../store/index.js';
 import { databaseUrl, openMigratedStore } from '../database.js';
@@ -42,6 +43,40 @@ export const registerUser: RegisterCommand = (program, ctx) => {
         }
       },
     );
+
+  user
+    .command('set-password')
+    .description("set an account's password on the server database; every session of the account ends")
+    .requiredOption('--email <email>', 'sign-in email of the account')
+    .requiredOption('--password-stdin', 'read the new password from standard input')
+    .option('--temporary', 'the person must choose a new password at the next sign-in')
+    .option('--db <url>', 'SQLite file or postgres:// URL (env DATABASE_URL)')
+    .action(async (opts: { email: string; temporary?: boolean; db?: string }) => {
+      const password = (await ctx.io.readStdin()).replace(/\r?\n$/, '');
+      if (password.length === 0) throw new AppError('bad_request', 'no password on standard input');
+      const checked = parseWith(
+        z.strictObject({ password: passwordSchema }),
+        { password },
+        'cannot set the password',
+        'bad_request',
+      );
+      const { store } = await openMigratedStore(databaseUrl(opts.db));
+      try {
+        const r = await createServices(store).passwords.setFromCommandLine(
+          opts.email,
+          checked.password,
+          opts.temporary === true,
+        );
+        ctx.io.out(
+          `Password set for ${r.user.email}${opts.temporary ? ' (to be changed at the next sign-in)' : ''}; ` +
+            `${r.sessionsEnded} session${r.sessionsEnded === 1 ? '' : 's'} ended, ` +
+            `${r.tokensStillActive} API token${r.tokensStillActive === 1 ? '' : 's'} still active ` +
+            `(revoke them on the profile page if the password leaked).\n`,
+        );
+      } finally {
+        await store.close();
+      }
+    });
 
   user
     .command('list')

@@ -2,7 +2,8 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { eventKindSchema, isTimeZone } from '../../domain/index.js';
+import { AppError, eventKindSchema, isTimeZone } from '../../domain/index.js';
+import { EVIDENCE_FORMATS, type EvidenceFormat } from '../../evidence/index.js';
 import { actor } from '../auth.hook.js';
 import { presentReport } from '../presenters.js';
 import { requireRole } from '../services/access.js';
@@ -29,6 +30,25 @@ function zoneOf(part: MultipartFile): string | undefined {
   return zone || undefined;
 }
 
+/** Formats a file can be read as (a git clone is a folder, not an upload). */
+const uploadFormatSchema = z.enum(
+  EVIDENCE_FORMATS.filter((f) => f !== 'git') as [EvidenceFormat, ...EvidenceFormat[]],
+);
+
+/** The optional "format" field, sent before the file: read it as this instead of recognizing it. */
+function formatOf(part: MultipartFile): EvidenceFormat | undefined {
+  const field = part.fields.format;
+  const value = field && !Array.isArray(field) && field.type === 'field' ? String(field.value).trim() : '';
+  if (!value) return undefined;
+  const r = uploadFormatSchema.safeParse(value);
+  if (!r.success) {
+    throw new AppError('bad_request', `format: ${value.slice(0, 40)} is not a format Hindsight reads`, [
+      { path: ['format'], message: `must be one of ${uploadFormatSchema.options.join(', ')}` },
+    ]);
+  }
+  return r.data;
+}
+
 const acceptEvidenceBody = z.strictObject({
   version: versionSchema,
   choices: z
@@ -45,6 +65,7 @@ const acceptEvidenceBody = z.strictObject({
     .min(1, 'choose at least one candidate')
     .max(MAX_EVIDENCE_CANDIDATES),
   zone: z.string().max(100).refine(isTimeZone, 'must be a time zone such as Europe/Berlin').optional(),
+  format: uploadFormatSchema.optional(),
   // Required: without it a file that now reads differently (another zone, a newer reader) would have other
   // candidates at the chosen positions, and the wrong records would be added.
   digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be the digest the upload returned'),
@@ -77,7 +98,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
         const signal = whileClientWaits(reply);
         const part = await uploadedFile(request, NOT_MULTIPART);
         const data = await part.toBuffer();
-        return evidence.read(who, { filename: part.filename, data }, zoneOf(part), signal);
+        return evidence.read(who, { filename: part.filename, data }, zoneOf(part), formatOf(part), signal);
       },
     );
 
@@ -104,6 +125,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
           request.params.id,
           { filename: part.filename, contentType: part.mimetype, data },
           zoneOf(part),
+          formatOf(part),
           signal,
         );
         return reply.status(201).send(result);

@@ -55,6 +55,7 @@ export function searchRoutes(services: Services): FastifyPluginAsyncZod {
             ...pageQuery,
             ...cursorQuery,
             owner: z.string().min(1).max(200).optional(),
+            ownerContains: z.string().min(1).max(200).optional(),
             status: z.enum(ACTION_STATUSES).optional(),
             category: z.enum(ACTION_CATEGORIES).optional(),
             overdue: z.stringbool().optional(),

@@ -9,6 +9,7 @@ import {
   type AddedEvidence,
   type Candidate,
   type EvidenceInput,
+  type EvidenceFormat,
   type Extraction,
 } from '../../evidence/index.js';
 import type { StoredReport } from '../../store/index.js';
@@ -32,6 +33,7 @@ async function readEvidenceUpload(
   name: string,
   data: Buffer,
   zone?: string,
+  format?: EvidenceFormat,
   signal?: AbortSignal,
 ): Promise<Extraction> {
   if (zone && !isTimeZone(zone)) {
@@ -48,6 +50,8 @@ async function readEvidenceUpload(
   const read = await extractEvidence([input], {
     maxCandidates: MAX_EVIDENCE_CANDIDATES,
     ...(zone ? { zone } : {}),
+    ...(format ? { format } : {}),
+    formatHint: 'choose its format',
   });
   // What was read before the client left is of use to nobody (and must not be stored with the report).
   if (signal?.aborted) throw new AppError('io', `${name}: reading stopped: the request was cancelled`);
@@ -82,6 +86,8 @@ export interface EvidenceChoices {
   choices: { index: number; kind: EventKind }[];
   /** The zone the file was read in when it was uploaded, if one was given. */
   zone?: string;
+  /** The format it was read as when it was uploaded, if one was chosen. */
+  format?: EvidenceFormat;
   /** The digest the upload returned: the file must still read to the same candidates. */
   digest: string;
 }
@@ -98,12 +104,19 @@ export class EvidenceService {
   ) {}
 
   /** Read an uploaded file into candidates for review, storing nothing (editors and admins). */
-  async read(actor: Actor, file: { filename?: string; data: Buffer }, zone?: string, signal?: AbortSignal) {
+  async read(
+    actor: Actor,
+    file: { filename?: string; data: Buffer },
+    zone?: string,
+    format?: EvidenceFormat,
+    signal?: AbortSignal,
+  ) {
     requireRole(actor, 'editor', 'reading evidence');
     const { candidates, stats, inputs } = await readEvidenceUpload(
       file.filename || 'evidence',
       file.data,
       zone,
+      format,
       signal,
     );
     return { inputs, stats, candidates: candidates.map((c) => presentCandidate(c)) };
@@ -122,16 +135,18 @@ export class EvidenceService {
     reportId: string,
     file: { filename?: string; contentType: string; data: Buffer },
     zone?: string,
+    format?: EvidenceFormat,
     signal?: AbortSignal,
   ) {
     await this.writable(actor, reportId);
     // The stored name is the one the file is read under, now and when candidates are accepted.
     const filename = cleanFilename(file.filename);
-    const { candidates, stats, inputs } = await readEvidenceUpload(filename, file.data, zone, signal);
+    const { candidates, stats, inputs } = await readEvidenceUpload(filename, file.data, zone, format, signal);
     const attachment = await this.attachments.upload(actor, reportId, { ...file, filename });
     return {
       attachment,
       ...(zone ? { zone } : {}),
+      ...(format ? { format } : {}),
       digest: candidatesDigest(candidates),
       inputs,
       stats,
@@ -151,7 +166,7 @@ export class EvidenceService {
     if (current.version !== body.version) {
       throw staleVersion(reportId, body.version, current.version);
     }
-    const { candidates } = await readEvidenceUpload(file.filename, file.data, body.zone);
+    const { candidates } = await readEvidenceUpload(file.filename, file.data, body.zone, body.format);
     if (body.digest !== candidatesDigest(candidates)) {
       throw new AppError(
         'conflict',

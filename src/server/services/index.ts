@@ -15,6 +15,7 @@ import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth.service.js';
 import { EvidenceService } from './evidence.service.js';
+import { PasswordChangeService } from './password-change.service.js';
 import { ReportService } from './report.service.js';
 import { lintGate, type ReviewGate } from './review-gate.js';
 import { ReviewService } from './review.service.js';
@@ -26,6 +27,7 @@ export interface Services {
   store: Store;
   audit: AuditService;
   auth: AuthService;
+  passwords: PasswordChangeService;
   users: UserService;
   settings: SettingsService;
   reports: ReportService;
@@ -68,6 +70,13 @@ export function createServices(
     reports,
     auth,
     users: new UserService(new UserRepository(store), audit, settings, () => auth.forgetTokenChecks()),
+    passwords: new PasswordChangeService(
+      new UserRepository(store),
+      new SessionRepository(store),
+      new TokenRepository(store),
+      audit,
+      () => auth.forgetTokenChecks(),
+    ),
     reviews: new ReviewService(reports, new CommentRepository(store), reviewRepo, settings, audit),
     attachments,
     evidence: new EvidenceService(reports, attachments),

@@ -104,6 +104,12 @@ export class UserService {
   async update(actor: Actor, id: string, patch: z.output<typeof userPatchSchema>): Promise<User> {
     requireRole(actor, 'admin', 'changing accounts');
     if (!(await this.users.byId(id))) throw new AppError('not_found', `user ${id} does not exist`);
+    if (patch.password !== undefined) {
+      // A reset must end the account's sessions and ask for a new password at the next sign-in.
+      throw new AppError('bad_request', `reset a password with POST /api/users/${id}/password`, [
+        { path: ['password'], message: 'not changed here' },
+      ]);
+    }
     if (id === actor.user.id && ((patch.role && patch.role !== 'admin') || patch.disabled)) {
       throw new AppError('conflict', 'you cannot remove your own admin role or disable yourself', [
         { path: ['role'], message: 'ask another admin' },

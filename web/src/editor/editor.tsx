@@ -67,6 +67,17 @@ export function EditorPage({ id }: { id: string }) {
   storedRef.current = stored;
 
   const [restored, setRestored] = useState('');
+  // What an import just recognized, said once when the new report opens.
+  const [imported] = useState(() => {
+    try {
+      const key = `hindsight.imported.${id}`;
+      const text = sessionStorage.getItem(key) ?? '';
+      sessionStorage.removeItem(key);
+      return text;
+    } catch {
+      return '';
+    }
+  });
   useEffect(() => {
     api<StoredReport>(`/api/postmortems/${encodeURIComponent(id)}`)
       .then((s) => {
@@ -322,6 +333,7 @@ export function EditorPage({ id }: { id: string }) {
             </div>
           </div>
           {restored && <Status>{restored}</Status>}
+          {imported && <Status>{imported}</Status>}
           {stored.state !== 'draft' && (
             <Status>
               This report is {stored.state === 'in_review' ? 'in review' : stored.state}: every change you

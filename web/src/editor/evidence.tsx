@@ -1,4 +1,4 @@
-import { createContext, useContext, useId, useState, type FormEvent } from 'react';
+import { createContext, useContext, useEffect, useId, useState, type FormEvent } from 'react';
 import { labelOf } from '../../../src/domain/labels.js';
 import { parseInstant } from '../../../src/domain/primitives.schema.js';
 import { EVENT_KINDS, type EventKind, type TimelineEvent } from '../../../src/domain/report.schema.js';
@@ -6,6 +6,7 @@ import { api, ApiError, errorText } from '../api.js';
 import type { StoredReport } from '../types.js';
 import { CodeOptions, Status } from '../ui.js';
 import { SetContext } from './fields.js';
+import { fromLocalInput, toLocalInput } from './model.js';
 
 interface Candidate {
   /** Its position in the file's extraction: how the server is told which ones were accepted. */
@@ -29,6 +30,7 @@ interface Extraction {
 interface Upload extends Extraction {
   attachment: { id: string; filename: string };
   zone?: string;
+  format?: string;
   digest: string;
   candidates: (Candidate & { index: number })[];
 }
@@ -54,6 +56,67 @@ export interface SavedReport {
 export const SavedReportContext = createContext<SavedReport | undefined>(undefined);
 
 const SHOWN = 500;
+
+/** The formats the server reads from an upload (src/evidence's readers), in words. */
+const FORMATS: [string, string][] = [
+  ['slack', 'Slack export'],
+  ['mattermost', 'Mattermost export'],
+  ['teams', 'Microsoft Teams export'],
+  ['pagerduty', 'PagerDuty incident log'],
+  ['opsgenie', 'Opsgenie alert log'],
+  ['alertmanager', 'Alertmanager alerts'],
+  ['github', 'GitHub events'],
+  ['json-log', 'JSON lines log'],
+  ['syslog', 'Syslog'],
+  ['text', 'Text log, one record per line'],
+];
+
+/** The words for a failed read: a file whose format was not recognized asks for one, with no CLI flags. */
+function readError(file: File, err: unknown): { message: string; askFormat: boolean } {
+  if (err instanceof ApiError && err.details.some((d) => d.path?.[0] === 'format')) {
+    return {
+      message: `${file.name}: Hindsight could not tell what kind of file this is. Choose its format, then read it again.`,
+      askFormat: true,
+    };
+  }
+  return { message: `${file.name}: ${errorText(err)}`, askFormat: false };
+}
+
+/** A review of an uploaded file not yet added, kept in this browser so a reload does not lose it. */
+interface Pending {
+  upload: Upload;
+  kinds: EventKind[];
+  accepted: number[];
+  from: string;
+  to: string;
+}
+const pendingKey = (reportId: string) => `hindsight.evidence.${reportId}`;
+function readPending(reportId: string): Pending | undefined {
+  try {
+    const raw = localStorage.getItem(pendingKey(reportId));
+    const p = raw ? (JSON.parse(raw) as Pending) : undefined;
+    return p && Array.isArray(p.upload?.candidates) && Array.isArray(p.accepted) ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+function writePending(reportId: string, p: Pending | undefined): void {
+  try {
+    if (p) localStorage.setItem(pendingKey(reportId), JSON.stringify(p));
+    else localStorage.removeItem(pendingKey(reportId));
+  } catch {
+    // A full or disabled storage only means a reload loses the review, as before.
+  }
+}
+
+/** Whether an instant lies in the window; an open end does not bound. */
+const inWindow = (at: string, from: string, to: string) => {
+  const ms = parseInstant(at);
+  if (ms === undefined) return true;
+  const a = from ? parseInstant(from) : undefined;
+  const b = to ? parseInstant(to) : undefined;
+  return (a === undefined || ms >= a) && (b === undefined || ms <= b);
+};
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const shortTime = (at: string) => at.replace('T', ' ').replace('Z', '');
 
@@ -63,13 +126,23 @@ const shortTime = (at: string) => at.replace('T', ' ').replace('Z', '');
  * the file as supporting material and their source lines in an appendix; without one (no report to keep the
  * file with) the records are added to the timeline here and saved like any other edit.
  */
-export function EvidenceImport({ timeline, zone }: { timeline: TimelineEvent[]; zone: string }) {
+export function EvidenceImport({
+  timeline,
+  zone,
+  period,
+}: {
+  timeline: TimelineEvent[];
+  zone: string;
+  period: { start?: string; end?: string };
+}) {
   const saved = useContext(SavedReportContext);
+  // A review left half done (a reload, a closed tab) opens again where it was.
+  const [open] = useState(() => (saved ? readPending(saved.id) !== undefined : false));
   return (
-    <details className="evidence">
+    <details className="evidence" open={open}>
       <summary>Add events from evidence (chat export, alerts, logs)</summary>
       {saved ? (
-        <ReportEvidence saved={saved} zone={zone} />
+        <ReportEvidence saved={saved} zone={zone} period={period} />
       ) : (
         <LocalEvidence timeline={timeline} zone={zone} />
       )}
@@ -83,11 +156,14 @@ function EvidenceForm({
   busy,
   onRead,
   onMissing,
+  askFormat,
 }: {
   zone: string;
   busy: boolean;
   onRead: (file: File, form: FormData) => void;
   onMissing: () => void;
+  /** The last file's format was not recognized: point at the picker. */
+  askFormat?: boolean;
 }) {
   const read = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -97,11 +173,13 @@ function EvidenceForm({
     const form = new FormData();
     const z = String(data.get('zone') ?? '').trim();
     if (z) form.append('zone', z);
+    const format = String(data.get('format') ?? '');
+    if (format) form.append('format', format);
     form.append('file', file);
     onRead(file, form);
   };
   return (
-    <form onSubmit={read} className="row">
+    <form onSubmit={read} className="row line">
       <div className="field">
         <label htmlFor="evidence-file">Evidence file</label>
         <input id="evidence-file" name="file" type="file" />
@@ -109,6 +187,25 @@ function EvidenceForm({
       <div className="field">
         <label htmlFor="evidence-zone">Time zone of stamps without one</label>
         <input id="evidence-zone" name="zone" defaultValue={zone} />
+      </div>
+      <div className="field">
+        <label htmlFor="evidence-format">Format</label>
+        <select
+          id="evidence-format"
+          name="format"
+          defaultValue=""
+          aria-invalid={askFormat || undefined}
+          ref={(el) => {
+            if (askFormat) el?.focus();
+          }}
+        >
+          <option value="">Recognize it</option>
+          {FORMATS.map(([code, label]) => (
+            <option key={code} value={code}>
+              {label}
+            </option>
+          ))}
+        </select>
       </div>
       <button type="submit" disabled={busy}>
         Read the file
@@ -139,15 +236,33 @@ function ExtractionSummary({ result, kept }: { result: Extraction; kept?: boolea
 }
 
 /** Evidence for a saved report: uploaded to it, reviewed here, added on the server as one revision. */
-function ReportEvidence({ saved, zone }: { saved: SavedReport; zone: string }) {
+function ReportEvidence({
+  saved,
+  zone,
+  period,
+}: {
+  saved: SavedReport;
+  zone: string;
+  period: { start?: string; end?: string };
+}) {
   const ids = useId();
-  const [upload, setUpload] = useState<Upload>();
-  const [kinds, setKinds] = useState<EventKind[]>([]);
-  const [accepted, setAccepted] = useState<Set<number>>(new Set());
-  const [status, setStatus] = useState('');
+  const [pending] = useState(() => readPending(saved.id));
+  const [upload, setUpload] = useState<Upload | undefined>(pending?.upload);
+  const [kinds, setKinds] = useState<EventKind[]>(pending?.kinds ?? []);
+  const [accepted, setAccepted] = useState<Set<number>>(new Set(pending?.accepted ?? []));
+  // The window of time records must fall in, by default the report's own period.
+  const [from, setFrom] = useState(pending?.from ?? period.start ?? '');
+  const [to, setTo] = useState(pending?.to ?? period.end ?? '');
+  const [status, setStatus] = useState(
+    pending ? `Your review of ${pending.upload.attachment.filename} was kept; go on where you left it.` : '',
+  );
   const [error, setError] = useState('');
+  const [askFormat, setAskFormat] = useState(false);
   const [busy, setBusy] = useState(false);
   const base = `/api/postmortems/${encodeURIComponent(saved.id)}/evidence`;
+  useEffect(() => {
+    writePending(saved.id, upload ? { upload, kinds, accepted: [...accepted], from, to } : undefined);
+  }, [saved.id, upload, kinds, accepted, from, to]);
 
   const read = async (file: File, form: FormData) => {
     setBusy(true);
@@ -155,20 +270,23 @@ function ReportEvidence({ saved, zone }: { saved: SavedReport; zone: string }) {
     setStatus('');
     try {
       const r = await api<Upload>(base, { raw: { type: '', data: form } });
+      setAskFormat(false);
       setUpload(r);
       setKinds(r.candidates.map((c) => c.kind));
-      // Proposed: the records whose words give them a part in the response; the rest wait to be chosen.
+      // Proposed: the records in the window whose words give them a part in the response; the rest wait.
       setAccepted(
         new Set(
           r.candidates
             .slice(0, SHOWN)
-            .filter((c) => c.kind !== 'other')
+            .filter((c) => c.kind !== 'other' && inWindow(c.at, from, to))
             .map((c) => c.index),
         ),
       );
     } catch (err) {
       setUpload(undefined);
-      setError(`${file.name}: ${errorText(err)}`);
+      const e = readError(file, err);
+      setError(e.message);
+      setAskFormat(e.askFormat);
     } finally {
       setBusy(false);
     }
@@ -190,6 +308,7 @@ function ReportEvidence({ saved, zone }: { saved: SavedReport; zone: string }) {
       const body = {
         digest: upload.digest,
         ...(upload.zone ? { zone: upload.zone } : {}),
+        ...(upload.format ? { format: upload.format } : {}),
         choices: [...accepted].sort((a, b) => a - b).map((index) => ({ index, kind: kinds[index] })),
       };
       const send = (version: number) =>
@@ -243,6 +362,8 @@ function ReportEvidence({ saved, zone }: { saved: SavedReport; zone: string }) {
   };
 
   const shown = upload?.candidates.slice(0, SHOWN) ?? [];
+  const outside = shown.filter((c) => !inWindow(c.at, from, to));
+  const outsideChosen = outside.filter((c) => accepted.has(c.index)).length;
   const toggle = (index: number, on: boolean) => {
     const next = new Set(accepted);
     if (on) next.add(index);
@@ -260,19 +381,56 @@ function ReportEvidence({ saved, zone }: { saved: SavedReport; zone: string }) {
         busy={busy}
         onRead={(f, form) => void read(f, form)}
         onMissing={() => setError('Choose a file first.')}
+        askFormat={askFormat}
       />
       <Status tone="error">{error}</Status>
       <Status tone="ok">{status}</Status>
       {upload && (
         <div>
           <ExtractionSummary result={upload} kept />
+          <fieldset className="row line">
+            <legend>Window of time (UTC)</legend>
+            <div className="field">
+              <label htmlFor={`${ids}-from`}>Records from</label>
+              <input
+                id={`${ids}-from`}
+                type="datetime-local"
+                step={1}
+                value={toLocalInput(from || null)}
+                onChange={(e) => setFrom(fromLocalInput(e.target.value) ?? '')}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={`${ids}-to`}>Records until</label>
+              <input
+                id={`${ids}-to`}
+                type="datetime-local"
+                step={1}
+                value={toLocalInput(to || null)}
+                onChange={(e) => setTo(fromLocalInput(e.target.value) ?? '')}
+              />
+            </div>
+          </fieldset>
+          {outside.length > 0 && (
+            <p className="status status-warn" role="status">
+              {outside.length === 1 ? '1 record is' : `${outside.length} records are`} outside the window
+              {from || to
+                ? ` (${from ? shortTime(from) : 'any time'} to ${to ? shortTime(to) : 'any time'})`
+                : ''}
+              {outsideChosen > 0
+                ? `, and ${outsideChosen} of them ${outsideChosen === 1 ? 'is' : 'are'} selected: they would move the start or end of the timeline, and its response times.`
+                : ': they are not selected. Select one only if it belongs to this event.'}
+            </p>
+          )}
           <div className="buttons">
             <button
               type="button"
               className="small"
-              onClick={() => setAccepted(new Set(shown.map((c) => c.index)))}
+              onClick={() =>
+                setAccepted(new Set(shown.filter((c) => inWindow(c.at, from, to)).map((c) => c.index)))
+              }
             >
-              Accept all
+              Accept all in the window
             </button>
             <button type="button" className="small" onClick={() => setAccepted(new Set())}>
               Reject all
@@ -283,7 +441,7 @@ function ReportEvidence({ saved, zone }: { saved: SavedReport; zone: string }) {
               const n = c.index + 1;
               const id = `${ids}-${c.index}`;
               return (
-                <li key={c.index} className="candidate">
+                <li key={c.index} className={`candidate ${inWindow(c.at, from, to) ? '' : 'outside'}`}>
                   <input
                     id={`${id}-take`}
                     type="checkbox"
@@ -292,7 +450,11 @@ function ReportEvidence({ saved, zone }: { saved: SavedReport; zone: string }) {
                   />
                   <label htmlFor={`${id}-take`}>
                     <span className="sr-only">Accept record {n}: </span>
-                    <code>{shortTime(c.at)}</code> {c.text}{' '}
+                    <code>{shortTime(c.at)}</code>
+                    {!inWindow(c.at, from, to) && (
+                      <strong className="outside-tag"> outside the window</strong>
+                    )}{' '}
+                    {c.text}{' '}
                     <span className="muted">
                       ({c.source}
                       {c.actor ? `, ${c.actor}` : ''})
@@ -358,7 +520,7 @@ function LocalEvidence({ timeline, zone }: { timeline: TimelineEvent[]; zone: st
       setChosen(new Set(r.candidates.slice(0, SHOWN).map((_, i) => i)));
     } catch (err) {
       setResult(undefined);
-      setError(`${file.name}: ${errorText(err)}`);
+      setError(readError(file, err).message);
     } finally {
       setBusy(false);
     }

@@ -1,72 +1,152 @@
-import { labelOf } from '../../../src/domain/labels.js';
-import { FISHBONE_CATEGORIES, type FishboneCause } from '../../../src/domain/report.schema.js';
+import { useId, useRef, useState } from 'react';
+import type { FishboneCause } from '../../../src/domain/report.schema.js';
+import { downloadText } from '../ui.js';
+import { describeFishbone, layoutFishbone, type TextLine } from './fishbone-layout.js';
 
-const W = 900;
-const H = 380;
-const SPINE_Y = H / 2;
-const HEAD_X = W - 150;
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+// Colours and sizes are attributes, not CSS classes, so the exported SVG and PNG look the same as the page.
+const INK = '#1b1f24';
+const MUTED = '#4f5863';
+const ACCENT = '#0b5cad';
+const BONE = '#7b8794';
 
-/** The fishbone (Ishikawa) diagram of the causes, drawn from the data as they are typed. */
-export function FishboneDiagram({ problem, causes }: { problem: string; causes: FishboneCause[] }) {
-  const named = causes.filter((c) => c.cause.trim());
+function Line({ t }: { t: TextLine }) {
+  return (
+    <text
+      x={t.x}
+      y={t.y}
+      fontSize={t.size}
+      fontWeight={t.bold ? 700 : 400}
+      textAnchor={t.anchor ?? 'start'}
+      fill={t.text.startsWith('+') ? MUTED : INK}
+    >
+      {t.full && <title>{t.full}</title>}
+      {t.text}
+    </text>
+  );
+}
+
+/** The fishbone (Ishikawa) diagram of the causes and their details, drawn from the data as they are typed. */
+export function FishboneDiagram({
+  problem,
+  causes,
+  name = 'fishbone',
+}: {
+  problem: string;
+  causes: FishboneCause[];
+  /** The file name the downloads get, without extension. */
+  name?: string;
+}) {
+  const id = useId();
+  const svg = useRef<SVGSVGElement>(null);
+  const [error, setError] = useState('');
+  const layout = layoutFishbone(problem, causes);
+  const description = describeFishbone(problem, causes);
+  const source = () => {
+    const node = svg.current;
+    if (!node) return '';
+    const copy = node.cloneNode(true) as SVGSVGElement;
+    copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+    copy.setAttribute('width', String(layout.width));
+    copy.setAttribute('height', String(layout.height));
+    return new XMLSerializer().serializeToString(copy);
+  };
+  const png = () => {
+    setError('');
+    const url = URL.createObjectURL(new Blob([source()], { type: 'image/svg+xml' }));
+    const img = new Image();
+    img.onload = () => {
+      // Twice the size, so the picture stays sharp in slides and documents.
+      const canvas = document.createElement('canvas');
+      canvas.width = layout.width * 2;
+      canvas.height = layout.height * 2;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return setError('This browser cannot draw the picture.');
+      ctx.scale(2, 2);
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, layout.width, layout.height);
+      ctx.drawImage(img, 0, 0);
+      URL.revokeObjectURL(url);
+      canvas.toBlob((blob) => {
+        if (!blob) return setError('This browser cannot make a PNG of the diagram.');
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(blob);
+        a.download = `${name}.png`;
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      }, 'image/png');
+    };
+    img.onerror = () => setError('The diagram could not be turned into a picture.');
+    img.src = url;
+  };
   return (
     <figure className="fishbone">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="fishbone-title fishbone-desc" width="100%">
-        <title id="fishbone-title">Fishbone diagram</title>
-        <desc id="fishbone-desc">
-          {named.length === 0
-            ? 'No causes yet.'
-            : `${named.length} cause${named.length === 1 ? '' : 's'}: ${named.map((c) => `${c.cause} (${labelOf(c.category)})`).join('; ')}.`}
-        </desc>
-        <line x1={20} y1={SPINE_Y} x2={HEAD_X} y2={SPINE_Y} className="spine" />
-        <rect x={HEAD_X} y={SPINE_Y - 34} width={140} height={68} rx={6} className="head" />
-        <foreignObject x={HEAD_X + 6} y={SPINE_Y - 30} width={128} height={60}>
-          <div className="fishbone-head">{clip(problem || 'The problem', 70)}</div>
-        </foreignObject>
-        {FISHBONE_CATEGORIES.map((cat, i) => {
-          const top = i % 2 === 0;
-          const slot = Math.floor(i / 2);
-          const x = 200 + slot * 180;
-          const endY = top ? 30 : H - 30;
-          const startX = x - 70;
-          const list = named.filter((c) => c.category === cat);
-          return (
-            <g key={cat} data-category={cat}>
-              <line
-                x1={startX}
-                y1={endY}
-                x2={x + 40}
-                y2={SPINE_Y}
-                className={`bone ${list.length ? 'has' : ''}`}
-              />
-              <text x={startX - 4} y={top ? endY - 10 : endY + 20} className="cat">
-                {labelOf(cat)}
-              </text>
-              {list.slice(0, 6).map((c, j) => {
-                const t = (j + 1) / 7;
-                const bx = startX + (x + 40 - startX) * t;
-                const by = endY + (SPINE_Y - endY) * t;
-                return (
-                  <g key={j}>
-                    <line x1={bx - 160} y1={by} x2={bx} y2={by} className="rib" />
-                    <text x={bx - 158} y={by - 4} className="cause">
-                      <title>{c.cause}</title>
-                      {clip(c.cause, 25)}
-                    </text>
-                  </g>
-                );
-              })}
-              {list.length > 6 && (
-                <text x={x} y={top ? endY + 14 : endY - 6} className="more">
-                  +{list.length - 6} more
-                </text>
-              )}
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="sr-only">Causes by category, drawn from the list beside it.</figcaption>
+      <div className="fishbone-scroll">
+        <svg
+          ref={svg}
+          viewBox={`0 0 ${layout.width} ${layout.height}`}
+          role="img"
+          aria-labelledby={`${id}-t ${id}-d`}
+          width="100%"
+          fontFamily="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+        >
+          <title id={`${id}-t`}>Fishbone diagram</title>
+          <desc id={`${id}-d`}>{description}</desc>
+          <rect x={0} y={0} width={layout.width} height={layout.height} fill="#fbfcfd" />
+          <line
+            x1={layout.spine.x1}
+            y1={layout.spine.y}
+            x2={layout.spine.x2}
+            y2={layout.spine.y}
+            stroke={INK}
+            strokeWidth={3}
+          />
+          {layout.bones.map((b) => (
+            <line
+              key={b.category}
+              data-category={b.category}
+              x1={b.x1}
+              y1={b.y1}
+              x2={b.x2}
+              y2={b.y2}
+              stroke={b.used ? ACCENT : BONE}
+              strokeWidth={2}
+            />
+          ))}
+          {layout.ribs.map((r, i) => (
+            <line key={i} x1={r.x1} y1={r.y} x2={r.x2} y2={r.y} stroke={BONE} strokeWidth={r.sub ? 1 : 1.2} />
+          ))}
+          <rect
+            x={layout.head.x}
+            y={layout.head.y}
+            width={layout.head.w}
+            height={layout.head.h}
+            rx={6}
+            fill="#e3ecf7"
+            stroke={ACCENT}
+          />
+          {layout.head.lines.map((t, i) => (
+            <Line key={`h${i}`} t={t} />
+          ))}
+          {layout.texts.map((t, i) => (
+            <Line key={i} t={t} />
+          ))}
+        </svg>
+      </div>
+      <figcaption className="buttons no-print">
+        <button type="button" onClick={() => downloadText(`${name}.svg`, source(), 'image/svg+xml')}>
+          Download SVG
+        </button>
+        <button type="button" onClick={png}>
+          Download PNG
+        </button>
+        {error && (
+          <span role="alert" className="status status-error">
+            {error}
+          </span>
+        )}
+      </figcaption>
     </figure>
   );
 }

@@ -287,36 +287,24 @@ export function DetailsSection({ report, settings }: SectionProps) {
             </div>
           ))}
         </dl>
-        {/* A grid of rows rather than a table: rows off screen skip rendering (content-visibility),
-            which keeps typing smooth in a timeline of hundreds of events. An empty one shows no grid: a
-            header that scrolls with nothing to focus in it would be out of reach of the keyboard. */}
+        {/* Cards rather than table rows: every field keeps a readable width at any screen size, and rows off
+            screen skip rendering (content-visibility), which keeps typing smooth in a timeline of hundreds
+            of events. */}
         {timeline.length === 0 ? (
           <p className="muted">No events yet.</p>
         ) : (
-          <div className="timeline-grid">
-            <div className="tl-row tl-head" aria-hidden="true">
-              <span>#</span>
-              <span>When (UTC)</span>
-              <span>Since start</span>
-              <span>Kind</span>
-              <span>What happened</span>
-              <span>Who or what</span>
-              <span>Source</span>
-              <span />
-            </div>
-            <ol className="tl-rows" aria-label="Timeline events">
-              {timeline.map((e, i) => (
-                <TimelineRow
-                  key={i}
-                  event={e}
-                  index={i}
-                  startMs={startMs}
-                  onTimeDone={order}
-                  onRemove={remove}
-                />
-              ))}
-            </ol>
-          </div>
+          <ol className="cards-list" aria-label="Timeline events">
+            {timeline.map((e, i) => (
+              <TimelineRow
+                key={i}
+                event={e}
+                index={i}
+                startMs={startMs}
+                onTimeDone={order}
+                onRemove={remove}
+              />
+            ))}
+          </ol>
         )}
         <div className="buttons">
           <button type="button" onClick={add}>
@@ -326,7 +314,7 @@ export function DetailsSection({ report, settings }: SectionProps) {
             Order by time
           </button>
         </div>
-        <EvidenceImport timeline={timeline} zone={report.period.timezone} />
+        <EvidenceImport timeline={timeline} zone={report.period.timezone} period={report.period} />
       </Block>
       <TextField
         path={['details', 'severityRationale']}
@@ -383,41 +371,53 @@ const TimelineRow = memo(function TimelineRow({
       ? `${ms < startMs ? '−' : '+'}${formatDuration(Math.abs(ms - startMs))}`
       : '';
   return (
-    <li className="tl-row">
-      <span className="tl-n">{n}</span>
-      <div>
-        <input
-          id={fieldId([...base, 'at'])}
-          type="datetime-local"
-          step={1}
-          aria-label={`Event ${n} time`}
-          value={toLocalInput(event.at)}
-          onChange={(e) => set([...base, 'at'], fromLocalInput(e.target.value))}
-          onBlur={onTimeDone}
-        />
-      </div>
-      <span className="since">{since}</span>
-      <div>
-        <select
-          id={fieldId([...base, 'kind'])}
-          aria-label={`Event ${n} kind`}
-          value={event.kind}
-          onChange={(e) => set([...base, 'kind'], e.target.value)}
-        >
-          <CodeOptions codes={EVENT_KINDS} />
-        </select>
-      </div>
-      <div>
-        <TextField path={[...base, 'text']} label={`Event ${n} description`} hideLabel value={event.text} />
-      </div>
-      <div>
-        <TextField path={[...base, 'actor']} label={`Event ${n} actor`} hideLabel value={event.actor} />
-      </div>
-      <div>
-        <TextField path={[...base, 'source']} label={`Event ${n} source`} hideLabel value={event.source} />
-      </div>
-      <div>
+    <li className="item-card tl-card">
+      <div className="card-head">
+        <span className="card-id">Event {n}</span>
+        {since && (
+          <span className="since" title="Time since the start of the event">
+            {since}
+          </span>
+        )}
         <RemoveButton label={`Remove event ${n}`} onClick={() => onRemove(index)} />
+      </div>
+      <div className="card-fields">
+        <div className="field f-time">
+          <label htmlFor={fieldId([...base, 'at'])}>{`Event ${n} time (UTC)`}</label>
+          <input
+            id={fieldId([...base, 'at'])}
+            type="datetime-local"
+            step={1}
+            value={toLocalInput(event.at)}
+            onChange={(e) => set([...base, 'at'], fromLocalInput(e.target.value))}
+            onBlur={onTimeDone}
+          />
+          <FieldFindings path={[...base, 'at']} />
+        </div>
+        <div className="field">
+          <label htmlFor={fieldId([...base, 'kind'])}>{`Event ${n} kind`}</label>
+          <select
+            id={fieldId([...base, 'kind'])}
+            value={event.kind}
+            onChange={(e) => set([...base, 'kind'], e.target.value)}
+          >
+            <CodeOptions codes={EVENT_KINDS} />
+          </select>
+        </div>
+        <TextField
+          path={[...base, 'text']}
+          label={`Event ${n} description`}
+          value={event.text}
+          className="f-wide"
+        />
+        <TextField path={[...base, 'actor']} label={`Event ${n} actor`} value={event.actor} />
+        <TextField path={[...base, 'source']} label={`Event ${n} source`} value={event.source} />
+        <TextField
+          path={[...base, 'evidence']}
+          label={`Event ${n} evidence link`}
+          value={event.evidence}
+          placeholder="URL or M1"
+        />
       </div>
     </li>
   );
@@ -767,13 +767,8 @@ export function AnalysisSection({ report, settings }: SectionProps) {
       <Block title="Contributing factors" guide={guide('analysis.factors')} path={['analysis', 'factors']}>
         <ol className="plain">
           {a.factors.map((f, i) => (
-            <li key={i} className="row">
-              <TextField
-                path={['analysis', 'factors', i, 'text']}
-                label={`Factor ${f.id}`}
-                value={f.text}
-                className="grow"
-              />
+            <li key={i} className="lesson-row">
+              <TextField path={['analysis', 'factors', i, 'text']} label={`Factor ${f.id}`} value={f.text} />
               <RemoveButton
                 label={`Remove factor ${f.id}`}
                 onClick={() =>
@@ -909,14 +904,13 @@ export function LessonsSection({ report, settings }: SectionProps) {
         <Block key={key} title={title} guide={guide(`lessons.${key}`)} path={['lessons', key]}>
           <ul className="plain">
             {l[key].map((lesson, i) => (
-              <li key={i} className="row">
+              <li key={i} className="lesson-row">
                 <TextField
                   path={['lessons', key, i, 'text']}
                   label={`${title}: lesson ${lesson.id}`}
                   value={lesson.text}
                   multiline
-                  rows={2}
-                  className="grow"
+                  rows={3}
                 />
                 <RemoveButton
                   label={`Remove lesson ${lesson.id}`}
@@ -967,172 +961,25 @@ export function ActionsSection({ report, settings }: SectionProps) {
   return (
     <Block title="Action items" guide={guide('actions.items')} path={['actions', 'items']}>
       <p className="muted">Ids you can address: {refs.join(', ')} (RC is the primary root cause).</p>
-      <div className="table-wrap">
-        <table className="edit-table actions">
-          <thead>
-            <tr>
-              <th scope="col">Id</th>
-              <th scope="col">Action</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Deadline</th>
-              <th scope="col">Status</th>
-              <th scope="col">Category</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Addresses</th>
-              <th scope="col">Success criterion</th>
-              <th scope="col">Verified</th>
-              <th scope="col">SMART</th>
-              <th scope="col">
-                <span className="sr-only">Remove</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((a, i) => {
-              const p: Path = ['actions', 'items', i];
-              const gaps = smartGaps(a);
-              return (
-                <tr key={i}>
-                  <td>{a.id}</td>
-                  <td className="wide">
-                    <TextField
-                      path={[...p, 'title']}
-                      label={`Action ${a.id} title`}
-                      hideLabel
-                      value={a.title}
-                    />
-                  </td>
-                  <td>
-                    <TextField
-                      path={[...p, 'owner']}
-                      label={`Action ${a.id} owner`}
-                      hideLabel
-                      value={a.owner}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      id={fieldId([...p, 'deadline'])}
-                      type="date"
-                      aria-label={`Action ${a.id} deadline`}
-                      value={a.deadline ?? ''}
-                      onChange={(e) => set([...p, 'deadline'], e.target.value || undefined)}
-                    />
-                    <FieldFindings path={[...p, 'deadline']} />
-                  </td>
-                  <td>
-                    <select
-                      aria-label={`Action ${a.id} status`}
-                      id={fieldId([...p, 'status'])}
-                      value={a.status}
-                      onChange={(e) => set([...p, 'status'], e.target.value)}
-                    >
-                      <CodeOptions codes={ACTION_STATUSES} />
-                    </select>
-                  </td>
-                  <td>
-                    <select
-                      aria-label={`Action ${a.id} category`}
-                      value={a.category ?? ''}
-                      onChange={(e) => set([...p, 'category'], e.target.value || undefined)}
-                    >
-                      <option value="">—</option>
-                      <CodeOptions codes={ACTION_CATEGORIES} />
-                    </select>
-                  </td>
-                  <td>
-                    <select
-                      aria-label={`Action ${a.id} priority`}
-                      value={a.priority ?? ''}
-                      onChange={(e) => set([...p, 'priority'], e.target.value || undefined)}
-                    >
-                      <option value="">—</option>
-                      <CodeOptions codes={ACTION_PRIORITIES} />
-                    </select>
-                  </td>
-                  <td>
-                    <input
-                      id={fieldId([...p, 'addresses'])}
-                      aria-label={`Action ${a.id} addresses`}
-                      value={a.addresses.join(',')}
-                      placeholder="RC, CF1"
-                      onChange={(e) =>
-                        set([...p, 'addresses'], e.target.value === '' ? [] : e.target.value.split(','))
-                      }
-                    />
-                    <FieldFindings path={[...p, 'addresses']} />
-                  </td>
-                  <td>
-                    <TextField
-                      path={[...p, 'successCriterion']}
-                      label={`Action ${a.id} success criterion`}
-                      hideLabel
-                      value={a.successCriterion}
-                    />
-                  </td>
-                  <td>
-                    <select
-                      aria-label={`Action ${a.id} verification`}
-                      id={fieldId([...p, 'verification'])}
-                      value={a.verification?.result ?? ''}
-                      onChange={(e) =>
-                        set(
-                          [...p, 'verification'],
-                          e.target.value
-                            ? {
-                                ...a.verification,
-                                result: e.target.value,
-                                on: a.verification?.on ?? new Date().toISOString().slice(0, 10),
-                              }
-                            : undefined,
-                        )
-                      }
-                    >
-                      <option value="">not yet</option>
-                      {VERIFICATION_RESULTS.map((r) => (
-                        <option key={r} value={r}>
-                          {r}
-                        </option>
-                      ))}
-                    </select>
-                    {a.verification?.on && <small className="muted block">on {a.verification.on}</small>}
-                  </td>
-                  <td>
-                    <span
-                      className={`smart ${gaps.length === 0 ? 'ok' : 'todo'}`}
-                      role="img"
-                      aria-label={
-                        gaps.length === 0
-                          ? `Action ${a.id} is SMART`
-                          : `Action ${a.id} needs ${gaps.join(', ')}`
-                      }
-                      title={
-                        gaps.length === 0
-                          ? 'Specific, measurable, assigned, relevant, time-bound'
-                          : `Missing: ${gaps.join(', ')}`
-                      }
-                    >
-                      {5 - gaps.length}/5
-                    </span>
-                    {gaps.length > 0 && <small className="muted block">needs {gaps.join(', ')}</small>}
-                  </td>
-                  <td>
-                    <RemoveButton
-                      label={`Remove action ${a.id}`}
-                      onClick={() =>
-                        set(
-                          ['actions', 'items'],
-                          items.filter((_, j) => j !== i),
-                        )
-                      }
-                    />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      {items.length === 0 ? (
+        <p className="muted">No action items yet.</p>
+      ) : (
+        <ol className="cards-list" aria-label="Action items">
+          {items.map((a, i) => (
+            <ActionCard
+              key={i}
+              action={a}
+              index={i}
+              onRemove={() =>
+                set(
+                  ['actions', 'items'],
+                  items.filter((_, j) => j !== i),
+                )
+              }
+            />
+          ))}
+        </ol>
+      )}
       <button
         type="button"
         onClick={() => {
@@ -1149,6 +996,132 @@ export function ActionsSection({ report, settings }: SectionProps) {
         Add an action item
       </button>
     </Block>
+  );
+}
+
+/** One action item as a card: every field with its own label and room, the SMART check in the head. */
+function ActionCard({
+  action: a,
+  index,
+  onRemove,
+}: {
+  action: ActionItem;
+  index: number;
+  onRemove: () => void;
+}) {
+  const set = useContext(SetContext);
+  const p: Path = ['actions', 'items', index];
+  const gaps = smartGaps(a);
+  return (
+    <li className="item-card">
+      <div className="card-head">
+        <span className="card-id">{a.id}</span>
+        <span
+          className={`smart ${gaps.length === 0 ? 'ok' : 'todo'}`}
+          role="img"
+          aria-label={
+            gaps.length === 0 ? `Action ${a.id} is SMART` : `Action ${a.id} needs ${gaps.join(', ')}`
+          }
+          title={
+            gaps.length === 0
+              ? 'Specific, measurable, assigned, relevant, time-bound'
+              : `Missing: ${gaps.join(', ')}`
+          }
+        >
+          {5 - gaps.length}/5
+        </span>
+        {gaps.length > 0 && <small className="muted">needs {gaps.join(', ')}</small>}
+        <RemoveButton label={`Remove action ${a.id}`} onClick={onRemove} />
+      </div>
+      <div className="card-fields">
+        <TextField path={[...p, 'title']} label={`Action ${a.id} title`} value={a.title} className="f-wide" />
+        <TextField path={[...p, 'owner']} label={`Action ${a.id} owner`} value={a.owner} />
+        <div className="field">
+          <label htmlFor={fieldId([...p, 'deadline'])}>{`Action ${a.id} deadline`}</label>
+          <input
+            id={fieldId([...p, 'deadline'])}
+            type="date"
+            value={a.deadline ?? ''}
+            onChange={(e) => set([...p, 'deadline'], e.target.value || undefined)}
+          />
+          <FieldFindings path={[...p, 'deadline']} />
+        </div>
+        <EnumSelect
+          label={`Action ${a.id} status`}
+          id={fieldId([...p, 'status'])}
+          value={a.status}
+          options={ACTION_STATUSES}
+          onChange={(v) => v && set([...p, 'status'], v)}
+        />
+        <EnumSelect
+          label={`Action ${a.id} category`}
+          id={fieldId([...p, 'category'])}
+          value={a.category}
+          options={ACTION_CATEGORIES}
+          empty="—"
+          onChange={(v) => set([...p, 'category'], v)}
+        />
+        <EnumSelect
+          label={`Action ${a.id} priority`}
+          id={fieldId([...p, 'priority'])}
+          value={a.priority}
+          options={ACTION_PRIORITIES}
+          empty="—"
+          onChange={(v) => set([...p, 'priority'], v)}
+        />
+        <div className="field">
+          <label htmlFor={fieldId([...p, 'addresses'])}>{`Action ${a.id} addresses`}</label>
+          <input
+            id={fieldId([...p, 'addresses'])}
+            value={a.addresses.join(',')}
+            placeholder="RC, CF1"
+            onChange={(e) => set([...p, 'addresses'], e.target.value === '' ? [] : e.target.value.split(','))}
+          />
+          <FieldFindings path={[...p, 'addresses']} />
+        </div>
+        <TextField
+          path={[...p, 'successCriterion']}
+          label={`Action ${a.id} success criterion`}
+          value={a.successCriterion}
+          className="f-wide"
+        />
+        <TextField
+          path={[...p, 'details']}
+          label={`Action ${a.id} details`}
+          value={a.details}
+          className="f-wide"
+        />
+        <TextField
+          path={[...p, 'tracker']}
+          label={`Action ${a.id} tracker link`}
+          value={a.tracker}
+          placeholder="https://tracker.example/ISSUE-1"
+        />
+        <div className="field">
+          <label htmlFor={fieldId([...p, 'verification'])}>{`Action ${a.id} verification`}</label>
+          <select
+            id={fieldId([...p, 'verification'])}
+            value={a.verification?.result ?? ''}
+            onChange={(e) =>
+              set(
+                [...p, 'verification'],
+                e.target.value
+                  ? {
+                      ...a.verification,
+                      result: e.target.value,
+                      on: a.verification?.on ?? new Date().toISOString().slice(0, 10),
+                    }
+                  : undefined,
+              )
+            }
+          >
+            <option value="">not yet</option>
+            <CodeOptions codes={VERIFICATION_RESULTS} />
+          </select>
+          {a.verification?.on && <small className="muted">on {a.verification.on}</small>}
+        </div>
+      </div>
+    </li>
   );
 }
 

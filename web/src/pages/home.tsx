@@ -70,7 +70,7 @@ export function HomePage() {
         <div className="cards">
           <section aria-labelledby="h-drafts" className="card">
             <h2 id="h-drafts">My drafts</h2>
-            <ReportList items={data.drafts} empty="No drafts name you." edit />
+            <ReportList items={data.drafts} empty="You are not named as an author of any draft." edit />
           </section>
           <section aria-labelledby="h-reviews" className="card">
             <h2 id="h-reviews">Waiting for my review</h2>

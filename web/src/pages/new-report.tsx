@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { labelOf } from '../../../src/domain/labels.js';
 import { REPORT_KINDS, type ReportKind } from '../../../src/domain/report.schema.js';
 import { newReport } from '../../../src/domain/templates.js';
-import { api, errorText } from '../api.js';
+import { api, ApiError, errorText, type ErrorDetail } from '../api.js';
+import { importSummary } from './import-summary.js';
 import { navigate, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
 import type { StoredReport } from '../types.js';
@@ -23,6 +24,7 @@ export function NewReportPage() {
   const { user, settings } = useSession();
   const [kind, setKind] = useState<ReportKind>('outage');
   const [error, setError] = useState('');
+  const [problems, setProblems] = useState<ErrorDetail[]>([]);
   const [busy, setBusy] = useState(false);
   const templates = settings.templates.filter((t) => t.kind === kind);
 
@@ -54,14 +56,26 @@ export function NewReportPage() {
     if (file.size > 10 * 1024 * 1024) return setError('The file is larger than 10 MB.');
     setBusy(true);
     setError('');
+    setProblems([]);
     try {
       const text = await file.text();
       const stored = await api<StoredReport>('/api/postmortems', {
         raw: { type: 'text/markdown', data: text },
       });
+      try {
+        sessionStorage.setItem(
+          `hindsight.imported.${stored.id}`,
+          `${file.name}: ${importSummary(stored.report)}`,
+        );
+      } catch {
+        // Without storage the editor simply opens without the summary.
+      }
       navigate(`/reports/${encodeURIComponent(stored.id)}/edit`);
     } catch (err) {
       setError(`${file.name}: ${errorText(err)}`);
+      setProblems(
+        err instanceof ApiError ? err.details.filter((d) => d.line !== undefined).slice(0, 20) : [],
+      );
       setBusy(false);
     }
   };
@@ -70,6 +84,19 @@ export function NewReportPage() {
     <div className="narrow-wide">
       <h1>New report</h1>
       <Status tone="error">{error}</Status>
+      {problems.length > 0 && (
+        <ul className="import-problems" aria-label="Problems in the file">
+          {problems.map((p, i) => (
+            <li key={i}>
+              <strong>
+                Line {p.line}
+                {p.column ? `, column ${p.column}` : ''}:
+              </strong>{' '}
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
       <form onSubmit={create} className="stack card">
         <h2>Start from a template</h2>
         <fieldset className="kinds">

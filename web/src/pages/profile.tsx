@@ -3,6 +3,7 @@ import { api, errorText } from '../api.js';
 import { useTitle } from '../router.js';
 import { useSession } from '../session.js';
 import { Status, When } from '../ui.js';
+import { ChangePasswordForm } from './password.js';
 
 interface TokenInfo {
   id: string;
@@ -45,6 +46,9 @@ export function ProfilePage() {
       <p>
         {user.email} · {user.role}
       </p>
+      <section className="card">
+        <ChangePasswordForm onDone={() => void load()} />
+      </section>
       <section className="card" aria-labelledby="tokens-h">
         <h2 id="tokens-h">API tokens</h2>
         <p className="muted">

@@ -1,10 +1,11 @@
-import { Fragment, useCallback, useEffect, useState, type ReactNode } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { labelOf } from '../../../src/domain/labels.js';
 import { formatDuration, impactTotals, responseTimes } from '../../../src/domain/metrics.js';
 import { SECTION_KEYS, type Report, type SectionKey } from '../../../src/domain/report.schema.js';
 import { api, apiText, errorText } from '../api.js';
 import { FishboneDiagram } from '../editor/fishbone.js';
-import { PART_LABELS, preview } from '../editor/model.js';
+import { pathWords, revisionWords } from './history-words.js';
+import { WordDiff } from './word-diff.js';
 import { Link, navigate, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
 import type { Comment, Revision, ReviewStatus, StoredReport, User } from '../types.js';
@@ -29,6 +30,7 @@ export function ReportPage({ id }: { id: string }) {
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
   const [people, setPeople] = useState<Map<string, string>>(new Map());
+  const [confirmPublish, setConfirmPublish] = useState(false);
   useTitle(stored?.report.title ?? 'Report');
   const base = `/api/postmortems/${encodeURIComponent(id)}`;
 
@@ -120,6 +122,7 @@ export function ReportPage({ id }: { id: string }) {
             </>
           )}
         </p>
+        <ReportFacts report={r} />
         <div className="toolbar no-print">
           {editor && (
             <Link className="button" href={`/reports/${encodeURIComponent(stored.id)}/edit`}>
@@ -132,12 +135,8 @@ export function ReportPage({ id }: { id: string }) {
             </Link>
           )}
           {editor && stored.state === 'in_review' && (
-            <button
-              type="button"
-              className="primary"
-              onClick={() => void transition('published', 'Published.')}
-            >
-              Publish
+            <button type="button" className="primary" onClick={() => setConfirmPublish(true)}>
+              Publish…
             </button>
           )}
           {editor && stored.state === 'in_review' && (
@@ -177,6 +176,7 @@ export function ReportPage({ id }: { id: string }) {
           reviewer={reviewer}
           who={who}
           reviewers={r.reviewers}
+          me={user.id}
           onDecide={(decision, note) =>
             act(decision === 'approve' ? 'You approved the report.' : 'You asked for changes.', () =>
               api(`${base}/reviews`, { body: { decision, ...(note ? { note } : {}) } }),
@@ -201,6 +201,18 @@ export function ReportPage({ id }: { id: string }) {
       />
 
       <History base={base} stored={stored} canRestore={editor} who={who} onRestored={() => void load()} />
+      {confirmPublish && (
+        <PublishDialog
+          open={comments.filter((c) => !c.resolvedAt)}
+          approvals={reviews?.status}
+          who={who}
+          onCancel={() => setConfirmPublish(false)}
+          onPublish={() => {
+            setConfirmPublish(false);
+            void transition('published', 'Published.');
+          }}
+        />
+      )}
     </article>
   );
 }
@@ -209,17 +221,22 @@ function ReviewBox({
   status,
   reviewer,
   reviewers,
+  me,
   who,
   onDecide,
 }: {
   status: ReviewStatus;
   reviewer: boolean;
   reviewers: string[];
+  me: string;
   who: (id: string | null) => string;
   onDecide: (d: 'approve' | 'request_changes', note: string) => Promise<void>;
 }) {
   const [note, setNote] = useState('');
   const round = status.reviews.filter((v) => v.round === status.status.round);
+  // The newest decision of mine in this round: the buttons offer only the other one.
+  const mine = round.filter((v) => v.userId === me).at(-1)?.decision;
+  const decide = (d: 'approve' | 'request_changes') => void onDecide(d, note.trim()).then(() => setNote(''));
   return (
     <section className="review-box no-print" aria-labelledby="review-h">
       <h2 id="review-h">Review</h2>
@@ -242,19 +259,30 @@ function ReviewBox({
           ))}
         </ul>
       )}
+      {reviewer && mine && (
+        <p className="status status-ok" role="status">
+          {mine === 'approve' ? 'You approved this round.' : 'You asked for changes in this round.'}
+        </p>
+      )}
       {reviewer && (
         <div className="decide">
           <div className="field">
-            <label htmlFor="review-note">Note with your decision (optional)</label>
+            <label htmlFor="review-note">
+              {mine ? 'Note if you change your decision (optional)' : 'Note with your decision (optional)'}
+            </label>
             <input id="review-note" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
           </div>
           <div className="buttons">
-            <button type="button" className="primary" onClick={() => void onDecide('approve', note.trim())}>
-              Approve
-            </button>
-            <button type="button" onClick={() => void onDecide('request_changes', note.trim())}>
-              Request changes
-            </button>
+            {mine !== 'approve' && (
+              <button type="button" className="primary" onClick={() => decide('approve')}>
+                Approve
+              </button>
+            )}
+            {mine !== 'request_changes' && (
+              <button type="button" onClick={() => decide('request_changes')}>
+                Request changes
+              </button>
+            )}
           </div>
         </div>
       )}
@@ -317,8 +345,10 @@ function ReadView({
           {(
             [
               ['Time to detect', times.timeToDetect],
+              ['Time to respond', times.timeToRespond],
               ['Time to mitigate', times.timeToMitigate],
               ['Time to resolve', times.timeToResolve],
+              ['Duration', times.duration],
             ] as const
           ).map(([l, v]) => (
             <div key={l}>
@@ -335,6 +365,7 @@ function ReadView({
                 <th scope="col">When</th>
                 <th scope="col">Kind</th>
                 <th scope="col">What happened</th>
+                <th scope="col">Source</th>
               </tr>
             </thead>
             <tbody>
@@ -345,6 +376,15 @@ function ReadView({
                   <td>
                     {e.text}
                     {e.actor && <span className="muted"> — {e.actor}</span>}
+                  </td>
+                  <td>
+                    {e.source}
+                    {e.evidence && (
+                      <>
+                        {e.source && ' · '}
+                        <LinkOrText link={e.evidence} />
+                      </>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -368,8 +408,9 @@ function ReadView({
               </li>
             ))}
             {totals.figures.map((f) => (
-              <li key={`${f.category}/${f.measure}`}>
-                {f.total.toLocaleString()} {f.unit ?? ''} {f.measure}
+              <li key={`${f.category}/${f.measure}/${f.unit ?? ''}`}>
+                {figureText(f.total, f.unit, f.measure)} ({labelOf(f.category)}
+                {f.estimated ? ', estimated' : ''})
               </li>
             ))}
           </ul>
@@ -377,6 +418,14 @@ function ReadView({
         {r.impact.financial.length > 0 && (
           <table className="read-table">
             <caption>Money</caption>
+            <thead>
+              <tr>
+                <th scope="col">Kind</th>
+                <th scope="col">What</th>
+                <th scope="col">Amount</th>
+                <th scope="col">Basis</th>
+              </tr>
+            </thead>
             <tbody>
               {r.impact.financial.map((f, i) => (
                 <tr key={i}>
@@ -385,6 +434,27 @@ function ReadView({
                   <td className="num">
                     {f.amount.toLocaleString()} {f.currency}
                   </td>
+                  <td>{f.basis}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {r.impact.figures.length > 0 && (
+          <table className="read-table">
+            <caption>Figures</caption>
+            <thead>
+              <tr>
+                <th scope="col">Category</th>
+                <th scope="col">Figure</th>
+                <th scope="col">Basis</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.impact.figures.map((f, i) => (
+                <tr key={i}>
+                  <td>{labelOf(f.category)}</td>
+                  <td>{figureText(f.value, f.unit, f.measure)}</td>
                   <td>{f.basis}</td>
                 </tr>
               ))}
@@ -436,12 +506,40 @@ function ReadView({
         {r.analysis.barriers.length > 0 && (
           <table className="read-table">
             <caption>Barriers</caption>
+            <thead>
+              <tr>
+                <th scope="col">Barrier</th>
+                <th scope="col">Held?</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
             <tbody>
               {r.analysis.barriers.map((b, i) => (
                 <tr key={i}>
                   <td>{b.barrier}</td>
-                  <td>{b.status}</td>
+                  <td>{labelOf(b.status)}</td>
                   <td>{b.why}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {r.analysis.changes.length > 0 && (
+          <table className="read-table">
+            <caption>Changes before the event</caption>
+            <thead>
+              <tr>
+                <th scope="col">When (UTC)</th>
+                <th scope="col">Change</th>
+                <th scope="col">Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.analysis.changes.map((c, i) => (
+                <tr key={i}>
+                  <td>{c.at ? c.at.replace('T', ' ').replace('Z', '') : '—'}</td>
+                  <td>{c.link ? <LinkOrText link={c.link} text={c.change} /> : c.change}</td>
+                  <td>{c.source}</td>
                 </tr>
               ))}
             </tbody>
@@ -459,7 +557,7 @@ function ReadView({
                   wentWell: 'Went well',
                   wentWrong: 'Went wrong',
                   couldImprove: 'Could improve',
-                  lucky: 'Got lucky',
+                  lucky: 'Where we got lucky',
                 }[k]
               }
             </h3>
@@ -481,6 +579,7 @@ function ReadView({
             <th scope="col">Owner</th>
             <th scope="col">Deadline</th>
             <th scope="col">Status</th>
+            <th scope="col">Kind</th>
           </tr>
         </thead>
         <tbody>
@@ -488,8 +587,10 @@ function ReadView({
             <tr key={a.id}>
               <td>{a.id}</td>
               <td>
-                {a.title}
+                {a.tracker ? <LinkOrText link={a.tracker} text={a.title} /> : a.title}
+                {a.details && <div>{a.details}</div>}
                 {a.successCriterion && <div className="muted">Done when: {a.successCriterion}</div>}
+                {a.addresses.length > 0 && <div className="muted">Addresses {a.addresses.join(', ')}</div>}
               </td>
               <td>{a.owner ?? '—'}</td>
               <td>{a.deadline ?? '—'}</td>
@@ -501,6 +602,11 @@ function ReadView({
                     {a.verification.on && ` on ${a.verification.on}`}
                   </div>
                 )}
+              </td>
+              <td>
+                {[a.category && labelOf(a.category), a.priority && `${labelOf(a.priority)} priority`]
+                  .filter(Boolean)
+                  .join(', ') || '—'}
               </td>
             </tr>
           ))}
@@ -594,7 +700,7 @@ function SectionComments({
             <li key={c.id} className={`comment ${c.resolvedAt ? 'resolved' : ''}`}>
               <p className="muted">
                 {who(c.authorId)}, <When at={c.createdAt} />
-                {c.anchor !== section && ` on ${c.anchor}`}
+                {c.anchor !== section && ` on ${pathWords(c.anchor.split('.'))}`}
                 {c.resolvedAt && ' · resolved'}
               </p>
               <CommentBody body={c.body} />
@@ -742,7 +848,7 @@ function History({
                   Version {r.version}
                 </label>
                 <span className="muted">
-                  {r.summary} by {who(r.authorId)}, <When at={r.createdAt} />
+                  {revisionWords(r.summary)} by {who(r.authorId)}, <When at={r.createdAt} />
                 </span>
                 {canRestore && r.version !== stored.version && (
                   <button type="button" className="small" onClick={() => void restore(r.version)}>
@@ -775,18 +881,8 @@ function History({
                 )}
                 {diff.changes.slice(0, 300).map((c) => (
                   <tr key={c.path.join('.')}>
-                    <th scope="row">
-                      {
-                        PART_LABELS[
-                          (SECTION_KEYS as readonly string[]).includes(String(c.path[0]))
-                            ? (c.path[0] as SectionKey)
-                            : 'meta'
-                        ]
-                      }{' '}
-                      · {c.path.join('.')}
-                    </th>
-                    <td className="del">{c.op === 'add' ? '' : preview(c.from)}</td>
-                    <td className="ins">{c.op === 'remove' ? '' : preview(c.to)}</td>
+                    <th scope="row">{pathWords(c.path)}</th>
+                    <WordDiff from={c.from} to={c.to} op={c.op} />
                   </tr>
                 ))}
               </tbody>
@@ -795,5 +891,117 @@ function History({
         </>
       )}
     </section>
+  );
+}
+
+/** Publishing is for everyone to read: say what is still open before it happens. */
+function PublishDialog({
+  open,
+  approvals,
+  who,
+  onCancel,
+  onPublish,
+}: {
+  open: Comment[];
+  approvals: ReviewStatus['status'] | undefined;
+  who: (id: string | null) => string;
+  onCancel: () => void;
+  onPublish: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+  return (
+    <dialog ref={dialog} className="dialog" aria-labelledby="publish-title" onCancel={onCancel}>
+      <h2 id="publish-title">Publish this report?</h2>
+      <p>
+        Once published, everyone who may see the report reads it as final; later edits stay in its history.
+      </p>
+      {approvals && (
+        <p>
+          {approvals.approvals} of {approvals.required} approval{approvals.required === 1 ? '' : 's'} given
+          {approvals.changesRequested.length > 0 &&
+            `; ${approvals.changesRequested.length} reviewer${approvals.changesRequested.length === 1 ? '' : 's'} asked for changes`}
+          .
+        </p>
+      )}
+      {open.length === 0 ? (
+        <p>Every comment is resolved.</p>
+      ) : (
+        <>
+          <p>
+            <strong>
+              {open.length} comment{open.length === 1 ? ' is' : 's are'} not resolved:
+            </strong>
+          </p>
+          <ul className="open-list" aria-label="Unresolved comments">
+            {open.map((c) => (
+              <li key={c.id}>
+                <span className="muted">
+                  {pathWords(c.anchor.split('.'))} · {who(c.authorId)}:
+                </span>{' '}
+                {c.body.length > 200 ? `${c.body.slice(0, 199)}…` : c.body}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <div className="buttons">
+        <button type="button" className="primary" onClick={onPublish}>
+          {open.length === 0 ? 'Publish' : 'Publish anyway'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/** “12,400 customers unable to pay”, not “12,400 customers customers unable to pay”. */
+export function figureText(value: number, unit: string | undefined, measure: string): string {
+  const n = value.toLocaleString();
+  const u = unit?.trim();
+  if (!u || measure.toLowerCase().startsWith(u.toLowerCase())) return `${n} ${measure}`;
+  return `${n} ${u} ${measure}`;
+}
+
+/** A web link when the text is one, else the text itself (ids such as M1, free text). */
+function LinkOrText({ link, text }: { link: string; text?: string }) {
+  if (/^https?:\/\//.test(link))
+    return (
+      <a href={link} rel="noreferrer noopener">
+        {text ?? link}
+      </a>
+    );
+  return <>{text ? `${text} (${link})` : link}</>;
+}
+
+/** The people, labels and systems of a report, as the editor's Basics section sets them. */
+function ReportFacts({ report: r }: { report: Report }) {
+  const facts: [string, string][] = (
+    [
+      ['Authors', r.authors.join(', ')],
+      ['Facilitator', r.facilitator ?? ''],
+      ['Reviewers', r.reviewers.join(', ')],
+      ['People involved', r.involved.join(', ')],
+      ['Affected systems', r.systems.join(', ')],
+      ['Tags', r.tags.join(', ')],
+      ['How it was detected', r.detection ? labelOf(r.detection) : ''],
+      ['Time zone of the team', r.period.timezone],
+      ['Visibility', r.visibility === 'restricted' ? `restricted to ${r.members.join(', ')}` : ''],
+    ] as [string, string][]
+  ).filter(([, v]) => v);
+  if (facts.length === 0) return null;
+  return (
+    <dl className="facts">
+      {facts.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

@@ -17,6 +17,7 @@ export function SettingsPage() {
   const [notice, setNotice] = useState('');
   const [levels, setLevels] = useState<SeverityLevel[]>(settings.severityScale.levels);
   const [approvals, setApprovals] = useState(settings.requiredApprovals);
+  const [resetting, setResetting] = useState<User>();
 
   const loadUsers = () =>
     api<{ items: User[] }>('/api/users')
@@ -37,6 +38,29 @@ export function SettingsPage() {
     } catch (e) {
       setError(errorText(e));
     }
+  };
+
+  const reset = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (!resetting) return;
+    const who = resetting;
+    const password = String(new FormData(e.currentTarget).get('password'));
+    setError('');
+    setNotice('');
+    api<{ sessionsEnded: number; tokensStillActive: number }>(`/api/users/${who.id}/password`, {
+      body: { password },
+    }).then(
+      async (r) => {
+        setResetting(undefined);
+        setNotice(
+          `Password of ${who.name} reset; they choose a new one at the next sign-in. ` +
+            `${r.sessionsEnded} session${r.sessionsEnded === 1 ? '' : 's'} ended; ` +
+            `${r.tokensStillActive} API token${r.tokensStillActive === 1 ? '' : 's'} still active.`,
+        );
+        await loadUsers();
+      },
+      (err) => setError(errorText(err)),
+    );
   };
 
   const addUser = (e: FormEvent<HTMLFormElement>) => {
@@ -71,6 +95,7 @@ export function SettingsPage() {
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">Active</th>
+              <th scope="col">Password</th>
             </tr>
           </thead>
           <tbody>
@@ -112,10 +137,48 @@ export function SettingsPage() {
                     }
                   />
                 </td>
+                <td>
+                  {u.id === user.id ? (
+                    <span className="muted">change it on your profile</span>
+                  ) : (
+                    <button type="button" className="small" onClick={() => setResetting(u)}>
+                      Reset password of {u.name}
+                    </button>
+                  )}
+                  {u.mustChangePassword && <small className="muted block">must choose a new one</small>}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+        {resetting && (
+          <form onSubmit={reset} className="row line" aria-labelledby="reset-h">
+            <h3 id="reset-h" className="full">
+              Reset the password of {resetting.name}
+            </h3>
+            <p className="muted full">
+              Their browsers are signed out at once, and at the next sign-in they must replace this password
+              with one of their own. Their API tokens keep working; disable the account to stop those too.
+            </p>
+            <div className="field">
+              <label htmlFor="reset-password">Temporary password</label>
+              <input
+                id="reset-password"
+                name="password"
+                type="password"
+                minLength={10}
+                required
+                autoComplete="new-password"
+              />
+            </div>
+            <button type="submit" className="primary">
+              Reset password
+            </button>
+            <button type="button" onClick={() => setResetting(undefined)}>
+              Cancel
+            </button>
+          </form>
+        )}
         <form onSubmit={addUser} className="row wrap" aria-labelledby="adduser-h">
           <h3 id="adduser-h" className="full">
             Add a person

@@ -4,6 +4,7 @@ import { REPORT_KINDS, type ReportKind } from '../../../src/domain/report.schema
 import { guidanceFor, type GuidanceKey } from '../../../src/domain/templates.js';
 import { api, errorText } from '../api.js';
 import type { Settings } from '../types.js';
+import { pathWords } from './history-words.js';
 import { CodeOptions, Status } from '../ui.js';
 
 type Template = Settings['templates'][number];
@@ -164,7 +165,7 @@ export function TemplatesEditor({
             <select id="tpl-block" value={block} onChange={(e) => setBlock(e.target.value as GuidanceKey)}>
               {BLOCKS.map((b) => (
                 <option key={b} value={b}>
-                  {b}
+                  {pathWords(b.split('.'))}
                   {guidance[b]?.trim() ? ' (written)' : ''}
                 </option>
               ))}

@@ -34,7 +34,14 @@ export function TrackerPage() {
   useEffect(() => {
     const ac = new AbortController();
     api<PageOf<ActionItemRow>>(
-      `/api/action-items${query({ ...filters, status: view === 'table' ? filters.status : '', limit: 200 })}`,
+      // The owner box finds part of a name in any case ("ada" finds "Ada Admin").
+      `/api/action-items${query({
+        ...filters,
+        owner: undefined,
+        ownerContains: filters.owner,
+        status: view === 'table' ? filters.status : '',
+        limit: 200,
+      })}`,
       {
         signal: ac.signal,
       },

@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actor } from '../auth.hook.js';
+import { presentUser } from '../presenters.js';
+import type { Services } from '../services/index.js';
+import type { PasswordChangeResult } from '../services/password-change.service.js';
+import { passwordSchema } from '../services/user.service.js';
+import { uuidSchema } from './schemas.js';
+
+const present = (r: PasswordChangeResult) => ({
+  user: presentUser(r.user),
+  sessionsEnded: r.sessionsEnded,
+  tokensStillActive: r.tokensStillActive,
+});
+
+/** Changing one's own password and an admin's reset of someone else's. */
+export function passwordRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    const tags = ['accounts'];
+    app.post(
+      '/api/auth/password',
+      {
+        schema: {
+          tags,
+          summary:
+            'Change your own password (the current one required); your other sessions end, API tokens keep working',
+          body: z.strictObject({ current: z.string().min(1).max(1024), password: passwordSchema }),
+        },
+      },
+      async (request) =>
+        present(await services.passwords.changeOwn(actor(request), request.body, request.sessionToken)),
+    );
+
+    app.post(
+      '/api/users/:id/password',
+      {
+        schema: {
+          tags,
+          summary:
+            'Reset an account’s password (admins): its sessions end and it must choose a new one at the next sign-in',
+          params: z.strictObject({ id: uuidSchema }),
+          body: z.strictObject({ password: passwordSchema }),
+        },
+      },
+      async (request) =>
+        present(
+          await services.passwords.resetByAdmin(actor(request), request.params.id, request.body.password),
+        ),
+    );
+  };
+}
