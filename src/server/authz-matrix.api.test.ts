@@ -82,6 +82,27 @@ const RULES: Record<string, Rule> = {
     ok: 204,
     request: (f) => ({ url: `/api/tokens/${f.tokenId}` }),
   },
+  'POST /api/auth/password': {
+    access: { kind: 'signed-in' },
+    ok: 400, // the current password given is not the caller's: refused the same way for every account
+    request: () => ({
+      url: '/api/auth/password',
+      payload: { current: 'not the current one', password: `${PASSWORD} anew` },
+    }),
+  },
+  'POST /api/users/{id}/password': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 200,
+    request: (f, n) => ({
+      url: `/api/users/${f.userId}/password`,
+      payload: { password: `${PASSWORD} ${n}` },
+    }),
+  },
+  'GET /api/lint/rules/{id}': {
+    access: { kind: 'signed-in' },
+    ok: 200,
+    request: () => ({ url: '/api/lint/rules/blame' }),
+  },
   'GET /api/accounts': { access: { kind: 'signed-in' }, ok: 200, request: () => ({ url: '/api/accounts' }) },
   'GET /api/users': {
     access: { kind: 'role', role: 'admin' },

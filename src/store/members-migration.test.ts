@@ -8,7 +8,7 @@ import { ReportRepository, UserRepository, migrateToLatest } from './index.js';
 describe.each(testDialects())('restricted membership migration on %s', (dialect) => {
   let t: TestStore;
   beforeAll(async () => {
-    t = await openTestStore(dialect, { through: '2026-11-27-002-attachment-chunks' });
+    t = await openTestStore(dialect, { through: '2026-12-05-001-must-change-password' });
   });
   afterAll(async () => t?.dispose());
 
@@ -34,7 +34,9 @@ describe.each(testDialects())('restricted membership migration on %s', (dialect)
     const open = reportSchema.parse({ kind: 'other', title: 'Open', members: ['Dana Lee'] });
     await reports.create('r-open', open, { userId: owner.id, summary: 'created', changes: [] });
 
-    expect(await migrateToLatest(t.store)).toEqual(['2026-12-05-014-members-name-accounts']);
+    expect(await migrateToLatest(t.store, { through: '2026-12-05-014-members-name-accounts' })).toEqual([
+      '2026-12-05-014-members-name-accounts',
+    ]);
 
     const after = await reports.get('r-old');
     expect(after?.report.members).toEqual([

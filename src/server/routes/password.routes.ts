@@ -34,6 +34,8 @@ export function passwordRoutes(services: Services): FastifyPluginAsyncZod {
     app.post(
       '/api/users/:id/password',
       {
+        // Admins only, checked before the body is read (see auth.hook.ts).
+        config: { role: 'admin' },
         schema: {
           tags,
           summary:
