@@ -9,7 +9,7 @@ import { extractEvidence } from './pipeline.js';
 import { epochToMs, instantFromMs } from './time.js';
 
 const FIX = resolve(process.cwd(), 'src/evidence/fixtures');
-const CORPUS = resolve(process.cwd(), '../shared/corpus/evidence');
+const CORPUS = resolve(process.cwd(), 'test/fixtures/corpus/evidence');
 const dir = mkdtempSync(join(tmpdir(), 'hindsight-time-range-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
