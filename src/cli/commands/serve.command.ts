@@ -11,7 +11,7 @@ export interface ServeOptions {
   uploadLimit?: number;
   /** How long a checked API token is trusted before the database is asked again (ms; 0: every call). */
   tokenCacheMs?: number;
-  logger?: boolean;
+  logger?: boolean | 'pretty';
   /** One log line per request (off by default; failures are always logged). */
   requestLogs?: boolean;
 }
@@ -149,6 +149,8 @@ export const registerServe: RegisterCommand = (program, ctx) => {
           uploadLimit,
           tokenCacheMs,
           requestLogs: opts.logRequests ?? process.env.HINDSIGHT_LOG_REQUESTS === '1',
+          // Readable lines for a person at a terminal; JSON lines when the output goes to a file or collector.
+          logger: process.stdout.isTTY ? 'pretty' : true,
         });
         ctx.io.err(
           `Hindsight is serving on ${server.url} (database: ${databaseUrl(opts.db).replace(/\/\/[^@/]*@/, '//')})\n`,

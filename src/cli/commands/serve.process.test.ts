@@ -76,4 +76,35 @@ describe('hindsight serve in its own process', () => {
     expect(await stopped(child)).toBe(0);
     expect(existsSync(file)).toBe(true);
   });
+
+  it('writes readable log lines, not JSON, when its output is a terminal', async () => {
+    // `script` gives the server a terminal, as a person starting it at a shell would have.
+    const db = join(dir, 'tty', 'tty.db');
+    const command = `${process.execPath} ${bin} serve --port 0 --host 127.0.0.1 --db ${db} --log-requests`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, DATABASE_URL: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let text = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no address after 20 s: ${text}`)), 20_000);
+      child.stdout!.on('data', (c: Buffer) => {
+        text += c.toString();
+        const m = /serving on (http:\/\/[\d.:]+)/.exec(text);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+    });
+    await fetch(`${url}/healthz`);
+    // The request's line comes from pino's worker thread: wait for it (bounded).
+    for (let i = 0; i < 50 && !/healthz/.test(text); i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    const lines = text.split(/\r?\n/).filter((l) => /INFO/.test(l));
+    expect(lines.some((l) => /database migrated/.test(l))).toBe(true);
+    expect(lines.some((l) => /healthz/.test(l))).toBe(true);
+    // Not one JSON object among them: a person reads these.
+    expect(text.split(/\r?\n/).some((l) => l.trim().startsWith('{"level"'))).toBe(false);
+  });
 });
