@@ -1,3 +1,4 @@
+import { escapeHtml } from '../render/escape.js';
 import type { StoredReport, StoredReportMeta, User } from '../store/index.js';
 
 /** A report as the API returns it: bookkeeping around the model. */
@@ -36,5 +37,16 @@ export function presentUser(u: User) {
     disabled: u.disabled,
     createdAt: u.createdAt,
     mustChangePassword: u.mustChangePassword ?? false,
+  };
+}
+
+/**
+ * A search hit's snippet, whose matched words the store marks with \u0001…\u0002: as plain text, and as
+ * HTML safe to put in a page (the text escaped, the matched words in <mark>).
+ */
+export function presentSnippet(marked: string) {
+  return {
+    snippet: marked.replaceAll('\u0001', '').replaceAll('\u0002', ''),
+    snippetHtml: escapeHtml(marked).replaceAll('\u0001', '<mark>').replaceAll('\u0002', '</mark>'),
   };
 }

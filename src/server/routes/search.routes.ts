@@ -2,16 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACTION_CATEGORIES, ACTION_STATUSES, dateSchema } from '../../domain/index.js';
 import { actor } from '../auth.hook.js';
+import { presentSnippet } from '../presenters.js';
 import type { Services } from '../services/index.js';
 import { cursorQuery, pageQuery, reportIdSchema } from './schemas.js';
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/** A snippet safe to put in a page: the text escaped, the matched words in <mark>. */
-export function snippetHtml(marked: string): string {
-  return escapeHtml(marked).replaceAll('\u0001', '<mark>').replaceAll('\u0002', '</mark>');
-}
 
 /** Search across reports and action items across reports. */
 export function searchRoutes(services: Services): FastifyPluginAsyncZod {
@@ -38,8 +31,7 @@ export function searchRoutes(services: Services): FastifyPluginAsyncZod {
           offset,
           items: items.map(({ snippet, ...hit }) => ({
             ...hit,
-            snippet: snippet.replaceAll('\u0001', '').replaceAll('\u0002', ''),
-            snippetHtml: snippetHtml(snippet),
+            ...presentSnippet(snippet),
           })),
         };
       },
