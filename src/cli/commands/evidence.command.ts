@@ -23,7 +23,7 @@ import {
 import { serializePostmortem } from '../../markdown/postmortem.serialize.js';
 import { processIO, writeTextFile } from '../io.js';
 import { loadReportFile } from '../report-file.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 interface EvidenceOpts {
   from?: string;

@@ -5,7 +5,7 @@ import { parsePostmortem } from '../../markdown/postmortem.parse.js';
 import { serializePostmortem } from '../../markdown/postmortem.serialize.js';
 import { readTextFile, writeTextFile } from '../io.js';
 import { formatLocated } from '../report-file.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 interface ImportOptions {
   output?: string;

@@ -1,8 +1,4 @@
-import type { Command } from 'commander';
-import type { CliContext } from '../context.js';
-
-/** A command module registers itself on the program. Add new commands to COMMANDS. */
-export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+import type { RegisterCommand } from './register.js';
 
 /**
  * Each command by name, its module loaded only when asked for: a run loads the one command it runs (the

@@ -18,7 +18,7 @@ import { importForeignMarkdown } from '../../markdown/import/foreign.import.js';
 import { parsePostmortem } from '../../markdown/postmortem.parse.js';
 import { readTextFile } from '../io.js';
 import { loadReportFile } from '../report-file.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];

@@ -1,6 +1,6 @@
 import { AppError, dateSchema, formatDuration, labelOf, reportMetrics } from '../../domain/index.js';
 import { loadReportFile } from '../report-file.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 export const registerMetrics: RegisterCommand = (program, ctx) => {
   program

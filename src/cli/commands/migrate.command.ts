@@ -1,5 +1,5 @@
 import { databaseUrl, openMigratedStore } from '../database.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 export const registerMigrate: RegisterCommand = (program, ctx) => {
   program

@@ -9,7 +9,7 @@ import {
 } from '../../domain/index.js';
 import { serializePostmortem } from '../../markdown/postmortem.serialize.js';
 import { writeTextFile } from '../io.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 export const registerNew: RegisterCommand = (program, ctx) => {
   program

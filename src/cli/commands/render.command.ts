@@ -3,7 +3,7 @@ import { serializePostmortem } from '../../markdown/postmortem.serialize.js';
 import { renderHtml } from '../../render/html.render.js';
 import { writeTextFile } from '../io.js';
 import { loadReportFile } from '../report-file.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 const FORMATS = ['md', 'json', 'html'] as const;
 

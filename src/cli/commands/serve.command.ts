@@ -1,7 +1,7 @@
 import { AppError } from '../../domain/index.js';
 import { buildApp, DEFAULT_UPLOAD_LIMIT } from '../../server/app.js';
 import { databaseUrl, openMigratedStore } from '../database.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 export interface ServeOptions {
   port: number;

@@ -2,7 +2,7 @@ import { AppError } from '../../domain/index.js';
 import { actorOf } from '../../server/services/access.js';
 import { createServices } from '../../server/services/index.js';
 import { databaseUrl, openMigratedStore } from '../database.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 export const registerToken: RegisterCommand = (program, ctx) => {
   const token = program.command('token').description('personal API tokens for scripts and the CLI');

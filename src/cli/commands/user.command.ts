@@ -5,7 +5,7 @@ import { newUserSchema, passwordSchema, ROLES } from '../../server/services/user
 import { parseWith } from '../../server/services/validation.js';
 import { UserRepository } from '../../store/index.js';
 import { databaseUrl, openMigratedStore } from '../database.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 export const registerUser: RegisterCommand = (program, ctx) => {
   const user = program.command('user').description('manage local accounts on the server database');

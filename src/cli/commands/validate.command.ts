@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '../../domain/index.js';
 import { formatLocated, loadReportFile, locatedChecks } from '../report-file.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 export const registerValidate: RegisterCommand = (program, ctx) => {
   program
