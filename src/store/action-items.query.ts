@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ActionItemRow } from '../domain/api-contract.js';
-import type { CountCache, CappedCount } from './count-cache.js';
+import { rowsUpTo, type CountCache, type CappedCount } from './count-cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Database } from './database.types.js';
 import { keyOf } from './report-index.js';
@@ -61,14 +61,10 @@ export async function queryActionItems(
     q = q.where('a.deadline', '<', filters.overdueOn).where('a.status', 'not in', ['completed', 'wont_do']);
   }
   const key = JSON.stringify(['action_items', viewer, filters]);
-  const counted = counts.get(key, async (limit) => {
-    const inner = q.select(sql`1`.as('one')).limit(limit);
-    const row = await db
-      .selectFrom(inner.as('c'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  });
+  const counted = counts.get(
+    key,
+    rowsUpTo(db, (limit) => q.select(sql`1`.as('one')).limit(limit)),
+  );
   let rowsQ = q;
   if (page.cursor) {
     const [deadline, reportId, position] = decodeCursor(page.cursor, ['s', 's', 'n']);

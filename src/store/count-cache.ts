@@ -1,3 +1,5 @@
+import { sql, type Expression, type Kysely } from 'kysely';
+import type { Database } from './database.types.js';
 /**
  * Counts for paged lists, capped and kept. A total above `COUNT_CAP` is reported as the cap with
  * `totalExact: false` (shown as "10,000+"): counting further would read every row for a number nobody pages to.
@@ -45,4 +47,12 @@ export class CountCache {
     this.entries.set(key, { count: result, mark, at: now });
     return result;
   }
+}
+
+/** A counter for CountCache.get: how many rows `rows(limit)` gives, so counting stops at the limit asked. */
+export function rowsUpTo(db: Kysely<Database>, rows: (limit: number) => Expression<unknown>) {
+  return async (limit: number): Promise<number> => {
+    const r = await sql<{ n: number | string }>`select count(*) as n from (${rows(limit)}) as c`.execute(db);
+    return Number(r.rows[0]?.n ?? 0);
+  };
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { ReportSummary } from '../domain/api-contract.js';
 import type { Page, PageResult } from './action-items.query.js';
-import type { CountCache } from './count-cache.js';
+import { rowsUpTo, type CountCache } from './count-cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Database, ReportsTable } from './database.types.js';
 import { keyOf } from './report-index.js';
@@ -95,14 +95,10 @@ export async function queryReports(
             sql<SqlBool>`exists (select 1 from ${sql.table(table)} where report_id = ${sql.ref('r.id')} and ${sql.ref(column)} = ${wanted})`,
           );
   }
-  const counted = counts.get(JSON.stringify(['reports', viewer, filters]), async (limit) => {
-    const inner = q.select(sql`1`.as('one')).limit(limit);
-    const row = await db
-      .selectFrom(inner.as('c'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  });
+  const counted = counts.get(
+    JSON.stringify(['reports', viewer, filters]),
+    rowsUpTo(db, (limit) => q.select(sql`1`.as('one')).limit(limit)),
+  );
   let rowsQ = q;
   if (page.cursor) {
     const [updatedAt, id] = decodeCursor(page.cursor, ['s', 's']);
