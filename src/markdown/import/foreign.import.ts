@@ -8,6 +8,7 @@ import {
   checkReport,
   isTimeZone,
   LIMITS,
+  offsetMinutesAt,
   parseInstant,
   reportSchema,
   type Report,
@@ -38,7 +39,6 @@ import {
   impossibleDateAt,
   parseDatePrefix,
   zoneInHeading,
-  offsetOf,
   parseDateLine,
   zoneFromName,
   type LocalDate,
@@ -1319,7 +1319,7 @@ function seasonMismatch(zone: Zone, events: TimelineEvent[]): string | undefined
   const first = events.find((e) => e.at !== null)?.at;
   if (zone.offset === undefined || !region || region === 'UTC' || !first) return undefined;
   const ms = parseInstant(first) as number;
-  const local = offsetOf({ name: region, iana: region }, ms + zone.offset * 60_000);
+  const local = offsetMinutesAt({ name: region, iana: region }, ms + zone.offset * 60_000);
   if (local === zone.offset) return undefined;
   const sign = local < 0 ? '-' : '+';
   const abs = Math.abs(local);
