@@ -277,7 +277,7 @@ function appendixId(n: number): string {
 
 function namesFrom(text: string): string[] {
   return plainInline(text)
-    .split(/[,;]|\s+and\s+|\s+&\s+/)
+    .split(/[,;]|(?<!\s)\s+(?:and|&)\s+/)
     .map((s) => s.trim().replace(/^[-*+]\s+/, ''))
     .filter(Boolean);
 }
