@@ -12,6 +12,9 @@ export function sliceOf(src: string, first: Nodes, last: Nodes = first): string 
 /** 1-based line where a node starts. */
 export const lineOf = (node: Nodes): number => node.position?.start.line ?? 0;
 
+/** 1-based line where a node ends (where it starts when its end is not known). */
+export const endLineOf = (node: Nodes): number => node.position?.end.line ?? lineOf(node);
+
 /** Whitespace (tabs, line breaks) collapsed to single spaces and trimmed: the form a one-line field takes. */
 export const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
