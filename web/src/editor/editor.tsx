@@ -9,16 +9,14 @@ import { ConflictDialog } from './conflict.js';
 import { SavedReportContext, type SavedReport } from './evidence.js';
 import { FindingsContext, fieldId, pathKey, SetContext } from './fields.js';
 import { clean, partOfPath, PART_LABELS, setAt, type Part, type Path } from './model.js';
-import {
-  ActionsSection,
-  AnalysisSection,
-  BasicsSection,
-  DetailsSection,
-  ImpactSection,
-  LessonsSection,
-  MaterialsSection,
-  SummarySection,
-} from './sections.js';
+import { ActionsSection } from './sections/actions.js';
+import { AnalysisSection } from './sections/analysis.js';
+import { BasicsSection } from './sections/basics.js';
+import { DetailsSection } from './sections/details.js';
+import { ImpactSection } from './sections/impact.js';
+import { LessonsSection } from './sections/lessons.js';
+import { MaterialsSection } from './sections/materials.js';
+import { SummarySection } from './sections/summary.js';
 
 const STEPS: { part: Part; title: string }[] = [
   { part: 'meta', title: 'Basics' },
