@@ -33,6 +33,7 @@ import {
 import { appendixId, namesFrom, readSection, type SectionReader } from './sections/reader.js';
 import { collapse, lineOf, oneLine, sliceOf } from './text.util.js';
 import { describeZone, ianaFor, resolveTimeline } from './time.resolve.js';
+import type { Zone } from './time.parse.js';
 import { rowsFromParagraph, type ResolvedTimeline } from './timeline.extract.js';
 
 export { formatRecognition } from './recognition.js';
@@ -138,12 +139,42 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     file,
   });
 
-  const recognition: Recognition = {
+  const recognition = recognize(ctx, {
+    report,
+    kind,
+    title,
+    severity,
+    sections,
+    freeText,
+    timeline,
+    scale: options.scale,
+  });
+  if (file) recognition.file = file;
+  return { report, recognition };
+}
+
+/** What the import recognized, from what the readers found and the report they made. */
+function recognize(
+  ctx: SectionReader,
+  done: {
+    report: Report;
+    kind: ReportKind;
+    title: Recognition['title'];
+    severity: Recognition['severity'];
+    sections: Section[];
+    freeText: FreeTextBlock[];
+    timeline: { zone: Zone; zoneSource: string; resolved: ResolvedTimeline };
+    scale: SeverityScale | undefined;
+  },
+): Recognition {
+  const { report, kind, title, severity, sections, freeText, timeline } = done;
+  const events = timeline.resolved.events;
+  return {
     fiveWhys: ctx.fiveWhys.length,
     impactLines: ctx.financial.length + ctx.figures.length,
     ...(severity ? { severity } : {}),
     sources: sourcesOf(sections, ctx),
-    validation: validationOf(report, options.scale),
+    validation: validationOf(report, done.scale),
     title: { text: report.title, from: title.from },
     kind,
     headings: ctx.headings,
@@ -166,8 +197,6 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     appendices: ctx.appendices.length,
     warnings: ctx.warnings,
   };
-  if (file) recognition.file = file;
-  return { report, recognition };
 }
 
 function checkYearOption(year: number | undefined): void {
