@@ -7,4 +7,4 @@ export * from './checks.js';
 export * from './lifecycle.js';
 export * from './templates.js';
 export * from './errors.js';
-export * from './zones.js';
+export * from './time.js';

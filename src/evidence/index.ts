@@ -15,4 +15,5 @@ export * from './pipeline.js';
 export * from './to-report.js';
 export { readGitLog, GIT_FORMAT } from './git-log.reader.js';
 export { slackTsToMs, slackText } from './slack.reader.js';
-export { parseLeadingStamp, parseTimeValue, wallToUtc, checkZone } from './time.js';
+export { parseLeadingStamp, parseTimeValue, checkZone } from './time.js';
+export { wallToUtc } from '../domain/index.js';

@@ -1,6 +1,7 @@
 import { readLines } from './lines.js';
 import { type EntryReader, candidate, syslogLevel } from './source.js';
-import { monthOf, parseTimeValue, wallToUtc } from './time.js';
+import { monthOf, wallToUtc } from '../domain/index.js';
+import { parseTimeValue } from './time.js';
 
 const RFC5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+)(?: (.*))?$/;
 const RFC3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\S+) (.*)$/;

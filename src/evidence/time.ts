@@ -1,53 +1,18 @@
-import { isTimeZone, parseInstant, zoneOffsetAtWallMs } from '../domain/index.js';
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-/** Wall-clock fields of a local time; month 1-12. */
-export interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  ms: number;
-}
-
-/** Month number (1-12) of an English month abbreviation or name, or undefined. */
-export function monthOf(name: string): number | undefined {
-  const i = MONTHS.indexOf(name.slice(0, 3).toLowerCase());
-  return i === -1 ? undefined : i + 1;
-}
-
-/** True when the fields name a real calendar date and time. */
-export function isValidWall(w: WallTime): boolean {
-  if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 60) return false;
-  const d = new Date(Date.UTC(w.year, w.month - 1, w.day));
-  return d.getUTCFullYear() === w.year && d.getUTCMonth() === w.month - 1 && d.getUTCDate() === w.day;
-}
-
-/** Epoch ms of a wall-clock time in an IANA zone (or a fixed offset in minutes); undefined if invalid. */
-export function wallToUtc(w: WallTime, zone: string | number): number | undefined {
-  if (!isValidWall(w)) return undefined;
-  const naive = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, Math.min(w.second, 59), w.ms);
-  if (typeof zone === 'number') return naive - zone * 60_000;
-  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return naive;
-  return naive - zoneOffsetAtWallMs(zone, naive);
-}
+// Evidence-specific time reading (epoch numbers, stamps at the start of log lines); months, offsets and
+// wall-clock → UTC come from the domain's time module, which the foreign import uses too.
+import {
+  isTimeZone,
+  isValidWall,
+  monthOf,
+  parseInstant,
+  parseOffset,
+  wallToUtc,
+  type WallTime,
+} from '../domain/index.js';
 
 /** Check a zone option up front, so a typo fails once with a clear message. */
 export function checkZone(zone: string): boolean {
   return zone === 'Z' || isTimeZone(zone);
-}
-
-/** Parse an offset such as Z, +02:00, -0700, +05 into minutes east of UTC. */
-export function parseOffset(text: string): number | undefined {
-  if (text === 'Z' || text === 'z' || text === 'UTC' || text === 'GMT') return 0;
-  const m = /^(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})?$/.exec(text);
-  if (!m) return undefined;
-  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
-  if (minutes > 18 * 60) return undefined;
-  return m[1] === '-' ? -minutes : minutes;
 }
 
 /** The last instant a reader accepts: the end of the year 9999, the last one ISO 8601 writes in four digits. */
@@ -102,7 +67,7 @@ export function parseTimeValue(value: unknown, zone?: string): number | undefine
     ms: fractionMs(m[7]),
   };
   if (m[8]) {
-    const off = parseOffset(m[8].toUpperCase());
+    const off = parseOffset(m[8]);
     return off === undefined ? undefined : wallToUtc(w, off);
   }
   return zone ? wallToUtc(w, zone) : undefined;
@@ -143,7 +108,7 @@ export function parseLeadingStamp(line: string, opts: { zone?: string; year?: nu
     const stamp = raw.trim();
     if (!isValidWall(w)) return { ok: false, reason: 'invalid', stamp };
     if (zoneText) {
-      const off = parseOffset(zoneText.toUpperCase());
+      const off = parseOffset(zoneText);
       if (off !== undefined) return done(wallToUtc(w, off), len, stamp);
     }
     if (!opts.zone) return { ok: false, reason: 'no-zone', stamp };

@@ -1,6 +1,15 @@
 import type { List, ListItem, Table } from 'mdast';
 import type { ACTION_CATEGORIES, ACTION_PRIORITIES, ACTION_STATUSES } from '../../domain/index.js';
-import { collapse, lineOf, oneLine, plainInline, sliceOf, urlsIn } from './text.util.js';
+import {
+  collapse,
+  firstBracketed,
+  lineOf,
+  oneLine,
+  plainInline,
+  sliceOf,
+  trimEndOf,
+  urlsIn,
+} from './text.util.js';
 import { findFullDate, formatDate } from './time.parse.js';
 
 type Status = (typeof ACTION_STATUSES)[number];
@@ -81,7 +90,7 @@ function priorityFromWords(text: string): Priority | undefined {
 export function hintsFromHeading(headingSrc: string): ActionHints {
   const hints: ActionHints = {};
   const plain = plainInline(headingSrc).toLowerCase();
-  const paren = /\(([^)]*)\)/.exec(plainInline(headingSrc))?.[1];
+  const paren = firstBracketed(plainInline(headingSrc), '(', ')')?.inner;
   const status =
     (paren && statusFromWords(paren)) || statusFromWords(plain.replace(/\bactions?\b|\bitems?\b/g, ''));
   if (status) hints.status = status;
@@ -119,7 +128,7 @@ function ownerIn(src: string): string | undefined {
     /\b(?:owners?|assignee)\s*:\s*(@?[\w.-]+(?:\s+[A-Z][\w.-]*)?)|\b(?:owned by|assigned to)\s+(@?[\w.-]+(?:\s+[A-Z][\w.-]*)?)/i.exec(
       plain,
     );
-  if (named) return collapse((named[1] ?? named[2]) as string).replace(/[.,;]+$/, '');
+  if (named) return trimEndOf(collapse((named[1] ?? named[2]) as string), '.,;');
   const mention = /(?:^|[\s(])(@[A-Za-z0-9][\w.-]*[A-Za-z0-9])/.exec(plain);
   return mention?.[1];
 }

@@ -67,8 +67,8 @@ const SCALE: Record<string, number> = {
 };
 const MONEY_SIGN = /([$€£¥])\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(k|m|mn|bn|thousand|million|billion)\b)?/i;
 const MONEY_WORD =
-  /(\d[\d,]*(?:\.\d+)?)(?:\s?(k|m|mn|bn|thousand|million|billion)\b)?\s?(usd|eur|gbp|chf|cad|aud|jpy|sek|nok|dkk|dollars?|euros?|pounds)\b/i;
-const DURATION = /(\d+(?:\.\d+)?)\s?(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\b/i;
+  /(?<!\d)(?<!\d,)(\d[\d,]*(?:\.\d+)?)(?:\s?(k|m|mn|bn|thousand|million|billion)\b)?\s?(usd|eur|gbp|chf|cad|aud|jpy|sek|nok|dkk|dollars?|euros?|pounds)\b/i;
+const DURATION = /(?<!\d)(\d+(?:\.\d+)?)\s?(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\b/i;
 const COUNT = /(?<![\d:.,/-])(\d{1,3}(?:,\d{3})+|\d+)(?![\d:/%]|\.\d)\s+([A-Za-z][\w-]*(?:\s[a-z][\w-]*)?)/;
 const UNITS: Record<string, string> = { sec: 'seconds', min: 'minutes', hr: 'hours' };
 

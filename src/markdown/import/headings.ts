@@ -1,3 +1,4 @@
+import { replaceBracketed } from './text.util.js';
 /** What a section of a foreign report holds, and so where its content goes in the model. */
 export type Role =
   | 'summary'
@@ -232,11 +233,8 @@ const MEANINGS: [RegExp, Role][] = [
 
 /** A heading's text reduced for matching: lower case, no numbering, parentheses, emoji or end punctuation. */
 export function normalizeHeading(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[’‘]/g, "'")
-    .replace(/\([^)]*\)/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
+  const lower = text.toLowerCase().replace(/[’‘]/g, "'");
+  return replaceBracketed(replaceBracketed(lower, '(', ')', ' '), '[', ']', ' ')
     .replace(/^\s*(?:(?:\d+|[ivx]+|[a-h])[.)]|\d+(?:\.\d+)*)\s+/, '')
     .replace(/&/g, ' and ')
     .replace(/[-_/]/g, ' ')

@@ -12,6 +12,9 @@ export function sliceOf(src: string, first: Nodes, last: Nodes = first): string 
 /** 1-based line where a node starts. */
 export const lineOf = (node: Nodes): number => node.position?.start.line ?? 0;
 
+/** 1-based line where a node ends (where it starts when its end is not known). */
+export const endLineOf = (node: Nodes): number => node.position?.end.line ?? lineOf(node);
+
 /** Whitespace (tabs, line breaks) collapsed to single spaces and trimmed: the form a one-line field takes. */
 export const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
@@ -31,7 +34,7 @@ const URL_RE = /https?:\/\/[^\s<>()[\]"'`|]+/g;
 
 /** URLs in Markdown source, in order: link targets, autolinks and bare addresses. */
 export function urlsIn(src: string): string[] {
-  return [...src.matchAll(URL_RE)].map((m) => m[0].replace(/[.,;:!?*_]+$/, ''));
+  return [...src.matchAll(URL_RE)].map((m) => trimEndOf(m[0], '.,;:!?*_'));
 }
 
 /** When a text is exactly one Markdown link `[label](url)`, its label and target. */
@@ -43,9 +46,75 @@ export function wholeLink(src: string): { label: string; url: string } | undefin
 /** Plain words of inline Markdown for names: emphasis and link syntax removed. */
 export function plainInline(src: string): string {
   return collapse(
-    src
-      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    linkLabels(src)
       .replace(/<https?:[^>]+>/g, (m) => m.slice(1, -1))
       .replace(/(\*\*|__|\*|_|`|~~)/g, ''),
   );
+}
+
+// Scans by hand where a regular expression would search again from every bracket (quadratic on a run of
+// brackets that never close); each gives what the expression in its comment gives.
+
+/** `s` without a trailing run of any of `chars` (as `s.replace(/[chars]+$/, '')`). */
+export function trimEndOf(s: string, chars: string): string {
+  let end = s.length;
+  while (end > 0 && chars.includes(s[end - 1] as string)) end--;
+  return s.slice(0, end);
+}
+
+/**
+ * The first `open` that a `close` follows, with what lies between (as `/\(([^)]*)\)/` for `(` and `)`); with
+ * `nonEmpty`, only a pair with something between (as `/\(([^)]+)\)/`); from index `from` on.
+ */
+export function firstBracketed(
+  s: string,
+  open: string,
+  close: string,
+  nonEmpty = false,
+  from = 0,
+): { start: number; end: number; inner: string } | undefined {
+  let i = s.indexOf(open, from);
+  while (i >= 0) {
+    const j = s.indexOf(close, i + 1);
+    if (j < 0) return undefined;
+    if (!nonEmpty || j > i + 1) return { start: i, end: j + 1, inner: s.slice(i + 1, j) };
+    i = s.indexOf(open, i + 1);
+  }
+  return undefined;
+}
+
+/** Every `open … close` pair replaced by `by` (as `s.replace(/\([^)]*\)/g, by)` for `(` and `)`). */
+export function replaceBracketed(s: string, open: string, close: string, by: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const found = firstBracketed(s, open, close, false, from);
+    if (!found) return out + s.slice(from);
+    out += s.slice(from, found.start) + by;
+    from = found.end;
+  }
+}
+
+/** Markdown links and images `[label](target)` replaced by their label (as `/!?\[([^\]]*)\]\([^)]*\)/g`). */
+function linkLabels(s: string): string {
+  let out = '';
+  let from = 0; // where the text not yet copied starts
+  let i = s.indexOf('[');
+  let close = -1; // the first "]" after i, kept while i is before it
+  let paren = -1; // the first ")" after the "(" of a label, likewise
+  while (i >= 0) {
+    if (close < i) close = s.indexOf(']', i + 1);
+    if (close < 0) break;
+    if (s[close + 1] !== '(') {
+      i = s.indexOf('[', i + 1);
+      continue;
+    }
+    if (paren < close + 2) paren = s.indexOf(')', close + 2);
+    if (paren < 0) break;
+    const start = i > from && s[i - 1] === '!' ? i - 1 : i;
+    out += s.slice(from, start) + s.slice(i + 1, close);
+    from = paren + 1;
+    i = s.indexOf('[', from);
+  }
+  return out + s.slice(from);
 }

@@ -1,14 +1,11 @@
-import { isTimeZone, zoneOffsetAtWallMs } from '../../domain/index.js';
+import { MONTH_NAME_SOURCE, monthOf, wallToUtc, zoneFromName, type StatedZone } from '../../domain/index.js';
 
-/** A time zone as a report states it: a fixed offset (an abbreviation such as PDT) or an IANA zone with rules. */
-export interface Zone {
-  /** The name as written in the report (UTC, PDT, CET, Europe/Berlin, +02:00). */
-  name: string;
-  /** Minutes east of UTC for a fixed offset. */
-  offset?: number;
-  /** An IANA zone whose offset depends on the date (Pacific time, Europe/Berlin). */
-  iana?: string;
-}
+// Months, zones, offsets and wall-clock → UTC are the domain's (src/domain/time.ts); what is here is reading
+// them out of Markdown prose.
+export { zoneFromName };
+
+/** A time zone as a report states it (the domain's StatedZone). */
+export type Zone = StatedZone;
 
 /** A calendar date as far as the text gives it. */
 export interface LocalDate {
@@ -33,93 +30,13 @@ export interface Stamp {
   rest: string;
 }
 
-// An abbreviation names one offset; ambiguous ones (IST, BST…) take their most common reading.
-const FIXED: Record<string, number> = {
-  UTC: 0,
-  UT: 0,
-  Z: 0,
-  GMT: 0,
-  WET: 0,
-  WEST: 60,
-  BST: 60,
-  CET: 60,
-  MET: 60,
-  CEST: 120,
-  MEST: 120,
-  EET: 120,
-  EEST: 180,
-  MSK: 180,
-  IST: 330,
-  SGT: 480,
-  HKT: 480,
-  AWST: 480,
-  JST: 540,
-  KST: 540,
-  ACST: 570,
-  AEST: 600,
-  AEDT: 660,
-  NZST: 720,
-  NZDT: 780,
-  HST: -600,
-  AKST: -540,
-  AKDT: -480,
-  PST: -480,
-  PDT: -420,
-  MST: -420,
-  MDT: -360,
-  CST: -360,
-  CDT: -300,
-  EST: -300,
-  EDT: -240,
-  BRT: -180,
-};
-
-// Names without a season follow the region's rules, so they resolve through an IANA zone.
-const REGIONAL: Record<string, string> = {
-  PT: 'America/Los_Angeles',
-  PACIFIC: 'America/Los_Angeles',
-  MT: 'America/Denver',
-  MOUNTAIN: 'America/Denver',
-  CT: 'America/Chicago',
-  CENTRAL: 'America/Chicago',
-  ET: 'America/New_York',
-  EASTERN: 'America/New_York',
-};
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-/** The zone a name denotes (UTC, PDT, CET, Pacific, +01:00, UTC+2, Europe/Berlin), or undefined. */
-export function zoneFromName(name: string): Zone | undefined {
-  const n = name.trim();
-  const upper = n.toUpperCase();
-  if (upper in FIXED) return { name: upper === 'Z' ? 'UTC' : upper, offset: FIXED[upper] as number };
-  if (upper in REGIONAL) return { name: n, iana: REGIONAL[upper] as string };
-  const off = /^(?:UTC|GMT)?\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?$/i.exec(n);
-  if (off && (/^(UTC|GMT)/i.test(n) || off[3] !== undefined)) {
-    const minutes = Number(off[2]) * 60 + Number(off[3] ?? 0);
-    if (minutes > 14 * 60) return undefined;
-    return { name: n, offset: off[1] === '+' ? minutes : -minutes };
-  }
-  if (n.includes('/') && isTimeZone(n)) return { name: n, iana: n };
-  return undefined;
-}
-
-/** The offset of a zone (minutes east of UTC) in force at a local wall-clock time. */
-export function offsetOf(zone: Zone, localWallMs: number): number {
-  if (zone.offset !== undefined) return zone.offset;
-  return Math.round(zoneOffsetAtWallMs(zone.iana as string, localWallMs) / 60_000);
-}
-
 /** Epoch milliseconds of a local date and time in a zone, or undefined for an impossible date. */
 export function toUtc(
   date: Required<LocalDate>,
   time: NonNullable<Stamp['time']>,
   zone: Zone,
 ): number | undefined {
-  const wall = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute, time.second);
-  const check = new Date(wall);
-  if (check.getUTCMonth() !== date.month - 1 || check.getUTCDate() !== date.day) return undefined;
-  return wall - offsetOf(zone, wall) * 60_000;
+  return wallToUtc({ ...date, ...time }, zone);
 }
 
 /** The date one day after. */
@@ -134,13 +51,7 @@ export function formatDate(d: Required<LocalDate>): string {
   return `${p(d.year, 4)}-${p(d.month)}-${p(d.day)}`;
 }
 
-function monthOf(word: string): number | undefined {
-  const i = MONTHS.indexOf(word.slice(0, 3).toLowerCase());
-  return i < 0 ? undefined : i + 1;
-}
-
-const MONTH_RE =
-  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const MONTH_RE = `(${MONTH_NAME_SOURCE})\\.?`;
 const WEEKDAY_RE = '(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?,?\\s+)?';
 const ORD = '(?:st|nd|rd|th)?';
 const TIME_RE =

@@ -1,6 +1,6 @@
 import type { List, ListItem, Paragraph, Table } from 'mdast';
 import { formatInstant, type EventKind, type TimelineEvent } from '../../domain/index.js';
-import { sliceOf, lineOf, collapse, oneLine, urlsIn, wholeLink } from './text.util.js';
+import { sliceOf, lineOf, collapse, firstBracketed, oneLine, urlsIn, wholeLink } from './text.util.js';
 import {
   findZoneStatement,
   formatDate,
@@ -280,9 +280,9 @@ export function rowsFromTable(table: Table, src: string): RawRow[] | undefined {
 }
 
 function zoneInHeader(name: string): { zone: Zone; phrase: string } | undefined {
-  const m = /\(([^)]+)\)/.exec(name);
-  if (!m) return undefined;
-  const found = findZoneStatement(`time ${m[1]}`);
+  const inner = firstBracketed(name, '(', ')', true)?.inner;
+  if (inner === undefined) return undefined;
+  const found = findZoneStatement(`time ${inner}`);
   return found ? { zone: found.zone, phrase: name } : undefined;
 }
 

@@ -1,24 +1,24 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { reportSchema, type Report } from '../../../src/domain/report.schema.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Report } from '../../../src/domain/report.schema.js';
 import { api, ApiError, errorText } from '../api.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
 import type { Comment, Finding, QualityScore, StoredReport } from '../types.js';
 import { StateBadge, Status } from '../ui.js';
 import { ConflictDialog } from './conflict.js';
-import { SavedReportContext, type SavedReport } from './evidence.js';
+import { SavedReportContext } from './evidence.js';
 import { FindingsContext, fieldId, pathKey, SetContext } from './fields.js';
-import { clean, partOfPath, PART_LABELS, setAt, type Part, type Path } from './model.js';
-import {
-  ActionsSection,
-  AnalysisSection,
-  BasicsSection,
-  DetailsSection,
-  ImpactSection,
-  LessonsSection,
-  MaterialsSection,
-  SummarySection,
-} from './sections.js';
+import { partOfPath, PART_LABELS, type Part, type Path } from './model.js';
+import { useAutosave, type SaveState } from './use-autosave.js';
+import { useLint } from './use-lint.js';
+import { ActionsSection } from './sections/actions.js';
+import { AnalysisSection } from './sections/analysis.js';
+import { BasicsSection } from './sections/basics.js';
+import { DetailsSection } from './sections/details.js';
+import { ImpactSection } from './sections/impact.js';
+import { LessonsSection } from './sections/lessons.js';
+import { MaterialsSection } from './sections/materials.js';
+import { SummarySection } from './sections/summary.js';
 
 const STEPS: { part: Part; title: string }[] = [
   { part: 'meta', title: 'Basics' },
@@ -31,42 +31,32 @@ const STEPS: { part: Part; title: string }[] = [
   { part: 'materials', title: '7. Supporting materials' },
 ];
 
-const SAVE_DELAY = 800;
-const LINT_DELAY = 600;
-const RETRY_DELAY = 5000;
-
-type SaveState =
-  | { kind: 'saved'; at: string }
-  | { kind: 'dirty' }
-  | { kind: 'saving' }
-  | { kind: 'invalid'; message: string; path: Path }
-  | { kind: 'error'; message: string }
-  | { kind: 'conflict' };
-
 /** The editor: one report as a guided flow of its sections, saved as you type, linted as you write. */
 export function EditorPage({ id }: { id: string }) {
   const { user, settings } = useSession();
   const { search } = useLocation();
-  const [stored, setStored] = useState<StoredReport>();
-  const [draft, setDraft] = useState<Report>();
-  const [loadError, setLoadError] = useState('');
-  const [save, setSave] = useState<SaveState>({ kind: 'saved', at: '' });
-  const [conflict, setConflict] = useState<{ base: Report; mine: Report; theirs: StoredReport }>();
-  const [findings, setFindings] = useState<Finding[]>([]);
-  const [score, setScore] = useState<QualityScore>();
+  const {
+    stored,
+    draft,
+    loadError,
+    save,
+    cleaned,
+    cleanedJson,
+    dirty,
+    conflict,
+    restored,
+    set,
+    saveNow,
+    storedRef,
+    savedReport,
+    resolveConflict,
+  } = useAutosave(id);
+  const { findings, score, byPath } = useLint(cleaned, cleanedJson);
   const [reviewOpen, setReviewOpen] = useState(search.get('review') === '1');
   const [comments, setComments] = useState<Comment[]>([]);
   const part = (STEPS.find((s) => s.part === search.get('section'))?.part ?? 'meta') as Part;
   useTitle(draft ? `Editing: ${draft.title}` : 'Editor');
 
-  // What the server holds, as JSON of the cleaned report: the editor is dirty when the draft differs.
-  const savedJson = useRef('');
-  const storedRef = useRef<StoredReport>(undefined);
-  const draftRef = useRef<Report>(undefined);
-  draftRef.current = draft;
-  storedRef.current = stored;
-
-  const [restored, setRestored] = useState('');
   // What an import just recognized, said once when the new report opens.
   const [imported] = useState(() => {
     try {
@@ -78,31 +68,6 @@ export function EditorPage({ id }: { id: string }) {
       return '';
     }
   });
-  useEffect(() => {
-    api<StoredReport>(`/api/postmortems/${encodeURIComponent(id)}`)
-      .then((s) => {
-        savedJson.current = JSON.stringify(clean(s.report));
-        setStored(s);
-        setSave({ kind: 'saved', at: s.updatedAt });
-        // Changes that never reached the server (a closed tab, an expired session) come back here.
-        const local = readLocalDraft(id);
-        if (local && JSON.stringify(local.draft) !== savedJson.current) {
-          if (local.version === s.version) {
-            setDraft(local.draft);
-            setRestored('Your unsaved changes from before were restored; they are being saved now.');
-          } else {
-            setDraft(s.report);
-            setConflict({ base: local.base, mine: local.draft, theirs: s });
-            setSave({ kind: 'conflict' });
-          }
-        } else {
-          clearLocalDraft(id);
-          setDraft(s.report);
-        }
-      })
-      .catch((e) => setLoadError(errorText(e)));
-  }, [id]);
-
   // Open review comments are shown beside the section they are about, so the author can answer them.
   const loadComments = useCallback(() => {
     api<{ items: Comment[] }>(`/api/postmortems/${encodeURIComponent(id)}/comments`)
@@ -110,167 +75,6 @@ export function EditorPage({ id }: { id: string }) {
       .catch(() => undefined);
   }, [id]);
   useEffect(() => loadComments(), [loadComments]);
-
-  const set = useCallback((path: Path, value: unknown) => {
-    setDraft((d) => (d ? setAt(d, path, value) : d));
-  }, []);
-
-  const cleaned = useMemo(() => (draft ? clean(draft) : undefined), [draft]);
-  const cleanedJson = useMemo(() => (cleaned ? JSON.stringify(cleaned) : ''), [cleaned]);
-  const dirty = cleaned !== undefined && cleanedJson !== savedJson.current;
-
-  const saving = useRef(false);
-  const saveNow = useCallback(async (): Promise<boolean> => {
-    const current = storedRef.current;
-    const d = draftRef.current;
-    if (!current || !d || saving.current) return false;
-    const body = clean(d);
-    const json = JSON.stringify(body);
-    if (json === savedJson.current) return true;
-    const parsed = reportSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-      setSave({ kind: 'invalid', message: `${path.join('.')}: ${issue.message}`, path });
-      return false;
-    }
-    saving.current = true;
-    setSave({ kind: 'saving' });
-    try {
-      const next = await api<StoredReport>(`/api/postmortems/${encodeURIComponent(current.id)}`, {
-        method: 'PUT',
-        body: { version: current.version, report: { ...body, state: current.state } },
-      });
-      savedJson.current = json;
-      storedRef.current = next;
-      setStored(next);
-      setSave({ kind: 'saved', at: next.updatedAt });
-      return true;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
-        const theirs = await api<StoredReport>(`/api/postmortems/${encodeURIComponent(current.id)}`);
-        setConflict({ base: current.report, mine: body, theirs });
-        setSave({ kind: 'conflict' });
-      } else {
-        setSave({ kind: 'error', message: errorText(e) });
-      }
-      return false;
-    } finally {
-      saving.current = false;
-    }
-  }, []);
-
-  // Evidence is added on the server: what is typed is saved first, and the report it returns is shown.
-  const savedReport = useMemo<SavedReport>(() => {
-    const adopt = (next: StoredReport) => {
-      savedJson.current = JSON.stringify(clean(next.report));
-      storedRef.current = next;
-      draftRef.current = next.report;
-      setStored(next);
-      setDraft(next.report);
-      setSave({ kind: 'saved', at: next.updatedAt });
-      clearLocalDraft(next.id);
-    };
-    return {
-      id,
-      async flush() {
-        for (let i = 0; i < 20; i++) {
-          if (await saveNow()) return storedRef.current;
-          await new Promise((r) => setTimeout(r, 150));
-        }
-        return undefined;
-      },
-      async reload() {
-        const d = draftRef.current;
-        if (d && JSON.stringify(clean(d)) !== savedJson.current) return undefined;
-        const next = await api<StoredReport>(`/api/postmortems/${encodeURIComponent(id)}`);
-        adopt(next);
-        return next;
-      },
-      adopt,
-    };
-  }, [id, saveNow]);
-
-  // Keep unsaved work in the browser until the server has it.
-  useEffect(() => {
-    if (!stored || !cleaned) return;
-    if (!dirty) return clearLocalDraft(stored.id);
-    const t = setTimeout(
-      () => writeLocalDraft(stored.id, { version: stored.version, base: stored.report, draft: cleaned }),
-      300,
-    );
-    return () => clearTimeout(t);
-  }, [cleanedJson, dirty, stored, cleaned]);
-
-  // Autosave a moment after the typing stops; never while a conflict is being resolved.
-  useEffect(() => {
-    if (!dirty || conflict) return;
-    setSave((s) => (s.kind === 'saving' || s.kind === 'dirty' ? s : { kind: 'dirty' }));
-    const t = setTimeout(() => void saveNow(), SAVE_DELAY);
-    return () => clearTimeout(t);
-  }, [cleanedJson, dirty, conflict, saveNow]);
-
-  // A save that finished while more was typed leaves the draft dirty: go again. A failed one (network,
-  // server restart) is retried every few seconds.
-  useEffect(() => {
-    if (!dirty || conflict) return;
-    if (save.kind === 'saved' || save.kind === 'error') {
-      const t = setTimeout(() => void saveNow(), save.kind === 'error' ? RETRY_DELAY : SAVE_DELAY);
-      return () => clearTimeout(t);
-    }
-  }, [save, dirty, conflict, saveNow]);
-
-  // Ctrl+S (Cmd+S) saves at once instead of opening the browser's "save page" dialog.
-  useEffect(() => {
-    const key = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
-        e.preventDefault();
-        void saveNow();
-      }
-    };
-    window.addEventListener('keydown', key);
-    return () => window.removeEventListener('keydown', key);
-  }, [saveNow]);
-
-  useEffect(() => {
-    const warn = (e: BeforeUnloadEvent) => {
-      if (dirty) e.preventDefault();
-    };
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
-
-  // Live lint on the server (the prose rules need dictionaries too large for the browser).
-  useEffect(() => {
-    if (!cleaned) return;
-    const ac = new AbortController();
-    const t = setTimeout(() => {
-      // Validate only once typing pauses: a full parse of a long report on every key would be felt.
-      if (!reportSchema.safeParse(cleaned).success) return;
-      api<{ findings: Finding[]; score: QualityScore }>('/api/lint', {
-        body: { report: cleaned },
-        signal: ac.signal,
-      })
-        .then((r) => {
-          setFindings(r.findings);
-          setScore(r.score);
-        })
-        .catch(() => undefined);
-    }, LINT_DELAY);
-    return () => {
-      clearTimeout(t);
-      ac.abort();
-    };
-  }, [cleanedJson, cleaned]);
-
-  const byPath = useMemo(() => {
-    const m = new Map<string, Finding[]>();
-    for (const f of findings) {
-      const k = pathKey(f.path);
-      m.set(k, [...(m.get(k) ?? []), f]);
-    }
-    return m;
-  }, [findings]);
 
   const goTo = useCallback((p: Part, focus?: Path) => {
     const q = new URLSearchParams(location.search);
@@ -420,14 +224,7 @@ export function EditorPage({ id }: { id: string }) {
             base={conflict.base}
             mine={conflict.mine}
             theirs={conflict.theirs.report}
-            onResolve={(merged) => {
-              // Their version becomes the base; the merged draft is saved on top of it.
-              savedJson.current = JSON.stringify(clean(conflict.theirs.report));
-              setStored(conflict.theirs);
-              setDraft(merged);
-              setConflict(undefined);
-              setSave({ kind: 'dirty' });
-            }}
+            onResolve={resolveConflict}
           />
         )}
         {reviewOpen && (
@@ -468,44 +265,6 @@ function OpenComments({ comments, onResolve }: { comments: Comment[]; onResolve:
       </ul>
     </aside>
   );
-}
-
-interface LocalDraft {
-  version: number;
-  base: Report;
-  draft: Report;
-}
-const localKey = (id: string) => `hindsight:draft:${id}`;
-
-function readLocalDraft(id: string): LocalDraft | undefined {
-  try {
-    const raw = localStorage.getItem(localKey(id));
-    if (!raw) return undefined;
-    const v = JSON.parse(raw) as LocalDraft;
-    const ok =
-      typeof v.version === 'number' &&
-      reportSchema.safeParse(v.draft).success &&
-      reportSchema.safeParse(v.base).success;
-    return ok ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeLocalDraft(id: string, value: LocalDraft): void {
-  try {
-    localStorage.setItem(localKey(id), JSON.stringify(value));
-  } catch {
-    // Storage full or disabled: the server copy and autosave still work.
-  }
-}
-
-function clearLocalDraft(id: string): void {
-  try {
-    localStorage.removeItem(localKey(id));
-  } catch {
-    // nothing to clear
-  }
 }
 
 function SaveIndicator({

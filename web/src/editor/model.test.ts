@@ -14,7 +14,7 @@ import {
   toLocalInput,
   wordCount,
 } from './model.js';
-import { smartGaps } from './sections.js';
+import { smartGaps } from './sections/actions.js';
 
 const base = () => newReport('outage', { title: 'Cache cluster lost quorum' });
 

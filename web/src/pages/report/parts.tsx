@@ -1,0 +1,44 @@
+import type { SectionKey } from '../../../../src/domain/report.schema.js';
+
+/** A labelled block of prose, its paragraphs as written; nothing when empty. */
+export function Prose({ label, text }: { label: string; text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <>
+      <h3>{label}</h3>
+      {text.split(/\n{2,}/).map((p, i) => (
+        <p key={i}>{p}</p>
+      ))}
+    </>
+  );
+}
+
+/** “12,400 customers unable to pay”, not “12,400 customers customers unable to pay”. */
+export function figureText(value: number, unit: string | undefined, measure: string): string {
+  const n = value.toLocaleString();
+  const u = unit?.trim();
+  if (!u || measure.toLowerCase().startsWith(u.toLowerCase())) return `${n} ${measure}`;
+  return `${n} ${u} ${measure}`;
+}
+
+/** A web link when the text is one, else the text itself (ids such as M1, free text). */
+export function LinkOrText({ link, text }: { link: string; text?: string }) {
+  if (/^https?:\/\//.test(link))
+    return (
+      <a href={link} rel="noreferrer noopener">
+        {text ?? link}
+      </a>
+    );
+  return <>{text ? `${text} (${link})` : link}</>;
+}
+
+/** The titles of the report's sections as the read view shows them. */
+export const SECTION_TITLES: Record<SectionKey, string> = {
+  summary: 'Executive summary',
+  details: 'Event details',
+  impact: 'Impact',
+  analysis: 'Root cause analysis',
+  lessons: 'Lessons',
+  actions: 'Action items',
+  materials: 'Supporting materials',
+};
