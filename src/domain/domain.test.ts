@@ -58,6 +58,12 @@ describe('instants', () => {
     expect(parseInstant('yesterday')).toBeUndefined();
   });
 
+  it('keeps years before 100 as written (Date.UTC would read 0099 as 1999)', () => {
+    expect(formatInstant(parseInstant('0099-03-01T00:00:00Z')!)).toBe('0099-03-01T00:00:00Z');
+    expect(formatInstant(parseInstant('0004-02-29T12:30:00.250+01:00')!)).toBe('0004-02-29T11:30:00.250Z');
+    expect(formatInstant(parseInstant('0100-03-01T00:00:00Z')!)).toBe('0100-03-01T00:00:00Z');
+  });
+
   it('normalizes instants in the schema', () => {
     const r = reportSchema.parse({
       kind: 'outage',

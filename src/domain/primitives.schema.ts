@@ -66,6 +66,15 @@ const isDigitAt = (s: string, i: number) => {
   return c >= 48 && c <= 57;
 };
 
+/** Epoch ms of UTC fields; unlike Date.UTC, years 0-99 stay as written instead of becoming 1900-1999. */
+function utcMs(year: number, month: number, day: number, h: number, mi: number, s: number, ms = 0): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, h, mi, s, ms);
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(h, mi, s, ms);
+  return d.getTime();
+}
+
 // The canonical form (2024-03-05T14:02:00Z) is by far the most common input: read it without a regex.
 function parseCanonicalSeconds(value: string): number | undefined {
   if (value.length !== 20 || value[4] !== '-' || value[7] !== '-' || value[10] !== 'T') return undefined;
@@ -79,7 +88,7 @@ function parseCanonicalSeconds(value: string): number | undefined {
   const mi = d2(value, 14);
   const sec = d2(value, 17);
   if (day < 1 || day > daysIn(year, month) || h > 23 || mi > 59 || sec > 59) return undefined;
-  return Date.UTC(year, month - 1, day, h, mi, sec);
+  return utcMs(year, month, day, h, mi, sec);
 }
 
 /** Parse an ISO 8601 instant with a zone (Z or an offset) into epoch milliseconds, or undefined. */
@@ -96,7 +105,7 @@ export function parseInstant(value: string): number | undefined {
     return undefined;
   }
   const ms = frac ? Math.floor(Number(`0${frac}`) * 1000 + 1e-6) : 0;
-  const base = Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(s), ms);
+  const base = utcMs(year, month, day, Number(h), Number(mi), Number(s), ms);
   if (zone === 'Z') return base;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
