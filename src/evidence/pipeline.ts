@@ -109,6 +109,7 @@ export async function extractEvidence(
     year: options.year,
     lookbackMs: options.lookbackMs ?? DEFAULT_LOOKBACK_MS,
     parallel: options.parallel,
+    kernel: options.kernel,
     ...(options.minLevel ? { minLevelIndex: LEVELS.indexOf(options.minLevel) } : {}),
   };
   const total = inputs.reduce<number | undefined>((sum, i) => {
