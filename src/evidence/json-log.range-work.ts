@@ -79,7 +79,6 @@ export interface RangeIo {
   nul(): number;
 }
 
-
 /**
  * Read range `r` into slot `slot` and screen its lines with the kernel: a range owns the lines that start in
  * it, so it reads one byte before its start (to see whether a line starts there) and goes on past its end until
@@ -225,4 +224,3 @@ export function giveSlot(ctl: Int32Array, plan: RangePlan, slot: number): void {
   Atomics.add(ctl, plan.layout.freed, 1);
   Atomics.notify(ctl, plan.layout.freed);
 }
-

@@ -47,7 +47,6 @@ export interface RangeResult {
   to: number;
 }
 
-
 /** The worker's program bundled from source, once per process (see workerEntry). */
 let bundled: string | undefined;
 
