@@ -4,7 +4,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type * as Ranges from '../src/evidence/json-log.ranges.js';
+import type * as Kernel from '../src/evidence/line-screen.wasm.js';
 
 const root = process.cwd();
 const dir = mkdtempSync(join(tmpdir(), 'hindsight-pack-'));
@@ -77,5 +80,37 @@ describe('the packed package', () => {
     const doc = await fetch(`${url}/api/openapi.json`);
     expect(doc.status).toBe(200);
     expect(((await doc.json()) as { openapi: string }).openapi).toMatch(/^3\./);
+
+    // The evidence screen's worker is a module file of the package: started from the installed copy, it
+    // screens ranges of a log (small ranges, so that a small file makes many).
+    const installedDist = join(app, 'node_modules', 'hindsight-postmortem', 'dist', 'evidence');
+    const { RangeScreen } = (await import(
+      pathToFileURL(join(installedDist, 'json-log.ranges.js')).href
+    )) as typeof Ranges;
+    const { lineScreen } = (await import(
+      pathToFileURL(join(installedDist, 'line-screen.wasm.js')).href
+    )) as typeof Kernel;
+    const start = Date.parse('2024-03-01T00:00:00Z');
+    const log = join(dir, 'installed.jsonl');
+    const lines = Array.from({ length: 20_000 }, (_, i) => `{"level":30,"time":${start + i},"msg":"m${i}"}`);
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const k = lineScreen(true)!;
+    const key = Buffer.from('"time":');
+    expect(k.configure(key, start, start + 10)).toBe(true);
+    const screen = new RangeScreen(k, log, 0, 256 * 1024, key, 12, { rangeBytes: 4096, slots: 4 });
+    try {
+      for (let waited = 0; screen.screenedByWorker === 0 && waited < 20_000; waited += 10)
+        await new Promise((r) => setTimeout(r, 10));
+      let counted = 0;
+      for (let r = 0; r < screen.plan.ranges; r += 1) {
+        counted += screen.take(r, 12).lines;
+        screen.release(r);
+      }
+      expect(counted).toBe(lines.length);
+      expect(screen.workerFailed).toBe(false);
+      expect(screen.screenedByWorker).toBeGreaterThan(0);
+    } finally {
+      screen.close();
+    }
   }, 600_000);
 });

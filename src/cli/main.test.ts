@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from './commands/index.js';
+import { COMMAND_HELP, COMMANDS } from './commands/index.js';
 import { buildProgram, run } from './main.js';
 
 const quiet = { out: () => {}, err: () => {} };
@@ -14,6 +14,15 @@ describe('loading only the command that runs', () => {
     expect(await names([])).toEqual(Object.keys(COMMANDS));
     expect(await names(['--help'])).toEqual(Object.keys(COMMANDS));
     expect(await names(['nosuch'])).toEqual(Object.keys(COMMANDS));
+  });
+
+  it('lists the commands for --help without loading them, as they describe themselves', async () => {
+    const listed = await buildProgram(ctx, ['--help']);
+    const loaded = await buildProgram(ctx);
+    expect(Object.keys(COMMAND_HELP)).toEqual(Object.keys(COMMANDS));
+    expect(listed.helpInformation()).toBe(loaded.helpInformation());
+    // `help lint` is lint's own help, so lint is loaded.
+    expect(await names(['help', 'lint'])).toEqual(['lint']);
   });
 
   it('still answers --version and refuses an unknown command with exit 2', async () => {

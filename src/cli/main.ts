@@ -1,12 +1,13 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { isAppError } from '../domain/errors.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMAND_HELP, COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { processIO, type CliIO } from './io.js';
 
 /**
- * Build the `hindsight` program: with `argv`, only the command it names is loaded and registered (every
- * command when it names none, as for `--help`, or one that does not exist, so the error lists them).
+ * Build the `hindsight` program: with `argv`, only the command it names is loaded and registered; when it names
+ * none (`--help`) or one that does not exist, the commands are listed from COMMAND_HELP without loading any.
+ * Without `argv`, every command is loaded.
  */
 export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Command> {
   const program = new Command('hindsight')
@@ -19,13 +20,22 @@ export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Co
     })
     .exitOverride();
   const named = argv?.find((a) => !a.startsWith('-'));
-  // `--version` alone needs no command at all; `--help` alone lists them all.
+  // `--version` alone needs no command at all; `help lint` is lint's help.
   const versionOnly = named === undefined && (argv ?? []).some((a) => a === '-V' || a === '--version');
-  const loaders = versionOnly
-    ? []
-    : named !== undefined && Object.hasOwn(COMMANDS, named)
-      ? [COMMANDS[named]!]
-      : Object.values(COMMANDS);
+  const wanted =
+    named === 'help' ? argv?.slice(argv.indexOf('help') + 1).find((a) => !a.startsWith('-')) : named;
+  if (argv !== undefined && !versionOnly && (wanted === undefined || !Object.hasOwn(COMMANDS, wanted))) {
+    // The list of commands (`--help`, no command, or one that does not exist): their names and summaries,
+    // without loading any of them.
+    for (const [name, help] of Object.entries(COMMAND_HELP))
+      program.command(name).description(help.description);
+    const standard = new Help();
+    program.configureHelp({
+      subcommandTerm: (cmd) => COMMAND_HELP[cmd.name()]?.term ?? standard.subcommandTerm(cmd),
+    });
+    return program;
+  }
+  const loaders = versionOnly ? [] : wanted !== undefined ? [COMMANDS[wanted]!] : Object.values(COMMANDS);
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });

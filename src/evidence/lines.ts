@@ -26,13 +26,20 @@ export async function* readLines(
 }
 
 /**
+ * Judges a line on its bytes, buf[s, e) (without the line ending), before it is decoded: true passes it over
+ * (it is not decoded, and not in the batch; its number is still counted). Lines too long are not offered.
+ */
+export type PassOver = (buf: Buffer, s: number, e: number) => boolean;
+
+/**
  * readLines a chunk's lines at a time: a reader of millions of short lines pays one step of asynchronous
- * iteration per chunk instead of one per line.
+ * iteration per chunk instead of one per line. `passOver` drops lines on their bytes, sparing their decoding.
  */
 export async function* readLineBatches(
   chunks: AsyncIterable<Uint8Array>,
   maxBytes: number = MAX_LINE_BYTES,
   name = 'input',
+  passOver?: PassOver,
 ): AsyncGenerator<Line[]> {
   let n = 0;
   let offset = 0;
@@ -56,10 +63,11 @@ export async function* readLineBatches(
         const joined = Buffer.concat([carry, chunk.subarray(start, nl)]);
         if (joined.length > maxBytes)
           batch.push({ n, text: decodeLine(joined.subarray(0, 200)), tooLong: true });
-        else batch.push({ n, text: decodeLine(joined), tooLong: false });
+        else if (!passOver?.(joined, 0, withoutCr(joined, 0, joined.length)))
+          batch.push({ n, text: decodeLine(joined), tooLong: false });
       } else if (nl - start > maxBytes) {
         batch.push({ n, text: decodeLine(chunk.subarray(start, start + 200)), tooLong: true });
-      } else {
+      } else if (!passOver?.(chunk, start, withoutCr(chunk, start, nl))) {
         batch.push({ n, text: decodeLine(chunk.subarray(start, nl)), tooLong: false });
       }
       carry = undefined;
@@ -82,7 +90,13 @@ export async function* readLineBatches(
     offset += whole.length;
   }
   if (overflow) yield [{ n: n + 1, text: decodeLine(carry as Buffer), tooLong: true }];
-  else if (carry && carry.length > 0) yield [{ n: n + 1, text: decodeLine(carry), tooLong: false }];
+  else if (carry && carry.length > 0 && !passOver?.(carry, 0, withoutCr(carry, 0, carry.length)))
+    yield [{ n: n + 1, text: decodeLine(carry), tooLong: false }];
+}
+
+/** Where the line buf[s, e) ends without a carriage return. */
+function withoutCr(buf: Buffer, s: number, e: number): number {
+  return e > s && buf[e - 1] === 13 ? e - 1 : e;
 }
 
 function decodeLine(buf: Uint8Array): string {

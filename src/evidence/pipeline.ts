@@ -109,6 +109,7 @@ export async function extractEvidence(
     year: options.year,
     lookbackMs: options.lookbackMs ?? DEFAULT_LOOKBACK_MS,
     parallel: options.parallel,
+    kernel: options.kernel,
     ...(options.minLevel ? { minLevelIndex: LEVELS.indexOf(options.minLevel) } : {}),
   };
   const total = inputs.reduce<number | undefined>((sum, i) => {
@@ -155,18 +156,20 @@ export async function extractEvidence(
       options.grep.lastIndex = 0;
       if (!options.grep.test(c.text)) return void (stats.filtered += 1);
     }
+    // Over the limit and no kind to filter on: the suggestion would never be seen.
+    if (!options.kinds && kept.length >= max) return drop();
     c.suggestion = suggestKind(c);
     if (options.kinds && !options.kinds.includes(c.suggestion.kind)) return void (stats.filtered += 1);
-    if (kept.length >= max) {
-      if (stats.dropped === 0)
-        warn(
-          stats,
-          `more than ${max} candidates: the rest are left out; narrow the window, --grep or --min-level`,
-        );
-      stats.dropped += 1;
-      return;
-    }
+    if (kept.length >= max) return drop();
     kept.push(c);
+  };
+  const drop = (): void => {
+    if (stats.dropped === 0)
+      warn(
+        stats,
+        `more than ${max} candidates: the rest are left out; narrow the window, --grep or --min-level`,
+      );
+    stats.dropped += 1;
   };
 
   const readFile = async (entry: EvidenceEntry, forced?: EvidenceFormat) => {

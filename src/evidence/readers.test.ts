@@ -1,8 +1,17 @@
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { type EvidenceOptions, extractEvidence } from './pipeline.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EvidenceOptions, extractEvidence as extractWith } from './pipeline.js';
 import { fileEntry, folderBundle, openZip } from './files.js';
 import type { EvidenceInput } from './source.js';
+
+// The JSON-lines tests run with the WebAssembly screen on and off: the results must not depend on it.
+const KERNEL_MODES = [
+  { name: 'on', on: true },
+  { name: 'off', on: false },
+];
+let kernel = true;
+const extractEvidence = (inputs: readonly EvidenceInput[], options: EvidenceOptions = {}) =>
+  extractWith(inputs, { kernel, ...options });
 
 const CORPUS = resolve(process.cwd(), 'test/fixtures/corpus/evidence');
 const FIX = resolve(process.cwd(), 'src/evidence/fixtures');
@@ -242,92 +251,97 @@ describe('changes', () => {
   });
 });
 
-describe('logs', () => {
-  it('reads pino lines (epoch ms, numeric levels) and counts a malformed line with its number', async () => {
-    const { candidates, stats, inputs } = await read(`${FIX}/app-pino.jsonl`);
-    expect(inputs[0]?.format).toBe('json-log');
-    expect(candidates.map((c) => [c.at, c.level, c.text])).toEqual([
-      ['2024-03-01T13:59:55Z', 'info', 'server listening'],
-      ['2024-03-01T14:00:05Z', 'error', 'upstream timeout: connect ETIMEDOUT 10.0.0.7:5432'],
-      ['2024-03-01T14:00:10Z', 'fatal', 'pool exhausted'],
-    ]);
-    expect(candidates[1]!.link).toBe(`${FIX}/app-pino.jsonl:2`);
-    expect(candidates[1]!.source).toBe('json-log app-pino@web-1');
-    expect(stats.skipped).toBe(1);
-    expect(stats.warnings).toEqual([`${FIX}/app-pino.jsonl:3: not valid JSON`]);
-  });
+describe.each(KERNEL_MODES)('with the WebAssembly kernel $name', ({ on }) => {
+  beforeAll(() => void (kernel = on));
+  afterAll(() => void (kernel = true));
 
-  it('reads bunyan lines and names the line with an impossible date', async () => {
-    const { candidates, stats } = await read(`${FIX}/app-bunyan.jsonl`);
-    expect(candidates.map((c) => [c.at, c.level, c.text, c.source])).toEqual([
-      ['2024-03-01T13:59:00Z', 'info', 'cart service up', 'json-log cart@web-2'],
-      ['2024-03-01T14:01:30.250Z', 'error', 'cannot reach checkout', 'json-log cart@web-2'],
-    ]);
-    expect(stats.warnings).toEqual([
-      `${FIX}/app-bunyan.jsonl:3: impossible or unreadable time "2024-02-30T14:01:30Z"`,
-    ]);
-  });
+  describe('logs', () => {
+    it('reads pino lines (epoch ms, numeric levels) and counts a malformed line with its number', async () => {
+      const { candidates, stats, inputs } = await read(`${FIX}/app-pino.jsonl`);
+      expect(inputs[0]?.format).toBe('json-log');
+      expect(candidates.map((c) => [c.at, c.level, c.text])).toEqual([
+        ['2024-03-01T13:59:55Z', 'info', 'server listening'],
+        ['2024-03-01T14:00:05Z', 'error', 'upstream timeout: connect ETIMEDOUT 10.0.0.7:5432'],
+        ['2024-03-01T14:00:10Z', 'fatal', 'pool exhausted'],
+      ]);
+      expect(candidates[1]!.link).toBe(`${FIX}/app-pino.jsonl:2`);
+      expect(candidates[1]!.source).toBe('json-log app-pino@web-1');
+      expect(stats.skipped).toBe(1);
+      expect(stats.warnings).toEqual([`${FIX}/app-pino.jsonl:3: not valid JSON`]);
+    });
 
-  it('reads ECS lines with dotted and nested keys and offsets', async () => {
-    const { candidates } = await read(`${FIX}/app-ecs.jsonl`);
-    expect(candidates.map((c) => [c.at, c.level, c.text, c.source])).toEqual([
-      ['2024-03-01T14:02:00Z', 'error', 'payment gateway returned 503', 'json-log payments@pay-1'],
-      ['2024-03-01T14:20:00Z', 'info', 'payment gateway healthy again', 'json-log payments'],
-    ]);
-  });
+    it('reads bunyan lines and names the line with an impossible date', async () => {
+      const { candidates, stats } = await read(`${FIX}/app-bunyan.jsonl`);
+      expect(candidates.map((c) => [c.at, c.level, c.text, c.source])).toEqual([
+        ['2024-03-01T13:59:00Z', 'info', 'cart service up', 'json-log cart@web-2'],
+        ['2024-03-01T14:01:30.250Z', 'error', 'cannot reach checkout', 'json-log cart@web-2'],
+      ]);
+      expect(stats.warnings).toEqual([
+        `${FIX}/app-bunyan.jsonl:3: impossible or unreadable time "2024-02-30T14:01:30Z"`,
+      ]);
+    });
 
-  it('reads RFC 5424 syslog with offsets, structured data and severities; bad stamps are named', async () => {
-    const { candidates, stats, inputs } = await read(`${FIX}/syslog-5424.log`);
-    expect(inputs[0]?.format).toBe('syslog');
-    expect(candidates.map((c) => [c.at, c.level, c.source, c.text])).toEqual([
-      [
-        '2024-03-01T14:04:30.500Z',
-        'error',
-        'syslog haproxy@lb-1.example.com',
-        'backend checkout has no server available',
-      ],
-      ['2024-03-01T14:16:00Z', 'info', 'syslog haproxy@lb-1.example.com', 'backend checkout is UP'],
-    ]);
-    expect(stats.warnings).toEqual([
-      `${FIX}/syslog-5424.log:3: the syslog line has no timestamp ("-")`,
-      `${FIX}/syslog-5424.log:4: impossible or unreadable timestamp "2024-13-01T00:00:00Z"`,
-    ]);
-  });
+    it('reads ECS lines with dotted and nested keys and offsets', async () => {
+      const { candidates } = await read(`${FIX}/app-ecs.jsonl`);
+      expect(candidates.map((c) => [c.at, c.level, c.text, c.source])).toEqual([
+        ['2024-03-01T14:02:00Z', 'error', 'payment gateway returned 503', 'json-log payments@pay-1'],
+        ['2024-03-01T14:20:00Z', 'info', 'payment gateway healthy again', 'json-log payments'],
+      ]);
+    });
 
-  it('reads RFC 3164 syslog only with a year and a zone, which it says when missing', async () => {
-    const { candidates, stats } = await read(`${FIX}/syslog-3164.log`, { year: 2024, zone: 'Asia/Tokyo' });
-    expect(candidates.map((c) => [c.at, c.level, c.source, c.text])).toEqual([
-      ['2024-03-01T14:05:00Z', 'info', 'syslog postgres@db-1', 'too many connections for role "shop"'],
-      ['2024-03-01T14:20:10Z', undefined, 'syslog kernel@db-1', 'eth0 link up'],
-    ]);
-    expect(stats.warnings).toEqual([`${FIX}/syslog-3164.log:3: impossible date "Feb 30 10:00:00" in 2024`]);
-    await expect(read(`${FIX}/syslog-3164.log`, { zone: 'UTC' })).rejects.toThrow(
-      /nothing could be read: .*syslog-3164\.log:1: RFC 3164 syslog stamps have no year: give --year/,
-    );
-  });
+    it('reads RFC 5424 syslog with offsets, structured data and severities; bad stamps are named', async () => {
+      const { candidates, stats, inputs } = await read(`${FIX}/syslog-5424.log`);
+      expect(inputs[0]?.format).toBe('syslog');
+      expect(candidates.map((c) => [c.at, c.level, c.source, c.text])).toEqual([
+        [
+          '2024-03-01T14:04:30.500Z',
+          'error',
+          'syslog haproxy@lb-1.example.com',
+          'backend checkout has no server available',
+        ],
+        ['2024-03-01T14:16:00Z', 'info', 'syslog haproxy@lb-1.example.com', 'backend checkout is UP'],
+      ]);
+      expect(stats.warnings).toEqual([
+        `${FIX}/syslog-5424.log:3: the syslog line has no timestamp ("-")`,
+        `${FIX}/syslog-5424.log:4: impossible or unreadable timestamp "2024-13-01T00:00:00Z"`,
+      ]);
+    });
 
-  it('reads text lines in many stamp styles; zone-less ones in the given zone; continuation lines are not events', async () => {
-    const { candidates, stats, inputs } = await read(`${FIX}/app.log`, { zone: 'Europe/Berlin' });
-    expect(inputs[0]?.format).toBe('text');
-    expect(candidates.map((c) => [c.at, c.level, c.text])).toEqual([
-      ['2024-03-01T14:00:02.120Z', 'error', '[worker-3] job failed: payment timeout'],
-      ['2024-03-01T14:05:00Z', 'info', 'queue drained'],
-      ['2024-03-01T14:10:00Z', 'warn', 'slow request /checkout'],
-      ['2024-03-01T14:30:00Z', undefined, 'restarted the checkout workers'],
-    ]);
-    expect(stats.ignored).toBe(1);
-    expect(stats.warnings).toEqual([`${FIX}/app.log:5: impossible date "2024-02-30 10:00:00"`]);
-  });
+    it('reads RFC 3164 syslog only with a year and a zone, which it says when missing', async () => {
+      const { candidates, stats } = await read(`${FIX}/syslog-3164.log`, { year: 2024, zone: 'Asia/Tokyo' });
+      expect(candidates.map((c) => [c.at, c.level, c.source, c.text])).toEqual([
+        ['2024-03-01T14:05:00Z', 'info', 'syslog postgres@db-1', 'too many connections for role "shop"'],
+        ['2024-03-01T14:20:10Z', undefined, 'syslog kernel@db-1', 'eth0 link up'],
+      ]);
+      expect(stats.warnings).toEqual([`${FIX}/syslog-3164.log:3: impossible date "Feb 30 10:00:00" in 2024`]);
+      await expect(read(`${FIX}/syslog-3164.log`, { zone: 'UTC' })).rejects.toThrow(
+        /nothing could be read: .*syslog-3164\.log:1: RFC 3164 syslog stamps have no year: give --year/,
+      );
+    });
 
-  it('asks for --tz once per file when zone-less stamps come without a zone', async () => {
-    const { candidates, stats } = await read(`${FIX}/app.log`);
-    expect(candidates.map((c) => c.at)).toEqual([
-      '2024-03-01T14:05:00Z',
-      '2024-03-01T14:10:00Z',
-      '2024-03-01T14:30:00Z',
-    ]);
-    expect(stats.warnings.filter((w) => w.includes('--tz'))).toEqual([
-      `${FIX}/app.log:1: "2024-03-01 15:00:02,120" has no zone: give --tz (this is said once per file)`,
-    ]);
+    it('reads text lines in many stamp styles; zone-less ones in the given zone; continuation lines are not events', async () => {
+      const { candidates, stats, inputs } = await read(`${FIX}/app.log`, { zone: 'Europe/Berlin' });
+      expect(inputs[0]?.format).toBe('text');
+      expect(candidates.map((c) => [c.at, c.level, c.text])).toEqual([
+        ['2024-03-01T14:00:02.120Z', 'error', '[worker-3] job failed: payment timeout'],
+        ['2024-03-01T14:05:00Z', 'info', 'queue drained'],
+        ['2024-03-01T14:10:00Z', 'warn', 'slow request /checkout'],
+        ['2024-03-01T14:30:00Z', undefined, 'restarted the checkout workers'],
+      ]);
+      expect(stats.ignored).toBe(1);
+      expect(stats.warnings).toEqual([`${FIX}/app.log:5: impossible date "2024-02-30 10:00:00"`]);
+    });
+
+    it('asks for --tz once per file when zone-less stamps come without a zone', async () => {
+      const { candidates, stats } = await read(`${FIX}/app.log`);
+      expect(candidates.map((c) => c.at)).toEqual([
+        '2024-03-01T14:05:00Z',
+        '2024-03-01T14:10:00Z',
+        '2024-03-01T14:30:00Z',
+      ]);
+      expect(stats.warnings.filter((w) => w.includes('--tz'))).toEqual([
+        `${FIX}/app.log:1: "2024-03-01 15:00:02,120" has no zone: give --tz (this is said once per file)`,
+      ]);
+    });
   });
 });

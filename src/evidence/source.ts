@@ -49,6 +49,11 @@ export interface ReaderOptions {
   /** The two-thread screen of large JSON-lines logs: false turns it off; tests set small ranges. */
   parallel?: ParallelOptions | false;
   /**
+   * The WebAssembly kernel that screens windowed JSON-lines logs (and with it the two-thread screen): false
+   * leaves the screening to JavaScript alone, with the same results; tests run both ways.
+   */
+  kernel?: boolean;
+  /**
    * Records below this level (a position in LEVELS) may be dropped by a reader before they are parsed, when
    * it can read their level from the raw line; the pipeline filters the rest.
    */

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../../test/cli-harness.js';
 import type { Candidate } from '../../evidence/index.js';
@@ -63,5 +64,27 @@ describe('the JSON output written in parts', () => {
       const whole = `${JSON.stringify({ candidates: candidates.map(({ ms: _ms, ...c }) => c), ...rest }, null, 2)}\n`;
       expect(written).toBe(whole);
     }
+  });
+
+  it('is the same text as JSON.stringify for any JSON-like value in a candidate or the rest', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(fc.string(), fc.oneof(fc.jsonValue(), fc.constant(undefined))), {
+          maxLength: 4,
+        }),
+        fc.jsonValue(),
+        (extras, more) => {
+          const candidates = extras.map(
+            (extra, i) => ({ ms: i, at: 'x', extra, alsoIn: [], change: {} }) as unknown as Candidate,
+          );
+          const rest = { stats: more, inputs: [undefined, 1, -0, [[]]] };
+          let written = '';
+          writeJson((s) => (written += s), candidates, rest);
+          const whole = `${JSON.stringify({ candidates: candidates.map(({ ms: _ms, ...c }) => c), ...rest }, null, 2)}\n`;
+          expect(written).toBe(whole);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -51,7 +51,7 @@ describe('hindsight evidence on a log over 64 MB', () => {
   });
 
   it('has a worker that runs from the compiled code', async () => {
-    // The worker's program is sent as source text: check the compiled form of it, not only the test build.
+    // The worker is its own module (json-log.worker.js), started by URL: check it beside the compiled code.
     const dist = (p: string) => pathToFileURL(join(process.cwd(), 'dist', 'evidence', p)).href;
     const { RangeScreen } = (await import(dist('json-log.ranges.js'))) as typeof Ranges;
     const { lineScreen } = (await import(dist('line-screen.wasm.js'))) as typeof Kernel;

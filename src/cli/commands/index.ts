@@ -18,3 +18,50 @@ export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   user: async () => (await import('./user.command.js')).registerUser,
   token: async () => (await import('./token.command.js')).registerToken,
 };
+
+/**
+ * What `hindsight --help` lists for each command, so that listing them loads none of their modules (the
+ * linter's dictionaries cost two seconds). main.test.ts checks it against the commands as they register.
+ */
+export const COMMAND_HELP: Record<string, { term: string; description: string }> = {
+  new: {
+    term: 'new [options]',
+    description: 'write a new post-mortem from a template, as Postmortem Markdown',
+  },
+  validate: {
+    term: 'validate [options] <files...>',
+    description: 'check Postmortem Markdown files against the schema and the semantic rules',
+  },
+  import: {
+    term: 'import [options] <file>',
+    description:
+      'turn a free-form Markdown post-mortem into Postmortem Markdown, reporting what was recognized',
+  },
+  render: {
+    term: 'render [options] <file>',
+    description: 'render a report as canonical Markdown, the JSON model, or a self-contained HTML page',
+  },
+  metrics: {
+    term: 'metrics [options] <file>',
+    description: 'print the figures derived from a report: response times, impact totals, action statistics',
+  },
+  evidence: {
+    term: 'evidence [options] <paths...>',
+    description:
+      'turn chat exports, alerts, deploys, commits and logs into timeline candidates, or add them to a report',
+  },
+  lint: {
+    term: 'lint [options] [paths...]',
+    description: 'check post-mortems for blame, vague impact and missing parts, and score their quality',
+  },
+  serve: {
+    term: 'serve [options]',
+    description: 'run the Hindsight server (SQLite file by default, PostgreSQL with a postgres:// URL)',
+  },
+  migrate: {
+    term: 'migrate [options]',
+    description: 'bring the database schema up to date (serve does this at start too)',
+  },
+  user: { term: 'user', description: 'manage local accounts on the server database' },
+  token: { term: 'token', description: 'personal API tokens for scripts and the CLI' },
+};
