@@ -9,6 +9,8 @@ import { multipartForm, startTestServer, type TestClient, type TestServer } from
 import { overlappingZip } from '../../test/zip.js';
 import { testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
+import { ReportRepository } from '../store/index.js';
+import { reportSchema } from '../domain/index.js';
 
 const password = 'a very long passphrase';
 
@@ -308,6 +310,59 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
         payload: { ...completeReport(), id: 'pm-merger-talks' },
       });
       expect(guess.statusCode).toBe(201);
+    });
+
+    it('answers a create naming any taken id alike, so an old or later-restricted report looks like a deleted one', async () => {
+      const owner = actorOf(editor.user, 'cli');
+      // Stored before restricted reports got fresh ids: a restricted report under the id its creator chose.
+      await new ReportRepository(s.db.store).create(
+        'inc-acquisition-talks',
+        reportSchema.parse({
+          ...completeReport(),
+          id: 'inc-acquisition-talks',
+          visibility: 'restricted',
+          members: [],
+        }),
+        { userId: editor.user.id, summary: 'created', changes: [] },
+      );
+      // Created internal under a chosen id, restricted later.
+      const later = await s.app.services.reports.create(owner, { ...completeReport(), id: 'inc-layoffs' });
+      await s.app.services.reports.update(owner, later.id, later.version, {
+        ...later.report,
+        visibility: 'restricted',
+        members: [],
+      });
+      const gone = await s.app.services.reports.create(owner, { ...completeReport(), id: 'inc-old-typo' });
+      await s.app.services.reports.remove(actorOf(admin.user, 'cli'), gone.id);
+      await s.app.services.reports.create(owner, { ...completeReport(), id: 'inc-open' });
+
+      const outsider = await s.client('editor', 'Olga Outsider');
+      const attempt = async (id: string) => {
+        const r = await outsider.call({
+          method: 'POST',
+          url: '/api/postmortems',
+          payload: { ...completeReport(), id },
+        });
+        const read = await outsider.call({ method: 'GET', url: `/api/postmortems/${id}` });
+        return { status: r.statusCode, body: r.body.replaceAll(id, 'ID'), read: read.statusCode };
+      };
+      const deleted = await attempt('inc-old-typo');
+      expect(deleted.status).toBe(409);
+      expect(deleted.read).toBe(404);
+      expect(deleted.body).not.toMatch(/exist/i);
+      // Restricted, old or made so later: the same status and body as a deleted report, and 404 to read it.
+      expect(await attempt('inc-acquisition-talks')).toEqual(deleted);
+      expect(await attempt('inc-layoffs')).toEqual(deleted);
+      // A report the caller can read gets the same create answer (reading it tells them nothing new).
+      const open = await attempt('inc-open');
+      expect({ status: open.status, body: open.body }).toEqual({
+        status: deleted.status,
+        body: deleted.body,
+      });
+      // The members still reach theirs.
+      expect((await editor.call({ method: 'GET', url: '/api/postmortems/inc-layoffs' })).statusCode).toBe(
+        200,
+      );
     });
 
     it("keeps a restricted report's entries out of the audit log of an admin who is not a member", async () => {
