@@ -89,6 +89,47 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
     }, 120_000);
   });
 
+  describe('per-account backoff', () => {
+    let b: TestServer;
+    beforeAll(async () => {
+      b = await startTestServer(dialect, {
+        auth: { maxFailuresPerAccount: 2, backoffMs: 1500, backoffCapMs: 3000 },
+      });
+      await b.client('viewer', 'Wes Waiting', password);
+    });
+    afterAll(async () => b?.close());
+    const attempt = (pw: string) =>
+      b.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'wes.waiting@example.test', password: pw },
+      });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('makes each wait after the free failures twice as long, up to a cap, and starts over after a success', async () => {
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      // Past the free failures: the next check waits 1.5 s after the latest failure, even for the password.
+      const early = await attempt(password);
+      expect(early.statusCode).toBe(429);
+      expect(early.json().message).toMatch(/try again in [12] seconds?$/);
+      await sleep(1600);
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      // The wait has doubled to 3 s: 1.6 s later is too early, and the refusal does not lengthen it.
+      await sleep(1600);
+      expect((await attempt('wrong')).statusCode).toBe(429);
+      await sleep(1500);
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      // Doubled again, capped at 3 s.
+      await sleep(3100);
+      expect((await attempt(password)).statusCode).toBe(200);
+      // A success starts over: two free failures again.
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      expect((await attempt('wrong')).statusCode).toBe(429);
+    }, 60_000);
+  });
+
   describe('request bodies', () => {
     // 57 bytes: a date line followed by a run of emphasis marks froze the importer for minutes.
     const slow = `May 30${'*'.repeat(48)}x\n`;
