@@ -25,7 +25,13 @@ export default tseslint.config(
     plugins: { regexp },
     rules: {
       'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
     },
+  },
+  {
+    // fixed on their branches; the merge removes this block
+    files: ['src/lint/**', 'src/markdown/import/**'],
+    rules: { 'regexp/no-super-linear-move': 'off' },
   },
   {
     // The launcher and the build helpers are plain JavaScript run by Node.
