@@ -34,6 +34,22 @@ export default tseslint.config(
     rules: { 'regexp/no-super-linear-move': 'off' },
   },
   {
+    // Environment variables are read and checked in one place (issue 18): src/cli/config.ts.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/config.ts', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            'Read environment variables in src/cli/config.ts (checked with zod, named in its errors) and pass the values in as options.',
+        },
+      ],
+    },
+  },
+  {
     // The launcher and the build helpers are plain JavaScript run by Node.
     files: ['bin/**/*.js', 'scripts/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
