@@ -14,7 +14,7 @@ import {
 import { pingStore, type Store } from '../store/index.js';
 import { installAuth } from './auth.hook.js';
 import { installErrorHandler } from './error-handler.js';
-import { markdownBody, refusePlainText } from './markdown-body.js';
+import { jsonBody, markdownBody, refusePlainText } from './markdown-body.js';
 import { docsCsp, installSecurityHeaders } from './security-headers.js';
 import { attachmentsRoutes } from './routes/attachments.routes.js';
 import { authRoutes, type CookiePolicy } from './routes/auth.routes.js';
@@ -107,6 +107,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     markdownBody,
   );
   app.addContentTypeParser('text/plain', refusePlainText);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, jsonBody(parseJson));
   // Replies over 1 KB go out compressed when the client accepts it (lists and reports are repetitive JSON);
   // brotli at a low quality costs about what gzip does. Bodies sent to us are never inflated. Registered
   // before the web app's static files, which serve their precompressed copies (see spa.ts).

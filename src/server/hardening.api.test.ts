@@ -169,6 +169,27 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
       expect(r.json().message).toMatch(/not valid UTF-8 \(at byte 12\)/);
     });
 
+    it('refuses a JSON body that is not UTF-8 too, instead of storing U+FFFD', async () => {
+      const json = Buffer.from(JSON.stringify({ ...completeReport(), title: 'Caf\u0001 down' }));
+      const r = await editor.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: Buffer.from(json.toString('latin1').replace('\\u0001', '\u00e9'), 'latin1'),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().message).toMatch(/not valid UTF-8 \(at byte \d+\)/);
+      // Well-formed JSON in UTF-8 is read as before.
+      const ok = await editor.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: Buffer.from(JSON.stringify({ ...completeReport(), title: 'Café down' })),
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      });
+      expect(ok.statusCode, ok.body).toBe(201);
+      expect(ok.json().report.title).toBe('Café down');
+    });
+
     it('refuses a zip bomb from its directory, quickly, with what was over the limit', async () => {
       const line = (i: number) => `{"level":50,"time":${1709301600000 + i},"msg":"timeout ${i * 7919}"}\n`;
       const body = Buffer.from(Array.from({ length: 40_000 }, (_, i) => line(i)).join(''));
