@@ -91,9 +91,11 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
 
   describe('per-account backoff', () => {
     let b: TestServer;
+    // The limits' clock, moved on by the test: real waits of seconds are flaky on a loaded machine.
+    let now = Date.parse('2026-01-01T00:00:00Z');
     beforeAll(async () => {
       b = await startTestServer(dialect, {
-        auth: { maxFailuresPerAccount: 2, backoffMs: 1500, backoffCapMs: 3000 },
+        auth: { maxFailuresPerAccount: 2, backoffMs: 60_000, backoffCapMs: 240_000, clock: () => now },
       });
       await b.client('viewer', 'Wes Waiting', password);
     });
@@ -104,29 +106,56 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
         url: '/api/auth/login',
         payload: { email: 'wes.waiting@example.test', password: pw },
       });
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const later = (s: number) => (now += s * 1000);
 
     it('makes each wait after the free failures twice as long, up to a cap, and starts over after a success', async () => {
       expect((await attempt('wrong')).statusCode).toBe(401);
+      later(1);
       expect((await attempt('wrong')).statusCode).toBe(401);
-      // Past the free failures: the next check waits 1.5 s after the latest failure, even for the password.
+      // Past the free failures: the next check waits a minute after the latest failure, even for the password.
+      later(30);
       const early = await attempt(password);
       expect(early.statusCode).toBe(429);
-      expect(early.json().message).toMatch(/try again in [12] seconds?$/);
-      await sleep(1600);
+      expect(early.json().message).toBe('too many failed sign-ins; try again in 30 seconds');
+      later(30);
       expect((await attempt('wrong')).statusCode).toBe(401);
-      // The wait has doubled to 3 s: 1.6 s later is too early, and the refusal does not lengthen it.
-      await sleep(1600);
+      // The wait has doubled to 2 minutes: 119 s later is too early, and the refusal does not lengthen it.
+      later(119);
+      expect((await attempt('wrong')).json().message).toMatch(/try again in 1 second$/);
+      later(1);
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      // Doubled again to 4 minutes (the cap), and capped there after the next failure.
+      later(239);
       expect((await attempt('wrong')).statusCode).toBe(429);
-      await sleep(1500);
+      later(1);
       expect((await attempt('wrong')).statusCode).toBe(401);
-      // Doubled again, capped at 3 s.
-      await sleep(3100);
+      later(239);
+      expect((await attempt('wrong')).statusCode).toBe(429);
+      later(1);
       expect((await attempt(password)).statusCode).toBe(200);
       // A success starts over: two free failures again.
       expect((await attempt('wrong')).statusCode).toBe(401);
       expect((await attempt('wrong')).statusCode).toBe(401);
       expect((await attempt('wrong')).statusCode).toBe(429);
+      // Failures older than a day are forgotten.
+      later(24 * 3600 + 1);
+      expect((await attempt(password)).statusCode).toBe(200);
+    });
+
+    it('checks at most one guess per wait of a burst sent during a backoff', async () => {
+      await b.client('viewer', 'Bea Burst', password);
+      const guess = (pw: string) =>
+        b.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: 'bea.burst@example.test', password: pw },
+        });
+      expect((await guess('wrong')).statusCode).toBe(401);
+      expect((await guess('wrong')).statusCode).toBe(401);
+      later(61);
+      const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => guess(`wrong ${i}`)));
+      expect(burst.filter((r) => r.statusCode === 401).length).toBeLessThanOrEqual(1);
+      expect(burst.filter((r) => r.statusCode === 429).length).toBeGreaterThanOrEqual(29);
     }, 60_000);
   });
 
