@@ -190,6 +190,15 @@ export function buildReport(overrides: Partial<ReportInput> = {}): Report {
 
 // Characters that have meaning in Markdown, YAML or our own format, mixed with ordinary and non-ASCII text.
 const TRICKY = [
+  '1. ',
+  '12345678901. ',
+  '1) ',
+  '+ ',
+  '~~~',
+  '```',
+  '<div>',
+  '</p>',
+  '\\',
   '|',
   '\\',
   '\\|',
@@ -252,43 +261,143 @@ export const lineArb: fc.Arbitrary<string> = fc
   )
   .filter((s) => lineSchema.safeParse(s).success);
 
+// How a line of prose may start: everything Markdown or our format could read as structure (list items with
+// many digits, code by indentation, headings, quotes, rules, fences, tables, HTML, comments).
+const LINE_STARTS = [
+  '',
+  '1. ',
+  '1.',
+  '12345678901. ',
+  '1234567890.',
+  '1) ',
+  '12345678901)',
+  '0.5 ',
+  '... ',
+  '. . . ',
+  '1.2.3. ',
+  '# ',
+  '## ',
+  '### ',
+  '#### ',
+  '#',
+  '\\# ',
+  '\\\\## ',
+  '> ',
+  '>',
+  '- ',
+  '* ',
+  '+ ',
+  '-',
+  '| ',
+  '|',
+  '---',
+  '***',
+  '___',
+  '===',
+  '```',
+  '```js',
+  '~~~',
+  '<div>',
+  '</div>',
+  '<br>',
+  '<!-- ',
+  '<!-- note -->',
+  '-->',
+  '[x] ',
+  '- [ ] ',
+  '\u00a0',
+  '\u00a0\u00a0\u00a0\u00a0',
+  ' ',
+  '  ',
+  '   ',
+  '    ',
+  '     ',
+  '\t',
+  '\t\t',
+  ' \t',
+  '  1. ',
+  '    - ',
+  '\t# ',
+];
+// How it may end: trailing spaces (a hard break), a backslash (another), NBSP, tabs, emphasis, pipes.
+const LINE_ENDS = [
+  '',
+  '',
+  '',
+  ' ',
+  '  ',
+  '   ',
+  '\\',
+  '\\\\',
+  '\u00a0',
+  '\t',
+  ' |',
+  '**',
+  '_',
+  '`',
+  ' #',
+  ' ##',
+];
+
+// Long runs of one such start: many digits or dots (not list markers), deep indentation (code, not nesting),
+// and real markers repeated past the schema's nesting limit (which the schema must then refuse).
+const longRun = fc
+  .tuple(
+    fc.constantFrom(
+      '1',
+      '9',
+      '.',
+      ' ',
+      '\t',
+      '\u00a0',
+      '1.',
+      '12345678901.',
+      '1. ',
+      '1) ',
+      '> ',
+      '- ',
+      '>',
+      '+ ',
+    ),
+    fc.integer({ min: 1, max: 700 }),
+  )
+  .map(([piece, n]) => piece.repeat(n));
+
+const hostileLine = fc
+  .tuple(
+    fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...LINE_STARTS) }, { weight: 1, arbitrary: longRun }),
+    fc.oneof(
+      fc.constant(''),
+      fc.stringMatching(/^[0-9. )\t]{1,24}[a-z]{0,4}$/),
+      lineArb,
+      fc.string({ maxLength: 12 }),
+    ),
+    fc.constantFrom(...LINE_ENDS),
+  )
+  .map(([start, body, end]) => start + body + end);
+
 const proseLine = fc.oneof(
-  lineArb,
-  // Digits, dots, brackets and spaces in any order, then a little text.
-  fc.stringMatching(/^[0-9. )\t]{1,24}[a-z]{0,4}$/),
-  fc.constantFrom(
-    '',
-    '   ',
-    '# heading',
-    '## H2',
-    '### H3',
-    '\\### escaped',
-    '\\\\# two',
-    '#### h4',
-    '---',
-    '| a | b |',
-    '<!-- note -->',
-    '```',
-    '- item',
-    '> quote',
-    // Lines that Markdown could take for list items or code (issue 14: exports must import back).
-    '1234567890. many digits',
-    '12345678901) more',
-    '1. one',
-    '... dots',
-    '. . .',
-    '   1. indented item',
-    '    four spaces',
-    '\t1. tab',
-    '  - nested',
-    '0.5',
-  ),
+  { weight: 2, arbitrary: lineArb },
+  { weight: 5, arbitrary: hostileLine },
+  { weight: 1, arbitrary: fc.constantFrom('', '', '   ', '\t', '\u00a0') },
 );
 
-/** Any valid multi-line prose value. */
+// Line ends the schema refuses (CR, the Unicode separators) are generated too, rarely: the property is about
+// whatever the API accepts, so the filter below is the API's own rule.
+const lineBreak = fc.oneof(
+  { weight: 30, arbitrary: fc.constant('\n') },
+  { weight: 1, arbitrary: fc.constantFrom('\r\n', '\r', '\u2028', '\u2029') },
+);
+
+/** Any valid multi-line prose value, with lines that look like Markdown structure. */
 export const textArb: fc.Arbitrary<string> = fc
-  .array(proseLine, { minLength: 1, maxLength: 6 })
-  .map((lines) => lines.join('\n').trim())
+  .array(fc.tuple(proseLine, lineBreak), { minLength: 1, maxLength: 8 })
+  .map((lines) =>
+    lines
+      .map(([l, br]) => l + br)
+      .join('')
+      .trim(),
+  )
   .filter((s) => textSchema.safeParse(s).success);
 
 const instantArb = fc

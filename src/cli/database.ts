@@ -1,17 +1,7 @@
 import { AppError } from '../domain/index.js';
 import { isPostgresUrl, migrateToLatest, openStore, type Store } from '../store/index.js';
 
-/** Where the data lives when nothing else is said. */
-export const DEFAULT_DATABASE = './data/hindsight.db';
-
-/**
- * The database a command uses: --db, else DATABASE_URL, else the SQLite file under ./data. An empty
- * DATABASE_URL (`DATABASE_URL= hindsight serve`) counts as unset: SQLite would take '' for a throwaway
- * temporary database, and everything written would be lost at exit.
- */
-export function databaseUrl(flag: string | undefined): string {
-  return flag ?? (process.env.DATABASE_URL || undefined) ?? DEFAULT_DATABASE;
-}
+export { databaseUrl, DEFAULT_DATABASE } from './config.js';
 
 /** Open and migrate the database, with a message that says which one when that fails. */
 export async function openMigratedStore(url: string): Promise<{ store: Store; applied: string[] }> {

@@ -74,7 +74,9 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
     // Anything else is a bug in Hindsight; say so in one line rather than dumping a stack.
     const message = e instanceof Error ? e.message : String(e);
     io.err(`hindsight: internal error: ${message}\n`);
-    if (process.env.HINDSIGHT_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
+    // Loaded only here: the configuration module brings zod, which a command that ran well may not need.
+    const { debugStacks } = await import('./config.js');
+    if (debugStacks() && e instanceof Error) io.err(`${e.stack}\n`);
     return 2;
   }
 }

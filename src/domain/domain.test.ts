@@ -19,6 +19,7 @@ import {
   codeOf,
   labelOf,
   ACTION_STATUSES,
+  lineNesting,
 } from './index.js';
 
 describe('instants', () => {
@@ -71,6 +72,21 @@ describe('instants', () => {
       period: { start: '2024-01-01T01:00:00+01:00' },
     });
     expect(r.period.start).toBe('2024-01-01T00:00:00Z');
+  });
+});
+
+describe('nesting at the start of a line', () => {
+  it('counts quote and list markers as CommonMark reads them, and nothing else', () => {
+    expect(lineNesting('plain')).toBe(0);
+    expect(lineNesting('> > - 1. x')).toBe(4);
+    expect(lineNesting('>>>x')).toBe(3);
+    expect(lineNesting('12345678901. x')).toBe(0); // ten digits or more: not a list marker
+    expect(lineNesting('123456789. x')).toBe(1);
+    expect(lineNesting('1.5 x')).toBe(0);
+    expect(lineNesting('---')).toBe(0);
+    expect(lineNesting('-')).toBe(1);
+    expect(lineNesting(`${' '.repeat(1000)}x`)).toBe(0);
+    expect(lineNesting('\t- \t* + 2) y')).toBe(4);
   });
 });
 

@@ -13,13 +13,61 @@ export const LIMITS = {
   list: 5_000,
 } as const;
 
+/**
+ * Deepest run of quote and list markers a line of report text may start with. The Markdown parser allows twice
+ * as many (`MAX_LINE_NESTING`), room for the markers the format itself puts before a value; beyond that, a
+ * renderer would recurse once per level.
+ */
+export const MAX_TEXT_NESTING = 200;
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isSpace = (c: number) => c === 32 || c === 9;
+
+/**
+ * How many block quote (`>`) and list markers (`-`, `*`, `+`, `1.`, `1)`) open a line, as CommonMark reads
+ * them: a bullet or number counts only when a space, a tab or the end of the line follows it, so digits,
+ * dots and spaces that are not markers (`12345678901.`, `...`, indentation) count nothing. Linear.
+ */
+export function lineNesting(line: string): number {
+  let depth = 0;
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && isSpace(line.charCodeAt(i))) i++;
+    if (i >= n) return depth;
+    const c = line.charCodeAt(i);
+    let end = -1;
+    if (c === 62 /* > */) end = i + 1;
+    else if (c === 45 || c === 42 || c === 43 /* - * + */) end = i + 1;
+    else if (isDigit(c)) {
+      let j = i;
+      while (j < n && j - i < 10 && isDigit(line.charCodeAt(j))) j++;
+      const m = line.charCodeAt(j);
+      if (j - i <= 9 && (m === 46 || m === 41) /* . ) */) end = j + 1;
+    }
+    if (end === -1) return depth;
+    // A bullet or a number is a marker only before white space or the end of the line; `>` always is.
+    if (c !== 62 && end < n && !isSpace(line.charCodeAt(end))) return depth;
+    depth++;
+    i = end;
+  }
+}
+
+function nestingProblem(s: string): string | undefined {
+  // Only lines that start with a marker after optional white space can nest; most text has none.
+  for (const l of s.split('\n'))
+    if (lineNesting(l) > MAX_TEXT_NESTING)
+      return `must not nest more than ${MAX_TEXT_NESTING} quote or list markers at the start of a line`;
+  return undefined;
+}
+
 /** The first rule a single-line value breaks, or undefined. */
 export function lineProblem(s: string): string | undefined {
   if (s !== s.trim()) return 'must not start or end with white space';
   if (LINE_BREAK.test(s)) return 'must be a single line';
   if (CONTROL.test(s) || s.includes('\t')) return 'must not contain control characters';
   if (!s.isWellFormed()) return 'must be well-formed Unicode';
-  return undefined;
+  return nestingProblem(s);
 }
 
 /** The first rule a prose value breaks, or undefined. */
@@ -29,7 +77,7 @@ export function textProblem(s: string): string | undefined {
   if (CONTROL.test(s)) return 'must not contain control characters';
   if (!s.isWellFormed()) return 'must be well-formed Unicode';
   if (ONLY_COMMENT.test(s)) return 'must not consist of an HTML comment alone';
-  return undefined;
+  return nestingProblem(s);
 }
 
 // One check per value instead of a chain of refinements: reports are validated on every keystroke and save.

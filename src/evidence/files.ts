@@ -335,12 +335,19 @@ export function listFiles(dir: string): string[] {
 }
 
 /** A directory as a bundle of file entries named relative to it (a Slack export folder). */
+/** `dir` without the slashes it ends with (a loop: `/\/+$/` is quadratic on a long run of slashes). */
+function withoutTrailingSlashes(dir: string): string {
+  let end = dir.length;
+  while (end > 0 && dir.charCodeAt(end - 1) === 47) end -= 1;
+  return dir.slice(0, end);
+}
+
 export function folderBundle(
   dir: string,
   options: { blocking?: boolean } = {},
 ): EvidenceInput & { type: 'bundle' } {
   const entries = listFiles(dir).map((f) =>
-    fileEntry(f, `${dir.replace(/\/+$/, '')}/${relative(dir, f)}`, options),
+    fileEntry(f, `${withoutTrailingSlashes(dir)}/${relative(dir, f)}`, options),
   );
   return { type: 'bundle', name: dir, entries };
 }

@@ -30,6 +30,9 @@ export async function* readGitLog(dir: string, ctx: ReaderContext): AsyncGenerat
   if (to !== undefined) args.push(`--until=${formatInstant(to)}`);
   const child = spawn('git', args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // The environment passed through to git, with two changes: no prompts, messages in one language. Not
+    // configuration of ours, so the one exception to reading process.env only in src/cli/config.ts.
+    // eslint-disable-next-line no-restricted-properties
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
   });
   let stderr = '';

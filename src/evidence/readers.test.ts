@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EvidenceOptions, extractEvidence as extractWith } from './pipeline.js';
 import { fileEntry, folderBundle, openZip } from './files.js';
 import type { EvidenceInput } from './source.js';
+import { channelFolder } from './slack.reader.js';
+import { linkTarget } from './to-report.js';
+import fc from 'fast-check';
 
 // The JSON-lines tests run with the WebAssembly screen on and off: the results must not depend on it.
 const KERNEL_MODES = [
@@ -343,5 +346,35 @@ describe.each(KERNEL_MODES)('with the WebAssembly kernel $name', ({ on }) => {
         `${FIX}/app.log:1: "2024-03-01 15:00:02,120" has no zone: give --tz (this is said once per file)`,
       ]);
     });
+  });
+});
+
+describe('path pieces found by index instead of quadratic patterns', () => {
+  const path = fc
+    .array(fc.constantFrom('/', '!', 'a', 'b', '.json', '#', '\n', ':1', '@abcdef0', '.'), { maxLength: 14 })
+    .map((p) => p.join(''));
+
+  it('finds the channel folder of a day file exactly as the old pattern did', () => {
+    fc.assert(
+      fc.property(path, (name) => {
+        // eslint-disable-next-line regexp/no-super-linear-move -- the old pattern, as the reference
+        expect(channelFolder(name)).toBe(/([^/!]+)\/[^/!]+\.json$/.exec(name)?.[1]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('cuts a link at its fragment exactly as the old pattern did', () => {
+    fc.assert(
+      fc.property(path, (link) => {
+        const old = link
+          // eslint-disable-next-line regexp/no-super-linear-move -- the old pattern, as the reference
+          .replace(/#.*$/, '')
+          .replace(/:\d+$/, '')
+          .replace(/@[0-9a-f]{7,40}$/, '');
+        expect(linkTarget(link)).toBe(old);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

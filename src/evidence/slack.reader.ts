@@ -91,10 +91,21 @@ export async function* readSlackBundle(
   }
 }
 
+/**
+ * The folder a day file sits in (`general` of `export.zip!general/2024-03-01.json`): the path segment before a
+ * `name.json`, neither holding `!`. By index, not `/([^/!]+)\/[^/!]+\.json$/`, which is quadratic.
+ */
+export function channelFolder(name: string): string | undefined {
+  const slash = name.lastIndexOf('/');
+  const file = name.slice(slash + 1);
+  if (slash <= 0 || !file.endsWith('.json') || file.length === 5 || file.includes('!')) return undefined;
+  const start = Math.max(name.lastIndexOf('/', slash - 1), name.lastIndexOf('!', slash - 1)) + 1;
+  return start < slash ? name.slice(start, slash) : undefined;
+}
+
 /** A single Slack message array (one day file, or a thread dump with `channel_name` on each message). */
 export const readSlackFile: EntryReader = async function* (entry, ctx) {
-  const m = /([^/!]+)\/[^/!]+\.json$/.exec(entry.name);
-  yield* readMessages(entry, ctx, { users: new Map(), channels: new Map() }, m?.[1]);
+  yield* readMessages(entry, ctx, { users: new Map(), channels: new Map() }, channelFolder(entry.name));
 };
 
 async function* objects(entry: EvidenceEntry, ctx: ReaderContext): AsyncGenerator<Record<string, unknown>> {

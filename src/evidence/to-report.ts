@@ -33,10 +33,9 @@ export function toTimelineEvent(
 /** The file (or export) a link points into: everything before `:line`, `#…` or `@sha`. */
 export function linkTarget(link: string): string {
   if (/^https?:\/\//i.test(link)) return link;
-  return link
-    .replace(/#.*$/, '')
-    .replace(/:\d+$/, '')
-    .replace(/@[0-9a-f]{7,40}$/, '');
+  // The first `#` on the last line, found by index: `/#.*$/` is quadratic on a run of `#`.
+  const hash = link.indexOf('#', link.lastIndexOf('\n') + 1);
+  return (hash === -1 ? link : link.slice(0, hash)).replace(/:\d+$/, '').replace(/@[0-9a-f]{7,40}$/, '');
 }
 
 function nextMaterialId(items: Material[]): number {

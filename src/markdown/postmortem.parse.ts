@@ -9,6 +9,8 @@ import {
   FINANCIAL_KINDS,
   FISHBONE_CATEGORIES,
   IMPACT_CATEGORIES,
+  lineNesting,
+  MAX_TEXT_NESTING,
   MATERIAL_KINDS,
   canonicalInstant,
   reportSchema,
@@ -62,8 +64,11 @@ export interface ParsedPostmortem {
 /** Largest Postmortem Markdown file accepted. */
 export const MAX_MARKDOWN_BYTES = 10 * 1024 * 1024;
 
-/** Longest run of indentation and container markers (>, list bullets) at the start of a line. */
-export const MAX_LINE_NESTING = 400;
+/**
+ * Most quote and list markers a line may start with (`lineNesting`: digits, dots and spaces that are not
+ * markers do not count). Twice the limit on a value's own lines, so whatever the schema accepts reads back.
+ */
+export const MAX_LINE_NESTING = 2 * MAX_TEXT_NESTING;
 
 interface Line {
   text: string;
@@ -502,12 +507,12 @@ class Parser {
 
   parse(text: string): ParsedPostmortem {
     const all = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-    const nested = all.findIndex((l) => (/^[\s>*+\-\d.)]*/.exec(l)?.[0].length ?? 0) > MAX_LINE_NESTING);
+    const nested = all.findIndex((l) => lineNesting(l) > MAX_LINE_NESTING);
     if (nested !== -1) {
       this.fatal(
         nested + 1,
         1,
-        `line ${nested + 1} is nested deeper than any report needs (over ${MAX_LINE_NESTING} levels of indentation or markers)`,
+        `line ${nested + 1} is nested deeper than any report needs (over ${MAX_LINE_NESTING} quote or list markers)`,
       );
       return { problems: this.problems, locate: () => undefined };
     }

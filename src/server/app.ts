@@ -14,7 +14,7 @@ import {
 import { pingStore, type Store } from '../store/index.js';
 import { installAuth } from './auth.hook.js';
 import { installErrorHandler } from './error-handler.js';
-import { markdownBody, refusePlainText } from './markdown-body.js';
+import { jsonBody, markdownBody, refusePlainText } from './markdown-body.js';
 import { docsCsp, installSecurityHeaders } from './security-headers.js';
 import { attachmentsRoutes } from './routes/attachments.routes.js';
 import { authRoutes, type CookiePolicy } from './routes/auth.routes.js';
@@ -51,6 +51,10 @@ export interface AppOptions {
   auth?: Partial<AuthOptions>;
   /** What keeps a report out of review (default: the model's checks plus linter errors). */
   reviewGate?: ReviewGate;
+  /** Least level logged (default info). */
+  logLevel?: string;
+  /** A build of the web app to serve instead of web/dist. */
+  webRoot?: string;
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 25 * 1024 * 1024;
@@ -60,8 +64,7 @@ export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
  * JSON lines for log collectors; on a terminal, one readable coloured line per entry through pino-pretty
  * (run by pino in a worker thread, so formatting costs the server's event loop nothing).
  */
-function loggerOptions(pretty: boolean) {
-  const level = process.env.LOG_LEVEL ?? 'info';
+function loggerOptions(pretty: boolean, level = 'info') {
   if (!pretty) return { level };
   return {
     level,
@@ -78,7 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   const logger = options.logger ?? false;
   const app = Fastify({
     ...(typeof logger === 'boolean' || logger === 'pretty'
-      ? { logger: logger ? loggerOptions(logger === 'pretty') : false }
+      ? { logger: logger ? loggerOptions(logger === 'pretty', options.logLevel) : false }
       : { loggerInstance: logger }),
     bodyLimit,
     // A number (hops to trust) works at run time, though Fastify's types leave it out.
@@ -104,6 +107,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     markdownBody,
   );
   app.addContentTypeParser('text/plain', refusePlainText);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, jsonBody(parseJson));
   // Replies over 1 KB go out compressed when the client accepts it (lists and reports are repetitive JSON);
   // brotli at a low quality costs about what gzip does. Bodies sent to us are never inflated. Registered
   // before the web app's static files, which serve their precompressed copies (see spa.ts).
@@ -202,7 +208,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(setupRoutes(services));
   await app.register(evidenceRoutes(services));
   // The web app last: its catch-all route answers only what no API route claims.
-  await installSpa(app);
+  await installSpa(app, options.webRoot);
 
   return app as unknown as FastifyInstance & { services: Services };
 }

@@ -21,12 +21,7 @@ describe('compression on sqlite', () => {
     // Marked copies, so the test can tell the build's copies from compression done on the fly.
     writeFileSync(join(root, 'assets', 'app-1.js.br'), brotliCompressSync(`${script}//br`));
     writeFileSync(join(root, 'assets', 'app-1.js.gz'), gzipSync(`${script}//gz`));
-    process.env.HINDSIGHT_WEB_ROOT = root;
-    try {
-      s = await startTestServer('sqlite');
-    } finally {
-      delete process.env.HINDSIGHT_WEB_ROOT;
-    }
+    s = await startTestServer('sqlite', { webRoot: root });
   });
   afterAll(async () => {
     await s?.close();

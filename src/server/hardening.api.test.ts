@@ -9,6 +9,8 @@ import { multipartForm, startTestServer, type TestClient, type TestServer } from
 import { overlappingZip } from '../../test/zip.js';
 import { testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
+import { ReportRepository } from '../store/index.js';
+import { reportSchema } from '../domain/index.js';
 
 const password = 'a very long passphrase';
 
@@ -87,6 +89,76 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
     }, 120_000);
   });
 
+  describe('per-account backoff', () => {
+    let b: TestServer;
+    // The limits' clock, moved on by the test: real waits of seconds are flaky on a loaded machine.
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    beforeAll(async () => {
+      b = await startTestServer(dialect, {
+        auth: { maxFailuresPerAccount: 2, backoffMs: 60_000, backoffCapMs: 240_000, clock: () => now },
+      });
+      await b.client('viewer', 'Wes Waiting', password);
+    });
+    afterAll(async () => b?.close());
+    const attempt = (pw: string) =>
+      b.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'wes.waiting@example.test', password: pw },
+      });
+    const later = (s: number) => (now += s * 1000);
+
+    it('makes each wait after the free failures twice as long, up to a cap, and starts over after a success', async () => {
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      later(1);
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      // Past the free failures: the next check waits a minute after the latest failure, even for the password.
+      later(30);
+      const early = await attempt(password);
+      expect(early.statusCode).toBe(429);
+      expect(early.json().message).toBe('too many failed sign-ins; try again in 30 seconds');
+      later(30);
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      // The wait has doubled to 2 minutes: 119 s later is too early, and the refusal does not lengthen it.
+      later(119);
+      expect((await attempt('wrong')).json().message).toMatch(/try again in 1 second$/);
+      later(1);
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      // Doubled again to 4 minutes (the cap), and capped there after the next failure.
+      later(239);
+      expect((await attempt('wrong')).statusCode).toBe(429);
+      later(1);
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      later(239);
+      expect((await attempt('wrong')).statusCode).toBe(429);
+      later(1);
+      expect((await attempt(password)).statusCode).toBe(200);
+      // A success starts over: two free failures again.
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      expect((await attempt('wrong')).statusCode).toBe(401);
+      expect((await attempt('wrong')).statusCode).toBe(429);
+      // Failures older than a day are forgotten.
+      later(24 * 3600 + 1);
+      expect((await attempt(password)).statusCode).toBe(200);
+    });
+
+    it('checks at most one guess per wait of a burst sent during a backoff', async () => {
+      await b.client('viewer', 'Bea Burst', password);
+      const guess = (pw: string) =>
+        b.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: 'bea.burst@example.test', password: pw },
+        });
+      expect((await guess('wrong')).statusCode).toBe(401);
+      expect((await guess('wrong')).statusCode).toBe(401);
+      later(61);
+      const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => guess(`wrong ${i}`)));
+      expect(burst.filter((r) => r.statusCode === 401).length).toBeLessThanOrEqual(1);
+      expect(burst.filter((r) => r.statusCode === 429).length).toBeGreaterThanOrEqual(29);
+    }, 60_000);
+  });
+
   describe('request bodies', () => {
     // 57 bytes: a date line followed by a run of emphasis marks froze the importer for minutes.
     const slow = `May 30${'*'.repeat(48)}x\n`;
@@ -124,6 +196,27 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
       });
       expect(r.statusCode).toBe(400);
       expect(r.json().message).toMatch(/not valid UTF-8 \(at byte 12\)/);
+    });
+
+    it('refuses a JSON body that is not UTF-8 too, instead of storing U+FFFD', async () => {
+      const json = Buffer.from(JSON.stringify({ ...completeReport(), title: 'Caf\u0001 down' }));
+      const r = await editor.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: Buffer.from(json.toString('latin1').replace('\\u0001', '\u00e9'), 'latin1'),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().message).toMatch(/not valid UTF-8 \(at byte \d+\)/);
+      // Well-formed JSON in UTF-8 is read as before.
+      const ok = await editor.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: Buffer.from(JSON.stringify({ ...completeReport(), title: 'Café down' })),
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      });
+      expect(ok.statusCode, ok.body).toBe(201);
+      expect(ok.json().report.title).toBe('Café down');
     });
 
     it('refuses a zip bomb from its directory, quickly, with what was over the limit', async () => {
@@ -308,6 +401,59 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
         payload: { ...completeReport(), id: 'pm-merger-talks' },
       });
       expect(guess.statusCode).toBe(201);
+    });
+
+    it('answers a create naming any taken id alike, so an old or later-restricted report looks like a deleted one', async () => {
+      const owner = actorOf(editor.user, 'cli');
+      // Stored before restricted reports got fresh ids: a restricted report under the id its creator chose.
+      await new ReportRepository(s.db.store).create(
+        'inc-acquisition-talks',
+        reportSchema.parse({
+          ...completeReport(),
+          id: 'inc-acquisition-talks',
+          visibility: 'restricted',
+          members: [],
+        }),
+        { userId: editor.user.id, summary: 'created', changes: [] },
+      );
+      // Created internal under a chosen id, restricted later.
+      const later = await s.app.services.reports.create(owner, { ...completeReport(), id: 'inc-layoffs' });
+      await s.app.services.reports.update(owner, later.id, later.version, {
+        ...later.report,
+        visibility: 'restricted',
+        members: [],
+      });
+      const gone = await s.app.services.reports.create(owner, { ...completeReport(), id: 'inc-old-typo' });
+      await s.app.services.reports.remove(actorOf(admin.user, 'cli'), gone.id);
+      await s.app.services.reports.create(owner, { ...completeReport(), id: 'inc-open' });
+
+      const outsider = await s.client('editor', 'Olga Outsider');
+      const attempt = async (id: string) => {
+        const r = await outsider.call({
+          method: 'POST',
+          url: '/api/postmortems',
+          payload: { ...completeReport(), id },
+        });
+        const read = await outsider.call({ method: 'GET', url: `/api/postmortems/${id}` });
+        return { status: r.statusCode, body: r.body.replaceAll(id, 'ID'), read: read.statusCode };
+      };
+      const deleted = await attempt('inc-old-typo');
+      expect(deleted.status).toBe(409);
+      expect(deleted.read).toBe(404);
+      expect(deleted.body).not.toMatch(/exist/i);
+      // Restricted, old or made so later: the same status and body as a deleted report, and 404 to read it.
+      expect(await attempt('inc-acquisition-talks')).toEqual(deleted);
+      expect(await attempt('inc-layoffs')).toEqual(deleted);
+      // A report the caller can read gets the same create answer (reading it tells them nothing new).
+      const open = await attempt('inc-open');
+      expect({ status: open.status, body: open.body }).toEqual({
+        status: deleted.status,
+        body: deleted.body,
+      });
+      // The members still reach theirs.
+      expect((await editor.call({ method: 'GET', url: '/api/postmortems/inc-layoffs' })).statusCode).toBe(
+        200,
+      );
     });
 
     it("keeps a restricted report's entries out of the audit log of an admin who is not a member", async () => {

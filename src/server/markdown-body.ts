@@ -12,17 +12,37 @@ export function markdownBody(
   body: Buffer | string,
   done: (err: Error | null, body?: unknown) => void,
 ): void {
-  if (typeof body === 'string') return done(null, body);
+  const text = decodeOrRefuse('Markdown', body, done);
+  if (text !== undefined) done(null, text);
+}
+
+type Done = (err: Error | null, body?: unknown) => void;
+
+/** The body as text, or undefined after `done` was told which byte is not UTF-8. */
+function decodeOrRefuse(what: string, body: Buffer | string, done: Done): string | undefined {
+  if (typeof body === 'string') return body;
   try {
-    done(null, utf8.decode(body));
+    return utf8.decode(body);
   } catch {
     const at = firstBadByte(body);
     done(
-      new AppError('bad_request', `the Markdown body is not valid UTF-8 (at byte ${at})`, [
+      new AppError('bad_request', `the ${what} body is not valid UTF-8 (at byte ${at})`, [
         { path: ['body'], message: `invalid UTF-8 at byte ${at}` },
       ]),
     );
+    return undefined;
   }
+}
+
+/**
+ * A JSON body parser that first refuses bytes that are not UTF-8 (Fastify's own would read them as U+FFFD
+ * and store that), then hands the text to `parse` — Fastify's default JSON parser, with its guards.
+ */
+export function jsonBody(parse: (request: FastifyRequest, body: string, done: Done) => void) {
+  return (request: FastifyRequest, body: Buffer | string, done: Done): void => {
+    const text = decodeOrRefuse('JSON', body, done);
+    if (text !== undefined) parse(request, text, done);
+  };
 }
 
 /** The offset of the first byte that is not part of a valid UTF-8 character. */

@@ -16,12 +16,9 @@ const CSP =
 /**
  * Serve the built web app at `/`: hashed assets from web/dist/assets, and index.html for every other
  * GET outside /api so that client-side routes survive a reload. Does nothing when the app is not built.
- * HINDSIGHT_WEB_ROOT serves a build from elsewhere.
+ * `root` serves a build from elsewhere (HINDSIGHT_WEB_ROOT, read by the CLI's configuration).
  */
-export async function installSpa(
-  app: FastifyInstance,
-  root: string = process.env.HINDSIGHT_WEB_ROOT || WEB_DIST,
-): Promise<void> {
+export async function installSpa(app: FastifyInstance, root: string = WEB_DIST): Promise<void> {
   if (!existsSync(join(root, 'index.html'))) return;
   // `npm run build:web` writes .br and .gz beside each file (scripts/precompress.mjs); they are sent as they are.
   await app.register(fastifyStatic, { root, serve: false, preCompressed: true });

@@ -16,12 +16,7 @@ describe('web app support on sqlite', () => {
     mkdirSync(join(root, 'assets'));
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>Hindsight test shell</title>');
     writeFileSync(join(root, 'assets', 'app-1234.js'), 'console.log("app")');
-    process.env.HINDSIGHT_WEB_ROOT = root;
-    try {
-      s = await startTestServer('sqlite');
-    } finally {
-      delete process.env.HINDSIGHT_WEB_ROOT;
-    }
+    s = await startTestServer('sqlite', { webRoot: root });
   });
   afterAll(async () => {
     await s?.close();

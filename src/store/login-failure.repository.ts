@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Store } from './database.js';
 import type { Database } from './database.types.js';
 
@@ -34,6 +34,27 @@ export class LoginFailureRepository {
       .where('at', '>', since)
       .executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  /**
+   * How many failures a key has had since an instant (`attempt`'s own row included), and when the latest of
+   * the others was written: the start of the wait a growing backoff asks for.
+   */
+  async historySince(
+    key: string,
+    since: string,
+    attempt: string,
+  ): Promise<{ count: number; lastOther: string | null }> {
+    const r = await this.db
+      .selectFrom('login_failures')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        sql<string | null>`max(case when attempt = ${attempt} then null else at end)`.as('last'),
+      ])
+      .where('key', '=', key)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    return { count: Number(r.n), lastOther: r.last ?? null };
   }
 
   async clear(key: string): Promise<void> {

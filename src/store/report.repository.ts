@@ -93,6 +93,12 @@ const isUniqueViolation = (e: unknown) => {
   );
 };
 
+/** The answer to a create that names an id some report holds, whichever report that is. */
+const idNotAvailable = (id: string) =>
+  new AppError('conflict', `the id ${id} is not available; leave the id out and the server chooses one`, [
+    { path: ['id'], message: 'not available' },
+  ]);
+
 /** Reports, their history, the side tables queries need and the full-text index; SQL only. */
 export class ReportRepository {
   readonly db: Kysely<Database>;
@@ -123,10 +129,9 @@ export class ReportRepository {
             select (select id from reports where id = ${id}) as taken, (select max(seq) from reports) as seq`.execute(
             trx,
           );
-          if (rows[0]?.taken)
-            throw new AppError('conflict', `a report with id ${id} already exists`, [
-              { path: ['id'], message: 'already in use' },
-            ]);
+          // One answer whatever holds the id (a report the caller reads, a deleted one, a restricted one they
+          // are not a member of), from this one lookup: it must not tell a restricted report from a deleted one.
+          if (rows[0]?.taken) throw idNotAvailable(id);
           const seq = Number(rows[0]?.seq ?? 0) + 1;
           const row: ReportsTable = {
             id,

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 // A few thousand inputs in all on every `npm test`; `npm run fuzz -- --runs N` for long runs.
 const RUNS: Record<string, number> = {
   'Postmortem Markdown parser (any text)': 1500,
-  'Postmortem Markdown round trip (every valid report)': 300,
+  'Postmortem Markdown round trip (every valid report)': 1000,
   'foreign Markdown importer': 1000,
   'evidence readers (each format, and detection)': 1500,
   'zip opener (random and damaged archives)': 800,

@@ -168,6 +168,8 @@ export const TARGETS: FuzzTarget[] = [
   },
   {
     name: 'Postmortem Markdown round trip (every valid report)',
+    // Every report the API's schema accepts, with prose built to look like Markdown structure (factories.ts:
+    // list-like digits and dots, indentation, fences, quotes, HTML, trailing spaces and backslashes).
     arbitrary: reportArb,
     run: (report) =>
       timed('round trip', () => {

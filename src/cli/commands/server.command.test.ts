@@ -129,7 +129,18 @@ describe('server commands: migrate, user create, token create, serve', () => {
     expect((await hindsight(['serve', '--port', 'eighty', '--db', db])).code).toBe(2);
     const slow = await hindsight(['serve', '--port', '0', '--token-check-ms', 'soon', '--db', db]);
     expect(slow.code).toBe(2);
-    expect(slow.err).toMatch(/token check time must be a number of milliseconds/);
+    expect(slow.err).toMatch(/--token-check-ms must be a number of milliseconds/);
+  });
+
+  it('refuses a bad environment variable with exit 2, naming it, before opening anything', async () => {
+    process.env.PORT = 'eighty';
+    try {
+      const r = await hindsight(['serve', '--db', db]);
+      expect(r).toMatchObject({ code: 2, out: '' });
+      expect(r.err).toBe('hindsight: PORT must be a number from 0 to 65535, not "eighty"\n');
+    } finally {
+      delete process.env.PORT;
+    }
   });
 
   it('works as a new user would: admin, token, a Markdown report found by its root cause and read back identical', async () => {

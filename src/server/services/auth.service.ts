@@ -13,8 +13,16 @@ import { decoyHash, hashSecret, newSecret, verifyPassword } from './password.js'
 export interface AuthOptions {
   /** How long a session lasts, in milliseconds. */
   sessionTtlMs: number;
-  /** Failed sign-ins allowed per account, and per client address, within the window. */
+  /**
+   * Failed sign-ins of an account tried without a wait. After them, each further attempt waits
+   * `backoffMs` after the latest failure, twice as long after each further failure, at most
+   * `backoffCapMs`; a success starts over, and failures older than `failureMemoryMs` are forgotten.
+   */
   maxFailuresPerAccount: number;
+  backoffMs: number;
+  backoffCapMs: number;
+  failureMemoryMs: number;
+  /** Failed sign-ins allowed per client address within `failureWindowMs` (a sliding window). */
   maxFailuresPerAddress: number;
   failureWindowMs: number;
   /**
@@ -28,15 +36,21 @@ export interface AuthOptions {
    * instance on the same database notices within this time.
    */
   tokenCacheMs: number;
+  /** The time in ms, for the sign-in limits (tests move it on instead of sleeping through a backoff). */
+  clock: () => number;
 }
 
 export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
   sessionTtlMs: 14 * 24 * 3600_000,
   maxFailuresPerAccount: 5,
+  backoffMs: 60_000,
+  backoffCapMs: 3600_000,
+  failureMemoryMs: 24 * 3600_000,
   maxFailuresPerAddress: 50,
   failureWindowMs: 15 * 60_000,
   knownAddressMs: 30 * 24 * 3600_000,
   tokenCacheMs: 1000,
+  clock: Date.now,
 };
 
 /** Most token checks remembered at once; beyond it the oldest is forgotten. */
@@ -65,25 +79,34 @@ export class AuthService {
   /**
    * Check a password and open a session; the same error for an unknown email and a wrong password.
    *
-   * Each attempt is first written down as a failure, and its password is checked only if the failures
-   * counted after that (its own included) stay within the limits; so of any number of guesses sent at once,
-   * at most the limit are checked, on any number of instances. A refused attempt takes its row back, so the
-   * lock ends a window after the last checked failure. An address over its limit still has passwords
-   * checked for accounts that signed in from it recently (a shared proxy address or office network is not
-   * locked out by someone else's guessing); their own per-account limit still applies.
+   * Each attempt is first written down as a failure, and its password is checked only if what is counted
+   * after that (its own row included) allows it; so of any number of guesses sent at once, at most what the
+   * policy allows is checked, on any number of instances. Per account: `maxFailuresPerAccount` failures
+   * without a wait, then a growing backoff from the latest failure (see AuthOptions); a reserved attempt
+   * of someone else counts as a failure just made, so a burst gets one check at most per wait. Per address:
+   * a sliding window. A refused attempt takes its row back, so refusals never lengthen a wait. An address
+   * over its limit still has passwords checked for accounts that signed in from it recently (a shared
+   * proxy address or office network is not locked out by someone else's guessing); their own per-account
+   * backoff still applies.
    */
   async login(email: string, password: string, ip: string | null) {
     const emailKey = email.trim().toLowerCase();
     const accountKey = `email:${emailKey}`;
     const addressKey = ip ? `ip:${ip}` : undefined;
     const keys = [accountKey, ...(addressKey ? [addressKey] : [])];
-    const now = Date.now();
-    const since = new Date(now - this.options.failureWindowMs).toISOString();
+    const now = this.options.clock();
     const attempt = newSecret();
     await this.failures.record(keys, new Date(now).toISOString(), attempt);
-    const [byAccount = 0, byAddress = 0] = await Promise.all(
-      keys.map((k) => this.failures.countSince(k, since)),
-    );
+    const [byAccount, byAddress] = await Promise.all([
+      this.failures.historySince(
+        accountKey,
+        new Date(now - this.options.failureMemoryMs).toISOString(),
+        attempt,
+      ),
+      addressKey
+        ? this.failures.countSince(addressKey, new Date(now - this.options.failureWindowMs).toISOString())
+        : 0,
+    ]);
     const knownKey = addressKey ? `known:${emailKey}|${addressKey}` : undefined;
     const addressOver =
       byAddress > this.options.maxFailuresPerAddress &&
@@ -94,11 +117,15 @@ export class AuthService {
           new Date(now - this.options.knownAddressMs).toISOString(),
         )) > 0
       );
-    if (byAccount > this.options.maxFailuresPerAccount || addressOver) {
+    const wait = this.accountWait(byAccount.count, byAccount.lastOther, now);
+    if (wait > 0 || addressOver) {
       await this.failures.release(attempt);
       await this.audit.record(null, 'auth.login.blocked', { type: 'user', id: email }, {}, ip);
-      const minutes = Math.ceil(this.options.failureWindowMs / 60_000);
-      throw new AppError('rate_limited', `too many failed sign-ins; try again in up to ${minutes} minutes`);
+      const ms = wait > 0 ? wait : this.options.failureWindowMs;
+      throw new AppError(
+        'rate_limited',
+        `too many failed sign-ins; try again in ${wait > 0 ? '' : 'up to '}${waitText(ms)}`,
+      );
     }
     const account = await this.users.credentials(email);
     const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()));
@@ -119,6 +146,18 @@ export class AuthService {
     const actor = actorOf(account, 'session', ip);
     await this.audit.record(actor, 'auth.login', { type: 'user', id: account.id });
     return { actor, token, csrfToken, expiresAt };
+  }
+
+  /**
+   * How long an account must still wait before its next password check, in ms (0: none). `count` is its
+   * failures including this attempt, `lastOther` when the latest other one was written down.
+   */
+  private accountWait(count: number, lastOther: string | null, now: number): number {
+    const beyond = count - this.options.maxFailuresPerAccount;
+    if (beyond <= 0 || lastOther === null) return 0;
+    const { backoffMs, backoffCapMs } = this.options;
+    const delay = Math.min(backoffCapMs, backoffMs * 2 ** Math.min(beyond - 1, 40));
+    return Math.max(0, Date.parse(lastOther) + delay - now);
   }
 
   async logout(actor: Actor, token: string): Promise<void> {
@@ -184,4 +223,13 @@ export class AuthService {
     this.forgetTokenChecks();
     await this.audit.record(actor, 'token.revoke', { type: 'token', id });
   }
+}
+
+/** A wait in words: seconds under two minutes, else whole minutes (rounded up). */
+function waitText(ms: number): string {
+  if (ms < 120_000) {
+    const s = Math.max(1, Math.ceil(ms / 1000));
+    return `${s} second${s === 1 ? '' : 's'}`;
+  }
+  return `${Math.ceil(ms / 60_000)} minutes`;
 }

@@ -76,10 +76,10 @@ export function TemplatesEditor({
     const form = e.currentTarget;
     const f = new FormData(form);
     const name = String(f.get('name')).trim();
-    const id = name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
+    const dashed = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    // One dash at most at each end after the replace above; trimmed by index, as `/-+$/` is quadratic.
+    const id = dashed
+      .slice(dashed.startsWith('-') ? 1 : 0, dashed.endsWith('-') ? -1 : undefined)
       .slice(0, 64);
     if (!id) return setError('Give the template a name with letters or digits.');
     if (list.some((t) => t.id === id)) return setError(`A template called ${name} exists already.`);

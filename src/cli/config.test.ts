@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { databaseUrl, debugStacks, fromEnv, parseTrustProxy, serveConfig } from './config.js';
+
+describe('--trust-proxy', () => {
+  it('is off by default, on alone or with 1/true, a hop count with a number, else a list of proxies', () => {
+    expect(parseTrustProxy(undefined)).toBe(false);
+    expect(parseTrustProxy('0')).toBe(false);
+    expect(parseTrustProxy(true)).toBe(true);
+    expect(parseTrustProxy('1')).toBe(true);
+    expect(parseTrustProxy('true')).toBe(true);
+    expect(parseTrustProxy('2')).toBe(2);
+    expect(parseTrustProxy('10.0.0.0/8, 127.0.0.1,::1')).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+    expect(() => parseTrustProxy('everyone')).toThrow(/a number of hops, or proxy addresses/);
+  });
+});
+
+describe('the configuration', () => {
+  it('takes the flags over the environment over the defaults', () => {
+    expect(serveConfig({}, {})).toEqual({
+      port: 4000,
+      host: 'localhost',
+      db: './data/hindsight.db',
+      trustProxy: false,
+      uploadLimit: undefined,
+      tokenCacheMs: undefined,
+      requestLogs: false,
+      logLevel: 'info',
+      webRoot: undefined,
+    });
+    const env = {
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://db/h',
+      HINDSIGHT_TRUST_PROXY: '10.0.0.0/8',
+      HINDSIGHT_UPLOAD_LIMIT_MB: '2.5',
+      HINDSIGHT_TOKEN_CHECK_MS: '0',
+      HINDSIGHT_LOG_REQUESTS: '1',
+      LOG_LEVEL: 'warn',
+      HINDSIGHT_WEB_ROOT: '/srv/web',
+    };
+    expect(serveConfig({}, env)).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      db: 'postgres://db/h',
+      trustProxy: ['10.0.0.0/8'],
+      uploadLimit: 2.5 * 1024 * 1024,
+      tokenCacheMs: 0,
+      requestLogs: true,
+      logLevel: 'warn',
+      webRoot: '/srv/web',
+    });
+    expect(
+      serveConfig(
+        {
+          port: '9',
+          host: '::1',
+          db: 'x.db',
+          trustProxy: true,
+          uploadLimit: '1',
+          tokenCheckMs: '5',
+          logRequests: false,
+        },
+        env,
+      ),
+    ).toMatchObject({
+      port: 9,
+      host: '::1',
+      db: 'x.db',
+      trustProxy: true,
+      uploadLimit: 1024 * 1024,
+      tokenCacheMs: 5,
+      requestLogs: false,
+    });
+  });
+
+  it('counts an empty variable as unset', () => {
+    expect(databaseUrl(undefined, { DATABASE_URL: '' })).toBe('./data/hindsight.db');
+    expect(serveConfig({}, { PORT: '', HINDSIGHT_TOKEN_CHECK_MS: '' })).toMatchObject({
+      port: 4000,
+      tokenCacheMs: undefined,
+    });
+    expect(debugStacks({ HINDSIGHT_DEBUG: '' })).toBe(false);
+    expect(debugStacks({ HINDSIGHT_DEBUG: '1' })).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^PORT must be a number from 0 to 65535, not "eighty"$/],
+    [{ PORT: '70000' }, /^PORT must be a number from 0 to 65535/],
+    [{ HOST: 'a b' }, /^HOST must be a host name/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error/],
+    [{ HINDSIGHT_UPLOAD_LIMIT_MB: '0' }, /^HINDSIGHT_UPLOAD_LIMIT_MB must be a number of MB from 1 to 4096/],
+    [{ HINDSIGHT_UPLOAD_LIMIT_MB: 'lots' }, /^HINDSIGHT_UPLOAD_LIMIT_MB must be/],
+    [{ HINDSIGHT_TOKEN_CHECK_MS: '-1' }, /^HINDSIGHT_TOKEN_CHECK_MS must be a number of milliseconds/],
+    [{ HINDSIGHT_LOG_REQUESTS: 'please' }, /^HINDSIGHT_LOG_REQUESTS must be 1 or 0/],
+    [{ HINDSIGHT_TRUST_PROXY: 'everyone' }, /^HINDSIGHT_TRUST_PROXY takes nothing, a number of hops/],
+  ])('refuses %o, naming the variable, as a usage error (exit 2)', (env, message) => {
+    let caught: unknown;
+    try {
+      serveConfig({}, env);
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as Error).message).toMatch(message);
+    expect((caught as { exitCode: number }).exitCode).toBe(2);
+  });
+
+  it('names the flag when the bad value came from a flag', () => {
+    expect(() => serveConfig({ port: 'x' }, { PORT: '1' })).toThrow(/^--port must be a number/);
+    expect(() => serveConfig({ tokenCheckMs: '70000' }, {})).toThrow(/^--token-check-ms must be/);
+  });
+
+  it('checks a variable only when it is used', () => {
+    // LOG_LEVEL meant for another program does not stop a command that only needs the database.
+    expect(databaseUrl(undefined, { LOG_LEVEL: 'warning', DATABASE_URL: 'a.db' })).toBe('a.db');
+    expect(fromEnv('PORT', { PORT: '5' })).toBe(5);
+  });
+});

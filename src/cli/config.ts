@@ -1,0 +1,165 @@
+// The one place that reads the environment and the server's flags (eslint forbids `process.env` elsewhere in
+// src). Each value is checked with zod and a bad one is refused with its name: exit 2, nothing started.
+// Kept light: zod and the errors module only, so loading it costs a command next to nothing.
+import { z } from 'zod';
+import { AppError } from '../domain/errors.js';
+
+/** Where the data lives when nothing else is said. */
+export const DEFAULT_DATABASE = './data/hindsight.db';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const onOff = z.enum(['1', '0', 'true', 'false', 'yes', 'no'], {
+  error: 'must be 1 or 0 (true/false, yes/no)',
+});
+
+const portText = z.string().regex(/^\d{1,5}$/, 'must be a number from 0 to 65535');
+const port = portText.transform(Number).refine((n) => n <= 65535, 'must be a number from 0 to 65535');
+const host = z
+  .string()
+  .regex(/^[^\s/]{1,255}$/, 'must be a host name or an address, without spaces or slashes');
+const uploadMb = z
+  .string()
+  .regex(/^\d{1,4}(?:\.\d{1,3})?$/, 'must be a number of MB from 1 to 4096')
+  .transform(Number)
+  .refine((mb) => mb > 0 && mb <= 4096, 'must be a number of MB from 1 to 4096');
+const tokenCheckMs = z
+  .string()
+  .regex(/^\d{1,5}$/, 'must be a number of milliseconds from 0 to 60000')
+  .transform(Number)
+  .refine((ms) => ms <= 60_000, 'must be a number of milliseconds from 0 to 60000');
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Every environment variable Hindsight reads, with its check (the README's table lists the same). Each is
+ * checked when a command uses it, so a variable meant for another program (LOG_LEVEL=warning) stops only
+ * the command that would have used it.
+ */
+const ENV = {
+  DATABASE_URL: z.string(),
+  PORT: port,
+  HOST: host,
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
+  HINDSIGHT_TRUST_PROXY: z.string(),
+  HINDSIGHT_UPLOAD_LIMIT_MB: uploadMb,
+  HINDSIGHT_TOKEN_CHECK_MS: tokenCheckMs,
+  HINDSIGHT_LOG_REQUESTS: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
+  HINDSIGHT_WEB_ROOT: z.string(),
+  HINDSIGHT_DEBUG: z.string(),
+} as const;
+
+type EnvName = keyof typeof ENV;
+
+/** A usage error naming what was wrong (`PORT` or `--port`), with the value given. */
+function refuse(name: string, value: unknown, message: string): never {
+  throw new AppError('bad_request', `${name} ${message}, not "${String(value)}"`);
+}
+
+function check<T extends z.ZodType>(schema: T, name: string, value: unknown): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) refuse(name, value, r.error.issues[0]?.message ?? 'is not valid');
+  return r.data;
+}
+
+/** One environment variable, checked; unset or empty is undefined. */
+export function fromEnv<N extends EnvName>(
+  name: N,
+  env: Env = process.env,
+): z.output<(typeof ENV)[N]> | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  return check(ENV[name], name, raw) as z.output<(typeof ENV)[N]>;
+}
+
+/** The database a command uses: --db, else DATABASE_URL, else the SQLite file under ./data. */
+export function databaseUrl(flag: string | undefined, env: Env = process.env): string {
+  // An empty DATABASE_URL counts as unset: SQLite would take '' for a throwaway temporary database.
+  return flag ?? fromEnv('DATABASE_URL', env) ?? DEFAULT_DATABASE;
+}
+
+/** Whether an internal error also prints its stack (HINDSIGHT_DEBUG set to anything). */
+export function debugStacks(env: Env = process.env): boolean {
+  return fromEnv('HINDSIGHT_DEBUG', env) !== undefined;
+}
+
+/**
+ * `--trust-proxy` alone (or 1/true) trusts any proxy; a number trusts that many hops; otherwise a
+ * comma-separated list of proxy addresses or CIDR ranges. Sign-in limits count the client address this gives.
+ */
+export function parseTrustProxy(
+  value: string | boolean | undefined,
+  name = '--trust-proxy',
+): boolean | number | string[] {
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === '0' || v === 'false' || v === 'no') return false;
+  if (v === '1' || v === 'true' || v === 'yes') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim());
+  if (list.some((s) => !/^[0-9a-f.:]{2,45}(?:\/\d{1,3})?$/.test(s)))
+    refuse(
+      name,
+      value,
+      'takes nothing, a number of hops, or proxy addresses/CIDR ranges separated by commas',
+    );
+  return list;
+}
+
+/** The flags of `hindsight serve`, as commander gives them. */
+export interface ServeFlags {
+  port?: string;
+  host?: string;
+  db?: string;
+  trustProxy?: boolean | string;
+  uploadLimit?: string;
+  tokenCheckMs?: string;
+  logRequests?: boolean;
+}
+
+/** Everything `serve` needs, from its flags over the environment over the defaults. */
+export interface ServeConfig {
+  port: number;
+  host: string;
+  db: string;
+  trustProxy: boolean | number | string[];
+  /** Largest upload in bytes; undefined: the app's default. */
+  uploadLimit?: number;
+  tokenCacheMs?: number;
+  requestLogs: boolean;
+  logLevel: (typeof LOG_LEVELS)[number];
+  webRoot?: string;
+}
+
+/** A flag when given, else its environment variable: checked under the name the value came from. */
+function pick<T extends z.ZodType, N extends EnvName>(
+  schema: T,
+  flag: string | undefined,
+  flagName: string,
+  envName: N,
+  env: Env,
+): z.output<T> | z.output<(typeof ENV)[N]> | undefined {
+  if (flag !== undefined) return check(schema, flagName, flag);
+  return fromEnv(envName, env);
+}
+
+/** The server's configuration: flags win over environment variables, which win over the defaults. */
+export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeConfig {
+  const mb = pick(uploadMb, flags.uploadLimit, '--upload-limit', 'HINDSIGHT_UPLOAD_LIMIT_MB', env);
+  const trust = flags.trustProxy ?? fromEnv('HINDSIGHT_TRUST_PROXY', env);
+  return {
+    port: pick(port, flags.port, '--port', 'PORT', env) ?? 4000,
+    host: pick(host, flags.host, '--host', 'HOST', env) ?? 'localhost',
+    db: databaseUrl(flags.db, env),
+    trustProxy: parseTrustProxy(
+      trust,
+      flags.trustProxy !== undefined ? '--trust-proxy' : 'HINDSIGHT_TRUST_PROXY',
+    ),
+    uploadLimit: mb === undefined ? undefined : Math.round(mb * 1024 * 1024),
+    tokenCacheMs: pick(tokenCheckMs, flags.tokenCheckMs, '--token-check-ms', 'HINDSIGHT_TOKEN_CHECK_MS', env),
+    requestLogs: flags.logRequests ?? fromEnv('HINDSIGHT_LOG_REQUESTS', env) ?? false,
+    logLevel: fromEnv('LOG_LEVEL', env) ?? 'info',
+    webRoot: fromEnv('HINDSIGHT_WEB_ROOT', env),
+  };
+}
