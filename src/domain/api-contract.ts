@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
-import { reportSchema, SECTION_KEYS } from './report.schema.js';
+import { eventKindSchema, reportSchema, SECTION_KEYS } from './report.schema.js';
 import { settingsSchema } from './settings.schema.js';
 
 // The records the HTTP API sends as JSON, declared once as zod schemas: the server's routes declare their
@@ -277,7 +277,7 @@ export const evidenceCandidateSchema = z.object({
   /** Its position in the list, which `accept` refers to (uploads to a report only). */
   index: z.number().int().optional(),
   at: z.string(),
-  kind: z.string(),
+  kind: eventKindSchema,
   reason: z.string(),
   text: z.string(),
   actor: z.string().optional(),
@@ -285,6 +285,7 @@ export const evidenceCandidateSchema = z.object({
   link: z.string(),
   level: z.string().optional(),
 });
+export type EvidenceCandidate = z.infer<typeof evidenceCandidateSchema>;
 export const evidenceStatsSchema = z.object({
   files: z.number().int(),
   bytes: z.number().int(),
@@ -309,6 +310,7 @@ export const evidenceUploadSchema = evidenceReadSchema.extend({
   zone: z.string().optional(),
   format: z.string().optional(),
   digest: z.string(),
+  candidates: z.array(evidenceCandidateSchema.extend({ index: z.number().int() })),
 });
 /** The report after accepting candidates, and what was added. */
 export const evidenceAcceptedSchema = presentedReportSchema.extend({

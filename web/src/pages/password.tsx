@@ -1,13 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, ApiError, errorText } from '../api.js';
 import { Status } from '../ui.js';
-import type { User } from '../types.js';
+import type { PasswordChanged } from '../types.js';
 
-interface Changed {
-  user: User;
-  sessionsEnded: number;
-  tokensStillActive: number;
-}
+type Changed = PasswordChanged;
 
 /** What a password change did, in words: which sessions ended and which tokens still work. */
 export function changeOutcome(r: { sessionsEnded: number; tokensStillActive: number }): string {

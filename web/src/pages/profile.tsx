@@ -3,15 +3,10 @@ import { api, errorText } from '../api.js';
 import { useTitle } from '../router.js';
 import { useSession } from '../session.js';
 import { Status, When } from '../ui.js';
+import type { ApiToken } from '../types.js';
 import { ChangePasswordForm } from './password.js';
 
-interface TokenInfo {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt?: string | null;
-  revokedAt?: string | null;
-}
+type TokenInfo = ApiToken;
 
 /** My account and my personal API tokens for the CLI and scripts. */
 export function ProfilePage() {
