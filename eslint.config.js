@@ -55,6 +55,13 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['src/fs/**/*.ts'],
+    rules: forbid(
+      upper(['markdown', 'lint', 'evidence', 'render', 'store', 'server', 'cli']),
+      'src/fs holds file-system helpers (the directory walker) shared by the CLI and the evidence readers; it uses src/domain only.',
+    ),
+  },
+  {
     files: ['src/store/**/*.ts'],
     rules: forbid(
       upper(['server', 'cli']),
