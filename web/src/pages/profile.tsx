@@ -5,6 +5,7 @@ import { useSession } from '../session.js';
 import { Status, When } from '../ui.js';
 import type { ApiToken } from '../types.js';
 import { ChangePasswordForm } from './password.js';
+import { onSubmitAsync } from '../forms.js';
 
 type TokenInfo = ApiToken;
 
@@ -89,7 +90,7 @@ export function ProfilePage() {
             </li>
           ))}
         </ul>
-        <form onSubmit={create} className="row">
+        <form onSubmit={onSubmitAsync(create)} className="row">
           <div className="field">
             <label htmlFor="token-name">Token name</label>
             <input id="token-name" name="name" required maxLength={200} placeholder="laptop CLI" />
