@@ -106,7 +106,11 @@ describe.each(testDialects())('accounts and sign-in on %s', (dialect) => {
     expect(blocked.json().code).toBe('rate_limited');
     // A second app on the same database sees the same failures.
     const { buildApp } = await import('./app.js');
-    const twin = await buildApp({ validateResponses: true, db: s.db.store, auth: { maxFailuresPerAccount: 3 } });
+    const twin = await buildApp({
+      validateResponses: true,
+      db: s.db.store,
+      auth: { maxFailuresPerAccount: 3 },
+    });
     const again = await twin.inject({
       method: 'POST',
       url: '/api/auth/login',
