@@ -99,14 +99,25 @@ describe('reply schemas are required and checked', () => {
         n: 1,
       }),
     );
+    app.get(
+      '/api/leaky',
+      { schema: { response: replies({ 200: z.object({ users: z.array(z.object({ id: z.string() })) }) }) } },
+      // An undeclared field, as a presenter that forgot to leave a column out would send.
+      async () => ({ users: [{ id: 'u1', passwordHash: 'x' }] }),
+    );
     const wrong = await app.inject({ method: 'GET', url: '/api/wrong' });
     expect(wrong.statusCode).toBe(500);
     expect(wrong.json().message).toMatch(/GET \/api\/wrong \(200\) does not match its schema/);
     expect(violations).toEqual([expect.objectContaining({ route: 'GET /api/wrong', status: 200 })]);
+    violations.length = 0;
+    const leaky = await app.inject({ method: 'GET', url: '/api/leaky' });
+    expect(leaky.statusCode).toBe(500);
+    expect(leaky.json().message).toMatch(/users\.0\.passwordHash is not in the schema/);
+    violations.length = 0;
     const right = await app.inject({ method: 'GET', url: '/api/right' });
     expect(right.statusCode).toBe(200);
     expect(right.body).toBe('{"n":1}');
-    expect(violations).toHaveLength(1);
+    expect(violations).toEqual([]);
     await app.close();
   });
 

@@ -130,6 +130,29 @@ function schemaFor(
   return type === 'application/json' && isZod(match.schema) ? { json: match.schema } : { other: true };
 }
 
+/** The path of the first key of a reply that parsing it dropped, because its schema does not declare it. */
+function undeclaredKey(
+  sent: unknown,
+  parsed: unknown,
+  path: (string | number)[],
+): (string | number)[] | undefined {
+  if (Array.isArray(sent) && Array.isArray(parsed)) {
+    for (let i = 0; i < sent.length; i++) {
+      const found = undeclaredKey(sent[i], parsed[i], [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof sent !== 'object' || sent === null || typeof parsed !== 'object' || parsed === null)
+    return undefined;
+  for (const [key, value] of Object.entries(sent)) {
+    if (!Object.hasOwn(parsed, key)) return [...path, key];
+    const found = undeclaredKey(value, (parsed as Record<string, unknown>)[key], [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /**
  * Check every reply of an API route against the schema its route declares for that status and content
  * type, and turn a mismatch into a loud 500 naming the problem (also kept in `violations`). For tests:
@@ -170,6 +193,9 @@ export function checkReplies(app: FastifyInstance, violations: ReplyViolation[])
     }
     const result = schema.json!.safeParse(data);
     if (!result.success) return fail(z.prettifyError(result.error));
+    // Objects drop keys they do not declare when parsed; a reply must not carry any (a leaked column, say).
+    const extra = undeclaredKey(data, result.data, []);
+    if (extra) return fail(`${extra.join('.')} is not in the schema`);
     return payload;
   });
 }
