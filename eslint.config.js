@@ -21,6 +21,23 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules (issue 18): a promise nobody awaits loses its error, and an async function handed to
+    // something that expects a plain callback (an onClick, a forEach) runs unawaited the same way.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['scripts/*.ts', 'web/vite.config.ts', 'vitest.e2e.config.ts'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // A pattern that backtracks super-linearly lets one short input freeze the server (issue 14).
     plugins: { regexp },
     rules: {
@@ -74,6 +91,13 @@ export default tseslint.config(
     rules: forbid(
       upper(['store', 'server', 'cli']),
       'markdown, lint, evidence and render work on src/domain only; the store, server and CLI call them, never the reverse.',
+    ),
+  },
+  {
+    files: ['src/fs/**/*.ts'],
+    rules: forbid(
+      upper(['markdown', 'lint', 'evidence', 'render', 'store', 'server', 'cli']),
+      'src/fs holds file-system helpers (the directory walker) shared by the CLI and the evidence readers; it uses src/domain only.',
     ),
   },
   {

@@ -29,7 +29,8 @@ export async function startTestServer(
   options: Partial<AppOptions> = {},
 ): Promise<TestServer> {
   const db = await openTestStore(dialect);
-  const app = await buildApp({ db: db.store, ...options });
+  // Every reply is checked against its route's response schema (src/server/contract.ts).
+  const app = await buildApp({ db: db.store, validateResponses: true, ...options });
   await app.ready();
   return {
     app,
@@ -52,8 +53,16 @@ export async function startTestServer(
     async close() {
       await app.close();
       await db.dispose();
+      assertRepliesMatched(app);
     },
   };
+}
+
+/** Fail the test file when any reply did not match its route's declared schema. */
+export function assertRepliesMatched(app: TestApp): void {
+  if (app.replyViolations.length === 0) return;
+  const lines = app.replyViolations.map((v) => `${v.route} → ${v.status}: ${v.problem}`);
+  throw new Error(`replies that do not match their response schemas:\n${lines.join('\n')}`);
 }
 
 /** One part of a multipart form: a plain field, or a file with its bytes. */

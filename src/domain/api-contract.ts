@@ -1,114 +1,343 @@
-import type { Report } from './report.schema.js';
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { eventKindSchema, reportSchema, SECTION_KEYS } from './report.schema.js';
+import { settingsSchema } from './settings.schema.js';
 
-// The records the HTTP API sends as JSON, declared once: src/store builds them and web/ reads them.
-// Pure types, so the browser bundle can import them without pulling in anything that runs.
+// The records the HTTP API sends as JSON, declared once as zod schemas: the server's routes declare their
+// replies with them (so /api/openapi.json describes every answer and the API tests check each reply
+// against them), src/store builds the records, and web/ infers its types from them with type-only imports,
+// which are erased, so the browser bundle does not carry these schemas.
 
-export type Role = 'admin' | 'editor' | 'viewer';
+const nullableString = z.string().nullable();
+const modelPath = z.array(z.union([z.string(), z.number()]));
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
+export const roleSchema = z.enum(['admin', 'editor', 'viewer']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  disabled: z.boolean(),
+  createdAt: z.string(),
   /** An admin reset the password: the person must choose a new one before doing anything else. */
-  mustChangePassword?: boolean;
-}
+  mustChangePassword: z.boolean().optional(),
+});
+export type User = z.infer<typeof userSchema>;
+
+/** An account as the API shows it (presentUser): the reset flag always present. */
+export const presentedUserSchema = userSchema.extend({ mustChangePassword: z.boolean() });
 
 /** The bookkeeping kept around every report, named the same in the store and in the API. */
-export interface ReportBookkeeping {
-  id: string;
-  version: number;
-  state: string;
-  restricted: boolean;
-  reviewRound: number;
-  createdBy: string | null;
-  createdAt: string;
-  updatedBy: string | null;
-  updatedAt: string;
-}
+export const reportBookkeepingSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  state: z.string(),
+  restricted: z.boolean(),
+  reviewRound: z.number().int(),
+  createdBy: nullableString,
+  createdAt: z.string(),
+  updatedBy: nullableString,
+  updatedAt: z.string(),
+});
+export type ReportBookkeeping = z.infer<typeof reportBookkeepingSchema>;
 
 /** A report as `GET /api/postmortems/:id` returns it: the store's `seq` is sent as `number`. */
-export interface PresentedReport extends ReportBookkeeping {
-  number: number;
-  report: Report;
-}
+export const presentedReportSchema = reportBookkeepingSchema.extend({
+  number: z.number().int(),
+  report: reportSchema,
+});
+export type PresentedReport = z.infer<typeof presentedReportSchema>;
 
 /** One line of a list of reports; the store reads it from columns only, so lists never parse report bodies. */
-export interface ReportSummary {
-  id: string;
-  seq: number;
-  title: string;
-  kind: string;
-  state: string;
-  severity: string | null;
-  restricted: boolean;
-  periodStart: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  deletedAt: string | null;
-}
+export const reportSummarySchema = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  title: z.string(),
+  kind: z.string(),
+  state: z.string(),
+  severity: nullableString,
+  restricted: z.boolean(),
+  periodStart: nullableString,
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deletedAt: nullableString,
+});
+export type ReportSummary = z.infer<typeof reportSummarySchema>;
 
-export interface SearchHit extends ReportSummary {
-  score: number;
+/** A search hit as the store ranks it. */
+export const searchHitSchema = reportSummarySchema.extend({
+  score: z.number(),
   /** Plain text with the matched words between \u0001 and \u0002. */
-  snippet: string;
-}
+  snippet: z.string(),
+});
+export type SearchHit = z.infer<typeof searchHitSchema>;
 
-export interface ActionItemRow {
-  reportId: string;
-  reportTitle: string;
-  id: string;
-  title: string;
-  owner: string | null;
-  status: string;
-  category: string | null;
-  priority: string | null;
-  deadline: string | null;
-}
+/** A search hit as the API sends it: the snippet as plain text, and as HTML with the matches in <mark>. */
+export const presentedSearchHitSchema = reportSummarySchema.extend({
+  score: z.number(),
+  snippet: z.string(),
+  snippetHtml: z.string(),
+});
+export type PresentedSearchHit = z.infer<typeof presentedSearchHitSchema>;
 
-export interface RevisionSummary {
-  version: number;
-  authorId: string | null;
-  createdAt: string;
-  summary: string;
-  changes: string[];
-}
+export const actionItemRowSchema = z.object({
+  reportId: z.string(),
+  reportTitle: z.string(),
+  id: z.string(),
+  title: z.string(),
+  owner: nullableString,
+  status: z.string(),
+  category: nullableString,
+  priority: nullableString,
+  deadline: nullableString,
+});
+export type ActionItemRow = z.infer<typeof actionItemRowSchema>;
 
-export interface Comment {
-  id: string;
-  reportId: string;
+export const revisionSummarySchema = z.object({
+  version: z.number().int(),
+  authorId: nullableString,
+  createdAt: z.string(),
+  summary: z.string(),
+  changes: z.array(z.string()),
+});
+export type RevisionSummary = z.infer<typeof revisionSummarySchema>;
+
+/** One past version of a report, whole. */
+export const revisionSchema = revisionSummarySchema.extend({ report: reportSchema });
+
+/** What changed between two versions, by model path. */
+export const reportDiffSchema = z.object({
+  from: z.number().int(),
+  to: z.number().int(),
+  changes: z.array(
+    z.object({
+      path: modelPath,
+      op: z.enum(['add', 'remove', 'change']),
+      from: z.unknown().optional(),
+      to: z.unknown().optional(),
+    }),
+  ),
+});
+
+export const commentSchema = z.object({
+  id: z.string(),
+  reportId: z.string(),
   /** A section (`analysis`) or a field path (`analysis.factors.0.text`) the comment is about. */
-  anchor: string;
-  body: string;
-  authorId: string;
-  createdAt: string;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-}
+  anchor: z.string(),
+  body: z.string(),
+  authorId: z.string(),
+  createdAt: z.string(),
+  resolvedAt: nullableString,
+  resolvedBy: nullableString,
+});
+export type Comment = z.infer<typeof commentSchema>;
 
-export type ReviewDecision = 'approve' | 'request_changes';
+export const reviewDecisionSchema = z.enum(['approve', 'request_changes']);
+export type ReviewDecision = z.infer<typeof reviewDecisionSchema>;
 
-export interface Review {
-  id: string;
-  reportId: string;
-  userId: string;
-  round: number;
-  decision: ReviewDecision;
-  note: string | null;
-  reportVersion: number;
-  createdAt: string;
-}
+export const reviewSchema = z.object({
+  id: z.string(),
+  reportId: z.string(),
+  userId: z.string(),
+  round: z.number().int(),
+  decision: reviewDecisionSchema,
+  note: nullableString,
+  reportVersion: z.number().int(),
+  createdAt: z.string(),
+});
+export type Review = z.infer<typeof reviewSchema>;
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  userId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-}
+/** Where the current review round stands, and every decision made. */
+export const reviewStatusSchema = z.object({
+  status: z.object({
+    round: z.number().int(),
+    required: z.number().int(),
+    approvals: z.number().int(),
+    changesRequested: z.array(z.string()),
+  }),
+  reviews: z.array(reviewSchema),
+});
+export type ReviewStatus = z.infer<typeof reviewStatusSchema>;
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  userId: nullableString,
+  action: z.string(),
+  targetType: nullableString,
+  targetId: nullableString,
+  details: z.record(z.string(), z.unknown()),
+  ip: nullableString,
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** `{ items }`: a whole list in one answer. */
+export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+/** A page of a list: at most 10,000 counted (`totalExact` false beyond), and the cursor of the next page. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    totalExact: z.boolean(),
+    /** A cursor for the page after this one (null on the last). */
+    next: nullableString,
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });
+export const reportPageSchema = pageOf(reportSummarySchema);
+export const actionItemPageSchema = pageOf(actionItemRowSchema);
+export const searchPageSchema = pageOf(presentedSearchHitSchema).omit({ next: true });
+export const auditPageSchema = z.object({
+  items: z.array(auditEntrySchema),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+/** Every failure: `{ code, message, details }`, details naming where (a model path, or a file position). */
+export const errorBodySchema = z.object({
+  code: z.enum([...(Object.keys(ERROR_CODES) as ErrorCode[]), 'internal', 'unavailable']),
+  message: z.string(),
+  details: z.array(
+    z.object({
+      path: modelPath.optional(),
+      file: z.string().optional(),
+      line: z.number().int().optional(),
+      column: z.number().int().optional(),
+      message: z.string(),
+    }),
+  ),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export const findingSchema = z.object({
+  ruleId: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  suggestion: z.string().optional(),
+  fix: z.object({ path: modelPath, replacement: z.string() }).optional(),
+  path: modelPath,
+  section: z.enum(SECTION_KEYS),
+  range: z.object({ start: z.number().int(), end: z.number().int() }).optional(),
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+export const qualityScoreSchema = z.object({
+  overall: z.number(),
+  sections: z.record(z.enum(SECTION_KEYS), z.number()),
+  reasons: z.array(
+    z.object({
+      section: z.enum(SECTION_KEYS),
+      ruleId: z.string(),
+      severity: z.enum(['error', 'warning', 'info']),
+      count: z.number().int(),
+      points: z.number(),
+      example: z.string(),
+    }),
+  ),
+  parts: z.array(
+    z.object({ section: z.enum(SECTION_KEYS), points: z.number(), earned: z.boolean(), asks: z.string() }),
+  ),
+  passMark: z.number(),
+  passed: z.boolean(),
+  cappedByError: z.boolean(),
+});
+export type QualityScore = z.infer<typeof qualityScoreSchema>;
+
+export const lintResultSchema = z.object({ findings: z.array(findingSchema), score: qualityScoreSchema });
+
+export const apiTokenSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: nullableString,
+  revokedAt: nullableString,
+});
+/** A new token: its secret, shown only in this answer. */
+export const createdTokenSchema = apiTokenSchema.extend({ token: z.string() });
+
+export const attachmentInfoSchema = z.object({
+  id: z.string(),
+  reportId: z.string(),
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  createdBy: nullableString,
+  createdAt: z.string(),
+});
+export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
+
+/** A timeline candidate read from evidence, as shown for review. */
+export const evidenceCandidateSchema = z.object({
+  /** Its position in the list, which `accept` refers to (uploads to a report only). */
+  index: z.number().int().optional(),
+  at: z.string(),
+  kind: eventKindSchema,
+  reason: z.string(),
+  text: z.string(),
+  actor: z.string().optional(),
+  source: z.string(),
+  link: z.string(),
+  level: z.string().optional(),
+});
+export type EvidenceCandidate = z.infer<typeof evidenceCandidateSchema>;
+export const evidenceStatsSchema = z.object({
+  files: z.number().int(),
+  bytes: z.number().int(),
+  lines: z.number().int(),
+  records: z.number().int(),
+  skipped: z.number().int(),
+  ignored: z.number().int(),
+  filtered: z.number().int(),
+  merged: z.number().int(),
+  dropped: z.number().int(),
+  warnings: z.array(z.string()),
+});
+/** `POST /api/evidence`: what a file reads to, with nothing stored. */
+export const evidenceReadSchema = z.object({
+  inputs: z.array(z.object({ name: z.string(), format: z.string().optional(), reason: z.string() })),
+  stats: evidenceStatsSchema,
+  candidates: z.array(evidenceCandidateSchema),
+});
+/** `POST /api/postmortems/:id/evidence`: the file kept as an attachment, and its numbered candidates. */
+export const evidenceUploadSchema = evidenceReadSchema.extend({
+  attachment: attachmentInfoSchema,
+  zone: z.string().optional(),
+  format: z.string().optional(),
+  digest: z.string(),
+  candidates: z.array(evidenceCandidateSchema.extend({ index: z.number().int() })),
+});
+/** The report after accepting candidates, and what was added. */
+export const evidenceAcceptedSchema = presentedReportSchema.extend({
+  added: z.object({
+    events: z.number().int(),
+    materials: z.number().int(),
+    changes: z.number().int(),
+    appendix: z.string().optional(),
+    candidates: z.array(z.number().int()),
+  }),
+});
+
+export const loginReplySchema = z.object({
+  user: presentedUserSchema,
+  csrfToken: z.string(),
+  expiresAt: z.string(),
+});
+export const meReplySchema = z.object({
+  user: presentedUserSchema,
+  via: z.enum(['session', 'token', 'cli']),
+});
+export const passwordChangeReplySchema = z.object({
+  user: presentedUserSchema,
+  sessionsEnded: z.number().int(),
+  tokensStillActive: z.number().int(),
+});
+/** An active account as anyone signed in may see it: to name the members of a restricted report. */
+export const directoryEntrySchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+
+export { settingsSchema };

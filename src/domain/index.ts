@@ -8,3 +8,4 @@ export * from './lifecycle.js';
 export * from './templates.js';
 export * from './errors.js';
 export * from './time.js';
+export * from './settings.schema.js';

@@ -1,9 +1,10 @@
-import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { AppError, isAppError } from '../domain/index.js';
+import { walkFiles } from '../fs/walk.js';
 import type { EvidenceEntry, EvidenceInput } from './source.js';
 
 /**
@@ -312,26 +313,7 @@ async function zipBundle(
 
 /** The regular files under a directory, depth first, sorted, skipping dot-folders, at most MAX_DIR_FILES. */
 export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      if (name.startsWith('.')) continue;
-      const full = join(d, name);
-      const st = statSync(full);
-      if (st.isDirectory()) walk(full);
-      else if (st.isFile()) {
-        out.push(full);
-        if (out.length > MAX_DIR_FILES) {
-          throw new AppError(
-            'too_large',
-            `${dir}: holds more than ${MAX_DIR_FILES} files; name the files to read`,
-          );
-        }
-      }
-    }
-  };
-  walk(dir);
-  return out;
+  return [...walkFiles(dir, { skipDotFiles: true, maxEntries: MAX_DIR_FILES })].map((f) => f.path);
 }
 
 /** A directory as a bundle of file entries named relative to it (a Slack export folder). */

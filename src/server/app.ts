@@ -5,14 +5,19 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { pingStore, type Store } from '../store/index.js';
 import { installAuth } from './auth.hook.js';
+import {
+  checkReplies,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  plainSerializerCompiler,
+  replies,
+  requireReplySchemas,
+  type ReplyViolation,
+} from './contract.js';
 import { installErrorHandler } from './error-handler.js';
 import { jsonBody, markdownBody, refusePlainText } from './markdown-body.js';
 import { docsCsp, installSecurityHeaders } from './security-headers.js';
@@ -55,6 +60,11 @@ export interface AppOptions {
   logLevel?: string;
   /** A build of the web app to serve instead of web/dist. */
   webRoot?: string;
+  /**
+   * Check every API reply against its route's response schema; a mismatch becomes a 500 that names it and
+   * is kept in `app.replyViolations`. For tests: it parses every reply, which production need not pay for.
+   */
+  validateResponses?: boolean;
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 25 * 1024 * 1024;
@@ -76,7 +86,9 @@ function loggerOptions(pretty: boolean, level = 'info') {
 }
 
 /** Build the Hindsight HTTP app on an open store; nothing is listening until `listen` is called. */
-export async function buildApp(options: AppOptions): Promise<FastifyInstance & { services: Services }> {
+export async function buildApp(
+  options: AppOptions,
+): Promise<FastifyInstance & { services: Services; replyViolations: ReplyViolation[] }> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const logger = options.logger ?? false;
   const app = Fastify({
@@ -94,11 +106,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(plainSerializerCompiler);
   installErrorHandler(app);
 
   const services = createServices(options.db, { auth: options.auth, gate: options.reviewGate });
   app.decorate('services', services);
+  const replyViolations: ReplyViolation[] = [];
+  app.decorate('replyViolations', replyViolations);
+  // Before compression's hook, so the check sees the JSON as sent.
+  if (options.validateResponses) checkReplies(app, replyViolations);
 
   installSecurityHeaders(app);
   app.addContentTypeParser(
@@ -131,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     },
   });
 
+  requireReplySchemas(app);
   // The docs page and its assets are public; the API behind them is not.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/docs')) route.config = { ...(route.config as object), public: true };
@@ -153,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: '/api/docs',
@@ -182,20 +200,37 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     });
   }
 
-  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  app.get(
+    '/api/openapi.json',
+    {
+      config: { public: true },
+      schema: { hide: true, response: replies({ 200: z.record(z.string(), z.unknown()) }) },
+    },
+    async () => app.swagger() as unknown as Record<string, unknown>,
   );
 
-  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
-    try {
-      await pingStore(options.db);
-      return { status: 'ok', database: options.db.dialect };
-    } catch {
-      return reply
-        .status(503)
-        .send({ code: 'unavailable', message: 'the database does not answer', details: [] });
-    }
-  });
+  app.get(
+    '/healthz',
+    {
+      config: { public: true },
+      schema: {
+        hide: true,
+        response: replies({
+          200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }),
+        }),
+      },
+    },
+    async (_request, reply) => {
+      try {
+        await pingStore(options.db);
+        return { status: 'ok' as const, database: options.db.dialect };
+      } catch {
+        return reply
+          .status(503)
+          .send({ code: 'unavailable', message: 'the database does not answer', details: [] });
+      }
+    },
+  );
 
   await app.register(reportsRoutes(services));
   await app.register(reviewsRoutes(services));
@@ -210,5 +245,5 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   // The web app last: its catch-all route answers only what no API route claims.
   await installSpa(app, options.webRoot);
 
-  return app as unknown as FastifyInstance & { services: Services };
+  return app as unknown as FastifyInstance & { services: Services; replyViolations: ReplyViolation[] };
 }

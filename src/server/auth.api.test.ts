@@ -106,7 +106,11 @@ describe.each(testDialects())('accounts and sign-in on %s', (dialect) => {
     expect(blocked.json().code).toBe('rate_limited');
     // A second app on the same database sees the same failures.
     const { buildApp } = await import('./app.js');
-    const twin = await buildApp({ db: s.db.store, auth: { maxFailuresPerAccount: 3 } });
+    const twin = await buildApp({
+      validateResponses: true,
+      db: s.db.store,
+      auth: { maxFailuresPerAccount: 3 },
+    });
     const again = await twin.inject({
       method: 'POST',
       url: '/api/auth/login',
@@ -118,7 +122,7 @@ describe.each(testDialects())('accounts and sign-in on %s', (dialect) => {
 
   it('behaves as one with a second instance on the same database: sessions, CSRF and versions are shared', async () => {
     const { buildApp } = await import('./app.js');
-    const twin = await buildApp({ db: s.db.store });
+    const twin = await buildApp({ validateResponses: true, db: s.db.store });
     try {
       const r = await login('sam.session@example.test', password);
       const token = /hindsight_session=([^;]+)/.exec(
@@ -160,7 +164,7 @@ describe.each(testDialects())('accounts and sign-in on %s', (dialect) => {
 
   it('stops a revoked token or a disabled account at once here, and within the check interval elsewhere', async () => {
     const { buildApp } = await import('./app.js');
-    const twin = await buildApp({ db: s.db.store, auth: { tokenCacheMs: 150 } });
+    const twin = await buildApp({ validateResponses: true, db: s.db.store, auth: { tokenCacheMs: 150 } });
     try {
       const me = await s.client('editor', 'Ty Twice');
       const asTwin = (token: string) =>
@@ -200,7 +204,7 @@ describe.each(testDialects())('accounts and sign-in on %s', (dialect) => {
 
   it('asks the database about a token once per check interval, or on every call when told to', async () => {
     const { buildApp } = await import('./app.js');
-    const everyCall = await buildApp({ db: s.db.store, auth: { tokenCacheMs: 0 } });
+    const everyCall = await buildApp({ validateResponses: true, db: s.db.store, auth: { tokenCacheMs: 0 } });
     try {
       const me = await s.client('viewer', 'Cal Count');
       const count = (app: typeof everyCall) => {

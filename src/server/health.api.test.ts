@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 describe.each(testDialects())('/healthz on %s', (dialect) => {
   it('says ok while the database answers, and 503 in JSON once it does not', async () => {
     const t = await openTestStore(dialect);
-    const app = await buildApp({ db: t.store });
+    const app = await buildApp({ validateResponses: true, db: t.store });
     try {
       const up = await app.inject({ method: 'GET', url: '/healthz' });
       expect(up.statusCode).toBe(200);

@@ -247,7 +247,7 @@ describe.each(testDialects())('reports API on %s', (dialect) => {
 
   it('serves repeated reads from the read cache, and shows any change by another instance at once', async () => {
     const { buildApp } = await import('./app.js');
-    const twin = await buildApp({ db: s.db.store });
+    const twin = await buildApp({ validateResponses: true, db: s.db.store });
     try {
       const { id } = await create(editor, report({ title: 'Cached' }));
       const read = async () => editor.call({ method: 'GET', url: `/api/postmortems/${id}` });

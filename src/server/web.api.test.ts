@@ -37,7 +37,7 @@ describe('web app support on sqlite', () => {
     const body = { email: 'first@example.test', name: 'First Admin', password: 'a long enough secret' };
     // Two instances on one database race: the claim lives in the database, so only one can win.
     const { buildApp } = await import('./app.js');
-    const twin = await buildApp({ db: s.db.store });
+    const twin = await buildApp({ validateResponses: true, db: s.db.store });
     const [a, b] = await Promise.all([
       s.app.inject({ method: 'POST', url: '/api/setup', payload: body }),
       twin.inject({

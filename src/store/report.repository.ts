@@ -44,6 +44,35 @@ export interface SaveInfo {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** The audit entry of a change to a report other than a save (delete, undelete). */
+export interface ChangeAudit {
+  action: string;
+  details?: Record<string, unknown>;
+  ip: string | null;
+}
+
+async function insertAudit(
+  trx: Transaction<Database>,
+  reportId: string,
+  userId: string | null,
+  at: string,
+  audit: ChangeAudit,
+): Promise<void> {
+  await trx
+    .insertInto('audit_log')
+    .values({
+      id: randomUUID(),
+      at,
+      user_id: userId,
+      action: audit.action,
+      target_type: 'report',
+      target_id: reportId,
+      details: JSON.stringify(audit.details ?? {}),
+      ip: audit.ip,
+    })
+    .execute();
+}
+
 const now = () => new Date().toISOString();
 
 /** The bookkeeping of a stored report without its content. */
@@ -252,31 +281,47 @@ export class ReportRepository {
     throw staleVersion(id, expectedVersion, Number(current.version));
   }
 
-  /** Mark a report deleted (it keeps its history and can be restored). */
-  async softDelete(id: string, userId: string | null, expectedVersion?: number): Promise<void> {
+  /**
+   * Mark a report deleted (it keeps its history and can be restored); `audit`, when given, is written in the
+   * same transaction, so there is no deletion without its entry.
+   */
+  async softDelete(
+    id: string,
+    userId: string | null,
+    expectedVersion?: number,
+    audit?: ChangeAudit,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      const at = now();
       let q = trx
         .updateTable('reports')
-        .set({ deleted_at: now(), updated_by: userId })
+        .set({ deleted_at: at, updated_by: userId })
         .where('id', '=', id)
         .where('deleted_at', 'is', null);
       if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
       const result = await q.executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion ?? -1);
+      if (audit) await insertAudit(trx, id, userId, at, audit);
     });
     this.counts.clear();
   }
 
-  /** Bring back a deleted report. */
-  async undelete(id: string, userId: string | null): Promise<void> {
-    const result = await this.db
-      .updateTable('reports')
-      .set({ deleted_at: null, updated_by: userId })
-      .where('id', '=', id)
-      .where('deleted_at', 'is not', null)
-      .executeTakeFirst();
-    this.counts.clear();
-    if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found', `no deleted report ${id}`);
+  /** Bring back a deleted report; `audit`, when given, is written in the same transaction. */
+  async undelete(id: string, userId: string | null, audit?: ChangeAudit): Promise<void> {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('reports')
+          .set({ deleted_at: null, updated_by: userId })
+          .where('id', '=', id)
+          .where('deleted_at', 'is not', null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found', `no deleted report ${id}`);
+        if (audit) await insertAudit(trx, id, userId, now(), audit);
+      });
+    } finally {
+      this.counts.clear();
+    }
   }
 
   /** Reports the viewer may see, newest change first, with a capped total (see CountCache). */

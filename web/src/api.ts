@@ -1,13 +1,10 @@
 // The one way the app talks to the server: JSON in and out, the CSRF header on every change, and
 // errors turned into ApiError with the server's message and the fields it names.
 
-export interface ErrorDetail {
-  path?: (string | number)[];
-  /** Where in an uploaded file, when the server names a place (Markdown imports). */
-  line?: number;
-  column?: number;
-  message: string;
-}
+import type { ErrorBody } from './types.js';
+
+/** Where a failure is (a model path, or a line and column of an uploaded file) and what is wrong there. */
+export type ErrorDetail = ErrorBody['details'][number];
 
 /** A failed request: the HTTP status, the server's error code and message, and the fields it names. */
 export class ApiError extends Error {

@@ -1,82 +1,45 @@
-// The records the API sends are declared once, in src/domain/api-contract.ts, for the server and this client alike.
-import type { PresentedReport, Review, SearchHit as RankedSummary } from '../../src/domain/api-contract.js';
+// The records the API sends are declared once, as zod schemas in src/domain/api-contract.ts, for the server's
+// routes (their response schemas) and this client alike: every type here is inferred from them. The imports
+// are type-only, so no schema reaches the browser bundle.
+import type { z } from 'zod';
+import type * as Contract from '../../src/domain/api-contract.js';
 
 export type {
   ActionItemRow,
   AuditEntry,
   Comment,
+  ErrorBody,
+  Finding,
+  QualityScore,
   ReportSummary,
   Review,
+  ReviewStatus,
   RevisionSummary as Revision,
   Role,
   User,
 } from '../../src/domain/api-contract.js';
+export type { SeverityLevel } from '../../src/domain/severity.js';
+export type { Settings } from '../../src/domain/settings.schema.js';
 
 /** A report as the API returns it. */
-export type StoredReport = PresentedReport;
+export type StoredReport = Contract.PresentedReport;
 
 /** A search result as the API sends it: the store's hit plus its snippet marked up for display. */
-export interface SearchHit extends RankedSummary {
-  snippetHtml: string;
-}
+export type SearchHit = Contract.PresentedSearchHit;
 
-export interface PageOf<T> {
-  items: T[];
-  /** At most 10,000; `totalExact` is false when there are more. */
-  total: number;
-  totalExact?: boolean;
-  /** Lists and action items: a cursor for the page after this one (null on the last). */
-  next?: string | null;
-  limit: number;
-  offset: number;
-}
+/** Pages of lists: at most 10,000 counted (`totalExact` false beyond); lists carry the next page's cursor. */
+export type ReportPage = z.infer<typeof Contract.reportPageSchema>;
+export type ActionItemPage = z.infer<typeof Contract.actionItemPageSchema>;
+export type SearchPage = z.infer<typeof Contract.searchPageSchema>;
 
-export interface Finding {
-  ruleId: string;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  suggestion?: string;
-  fix?: { path: (string | number)[]; replacement: string };
-  path: (string | number)[];
-  section: string;
-  range?: { start: number; end: number };
-}
+/** An active account as the directory lists it (members of restricted reports). */
+export type Account = z.infer<typeof Contract.directoryEntrySchema>;
+export type ApiToken = z.infer<typeof Contract.apiTokenSchema>;
+export type PasswordChanged = z.infer<typeof Contract.passwordChangeReplySchema>;
+export type ReportDiff = z.infer<typeof Contract.reportDiffSchema>;
 
-export interface QualityScore {
-  overall: number;
-  sections: Record<string, number>;
-  reasons: {
-    section: string;
-    ruleId: string;
-    severity: string;
-    count: number;
-    points: number;
-    example: string;
-  }[];
-}
-
-export interface ReviewStatus {
-  status: { round: number; required: number; approvals: number; changesRequested: string[] };
-  reviews: Review[];
-}
-
-export interface SeverityLevel {
-  id: string;
-  rank: number;
-  name: string;
-  definition: string;
-}
-
-export interface Settings {
-  severityScale: { levels: SeverityLevel[] };
-  requiredApprovals: number;
-  roster: { name: string; email?: string; role?: string; team?: string }[];
-  templates: {
-    id: string;
-    name: string;
-    kind: string;
-    description?: string;
-    tags: string[];
-    guidance: Record<string, string>;
-  }[];
-}
+/** Evidence read from a file, for review; an upload to a saved report, kept as an attachment; accepted. */
+export type EvidenceCandidate = z.infer<typeof Contract.evidenceCandidateSchema>;
+export type Extraction = z.infer<typeof Contract.evidenceReadSchema>;
+export type EvidenceUpload = z.infer<typeof Contract.evidenceUploadSchema>;
+export type EvidenceAccepted = z.infer<typeof Contract.evidenceAcceptedSchema>;

@@ -1,7 +1,8 @@
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type cliProgress from 'cli-progress';
 import { AppError, EVENT_KINDS, type EventKind, type Report } from '../../domain/index.js';
+import { walkFiles } from '../../fs/walk.js';
 import {
   type Candidate,
   EVIDENCE_FORMATS,
@@ -270,18 +271,20 @@ async function resolvePath(path: string): Promise<EvidenceInput[]> {
 }
 
 /** A folder: a git clone, a Slack export, or a folder of evidence (whose sub-folders may be either). */
-async function resolveDir(dir: string, depth = 0): Promise<EvidenceInput[]> {
-  if (isGitDir(dir)) return [{ type: 'git', dir }];
-  if (existsSync(join(dir, 'users.json')) || existsSync(join(dir, 'channels.json')))
-    return [folderBundle(dir, { blocking: true })];
-  if (depth > 20) throw new AppError('io', `${dir}: folders nested too deep`);
+async function resolveDir(dir: string): Promise<EvidenceInput[]> {
+  const isSlackExport = (d: string) =>
+    existsSync(join(d, 'users.json')) || existsSync(join(d, 'channels.json'));
   const out: EvidenceInput[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.')) continue;
-    const full = join(dir, name);
-    const st = statSync(full);
-    if (st.isDirectory()) out.push(...(await resolveDir(full, depth + 1)));
-    else if (st.isFile()) out.push(...(await resolvePath(full)));
+  const found = walkFiles(dir, {
+    claim: (d) => isGitDir(d) || isSlackExport(d),
+    skipDotFiles: true,
+    maxDepth: 20,
+    maxEntries: MAX_DIR_FILES,
+  });
+  for (const f of found) {
+    if (!f.dir) out.push(...(await resolvePath(f.path)));
+    else if (isGitDir(f.path)) out.push({ type: 'git', dir: f.path });
+    else out.push(folderBundle(f.path, { blocking: true }));
     if (out.length > MAX_DIR_FILES)
       throw new AppError(
         'too_large',

@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { walkFiles } from '../../fs/walk.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { AppError, isAppError } from '../../domain/index.js';
 import { findConfig, loadConfigFile, type LoadedConfig } from '../../lint/config.loader.js';
@@ -37,24 +38,6 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage']);
 /** Expand the arguments into Markdown files: files as given, folders walked for *.md in name order. */
 export function collectMarkdown(paths: string[]): string[] {
   const out: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (depth > 32) return;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      throw new AppError(
-        'io',
-        `${dir}: cannot be listed (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`,
-      );
-    }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1);
-      } else if (e.isFile() && e.name.toLowerCase().endsWith('.md')) out.push(p);
-    }
-  };
   for (const p of paths) {
     let st;
     try {
@@ -62,8 +45,11 @@ export function collectMarkdown(paths: string[]): string[] {
     } catch {
       throw new AppError('io', `${p}: no such file or folder`);
     }
-    if (st.isDirectory()) walk(p, 0);
-    else out.push(p);
+    if (!st.isDirectory()) out.push(p);
+    else
+      for (const f of walkFiles(p, { skipDirs: SKIP_DIRS })) {
+        if (f.path.toLowerCase().endsWith('.md')) out.push(f.path);
+      }
   }
   return out;
 }

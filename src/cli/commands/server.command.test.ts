@@ -95,6 +95,12 @@ describe('server commands: migrate, user create, token create, serve', () => {
     expect(missing).toMatchObject({ code: 2, err: expect.stringMatching(/no account/) });
   });
 
+  it('lists the accounts through the user service, one per line', async () => {
+    const list = await hindsight(['user', 'list', '--db', db]);
+    expect(list.code, list.err).toBe(0);
+    expect(list.out).toBe('root@example.com\tRoot Admin\tadmin\n');
+  });
+
   it('sets a password from the command line, ending the account’s sessions; bad input is exit 2', async () => {
     const set = await hindsight(
       ['user', 'set-password', '--email', 'ROOT@example.com', '--password-stdin', '--temporary', '--db', db],

@@ -3,7 +3,6 @@ import { createServices } from '../../server/services/index.js';
 import { z } from 'zod';
 import { newUserSchema, passwordSchema, ROLES } from '../../server/services/user.service.js';
 import { parseWith } from '../../server/services/validation.js';
-import { UserRepository } from '../../store/index.js';
 import { databaseUrl, openMigratedStore } from '../database.js';
 import type { RegisterCommand } from './register.js';
 
@@ -85,7 +84,7 @@ export const registerUser: RegisterCommand = (program, ctx) => {
     .action(async (opts: { db?: string }) => {
       const { store } = await openMigratedStore(databaseUrl(opts.db));
       try {
-        for (const u of await new UserRepository(store).list()) {
+        for (const u of await createServices(store).users.list(null)) {
           ctx.io.out(`${u.email}\t${u.name}\t${u.role}${u.disabled ? '\tdisabled' : ''}\n`);
         }
       } finally {

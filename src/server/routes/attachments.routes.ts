@@ -1,7 +1,9 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { attachmentInfoSchema, itemsOf } from '../../domain/api-contract.js';
 import { AppError, isAppError } from '../../domain/index.js';
+import { noContent, otherContent, replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
 import type { Services } from '../services/index.js';
 import { requireMultipart, uploadedFile } from './multipart.js';
@@ -47,7 +49,14 @@ export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
     const tags = ['attachments'];
     app.get(
       '/api/postmortems/:id/attachments',
-      { schema: { tags, summary: 'Files attached to a report', params: reportParams } },
+      {
+        schema: {
+          tags,
+          summary: 'Files attached to a report',
+          params: reportParams,
+          response: replies({ 200: itemsOf(attachmentInfoSchema) }),
+        },
+      },
       async (request) => ({ items: await services.attachments.list(actor(request), request.params.id) }),
     );
 
@@ -59,6 +68,7 @@ export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
           tags,
           summary: 'Upload one file (multipart/form-data, field "file")',
           params: reportParams,
+          response: replies({ 201: attachmentInfoSchema }),
         },
       },
       async (request, reply) => {
@@ -78,17 +88,29 @@ export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/api/attachments/:attachmentId',
-      { schema: { tags, summary: 'Download a file', params: z.strictObject({ attachmentId: uuidSchema }) } },
+      {
+        schema: {
+          tags,
+          summary: 'Download a file',
+          params: z.strictObject({ attachmentId: uuidSchema }),
+          response: replies({
+            200: otherContent('*/*', 'The bytes, in the content type they were stored with'),
+          }),
+        },
+      },
       async (request, reply) => {
         const { info, stream } = await services.attachments.open(actor(request), request.params.attachmentId);
-        return reply
-          .header('content-type', info.contentType)
-          .header('content-length', info.size)
-          .header('content-disposition', contentDisposition(info.filename))
-          .header('x-content-type-options', 'nosniff')
-          .header('content-security-policy', "default-src 'none'; frame-ancestors 'none'; sandbox")
-          .header('cache-control', 'private, no-store')
-          .send(stream);
+        return (
+          reply
+            .header('content-type', info.contentType)
+            .header('content-length', info.size)
+            .header('content-disposition', contentDisposition(info.filename))
+            .header('x-content-type-options', 'nosniff')
+            .header('content-security-policy', "default-src 'none'; frame-ancestors 'none'; sandbox")
+            .header('cache-control', 'private, no-store')
+            // The stored bytes as they are (the 200 schema: any content type); typed replies know no streams.
+            .send(stream as never)
+        );
       },
     );
 
@@ -96,7 +118,12 @@ export function attachmentsRoutes(services: Services): FastifyPluginAsyncZod {
       '/api/attachments/:attachmentId',
       {
         config: { role: 'editor' },
-        schema: { tags, summary: 'Delete a file', params: z.strictObject({ attachmentId: uuidSchema }) },
+        schema: {
+          tags,
+          summary: 'Delete a file',
+          params: z.strictObject({ attachmentId: uuidSchema }),
+          response: replies({ 204: noContent }),
+        },
       },
       async (request, reply) => {
         await services.attachments.remove(actor(request), request.params.attachmentId);

@@ -1,7 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import {
+  apiTokenSchema,
+  createdTokenSchema,
+  directoryEntrySchema,
+  itemsOf,
+  loginReplySchema,
+  meReplySchema,
+  presentedUserSchema,
+} from '../../domain/api-contract.js';
 import { lineSchema } from '../../domain/index.js';
+import { noContent, replies } from '../contract.js';
 import { CSRF_COOKIE, SESSION_COOKIE, actor } from '../auth.hook.js';
 import { presentUser } from '../presenters.js';
 import type { Services } from '../services/index.js';
@@ -40,6 +50,7 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
           tags,
           summary: 'Sign in with email and password; sets the session cookie and returns the CSRF token',
           body: z.strictObject({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
+          response: replies({ 200: loginReplySchema }),
         },
       },
       async (request, reply) => {
@@ -50,21 +61,35 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
       },
     );
 
-    app.post('/api/auth/logout', { schema: { tags, summary: 'Sign out' } }, async (request, reply) => {
-      const who = actor(request);
-      if (request.sessionToken) await services.auth.logout(who, request.sessionToken);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
-      return reply.status(204).send();
-    });
+    app.post(
+      '/api/auth/logout',
+      { schema: { tags, summary: 'Sign out', response: replies({ 204: noContent }) } },
+      async (request, reply) => {
+        const who = actor(request);
+        if (request.sessionToken) await services.auth.logout(who, request.sessionToken);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
+        return reply.status(204).send();
+      },
+    );
 
-    app.get('/api/auth/me', { schema: { tags, summary: 'Who you are signed in as' } }, async (request) => {
-      const who = actor(request);
-      return { user: presentUser(who.user), via: who.via };
-    });
+    app.get(
+      '/api/auth/me',
+      { schema: { tags, summary: 'Who you are signed in as', response: replies({ 200: meReplySchema }) } },
+      async (request) => {
+        const who = actor(request);
+        return { user: presentUser(who.user), via: who.via };
+      },
+    );
 
     app.get(
       '/api/tokens',
-      { schema: { tags, summary: 'Your API tokens (never their secrets)' } },
+      {
+        schema: {
+          tags,
+          summary: 'Your API tokens (never their secrets)',
+          response: replies({ 200: itemsOf(apiTokenSchema) }),
+        },
+      },
       async (request) => ({
         items: await services.auth.listTokens(actor(request)),
       }),
@@ -77,6 +102,7 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
           tags,
           summary: 'Create an API token; the secret is shown only in this answer',
           body: z.strictObject({ name: lineSchema }),
+          response: replies({ 201: createdTokenSchema }),
         },
       },
       async (request, reply) => {
@@ -92,6 +118,7 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
           tags,
           summary: 'Revoke one of your API tokens',
           params: z.strictObject({ id: uuidSchema }),
+          response: replies({ 204: noContent }),
         },
       },
       async (request, reply) => {
@@ -102,7 +129,14 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
 
     app.get(
       '/api/users',
-      { config: { role: 'admin' }, schema: { tags, summary: 'All accounts (admins)' } },
+      {
+        config: { role: 'admin' },
+        schema: {
+          tags,
+          summary: 'All accounts (admins)',
+          response: replies({ 200: itemsOf(presentedUserSchema) }),
+        },
+      },
       async (request) => ({
         items: (await services.users.list(actor(request))).map(presentUser),
       }),
@@ -114,6 +148,7 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
         schema: {
           tags,
           summary: 'Active accounts by name and e-mail, to choose the members of a restricted report',
+          response: replies({ 200: itemsOf(directoryEntrySchema) }),
         },
       },
       async (request) => {
@@ -126,7 +161,12 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
       '/api/users',
       {
         config: { role: 'admin' },
-        schema: { tags, summary: 'Create an account (admins)', body: newUserSchema },
+        schema: {
+          tags,
+          summary: 'Create an account (admins)',
+          body: newUserSchema,
+          response: replies({ 201: presentedUserSchema }),
+        },
       },
       async (request, reply) => {
         const user = await services.users.create(actor(request), request.body);
@@ -143,6 +183,7 @@ export function authRoutes(services: Services, cookies: CookiePolicy): FastifyPl
           summary: 'Change an account (admins)',
           params: z.strictObject({ id: uuidSchema }),
           body: userPatchSchema,
+          response: replies({ 200: presentedUserSchema }),
         },
       },
       async (request) =>

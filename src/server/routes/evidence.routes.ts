@@ -2,7 +2,13 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  evidenceAcceptedSchema,
+  evidenceReadSchema,
+  evidenceUploadSchema,
+} from '../../domain/api-contract.js';
 import { AppError, eventKindSchema, isTimeZone } from '../../domain/index.js';
+import { replies } from '../contract.js';
 import { EVIDENCE_FORMATS, type EvidenceFormat } from '../../evidence/index.js';
 import { actor } from '../auth.hook.js';
 import { presentReport } from '../presenters.js';
@@ -89,6 +95,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
           tags,
           summary:
             'Read one evidence file (multipart field "file"; optional field "zone" for stamps without one) into timeline candidates',
+          response: replies({ 200: evidenceReadSchema }),
         },
       },
       async (request, reply) => {
@@ -111,6 +118,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
           summary:
             'Upload an evidence file to a report (multipart field "file", optional field "zone" before it): it is kept as an attachment, and its timeline candidates are returned numbered for review',
           params: reportParams,
+          response: replies({ 201: evidenceUploadSchema }),
         },
       },
       async (request, reply) => {
@@ -142,6 +150,7 @@ export function evidenceRoutes(services: Services): FastifyPluginAsyncZod {
             'Add chosen candidates of an uploaded evidence file to the report, each with a kind; `version` must be the version you read',
           params: reportParams.extend({ attachmentId: uuidSchema }),
           body: acceptEvidenceBody,
+          response: replies({ 200: evidenceAcceptedSchema }),
         },
       },
       async (request) => {

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { reportSchema, SECTION_KEYS } from '../../domain/index.js';
 import { AppError } from '../../domain/index.js';
+import { lintResultSchema } from '../../domain/api-contract.js';
+import { otherContent, replies } from '../contract.js';
 import { isRuleId, ruleDoc } from '../../lint/docs.js';
 import { lintReport, scoreReport, sortFindings } from '../../lint/index.js';
 import { actor } from '../auth.hook.js';
@@ -24,6 +26,7 @@ export function lintRoutes(services: Services): FastifyPluginAsyncZod {
             report: z.record(z.string(), z.unknown()),
             section: z.enum(SECTION_KEYS).optional(),
           }),
+          response: replies({ 200: lintResultSchema }),
         },
       },
       async (request) => {
@@ -44,6 +47,7 @@ export function lintRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['lint'],
           summary: "A lint rule's documentation: what it finds, why, examples, how to silence it (Markdown)",
           params: z.strictObject({ id: z.string().max(60) }),
+          response: replies({ 200: otherContent('text/markdown', 'The rule page, in Markdown') }),
         },
       },
       async (request, reply) => {

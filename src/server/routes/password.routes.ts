@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { passwordChangeReplySchema } from '../../domain/api-contract.js';
 import { actor } from '../auth.hook.js';
+import { replies } from '../contract.js';
 import { presentUser } from '../presenters.js';
 import type { Services } from '../services/index.js';
 import type { PasswordChangeResult } from '../services/password-change.service.js';
@@ -25,6 +27,7 @@ export function passwordRoutes(services: Services): FastifyPluginAsyncZod {
           summary:
             'Change your own password (the current one required); your other sessions end, API tokens keep working',
           body: z.strictObject({ current: z.string().min(1).max(1024), password: passwordSchema }),
+          response: replies({ 200: passwordChangeReplySchema }),
         },
       },
       async (request) =>
@@ -42,6 +45,7 @@ export function passwordRoutes(services: Services): FastifyPluginAsyncZod {
             'Reset an account’s password (admins): its sessions end and it must choose a new one at the next sign-in',
           params: z.strictObject({ id: uuidSchema }),
           body: z.strictObject({ password: passwordSchema }),
+          response: replies({ 200: passwordChangeReplySchema }),
         },
       },
       async (request) =>

@@ -1,6 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  presentedReportSchema,
+  reportDiffSchema,
+  reportPageSchema,
+  revisionSchema,
+  revisionSummarySchema,
+  itemsOf,
+} from '../../domain/api-contract.js';
 import { AppError } from '../../domain/index.js';
+import { noContent, replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
 import { presentReport, presentReportJson } from '../presenters.js';
 import { ReportReadCache } from '../report-read-cache.js';
@@ -25,6 +34,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
           summary:
             'Create a report from JSON (the report model) or from Markdown (Content-Type: text/markdown)',
           body: z.unknown(),
+          response: replies({ 201: presentedReportSchema }),
         },
         // A Markdown body must be text; anything else under that content type is refused before parsing.
         preValidation: async (request) => {
@@ -45,7 +55,14 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/api/postmortems',
-      { schema: { tags, summary: 'List the reports you may see', querystring: listQuery } },
+      {
+        schema: {
+          tags,
+          summary: 'List the reports you may see',
+          querystring: listQuery,
+          response: replies({ 200: reportPageSchema }),
+        },
+      },
       async (request) => {
         const { limit, offset, cursor, ...filters } = request.query;
         const page = await services.reports.list(actor(request), filters, { limit, offset, cursor });
@@ -60,6 +77,15 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
           tags,
           summary: 'Read a report (JSON, or Markdown with Accept: text/markdown)',
           params: reportParams,
+          response: replies({
+            200: {
+              description: 'The report; with Accept: text/markdown, as Postmortem Markdown',
+              content: {
+                'application/json': { schema: presentedReportSchema },
+                'text/markdown': { schema: z.string() },
+              },
+            },
+          }),
         },
       },
       async (request, reply) => {
@@ -72,7 +98,11 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
             .send(reportToMarkdown(stored.report));
         }
         const { version, body } = await reads.read(actor(request), request.params.id);
-        return reply.type('application/json; charset=utf-8').header('etag', `"${version}"`).send(body);
+        // The cached JSON bytes of a presented report (the 200 schema); typed replies know no Buffer.
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('etag', `"${version}"`)
+          .send(body as never);
       },
     );
 
@@ -85,6 +115,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Replace a report; `version` must be the version you read',
           params: reportParams,
           body: z.strictObject({ version: versionSchema, report: z.record(z.string(), z.unknown()) }),
+          response: replies({ 200: presentedReportSchema }),
         },
       },
       async (request) => {
@@ -104,6 +135,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Replace one section of a report',
           params: reportParams.extend({ section: sectionSchema }),
           body: z.strictObject({ version: versionSchema, content: z.record(z.string(), z.unknown()) }),
+          response: replies({ 200: presentedReportSchema }),
         },
       },
       async (request) => {
@@ -124,6 +156,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Delete a report (an admin can restore it)',
           params: reportParams,
           querystring: z.object({ version: z.coerce.number().int().min(1).optional() }),
+          response: replies({ 204: noContent }),
         },
       },
       async (request, reply) => {
@@ -136,7 +169,12 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
       '/api/postmortems/:id/restore',
       {
         config: { role: 'admin' },
-        schema: { tags, summary: 'Restore a deleted report (admins)', params: reportParams },
+        schema: {
+          tags,
+          summary: 'Restore a deleted report (admins)',
+          params: reportParams,
+          response: replies({ 200: presentedReportSchema }),
+        },
       },
       async (request) => presentReport(await services.reports.undelete(actor(request), request.params.id)),
     );
@@ -153,6 +191,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
             to: z.enum(['draft', 'in_review', 'published', 'closed']),
             version: versionSchema,
           }),
+          response: replies({ 200: presentedReportSchema }),
         },
       },
       async (request) => {
@@ -166,7 +205,12 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
     app.get(
       '/api/postmortems/:id/revisions',
       {
-        schema: { tags: ['history'], summary: 'The history of a report, newest first', params: reportParams },
+        schema: {
+          tags: ['history'],
+          summary: 'The history of a report, newest first',
+          params: reportParams,
+          response: replies({ 200: itemsOf(revisionSummarySchema) }),
+        },
       },
       async (request) => ({ items: await services.reports.revisions(actor(request), request.params.id) }),
     );
@@ -178,6 +222,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['history'],
           summary: 'One past version of a report',
           params: reportParams.extend({ version: z.coerce.number().int().min(1) }),
+          response: replies({ 200: revisionSchema }),
         },
       },
       async (request) => services.reports.revision(actor(request), request.params.id, request.params.version),
@@ -191,6 +236,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'What changed between two versions, by model path',
           params: reportParams,
           querystring: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
+          response: replies({ 200: reportDiffSchema }),
         },
       },
       async (request) =>
@@ -206,6 +252,7 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Make an old version current again (as a new version)',
           params: reportParams.extend({ revision: z.coerce.number().int().min(1) }),
           body: z.strictObject({ version: versionSchema }),
+          response: replies({ 200: presentedReportSchema }),
         },
       },
       async (request) => {

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { commentSchema, itemsOf, reviewSchema, reviewStatusSchema } from '../../domain/api-contract.js';
 import { lineSchema, textSchema } from '../../domain/index.js';
+import { replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
 import type { Services } from '../services/index.js';
 import { reportParams, uuidSchema } from './schemas.js';
@@ -11,7 +13,14 @@ export function reviewsRoutes(services: Services): FastifyPluginAsyncZod {
     const tags = ['review'];
     app.get(
       '/api/postmortems/:id/comments',
-      { schema: { tags, summary: 'Review comments on a report', params: reportParams } },
+      {
+        schema: {
+          tags,
+          summary: 'Review comments on a report',
+          params: reportParams,
+          response: replies({ 200: itemsOf(commentSchema) }),
+        },
+      },
       async (request) => ({ items: await services.reviews.listComments(actor(request), request.params.id) }),
     );
 
@@ -29,6 +38,7 @@ export function reviewsRoutes(services: Services): FastifyPluginAsyncZod {
               .max(200),
             body: textSchema,
           }),
+          response: replies({ 201: commentSchema }),
         },
       },
       async (request, reply) => {
@@ -50,6 +60,7 @@ export function reviewsRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Resolve a comment (or reopen it with resolved: false)',
           params: reportParams.extend({ commentId: uuidSchema }),
           body: z.strictObject({ resolved: z.boolean().default(true) }).default({ resolved: true }),
+          response: replies({ 200: commentSchema }),
         },
       },
       async (request) =>
@@ -68,6 +79,7 @@ export function reviewsRoutes(services: Services): FastifyPluginAsyncZod {
           tags,
           summary: 'Approvals and change requests, and where the current round stands',
           params: reportParams,
+          response: replies({ 200: reviewStatusSchema }),
         },
       },
       async (request) => services.reviews.listReviews(actor(request), request.params.id),
@@ -84,6 +96,7 @@ export function reviewsRoutes(services: Services): FastifyPluginAsyncZod {
             decision: z.enum(['approve', 'request_changes']),
             note: lineSchema.optional(),
           }),
+          response: replies({ 201: reviewSchema }),
         },
       },
       async (request, reply) => {

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { actionItemPageSchema, searchPageSchema } from '../../domain/api-contract.js';
 import { ACTION_CATEGORIES, ACTION_STATUSES, dateSchema } from '../../domain/index.js';
+import { replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
 import { presentSnippet } from '../presenters.js';
 import type { Services } from '../services/index.js';
@@ -16,6 +18,7 @@ export function searchRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['search'],
           summary: 'Full-text search over every report you may see, best match first',
           querystring: z.object({ q: z.string().min(1, 'must not be empty').max(500), ...pageQuery }),
+          response: replies({ 200: searchPageSchema }),
         },
       },
       async (request) => {
@@ -54,6 +57,7 @@ export function searchRoutes(services: Services): FastifyPluginAsyncZod {
             dueBefore: dateSchema.optional(),
             report: reportIdSchema.optional(),
           }),
+          response: replies({ 200: actionItemPageSchema }),
         },
       },
       async (request) => {

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditPageSchema, settingsSchema } from '../../domain/api-contract.js';
 import { actor } from '../auth.hook.js';
+import { replies } from '../contract.js';
 import { requireRole } from '../services/access.js';
 import type { Services } from '../services/index.js';
 import { settingsPatchSchema } from '../services/settings.service.js';
@@ -11,7 +13,13 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/api/settings',
-      { schema: { tags: ['settings'], summary: 'Severity scale, templates, roster, required approvals' } },
+      {
+        schema: {
+          tags: ['settings'],
+          summary: 'Severity scale, templates, roster, required approvals',
+          response: replies({ 200: settingsSchema }),
+        },
+      },
       async (request) => {
         actor(request);
         return services.settings.get();
@@ -22,7 +30,12 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
       '/api/settings',
       {
         config: { role: 'admin' },
-        schema: { tags: ['settings'], summary: 'Change some settings (admins)', body: settingsPatchSchema },
+        schema: {
+          tags: ['settings'],
+          summary: 'Change some settings (admins)',
+          body: settingsPatchSchema,
+          response: replies({ 200: settingsSchema }),
+        },
       },
       async (request) => services.settings.update(actor(request), request.body),
     );
@@ -40,6 +53,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
             target: z.string().max(100).optional(),
             user: z.string().max(100).optional(),
           }),
+          response: replies({ 200: auditPageSchema }),
         },
       },
       async (request) => {

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { presentedUserSchema } from '../../domain/api-contract.js';
 import { lineSchema } from '../../domain/index.js';
+import { replies } from '../contract.js';
 import { presentUser } from '../presenters.js';
 import type { Services } from '../services/index.js';
 import { passwordSchema } from '../services/user.service.js';
@@ -16,7 +18,11 @@ export function setupRoutes(services: Services): FastifyPluginAsyncZod {
       '/api/setup',
       {
         config: { public: true },
-        schema: { tags, summary: 'Whether the server still needs its first admin' },
+        schema: {
+          tags,
+          summary: 'Whether the server still needs its first admin',
+          response: replies({ 200: z.object({ needed: z.boolean() }) }),
+        },
       },
       async () => ({ needed: await services.users.needsSetup() }),
     );
@@ -33,6 +39,7 @@ export function setupRoutes(services: Services): FastifyPluginAsyncZod {
             name: lineSchema,
             password: passwordSchema,
           }),
+          response: replies({ 201: presentedUserSchema }),
         },
       },
       async (request, reply) => {

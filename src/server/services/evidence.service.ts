@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, isTimeZone, staleVersion, type EventKind, type Report } from '../../domain/index.js';
+import type { EvidenceCandidate } from '../../domain/api-contract.js';
 import {
   addEvidenceToReport,
   bufferEntry,
@@ -59,7 +60,9 @@ async function readEvidenceUpload(
 }
 
 /** A candidate as the API shows it for review: its position, suggested kind and why, and where it is from. */
-function presentCandidate(c: Candidate, index?: number) {
+function presentCandidate(c: Candidate): EvidenceCandidate;
+function presentCandidate(c: Candidate, index: number): EvidenceCandidate & { index: number };
+function presentCandidate(c: Candidate, index?: number): EvidenceCandidate {
   return {
     ...(index === undefined ? {} : { index }),
     at: c.at,

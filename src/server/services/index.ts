@@ -50,7 +50,6 @@ export function createServices(
     new ReportRepository(store),
     reviewRepo,
     settings,
-    audit,
     options.gate ?? lintGate,
   );
   const auth = new AuthService(

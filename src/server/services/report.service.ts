@@ -18,7 +18,6 @@ import type {
   StoredReport,
 } from '../../store/index.js';
 import { canSee, hasRole, notFound, requireRole, type Actor } from './access.js';
-import type { AuditService } from './audit.service.js';
 import { changedPaths, jsonDiff } from './json-diff.js';
 import type { ReviewGate } from './review-gate.js';
 import type { SettingsService } from './settings.service.js';
@@ -32,7 +31,6 @@ export class ReportService {
     private readonly reports: ReportRepository,
     private readonly reviews: ReviewRepository,
     private readonly settings: SettingsService,
-    private readonly audit: AuditService,
     private readonly gate: ReviewGate,
   ) {}
 
@@ -142,8 +140,8 @@ export class ReportService {
 
   async remove(actor: Actor, id: string, version?: number): Promise<void> {
     await this.writable(actor, id);
-    await this.reports.softDelete(id, actor.user.id, version);
-    await this.audit.record(actor, 'report.delete', { type: 'report', id });
+    // The audit entry is written in the deletion's transaction: no deletion without it.
+    await this.reports.softDelete(id, actor.user.id, version, { action: 'report.delete', ip: actor.ip });
   }
 
   /** Bring back a deleted report (admins only). */
@@ -152,8 +150,7 @@ export class ReportService {
     if (!stored || !canSee(actor, stored)) throw notFound(id);
     requireRole(actor, 'admin', 'restoring a deleted report');
     if (!stored.deletedAt) throw new AppError('conflict', `report ${id} is not deleted`);
-    await this.reports.undelete(id, actor.user.id);
-    await this.audit.record(actor, 'report.undelete', { type: 'report', id });
+    await this.reports.undelete(id, actor.user.id, { action: 'report.undelete', ip: actor.ip });
     return (await this.reports.get(id)) as StoredReport;
   }
 

@@ -1,45 +1,21 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   AppError,
   DEFAULT_SEVERITY_SCALE,
-  lineSchema,
-  listOf,
-  reportKindSchema,
-  severityScaleSchema,
-  textSchema,
+  rosterEntrySchema,
+  settingsPatchSchema,
+  settingsSchema,
+  templateSchema,
+  type Settings,
 } from '../../domain/index.js';
 import type { SettingsRepository } from '../../store/index.js';
 import type { Actor } from './access.js';
 import { requireRole } from './access.js';
 import type { AuditService } from './audit.service.js';
 
-export const rosterEntrySchema = z.strictObject({
-  name: lineSchema,
-  email: z.email().max(320).optional(),
-  role: lineSchema.optional(),
-  team: lineSchema.optional(),
-});
-
-export const templateSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes'),
-  name: lineSchema,
-  kind: reportKindSchema,
-  description: textSchema.optional(),
-  tags: listOf(lineSchema, 100).default([]),
-  /** Extra guidance per block of the report, keyed like `summary.whatHappened`. */
-  guidance: z.record(z.string().regex(/^[a-z]+\.[a-zA-Z]+$/), textSchema).default({}),
-});
-
-/** The organization's settings; every key optional when written, all present when read. */
-export const settingsSchema = z.strictObject({
-  severityScale: severityScaleSchema,
-  requiredApprovals: z.number().int().min(0).max(20),
-  roster: listOf(rosterEntrySchema, 5000),
-  templates: listOf(templateSchema, 200),
-});
-export const settingsPatchSchema = settingsSchema.partial();
-
-export type Settings = z.output<typeof settingsSchema>;
+// The schemas live in src/domain (settings.schema.ts), so the web app infers its types from them.
+export { rosterEntrySchema, settingsPatchSchema, settingsSchema, templateSchema };
+export type { Settings };
 
 export const DEFAULT_SETTINGS: Settings = {
   severityScale: DEFAULT_SEVERITY_SCALE,

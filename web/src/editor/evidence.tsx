@@ -3,41 +3,17 @@ import { labelOf } from '../../../src/domain/labels.js';
 import { parseInstant } from '../../../src/domain/primitives.schema.js';
 import { EVENT_KINDS, type EventKind, type TimelineEvent } from '../../../src/domain/report.schema.js';
 import { api, ApiError, errorText } from '../api.js';
-import type { StoredReport } from '../types.js';
+import type { EvidenceAccepted, EvidenceUpload, Extraction, StoredReport } from '../types.js';
 import { CodeOptions, Status } from '../ui.js';
 import { SetContext } from './fields.js';
 import { fromLocalInput, toLocalInput } from './model.js';
 
-interface Candidate {
-  /** Its position in the file's extraction: how the server is told which ones were accepted. */
-  index?: number;
-  at: string;
-  kind: EventKind;
-  reason: string;
-  text: string;
-  actor?: string;
-  source: string;
-  link: string;
-}
-
-interface Extraction {
-  candidates: Candidate[];
-  inputs: { name: string; format?: string; reason: string }[];
-  stats: { records: number; skipped: number; dropped: number; warnings: string[] };
-}
-
-/** The answer to an upload to a saved report: the file is kept as an attachment of the report. */
-interface Upload extends Extraction {
-  attachment: { id: string; filename: string };
-  zone?: string;
-  format?: string;
-  digest: string;
-  candidates: (Candidate & { index: number })[];
-}
-
-interface Accepted extends StoredReport {
-  added: { events: number; materials: number; changes: number; appendix?: string; candidates: number[] };
-}
+/**
+ * The answer to an upload to a saved report: the file is kept as an attachment of the report, and each
+ * candidate's `index` is how the server is told which ones were accepted.
+ */
+type Upload = EvidenceUpload;
+type Accepted = EvidenceAccepted;
 
 /**
  * The editor's link to the saved report, for changes the server makes (evidence added there): save what is

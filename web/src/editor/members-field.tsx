@@ -1,13 +1,10 @@
 import { useContext, useEffect, useState, type KeyboardEvent } from 'react';
 import { api } from '../api.js';
+import type { Account } from '../types.js';
 import { FieldFindings, SetContext, fieldId } from './fields.js';
 
 /** An account as the directory lists it. */
-export interface Account {
-  id: string;
-  name: string;
-  email: string;
-}
+export type { Account };
 
 /**
  * The member a typed entry names: an e-mail or user id as is, a display name only when one account has it

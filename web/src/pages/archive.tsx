@@ -4,7 +4,7 @@ import { LIFECYCLE_STATES, REPORT_KINDS } from '../../../src/domain/report.schem
 import { api, errorText, query } from '../api.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { useSession } from '../session.js';
-import type { PageOf, ReportSummary, SearchHit } from '../types.js';
+import type { ReportPage, ReportSummary, SearchPage } from '../types.js';
 import { EnumSelect, StateBadge, Status, When } from '../ui.js';
 
 const FILTERS = ['state', 'kind', 'severity', 'tag', 'system', 'person', 'from', 'to', 'deleted'] as const;
@@ -42,7 +42,7 @@ export function ArchivePage() {
     (async () => {
       setError('');
       if (!q) {
-        const r = await api<PageOf<ReportSummary>>(
+        const r = await api<ReportPage>(
           `/api/postmortems${query({ ...f, limit: PAGE, offset: page * PAGE })}`,
           { signal: ac.signal },
         );
@@ -52,12 +52,12 @@ export function ArchivePage() {
         return;
       }
       // Search ranks by text; the filters narrow the hits to the reports the list endpoint returns.
-      const hits = await api<PageOf<SearchHit>>(`/api/search${query({ q, limit: 200 })}`, {
+      const hits = await api<SearchPage>(`/api/search${query({ q, limit: 200 })}`, {
         signal: ac.signal,
       });
       let items: Row[] = hits.items;
       if (filtered) {
-        const allowed = await api<PageOf<ReportSummary>>(`/api/postmortems${query({ ...f, limit: 200 })}`, {
+        const allowed = await api<ReportPage>(`/api/postmortems${query({ ...f, limit: 200 })}`, {
           signal: ac.signal,
         });
         const ids = new Set(allowed.items.map((r) => r.id));

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, errorText } from '../api.js';
 import { useTitle } from '../router.js';
 import { Status } from '../ui.js';
+import { onSubmitAsync } from '../forms.js';
 
 /** First run: no account exists yet, so the person here creates the admin and is signed in. */
 export function SetupPage({ onDone }: { onDone: () => void }) {
@@ -30,7 +31,7 @@ export function SetupPage({ onDone }: { onDone: () => void }) {
     <main className="narrow" id="main">
       <h1>Welcome to Hindsight</h1>
       <p>This server has no accounts yet. Create the first one; it will be the administrator.</p>
-      <form onSubmit={submit} className="stack">
+      <form onSubmit={onSubmitAsync(submit)} className="stack">
         <div className="field">
           <label htmlFor="setup-name">Your name</label>
           <input id="setup-name" name="name" required autoComplete="name" maxLength={2000} />
@@ -99,7 +100,7 @@ export function SignInPage({ onDone, notice }: { onDone: () => void; notice?: st
     <main className="narrow" id="main">
       <h1>Sign in to Hindsight</h1>
       {notice && <Status>{notice}</Status>}
-      <form onSubmit={submit} className="stack">
+      <form onSubmit={onSubmitAsync(submit)} className="stack">
         <div className="field">
           <label htmlFor="signin-email">Email</label>
           <input id="signin-email" name="email" type="email" required autoComplete="username" />

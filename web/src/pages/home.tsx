@@ -3,7 +3,7 @@ import { labelOf } from '../../../src/domain/labels.js';
 import { api, errorText, query } from '../api.js';
 import { Link, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
-import type { ActionItemRow, PageOf, ReportSummary, StoredReport } from '../types.js';
+import type { ActionItemPage, ActionItemRow, ReportPage, ReportSummary, StoredReport } from '../types.js';
 import { StateBadge, Status, When } from '../ui.js';
 
 interface HomeData {
@@ -25,14 +25,10 @@ export function HomePage() {
     const ac = new AbortController();
     const get = <T,>(path: string) => api<T>(path, { signal: ac.signal });
     Promise.all([
-      get<PageOf<ReportSummary>>(
-        `/api/postmortems${query({ state: 'draft', person: user.name, limit: 20 })}`,
-      ),
-      get<PageOf<ReportSummary>>(
-        `/api/postmortems${query({ state: 'in_review', person: user.name, limit: 20 })}`,
-      ),
-      get<PageOf<ActionItemRow>>(`/api/action-items${query({ owner: user.name, limit: 200 })}`),
-      get<PageOf<ReportSummary>>(`/api/postmortems${query({ limit: 10 })}`),
+      get<ReportPage>(`/api/postmortems${query({ state: 'draft', person: user.name, limit: 20 })}`),
+      get<ReportPage>(`/api/postmortems${query({ state: 'in_review', person: user.name, limit: 20 })}`),
+      get<ActionItemPage>(`/api/action-items${query({ owner: user.name, limit: 200 })}`),
+      get<ReportPage>(`/api/postmortems${query({ limit: 10 })}`),
     ])
       .then(async ([drafts, reviews, actions, recent]) => {
         // The list filter matches anyone a report names; keep those that name me as a reviewer.

@@ -8,6 +8,7 @@ import { navigate, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
 import type { StoredReport } from '../types.js';
 import { Status } from '../ui.js';
+import { onSubmitAsync } from '../forms.js';
 
 const KIND_HINT: Record<ReportKind, string> = {
   outage: 'A service was down or degraded.',
@@ -97,7 +98,7 @@ export function NewReportPage() {
           ))}
         </ul>
       )}
-      <form onSubmit={create} className="stack card">
+      <form onSubmit={onSubmitAsync(create)} className="stack card">
         <h2>Start from a template</h2>
         <fieldset className="kinds">
           <legend>What kind of event?</legend>
@@ -138,7 +139,7 @@ export function NewReportPage() {
           Create the draft
         </button>
       </form>
-      <form onSubmit={importFile} className="stack card">
+      <form onSubmit={onSubmitAsync(importFile)} className="stack card">
         <h2>Or import a Markdown file</h2>
         <p className="muted">
           A Postmortem Markdown file comes in whole. A free-form write-up is mapped onto the sections; text

@@ -1,13 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, ApiError, errorText } from '../api.js';
 import { Status } from '../ui.js';
-import type { User } from '../types.js';
+import type { PasswordChanged } from '../types.js';
+import { onSubmitAsync } from '../forms.js';
 
-interface Changed {
-  user: User;
-  sessionsEnded: number;
-  tokensStillActive: number;
-}
+type Changed = PasswordChanged;
 
 /** What a password change did, in words: which sessions ended and which tokens still work. */
 export function changeOutcome(r: { sessionsEnded: number; tokensStillActive: number }): string {
@@ -58,7 +55,7 @@ export function ChangePasswordForm({ forced, onDone }: { forced?: boolean; onDon
   };
   const invalid = (f: typeof fieldError) => (fieldError === f ? true : undefined);
   return (
-    <form onSubmit={submit} aria-labelledby={`${id}-h`} className="stack narrow-form">
+    <form onSubmit={onSubmitAsync(submit)} aria-labelledby={`${id}-h`} className="stack narrow-form">
       <h2 id={`${id}-h`}>{forced ? 'Choose a new password' : 'Change your password'}</h2>
       {forced && (
         <p>

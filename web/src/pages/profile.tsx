@@ -3,15 +3,11 @@ import { api, errorText } from '../api.js';
 import { useTitle } from '../router.js';
 import { useSession } from '../session.js';
 import { Status, When } from '../ui.js';
+import type { ApiToken } from '../types.js';
 import { ChangePasswordForm } from './password.js';
+import { onSubmitAsync } from '../forms.js';
 
-interface TokenInfo {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt?: string | null;
-  revokedAt?: string | null;
-}
+type TokenInfo = ApiToken;
 
 /** My account and my personal API tokens for the CLI and scripts. */
 export function ProfilePage() {
@@ -94,7 +90,7 @@ export function ProfilePage() {
             </li>
           ))}
         </ul>
-        <form onSubmit={create} className="row">
+        <form onSubmit={onSubmitAsync(create)} className="row">
           <div className="field">
             <label htmlFor="token-name">Token name</label>
             <input id="token-name" name="name" required maxLength={200} placeholder="laptop CLI" />

@@ -4,7 +4,7 @@ import { ACTION_CATEGORIES, ACTION_STATUSES } from '../../../src/domain/report.s
 import { api, errorText, query } from '../api.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
-import type { ActionItemRow, PageOf, StoredReport } from '../types.js';
+import type { ActionItemPage, ActionItemRow, StoredReport } from '../types.js';
 import { CodeOptions, EnumSelect, Status } from '../ui.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -33,7 +33,7 @@ export function TrackerPage() {
 
   useEffect(() => {
     const ac = new AbortController();
-    api<PageOf<ActionItemRow>>(
+    api<ActionItemPage>(
       // The owner box finds part of a name in any case ("ada" finds "Ada Admin").
       `/api/action-items${query({
         ...filters,

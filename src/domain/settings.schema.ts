@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { lineSchema, listOf, textSchema } from './primitives.schema.js';
+import { reportKindSchema } from './report.schema.js';
+import { severityScaleSchema } from './severity.js';
+
+export const rosterEntrySchema = z.strictObject({
+  name: lineSchema,
+  email: z.email().max(320).optional(),
+  role: lineSchema.optional(),
+  team: lineSchema.optional(),
+});
+
+export const templateSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes'),
+  name: lineSchema,
+  kind: reportKindSchema,
+  description: textSchema.optional(),
+  tags: listOf(lineSchema, 100).default([]),
+  /** Extra guidance per block of the report, keyed like `summary.whatHappened`. */
+  guidance: z.record(z.string().regex(/^[a-z]+\.[a-zA-Z]+$/), textSchema).default({}),
+});
+
+/** The organization's settings; every key optional when written, all present when read. */
+export const settingsSchema = z.strictObject({
+  severityScale: severityScaleSchema,
+  requiredApprovals: z.number().int().min(0).max(20),
+  roster: listOf(rosterEntrySchema, 5000),
+  templates: listOf(templateSchema, 200),
+});
+export const settingsPatchSchema = settingsSchema.partial();
+
+export type Settings = z.output<typeof settingsSchema>;
