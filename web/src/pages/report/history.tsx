@@ -2,14 +2,8 @@ import { useEffect, useState } from 'react';
 import { api, errorText } from '../../api.js';
 import { pathWords, revisionWords } from '../history-words.js';
 import { WordDiff } from '../word-diff.js';
-import type { Revision, StoredReport } from '../../types.js';
+import type { ReportDiff, Revision, StoredReport } from '../../types.js';
 import { Status, When } from '../../ui.js';
-
-interface DiffResult {
-  from: number;
-  to: number;
-  changes: { path: (string | number)[]; op: string; from?: unknown; to?: unknown }[];
-}
 
 export function History({
   base,
@@ -27,7 +21,7 @@ export function History({
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState<Revision[]>([]);
   const [pick, setPick] = useState<number[]>([]);
-  const [diff, setDiff] = useState<DiffResult>();
+  const [diff, setDiff] = useState<ReportDiff>();
   const [error, setError] = useState('');
   useEffect(() => {
     if (!open) return;
@@ -40,7 +34,7 @@ export function History({
   const compare = async () => {
     const [a, b] = [...pick].sort((x, y) => x - y);
     try {
-      setDiff(await api<DiffResult>(`${base}/diff?from=${a}&to=${b}`));
+      setDiff(await api<ReportDiff>(`${base}/diff?from=${a}&to=${b}`));
     } catch (e) {
       setError(errorText(e));
     }
