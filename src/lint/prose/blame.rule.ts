@@ -18,10 +18,12 @@ const FAULT_AFTER = new RegExp(
     // prepositional phrase such as "on call". Not being able to, or not having access, is a condition, not a fault., or after a short prepositional phrase such as "on call".
     "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|get|see|hear|need|own|exist|work)\\b)\\w+",
     '\\b(?:forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
-    "\\b(?:should(?:n['’]t)?|ought\\s+to|could|must)\\s+have\\b",
+    // "must have" guesses ("someone must have restarted it"); "could have been" tells what could have happened to them.
+    "\\b(?:should(?:n['’]t)?|ought\\s+to|could)\\s+have\\b(?!\\s+been\\b)|\\bshould(?:n['’]t)?\\s+have\\s+been\\s+(?:more|less)\\b",
     '\\bmade\\s+(?:a|an|the)\\s+(?:\\w+\\s+)?(?:mistake|error|blunder|typo|bad\\s+call)\\b',
     '\\b(?:is|was|were)\\s+(?:to\\s+blame|at\\s+fault|careless|sloppy|negligent|lazy|incompetent|an\\s+idiot|a\\s+moron)\\b',
-    '\\b(?:is|was)\\s+responsible\\s+for\\b.*\\b(?:outage|incident|failure|bad|broken|wrong|mistake|error|problem|breakage|downtime)\\b',
+    // Responsible for the failure itself, not for its review, response or fix ("responsible for the incident review").
+    '\\b(?:is|was)\\s+responsible\\s+for\\s+(?:the|this|that|an?|our)\\s+(?:[\\w-]+\\s+)?(?:outage|incident|failure|mistake|error|breakage|downtime)\\b(?!\\s+(?:review|response|report|communications?|process|management|channel|call|post-?mortem|retro\\w*|follow-?ups?))',
     '\\b(?:accidentally|mistakenly|carelessly|wrongly|incorrectly|inadvertently|erroneously|recklessly|improperly)\\b',
     '\\bwithout\\s+(?:(?:first|even|properly)\\s+)?(?:testing|checking|reviewing|a\\s+review|review|noticing|asking|telling|approval|reading|verifying|looking|thinking|permission|a\\s+second\\s+(?:look|glance|check))\\b',
     '\\b(?:pushed|shipped|merged|deployed|committed|wrote|made)\\s+(?:a|the|this)\\s+(?:bad|broken|faulty|buggy)\\b',
@@ -64,7 +66,18 @@ const CLEFT_FAULT =
   /^(?:\s*,)?\s+who\s+(?:\w+ly\s+)?(?:disabled|deleted|dropped|pushed|merged|deployed|ran|changed|removed|broke|caused|introduced|approved|misconfigured|forgot|missed|ignored|skipped|turned\s+off|wrote\s+the\s+(?:bad|broken|faulty))\b/iu;
 const WHO_AFTER = /^(?:\s*,)?\s+who\b/iu;
 const HUMAN_ERROR = /\b(?:human|operator|user|pilot|personnel|engineer)\s+(?:error|mistake|failure)s?\b/giu;
-const CLAUSE_END = /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\bbut\b|\bwhich\b|\bso\b/iu;
+// Where the clause about a person ends: punctuation, a new clause ("but", "which", "because", "when" …) or "and" with a
+// new subject ("Tom deployed and the alert failed to fire": the failure is the alert's, not Tom's).
+const CLAUSE_END =
+  /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\b(?:but|which|so|because|since|when|whenever|while|whilst|after|before|until|once|although|though|whereas|where|then)\b|\band\s+(?:the|a|an|it|its|we|they|this|that|these|those|our|their|there|nobody|no)\b/iu;
+// The person is the one acted on ("Tom was paged", "she was given the wrong runbook"): what follows happened to them.
+// Only a further verb of theirs after "and" ("was distracted and skipped the check") can still be a fault.
+const ACTED_ON =
+  /^\s*(?:was|were|is|are|got|gets|had\s+been|has\s+been|been)\s+(?:\w+ly\s+)?(?:[a-z]+ed|given|told|shown|sent|woken|taken|brought|caught|left|kept|held|sought|thrown|bitten|hidden)\b(?!\s+(?:to\s+blame|at\s+fault))/iu;
+// Verbs of finding, repairing and telling: "Hannah found the misconfigured role", "Kenji reverted the bad commit",
+// "Ana asked whether the deploy had caused it". The fault words after them describe what the person dealt with.
+const DEALT_WITH =
+  /^\s*(?:(?:then|also|quickly|later|first|immediately)\s+)?(?:noticed|found|spotted|saw|discovered|detected|caught|traced|diagnosed|identified|investigated|confirmed|reported|flagged|raised|escalated|paged|alerted|asked|said|explained|pointed\s+out|warned|fixed|reverted|rolled\s+back|corrected|repaired|replaced|restored|recovered|mitigated|resolved|undid|cleaned\s+up|documented|wrote\s+up)\b/iu;
 
 // Capitalised words that start sentences or name departments ("Management ignored the warnings" is about a group,
 // which, like "the team", is not blame of a person).
@@ -73,6 +86,10 @@ const NOT_NAMES = new Set(
     ' ',
   ),
 );
+
+const ASKS_WHO = /^\W{0,3}(?:(?:lol|ok|so|hey|wait|seriously|ugh|ffs|um|uh)\W{1,3})?(who)\b/iu;
+const LOWER_LEAD = /^\W{0,3}(\p{Ll}[\p{L}'’-]*)/u;
+const capitalised = (w: string) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`;
 
 interface Agent {
   start: number;
@@ -96,6 +113,14 @@ function agentsIn(text: string, ctx: ProseContext): Agent[] {
   }
   for (const m of text.matchAll(PRONOUN))
     agents.push({ start: m.index, end: m.index + m[0].length, text: m[0], unsure: false });
+  // Chat-style notes: a question that hunts for the doer ("who merged this without a review?") and a listed person's
+  // name written in lower case at the start ("dave broke staging again").
+  const lead = ASKS_WHO.exec(text) ?? LOWER_LEAD.exec(text);
+  const word = lead?.[1];
+  if (lead && word && (word.toLowerCase() === 'who' || ctx.people.names.has(capitalised(word)))) {
+    const start = lead[0].length - word.length;
+    agents.push({ start, end: lead[0].length, text: word, unsure: false });
+  }
   for (const m of text.matchAll(WORD)) {
     const word = m[0].replace(/['’]s$/u, '');
     if (NOT_NAMES.has(word) || ctx.people.things.has(word.toLowerCase())) continue;
@@ -133,7 +158,13 @@ function clauseAfter(text: string, from: number): string {
     );
   const body = lead ? rest.slice(lead[0].length) : rest;
   const cut = CLAUSE_END.exec(body);
-  const clause = cut ? body.slice(0, cut.index) : body;
+  let clause = cut ? body.slice(0, cut.index) : body;
+  // Acted on, or dealing with a fault someone else met: only a further verb of theirs after "and" is read.
+  if (ACTED_ON.test(clause) || DEALT_WITH.test(clause)) {
+    const and = /\s(?:and|then)\s+(?!(?:the|a|an)\b)/iu.exec(clause);
+    clause = and ? clause.slice(and.index + and[0].length) : '';
+    if (DEALT_WITH.test(clause)) clause = '';
+  }
   return clause.split(/\s+/u).slice(0, 14).join(' ');
 }
 

@@ -64,6 +64,51 @@ describe('words read in context', () => {
     expect(rules('The culprit was Jonas, who merged the change.')).toContain('blame');
     expect(rules('My bad, I pointed the job at production.')).toContain('blame');
   });
+
+  it('reads a fault as the person’s only when it is their own act, in their own clause', () => {
+    for (const text of [
+      // the fault is another subject's, after "and" or a subordinate clause
+      'Jonas rotated the keys and the sidecar failed to reload them.',
+      'Maren was on call when the backup job missed its window.',
+      // the person is acted on
+      'Jonas was handed the wrong runbook at the start of the shift.',
+      // the person found, fixed or reported the fault
+      'Maren spotted the misconfigured route and reverted it.',
+      'Jonas reverted the broken migration within minutes.',
+      'Someone asked whether the deploy had caused the spike.',
+      // a guess, and responsibility for the follow-up rather than the failure
+      'Someone must have restarted the pod before the alert fired.',
+      'Maren is responsible for the incident review.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+    for (const text of [
+      'Jonas was tired and skipped the canary stage.',
+      'Maren is responsible for the outage on Tuesday.',
+      'who deployed this without a review??',
+      'jonas broke the staging cluster again',
+    ])
+      expect(rules(text), text).toContain('blame');
+  });
+});
+
+describe('passive voice', () => {
+  const passive = (text: string) => rules(text).includes('passive-voice');
+  it('notes a passive that hides who did an act', () => {
+    expect(passive('The retention policy was changed on Monday.')).toBe(true);
+    expect(passive('The stale lock was never released.')).toBe(true);
+    expect(passive('The replica count was set to one.')).toBe(true);
+    expect(passive('The retention policy was changed by 10:00.')).toBe(true); // a time, not a doer
+  });
+  it('lets through passives that name their doer, describe a property, or tell of harm', () => {
+    for (const text of [
+      'The retention policy was changed by the cleanup job.',
+      'The exporter is written in Rust and is hosted in two zones.',
+      'The pool size is set to 40 connections.',
+      'Shoppers were affected in every region.',
+      'The archive was corrupted.',
+    ])
+      expect(passive(text), text).toBe(false);
+  });
 });
 
 describe('spelling that knows the field', () => {
