@@ -91,6 +91,30 @@ describe('words read in context', () => {
   });
 });
 
+describe('vague impact read in context', () => {
+  const vague = (text: string) => rules(text).includes('vague-impact');
+  it('does not take good news, a count of one, or a hedge for vague harm', () => {
+    for (const text of [
+      'Sign-ups rose sharply after the newsletter went out.',
+      'The error rate dropped significantly once the pool was resized.',
+      'We scaled the workers down and customers kept checking out.',
+      'The outage cost us a renewal with our biggest merchant.',
+    ])
+      expect(vague(text), text).toBe(false);
+  });
+  it('still flags vague harm', () => {
+    for (const text of [
+      'Latency rose sharply for shoppers in Brazil.',
+      'Conversions dropped for a portion of visitors.',
+      'The booking site was down for hours.',
+      'Several merchants threatened to cancel.',
+      'Video calls were choppy for customers in Lagos.',
+      'Our revenue took a painful hit.',
+    ])
+      expect(vague(text), text).toBe(true);
+  });
+});
+
 describe('passive voice', () => {
   const passive = (text: string) => rules(text).includes('passive-voice');
   it('notes a passive that hides who did an act', () => {
@@ -106,6 +130,7 @@ describe('passive voice', () => {
       'The pool size is set to 40 connections.',
       'Shoppers were affected in every region.',
       'The archive was corrupted.',
+      'The on-call engineer was tired after two pages.',
     ])
       expect(passive(text), text).toBe(false);
   });

@@ -26,6 +26,10 @@ const PROPERTY =
 // rightly the subject, and what did it is the incident the report is about.
 const HARM =
   /^(?:affected|impacted|degraded|delayed|lost|broken|exposed|corrupted|stranded|stuck|overloaded|overwhelmed|saturated|exhausted|logged|locked|declined|interrupted|disrupted|unaffected|hit|hurt|down)$/iu;
+// Participles that say how someone felt or was placed ("was tired", "were worried", "was involved") are adjectives:
+// nobody acted on them.
+const FEELING =
+  /^(?:tired|distracted|overworked|stressed|worried|confused|surprised|concerned|interested|involved|pleased|frustrated|annoyed|scared|rushed|relieved|puzzled|bored|exhausted|unaware|unfamiliar|aware)$/iu;
 // "set" and "pinned" are properties only in the present with a value after them ("is set to 30 s", "is pinned to
 // 1.4"); "was set to three" tells of an act. The same holds for "kept" and "used" ("is used for", "are kept in").
 const PROPERTY_NEEDS_FOLLOWER = /^(?:set|pinned|kept|used)$/iu;
@@ -53,7 +57,7 @@ export const passiveRule: SentenceRule = {
       const participle = /\S+$/u.exec(phrase)?.[0] ?? '';
       if (BY_AGENT.test(after) && !/^[^.;:!?]{0,60}?\bby\s+\w+\s+(?:was|were|is|are)\b/iu.test(after))
         return [];
-      if (HARM.test(participle)) return [];
+      if (HARM.test(participle) || FEELING.test(participle)) return [];
       const present = /^(?:is|are)\b/iu.test(phrase);
       if (
         PROPERTY.test(participle) &&
