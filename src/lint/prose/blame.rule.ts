@@ -192,9 +192,10 @@ function systemicRewrite(agent: Agent, sentence: string): string | undefined {
   if (!participle) return undefined;
   const object = rest.replace(/^(?:the|a|an)\s+/iu, (d) => d.toLowerCase());
   const subject = `${object.charAt(0).toUpperCase()}${object.slice(1)}`;
-  const adverb = /\s+(properly|correctly|in time|on time)$/iu.exec(subject);
-  const core = adverb ? subject.slice(0, adverb.index) : subject;
-  return `${core} was not ${participle}${adverb ? ` ${adverb[1]}` : ''}.`;
+  const found = /(?:properly|correctly|in time|on time)$/iu.exec(subject);
+  const adverb = found && /\s$/u.test(subject.slice(0, found.index)) ? found : undefined;
+  const core = adverb ? subject.slice(0, adverb.index).trimEnd() : subject;
+  return `${core} was not ${participle}${adverb ? ` ${adverb[0]}` : ''}.`;
 }
 
 const ADVICE =

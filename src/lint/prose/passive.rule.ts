@@ -54,7 +54,7 @@ export const passiveRule: SentenceRule = {
     return passivesIn(text).flatMap((s) => {
       const phrase = text.slice(s.index, s.index + s.offset);
       const after = text.slice(s.index + s.offset);
-      const participle = /\S+$/u.exec(phrase)?.[0] ?? '';
+      const participle = phrase.trim().split(/\s/u).pop() ?? '';
       if (BY_AGENT.test(after) && !/^[^.;:!?]{0,60}?\bby\s+\w+\s+(?:was|were|is|are)\b/iu.test(after))
         return [];
       if (HARM.test(participle) || FEELING.test(participle)) return [];

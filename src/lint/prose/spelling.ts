@@ -54,7 +54,7 @@ function knownPart(part: string, ctx: SpellingContext): boolean {
 /** True when the word at `start` begins a sentence, a list item or a field (where any word is capitalised). */
 function startsSentence(text: string, start: number): boolean {
   const before = text.slice(Math.max(0, start - 40), start).trimEnd();
-  return before === '' || /[.!?:;\n>|([{"“-]$/u.test(before) || /\n\s*(?:[-*+]|\d+[.)])$/u.test(before);
+  return before === '' || /[.!?:;\n>|([{"“-]$/u.test(before) || /\n[^\S\n]*(?:[-*+]|\d+[.)])$/u.test(before);
 }
 
 /** Keep the spelling messages that are likely real misspellings, dropping names, terms and the report's own words. */

@@ -28,7 +28,11 @@ function comparativeBefore(text: string, index: number): boolean {
       /\b(?:we|I|they|expected|planned|usual|before)\b/iu.test(text.slice(index, index + 30))
     );
   }
-  const last = /(\w{4,}er)\s+$/u.exec(before)?.[1];
+  const words = /\s$/u.test(before) ? before.trimEnd().split(/\s/u) : [];
+  const last =
+    words.length > 0 && /^\w{4,}er$/u.test(words[words.length - 1] ?? '')
+      ? words[words.length - 1]
+      : undefined;
   return last !== undefined && nlp(last).has('#Comparative');
 }
 
