@@ -35,6 +35,7 @@ describe('words read in context', () => {
       'It was just a canary pool of two hosts.',
       'Just because the health check was green does not mean the queue drained.',
       'We saw no obvious pattern in the failed jobs.',
+      'None of the people on the bridge call was careless; the console hid the prompt.',
       'The vendor called the release "a total disaster" in their notes.',
       'See [the embarrassing graph](https://example.com/g) for the spike.',
       'Root cause: human factors review pending',
