@@ -19,11 +19,11 @@ const FAULT_AFTER = new RegExp(
     "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|get|see|hear|need|own|exist|work)\\b)\\w+",
     '\\b(?:forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
     // "must have" guesses ("someone must have restarted it"); "could have been" tells what could have happened to them.
-    "\\b(?:should(?:n['’]t)?|ought\\s+to|could)\\s+have\\b(?!\\s+been\\b)|\\bshould(?:n['’]t)?\\s+have\\s+been\\s+(?:more|less)\\b",
+    "\\b(?:should(?:n['’]t)?|ought\\s+to|could)\\s+have\\b(?!\\s+been\\b)|\\b(?:should|could)(?:n['’]t)?\\s+have\\s+been\\s+(?:more|less)\\b",
     '\\bmade\\s+(?:a|an|the)\\s+(?:\\w+\\s+)?(?:mistake|error|blunder|typo|bad\\s+call)\\b',
     '\\b(?:is|was|were)\\s+(?:to\\s+blame|at\\s+fault|careless|sloppy|negligent|lazy|incompetent|an\\s+idiot|a\\s+moron)\\b',
     // Responsible for the failure itself, not for its review, response or fix ("responsible for the incident review").
-    '\\b(?:is|was)\\s+responsible\\s+for\\s+(?:the|this|that|an?|our)\\s+(?:[\\w-]+\\s+)?(?:outage|incident|failure|mistake|error|breakage|downtime)\\b(?!\\s+(?:review|response|report|communications?|process|management|channel|call|post-?mortem|retro\\w*|follow-?ups?))',
+    '\\b(?:is|was)\\s+responsible\\s+for\\s+(?:the|this|that|an?|our)\\s+(?:[\\w-]+\\s+)?(?:outage|incident|failure|mistake|error|breakage|downtime)\\b(?!\\s+(?:review|response|report|communications?|process|management|channel|call|post-?mortem|retro\\w*|follow-?ups?))|\\b(?:is|was)\\s+responsible\\s+for\\s+(?:the|this|that|an?|our)\\s+(?:bad|broken|faulty|failed|botched)\\b',
     '\\b(?:accidentally|mistakenly|carelessly|wrongly|incorrectly|inadvertently|erroneously|recklessly|improperly)\\b',
     '\\bwithout\\s+(?:(?:first|even|properly)\\s+)?(?:testing|checking|reviewing|a\\s+review|review|noticing|asking|telling|approval|reading|verifying|looking|thinking|permission|a\\s+second\\s+(?:look|glance|check))\\b',
     '\\b(?:pushed|shipped|merged|deployed|committed|wrote|made)\\s+(?:a|the|this)\\s+(?:bad|broken|faulty|buggy)\\b',
@@ -69,11 +69,14 @@ const HUMAN_ERROR = /\b(?:human|operator|user|pilot|personnel|engineer)\s+(?:err
 // Where the clause about a person ends: punctuation, a new clause ("but", "which", "because", "when" …) or "and" with a
 // new subject ("Tom deployed and the alert failed to fire": the failure is the alert's, not Tom's).
 const CLAUSE_END =
-  /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\b(?:but|which|so|because|since|when|whenever|while|whilst|after|before|until|once|although|though|whereas|where|then)\b|\band\s+(?:the|a|an|it|its|we|they|this|that|these|those|our|their|there|nobody|no)\b/iu;
+  /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\b(?:but|which|so|because|since|when|whenever|while|whilst|after|before|until|once|although|though|whereas|where)\b|\band\s+(?:the|a|an|it|its|we|they|this|that|these|those|our|their|there|nobody|no)\b/iu;
 // The person is the one acted on ("Tom was paged", "she was given the wrong runbook"): what follows happened to them.
 // Only a further verb of theirs after "and" ("was distracted and skipped the check") can still be a fault.
 const ACTED_ON =
   /^\s*(?:was|were|is|are|got|gets|had\s+been|has\s+been|been)\s+(?:\w+ly\s+)?(?:[a-z]+ed|given|told|shown|sent|woken|taken|brought|caught|left|kept|held|sought|thrown|bitten|hidden)\b(?!\s+(?:to\s+blame|at\s+fault))/iu;
+// Faults in the manner of a person's own act, which hold whatever the verb was.
+const OWN_MANNER =
+  /\b(?:the|a)\s+wrong\b|\b(?:accidentally|mistakenly|incorrectly|wrongly|carelessly|inadvertently)\b|\bby\s+(?:mistake|accident)\b|\bin\s+error\b|\bnot\s+properly\b|\bwithout\s+(?:(?:first|even|properly)\s+)?(?:testing|checking|reviewing|a\s+review|review|verifying|asking|approval)\b/iu;
 // Verbs of finding, repairing and telling: "Hannah found the misconfigured role", "Kenji reverted the bad commit",
 // "Ana asked whether the deploy had caused it". The fault words after them describe what the person dealt with.
 const DEALT_WITH =
@@ -159,11 +162,12 @@ function clauseAfter(text: string, from: number): string {
   const body = lead ? rest.slice(lead[0].length) : rest;
   const cut = CLAUSE_END.exec(body);
   let clause = cut ? body.slice(0, cut.index) : body;
-  // Acted on, or dealing with a fault someone else met: only a further verb of theirs after "and" is read.
-  if (ACTED_ON.test(clause) || DEALT_WITH.test(clause)) {
+  // Acted on, or dealing with a fault someone else met: only a further verb of theirs after "and" is read. The manner
+  // of their own act still counts, whatever the verb: "restored the wrong backup", "reverted it without checking".
+  if (ACTED_ON.test(clause) || (DEALT_WITH.test(clause) && !OWN_MANNER.test(clause))) {
     const and = /\s(?:and|then)\s+(?!(?:the|a|an)\b)/iu.exec(clause);
     clause = and ? clause.slice(and.index + and[0].length) : '';
-    if (DEALT_WITH.test(clause)) clause = '';
+    if (DEALT_WITH.test(clause) && !OWN_MANNER.test(clause)) clause = '';
   }
   return clause.split(/\s+/u).slice(0, 14).join(' ');
 }

@@ -87,6 +87,10 @@ describe('words read in context', () => {
       'Maren is responsible for the outage on Tuesday.',
       'who deployed this without a review??',
       'jonas broke the staging cluster again',
+      'Maren restored the wrong backup to the primary.',
+      'Jonas was tired and then skipped the canary stage.',
+      'The intern could have been more careful with the token.',
+      'Jonas was responsible for the broken release.',
     ])
       expect(rules(text), text).toContain('blame');
   });
