@@ -55,7 +55,7 @@ const FALL = /^(?:drop|dropped)$/iu;
 const BAD_MEASURE =
   /\b(?:latency|latencies|errors?|error\s+rates?|5\d\dx?s?|timeouts?|response\s+times?|complaints?|tickets?|costs?|load|lag|queues?|backlog|cpu|memory|failures?|churn|refunds?|cancell?ations?|retries|p\d\d)\b/iu;
 /** True when a rise or a fall of a measure is good news, or said of nothing that can be harmed. */
-function wrongDirection(text: string, harm: RegExpMatchArray): boolean {
+function wrongDirection(text: string, harm: RegExpExecArray): boolean {
   const before = lastClause(text.slice(0, harm.index));
   if (RISE.test(harm[0])) return !BAD_MEASURE.test(before) && !BAD_MEASURE.test(text.slice(harm.index));
   if (FALL.test(harm[0])) return BAD_MEASURE.test(before);
@@ -64,7 +64,7 @@ function wrongDirection(text: string, harm: RegExpMatchArray): boolean {
 // "down" is harm as a state ("the site was down", "down for an hour"), not in "scaled down", "shut down", "down to 3".
 const DOWN_STATE =
   /\b(?:is|was|were|are|went|go|goes|been|being|remained|stayed|completely|fully|still)\s+$/iu;
-function downAsState(text: string, harm: RegExpMatchArray): boolean {
+function downAsState(text: string, harm: RegExpExecArray): boolean {
   if (harm[0].toLowerCase() !== 'down') return true;
   return (
     DOWN_STATE.test(text.slice(Math.max(0, harm.index - 20), harm.index)) ||
