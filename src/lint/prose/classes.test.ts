@@ -171,6 +171,8 @@ describe('new rules', () => {
       'The queue was to long to drain overnight.',
       'We did not want to loose the buffered events.',
       'The patch will effect every tenant on the shard.',
+      'Fixing the pager was more urgent then the dashboard.',
+      'We checked were the traffic went.',
     ])
       expect(rules(text), text).toContain('word-confusion');
     for (const text of [
@@ -178,6 +180,8 @@ describe('new rules', () => {
       'We checked where the traffic went.',
       'The patch had no effect on latency.',
       'A loose cable caused the flapping link.',
+      'More pods came up, and then the brokers rejoined.',
+      'The logs we looked at were the only clue.',
     ])
       expect(rules(text), text).not.toContain('word-confusion');
   });
@@ -189,6 +193,7 @@ describe('new rules', () => {
     expect(f?.severity).toBe('info');
     expect(f?.suggestion).toMatch(/sensible when it was made/u);
     expect(rules('The probe failed to connect to the sidecar.')).not.toContain('counterfactual');
+    expect(rules('The on-call failed to acknowledge the second page.')).toContain('counterfactual');
   });
 
   it('person-named notes a listed person in the timeline, where a role would do', () => {
