@@ -18,10 +18,10 @@ const ONLY_PASSIVE = {
 // off"), so three kinds of passive are let through: those that name the doer in a by-phrase, those whose participle
 // describes a standing property, and those that say what harm befell someone, where the cause is the incident itself.
 
-// Participles of place, make-up and naming: "is written in Go", "is located in Frankfurt", "is based on Kafka" describe
-// what a thing is, not an act someone did during the incident.
+// Participles of place, make-up, naming and limits: "is written in Go", "is located in Frankfurt", "is based on Kafka",
+// "IOPS are limited by disk size" describe what a thing is, not an act someone did during the incident.
 const PROPERTY =
-  /^(?:located|based|written|built|hosted|named|called|known|composed|comprised|housed|situated|kept|stored|shared|owned|used|meant|supposed|expected|allowed|required|needed|designed|intended|considered|deemed|pinned|set)$/iu;
+  /^(?:located|based|written|built|hosted|named|called|known|composed|comprised|housed|situated|kept|stored|shared|owned|used|meant|supposed|expected|allowed|required|needed|designed|intended|considered|deemed|pinned|set|limited|capped|bounded|maxed)$/iu;
 // Participles of harm: "users were affected", "data was lost", "checkout is broken". In an impact the thing harmed is
 // rightly the subject, and what did it is the incident the report is about.
 const HARM =

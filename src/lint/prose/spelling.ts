@@ -66,6 +66,9 @@ export function realMisspellings(messages: PluginMessage[], ctx: SpellingContext
     if (word.replace(/s$/u, '') === word.replace(/s$/u, '').toUpperCase()) return false; // acronyms (and "PRs"): the jargon rule's business
     if (/\p{Ll}\p{Lu}/u.test(word)) return false; // CamelCase product names
     if (ctx.people.names.has(word) || known(word, ctx)) return false;
+    // A listed person's name written in lower case, as chat notes do ("dave broke staging"), is still their name.
+    if (word === lower && ctx.people.names.has(`${word.charAt(0).toUpperCase()}${word.slice(1)}`))
+      return false;
     // A capitalised word inside a sentence is a name the dictionaries cannot know (a product, a place, a team).
     if (/^\p{Lu}\p{Ll}/u.test(word) && !startsSentence(m.field.text, m.start)) return false;
     if ((ctx.counts.get(word) ?? 0) + (word === lower ? 0 : (ctx.counts.get(lower) ?? 0)) >= REPEATS)
