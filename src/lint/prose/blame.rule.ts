@@ -40,7 +40,12 @@ const FAULT_AFTER = new RegExp(
 const POSSESSIVE_FAULT =
   /^['’]s\s+(?:(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure)|(?:rushed|hasty|careless|sloppy|faulty|botched|mistaken|incorrect|wrong)\s+\w+)\b/iu;
 const FAULT_BY_BEFORE =
-  /\b(?:missed|caused|broken|deleted|forgotten|overlooked|ignored|misconfigured|botched|introduced|triggered|committed|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
+  /\b(?:missed|caused|broken|forgotten|overlooked|ignored|misconfigured|botched|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
+// Ordinary acts by a person ("the deploy was triggered by Ana", "committed by Tom") are blame only when what they did
+// is named as the fault before them ("the regression was introduced by Tom").
+const ACT_BY_BEFORE = /\b(?:introduced|triggered|committed|deleted|pushed|merged|deployed|made)\s+by\s+$/iu;
+const FAULT_THING =
+  /\b(?:bug|regression|outage|failure|breakage|incident|error|mistake|typo|bad|broken|faulty|wrong)\b/iu;
 // "The culprit was the intern", "the offending commit came from Dave's branch": wording that hunts for the one
 // who did it. Without a person ("the offending commit disabled pinning") it names a change, which is fine.
 const CULPRIT_BEFORE =
@@ -140,9 +145,10 @@ function agentsIn(text: string, ctx: ProseContext): Agent[] {
   return agents.sort((a, b) => a.start - b.start);
 }
 
-// Verbs that only people do: an unknown capitalised word right before one is taken as a name.
+// Verbs that only people do: an unknown capitalised word right before one is taken as a name. ("ignored" and
+// "misconfigured" are not here: tools ignore annotations and misconfigure routes too.)
 const HUMAN_VERB =
-  /^\s*(?:forgot|neglected|ignored|botched|bungled|misconfigured|mistyped|misread|misjudged|misunderstood|messed\s+up|screwed\s+up|should\s+have)\b/iu;
+  /^\s*(?:forgot|neglected|botched|bungled|mistyped|misread|misjudged|misunderstood|messed\s+up|screwed\s+up|should\s+have)\b/iu;
 
 function isPersonName(agent: Agent, sentence: string): boolean {
   if (HUMAN_VERB.test(sentence.slice(agent.end))) return true;
@@ -236,6 +242,7 @@ export const blameRule: SentenceRule = {
         POSSESSIVE_FAULT.test(after) ||
         FAULT_AFTER.test(clauseAfter(text, agent.end)) ||
         FAULT_BY_BEFORE.test(before) ||
+        (ACT_BY_BEFORE.test(before) && FAULT_THING.test(before)) ||
         CULPRIT_BEFORE.test(before) ||
         (ON_PERSON_BEFORE.test(before) && FAULT_WORD.test(before)) ||
         (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text)) ||

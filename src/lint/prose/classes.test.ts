@@ -80,6 +80,8 @@ describe('words read in context', () => {
       // a guess, and responsibility for the follow-up rather than the failure
       'Someone must have restarted the pod before the alert fired.',
       'Maren is responsible for the incident review.',
+      'The deploy was triggered by Jonas at 10:02, as planned.',
+      'Quillbot ignored the annotation on the new pods.',
     ])
       expect(rules(text), text).not.toContain('blame');
     for (const text of [
@@ -91,6 +93,7 @@ describe('words read in context', () => {
       'Jonas was tired and then skipped the canary stage.',
       'The intern could have been more careful with the token.',
       'Jonas was responsible for the broken release.',
+      'The regression was introduced by Maren last week.',
     ])
       expect(rules(text), text).toContain('blame');
   });
@@ -104,6 +107,7 @@ describe('vague impact read in context', () => {
       'The error rate dropped significantly once the pool was resized.',
       'We scaled the workers down and customers kept checking out.',
       'The outage cost us a renewal with our biggest merchant.',
+      'We emailed the affected customers within the hour.',
     ])
       expect(vague(text), text).toBe(false);
   });

@@ -42,6 +42,9 @@ const SPARED =
 // How the problem was found ("multiple users reported failed jobs") is detection, told elsewhere in the report.
 const DETECTION =
   /\b(?:reported|noticed|alerted\s+us|told\s+us|contacted\s+(?:us|support)|spotted|flagged)\b/iu;
+// What the team did for the people harmed ("we emailed the affected customers") is the response, not the impact.
+const RESPONSE =
+  /\b(?:we|support|the\s+(?:support\s+)?team)\s+(?:\w+ly\s+)?(?:emailed|e-mailed|contacted|notified|messaged|phoned|informed|reached\s+out\s+to|apologi[sz]ed\s+to|compensated|refunded|credited|wrote\s+to)\b/iu;
 const CLAUSE_NEGATION = /\b(?:never|not|no|none|nobody|without)\b|n['’]t\b/iu;
 /** The text after the last comma, semicolon or colon: the clause a word at the end of `text` belongs to. */
 function lastClause(text: string): string {
@@ -146,6 +149,7 @@ export const vagueImpactRule: SentenceRule = {
     // earlier in the clause ("users never saw the broken page") did not reach anyone.
     if (
       SPARED.test(text) ||
+      RESPONSE.test(text) ||
       DETECTION.test(text) ||
       CLAUSE_NEGATION.test(lastClause(text.slice(0, harm.index)))
     )
