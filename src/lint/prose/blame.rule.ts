@@ -14,9 +14,10 @@ const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
 
 const FAULT_AFTER = new RegExp(
   [
+    // What a person did not know, expect or intend is a condition of the work, like not having access.
     // A negation of something the person did, right after them ("didn't test", "never checked"), or after a short
     // prepositional phrase such as "on call". Not being able to, or not having access, is a condition, not a fault., or after a short prepositional phrase such as "on call".
-    "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|get|see|hear|need|own|exist|work)\\b)\\w+",
+    "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|get|see|hear|need|own|exist|work|expect|anticipate|foresee|realise|realize|understand|intend|mean|think|want|plan)\\b)\\w+",
     '\\b(?:forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
     // "must have" guesses ("someone must have restarted it"); "could have been" tells what could have happened to them.
     "\\b(?:should(?:n['’]t)?|ought\\s+to|could)\\s+have\\b(?!\\s+been\\b)|\\b(?:should|could)(?:n['’]t)?\\s+have\\s+been\\s+(?:more|less)\\b",
@@ -110,9 +111,10 @@ interface Agent {
 function agentsIn(text: string, ctx: ProseContext): Agent[] {
   const agents: Agent[] = [];
   for (const m of text.matchAll(ROLE)) {
-    // "the SRE team", "the on-call rotation": a role word naming a group or a schedule, not one person.
+    // "the SRE team", "the on-call rotation": a role word naming a group or a schedule, not one person; "the operator
+    // pod", "the admin console", "the lead time": a role word naming a thing.
     if (
-      /^\s+(?:team|teams|rotation|schedule|channel|tooling|group|org|organi[sz]ation)\b/iu.test(
+      /^\s+(?:team|teams|rotation|schedule|channel|tooling|group|org|organi[sz]ation|pods?|controller|pattern|framework|console|panel|page|accounts?|roles?|api|ui|tools?|time|guide|docs|endpoint|access|rights|permissions|mode|dashboard|interface|credentials|token|keys?|user|policy|sdk)\b/iu.test(
         text.slice(m.index + m[0].length),
       )
     )

@@ -82,6 +82,8 @@ describe('words read in context', () => {
       'Maren is responsible for the incident review.',
       'The deploy was triggered by Jonas at 10:02, as planned.',
       'Quillbot ignored the annotation on the new pods.',
+      'Maren did not expect the retry storm after the failover.',
+      'The operator pod failed to reconcile the new volume.',
     ])
       expect(rules(text), text).not.toContain('blame');
     for (const text of [
