@@ -7,8 +7,12 @@ import type { ProseContext, SentenceHit, SentenceRule } from './rule.js';
 // (names from the report and roster, unknown capitalised names, "he"/"she", singled-out roles)
 // and then looks for a fault pattern attached to them. People doing ordinary work are not blame.
 
+// A role that singles out one person. Before the role noun, up to two words of any kind may say which one ("the
+// night-shift sysadmin", "the field technician", "the live-ops guy"); the nouns are words for one person's job
+// (or, for "guy", a person at all), so that the phrase names someone the way a name does. "agent" is a person only as a
+// support or service agent or one on shift or duty: a monitoring, build or user agent is software.
 const ROLE =
-  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?:new|junior|senior|same|other|responsible|on-?call|oncall|release|database|backend|frontend|front-end|back-end)\s+)*(?:engineer|developer|dev|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|on-?call|oncall|person|employee|teammate|manager|analyst|tester|author|committer|deployer|approver|lead)\b/giu;
+  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:[\w-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|trader|guy|(?<=\b(?:support|service|customer|help-?desk)\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))\b/giu;
 const PRONOUN = /\b(?:he|she|him|whoever|someone|somebody)\b/giu;
 const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
 
@@ -18,7 +22,7 @@ const FAULT_AFTER = new RegExp(
     // A negation of something the person did, right after them ("didn't test", "never checked"), or after a short
     // prepositional phrase such as "on call". Not being able to, or not having access, is a condition, not a fault., or after a short prepositional phrase such as "on call".
     "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|get|see|hear|need|own|exist|work|expect|anticipate|foresee|realise|realize|understand|intend|mean|think|want|plan)\\b)\\w+",
-    '\\b(?:forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
+    '\\b(?:fat-fingered|forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
     // "must have" guesses ("someone must have restarted it"); "could have been" tells what could have happened to them.
     "\\b(?:should(?:n['’]t)?|ought\\s+to|could)\\s+have\\b(?!\\s+been\\b)|\\b(?:should|could)(?:n['’]t)?\\s+have\\s+been\\s+(?:more|less)\\b",
     '\\bmade\\s+(?:a|an|the)\\s+(?:\\w+\\s+)?(?:mistake|error|blunder|typo|bad\\s+call)\\b',
@@ -96,7 +100,17 @@ const NOT_NAMES = new Set(
   ),
 );
 
-const ASKS_WHO = /^\W{0,3}(?:(?:lol|ok|so|hey|wait|seriously|ugh|ffs|um|uh)\W{1,3})?(who)\b/iu;
+// Interjections that open a chat line before the question (chat shorthand: "lol", "lmao", "omg", "wtf", "ffs").
+const ASKS_WHO = /^\W{0,3}(?:(?:lol|lmao|omg|wtf|ok|so|hey|wait|seriously|ugh|ffs|um|uh)\W{1,3})?(who)\b/iu;
+// "who pushed this", "who changed that": a chat question that asks for the one who did a past act to the thing at
+// hand hunts for a culprit, whatever the act was.
+const WHO_DID_THIS = /^\s+[a-z]+ed\s+(?:this|that|it)\b/iu;
+// A person's own act followed by "which is why …", "and that is what caused …": the sentence makes their act the cause
+// of the harm that the tail names.
+const CAUSAL_TAIL =
+  /^[,;]?\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|how|what)\b([^.;!?]{0,120})/iu;
+const HARM =
+  /\b(?:outage|incident|fail\w*|broke\w*|break\w*|down|lost|loss|errors?|wrong|grew|backlog|corrupt\w*|delay\w*|crash\w*|caused|stalled|stuck|filled\s+up|ran\s+out)\b/iu;
 const LOWER_LEAD = /^\W{0,3}(\p{Ll}[\p{L}'’-]*)/u;
 const capitalised = (w: string) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`;
 
@@ -114,7 +128,7 @@ function agentsIn(text: string, ctx: ProseContext): Agent[] {
     // "the SRE team", "the on-call rotation": a role word naming a group or a schedule, not one person; "the operator
     // pod", "the admin console", "the lead time": a role word naming a thing.
     if (
-      /^\s+(?:team|teams|rotation|schedule|channel|tooling|group|org|organi[sz]ation|pods?|controller|pattern|framework|console|panel|page|accounts?|roles?|api|ui|tools?|time|guide|docs|endpoint|access|rights|permissions|mode|dashboard|interface|credentials|token|keys?|user|policy|sdk)\b/iu.test(
+      /^\s+(?:team|teams|rotation|schedule|channel|tooling|group|org|organi[sz]ation|pods?|controller|pattern|framework|console|panel|page|pool|process|daemon|binary|accounts?|roles?|api|ui|tools?|time|guide|docs|endpoint|access|rights|permissions|mode|dashboard|interface|credentials|token|keys?|user|policy|sdk)\b/iu.test(
         text.slice(m.index + m[0].length),
       )
     )
@@ -158,6 +172,19 @@ function isPersonName(agent: Agent, sentence: string): boolean {
   // a pathological run-on sentence from costing more than a normal one.
   const window = sentence.slice(Math.max(0, agent.start - 200), agent.end + 200);
   return nlp(window).match('#Person').has(agent.text);
+}
+
+/** The person's own clause, when it is their own act (not one done to them, nor their dealing with a fault), ends in a
+ * causal tail naming harm: "Marek went back to sleep, which is why the queue grew". */
+function causesHarm(text: string, from: number): boolean {
+  const rest = text.slice(from);
+  const cut = CLAUSE_END.exec(rest);
+  // Only "which" or a punctuation mark may end the clause, and the tail must follow right there.
+  const tailAt = cut ? cut.index : rest.length;
+  const own = rest.slice(0, tailAt);
+  if (ACTED_ON.test(own) || DEALT_WITH.test(own)) return false;
+  const tail = CAUSAL_TAIL.exec(rest.slice(tailAt));
+  return tail !== null && HARM.test(tail[1] ?? '');
 }
 
 function clauseAfter(text: string, from: number): string {
@@ -246,6 +273,8 @@ export const blameRule: SentenceRule = {
         FAULT_BY_BEFORE.test(before) ||
         (ACT_BY_BEFORE.test(before) && FAULT_THING.test(before)) ||
         CULPRIT_BEFORE.test(before) ||
+        causesHarm(text, agent.end) ||
+        (agent.text.toLowerCase() === 'who' && agent.start < 12 && WHO_DID_THIS.test(after)) ||
         (ON_PERSON_BEFORE.test(before) && FAULT_WORD.test(before)) ||
         (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text)) ||
         (FAULT_NOUN_BEFORE.test(before) && MADE_AFTER.test(after)) ||
