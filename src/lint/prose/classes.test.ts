@@ -226,3 +226,52 @@ describe('quotations', () => {
     expect(found[0]?.range?.start).toBeGreaterThan(text.indexOf('The cache'));
   });
 });
+
+describe('third round: roles, causes named by a tail, chat, shares of a whole, current English', () => {
+  it('reads a role with its own words in front as one person, and a software agent as software', () => {
+    expect(rules('The weekend support agent skipped the escalation step.')).toContain('blame');
+    expect(rules('The agent on duty never opened the ticket queue.')).toContain('blame');
+    expect(rules('The late-shift warehouse technician unplugged the wrong rack.')).toContain('blame');
+    expect(rules('The trader who fat-fingered the quantity sent a 10x order.')).toContain('blame');
+    expect(rules('The metrics agent failed to send data for 20 minutes.')).not.toContain('blame');
+    expect(rules('The build agent ignored the cache key.')).not.toContain('blame');
+    expect(rules('The field technician replaced the line card at 04:10.')).not.toContain('blame');
+  });
+
+  it('takes "which is why" after a person’s own act as naming them the cause, but not after a fix or a find', () => {
+    expect(
+      rules('Jonas silenced the disk alert for the weekend, which is why the volume filled up unseen.'),
+    ).toContain('blame');
+    expect(
+      rules('The contractor’s cleanup job removed the DNS zone, and that is what caused the outage.'),
+    ).toContain('blame');
+    expect(rules('Jonas found the stuck consumer, which is why the backlog cleared by noon.')).not.toContain(
+      'blame',
+    );
+    expect(rules('Maren rolled back at 10:04, which is why the errors stopped.')).not.toContain('blame');
+  });
+
+  it('reads a chat question that hunts for whoever did it', () => {
+    expect(rules('omg who deleted that')).toContain('blame');
+    expect(rules('who is on call for payments tonight')).not.toContain('blame');
+  });
+
+  it('reads a share said with a size word, and a spike or increase of a bad measure, as vague harm', () => {
+    expect(rules('A sizeable share of bookings were declined at the card step.')).toContain('vague-impact');
+    expect(rules('Timeouts spiked for a considerable portion of customers.')).toContain('vague-impact');
+    expect(rules('The release caused a dramatic increase in checkout errors.')).toContain('vague-impact');
+    expect(rules('Sign-ups increased substantially after the fix.')).not.toContain('vague-impact');
+    expect(rules('A large share of the 12,000 bookings, 71%, were declined.')).not.toContain('vague-impact');
+  });
+
+  it('knows chat shorthand, chat speakers, and current English words, and keeps typos flagged', () => {
+    expect(rules('fyi afaik the replay is done, acked the page, brb')).not.toContain('spelling');
+    expect(rules('> zmarkov [3:02 PM] restarting the consumers now')).not.toContain('spelling');
+    expect(rules('The responders checked the uplink and the retransmits graph.')).not.toContain('spelling');
+    expect(rules('The responders checked the uplnik before the restart.')).toContain('spelling');
+    expect(rules('The retransmits graph showed the colour change.', undefined)).not.toContain('spelling');
+    expect(lint('The colour of the graph changed.', 'impact', 'en-US').map((f) => f.ruleId)).toContain(
+      'spelling',
+    );
+  });
+});

@@ -11,6 +11,10 @@ const VAGUE =
   intermittently sporadically repeatedly`
     .split(/\s+/u)
     .map((w) => w.replaceAll('|', ' '));
+// A share or count said with a size word instead of a number: "a large number of payments", "a small percentage of
+// accounts", "the majority of users", "a sizeable share of traffic".
+const VAGUE_SHARE =
+  /\b(?:a|an|the)\s+(?:(?:large|small|high|low|good|big|tiny|sizable|sizeable|fair|growing|non-trivial)\s+)?(?:number|percentage|proportion|share|fraction|majority|minority)\s+of\b/giu;
 const NUMBER_WORDS =
   /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|quarter|third|double|doubled|triple|tripled|quadrupled|twice|thrice|all|every|none|no|nobody|entire|whole)\b|\b(?:a|an)\s+(?:second|minute|hour|day|week|month|year)\b/iu;
 const DIGIT = /\d|[$€£¥%]/u;
@@ -23,7 +27,7 @@ const WORD_QUANTITY =
 // Words that say something was harmed, and the things whose harm is an impact ("failed over" and "failed back" are
 // recoveries, not harm).
 const HARM =
-  /\b(?:fail(?:ed|ing|ures?)?(?!\s+(?:over|back)\b)|broke|broken|lost|loss|losses|down|outages?|unavailable|unavailability|slow(?:er|ness|down|ly)?|sluggish|degraded|degrading|degradation|errors|exceptions|delayed|delays?|could\s+not|couldn['’]t|unable\s+to|cannot|can['’]t|affected|affecting|impacted|hurt|harmed|frustrated|complain(?:ed|ts?)|dropped|drop|elevated|wrong|timed\s+out|timeouts|stuck|slipped|missed|crash(?:ed|es|ing)?|took\s+an?\s+(?:\w+\s+)?hit|choppy|unusable|unresponsive|unreachable|inaccessible|threatened\s+to\s+(?:cancel|leave|churn)|churned|(?:higher|longer|worse)\s+than\s+(?:usual|normal|expected|before|baseline)|lag|laggy|logged\s+out|stale|poor|rose|went\s+up|climbed|jumped|impact\s+on|cost(?:s|ing)?\s+us)\b(?!\s+(?:\w+\s+)?(?:alerts?|alarms?|checks?|monitors?|monitoring|logs\b|log\b(?!\s+(?:in|on|out)\b)|quer(?:y|ies)|tests?|jobs?|tracking|attempts?|modes?|domains?)\b)/giu;
+  /\b(?:fail(?:ed|ing|ures?)?(?!\s+(?:over|back)\b)|broke|broken|lost|loss|losses|down|outages?|unavailable|unavailability|slow(?:er|ness|down|ly)?|sluggish|degraded|degrading|degradation|errors|exceptions|delayed|delays?|could\s+not|couldn['’]t|unable\s+to|cannot|can['’]t|affected|affecting|impacted|hurt|harmed|frustrated|complain(?:ed|ts?)|dropped|drop|elevated|wrong|timed\s+out|timeouts|stuck|slipped|missed|crash(?:ed|es|ing)?|took\s+an?\s+(?:\w+\s+)?hit|choppy|unusable|unresponsive|unreachable|inaccessible|threatened\s+to\s+(?:cancel|leave|churn)|churned|(?:higher|longer|worse)\s+than\s+(?:usual|normal|expected|before|baseline)|lag|laggy|logged\s+out|stale|poor|rose|went\s+up|climbed|jumped|increase[ds]?|spike[ds]?|declined|impact\s+on|cost(?:s|ing)?\s+us)\b(?!\s+(?:\w+\s+)?(?:alerts?|alarms?|checks?|monitors?|monitoring|logs\b|log\b(?!\s+(?:in|on|out)\b)|quer(?:y|ies)|tests?|jobs?|tracking|attempts?|modes?|domains?)\b)/giu;
 const PARTY =
   /\b(?:users?|customers?|clients?|merchants?|visitors?|subscribers?|accounts?|orders?|sales|revenue|money|bills?|billing|conversions?|bookings?|transactions|payments|checkout|sign-?ups?|logins?|requests|latency|availability|pages?|site|website|apps?|applications?|search|recovery|traffic|experience|onboarding|players?|patients?|members?|students?|buyers?|sellers?|drivers?|riders?|guests?|tenants?|partners?|appointments?|matchmaking|payment|complaints|tickets|calls|cost(?:s|ing)?\s+us|error\s+rates?|APIs?|uptime)\b/iu;
 // Without a stand-in for a number, the harm must fall on people or money for the sentence to state an impact.
@@ -54,7 +58,7 @@ function lastClause(text: string): string {
 }
 // Which way a measure moved is harm only for the right measure: latency or errors that rose, sign-ups that fell.
 // "Sign-ups rose after the launch" and "the error rate dropped" are good news.
-const RISE = /^(?:rose|went\s+up|climbed|jumped|elevated)$/iu;
+const RISE = /^(?:rose|went\s+up|climbed|jumped|elevated|increase[ds]?|spike[ds]?)$/iu;
 const FALL = /^(?:drop|dropped)$/iu;
 const BAD_MEASURE =
   /\b(?:latency|latencies|errors?|error\s+rates?|5\d\dx?s?|timeouts?|response\s+times?|complaints?|tickets?|costs?|load|lag|queues?|backlog|cpu|memory|failures?|churn|refunds?|cancell?ations?|retries|p\d\d)\b/iu;
@@ -163,7 +167,7 @@ export const vagueImpactRule: SentenceRule = {
       for (const m of text.matchAll(re)) if (!HEDGE_AFTER.test(text.slice(m.index + m[0].length))) return m;
       return undefined;
     };
-    const vagueHit = standIn(extra) ?? standIn(vague);
+    const vagueHit = standIn(extra) ?? standIn(vague) ?? standIn(VAGUE_SHARE);
     // An explicit stand-in for a number next to a harm is worth a remark anywhere; otherwise the sentence must say
     // who or what was harmed, in a part of the report that states effects, with no span of time or scope in words.
     if (!vagueHit) {
