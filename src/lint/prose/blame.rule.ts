@@ -8,11 +8,12 @@ import type { ProseContext, SentenceHit, SentenceRule } from './rule.js';
 // and then looks for a fault pattern attached to them. People doing ordinary work are not blame.
 
 // A role that singles out one person. Before the role noun, up to two words of any kind may say which one ("the
-// night-shift sysadmin", "the field technician", "the live-ops guy"); the nouns are words for one person's job
+// night-shift sysadmin", "the field technician", "the live-ops guy"), but not a determiner, preposition or "is" that
+// would reach into another phrase ("this forced every engineer …"); the nouns are words for one person's job
 // (or, for "guy", a person at all), so that the phrase names someone the way a name does. "agent" is a person only as a
 // support or service agent or one on shift or duty: a monitoring, build or user agent is software.
 const ROLE =
-  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:[\w-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|trader|guy|(?<=\b(?:support|service|customer|help-?desk)\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))\b/giu;
+  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?!(?:the|a|an|every|each|any|some|no|to|of|for|by|with|and|or|from|on|in|at|was|is|were)\s)[\w-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|trader|guy|(?<=\b(?:support|service|customer|help-?desk)\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))\b/giu;
 const PRONOUN = /\b(?:he|she|him|whoever|someone|somebody)\b/giu;
 const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
 
@@ -109,6 +110,8 @@ const WHO_DID_THIS = /^\s+[a-z]+ed\s+(?:this|that|it)\b/iu;
 // of the harm that the tail names.
 const CAUSAL_TAIL =
   /^[,;]?\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|how|what)\b([^.;!?]{0,120})/iu;
+const RECOVERY =
+  /\b(?:stopped|ceased|cleared|recovered|resolved|fell|dropped|subsided|ended|went\s+away|returned|back\s+to\s+normal|fixed|avoided|prevented)\b/iu;
 const HARM =
   /\b(?:outage|incident|fail\w*|broke\w*|break\w*|down|lost|loss|errors?|wrong|grew|backlog|corrupt\w*|delay\w*|crash\w*|caused|stalled|stuck|filled\s+up|ran\s+out)\b/iu;
 const LOWER_LEAD = /^\W{0,3}(\p{Ll}[\p{L}'’-]*)/u;
@@ -184,7 +187,8 @@ function causesHarm(text: string, from: number): boolean {
   const own = rest.slice(0, tailAt);
   if (ACTED_ON.test(own) || DEALT_WITH.test(own)) return false;
   const tail = CAUSAL_TAIL.exec(rest.slice(tailAt));
-  return tail !== null && HARM.test(tail[1] ?? '');
+  // "…, which is why the errors stopped" tells what ended the harm: good news, not a cause.
+  return tail !== null && HARM.test(tail[1] ?? '') && !RECOVERY.test(tail[1] ?? '');
 }
 
 function clauseAfter(text: string, from: number): string {

@@ -236,6 +236,9 @@ describe('third round: roles, causes named by a tail, chat, shares of a whole, c
     expect(rules('The metrics agent failed to send data for 20 minutes.')).not.toContain('blame');
     expect(rules('The build agent ignored the cache key.')).not.toContain('blame');
     expect(rules('The field technician replaced the line card at 04:10.')).not.toContain('blame');
+    expect(
+      rules('The rollout forced every engineer to log in again, which failed for the contractors.'),
+    ).not.toContain('blame');
   });
 
   it('takes "which is why" after a person’s own act as naming them the cause, but not after a fix or a find', () => {
@@ -249,6 +252,10 @@ describe('third round: roles, causes named by a tail, chat, shares of a whole, c
       'blame',
     );
     expect(rules('Maren rolled back at 10:04, which is why the errors stopped.')).not.toContain('blame');
+    expect(rules('The on-call engineer restarted the pods, which is why the errors stopped.')).not.toContain(
+      'blame',
+    );
+    expect(rules('The user agent string changed, which is why the parser broke.')).not.toContain('blame');
   });
 
   it('reads a chat question that hunts for whoever did it', () => {
