@@ -58,6 +58,11 @@ export const passiveRule: SentenceRule = {
       if (BY_AGENT.test(after) && !/^[^.;:!?]{0,60}?\bby\s+\w+\s+(?:was|were|is|are)\b/iu.test(after))
         return [];
       if (HARM.test(participle) || FEELING.test(participle)) return [];
+      // A participle that starts a compound adjective ("was read-only", "is built-in") describes a state.
+      if (after.startsWith('-')) return [];
+      // "is done", "are finished": in the present these say a piece of work is complete, a state, not an act.
+      if (/^(?:is|are)\b/iu.test(phrase) && /^(?:done|finished|complete|completed|over)$/iu.test(participle))
+        return [];
       const present = /^(?:is|are)\b/iu.test(phrase);
       if (
         PROPERTY.test(participle) &&
