@@ -157,24 +157,25 @@ describe('prose rules on the real-text evaluation set', () => {
       .find((p) => p.batch === batch && p.half === 'held-out')
       ?.figures.find((f) => f.ruleId === id) as Figures;
   // The issue's target is precision ≥ 0.9 on the held-out half for every error and warning rule, and recall ≥ 0.8
-  // for blame and judgment. The floors below are what was measured once, at the end of the second round of changes
-  // (blame, vague-impact and passive-voice reworked on the development halves only); a change can only keep or
-  // raise them. The held-out misses are deliberately not printed: fixing them by sight would make the half one more
-  // tuning set. Measured then (whole held-out half, 347 sentences; first batch 259; second batch 88):
-  // - blame precision 0.905 (19 right, 2 wrong): the target is met on the whole half, but not on the first batch
-  //   alone (0.867, 13 right, 2 wrong, the same as before the second round); the second batch's is 1.000.
-  // - judgment precision 0.833 (10 right, 2 wrong): first batch 1.000, second batch 0.714 (5 right, 2 wrong). Not met;
-  //   the rule was not changed in this round beyond negated subjects, and scored the same before it.
-  // - vague-impact precision 0.846 (11 right, 2 wrong): first batch 0.857 (was 0.750), second batch 0.833 (was
-  //   1.000, 6 right). Not met.
+  // for blame and judgment. The floors below are what was measured once, at the end of the third round of changes
+  // (blame, vague-impact, spelling and passive-voice changed on the development halves only, after a third batch of
+  // 167 sentences was labelled and committed); a change can only keep or raise them. The held-out misses are
+  // deliberately not printed: fixing them by sight would make the half one more tuning set. The third batch made the
+  // whole held-out half harder (435 sentences: first batch 259, second 88, third 88), so some floors are lower than
+  // the second round's, which were measured on 347 sentences. Measured at the end of round three (before it, on the
+  // same 435):
+  // - blame precision 0.893, 25 right, 3 wrong (0.875). First batch 0.875 (0.867), second 1.000, third 0.800 (0.667).
+  //   Not met on the whole half.
+  // - judgment precision 0.875 (0.875): first batch 1.000, second batch 0.714 (5 right, 2 wrong). Not met; unchanged.
+  // - vague-impact precision 0.833, 20 right, 4 wrong (0.818): first 0.857, second 0.875 (0.833), third 0.778. Not met.
   // - word-confusion precision 1.000. Met.
-  // - blame recall 0.704 (19 of 27): first batch 0.813, second batch 0.545 (6 of 11; the same before this round).
-  //   Not met: the second batch's styles (chat notes, roles, "the engineer who …") find blame the rule cannot see.
-  // - judgment recall 0.909. Met.
+  // - blame recall 0.694, 25 of 36 (0.583): first batch 0.875, second 0.636, third 0.444 (0.222). Not met: blame that a
+  //   role or a tail implies in styles the rules have not seen is still missed.
+  // - judgment recall 0.875. Met.
   const PRECISION_FLOOR: Record<string, number> = {
-    blame: 0.9,
-    judgment: 0.83,
-    'vague-impact': 0.84,
+    blame: 0.89,
+    judgment: 0.87,
+    'vague-impact': 0.83,
     'word-confusion': 0.9,
   };
   for (const [id, floor] of Object.entries(PRECISION_FLOOR)) {
@@ -184,7 +185,7 @@ describe('prose rules on the real-text evaluation set', () => {
   }
   // The first batch's held-out half on its own keeps at least what it had before the second batch was added.
   const FIRST_BATCH_FLOOR: Record<string, number> = {
-    blame: 0.85,
+    blame: 0.87,
     judgment: 0.9,
     'vague-impact': 0.85,
     'word-confusion': 0.9,
@@ -194,11 +195,20 @@ describe('prose rules on the real-text evaluation set', () => {
       expect(part('first', id).precision).toBeGreaterThanOrEqual(floor);
     });
   }
-  // passive-voice (info) is labelled in the second batch only: 1.000 precision and recall on its held-out half.
+  // passive-voice (info) is labelled in the second and third batches: 1.000 precision and recall on the second's
+  // held-out half; on the third's 0.667 (6 right, 3 wrong) and recall 0.750, the same before and after round three.
   it('passive-voice: precision on the second batch’s held-out half ≥ 0.9', () => {
     expect(part('second', 'passive-voice').precision).toBeGreaterThanOrEqual(0.9);
   });
-  const RECALL_FLOOR: Record<string, number> = { blame: 0.7, judgment: 0.8 };
+  it('passive-voice: precision on the third batch’s held-out half ≥ 0.66', () => {
+    expect(part('third', 'passive-voice').precision).toBeGreaterThanOrEqual(0.66);
+  });
+  // spelling: 0.600 on the whole held-out half (9 right, 6 wrong; 0.391 before round three added cspell's American
+  // English dictionary and the chat shorthand list). Terms no maintained list has ("keepalive", "autovacuum") remain.
+  it('spelling: precision on the held-out half ≥ 0.6', () => {
+    expect(held_('spelling').precision).toBeGreaterThanOrEqual(0.6);
+  });
+  const RECALL_FLOOR: Record<string, number> = { blame: 0.69, judgment: 0.8 };
   for (const [id, floor] of Object.entries(RECALL_FLOOR)) {
     it(`${id}: recall on the held-out half ≥ ${floor}`, () => {
       expect(held_(id).recall).toBeGreaterThanOrEqual(floor);
