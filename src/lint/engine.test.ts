@@ -35,11 +35,32 @@ describe('structure rules', () => {
         const r = sampleReport();
         r.summary = {};
         r.period = { timezone: 'UTC' };
+        r.details.timeline = r.details.timeline.map((e) => ({ ...e, at: null }));
         return r;
       })(),
     );
     expect(ids(f)).toContain('summary-missing');
     expect(withRule(f, 'summary-parts').map((x) => x.path)).toContainEqual(['period', 'start']);
+  });
+
+  it('takes the time from the timeline or a date in the summary when the period has no start, as in imports', () => {
+    const noStart = (change: (r: Report) => void) =>
+      after((r) => {
+        r.period = { timezone: 'UTC' };
+        change(r);
+      }, 'summary-parts').filter((x) => x.path.join('.') === 'period.start');
+    expect(noStart(() => {})).toEqual([]); // the sample's timeline has times
+    const untimed = (r: Report) => {
+      r.details.timeline = r.details.timeline.map((e) => ({ ...e, at: null }));
+      r.summary.whatHappened = 'The survey widget stopped rendering after a release.';
+    };
+    expect(noStart(untimed)).toHaveLength(1);
+    expect(
+      noStart((r) => {
+        untimed(r);
+        r.summary.whatHappened = 'On 3 October 2025 the survey widget stopped rendering.';
+      }),
+    ).toEqual([]);
   });
 
   it('flags a summary over the configured word limit, and not under the default', () => {

@@ -7,21 +7,29 @@ import type { ProseContext, SentenceHit, SentenceRule } from './rule.js';
 // (names from the report and roster, unknown capitalised names, "he"/"she", singled-out roles)
 // and then looks for a fault pattern attached to them. People doing ordinary work are not blame.
 
+// A role that singles out one person. Before the role noun, up to two words of any kind may say which one ("the
+// night-shift sysadmin", "the field technician", "the live-ops guy"), but not a determiner, preposition or "is" that
+// would reach into another phrase ("this forced every engineer …"); the nouns are words for one person's job
+// (or, for "guy", a person at all), so that the phrase names someone the way a name does. "agent" is a person only as a
+// support or service agent or one on shift or duty: a monitoring, build or user agent is software.
 const ROLE =
-  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?:new|junior|senior|same|other|responsible|on-?call|oncall|release|database|backend|frontend|front-end|back-end)\s+)*(?:engineer|developer|dev|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|on-?call|oncall|person|employee|teammate|manager|analyst|tester|author|committer|deployer|approver|lead)\b/giu;
+  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?!(?:the|a|an|every|each|any|some|no|to|of|for|by|with|and|or|from|on|in|at|was|is|were)\s)[\w-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|trader|guy|(?<=\b(?:support|service|customer|help-?desk)\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))\b/giu;
 const PRONOUN = /\b(?:he|she|him|whoever|someone|somebody)\b/giu;
 const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
 
 const FAULT_AFTER = new RegExp(
   [
+    // What a person did not know, expect or intend is a condition of the work, like not having access.
     // A negation of something the person did, right after them ("didn't test", "never checked"), or after a short
     // prepositional phrase such as "on call". Not being able to, or not having access, is a condition, not a fault., or after a short prepositional phrase such as "on call".
-    "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|get|see|hear|need|own|exist|work)\\b)\\w+",
-    '\\b(?:forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
-    "\\b(?:should(?:n['’]t)?|ought\\s+to|could|must)\\s+have\\b",
+    "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|get|see|hear|need|own|exist|work|expect|anticipate|foresee|realise|realize|understand|intend|mean|think|want|plan)\\b)\\w+",
+    '\\b(?:fat-fingered|forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
+    // "must have" guesses ("someone must have restarted it"); "could have been" tells what could have happened to them.
+    "\\b(?:should(?:n['’]t)?|ought\\s+to|could)\\s+have\\b(?!\\s+been\\b)|\\b(?:should|could)(?:n['’]t)?\\s+have\\s+been\\s+(?:more|less)\\b",
     '\\bmade\\s+(?:a|an|the)\\s+(?:\\w+\\s+)?(?:mistake|error|blunder|typo|bad\\s+call)\\b',
     '\\b(?:is|was|were)\\s+(?:to\\s+blame|at\\s+fault|careless|sloppy|negligent|lazy|incompetent|an\\s+idiot|a\\s+moron)\\b',
-    '\\b(?:is|was)\\s+responsible\\s+for\\b.*\\b(?:outage|incident|failure|bad|broken|wrong|mistake|error|problem|breakage|downtime)\\b',
+    // Responsible for the failure itself, not for its review, response or fix ("responsible for the incident review").
+    '\\b(?:is|was)\\s+responsible\\s+for\\s+(?:the|this|that|an?|our)\\s+(?:[\\w-]+\\s+)?(?:outage|incident|failure|mistake|error|breakage|downtime)\\b(?!\\s+(?:review|response|report|communications?|process|management|channel|call|post-?mortem|retro\\w*|follow-?ups?))|\\b(?:is|was)\\s+responsible\\s+for\\s+(?:the|this|that|an?|our)\\s+(?:bad|broken|faulty|failed|botched)\\b',
     '\\b(?:accidentally|mistakenly|carelessly|wrongly|incorrectly|inadvertently|erroneously|recklessly|improperly)\\b',
     '\\bwithout\\s+(?:(?:first|even|properly)\\s+)?(?:testing|checking|reviewing|a\\s+review|review|noticing|asking|telling|approval|reading|verifying|looking|thinking|permission|a\\s+second\\s+(?:look|glance|check))\\b',
     '\\b(?:pushed|shipped|merged|deployed|committed|wrote|made)\\s+(?:a|the|this)\\s+(?:bad|broken|faulty|buggy)\\b',
@@ -38,7 +46,12 @@ const FAULT_AFTER = new RegExp(
 const POSSESSIVE_FAULT =
   /^['’]s\s+(?:(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure)|(?:rushed|hasty|careless|sloppy|faulty|botched|mistaken|incorrect|wrong)\s+\w+)\b/iu;
 const FAULT_BY_BEFORE =
-  /\b(?:missed|caused|broken|deleted|forgotten|overlooked|ignored|misconfigured|botched|introduced|triggered|committed|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
+  /\b(?:missed|caused|broken|forgotten|overlooked|ignored|misconfigured|botched|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
+// Ordinary acts by a person ("the deploy was triggered by Ana", "committed by Tom") are blame only when what they did
+// is named as the fault before them ("the regression was introduced by Tom").
+const ACT_BY_BEFORE = /\b(?:introduced|triggered|committed|deleted|pushed|merged|deployed|made)\s+by\s+$/iu;
+const FAULT_THING =
+  /\b(?:bug|regression|outage|failure|breakage|incident|error|mistake|typo|bad|broken|faulty|wrong)\b/iu;
 // "The culprit was the intern", "the offending commit came from Dave's branch": wording that hunts for the one
 // who did it. Without a person ("the offending commit disabled pinning") it names a change, which is fine.
 const CULPRIT_BEFORE =
@@ -64,7 +77,21 @@ const CLEFT_FAULT =
   /^(?:\s*,)?\s+who\s+(?:\w+ly\s+)?(?:disabled|deleted|dropped|pushed|merged|deployed|ran|changed|removed|broke|caused|introduced|approved|misconfigured|forgot|missed|ignored|skipped|turned\s+off|wrote\s+the\s+(?:bad|broken|faulty))\b/iu;
 const WHO_AFTER = /^(?:\s*,)?\s+who\b/iu;
 const HUMAN_ERROR = /\b(?:human|operator|user|pilot|personnel|engineer)\s+(?:error|mistake|failure)s?\b/giu;
-const CLAUSE_END = /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\bbut\b|\bwhich\b|\bso\b/iu;
+// Where the clause about a person ends: punctuation, a new clause ("but", "which", "because", "when" …) or "and" with a
+// new subject ("Tom deployed and the alert failed to fire": the failure is the alert's, not Tom's).
+const CLAUSE_END =
+  /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\b(?:but|which|so|because|since|when|whenever|while|whilst|after|before|until|once|although|though|whereas|where)\b|\band\s+(?:the|a|an|it|its|we|they|this|that|these|those|our|their|there|nobody|no)\b/iu;
+// The person is the one acted on ("Tom was paged", "she was given the wrong runbook"): what follows happened to them.
+// Only a further verb of theirs after "and" ("was distracted and skipped the check") can still be a fault.
+const ACTED_ON =
+  /^\s*(?:was|were|is|are|got|gets|had\s+been|has\s+been|been)\s+(?:\w+ly\s+)?(?:[a-z]+ed|given|told|shown|sent|woken|taken|brought|caught|left|kept|held|sought|thrown|bitten|hidden)\b(?!\s+(?:to\s+blame|at\s+fault))/iu;
+// Faults in the manner of a person's own act, which hold whatever the verb was.
+const OWN_MANNER =
+  /\b(?:the|a)\s+wrong\b|\b(?:accidentally|mistakenly|incorrectly|wrongly|carelessly|inadvertently)\b|\bby\s+(?:mistake|accident)\b|\bin\s+error\b|\bnot\s+properly\b|\bwithout\s+(?:(?:first|even|properly)\s+)?(?:testing|checking|reviewing|a\s+review|review|verifying|asking|approval)\b/iu;
+// Verbs of finding, repairing and telling: "Hannah found the misconfigured role", "Kenji reverted the bad commit",
+// "Ana asked whether the deploy had caused it". The fault words after them describe what the person dealt with.
+const DEALT_WITH =
+  /^\s*(?:(?:then|also|quickly|later|first|immediately)\s+)?(?:noticed|found|spotted|saw|discovered|detected|caught|traced|diagnosed|identified|investigated|confirmed|reported|flagged|raised|escalated|paged|alerted|asked|said|explained|pointed\s+out|warned|fixed|reverted|rolled\s+back|corrected|repaired|replaced|restored|recovered|mitigated|resolved|undid|cleaned\s+up|documented|wrote\s+up)\b/iu;
 
 // Capitalised words that start sentences or name departments ("Management ignored the warnings" is about a group,
 // which, like "the team", is not blame of a person).
@@ -73,6 +100,22 @@ const NOT_NAMES = new Set(
     ' ',
   ),
 );
+
+// Interjections that open a chat line before the question (chat shorthand: "lol", "lmao", "omg", "wtf", "ffs").
+const ASKS_WHO = /^\W{0,3}(?:(?:lol|lmao|omg|wtf|ok|so|hey|wait|seriously|ugh|ffs|um|uh)\W{1,3})?(who)\b/iu;
+// "who pushed this", "who changed that": a chat question that asks for the one who did a past act to the thing at
+// hand hunts for a culprit, whatever the act was.
+const WHO_DID_THIS = /^\s+[a-z]+ed\s+(?:this|that|it)\b/iu;
+// A person's own act followed by "which is why …", "and that is what caused …": the sentence makes their act the cause
+// of the harm that the tail names.
+const CAUSAL_TAIL =
+  /^[,;]?\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|how|what)\b([^.;!?]{0,120})/iu;
+const RECOVERY =
+  /\b(?:stopped|ceased|cleared|recovered|resolved|fell|dropped|subsided|ended|went\s+away|returned|back\s+to\s+normal|fixed|avoided|prevented)\b/iu;
+const HARM =
+  /\b(?:outage|incident|fail\w*|broke\w*|break\w*|down|lost|loss|errors?|wrong|grew|backlog|corrupt\w*|delay\w*|crash\w*|caused|stalled|stuck|filled\s+up|ran\s+out)\b/iu;
+const LOWER_LEAD = /^\W{0,3}(\p{Ll}[\p{L}'’-]*)/u;
+const capitalised = (w: string) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`;
 
 interface Agent {
   start: number;
@@ -85,9 +128,10 @@ interface Agent {
 function agentsIn(text: string, ctx: ProseContext): Agent[] {
   const agents: Agent[] = [];
   for (const m of text.matchAll(ROLE)) {
-    // "the SRE team", "the on-call rotation": a role word naming a group or a schedule, not one person.
+    // "the SRE team", "the on-call rotation": a role word naming a group or a schedule, not one person; "the operator
+    // pod", "the admin console", "the lead time": a role word naming a thing.
     if (
-      /^\s+(?:team|teams|rotation|schedule|channel|tooling|group|org|organi[sz]ation)\b/iu.test(
+      /^\s+(?:team|teams|rotation|schedule|channel|tooling|group|org|organi[sz]ation|pods?|controller|pattern|framework|console|panel|page|pool|process|daemon|binary|accounts?|roles?|api|ui|tools?|time|guide|docs|endpoint|access|rights|permissions|mode|dashboard|interface|credentials|token|keys?|user|policy|sdk)\b/iu.test(
         text.slice(m.index + m[0].length),
       )
     )
@@ -96,6 +140,14 @@ function agentsIn(text: string, ctx: ProseContext): Agent[] {
   }
   for (const m of text.matchAll(PRONOUN))
     agents.push({ start: m.index, end: m.index + m[0].length, text: m[0], unsure: false });
+  // Chat-style notes: a question that hunts for the doer ("who merged this without a review?") and a listed person's
+  // name written in lower case at the start ("dave broke staging again").
+  const lead = ASKS_WHO.exec(text) ?? LOWER_LEAD.exec(text);
+  const word = lead?.[1];
+  if (lead && word && (word.toLowerCase() === 'who' || ctx.people.names.has(capitalised(word)))) {
+    const start = lead[0].length - word.length;
+    agents.push({ start, end: lead[0].length, text: word, unsure: false });
+  }
   for (const m of text.matchAll(WORD)) {
     const word = m[0].replace(/['’]s$/u, '');
     if (NOT_NAMES.has(word) || ctx.people.things.has(word.toLowerCase())) continue;
@@ -112,9 +164,10 @@ function agentsIn(text: string, ctx: ProseContext): Agent[] {
   return agents.sort((a, b) => a.start - b.start);
 }
 
-// Verbs that only people do: an unknown capitalised word right before one is taken as a name.
+// Verbs that only people do: an unknown capitalised word right before one is taken as a name. ("ignored" and
+// "misconfigured" are not here: tools ignore annotations and misconfigure routes too.)
 const HUMAN_VERB =
-  /^\s*(?:forgot|neglected|ignored|botched|bungled|misconfigured|mistyped|misread|misjudged|misunderstood|messed\s+up|screwed\s+up|should\s+have)\b/iu;
+  /^\s*(?:forgot|neglected|botched|bungled|mistyped|misread|misjudged|misunderstood|messed\s+up|screwed\s+up|should\s+have)\b/iu;
 
 function isPersonName(agent: Agent, sentence: string): boolean {
   if (HUMAN_VERB.test(sentence.slice(agent.end))) return true;
@@ -122,6 +175,20 @@ function isPersonName(agent: Agent, sentence: string): boolean {
   // a pathological run-on sentence from costing more than a normal one.
   const window = sentence.slice(Math.max(0, agent.start - 200), agent.end + 200);
   return nlp(window).match('#Person').has(agent.text);
+}
+
+/** The person's own clause, when it is their own act (not one done to them, nor their dealing with a fault), ends in a
+ * causal tail naming harm: "Marek went back to sleep, which is why the queue grew". */
+function causesHarm(text: string, from: number): boolean {
+  const rest = text.slice(from);
+  const cut = CLAUSE_END.exec(rest);
+  // Only "which" or a punctuation mark may end the clause, and the tail must follow right there.
+  const tailAt = cut ? cut.index : rest.length;
+  const own = rest.slice(0, tailAt);
+  if (ACTED_ON.test(own) || DEALT_WITH.test(own)) return false;
+  const tail = CAUSAL_TAIL.exec(rest.slice(tailAt));
+  // "…, which is why the errors stopped" tells what ended the harm: good news, not a cause.
+  return tail !== null && HARM.test(tail[1] ?? '') && !RECOVERY.test(tail[1] ?? '');
 }
 
 function clauseAfter(text: string, from: number): string {
@@ -133,7 +200,14 @@ function clauseAfter(text: string, from: number): string {
     );
   const body = lead ? rest.slice(lead[0].length) : rest;
   const cut = CLAUSE_END.exec(body);
-  const clause = cut ? body.slice(0, cut.index) : body;
+  let clause = cut ? body.slice(0, cut.index) : body;
+  // Acted on, or dealing with a fault someone else met: only a further verb of theirs after "and" is read. The manner
+  // of their own act still counts, whatever the verb: "restored the wrong backup", "reverted it without checking".
+  if (ACTED_ON.test(clause) || (DEALT_WITH.test(clause) && !OWN_MANNER.test(clause))) {
+    const and = /\s(?:and|then)\s+(?!(?:the|a|an)\b)/iu.exec(clause);
+    clause = and ? clause.slice(and.index + and[0].length) : '';
+    if (DEALT_WITH.test(clause) && !OWN_MANNER.test(clause)) clause = '';
+  }
   return clause.split(/\s+/u).slice(0, 14).join(' ');
 }
 
@@ -161,9 +235,10 @@ function systemicRewrite(agent: Agent, sentence: string): string | undefined {
   if (!participle) return undefined;
   const object = rest.replace(/^(?:the|a|an)\s+/iu, (d) => d.toLowerCase());
   const subject = `${object.charAt(0).toUpperCase()}${object.slice(1)}`;
-  const adverb = /\s+(properly|correctly|in time|on time)$/iu.exec(subject);
-  const core = adverb ? subject.slice(0, adverb.index) : subject;
-  return `${core} was not ${participle}${adverb ? ` ${adverb[1]}` : ''}.`;
+  const found = /(?:properly|correctly|in time|on time)$/iu.exec(subject);
+  const adverb = found && /\s$/u.test(subject.slice(0, found.index)) ? found : undefined;
+  const core = adverb ? subject.slice(0, adverb.index).trimEnd() : subject;
+  return `${core} was not ${participle}${adverb ? ` ${adverb[0]}` : ''}.`;
 }
 
 const ADVICE =
@@ -200,7 +275,10 @@ export const blameRule: SentenceRule = {
         POSSESSIVE_FAULT.test(after) ||
         FAULT_AFTER.test(clauseAfter(text, agent.end)) ||
         FAULT_BY_BEFORE.test(before) ||
+        (ACT_BY_BEFORE.test(before) && FAULT_THING.test(before)) ||
         CULPRIT_BEFORE.test(before) ||
+        causesHarm(text, agent.end) ||
+        (agent.text.toLowerCase() === 'who' && agent.start < 12 && WHO_DID_THIS.test(after)) ||
         (ON_PERSON_BEFORE.test(before) && FAULT_WORD.test(before)) ||
         (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text)) ||
         (FAULT_NOUN_BEFORE.test(before) && MADE_AFTER.test(after)) ||

@@ -35,6 +35,7 @@ describe('words read in context', () => {
       'It was just a canary pool of two hosts.',
       'Just because the health check was green does not mean the queue drained.',
       'We saw no obvious pattern in the failed jobs.',
+      'None of the people on the bridge call was careless; the console hid the prompt.',
       'The vendor called the release "a total disaster" in their notes.',
       'See [the embarrassing graph](https://example.com/g) for the spike.',
       'Root cause: human factors review pending',
@@ -64,6 +65,88 @@ describe('words read in context', () => {
     expect(rules('The culprit was Jonas, who merged the change.')).toContain('blame');
     expect(rules('My bad, I pointed the job at production.')).toContain('blame');
   });
+
+  it('reads a fault as the person’s only when it is their own act, in their own clause', () => {
+    for (const text of [
+      // the fault is another subject's, after "and" or a subordinate clause
+      'Jonas rotated the keys and the sidecar failed to reload them.',
+      'Maren was on call when the backup job missed its window.',
+      // the person is acted on
+      'Jonas was handed the wrong runbook at the start of the shift.',
+      // the person found, fixed or reported the fault
+      'Maren spotted the misconfigured route and reverted it.',
+      'Jonas reverted the broken migration within minutes.',
+      'Someone asked whether the deploy had caused the spike.',
+      // a guess, and responsibility for the follow-up rather than the failure
+      'Someone must have restarted the pod before the alert fired.',
+      'Maren is responsible for the incident review.',
+      'The deploy was triggered by Jonas at 10:02, as planned.',
+      'Quillbot ignored the annotation on the new pods.',
+      'Maren did not expect the retry storm after the failover.',
+      'The operator pod failed to reconcile the new volume.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+    for (const text of [
+      'Jonas was tired and skipped the canary stage.',
+      'Maren is responsible for the outage on Tuesday.',
+      'who deployed this without a review??',
+      'jonas broke the staging cluster again',
+      'Maren restored the wrong backup to the primary.',
+      'Jonas was tired and then skipped the canary stage.',
+      'The intern could have been more careful with the token.',
+      'Jonas was responsible for the broken release.',
+      'The regression was introduced by Maren last week.',
+    ])
+      expect(rules(text), text).toContain('blame');
+  });
+});
+
+describe('vague impact read in context', () => {
+  const vague = (text: string) => rules(text).includes('vague-impact');
+  it('does not take good news, a count of one, or a hedge for vague harm', () => {
+    for (const text of [
+      'Sign-ups rose sharply after the newsletter went out.',
+      'The error rate dropped significantly once the pool was resized.',
+      'We scaled the workers down and customers kept checking out.',
+      'The outage cost us a renewal with our biggest merchant.',
+      'We emailed the affected customers within the hour.',
+      'The customer database failed over to the standby region.',
+    ])
+      expect(vague(text), text).toBe(false);
+  });
+  it('still flags vague harm', () => {
+    for (const text of [
+      'Latency rose sharply for shoppers in Brazil.',
+      'Conversions dropped for a portion of visitors.',
+      'The booking site was down for hours.',
+      'Several merchants threatened to cancel.',
+      'Video calls were choppy for customers in Lagos.',
+      'Our revenue took a painful hit.',
+    ])
+      expect(vague(text), text).toBe(true);
+  });
+});
+
+describe('passive voice', () => {
+  const passive = (text: string) => rules(text).includes('passive-voice');
+  it('notes a passive that hides who did an act', () => {
+    expect(passive('The retention policy was changed on Monday.')).toBe(true);
+    expect(passive('The stale lock was never released.')).toBe(true);
+    expect(passive('The replica count was set to one.')).toBe(true);
+    expect(passive('The retention policy was changed by 10:00.')).toBe(true); // a time, not a doer
+  });
+  it('lets through passives that name their doer, describe a property, or tell of harm', () => {
+    for (const text of [
+      'The retention policy was changed by the cleanup job.',
+      'The exporter is written in Rust and is hosted in two zones.',
+      'The pool size is set to 40 connections.',
+      'Shoppers were affected in every region.',
+      'The archive was corrupted.',
+      'The on-call engineer was tired after two pages.',
+      'Disk throughput is limited in proportion to disk size.',
+    ])
+      expect(passive(text), text).toBe(false);
+  });
 });
 
 describe('spelling that knows the field', () => {
@@ -78,6 +161,7 @@ describe('spelling that knows the field', () => {
       spelled('Grafana, Istio and kubectl showed the OIDC exfiltration attempt through Quillgate.'),
     ).toEqual([]);
     expect(spelled('The flag `dsbl_frobz` and https://example.com/qzxv were checked.')).toEqual([]);
+    expect(spelled('jonas restarted the primary')).toEqual([]); // a listed person, written in lower case
   });
 
   it('keeps real typos, and picks one English when told', () => {
@@ -96,6 +180,8 @@ describe('new rules', () => {
       'The queue was to long to drain overnight.',
       'We did not want to loose the buffered events.',
       'The patch will effect every tenant on the shard.',
+      'Fixing the pager was more urgent then the dashboard.',
+      'We checked were the traffic went.',
     ])
       expect(rules(text), text).toContain('word-confusion');
     for (const text of [
@@ -103,6 +189,8 @@ describe('new rules', () => {
       'We checked where the traffic went.',
       'The patch had no effect on latency.',
       'A loose cable caused the flapping link.',
+      'More pods came up, and then the brokers rejoined.',
+      'The logs we looked at were the only clue.',
     ])
       expect(rules(text), text).not.toContain('word-confusion');
   });
@@ -114,6 +202,7 @@ describe('new rules', () => {
     expect(f?.severity).toBe('info');
     expect(f?.suggestion).toMatch(/sensible when it was made/u);
     expect(rules('The probe failed to connect to the sidecar.')).not.toContain('counterfactual');
+    expect(rules('The on-call failed to acknowledge the second page.')).toContain('counterfactual');
   });
 
   it('person-named notes a listed person in the timeline, where a role would do', () => {
@@ -135,5 +224,69 @@ describe('quotations', () => {
     expect(found).toHaveLength(1);
     expect(text.slice(found[0]?.range?.start, found[0]?.range?.end)).toBe('obviously');
     expect(found[0]?.range?.start).toBeGreaterThan(text.indexOf('The cache'));
+  });
+});
+
+describe('third round: passive voice of states', () => {
+  it('lets through a participle in a compound adjective and work said to be done', () => {
+    expect(rules('The ledger was read-only from 02:00 to 02:40.')).not.toContain('passive-voice');
+    expect(rules('the reindex is done, 40k docs, all green')).not.toContain('passive-voice');
+    expect(rules('The reindex was done at night to avoid load.')).toContain('passive-voice');
+  });
+});
+
+describe('third round: roles, causes named by a tail, chat, shares of a whole, current English', () => {
+  it('reads a role with its own words in front as one person, and a software agent as software', () => {
+    expect(rules('The weekend support agent skipped the escalation step.')).toContain('blame');
+    expect(rules('The agent on duty never opened the ticket queue.')).toContain('blame');
+    expect(rules('The late-shift warehouse technician unplugged the wrong rack.')).toContain('blame');
+    expect(rules('The trader who fat-fingered the quantity sent a 10x order.')).toContain('blame');
+    expect(rules('The metrics agent failed to send data for 20 minutes.')).not.toContain('blame');
+    expect(rules('The build agent ignored the cache key.')).not.toContain('blame');
+    expect(rules('The field technician replaced the line card at 04:10.')).not.toContain('blame');
+    expect(
+      rules('The rollout forced every engineer to log in again, which failed for the contractors.'),
+    ).not.toContain('blame');
+  });
+
+  it('takes "which is why" after a person’s own act as naming them the cause, but not after a fix or a find', () => {
+    expect(
+      rules('Jonas silenced the disk alert for the weekend, which is why the volume filled up unseen.'),
+    ).toContain('blame');
+    expect(
+      rules('The contractor’s cleanup job removed the DNS zone, and that is what caused the outage.'),
+    ).toContain('blame');
+    expect(rules('Jonas found the stuck consumer, which is why the backlog cleared by noon.')).not.toContain(
+      'blame',
+    );
+    expect(rules('Maren rolled back at 10:04, which is why the errors stopped.')).not.toContain('blame');
+    expect(rules('The on-call engineer restarted the pods, which is why the errors stopped.')).not.toContain(
+      'blame',
+    );
+    expect(rules('The user agent string changed, which is why the parser broke.')).not.toContain('blame');
+  });
+
+  it('reads a chat question that hunts for whoever did it', () => {
+    expect(rules('omg who deleted that')).toContain('blame');
+    expect(rules('who is on call for payments tonight')).not.toContain('blame');
+  });
+
+  it('reads a share said with a size word, and a spike or increase of a bad measure, as vague harm', () => {
+    expect(rules('A sizeable share of bookings were declined at the card step.')).toContain('vague-impact');
+    expect(rules('Timeouts spiked for a considerable portion of customers.')).toContain('vague-impact');
+    expect(rules('The release caused a dramatic increase in checkout errors.')).toContain('vague-impact');
+    expect(rules('Sign-ups increased substantially after the fix.')).not.toContain('vague-impact');
+    expect(rules('A large share of the 12,000 bookings, 71%, were declined.')).not.toContain('vague-impact');
+  });
+
+  it('knows chat shorthand, chat speakers, and current English words, and keeps typos flagged', () => {
+    expect(rules('fyi afaik the replay is done, acked the page, brb')).not.toContain('spelling');
+    expect(rules('> zmarkov [3:02 PM] restarting the consumers now')).not.toContain('spelling');
+    expect(rules('The responders checked the uplink and the retransmits graph.')).not.toContain('spelling');
+    expect(rules('The responders checked the uplnik before the restart.')).toContain('spelling');
+    expect(rules('The retransmits graph showed the colour change.', undefined)).not.toContain('spelling');
+    expect(lint('The colour of the graph changed.', 'impact', 'en-US').map((f) => f.ruleId)).toContain(
+      'spelling',
+    );
   });
 });

@@ -21,7 +21,18 @@ export function isLabelField(text: string): boolean {
 const NEGATION_BEFORE =
   /\b(?:no|not|never|nothing|none|nobody|without|hardly|neither|nor|isn['’]t|wasn['’]t|aren['’]t|weren['’]t|don['’]t|doesn['’]t|didn['’]t)\s+(?:\S+\s+)?$/iu;
 
-/** True when a word at `index` is under a negation a word or two before it ("no obvious cause", "not a mess"). */
+// A clause whose subject is negated says the word of nobody: "None of the responders was careless", "Nobody was
+// negligent here".
+const NEGATED_SUBJECT =
+  /^\s*(?:none\s+of|nobody|no\s+one|no-one|neither|not\s+one\s+of)\b[^.!?]{0,80}?\b(?:was|were|is|are|seemed|looked|acted|had\s+been)\s+(?:\S+\s+)?$/iu;
+
+/**
+ * True when a word at `index` is under a negation a word or two before it ("no obvious cause", "not a mess"), or is
+ * said of a negated subject ("none of them was careless").
+ */
 export function negatedAt(text: string, index: number): boolean {
-  return NEGATION_BEFORE.test(text.slice(Math.max(0, index - 40), index));
+  if (NEGATION_BEFORE.test(text.slice(Math.max(0, index - 40), index))) return true;
+  const before = text.slice(Math.max(0, index - 120), index);
+  const cut = Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf(':'));
+  return NEGATED_SUBJECT.test(before.slice(cut + 1));
 }

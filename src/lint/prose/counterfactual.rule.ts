@@ -23,9 +23,9 @@ const COULD_HAVE_PERSON = new RegExp(
 );
 const COULD_HAVE_BEEN =
   /\bcould(?:n['’]t|\s+not)?\s+(?:have|of|['’]ve)\s+been\s+(?:\w+ly\s+)?(?:\w+ed|done|caught|found|seen|made|taken|avoided|prevented)\b/iu;
-// "We failed to", "the team failed to": people failing, not a probe failing to connect.
+// "We failed to", "the team failed to", "the on-call failed to": people failing, not a probe failing to connect.
 const FAILED_TO =
-  /\b(?:we|I|they|he|she|the\s+team|the\s+\w+\s+team|[\w-]+\s+(?:engineer|developer|manager|reviewer|lead|owner))\s+(?:(?:had|have|has)\s+)?failed\s+to\b/iu;
+  /\b(?:we|I|they|he|she|the\s+team|the\s+\w+\s+team|[\w-]+\s+(?:engineer|developer|manager|reviewer|lead|owner)|the\s+(?:on-?call|oncall|intern|operator|responder|reviewer|contractor|technician|approver|author|admin|dba|sre))\s+(?:(?:had|have|has)\s+)?failed\s+to\b/iu;
 // A person the report names, right before "failed to" or "could have".
 const NAMED_BEFORE =
   /(\p{Lu}[\p{Ll}'’-]+)\s+(?:(?:had|has)\s+)?(?:failed\s+to|could(?:n['’]t|\s+not)?\s+have)\b/gu;

@@ -184,7 +184,7 @@ function removeWord(text: string, start: number, length: number): string {
     after = after.replace(/^\s*,?\s*/u, '');
     return before + after.charAt(0).toUpperCase() + after.slice(1);
   }
-  before = before.replace(/\s+$/u, '');
+  before = before.trimEnd();
   after = after.replace(/^\s*,?/u, '');
   return `${before}${after.startsWith(' ') || /^[.,;:!?]/u.test(after) ? '' : ' '}${after}`;
 }

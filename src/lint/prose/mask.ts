@@ -14,7 +14,7 @@ const PATTERNS: [RegExp, RegExp][] = [
   [/https?:|www\./i, /\bhttps?:\/\/[^\s)>\]]+|\bwww\.[^\s)>\]]+/gi], // bare URLs
   [/@/, /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.])@[\w-]+/g], // e-mail addresses and @handles
   [/;/, /\bTL;DR\b/gi],
-  [/\//, /(?<![\w/])(?:[\w.-]+\/)+[\w.-]+/g], // paths such as src/lint or a/b/c
+  [/\//, /(?<![\w/.-])(?:[\w.-]+\/)+[\w.-]+/g], // paths such as src/lint or a/b/c
   [/_/, /\b\w[^\W_]*_\w+\b/g], // snake_case identifiers
   [/[a-z][A-Z]/, /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g], // camelCase identifiers
 ];

@@ -8,14 +8,12 @@ export interface PeopleIndex {
   things: ReadonlySet<string>;
 }
 
-const HANDLE = /^@|@.*$/g;
-
 function nameParts(entry: string): string[] {
   // "Priya Raman <priya@example.com>", "@priya", "Priya (SRE)" → Priya, Raman
-  const clean = entry
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\([^)]*\)/g, ' ')
-    .replace(HANDLE, '');
+  const stripped = entry.replace(/<[^<>]*>/g, ' ').replace(/\([^()]*\)/g, ' ');
+  // An @handle loses its "@"; an address keeps only what comes before the "@".
+  const at = stripped.indexOf('@', 1);
+  const clean = (at > 0 ? stripped.slice(0, at) : stripped).replace(/^@/u, '');
   return clean
     .split(/[\s,;]+/)
     .map((p) => p.replace(/[^\p{L}\p{M}'’-]/gu, ''))

@@ -1,5 +1,10 @@
 import dictionaryEn from 'dictionary-en';
 import dictionaryEnGb from 'dictionary-en-gb';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { decodeTrie, type ITrie } from 'cspell-trie-lib';
 import nspell, { type NSpell } from 'nspell';
 import type { PluginMessage } from './analyse.js';
 import type { PeopleIndex } from './people.js';
@@ -24,6 +29,19 @@ const PREFIXES = new Set(
     ' ',
   ),
 );
+// Chat shorthand, as incident channels write it and as timelines pasted from chat keep it: not misspellings of longer
+// words but abbreviations every reader of an incident channel knows. Each is the written-out phrase's initials or
+// the usual clipping: fyi (for your information), lol / lmao (laughing), afaik (as far as I know), imo / imho (in my
+// (humble) opinion), iirc (if I recall correctly), tbh (to be honest), btw (by the way), brb (be right back), idk (I
+// don't know), nvm (never mind), omg, wtf, ffs (exclamations), lgtm (looks good to me), ptal (please take a look),
+// wfm (works for me), pls / plz (please), thx (thanks), ack / acks / acked / acking (acknowledge a page or message).
+const CHAT_ABBREVIATIONS = new Set(
+  'fyi lol lmao afaik imo imho iirc tbh btw brb idk nvm omg wtf ffs lgtm ptal wfm pls plz thx ack acks acked acking'.split(
+    ' ',
+  ),
+);
+// A chat transcript names its speakers right before each message's time stamp ("liggitt [5:20 PM]").
+const SPEAKER_STAMP = /^\s{0,3}\[\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?\]/iu;
 // A word the report uses this often is one of its own terms (a system, a tool, a handle), not a slip.
 const REPEATS = 3;
 
@@ -37,12 +55,27 @@ function speller(lang: 'en-US' | 'en-GB'): NSpell {
   return s;
 }
 
+// cspell's American English dictionary (@cspell/dict-en_us, kept by the cspell project) knows far more current words
+// than the Hunspell one ("responders", "uplink", "retransmits") and no common misspelling. It is a compressed trie,
+// read with cspell's own trie library, once per process and only when a word needs it (about 0.3 s, 45 MB).
+let usTrie: ITrie | undefined;
+function cspellEnUs(): ITrie {
+  if (!usTrie) {
+    const dir = dirname(createRequire(import.meta.url).resolve('@cspell/dict-en_us/cspell-ext.json'));
+    usTrie = decodeTrie(gunzipSync(readFileSync(join(dir, 'en_US.trie.gz'))).toString('utf8'));
+  }
+  return usTrie;
+}
+
 // retext-spell has already found the word missing from the language's own dictionary, so only the other
 // sources are asked: the project's words, the software terms, the report's things and, for "en", British English.
 function known(word: string, ctx: SpellingContext): boolean {
   const lower = word.toLowerCase();
   if (ctx.dictionary.has(lower) || softwareTerms().has(lower) || ctx.people.things.has(lower)) return true;
-  return ctx.language === 'en' && (speller('en-GB').correct(word) || speller('en-GB').correct(lower));
+  if (ctx.language === 'en' && (speller('en-GB').correct(word) || speller('en-GB').correct(lower)))
+    return true;
+  // American English only where American spellings are accepted.
+  return ctx.language !== 'en-GB' && (cspellEnUs().has(word) || cspellEnUs().has(lower));
 }
 
 /** A part of a hyphenated word, which retext-spell did not check on its own. */
@@ -54,7 +87,7 @@ function knownPart(part: string, ctx: SpellingContext): boolean {
 /** True when the word at `start` begins a sentence, a list item or a field (where any word is capitalised). */
 function startsSentence(text: string, start: number): boolean {
   const before = text.slice(Math.max(0, start - 40), start).trimEnd();
-  return before === '' || /[.!?:;\n>|([{"“-]$/u.test(before) || /\n\s*(?:[-*+]|\d+[.)])$/u.test(before);
+  return before === '' || /[.!?:;\n>|([{"“-]$/u.test(before) || /\n[^\S\n]*(?:[-*+]|\d+[.)])$/u.test(before);
 }
 
 /** Keep the spelling messages that are likely real misspellings, dropping names, terms and the report's own words. */
@@ -66,6 +99,11 @@ export function realMisspellings(messages: PluginMessage[], ctx: SpellingContext
     if (word.replace(/s$/u, '') === word.replace(/s$/u, '').toUpperCase()) return false; // acronyms (and "PRs"): the jargon rule's business
     if (/\p{Ll}\p{Lu}/u.test(word)) return false; // CamelCase product names
     if (ctx.people.names.has(word) || known(word, ctx)) return false;
+    if (CHAT_ABBREVIATIONS.has(lower)) return false;
+    if (SPEAKER_STAMP.test(m.field.text.slice(m.end, m.end + 20))) return false;
+    // A listed person's name written in lower case, as chat notes do ("dave broke staging"), is still their name.
+    if (word === lower && ctx.people.names.has(`${word.charAt(0).toUpperCase()}${word.slice(1)}`))
+      return false;
     // A capitalised word inside a sentence is a name the dictionaries cannot know (a product, a place, a team).
     if (/^\p{Lu}\p{Ll}/u.test(word) && !startsSentence(m.field.text, m.start)) return false;
     if ((ctx.counts.get(word) ?? 0) + (word === lower ? 0 : (ctx.counts.get(lower) ?? 0)) >= REPEATS)

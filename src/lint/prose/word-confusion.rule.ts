@@ -28,7 +28,11 @@ function comparativeBefore(text: string, index: number): boolean {
       /\b(?:we|I|they|expected|planned|usual|before)\b/iu.test(text.slice(index, index + 30))
     );
   }
-  const last = /(\w{4,}er)\s+$/u.exec(before)?.[1];
+  const words = /\s$/u.test(before) ? before.trimEnd().split(/\s/u) : [];
+  const last =
+    words.length > 0 && /^\w{4,}er$/u.test(words[words.length - 1] ?? '')
+      ? words[words.length - 1]
+      : undefined;
   return last !== undefined && nlp(last).has('#Comparative');
 }
 
@@ -39,6 +43,12 @@ const CONFUSIONS: Confusion[] = (
       meant: 'than',
       why: 'a comparison takes "than"; "then" means "next" or "at that time"',
       accept: comparativeBefore,
+    },
+    {
+      // "more important to fix the alert then the dashboard": a comparison started earlier in the clause.
+      re: /\b(?:more|less|fewer|rather|better|worse)\b[^,.;:!?]{0,60}?\s(then)\s+(?:the|a|an|in|on|at|for|it|this|that|our|their|\w+ing)\b/giu,
+      meant: 'than',
+      why: 'a comparison takes "than"; "then" means "next" or "at that time"',
     },
     {
       re: /(?:^|[,;]\s*|\band\s+)(than)\s+(?:we|I|they|the|it|restarted|rolled|checked|deployed|ran|started|stopped|fixed)\b/giu,
@@ -54,6 +64,12 @@ const CONFUSIONS: Confusion[] = (
       re: /\b(?:the\s+(?:changes|pods|nodes|services|jobs|tests|alerts|requests)|infrastructure|changes\s+to\s+the\s+\w+)\s+(where)\s+(?:done|made|applied|rolled|deployed|reverted|restarted|blocked|performed|carried)\b/giu,
       meant: 'were',
       why: 'after a plural subject the verb is "were"; "where" asks or names a place',
+    },
+    {
+      // "went were we expected": a place or a direction after a verb of going or looking takes "where".
+      re: /\b(?:went|go|goes|going|exactly|anywhere|somewhere|check|checked|look|looked)\s+(were)\s+(?:we|they|it|you|he|she|the|our)\b/giu,
+      meant: 'where',
+      why: '"where" names a place or a direction; "were" is the past of "are"',
     },
     {
       re: /\b(?:will|would|could|can|may|might|did|does|not|won['’]t|didn['’]t|doesn['’]t)\s+(effect)\s+(?:the|every|all|our|their|its|any|many|some|users|customers|production|traffic|performance)\b/giu,
@@ -103,7 +119,7 @@ export const wordConfusionRule: SentenceRule = {
   check(sentence: Sentence): SentenceHit[] {
     const text = sentence.text;
     // Every frame needs one of these words; most sentences have none, and are done here.
-    if (!/\b(?:then|than|where|effect|affect|to|too|let|loose|lose)\b/iu.test(text)) return [];
+    if (!/\b(?:then|than|where|were|effect|affect|to|too|let|loose|lose)\b/iu.test(text)) return [];
     const hits: SentenceHit[] = [];
     for (const c of CONFUSIONS) {
       c.re.lastIndex = 0;

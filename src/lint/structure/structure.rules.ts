@@ -66,7 +66,7 @@ const SECTION_RULES: Record<SectionKey, (r: Report, ctx: StructureContext) => St
         suggestion:
           'Write a few sentences a busy reader can take in at a glance: what happened and when, the impact, the core issue, and what comes next.',
       });
-      if (!r.period.start) hits.push(noWhen());
+      if (!saysWhen(r)) hits.push(noWhen());
       return hits;
     }
     const words = parts.reduce((n, p) => n + wordCount(p), 0);
@@ -80,7 +80,7 @@ const SECTION_RULES: Record<SectionKey, (r: Report, ctx: StructureContext) => St
           'Move detail into the sections below and keep only what a reader needs to decide whether to read on.',
       });
     }
-    if (!r.period.start) hits.push(noWhen());
+    if (!saysWhen(r)) hits.push(noWhen());
     const missing: [keyof typeof s, string][] = [
       ['impact', 'the impact in brief'],
       ['coreIssue', 'the core issue'],
@@ -310,6 +310,26 @@ const AMBIGUOUS_ZONE = /\b(?:CST|CDT|IST|BST|AST|ADT|EST|EDT|PST|PDT|MST|MDT|CET
 const MANY_OWNERS = /\s(?:and|&|\+)\s|[,;/]|\bteam\b|\beveryone\b|\ball\b/iu;
 const MEASURABLE =
   /\b(?:zero|no|none|every|each|all|within|under|below|above|at least|at most|less than|more than|passes|fails|alert|test)\b/iu;
+
+// A date in words or ISO form: "On 3 October 2025", "October 3, 2025", "2025-10-03".
+const MONTH =
+  '(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)';
+const DATE_IN_WORDS = new RegExp(
+  `\\b\\d{4}-\\d{2}-\\d{2}\\b|\\b${MONTH}\\.?\\s+\\d{1,2}\\b|\\b\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH}\\b`,
+  'u',
+);
+
+/**
+ * True when the report says when it happened: a period start, a timeline event with a time (an import often has
+ * the times only there), or a date in the summary's account of what happened.
+ */
+function saysWhen(r: Report): boolean {
+  return (
+    r.period.start !== undefined ||
+    r.details.timeline.some((e) => e.at !== null) ||
+    DATE_IN_WORDS.test(r.summary.whatHappened ?? '')
+  );
+}
 
 function noWhen(): StructureHit {
   return {
