@@ -46,11 +46,6 @@ export default tseslint.config(
     },
   },
   {
-    // fixed on their branches; the merge removes this block
-    files: ['src/lint/**'],
-    rules: { 'regexp/no-super-linear-move': 'off' },
-  },
-  {
     // Environment variables are read and checked in one place (issue 18): src/cli/config.ts.
     files: ['src/**/*.ts'],
     ignores: ['src/cli/config.ts', 'src/**/*.test.ts'],
