@@ -56,11 +56,6 @@ async function searchSqlite(
   const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
   // Each word becomes a quoted FTS5 string, so no input can be read as query syntax.
   const match = (meaningful.length > 0 ? meaningful : words).map((w) => `"${w}"`).join(' ');
-  // FTS5 walks a term's matches in rowid (seq) order at no cost: the window's oldest seq bounds the ranking.
-  const edge = await sql<{ seq: number }>`
-    select rowid as seq from report_search where report_search match ${match}
-    order by rowid desc limit 1 offset ${window - 1}`.execute(db);
-  const floor = edge.rows[0] ? sql` and report_search.rowid >= ${Number(edge.rows[0].seq)}` : sql``;
   const where = sql`report_search match ${match} and r.deleted_at is null and ${visibilitySql(viewer)}`;
   const counted = counts.get(JSON.stringify(['search', viewer, match]), async (limit) => {
     const { rows } = await sql<{ n: number }>`select count(*) as n from (
@@ -69,13 +64,17 @@ async function searchSqlite(
     );
     return Number(rows[0]?.n ?? 0);
   });
-  // Rank through the covering index (never touching the wide report rows), then read summaries and
-  // snippets for the page alone.
+  // FTS5 walks a term's matches newest first (rowid is seq) and stops at the window, so a word in every
+  // report costs no more than a rarer one; only that window is scored, through the covering index (never
+  // touching the wide report rows). Summaries and snippets are then read for the page alone.
   const ranked = await sql<{ seq: number; score: number }>`
-    select r.seq as seq, bm25(report_search, 10.0, 1.0) as score
-    from report_search join reports r on r.seq = report_search.rowid
-    where ${where}${floor}
-    order by score, r.seq
+    select seq, score from (
+      select r.seq as seq, bm25(report_search, 10.0, 1.0) as score
+      from report_search join reports r on r.seq = report_search.rowid
+      where ${where}
+      order by report_search.rowid desc
+      limit ${window})
+    order by score, seq
     limit ${page.limit} offset ${page.offset}`.execute(db);
   const { total, totalExact } = await counted;
   if (ranked.rows.length === 0) return { total, totalExact, items: [] };
