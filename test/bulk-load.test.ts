@@ -1,14 +1,14 @@
-// The bench's bulk loader (bench/bulk-load.ts) must write what saves through the repository write: the same
-// reports, loaded both ways into two fresh SQLite files, give the same rows in every table they touch and the
-// same search answers.
-import SQLite from 'better-sqlite3';
+// The bench's bulk loaders (bench/bulk-load.ts) must write what saves through the repository write: the same
+// reports, loaded both ways into two fresh databases, give the same rows in every table they touch and the
+// same search answers (SQLite: prepared statements; PostgreSQL: multi-row inserts).
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bulkLoader } from '../bench/bulk-load.js';
+import { bulkLoader, storeLoader } from '../bench/bulk-load.js';
 import { generateReport, prng, vocabulary } from '../bench/report.generator.js';
 import { reportSchema, type Report } from '../src/domain/index.js';
-import { ReportRepository } from '../src/store/index.js';
+import { openStore, ReportRepository, type Store } from '../src/store/index.js';
 import * as rows from '../src/store/report-rows.js';
-import { openTestStore, type TestStore } from './databases.js';
+import { openTestStore, testDialects, type TestStore } from './databases.js';
 
 const TABLES: [string, string][] = [
   ['reports', 'id'],
@@ -21,15 +21,17 @@ const TABLES: [string, string][] = [
   ['report_members', 'report_id, principal'],
 ];
 
-describe('bench bulk loader', () => {
+describe.each(testDialects())('bench bulk loader on %s', (dialect) => {
   const opened: TestStore[] = [];
+  const reopened: Store[] = [];
   afterAll(async () => {
+    for (const s of reopened) await s.close();
     for (const t of opened) await t.dispose();
   });
 
   it('writes the same rows as saves through the repository', async () => {
-    const viaRepo = await openTestStore('sqlite');
-    const viaBulk = await openTestStore('sqlite');
+    const viaRepo = await openTestStore(dialect);
+    const viaBulk = await openTestStore(dialect);
     opened.push(viaRepo, viaBulk);
     const vocab = vocabulary();
     const rnd = prng(1);
@@ -64,32 +66,40 @@ describe('bench bulk loader', () => {
 
     const repo = new ReportRepository(viaRepo.store);
     for (const [i, r] of reports.entries()) await repo.create(r.id, r, info(i));
-    await viaBulk.store.close();
-    const loader = bulkLoader(viaBulk.url, rows, 25);
-    for (const [i, r] of reports.entries()) loader.add(r.id, r, info(i));
-    loader.close();
-    await viaRepo.store.close();
-
-    const a = new SQLite(viaRepo.url, { readonly: true });
-    const b = new SQLite(viaBulk.url, { readonly: true });
-    try {
-      for (const [table, order] of TABLES) {
-        const all = (db: SQLite.Database) => db.prepare(`select * from ${table} order by ${order}`).all();
-        const expected = all(a);
-        expect(expected.length, table).toBeGreaterThan(0);
-        expect(all(b), table).toEqual(expected);
-      }
-      const search = (db: SQLite.Database) =>
-        db.prepare('select rowid, title, body from report_search order by rowid').all();
-      expect(search(b)).toEqual(search(a));
-      const word = /\b[a-z]{5,}\b/.exec((search(a)[0] as { body: string }).body)![0];
-      const match = (db: SQLite.Database) =>
-        db.prepare('select rowid from report_search where report_search match ? order by rowid').all(word);
-      expect(match(a).length).toBeGreaterThan(0);
-      expect(match(b)).toEqual(match(a));
-    } finally {
-      a.close();
-      b.close();
+    let bulkStore = viaBulk.store;
+    if (dialect === 'sqlite') {
+      await viaBulk.store.close();
+      const loader = bulkLoader(viaBulk.url, rows, 25);
+      for (const [i, r] of reports.entries()) loader.add(r.id, r, info(i));
+      loader.close();
+      bulkStore = openStore(viaBulk.url);
+      reopened.push(bulkStore);
+    } else {
+      const loader = storeLoader(viaBulk.store, rows, 25);
+      for (const [i, r] of reports.entries()) await loader.add(r.id, r, info(i));
+      await loader.close();
     }
+
+    const all = async (store: Store, table: string, order: string) =>
+      (await sql.raw(`select * from ${table} order by ${order}`).execute(store.db)).rows;
+    for (const [table, order] of TABLES) {
+      const expected = await all(viaRepo.store, table, order);
+      expect(expected.length, table).toBeGreaterThan(0);
+      expect(await all(bulkStore, table, order), table).toEqual(expected);
+    }
+    const search = (store: Store) =>
+      dialect === 'sqlite'
+        ? all(store, 'report_search', 'rowid')
+        : all(store, '(select report_id, title, body from report_search) s', 'report_id');
+    const entries = await search(viaRepo.store);
+    expect(await search(bulkStore)).toEqual(entries);
+    const word = /\b[a-z]{5,}\b/.exec((entries[0] as { body: string }).body)![0];
+    const anyone = { userId: 'nobody', principals: ['nobody'] };
+    const found = async (store: Store) =>
+      (await new ReportRepository(store).search(anyone, word, { limit: 100, offset: 0 })).items.map(
+        (h) => h.id,
+      );
+    expect((await found(viaRepo.store)).length).toBeGreaterThan(0);
+    expect(await found(bulkStore)).toEqual(await found(viaRepo.store));
   });
 });
