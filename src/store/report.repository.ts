@@ -84,7 +84,7 @@ export class ReportRepository {
     this.getRow = store.getRow;
     this.changeMark = store.changeMark ?? (() => undefined);
     this.counts = new CountCache(this.changeMark);
-    this.writes = new ReportWrites(this.db, this.dialect, () => this.counts.clear());
+    this.writes = new ReportWrites(store, () => this.counts.clear());
   }
 
   /** Store a new report as version 1 and record its first revision. */
