@@ -3,7 +3,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -102,7 +102,8 @@ export interface Server {
  * with one preloaded module that samples the event loop's delay and reports it on SIGUSR2.
  */
 export async function startServe(db: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}) {
-  const eldFile = join(dirname(db), `eld-${process.pid}.json`);
+  // Beside a SQLite file; for a PostgreSQL URL, in the temp folder.
+  const eldFile = join(/^postgres(ql)?:/i.test(db) ? tmpdir() : dirname(db), `eld-${process.pid}.json`);
   const child = spawn(
     process.execPath,
     [

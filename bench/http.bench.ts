@@ -111,10 +111,14 @@ async function reads(s: Server) {
     p95: 20,
     rps: 1000,
   });
-  await endpoint('search "draft" (the state of 95%)', ['/api/search?q=draft&limit=50'], {
-    p95: 20,
-    rps: 1000,
-  });
+  await endpoint(
+    'search "draft" (the state of 95%; a filter, not in the search text)',
+    ['/api/search?q=draft&limit=50'],
+    {
+      p95: 20,
+      rps: 1000,
+    },
+  );
 
   const items = [
     '/api/action-items?limit=200',

@@ -1,6 +1,7 @@
 // The store's list, action-item and search queries in process on the cached 100,000-report database, in CPU
 // milliseconds per query (process.cpuUsage): a figure that holds on a busy machine, where wall times over HTTP
-// swing with the load. "kept" is with totals kept (see CountCache), "afresh" with every total counted anew.
+// swing with the load. On PostgreSQL (DATABASE_URL, see dataset.ts) the work is the server's: read the wall
+// time (the slowest of the kept runs). "kept" is with totals kept (see CountCache), "afresh" with every total counted anew.
 // BENCH_DIST and BENCH_DB run another build on its own copy (e.g. the build before a change).
 import type * as StoreModule from '../src/store/index.js';
 import { dataset } from './dataset.js';
@@ -33,21 +34,28 @@ const queries: [string, (r: Repo) => Promise<unknown>, number][] = [
   ],
   ['search "database" (4%)', (r) => r.search(viewer, 'database', p), 5],
   ['search "platform" (95%)', (r) => r.search(viewer, 'platform', p), 5],
-  ['search "draft" (95%)', (r) => r.search(viewer, 'draft', p), 5],
+  ['search "draft" (state of 95%, not in the text)', (r) => r.search(viewer, 'draft', p), 5],
 ];
 
 header(`store queries in process on ${d.reports} reports, CPU ms per query`);
 for (const [label, q, n] of queries) {
   const kept = new ReportRepository(store);
   await q(kept);
+  const walls: number[] = [];
   let c0 = process.cpuUsage();
-  for (let i = 0; i < n; i++) await q(kept);
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await q(kept);
+    walls.push(performance.now() - t);
+  }
   let c = process.cpuUsage(c0);
+  walls.sort((a, b) => a - b);
+  const wallMax = walls[walls.length - 1]!;
   const keptMs = (c.user + c.system) / 1000 / n;
   c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) await q(new ReportRepository(store));
   c = process.cpuUsage(c0);
   const freshMs = (c.user + c.system) / 1000 / n;
-  row(label, `${keptMs.toFixed(2)} ms`, '', `afresh ${freshMs.toFixed(2)} ms`);
+  row(label, `${keptMs.toFixed(2)} ms`, '', `afresh ${freshMs.toFixed(2)}, wall ≤ ${wallMax.toFixed(1)} ms`);
 }
 await store.close();

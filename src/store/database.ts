@@ -24,6 +24,11 @@ export interface Store {
    * header); undefined when it cannot be read, and then only the database itself can say what changed.
    */
   changeMark?(): Buffer | undefined;
+  /**
+   * On SQLite, the connection itself, for writes made of many small statements (report saves): use it only
+   * inside `db.connection().execute(…)`, which keeps every Kysely transaction off it meanwhile.
+   */
+  sqlite?: SQLite.Database;
 }
 
 /** True when a database URL names PostgreSQL rather than a SQLite file. */
@@ -79,6 +84,7 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
       await db.destroy();
     },
     getRow,
+    sqlite,
     ...(marks ? { changeMark: marks.read } : {}),
   };
 }

@@ -5,6 +5,7 @@ import * as attachmentChunks from './migrations/2026-11-27-002-attachment-chunks
 import * as mustChangePassword from './migrations/2026-12-05-001-must-change-password.js';
 import * as membersNameAccounts from './migrations/2026-12-05-014-members-name-accounts.js';
 import * as orderedIndexes from './migrations/2026-12-05-101-ordered-indexes.js';
+import * as searchProse from './migrations/2026-12-05-201-search-prose.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-001-must-change-password': mustChangePassword,
   '2026-12-05-014-members-name-accounts': membersNameAccounts,
   '2026-12-05-101-ordered-indexes': orderedIndexes,
+  '2026-12-05-201-search-prose': searchProse,
 };
 
 /**

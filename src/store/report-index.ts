@@ -21,10 +21,57 @@ export const keyOf = (s: string) => s.trim().toLowerCase();
 
 const unique = (xs: string[]) => [...new Set(xs.map(keyOf))];
 
-function collectText(value: unknown, out: string[]): void {
+/**
+ * Fields that are not prose, at any depth: what the list filters find through columns and side tables (state,
+ * kind, severity, visibility, members, people, tags, systems), and ids, instants, enums and links. Searching
+ * "draft" or a team's name finds the reports whose text says it, not every report in that state or with
+ * that owner: those are filters.
+ */
+const NOT_PROSE = new Set([
+  'id',
+  'kind',
+  'state',
+  'severity',
+  'period',
+  'detection',
+  'authors',
+  'facilitator',
+  'reviewers',
+  'involved',
+  'owner',
+  'tags',
+  'systems',
+  'visibility',
+  'members',
+  'related',
+  'at',
+  'end',
+  'on',
+  'deadline',
+  'category',
+  'priority',
+  'status',
+  'result',
+  'basis',
+  'currency',
+  'addresses',
+  'link',
+]);
+
+function collectProse(value: unknown, out: string[]): void {
   if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) collectText(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) collectText(v, out);
+  else if (Array.isArray(value)) for (const v of value) collectProse(v, out);
+  else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) if (!NOT_PROSE.has(key)) collectProse(v, out);
+  }
+}
+
+/** The search entry of a report: its title, and its prose (see NOT_PROSE) as the body. */
+export function searchEntry(report: Report): { title: string; body: string } {
+  const body: string[] = [];
+  const { title: _title, ...rest } = report;
+  collectProse(rest, body);
+  return { title: report.title, body: body.join('\n') };
 }
 
 /**
@@ -46,10 +93,7 @@ export function indexReport(report: Report): ReportIndex {
   if (report.facilitator) add(report.facilitator, 'facilitator');
   for (const a of report.actions.items) if (a.owner) add(a.owner, 'owner');
 
-  const body: string[] = [];
-  const { title: _title, id: _id, ...rest } = report;
-  collectText(rest, body);
-
+  const search = searchEntry(report);
   return {
     tags: unique(report.tags),
     systems: unique(report.systems),
@@ -66,7 +110,7 @@ export function indexReport(report: Report): ReportIndex {
       deadline: a.deadline ?? null,
     })),
     timeline: report.details.timeline.map((e) => ({ at: e.at, kind: e.kind, text: e.text })),
-    searchTitle: report.title,
-    searchBody: body.join('\n'),
+    searchTitle: search.title,
+    searchBody: search.body,
   };
 }

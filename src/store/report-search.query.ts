@@ -56,11 +56,6 @@ async function searchSqlite(
   const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
   // Each word becomes a quoted FTS5 string, so no input can be read as query syntax.
   const match = (meaningful.length > 0 ? meaningful : words).map((w) => `"${w}"`).join(' ');
-  // FTS5 walks a term's matches in rowid (seq) order at no cost: the window's oldest seq bounds the ranking.
-  const edge = await sql<{ seq: number }>`
-    select rowid as seq from report_search where report_search match ${match}
-    order by rowid desc limit 1 offset ${window - 1}`.execute(db);
-  const floor = edge.rows[0] ? sql` and report_search.rowid >= ${Number(edge.rows[0].seq)}` : sql``;
   const where = sql`report_search match ${match} and r.deleted_at is null and ${visibilitySql(viewer)}`;
   const counted = counts.get(JSON.stringify(['search', viewer, match]), async (limit) => {
     const { rows } = await sql<{ n: number }>`select count(*) as n from (
@@ -69,13 +64,17 @@ async function searchSqlite(
     );
     return Number(rows[0]?.n ?? 0);
   });
-  // Rank through the covering index (never touching the wide report rows), then read summaries and
-  // snippets for the page alone.
+  // FTS5 walks a term's matches newest first (rowid is seq) and stops at the window, so a word in every
+  // report costs no more than a rarer one; only that window is scored, through the covering index (never
+  // touching the wide report rows). Summaries and snippets are then read for the page alone.
   const ranked = await sql<{ seq: number; score: number }>`
-    select r.seq as seq, bm25(report_search, 10.0, 1.0) as score
-    from report_search join reports r on r.seq = report_search.rowid
-    where ${where}${floor}
-    order by score, r.seq
+    select seq, score from (
+      select r.seq as seq, bm25(report_search, 10.0, 1.0) as score
+      from report_search join reports r on r.seq = report_search.rowid
+      where ${where}
+      order by report_search.rowid desc
+      limit ${window})
+    order by score, seq
     limit ${page.limit} offset ${page.offset}`.execute(db);
   const { total, totalExact } = await counted;
   if (ranked.rows.length === 0) return { total, totalExact, items: [] };
@@ -103,33 +102,31 @@ async function searchPostgres(
   window: number,
 ) {
   const text = words.join(' ');
-  const where: RawBuilder<unknown> = sql`s.document @@ q.q and r.deleted_at is null and ${visibilitySql(viewer)}`;
-  // The window: the newest matches by seq; then rank those, cut the page, and build headlines only for the
-  // rows shown (ts_headline is costly).
+  // The query is written out in each condition (not a CTE's column), so the planner sees the words and picks
+  // per word: for one in most reports, reports walked newest first until the window is full; for a rarer
+  // one, its matches from the GIN index. Only the page's rows are then read whole, with headlines
+  // (ts_headline is costly).
+  const tsq = sql`plainto_tsquery('english', ${text})`;
+  const where: RawBuilder<unknown> = sql`s.document @@ ${tsq} and r.deleted_at is null and ${visibilitySql(viewer)}`;
   const rows = await sql<ReportsTable & { score: number; snippet: string }>`
-    with q as (select plainto_tsquery('english', ${text}) as q),
-    recent as (
-      select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
-        r.created_at, r.updated_at, r.deleted_at, s.body, s.document
-      from report_search s join reports r on r.id = s.report_id, q
+    with recent as (
+      select r.seq, r.id, ts_rank(s.document, ${tsq}) as score
+      from reports r join report_search s on s.report_id = r.id
       where ${where}
       order by r.seq desc
       limit ${window}
     ),
-    hits as (
-      select recent.*, ts_rank(recent.document, q.q) as score, q.q as q from recent, q
-      order by score desc, id
-      limit ${page.limit} offset ${page.offset}
-    )
-    select hits.id, hits.seq, hits.title, hits.kind, hits.state, hits.severity, hits.restricted,
-      hits.period_start, hits.version, hits.created_at, hits.updated_at, hits.deleted_at, hits.score,
-      ts_headline('english', hits.body, hits.q,
+    hits as (select seq, id, score from recent order by score desc, id limit ${page.limit} offset ${page.offset})
+    select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
+      r.created_at, r.updated_at, r.deleted_at, hits.score,
+      ts_headline('english', s.body, ${tsq},
         ${'StartSel=\u0001, StopSel=\u0002, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'}) as snippet
-    from hits order by score desc, id`.execute(db);
+    from hits join reports r on r.id = hits.id join report_search s on s.report_id = hits.id
+    order by hits.score desc, hits.id`.execute(db);
   const { total, totalExact } = await counts.get(JSON.stringify(['search', viewer, text]), async (limit) => {
     const count = await sql<{ n: number }>`
-      select count(*) as n from (select 1 from report_search s join reports r on r.id = s.report_id,
-        (select plainto_tsquery('english', ${text}) as q) q where ${where} limit ${limit}) c`.execute(db);
+      select count(*) as n from (select 1 from reports r join report_search s on s.report_id = r.id
+        where ${where} limit ${limit}) c`.execute(db);
     return Number(count.rows[0]?.n ?? 0);
   });
   return {

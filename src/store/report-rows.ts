@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { Report } from '../domain/index.js';
+import type {
+  ActionItemsTable,
+  AuditLogTable,
+  ReportMembersTable,
+  ReportPeopleTable,
+  ReportRevisionsTable,
+  ReportSystemsTable,
+  ReportTagsTable,
+  ReportsTable,
+  TimelineEventsTable,
+} from './database.types.js';
+import { indexReport } from './report-index.js';
+
+/** What a save records in the history besides the new content. */
+export interface SaveInfo {
+  userId: string | null;
+  summary: string;
+  changes: string[];
+  at?: string;
+  /** The audit entry for this save, written in the same transaction (its details gain the new version). */
+  audit?: { action: string; details?: Record<string, unknown>; ip: string | null };
+}
+
+/** The columns of a report's row that follow from its content. */
+export const columnsOf = (report: Report) => ({
+  title: report.title,
+  kind: report.kind,
+  state: report.state,
+  severity: report.severity ?? null,
+  restricted: report.visibility === 'restricted' ? 1 : 0,
+  period_start: report.period.start ?? null,
+  content: JSON.stringify(report),
+});
+
+/** The rows kept beside a report, in step with its content, keyed by its id (and seq for the search index). */
+export interface SideRows {
+  action_items: ActionItemsTable[];
+  timeline_events: TimelineEventsTable[];
+  report_tags: ReportTagsTable[];
+  report_systems: ReportSystemsTable[];
+  report_people: ReportPeopleTable[];
+  report_members: ReportMembersTable[];
+}
+
+export const SIDE_TABLES = [
+  'action_items',
+  'timeline_events',
+  'report_tags',
+  'report_systems',
+  'report_people',
+  'report_members',
+] as const satisfies readonly (keyof SideRows)[];
+
+/** Every row one save of a report writes besides the report row itself. */
+export interface SaveRows {
+  side: SideRows;
+  search: { title: string; body: string };
+  revision: ReportRevisionsTable;
+  audit: AuditLogTable | undefined;
+}
+
+/**
+ * The rows a save of `report` at `version` writes: the side tables, the search entry, the revision and the
+ * audit entry. One function for the repository and for bulk loads (bench/bulk-load.ts), so both write the same.
+ */
+export function saveRows(id: string, version: number, report: Report, info: SaveInfo, at: string): SaveRows {
+  const ix = indexReport(report);
+  return {
+    side: {
+      action_items: ix.actionItems.map((a, position) => ({ report_id: id, position, ...a })),
+      timeline_events: ix.timeline.map((e, position) => ({ report_id: id, position, ...e })),
+      report_tags: ix.tags.map((tag) => ({ report_id: id, tag })),
+      report_systems: ix.systems.map((system) => ({ report_id: id, system })),
+      report_people: ix.people.map((p) => ({ report_id: id, ...p })),
+      report_members: ix.members.map((principal) => ({ report_id: id, principal })),
+    },
+    search: { title: ix.searchTitle, body: ix.searchBody },
+    revision: {
+      report_id: id,
+      version,
+      author_id: info.userId,
+      created_at: at,
+      summary: info.summary,
+      changes: JSON.stringify(info.changes),
+      content: JSON.stringify(report),
+    },
+    audit: info.audit
+      ? {
+          id: randomUUID(),
+          at,
+          user_id: info.userId,
+          action: info.audit.action,
+          target_type: 'report',
+          target_id: id,
+          details: JSON.stringify({ ...info.audit.details, version }),
+          ip: info.audit.ip,
+        }
+      : undefined,
+  };
+}
+
+/** A new report's row at version 1. */
+export function newReportRow(
+  id: string,
+  seq: number,
+  report: Report,
+  info: SaveInfo,
+  at: string,
+): ReportsTable {
+  return {
+    id,
+    seq,
+    ...columnsOf(report),
+    version: 1,
+    review_round: 0,
+    created_by: info.userId,
+    created_at: at,
+    updated_by: info.userId,
+    updated_at: at,
+    deleted_at: null,
+  };
+}

@@ -1,0 +1,375 @@
+import { randomUUID } from 'node:crypto';
+import type SQLite from 'better-sqlite3';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { AppError, type Report, staleVersion } from '../domain/index.js';
+import type { Dialect, Store } from './database.js';
+import type { Database, ReportsTable } from './database.types.js';
+import {
+  columnsOf,
+  newReportRow,
+  saveRows,
+  SIDE_TABLES,
+  type SaveInfo,
+  type SaveRows,
+} from './report-rows.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+interface Job {
+  save: (s: SqliteSaves) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const now = () => new Date().toISOString();
+
+/** The answer to a create that names an id some report holds, whichever report that is. */
+const idNotAvailable = (id: string) =>
+  new AppError('conflict', `the id ${id} is not available; leave the id out and the server chooses one`, [
+    { path: ['id'], message: 'not available' },
+  ]);
+
+/** The audit entry of a change to a report other than a save (delete, undelete). */
+export interface ChangeAudit {
+  action: string;
+  details?: Record<string, unknown>;
+  ip: string | null;
+}
+
+async function insertAudit(
+  trx: Transaction<Database>,
+  reportId: string,
+  userId: string | null,
+  at: string,
+  audit: ChangeAudit,
+): Promise<void> {
+  await trx
+    .insertInto('audit_log')
+    .values({
+      id: randomUUID(),
+      at,
+      user_id: userId,
+      action: audit.action,
+      target_type: 'report',
+      target_id: reportId,
+      details: JSON.stringify(audit.details ?? {}),
+      ip: audit.ip,
+    })
+    .execute();
+}
+
+/** The PostgreSQL advisory lock creates take while choosing the next seq (an arbitrary constant). */
+const SEQ_LOCK = 0x68696e64;
+
+const isUniqueViolation = (e: unknown) => {
+  const err = e as { code?: string; message?: string };
+  return (
+    err.code === '23505' ||
+    err.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+};
+
+/**
+ * The writes of reports: each save in one transaction, with its revision, side tables, search entry and
+ * audit entry (see report-rows.ts). `changed` runs after every commit (the facade forgets its kept counts).
+ */
+export class ReportWrites {
+  private readonly db: Kysely<Database>;
+  private readonly dialect: Dialect;
+  /** On SQLite, saves run as prepared statements on the connection (see SqliteSaves). */
+  private readonly sqlite: SqliteSaves | undefined;
+
+  constructor(
+    store: Store,
+    private readonly changed: () => void,
+  ) {
+    this.db = store.db;
+    this.dialect = store.dialect;
+    this.sqlite = store.sqlite ? new SqliteSaves(store.sqlite) : undefined;
+  }
+
+  /** Saves waiting for the next group commit (SQLite). */
+  private queue: Job[] = [];
+
+  /**
+   * Run `save` on SQLite in the next group commit: the saves that arrive while one event-loop turn runs are
+   * written in one transaction, each in its own savepoint (one that fails leaves the others be), and each is
+   * answered only once that transaction has committed. One commit a batch instead of one a save: the commit
+   * is most of a save's cost.
+   */
+  private onSqlite<T>(save: (s: SqliteSaves) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ save, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length === 1) setImmediate(() => void this.commitGroup());
+    });
+  }
+
+  private async commitGroup(): Promise<void> {
+    const jobs = this.queue;
+    this.queue = [];
+    const saves = this.sqlite!;
+    let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+    try {
+      // The connection is taken through Kysely, so no Kysely transaction is open on it meanwhile.
+      outcomes = await this.db.connection().execute(async () =>
+        saves.group(() =>
+          jobs.map((job) => {
+            try {
+              return { ok: true as const, value: job.save(saves) };
+            } catch (error) {
+              return { ok: false as const, error };
+            }
+          }),
+        ),
+      );
+    } catch (error) {
+      for (const job of jobs) job.reject(error);
+      return;
+    }
+    if (outcomes.some((o) => o.ok)) this.changed();
+    outcomes.forEach((o, i) => (o.ok ? jobs[i]!.resolve(o.value) : jobs[i]!.reject(o.error)));
+  }
+
+  /** Store a new report as version 1 and record its first revision; the new row. */
+  async create(id: string, report: Report, info: SaveInfo): Promise<ReportsTable> {
+    const at = info.at ?? now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (this.sqlite) return await this.onSqlite((s) => s.create(id, report, info, at));
+        const created = await this.db.transaction().execute(async (trx) => {
+          // Creates take the next seq one at a time (on any instance): without the lock, concurrent ones read
+          // the same max(seq) and all but one fail, again and again under load.
+          await sql`select pg_advisory_xact_lock(${SEQ_LOCK})`.execute(trx);
+          // One statement for both questions: is the id free, and which seq comes next.
+          const { rows } = await sql<{ taken: string | null; seq: number | null }>`
+            select (select id from reports where id = ${id}) as taken, (select max(seq) from reports) as seq`.execute(
+            trx,
+          );
+          // One answer whatever holds the id (a report the caller reads, a deleted one, a restricted one they
+          // are not a member of), from this one lookup: it must not tell a restricted report from a deleted one.
+          if (rows[0]?.taken) throw idNotAvailable(id);
+          const row = newReportRow(id, Number(rows[0]?.seq ?? 0) + 1, report, info, at);
+          await trx.insertInto('reports').values(row).execute();
+          await this.writeRows(trx, id, row.seq, saveRows(id, 1, report, info, at), false);
+          return row;
+        });
+        this.changed();
+        return created;
+      } catch (e) {
+        // Another process may have taken the seq first (SQLite); the loser simply tries again.
+        if (attempt < 5 && isUniqueViolation(e)) continue;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Replace a report's content if it is still at `expectedVersion`; otherwise nothing changes and a
+   * conflict names the current version. The updated row.
+   */
+  async update(
+    id: string,
+    expectedVersion: number,
+    report: Report,
+    info: SaveInfo,
+    extra: { reviewRound?: number } = {},
+  ): Promise<ReportsTable> {
+    const at = info.at ?? now();
+    if (this.sqlite) return this.onSqlite((s) => s.update(id, expectedVersion, report, info, at, extra));
+    const updated = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('reports')
+        .set({
+          ...columnsOf(report),
+          version: expectedVersion + 1,
+          updated_by: info.userId,
+          updated_at: at,
+          ...(extra.reviewRound !== undefined ? { review_round: extra.reviewRound } : {}),
+        })
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .where('deleted_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return this.failStale(trx, id, expectedVersion);
+      await this.writeRows(
+        trx,
+        id,
+        Number(row.seq),
+        saveRows(id, expectedVersion + 1, report, info, at),
+        true,
+      );
+      return row;
+    });
+    this.changed();
+    return updated;
+  }
+
+  private async failStale(trx: Db, id: string, expectedVersion: number): Promise<never> {
+    const current = await trx
+      .selectFrom('reports')
+      .select(['version', 'deleted_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!current || current.deleted_at) throw new AppError('not_found', `report ${id} does not exist`);
+    throw staleVersion(id, expectedVersion, Number(current.version));
+  }
+
+  /**
+   * Mark a report deleted (it keeps its history and can be restored); `audit`, when given, is written in the
+   * same transaction, so there is no deletion without its entry.
+   */
+  async softDelete(
+    id: string,
+    userId: string | null,
+    expectedVersion?: number,
+    audit?: ChangeAudit,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const at = now();
+      let q = trx
+        .updateTable('reports')
+        .set({ deleted_at: at, updated_by: userId })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null);
+      if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+      const result = await q.executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion ?? -1);
+      if (audit) await insertAudit(trx, id, userId, at, audit);
+    });
+    this.changed();
+  }
+
+  /** Bring back a deleted report; `audit`, when given, is written in the same transaction. */
+  async undelete(id: string, userId: string | null, audit?: ChangeAudit): Promise<void> {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('reports')
+          .set({ deleted_at: null, updated_by: userId })
+          .where('id', '=', id)
+          .where('deleted_at', 'is not', null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found', `no deleted report ${id}`);
+        if (audit) await insertAudit(trx, id, userId, now(), audit);
+      });
+    } finally {
+      this.changed();
+    }
+  }
+
+  /** Write a save's rows inside the caller's transaction, replacing the side tables and search entry. */
+  private async writeRows(trx: Db, id: string, seq: number, rows: SaveRows, replace: boolean) {
+    if (replace) {
+      for (const table of SIDE_TABLES) await trx.deleteFrom(table).where('report_id', '=', id).execute();
+    }
+    for (const table of SIDE_TABLES) {
+      const values = rows.side[table];
+      // Stay well under SQLite's bound-parameter limit however long the lists are.
+      for (let i = 0; i < values.length; i += 200) {
+        await trx
+          .insertInto(table)
+          .values(values.slice(i, i + 200) as never)
+          .execute();
+      }
+    }
+    const { title, body } = rows.search;
+    if (this.dialect === 'postgres') {
+      await sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
+        on conflict (report_id) do update set title = excluded.title, body = excluded.body`.execute(trx);
+    } else {
+      if (replace) await sql`delete from report_search where rowid = ${seq}`.execute(trx);
+      await sql`insert into report_search (rowid, title, body) values (${seq}, ${title}, ${body})`.execute(
+        trx,
+      );
+    }
+    await trx.insertInto('report_revisions').values(rows.revision).execute();
+    if (rows.audit) await trx.insertInto('audit_log').values(rows.audit).execute();
+  }
+}
+
+/**
+ * Saves on SQLite as prepared statements, each in a transaction of its own (a savepoint inside a group's):
+ * the same rows as the Kysely path (report-rows.ts) without building a dozen statements through the query
+ * builder for each save.
+ */
+class SqliteSaves {
+  private readonly statements = new Map<string, SQLite.Statement>();
+
+  constructor(private readonly sqlite: SQLite.Database) {}
+
+  /** Run `saves` in one transaction, begun IMMEDIATE so that it never has to upgrade a read lock. */
+  group<T>(saves: () => T): T {
+    return this.sqlite.transaction(saves).immediate();
+  }
+
+  private stmt(text: string): SQLite.Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) this.statements.set(text, (stmt = this.sqlite.prepare(text)));
+    return stmt;
+  }
+
+  private insert(table: string, row: object) {
+    const columns = Object.keys(row);
+    this.stmt(
+      `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+    ).run(...Object.values(row));
+  }
+
+  private writeRows(id: string, seq: number, rows: SaveRows, replace: boolean) {
+    if (replace) {
+      for (const table of SIDE_TABLES) this.stmt(`delete from ${table} where report_id = ?`).run(id);
+      this.stmt('delete from report_search where rowid = ?').run(seq);
+    }
+    for (const table of SIDE_TABLES) for (const r of rows.side[table]) this.insert(table, r);
+    this.insert('report_search', { rowid: seq, ...rows.search });
+    this.insert('report_revisions', rows.revision);
+    if (rows.audit) this.insert('audit_log', rows.audit);
+  }
+
+  create(id: string, report: Report, info: SaveInfo, at: string): ReportsTable {
+    return this.sqlite.transaction(() => {
+      const free = this.stmt(
+        'select (select id from reports where id = ?) as taken, (select max(seq) from reports) as seq',
+      ).get(id) as { taken: string | null; seq: number | null };
+      if (free.taken) throw idNotAvailable(id);
+      const row = newReportRow(id, Number(free.seq ?? 0) + 1, report, info, at);
+      this.insert('reports', row);
+      this.writeRows(id, row.seq, saveRows(id, 1, report, info, at), false);
+      return row;
+    })();
+  }
+
+  update(
+    id: string,
+    expectedVersion: number,
+    report: Report,
+    info: SaveInfo,
+    at: string,
+    extra: { reviewRound?: number },
+  ): ReportsTable {
+    return this.sqlite.transaction(() => {
+      const set = {
+        ...columnsOf(report),
+        version: expectedVersion + 1,
+        updated_by: info.userId,
+        updated_at: at,
+        ...(extra.reviewRound !== undefined ? { review_round: extra.reviewRound } : {}),
+      };
+      const row = this.stmt(
+        `update reports set ${Object.keys(set)
+          .map((c) => `${c} = ?`)
+          .join(', ')} where id = ? and version = ? and deleted_at is null returning *`,
+      ).get(...Object.values(set), id, expectedVersion) as ReportsTable | undefined;
+      if (!row) {
+        const current = this.stmt('select version, deleted_at from reports where id = ?').get(id) as
+          { version: number; deleted_at: string | null } | undefined;
+        if (!current || current.deleted_at) throw new AppError('not_found', `report ${id} does not exist`);
+        throw staleVersion(id, expectedVersion, Number(current.version));
+      }
+      this.writeRows(id, Number(row.seq), saveRows(id, expectedVersion + 1, report, info, at), true);
+      return row;
+    })();
+  }
+}
