@@ -219,6 +219,26 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
       expect(ok.json().report.title).toBe('Café down');
     });
 
+    it('finds the bad byte of a large JSON sign-in body in linear time, before any account is read', async () => {
+      // 1 MB of U+FFFD spelled out in UTF-8, then one byte that is not UTF-8: measuring each prefix anew for
+      // every replacement character took seconds for 300 KB, and anyone may send it to the sign-in route.
+      const head = Buffer.from('{"email":"a@b.c","password":"');
+      const spelled = Buffer.from('\uFFFD'.repeat(350_000));
+      const body = Buffer.concat([head, spelled, Buffer.from([0xff]), Buffer.from('"}')]);
+      const started = Date.now();
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: body,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().message).toMatch(
+        new RegExp(`not valid UTF-8 \\(at byte ${head.length + spelled.length}\\)`),
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+
     it('refuses a zip bomb from its directory, quickly, with what was over the limit', async () => {
       const line = (i: number) => `{"level":50,"time":${1709301600000 + i},"msg":"timeout ${i * 7919}"}\n`;
       const body = Buffer.from(Array.from({ length: 40_000 }, (_, i) => line(i)).join(''));
