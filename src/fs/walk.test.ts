@@ -52,6 +52,20 @@ describe('walkFiles', () => {
     expect(walked({ claim: isExport }, join(root, 'export'))).toEqual(['export/']);
   });
 
+  it('does not follow a link back up the tree (a loop), but still lists what the folder holds', () => {
+    const top = mkdtempSync(join(tmpdir(), 'walk-loop-'));
+    try {
+      writeFileSync(join(top, 'r.md'), '# r');
+      mkdirSync(join(top, 'sub'));
+      writeFileSync(join(top, 'sub', 's.md'), '# s');
+      symlinkSync('.', join(top, 'loop'));
+      symlinkSync('..', join(top, 'sub', 'up'));
+      expect([...walkFiles(top)].map((e) => relative(top, e.path))).toEqual(['r.md', join('sub', 's.md')]);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
   it('refuses too many files, folders nested too deep, and a folder it cannot list, as AppErrors', () => {
     expect(() => walked({ maxEntries: 3 })).toThrow(expect.objectContaining({ code: 'too_large' }));
     expect(() => walked({ maxDepth: 1 })).toThrow(

@@ -45,10 +45,20 @@ function kindOf(dir: string, e: Dirent): 'dir' | 'file' | undefined {
   }
 }
 
+const folderId = (dir: string): string | undefined => {
+  try {
+    const st = statSync(dir, { bigint: true });
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * The one directory walker of the CLI and the evidence readers: the regular files under `root`, depth first,
  * each folder's entries in code-unit order of their names (the same on every machine and locale), without
- * dot-folders. The root itself may be claimed.
+ * dot-folders. The root itself may be claimed. Links are followed, but a link back up the tree (to a folder
+ * being walked) is not entered, so it ends there instead of looping to the depth limit.
  */
 export function* walkFiles(root: string, options: WalkOptions = {}): Generator<WalkEntry> {
   const { skipDirs, skipDotFiles = false, claim, maxDepth = 32, maxEntries = Infinity } = options;
@@ -59,21 +69,33 @@ export function* walkFiles(root: string, options: WalkOptions = {}): Generator<W
     }
     return entry;
   };
+  // The folders being walked (this one and those above it), by device and inode: a link back up the tree
+  // (`loop -> .`) is not entered again. A link to a folder elsewhere is walked like the folder itself.
+  const entered = new Set<string>();
   function* visit(dir: string, depth: number): Generator<WalkEntry> {
     if (claim?.(dir)) {
       yield counted({ path: dir, dir: true });
       return;
     }
-    if (depth > maxDepth) throw new AppError('io', `${dir}: folders nested too deep`);
-    const entries = listed(dir).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const path = join(dir, e.name);
-      const kind = kindOf(dir, e);
-      if (kind === 'dir') {
-        if (!e.name.startsWith('.') && !skipDirs?.has(e.name)) yield* visit(path, depth + 1);
-      } else if (kind === 'file' && !(skipDotFiles && e.name.startsWith('.'))) {
-        yield counted({ path, dir: false });
+    const id = folderId(dir);
+    if (id !== undefined) {
+      if (entered.has(id)) return;
+      entered.add(id);
+    }
+    try {
+      if (depth > maxDepth) throw new AppError('io', `${dir}: folders nested too deep`);
+      const entries = listed(dir).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const e of entries) {
+        const path = join(dir, e.name);
+        const kind = kindOf(dir, e);
+        if (kind === 'dir') {
+          if (!e.name.startsWith('.') && !skipDirs?.has(e.name)) yield* visit(path, depth + 1);
+        } else if (kind === 'file' && !(skipDotFiles && e.name.startsWith('.'))) {
+          yield counted({ path, dir: false });
+        }
       }
+    } finally {
+      if (id !== undefined) entered.delete(id);
     }
   }
   yield* visit(root, 0);
