@@ -172,6 +172,16 @@ export async function extractEvidence(
     stats.dropped += 1;
   };
 
+  // Once `kept` is full it stays full: a record the pipeline would only count need not be built.
+  const needsCandidate = !!(actor || channel || options.grep || options.kinds);
+  ctx.tally = (ms, level) => {
+    if (needsCandidate || kept.length < max) return false;
+    if (ms < lo || ms > hi) stats.filtered += 1;
+    else if (minLevel >= 0 && level && LEVELS.indexOf(level) < minLevel) stats.filtered += 1;
+    else drop();
+    return true;
+  };
+
   const readFile = async (entry: EvidenceEntry, forced?: EvidenceFormat) => {
     let format = forced ?? options.format;
     let reason = 'given';
