@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bufferEntry } from './files.js';
 import { extractEvidence } from './pipeline.js';
+import type { EvidenceEntry } from './source.js';
 import { isoSecond, isoSecondAt } from './text-log.reader.js';
 import { parseLeadingStamp } from './time.js';
 
@@ -93,21 +94,28 @@ describe('text logs past the candidate limit', () => {
       fc.asyncProperty(
         fc.array(line, { maxLength: 60 }),
         fc.integer({ min: 0, max: 12 }),
-        fc.constantFrom(undefined, 'warning', 'error'),
+        fc.constantFrom(undefined, 'warn', 'error'),
         fc.integer({ min: 0, max: 40 }),
         fc.integer({ min: 0, max: 40 }),
         async (lines, max, minLevel, a, b) => {
-          const text = `${lines.map(render).join('\n')}\n`;
+          const text = lines.map(render);
+          // Read a line at a time, so that the pipeline sees candidates while the reader goes on.
+          const entry = (): EvidenceEntry => ({
+            name: 'app.log',
+            async *open() {
+              for (const l of text) yield Buffer.from(`${l}\n`);
+            },
+          });
           const options = {
             format: 'text' as const,
             maxCandidates: max,
-            minLevel: minLevel as 'warning' | 'error' | undefined,
+            minLevel: minLevel as 'warn' | 'error' | undefined,
             from: Date.UTC(2024, 2, 1, 0, Math.min(a, b)),
             to: Date.UTC(2024, 2, 1, 0, Math.max(a, b)),
             lookbackMs: 0,
           };
           const run = (grep?: RegExp) =>
-            extractEvidence([{ type: 'file', entry: bufferEntry('app.log', text) }], {
+            extractEvidence([{ type: 'file', entry: entry() }], {
               ...options,
               grep,
             }).then(
