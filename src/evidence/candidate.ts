@@ -112,6 +112,14 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 // eslint-disable-next-line no-control-regex -- see above
 const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\s\s|^\s|\s$|[^\S ]/;
 
+// eslint-disable-next-line no-control-regex -- see above
+const BLANK = /^[\s\u0000-\u001f\u007f-\u009f]*$/;
+
+/** Whether oneLine would make nothing of the text (only spaces and controls). */
+export function isBlank(text: string): boolean {
+  return BLANK.test(text);
+}
+
 /** Make any text a valid model line: one line, controls turned to spaces, spaces collapsed, trimmed, bounded. */
 export function oneLine(text: string, max: number = LIMITS.line): string {
   // Most texts are clean already: test once before rewriting, which matters on large extractions.

@@ -2,7 +2,7 @@
 // time, the level) that spare a JSON.parse. pino (`time` epoch ms, numeric `level`), bunyan (`time` ISO), ECS
 // (`@timestamp`, `log.level`, `message`, dotted or nested keys).
 import type { Candidate } from './candidate.js';
-import { oneLine } from './candidate.js';
+import { isBlank, oneLine } from './candidate.js';
 import { BACKSLASH, type ScanState, timeAt } from './json-log.screen.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { rawLevel } from './raw-level.js';
@@ -137,6 +137,12 @@ export function jsonRecordMapper(
       o['err.message'] ?? inner(o.err, 'message') ?? o['error.message'] ?? inner(o.error, 'message'),
     );
     const text = msg && errMsg && errMsg !== msg ? `${msg}: ${errMsg}` : (msg ?? errMsg ?? '');
+    const level = levelOf(
+      o.level ?? o['log.level'] ?? inner(o.log, 'level') ?? o.severity ?? o.lvl ?? o.levelname,
+    );
+    // Past the limit the pipeline only counts: it is told the instant and level, and nothing more is read.
+    // (A blank text gives no candidate at all; an empty one falls back to the line, which is never blank.)
+    if (ctx.tally && !(text && isBlank(text)) && ctx.tally(ms, level)) return undefined;
     const name =
       str(o['service.name'] ?? inner(o.service, 'name') ?? o.name ?? o.logger ?? o.logger_name ?? o.app) ??
       service;
@@ -150,9 +156,7 @@ export function jsonRecordMapper(
       clean: true,
       text: text || (e - s <= 2000 ? line : buf.toString('utf8', s, s + 2000)),
       actor: str(o['user.name'] ?? inner(o.user, 'name') ?? o.user),
-      level: levelOf(
-        o.level ?? o['log.level'] ?? inner(o.log, 'level') ?? o.severity ?? o.lvl ?? o.levelname,
-      ),
+      level,
       link: linkPrefix.length < 1000 ? `${linkPrefix}${state.lineNo}` : oneLine(`${file}:${state.lineNo}`),
       excerpt: e - s <= 4000 ? line : buf.toString('utf8', s, s + 4000),
     });

@@ -172,6 +172,18 @@ export async function extractEvidence(
     stats.dropped += 1;
   };
 
+  // Once `kept` is full it stays full: a record the pipeline would only count need not be built. The first
+  // drop still goes through `accept`, so its message keeps its place among the readers' (which may read a
+  // chunk's worth before the pipeline sees it).
+  const needsCandidate = !!(actor || channel || options.grep || options.kinds);
+  ctx.tally = (ms, level) => {
+    if (needsCandidate || kept.length < max || stats.dropped === 0) return false;
+    if (ms < lo || ms > hi) stats.filtered += 1;
+    else if (minLevel >= 0 && level && LEVELS.indexOf(level) < minLevel) stats.filtered += 1;
+    else drop();
+    return true;
+  };
+
   const readFile = async (entry: EvidenceEntry, forced?: EvidenceFormat) => {
     let format = forced ?? options.format;
     let reason = 'given';

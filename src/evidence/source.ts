@@ -68,6 +68,13 @@ export interface ReaderContext {
   skip(where: string, message: string): void;
   /** Count bytes consumed, for the progress bar. */
   progress(bytes: number): void;
+  /**
+   * Past the pipeline's limit, with no filter that needs the candidate itself (actor, channel, grep, kinds):
+   * counts a record of this instant and level as the pipeline would count its candidate (filtered or dropped)
+   * and answers true, so the reader need not build it. Otherwise false: build it as usual. A reader calls it
+   * only for a record that would give a candidate (no `change`, a text that is not blank).
+   */
+  tally?(ms: number, level: Level | undefined): boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Level } from './candidate.js';
+import { type Candidate, type Level, isBlank } from './candidate.js';
 import { type PassOver, readLineBatches } from './lines.js';
 import { type EntryReader, baseName, candidate, levelOf } from './source.js';
 import { parseLeadingStamp } from './time.js';
@@ -30,6 +30,9 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
         return true;
       }
     : undefined;
+  // A batch's candidates are yielded at once (an async step costs more than a candidate), and before any
+  // message, so that messages keep their order against the pipeline's.
+  let out: Candidate[] = [];
   for await (const batch of readLineBatches(entry.open(), undefined, entry.name, passOver)) {
     for (const line of batch) {
       if (screening && !line.tooLong) {
@@ -40,9 +43,10 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
           continue;
         }
       }
-      const where = `${entry.name}:${line.n}`;
       if (line.tooLong) {
-        ctx.skip(where, 'line is too long');
+        if (out.length > 0) yield out;
+        out = [];
+        ctx.skip(`${entry.name}:${line.n}`, 'line is too long');
         continue;
       }
       if (!line.text.trim()) continue;
@@ -57,8 +61,10 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
           continue;
         }
         if (stamp.reason === 'no-zone') toldZone = true;
+        if (out.length > 0) yield out;
+        out = [];
         ctx.skip(
-          where,
+          `${entry.name}:${line.n}`,
           stamp.reason === 'invalid'
             ? `impossible date "${stamp.stamp}"`
             : stamp.reason === 'no-zone'
@@ -75,18 +81,23 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
         level = levelOf(lv[1]);
         rest = rest.slice(lv[0].length);
       }
+      const text = rest || line.text;
+      // Past the limit the pipeline only counts: it is told the instant and level, and nothing is built.
+      if (ctx.tally && !isBlank(text) && ctx.tally(stamp.ms, level)) continue;
       const c = candidate({
         ms: stamp.ms,
         format: 'text',
         source: `log ${service}`,
         channel: service,
-        text: rest || line.text,
+        text,
         level,
-        link: where,
+        link: `${entry.name}:${line.n}`,
         excerpt: line.text,
       });
-      if (c) yield c;
+      if (c) out.push(c);
     }
+    if (out.length > 0) yield out;
+    out = [];
   }
 };
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bufferEntry } from './files.js';
 import { extractEvidence } from './pipeline.js';
+import type { EvidenceEntry } from './source.js';
 import { isoSecond, isoSecondAt } from './text-log.reader.js';
 import { parseLeadingStamp } from './time.js';
 
@@ -61,5 +62,98 @@ describe('the quick ISO stamp of text-log lines', () => {
     expect(windowed.stats.filtered).toBe(
       all.stats.records - windowed.candidates.length - windowed.stats.merged,
     );
+  });
+});
+
+describe('text logs past the candidate limit', () => {
+  // The reference is the same extraction with a filter that needs each candidate and keeps them all (an
+  // empty --grep): there every record is built, and the pipeline counts it.
+  const line = fc.record({
+    at: fc.integer({ min: 0, max: 40 }),
+    stamp: fc.constantFrom('iso', 'iso-space', 'zoneless', 'none', 'bad'),
+    level: fc.constantFrom('', 'INFO ', 'ERROR ', 'debug: ', '[WARN] ', 'FATAL '),
+    text: fc.constantFrom('GET /a', '', ' ', '\u0001\u0002', 'x\ty', 'crash in foo', 'token xoxb-1 ok'),
+  });
+  const render = (l: { at: number; stamp: string; level: string; text: string }) => {
+    const iso = new Date(Date.UTC(2024, 2, 1, 0, l.at)).toISOString();
+    const stamp =
+      l.stamp === 'iso'
+        ? iso
+        : l.stamp === 'iso-space'
+          ? iso.replace('T', ' ').replace('Z', '+00:00')
+          : l.stamp === 'zoneless'
+            ? iso.slice(0, 19)
+            : l.stamp === 'bad'
+              ? '2024-02-30T00:00:00Z'
+              : '   at frame';
+    return `${stamp} ${l.level}${l.text}`;
+  };
+
+  it('counts what it does not build exactly as the pipeline counts candidates', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 60 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.constantFrom(undefined, 'warn', 'error'),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 40 }),
+        async (lines, max, minLevel, a, b) => {
+          const text = lines.map(render);
+          // Read a line at a time, so that the pipeline sees candidates while the reader goes on.
+          const entry = (): EvidenceEntry => ({
+            name: 'app.log',
+            async *open() {
+              for (const l of text) yield Buffer.from(`${l}\n`);
+            },
+          });
+          const options = {
+            format: 'text' as const,
+            maxCandidates: max,
+            minLevel: minLevel as 'warn' | 'error' | undefined,
+            from: Date.UTC(2024, 2, 1, 0, Math.min(a, b)),
+            to: Date.UTC(2024, 2, 1, 0, Math.max(a, b)),
+            lookbackMs: 0,
+          };
+          const run = (grep?: RegExp) =>
+            extractEvidence([{ type: 'file', entry: entry() }], {
+              ...options,
+              grep,
+            }).then(
+              (r) => JSON.stringify(r),
+              (e: Error) => `failed: ${e.message}`,
+            );
+          expect(await run()).toBe(await run(/(?:)/));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('keeps the limit message in file order among other messages', async () => {
+    const long = `2024-03-01T00:00:03Z INFO ${'x'.repeat(300 * 1024)}`;
+    const lines = [
+      '2024-03-01T00:00:01Z INFO a',
+      '2024-03-01T00:00:02Z INFO b',
+      long,
+      '2024-03-01T00:00:04Z INFO c',
+    ];
+    const read = async (ls: string[]) =>
+      (
+        await extractEvidence([{ type: 'file', entry: bufferEntry('app.log', `${ls.join('\n')}\n`) }], {
+          format: 'text',
+          maxCandidates: 1,
+        })
+      ).stats;
+    const first = await read(lines);
+    expect(first.warnings).toEqual([
+      'more than 1 candidates: the rest are left out; narrow the window, --grep or --min-level',
+      'app.log:3: line is too long',
+    ]);
+    expect(first).toMatchObject({ records: 3, dropped: 2, skipped: 1 });
+    const second = await read([lines[0] as string, long, lines[1] as string]);
+    expect(second.warnings).toEqual([
+      'app.log:2: line is too long',
+      'more than 1 candidates: the rest are left out; narrow the window, --grep or --min-level',
+    ]);
   });
 });
