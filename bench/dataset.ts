@@ -39,7 +39,12 @@ export async function dataset(reports = Number(process.env.BENCH_REPORTS ?? 100_
     ? process.env.DATABASE_URL!
     : undefined;
   const meta = join(CACHE, `reports-${reports}${pgUrl ? '-pg' : ''}.json`);
-  if (existsSync(meta)) return JSON.parse(readFileSync(meta, 'utf8')) as Dataset;
+  if (existsSync(meta)) {
+    const kept = JSON.parse(readFileSync(meta, 'utf8')) as Dataset;
+    // The cache folder may have been moved or copied (another checkout): the SQLite file sits beside its
+    // metadata, whatever absolute path was written when it was made.
+    return pgUrl ? kept : { ...kept, db: join(CACHE, `reports-${reports}.db`) };
+  }
 
   const { buildApp } = await load<typeof AppModule>('server/app.js');
   const { openStore, migrateToLatest } = await load<typeof StoreModule>('store/index.js');
