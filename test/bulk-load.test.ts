@@ -70,8 +70,8 @@ describe.each(testDialects())('bench bulk loader on %s', (dialect) => {
     if (dialect === 'sqlite') {
       await viaBulk.store.close();
       const loader = bulkLoader(viaBulk.url, rows, 25);
-      for (const [i, r] of reports.entries()) loader.add(r.id, r, info(i));
-      loader.close();
+      for (const [i, r] of reports.entries()) await loader.add(r.id, r, info(i));
+      await loader.close();
       bulkStore = openStore(viaBulk.url);
       reopened.push(bulkStore);
     } else {

@@ -36,9 +36,10 @@ function decodeOrRefuse(what: string, body: Buffer | string, done: Done): string
 
 /**
  * A JSON body parser that first refuses bytes that are not UTF-8 (Fastify's own would read them as U+FFFD
- * and store that), then hands the text to `parse` — Fastify's default JSON parser, with its guards.
+ * and store that), then hands the text to `parse` — Fastify's default JSON parser, with its guards (typed to
+ * return void or a promise, it always answers through `done`).
  */
-export function jsonBody(parse: (request: FastifyRequest, body: string, done: Done) => void) {
+export function jsonBody(parse: (request: FastifyRequest, body: string, done: Done) => unknown) {
   return (request: FastifyRequest, body: Buffer | string, done: Done): void => {
     const text = decodeOrRefuse('JSON', body, done);
     if (text !== undefined) parse(request, text, done);
