@@ -12,8 +12,10 @@ import type { ProseContext, SentenceHit, SentenceRule } from './rule.js';
 // would reach into another phrase ("this forced every engineer …"); the nouns are words for one person's job
 // (or, for "guy", a person at all), so that the phrase names someone the way a name does. "agent" is a person only as a
 // support or service agent or one on shift or duty: a monitoring, build or user agent is software.
+// A role word may be followed by another that completes it ("the on-call engineer", "the lead developer"): the
+// agent is the whole phrase, so a systemic rewrite replaces all of it.
 const ROLE =
-  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?!(?:the|a|an|every|each|any|some|no|to|of|for|by|with|and|or|from|on|in|at|was|is|were)\s)[\w-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|trader|guy|(?<=\b(?:support|service|customer|help-?desk)\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))\b/giu;
+  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?!(?:the|a|an|every|each|any|some|no|to|of|for|by|with|and|or|from|on|in|at|was|is|were)\s)[\w-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|trader|guy|(?<=\b(?:support|service|customer|help-?desk)\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))(?:\s+(?:engineer|developer|sre|admin|administrator|operator|person|manager|lead))?\b/giu;
 const PRONOUN = /\b(?:he|she|him|whoever|someone|somebody)\b/giu;
 const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
 

@@ -27,6 +27,16 @@ function lint(
 }
 const rules = (text: string, where?: 'impact' | 'timeline') => lint(text, where).map((f) => f.ruleId);
 
+describe('blame names the whole role', () => {
+  it('takes "the on-call engineer" as the agent, so the systemic rewrite replaces all of it', () => {
+    const [blame] = lint('The on-call engineer failed to check the certificate expiry date.').filter(
+      (f) => f.ruleId === 'blame',
+    );
+    expect(blame?.message).toMatch(/^"The on-call engineer" is presented as the cause/);
+    expect(blame?.fix?.replacement).toBe('The certificate expiry date was not checked.');
+  });
+});
+
 describe('words read in context', () => {
   it('does not judge technical compounds, "just" meaning "only", negations, quotes, links or label fields', () => {
     for (const text of [
