@@ -134,6 +134,12 @@ function startsSentence(text: string, start: number): boolean {
   return before === '' || /[.!?:;\n>|([{"“-]$/u.test(before) || /\n[^\S\n]*(?:[-*+]|\d+[.)])$/u.test(before);
 }
 
+/** Load the lists the spelling filter reads on demand (cspell's American English, the common misspellings). */
+export function warmUpSpelling(): void {
+  cspellEnUs();
+  commonMisspellings();
+}
+
 /** Keep the spelling messages that are likely real misspellings, dropping names, terms and the report's own words. */
 export function realMisspellings(messages: PluginMessage[], ctx: SpellingContext): PluginMessage[] {
   return messages.filter((m) => {
