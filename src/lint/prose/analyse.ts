@@ -5,7 +5,7 @@ import retextEnglish from 'retext-english';
 import retextSpell from 'retext-spell';
 import type { ProseField } from '../fields.js';
 import { maskProse } from './mask.js';
-import { realMisspellings, type SpellingLanguage } from './spelling.js';
+import { realMisspellings, warmUpSpelling, type SpellingLanguage } from './spelling.js';
 
 /** A sentence of one field: its masked text and where it starts inside the field's text. */
 export interface Sentence {
@@ -66,12 +66,13 @@ function buildProcessor(language: 'en-US' | 'en-GB') {
 /** Build the shared retext pipeline now rather than on the first lint (for servers and benchmarks). */
 export function warmUpProse(language: SpellingLanguage = 'en'): void {
   analyseProse([{ path: ['title'], section: 'summary', text: 'Warm up the speling checker.' }], language);
-  // The filter's dictionaries: British spellings, the software terms and cspell's American English (a word none of
-  // them knows reaches every one).
+  // The filter's dictionaries: British spellings, the software terms, cspell's American English and its common
+  // misspellings (a word none of them knows reaches every one).
   realMisspellings(
     [{ field: { path: ['title'], section: 'summary', text: 'speling' }, word: 'speling', start: 0, end: 7 }],
     { people: { names: new Set(), things: new Set() }, dictionary: new Set(), language, counts: new Map() },
   );
+  warmUpSpelling();
 }
 
 const SEPARATOR = '\n\n';

@@ -42,6 +42,10 @@ const FAULT_AFTER = new RegExp(
     '\\bnot\\s+properly\\b',
     "\\bagainst\\s+(?:the\\s+)?(?:[\\w’']+\\s+)?(?:advice|policy|instructions|guidance|process)\\b",
     '\\bdespite\\s+(?:the\\s+|a\\s+|being\\s+)?(?:warnings?|advice|objections|told|asked)\\b',
+    // A demand that the person answer for it ("whoever set the TTL needs to explain themselves").
+    '\\b(?:explain\\s+(?:themselves|himself|herself)|answer\\s+for\\s+(?:this|that|it)|(?:be\\s+)?held\\s+(?:accountable|responsible))\\b',
+    // "Ana was the one who ran the script": singling the person out as the doer of an act that went wrong.
+    '^\\s*(?:was|is)\\s+the\\s+(?:one|person|guy|engineer)\\s+(?:who|that)\\s+(?:\\w+ly\\s+)?(?:disabled|deleted|dropped|pushed|merged|deployed|ran|changed|removed|broke|caused|introduced|approved|misconfigured|forgot|missed|ignored|skipped|turned\\s+off|set)\\b',
   ].join('|'),
   'iu',
 );
@@ -60,12 +64,12 @@ const CULPRIT_BEFORE =
   /\b(?:culprit|guilty\s+party)\s+(?:was|is|turned\s+out\s+to\s+be)\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
 // The writer blaming themself is still blame: it teaches readers that the fix is to be more careful.
 const SELF_BLAME =
-  /\bmy\s+(?:bad|fault|mistake|error|screw-?up|blunder)\b|\b(?:that|this|it)(?:['’]s|\s+is|\s+was)\s+on\s+me\b|\bI\s+(?:messed|screwed|goofed)\s+up\b|\bI\s+(?:forgot|broke|botched|misconfigured)\b/giu;
+  /\bmy\s+(?:bad|fault|mistake|error|screw-?up|blunder)\b|\b(?:that|this|it)(?:['’]s|\s+is|\s+was)\s+on\s+me\b|\bI\s+(?:messed|screwed|goofed)\s+up\b|\bI\s+(?:forgot|broke|botched|misconfigured)\b|\bI\s+take\s+(?:full\s+|complete\s+|total\s+|sole\s+)?(?:responsibility|the\s+blame)\b/giu;
 // A sentence that says a person was not the cause ("Viktor was not the cause", "it wasn't Tom's fault", "Ben had
 // nothing to do with it") names them to clear them.
 const EXONERATED =
   /\b(?:not|n['’]t|never)\s+(?:the\s+(?:cause|culprit|reason|problem)|to\s+blame|at\s+fault|(?:\p{Lu}[\p{L}'’-]*['’]s|his|her|their)\s+(?:fault|doing|mistake)|involved|responsible|hers|his)\b|\bnothing\s+to\s+do\s+with\b|\bno\s+fault\s+of\b|\bnobody\s+was\s+to\s+blame\b/iu;
-const ON_PERSON_BEFORE = /\b(?:is|was|lies|rests|falls)\s+(?:on|with)\s+$/iu;
+const ON_PERSON_BEFORE = /\b(?:is|was|lies|rests|falls)\s+(?:\w+ly\s+)?(?:on|with)\s+$/iu;
 const FAULT_WORD = /\b(?:fail\w*|mistake|error|fault|blame|outage|broke\w*|incident)\b/iu;
 const COUNTERFACTUAL_BEFORE = /\b(?:had|if)\s+$/iu;
 const WOULD_HAVE = /\bwould(?:n['’]t| not)?\s+(?:still\s+|never\s+|not\s+)?(?:have|be)\b/iu;
@@ -82,7 +86,7 @@ const HUMAN_ERROR = /\b(?:human|operator|user|pilot|personnel|engineer)\s+(?:err
 // Where the clause about a person ends: punctuation, a new clause ("but", "which", "because", "when" …) or "and" with a
 // new subject ("Tom deployed and the alert failed to fire": the failure is the alert's, not Tom's).
 const CLAUSE_END =
-  /[;:!?]|,(?!\s*who\b)|\s[-–—]\s|\b(?:but|which|so|because|since|when|whenever|while|whilst|after|before|until|once|although|though|whereas|where)\b|\band\s+(?:the|a|an|it|its|we|they|this|that|these|those|our|their|there|nobody|no)\b/iu;
+  /[;:!?]|,(?!\s*(?:who|against|despite)\b)|\s[-–—]\s|\b(?:but|which|so|because|since|when|whenever|while|whilst|after|before|until|once|although|though|whereas|where)\b|\band\s+(?:the|a|an|it|its|we|they|this|that|these|those|our|their|there|nobody|no)\b/iu;
 // The person is the one acted on ("Tom was paged", "she was given the wrong runbook"): what follows happened to them.
 // Only a further verb of theirs after "and" ("was distracted and skipped the check") can still be a fault.
 const ACTED_ON =
@@ -104,12 +108,17 @@ const NOT_NAMES = new Set(
 );
 
 // Interjections that open a chat line before the question (chat shorthand: "lol", "lmao", "omg", "wtf", "ffs").
-const ASKS_WHO = /^\W{0,3}(?:(?:lol|lmao|omg|wtf|ok|so|hey|wait|seriously|ugh|ffs|um|uh)\W{1,3})?(who)\b/iu;
+const ASKS_WHO =
+  /^\W{0,3}(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s+)?(?:(?:lol|lmao|omg|wtf|ok|so|hey|wait|seriously|ugh|ffs|um|uh)\W{1,3})?(who)\b/iu;
 // "who pushed this", "who changed that": a chat question that asks for the one who did a past act to the thing at
 // hand hunts for a culprit, whatever the act was.
 const WHO_DID_THIS = /^\s+[a-z]+ed\s+(?:this|that|it)\b/iu;
 // A person's own act followed by "which is why …", "and that is what caused …": the sentence makes their act the cause
 // of the harm that the tail names.
+// "The intern who ran the test is the reason the attacker got in": the person, with the relative clause that says what
+// they did, is named as the cause.
+const IS_THE_CAUSE =
+  /^(?:,?\s+(?:who|that)\b[^.;!?]{0,100}?)?,?\s+(?:is|was)\s+(?:the|a)\s+(?:\w+\s+)?(?:reason|cause)\b(?!\s+(?:we|it|the\s+\w+\s+(?:recovered|stopped|was\s+caught|was\s+found)))/iu;
 const CAUSAL_TAIL =
   /^[,;]?\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|how|what)\b([^.;!?]{0,120})/iu;
 const RECOVERY =
@@ -280,7 +289,8 @@ export const blameRule: SentenceRule = {
         (ACT_BY_BEFORE.test(before) && FAULT_THING.test(before)) ||
         CULPRIT_BEFORE.test(before) ||
         causesHarm(text, agent.end) ||
-        (agent.text.toLowerCase() === 'who' && agent.start < 12 && WHO_DID_THIS.test(after)) ||
+        (IS_THE_CAUSE.test(after) && !RECOVERY.test(after.slice(0, 160))) ||
+        (agent.text.toLowerCase() === 'who' && agent.start < 20 && WHO_DID_THIS.test(after)) ||
         (ON_PERSON_BEFORE.test(before) && FAULT_WORD.test(before)) ||
         (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text)) ||
         (FAULT_NOUN_BEFORE.test(before) && MADE_AFTER.test(after)) ||

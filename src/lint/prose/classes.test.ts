@@ -300,3 +300,95 @@ describe('third round: roles, causes named by a tail, chat, shares of a whole, c
     );
   });
 });
+
+describe('fourth round: closed compounds, culprits singled out, words that sum up, look-alikes in new frames', () => {
+  const spelled = (text: string) =>
+    lint(text)
+      .filter((f) => f.ruleId === 'spelling')
+      .map((f) => f.message.match(/^"([^"]+)"/u)?.[1]);
+
+  it('accepts a closed compound of two dictionary words, a verb of a known -ation noun and clipped chat shorthand', () => {
+    expect(spelled('The keepalive probes and the autovacuum daemon both stalled on the primary.')).toEqual(
+      [],
+    );
+    expect(
+      spelled('The waitlist form and the backhaul circuit share one dataplane and one nodepool.'),
+    ).toEqual([]);
+    expect(spelled('The intruder exfiltrated two tables before the session expired.')).toEqual([]);
+    expect(spelled("10:02 page ack'd by the secondary")).toEqual([]);
+  });
+
+  it('keeps typos flagged that split into a short word and a rest, or are common misspellings', () => {
+    expect(spelled('The cache held alot of stale keys.')).toEqual(['alot']);
+    expect(spelled('The retry ran everytime the token expired.')).toEqual(['everytime']);
+    expect(spelled('The writting of the ledger stopped at noon.')).toEqual(['writting']);
+    expect(spelled('The inpact on the ledger was small.')).toEqual(['inpact']);
+  });
+
+  it('takes a person singled out, named as the reason, or told to answer for it as blame', () => {
+    for (const text of [
+      'Jonas was the one who deleted the bucket policy.',
+      'The contractor who rotated the keys without a plan is the reason checkout failed.',
+      'The fault for the outage rests entirely with the release manager.',
+      'I take full responsibility for the broken release.',
+      'Whoever turned off the alert will have to explain themselves.',
+      'The release manager merged the patch on Friday, against the advice of the on-call, and checkout broke.',
+    ])
+      expect(rules(text), text).toContain('blame');
+    expect(rules('[09:14] who disabled this?', 'timeline')).toContain('blame');
+  });
+
+  it('does not take a person who found or fixed something as the one singled out, nor the reason for a recovery', () => {
+    for (const text of [
+      'Maren was the one who found the expired certificate.',
+      'The engineer who spotted the queue growth is the reason we recovered within the hour.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+
+  it('reads "simply put", device names and "basically" before a full verb as no judgment, and a rookie mistake as one', () => {
+    for (const text of [
+      'Simply put, the cache was sized for last year’s traffic.',
+      'The old kiosks are dumb terminals that talk to one server.',
+      'The failures basically come down to one expired certificate.',
+      'The retry loop messed up the ordering of the events.',
+    ])
+      expect(rules(text), text).not.toContain('judgment');
+    for (const text of [
+      'Hard-coding the region was a rookie mistake.',
+      'The migration was basically a copy of last year’s script.',
+      'The runbook was half-baked.',
+    ])
+      expect(rules(text), text).toContain('judgment');
+  });
+
+  it('finds then/than, affect/effect, to/too and where/were in further frames, and leaves the right words alone', () => {
+    for (const text of [
+      'The operator than restarted the broker by hand.',
+      'The cut-over effected all tenants in the region.',
+      'Backups ran less then twice a week.',
+      'The alert fired to late, after the disk was full.',
+      'Two of the brokers where restarted during the window.',
+    ])
+      expect(rules(text), text).toContain('word-confusion');
+    for (const text of [
+      'The broker handled more messages than expected.',
+      'The rotation moved from early to late shifts in May.',
+      'The zones where patched kernels run stayed healthy.',
+      'The change effected a faster hand-over between regions.',
+    ])
+      expect(rules(text), text).not.toContain('word-confusion');
+  });
+
+  it('counts a hyphenated participle after "should have", and a better person who "would have" known', () => {
+    expect(rules('We should have dry-run the migration on a copy.')).toContain('counterfactual');
+    expect(rules('Any careful reviewer would have caught the missing index.')).toContain('counterfactual');
+    expect(rules('Anyone would have been surprised by that default.')).not.toContain('counterfactual');
+  });
+
+  it('hears a hedge said as "it looks like" or "afaik", and lets a passive name its doer after a time', () => {
+    expect(rules('It looks like the broker dropped the connection first.')).toContain('weasel-words');
+    expect(rules('afaik nobody touched the firewall that week')).toContain('weasel-words');
+    expect(rules('The patch was applied at 17:40 by the database team.')).not.toContain('passive-voice');
+  });
+});

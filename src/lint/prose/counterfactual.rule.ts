@@ -12,7 +12,7 @@ const QUESTION =
 const PARTICIPLE =
   '(?:\\w+ed|been|done|known|seen|caught|taken|given|made|run|written|found|gone|shown|thought|brought|kept|sent|built|spent|put|set|told|held|chosen|noticed)';
 const SHOULD_HAVE = new RegExp(
-  `\\b(?:should|ought\\s+to)(?:n['’]t|\\s+not)?\\s+(?:have|of|['’]ve)\\s+(?:\\w+\\s+)?${PARTICIPLE}\\b`,
+  `\\b(?:should|ought\\s+to)(?:n['’]t|\\s+not)?\\s+(?:have|of|['’]ve)\\s+(?:\\w+\\s+)?(?:\\w+-)?${PARTICIPLE}\\b`,
   'iu',
 );
 // "could have" is a counterfactual when people are its subject or it is passive ("could have been validated");
@@ -29,6 +29,12 @@ const FAILED_TO =
 // A person the report names, right before "failed to" or "could have".
 const NAMED_BEFORE =
   /(\p{Lu}[\p{Ll}'’-]+)\s+(?:(?:had|has)\s+)?(?:failed\s+to|could(?:n['’]t|\s+not)?\s+have)\b/gu;
+// "Any competent engineer would have seen it", "anyone could have caught it": what a hypothetical better person would have
+// done, the same judgment from the other side.
+const ANYONE_WOULD = new RegExp(
+  `\\b(?:anyone|anybody|any\\s+(?:[\\w-]+\\s+){0,2}(?:engineer|developer|reviewer|person|sre|admin|operator|one))\\s+(?:would|could)\\s+(?:have|of|['’]ve)\\s+(?:\\w+ly\\s+)?(?!been\\b)${PARTICIPLE}\\b`,
+  'iu',
+);
 const IF_ONLY = /\bif\s+only\b|\bin\s+hindsight\b/iu;
 // "Had we tested, we would have …", "If the alert had paged someone, we would have …".
 const HAD_WOULD = /^\s*had\s+\w+|\bif\s+[^,;]{0,80}\bhad\s+\w+/iu;
@@ -47,6 +53,7 @@ export const counterfactualRule: SentenceRule = {
       COULD_HAVE_BEEN.exec(text) ??
       FAILED_TO.exec(text) ??
       [...text.matchAll(NAMED_BEFORE)].find((n) => ctx.people.names.has(n[1] as string)) ??
+      ANYONE_WOULD.exec(text) ??
       IF_ONLY.exec(text) ??
       (HAD_WOULD.test(text) ? WOULD_HAVE.exec(text) : null);
     if (!m) return [];

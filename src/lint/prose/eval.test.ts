@@ -157,26 +157,23 @@ describe('prose rules on the real-text evaluation set', () => {
       .find((p) => p.batch === batch && p.half === 'held-out')
       ?.figures.find((f) => f.ruleId === id) as Figures;
   // The issue's target is precision ≥ 0.9 on the held-out half for every error and warning rule, and recall ≥ 0.8
-  // for blame and judgment. The floors below are what was measured once, at the end of the third round of changes
-  // (blame, vague-impact, spelling and passive-voice changed on the development halves only, after a third batch of
-  // 167 sentences was labelled and committed); a change can only keep or raise them. The held-out misses are
-  // deliberately not printed: fixing them by sight would make the half one more tuning set. The third batch made the
-  // whole held-out half harder (435 sentences: first batch 259, second 88, third 88), so some floors are lower than
-  // the second round's, which were measured on 347 sentences. Measured at the end of round three (before it, on the
-  // same 435):
-  // - blame precision 0.893, 25 right, 3 wrong (0.875). First batch 0.875 (0.867), second 1.000, third 0.800 (0.667).
-  //   Not met on the whole half.
-  // - judgment precision 0.875 (0.875): first batch 1.000, second batch 0.714 (5 right, 2 wrong). Not met; unchanged.
-  // - vague-impact precision 0.833, 20 right, 4 wrong (0.818): first 0.857, second 0.875 (0.833), third 0.778. Not met.
-  // - word-confusion precision 1.000. Met.
-  // - blame recall 0.694, 25 of 36 (0.583): first batch 0.875, second 0.636, third 0.444 (0.222). Not met: blame that a
-  //   role or a tail implies in styles the rules have not seen is still missed.
-  // - judgment recall 0.875. Met.
+  // for blame and judgment. The floors below are what was measured once, at the end of the fourth round of changes
+  // (every prose rule changed on the development half only, after a fourth batch of 299 sentences was labelled and
+  // committed, and the old rules' figures on the grown set recorded in fixtures/eval/RESULTS.md); a change can only
+  // keep or raise them. The held-out misses are deliberately not printed: fixing them by sight would make the half one
+  // more tuning set. Measured on the 590 held-out sentences at the end of round four (before it, on the same 590):
+  // - blame precision 0.857, 30 right, 5 wrong (0.853). Not met. Fourth batch alone 0.667 (0.667).
+  // - judgment precision 0.840, 21 right, 4 wrong (0.840). Not met; unchanged.
+  // - vague-impact precision 0.862, 25 right, 4 wrong (0.862). Not met; unchanged.
+  // - word-confusion precision 1.000 (1.000). Met.
+  // - blame recall 0.625, 30 of 48 (0.604). Not met: the development half's misses were all fixed, the held-out
+  //   half's mostly were not, so the new patterns are narrower than the ways people blame.
+  // - judgment recall 0.840 (0.840). Met.
   const PRECISION_FLOOR: Record<string, number> = {
-    blame: 0.89,
-    judgment: 0.87,
-    'vague-impact': 0.83,
-    'word-confusion': 0.9,
+    blame: 0.85,
+    judgment: 0.84,
+    'vague-impact': 0.86,
+    'word-confusion': 1,
   };
   for (const [id, floor] of Object.entries(PRECISION_FLOOR)) {
     it(`${id} (error or warning): precision on the held-out half ≥ ${floor}`, () => {
@@ -195,6 +192,18 @@ describe('prose rules on the real-text evaluation set', () => {
       expect(part('first', id).precision).toBeGreaterThanOrEqual(floor);
     });
   }
+  // The fourth batch's held-out half on its own (155 sentences, end of round four).
+  const FOURTH_BATCH_FLOOR: Record<string, number> = {
+    blame: 0.66,
+    judgment: 0.77,
+    'vague-impact': 1,
+    'word-confusion': 1,
+  };
+  for (const [id, floor] of Object.entries(FOURTH_BATCH_FLOOR)) {
+    it(`${id}: precision on the fourth batch's held-out half ≥ ${floor}`, () => {
+      expect(part('fourth', id).precision).toBeGreaterThanOrEqual(floor);
+    });
+  }
   // passive-voice (info) is labelled in the second and third batches: 1.000 precision and recall on the second's
   // held-out half; on the third's 0.667 (6 right, 3 wrong) and recall 0.750, the same before and after round three.
   it('passive-voice: precision on the second batch’s held-out half ≥ 0.9', () => {
@@ -203,12 +212,12 @@ describe('prose rules on the real-text evaluation set', () => {
   it('passive-voice: precision on the third batch’s held-out half ≥ 0.66', () => {
     expect(part('third', 'passive-voice').precision).toBeGreaterThanOrEqual(0.66);
   });
-  // spelling: 0.600 on the whole held-out half (9 right, 6 wrong; 0.391 before round three added cspell's American
-  // English dictionary and the chat shorthand list). Terms no maintained list has ("keepalive", "autovacuum") remain.
-  it('spelling: precision on the held-out half ≥ 0.6', () => {
-    expect(held_('spelling').precision).toBeGreaterThanOrEqual(0.6);
+  // spelling: 0.667 on the whole held-out half at the end of round four (14 right, 7 wrong; 0.467 before it, when
+  // closed compounds such as "keepalive" and "autovacuum" were still flagged).
+  it('spelling: precision on the held-out half ≥ 0.66', () => {
+    expect(held_('spelling').precision).toBeGreaterThanOrEqual(0.66);
   });
-  const RECALL_FLOOR: Record<string, number> = { blame: 0.69, judgment: 0.8 };
+  const RECALL_FLOOR: Record<string, number> = { blame: 0.62, judgment: 0.84 };
   for (const [id, floor] of Object.entries(RECALL_FLOOR)) {
     it(`${id}: recall on the held-out half ≥ ${floor}`, () => {
       expect(held_(id).recall).toBeGreaterThanOrEqual(floor);

@@ -69,8 +69,13 @@ const JUDGING = [
   'bonehead',
   'boneheaded',
   'blunder',
-  'screwed up',
-  'messed up',
+  // "messed up" and "screwed up" are not here: said of a person they are the blame rule's (a fault, or self-blame),
+  // said of a thing ("the retry messed up the ordering") they describe what happened.
+  // Calling a slip a beginner's, or a person barely able, judges the person.
+  'rookie mistake',
+  'rookie error',
+  'half-competent',
+  'half-baked',
   'panicked',
   'panicking',
   'in a panic',
@@ -110,9 +115,11 @@ const LAZY_PERSON =
 const CLEARLY =
   /\bclearly\b(?!\s+(?:document|documented|state|stated|communicate|communicated|define|defined|mark|marked|label|labelled|labeled|show|shows|showed|explain|describe|visible|separate))/giu;
 // Names that contain a judging word but describe a thing.
-const NEUTRAL = /\b(?:disaster[\s-]+recovery|garbage[\s-]+collect\w*|junk\s+mail|kernel\s+panic)\b/giu;
+// "dumb pipe" and "dumb terminal" are kinds of device; "simply put" introduces a summary, it does not belittle.
+const NEUTRAL =
+  /\b(?:disaster[\s-]+recovery|garbage[\s-]+collect\w*|junk\s+mail|kernel\s+panic|dumb[\s-]+(?:pipes?|terminals?|switch(?:es)?)|simply\s+put|put\s+(?:it\s+)?simply)\b/giu;
 
-const MAYBE_NEUTRAL = /disaster|garbage|junk|panic/i;
+const MAYBE_NEUTRAL = /disaster|garbage|junk|panic|dumb|simply/i;
 
 let judging: RegExp | undefined;
 let belittling: RegExp | undefined;
@@ -155,6 +162,8 @@ export const judgmentRule: SentenceRule = {
       for (const m of text.matchAll(re)) {
         if (inNeutral(m.index) || negatedAt(text, m.index)) continue;
         if (re === JUST && !justActs(text, m.index)) continue;
+        if (re === belittling && /^basically$/iu.test(m[0]) && essentially(text, m.index + m[0].length))
+          continue;
         const hit: SentenceHit = { start: m.index, end: m.index + m[0].length, ...advice(m[0], kind) };
         if (kind === 'belittle') hit.rewrite = removeWord(text, m.index, m[0].length);
         hits.push(hit);
@@ -169,6 +178,17 @@ export const judgmentRule: SentenceRule = {
     return hits.sort((a, b) => a.start - b.start);
   },
 };
+
+/**
+ * True when "basically" before `index`… is followed by a full verb other than "be" ("our problems basically come back to
+ * I/O"): there it means "essentially" and sums up. After "is"/"was" ("the fix was basically a one-line change") it
+ * makes the thing sound trivial.
+ */
+function essentially(text: string, after: number): boolean {
+  const window = text.slice(after, after + 40);
+  const doc = nlp(window);
+  return doc.match('^#Verb').found && !doc.match('^(#Copula|#Auxiliary)').found;
+}
 
 /** True when "just" at `index` is followed by a verb, i.e. it makes an action sound trivial. */
 function justActs(text: string, index: number): boolean {

@@ -25,7 +25,7 @@ const PROPERTY =
 // Participles of harm: "users were affected", "data was lost", "checkout is broken". In an impact the thing harmed is
 // rightly the subject, and what did it is the incident the report is about.
 const HARM =
-  /^(?:affected|impacted|degraded|delayed|lost|broken|exposed|corrupted|stranded|stuck|overloaded|overwhelmed|saturated|exhausted|logged|locked|declined|interrupted|disrupted|unaffected|hit|hurt|down)$/iu;
+  /^(?:affected|impacted|degraded|delayed|lost|broken|exposed|corrupted|stranded|stuck|overloaded|overwhelmed|saturated|exhausted|logged|locked|declined|interrupted|disrupted|unaffected|hit|hurt|down|leaked|stolen|exfiltrated|compromised|breached|missed)$/iu;
 // Participles that say how someone felt or was placed ("was tired", "were worried", "was involved") are adjectives:
 // nobody acted on them.
 const FEELING =
@@ -34,9 +34,9 @@ const FEELING =
 // 1.4"); "was set to three" tells of an act. The same holds for "kept" and "used" ("is used for", "are kept in").
 const PROPERTY_NEEDS_FOLLOWER = /^(?:set|pinned|kept|used)$/iu;
 const PROPERTY_FOLLOWER = /^\s+(?:to|in|on|at|of|for|from|up|with|as)\b/iu;
-// A by-phrase that names the doer; "by 14:00", "by then", "by Monday" are times, "by far" and "by default" are not doers.
+// A by-phrase that names the doer, perhaps after a time ("was deployed at 17:10 by the release manager"); "by 14:00", "by then", "by Monday" are times, "by far" and "by default" are not doers.
 const BY_AGENT =
-  /^[^.;:!?]{0,60}?\bby\s+(?!\d|then\b|now\b|noon\b|midnight\b|morning\b|evening\b|night\b|the\s+time\b|far\b|default\b|design\b|hand\b|mistake\b|accident\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:early|mid|late)\b)/iu;
+  /^(?:[^.;:!?]|(?<=\d)[:.](?=\d)){0,60}?\bby\s+(?!\d|then\b|now\b|noon\b|midnight\b|morning\b|evening\b|night\b|the\s+time\b|far\b|default\b|design\b|hand\b|mistake\b|accident\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:early|mid|late)\b)/iu;
 
 // write-good does not see a passive with a negation inside it ("the cache was not cleaned").
 const NEGATED_PASSIVE = /\b(?:is|are|was|were|been|being)\s+(?:not|never)\s+[a-z]+ed\b/giu;

@@ -67,6 +67,50 @@ function cspellEnUs(): ITrie {
   return usTrie;
 }
 
+// cspell's list of common English misspellings (@cspell/dict-en-common-misspellings: "wrong->right" pairs gathered from
+// typo checkers): a word on it is a slip even when it splits into two words ("everytime", "alot", "writting"). Read
+// once per process, only when a word reaches the compound check (about 2.6 MB of JSON).
+let misspellings: Set<string> | undefined;
+function commonMisspellings(): ReadonlySet<string> {
+  if (!misspellings) {
+    const dir = dirname(
+      createRequire(import.meta.url).resolve('@cspell/dict-en-common-misspellings/cspell-ext.json'),
+    );
+    const raw = JSON.parse(readFileSync(join(dir, 'dict', 'dict-en.json'), 'utf8')) as {
+      dictionaryDefinitions?: { flagWords?: string[]; suggestWords?: string[] }[];
+    };
+    misspellings = new Set();
+    for (const def of raw.dictionaryDefinitions ?? [])
+      for (const entry of [...(def.flagWords ?? []), ...(def.suggestWords ?? [])])
+        misspellings.add((entry.split('->')[0] ?? '').trim().toLowerCase());
+  }
+  return misspellings;
+}
+
+// A closed compound is two words written as one ("keepalive", "autovacuum", "waitlist", "backhaul", "healthcheck",
+// "nodepool"): the trade coins them faster than any dictionary lists them. Like cspell's allowCompoundWords, a word
+// that splits into two dictionary words is accepted, with two guards that keep real typos flagged: each part has at
+// least four letters (so "alot", "infact" and "inpact" do not split into a short word and a rest), and the word is not
+// on the list of common misspellings ("everytime", "writting").
+const COMPOUND_PART = 4;
+function knownCompound(lower: string, ctx: SpellingContext): boolean {
+  if (lower.length < 2 * COMPOUND_PART || lower.length > 40 || !/^\p{Ll}+$/u.test(lower)) return false;
+  const lang = ctx.language === 'en-GB' ? 'en-GB' : 'en-US';
+  const word = (part: string) =>
+    speller(lang).correct(part) || (ctx.language === 'en' && speller('en-GB').correct(part));
+  for (let i = COMPOUND_PART; i <= lower.length - COMPOUND_PART; i += 1) {
+    if (word(lower.slice(0, i)) && word(lower.slice(i))) return !commonMisspellings().has(lower);
+  }
+  return false;
+}
+
+// A verb made from a known "-ation" noun ("exfiltration" → "exfiltrated", "exfiltrating") is a form of that word.
+const ATION_VERB = /^(\p{L}{4,})at(?:e|ed|es|ing)$/u;
+function knownAtionVerb(lower: string, ctx: SpellingContext): boolean {
+  const stem = ATION_VERB.exec(lower)?.[1];
+  return stem !== undefined && known(`${stem}ation`, ctx);
+}
+
 // retext-spell has already found the word missing from the language's own dictionary, so only the other
 // sources are asked: the project's words, the software terms, the report's things and, for "en", British English.
 function known(word: string, ctx: SpellingContext): boolean {
@@ -90,6 +134,12 @@ function startsSentence(text: string, start: number): boolean {
   return before === '' || /[.!?:;\n>|([{"“-]$/u.test(before) || /\n[^\S\n]*(?:[-*+]|\d+[.)])$/u.test(before);
 }
 
+/** Load the lists the spelling filter reads on demand (cspell's American English, the common misspellings). */
+export function warmUpSpelling(): void {
+  cspellEnUs();
+  commonMisspellings();
+}
+
 /** Keep the spelling messages that are likely real misspellings, dropping names, terms and the report's own words. */
 export function realMisspellings(messages: PluginMessage[], ctx: SpellingContext): PluginMessage[] {
   return messages.filter((m) => {
@@ -99,7 +149,8 @@ export function realMisspellings(messages: PluginMessage[], ctx: SpellingContext
     if (word.replace(/s$/u, '') === word.replace(/s$/u, '').toUpperCase()) return false; // acronyms (and "PRs"): the jargon rule's business
     if (/\p{Ll}\p{Lu}/u.test(word)) return false; // CamelCase product names
     if (ctx.people.names.has(word) || known(word, ctx)) return false;
-    if (CHAT_ABBREVIATIONS.has(lower)) return false;
+    // Chat shorthand, also clipped with an apostrophe ("ack'd" for "acked").
+    if (CHAT_ABBREVIATIONS.has(lower) || CHAT_ABBREVIATIONS.has(lower.replace(/['’]d$/u, ''))) return false;
     if (SPEAKER_STAMP.test(m.field.text.slice(m.end, m.end + 20))) return false;
     // A listed person's name written in lower case, as chat notes do ("dave broke staging"), is still their name.
     if (word === lower && ctx.people.names.has(`${word.charAt(0).toUpperCase()}${word.slice(1)}`))
@@ -108,6 +159,7 @@ export function realMisspellings(messages: PluginMessage[], ctx: SpellingContext
     if (/^\p{Lu}\p{Ll}/u.test(word) && !startsSentence(m.field.text, m.start)) return false;
     if ((ctx.counts.get(word) ?? 0) + (word === lower ? 0 : (ctx.counts.get(lower) ?? 0)) >= REPEATS)
       return false;
+    if (knownAtionVerb(lower, ctx) || knownCompound(lower, ctx)) return false;
     if (
       lower.includes('-') &&
       lower.split('-').every((p, i) => p === '' || (i === 0 && PREFIXES.has(p)) || knownPart(p, ctx))

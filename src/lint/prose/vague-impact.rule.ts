@@ -2,13 +2,14 @@ import type { Sentence } from './analyse.js';
 import { isLabelField, labelLength, negatedAt } from './context.js';
 import { phraseRegex, type ProseContext, type SentenceHit, type SentenceRule } from './rule.js';
 
-// Quantifiers and intensifiers that stand in for a number ("a portion of traffic", "frequently" for a rate).
+// Quantifiers and intensifiers that stand in for a number ("a portion of traffic", "frequently" for a rate; "minimal"
+// and "negligible" for a size nobody measured: "revenue loss was minimal").
 const VAGUE =
   `many some several a|lot lots numerous significant significantly substantial substantially considerable
   considerably huge massive major a|number|of various multiple a|few a|handful countless plenty tons very extremely
   severely badly heavily a|while for|some|time most a|bunch sharply noticeably dearly greatly dramatically drastically
   markedly elevated poor widespread a|portion|of a|fraction|of a|subset|of part|of frequently often occasionally
-  intermittently sporadically repeatedly`
+  intermittently sporadically repeatedly minimal negligible`
     .split(/\s+/u)
     .map((w) => w.replaceAll('|', ' '));
 // A share or count said with a size word instead of a number: "a large number of payments", "a small percentage of
@@ -25,11 +26,12 @@ const IDENTIFIER_NUMBER =
 const WORD_QUANTITY =
   /\b(?:the\s+)?(?:first|whole|entire|next|following|same)\s+(?:day|week|hour|night|morning|afternoon|evening|weekend|month)\b|\b(?:service|site|region|company|platform|fleet|cluster)-wide\b|\b(?:complete|completely|total|totally|full|fully)\b/iu;
 // Words that say something was harmed, and the things whose harm is an impact ("failed over" and "failed back" are
-// recoveries, not harm).
+// recoveries, not harm). Data "leaked", "exposed", "exfiltrated" or "stolen" is harm to the people it is about.
 const HARM =
-  /\b(?:fail(?:ed|ing|ures?)?(?!\s+(?:over|back)\b)|broke|broken|lost|loss|losses|down|outages?|unavailable|unavailability|slow(?:er|ness|down|ly)?|sluggish|degraded|degrading|degradation|errors|exceptions|delayed|delays?|could\s+not|couldn['’]t|unable\s+to|cannot|can['’]t|affected|affecting|impacted|hurt|harmed|frustrated|complain(?:ed|ts?)|dropped|drop|elevated|wrong|timed\s+out|timeouts|stuck|slipped|missed|crash(?:ed|es|ing)?|took\s+an?\s+(?:\w+\s+)?hit|choppy|unusable|unresponsive|unreachable|inaccessible|threatened\s+to\s+(?:cancel|leave|churn)|churned|(?:higher|longer|worse)\s+than\s+(?:usual|normal|expected|before|baseline)|lag|laggy|logged\s+out|stale|poor|rose|went\s+up|climbed|jumped|increase[ds]?|spike[ds]?|declined|impact\s+on|cost(?:s|ing)?\s+us)\b(?!\s+(?:\w+\s+)?(?:alerts?|alarms?|checks?|monitors?|monitoring|logs\b|log\b(?!\s+(?:in|on|out)\b)|quer(?:y|ies)|tests?|jobs?|tracking|attempts?|modes?|domains?)\b)/giu;
+  /\b(?:fail(?:ed|ing|ures?)?(?!\s+(?:over|back)\b)|broke|broken|lost|loss|losses|down|outages?|unavailable|unavailability|slow(?:er|ness|down|ly)?|sluggish|degraded|degrading|degradation|errors|exceptions|delayed|delays?|could\s+not|couldn['’]t|unable\s+to|cannot|can['’]t|affected|affecting|impacted|hurt|harmed|frustrated|complain(?:ed|ts?)|dropped|drop|elevated|wrong|timed\s+out|timeouts|stuck|slipped|missed|crash(?:ed|es|ing)?|took\s+an?\s+(?:\w+\s+)?hit|choppy|unusable|unresponsive|unreachable|inaccessible|threatened\s+to\s+(?:cancel|leave|churn)|churned|(?:higher|longer|worse)\s+than\s+(?:usual|normal|expected|before|baseline)|lag|laggy|logged\s+out|stale|poor|rose|went\s+up|climbed|jumped|increase[ds]?|spike[ds]?|declined|impact\s+on|cost(?:s|ing)?\s+us|leaked|exposed|exfiltrated|stolen)\b(?!\s+(?:\w+\s+)?(?:alerts?|alarms?|checks?|monitors?|monitoring|logs\b|log\b(?!\s+(?:in|on|out)\b)|quer(?:y|ies)|tests?|jobs?|tracking|attempts?|modes?|domains?)\b)/giu;
+// Who or what can bear an impact; organisations served ("several hospitals", "some branches") are parties too.
 const PARTY =
-  /\b(?:users?|customers?|clients?|merchants?|visitors?|subscribers?|accounts?|orders?|sales|revenue|money|bills?|billing|conversions?|bookings?|transactions|payments|checkout|sign-?ups?|logins?|requests|latency|availability|pages?|site|website|apps?|applications?|search|recovery|traffic|experience|onboarding|players?|patients?|members?|students?|buyers?|sellers?|drivers?|riders?|guests?|tenants?|partners?|appointments?|matchmaking|payment|complaints|tickets|calls|cost(?:s|ing)?\s+us|error\s+rates?|APIs?|uptime)\b/iu;
+  /\b(?:users?|customers?|clients?|merchants?|visitors?|subscribers?|accounts?|orders?|sales|revenue|money|bills?|billing|conversions?|bookings?|transactions|payments|checkout|sign-?ups?|logins?|requests|latency|availability|pages?|site|website|apps?|applications?|search|recovery|traffic|experience|onboarding|players?|patients?|members?|students?|buyers?|sellers?|drivers?|riders?|guests?|tenants?|partners?|appointments?|matchmaking|payment|complaints|tickets|calls|cost(?:s|ing)?\s+us|error\s+rates?|APIs?|uptime|hospitals?|clinics?|stores?|shops?|branches|offices|schools|banks)\b/iu;
 // Without a stand-in for a number, the harm must fall on people or money for the sentence to state an impact.
 const PEOPLE_OR_MONEY =
   /\b(?:users?|customers?|clients?|merchants?|visitors?|subscribers?|players?|patients?|members?|students?|buyers?|sellers?|drivers?|riders?|guests?|tenants?|partners?|sales|revenue|money|bills?|billing|conversions?|orders?|bookings?|payments|checkout|sign-?ups?|appointments?)\b/iu;

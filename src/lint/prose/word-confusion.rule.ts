@@ -36,10 +36,31 @@ function comparativeBefore(text: string, index: number): boolean {
   return last !== undefined && nlp(last).has('#Comparative');
 }
 
+/** No comparative word earlier in the clause that ends at `index`. */
+function noComparisonBefore(text: string, index: number): boolean {
+  const before = text.slice(0, index);
+  const clause = before.slice(
+    Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf(':')) + 1,
+  );
+  if (/\b(?:more|less|fewer|rather|other|else|different|differently)\b/iu.test(clause)) return false;
+  return !nlp(clause).has('#Comparative');
+}
+
+/** The word before "where" at `index` is a plural noun (compromise's tags), the subject "were" would go with. */
+function pluralBefore(text: string, index: number): boolean {
+  const words = text
+    .slice(Math.max(0, index - 40), index)
+    .trim()
+    .split(/\s+/u);
+  const last = words[words.length - 1] ?? '';
+  const doc = nlp(`the ${last}`);
+  return doc.has('#Plural') && !doc.has('#Verb');
+}
+
 const CONFUSIONS: Confusion[] = (
   [
     {
-      re: /\b(then)\s+(?:we|I|they|expected|planned|usual|before|the\s+(?:old|previous|original|baseline|last)|anticipated|normal|needed|necessary)\b/giu,
+      re: /\b(then)\s+(?:we|I|they|expected|planned|usual|before|the\s+(?:old|previous|original|baseline|last)|anticipated|normal|needed|necessary|once|twice|\d+)\b/giu,
       meant: 'than',
       why: 'a comparison takes "than"; "then" means "next" or "at that time"',
       accept: comparativeBefore,
@@ -56,6 +77,14 @@ const CONFUSIONS: Confusion[] = (
       why: '"than" compares; for what came next the word is "then"',
     },
     {
+      // "The attacker than used the key": "than" straight after a subject, before a past verb, with no comparison
+      // anywhere before it in the clause ("more requests than expected" has one).
+      re: /\b(?:the\s+)?[\p{L}-]+\s+(than)\s+(?:(?:also|quickly|immediately)\s+)?(?:used|ran|tried|restarted|rolled|deployed|created|deleted|started|stopped|called|sent|moved|switched|opened|added|removed|changed|went|got|made|took|found|saw)\b/giu,
+      meant: 'then',
+      why: '"than" compares; for what came next the word is "then"',
+      accept: (text, index) => noComparisonBefore(text, index),
+    },
+    {
       re: /\b(?:we|they|you|changes|pods|nodes|services|teams|sub-teams|alerts|requests|jobs|tests|users|customers)\s+(where)\s+(?:not\s+|all\s+|being\s+|also\s+)?(?:\w+ed|done|made|seen|taken|given|run|thrown|written|broken|shown|known|nearing|running|seeing|getting|trying|working|unable|able|down|up)\b/giu,
       meant: 'were',
       why: 'after a plural subject the verb is "were"; "where" asks or names a place',
@@ -64,6 +93,15 @@ const CONFUSIONS: Confusion[] = (
       re: /\b(?:the\s+(?:changes|pods|nodes|services|jobs|tests|alerts|requests)|infrastructure|changes\s+to\s+the\s+\w+)\s+(where)\s+(?:done|made|applied|rolled|deployed|reverted|restarted|blocked|performed|carried)\b/giu,
       meant: 'were',
       why: 'after a plural subject the verb is "were"; "where" asks or names a place',
+    },
+    {
+      // "calls where dropped.", "the servers where restarted one by one": a plural subject, "where", a participle, and
+      // then the clause ends or goes on with a preposition or adverb (a real "where" clause would go on with its own
+      // subject: "the hosts where patched kernels run").
+      re: /\b\p{Ll}[\p{L}-]+s\s+(where)\s+(?:\w+ed|done|made|taken|run|thrown|written|broken|shown)(?=\s*(?:[.,;:!?]|$)|\s+(?:by|in|on|at|for|from|to|during|after|before|until|one|again|twice|automatically|manually|immediately|within)\b)/giu,
+      meant: 'were',
+      why: 'after a plural subject the verb is "were"; "where" asks or names a place',
+      accept: (text, index) => pluralBefore(text, index),
     },
     {
       // "went were we expected": a place or a direction after a verb of going or looking takes "where".
@@ -77,6 +115,12 @@ const CONFUSIONS: Confusion[] = (
       why: 'to change or influence something is to "affect" it; "effect" is the result',
     },
     {
+      // "The launch effected every region": what is changed (people, places, systems), not a change brought about.
+      re: /\b(effected)\s+(?:(?:every|all|many|some|most|our|their|the)\s+)?(?:users?|customers?|regions?|services?|clients?|systems?|teams?|traffic|production|performance|availability|accounts?|tenants?)\b/giu,
+      meant: 'affected',
+      why: 'to change or influence something is to "affect" it; "effect" as a verb means to bring about',
+    },
+    {
       re: /\b(?:an|the|no|any|little|greater|big|bigger|side|knock-on|net)\s+(affect)\b(?!\s+(?:the|every|all|our|their))/giu,
       meant: 'effect',
       why: 'the result is an "effect"; "affect" is the verb',
@@ -85,6 +129,14 @@ const CONFUSIONS: Confusion[] = (
       re: /\b(?:is|was|were|are|be|been|being|far|way|much|got|get|gets|seemed|seems|became|becomes)\s+(to)\s+(?:low|high|long|short|small|large|big|late|early|slow|fast|many|much|few|complex|complicated|strict|loose|aggressive|busy|old|new|weak|tight|expensive|risky|hard|difficult|easy|soon|quick|quickly|slowly|often|noisy|sensitive|generous)\b/giu,
       meant: 'too',
       why: '"too" means "more than enough"; "to" is the preposition',
+    },
+    {
+      // "sent to the bank to early, before …": "to" and an adverb of time or degree that ends the clause.
+      re: /\b(to)\s+(?:early|late|soon|quickly|slowly|often|much|many|long)(?=\s*(?:[.,;:!?]|$)|\s+(?:before|after|for|and|but|so|because)\b)/giu,
+      meant: 'too',
+      why: '"too" means "more than enough"; "to" is the preposition',
+      accept: (text, index) =>
+        !/\bfrom\s+(?:\S+\s+){0,3}$/iu.test(text.slice(Math.max(0, index - 40), index)),
     },
     {
       re: /\b(too)\s+(?:the|a|an|our|their|his|her|its|be|make|get|do|see)\b/giu,
@@ -119,7 +171,7 @@ export const wordConfusionRule: SentenceRule = {
   check(sentence: Sentence): SentenceHit[] {
     const text = sentence.text;
     // Every frame needs one of these words; most sentences have none, and are done here.
-    if (!/\b(?:then|than|where|were|effect|affect|to|too|let|loose|lose)\b/iu.test(text)) return [];
+    if (!/\b(?:then|than|where|were|effect|effected|affect|to|too|let|loose|lose)\b/iu.test(text)) return [];
     const hits: SentenceHit[] = [];
     for (const c of CONFUSIONS) {
       c.re.lastIndex = 0;
