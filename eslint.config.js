@@ -96,6 +96,26 @@ export default tseslint.config(
     ),
   },
   {
+    // A migration that has run must do the same on every database it meets later: it uses kysely and its own
+    // code only, never a function of ours that may change after it shipped (types are fine: they do not run).
+    files: ['src/store/migrations/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['*', '!kysely'],
+              allowTypeImports: true,
+              message:
+                'A migration is frozen: copy what it needs from the code of its day into the migration file instead of importing it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/store/**/*.ts'],
     rules: forbid(
       upper(['server', 'cli']),
