@@ -46,7 +46,7 @@ const steps = [
     what: 'the server and CLI',
     script: 'build:server',
     sources: newest(['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'], isTest),
-    built: builtAt(['dist/cli/main.js', 'dist/server/app.js']),
+    built: builtAt(['dist/cli/main.js', 'dist/server/app.js', 'dist/bundle/main.cjs']),
   },
   {
     what: 'the web app',

@@ -51,6 +51,8 @@ describe('the packed package', () => {
     const files = packed[0]!.files.map((f) => f.path);
     expect(files).toContain('web/dist/index.html');
     expect(files).toContain('dist/cli/main.js');
+    expect(files).toContain('dist/bundle/main.cjs');
+    expect(files).toContain('dist/bundle/validate.command.cjs');
     expect(files.some((f) => f.endsWith('.test.js'))).toBe(false);
 
     const app = join(dir, 'app');
@@ -73,7 +75,24 @@ describe('the packed package', () => {
     ) as { bin: Record<string, string> };
     expect(Object.keys(installed.bin)).toEqual(['hindsight']);
 
-    const url = await serve(join(app, 'node_modules', '.bin', 'hindsight'), app);
+    // A light command runs from the bundle, which needs no devDependency (esbuild) once built.
+    const bin = join(app, 'node_modules', '.bin', 'hindsight');
+    const report = join(dir, 'report.md');
+    writeFileSync(report, readFileSync(join(root, 'src/lint/fixtures/good-report.md')));
+    expect(
+      execFileSync(process.execPath, [bin, 'validate', report], {
+        cwd: app,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
+    ).toBe('');
+    const rendered = execFileSync(process.execPath, [bin, 'render', report, '--format', 'html'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    expect(rendered).toMatch(/^<!doctype html>/);
+
+    const url = await serve(bin, app);
     const page = await fetch(`${url}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<div id="root">/);

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Help } from 'commander';
 import { isAppError } from '../domain/errors.js';
-import { COMMAND_HELP, COMMANDS } from './commands/index.js';
+import { COMMAND_HELP, COMMANDS, commandOf } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -19,11 +19,10 @@ export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Co
       writeErr: (s) => ctx.io.err(s),
     })
     .exitOverride();
-  const named = argv?.find((a) => !a.startsWith('-'));
   // `--version` alone needs no command at all; `help lint` is lint's help.
-  const versionOnly = named === undefined && (argv ?? []).some((a) => a === '-V' || a === '--version');
-  const wanted =
-    named === 'help' ? argv?.slice(argv.indexOf('help') + 1).find((a) => !a.startsWith('-')) : named;
+  const versionOnly =
+    argv?.every((a) => a.startsWith('-')) === true && argv.some((a) => a === '-V' || a === '--version');
+  const wanted = argv === undefined ? undefined : commandOf(argv);
   if (argv !== undefined && !versionOnly && (wanted === undefined || !Object.hasOwn(COMMANDS, wanted))) {
     // The list of commands (`--help`, no command, or one that does not exist): their names and summaries,
     // without loading any of them.

@@ -16,6 +16,7 @@ import {
   severityScaleSchema,
   DEFAULT_SEVERITY_SCALE,
   guidanceFor,
+  isTimeZone,
   codeOf,
   labelOf,
   ACTION_STATUSES,
@@ -72,6 +73,48 @@ describe('instants', () => {
       period: { start: '2024-01-01T01:00:00+01:00' },
     });
     expect(r.period.start).toBe('2024-01-01T00:00:00Z');
+  });
+});
+
+describe('time zone names', () => {
+  const byFormatter = (zone: string) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('answers as building a formatter would, for canonical names, aliases, other cases and nonsense', () => {
+    const names = [
+      'UTC',
+      'Etc/UTC',
+      'GMT',
+      'Etc/GMT',
+      'utc',
+      'Europe/Berlin',
+      'europe/berlin',
+      'US/Pacific',
+      'Asia/Kolkata',
+      'Asia/Calcutta',
+      'Etc/GMT+5',
+      'Mars/Olympus_Mons',
+      'Europe/Berlin ',
+      '',
+      '+02:00',
+      'EST',
+    ];
+    for (const zone of names) expect(isTimeZone(zone), zone).toBe(byFormatter(zone));
+    // Asked twice (the answer is remembered), the same.
+    for (const zone of names) expect(isTimeZone(zone), zone).toBe(byFormatter(zone));
+  });
+
+  it('accepts every name of the runtime list of canonical names, each of which a formatter accepts', () => {
+    for (const zone of Intl.supportedValuesOf('timeZone')) {
+      expect(isTimeZone(zone), zone).toBe(true);
+      expect(byFormatter(zone), zone).toBe(true);
+    }
   });
 });
 

@@ -251,6 +251,18 @@ describe('prose rules in a report', () => {
   });
 });
 
+describe('the spelling rule turned off', () => {
+  it('leaves every other finding as it was (the sentences are split without loading a dictionary)', () => {
+    const r = sampleReport();
+    r.details.stepsTaken =
+      'We restarted orders-db and checked the recieved events. Someone should have caught it. Mistakes were made.';
+    const all = lintReport(r);
+    expect(withRule(all, 'spelling')).not.toHaveLength(0);
+    const config = parseLintConfig({ rules: { spelling: false } });
+    expect(lintReport(r, { config })).toEqual(all.filter((f) => f.ruleId !== 'spelling'));
+  });
+});
+
 describe('hostile text', () => {
   it('lints pathological 100 KB fields in bounded time', () => {
     const cases = [

@@ -73,7 +73,7 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
   const fields: ProseField[] = sections.flatMap((s) => proseFields(report, s));
   const people = peopleOf(report, config.roster, config.glossary);
   const ctx: ProseContext = { report, config, people };
-  const { sentences, messages } = analyseProse(fields, config.language);
+  const { sentences, messages } = analyseProse(fields, config.language, severityOf('spelling') !== undefined);
 
   for (const sentence of sentences) {
     for (const rule of SENTENCE_RULES) {

@@ -1,26 +1,5 @@
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import type { Report } from '../domain/index.js';
-
-/** Metadata keys in the order the front matter lists them. */
-export const FRONT_MATTER_KEYS = [
-  'id',
-  'kind',
-  'state',
-  'severity',
-  'period',
-  'detection',
-  'authors',
-  'facilitator',
-  'reviewers',
-  'involved',
-  'tags',
-  'systems',
-  'visibility',
-  'members',
-  'related',
-] as const;
-
-export type FrontMatterKey = (typeof FRONT_MATTER_KEYS)[number];
+import { FRONT_MATTER_KEYS, type Report } from '../domain/index.js';
 
 /** Largest front matter accepted: metadata is small. (The yaml parser itself refuses runaway nesting.) */
 export const FRONT_MATTER_MAX_BYTES = 256 * 1024;

@@ -159,6 +159,65 @@ describe.each(testDialects())('hardening on %s', (dialect) => {
     }, 60_000);
   });
 
+  describe('old failed sign-ins', () => {
+    let p: TestServer;
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const day = 24 * 3600_000;
+    beforeAll(async () => {
+      p = await startTestServer(dialect, { trustProxy: true, auth: { clock: () => now } });
+      await p.client('viewer', 'Pia Pruned', password);
+    });
+    afterAll(async () => p?.close());
+    const attempt = (pw: string, from: string) =>
+      p.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'pia.pruned@example.test', password: pw },
+        headers: { 'x-forwarded-for': from },
+      });
+    const rows = async () =>
+      (await p.db.store.db.selectFrom('login_failures').select(['key', 'at']).orderBy('at').execute()).map(
+        (r) => `${r.key.replace(/:.*/, '')} ${new Date(r.at).toISOString().slice(0, 16)}`,
+      );
+
+    it('are deleted once no limit looks at them, on a later sign-in, at most every ten minutes', async () => {
+      const t0 = now;
+      const at = (ms: number) => (now = t0 + ms);
+      const min = 60_000;
+      expect((await attempt('wrong', '192.0.2.1')).statusCode).toBe(401);
+      expect((await attempt(password, '192.0.2.1')).statusCode).toBe(200);
+      expect((await attempt('wrong', '192.0.2.2')).statusCode).toBe(401);
+      at(5 * min);
+      expect((await attempt('wrong', '192.0.2.3')).statusCode).toBe(401);
+      // Two failures (account and address rows each), the success's mark for its address, one more failure.
+      expect(await rows()).toHaveLength(6);
+      // 29 days on, failures are long forgotten by the limits, but the address the account signed in from is
+      // vouched for 30 days: nothing goes.
+      at(29 * day);
+      expect((await attempt('wrong', '192.0.2.4')).statusCode).toBe(401);
+      expect(await rows()).toHaveLength(8);
+      // Past 30 days, a sign-in deletes what is older.
+      at(30 * day + min);
+      expect((await attempt('wrong', '192.0.2.5')).statusCode).toBe(401);
+      expect(await rows()).toEqual([
+        'email 2026-01-01T00:05',
+        'ip 2026-01-01T00:05',
+        'email 2026-01-30T00:00',
+        'ip 2026-01-30T00:00',
+        'email 2026-01-31T00:01',
+        'ip 2026-01-31T00:01',
+      ]);
+      // Five minutes later the 00:05 rows are old too, but this instance deleted five minutes ago: they wait.
+      at(30 * day + 6 * min);
+      expect((await attempt('wrong', '192.0.2.6')).statusCode).toBe(401);
+      expect(await rows()).toHaveLength(8);
+      at(30 * day + 11 * min);
+      expect((await attempt('wrong', '192.0.2.7')).statusCode).toBe(401);
+      expect((await rows()).slice(0, 2)).toEqual(['email 2026-01-30T00:00', 'ip 2026-01-30T00:00']);
+      expect(await rows()).toHaveLength(8);
+    });
+  });
+
   describe('request bodies', () => {
     // 57 bytes: a date line followed by a run of emphasis marks froze the importer for minutes.
     const slow = `May 30${'*'.repeat(48)}x\n`;

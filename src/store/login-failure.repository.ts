@@ -61,6 +61,7 @@ export class LoginFailureRepository {
     await this.db.deleteFrom('login_failures').where('key', '=', key).execute();
   }
 
+  /** Delete the failures written before an instant (found by the index on `at`). */
   async prune(before: string): Promise<void> {
     await this.db.deleteFrom('login_failures').where('at', '<', before).execute();
   }

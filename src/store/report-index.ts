@@ -1,4 +1,4 @@
-import type { Report } from '../domain/index.js';
+import { FRONT_MATTER_KEYS, type Report } from '../domain/index.js';
 import type { ActionItemsTable, TimelineEventsTable } from './database.types.js';
 
 // What the side tables and the search index hold for one report, derived from the stored model so that
@@ -22,28 +22,14 @@ export const keyOf = (s: string) => s.trim().toLowerCase();
 const unique = (xs: string[]) => [...new Set(xs.map(keyOf))];
 
 /**
- * Fields that are not prose, at any depth: what the list filters find through columns and side tables (state,
- * kind, severity, visibility, members, people, tags, systems), and ids, instants, enums and links. Searching
- * "draft" or a team's name finds the reports whose text says it, not every report in that state or with
- * that owner: those are filters.
+ * Fields that are not prose, at any depth: what the list filters find through columns and side tables (the
+ * metadata of the front matter: state, kind, severity, visibility, members, people, tags, systems …), and ids,
+ * instants, enums and links. Searching "draft" or a team's name finds the reports whose text says it, not every
+ * report in that state or with that owner: those are filters.
  */
-const NOT_PROSE = new Set([
-  'id',
-  'kind',
-  'state',
-  'severity',
-  'period',
-  'detection',
-  'authors',
-  'facilitator',
-  'reviewers',
-  'involved',
+const NOT_PROSE = new Set<string>([
+  ...FRONT_MATTER_KEYS,
   'owner',
-  'tags',
-  'systems',
-  'visibility',
-  'members',
-  'related',
   'at',
   'end',
   'on',

@@ -48,7 +48,8 @@ describe.each(testDialects())('search prose on %s', (dialect) => {
     }
     expect((await reports.search(anyone, 'quasar', page)).total).toBe(1);
 
-    expect(await migrateToLatest(t.store)).toEqual(['2026-12-05-201-search-prose']);
+    // 201 first; migrations added later follow it.
+    expect((await migrateToLatest(t.store))[0]).toBe('2026-12-05-201-search-prose');
 
     const found = async (q: string) =>
       (await new ReportRepository(t.store).search(anyone, q, page)).items.map((h) => h.id);

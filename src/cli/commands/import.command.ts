@@ -1,3 +1,4 @@
+import '../one-shot.js';
 import { existsSync } from 'node:fs';
 import { AppError } from '../../domain/index.js';
 import { formatRecognition, importForeignMarkdown } from '../../markdown/import/foreign.import.js';

@@ -20,6 +20,20 @@ export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
 };
 
 /**
+ * The commands bin/hindsight.js runs from the bundle (dist/bundle/cli.cjs, made by scripts/bundle-cli.js with a
+ * V8 code cache beside it): those that read and write files only. The others (the server and the database, the
+ * linter's dictionaries, the evidence readers and their worker) run from dist/cli as tsc wrote them, since they
+ * read files that sit beside their code; `--help`, `--version` and an unknown name run from the bundle too.
+ */
+export const BUNDLED_COMMANDS: readonly string[] = ['new', 'validate', 'import', 'render', 'metrics'];
+
+/** The command an argument list names: the first word that is not an option, or the one after `help`. */
+export function commandOf(argv: readonly string[]): string | undefined {
+  const named = argv.find((a) => !a.startsWith('-'));
+  return named === 'help' ? argv.slice(argv.indexOf('help') + 1).find((a) => !a.startsWith('-')) : named;
+}
+
+/**
  * What `hindsight --help` lists for each command, so that listing them loads none of their modules (the
  * linter's dictionaries cost two seconds). main.test.ts checks it against the commands as they register.
  */

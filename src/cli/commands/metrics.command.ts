@@ -1,3 +1,4 @@
+import '../one-shot.js';
 import { AppError, dateSchema, formatDuration, labelOf, reportMetrics } from '../../domain/index.js';
 import { loadReportFile } from '../report-file.js';
 import type { RegisterCommand } from './register.js';

@@ -1,3 +1,4 @@
+import '../one-shot.js';
 import { AppError } from '../../domain/index.js';
 import { serializePostmortem } from '../../markdown/postmortem.serialize.js';
 import { renderHtml } from '../../render/html.render.js';

@@ -1,3 +1,4 @@
+import '../one-shot.js';
 import { AppError, isAppError } from '../../domain/index.js';
 import { formatLocated, loadReportFile, locatedChecks } from '../report-file.js';
 import type { RegisterCommand } from './register.js';

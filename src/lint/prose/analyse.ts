@@ -31,9 +31,10 @@ export interface ProseAnalysis {
 
 // Built once per process and language: loading a dictionary takes about a second, a run on a report a few ms.
 const processors = new Map<string, ReturnType<typeof buildProcessor>>();
-function processorFor(language: SpellingLanguage): ReturnType<typeof buildProcessor> {
+function processorFor(language: SpellingLanguage, spelling: boolean): ReturnType<typeof buildProcessor> {
   // "en" (either spelling) runs the American dictionary; the spelling filter asks the British one about the rest.
-  const key = language === 'en-GB' ? 'en-GB' : 'en-US';
+  // With the spelling rule off, no dictionary is loaded at all: sentences only.
+  const key = spelling ? (language === 'en-GB' ? 'en-GB' : 'en-US') : 'none';
   let p = processors.get(key);
   if (!p) {
     p = buildProcessor(key);
@@ -49,16 +50,18 @@ type VFileMessages = {
   place?: unknown;
   expected?: unknown;
 }[];
-function buildProcessor(language: 'en-US' | 'en-GB') {
+function buildProcessor(language: 'en-US' | 'en-GB' | 'none') {
+  const capture = () => (tree: unknown, file: { messages: VFileMessages }) => {
+    captured = { tree, messages: file.messages };
+  };
+  if (language === 'none') return retext().use(retextEnglish).use(capture).freeze();
   return (
     retext()
       .use(retextEnglish)
       // max -1: no suggestions here. They cost up to 100 ms a word, and most unknown words turn out to be
       // names and systems; suggestions are computed later for the words that remain (see spelling.ts).
       .use(retextSpell, { dictionary: language === 'en-GB' ? dictionaryEnGb : dictionaryEn, max: -1 })
-      .use(() => (tree, file) => {
-        captured = { tree, messages: file.messages };
-      })
+      .use(capture)
       .freeze()
   );
 }
@@ -83,9 +86,16 @@ interface Node {
   position?: { start: { offset?: number }; end: { offset?: number } };
 }
 
-/** Split the fields into sentences and collect spelling messages, in one retext run. */
-export function analyseProse(fields: ProseField[], language: SpellingLanguage = 'en'): ProseAnalysis {
-  const processor = processorFor(language);
+/**
+ * Split the fields into sentences and collect spelling messages, in one retext run; with `spelling` false, the
+ * sentences only (no dictionary is loaded, no messages).
+ */
+export function analyseProse(
+  fields: ProseField[],
+  language: SpellingLanguage = 'en',
+  spelling = true,
+): ProseAnalysis {
+  const processor = processorFor(language, spelling);
   if (fields.length === 0) return { sentences: [], messages: [] };
   // One document per call: fields joined by blank lines so no sentence spans two fields.
   const starts: number[] = [];

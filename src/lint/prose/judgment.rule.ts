@@ -1,4 +1,4 @@
-import nlp from 'compromise';
+import { nlp } from './nlp.js';
 import type { Sentence } from './analyse.js';
 import { isLabelField, negatedAt } from './context.js';
 import { phraseRegex, type ProseContext, type SentenceHit, type SentenceRule } from './rule.js';

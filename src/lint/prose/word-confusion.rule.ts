@@ -1,4 +1,4 @@
-import nlp from 'compromise';
+import { nlp } from './nlp.js';
 import type { Sentence } from './analyse.js';
 import type { SentenceHit, SentenceRule } from './rule.js';
 

@@ -53,6 +53,13 @@ export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
   clock: Date.now,
 };
 
+/**
+ * How often an instance deletes the failed sign-ins too old to count (on a sign-in, at most this often): the
+ * table then holds the failures of the longest memory (`knownAddressMs`, `failureMemoryMs`, `failureWindowMs`)
+ * plus at most this long, and each deletion finds its rows by the index on `at`.
+ */
+const FAILURE_PRUNE_INTERVAL_MS = 10 * 60_000;
+
 /** Most token checks remembered at once; beyond it the oldest is forgotten. */
 const TOKEN_CACHE_SIZE = 10_000;
 
@@ -66,6 +73,8 @@ export class AuthService {
   private readonly checked = new Map<string, { user: User; until: number }>();
   /** Moves on whenever remembered checks are forgotten, so an answer read before that is not kept. */
   private checkGeneration = 0;
+  /** When this instance last deleted old failed sign-ins (the limits' clock, ms). */
+  private prunedAt = -Infinity;
 
   constructor(
     private readonly users: UserRepository,
@@ -95,6 +104,7 @@ export class AuthService {
     const addressKey = ip ? `ip:${ip}` : undefined;
     const keys = [accountKey, ...(addressKey ? [addressKey] : [])];
     const now = this.options.clock();
+    await this.pruneFailures(now);
     const attempt = newSecret();
     await this.failures.record(keys, new Date(now).toISOString(), attempt);
     const [byAccount, byAddress] = await Promise.all([
@@ -146,6 +156,15 @@ export class AuthService {
     const actor = actorOf(account, 'session', ip);
     await this.audit.record(actor, 'auth.login', { type: 'user', id: account.id });
     return { actor, token, csrfToken, expiresAt };
+  }
+
+  /** Delete the failures no limit looks at any more, at most once per FAILURE_PRUNE_INTERVAL_MS here. */
+  private async pruneFailures(now: number): Promise<void> {
+    if (now - this.prunedAt < FAILURE_PRUNE_INTERVAL_MS) return;
+    this.prunedAt = now;
+    const { failureMemoryMs, failureWindowMs, knownAddressMs } = this.options;
+    const longest = Math.max(failureMemoryMs, failureWindowMs, knownAddressMs);
+    await this.failures.prune(new Date(now - longest).toISOString());
   }
 
   /**
