@@ -9,3 +9,5 @@ export * from './templates.js';
 export * from './errors.js';
 export * from './time.js';
 export * from './settings.schema.js';
+export * from './fishbone-layout.js';
+export * from './audience.js';

@@ -44,6 +44,7 @@ const NOT_PROSE = new Set([
   'visibility',
   'members',
   'related',
+  'internal',
   'at',
   'end',
   'on',
