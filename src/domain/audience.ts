@@ -100,13 +100,13 @@ export interface LeakContext {
   internalDomains: string[];
 }
 
-const EMAIL = /[\w.%+-]+@[\w-]+(?:\.[\w-]+)+/g;
-const URL_RE = /\bhttps?:\/\/[^\s<>()[\]"'`]+/gi;
+const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const URL_RE = /(?<![\w/])https?:\/\/[^\s<>()[\]"'`]+/gi;
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/\d{1,2})?(?![\d.]*\d)/g;
-const IPV6 = /(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?:\/\d{1,3})?(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{0,4}(?![\w:])/gi;
+const IPV6 = /(?<![\w:])(?=[0-9a-f:]*:[0-9a-f]*:)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d{1,3})?(?![\w:])/gi;
 const HOST = /(?<![\w.@/-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?![\w-]|\.[a-z0-9])/gi;
 const MONEY =
-  /(?:[$€£¥]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|thousand|billion)\b)?|\b\d[\d,.]*\s?(?:k|m|million|thousand|billion)?\s?(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|SEK|NOK|DKK|dollars|euros|pounds)\b|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD)\s?\d[\d,.]*)/g;
+  /(?:[$€£¥]\s?\d(?:[\d,.]*\d)?(?:\s?(?:k|m|bn|million|thousand|billion)\b)?|(?<![\w,.])\d(?:[\d,.]*\d)?\s?(?:k|m|million|thousand|billion)?\s?(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|SEK|NOK|DKK|dollars|euros|pounds)\b|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD)\s?\d(?:[\d,.]*\d)?)/g;
 
 function internalHost(host: string, ctx: LeakContext): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
@@ -142,7 +142,7 @@ export function findLeaks(text: string, ctx: LeakContext, kinds: readonly LeakKi
   add('url', URL_RE, (u) => isInternalLink(u.replace(/[.,;:!?]+$/, ''), ctx));
   add('email', EMAIL);
   add('ip', IPV4);
-  add('ip', IPV6, (s) => /\d/.test(s) && s.includes(':') && s.split(':').length >= 3);
+  add('ip', IPV6, (s) => /\d/.test(s) && /[a-f]|::/i.test(s) && !/^\d{1,2}:\d\d(?::\d\d)?$/.test(s));
   add('host', HOST, (h) => /[a-z]/i.test(h) && internalHost(h, ctx) && h.includes('.'));
   add('money', MONEY, (s) => /\d/.test(s));
   const names = [...new Set(ctx.names.filter((n) => n.trim().length > 1))].sort((a, b) => b.length - a.length);

@@ -11,3 +11,4 @@ export * from './time.js';
 export * from './settings.schema.js';
 export * from './fishbone-layout.js';
 export * from './audience.js';
+export * from './summary-draft.js';

@@ -39,7 +39,8 @@ export const COMMAND_HELP: Record<string, { term: string; description: string }>
   },
   render: {
     term: 'render [options] <file>',
-    description: 'render a report as canonical Markdown, the JSON model, or a self-contained HTML page',
+    description:
+      'render a report for an audience as canonical Markdown, the JSON model, a self-contained HTML page, a PDF, or a wiki page with its charts',
   },
   metrics: {
     term: 'metrics [options] <file>',
