@@ -7,7 +7,7 @@ import type { Comment, Finding, QualityScore, StoredReport } from '../types.js';
 import { StateBadge, Status } from '../ui.js';
 import { ConflictDialog } from './conflict.js';
 import { SavedReportContext } from './evidence.js';
-import { FindingsContext, fieldId, pathKey, SetContext } from './fields.js';
+import { FindingsContext, fieldId, InternalContext, pathKey, SetContext } from './fields.js';
 import { partOfPath, PART_LABELS, type Part, type Path } from './model.js';
 import { useAutosave, type SaveState } from './use-autosave.js';
 import { useLint } from './use-lint.js';
@@ -109,6 +109,7 @@ export function EditorPage({ id }: { id: string }) {
 
   return (
     <SetContext.Provider value={set}>
+      <InternalContext.Provider value={draft.internal}>
       <FindingsContext.Provider value={byPath}>
         <div className="editor">
           <div className="editor-head">
@@ -241,6 +242,7 @@ export function EditorPage({ id }: { id: string }) {
           />
         )}
       </FindingsContext.Provider>
+      </InternalContext.Provider>
     </SetContext.Provider>
   );
 }
