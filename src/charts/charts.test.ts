@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_KINDS, reportSchema, type Report, type TimelineEvent } from '../domain/index.js';
 import { buildReport } from '../../test/factories.js';
-import { actionsChart, fishboneChart, impactChart, reportCharts, responsePhases, timelineChart } from './charts.js';
+import {
+  actionsChart,
+  fishboneChart,
+  impactChart,
+  reportCharts,
+  responsePhases,
+  timelineChart,
+} from './charts.js';
 
 const base = buildReport();
 const withEvents = (n: number): Report => {
@@ -42,7 +49,9 @@ describe('timeline chart', () => {
     expect(c.svg).toContain("X-axis titled 'Time (UTC)'");
     // every event kind is a row of the y axis, whether it has events or not
     for (const row of ['Response phases', 'Detected', 'Resolved']) expect(c.svg).toContain(`>${row}</text>`);
-    expect(textAlternative(c.svg).desc).toContain('1 timed event from 2024-03-05 14:00 UTC to 2024-03-05 14:00 UTC');
+    expect(textAlternative(c.svg).desc).toContain(
+      '1 timed event from 2024-03-05 14:00 UTC to 2024-03-05 14:00 UTC',
+    );
     expect(c.table.rows).toEqual([
       ['Phase: detect', '2024-03-05 14:00 UTC', '2024-03-05 14:00 UTC', '0s'],
       ['Detected', '2024-03-05 14:00 UTC', '2024-03-05 14:00 UTC', '1 event'],
@@ -53,7 +62,9 @@ describe('timeline chart', () => {
     const r = withEvents(200);
     const c = await timelineChart(r);
     expect(pointMarks(c.svg)).toBe(200);
-    expect(textAlternative(c.svg).desc).toContain('200 timed events from 2024-03-05 14:00 UTC to 2024-03-05 17:19 UTC');
+    expect(textAlternative(c.svg).desc).toContain(
+      '200 timed events from 2024-03-05 14:00 UTC to 2024-03-05 17:19 UTC',
+    );
     // detected 14:00, responded 14:01, mitigated 14:04, resolved 14:06 (kinds cycle in EVENT_KINDS order)
     expect(responsePhases(r)).toEqual([
       { phase: 'detect', from: '2024-03-05T14:00:00Z', to: '2024-03-05T14:00:00Z' },
@@ -106,7 +117,7 @@ describe('action status chart', () => {
   it('has one bar per status with its count', async () => {
     const c = await actionsChart(base, '2024-03-10');
     const n = base.actions.items.length;
-    expect(c.svg).toContain("aria-roledescription=\"axis\"");
+    expect(c.svg).toContain('aria-roledescription="axis"');
     const bars = /<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/s.exec(c.svg)?.[1] ?? '';
     expect((bars.match(/<path /g) ?? []).length).toBe(5);
     expect(c.table.rows.map((r) => Number(r[1])).reduce((a, b) => a + b, 0)).toBe(n);
@@ -123,7 +134,10 @@ describe('fishbone chart', () => {
   });
 
   it('renders all four for an empty report without failing', async () => {
-    const all = await reportCharts(reportSchema.parse({ kind: 'outage', title: 'Nothing yet' }), '2024-01-01');
+    const all = await reportCharts(
+      reportSchema.parse({ kind: 'outage', title: 'Nothing yet' }),
+      '2024-01-01',
+    );
     expect(Object.values(all).map((c) => c.hasData)).toEqual([false, false, false, false]);
     for (const c of Object.values(all)) expect(textAlternative(c.svg).title).toBeTruthy();
   });

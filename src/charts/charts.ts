@@ -90,7 +90,12 @@ export async function timelineChart(report: Report): Promise<Chart> {
           .filter(([, n]) => n > 0)
           .map(([kind, n]) => {
             const of = events.filter((e) => e.kind === kind).map((e) => e.at);
-            return [kind, stamp(of.reduce((a, b) => (a < b ? a : b))), stamp(of.reduce((a, b) => (a > b ? a : b))), `${n} event${n === 1 ? '' : 's'}`];
+            return [
+              kind,
+              stamp(of.reduce((a, b) => (a < b ? a : b))),
+              stamp(of.reduce((a, b) => (a > b ? a : b))),
+              `${n} event${n === 1 ? '' : 's'}`,
+            ];
           }),
       ],
     },
@@ -139,7 +144,12 @@ export async function timelineChart(report: Report): Promise<Chart> {
     ],
   };
   const svg = await renderVegaLite(spec);
-  return { id: 'timeline', ...text, svg: withTextAlternative(svg, 'timeline', text), hasData: events.length > 0 };
+  return {
+    id: 'timeline',
+    ...text,
+    svg: withTextAlternative(svg, 'timeline', text),
+    hasData: events.length > 0,
+  };
 }
 
 /** Impact figures by category (and financial lines by kind), one panel per unit; estimates drawn pale and labelled. */
@@ -171,16 +181,29 @@ export async function impactChart(report: Report): Promise<Chart> {
           '. Estimates are drawn pale and labelled.',
     table: {
       headers: ['Category', 'Measure', 'Value', 'Unit', 'Basis'],
-      rows: bars.map((b) => [b.category, b.measure, String(b.value), b.unit, b.estimated ? 'estimate' : 'confirmed']),
+      rows: bars.map((b) => [
+        b.category,
+        b.measure,
+        String(b.value),
+        b.unit,
+        b.estimated ? 'estimate' : 'confirmed',
+      ]),
     },
   };
   if (bars.length === 0) {
-    return { id: 'impact', ...text, svg: withTextAlternative(emptySvg(text.description), 'impact', text), hasData: false };
+    return {
+      id: 'impact',
+      ...text,
+      svg: withTextAlternative(emptySvg(text.description), 'impact', text),
+      hasData: false,
+    };
   }
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: bars },
-    facet: { row: { field: 'unit', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left' } } },
+    facet: {
+      row: { field: 'unit', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left' } },
+    },
     resolve: { scale: { x: 'independent', y: 'independent' } },
     spec: {
       width: 480,
@@ -239,7 +262,12 @@ export async function actionsChart(report: Report, today: string): Promise<Chart
         mark: 'bar',
         encoding: {
           y: { field: 'status', type: 'nominal', title: null, sort: domain },
-          x: { field: 'count', type: 'quantitative', title: 'Actions', axis: { tickMinStep: 1, format: 'd' } },
+          x: {
+            field: 'count',
+            type: 'quantitative',
+            title: 'Actions',
+            axis: { tickMinStep: 1, format: 'd' },
+          },
           color: { field: 'status', type: 'nominal', legend: null, scale: { domain, range: STATUS_COLOURS } },
         },
       },
@@ -287,7 +315,8 @@ export function fishboneChart(report: Report): Chart {
         `<line data-category="${b.category}" x1="${b.x1}" y1="${b.y1}" x2="${b.x2}" y2="${b.y2}" stroke="${b.used ? ACCENT : BONE}" stroke-width="2"/>`,
     ),
     ...layout.ribs.map(
-      (r) => `<line x1="${r.x1}" y1="${r.y}" x2="${r.x2}" y2="${r.y}" stroke="${BONE}" stroke-width="${r.sub ? 1 : 1.2}"/>`,
+      (r) =>
+        `<line x1="${r.x1}" y1="${r.y}" x2="${r.x2}" y2="${r.y}" stroke="${BONE}" stroke-width="${r.sub ? 1 : 1.2}"/>`,
     ),
     `<rect x="${layout.head.x}" y="${layout.head.y}" width="${layout.head.w}" height="${layout.head.h}" rx="6" fill="#e3ecf7" stroke="${ACCENT}"/>`,
     ...layout.head.lines.map(textEl),

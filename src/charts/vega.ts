@@ -47,7 +47,10 @@ export function withTextAlternative(svg: string, id: string, text: ChartText): s
 
 /** Compile a Vega-Lite spec and render it to an SVG string. */
 export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
-  const { spec: vegaSpec } = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec);
+  const { spec: vegaSpec } = compile({
+    ...spec,
+    config: { ...CONFIG, ...(spec.config ?? {}) },
+  } as TopLevelSpec);
   const view = new View(parse(vegaSpec), { renderer: 'none', logLevel: 0 });
   try {
     return await view.toSVG();

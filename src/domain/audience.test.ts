@@ -14,21 +14,42 @@ describe('public version', () => {
     expect(report.authors).toEqual([]);
     expect(report.internal).toEqual([]);
     // what is kept still reads: the public story is there
-    expect(report.summary.whatHappened).toContain('Checkout failed for two hours after [internal host] ([address withheld]) failed over.');
+    expect(report.summary.whatHappened).toContain(
+      'Checkout failed for two hours after [internal host] ([address withheld]) failed over.',
+    );
     expect(report.summary.whatHappened).toContain('[name withheld] paged [name withheld].');
     expect(report.lessons.wentWell).toHaveLength(1);
-    expect(report.details.timeline.map((e) => e.kind)).toEqual(['detected', 'responded', 'mitigated', 'resolved']);
+    expect(report.details.timeline.map((e) => e.kind)).toEqual([
+      'detected',
+      'responded',
+      'mitigated',
+      'resolved',
+    ]);
     // every removal is reported with its place, for the preview
     const reasons = new Set(removed.map((x) => x.reason));
-    for (const reason of ['name', 'email', 'host', 'ip', 'url', 'money', 'marked-internal', 'people', 'financial', 'link']) {
+    for (const reason of [
+      'name',
+      'email',
+      'host',
+      'ip',
+      'url',
+      'money',
+      'marked-internal',
+      'people',
+      'financial',
+      'link',
+    ]) {
       expect(reasons, reason).toContain(reason);
     }
-    expect(removed.find((x) => x.reason === 'marked-internal' && x.path.join('.') === 'impact.team')).toBeTruthy();
+    expect(
+      removed.find((x) => x.reason === 'marked-internal' && x.path.join('.') === 'impact.team'),
+    ).toBeTruthy();
   });
 
   it('keeps public links and ordinary words', () => {
     const r = leakyReport();
-    r.summary.keyLessons = 'See https://status.example.org/incidents/7 for the status page; version 2.4.1 shipped.';
+    r.summary.keyLessons =
+      'See https://status.example.org/incidents/7 for the status page; version 2.4.1 shipped.';
     const { report } = publicVersion(r);
     expect(report.summary.keyLessons).toBe(r.summary.keyLessons);
   });
@@ -58,10 +79,8 @@ describe('internal marks', () => {
     expect(markOf(r, ['details', 'timeline', 2])).toBe('details.timeline.2');
     expect(toggleInternal(r, ['impact', 'customer'], true)).toContain('impact.customer');
     expect(toggleInternal(r, ['impact', 'team'], false)).not.toContain('impact.team');
-    expect(marksAfterRemoval(['details.timeline.2', 'details.timeline.4', 'A1'], 'details.timeline', 1)).toEqual([
-      'details.timeline.1',
-      'details.timeline.3',
-      'A1',
-    ]);
+    expect(
+      marksAfterRemoval(['details.timeline.2', 'details.timeline.4', 'A1'], 'details.timeline', 1),
+    ).toEqual(['details.timeline.1', 'details.timeline.3', 'A1']);
   });
 });

@@ -26,7 +26,10 @@ export const INTERNAL_MARK = new RegExp(
 );
 export const internalMarkSchema = z
   .string()
-  .regex(INTERNAL_MARK, 'must be a field path (impact.team), an item id (A2, appendix.B) or a row (details.timeline.3)');
+  .regex(
+    INTERNAL_MARK,
+    'must be a field path (impact.team), an item id (A2, appendix.B) or a row (details.timeline.3)',
+  );
 
 /** The mark for a model path the editor shows a toggle on: ids for items that have one, the path otherwise. */
 export function markOf(report: Report, path: ModelPath): string {
@@ -102,9 +105,12 @@ export interface LeakContext {
 
 const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const URL_RE = /(?<![\w/])https?:\/\/[^\s<>()[\]"'`]+/gi;
-const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/\d{1,2})?(?![\d.]*\d)/g;
-const IPV6 = /(?<![\w:])(?=[0-9a-f:]*:[0-9a-f]*:)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d{1,3})?(?![\w:])/gi;
-const HOST = /(?<![\w.@/-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?![\w-]|\.[a-z0-9])/gi;
+const IPV4 =
+  /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/\d{1,2})?(?![\d.]*\d)/g;
+const IPV6 =
+  /(?<![\w:])(?=[0-9a-f:]*:[0-9a-f]*:)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d{1,3})?(?![\w:])/gi;
+const HOST =
+  /(?<![\w.@/-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?![\w-]|\.[a-z0-9])/gi;
 const MONEY =
   /(?:[$€£¥]\s?\d(?:[\d,.]*\d)?(?:\s?(?:k|m|bn|million|thousand|billion)\b)?|(?<![\w,.])\d(?:[\d,.]*\d)?\s?(?:k|m|million|thousand|billion)?\s?(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|SEK|NOK|DKK|dollars|euros|pounds)\b|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD)\s?\d(?:[\d,.]*\d)?)/g;
 
@@ -128,6 +134,13 @@ export function isInternalLink(link: string, ctx: LeakContext): boolean {
   return internalHost(m[1]!.replace(/^\[|\]$/g, ''), ctx) || m[1]!.startsWith('[');
 }
 
+/** A link without the sentence's punctuation after it ("see http://x/y." → "http://x/y"). */
+function stripTail(s: string): string {
+  let end = s.length;
+  while (end > 0 && '.,;:!?'.includes(s[end - 1]!)) end--;
+  return s.slice(0, end);
+}
+
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Everything in a piece of text that may not go public, without overlaps, in order. */
@@ -139,15 +152,20 @@ export function findLeaks(text: string, ctx: LeakContext, kinds: readonly LeakKi
       if (keep(m[0])) found.push({ kind, start: m.index, end: m.index + m[0].length, text: m[0] });
     }
   };
-  add('url', URL_RE, (u) => isInternalLink(u.replace(/[.,;:!?]+$/, ''), ctx));
+  add('url', URL_RE, (u) => isInternalLink(stripTail(u), ctx));
   add('email', EMAIL);
   add('ip', IPV4);
   add('ip', IPV6, (s) => /\d/.test(s) && /[a-f]|::/i.test(s) && !/^\d{1,2}:\d\d(?::\d\d)?$/.test(s));
   add('host', HOST, (h) => /[a-z]/i.test(h) && internalHost(h, ctx) && h.includes('.'));
   add('money', MONEY, (s) => /\d/.test(s));
-  const names = [...new Set(ctx.names.filter((n) => n.trim().length > 1))].sort((a, b) => b.length - a.length);
+  const names = [...new Set(ctx.names.filter((n) => n.trim().length > 1))].sort(
+    (a, b) => b.length - a.length,
+  );
   if (names.length) {
-    add('name', new RegExp(`(?<![\\p{L}\\p{N}@.])(?:${names.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`, 'gu'));
+    add(
+      'name',
+      new RegExp(`(?<![\\p{L}\\p{N}@.])(?:${names.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`, 'gu'),
+    );
   }
   // URLs first, then longer matches: a host inside a link or an e-mail is not counted twice.
   const order: LeakKind[] = ['url', 'email', 'ip', 'host', 'money', 'name'];
@@ -156,7 +174,7 @@ export function findLeaks(text: string, ctx: LeakContext, kinds: readonly LeakKi
   for (const l of found) {
     const prev = out[out.length - 1];
     if (prev && l.start < prev.end) continue;
-    out.push({ ...l, text: l.kind === 'url' ? l.text.replace(/[.,;:!?]+$/, '') : l.text });
+    out.push({ ...l, text: l.kind === 'url' ? stripTail(l.text) : l.text });
     if (l.kind === 'url') out[out.length - 1]!.end = l.start + out[out.length - 1]!.text.length;
   }
   return out;
@@ -205,7 +223,7 @@ export function peopleOf(report: Report): string[] {
   const names = new Set<string>();
   for (const entry of raw) {
     // "Robin Example <robin@example.com>" or "robin@example.com": the e-mail is found as an e-mail
-    const bare = entry.replace(/<[^>]*>|\([^)]*\)/g, '').trim();
+    const bare = entry.replace(/<[^<>]*>|\([^()]*\)/g, '').trim();
     if (!looksLikePerson(bare)) continue;
     names.add(bare);
     for (const part of bare.split(/\s+/)) if (part.replace(/\W/g, '').length > 1) names.add(part);
@@ -273,7 +291,8 @@ export function publicVersion(report: Report, options: { internalDomains?: strin
     const list = r[s]![f] as unknown[];
     const keep: unknown[] = [];
     list.forEach((row, i) => {
-      if (marks.has(`${s}.${f}.${i}`)) removed.push({ path: [s, f, i], reason: 'marked-internal', text: short(row) });
+      if (marks.has(`${s}.${f}.${i}`))
+        removed.push({ path: [s, f, i], reason: 'marked-internal', text: short(row) });
       else keep.push(row);
     });
     r[s]![f] = keep;
@@ -290,9 +309,22 @@ export function publicVersion(report: Report, options: { internalDomains?: strin
 
   // 2. Fields a public reader never gets: people, money lines, internal references and links.
   const top = r as unknown as Record<string, unknown>;
-  for (const key of ['authors', 'reviewers', 'involved', 'members', 'systems', 'related', 'internal'] as const) {
+  for (const key of [
+    'authors',
+    'reviewers',
+    'involved',
+    'members',
+    'systems',
+    'related',
+    'internal',
+  ] as const) {
     const list = top[key] as string[];
-    if (list.length) removed.push({ path: [key], reason: key === 'systems' ? 'host' : key === 'related' || key === 'internal' ? 'link' : 'people', text: list.join(', ') });
+    if (list.length)
+      removed.push({
+        path: [key],
+        reason: key === 'systems' ? 'host' : key === 'related' || key === 'internal' ? 'link' : 'people',
+        text: list.join(', '),
+      });
     top[key] = [];
   }
   if (typeof top.facilitator === 'string') {

@@ -7,7 +7,9 @@ describe('executive summary draft', () => {
   it('drafts every part from the other sections', () => {
     const r = buildReport();
     const d = draftSummary(r);
-    expect(d.whatHappened).toMatch(/^Checkout unavailable after payment gateway upgrade started on 5 March 2024, 14:02 UTC and lasted 2h 29m\./);
+    expect(d.whatHappened).toMatch(
+      /^Checkout unavailable after payment gateway upgrade started on 5 March 2024, 14:02 UTC and lasted 2h 29m\./,
+    );
     expect(d.whatHappened).toContain('It was detected by automated monitoring after 7m.');
     expect(d.impact).toMatch(/^Impact: /);
     expect(d.impact).toContain('(estimated)');
@@ -36,7 +38,9 @@ describe('executive summary draft', () => {
         ],
       },
     });
-    expect(draftSummary(r).nextSteps).toBe('Critical one by 2024-05-01; High one; Medium one; and 1 more action.');
+    expect(draftSummary(r).nextSteps).toBe(
+      'Critical one by 2024-05-01; High one; Medium one; and 1 more action.',
+    );
   });
 
   it('never writes over the writer’s text', () => {

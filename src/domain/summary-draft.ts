@@ -6,9 +6,28 @@ import { labelOf } from './labels.js';
 import type { ExecutiveSummary, Report } from './report.schema.js';
 
 export type SummaryPart = 'whatHappened' | 'impact' | 'coreIssue' | 'keyLessons' | 'nextSteps';
-export const SUMMARY_PARTS: readonly SummaryPart[] = ['whatHappened', 'impact', 'coreIssue', 'keyLessons', 'nextSteps'];
+export const SUMMARY_PARTS: readonly SummaryPart[] = [
+  'whatHappened',
+  'impact',
+  'coreIssue',
+  'keyLessons',
+  'nextSteps',
+];
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** "5 March 2024, 14:02 UTC" */
 function when(instant: string): string {
@@ -59,7 +78,8 @@ export function draftSummary(report: Report): Partial<Pick<ExecutiveSummary, Sum
     const after = t.timeToDetect !== undefined ? ` after ${formatDuration(t.timeToDetect)}` : '';
     if (by || after) happened.push(`It was detected${by ? ` ${by}` : ''}${after}.`);
   }
-  if (t.timeToMitigate !== undefined) happened.push(`It was mitigated ${formatDuration(t.timeToMitigate)} after it started.`);
+  if (t.timeToMitigate !== undefined)
+    happened.push(`It was mitigated ${formatDuration(t.timeToMitigate)} after it started.`);
   if (happened.length) out.whatHappened = happened.join(' ');
 
   // impact figures and money, estimates said to be estimates
@@ -67,7 +87,9 @@ export function draftSummary(report: Report): Partial<Pick<ExecutiveSummary, Sum
   const figures = totals.figures.map(
     (f) => `${number(f.total)}${f.unit ? ` ${f.unit}` : ''} ${f.measure}${f.estimated ? ' (estimated)' : ''}`,
   );
-  const costs = totals.byCurrency.map((m) => `${money(m.total, m.currency)}${m.estimated ? ' (estimated)' : ''}`);
+  const costs = totals.byCurrency.map(
+    (m) => `${money(m.total, m.currency)}${m.estimated ? ' (estimated)' : ''}`,
+  );
   const impact: string[] = [];
   if (figures.length) impact.push(`Impact: ${figures.join('; ')}.`);
   if (costs.length) impact.push(`Financial impact: ${costs.join(', ')}.`);
@@ -96,7 +118,9 @@ export function draftSummary(report: Report): Partial<Pick<ExecutiveSummary, Sum
     .slice(0, 3);
   if (open.length) {
     const steps = open.map((a) => `${a.title}${a.deadline ? ` by ${a.deadline}` : ''}`);
-    const more = report.actions.items.filter((a) => a.status !== 'completed' && a.status !== 'wont_do').length - open.length;
+    const more =
+      report.actions.items.filter((a) => a.status !== 'completed' && a.status !== 'wont_do').length -
+      open.length;
     out.nextSteps = `${steps.join('; ')}${more > 0 ? `; and ${more} more action${more === 1 ? '' : 's'}` : ''}.`;
   } else if (report.actions.items.length) {
     out.nextSteps = `All ${report.actions.items.length} actions are ${labelOf('completed')} or closed.`;

@@ -37,36 +37,32 @@ function longReport(): Report {
 }
 
 describe('PDF export', () => {
-  it(
-    'prints a 30+ page report with a header and page numbers on every page and no table row cut',
-    async () => {
-      const report = longReport();
-      const html = renderHtml(report, { charts: await reportCharts(report, '2024-03-10') });
-      const pdf = await renderPdf(html, { chromium: CHROMIUM, title: report.title });
-      const file = join(dir, 'long.pdf');
-      writeFileSync(file, pdf);
-      const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1]);
-      expect(pages).toBeGreaterThanOrEqual(30);
-      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-      const perPage = text.split('\f').filter((p) => p.trim() !== '');
-      expect(perPage).toHaveLength(pages);
-      perPage.forEach((page, i) => {
-        expect(page, `page ${i + 1}`).toContain(report.title);
-        expect(page, `page ${i + 1}`).toContain(`Page ${i + 1} of ${pages}`);
-      });
-      // every row is printed once, its start and its end on the same page
-      for (let i = 1; i <= 150; i++) {
-        const n = String(i).padStart(4, '0');
-        const start = perPage.findIndex((p) => p.includes(`ROWSTART${n}`));
-        const end = perPage.findIndex((p) => p.includes(`ROWEND${n}`));
-        expect(start, `row ${n} printed`).toBeGreaterThanOrEqual(0);
-        expect(end, `row ${n} on one page`).toBe(start);
-      }
-      expect(text).toContain('Executive summary');
-      expect(text).toContain(report.summary.coreIssue!);
-    },
-    180_000,
-  );
+  it('prints a 30+ page report with a header and page numbers on every page and no table row cut', async () => {
+    const report = longReport();
+    const html = renderHtml(report, { charts: await reportCharts(report, '2024-03-10') });
+    const pdf = await renderPdf(html, { chromium: CHROMIUM, title: report.title });
+    const file = join(dir, 'long.pdf');
+    writeFileSync(file, pdf);
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(30);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const perPage = text.split('\f').filter((p) => p.trim() !== '');
+    expect(perPage).toHaveLength(pages);
+    perPage.forEach((page, i) => {
+      expect(page, `page ${i + 1}`).toContain(report.title);
+      expect(page, `page ${i + 1}`).toContain(`Page ${i + 1} of ${pages}`);
+    });
+    // every row is printed once, its start and its end on the same page
+    for (let i = 1; i <= 150; i++) {
+      const n = String(i).padStart(4, '0');
+      const start = perPage.findIndex((p) => p.includes(`ROWSTART${n}`));
+      const end = perPage.findIndex((p) => p.includes(`ROWEND${n}`));
+      expect(start, `row ${n} printed`).toBeGreaterThanOrEqual(0);
+      expect(end, `row ${n} on one page`).toBe(start);
+    }
+    expect(text).toContain('Executive summary');
+    expect(text).toContain(report.summary.coreIssue!);
+  }, 180_000);
 
   it('without Chromium, the CLI exits 2 naming apt-get install chromium and HINDSIGHT_CHROMIUM', async () => {
     const src = join(dir, 'r.md');
@@ -91,7 +87,8 @@ describe('PDF export', () => {
 describe('HTML, Markdown and JSON exports', () => {
   it('the HTML page has the charts inline and a print stylesheet that keeps table rows whole', async () => {
     const { text } = await exportText(buildReport(), 'html', { audience: 'internal', today: '2024-03-10' });
-    for (const id of ['timeline', 'impact', 'actions', 'fishbone']) expect(text).toContain(`id="chart-${id}"`);
+    for (const id of ['timeline', 'impact', 'actions', 'fishbone'])
+      expect(text).toContain(`id="chart-${id}"`);
     expect(text).toMatch(/@media print[^]*tr, \.action[^]*break-inside: avoid/);
     expect(text).not.toMatch(/<script|<link|src="http/);
   });
@@ -103,7 +100,9 @@ describe('HTML, Markdown and JSON exports', () => {
     expect(text).toContain(r.analysis.primaryCause!);
     expect(text).toContain('id="chart-actions"');
     expect(text).not.toContain('Lessons learned');
-    const json = JSON.parse((await exportText(r, 'json', { audience: 'executive', today: '2024-03-10' })).text);
+    const json = JSON.parse(
+      (await exportText(r, 'json', { audience: 'executive', today: '2024-03-10' })).text,
+    );
     expect(json.audience).toBe('executive');
     expect(json.actions.items).toHaveLength(r.actions.items.length);
     const md = (await exportText(r, 'md', { audience: 'executive', today: '2024-03-10' })).text;

@@ -27,7 +27,10 @@ export interface ExportOptions {
 }
 
 /** The report a version is rendered from: the public version is derived, the others are the report itself. */
-export function reportFor(report: Report, options: Pick<ExportOptions, 'audience' | 'internalDomains'>): Report {
+export function reportFor(
+  report: Report,
+  options: Pick<ExportOptions, 'audience' | 'internalDomains'>,
+): Report {
   if (options.audience !== 'public') return report;
   return publicVersion(report, { internalDomains: options.internalDomains ?? [] }).report;
 }
@@ -73,7 +76,10 @@ export function executiveMarkdown(report: Report, today: string): string {
   if (d.severity) facts.push(`- **Severity:** ${d.severity}`);
   if (d.period.start) facts.push(`- **Started:** ${d.period.start}`);
   if (d.duration !== undefined) facts.push(`- **Duration:** ${formatDuration(d.duration)}`);
-  for (const m of d.impact.money) facts.push(`- **Financial impact:** ${m.total} ${m.currency}${m.estimated ? ' (includes estimates)' : ''}`);
+  for (const m of d.impact.money)
+    facts.push(
+      `- **Financial impact:** ${m.total} ${m.currency}${m.estimated ? ' (includes estimates)' : ''}`,
+    );
   out.push(...facts, '');
   for (const [title, text] of [
     ['What happened', d.summary.whatHappened],
@@ -86,14 +92,24 @@ export function executiveMarkdown(report: Report, today: string): string {
   }
   if (d.impact.figures.length) {
     out.push('## Impact figures', '', '| Measure | Total | Unit | Basis |', '| --- | --- | --- | --- |');
-    for (const f of d.impact.figures) out.push(`| ${cell(f.measure)} | ${f.total} | ${cell(f.unit ?? '')} | ${f.estimated ? 'estimate' : 'confirmed'} |`);
+    for (const f of d.impact.figures)
+      out.push(
+        `| ${cell(f.measure)} | ${f.total} | ${cell(f.unit ?? '')} | ${f.estimated ? 'estimate' : 'confirmed'} |`,
+      );
     out.push('');
   }
   if (d.primaryCause) out.push('## Primary cause', '', d.primaryCause, '');
   if (d.actions.items.length) {
-    out.push('## Actions', '', '| ID | Action | Status | Owner | Deadline |', '| --- | --- | --- | --- | --- |');
+    out.push(
+      '## Actions',
+      '',
+      '| ID | Action | Status | Owner | Deadline |',
+      '| --- | --- | --- | --- | --- |',
+    );
     for (const a of d.actions.items) {
-      out.push(`| ${a.id} | ${cell(a.title)} | ${labelOf(a.status)} | ${cell(a.owner ?? '')} | ${a.deadline ?? ''} |`);
+      out.push(
+        `| ${a.id} | ${cell(a.title)} | ${labelOf(a.status)} | ${cell(a.owner ?? '')} | ${a.deadline ?? ''} |`,
+      );
     }
     out.push('');
   }
@@ -111,13 +127,20 @@ export async function exportText(
     case 'html': {
       const charts = await reportCharts(version, options.today);
       return {
-        text: renderHtml(version, { charts, audience: options.audience, ...(options.scale ? { scale: options.scale } : {}) }),
+        text: renderHtml(version, {
+          charts,
+          audience: options.audience,
+          ...(options.scale ? { scale: options.scale } : {}),
+        }),
         contentType: 'text/html; charset=utf-8',
       };
     }
     case 'md':
       return {
-        text: options.audience === 'executive' ? executiveMarkdown(version, options.today) : serializePostmortem(version),
+        text:
+          options.audience === 'executive'
+            ? executiveMarkdown(version, options.today)
+            : serializePostmortem(version),
         contentType: 'text/markdown; charset=utf-8',
       };
     case 'json':

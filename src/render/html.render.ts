@@ -351,14 +351,19 @@ function renderExecutiveHtml(report: Report, options: HtmlOptions): string {
   const out: string[] = [];
   out.push(`<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">`);
   out.push(`<meta name="viewport" content="width=device-width, initial-scale=1">`);
-  out.push(`<title>${esc(report.title)} — executive summary</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<main>`);
+  out.push(
+    `<title>${esc(report.title)} — executive summary</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<main>`,
+  );
   out.push(`<header><p class="audience">${AUDIENCE_LABEL.executive}</p><h1>${esc(report.title)}</h1>`);
   const meta: [string, string][] = [['State', esc(labelOf(report.state))]];
   if (report.severity) meta.push(['Severity', esc(level ? `${level.id} — ${level.name}` : report.severity)]);
   if (report.period.start) meta.push(['Started', time(report.period.start)]);
   if (times.duration !== undefined) meta.push(['Duration', esc(formatDuration(times.duration))]);
   for (const t of totals.byCurrency) {
-    meta.push(['Financial impact', `${esc(money(t.total, t.currency))}${t.estimated ? ' (includes estimates)' : ''}`]);
+    meta.push([
+      'Financial impact',
+      `${esc(money(t.total, t.currency))}${t.estimated ? ' (includes estimates)' : ''}`,
+    ]);
   }
   out.push(`<dl class="meta">${meta.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>`);
   out.push('<section id="summary"><h2>Summary</h2>');
@@ -377,7 +382,12 @@ function renderExecutiveHtml(report: Report, options: HtmlOptions): string {
   out.push(
     table(
       ['Measure', 'Total', 'Unit', 'Basis'],
-      totals.figures.map((f) => [esc(f.measure), esc(String(f.total)), opt(f.unit), f.estimated ? 'estimate' : 'confirmed']),
+      totals.figures.map((f) => [
+        esc(f.measure),
+        esc(String(f.total)),
+        opt(f.unit),
+        f.estimated ? 'estimate' : 'confirmed',
+      ]),
       [1],
     ),
   );
@@ -388,7 +398,13 @@ function renderExecutiveHtml(report: Report, options: HtmlOptions): string {
   out.push(
     table(
       ['ID', 'Action', 'Status', 'Owner', 'Deadline'],
-      report.actions.items.map((i) => [esc(i.id), esc(i.title), esc(labelOf(i.status)), opt(i.owner), opt(i.deadline)]),
+      report.actions.items.map((i) => [
+        esc(i.id),
+        esc(i.title),
+        esc(labelOf(i.status)),
+        opt(i.owner),
+        opt(i.deadline),
+      ]),
     ),
   );
   out.push('</section>');

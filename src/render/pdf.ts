@@ -32,7 +32,13 @@ export async function renderPdf(html: string, options: PdfOptions): Promise<Buff
     browser = await chromium.launch({
       executablePath: options.chromium,
       timeout,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--no-first-run',
+      ],
     });
   } catch (e) {
     throw new AppError(

@@ -32,7 +32,10 @@ function toStorage(html: string, charts: Partial<Record<ChartId, Chart>>): strin
     .replace(/<p class="audience">([\s\S]*?)<\/p>/g, '<p><em>$1</em></p>')
     .replace(/<div class="figures">([\s\S]*?)<\/div>(?=\s*$|\s*<h2)/g, '$1')
     .replace(/<div class="figure"><b>([\s\S]*?)<\/b>([\s\S]*?)<\/div>/g, '<p><strong>$1</strong> $2</p>')
-    .replace(new RegExp(`<(${VOID.join('|')})\\b([^>]*?)\\s*/?>`, 'g'), '<$1$2 />')
+    .replace(new RegExp(`<(${VOID.join('|')})\\b([^>]*)>`, 'g'), (_, tag: string, attrs: string) => {
+      const a = attrs.endsWith('/') ? attrs.slice(0, -1) : attrs;
+      return `<${tag}${a.trimEnd()} />`;
+    })
     .replace(/&nbsp;/g, '&#160;')
     .replace(/ class="[^"]*"/g, '')
     .replace(/\n{2,}/g, '\n');
@@ -44,7 +47,10 @@ export function toConfluence(
   report: Report,
   options: { charts: Partial<Record<ChartId, Chart>>; scale?: SeverityScale },
 ): string {
-  const html = renderHtml(report, { charts: options.charts, ...(options.scale ? { scale: options.scale } : {}) });
+  const html = renderHtml(report, {
+    charts: options.charts,
+    ...(options.scale ? { scale: options.scale } : {}),
+  });
   return `${toStorage(html, options.charts)}\n`;
 }
 

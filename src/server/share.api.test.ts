@@ -25,19 +25,30 @@ describe.each(testDialects())('exports and charts API on %s', (dialect) => {
 
   it('exports the public version in every text format with none of the secrets', async () => {
     for (const format of ['md', 'json', 'html', 'confluence']) {
-      const r = await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/export?format=${format}&audience=public` });
+      const r = await viewer.call({
+        method: 'GET',
+        url: `/api/postmortems/${id}/export?format=${format}&audience=public`,
+      });
       expect(r.statusCode, `${format}: ${r.body.slice(0, 200)}`).toBe(200);
-      for (const secret of Object.values(SECRETS).flat()) expect(r.body, `${format}: ${secret}`).not.toContain(secret);
+      for (const secret of Object.values(SECRETS).flat())
+        expect(r.body, `${format}: ${secret}`).not.toContain(secret);
       expect(r.body).toContain('Checkout errors after a database failover');
     }
   });
 
   it('exports the internal version with everything, and a PDF as an attachment', async () => {
+    const html = await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/export?format=html` });
+    // its inline styles apply; nothing may run or be fetched
+    expect(html.headers['content-security-policy']).toContain("style-src 'unsafe-inline'");
+    expect(html.headers['content-security-policy']).not.toContain('script-src');
     const md = await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/export?format=md` });
     expect(md.headers['content-type']).toMatch(/^text\/markdown/);
     expect(md.body).toContain('SECRET-FIELD-TEAM');
     expect(md.body).toMatch(/internal:\n\s+- impact.team/);
-    const pdf = await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/export?format=pdf&audience=executive` });
+    const pdf = await viewer.call({
+      method: 'GET',
+      url: `/api/postmortems/${id}/export?format=pdf&audience=executive`,
+    });
     expect(pdf.statusCode, pdf.body.slice(0, 300)).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['content-disposition']).toContain(`-executive.pdf`);
@@ -47,7 +58,11 @@ describe.each(testDialects())('exports and charts API on %s', (dialect) => {
   it('answers 503 with the JSON error naming the fix when there is no Chromium', async () => {
     missing = await startTestServer(dialect, { chromium: '/nonexistent/chromium' });
     const c = await missing.client('editor', 'Nora Nobrowser');
-    const created = await c.call({ method: 'POST', url: '/api/postmortems', payload: { kind: 'outage', title: 'T' } });
+    const created = await c.call({
+      method: 'POST',
+      url: '/api/postmortems',
+      payload: { kind: 'outage', title: 'T' },
+    });
     const r = await c.call({ method: 'GET', url: `/api/postmortems/${created.json().id}/export?format=pdf` });
     expect(r.statusCode).toBe(503);
     expect(r.json().code).toBe('unavailable');
@@ -65,11 +80,15 @@ describe.each(testDialects())('exports and charts API on %s', (dialect) => {
 
   it('serves each chart as SVG with its text alternative, public ones without secrets', async () => {
     for (const chart of ['timeline', 'impact', 'actions', 'fishbone']) {
-      const r = await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/charts/${chart}?audience=public` });
+      const r = await viewer.call({
+        method: 'GET',
+        url: `/api/postmortems/${id}/charts/${chart}?audience=public`,
+      });
       expect(r.statusCode, chart).toBe(200);
       expect(r.headers['content-type']).toMatch(/^image\/svg\+xml/);
       expect(r.body).toMatch(/^<svg[^>]*role="img"[^>]*><title id="chart-[a-z]+-title">/);
-      for (const secret of Object.values(SECRETS).flat()) expect(r.body, `${chart}: ${secret}`).not.toContain(secret);
+      for (const secret of Object.values(SECRETS).flat())
+        expect(r.body, `${chart}: ${secret}`).not.toContain(secret);
     }
     const bad = await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/charts/pie` });
     expect(bad.statusCode).toBe(400);

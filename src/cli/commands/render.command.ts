@@ -26,13 +26,22 @@ export const registerRender: RegisterCommand = (program, ctx) => {
     .argument('<file>', 'a Postmortem Markdown file')
     .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'md')
     .option('-a, --audience <audience>', `who it is for: ${AUDIENCES.join(', ')}`, 'internal')
-    .option('-o, --output <path>', 'write to this file (a folder for confluence and wiki-md) instead of standard output')
+    .option(
+      '-o, --output <path>',
+      'write to this file (a folder for confluence and wiki-md) instead of standard output',
+    )
     .action(async (file: string, opts: { format: string; audience: string; output?: string }) => {
       if (!FORMATS.includes(opts.format as Format)) {
-        throw new AppError('bad_request', `unknown format "${opts.format}"; choose one of: ${FORMATS.join(', ')}`);
+        throw new AppError(
+          'bad_request',
+          `unknown format "${opts.format}"; choose one of: ${FORMATS.join(', ')}`,
+        );
       }
       if (!AUDIENCES.includes(opts.audience as Audience)) {
-        throw new AppError('bad_request', `unknown audience "${opts.audience}"; choose one of: ${AUDIENCES.join(', ')}`);
+        throw new AppError(
+          'bad_request',
+          `unknown audience "${opts.audience}"; choose one of: ${AUDIENCES.join(', ')}`,
+        );
       }
       const format = opts.format as Format;
       const audience = opts.audience as Audience;
@@ -59,7 +68,10 @@ export const registerRender: RegisterCommand = (program, ctx) => {
         try {
           mkdirSync(opts.output!, { recursive: true });
         } catch (e) {
-          throw new AppError('io', `${opts.output}: cannot be created (${(e as NodeJS.ErrnoException).code})`);
+          throw new AppError(
+            'io',
+            `${opts.output}: cannot be created (${(e as NodeJS.ErrnoException).code})`,
+          );
         }
         const page =
           format === 'confluence' ? toConfluence(version, { charts }) : markdownWithImages(version, charts);

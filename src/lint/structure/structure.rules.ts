@@ -405,7 +405,11 @@ const LEAK_WORDS: Record<LeakKind, string> = {
  * and items not marked internal). The public version takes them out; this says where they are, so the writer
  * can rewrite the sentence or mark the field internal instead of leaving a placeholder in it.
  */
-function publicLeakHits(report: Report, section: SectionKey, texts: { path: ModelPath; text: string }[]): StructureHit[] {
+function publicLeakHits(
+  report: Report,
+  section: SectionKey,
+  texts: { path: ModelPath; text: string }[],
+): StructureHit[] {
   const ctx = { names: peopleOf(report), internalDomains: [] };
   const hits: StructureHit[] = [];
   for (const { path, text } of texts) {

@@ -16,6 +16,10 @@ export interface ShareOptions {
   chromium: string;
 }
 
+/** The exported page: its own inline styles and inline SVG, no scripts, nothing fetched, never framed. */
+const EXPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox";
+
 const today = () => new Date().toISOString().slice(0, 10);
 const fileName = (id: string, audience: string, ext: string) =>
   `${id.replace(/[^\w.-]/g, '_')}-${audience}.${ext}`;
@@ -31,7 +35,8 @@ export function shareRoutes(services: Services, options: ShareOptions): FastifyP
         config: { role: 'viewer' },
         schema: {
           tags,
-          summary: 'Export a report for an audience (internal, executive, public) as HTML, PDF, Markdown, JSON or Confluence XHTML',
+          summary:
+            'Export a report for an audience (internal, executive, public) as HTML, PDF, Markdown, JSON or Confluence XHTML',
           params: reportParams,
           querystring: z.strictObject({
             format: z.enum([...EXPORT_FORMATS, 'confluence']).default('html'),
@@ -76,6 +81,8 @@ export function shareRoutes(services: Services, options: ShareOptions): FastifyP
             .send(toConfluence(version, { charts, scale }) as never);
         }
         const { text, contentType } = await exportText(stored.report, format, opts);
+        // The HTML page styles itself inline and holds its charts inline; nothing in it may run or load.
+        if (format === 'html') reply.header('content-security-policy', EXPORT_CSP);
         return reply.type(contentType).send(text as never);
       },
     );

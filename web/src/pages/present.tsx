@@ -186,7 +186,9 @@ export function PresentPage({ id }: { id: string }) {
       .catch((e) => setError(errorText(e)));
   }, [base]);
 
-  const slides = stored ? slidesOf(stored.report, comments, (c) => `${base}/charts/${c}?v=${stored.version}`) : [];
+  const slides = stored
+    ? slidesOf(stored.report, comments, (c) => `${base}/charts/${c}?v=${stored.version}`)
+    : [];
   const count = slides.length;
   const go = useCallback(
     (to: (i: number) => number) => setIndex((i) => Math.max(0, Math.min(count - 1, to(i)))),
@@ -216,7 +218,11 @@ export function PresentPage({ id }: { id: string }) {
   const next = slides[index + 1];
   return (
     <div className={presenter ? 'present presenter' : 'present'}>
-      <section className="slide" aria-roledescription="slide" aria-label={`Slide ${index + 1} of ${count}: ${slide.title}`}>
+      <section
+        className="slide"
+        aria-roledescription="slide"
+        aria-label={`Slide ${index + 1} of ${count}: ${slide.title}`}
+      >
         <h1>{slide.title}</h1>
         {slide.body}
         <p className="slide-number" aria-live="polite">

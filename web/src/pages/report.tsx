@@ -5,7 +5,7 @@ import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
 import type { Comment, ReviewStatus, StoredReport, User } from '../types.js';
 import { downloadText, StateBadge, Status, When } from '../ui.js';
-import type { Audience } from '../../../src/domain/audience.js';
+import { publicVersion, type Audience } from '../../../src/domain/audience.js';
 import { AudienceTabs, ChartStrip, ExecutiveView, ExportMenu, PublicPreview } from './report/audience.js';
 import { ReportFacts } from './report/facts.js';
 import { History } from './report/history.js';
@@ -32,7 +32,9 @@ export function ReportPage({ id }: { id: string }) {
   const asked = search.get('audience');
   const audience: Audience = asked === 'executive' || asked === 'public' ? asked : 'internal';
   const setAudience = (a: Audience) =>
-    navigate(`/reports/${encodeURIComponent(id)}${a === 'internal' ? '' : `?audience=${a}`}`, { replace: true });
+    navigate(`/reports/${encodeURIComponent(id)}${a === 'internal' ? '' : `?audience=${a}`}`, {
+      replace: true,
+    });
   const base = `/api/postmortems/${encodeURIComponent(id)}`;
 
   const load = useCallback(async () => {
@@ -123,7 +125,7 @@ export function ReportPage({ id }: { id: string }) {
             </>
           )}
         </p>
-        <ReportFacts report={r} />
+        <ReportFacts report={audience === 'public' ? publicVersion(r).report : r} />
         <div className="toolbar no-print">
           {editor && (
             <Link className="button" href={`/reports/${encodeURIComponent(stored.id)}/edit`}>
@@ -222,20 +224,22 @@ export function ReportPage({ id }: { id: string }) {
           charts={['timeline', 'impact', 'actions', 'fishbone']}
         />
       )}
-      {audience === 'internal' && (<ReadView
-        report={r}
-        comments={comments}
-        participant={participant}
-        who={who}
-        onComment={(anchor, body) =>
-          act('Comment added.', () => api(`${base}/comments`, { body: { anchor, body } }))
-        }
-        onResolve={(c) =>
-          act(c.resolvedAt ? 'Comment reopened.' : 'Comment resolved.', () =>
-            api(`${base}/comments/${c.id}/resolve`, { body: { resolved: !c.resolvedAt } }),
-          )
-        }
-      />)}
+      {audience === 'internal' && (
+        <ReadView
+          report={r}
+          comments={comments}
+          participant={participant}
+          who={who}
+          onComment={(anchor, body) =>
+            act('Comment added.', () => api(`${base}/comments`, { body: { anchor, body } }))
+          }
+          onResolve={(c) =>
+            act(c.resolvedAt ? 'Comment reopened.' : 'Comment resolved.', () =>
+              api(`${base}/comments/${c.id}/resolve`, { body: { resolved: !c.resolvedAt } }),
+            )
+          }
+        />
+      )}
 
       <History base={base} stored={stored} canRestore={editor} who={who} onRestored={() => void load()} />
       {confirmPublish && (

@@ -8,7 +8,15 @@ import {
   type ActionItem,
 } from '../../../../src/domain/report.schema.js';
 import { CodeOptions, EnumSelect } from '../../ui.js';
-import { Block, FieldFindings, fieldId, InternalToggle, RemoveButton, SetContext, TextField } from '../fields.js';
+import {
+  Block,
+  FieldFindings,
+  fieldId,
+  InternalToggle,
+  RemoveButton,
+  SetContext,
+  TextField,
+} from '../fields.js';
 import { nextId, wordCount, type Path } from '../model.js';
 import { useGuide, type SectionProps } from './shared.js';
 

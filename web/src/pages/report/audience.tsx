@@ -13,7 +13,8 @@ export const AUDIENCE_LABELS: Record<Audience, string> = {
 };
 
 const CHART_ALT: Record<string, string> = {
-  timeline: 'Timeline chart: the events by kind over time, with the detect, respond, mitigate and resolve phases',
+  timeline:
+    'Timeline chart: the events by kind over time, with the detect, respond, mitigate and resolve phases',
   impact: 'Impact chart: the impact figures by category, estimates drawn pale',
   actions: 'Action status chart: how many actions are in each status',
   fishbone: 'Fishbone diagram of the causes by category',
@@ -38,7 +39,6 @@ export function ChartStrip({
           <img
             src={`${base}/charts/${c}?audience=${audience}&v=${version}`}
             alt={CHART_ALT[c]}
-            loading="lazy"
             decoding="async"
           />
           <figcaption>{CHART_ALT[c]!.split(':')[0]}</figcaption>
@@ -115,7 +115,13 @@ const where = (path: (string | number)[]) =>
   path.map((p) => (typeof p === 'number' ? `#${p + 1}` : labelOf(p))).join(' › ');
 
 /** The public version, computed in the browser from the same rules the server uses, and what it left out. */
-export function PublicPreview({ report, children }: { report: Report; children: (r: Report) => React.ReactNode }) {
+export function PublicPreview({
+  report,
+  children,
+}: {
+  report: Report;
+  children: (r: Report) => React.ReactNode;
+}) {
   const { report: pub, removed } = useMemo(() => publicVersion(report), [report]);
   return (
     <>
@@ -157,7 +163,12 @@ export function ExecutiveView({
       </section>
       <section className="read-section">
         <h2>Impact, actions and timeline</h2>
-        <ChartStrip base={base} audience="executive" version={version} charts={['impact', 'actions', 'timeline']} />
+        <ChartStrip
+          base={base}
+          audience="executive"
+          version={version}
+          charts={['impact', 'actions', 'timeline']}
+        />
       </section>
       <section className="read-section">
         <h2>Primary cause</h2>
