@@ -104,7 +104,7 @@ export async function timelineChart(report: Report): Promise<Chart> {
     type: 'temporal' as const,
     scale: { type: 'utc' as const },
     title: 'Time (UTC)',
-    axis: { format: '%b %d %H:%M', formatType: 'utc' as const, labelOverlap: true },
+    axis: { format: '%b %d %H:%M', labelOverlap: true },
   };
   const y = { field: 'row', type: 'nominal' as const, title: null, scale: { domain: rows }, sort: rows };
   const spec: TopLevelSpec = {

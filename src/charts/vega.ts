@@ -1,7 +1,7 @@
 // Vega-Lite specs compiled to Vega and rendered to SVG in Node: the SVG renderer only (no canvas package),
 // with text measured by Vega's estimate. Every chart gets a <title> and <desc> as its first children and a
 // text table beside it, so what the picture shows can be read without seeing it.
-import { parse, View } from 'vega';
+import { logger, None, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { escapeHtml } from '../render/escape.js';
 
@@ -45,12 +45,15 @@ export function withTextAlternative(svg: string, id: string, text: ChartText): s
   );
 }
 
+/** Vega-Lite's compiler notes go nowhere: the specs are ours and tested, and a server must not print them. */
+const QUIET = logger(None);
+
 /** Compile a Vega-Lite spec and render it to an SVG string. */
 export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
-  const { spec: vegaSpec } = compile({
-    ...spec,
-    config: { ...CONFIG, ...(spec.config ?? {}) },
-  } as TopLevelSpec);
+  const { spec: vegaSpec } = compile(
+    { ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec,
+    { logger: QUIET },
+  );
   const view = new View(parse(vegaSpec), { renderer: 'none', logLevel: 0 });
   try {
     return await view.toSVG();

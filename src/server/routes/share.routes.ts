@@ -95,7 +95,11 @@ export function shareRoutes(services: Services, options: ShareOptions): FastifyP
           tags,
           summary: 'One chart of a report as SVG (timeline, impact, actions, fishbone), for an audience',
           params: reportParams.extend({ chart: z.enum(CHART_IDS) }),
-          querystring: z.strictObject({ audience: audienceSchema.default('internal') }),
+          querystring: z.strictObject({
+            audience: audienceSchema.default('internal'),
+            /** The report version the page shows: a new version is a new address, so no stale picture. */
+            v: z.string().regex(/^\d{1,12}$/, 'must be a version number').optional(),
+          }),
           response: replies({
             200: {
               description: 'The chart as an SVG image with a title and a description',
