@@ -98,7 +98,10 @@ export function shareRoutes(services: Services, options: ShareOptions): FastifyP
           querystring: z.strictObject({
             audience: audienceSchema.default('internal'),
             /** The report version the page shows: a new version is a new address, so no stale picture. */
-            v: z.string().regex(/^\d{1,12}$/, 'must be a version number').optional(),
+            v: z
+              .string()
+              .regex(/^\d{1,12}$/, 'must be a version number')
+              .optional(),
           }),
           response: replies({
             200: {
