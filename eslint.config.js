@@ -87,7 +87,7 @@ export default tseslint.config(
     files: ['src/domain/**/*.ts'],
     rules: forbid(
       [
-        ...upper(['markdown', 'lint', 'evidence', 'render', 'store', 'server', 'cli']),
+        ...upper(['markdown', 'lint', 'evidence', 'render', 'charts', 'store', 'server', 'cli']),
         'node:fs',
         'node:fs/*',
         'fs',
@@ -99,10 +99,16 @@ export default tseslint.config(
     ),
   },
   {
-    files: ['src/markdown/**/*.ts', 'src/lint/**/*.ts', 'src/evidence/**/*.ts', 'src/render/**/*.ts'],
+    files: [
+      'src/markdown/**/*.ts',
+      'src/lint/**/*.ts',
+      'src/evidence/**/*.ts',
+      'src/render/**/*.ts',
+      'src/charts/**/*.ts',
+    ],
     rules: forbid(
       upper(['store', 'server', 'cli']),
-      'markdown, lint, evidence and render work on src/domain only; the store, server and CLI call them, never the reverse.',
+      'markdown, lint, evidence, render and charts work on src/domain (render also on charts); the store, server and CLI call them, never the reverse.',
     ),
   },
   {
@@ -143,7 +149,7 @@ export default tseslint.config(
     files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
     rules: forbid(
       [
-        ...upper(['store', 'server', 'cli', 'lint', 'evidence', 'render']),
+        ...upper(['store', 'server', 'cli', 'lint', 'evidence', 'render', 'charts']),
         'node:*',
         'fs',
         'path',

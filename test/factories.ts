@@ -455,6 +455,12 @@ export const reportArb: fc.Arbitrary<Report> = fc
     visibility: fc.constantFrom('internal', 'restricted' as const),
     members: list(lineArb),
     related: list(lineArb),
+    internal: fc.uniqueArray(
+      fc.constantFrom('impact.team', 'summary.notes', 'A1', 'CF2', 'appendix.B', 'details.timeline.0'),
+      {
+        maxLength: 3,
+      },
+    ),
     summary: fc.record({
       whatHappened: opt(textArb),
       impact: opt(textArb),

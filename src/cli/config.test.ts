@@ -26,6 +26,7 @@ describe('the configuration', () => {
       requestLogs: false,
       logLevel: 'info',
       webRoot: undefined,
+      chromium: '/usr/bin/chromium',
     });
     const env = {
       PORT: '8080',
@@ -37,6 +38,7 @@ describe('the configuration', () => {
       HINDSIGHT_LOG_REQUESTS: '1',
       LOG_LEVEL: 'warn',
       HINDSIGHT_WEB_ROOT: '/srv/web',
+      HINDSIGHT_CHROMIUM: '/opt/chromium/chrome',
     };
     expect(serveConfig({}, env)).toEqual({
       port: 8080,
@@ -48,6 +50,7 @@ describe('the configuration', () => {
       requestLogs: true,
       logLevel: 'warn',
       webRoot: '/srv/web',
+      chromium: '/opt/chromium/chrome',
     });
     expect(
       serveConfig(

@@ -47,6 +47,7 @@ const ENV = {
   HINDSIGHT_LOG_REQUESTS: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
   HINDSIGHT_WEB_ROOT: z.string(),
   HINDSIGHT_DEBUG: z.string(),
+  HINDSIGHT_CHROMIUM: z.string(),
 } as const;
 
 type EnvName = keyof typeof ENV;
@@ -70,6 +71,11 @@ export function fromEnv<N extends EnvName>(
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   return check(ENV[name], name, raw) as z.output<(typeof ENV)[N]>;
+}
+
+/** Where Chromium is, for PDF exports: HINDSIGHT_CHROMIUM, else Debian's /usr/bin/chromium. */
+export function chromiumPath(env: Env = process.env): string {
+  return fromEnv('HINDSIGHT_CHROMIUM', env) ?? '/usr/bin/chromium';
 }
 
 /** The database a command uses: --db, else DATABASE_URL, else the SQLite file under ./data. */
@@ -130,6 +136,8 @@ export interface ServeConfig {
   requestLogs: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
   webRoot?: string;
+  /** The Chromium executable PDF exports run (the server's default: /usr/bin/chromium). */
+  chromium?: string;
 }
 
 /** A flag when given, else its environment variable: checked under the name the value came from. */
@@ -161,5 +169,6 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
     requestLogs: flags.logRequests ?? fromEnv('HINDSIGHT_LOG_REQUESTS', env) ?? false,
     logLevel: fromEnv('LOG_LEVEL', env) ?? 'info',
     webRoot: fromEnv('HINDSIGHT_WEB_ROOT', env),
+    chromium: chromiumPath(env),
   };
 }

@@ -98,9 +98,10 @@ export function decodeText(buf: Uint8Array, path: string): string {
 }
 
 /** Write a command's output file, turning file-system failures into a clear message. */
-export function writeTextFile(path: string, text: string): void {
+export function writeTextFile(path: string, text: string | Uint8Array): void {
   try {
-    writeFileSync(path, text, 'utf8');
+    if (typeof text === 'string') writeFileSync(path, text, 'utf8');
+    else writeFileSync(path, text);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new AppError('io', `${path}: cannot be written (${code ?? 'unknown error'})`);

@@ -199,7 +199,7 @@ export const auditPageSchema = z.object({
 
 /** Every failure: `{ code, message, details }`, details naming where (a model path, or a file position). */
 export const errorBodySchema = z.object({
-  code: z.enum([...(Object.keys(ERROR_CODES) as ErrorCode[]), 'internal', 'unavailable']),
+  code: z.enum([...new Set([...(Object.keys(ERROR_CODES) as ErrorCode[]), 'internal', 'unavailable'])]),
   message: z.string(),
   details: z.array(
     z.object({

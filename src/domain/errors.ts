@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   unsupported: { status: 415, exit: 2 },
   rate_limited: { status: 429, exit: 2 },
   io: { status: 400, exit: 2 },
+  /** Something the server needs is not installed or not running (e.g. no Chromium for PDF). */
+  unavailable: { status: 503, exit: 2 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -10,3 +10,6 @@ export * from './errors.js';
 export * from './time.js';
 export * from './settings.schema.js';
 export * from './metadata.js';
+export * from './fishbone-layout.js';
+export * from './audience.js';
+export * from './summary-draft.js';

@@ -18,4 +18,5 @@ export const FRONT_MATTER_KEYS = [
   'visibility',
   'members',
   'related',
+  'internal',
 ] as const;

@@ -293,6 +293,16 @@ export const reportSchema = z.strictObject({
   visibility: visibilitySchema.default('internal'),
   members: listOf(lineSchema, 500).default([]),
   related: listOf(lineSchema, 100).default([]),
+  /** Fields and items left out of the public version: field paths, item ids, rows (see audience.ts). */
+  internal: listOf(
+    z
+      .string()
+      .regex(
+        /^(?:[a-z]+\.[a-zA-Z]+|(?:CF|L|A|M)\d{1,4}|appendix\.[A-Z]{1,2}|[a-z]+\.[a-zA-Z]+\.\d{1,4})$/,
+        'must be a field path (impact.team), an item id (A2, appendix.B) or a row (details.timeline.3)',
+      ),
+    1000,
+  ).default([]),
   summary: executiveSummarySchema.prefault({}),
   details: eventDetailsSchema.prefault({}),
   impact: impactSchema.prefault({}),

@@ -74,6 +74,13 @@ export const RULES: readonly RuleMeta[] = [
   },
   // structure
   {
+    id: 'public-leak',
+    kind: 'structure',
+    defaultSeverity: 'info',
+    description:
+      'Text that goes into the public version names a person, an e-mail address, an internal host, an IP address or an internal link.',
+  },
+  {
     id: 'summary-missing',
     kind: 'structure',
     defaultSeverity: 'error',

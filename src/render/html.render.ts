@@ -8,6 +8,8 @@ import {
   type Report,
   type SeverityScale,
 } from '../domain/index.js';
+import { chartTableHtml, type Chart, type ChartId } from '../charts/index.js';
+import type { Audience } from '../domain/audience.js';
 import { escapeHtml as esc, renderProse } from './prose.render.js';
 
 const STYLE = `
@@ -36,11 +38,20 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 a { color: var(--accent); }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; }
 pre { background: #f3f5f7; padding: .75rem; overflow-x: auto; }
+.audience { display: inline-block; margin: 0 0 .5rem; padding: .1rem .6rem; border-radius: .3rem; background: #eef3fa; color: var(--accent); font-size: .85rem; font-weight: 600; }
+figure.chart { margin: 1rem 0; }
+figure.chart svg { max-width: 100%; height: auto; }
+figure.chart figcaption { color: var(--muted); font-size: .9rem; }
+table.chart-data caption { text-align: left; color: var(--muted); font-size: .85rem; }
 @media print {
-  body { font-size: 11pt; }
+  @page { margin: 18mm 14mm 16mm; }
+  body { font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
-  h2 { break-after: avoid; }
-  table, .action, .figure { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  tr, .action, .figure, figure.chart { break-inside: avoid; }
+  thead { display: table-header-group; }
+  details > summary { display: none; }
+  details:not([open]) > table { display: none; }
   a { color: inherit; }
 }
 `;
@@ -80,8 +91,31 @@ function list(items: { id: string; text: string }[]): string {
   return `<ul>${items.map((i) => `<li id="${esc(i.id)}"><b>${esc(i.id)}</b> ${esc(i.text)}</li>`).join('')}</ul>`;
 }
 
+export interface HtmlOptions {
+  scale?: SeverityScale;
+  /** Charts drawn beforehand (src/charts is asynchronous); each is shown inline where its data is. */
+  charts?: Partial<Record<ChartId, Chart>>;
+  /** Which version this page is; the public version's report must come from publicVersion(). */
+  audience?: Audience;
+}
+
+const AUDIENCE_LABEL: Record<Audience, string> = {
+  internal: 'Internal version',
+  executive: 'Executive summary',
+  public: 'Public version',
+};
+
+/** A chart as a figure: the SVG inline, a caption, and its data as a table behind a disclosure. */
+export function chartFigure(chart: Chart | undefined): string {
+  if (!chart) return '';
+  const table = chartTableHtml(chart);
+  return `<figure class="chart" id="chart-${esc(chart.id)}">${chart.svg}<figcaption>${esc(chart.title)}</figcaption>${table ? `<details><summary>The chart's data as a table</summary>${table}</details>` : ''}</figure>`;
+}
+
 /** Render a report as one self-contained, printable HTML page (no scripts, no external resources). */
-export function renderHtml(report: Report, options: { scale?: SeverityScale } = {}): string {
+export function renderHtml(report: Report, options: HtmlOptions = {}): string {
+  if (options.audience === 'executive') return renderExecutiveHtml(report, options);
+  const charts = options.charts ?? {};
   const scale = options.scale ?? DEFAULT_SEVERITY_SCALE;
   const level = report.severity ? findSeverityLevel(scale, report.severity) : undefined;
   const times = responseTimes(report);
@@ -132,7 +166,9 @@ export function renderHtml(report: Report, options: { scale?: SeverityScale } = 
   out.push(`<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">`);
   out.push(`<meta name="viewport" content="width=device-width, initial-scale=1">`);
   out.push(`<title>${esc(report.title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<main>`);
-  out.push(`<header><h1>${esc(report.title)}</h1>`);
+  out.push(`<header>`);
+  if (options.audience) out.push(`<p class="audience">${AUDIENCE_LABEL[options.audience]}</p>`);
+  out.push(`<h1>${esc(report.title)}</h1>`);
   out.push(`<dl class="meta">${meta.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`);
   if (figures.length) out.push(`<div class="figures">${figures.join('')}</div>`);
   out.push('</header>');
@@ -145,6 +181,7 @@ export function renderHtml(report: Report, options: { scale?: SeverityScale } = 
   out.push('</section>');
 
   out.push('<section id="details"><h2>Event details</h2><h3>Timeline</h3>');
+  out.push(chartFigure(charts.timeline));
   out.push(
     table(
       ['Time (UTC)', 'Kind', 'Event', 'Actor', 'Source', 'Evidence'],
@@ -179,6 +216,7 @@ export function renderHtml(report: Report, options: { scale?: SeverityScale } = 
     ),
   );
   out.push('<h3>Figures</h3>');
+  out.push(chartFigure(charts.impact));
   out.push(
     table(
       ['Category', 'Measure', 'Value', 'Unit', 'Basis'],
@@ -218,6 +256,7 @@ export function renderHtml(report: Report, options: { scale?: SeverityScale } = 
     if (chain.conclusion) out.push(`<p><b>Conclusion:</b> ${esc(chain.conclusion)}</p>`);
   }
   out.push('<h3>Fishbone</h3>');
+  if (a.fishbone.length) out.push(chartFigure(charts.fishbone));
   out.push(
     table(
       ['Category', 'Cause', 'Sub-causes'],
@@ -250,6 +289,7 @@ export function renderHtml(report: Report, options: { scale?: SeverityScale } = 
   out.push('</section>');
 
   out.push('<section id="actions"><h2>Action items</h2>');
+  if (report.actions.items.length) out.push(chartFigure(charts.actions));
   if (report.actions.items.length === 0) out.push('<p class="empty">None recorded.</p>');
   for (const item of report.actions.items) {
     const rows: [string, string][] = [
@@ -297,5 +337,78 @@ export function renderHtml(report: Report, options: { scale?: SeverityScale } = 
   }
   if (m.notes) out.push(`<h3>Notes</h3>${prose(m.notes)}`);
   out.push('</section>\n</main>\n</body>\n</html>\n');
+  return out.join('\n');
+}
+
+/** The one-page executive version: summary, impact figures, primary cause, status of the actions, charts. */
+function renderExecutiveHtml(report: Report, options: HtmlOptions): string {
+  const charts = options.charts ?? {};
+  const scale = options.scale ?? DEFAULT_SEVERITY_SCALE;
+  const level = report.severity ? findSeverityLevel(scale, report.severity) : undefined;
+  const times = responseTimes(report);
+  const totals = impactTotals(report);
+  const s = report.summary;
+  const out: string[] = [];
+  out.push(`<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">`);
+  out.push(`<meta name="viewport" content="width=device-width, initial-scale=1">`);
+  out.push(
+    `<title>${esc(report.title)} — executive summary</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<main>`,
+  );
+  out.push(`<header><p class="audience">${AUDIENCE_LABEL.executive}</p><h1>${esc(report.title)}</h1>`);
+  const meta: [string, string][] = [['State', esc(labelOf(report.state))]];
+  if (report.severity) meta.push(['Severity', esc(level ? `${level.id} — ${level.name}` : report.severity)]);
+  if (report.period.start) meta.push(['Started', time(report.period.start)]);
+  if (times.duration !== undefined) meta.push(['Duration', esc(formatDuration(times.duration))]);
+  for (const t of totals.byCurrency) {
+    meta.push([
+      'Financial impact',
+      `${esc(money(t.total, t.currency))}${t.estimated ? ' (includes estimates)' : ''}`,
+    ]);
+  }
+  out.push(`<dl class="meta">${meta.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>`);
+  out.push('<section id="summary"><h2>Summary</h2>');
+  for (const [title, text] of [
+    ['What happened', s.whatHappened],
+    ['Impact', s.impact],
+    ['Core issue', s.coreIssue],
+    ['Key lessons', s.keyLessons],
+    ['Next steps', s.nextSteps],
+  ] as const) {
+    if (text) out.push(`<h3>${title}</h3>${prose(text)}`);
+  }
+  out.push('</section>');
+  out.push('<section id="impact"><h2>Impact figures</h2>');
+  out.push(chartFigure(charts.impact));
+  out.push(
+    table(
+      ['Measure', 'Total', 'Unit', 'Basis'],
+      totals.figures.map((f) => [
+        esc(f.measure),
+        esc(String(f.total)),
+        opt(f.unit),
+        f.estimated ? 'estimate' : 'confirmed',
+      ]),
+      [1],
+    ),
+  );
+  out.push('</section>');
+  out.push(`<section id="analysis"><h2>Primary cause</h2>${prose(report.analysis.primaryCause)}</section>`);
+  out.push('<section id="actions"><h2>Actions</h2>');
+  out.push(chartFigure(charts.actions));
+  out.push(
+    table(
+      ['ID', 'Action', 'Status', 'Owner', 'Deadline'],
+      report.actions.items.map((i) => [
+        esc(i.id),
+        esc(i.title),
+        esc(labelOf(i.status)),
+        opt(i.owner),
+        opt(i.deadline),
+      ]),
+    ),
+  );
+  out.push('</section>');
+  out.push(`<section id="timeline"><h2>Timeline</h2>${chartFigure(charts.timeline)}</section>`);
+  out.push('</main>\n</body>\n</html>\n');
   return out.join('\n');
 }

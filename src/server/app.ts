@@ -25,6 +25,7 @@ import { attachmentsRoutes } from './routes/attachments.routes.js';
 import { authRoutes, type CookiePolicy } from './routes/auth.routes.js';
 import { passwordRoutes } from './routes/password.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
+import { shareRoutes } from './routes/share.routes.js';
 import { reviewsRoutes } from './routes/reviews.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
@@ -60,6 +61,8 @@ export interface AppOptions {
   logLevel?: string;
   /** A build of the web app to serve instead of web/dist. */
   webRoot?: string;
+  /** The Chromium executable for PDF exports (default /usr/bin/chromium). */
+  chromium?: string;
   /**
    * Check every API reply against its route's response schema; a mismatch becomes a 500 that names it and
    * is kept in `app.replyViolations`. For tests: it parses every reply, which production need not pay for.
@@ -233,6 +236,7 @@ export async function buildApp(
   );
 
   await app.register(reportsRoutes(services));
+  await app.register(shareRoutes(services, { chromium: options.chromium ?? '/usr/bin/chromium' }));
   await app.register(reviewsRoutes(services));
   await app.register(searchRoutes(services));
   await app.register(settingsRoutes(services));

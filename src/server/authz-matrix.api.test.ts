@@ -164,6 +164,16 @@ const RULES: Record<string, Rule> = {
     request: () => ({ url: '/api/postmortems', payload: { kind: 'other', title: 'New' } }),
   },
   'GET /api/postmortems/{id}': { access: { kind: 'read' }, ok: 200, request: (f) => ({ url: rid(f) }) },
+  'GET /api/postmortems/{id}/export': {
+    access: { kind: 'read' },
+    ok: 200,
+    request: (f) => ({ url: `${rid(f)}/export?format=md&audience=public` }),
+  },
+  'GET /api/postmortems/{id}/charts/{chart}': {
+    access: { kind: 'read' },
+    ok: 200,
+    request: (f) => ({ url: `${rid(f)}/charts/timeline` }),
+  },
   'PUT /api/postmortems/{id}': {
     access: { kind: 'edit', role: 'editor', early: true },
     ok: 200,

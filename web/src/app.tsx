@@ -12,6 +12,7 @@ import type { Settings, User } from './types.js';
 // The heavy parts load when first used: the editor (forms, diagrams, merge), the report page
 // (review, history), the tracker and the admin settings.
 const EditorPage = lazy(() => import('./editor/editor.js').then((m) => ({ default: m.EditorPage })));
+const PresentPage = lazy(() => import('./pages/present.js').then((m) => ({ default: m.PresentPage })));
 const ReportPage = lazy(() => import('./pages/report.js').then((m) => ({ default: m.ReportPage })));
 const TrackerPage = lazy(() => import('./pages/tracker.js').then((m) => ({ default: m.TrackerPage })));
 const SettingsPage = lazy(() => import('./pages/settings.js').then((m) => ({ default: m.SettingsPage })));
@@ -164,6 +165,8 @@ function Route({ path }: { path: string }) {
   if (path === '/profile') return <ProfilePage />;
   const edit = /^\/reports\/([^/]+)\/edit$/.exec(path);
   if (edit) return <EditorPage key={edit[1]} id={decodeURIComponent(edit[1]!)} />;
+  const present = /^\/reports\/([^/]+)\/present$/.exec(path);
+  if (present) return <PresentPage key={present[1]} id={decodeURIComponent(present[1]!)} />;
   const view = /^\/reports\/([^/]+)$/.exec(path);
   if (view) return <ReportPage key={view[1]} id={decodeURIComponent(view[1]!)} />;
   return (

@@ -22,10 +22,11 @@ export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
 /**
  * The commands bin/hindsight.js runs from the bundle (dist/bundle/cli.cjs, made by scripts/bundle-cli.js with a
  * V8 code cache beside it): those that read and write files only. The others (the server and the database, the
- * linter's dictionaries, the evidence readers and their worker) run from dist/cli as tsc wrote them, since they
- * read files that sit beside their code; `--help`, `--version` and an unknown name run from the bundle too.
+ * linter's dictionaries, the evidence readers and their worker, `render` with its charts and PDF printing through
+ * playwright-core) run from dist/cli as tsc wrote them, since they read files that sit beside their code; `--help`,
+ * `--version` and an unknown name run from the bundle too.
  */
-export const BUNDLED_COMMANDS: readonly string[] = ['new', 'validate', 'import', 'render', 'metrics'];
+export const BUNDLED_COMMANDS: readonly string[] = ['new', 'validate', 'import', 'metrics'];
 
 /** The command an argument list names: the first word that is not an option, or the one after `help`. */
 export function commandOf(argv: readonly string[]): string | undefined {
@@ -53,7 +54,8 @@ export const COMMAND_HELP: Record<string, { term: string; description: string }>
   },
   render: {
     term: 'render [options] <file>',
-    description: 'render a report as canonical Markdown, the JSON model, or a self-contained HTML page',
+    description:
+      'render a report for an audience as canonical Markdown, the JSON model, a self-contained HTML page, a PDF, or a wiki page with its charts',
   },
   metrics: {
     term: 'metrics [options] <file>',

@@ -30,6 +30,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     uploadLimit: o.uploadLimit,
     logLevel: o.logLevel,
     webRoot: o.webRoot,
+    ...(o.chromium ? { chromium: o.chromium } : {}),
     ...(o.tokenCacheMs !== undefined ? { auth: { tokenCacheMs: o.tokenCacheMs } } : {}),
   });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');

@@ -1,3 +1,4 @@
+import { findLeaks, isMarkedInternal, peopleOf, type LeakKind } from '../../domain/audience.js';
 import { checkReport, type ReportProblem } from '../../domain/checks.js';
 import { IMPACT_CATEGORIES, SECTION_KEYS, type ImpactFigure } from '../../domain/report.schema.js';
 import { DEFAULT_SEVERITY_SCALE, type SeverityScale } from '../../domain/severity.js';
@@ -386,5 +387,46 @@ export function structureHits(
     ...SECTION_RULES[section](report, ctx),
     ...fromChecks(section, ctx),
     ...appendixHits(report, section, texts),
+    ...publicLeakHits(report, section, texts),
   ];
+}
+
+const LEAK_WORDS: Record<LeakKind, string> = {
+  name: 'a person’s name',
+  email: 'an e-mail address',
+  host: 'an internal host name',
+  ip: 'an IP address',
+  url: 'an internal link',
+  money: 'an amount of money',
+};
+
+/**
+ * Names, e-mail addresses, internal hosts, IP addresses and internal links in text that goes public (fields
+ * and items not marked internal). The public version takes them out; this says where they are, so the writer
+ * can rewrite the sentence or mark the field internal instead of leaving a placeholder in it.
+ */
+function publicLeakHits(
+  report: Report,
+  section: SectionKey,
+  texts: { path: ModelPath; text: string }[],
+): StructureHit[] {
+  const ctx = { names: peopleOf(report), internalDomains: [] };
+  const hits: StructureHit[] = [];
+  for (const { path, text } of texts) {
+    const owner = typeof path[2] === 'number' ? path.slice(0, 3) : path.slice(0, 2);
+    if (path.length > 1 && isMarkedInternal(report, owner)) continue;
+    for (const leak of findLeaks(text, ctx, ['name', 'email', 'host', 'ip', 'url'])) {
+      hits.push({
+        ruleId: 'public-leak',
+        path,
+        section,
+        message: `"${leak.text}" is ${LEAK_WORDS[leak.kind]} in text that goes into the public version.`,
+        suggestion:
+          leak.kind === 'name'
+            ? 'Name the role instead, or mark this field internal so the public version leaves it out.'
+            : 'Describe it in general words ("the primary database", "our monitoring"), or mark this field internal.',
+      });
+    }
+  }
+  return hits;
 }

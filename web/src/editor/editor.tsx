@@ -7,7 +7,7 @@ import type { Comment, Finding, QualityScore, StoredReport } from '../types.js';
 import { StateBadge, Status } from '../ui.js';
 import { ConflictDialog } from './conflict.js';
 import { SavedReportContext } from './evidence.js';
-import { FindingsContext, fieldId, pathKey, SetContext } from './fields.js';
+import { FindingsContext, fieldId, InternalContext, pathKey, SetContext } from './fields.js';
 import { partOfPath, PART_LABELS, type Part, type Path } from './model.js';
 import { useAutosave, type SaveState } from './use-autosave.js';
 import { useLint } from './use-lint.js';
@@ -109,138 +109,144 @@ export function EditorPage({ id }: { id: string }) {
 
   return (
     <SetContext.Provider value={set}>
-      <FindingsContext.Provider value={byPath}>
-        <div className="editor">
-          <div className="editor-head">
-            <div>
-              <p className="crumbs">
-                <Link href={`/reports/${encodeURIComponent(stored.id)}`}>{stored.id}</Link>{' '}
-                <StateBadge state={stored.state} />
-              </p>
-              <h1>{draft.title || 'Untitled report'}</h1>
-            </div>
-            <div className="toolbar">
-              <SaveIndicator
-                state={save}
-                dirty={dirty}
-                onRetry={() => void saveNow()}
-                onShow={(p) => goTo(partOfPath(p), p)}
-              />
-              {stored.state === 'draft' && (
-                <button type="button" className="primary" onClick={() => setReviewOpen(true)}>
-                  Request review…
-                </button>
-              )}
-              <Link className="button" href={`/reports/${encodeURIComponent(stored.id)}`}>
-                Done
-              </Link>
-            </div>
-          </div>
-          {restored && <Status>{restored}</Status>}
-          {imported && <Status>{imported}</Status>}
-          {stored.state !== 'draft' && (
-            <Status>
-              This report is {stored.state === 'in_review' ? 'in review' : stored.state}: every change you
-              save is visible to its readers at once, and recorded in its history.
-            </Status>
-          )}
-          <div className="editor-body">
-            <nav aria-label="Sections" className="steps">
-              <ol>
-                {STEPS.map((s) => {
-                  const n = countFor(s.part);
-                  return (
-                    <li key={s.part}>
-                      <button
-                        type="button"
-                        className={s.part === part ? 'current' : undefined}
-                        aria-current={s.part === part ? 'step' : undefined}
-                        onClick={() => goTo(s.part)}
-                      >
-                        {s.title}
-                        {n > 0 && (
-                          <span className="count" aria-label={`${n} finding${n === 1 ? '' : 's'}`}>
-                            {n}
-                          </span>
-                        )}
-                      </button>
-                    </li>
-                  );
-                })}
-              </ol>
-            </nav>
-            <section
-              className="section-body"
-              aria-labelledby="editor-section"
-              id={fieldId([part])}
-              tabIndex={-1}
-            >
-              <h2 id="editor-section" tabIndex={-1}>
-                {STEPS[stepIndex]!.title}
-              </h2>
-              <OpenComments
-                comments={comments.filter((c) => partOfPath(c.anchor.split('.')) === part)}
-                onResolve={(c) =>
-                  void api(`/api/postmortems/${encodeURIComponent(id)}/comments/${c.id}/resolve`, {
-                    body: { resolved: true },
-                  }).then(loadComments, () => undefined)
-                }
-              />
-              {part === 'meta' && <BasicsSection {...sectionProps} />}
-              {part === 'summary' && <SummarySection {...sectionProps} />}
-              {part === 'details' && (
-                <SavedReportContext.Provider value={savedReport}>
-                  <DetailsSection {...sectionProps} />
-                </SavedReportContext.Provider>
-              )}
-              {part === 'impact' && <ImpactSection {...sectionProps} />}
-              {part === 'analysis' && <AnalysisSection {...sectionProps} />}
-              {part === 'lessons' && <LessonsSection {...sectionProps} />}
-              {part === 'actions' && <ActionsSection {...sectionProps} />}
-              {part === 'materials' && <MaterialsSection {...sectionProps} />}
-              <div className="step-buttons">
-                {stepIndex > 0 && (
-                  <button type="button" onClick={() => goTo(STEPS[stepIndex - 1]!.part)}>
-                    Previous: {STEPS[stepIndex - 1]!.title}
-                  </button>
-                )}
-                {stepIndex < STEPS.length - 1 && (
-                  <button type="button" className="primary" onClick={() => goTo(STEPS[stepIndex + 1]!.part)}>
-                    Next: {STEPS[stepIndex + 1]!.title}
-                  </button>
-                )}
+      <InternalContext.Provider value={draft.internal}>
+        <FindingsContext.Provider value={byPath}>
+          <div className="editor">
+            <div className="editor-head">
+              <div>
+                <p className="crumbs">
+                  <Link href={`/reports/${encodeURIComponent(stored.id)}`}>{stored.id}</Link>{' '}
+                  <StateBadge state={stored.state} />
+                </p>
+                <h1>{draft.title || 'Untitled report'}</h1>
               </div>
-            </section>
-            <LintPanel
-              findings={findings}
-              score={score}
-              onGo={(f) => goTo(partOfPath(f.path), f.path)}
-              onFix={(f) => f.fix && set(f.fix.path, f.fix.replacement)}
-            />
+              <div className="toolbar">
+                <SaveIndicator
+                  state={save}
+                  dirty={dirty}
+                  onRetry={() => void saveNow()}
+                  onShow={(p) => goTo(partOfPath(p), p)}
+                />
+                {stored.state === 'draft' && (
+                  <button type="button" className="primary" onClick={() => setReviewOpen(true)}>
+                    Request review…
+                  </button>
+                )}
+                <Link className="button" href={`/reports/${encodeURIComponent(stored.id)}`}>
+                  Done
+                </Link>
+              </div>
+            </div>
+            {restored && <Status>{restored}</Status>}
+            {imported && <Status>{imported}</Status>}
+            {stored.state !== 'draft' && (
+              <Status>
+                This report is {stored.state === 'in_review' ? 'in review' : stored.state}: every change you
+                save is visible to its readers at once, and recorded in its history.
+              </Status>
+            )}
+            <div className="editor-body">
+              <nav aria-label="Sections" className="steps">
+                <ol>
+                  {STEPS.map((s) => {
+                    const n = countFor(s.part);
+                    return (
+                      <li key={s.part}>
+                        <button
+                          type="button"
+                          className={s.part === part ? 'current' : undefined}
+                          aria-current={s.part === part ? 'step' : undefined}
+                          onClick={() => goTo(s.part)}
+                        >
+                          {s.title}
+                          {n > 0 && (
+                            <span className="count" aria-label={`${n} finding${n === 1 ? '' : 's'}`}>
+                              {n}
+                            </span>
+                          )}
+                        </button>
+                      </li>
+                    );
+                  })}
+                </ol>
+              </nav>
+              <section
+                className="section-body"
+                aria-labelledby="editor-section"
+                id={fieldId([part])}
+                tabIndex={-1}
+              >
+                <h2 id="editor-section" tabIndex={-1}>
+                  {STEPS[stepIndex]!.title}
+                </h2>
+                <OpenComments
+                  comments={comments.filter((c) => partOfPath(c.anchor.split('.')) === part)}
+                  onResolve={(c) =>
+                    void api(`/api/postmortems/${encodeURIComponent(id)}/comments/${c.id}/resolve`, {
+                      body: { resolved: true },
+                    }).then(loadComments, () => undefined)
+                  }
+                />
+                {part === 'meta' && <BasicsSection {...sectionProps} />}
+                {part === 'summary' && <SummarySection {...sectionProps} />}
+                {part === 'details' && (
+                  <SavedReportContext.Provider value={savedReport}>
+                    <DetailsSection {...sectionProps} />
+                  </SavedReportContext.Provider>
+                )}
+                {part === 'impact' && <ImpactSection {...sectionProps} />}
+                {part === 'analysis' && <AnalysisSection {...sectionProps} />}
+                {part === 'lessons' && <LessonsSection {...sectionProps} />}
+                {part === 'actions' && <ActionsSection {...sectionProps} />}
+                {part === 'materials' && <MaterialsSection {...sectionProps} />}
+                <div className="step-buttons">
+                  {stepIndex > 0 && (
+                    <button type="button" onClick={() => goTo(STEPS[stepIndex - 1]!.part)}>
+                      Previous: {STEPS[stepIndex - 1]!.title}
+                    </button>
+                  )}
+                  {stepIndex < STEPS.length - 1 && (
+                    <button
+                      type="button"
+                      className="primary"
+                      onClick={() => goTo(STEPS[stepIndex + 1]!.part)}
+                    >
+                      Next: {STEPS[stepIndex + 1]!.title}
+                    </button>
+                  )}
+                </div>
+              </section>
+              <LintPanel
+                findings={findings}
+                score={score}
+                onGo={(f) => goTo(partOfPath(f.path), f.path)}
+                onFix={(f) => f.fix && set(f.fix.path, f.fix.replacement)}
+              />
+            </div>
           </div>
-        </div>
-        {conflict && (
-          <ConflictDialog
-            base={conflict.base}
-            mine={conflict.mine}
-            theirs={conflict.theirs.report}
-            onResolve={resolveConflict}
-          />
-        )}
-        {reviewOpen && (
-          <RequestReview
-            report={draft}
-            onCancel={() => setReviewOpen(false)}
-            onReviewers={(names) => set(['reviewers'], names)}
-            saveNow={saveNow}
-            storedRef={storedRef}
-            onGo={(p) => {
-              setReviewOpen(false);
-              goTo(partOfPath(p), p);
-            }}
-          />
-        )}
-      </FindingsContext.Provider>
+          {conflict && (
+            <ConflictDialog
+              base={conflict.base}
+              mine={conflict.mine}
+              theirs={conflict.theirs.report}
+              onResolve={resolveConflict}
+            />
+          )}
+          {reviewOpen && (
+            <RequestReview
+              report={draft}
+              onCancel={() => setReviewOpen(false)}
+              onReviewers={(names) => set(['reviewers'], names)}
+              saveNow={saveNow}
+              storedRef={storedRef}
+              onGo={(p) => {
+                setReviewOpen(false);
+                goTo(partOfPath(p), p);
+              }}
+            />
+          )}
+        </FindingsContext.Provider>
+      </InternalContext.Provider>
     </SetContext.Provider>
   );
 }

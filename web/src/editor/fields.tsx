@@ -6,6 +6,33 @@ import { wordCount, type Path } from './model.js';
 export const SetContext = createContext<(path: Path, value: unknown) => void>(() => undefined);
 /** Lint findings by field path (joined with dots). */
 export const FindingsContext = createContext<Map<string, Finding[]>>(new Map());
+/** The report's internal marks (fields and items left out of the public version); empty outside the editor. */
+export const InternalContext = createContext<readonly string[] | undefined>(undefined);
+
+const SECTION_NAMES = ['summary', 'details', 'impact', 'analysis', 'lessons', 'actions', 'materials'];
+
+/**
+ * A toggle that marks a field or an item internal: it stays in the report and out of the public version.
+ * `mark` is the name the report's `internal` list uses (impact.team, A2, details.timeline.3).
+ */
+export function InternalToggle({ mark, label }: { mark: string; label: string }) {
+  const marks = useContext(InternalContext);
+  const set = useContext(SetContext);
+  if (!marks) return null;
+  const on = marks.includes(mark);
+  return (
+    <label className="internal-toggle" title="Internal: kept in the report, left out of the public version">
+      <input
+        type="checkbox"
+        checked={on}
+        onChange={(e) =>
+          set(['internal'], e.target.checked ? [...marks, mark].sort() : marks.filter((m) => m !== mark))
+        }
+      />{' '}
+      Internal<span className="sr-only"> ({label}): left out of the public version</span>
+    </label>
+  );
+}
 
 /** The element id of the input for a model path, so a finding can focus its field. */
 export const fieldId = (path: Path) => `f-${path.join('-')}`;
@@ -78,6 +105,9 @@ export const TextField = memo(function TextField(p: TextProps) {
       <label htmlFor={id} className={p.hideLabel ? 'sr-only' : undefined}>
         {p.label}
       </label>
+      {p.path.length === 2 && SECTION_NAMES.includes(String(p.path[0])) && (
+        <InternalToggle mark={p.path.join('.')} label={p.label} />
+      )}
       {p.guide && (
         <p className="guide" id={guideId}>
           {p.guide}

@@ -1,7 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import type { FishboneCause } from '../../../src/domain/report.schema.js';
 import { downloadText } from '../ui.js';
-import { describeFishbone, layoutFishbone, type TextLine } from './fishbone-layout.js';
+import { describeFishbone, layoutFishbone, type TextLine } from '../../../src/domain/fishbone-layout.js';
 
 // Colours and sizes are attributes, not CSS classes, so the exported SVG and PNG look the same as the page.
 const INK = '#1b1f24';

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import { labelOf } from '../../../src/domain/labels.js';
 import { api, apiText, errorText } from '../api.js';
-import { Link, navigate, useTitle } from '../router.js';
+import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
 import type { Comment, ReviewStatus, StoredReport, User } from '../types.js';
 import { downloadText, StateBadge, Status, When } from '../ui.js';
+import { publicVersion, type Audience } from '../../../src/domain/audience.js';
+import { AudienceTabs, ChartStrip, ExecutiveView, ExportMenu, PublicPreview } from './report/audience.js';
 import { ReportFacts } from './report/facts.js';
 import { History } from './report/history.js';
 import { PublishDialog } from './report/publish-dialog.js';
@@ -26,6 +28,13 @@ export function ReportPage({ id }: { id: string }) {
   const [people, setPeople] = useState<Map<string, string>>(new Map());
   const [confirmPublish, setConfirmPublish] = useState(false);
   useTitle(stored?.report.title ?? 'Report');
+  const { search } = useLocation();
+  const asked = search.get('audience');
+  const audience: Audience = asked === 'executive' || asked === 'public' ? asked : 'internal';
+  const setAudience = (a: Audience) =>
+    navigate(`/reports/${encodeURIComponent(id)}${a === 'internal' ? '' : `?audience=${a}`}`, {
+      replace: true,
+    });
   const base = `/api/postmortems/${encodeURIComponent(id)}`;
 
   const load = useCallback(async () => {
@@ -116,7 +125,7 @@ export function ReportPage({ id }: { id: string }) {
             </>
           )}
         </p>
-        <ReportFacts report={r} />
+        <ReportFacts report={audience === 'public' ? publicVersion(r).report : r} />
         <div className="toolbar no-print">
           {editor && (
             <Link className="button" href={`/reports/${encodeURIComponent(stored.id)}/edit`}>
@@ -148,9 +157,13 @@ export function ReportPage({ id }: { id: string }) {
               Reopen as draft
             </button>
           )}
+          <Link className="button" href={`/reports/${encodeURIComponent(stored.id)}/present`}>
+            Present
+          </Link>
           <button type="button" onClick={() => void exportMarkdown()}>
             Export Markdown
           </button>
+          <ExportMenu base={base} audience={audience} />
           <button type="button" onClick={() => window.print()}>
             Print
           </button>
@@ -179,20 +192,54 @@ export function ReportPage({ id }: { id: string }) {
         />
       )}
 
-      <ReadView
-        report={r}
-        comments={comments}
-        participant={participant}
-        who={who}
-        onComment={(anchor, body) =>
-          act('Comment added.', () => api(`${base}/comments`, { body: { anchor, body } }))
-        }
-        onResolve={(c) =>
-          act(c.resolvedAt ? 'Comment reopened.' : 'Comment resolved.', () =>
-            api(`${base}/comments/${c.id}/resolve`, { body: { resolved: !c.resolvedAt } }),
-          )
-        }
-      />
+      <AudienceTabs value={audience} onChange={setAudience} />
+      {audience === 'executive' && <ExecutiveView report={r} base={base} version={stored.version} />}
+      {audience === 'public' && (
+        <PublicPreview report={r}>
+          {(pub) => (
+            <>
+              <ChartStrip
+                base={base}
+                audience="public"
+                version={stored.version}
+                charts={['timeline', 'impact', 'actions']}
+              />
+              <ReadView
+                report={pub}
+                comments={[]}
+                participant={false}
+                who={who}
+                onComment={async () => undefined}
+                onResolve={async () => undefined}
+              />
+            </>
+          )}
+        </PublicPreview>
+      )}
+      {audience === 'internal' && (
+        <ChartStrip
+          base={base}
+          audience="internal"
+          version={stored.version}
+          charts={['timeline', 'impact', 'actions', 'fishbone']}
+        />
+      )}
+      {audience === 'internal' && (
+        <ReadView
+          report={r}
+          comments={comments}
+          participant={participant}
+          who={who}
+          onComment={(anchor, body) =>
+            act('Comment added.', () => api(`${base}/comments`, { body: { anchor, body } }))
+          }
+          onResolve={(c) =>
+            act(c.resolvedAt ? 'Comment reopened.' : 'Comment resolved.', () =>
+              api(`${base}/comments/${c.id}/resolve`, { body: { resolved: !c.resolvedAt } }),
+            )
+          }
+        />
+      )}
 
       <History base={base} stored={stored} canRestore={editor} who={who} onRestored={() => void load()} />
       {confirmPublish && (

@@ -8,7 +8,15 @@ import {
   type ActionItem,
 } from '../../../../src/domain/report.schema.js';
 import { CodeOptions, EnumSelect } from '../../ui.js';
-import { Block, FieldFindings, fieldId, RemoveButton, SetContext, TextField } from '../fields.js';
+import {
+  Block,
+  FieldFindings,
+  fieldId,
+  InternalToggle,
+  RemoveButton,
+  SetContext,
+  TextField,
+} from '../fields.js';
 import { nextId, wordCount, type Path } from '../model.js';
 import { useGuide, type SectionProps } from './shared.js';
 
@@ -105,6 +113,7 @@ function ActionCard({
           {5 - gaps.length}/5
         </span>
         {gaps.length > 0 && <small className="muted">needs {gaps.join(', ')}</small>}
+        <InternalToggle mark={a.id} label={`action ${a.id}`} />
         <RemoveButton label={`Remove action ${a.id}`} onClick={onRemove} />
       </div>
       <div className="card-fields">

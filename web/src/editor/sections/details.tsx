@@ -4,7 +4,17 @@ import { formatDuration, responseTimes } from '../../../../src/domain/metrics.js
 import { parseInstant } from '../../../../src/domain/primitives.schema.js';
 import { EVENT_KINDS, type TimelineEvent } from '../../../../src/domain/report.schema.js';
 import { CodeOptions } from '../../ui.js';
-import { Block, FieldFindings, fieldId, RemoveButton, SetContext, TextField } from '../fields.js';
+import { marksAfterRemoval } from '../../../../src/domain/audience.js';
+import {
+  Block,
+  FieldFindings,
+  fieldId,
+  InternalContext,
+  InternalToggle,
+  RemoveButton,
+  SetContext,
+  TextField,
+} from '../fields.js';
 import { EvidenceImport } from '../evidence.js';
 import { fromLocalInput, toLocalInput, type Path } from '../model.js';
 import { useGuide, type SectionProps } from './shared.js';
@@ -31,12 +41,21 @@ export function DetailsSection({ report, settings }: SectionProps) {
     const sorted = [...latest.current].sort(byTime);
     if (sorted.some((e, i) => e !== latest.current[i])) set(['details', 'timeline'], sorted);
   }, [set]);
+  const marks = useContext(InternalContext);
+  const marksRef = useRef(marks);
+  marksRef.current = marks;
   const remove = useCallback(
-    (index: number) =>
+    (index: number) => {
       set(
         ['details', 'timeline'],
         latest.current.filter((_, j) => j !== index),
-      ),
+      );
+      // internal marks of later rows move up with their rows
+      const now = marksRef.current;
+      if (now?.some((m) => m.startsWith('details.timeline.'))) {
+        set(['internal'], marksAfterRemoval([...now], 'details.timeline', index));
+      }
+    },
     [set],
   );
   const add = () => {
@@ -159,6 +178,7 @@ const TimelineRow = memo(function TimelineRow({
             {since}
           </span>
         )}
+        <InternalToggle mark={`details.timeline.${index}`} label={`event ${n}`} />
         <RemoveButton label={`Remove event ${n}`} onClick={() => onRemove(index)} />
       </div>
       <div className="card-fields">

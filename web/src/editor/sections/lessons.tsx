@@ -1,6 +1,6 @@
 // V. Lessons: what went well, what went wrong, what could improve, where we got lucky.
 import { useContext } from 'react';
-import { Block, RemoveButton, SetContext, TextField } from '../fields.js';
+import { Block, InternalToggle, RemoveButton, SetContext, TextField } from '../fields.js';
 import { nextId } from '../model.js';
 import { useGuide, type SectionProps } from './shared.js';
 
@@ -30,6 +30,7 @@ export function LessonsSection({ report, settings }: SectionProps) {
                   multiline
                   rows={3}
                 />
+                <InternalToggle mark={lesson.id} label={`lesson ${lesson.id}`} />
                 <RemoveButton
                   label={`Remove lesson ${lesson.id}`}
                   onClick={() =>

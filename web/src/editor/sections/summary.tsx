@@ -1,6 +1,8 @@
 // I. The executive summary: the five short answers a reader looks for first.
+import { useContext, useState } from 'react';
+import { acceptDraft, draftSummary, type SummaryPart } from '../../../../src/domain/summary-draft.js';
 import { SUMMARY_WORD_LIMIT } from '../../../../src/domain/templates.js';
-import { TextField } from '../fields.js';
+import { SetContext, TextField } from '../fields.js';
 import { wordCount } from '../model.js';
 import { useGuide, type SectionProps } from './shared.js';
 
@@ -47,6 +49,7 @@ export function SummarySection({ report, settings }: SectionProps) {
             words
           />
         ))}
+        <SummaryDraft report={report} />
       </div>
       <aside className="checklist" aria-label="Summary checklist">
         <p>
@@ -65,5 +68,59 @@ export function SummarySection({ report, settings }: SectionProps) {
         </ul>
       </aside>
     </div>
+  );
+}
+
+const PART_LABELS = Object.fromEntries(SUMMARY_FIELDS.map(([f, l]) => [f, l])) as Record<SummaryPart, string>;
+
+/**
+ * A draft of the summary from the other sections, offered part by part: "Use" fills an empty part, "Add
+ * after mine" puts it below the writer's text; the writer's words are never replaced.
+ */
+function SummaryDraft({ report }: { report: SectionProps['report'] }) {
+  const set = useContext(SetContext);
+  const [open, setOpen] = useState(false);
+  const draft = draftSummary(report);
+  const parts = (Object.keys(draft) as SummaryPart[]).filter((k) => draft[k]);
+  return (
+    <section className="summary-draft" aria-labelledby="summary-draft-title">
+      <h3 id="summary-draft-title">Draft from the other sections</h3>
+      {!open ? (
+        <button type="button" onClick={() => setOpen(true)} disabled={parts.length === 0}>
+          {parts.length === 0 ? 'Nothing to draft from yet' : 'Show a draft summary'}
+        </button>
+      ) : (
+        <ul className="draft-parts">
+          {parts.map((part) => {
+            const text = draft[part]!;
+            const mine = report.summary[part]?.trim();
+            const taken = Boolean(mine && mine.includes(text));
+            return (
+              <li key={part}>
+                <strong>{PART_LABELS[part]}:</strong> <span className="draft-text">{text}</span>{' '}
+                {!mine ? (
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => set(['summary'], acceptDraft(report.summary, part, text))}
+                  >
+                    Use for {PART_LABELS[part]}
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="small"
+                    disabled={taken}
+                    onClick={() => set(['summary'], acceptDraft(report.summary, part, text, true))}
+                  >
+                    {taken ? 'In your text' : `Add after my ${PART_LABELS[part].toLowerCase()}`}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
   );
 }

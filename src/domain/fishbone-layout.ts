@@ -1,8 +1,8 @@
 // Where everything of a fishbone diagram goes, computed from the data so every label fits in the drawing.
 // Text width is estimated from the character count with a wide average glyph, so wrapped lines stay inside
 // their column; the full text of anything shortened stays in the diagram's <title> elements and description.
-import { labelOf } from '../../../src/domain/labels.js';
-import { FISHBONE_CATEGORIES, type FishboneCause } from '../../../src/domain/report.schema.js';
+import { labelOf } from './labels.js';
+import { FISHBONE_CATEGORIES, type FishboneCause } from './report.schema.js';
 
 export const WIDTH = 960;
 const MARGIN = 12;

@@ -1,0 +1,208 @@
+// The read view's audience versions: the charts (SVG from the server), the executive page, the public
+// version with what it leaves out highlighted, and the export menu.
+import { useMemo, useState } from 'react';
+import { AUDIENCES, publicVersion, type Audience, type Removal } from '../../../../src/domain/audience.js';
+import { labelOf } from '../../../../src/domain/labels.js';
+import type { Report } from '../../../../src/domain/report.schema.js';
+import { summaryBody } from './read/summary.js';
+
+export const AUDIENCE_LABELS: Record<Audience, string> = {
+  internal: 'Internal',
+  executive: 'Executive',
+  public: 'Public',
+};
+
+const CHART_ALT: Record<string, string> = {
+  timeline:
+    'Timeline chart: the events by kind over time, with the detect, respond, mitigate and resolve phases',
+  impact: 'Impact chart: the impact figures by category, estimates drawn pale',
+  actions: 'Action status chart: how many actions are in each status',
+  fishbone: 'Fishbone diagram of the causes by category',
+};
+
+/** The report's charts as images from the server (each SVG carries its own title and description). */
+export function ChartStrip({
+  base,
+  audience,
+  version,
+  charts,
+}: {
+  base: string;
+  audience: Audience;
+  version: number;
+  charts: readonly string[];
+}) {
+  return (
+    <div className="chart-strip">
+      {charts.map((c) => (
+        <figure key={c} className="chart-figure">
+          <img
+            src={`${base}/charts/${c}?audience=${audience}&v=${version}`}
+            alt={CHART_ALT[c]}
+            decoding="async"
+          />
+          <figcaption>{CHART_ALT[c]!.split(':')[0]}</figcaption>
+        </figure>
+      ))}
+    </div>
+  );
+}
+
+/** The tabs that choose which version of the report is shown. */
+export function AudienceTabs({ value, onChange }: { value: Audience; onChange: (a: Audience) => void }) {
+  return (
+    <div className="audience-tabs no-print" role="tablist" aria-label="Version of the report">
+      {AUDIENCES.map((a) => (
+        <button
+          key={a}
+          type="button"
+          role="tab"
+          aria-selected={a === value}
+          className={a === value ? 'tab active' : 'tab'}
+          onClick={() => onChange(a)}
+        >
+          {AUDIENCE_LABELS[a]}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+const FORMATS = [
+  ['html', 'HTML page'],
+  ['pdf', 'PDF'],
+  ['md', 'Markdown'],
+  ['json', 'JSON'],
+  ['confluence', 'Confluence (XHTML)'],
+] as const;
+
+/** Download the report in a format for an audience (the server renders it from the current report). */
+export function ExportMenu({ base, audience }: { base: string; audience: Audience }) {
+  const [format, setFormat] = useState<string>('html');
+  return (
+    <span className="export-menu">
+      <label>
+        Export{' '}
+        <select value={format} onChange={(e) => setFormat(e.target.value)} aria-label="Export format">
+          {FORMATS.map(([f, l]) => (
+            <option key={f} value={f}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <a className="button" href={`${base}/export?format=${format}&audience=${audience}&download=1`} download>
+        Download {AUDIENCE_LABELS[audience].toLowerCase()} version
+      </a>
+    </span>
+  );
+}
+
+const REASONS: Record<Removal['reason'], string> = {
+  name: 'a person’s name',
+  email: 'an e-mail address',
+  host: 'an internal host or system',
+  ip: 'an IP address',
+  url: 'an internal link',
+  money: 'an amount of money',
+  'marked-internal': 'marked internal',
+  people: 'people',
+  financial: 'a financial line',
+  link: 'a link or reference',
+};
+
+const where = (path: (string | number)[]) =>
+  path.map((p) => (typeof p === 'number' ? `#${p + 1}` : labelOf(p))).join(' › ');
+
+/** The public version, computed in the browser from the same rules the server uses, and what it left out. */
+export function PublicPreview({
+  report,
+  children,
+}: {
+  report: Report;
+  children: (r: Report) => React.ReactNode;
+}) {
+  const { report: pub, removed } = useMemo(() => publicVersion(report), [report]);
+  return (
+    <>
+      <section className="public-removed" aria-labelledby="public-removed-title">
+        <h2 id="public-removed-title">Left out of the public version ({removed.length})</h2>
+        {removed.length === 0 ? (
+          <p className="muted">Nothing: the whole report can go public as it is.</p>
+        ) : (
+          <ul>
+            {removed.map((r, i) => (
+              <li key={i}>
+                <span className="where">{where(r.path)}</span> — {REASONS[r.reason]}:{' '}
+                <mark className="removed">{r.text}</mark>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {children(pub)}
+    </>
+  );
+}
+
+/** The one-page executive version. */
+export function ExecutiveView({
+  report: r,
+  base,
+  version,
+}: {
+  report: Report;
+  base: string;
+  version: number;
+}) {
+  return (
+    <div className="executive-view">
+      <section className="read-section">
+        <h2>Summary</h2>
+        {summaryBody(r) || <p className="muted">Nothing written yet.</p>}
+      </section>
+      <section className="read-section">
+        <h2>Impact, actions and timeline</h2>
+        <ChartStrip
+          base={base}
+          audience="executive"
+          version={version}
+          charts={['impact', 'actions', 'timeline']}
+        />
+      </section>
+      <section className="read-section">
+        <h2>Primary cause</h2>
+        <p>{r.analysis.primaryCause ?? <span className="muted">Not written yet.</span>}</p>
+      </section>
+      <section className="read-section">
+        <h2>Actions</h2>
+        {r.actions.items.length === 0 ? (
+          <p className="muted">No actions yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">ID</th>
+                <th scope="col">Action</th>
+                <th scope="col">Status</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Deadline</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.actions.items.map((a) => (
+                <tr key={a.id}>
+                  <td>{a.id}</td>
+                  <td>{a.title}</td>
+                  <td>{labelOf(a.status)}</td>
+                  <td>{a.owner ?? '—'}</td>
+                  <td>{a.deadline ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
