@@ -26,6 +26,7 @@ import { authRoutes, type CookiePolicy } from './routes/auth.routes.js';
 import { passwordRoutes } from './routes/password.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
 import { reviewsRoutes } from './routes/reviews.routes.js';
+import { memoryRoutes } from './routes/memory.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
 import { evidenceRoutes } from './routes/evidence.routes.js';
@@ -235,6 +236,7 @@ export async function buildApp(
   await app.register(reportsRoutes(services));
   await app.register(reviewsRoutes(services));
   await app.register(searchRoutes(services));
+  await app.register(memoryRoutes(services));
   await app.register(settingsRoutes(services));
   await app.register(authRoutes(services, { secure: options.cookies?.secure ?? 'auto' }));
   await app.register(passwordRoutes(services));
