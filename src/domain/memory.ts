@@ -203,7 +203,7 @@ export const quarterOf = (iso: string | null | undefined): string | null =>
 
 const OPEN_STATUSES = new Set(['open', 'in_progress', 'blocked']);
 
-/** The facts of one report; `published` and `reviewRounds` come from its history where there is one. */
+/** The facts of one report; `published` and `reviewRounds` come from its history (the store's) when known. */
 export function insightRow(
   id: string,
   report: Report,
@@ -212,12 +212,8 @@ export function insightRow(
   const t = responseTimes(report);
   const items = report.actions.items;
   const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) || v < 0 ? null : v);
-  const published =
-    history.published !== undefined
-      ? history.published
-      : report.state === 'published' || report.state === 'closed'
-        ? (t.end ?? t.start ?? null)
-        : null;
+  // A file has no history: when it was published and how many review rounds it took are not known.
+  const published = history.published ?? null;
   return {
     id,
     title: report.title,
