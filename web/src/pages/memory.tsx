@@ -207,6 +207,7 @@ function CountTable({
   label,
   filters,
   note,
+  hrefOf,
 }: {
   id: string;
   title: string;
@@ -214,6 +215,8 @@ function CountTable({
   label: string;
   filters: Record<string, string>;
   note?: string;
+  /** Where a row leads, when not to the reports behind it. */
+  hrefOf?: (r: CountRow) => string;
 }) {
   const max = Math.max(0, ...rows.map((r) => r.count));
   return (
@@ -246,7 +249,9 @@ function CountTable({
               {rows.map((r) => (
                 <tr key={r.group}>
                   <th scope="row">
-                    <Link href={behindHref(filters, r.figure, r.group)}>{r.label ?? labelOf(r.group)}</Link>
+                    <Link href={hrefOf ? hrefOf(r) : behindHref(filters, r.figure, r.group)}>
+                      {r.label ?? labelOf(r.group)}
+                    </Link>
                   </th>
                   <td>{r.count}</td>
                   <td className="plot-cell">
@@ -521,6 +526,7 @@ export function FactorsPage() {
             label="Category"
             rows={data.categories.map((c) => ({ figure: 'factors', group: c.name, count: c.count }))}
             filters={{}}
+            hrefOf={() => '/factors'}
           />
           {data.categories.map((c) => (
             <details key={c.name} className="factor-group">
@@ -547,6 +553,7 @@ export function FactorsPage() {
             label="Category"
             rows={data.fishbone.map((c) => ({ figure: 'fishbone', group: c.name, count: c.count }))}
             filters={{}}
+            hrefOf={() => '/factors'}
           />
         </>
       )}
@@ -620,6 +627,7 @@ export function SystemPage({ name }: { name: string }) {
             label="Category"
             rows={data.factors.map((f) => ({ figure: 'factors', group: f.name, count: f.count }))}
             filters={{}}
+            hrefOf={() => '/factors'}
           />
         </>
       )}

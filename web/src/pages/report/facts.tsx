@@ -27,7 +27,7 @@ export function ReportFacts({ report: r }: { report: Report }) {
       ['Time zone of the team', r.period.timezone],
       ['Visibility', r.visibility === 'restricted' ? `restricted to ${r.members.join(', ')}` : ''],
     ] as [string, ReactNode][]
-  ).filter(([, v]) => v);
+  ).filter(([, v]) => v !== '');
   if (facts.length === 0) return null;
   return (
     <dl className="facts">
