@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import {
   rankRelations,
@@ -12,6 +13,59 @@ import type { Database, ReportFactorsTable, ReportsTable } from './database.type
 import { keyOf } from './report-index.js';
 import { SUMMARY_COLUMNS, toSummary } from './report-list.query.js';
 import { visibleTo, type Viewer } from './viewer.js';
+
+interface Lookups {
+  keys(id: string): Promise<RelationKey[]>;
+  /** How many reports hold a key, counted up to COMMON. */
+  count(key: RelationKey): Promise<number>;
+  /** The newest PER_KEY reports holding a key. */
+  newest(key: RelationKey): Promise<string[]>;
+  /** About how many reports there are (the highest seq). */
+  total(): Promise<number>;
+}
+
+const COUNT_SQL =
+  'select count(*) as n from (select 1 from report_keys where kind = ? and key = ? limit ?) x';
+const NEWEST_SQL =
+  'select report_id from report_keys where kind = ? and key = ? order by started desc limit ?';
+
+function sqliteLookups(db: SQLite.Database): Lookups {
+  const keys = db.prepare('select kind, key, label from report_keys where report_id = ?');
+  const count = db.prepare(COUNT_SQL).pluck();
+  const newest = db.prepare(NEWEST_SQL).pluck();
+  const total = db.prepare('select max(seq) from reports').pluck();
+  return {
+    keys: (id) => Promise.resolve(keys.all(id) as RelationKey[]),
+    count: (k) => Promise.resolve(Number(count.get(k.kind, k.key, COMMON))),
+    newest: (k) => Promise.resolve(newest.all(k.kind, k.key, PER_KEY) as string[]),
+    total: () => Promise.resolve(Number(total.get() ?? 0)),
+  };
+}
+
+function kyselyLookups(db: Kysely<Database>): Lookups {
+  return {
+    keys: async (id) =>
+      (await sql<RelationKey>`select kind, key, label from report_keys where report_id = ${id}`.execute(db))
+        .rows,
+    count: async (k) =>
+      Number(
+        (
+          await sql<{ n: number | string }>`select count(*) as n from (select 1 from report_keys
+            where kind = ${k.kind} and key = ${k.key} limit ${COMMON}) x`.execute(db)
+        ).rows[0]?.n ?? 0,
+      ),
+    newest: async (k) =>
+      (
+        await sql<{ report_id: string }>`select report_id from report_keys where kind = ${k.kind}
+          and key = ${k.key} order by started desc limit ${PER_KEY}`.execute(db)
+      ).rows.map((r) => r.report_id),
+    total: async () =>
+      Number(
+        (await sql<{ n: number | string | null }>`select max(seq) as n from reports`.execute(db)).rows[0]
+          ?.n ?? 0,
+      ),
+  };
+}
 
 /** A key shared by more reports than this counts as common: its count stops here and its weight is least. */
 const COMMON = 2_000;
@@ -46,42 +100,29 @@ export type RelatedRow = ReportSummary & { score: number; reasons: string[] };
 export class MemoryRepository {
   private readonly db: Kysely<Database>;
 
+  /** The lookups of `related`: prepared statements on SQLite (dozens a call), SQL through Kysely elsewhere. */
+  private readonly lookups: Lookups;
+
   constructor(store: Store) {
     this.db = store.db;
+    this.lookups = store.sqlite ? sqliteLookups(store.sqlite) : kyselyLookups(store.db);
   }
 
   /** Reports related to `id` that the viewer may see, best first, each with its reasons. */
   async related(viewer: Viewer, id: string, limit = 10): Promise<RelatedRow[]> {
-    const own =
-      await sql<RelationKey>`select kind, key, label from report_keys where report_id = ${id}`.execute(
-        this.db,
-      );
-    const keys = own.rows;
-    // Every key's newest sharers, and how many share it (counted up to COMMON).
-    const looked = await Promise.all(
-      keys.map(async (k) => {
-        const { rows } = await sql<{ report_id: string }>`
-          select report_id from report_keys where kind = ${k.kind} and key = ${k.key}
-          order by started desc limit ${PER_KEY}`.execute(this.db);
-        let df = rows.length;
-        if (df >= PER_KEY) {
-          const c = await sql<{ n: number | string }>`
-            select count(*) as n from (select 1 from report_keys where kind = ${k.kind} and key = ${k.key}
-            limit ${COMMON}) x`.execute(this.db);
-          df = Number(c.rows[0]?.n ?? COMMON);
-        }
-        return { key: k, ids: rows.map((r) => r.report_id), df };
-      }),
-    );
-    // How many reports there are, near enough (the highest seq): a word in a fifth of them says little.
-    const top = await sql<{ n: number | string | null }>`select max(seq) as n from reports`.execute(this.db);
-    const total = Math.max(Number(top.rows[0]?.n ?? 0), 1);
-    // Words shared by nobody else say nothing; of the rest, the rarest few are the report's signature.
-    const terms = looked
+    const q = this.lookups;
+    const keys = await q.keys(id);
+    // How many reports share each key (counted up to COMMON), then the newest sharers of the keys used only.
+    const counted = await Promise.all(keys.map(async (key) => ({ key, df: await q.count(key) })));
+    const total = Math.max(await q.total(), 1);
+    // Words shared by nobody else say nothing, nor does a word in a fifth of the reports; of the rest, the
+    // rarest few are the report's signature.
+    const terms = counted
       .filter((l) => l.key.kind === 'term' && l.df >= 2 && l.df < COMMON && l.df <= total / 5)
       .sort((a, b) => a.df - b.df)
       .slice(0, TERMS);
-    const used = [...looked.filter((l) => l.key.kind !== 'term' && l.df >= 2), ...terms];
+    const chosen = [...counted.filter((l) => l.key.kind !== 'term' && l.df >= 2), ...terms];
+    const used = await Promise.all(chosen.map(async (l) => ({ ...l, ids: await q.newest(l.key) })));
     const weights = new Map<RelationKey, number>();
     for (const l of used) weights.set(l.key, weightOf(l.key.kind, l.df, total));
     const shared = new Map<string, RelationKey[]>();
