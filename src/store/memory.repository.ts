@@ -67,10 +67,13 @@ function kyselyLookups(db: Kysely<Database>): Lookups {
   };
 }
 
-/** A key shared by more reports than this counts as common: its count stops here and its weight is least. */
-const COMMON = 2_000;
+/**
+ * A key shared by more reports than this counts as common: its count stops here (counting is most of the
+ * work of a call), its weight is least, and a cause word this common is not compared.
+ */
+const COMMON = 500;
 /** The newest reports taken as candidates for each shared key. */
-const PER_KEY = 300;
+const PER_KEY = 200;
 /** At most this many of a report's cause words are looked up: the rarest ones. */
 const TERMS = 12;
 /** Candidates checked for visibility, best first, to fill the list asked for. */
