@@ -341,3 +341,124 @@ export const passwordChangeReplySchema = z.object({
 export const directoryEntrySchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
 
 export { settingsSchema };
+
+// ── shared memory (issue 17) ───────────────────────────────────────────────────────────────────────
+
+/** A report related to another: a summary, the score it ranked by and the reasons in words. */
+export const relatedReportSchema = reportSummarySchema.extend({
+  score: z.number(),
+  reasons: z.array(z.string()),
+});
+export type RelatedReport = z.infer<typeof relatedReportSchema>;
+export const relatedListSchema = z.object({ items: z.array(relatedReportSchema) });
+
+const figureCell = { figure: z.string(), group: z.string() };
+const distributionRowSchema = z.object({
+  ...figureCell,
+  count: z.number().int(),
+  min: z.number(),
+  p25: z.number(),
+  median: z.number(),
+  p75: z.number(),
+  p90: z.number(),
+  max: z.number(),
+});
+const countRowSchema = z.object({ ...figureCell, count: z.number().int() });
+const byQuarterAndSeverity = z.object({
+  byQuarter: z.array(distributionRowSchema),
+  bySeverity: z.array(distributionRowSchema),
+});
+
+/** The figures of the insights page (computeInsights in src/domain/memory.ts). */
+export const insightsSchema = z.object({
+  reports: z.number().int(),
+  durations: z.object({
+    timeToDetect: byQuarterAndSeverity,
+    timeToRespond: byQuarterAndSeverity,
+    timeToMitigate: byQuarterAndSeverity,
+    timeToResolve: byQuarterAndSeverity,
+  }),
+  detection: z.array(countRowSchema.extend({ period: z.string(), series: z.string() })),
+  followUp: z.object({
+    statuses: z.array(countRowSchema),
+    overdueByAge: z.array(countRowSchema),
+    verification: z.array(countRowSchema),
+  }),
+  health: z.object({
+    daysToPublish: z.array(distributionRowSchema),
+    reviewRounds: z.array(countRowSchema),
+  }),
+  bySystem: z.array(countRowSchema),
+  byKind: z.array(countRowSchema),
+});
+export type InsightsReply = z.infer<typeof insightsSchema>;
+
+/** A report behind a figure's group. */
+export const figureReportSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.string(),
+  severity: nullableString,
+  started: nullableString,
+});
+export type FigureReport = z.infer<typeof figureReportSchema>;
+export const figureReportsSchema = z.object({
+  total: z.number().int(),
+  items: z.array(figureReportSchema),
+});
+
+/** One contributing factor as the recurring-factors page lists it. */
+export const factorEntrySchema = z.object({
+  reportId: z.string(),
+  reportTitle: z.string(),
+  factorId: z.string(),
+  text: z.string(),
+  category: nullableString,
+  quarter: nullableString,
+  /** What became of the actions addressing it (FACTOR_ACTION_STATES). */
+  actionState: z.string(),
+});
+/** A category (taxonomy or fishbone) with its count, its count per quarter and its factors. */
+export const factorGroupSchema = z.object({
+  name: z.string(),
+  count: z.number().int(),
+  trend: z.array(z.object({ quarter: z.string(), count: z.number().int() })),
+  states: z.record(z.string(), z.number().int()),
+  factors: z.array(factorEntrySchema),
+});
+export const recurringFactorsSchema = z.object({
+  categories: z.array(factorGroupSchema),
+  fishbone: z.array(factorGroupSchema.omit({ factors: true })),
+  /** How "recurred after fix" is decided; absent until the recurrence links are kept (see the store). */
+  recurrence: z.string(),
+});
+export type RecurringFactors = z.infer<typeof recurringFactorsSchema>;
+
+/** A system's page: its reports, open actions and recurring factor categories. */
+export const systemPageSchema = z.object({
+  system: z.string(),
+  reports: z.array(reportSummarySchema),
+  openActions: z.array(
+    z.object({
+      reportId: z.string(),
+      itemId: z.string(),
+      title: z.string(),
+      owner: nullableString,
+      status: z.string(),
+      deadline: nullableString,
+    }),
+  ),
+  factors: z.array(z.object({ name: z.string(), count: z.number().int() })),
+});
+export type SystemPage = z.infer<typeof systemPageSchema>;
+
+/** A report to look at again on the anniversary of its incident, and why. */
+export const revisitItemSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  started: z.string(),
+  anniversary: z.string(),
+  years: z.number().int(),
+  reasons: z.array(z.string()),
+});
+export const revisitListSchema = z.object({ items: z.array(revisitItemSchema) });

@@ -13,3 +13,4 @@ export * from './metadata.js';
 export * from './fishbone-layout.js';
 export * from './audience.js';
 export * from './summary-draft.js';
+export * from './memory.js';

@@ -184,9 +184,16 @@ export const changeSchema = z.strictObject({
   link: lineSchema.optional(),
 });
 
+/** A name from the organisation's factor taxonomy (settings): no square brackets, which mark it in Markdown. */
+export const factorCategorySchema = lineSchema
+  .max(80, 'must be at most 80 characters')
+  .regex(/^[^[\]]+$/, 'must not contain square brackets');
+
 export const factorSchema = z.strictObject({
   id: idOf(ID_PATTERNS.factor, 'CF1'),
   text: lineSchema,
+  /** The factor's category in the organisation's taxonomy (settings `factorCategories`). */
+  category: factorCategorySchema.optional(),
 });
 
 export const rootCauseAnalysisSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lineSchema, listOf, textSchema } from './primitives.schema.js';
-import { reportKindSchema } from './report.schema.js';
+import { factorCategorySchema, reportKindSchema } from './report.schema.js';
 import { severityScaleSchema } from './severity.js';
 
 export const rosterEntrySchema = z.strictObject({
@@ -20,12 +20,23 @@ export const templateSchema = z.strictObject({
   guidance: z.record(z.string().regex(/^[a-z]+\.[a-zA-Z]+$/), textSchema).default({}),
 });
 
+/** One category of the organisation's taxonomy of contributing factors. */
+export const factorCategoryEntrySchema = z.strictObject({
+  name: factorCategorySchema,
+  description: lineSchema.optional(),
+});
+
 /** The organization's settings; every key optional when written, all present when read. */
 export const settingsSchema = z.strictObject({
   severityScale: severityScaleSchema,
   requiredApprovals: z.number().int().min(0).max(20),
   roster: listOf(rosterEntrySchema, 5000),
   templates: listOf(templateSchema, 200),
+  /** The taxonomy contributing factors are filed under (names unique regardless of case). */
+  factorCategories: listOf(factorCategoryEntrySchema, 200).refine(
+    (list) => new Set(list.map((c) => c.name.trim().toLowerCase())).size === list.length,
+    'category names must be unique',
+  ),
 });
 export const settingsPatchSchema = settingsSchema.partial();
 

@@ -753,8 +753,10 @@ class Parser {
         return this.prose(b.lines, path);
       case 'table':
         return this.rows(`${key}.${spec.field}`, b.lines, path);
-      case 'list':
-        return this.idList(b.lines, path);
+      case 'list': {
+        const items = this.idList(b.lines, path);
+        return key === 'analysis' && spec.field === 'factors' ? items.map(withFactorCategory) : items;
+      }
       case 'fishbone':
         return this.fishbone(b.lines, path);
       case 'whys':
@@ -817,4 +819,17 @@ function stripMark(text: string): { text: string; marked: boolean } {
   return text.startsWith(APPROXIMATE_MARK)
     ? { text: text.slice(APPROXIMATE_MARK.length), marked: true }
     : { text, marked: false };
+}
+
+/**
+ * A contributing factor written `- **CF1** [Category] text`: the bracketed name (not a link) is its category
+ * in the organisation's taxonomy.
+ */
+function withFactorCategory(item: { id?: string; text: string }): {
+  id?: string;
+  text: string;
+  category?: string;
+} {
+  const m = /^\[([^[\]]{1,80})\][ \t]+(?![([])(\S.*)$/.exec(item.text);
+  return m ? { ...item, category: m[1]!.trim(), text: m[2]! } : item;
 }

@@ -145,9 +145,14 @@ function renderBlock(
     case 'table':
       return [heading, '', ...block(table(`${key}.${spec.field}`, value as Row[]), guidance, empty)];
     case 'list': {
-      const items = value as { id: string; text: string }[];
+      const items = value as { id: string; text: string; category?: string }[];
       if (items.length === 0) return [heading, '', comment(guidance ?? '')];
-      return [heading, '', ...items.map((i) => `- **${i.id}** ${i.text}`)];
+      // A contributing factor's category from the taxonomy comes first, in square brackets.
+      return [
+        heading,
+        '',
+        ...items.map((i) => `- **${i.id}** ${i.category ? `[${i.category}] ` : ''}${i.text}`),
+      ];
     }
     case 'whys': {
       const chains = value as FiveWhys[];

@@ -27,6 +27,7 @@ import { passwordRoutes } from './routes/password.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
 import { shareRoutes } from './routes/share.routes.js';
 import { reviewsRoutes } from './routes/reviews.routes.js';
+import { memoryRoutes } from './routes/memory.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
 import { evidenceRoutes } from './routes/evidence.routes.js';
@@ -239,6 +240,7 @@ export async function buildApp(
   await app.register(shareRoutes(services, { chromium: options.chromium ?? '/usr/bin/chromium' }));
   await app.register(reviewsRoutes(services));
   await app.register(searchRoutes(services));
+  await app.register(memoryRoutes(services));
   await app.register(settingsRoutes(services));
   await app.register(authRoutes(services, { secure: options.cookies?.secure ?? 'auto' }));
   await app.register(passwordRoutes(services));

@@ -174,6 +174,25 @@ const RULES: Record<string, Rule> = {
     ok: 200,
     request: (f) => ({ url: `${rid(f)}/charts/timeline` }),
   },
+  'GET /api/postmortems/{id}/related': {
+    access: { kind: 'read' },
+    ok: 200,
+    request: (f) => ({ url: `${rid(f)}/related` }),
+  },
+  'GET /api/insights': { access: { kind: 'signed-in' }, ok: 200, request: () => ({ url: '/api/insights' }) },
+  'GET /api/insights/reports': {
+    access: { kind: 'signed-in' },
+    ok: 200,
+    request: () => ({ url: '/api/insights/reports?figure=byKind&group=outage' }),
+  },
+  'GET /api/factors': { access: { kind: 'signed-in' }, ok: 200, request: () => ({ url: '/api/factors' }) },
+  'GET /api/systems/{name}': {
+    access: { kind: 'signed-in' },
+    ok: 200,
+    // beforeAll stores an internal report naming this system
+    request: () => ({ url: '/api/systems/matrix-system' }),
+  },
+  'GET /api/revisit': { access: { kind: 'signed-in' }, ok: 200, request: () => ({ url: '/api/revisit' }) },
   'PUT /api/postmortems/{id}': {
     access: { kind: 'edit', role: 'editor', early: true },
     ok: 200,
@@ -319,6 +338,10 @@ describe.each(testDialects())('authorization matrix from the OpenAPI document on
     callers.editor = await s.client('editor', 'Eve Editor');
     callers.admin = await s.client('admin', 'Adam Admin');
     await s.client('viewer', 'Lou Login', PASSWORD);
+    await s.app.services.reports.create(actorOf(owner.user, 'cli'), {
+      ...completeReport(),
+      systems: ['matrix-system'],
+    });
     const doc = s.app.swagger() as { paths: Record<string, Record<string, unknown>> };
     routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops)

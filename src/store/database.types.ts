@@ -74,6 +74,56 @@ export interface ReportMembersTable {
   principal: string;
 }
 
+/** What a report can share with another (see relationKeys in src/domain/memory.ts), by kind and key. */
+export interface ReportKeysTable {
+  report_id: string;
+  kind: string;
+  key: string;
+  label: string;
+  /** When the incident began ('' when unknown): candidates are taken newest first. */
+  started: string;
+}
+
+/** The figures of one report for the insights (InsightRow in src/domain/memory.ts). */
+export interface ReportFactsTable {
+  report_id: string;
+  title: string;
+  kind: string;
+  severity: string | null;
+  state: string;
+  started: string | null;
+  quarter: string | null;
+  detection: string | null;
+  time_to_detect: number | null;
+  time_to_respond: number | null;
+  time_to_mitigate: number | null;
+  time_to_resolve: number | null;
+  /** When the report was first published (kept across later saves). */
+  published: string | null;
+  actions_total: number;
+  actions_completed: number;
+  actions_wont_do: number;
+  verified_effective: number;
+  verified_ineffective: number;
+  /** Deadlines of actions not yet done, comma-separated. */
+  open_deadlines: string;
+  /** Systems and tags in compared form, one per line. */
+  systems: string;
+  tags: string;
+}
+
+/** A contributing factor with its taxonomy category and what became of the actions that address it. */
+export interface ReportFactorsTable {
+  report_id: string;
+  position: number;
+  factor_id: string;
+  category: string | null;
+  category_key: string | null;
+  text: string;
+  quarter: string | null;
+  action_state: string;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -184,6 +234,9 @@ export interface Database {
   report_systems: ReportSystemsTable;
   report_people: ReportPeopleTable;
   report_members: ReportMembersTable;
+  report_keys: ReportKeysTable;
+  report_facts: ReportFactsTable;
+  report_factors: ReportFactorsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

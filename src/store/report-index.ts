@@ -1,5 +1,11 @@
-import { FRONT_MATTER_KEYS, type Report } from '../domain/index.js';
-import type { ActionItemsTable, TimelineEventsTable } from './database.types.js';
+import { FRONT_MATTER_KEYS, factorActionState, insightRow, relationKeys, type Report } from '../domain/index.js';
+import type {
+  ActionItemsTable,
+  ReportFactorsTable,
+  ReportFactsTable,
+  ReportKeysTable,
+  TimelineEventsTable,
+} from './database.types.js';
 
 // What the side tables and the search index hold for one report, derived from the stored model so that
 // they can never disagree with it.
@@ -98,5 +104,60 @@ export function indexReport(report: Report): ReportIndex {
     timeline: report.details.timeline.map((e) => ({ at: e.at, kind: e.kind, text: e.text })),
     searchTitle: search.title,
     searchBody: search.body,
+  };
+}
+
+/**
+ * The shared-memory rows of a report (report_keys, report_facts, report_factors). `published` is when the
+ * report was first published, as the store keeps it (null while it is not).
+ */
+export function memoryRows(
+  id: string,
+  report: Report,
+  published: string | null,
+): { keys: ReportKeysTable[]; facts: ReportFactsTable; factors: ReportFactorsTable[] } {
+  const row = insightRow(id, report, { published });
+  const started = row.started ?? '';
+  return {
+    keys: relationKeys(report).map((k) => ({
+      report_id: id,
+      kind: k.kind,
+      key: k.key,
+      label: k.label,
+      started,
+    })),
+    facts: {
+      report_id: id,
+      title: row.title,
+      kind: row.kind,
+      severity: row.severity,
+      state: row.state,
+      started: row.started,
+      quarter: row.quarter,
+      detection: row.detection,
+      time_to_detect: row.timeToDetect,
+      time_to_respond: row.timeToRespond,
+      time_to_mitigate: row.timeToMitigate,
+      time_to_resolve: row.timeToResolve,
+      published: row.published,
+      actions_total: row.actionsTotal,
+      actions_completed: row.actionsCompleted,
+      actions_wont_do: row.actionsWontDo,
+      verified_effective: row.verifiedEffective,
+      verified_ineffective: row.verifiedIneffective,
+      open_deadlines: row.openDeadlines.join(','),
+      systems: row.systems.join('\n'),
+      tags: row.tags.join('\n'),
+    },
+    factors: report.analysis.factors.map((f, position) => ({
+      report_id: id,
+      position,
+      factor_id: f.id,
+      category: f.category ?? null,
+      category_key: f.category ? keyOf(f.category) : null,
+      text: f.text,
+      quarter: row.quarter,
+      action_state: factorActionState(report, f.id),
+    })),
   };
 }

@@ -3,6 +3,9 @@ import type { Report } from '../domain/index.js';
 import type {
   ActionItemsTable,
   AuditLogTable,
+  ReportFactorsTable,
+  ReportFactsTable,
+  ReportKeysTable,
   ReportMembersTable,
   ReportPeopleTable,
   ReportRevisionsTable,
@@ -11,7 +14,7 @@ import type {
   ReportsTable,
   TimelineEventsTable,
 } from './database.types.js';
-import { indexReport } from './report-index.js';
+import { indexReport, memoryRows } from './report-index.js';
 
 /** What a save records in the history besides the new content. */
 export interface SaveInfo {
@@ -42,6 +45,10 @@ export interface SideRows {
   report_systems: ReportSystemsTable[];
   report_people: ReportPeopleTable[];
   report_members: ReportMembersTable[];
+  report_keys: ReportKeysTable[];
+  /** One row; its `published` is the save's time when the report is published, kept by the writer after. */
+  report_facts: ReportFactsTable[];
+  report_factors: ReportFactorsTable[];
 }
 
 export const SIDE_TABLES = [
@@ -51,6 +58,9 @@ export const SIDE_TABLES = [
   'report_systems',
   'report_people',
   'report_members',
+  'report_keys',
+  'report_facts',
+  'report_factors',
 ] as const satisfies readonly (keyof SideRows)[];
 
 /** Every row one save of a report writes besides the report row itself. */
@@ -67,6 +77,11 @@ export interface SaveRows {
  */
 export function saveRows(id: string, version: number, report: Report, info: SaveInfo, at: string): SaveRows {
   const ix = indexReport(report);
+  const memory = memoryRows(
+    id,
+    report,
+    report.state === 'published' || report.state === 'closed' ? at : null,
+  );
   return {
     side: {
       action_items: ix.actionItems.map((a, position) => ({ report_id: id, position, ...a })),
@@ -75,6 +90,9 @@ export function saveRows(id: string, version: number, report: Report, info: Save
       report_systems: ix.systems.map((system) => ({ report_id: id, system })),
       report_people: ix.people.map((p) => ({ report_id: id, ...p })),
       report_members: ix.members.map((principal) => ({ report_id: id, principal })),
+      report_keys: memory.keys,
+      report_facts: [memory.facts],
+      report_factors: memory.factors,
     },
     search: { title: ix.searchTitle, body: ix.searchBody },
     revision: {

@@ -262,6 +262,15 @@ export class ReportWrites {
   /** Write a save's rows inside the caller's transaction, replacing the side tables and search entry. */
   private async writeRows(trx: Db, id: string, seq: number, rows: SaveRows, replace: boolean) {
     if (replace) {
+      const facts = rows.side.report_facts[0];
+      if (facts?.published) {
+        const prev = await trx
+          .selectFrom('report_facts')
+          .select('published')
+          .where('report_id', '=', id)
+          .executeTakeFirst();
+        if (prev?.published) facts.published = prev.published;
+      }
       for (const table of SIDE_TABLES) await trx.deleteFrom(table).where('report_id', '=', id).execute();
     }
     for (const table of SIDE_TABLES) {
@@ -319,6 +328,13 @@ class SqliteSaves {
 
   private writeRows(id: string, seq: number, rows: SaveRows, replace: boolean) {
     if (replace) {
+      // The first publication stays the one on record when a published report is saved again.
+      const facts = rows.side.report_facts[0];
+      if (facts?.published) {
+        const prev = this.stmt('select published from report_facts where report_id = ?').get(id) as
+          { published: string | null } | undefined;
+        if (prev?.published) facts.published = prev.published;
+      }
       for (const table of SIDE_TABLES) this.stmt(`delete from ${table} where report_id = ?`).run(id);
       this.stmt('delete from report_search where rowid = ?').run(seq);
     }

@@ -16,6 +16,12 @@ const PresentPage = lazy(() => import('./pages/present.js').then((m) => ({ defau
 const ReportPage = lazy(() => import('./pages/report.js').then((m) => ({ default: m.ReportPage })));
 const TrackerPage = lazy(() => import('./pages/tracker.js').then((m) => ({ default: m.TrackerPage })));
 const SettingsPage = lazy(() => import('./pages/settings.js').then((m) => ({ default: m.SettingsPage })));
+const memory = () => import('./pages/memory.js');
+const InsightsPage = lazy(() => memory().then((m) => ({ default: m.InsightsPage })));
+const FigureReportsPage = lazy(() => memory().then((m) => ({ default: m.FigureReportsPage })));
+const FactorsPage = lazy(() => memory().then((m) => ({ default: m.FactorsPage })));
+const SystemPage = lazy(() => memory().then((m) => ({ default: m.SystemPage })));
+const RevisitPage = lazy(() => memory().then((m) => ({ default: m.RevisitPage })));
 const ProfilePage = lazy(() => import('./pages/profile.js').then((m) => ({ default: m.ProfilePage })));
 
 type Boot =
@@ -105,6 +111,7 @@ function Shell() {
     ['/', 'Home'],
     ['/archive', 'Archive'],
     ['/actions', 'Action tracker'],
+    ['/insights', 'Insights'],
     ...(user && canEdit(user) ? ([['/new', 'New report']] as const) : []),
   ] as const;
   return (
@@ -163,6 +170,12 @@ function Route({ path }: { path: string }) {
   if (path === '/actions') return <TrackerPage />;
   if (path === '/settings') return <SettingsPage />;
   if (path === '/profile') return <ProfilePage />;
+  if (path === '/insights') return <InsightsPage />;
+  if (path === '/insights/reports') return <FigureReportsPage />;
+  if (path === '/factors') return <FactorsPage />;
+  if (path === '/revisit') return <RevisitPage />;
+  const system = /^\/systems\/([^/]+)$/.exec(path);
+  if (system) return <SystemPage key={system[1]} name={decodeURIComponent(system[1]!)} />;
   const edit = /^\/reports\/([^/]+)\/edit$/.exec(path);
   if (edit) return <EditorPage key={edit[1]} id={decodeURIComponent(edit[1]!)} />;
   const present = /^\/reports\/([^/]+)\/present$/.exec(path);

@@ -11,6 +11,7 @@ export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   import: async () => (await import('./import.command.js')).registerImport,
   render: async () => (await import('./render.command.js')).registerRender,
   metrics: async () => (await import('./metrics.command.js')).registerMetrics,
+  insights: async () => (await import('./insights.command.js')).registerInsights,
   evidence: async () => (await import('./evidence.command.js')).registerEvidence,
   lint: async () => (await import('./lint.command.js')).registerLint,
   serve: async () => (await import('./serve.command.js')).registerServe,
@@ -60,6 +61,11 @@ export const COMMAND_HELP: Record<string, { term: string; description: string }>
   metrics: {
     term: 'metrics [options] <file>',
     description: 'print the figures derived from a report: response times, impact totals, action statistics',
+  },
+  insights: {
+    term: 'insights [options] [paths...]',
+    description:
+      'figures over Postmortem Markdown files: durations by quarter and severity, detection, follow-up',
   },
   evidence: {
     term: 'evidence [options] <paths...>',

@@ -3,6 +3,7 @@ import {
   AuditRepository,
   CommentRepository,
   LoginFailureRepository,
+  MemoryRepository,
   ReportRepository,
   ReviewRepository,
   SessionRepository,
@@ -15,6 +16,7 @@ import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth.service.js';
 import { EvidenceService } from './evidence.service.js';
+import { MemoryService } from './memory.service.js';
 import { PasswordChangeService } from './password-change.service.js';
 import { ReportService } from './report.service.js';
 import { lintGate, type ReviewGate } from './review-gate.js';
@@ -34,6 +36,7 @@ export interface Services {
   reviews: ReviewService;
   attachments: AttachmentService;
   evidence: EvidenceService;
+  memory: MemoryService;
   auditLog: AuditRepository;
 }
 
@@ -79,5 +82,6 @@ export function createServices(
     reviews: new ReviewService(reports, new CommentRepository(store), reviewRepo, settings, audit),
     attachments,
     evidence: new EvidenceService(reports, attachments),
+    memory: new MemoryService(new MemoryRepository(store), reports, settings),
   };
 }

@@ -22,6 +22,7 @@ export const DEFAULT_SETTINGS: Settings = {
   requiredApprovals: 1,
   roster: [],
   templates: [],
+  factorCategories: [],
 };
 
 /** Reads and writes the organization's settings; only admins write. */

@@ -9,6 +9,7 @@ import { ConflictDialog } from './conflict.js';
 import { SavedReportContext } from './evidence.js';
 import { FindingsContext, fieldId, InternalContext, pathKey, SetContext } from './fields.js';
 import { partOfPath, PART_LABELS, type Part, type Path } from './model.js';
+import { RelatedPanel } from '../pages/memory.js';
 import { useAutosave, type SaveState } from './use-autosave.js';
 import { useLint } from './use-lint.js';
 import { ActionsSection } from './sections/actions.js';
@@ -223,6 +224,8 @@ export function EditorPage({ id }: { id: string }) {
                 onFix={(f) => f.fix && set(f.fix.path, f.fix.replacement)}
               />
             </div>
+            {/* What the archive holds that looks like this report, asked again after every save. */}
+            <RelatedPanel id={id} refresh={save.kind === 'saved' ? save.at : undefined} />
           </div>
           {conflict && (
             <ConflictDialog

@@ -10,6 +10,7 @@ import { AudienceTabs, ChartStrip, ExecutiveView, ExportMenu, PublicPreview } fr
 import { ReportFacts } from './report/facts.js';
 import { History } from './report/history.js';
 import { PublishDialog } from './report/publish-dialog.js';
+import { RelatedPanel } from './memory.js';
 import { ReadView } from './report/read-view.js';
 import { ReviewBox } from './report/review-box.js';
 
@@ -240,6 +241,8 @@ export function ReportPage({ id }: { id: string }) {
           }
         />
       )}
+
+      <RelatedPanel id={stored.id} refresh={stored.version} />
 
       <History base={base} stored={stored} canRestore={editor} who={who} onRestored={() => void load()} />
       {confirmPublish && (

@@ -17,6 +17,12 @@ export function SettingsPage() {
   const [notice, setNotice] = useState('');
   const [levels, setLevels] = useState<SeverityLevel[]>(settings.severityScale.levels);
   const [approvals, setApprovals] = useState(settings.requiredApprovals);
+  // The factor taxonomy as text: one category a line, "Name: what it covers".
+  const [taxonomy, setTaxonomy] = useState(
+    (settings.factorCategories ?? [])
+      .map((c) => (c.description ? `${c.name}: ${c.description}` : c.name))
+      .join('\n'),
+  );
   const [resetting, setResetting] = useState<User>();
 
   const loadUsers = () =>
@@ -242,6 +248,44 @@ export function SettingsPage() {
             Save
           </button>
         </div>
+      </section>
+
+      <section className="card" aria-labelledby="taxonomy-h">
+        <h2 id="taxonomy-h">Contributing factor categories</h2>
+        <p className="muted">
+          The categories writers file contributing factors under, so the recurring-factors page can count
+          them. One a line; after a colon, what the category covers.
+        </p>
+        <div className="field">
+          <label htmlFor="factor-taxonomy">Categories</label>
+          <textarea
+            id="factor-taxonomy"
+            rows={6}
+            value={taxonomy}
+            onChange={(e) => setTaxonomy(e.target.value)}
+          />
+        </div>
+        <button
+          type="button"
+          onClick={() =>
+            void run('Factor categories saved.', async () => {
+              const factorCategories = taxonomy
+                .split('\n')
+                .map((l) => l.trim())
+                .filter(Boolean)
+                .map((l) => {
+                  const at = l.indexOf(':');
+                  const name = (at === -1 ? l : l.slice(0, at)).trim();
+                  const description = at === -1 ? '' : l.slice(at + 1).trim();
+                  return description ? { name, description } : { name };
+                });
+              await api('/api/settings', { method: 'PUT', body: { factorCategories } });
+              await reloadSettings();
+            })
+          }
+        >
+          Save categories
+        </button>
       </section>
 
       <RosterEditor roster={settings.roster} onSaved={reloadSettings} />

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actorOf } from '../src/server/services/access.js';
+import { generateArchive } from '../test/memory-archive.js';
+import { accessibilityProblems, shot, signIn, startHarness, visible, type Harness } from './harness.js';
+
+const ADMIN = { email: 'ada@example.test', password: 'correct horse battery', name: 'Ada Admin' };
+
+// The shared memory in the browser: the insights page with its figures, a report's related incidents and a
+// system page, over a generated archive with timelines, so every figure has numbers.
+describe('insights, related incidents and a system page', () => {
+  let h: Harness;
+  const ids: string[] = [];
+  let pair: [number, number] = [0, 1];
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const s = h.server.app.services;
+    const admin = actorOf(await s.users.create(null, { ...ADMIN, role: 'admin' }), 'cli');
+    const archive = generateArchive(6, 30);
+    pair = archive.pairs[0]!;
+    for (const [i, r] of archive.reports.entries()) {
+      const start = Date.parse(r.period!.start!);
+      const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
+      const stored = await s.reports.create(admin, {
+        ...r,
+        detection: i % 3 === 0 ? 'customer' : 'automated',
+        details: {
+          timeline: [
+            { at: iso(start + (5 + (i % 7) * 9) * 60_000), kind: 'detected', text: 'An alert fired.' },
+            { at: iso(start + (20 + (i % 5) * 30) * 60_000), kind: 'mitigated', text: 'Traffic moved.' },
+            { at: iso(start + (60 + (i % 11) * 40) * 60_000), kind: 'resolved', text: 'Back to normal.' },
+          ],
+        },
+        actions: {
+          items: [
+            {
+              id: 'A1',
+              title: 'Add a saturation alert',
+              owner: 'Team Atlas',
+              deadline: '2025-01-15',
+              addresses: ['CF1'],
+            },
+          ],
+        },
+      });
+      ids.push(stored.id);
+    }
+  }, 120_000);
+  afterAll(async () => h?.close());
+
+  it('shows the insights as tables with the counts behind them, and opens the reports behind a row', async () => {
+    const page = await (await h.context()).newPage();
+    await signIn(page, h.url, ADMIN.email, ADMIN.password);
+    await page.getByRole('link', { name: 'Insights' }).click();
+    await visible(page.getByRole('heading', { name: 'Insights', level: 1 }));
+    await visible(page.getByRole('heading', { name: 'Time to resolve by quarter' }));
+    await visible(page.getByText(`${ids.length} reports match.`));
+    const bySeverity = page.locator('section', {
+      has: page.getByRole('heading', { name: 'Time to resolve by severity' }),
+    });
+    const sev = await bySeverity.locator('tbody tr').count();
+    expect(sev).toBeGreaterThan(0);
+    await shot(page, 'insights');
+    const problems = await accessibilityProblems(page);
+    expect(problems).toEqual([]);
+    // Filters narrow every figure; a row leads to its reports.
+    await page.getByRole('combobox', { name: 'Kind', exact: true }).selectOption('outage');
+    const row = page.locator('section', { has: page.getByRole('heading', { name: 'Reports by kind' }) });
+    await row.getByRole('link', { name: 'Outage' }).click();
+    await visible(page.getByText(`${ids.length} reports.`));
+    await shot(page, 'insights-reports-behind');
+  });
+
+  it('shows the planted relation first beside the report, and a system page', async () => {
+    const page = await (await h.context()).newPage();
+    await signIn(page, h.url, ADMIN.email, ADMIN.password);
+    await page.goto(`${h.url}/reports/${ids[pair[0]]}`);
+    const panel = page.getByRole('complementary', { name: 'Related incidents' });
+    await visible(panel.getByRole('listitem').first());
+    await expect
+      .poll(async () => panel.getByRole('listitem').first().innerText())
+      .toContain(`Incident ${pair[1]}`);
+    await visible(panel.getByText(/same system/).first());
+    await shot(page, 'report-related', panel);
+    const systemLink = page.locator('dl.facts').getByRole('link').first();
+    const system = await systemLink.innerText();
+    await systemLink.click();
+    await visible(page.getByRole('heading', { name: `System: ${system}` }));
+    await visible(page.getByRole('heading', { name: /^Reports \(\d+\)$/ }));
+    await visible(page.getByRole('heading', { name: /^Open actions \(\d+\)$/ }));
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await shot(page, 'system-page');
+  });
+});

@@ -1,0 +1,129 @@
+import { statSync } from 'node:fs';
+import {
+  AppError,
+  computeInsights,
+  dateSchema,
+  DURATION_MEASURES,
+  insightRow,
+  isAppError,
+  type Insights,
+} from '../../domain/index.js';
+import { walkFiles } from '../../fs/walk.js';
+import { readTextFile } from '../io.js';
+import { loadReportFile } from '../report-file.js';
+import type { RegisterCommand } from './register.js';
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage']);
+/** Postmortem Markdown opens with front matter naming the report's kind; other Markdown is not a report. */
+function isPostmortem(text: string): boolean {
+  const m = /^\uFEFF?---\r?\n/u.exec(text);
+  if (!m) return false;
+  const end = text.indexOf('\n---', m[0].length - 1);
+  return /^kind\s*:/mu.test(text.slice(m[0].length, end === -1 ? Math.min(text.length, 65_536) : end));
+}
+
+/** Files as given; folders walked for *.md files that are Postmortem Markdown. */
+function collect(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new AppError('io', `${p}: no such file or folder`);
+    }
+    if (!st.isDirectory()) out.push(p);
+    else
+      for (const f of walkFiles(p, { skipDirs: SKIP_DIRS })) {
+        if (f.path.toLowerCase().endsWith('.md') && isPostmortem(readTextFile(f.path))) out.push(f.path);
+      }
+  }
+  return out;
+}
+
+const LABELS: Record<(typeof DURATION_MEASURES)[number], string> = {
+  timeToDetect: 'Time to detect',
+  timeToRespond: 'Time to respond',
+  timeToMitigate: 'Time to mitigate',
+  timeToResolve: 'Time to resolve',
+};
+
+/** The figures as text: every distribution with the count behind it, never a mean. */
+function formatInsights(f: Insights, files: number): string {
+  const lines = [`${f.reports} reports from ${files} file${files === 1 ? '' : 's'}`];
+  const h = (n: number) => `${n} h`;
+  for (const m of DURATION_MEASURES) {
+    const d = f.durations[m];
+    if (d.byQuarter.length === 0 && d.bySeverity.length === 0) continue;
+    lines.push('', `${LABELS[m]} (hours: median, p25–p75, p90, max; n)`);
+    for (const [by, rows] of [
+      ['quarter', d.byQuarter],
+      ['severity', d.bySeverity],
+    ] as const) {
+      for (const r of rows)
+        lines.push(
+          `  ${by} ${r.group.padEnd(10)} ${h(r.median)}, ${r.p25}–${r.p75}, ${r.p90}, ${r.max}; n=${r.count}`,
+        );
+    }
+  }
+  const counts = (title: string, rows: { group: string; count: number }[]) => {
+    if (rows.length === 0) return;
+    lines.push('', title);
+    for (const r of rows) lines.push(`  ${r.group.padEnd(24)} ${r.count}`);
+  };
+  counts(
+    'Detection by quarter',
+    f.detection.map((d) => ({ group: `${d.period} ${d.series}`, count: d.count })),
+  );
+  counts('Actions by status', f.followUp.statuses);
+  counts('Open actions overdue, by age', f.followUp.overdueByAge);
+  counts('Completed actions by verification', f.followUp.verification);
+  if (f.health.daysToPublish.length > 0) {
+    lines.push('', 'Days from incident to publication (median, p25–p75, max; n)');
+    for (const r of f.health.daysToPublish)
+      lines.push(`  ${r.group.padEnd(10)} ${r.median}, ${r.p25}–${r.p75}, ${r.max}; n=${r.count}`);
+  }
+  counts('Review rounds of published reports', f.health.reviewRounds);
+  counts('Reports by system', f.bySystem);
+  counts('Reports by kind', f.byKind);
+  return `${lines.join('\n')}\n`;
+}
+
+export const registerInsights: RegisterCommand = (program, ctx) => {
+  program
+    .command('insights')
+    .description(
+      'figures over Postmortem Markdown files: durations by quarter and severity, detection, follow-up',
+    )
+    .argument('[paths...]', 'files or folders (searched for Postmortem Markdown)', ['.'])
+    .option('--json', 'print the figures as JSON (durations in hours, as the API gives them)')
+    .option(
+      '--today <date>',
+      'the day deadlines are judged against (YYYY-MM-DD)',
+      new Date().toISOString().slice(0, 10),
+    )
+    .action((paths: string[], opts: { json?: boolean; today: string }) => {
+      if (!dateSchema.safeParse(opts.today).success) {
+        throw new AppError('bad_request', `--today must be a date written YYYY-MM-DD, not "${opts.today}"`);
+      }
+      const files = collect(paths);
+      const rows = [];
+      for (const file of files) {
+        try {
+          const { report } = loadReportFile(file);
+          // A file has no history: publication and review figures stay empty.
+          rows.push(insightRow(report.id ?? file, report));
+        } catch (e) {
+          if (!isAppError(e)) throw e;
+          ctx.io.err(`hindsight: ${e.message} (left out)\n`);
+          for (const d of e.details ?? []) {
+            if (d.line !== undefined)
+              ctx.io.err(`  ${d.file ?? file}:${d.line}:${d.column ?? 1}: ${d.message}\n`);
+          }
+          ctx.setExit(1);
+        }
+      }
+      const figures = computeInsights(rows, opts.today);
+      ctx.io.out(opts.json ? `${JSON.stringify(figures, null, 2)}\n` : formatInsights(figures, files.length));
+    });
+};

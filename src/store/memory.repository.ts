@@ -1,0 +1,383 @@
+import type SQLite from 'better-sqlite3';
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import {
+  rankRelations,
+  RELATION_WEIGHTS,
+  type InsightRow,
+  type RelationKey,
+  type RelationKind,
+} from '../domain/index.js';
+import type { ReportSummary } from '../domain/api-contract.js';
+import type { Store } from './database.js';
+import type { Database, ReportFactorsTable, ReportsTable } from './database.types.js';
+import { keyOf } from './report-index.js';
+import { SUMMARY_COLUMNS, toSummary } from './report-list.query.js';
+import { visibleTo, type Viewer } from './viewer.js';
+
+interface Lookups {
+  keys(id: string): Promise<RelationKey[]>;
+  /** How many reports hold a key, counted up to COMMON. */
+  count(key: RelationKey): Promise<number>;
+  /** The newest PER_KEY reports holding a key. */
+  newest(key: RelationKey): Promise<string[]>;
+  /** About how many reports there are (the highest seq). */
+  total(): Promise<number>;
+}
+
+const COUNT_SQL =
+  'select count(*) as n from (select 1 from report_keys where kind = ? and key = ? limit ?) x';
+const NEWEST_SQL =
+  'select report_id from report_keys where kind = ? and key = ? order by started desc limit ?';
+
+function sqliteLookups(db: SQLite.Database): Lookups {
+  const keys = db.prepare('select kind, key, label from report_keys where report_id = ?');
+  const count = db.prepare(COUNT_SQL).pluck();
+  const newest = db.prepare(NEWEST_SQL).pluck();
+  const total = db.prepare('select max(seq) from reports').pluck();
+  return {
+    keys: (id) => Promise.resolve(keys.all(id) as RelationKey[]),
+    count: (k) => Promise.resolve(Number(count.get(k.kind, k.key, COMMON))),
+    newest: (k) => Promise.resolve(newest.all(k.kind, k.key, PER_KEY) as string[]),
+    total: () => Promise.resolve(Number(total.get() ?? 0)),
+  };
+}
+
+function kyselyLookups(db: Kysely<Database>): Lookups {
+  return {
+    keys: async (id) =>
+      (await sql<RelationKey>`select kind, key, label from report_keys where report_id = ${id}`.execute(db))
+        .rows,
+    count: async (k) =>
+      Number(
+        (
+          await sql<{ n: number | string }>`select count(*) as n from (select 1 from report_keys
+            where kind = ${k.kind} and key = ${k.key} limit ${COMMON}) x`.execute(db)
+        ).rows[0]?.n ?? 0,
+      ),
+    newest: async (k) =>
+      (
+        await sql<{ report_id: string }>`select report_id from report_keys where kind = ${k.kind}
+          and key = ${k.key} order by started desc limit ${PER_KEY}`.execute(db)
+      ).rows.map((r) => r.report_id),
+    total: async () =>
+      Number(
+        (await sql<{ n: number | string | null }>`select max(seq) as n from reports`.execute(db)).rows[0]
+          ?.n ?? 0,
+      ),
+  };
+}
+
+/**
+ * A key shared by more reports than this counts as common: its count stops here (counting is most of the
+ * work of a call), its weight is least, and a cause word this common is not compared.
+ */
+const COMMON = 500;
+/** The newest reports taken as candidates for each shared key. */
+const PER_KEY = 200;
+/** At most this many of a report's cause words are looked up: the rarest ones. */
+const TERMS = 12;
+/** Candidates checked for visibility, best first, to fill the list asked for. */
+const CHECKED = 60;
+
+/** Which reports the insights and factor lists describe. */
+export interface InsightFilters {
+  /** Incidents that began on or after this day (YYYY-MM-DD). */
+  from?: string;
+  /** Incidents that began on or before this day (YYYY-MM-DD). */
+  to?: string;
+  kind?: string;
+  severity?: string;
+  system?: string;
+  tag?: string;
+  /** People (compared form) of a team, as the roster in settings lists them. */
+  people?: string[];
+}
+
+export type RelatedRow = ReportSummary & { score: number; reasons: string[] };
+
+/**
+ * The shared memory's reads: related reports from `report_keys`, the rows of the insights from
+ * `report_facts`, contributing factors from `report_factors`. The tables are written with every save
+ * (report-rows.ts); nothing here reads a report's content.
+ */
+export class MemoryRepository {
+  private readonly db: Kysely<Database>;
+
+  /** The lookups of `related`: prepared statements on SQLite (dozens a call), SQL through Kysely elsewhere. */
+  private readonly lookups: Lookups;
+
+  constructor(store: Store) {
+    this.db = store.db;
+    this.lookups = store.sqlite ? sqliteLookups(store.sqlite) : kyselyLookups(store.db);
+  }
+
+  /** Reports related to `id` that the viewer may see, best first, each with its reasons. */
+  async related(viewer: Viewer, id: string, limit = 10): Promise<RelatedRow[]> {
+    const q = this.lookups;
+    const keys = await q.keys(id);
+    // How many reports share each key (counted up to COMMON), then the newest sharers of the keys used only.
+    const counted = await Promise.all(keys.map(async (key) => ({ key, df: await q.count(key) })));
+    const total = Math.max(await q.total(), 1);
+    // Words shared by nobody else say nothing, nor does a word in a fifth of the reports; of the rest, the
+    // rarest few are the report's signature.
+    const terms = counted
+      .filter((l) => l.key.kind === 'term' && l.df >= 2 && l.df < COMMON && l.df <= total / 5)
+      .sort((a, b) => a.df - b.df)
+      .slice(0, TERMS);
+    const chosen = [...counted.filter((l) => l.key.kind !== 'term' && l.df >= 2), ...terms];
+    const used = await Promise.all(chosen.map(async (l) => ({ ...l, ids: await q.newest(l.key) })));
+    const weights = new Map<RelationKey, number>();
+    for (const l of used) weights.set(l.key, weightOf(l.key.kind, l.df, total));
+    const shared = new Map<string, RelationKey[]>();
+    for (const l of used) {
+      for (const other of l.ids) {
+        if (other === id) continue;
+        const list = shared.get(other) ?? [];
+        list.push(l.key);
+        shared.set(other, list);
+      }
+    }
+    const termTotal = terms.reduce((sum, l) => sum + weights.get(l.key)!, 0);
+    const ranked = rankRelations(shared, (k) => weights.get(k) ?? 0, termTotal).slice(0, CHECKED);
+    if (ranked.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('reports as r')
+      .select(SUMMARY_COLUMNS)
+      .where(
+        'r.id',
+        'in',
+        ranked.map((r) => r.id),
+      )
+      .where('r.deleted_at', 'is', null)
+      .where(visibleTo(viewer))
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r as ReportsTable]));
+    const out: RelatedRow[] = [];
+    for (const r of ranked) {
+      const row = byId.get(r.id);
+      if (!row) continue;
+      out.push({ ...toSummary(row), score: r.score, reasons: r.reasons });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** The insight rows of the reports the viewer may see that pass the filters. */
+  async insightRows(viewer: Viewer, filters: InsightFilters): Promise<InsightRow[]> {
+    let q = this.db
+      .selectFrom('report_facts as f')
+      .innerJoin('reports as r', 'r.id', 'f.report_id')
+      .select([
+        'f.report_id',
+        'f.title',
+        'f.kind',
+        'f.severity',
+        'f.state',
+        'f.started',
+        'f.quarter',
+        'f.detection',
+        'f.time_to_detect',
+        'f.time_to_respond',
+        'f.time_to_mitigate',
+        'f.time_to_resolve',
+        'f.published',
+        'r.review_round',
+        'f.actions_total',
+        'f.actions_completed',
+        'f.actions_wont_do',
+        'f.verified_effective',
+        'f.verified_ineffective',
+        'f.open_deadlines',
+        'f.systems',
+        'f.tags',
+      ])
+      .where('r.deleted_at', 'is', null)
+      .where(visibleTo(viewer));
+    if (filters.from) q = q.where('f.started', '>=', filters.from);
+    // A day given as the end takes in the whole of it.
+    if (filters.to) q = q.where('f.started', '<', `${filters.to}T99`);
+    if (filters.kind) q = q.where('f.kind', '=', filters.kind);
+    if (filters.severity) q = q.where('f.severity', '=', filters.severity.trim().toUpperCase());
+    if (filters.system) {
+      const system = keyOf(filters.system);
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('report_systems as s')
+            .select(sql`1`.as('one'))
+            .whereRef('s.report_id', '=', 'f.report_id')
+            .where('s.system', '=', system),
+        ),
+      );
+    }
+    if (filters.tag) {
+      const tag = keyOf(filters.tag);
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('report_tags as t')
+            .select(sql`1`.as('one'))
+            .whereRef('t.report_id', '=', 'f.report_id')
+            .where('t.tag', '=', tag),
+        ),
+      );
+    }
+    if (filters.people) {
+      const people = filters.people.length > 0 ? filters.people : [''];
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('report_people as p')
+            .select(sql`1`.as('one'))
+            .whereRef('p.report_id', '=', 'f.report_id')
+            .where('p.person', 'in', people),
+        ),
+      );
+    }
+    const rows = await q.execute();
+    const lines = (s: string) => (s === '' ? [] : s.split('\n'));
+    const num = (v: number | null) => (v === null ? null : Number(v));
+    return rows.map((r) => ({
+      id: r.report_id,
+      title: r.title,
+      kind: r.kind,
+      severity: r.severity,
+      state: r.state,
+      started: r.started,
+      quarter: r.quarter,
+      detection: r.detection,
+      timeToDetect: num(r.time_to_detect),
+      timeToRespond: num(r.time_to_respond),
+      timeToMitigate: num(r.time_to_mitigate),
+      timeToResolve: num(r.time_to_resolve),
+      published: r.published,
+      reviewRounds: Number(r.review_round),
+      actionsTotal: Number(r.actions_total),
+      actionsCompleted: Number(r.actions_completed),
+      actionsWontDo: Number(r.actions_wont_do),
+      verifiedEffective: Number(r.verified_effective),
+      verifiedIneffective: Number(r.verified_ineffective),
+      openDeadlines: r.open_deadlines === '' ? [] : r.open_deadlines.split(','),
+      systems: lines(r.systems),
+      tags: lines(r.tags),
+    }));
+  }
+
+  /** The contributing factors of the reports the viewer may see, with their report's title. */
+  async factors(
+    viewer: Viewer,
+    options: { system?: string } = {},
+  ): Promise<(ReportFactorsTable & { title: string })[]> {
+    let q = this.db
+      .selectFrom('report_factors as c')
+      .innerJoin('reports as r', 'r.id', 'c.report_id')
+      .selectAll('c')
+      .select('r.title')
+      .where('r.deleted_at', 'is', null)
+      .where(visibleTo(viewer));
+    if (options.system) {
+      const system = keyOf(options.system);
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('report_systems as s')
+            .select(sql`1`.as('one'))
+            .whereRef('s.report_id', '=', 'c.report_id')
+            .where('s.system', '=', system),
+        ),
+      );
+    }
+    return q.orderBy('c.quarter', 'desc').orderBy('c.report_id').orderBy('c.position').execute();
+  }
+
+  /** The fishbone categories of the reports the viewer may see: one row per report and category. */
+  async fishbone(viewer: Viewer): Promise<{ category: string; quarter: string | null }[]> {
+    return this.db
+      .selectFrom('report_keys as k')
+      .innerJoin('reports as r', 'r.id', 'k.report_id')
+      .innerJoin('report_facts as f', 'f.report_id', 'k.report_id')
+      .select(['k.key as category', 'f.quarter'])
+      .where('k.kind', '=', 'fishbone')
+      .where('r.deleted_at', 'is', null)
+      .where(visibleTo(viewer))
+      .execute();
+  }
+
+  /** A system's reports (newest incident first, up to `limit`) and its open actions, as the viewer sees them. */
+  async system(viewer: Viewer, system: string, limit = 200) {
+    const key = keyOf(system);
+    const reports = await this.db
+      .selectFrom('reports as r')
+      .innerJoin('report_systems as s', 's.report_id', 'r.id')
+      .select(SUMMARY_COLUMNS)
+      .where('s.system', '=', key)
+      .where('r.deleted_at', 'is', null)
+      .where(visibleTo(viewer))
+      .orderBy(sql`coalesce(r.period_start, r.created_at)`, 'desc')
+      .limit(limit)
+      .execute();
+    const actions = await this.db
+      .selectFrom('action_items as a')
+      .innerJoin('reports as r', 'r.id', 'a.report_id')
+      .innerJoin('report_systems as s', 's.report_id', 'r.id')
+      .select(['a.report_id', 'a.item_id', 'a.title', 'a.owner', 'a.status', 'a.deadline'])
+      .where('s.system', '=', key)
+      .where('a.status', 'in', ['open', 'in_progress', 'blocked'])
+      .where('r.deleted_at', 'is', null)
+      .where(visibleTo(viewer))
+      .orderBy(sql`coalesce(a.deadline, '9999-12-31')`)
+      .limit(500)
+      .execute();
+    return { reports: reports.map((r) => toSummary(r as ReportsTable)), actions };
+  }
+
+  /** Whether the viewer may see some live report naming the system. */
+  async systemLabel(viewer: Viewer, system: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('report_keys as k')
+      .innerJoin('reports as r', 'r.id', 'k.report_id')
+      .select('k.label')
+      .where('k.kind', '=', 'system')
+      .where('k.key', '=', keyOf(system))
+      .where('r.deleted_at', 'is', null)
+      .where(visibleTo(viewer))
+      .limit(1)
+      .executeTakeFirst();
+    return row?.label;
+  }
+
+  /**
+   * Reports with completed actions not verified as effective (or found not effective), as the viewer sees
+   * them, whose incident began before `before`: candidates for the revisit list.
+   */
+  async unverified(viewer: Viewer, before: string) {
+    return this.db
+      .selectFrom('report_facts as f')
+      .innerJoin('reports as r', 'r.id', 'f.report_id')
+      .select([
+        'f.report_id',
+        'f.title',
+        'f.started',
+        'f.actions_completed',
+        'f.verified_effective',
+        'f.verified_ineffective',
+      ])
+      .where('r.deleted_at', 'is', null)
+      .where('f.started', '<', before)
+      .where(
+        sql<SqlBool>`(f.verified_ineffective > 0 or f.actions_completed - f.verified_effective - f.verified_ineffective > 0)`,
+      )
+      .where(visibleTo(viewer))
+      .execute();
+  }
+}
+
+/**
+ * A shared key's weight, more for a rare key (shared by `df` of about `total` reports, itself included): a
+ * cause word weighs its rarity (inverse document frequency), anything else its kind's weight, raised a little
+ * by rarity.
+ */
+function weightOf(kind: RelationKind, df: number, total: number): number {
+  const rarity = Math.log(Math.max(total, df) / Math.min(df, COMMON));
+  return kind === 'term' ? rarity : RELATION_WEIGHTS[kind] * (1 + 0.25 * rarity);
+}
