@@ -52,8 +52,14 @@ export const SUMMARY_COLUMNS = [
   'r.deleted_at',
 ] as const;
 
-/** Below this many reports with a tag, system or person, they are read through that value's index. */
-const SIDE_FEW = 3_000;
+/**
+ * Whether a tag, system or person on `n` of `reports` reports is best read through that value's index (each
+ * of its reports looked up, then sorted) rather than by walking all reports newest first until a page is
+ * full. Looking up costs about n seeks; the walk about reports / n steps per row shown, each several times
+ * cheaper than a seek: the two meet near n = √(8 · reports) (measured on 100,000 reports: a tag on 2,000 of
+ * them took 12 ms looked up, 2 ms walked).
+ */
+const fewOf = (reports: number) => Math.max(100, Math.ceil(Math.sqrt(8 * reports)));
 
 /**
  * Reports the viewer may see, last changed first. State, kind and severity are columns with an index in
@@ -81,15 +87,22 @@ export async function queryReports(
     ['report_systems', 'system', filters.system],
     ['report_people', 'person', filters.person],
   ] as const;
+  let limit: number | undefined;
   for (const [table, column, value] of sideFilters) {
     if (!value) continue;
+    // seq grows by one a report (deleted ones keep theirs): the largest is the number of reports, from one seek.
+    limit ??= fewOf(
+      Number(
+        (await sql<{ n: number | null }>`select max(seq) as n from reports`.execute(db)).rows[0]?.n ?? 0,
+      ),
+    );
     const wanted = keyOf(value);
     const few = sql`select report_id from ${sql.table(table)} where ${sql.ref(column)} = ${wanted}`;
-    const { rows } = await sql<{ n: number }>`select count(*) as n from (${few} limit ${SIDE_FEW}) f`.execute(
+    const { rows } = await sql<{ n: number }>`select count(*) as n from (${few} limit ${limit}) f`.execute(
       db,
     );
     q =
-      Number(rows[0]?.n ?? 0) < SIDE_FEW
+      Number(rows[0]?.n ?? 0) < limit
         ? q.where(sql<SqlBool>`r.id in (${few})`)
         : q.where(
             sql<SqlBool>`exists (select 1 from ${sql.table(table)} where report_id = ${sql.ref('r.id')} and ${sql.ref(column)} = ${wanted})`,
