@@ -32,6 +32,21 @@ export function header(title: string): void {
 
 export const failed = () => failures;
 
+/**
+ * CPU seconds a process has used so far (user + system, all its threads; Linux /proc), or NaN elsewhere. The
+ * CPU a server spends per request holds on a busy machine, where rates and wall times swing with the load.
+ */
+export function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may hold spaces) in parentheses; utime and stime are 14 and 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 export const pct = (xs: number[], p: number): number => {
   // No answer at all within the measurement counts as slower than any goal.
   if (xs.length === 0) return Infinity;
@@ -107,6 +122,8 @@ export async function startServe(db: string, extraArgs: string[] = [], env: Node
   const child = spawn(
     process.execPath,
     [
+      // e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server under bench.
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       '--import',
       join(ROOT, 'bench/event-loop.probe.mjs'),
       BIN,
@@ -159,7 +176,9 @@ export async function startServe(db: string, extraArgs: string[] = [], env: Node
 }
 
 /** A bare Fastify server in its own process answering GET /b/:i with the i-th of the given bodies. */
-export async function startBare(bodies: string[]): Promise<{ url: string; stop(): void }> {
+export async function startBare(
+  bodies: string[],
+): Promise<{ url: string; pid: number | undefined; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare.server.ts')], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -172,5 +191,5 @@ export async function startBare(bodies: string[]): Promise<{ url: string; stop()
     });
     child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
   });
-  return { url, stop: () => child.kill('SIGKILL') };
+  return { url, pid: child.pid, stop: () => child.kill('SIGKILL') };
 }

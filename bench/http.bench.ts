@@ -2,9 +2,20 @@
 // the cached 100,000-report SQLite database (bench/dataset.ts), driven over HTTP by autocannon. Each read
 // endpoint is judged against a bare Fastify server sending the same bytes for the same requests, in the same
 // run. Throughput is taken at 50 connections; latency (p95) at 1 connection, the wait one person meets.
-// BENCH_SECONDS sets each measurement's length (default 5); BENCH_REPORTS the dataset size.
+// BENCH_SECONDS sets each measurement's length (default 5); BENCH_REPORTS the dataset size; BENCH_ONLY (words
+// separated by commas) runs only the figures whose name holds one of them ("search", "mixed", "creates").
 import { dataset } from './dataset.js';
-import { cannon, failed, header, row, settle, startBare, startServe, type Server } from './harness.js';
+import {
+  cannon,
+  cpuSeconds,
+  failed,
+  header,
+  row,
+  settle,
+  startBare,
+  startServe,
+  type Server,
+} from './harness.js';
 import { generateReport, prng, vocabulary, COMMON_WORD } from './report.generator.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -40,20 +51,28 @@ interface Goal {
   rps?: number;
 }
 
+const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const wanted = (name: string) => !only || only.some((w) => name.includes(w));
+
 /** One endpoint: its rate at 50 connections against bare, and its p95 at one connection. */
 async function endpoint(name: string, paths: string[], goal: Goal) {
+  if (!wanted(name)) return undefined;
   const bodies: string[] = [];
   for (const p of paths) bodies.push(await get(p));
   const bare = await startBare(bodies);
   try {
     const n = () => Math.floor(rnd() * paths.length);
     await settle(server.url);
+    let cpu = cpuSeconds(server.child.pid);
     const real = await cannon(server.url, () => paths[n()]!, {
       connections: CONNECTIONS,
       seconds: SECONDS,
       headers: reader,
     });
+    const realCpu = (cpuSeconds(server.child.pid) - cpu) / real.requests;
+    cpu = cpuSeconds(bare.pid);
     const base = await cannon(bare.url, () => `/b/${n()}`, { connections: CONNECTIONS, seconds: SECONDS });
+    const bareCpu = (cpuSeconds(bare.pid) - cpu) / base.requests;
     await settle(server.url);
     const solo = await cannon(server.url, () => paths[n()]!, {
       connections: 1,
@@ -61,6 +80,13 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
       headers: reader,
     });
     if (real.bad + solo.bad > 0) row(`${name}: failed requests`, String(real.bad + solo.bad), '0', '', false);
+    // Informative, and steady on a busy machine: the server's CPU per request against bare's.
+    row(
+      `${name}: server CPU ms per request`,
+      (realCpu * 1000).toFixed(2),
+      '',
+      `bare ${(bareCpu * 1000).toFixed(2)}`,
+    );
     const kb = bodies.reduce((a, b) => a + b.length, 0) / bodies.length / 1024;
     const ratio = real.rps / base.rps;
     row(
@@ -127,7 +153,7 @@ async function reads(s: Server) {
     ...d.owners.map((o) => `/api/action-items?limit=200&owner=${encodeURIComponent(o)}`),
   ];
   await endpoint('action items (tracker, home)', items, { p95: 50, rps: 1000 });
-  await mixed(s, ids, one.rps);
+  if (one && wanted('mixed')) await mixed(s, ids, one.rps);
 }
 
 /** One client pages through every action item while the others read reports. */
@@ -204,6 +230,7 @@ async function writes() {
   let next = 0;
   let stop = performance.now() + SECONDS * 1000;
   let t = performance.now();
+  let cpu = cpuSeconds(server.child.pid);
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
       while (performance.now() < stop) await post(c, next++);
@@ -211,6 +238,7 @@ async function writes() {
   );
   const creates = created.flat();
   const createRate = creates.length / ((performance.now() - t) / 1000);
+  const createCpu = (cpuSeconds(server.child.pid) - cpu) / creates.length;
   let missing = 0;
   for (const id of creates.filter((_, i) => i % 10 === 0)) {
     const r = await fetch(`${server.url}/api/postmortems/${id}`, { headers: writer });
@@ -221,7 +249,7 @@ async function writes() {
     `creates/s over HTTP, ${CLIENTS} clients`,
     createRate.toFixed(0),
     '≥ 500',
-    `${creates.length} made, ${missing} of a tenth lost`,
+    `${creates.length} made, ${missing} of a tenth lost, ${(createCpu * 1000).toFixed(1)} CPU ms each`,
     createRate >= 500 && missing === 0,
   );
 
@@ -230,6 +258,7 @@ async function writes() {
   const expected = new Map<string, number>();
   stop = performance.now() + SECONDS * 1000;
   t = performance.now();
+  cpu = cpuSeconds(server.child.pid);
   await Promise.all(
     created.map(async (mine, c) => {
       const id = mine[0]!;
@@ -254,6 +283,7 @@ async function writes() {
     }),
   );
   const updateRate = updates / ((performance.now() - t) / 1000);
+  const updateCpu = (cpuSeconds(server.child.pid) - cpu) / updates;
   let lost = 0;
   for (const [id, version] of expected) {
     const now = JSON.parse(await get(`/api/postmortems/${id}`, writer)) as { version: number };
@@ -263,14 +293,14 @@ async function writes() {
     `updates/s over HTTP, ${CLIENTS} clients`,
     updateRate.toFixed(0),
     '≥ 500',
-    `${updates} made, ${lost} reports behind`,
+    `${updates} made, ${lost} behind, ${(updateCpu * 1000).toFixed(1)} CPU ms each`,
     updateRate >= 500 && lost === 0,
   );
 }
 
 try {
   await reads(server);
-  await writes();
+  if (wanted('creates') || wanted('updates')) await writes();
 } finally {
   await server.stop();
 }

@@ -20,6 +20,7 @@ import {
 } from './contract.js';
 import { installErrorHandler } from './error-handler.js';
 import { jsonBody, markdownBody, refusePlainText } from './markdown-body.js';
+import { installReplyCompression } from './reply-compression.js';
 import { docsCsp, installSecurityHeaders } from './security-headers.js';
 import { attachmentsRoutes } from './routes/attachments.routes.js';
 import { authRoutes, type CookiePolicy } from './routes/auth.routes.js';
@@ -130,9 +131,11 @@ export async function buildApp(
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, jsonBody(parseJson));
-  // Replies over 1 KB go out compressed when the client accepts it (lists and reports are repetitive JSON);
-  // brotli at a low quality costs about what gzip does. Bodies sent to us are never inflated. Registered
-  // before the web app's static files, which serve their precompressed copies (see spa.ts).
+  // Replies over 1 KB go out compressed when the client accepts it (lists and reports are repetitive JSON):
+  // those built in memory by installReplyCompression, streams by @fastify/compress; brotli at a low quality
+  // costs about what gzip does. Bodies sent to us are never inflated. Registered before the web app's static
+  // files, which serve their precompressed copies (see spa.ts).
+  installReplyCompression(app);
   await app.register(fastifyCompress, {
     threshold: 1024,
     encodings: ['br', 'gzip'],

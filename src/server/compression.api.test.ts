@@ -5,6 +5,7 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newReport } from '../domain/index.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
+import { pickEncoding } from './reply-compression.js';
 
 // JSON replies over a kilobyte are compressed for clients that accept it; the web app's files are sent as
 // the brotli or gzip copies made at build time, never compressed again per request.
@@ -62,6 +63,42 @@ describe('compression on sqlite', () => {
     });
     expect(br.headers['content-encoding']).toBe('br');
     expect(JSON.parse(brotliDecompressSync(br.rawPayload).toString('utf8'))).toEqual(expected);
+    // Sent whole, with its length, not as a chunked stream; caches told that the encoding depends on the ask.
+    expect(Number(br.headers['content-length'])).toBe(br.rawPayload.length);
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+
+    // The client's weights decide; an encoding weighted 0 is never sent.
+    const weighed = await editor.call({
+      method: 'GET',
+      url: `/api/postmortems/${id}`,
+      headers: { 'accept-encoding': 'br;q=0.2, gzip;q=0.9' },
+    });
+    expect(weighed.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(weighed.rawPayload).toString('utf8'))).toEqual(expected);
+    const refused = await editor.call({
+      method: 'GET',
+      url: `/api/postmortems/${id}`,
+      headers: { 'accept-encoding': 'br;q=0, gzip;q=0, identity' },
+    });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.json()).toEqual(expected);
+  });
+
+  it('picks the encoding the Accept-Encoding header weighs most', () => {
+    expect(pickEncoding(undefined)).toBeUndefined();
+    expect(pickEncoding('')).toBeUndefined();
+    expect(pickEncoding('identity')).toBeUndefined();
+    expect(pickEncoding('deflate')).toBeUndefined();
+    expect(pickEncoding('gzip, deflate')).toBe('gzip');
+    expect(pickEncoding('gzip, deflate, br')).toBe('br');
+    expect(pickEncoding('BR;Q=0.5, GZIP')).toBe('gzip');
+    expect(pickEncoding('br;q=0, gzip;q=0')).toBeUndefined();
+    expect(pickEncoding('*')).toBe('br');
+    expect(pickEncoding('br;q=0, *')).toBe('gzip');
+    expect(pickEncoding('x-gzip')).toBe('gzip');
+    // A weight that is not a number is ignored, as if none were given.
+    expect(pickEncoding('gzip;q=nonsense')).toBe('gzip');
   });
 
   it('leaves small replies as they are', async () => {

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ActionItemRow } from '../domain/api-contract.js';
 import { rowsUpTo, type CountCache, type CappedCount } from './count-cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { Store } from './database.js';
 import type { Database } from './database.types.js';
 import { keyOf } from './report-index.js';
 import { visibleTo, type Viewer } from './viewer.js';
@@ -41,6 +42,7 @@ export async function queryActionItems(
   viewer: Viewer,
   filters: ActionItemFilters,
   page: Page,
+  raw?: Store['rawRows'],
 ): Promise<PageResult<ActionItemRow>> {
   let q = db
     .selectFrom('action_items as a')
@@ -74,7 +76,7 @@ export async function queryActionItems(
   } else if (page.offset > 0) {
     rowsQ = rowsQ.offset(page.offset);
   }
-  const rows = await rowsQ
+  const query = rowsQ
     .select([
       'a.report_id',
       'r.title as report_title',
@@ -90,22 +92,52 @@ export async function queryActionItems(
     .orderBy(DEADLINE_KEY)
     .orderBy('a.report_id')
     .orderBy('a.position')
-    .limit(page.limit)
-    .execute();
+    .limit(page.limit);
+  // In the order selected above; on SQLite read as arrays, which costs half what a row object does.
+  type Row = [
+    string,
+    string,
+    string,
+    string,
+    string | null,
+    string,
+    string | null,
+    string | null,
+    string | null,
+    number,
+  ];
+  let rows: Row[];
+  if (raw) {
+    const compiled = query.compile();
+    rows = raw(compiled.sql, compiled.parameters) as Row[];
+  } else {
+    rows = (await query.execute()).map((r) => [
+      r.report_id,
+      r.report_title,
+      r.item_id,
+      r.title,
+      r.owner,
+      r.status,
+      r.category,
+      r.priority,
+      r.deadline,
+      Number(r.position),
+    ]);
+  }
   const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
   return {
     ...(await counted),
-    next: last ? encodeCursor([last.deadline ?? '9999-12-31', last.report_id, Number(last.position)]) : null,
-    items: rows.map((r) => ({
-      reportId: r.report_id,
-      reportTitle: r.report_title,
-      id: r.item_id,
-      title: r.title,
-      owner: r.owner,
-      status: r.status,
-      category: r.category,
-      priority: r.priority,
-      deadline: r.deadline,
+    next: last ? encodeCursor([last[8] ?? '9999-12-31', last[0], Number(last[9])]) : null,
+    items: rows.map(([reportId, reportTitle, id, title, owner, status, category, priority, deadline]) => ({
+      reportId,
+      reportTitle,
+      id,
+      title,
+      owner,
+      status,
+      category,
+      priority,
+      deadline,
     })),
   };
 }

@@ -174,3 +174,48 @@ describe('capped counts', () => {
     expect((await cache.get('k', count)).total).toBe(2);
   });
 });
+
+// A tag, system or person on few reports is read through its index; one on many by walking the reports
+// newest first (report-list.query.ts): both give the same reports, in the same order, hidden ones left out.
+describe.each(testDialects())('side filters, few and many, on %s', (dialect) => {
+  let t: TestStore;
+  let reports: ReportRepository;
+
+  beforeAll(async () => {
+    t = await openTestStore(dialect);
+    reports = new ReportRepository(t.store);
+    for (let i = 0; i < 130; i++) {
+      await reports.create(
+        `s-${String(i).padStart(3, '0')}`,
+        make({
+          tags: i % 13 === 0 ? ['common', 'rare'] : i % 50 === 7 ? ['other'] : ['common'],
+          systems: [i % 2 === 0 ? 'even' : 'odd'],
+          visibility: i % 10 === 3 ? 'restricted' : 'internal',
+          members: i % 10 === 3 ? ['someone@example.test'] : [],
+        }),
+        {
+          ...info,
+          at: `2024-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z`,
+        },
+      );
+    }
+  });
+  afterAll(async () => t?.dispose());
+
+  it('lists the reports with a common tag and with a rare one, newest first, hidden ones left out', async () => {
+    const all = (await reports.list(anyone, {}, { limit: 200, offset: 0 })).items.map((r) => r.id);
+    const n = (id: string) => Number(id.slice(2));
+    const expected = (keep: (i: number) => boolean) => all.filter((id) => keep(n(id)));
+    const listed = async (filters: object, limit = 200) =>
+      (await reports.list(anyone, filters, { limit, offset: 0 })).items.map((r) => r.id);
+    expect(all).not.toContain('s-003');
+    expect(await listed({ tag: 'common' })).toEqual(expected((i) => i % 13 === 0 || i % 50 !== 7));
+    expect(await listed({ tag: 'common' }, 20)).toEqual(
+      expected((i) => i % 13 === 0 || i % 50 !== 7).slice(0, 20),
+    );
+    expect(await listed({ tag: 'rare' })).toEqual(expected((i) => i % 13 === 0));
+    expect(await listed({ tag: 'Other' })).toEqual(expected((i) => i % 50 === 7 && i % 13 !== 0));
+    expect(await listed({ tag: 'none-such' })).toEqual([]);
+    expect(await listed({ system: 'even', tag: 'rare' })).toEqual(expected((i) => i % 26 === 0));
+  });
+});

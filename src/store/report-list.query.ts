@@ -3,6 +3,7 @@ import type { ReportSummary } from '../domain/api-contract.js';
 import type { Page, PageResult } from './action-items.query.js';
 import { rowsUpTo, type CountCache } from './count-cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { Store } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
 import { keyOf } from './report-index.js';
 import { visibleTo, type Viewer } from './viewer.js';
@@ -52,8 +53,14 @@ export const SUMMARY_COLUMNS = [
   'r.deleted_at',
 ] as const;
 
-/** Below this many reports with a tag, system or person, they are read through that value's index. */
-const SIDE_FEW = 3_000;
+/**
+ * Whether a tag, system or person on `n` of `reports` reports is best read through that value's index (each
+ * of its reports looked up, then sorted) rather than by walking all reports newest first until a page is
+ * full. Looking up costs about n seeks; the walk about reports / n steps per row shown, each several times
+ * cheaper than a seek: the two meet near n = √(8 · reports) (measured on 100,000 reports: a tag on 2,000 of
+ * them took 12 ms looked up, 2 ms walked).
+ */
+const fewOf = (reports: number) => Math.max(100, Math.ceil(Math.sqrt(8 * reports)));
 
 /**
  * Reports the viewer may see, last changed first. State, kind and severity are columns with an index in
@@ -65,6 +72,7 @@ export async function queryReports(
   viewer: Viewer,
   filters: ReportFilters,
   page: Page,
+  raw?: Store['rawRows'],
 ): Promise<PageResult<ReportSummary>> {
   let q = db.selectFrom('reports as r').where(visibleTo(viewer));
   q = filters.deleted ? q.where('r.deleted_at', 'is not', null) : q.where('r.deleted_at', 'is', null);
@@ -81,15 +89,22 @@ export async function queryReports(
     ['report_systems', 'system', filters.system],
     ['report_people', 'person', filters.person],
   ] as const;
+  let limit: number | undefined;
   for (const [table, column, value] of sideFilters) {
     if (!value) continue;
+    // seq grows by one a report (deleted ones keep theirs): the largest is the number of reports, from one seek.
+    limit ??= fewOf(
+      Number(
+        (await sql<{ n: number | null }>`select max(seq) as n from reports`.execute(db)).rows[0]?.n ?? 0,
+      ),
+    );
     const wanted = keyOf(value);
     const few = sql`select report_id from ${sql.table(table)} where ${sql.ref(column)} = ${wanted}`;
-    const { rows } = await sql<{ n: number }>`select count(*) as n from (${few} limit ${SIDE_FEW}) f`.execute(
+    const { rows } = await sql<{ n: number }>`select count(*) as n from (${few} limit ${limit}) f`.execute(
       db,
     );
     q =
-      Number(rows[0]?.n ?? 0) < SIDE_FEW
+      Number(rows[0]?.n ?? 0) < limit
         ? q.where(sql<SqlBool>`r.id in (${few})`)
         : q.where(
             sql<SqlBool>`exists (select 1 from ${sql.table(table)} where report_id = ${sql.ref('r.id')} and ${sql.ref(column)} = ${wanted})`,
@@ -107,16 +122,36 @@ export async function queryReports(
     rowsQ = rowsQ.offset(page.offset);
   }
   // Both keys descending, so one index walked backwards gives the order with no sort.
-  const rows = await rowsQ
+  const query = rowsQ
     .select(SUMMARY_COLUMNS)
     .orderBy('r.updated_at', 'desc')
     .orderBy('r.id', 'desc')
-    .limit(page.limit)
-    .execute();
-  const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
+    .limit(page.limit);
+  let items: ReportSummary[];
+  if (raw) {
+    // On SQLite as arrays, in SUMMARY_COLUMNS' order: a row object per report costs more than the query.
+    const compiled = query.compile();
+    items = raw(compiled.sql, compiled.parameters).map((v) => ({
+      id: v[0] as string,
+      seq: Number(v[1]),
+      title: v[2] as string,
+      kind: v[3] as string,
+      state: v[4] as string,
+      severity: v[5] as string | null,
+      restricted: Number(v[6]) === 1,
+      periodStart: v[7] as string | null,
+      version: Number(v[8]),
+      createdAt: v[9] as string,
+      updatedAt: v[10] as string,
+      deletedAt: v[11] as string | null,
+    }));
+  } else {
+    items = (await query.execute()).map((r) => toSummary(r as ReportsTable));
+  }
+  const last = items.length === page.limit ? items[items.length - 1] : undefined;
   return {
     ...(await counted),
-    next: last ? encodeCursor([last.updated_at, last.id]) : null,
-    items: rows.map((r) => toSummary(r as ReportsTable)),
+    next: last ? encodeCursor([last.updatedAt, last.id]) : null,
+    items,
   };
 }

@@ -73,6 +73,7 @@ export class ReportRepository {
   readonly dialect: Dialect;
 
   private readonly getRow: Store['getRow'];
+  private readonly rawRows: Store['rawRows'];
   /** See Store.changeMark: on a SQLite file, changes with every commit to the database. */
   readonly changeMark: () => Buffer | undefined;
   /** Totals of lists and searches, kept while nothing changed; any save here forgets them. */
@@ -83,6 +84,7 @@ export class ReportRepository {
     this.db = store.db;
     this.dialect = store.dialect;
     this.getRow = store.getRow;
+    this.rawRows = store.rawRows;
     this.changeMark = store.changeMark ?? (() => undefined);
     this.counts = new CountCache(this.changeMark);
     this.writes = new ReportWrites(store, () => this.counts.clear());
@@ -170,7 +172,7 @@ export class ReportRepository {
 
   /** Reports the viewer may see, newest change first, with a capped total (see CountCache). */
   async list(viewer: Viewer, filters: ReportFilters, page: Page): Promise<PageResult<ReportSummary>> {
-    return queryReports(this.db, this.counts, viewer, filters, page);
+    return queryReports(this.db, this.counts, viewer, filters, page, this.rawRows);
   }
 
   /** The history of a report, newest first. */
@@ -226,7 +228,7 @@ export class ReportRepository {
     filters: ActionItemFilters,
     page: Page,
   ): Promise<PageResult<ActionItemRow>> {
-    return queryActionItems(this.db, this.counts, viewer, filters, page);
+    return queryActionItems(this.db, this.counts, viewer, filters, page, this.rawRows);
   }
 
   /** Full-text search over every part of the reports the viewer may see, best match first. */

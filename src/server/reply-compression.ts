@@ -1,0 +1,79 @@
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+
+/** Replies smaller than this go out as they are: compressing them saves less than it costs. */
+export const COMPRESS_THRESHOLD = 1024;
+
+const TEXTUAL = /^(?:text\/|application\/(?:json|[\w.+-]+\+json|javascript|xml)\b)/i;
+
+/**
+ * The encoding to send for an Accept-Encoding header: brotli or gzip, whichever the client weighs more
+ * (brotli on a tie; `*` stands for either when not named), or none.
+ */
+export function pickEncoding(header: string | undefined): 'br' | 'gzip' | undefined {
+  if (!header) return undefined;
+  let br: number | undefined;
+  let gz: number | undefined;
+  let any: number | undefined;
+  for (const part of header.toLowerCase().split(',')) {
+    const [name = '', ...params] = part.split(';').map((s) => s.trim());
+    let q = 1;
+    for (const p of params) {
+      const m = /^q\s*=\s*([\d.]+)$/.exec(p);
+      if (m) q = Number(m[1]);
+    }
+    if (!Number.isFinite(q)) q = 0;
+    if (name === 'br') br = q;
+    else if (name === 'gzip' || name === 'x-gzip') gz = q;
+    else if (name === '*') any = q;
+  }
+  const brQ = br ?? any ?? 0;
+  const gzQ = gz ?? any ?? 0;
+  if (brQ <= 0 && gzQ <= 0) return undefined;
+  return brQ >= gzQ ? 'br' : 'gzip';
+}
+
+/**
+ * Compress the replies the routes build in memory (JSON, Markdown, error bodies) in one call to zlib on its
+ * thread pool, with a Content-Length, rather than through a chain of streams and a chunked reply as
+ * @fastify/compress does for every payload: for the few kilobytes of a typical reply that chain cost more
+ * than the compression. Replies that are streams (files) are left to @fastify/compress, whose hook runs after
+ * this one and leaves a reply that already has a Content-Encoding be.
+ */
+export function installReplyCompression(app: FastifyInstance): void {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
+    if (request.headers['x-no-compression'] !== undefined || reply.hasHeader('content-encoding'))
+      return done(null, payload);
+    const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+    if (size < COMPRESS_THRESHOLD) return done(null, payload);
+    const type = reply.getHeader('content-type');
+    if (!TEXTUAL.test(typeof type === 'string' ? type : 'application/json')) return done(null, payload);
+    const encoding = pickEncoding(request.headers['accept-encoding']);
+    // Whether or not this client gets it compressed, another may: caches must key on the header.
+    const vary = reply.getHeader('vary');
+    if (!/accept-encoding/i.test(String(vary ?? '')))
+      reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
+    if (!encoding) return done(null, payload);
+    const finish = (error: Error | null, compressed: Buffer) => {
+      if (error) return done(error);
+      reply.header('content-encoding', encoding);
+      reply.removeHeader('content-length');
+      done(null, compressed);
+    };
+    // Brotli at a low quality costs about what gzip does and makes JSON a little smaller.
+    if (encoding === 'br')
+      brotliCompress(
+        payload,
+        {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: 4,
+            [constants.BROTLI_PARAM_SIZE_HINT]: size,
+            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+          },
+        },
+        finish,
+      );
+    else gzip(payload, { level: 6 }, finish);
+  });
+}
