@@ -26,6 +26,7 @@ describe('the configuration', () => {
       requestLogs: false,
       logLevel: 'info',
       webRoot: undefined,
+      outbox: { enabled: true, pollMs: undefined, leaseMs: undefined },
     });
     const env = {
       PORT: '8080',
@@ -37,6 +38,9 @@ describe('the configuration', () => {
       HINDSIGHT_LOG_REQUESTS: '1',
       LOG_LEVEL: 'warn',
       HINDSIGHT_WEB_ROOT: '/srv/web',
+      HINDSIGHT_OUTBOX_WORKER: '0',
+      HINDSIGHT_OUTBOX_POLL_MS: '250',
+      HINDSIGHT_OUTBOX_LEASE_MS: '60000',
     };
     expect(serveConfig({}, env)).toEqual({
       port: 8080,
@@ -48,6 +52,7 @@ describe('the configuration', () => {
       requestLogs: true,
       logLevel: 'warn',
       webRoot: '/srv/web',
+      outbox: { enabled: false, pollMs: 250, leaseMs: 60000 },
     });
     expect(
       serveConfig(

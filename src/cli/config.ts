@@ -29,6 +29,12 @@ const tokenCheckMs = z
   .transform(Number)
   .refine((ms) => ms <= 60_000, 'must be a number of milliseconds from 0 to 60000');
 
+const workerMs = z
+  .string()
+  .regex(/^\d{2,7}$/, 'must be a number of milliseconds from 10 to 3600000')
+  .transform(Number)
+  .refine((ms) => ms >= 10 && ms <= 3_600_000, 'must be a number of milliseconds from 10 to 3600000');
+
 type Env = Record<string, string | undefined>;
 
 /**
@@ -47,6 +53,9 @@ const ENV = {
   HINDSIGHT_LOG_REQUESTS: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
   HINDSIGHT_WEB_ROOT: z.string(),
   HINDSIGHT_DEBUG: z.string(),
+  HINDSIGHT_OUTBOX_WORKER: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
+  HINDSIGHT_OUTBOX_POLL_MS: workerMs,
+  HINDSIGHT_OUTBOX_LEASE_MS: workerMs,
 } as const;
 
 type EnvName = keyof typeof ENV;
@@ -130,6 +139,8 @@ export interface ServeConfig {
   requestLogs: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
   webRoot?: string;
+  /** The outbox worker: off with HINDSIGHT_OUTBOX_WORKER=0 (another process sends). */
+  outbox: { enabled: boolean; pollMs?: number; leaseMs?: number };
 }
 
 /** A flag when given, else its environment variable: checked under the name the value came from. */
@@ -161,5 +172,10 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
     requestLogs: flags.logRequests ?? fromEnv('HINDSIGHT_LOG_REQUESTS', env) ?? false,
     logLevel: fromEnv('LOG_LEVEL', env) ?? 'info',
     webRoot: fromEnv('HINDSIGHT_WEB_ROOT', env),
+    outbox: {
+      enabled: fromEnv('HINDSIGHT_OUTBOX_WORKER', env) ?? true,
+      pollMs: fromEnv('HINDSIGHT_OUTBOX_POLL_MS', env),
+      leaseMs: fromEnv('HINDSIGHT_OUTBOX_LEASE_MS', env),
+    },
   };
 }

@@ -12,3 +12,5 @@ export * from './attachment.repository.js';
 export * from './settings.repository.js';
 export * from './audit.repository.js';
 export { keyOf, membersOf } from './report-index.js';
+export * from './outbox.repository.js';
+export { outboxRow } from './outbox-rows.js';

@@ -4,7 +4,11 @@ import { serveConfig, type ServeConfig, type ServeFlags } from '../config.js';
 import { openMigratedStore } from '../database.js';
 import type { RegisterCommand } from './register.js';
 
-export interface ServeOptions extends Omit<ServeConfig, 'logLevel' | 'trustProxy' | 'requestLogs'> {
+export interface ServeOptions extends Omit<
+  ServeConfig,
+  'logLevel' | 'trustProxy' | 'requestLogs' | 'outbox'
+> {
+  outbox?: ServeConfig['outbox'];
   trustProxy?: ServeConfig['trustProxy'];
   logger?: boolean | 'pretty';
   /** One log line per request (off by default; failures are always logged). */
@@ -30,6 +34,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     uploadLimit: o.uploadLimit,
     logLevel: o.logLevel,
     webRoot: o.webRoot,
+    ...(o.outbox?.enabled === false
+      ? {}
+      : {
+          outboxWorker: {
+            ...(o.outbox?.pollMs !== undefined ? { pollMs: o.outbox.pollMs } : {}),
+            ...(o.outbox?.leaseMs !== undefined ? { leaseMs: o.outbox.leaseMs } : {}),
+          },
+        }),
     ...(o.tokenCacheMs !== undefined ? { auth: { tokenCacheMs: o.tokenCacheMs } } : {}),
   });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');

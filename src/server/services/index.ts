@@ -3,6 +3,7 @@ import {
   AuditRepository,
   CommentRepository,
   LoginFailureRepository,
+  OutboxRepository,
   ReportRepository,
   ReviewRepository,
   SessionRepository,
@@ -11,6 +12,7 @@ import {
   UserRepository,
   type Store,
 } from '../../store/index.js';
+import { OutboxService } from '../outbox/outbox.service.js';
 import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth.service.js';
@@ -35,6 +37,8 @@ export interface Services {
   attachments: AttachmentService;
   evidence: EvidenceService;
   auditLog: AuditRepository;
+  /** Webhook subscriptions and the durable outbox's worker. */
+  outbox: OutboxService;
 }
 
 /** Wire the services to one store. */
@@ -79,5 +83,6 @@ export function createServices(
     reviews: new ReviewService(reports, new CommentRepository(store), reviewRepo, settings, audit),
     attachments,
     evidence: new EvidenceService(reports, attachments),
+    outbox: new OutboxService(new OutboxRepository(store), audit),
   };
 }
