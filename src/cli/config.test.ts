@@ -27,6 +27,7 @@ describe('the configuration', () => {
       logLevel: 'info',
       webRoot: undefined,
       outbox: { enabled: true, pollMs: undefined, leaseMs: undefined },
+      mail: undefined,
     });
     const env = {
       PORT: '8080',
@@ -41,6 +42,9 @@ describe('the configuration', () => {
       HINDSIGHT_OUTBOX_WORKER: '0',
       HINDSIGHT_OUTBOX_POLL_MS: '250',
       HINDSIGHT_OUTBOX_LEASE_MS: '60000',
+      SMTP_URL: 'smtp://u:p@mail.example.test:2525',
+      HINDSIGHT_PUBLIC_URL: 'https://hindsight.example.test/',
+      HINDSIGHT_DIGEST_HOUR: '7',
     };
     expect(serveConfig({}, env)).toEqual({
       port: 8080,
@@ -53,7 +57,18 @@ describe('the configuration', () => {
       logLevel: 'warn',
       webRoot: '/srv/web',
       outbox: { enabled: false, pollMs: 250, leaseMs: 60000 },
+      mail: {
+        smtpUrl: 'smtp://u:p@mail.example.test:2525',
+        from: 'Hindsight <hindsight@localhost>',
+        baseUrl: 'https://hindsight.example.test',
+        hour: 7,
+        days: undefined,
+      },
     });
+    expect(() => serveConfig({}, { SMTP_URL: 'http://mail' })).toThrow(/^SMTP_URL must be smtp:/);
+    expect(() => serveConfig({}, { SMTP_URL: 'smtp://m', HINDSIGHT_DIGEST_HOUR: '24' })).toThrow(
+      /^HINDSIGHT_DIGEST_HOUR must be an hour/,
+    );
     expect(
       serveConfig(
         {

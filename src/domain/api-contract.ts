@@ -405,3 +405,15 @@ export const deliverySchema = z.object({
   lastError: nullableString,
 });
 export type Delivery = z.infer<typeof deliverySchema>;
+
+/** A person's reminder e-mails as GET/PUT /api/profile/reminders show them. */
+export const reminderSettingsSchema = z.object({
+  enabled: z.boolean(),
+  timeZone: nullableString,
+  /** The local hour from which the day's digest goes out, and "due soon" in days (server settings). */
+  hour: z.number().int(),
+  days: z.number().int(),
+  /** Whether this server sends mail at all. */
+  mailConfigured: z.boolean(),
+});
+export type ReminderSettings = z.infer<typeof reminderSettingsSchema>;

@@ -34,6 +34,8 @@ import { setupRoutes } from './routes/setup.routes.js';
 import { installSpa } from './spa.js';
 import type { OutboxWorker, OutboxWorkerOptions } from './outbox/outbox.worker.js';
 import { webhooksRoutes } from './routes/webhooks.routes.js';
+import { remindersRoutes } from './routes/reminders.routes.js';
+import type { ReminderOptions } from './outbox/reminders.service.js';
 import type { AuthOptions } from './services/auth.service.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
@@ -72,6 +74,8 @@ export interface AppOptions {
    * given (`hindsight serve` turns it on; tests drive a worker by hand).
    */
   outboxWorker?: OutboxWorkerOptions;
+  /** Send e-mail digests through this SMTP server (`hindsight serve` with SMTP_URL set). */
+  mail?: ReminderOptions;
 }
 
 /** The app with what it carries besides Fastify's own: its services, reply checks and outbox worker. */
@@ -256,6 +260,12 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   await app.register(setupRoutes(services));
   await app.register(evidenceRoutes(services));
   await app.register(webhooksRoutes(services));
+  await app.register(remindersRoutes(services));
+  if (options.mail) {
+    const mail = services.reminders.enable(options.mail);
+    services.outbox.addKind('mail', mail.handler, mail.scan);
+    app.addHook('onClose', async () => services.reminders.close());
+  }
   if (options.outboxWorker) {
     const worker = services.outbox.worker(options.outboxWorker, app.log);
     app.decorate('outboxWorker', worker);

@@ -35,6 +35,8 @@ interface Fixture {
   userId: string;
   webhookId: string;
   deliveryId: string;
+  /** The spare account's unsubscribe link (path and query). */
+  unsubscribe: string;
 }
 
 interface Rule {
@@ -135,6 +137,26 @@ const RULES: Record<string, Rule> = {
     access: { kind: 'role', role: 'admin' },
     ok: 200,
     request: () => ({ url: '/api/audit' }),
+  },
+  'GET /api/profile/reminders': {
+    access: { kind: 'signed-in' },
+    ok: 200,
+    request: () => ({ url: '/api/profile/reminders' }),
+  },
+  'PUT /api/profile/reminders': {
+    access: { kind: 'signed-in' },
+    ok: 200,
+    request: () => ({ url: '/api/profile/reminders', payload: { timeZone: 'Europe/Berlin' } }),
+  },
+  'GET /api/reminders/unsubscribe': {
+    access: { kind: 'public' },
+    ok: 200,
+    request: (f) => ({ url: f.unsubscribe }),
+  },
+  'POST /api/reminders/unsubscribe': {
+    access: { kind: 'public' },
+    ok: 200,
+    request: (f) => ({ url: f.unsubscribe }),
   },
   'GET /api/settings/webhooks': {
     access: { kind: 'role', role: 'admin' },
@@ -391,6 +413,7 @@ describe.each(testDialects())('authorization matrix from the OpenAPI document on
     const delivery = outboxRow('webhook', hook.id, 'report.published', {}, new Date().toISOString());
     await s.app.services.outbox.repo.enqueue([delivery]);
     return {
+      unsubscribe: await s.app.services.reminders.unsubscribeUrl(spare.id),
       webhookId: hook.id,
       deliveryId: delivery.id,
       id: stored.id,

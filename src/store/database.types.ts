@@ -213,6 +213,21 @@ export interface OutboxMarksTable {
   at: string;
 }
 
+/** A person's reminder e-mails: on (1) or off (0), and the time zone of their morning (null: UTC). */
+export interface ReminderPrefsTable {
+  user_id: string;
+  enabled: number;
+  time_zone: string | null;
+  updated_at: string;
+}
+
+/** A secret the server made once and every instance shares (e.g. the key of unsubscribe links). */
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
 /** The tables every repository may touch. The full-text index is dialect-specific and reached with raw SQL. */
 export interface Database {
   reports: ReportsTable;
@@ -236,4 +251,6 @@ export interface Database {
   webhooks: WebhooksTable;
   outbox: OutboxTable;
   outbox_marks: OutboxMarksTable;
+  reminder_prefs: ReminderPrefsTable;
+  server_secrets: ServerSecretsTable;
 }

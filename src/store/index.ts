@@ -14,3 +14,4 @@ export * from './audit.repository.js';
 export { keyOf, membersOf } from './report-index.js';
 export * from './outbox.repository.js';
 export { outboxRow } from './outbox-rows.js';
+export * from './reminder.repository.js';

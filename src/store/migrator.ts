@@ -7,6 +7,7 @@ import * as membersNameAccounts from './migrations/2026-12-05-014-members-name-a
 import * as orderedIndexes from './migrations/2026-12-05-101-ordered-indexes.js';
 import * as searchProse from './migrations/2026-12-05-201-search-prose.js';
 import * as outbox from './migrations/2026-12-06-401-outbox.js';
+import * as reminders from './migrations/2026-12-06-402-reminders.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-101-ordered-indexes': orderedIndexes,
   '2026-12-05-201-search-prose': searchProse,
   '2026-12-06-401-outbox': outbox,
+  '2026-12-06-402-reminders': reminders,
 };
 
 /**

@@ -158,11 +158,12 @@ export class OutboxRepository {
   }
 
   /**
-   * Write `rows` together with the mark `key`, unless the mark is there already (then nothing is written):
+   * Write `rows` together with the mark `key` (`rows` must not query: on SQLite the transaction holds the
+   * only connection), unless the mark is there already (then nothing is written):
    * a periodic event (an action overdue for a deadline, one day's digest) happens once, whichever instance
    * scans first. True when this call wrote them.
    */
-  async enqueueOnce(key: string, rows: () => OutboxTable[] | Promise<OutboxTable[]>): Promise<boolean> {
+  async enqueueOnce(key: string, rows: () => OutboxTable[]): Promise<boolean> {
     const at = new Date().toISOString();
     return this.db.transaction().execute(async (trx) => {
       const r = await trx
@@ -171,7 +172,7 @@ export class OutboxRepository {
         .onConflict((oc) => oc.column('key').doNothing())
         .executeTakeFirst();
       if (Number(r.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
-      const values = await rows();
+      const values = rows();
       for (let i = 0; i < values.length; i += 200)
         await trx
           .insertInto('outbox')

@@ -48,3 +48,4 @@ export type EvidenceAccepted = z.infer<typeof Contract.evidenceAcceptedSchema>;
 export type Webhook = Contract.WebhookInfo;
 export type WebhookCreated = z.infer<typeof Contract.webhookCreatedSchema>;
 export type Delivery = Contract.Delivery;
+export type ReminderSettings = Contract.ReminderSettings;

@@ -42,6 +42,20 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
             ...(o.outbox?.leaseMs !== undefined ? { leaseMs: o.outbox.leaseMs } : {}),
           },
         }),
+    ...(o.mail
+      ? {
+          mail: {
+            smtpUrl: o.mail.smtpUrl,
+            from: o.mail.from,
+            // Links in mail need the address people use; without HINDSIGHT_PUBLIC_URL, this server's own.
+            baseUrl:
+              o.mail.baseUrl ??
+              `http://${o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host}:${o.port}`,
+            ...(o.mail.hour !== undefined ? { hour: o.mail.hour } : {}),
+            ...(o.mail.days !== undefined ? { days: o.mail.days } : {}),
+          },
+        }
+      : {}),
     ...(o.tokenCacheMs !== undefined ? { auth: { tokenCacheMs: o.tokenCacheMs } } : {}),
   });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');

@@ -4,6 +4,7 @@ import {
   CommentRepository,
   LoginFailureRepository,
   OutboxRepository,
+  ReminderRepository,
   ReportRepository,
   ReviewRepository,
   SessionRepository,
@@ -13,6 +14,7 @@ import {
   type Store,
 } from '../../store/index.js';
 import { OutboxService } from '../outbox/outbox.service.js';
+import { ReminderService } from '../outbox/reminders.service.js';
 import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth.service.js';
@@ -39,6 +41,8 @@ export interface Services {
   auditLog: AuditRepository;
   /** Webhook subscriptions and the durable outbox's worker. */
   outbox: OutboxService;
+  /** E-mail digests and each person's choice about them. */
+  reminders: ReminderService;
 }
 
 /** Wire the services to one store. */
@@ -64,6 +68,7 @@ export function createServices(
     audit,
     { ...DEFAULT_AUTH_OPTIONS, ...options.auth },
   );
+  const outboxRepo = new OutboxRepository(store);
   const attachments = new AttachmentService(reports, new AttachmentRepository(store), audit);
   return {
     store,
@@ -83,6 +88,7 @@ export function createServices(
     reviews: new ReviewService(reports, new CommentRepository(store), reviewRepo, settings, audit),
     attachments,
     evidence: new EvidenceService(reports, attachments),
-    outbox: new OutboxService(new OutboxRepository(store), audit),
+    outbox: new OutboxService(outboxRepo, audit),
+    reminders: new ReminderService(new ReminderRepository(store), outboxRepo),
   };
 }
