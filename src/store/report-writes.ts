@@ -274,7 +274,18 @@ export class ReportWrites {
     }
   }
 
+  /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
+  private outboxReady = false;
+
   private async subscribers(trx: Db): Promise<Subscriber[]> {
+    if (!this.outboxReady) {
+      // Asked without failing: on PostgreSQL a failed statement would end the whole transaction.
+      const { rows } = await sql<{ ok: boolean }>`select to_regclass('webhooks') is not null as ok`.execute(
+        trx,
+      );
+      if (!rows[0]?.ok) return [];
+      this.outboxReady = true;
+    }
     const { rows } = await sql<Subscriber>`${sql.raw(SUBSCRIBERS_SQL)}`.execute(trx);
     return rows;
   }
@@ -370,7 +381,17 @@ class SqliteSaves {
     if (rows.audit) this.insert('audit_log', rows.audit);
   }
 
+  /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
+  private outboxReady = false;
+
   private subscribers(): Subscriber[] {
+    if (!this.outboxReady) {
+      const found = this.sqlite
+        .prepare("select 1 from sqlite_master where type = 'table' and name = 'webhooks'")
+        .get();
+      if (!found) return [];
+      this.outboxReady = true;
+    }
     return this.stmt(SUBSCRIBERS_SQL).all() as Subscriber[];
   }
 
