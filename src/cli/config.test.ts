@@ -27,6 +27,8 @@ describe('the configuration', () => {
       logLevel: 'info',
       webRoot: undefined,
       chromium: '/usr/bin/chromium',
+      outbox: { enabled: true, pollMs: undefined, leaseMs: undefined },
+      mail: undefined,
     });
     const env = {
       PORT: '8080',
@@ -39,6 +41,12 @@ describe('the configuration', () => {
       LOG_LEVEL: 'warn',
       HINDSIGHT_WEB_ROOT: '/srv/web',
       HINDSIGHT_CHROMIUM: '/opt/chromium/chrome',
+      HINDSIGHT_OUTBOX_WORKER: '0',
+      HINDSIGHT_OUTBOX_POLL_MS: '250',
+      HINDSIGHT_OUTBOX_LEASE_MS: '60000',
+      SMTP_URL: 'smtp://u:p@mail.example.test:2525',
+      HINDSIGHT_PUBLIC_URL: 'https://hindsight.example.test/',
+      HINDSIGHT_DIGEST_HOUR: '7',
     };
     expect(serveConfig({}, env)).toEqual({
       port: 8080,
@@ -51,7 +59,19 @@ describe('the configuration', () => {
       logLevel: 'warn',
       webRoot: '/srv/web',
       chromium: '/opt/chromium/chrome',
+      outbox: { enabled: false, pollMs: 250, leaseMs: 60000 },
+      mail: {
+        smtpUrl: 'smtp://u:p@mail.example.test:2525',
+        from: 'Hindsight <hindsight@localhost>',
+        baseUrl: 'https://hindsight.example.test',
+        hour: 7,
+        days: undefined,
+      },
     });
+    expect(() => serveConfig({}, { SMTP_URL: 'http://mail' })).toThrow(/^SMTP_URL must be smtp:/);
+    expect(() => serveConfig({}, { SMTP_URL: 'smtp://m', HINDSIGHT_DIGEST_HOUR: '24' })).toThrow(
+      /^HINDSIGHT_DIGEST_HOUR must be an hour/,
+    );
     expect(
       serveConfig(
         {

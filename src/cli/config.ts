@@ -29,6 +29,36 @@ const tokenCheckMs = z
   .transform(Number)
   .refine((ms) => ms <= 60_000, 'must be a number of milliseconds from 0 to 60000');
 
+const workerMs = z
+  .string()
+  .regex(/^\d{2,7}$/, 'must be a number of milliseconds from 10 to 3600000')
+  .transform(Number)
+  .refine((ms) => ms >= 10 && ms <= 3_600_000, 'must be a number of milliseconds from 10 to 3600000');
+
+const smtpUrl = z
+  .string()
+  .regex(/^smtps?:\/\/[^\s/]+(?::\d{1,5})?\/?$/i, 'must be smtp://[user:password@]host[:port] or smtps://…');
+/** An address without the slashes at its end (links are made by appending paths). */
+function withoutTrailingSlashes(u: string): string {
+  let end = u.length;
+  while (end > 0 && u[end - 1] === '/') end -= 1;
+  return u.slice(0, end);
+}
+const publicUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s]+$/i, 'must be the http:// or https:// address people open Hindsight at')
+  .transform(withoutTrailingSlashes);
+const hour = z
+  .string()
+  .regex(/^\d{1,2}$/, 'must be an hour from 0 to 23')
+  .transform(Number)
+  .refine((h) => h <= 23, 'must be an hour from 0 to 23');
+const days = z
+  .string()
+  .regex(/^\d{1,2}$/, 'must be a number of days from 1 to 90')
+  .transform(Number)
+  .refine((d) => d >= 1 && d <= 90, 'must be a number of days from 1 to 90');
+
 type Env = Record<string, string | undefined>;
 
 /**
@@ -48,6 +78,16 @@ const ENV = {
   HINDSIGHT_WEB_ROOT: z.string(),
   HINDSIGHT_DEBUG: z.string(),
   HINDSIGHT_CHROMIUM: z.string(),
+  HINDSIGHT_OUTBOX_WORKER: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
+  HINDSIGHT_OUTBOX_POLL_MS: workerMs,
+  HINDSIGHT_OUTBOX_LEASE_MS: workerMs,
+  SMTP_URL: smtpUrl,
+  MAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]{3,300}$/, 'must be one line, such as Hindsight <hindsight@example.com>'),
+  HINDSIGHT_PUBLIC_URL: publicUrl,
+  HINDSIGHT_DIGEST_HOUR: hour,
+  HINDSIGHT_DIGEST_DAYS: days,
 } as const;
 
 type EnvName = keyof typeof ENV;
@@ -138,6 +178,10 @@ export interface ServeConfig {
   webRoot?: string;
   /** The Chromium executable PDF exports run (the server's default: /usr/bin/chromium). */
   chromium?: string;
+  /** The outbox worker: off with HINDSIGHT_OUTBOX_WORKER=0 (another process sends). */
+  outbox: { enabled: boolean; pollMs?: number; leaseMs?: number };
+  /** E-mail reminders, when SMTP_URL is set. */
+  mail?: { smtpUrl: string; from: string; baseUrl?: string; hour?: number; days?: number };
 }
 
 /** A flag when given, else its environment variable: checked under the name the value came from. */
@@ -170,5 +214,24 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
     logLevel: fromEnv('LOG_LEVEL', env) ?? 'info',
     webRoot: fromEnv('HINDSIGHT_WEB_ROOT', env),
     chromium: chromiumPath(env),
+    outbox: {
+      enabled: fromEnv('HINDSIGHT_OUTBOX_WORKER', env) ?? true,
+      pollMs: fromEnv('HINDSIGHT_OUTBOX_POLL_MS', env),
+      leaseMs: fromEnv('HINDSIGHT_OUTBOX_LEASE_MS', env),
+    },
+    mail: mailConfig(env),
+  };
+}
+
+/** The mail settings, when SMTP_URL names a server. */
+function mailConfig(env: Env): ServeConfig['mail'] {
+  const smtpUrl = fromEnv('SMTP_URL', env);
+  if (!smtpUrl) return undefined;
+  return {
+    smtpUrl,
+    from: fromEnv('MAIL_FROM', env) ?? 'Hindsight <hindsight@localhost>',
+    baseUrl: fromEnv('HINDSIGHT_PUBLIC_URL', env),
+    hour: fromEnv('HINDSIGHT_DIGEST_HOUR', env),
+    days: fromEnv('HINDSIGHT_DIGEST_DAYS', env),
   };
 }

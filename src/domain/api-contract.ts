@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { eventKindSchema, reportSchema, SECTION_KEYS } from './report.schema.js';
 import { settingsSchema } from './settings.schema.js';
+import { OUTBOX_EVENTS } from './outbox-events.js';
 
 // The records the HTTP API sends as JSON, declared once as zod schemas: the server's routes declare their
 // replies with them (so /api/openapi.json describes every answer and the API tests check each reply
@@ -462,3 +463,77 @@ export const revisitItemSchema = z.object({
   reasons: z.array(z.string()),
 });
 export const revisitListSchema = z.object({ items: z.array(revisitItemSchema) });
+// ── outgoing webhooks (admin settings) ────────────────────────────────────────────────────────────
+
+/** Only web addresses: a subscription never reaches a file, a socket path or another scheme. */
+const webhookUrl = z
+  .string()
+  .max(2000, 'must be at most 2000 characters')
+  .refine((u) => {
+    try {
+      const url = new URL(u);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// address');
+
+export const webhookFormatSchema = z.enum(['json', 'slack']);
+const webhookEvents = z
+  .array(z.enum(OUTBOX_EVENTS))
+  .min(1, 'name at least one event')
+  .max(OUTBOX_EVENTS.length)
+  .transform((events) => [...new Set(events)]);
+
+/** What an admin sends to subscribe. */
+export const webhookCreateSchema = z.strictObject({
+  url: webhookUrl,
+  events: webhookEvents,
+  format: webhookFormatSchema.default('json'),
+  active: z.boolean().default(true),
+});
+/** What an admin sends to change a subscription (any of its fields). */
+export const webhookPatchSchema = z.strictObject({
+  url: webhookUrl.optional(),
+  events: webhookEvents.optional(),
+  format: webhookFormatSchema.optional(),
+  active: z.boolean().optional(),
+});
+
+export const webhookSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  format: webhookFormatSchema,
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export type WebhookInfo = z.infer<typeof webhookSchema>;
+/** A new subscription: the only time its signing secret is shown. */
+export const webhookCreatedSchema = webhookSchema.extend({ secret: z.string() });
+
+/** One entry of a subscription's delivery log. */
+export const deliverySchema = z.object({
+  id: z.string(),
+  event: z.string(),
+  status: z.enum(['pending', 'sent', 'failed']),
+  attempts: z.number().int(),
+  createdAt: z.string(),
+  dueAt: z.string(),
+  sentAt: nullableString,
+  lastStatus: z.number().int().nullable(),
+  lastError: nullableString,
+});
+export type Delivery = z.infer<typeof deliverySchema>;
+
+/** A person's reminder e-mails as GET/PUT /api/profile/reminders show them. */
+export const reminderSettingsSchema = z.object({
+  enabled: z.boolean(),
+  timeZone: nullableString,
+  /** The local hour from which the day's digest goes out, and "due soon" in days (server settings). */
+  hour: z.number().int(),
+  days: z.number().int(),
+  /** Whether this server sends mail at all. */
+  mailConfigured: z.boolean(),
+});
+export type ReminderSettings = z.infer<typeof reminderSettingsSchema>;

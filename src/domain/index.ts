@@ -14,3 +14,4 @@ export * from './fishbone-layout.js';
 export * from './audience.js';
 export * from './summary-draft.js';
 export * from './memory.js';
+export * from './outbox-events.js';

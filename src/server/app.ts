@@ -35,6 +35,10 @@ import { evidenceRoutes } from './routes/evidence.routes.js';
 import { lintRoutes } from './routes/lint.routes.js';
 import { setupRoutes } from './routes/setup.routes.js';
 import { installSpa } from './spa.js';
+import type { OutboxWorker, OutboxWorkerOptions } from './outbox/outbox.worker.js';
+import { webhooksRoutes } from './routes/webhooks.routes.js';
+import { remindersRoutes } from './routes/reminders.routes.js';
+import type { ReminderOptions } from './outbox/reminders.service.js';
 import type { AuthOptions } from './services/auth.service.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
@@ -70,7 +74,22 @@ export interface AppOptions {
    * is kept in `app.replyViolations`. For tests: it parses every reply, which production need not pay for.
    */
   validateResponses?: boolean;
+  /**
+   * Run the outbox worker (webhook deliveries, mail) while the app is up, with these options; off unless
+   * given (`hindsight serve` turns it on; tests drive a worker by hand).
+   */
+  outboxWorker?: OutboxWorkerOptions;
+  /** Send e-mail digests through this SMTP server (`hindsight serve` with SMTP_URL set). */
+  mail?: ReminderOptions;
 }
+
+/** The app with what it carries besides Fastify's own: its services, reply checks and outbox worker. */
+export type HindsightApp = FastifyInstance & {
+  services: Services;
+  replyViolations: ReplyViolation[];
+  /** The running outbox worker, when `outboxWorker` was given. */
+  outboxWorker?: OutboxWorker;
+};
 
 export const DEFAULT_UPLOAD_LIMIT = 25 * 1024 * 1024;
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -91,9 +110,7 @@ function loggerOptions(pretty: boolean, level = 'info') {
 }
 
 /** Build the Hindsight HTTP app on an open store; nothing is listening until `listen` is called. */
-export async function buildApp(
-  options: AppOptions,
-): Promise<FastifyInstance & { services: Services; replyViolations: ReplyViolation[] }> {
+export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const logger = options.logger ?? false;
   const app = Fastify({
@@ -251,8 +268,22 @@ export async function buildApp(
   await app.register(lintRoutes(services));
   await app.register(setupRoutes(services));
   await app.register(evidenceRoutes(services));
+  await app.register(webhooksRoutes(services));
+  await app.register(remindersRoutes(services));
+  if (options.mail) {
+    const mail = services.reminders.enable(options.mail);
+    services.outbox.addKind('mail', mail.handler, mail.scan);
+    app.addHook('onClose', async () => services.reminders.close());
+  }
+  if (options.outboxWorker) {
+    const worker = services.outbox.worker(options.outboxWorker, app.log);
+    app.decorate('outboxWorker', worker);
+    app.addHook('onReady', async () => worker.start());
+    // Attempts in flight finish (or time out) before the database is closed.
+    app.addHook('onClose', async () => worker.stop());
+  }
   // The web app last: its catch-all route answers only what no API route claims.
   await installSpa(app, options.webRoot);
 
-  return app as unknown as FastifyInstance & { services: Services; replyViolations: ReplyViolation[] };
+  return app as unknown as HindsightApp;
 }

@@ -18,6 +18,11 @@ declare module 'fastify' {
     /** Routes anyone may call without signing in. */
     public?: boolean;
     /**
+     * A public route that never looks at who calls (a signed link, e.g. unsubscribe): a session cookie is
+     * not read, so a browser that is signed in can post a plain form to it without the CSRF header.
+     */
+    sessionless?: boolean;
+    /**
      * The least role a route needs, checked as soon as the caller is known and before the body is read or
      * parsed: a viewer's Markdown or zip never reaches a parser on a route only editors may use.
      */
@@ -50,7 +55,7 @@ export function installAuth(app: FastifyInstance, services: Services): void {
       const found = m ? await services.auth.fromToken(m[1]!, ip) : undefined;
       if (!found) throw new AppError('unauthorized', 'the API token is not valid');
       request.actor = found;
-    } else {
+    } else if (!request.routeOptions.config?.sessionless) {
       const token = request.cookies[SESSION_COOKIE];
       if (token) {
         const found = await services.auth.fromSession(token, ip);

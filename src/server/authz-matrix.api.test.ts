@@ -3,6 +3,7 @@
 // and one they are not. A route without a rule here fails the first test, so no route ships unexamined.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
+import { outboxRow } from '../store/index.js';
 import { actorOf } from './services/access.js';
 import { multipartForm, startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
@@ -32,6 +33,10 @@ interface Fixture {
   evidence: { attachmentId: string; digest: string };
   tokenId: string;
   userId: string;
+  webhookId: string;
+  deliveryId: string;
+  /** The spare account's unsubscribe link (path and query). */
+  unsubscribe: string;
 }
 
 interface Rule {
@@ -132,6 +137,59 @@ const RULES: Record<string, Rule> = {
     access: { kind: 'role', role: 'admin' },
     ok: 200,
     request: () => ({ url: '/api/audit' }),
+  },
+  'GET /api/profile/reminders': {
+    access: { kind: 'signed-in' },
+    ok: 200,
+    request: () => ({ url: '/api/profile/reminders' }),
+  },
+  'PUT /api/profile/reminders': {
+    access: { kind: 'signed-in' },
+    ok: 200,
+    request: () => ({ url: '/api/profile/reminders', payload: { timeZone: 'Europe/Berlin' } }),
+  },
+  'GET /api/reminders/unsubscribe': {
+    access: { kind: 'public' },
+    ok: 200,
+    request: (f) => ({ url: f.unsubscribe }),
+  },
+  'POST /api/reminders/unsubscribe': {
+    access: { kind: 'public' },
+    ok: 200,
+    request: (f) => ({ url: f.unsubscribe }),
+  },
+  'GET /api/settings/webhooks': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 200,
+    request: () => ({ url: '/api/settings/webhooks' }),
+  },
+  'POST /api/settings/webhooks': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 201,
+    request: () => ({
+      url: '/api/settings/webhooks',
+      payload: { url: 'https://hooks.example.test/in', events: ['report.published'], active: false },
+    }),
+  },
+  'PATCH /api/settings/webhooks/{id}': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 200,
+    request: (f) => ({ url: `/api/settings/webhooks/${f.webhookId}`, payload: { active: false } }),
+  },
+  'DELETE /api/settings/webhooks/{id}': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 204,
+    request: (f) => ({ url: `/api/settings/webhooks/${f.webhookId}` }),
+  },
+  'GET /api/settings/webhooks/{id}/deliveries': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 200,
+    request: (f) => ({ url: `/api/settings/webhooks/${f.webhookId}/deliveries` }),
+  },
+  'POST /api/settings/webhooks/{id}/deliveries/{deliveryId}/redeliver': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 202,
+    request: (f) => ({ url: `/api/settings/webhooks/${f.webhookId}/deliveries/${f.deliveryId}/redeliver` }),
   },
   'GET /api/search': {
     access: { kind: 'signed-in' },
@@ -380,7 +438,17 @@ describe.each(testDialects())('authorization matrix from the OpenAPI document on
       name: 'Spare',
       role: 'viewer',
     });
+    // A subscription nothing is sent to (no worker runs here), and one delivery in its log.
+    const hook = await s.app.services.outbox.repo.createWebhook(
+      { url: 'http://127.0.0.1:9/none', events: ['report.published'], format: 'json', active: true },
+      null,
+    );
+    const delivery = outboxRow('webhook', hook.id, 'report.published', {}, new Date().toISOString());
+    await s.app.services.outbox.repo.enqueue([delivery]);
     return {
+      unsubscribe: await s.app.services.reminders.unsubscribeUrl(spare.id),
+      webhookId: hook.id,
+      deliveryId: delivery.id,
       id: stored.id,
       attachmentId: attachment.id,
       commentId: comment.id,

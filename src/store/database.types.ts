@@ -224,6 +224,60 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+/** A webhook subscription: where to send which events, in which format, signed with its secret. */
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** JSON array of event names. */
+  events: string;
+  format: 'json' | 'slack';
+  secret: string;
+  active: number;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** One delivery or message waiting to go out, or gone (see outbox.repository.ts). */
+export interface OutboxTable {
+  id: string;
+  /** 'webhook' (target: a subscription id) or 'mail' (target: a user id). */
+  kind: string;
+  target: string;
+  event: string;
+  payload: string;
+  /** 'pending', 'sent' or 'failed' (given up after the last retry). */
+  status: string;
+  attempts: number;
+  due_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** A periodic event that has happened (its key), so that it happens once. */
+export interface OutboxMarksTable {
+  key: string;
+  at: string;
+}
+
+/** A person's reminder e-mails: on (1) or off (0), and the time zone of their morning (null: UTC). */
+export interface ReminderPrefsTable {
+  user_id: string;
+  enabled: number;
+  time_zone: string | null;
+  updated_at: string;
+}
+
+/** A secret the server made once and every instance shares (e.g. the key of unsubscribe links). */
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
 /** The tables every repository may touch. The full-text index is dialect-specific and reached with raw SQL. */
 export interface Database {
   reports: ReportsTable;
@@ -247,4 +301,9 @@ export interface Database {
   attachment_chunks: AttachmentChunksTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
+  webhooks: WebhooksTable;
+  outbox: OutboxTable;
+  outbox_marks: OutboxMarksTable;
+  reminder_prefs: ReminderPrefsTable;
+  server_secrets: ServerSecretsTable;
 }

@@ -13,3 +13,6 @@ export * from './settings.repository.js';
 export * from './audit.repository.js';
 export { keyOf, membersOf } from './report-index.js';
 export * from './memory.repository.js';
+export * from './outbox.repository.js';
+export { outboxRow } from './outbox-rows.js';
+export * from './reminder.repository.js';

@@ -8,6 +8,8 @@ import * as orderedIndexes from './migrations/2026-12-05-101-ordered-indexes.js'
 import * as searchProse from './migrations/2026-12-05-201-search-prose.js';
 import * as loginFailuresAt from './migrations/2026-12-06-071-login-failures-at.js';
 import * as listVisibilityIndex from './migrations/2026-12-06-301-list-visibility-index.js';
+import * as outbox from './migrations/2026-12-06-401-outbox.js';
+import * as reminders from './migrations/2026-12-06-402-reminders.js';
 import * as sharedMemory from './migrations/2026-12-06-601-shared-memory.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-201-search-prose': searchProse,
   '2026-12-06-071-login-failures-at': loginFailuresAt,
   '2026-12-06-301-list-visibility-index': listVisibilityIndex,
+  '2026-12-06-401-outbox': outbox,
+  '2026-12-06-402-reminders': reminders,
   '2026-12-06-601-shared-memory': sharedMemory,
 };
 

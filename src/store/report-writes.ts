@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type SQLite from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { AppError, type Report, staleVersion } from '../domain/index.js';
+import { AppError, eventsOfSave, type Report, staleVersion } from '../domain/index.js';
 import type { Dialect, Store } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
 import {
@@ -12,6 +12,7 @@ import {
   type SaveInfo,
   type SaveRows,
 } from './report-rows.js';
+import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -152,6 +153,7 @@ export class ReportWrites {
           const row = newReportRow(id, Number(rows[0]?.seq ?? 0) + 1, report, info, at);
           await trx.insertInto('reports').values(row).execute();
           await this.writeRows(trx, id, row.seq, saveRows(id, 1, report, info, at), false);
+          await this.writeOutbox(trx, id, undefined, report, at);
           return row;
         });
         this.changed();
@@ -178,6 +180,17 @@ export class ReportWrites {
     const at = info.at ?? now();
     if (this.sqlite) return this.onSqlite((s) => s.update(id, expectedVersion, report, info, at, extra));
     const updated = await this.db.transaction().execute(async (trx) => {
+      // The stored content, when anyone listens, to tell what this save changed (see writeOutbox).
+      const subscribers = await this.subscribers(trx);
+      const before =
+        subscribers.length > 0
+          ? await trx
+              .selectFrom('reports')
+              .select('content')
+              .where('id', '=', id)
+              .where('version', '=', expectedVersion)
+              .executeTakeFirst()
+          : undefined;
       const row = await trx
         .updateTable('reports')
         .set({
@@ -200,6 +213,8 @@ export class ReportWrites {
         saveRows(id, expectedVersion + 1, report, info, at),
         true,
       );
+      if (before)
+        await this.writeOutbox(trx, id, JSON.parse(before.content) as Report, report, at, subscribers);
       return row;
     });
     this.changed();
@@ -257,6 +272,44 @@ export class ReportWrites {
     } finally {
       this.changed();
     }
+  }
+
+  /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
+  private outboxReady = false;
+
+  private async subscribers(trx: Db): Promise<Subscriber[]> {
+    if (!this.outboxReady) {
+      // Asked without failing: on PostgreSQL a failed statement would end the whole transaction.
+      const { rows } = await sql<{ ok: boolean }>`select to_regclass('webhooks') is not null as ok`.execute(
+        trx,
+      );
+      if (!rows[0]?.ok) return [];
+      this.outboxReady = true;
+    }
+    const { rows } = await sql<Subscriber>`${sql.raw(SUBSCRIBERS_SQL)}`.execute(trx);
+    return rows;
+  }
+
+  /**
+   * The outbox rows of a save, in its transaction: the events found by comparing the stored report with the
+   * new one, one delivery per subscription that wants each. Nothing is read when nobody subscribes.
+   */
+  private async writeOutbox(
+    trx: Db,
+    id: string,
+    before: Report | undefined,
+    after: Report,
+    at: string,
+    known?: Subscriber[],
+  ): Promise<void> {
+    const subscribers = known ?? (await this.subscribers(trx));
+    if (subscribers.length === 0) return;
+    const rows = deliveriesFor(eventsOfSave(id, before, after, at), subscribers, at);
+    for (let i = 0; i < rows.length; i += 200)
+      await trx
+        .insertInto('outbox')
+        .values(rows.slice(i, i + 200))
+        .execute();
   }
 
   /** Write a save's rows inside the caller's transaction, replacing the side tables and search entry. */
@@ -344,6 +397,28 @@ class SqliteSaves {
     if (rows.audit) this.insert('audit_log', rows.audit);
   }
 
+  /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
+  private outboxReady = false;
+
+  private subscribers(): Subscriber[] {
+    if (!this.outboxReady) {
+      const found = this.sqlite
+        .prepare("select 1 from sqlite_master where type = 'table' and name = 'webhooks'")
+        .get();
+      if (!found) return [];
+      this.outboxReady = true;
+    }
+    return this.stmt(SUBSCRIBERS_SQL).all() as Subscriber[];
+  }
+
+  /** The outbox rows of a save (see ReportWrites.writeOutbox). */
+  private writeOutbox(id: string, before: Report | undefined, after: Report, at: string) {
+    const subscribers = this.subscribers();
+    if (subscribers.length === 0) return;
+    for (const r of deliveriesFor(eventsOfSave(id, before, after, at), subscribers, at))
+      this.insert('outbox', r);
+  }
+
   create(id: string, report: Report, info: SaveInfo, at: string): ReportsTable {
     return this.sqlite.transaction(() => {
       const free = this.stmt(
@@ -353,6 +428,7 @@ class SqliteSaves {
       const row = newReportRow(id, Number(free.seq ?? 0) + 1, report, info, at);
       this.insert('reports', row);
       this.writeRows(id, row.seq, saveRows(id, 1, report, info, at), false);
+      this.writeOutbox(id, undefined, report, at);
       return row;
     })();
   }
@@ -366,6 +442,10 @@ class SqliteSaves {
     extra: { reviewRound?: number },
   ): ReportsTable {
     return this.sqlite.transaction(() => {
+      const before = this.subscribers().length
+        ? (this.stmt('select content from reports where id = ? and version = ?').get(id, expectedVersion) as
+            { content: string } | undefined)
+        : undefined;
       const set = {
         ...columnsOf(report),
         version: expectedVersion + 1,
@@ -385,6 +465,7 @@ class SqliteSaves {
         throw staleVersion(id, expectedVersion, Number(current.version));
       }
       this.writeRows(id, Number(row.seq), saveRows(id, expectedVersion + 1, report, info, at), true);
+      if (before) this.writeOutbox(id, JSON.parse(before.content) as Report, report, at);
       return row;
     })();
   }

@@ -43,3 +43,9 @@ export type EvidenceCandidate = z.infer<typeof Contract.evidenceCandidateSchema>
 export type Extraction = z.infer<typeof Contract.evidenceReadSchema>;
 export type EvidenceUpload = z.infer<typeof Contract.evidenceUploadSchema>;
 export type EvidenceAccepted = z.infer<typeof Contract.evidenceAcceptedSchema>;
+
+/** A webhook subscription and one entry of its delivery log (admin settings). */
+export type Webhook = Contract.WebhookInfo;
+export type WebhookCreated = z.infer<typeof Contract.webhookCreatedSchema>;
+export type Delivery = Contract.Delivery;
+export type ReminderSettings = Contract.ReminderSettings;

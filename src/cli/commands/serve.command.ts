@@ -4,7 +4,11 @@ import { serveConfig, type ServeConfig, type ServeFlags } from '../config.js';
 import { openMigratedStore } from '../database.js';
 import type { RegisterCommand } from './register.js';
 
-export interface ServeOptions extends Omit<ServeConfig, 'logLevel' | 'trustProxy' | 'requestLogs'> {
+export interface ServeOptions extends Omit<
+  ServeConfig,
+  'logLevel' | 'trustProxy' | 'requestLogs' | 'outbox'
+> {
+  outbox?: ServeConfig['outbox'];
   trustProxy?: ServeConfig['trustProxy'];
   logger?: boolean | 'pretty';
   /** One log line per request (off by default; failures are always logged). */
@@ -31,6 +35,28 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     logLevel: o.logLevel,
     webRoot: o.webRoot,
     ...(o.chromium ? { chromium: o.chromium } : {}),
+    ...(o.outbox?.enabled === false
+      ? {}
+      : {
+          outboxWorker: {
+            ...(o.outbox?.pollMs !== undefined ? { pollMs: o.outbox.pollMs } : {}),
+            ...(o.outbox?.leaseMs !== undefined ? { leaseMs: o.outbox.leaseMs } : {}),
+          },
+        }),
+    ...(o.mail
+      ? {
+          mail: {
+            smtpUrl: o.mail.smtpUrl,
+            from: o.mail.from,
+            // Links in mail need the address people use; without HINDSIGHT_PUBLIC_URL, this server's own.
+            baseUrl:
+              o.mail.baseUrl ??
+              `http://${o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host}:${o.port}`,
+            ...(o.mail.hour !== undefined ? { hour: o.mail.hour } : {}),
+            ...(o.mail.days !== undefined ? { days: o.mail.days } : {}),
+          },
+        }
+      : {}),
     ...(o.tokenCacheMs !== undefined ? { auth: { tokenCacheMs: o.tokenCacheMs } } : {}),
   });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');

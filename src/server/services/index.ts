@@ -4,6 +4,8 @@ import {
   CommentRepository,
   LoginFailureRepository,
   MemoryRepository,
+  OutboxRepository,
+  ReminderRepository,
   ReportRepository,
   ReviewRepository,
   SessionRepository,
@@ -12,6 +14,8 @@ import {
   UserRepository,
   type Store,
 } from '../../store/index.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import { ReminderService } from '../outbox/reminders.service.js';
 import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth.service.js';
@@ -38,6 +42,10 @@ export interface Services {
   evidence: EvidenceService;
   memory: MemoryService;
   auditLog: AuditRepository;
+  /** Webhook subscriptions and the durable outbox's worker. */
+  outbox: OutboxService;
+  /** E-mail digests and each person's choice about them. */
+  reminders: ReminderService;
 }
 
 /** Wire the services to one store. */
@@ -63,6 +71,7 @@ export function createServices(
     audit,
     { ...DEFAULT_AUTH_OPTIONS, ...options.auth },
   );
+  const outboxRepo = new OutboxRepository(store);
   const attachments = new AttachmentService(reports, new AttachmentRepository(store), audit);
   return {
     store,
@@ -83,5 +92,7 @@ export function createServices(
     attachments,
     evidence: new EvidenceService(reports, attachments),
     memory: new MemoryService(new MemoryRepository(store), reports, settings),
+    outbox: new OutboxService(outboxRepo, audit),
+    reminders: new ReminderService(new ReminderRepository(store), outboxRepo),
   };
 }

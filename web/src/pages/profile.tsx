@@ -5,6 +5,7 @@ import { useSession } from '../session.js';
 import { Status, When } from '../ui.js';
 import type { ApiToken } from '../types.js';
 import { ChangePasswordForm } from './password.js';
+import { RemindersSection } from './reminders.js';
 import { onSubmitAsync } from '../forms.js';
 
 type TokenInfo = ApiToken;
@@ -45,6 +46,7 @@ export function ProfilePage() {
       <section className="card">
         <ChangePasswordForm onDone={() => void load()} />
       </section>
+      <RemindersSection />
       <section className="card" aria-labelledby="tokens-h">
         <h2 id="tokens-h">API tokens</h2>
         <p className="muted">

@@ -7,6 +7,7 @@ import { Status } from '../ui.js';
 import { AuditLog } from './audit-log.js';
 import { RosterEditor } from './roster-editor.js';
 import { TemplatesEditor } from './templates-editor.js';
+import { WebhooksSection } from './webhooks.js';
 
 /** Admin settings: accounts and roles, required approvals, the severity scale. */
 export function SettingsPage() {
@@ -374,6 +375,7 @@ export function SettingsPage() {
           </button>
         </div>
       </section>
+      <WebhooksSection />
       <AuditLog users={users} />
     </div>
   );

@@ -1,0 +1,165 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { z } from 'zod';
+import {
+  actionSummary,
+  AppError,
+  PAYLOAD_VERSION,
+  reportSummary,
+  type EventPayload,
+  type Report,
+} from '../../domain/index.js';
+import type { Delivery, webhookCreateSchema, webhookPatchSchema } from '../../domain/api-contract.js';
+import { outboxRow, type OutboxRepository, type OutboxRow, type Webhook } from '../../store/index.js';
+import { requireRole, type Actor } from '../services/access.js';
+import type { AuditService } from '../services/audit.service.js';
+import { OutboxWorker, type Handler, type OutboxWorkerOptions } from './outbox.worker.js';
+import { postWebhook, webhookBody } from './webhook.sender.js';
+
+/** Time allowed for one webhook attempt, connection to last byte. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+
+const presentDelivery = (r: OutboxRow): Delivery => ({
+  id: r.id,
+  event: r.event,
+  status: r.status as Delivery['status'],
+  attempts: Number(r.attempts),
+  createdAt: r.created_at,
+  dueAt: r.due_at,
+  sentAt: r.sent_at,
+  lastStatus: r.last_status === null ? null : Number(r.last_status),
+  lastError: r.last_error,
+});
+
+/**
+ * Webhook subscriptions (admins), their delivery log, and the worker that empties the outbox: webhook
+ * deliveries here, other kinds (mail) through handlers and scans added with `addKind`.
+ */
+export class OutboxService {
+  private readonly handlers: Record<string, Handler> = {};
+  private readonly scans: ((now: Date) => Promise<void>)[] = [];
+
+  constructor(
+    readonly repo: OutboxRepository,
+    private readonly audit: AuditService,
+    private readonly webhookTimeoutMs = WEBHOOK_TIMEOUT_MS,
+  ) {
+    this.handlers.webhook = (row) => this.deliverWebhook(row);
+    this.scans.push((now) => this.scanOverdue(now));
+  }
+
+  /** Another kind of outbox row, with its sender and (optionally) the scan that writes such rows. */
+  addKind(kind: string, handler: Handler, scan?: (now: Date) => Promise<void>): void {
+    this.handlers[kind] = handler;
+    if (scan) this.scans.push(scan);
+  }
+
+  /** A worker over this outbox (the server starts one; tests drive one by hand). */
+  worker(options: OutboxWorkerOptions = {}, log?: FastifyBaseLogger): OutboxWorker {
+    return new OutboxWorker(this.repo, this.handlers, this.scans, options, log);
+  }
+
+  // ── subscriptions (admins) ─────────────────────────────────────────────────────────────────────
+
+  async list(who: Actor): Promise<Webhook[]> {
+    requireRole(who, 'admin', 'reading webhook subscriptions');
+    return this.repo.listWebhooks();
+  }
+
+  async create(
+    who: Actor,
+    input: z.output<typeof webhookCreateSchema>,
+  ): Promise<Webhook & { secret: string }> {
+    requireRole(who, 'admin', 'adding a webhook subscription');
+    const created = await this.repo.createWebhook(input, who.user.id);
+    await this.audit.record(
+      who,
+      'webhook.create',
+      { type: 'webhook', id: created.id },
+      {
+        url: created.url,
+        events: created.events,
+      },
+    );
+    return created;
+  }
+
+  async update(who: Actor, id: string, patch: z.output<typeof webhookPatchSchema>): Promise<Webhook> {
+    requireRole(who, 'admin', 'changing a webhook subscription');
+    const updated = await this.repo.updateWebhook(id, patch);
+    if (!updated) throw new AppError('not_found', `no webhook subscription ${id}`);
+    await this.audit.record(who, 'webhook.update', { type: 'webhook', id }, { fields: Object.keys(patch) });
+    return updated;
+  }
+
+  async remove(who: Actor, id: string): Promise<void> {
+    requireRole(who, 'admin', 'removing a webhook subscription');
+    if (!(await this.repo.deleteWebhook(id)))
+      throw new AppError('not_found', `no webhook subscription ${id}`);
+    await this.audit.record(who, 'webhook.delete', { type: 'webhook', id });
+  }
+
+  async deliveries(who: Actor, id: string): Promise<Delivery[]> {
+    requireRole(who, 'admin', 'reading webhook deliveries');
+    if (!(await this.repo.webhook(id))) throw new AppError('not_found', `no webhook subscription ${id}`);
+    return (await this.repo.forTarget(id)).map(presentDelivery);
+  }
+
+  /** Send a delivery's payload again, as a new delivery (its own id) due at once. */
+  async redeliver(who: Actor, id: string, deliveryId: string): Promise<Delivery> {
+    requireRole(who, 'admin', 'redelivering a webhook');
+    const old = await this.repo.row(deliveryId);
+    if (!old || old.kind !== 'webhook' || old.target !== id)
+      throw new AppError('not_found', `no delivery ${deliveryId} for webhook subscription ${id}`);
+    const row = await this.repo.redeliver(deliveryId);
+    if (!row) throw new AppError('not_found', `no delivery ${deliveryId}`);
+    await this.audit.record(
+      who,
+      'webhook.redeliver',
+      { type: 'webhook', id },
+      { delivery: deliveryId, as: row.id },
+    );
+    return presentDelivery(row);
+  }
+
+  // ── sending ────────────────────────────────────────────────────────────────────────────────────
+
+  private async deliverWebhook(row: OutboxRow) {
+    const hook = await this.repo.webhook(row.target);
+    if (!hook) return { ok: false, status: null, error: 'the subscription was removed', final: true };
+    if (!hook.active)
+      return { ok: false, status: null, error: 'the subscription is turned off', final: true };
+    const body = webhookBody(hook.format, JSON.parse(row.payload) as EventPayload, row.id);
+    return postWebhook(hook.url, hook.secret, row.event, row.id, body, this.webhookTimeoutMs);
+  }
+
+  /**
+   * `action.overdue`, once per action and deadline: an action still open after its deadline (a date, read
+   * in UTC) gets one delivery per subscriber; a new deadline that passes makes a new one.
+   */
+  async scanOverdue(now: Date): Promise<void> {
+    const subscribers = await this.repo.subscribersOf('action.overdue');
+    if (subscribers.length === 0) return;
+    const today = now.toISOString().slice(0, 10);
+    const overdue = await this.repo.overdueActions(today);
+    const key = (o: { reportId: string; itemId: string; deadline: string }) =>
+      `overdue:${o.reportId}:${o.itemId}:${o.deadline}`;
+    const done = await this.repo.marked(overdue.map(key));
+    const at = now.toISOString();
+    for (const o of overdue) {
+      if (done.has(key(o))) continue;
+      const report = JSON.parse(o.content) as Report;
+      const item = report.actions.items.find((a) => a.id === o.itemId);
+      if (!item) continue;
+      const payload: EventPayload = {
+        version: PAYLOAD_VERSION,
+        event: 'action.overdue',
+        occurredAt: at,
+        report: reportSummary(o.reportId, report),
+        action: actionSummary(item),
+      };
+      await this.repo.enqueueOnce(key(o), () =>
+        subscribers.map((s) => outboxRow('webhook', s.id, 'action.overdue', payload, at)),
+      );
+    }
+  }
+}
