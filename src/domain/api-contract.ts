@@ -93,6 +93,12 @@ export const actionItemRowSchema = z.object({
   category: nullableString,
   priority: nullableString,
   deadline: nullableString,
+  /** The recorded verification result (effective, ineffective, inconclusive), null before the check. */
+  verification: nullableString,
+  /** When the verification plan says to look. */
+  verifyBy: nullableString,
+  /** Completed, not yet verified, and not declined with a reason. */
+  awaitingVerification: z.boolean(),
 });
 export type ActionItemRow = z.infer<typeof actionItemRowSchema>;
 

@@ -29,6 +29,7 @@ import { reviewsRoutes } from './routes/reviews.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
 import { evidenceRoutes } from './routes/evidence.routes.js';
+import { followUpRoutes } from './routes/follow-up.routes.js';
 import { lintRoutes } from './routes/lint.routes.js';
 import { setupRoutes } from './routes/setup.routes.js';
 import { installSpa } from './spa.js';
@@ -242,6 +243,7 @@ export async function buildApp(
   await app.register(lintRoutes(services));
   await app.register(setupRoutes(services));
   await app.register(evidenceRoutes(services));
+  await app.register(followUpRoutes(services));
   // The web app last: its catch-all route answers only what no API route claims.
   await installSpa(app, options.webRoot);
 

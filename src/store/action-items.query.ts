@@ -15,6 +15,8 @@ export interface ActionItemFilters {
   overdueOn?: string;
   dueBefore?: string;
   reportId?: string;
+  /** Only completed actions whose verification is not recorded nor declined. */
+  awaitingVerification?: boolean;
 }
 
 /** A page: `offset` rows skipped, or (faster at depth) the rows after `cursor`, a previous page's `next`. */
@@ -60,6 +62,12 @@ export async function queryActionItems(
   if (filters.overdueOn) {
     q = q.where('a.deadline', '<', filters.overdueOn).where('a.status', 'not in', ['completed', 'wont_do']);
   }
+  if (filters.awaitingVerification) {
+    q = q
+      .where('a.status', '=', 'completed')
+      .where('a.verification_result', 'is', null)
+      .where('a.declined', '=', 0);
+  }
   const key = JSON.stringify(['action_items', viewer, filters]);
   const counted = counts.get(
     key,
@@ -86,6 +94,9 @@ export async function queryActionItems(
       'a.priority',
       'a.deadline',
       'a.position',
+      'a.verification_result',
+      'a.verify_by',
+      'a.declined',
     ])
     .orderBy(DEADLINE_KEY)
     .orderBy('a.report_id')
@@ -106,6 +117,10 @@ export async function queryActionItems(
       category: r.category,
       priority: r.priority,
       deadline: r.deadline,
+      verification: r.verification_result,
+      verifyBy: r.verify_by,
+      awaitingVerification:
+        r.status === 'completed' && r.verification_result === null && Number(r.declined) === 0,
     })),
   };
 }

@@ -43,6 +43,12 @@ export interface ActionItemsTable {
   category: string | null;
   priority: string | null;
   deadline: string | null;
+  /** The recorded verification result, null until someone checks. */
+  verification_result: string | null;
+  /** The date the verification plan says to look by. */
+  verify_by: string | null;
+  /** 1 when the action carries a reason it will not be done or checked. */
+  declined: number;
 }
 
 export interface TimelineEventsTable {

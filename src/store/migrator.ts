@@ -6,6 +6,7 @@ import * as mustChangePassword from './migrations/2026-12-05-001-must-change-pas
 import * as membersNameAccounts from './migrations/2026-12-05-014-members-name-accounts.js';
 import * as orderedIndexes from './migrations/2026-12-05-101-ordered-indexes.js';
 import * as searchProse from './migrations/2026-12-05-201-search-prose.js';
+import * as actionVerification from './migrations/2026-12-06-301-action-verification.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-014-members-name-accounts': membersNameAccounts,
   '2026-12-05-101-ordered-indexes': orderedIndexes,
   '2026-12-05-201-search-prose': searchProse,
+  '2026-12-06-301-action-verification': actionVerification,
 };
 
 /**

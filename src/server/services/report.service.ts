@@ -8,6 +8,8 @@ import {
   type LifecycleState,
   type Report,
   type SectionKey,
+  labelOf,
+  type Verification,
 } from '../../domain/index.js';
 import type {
   ActionItemFilters,
@@ -271,6 +273,55 @@ export class ReportService {
 
   async search(actor: Actor, q: string, page: Page) {
     return this.reports.search(actor.viewer, q, page);
+  }
+
+  /**
+   * Record what the check of a completed action found. Who checked is the signed-in account (its name), when
+   * is the day given or today; a later verification replaces an earlier one (the history keeps both).
+   */
+  async verifyAction(
+    actor: Actor,
+    id: string,
+    actionId: string,
+    input: {
+      version?: number;
+      result: Verification['result'];
+      notes?: string;
+      evidence?: string[];
+      on?: string;
+    },
+  ): Promise<StoredReport> {
+    const current = await this.writable(actor, id);
+    const index = current.report.actions.items.findIndex((a) => a.id === actionId);
+    const action = current.report.actions.items[index];
+    if (!action) throw new AppError('not_found', `report ${id} has no action ${actionId}`);
+    if (action.status !== 'completed') {
+      throw new AppError(
+        'conflict',
+        `action ${actionId} is ${labelOf(action.status)}: only a completed action can be verified`,
+        [{ path: ['actions', 'items', index, 'status'], message: 'must be completed before it is verified' }],
+      );
+    }
+    const verification = {
+      result: input.result,
+      on: input.on ?? new Date().toISOString().slice(0, 10),
+      by: actor.user.name,
+      ...(input.notes ? { notes: input.notes } : {}),
+      ...(input.evidence?.length ? { evidence: input.evidence } : {}),
+    };
+    const items = current.report.actions.items.map((a, i) => (i === index ? { ...a, verification } : a));
+    const report = parseWith(
+      reportSchema,
+      { ...current.report, actions: { ...current.report.actions, items } },
+      'the verification is not valid',
+    );
+    return this.save(
+      actor,
+      current,
+      input.version ?? current.version,
+      report,
+      `verified ${actionId}: ${labelOf(input.result)}`,
+    );
   }
 
   async actionItems(actor: Actor, filters: ActionItemFilters, page: Page) {

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { presentedReportSchema } from '../../domain/api-contract.js';
+import { dateSchema, ID_PATTERNS, lineSchema, VERIFICATION_RESULTS } from '../../domain/index.js';
+import { replies } from '../contract.js';
+import { actor } from '../auth.hook.js';
+import { presentReport } from '../presenters.js';
+import type { Services } from '../services/index.js';
+import { reportParams, versionSchema } from './schemas.js';
+
+/** Following actions up after the report: recording whether a completed action worked. */
+export function followUpRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    const tags = ['action items'];
+
+    app.post(
+      '/api/postmortems/:id/actions/:actionId/verification',
+      {
+        config: { role: 'editor' },
+        schema: {
+          tags,
+          summary:
+            'Record the verification of a completed action: effective, ineffective (not effective) or inconclusive; who is the signed-in account',
+          params: reportParams.extend({
+            actionId: z.string().regex(ID_PATTERNS.action, 'must be an action id such as A1'),
+          }),
+          body: z.strictObject({
+            /** The version read; left out, the verification applies to the current one. */
+            version: versionSchema.optional(),
+            result: z.enum(VERIFICATION_RESULTS),
+            notes: lineSchema.optional(),
+            evidence: z.array(lineSchema).max(20).optional(),
+            /** The day of the check; today when left out. */
+            on: dateSchema.optional(),
+          }),
+          response: replies({ 200: presentedReportSchema }),
+        },
+      },
+      async (request) => {
+        const { id, actionId } = request.params;
+        return presentReport(await services.reports.verifyAction(actor(request), id, actionId, request.body));
+      },
+    );
+  };
+}
