@@ -106,7 +106,7 @@ for (const dialect of testDialects()) {
 
     it('refuses an action that is not completed, an unknown action, a stale version and bad input', async () => {
       const { id, version } = await create();
-      const post = (actionId: string, payload: unknown, who = editor) =>
+      const post = (actionId: string, payload: Record<string, unknown>, who = editor) =>
         who.call({ method: 'POST', url: `/api/postmortems/${id}/actions/${actionId}/verification`, payload });
       const notDone = await post('A2', { result: 'effective' });
       expect(notDone.statusCode).toBe(409);
