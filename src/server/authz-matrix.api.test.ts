@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { actorOf } from './services/access.js';
+import { ReportRepository } from '../store/index.js';
 import { multipartForm, startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
@@ -178,6 +179,19 @@ const RULES: Record<string, Rule> = {
     access: { kind: 'edit', role: 'editor', early: true },
     ok: 200,
     request: (f) => ({ url: `${rid(f)}/sections/summary`, payload: { version: 1, content: { notes: 'n' } } }),
+  },
+  'POST /api/postmortems/{id}/actions/{actionId}/verification': {
+    access: { kind: 'edit', role: 'editor', early: true },
+    ok: 200,
+    prepare: async (s, f) => {
+      // Only a completed action can be verified.
+      const reports = new ReportRepository(s.db.store);
+      const stored = (await reports.get(f.id))!;
+      const items = stored.report.actions.items.map((a) => ({ ...a, status: 'completed' as const }));
+      const report = { ...stored.report, actions: { ...stored.report.actions, items } };
+      await reports.update(f.id, stored.version, report, { userId: null, summary: 'completed', changes: [] });
+    },
+    request: (f) => ({ url: `${rid(f)}/actions/A1/verification`, payload: { result: 'effective' } }),
   },
   'POST /api/postmortems/{id}/restore': {
     access: { kind: 'edit', role: 'admin', early: true },

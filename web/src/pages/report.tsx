@@ -192,6 +192,16 @@ export function ReportPage({ id }: { id: string }) {
             api(`${base}/comments/${c.id}/resolve`, { body: { resolved: !c.resolvedAt } }),
           )
         }
+        actions={{
+          onVerify: editor
+            ? (actionId, input) =>
+                act(`Verification of ${actionId} recorded.`, () =>
+                  api(`${base}/actions/${actionId}/verification`, {
+                    body: { version: stored.version, ...input },
+                  }),
+                )
+            : undefined,
+        }}
       />
 
       <History base={base} stored={stored} canRestore={editor} who={who} onRestored={() => void load()} />

@@ -7,6 +7,21 @@ import { canEdit, useSession } from '../session.js';
 import type { ActionItemPage, ActionItemRow, StoredReport } from '../types.js';
 import { CodeOptions, EnumSelect, Status } from '../ui.js';
 
+/** The board's columns: the statuses, with completed work that still awaits its check in a column of its own. */
+const COLUMNS: { key: string; label: string; holds: (a: ActionItemRow) => boolean }[] =
+  ACTION_STATUSES.flatMap((s) => {
+    const plain = { key: s, label: labelOf(s), holds: (a: ActionItemRow) => a.status === s };
+    if (s !== 'completed') return [plain];
+    return [
+      {
+        key: 'awaiting_verification',
+        label: 'awaiting verification',
+        holds: (a: ActionItemRow) => a.awaitingVerification,
+      },
+      { ...plain, holds: (a: ActionItemRow) => a.status === s && !a.awaitingVerification },
+    ];
+  });
+
 const today = () => new Date().toISOString().slice(0, 10);
 const isOverdue = (a: ActionItemRow) =>
   a.deadline !== null && a.deadline < today() && a.status !== 'completed' && a.status !== 'wont_do';
@@ -23,6 +38,7 @@ export function TrackerPage() {
     report: search.get('report') ?? '',
     overdue: search.get('overdue') === 'true' ? 'true' : '',
     status: search.get('status') ?? '',
+    awaitingVerification: search.get('awaitingVerification') === 'true' ? 'true' : '',
   };
   const [items, setItems] = useState<ActionItemRow[]>();
   const [total, setTotal] = useState(0);
@@ -140,6 +156,14 @@ export function TrackerPage() {
           />{' '}
           Overdue only
         </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={filters.awaitingVerification === 'true'}
+            onChange={(e) => set('awaitingVerification', e.target.checked ? 'true' : '')}
+          />{' '}
+          Awaiting verification only
+        </label>
       </fieldset>
       <Status tone="error">{error}</Status>
       <Status tone="ok">{notice}</Status>
@@ -151,12 +175,12 @@ export function TrackerPage() {
       )}
       {items && view === 'board' && (
         <div className="board">
-          {ACTION_STATUSES.map((s) => {
-            const col = items.filter((a) => a.status === s);
+          {COLUMNS.map(({ key: s, label, holds }) => {
+            const col = items.filter(holds);
             return (
               <section key={s} className="board-col" aria-labelledby={`col-${s}`}>
                 <h2 id={`col-${s}`}>
-                  {labelOf(s)} <span className="muted">({col.length})</span>
+                  {label} <span className="muted">({col.length})</span>
                 </h2>
                 <ul className="plain">
                   {col.map((a) => (
@@ -173,6 +197,7 @@ export function TrackerPage() {
                         {a.owner ?? 'no owner'} · {a.deadline ? `due ${a.deadline}` : 'no deadline'}
                         {isOverdue(a) && <strong className="overdue-tag"> overdue</strong>}
                       </p>
+                      {a.verification && <p className="muted">verified {labelOf(a.verification)}</p>}
                       {editable && <StatusSelect a={a} onChange={changeStatus} />}
                     </li>
                   ))}
@@ -212,7 +237,11 @@ export function TrackerPage() {
                   </td>
                   <td>{a.category ? labelOf(a.category) : '—'}</td>
                   <td>{a.priority ?? '—'}</td>
-                  <td>{editable ? <StatusSelect a={a} onChange={changeStatus} /> : labelOf(a.status)}</td>
+                  <td>
+                    {editable ? <StatusSelect a={a} onChange={changeStatus} /> : labelOf(a.status)}
+                    {a.awaitingVerification && <div className="muted">awaiting verification</div>}
+                    {a.verification && <div className="muted">verified {labelOf(a.verification)}</div>}
+                  </td>
                 </tr>
               ))}
             </tbody>
