@@ -11,6 +11,7 @@ export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   import: async () => (await import('./import.command.js')).registerImport,
   render: async () => (await import('./render.command.js')).registerRender,
   metrics: async () => (await import('./metrics.command.js')).registerMetrics,
+  actions: async () => (await import('./actions.command.js')).registerActions,
   evidence: async () => (await import('./evidence.command.js')).registerEvidence,
   lint: async () => (await import('./lint.command.js')).registerLint,
   serve: async () => (await import('./serve.command.js')).registerServe,
@@ -44,6 +45,10 @@ export const COMMAND_HELP: Record<string, { term: string; description: string }>
   metrics: {
     term: 'metrics [options] <file>',
     description: 'print the figures derived from a report: response times, impact totals, action statistics',
+  },
+  actions: {
+    term: 'actions [options] [paths...]',
+    description: 'list the action items of Postmortem Markdown reports, for a person or for CI',
   },
   evidence: {
     term: 'evidence [options] <paths...>',
