@@ -457,6 +457,7 @@ export const reportArb: fc.Arbitrary<Report> = fc
     visibility: fc.constantFrom('internal', 'restricted' as const),
     members: list(lineArb),
     related: list(lineArb),
+    recurrenceOf: opt(list(fc.constantFrom('pm-1', 'db.2024-03', 'A_b-9'))),
     summary: fc.record({
       whatHappened: opt(textArb),
       impact: opt(textArb),

@@ -9,3 +9,4 @@ export * from './templates.js';
 export * from './errors.js';
 export * from './time.js';
 export * from './settings.schema.js';
+export * from './recurrence.js';

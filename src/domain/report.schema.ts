@@ -287,13 +287,16 @@ export const supportingSchema = z.strictObject({
   notes,
 });
 
-// ── the report ────────────────────────────────────────────────────────────────────────────────────
+// ── the report ──
+
+const reportIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be letters, digits, dots, dashes or underscores');
+
+// ────────────────────────────────────────────────────────────────────────────────────
 
 export const reportSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be letters, digits, dots, dashes or underscores')
-    .optional(),
+  id: reportIdSchema.optional(),
   title: lineSchema,
   kind: reportKindSchema,
   state: lifecycleStateSchema.default('draft'),
@@ -309,6 +312,8 @@ export const reportSchema = z.strictObject({
   visibility: visibilitySchema.default('internal'),
   members: listOf(lineSchema, 500).default([]),
   related: listOf(lineSchema, 100).default([]),
+  /** Ids of earlier reports this incident is a recurrence of: their fixes for the same cause did not hold. */
+  recurrenceOf: listOf(reportIdSchema, 50).optional(),
   summary: executiveSummarySchema.prefault({}),
   details: eventDetailsSchema.prefault({}),
   impact: impactSchema.prefault({}),

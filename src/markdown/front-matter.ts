@@ -18,6 +18,7 @@ export const FRONT_MATTER_KEYS = [
   'visibility',
   'members',
   'related',
+  'recurrenceOf',
 ] as const;
 
 export type FrontMatterKey = (typeof FRONT_MATTER_KEYS)[number];

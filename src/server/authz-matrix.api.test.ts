@@ -193,6 +193,16 @@ const RULES: Record<string, Rule> = {
     },
     request: (f) => ({ url: `${rid(f)}/actions/A1/verification`, payload: { result: 'effective' } }),
   },
+  'GET /api/postmortems/{id}/recurrence': {
+    access: { kind: 'read' },
+    ok: 200,
+    request: (f) => ({ url: `${rid(f)}/recurrence` }),
+  },
+  'GET /api/action-items/recurred': {
+    access: { kind: 'signed-in' },
+    ok: 200,
+    request: () => ({ url: '/api/action-items/recurred' }),
+  },
   'POST /api/postmortems/{id}/restore': {
     access: { kind: 'edit', role: 'admin', early: true },
     ok: 200,

@@ -80,6 +80,12 @@ export interface ReportMembersTable {
   principal: string;
 }
 
+/** A report's link to an earlier report it is a recurrence of. */
+export interface ReportRecurrencesTable {
+  report_id: string;
+  earlier_id: string;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -190,6 +196,7 @@ export interface Database {
   report_systems: ReportSystemsTable;
   report_people: ReportPeopleTable;
   report_members: ReportMembersTable;
+  report_recurrences: ReportRecurrencesTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

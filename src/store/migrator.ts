@@ -7,6 +7,7 @@ import * as membersNameAccounts from './migrations/2026-12-05-014-members-name-a
 import * as orderedIndexes from './migrations/2026-12-05-101-ordered-indexes.js';
 import * as searchProse from './migrations/2026-12-05-201-search-prose.js';
 import * as actionVerification from './migrations/2026-12-06-301-action-verification.js';
+import * as reportRecurrences from './migrations/2026-12-06-302-report-recurrences.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-101-ordered-indexes': orderedIndexes,
   '2026-12-05-201-search-prose': searchProse,
   '2026-12-06-301-action-verification': actionVerification,
+  '2026-12-06-302-report-recurrences': reportRecurrences,
 };
 
 /**

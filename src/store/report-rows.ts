@@ -4,6 +4,7 @@ import type {
   ActionItemsTable,
   AuditLogTable,
   ReportMembersTable,
+  ReportRecurrencesTable,
   ReportPeopleTable,
   ReportRevisionsTable,
   ReportSystemsTable,
@@ -42,6 +43,7 @@ export interface SideRows {
   report_systems: ReportSystemsTable[];
   report_people: ReportPeopleTable[];
   report_members: ReportMembersTable[];
+  report_recurrences: ReportRecurrencesTable[];
 }
 
 export const SIDE_TABLES = [
@@ -51,6 +53,7 @@ export const SIDE_TABLES = [
   'report_systems',
   'report_people',
   'report_members',
+  'report_recurrences',
 ] as const satisfies readonly (keyof SideRows)[];
 
 /** Every row one save of a report writes besides the report row itself. */
@@ -75,6 +78,10 @@ export function saveRows(id: string, version: number, report: Report, info: Save
       report_systems: ix.systems.map((system) => ({ report_id: id, system })),
       report_people: ix.people.map((p) => ({ report_id: id, ...p })),
       report_members: ix.members.map((principal) => ({ report_id: id, principal })),
+      report_recurrences: [...new Set(report.recurrenceOf ?? [])].map((earlier_id) => ({
+        report_id: id,
+        earlier_id,
+      })),
     },
     search: { title: ix.searchTitle, body: ix.searchBody },
     revision: {

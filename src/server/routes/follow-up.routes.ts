@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { presentedReportSchema } from '../../domain/api-contract.js';
+import { presentedReportSchema, recurredActionsSchema, recurrenceSchema } from '../../domain/api-contract.js';
 import { dateSchema, ID_PATTERNS, lineSchema, VERIFICATION_RESULTS } from '../../domain/index.js';
 import { replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
@@ -40,6 +40,34 @@ export function followUpRoutes(services: Services): FastifyPluginAsyncZod {
         const { id, actionId } = request.params;
         return presentReport(await services.reports.verifyAction(actor(request), id, actionId, request.body));
       },
+    );
+
+    app.get(
+      '/api/postmortems/:id/recurrence',
+      {
+        config: { role: 'viewer' },
+        schema: {
+          tags,
+          summary:
+            'The earlier reports this one is a recurrence of and the later ones that recur it, with the actions that "recurred after fix"',
+          params: reportParams,
+          response: replies({ 200: recurrenceSchema }),
+        },
+      },
+      async (request) => services.reports.recurrence(actor(request), request.params.id),
+    );
+
+    app.get(
+      '/api/action-items/recurred',
+      {
+        config: { role: 'viewer' },
+        schema: {
+          tags,
+          summary: 'Completed actions whose cause came back in a later report ("recurred after fix")',
+          response: replies({ 200: recurredActionsSchema }),
+        },
+      },
+      async (request) => services.reports.recurredActions(actor(request)),
     );
   };
 }

@@ -9,8 +9,10 @@ import {
   type Report,
   type SectionKey,
   labelOf,
+  recurredAfterFix,
   type Verification,
 } from '../../domain/index.js';
+import type { RecurredActions, Recurrence } from '../../domain/api-contract.js';
 import type {
   ActionItemFilters,
   Page,
@@ -24,6 +26,9 @@ import { changedPaths, jsonDiff } from './json-diff.js';
 import type { ReviewGate } from './review-gate.js';
 import type { SettingsService } from './settings.service.js';
 import { parseWith } from './validation.js';
+
+/** Recurrence links read at most at once (each brings two reports' content). */
+const RECURRENCE_LIMIT = 500;
 
 const newId = () => `pm-${randomBytes(5).toString('hex')}`;
 
@@ -322,6 +327,56 @@ export class ReportService {
       report,
       `verified ${actionId}: ${labelOf(input.result)}`,
     );
+  }
+
+  /** The earlier reports this one recurs and the later ones recurring it, with the fixes that did not hold. */
+  async recurrence(actor: Actor, id: string): Promise<Recurrence> {
+    await this.visible(actor, id);
+    const links = await this.reports.recurrenceLinks(actor.viewer, { reportId: id, limit: RECURRENCE_LIMIT });
+    const titles = (r: Report, ids: string[]) =>
+      r.actions.items.filter((a) => ids.includes(a.id)).map((a) => ({ id: a.id, title: a.title }));
+    return {
+      earlier: links
+        .filter((l) => l.later.id === id)
+        .map((l) => ({
+          reportId: l.earlier.id,
+          title: l.earlier.title,
+          actions: titles(l.earlier.report, recurredAfterFix(l.earlier.report, l.later.report)),
+        })),
+      later: links
+        .filter((l) => l.earlier.id === id)
+        .map((l) => ({
+          reportId: l.later.id,
+          title: l.later.title,
+          actions: titles(l.earlier.report, recurredAfterFix(l.earlier.report, l.later.report)),
+        })),
+    };
+  }
+
+  /** Every action the caller may see that was completed and whose cause came back in a later report. */
+  async recurredActions(actor: Actor): Promise<RecurredActions> {
+    const links = await this.reports.recurrenceLinks(actor.viewer, { limit: RECURRENCE_LIMIT });
+    const byAction = new Map<string, RecurredActions['items'][number]>();
+    for (const l of links) {
+      for (const actionId of recurredAfterFix(l.earlier.report, l.later.report)) {
+        const key = `${l.earlier.id}\u0000${actionId}`;
+        let item = byAction.get(key);
+        if (!item) {
+          const action = l.earlier.report.actions.items.find((a) => a.id === actionId);
+          item = {
+            reportId: l.earlier.id,
+            reportTitle: l.earlier.title,
+            id: actionId,
+            title: action?.title ?? actionId,
+            recurredIn: [],
+          };
+          byAction.set(key, item);
+        }
+        item.recurredIn.push({ reportId: l.later.id, title: l.later.title });
+      }
+    }
+    const items = [...byAction.values()];
+    return { items, total: items.length };
   }
 
   async actionItems(actor: Actor, filters: ActionItemFilters, page: Page) {

@@ -3,7 +3,7 @@ import { labelOf } from '../../../src/domain/labels.js';
 import { api, apiText, errorText } from '../api.js';
 import { Link, navigate, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
-import type { Comment, ReviewStatus, StoredReport, User } from '../types.js';
+import type { Comment, Recurrence, ReviewStatus, StoredReport, User } from '../types.js';
 import { downloadText, StateBadge, Status, When } from '../ui.js';
 import { ReportFacts } from './report/facts.js';
 import { History } from './report/history.js';
@@ -15,6 +15,14 @@ const key = (s: string) => s.trim().toLowerCase();
 const named = (user: User, names: string[]) =>
   names.some((n) => key(n) === key(user.name) || key(n) === key(user.email));
 
+/** This report's actions whose cause came back in a later report, with the later reports' titles. */
+function recurredHere(rec: Recurrence | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of rec?.later ?? [])
+    for (const a of l.actions) out.set(a.id, [...(out.get(a.id) ?? []), `${l.title} (${l.reportId})`]);
+  return out;
+}
+
 /** A report to read: the clean view, its review (comments, decisions), publication, history and export. */
 export function ReportPage({ id }: { id: string }) {
   const { user } = useSession();
@@ -25,17 +33,20 @@ export function ReportPage({ id }: { id: string }) {
   const [notice, setNotice] = useState('');
   const [people, setPeople] = useState<Map<string, string>>(new Map());
   const [confirmPublish, setConfirmPublish] = useState(false);
+  const [recurrence, setRecurrence] = useState<Recurrence>();
   useTitle(stored?.report.title ?? 'Report');
   const base = `/api/postmortems/${encodeURIComponent(id)}`;
 
   const load = useCallback(async () => {
     try {
-      const [s, c, r] = await Promise.all([
+      const [s, c, r, rec] = await Promise.all([
         api<StoredReport>(base),
         api<{ items: Comment[] }>(`${base}/comments`),
         api<ReviewStatus>(`${base}/reviews`),
+        api<Recurrence>(`${base}/recurrence`),
       ]);
       setStored(s);
+      setRecurrence(rec);
       setComments(c.items);
       setReviews(r);
     } catch (e) {
@@ -179,6 +190,21 @@ export function ReportPage({ id }: { id: string }) {
         />
       )}
 
+      {recurrence && recurrence.earlier.length > 0 && (
+        <section className="recurrence" aria-labelledby="recurrence-title">
+          <h2 id="recurrence-title">A recurrence</h2>
+          <ul>
+            {recurrence.earlier.map((e) => (
+              <li key={e.reportId}>
+                Of <Link href={`/reports/${encodeURIComponent(e.reportId)}`}>{e.title}</Link>
+                {e.actions.length > 0
+                  ? `: recurred after fix — ${e.actions.map((a) => `${a.id} ${a.title}`).join('; ')}`
+                  : ': no completed action of it addressed this cause'}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <ReadView
         report={r}
         comments={comments}
@@ -193,6 +219,7 @@ export function ReportPage({ id }: { id: string }) {
           )
         }
         actions={{
+          recurred: recurredHere(recurrence),
           onVerify: editor
             ? (actionId, input) =>
                 act(`Verification of ${actionId} recorded.`, () =>

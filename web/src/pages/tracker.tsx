@@ -4,7 +4,7 @@ import { ACTION_CATEGORIES, ACTION_STATUSES } from '../../../src/domain/report.s
 import { api, errorText, query } from '../api.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
-import type { ActionItemPage, ActionItemRow, StoredReport } from '../types.js';
+import type { ActionItemPage, ActionItemRow, RecurredActions, StoredReport } from '../types.js';
 import { CodeOptions, EnumSelect, Status } from '../ui.js';
 
 /** The board's columns: the statuses, with completed work that still awaits its check in a column of its own. */
@@ -45,6 +45,13 @@ export function TrackerPage() {
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
   const [tick, setTick] = useState(0);
+  const [recurred, setRecurred] = useState<RecurredActions>();
+  useEffect(() => {
+    api<RecurredActions>('/api/action-items/recurred')
+      .then(setRecurred)
+      .catch(() => undefined);
+  }, [tick]);
+  const recurredKeys = new Set(recurred?.items.map((r) => `${r.reportId}/${r.id}`));
   const key = search.toString();
 
   useEffect(() => {
@@ -167,6 +174,12 @@ export function TrackerPage() {
       </fieldset>
       <Status tone="error">{error}</Status>
       <Status tone="ok">{notice}</Status>
+      {recurred && recurred.total > 0 && (
+        <p className="recurred" data-testid="recurred-count">
+          {recurred.total} completed action{recurred.total === 1 ? '' : 's'} recurred after fix:{' '}
+          {recurred.items.map((r) => `${r.id} of ${r.reportTitle}`).join('; ')}.
+        </p>
+      )}
       {items && (
         <p className="muted">
           {total} action item{total === 1 ? '' : 's'}
@@ -198,6 +211,9 @@ export function TrackerPage() {
                         {isOverdue(a) && <strong className="overdue-tag"> overdue</strong>}
                       </p>
                       {a.verification && <p className="muted">verified {labelOf(a.verification)}</p>}
+                      {recurredKeys.has(`${a.reportId}/${a.id}`) && (
+                        <p className="recurred">recurred after fix</p>
+                      )}
                       {editable && <StatusSelect a={a} onChange={changeStatus} />}
                     </li>
                   ))}
