@@ -198,6 +198,18 @@ const RULES: Record<string, Rule> = {
     ok: 200,
     request: (f) => ({ url: `${rid(f)}/recurrence` }),
   },
+  'GET /api/calendar': { access: { kind: 'signed-in' }, ok: 200, request: () => ({ url: '/api/calendar' }) },
+  'POST /api/calendar': { access: { kind: 'signed-in' }, ok: 201, request: () => ({ url: '/api/calendar' }) },
+  'DELETE /api/calendar': {
+    access: { kind: 'signed-in' },
+    ok: 204,
+    request: () => ({ url: '/api/calendar' }),
+  },
+  'GET /api/calendar/feeds/{file}': {
+    access: { kind: 'public' },
+    ok: 404, // the address is the credential: an unknown one is the same 404 for everyone
+    request: () => ({ url: `/api/calendar/feeds/${'x'.repeat(43)}.ics` }),
+  },
   'GET /api/action-items/recurred': {
     access: { kind: 'signed-in' },
     ok: 200,

@@ -80,6 +80,13 @@ export interface ReportMembersTable {
   principal: string;
 }
 
+/** A person's secret calendar address, by the SHA-256 of its secret. */
+export interface CalendarFeedsTable {
+  user_id: string;
+  secret_hash: string;
+  created_at: string;
+}
+
 /** A report's link to an earlier report it is a recurrence of. */
 export interface ReportRecurrencesTable {
   report_id: string;
@@ -197,6 +204,7 @@ export interface Database {
   report_people: ReportPeopleTable;
   report_members: ReportMembersTable;
   report_recurrences: ReportRecurrencesTable;
+  calendar_feeds: CalendarFeedsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

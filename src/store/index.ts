@@ -12,3 +12,4 @@ export * from './attachment.repository.js';
 export * from './settings.repository.js';
 export * from './audit.repository.js';
 export { keyOf, membersOf } from './report-index.js';
+export * from './calendar.repository.js';

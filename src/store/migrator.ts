@@ -8,6 +8,7 @@ import * as orderedIndexes from './migrations/2026-12-05-101-ordered-indexes.js'
 import * as searchProse from './migrations/2026-12-05-201-search-prose.js';
 import * as actionVerification from './migrations/2026-12-06-301-action-verification.js';
 import * as reportRecurrences from './migrations/2026-12-06-302-report-recurrences.js';
+import * as calendarFeeds from './migrations/2026-12-06-303-calendar-feeds.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-201-search-prose': searchProse,
   '2026-12-06-301-action-verification': actionVerification,
   '2026-12-06-302-report-recurrences': reportRecurrences,
+  '2026-12-06-303-calendar-feeds': calendarFeeds,
 };
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { presentedReportSchema, recurredActionsSchema, recurrenceSchema } from '../../domain/api-contract.js';
 import { dateSchema, ID_PATTERNS, lineSchema, VERIFICATION_RESULTS } from '../../domain/index.js';
-import { replies } from '../contract.js';
+import { noContent, otherContent, replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
 import { presentReport } from '../presenters.js';
 import type { Services } from '../services/index.js';
@@ -68,6 +68,73 @@ export function followUpRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => services.reports.recurredActions(actor(request)),
+    );
+
+    const calendarStatus = z.object({ active: z.boolean(), createdAt: z.string().nullable() });
+
+    app.get(
+      '/api/calendar',
+      {
+        config: { role: 'viewer' },
+        schema: {
+          tags: ['calendar'],
+          summary: 'Whether you have a secret calendar address, and since when',
+          response: replies({ 200: calendarStatus }),
+        },
+      },
+      async (request) => services.calendar.status(actor(request)),
+    );
+
+    app.post(
+      '/api/calendar',
+      {
+        config: { role: 'viewer' },
+        schema: {
+          tags: ['calendar'],
+          summary:
+            'Make a new secret calendar address of your action deadlines and verification dates (the old one stops working); shown once',
+          response: replies({ 201: z.object({ path: z.string(), createdAt: z.string() }) }),
+        },
+      },
+      async (request, reply) => reply.status(201).send(await services.calendar.regenerate(actor(request))),
+    );
+
+    app.delete(
+      '/api/calendar',
+      {
+        config: { role: 'viewer' },
+        schema: {
+          tags: ['calendar'],
+          summary: 'Revoke your secret calendar address',
+          response: replies({ 204: noContent }),
+        },
+      },
+      async (request, reply) => {
+        await services.calendar.revoke(actor(request));
+        return reply.status(204).send();
+      },
+    );
+
+    app.get(
+      '/api/calendar/feeds/:file',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['calendar'],
+          summary:
+            'An iCalendar feed, found by the secret in its address alone (no cookie or token): the owner’s action deadlines and verification dates',
+          params: z.strictObject({ file: z.string().max(100) }),
+          response: replies({ 200: otherContent('text/calendar', 'An iCalendar (RFC 5545) file') }),
+        },
+      },
+      async (request, reply) => {
+        const ics = await services.calendar.feed(request.params.file);
+        return reply
+          .header('content-type', 'text/calendar; charset=utf-8')
+          .header('cache-control', 'private, no-store')
+          .header('referrer-policy', 'no-referrer')
+          .send(ics as never);
+      },
     );
   };
 }

@@ -1,6 +1,7 @@
 import {
   AttachmentRepository,
   AuditRepository,
+  CalendarRepository,
   CommentRepository,
   LoginFailureRepository,
   ReportRepository,
@@ -13,6 +14,7 @@ import {
 } from '../../store/index.js';
 import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
+import { CalendarService } from './calendar.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth.service.js';
 import { EvidenceService } from './evidence.service.js';
 import { PasswordChangeService } from './password-change.service.js';
@@ -34,6 +36,7 @@ export interface Services {
   reviews: ReviewService;
   attachments: AttachmentService;
   evidence: EvidenceService;
+  calendar: CalendarService;
   auditLog: AuditRepository;
 }
 
@@ -79,5 +82,6 @@ export function createServices(
     reviews: new ReviewService(reports, new CommentRepository(store), reviewRepo, settings, audit),
     attachments,
     evidence: new EvidenceService(reports, attachments),
+    calendar: new CalendarService(new CalendarRepository(store), new UserRepository(store), reports),
   };
 }
