@@ -126,7 +126,7 @@ for (const dialect of testDialects()) {
         url: `/api/postmortems/${second.id}`,
         headers: { accept: 'text/markdown' },
       });
-      expect(md.body).toMatch(/^recurrenceOf:\n  - disk-2024-01$/m);
+      expect(md.body).toMatch(/^recurrenceOf:\n {2}- disk-2024-01$/m);
     });
 
     it('never shows a restricted report to a non-member, on either side of the link', async () => {
