@@ -167,11 +167,13 @@ export function buildReport(overrides: Partial<ReportInput> = {}): Report {
           status: 'completed',
           addresses: ['CF1', 'CF2'],
           successCriterion: 'Probe failure pages on-call within 2 minutes',
+          verificationPlan: { how: 'Count bad deploys the probe catches in a month', by: '2024-04-20' },
           verification: {
             result: 'effective',
             on: '2024-04-02',
             by: 'Kim Example',
             notes: 'Caught a bad deploy on 2024-03-30',
+            evidence: ['https://ci.example/runs/981', 'M1'],
           },
         },
       ],
@@ -461,6 +463,7 @@ export const reportArb: fc.Arbitrary<Report> = fc
         maxLength: 3,
       },
     ),
+    recurrenceOf: opt(list(fc.constantFrom('pm-1', 'db.2024-03', 'A_b-9'))),
     summary: fc.record({
       whatHappened: opt(textArb),
       impact: opt(textArb),
@@ -576,14 +579,22 @@ export const reportArb: fc.Arbitrary<Report> = fc
           addresses: list(fc.constantFrom('RC', 'CF1', 'CF2', 'L1', 'L3')),
           successCriterion: opt(lineArb),
           tracker: opt(lineArb),
+          verificationPlan: opt(fc.record({ how: lineArb, by: opt(dateArb) })),
           verification: opt(
             fc.record({
               result: fc.constantFrom(...VERIFICATION_RESULTS),
               on: opt(dateArb),
               by: opt(lineArb),
               notes: opt(lineArb),
+              evidence: opt(
+                fc.array(
+                  fc.constantFrom('https://grafana.example/d/abc?from=1,2', 'M1', 'https://ci.example/run/7'),
+                  { minLength: 1, maxLength: 3 },
+                ),
+              ),
             }),
           ),
+          declinedReason: opt(lineArb),
         }),
       ).map((items) => withIds(items, 'A')),
       notes: opt(textArb),

@@ -94,8 +94,44 @@ export const actionItemRowSchema = z.object({
   category: nullableString,
   priority: nullableString,
   deadline: nullableString,
+  /** The recorded verification result (effective, ineffective, inconclusive), null before the check. */
+  verification: nullableString,
+  /** When the verification plan says to look. */
+  verifyBy: nullableString,
+  /** Completed, not yet verified, and not declined with a reason. */
+  awaitingVerification: z.boolean(),
 });
 export type ActionItemRow = z.infer<typeof actionItemRowSchema>;
+
+const recurredActionSchema = z.object({ id: z.string(), title: z.string() });
+
+/** A report's recurrence links: the earlier reports it recurs and the later ones that recur it. */
+export const recurrenceSchema = z.object({
+  /** Reports this one is a recurrence of, each with its completed actions whose cause came back. */
+  earlier: z.array(
+    z.object({ reportId: z.string(), title: z.string(), actions: z.array(recurredActionSchema) }),
+  ),
+  /** Later reports that name this one, each with this report's actions whose cause came back there. */
+  later: z.array(
+    z.object({ reportId: z.string(), title: z.string(), actions: z.array(recurredActionSchema) }),
+  ),
+});
+export type Recurrence = z.infer<typeof recurrenceSchema>;
+
+/** Actions flagged "recurred after fix" across the reports the caller may see. */
+export const recurredActionsSchema = z.object({
+  items: z.array(
+    z.object({
+      reportId: z.string(),
+      reportTitle: z.string(),
+      id: z.string(),
+      title: z.string(),
+      recurredIn: z.array(z.object({ reportId: z.string(), title: z.string() })),
+    }),
+  ),
+  total: z.number().int(),
+});
+export type RecurredActions = z.infer<typeof recurredActionsSchema>;
 
 export const revisionSummarySchema = z.object({
   version: z.number().int(),

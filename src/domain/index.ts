@@ -15,3 +15,4 @@ export * from './audience.js';
 export * from './summary-draft.js';
 export * from './memory.js';
 export * from './outbox-events.js';
+export * from './recurrence.js';

@@ -10,6 +10,7 @@ const SPECIAL: Record<string, string> = {
   process: 'process',
   systemic: 'systemic change',
   documentation: 'documentation',
+  ineffective: 'not effective',
 };
 
 /** The words a person reads for an enum code ("in_progress" → "in progress"). */

@@ -18,5 +18,6 @@ export const FRONT_MATTER_KEYS = [
   'visibility',
   'members',
   'related',
+  'recurrenceOf',
   'internal',
 ] as const;

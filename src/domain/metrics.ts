@@ -169,6 +169,9 @@ export interface ActionStatistics {
   doneRatio: number;
   verifiedEffective: number;
   verifiedIneffective: number;
+  verifiedInconclusive: number;
+  /** Completed actions whose verification result is not recorded yet. */
+  awaitingVerification: number;
 }
 
 const isDone = (a: ActionItem) => a.status === 'completed' || a.status === 'wont_do';
@@ -176,6 +179,41 @@ const isDone = (a: ActionItem) => a.status === 'completed' || a.status === 'wont
 /** True when an action is still to be done and its deadline lies before `today` (YYYY-MM-DD). */
 export function isOverdue(action: ActionItem, today: string): boolean {
   return !isDone(action) && action.deadline !== undefined && action.deadline < today;
+}
+
+/** A completed action whose check has not been recorded (and that nobody declined to check). */
+export function isAwaitingVerification(action: ActionItem): boolean {
+  return action.status === 'completed' && !action.verification && !action.declinedReason;
+}
+
+/** Where one action stands in the follow-up of its report. */
+export type FollowUpState =
+  'verified' | 'declined' | 'awaiting_verification' | 'declined_without_reason' | 'open';
+
+export interface FollowUp {
+  /** True when every action is verified, or declined with a reason; false for a report with no actions. */
+  complete: boolean;
+  items: { id: string; state: FollowUpState }[];
+  /** The ids still in the way, in report order. */
+  pending: string[];
+}
+
+/**
+ * A report's follow-up is complete when each action was verified (any result), or declined with a reason:
+ * a won't-do action keeps its reason, and a completed action may carry one to say why it will not be checked.
+ */
+export function followUp(report: Report): FollowUp {
+  const items = report.actions.items.map((a) => {
+    let state: FollowUpState;
+    if (a.verification) state = 'verified';
+    else if (a.declinedReason && (a.status === 'wont_do' || a.status === 'completed')) state = 'declined';
+    else if (a.status === 'wont_do') state = 'declined_without_reason';
+    else if (a.status === 'completed') state = 'awaiting_verification';
+    else state = 'open';
+    return { id: a.id, state };
+  });
+  const pending = items.filter((i) => i.state !== 'verified' && i.state !== 'declined').map((i) => i.id);
+  return { complete: items.length > 0 && pending.length === 0, items, pending };
 }
 
 const zeroes = (keys: readonly string[]) =>
@@ -197,6 +235,8 @@ export function actionStatistics(report: Report, today: string): ActionStatistic
     doneRatio: 0,
     verifiedEffective: 0,
     verifiedIneffective: 0,
+    verifiedInconclusive: 0,
+    awaitingVerification: 0,
   };
   for (const a of items) {
     stats.byStatus[a.status] = (stats.byStatus[a.status] ?? 0) + 1;
@@ -211,6 +251,8 @@ export function actionStatistics(report: Report, today: string): ActionStatistic
     if (a.status === 'completed') stats.completed += 1;
     if (a.verification?.result === 'effective') stats.verifiedEffective += 1;
     if (a.verification?.result === 'ineffective') stats.verifiedIneffective += 1;
+    if (a.verification?.result === 'inconclusive') stats.verifiedInconclusive += 1;
+    if (isAwaitingVerification(a)) stats.awaitingVerification += 1;
   }
   stats.doneRatio = items.length === 0 ? 0 : items.filter(isDone).length / items.length;
   return stats;

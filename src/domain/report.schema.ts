@@ -52,7 +52,8 @@ export const BARRIER_STATUSES = ['held', 'failed', 'missing'] as const;
 export const ACTION_CATEGORIES = ['immediate', 'process', 'systemic', 'documentation'] as const;
 export const ACTION_PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 export const ACTION_STATUSES = ['open', 'in_progress', 'blocked', 'completed', 'wont_do'] as const;
-export const VERIFICATION_RESULTS = ['effective', 'ineffective'] as const;
+/** What a verification found; 'ineffective' is the stored word for "not effective". */
+export const VERIFICATION_RESULTS = ['effective', 'ineffective', 'inconclusive'] as const;
 export const MATERIAL_KINDS = [
   'log',
   'metric',
@@ -224,11 +225,23 @@ export const lessonsSchema = z.strictObject({
 
 // ── VI. action items ──────────────────────────────────────────────────────────────────────────────
 
+/** How the team will know an action worked, and by when it will look. */
+export const verificationPlanSchema = z.strictObject({
+  how: lineSchema,
+  by: dateSchema.optional(),
+});
+
+/** What the check of a completed action found, who looked and when, with links to what they saw. */
 export const verificationSchema = z.strictObject({
   result: z.enum(VERIFICATION_RESULTS),
   on: dateSchema.optional(),
   by: lineSchema.optional(),
   notes: lineSchema.optional(),
+  /** Links (URLs or material ids such as M2) to what shows the result. */
+  evidence: listOf(
+    lineSchema.refine((s) => !s.includes(', '), 'an evidence link cannot contain ", " (it separates links)'),
+    20,
+  ).optional(),
 });
 
 export const actionItemSchema = z.strictObject({
@@ -247,7 +260,10 @@ export const actionItemSchema = z.strictObject({
   ).default([]),
   successCriterion: lineSchema.optional(),
   tracker: lineSchema.optional(),
+  verificationPlan: verificationPlanSchema.optional(),
   verification: verificationSchema.optional(),
+  /** Why the action will not be done or not be verified; a won't-do action needs one for a complete follow-up. */
+  declinedReason: lineSchema.optional(),
 });
 
 export const actionsSchema = z.strictObject({
@@ -278,13 +294,16 @@ export const supportingSchema = z.strictObject({
   notes,
 });
 
-// ── the report ────────────────────────────────────────────────────────────────────────────────────
+// ── the report ──
+
+const reportIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be letters, digits, dots, dashes or underscores');
+
+// ────────────────────────────────────────────────────────────────────────────────────
 
 export const reportSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be letters, digits, dots, dashes or underscores')
-    .optional(),
+  id: reportIdSchema.optional(),
   title: lineSchema,
   kind: reportKindSchema,
   state: lifecycleStateSchema.default('draft'),
@@ -310,6 +329,8 @@ export const reportSchema = z.strictObject({
       ),
     1000,
   ).default([]),
+  /** Ids of earlier reports this incident is a recurrence of: their fixes for the same cause did not hold. */
+  recurrenceOf: listOf(reportIdSchema, 50).optional(),
   summary: executiveSummarySchema.prefault({}),
   details: eventDetailsSchema.prefault({}),
   impact: impactSchema.prefault({}),
@@ -340,6 +361,7 @@ export type RootCauseAnalysis = z.output<typeof rootCauseAnalysisSchema>;
 export type Lesson = z.output<typeof lessonSchema>;
 export type Lessons = z.output<typeof lessonsSchema>;
 export type Verification = z.output<typeof verificationSchema>;
+export type VerificationPlan = z.output<typeof verificationPlanSchema>;
 export type ActionItem = z.output<typeof actionItemSchema>;
 export type Actions = z.output<typeof actionsSchema>;
 export type Material = z.output<typeof materialSchema>;

@@ -147,6 +147,18 @@ describe('structure rules', () => {
       after((r) => (items(r).successCriterion = 'Things are better'), 'action-success-criterion'),
     ).toHaveLength(1);
     expect(after((r) => delete items(r).category, 'action-category')).toHaveLength(1);
+    const done = (r: Report) => Object.assign(items(r), { status: 'completed' as const });
+    const unplanned = after((r) => delete done(r).verificationPlan, 'action-verification-plan');
+    expect(unplanned).toHaveLength(1);
+    expect(unplanned[0]?.severity).toBe('warning');
+    expect(unplanned[0]?.path).toEqual(['actions', 'items', 0, 'verificationPlan']);
+    expect(
+      after(
+        (r) => (done(r).verificationPlan = { how: 'No repeat alert in 30 days' }),
+        'action-verification-plan',
+      ),
+    ).toHaveLength(0);
+    expect(after((r) => (items(r).status = 'in_progress'), 'action-verification-plan')).toHaveLength(0);
     expect(after((r) => (r.actions.items = []), 'actions-missing')).toHaveLength(1);
   });
 

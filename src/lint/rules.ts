@@ -189,6 +189,12 @@ export const RULES: readonly RuleMeta[] = [
     description: 'An action item has no category.',
   },
   {
+    id: 'action-verification-plan',
+    kind: 'structure',
+    defaultSeverity: 'warning',
+    description: 'A completed action item has no plan for checking that it worked.',
+  },
+  {
     id: 'actions-missing',
     kind: 'structure',
     defaultSeverity: 'error',

@@ -138,15 +138,22 @@ export const ACTION_FIELDS: { label: string; field: string }[] = [
   { label: 'Owner', field: 'owner' },
   { label: 'Deadline', field: 'deadline' },
   { label: 'Status', field: 'status' },
+  { label: 'Declined reason', field: 'declinedReason' },
   { label: 'Addresses', field: 'addresses' },
   { label: 'Success criterion', field: 'successCriterion' },
   { label: 'Tracker', field: 'tracker' },
   { label: 'Details', field: 'details' },
+  { label: 'Verification plan', field: 'verificationPlan.how' },
+  { label: 'Verify by', field: 'verificationPlan.by' },
   { label: 'Verification', field: 'verification.result' },
   { label: 'Verified on', field: 'verification.on' },
   { label: 'Verified by', field: 'verification.by' },
   { label: 'Verification notes', field: 'verification.notes' },
+  { label: 'Verification evidence', field: 'verification.evidence' },
 ];
+
+/** Separates the links of a verification's evidence on its one line. */
+export const EVIDENCE_SEPARATOR = ', ';
 
 export const FISHBONE_LABELS: Record<string, string> = {
   people: 'People',

@@ -23,6 +23,7 @@ import {
 import { parseFrontMatter } from './front-matter.js';
 import {
   ACTION_FIELDS,
+  EVIDENCE_SEPARATOR,
   FISHBONE_LABELS,
   NOTES_HEADING,
   SECTION_BLOCKS,
@@ -455,7 +456,10 @@ class Parser {
     if (m?.[1]) item.id = m[1].toUpperCase();
     this.at([...path, 'title'], block.line, 5 + (m ? (m[1]?.length ?? 0) + 2 : 0));
     this.at([...path, 'id'], block.line, 5);
-    const verification: Record<string, unknown> = {};
+    const nested: Record<string, Record<string, unknown>> = {};
+    const setNested = (head: string, sub: string, value: unknown) => {
+      nested[head] = { ...nested[head], [sub]: value };
+    };
     for (const l of withoutComments(block.lines)) {
       const f = /^[-*+][ \t]+(?:\*\*((?:[^:]|:(?!\*\*))+):\*\*|([^: \t][^:]*):)[ \t]*([^ \t].*|)$/.exec(
         l.text,
@@ -493,15 +497,30 @@ class Parser {
             .filter(Boolean);
           break;
         case 'verification.result':
-          verification.result =
-            this.cellEnum(VERIFICATION_RESULTS, value, l.no, col, fp, 'verification result') ?? value;
+          setNested(
+            'verification',
+            'result',
+            this.cellEnum(VERIFICATION_RESULTS, value, l.no, col, fp, 'verification result') ?? value,
+          );
           break;
-        default:
-          if (spec.field.startsWith('verification.')) verification[spec.field.slice(13)] = value;
+        case 'verification.evidence':
+          setNested(
+            'verification',
+            'evidence',
+            value
+              .split(EVIDENCE_SEPARATOR)
+              .map((s) => s.trim())
+              .filter(Boolean),
+          );
+          break;
+        default: {
+          const [head, sub] = spec.field.split('.') as [string, string | undefined];
+          if (sub !== undefined) setNested(head, sub, value);
           else item[spec.field] = value;
+        }
       }
     }
-    if (Object.keys(verification).length > 0) item.verification = verification;
+    Object.assign(item, nested);
     return item;
   }
 

@@ -12,6 +12,7 @@ import {
 import { stringifyFrontMatter } from './front-matter.js';
 import {
   ACTION_FIELDS,
+  EVIDENCE_SEPARATOR,
   escapeCell,
   escapeProse,
   FISHBONE_LABELS,
@@ -89,12 +90,14 @@ function actionLines(a: ActionItem): string[] {
   const out = [`### ${a.id}: ${a.title}`, ''];
   for (const { label, field } of ACTION_FIELDS) {
     let value: unknown;
-    if (field.startsWith('verification.')) value = a.verification?.[field.slice(13) as 'result'];
-    else value = (a as unknown as Row)[field];
+    const [head, sub] = field.split('.') as [string, string | undefined];
+    const whole = (a as unknown as Row)[head];
+    if (sub !== undefined) value = (whole as Row | undefined)?.[sub];
+    else value = whole;
     if (value === undefined) continue;
     if (Array.isArray(value)) {
       if (value.length === 0) continue;
-      value = value.join(', ');
+      value = value.join(field === 'verification.evidence' ? EVIDENCE_SEPARATOR : ', ');
     }
     const text = ['category', 'priority', 'status', 'verification.result'].includes(field)
       ? labelOf(value as string)

@@ -32,6 +32,7 @@ import { memoryRoutes } from './routes/memory.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
 import { evidenceRoutes } from './routes/evidence.routes.js';
+import { followUpRoutes } from './routes/follow-up.routes.js';
 import { lintRoutes } from './routes/lint.routes.js';
 import { setupRoutes } from './routes/setup.routes.js';
 import { installSpa } from './spa.js';
@@ -282,6 +283,7 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
     // Attempts in flight finish (or time out) before the database is closed.
     app.addHook('onClose', async () => worker.stop());
   }
+  await app.register(followUpRoutes(services));
   // The web app last: its catch-all route answers only what no API route claims.
   await installSpa(app, options.webRoot);
 

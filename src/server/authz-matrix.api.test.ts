@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { outboxRow } from '../store/index.js';
 import { actorOf } from './services/access.js';
+import { ReportRepository } from '../store/index.js';
 import { multipartForm, startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
@@ -265,6 +266,41 @@ const RULES: Record<string, Rule> = {
     access: { kind: 'edit', role: 'editor', early: true },
     ok: 200,
     request: (f) => ({ url: `${rid(f)}/sections/summary`, payload: { version: 1, content: { notes: 'n' } } }),
+  },
+  'POST /api/postmortems/{id}/actions/{actionId}/verification': {
+    access: { kind: 'edit', role: 'editor', early: true },
+    ok: 200,
+    prepare: async (s, f) => {
+      // Only a completed action can be verified.
+      const reports = new ReportRepository(s.db.store);
+      const stored = (await reports.get(f.id))!;
+      const items = stored.report.actions.items.map((a) => ({ ...a, status: 'completed' as const }));
+      const report = { ...stored.report, actions: { ...stored.report.actions, items } };
+      await reports.update(f.id, stored.version, report, { userId: null, summary: 'completed', changes: [] });
+    },
+    request: (f) => ({ url: `${rid(f)}/actions/A1/verification`, payload: { result: 'effective' } }),
+  },
+  'GET /api/postmortems/{id}/recurrence': {
+    access: { kind: 'read' },
+    ok: 200,
+    request: (f) => ({ url: `${rid(f)}/recurrence` }),
+  },
+  'GET /api/calendar': { access: { kind: 'signed-in' }, ok: 200, request: () => ({ url: '/api/calendar' }) },
+  'POST /api/calendar': { access: { kind: 'signed-in' }, ok: 201, request: () => ({ url: '/api/calendar' }) },
+  'DELETE /api/calendar': {
+    access: { kind: 'signed-in' },
+    ok: 204,
+    request: () => ({ url: '/api/calendar' }),
+  },
+  'GET /api/calendar/feeds/{file}': {
+    access: { kind: 'public' },
+    ok: 404, // the address is the credential: an unknown one is the same 404 for everyone
+    request: () => ({ url: `/api/calendar/feeds/${'x'.repeat(43)}.ics` }),
+  },
+  'GET /api/action-items/recurred': {
+    access: { kind: 'signed-in' },
+    ok: 200,
+    request: () => ({ url: '/api/action-items/recurred' }),
   },
   'POST /api/postmortems/{id}/restore': {
     access: { kind: 'edit', role: 'admin', early: true },

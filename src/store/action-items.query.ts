@@ -16,6 +16,8 @@ export interface ActionItemFilters {
   overdueOn?: string;
   dueBefore?: string;
   reportId?: string;
+  /** Only completed actions whose verification is not recorded nor declined. */
+  awaitingVerification?: boolean;
 }
 
 /** A page: `offset` rows skipped, or (faster at depth) the rows after `cursor`, a previous page's `next`. */
@@ -62,6 +64,12 @@ export async function queryActionItems(
   if (filters.overdueOn) {
     q = q.where('a.deadline', '<', filters.overdueOn).where('a.status', 'not in', ['completed', 'wont_do']);
   }
+  if (filters.awaitingVerification) {
+    q = q
+      .where('a.status', '=', 'completed')
+      .where('a.verification_result', 'is', null)
+      .where('a.declined', '=', 0);
+  }
   const key = JSON.stringify(['action_items', viewer, filters]);
   const counted = counts.get(
     key,
@@ -88,6 +96,9 @@ export async function queryActionItems(
       'a.priority',
       'a.deadline',
       'a.position',
+      'a.verification_result',
+      'a.verify_by',
+      'a.declined',
     ])
     .orderBy(DEADLINE_KEY)
     .orderBy('a.report_id')
@@ -102,6 +113,9 @@ export async function queryActionItems(
     string | null,
     string,
     string | null,
+    string | null,
+    string | null,
+    number,
     string | null,
     string | null,
     number,
@@ -122,22 +136,44 @@ export async function queryActionItems(
       r.priority,
       r.deadline,
       Number(r.position),
+      r.verification_result,
+      r.verify_by,
+      Number(r.declined),
     ]);
   }
   const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
   return {
     ...(await counted),
     next: last ? encodeCursor([last[8] ?? '9999-12-31', last[0], Number(last[9])]) : null,
-    items: rows.map(([reportId, reportTitle, id, title, owner, status, category, priority, deadline]) => ({
-      reportId,
-      reportTitle,
-      id,
-      title,
-      owner,
-      status,
-      category,
-      priority,
-      deadline,
-    })),
+    items: rows.map(
+      ([
+        reportId,
+        reportTitle,
+        id,
+        title,
+        owner,
+        status,
+        category,
+        priority,
+        deadline,
+        ,
+        verification,
+        verifyBy,
+        declined,
+      ]) => ({
+        reportId,
+        reportTitle,
+        id,
+        title,
+        owner,
+        status,
+        category,
+        priority,
+        deadline,
+        verification,
+        verifyBy,
+        awaitingVerification: status === 'completed' && verification === null && Number(declined) === 0,
+      }),
+    ),
   };
 }

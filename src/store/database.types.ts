@@ -43,6 +43,12 @@ export interface ActionItemsTable {
   category: string | null;
   priority: string | null;
   deadline: string | null;
+  /** The recorded verification result, null until someone checks. */
+  verification_result: string | null;
+  /** The date the verification plan says to look by. */
+  verify_by: string | null;
+  /** 1 when the action carries a reason it will not be done or checked. */
+  declined: number;
 }
 
 export interface TimelineEventsTable {
@@ -122,6 +128,19 @@ export interface ReportFactorsTable {
   text: string;
   quarter: string | null;
   action_state: string;
+}
+
+/** A person's secret calendar address, by the SHA-256 of its secret. */
+export interface CalendarFeedsTable {
+  user_id: string;
+  secret_hash: string;
+  created_at: string;
+}
+
+/** A report's link to an earlier report it is a recurrence of. */
+export interface ReportRecurrencesTable {
+  report_id: string;
+  earlier_id: string;
 }
 
 export interface UsersTable {
@@ -291,6 +310,8 @@ export interface Database {
   report_keys: ReportKeysTable;
   report_facts: ReportFactsTable;
   report_factors: ReportFactorsTable;
+  report_recurrences: ReportRecurrencesTable;
+  calendar_feeds: CalendarFeedsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

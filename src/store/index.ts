@@ -16,3 +16,4 @@ export * from './memory.repository.js';
 export * from './outbox.repository.js';
 export { outboxRow } from './outbox-rows.js';
 export * from './reminder.repository.js';
+export * from './calendar.repository.js';

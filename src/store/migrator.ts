@@ -7,7 +7,10 @@ import * as membersNameAccounts from './migrations/2026-12-05-014-members-name-a
 import * as orderedIndexes from './migrations/2026-12-05-101-ordered-indexes.js';
 import * as searchProse from './migrations/2026-12-05-201-search-prose.js';
 import * as loginFailuresAt from './migrations/2026-12-06-071-login-failures-at.js';
+import * as actionVerification from './migrations/2026-12-06-301-action-verification.js';
 import * as listVisibilityIndex from './migrations/2026-12-06-301-list-visibility-index.js';
+import * as reportRecurrences from './migrations/2026-12-06-302-report-recurrences.js';
+import * as calendarFeeds from './migrations/2026-12-06-303-calendar-feeds.js';
 import * as outbox from './migrations/2026-12-06-401-outbox.js';
 import * as reminders from './migrations/2026-12-06-402-reminders.js';
 import * as sharedMemory from './migrations/2026-12-06-601-shared-memory.js';
@@ -21,7 +24,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-101-ordered-indexes': orderedIndexes,
   '2026-12-05-201-search-prose': searchProse,
   '2026-12-06-071-login-failures-at': loginFailuresAt,
+  '2026-12-06-301-action-verification': actionVerification,
   '2026-12-06-301-list-visibility-index': listVisibilityIndex,
+  '2026-12-06-302-report-recurrences': reportRecurrences,
+  '2026-12-06-303-calendar-feeds': calendarFeeds,
   '2026-12-06-401-outbox': outbox,
   '2026-12-06-402-reminders': reminders,
   '2026-12-06-601-shared-memory': sharedMemory,

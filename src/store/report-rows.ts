@@ -7,6 +7,7 @@ import type {
   ReportFactsTable,
   ReportKeysTable,
   ReportMembersTable,
+  ReportRecurrencesTable,
   ReportPeopleTable,
   ReportRevisionsTable,
   ReportSystemsTable,
@@ -49,6 +50,7 @@ export interface SideRows {
   /** One row; its `published` is the save's time when the report is published, kept by the writer after. */
   report_facts: ReportFactsTable[];
   report_factors: ReportFactorsTable[];
+  report_recurrences: ReportRecurrencesTable[];
 }
 
 export const SIDE_TABLES = [
@@ -61,6 +63,7 @@ export const SIDE_TABLES = [
   'report_keys',
   'report_facts',
   'report_factors',
+  'report_recurrences',
 ] as const satisfies readonly (keyof SideRows)[];
 
 /** Every row one save of a report writes besides the report row itself. */
@@ -93,6 +96,10 @@ export function saveRows(id: string, version: number, report: Report, info: Save
       report_keys: memory.keys,
       report_facts: [memory.facts],
       report_factors: memory.factors,
+      report_recurrences: [...new Set(report.recurrenceOf ?? [])].map((earlier_id) => ({
+        report_id: id,
+        earlier_id,
+      })),
     },
     search: { title: ix.searchTitle, body: ix.searchBody },
     revision: {

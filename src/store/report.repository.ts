@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Report } from '../domain/index.js';
 import type { Dialect, Store } from './database.js';
+import { queryRecurrenceLinks } from './recurrence.query.js';
 import type { Database, ReportsTable } from './database.types.js';
 import {
   queryActionItems,
@@ -229,6 +230,11 @@ export class ReportRepository {
     page: Page,
   ): Promise<PageResult<ActionItemRow>> {
     return queryActionItems(this.db, this.counts, viewer, filters, page, this.rawRows);
+  }
+
+  /** Recurrence links the viewer may see, with both reports (see recurrence.query.ts). */
+  async recurrenceLinks(viewer: Viewer, options: { reportId?: string; limit: number }) {
+    return queryRecurrenceLinks(this.db, viewer, options);
   }
 
   /** Full-text search over every part of the reports the viewer may see, best match first. */

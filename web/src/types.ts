@@ -31,6 +31,9 @@ export type SearchHit = Contract.PresentedSearchHit;
 export type ReportPage = z.infer<typeof Contract.reportPageSchema>;
 export type ActionItemPage = z.infer<typeof Contract.actionItemPageSchema>;
 export type SearchPage = z.infer<typeof Contract.searchPageSchema>;
+/** Recurrence links of a report, and the actions that recurred after their fix. */
+export type Recurrence = Contract.Recurrence;
+export type RecurredActions = Contract.RecurredActions;
 
 /** An active account as the directory lists it (members of restricted reports). */
 export type Account = z.infer<typeof Contract.directoryEntrySchema>;

@@ -12,6 +12,7 @@ export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   render: async () => (await import('./render.command.js')).registerRender,
   metrics: async () => (await import('./metrics.command.js')).registerMetrics,
   insights: async () => (await import('./insights.command.js')).registerInsights,
+  actions: async () => (await import('./actions.command.js')).registerActions,
   evidence: async () => (await import('./evidence.command.js')).registerEvidence,
   lint: async () => (await import('./lint.command.js')).registerLint,
   serve: async () => (await import('./serve.command.js')).registerServe,
@@ -66,6 +67,10 @@ export const COMMAND_HELP: Record<string, { term: string; description: string }>
     term: 'insights [options] [paths...]',
     description:
       'figures over Postmortem Markdown files: durations by quarter and severity, detection, follow-up',
+  },
+  actions: {
+    term: 'actions [options] [paths...]',
+    description: 'list the action items of Postmortem Markdown reports, for a person or for CI',
   },
   evidence: {
     term: 'evidence [options] <paths...>',

@@ -58,7 +58,9 @@ export const registerMetrics: RegisterCommand = (program, ctx) => {
       lines.push(
         `  missing: owner ${a.withoutOwner}, deadline ${a.withoutDeadline}, success criterion ${a.withoutSuccessCriterion}`,
       );
-      lines.push(`  verified: effective ${a.verifiedEffective}, ineffective ${a.verifiedIneffective}`);
+      lines.push(
+        `  verified: effective ${a.verifiedEffective}, not effective ${a.verifiedIneffective}, inconclusive ${a.verifiedInconclusive}; awaiting verification ${a.awaitingVerification}`,
+      );
       lines.push('', `Timeline: ${m.timeline.events} events, ${m.timeline.unknownTimes} with unknown time`);
       ctx.io.out(`${lines.join('\n')}\n`);
     });

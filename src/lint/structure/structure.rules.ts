@@ -282,6 +282,16 @@ const SECTION_RULES: Record<SectionKey, (r: Report, ctx: StructureContext) => St
           message: `Action ${a.id} has no category (immediate fix, process, systemic change or documentation).`,
         });
       }
+      if (a.status === 'completed' && !a.verificationPlan && !a.verification && !a.declinedReason) {
+        hits.push({
+          ruleId: 'action-verification-plan',
+          path: [...where, 'verificationPlan'],
+          section: 'actions',
+          message: `Action ${a.id} is completed but has no verification plan: nobody has said how to tell whether it worked.`,
+          suggestion:
+            'Add a plan with a date to look, e.g. "Verification plan: no pool exhaustion alert in 30 days; Verify by: 2024-06-01".',
+        });
+      }
     });
     const addressed = new Set(items.flatMap((a) => a.addresses));
     const causes: [ModelPath, string, string][] = [];

@@ -54,6 +54,7 @@ export function searchRoutes(services: Services): FastifyPluginAsyncZod {
             status: z.enum(ACTION_STATUSES).optional(),
             category: z.enum(ACTION_CATEGORIES).optional(),
             overdue: z.stringbool().optional(),
+            awaitingVerification: z.stringbool().optional(),
             dueBefore: dateSchema.optional(),
             report: reportIdSchema.optional(),
           }),

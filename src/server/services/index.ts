@@ -1,6 +1,7 @@
 import {
   AttachmentRepository,
   AuditRepository,
+  CalendarRepository,
   CommentRepository,
   LoginFailureRepository,
   MemoryRepository,
@@ -18,6 +19,7 @@ import { OutboxService } from '../outbox/outbox.service.js';
 import { ReminderService } from '../outbox/reminders.service.js';
 import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
+import { CalendarService } from './calendar.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth.service.js';
 import { EvidenceService } from './evidence.service.js';
 import { MemoryService } from './memory.service.js';
@@ -41,6 +43,7 @@ export interface Services {
   attachments: AttachmentService;
   evidence: EvidenceService;
   memory: MemoryService;
+  calendar: CalendarService;
   auditLog: AuditRepository;
   /** Webhook subscriptions and the durable outbox's worker. */
   outbox: OutboxService;
@@ -94,5 +97,6 @@ export function createServices(
     memory: new MemoryService(new MemoryRepository(store), reports, settings),
     outbox: new OutboxService(outboxRepo, audit),
     reminders: new ReminderService(new ReminderRepository(store), outboxRepo),
+    calendar: new CalendarService(new CalendarRepository(store), new UserRepository(store), reports),
   };
 }

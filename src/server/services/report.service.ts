@@ -8,7 +8,11 @@ import {
   type LifecycleState,
   type Report,
   type SectionKey,
+  labelOf,
+  recurredAfterFix,
+  type Verification,
 } from '../../domain/index.js';
+import type { RecurredActions, Recurrence } from '../../domain/api-contract.js';
 import type {
   ActionItemFilters,
   Page,
@@ -22,6 +26,9 @@ import { changedPaths, jsonDiff } from './json-diff.js';
 import type { ReviewGate } from './review-gate.js';
 import type { SettingsService } from './settings.service.js';
 import { parseWith } from './validation.js';
+
+/** Recurrence links read at most at once (each brings two reports' content). */
+const RECURRENCE_LIMIT = 500;
 
 const newId = () => `pm-${randomBytes(5).toString('hex')}`;
 
@@ -271,6 +278,105 @@ export class ReportService {
 
   async search(actor: Actor, q: string, page: Page) {
     return this.reports.search(actor.viewer, q, page);
+  }
+
+  /**
+   * Record what the check of a completed action found. Who checked is the signed-in account (its name), when
+   * is the day given or today; a later verification replaces an earlier one (the history keeps both).
+   */
+  async verifyAction(
+    actor: Actor,
+    id: string,
+    actionId: string,
+    input: {
+      version?: number;
+      result: Verification['result'];
+      notes?: string;
+      evidence?: string[];
+      on?: string;
+    },
+  ): Promise<StoredReport> {
+    const current = await this.writable(actor, id);
+    const index = current.report.actions.items.findIndex((a) => a.id === actionId);
+    const action = current.report.actions.items[index];
+    if (!action) throw new AppError('not_found', `report ${id} has no action ${actionId}`);
+    if (action.status !== 'completed') {
+      throw new AppError(
+        'conflict',
+        `action ${actionId} is ${labelOf(action.status)}: only a completed action can be verified`,
+        [{ path: ['actions', 'items', index, 'status'], message: 'must be completed before it is verified' }],
+      );
+    }
+    const verification = {
+      result: input.result,
+      on: input.on ?? new Date().toISOString().slice(0, 10),
+      by: actor.user.name,
+      ...(input.notes ? { notes: input.notes } : {}),
+      ...(input.evidence?.length ? { evidence: input.evidence } : {}),
+    };
+    const items = current.report.actions.items.map((a, i) => (i === index ? { ...a, verification } : a));
+    const report = parseWith(
+      reportSchema,
+      { ...current.report, actions: { ...current.report.actions, items } },
+      'the verification is not valid',
+    );
+    return this.save(
+      actor,
+      current,
+      input.version ?? current.version,
+      report,
+      `verified ${actionId}: ${labelOf(input.result)}`,
+    );
+  }
+
+  /** The earlier reports this one recurs and the later ones recurring it, with the fixes that did not hold. */
+  async recurrence(actor: Actor, id: string): Promise<Recurrence> {
+    await this.visible(actor, id);
+    const links = await this.reports.recurrenceLinks(actor.viewer, { reportId: id, limit: RECURRENCE_LIMIT });
+    const titles = (r: Report, ids: string[]) =>
+      r.actions.items.filter((a) => ids.includes(a.id)).map((a) => ({ id: a.id, title: a.title }));
+    return {
+      earlier: links
+        .filter((l) => l.later.id === id)
+        .map((l) => ({
+          reportId: l.earlier.id,
+          title: l.earlier.title,
+          actions: titles(l.earlier.report, recurredAfterFix(l.earlier.report, l.later.report)),
+        })),
+      later: links
+        .filter((l) => l.earlier.id === id)
+        .map((l) => ({
+          reportId: l.later.id,
+          title: l.later.title,
+          actions: titles(l.earlier.report, recurredAfterFix(l.earlier.report, l.later.report)),
+        })),
+    };
+  }
+
+  /** Every action the caller may see that was completed and whose cause came back in a later report. */
+  async recurredActions(actor: Actor): Promise<RecurredActions> {
+    const links = await this.reports.recurrenceLinks(actor.viewer, { limit: RECURRENCE_LIMIT });
+    const byAction = new Map<string, RecurredActions['items'][number]>();
+    for (const l of links) {
+      for (const actionId of recurredAfterFix(l.earlier.report, l.later.report)) {
+        const key = `${l.earlier.id}\u0000${actionId}`;
+        let item = byAction.get(key);
+        if (!item) {
+          const action = l.earlier.report.actions.items.find((a) => a.id === actionId);
+          item = {
+            reportId: l.earlier.id,
+            reportTitle: l.earlier.title,
+            id: actionId,
+            title: action?.title ?? actionId,
+            recurredIn: [],
+          };
+          byAction.set(key, item);
+        }
+        item.recurredIn.push({ reportId: l.later.id, title: l.later.title });
+      }
+    }
+    const items = [...byAction.values()];
+    return { items, total: items.length };
   }
 
   async actionItems(actor: Actor, filters: ActionItemFilters, page: Page) {

@@ -100,6 +100,77 @@ export function ProfilePage() {
           <button type="submit">Create token</button>
         </form>
       </section>
+      <CalendarCard />
     </div>
+  );
+}
+
+/** My secret calendar address: my action deadlines and verification dates, for any calendar app. */
+function CalendarCard() {
+  const [status, setStatus] = useState<{ active: boolean; createdAt: string | null }>();
+  const [address, setAddress] = useState('');
+  const [error, setError] = useState('');
+  const load = () =>
+    api<{ active: boolean; createdAt: string | null }>('/api/calendar')
+      .then(setStatus)
+      .catch((e) => setError(errorText(e)));
+  useEffect(() => {
+    void load();
+  }, []);
+  const run = async (what: () => Promise<void>) => {
+    setError('');
+    try {
+      await what();
+      await load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="calendar-h">
+      <h2 id="calendar-h">Calendar</h2>
+      <p className="muted">
+        A private address (iCalendar) with the deadlines of your action items and the days their verification
+        is due. Anyone with the address can read it: make a new one or revoke it if it leaks.
+      </p>
+      <Status tone="error">{error}</Status>
+      {address && (
+        <div className="notice">
+          <p>Copy the address now; it is not shown again:</p>
+          <code className="secret">{address}</code>
+        </div>
+      )}
+      {status?.active && status.createdAt && (
+        <p>
+          Your calendar address was made <When at={status.createdAt} />.
+        </p>
+      )}
+      <div className="toolbar">
+        <button
+          type="button"
+          onClick={() =>
+            void run(async () => {
+              const r = await api<{ path: string }>('/api/calendar', { method: 'POST' });
+              setAddress(`${window.location.origin}${r.path}`);
+            })
+          }
+        >
+          {status?.active ? 'Make a new address' : 'Make a calendar address'}
+        </button>
+        {status?.active && (
+          <button
+            type="button"
+            onClick={() =>
+              void run(async () => {
+                await api('/api/calendar', { method: 'DELETE' });
+                setAddress('');
+              })
+            }
+          >
+            Revoke the address
+          </button>
+        )}
+      </div>
+    </section>
   );
 }

@@ -3,7 +3,7 @@ import { labelOf } from '../../../src/domain/labels.js';
 import { api, apiText, errorText } from '../api.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
-import type { Comment, ReviewStatus, StoredReport, User } from '../types.js';
+import type { Comment, Recurrence, ReviewStatus, StoredReport, User } from '../types.js';
 import { downloadText, StateBadge, Status, When } from '../ui.js';
 import { publicVersion, type Audience } from '../../../src/domain/audience.js';
 import { AudienceTabs, ChartStrip, ExecutiveView, ExportMenu, PublicPreview } from './report/audience.js';
@@ -18,6 +18,14 @@ const key = (s: string) => s.trim().toLowerCase();
 const named = (user: User, names: string[]) =>
   names.some((n) => key(n) === key(user.name) || key(n) === key(user.email));
 
+/** This report's actions whose cause came back in a later report, with the later reports' titles. */
+function recurredHere(rec: Recurrence | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of rec?.later ?? [])
+    for (const a of l.actions) out.set(a.id, [...(out.get(a.id) ?? []), `${l.title} (${l.reportId})`]);
+  return out;
+}
+
 /** A report to read: the clean view, its review (comments, decisions), publication, history and export. */
 export function ReportPage({ id }: { id: string }) {
   const { user } = useSession();
@@ -28,6 +36,7 @@ export function ReportPage({ id }: { id: string }) {
   const [notice, setNotice] = useState('');
   const [people, setPeople] = useState<Map<string, string>>(new Map());
   const [confirmPublish, setConfirmPublish] = useState(false);
+  const [recurrence, setRecurrence] = useState<Recurrence>();
   useTitle(stored?.report.title ?? 'Report');
   const { search } = useLocation();
   const asked = search.get('audience');
@@ -40,12 +49,14 @@ export function ReportPage({ id }: { id: string }) {
 
   const load = useCallback(async () => {
     try {
-      const [s, c, r] = await Promise.all([
+      const [s, c, r, rec] = await Promise.all([
         api<StoredReport>(base),
         api<{ items: Comment[] }>(`${base}/comments`),
         api<ReviewStatus>(`${base}/reviews`),
+        api<Recurrence>(`${base}/recurrence`),
       ]);
       setStored(s);
+      setRecurrence(rec);
       setComments(c.items);
       setReviews(r);
     } catch (e) {
@@ -193,6 +204,21 @@ export function ReportPage({ id }: { id: string }) {
         />
       )}
 
+      {recurrence && recurrence.earlier.length > 0 && (
+        <section className="recurrence" aria-labelledby="recurrence-title">
+          <h2 id="recurrence-title">A recurrence</h2>
+          <ul>
+            {recurrence.earlier.map((e) => (
+              <li key={e.reportId}>
+                Of <Link href={`/reports/${encodeURIComponent(e.reportId)}`}>{e.title}</Link>
+                {e.actions.length > 0
+                  ? `: recurred after fix — ${e.actions.map((a) => `${a.id} ${a.title}`).join('; ')}`
+                  : ': no completed action of it addressed this cause'}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <AudienceTabs value={audience} onChange={setAudience} />
       {audience === 'executive' && <ExecutiveView report={r} base={base} version={stored.version} />}
       {audience === 'public' && (
@@ -239,6 +265,17 @@ export function ReportPage({ id }: { id: string }) {
               api(`${base}/comments/${c.id}/resolve`, { body: { resolved: !c.resolvedAt } }),
             )
           }
+          actions={{
+            recurred: recurredHere(recurrence),
+            onVerify: editor
+              ? (actionId, input) =>
+                  act(`Verification of ${actionId} recorded.`, () =>
+                    api(`${base}/actions/${actionId}/verification`, {
+                      body: { version: stored.version, ...input },
+                    }),
+                  )
+              : undefined,
+          }}
         />
       )}
 

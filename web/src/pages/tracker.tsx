@@ -4,8 +4,23 @@ import { ACTION_CATEGORIES, ACTION_STATUSES } from '../../../src/domain/report.s
 import { api, errorText, query } from '../api.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
-import type { ActionItemPage, ActionItemRow, StoredReport } from '../types.js';
+import type { ActionItemPage, ActionItemRow, RecurredActions, StoredReport } from '../types.js';
 import { CodeOptions, EnumSelect, Status } from '../ui.js';
+
+/** The board's columns: the statuses, with completed work that still awaits its check in a column of its own. */
+const COLUMNS: { key: string; label: string; holds: (a: ActionItemRow) => boolean }[] =
+  ACTION_STATUSES.flatMap((s) => {
+    const plain = { key: s, label: labelOf(s), holds: (a: ActionItemRow) => a.status === s };
+    if (s !== 'completed') return [plain];
+    return [
+      {
+        key: 'awaiting_verification',
+        label: 'awaiting verification',
+        holds: (a: ActionItemRow) => a.awaitingVerification,
+      },
+      { ...plain, holds: (a: ActionItemRow) => a.status === s && !a.awaitingVerification },
+    ];
+  });
 
 const today = () => new Date().toISOString().slice(0, 10);
 const isOverdue = (a: ActionItemRow) =>
@@ -23,12 +38,20 @@ export function TrackerPage() {
     report: search.get('report') ?? '',
     overdue: search.get('overdue') === 'true' ? 'true' : '',
     status: search.get('status') ?? '',
+    awaitingVerification: search.get('awaitingVerification') === 'true' ? 'true' : '',
   };
   const [items, setItems] = useState<ActionItemRow[]>();
   const [total, setTotal] = useState(0);
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
   const [tick, setTick] = useState(0);
+  const [recurred, setRecurred] = useState<RecurredActions>();
+  useEffect(() => {
+    api<RecurredActions>('/api/action-items/recurred')
+      .then(setRecurred)
+      .catch(() => undefined);
+  }, [tick]);
+  const recurredKeys = new Set(recurred?.items.map((r) => `${r.reportId}/${r.id}`));
   const key = search.toString();
 
   useEffect(() => {
@@ -140,9 +163,23 @@ export function TrackerPage() {
           />{' '}
           Overdue only
         </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={filters.awaitingVerification === 'true'}
+            onChange={(e) => set('awaitingVerification', e.target.checked ? 'true' : '')}
+          />{' '}
+          Awaiting verification only
+        </label>
       </fieldset>
       <Status tone="error">{error}</Status>
       <Status tone="ok">{notice}</Status>
+      {recurred && recurred.total > 0 && (
+        <p className="recurred" data-testid="recurred-count">
+          {recurred.total} completed action{recurred.total === 1 ? '' : 's'} recurred after fix:{' '}
+          {recurred.items.map((r) => `${r.id} of ${r.reportTitle}`).join('; ')}.
+        </p>
+      )}
       {items && (
         <p className="muted">
           {total} action item{total === 1 ? '' : 's'}
@@ -151,12 +188,12 @@ export function TrackerPage() {
       )}
       {items && view === 'board' && (
         <div className="board">
-          {ACTION_STATUSES.map((s) => {
-            const col = items.filter((a) => a.status === s);
+          {COLUMNS.map(({ key: s, label, holds }) => {
+            const col = items.filter(holds);
             return (
               <section key={s} className="board-col" aria-labelledby={`col-${s}`}>
                 <h2 id={`col-${s}`}>
-                  {labelOf(s)} <span className="muted">({col.length})</span>
+                  {label} <span className="muted">({col.length})</span>
                 </h2>
                 <ul className="plain">
                   {col.map((a) => (
@@ -173,6 +210,10 @@ export function TrackerPage() {
                         {a.owner ?? 'no owner'} · {a.deadline ? `due ${a.deadline}` : 'no deadline'}
                         {isOverdue(a) && <strong className="overdue-tag"> overdue</strong>}
                       </p>
+                      {a.verification && <p className="muted">verified {labelOf(a.verification)}</p>}
+                      {recurredKeys.has(`${a.reportId}/${a.id}`) && (
+                        <p className="recurred">recurred after fix</p>
+                      )}
                       {editable && <StatusSelect a={a} onChange={changeStatus} />}
                     </li>
                   ))}
@@ -212,7 +253,11 @@ export function TrackerPage() {
                   </td>
                   <td>{a.category ? labelOf(a.category) : '—'}</td>
                   <td>{a.priority ?? '—'}</td>
-                  <td>{editable ? <StatusSelect a={a} onChange={changeStatus} /> : labelOf(a.status)}</td>
+                  <td>
+                    {editable ? <StatusSelect a={a} onChange={changeStatus} /> : labelOf(a.status)}
+                    {a.awaitingVerification && <div className="muted">awaiting verification</div>}
+                    {a.verification && <div className="muted">verified {labelOf(a.verification)}</div>}
+                  </td>
                 </tr>
               ))}
             </tbody>

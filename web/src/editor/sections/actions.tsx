@@ -94,6 +94,9 @@ function ActionCard({
   const set = useContext(SetContext);
   const p: Path = ['actions', 'items', index];
   const gaps = smartGaps(a);
+  // The plan exists while either of its fields holds something; its "how" is what the model requires.
+  const setPlan = (how: string, by: string | undefined) =>
+    set([...p, 'verificationPlan'], how || by ? { how, ...(by ? { by } : {}) } : undefined);
   return (
     <li className="item-card">
       <div className="card-head">
@@ -203,6 +206,34 @@ function ActionCard({
           </select>
           {a.verification?.on && <small className="muted">on {a.verification.on}</small>}
         </div>
+        <div className="field f-wide">
+          <label
+            htmlFor={fieldId([...p, 'verificationPlan', 'how'])}
+          >{`Action ${a.id} verification plan`}</label>
+          <input
+            id={fieldId([...p, 'verificationPlan', 'how'])}
+            value={a.verificationPlan?.how ?? ''}
+            maxLength={2000}
+            placeholder="How will we know it worked?"
+            onChange={(e) => setPlan(e.target.value, a.verificationPlan?.by)}
+          />
+          <FieldFindings path={[...p, 'verificationPlan']} />
+        </div>
+        <div className="field">
+          <label htmlFor={fieldId([...p, 'verificationPlan', 'by'])}>{`Action ${a.id} verify by`}</label>
+          <input
+            id={fieldId([...p, 'verificationPlan', 'by'])}
+            type="date"
+            value={a.verificationPlan?.by ?? ''}
+            onChange={(e) => setPlan(a.verificationPlan?.how ?? '', e.target.value || undefined)}
+          />
+        </div>
+        <TextField
+          path={[...p, 'declinedReason']}
+          label={`Action ${a.id} reason not done or not verified`}
+          value={a.declinedReason}
+          className="f-wide"
+        />
       </div>
     </li>
   );

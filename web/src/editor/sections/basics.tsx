@@ -108,6 +108,12 @@ export function BasicsSection({ report, settings }: SectionProps) {
         <ChipsField path={['involved']} label="People involved" values={report.involved} />
         <ChipsField path={['tags']} label="Tags" values={report.tags} />
         <ChipsField path={['systems']} label="Affected systems" values={report.systems} />
+        <ChipsField
+          path={['recurrenceOf']}
+          label="Recurrence of (report ids)"
+          values={report.recurrenceOf ?? []}
+          guide="Ids of earlier reports whose problem came back in this one; their fixes for the same cause are flagged."
+        />
       </div>
       <EnumSelect
         label="Visibility"

@@ -8,7 +8,7 @@ import { detailsBody } from './read/details.js';
 import { impactBody } from './read/impact.js';
 import { analysisBody } from './read/analysis.js';
 import { lessonsBody } from './read/lessons.js';
-import { actionsBody } from './read/actions.js';
+import { actionsBody, type ActionsReadOptions } from './read/actions.js';
 import { materialsBody } from './read/materials.js';
 
 /** The report as a reader sees it: one section after another, each with its review comments. */
@@ -19,6 +19,7 @@ export function ReadView({
   who,
   onComment,
   onResolve,
+  actions,
 }: {
   report: Report;
   comments: Comment[];
@@ -26,6 +27,8 @@ export function ReadView({
   who: (id: string | null) => string;
   onComment: (anchor: string, body: string) => Promise<void>;
   onResolve: (c: Comment) => Promise<void>;
+  /** Verification and recurrence on the action items. */
+  actions?: ActionsReadOptions;
 }) {
   const body: Record<SectionKey, ReactNode> = {
     summary: summaryBody(r),
@@ -33,7 +36,7 @@ export function ReadView({
     impact: impactBody(r),
     analysis: analysisBody(r),
     lessons: lessonsBody(r),
-    actions: actionsBody(r),
+    actions: actionsBody(r, actions),
     materials: materialsBody(r),
   };
   return (

@@ -1,12 +1,49 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { labelOf } from '../../../../../src/domain/labels.js';
-import type { Report } from '../../../../../src/domain/report.schema.js';
+import { followUp, type FollowUpState } from '../../../../../src/domain/metrics.js';
+import {
+  VERIFICATION_RESULTS,
+  type ActionItem,
+  type Report,
+} from '../../../../../src/domain/report.schema.js';
+import { CodeOptions } from '../../../ui.js';
 import { LinkOrText } from '../parts.js';
 
-/** The action items as a table (nothing when there are none). */
-export function actionsBody(r: Report): ReactNode {
+/** What a reader records when checking a completed action. */
+export interface VerifyInput {
+  result: string;
+  notes?: string;
+  evidence?: string[];
+}
+
+/** Optional powers of the read view over the action items. */
+export interface ActionsReadOptions {
+  /** Record a verification (shown on completed, unverified actions when set). */
+  onVerify?: (actionId: string, input: VerifyInput) => Promise<void>;
+  /** Ids of actions flagged "recurred after fix", with the reports they recurred in. */
+  recurred?: Map<string, string[]>;
+}
+
+const STATE_WORDS: Record<FollowUpState, string> = {
+  verified: 'verified',
+  declined: 'declined with a reason',
+  awaiting_verification: 'awaiting verification',
+  declined_without_reason: "won't do, with no reason given",
+  open: 'not done yet',
+};
+
+/** The action items as a table with the follow-up's state (nothing when there are none). */
+export function actionsBody(r: Report, options: ActionsReadOptions = {}): ReactNode {
+  if (r.actions.items.length === 0) return false;
+  const f = followUp(r);
+  const pending = f.items.filter((i) => f.pending.includes(i.id));
   return (
-    r.actions.items.length > 0 && (
+    <>
+      <p className={`follow-up ${f.complete ? 'complete' : 'open'}`} data-testid="follow-up">
+        {f.complete
+          ? 'Follow-up complete: every action is verified or declined with a reason.'
+          : `Follow-up open: ${pending.map((i) => `${i.id} ${STATE_WORDS[i.state]}`).join('; ')}.`}
+      </p>
       <table className="read-table">
         <thead>
           <tr>
@@ -27,17 +64,23 @@ export function actionsBody(r: Report): ReactNode {
                 {a.details && <div>{a.details}</div>}
                 {a.successCriterion && <div className="muted">Done when: {a.successCriterion}</div>}
                 {a.addresses.length > 0 && <div className="muted">Addresses {a.addresses.join(', ')}</div>}
+                {a.verificationPlan && (
+                  <div className="muted">
+                    Verify: {a.verificationPlan.how}
+                    {a.verificationPlan.by && ` (by ${a.verificationPlan.by})`}
+                  </div>
+                )}
+                {options.recurred?.has(a.id) && (
+                  <div className="recurred">
+                    <strong>Recurred after fix</strong> in {options.recurred.get(a.id)?.join(', ')}
+                  </div>
+                )}
               </td>
               <td>{a.owner ?? '—'}</td>
               <td>{a.deadline ?? '—'}</td>
               <td>
                 {labelOf(a.status)}
-                {a.verification && (
-                  <div className="muted">
-                    verified {a.verification.result}
-                    {a.verification.on && ` on ${a.verification.on}`}
-                  </div>
-                )}
+                <VerificationCell action={a} onVerify={options.onVerify} />
               </td>
               <td>
                 {[a.category && labelOf(a.category), a.priority && `${labelOf(a.priority)} priority`]
@@ -48,6 +91,95 @@ export function actionsBody(r: Report): ReactNode {
           ))}
         </tbody>
       </table>
-    )
+    </>
+  );
+}
+
+function VerificationCell({
+  action: a,
+  onVerify,
+}: {
+  action: ActionItem;
+  onVerify?: ActionsReadOptions['onVerify'];
+}) {
+  const v = a.verification;
+  return (
+    <>
+      {v && (
+        <div className="verification" data-testid={`verification-${a.id}`}>
+          Verified <strong>{labelOf(v.result)}</strong>
+          {v.on && ` on ${v.on}`}
+          {v.by && ` by ${v.by}`}
+          {v.notes && <div className="muted">{v.notes}</div>}
+          {v.evidence && v.evidence.length > 0 && (
+            <div className="muted">
+              Evidence:{' '}
+              {v.evidence.map((e, i) => (
+                <span key={i}>
+                  {i > 0 && ', '}
+                  <LinkOrText link={e} />
+                </span>
+              ))}
+            </div>
+          )}
+        </div>
+      )}
+      {a.declinedReason && <div className="muted">Declined: {a.declinedReason}</div>}
+      {!v && a.status === 'completed' && !a.declinedReason && (
+        <div className="muted">Awaiting verification</div>
+      )}
+      {!v && a.status === 'completed' && onVerify && <VerifyForm action={a} onVerify={onVerify} />}
+    </>
+  );
+}
+
+function VerifyForm({
+  action: a,
+  onVerify,
+}: {
+  action: ActionItem;
+  onVerify: NonNullable<ActionsReadOptions['onVerify']>;
+}) {
+  const [result, setResult] = useState('effective');
+  const [notes, setNotes] = useState('');
+  const [evidence, setEvidence] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = `verify-${a.id}`;
+  return (
+    <form
+      className="verify-form no-print"
+      aria-label={`Verify action ${a.id}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        const links = evidence
+          .split(/[\s,]+/)
+          .map((s) => s.trim())
+          .filter(Boolean);
+        void onVerify(a.id, {
+          result,
+          ...(notes.trim() ? { notes: notes.trim() } : {}),
+          ...(links.length ? { evidence: links } : {}),
+        }).finally(() => setBusy(false));
+      }}
+    >
+      <label htmlFor={`${id}-result`}>{`Result for ${a.id}`}</label>
+      <select id={`${id}-result`} value={result} onChange={(e) => setResult(e.target.value)}>
+        <CodeOptions codes={VERIFICATION_RESULTS} />
+      </select>
+      <label htmlFor={`${id}-notes`}>{`Note for ${a.id}`}</label>
+      <input id={`${id}-notes`} value={notes} maxLength={2000} onChange={(e) => setNotes(e.target.value)} />
+      <label htmlFor={`${id}-evidence`}>{`Evidence links for ${a.id}`}</label>
+      <input
+        id={`${id}-evidence`}
+        value={evidence}
+        placeholder="https://…"
+        maxLength={2000}
+        onChange={(e) => setEvidence(e.target.value)}
+      />
+      <button type="submit" disabled={busy}>
+        Record verification
+      </button>
+    </form>
   );
 }
