@@ -1,4 +1,10 @@
-import { FRONT_MATTER_KEYS, factorActionState, insightRow, relationKeys, type Report } from '../domain/index.js';
+import {
+  FRONT_MATTER_KEYS,
+  factorActionState,
+  insightRow,
+  relationKeys,
+  type Report,
+} from '../domain/index.js';
 import type {
   ActionItemsTable,
   ReportFactorsTable,
