@@ -46,6 +46,13 @@ describe('public version', () => {
     ).toBeTruthy();
   });
 
+  it('leaves out the ids of the earlier reports this one recurs', () => {
+    const r = { ...leakyReport(), recurrenceOf: ['secret-merger-outage-2025'] };
+    const { report, removed } = publicVersion(r);
+    expect(JSON.stringify(report)).not.toContain('secret-merger-outage-2025');
+    expect(removed.find((x) => x.path.join('.') === 'recurrenceOf')?.reason).toBe('link');
+  });
+
   it('keeps public links and ordinary words', () => {
     const r = leakyReport();
     r.summary.keyLessons =

@@ -327,6 +327,16 @@ export function publicVersion(report: Report, options: { internalDomains?: strin
       });
     top[key] = [];
   }
+  // Ids of earlier reports this one recurs: internal references, some perhaps to restricted reports.
+  if (Array.isArray(top.recurrenceOf)) {
+    if ((top.recurrenceOf as string[]).length)
+      removed.push({
+        path: ['recurrenceOf'],
+        reason: 'link',
+        text: (top.recurrenceOf as string[]).join(', '),
+      });
+    delete top.recurrenceOf;
+  }
   if (typeof top.facilitator === 'string') {
     removed.push({ path: ['facilitator'], reason: 'people', text: top.facilitator });
     delete top.facilitator;

@@ -2,7 +2,7 @@
 // that describe many reports (insights). Pure: the store keeps these rows beside each report at every save,
 // the CLI computes them from Markdown files, and both hand them to the same functions here.
 import { responseTimes } from './metrics.js';
-import type { Report } from './report.schema.js';
+import type { ActionItem, Report } from './report.schema.js';
 
 // ── related incidents ──────────────────────────────────────────────────────────────────────────────
 
@@ -78,14 +78,24 @@ function evidenceSources(report: Report): string[] {
   return out;
 }
 
-/** Everything a report can share with another, each once. */
+/** Keys of one kind a report is compared by, at most. */
+const MAX_KEYS_PER_KIND = 50;
+
+/** Everything a report can share with another, each once (at most MAX_KEYS_PER_KIND of a kind). */
 export function relationKeys(report: Report): RelationKey[] {
   const seen = new Map<string, RelationKey>();
+  const perKind = new Map<RelationKind, number>();
   const add = (kind: RelationKind, label: string) => {
     const key = keyOf(label);
     if (key.length === 0 || key.length > 200) return;
     const id = `${kind}\u0000${key}`;
-    if (!seen.has(id)) seen.set(id, { kind, key, label: label.trim() });
+    if (seen.has(id)) return;
+    // Each key is a lookup when related reports are asked for: a report listing thousands of sources or
+    // categories must not make that request unbounded. Real reports have a handful of each.
+    const n = perKind.get(kind) ?? 0;
+    if (n >= MAX_KEYS_PER_KIND) return;
+    perKind.set(kind, n + 1);
+    seen.set(id, { kind, key, label: label.trim() });
   };
   for (const s of report.systems) add('system', s);
   for (const f of report.analysis.factors) if (f.category) add('category', f.category);
@@ -546,8 +556,24 @@ export const FACTOR_ACTION_STATES = [
 export type FactorActionState = (typeof FACTOR_ACTION_STATES)[number];
 
 /** The state of the actions addressing factor `factorId` of a report. */
-export function factorActionState(report: Report, factorId: string): FactorActionState {
-  const actions = report.actions.items.filter((a) => a.addresses.includes(factorId));
+/** The actions addressing each cause id: built once per report, so judging every factor is not quadratic. */
+export function actionsByFactor(report: Report): Map<string, ActionItem[]> {
+  const out = new Map<string, ActionItem[]>();
+  for (const a of report.actions.items)
+    for (const id of new Set(a.addresses)) {
+      const list = out.get(id);
+      if (list) list.push(a);
+      else out.set(id, [a]);
+    }
+  return out;
+}
+
+export function factorActionState(
+  report: Report,
+  factorId: string,
+  byFactor: Map<string, ActionItem[]> = actionsByFactor(report),
+): FactorActionState {
+  const actions = byFactor.get(factorId) ?? [];
   if (actions.length === 0) return 'no action';
   if (actions.some((a) => a.verification?.result === 'effective')) return 'fixed and verified';
   if (actions.some((a) => a.verification?.result === 'ineffective')) return 'fix not effective';

@@ -1,4 +1,4 @@
-import type { FishboneCause, Report } from './report.schema.js';
+import type { Report } from './report.schema.js';
 
 /** Words too common to say two causes are the same. */
 const STOP = new Set(
@@ -22,13 +22,21 @@ export function causeWords(text: string): Set<string> {
  * words over all words of both), so a cause restated in slightly different words still matches.
  */
 export function sameCause(a: string, b: string): boolean {
-  const x = causeWords(a);
-  const y = causeWords(b);
+  return sameWords(causeWords(a), causeWords(b));
+}
+
+function sameWords(x: Set<string>, y: Set<string>): boolean {
   if (x.size === 0 || y.size === 0) return false;
   let shared = 0;
   for (const w of x) if (y.has(w)) shared += 1;
   return shared / (x.size + y.size - shared) >= 0.5;
 }
+
+/**
+ * At most this many causes of a report are compared, and at most this many distinct causes its actions address:
+ * a report may list thousands, and this runs when a report page is read. Real reports name a few dozen.
+ */
+const MAX_CAUSES = 200;
 
 /** The causes a report names: its primary cause, contributing factors and fishbone causes. */
 function causesOf(r: Report): string[] {
@@ -36,7 +44,7 @@ function causesOf(r: Report): string[] {
     ...(r.analysis.primaryCause ? [r.analysis.primaryCause] : []),
     ...r.analysis.factors.map((f) => f.text),
     ...r.analysis.fishbone.flatMap((c) => [c.cause, ...c.subCauses]),
-  ];
+  ].slice(0, MAX_CAUSES);
 }
 
 /** The text of a cause an action addresses by id (RC, CF2); lessons and unknown ids have none. */
@@ -45,29 +53,40 @@ function addressedText(r: Report, id: string): string | undefined {
   return r.analysis.factors.find((f) => f.id === id)?.text;
 }
 
-const categoryOf = (fishbone: FishboneCause[], text: string) =>
-  fishbone.find((c) => sameCause(c.cause, text) || c.subCauses.some((s) => sameCause(s, text)))?.category;
-
 /**
  * The completed actions of `earlier` that addressed the cause that came back in `later` (which names `earlier`
  * among its `recurrenceOf`): the fix was done and the problem recurred. An action matches when a cause it
  * addresses (RC or a contributing factor, by id) is the same cause (`sameCause`) as one `later` names, or when
  * that cause is filed in the earlier fishbone under a category and the later fishbone has a cause in the same
- * category.
+ * category. Each text is split into words once, and each addressed cause is judged once, however many actions
+ * address it.
  */
 export function recurredAfterFix(earlier: Report, later: Report): string[] {
-  const laterCauses = causesOf(later);
+  const laterCauses = causesOf(later).map(causeWords);
   const laterCategories = new Set(later.analysis.fishbone.map((c) => c.category));
-  return earlier.actions.items
-    .filter((a) => a.status === 'completed')
-    .filter((a) =>
-      a.addresses.some((id) => {
-        const text = addressedText(earlier, id);
-        if (!text) return false;
-        if (laterCauses.some((c) => sameCause(c, text))) return true;
-        const category = categoryOf(earlier.analysis.fishbone, text);
-        return category !== undefined && laterCategories.has(category);
-      }),
+  const fishbone = earlier.analysis.fishbone
+    .flatMap((c) =>
+      [c.cause, ...c.subCauses].map((text) => ({ category: c.category, words: causeWords(text) })),
     )
+    .slice(0, MAX_CAUSES);
+  const judged = new Map<string, boolean>();
+  const recurred = (id: string): boolean => {
+    const known = judged.get(id);
+    if (known !== undefined) return known;
+    if (judged.size >= MAX_CAUSES) return false;
+    const text = addressedText(earlier, id);
+    let verdict = false;
+    if (text) {
+      const words = causeWords(text);
+      const category = fishbone.find((c) => sameWords(c.words, words))?.category;
+      verdict =
+        laterCauses.some((c) => sameWords(c, words)) ||
+        (category !== undefined && laterCategories.has(category));
+    }
+    judged.set(id, verdict);
+    return verdict;
+  };
+  return earlier.actions.items
+    .filter((a) => a.status === 'completed' && a.addresses.some(recurred))
     .map((a) => a.id);
 }

@@ -1,4 +1,4 @@
-import type { ActionItem, Report } from '../domain/index.js';
+import { isAwaitingVerification, type ActionItem, type Report } from '../domain/index.js';
 
 /** One line of a digest: an action and the report it belongs to. */
 export interface DigestAction {
@@ -24,7 +24,8 @@ export function addDays(date: string, days: number): string {
 
 /**
  * Sort a person's actions into the digest's sections, on their local `today`: due within `days` (today
- * included), overdue, and completed but not yet verified. Declined (won't do) actions are in none.
+ * included), overdue, and completed but not yet verified (isAwaitingVerification: a completed action someone
+ * declined to check, with a reason, is not waiting). Won't-do actions are in none.
  */
 export function sortActions(
   reports: { id: string; report: Report }[],
@@ -43,7 +44,7 @@ export function sortActions(
       if (!action.owner || !isMine(action.owner)) continue;
       const line = { reportId: id, reportTitle: report.title, action };
       if (action.status === 'completed') {
-        if (!action.verification) out.awaitingVerification.push(line);
+        if (isAwaitingVerification(action)) out.awaitingVerification.push(line);
         continue;
       }
       if (action.status === 'wont_do' || !action.deadline) continue;

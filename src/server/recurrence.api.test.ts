@@ -164,5 +164,34 @@ for (const dialect of testDialects()) {
       expect(r.statusCode).toBe(422);
       expect(JSON.stringify(r.json().details)).toContain('recurrenceOf');
     });
+
+    it('shows the factors of the earlier report as recurred after fix on the recurring-factors page', async () => {
+      const first = await create({ ...earlier(), id: 'pool-2024-02', title: 'Pool ran dry' });
+      const factorsOf = async () => {
+        const r = await editor.call({ method: 'GET', url: '/api/factors' });
+        expect(r.statusCode, r.body).toBe(200);
+        const body = r.json() as {
+          recurrence: string;
+          categories: { factors: { reportId: string; factorId: string; actionState: string }[] }[];
+        };
+        return {
+          body,
+          mine: body.categories.flatMap((c) => c.factors).filter((f) => f.reportId === first.id),
+        };
+      };
+      const before = await factorsOf();
+      expect(before.mine.map((f) => f.actionState)).not.toContain('recurred after fix');
+      await create({
+        id: 'pool-2024-06',
+        kind: 'outage',
+        title: 'Pool ran dry again',
+        recurrenceOf: [first.id],
+        analysis: { primaryCause: 'Unbounded database log retention filled the disk again' },
+      });
+      const after = await factorsOf();
+      expect(after.body.recurrence).toMatch(/names this one as a recurrence/);
+      expect(after.mine.length).toBeGreaterThan(0);
+      expect(after.mine.every((f) => f.actionState === 'recurred after fix')).toBe(true);
+    });
   });
 }

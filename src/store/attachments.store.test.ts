@@ -14,6 +14,7 @@ import {
 import * as initial from './migrations/2026-11-27-001-initial.js';
 import * as chunked from './migrations/2026-11-27-002-attachment-chunks.js';
 import * as ordered from './migrations/2026-12-05-101-ordered-indexes.js';
+import { newReportRow } from './report-rows.js';
 
 const INITIAL = '2026-11-27-001-initial';
 const CHUNKED = '2026-11-27-002-attachment-chunks';
@@ -45,7 +46,11 @@ async function chunkSizes(store: Store, id: string): Promise<number[]> {
   return rows.map((r) => r.data.length);
 }
 
-async function seed(store: Store, reportId: string): Promise<string> {
+/**
+ * A user and a report to hang files on. `asOld`: the report row written by hand, as the code of an older schema
+ * wrote it (today's save also fills side tables that later migrations make).
+ */
+async function seed(store: Store, reportId: string, asOld = false): Promise<string> {
   const users = new UserRepository(store);
   const user = await users.create({
     email: `${reportId}@example.test`,
@@ -53,11 +58,16 @@ async function seed(store: Store, reportId: string): Promise<string> {
     role: 'editor',
     passwordHash: null,
   });
-  await new ReportRepository(store).create(
-    reportId,
-    reportSchema.parse({ kind: 'outage', title: 'With files' }),
-    { userId: user.id, summary: 'created', changes: [] },
-  );
+  const report = reportSchema.parse({ kind: 'outage', title: 'With files' });
+  const info = { userId: user.id, summary: 'created', changes: [] };
+  if (asOld) {
+    await store.db
+      .insertInto('reports')
+      .values(newReportRow(reportId, 1, report, info, '2026-11-01T00:00:00.000Z'))
+      .execute();
+  } else {
+    await new ReportRepository(store).create(reportId, report, info);
+  }
   return user.id;
 }
 
@@ -182,7 +192,7 @@ describe.each(testDialects())('upgrading attachments to chunks on %s', (dialect)
   afterAll(async () => t?.dispose());
 
   it('moves the bytes of every existing attachment into chunks, and back down, byte for byte', async () => {
-    const userId = await seed(t.store, 'r-old');
+    const userId = await seed(t.store, 'r-old', true);
     // The table as migration 001 made it, bytes in the row; written without today's types.
     const old = t.store.db.withTables<{ attachments: Record<string, unknown> }>();
     for (const [name, data] of Object.entries(files)) {

@@ -1,9 +1,10 @@
 // Upgrading a database whose restricted reports named people by display name: each keeps the people who
 // could read it, now as account e-mails, and a name that is not one account's alone grants nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportSchema } from '../domain/index.js';
+import { reportSchema, type Report } from '../domain/index.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import { ReportRepository, UserRepository, migrateToLatest } from './index.js';
+import { newReportRow, saveRows } from './report-rows.js';
 
 describe.each(testDialects())('restricted membership migration on %s', (dialect) => {
   let t: TestStore;
@@ -30,9 +31,24 @@ describe.each(testDialects())('restricted membership migration on %s', (dialect)
       authors: ['Sam Same'],
       reviewers: ['Rita Reviewer'],
     });
-    await reports.create('r-old', report, { userId: owner.id, summary: 'created', changes: [] });
+    // Written as the code of this older schema wrote them: today's save also fills tables later migrations make.
+    const writeOld = async (id: string, seq: number, r: Report) => {
+      const info = { userId: owner.id, summary: 'created', changes: [] };
+      const at = '2026-12-01T00:00:00.000Z';
+      await t.store.db
+        .insertInto('reports')
+        .values(newReportRow(id, seq, r, info, at))
+        .execute();
+      const rows = saveRows(id, 1, r, info, at);
+      for (const table of ['report_members', 'report_people', 'report_tags', 'report_systems'] as const) {
+        const side = rows.side[table];
+        if (side.length > 0) await t.store.db.insertInto(table).values(side).execute();
+      }
+      await t.store.db.insertInto('report_revisions').values(rows.revision).execute();
+    };
+    await writeOld('r-old', 1, report);
     const open = reportSchema.parse({ kind: 'other', title: 'Open', members: ['Dana Lee'] });
-    await reports.create('r-open', open, { userId: owner.id, summary: 'created', changes: [] });
+    await writeOld('r-open', 2, open);
 
     expect(await migrateToLatest(t.store, { through: '2026-12-05-014-members-name-accounts' })).toEqual([
       '2026-12-05-014-members-name-accounts',

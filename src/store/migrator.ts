@@ -1,5 +1,6 @@
 import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
+import { backfillMemory } from './memory-backfill.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
 import * as attachmentChunks from './migrations/2026-11-27-002-attachment-chunks.js';
 import * as mustChangePassword from './migrations/2026-12-05-001-must-change-password.js';
@@ -50,5 +51,9 @@ export async function migrateToLatest(store: Store, options: { through?: string 
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${message}`);
   }
+  // Derived rows the shared memory's tables need for reports stored before they existed (none once filled).
+  if (through === undefined || through >= SHARED_MEMORY) await backfillMemory(store);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+const SHARED_MEMORY = '2026-12-06-601-shared-memory';

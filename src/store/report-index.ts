@@ -1,5 +1,6 @@
 import {
   FRONT_MATTER_KEYS,
+  actionsByFactor,
   factorActionState,
   insightRow,
   relationKeys,
@@ -127,6 +128,7 @@ export function memoryRows(
 ): { keys: ReportKeysTable[]; facts: ReportFactsTable; factors: ReportFactorsTable[] } {
   const row = insightRow(id, report, { published });
   const started = row.started ?? '';
+  const byFactor = actionsByFactor(report);
   return {
     keys: relationKeys(report).map((k) => ({
       report_id: id,
@@ -166,7 +168,7 @@ export function memoryRows(
       category_key: f.category ? keyOf(f.category) : null,
       text: f.text,
       quarter: row.quarter,
-      action_state: factorActionState(report, f.id),
+      action_state: factorActionState(report, f.id, byFactor),
     })),
   };
 }

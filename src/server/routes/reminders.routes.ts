@@ -37,6 +37,7 @@ export function remindersRoutes(services: Services): FastifyPluginAsyncZod {
     app.get(
       '/api/profile/reminders',
       {
+        config: { role: 'viewer' },
         schema: {
           tags: ['profile'],
           summary: 'Your reminder e-mails: on or off, and your time zone',
@@ -49,6 +50,7 @@ export function remindersRoutes(services: Services): FastifyPluginAsyncZod {
     app.put(
       '/api/profile/reminders',
       {
+        config: { role: 'viewer' },
         schema: {
           tags: ['profile'],
           summary: 'Turn your reminder e-mails on or off, or set the time zone their hour is in',

@@ -94,7 +94,12 @@ export function createServices(
     reviews: new ReviewService(reports, new CommentRepository(store), reviewRepo, settings, audit),
     attachments,
     evidence: new EvidenceService(reports, attachments),
-    memory: new MemoryService(new MemoryRepository(store), reports, settings),
+    memory: new MemoryService(new MemoryRepository(store), reports, settings, {
+      // Reports a later report names as a recurrence, with a completed action that addressed the same cause.
+      recurred: async (actor) => new Set((await reports.recurredActions(actor)).items.map((i) => i.reportId)),
+      description:
+        'a later report names this one as a recurrence, and a completed action of it addressed the same cause (docs/follow-up.md)',
+    }),
     outbox: new OutboxService(outboxRepo, audit),
     reminders: new ReminderService(new ReminderRepository(store), outboxRepo),
     calendar: new CalendarService(new CalendarRepository(store), new UserRepository(store), reports),

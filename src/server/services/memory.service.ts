@@ -17,8 +17,8 @@ export type InsightQuery = Omit<InsightFilters, 'people'> & { team?: string };
 const today = () => new Date().toISOString().slice(0, 10);
 
 /**
- * Where "recurred after fix" will come from: a later report naming an earlier one as a recurrence
- * (`recurrenceOf`, kept by the follow-up work). Until the store keeps those links this is empty, and the
+ * Where "recurred after fix" comes from: a later report naming an earlier one as a recurrence (`recurrenceOf`;
+ * createServices plugs in ReportService.recurredActions). Without one (NO_RECURRENCE) the set is empty, and the
  * factor lists say so (`recurrence` in their reply) instead of showing a state nobody computed.
  */
 export interface RecurrenceSeam {

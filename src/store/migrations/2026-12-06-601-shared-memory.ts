@@ -3,20 +3,16 @@
 // report_keys (what a report can share with another: systems, factor categories, cause words, tags,
 // fishbone categories, evidence sources; looked up by kind and key, newest incident first),
 // report_facts (one row per report: the figures of the insights) and report_factors (each contributing
-// factor with its category and the state of the actions that address it). Existing reports are indexed a
-// batch at a time in seq order, so memory stays flat however many there are.
+// factor with its category and the state of the actions that address it). Tables and indexes are made only
+// if missing, so a run cut short on SQLite (no transaction around a migration there) can run again.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { PostgresAdapter, type Kysely } from 'kysely';
-import type { Report } from '../../domain/index.js';
-import { memoryRows } from '../report-index.js';
-
-const BATCH = 500;
+import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   const child = (name: string) =>
     db.schema
       .createTable(name)
+      .ifNotExists()
       .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'));
 
   await child('report_keys')
@@ -28,12 +24,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema
     .createIndex('report_keys_lookup')
+    .ifNotExists()
     .on('report_keys')
     .columns(['kind', 'key', 'started', 'report_id'])
     .execute();
 
   await db.schema
     .createTable('report_facts')
+    .ifNotExists()
     .addColumn('report_id', 'text', (c) => c.primaryKey().references('reports.id').onDelete('cascade'))
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -69,35 +67,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema
     .createIndex('report_factors_category')
+    .ifNotExists()
     .on('report_factors')
     .columns(['category_key', 'report_id'])
     .execute();
-
-  let after = -1;
-  for (;;) {
-    const rows = await db
-      .selectFrom('reports')
-      .select(['id', 'seq', 'state', 'updated_at', 'content'])
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(BATCH)
-      .execute();
-    if (rows.length === 0) break;
-    const write = async (trx: Kysely<any>) => {
-      for (const r of rows) {
-        const report = JSON.parse(r.content as string) as Report;
-        // The first publication is not on record for reports stored before this: their last change stands in.
-        const published =
-          report.state === 'published' || report.state === 'closed' ? (r.updated_at as string) : null;
-        const m = memoryRows(r.id as string, report, published);
-        if (m.keys.length > 0) await trx.insertInto('report_keys').values(m.keys).execute();
-        await trx.insertInto('report_facts').values(m.facts).execute();
-        if (m.factors.length > 0) await trx.insertInto('report_factors').values(m.factors).execute();
-      }
-    };
-    await (pg ? write(db) : db.transaction().execute(write));
-    after = Number(rows[rows.length - 1]!.seq);
-  }
+  // Reports stored before this are indexed by backfillMemory (src/store/memory-backfill.ts), which
+  // migrateToLatest runs after the migrations: the rows are derived data, made by today's code.
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
