@@ -41,7 +41,7 @@ describe.each(testDialects())('sending reports by e-mail on %s', (dialect) => {
     await smtp?.stop();
   });
 
-  const distribute = (c: TestClient, id: string, payload: unknown) =>
+  const distribute = (c: TestClient, id: string, payload: Record<string, unknown>) =>
     c.call({ method: 'POST', url: `/api/postmortems/${id}/distribute`, payload });
   const sendAll = async () => {
     const w = s.app.services.outbox.worker();
