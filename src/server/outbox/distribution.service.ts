@@ -1,7 +1,7 @@
 import { AppError, type Audience, type Report } from '../../domain/index.js';
 import type { Distribution } from '../../domain/api-contract.js';
 import { Mailer, type MailMessage, type MailOptions } from '../../mail/mailer.js';
-import { exportText } from '../../render/export.js';
+import { exportText, reportFor } from '../../render/export.js';
 import { outboxRow, type OutboxRepository, type OutboxRow, type StoredReport } from '../../store/index.js';
 import type { Actor } from '../services/access.js';
 import type { ReportService } from '../services/report.service.js';
@@ -102,7 +102,7 @@ export class DistributionService {
     const html = await exportText(report, 'html', opts);
     const text = await exportText(report, 'md', opts);
     // The title of the version sent (the public version's title is the public one).
-    const title = /^#\s+(.+)$/m.exec(text.text)?.[1]?.trim() ?? report.title;
+    const { title } = reportFor(report, { audience });
     return {
       subject: `Post-mortem: ${title} (${AUDIENCE_LABEL[audience]})`,
       text: text.text,
