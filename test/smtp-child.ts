@@ -21,6 +21,7 @@ const server = new SMTPServer({
           to: session.envelope.rcptTo.map((r) => r.address),
           subject: mail.subject ?? '',
           text: mail.text ?? '',
+          html: typeof mail.html === 'string' ? mail.html : '',
           // The raw header values (mailparser folds List-* headers into one object of its own).
           listUnsubscribe: raw('list-unsubscribe'),
           listUnsubscribePost: raw('list-unsubscribe-post'),

@@ -8,6 +8,8 @@ export interface ReceivedMail {
   to: string[];
   subject: string;
   text: string;
+  /** The HTML part ('' when the message has none). */
+  html: string;
   listUnsubscribe: string | null;
   listUnsubscribePost: string | null;
 }

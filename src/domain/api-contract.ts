@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { eventKindSchema, reportSchema, SECTION_KEYS } from './report.schema.js';
-import { settingsSchema } from './settings.schema.js';
+import { audienceSchema } from './audience.js';
+import { recipientsSchema, settingsSchema } from './settings.schema.js';
 import { OUTBOX_EVENTS } from './outbox-events.js';
 
 // The records the HTTP API sends as JSON, declared once as zod schemas: the server's routes declare their
@@ -573,3 +574,19 @@ export const reminderSettingsSchema = z.object({
   mailConfigured: z.boolean(),
 });
 export type ReminderSettings = z.infer<typeof reminderSettingsSchema>;
+
+/** POST /api/postmortems/:id/distribute: which version, and to whom (else the list of the report's kind). */
+export const distributeRequestSchema = z.strictObject({
+  audience: audienceSchema,
+  to: recipientsSchema.optional(),
+});
+
+/** What a sending by e-mail queued: one outbox delivery per recipient. */
+export const distributionSchema = z.object({
+  audience: audienceSchema,
+  recipients: z.array(z.string()),
+  deliveries: z.array(z.string()),
+  /** Where the recipients came from: the request, or the settings' list for the report's kind. */
+  source: z.enum(['request', 'settings']),
+});
+export type Distribution = z.infer<typeof distributionSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lineSchema, listOf, textSchema } from './primitives.schema.js';
+import { audienceSchema } from './audience.js';
 import { factorCategorySchema, reportKindSchema } from './report.schema.js';
 import { severityScaleSchema } from './severity.js';
 
@@ -26,6 +27,25 @@ export const factorCategoryEntrySchema = z.strictObject({
   description: lineSchema.optional(),
 });
 
+/** At most this many recipients for one sending of a report by e-mail. */
+export const MAX_RECIPIENTS = 100;
+
+/** A list of e-mail addresses a report goes to (no duplicates regardless of case). */
+export const recipientsSchema = z
+  .array(z.email().max(320))
+  .min(1, 'must name at least one address')
+  .max(MAX_RECIPIENTS, `must name at most ${MAX_RECIPIENTS} addresses`)
+  .refine(
+    (list) => new Set(list.map((a) => a.toLowerCase())).size === list.length,
+    'addresses must be unique',
+  );
+
+/** Who receives reports of one kind by e-mail, and which version of them (sent on publication too). */
+export const distributionListSchema = z.strictObject({
+  to: recipientsSchema,
+  audience: audienceSchema.default('internal'),
+});
+
 /** The organization's settings; every key optional when written, all present when read. */
 export const settingsSchema = z.strictObject({
   severityScale: severityScaleSchema,
@@ -37,6 +57,8 @@ export const settingsSchema = z.strictObject({
     (list) => new Set(list.map((c) => c.name.trim().toLowerCase())).size === list.length,
     'category names must be unique',
   ),
+  /** Distribution lists per report kind (see docs/audiences.md). */
+  distribution: z.partialRecord(reportKindSchema, distributionListSchema),
 });
 export const settingsPatchSchema = settingsSchema.partial();
 

@@ -14,6 +14,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative to the text (the message is then multipart/alternative). */
+  html?: string;
   /** Added as List-Unsubscribe (with one-click POST, RFC 8058) when given. */
   unsubscribeUrl?: string;
 }
@@ -45,6 +47,7 @@ export class Mailer {
       to: m.to,
       subject: m.subject,
       text: m.text,
+      ...(m.html !== undefined ? { html: m.html } : {}),
       ...(m.unsubscribeUrl
         ? {
             headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

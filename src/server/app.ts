@@ -274,7 +274,11 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   if (options.mail) {
     const mail = services.reminders.enable(options.mail);
     services.outbox.addKind('mail', mail.handler, mail.scan);
-    app.addHook('onClose', async () => services.reminders.close());
+    services.outbox.addKind('distribution', services.distribution.enable(options.mail));
+    app.addHook('onClose', async () => {
+      services.reminders.close();
+      services.distribution.close();
+    });
   }
   if (options.outboxWorker) {
     const worker = services.outbox.worker(options.outboxWorker, app.log);

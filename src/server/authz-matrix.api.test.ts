@@ -228,6 +228,14 @@ const RULES: Record<string, Rule> = {
     ok: 200,
     request: (f) => ({ url: `${rid(f)}/export?format=md&audience=public` }),
   },
+  'POST /api/postmortems/{id}/distribute': {
+    access: { kind: 'edit', role: 'editor', early: true },
+    ok: 409, // this server has no SMTP: refused only after the role and who may see the report
+    request: (f) => ({
+      url: `${rid(f)}/distribute`,
+      payload: { audience: 'public', to: ['list@example.test'] },
+    }),
+  },
   'GET /api/postmortems/{id}/charts/{chart}': {
     access: { kind: 'read' },
     ok: 200,

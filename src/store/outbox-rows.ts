@@ -13,7 +13,7 @@ export const SUBSCRIBERS_SQL = 'select id, events from webhooks where active = 1
 
 /** A pending outbox row, due at once. */
 export function outboxRow(
-  kind: 'webhook' | 'mail',
+  kind: 'webhook' | 'mail' | 'distribution',
   target: string,
   event: string,
   payload: unknown,

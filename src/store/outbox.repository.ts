@@ -138,7 +138,7 @@ export class OutboxRepository {
     const old = await this.row(id);
     if (!old) return undefined;
     const row = outboxRow(
-      old.kind as 'webhook' | 'mail',
+      old.kind as 'webhook' | 'mail' | 'distribution',
       old.target,
       old.event,
       JSON.parse(old.payload),
@@ -179,6 +179,44 @@ export class OutboxRepository {
           .values(values.slice(i, i + 200))
           .execute();
       return true;
+    });
+  }
+
+  /**
+   * Write `rows` and the audit entry that records them in one transaction: both are there or neither, so a
+   * crash never loses a sending that the history shows, nor sends one it does not.
+   */
+  async enqueueRecorded(
+    rows: OutboxTable[],
+    entry: {
+      userId: string | null;
+      action: string;
+      targetType: string;
+      targetId: string;
+      details: Record<string, unknown>;
+      ip: string | null;
+    },
+  ): Promise<void> {
+    const at = rows[0]?.created_at ?? new Date().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += 200)
+        await trx
+          .insertInto('outbox')
+          .values(rows.slice(i, i + 200))
+          .execute();
+      await trx
+        .insertInto('audit_log')
+        .values({
+          id: randomUUID(),
+          at,
+          user_id: entry.userId,
+          action: entry.action,
+          target_type: entry.targetType,
+          target_id: entry.targetId,
+          details: JSON.stringify(entry.details),
+          ip: entry.ip,
+        })
+        .execute();
     });
   }
 

@@ -196,9 +196,15 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { to, version } = request.body;
-        return presentReport(
-          await services.reports.transition(actor(request), request.params.id, to, version),
-        );
+        const who = actor(request);
+        const saved = await services.reports.transition(who, request.params.id, to, version);
+        if (to === 'published') {
+          // The list of the report's kind gets its version; the publication stands if queuing fails.
+          await services.distribution.published(who, saved).catch((e: unknown) => {
+            request.log.error({ err: e, report: saved.id }, 'queuing the distribution on publication failed');
+          });
+        }
+        return presentReport(saved);
       },
     );
 

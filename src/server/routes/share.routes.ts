@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CHART_IDS, chartOf, reportCharts } from '../../charts/index.js';
+import { distributeRequestSchema, distributionSchema } from '../../domain/api-contract.js';
 import { audienceSchema } from '../../domain/index.js';
 import { EXPORT_FORMATS, exportText, reportFor } from '../../render/export.js';
 import { renderHtml } from '../../render/html.render.js';
@@ -84,6 +85,26 @@ export function shareRoutes(services: Services, options: ShareOptions): FastifyP
         // The HTML page styles itself inline and holds its charts inline; nothing in it may run or load.
         if (format === 'html') reply.header('content-security-policy', EXPORT_CSP);
         return reply.type(contentType).send(text as never);
+      },
+    );
+
+    app.post(
+      '/api/postmortems/:id/distribute',
+      {
+        config: { role: 'editor' },
+        schema: {
+          tags,
+          summary:
+            "Send a version of a report (internal, executive, public) by e-mail to the given addresses or the list of the report's kind",
+          params: reportParams,
+          body: distributeRequestSchema,
+          response: replies({ 202: distributionSchema }),
+        },
+      },
+      async (request, reply) => {
+        const { audience, to } = request.body;
+        const sent = await services.distribution.distribute(actor(request), request.params.id, audience, to);
+        return reply.code(202).send(sent);
       },
     );
 

@@ -17,6 +17,7 @@ import {
 } from '../../store/index.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { ReminderService } from '../outbox/reminders.service.js';
+import { DistributionService } from '../outbox/distribution.service.js';
 import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
 import { CalendarService } from './calendar.service.js';
@@ -49,6 +50,8 @@ export interface Services {
   outbox: OutboxService;
   /** E-mail digests and each person's choice about them. */
   reminders: ReminderService;
+  /** Reports sent by e-mail to distribution lists. */
+  distribution: DistributionService;
 }
 
 /** Wire the services to one store. */
@@ -102,6 +105,7 @@ export function createServices(
     }),
     outbox: new OutboxService(outboxRepo, audit),
     reminders: new ReminderService(new ReminderRepository(store), outboxRepo),
+    distribution: new DistributionService(reports, settings, outboxRepo),
     calendar: new CalendarService(new CalendarRepository(store), new UserRepository(store), reports),
   };
 }

@@ -23,6 +23,7 @@ export const DEFAULT_SETTINGS: Settings = {
   roster: [],
   templates: [],
   factorCategories: [],
+  distribution: {},
 };
 
 /** Reads and writes the organization's settings; only admins write. */

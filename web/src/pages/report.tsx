@@ -6,7 +6,14 @@ import { canEdit, useSession } from '../session.js';
 import type { Comment, Recurrence, ReviewStatus, StoredReport, User } from '../types.js';
 import { downloadText, StateBadge, Status, When } from '../ui.js';
 import { publicVersion, type Audience } from '../../../src/domain/audience.js';
-import { AudienceTabs, ChartStrip, ExecutiveView, ExportMenu, PublicPreview } from './report/audience.js';
+import {
+  AudienceTabs,
+  ChartStrip,
+  ExecutiveView,
+  ExportMenu,
+  PublicPreview,
+  SendByMail,
+} from './report/audience.js';
 import { ReportFacts } from './report/facts.js';
 import { History } from './report/history.js';
 import { PublishDialog } from './report/publish-dialog.js';
@@ -176,6 +183,7 @@ export function ReportPage({ id }: { id: string }) {
             Export Markdown
           </button>
           <ExportMenu base={base} audience={audience} />
+          {editor && <SendByMail base={base} audience={audience} />}
           <button type="button" onClick={() => window.print()}>
             Print
           </button>

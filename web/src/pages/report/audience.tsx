@@ -4,6 +4,8 @@ import { useMemo, useState } from 'react';
 import { AUDIENCES, publicVersion, type Audience, type Removal } from '../../../../src/domain/audience.js';
 import { labelOf } from '../../../../src/domain/labels.js';
 import type { Report } from '../../../../src/domain/report.schema.js';
+import type { Distribution } from '../../../../src/domain/api-contract.js';
+import { api, errorText } from '../../api.js';
 import { summaryBody } from './read/summary.js';
 
 export const AUDIENCE_LABELS: Record<Audience, string> = {
@@ -95,6 +97,58 @@ export function ExportMenu({ base, audience }: { base: string; audience: Audienc
         Download {AUDIENCE_LABELS[audience].toLowerCase()} version
       </a>
     </span>
+  );
+}
+
+/** Send a version by e-mail to the addresses given, or else to the list of the report's kind (settings). */
+export function SendByMail({ base, audience }: { base: string; audience: Audience }) {
+  const [chosen, setChosen] = useState<Audience>(audience);
+  const [to, setTo] = useState('');
+  const [result, setResult] = useState<string>('');
+  const send = async () => {
+    const list = to
+      .split(/[\s,;]+/)
+      .map((a) => a.trim())
+      .filter(Boolean);
+    try {
+      const sent = await api<Distribution>(`${base}/distribute`, {
+        body: { audience: chosen, ...(list.length > 0 ? { to: list } : {}) },
+      });
+      setResult(
+        `Queued the ${AUDIENCE_LABELS[sent.audience].toLowerCase()} version for ${sent.recipients.join(', ')}.`,
+      );
+    } catch (e) {
+      setResult(errorText(e));
+    }
+  };
+  return (
+    <details className="send-by-mail">
+      <summary className="button">Send by e-mail…</summary>
+      <label>
+        Version{' '}
+        <select value={chosen} onChange={(e) => setChosen(e.target.value as Audience)}>
+          {AUDIENCES.map((a) => (
+            <option key={a} value={a}>
+              {AUDIENCE_LABELS[a]}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <label>
+        To{' '}
+        <input
+          type="text"
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          placeholder="the list for this kind of report"
+          aria-label="Recipients, separated by commas"
+        />
+      </label>{' '}
+      <button type="button" onClick={() => void send()}>
+        Send
+      </button>
+      {result && <p role="status">{result}</p>}
+    </details>
   );
 }
 
