@@ -166,7 +166,11 @@ export class MemoryRepository {
   async insightRows(viewer: Viewer, filters: InsightFilters): Promise<InsightRow[]> {
     let q = this.db
       .selectFrom('report_facts as f')
-      .innerJoin('reports as r', 'r.id', 'f.report_id')
+      // A cross join keeps SQLite's order (facts first, then each report looked up by id), and the report's
+      // columns read here are all held by the index reports_id_visible (migration 602): the insights never
+      // read a report's row, whose content comes before them. PostgreSQL plans it as the join it is.
+      .crossJoin('reports as r')
+      .whereRef('r.id', '=', 'f.report_id')
       .select([
         'f.report_id',
         'f.title',
@@ -351,24 +355,30 @@ export class MemoryRepository {
    * them, whose incident began before `before`: candidates for the revisit list.
    */
   async unverified(viewer: Viewer, before: string) {
-    return this.db
-      .selectFrom('report_facts as f')
-      .innerJoin('reports as r', 'r.id', 'f.report_id')
-      .select([
-        'f.report_id',
-        'f.title',
-        'f.started',
-        'f.actions_completed',
-        'f.verified_effective',
-        'f.verified_ineffective',
-      ])
-      .where('r.deleted_at', 'is', null)
-      .where('f.started', '<', before)
-      .where(
-        sql<SqlBool>`(f.verified_ineffective > 0 or f.actions_completed - f.verified_effective - f.verified_ineffective > 0)`,
-      )
-      .where(visibleTo(viewer))
-      .execute();
+    return (
+      this.db
+        .selectFrom('report_facts as f')
+        // A cross join keeps SQLite's order (facts first, then each report looked up by id), and the report's
+        // columns read here are all held by the index reports_id_visible (migration 602): the insights never
+        // read a report's row, whose content comes before them. PostgreSQL plans it as the join it is.
+        .crossJoin('reports as r')
+        .whereRef('r.id', '=', 'f.report_id')
+        .select([
+          'f.report_id',
+          'f.title',
+          'f.started',
+          'f.actions_completed',
+          'f.verified_effective',
+          'f.verified_ineffective',
+        ])
+        .where('r.deleted_at', 'is', null)
+        .where('f.started', '<', before)
+        .where(
+          sql<SqlBool>`(f.verified_ineffective > 0 or f.actions_completed - f.verified_effective - f.verified_ineffective > 0)`,
+        )
+        .where(visibleTo(viewer))
+        .execute()
+    );
   }
 }
 
