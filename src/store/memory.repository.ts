@@ -96,6 +96,9 @@ export interface InsightFilters {
 export type RelatedRow = ReportSummary & { score: number; reasons: string[] };
 
 /** The columns of an insight row, facts first, then what the report's index holds (migration 602). */
+/** Insight rows read at a time on SQLite, between which other requests run. */
+const INSIGHT_CHUNK = 5_000;
+
 const INSIGHT_COLUMNS = [
   'f.report_id',
   'f.title',
@@ -306,9 +309,29 @@ export class MemoryRepository {
     }
     // On SQLite the rows come as arrays of values (in INSIGHT_COLUMNS' order): an object per row made by the
     // driver costs more than the query itself over every report.
+    // They are read INSIGHT_CHUNK facts at a time, in rowid order, letting other requests run in between:
+    // SQLite answers synchronously, and one read of every report would hold the server for its whole length.
+    // A report saved meanwhile may come again later (a save writes its facts anew): the last row read wins.
     if (this.rawRows) {
-      const { sql: text, parameters } = q.compile();
-      return this.rawRows(text, parameters).map((a) => toInsightRow(fromValues(a)));
+      const byId = new Map<string, InsightRow>();
+      for (let after = -1; ;) {
+        const { sql: text, parameters } = q
+          .select(sql<number>`f.rowid`.as('rowid'))
+          .where(sql<SqlBool>`f.rowid > ${after}`)
+          .orderBy(sql`f.rowid`)
+          .limit(INSIGHT_CHUNK)
+          .compile();
+        const chunk = this.rawRows(text, parameters);
+        for (const a of chunk) {
+          const row = toInsightRow(fromValues(a));
+          byId.delete(row.id);
+          byId.set(row.id, row);
+        }
+        if (chunk.length < INSIGHT_CHUNK) break;
+        after = Number(chunk[chunk.length - 1]![INSIGHT_COLUMNS.length]);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return [...byId.values()];
     }
     return (await q.execute()).map(toInsightRow);
   }
