@@ -350,15 +350,30 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 
 const sortKeys = (m: Map<string, unknown>) => [...m.keys()].sort();
 
+/** Figures parsed once: groupsOf runs for every report and figure of the insights. */
+const PARSED = new Map<string, { measure: DurationMeasure | undefined; bySeverity: boolean }>();
+
+function parseFigure(figure: string): { measure: DurationMeasure | undefined; bySeverity: boolean } {
+  let p = PARSED.get(figure);
+  if (!p) {
+    const [name, by] = figure.split('.');
+    const measure = DURATION_MEASURES.find((m) => m === name);
+    p = { measure, bySeverity: by === 'severity' };
+    // Figures also come from query strings: only so many are kept.
+    if (PARSED.size < 100) PARSED.set(figure, p);
+  }
+  return p;
+}
+
 /**
  * Which of a figure's groups a report falls into. One definition for the figures and for the list of
  * reports behind a figure's group, so the two cannot disagree.
  */
 export function groupsOf(row: InsightRow, figure: string, today: string): string[] {
-  const [name, by] = figure.split('.');
-  if ((DURATION_MEASURES as readonly string[]).includes(name!)) {
-    if (row[name as DurationMeasure] === null) return [];
-    const g = by === 'severity' ? (row.severity ?? 'none') : row.quarter;
+  const { measure, bySeverity } = parseFigure(figure);
+  if (measure) {
+    if (row[measure] === null) return [];
+    const g = bySeverity ? (row.severity ?? 'none') : row.quarter;
     return g ? [g] : [];
   }
   switch (figure) {

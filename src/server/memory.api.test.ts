@@ -127,6 +127,46 @@ describe.each(testDialects())('shared memory on %s', (dialect) => {
     await s.app.services.reports.remove(who, secret.id);
   });
 
+  it('keeps a deleted or restricted report out of the insights as it is deleted, restored and hidden', async () => {
+    const who = actorOf(editor.user, 'cli');
+    const admin = await s.client('admin', 'Rita Restorer');
+    const count = async (c: TestClient) => {
+      const r = await c.call({ method: 'GET', url: '/api/insights?system=insight-probe' });
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json() as { reports: number }).reports;
+    };
+    const probe = await s.app.services.reports.create(who, {
+      ...archive.reports[0]!,
+      title: 'An insights probe',
+      systems: ['insight-probe'],
+    });
+    // Each answer is asked twice: the second may come from what the first kept.
+    for (const c of [editor, outsider, editor, outsider]) expect(await count(c)).toBe(1);
+    await s.app.services.reports.remove(who, probe.id);
+    for (const c of [editor, outsider]) expect(await count(c)).toBe(0);
+    const restored = await admin.call({ method: 'POST', url: `/api/postmortems/${probe.id}/restore` });
+    expect(restored.statusCode, restored.body).toBe(200);
+    for (const c of [editor, outsider]) expect(await count(c)).toBe(1);
+    const current = await s.app.services.reports.visible(who, probe.id);
+    await s.app.services.reports.update(who, probe.id, current.version, {
+      ...current.report,
+      visibility: 'restricted',
+      members: [],
+    });
+    // The creator still sees it; nobody else does.
+    expect(await count(editor)).toBe(1);
+    expect(await count(outsider)).toBe(0);
+    const hidden = await s.app.services.reports.visible(who, probe.id);
+    await s.app.services.reports.update(who, probe.id, hidden.version, {
+      ...hidden.report,
+      visibility: 'restricted',
+      members: [outsider.user.email],
+    });
+    expect(await count(outsider)).toBe(1);
+    await s.app.services.reports.remove(who, probe.id);
+    for (const c of [editor, outsider]) expect(await count(c)).toBe(0);
+  });
+
   it('gives percentiles and counts equal to those computed independently', async () => {
     const r = await editor.call({ method: 'GET', url: '/api/insights?severity=sev2' });
     expect(r.statusCode, r.body).toBe(200);

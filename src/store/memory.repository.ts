@@ -9,7 +9,7 @@ import {
 } from '../domain/index.js';
 import type { ReportSummary } from '../domain/api-contract.js';
 import type { Store } from './database.js';
-import type { Database, ReportFactorsTable, ReportsTable } from './database.types.js';
+import type { Database, ReportFactorsTable, ReportFactsTable, ReportsTable } from './database.types.js';
 import { keyOf } from './report-index.js';
 import { SUMMARY_COLUMNS, toSummary } from './report-list.query.js';
 import { visibleTo, type Viewer } from './viewer.js';
@@ -95,6 +95,95 @@ export interface InsightFilters {
 
 export type RelatedRow = ReportSummary & { score: number; reasons: string[] };
 
+/** The columns of an insight row, facts first, then what the report's index holds (migration 602). */
+/** Insight rows read at a time on SQLite, between which other requests run. */
+const INSIGHT_CHUNK = 5_000;
+
+const INSIGHT_COLUMNS = [
+  'f.report_id',
+  'f.title',
+  'f.kind',
+  'f.severity',
+  'f.state',
+  'f.started',
+  'f.quarter',
+  'f.detection',
+  'f.time_to_detect',
+  'f.time_to_respond',
+  'f.time_to_mitigate',
+  'f.time_to_resolve',
+  'f.published',
+  'r.review_round',
+  'f.actions_total',
+  'f.actions_completed',
+  'f.actions_wont_do',
+  'f.verified_effective',
+  'f.verified_ineffective',
+  'f.open_deadlines',
+  'f.systems',
+  'f.tags',
+] as const;
+
+type InsightSqlRow = Omit<ReportFactsTable, 'report_id'> & { report_id: string; review_round: number };
+
+const lines = (s: string) => (s === '' ? [] : s.split('\n'));
+const num = (v: number | null) => (v === null ? null : Number(v));
+
+/** A row read as values in INSIGHT_COLUMNS' order. */
+function fromValues(a: unknown[]): InsightSqlRow {
+  return {
+    report_id: a[0] as InsightSqlRow['report_id'],
+    title: a[1] as InsightSqlRow['title'],
+    kind: a[2] as InsightSqlRow['kind'],
+    severity: a[3] as InsightSqlRow['severity'],
+    state: a[4] as InsightSqlRow['state'],
+    started: a[5] as InsightSqlRow['started'],
+    quarter: a[6] as InsightSqlRow['quarter'],
+    detection: a[7] as InsightSqlRow['detection'],
+    time_to_detect: a[8] as InsightSqlRow['time_to_detect'],
+    time_to_respond: a[9] as InsightSqlRow['time_to_respond'],
+    time_to_mitigate: a[10] as InsightSqlRow['time_to_mitigate'],
+    time_to_resolve: a[11] as InsightSqlRow['time_to_resolve'],
+    published: a[12] as InsightSqlRow['published'],
+    review_round: a[13] as InsightSqlRow['review_round'],
+    actions_total: a[14] as InsightSqlRow['actions_total'],
+    actions_completed: a[15] as InsightSqlRow['actions_completed'],
+    actions_wont_do: a[16] as InsightSqlRow['actions_wont_do'],
+    verified_effective: a[17] as InsightSqlRow['verified_effective'],
+    verified_ineffective: a[18] as InsightSqlRow['verified_ineffective'],
+    open_deadlines: a[19] as InsightSqlRow['open_deadlines'],
+    systems: a[20] as InsightSqlRow['systems'],
+    tags: a[21] as InsightSqlRow['tags'],
+  };
+}
+
+function toInsightRow(r: InsightSqlRow): InsightRow {
+  return {
+    id: r.report_id,
+    title: r.title,
+    kind: r.kind,
+    severity: r.severity,
+    state: r.state,
+    started: r.started,
+    quarter: r.quarter,
+    detection: r.detection,
+    timeToDetect: num(r.time_to_detect),
+    timeToRespond: num(r.time_to_respond),
+    timeToMitigate: num(r.time_to_mitigate),
+    timeToResolve: num(r.time_to_resolve),
+    published: r.published,
+    reviewRounds: Number(r.review_round),
+    actionsTotal: Number(r.actions_total),
+    actionsCompleted: Number(r.actions_completed),
+    actionsWontDo: Number(r.actions_wont_do),
+    verifiedEffective: Number(r.verified_effective),
+    verifiedIneffective: Number(r.verified_ineffective),
+    openDeadlines: r.open_deadlines === '' ? [] : r.open_deadlines.split(','),
+    systems: lines(r.systems),
+    tags: lines(r.tags),
+  };
+}
+
 /**
  * The shared memory's reads: related reports from `report_keys`, the rows of the insights from
  * `report_facts`, contributing factors from `report_factors`. The tables are written with every save
@@ -106,8 +195,11 @@ export class MemoryRepository {
   /** The lookups of `related`: prepared statements on SQLite (dozens a call), SQL through Kysely elsewhere. */
   private readonly lookups: Lookups;
 
+  private readonly rawRows: Store['rawRows'];
+
   constructor(store: Store) {
     this.db = store.db;
+    this.rawRows = store.rawRows;
     this.lookups = store.sqlite ? sqliteLookups(store.sqlite) : kyselyLookups(store.db);
   }
 
@@ -166,31 +258,12 @@ export class MemoryRepository {
   async insightRows(viewer: Viewer, filters: InsightFilters): Promise<InsightRow[]> {
     let q = this.db
       .selectFrom('report_facts as f')
-      .innerJoin('reports as r', 'r.id', 'f.report_id')
-      .select([
-        'f.report_id',
-        'f.title',
-        'f.kind',
-        'f.severity',
-        'f.state',
-        'f.started',
-        'f.quarter',
-        'f.detection',
-        'f.time_to_detect',
-        'f.time_to_respond',
-        'f.time_to_mitigate',
-        'f.time_to_resolve',
-        'f.published',
-        'r.review_round',
-        'f.actions_total',
-        'f.actions_completed',
-        'f.actions_wont_do',
-        'f.verified_effective',
-        'f.verified_ineffective',
-        'f.open_deadlines',
-        'f.systems',
-        'f.tags',
-      ])
+      // A cross join keeps SQLite's order (facts first, then each report looked up by id), and the report's
+      // columns read here are all held by the index reports_id_visible (migration 602): the insights never
+      // read a report's row, whose content comes before them. PostgreSQL plans it as the join it is.
+      .crossJoin('reports as r')
+      .whereRef('r.id', '=', 'f.report_id')
+      .select(INSIGHT_COLUMNS)
       .where('r.deleted_at', 'is', null)
       .where(visibleTo(viewer));
     if (filters.from) q = q.where('f.started', '>=', filters.from);
@@ -234,33 +307,33 @@ export class MemoryRepository {
         ),
       );
     }
-    const rows = await q.execute();
-    const lines = (s: string) => (s === '' ? [] : s.split('\n'));
-    const num = (v: number | null) => (v === null ? null : Number(v));
-    return rows.map((r) => ({
-      id: r.report_id,
-      title: r.title,
-      kind: r.kind,
-      severity: r.severity,
-      state: r.state,
-      started: r.started,
-      quarter: r.quarter,
-      detection: r.detection,
-      timeToDetect: num(r.time_to_detect),
-      timeToRespond: num(r.time_to_respond),
-      timeToMitigate: num(r.time_to_mitigate),
-      timeToResolve: num(r.time_to_resolve),
-      published: r.published,
-      reviewRounds: Number(r.review_round),
-      actionsTotal: Number(r.actions_total),
-      actionsCompleted: Number(r.actions_completed),
-      actionsWontDo: Number(r.actions_wont_do),
-      verifiedEffective: Number(r.verified_effective),
-      verifiedIneffective: Number(r.verified_ineffective),
-      openDeadlines: r.open_deadlines === '' ? [] : r.open_deadlines.split(','),
-      systems: lines(r.systems),
-      tags: lines(r.tags),
-    }));
+    // On SQLite the rows come as arrays of values (in INSIGHT_COLUMNS' order): an object per row made by the
+    // driver costs more than the query itself over every report.
+    // They are read INSIGHT_CHUNK facts at a time, in rowid order, letting other requests run in between:
+    // SQLite answers synchronously, and one read of every report would hold the server for its whole length.
+    // A report saved meanwhile may come again later (a save writes its facts anew): the last row read wins.
+    if (this.rawRows) {
+      const byId = new Map<string, InsightRow>();
+      for (let after = -1; ;) {
+        const { sql: text, parameters } = q
+          .select(sql<number>`f.rowid`.as('rowid'))
+          .where(sql<SqlBool>`f.rowid > ${after}`)
+          .orderBy(sql`f.rowid`)
+          .limit(INSIGHT_CHUNK)
+          .compile();
+        const chunk = this.rawRows(text, parameters);
+        for (const a of chunk) {
+          const row = toInsightRow(fromValues(a));
+          byId.delete(row.id);
+          byId.set(row.id, row);
+        }
+        if (chunk.length < INSIGHT_CHUNK) break;
+        after = Number(chunk[chunk.length - 1]![INSIGHT_COLUMNS.length]);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return [...byId.values()];
+    }
+    return (await q.execute()).map(toInsightRow);
   }
 
   /** The contributing factors of the reports the viewer may see, with their report's title. */
@@ -351,24 +424,30 @@ export class MemoryRepository {
    * them, whose incident began before `before`: candidates for the revisit list.
    */
   async unverified(viewer: Viewer, before: string) {
-    return this.db
-      .selectFrom('report_facts as f')
-      .innerJoin('reports as r', 'r.id', 'f.report_id')
-      .select([
-        'f.report_id',
-        'f.title',
-        'f.started',
-        'f.actions_completed',
-        'f.verified_effective',
-        'f.verified_ineffective',
-      ])
-      .where('r.deleted_at', 'is', null)
-      .where('f.started', '<', before)
-      .where(
-        sql<SqlBool>`(f.verified_ineffective > 0 or f.actions_completed - f.verified_effective - f.verified_ineffective > 0)`,
-      )
-      .where(visibleTo(viewer))
-      .execute();
+    return (
+      this.db
+        .selectFrom('report_facts as f')
+        // A cross join keeps SQLite's order (facts first, then each report looked up by id), and the report's
+        // columns read here are all held by the index reports_id_visible (migration 602): the insights never
+        // read a report's row, whose content comes before them. PostgreSQL plans it as the join it is.
+        .crossJoin('reports as r')
+        .whereRef('r.id', '=', 'f.report_id')
+        .select([
+          'f.report_id',
+          'f.title',
+          'f.started',
+          'f.actions_completed',
+          'f.verified_effective',
+          'f.verified_ineffective',
+        ])
+        .where('r.deleted_at', 'is', null)
+        .where('f.started', '<', before)
+        .where(
+          sql<SqlBool>`(f.verified_ineffective > 0 or f.actions_completed - f.verified_effective - f.verified_ineffective > 0)`,
+        )
+        .where(visibleTo(viewer))
+        .execute()
+    );
   }
 }
 

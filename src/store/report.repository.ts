@@ -88,7 +88,17 @@ export class ReportRepository {
     this.rawRows = store.rawRows;
     this.changeMark = store.changeMark ?? (() => undefined);
     this.counts = new CountCache(this.changeMark);
-    this.writes = new ReportWrites(store, () => this.counts.clear());
+    this.writes = new ReportWrites(store, () => {
+      this.counts.clear();
+      this.committed += 1;
+    });
+  }
+
+  private committed = 0;
+
+  /** How many writes (saves, deletes, restores) this repository has committed: moves with each. */
+  changeCount(): number {
+    return this.committed;
   }
 
   /** Store a new report as version 1 and record its first revision. */

@@ -8,6 +8,7 @@ import {
 import type { FigureReport, RecurringFactors, SystemPage } from '../../domain/api-contract.js';
 import { keyOf, type InsightFilters, type MemoryRepository } from '../../store/index.js';
 import type { Actor } from './access.js';
+import { InsightsCache } from './insights-cache.js';
 import type { ReportService } from './report.service.js';
 import type { SettingsService } from './settings.service.js';
 
@@ -58,9 +59,20 @@ export class MemoryService {
     return { ...rest, people };
   }
 
+  /** Insights kept per viewer and filters until the data changes (see InsightsCache). */
+  private readonly kept = new InsightsCache<Insights>(
+    () => this.reports.changeMark(),
+    () => this.reports.changeCount(),
+  );
+
   async insights(actor: Actor, query: InsightQuery): Promise<Insights> {
-    const rows = await this.repo.insightRows(actor.viewer, await this.filters(query));
-    return computeInsights(rows, today());
+    const filters = await this.filters(query);
+    const day = today();
+    // Who may see which restricted reports depends on the viewer's id and principals; the figures on the day.
+    const key = JSON.stringify([actor.viewer.userId, [...actor.viewer.principals].sort(), filters, day]);
+    return this.kept.get(key, async () =>
+      computeInsights(await this.repo.insightRows(actor.viewer, filters), day),
+    );
   }
 
   /** The reports behind one group of a figure, newest incident first. */

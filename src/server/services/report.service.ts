@@ -58,6 +58,11 @@ export class ReportService {
     return this.reports.changeMark();
   }
 
+  /** Moves with every write to reports committed through this process. */
+  changeCount(): number {
+    return this.reports.changeCount();
+  }
+
   /** A visible report as its stored JSON text with its bookkeeping: the fast path for reads. */
   async visibleJson(actor: Actor, id: string) {
     const found = await this.reports.getJson(id);
