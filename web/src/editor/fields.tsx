@@ -18,19 +18,28 @@ const SECTION_NAMES = ['summary', 'details', 'impact', 'analysis', 'lessons', 'a
 export function InternalToggle({ mark, label }: { mark: string; label: string }) {
   const marks = useContext(InternalContext);
   const set = useContext(SetContext);
+  const described = useId();
   if (!marks) return null;
   const on = marks.includes(mark);
+  // The field's name goes in the description, not the name: a label search for the field ("What happened")
+  // then finds the field alone, as it does for a screen reader's list of form fields.
   return (
-    <label className="internal-toggle" title="Internal: kept in the report, left out of the public version">
-      <input
-        type="checkbox"
-        checked={on}
-        onChange={(e) =>
-          set(['internal'], e.target.checked ? [...marks, mark].sort() : marks.filter((m) => m !== mark))
-        }
-      />{' '}
-      Internal<span className="sr-only"> ({label}): left out of the public version</span>
-    </label>
+    <>
+      <label className="internal-toggle" title="Internal: kept in the report, left out of the public version">
+        <input
+          type="checkbox"
+          aria-describedby={described}
+          checked={on}
+          onChange={(e) =>
+            set(['internal'], e.target.checked ? [...marks, mark].sort() : marks.filter((m) => m !== mark))
+          }
+        />{' '}
+        Internal
+      </label>
+      <span className="sr-only" id={described}>
+        {label}: left out of the public version
+      </span>
+    </>
   );
 }
 
