@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import {
   AppError,
   dateSchema,
@@ -8,47 +7,13 @@ import {
   labelOf,
   type ActionItem,
 } from '../../domain/index.js';
-import { walkFiles } from '../../fs/walk.js';
+import { reportFiles } from '../report-files.js';
 import { actionsCalendar } from '../../render/calendar.ics.js';
 import { formatLocated, loadReportFile } from '../report-file.js';
 import type { RegisterCommand } from './register.js';
 
 const FORMATS = ['table', 'json', 'ics'] as const;
 type Format = (typeof FORMATS)[number];
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage']);
-
-/** In a folder, only files that open with Postmortem Markdown's front matter (a `kind:` key) are reports. */
-function looksLikeReport(path: string): boolean {
-  let head: string;
-  try {
-    head = readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, 65_536);
-  } catch {
-    return false;
-  }
-  const m = /^\uFEFF?---\r?\n/u.exec(head);
-  if (!m) return false;
-  const end = head.indexOf('\n---', m[0].length - 1);
-  return /^kind\s*:/mu.test(head.slice(m[0].length, end === -1 ? undefined : end));
-}
-
-/** Files as given; folders walked for *.md files that are Postmortem Markdown, in name order. */
-function reportFiles(paths: string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      throw new AppError('io', `${p}: no such file or folder`);
-    }
-    if (!st.isDirectory()) out.push(p);
-    else
-      for (const f of walkFiles(p, { skipDirs: SKIP_DIRS })) {
-        if (f.path.toLowerCase().endsWith('.md') && looksLikeReport(f.path)) out.push(f.path);
-      }
-  }
-  return out;
-}
 
 interface Listed {
   file: string;

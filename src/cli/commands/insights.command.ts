@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import {
   AppError,
   computeInsights,
@@ -8,38 +7,9 @@ import {
   isAppError,
   type Insights,
 } from '../../domain/index.js';
-import { walkFiles } from '../../fs/walk.js';
-import { readTextFile } from '../io.js';
+import { reportFiles } from '../report-files.js';
 import { loadReportFile } from '../report-file.js';
 import type { RegisterCommand } from './register.js';
-
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage']);
-/** Postmortem Markdown opens with front matter naming the report's kind; other Markdown is not a report. */
-function isPostmortem(text: string): boolean {
-  const m = /^\uFEFF?---\r?\n/u.exec(text);
-  if (!m) return false;
-  const end = text.indexOf('\n---', m[0].length - 1);
-  return /^kind\s*:/mu.test(text.slice(m[0].length, end === -1 ? Math.min(text.length, 65_536) : end));
-}
-
-/** Files as given; folders walked for *.md files that are Postmortem Markdown. */
-function collect(paths: string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      throw new AppError('io', `${p}: no such file or folder`);
-    }
-    if (!st.isDirectory()) out.push(p);
-    else
-      for (const f of walkFiles(p, { skipDirs: SKIP_DIRS })) {
-        if (f.path.toLowerCase().endsWith('.md') && isPostmortem(readTextFile(f.path))) out.push(f.path);
-      }
-  }
-  return out;
-}
 
 const LABELS: Record<(typeof DURATION_MEASURES)[number], string> = {
   timeToDetect: 'Time to detect',
@@ -106,7 +76,7 @@ export const registerInsights: RegisterCommand = (program, ctx) => {
       if (!dateSchema.safeParse(opts.today).success) {
         throw new AppError('bad_request', `--today must be a date written YYYY-MM-DD, not "${opts.today}"`);
       }
-      const files = collect(paths);
+      const files = reportFiles(paths);
       const rows = [];
       for (const file of files) {
         try {
