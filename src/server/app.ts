@@ -40,6 +40,7 @@ import type { OutboxWorker, OutboxWorkerOptions } from './outbox/outbox.worker.j
 import { webhooksRoutes } from './routes/webhooks.routes.js';
 import { remindersRoutes } from './routes/reminders.routes.js';
 import type { ReminderOptions } from './outbox/reminders.service.js';
+import { mailAttemptMs } from '../mail/mailer.js';
 import type { AuthOptions } from './services/auth.service.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
@@ -273,8 +274,9 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   await app.register(remindersRoutes(services));
   if (options.mail) {
     const mail = services.reminders.enable(options.mail);
-    services.outbox.addKind('mail', mail.handler, mail.scan);
-    services.outbox.addKind('distribution', services.distribution.enable(options.mail));
+    const attemptMs = mailAttemptMs(options.mail);
+    services.outbox.addKind('mail', mail.handler, attemptMs, mail.scan);
+    services.outbox.addKind('distribution', services.distribution.enable(options.mail), attemptMs);
     app.addHook('onClose', async () => {
       services.reminders.close();
       services.distribution.close();

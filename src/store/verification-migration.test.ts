@@ -42,7 +42,12 @@ describe.each(testDialects())('action-verification migration after a crash on %s
       .execute();
     const rows = saveRows('r-half', 1, report, info, at).side.action_items.map((r) => {
       // The columns this migration adds did not exist yet.
-      const { verification_result: _v, verify_by: _b, declined: _d, ...old } = r as Record<string, unknown>;
+      const {
+        verification_result: _v,
+        verify_by: _b,
+        declined: _d,
+        ...old
+      } = r as unknown as Record<string, unknown>;
       return old;
     });
     await t.store.db

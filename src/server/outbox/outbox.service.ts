@@ -36,6 +36,8 @@ const presentDelivery = (r: OutboxRow): Delivery => ({
  */
 export class OutboxService {
   private readonly handlers: Record<string, Handler> = {};
+  /** The longest an attempt of each kind may take (the worker's lease is derived from the longest). */
+  private readonly timeouts: Record<string, number> = {};
   private readonly scans: ((now: Date) => Promise<void>)[] = [];
 
   constructor(
@@ -44,18 +46,27 @@ export class OutboxService {
     private readonly webhookTimeoutMs = WEBHOOK_TIMEOUT_MS,
   ) {
     this.handlers.webhook = (row) => this.deliverWebhook(row);
+    this.timeouts.webhook = webhookTimeoutMs;
     this.scans.push((now) => this.scanOverdue(now));
   }
 
-  /** Another kind of outbox row, with its sender and (optionally) the scan that writes such rows. */
-  addKind(kind: string, handler: Handler, scan?: (now: Date) => Promise<void>): void {
+  /**
+   * Another kind of outbox row, with its sender, the longest one of its attempts may take, and (optionally)
+   * the scan that writes such rows.
+   */
+  addKind(kind: string, handler: Handler, timeoutMs: number, scan?: (now: Date) => Promise<void>): void {
     this.handlers[kind] = handler;
+    this.timeouts[kind] = timeoutMs;
     if (scan) this.scans.push(scan);
   }
 
-  /** A worker over this outbox (the server starts one; tests drive one by hand). */
+  /**
+   * A worker over this outbox (the server starts one; tests drive one by hand). Its lease is derived from
+   * the slowest kind's attempt time-out, whatever `options.leaseMs` asks.
+   */
   worker(options: OutboxWorkerOptions = {}, log?: FastifyBaseLogger): OutboxWorker {
-    return new OutboxWorker(this.repo, this.handlers, this.scans, options, log);
+    const attemptTimeoutMs = Math.max(options.attemptTimeoutMs ?? 0, ...Object.values(this.timeouts));
+    return new OutboxWorker(this.repo, this.handlers, this.scans, { ...options, attemptTimeoutMs }, log);
   }
 
   // ── subscriptions (admins) ─────────────────────────────────────────────────────────────────────
