@@ -65,6 +65,8 @@ export interface AppOptions {
   auth?: Partial<AuthOptions>;
   /** What keeps a report out of review (default: the model's checks plus linter errors). */
   reviewGate?: ReviewGate;
+  /** Time allowed for one webhook attempt (default 10 s; the outbox lease is derived from it). */
+  webhookTimeoutMs?: number;
   /** Least level logged (default info). */
   logLevel?: string;
   /** A build of the web app to serve instead of web/dist. */
@@ -133,7 +135,11 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   app.setSerializerCompiler(plainSerializerCompiler);
   installErrorHandler(app);
 
-  const services = createServices(options.db, { auth: options.auth, gate: options.reviewGate });
+  const services = createServices(options.db, {
+    auth: options.auth,
+    gate: options.reviewGate,
+    webhookTimeoutMs: options.webhookTimeoutMs,
+  });
   app.decorate('services', services);
   const replyViolations: ReplyViolation[] = [];
   app.decorate('replyViolations', replyViolations);

@@ -37,7 +37,7 @@ export const DEFAULT_WORKER = {
 } satisfies Required<OutboxWorkerOptions>;
 
 /** What a lease keeps beyond two attempt time-outs (a slow database write, a busy event loop). */
-export const LEASE_MARGIN_MS = 5_000;
+export const LEASE_MARGIN_MS = 1_000;
 
 /**
  * The lease a worker takes rows for: the one asked for, but at least twice the attempt time-out and a
