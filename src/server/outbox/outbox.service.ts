@@ -126,6 +126,7 @@ export class OutboxService {
       {
         url: created.url,
         events: created.events,
+        restrictedReports: created.restrictedReports,
       },
     );
     return created;
