@@ -81,6 +81,7 @@ const ENV = {
   HINDSIGHT_OUTBOX_WORKER: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
   HINDSIGHT_OUTBOX_POLL_MS: workerMs,
   HINDSIGHT_OUTBOX_LEASE_MS: workerMs,
+  HINDSIGHT_WEBHOOK_TIMEOUT_MS: workerMs,
   SMTP_URL: smtpUrl,
   MAIL_FROM: z
     .string()
@@ -179,7 +180,7 @@ export interface ServeConfig {
   /** The Chromium executable PDF exports run (the server's default: /usr/bin/chromium). */
   chromium?: string;
   /** The outbox worker: off with HINDSIGHT_OUTBOX_WORKER=0 (another process sends). */
-  outbox: { enabled: boolean; pollMs?: number; leaseMs?: number };
+  outbox: { enabled: boolean; pollMs?: number; leaseMs?: number; webhookTimeoutMs?: number };
   /** E-mail reminders, when SMTP_URL is set. */
   mail?: { smtpUrl: string; from: string; baseUrl?: string; hour?: number; days?: number };
 }
@@ -218,6 +219,7 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
       enabled: fromEnv('HINDSIGHT_OUTBOX_WORKER', env) ?? true,
       pollMs: fromEnv('HINDSIGHT_OUTBOX_POLL_MS', env),
       leaseMs: fromEnv('HINDSIGHT_OUTBOX_LEASE_MS', env),
+      webhookTimeoutMs: fromEnv('HINDSIGHT_WEBHOOK_TIMEOUT_MS', env),
     },
     mail: mailConfig(env),
   };

@@ -528,6 +528,8 @@ export const webhookCreateSchema = z.strictObject({
   events: webhookEvents,
   format: webhookFormatSchema.default('json'),
   active: z.boolean().default(true),
+  /** Also send the events of restricted reports (their titles and actions leave Hindsight): opt-in. */
+  restrictedReports: z.boolean().default(false),
 });
 /** What an admin sends to change a subscription (any of its fields). */
 export const webhookPatchSchema = z.strictObject({
@@ -535,6 +537,7 @@ export const webhookPatchSchema = z.strictObject({
   events: webhookEvents.optional(),
   format: webhookFormatSchema.optional(),
   active: z.boolean().optional(),
+  restrictedReports: z.boolean().optional(),
 });
 
 export const webhookSchema = z.object({
@@ -543,6 +546,7 @@ export const webhookSchema = z.object({
   events: z.array(z.string()),
   format: webhookFormatSchema,
   active: z.boolean(),
+  restrictedReports: z.boolean(),
   createdAt: z.string(),
 });
 export type WebhookInfo = z.infer<typeof webhookSchema>;

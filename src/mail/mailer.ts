@@ -20,6 +20,14 @@ export interface MailMessage {
   unsubscribeUrl?: string;
 }
 
+/**
+ * About the longest one message's exchange can take: connecting, the greeting, then the commands, each wait
+ * bounded by `timeoutMs` (the outbox's lease is derived from it).
+ */
+export function mailAttemptMs(options: MailOptions): number {
+  return 3 * (options.timeoutMs ?? 10_000);
+}
+
 /** Sends mail through one SMTP server with nodemailer. */
 export class Mailer {
   private readonly transport: Transporter;

@@ -40,6 +40,7 @@ import type { OutboxWorker, OutboxWorkerOptions } from './outbox/outbox.worker.j
 import { webhooksRoutes } from './routes/webhooks.routes.js';
 import { remindersRoutes } from './routes/reminders.routes.js';
 import type { ReminderOptions } from './outbox/reminders.service.js';
+import { mailAttemptMs } from '../mail/mailer.js';
 import type { AuthOptions } from './services/auth.service.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
@@ -64,6 +65,8 @@ export interface AppOptions {
   auth?: Partial<AuthOptions>;
   /** What keeps a report out of review (default: the model's checks plus linter errors). */
   reviewGate?: ReviewGate;
+  /** Time allowed for one webhook attempt (default 10 s; the outbox lease is derived from it). */
+  webhookTimeoutMs?: number;
   /** Least level logged (default info). */
   logLevel?: string;
   /** A build of the web app to serve instead of web/dist. */
@@ -132,7 +135,11 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   app.setSerializerCompiler(plainSerializerCompiler);
   installErrorHandler(app);
 
-  const services = createServices(options.db, { auth: options.auth, gate: options.reviewGate });
+  const services = createServices(options.db, {
+    auth: options.auth,
+    gate: options.reviewGate,
+    webhookTimeoutMs: options.webhookTimeoutMs,
+  });
   app.decorate('services', services);
   const replyViolations: ReplyViolation[] = [];
   app.decorate('replyViolations', replyViolations);
@@ -273,8 +280,9 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   await app.register(remindersRoutes(services));
   if (options.mail) {
     const mail = services.reminders.enable(options.mail);
-    services.outbox.addKind('mail', mail.handler, mail.scan);
-    services.outbox.addKind('distribution', services.distribution.enable(options.mail));
+    const attemptMs = mailAttemptMs(options.mail);
+    services.outbox.addKind('mail', mail.handler, attemptMs, mail.scan);
+    services.outbox.addKind('distribution', services.distribution.enable(options.mail), attemptMs);
     app.addHook('onClose', async () => {
       services.reminders.close();
       services.distribution.close();

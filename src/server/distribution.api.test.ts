@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../test/databases.js';
 import { leakyReport, SECRETS } from '../../test/leaky.js';
 import { completeReport } from '../../test/reports.js';
-import { startSmtpProcess, type SmtpProcess } from '../../test/smtp.js';
+import { startMailTestServer, type MailTestServer, type SmtpProcess } from '../../test/smtp.js';
 import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 
 describe.each(testDialects())('sending reports by e-mail on %s', (dialect) => {
+  let mail: MailTestServer;
   let smtp: SmtpProcess;
   let s: TestServer;
   let plain: TestServer | undefined;
@@ -19,14 +20,8 @@ describe.each(testDialects())('sending reports by e-mail on %s', (dialect) => {
   let leaky: string;
 
   beforeAll(async () => {
-    smtp = await startSmtpProcess();
-    s = await startTestServer(dialect, {
-      mail: {
-        smtpUrl: smtp.url,
-        from: 'Hindsight <hindsight@example.test>',
-        baseUrl: 'https://hindsight.example.test',
-      },
-    });
+    mail = await startMailTestServer(dialect);
+    ({ smtp, server: s } = mail);
     admin = await s.client('admin', 'Ann Admin');
     eddie = await s.client('editor', 'Eddie Editor');
     bob = await s.client('editor', 'Bob Other');
@@ -36,19 +31,13 @@ describe.each(testDialects())('sending reports by e-mail on %s', (dialect) => {
     leaky = r.json<{ id: string }>().id;
   });
   afterAll(async () => {
-    await s?.close();
+    await mail?.close();
     await plain?.close();
-    await smtp?.stop();
   });
 
   const distribute = (c: TestClient, id: string, payload: Record<string, unknown>) =>
     c.call({ method: 'POST', url: `/api/postmortems/${id}/distribute`, payload });
-  const sendAll = async () => {
-    const w = s.app.services.outbox.worker();
-    let n = 0;
-    for (let sent = -1; sent !== 0; n += sent) sent = await w.runOnce(new Date());
-    return n;
-  };
+  const sendAll = () => mail.drain();
 
   it('sends the public version as HTML and text with none of the names or hosts, and records it', async () => {
     const to = ['press@example.test', 'status@example.test'];

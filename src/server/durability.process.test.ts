@@ -1,48 +1,22 @@
 // Durability under sudden death: concurrent clients write through the API while the server process is killed
 // with SIGKILL at random moments and started again; every write the server acknowledged must be there.
 // Bounded to about 35 s here; HINDSIGHT_DURABILITY_MS=600000 (for example) runs longer.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killed, serveProcess } from '../../test/serve-process.js';
 import { migrateToLatest, openStore } from '../store/index.js';
 import { actorOf } from './services/access.js';
 import { createServices } from './services/index.js';
 
-const bin = join(process.cwd(), 'bin', 'hindsight.js');
 const dir = mkdtempSync(join(tmpdir(), 'hindsight-durability-'));
 const db = join(dir, 'hindsight.db');
 const DURATION = Number(process.env.HINDSIGHT_DURABILITY_MS ?? 35_000);
 const CLIENTS = 4;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function serve(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db], {
-    env: { ...process.env, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no address after 30 s: ${err}`)), 30_000);
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      const m = /serving on (http:\/\/\S+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${err}`)));
-  });
-}
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+const serve = () => serveProcess(db);
 
 describe('durability', () => {
   it(

@@ -3,52 +3,14 @@
 // claim skips rows another instance has locked; on SQLite the claim is one serial write). And a server
 // process killed between the commit of a change and the delivery it causes: the delivery is made after
 // the restart, with the same delivery id.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import { startReceiver, type Receiver } from '../../test/receiver.js';
+import { killed, serveProcess as serve, until } from '../../test/serve-process.js';
 import { openStore, outboxRow } from '../store/index.js';
 import { buildApp, type HindsightApp } from './app.js';
 import { actorOf } from './services/access.js';
 import { createServices } from './services/index.js';
-
-const bin = join(process.cwd(), 'bin', 'hindsight.js');
-
-function serve(db: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db], {
-    env: { ...process.env, LOG_LEVEL: 'error', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no address after 30 s: ${err}`)), 30_000);
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      const m = /serving on (http:\/\/\S+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${err}`)));
-  });
-}
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-
-async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.each(testDialects())('the durable outbox on %s', (dialect) => {
   let t: TestStore;
@@ -133,7 +95,12 @@ describe.each(testDialects())('the durable outbox on %s', (dialect) => {
     });
     const { token } = await services.auth.createToken(actorOf(user, 'cli'), 'outbox');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const env = { HINDSIGHT_OUTBOX_POLL_MS: '20', HINDSIGHT_OUTBOX_LEASE_MS: '1500' };
+    // A short attempt time-out, so the lease derived from it (2 × 500 ms + 1 s) runs out soon after a kill.
+    const env = {
+      HINDSIGHT_OUTBOX_POLL_MS: '20',
+      HINDSIGHT_OUTBOX_LEASE_MS: '1500',
+      HINDSIGHT_WEBHOOK_TIMEOUT_MS: '500',
+    };
     receiver.received.length = 0;
 
     // 1. Killed mid-delivery: the receiver holds the request open, and the server dies before any answer.

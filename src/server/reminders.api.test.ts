@@ -5,13 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
-import { startSmtpProcess, type SmtpProcess } from '../../test/smtp.js';
-import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
+import { startMailTestServer, type MailTestServer, type SmtpProcess } from '../../test/smtp.js';
+import type { TestClient, TestServer } from '../../test/server.js';
 import type { ReportInput } from '../domain/index.js';
 
 type ActionItemInput = NonNullable<NonNullable<ReportInput['actions']>['items']>[number];
 
 describe.each(testDialects())('e-mail reminders on %s', (dialect) => {
+  let mail: MailTestServer;
   let smtp: SmtpProcess;
   let s: TestServer;
   let alice: TestClient;
@@ -20,23 +21,14 @@ describe.each(testDialects())('e-mail reminders on %s', (dialect) => {
   let inReview: string;
 
   beforeAll(async () => {
-    smtp = await startSmtpProcess();
-    s = await startTestServer(dialect, {
-      mail: {
-        smtpUrl: smtp.url,
-        from: 'Hindsight <hindsight@example.test>',
-        baseUrl: 'https://hindsight.example.test',
-        hour: 8,
-        days: 7,
-      },
-    });
+    mail = await startMailTestServer(dialect, { hour: 8, days: 7 });
+    ({ smtp, server: s } = mail);
     alice = await s.client('editor', 'Alice Owner');
     rita = await s.client('viewer', 'Rita Reviewer');
     bob = await s.client('editor', 'Bob Other');
   });
   afterAll(async () => {
-    await s?.close();
-    await smtp?.stop();
+    await mail?.close();
   });
 
   const worker = () => s.app.services.outbox.worker();

@@ -252,6 +252,8 @@ export interface WebhooksTable {
   format: 'json' | 'slack';
   secret: string;
   active: number;
+  /** 1: also the events of restricted reports (opt-in, 0 by default). */
+  restricted: number;
   created_by: string | null;
   created_at: string;
 }

@@ -14,6 +14,8 @@ export interface Webhook {
   events: string[];
   format: 'json' | 'slack';
   active: boolean;
+  /** Also the events of restricted reports (off unless an admin turns it on). */
+  restrictedReports: boolean;
   createdAt: string;
 }
 
@@ -23,15 +25,15 @@ const webhookOf = (r: WebhooksTable): Webhook => ({
   events: JSON.parse(r.events) as string[],
   format: r.format,
   active: r.active === 1,
+  restrictedReports: Number(r.restricted) === 1,
   createdAt: r.created_at,
 });
 
-/** An action whose deadline has passed while it is still open (for the overdue scan). */
+/** An action whose deadline has passed while it is still open (for the overdue scan); also its place. */
 export interface OverdueAction {
   reportId: string;
   itemId: string;
   deadline: string;
-  content: string;
 }
 
 /**
@@ -67,7 +69,13 @@ export class OutboxRepository {
   }
 
   async createWebhook(
-    w: { url: string; events: string[]; format: 'json' | 'slack'; active: boolean },
+    w: {
+      url: string;
+      events: string[];
+      format: 'json' | 'slack';
+      active: boolean;
+      restrictedReports?: boolean;
+    },
     userId: string | null,
   ): Promise<Webhook & { secret: string }> {
     const row: WebhooksTable = {
@@ -78,6 +86,7 @@ export class OutboxRepository {
       // 32 random bytes: the key of the HMAC that signs every delivery to this subscription.
       secret: `whsec_${randomBytes(32).toString('base64url')}`,
       active: w.active ? 1 : 0,
+      restricted: w.restrictedReports ? 1 : 0,
       created_by: userId,
       created_at: new Date().toISOString(),
     };
@@ -87,13 +96,20 @@ export class OutboxRepository {
 
   async updateWebhook(
     id: string,
-    patch: Partial<{ url: string; events: string[]; format: 'json' | 'slack'; active: boolean }>,
+    patch: Partial<{
+      url: string;
+      events: string[];
+      format: 'json' | 'slack';
+      active: boolean;
+      restrictedReports: boolean;
+    }>,
   ): Promise<Webhook | undefined> {
     const set: Partial<WebhooksTable> = {};
     if (patch.url !== undefined) set.url = patch.url;
     if (patch.events !== undefined) set.events = JSON.stringify(patch.events);
     if (patch.format !== undefined) set.format = patch.format;
     if (patch.active !== undefined) set.active = patch.active ? 1 : 0;
+    if (patch.restrictedReports !== undefined) set.restricted = patch.restrictedReports ? 1 : 0;
     if (Object.keys(set).length > 0)
       await this.db.updateTable('webhooks').set(set).where('id', '=', id).execute();
     const row = await this.db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
@@ -270,6 +286,39 @@ export class OutboxRepository {
       .execute();
   }
 
+  /**
+   * Delete up to `limit` finished rows older than `before` (an ISO instant): rows sent before it, and rows
+   * given up (failed) that were made before it. Pending rows stay whatever their age. The number deleted.
+   */
+  async purge(before: string, limit: number): Promise<number> {
+    // Two statements, each a range of one index: sent rows by (status, sent_at), given-up ones by status.
+    const sent = await this.db
+      .deleteFrom('outbox')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('outbox')
+          .select('id')
+          .where('status', '=', 'sent')
+          .where('sent_at', '<', before)
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    const left = limit - Number(sent.numDeletedRows);
+    if (left <= 0) return limit;
+    const failed = await this.db
+      .deleteFrom('outbox')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('outbox')
+          .select('id')
+          .where('status', '=', 'failed')
+          .where('created_at', '<', before)
+          .limit(left),
+      )
+      .executeTakeFirst();
+    return limit - left + Number(failed.numDeletedRows);
+  }
+
   /** Record a failed attempt: try again at `retryAt`, or give up (`failed`) when there is none. */
   async failed(
     id: string,
@@ -292,23 +341,53 @@ export class OutboxRepository {
       .execute();
   }
 
-  /** Open actions past their deadline (`today` is a date, YYYY-MM-DD), on reports not deleted. */
-  async overdueActions(today: string, limit = 1000): Promise<OverdueAction[]> {
-    const rows = await this.db
+  /**
+   * One page of the open actions past their deadline (`today` is a date, YYYY-MM-DD) on reports not deleted,
+   * in (deadline, report, item) order, starting after `after` (the last of the page before): a scan pages
+   * through all of them, however many there are and however many it has already handled.
+   */
+  async overdueActions(
+    today: string,
+    after: OverdueAction | undefined,
+    limit: number,
+  ): Promise<OverdueAction[]> {
+    let q = this.db
       .selectFrom('action_items as a')
       .innerJoin('reports as r', 'r.id', 'a.report_id')
-      .select(['a.report_id', 'a.item_id', 'a.deadline', 'r.content'])
+      .select(['a.report_id', 'a.item_id', 'a.deadline'])
       .where('a.deadline', '<', today)
       .where('a.status', 'not in', ['completed', 'wont_do'])
-      .where('r.deleted_at', 'is', null)
+      .where('r.deleted_at', 'is', null);
+    if (after)
+      q = q.where((eb) =>
+        eb(
+          eb.refTuple('a.deadline', 'a.report_id', 'a.item_id'),
+          '>',
+          eb.tuple(after.deadline, after.reportId, after.itemId),
+        ),
+      );
+    const rows = await q
       .orderBy('a.deadline')
+      .orderBy('a.report_id')
+      .orderBy('a.item_id')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      reportId: r.report_id,
-      itemId: r.item_id,
-      deadline: r.deadline!,
-      content: r.content,
-    }));
+    return rows.map((r) => ({ reportId: r.report_id, itemId: r.item_id, deadline: r.deadline! }));
+  }
+
+  /** The stored content of live reports, by id (the overdue scan reads only those it has work for). */
+  async contents(ids: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 200) {
+      const rows = await this.db
+        .selectFrom('reports')
+        .select(['id', 'content'])
+        .where('id', 'in', unique.slice(i, i + 200))
+        .where('deleted_at', 'is', null)
+        .execute();
+      for (const r of rows) found.set(r.id, r.content);
+    }
+    return found;
   }
 }

@@ -80,8 +80,12 @@ export class ReminderRepository {
       .execute();
   }
 
-  /** Reports, not deleted, with an action owned by one of `names` (e-mail, id or name, any case). */
-  async reportsWithActionsOf(names: string[]): Promise<DigestReport[]> {
+  /**
+   * Reports, not deleted, where one of `names` (e-mail, id or name, any case) owns an action a digest lists:
+   * one still to do whose deadline is on or before `horizon` (due soon or overdue), or one completed and
+   * awaiting its verification. At most `limit`, oldest first: a digest reads only what it may show.
+   */
+  async reportsWithActionsOf(names: string[], horizon: string, limit: number): Promise<DigestReport[]> {
     const keys = [...new Set(names.map(keyOf))];
     const rows = await this.db
       .selectFrom('reports as r')
@@ -94,22 +98,51 @@ export class ReminderRepository {
             .select('a.report_id')
             .whereRef('a.report_id', '=', 'r.id')
             .where('a.owner_key', 'in', keys)
-            .where('a.status', '!=', 'wont_do'),
+            .where((w) =>
+              w.or([
+                w.and([
+                  w('a.status', 'not in', ['completed', 'wont_do']),
+                  w('a.deadline', 'is not', null),
+                  w('a.deadline', '<=', horizon),
+                ]),
+                w.and([
+                  w('a.status', '=', 'completed'),
+                  w('a.verification_result', 'is', null),
+                  w('a.declined', '=', 0),
+                ]),
+              ]),
+            ),
         ),
       )
       .orderBy('r.seq')
+      .limit(limit)
       .execute();
     return rows.map(toDigestReport);
   }
 
-  /** Reports in review, not deleted. */
-  async reportsInReview(): Promise<DigestReport[]> {
+  /**
+   * Reports in review, not deleted, that list one of `names` (e-mail, id or name, any case) as a reviewer;
+   * at most `limit`, oldest first.
+   */
+  async reportsInReview(names: string[], limit: number): Promise<DigestReport[]> {
+    const keys = [...new Set(names.map(keyOf))];
     const rows = await this.db
-      .selectFrom('reports')
-      .select(['id', 'restricted', 'created_by', 'review_round', 'content'])
-      .where('state', '=', 'in_review')
-      .where('deleted_at', 'is', null)
-      .orderBy('seq')
+      .selectFrom('reports as r')
+      .select(['r.id', 'r.restricted', 'r.created_by', 'r.review_round', 'r.content'])
+      .where('r.state', '=', 'in_review')
+      .where('r.deleted_at', 'is', null)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('report_people as p')
+            .select('p.report_id')
+            .whereRef('p.report_id', '=', 'r.id')
+            .where('p.role', '=', 'reviewer')
+            .where('p.person', 'in', keys),
+        ),
+      )
+      .orderBy('r.seq')
+      .limit(limit)
       .execute();
     return rows.map(toDigestReport);
   }

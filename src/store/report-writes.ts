@@ -304,7 +304,8 @@ export class ReportWrites {
   ): Promise<void> {
     const subscribers = known ?? (await this.subscribers(trx));
     if (subscribers.length === 0) return;
-    const rows = deliveriesFor(eventsOfSave(id, before, after, at), subscribers, at);
+    const restricted = after.visibility === 'restricted';
+    const rows = deliveriesFor(eventsOfSave(id, before, after, at), subscribers, at, restricted);
     for (let i = 0; i < rows.length; i += 200)
       await trx
         .insertInto('outbox')
@@ -415,7 +416,8 @@ class SqliteSaves {
   private writeOutbox(id: string, before: Report | undefined, after: Report, at: string) {
     const subscribers = this.subscribers();
     if (subscribers.length === 0) return;
-    for (const r of deliveriesFor(eventsOfSave(id, before, after, at), subscribers, at))
+    const restricted = after.visibility === 'restricted';
+    for (const r of deliveriesFor(eventsOfSave(id, before, after, at), subscribers, at, restricted))
       this.insert('outbox', r);
   }
 

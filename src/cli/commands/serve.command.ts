@@ -35,6 +35,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     logLevel: o.logLevel,
     webRoot: o.webRoot,
     ...(o.chromium ? { chromium: o.chromium } : {}),
+    ...(o.outbox?.webhookTimeoutMs !== undefined ? { webhookTimeoutMs: o.outbox.webhookTimeoutMs } : {}),
     ...(o.outbox?.enabled === false
       ? {}
       : {

@@ -9,7 +9,13 @@ import {
   type Report,
 } from '../../domain/index.js';
 import type { Delivery, webhookCreateSchema, webhookPatchSchema } from '../../domain/api-contract.js';
-import { outboxRow, type OutboxRepository, type OutboxRow, type Webhook } from '../../store/index.js';
+import {
+  outboxRow,
+  type OutboxRepository,
+  type OutboxRow,
+  type OverdueAction,
+  type Webhook,
+} from '../../store/index.js';
 import { requireRole, type Actor } from '../services/access.js';
 import type { AuditService } from '../services/audit.service.js';
 import { OutboxWorker, type Handler, type OutboxWorkerOptions } from './outbox.worker.js';
@@ -17,6 +23,18 @@ import { postWebhook, webhookBody } from './webhook.sender.js';
 
 /** Time allowed for one webhook attempt, connection to last byte. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
+
+/** Overdue actions read at once by the scan. */
+const OVERDUE_PAGE = 500;
+
+/**
+ * How long sent rows and given-up ones stay in the outbox (the delivery log shows them) before the purge
+ * deletes them: 30 days. Pending rows are never purged.
+ */
+export const OUTBOX_RETENTION_MS = 30 * 86_400_000;
+/** Rows deleted per statement, and statements per scan, by the purge: short transactions, bounded work. */
+const PURGE_BATCH = 500;
+const PURGE_BATCHES = 20;
 
 const presentDelivery = (r: OutboxRow): Delivery => ({
   id: r.id,
@@ -36,26 +54,56 @@ const presentDelivery = (r: OutboxRow): Delivery => ({
  */
 export class OutboxService {
   private readonly handlers: Record<string, Handler> = {};
+  /** The longest an attempt of each kind may take (the worker's lease is derived from the longest). */
+  private readonly timeouts: Record<string, number> = {};
   private readonly scans: ((now: Date) => Promise<void>)[] = [];
 
   constructor(
     readonly repo: OutboxRepository,
     private readonly audit: AuditService,
     private readonly webhookTimeoutMs = WEBHOOK_TIMEOUT_MS,
+    private readonly retentionMs = OUTBOX_RETENTION_MS,
   ) {
     this.handlers.webhook = (row) => this.deliverWebhook(row);
+    this.timeouts.webhook = webhookTimeoutMs;
     this.scans.push((now) => this.scanOverdue(now));
+    this.scans.push(async (now) => {
+      await this.purge(now);
+    });
   }
 
-  /** Another kind of outbox row, with its sender and (optionally) the scan that writes such rows. */
-  addKind(kind: string, handler: Handler, scan?: (now: Date) => Promise<void>): void {
+  /**
+   * Delete the rows sent, or given up, more than the retention period before `now`, in batches of `batch`
+   * rows, at most `batches` of them (what is left waits for the next scan). The number deleted.
+   */
+  async purge(now: Date, batch = PURGE_BATCH, batches = PURGE_BATCHES): Promise<number> {
+    const before = new Date(now.getTime() - this.retentionMs).toISOString();
+    let total = 0;
+    for (let i = 0; i < batches; i += 1) {
+      const n = await this.repo.purge(before, batch);
+      total += n;
+      if (n < batch) break;
+    }
+    return total;
+  }
+
+  /**
+   * Another kind of outbox row, with its sender, the longest one of its attempts may take, and (optionally)
+   * the scan that writes such rows.
+   */
+  addKind(kind: string, handler: Handler, timeoutMs: number, scan?: (now: Date) => Promise<void>): void {
     this.handlers[kind] = handler;
+    this.timeouts[kind] = timeoutMs;
     if (scan) this.scans.push(scan);
   }
 
-  /** A worker over this outbox (the server starts one; tests drive one by hand). */
+  /**
+   * A worker over this outbox (the server starts one; tests drive one by hand). Its lease is derived from
+   * the slowest kind's attempt time-out, whatever `options.leaseMs` asks.
+   */
   worker(options: OutboxWorkerOptions = {}, log?: FastifyBaseLogger): OutboxWorker {
-    return new OutboxWorker(this.repo, this.handlers, this.scans, options, log);
+    const attemptTimeoutMs = Math.max(options.attemptTimeoutMs ?? 0, ...Object.values(this.timeouts));
+    return new OutboxWorker(this.repo, this.handlers, this.scans, { ...options, attemptTimeoutMs }, log);
   }
 
   // ── subscriptions (admins) ─────────────────────────────────────────────────────────────────────
@@ -78,6 +126,7 @@ export class OutboxService {
       {
         url: created.url,
         events: created.events,
+        restrictedReports: created.restrictedReports,
       },
     );
     return created;
@@ -134,22 +183,41 @@ export class OutboxService {
 
   /**
    * `action.overdue`, once per action and deadline: an action still open after its deadline (a date, read
-   * in UTC) gets one delivery per subscriber; a new deadline that passes makes a new one.
+   * in UTC) gets one delivery per subscriber (for a restricted report, per subscriber that opted in); a new
+   * deadline that passes makes a new one. Pages through every overdue action (keyset), so those already
+   * handled never crowd out the rest; only the reports with new work are read.
    */
-  async scanOverdue(now: Date): Promise<void> {
+  async scanOverdue(now: Date, pageSize = OVERDUE_PAGE): Promise<void> {
     const subscribers = await this.repo.subscribersOf('action.overdue');
     if (subscribers.length === 0) return;
     const today = now.toISOString().slice(0, 10);
-    const overdue = await this.repo.overdueActions(today);
-    const key = (o: { reportId: string; itemId: string; deadline: string }) =>
-      `overdue:${o.reportId}:${o.itemId}:${o.deadline}`;
-    const done = await this.repo.marked(overdue.map(key));
     const at = now.toISOString();
-    for (const o of overdue) {
-      if (done.has(key(o))) continue;
-      const report = JSON.parse(o.content) as Report;
+    const key = (o: OverdueAction) => `overdue:${o.reportId}:${o.itemId}:${o.deadline}`;
+    for (let after: OverdueAction | undefined; ;) {
+      const page = await this.repo.overdueActions(today, after, pageSize);
+      await this.enqueueOverdue(page, key, subscribers, at);
+      if (page.length < pageSize) return;
+      after = page[page.length - 1];
+    }
+  }
+
+  private async enqueueOverdue(
+    page: OverdueAction[],
+    key: (o: OverdueAction) => string,
+    subscribers: Webhook[],
+    at: string,
+  ): Promise<void> {
+    const done = await this.repo.marked(page.map(key));
+    const todo = page.filter((o) => !done.has(key(o)));
+    const contents = await this.repo.contents(todo.map((o) => o.reportId));
+    const open = subscribers.filter((s) => s.restrictedReports);
+    for (const o of todo) {
+      const content = contents.get(o.reportId);
+      if (content === undefined) continue;
+      const report = JSON.parse(content) as Report;
       const item = report.actions.items.find((a) => a.id === o.itemId);
-      if (!item) continue;
+      const to = report.visibility === 'restricted' ? open : subscribers;
+      if (!item || to.length === 0) continue;
       const payload: EventPayload = {
         version: PAYLOAD_VERSION,
         event: 'action.overdue',
@@ -158,7 +226,7 @@ export class OutboxService {
         action: actionSummary(item),
       };
       await this.repo.enqueueOnce(key(o), () =>
-        subscribers.map((s) => outboxRow('webhook', s.id, 'action.overdue', payload, at)),
+        to.map((s) => outboxRow('webhook', s.id, 'action.overdue', payload, at)),
       );
     }
   }

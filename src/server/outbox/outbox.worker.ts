@@ -7,8 +7,13 @@ import type { Attempt } from './webhook.sender.js';
 export interface OutboxWorkerOptions {
   /** How often to look for due rows (default 1 s). */
   pollMs?: number;
-  /** How long a taken row stays leased: longer than any attempt can take (default 2 min). */
+  /**
+   * How long a taken row stays leased (default 2 min). Never shorter than `leaseFor` makes it from
+   * `attemptTimeoutMs`: a row whose lease ran out while it was being sent would be taken and sent again.
+   */
   leaseMs?: number;
+  /** The longest one attempt may take (the senders' own time-outs; default 10 s). */
+  attemptTimeoutMs?: number;
   /** Rows taken at once (default 20). */
   batch?: number;
   /** Attempts before a row is given up (default 8). */
@@ -23,12 +28,24 @@ export interface OutboxWorkerOptions {
 export const DEFAULT_WORKER = {
   pollMs: 1000,
   leaseMs: 120_000,
+  attemptTimeoutMs: 10_000,
   batch: 20,
   maxAttempts: 8,
   backoffMs: 30_000,
   backoffCapMs: 3_600_000,
   scanMs: 60_000,
 } satisfies Required<OutboxWorkerOptions>;
+
+/** What a lease keeps beyond two attempt time-outs (a slow database write, a busy event loop). */
+export const LEASE_MARGIN_MS = 1_000;
+
+/**
+ * The lease a worker takes rows for: the one asked for, but at least twice the attempt time-out and a
+ * margin, so an attempt that runs to its time-out is recorded well before anyone else may take its row.
+ */
+export function leaseFor(leaseMs: number, attemptTimeoutMs: number): number {
+  return Math.max(leaseMs, 2 * attemptTimeoutMs + LEASE_MARGIN_MS);
+}
 
 /** What sends one kind of row (a webhook delivery, a mail). */
 export type Handler = (row: OutboxRow) => Promise<Attempt>;
@@ -61,7 +78,13 @@ export class OutboxWorker {
     options: OutboxWorkerOptions = {},
     private readonly log?: FastifyBaseLogger,
   ) {
-    this.o = { ...DEFAULT_WORKER, ...options };
+    const o = { ...DEFAULT_WORKER, ...options };
+    this.o = { ...o, leaseMs: leaseFor(o.leaseMs, o.attemptTimeoutMs) };
+  }
+
+  /** The lease this worker takes rows for (see `leaseFor`). */
+  get leaseMs(): number {
+    return this.o.leaseMs;
   }
 
   /** Start polling (the server does this when it listens). */

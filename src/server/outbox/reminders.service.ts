@@ -1,6 +1,6 @@
 import type { ReminderSettings } from '../../domain/api-contract.js';
 import { AppError, type Report } from '../../domain/index.js';
-import { digestMail, isTimeZone, localTime, sortActions, type Digest } from '../../mail/digest.js';
+import { addDays, digestMail, isTimeZone, localTime, sortActions, type Digest } from '../../mail/digest.js';
 import { Mailer, type MailMessage, type MailOptions } from '../../mail/mailer.js';
 import { readUnsubscribeToken, unsubscribeToken } from '../../mail/unsubscribe.js';
 import {
@@ -27,6 +27,9 @@ export interface ReminderOptions extends MailOptions {
 }
 
 const KEY = 'unsubscribe-key';
+
+/** Reports one digest reads at most for each of its two questions (its own actions, reviews waiting). */
+const DIGEST_REPORTS = 200;
 
 /**
  * E-mail reminders: each person's daily digest (their actions due soon, overdue, and awaiting verification;
@@ -121,13 +124,14 @@ export class ReminderService {
     const mine = new Set(names.map(keyOf));
     const visible = (r: DigestReport, report: Report) =>
       !r.restricted || r.createdBy === person.id || isNamedIn(actor, membersOf(report));
-    const owned = (await this.repo.reportsWithActionsOf(names))
+    const days = this.options?.days ?? 7;
+    const owned = (await this.repo.reportsWithActionsOf(names, addDays(today, days), DIGEST_REPORTS))
       .map((r) => ({ r, report: JSON.parse(r.content) as Report }))
       .filter(({ r, report }) => visible(r, report))
       .map(({ r, report }) => ({ id: r.id, report }));
-    const actions = sortActions(owned, (owner) => mine.has(keyOf(owner)), today, this.options?.days ?? 7);
+    const actions = sortActions(owned, (owner) => mine.has(keyOf(owner)), today, days);
     const decided = await this.repo.decided(person.id);
-    const toReview = (await this.repo.reportsInReview())
+    const toReview = (await this.repo.reportsInReview(names, DIGEST_REPORTS))
       .map((r) => ({ r, report: JSON.parse(r.content) as Report }))
       .filter(
         ({ r, report }) =>

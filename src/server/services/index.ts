@@ -57,7 +57,7 @@ export interface Services {
 /** Wire the services to one store. */
 export function createServices(
   store: Store,
-  options: { auth?: Partial<AuthOptions>; gate?: ReviewGate } = {},
+  options: { auth?: Partial<AuthOptions>; gate?: ReviewGate; webhookTimeoutMs?: number } = {},
 ): Services {
   const auditLog = new AuditRepository(store);
   const audit = new AuditService(auditLog);
@@ -103,7 +103,7 @@ export function createServices(
       description:
         'a later report names this one as a recurrence, and a completed action of it addressed the same cause (docs/follow-up.md)',
     }),
-    outbox: new OutboxService(outboxRepo, audit),
+    outbox: new OutboxService(outboxRepo, audit, options.webhookTimeoutMs),
     reminders: new ReminderService(new ReminderRepository(store), outboxRepo),
     distribution: new DistributionService(reports, settings, outboxRepo),
     calendar: new CalendarService(new CalendarRepository(store), new UserRepository(store), reports),

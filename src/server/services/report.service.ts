@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   AppError,
   canTransition,
+  followUp,
   reportSchema,
   SECTION_KEYS,
   TRANSITIONS,
@@ -395,13 +396,27 @@ export class ReportService {
     return stored;
   }
 
-  private async save(actor: Actor, current: StoredReport, version: number, report: Report, summary: string) {
+  /**
+   * Save an edit. A published report whose follow-up this edit makes complete (every action verified or
+   * declined with a reason: `followUp`) is closed by the same save, and its history and audit entry say
+   * so. The reverse is not automatic: the lifecycle leads from closed only back to draft, which is a
+   * person's choice ("Reopen as draft"), so a closed report whose follow-up opens again stays closed.
+   */
+  private async save(actor: Actor, current: StoredReport, version: number, input: Report, summary: string) {
+    const closes = input.state === 'published' && followUp(input).complete;
+    const report: Report = closes ? { ...input, state: 'closed' } : input;
     const changes = changedPaths(current.report, report);
     return this.reports.update(current.id, version, report, {
       userId: actor.user.id,
-      summary,
+      summary: closes ? `${summary}; follow-up complete: moved from published to closed` : summary,
       changes,
-      audit: { action: 'report.update', details: { changes }, ip: actor.ip },
+      audit: {
+        action: 'report.update',
+        details: closes
+          ? { changes, from: 'published', to: 'closed', reason: 'follow-up complete' }
+          : { changes },
+        ip: actor.ip,
+      },
     });
   }
 }

@@ -9,13 +9,20 @@ import type { Kysely } from 'kysely';
  * reason. Rows of completed actions are filled in from each report's stored content (others have nothing yet).
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  // One column per statement: SQLite adds only one at a time.
-  await db.schema.alterTable('action_items').addColumn('verification_result', 'text').execute();
-  await db.schema.alterTable('action_items').addColumn('verify_by', 'text').execute();
-  await db.schema
-    .alterTable('action_items')
-    .addColumn('declined', 'integer', (c) => c.notNull().defaultTo(0))
-    .execute();
+  // One column per statement: SQLite adds only one at a time. SQLite runs DDL outside a transaction, so a
+  // crash after some of them leaves columns behind with the migration unrecorded: add only those missing
+  // (the backfill below writes the same values however often it runs).
+  const table = (await db.introspection.getTables()).find((t) => t.name === 'action_items');
+  const has = new Set(table?.columns.map((c) => c.name) ?? []);
+  if (!has.has('verification_result'))
+    await db.schema.alterTable('action_items').addColumn('verification_result', 'text').execute();
+  if (!has.has('verify_by'))
+    await db.schema.alterTable('action_items').addColumn('verify_by', 'text').execute();
+  if (!has.has('declined'))
+    await db.schema
+      .alterTable('action_items')
+      .addColumn('declined', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
 
   const ids = (await db
     .selectFrom('action_items')

@@ -39,6 +39,7 @@ export function WebhooksSection() {
       url: String(f.get('url')).trim(),
       events: f.getAll('events').map(String),
       format: String(f.get('format')),
+      restrictedReports: f.get('restrictedReports') === 'on',
     };
     void run(async () => {
       setCreated(await api<WebhookCreated>('/api/settings/webhooks', { body }));
@@ -53,7 +54,7 @@ export function WebhooksSection() {
       <p className="muted">
         Hindsight posts a signed JSON message to each address when the events it names happen. The header
         X-Hindsight-Signature holds sha256= and the HMAC-SHA256 of the body under the subscription&apos;s
-        secret.
+        secret. Events of restricted reports go only to subscriptions that include them.
       </p>
       <Status tone="error">{error}</Status>
       {created && (
@@ -69,6 +70,7 @@ export function WebhooksSection() {
               <th scope="col">Events</th>
               <th scope="col">Format</th>
               <th scope="col">Active</th>
+              <th scope="col">Restricted reports</th>
               <th scope="col">Deliveries</th>
             </tr>
           </thead>
@@ -88,6 +90,22 @@ export function WebhooksSection() {
                         await api(`/api/settings/webhooks/${h.id}`, {
                           method: 'PATCH',
                           body: { active: e.target.checked },
+                        });
+                        await load();
+                      })
+                    }
+                  />
+                </td>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Restricted reports to ${h.url}`}
+                    checked={h.restrictedReports}
+                    onChange={(e) =>
+                      void run(async () => {
+                        await api(`/api/settings/webhooks/${h.id}`, {
+                          method: 'PATCH',
+                          body: { restrictedReports: e.target.checked },
                         });
                         await load();
                       })
@@ -193,6 +211,16 @@ export function WebhooksSection() {
             </label>
           ))}
         </fieldset>
+        <div className="field full">
+          <label className="inline">
+            <input type="checkbox" name="restrictedReports" aria-describedby="hook-restricted-note" /> Include
+            restricted reports
+          </label>
+          <p id="hook-restricted-note" className="muted">
+            Off by default. When on, this address also receives the events of restricted reports: their titles
+            and action items leave Hindsight, whoever runs the receiving end.
+          </p>
+        </div>
         <button type="submit" className="primary">
           Add subscription
         </button>
