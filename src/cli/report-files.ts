@@ -3,8 +3,19 @@ import { AppError } from '../domain/index.js';
 import { walkFiles } from '../fs/walk.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage']);
+const FRONT_MATTER = /^\uFEFF?---\r?\n/u;
 
-/** In a folder, only files that open with Postmortem Markdown's front matter (a `kind:` key) are reports. */
+/** Postmortem Markdown starts with front matter that names the report's kind; other front matter (a static
+ * site generator's, say) belongs to a foreign document. */
+export function isPostmortemMarkdown(text: string): boolean {
+  const m = FRONT_MATTER.exec(text);
+  if (!m) return false;
+  const end = text.indexOf('\n---', m[0].length - 1);
+  const block = text.slice(m[0].length, end === -1 ? Math.min(text.length, 65_536) : end);
+  return /^kind\s*:/mu.test(block);
+}
+
+/** Whether the file at `path` opens as Postmortem Markdown (only its first 64 KB are read). */
 function looksLikeReport(path: string): boolean {
   let head: string;
   try {
@@ -12,17 +23,16 @@ function looksLikeReport(path: string): boolean {
   } catch {
     return false;
   }
-  const m = /^\uFEFF?---\r?\n/u.exec(head);
-  if (!m) return false;
-  const end = head.indexOf('\n---', m[0].length - 1);
-  return /^kind\s*:/mu.test(head.slice(m[0].length, end === -1 ? undefined : end));
+  return isPostmortemMarkdown(head);
 }
 
 /**
- * The report files of the commands that read many (`actions`, `insights`): files as given; folders walked for
- * *.md files that are Postmortem Markdown, in name order (a README beside the reports is passed over).
+ * Expand command-line arguments into Markdown files: files as given, folders walked for *.md files in name
+ * order. With `reportsOnly` (the commands that read many reports: `actions`, `insights`), a folder's files
+ * count only when they are Postmortem Markdown, so a README beside the reports is passed over; `lint` takes
+ * every *.md file and treats the foreign ones as imports.
  */
-export function reportFiles(paths: string[]): string[] {
+export function markdownFiles(paths: string[], opts: { reportsOnly?: boolean } = {}): string[] {
   const out: string[] = [];
   for (const p of paths) {
     let st;
@@ -34,8 +44,15 @@ export function reportFiles(paths: string[]): string[] {
     if (!st.isDirectory()) out.push(p);
     else
       for (const f of walkFiles(p, { skipDirs: SKIP_DIRS })) {
-        if (f.path.toLowerCase().endsWith('.md') && looksLikeReport(f.path)) out.push(f.path);
+        if (!f.path.toLowerCase().endsWith('.md')) continue;
+        if (opts.reportsOnly && !looksLikeReport(f.path)) continue;
+        out.push(f.path);
       }
   }
   return out;
+}
+
+/** The report files of `actions` and `insights` (see {@link markdownFiles}). */
+export function reportFiles(paths: string[]): string[] {
+  return markdownFiles(paths, { reportsOnly: true });
 }

@@ -1,5 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { walkFiles } from '../../fs/walk.js';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { isPostmortemMarkdown, markdownFiles } from '../report-files.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { AppError, isAppError } from '../../domain/index.js';
 import { findConfig, loadConfigFile, type LoadedConfig } from '../../lint/config.loader.js';
@@ -23,37 +23,6 @@ import type { RegisterCommand } from './register.js';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
-const FRONT_MATTER = /^\uFEFF?---\r?\n/u;
-/** Postmortem Markdown starts with front matter that names the report's kind; other front matter (a static
- * site generator's, say) belongs to a foreign document. */
-function isPostmortemMarkdown(text: string): boolean {
-  const m = FRONT_MATTER.exec(text);
-  if (!m) return false;
-  const end = text.indexOf('\n---', m[0].length - 1);
-  const block = text.slice(m[0].length, end === -1 ? Math.min(text.length, 65_536) : end);
-  return /^kind\s*:/mu.test(block);
-}
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage']);
-
-/** Expand the arguments into Markdown files: files as given, folders walked for *.md in name order. */
-export function collectMarkdown(paths: string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      throw new AppError('io', `${p}: no such file or folder`);
-    }
-    if (!st.isDirectory()) out.push(p);
-    else
-      for (const f of walkFiles(p, { skipDirs: SKIP_DIRS })) {
-        if (f.path.toLowerCase().endsWith('.md')) out.push(f.path);
-      }
-  }
-  return out;
-}
-
 /** The project dictionary: `.hindsight/words`, one word a line, in the nearest folder upwards that has one. */
 export const WORDS_FILE = join('.hindsight', 'words');
 const WORD = /^[\p{L}\p{N}][\p{L}\p{N}'’.-]{0,59}$/u;
@@ -193,7 +162,7 @@ export const registerLint: RegisterCommand = (program, ctx) => {
           maxWarnings = Number(opts.maxWarnings);
         }
         const fixed = opts.config ? loadConfigFile(opts.config) : undefined;
-        const files = collectMarkdown(paths);
+        const files = markdownFiles(paths);
         if (files.length === 0)
           throw new AppError('bad_request', `no Markdown files found in ${paths.join(', ')}`);
         const cache = new Map<string, LoadedConfig>();
