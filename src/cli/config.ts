@@ -59,6 +59,15 @@ const days = z
   .transform(Number)
   .refine((d) => d >= 1 && d <= 90, 'must be a number of days from 1 to 90');
 
+/** 32 bytes as 64 hex digits or base64 (44 characters with padding, or base64url). */
+const secretKey = z
+  .string()
+  .transform((v) => (/^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64')))
+  .refine(
+    (b) => b.length === 32,
+    'must be 32 bytes as 64 hex digits or base64 (e.g. the output of `openssl rand -base64 32`)',
+  );
+
 type Env = Record<string, string | undefined>;
 
 /**
@@ -88,6 +97,7 @@ const ENV = {
   HINDSIGHT_PUBLIC_URL: publicUrl,
   HINDSIGHT_DIGEST_HOUR: hour,
   HINDSIGHT_DIGEST_DAYS: days,
+  HINDSIGHT_SECRET_KEY: secretKey,
 } as const;
 
 type EnvName = keyof typeof ENV;
@@ -182,6 +192,10 @@ export interface ServeConfig {
   outbox: { enabled: boolean; pollMs?: number; leaseMs?: number };
   /** E-mail reminders, when SMTP_URL is set. */
   mail?: { smtpUrl: string; from: string; baseUrl?: string; hour?: number; days?: number };
+  /** The key that encrypts issue-tracker credentials at rest (HINDSIGHT_SECRET_KEY). */
+  secretKey?: Buffer;
+  /** The address people open Hindsight at (HINDSIGHT_PUBLIC_URL), for links from issues and mail. */
+  publicUrl?: string;
 }
 
 /** A flag when given, else its environment variable: checked under the name the value came from. */
@@ -220,6 +234,8 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
       leaseMs: fromEnv('HINDSIGHT_OUTBOX_LEASE_MS', env),
     },
     mail: mailConfig(env),
+    secretKey: fromEnv('HINDSIGHT_SECRET_KEY', env),
+    publicUrl: fromEnv('HINDSIGHT_PUBLIC_URL', env),
   };
 }
 

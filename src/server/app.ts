@@ -40,6 +40,8 @@ import type { OutboxWorker, OutboxWorkerOptions } from './outbox/outbox.worker.j
 import { webhooksRoutes } from './routes/webhooks.routes.js';
 import { remindersRoutes } from './routes/reminders.routes.js';
 import type { ReminderOptions } from './outbox/reminders.service.js';
+import type { TrackerOptions } from './tracker/tracker.service.js';
+import { trackerRoutes } from './routes/tracker.routes.js';
 import type { AuthOptions } from './services/auth.service.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
@@ -82,6 +84,10 @@ export interface AppOptions {
   outboxWorker?: OutboxWorkerOptions;
   /** Send e-mail digests through this SMTP server (`hindsight serve` with SMTP_URL set). */
   mail?: ReminderOptions;
+  /** The 32-byte key that encrypts issue-tracker credentials at rest (HINDSIGHT_SECRET_KEY). */
+  secretKey?: Buffer;
+  /** Issue-tracker sync: call time-out, polling pace, the public address for links back. */
+  tracker?: TrackerOptions;
 }
 
 /** The app with what it carries besides Fastify's own: its services, reply checks and outbox worker. */
@@ -132,7 +138,12 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   app.setSerializerCompiler(plainSerializerCompiler);
   installErrorHandler(app);
 
-  const services = createServices(options.db, { auth: options.auth, gate: options.reviewGate });
+  const services = createServices(options.db, {
+    auth: options.auth,
+    gate: options.reviewGate,
+    secretKey: options.secretKey,
+    tracker: options.tracker,
+  });
   app.decorate('services', services);
   const replyViolations: ReplyViolation[] = [];
   app.decorate('replyViolations', replyViolations);
@@ -271,6 +282,12 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   await app.register(evidenceRoutes(services));
   await app.register(webhooksRoutes(services));
   await app.register(remindersRoutes(services));
+  await app.register(trackerRoutes(services));
+  // Linked issues' states are read by the outbox worker's periodic scans (a bounded batch each time).
+  services.outbox.addScan(async (now) => {
+    // A failing poll must not keep the scans after it (digests) from running.
+    await services.tracker.poll(now, app.log).catch((e: unknown) => app.log.error({ err: e }, 'tracker poll'));
+  });
   if (options.mail) {
     const mail = services.reminders.enable(options.mail);
     services.outbox.addKind('mail', mail.handler, mail.scan);

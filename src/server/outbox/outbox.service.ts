@@ -53,6 +53,11 @@ export class OutboxService {
     if (scan) this.scans.push(scan);
   }
 
+  /** Another periodic scan run by the worker (reading linked issues' states, say). */
+  addScan(scan: (now: Date) => Promise<void>): void {
+    this.scans.push(scan);
+  }
+
   /** A worker over this outbox (the server starts one; tests drive one by hand). */
   worker(options: OutboxWorkerOptions = {}, log?: FastifyBaseLogger): OutboxWorker {
     return new OutboxWorker(this.repo, this.handlers, this.scans, options, log);
