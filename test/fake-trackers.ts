@@ -84,7 +84,10 @@ export function startFakeGitHub(o: { owner: string; repo: string; token: string 
   });
   return start((t, req, res) => {
     if (req.headers.authorization !== `Bearer ${o.token}`)
-      return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      return send(res, 401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+      });
     if (req.method === 'POST' && req.path === base) {
       let body: { title?: unknown; body?: unknown };
       try {
@@ -93,7 +96,10 @@ export function startFakeGitHub(o: { owner: string; repo: string; token: string 
         return send(res, 400, { message: 'Problems parsing JSON' });
       }
       if (typeof body.title !== 'string' || body.title === '')
-        return send(res, 422, { message: 'Validation Failed', errors: [{ field: 'title', code: 'missing_field' }] });
+        return send(res, 422, {
+          message: 'Validation Failed',
+          errors: [{ field: 'title', code: 'missing_field' }],
+        });
       const issue: FakeIssue = { key: String(next++), state: 'open', title: body.title, body: body.body };
       t.issues.set(issue.key, issue);
       return send(res, 201, present(t, issue));
@@ -122,7 +128,8 @@ export function startFakeJira(o: { project: string; email: string; token: string
       }
       const f = body.fields ?? {};
       const errors: Record<string, string> = {};
-      if ((f.project as { key?: unknown } | undefined)?.key !== o.project) errors.project = 'valid project is required';
+      if ((f.project as { key?: unknown } | undefined)?.key !== o.project)
+        errors.project = 'valid project is required';
       if (typeof (f.issuetype as { name?: unknown } | undefined)?.name !== 'string')
         errors.issuetype = 'valid issue type is required';
       if (typeof f.summary !== 'string') errors.summary = 'You must specify a summary of the issue.';
@@ -137,7 +144,10 @@ export function startFakeJira(o: { project: string; email: string; token: string
     const m = /^\/rest\/api\/3\/issue\/([A-Z0-9_]+-\d+)\?fields=status$/.exec(req.path);
     if (req.method === 'GET' && m) {
       const issue = t.issues.get(m[1]!);
-      if (!issue) return send(res, 404, { errorMessages: ['Issue does not exist or you do not have permission to see it.'] });
+      if (!issue)
+        return send(res, 404, {
+          errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+        });
       const done = issue.state === 'closed';
       return send(res, 200, {
         key: issue.key,

@@ -102,6 +102,9 @@ const ENV = {
 
 type EnvName = keyof typeof ENV;
 
+/** Variables whose values are secrets: an error about one does not repeat it. */
+const SECRETS = new Set<string>(['HINDSIGHT_SECRET_KEY']);
+
 /** A usage error naming what was wrong (`PORT` or `--port`), with the value given. */
 function refuse(name: string, value: unknown, message: string): never {
   throw new AppError('bad_request', `${name} ${message}, not "${String(value)}"`);
@@ -109,7 +112,12 @@ function refuse(name: string, value: unknown, message: string): never {
 
 function check<T extends z.ZodType>(schema: T, name: string, value: unknown): z.output<T> {
   const r = schema.safeParse(value);
-  if (!r.success) refuse(name, value, r.error.issues[0]?.message ?? 'is not valid');
+  if (!r.success) {
+    const message = r.error.issues[0]?.message ?? 'is not valid';
+    // A secret is never echoed into a log or terminal, even a wrong one.
+    if (SECRETS.has(name)) throw new AppError('bad_request', `${name} ${message} (value not shown)`);
+    refuse(name, value, message);
+  }
   return r.data;
 }
 

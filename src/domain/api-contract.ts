@@ -101,6 +101,10 @@ export const actionItemRowSchema = z.object({
   verifyBy: nullableString,
   /** Completed, not yet verified, and not declined with a reason. */
   awaitingVerification: z.boolean(),
+  /** The issue made for it in a tracker (its number or key, address and last known state). */
+  issue: z
+    .object({ key: z.string(), url: z.string(), state: z.enum(['open', 'closed']).nullable() })
+    .nullable(),
 });
 export type ActionItemRow = z.infer<typeof actionItemRowSchema>;
 
@@ -595,10 +599,16 @@ export type Distribution = z.infer<typeof distributionSchema>;
 
 export const TRACKER_KINDS = ['github', 'jira'] as const;
 const trackerName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
-const trackerToken = z.string().min(4, 'must be at least 4 characters').max(1000, 'must be at most 1000 characters');
+const trackerToken = z
+  .string()
+  .min(4, 'must be at least 4 characters')
+  .max(1000, 'must be at most 1000 characters');
 const ghName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a GitHub owner or repository name (letters, digits, . _ -)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    'must be a GitHub owner or repository name (letters, digits, . _ -)',
+  );
 
 /** A GitHub connection as an admin enters it; `token` is stored encrypted. */
 export const githubConnectionInput = z.strictObject({

@@ -286,7 +286,9 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   // Linked issues' states are read by the outbox worker's periodic scans (a bounded batch each time).
   services.outbox.addScan(async (now) => {
     // A failing poll must not keep the scans after it (digests) from running.
-    await services.tracker.poll(now, app.log).catch((e: unknown) => app.log.error({ err: e }, 'tracker poll'));
+    await services.tracker
+      .poll(now, app.log)
+      .catch((e: unknown) => app.log.error({ err: e }, 'tracker poll'));
   });
   if (options.mail) {
     const mail = services.reminders.enable(options.mail);

@@ -7,9 +7,7 @@ export type TrackerConnectionRow = TrackerConnectionsTable;
 export type TrackerLinkRow = TrackerLinksTable;
 
 /** How a try at making an issue was claimed: this caller holds it, or who holds it now. */
-export type LinkClaim =
-  | { ok: true; attempt: string }
-  | { ok: false; current: TrackerLinkRow };
+export type LinkClaim = { ok: true; attempt: string } | { ok: false; current: TrackerLinkRow };
 
 /**
  * Tracker connections and the links of action items to issues. A link row is written `pending` before the
@@ -28,7 +26,12 @@ export class TrackerRepository {
   // ── connections ────────────────────────────────────────────────────────────────────────────────
 
   async connections(): Promise<TrackerConnectionRow[]> {
-    return this.db.selectFrom('tracker_connections').selectAll().orderBy('created_at').orderBy('id').execute();
+    return this.db
+      .selectFrom('tracker_connections')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
   }
 
   async connection(id: string): Promise<TrackerConnectionRow | undefined> {

@@ -34,7 +34,8 @@ export function trackerRoutes(services: Services): FastifyPluginAsyncZod {
         config: { role: 'admin' },
         schema: {
           tags,
-          summary: 'Issue-tracker connections; tokens are shown only as set and their last four characters (admins)',
+          summary:
+            'Issue-tracker connections; tokens are shown only as set and their last four characters (admins)',
           response: replies({ 200: z.object({ items: z.array(trackerConnectionSchema) }) }),
         },
       },

@@ -38,9 +38,13 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, this.keyId, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join(
-      '.',
-    );
+    return [
+      VERSION,
+      this.keyId,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      data.toString('base64url'),
+    ].join('.');
   }
 
   open(sealed: string, context: string): string {
@@ -57,7 +61,9 @@ export class SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       throw new AppError('unavailable', 'a stored tracker credential does not decrypt; enter it again');
     }

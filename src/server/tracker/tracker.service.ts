@@ -55,8 +55,7 @@ interface Incoming {
   issues: { key: string; state: IssueState; reopened: boolean }[];
 }
 
-const bad = (message: string, path: string[]) =>
-  new AppError('bad_request', message, [{ path, message }]);
+const bad = (message: string, path: string[]) => new AppError('bad_request', message, [{ path, message }]);
 
 function field(o: unknown, ...path: string[]): unknown {
   let v = o;
@@ -86,7 +85,10 @@ export class TrackerService {
     private readonly box: SecretBox,
     options: TrackerOptions = {},
   ) {
-    this.o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    this.o = {
+      ...DEFAULTS,
+      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    };
   }
 
   // ── connections (admins) ───────────────────────────────────────────────────────────────────────
@@ -159,9 +161,9 @@ export class TrackerService {
     requireRole(who, 'admin', 'changing a tracker connection');
     const row = await this.repo.connection(id);
     if (!row) throw new AppError('not_found', `no tracker connection ${id}`);
-    const wrong = (
-      row.kind === 'github' ? ['projectKey', 'issueType', 'email'] : ['owner', 'repo']
-    ).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+    const wrong = (row.kind === 'github' ? ['projectKey', 'issueType', 'email'] : ['owner', 'repo']).filter(
+      (k) => (patch as Record<string, unknown>)[k] !== undefined,
+    );
     if (wrong.length > 0)
       throw new AppError(
         'bad_request',
@@ -193,7 +195,8 @@ export class TrackerService {
 
   async remove(who: Actor, id: string): Promise<void> {
     requireRole(who, 'admin', 'removing a tracker connection');
-    if (!(await this.repo.deleteConnection(id))) throw new AppError('not_found', `no tracker connection ${id}`);
+    if (!(await this.repo.deleteConnection(id)))
+      throw new AppError('not_found', `no tracker connection ${id}`);
     await this.audit.record(who, 'tracker.connection.delete', { type: 'tracker_connection', id });
   }
 
@@ -276,7 +279,10 @@ export class TrackerService {
     try {
       issue = await this.client(conn).create(draft);
     } catch (e) {
-      const why = e instanceof TrackerError || e instanceof AppError ? e.message : `${NAMES[conn.kind]}: ${(e as Error).message}`;
+      const why =
+        e instanceof TrackerError || e instanceof AppError
+          ? e.message
+          : `${NAMES[conn.kind]}: ${(e as Error).message}`;
       await this.repo.failed(reportId, actionId, claim.attempt, why);
       throw new AppError('unavailable', `no issue was created for action ${actionId}: ${why}`, [
         { path: ['actions', actionId], message: why },
@@ -378,9 +384,9 @@ export class TrackerService {
     } catch {
       throw bad('the webhook body is not JSON', ['body']);
     }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('the webhook body must be a JSON object', ['body']);
-    const incoming =
-      conn.kind === 'github' ? githubEvent(header('x-github-event'), body) : jiraEvent(body);
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw bad('the webhook body must be a JSON object', ['body']);
+    const incoming = conn.kind === 'github' ? githubEvent(header('x-github-event'), body) : jiraEvent(body);
     if (!incoming) return { changed: 0, ignored: true };
     let changed = 0;
     for (const i of incoming.issues)
@@ -394,11 +400,16 @@ export class TrackerService {
    * `pollEveryMs`, oldest first; a tracker that fails leaves its error on the link and is read again later.
    */
   async poll(now = new Date(), log?: FastifyBaseLogger): Promise<number> {
-    const rows = await this.repo.takeForPoll(new Date(now.getTime() - this.o.pollEveryMs), this.o.pollBatch, now);
+    const rows = await this.repo.takeForPoll(
+      new Date(now.getTime() - this.o.pollEveryMs),
+      this.o.pollBatch,
+      now,
+    );
     const conns = new Map<string, TrackerConnectionRow | undefined>();
     let changed = 0;
     for (const link of rows) {
-      if (!conns.has(link.connection_id)) conns.set(link.connection_id, await this.repo.connection(link.connection_id));
+      if (!conns.has(link.connection_id))
+        conns.set(link.connection_id, await this.repo.connection(link.connection_id));
       const conn = conns.get(link.connection_id);
       if (!conn || !link.issue_key) continue;
       try {
@@ -407,7 +418,12 @@ export class TrackerService {
       } catch (e) {
         const why = (e as Error).message;
         log?.warn({ report: link.report_id, action: link.action_id, error: why }, 'tracker poll failed');
-        await this.repo.setState(link.report_id, link.action_id, null, `reading the issue's state failed: ${why}`);
+        await this.repo.setState(
+          link.report_id,
+          link.action_id,
+          null,
+          `reading the issue's state failed: ${why}`,
+        );
       }
     }
     return changed;
@@ -424,7 +440,9 @@ function issueDraft(reportTitle: string, a: ActionItem, link: string): IssueDraf
   if (a.verificationPlan)
     fields.push({
       label: 'Verification plan',
-      value: a.verificationPlan.by ? `${a.verificationPlan.how} (by ${a.verificationPlan.by})` : a.verificationPlan.how,
+      value: a.verificationPlan.by
+        ? `${a.verificationPlan.how} (by ${a.verificationPlan.by})`
+        : a.verificationPlan.how,
     });
   return {
     title: a.title,
@@ -456,7 +474,8 @@ function jiraEvent(body: object): Incoming | undefined {
   if (typeof event !== 'string') throw bad('a Jira webhook needs "webhookEvent"', ['webhookEvent']);
   if (!event.startsWith('jira:issue_')) return undefined;
   const key = field(body, 'issue', 'key');
-  if (typeof key !== 'string' || key.length > 100) throw bad('a Jira issue event needs issue.key', ['issue', 'key']);
+  if (typeof key !== 'string' || key.length > 100)
+    throw bad('a Jira issue event needs issue.key', ['issue', 'key']);
   const category = field(body, 'issue', 'fields', 'status', 'statusCategory', 'key');
   if (typeof category !== 'string')
     throw bad('a Jira issue event needs issue.fields.status.statusCategory.key', [

@@ -73,7 +73,10 @@ async function call(
     } catch {
       // not JSON: the status says enough
     }
-    throw new TrackerError(`${name} answered ${res.status}${why ? `: ${why.slice(0, 300)}` : ''}`, res.status);
+    throw new TrackerError(
+      `${name} answered ${res.status}${why ? `: ${why.slice(0, 300)}` : ''}`,
+      res.status,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -103,13 +106,21 @@ export function markdownBody(d: IssueDraft): string {
 }
 
 type AdfNode = Record<string, unknown>;
-const text = (t: string, marks?: AdfNode[]): AdfNode => ({ type: 'text', text: t, ...(marks ? { marks } : {}) });
+const text = (t: string, marks?: AdfNode[]): AdfNode => ({
+  type: 'text',
+  text: t,
+  ...(marks ? { marks } : {}),
+});
 const paragraph = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
 
 /** The issue's description in Atlassian Document Format (Jira REST API v3). */
 export function adfBody(d: IssueDraft): AdfNode {
   const content: AdfNode[] = [
-    paragraph(text('Action '), text(d.actionId, [{ type: 'strong' }]), text(` of the post-mortem “${d.reportTitle}”.`)),
+    paragraph(
+      text('Action '),
+      text(d.actionId, [{ type: 'strong' }]),
+      text(` of the post-mortem “${d.reportTitle}”.`),
+    ),
   ];
   if (d.fields.length > 0)
     content.push({
@@ -161,8 +172,9 @@ export function githubClient(
       return issueOf(j);
     },
     async state(key) {
-      return issueOf(await call('GitHub', `${base}/${encodeURIComponent(key)}`, { method: 'GET', headers }, timeoutMs))
-        .state;
+      return issueOf(
+        await call('GitHub', `${base}/${encodeURIComponent(key)}`, { method: 'GET', headers }, timeoutMs),
+      ).state;
     },
   };
 }
@@ -211,7 +223,8 @@ export function jiraClient(
         timeoutMs,
       );
       const category = field(j, 'fields', 'status', 'statusCategory', 'key');
-      if (typeof category !== 'string') throw new TrackerError('Jira answered without fields.status.statusCategory.key');
+      if (typeof category !== 'string')
+        throw new TrackerError('Jira answered without fields.status.statusCategory.key');
       return jiraState(category);
     },
   };
