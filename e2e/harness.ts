@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../src/cli/commands/serve.command.js';
+import { startServer, type RunningServer, type ServeOptions } from '../src/cli/commands/serve.command.js';
 
 export const SCREENSHOTS = resolve(process.cwd(), 'test-results/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,10 +21,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A running server and a browser, each with nothing in them yet. */
-export async function startHarness(): Promise<Harness> {
+/** A running server (with any extra options) and a browser, each with nothing in them yet. */
+export async function startHarness(options: Partial<ServeOptions> = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-e2e-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', db: join(dir, 'e2e.db'), logger: false });
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    db: join(dir, 'e2e.db'),
+    logger: false,
+    ...options,
+  });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
