@@ -9,6 +9,9 @@ import { testDialects } from '../../test/databases.js';
 import { startFakeGitHub, startFakeJira, type FakeTracker } from '../../test/fake-trackers.js';
 import { completeReport } from '../../test/reports.js';
 import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
+import { TrackerRepository } from '../store/index.js';
+import { SecretBox } from './tracker/secret-box.js';
+import { TrackerService } from './tracker/tracker.service.js';
 
 const KEY = randomBytes(32);
 const GH = { owner: 'acme', repo: 'platform', token: 'ghp_testtoken1234WXYZ' };
@@ -356,9 +359,9 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
       expect(adfText).toContain(part);
     expect(adfText).toContain(`"type":"link","attrs":{"href":"http://hindsight.example.test/reports/${id}"}`);
 
-    // Polling: the issue is done in Jira; the worker's scan reads it and completes the action.
+    // Polling: the issue is done in Jira; the outbox worker's periodic scan reads it and completes the action.
     jira.issues.get('OPS-1')!.state = 'closed';
-    await s.app.services.tracker.poll(new Date(Date.now() + 1000));
+    await s.app.services.outbox.worker().scan(new Date(Date.now() + 1000));
     const polled = jira.requests.filter((q) => q.path === '/rest/api/3/issue/OPS-1?fields=status');
     expect(polled.length).toBeGreaterThan(0);
     expect(polled[0]!.headers.authorization).toMatch(/^Basic /);
@@ -422,6 +425,89 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     links = (await editor.call({ method: 'GET', url: `/api/postmortems/${id}/issues` })).json();
     expect(links.items[0].error).toContain('500');
     expect((await report(id)).report.actions.items[0]!.status).toBe('open');
+  });
+
+  it('polls in bounded batches, oldest read first, so every linked issue gets its turn', async () => {
+    for (let i = 0; i < 3; i += 1) expect((await createIssue(await newReport(), gh.id)).statusCode).toBe(201);
+    const total = Number(
+      (
+        await sql<{ n: number }>`select count(*) as n from tracker_links where status = 'linked'`.execute(
+          s.db.store.db,
+        )
+      ).rows[0]!.n,
+    );
+    expect(total).toBeGreaterThanOrEqual(5);
+    const small = new TrackerService(
+      new TrackerRepository(s.db.store),
+      s.app.services.reports,
+      s.app.services.audit,
+      new SecretBox(KEY),
+      { pollBatch: 2, pollEveryMs: 60_000 },
+    );
+    // Each tracker's log only grows: a round's reads are what came after its lengths before the round.
+    const marks = () => [github.requests.length, jira.requests.length] as const;
+    const readsSince = ([g, j]: readonly [number, number]) =>
+      [...github.requests.slice(g), ...jira.requests.slice(j)]
+        .filter((q) => q.method === 'GET')
+        .map((q) => `${q.headers.host}${q.path}`);
+    const at = new Date(Date.now() + 3_600_000);
+    const seen = new Set<string>();
+    for (let round = 0; round * 2 < total; round += 1) {
+      const before = marks();
+      await small.poll(at);
+      const now = readsSince(before);
+      expect(now.length).toBe(Math.min(2, total - round * 2));
+      for (const p of now) seen.add(p);
+    }
+    expect(seen.size).toBe(total);
+    // Everything was read within the minute: the next round reads nothing.
+    const before = marks();
+    await small.poll(at);
+    expect(readsSince(before)).toEqual([]);
+  });
+
+  it('a connection change is checked against its kind; a new webhook secret replaces the old one', async () => {
+    const wrong = await admin.call({
+      method: 'PATCH',
+      url: `/api/settings/trackers/${jc.id}`,
+      payload: { owner: 'x' },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(JSON.stringify(wrong.json().details)).toContain('owner');
+    expect(
+      (await admin.call({ method: 'PATCH', url: '/api/settings/trackers/nope', payload: { name: 'x' } }))
+        .statusCode,
+    ).toBe(404);
+    const renewed = await admin.call({
+      method: 'PATCH',
+      url: `/api/settings/trackers/${gh.id}`,
+      payload: { newWebhookSecret: true, token: 'ghp_testtoken1234WXYZ' },
+    });
+    expect(renewed.statusCode).toBe(200);
+    const fresh = renewed.json<{ webhookSecret: string }>().webhookSecret;
+    expect(fresh).toMatch(/^whsec_/);
+    expect(fresh).not.toBe(gh.webhookSecret);
+    const ping = JSON.stringify({ zen: 'x' });
+    const headers = { 'x-github-event': 'ping' };
+    expect(
+      (await hook(gh.id, ping, { ...headers, 'x-hub-signature-256': sign(gh.webhookSecret, ping) }))
+        .statusCode,
+    ).toBe(401);
+    expect(
+      (await hook(gh.id, ping, { ...headers, 'x-hub-signature-256': sign(fresh, ping) })).statusCode,
+    ).toBe(200);
+    gh.webhookSecret = fresh;
+    // A body that is not JSON at all, or too large, is refused with a JSON answer.
+    const form = await s.app.inject({
+      method: 'POST',
+      url: `/api/tracker/hooks/${gh.id}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'payload=%7B%7D',
+    });
+    expect(form.statusCode).toBe(415);
+    expect(form.json().code).toBeDefined();
+    const huge = await hook(gh.id, JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }), headers);
+    expect(huge.statusCode).toBe(413);
   });
 
   it('two clicks at once make one issue (the pending link is claimed by one)', async () => {
