@@ -17,6 +17,7 @@ import {
   githubClient,
   jiraClient,
   TrackerError,
+  trim,
   type IssueDraft,
   type IssueState,
   type TrackerClient,
@@ -135,7 +136,7 @@ export class TrackerService {
       id,
       kind: input.kind,
       name: input.name,
-      base_url: input.baseUrl.replace(/\/+$/, ''),
+      base_url: trim(input.baseUrl),
       config: JSON.stringify(config),
       token_enc: this.box.seal(input.token, `token:${id}`),
       token_last4: input.token.slice(-4),
@@ -176,7 +177,7 @@ export class TrackerService {
     const secret = patch.newWebhookSecret ? `whsec_${randomBytes(24).toString('base64url')}` : undefined;
     const updated = await this.repo.updateConnection(id, {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.baseUrl !== undefined ? { base_url: patch.baseUrl.replace(/\/+$/, '') } : {}),
+      ...(patch.baseUrl !== undefined ? { base_url: trim(patch.baseUrl) } : {}),
       ...(patch.token !== undefined
         ? { token_enc: this.box.seal(patch.token, `token:${id}`), token_last4: patch.token.slice(-4) }
         : {}),
@@ -273,7 +274,7 @@ export class TrackerService {
         `the issue for action ${actionId} is being created (since ${claim.current.updated_at}); look again in a minute`,
       );
     }
-    const base = (this.o.publicUrl ?? origin).replace(/\/+$/, '');
+    const base = trim(this.o.publicUrl ?? origin);
     const draft = issueDraft(stored.report.title, action, `${base}/reports/${encodeURIComponent(reportId)}`);
     let issue;
     try {

@@ -85,7 +85,12 @@ async function call(
   }
 }
 
-const trim = (u: string) => u.replace(/\/+$/, '');
+/** An address without the slashes at its end (paths are appended to it). */
+export function trim(u: string): string {
+  let end = u.length;
+  while (end > 0 && u[end - 1] === '/') end -= 1;
+  return u.slice(0, end);
+}
 
 function field(o: unknown, ...path: string[]): unknown {
   let v = o;
