@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf } from '../src/server/services/access.js';
 import { startFakeGitHub, type FakeTracker } from '../test/fake-trackers.js';
@@ -83,20 +83,9 @@ describe('an action as a GitHub issue, and its state coming back', () => {
     expect(String(made.body)).toContain('A stopped indexer pages within ten minutes.');
     await shot(page, 'tracker-issue-created');
 
-    // GitHub closes the issue and tells Hindsight through its webhook, signed with the secret.
-    made.state = 'closed';
-    const body = JSON.stringify({ action: 'closed', issue: { number: 1, state: 'closed' } });
-    const res = await fetch(hookUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'issues',
-        'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
-      },
-      body,
-    });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ changed: 1, ignored: false });
+    // Someone closes the issue in GitHub, which tells Hindsight through the webhook, signed with the secret.
+    github.hook = { url: hookUrl, secret };
+    expect(await github.setState('1', 'closed')).toBe(200);
 
     await page.reload();
     await visible(page.getByText('Follow-up open: A1 awaiting verification.'));
@@ -110,6 +99,13 @@ describe('an action as a GitHub issue, and its state coming back', () => {
     const awaiting = page.getByRole('region', { name: /^awaiting verification/ });
     await visible(awaiting.getByText('Alert when the indexer lags more than ten minutes'));
     await visible(awaiting.getByRole('link', { name: '#1' }));
+
+    // Reopened in GitHub: the action is back in progress, the issue open.
+    expect(await github.setState('1', 'open')).toBe(200);
+    await page.goto(`${h.url}/reports/${id}`);
+    await visible(page.getByText('Follow-up open: A1 not done yet.'));
+    expect(await page.getByTestId('issue-A1').innerText()).toContain('(open)');
+    expect(await page.getByRole('form', { name: 'Verify action A1' }).count()).toBe(0);
     expect(h.pageErrors).toEqual([]);
   });
 });

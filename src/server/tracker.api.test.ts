@@ -286,6 +286,19 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     });
     expect(pinged.json()).toEqual({ changed: 0, ignored: true });
 
+    // The same number in another repository (an organisation's webhook sends every repository's) is not ours.
+    const elsewhere = JSON.stringify({
+      action: 'closed',
+      issue: { number: Number(made.key), state: 'closed' },
+      repository: { full_name: 'acme/other' },
+    });
+    const other = await hook(gh.id, elsewhere, {
+      ...events,
+      'x-hub-signature-256': sign(gh.webhookSecret, elsewhere),
+    });
+    expect(other.json()).toEqual({ changed: 0, ignored: true });
+    expect((await report(id)).report.actions.items[0]!.status).toBe('open');
+
     const ok = await hook(gh.id, closed, {
       ...events,
       'x-hub-signature-256': sign(gh.webhookSecret, closed),

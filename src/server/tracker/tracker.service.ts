@@ -297,14 +297,22 @@ export class TrackerService {
       { action: actionId, connection: conn.id, tracker: conn.kind, key: issue.key, url: issue.url },
     );
     // The issue's address goes into the action's tracker field, unless a person put another link there.
-    await this.reports.changeActionAs(
-      { userId: who.user.id, ip: who.ip },
-      reportId,
-      actionId,
-      (a) => (a.tracker ? undefined : { ...a, tracker: issue.url }),
-      `linked ${actionId} to ${issueWords(conn.kind, issue.key)}`,
-    );
-    return { link: (await this.presentLinks([row!]))[0]!, created: true };
+    // The link row is what counts: should this save fail, the issue is still linked and the reason shown.
+    let linkRow = row!;
+    try {
+      await this.reports.changeActionAs(
+        { userId: who.user.id, ip: who.ip },
+        reportId,
+        actionId,
+        (a) => (a.tracker ? undefined : { ...a, tracker: issue.url }),
+        `linked ${actionId} to ${issueWords(conn.kind, issue.key)}`,
+      );
+    } catch (e) {
+      const why = `the issue is linked, but its address was not saved in the action: ${(e as Error).message}`;
+      await this.repo.setState(reportId, actionId, null, why);
+      linkRow = { ...linkRow, error: why };
+    }
+    return { link: (await this.presentLinks([linkRow]))[0]!, created: true };
   }
 
   // ── state coming back ──────────────────────────────────────────────────────────────────────────
@@ -387,7 +395,11 @@ export class TrackerService {
     }
     if (!body || typeof body !== 'object' || Array.isArray(body))
       throw bad('the webhook body must be a JSON object', ['body']);
-    const incoming = conn.kind === 'github' ? githubEvent(header('x-github-event'), body) : jiraEvent(body);
+    const c = JSON.parse(conn.config) as ConnectionConfig;
+    const incoming =
+      conn.kind === 'github'
+        ? githubEvent(header('x-github-event'), body, `${c.owner}/${c.repo}`)
+        : jiraEvent(body);
     if (!incoming) return { changed: 0, ignored: true };
     let changed = 0;
     for (const i of incoming.issues)
@@ -456,9 +468,15 @@ function issueDraft(reportTitle: string, a: ActionItem, link: string): IssueDraf
   };
 }
 
-/** A GitHub `issues` event (`closed`, `reopened`; other actions and events are ignored; `ping` too). */
-function githubEvent(event: string | undefined, body: object): Incoming | undefined {
+/**
+ * A GitHub `issues` event (`closed`, `reopened`; other actions and events are ignored; `ping` too) of the
+ * connection's repository: an organisation's webhook also sends other repositories' issues, whose numbers
+ * would collide with ours.
+ */
+function githubEvent(event: string | undefined, body: object, fullName: string): Incoming | undefined {
   if (event !== 'issues') return undefined;
+  const repo = field(body, 'repository', 'full_name');
+  if (typeof repo === 'string' && repo.toLowerCase() !== fullName.toLowerCase()) return undefined;
   const action = field(body, 'action');
   if (typeof action !== 'string') throw bad('a GitHub issues event needs "action"', ['action']);
   const number = field(body, 'issue', 'number');
