@@ -67,16 +67,26 @@ describe('an action as a GitHub issue, and its state coming back', () => {
     await visible(section.getByText('set, ends in 7777'));
     expect(await section.innerText()).not.toContain(GH.token);
     expect(await accessibilityProblems(page)).toEqual([]);
+    await shot(page, 'tracker-settings', section);
 
-    // On the report, "create issue" on the action: the link to the issue shows on it.
+    // On the report, "create issue" on the action while GitHub is down: the reason shows on the action.
     await page.goto(`${h.url}/reports/${id}`);
+    github.mode = 503;
     await page.getByRole('button', { name: 'Create issue for A1 in Search repo' }).click();
+    await visible(page.getByTestId('issue-error-A1'));
+    expect(await page.getByTestId('issue-error-A1').innerText()).toContain('GitHub answered 503');
+    expect(github.issues.size).toBe(0);
+
+    // GitHub is back: trying again makes the issue, and the link to it shows on the action.
+    github.mode = 'ok';
+    await page.getByRole('button', { name: 'Try again: issue for A1 in Search repo' }).click();
     await visible(page.getByText('Issue created for A1.'));
     const issue = page.getByTestId('issue-A1');
     await visible(issue.getByRole('link', { name: 'GitHub issue #1' }));
     expect(await issue.innerText()).toContain('(open)');
     expect(await issue.getByRole('link').getAttribute('href')).toBe(`${github.url}/acme/search/issues/1`);
-    expect(await page.getByRole('button', { name: /Create issue for A1/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /issue for A1/ }).count()).toBe(0);
+    expect(await page.getByTestId('issue-error-A1').count()).toBe(0);
     const made = github.issues.get('1')!;
     expect(made.title).toBe('Alert when the indexer lags more than ten minutes');
     expect(String(made.body)).toContain(`${h.url}/reports/${id}`);

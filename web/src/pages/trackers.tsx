@@ -72,7 +72,12 @@ export function TrackersSection() {
       <Status tone="error">{error}</Status>
       {created && (
         <div role="status" className="card">
-          <p>Connected {created.name}. Set up its webhook now; the secret is shown only this once.</p>
+          <p>
+            {created.createdAt === created.updatedAt
+              ? `Connected ${created.name}.`
+              : `New webhook secret for ${created.name}.`}{' '}
+            Set up its webhook now; the secret is shown only this once.
+          </p>
           <p>
             Webhook address: <code>{hookAddress(created, created.webhookSecret)}</code>
           </p>
@@ -114,9 +119,36 @@ export function TrackersSection() {
                       : `${c.projectKey} · ${c.issueType} · ${c.email}`}
                   </div>
                 </td>
-                <td>{c.token.set ? `set, ends in ${c.token.last4}` : 'not set'}</td>
                 <td>
-                  <code>{hookAddress(c)}</code>
+                  {c.token.set ? `set, ends in ${c.token.last4}` : 'not set'}
+                  <ReplaceToken
+                    connection={c}
+                    onReplace={(token) =>
+                      run(async () => {
+                        await api(`/api/settings/trackers/${c.id}`, { method: 'PATCH', body: { token } });
+                        await load();
+                      })
+                    }
+                  />
+                </td>
+                <td>
+                  <code>{hookAddress(c)}</code>{' '}
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() =>
+                      void run(async () => {
+                        setCreated(
+                          await api<TrackerConnectionCreated>(`/api/settings/trackers/${c.id}`, {
+                            method: 'PATCH',
+                            body: { newWebhookSecret: true },
+                          }),
+                        );
+                      })
+                    }
+                  >
+                    New webhook secret for {c.name}
+                  </button>
                 </td>
                 <td>
                   <button
@@ -212,5 +244,41 @@ export function TrackersSection() {
         </button>
       </form>
     </section>
+  );
+}
+
+/** A new token for a connection (the stored one is replaced; neither is shown). */
+function ReplaceToken({
+  connection: c,
+  onReplace,
+}: {
+  connection: TrackerConnection;
+  onReplace: (token: string) => Promise<void>;
+}) {
+  const [token, setToken] = useState('');
+  const id = `tracker-${c.id}-token`;
+  return (
+    <form
+      className="row"
+      aria-label={`Replace the token of ${c.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (token) void onReplace(token).then(() => setToken(''));
+      }}
+    >
+      <label htmlFor={id} className="sr-only">{`New token for ${c.name}`}</label>
+      <input
+        id={id}
+        type="password"
+        autoComplete="off"
+        maxLength={1000}
+        value={token}
+        placeholder="new token"
+        onChange={(e) => setToken(e.target.value)}
+      />
+      <button type="submit" className="small">
+        Replace token
+      </button>
+    </form>
   );
 }

@@ -115,7 +115,10 @@ function IssueCell({ action: a, options }: { action: ActionItem; options: Action
   const [choice, setChoice] = useState('');
   const [busy, setBusy] = useState(false);
   const linked = link?.status === 'linked' && link.key && link.url;
-  const canCreate = options.onCreateIssue && trackers.length > 0 && (!link || link.status === 'failed');
+  // A try still pending after a minute died with its server: the server lets a new one take it over.
+  const stale = link?.status === 'pending' && Date.now() - Date.parse(link.updatedAt) > 60_000;
+  const canCreate =
+    options.onCreateIssue && trackers.length > 0 && (!link || link.status === 'failed' || stale);
   return (
     <>
       {linked && (
@@ -159,7 +162,7 @@ function IssueCell({ action: a, options }: { action: ActionItem; options: Action
             </>
           )}
           <button type="submit" className="small" disabled={busy}>
-            {link?.status === 'failed' ? `Try again: issue for ${a.id}` : `Create issue for ${a.id}`}
+            {link && link.status !== 'linked' ? `Try again: issue for ${a.id}` : `Create issue for ${a.id}`}
             {trackers.length === 1 ? ` in ${trackers[0]!.name}` : ''}
           </button>
         </form>
