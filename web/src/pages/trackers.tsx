@@ -189,9 +189,7 @@ export function TrackersSection() {
           <input id="tracker-name" name="name" required maxLength={100} />
         </div>
         <div className="field">
-          <label htmlFor="tracker-base">
-            {kind === 'github' ? 'API address (blank: https://api.github.com)' : 'Jira site address'}
-          </label>
+          <label htmlFor="tracker-base">{kind === 'github' ? 'API address' : 'Jira site address'}</label>
           <input
             id="tracker-base"
             name="baseUrl"
@@ -219,8 +217,8 @@ export function TrackersSection() {
               <input id="tracker-project" name="projectKey" required maxLength={50} placeholder="OPS" />
             </div>
             <div className="field">
-              <label htmlFor="tracker-issue-type">Issue type (blank: Task)</label>
-              <input id="tracker-issue-type" name="issueType" maxLength={100} />
+              <label htmlFor="tracker-issue-type">Issue type</label>
+              <input id="tracker-issue-type" name="issueType" maxLength={100} placeholder="Task" />
             </div>
             <div className="field">
               <label htmlFor="tracker-email">Account e-mail</label>
