@@ -118,4 +118,16 @@ describe('an action as a GitHub issue, and its state coming back', () => {
     expect(await page.getByRole('form', { name: 'Verify action A1' }).count()).toBe(0);
     expect(h.pageErrors).toEqual([]);
   });
+
+  it('has no accessibility problem on the settings and report pages on a phone', async () => {
+    const page = await (await h.context({ width: 390, height: 844 })).newPage();
+    await signIn(page, h.url, ADMIN.email, ADMIN.password);
+    await page.goto(`${h.url}/settings`);
+    await visible(page.getByRole('region', { name: 'Issue trackers' }).getByText('set, ends in 7777'));
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.goto(`${h.url}/reports/${id}`);
+    await visible(page.getByTestId('issue-A1'));
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
+  });
 });
