@@ -21,7 +21,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A running server and a browser, each with nothing in them yet; `options` adds to the server's (mail…). */
+/** A running server (with any extra options) and a browser, each with nothing in them yet. */
 export async function startHarness(options: Partial<ServeOptions> = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-e2e-'));
   const server = await startServer({

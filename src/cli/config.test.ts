@@ -47,6 +47,7 @@ describe('the configuration', () => {
       SMTP_URL: 'smtp://u:p@mail.example.test:2525',
       HINDSIGHT_PUBLIC_URL: 'https://hindsight.example.test/',
       HINDSIGHT_DIGEST_HOUR: '7',
+      HINDSIGHT_SECRET_KEY: 'ab'.repeat(32),
     };
     expect(serveConfig({}, env)).toEqual({
       port: 8080,
@@ -67,8 +68,19 @@ describe('the configuration', () => {
         hour: 7,
         days: undefined,
       },
+      secretKey: Buffer.alloc(32, 0xab),
+      publicUrl: 'https://hindsight.example.test',
     });
     expect(() => serveConfig({}, { SMTP_URL: 'http://mail' })).toThrow(/^SMTP_URL must be smtp:/);
+    // The tracker key: 64 hex digits or base64 of 32 bytes; anything else is refused by name.
+    const b64 = Buffer.alloc(32, 7).toString('base64');
+    expect(serveConfig({}, { HINDSIGHT_SECRET_KEY: b64 }).secretKey).toEqual(Buffer.alloc(32, 7));
+    for (const bad of ['short-key', 'ab'.repeat(31), Buffer.alloc(16).toString('base64')]) {
+      expect(() => serveConfig({}, { HINDSIGHT_SECRET_KEY: bad })).toThrow(
+        /^HINDSIGHT_SECRET_KEY must be 32 bytes/,
+      );
+      expect(() => serveConfig({}, { HINDSIGHT_SECRET_KEY: bad })).not.toThrow(bad);
+    }
     expect(() => serveConfig({}, { SMTP_URL: 'smtp://m', HINDSIGHT_DIGEST_HOUR: '24' })).toThrow(
       /^HINDSIGHT_DIGEST_HOUR must be an hour/,
     );

@@ -59,6 +59,15 @@ const days = z
   .transform(Number)
   .refine((d) => d >= 1 && d <= 90, 'must be a number of days from 1 to 90');
 
+/** 32 bytes as 64 hex digits or base64 (44 characters with padding, or base64url). */
+const secretKey = z
+  .string()
+  .transform((v) => (/^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64')))
+  .refine(
+    (b) => b.length === 32,
+    'must be 32 bytes as 64 hex digits or base64 (e.g. the output of `openssl rand -base64 32`)',
+  );
+
 type Env = Record<string, string | undefined>;
 
 /**
@@ -89,9 +98,13 @@ const ENV = {
   HINDSIGHT_PUBLIC_URL: publicUrl,
   HINDSIGHT_DIGEST_HOUR: hour,
   HINDSIGHT_DIGEST_DAYS: days,
+  HINDSIGHT_SECRET_KEY: secretKey,
 } as const;
 
 type EnvName = keyof typeof ENV;
+
+/** Variables whose values are secrets: an error about one does not repeat it. */
+const SECRETS = new Set<string>(['HINDSIGHT_SECRET_KEY']);
 
 /** A usage error naming what was wrong (`PORT` or `--port`), with the value given. */
 function refuse(name: string, value: unknown, message: string): never {
@@ -100,7 +113,12 @@ function refuse(name: string, value: unknown, message: string): never {
 
 function check<T extends z.ZodType>(schema: T, name: string, value: unknown): z.output<T> {
   const r = schema.safeParse(value);
-  if (!r.success) refuse(name, value, r.error.issues[0]?.message ?? 'is not valid');
+  if (!r.success) {
+    const message = r.error.issues[0]?.message ?? 'is not valid';
+    // A secret is never echoed into a log or terminal, even a wrong one.
+    if (SECRETS.has(name)) throw new AppError('bad_request', `${name} ${message} (value not shown)`);
+    refuse(name, value, message);
+  }
   return r.data;
 }
 
@@ -183,6 +201,10 @@ export interface ServeConfig {
   outbox: { enabled: boolean; pollMs?: number; leaseMs?: number; webhookTimeoutMs?: number };
   /** E-mail reminders, when SMTP_URL is set. */
   mail?: { smtpUrl: string; from: string; baseUrl?: string; hour?: number; days?: number };
+  /** The key that encrypts issue-tracker credentials at rest (HINDSIGHT_SECRET_KEY). */
+  secretKey?: Buffer;
+  /** The address people open Hindsight at (HINDSIGHT_PUBLIC_URL), for links from issues and mail. */
+  publicUrl?: string;
 }
 
 /** A flag when given, else its environment variable: checked under the name the value came from. */
@@ -222,6 +244,8 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
       webhookTimeoutMs: fromEnv('HINDSIGHT_WEBHOOK_TIMEOUT_MS', env),
     },
     mail: mailConfig(env),
+    secretKey: fromEnv('HINDSIGHT_SECRET_KEY', env),
+    publicUrl: fromEnv('HINDSIGHT_PUBLIC_URL', env),
   };
 }
 

@@ -101,6 +101,10 @@ export const actionItemRowSchema = z.object({
   verifyBy: nullableString,
   /** Completed, not yet verified, and not declined with a reason. */
   awaitingVerification: z.boolean(),
+  /** The issue made for it in a tracker (its number or key, address and last known state). */
+  issue: z
+    .object({ key: z.string(), url: z.string(), state: z.enum(['open', 'closed']).nullable() })
+    .nullable(),
 });
 export type ActionItemRow = z.infer<typeof actionItemRowSchema>;
 
@@ -594,3 +598,94 @@ export const distributionSchema = z.object({
   source: z.enum(['request', 'settings']),
 });
 export type Distribution = z.infer<typeof distributionSchema>;
+
+// ── issue trackers ───────────────────────────────────────────────────────────────────────────────
+
+export const TRACKER_KINDS = ['github', 'jira'] as const;
+const trackerName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const trackerToken = z
+  .string()
+  .min(4, 'must be at least 4 characters')
+  .max(1000, 'must be at most 1000 characters');
+const ghName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    'must be a GitHub owner or repository name (letters, digits, . _ -)',
+  );
+
+/** A GitHub connection as an admin enters it; `token` is stored encrypted. */
+export const githubConnectionInput = z.strictObject({
+  kind: z.literal('github'),
+  name: trackerName,
+  baseUrl: webhookUrl.default('https://api.github.com'),
+  owner: ghName,
+  repo: ghName,
+  token: trackerToken,
+});
+/** A Jira Cloud connection (REST API v3, e-mail + API token as basic auth). */
+export const jiraConnectionInput = z.strictObject({
+  kind: z.literal('jira'),
+  name: trackerName,
+  baseUrl: webhookUrl,
+  projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be a Jira project key such as OPS'),
+  issueType: z.string().trim().min(1).max(100).default('Task'),
+  email: z.email().max(320),
+  token: trackerToken,
+});
+export const trackerConnectionCreateSchema = z.discriminatedUnion('kind', [
+  githubConnectionInput,
+  jiraConnectionInput,
+]);
+/** A change to a connection: any field but the kind; a new token replaces the stored one. */
+export const trackerConnectionPatchSchema = z.strictObject({
+  name: trackerName.optional(),
+  baseUrl: webhookUrl.optional(),
+  owner: ghName.optional(),
+  repo: ghName.optional(),
+  projectKey: jiraConnectionInput.shape.projectKey.optional(),
+  issueType: z.string().trim().min(1).max(100).optional(),
+  email: z.email().max(320).optional(),
+  token: trackerToken.optional(),
+  /** Make a new webhook secret (shown once in the reply); the old one stops being accepted. */
+  newWebhookSecret: z.boolean().optional(),
+});
+
+/** A connection as the API shows it: never the token, only that it is set and its last four characters. */
+export const trackerConnectionSchema = z.object({
+  id: z.string(),
+  kind: z.enum(TRACKER_KINDS),
+  name: z.string(),
+  baseUrl: z.string(),
+  owner: z.string().optional(),
+  repo: z.string().optional(),
+  projectKey: z.string().optional(),
+  issueType: z.string().optional(),
+  email: z.string().optional(),
+  token: z.object({ set: z.boolean(), last4: z.string() }),
+  /** The path of this connection's inbound webhook (without the secret). */
+  webhookPath: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TrackerConnectionInfo = z.infer<typeof trackerConnectionSchema>;
+/** A new connection (or a new webhook secret): the only time the webhook secret is shown. */
+export const trackerConnectionCreatedSchema = trackerConnectionSchema.extend({
+  webhookSecret: z.string().optional(),
+});
+
+/** The issue made for an action item, and how it stands. */
+export const trackerLinkSchema = z.object({
+  reportId: z.string(),
+  actionId: z.string(),
+  connectionId: z.string(),
+  tracker: z.enum(TRACKER_KINDS).nullable(),
+  status: z.enum(['pending', 'linked', 'failed']),
+  key: nullableString,
+  url: nullableString,
+  state: z.enum(['open', 'closed']).nullable(),
+  error: nullableString,
+  updatedAt: z.string(),
+});
+export type TrackerLinkInfo = z.infer<typeof trackerLinkSchema>;
+export const trackerLinksSchema = z.object({ items: z.array(trackerLinkSchema) });

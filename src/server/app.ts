@@ -41,6 +41,8 @@ import { webhooksRoutes } from './routes/webhooks.routes.js';
 import { remindersRoutes } from './routes/reminders.routes.js';
 import type { ReminderOptions } from './outbox/reminders.service.js';
 import { mailAttemptMs } from '../mail/mailer.js';
+import type { TrackerOptions } from './tracker/tracker.service.js';
+import { trackerRoutes } from './routes/tracker.routes.js';
 import type { AuthOptions } from './services/auth.service.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
@@ -85,6 +87,10 @@ export interface AppOptions {
   outboxWorker?: OutboxWorkerOptions;
   /** Send e-mail digests through this SMTP server (`hindsight serve` with SMTP_URL set). */
   mail?: ReminderOptions;
+  /** The 32-byte key that encrypts issue-tracker credentials at rest (HINDSIGHT_SECRET_KEY). */
+  secretKey?: Buffer;
+  /** Issue-tracker sync: call time-out, polling pace, the public address for links back. */
+  tracker?: TrackerOptions;
 }
 
 /** The app with what it carries besides Fastify's own: its services, reply checks and outbox worker. */
@@ -139,6 +145,8 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
     auth: options.auth,
     gate: options.reviewGate,
     webhookTimeoutMs: options.webhookTimeoutMs,
+    secretKey: options.secretKey,
+    tracker: options.tracker,
   });
   app.decorate('services', services);
   const replyViolations: ReplyViolation[] = [];
@@ -278,6 +286,14 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   await app.register(evidenceRoutes(services));
   await app.register(webhooksRoutes(services));
   await app.register(remindersRoutes(services));
+  await app.register(trackerRoutes(services));
+  // Linked issues' states are read by the outbox worker's periodic scans (a bounded batch each time).
+  services.outbox.addScan(async (now) => {
+    // A failing poll must not keep the scans after it (digests) from running.
+    await services.tracker
+      .poll(now, app.log)
+      .catch((e: unknown) => app.log.error({ err: e }, 'tracker poll'));
+  });
   if (options.mail) {
     const mail = services.reminders.enable(options.mail);
     const attemptMs = mailAttemptMs(options.mail);

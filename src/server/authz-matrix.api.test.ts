@@ -1,6 +1,7 @@
 // The authorization matrix, generated from the OpenAPI document: every documented route is called by an
 // anonymous caller and by each role, on an internal report, a restricted report the caller is a member of
 // and one they are not. A route without a rule here fails the first test, so no route ships unexamined.
+import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { outboxRow } from '../store/index.js';
@@ -9,6 +10,7 @@ import { ReportRepository } from '../store/index.js';
 import { multipartForm, startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
+import { startFakeGitHub, type FakeTracker } from '../../test/fake-trackers.js';
 
 type Role = 'viewer' | 'editor' | 'admin';
 type Caller = 'anonymous' | Role;
@@ -38,6 +40,9 @@ interface Fixture {
   deliveryId: string;
   /** The spare account's unsubscribe link (path and query). */
   unsubscribe: string;
+  /** A tracker connection (to a local stand-in for GitHub) and its webhook secret. */
+  trackerId: string;
+  trackerSecret: string;
 }
 
 interface Rule {
@@ -191,6 +196,53 @@ const RULES: Record<string, Rule> = {
     access: { kind: 'role', role: 'admin' },
     ok: 202,
     request: (f) => ({ url: `/api/settings/webhooks/${f.webhookId}/deliveries/${f.deliveryId}/redeliver` }),
+  },
+  'GET /api/settings/trackers': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 200,
+    request: () => ({ url: '/api/settings/trackers' }),
+  },
+  'POST /api/settings/trackers': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 201,
+    request: () => ({
+      url: '/api/settings/trackers',
+      payload: { kind: 'github', name: 'GH', owner: 'acme', repo: 'app', token: 'ghp_matrix' },
+    }),
+  },
+  'PATCH /api/settings/trackers/{id}': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 200,
+    request: (f) => ({ url: `/api/settings/trackers/${f.trackerId}`, payload: { name: 'Renamed' } }),
+  },
+  'DELETE /api/settings/trackers/{id}': {
+    access: { kind: 'role', role: 'admin' },
+    ok: 204,
+    request: (f) => ({ url: `/api/settings/trackers/${f.trackerId}` }),
+  },
+  'GET /api/trackers': { access: { kind: 'signed-in' }, ok: 200, request: () => ({ url: '/api/trackers' }) },
+  'GET /api/postmortems/{id}/issues': {
+    access: { kind: 'read' },
+    ok: 200,
+    request: (f) => ({ url: `${rid(f)}/issues` }),
+  },
+  'POST /api/postmortems/{id}/actions/{actionId}/issue': {
+    access: { kind: 'edit', role: 'editor', early: true },
+    ok: 201, // in a local stand-in for GitHub
+    request: (f) => ({ url: `${rid(f)}/actions/A1/issue`, payload: { connectionId: f.trackerId } }),
+  },
+  'POST /api/tracker/hooks/{id}': {
+    access: { kind: 'public' },
+    ok: 200, // a signed GitHub ping: the signature is the credential, not a session
+    request: (f) => {
+      const body = JSON.stringify({ zen: 'ping' });
+      const sig = `sha256=${createHmac('sha256', f.trackerSecret).update(body).digest('hex')}`;
+      return {
+        url: `/api/tracker/hooks/${f.trackerId}`,
+        headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-hub-signature-256': sig },
+        payload: body,
+      };
+    },
   },
   'GET /api/search': {
     access: { kind: 'signed-in' },
@@ -432,9 +484,11 @@ describe.each(testDialects())('authorization matrix from the OpenAPI document on
   const callers = {} as Record<Role, TestClient>;
   let routes: string[] = [];
   let n = 0;
+  let github: FakeTracker;
 
   beforeAll(async () => {
-    s = await startTestServer(dialect);
+    github = await startFakeGitHub({ owner: 'acme', repo: 'app', token: 'ghp_nowhere' });
+    s = await startTestServer(dialect, { secretKey: randomBytes(32) });
     owner = await s.client('editor', 'Owen Owner');
     callers.viewer = await s.client('viewer', 'Vera Viewer');
     callers.editor = await s.client('editor', 'Eve Editor');
@@ -451,7 +505,10 @@ describe.each(testDialects())('authorization matrix from the OpenAPI document on
         .map((m) => `${m.toUpperCase()} ${path}`),
     );
   });
-  afterAll(async () => s?.close());
+  afterAll(async () => {
+    await s?.close();
+    await github?.close();
+  });
 
   const fixture = async (variant: Variant, caller: Caller): Promise<Fixture> => {
     const who = actorOf(owner.user, 'cli');
@@ -489,7 +546,17 @@ describe.each(testDialects())('authorization matrix from the OpenAPI document on
     );
     const delivery = outboxRow('webhook', hook.id, 'report.published', {}, new Date().toISOString());
     await s.app.services.outbox.repo.enqueue([delivery]);
+    const tracker = await s.app.services.tracker.create(actorOf(callers.admin.user, 'cli'), {
+      kind: 'github',
+      name: 'Local GitHub',
+      baseUrl: github.url,
+      owner: 'acme',
+      repo: 'app',
+      token: 'ghp_nowhere',
+    });
     return {
+      trackerId: tracker.id,
+      trackerSecret: tracker.webhookSecret,
       unsubscribe: await s.app.services.reminders.unsubscribeUrl(spare.id),
       webhookId: hook.id,
       deliveryId: delivery.id,

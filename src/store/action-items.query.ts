@@ -142,6 +142,25 @@ export async function queryActionItems(
     ]);
   }
   const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
+  // The issues made for the page's actions: one short lookup by the links' primary key, not a join in
+  // the paged query (which walks an index in deadline order).
+  const issues = new Map<string, { key: string; url: string; state: 'open' | 'closed' | null }>();
+  const pageReports = [...new Set(rows.map((r) => r[0]))];
+  if (pageReports.length > 0) {
+    const links = await db
+      .selectFrom('tracker_links')
+      .select(['report_id', 'action_id', 'issue_key', 'issue_url', 'state'])
+      .where('report_id', 'in', pageReports)
+      .where('status', '=', 'linked')
+      .execute();
+    for (const l of links)
+      if (l.issue_key && l.issue_url)
+        issues.set(`${l.report_id}\u0000${l.action_id}`, {
+          key: l.issue_key,
+          url: l.issue_url,
+          state: l.state,
+        });
+  }
   return {
     ...(await counted),
     next: last ? encodeCursor([last[8] ?? '9999-12-31', last[0], Number(last[9])]) : null,
@@ -173,6 +192,7 @@ export async function queryActionItems(
         verification,
         verifyBy,
         awaitingVerification: status === 'completed' && verification === null && Number(declined) === 0,
+        issue: issues.get(`${reportId}\u0000${id}`) ?? null,
       }),
     ),
   };

@@ -299,6 +299,39 @@ export interface ServerSecretsTable {
   created_at: string;
 }
 
+/** A connection to an issue tracker; the token and webhook secret are AES-256-GCM ciphertexts. */
+export interface TrackerConnectionsTable {
+  id: string;
+  kind: 'github' | 'jira';
+  name: string;
+  base_url: string;
+  /** JSON: owner and repo (GitHub); project key, issue type and e-mail (Jira). */
+  config: string;
+  token_enc: string;
+  token_last4: string;
+  webhook_secret_enc: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The issue made for an action item: pending while it is being made, then linked (or failed). */
+export interface TrackerLinksTable {
+  report_id: string;
+  action_id: string;
+  connection_id: string;
+  status: 'pending' | 'linked' | 'failed';
+  /** A fresh id per try: who holds a pending row. */
+  attempt: string;
+  issue_key: string | null;
+  issue_url: string | null;
+  state: 'open' | 'closed' | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  polled_at: string | null;
+}
+
 /** The tables every repository may touch. The full-text index is dialect-specific and reached with raw SQL. */
 export interface Database {
   reports: ReportsTable;
@@ -329,4 +362,6 @@ export interface Database {
   outbox_marks: OutboxMarksTable;
   reminder_prefs: ReminderPrefsTable;
   server_secrets: ServerSecretsTable;
+  tracker_connections: TrackerConnectionsTable;
+  tracker_links: TrackerLinksTable;
 }

@@ -17,3 +17,4 @@ export * from './outbox.repository.js';
 export { outboxRow } from './outbox-rows.js';
 export * from './reminder.repository.js';
 export * from './calendar.repository.js';
+export * from './tracker.repository.js';

@@ -16,6 +16,7 @@ import * as outbox from './migrations/2026-12-06-401-outbox.js';
 import * as reminders from './migrations/2026-12-06-402-reminders.js';
 import * as sharedMemory from './migrations/2026-12-06-601-shared-memory.js';
 import * as insightVisibilityIndex from './migrations/2026-12-06-602-insight-visibility-index.js';
+import * as trackerSync from './migrations/2026-12-07-101-tracker-sync.js';
 import * as webhookRestricted from './migrations/2026-12-07-201-webhook-restricted.js';
 import * as outboxSentIndex from './migrations/2026-12-07-202-outbox-sent-index.js';
 
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-402-reminders': reminders,
   '2026-12-06-601-shared-memory': sharedMemory,
   '2026-12-06-602-insight-visibility-index': insightVisibilityIndex,
+  '2026-12-07-101-tracker-sync': trackerSync,
   '2026-12-07-201-webhook-restricted': webhookRestricted,
   '2026-12-07-202-outbox-sent-index': outboxSentIndex,
 };

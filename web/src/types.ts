@@ -52,3 +52,11 @@ export type Webhook = Contract.WebhookInfo;
 export type WebhookCreated = z.infer<typeof Contract.webhookCreatedSchema>;
 export type Delivery = Contract.Delivery;
 export type ReminderSettings = Contract.ReminderSettings;
+export type TrackerConnection = Contract.TrackerConnectionInfo;
+export type TrackerConnectionCreated = z.infer<typeof Contract.trackerConnectionCreatedSchema>;
+export type TrackerLink = Contract.TrackerLinkInfo;
+export interface TrackerChoice {
+  id: string;
+  kind: 'github' | 'jira';
+  name: string;
+}

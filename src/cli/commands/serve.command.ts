@@ -59,6 +59,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         }
       : {}),
     ...(o.tokenCacheMs !== undefined ? { auth: { tokenCacheMs: o.tokenCacheMs } } : {}),
+    ...(o.secretKey ? { secretKey: o.secretKey } : {}),
+    ...(o.publicUrl ? { tracker: { publicUrl: o.publicUrl } } : {}),
   });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
   let address: string;

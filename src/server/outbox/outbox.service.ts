@@ -97,6 +97,11 @@ export class OutboxService {
     if (scan) this.scans.push(scan);
   }
 
+  /** Another periodic scan run by the worker (reading linked issues' states, say). */
+  addScan(scan: (now: Date) => Promise<void>): void {
+    this.scans.push(scan);
+  }
+
   /**
    * A worker over this outbox (the server starts one; tests drive one by hand). Its lease is derived from
    * the slowest kind's attempt time-out, whatever `options.leaseMs` asks.

@@ -12,12 +12,15 @@ import {
   SessionRepository,
   SettingsRepository,
   TokenRepository,
+  TrackerRepository,
   UserRepository,
   type Store,
 } from '../../store/index.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { ReminderService } from '../outbox/reminders.service.js';
 import { DistributionService } from '../outbox/distribution.service.js';
+import { SecretBox } from '../tracker/secret-box.js';
+import { TrackerService, type TrackerOptions } from '../tracker/tracker.service.js';
 import { AttachmentService } from './attachment.service.js';
 import { AuditService } from './audit.service.js';
 import { CalendarService } from './calendar.service.js';
@@ -52,12 +55,21 @@ export interface Services {
   reminders: ReminderService;
   /** Reports sent by e-mail to distribution lists. */
   distribution: DistributionService;
+  /** Issue-tracker connections, issues for actions, their state coming back. */
+  tracker: TrackerService;
 }
 
 /** Wire the services to one store. */
 export function createServices(
   store: Store,
-  options: { auth?: Partial<AuthOptions>; gate?: ReviewGate; webhookTimeoutMs?: number } = {},
+  options: {
+    auth?: Partial<AuthOptions>;
+    gate?: ReviewGate;
+    webhookTimeoutMs?: number;
+    /** The 32-byte key that seals tracker credentials (HINDSIGHT_SECRET_KEY); none: they cannot be saved. */
+    secretKey?: Buffer;
+    tracker?: TrackerOptions;
+  } = {},
 ): Services {
   const auditLog = new AuditRepository(store);
   const audit = new AuditService(auditLog);
@@ -107,5 +119,12 @@ export function createServices(
     reminders: new ReminderService(new ReminderRepository(store), outboxRepo),
     distribution: new DistributionService(reports, settings, outboxRepo),
     calendar: new CalendarService(new CalendarRepository(store), new UserRepository(store), reports),
+    tracker: new TrackerService(
+      new TrackerRepository(store),
+      reports,
+      audit,
+      new SecretBox(options.secretKey),
+      options.tracker,
+    ),
   };
 }

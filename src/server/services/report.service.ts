@@ -12,6 +12,8 @@ import {
   labelOf,
   recurredAfterFix,
   type Verification,
+  type ActionItem,
+  isAppError,
 } from '../../domain/index.js';
 import type { RecurredActions, Recurrence } from '../../domain/api-contract.js';
 import type {
@@ -333,6 +335,46 @@ export class ReportService {
       report,
       `verified ${actionId}: ${labelOf(input.result)}`,
     );
+  }
+
+  /**
+   * Change one action for something other than a person at the keyboard (an issue tracker's webhook or
+   * poll): `change` gives the new action, or undefined when nothing is to change. Saved like any edit —
+   * a revision with `summary`, an audit entry, the outgoing webhook events — by `userId` (null for the
+   * server itself); a save that meets a newer version reads the report again and retries. The saved report,
+   * or undefined when the report or action is gone or nothing changed.
+   */
+  async changeActionAs(
+    by: { userId: string | null; ip: string | null },
+    id: string,
+    actionId: string,
+    change: (action: ActionItem) => ActionItem | undefined,
+    summary: string,
+  ): Promise<StoredReport | undefined> {
+    for (let attempt = 0; ; attempt += 1) {
+      const current = await this.reports.get(id);
+      const action = current?.report.actions.items.find((a) => a.id === actionId);
+      if (!current || !action) return undefined;
+      const next = change(action);
+      if (!next) return undefined;
+      const items = current.report.actions.items.map((a) => (a.id === actionId ? next : a));
+      const report = parseWith(
+        reportSchema,
+        { ...current.report, actions: { ...current.report.actions, items } },
+        'the changed action is not valid',
+      );
+      const changes = changedPaths(current.report, report);
+      try {
+        return await this.reports.update(current.id, current.version, report, {
+          userId: by.userId,
+          summary,
+          changes,
+          audit: { action: 'report.update', details: { changes, via: 'tracker' }, ip: by.ip },
+        });
+      } catch (e) {
+        if (attempt >= 4 || !(isAppError(e) && e.code === 'conflict')) throw e;
+      }
+    }
   }
 
   /** The earlier reports this one recurs and the later ones recurring it, with the fixes that did not hold. */

@@ -3,7 +3,15 @@ import { labelOf } from '../../../src/domain/labels.js';
 import { api, apiText, errorText } from '../api.js';
 import { Link, navigate, useLocation, useTitle } from '../router.js';
 import { canEdit, useSession } from '../session.js';
-import type { Comment, Recurrence, ReviewStatus, StoredReport, User } from '../types.js';
+import type {
+  Comment,
+  Recurrence,
+  ReviewStatus,
+  StoredReport,
+  TrackerChoice,
+  TrackerLink,
+  User,
+} from '../types.js';
 import { downloadText, StateBadge, Status, When } from '../ui.js';
 import { publicVersion, type Audience } from '../../../src/domain/audience.js';
 import {
@@ -44,6 +52,8 @@ export function ReportPage({ id }: { id: string }) {
   const [people, setPeople] = useState<Map<string, string>>(new Map());
   const [confirmPublish, setConfirmPublish] = useState(false);
   const [recurrence, setRecurrence] = useState<Recurrence>();
+  const [issues, setIssues] = useState<Map<string, TrackerLink>>(new Map());
+  const [trackers, setTrackers] = useState<TrackerChoice[]>([]);
   useTitle(stored?.report.title ?? 'Report');
   const { search } = useLocation();
   const asked = search.get('audience');
@@ -56,13 +66,17 @@ export function ReportPage({ id }: { id: string }) {
 
   const load = useCallback(async () => {
     try {
-      const [s, c, r, rec] = await Promise.all([
+      const [s, c, r, rec, links, choices] = await Promise.all([
         api<StoredReport>(base),
         api<{ items: Comment[] }>(`${base}/comments`),
         api<ReviewStatus>(`${base}/reviews`),
         api<Recurrence>(`${base}/recurrence`),
+        api<{ items: TrackerLink[] }>(`${base}/issues`),
+        api<{ items: TrackerChoice[] }>('/api/trackers'),
       ]);
       setStored(s);
+      setIssues(new Map(links.items.map((l) => [l.actionId, l])));
+      setTrackers(choices.items);
       setRecurrence(rec);
       setComments(c.items);
       setReviews(r);
@@ -275,6 +289,14 @@ export function ReportPage({ id }: { id: string }) {
           }
           actions={{
             recurred: recurredHere(recurrence),
+            issues,
+            trackers,
+            onCreateIssue: editor
+              ? (actionId, connectionId) =>
+                  act(`Issue created for ${actionId}.`, () =>
+                    api(`${base}/actions/${actionId}/issue`, { body: { connectionId } }),
+                  ).finally(() => void load())
+              : undefined,
             onVerify: editor
               ? (actionId, input) =>
                   act(`Verification of ${actionId} recorded.`, () =>

@@ -8,6 +8,7 @@ import { AuditLog } from './audit-log.js';
 import { RosterEditor } from './roster-editor.js';
 import { TemplatesEditor } from './templates-editor.js';
 import { WebhooksSection } from './webhooks.js';
+import { TrackersSection } from './trackers.js';
 
 /** Admin settings: accounts and roles, required approvals, the severity scale. */
 export function SettingsPage() {
@@ -376,6 +377,7 @@ export function SettingsPage() {
         </div>
       </section>
       <WebhooksSection />
+      <TrackersSection />
       <AuditLog users={users} />
     </div>
   );

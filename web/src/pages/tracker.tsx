@@ -211,6 +211,7 @@ export function TrackerPage() {
                         {isOverdue(a) && <strong className="overdue-tag"> overdue</strong>}
                       </p>
                       {a.verification && <p className="muted">verified {labelOf(a.verification)}</p>}
+                      {a.issue && <IssueLink issue={a.issue} />}
                       {recurredKeys.has(`${a.reportId}/${a.id}`) && (
                         <p className="recurred">recurred after fix</p>
                       )}
@@ -242,6 +243,7 @@ export function TrackerPage() {
                 <tr key={`${a.reportId}/${a.id}`} className={isOverdue(a) ? 'overdue' : undefined}>
                   <td>
                     {a.id}: {a.title}
+                    {a.issue && <IssueLink issue={a.issue} />}
                   </td>
                   <td>
                     <Link href={`/reports/${encodeURIComponent(a.reportId)}`}>{a.reportTitle}</Link>
@@ -265,6 +267,19 @@ export function TrackerPage() {
         </div>
       )}
     </div>
+  );
+}
+
+/** The action's issue in a tracker: its number or key as a link, and whether it is open or closed. */
+function IssueLink({ issue }: { issue: NonNullable<ActionItemRow['issue']> }) {
+  return (
+    <p className="muted">
+      issue{' '}
+      <a href={issue.url} target="_blank" rel="noreferrer noopener">
+        {/^\d+$/.test(issue.key) ? `#${issue.key}` : issue.key}
+      </a>
+      {issue.state && ` (${issue.state})`}
+    </p>
   );
 }
 

@@ -6,6 +6,7 @@ import {
   type ActionItem,
   type Report,
 } from '../../../../../src/domain/report.schema.js';
+import type { TrackerChoice, TrackerLink } from '../../../types.js';
 import { CodeOptions } from '../../../ui.js';
 import { LinkOrText } from '../parts.js';
 
@@ -22,6 +23,12 @@ export interface ActionsReadOptions {
   onVerify?: (actionId: string, input: VerifyInput) => Promise<void>;
   /** Ids of actions flagged "recurred after fix", with the reports they recurred in. */
   recurred?: Map<string, string[]>;
+  /** The issue made for each action (by action id), with its state or the error of the last try. */
+  issues?: Map<string, TrackerLink>;
+  /** The trackers an issue can be created in. */
+  trackers?: TrackerChoice[];
+  /** Create an action's issue in a tracker (shown when set and a tracker is connected). */
+  onCreateIssue?: (actionId: string, connectionId: string) => Promise<void>;
 }
 
 const STATE_WORDS: Record<FollowUpState, string> = {
@@ -70,6 +77,7 @@ export function actionsBody(r: Report, options: ActionsReadOptions = {}): ReactN
                     {a.verificationPlan.by && ` (by ${a.verificationPlan.by})`}
                   </div>
                 )}
+                <IssueCell action={a} options={options} />
                 {options.recurred?.has(a.id) && (
                   <div className="recurred">
                     <strong>Recurred after fix</strong> in {options.recurred.get(a.id)?.join(', ')}
@@ -91,6 +99,74 @@ export function actionsBody(r: Report, options: ActionsReadOptions = {}): ReactN
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
+
+const ISSUE_WORDS = {
+  github: (key: string) => `GitHub issue #${key}`,
+  jira: (key: string) => `Jira issue ${key}`,
+};
+
+/** The action's issue in a tracker (link and state), the error of a failed try, and "Create issue". */
+function IssueCell({ action: a, options }: { action: ActionItem; options: ActionsReadOptions }) {
+  const link = options.issues?.get(a.id);
+  const trackers = options.trackers ?? [];
+  const [choice, setChoice] = useState('');
+  const [busy, setBusy] = useState(false);
+  const linked = link?.status === 'linked' && link.key && link.url;
+  // A try still pending after a minute died with its server: the server lets a new one take it over.
+  const stale = link?.status === 'pending' && Date.now() - Date.parse(link.updatedAt) > 60_000;
+  const canCreate =
+    options.onCreateIssue && trackers.length > 0 && (!link || link.status === 'failed' || stale);
+  return (
+    <>
+      {linked && (
+        <div className="issue-link" data-testid={`issue-${a.id}`}>
+          <a href={link.url!} rel="noreferrer noopener" target="_blank">
+            {(link.tracker ? ISSUE_WORDS[link.tracker] : (k: string) => `Issue ${k}`)(link.key!)}
+          </a>{' '}
+          <span className="muted">({link.state === 'closed' ? 'closed' : 'open'})</span>
+        </div>
+      )}
+      {link?.status === 'pending' && <div className="muted">Creating the issue…</div>}
+      {link?.error && (
+        <div className="muted" role="note" data-testid={`issue-error-${a.id}`}>
+          Tracker: {link.error}
+        </div>
+      )}
+      {canCreate && (
+        <form
+          className="issue-form no-print"
+          aria-label={`Create an issue for action ${a.id}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setBusy(true);
+            void options.onCreateIssue!(a.id, choice || trackers[0]!.id).finally(() => setBusy(false));
+          }}
+        >
+          {trackers.length > 1 && (
+            <>
+              <label htmlFor={`issue-${a.id}-tracker`}>{`Tracker for ${a.id}`}</label>
+              <select
+                id={`issue-${a.id}-tracker`}
+                value={choice || trackers[0]!.id}
+                onChange={(e) => setChoice(e.target.value)}
+              >
+                {trackers.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+          <button type="submit" className="small" disabled={busy}>
+            {link && link.status !== 'linked' ? `Try again: issue for ${a.id}` : `Create issue for ${a.id}`}
+            {trackers.length === 1 ? ` in ${trackers[0]!.name}` : ''}
+          </button>
+        </form>
+      )}
     </>
   );
 }

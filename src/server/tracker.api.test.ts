@@ -1,0 +1,536 @@
+// Issue-tracker sync on each database, against local servers that speak the documented subset of GitHub's
+// and Jira Cloud's REST APIs: connections with encrypted tokens, "create issue" (auth headers, the body,
+// Jira's ADF, idempotent retries), state coming back by signed webhook and by polling, and hostile input
+// and failing trackers (401, 404, 400, 5xx, time-out: a clear error, nothing lost).
+import { createHmac, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects } from '../../test/databases.js';
+import { startFakeGitHub, startFakeJira, type FakeTracker } from '../../test/fake-trackers.js';
+import { completeReport } from '../../test/reports.js';
+import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
+import { TrackerRepository } from '../store/index.js';
+import { SecretBox } from './tracker/secret-box.js';
+import { TrackerService } from './tracker/tracker.service.js';
+
+const KEY = randomBytes(32);
+const GH = { owner: 'acme', repo: 'platform', token: 'ghp_testtoken1234WXYZ' };
+const JIRA = { project: 'OPS', email: 'bot@example.test', token: 'jira-api-token-9876' };
+
+const sign = (secret: string, body: string) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
+  let s: TestServer;
+  let admin: TestClient;
+  let editor: TestClient;
+  let viewer: TestClient;
+  let github: FakeTracker;
+  let jira: FakeTracker;
+  let gh: { id: string; webhookSecret: string };
+  let jc: { id: string; webhookSecret: string };
+
+  beforeAll(async () => {
+    github = await startFakeGitHub(GH);
+    jira = await startFakeJira(JIRA);
+    s = await startTestServer(dialect, { secretKey: KEY, tracker: { timeoutMs: 500, pollEveryMs: 0 } });
+    admin = await s.client('admin', 'Tracker Admin');
+    editor = await s.client('editor', 'Tracker Editor');
+    viewer = await s.client('viewer', 'Tracker Viewer');
+  });
+  afterAll(async () => {
+    await s?.close();
+    await github?.close();
+    await jira?.close();
+  });
+
+  const newReport = async (overrides = {}) => {
+    const r = await editor.call({
+      method: 'POST',
+      url: '/api/postmortems',
+      payload: completeReport({
+        actions: {
+          items: [
+            {
+              id: 'A1',
+              title: 'Canary every configuration change',
+              owner: 'Platform team',
+              deadline: '2030-04-01',
+              addresses: ['RC'],
+              successCriterion: 'Every change passes a canary region first.',
+              verificationPlan: { how: 'Count changes that skipped the canary', by: '2030-05-01' },
+            },
+          ],
+        },
+        ...overrides,
+      }),
+    });
+    expect(r.statusCode).toBe(201);
+    return r.json<{ id: string; version: number }>().id;
+  };
+  const report = async (id: string) =>
+    (await editor.call({ method: 'GET', url: `/api/postmortems/${id}` })).json<{
+      version: number;
+      report: { actions: { items: { id: string; status: string; tracker?: string }[] } };
+    }>();
+  const createIssue = (id: string, connectionId: string, who = editor) =>
+    who.call({
+      method: 'POST',
+      url: `/api/postmortems/${id}/actions/A1/issue`,
+      headers: { host: 'hindsight.example.test' },
+      payload: { connectionId },
+    });
+  const hook = (id: string, body: string, headers: Record<string, string>, q = '') =>
+    s.app.inject({
+      method: 'POST',
+      url: `/api/tracker/hooks/${id}${q}`,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: body,
+    });
+
+  it('connects GitHub and Jira (admins only); the token is stored encrypted and never shown', async () => {
+    const asEditor = await editor.call({
+      method: 'POST',
+      url: '/api/settings/trackers',
+      payload: { kind: 'github', name: 'GH', owner: 'a', repo: 'b', token: 'secret-token' },
+    });
+    expect(asEditor.statusCode).toBe(403);
+    const badInput = await admin.call({
+      method: 'POST',
+      url: '/api/settings/trackers',
+      payload: { kind: 'jira', name: 'J', baseUrl: 'file:///etc', projectKey: 'ops', email: 'x', token: 't' },
+    });
+    expect(badInput.statusCode).toBe(400);
+    const paths = JSON.stringify(badInput.json().details);
+    for (const f of ['baseUrl', 'projectKey', 'email', 'token']) expect(paths).toContain(f);
+
+    const g = await admin.call({
+      method: 'POST',
+      url: '/api/settings/trackers',
+      payload: { kind: 'github', name: 'Platform repo', baseUrl: github.url, ...GH },
+    });
+    expect(g.statusCode).toBe(201);
+    gh = g.json();
+    expect(g.json().token).toEqual({ set: true, last4: 'WXYZ' });
+    expect(g.body).not.toContain(GH.token);
+    expect(gh.webhookSecret).toMatch(/^whsec_/);
+    const j = await admin.call({
+      method: 'POST',
+      url: '/api/settings/trackers',
+      payload: {
+        kind: 'jira',
+        name: 'Ops Jira',
+        baseUrl: `${jira.url}/`,
+        projectKey: JIRA.project,
+        email: JIRA.email,
+        token: JIRA.token,
+      },
+    });
+    expect(j.statusCode).toBe(201);
+    jc = j.json();
+    expect(j.json().issueType).toBe('Task');
+
+    const list = await admin.call({ method: 'GET', url: '/api/settings/trackers' });
+    expect(list.body).not.toContain(GH.token);
+    expect(list.body).not.toContain(JIRA.token);
+    expect(list.body).not.toContain(gh.webhookSecret);
+    expect((await viewer.call({ method: 'GET', url: '/api/settings/trackers' })).statusCode).toBe(403);
+    const choices = await viewer.call({ method: 'GET', url: '/api/trackers' });
+    expect(choices.json().items.map((c: { name: string }) => c.name)).toEqual(['Platform repo', 'Ops Jira']);
+
+    const { rows } = await sql<Record<string, string>>`select * from tracker_connections`.execute(
+      s.db.store.db,
+    );
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const stored = JSON.stringify(row);
+      expect(stored).not.toContain(GH.token);
+      expect(stored).not.toContain(JIRA.token);
+      expect(stored).not.toContain(gh.webhookSecret);
+      expect(stored).not.toContain(jc.webhookSecret);
+      expect(row.token_enc).toMatch(/^v1\./);
+    }
+  });
+
+  it('refuses to store a credential without HINDSIGHT_SECRET_KEY, saying so', async () => {
+    const bare = await startTestServer(dialect);
+    try {
+      const a = await bare.client('admin', 'Keyless Admin');
+      const r = await a.call({
+        method: 'POST',
+        url: '/api/settings/trackers',
+        payload: { kind: 'github', name: 'GH', owner: 'a', repo: 'b', token: 'secret-token' },
+      });
+      expect(r.statusCode).toBe(503);
+      expect(r.json().message).toContain('HINDSIGHT_SECRET_KEY');
+      const { rows } = await sql`select * from tracker_connections`.execute(bare.db.store.db);
+      expect(rows).toHaveLength(0);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('creates a GitHub issue with the action, its owner, deadline, criterion, plan and a link back; a retry makes no second one', async () => {
+    const id = await newReport();
+    const before = github.requests.length;
+    const r = await createIssue(id, gh.id);
+    expect(r.statusCode, r.body).toBe(201);
+    const link = r.json();
+    expect(link).toMatchObject({
+      actionId: 'A1',
+      tracker: 'github',
+      status: 'linked',
+      key: '1',
+      state: 'open',
+    });
+    expect(link.url).toBe(`${github.url}/acme/platform/issues/1`);
+
+    const sent = github.requests.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.method).toBe('POST');
+    expect(sent[0]!.path).toBe('/repos/acme/platform/issues');
+    expect(sent[0]!.headers.authorization).toBe(`Bearer ${GH.token}`);
+    expect(sent[0]!.headers.accept).toBe('application/vnd.github+json');
+    const body = JSON.parse(sent[0]!.body) as { title: string; body: string };
+    expect(body.title).toBe('Canary every configuration change');
+    for (const part of [
+      'Platform team',
+      '2030-04-01',
+      'Every change passes a canary region first.',
+      'Count changes that skipped the canary (by 2030-05-01)',
+      `http://hindsight.example.test/reports/${id}`,
+    ])
+      expect(body.body).toContain(part);
+
+    const stored = await report(id);
+    expect(stored.report.actions.items[0]!.tracker).toBe(link.url);
+    const revisions = await editor.call({ method: 'GET', url: `/api/postmortems/${id}/revisions` });
+    expect(JSON.stringify(revisions.json())).toContain('linked A1 to GitHub issue #1');
+
+    const again = await createIssue(id, gh.id);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ key: '1', status: 'linked' });
+    expect(github.requests.filter((q) => q.method === 'POST')).toHaveLength(
+      sent.filter((q) => q.method === 'POST').length +
+        github.requests.slice(0, before).filter((q) => q.method === 'POST').length,
+    );
+    expect(github.issues.size).toBe(1);
+
+    const board = await viewer.call({ method: 'GET', url: `/api/action-items?reportId=${id}` });
+    expect(board.json().items[0].issue).toEqual({ key: '1', url: link.url, state: 'open' });
+    const links = await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/issues` });
+    expect(links.json().items).toEqual([
+      expect.objectContaining({ actionId: 'A1', key: '1', url: link.url }),
+    ]);
+    expect((await createIssue(id, gh.id, viewer)).statusCode).toBe(403);
+    expect((await createIssue(id, 'no-such-connection')).statusCode).toBe(404);
+    const noAction = await editor.call({
+      method: 'POST',
+      url: `/api/postmortems/${id}/actions/A9/issue`,
+      payload: { connectionId: gh.id },
+    });
+    expect(noAction.statusCode).toBe(404);
+  });
+
+  it('GitHub webhook: a bad signature is 401, an unknown connection 404, a malformed body 400; closed and reopened move the action', async () => {
+    const sub = await admin.call({
+      method: 'POST',
+      url: '/api/settings/webhooks',
+      payload: { url: 'http://127.0.0.1:9/none', events: ['action.completed', 'action.updated'] },
+    });
+    expect(sub.statusCode).toBe(201);
+    const id = await newReport();
+    const made = (await createIssue(id, gh.id)).json<{ key: string }>();
+    const closed = JSON.stringify({
+      action: 'closed',
+      issue: { number: Number(made.key), state: 'closed' },
+      repository: { full_name: 'acme/platform' },
+    });
+    const events = { 'x-github-event': 'issues' };
+
+    expect((await hook(gh.id, closed, { ...events })).statusCode).toBe(401);
+    const wrong = await hook(gh.id, closed, {
+      ...events,
+      'x-hub-signature-256': sign('not-the-secret', closed),
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().code).toBe('unauthorized');
+    expect(
+      (
+        await hook('00000000-0000-0000-0000-000000000000', closed, {
+          ...events,
+          'x-hub-signature-256': sign(gh.webhookSecret, closed),
+        })
+      ).statusCode,
+    ).toBe(404);
+    const notJson = '{"action": "closed", ';
+    const bad = await hook(gh.id, notJson, {
+      ...events,
+      'x-hub-signature-256': sign(gh.webhookSecret, notJson),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('bad_request');
+    const noNumber = JSON.stringify({ action: 'closed', issue: { number: 'one' } });
+    const bad2 = await hook(gh.id, noNumber, {
+      ...events,
+      'x-hub-signature-256': sign(gh.webhookSecret, noNumber),
+    });
+    expect(bad2.statusCode).toBe(400);
+    expect(JSON.stringify(bad2.json().details)).toContain('number');
+    expect((await report(id)).report.actions.items[0]!.status).toBe('open');
+
+    const ping = JSON.stringify({ zen: 'Keep it logically awesome.' });
+    const pinged = await hook(gh.id, ping, {
+      'x-github-event': 'ping',
+      'x-hub-signature-256': sign(gh.webhookSecret, ping),
+    });
+    expect(pinged.json()).toEqual({ changed: 0, ignored: true });
+
+    // The same number in another repository (an organisation's webhook sends every repository's) is not ours.
+    const elsewhere = JSON.stringify({
+      action: 'closed',
+      issue: { number: Number(made.key), state: 'closed' },
+      repository: { full_name: 'acme/other' },
+    });
+    const other = await hook(gh.id, elsewhere, {
+      ...events,
+      'x-hub-signature-256': sign(gh.webhookSecret, elsewhere),
+    });
+    expect(other.json()).toEqual({ changed: 0, ignored: true });
+    expect((await report(id)).report.actions.items[0]!.status).toBe('open');
+
+    const ok = await hook(gh.id, closed, {
+      ...events,
+      'x-hub-signature-256': sign(gh.webhookSecret, closed),
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toEqual({ changed: 1, ignored: false });
+    let stored = await report(id);
+    expect(stored.report.actions.items[0]!.status).toBe('completed');
+    const revisions = JSON.stringify(
+      (await editor.call({ method: 'GET', url: `/api/postmortems/${id}/revisions` })).json(),
+    );
+    expect(revisions).toContain(`GitHub issue #${made.key} closed (webhook): A1`);
+    const audit = await s.app.services.auditLog.list({ targetId: id }, { limit: 50, offset: 0 });
+    expect(JSON.stringify(audit)).toContain('"via":"tracker"');
+    const rows = await s.app.services.outbox.repo.forTarget(sub.json().id);
+    expect(rows.map((r) => r.event)).toContain('action.completed');
+    expect(rows.some((r) => r.payload.includes(id))).toBe(true);
+    // The same event again changes nothing.
+    expect(
+      (await hook(gh.id, closed, { ...events, 'x-hub-signature-256': sign(gh.webhookSecret, closed) })).json()
+        .changed,
+    ).toBe(0);
+
+    const reopened = JSON.stringify({
+      action: 'reopened',
+      issue: { number: Number(made.key), state: 'open' },
+    });
+    const back = await hook(gh.id, reopened, {
+      ...events,
+      'x-hub-signature-256': sign(gh.webhookSecret, reopened),
+    });
+    expect(back.json()).toEqual({ changed: 1, ignored: false });
+    stored = await report(id);
+    expect(stored.report.actions.items[0]!.status).toBe('in_progress');
+    const links = (await editor.call({ method: 'GET', url: `/api/postmortems/${id}/issues` })).json();
+    expect(links.items[0].state).toBe('open');
+  });
+
+  it('creates a Jira issue with basic auth and an ADF description; polling and the Jira webhook bring its state back', async () => {
+    const id = await newReport();
+    const before = jira.requests.length;
+    const r = await createIssue(id, jc.id);
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json()).toMatchObject({
+      tracker: 'jira',
+      key: 'OPS-1',
+      url: `${jira.url}/browse/OPS-1`,
+      state: 'open',
+    });
+    const sent = jira.requests[before]!;
+    expect(sent.path).toBe('/rest/api/3/issue');
+    expect(sent.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${JIRA.email}:${JIRA.token}`).toString('base64')}`,
+    );
+    const fields = (JSON.parse(sent.body) as { fields: Record<string, unknown> }).fields;
+    expect(fields.project).toEqual({ key: 'OPS' });
+    expect(fields.issuetype).toEqual({ name: 'Task' });
+    expect(fields.summary).toBe('Canary every configuration change');
+    expect(fields.duedate).toBe('2030-04-01');
+    const adf = fields.description as { type: string; version: number; content: { type: string }[] };
+    expect(adf.type).toBe('doc');
+    expect(adf.version).toBe(1);
+    expect(adf.content.map((n) => n.type)).toEqual(['paragraph', 'bulletList', 'paragraph']);
+    const adfText = JSON.stringify(adf);
+    for (const part of [
+      'Platform team',
+      '2030-04-01',
+      'Every change passes a canary region first.',
+      'Count changes',
+    ])
+      expect(adfText).toContain(part);
+    expect(adfText).toContain(`"type":"link","attrs":{"href":"http://hindsight.example.test/reports/${id}"}`);
+
+    // Polling: the issue is done in Jira; the outbox worker's periodic scan reads it and completes the action.
+    jira.issues.get('OPS-1')!.state = 'closed';
+    await s.app.services.outbox.worker().scan(new Date(Date.now() + 1000));
+    const polled = jira.requests.filter((q) => q.path === '/rest/api/3/issue/OPS-1?fields=status');
+    expect(polled.length).toBeGreaterThan(0);
+    expect(polled[0]!.headers.authorization).toMatch(/^Basic /);
+    expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
+
+    // The Jira webhook, authenticated by the secret in its address: back to "To Do" → in progress.
+    const event = JSON.stringify({
+      webhookEvent: 'jira:issue_updated',
+      issue: { key: 'OPS-1', fields: { status: { statusCategory: { key: 'new' } } } },
+    });
+    expect((await hook(jc.id, event, {}, '?secret=wrong')).statusCode).toBe(401);
+    expect((await hook(jc.id, event, {})).statusCode).toBe(401);
+    const malformed = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { key: 'OPS-1' } });
+    const m = await hook(jc.id, malformed, {}, `?secret=${jc.webhookSecret}`);
+    expect(m.statusCode).toBe(400);
+    expect(JSON.stringify(m.json().details)).toContain('statusCategory');
+    const ok = await hook(jc.id, event, {}, `?secret=${jc.webhookSecret}`);
+    expect(ok.json()).toEqual({ changed: 1, ignored: false });
+    expect((await report(id)).report.actions.items[0]!.status).toBe('in_progress');
+    // Signed with X-Hub-Signature instead of the secret in the address: done again.
+    const done = JSON.stringify({
+      webhookEvent: 'jira:issue_updated',
+      issue: { key: 'OPS-1', fields: { status: { statusCategory: { key: 'done' } } } },
+    });
+    const signed = await hook(jc.id, done, { 'x-hub-signature': sign(jc.webhookSecret, done) });
+    expect(signed.json()).toEqual({ changed: 1, ignored: false });
+    expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
+  });
+
+  it('a tracker answering 5xx, or not at all, is a clear error on the action; nothing is lost and a retry works', async () => {
+    const id = await newReport();
+    const v = (await report(id)).version;
+    github.mode = 503;
+    const down = await createIssue(id, gh.id);
+    expect(down.statusCode).toBe(503);
+    expect(down.json().message).toContain('GitHub answered 503');
+    let links = (await editor.call({ method: 'GET', url: `/api/postmortems/${id}/issues` })).json();
+    expect(links.items[0]).toMatchObject({ status: 'failed', key: null });
+    expect(links.items[0].error).toContain('503');
+    expect((await report(id)).version).toBe(v);
+
+    github.mode = 'hang';
+    const started = Date.now();
+    const slow = await createIssue(id, gh.id);
+    expect(slow.statusCode).toBe(503);
+    expect(slow.json().message).toContain('did not answer within 500 ms');
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    github.mode = 'ok';
+    const count = github.issues.size;
+    const retry = await createIssue(id, gh.id);
+    expect(retry.statusCode).toBe(201);
+    expect(github.issues.size).toBe(count + 1);
+    links = (await editor.call({ method: 'GET', url: `/api/postmortems/${id}/issues` })).json();
+    expect(links.items[0]).toMatchObject({ status: 'linked', error: null });
+
+    // A poll while the tracker is down leaves the error on the link and the action as it was.
+    github.mode = 500;
+    await s.app.services.tracker.poll(new Date(Date.now() + 1000));
+    github.mode = 'ok';
+    links = (await editor.call({ method: 'GET', url: `/api/postmortems/${id}/issues` })).json();
+    expect(links.items[0].error).toContain('500');
+    expect((await report(id)).report.actions.items[0]!.status).toBe('open');
+  });
+
+  it('polls in bounded batches, oldest read first, so every linked issue gets its turn', async () => {
+    for (let i = 0; i < 3; i += 1) expect((await createIssue(await newReport(), gh.id)).statusCode).toBe(201);
+    const total = Number(
+      (
+        await sql<{ n: number }>`select count(*) as n from tracker_links where status = 'linked'`.execute(
+          s.db.store.db,
+        )
+      ).rows[0]!.n,
+    );
+    expect(total).toBeGreaterThanOrEqual(5);
+    const small = new TrackerService(
+      new TrackerRepository(s.db.store),
+      s.app.services.reports,
+      s.app.services.audit,
+      new SecretBox(KEY),
+      { pollBatch: 2, pollEveryMs: 60_000 },
+    );
+    // Each tracker's log only grows: a round's reads are what came after its lengths before the round.
+    const marks = () => [github.requests.length, jira.requests.length] as const;
+    const readsSince = ([g, j]: readonly [number, number]) =>
+      [...github.requests.slice(g), ...jira.requests.slice(j)]
+        .filter((q) => q.method === 'GET')
+        .map((q) => `${q.headers.host}${q.path}`);
+    const at = new Date(Date.now() + 3_600_000);
+    const seen = new Set<string>();
+    for (let round = 0; round * 2 < total; round += 1) {
+      const before = marks();
+      await small.poll(at);
+      const now = readsSince(before);
+      expect(now.length).toBe(Math.min(2, total - round * 2));
+      for (const p of now) seen.add(p);
+    }
+    expect(seen.size).toBe(total);
+    // Everything was read within the minute: the next round reads nothing.
+    const before = marks();
+    await small.poll(at);
+    expect(readsSince(before)).toEqual([]);
+  });
+
+  it('a connection change is checked against its kind; a new webhook secret replaces the old one', async () => {
+    const wrong = await admin.call({
+      method: 'PATCH',
+      url: `/api/settings/trackers/${jc.id}`,
+      payload: { owner: 'x' },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(JSON.stringify(wrong.json().details)).toContain('owner');
+    expect(
+      (await admin.call({ method: 'PATCH', url: '/api/settings/trackers/nope', payload: { name: 'x' } }))
+        .statusCode,
+    ).toBe(404);
+    const renewed = await admin.call({
+      method: 'PATCH',
+      url: `/api/settings/trackers/${gh.id}`,
+      payload: { newWebhookSecret: true, token: 'ghp_testtoken1234WXYZ' },
+    });
+    expect(renewed.statusCode).toBe(200);
+    const fresh = renewed.json<{ webhookSecret: string }>().webhookSecret;
+    expect(fresh).toMatch(/^whsec_/);
+    expect(fresh).not.toBe(gh.webhookSecret);
+    const ping = JSON.stringify({ zen: 'x' });
+    const headers = { 'x-github-event': 'ping' };
+    expect(
+      (await hook(gh.id, ping, { ...headers, 'x-hub-signature-256': sign(gh.webhookSecret, ping) }))
+        .statusCode,
+    ).toBe(401);
+    expect(
+      (await hook(gh.id, ping, { ...headers, 'x-hub-signature-256': sign(fresh, ping) })).statusCode,
+    ).toBe(200);
+    gh.webhookSecret = fresh;
+    // A body that is not JSON at all, or too large, is refused with a JSON answer.
+    const form = await s.app.inject({
+      method: 'POST',
+      url: `/api/tracker/hooks/${gh.id}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'payload=%7B%7D',
+    });
+    expect(form.statusCode).toBe(415);
+    expect(form.json().code).toBeDefined();
+    const huge = await hook(gh.id, JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }), headers);
+    expect(huge.statusCode).toBe(413);
+  });
+
+  it('two clicks at once make one issue (the pending link is claimed by one)', async () => {
+    const id = await newReport();
+    const count = github.issues.size;
+    const [a, b] = await Promise.all([createIssue(id, gh.id), createIssue(id, gh.id)]);
+    // One makes it; the other finds it being made (409) or, if it came second, made (200, the same link).
+    const codes = [a.statusCode, b.statusCode];
+    expect(codes.filter((c) => c === 201)).toHaveLength(1);
+    expect([200, 409]).toContain(codes.find((c) => c !== 201));
+    expect(github.issues.size).toBe(count + 1);
+  });
+});

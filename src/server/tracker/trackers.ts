@@ -1,0 +1,241 @@
+// The documented subset of GitHub's REST API (issues) and Jira Cloud's REST API v3 that Hindsight uses:
+// make an issue, read its state. Nothing else is called.
+
+/** What an issue made for an action carries. */
+export interface IssueDraft {
+  title: string;
+  /** The report's title and the action's id, for the first line. */
+  reportTitle: string;
+  actionId: string;
+  fields: { label: string; value: string }[];
+  details?: string;
+  /** The address of the report in Hindsight. */
+  link: string;
+  deadline?: string;
+}
+
+export type IssueState = 'open' | 'closed';
+
+/** An issue as Hindsight keeps it: GitHub's number or Jira's key, its web address, its state. */
+export interface Issue {
+  key: string;
+  url: string;
+  state: IssueState;
+}
+
+export interface TrackerClient {
+  create(draft: IssueDraft): Promise<Issue>;
+  state(key: string): Promise<IssueState>;
+}
+
+/** A tracker that did not do what was asked: down, slow, refusing, or answering nonsense. */
+export class TrackerError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+    this.name = 'TrackerError';
+  }
+}
+
+const MAX_ANSWER = 1024 * 1024;
+
+async function call(
+  name: string,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+  timeoutMs: number,
+): Promise<unknown> {
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    text = await res.text();
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string } };
+    if (err.name === 'TimeoutError') throw new TrackerError(`${name} did not answer within ${timeoutMs} ms`);
+    throw new TrackerError(`${name} cannot be reached (${err.cause?.code ?? err.message})`);
+  }
+  if (text.length > MAX_ANSWER) throw new TrackerError(`${name} sent an answer over 1 MB`, res.status);
+  if (res.status < 200 || res.status >= 300) {
+    let why = '';
+    try {
+      const j = JSON.parse(text) as { message?: unknown; errorMessages?: unknown; errors?: unknown };
+      why =
+        typeof j.message === 'string'
+          ? j.message
+          : Array.isArray(j.errorMessages) && j.errorMessages.length > 0
+            ? j.errorMessages.join('; ')
+            : j.errors
+              ? JSON.stringify(j.errors)
+              : '';
+    } catch {
+      // not JSON: the status says enough
+    }
+    throw new TrackerError(
+      `${name} answered ${res.status}${why ? `: ${why.slice(0, 300)}` : ''}`,
+      res.status,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new TrackerError(`${name} answered ${res.status} with a body that is not JSON`, res.status);
+  }
+}
+
+/** An address without the slashes at its end (paths are appended to it). */
+export function trim(u: string): string {
+  let end = u.length;
+  while (end > 0 && u[end - 1] === '/') end -= 1;
+  return u.slice(0, end);
+}
+
+function field(o: unknown, ...path: string[]): unknown {
+  let v = o;
+  for (const p of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+  return v;
+}
+
+/** The issue's body in Markdown (GitHub). */
+export function markdownBody(d: IssueDraft): string {
+  const lines = [
+    `Action **${d.actionId}** of the post-mortem “${d.reportTitle}”.`,
+    '',
+    ...d.fields.map((f) => `- **${f.label}:** ${f.value}`),
+  ];
+  if (d.details) lines.push('', d.details);
+  lines.push('', `Report in Hindsight: ${d.link}`);
+  return lines.join('\n');
+}
+
+type AdfNode = Record<string, unknown>;
+const text = (t: string, marks?: AdfNode[]): AdfNode => ({
+  type: 'text',
+  text: t,
+  ...(marks ? { marks } : {}),
+});
+const paragraph = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
+
+/** The issue's description in Atlassian Document Format (Jira REST API v3). */
+export function adfBody(d: IssueDraft): AdfNode {
+  const content: AdfNode[] = [
+    paragraph(
+      text('Action '),
+      text(d.actionId, [{ type: 'strong' }]),
+      text(` of the post-mortem “${d.reportTitle}”.`),
+    ),
+  ];
+  if (d.fields.length > 0)
+    content.push({
+      type: 'bulletList',
+      content: d.fields.map((f) => ({
+        type: 'listItem',
+        content: [paragraph(text(`${f.label}: `, [{ type: 'strong' }]), text(f.value))],
+      })),
+    });
+  if (d.details) content.push(paragraph(text(d.details)));
+  content.push(
+    paragraph(text('Report in Hindsight: '), text(d.link, [{ type: 'link', attrs: { href: d.link } }])),
+  );
+  return { type: 'doc', version: 1, content };
+}
+
+/** GitHub Issues: POST /repos/{owner}/{repo}/issues, GET /repos/{owner}/{repo}/issues/{number}. */
+export function githubClient(
+  c: { baseUrl: string; owner: string; repo: string; token: string },
+  timeoutMs: number,
+): TrackerClient {
+  const base = `${trim(c.baseUrl)}/repos/${encodeURIComponent(c.owner)}/${encodeURIComponent(c.repo)}/issues`;
+  const headers = {
+    accept: 'application/vnd.github+json',
+    authorization: `Bearer ${c.token}`,
+    'x-github-api-version': '2022-11-28',
+    'user-agent': 'Hindsight',
+  };
+  const issueOf = (j: unknown): Issue => {
+    const number = field(j, 'number');
+    const url = field(j, 'html_url');
+    const state = field(j, 'state');
+    if (typeof number !== 'number' || typeof url !== 'string' || (state !== 'open' && state !== 'closed'))
+      throw new TrackerError('GitHub answered without an issue number, html_url and state');
+    return { key: String(number), url, state };
+  };
+  return {
+    async create(d) {
+      const j = await call(
+        'GitHub',
+        base,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ title: d.title, body: markdownBody(d) }),
+        },
+        timeoutMs,
+      );
+      return issueOf(j);
+    },
+    async state(key) {
+      return issueOf(
+        await call('GitHub', `${base}/${encodeURIComponent(key)}`, { method: 'GET', headers }, timeoutMs),
+      ).state;
+    },
+  };
+}
+
+/** Jira Cloud REST API v3: POST /rest/api/3/issue, GET /rest/api/3/issue/{key}?fields=status. */
+export function jiraClient(
+  c: { baseUrl: string; projectKey: string; issueType: string; email: string; token: string },
+  timeoutMs: number,
+): TrackerClient {
+  const base = trim(c.baseUrl);
+  const headers = {
+    accept: 'application/json',
+    authorization: `Basic ${Buffer.from(`${c.email}:${c.token}`, 'utf8').toString('base64')}`,
+    'user-agent': 'Hindsight',
+  };
+  return {
+    async create(d) {
+      const j = await call(
+        'Jira',
+        `${base}/rest/api/3/issue`,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            fields: {
+              project: { key: c.projectKey },
+              issuetype: { name: c.issueType },
+              summary: d.title,
+              description: adfBody(d),
+              ...(d.deadline ? { duedate: d.deadline } : {}),
+            },
+          }),
+        },
+        timeoutMs,
+      );
+      const key = field(j, 'key');
+      if (typeof key !== 'string' || !/^[A-Z][A-Z0-9_]*-\d+$/.test(key))
+        throw new TrackerError('Jira answered without an issue key');
+      return { key, url: `${base}/browse/${key}`, state: 'open' };
+    },
+    async state(key) {
+      const j = await call(
+        'Jira',
+        `${base}/rest/api/3/issue/${encodeURIComponent(key)}?fields=status`,
+        { method: 'GET', headers },
+        timeoutMs,
+      );
+      const category = field(j, 'fields', 'status', 'statusCategory', 'key');
+      if (typeof category !== 'string')
+        throw new TrackerError('Jira answered without fields.status.statusCategory.key');
+      return jiraState(category);
+    },
+  };
+}
+
+/** Jira's status category "done" is a closed issue; "new" and "indeterminate" are open. */
+export function jiraState(category: string): IssueState {
+  return category === 'done' ? 'closed' : 'open';
+}

@@ -1,0 +1,225 @@
+// Local stand-ins for GitHub's and Jira Cloud's REST APIs, speaking the documented subset Hindsight uses:
+// GitHub  POST /repos/{owner}/{repo}/issues, GET /repos/{owner}/{repo}/issues/{number} (Bearer token);
+// Jira    POST /rest/api/3/issue, GET /rest/api/3/issue/{key}?fields=status (basic auth, e-mail:token).
+// They check credentials and bodies as the real services do (401, 400), keep issues in memory, record every
+// request, and can be told to fail (a status) or hang, as a tracker that is down or slow would.
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface FakeIssue {
+  key: string;
+  state: 'open' | 'closed';
+  title: string;
+  body: unknown;
+  fields?: Record<string, unknown>;
+}
+
+export interface FakeTracker {
+  url: string;
+  requests: FakeRequest[];
+  issues: Map<string, FakeIssue>;
+  /** 'ok', a status to answer every request with, or 'hang' (never answer). */
+  mode: 'ok' | number | 'hang';
+  /** Where the tracker's webhook goes (GitHub: signed with `secret`; Jira: the address carries it). */
+  hook?: { url: string; secret: string };
+  /**
+   * Close or reopen an issue as a person would in the tracker; with a webhook configured, the tracker
+   * tells it (as GitHub's `issues` event or Jira's `jira:issue_updated`) and the answer's status is returned.
+   */
+  setState(key: string, state: 'open' | 'closed'): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+const send = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+async function start(
+  route: (t: FakeTracker, req: FakeRequest, res: ServerResponse) => void,
+  event: (
+    hook: { url: string; secret: string },
+    issue: FakeIssue,
+  ) => { body: string; headers: Record<string, string> },
+): Promise<FakeTracker> {
+  const held: ServerResponse[] = [];
+  const t: FakeTracker = {
+    url: '',
+    requests: [],
+    issues: new Map(),
+    mode: 'ok',
+    async setState(key, state) {
+      const issue = t.issues.get(key);
+      if (!issue) throw new Error(`no issue ${key}`);
+      issue.state = state;
+      if (!t.hook) return undefined;
+      const { body, headers } = event(t.hook, issue);
+      const res = await fetch(t.hook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+      await res.arrayBuffer();
+      return res.status;
+    },
+    close: async () => {
+      for (const r of held) r.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r: FakeRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      t.requests.push(r);
+      if (t.mode === 'hang') return void held.push(res);
+      if (typeof t.mode === 'number') return send(res, t.mode, { message: 'Service unavailable' });
+      route(t, r, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return t;
+}
+
+/** GitHub's issues API for one repository, accepting one token. */
+export function startFakeGitHub(o: { owner: string; repo: string; token: string }): Promise<FakeTracker> {
+  let next = 1;
+  const base = `/repos/${o.owner}/${o.repo}/issues`;
+  const present = (t: FakeTracker, i: FakeIssue) => ({
+    number: Number(i.key),
+    html_url: `${t.url}/${o.owner}/${o.repo}/issues/${i.key}`,
+    state: i.state,
+    title: i.title,
+    body: i.body,
+  });
+  return start(
+    (t, req, res) => {
+      if (req.headers.authorization !== `Bearer ${o.token}`)
+        return send(res, 401, {
+          message: 'Bad credentials',
+          documentation_url: 'https://docs.github.com/rest',
+        });
+      if (req.method === 'POST' && req.path === base) {
+        let body: { title?: unknown; body?: unknown };
+        try {
+          body = JSON.parse(req.body) as typeof body;
+        } catch {
+          return send(res, 400, { message: 'Problems parsing JSON' });
+        }
+        if (typeof body.title !== 'string' || body.title === '')
+          return send(res, 422, {
+            message: 'Validation Failed',
+            errors: [{ field: 'title', code: 'missing_field' }],
+          });
+        const issue: FakeIssue = { key: String(next++), state: 'open', title: body.title, body: body.body };
+        t.issues.set(issue.key, issue);
+        return send(res, 201, present(t, issue));
+      }
+      const m = new RegExp(`^${base}/(\\d+)$`).exec(req.path);
+      if (req.method === 'GET' && m) {
+        const issue = t.issues.get(m[1]!);
+        return issue ? send(res, 200, present(t, issue)) : send(res, 404, { message: 'Not Found' });
+      }
+      send(res, 404, { message: 'Not Found' });
+    },
+    (hook, issue) => {
+      const body = JSON.stringify({
+        action: issue.state === 'closed' ? 'closed' : 'reopened',
+        issue: { number: Number(issue.key), state: issue.state, title: issue.title },
+        repository: { full_name: `${o.owner}/${o.repo}` },
+      });
+      return {
+        body,
+        headers: {
+          'x-github-event': 'issues',
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': `sha256=${createHmac('sha256', hook.secret).update(body).digest('hex')}`,
+        },
+      };
+    },
+  );
+}
+
+/** Jira Cloud's REST API v3 for one project, accepting one e-mail and API token. */
+export function startFakeJira(o: { project: string; email: string; token: string }): Promise<FakeTracker> {
+  let next = 1;
+  const basic = `Basic ${Buffer.from(`${o.email}:${o.token}`).toString('base64')}`;
+  return start(
+    (t, req, res) => {
+      if (req.headers.authorization !== basic) return send(res, 401, { errorMessages: ['Unauthorized'] });
+      if (req.method === 'POST' && req.path === '/rest/api/3/issue') {
+        let body: { fields?: Record<string, unknown> };
+        try {
+          body = JSON.parse(req.body) as typeof body;
+        } catch {
+          return send(res, 400, { errorMessages: ['Unexpected character'] });
+        }
+        const f = body.fields ?? {};
+        const errors: Record<string, string> = {};
+        if ((f.project as { key?: unknown } | undefined)?.key !== o.project)
+          errors.project = 'valid project is required';
+        if (typeof (f.issuetype as { name?: unknown } | undefined)?.name !== 'string')
+          errors.issuetype = 'valid issue type is required';
+        if (typeof f.summary !== 'string') errors.summary = 'You must specify a summary of the issue.';
+        const d = f.description as { type?: unknown; version?: unknown } | undefined;
+        if (d !== undefined && (d.type !== 'doc' || d.version !== 1))
+          errors.description = 'Operation value must be an Atlassian Document.';
+        if (Object.keys(errors).length > 0) return send(res, 400, { errorMessages: [], errors });
+        const key = `${o.project}-${next++}`;
+        t.issues.set(key, { key, state: 'open', title: f.summary as string, body: f.description, fields: f });
+        return send(res, 201, { id: String(10000 + next), key, self: `${t.url}/rest/api/3/issue/${key}` });
+      }
+      const m = /^\/rest\/api\/3\/issue\/([A-Z0-9_]+-\d+)\?fields=status$/.exec(req.path);
+      if (req.method === 'GET' && m) {
+        const issue = t.issues.get(m[1]!);
+        if (!issue)
+          return send(res, 404, {
+            errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+          });
+        const done = issue.state === 'closed';
+        return send(res, 200, {
+          key: issue.key,
+          fields: {
+            status: {
+              name: done ? 'Done' : 'To Do',
+              statusCategory: { key: done ? 'done' : 'new', name: done ? 'Done' : 'To Do' },
+            },
+          },
+        });
+      }
+      send(res, 404, { errorMessages: ['Not found'] });
+    },
+    (_hook, issue) => {
+      // Jira's secret rides in the webhook's address (?secret=…), configured with the URL.
+      const done = issue.state === 'closed';
+      const body = JSON.stringify({
+        timestamp: Date.now(),
+        webhookEvent: 'jira:issue_updated',
+        issue_event_type_name: 'issue_generic',
+        issue: {
+          key: issue.key,
+          fields: {
+            status: { name: done ? 'Done' : 'To Do', statusCategory: { key: done ? 'done' : 'new' } },
+          },
+        },
+      });
+      return { body, headers: {} };
+    },
+  );
+}
