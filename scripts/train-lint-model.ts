@@ -13,7 +13,8 @@ for (const r of report)
   console.log(
     `${r.ruleId.padEnd(13)} l2 ${r.l2}  gate ${r.gate}  add ${r.add === 2 ? 'never' : r.add}  ` +
       `dev out-of-fold: rule alone P ${r.rule.precision.toFixed(3)} R ${r.rule.recall.toFixed(3)}, ` +
-      `with the model P ${r.combined.precision.toFixed(3)} R ${r.combined.recall.toFixed(3)}`,
+      `with the model P ${r.combined.precision.toFixed(3)} R ${r.combined.recall.toFixed(3)}; ` +
+      `model log loss ${r.logLoss.toFixed(4)}, additions at ≥ 0.8 precision: ${r.additionsAt ? `${r.additionsAt.right} right, ${r.additionsAt.wrong} wrong at ${r.additionsAt.threshold}` : 'none'}`,
   );
 if (process.argv.includes('--check')) {
   const same = readFileSync(file, 'utf8') === text;

@@ -14,7 +14,7 @@ import { personNamedRule } from './prose/person-named.rule.js';
 import type { ProseContext, SentenceRule } from './prose/rule.js';
 import { hardSentences } from './prose/readability.js';
 import { realMisspellings, suggestFor, wordCounts } from './prose/spelling.js';
-import { vagueImpactRule } from './prose/vague-impact.rule.js';
+import { statesEffect, vagueImpactRule } from './prose/vague-impact.rule.js';
 import { withModel } from './prose/model.js';
 import { weaselRule } from './prose/weasel.rule.js';
 import { wordConfusionRule } from './prose/word-confusion.rule.js';
@@ -46,6 +46,7 @@ const SENTENCE_RULES: SentenceRule[] = [
     message:
       'This sentence reads as harm stated without a figure (a reading of the whole sentence, not a matched phrase).',
     suggestion: 'Give a count, amount, duration or share: how many, how much, for how long?',
+    applies: statesEffect,
   }),
   wordConfusionRule,
   counterfactualRule,

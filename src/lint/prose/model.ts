@@ -8,7 +8,10 @@
 //   sentence, with a message that says it is a reading of the sentence rather than a matched phrase.
 // Both thresholds were chosen on the development half by cross-validation (see train-model.ts).
 import model from './lint-model.json' with { type: 'json' };
+import { blameSignals } from './blame.rule.js';
 import { isLabelField } from './context.js';
+import { judgmentSignals } from './judgment.rule.js';
+import { vagueSignals } from './vague-impact.rule.js';
 import type { Sentence } from './analyse.js';
 import type { PeopleIndex } from './people.js';
 import type { ProseContext, SentenceHit, SentenceRule } from './rule.js';
@@ -30,10 +33,19 @@ const MODEL = model as LintModel;
 const TOKEN = /\p{L}[\p{L}\p{M}'’-]*|\d[\d.,:%]*/gu;
 const NEGATION = /\b(?:no|not|never|nobody|none|nothing|neither|nor|without)\b|n['’]t\b/iu;
 
+/** A crude stem, so that "deleted", "deletes" and "deleting" count as one word in a small training set. */
+export function stem(word: string): string {
+  if (word.length <= 4 || word.startsWith('#')) return word;
+  const m = /^(.{3,}?)(?:ing|ed|es|ly|s)$/u.exec(word);
+  if (!m || word.endsWith('ss')) return word;
+  return m[1] as string;
+}
+
 /**
- * The features of a sentence: its words lower-cased, and pairs of neighbouring words (with ^ and $ at the ends),
- * where a person the report lists becomes #person, a capitalised word inside the sentence that is no system or tag
- * #cap, and a figure #num; plus `neg` when the sentence has a negation and `label` for a `Label: value` field.
+ * The features of a sentence: its words lower-cased and stemmed, and pairs of neighbouring stems (with ^ and $ at
+ * the ends), where a person the report lists becomes #person, a capitalised word inside the sentence that is no
+ * system or tag #cap, and a figure #num; plus `neg` when the sentence has a negation, `label` for a `Label: value`
+ * field, and the rules' parts as signals (`s:fault`, `s:harm`, `s:quantity`, … see the rules' *Signals functions).
  */
 export function sentenceFeatures(text: string, people: PeopleIndex): string[] {
   const tokens: string[] = [];
@@ -46,7 +58,7 @@ export function sentenceFeatures(text: string, people: PeopleIndex): string[] {
     else if (people.names.has(bare)) tokens.push('#person');
     else if (!first && /^\p{Lu}\p{Ll}/u.test(bare) && !people.things.has(bare.toLowerCase()))
       tokens.push('#cap');
-    else tokens.push(bare.toLowerCase());
+    else tokens.push(stem(bare.toLowerCase()));
     if (possessive) tokens.push("'s");
     first = false;
   }
@@ -60,6 +72,8 @@ export function sentenceFeatures(text: string, people: PeopleIndex): string[] {
   features.add(`b:${previous} $`);
   if (NEGATION.test(text)) features.add('neg');
   if (isLabelField(text)) features.add('label');
+  for (const signal of [...blameSignals(text), ...judgmentSignals(text), ...vagueSignals(text)])
+    features.add(`s:${signal}`);
   return [...features].sort();
 }
 
@@ -75,6 +89,8 @@ export interface ModelReading {
   message: string;
   suggestion: string;
   severity?: 'warning' | 'info';
+  /** Where the rule reads at all: no addition elsewhere (vague-impact reads only where effects are stated). */
+  applies?: (sentence: Sentence) => boolean;
 }
 
 // The features of the sentence being read, computed once for the three rules that ask.
@@ -85,9 +101,15 @@ function featuresOf(sentence: Sentence, people: PeopleIndex): string[] {
   return cached.features;
 }
 
-/** The rule with the model's gate and addition; the rule alone when the model has no entry for it or is off. */
-export function withModel(rule: SentenceRule, reading: ModelReading): SentenceRule {
-  const m = MODEL.rules[rule.id];
+/**
+ * The rule with the model's gate and addition; the rule alone when the model has no entry for it or is off. `m` is
+ * the committed model's entry for the rule unless a test passes its own.
+ */
+export function withModel(
+  rule: SentenceRule,
+  reading: ModelReading,
+  m: RuleModel | undefined = MODEL.rules[rule.id],
+): SentenceRule {
   if (!m) return rule;
   return {
     id: rule.id,
@@ -96,7 +118,7 @@ export function withModel(rule: SentenceRule, reading: ModelReading): SentenceRu
       if (ctx.model === false) return hits;
       const p = probability(m, featuresOf(sentence, ctx.people));
       if (hits.length > 0) return p >= m.gate ? hits : [];
-      if (p < m.add || isLabelField(sentence.text)) return [];
+      if (p < m.add || isLabelField(sentence.text) || reading.applies?.(sentence) === false) return [];
       const start = sentence.text.search(/\S/u);
       const end = sentence.text.trimEnd().length;
       if (start < 0) return [];
