@@ -110,12 +110,15 @@ export function withModel(
   reading: ModelReading,
   m: RuleModel | undefined = MODEL.rules[rule.id],
 ): SentenceRule {
-  if (!m) return rule;
+  // A model that can neither veto (gate 0) nor add (add above 1) is not consulted at all: no features to compute.
+  if (!m || (m.gate <= 0 && m.add > 1)) return rule;
   return {
     id: rule.id,
     check(sentence: Sentence, ctx: ProseContext): SentenceHit[] {
       const hits = rule.check(sentence, ctx);
       if (ctx.model === false) return hits;
+      // Only a gate to apply, and nothing to gate: the features are not needed.
+      if (hits.length === 0 && m.add > 1) return hits;
       const p = probability(m, featuresOf(sentence, ctx.people));
       if (hits.length > 0) return p >= m.gate ? hits : [];
       if (p < m.add || isLabelField(sentence.text) || reading.applies?.(sentence) === false) return [];
