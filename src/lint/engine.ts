@@ -14,7 +14,8 @@ import { personNamedRule } from './prose/person-named.rule.js';
 import type { ProseContext, SentenceRule } from './prose/rule.js';
 import { hardSentences } from './prose/readability.js';
 import { realMisspellings, suggestFor, wordCounts } from './prose/spelling.js';
-import { vagueImpactRule } from './prose/vague-impact.rule.js';
+import { statesEffect, vagueImpactRule } from './prose/vague-impact.rule.js';
+import { withModel } from './prose/model.js';
 import { weaselRule } from './prose/weasel.rule.js';
 import { wordConfusionRule } from './prose/word-confusion.rule.js';
 import { structureContext, structureHits } from './structure/structure.rules.js';
@@ -24,12 +25,29 @@ import type { Finding, Report, SectionKey, Severity } from './types.js';
 export interface LintOptions {
   config?: LintConfig;
   scale?: SeverityScale;
+  /** false: the prose rules without the statistical model (prose/model.ts); for comparing the two. */
+  model?: boolean;
 }
 
 const SENTENCE_RULES: SentenceRule[] = [
-  blameRule,
-  judgmentRule,
-  vagueImpactRule,
+  withModel(blameRule, {
+    message:
+      'This sentence reads as if a person caused the failure (a reading of the whole sentence, not a matched phrase).',
+    suggestion:
+      'Describe the conditions that allowed it: what made the action reasonable at the time, and what would have caught it?',
+    severity: 'warning',
+  }),
+  withModel(judgmentRule, {
+    message:
+      'This sentence reads as judging people or work, or as making the problem sound trivial (a reading of the whole sentence, not a matched word).',
+    suggestion: 'State what happened and its effect in neutral words.',
+  }),
+  withModel(vagueImpactRule, {
+    message:
+      'This sentence reads as harm stated without a figure (a reading of the whole sentence, not a matched phrase).',
+    suggestion: 'Give a count, amount, duration or share: how many, how much, for how long?',
+    applies: statesEffect,
+  }),
   wordConfusionRule,
   counterfactualRule,
   personNamedRule,
@@ -73,6 +91,7 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
   const fields: ProseField[] = sections.flatMap((s) => proseFields(report, s));
   const people = peopleOf(report, config.roster, config.glossary);
   const ctx: ProseContext = { report, config, people };
+  if (options.model === false) ctx.model = false;
   const { sentences, messages } = analyseProse(fields, config.language, severityOf('spelling') !== undefined);
 
   for (const sentence of sentences) {

@@ -255,6 +255,24 @@ function systemicRewrite(agent: Agent, sentence: string): string | undefined {
 const ADVICE =
   'Describe what the system, process or tooling allowed, not who slipped: say which condition existed and which safeguard was missing.';
 
+/**
+ * The blame rule's parts as separate signals for the statistical model (prose/model.ts): whether a sentence has a
+ * singled-out role, a pronoun for one person, a fault pattern, self-blame, "human error", culprit wording or a
+ * clearing of someone, each on its own and wherever it stands. The rule needs them together and in place.
+ */
+export function blameSignals(text: string): string[] {
+  const s: string[] = [];
+  if (text.search(ROLE) >= 0) s.push('role');
+  if (text.search(PRONOUN) >= 0) s.push('pronoun');
+  if (FAULT_AFTER.test(text)) s.push('fault');
+  if (text.search(SELF_BLAME) >= 0) s.push('self-blame');
+  if (text.search(HUMAN_ERROR) >= 0) s.push('human-error');
+  if (EXONERATED.test(text)) s.push('exonerated');
+  if (/\b(?:culprit|offending|guilty|to\s+blame|at\s+fault|fault|blame)\b/iu.test(text)) s.push('culprit');
+  if (FAULT_THING.test(text)) s.push('fault-thing');
+  return s;
+}
+
 export const blameRule: SentenceRule = {
   id: 'blame',
   check(sentence: Sentence, ctx: ProseContext): SentenceHit[] {

@@ -139,6 +139,16 @@ function advice(word: string, kind: 'judge' | 'belittle'): Pick<SentenceHit, 'me
       };
 }
 
+/** Whether a sentence has a judging or a belittling word anywhere, for the statistical model (prose/model.ts). */
+export function judgmentSignals(text: string): string[] {
+  judging ??= phraseRegex(JUDGING);
+  belittling ??= phraseRegex(BELITTLING);
+  const s: string[] = [];
+  if (judging && text.search(judging) >= 0) s.push('judging');
+  if ((belittling && text.search(belittling) >= 0) || text.search(JUST) >= 0) s.push('belittling');
+  return s;
+}
+
 export const judgmentRule: SentenceRule = {
   id: 'judgment',
   check(sentence: Sentence, ctx: ProseContext): SentenceHit[] {

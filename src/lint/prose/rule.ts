@@ -8,6 +8,8 @@ export interface ProseContext {
   report: Report;
   config: LintConfig;
   people: PeopleIndex;
+  /** false: the prose rules alone, without the statistical model's gate and additions (prose/model.ts). */
+  model?: boolean;
 }
 
 /** A hit inside a sentence: offsets are relative to the sentence text. */

@@ -116,10 +116,30 @@ export function hasQuantity(text: string): boolean {
 
 // The impact section and the summary's "what happened" and "impact" are where effects are stated;
 // the title, core issue, lessons and next steps are about other things.
-function statesEffect(sentence: Sentence): boolean {
+export function statesEffect(sentence: Sentence): boolean {
   const [head, key] = sentence.field.path;
   if (head === 'summary') return key === 'whatHappened' || key === 'impact';
   return head === 'impact';
+}
+
+/**
+ * The vague-impact rule's parts as separate signals for the statistical model (prose/model.ts): a harm word, a party
+ * that can bear harm, people or money, service quality, a stand-in for a number, a real quantity (identifiers such
+ * as versions and status codes left out), a plan, detection, a response or harm avoided.
+ */
+export function vagueSignals(text: string): string[] {
+  vague ??= phraseRegex(VAGUE);
+  const s: string[] = [];
+  if (text.search(HARM) >= 0) s.push('harm');
+  if (PARTY.test(text)) s.push('party');
+  if (PEOPLE_OR_MONEY.test(text)) s.push('people-or-money');
+  if (SERVICE.test(text)) s.push('service');
+  if ((vague && text.search(vague) >= 0) || text.search(VAGUE_SHARE) >= 0) s.push('stand-in');
+  if (hasQuantity(withoutIdentifiers(text)) || WORD_QUANTITY.test(text)) s.push('quantity');
+  if (PLAN.test(text)) s.push('plan');
+  if (DETECTION.test(text)) s.push('detection');
+  if (RESPONSE.test(text) || SPARED.test(text)) s.push('response');
+  return s;
 }
 
 export const vagueImpactRule: SentenceRule = {
