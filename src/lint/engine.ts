@@ -1,4 +1,5 @@
 import { SECTION_KEYS } from '../domain/report.schema.js';
+import type { InternalNetwork } from '../domain/audience.js';
 import type { SeverityScale } from '../domain/severity.js';
 import { DEFAULT_LINT_CONFIG, type LintConfig } from './config.js';
 import { proseFields, type ProseField } from './fields.js';
@@ -24,6 +25,8 @@ import type { Finding, Report, SectionKey, Severity } from './types.js';
 export interface LintOptions {
   config?: LintConfig;
   scale?: SeverityScale;
+  /** Internal domains, host suffixes and IP ranges (settings internalNetwork) for the public-leak rule. */
+  network?: InternalNetwork;
 }
 
 const SENTENCE_RULES: SentenceRule[] = [
@@ -168,7 +171,7 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
     }
   }
 
-  const sctx = structureContext(report, config, options.scale);
+  const sctx = structureContext(report, config, options.scale, options.network);
   for (const section of sections) {
     const texts = fields.filter((f) => f.section === section);
     for (const hit of structureHits(report, section, sctx, texts)) {
