@@ -59,6 +59,18 @@ const days = z
   .transform(Number)
   .refine((d) => d >= 1 && d <= 90, 'must be a number of days from 1 to 90');
 
+const pdfCount = (what: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,3}$/, `must be a number of ${what} from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a number of ${what} from ${min} to ${max}`);
+const pdfTimeout = z
+  .string()
+  .regex(/^\d{1,3}$/, 'must be a number of seconds from 5 to 600')
+  .transform(Number)
+  .refine((n) => n >= 5 && n <= 600, 'must be a number of seconds from 5 to 600');
+
 type Env = Record<string, string | undefined>;
 
 /**
@@ -78,6 +90,9 @@ const ENV = {
   HINDSIGHT_WEB_ROOT: z.string(),
   HINDSIGHT_DEBUG: z.string(),
   HINDSIGHT_CHROMIUM: z.string(),
+  HINDSIGHT_PDF_CONCURRENCY: pdfCount('renders', 1, 16),
+  HINDSIGHT_PDF_QUEUE: pdfCount('waiting renders', 0, 500),
+  HINDSIGHT_PDF_TIMEOUT_S: pdfTimeout,
   HINDSIGHT_OUTBOX_WORKER: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
   HINDSIGHT_OUTBOX_POLL_MS: workerMs,
   HINDSIGHT_OUTBOX_LEASE_MS: workerMs,
@@ -178,6 +193,8 @@ export interface ServeConfig {
   webRoot?: string;
   /** The Chromium executable PDF exports run (the server's default: /usr/bin/chromium). */
   chromium?: string;
+  /** PDF renders at once, waiting, and the longest one may take (HINDSIGHT_PDF_CONCURRENCY/_QUEUE/_TIMEOUT_S). */
+  pdf?: { concurrency?: number; queue?: number; timeoutMs?: number };
   /** The outbox worker: off with HINDSIGHT_OUTBOX_WORKER=0 (another process sends). */
   outbox: { enabled: boolean; pollMs?: number; leaseMs?: number };
   /** E-mail reminders, when SMTP_URL is set. */
@@ -214,12 +231,25 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
     logLevel: fromEnv('LOG_LEVEL', env) ?? 'info',
     webRoot: fromEnv('HINDSIGHT_WEB_ROOT', env),
     chromium: chromiumPath(env),
+    pdf: pdfConfig(env),
     outbox: {
       enabled: fromEnv('HINDSIGHT_OUTBOX_WORKER', env) ?? true,
       pollMs: fromEnv('HINDSIGHT_OUTBOX_POLL_MS', env),
       leaseMs: fromEnv('HINDSIGHT_OUTBOX_LEASE_MS', env),
     },
     mail: mailConfig(env),
+  };
+}
+
+/** The PDF renderer's limits that are set (the app has defaults for the rest). */
+function pdfConfig(env: Env): ServeConfig['pdf'] {
+  const concurrency = fromEnv('HINDSIGHT_PDF_CONCURRENCY', env);
+  const queue = fromEnv('HINDSIGHT_PDF_QUEUE', env);
+  const timeout = fromEnv('HINDSIGHT_PDF_TIMEOUT_S', env);
+  return {
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(queue !== undefined ? { queue } : {}),
+    ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
   };
 }
 

@@ -41,6 +41,7 @@ import { webhooksRoutes } from './routes/webhooks.routes.js';
 import { remindersRoutes } from './routes/reminders.routes.js';
 import type { ReminderOptions } from './outbox/reminders.service.js';
 import type { AuthOptions } from './services/auth.service.js';
+import { PdfRenderer } from '../render/pdf.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
 
@@ -70,6 +71,8 @@ export interface AppOptions {
   webRoot?: string;
   /** The Chromium executable for PDF exports (default /usr/bin/chromium). */
   chromium?: string;
+  /** PDF renders at once, renders waiting, and the longest one render may take (defaults 2, 8, 60 s). */
+  pdf?: { concurrency?: number; queue?: number; timeoutMs?: number };
   /**
    * Check every API reply against its route's response schema; a mismatch becomes a 500 that names it and
    * is kept in `app.replyViolations`. For tests: it parses every reply, which production need not pay for.
@@ -90,6 +93,8 @@ export type HindsightApp = FastifyInstance & {
   replyViolations: ReplyViolation[];
   /** The running outbox worker, when `outboxWorker` was given. */
   outboxWorker?: OutboxWorker;
+  /** The PDF renderer the exports share. */
+  pdfRenderer: PdfRenderer;
 };
 
 export const DEFAULT_UPLOAD_LIMIT = 25 * 1024 * 1024;
@@ -258,7 +263,11 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   );
 
   await app.register(reportsRoutes(services));
-  await app.register(shareRoutes(services, { chromium: options.chromium ?? '/usr/bin/chromium' }));
+  // One browser for every PDF, a bounded queue in front of it, closed with the server.
+  const pdf = new PdfRenderer({ chromium: options.chromium ?? '/usr/bin/chromium', ...options.pdf });
+  app.decorate('pdfRenderer', pdf);
+  app.addHook('onClose', async () => pdf.close());
+  await app.register(shareRoutes(services, { pdf }));
   await app.register(reviewsRoutes(services));
   await app.register(searchRoutes(services));
   await app.register(memoryRoutes(services));

@@ -35,6 +35,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     logLevel: o.logLevel,
     webRoot: o.webRoot,
     ...(o.chromium ? { chromium: o.chromium } : {}),
+    ...(o.pdf ? { pdf: o.pdf } : {}),
     ...(o.outbox?.enabled === false
       ? {}
       : {
