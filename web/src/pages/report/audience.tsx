@@ -6,6 +6,7 @@ import { labelOf } from '../../../../src/domain/labels.js';
 import type { Report } from '../../../../src/domain/report.schema.js';
 import type { Distribution } from '../../../../src/domain/api-contract.js';
 import { api, errorText } from '../../api.js';
+import { useSession } from '../../session.js';
 import { summaryBody } from './read/summary.js';
 
 export const AUDIENCE_LABELS: Record<Audience, string> = {
@@ -176,7 +177,12 @@ export function PublicPreview({
   report: Report;
   children: (r: Report) => React.ReactNode;
 }) {
-  const { report: pub, removed } = useMemo(() => publicVersion(report), [report]);
+  // The organisation's internal domains, suffixes and ranges (settings), as the server's exports use them.
+  const network = useSession().settings.internalNetwork;
+  const { report: pub, removed } = useMemo(
+    () => publicVersion(report, network ? { network } : {}),
+    [report, network],
+  );
   return (
     <>
       <section className="public-removed" aria-labelledby="public-removed-title">
