@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { actorOf } from '../src/server/services/access.js';
 import { leakyReport, SECRETS } from '../test/leaky.js';
-import { shot, signIn, startHarness, visible, type Harness } from './harness.js';
+import { saved, shot, signIn, startHarness, visible, type Harness } from './harness.js';
 
 // Charts in the read view, the three audience versions, and meeting mode with the keyboard.
 describe('sharing a report: charts, audience versions and meeting mode', () => {
   let h: Harness;
   let page: Page;
   let id = '';
+  let actor: ReturnType<typeof actorOf>;
 
   beforeAll(async () => {
     h = await startHarness();
@@ -18,8 +19,48 @@ describe('sharing a report: charts, audience versions and meeting mode', () => {
       role: 'editor',
       password: 'a long password 16',
     });
-    const actor = actorOf(user, 'cli');
+    actor = actorOf(user, 'cli');
     const r = leakyReport();
+    // Lists of every kind, some entries to be marked internal in the editor below (issue 16, item 1).
+    r.tags = ['payments', 'SECRET-TAG-merger'];
+    r.analysis.factors = [
+      { id: 'CF1', text: 'No alert on stale pool entries' },
+      { id: 'CF2', text: 'SECRET-FACTOR: the contractor rota' },
+    ];
+    r.analysis.fiveWhys = [
+      {
+        problem: 'Checkout failed after the failover',
+        steps: [
+          { answer: 'The connection pool kept the old primary' },
+          { answer: 'SECRET-WHY: the vendor contract forbids restarts' },
+          { answer: 'Failover was never rehearsed with live traffic' },
+        ],
+        conclusion: 'Rehearse failover under load',
+      },
+    ];
+    r.analysis.fishbone = [
+      {
+        category: 'process',
+        cause: 'Failover runbook out of date',
+        subCauses: ['Not rehearsed', 'No owner'],
+      },
+      { category: 'tools', cause: 'Pool caches addresses', subCauses: ['SECRET-SUB: patched fork'] },
+      { category: 'measurement', cause: 'No alert on stale entries', subCauses: [] },
+    ];
+    r.analysis.barriers = [
+      { barrier: 'Health check on the pool', status: 'failed', why: 'It checked the old host' },
+      { barrier: 'SECRET-BARRIER: manual approval', status: 'missing' },
+    ];
+    r.impact.figures.push({
+      category: 'team',
+      measure: 'SECRET-FIGURE on-call hours',
+      value: 14,
+      basis: 'estimate',
+    });
+    r.materials.items = [
+      { id: 'M1', kind: 'metric', title: 'Error rate during the failover' },
+      { id: 'M2', kind: 'interview', title: 'SECRET-MATERIAL: interview notes' },
+    ];
     r.details.timeline.push({
       at: '2024-05-01T10:00:00Z',
       kind: 'hypothesis',
@@ -36,6 +77,63 @@ describe('sharing a report: charts, audience versions and meeting mode', () => {
     await signIn(page, h.url, 'sharer@example.test', 'a long password 16');
   });
   afterAll(async () => h?.close());
+
+  // Issue 16, item 1: any list item can be marked internal in the editor; the toggle is named "Internal" and
+  // described by the item it marks, and the public preview lists what the marks took out.
+  it('marks list items internal in the editor: a why, a fishbone detail, a factor, a barrier, a figure, a material, a tag', async () => {
+    await page.goto(`${h.url}/reports/${id}/edit`);
+    const toggle = async (row: ReturnType<Page['locator']>, describedAs: RegExp) => {
+      const box = row.getByRole('checkbox', { name: 'Internal', exact: true });
+      await visible(box);
+      expect(await box.count()).toBe(1);
+      const description = await box.evaluate(
+        (el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent ?? '',
+      );
+      expect(description).toMatch(describedAs);
+      await box.check();
+    };
+    const tags = page.locator('.chip').filter({ hasText: 'SECRET-TAG-merger' });
+    await toggle(tags, /^SECRET-TAG-merger in Tags: left out of the public version$/);
+    // the field keeps its own label alone: a label search finds the field, not the toggles
+    expect(await page.getByLabel('Tags', { exact: true }).count()).toBe(1);
+
+    await page.getByRole('button', { name: /^3\. Impact/ }).click();
+    await toggle(page.locator('fieldset').filter({ has: page.getByLabel('Figure 2 measure') }), /^figure 2:/);
+
+    await page.getByRole('button', { name: /^4\. Root cause analysis/ }).click();
+    await toggle(
+      page.getByRole('listitem').filter({ has: page.getByLabel('Chain 1 why 2') }),
+      /^why 2 of chain 1:/,
+    );
+    await toggle(
+      page.getByRole('listitem').filter({ hasText: 'SECRET-SUB: patched fork' }),
+      /^detail 1 of cause 2 \(SECRET-SUB: patched fork\):/,
+    );
+    await toggle(page.getByRole('listitem').filter({ has: page.getByLabel('Factor CF2') }), /^factor CF2:/);
+    await toggle(
+      page.locator('fieldset').filter({ has: page.getByLabel('Barrier 2', { exact: true }) }),
+      /^barrier 2:/,
+    );
+    expect(await page.getByLabel('Chain 1 why 2').count()).toBe(1);
+    await shot(page, 'share-editor-internal-marks');
+
+    await page.getByRole('button', { name: /^7\. Supporting materials/ }).click();
+    await toggle(page.locator('fieldset').filter({ has: page.getByLabel('M2 title') }), /^material M2:/);
+    await saved(page);
+    const stored = await h.server.app.services.reports.visible(actor, id);
+    expect(stored.report.internal).toEqual(
+      expect.arrayContaining([
+        'tags.1',
+        'impact.figures.1',
+        'analysis.fiveWhys.0.steps.1',
+        'analysis.fishbone.1.subCauses.0',
+        'CF2',
+        'analysis.barriers.1',
+        'M2',
+      ]),
+    );
+    expect(h.pageErrors).toEqual([]);
+  });
 
   it('shows the charts in the read view, drawn by the server', async () => {
     await page.goto(`${h.url}/reports/${id}`);
@@ -60,6 +158,19 @@ describe('sharing a report: charts, audience versions and meeting mode', () => {
     const removed = page.getByRole('region', { name: /^Left out of the public version/ });
     await visible(removed);
     expect(await removed.locator('mark.removed').count()).toBeGreaterThan(10);
+    // each item marked in the editor is listed as marked internal, where it was
+    for (const secret of [
+      'SECRET-TAG-merger',
+      'SECRET-FIGURE',
+      'SECRET-WHY',
+      'SECRET-SUB',
+      'SECRET-FACTOR',
+      'SECRET-BARRIER',
+      'SECRET-MATERIAL',
+    ])
+      await visible(
+        removed.getByRole('listitem').filter({ hasText: secret }).filter({ hasText: 'marked internal' }),
+      );
     await shot(page, 'share-audience-public');
     // outside the list of removals, no secret is on the page
     const shown = await page.evaluate(() => {
@@ -68,6 +179,7 @@ describe('sharing a report: charts, audience versions and meeting mode', () => {
       return clone.innerText;
     });
     for (const secret of Object.values(SECRETS).flat()) expect(shown, secret).not.toContain(secret);
+    expect(shown).not.toMatch(/SECRET-/);
 
     await page.getByRole('tab', { name: 'Internal' }).click();
     await visible(page.getByText('SECRET-FIELD-TEAM', { exact: false }));

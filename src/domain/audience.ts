@@ -351,7 +351,23 @@ const ID_LISTS: [string, string][] = [
   ['materials', 'appendices'],
 ];
 
-const short = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 200);
+const TEXT_KEYS = ['text', 'title', 'answer', 'cause', 'barrier', 'change', 'problem', 'description'];
+
+/** What was removed as a reader recognises it: an item's own words, not its JSON. */
+function short(v: unknown): string {
+  if (typeof v === 'string') return v.slice(0, 200);
+  const o = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
+  let text: string | undefined;
+  if (typeof o.measure === 'string' && typeof o.value === 'number')
+    text = `${o.value} ${typeof o.unit === 'string' ? `${o.unit} ` : ''}${o.measure}`;
+  else if (typeof o.amount === 'number')
+    text = `${o.amount} ${String(o.currency)}${typeof o.description === 'string' ? ` (${o.description})` : ''}`;
+  else text = TEXT_KEYS.map((k) => o[k]).find((x): x is string => typeof x === 'string');
+  if (text === undefined) return JSON.stringify(v).slice(0, 200);
+  const id = typeof o.id === 'string' ? `${o.id}: ` : '';
+  const at = typeof o.at === 'string' ? `${o.at} ` : '';
+  return `${id}${at}${text}`.slice(0, 200);
+}
 
 /** The public version of a report, and what was taken out of it (for the preview that highlights it). */
 export function publicVersion(
