@@ -210,6 +210,7 @@ describe('sharing a report: charts, audience versions and meeting mode', () => {
     await page.keyboard.press('End');
     await visible(page.getByRole('heading', { level: 1, name: 'Actions' }));
     await visible(page.getByRole('cell', { name: 'Refresh pool addresses on failover' }));
+    await shot(page, 'share-meeting-actions');
     await page.keyboard.press('ArrowLeft');
     await visible(page.getByRole('heading', { level: 1, name: 'Open questions' }));
     await visible(page.getByText('Do we know why the pool kept the old address?', { exact: false }));

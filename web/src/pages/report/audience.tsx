@@ -307,7 +307,7 @@ export function ExecutiveView({
         {r.actions.items.length === 0 ? (
           <p className="muted">No actions yet.</p>
         ) : (
-          <table>
+          <table className="read-table">
             <thead>
               <tr>
                 <th scope="col">ID</th>
