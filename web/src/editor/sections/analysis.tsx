@@ -129,7 +129,7 @@ export function AnalysisSection({ report, settings }: SectionProps) {
                     {f.subCauses.some((d) => d.trim()) && (
                       <ul
                         className="plain detail-marks"
-                        aria-label={`Which details of cause ${n} are internal`}
+                        aria-label="Internal marks for the details of this cause"
                       >
                         {f.subCauses.map((d, j) =>
                           d.trim() ? (
