@@ -115,6 +115,16 @@ describe('sharing a report: charts, audience versions and meeting mode', () => {
       /^barrier 2:/,
     );
     expect(await page.getByLabel('Chain 1 why 2').count()).toBe(1);
+    // removing the row above a marked one moves its mark with it
+    await page.getByRole('button', { name: 'Remove barrier 1' }).click();
+    expect(await page.getByLabel('Barrier 1', { exact: true }).inputValue()).toMatch(/^SECRET-BARRIER/);
+    expect(
+      await page
+        .locator('fieldset')
+        .filter({ has: page.getByLabel('Barrier 1', { exact: true }) })
+        .getByRole('checkbox', { name: 'Internal', exact: true })
+        .isChecked(),
+    ).toBe(true);
     await shot(page, 'share-editor-internal-marks');
 
     await page.getByRole('button', { name: /^7\. Supporting materials/ }).click();
@@ -128,10 +138,11 @@ describe('sharing a report: charts, audience versions and meeting mode', () => {
         'analysis.fiveWhys.0.steps.1',
         'analysis.fishbone.1.subCauses.0',
         'CF2',
-        'analysis.barriers.1',
+        'analysis.barriers.0',
         'M2',
       ]),
     );
+    expect(stored.report.internal).not.toContain('analysis.barriers.1');
     expect(h.pageErrors).toEqual([]);
   });
 
