@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lineSchema, listOf, textSchema } from './primitives.schema.js';
-import { audienceSchema, parseIpRange } from './audience.js';
+import { audienceSchema, DEFAULT_INTERNAL_NETWORK, parseIpRange } from './audience.js';
 import { factorCategorySchema, reportKindSchema } from './report.schema.js';
 import { severityScaleSchema } from './severity.js';
 
@@ -77,9 +77,10 @@ const ipRangeSchema = z
 
 /** What counts as inside the organisation, for the public version and the public-leak lint rule. */
 export const internalNetworkSchema = z.strictObject({
-  domains: listOf(internalDomainSchema, 500),
-  suffixes: listOf(internalSuffixSchema, 200),
-  ipRanges: listOf(ipRangeSchema, 500),
+  domains: listOf(internalDomainSchema, 500).default([]),
+  // A list left out keeps the defaults: an admin who adds a domain does not lose the private ranges.
+  suffixes: listOf(internalSuffixSchema, 200).default(DEFAULT_INTERNAL_NETWORK.suffixes),
+  ipRanges: listOf(ipRangeSchema, 500).default(DEFAULT_INTERNAL_NETWORK.ipRanges),
 });
 
 /** The organization's settings; every key optional when written, all present when read. */

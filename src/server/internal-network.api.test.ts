@@ -109,5 +109,16 @@ describe.each(testDialects())('internal network setting on %s', (dialect) => {
     // nothing of the refused changes was stored
     const settings = (await editor.call({ method: 'GET', url: '/api/settings' })).json();
     expect(settings.internalNetwork.domains).toEqual(['acme-build.net']);
+    // a list left out keeps its defaults
+    const some = await admin.call({
+      method: 'PUT',
+      url: '/api/settings',
+      payload: { internalNetwork: { domains: ['corp.example.com'] } },
+    });
+    expect(some.statusCode, some.body).toBe(200);
+    expect(some.json().internalNetwork).toEqual({
+      ...DEFAULT_INTERNAL_NETWORK,
+      domains: ['corp.example.com'],
+    });
   });
 });
