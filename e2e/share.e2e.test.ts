@@ -61,6 +61,7 @@ describe('sharing a report: charts, audience versions and meeting mode', () => {
       { id: 'M1', kind: 'metric', title: 'Error rate during the failover' },
       { id: 'M2', kind: 'interview', title: 'SECRET-MATERIAL: interview notes' },
     ];
+    r.summary.keyLessons = 'The status page at status.checkout-payments.net told customers first.';
     r.details.timeline.push({
       at: '2024-05-01T10:00:00Z',
       kind: 'hypothesis',
@@ -202,6 +203,49 @@ describe('sharing a report: charts, audience versions and meeting mode', () => {
       await visible(page.locator('svg.chart-timeline'));
       await shot(page, `share-export-${audience}`);
     }
+  });
+
+  // Issue 16, item 2: an admin names the organisation's internal domains; the public preview follows them.
+  it('takes the internal network from the settings page into the public preview', async () => {
+    await h.server.app.services.users.create(null, {
+      email: 'ada@example.test',
+      name: 'Ada Admin',
+      role: 'admin',
+      password: 'a long password 17',
+    });
+    const admin = await (await h.context({ width: 1280, height: 900 })).newPage();
+    await signIn(admin, h.url, 'ada@example.test', 'a long password 17');
+    await admin.goto(`${h.url}/reports/${id}`);
+    await admin.getByRole('tab', { name: 'Public' }).click();
+    const removed = admin.getByRole('region', { name: /^Left out of the public version/ });
+    await visible(removed);
+    // before: the status page host is public
+    expect(await removed.getByText('status.checkout-payments.net').count()).toBe(0);
+
+    await admin.goto(`${h.url}/settings`);
+    const domains = admin.getByLabel('Internal domains');
+    await visible(domains);
+    expect(await admin.getByLabel('Internal IP ranges (CIDR)').inputValue()).toContain('10.0.0.0/8');
+    await domains.fill('checkout-payments.net');
+    await admin.getByRole('button', { name: 'Save internal network' }).click();
+    await visible(admin.getByText('Internal network saved.'));
+    await shot(
+      admin,
+      'share-settings-internal-network',
+      admin.getByRole('region', { name: 'Internal network' }),
+    );
+
+    await admin.goto(`${h.url}/reports/${id}`);
+    await admin.getByRole('tab', { name: 'Public' }).click();
+    const after = admin.getByRole('region', { name: /^Left out of the public version/ });
+    // the group of hosts is long, so it starts folded
+    await after.getByText(/^Hosts, addresses and links \(\d+\)$/).click();
+    await visible(after.getByText('status.checkout-payments.net', { exact: true }));
+    // and in the text it is withheld, highlighted in place
+    expect(await admin.locator('main').innerText()).toContain(
+      'The status page at [internal host] told customers first.',
+    );
+    expect(h.pageErrors).toEqual([]);
   });
 
   it('presents the report in meeting mode with the keyboard and a presenter view', async () => {
