@@ -212,7 +212,8 @@ export async function impactChart(report: Report): Promise<Chart> {
         {
           mark: { type: 'bar', stroke: '#1d232b', strokeWidth: 0.5 },
           encoding: {
-            y: { field: 'measure', type: 'nominal', title: null },
+            // Measures are phrases ("customers unable to pay"): Vega's default cuts them at 180 px.
+            y: { field: 'measure', type: 'nominal', title: null, axis: { labelLimit: 360 } },
             x: { field: 'value', type: 'quantitative', title: null },
             color: { field: 'category', type: 'nominal', title: 'Category' },
             opacity: { condition: { test: 'datum.estimated', value: 0.4 }, value: 1 },

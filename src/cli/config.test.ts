@@ -27,6 +27,7 @@ describe('the configuration', () => {
       logLevel: 'info',
       webRoot: undefined,
       chromium: '/usr/bin/chromium',
+      pdf: {},
       outbox: { enabled: true, pollMs: undefined, leaseMs: undefined },
       mail: undefined,
     });
@@ -41,6 +42,9 @@ describe('the configuration', () => {
       LOG_LEVEL: 'warn',
       HINDSIGHT_WEB_ROOT: '/srv/web',
       HINDSIGHT_CHROMIUM: '/opt/chromium/chrome',
+      HINDSIGHT_PDF_CONCURRENCY: '3',
+      HINDSIGHT_PDF_QUEUE: '20',
+      HINDSIGHT_PDF_TIMEOUT_S: '90',
       HINDSIGHT_OUTBOX_WORKER: '0',
       HINDSIGHT_OUTBOX_POLL_MS: '250',
       HINDSIGHT_OUTBOX_LEASE_MS: '60000',
@@ -60,6 +64,7 @@ describe('the configuration', () => {
       logLevel: 'warn',
       webRoot: '/srv/web',
       chromium: '/opt/chromium/chrome',
+      pdf: { concurrency: 3, queue: 20, timeoutMs: 90_000 },
       outbox: { enabled: false, pollMs: 250, leaseMs: 60000 },
       mail: {
         smtpUrl: 'smtp://u:p@mail.example.test:2525',
@@ -81,6 +86,12 @@ describe('the configuration', () => {
       );
       expect(() => serveConfig({}, { HINDSIGHT_SECRET_KEY: bad })).not.toThrow(bad);
     }
+    expect(() => serveConfig({}, { HINDSIGHT_PDF_CONCURRENCY: '0' })).toThrow(
+      /^HINDSIGHT_PDF_CONCURRENCY must be a number of renders from 1 to 16/,
+    );
+    expect(() => serveConfig({}, { HINDSIGHT_PDF_TIMEOUT_S: 'soon' })).toThrow(
+      /^HINDSIGHT_PDF_TIMEOUT_S must be/,
+    );
     expect(() => serveConfig({}, { SMTP_URL: 'smtp://m', HINDSIGHT_DIGEST_HOUR: '24' })).toThrow(
       /^HINDSIGHT_DIGEST_HOUR must be an hour/,
     );

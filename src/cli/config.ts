@@ -67,6 +67,17 @@ const secretKey = z
     (b) => b.length === 32,
     'must be 32 bytes as 64 hex digits or base64 (e.g. the output of `openssl rand -base64 32`)',
   );
+const pdfCount = (what: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,3}$/, `must be a number of ${what} from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a number of ${what} from ${min} to ${max}`);
+const pdfTimeout = z
+  .string()
+  .regex(/^\d{1,3}$/, 'must be a number of seconds from 5 to 600')
+  .transform(Number)
+  .refine((n) => n >= 5 && n <= 600, 'must be a number of seconds from 5 to 600');
 
 type Env = Record<string, string | undefined>;
 
@@ -87,6 +98,9 @@ const ENV = {
   HINDSIGHT_WEB_ROOT: z.string(),
   HINDSIGHT_DEBUG: z.string(),
   HINDSIGHT_CHROMIUM: z.string(),
+  HINDSIGHT_PDF_CONCURRENCY: pdfCount('renders', 1, 16),
+  HINDSIGHT_PDF_QUEUE: pdfCount('waiting renders', 0, 500),
+  HINDSIGHT_PDF_TIMEOUT_S: pdfTimeout,
   HINDSIGHT_OUTBOX_WORKER: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
   HINDSIGHT_OUTBOX_POLL_MS: workerMs,
   HINDSIGHT_OUTBOX_LEASE_MS: workerMs,
@@ -197,6 +211,8 @@ export interface ServeConfig {
   webRoot?: string;
   /** The Chromium executable PDF exports run (the server's default: /usr/bin/chromium). */
   chromium?: string;
+  /** PDF renders at once, waiting, and the longest one may take (HINDSIGHT_PDF_CONCURRENCY/_QUEUE/_TIMEOUT_S). */
+  pdf?: { concurrency?: number; queue?: number; timeoutMs?: number };
   /** The outbox worker: off with HINDSIGHT_OUTBOX_WORKER=0 (another process sends). */
   outbox: { enabled: boolean; pollMs?: number; leaseMs?: number; webhookTimeoutMs?: number };
   /** E-mail reminders, when SMTP_URL is set. */
@@ -237,6 +253,7 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
     logLevel: fromEnv('LOG_LEVEL', env) ?? 'info',
     webRoot: fromEnv('HINDSIGHT_WEB_ROOT', env),
     chromium: chromiumPath(env),
+    pdf: pdfConfig(env),
     outbox: {
       enabled: fromEnv('HINDSIGHT_OUTBOX_WORKER', env) ?? true,
       pollMs: fromEnv('HINDSIGHT_OUTBOX_POLL_MS', env),
@@ -246,6 +263,18 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
     mail: mailConfig(env),
     secretKey: fromEnv('HINDSIGHT_SECRET_KEY', env),
     publicUrl: fromEnv('HINDSIGHT_PUBLIC_URL', env),
+  };
+}
+
+/** The PDF renderer's limits that are set (the app has defaults for the rest). */
+function pdfConfig(env: Env): ServeConfig['pdf'] {
+  const concurrency = fromEnv('HINDSIGHT_PDF_CONCURRENCY', env);
+  const queue = fromEnv('HINDSIGHT_PDF_QUEUE', env);
+  const timeout = fromEnv('HINDSIGHT_PDF_TIMEOUT_S', env);
+  return {
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(queue !== undefined ? { queue } : {}),
+    ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
   };
 }
 

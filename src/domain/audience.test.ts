@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { leakyReport, SECRETS } from '../../test/leaky.js';
-import { findLeaks, marksAfterRemoval, markOf, peopleOf, publicVersion, toggleInternal } from './audience.js';
+import { reportSchema } from './report.schema.js';
+import {
+  DEFAULT_INTERNAL_NETWORK,
+  findLeaks,
+  inIpRanges,
+  marksAfterRemoval,
+  markOf,
+  peopleOf,
+  publicVersion,
+  toggleInternal,
+} from './audience.js';
 
 const allSecrets = Object.values(SECRETS).flat();
 
@@ -89,5 +99,146 @@ describe('internal marks', () => {
     expect(
       marksAfterRemoval(['details.timeline.2', 'details.timeline.4', 'A1'], 'details.timeline', 1),
     ).toEqual(['details.timeline.1', 'details.timeline.3', 'A1']);
+  });
+});
+
+describe('internal marks on every list', () => {
+  const marked = () =>
+    reportSchema.parse({
+      ...leakyReport(),
+      tags: ['payments', 'SECRET-TAG'],
+      internal: [
+        ...leakyReport().internal,
+        'M2',
+        'CF1',
+        'impact.figures.0',
+        'analysis.barriers.1',
+        'analysis.changes.0',
+        'analysis.fiveWhys.0.steps.1',
+        'analysis.fishbone.0.subCauses.0',
+        'analysis.fishbone.1',
+        'tags.1',
+        'involved.0',
+      ],
+      impact: {
+        figures: [
+          { category: 'team', measure: 'SECRET-FIGURE hours', value: 40, basis: 'estimate' },
+          { category: 'customer', measure: 'failed orders', value: 3000, basis: 'confirmed' },
+        ],
+      },
+      analysis: {
+        factors: [
+          { id: 'CF1', text: 'SECRET-FACTOR about a contractor' },
+          { id: 'CF2', text: 'No alert on stale pool entries' },
+        ],
+        fiveWhys: [
+          {
+            problem: 'Checkout failed',
+            steps: [
+              { answer: 'The pool held stale addresses' },
+              { answer: 'SECRET-WHY about the vendor contract' },
+              { answer: 'Nobody tested failover' },
+            ],
+          },
+        ],
+        fishbone: [
+          { category: 'process', cause: 'Failover runbook', subCauses: ['SECRET-SUB', 'Not rehearsed'] },
+          { category: 'people', cause: 'SECRET-BONE', subCauses: [] },
+        ],
+        barriers: [
+          { barrier: 'Health check', status: 'failed' },
+          { barrier: 'SECRET-BARRIER', status: 'missing' },
+        ],
+        changes: [{ change: 'SECRET-CHANGE to the firewall' }, { change: 'Pool library upgrade' }],
+      },
+      materials: {
+        items: [
+          { id: 'M1', kind: 'metric', title: 'Error rate graph' },
+          { id: 'M2', kind: 'interview', title: 'SECRET-MATERIAL interview notes' },
+        ],
+      },
+    });
+
+  it('leaves out each marked item, row and entry, keeps the rest, and says where each was', () => {
+    const r = marked();
+    const { report, removed } = publicVersion(r);
+    const text = JSON.stringify(report);
+    expect(text).not.toMatch(/SECRET-/);
+    expect(report.tags).toEqual(['payments']);
+    expect(report.analysis.fiveWhys[0]!.steps.map((s) => s.answer)).toEqual([
+      'The pool held stale addresses',
+      'Nobody tested failover',
+    ]);
+    expect(report.analysis.fishbone).toEqual([
+      { category: 'process', cause: 'Failover runbook', subCauses: ['Not rehearsed'] },
+    ]);
+    expect(report.analysis.factors.map((f) => f.id)).toEqual(['CF2']);
+    expect(report.materials.items.map((m) => m.id)).toEqual(['M1']);
+    expect(report.impact.figures.map((f) => f.measure)).toEqual(['failed orders']);
+    expect(report.analysis.barriers.map((b) => b.barrier)).toEqual(['Health check']);
+    expect(report.analysis.changes.map((c) => c.change)).toEqual(['Pool library upgrade']);
+    const paths = removed.filter((x) => x.reason === 'marked-internal').map((x) => x.path.join('.'));
+    for (const p of [
+      'analysis.fiveWhys.0.steps.1',
+      'analysis.fishbone.0.subCauses.0',
+      'analysis.fishbone.1',
+      'tags.1',
+      'involved.0',
+      'analysis.factors.0',
+      'materials.items.1',
+      'impact.figures.0',
+      'analysis.barriers.1',
+      'analysis.changes.0',
+    ])
+      expect(paths, p).toContain(p);
+    // The internal version keeps everything.
+    expect(JSON.stringify(r)).toContain('SECRET-WHY');
+  });
+
+  it('names entries of rows and of metadata lists, and moves their marks with a removed row', () => {
+    const r = marked();
+    expect(markOf(r, ['analysis', 'fiveWhys', 0, 'steps', 2])).toBe('analysis.fiveWhys.0.steps.2');
+    expect(markOf(r, ['analysis', 'fishbone', 1, 'subCauses', 0])).toBe('analysis.fishbone.1.subCauses.0');
+    expect(markOf(r, ['tags', 1])).toBe('tags.1');
+    expect(markOf(r, ['materials', 'items', 1])).toBe('M2');
+    expect(
+      reportSchema.safeParse({ ...r, internal: ['analysis.fiveWhys.0.steps.2', 'tags.3'] }).success,
+    ).toBe(true);
+    expect(reportSchema.safeParse({ ...r, internal: ['tags.-1'] }).success).toBe(false);
+    expect(
+      marksAfterRemoval(
+        ['analysis.fiveWhys.0.steps.1', 'analysis.fiveWhys.1', 'analysis.fiveWhys.2.steps.0', 'tags.1'],
+        'analysis.fiveWhys',
+        0,
+      ),
+    ).toEqual(['analysis.fiveWhys.0', 'analysis.fiveWhys.1.steps.0', 'tags.1']);
+    expect(
+      marksAfterRemoval(
+        ['analysis.fiveWhys.0.steps.1', 'analysis.fiveWhys.0.steps.3'],
+        'analysis.fiveWhys.0.steps',
+        2,
+      ),
+    ).toEqual(['analysis.fiveWhys.0.steps.1', 'analysis.fiveWhys.0.steps.2']);
+  });
+});
+
+describe('internal network', () => {
+  it('takes the organisation’s domains, suffixes and IP ranges from settings, with sensible defaults', () => {
+    const text =
+      'Saw 10.1.2.3, 203.0.113.9, db1.prod.internal, api.acme.io, build.lab and http://198.51.100.7/x on localhost.';
+    const kinds = (network = DEFAULT_INTERNAL_NETWORK) =>
+      findLeaks(text, { names: [], network }).map((l) => `${l.kind}:${l.text}`);
+    expect(kinds()).toEqual(['ip:10.1.2.3', 'host:db1.prod.internal']);
+    expect(
+      kinds({ domains: ['acme.io'], suffixes: ['lab'], ipRanges: ['198.51.100.0/24', '203.0.113.0/24'] }),
+    ).toEqual(['ip:203.0.113.9', 'host:api.acme.io', 'host:build.lab', 'url:http://198.51.100.7/x']);
+    expect(inIpRanges('::ffff:10.0.0.1', ['10.0.0.0/8'])).toBe(true);
+    expect(inIpRanges('fd12::1', DEFAULT_INTERNAL_NETWORK.ipRanges)).toBe(true);
+    expect(inIpRanges('8.8.8.8', DEFAULT_INTERNAL_NETWORK.ipRanges)).toBe(false);
+    const { report } = publicVersion(
+      reportSchema.parse({ title: 'T', kind: 'outage', summary: { whatHappened: 'api.acme.io fell over' } }),
+      { network: { domains: ['acme.io'], suffixes: [], ipRanges: [] } },
+    );
+    expect(report.summary.whatHappened).toBe('[internal host] fell over');
   });
 });

@@ -4,7 +4,14 @@
 // writer marked internal taken out. A version is never stored: it is computed from the current report.
 import { z } from 'zod';
 import type { ModelPath } from './checks.js';
-import { reportSchema, type Report } from './report.schema.js';
+import ipaddr from 'ipaddr.js';
+import {
+  INTERNAL_MARK_MESSAGE,
+  INTERNAL_MARK_PATTERN,
+  METADATA_MARK_LISTS,
+  reportSchema,
+  type Report,
+} from './report.schema.js';
 
 export const AUDIENCES = ['internal', 'executive', 'public'] as const;
 export const audienceSchema = z.enum(AUDIENCES);
@@ -15,26 +22,35 @@ export type Audience = z.infer<typeof audienceSchema>;
  * - a prose field by its path: `impact.team`, `summary.notes`, `details.stepsTaken`
  * - an item with an id by that id: `CF2`, `L3`, `A1`, `M4`, and an appendix as `appendix.B`
  * - a row without an id by its list and position (from 0): `details.timeline.3`, `impact.figures.0`
+ * - an entry of a row's own list: `analysis.fiveWhys.0.steps.2` (a why), `analysis.fishbone.1.subCauses.0`
+ * - an entry of a metadata list: `authors.1`, `involved.0`, `tags.2`, `systems.0`, `related.1`
  */
-export const INTERNAL_MARK = new RegExp(
-  [
-    '^(?:summary|details|impact|analysis|lessons|actions|materials)\\.[a-zA-Z]+$',
-    '^(?:CF|L|A|M)\\d{1,4}$',
-    '^appendix\\.[A-Z]{1,2}$',
-    '^(?:details\\.timeline|impact\\.financial|impact\\.figures|analysis\\.fiveWhys|analysis\\.fishbone|analysis\\.barriers|analysis\\.changes)\\.\\d{1,4}$',
-  ].join('|'),
-);
-export const internalMarkSchema = z
-  .string()
-  .regex(
-    INTERNAL_MARK,
-    'must be a field path (impact.team), an item id (A2, appendix.B) or a row (details.timeline.3)',
-  );
+export const INTERNAL_MARK = INTERNAL_MARK_PATTERN;
+export const internalMarkSchema = z.string().regex(INTERNAL_MARK, INTERNAL_MARK_MESSAGE);
+
+/** The lists whose rows are marked by position, as [section, field]. */
+export const ROW_LISTS: readonly (readonly [string, string])[] = [
+  ['details', 'timeline'],
+  ['impact', 'financial'],
+  ['impact', 'figures'],
+  ['analysis', 'fiveWhys'],
+  ['analysis', 'fishbone'],
+  ['analysis', 'barriers'],
+  ['analysis', 'changes'],
+];
+/** Lists inside a row, marked by the row's position and their own: [section, field, inner]. */
+const NESTED_LISTS: readonly (readonly [string, string, string])[] = [
+  ['analysis', 'fiveWhys', 'steps'],
+  ['analysis', 'fishbone', 'subCauses'],
+];
 
 /** The mark for a model path the editor shows a toggle on: ids for items that have one, the path otherwise. */
 export function markOf(report: Report, path: ModelPath): string {
-  const [section, field, index] = path;
+  const [section, field, index, inner, innerIndex] = path;
+  if (typeof section === 'string' && typeof field === 'number') return `${section}.${field}`;
   if (typeof index === 'number') {
+    if (typeof inner === 'string' && typeof innerIndex === 'number')
+      return `${String(section)}.${String(field)}.${index}.${inner}.${innerIndex}`;
     const list = (report as unknown as Record<string, Record<string, unknown[]>>)[section as string]?.[
       field as string
     ];
@@ -49,6 +65,17 @@ export function markOf(report: Report, path: ModelPath): string {
 export const isMarkedInternal = (report: Report, path: ModelPath): boolean =>
   report.internal.includes(markOf(report, path));
 
+/** Whether what sits at a path is left out of the public version: marked itself, or inside a marked row or field. */
+export function isWithinInternal(report: Report, path: ModelPath): boolean {
+  if (report.internal.length === 0) return false;
+  const owners: ModelPath[] = [];
+  if (typeof path[1] === 'number') owners.push(path.slice(0, 2));
+  if (typeof path[1] === 'string') owners.push(path.slice(0, 2));
+  if (typeof path[2] === 'number') owners.push(path.slice(0, 3));
+  if (typeof path[4] === 'number') owners.push(path.slice(0, 5));
+  return owners.some((o) => isMarkedInternal(report, o));
+}
+
 /** Mark or unmark a path internal; returns the new `internal` list (sorted, no duplicates). */
 export function toggleInternal(report: Report, path: ModelPath, on: boolean): string[] {
   const mark = markOf(report, path);
@@ -56,14 +83,20 @@ export function toggleInternal(report: Report, path: ModelPath, on: boolean): st
   return on ? [...rest, mark].sort() : rest;
 }
 
-/** Keep row marks pointing at the same rows after a row of `list` (e.g. details.timeline) at `index` is removed. */
+/**
+ * Keep row marks pointing at the same rows after the row at `index` of `list` (e.g. details.timeline, or
+ * analysis.fiveWhys.0.steps) is removed: the removed row's marks (its own and those inside it) go, later
+ * rows' marks move up.
+ */
 export function marksAfterRemoval(marks: string[], list: string, index: number): string[] {
   const prefix = `${list}.`;
   return marks.flatMap((m) => {
-    if (!m.startsWith(prefix) || !/^\d+$/.test(m.slice(prefix.length))) return [m];
-    const i = Number(m.slice(prefix.length));
+    if (!m.startsWith(prefix)) return [m];
+    const rest = /^(\d+)((?:\..*)?)$/.exec(m.slice(prefix.length));
+    if (!rest) return [m];
+    const i = Number(rest[1]);
     if (i === index) return [];
-    return [i > index ? `${prefix}${i - 1}` : m];
+    return [i > index ? `${prefix}${i - 1}${rest[2]}` : m];
   });
 }
 
@@ -78,29 +111,81 @@ export interface Leak {
   text: string;
 }
 
-/** Top-level names that only resolve inside an organisation. */
-const INTERNAL_SUFFIXES = [
-  'internal',
-  'intranet',
-  'local',
-  'localdomain',
-  'lan',
-  'corp',
-  'intra',
-  'private',
-  'home',
-  'svc',
-  'cluster',
-  'consul',
-  'test',
-  'example',
-];
+/**
+ * What counts as inside the organisation: domains it uses inside only (`corp.example.com`: hosts and links
+ * under them are internal), host suffixes that only resolve inside (`.internal`, `.corp`) and IP ranges
+ * (CIDR) of its networks. An admin sets them (settings `internalNetwork`); these are the defaults.
+ */
+export interface InternalNetwork {
+  domains: string[];
+  suffixes: string[];
+  ipRanges: string[];
+}
+
+export const DEFAULT_INTERNAL_NETWORK: InternalNetwork = {
+  domains: [],
+  suffixes: [
+    'internal',
+    'intranet',
+    'local',
+    'localdomain',
+    'lan',
+    'corp',
+    'intra',
+    'private',
+    'home',
+    'home.arpa',
+    'svc',
+    'cluster',
+    'consul',
+    'test',
+    'example',
+  ],
+  ipRanges: [
+    '10.0.0.0/8',
+    '172.16.0.0/12',
+    '192.168.0.0/16',
+    '127.0.0.0/8',
+    '169.254.0.0/16',
+    '100.64.0.0/10',
+    '::1/128',
+    'fc00::/7',
+    'fe80::/10',
+  ],
+};
+
+/** A range as [address, prefix length], or undefined when `cidr` is not one (`10.0.0.0/8`, `fd00::/8`, `10.1.2.3`). */
+export function parseIpRange(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
+  try {
+    if (cidr.includes('/')) return ipaddr.parseCIDR(cidr.trim());
+    const addr = ipaddr.parse(cidr.trim());
+    return [addr, addr.kind() === 'ipv4' ? 32 : 128];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether an IP address (v4 or v6, IPv4-mapped v6 read as v4) lies in one of the ranges. */
+export function inIpRanges(address: string, ranges: readonly string[]): boolean {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.process(address.replace(/\/\d+$/, '').replace(/^\[|\]$/g, ''));
+  } catch {
+    return false;
+  }
+  return ranges.some((r) => {
+    const range = parseIpRange(r);
+    return !!range && range[0].kind() === addr.kind() && addr.match(range);
+  });
+}
 
 export interface LeakContext {
   /** Names of people and their parts (given name, surname), matched as whole words, case-sensitive. */
   names: string[];
-  /** Domains the organisation uses inside only (`corp.example.com`): hosts and links under them are internal. */
-  internalDomains: string[];
+  /** Domains the organisation uses inside only, besides those of `network`. */
+  internalDomains?: string[];
+  /** The organisation's internal domains, host suffixes and IP ranges (default DEFAULT_INTERNAL_NETWORK). */
+  network?: InternalNetwork;
 }
 
 const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+/g;
@@ -114,24 +199,27 @@ const HOST =
 const MONEY =
   /(?:[$€£¥]\s?\d(?:[\d,.]*\d)?(?:\s?(?:k|m|bn|million|thousand|billion)\b)?|(?<![\w,.])\d(?:[\d,.]*\d)?\s?(?:k|m|million|thousand|billion)?\s?(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|SEK|NOK|DKK|dollars|euros|pounds)\b|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD)\s?\d(?:[\d,.]*\d)?)/g;
 
+const under = (host: string, domain: string) => {
+  let d = domain.toLowerCase();
+  while (d.startsWith('.')) d = d.slice(1);
+  while (d.endsWith('.')) d = d.slice(0, -1);
+  return d !== '' && (host === d || host.endsWith(`.${d}`));
+};
+
 function internalHost(host: string, ctx: LeakContext): boolean {
+  const net = ctx.network ?? DEFAULT_INTERNAL_NETWORK;
   const h = host.toLowerCase().replace(/\.$/, '');
-  if (h === 'localhost' || !h.includes('.')) return true;
-  if (IPV4.test(h)) {
-    IPV4.lastIndex = 0;
-    return true;
-  }
-  IPV4.lastIndex = 0;
-  const last = h.slice(h.lastIndexOf('.') + 1);
-  if (INTERNAL_SUFFIXES.includes(last)) return true;
-  return ctx.internalDomains.some((d) => h === d.toLowerCase() || h.endsWith(`.${d.toLowerCase()}`));
+  if (h === 'localhost' || !h.includes('.')) return !ipaddr.isValid(h) || inIpRanges(h, net.ipRanges);
+  if (ipaddr.IPv4.isValidFourPartDecimal(h)) return inIpRanges(h, net.ipRanges);
+  if (net.suffixes.some((s) => under(h, s))) return true;
+  return [...net.domains, ...(ctx.internalDomains ?? [])].some((d) => under(h, d));
 }
 
 /** Whether a link points inside the organisation (an internal host, an IP address, a single-label name). */
 export function isInternalLink(link: string, ctx: LeakContext): boolean {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]+)/i.exec(link.trim());
   if (!m) return !/^attachment:/i.test(link.trim()) && !/^[A-Z]{1,2}\d{0,4}$/.test(link.trim());
-  return internalHost(m[1]!.replace(/^\[|\]$/g, ''), ctx) || m[1]!.startsWith('[');
+  return internalHost(m[1]!.replace(/^\[|\]$/g, ''), ctx);
 }
 
 /** A link without the sentence's punctuation after it ("see http://x/y." → "http://x/y"). */
@@ -154,8 +242,15 @@ export function findLeaks(text: string, ctx: LeakContext, kinds: readonly LeakKi
   };
   add('url', URL_RE, (u) => isInternalLink(stripTail(u), ctx));
   add('email', EMAIL);
-  add('ip', IPV4);
-  add('ip', IPV6, (s) => /\d/.test(s) && /[a-f]|::/i.test(s) && !/^\d{1,2}:\d\d(?::\d\d)?$/.test(s));
+  const ranges = (ctx.network ?? DEFAULT_INTERNAL_NETWORK).ipRanges;
+  // An address of one of the organisation's networks (a public one, say a resolver's, may stay).
+  add('ip', IPV4, (s) => inIpRanges(s, ranges));
+  add(
+    'ip',
+    IPV6,
+    (s) =>
+      /\d/.test(s) && /[a-f]|::/i.test(s) && !/^\d{1,2}:\d\d(?::\d\d)?$/.test(s) && inIpRanges(s, ranges),
+  );
   add('host', HOST, (h) => /[a-z]/i.test(h) && internalHost(h, ctx) && h.includes('.'));
   add('money', MONEY, (s) => /\d/.test(s));
   const names = [...new Set(ctx.names.filter((n) => n.trim().length > 1))].sort(
@@ -245,15 +340,6 @@ export interface PublicVersion {
   removed: Removal[];
 }
 
-const ROW_LISTS: [string, string][] = [
-  ['details', 'timeline'],
-  ['impact', 'financial'],
-  ['impact', 'figures'],
-  ['analysis', 'fiveWhys'],
-  ['analysis', 'fishbone'],
-  ['analysis', 'barriers'],
-  ['analysis', 'changes'],
-];
 const ID_LISTS: [string, string][] = [
   ['analysis', 'factors'],
   ['lessons', 'wentWell'],
@@ -265,10 +351,29 @@ const ID_LISTS: [string, string][] = [
   ['materials', 'appendices'],
 ];
 
-const short = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 200);
+const TEXT_KEYS = ['text', 'title', 'answer', 'cause', 'barrier', 'change', 'problem', 'description'];
+
+/** What was removed as a reader recognises it: an item's own words, not its JSON. */
+function short(v: unknown): string {
+  if (typeof v === 'string') return v.slice(0, 200);
+  const o = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
+  let text: string | undefined;
+  if (typeof o.measure === 'string' && typeof o.value === 'number')
+    text = `${o.value} ${typeof o.unit === 'string' ? `${o.unit} ` : ''}${o.measure}`;
+  else if (typeof o.amount === 'number')
+    text = `${o.amount} ${String(o.currency)}${typeof o.description === 'string' ? ` (${o.description})` : ''}`;
+  else text = TEXT_KEYS.map((k) => o[k]).find((x): x is string => typeof x === 'string');
+  if (text === undefined) return JSON.stringify(v).slice(0, 200);
+  const id = typeof o.id === 'string' ? `${o.id}: ` : '';
+  const at = typeof o.at === 'string' ? `${o.at} ` : '';
+  return `${id}${at}${text}`.slice(0, 200);
+}
 
 /** The public version of a report, and what was taken out of it (for the preview that highlights it). */
-export function publicVersion(report: Report, options: { internalDomains?: string[] } = {}): PublicVersion {
+export function publicVersion(
+  report: Report,
+  options: { internalDomains?: string[]; network?: InternalNetwork } = {},
+): PublicVersion {
   const r = structuredClone(report) as unknown as Record<string, Record<string, unknown>>;
   const removed: Removal[] = [];
   const marks = new Set(report.internal);
@@ -286,6 +391,25 @@ export function publicVersion(report: Report, options: { internalDomains?: strin
         if (section[f] === undefined) delete section[f];
       }
     }
+  }
+  // Entries inside rows first: their marks name the row by its place before any row is taken out.
+  for (const [s, f, inner] of NESTED_LISTS) {
+    (r[s]![f] as Record<string, unknown[]>[]).forEach((row, i) => {
+      const entries = row[inner] ?? [];
+      row[inner] = entries.filter((entry, j) => {
+        if (!marks.has(`${s}.${f}.${i}.${inner}.${j}`)) return true;
+        removed.push({ path: [s, f, i, inner, j], reason: 'marked-internal', text: short(entry) });
+        return false;
+      });
+    });
+  }
+  for (const key of METADATA_MARK_LISTS) {
+    const top = r as unknown as Record<string, string[]>;
+    top[key] = top[key]!.filter((entry, i) => {
+      if (!marks.has(`${key}.${i}`)) return true;
+      removed.push({ path: [key, i], reason: 'marked-internal', text: entry });
+      return false;
+    });
   }
   for (const [s, f] of ROW_LISTS) {
     const list = r[s]![f] as unknown[];
@@ -369,7 +493,11 @@ export function publicVersion(report: Report, options: { internalDomains?: strin
   );
 
   // 3. What is left in the text: names, e-mail addresses, hosts, IP addresses, internal links, amounts.
-  const ctx: LeakContext = { names: peopleOf(report), internalDomains: options.internalDomains ?? [] };
+  const ctx: LeakContext = {
+    names: peopleOf(report),
+    internalDomains: options.internalDomains ?? [],
+    ...(options.network ? { network: options.network } : {}),
+  };
   const walk = (node: unknown, path: ModelPath): unknown => {
     if (typeof node === 'string') {
       const { text, leaks } = redact(node, ctx);

@@ -296,6 +296,30 @@ export const supportingSchema = z.strictObject({
 
 // ── the report ──
 
+/** The metadata lists whose entries can be marked internal one by one (`tags.2`, `involved.0`). */
+export const METADATA_MARK_LISTS = [
+  'authors',
+  'reviewers',
+  'involved',
+  'tags',
+  'systems',
+  'related',
+] as const;
+
+/** A mark in a report's `internal` list; audience.ts says what each form names. */
+export const INTERNAL_MARK_PATTERN = new RegExp(
+  [
+    '^[a-z]+\\.[a-zA-Z]+$',
+    '^(?:CF|L|A|M)\\d{1,4}$',
+    '^appendix\\.[A-Z]{1,2}$',
+    '^[a-z]+\\.[a-zA-Z]+\\.\\d{1,4}$',
+    '^(?:analysis\\.fiveWhys\\.\\d{1,4}\\.steps|analysis\\.fishbone\\.\\d{1,4}\\.subCauses)\\.\\d{1,4}$',
+    `^(?:${METADATA_MARK_LISTS.join('|')})\\.\\d{1,4}$`,
+  ].join('|'),
+);
+export const INTERNAL_MARK_MESSAGE =
+  'must be a field path (impact.team), an item id (A2, appendix.B), a row (details.timeline.3), an entry of a row (analysis.fiveWhys.0.steps.1) or of a metadata list (tags.2)';
+
 const reportIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be letters, digits, dots, dashes or underscores');
@@ -320,15 +344,7 @@ export const reportSchema = z.strictObject({
   members: listOf(lineSchema, 500).default([]),
   related: listOf(lineSchema, 100).default([]),
   /** Fields and items left out of the public version: field paths, item ids, rows (see audience.ts). */
-  internal: listOf(
-    z
-      .string()
-      .regex(
-        /^(?:[a-z]+\.[a-zA-Z]+|(?:CF|L|A|M)\d{1,4}|appendix\.[A-Z]{1,2}|[a-z]+\.[a-zA-Z]+\.\d{1,4})$/,
-        'must be a field path (impact.team), an item id (A2, appendix.B) or a row (details.timeline.3)',
-      ),
-    1000,
-  ).default([]),
+  internal: listOf(z.string().regex(INTERNAL_MARK_PATTERN, INTERNAL_MARK_MESSAGE), 1000).default([]),
   /** Ids of earlier reports this incident is a recurrence of: their fixes for the same cause did not hold. */
   recurrenceOf: listOf(reportIdSchema, 50).optional(),
   summary: executiveSummarySchema.prefault({}),

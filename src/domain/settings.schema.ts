@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lineSchema, listOf, textSchema } from './primitives.schema.js';
-import { audienceSchema } from './audience.js';
+import { audienceSchema, DEFAULT_INTERNAL_NETWORK, parseIpRange } from './audience.js';
 import { factorCategorySchema, reportKindSchema } from './report.schema.js';
 import { severityScaleSchema } from './severity.js';
 
@@ -46,6 +46,43 @@ export const distributionListSchema = z.strictObject({
   audience: audienceSchema.default('internal'),
 });
 
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+
+/** A domain the organisation uses inside only (`corp.example.com`): hosts under it are internal. */
+const internalDomainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(new RegExp(`^${LABEL}(?:\\.${LABEL})*$`), 'must be a domain name such as corp.example.com');
+
+/** A name ending that only resolves inside (`internal`, `.corp`, `home.arpa`); the leading dot is optional. */
+const internalSuffixSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(new RegExp(`^\\.?${LABEL}(?:\\.${LABEL})*$`), 'must be a name ending such as .internal or corp')
+  .transform((s) => s.replace(/^\./, ''));
+
+/** A network of the organisation: an address or a CIDR range, IPv4 or IPv6. */
+const ipRangeSchema = z
+  .string()
+  .trim()
+  .max(64)
+  .refine(
+    (s) => parseIpRange(s) !== undefined,
+    'must be an IP address or a CIDR range such as 10.0.0.0/8 or fd00::/8',
+  );
+
+/** What counts as inside the organisation, for the public version and the public-leak lint rule. */
+export const internalNetworkSchema = z.strictObject({
+  domains: listOf(internalDomainSchema, 500).default([]),
+  // A list left out keeps the defaults: an admin who adds a domain does not lose the private ranges.
+  suffixes: listOf(internalSuffixSchema, 200).default(DEFAULT_INTERNAL_NETWORK.suffixes),
+  ipRanges: listOf(ipRangeSchema, 500).default(DEFAULT_INTERNAL_NETWORK.ipRanges),
+});
+
 /** The organization's settings; every key optional when written, all present when read. */
 export const settingsSchema = z.strictObject({
   severityScale: severityScaleSchema,
@@ -59,6 +96,8 @@ export const settingsSchema = z.strictObject({
   ),
   /** Distribution lists per report kind (see docs/audiences.md). */
   distribution: z.partialRecord(reportKindSchema, distributionListSchema),
+  /** Internal domains, host suffixes and IP ranges (defaults: private ranges, .internal, .local, .corp…). */
+  internalNetwork: internalNetworkSchema,
 });
 export const settingsPatchSchema = settingsSchema.partial();
 

@@ -1,4 +1,5 @@
 import { SECTION_KEYS } from '../domain/report.schema.js';
+import type { InternalNetwork } from '../domain/audience.js';
 import type { SeverityScale } from '../domain/severity.js';
 import { DEFAULT_LINT_CONFIG, type LintConfig } from './config.js';
 import { proseFields, type ProseField } from './fields.js';
@@ -27,6 +28,8 @@ export interface LintOptions {
   scale?: SeverityScale;
   /** false: the prose rules without the statistical model (prose/model.ts); for comparing the two. */
   model?: boolean;
+  /** Internal domains, host suffixes and IP ranges (settings internalNetwork) for the public-leak rule. */
+  network?: InternalNetwork;
 }
 
 const SENTENCE_RULES: SentenceRule[] = [
@@ -187,7 +190,7 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
     }
   }
 
-  const sctx = structureContext(report, config, options.scale);
+  const sctx = structureContext(report, config, options.scale, options.network);
   for (const section of sections) {
     const texts = fields.filter((f) => f.section === section);
     for (const hit of structureHits(report, section, sctx, texts)) {

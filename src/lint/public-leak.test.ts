@@ -25,4 +25,24 @@ describe('public-leak lint rule', () => {
     expect(findings.some((f) => f.path.join('.').startsWith('impact.team'))).toBe(false);
     expect(findings.every((f) => f.severity === 'info')).toBe(true);
   });
+
+  it('skips entries marked internal inside rows, and uses the organisation’s internal network', () => {
+    const r = leakyReport();
+    r.analysis.fiveWhys = [
+      {
+        problem: 'Checkout failed',
+        steps: [{ answer: 'build7.lab.acme.io was down' }, { answer: 'ci.lab.acme.io ran out of disk' }],
+      },
+    ];
+    r.internal = [...r.internal, 'analysis.fiveWhys.0.steps.1'];
+    const leaks = (network?: Parameters<typeof lintReport>[1]) =>
+      lintReport(r, network)
+        .filter((f) => f.ruleId === 'public-leak' && f.path[1] === 'fiveWhys')
+        .map((f) => f.path.join('.'));
+    // acme.io is public until the organisation says it is internal
+    expect(leaks()).toEqual([]);
+    const network = { domains: ['lab.acme.io'], suffixes: [], ipRanges: [] };
+    // the marked why is not reported; the other is
+    expect(leaks({ network })).toEqual(['analysis.fiveWhys.0.steps.0.answer']);
+  });
 });

@@ -8,6 +8,7 @@ import {
   publicVersion,
   responseTimes,
   type Audience,
+  type InternalNetwork,
   type Report,
   type SeverityScale,
 } from '../domain/index.js';
@@ -22,17 +23,14 @@ export interface ExportOptions {
   /** Today (YYYY-MM-DD), for overdue actions in the charts. */
   today: string;
   scale?: SeverityScale;
-  /** Domains the organisation uses inside only; hosts and links under them stay out of the public version. */
-  internalDomains?: string[];
+  /** Internal domains, host suffixes and IP ranges (settings internalNetwork): kept out of the public version. */
+  network?: InternalNetwork;
 }
 
 /** The report a version is rendered from: the public version is derived, the others are the report itself. */
-export function reportFor(
-  report: Report,
-  options: Pick<ExportOptions, 'audience' | 'internalDomains'>,
-): Report {
+export function reportFor(report: Report, options: Pick<ExportOptions, 'audience' | 'network'>): Report {
   if (options.audience !== 'public') return report;
-  return publicVersion(report, { internalDomains: options.internalDomains ?? [] }).report;
+  return publicVersion(report, options.network ? { network: options.network } : {}).report;
 }
 
 /** The executive version as data: what the one page shows. */

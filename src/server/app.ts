@@ -44,6 +44,7 @@ import { mailAttemptMs } from '../mail/mailer.js';
 import type { TrackerOptions } from './tracker/tracker.service.js';
 import { trackerRoutes } from './routes/tracker.routes.js';
 import type { AuthOptions } from './services/auth.service.js';
+import { PdfRenderer } from '../render/pdf.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
 
@@ -75,6 +76,8 @@ export interface AppOptions {
   webRoot?: string;
   /** The Chromium executable for PDF exports (default /usr/bin/chromium). */
   chromium?: string;
+  /** PDF renders at once, renders waiting, and the longest one render may take (defaults 2, 8, 60 s). */
+  pdf?: { concurrency?: number; queue?: number; timeoutMs?: number };
   /**
    * Check every API reply against its route's response schema; a mismatch becomes a 500 that names it and
    * is kept in `app.replyViolations`. For tests: it parses every reply, which production need not pay for.
@@ -99,6 +102,8 @@ export type HindsightApp = FastifyInstance & {
   replyViolations: ReplyViolation[];
   /** The running outbox worker, when `outboxWorker` was given. */
   outboxWorker?: OutboxWorker;
+  /** The PDF renderer the exports share. */
+  pdfRenderer: PdfRenderer;
 };
 
 export const DEFAULT_UPLOAD_LIMIT = 25 * 1024 * 1024;
@@ -273,7 +278,11 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   );
 
   await app.register(reportsRoutes(services));
-  await app.register(shareRoutes(services, { chromium: options.chromium ?? '/usr/bin/chromium' }));
+  // One browser for every PDF, a bounded queue in front of it, closed with the server.
+  const pdf = new PdfRenderer({ chromium: options.chromium ?? '/usr/bin/chromium', ...options.pdf });
+  app.decorate('pdfRenderer', pdf);
+  app.addHook('onClose', async () => pdf.close());
+  await app.register(shareRoutes(services, { pdf }));
   await app.register(reviewsRoutes(services));
   await app.register(searchRoutes(services));
   await app.register(memoryRoutes(services));

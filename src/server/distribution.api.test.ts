@@ -1,6 +1,7 @@
 // Reports sent by e-mail through a real SMTP server in its own process (test/smtp-child.ts): a chosen audience
 // version as HTML with a plain-text part, to the addresses asked for or the list of the report's kind, queued
 // in the outbox with the history entry that records it, and on publication to the kind's list.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../test/databases.js';
 import { leakyReport, SECRETS } from '../../test/leaky.js';
@@ -144,6 +145,99 @@ describe.each(testDialects())('sending reports by e-mail on %s', (dialect) => {
     expect(log.json<{ items: { details: Record<string, unknown> }[] }>().items[0]!.details).toMatchObject({
       audience: 'executive',
       trigger: 'publication',
+    });
+  }, 60_000);
+
+  // Issue 16, item 4: the mail of a publication is queued in the publishing transaction, so a failure between
+  // the state change and the queuing cannot publish without sending, send without publishing, or send twice.
+  it('queues the publication mail in the publishing transaction: a failure leaves neither, a retry one', async () => {
+    await admin.call({
+      method: 'PUT',
+      url: '/api/settings',
+      payload: {
+        requiredApprovals: 0,
+        distribution: { project: { to: ['ciso@example.test', 'sec@example.test'], audience: 'public' } },
+      },
+    });
+    const created = await eddie.call({
+      method: 'POST',
+      url: '/api/postmortems',
+      payload: completeReport({ title: 'Token leak in a build log', kind: 'project' }),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json<{ id: string }>().id;
+    const move = (to: string, version: number) =>
+      eddie.call({ method: 'POST', url: `/api/postmortems/${id}/transitions`, payload: { to, version } });
+    expect((await move('in_review', 1)).statusCode).toBe(200);
+
+    const db = s.db.store.db;
+    const queued = async () =>
+      (
+        await db
+          .selectFrom('outbox')
+          .select('id')
+          .where('target', '=', id)
+          .where('kind', '=', 'distribution')
+          .execute()
+      ).length;
+    const recorded = async () =>
+      (
+        await db
+          .selectFrom('audit_log')
+          .select('id')
+          .where('target_id', '=', id)
+          .where('action', '=', 'report.distribute')
+          .execute()
+      ).length;
+    const state = async () =>
+      (await eddie.call({ method: 'GET', url: `/api/postmortems/${id}` })).json<{
+        report: { state: string };
+      }>().report.state;
+
+    // A failure after the outbox rows are written and before the transaction ends (the record of the sending
+    // cannot be written): the whole publication is undone.
+    if (dialect === 'sqlite') {
+      await sql`create trigger fail_distribution before insert on audit_log when new.action = 'report.distribute'
+        begin select raise(abort, 'injected failure'); end`.execute(db);
+    } else {
+      await sql`create function fail_distribution() returns trigger language plpgsql as $$
+        begin raise exception 'injected failure'; end $$`.execute(db);
+      await sql`create trigger fail_distribution before insert on audit_log for each row
+        when (new.action = 'report.distribute') execute function fail_distribution()`.execute(db);
+    }
+    const failed = await move('published', 2);
+    expect(failed.statusCode).toBe(500);
+    expect(failed.json().message).not.toContain('injected');
+    expect(await state()).toBe('in_review');
+    expect(await queued()).toBe(0);
+    expect(await recorded()).toBe(0);
+
+    if (dialect === 'sqlite') await sql`drop trigger fail_distribution`.execute(db);
+    else await sql`drop trigger fail_distribution on audit_log`.execute(db);
+    // The retry publishes and queues once; a second try (a double click, a client retrying) queues nothing more.
+    const published = await move('published', 2);
+    expect(published.statusCode, published.body).toBe(200);
+    expect(await state()).toBe('published');
+    expect(await queued()).toBe(2);
+    expect(await recorded()).toBe(1);
+    const again = await move('published', 3);
+    expect(again.statusCode).toBe(409);
+    expect(await queued()).toBe(2);
+
+    const before = smtp.mails.length;
+    expect(await sendAll()).toBe(2);
+    await smtp.waitFor(before + 2);
+    expect(
+      smtp.mails
+        .slice(before)
+        .map((m) => m.to[0])
+        .sort(),
+    ).toEqual(['ciso@example.test', 'sec@example.test']);
+    const log = await admin.call({ method: 'GET', url: `/api/audit?target=${id}&action=report.distribute` });
+    expect(log.json<{ items: { details: Record<string, unknown> }[] }>().items[0]!.details).toMatchObject({
+      audience: 'public',
+      trigger: 'publication',
+      version: 3,
     });
   }, 60_000);
 

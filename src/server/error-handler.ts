@@ -22,6 +22,7 @@ const FRIENDLY: Record<string, string> = {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isAppError(error)) {
+      if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
       return reply.status(error.status).send(error.toJSON());
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

@@ -3,6 +3,7 @@ import type { Report } from '../domain/index.js';
 import type {
   ActionItemsTable,
   AuditLogTable,
+  OutboxTable,
   ReportFactorsTable,
   ReportFactsTable,
   ReportKeysTable,
@@ -25,6 +26,14 @@ export interface SaveInfo {
   at?: string;
   /** The audit entry for this save, written in the same transaction (its details gain the new version). */
   audit?: { action: string; details?: Record<string, unknown>; ip: string | null };
+  /**
+   * Messages the save queues (the e-mail of a report's publication) with the audit entry that records them:
+   * written in the save's transaction, so the state change, the messages and their record stand or fall together.
+   */
+  queued?: {
+    outbox: OutboxTable[];
+    audit: { action: string; details: Record<string, unknown>; ip: string | null };
+  };
 }
 
 /** The columns of a report's row that follow from its content. */
@@ -72,6 +81,8 @@ export interface SaveRows {
   search: { title: string; body: string };
   revision: ReportRevisionsTable;
   audit: AuditLogTable | undefined;
+  /** The outbox rows the save queues and their audit entry (SaveInfo.queued). */
+  queued: { outbox: OutboxTable[]; audit: AuditLogTable } | undefined;
 }
 
 /**
@@ -121,6 +132,21 @@ export function saveRows(id: string, version: number, report: Report, info: Save
           target_id: id,
           details: JSON.stringify({ ...info.audit.details, version }),
           ip: info.audit.ip,
+        }
+      : undefined,
+    queued: info.queued
+      ? {
+          outbox: info.queued.outbox,
+          audit: {
+            id: randomUUID(),
+            at,
+            user_id: info.userId,
+            action: info.queued.audit.action,
+            target_type: 'report',
+            target_id: id,
+            details: JSON.stringify({ ...info.queued.audit.details, version }),
+            ip: info.queued.audit.ip,
+          },
         }
       : undefined,
   };

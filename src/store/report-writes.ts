@@ -349,6 +349,15 @@ export class ReportWrites {
     }
     await trx.insertInto('report_revisions').values(rows.revision).execute();
     if (rows.audit) await trx.insertInto('audit_log').values(rows.audit).execute();
+    if (rows.queued) {
+      const { outbox, audit } = rows.queued;
+      for (let i = 0; i < outbox.length; i += 200)
+        await trx
+          .insertInto('outbox')
+          .values(outbox.slice(i, i + 200))
+          .execute();
+      await trx.insertInto('audit_log').values(audit).execute();
+    }
   }
 }
 
@@ -396,6 +405,10 @@ class SqliteSaves {
     this.insert('report_search', { rowid: seq, ...rows.search });
     this.insert('report_revisions', rows.revision);
     if (rows.audit) this.insert('audit_log', rows.audit);
+    if (rows.queued) {
+      for (const r of rows.queued.outbox) this.insert('outbox', r);
+      this.insert('audit_log', rows.queued.audit);
+    }
   }
 
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */

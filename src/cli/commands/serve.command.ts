@@ -36,6 +36,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     webRoot: o.webRoot,
     ...(o.chromium ? { chromium: o.chromium } : {}),
     ...(o.outbox?.webhookTimeoutMs !== undefined ? { webhookTimeoutMs: o.outbox.webhookTimeoutMs } : {}),
+    ...(o.pdf ? { pdf: o.pdf } : {}),
     ...(o.outbox?.enabled === false
       ? {}
       : {

@@ -1,4 +1,11 @@
-import { findLeaks, isMarkedInternal, peopleOf, type LeakKind } from '../../domain/audience.js';
+import {
+  DEFAULT_INTERNAL_NETWORK,
+  findLeaks,
+  isWithinInternal,
+  peopleOf,
+  type InternalNetwork,
+  type LeakKind,
+} from '../../domain/audience.js';
 import { checkReport, type ReportProblem } from '../../domain/checks.js';
 import { IMPACT_CATEGORIES, SECTION_KEYS, type ImpactFigure } from '../../domain/report.schema.js';
 import { DEFAULT_SEVERITY_SCALE, type SeverityScale } from '../../domain/severity.js';
@@ -19,6 +26,8 @@ export interface StructureHit {
 export interface StructureContext {
   config: LintConfig;
   scale: SeverityScale;
+  /** What counts as inside the organisation (settings internalNetwork), for the public-leak rule. */
+  network: InternalNetwork;
   /** Semantic checks from the domain, computed once per lint run. */
   problems: ReportProblem[];
 }
@@ -382,8 +391,9 @@ export function structureContext(
   report: Report,
   config: LintConfig,
   scale: SeverityScale = DEFAULT_SEVERITY_SCALE,
+  network: InternalNetwork = DEFAULT_INTERNAL_NETWORK,
 ): StructureContext {
-  return { config, scale, problems: checkReport(report, { scale }) };
+  return { config, scale, network, problems: checkReport(report, { scale }) };
 }
 
 /** Structure findings for one section; `texts` are the section's prose fields for the appendix check. */
@@ -397,7 +407,7 @@ export function structureHits(
     ...SECTION_RULES[section](report, ctx),
     ...fromChecks(section, ctx),
     ...appendixHits(report, section, texts),
-    ...publicLeakHits(report, section, texts),
+    ...publicLeakHits(report, section, ctx, texts),
   ];
 }
 
@@ -418,13 +428,13 @@ const LEAK_WORDS: Record<LeakKind, string> = {
 function publicLeakHits(
   report: Report,
   section: SectionKey,
+  sctx: StructureContext,
   texts: { path: ModelPath; text: string }[],
 ): StructureHit[] {
-  const ctx = { names: peopleOf(report), internalDomains: [] };
+  const ctx = { names: peopleOf(report), network: sctx.network };
   const hits: StructureHit[] = [];
   for (const { path, text } of texts) {
-    const owner = typeof path[2] === 'number' ? path.slice(0, 3) : path.slice(0, 2);
-    if (path.length > 1 && isMarkedInternal(report, owner)) continue;
+    if (path.length > 1 && isWithinInternal(report, path)) continue;
     for (const leak of findLeaks(text, ctx, ['name', 'email', 'host', 'ip', 'url'])) {
       hits.push({
         ruleId: 'public-leak',

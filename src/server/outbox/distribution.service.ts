@@ -2,7 +2,13 @@ import { AppError, type Audience, type Report } from '../../domain/index.js';
 import type { Distribution } from '../../domain/api-contract.js';
 import { Mailer, type MailMessage, type MailOptions } from '../../mail/mailer.js';
 import { exportText, reportFor } from '../../render/export.js';
-import { outboxRow, type OutboxRepository, type OutboxRow, type StoredReport } from '../../store/index.js';
+import {
+  outboxRow,
+  type OutboxRepository,
+  type OutboxRow,
+  type SaveInfo,
+  type StoredReport,
+} from '../../store/index.js';
 import type { Actor } from '../services/access.js';
 import type { ReportService } from '../services/report.service.js';
 import type { SettingsService } from '../services/settings.service.js';
@@ -62,12 +68,17 @@ export class DistributionService {
     return this.queue(who, stored, audience, recipients, source);
   }
 
-  /** After a report is published: queue the version its kind's list asks for, when there is a list. */
-  async published(who: Actor, stored: StoredReport): Promise<Distribution | undefined> {
+  /**
+   * What publishing a report queues, for the save that publishes it to write in its own transaction: the
+   * version its kind's list asks for, one outbox row per recipient, and the history entry recording them.
+   * Nothing when e-mail is off or the kind has no list. `report` is the content being saved (state published).
+   */
+  async onPublication(who: Actor, id: string, report: Report): Promise<SaveInfo['queued']> {
     if (!this.mailer) return undefined;
-    const list = (await this.settings.get()).distribution[stored.report.kind];
+    const list = (await this.settings.get()).distribution[report.kind];
     if (!list) return undefined;
-    return this.queue(who, stored, list.audience, list.to, 'settings', 'publication');
+    const { rows, details } = await this.prepare(id, report, list.audience, list.to, 'publication');
+    return { outbox: rows, audit: { action: 'report.distribute', details, ip: who.ip } };
   }
 
   private async queue(
@@ -76,33 +87,44 @@ export class DistributionService {
     audience: Audience,
     recipients: string[],
     source: Distribution['source'],
-    trigger: 'request' | 'publication' = 'request',
   ): Promise<Distribution> {
-    const message = await this.render(stored.report, audience);
-    const at = new Date().toISOString();
-    const rows = recipients.map((to) =>
-      outboxRow('distribution', stored.id, 'report.distributed', { ...message, to }, at),
-    );
-    const deliveries = rows.map((r) => r.id);
+    const { rows, details } = await this.prepare(stored.id, stored.report, audience, recipients, 'request');
     await this.outbox.enqueueRecorded(rows, {
       userId: who.user.id,
       action: 'report.distribute',
       targetType: 'report',
       targetId: stored.id,
-      details: { audience, recipients, deliveries, trigger, version: stored.version },
+      details: { ...details, version: stored.version },
       ip: who.ip,
     });
-    return { audience, recipients, deliveries, source };
+    return { audience, recipients, deliveries: details.deliveries, source };
+  }
+
+  /** The outbox rows of one sending (one per recipient) and the details its history entry records. */
+  private async prepare(
+    id: string,
+    report: Report,
+    audience: Audience,
+    recipients: string[],
+    trigger: 'request' | 'publication',
+  ) {
+    const message = await this.render(report, audience);
+    const at = new Date().toISOString();
+    const rows = recipients.map((to) =>
+      outboxRow('distribution', id, 'report.distributed', { ...message, to }, at),
+    );
+    const deliveries = rows.map((r) => r.id);
+    return { rows, details: { audience, recipients, deliveries, trigger } };
   }
 
   /** The message for an audience: the HTML export, and the Markdown export as its plain-text part. */
   private async render(report: Report, audience: Audience): Promise<Omit<MailMessage, 'to'>> {
-    const { severityScale: scale } = await this.settings.get();
-    const opts = { audience, today: new Date().toISOString().slice(0, 10), scale };
+    const { severityScale: scale, internalNetwork: network } = await this.settings.get();
+    const opts = { audience, today: new Date().toISOString().slice(0, 10), scale, network };
     const html = await exportText(report, 'html', opts);
     const text = await exportText(report, 'md', opts);
     // The title of the version sent (the public version's title is the public one).
-    const { title } = reportFor(report, { audience });
+    const { title } = reportFor(report, { audience, network });
     return {
       subject: `Post-mortem: ${title} (${AUDIENCE_LABEL[audience]})`,
       text: text.text,

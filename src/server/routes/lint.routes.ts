@@ -32,8 +32,8 @@ export function lintRoutes(services: Services): FastifyPluginAsyncZod {
       async (request) => {
         actor(request);
         const report = parseWith(reportSchema, request.body.report, 'the report is not valid');
-        const { severityScale: scale } = await services.settings.get();
-        const all = lintReport(report, { scale });
+        const { severityScale: scale, internalNetwork: network } = await services.settings.get();
+        const all = lintReport(report, { scale, network });
         const { section } = request.body;
         const findings = sortFindings(section ? all.filter((f) => f.section === section) : all);
         return { findings, score: scoreReport(report, all) };

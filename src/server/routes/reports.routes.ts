@@ -8,7 +8,7 @@ import {
   revisionSummarySchema,
   itemsOf,
 } from '../../domain/api-contract.js';
-import { AppError } from '../../domain/index.js';
+import { AppError, type Report } from '../../domain/index.js';
 import { noContent, replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
 import { presentReport, presentReportJson } from '../presenters.js';
@@ -197,13 +197,13 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
       async (request) => {
         const { to, version } = request.body;
         const who = actor(request);
-        const saved = await services.reports.transition(who, request.params.id, to, version);
-        if (to === 'published') {
-          // The list of the report's kind gets its version; the publication stands if queuing fails.
-          await services.distribution.published(who, saved).catch((e: unknown) => {
-            request.log.error({ err: e, report: saved.id }, 'queuing the distribution on publication failed');
-          });
-        }
+        const { id } = request.params;
+        // On publication the list of the report's kind gets its version, queued in the publishing transaction.
+        const saved = await services.reports.transition(who, id, to, version, {
+          ...(to === 'published'
+            ? { queue: (report: Report) => services.distribution.onPublication(who, id, report) }
+            : {}),
+        });
         return presentReport(saved);
       },
     );

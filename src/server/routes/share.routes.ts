@@ -5,7 +5,7 @@ import { distributeRequestSchema, distributionSchema } from '../../domain/api-co
 import { audienceSchema } from '../../domain/index.js';
 import { EXPORT_FORMATS, exportText, reportFor } from '../../render/export.js';
 import { renderHtml } from '../../render/html.render.js';
-import { renderPdf } from '../../render/pdf.js';
+import type { PdfRenderer } from '../../render/pdf.js';
 import { toConfluence } from '../../render/wiki.js';
 import { actor } from '../auth.hook.js';
 import { replies } from '../contract.js';
@@ -13,8 +13,8 @@ import type { Services } from '../services/index.js';
 import { reportParams } from './schemas.js';
 
 export interface ShareOptions {
-  /** The Chromium executable for PDF (configuration: HINDSIGHT_CHROMIUM). */
-  chromium: string;
+  /** The server's PDF renderer: one browser, a bounded queue (see render/pdf.ts). */
+  pdf: PdfRenderer;
 }
 
 /** The exported page: its own inline styles and inline SVG, no scripts, nothing fetched, never framed. */
@@ -61,8 +61,8 @@ export function shareRoutes(services: Services, options: ShareOptions): FastifyP
       async (request, reply) => {
         const { format, audience, download } = request.query;
         const stored = await services.reports.visible(actor(request), request.params.id);
-        const { severityScale: scale } = await services.settings.get();
-        const opts = { audience, today: today(), scale };
+        const { severityScale: scale, internalNetwork: network } = await services.settings.get();
+        const opts = { audience, today: today(), scale, network };
         const ext = format === 'confluence' ? 'xhtml' : format;
         if (download === '1' || format === 'pdf') {
           reply.header('content-disposition', `attachment; filename="${fileName(stored.id, audience, ext)}"`);
@@ -71,7 +71,7 @@ export function shareRoutes(services: Services, options: ShareOptions): FastifyP
           const version = reportFor(stored.report, opts);
           const charts = await reportCharts(version, opts.today);
           const html = renderHtml(version, { charts, audience, scale });
-          const pdf = await renderPdf(html, { chromium: options.chromium, title: version.title });
+          const pdf = await options.pdf.render(html, version.title);
           return reply.type('application/pdf').send(pdf as never);
         }
         if (format === 'confluence') {
@@ -134,7 +134,8 @@ export function shareRoutes(services: Services, options: ShareOptions): FastifyP
       },
       async (request, reply) => {
         const stored = await services.reports.visible(actor(request), request.params.id);
-        const version = reportFor(stored.report, { audience: request.query.audience });
+        const { internalNetwork: network } = await services.settings.get();
+        const version = reportFor(stored.report, { audience: request.query.audience, network });
         const chart = await chartOf(version, request.params.chart, today());
         return reply
           .type('image/svg+xml; charset=utf-8')

@@ -22,6 +22,7 @@ import type {
   ReportFilters,
   ReportRepository,
   ReviewRepository,
+  SaveInfo,
   StoredReport,
 } from '../../store/index.js';
 import { canSee, hasRole, notFound, requireRole, type Actor } from './access.js';
@@ -170,7 +171,16 @@ export class ReportService {
   }
 
   /** Move a report along its lifecycle, enforcing the rules of each step. */
-  async transition(actor: Actor, id: string, to: LifecycleState, version: number): Promise<StoredReport> {
+  async transition(
+    actor: Actor,
+    id: string,
+    to: LifecycleState,
+    version: number,
+    options: {
+      /** What the move queues (the e-mail of a publication), written in the same transaction as the move. */
+      queue?: (report: Report) => Promise<SaveInfo['queued']>;
+    } = {},
+  ): Promise<StoredReport> {
     const current = await this.writable(actor, id);
     const from = current.report.state;
     if (!canTransition(from, to)) {
@@ -212,6 +222,7 @@ export class ReportService {
       }
     }
     const report = { ...current.report, state: to };
+    const queued = await options.queue?.(report);
     const saved = await this.reports.update(
       id,
       version,
@@ -221,6 +232,7 @@ export class ReportService {
         summary: `moved from ${from} to ${to}`,
         changes: ['state'],
         audit: { action: 'report.transition', details: { from, to }, ip: actor.ip },
+        ...(queued ? { queued } : {}),
       },
       { reviewRound },
     );

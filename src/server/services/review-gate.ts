@@ -12,7 +12,10 @@ export const lintGate: ReviewGate = {
   async blockers(report, settings) {
     const problems = checkReport(report, { scale: settings.severityScale });
     const seen = new Set(problems.map((p) => `${p.path.join('.')}\u0000${p.code}`));
-    for (const f of lintReport(report, { scale: settings.severityScale })) {
+    for (const f of lintReport(report, {
+      scale: settings.severityScale,
+      network: settings.internalNetwork,
+    })) {
       if (f.severity !== 'error') continue;
       const key = `${f.path.join('.')}\u0000${f.ruleId}`;
       if (seen.has(key)) continue;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   AppError,
+  DEFAULT_INTERNAL_NETWORK,
   DEFAULT_SEVERITY_SCALE,
   rosterEntrySchema,
   settingsPatchSchema,
@@ -24,6 +25,7 @@ export const DEFAULT_SETTINGS: Settings = {
   templates: [],
   factorCategories: [],
   distribution: {},
+  internalNetwork: DEFAULT_INTERNAL_NETWORK,
 };
 
 /** Reads and writes the organization's settings; only admins write. */

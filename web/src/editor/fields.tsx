@@ -1,5 +1,6 @@
 import { createContext, memo, useContext, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Finding } from '../types.js';
+import { marksAfterRemoval } from '../../../src/domain/audience.js';
 import { wordCount, type Path } from './model.js';
 
 /** Change the report at a path; stable for the life of the editor, so rows can skip re-rendering. */
@@ -15,7 +16,7 @@ const SECTION_NAMES = ['summary', 'details', 'impact', 'analysis', 'lessons', 'a
  * A toggle that marks a field or an item internal: it stays in the report and out of the public version.
  * `mark` is the name the report's `internal` list uses (impact.team, A2, details.timeline.3).
  */
-export function InternalToggle({ mark, label }: { mark: string; label: string }) {
+export function InternalToggle({ mark, label, small }: { mark: string; label: string; small?: boolean }) {
   const marks = useContext(InternalContext);
   const set = useContext(SetContext);
   const described = useId();
@@ -25,7 +26,10 @@ export function InternalToggle({ mark, label }: { mark: string; label: string })
   // then finds the field alone, as it does for a screen reader's list of form fields.
   return (
     <>
-      <label className="internal-toggle" title="Internal: kept in the report, left out of the public version">
+      <label
+        className={small ? 'internal-toggle small' : 'internal-toggle'}
+        title="Internal: kept in the report, left out of the public version"
+      >
         <input
           type="checkbox"
           aria-describedby={described}
@@ -41,6 +45,35 @@ export function InternalToggle({ mark, label }: { mark: string; label: string })
       </span>
     </>
   );
+}
+
+/**
+ * Remove row `index` of the list at `list` and keep the internal marks right: the row's own marks go (its id,
+ * or its position and the entries inside it), the marks of later rows move up with them.
+ */
+export function useRemoveRow() {
+  const set = useContext(SetContext);
+  const marks = useContext(InternalContext);
+  return (list: Path, items: readonly unknown[], index: number) => {
+    set(
+      list,
+      items.filter((_, j) => j !== index),
+    );
+    if (!marks || marks.length === 0) return;
+    const id = (items[index] as { id?: unknown } | undefined)?.id;
+    const own =
+      typeof id === 'string'
+        ? list.join('.') === 'materials.appendices'
+          ? `appendix.${id}`
+          : id
+        : undefined;
+    const next = marksAfterRemoval(
+      marks.filter((m) => m !== own),
+      list.join('.'),
+      index,
+    );
+    if (next.length !== marks.length || next.some((m, i) => m !== marks[i])) set(['internal'], next);
+  };
 }
 
 /** The element id of the input for a model path, so a finding can focus its field. */
@@ -148,13 +181,17 @@ export function ChipsField({
   label,
   values,
   guide,
+  markable,
 }: {
   path: Path;
   label: string;
   values: string[];
   guide?: string;
+  /** Each entry gets an Internal toggle (its mark: `tags.2`). */
+  markable?: boolean;
 }) {
   const set = useContext(SetContext);
+  const removeRow = useRemoveRow();
   const [draft, setDraft] = useState('');
   const id = fieldId(path);
   const add = (raw: string) => {
@@ -171,7 +208,7 @@ export function ChipsField({
       e.preventDefault();
       add(draft);
     } else if (e.key === 'Backspace' && draft === '' && values.length > 0) {
-      set(path, values.slice(0, -1));
+      removeRow(path, values, values.length - 1);
     }
   };
   return (
@@ -179,18 +216,14 @@ export function ChipsField({
       <label htmlFor={id}>{label}</label>
       {guide && <p className="guide">{guide}</p>}
       <div className="chips">
-        {values.map((v) => (
+        {values.map((v, i) => (
           <span className="chip" key={v}>
             {v}
+            {markable && <InternalToggle mark={`${path.join('.')}.${i}`} label={`${v} in ${label}`} small />}
             <button
               type="button"
               aria-label={`Remove ${v} from ${label}`}
-              onClick={() =>
-                set(
-                  path,
-                  values.filter((x) => x !== v),
-                )
-              }
+              onClick={() => removeRow(path, values, i)}
             >
               ×
             </button>

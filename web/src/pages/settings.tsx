@@ -26,6 +26,12 @@ export function SettingsPage() {
       .join('\n'),
   );
   const [resetting, setResetting] = useState<User>();
+  // The internal network as text, one entry a line.
+  const [network, setNetwork] = useState({
+    domains: (settings.internalNetwork?.domains ?? []).join('\n'),
+    suffixes: (settings.internalNetwork?.suffixes ?? []).join('\n'),
+    ipRanges: (settings.internalNetwork?.ipRanges ?? []).join('\n'),
+  });
 
   const loadUsers = () =>
     api<{ items: User[] }>('/api/users')
@@ -287,6 +293,59 @@ export function SettingsPage() {
           }
         >
           Save categories
+        </button>
+      </section>
+
+      <section className="card" aria-labelledby="network-h">
+        <h2 id="network-h">Internal network</h2>
+        <p className="muted">
+          What counts as inside the organisation: the public version of a report takes these hosts, links and
+          addresses out, and the public-leak check points at them. One entry a line.
+        </p>
+        <div className="grid2">
+          {(
+            [
+              ['domains', 'Internal domains', 'corp.example.com'],
+              ['suffixes', 'Internal host suffixes', '.internal'],
+              ['ipRanges', 'Internal IP ranges (CIDR)', '10.0.0.0/8'],
+            ] as const
+          ).map(([key, label, example]) => (
+            <div className="field" key={key}>
+              <label htmlFor={`network-${key}`}>{label}</label>
+              <textarea
+                id={`network-${key}`}
+                rows={8}
+                placeholder={example}
+                value={network[key]}
+                onChange={(e) => setNetwork({ ...network, [key]: e.target.value })}
+              />
+            </div>
+          ))}
+        </div>
+        <button
+          type="button"
+          onClick={() =>
+            void run('Internal network saved.', async () => {
+              const lines = (t: string) =>
+                t
+                  .split('\n')
+                  .map((l) => l.trim())
+                  .filter(Boolean);
+              await api('/api/settings', {
+                method: 'PUT',
+                body: {
+                  internalNetwork: {
+                    domains: lines(network.domains),
+                    suffixes: lines(network.suffixes),
+                    ipRanges: lines(network.ipRanges),
+                  },
+                },
+              });
+              await reloadSettings();
+            })
+          }
+        >
+          Save internal network
         </button>
       </section>
 

@@ -16,6 +16,7 @@ import {
   RemoveButton,
   SetContext,
   TextField,
+  useRemoveRow,
 } from '../fields.js';
 import { nextId, wordCount, type Path } from '../model.js';
 import { useGuide, type SectionProps } from './shared.js';
@@ -33,6 +34,7 @@ export function smartGaps(a: ActionItem): string[] {
 
 export function ActionsSection({ report, settings }: SectionProps) {
   const set = useContext(SetContext);
+  const removeRow = useRemoveRow();
   const guide = useGuide(report, settings);
   const items = report.actions.items;
   const refs = [
@@ -52,12 +54,7 @@ export function ActionsSection({ report, settings }: SectionProps) {
               key={i}
               action={a}
               index={i}
-              onRemove={() =>
-                set(
-                  ['actions', 'items'],
-                  items.filter((_, j) => j !== i),
-                )
-              }
+              onRemove={() => removeRow(['actions', 'items'], items, i)}
             />
           ))}
         </ol>

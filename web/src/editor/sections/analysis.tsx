@@ -2,13 +2,22 @@
 import { useContext } from 'react';
 import { BARRIER_STATUSES, FISHBONE_CATEGORIES } from '../../../../src/domain/report.schema.js';
 import { EnumSelect } from '../../ui.js';
-import { Block, fieldId, RemoveButton, SetContext, TextField } from '../fields.js';
+import {
+  Block,
+  fieldId,
+  InternalToggle,
+  RemoveButton,
+  SetContext,
+  TextField,
+  useRemoveRow,
+} from '../fields.js';
 import { FishboneDiagram } from '../fishbone.js';
 import { fromLocalInput, nextId, toLocalInput, type Path } from '../model.js';
 import { useGuide, type SectionProps } from './shared.js';
 
 export function AnalysisSection({ report, settings }: SectionProps) {
   const set = useContext(SetContext);
+  const removeRow = useRemoveRow();
   const guide = useGuide(report, settings);
   const a = report.analysis;
   return (
@@ -29,6 +38,7 @@ export function AnalysisSection({ report, settings }: SectionProps) {
           return (
             <fieldset key={c} className="whys">
               <legend>Chain {n}</legend>
+              <InternalToggle mark={`analysis.fiveWhys.${c}`} label={`5 Whys chain ${n}`} />
               <TextField
                 path={[...p, 'problem']}
                 label={`Chain ${n} problem`}
@@ -44,14 +54,13 @@ export function AnalysisSection({ report, settings }: SectionProps) {
                       value={s.answer}
                       placeholder="Because…"
                     />
+                    <InternalToggle
+                      mark={`analysis.fiveWhys.${c}.steps.${i}`}
+                      label={`why ${i + 1} of chain ${n}`}
+                    />
                     <RemoveButton
                       label={`Remove why ${i + 1} of chain ${n}`}
-                      onClick={() =>
-                        set(
-                          [...p, 'steps'],
-                          chain.steps.filter((_, j) => j !== i),
-                        )
-                      }
+                      onClick={() => removeRow([...p, 'steps'], chain.steps, i)}
                     />
                   </li>
                 ))}
@@ -72,12 +81,7 @@ export function AnalysisSection({ report, settings }: SectionProps) {
                 </button>
                 <RemoveButton
                   label={`Remove chain ${n}`}
-                  onClick={() =>
-                    set(
-                      ['analysis', 'fiveWhys'],
-                      a.fiveWhys.filter((_, j) => j !== c),
-                    )
-                  }
+                  onClick={() => removeRow(['analysis', 'fiveWhys'], a.fiveWhys, c)}
                 />
               </div>
               <TextField
@@ -122,15 +126,30 @@ export function AnalysisSection({ report, settings }: SectionProps) {
                       value={f.subCauses.join('\n')}
                       onChange={(e) => set([...p, 'subCauses'], e.target.value.split('\n'))}
                     />
+                    {f.subCauses.some((d) => d.trim()) && (
+                      <ul
+                        className="plain detail-marks"
+                        aria-label="Internal marks for the details of this cause"
+                      >
+                        {f.subCauses.map((d, j) =>
+                          d.trim() ? (
+                            <li key={j}>
+                              <InternalToggle
+                                mark={`analysis.fishbone.${i}.subCauses.${j}`}
+                                label={`detail ${j + 1} of cause ${n} (${d})`}
+                                small
+                              />{' '}
+                              <span className="muted">{d}</span>
+                            </li>
+                          ) : null,
+                        )}
+                      </ul>
+                    )}
                   </div>
+                  <InternalToggle mark={`analysis.fishbone.${i}`} label={`cause ${n}`} />
                   <RemoveButton
                     label={`Remove cause ${n}`}
-                    onClick={() =>
-                      set(
-                        ['analysis', 'fishbone'],
-                        a.fishbone.filter((_, j) => j !== i),
-                      )
-                    }
+                    onClick={() => removeRow(['analysis', 'fishbone'], a.fishbone, i)}
                   />
                 </fieldset>
               );
@@ -157,14 +176,10 @@ export function AnalysisSection({ report, settings }: SectionProps) {
           {a.factors.map((f, i) => (
             <li key={i} className="lesson-row">
               <TextField path={['analysis', 'factors', i, 'text']} label={`Factor ${f.id}`} value={f.text} />
+              <InternalToggle mark={f.id} label={`factor ${f.id}`} />
               <RemoveButton
                 label={`Remove factor ${f.id}`}
-                onClick={() =>
-                  set(
-                    ['analysis', 'factors'],
-                    a.factors.filter((_, j) => j !== i),
-                  )
-                }
+                onClick={() => removeRow(['analysis', 'factors'], a.factors, i)}
               />
             </li>
           ))}
@@ -208,14 +223,10 @@ export function AnalysisSection({ report, settings }: SectionProps) {
                 onChange={(v) => set([...p, 'status'], v)}
               />
               <TextField path={[...p, 'why']} label={`Barrier ${n} why`} value={b.why} />
+              <InternalToggle mark={`analysis.barriers.${i}`} label={`barrier ${n}`} />
               <RemoveButton
                 label={`Remove barrier ${n}`}
-                onClick={() =>
-                  set(
-                    ['analysis', 'barriers'],
-                    a.barriers.filter((_, j) => j !== i),
-                  )
-                }
+                onClick={() => removeRow(['analysis', 'barriers'], a.barriers, i)}
               />
             </fieldset>
           );
@@ -252,14 +263,10 @@ export function AnalysisSection({ report, settings }: SectionProps) {
               <TextField path={[...p, 'change']} label={`Change ${n}`} value={c.change} />
               <TextField path={[...p, 'source']} label={`Change ${n} source`} value={c.source} />
               <TextField path={[...p, 'link']} label={`Change ${n} link`} value={c.link} />
+              <InternalToggle mark={`analysis.changes.${i}`} label={`change ${n}`} />
               <RemoveButton
                 label={`Remove change ${n}`}
-                onClick={() =>
-                  set(
-                    ['analysis', 'changes'],
-                    a.changes.filter((_, j) => j !== i),
-                  )
-                }
+                onClick={() => removeRow(['analysis', 'changes'], a.changes, i)}
               />
             </fieldset>
           );

@@ -97,17 +97,18 @@ export function BasicsSection({ report, settings }: SectionProps) {
         />
       </fieldset>
       <div className="grid2">
-        <ChipsField path={['authors']} label="Authors" values={report.authors} />
+        <ChipsField path={['authors']} label="Authors" values={report.authors} markable />
         <TextField path={['facilitator']} label="Facilitator" value={report.facilitator} />
         <ChipsField
           path={['reviewers']}
           label="Reviewers"
           values={report.reviewers}
+          markable
           guide="Names or emails of the people who must approve it."
         />
-        <ChipsField path={['involved']} label="People involved" values={report.involved} />
-        <ChipsField path={['tags']} label="Tags" values={report.tags} />
-        <ChipsField path={['systems']} label="Affected systems" values={report.systems} />
+        <ChipsField path={['involved']} label="People involved" values={report.involved} markable />
+        <ChipsField path={['tags']} label="Tags" values={report.tags} markable />
+        <ChipsField path={['systems']} label="Affected systems" values={report.systems} markable />
         <ChipsField
           path={['recurrenceOf']}
           label="Recurrence of (report ids)"

@@ -4,12 +4,21 @@ import { labelOf } from '../../../../src/domain/labels.js';
 import { impactTotals } from '../../../../src/domain/metrics.js';
 import { BASES, FINANCIAL_KINDS, IMPACT_CATEGORIES } from '../../../../src/domain/report.schema.js';
 import { EnumSelect } from '../../ui.js';
-import { Block, fieldId, RemoveButton, SetContext, TextField } from '../fields.js';
+import {
+  Block,
+  fieldId,
+  InternalToggle,
+  RemoveButton,
+  SetContext,
+  TextField,
+  useRemoveRow,
+} from '../fields.js';
 import type { Path } from '../model.js';
 import { useGuide, type SectionProps } from './shared.js';
 
 export function ImpactSection({ report, settings }: SectionProps) {
   const set = useContext(SetContext);
+  const removeRow = useRemoveRow();
   const guide = useGuide(report, settings);
   const { financial, figures } = report.impact;
   const totals = useMemo(() => {
@@ -67,14 +76,10 @@ export function ImpactSection({ report, settings }: SectionProps) {
                 options={BASES}
                 onChange={(v) => set([...p, 'basis'], v)}
               />
+              <InternalToggle mark={`impact.financial.${i}`} label={`money line ${n}`} />
               <RemoveButton
                 label={`Remove money line ${n}`}
-                onClick={() =>
-                  set(
-                    ['impact', 'financial'],
-                    financial.filter((_, j) => j !== i),
-                  )
-                }
+                onClick={() => removeRow(['impact', 'financial'], financial, i)}
               />
             </fieldset>
           );
@@ -134,14 +139,10 @@ export function ImpactSection({ report, settings }: SectionProps) {
                 options={BASES}
                 onChange={(v) => set([...p, 'basis'], v)}
               />
+              <InternalToggle mark={`impact.figures.${i}`} label={`figure ${n}`} />
               <RemoveButton
                 label={`Remove figure ${n}`}
-                onClick={() =>
-                  set(
-                    ['impact', 'figures'],
-                    figures.filter((_, j) => j !== i),
-                  )
-                }
+                onClick={() => removeRow(['impact', 'figures'], figures, i)}
               />
             </fieldset>
           );

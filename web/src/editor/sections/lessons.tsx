@@ -1,6 +1,6 @@
 // V. Lessons: what went well, what went wrong, what could improve, where we got lucky.
 import { useContext } from 'react';
-import { Block, InternalToggle, RemoveButton, SetContext, TextField } from '../fields.js';
+import { Block, InternalToggle, RemoveButton, SetContext, TextField, useRemoveRow } from '../fields.js';
 import { nextId } from '../model.js';
 import { useGuide, type SectionProps } from './shared.js';
 
@@ -13,6 +13,7 @@ const LESSON_LISTS = [
 
 export function LessonsSection({ report, settings }: SectionProps) {
   const set = useContext(SetContext);
+  const removeRow = useRemoveRow();
   const guide = useGuide(report, settings);
   const l = report.lessons;
   const allIds = LESSON_LISTS.flatMap(([k]) => l[k].map((x) => x.id));
@@ -33,12 +34,7 @@ export function LessonsSection({ report, settings }: SectionProps) {
                 <InternalToggle mark={lesson.id} label={`lesson ${lesson.id}`} />
                 <RemoveButton
                   label={`Remove lesson ${lesson.id}`}
-                  onClick={() =>
-                    set(
-                      ['lessons', key],
-                      l[key].filter((_, j) => j !== i),
-                    )
-                  }
+                  onClick={() => removeRow(['lessons', key], l[key], i)}
                 />
               </li>
             ))}

@@ -3,12 +3,13 @@ import { useContext, useState } from 'react';
 import { MATERIAL_KINDS } from '../../../../src/domain/report.schema.js';
 import { api, errorText } from '../../api.js';
 import { EnumSelect, Status } from '../../ui.js';
-import { Block, RemoveButton, SetContext, TextField } from '../fields.js';
+import { Block, InternalToggle, RemoveButton, SetContext, TextField, useRemoveRow } from '../fields.js';
 import { nextId, type Path } from '../model.js';
 import { useGuide, type SectionProps } from './shared.js';
 
 export function MaterialsSection({ report, settings, reportId }: SectionProps) {
   const set = useContext(SetContext);
+  const removeRow = useRemoveRow();
   const guide = useGuide(report, settings);
   const items = report.materials.items;
   const [status, setStatus] = useState('');
@@ -58,14 +59,10 @@ export function MaterialsSection({ report, settings, reportId }: SectionProps) {
             <TextField path={[...p, 'title']} label={`${m.id} title`} value={m.title} />
             <TextField path={[...p, 'link']} label={`${m.id} link`} value={m.link} />
             <TextField path={[...p, 'description']} label={`${m.id} description`} value={m.description} />
+            <InternalToggle mark={m.id} label={`material ${m.id}`} />
             <RemoveButton
               label={`Remove material ${m.id}`}
-              onClick={() =>
-                set(
-                  ['materials', 'items'],
-                  items.filter((_, j) => j !== i),
-                )
-              }
+              onClick={() => removeRow(['materials', 'items'], items, i)}
             />
           </fieldset>
         );

@@ -6,6 +6,8 @@ import { labelOf } from '../../../../src/domain/labels.js';
 import type { Report } from '../../../../src/domain/report.schema.js';
 import type { Distribution } from '../../../../src/domain/api-contract.js';
 import { api, errorText } from '../../api.js';
+import { useSession } from '../../session.js';
+import { WithheldContext } from './parts.js';
 import { summaryBody } from './read/summary.js';
 
 export const AUDIENCE_LABELS: Record<Audience, string> = {
@@ -37,7 +39,7 @@ export function ChartStrip({
   return (
     <div className="chart-strip">
       {charts.map((c) => (
-        <figure key={c} className="chart-figure">
+        <figure key={c} className={`chart-figure chart-${c}`}>
           <img
             src={`${base}/charts/${c}?audience=${audience}&v=${version}`}
             alt={CHART_ALT[c]}
@@ -165,8 +167,58 @@ const REASONS: Record<Removal['reason'], string> = {
   link: 'a link or reference',
 };
 
-const where = (path: (string | number)[]) =>
-  path.map((p) => (typeof p === 'number' ? `#${p + 1}` : labelOf(p))).join(' › ');
+const PATH_WORDS: Record<string, string> = {
+  summary: 'Executive summary',
+  details: 'Event details',
+  impact: 'Impact',
+  analysis: 'Root cause analysis',
+  lessons: 'Lessons',
+  actions: 'Action items',
+  materials: 'Supporting materials',
+  fiveWhys: '5 Whys chain',
+  steps: 'why',
+  fishbone: 'fishbone cause',
+  subCauses: 'detail',
+  factors: 'contributing factor',
+  barriers: 'barrier',
+  changes: 'change',
+  figures: 'figure',
+  financial: 'money line',
+  timeline: 'timeline event',
+  items: 'item',
+  appendices: 'appendix',
+  wentWell: 'went well',
+  wentWrong: 'went wrong',
+  couldImprove: 'could improve',
+  lucky: 'where we got lucky',
+  recurrenceOf: 'Recurrence of',
+  involved: 'People involved',
+  systems: 'Affected systems',
+  related: 'Related reports',
+  internal: 'Internal marks',
+};
+
+/** "whatHappened" → "what happened"; the first word of a path capitalised. */
+const words = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+
+/** Where a removal was, in words: "Root cause analysis › 5 Whys chain 1 › why 2". */
+const where = (path: (string | number)[]) => {
+  const parts: string[] = [];
+  for (const p of path) {
+    if (typeof p === 'number' && parts.length > 0) parts[parts.length - 1] += ` ${p + 1}`;
+    else parts.push(PATH_WORDS[String(p)] ?? labelOf(words(String(p))));
+  }
+  const [first = '', ...rest] = parts;
+  return [first.charAt(0).toUpperCase() + first.slice(1), ...rest].join(' › ');
+};
+
+/** The groups the preview lists removals in, in this order. */
+const GROUPS: { title: string; reasons: Removal['reason'][] }[] = [
+  { title: 'Marked internal', reasons: ['marked-internal'] },
+  { title: 'People and their names', reasons: ['people', 'name', 'email'] },
+  { title: 'Hosts, addresses and links', reasons: ['host', 'ip', 'url', 'link'] },
+  { title: 'Money', reasons: ['financial', 'money'] },
+];
 
 /** The public version, computed in the browser from the same rules the server uses, and what it left out. */
 export function PublicPreview({
@@ -176,7 +228,12 @@ export function PublicPreview({
   report: Report;
   children: (r: Report) => React.ReactNode;
 }) {
-  const { report: pub, removed } = useMemo(() => publicVersion(report), [report]);
+  // The organisation's internal domains, suffixes and ranges (settings), as the server's exports use them.
+  const network = useSession().settings.internalNetwork;
+  const { report: pub, removed } = useMemo(
+    () => publicVersion(report, network ? { network } : {}),
+    [report, network],
+  );
   return (
     <>
       <section className="public-removed" aria-labelledby="public-removed-title">
@@ -184,17 +241,34 @@ export function PublicPreview({
         {removed.length === 0 ? (
           <p className="muted">Nothing: the whole report can go public as it is.</p>
         ) : (
-          <ul>
-            {removed.map((r, i) => (
-              <li key={i}>
-                <span className="where">{where(r.path)}</span> — {REASONS[r.reason]}:{' '}
-                <mark className="removed">{r.text}</mark>
-              </li>
-            ))}
-          </ul>
+          <>
+            <p className="muted">
+              Below, the public version as readers get it; what was withheld from its text is{' '}
+              <mark className="withheld">[highlighted]</mark>.
+            </p>
+            {GROUPS.map(({ title, reasons }) => {
+              const items = removed.filter((r) => reasons.includes(r.reason));
+              if (items.length === 0) return null;
+              return (
+                <details key={title} open={items.length <= 12}>
+                  <summary>
+                    {title} ({items.length})
+                  </summary>
+                  <ul>
+                    {items.map((r, i) => (
+                      <li key={i}>
+                        <span className="where">{where(r.path)}</span> — {REASONS[r.reason]}:{' '}
+                        <mark className="removed">{r.text}</mark>
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              );
+            })}
+          </>
         )}
       </section>
-      {children(pub)}
+      <WithheldContext.Provider value={true}>{children(pub)}</WithheldContext.Provider>
     </>
   );
 }
@@ -233,7 +307,7 @@ export function ExecutiveView({
         {r.actions.items.length === 0 ? (
           <p className="muted">No actions yet.</p>
         ) : (
-          <table>
+          <table className="read-table">
             <thead>
               <tr>
                 <th scope="col">ID</th>

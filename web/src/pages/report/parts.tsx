@@ -1,4 +1,30 @@
+import { createContext, useContext } from 'react';
 import type { SectionKey } from '../../../../src/domain/report.schema.js';
+
+/** Set while the read view shows the public version: what the version withheld is highlighted in place. */
+export const WithheldContext = createContext(false);
+
+const WITHHELD =
+  /(\[(?:name withheld|e-mail withheld|internal host|address withheld|internal link|amount withheld)\])/;
+
+/** Text as written; in the public preview each placeholder of something withheld is marked. */
+export function Text({ children }: { children: string | undefined }) {
+  const highlight = useContext(WithheldContext);
+  if (!children || !highlight || !WITHHELD.test(children)) return <>{children}</>;
+  return (
+    <>
+      {children.split(WITHHELD).map((part, i) =>
+        i % 2 === 1 ? (
+          <mark key={i} className="withheld" title="Left out of the public version">
+            {part}
+          </mark>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
 
 /** A labelled block of prose, its paragraphs as written; nothing when empty. */
 export function Prose({ label, text }: { label: string; text: string | undefined }) {
@@ -7,7 +33,9 @@ export function Prose({ label, text }: { label: string; text: string | undefined
     <>
       <h3>{label}</h3>
       {text.split(/\n{2,}/).map((p, i) => (
-        <p key={i}>{p}</p>
+        <p key={i}>
+          <Text>{p}</Text>
+        </p>
       ))}
     </>
   );

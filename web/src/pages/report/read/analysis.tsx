@@ -2,7 +2,7 @@ import { Fragment, type ReactNode } from 'react';
 import { labelOf } from '../../../../../src/domain/labels.js';
 import type { Report } from '../../../../../src/domain/report.schema.js';
 import { FishboneDiagram } from '../../../editor/fishbone.js';
-import { Prose, LinkOrText } from '../parts.js';
+import { Prose, LinkOrText, Text } from '../parts.js';
 
 /** Root cause, factors, 5 Whys, fishbone, barriers and changes before the event. */
 export function analysisBody(r: Report): ReactNode {
@@ -15,7 +15,7 @@ export function analysisBody(r: Report): ReactNode {
           <ul>
             {r.analysis.factors.map((f) => (
               <li key={f.id}>
-                {f.id}: {f.text}
+                {f.id}: <Text>{f.text}</Text>
               </li>
             ))}
           </ul>
@@ -27,7 +27,9 @@ export function analysisBody(r: Report): ReactNode {
           <h3>5 Whys: {w.problem}</h3>
           <ol>
             {w.steps.map((s, j) => (
-              <li key={j}>{s.answer}</li>
+              <li key={j}>
+                <Text>{s.answer}</Text>
+              </li>
             ))}
           </ol>
           {w.conclusion && <p>Conclusion: {w.conclusion}</p>}
@@ -55,9 +57,13 @@ export function analysisBody(r: Report): ReactNode {
           <tbody>
             {r.analysis.barriers.map((b, i) => (
               <tr key={i}>
-                <td>{b.barrier}</td>
+                <td>
+                  <Text>{b.barrier}</Text>
+                </td>
                 <td>{labelOf(b.status)}</td>
-                <td>{b.why}</td>
+                <td>
+                  <Text>{b.why}</Text>
+                </td>
               </tr>
             ))}
           </tbody>

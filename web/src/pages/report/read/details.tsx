@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { labelOf } from '../../../../../src/domain/labels.js';
 import { formatDuration, responseTimes } from '../../../../../src/domain/metrics.js';
 import type { Report } from '../../../../../src/domain/report.schema.js';
-import { Prose, LinkOrText } from '../parts.js';
+import { Prose, LinkOrText, Text } from '../parts.js';
 
 /** Response times, the timeline, and the prose of the event details. */
 export function detailsBody(r: Report): ReactNode {
@@ -42,7 +42,7 @@ export function detailsBody(r: Report): ReactNode {
                 <td>{e.at ? e.at.replace('T', ' ').replace('Z', '') : 'unknown'}</td>
                 <td>{labelOf(e.kind)}</td>
                 <td>
-                  {e.text}
+                  <Text>{e.text}</Text>
                   {e.actor && <span className="muted"> — {e.actor}</span>}
                 </td>
                 <td>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Report } from '../../../../../src/domain/report.schema.js';
+import { Text } from '../parts.js';
 
 /** The four lists of lessons side by side. */
 export function lessonsBody(r: Report): ReactNode {
@@ -19,7 +20,9 @@ export function lessonsBody(r: Report): ReactNode {
           </h3>
           <ul>
             {r.lessons[k].map((l) => (
-              <li key={l.id}>{l.text}</li>
+              <li key={l.id}>
+                <Text>{l.text}</Text>
+              </li>
             ))}
           </ul>
         </div>
