@@ -116,6 +116,17 @@ export interface ReportFactsTable {
   /** Systems and tags in compared form, one per line. */
   systems: string;
   tags: string;
+  /** 1 when every viewer counts the report (not deleted, not restricted); null until filled (migration 401). */
+  public: number | null;
+  review_round: number | null;
+  days_to_publish: number | null;
+  system_count: number | null;
+  /** The bucket of each value beside it (bucketOf in src/domain/memory.ts). */
+  b_detect: number | null;
+  b_respond: number | null;
+  b_mitigate: number | null;
+  b_resolve: number | null;
+  b_publish: number | null;
 }
 
 /** A contributing factor with its taxonomy category and what became of the actions that address it. */

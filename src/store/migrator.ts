@@ -1,6 +1,6 @@
 import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
-import { backfillMemory } from './memory-backfill.js';
+import { backfillInsightColumns, backfillMemory } from './memory-backfill.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
 import * as attachmentChunks from './migrations/2026-11-27-002-attachment-chunks.js';
 import * as mustChangePassword from './migrations/2026-12-05-001-must-change-password.js';
@@ -16,6 +16,7 @@ import * as outbox from './migrations/2026-12-06-401-outbox.js';
 import * as reminders from './migrations/2026-12-06-402-reminders.js';
 import * as sharedMemory from './migrations/2026-12-06-601-shared-memory.js';
 import * as insightVisibilityIndex from './migrations/2026-12-06-602-insight-visibility-index.js';
+import * as insightAggregates from './migrations/2026-12-07-401-insight-aggregates.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-402-reminders': reminders,
   '2026-12-06-601-shared-memory': sharedMemory,
   '2026-12-06-602-insight-visibility-index': insightVisibilityIndex,
+  '2026-12-07-401-insight-aggregates': insightAggregates,
 };
 
 /**
@@ -55,7 +57,9 @@ export async function migrateToLatest(store: Store, options: { through?: string 
   }
   // Derived rows the shared memory's tables need for reports stored before they existed (none once filled).
   if (through === undefined || through >= SHARED_MEMORY) await backfillMemory(store);
+  if (through === undefined || through >= INSIGHT_AGGREGATES) await backfillInsightColumns(store);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 const SHARED_MEMORY = '2026-12-06-601-shared-memory';
+const INSIGHT_AGGREGATES = '2026-12-07-401-insight-aggregates';

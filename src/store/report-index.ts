@@ -1,6 +1,8 @@
 import {
   FRONT_MATTER_KEYS,
   actionsByFactor,
+  bucketOf,
+  daysToPublish,
   factorActionState,
   insightRow,
   relationKeys,
@@ -137,7 +139,7 @@ export function memoryRows(
       label: k.label,
       started,
     })),
-    facts: {
+    facts: withPublished({
       report_id: id,
       title: row.title,
       kind: row.kind,
@@ -159,7 +161,17 @@ export function memoryRows(
       open_deadlines: row.openDeadlines.join(','),
       systems: row.systems.join('\n'),
       tags: row.tags.join('\n'),
-    },
+      // A report is saved live; a deletion clears `public` (report-writes.ts), a restore sets it again.
+      public: report.visibility === 'restricted' ? 0 : 1,
+      review_round: 0,
+      days_to_publish: null,
+      system_count: row.systems.length,
+      b_detect: bucketOrNull(row.timeToDetect),
+      b_respond: bucketOrNull(row.timeToRespond),
+      b_mitigate: bucketOrNull(row.timeToMitigate),
+      b_resolve: bucketOrNull(row.timeToResolve),
+      b_publish: null,
+    }, row.published),
     factors: report.analysis.factors.map((f, position) => ({
       report_id: id,
       position,
@@ -171,4 +183,17 @@ export function memoryRows(
       action_state: factorActionState(report, f.id, byFactor),
     })),
   };
+}
+
+const bucketOrNull = (v: number | null) => (v === null ? null : bucketOf(v));
+
+/**
+ * A facts row with its first publication set, and what follows from it (days to publication and its bucket):
+ * the writer keeps the first publication on record when a published report is saved again.
+ */
+export function withPublished(facts: ReportFactsTable, published: string | null): ReportFactsTable {
+  facts.published = published;
+  facts.days_to_publish = daysToPublish(facts.started, published);
+  facts.b_publish = bucketOrNull(facts.days_to_publish);
+  return facts;
 }

@@ -12,6 +12,7 @@ import {
   type SaveInfo,
   type SaveRows,
 } from './report-rows.js';
+import { withPublished } from './report-index.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -210,7 +211,7 @@ export class ReportWrites {
         trx,
         id,
         Number(row.seq),
-        saveRows(id, expectedVersion + 1, report, info, at),
+        withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round),
         true,
       );
       if (before)
@@ -251,6 +252,8 @@ export class ReportWrites {
       if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
       const result = await q.executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion ?? -1);
+      // A deleted report counts for nobody in the insights (memory.repository.ts reads `public`).
+      await trx.updateTable('report_facts').set({ public: 0 }).where('report_id', '=', id).execute();
       if (audit) await insertAudit(trx, id, userId, at, audit);
     });
     this.changed();
@@ -267,6 +270,8 @@ export class ReportWrites {
           .where('deleted_at', 'is not', null)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found', `no deleted report ${id}`);
+        await sql`update report_facts set public = (select case when r.restricted = 0 then 1 else 0 end
+          from reports r where r.id = ${id}) where report_id = ${id}`.execute(trx);
         if (audit) await insertAudit(trx, id, userId, now(), audit);
       });
     } finally {
@@ -322,7 +327,7 @@ export class ReportWrites {
           .select('published')
           .where('report_id', '=', id)
           .executeTakeFirst();
-        if (prev?.published) facts.published = prev.published;
+        if (prev?.published) withPublished(facts, prev.published);
       }
       for (const table of SIDE_TABLES) await trx.deleteFrom(table).where('report_id', '=', id).execute();
     }
@@ -386,7 +391,7 @@ class SqliteSaves {
       if (facts?.published) {
         const prev = this.stmt('select published from report_facts where report_id = ?').get(id) as
           { published: string | null } | undefined;
-        if (prev?.published) facts.published = prev.published;
+        if (prev?.published) withPublished(facts, prev.published);
       }
       for (const table of SIDE_TABLES) this.stmt(`delete from ${table} where report_id = ?`).run(id);
       this.stmt('delete from report_search where rowid = ?').run(seq);
@@ -464,9 +469,21 @@ class SqliteSaves {
         if (!current || current.deleted_at) throw new AppError('not_found', `report ${id} does not exist`);
         throw staleVersion(id, expectedVersion, Number(current.version));
       }
-      this.writeRows(id, Number(row.seq), saveRows(id, expectedVersion + 1, report, info, at), true);
+      this.writeRows(
+        id,
+        Number(row.seq),
+        withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round),
+        true,
+      );
       if (before) this.writeOutbox(id, JSON.parse(before.content) as Report, report, at);
       return row;
     })();
   }
+}
+
+/** The save's rows with the report's review round in its facts row (the insights read it there). */
+function withRound(rows: SaveRows, round: number): SaveRows {
+  const facts = rows.side.report_facts[0];
+  if (facts) facts.review_round = Number(round);
+  return rows;
 }

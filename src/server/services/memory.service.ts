@@ -1,6 +1,6 @@
 import {
   AppError,
-  computeInsights,
+  insightsFromTallies,
   FACTOR_ACTION_STATES,
   reportsBehind,
   type Insights,
@@ -71,7 +71,7 @@ export class MemoryService {
     // Who may see which restricted reports depends on the viewer's id and principals; the figures on the day.
     const key = JSON.stringify([actor.viewer.userId, [...actor.viewer.principals].sort(), filters, day]);
     return this.kept.get(key, async () =>
-      computeInsights(await this.repo.insightRows(actor.viewer, filters), day),
+      insightsFromTallies(await this.repo.insightTallies(actor.viewer, filters, day)),
     );
   }
 
