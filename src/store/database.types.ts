@@ -130,6 +130,18 @@ export interface ReportFactsTable {
 }
 
 /** A contributing factor with its taxonomy category and what became of the actions that address it. */
+/** What a report has several of that the insights count (a system, an open action's deadline). */
+export interface InsightItemsTable {
+  report_id: string;
+  item: 'system' | 'deadline';
+  value: string;
+  /** As report_facts.public, but never null. */
+  public: number;
+  kind: string;
+  severity: string | null;
+  started: string | null;
+}
+
 export interface ReportFactorsTable {
   report_id: string;
   position: number;
@@ -321,6 +333,7 @@ export interface Database {
   report_keys: ReportKeysTable;
   report_facts: ReportFactsTable;
   report_factors: ReportFactorsTable;
+  insight_items: InsightItemsTable;
   report_recurrences: ReportRecurrencesTable;
   calendar_feeds: CalendarFeedsTable;
   users: UsersTable;

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
   bucketOf,
   DISTRIBUTION_FIGURES,
@@ -13,6 +13,7 @@ import {
   type InsightTallies,
 } from '../domain/index.js';
 import type { Store } from './database.js';
+import type { Database } from './database.types.js';
 
 // The insights' tallies in SQL over report_facts (issue 17, item 7). The public rows (not deleted, not
 // restricted: `public = 1`, kept by every save, deletion and restore) are aggregated by the database over the
@@ -30,12 +31,16 @@ export interface ColumnFilters {
 
 type Run = (q: RawBuilder<unknown>) => Promise<unknown[][]>;
 
-/** Run a query and take its rows as arrays of values in select order (raw on SQLite, as the lists do). */
-function runner(store: Store): Run {
+/**
+ * Run a query and take its rows as arrays of values in select order: raw on SQLite (as the lists do), where
+ * the queries of one tally run with no other request in between (each answers at once); on PostgreSQL in the
+ * caller's transaction, which sees one snapshot.
+ */
+function runner(store: Store, db: Kysely<Database>): Run {
   return async (q) => {
-    const c = q.compile(store.db);
+    const c = q.compile(db);
     if (store.rawRows) return store.rawRows(c.sql, c.parameters);
-    const r = await store.db.executeQuery(c);
+    const r = await db.executeQuery(c);
     return r.rows.map((row) => Object.values(row as object));
   };
 }
@@ -48,17 +53,14 @@ const COLUMN: Record<DistributionFigure['value'], [value: string, bucket: string
   daysToPublish: ['days_to_publish', 'b_publish'],
 };
 
-const OPEN = ['open', 'in_progress', 'blocked'];
-
-/** The public rows that pass the filters, as a condition on report_facts aliased `prefix`. */
-function publicRows(filters: ColumnFilters, prefix = ''): RawBuilder<unknown> {
-  const col = (c: string) => sql.raw(`${prefix}${c}`);
-  const parts = [sql`${col('public')} = 1`];
-  if (filters.from) parts.push(sql`${col('started')} >= ${filters.from}`);
+/** The public rows that pass the filters, as a condition on report_facts or insight_items. */
+function publicRows(filters: ColumnFilters): RawBuilder<unknown> {
+  const parts = [sql`public = 1`];
+  if (filters.from) parts.push(sql`started >= ${filters.from}`);
   // A day given as the end takes in the whole of it.
-  if (filters.to) parts.push(sql`${col('started')} < ${`${filters.to}T99`}`);
-  if (filters.kind) parts.push(sql`${col('kind')} = ${filters.kind}`);
-  if (filters.severity) parts.push(sql`${col('severity')} = ${filters.severity.trim().toUpperCase()}`);
+  if (filters.to) parts.push(sql`started < ${`${filters.to}T99`}`);
+  if (filters.kind) parts.push(sql`kind = ${filters.kind}`);
+  if (filters.severity) parts.push(sql`severity = ${filters.severity.trim().toUpperCase()}`);
   return sql.join(parts, sql` and `);
 }
 
@@ -82,7 +84,20 @@ export async function insightTallies(
   extra: readonly InsightRow[],
   today: string,
 ): Promise<InsightTallies> {
-  const run = runner(store);
+  if (store.rawRows) return tallies(runner(store, store.db), filters, extra, today);
+  // The bucket counts and the values looked up after them must come from one state of the data.
+  return store.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((trx) => tallies(runner(store, trx), filters, extra, today));
+}
+
+async function tallies(
+  run: Run,
+  filters: ColumnFilters,
+  extra: readonly InsightRow[],
+  today: string,
+): Promise<InsightTallies> {
   const where = publicRows(filters);
   const mine = tallyRows(extra, today);
   const counts: InsightTallies['counts'] = new Map();
@@ -114,15 +129,11 @@ export async function insightTallies(
   for (const [round, n] of await run(sql`select review_round, count(*) as n from report_facts
       where ${where} and published is not null group by review_round`))
     add(counts, 'health.reviewRounds', String(num(round)), num(n));
-  for (const [system, n] of await run(sql`select s.system, count(*) as n from report_systems s
-      inner join report_facts f on f.report_id = s.report_id where ${publicRows(filters, 'f.')}
-      group by s.system`))
+  for (const [system, n] of await run(sql`select value, count(*) as n from insight_items
+      where item = 'system' and ${where} group by value`))
     add(counts, 'bySystem', String(system), num(n));
-  for (const [deadline, n] of await run(sql`select a.deadline, count(*) as n from action_items a
-      inner join report_facts f on f.report_id = a.report_id
-      where a.status in (${sql.join(OPEN)}) and a.deadline is not null and a.deadline <> ''
-        and a.deadline < ${today} and ${publicRows(filters, 'f.')}
-      group by a.deadline`))
+  for (const [deadline, n] of await run(sql`select value, count(*) as n from insight_items
+      where item = 'deadline' and value < ${today} and ${where} group by value`))
     add(counts, 'followUp.overdueByAge', overdueAge(String(deadline), today), num(n));
 
   const distributions: InsightTallies['distributions'] = new Map();
@@ -144,23 +155,25 @@ async function distributionsOf(
   const v = sql.raw(value);
   const b = sql.raw(bucket);
   const by = sql.raw(f.by);
-  // group → bucket → count, from the database and from the extra rows (whose values are kept too).
-  const hist = new Map<string, Map<number, number>>();
+  // group → bucket → [count, least, greatest], from the database and from the extra rows (kept as values too).
+  const hist = new Map<string, Map<number, [number, number, number]>>();
   const extraValues = new Map<string, number[]>();
-  const bump = (g: string, k: number, n: number) => {
+  const bump = (g: string, k: number, n: number, lo: number, hi: number) => {
     let m = hist.get(g);
     if (!m) hist.set(g, (m = new Map()));
-    m.set(k, (m.get(k) ?? 0) + n);
+    const c = m.get(k);
+    if (c) m.set(k, [c[0] + n, Math.min(c[1], lo), Math.max(c[2], hi)]);
+    else m.set(k, [n, lo, hi]);
   };
   const present = f.by === 'quarter' ? sql`quarter is not null` : sql`1 = 1`;
-  for (const [g, k, n] of await run(sql`select ${by}, ${b}, count(*) as n from report_facts
-      where ${where} and ${v} is not null and ${present} group by ${by}, ${b}`))
-    bump(g === null ? 'none' : String(g), num(k), num(n));
+  for (const [g, k, n, lo, hi] of await run(sql`select ${by}, ${b}, count(*) as n, min(${v}) as lo,
+      max(${v}) as hi from report_facts where ${where} and ${v} is not null and ${present} group by ${by}, ${b}`))
+    bump(g === null ? 'none' : String(g), num(k), num(n), Number(lo), Number(hi));
   for (const r of extra) {
     const x = figureValue(r, f.value);
     if (x === null) continue;
     for (const g of groupsOf(r, f.figure, today)) {
-      bump(g, bucketOf(x), 1);
+      bump(g, bucketOf(x), 1, x, x);
       const list = extraValues.get(g);
       if (list) list.push(x);
       else extraValues.set(g, [x]);
@@ -169,26 +182,35 @@ async function distributionsOf(
   const out = new Map<string, Distribution>();
   for (const [g, buckets] of hist) {
     const order = [...buckets.keys()].sort((x, y) => x - y);
-    const n = order.reduce((s, k) => s + buckets.get(k)!, 0);
-    const kept = new Map<number, number[]>();
-    // The values of one bucket, sorted: the public ones from the index, the extra ones from their rows.
+    const n = order.reduce((sum, k) => sum + buckets.get(k)![0], 0);
+    const kept = new Map<number, [value: number, count: number][]>();
+    // The distinct values of one bucket with their counts, in order: the public ones from the index, the extra
+    // ones from their rows.
     const valuesOf = async (k: number) => {
       let vals = kept.get(k);
       if (vals) return vals;
       const groupIs = f.by === 'severity' && g === 'none' ? sql`severity is null` : sql`${by} = ${g}`;
-      const rows = await run(sql`select ${v} from report_facts
-          where ${where} and ${v} is not null and ${groupIs} and ${b} = ${k}`);
-      vals = rows.map((r) => Number(r[0]));
-      for (const x of extraValues.get(g) ?? []) if (bucketOf(x) === k) vals.push(x);
-      vals.sort((x, y) => x - y);
+      const rows = await run(sql`select ${v}, count(*) as n from report_facts
+          where ${where} and ${v} is not null and ${groupIs} and ${b} = ${k} group by ${v}`);
+      const m = new Map<number, number>(rows.map((r) => [Number(r[0]), num(r[1])]));
+      for (const x of extraValues.get(g) ?? []) if (bucketOf(x) === k) m.set(x, (m.get(x) ?? 0) + 1);
+      vals = [...m].sort((x, y) => x[0] - y[0]);
       kept.set(k, vals);
       return vals;
     };
     const at = async (rank: number) => {
       let before = 0;
       for (const k of order) {
-        const c = buckets.get(k)!;
-        if (rank <= before + c) return (await valuesOf(k))[rank - before - 1]!;
+        const [c, lo, hi] = buckets.get(k)!;
+        if (rank <= before + c) {
+          // A bucket of one value (equal durations are common) needs no second look.
+          if (lo === hi) return lo;
+          let within = before;
+          for (const [x, m] of await valuesOf(k)) {
+            within += m;
+            if (rank <= within) return x;
+          }
+        }
         before += c;
       }
       throw new Error(`rank ${rank} beyond ${n} values`);

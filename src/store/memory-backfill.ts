@@ -1,7 +1,7 @@
 import type { Report } from '../domain/index.js';
 import type { Store } from './database.js';
 import { bucketOf, daysToPublish } from '../domain/index.js';
-import { memoryRows } from './report-index.js';
+import { insightItems, memoryRows } from './report-index.js';
 
 const BATCH = 500;
 /** Rows per insert: well under SQLite's limit on bound parameters however many keys or factors a report has. */
@@ -36,7 +36,10 @@ export async function backfillMemory(store: Store): Promise<number> {
         const published = report.state === 'published' || report.state === 'closed' ? r.updated_at : null;
         const m = memoryRows(r.id, report, published);
         m.facts.review_round = Number(r.review_round);
-        if (r.deleted_at) m.facts.public = 0;
+        if (r.deleted_at) {
+          m.facts.public = 0;
+          for (const i of m.items) i.public = 0;
+        }
         for (let i = 0; i < m.keys.length; i += CHUNK)
           await trx
             .insertInto('report_keys')
@@ -47,6 +50,11 @@ export async function backfillMemory(store: Store): Promise<number> {
           await trx
             .insertInto('report_factors')
             .values(m.factors.slice(i, i + CHUNK))
+            .execute();
+        for (let i = 0; i < m.items.length; i += CHUNK)
+          await trx
+            .insertInto('insight_items')
+            .values(m.items.slice(i, i + CHUNK))
             .execute();
       }
     });
@@ -80,6 +88,9 @@ export async function backfillInsightColumns(store: Store): Promise<number> {
         'f.time_to_respond',
         'f.time_to_mitigate',
         'f.time_to_resolve',
+        'f.kind',
+        'f.severity',
+        'f.open_deadlines',
         'r.restricted',
         'r.deleted_at',
         'r.review_round',
@@ -91,10 +102,23 @@ export async function backfillInsightColumns(store: Store): Promise<number> {
       for (const r of rows) {
         const days = daysToPublish(r.started, r.published);
         const n = (v: number | null) => (v === null ? null : Number(v));
+        const isPublic = Number(r.restricted) === 0 && !r.deleted_at ? 1 : 0;
+        const lines = (s: string, sep: string) => (s === '' ? [] : s.split(sep));
+        const items = insightItems(
+          r.report_id,
+          { ...r, systems: lines(r.systems, '\n'), openDeadlines: lines(r.open_deadlines, ',') },
+          isPublic,
+        );
+        await trx.deleteFrom('insight_items').where('report_id', '=', r.report_id).execute();
+        for (let i = 0; i < items.length; i += CHUNK)
+          await trx
+            .insertInto('insight_items')
+            .values(items.slice(i, i + CHUNK))
+            .execute();
         await trx
           .updateTable('report_facts')
           .set({
-            public: Number(r.restricted) === 0 && !r.deleted_at ? 1 : 0,
+            public: isPublic,
             review_round: Number(r.review_round),
             days_to_publish: days,
             system_count: r.systems === '' ? 0 : r.systems.split('\n').length,

@@ -10,6 +10,7 @@ import {
 } from '../domain/index.js';
 import type {
   ActionItemsTable,
+  InsightItemsTable,
   ReportFactorsTable,
   ReportFactsTable,
   ReportKeysTable,
@@ -127,11 +128,18 @@ export function memoryRows(
   id: string,
   report: Report,
   published: string | null,
-): { keys: ReportKeysTable[]; facts: ReportFactsTable; factors: ReportFactorsTable[] } {
+): {
+  keys: ReportKeysTable[];
+  facts: ReportFactsTable;
+  factors: ReportFactorsTable[];
+  items: InsightItemsTable[];
+} {
   const row = insightRow(id, report, { published });
   const started = row.started ?? '';
   const byFactor = actionsByFactor(report);
+  const isPublic = report.visibility === 'restricted' ? 0 : 1;
   return {
+    items: insightItems(id, row, isPublic),
     keys: relationKeys(report).map((k) => ({
       report_id: id,
       kind: k.kind,
@@ -162,7 +170,7 @@ export function memoryRows(
       systems: row.systems.join('\n'),
       tags: row.tags.join('\n'),
       // A report is saved live; a deletion clears `public` (report-writes.ts), a restore sets it again.
-      public: report.visibility === 'restricted' ? 0 : 1,
+      public: isPublic,
       review_round: 0,
       days_to_publish: null,
       system_count: row.systems.length,
@@ -196,4 +204,17 @@ export function withPublished(facts: ReportFactsTable, published: string | null)
   facts.days_to_publish = daysToPublish(facts.started, published);
   facts.b_publish = bucketOrNull(facts.days_to_publish);
   return facts;
+}
+
+/** The insight_items rows of a report's facts: its systems and the deadlines of its open actions. */
+export function insightItems(
+  id: string,
+  row: { kind: string; severity: string | null; started: string | null; systems: string[]; openDeadlines: string[] },
+  isPublic: number,
+): InsightItemsTable[] {
+  const base = { report_id: id, public: isPublic, kind: row.kind, severity: row.severity, started: row.started };
+  return [
+    ...row.systems.map((value) => ({ ...base, item: 'system' as const, value })),
+    ...row.openDeadlines.map((value) => ({ ...base, item: 'deadline' as const, value })),
+  ];
 }

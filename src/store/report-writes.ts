@@ -254,6 +254,7 @@ export class ReportWrites {
       if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion ?? -1);
       // A deleted report counts for nobody in the insights (memory.repository.ts reads `public`).
       await trx.updateTable('report_facts').set({ public: 0 }).where('report_id', '=', id).execute();
+      await trx.updateTable('insight_items').set({ public: 0 }).where('report_id', '=', id).execute();
       if (audit) await insertAudit(trx, id, userId, at, audit);
     });
     this.changed();
@@ -270,8 +271,9 @@ export class ReportWrites {
           .where('deleted_at', 'is not', null)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found', `no deleted report ${id}`);
-        await sql`update report_facts set public = (select case when r.restricted = 0 then 1 else 0 end
-          from reports r where r.id = ${id}) where report_id = ${id}`.execute(trx);
+        for (const table of ['report_facts', 'insight_items'])
+          await sql`update ${sql.table(table)} set public = (select case when r.restricted = 0 then 1 else 0 end
+            from reports r where r.id = ${id}) where report_id = ${id}`.execute(trx);
         if (audit) await insertAudit(trx, id, userId, now(), audit);
       });
     } finally {

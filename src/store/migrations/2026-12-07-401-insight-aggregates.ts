@@ -3,7 +3,8 @@
 // counts for everyone (`public`: not deleted, not restricted), its review round, its days to publication and,
 // beside each duration, the bucket of its value (bucketOf in src/domain/memory.ts), so a percentile is found by
 // counting buckets over an index and sorting the values of one bucket only. Partial covering indexes hold only
-// the public rows: the figures never read a table row. Columns and indexes are added only when missing, so a
+// the public rows: the figures never read a table row. insight_items holds a report's systems and the
+// deadlines of its open actions with the same flag and the filters' columns, for the counts of those. Columns and indexes are added only when missing, so a
 // run cut short on SQLite (no transaction around a migration there) can run again. Rows stored before this
 // have `public` null; backfillInsightColumns (memory-backfill.ts) fills them after the migrations.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -47,6 +48,31 @@ export async function up(db: Kysely<any>): Promise<void> {
         .execute(db);
     }
   }
+  // What a report has several of that the figures count: its systems and the deadlines of its open actions,
+  // with the filters' columns beside them, so these counts need no join.
+  await db.schema
+    .createTable('insight_items')
+    .ifNotExists()
+    .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+    .addColumn('item', 'text', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('public', 'integer', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('severity', 'text')
+    .addColumn('started', 'text')
+    .execute();
+  await db.schema
+    .createIndex('insight_items_report')
+    .ifNotExists()
+    .on('insight_items')
+    .column('report_id')
+    .execute();
+  await sql
+    .raw(
+      `create index if not exists insight_items_public on insight_items (item, value, kind, severity, started)
+       where public = 1`,
+    )
+    .execute(db);
   // Everything the count figures read, for the public rows.
   await sql
     .raw(
@@ -68,6 +94,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const [, bucket] of MEASURES)
     for (const by of ['quarter', 'severity']) await sql.raw(`drop index if exists insight_${bucket}_${by}`).execute(db);
   await sql.raw('drop index if exists insight_counts').execute(db);
+  await db.schema.dropTable('insight_items').ifExists().execute();
   await sql.raw('drop index if exists insight_private').execute(db);
   await sql.raw('drop index if exists insight_unfilled').execute(db);
   for (const [name] of [...COLUMNS].reverse())
