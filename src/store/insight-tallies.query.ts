@@ -137,8 +137,16 @@ async function tallies(
     add(counts, 'followUp.overdueByAge', overdueAge(String(deadline), today), num(n));
 
   const distributions: InsightTallies['distributions'] = new Map();
-  for (const f of DISTRIBUTION_FIGURES) {
-    distributions.set(f.figure, await distributionsOf(run, f, where, extra, today));
+  for (const value of Object.keys(COLUMN) as DistributionFigure['value'][]) {
+    const figures = DISTRIBUTION_FIGURES.filter((f) => f.value === value);
+    // One scan of the value's index gives the bucket counts by quarter and by severity at once.
+    const [column, bucket] = COLUMN[value];
+    const v = sql.raw(column);
+    const b = sql.raw(bucket);
+    const cells = await run(sql`select quarter, severity, ${b}, count(*) as n, min(${v}) as lo,
+        max(${v}) as hi from report_facts where ${where} and ${v} is not null group by quarter, severity, ${b}`);
+    for (const f of figures)
+      distributions.set(f.figure, await distributionsOf(run, f, cells, where, extra, today));
   }
   return { reports, distributions, counts };
 }
@@ -147,6 +155,7 @@ async function tallies(
 async function distributionsOf(
   run: Run,
   f: DistributionFigure,
+  cells: unknown[][],
   where: RawBuilder<unknown>,
   extra: readonly InsightRow[],
   today: string,
@@ -165,10 +174,12 @@ async function distributionsOf(
     if (c) m.set(k, [c[0] + n, Math.min(c[1], lo), Math.max(c[2], hi)]);
     else m.set(k, [n, lo, hi]);
   };
-  const present = f.by === 'quarter' ? sql`quarter is not null` : sql`1 = 1`;
-  for (const [g, k, n, lo, hi] of await run(sql`select ${by}, ${b}, count(*) as n, min(${v}) as lo,
-      max(${v}) as hi from report_facts where ${where} and ${v} is not null and ${present} group by ${by}, ${b}`))
-    bump(g === null ? 'none' : String(g), num(k), num(n), Number(lo), Number(hi));
+  for (const [quarter, severity, k, n, lo, hi] of cells) {
+    // A value with no quarter counts by severity only (groupsOf).
+    if (f.by === 'quarter' && quarter === null) continue;
+    const g = f.by === 'quarter' ? quarter : (severity ?? 'none');
+    bump(String(g), num(k), num(n), Number(lo), Number(hi));
+  }
   for (const r of extra) {
     const x = figureValue(r, f.value);
     if (x === null) continue;
