@@ -80,7 +80,10 @@ const kept = pct(await times(Array.from({ length: N }, () => every[0]!)), 95);
 row('GET /api/insights, kept (same URL again)', ms(kept), '', `${(kept / one).toFixed(1)}× one report`);
 const system = pct(
   await times(
-    Array.from({ length: Math.min(N, 10) }, (_, i) => `/api/insights?system=${SYSTEMS[i % SYSTEMS.length]}&to=2099-05-${pad(1 + i)}`),
+    Array.from(
+      { length: Math.min(N, 10) },
+      (_, i) => `/api/insights?system=${SYSTEMS[i % SYSTEMS.length]}&to=2099-05-${pad(1 + i)}`,
+    ),
   ),
   95,
 );

@@ -491,10 +491,7 @@ export function tallyRows(rows: readonly InsightRow[], today: string): InsightTa
         else groups.set(g, [v]);
       }
     }
-    distributions.set(
-      f.figure,
-      new Map([...groups].map(([g, values]) => [g, distribution(values)!])),
-    );
+    distributions.set(f.figure, new Map([...groups].map(([g, values]) => [g, distribution(values)!])));
   }
   const counts = new Map<string, Map<string, number>>();
   for (const figure of COUNT_FIGURES) {

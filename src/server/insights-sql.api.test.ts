@@ -237,4 +237,23 @@ describe.each(testDialects())('insights in SQL on %s', (dialect) => {
     expect(forEditor.health.reviewRounds.find((r) => r.group === '4')?.count).toBe(1);
     expect(forOutsider.health.reviewRounds.find((r) => r.group === '4')).toBeUndefined();
   });
+
+  it('keeps its generation across a save that cannot move the figures, and moves it for one that can', async () => {
+    const who = actorOf(editor.user, 'cli');
+    const memory = new MemoryRepository(s.db.store);
+    const id = ids[2]!; // public, not deleted
+    const before = await memory.generation();
+    const current = await s.app.services.reports.visible(who, id);
+    await s.app.services.reports.update(who, id, current.version, {
+      ...current.report,
+      summary: { ...current.report.summary, whatHappened: 'The pager reached the right person.' },
+    });
+    expect(await memory.generation()).toBe(before);
+    const again = await s.app.services.reports.visible(who, id);
+    await s.app.services.reports.update(who, id, again.version, { ...again.report, kind: 'success' });
+    expect(await memory.generation()).toBe(before + 1);
+    // Through the API, the kept answer follows the change.
+    const r = await editor.call({ method: 'GET', url: '/api/insights?kind=success' });
+    expect(r.json().reports).toBeGreaterThan(0);
+  });
 });

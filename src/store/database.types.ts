@@ -130,6 +130,12 @@ export interface ReportFactsTable {
 }
 
 /** A contributing factor with its taxonomy category and what became of the actions that address it. */
+/** One row: moved by every commit that changes what the insights are made of. */
+export interface InsightGenerationTable {
+  id: number;
+  n: number;
+}
+
 /** What a report has several of that the insights count (a system, an open action's deadline). */
 export interface InsightItemsTable {
   report_id: string;
@@ -334,6 +340,7 @@ export interface Database {
   report_facts: ReportFactsTable;
   report_factors: ReportFactorsTable;
   insight_items: InsightItemsTable;
+  insight_generation: InsightGenerationTable;
   report_recurrences: ReportRecurrencesTable;
   calendar_feeds: CalendarFeedsTable;
   users: UsersTable;

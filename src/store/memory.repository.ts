@@ -82,6 +82,8 @@ const TERMS = 12;
 /** Candidates checked for visibility, best first, to fill the list asked for. */
 const CHECKED = 60;
 
+const GENERATION_SQL = 'select n from insight_generation where id = 1';
+
 /** Which reports the insights and factor lists describe. */
 export interface InsightFilters {
   /** Incidents that began on or after this day (YYYY-MM-DD). */
@@ -218,7 +220,11 @@ function liveFor(viewer: Viewer) {
 }
 
 /** The side tables a report is found by, and the column each is searched on. */
-const SIDE = { system: ['report_systems', 'system'], tag: ['report_tags', 'tag'], people: ['report_people', 'person'] } as const;
+const SIDE = {
+  system: ['report_systems', 'system'],
+  tag: ['report_tags', 'tag'],
+  people: ['report_people', 'person'],
+} as const;
 
 /**
  * A report (its id in `ref`) has a row of a side table whose searched column is one of `values`. Asked as a
@@ -256,6 +262,13 @@ export class MemoryRepository {
     this.db = store.db;
     this.rawRows = store.rawRows;
     this.lookups = store.sqlite ? sqliteLookups(store.sqlite) : kyselyLookups(store.db);
+  }
+
+  /** The insights' generation: moved by every commit that changes what they are made of (migration 402). */
+  async generation(): Promise<number> {
+    if (this.rawRows) return Number(this.rawRows(GENERATION_SQL, [])[0]?.[0] ?? 0);
+    const { rows } = await sql<{ n: number | string }>`${sql.raw(GENERATION_SQL)}`.execute(this.db);
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Reports related to `id` that the viewer may see, best first, each with its reasons. */
@@ -452,22 +465,20 @@ export class MemoryRepository {
    * them, whose incident began before `before`: candidates for the revisit list.
    */
   async unverified(viewer: Viewer, before: string) {
-    return (
-      this.liveFacts(viewer)
-        .select([
-          'f.report_id',
-          'f.title',
-          'f.started',
-          'f.actions_completed',
-          'f.verified_effective',
-          'f.verified_ineffective',
-        ])
-        .where('f.started', '<', before)
-        .where(
-          sql<SqlBool>`(f.verified_ineffective > 0 or f.actions_completed - f.verified_effective - f.verified_ineffective > 0)`,
-        )
-        .execute()
-    );
+    return this.liveFacts(viewer)
+      .select([
+        'f.report_id',
+        'f.title',
+        'f.started',
+        'f.actions_completed',
+        'f.verified_effective',
+        'f.verified_ineffective',
+      ])
+      .where('f.started', '<', before)
+      .where(
+        sql<SqlBool>`(f.verified_ineffective > 0 or f.actions_completed - f.verified_effective - f.verified_ineffective > 0)`,
+      )
+      .execute();
   }
 }
 

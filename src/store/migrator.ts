@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationResult } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
 import { backfillInsightColumns, backfillMemory } from './memory-backfill.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
@@ -17,6 +17,7 @@ import * as reminders from './migrations/2026-12-06-402-reminders.js';
 import * as sharedMemory from './migrations/2026-12-06-601-shared-memory.js';
 import * as insightVisibilityIndex from './migrations/2026-12-06-602-insight-visibility-index.js';
 import * as insightAggregates from './migrations/2026-12-07-401-insight-aggregates.js';
+import * as insightGeneration from './migrations/2026-12-07-402-insight-generation.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-601-shared-memory': sharedMemory,
   '2026-12-06-602-insight-visibility-index': insightVisibilityIndex,
   '2026-12-07-401-insight-aggregates': insightAggregates,
+  '2026-12-07-402-insight-generation': insightGeneration,
 };
 
 /**
@@ -56,10 +58,15 @@ export async function migrateToLatest(store: Store, options: { through?: string 
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${message}`);
   }
   // Derived rows the shared memory's tables need for reports stored before they existed (none once filled).
-  if (through === undefined || through >= SHARED_MEMORY) await backfillMemory(store);
-  if (through === undefined || through >= INSIGHT_AGGREGATES) await backfillInsightColumns(store);
+  let filled = 0;
+  if (through === undefined || through >= SHARED_MEMORY) filled += await backfillMemory(store);
+  if (through === undefined || through >= INSIGHT_AGGREGATES) filled += await backfillInsightColumns(store);
+  // Insights kept by a server on this database were computed without the rows just filled.
+  if (filled > 0 && (through === undefined || through >= INSIGHT_GENERATION))
+    await sql`update insight_generation set n = n + 1 where id = 1`.execute(store.db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 const SHARED_MEMORY = '2026-12-06-601-shared-memory';
 const INSIGHT_AGGREGATES = '2026-12-07-401-insight-aggregates';
+const INSIGHT_GENERATION = '2026-12-07-402-insight-generation';

@@ -147,39 +147,42 @@ export function memoryRows(
       label: k.label,
       started,
     })),
-    facts: withPublished({
-      report_id: id,
-      title: row.title,
-      kind: row.kind,
-      severity: row.severity,
-      state: row.state,
-      started: row.started,
-      quarter: row.quarter,
-      detection: row.detection,
-      time_to_detect: row.timeToDetect,
-      time_to_respond: row.timeToRespond,
-      time_to_mitigate: row.timeToMitigate,
-      time_to_resolve: row.timeToResolve,
-      published: row.published,
-      actions_total: row.actionsTotal,
-      actions_completed: row.actionsCompleted,
-      actions_wont_do: row.actionsWontDo,
-      verified_effective: row.verifiedEffective,
-      verified_ineffective: row.verifiedIneffective,
-      open_deadlines: row.openDeadlines.join(','),
-      systems: row.systems.join('\n'),
-      tags: row.tags.join('\n'),
-      // A report is saved live; a deletion clears `public` (report-writes.ts), a restore sets it again.
-      public: isPublic,
-      review_round: 0,
-      days_to_publish: null,
-      system_count: row.systems.length,
-      b_detect: bucketOrNull(row.timeToDetect),
-      b_respond: bucketOrNull(row.timeToRespond),
-      b_mitigate: bucketOrNull(row.timeToMitigate),
-      b_resolve: bucketOrNull(row.timeToResolve),
-      b_publish: null,
-    }, row.published),
+    facts: withPublished(
+      {
+        report_id: id,
+        title: row.title,
+        kind: row.kind,
+        severity: row.severity,
+        state: row.state,
+        started: row.started,
+        quarter: row.quarter,
+        detection: row.detection,
+        time_to_detect: row.timeToDetect,
+        time_to_respond: row.timeToRespond,
+        time_to_mitigate: row.timeToMitigate,
+        time_to_resolve: row.timeToResolve,
+        published: row.published,
+        actions_total: row.actionsTotal,
+        actions_completed: row.actionsCompleted,
+        actions_wont_do: row.actionsWontDo,
+        verified_effective: row.verifiedEffective,
+        verified_ineffective: row.verifiedIneffective,
+        open_deadlines: row.openDeadlines.join(','),
+        systems: row.systems.join('\n'),
+        tags: row.tags.join('\n'),
+        // A report is saved live; a deletion clears `public` (report-writes.ts), a restore sets it again.
+        public: isPublic,
+        review_round: 0,
+        days_to_publish: null,
+        system_count: row.systems.length,
+        b_detect: bucketOrNull(row.timeToDetect),
+        b_respond: bucketOrNull(row.timeToRespond),
+        b_mitigate: bucketOrNull(row.timeToMitigate),
+        b_resolve: bucketOrNull(row.timeToResolve),
+        b_publish: null,
+      },
+      row.published,
+    ),
     factors: report.analysis.factors.map((f, position) => ({
       report_id: id,
       position,
@@ -209,10 +212,22 @@ export function withPublished(facts: ReportFactsTable, published: string | null)
 /** The insight_items rows of a report's facts: its systems and the deadlines of its open actions. */
 export function insightItems(
   id: string,
-  row: { kind: string; severity: string | null; started: string | null; systems: string[]; openDeadlines: string[] },
+  row: {
+    kind: string;
+    severity: string | null;
+    started: string | null;
+    systems: string[];
+    openDeadlines: string[];
+  },
   isPublic: number,
 ): InsightItemsTable[] {
-  const base = { report_id: id, public: isPublic, kind: row.kind, severity: row.severity, started: row.started };
+  const base = {
+    report_id: id,
+    public: isPublic,
+    kind: row.kind,
+    severity: row.severity,
+    started: row.started,
+  };
   return [
     ...row.systems.map((value) => ({ ...base, item: 'system' as const, value })),
     ...row.openDeadlines.map((value) => ({ ...base, item: 'deadline' as const, value })),

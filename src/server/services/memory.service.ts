@@ -60,10 +60,7 @@ export class MemoryService {
   }
 
   /** Insights kept per viewer and filters until the data changes (see InsightsCache). */
-  private readonly kept = new InsightsCache<Insights>(
-    () => this.reports.changeMark(),
-    () => this.reports.changeCount(),
-  );
+  private readonly kept = new InsightsCache<Insights>(() => this.repo.generation());
 
   async insights(actor: Actor, query: InsightQuery): Promise<Insights> {
     const filters = await this.filters(query);
@@ -110,9 +107,8 @@ export class MemoryService {
     });
   }
 
-  private readonly keptBehind = new InsightsCache<{ total: number; items: FigureReport[] }>(
-    () => this.reports.changeMark(),
-    () => this.reports.changeCount(),
+  private readonly keptBehind = new InsightsCache<{ total: number; items: FigureReport[] }>(() =>
+    this.repo.generation(),
   );
 
   /** Contributing factors by taxonomy category and fishbone category: counts, trend and action states. */
@@ -239,8 +235,10 @@ export class MemoryService {
 export function narrowed(filters: InsightFilters, figure: string, group: string): InsightFilters {
   const [name, by] = figure.split('.');
   if (figure === 'byKind') return filters.kind ? filters : { ...filters, kind: group };
-  if (figure === 'bySystem') return filters.system || group === '(none)' ? filters : { ...filters, system: group };
-  if (by === 'severity') return filters.severity || group === 'none' ? filters : { ...filters, severity: group };
+  if (figure === 'bySystem')
+    return filters.system || group === '(none)' ? filters : { ...filters, system: group };
+  if (by === 'severity')
+    return filters.severity || group === 'none' ? filters : { ...filters, severity: group };
   const quarter = /^(\d{4})-Q([1-4])/.exec(group);
   if (quarter && (by === 'quarter' || name === 'detection' || figure === 'health.daysToPublish')) {
     const year = quarter[1]!;

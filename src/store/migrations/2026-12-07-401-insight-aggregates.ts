@@ -92,7 +92,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const [, bucket] of MEASURES)
-    for (const by of ['quarter', 'severity']) await sql.raw(`drop index if exists insight_${bucket}_${by}`).execute(db);
+    for (const by of ['quarter', 'severity'])
+      await sql.raw(`drop index if exists insight_${bucket}_${by}`).execute(db);
   await sql.raw('drop index if exists insight_counts').execute(db);
   await db.schema.dropTable('insight_items').ifExists().execute();
   await sql.raw('drop index if exists insight_private').execute(db);
