@@ -294,6 +294,24 @@ function CountTable({
   );
 }
 
+/** A figure's name in words, as the insights page titles it (the API's names are for programs). */
+function figureName(figure: string): string {
+  const [name = '', by] = figure.split('.');
+  const measure = MEASURES.find(([m]) => m === name);
+  if (measure) return `${measure[1].toLowerCase()} by ${by === 'severity' ? 'severity' : 'quarter'}`;
+  const words: Record<string, string> = {
+    detection: 'detection method by quarter',
+    'followUp.statuses': 'actions by status',
+    'followUp.overdueByAge': 'open actions past their deadline',
+    'followUp.verification': 'completed actions by verification',
+    'health.daysToPublish': 'days to publication',
+    'health.reviewRounds': 'review rounds',
+    bySystem: 'reports by system',
+    byKind: 'reports by kind',
+  };
+  return words[figure] ?? figure;
+}
+
 const MEASURES = [
   ['timeToDetect', 'Time to detect'],
   ['timeToRespond', 'Time to respond'],
@@ -465,7 +483,7 @@ export function FigureReportsPage() {
         <Link href={`/insights${query(filters)}`}>← Insights</Link>
       </p>
       <h1>
-        Reports behind “{labelOf(group)}” <span className="muted">({figure})</span>
+        Reports behind “{labelOf(group)}” <span className="muted">({figureName(figure)})</span>
       </h1>
       {error && <Status tone="error">{error}</Status>}
       {data && (
