@@ -112,7 +112,10 @@ export class MemoryService {
   );
 
   /** Contributing factors by taxonomy category and fishbone category: counts, trend and action states. */
-  async recurringFactors(actor: Actor, options: { system?: string } = {}): Promise<RecurringFactors> {
+  async recurringFactors(
+    actor: Actor,
+    options: { system?: string; limit?: number; category?: string; cursor?: string } = {},
+  ): Promise<RecurringFactors> {
     const factors = await this.repo.factors(actor.viewer, options);
     const recurred = await this.recurrence.recurred(actor);
     const taxonomy = (await this.settings.get()).factorCategories;
@@ -121,7 +124,7 @@ export class MemoryService {
     for (const f of factors) {
       const name = f.category_key ? (named.get(f.category_key) ?? f.category!) : '(no category)';
       let g = groups.get(name);
-      if (!g) groups.set(name, (g = { name, count: 0, trend: [], states: {}, factors: [] }));
+      if (!g) groups.set(name, (g = { name, count: 0, trend: [], states: {}, factors: [], next: null }));
       g.count += 1;
       const state = recurred.has(f.report_id) ? 'recurred after fix' : f.action_state;
       g.states[state] = (g.states[state] ?? 0) + 1;
@@ -162,8 +165,18 @@ export class MemoryService {
           .map((s) => [s, g.states[s]!]),
       );
     }
+    // Each category lists a page of its factors (newest incident first, as read): a large archive has many.
+    const limit = options.limit ?? 50;
+    const from = options.cursor ? Number(options.cursor) : 0;
+    let categories = order([...groups.values()]);
+    if (options.category !== undefined) categories = categories.filter((g) => g.name === options.category);
+    for (const g of categories) {
+      const start = options.category !== undefined ? from : 0;
+      g.next = start + limit < g.factors.length ? String(start + limit) : null;
+      g.factors = g.factors.slice(start, start + limit);
+    }
     return {
-      categories: order([...groups.values()]),
+      categories,
       fishbone: order([...fishbone.values()]),
       recurrence: this.recurrence.description,
     };

@@ -551,6 +551,49 @@ function Trend({ trend }: { trend: { quarter: string; count: number }[] }) {
 }
 
 /** Contributing factors by category: how often, when, and what became of the actions taken. */
+type FactorGroup = Factors['categories'][number];
+
+/** A category's factors, a page at a time: the API lists the newest few and a cursor for the rest. */
+function FactorList({ group }: { group: FactorGroup }) {
+  const [more, setMore] = useState<{ factors: FactorGroup['factors']; next: string | null; error: string }>({
+    factors: [],
+    next: group.next,
+    error: '',
+  });
+  const load = () => {
+    if (more.next === null) return;
+    api<Factors>(`/api/factors${query({ category: group.name, cursor: more.next, limit: 50 })}`)
+      .then((page) => {
+        const g = page.categories[0];
+        setMore((m) => ({
+          factors: [...m.factors, ...(g?.factors ?? [])],
+          next: g?.next ?? null,
+          error: '',
+        }));
+      })
+      .catch((e: Error) => setMore((m) => ({ ...m, error: errorText(e) })));
+  };
+  const shown = [...group.factors, ...more.factors];
+  return (
+    <>
+      <ul className="plain">
+        {shown.map((f) => (
+          <li key={`${f.reportId}-${f.factorId}`}>
+            <Link href={`/reports/${encodeURIComponent(f.reportId)}`}>{f.reportTitle}</Link> ({f.factorId}):{' '}
+            {f.text} <span className="badge">{f.actionState}</span>
+          </li>
+        ))}
+      </ul>
+      {more.error && <Status tone="error">{more.error}</Status>}
+      {more.next !== null && (
+        <button type="button" className="link" onClick={load}>
+          Show more of {group.name} ({group.count - shown.length} more)
+        </button>
+      )}
+    </>
+  );
+}
+
 export function FactorsPage() {
   useTitle('Recurring factors');
   const { data, error } = useApi<Factors>('/api/factors');
@@ -580,15 +623,7 @@ export function FactorsPage() {
               </summary>
               <StateCounts states={c.states} />
               <Trend trend={c.trend} />
-              <ul className="plain">
-                {c.factors.map((f) => (
-                  <li key={`${f.reportId}-${f.factorId}`}>
-                    <Link href={`/reports/${encodeURIComponent(f.reportId)}`}>{f.reportTitle}</Link> (
-                    {f.factorId}
-                    ): {f.text} <span className="badge">{f.actionState}</span>
-                  </li>
-                ))}
-              </ul>
+              <FactorList group={c} />
             </details>
           ))}
           <h2>Fishbone categories</h2>
