@@ -59,14 +59,16 @@ export async function migrateToLatest(store: Store, options: { through?: string 
   }
   // Derived rows the shared memory's tables need for reports stored before they existed (none once filled).
   let filled = 0;
-  if (through === undefined || through >= SHARED_MEMORY) filled += await backfillMemory(store);
-  if (through === undefined || through >= INSIGHT_AGGREGATES) filled += await backfillInsightColumns(store);
+  // Today's rows need today's schema: a database stopped before migration 401 is filled when it gets there.
+  if (through === undefined || through >= INSIGHT_AGGREGATES) {
+    filled += await backfillMemory(store);
+    filled += await backfillInsightColumns(store);
+  }
   // Insights kept by a server on this database were computed without the rows just filled.
   if (filled > 0 && (through === undefined || through >= INSIGHT_GENERATION))
     await sql`update insight_generation set n = n + 1 where id = 1`.execute(store.db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-const SHARED_MEMORY = '2026-12-06-601-shared-memory';
 const INSIGHT_AGGREGATES = '2026-12-07-401-insight-aggregates';
 const INSIGHT_GENERATION = '2026-12-07-402-insight-generation';
