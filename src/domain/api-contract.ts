@@ -466,11 +466,14 @@ export const factorGroupSchema = z.object({
   count: z.number().int(),
   trend: z.array(z.object({ quarter: z.string(), count: z.number().int() })),
   states: z.record(z.string(), z.number().int()),
+  /** The newest `limit` factors of the category (after `cursor` when one is given). */
   factors: z.array(factorEntrySchema),
+  /** The cursor of this category's next factors (ask again with `category` and `cursor`), null at the end. */
+  next: nullableString,
 });
 export const recurringFactorsSchema = z.object({
   categories: z.array(factorGroupSchema),
-  fishbone: z.array(factorGroupSchema.omit({ factors: true })),
+  fishbone: z.array(factorGroupSchema.omit({ factors: true, next: true })),
   /** How "recurred after fix" is decided; absent until the recurrence links are kept (see the store). */
   recurrence: z.string(),
 });

@@ -268,8 +268,12 @@ export interface Distribution {
 /** The value at percentile `p` (0–100) of sorted values, by the nearest-rank method. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
+  return sorted[rankOf(p, sorted.length) - 1]!;
+}
+
+/** The rank (1-based) of percentile `p` (0–100) among `n` sorted values, by the nearest-rank method. */
+export function rankOf(p: number, n: number): number {
+  return Math.min(Math.max(1, Math.ceil((p / 100) * n)), n);
 }
 
 /** The distribution of some values, or undefined when there are none. */
@@ -408,61 +412,138 @@ export function groupsOf(row: InsightRow, figure: string, today: string): string
   }
 }
 
-function overdueAge(deadline: string, today: string): string {
+/** The age group of an overdue deadline on `today`. */
+export function overdueAge(deadline: string, today: string): string {
   const days = daysBetween(deadline, today);
   return OVERDUE_AGES.find(([, max]) => days <= max)![0];
 }
 
-/** The figures over some reports. `today` (YYYY-MM-DD) decides what is overdue. */
-export function computeInsights(rows: readonly InsightRow[], today: string): Insights {
-  const distributions = (figure: string, value: (r: InsightRow) => number | null) => {
+/**
+ * The tallies the figures are made of: for each distribution figure, the distribution of each group in stored
+ * units (milliseconds, days for `health.daysToPublish`), and for each count figure the weight of each group
+ * present. The API's store builds these in SQL (memory.repository.ts); `tallyRows` builds them from rows; one
+ * function, `insightsFromTallies`, turns either into the figures, so the two ways cannot disagree in form.
+ */
+export interface InsightTallies {
+  reports: number;
+  distributions: Map<string, Map<string, Distribution>>;
+  counts: Map<string, Map<string, number>>;
+}
+
+/** A distribution figure: the fact column it reads, the bucket column beside it and what groups it. */
+export interface DistributionFigure {
+  figure: string;
+  value: DurationMeasure | 'daysToPublish';
+  by: 'quarter' | 'severity';
+}
+
+/** Every distribution figure of the insights. */
+export const DISTRIBUTION_FIGURES: readonly DistributionFigure[] = [
+  ...DURATION_MEASURES.flatMap((m) => [
+    { figure: `${m}.quarter`, value: m, by: 'quarter' as const },
+    { figure: `${m}.severity`, value: m, by: 'severity' as const },
+  ]),
+  { figure: 'health.daysToPublish', value: 'daysToPublish', by: 'quarter' },
+];
+
+/** Every count figure of the insights. */
+export const COUNT_FIGURES = [
+  'detection',
+  'followUp.statuses',
+  'followUp.overdueByAge',
+  'followUp.verification',
+  'health.reviewRounds',
+  'bySystem',
+  'byKind',
+] as const;
+
+/** Days from an incident's start to its first publication (never below 0), or null when either is unknown. */
+export function daysToPublish(started: string | null, published: string | null): number | null {
+  return published && started ? Math.max(0, daysBetween(started, published)) : null;
+}
+
+/**
+ * The bucket of a non-negative value: 16 to a doubling, in the order of the values (a larger value never has a
+ * smaller bucket). The store keeps it beside each value, so a percentile is found by counting buckets and then
+ * sorting only the values of one bucket.
+ */
+export function bucketOf(v: number): number {
+  if (!(v > 0)) return 0;
+  return Math.max(1, Math.min(4000, 2000 + Math.floor(Math.log2(v) * 16)));
+}
+
+/** The value a distribution figure takes of a row, in stored units, or null. */
+export function figureValue(row: InsightRow, value: DistributionFigure['value']): number | null {
+  return value === 'daysToPublish' ? daysToPublish(row.started, row.published) : row[value];
+}
+
+/** The tallies of some rows, the plain way: every row read (the CLI's, and the API's for narrow selections). */
+export function tallyRows(rows: readonly InsightRow[], today: string): InsightTallies {
+  const distributions = new Map<string, Map<string, Distribution>>();
+  for (const f of DISTRIBUTION_FIGURES) {
     const groups = new Map<string, number[]>();
     for (const r of rows) {
-      const v = value(r);
+      const v = figureValue(r, f.value);
       if (v === null) continue;
-      for (const g of groupsOf(r, figure, today)) {
-        const list = groups.get(g) ?? [];
-        list.push(v);
-        groups.set(g, list);
+      for (const g of groupsOf(r, f.figure, today)) {
+        const list = groups.get(g);
+        if (list) list.push(v);
+        else groups.set(g, [v]);
       }
     }
-    return sortKeys(groups).map((group) => {
-      const d = distribution(groups.get(group)!)!;
-      return {
-        figure,
-        group,
-        count: d.count,
-        min: round(d.min),
-        p25: round(d.p25),
-        median: round(d.median),
-        p75: round(d.p75),
-        p90: round(d.p90),
-        max: round(d.max),
-      };
-    });
-  };
-  const counts = (figure: string, order?: readonly string[]) => {
+    distributions.set(f.figure, new Map([...groups].map(([g, values]) => [g, distribution(values)!])));
+  }
+  const counts = new Map<string, Map<string, number>>();
+  for (const figure of COUNT_FIGURES) {
     const m = new Map<string, number>();
     for (const r of rows) {
       const weightOf = figureWeight(figure, r, today);
       for (const g of groupsOf(r, figure, today)) m.set(g, (m.get(g) ?? 0) + weightOf(g));
     }
+    counts.set(figure, m);
+  }
+  return { reports: rows.length, distributions, counts };
+}
+
+/** The figures over some reports. `today` (YYYY-MM-DD) decides what is overdue. */
+export function computeInsights(rows: readonly InsightRow[], today: string): Insights {
+  return insightsFromTallies(tallyRows(rows, today));
+}
+
+/** The figures from their tallies: units, rounding and the order of the groups. */
+export function insightsFromTallies(t: InsightTallies): Insights {
+  const distributions = (figure: string, scale: number): DistributionRow[] => {
+    const groups = t.distributions.get(figure) ?? new Map<string, Distribution>();
+    return sortKeys(groups).map((group) => {
+      const d = groups.get(group)!;
+      return {
+        figure,
+        group,
+        count: d.count,
+        min: round(d.min / scale),
+        p25: round(d.p25 / scale),
+        median: round(d.median / scale),
+        p75: round(d.p75 / scale),
+        p90: round(d.p90 / scale),
+        max: round(d.max / scale),
+      };
+    });
+  };
+  const counts = (figure: string, order?: readonly string[]) => {
+    const m = t.counts.get(figure) ?? new Map<string, number>();
     const keys = order
       ? order.filter((k) => m.has(k))
       : [...m.keys()].sort((a, b) => m.get(b)! - m.get(a)! || (a < b ? -1 : 1));
     return keys.map((group) => ({ figure, group, count: m.get(group)! }));
   };
   const durations = Object.fromEntries(
-    DURATION_MEASURES.map((measure) => {
-      const hours = (r: InsightRow) => (r[measure] === null ? null : (r[measure] as number) / HOUR);
-      return [
-        measure,
-        {
-          byQuarter: distributions(`${measure}.quarter`, hours),
-          bySeverity: distributions(`${measure}.severity`, hours),
-        },
-      ];
-    }),
+    DURATION_MEASURES.map((measure) => [
+      measure,
+      {
+        byQuarter: distributions(`${measure}.quarter`, HOUR),
+        bySeverity: distributions(`${measure}.severity`, HOUR),
+      },
+    ]),
   ) as Insights['durations'];
   const detection: SeriesRow[] = counts('detection').map((c) => {
     const [period, series] = c.group.split('|') as [string, string];
@@ -472,7 +553,7 @@ export function computeInsights(rows: readonly InsightRow[], today: string): Ins
     a.period < b.period ? -1 : a.period > b.period ? 1 : a.series < b.series ? -1 : 1,
   );
   return {
-    reports: rows.length,
+    reports: t.reports,
     durations,
     detection,
     followUp: {
@@ -484,9 +565,7 @@ export function computeInsights(rows: readonly InsightRow[], today: string): Ins
       verification: counts('followUp.verification', ['effective', 'not effective', 'not verified']),
     },
     health: {
-      daysToPublish: distributions('health.daysToPublish', (r) =>
-        r.published && r.started ? Math.max(0, daysBetween(r.started, r.published)) : null,
-      ),
+      daysToPublish: distributions('health.daysToPublish', 1),
       reviewRounds: counts('health.reviewRounds').sort((a, b) => Number(a.group) - Number(b.group)),
     },
     bySystem: counts('bySystem').slice(0, 50),

@@ -249,7 +249,7 @@ describe.each(testDialects())('shared memory on %s', (dialect) => {
   });
 
   it('counts recurring factors by category equal to the archive, with their action states', async () => {
-    const r = await editor.call({ method: 'GET', url: '/api/factors' });
+    const r = await editor.call({ method: 'GET', url: '/api/factors?limit=500' });
     expect(r.statusCode, r.body).toBe(200);
     const body = r.json() as { categories: { name: string; count: number; factors: unknown[] }[] };
     const deleted = archive.pairs[2]![1];
@@ -265,6 +265,40 @@ describe.each(testDialects())('shared memory on %s', (dialect) => {
       expect(c.count, c.name).toBe(expected.get(c.name));
       expect(c.factors.length).toBe(c.count);
     }
+  });
+
+  it('lists a page of factors per category and the rest of one category by its cursor', async () => {
+    type Page = {
+      categories: {
+        name: string;
+        count: number;
+        next: string | null;
+        factors: { reportId: string; factorId: string }[];
+      }[];
+    };
+    const first = await editor.call({ method: 'GET', url: '/api/factors?limit=7' });
+    expect(first.statusCode, first.body).toBe(200);
+    const body = first.json() as Page;
+    for (const c of body.categories) {
+      expect(c.factors.length).toBe(Math.min(7, c.count));
+      expect(c.next !== null).toBe(c.count > 7);
+    }
+    const big = body.categories.find((c) => c.count > 7)!;
+    const seen = big.factors.map((f) => `${f.reportId}/${f.factorId}`);
+    for (let next = big.next; next !== null;) {
+      const url = `/api/factors?limit=7&category=${encodeURIComponent(big.name)}&cursor=${next}`;
+      const page = (await editor.call({ method: 'GET', url })).json() as Page;
+      expect(page.categories.map((c) => c.name)).toEqual([big.name]);
+      seen.push(...page.categories[0]!.factors.map((f) => `${f.reportId}/${f.factorId}`));
+      next = page.categories[0]!.next;
+    }
+    expect(seen.length).toBe(big.count);
+    expect(new Set(seen).size).toBe(big.count);
+    const bad = await editor.call({ method: 'GET', url: '/api/factors?cursor=abc' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('cursor');
+    const tooMany = await editor.call({ method: 'GET', url: '/api/factors?limit=100000' });
+    expect(tooMany.statusCode).toBe(400);
   });
 
   it('serves a system page with its reports and refuses an unknown system', async () => {

@@ -116,9 +116,38 @@ export interface ReportFactsTable {
   /** Systems and tags in compared form, one per line. */
   systems: string;
   tags: string;
+  /** 1 when every viewer counts the report (not deleted, not restricted); null until filled (migration 401). */
+  public: number | null;
+  review_round: number | null;
+  days_to_publish: number | null;
+  system_count: number | null;
+  /** The bucket of each value beside it (bucketOf in src/domain/memory.ts). */
+  b_detect: number | null;
+  b_respond: number | null;
+  b_mitigate: number | null;
+  b_resolve: number | null;
+  b_publish: number | null;
 }
 
 /** A contributing factor with its taxonomy category and what became of the actions that address it. */
+/** One row: moved by every commit that changes what the insights are made of. */
+export interface InsightGenerationTable {
+  id: number;
+  n: number;
+}
+
+/** What a report has several of that the insights count (a system, an open action's deadline). */
+export interface InsightItemsTable {
+  report_id: string;
+  item: 'system' | 'deadline';
+  value: string;
+  /** As report_facts.public, but never null. */
+  public: number;
+  kind: string;
+  severity: string | null;
+  started: string | null;
+}
+
 export interface ReportFactorsTable {
   report_id: string;
   position: number;
@@ -345,6 +374,8 @@ export interface Database {
   report_keys: ReportKeysTable;
   report_facts: ReportFactsTable;
   report_factors: ReportFactorsTable;
+  insight_items: InsightItemsTable;
+  insight_generation: InsightGenerationTable;
   report_recurrences: ReportRecurrencesTable;
   calendar_feeds: CalendarFeedsTable;
   users: UsersTable;

@@ -1,6 +1,7 @@
 import type { Report } from '../domain/index.js';
 import type { Store } from './database.js';
-import { memoryRows } from './report-index.js';
+import { bucketOf, daysToPublish } from '../domain/index.js';
+import { insightItems, memoryRows } from './report-index.js';
 
 const BATCH = 500;
 /** Rows per insert: well under SQLite's limit on bound parameters however many keys or factors a report has. */
@@ -23,7 +24,7 @@ export async function backfillMemory(store: Store): Promise<number> {
       .leftJoin('report_facts as f', 'f.report_id', 'r.id')
       .where('f.report_id', 'is', null)
       .where('r.seq', '>', after)
-      .select(['r.id', 'r.seq', 'r.updated_at', 'r.content'])
+      .select(['r.id', 'r.seq', 'r.updated_at', 'r.content', 'r.deleted_at', 'r.review_round'])
       .orderBy('r.seq')
       .limit(BATCH)
       .execute();
@@ -34,6 +35,11 @@ export async function backfillMemory(store: Store): Promise<number> {
         // The first publication is not on record for reports stored before this: their last change stands in.
         const published = report.state === 'published' || report.state === 'closed' ? r.updated_at : null;
         const m = memoryRows(r.id, report, published);
+        m.facts.review_round = Number(r.review_round);
+        if (r.deleted_at) {
+          m.facts.public = 0;
+          for (const i of m.items) i.public = 0;
+        }
         for (let i = 0; i < m.keys.length; i += CHUNK)
           await trx
             .insertInto('report_keys')
@@ -45,10 +51,88 @@ export async function backfillMemory(store: Store): Promise<number> {
             .insertInto('report_factors')
             .values(m.factors.slice(i, i + CHUNK))
             .execute();
+        for (let i = 0; i < m.items.length; i += CHUNK)
+          await trx
+            .insertInto('insight_items')
+            .values(m.items.slice(i, i + CHUNK))
+            .execute();
       }
     });
     filled += rows.length;
     after = Number(rows[rows.length - 1]!.seq);
+  }
+  return filled;
+}
+
+const bucket = (v: number | null) => (v === null ? null : bucketOf(v));
+
+/**
+ * Fill the columns migration 2026-12-07-401 added to report_facts (`public`, review round, days to publication,
+ * the buckets) for rows written before it: from each row and its report's, by today's code. A batch per
+ * transaction; rows still unfilled are found by the partial index insight_unfilled. Returns how many.
+ */
+export async function backfillInsightColumns(store: Store): Promise<number> {
+  const db = store.db;
+  let filled = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('report_facts as f')
+      .innerJoin('reports as r', 'r.id', 'f.report_id')
+      .where('f.public', 'is', null)
+      .select([
+        'f.report_id',
+        'f.started',
+        'f.published',
+        'f.systems',
+        'f.time_to_detect',
+        'f.time_to_respond',
+        'f.time_to_mitigate',
+        'f.time_to_resolve',
+        'f.kind',
+        'f.severity',
+        'f.open_deadlines',
+        'r.restricted',
+        'r.deleted_at',
+        'r.review_round',
+      ])
+      .limit(BATCH)
+      .execute();
+    if (rows.length === 0) break;
+    await db.transaction().execute(async (trx) => {
+      for (const r of rows) {
+        const days = daysToPublish(r.started, r.published);
+        const n = (v: number | null) => (v === null ? null : Number(v));
+        const isPublic = Number(r.restricted) === 0 && !r.deleted_at ? 1 : 0;
+        const lines = (s: string, sep: string) => (s === '' ? [] : s.split(sep));
+        const items = insightItems(
+          r.report_id,
+          { ...r, systems: lines(r.systems, '\n'), openDeadlines: lines(r.open_deadlines, ',') },
+          isPublic,
+        );
+        await trx.deleteFrom('insight_items').where('report_id', '=', r.report_id).execute();
+        for (let i = 0; i < items.length; i += CHUNK)
+          await trx
+            .insertInto('insight_items')
+            .values(items.slice(i, i + CHUNK))
+            .execute();
+        await trx
+          .updateTable('report_facts')
+          .set({
+            public: isPublic,
+            review_round: Number(r.review_round),
+            days_to_publish: days,
+            system_count: r.systems === '' ? 0 : r.systems.split('\n').length,
+            b_detect: bucket(n(r.time_to_detect)),
+            b_respond: bucket(n(r.time_to_respond)),
+            b_mitigate: bucket(n(r.time_to_mitigate)),
+            b_resolve: bucket(n(r.time_to_resolve)),
+            b_publish: bucket(days),
+          })
+          .where('report_id', '=', r.report_id)
+          .execute();
+      }
+    });
+    filled += rows.length;
   }
   return filled;
 }

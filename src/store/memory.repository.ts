@@ -1,15 +1,18 @@
 import type SQLite from 'better-sqlite3';
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import {
   rankRelations,
   RELATION_WEIGHTS,
+  tallyRows,
   type InsightRow,
+  type InsightTallies,
   type RelationKey,
   type RelationKind,
 } from '../domain/index.js';
 import type { ReportSummary } from '../domain/api-contract.js';
 import type { Store } from './database.js';
 import type { Database, ReportFactorsTable, ReportFactsTable, ReportsTable } from './database.types.js';
+import { insightTallies } from './insight-tallies.query.js';
 import { keyOf } from './report-index.js';
 import { SUMMARY_COLUMNS, toSummary } from './report-list.query.js';
 import { visibleTo, type Viewer } from './viewer.js';
@@ -79,6 +82,8 @@ const TERMS = 12;
 /** Candidates checked for visibility, best first, to fill the list asked for. */
 const CHECKED = 60;
 
+const GENERATION_SQL = 'select n from insight_generation where id = 1';
+
 /** Which reports the insights and factor lists describe. */
 export interface InsightFilters {
   /** Incidents that began on or after this day (YYYY-MM-DD). */
@@ -124,7 +129,30 @@ const INSIGHT_COLUMNS = [
   'f.tags',
 ] as const;
 
-type InsightSqlRow = Omit<ReportFactsTable, 'report_id'> & { report_id: string; review_round: number };
+type InsightSqlRow = Pick<
+  ReportFactsTable,
+  | 'report_id'
+  | 'title'
+  | 'kind'
+  | 'severity'
+  | 'state'
+  | 'started'
+  | 'quarter'
+  | 'detection'
+  | 'time_to_detect'
+  | 'time_to_respond'
+  | 'time_to_mitigate'
+  | 'time_to_resolve'
+  | 'published'
+  | 'actions_total'
+  | 'actions_completed'
+  | 'actions_wont_do'
+  | 'verified_effective'
+  | 'verified_ineffective'
+  | 'open_deadlines'
+  | 'systems'
+  | 'tags'
+> & { review_round: number };
 
 const lines = (s: string) => (s === '' ? [] : s.split('\n'));
 const num = (v: number | null) => (v === null ? null : Number(v));
@@ -184,6 +212,39 @@ function toInsightRow(r: InsightSqlRow): InsightRow {
   };
 }
 
+/** Reports (aliased `r`) that are not deleted and that the viewer may see: every read here asks this. */
+function liveFor(viewer: Viewer) {
+  const visible = visibleTo(viewer);
+  return (eb: ExpressionBuilder<Database & { r: Database['reports'] }, 'r'>) =>
+    eb.and([eb('r.deleted_at', 'is', null), visible(eb)]);
+}
+
+/** The side tables a report is found by, and the column each is searched on. */
+const SIDE = {
+  system: ['report_systems', 'system'],
+  tag: ['report_tags', 'tag'],
+  people: ['report_people', 'person'],
+} as const;
+
+/**
+ * A report (its id in `ref`) has a row of a side table whose searched column is one of `values`. Asked as a
+ * set of ids, so the database can start from the side table's index when that names few reports.
+ */
+function hasSide(side: keyof typeof SIDE, ref: string, values: readonly string[]) {
+  const [table, column] = SIDE[side];
+  return sql<SqlBool>`${sql.ref(ref)} in (select x.report_id from ${sql.table(table)} x
+    where ${sql.ref(`x.${column}`)} in (${sql.join(values.length > 0 ? values : [''])}))`;
+}
+
+/** The side-table filters of the insights as conditions on the report whose id is in `ref`. */
+function sideFilters(filters: InsightFilters, ref: string) {
+  const out = [];
+  if (filters.system) out.push(hasSide('system', ref, [keyOf(filters.system)]));
+  if (filters.tag) out.push(hasSide('tag', ref, [keyOf(filters.tag)]));
+  if (filters.people) out.push(hasSide('people', ref, filters.people));
+  return out;
+}
+
 /**
  * The shared memory's reads: related reports from `report_keys`, the rows of the insights from
  * `report_facts`, contributing factors from `report_factors`. The tables are written with every save
@@ -197,10 +258,17 @@ export class MemoryRepository {
 
   private readonly rawRows: Store['rawRows'];
 
-  constructor(store: Store) {
+  constructor(private readonly store: Store) {
     this.db = store.db;
     this.rawRows = store.rawRows;
     this.lookups = store.sqlite ? sqliteLookups(store.sqlite) : kyselyLookups(store.db);
+  }
+
+  /** The insights' generation: moved by every commit that changes what they are made of (migration 402). */
+  async generation(): Promise<number> {
+    if (this.rawRows) return Number(this.rawRows(GENERATION_SQL, [])[0]?.[0] ?? 0);
+    const { rows } = await sql<{ n: number | string }>`${sql.raw(GENERATION_SQL)}`.execute(this.db);
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Reports related to `id` that the viewer may see, best first, each with its reasons. */
@@ -240,8 +308,7 @@ export class MemoryRepository {
         'in',
         ranked.map((r) => r.id),
       )
-      .where('r.deleted_at', 'is', null)
-      .where(visibleTo(viewer))
+      .where(liveFor(viewer))
       .execute();
     const byId = new Map(rows.map((r) => [r.id, r as ReportsTable]));
     const out: RelatedRow[] = [];
@@ -254,65 +321,55 @@ export class MemoryRepository {
     return out;
   }
 
+  /**
+   * The tallies of the insights over the reports the viewer may see that pass the filters. Filters on side
+   * tables (system, tag, team) name few reports: their rows are read and tallied. Otherwise the database
+   * aggregates the public rows (insight-tallies.query.ts) and the viewer's restricted reports are added in.
+   */
+  async insightTallies(viewer: Viewer, filters: InsightFilters, today: string): Promise<InsightTallies> {
+    if (filters.system || filters.tag || filters.people)
+      return tallyRows(await this.insightRows(viewer, filters), today);
+    const extra = await this.insightRows(viewer, filters, { privateOnly: true });
+    return insightTallies(this.store, filters, extra, today);
+  }
+
+  /** Facts rows (`f`) of the live reports (`r`) the viewer may see. */
+  private liveFacts(viewer: Viewer) {
+    return (
+      this.db
+        .selectFrom('report_facts as f')
+        // A cross join keeps SQLite's order (facts first, then each report looked up by id), and the report's
+        // columns read here are all held by the index reports_id_visible (migration 602): the insights never
+        // read a report's row, whose content comes before them. PostgreSQL plans it as the join it is.
+        .crossJoin('reports as r')
+        .whereRef('r.id', '=', 'f.report_id')
+        .where(liveFor(viewer))
+    );
+  }
+
   /** The insight rows of the reports the viewer may see that pass the filters. */
-  async insightRows(viewer: Viewer, filters: InsightFilters): Promise<InsightRow[]> {
-    let q = this.db
-      .selectFrom('report_facts as f')
-      // A cross join keeps SQLite's order (facts first, then each report looked up by id), and the report's
-      // columns read here are all held by the index reports_id_visible (migration 602): the insights never
-      // read a report's row, whose content comes before them. PostgreSQL plans it as the join it is.
-      .crossJoin('reports as r')
-      .whereRef('r.id', '=', 'f.report_id')
-      .select(INSIGHT_COLUMNS)
-      .where('r.deleted_at', 'is', null)
-      .where(visibleTo(viewer));
+  async insightRows(
+    viewer: Viewer,
+    filters: InsightFilters,
+    options: { privateOnly?: boolean } = {},
+  ): Promise<InsightRow[]> {
+    let q = this.liveFacts(viewer).select(INSIGHT_COLUMNS);
     if (filters.from) q = q.where('f.started', '>=', filters.from);
     // A day given as the end takes in the whole of it.
     if (filters.to) q = q.where('f.started', '<', `${filters.to}T99`);
     if (filters.kind) q = q.where('f.kind', '=', filters.kind);
     if (filters.severity) q = q.where('f.severity', '=', filters.severity.trim().toUpperCase());
-    if (filters.system) {
-      const system = keyOf(filters.system);
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('report_systems as s')
-            .select(sql`1`.as('one'))
-            .whereRef('s.report_id', '=', 'f.report_id')
-            .where('s.system', '=', system),
-        ),
-      );
-    }
-    if (filters.tag) {
-      const tag = keyOf(filters.tag);
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('report_tags as t')
-            .select(sql`1`.as('one'))
-            .whereRef('t.report_id', '=', 'f.report_id')
-            .where('t.tag', '=', tag),
-        ),
-      );
-    }
-    if (filters.people) {
-      const people = filters.people.length > 0 ? filters.people : [''];
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('report_people as p')
-            .select(sql`1`.as('one'))
-            .whereRef('p.report_id', '=', 'f.report_id')
-            .where('p.person', 'in', people),
-        ),
-      );
-    }
+    for (const c of sideFilters(filters, 'f.report_id')) q = q.where(c);
+    // Only the rows not counted for everyone (restricted, for a viewer who may see them): see insightTallies.
+    if (options.privateOnly) q = q.where('f.public', '=', 0);
     // On SQLite the rows come as arrays of values (in INSIGHT_COLUMNS' order): an object per row made by the
     // driver costs more than the query itself over every report.
     // They are read INSIGHT_CHUNK facts at a time, in rowid order, letting other requests run in between:
     // SQLite answers synchronously, and one read of every report would hold the server for its whole length.
     // A report saved meanwhile may come again later (a save writes its facts anew): the last row read wins.
-    if (this.rawRows) {
+    // Filters on side tables name few reports: those are read at once, from the side table's index.
+    const few = options.privateOnly || Boolean(filters.system || filters.tag || filters.people);
+    if (this.rawRows && !few) {
       const byId = new Map<string, InsightRow>();
       for (let after = -1; ;) {
         const { sql: text, parameters } = q
@@ -346,20 +403,8 @@ export class MemoryRepository {
       .innerJoin('reports as r', 'r.id', 'c.report_id')
       .selectAll('c')
       .select('r.title')
-      .where('r.deleted_at', 'is', null)
-      .where(visibleTo(viewer));
-    if (options.system) {
-      const system = keyOf(options.system);
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('report_systems as s')
-            .select(sql`1`.as('one'))
-            .whereRef('s.report_id', '=', 'c.report_id')
-            .where('s.system', '=', system),
-        ),
-      );
-    }
+      .where(liveFor(viewer));
+    if (options.system) q = q.where(hasSide('system', 'c.report_id', [keyOf(options.system)]));
     return q.orderBy('c.quarter', 'desc').orderBy('c.report_id').orderBy('c.position').execute();
   }
 
@@ -371,8 +416,7 @@ export class MemoryRepository {
       .innerJoin('report_facts as f', 'f.report_id', 'k.report_id')
       .select(['k.key as category', 'f.quarter'])
       .where('k.kind', '=', 'fishbone')
-      .where('r.deleted_at', 'is', null)
-      .where(visibleTo(viewer))
+      .where(liveFor(viewer))
       .execute();
   }
 
@@ -384,8 +428,7 @@ export class MemoryRepository {
       .innerJoin('report_systems as s', 's.report_id', 'r.id')
       .select(SUMMARY_COLUMNS)
       .where('s.system', '=', key)
-      .where('r.deleted_at', 'is', null)
-      .where(visibleTo(viewer))
+      .where(liveFor(viewer))
       .orderBy(sql`coalesce(r.period_start, r.created_at)`, 'desc')
       .limit(limit)
       .execute();
@@ -396,8 +439,7 @@ export class MemoryRepository {
       .select(['a.report_id', 'a.item_id', 'a.title', 'a.owner', 'a.status', 'a.deadline'])
       .where('s.system', '=', key)
       .where('a.status', 'in', ['open', 'in_progress', 'blocked'])
-      .where('r.deleted_at', 'is', null)
-      .where(visibleTo(viewer))
+      .where(liveFor(viewer))
       .orderBy(sql`coalesce(a.deadline, '9999-12-31')`)
       .limit(500)
       .execute();
@@ -412,8 +454,7 @@ export class MemoryRepository {
       .select('k.label')
       .where('k.kind', '=', 'system')
       .where('k.key', '=', keyOf(system))
-      .where('r.deleted_at', 'is', null)
-      .where(visibleTo(viewer))
+      .where(liveFor(viewer))
       .limit(1)
       .executeTakeFirst();
     return row?.label;
@@ -424,30 +465,20 @@ export class MemoryRepository {
    * them, whose incident began before `before`: candidates for the revisit list.
    */
   async unverified(viewer: Viewer, before: string) {
-    return (
-      this.db
-        .selectFrom('report_facts as f')
-        // A cross join keeps SQLite's order (facts first, then each report looked up by id), and the report's
-        // columns read here are all held by the index reports_id_visible (migration 602): the insights never
-        // read a report's row, whose content comes before them. PostgreSQL plans it as the join it is.
-        .crossJoin('reports as r')
-        .whereRef('r.id', '=', 'f.report_id')
-        .select([
-          'f.report_id',
-          'f.title',
-          'f.started',
-          'f.actions_completed',
-          'f.verified_effective',
-          'f.verified_ineffective',
-        ])
-        .where('r.deleted_at', 'is', null)
-        .where('f.started', '<', before)
-        .where(
-          sql<SqlBool>`(f.verified_ineffective > 0 or f.actions_completed - f.verified_effective - f.verified_ineffective > 0)`,
-        )
-        .where(visibleTo(viewer))
-        .execute()
-    );
+    return this.liveFacts(viewer)
+      .select([
+        'f.report_id',
+        'f.title',
+        'f.started',
+        'f.actions_completed',
+        'f.verified_effective',
+        'f.verified_ineffective',
+      ])
+      .where('f.started', '<', before)
+      .where(
+        sql<SqlBool>`(f.verified_ineffective > 0 or f.actions_completed - f.verified_effective - f.verified_ineffective > 0)`,
+      )
+      .execute();
   }
 }
 

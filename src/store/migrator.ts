@@ -1,6 +1,6 @@
-import { Migrator, type Migration, type MigrationResult } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
-import { backfillMemory } from './memory-backfill.js';
+import { backfillInsightColumns, backfillMemory } from './memory-backfill.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
 import * as attachmentChunks from './migrations/2026-11-27-002-attachment-chunks.js';
 import * as mustChangePassword from './migrations/2026-12-05-001-must-change-password.js';
@@ -19,6 +19,8 @@ import * as insightVisibilityIndex from './migrations/2026-12-06-602-insight-vis
 import * as trackerSync from './migrations/2026-12-07-101-tracker-sync.js';
 import * as webhookRestricted from './migrations/2026-12-07-201-webhook-restricted.js';
 import * as outboxSentIndex from './migrations/2026-12-07-202-outbox-sent-index.js';
+import * as insightAggregates from './migrations/2026-12-07-401-insight-aggregates.js';
+import * as insightGeneration from './migrations/2026-12-07-402-insight-generation.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +42,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-101-tracker-sync': trackerSync,
   '2026-12-07-201-webhook-restricted': webhookRestricted,
   '2026-12-07-202-outbox-sent-index': outboxSentIndex,
+  '2026-12-07-401-insight-aggregates': insightAggregates,
+  '2026-12-07-402-insight-generation': insightGeneration,
 };
 
 /**
@@ -60,8 +64,17 @@ export async function migrateToLatest(store: Store, options: { through?: string 
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${message}`);
   }
   // Derived rows the shared memory's tables need for reports stored before they existed (none once filled).
-  if (through === undefined || through >= SHARED_MEMORY) await backfillMemory(store);
+  let filled = 0;
+  // Today's rows need today's schema: a database stopped before migration 401 is filled when it gets there.
+  if (through === undefined || through >= INSIGHT_AGGREGATES) {
+    filled += await backfillMemory(store);
+    filled += await backfillInsightColumns(store);
+  }
+  // Insights kept by a server on this database were computed without the rows just filled.
+  if (filled > 0 && (through === undefined || through >= INSIGHT_GENERATION))
+    await sql`update insight_generation set n = n + 1 where id = 1`.execute(store.db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-const SHARED_MEMORY = '2026-12-06-601-shared-memory';
+const INSIGHT_AGGREGATES = '2026-12-07-401-insight-aggregates';
+const INSIGHT_GENERATION = '2026-12-07-402-insight-generation';

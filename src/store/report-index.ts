@@ -1,6 +1,8 @@
 import {
   FRONT_MATTER_KEYS,
   actionsByFactor,
+  bucketOf,
+  daysToPublish,
   factorActionState,
   insightRow,
   relationKeys,
@@ -8,6 +10,7 @@ import {
 } from '../domain/index.js';
 import type {
   ActionItemsTable,
+  InsightItemsTable,
   ReportFactorsTable,
   ReportFactsTable,
   ReportKeysTable,
@@ -125,11 +128,18 @@ export function memoryRows(
   id: string,
   report: Report,
   published: string | null,
-): { keys: ReportKeysTable[]; facts: ReportFactsTable; factors: ReportFactorsTable[] } {
+): {
+  keys: ReportKeysTable[];
+  facts: ReportFactsTable;
+  factors: ReportFactorsTable[];
+  items: InsightItemsTable[];
+} {
   const row = insightRow(id, report, { published });
   const started = row.started ?? '';
   const byFactor = actionsByFactor(report);
+  const isPublic = report.visibility === 'restricted' ? 0 : 1;
   return {
+    items: insightItems(id, row, isPublic),
     keys: relationKeys(report).map((k) => ({
       report_id: id,
       kind: k.kind,
@@ -137,29 +147,42 @@ export function memoryRows(
       label: k.label,
       started,
     })),
-    facts: {
-      report_id: id,
-      title: row.title,
-      kind: row.kind,
-      severity: row.severity,
-      state: row.state,
-      started: row.started,
-      quarter: row.quarter,
-      detection: row.detection,
-      time_to_detect: row.timeToDetect,
-      time_to_respond: row.timeToRespond,
-      time_to_mitigate: row.timeToMitigate,
-      time_to_resolve: row.timeToResolve,
-      published: row.published,
-      actions_total: row.actionsTotal,
-      actions_completed: row.actionsCompleted,
-      actions_wont_do: row.actionsWontDo,
-      verified_effective: row.verifiedEffective,
-      verified_ineffective: row.verifiedIneffective,
-      open_deadlines: row.openDeadlines.join(','),
-      systems: row.systems.join('\n'),
-      tags: row.tags.join('\n'),
-    },
+    facts: withPublished(
+      {
+        report_id: id,
+        title: row.title,
+        kind: row.kind,
+        severity: row.severity,
+        state: row.state,
+        started: row.started,
+        quarter: row.quarter,
+        detection: row.detection,
+        time_to_detect: row.timeToDetect,
+        time_to_respond: row.timeToRespond,
+        time_to_mitigate: row.timeToMitigate,
+        time_to_resolve: row.timeToResolve,
+        published: row.published,
+        actions_total: row.actionsTotal,
+        actions_completed: row.actionsCompleted,
+        actions_wont_do: row.actionsWontDo,
+        verified_effective: row.verifiedEffective,
+        verified_ineffective: row.verifiedIneffective,
+        open_deadlines: row.openDeadlines.join(','),
+        systems: row.systems.join('\n'),
+        tags: row.tags.join('\n'),
+        // A report is saved live; a deletion clears `public` (report-writes.ts), a restore sets it again.
+        public: isPublic,
+        review_round: 0,
+        days_to_publish: null,
+        system_count: row.systems.length,
+        b_detect: bucketOrNull(row.timeToDetect),
+        b_respond: bucketOrNull(row.timeToRespond),
+        b_mitigate: bucketOrNull(row.timeToMitigate),
+        b_resolve: bucketOrNull(row.timeToResolve),
+        b_publish: null,
+      },
+      row.published,
+    ),
     factors: report.analysis.factors.map((f, position) => ({
       report_id: id,
       position,
@@ -171,4 +194,42 @@ export function memoryRows(
       action_state: factorActionState(report, f.id, byFactor),
     })),
   };
+}
+
+const bucketOrNull = (v: number | null) => (v === null ? null : bucketOf(v));
+
+/**
+ * A facts row with its first publication set, and what follows from it (days to publication and its bucket):
+ * the writer keeps the first publication on record when a published report is saved again.
+ */
+export function withPublished(facts: ReportFactsTable, published: string | null): ReportFactsTable {
+  facts.published = published;
+  facts.days_to_publish = daysToPublish(facts.started, published);
+  facts.b_publish = bucketOrNull(facts.days_to_publish);
+  return facts;
+}
+
+/** The insight_items rows of a report's facts: its systems and the deadlines of its open actions. */
+export function insightItems(
+  id: string,
+  row: {
+    kind: string;
+    severity: string | null;
+    started: string | null;
+    systems: string[];
+    openDeadlines: string[];
+  },
+  isPublic: number,
+): InsightItemsTable[] {
+  const base = {
+    report_id: id,
+    public: isPublic,
+    kind: row.kind,
+    severity: row.severity,
+    started: row.started,
+  };
+  return [
+    ...row.systems.map((value) => ({ ...base, item: 'system' as const, value })),
+    ...row.openDeadlines.map((value) => ({ ...base, item: 'deadline' as const, value })),
+  ];
 }

@@ -4,6 +4,7 @@ import type {
   ActionItemsTable,
   AuditLogTable,
   OutboxTable,
+  InsightItemsTable,
   ReportFactorsTable,
   ReportFactsTable,
   ReportKeysTable,
@@ -59,6 +60,7 @@ export interface SideRows {
   /** One row; its `published` is the save's time when the report is published, kept by the writer after. */
   report_facts: ReportFactsTable[];
   report_factors: ReportFactorsTable[];
+  insight_items: InsightItemsTable[];
   report_recurrences: ReportRecurrencesTable[];
 }
 
@@ -72,6 +74,7 @@ export const SIDE_TABLES = [
   'report_keys',
   'report_facts',
   'report_factors',
+  'insight_items',
   'report_recurrences',
 ] as const satisfies readonly (keyof SideRows)[];
 
@@ -107,6 +110,7 @@ export function saveRows(id: string, version: number, report: Report, info: Save
       report_keys: memory.keys,
       report_facts: [memory.facts],
       report_factors: memory.factors,
+      insight_items: memory.items,
       report_recurrences: [...new Set(report.recurrenceOf ?? [])].map((earlier_id) => ({
         report_id: id,
         earlier_id,

@@ -3,7 +3,7 @@ import type SQLite from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { AppError, eventsOfSave, type Report, staleVersion } from '../domain/index.js';
 import type { Dialect, Store } from './database.js';
-import type { Database, ReportsTable } from './database.types.js';
+import type { Database, ReportFactsTable, ReportsTable } from './database.types.js';
 import {
   columnsOf,
   newReportRow,
@@ -12,6 +12,7 @@ import {
   type SaveInfo,
   type SaveRows,
 } from './report-rows.js';
+import { withPublished } from './report-index.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -210,7 +211,7 @@ export class ReportWrites {
         trx,
         id,
         Number(row.seq),
-        saveRows(id, expectedVersion + 1, report, info, at),
+        withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round),
         true,
       );
       if (before)
@@ -251,6 +252,10 @@ export class ReportWrites {
       if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
       const result = await q.executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion ?? -1);
+      // A deleted report counts for nobody in the insights (memory.repository.ts reads `public`).
+      await trx.updateTable('report_facts').set({ public: 0 }).where('report_id', '=', id).execute();
+      await trx.updateTable('insight_items').set({ public: 0 }).where('report_id', '=', id).execute();
+      await bumpGeneration(trx);
       if (audit) await insertAudit(trx, id, userId, at, audit);
     });
     this.changed();
@@ -267,6 +272,10 @@ export class ReportWrites {
           .where('deleted_at', 'is not', null)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found', `no deleted report ${id}`);
+        for (const table of ['report_facts', 'insight_items'])
+          await sql`update ${sql.table(table)} set public = (select case when r.restricted = 0 then 1 else 0 end
+            from reports r where r.id = ${id}) where report_id = ${id}`.execute(trx);
+        await bumpGeneration(trx);
         if (audit) await insertAudit(trx, id, userId, now(), audit);
       });
     } finally {
@@ -317,16 +326,15 @@ export class ReportWrites {
   private async writeRows(trx: Db, id: string, seq: number, rows: SaveRows, replace: boolean) {
     if (replace) {
       const facts = rows.side.report_facts[0];
-      if (facts?.published) {
-        const prev = await trx
-          .selectFrom('report_facts')
-          .select('published')
-          .where('report_id', '=', id)
-          .executeTakeFirst();
-        if (prev?.published) facts.published = prev.published;
-      }
+      const prev = await trx
+        .selectFrom('report_facts')
+        .selectAll()
+        .where('report_id', '=', id)
+        .executeTakeFirst();
+      if (facts?.published && prev?.published) withPublished(facts, prev.published);
+      if (figuresMove(prev, facts)) await bumpGeneration(trx);
       for (const table of SIDE_TABLES) await trx.deleteFrom(table).where('report_id', '=', id).execute();
-    }
+    } else await bumpGeneration(trx);
     for (const table of SIDE_TABLES) {
       const values = rows.side[table];
       // Stay well under SQLite's bound-parameter limit however long the lists are.
@@ -393,14 +401,14 @@ class SqliteSaves {
     if (replace) {
       // The first publication stays the one on record when a published report is saved again.
       const facts = rows.side.report_facts[0];
-      if (facts?.published) {
-        const prev = this.stmt('select published from report_facts where report_id = ?').get(id) as
-          { published: string | null } | undefined;
-        if (prev?.published) facts.published = prev.published;
-      }
+      const prev = this.stmt('select * from report_facts where report_id = ?').get(id) as
+        ReportFactsTable | undefined;
+      if (facts?.published && prev?.published) withPublished(facts, prev.published);
+      if (figuresMove(prev, facts)) this.stmt(BUMP_SQL).run();
       for (const table of SIDE_TABLES) this.stmt(`delete from ${table} where report_id = ?`).run(id);
       this.stmt('delete from report_search where rowid = ?').run(seq);
     }
+    if (!replace) this.stmt(BUMP_SQL).run();
     for (const table of SIDE_TABLES) for (const r of rows.side[table]) this.insert(table, r);
     this.insert('report_search', { rowid: seq, ...rows.search });
     this.insert('report_revisions', rows.revision);
@@ -479,9 +487,39 @@ class SqliteSaves {
         if (!current || current.deleted_at) throw new AppError('not_found', `report ${id} does not exist`);
         throw staleVersion(id, expectedVersion, Number(current.version));
       }
-      this.writeRows(id, Number(row.seq), saveRows(id, expectedVersion + 1, report, info, at), true);
+      this.writeRows(
+        id,
+        Number(row.seq),
+        withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round),
+        true,
+      );
       if (before) this.writeOutbox(id, JSON.parse(before.content) as Report, report, at);
       return row;
     })();
   }
+}
+
+/** The save's rows with the report's review round in its facts row (the insights read it there). */
+function withRound(rows: SaveRows, round: number): SaveRows {
+  const facts = rows.side.report_facts[0];
+  if (facts) facts.review_round = Number(round);
+  return rows;
+}
+
+const BUMP_SQL = 'update insight_generation set n = n + 1 where id = 1';
+
+/** Move the insights' generation (migration 2026-12-07-402) in the caller's transaction. */
+async function bumpGeneration(trx: Db): Promise<void> {
+  await sql`${sql.raw(BUMP_SQL)}`.execute(trx);
+}
+
+/**
+ * Whether a save may move the figures: the report's facts row differs from the stored one in anything, or the
+ * report is or was restricted (who may see it, its members, is not in the facts).
+ */
+function figuresMove(prev: ReportFactsTable | undefined, next: ReportFactsTable | undefined): boolean {
+  if (!prev || !next) return prev !== next;
+  if (Number(prev.public) !== 1 || Number(next.public) !== 1) return true;
+  const norm = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return (Object.keys(next) as (keyof ReportFactsTable)[]).some((k) => norm(prev[k]) !== norm(next[k]));
 }

@@ -88,7 +88,17 @@ export function memoryRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           tags: ['memory'],
           summary: 'Contributing factors by category and by fishbone category: counts, trend, action states',
-          querystring: z.object({ system: z.string().min(1).max(200).optional() }),
+          querystring: z.object({
+            system: z.string().min(1).max(200).optional(),
+            /** Factors listed per category at most; counts, trends and states always cover them all. */
+            limit: z.coerce.number().int().min(1).max(500).default(50),
+            /** Only this category, from `cursor` on (the `next` of an earlier reply). */
+            category: z.string().min(1).max(200).optional(),
+            cursor: z
+              .string()
+              .regex(/^\d{1,9}$/, 'must be the next cursor of an earlier reply')
+              .optional(),
+          }),
           response: replies({ 200: recurringFactorsSchema }),
         },
       },

@@ -1,6 +1,6 @@
 import {
   AppError,
-  computeInsights,
+  insightsFromTallies,
   FACTOR_ACTION_STATES,
   reportsBehind,
   type Insights,
@@ -60,10 +60,7 @@ export class MemoryService {
   }
 
   /** Insights kept per viewer and filters until the data changes (see InsightsCache). */
-  private readonly kept = new InsightsCache<Insights>(
-    () => this.reports.changeMark(),
-    () => this.reports.changeCount(),
-  );
+  private readonly kept = new InsightsCache<Insights>(() => this.repo.generation());
 
   async insights(actor: Actor, query: InsightQuery): Promise<Insights> {
     const filters = await this.filters(query);
@@ -71,11 +68,11 @@ export class MemoryService {
     // Who may see which restricted reports depends on the viewer's id and principals; the figures on the day.
     const key = JSON.stringify([actor.viewer.userId, [...actor.viewer.principals].sort(), filters, day]);
     return this.kept.get(key, async () =>
-      computeInsights(await this.repo.insightRows(actor.viewer, filters), day),
+      insightsFromTallies(await this.repo.insightTallies(actor.viewer, filters, day)),
     );
   }
 
-  /** The reports behind one group of a figure, newest incident first. */
+  /** The reports behind one group of a figure, newest incident first; kept as the insights are. */
   async figureReports(
     actor: Actor,
     query: InsightQuery,
@@ -83,22 +80,42 @@ export class MemoryService {
     group: string,
     limit: number,
   ): Promise<{ total: number; items: FigureReport[] }> {
-    const rows = await this.repo.insightRows(actor.viewer, await this.filters(query));
-    const behind = reportsBehind(rows, figure, group, today());
-    return {
-      total: behind.length,
-      items: behind.slice(0, limit).map((r) => ({
-        id: r.id,
-        title: r.title,
-        kind: r.kind,
-        severity: r.severity,
-        started: r.started,
-      })),
-    };
+    const filters = await this.filters(query);
+    const day = today();
+    const key = JSON.stringify([
+      actor.viewer.userId,
+      [...actor.viewer.principals].sort(),
+      filters,
+      day,
+      figure,
+      group,
+      limit,
+    ]);
+    return this.keptBehind.get(key, async () => {
+      const rows = await this.repo.insightRows(actor.viewer, narrowed(filters, figure, group));
+      const behind = reportsBehind(rows, figure, group, day);
+      return {
+        total: behind.length,
+        items: behind.slice(0, limit).map((r) => ({
+          id: r.id,
+          title: r.title,
+          kind: r.kind,
+          severity: r.severity,
+          started: r.started,
+        })),
+      };
+    });
   }
 
+  private readonly keptBehind = new InsightsCache<{ total: number; items: FigureReport[] }>(() =>
+    this.repo.generation(),
+  );
+
   /** Contributing factors by taxonomy category and fishbone category: counts, trend and action states. */
-  async recurringFactors(actor: Actor, options: { system?: string } = {}): Promise<RecurringFactors> {
+  async recurringFactors(
+    actor: Actor,
+    options: { system?: string; limit?: number; category?: string; cursor?: string } = {},
+  ): Promise<RecurringFactors> {
     const factors = await this.repo.factors(actor.viewer, options);
     const recurred = await this.recurrence.recurred(actor);
     const taxonomy = (await this.settings.get()).factorCategories;
@@ -107,7 +124,7 @@ export class MemoryService {
     for (const f of factors) {
       const name = f.category_key ? (named.get(f.category_key) ?? f.category!) : '(no category)';
       let g = groups.get(name);
-      if (!g) groups.set(name, (g = { name, count: 0, trend: [], states: {}, factors: [] }));
+      if (!g) groups.set(name, (g = { name, count: 0, trend: [], states: {}, factors: [], next: null }));
       g.count += 1;
       const state = recurred.has(f.report_id) ? 'recurred after fix' : f.action_state;
       g.states[state] = (g.states[state] ?? 0) + 1;
@@ -148,8 +165,18 @@ export class MemoryService {
           .map((s) => [s, g.states[s]!]),
       );
     }
+    // Each category lists a page of its factors (newest incident first, as read): a large archive has many.
+    const limit = options.limit ?? 50;
+    const from = options.cursor ? Number(options.cursor) : 0;
+    let categories = order([...groups.values()]);
+    if (options.category !== undefined) categories = categories.filter((g) => g.name === options.category);
+    for (const g of categories) {
+      const start = options.category !== undefined ? from : 0;
+      g.next = start + limit < g.factors.length ? String(start + limit) : null;
+      g.factors = g.factors.slice(start, start + limit);
+    }
     return {
-      categories: order([...groups.values()]),
+      categories,
       fishbone: order([...fishbone.values()]),
       recurrence: this.recurrence.description,
     };
@@ -212,4 +239,30 @@ export class MemoryService {
     items.sort((a, b) => (a.anniversary < b.anniversary ? -1 : a.anniversary > b.anniversary ? 1 : 0));
     return items;
   }
+}
+
+/**
+ * The filters with what a figure's group already implies (its kind, system, severity or quarter), so fewer rows
+ * are read; reportsBehind still decides which rows belong, so a narrowing can only save work.
+ */
+export function narrowed(filters: InsightFilters, figure: string, group: string): InsightFilters {
+  const [name, by] = figure.split('.');
+  if (figure === 'byKind') return filters.kind ? filters : { ...filters, kind: group };
+  if (figure === 'bySystem')
+    return filters.system || group === '(none)' ? filters : { ...filters, system: group };
+  if (by === 'severity')
+    return filters.severity || group === 'none' ? filters : { ...filters, severity: group };
+  const quarter = /^(\d{4})-Q([1-4])/.exec(group);
+  if (quarter && (by === 'quarter' || name === 'detection' || figure === 'health.daysToPublish')) {
+    const year = quarter[1]!;
+    const q = Number(quarter[2]);
+    const from = `${year}-${String(q * 3 - 2).padStart(2, '0')}-01`;
+    const to = `${year}-${String(q * 3).padStart(2, '0')}-31`;
+    return {
+      ...filters,
+      from: filters.from && filters.from > from ? filters.from : from,
+      to: filters.to && filters.to < to ? filters.to : to,
+    };
+  }
+  return filters;
 }

@@ -126,6 +126,77 @@ function Figure({
   );
 }
 
+/** A column of a figure's table: its header and what each row shows in it. */
+interface Column<R> {
+  header: ReactNode;
+  cell: (r: R) => ReactNode;
+  className?: string;
+}
+
+/**
+ * One figure as a table: a row per group, its header a link to what is behind the group, then the columns,
+ * and a message when there is nothing. The distribution and count tables are this with their columns.
+ */
+function FigureTable<R extends { group: string }>({
+  id,
+  title,
+  note,
+  caption,
+  rows,
+  empty,
+  groupLabel,
+  rowHeader,
+  columns,
+  csv,
+}: {
+  id: string;
+  title: string;
+  note?: string;
+  caption?: string;
+  rows: R[];
+  empty: string;
+  groupLabel: string;
+  rowHeader: (r: R) => ReactNode;
+  columns: Column<R>[];
+  csv: () => string;
+}) {
+  return (
+    <Figure id={id} title={title} note={note} csv={csv}>
+      {rows.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="read-table figure-table">
+            {caption && <caption className="sr-only">{caption}</caption>}
+            <thead>
+              <tr>
+                <th scope="col">{groupLabel}</th>
+                {columns.map((c, i) => (
+                  <th key={i} scope="col">
+                    {c.header}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.group}>
+                  <th scope="row">{rowHeader(r)}</th>
+                  {columns.map((c, i) => (
+                    <td key={i} className={c.className}>
+                      {c.cell(r)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Figure>
+  );
+}
+
 function DistributionTable({
   id,
   title,
@@ -142,61 +213,34 @@ function DistributionTable({
   filters: Record<string, string>;
 }) {
   const max = Math.max(0, ...rows.map((r) => r.p90));
-  const csv = () =>
-    toCsv(
-      [groupLabel, 'count', `min (${unit})`, 'p25', 'median', 'p75', 'p90', 'max'],
-      rows.map((r) => [r.group, r.count, r.min, r.p25, r.median, r.p75, r.p90, r.max]),
-    );
   return (
-    <Figure id={id} title={title} csv={csv}>
-      {rows.length === 0 ? (
-        <p className="muted">No report gives what this needs.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="read-table figure-table">
-            <caption className="sr-only">
-              {title}, in {unit}: count, quartiles, 90th percentile and range per {groupLabel}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{groupLabel}</th>
-                <th scope="col">Reports</th>
-                <th scope="col">Median</th>
-                <th scope="col">p25–p75</th>
-                <th scope="col">p90</th>
-                <th scope="col">Range</th>
-                <th scope="col">
-                  <span className="sr-only">Box plot</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.group}>
-                  <th scope="row">
-                    <Link href={behindHref(filters, r.figure, r.group)}>{r.group}</Link>
-                  </th>
-                  <td>{r.count}</td>
-                  <td>
-                    {r.median} {unit}
-                  </td>
-                  <td>
-                    {r.p25}–{r.p75}
-                  </td>
-                  <td>{r.p90}</td>
-                  <td>
-                    {r.min}–{r.max}
-                  </td>
-                  <td className="plot-cell">
-                    <BoxBar row={r} max={max} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Figure>
+    <FigureTable
+      id={id}
+      title={title}
+      caption={`${title}, in ${unit}: count, quartiles, 90th percentile and range per ${groupLabel}`}
+      rows={rows}
+      empty="No report gives what this needs."
+      groupLabel={groupLabel}
+      rowHeader={(r) => <Link href={behindHref(filters, r.figure, r.group)}>{r.group}</Link>}
+      columns={[
+        { header: 'Reports', cell: (r) => r.count },
+        { header: 'Median', cell: (r) => `${r.median} ${unit}` },
+        { header: 'p25–p75', cell: (r) => `${r.p25}–${r.p75}` },
+        { header: 'p90', cell: (r) => r.p90 },
+        { header: 'Range', cell: (r) => `${r.min}–${r.max}` },
+        {
+          header: <span className="sr-only">Box plot</span>,
+          cell: (r) => <BoxBar row={r} max={max} />,
+          className: 'plot-cell',
+        },
+      ]}
+      csv={() =>
+        toCsv(
+          [groupLabel, 'count', `min (${unit})`, 'p25', 'median', 'p75', 'p90', 'max'],
+          rows.map((r) => [r.group, r.count, r.min, r.p25, r.median, r.p75, r.p90, r.max]),
+        )
+      }
+    />
   );
 }
 
@@ -220,51 +264,52 @@ function CountTable({
 }) {
   const max = Math.max(0, ...rows.map((r) => r.count));
   return (
-    <Figure
+    <FigureTable
       id={id}
       title={title}
       note={note}
+      rows={rows}
+      empty="Nothing to count."
+      groupLabel={label}
+      rowHeader={(r) => (
+        <Link href={hrefOf ? hrefOf(r) : behindHref(filters, r.figure, r.group)}>
+          {r.label ?? labelOf(r.group)}
+        </Link>
+      )}
+      columns={[
+        { header: 'Count', cell: (r) => r.count },
+        {
+          header: <span className="sr-only">Bar</span>,
+          cell: (r) => <Bar value={r.count} max={max} />,
+          className: 'plot-cell',
+        },
+      ]}
       csv={() =>
         toCsv(
           [label, 'count'],
           rows.map((r) => [r.group, r.count]),
         )
       }
-    >
-      {rows.length === 0 ? (
-        <p className="muted">Nothing to count.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="read-table figure-table">
-            <thead>
-              <tr>
-                <th scope="col">{label}</th>
-                <th scope="col">Count</th>
-                <th scope="col">
-                  <span className="sr-only">Bar</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.group}>
-                  <th scope="row">
-                    <Link href={hrefOf ? hrefOf(r) : behindHref(filters, r.figure, r.group)}>
-                      {r.label ?? labelOf(r.group)}
-                    </Link>
-                  </th>
-                  <td>{r.count}</td>
-                  <td className="plot-cell">
-                    <Bar value={r.count} max={max} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Figure>
+    />
   );
+}
+
+/** A figure's name in words, as the insights page titles it (the API's names are for programs). */
+function figureName(figure: string): string {
+  const [name = '', by] = figure.split('.');
+  const measure = MEASURES.find(([m]) => m === name);
+  if (measure) return `${measure[1].toLowerCase()} by ${by === 'severity' ? 'severity' : 'quarter'}`;
+  const words: Record<string, string> = {
+    detection: 'detection method by quarter',
+    'followUp.statuses': 'actions by status',
+    'followUp.overdueByAge': 'open actions past their deadline',
+    'followUp.verification': 'completed actions by verification',
+    'health.daysToPublish': 'days to publication',
+    'health.reviewRounds': 'review rounds',
+    bySystem: 'reports by system',
+    byKind: 'reports by kind',
+  };
+  return words[figure] ?? figure;
 }
 
 const MEASURES = [
@@ -438,7 +483,7 @@ export function FigureReportsPage() {
         <Link href={`/insights${query(filters)}`}>← Insights</Link>
       </p>
       <h1>
-        Reports behind “{labelOf(group)}” <span className="muted">({figure})</span>
+        Reports behind “{labelOf(group)}” <span className="muted">({figureName(figure)})</span>
       </h1>
       {error && <Status tone="error">{error}</Status>}
       {data && (
@@ -506,6 +551,49 @@ function Trend({ trend }: { trend: { quarter: string; count: number }[] }) {
 }
 
 /** Contributing factors by category: how often, when, and what became of the actions taken. */
+type FactorGroup = Factors['categories'][number];
+
+/** A category's factors, a page at a time: the API lists the newest few and a cursor for the rest. */
+function FactorList({ group }: { group: FactorGroup }) {
+  const [more, setMore] = useState<{ factors: FactorGroup['factors']; next: string | null; error: string }>({
+    factors: [],
+    next: group.next,
+    error: '',
+  });
+  const load = () => {
+    if (more.next === null) return;
+    api<Factors>(`/api/factors${query({ category: group.name, cursor: more.next, limit: 50 })}`)
+      .then((page) => {
+        const g = page.categories[0];
+        setMore((m) => ({
+          factors: [...m.factors, ...(g?.factors ?? [])],
+          next: g?.next ?? null,
+          error: '',
+        }));
+      })
+      .catch((e: Error) => setMore((m) => ({ ...m, error: errorText(e) })));
+  };
+  const shown = [...group.factors, ...more.factors];
+  return (
+    <>
+      <ul className="plain">
+        {shown.map((f) => (
+          <li key={`${f.reportId}-${f.factorId}`}>
+            <Link href={`/reports/${encodeURIComponent(f.reportId)}`}>{f.reportTitle}</Link> ({f.factorId}):{' '}
+            {f.text} <span className="badge">{f.actionState}</span>
+          </li>
+        ))}
+      </ul>
+      {more.error && <Status tone="error">{more.error}</Status>}
+      {more.next !== null && (
+        <button type="button" className="link" onClick={load}>
+          Show more of {group.name} ({group.count - shown.length} more)
+        </button>
+      )}
+    </>
+  );
+}
+
 export function FactorsPage() {
   useTitle('Recurring factors');
   const { data, error } = useApi<Factors>('/api/factors');
@@ -535,15 +623,7 @@ export function FactorsPage() {
               </summary>
               <StateCounts states={c.states} />
               <Trend trend={c.trend} />
-              <ul className="plain">
-                {c.factors.map((f) => (
-                  <li key={`${f.reportId}-${f.factorId}`}>
-                    <Link href={`/reports/${encodeURIComponent(f.reportId)}`}>{f.reportTitle}</Link> (
-                    {f.factorId}
-                    ): {f.text} <span className="badge">{f.actionState}</span>
-                  </li>
-                ))}
-              </ul>
+              <FactorList group={c} />
             </details>
           ))}
           <h2>Fishbone categories</h2>
@@ -565,6 +645,7 @@ export function FactorsPage() {
 export function SystemPage({ name }: { name: string }) {
   useTitle(`System ${name}`);
   const { data, error } = useApi<SystemPageData>(`/api/systems/${encodeURIComponent(name)}`);
+  const titles = new Map((data?.reports ?? []).map((r) => [r.id, r.title]));
   return (
     <div>
       <h1>System: {data?.system ?? name}</h1>
@@ -599,6 +680,7 @@ export function SystemPage({ name }: { name: string }) {
                   <thead>
                     <tr>
                       <th scope="col">Action</th>
+                      <th scope="col">Report</th>
                       <th scope="col">Owner</th>
                       <th scope="col">Status</th>
                       <th scope="col">Deadline</th>
@@ -611,6 +693,8 @@ export function SystemPage({ name }: { name: string }) {
                           <Link href={`/reports/${encodeURIComponent(a.reportId)}`}>{a.itemId}</Link>{' '}
                           {a.title}
                         </th>
+                        {/* Actions of many reports often share a title: the report tells them apart. */}
+                        <td>{titles.get(a.reportId) ?? a.reportId}</td>
                         <td>{a.owner ?? '—'}</td>
                         <td>{labelOf(a.status)}</td>
                         <td>{a.deadline ?? '—'}</td>

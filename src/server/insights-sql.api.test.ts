@@ -1,0 +1,259 @@
+// The insights as the database computes them (insight-tallies.query.ts) against the same figures computed the
+// old way (every row read, computeInsights) and against answers known from how the archive was generated:
+// spread and repeated durations, restricted reports for some viewers, deleted and restored reports, actions
+// overdue by known ages, review rounds. On SQLite and, with HINDSIGHT_TEST_PG, on PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeInsights, insightsFromTallies, type ReportInput } from '../domain/index.js';
+import { MemoryRepository, ReportRepository, type InsightFilters } from '../store/index.js';
+import { actorOf } from './services/access.js';
+import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
+import { testDialects } from '../../test/databases.js';
+
+const MIN = 60_000;
+const TODAY = '2025-06-15';
+const KINDS = ['outage', 'security', 'launch', 'project'] as const;
+const SYSTEMS = ['ledger', 'search', 'billing', 'mail', 'auth'];
+
+/** A small deterministic generator (mulberry32). */
+function prng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface Planted {
+  input: ReportInput;
+  resolveMinutes: number;
+  restricted: boolean;
+  overdue: string[];
+}
+
+function archive(n: number, outsiderEmail: string): Planted[] {
+  const rnd = prng(41);
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
+  const out: Planted[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = Date.parse('2023-01-01T00:00:00Z') + Math.floor(rnd() * 800) * 86_400_000 + i * MIN;
+    // Half the durations repeat a few values (as real archives do), half are spread over hours to days.
+    const resolveMinutes = i % 2 === 0 ? [30, 60, 90][i % 3]! : 5 + Math.floor(rnd() * 5000);
+    const detect = i % 7 === 0 ? 0 : 1 + Math.floor(rnd() * 20);
+    const restricted = i % 9 === 0;
+    const deadlines = [
+      '2025-06-01', // 14 days overdue on TODAY
+      '2025-02-01', // 134 days
+      '2024-01-10', // over 180 days
+      '2025-09-01', // not yet due
+    ];
+    const overdue: string[] = [];
+    const actions = Array.from({ length: i % 4 }, (_, k) => {
+      const status = (['open', 'completed', 'in_progress', 'wont_do', 'blocked'] as const)[(i + k) % 5];
+      const deadline = deadlines[(i + k) % 4]!;
+      if ((status === 'open' || status === 'in_progress' || status === 'blocked') && deadline < TODAY)
+        overdue.push(deadline);
+      return {
+        id: `A${k + 1}`,
+        title: `Action ${k + 1}`,
+        status,
+        deadline,
+        ...(status === 'completed' && k % 2 === 0
+          ? {
+              verification: {
+                result: (i % 3 === 0 ? 'ineffective' : 'effective') as 'effective' | 'ineffective',
+                on: '2025-01-01',
+                by: 'Vera',
+              },
+            }
+          : {}),
+      };
+    });
+    out.push({
+      resolveMinutes,
+      restricted,
+      overdue,
+      input: {
+        kind: KINDS[i % KINDS.length]!,
+        title: `Probe ${i}`,
+        ...(i % 11 === 0 ? {} : { severity: `SEV${1 + (i % 4)}` }),
+        detection: (['automated', 'customer', 'internal', undefined] as const)[i % 4],
+        systems: i % 6 === 0 ? [] : SYSTEMS.filter((_, k) => (i + k) % 3 === 0),
+        tags: [`tag-${i % 4}`],
+        ...(restricted ? { visibility: 'restricted' as const, members: i % 2 ? [outsiderEmail] : [] } : {}),
+        period: { start: iso(start) },
+        details: {
+          timeline: [
+            { at: iso(start + detect * MIN), kind: 'detected', text: 'Seen.' },
+            { at: iso(start + (detect + 3) * MIN), kind: 'responded', text: 'On it.' },
+            { at: iso(start + resolveMinutes * MIN), kind: 'resolved', text: 'Fixed.' },
+          ],
+        },
+        actions: { items: actions },
+      } as ReportInput,
+    });
+  }
+  return out;
+}
+
+describe.each(testDialects())('insights in SQL on %s', (dialect) => {
+  let s: TestServer;
+  let editor: TestClient;
+  let outsider: TestClient;
+  let planted: Planted[];
+  const ids: string[] = [];
+  const deleted = new Set<number>();
+
+  beforeAll(async () => {
+    s = await startTestServer(dialect);
+    editor = await s.client('editor', 'Eda Editor');
+    outsider = await s.client('viewer', 'Otto Outsider');
+    planted = archive(240, outsider.user.email);
+    const who = actorOf(editor.user, 'cli');
+    const repo = new ReportRepository(s.db.store);
+    for (const [i, p] of planted.entries()) {
+      const made = await s.app.services.reports.create(who, p.input);
+      ids.push(made.id);
+      // Every fifth is published after some review rounds (the store keeps when, and the rounds).
+      if (i % 5 === 0)
+        await repo.update(
+          made.id,
+          made.version,
+          { ...made.report, state: 'published' },
+          { userId: null, summary: 'published', changes: [] },
+          { reviewRound: i % 3 },
+        );
+    }
+    // Deleted reports leave the figures; one deleted and restored comes back.
+    for (const i of [3, 14, 25]) {
+      await s.app.services.reports.remove(who, ids[i]!);
+      deleted.add(i);
+    }
+    const admin = await s.client('admin', 'Ada Admin');
+    await s.app.services.reports.undelete(actorOf(admin.user, 'cli'), ids[25]!);
+    deleted.delete(25);
+  }, 180_000);
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const both = async (c: TestClient, filters: InsightFilters) => {
+    const repo = new MemoryRepository(s.db.store);
+    const viewer = actorOf(c.user, 'cli').viewer;
+    const sqlWay = insightsFromTallies(await repo.insightTallies(viewer, filters, TODAY));
+    const oldWay = computeInsights(await repo.insightRows(viewer, filters), TODAY);
+    return { sqlWay, oldWay };
+  };
+
+  it('equals the figures computed from every row, for each viewer and filter', async () => {
+    const filters: InsightFilters[] = [
+      {},
+      { kind: 'outage' },
+      { severity: 'sev2' },
+      { from: '2023-06-01', to: '2024-03-31' },
+      { kind: 'security', severity: 'SEV1', from: '2023-01-01' },
+      { system: 'ledger' },
+      { to: '1999-01-01' },
+    ];
+    for (const c of [editor, outsider])
+      for (const f of filters) {
+        const { sqlWay, oldWay } = await both(c, f);
+        expect(sqlWay, JSON.stringify(f)).toEqual(oldWay);
+      }
+  });
+
+  it('gives the counts and percentiles known from the generated archive', async () => {
+    // The outsider sees the public reports and the restricted ones naming them.
+    const seen = planted
+      .map((p, i) => ({ p, i }))
+      .filter(({ p, i }) => !deleted.has(i) && (!p.restricted || i % 2 === 1));
+    const { sqlWay } = await both(outsider, {});
+    expect(sqlWay.reports).toBe(seen.length);
+    const byKind = new Map<string, number>();
+    for (const { p } of seen) byKind.set(p.input.kind!, (byKind.get(p.input.kind!) ?? 0) + 1);
+    for (const row of sqlWay.byKind) expect(row.count).toBe(byKind.get(row.group));
+    expect(sqlWay.byKind.length).toBe(byKind.size);
+
+    const ages = new Map<string, number>();
+    for (const { p } of seen)
+      for (const d of p.overdue) {
+        const label = d === '2025-06-01' ? '1–30 days' : d === '2025-02-01' ? '91–180 days' : 'over 180 days';
+        ages.set(label, (ages.get(label) ?? 0) + 1);
+      }
+    expect(sqlWay.followUp.overdueByAge.map((r) => [r.group, r.count])).toEqual(
+      ['1–30 days', '91–180 days', 'over 180 days'].filter((l) => ages.has(l)).map((l) => [l, ages.get(l)]),
+    );
+
+    // Time to resolve by severity: the nearest-rank percentiles of the planted durations, in hours.
+    const bySeverity = new Map<string, number[]>();
+    for (const { p } of seen) {
+      const g = p.input.severity ?? 'none';
+      const list = bySeverity.get(g) ?? [];
+      list.push(p.resolveMinutes / 60);
+      bySeverity.set(g, list);
+    }
+    const rank = (xs: number[], q: number) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return sorted[Math.max(0, Math.ceil((q / 100) * sorted.length) - 1)]!;
+    };
+    const round = (x: number) => Math.round(x * 100) / 100;
+    const rows = sqlWay.durations.timeToResolve.bySeverity;
+    expect(rows.map((r) => r.group)).toEqual([...bySeverity.keys()].sort());
+    for (const r of rows) {
+      const xs = bySeverity.get(r.group)!;
+      expect([r.count, r.min, r.p25, r.median, r.p75, r.p90, r.max]).toEqual([
+        xs.length,
+        round(Math.min(...xs)),
+        round(rank(xs, 25)),
+        round(rank(xs, 50)),
+        round(rank(xs, 75)),
+        round(rank(xs, 90)),
+        round(Math.max(...xs)),
+      ]);
+    }
+  });
+
+  it('follows a save that changes visibility, durations and review round', async () => {
+    const who = actorOf(editor.user, 'cli');
+    const id = ids[1]!;
+    const current = await s.app.services.reports.visible(who, id);
+    await new ReportRepository(s.db.store).update(
+      id,
+      current.version,
+      { ...current.report, visibility: 'restricted', members: [], state: 'published' },
+      { userId: editor.user.id, summary: 'hidden', changes: [] },
+      { reviewRound: 4 },
+    );
+    for (const c of [editor, outsider]) {
+      const { sqlWay, oldWay } = await both(c, {});
+      expect(sqlWay).toEqual(oldWay);
+    }
+    const { sqlWay: forOutsider } = await both(outsider, {});
+    const { sqlWay: forEditor } = await both(editor, {});
+    // The editor made it, so still sees it; the outsider no longer does.
+    expect(forEditor.reports - forOutsider.reports).toBeGreaterThan(0);
+    expect(forEditor.health.reviewRounds.find((r) => r.group === '4')?.count).toBe(1);
+    expect(forOutsider.health.reviewRounds.find((r) => r.group === '4')).toBeUndefined();
+  });
+
+  it('keeps its generation across a save that cannot move the figures, and moves it for one that can', async () => {
+    const who = actorOf(editor.user, 'cli');
+    const memory = new MemoryRepository(s.db.store);
+    const id = ids[2]!; // public, not deleted
+    const before = await memory.generation();
+    const current = await s.app.services.reports.visible(who, id);
+    await s.app.services.reports.update(who, id, current.version, {
+      ...current.report,
+      summary: { ...current.report.summary, whatHappened: 'The pager reached the right person.' },
+    });
+    expect(await memory.generation()).toBe(before);
+    const again = await s.app.services.reports.visible(who, id);
+    await s.app.services.reports.update(who, id, again.version, { ...again.report, kind: 'success' });
+    expect(await memory.generation()).toBe(before + 1);
+    // Through the API, the kept answer follows the change.
+    const r = await editor.call({ method: 'GET', url: '/api/insights?kind=success' });
+    expect(r.json().reports).toBeGreaterThan(0);
+  });
+});
