@@ -16,6 +16,7 @@ import * as outbox from './migrations/2026-12-06-401-outbox.js';
 import * as reminders from './migrations/2026-12-06-402-reminders.js';
 import * as sharedMemory from './migrations/2026-12-06-601-shared-memory.js';
 import * as insightVisibilityIndex from './migrations/2026-12-06-602-insight-visibility-index.js';
+import * as actionItemReportTitles from './migrations/2026-12-07-501-action-item-report-titles.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-402-reminders': reminders,
   '2026-12-06-601-shared-memory': sharedMemory,
   '2026-12-06-602-insight-visibility-index': insightVisibilityIndex,
+  '2026-12-07-501-action-item-report-titles': actionItemReportTitles,
 };
 
 /**
