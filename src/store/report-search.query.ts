@@ -57,53 +57,48 @@ async function searchSqlite(
   // Each word becomes a quoted FTS5 string, so no input can be read as query syntax.
   const match = terms.map((w) => `"${w}"`).join(' ');
   const visible = sql`r.deleted_at is null and ${visibilitySql(viewer)}`;
-  // How many entries match, from the index alone (hidden and deleted reports included, so never shown):
-  // it picks the plan. Kept like the totals, and shared by every viewer.
-  const { total: entries, totalExact: fewEntries } = await counts.get(
-    JSON.stringify(['search-entries', match]),
-    async (limit) =>
-      Number(
-        (
-          await sql<{ n: number }>`select count(*) as n from (
-            select 1 from report_search where report_search match ${match} limit ${limit})`.execute(db)
-        ).rows[0]?.n ?? 0,
-      ),
-  );
   // Ranked: every match of a word on at most RANK_WINDOW reports; for one on more, the newest RANK_WINDOW
   // matches and (for a word on fewer than COUNT_CAP reports) up to TITLE_HITS older reports with every word
   // in their title: the title weighs ten times the body in the score, so those are the older reports most
   // likely to rank high. A word on more reports than that is met in titles too often to tell one report from
   // another, and its weight in the score is near nil. The matches not ranked follow, newest first: one order
   // for every page, so paging on shows each match once.
-  let low = 0;
+  // The newest RANK_WINDOW matches from the index alone (hidden and deleted reports among them): the oldest
+  // of them, and whether there are more.
+  const newest = (
+    await sql<{ low: number | null; n: number }>`select min(rowid) as low, count(*) as n from (
+      select rowid from report_search where report_search match ${match}
+      order by rowid desc limit ${RANK_WINDOW})`.execute(db)
+  ).rows[0];
+  const everyMatch = Number(newest?.n ?? 0) < RANK_WINDOW;
+  const low = everyMatch ? 0 : Number(newest?.low ?? 0);
+  // The visible matches, counted (capped, kept) when not every match is ranked; else those ranked.
+  const counted = everyMatch
+    ? undefined
+    : await counts.get(JSON.stringify(['search', viewer, match]), async (limit) => {
+        const { rows } = await sql<{ n: number }>`select count(*) as n from (
+          select 1 from report_search join reports r on r.seq = report_search.rowid
+          where report_search match ${match} and ${visible} limit ${limit})`.execute(db);
+        return Number(rows[0]?.n ?? 0);
+      });
   let older: number[] = [];
-  if (entries > RANK_WINDOW) {
-    low = Number(
-      (
-        await sql<{ low: number | null }>`select min(rowid) as low from (
-          select rowid from report_search where report_search match ${match}
-          order by rowid desc limit ${RANK_WINDOW})`.execute(db)
-      ).rows[0]?.low ?? 0,
-    );
-    if (fewEntries) {
-      older = (
-        await sql<{ seq: number }>`select rowid as seq from report_search
-          where report_search match ${`{title} : (${match})`} and rowid < ${low}
-          order by rowid desc limit ${TITLE_HITS}`.execute(db)
-      ).rows.map((r) => Number(r.seq));
-    }
+  if (counted?.totalExact) {
+    older = (
+      await sql<{ seq: number }>`select rowid as seq from report_search
+        where report_search match ${`{title} : (${match})`} and rowid < ${low}
+        order by rowid desc limit ${TITLE_HITS}`.execute(db)
+    ).rows.map((r) => Number(r.seq));
   }
   // FTS5 walks a term's matches newest first cheaply, but a range of rowids costs it a walk of every match
   // (measured: 5 ms for a word on 95,000 reports): the window is taken by a LIMIT, and the older title hits
   // by a condition SQLite checks (the "+" keeps it from FTS5) on each of at most COUNT_CAP matches.
-  const scored =
-    entries <= RANK_WINDOW
-      ? sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
+  const scored = everyMatch
+    ? sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
           where report_search match ${match}`
-      : older.length === 0
-        ? sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
+    : older.length === 0
+      ? sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
             where report_search match ${match} order by rowid desc limit ${RANK_WINDOW}`
-        : sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
+      : sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
             where report_search match ${match}
               and (+report_search.rowid >= ${low} or +report_search.rowid in (${sql.join(older)}))`;
   const upTo = page.offset + page.limit;
@@ -112,10 +107,10 @@ async function searchSqlite(
       select c.rowid as seq, c.score as score from (${scored}) c join reports r on r.seq = c.rowid
       where ${visible}
       order by c.score, c.rowid
-      ${entries <= RANK_WINDOW ? sql`` : sql`limit ${upTo}`}`.execute(db)
+      ${everyMatch ? sql`` : sql`limit ${upTo}`}`.execute(db)
   ).rows;
   const ranked: { seq: number; score: number | null }[] = top.slice(page.offset, upTo);
-  if (entries > RANK_WINDOW && top.length < upTo) {
+  if (!everyMatch && top.length < upTo) {
     const rest = await sql<{ seq: number }>`
       select r.seq as seq from report_search join reports r on r.seq = report_search.rowid
       where report_search match ${match} and report_search.rowid < ${low}
@@ -125,16 +120,7 @@ async function searchSqlite(
       limit ${page.limit - ranked.length} offset ${Math.max(0, page.offset - top.length)}`.execute(db);
     for (const r of rest.rows) ranked.push({ seq: r.seq, score: null });
   }
-  // The visible matches: when every match was ranked, those ranked; else counted, capped and kept.
-  const { total, totalExact } =
-    entries <= RANK_WINDOW
-      ? { total: top.length, totalExact: true }
-      : await counts.get(JSON.stringify(['search', viewer, match]), async (limit) => {
-          const { rows } = await sql<{ n: number }>`select count(*) as n from (
-            select 1 from report_search join reports r on r.seq = report_search.rowid
-            where report_search match ${match} and ${visible} limit ${limit})`.execute(db);
-          return Number(rows[0]?.n ?? 0);
-        });
+  const { total, totalExact } = counted ?? { total: top.length, totalExact: true };
   if (ranked.length === 0) return { total, totalExact, items: [] };
   // Summaries and prose for the page alone; its snippets are cut here (see snippetOf), not by FTS5's
   // snippet(), which tokenizes every shown report's text again inside the query.
