@@ -150,20 +150,7 @@ export async function startServe(db: string, extraArgs: string[] = [], env: Node
   const server: Server = {
     url,
     child,
-    async loopDelay() {
-      rmSync(eldFile, { force: true });
-      child.kill('SIGUSR2');
-      // A server still busy with a backlog answers late; that lateness is itself the figure.
-      for (let i = 0; i < 3000; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        try {
-          return JSON.parse(readFileSync(eldFile, 'utf8')) as { max: number; p99: number };
-        } catch {
-          // not written yet
-        }
-      }
-      throw new Error('the event-loop probe did not answer');
-    },
+    loopDelay: () => readLoopDelay(child, eldFile),
     async stop() {
       const done = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -173,6 +160,55 @@ export async function startServe(db: string, extraArgs: string[] = [], env: Node
     },
   };
   return server;
+}
+
+/** Ask a process running event-loop.probe.mjs for its loop delay since the last ask (see Server.loopDelay). */
+async function readLoopDelay(child: ChildProcess, eldFile: string): Promise<{ max: number; p99: number }> {
+  rmSync(eldFile, { force: true });
+  child.kill('SIGUSR2');
+  // A process still busy with a backlog answers late; that lateness is itself the figure.
+  for (let i = 0; i < 3000; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    try {
+      return JSON.parse(readFileSync(eldFile, 'utf8')) as { max: number; p99: number };
+    } catch {
+      // not written yet
+    }
+  }
+  throw new Error('the event-loop probe did not answer');
+}
+
+/**
+ * The control for an event-loop figure: an idle Node process with the same probe. What its loop waits is the
+ * machine's doing (other processes holding the cores), not the server's; on a shared machine that can be
+ * tens of milliseconds, and the server's figure is read against it.
+ */
+export async function startIdleProbe(): Promise<{
+  loopDelay(): Promise<{ max: number; p99: number }>;
+  stop(): void;
+}> {
+  const eldFile = join(tmpdir(), `eld-idle-${process.pid}.json`);
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      join(ROOT, 'bench/event-loop.probe.mjs'),
+      '-e',
+      'setInterval(() => {}, 1000); process.stdout.write("ready\\n")',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ELD_FILE: eldFile } },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`idle probe exited with ${code}`)));
+  });
+  return {
+    loopDelay: () => readLoopDelay(child, eldFile),
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(eldFile, { force: true });
+    },
+  };
 }
 
 /** A bare Fastify server in its own process answering GET /b/:i with the i-th of the given bodies. */

@@ -75,17 +75,8 @@ export async function queryActionItems(
     key,
     rowsUpTo(db, (limit) => q.select(sql`1`.as('one')).limit(limit)),
   );
-  let rowsQ = q;
-  if (page.cursor) {
-    const [deadline, reportId, position] = decodeCursor(page.cursor, ['s', 's', 'n']);
-    rowsQ = rowsQ.where(
-      sql<boolean>`(${DEADLINE_KEY}, a.report_id, a.position) > (${deadline}, ${reportId}, ${position})`,
-    );
-  } else if (page.offset > 0) {
-    rowsQ = rowsQ.offset(page.offset);
-  }
-  const query = rowsQ
-    .select([
+  const select = (part: typeof q) =>
+    part.select([
       'a.report_id',
       'r.title as report_title',
       'a.item_id',
@@ -99,11 +90,7 @@ export async function queryActionItems(
       'a.verification_result',
       'a.verify_by',
       'a.declined',
-    ])
-    .orderBy(DEADLINE_KEY)
-    .orderBy('a.report_id')
-    .orderBy('a.position')
-    .limit(page.limit);
+    ]);
   // In the order selected above; on SQLite read as arrays, which costs half what a row object does.
   type Row = [
     string,
@@ -120,12 +107,12 @@ export async function queryActionItems(
     string | null,
     number,
   ];
-  let rows: Row[];
-  if (raw) {
-    const compiled = query.compile();
-    rows = raw(compiled.sql, compiled.parameters) as Row[];
-  } else {
-    rows = (await query.execute()).map((r) => [
+  const run = async (query: ReturnType<typeof select>): Promise<Row[]> => {
+    if (raw) {
+      const compiled = query.compile();
+      return raw(compiled.sql, compiled.parameters) as Row[];
+    }
+    return (await query.execute()).map((r) => [
       r.report_id,
       r.report_title,
       r.item_id,
@@ -140,6 +127,42 @@ export async function queryActionItems(
       r.verify_by,
       Number(r.declined),
     ]);
+  };
+  let rows: Row[];
+  if (page.cursor) {
+    // After the cursor: first the rest of its deadline, then the later deadlines. Written as two index seeks,
+    // not one comparison of (deadline, report, position): SQLite seeks an expression index by its first
+    // column only there, and walked every item before the cursor (7 ms a page halfway down 200,000 items).
+    const [deadline, reportId, position] = decodeCursor(page.cursor, ['s', 's', 'n']);
+    rows = await run(
+      select(
+        q
+          .where(sql<boolean>`${DEADLINE_KEY} = ${deadline}`)
+          .where(sql<boolean>`(a.report_id, a.position) > (${reportId}, ${position})`),
+      )
+        .orderBy('a.report_id')
+        .orderBy('a.position')
+        .limit(page.limit),
+    );
+    if (rows.length < page.limit) {
+      rows = rows.concat(
+        await run(
+          select(q.where(sql<boolean>`${DEADLINE_KEY} > ${deadline}`))
+            .orderBy(DEADLINE_KEY)
+            .orderBy('a.report_id')
+            .orderBy('a.position')
+            .limit(page.limit - rows.length),
+        ),
+      );
+    }
+  } else {
+    rows = await run(
+      select(page.offset > 0 ? q.offset(page.offset) : q)
+        .orderBy(DEADLINE_KEY)
+        .orderBy('a.report_id')
+        .orderBy('a.position')
+        .limit(page.limit),
+    );
   }
   const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
   // The issues made for the page's actions: one short lookup by the links' primary key, not a join in

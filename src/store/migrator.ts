@@ -21,6 +21,7 @@ import * as webhookRestricted from './migrations/2026-12-07-201-webhook-restrict
 import * as outboxSentIndex from './migrations/2026-12-07-202-outbox-sent-index.js';
 import * as insightAggregates from './migrations/2026-12-07-401-insight-aggregates.js';
 import * as insightGeneration from './migrations/2026-12-07-402-insight-generation.js';
+import * as actionItemReportTitles from './migrations/2026-12-07-501-action-item-report-titles.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-202-outbox-sent-index': outboxSentIndex,
   '2026-12-07-401-insight-aggregates': insightAggregates,
   '2026-12-07-402-insight-generation': insightGeneration,
+  '2026-12-07-501-action-item-report-titles': actionItemReportTitles,
 };
 
 /**
