@@ -40,6 +40,7 @@ interface EvidenceOpts {
   limit: string;
   json?: boolean;
   into?: string;
+  seek: boolean;
 }
 
 /** Kinds added with --into when --kinds is not given: everything with a role in the response. */
@@ -87,6 +88,10 @@ export const registerEvidence: RegisterCommand = (program, ctx) => {
       '72h',
     )
     .option('--limit <n>', 'most candidates kept', '50000')
+    .option(
+      '--no-seek',
+      'read every line of a big log; by default a window in a time-ordered log is found by bisection (its lines are then named by byte offset, file#byte=N)',
+    )
     .option('--json', 'print the candidates and counters as JSON')
     .option('--into <report>', 'add the chosen candidates to this Postmortem Markdown report and rewrite it')
     .action(async (paths: string[], opts: EvidenceOpts) => {
@@ -160,6 +165,7 @@ export const registerEvidence: RegisterCommand = (program, ctx) => {
           kinds: opts.into ? undefined : kinds,
           lookbackMs,
           maxCandidates: limit,
+          seek: opts.seek,
           onProgress: bar?.update,
         });
       } finally {
