@@ -207,6 +207,8 @@ function decode(buf: Buffer, s: number, e: number): string {
 
 /** What isoStampAt and textAt found besides their answer: where the stamp ends, the level word's level. */
 const quick: { end: number; level: Level | undefined } = { end: 0, level: undefined };
+/** The same, read-only, for tests. */
+export const quickRead: Readonly<typeof quick> = quick;
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
