@@ -21,7 +21,7 @@ import {
   openZip,
   parseTimeValue,
 } from '../../evidence/index.js';
-import { processIO, writeTextFile } from '../io.js';
+import { writeTextFile } from '../io.js';
 import type { loadReportFile } from '../report-file.js';
 import type { RegisterCommand } from './register.js';
 
@@ -149,7 +149,7 @@ export const registerEvidence: RegisterCommand = (program, ctx) => {
       const inputs: EvidenceInput[] = [];
       for (const p of paths) inputs.push(...(await resolvePath(p)));
 
-      const bar = await progressBar(ctx.io === processIO);
+      const bar = await progressBar(ctx.io.isProcess === true);
       let extraction;
       try {
         extraction = await extractEvidence(inputs, {
