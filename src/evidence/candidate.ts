@@ -51,7 +51,7 @@ export interface Candidate {
   actor?: string;
   /** One trimmed line, at most 2000 characters. */
   text: string;
-  /** Back to the exact place: `file:line`, `file#ts=…`, `file!entry#ts=…` or a URL. */
+  /** Back to the exact place: `file:line`, `file#byte=…` (a log read from a seek), `file#ts=…`, `file!entry#ts=…` or a URL. */
   link: string;
   level?: Level;
   /** The source text as recorded (one line, bounded), kept as supporting material. */

@@ -329,7 +329,6 @@ async function progressBar(
 
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 
-/** Candidates as a readable table: when, suggested kind, source, actor, text, then why and where. */
 /**
  * The candidates and the rest as one JSON document, the same text JSON.stringify(…, null, 2) gives, written a
  * few hundred candidates at a time: tens of thousands of candidates never become one string in memory.
@@ -341,56 +340,19 @@ export function writeJson(
 ): void {
   if (candidates.length === 0) out('{\n  "candidates": [],');
   else {
-    out('{\n  "candidates": [');
-    let part = '';
-    for (let i = 0; i < candidates.length; i += 1) {
-      const { ms: _ms, ...c } = candidates[i] as Candidate;
-      part += `${i > 0 ? ',' : ''}\n    ${pretty(c, '    ')}`;
-      if (i % 500 === 499) {
-        out(part);
-        part = '';
-      }
+    // Each part by the engine's own JSON.stringify (several times faster than building the text here), then
+    // indented one level deeper: a JSON text holds no raw newline but those of its layout.
+    for (let i = 0; i < candidates.length; i += 500) {
+      const part = candidates.slice(i, i + 500).map(({ ms: _ms, ...c }) => c);
+      const text = JSON.stringify(part, null, 2);
+      out(`${i === 0 ? '{\n  "candidates": [' : ','}${text.slice(1, -2).replaceAll('\n', '\n  ')}`);
     }
-    out(`${part}\n  ],`);
+    out('\n  ],');
   }
-  const keys = Object.entries(rest).map(([k, v]) => `\n  ${JSON.stringify(k)}: ${pretty(v, '  ')}`);
+  const keys = Object.entries(rest).map(
+    ([k, v]) => `\n  ${JSON.stringify(k)}: ${JSON.stringify(v, null, 2)?.replaceAll('\n', '\n  ')}`,
+  );
   out(`${keys.join(',')}\n}\n`);
-}
-
-/**
- * JSON.stringify(value, null, 2) for plain data, indented to sit at `pad`: one pass, where stringifying each
- * candidate and indenting the result line by line cost twice the time of reading a 1 GB log.
- */
-function pretty(value: unknown, pad: string): string | undefined {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      break;
-    default:
-      // undefined, functions and symbols are left out of objects (and are null in arrays), as JSON.stringify does.
-      return typeof value === 'bigint' ? JSON.stringify(value) : undefined;
-  }
-  const o = value as Record<string, unknown> & { toJSON?: () => unknown };
-  if (typeof o.toJSON === 'function') return pretty(o.toJSON(), pad);
-  const inner = `${pad}  `;
-  let text = '';
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    for (let i = 0; i < value.length; i += 1)
-      text += `${i > 0 ? ',' : ''}\n${inner}${pretty(value[i], inner) ?? 'null'}`;
-    return `[${text}\n${pad}]`;
-  }
-  for (const k of Object.keys(o)) {
-    const v = pretty(o[k], inner);
-    if (v !== undefined) text += `${text ? ',' : ''}\n${inner}${JSON.stringify(k)}: ${v}`;
-  }
-  return text ? `{${text}\n${pad}}` : '{}';
 }
 
 /** The candidates as a table, written a few hundred at a time. */
