@@ -2,11 +2,11 @@ import type { Candidate } from './candidate.js';
 import { KernelDriver } from './json-log.kernel.js';
 import { parallelWorth } from './json-log.ranges.js';
 import { jsonLineTime, jsonRecordMapper, lineWhere } from './json-log.record.js';
-import { BACKSLASH, type ScanState, binaryContent, epochGate, timeAt } from './json-log.screen.js';
+import { type ScanState, binaryContent, epochGate } from './json-log.screen.js';
 import { lineScreen } from './line-screen.wasm.js';
 import { MAX_LINE_BYTES, rawLines } from './lines.js';
 import { OrderCheck, planSeek, readRange } from './seek.js';
-import { type EntryReader, seekFrom, type ReaderContext, baseName } from './source.js';
+import { type EntryReader, seekFrom, baseName } from './source.js';
 
 export { epochGate } from './json-log.screen.js';
 
@@ -56,12 +56,12 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     const path = entry.path as string;
     const order = new OrderCheck();
     state.byteAt = seek.start;
-    yield* readPart(path, file, seek.start, seek.stop, state, handle, tooLong, ctx, order);
+    yield* readPart(path, file, seek.start, seek.stop, state, handle, tooLong, order);
     ctx.progress(seek.stop - seek.start);
     if (order.broken) {
       // Not in time order after all: the rest of the file is read too.
-      yield* readPart(path, file, 0, seek.start, state, handle, tooLong, ctx, undefined);
-      yield* readPart(path, file, seek.stop, entry.size as number, state, handle, tooLong, ctx, undefined);
+      yield* readPart(path, file, 0, seek.start, state, handle, tooLong, undefined);
+      yield* readPart(path, file, seek.stop, entry.size as number, state, handle, tooLong, undefined);
     }
     ctx.stats.lines += state.lineNo;
     return;
@@ -180,10 +180,8 @@ async function* readPart(
   state: ScanState,
   handle: (buf: Buffer, s: number, e: number) => Candidate | undefined,
   tooLong: () => void,
-  ctx: ReaderContext,
   order: OrderCheck | undefined,
 ): AsyncGenerator<Candidate[]> {
-  const zone = ctx.options.zone;
   for await (const piece of rawLines(readRange(path, start, stop), file, start)) {
     const { buf, end, at } = piece;
     if (piece.tooLong) {
@@ -201,16 +199,10 @@ async function* readPart(
       p = nl + 1;
       state.lineNo += 1;
       state.byteAt = at + s;
-      const key = state.key;
-      if (order && key && nl - s <= MAX_LINE_BYTES) {
-        const rel = buf.subarray(s, nl).indexOf(key);
-        if (rel > 0 && buf[s + rel - 1] !== BACKSLASH) {
-          const ms = timeAt(buf, s + rel + key.length, nl, zone);
-          if (ms !== undefined) order.check(ms);
-        }
-      }
       const c = handle(buf, s, nl);
       if (c) found.push(c);
+      // The mapper read the line's time (from its bytes, or parsed): check the order the seek assumed.
+      if (order && state.lineMs !== undefined) order.check(state.lineMs);
     }
     if (found.length > 0) yield found;
   }

@@ -44,6 +44,7 @@ export function jsonRecordMapper(
   };
 
   return (buf, s, e) => {
+    state.lineMs = undefined;
     if (e > s && buf[e - 1] === 13) e -= 1;
     if (e <= s) return undefined;
     if (e - s > MAX_LINE_BYTES) {
@@ -75,6 +76,7 @@ export function jsonRecordMapper(
       }
       if (k !== -1) {
         const ms = timeAt(buf, k, e, zone);
+        state.lineMs = ms;
         if (ms !== undefined && (ms < lo || ms > hi)) {
           ctx.stats.filtered += 1;
           return undefined;
@@ -118,6 +120,7 @@ export function jsonRecordMapper(
       }
     }
     const ms = parseTimeValue(raw, zone);
+    state.lineMs = ms;
     if (ms === undefined) {
       ctx.skip(
         where(),
