@@ -340,12 +340,14 @@ export function writeJson(
 ): void {
   if (candidates.length === 0) out('{\n  "candidates": [],');
   else {
-    // Each part by the engine's own JSON.stringify (several times faster than building the text here), then
-    // indented one level deeper: a JSON text holds no raw newline but those of its layout.
+    // Each part by the engine's own JSON.stringify (several times faster than building the text here), inside
+    // an object like the document, so that it comes indented as the document indents it.
+    const head = '{\n  "candidates": ['.length;
+    const tail = '\n  ]\n}'.length;
     for (let i = 0; i < candidates.length; i += 500) {
       const part = candidates.slice(i, i + 500).map(({ ms: _ms, ...c }) => c);
-      const text = JSON.stringify(part, null, 2);
-      out(`${i === 0 ? '{\n  "candidates": [' : ','}${text.slice(1, -2).replaceAll('\n', '\n  ')}`);
+      const text = JSON.stringify({ candidates: part }, null, 2);
+      out(`${i === 0 ? '{\n  "candidates": [' : ','}${text.slice(head, -tail)}`);
     }
     out('\n  ],');
   }
