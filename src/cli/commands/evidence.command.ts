@@ -330,8 +330,14 @@ async function progressBar(
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 
 /**
+ * Candidates per part of --json output: a part's text stays under the size V8 puts in its large-object space
+ * (freed only by a full collection), so the parts written are reclaimed as fast as they are made.
+ */
+const PART = 100;
+
+/**
  * The candidates and the rest as one JSON document, the same text JSON.stringify(…, null, 2) gives, written a
- * few hundred candidates at a time: tens of thousands of candidates never become one string in memory.
+ * hundred candidates at a time: tens of thousands of candidates never become one string in memory.
  */
 export function writeJson(
   out: (s: string) => void,
@@ -344,8 +350,8 @@ export function writeJson(
     // an object like the document, so that it comes indented as the document indents it.
     const head = '{\n  "candidates": ['.length;
     const tail = '\n  ]\n}'.length;
-    for (let i = 0; i < candidates.length; i += 500) {
-      const part = candidates.slice(i, i + 500).map(({ ms: _ms, ...c }) => c);
+    for (let i = 0; i < candidates.length; i += PART) {
+      const part = candidates.slice(i, i + PART).map(({ ms: _ms, ...c }) => c);
       const text = JSON.stringify({ candidates: part }, null, 2);
       out(`${i === 0 ? '{\n  "candidates": [' : ','}${text.slice(head, -tail)}`);
     }
