@@ -32,6 +32,12 @@ await build({
   target: 'node20',
   external: ['better-sqlite3', 'pg'],
   logLevel: 'warning',
+  // The evidence reader starts its worker from the module beside json-log.ranges.js (new URL(…, import.meta.url)):
+  // in the bundle, import.meta.url is that module's URL in dist/evidence, so the worker is found there.
+  banner: {
+    js: "const __distEvidenceUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '../evidence/json-log.ranges.js')).href;",
+  },
+  define: { 'import.meta.url': '__distEvidenceUrl' },
   // Bundled code that reads a file beside itself (import.meta.url) would look in dist/bundle: refuse to build.
   logOverride: { 'empty-import-meta': 'error' },
   plugins: [

@@ -8,9 +8,15 @@ export interface CliIO {
   err(text: string): void;
   /** Read all of standard input (used by --password-stdin and `-` file arguments). */
   readStdin(): Promise<string>;
+  /**
+   * True for the process's own streams (processIO). Commands ask this rather than compare with processIO: a
+   * bundled command (scripts/bundle-cli.js) has its own copy of this module.
+   */
+  readonly isProcess?: boolean;
 }
 
 export const processIO: CliIO = {
+  isProcess: true,
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   readStdin: async () => {

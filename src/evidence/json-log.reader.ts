@@ -1,11 +1,12 @@
 import type { Candidate } from './candidate.js';
 import { KernelDriver } from './json-log.kernel.js';
 import { parallelWorth } from './json-log.ranges.js';
-import { jsonRecordMapper } from './json-log.record.js';
+import { jsonLineTime, jsonRecordMapper, lineWhere } from './json-log.record.js';
 import { type ScanState, binaryContent, epochGate } from './json-log.screen.js';
 import { lineScreen } from './line-screen.wasm.js';
-import { MAX_LINE_BYTES } from './lines.js';
-import { type EntryReader, baseName } from './source.js';
+import { MAX_LINE_BYTES, rawLines } from './lines.js';
+import { OrderCheck, planSeek, readRange } from './seek.js';
+import { type EntryReader, seekFrom, baseName } from './source.js';
 
 export { epochGate } from './json-log.screen.js';
 
@@ -39,9 +40,32 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
     windowed,
     gate: epochGate(lo, hi),
   };
-  const tooLong = () =>
-    ctx.skip(`${file}:${state.lineNo}`, `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
+  const tooLong = () => ctx.skip(lineWhere(file, state), `line is longer than ${MAX_LINE_BYTES / 1024} KB`);
   const handle = jsonRecordMapper(file, service, ctx, state, tooLong);
+
+  // A big time-ordered file on disk: bisected to the window, and only that part read (seek.ts).
+  const seek =
+    windowed &&
+    seekFrom(ctx.options) !== undefined &&
+    entry.blocking === true &&
+    entry.path !== undefined &&
+    entry.size !== undefined
+      ? planSeek(entry.path, entry.size, lo, hi, jsonLineTime(ctx.options.zone), seekFrom(ctx.options))
+      : undefined;
+  if (seek) {
+    const path = entry.path as string;
+    const order = new OrderCheck();
+    state.byteAt = seek.start;
+    yield* readPart(path, file, seek.start, seek.stop, state, handle, tooLong, order);
+    ctx.progress(seek.stop - seek.start);
+    if (order.broken) {
+      // Not in time order after all: the rest of the file is read too.
+      yield* readPart(path, file, 0, seek.start, state, handle, tooLong, undefined);
+      yield* readPart(path, file, seek.stop, entry.size as number, state, handle, tooLong, undefined);
+    }
+    ctx.stats.lines += state.lineNo;
+    return;
+  }
   // A file on disk is read straight into the kernel's memory, so the bytes are copied once (from the page
   // cache) and scanned once; a big one is handed to two threads once the first chunk told the key.
   const ranged =
@@ -142,3 +166,44 @@ export const readJsonLog: EntryReader = async function* (entry, ctx) {
   }
   ctx.stats.lines += state.lineNo;
 };
+
+/**
+ * The lines of the file's bytes [start, stop) after a seek, each named by its byte offset, mapped one by one
+ * (a window's worth: no kernel). With `order`, the time of each line is checked against the order the seek
+ * assumed.
+ */
+async function* readPart(
+  path: string,
+  file: string,
+  start: number,
+  stop: number,
+  state: ScanState,
+  handle: (buf: Buffer, s: number, e: number) => Candidate | undefined,
+  tooLong: () => void,
+  order: OrderCheck | undefined,
+): AsyncGenerator<Candidate[]> {
+  for await (const piece of rawLines(readRange(path, start, stop), file, start)) {
+    const { buf, end, at } = piece;
+    if (piece.tooLong) {
+      state.lineNo += 1;
+      state.byteAt = at + piece.p;
+      tooLong();
+      continue;
+    }
+    const found: Candidate[] = [];
+    let p = piece.p;
+    while (p < end) {
+      let nl = buf.indexOf(10, p);
+      if (nl === -1 || nl > end) nl = end;
+      const s = p;
+      p = nl + 1;
+      state.lineNo += 1;
+      state.byteAt = at + s;
+      const c = handle(buf, s, nl);
+      if (c) found.push(c);
+      // The mapper read the line's time (from its bytes, or parsed): check the order the seek assumed.
+      if (order && state.lineMs !== undefined) order.check(state.lineMs);
+    }
+    if (found.length > 0) yield found;
+  }
+}

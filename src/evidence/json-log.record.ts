@@ -6,6 +6,7 @@ import { isBlank, oneLine } from './candidate.js';
 import { BACKSLASH, type ScanState, timeAt } from './json-log.screen.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { rawLevel } from './raw-level.js';
+import { type LineTime, byteLink } from './seek.js';
 import { type ReaderContext, candidate, levelOf, str } from './source.js';
 import { parseTimeValue } from './time.js';
 
@@ -29,6 +30,8 @@ export function jsonRecordMapper(
   const { windowed, lo, hi } = state;
   // Source and channel, cleaned once per service and host: a log has few of them and many lines.
   const linkPrefix = oneLine(`${file}:`);
+  const bytePrefix = oneLine(byteLink(file, 0)).slice(0, -1);
+  const where = () => lineWhere(file, state);
   const origins = new Map<string, Map<string, { source: string; channel: string }>>();
   const origin = (name: string, host: string | undefined): { source: string; channel: string } => {
     let hosts = origins.get(name);
@@ -41,6 +44,7 @@ export function jsonRecordMapper(
   };
 
   return (buf, s, e) => {
+    state.lineMs = undefined;
     if (e > s && buf[e - 1] === 13) e -= 1;
     if (e <= s) return undefined;
     if (e - s > MAX_LINE_BYTES) {
@@ -72,6 +76,7 @@ export function jsonRecordMapper(
       }
       if (k !== -1) {
         const ms = timeAt(buf, k, e, zone);
+        state.lineMs = ms;
         if (ms !== undefined && (ms < lo || ms > hi)) {
           ctx.stats.filtered += 1;
           return undefined;
@@ -90,11 +95,11 @@ export function jsonRecordMapper(
     try {
       obj = JSON.parse(line);
     } catch {
-      ctx.skip(`${file}:${state.lineNo}`, 'not valid JSON');
+      ctx.skip(where(), 'not valid JSON');
       return undefined;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      ctx.skip(`${file}:${state.lineNo}`, 'not a JSON object');
+      ctx.skip(where(), 'not a JSON object');
       return undefined;
     }
     // Fields are read by name rather than through `pick`: this runs for every line in the window, and named
@@ -115,9 +120,10 @@ export function jsonRecordMapper(
       }
     }
     const ms = parseTimeValue(raw, zone);
+    state.lineMs = ms;
     if (ms === undefined) {
       ctx.skip(
-        `${file}:${state.lineNo}`,
+        where(),
         raw === undefined
           ? 'no time field'
           : `impossible or unreadable time ${JSON.stringify(raw).slice(0, 60)}`,
@@ -157,9 +163,40 @@ export function jsonRecordMapper(
       text: text || (e - s <= 2000 ? line : buf.toString('utf8', s, s + 2000)),
       actor: str(o['user.name'] ?? inner(o.user, 'name') ?? o.user),
       level,
-      link: linkPrefix.length < 1000 ? `${linkPrefix}${state.lineNo}` : oneLine(`${file}:${state.lineNo}`),
+      link:
+        state.byteAt !== undefined
+          ? bytePrefix.length < 1000
+            ? `${bytePrefix}${state.byteAt}`
+            : oneLine(where())
+          : linkPrefix.length < 1000
+            ? `${linkPrefix}${state.lineNo}`
+            : oneLine(where()),
       excerpt: e - s <= 4000 ? line : buf.toString('utf8', s, s + 4000),
     });
+  };
+}
+
+/** Where the line being read is: `file:line`, or `file#byte=offset` when the reader seeked (seek.ts). */
+export function lineWhere(file: string, state: ScanState): string {
+  return state.byteAt !== undefined ? byteLink(file, state.byteAt) : `${file}:${state.lineNo}`;
+}
+
+/** The time of a JSON line for the seek's probes, as the mapper reads it (a few lines per file: parsed). */
+export function jsonLineTime(zone: string | undefined): LineTime {
+  return (buf, s, e) => {
+    let o: unknown;
+    try {
+      o = JSON.parse(buf.toString('utf8', s, e));
+    } catch {
+      return undefined;
+    }
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
+    const r = o as Record<string, unknown>;
+    for (const k of TIME_KEYS) {
+      const v = r[k];
+      if (v !== undefined && v !== null) return parseTimeValue(v, zone);
+    }
+    return undefined;
   };
 }
 

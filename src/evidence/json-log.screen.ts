@@ -59,6 +59,10 @@ export interface ScanState {
   hi: number;
   zone: string | undefined;
   windowed: boolean;
+  /** Set when the reader seeked (seek.ts): the byte offset of the line being read, which names it in links. */
+  byteAt?: number;
+  /** The time the record mapper read from the line it was given last (undefined: none), for seek's order check. */
+  lineMs?: number;
   /** The leading digits every 13-digit epoch-ms instant of the window shares (none when the bounds differ in length). */
   gate: Uint8Array | undefined;
   dvOf?: Buffer;

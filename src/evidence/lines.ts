@@ -119,3 +119,83 @@ export function assertText(chunk: Uint8Array, offset: number, name: string): voi
     );
   }
 }
+
+/** A piece of a byte stream's lines: buf[p, end) holds whole lines; `at` is the stream offset of buf[0]. */
+export interface RawLines {
+  buf: Buffer;
+  p: number;
+  end: number;
+  at: number;
+  /**
+   * One line longer than `maxBytes`, starting at stream offset `at + p`: it is passed over and buf[p, end)
+   * holds only its first bytes (for the message).
+   */
+  tooLong?: boolean;
+}
+
+/**
+ * The lines of a byte stream as pieces of whole lines on their bytes, undecoded: a reader that judges lines on
+ * their bytes (a log's leading stamp) decodes only those it keeps. A chunk's last partial line is carried to
+ * the next; a line longer than `maxBytes` inside a chunk is left to the caller (it sees its length), one
+ * spanning chunks comes as a `tooLong` piece. Binary content (a NUL byte) stops the stream with an error where
+ * it starts, after the lines before it. `at` is the stream's offset in its file.
+ */
+export async function* rawLines(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  name: string,
+  at = 0,
+  maxBytes: number = MAX_LINE_BYTES,
+): AsyncGenerator<RawLines> {
+  let carry: Buffer | undefined;
+  let carryAt = 0;
+  let overflow = false;
+  let pos = at;
+  const long = (head: Buffer, from: number): RawLines => {
+    const b = head.subarray(0, 200);
+    return { buf: b, p: 0, end: b.length, at: from, tooLong: true };
+  };
+  for await (const raw of chunks) {
+    const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const chunkAt = pos;
+    pos += buf.length;
+    const nul = buf.indexOf(0);
+    const len = nul === -1 ? buf.length : nul;
+    let p = 0;
+    if (carry || overflow) {
+      const nl = buf.subarray(0, len).indexOf(10);
+      if (nl === -1) {
+        if (nul !== -1) assertText(buf, chunkAt, name);
+        if (!overflow) {
+          carry = Buffer.concat([carry as Buffer, buf]);
+          if (carry.length > maxBytes) {
+            overflow = true;
+            carry = Buffer.from(carry.subarray(0, 200));
+          }
+        }
+        continue;
+      }
+      if (overflow) yield long(carry as Buffer, carryAt);
+      else {
+        const joined = Buffer.concat([carry as Buffer, buf.subarray(0, nl + 1)]);
+        if (withoutCr(joined, 0, joined.length - 1) > maxBytes) yield long(joined, carryAt);
+        else yield { buf: joined, p: 0, end: joined.length, at: carryAt };
+      }
+      carry = undefined;
+      overflow = false;
+      p = nl + 1;
+    }
+    const last = len > p ? buf.lastIndexOf(10, len - 1) : -1;
+    const whole = last < p ? p : last + 1;
+    if (whole > p) yield { buf, p, end: whole, at: chunkAt };
+    if (nul !== -1) assertText(buf, chunkAt, name);
+    if (whole < len) {
+      carryAt = chunkAt + whole;
+      if (len - whole > maxBytes) {
+        overflow = true;
+        carry = Buffer.from(buf.subarray(whole, whole + 200));
+      } else carry = Buffer.from(buf.subarray(whole, len));
+    }
+  }
+  if (overflow) yield long(carry as Buffer, carryAt);
+  else if (carry && carry.length > 0) yield { buf: carry, p: 0, end: carry.length, at: carryAt };
+}

@@ -110,6 +110,7 @@ export async function extractEvidence(
     lookbackMs: options.lookbackMs ?? DEFAULT_LOOKBACK_MS,
     parallel: options.parallel,
     kernel: options.kernel,
+    seek: options.seek,
     ...(options.minLevel ? { minLevelIndex: LEVELS.indexOf(options.minLevel) } : {}),
   };
   const total = inputs.reduce<number | undefined>((sum, i) => {

@@ -1,5 +1,6 @@
 import { formatInstant } from '../domain/index.js';
 import type { ParallelOptions } from './json-log.ranges.js';
+import { SEEK_MIN_BYTES } from './seek.js';
 import {
   type Candidate,
   type EvidenceFormat,
@@ -36,6 +37,13 @@ export type EvidenceInput =
   | { type: 'bundle'; name: string; entries: EvidenceEntry[]; close?: () => Promise<void> }
   | { type: 'git'; dir: string };
 
+/** The smallest file a reader bisects to its window, or undefined when the options turn seeking off. */
+export function seekFrom(options: ReaderOptions): number | undefined {
+  const seek = options.seek;
+  if (seek === false) return undefined;
+  return typeof seek === 'object' ? seek.minBytes : SEEK_MIN_BYTES;
+}
+
 /** Options every reader sees. Times are epoch milliseconds. */
 export interface ReaderOptions {
   from?: number;
@@ -53,6 +61,11 @@ export interface ReaderOptions {
    * leaves the screening to JavaScript alone, with the same results; tests run both ways.
    */
   kernel?: boolean;
+  /**
+   * A window in a big time-ordered log on disk (a blocking entry with a path) is found by bisection instead of
+   * reading every line before it (seek.ts); false reads every line. Tests lower the size from which it does.
+   */
+  seek?: boolean | { minBytes: number };
   /**
    * Records below this level (a position in LEVELS) may be dropped by a reader before they are parsed, when
    * it can read their level from the raw line; the pipeline filters the rest.

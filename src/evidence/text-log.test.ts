@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { bufferEntry } from './files.js';
 import { extractEvidence } from './pipeline.js';
 import type { EvidenceEntry } from './source.js';
-import { isoSecond, isoSecondAt } from './text-log.reader.js';
+import { isoSecond, isoSecondAt, isoStampAt, quickRead, textAt } from './text-log.reader.js';
+import { levelOf } from './source.js';
 import { parseLeadingStamp } from './time.js';
 
 describe('the quick ISO stamp of text-log lines', () => {
@@ -37,6 +38,78 @@ describe('the quick ISO stamp of text-log lines', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+
+  it('reads the stamp, level and text on the bytes exactly as parseLeadingStamp and the level pattern do', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    const LEVEL_WORD =
+      /^[[(]?(TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|CRIT(?:ICAL)?|FATAL|ALERT|EMERG|PANIC)[\])]?:?\s+/i;
+    let quick = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          y: fc.constantFrom(1969, 1970, 2000, 2023, 2024, 2100, 9999),
+          mo: fc.integer({ min: 0, max: 13 }),
+          d: fc.integer({ min: 0, max: 32 }),
+          h: fc.integer({ min: 0, max: 24 }),
+          mi: fc.integer({ min: 0, max: 60 }),
+          s: fc.integer({ min: 0, max: 60 }),
+          sep: fc.constantFrom('T', ' ', 't'),
+          frac: fc.constantFrom('', '.5', '.12', '.123', ',123456789', '.1234567890', '.'),
+          zone: fc.constantFrom(
+            'Z',
+            '+02:00',
+            '-05:30',
+            '+18:00',
+            '+18:01',
+            '-09:60',
+            '+0200',
+            '',
+            ' UTC',
+            'z',
+          ),
+          after: fc.constantFrom(' ', '  ', '\t', '', ']', ' \u00a0'),
+          level: fc.constantFrom(
+            '',
+            'INFO ',
+            'info: ',
+            '[WARN] ',
+            '(error) ',
+            'WARNING\t',
+            'WARNINGS ',
+            'ERR ',
+            'INFO',
+            'crit:x ',
+          ),
+          text: fc.constantFrom('GET /a', '', '   ', '\u0001x', 'é ok', 'x  ', 'y\u00a0'),
+        }),
+        (r) => {
+          const line = `${r.y}-${two(r.mo)}-${two(r.d)}${r.sep}${two(r.h)}:${two(r.mi)}:${two(r.s)}${r.frac}${r.zone}${r.after}${r.level}${r.text}`;
+          const bytes = Buffer.from(`x${line}\nnext`);
+          const e = 1 + Buffer.byteLength(line);
+          const ms = isoStampAt(bytes, 1, e);
+          if (ms === undefined) return;
+          quick += 1;
+          const full = parseLeadingStamp(line, {});
+          expect(full.ok && full.ms).toBe(ms);
+          if (!full.ok) return;
+          let rest = full.rest;
+          let level: string | undefined;
+          const lv = LEVEL_WORD.exec(rest);
+          if (lv) {
+            level = levelOf(lv[1]);
+            rest = rest.slice(lv[0].length);
+          }
+          const k = textAt(bytes, quickRead.end, e);
+          if (k === -1) return;
+          const text = k < e ? line.slice(k - 1).trimEnd() : '';
+          expect(text || line).toBe(rest || line);
+          expect(quickRead.level).toBe(level);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(quick).toBeGreaterThan(200);
   });
 
   it('gives the same candidates and counts with a window as without the quick screen', async () => {

@@ -21,7 +21,7 @@ import {
   openZip,
   parseTimeValue,
 } from '../../evidence/index.js';
-import { processIO, writeTextFile } from '../io.js';
+import { writeTextFile } from '../io.js';
 import type { loadReportFile } from '../report-file.js';
 import type { RegisterCommand } from './register.js';
 
@@ -40,6 +40,7 @@ interface EvidenceOpts {
   limit: string;
   json?: boolean;
   into?: string;
+  seek: boolean;
 }
 
 /** Kinds added with --into when --kinds is not given: everything with a role in the response. */
@@ -87,6 +88,10 @@ export const registerEvidence: RegisterCommand = (program, ctx) => {
       '72h',
     )
     .option('--limit <n>', 'most candidates kept', '50000')
+    .option(
+      '--no-seek',
+      'read every line of a big log; by default a window in a time-ordered log is found by bisection (its lines are then named by byte offset, file#byte=N)',
+    )
     .option('--json', 'print the candidates and counters as JSON')
     .option('--into <report>', 'add the chosen candidates to this Postmortem Markdown report and rewrite it')
     .action(async (paths: string[], opts: EvidenceOpts) => {
@@ -144,7 +149,7 @@ export const registerEvidence: RegisterCommand = (program, ctx) => {
       const inputs: EvidenceInput[] = [];
       for (const p of paths) inputs.push(...(await resolvePath(p)));
 
-      const bar = await progressBar(ctx.io === processIO);
+      const bar = await progressBar(ctx.io.isProcess === true);
       let extraction;
       try {
         extraction = await extractEvidence(inputs, {
@@ -160,6 +165,7 @@ export const registerEvidence: RegisterCommand = (program, ctx) => {
           kinds: opts.into ? undefined : kinds,
           lookbackMs,
           maxCandidates: limit,
+          seek: opts.seek,
           onProgress: bar?.update,
         });
       } finally {
@@ -323,10 +329,15 @@ async function progressBar(
 
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 
-/** Candidates as a readable table: when, suggested kind, source, actor, text, then why and where. */
+/**
+ * Candidates per part of --json output: a part's text stays under the size V8 puts in its large-object space
+ * (freed only by a full collection), so the parts written are reclaimed as fast as they are made.
+ */
+const PART = 100;
+
 /**
  * The candidates and the rest as one JSON document, the same text JSON.stringify(…, null, 2) gives, written a
- * few hundred candidates at a time: tens of thousands of candidates never become one string in memory.
+ * hundred candidates at a time: tens of thousands of candidates never become one string in memory.
  */
 export function writeJson(
   out: (s: string) => void,
@@ -335,56 +346,21 @@ export function writeJson(
 ): void {
   if (candidates.length === 0) out('{\n  "candidates": [],');
   else {
-    out('{\n  "candidates": [');
-    let part = '';
-    for (let i = 0; i < candidates.length; i += 1) {
-      const { ms: _ms, ...c } = candidates[i] as Candidate;
-      part += `${i > 0 ? ',' : ''}\n    ${pretty(c, '    ')}`;
-      if (i % 500 === 499) {
-        out(part);
-        part = '';
-      }
+    // Each part by the engine's own JSON.stringify (several times faster than building the text here), inside
+    // an object like the document, so that it comes indented as the document indents it.
+    const head = '{\n  "candidates": ['.length;
+    const tail = '\n  ]\n}'.length;
+    for (let i = 0; i < candidates.length; i += PART) {
+      const part = candidates.slice(i, i + PART).map(({ ms: _ms, ...c }) => c);
+      const text = JSON.stringify({ candidates: part }, null, 2);
+      out(`${i === 0 ? '{\n  "candidates": [' : ','}${text.slice(head, -tail)}`);
     }
-    out(`${part}\n  ],`);
+    out('\n  ],');
   }
-  const keys = Object.entries(rest).map(([k, v]) => `\n  ${JSON.stringify(k)}: ${pretty(v, '  ')}`);
+  const keys = Object.entries(rest).map(
+    ([k, v]) => `\n  ${JSON.stringify(k)}: ${JSON.stringify(v, null, 2)?.replaceAll('\n', '\n  ')}`,
+  );
   out(`${keys.join(',')}\n}\n`);
-}
-
-/**
- * JSON.stringify(value, null, 2) for plain data, indented to sit at `pad`: one pass, where stringifying each
- * candidate and indenting the result line by line cost twice the time of reading a 1 GB log.
- */
-function pretty(value: unknown, pad: string): string | undefined {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      break;
-    default:
-      // undefined, functions and symbols are left out of objects (and are null in arrays), as JSON.stringify does.
-      return typeof value === 'bigint' ? JSON.stringify(value) : undefined;
-  }
-  const o = value as Record<string, unknown> & { toJSON?: () => unknown };
-  if (typeof o.toJSON === 'function') return pretty(o.toJSON(), pad);
-  const inner = `${pad}  `;
-  let text = '';
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    for (let i = 0; i < value.length; i += 1)
-      text += `${i > 0 ? ',' : ''}\n${inner}${pretty(value[i], inner) ?? 'null'}`;
-    return `[${text}\n${pad}]`;
-  }
-  for (const k of Object.keys(o)) {
-    const v = pretty(o[k], inner);
-    if (v !== undefined) text += `${text ? ',' : ''}\n${inner}${JSON.stringify(k)}: ${v}`;
-  }
-  return text ? `{${text}\n${pad}}` : '{}';
 }
 
 /** The candidates as a table, written a few hundred at a time. */

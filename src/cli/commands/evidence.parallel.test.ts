@@ -33,21 +33,51 @@ describe('hindsight evidence on a log over 64 MB', () => {
   it('prints what one thread reading every line finds', async () => {
     const from = '2024-03-01T00:30:00Z';
     const to = '2024-03-01T00:33:00Z';
-    const run = spawnSync(process.execPath, [bin, 'evidence', file, '--from', from, '--to', to, '--json'], {
-      encoding: 'utf8',
-      maxBuffer: 256 << 20,
-    });
+    // Every line read (no seek to the window), so that the two threads screen the whole file.
+    const run = spawnSync(
+      process.execPath,
+      [bin, 'evidence', file, '--from', from, '--to', to, '--json', '--no-seek'],
+      { encoding: 'utf8', maxBuffer: 256 << 20 },
+    );
     expect(run.status, run.stderr).toBe(0);
     const printed = JSON.parse(run.stdout) as { candidates: unknown[]; stats: Record<string, unknown> };
     const one = await extractEvidence([{ type: 'file', entry: fileEntry(file, file, { blocking: true }) }], {
       from: Date.parse(from),
       to: Date.parse(to),
       parallel: false,
+      seek: false,
     });
     expect(printed.stats.bytes).toBeGreaterThan(64 * 1024 * 1024);
     expect(printed.candidates.length).toBeGreaterThan(17_000);
     expect(printed.candidates).toEqual(one.candidates.map(({ ms: _ms, ...c }) => c));
     expect(printed.stats).toEqual(one.stats);
+  });
+
+  it('finds the same by seeking to the window, reading a fraction of the file', async () => {
+    const from = '2024-03-01T00:30:00Z';
+    const to = '2024-03-01T00:33:00Z';
+    const run = spawnSync(process.execPath, [bin, 'evidence', file, '--from', from, '--to', to, '--json'], {
+      encoding: 'utf8',
+      maxBuffer: 256 << 20,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    type Printed = { link: string; excerpt: string; at: string };
+    const printed = JSON.parse(run.stdout) as { candidates: Printed[]; stats: Record<string, number> };
+    const whole = await extractEvidence(
+      [{ type: 'file', entry: fileEntry(file, file, { blocking: true }) }],
+      {
+        from: Date.parse(from),
+        to: Date.parse(to),
+        seek: false,
+      },
+    );
+    // The window and five minutes on each side: 13 of the log's 66 minutes.
+    expect(printed.stats.bytes).toBeLessThan(whole.stats.bytes / 4);
+    const bag = (cs: { link?: string; ms?: number }[]) =>
+      cs.map(({ link: _l, ms: _m, ...c }) => JSON.stringify(c)).sort();
+    expect(bag(printed.candidates)).toEqual(bag(whole.candidates));
+    expect(printed.candidates[0]?.link).toMatch(/big\.jsonl#byte=\d+$/);
+    expect(printed.stats.skipped).toBe(whole.stats.skipped);
   });
 
   it('has a worker that runs from the compiled code', async () => {

@@ -28,7 +28,7 @@ export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
  * playwright-core) run from dist/cli as tsc wrote them, since they read files that sit beside their code; `--help`,
  * `--version` and an unknown name run from the bundle too.
  */
-export const BUNDLED_COMMANDS: readonly string[] = ['new', 'validate', 'import', 'metrics'];
+export const BUNDLED_COMMANDS: readonly string[] = ['new', 'validate', 'import', 'metrics', 'evidence'];
 
 /** The command an argument list names: the first word that is not an option, or the one after `help`. */
 export function commandOf(argv: readonly string[]): string | undefined {
