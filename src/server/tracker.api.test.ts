@@ -404,6 +404,44 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
   });
 
+  it('only a change of the issue acts: a Jira update of a done issue, or a replayed closed event, leaves an action reopened in Hindsight open', async () => {
+    const id = await newReport();
+    const made = await createIssue(id, jc.id);
+    expect(made.statusCode, made.body).toBe(201);
+    const key = made.json<{ key: string }>().key;
+    const done = JSON.stringify({
+      webhookEvent: 'jira:issue_updated',
+      issue: { key, fields: { status: { statusCategory: { key: 'done' } } } },
+    });
+    const first = await hook(jc.id, done, { 'x-hub-signature': sign(jc.webhookSecret, done) });
+    expect(first.json()).toEqual({ changed: 1, ignored: false });
+    // A person reopens the action in Hindsight: the fix did not hold, whatever the issue says.
+    const current = await editor.call({ method: 'GET', url: `/api/postmortems/${id}` });
+    const { version, report: body } = current.json<{
+      version: number;
+      report: { actions: { items: Record<string, unknown>[] } };
+    }>();
+    expect(body.actions.items[0]!.status).toBe('completed');
+    body.actions.items[0] = { ...body.actions.items[0], status: 'in_progress' };
+    const put = await editor.call({
+      method: 'PUT',
+      url: `/api/postmortems/${id}`,
+      payload: { version, report: body },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    // Jira sends issue_updated for a comment on the done issue; the same signed body is also replayed.
+    const comment = JSON.stringify({
+      webhookEvent: 'jira:issue_updated',
+      issue: { key, fields: { status: { statusCategory: { key: 'done' } } } },
+      comment: { body: 'Closing note' },
+    });
+    const again = await hook(jc.id, comment, { 'x-hub-signature': sign(jc.webhookSecret, comment) });
+    expect(again.json()).toEqual({ changed: 0, ignored: false });
+    const replay = await hook(jc.id, done, { 'x-hub-signature': sign(jc.webhookSecret, done) });
+    expect(replay.json()).toEqual({ changed: 0, ignored: false });
+    expect((await report(id)).report.actions.items[0]!.status).toBe('in_progress');
+  });
+
   it('a tracker answering 5xx, or not at all, is a clear error on the action; nothing is lost and a retry works', async () => {
     const id = await newReport();
     const v = (await report(id)).version;

@@ -320,7 +320,11 @@ export class TrackerService {
   /**
    * Bring an issue's state to its action: closed → completed (awaiting verification) unless it is done or
    * declined already; reopened (the issue was closed before, or the webhook says so) → in progress when it
-   * was completed. True when the action changed.
+   * was completed. Only a change of the issue's state acts, by webhook as by poll: an action reopened in
+   * Hindsight under a closed issue stays open when Jira sends another `issue_updated` (a comment, a field)
+   * for the done issue, or a closed event comes again (a redelivery, a replay). The state is recorded after
+   * the action is saved, so a save that fails is tried again by the next poll or redelivery. True when the
+   * action changed.
    */
   private async apply(
     conn: TrackerConnectionRow,
@@ -330,9 +334,10 @@ export class TrackerService {
     via: string,
   ): Promise<boolean> {
     const wasClosed = link.state === 'closed';
-    await this.repo.setState(link.report_id, link.action_id, state, null);
-    // A poll acts on a change of the issue only: an action reopened in Hindsight under a closed issue stays.
-    if (via === 'polled' && link.state === state) return false;
+    if (link.state === state) {
+      await this.repo.setState(link.report_id, link.action_id, state, null);
+      return false;
+    }
     const words = issueWords(conn.kind, link.issue_key ?? '?');
     const change = (a: ActionItem): ActionItem | undefined => {
       if (state === 'closed' && a.status !== 'completed' && a.status !== 'wont_do')
@@ -350,6 +355,7 @@ export class TrackerService {
         ? `${words} closed (${via}): ${link.action_id} ${labelOf('completed')}, awaiting verification`
         : `${words} reopened (${via}): ${link.action_id} ${labelOf('in_progress')}`,
     );
+    await this.repo.setState(link.report_id, link.action_id, state, null);
     return saved !== undefined;
   }
 
