@@ -92,6 +92,16 @@ export function trim(u: string): string {
   return u.slice(0, end);
 }
 
+/** Whether `u` is an absolute http: or https: address. */
+export function isWebAddress(u: string): boolean {
+  try {
+    const { protocol } = new URL(u);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 function field(o: unknown, ...path: string[]): unknown {
   let v = o;
   for (const p of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
@@ -160,6 +170,9 @@ export function githubClient(
     const state = field(j, 'state');
     if (typeof number !== 'number' || typeof url !== 'string' || (state !== 'open' && state !== 'closed'))
       throw new TrackerError('GitHub answered without an issue number, html_url and state');
+    // The address is shown as a link to every reader of the report: only a web address, never javascript:.
+    if (!isWebAddress(url))
+      throw new TrackerError('GitHub answered with an html_url that is not an http(s) address');
     return { key: String(number), url, state };
   };
   return {
