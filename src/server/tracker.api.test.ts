@@ -404,6 +404,35 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
   });
 
+  it("a restricted report's title stays out of the issue (GitHub and Jira); its members still get the link back", async () => {
+    const id = await newReport({
+      title: 'Data exposure at Customer Zeta',
+      visibility: 'restricted',
+      members: [],
+    });
+    const gBefore = github.requests.length;
+    const g = await createIssue(id, gh.id);
+    expect(g.statusCode, g.body).toBe(201);
+    const gBody = (JSON.parse(github.requests[gBefore]!.body) as { body: string }).body;
+    expect(gBody).toContain('Action **A1** of a restricted post-mortem');
+    expect(gBody).toContain(`/reports/${id}`);
+    expect(gBody).not.toContain('Customer Zeta');
+    // The viewer is no member: the report and its issues stay hidden from them.
+    expect((await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/issues` })).statusCode).toBe(404);
+
+    const other = await newReport({
+      title: 'Data exposure at Customer Zeta',
+      visibility: 'restricted',
+      members: [],
+    });
+    const jBefore = jira.requests.length;
+    const j = await createIssue(other, jc.id);
+    expect(j.statusCode, j.body).toBe(201);
+    const jBody = jira.requests[jBefore]!.body;
+    expect(jBody).toContain('of a restricted post-mortem');
+    expect(jBody).not.toContain('Customer Zeta');
+  });
+
   it('only a change of the issue acts: a Jira update of a done issue, or a replayed closed event, leaves an action reopened in Hindsight open', async () => {
     const id = await newReport();
     const made = await createIssue(id, jc.id);

@@ -275,7 +275,9 @@ export class TrackerService {
       );
     }
     const base = trim(this.o.publicUrl ?? origin);
-    const draft = issueDraft(stored.report.title, action, `${base}/reports/${encodeURIComponent(reportId)}`);
+    // A restricted report's title stays in Hindsight: the issue names the action only.
+    const title = stored.report.visibility === 'restricted' ? null : stored.report.title;
+    const draft = issueDraft(title, action, `${base}/reports/${encodeURIComponent(reportId)}`);
     let issue;
     try {
       issue = await this.client(conn).create(draft);
@@ -450,7 +452,7 @@ export class TrackerService {
 }
 
 /** What the issue says: the action's words, owner, deadline, success criterion, verification plan, a link. */
-function issueDraft(reportTitle: string, a: ActionItem, link: string): IssueDraft {
+function issueDraft(reportTitle: string | null, a: ActionItem, link: string): IssueDraft {
   const fields: IssueDraft['fields'] = [];
   if (a.owner) fields.push({ label: 'Owner', value: a.owner });
   if (a.deadline) fields.push({ label: 'Deadline', value: a.deadline });

@@ -4,8 +4,11 @@
 /** What an issue made for an action carries. */
 export interface IssueDraft {
   title: string;
-  /** The report's title and the action's id, for the first line. */
-  reportTitle: string;
+  /**
+   * The report's title and the action's id, for the first line; no title for a restricted report, whose
+   * title is for its members only (the issue sits in a tracker they do not control).
+   */
+  reportTitle: string | null;
   actionId: string;
   fields: { label: string; value: string }[];
   details?: string;
@@ -111,7 +114,9 @@ function field(o: unknown, ...path: string[]): unknown {
 /** The issue's body in Markdown (GitHub). */
 export function markdownBody(d: IssueDraft): string {
   const lines = [
-    `Action **${d.actionId}** of the post-mortem “${d.reportTitle}”.`,
+    d.reportTitle === null
+      ? `Action **${d.actionId}** of a restricted post-mortem (its members read it in Hindsight).`
+      : `Action **${d.actionId}** of the post-mortem “${d.reportTitle}”.`,
     '',
     ...d.fields.map((f) => `- **${f.label}:** ${f.value}`),
   ];
@@ -134,7 +139,11 @@ export function adfBody(d: IssueDraft): AdfNode {
     paragraph(
       text('Action '),
       text(d.actionId, [{ type: 'strong' }]),
-      text(` of the post-mortem “${d.reportTitle}”.`),
+      text(
+        d.reportTitle === null
+          ? ' of a restricted post-mortem (its members read it in Hindsight).'
+          : ` of the post-mortem “${d.reportTitle}”.`,
+      ),
     ),
   ];
   if (d.fields.length > 0)
