@@ -216,7 +216,7 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     );
     expect(github.issues.size).toBe(1);
 
-    const board = await viewer.call({ method: 'GET', url: `/api/action-items?reportId=${id}` });
+    const board = await viewer.call({ method: 'GET', url: `/api/action-items?report=${id}` });
     expect(board.json().items[0].issue).toEqual({ key: '1', url: link.url, state: 'open' });
     const links = await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/issues` });
     expect(links.json().items).toEqual([
@@ -431,6 +431,46 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     const jBody = jira.requests[jBefore]!.body;
     expect(jBody).toContain('of a restricted post-mortem');
     expect(jBody).not.toContain('Customer Zeta');
+  });
+
+  it('an issue closed again after its verified action was reopened leaves the action awaiting a new verification', async () => {
+    const id = await newReport();
+    const made = await createIssue(id, gh.id);
+    expect(made.statusCode, made.body).toBe(201);
+    const key = Number(made.json<{ key: string }>().key);
+    const send = (action: 'closed' | 'reopened') => {
+      const body = JSON.stringify({
+        action,
+        issue: { number: key, state: action === 'closed' ? 'closed' : 'open' },
+      });
+      return hook(gh.id, body, {
+        'x-github-event': 'issues',
+        'x-hub-signature-256': sign(gh.webhookSecret, body),
+      });
+    };
+    expect((await send('closed')).json()).toEqual({ changed: 1, ignored: false });
+    const verified = await editor.call({
+      method: 'POST',
+      url: `/api/postmortems/${id}/actions/A1/verification`,
+      payload: { result: 'effective', notes: 'no change skipped the canary' },
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    expect((await send('reopened')).json()).toEqual({ changed: 1, ignored: false });
+    expect((await send('closed')).json()).toEqual({ changed: 1, ignored: false });
+    const a1 = (await editor.call({ method: 'GET', url: `/api/postmortems/${id}` })).json<{
+      report: { actions: { items: { status: string; verification?: unknown }[] } };
+    }>().report.actions.items[0]!;
+    expect(a1.status).toBe('completed');
+    expect(a1.verification).toBeUndefined();
+    const board = await viewer.call({ method: 'GET', url: `/api/action-items?report=${id}` });
+    expect(board.json().items[0]).toMatchObject({
+      status: 'completed',
+      awaitingVerification: true,
+      verification: null,
+    });
+    // The earlier result is in the report's history.
+    const history = await editor.call({ method: 'GET', url: `/api/postmortems/${id}/revisions` });
+    expect(JSON.stringify(history.json())).toContain('verified A1: effective');
   });
 
   it('only a change of the issue acts: a Jira update of a done issue, or a replayed closed event, leaves an action reopened in Hindsight open', async () => {

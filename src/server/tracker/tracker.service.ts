@@ -342,8 +342,12 @@ export class TrackerService {
     }
     const words = issueWords(conn.kind, link.issue_key ?? '?');
     const change = (a: ActionItem): ActionItem | undefined => {
-      if (state === 'closed' && a.status !== 'completed' && a.status !== 'wont_do')
-        return { ...a, status: 'completed' };
+      // Completed by its issue means awaiting verification: a result left from an earlier completion (the
+      // action was reopened since) is about work that did not hold, so it goes (the history keeps it).
+      if (state === 'closed' && a.status !== 'completed' && a.status !== 'wont_do') {
+        const { verification: _earlier, ...rest } = a;
+        return { ...rest, status: 'completed' };
+      }
       if (state === 'open' && (reopened || wasClosed) && a.status === 'completed')
         return { ...a, status: 'in_progress' };
       return undefined;
