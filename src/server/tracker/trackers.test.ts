@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { githubClient, isWebAddress } from './trackers.js';
+import { githubClient, isWebAddress, jiraClient } from './trackers.js';
 
 describe('tracker clients against a hostile tracker', () => {
   let server: Server;
@@ -40,6 +40,28 @@ describe('tracker clients against a hostile tracker', () => {
     });
     expect(isWebAddress('data:text/html,x')).toBe(false);
     expect(isWebAddress('/relative')).toBe(false);
+  });
+
+  it('never repeats the token in an error, when the tracker echoes it back', async () => {
+    answer = { status: 401, body: { message: 'Bad credentials: Bearer ghp_x is revoked' } };
+    const gh = await client()
+      .state('7')
+      .catch((e: Error) => e);
+    expect((gh as Error).message).toBe('GitHub answered 401: Bad credentials: Bearer [redacted] is revoked');
+    const jira = jiraClient(
+      {
+        baseUrl: base,
+        projectKey: 'OPS',
+        issueType: 'Task',
+        email: 'bot@example.test',
+        token: 'jira-tok-123',
+      },
+      2000,
+    );
+    const basic = Buffer.from('bot@example.test:jira-tok-123').toString('base64');
+    answer = { status: 403, body: { errorMessages: [`token jira-tok-123 (${basic}) refused`] } };
+    const j = await jira.state('OPS-1').catch((e: Error) => e);
+    expect((j as Error).message).toBe('Jira answered 403: token [redacted] ([redacted]) refused');
   });
 
   it('does not follow a redirect (the token is not sent on to another address)', async () => {

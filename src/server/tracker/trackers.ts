@@ -44,7 +44,37 @@ export class TrackerError extends Error {
 
 const MAX_ANSWER = 1024 * 1024;
 
+/** The credential in an Authorization header, in each form a tracker might echo it back. */
+function credentials(authorization: string | undefined): string[] {
+  if (!authorization) return [];
+  const [scheme, value = ''] = authorization.split(' ', 2);
+  if (scheme !== 'Basic') return [value];
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  return [value, decoded, decoded.slice(decoded.indexOf(':') + 1)];
+}
+
+/**
+ * One call to a tracker. Its errors end up on the action for every reader of the report: a credential the
+ * tracker (or a proxy before it) echoes back in its answer is replaced by `[redacted]`.
+ */
 async function call(
+  name: string,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+  timeoutMs: number,
+): Promise<unknown> {
+  try {
+    return await callOnce(name, url, init, timeoutMs);
+  } catch (e) {
+    if (!(e instanceof TrackerError)) throw e;
+    let message = e.message;
+    for (const c of credentials(init.headers.authorization))
+      if (c.length >= 4) message = message.split(c).join('[redacted]');
+    throw new TrackerError(message, e.status);
+  }
+}
+
+async function callOnce(
   name: string,
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string },
