@@ -15,13 +15,25 @@ describe('tracker clients against a hostile tracker', () => {
     server = createServer((req, res) => {
       paths.push(req.url ?? '');
       req.resume();
+      if (answer.status === 0) {
+        // An answer that never ends: 2 MB at once, then nothing more, the connection left open.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write(`[${'"x",'.repeat(512 * 1024)}`);
+        return;
+      }
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+  afterAll(
+    () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  );
 
   const client = () => githubClient({ baseUrl: base, owner: 'acme', repo: 'app', token: 'ghp_x' }, 2000);
   const draft = { title: 'T', reportTitle: 'R', actionId: 'A1', fields: [], link: 'http://h/reports/x' };
@@ -62,6 +74,13 @@ describe('tracker clients against a hostile tracker', () => {
     answer = { status: 403, body: { errorMessages: [`token jira-tok-123 (${basic}) refused`] } };
     const j = await jira.state('OPS-1').catch((e: Error) => e);
     expect((j as Error).message).toBe('Jira answered 403: token [redacted] ([redacted]) refused');
+  });
+
+  it('stops reading an answer at 1 MB, without waiting for the rest', async () => {
+    answer = { status: 0 };
+    const started = Date.now();
+    await expect(client().state('7')).rejects.toThrow('GitHub sent an answer over 1 MB');
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('does not follow a redirect (the token is not sent on to another address)', async () => {

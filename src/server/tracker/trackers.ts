@@ -44,6 +44,25 @@ export class TrackerError extends Error {
 
 const MAX_ANSWER = 1024 * 1024;
 
+/** The body as text, read up to `max` bytes: undefined (and the rest not read) when it is longer. */
+async function readAtMost(res: Response, max: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** The credential in an Authorization header, in each form a tracker might echo it back. */
 function credentials(authorization: string | undefined): string[] {
   if (!authorization) return [];
@@ -84,13 +103,15 @@ async function callOnce(
   let text: string;
   try {
     res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    text = await res.text();
+    const read = await readAtMost(res, MAX_ANSWER);
+    if (read === undefined) throw new TrackerError(`${name} sent an answer over 1 MB`, res.status);
+    text = read;
   } catch (e) {
+    if (e instanceof TrackerError) throw e;
     const err = e as Error & { cause?: { code?: string } };
     if (err.name === 'TimeoutError') throw new TrackerError(`${name} did not answer within ${timeoutMs} ms`);
     throw new TrackerError(`${name} cannot be reached (${err.cause?.code ?? err.message})`);
   }
-  if (text.length > MAX_ANSWER) throw new TrackerError(`${name} sent an answer over 1 MB`, res.status);
   if (res.status < 200 || res.status >= 300) {
     let why = '';
     try {
