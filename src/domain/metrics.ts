@@ -199,13 +199,15 @@ export interface FollowUp {
 }
 
 /**
- * A report's follow-up is complete when each action was verified (any result), or declined with a reason:
+ * A report's follow-up is complete when each completed action was verified (any result), or declined with a reason:
  * a won't-do action keeps its reason, and a completed action may carry one to say why it will not be checked.
  */
 export function followUp(report: Report): FollowUp {
   const items = report.actions.items.map((a) => {
     let state: FollowUpState;
-    if (a.verification) state = 'verified';
+    // A result counts for a completed action only: one reopened since (by a person, or by its issue in a
+    // tracker) keeps its old result in the record, but is open again until it is completed and checked anew.
+    if (a.verification && a.status === 'completed') state = 'verified';
     else if (a.declinedReason && (a.status === 'wont_do' || a.status === 'completed')) state = 'declined';
     else if (a.status === 'wont_do') state = 'declined_without_reason';
     else if (a.status === 'completed') state = 'awaiting_verification';

@@ -29,6 +29,25 @@ describe('the events of a save', () => {
     });
   });
 
+  it('names an action saved already completed and verified as created, then completed, then verified', () => {
+    const done = { ...a1, status: 'completed' as const };
+    const verified = { ...done, id: 'A2', verification: { result: 'effective' as const } };
+    const before = withActions(base, []);
+    const events = eventsOfSave('pm-1', before, withActions(base, [done, verified]), AT);
+    expect(events.map((e) => [e.event, e.action?.id])).toEqual([
+      ['action.created', 'A1'],
+      ['action.completed', 'A1'],
+      ['action.created', 'A2'],
+      ['action.completed', 'A2'],
+      ['action.verified', 'A2'],
+    ]);
+    expect(eventsOfSave('pm-1', undefined, withActions(base, [done]), AT).map((e) => e.event)).toEqual([
+      'report.created',
+      'action.created',
+      'action.completed',
+    ]);
+  });
+
   it('names a move between states, and publication', () => {
     const draft = { ...base, state: 'in_review' as const };
     const published = { ...base, state: 'published' as const };

@@ -63,7 +63,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /**
  * The events a save causes, found by comparing the stored report (`before`, none for a create) with the new
  * one: a new report; a move between lifecycle states (and publication); actions added, changed, completed,
- * and given a verification result. Pure, so the same save always yields the same events.
+ * and given a verification result (an action added already completed or verified is also named completed
+ * and verified, after its creation). Pure, so the same save always yields the same events.
  */
 export function eventsOfSave(
   id: string,
@@ -87,7 +88,10 @@ export function eventsOfSave(
     const action = actionSummary(a);
     const prior = old.get(a.id);
     if (!prior) {
+      // An action saved already done says so too, in the order it happened: created, completed, verified.
       events.push({ ...base, event: 'action.created', action });
+      if (a.status === 'completed') events.push({ ...base, event: 'action.completed', action });
+      if (a.verification) events.push({ ...base, event: 'action.verified', action });
       continue;
     }
     if (same(prior, a)) continue;

@@ -4,7 +4,12 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pingStore, type Store } from '../store/index.js';
@@ -113,10 +118,42 @@ export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
  * JSON lines for log collectors; on a terminal, one readable coloured line per entry through pino-pretty
  * (run by pino in a worker thread, so formatting costs the server's event loop nothing).
  */
+/**
+ * The address of a request as logged: values of query parameters that carry a credential (Jira's webhook
+ * `?secret=`, unsubscribe tokens) are replaced by `[redacted]`, and so is a calendar feed's secret file
+ * name, so they never reach a log line.
+ */
+export function loggedUrl(url: string): string {
+  const feeds = '/api/calendar/feeds/';
+  if (url.startsWith(feeds)) return `${feeds}[redacted]`;
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  let redacted = false;
+  for (const k of new Set(params.keys()))
+    if (/secret|token|key|password/i.test(k)) {
+      params.set(k, '[redacted]');
+      redacted = true;
+    }
+  return redacted ? `${url.slice(0, q)}?${params.toString()}` : url;
+}
+
+/** Fastify's own request serializer, with the credentials in the query left out. */
+const serializers = {
+  req: (req: FastifyRequest) => ({
+    method: req.method,
+    url: loggedUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  }),
+};
+
 function loggerOptions(pretty: boolean, level = 'info') {
-  if (!pretty) return { level };
+  if (!pretty) return { level, serializers };
   return {
     level,
+    serializers,
     transport: {
       target: 'pino-pretty',
       options: { translateTime: 'SYS:yyyy-mm-dd HH:MM:ss', ignore: 'pid,hostname', singleLine: true },

@@ -130,6 +130,31 @@ describe.each(testDialects())('closing a report when its follow-up completes on 
     expect(put.json<{ report: { state: string } }>().report.state).toBe('closed');
   });
 
+  it('does not close a report whose verified action was reopened since (its old result does not count)', async () => {
+    const id = await published();
+    expect((await verify(id, 'A1')).statusCode).toBe(200);
+    // A1 is reopened (as a reopened issue in a tracker does): in progress, its earlier result kept.
+    const current = await editor.call({ method: 'GET', url: `/api/postmortems/${id}` });
+    const { version, report } = current.json<{
+      version: number;
+      report: { actions: { items: Record<string, unknown>[] } };
+    }>();
+    expect(report.actions.items[0]!.verification).toMatchObject({ result: 'effective' });
+    report.actions.items[0] = { ...report.actions.items[0], status: 'in_progress' };
+    const put = await editor.call({
+      method: 'PUT',
+      url: `/api/postmortems/${id}`,
+      payload: { version, report },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    // Verifying A2 leaves A1 in the way: the report stays published.
+    const last = await verify(id, 'A2');
+    expect(last.statusCode, last.body).toBe(200);
+    expect(last.json<{ report: { state: string } }>().report.state).toBe('published');
+    const fu = await editor.call({ method: 'GET', url: `/api/postmortems/${id}` });
+    expect(fu.json<{ report: { state: string } }>().report.state).toBe('published');
+  });
+
   it('leaves drafts alone, and keeps a closed report closed when its follow-up opens again', async () => {
     const draft = await editor.call({ method: 'POST', url: '/api/postmortems', payload: actions() });
     const draftId = draft.json<{ id: string }>().id;

@@ -216,7 +216,7 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     );
     expect(github.issues.size).toBe(1);
 
-    const board = await viewer.call({ method: 'GET', url: `/api/action-items?reportId=${id}` });
+    const board = await viewer.call({ method: 'GET', url: `/api/action-items?report=${id}` });
     expect(board.json().items[0].issue).toEqual({ key: '1', url: link.url, state: 'open' });
     const links = await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/issues` });
     expect(links.json().items).toEqual([
@@ -402,6 +402,113 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     const signed = await hook(jc.id, done, { 'x-hub-signature': sign(jc.webhookSecret, done) });
     expect(signed.json()).toEqual({ changed: 1, ignored: false });
     expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
+  });
+
+  it("a restricted report's title stays out of the issue (GitHub and Jira); its members still get the link back", async () => {
+    const id = await newReport({
+      title: 'Data exposure at Customer Zeta',
+      visibility: 'restricted',
+      members: [],
+    });
+    const gBefore = github.requests.length;
+    const g = await createIssue(id, gh.id);
+    expect(g.statusCode, g.body).toBe(201);
+    const gBody = (JSON.parse(github.requests[gBefore]!.body) as { body: string }).body;
+    expect(gBody).toContain('Action **A1** of a restricted post-mortem');
+    expect(gBody).toContain(`/reports/${id}`);
+    expect(gBody).not.toContain('Customer Zeta');
+    // The viewer is no member: the report and its issues stay hidden from them.
+    expect((await viewer.call({ method: 'GET', url: `/api/postmortems/${id}/issues` })).statusCode).toBe(404);
+
+    const other = await newReport({
+      title: 'Data exposure at Customer Zeta',
+      visibility: 'restricted',
+      members: [],
+    });
+    const jBefore = jira.requests.length;
+    const j = await createIssue(other, jc.id);
+    expect(j.statusCode, j.body).toBe(201);
+    const jBody = jira.requests[jBefore]!.body;
+    expect(jBody).toContain('of a restricted post-mortem');
+    expect(jBody).not.toContain('Customer Zeta');
+  });
+
+  it('an issue closed again after its verified action was reopened leaves the action awaiting a new verification', async () => {
+    const id = await newReport();
+    const made = await createIssue(id, gh.id);
+    expect(made.statusCode, made.body).toBe(201);
+    const key = Number(made.json<{ key: string }>().key);
+    const send = (action: 'closed' | 'reopened') => {
+      const body = JSON.stringify({
+        action,
+        issue: { number: key, state: action === 'closed' ? 'closed' : 'open' },
+      });
+      return hook(gh.id, body, {
+        'x-github-event': 'issues',
+        'x-hub-signature-256': sign(gh.webhookSecret, body),
+      });
+    };
+    expect((await send('closed')).json()).toEqual({ changed: 1, ignored: false });
+    const verified = await editor.call({
+      method: 'POST',
+      url: `/api/postmortems/${id}/actions/A1/verification`,
+      payload: { result: 'effective', notes: 'no change skipped the canary' },
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    expect((await send('reopened')).json()).toEqual({ changed: 1, ignored: false });
+    expect((await send('closed')).json()).toEqual({ changed: 1, ignored: false });
+    const a1 = (await editor.call({ method: 'GET', url: `/api/postmortems/${id}` })).json<{
+      report: { actions: { items: { status: string; verification?: unknown }[] } };
+    }>().report.actions.items[0]!;
+    expect(a1.status).toBe('completed');
+    expect(a1.verification).toBeUndefined();
+    const board = await viewer.call({ method: 'GET', url: `/api/action-items?report=${id}` });
+    expect(board.json().items[0]).toMatchObject({
+      status: 'completed',
+      awaitingVerification: true,
+      verification: null,
+    });
+    // The earlier result is in the report's history.
+    const history = await editor.call({ method: 'GET', url: `/api/postmortems/${id}/revisions` });
+    expect(JSON.stringify(history.json())).toContain('verified A1: effective');
+  });
+
+  it('only a change of the issue acts: a Jira update of a done issue, or a replayed closed event, leaves an action reopened in Hindsight open', async () => {
+    const id = await newReport();
+    const made = await createIssue(id, jc.id);
+    expect(made.statusCode, made.body).toBe(201);
+    const key = made.json<{ key: string }>().key;
+    const done = JSON.stringify({
+      webhookEvent: 'jira:issue_updated',
+      issue: { key, fields: { status: { statusCategory: { key: 'done' } } } },
+    });
+    const first = await hook(jc.id, done, { 'x-hub-signature': sign(jc.webhookSecret, done) });
+    expect(first.json()).toEqual({ changed: 1, ignored: false });
+    // A person reopens the action in Hindsight: the fix did not hold, whatever the issue says.
+    const current = await editor.call({ method: 'GET', url: `/api/postmortems/${id}` });
+    const { version, report: body } = current.json<{
+      version: number;
+      report: { actions: { items: Record<string, unknown>[] } };
+    }>();
+    expect(body.actions.items[0]!.status).toBe('completed');
+    body.actions.items[0] = { ...body.actions.items[0], status: 'in_progress' };
+    const put = await editor.call({
+      method: 'PUT',
+      url: `/api/postmortems/${id}`,
+      payload: { version, report: body },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    // Jira sends issue_updated for a comment on the done issue; the same signed body is also replayed.
+    const comment = JSON.stringify({
+      webhookEvent: 'jira:issue_updated',
+      issue: { key, fields: { status: { statusCategory: { key: 'done' } } } },
+      comment: { body: 'Closing note' },
+    });
+    const again = await hook(jc.id, comment, { 'x-hub-signature': sign(jc.webhookSecret, comment) });
+    expect(again.json()).toEqual({ changed: 0, ignored: false });
+    const replay = await hook(jc.id, done, { 'x-hub-signature': sign(jc.webhookSecret, done) });
+    expect(replay.json()).toEqual({ changed: 0, ignored: false });
+    expect((await report(id)).report.actions.items[0]!.status).toBe('in_progress');
   });
 
   it('a tracker answering 5xx, or not at all, is a clear error on the action; nothing is lost and a retry works', async () => {

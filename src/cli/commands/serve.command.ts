@@ -26,6 +26,8 @@ export interface RunningServer {
 /** Open the database, migrate it, and listen. */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const { store, applied } = await openMigratedStore(o.db);
+  // This server's own address, known once it listens (port 0 picks a free port then).
+  const bound: { url?: string } = {};
   const app = await buildApp({
     db: store,
     logger: o.logger ?? true,
@@ -50,10 +52,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
           mail: {
             smtpUrl: o.mail.smtpUrl,
             from: o.mail.from,
-            // Links in mail need the address people use; without HINDSIGHT_PUBLIC_URL, this server's own.
-            baseUrl:
-              o.mail.baseUrl ??
-              `http://${o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host}:${o.port}`,
+            // Links in mail need the address people use; without HINDSIGHT_PUBLIC_URL, this server's own,
+            // with the port it actually listens on.
+            baseUrl: o.mail.baseUrl ?? (() => bound.url),
             ...(o.mail.hour !== undefined ? { hour: o.mail.hour } : {}),
             ...(o.mail.days !== undefined ? { days: o.mail.days } : {}),
           },
@@ -78,9 +79,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const port = (app.server.address() as { port: number } | null)?.port ?? o.port;
   const shown =
     o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;
+  bound.url = `http://${shown}:${port}`;
   let closing: Promise<void> | undefined;
   return {
-    url: address && `http://${shown}:${port}`,
+    url: address && bound.url,
     app,
     close: () =>
       (closing ??= (async () => {

@@ -54,6 +54,14 @@ describe('hindsight serve in its own process', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
+    // A credential in an address (Jira's webhook ?secret=, an unsubscribe token, a calendar feed) is not logged.
+    await fetch(`${url}/api/tracker/hooks/nope?secret=whsec_LOGGEDSECRET`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    await fetch(`${url}/api/reminders/unsubscribe?token=LOGGEDTOKEN&x=1`);
+    await fetch(`${url}/api/calendar/feeds/LOGGEDFEED.ics`);
     expect(await stopped(child)).toBe(0);
     const file = join(dir, 'data', 'hindsight.db');
     expect(existsSync(file)).toBe(true);
@@ -66,6 +74,14 @@ describe('hindsight serve in its own process', () => {
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { level: number; msg: string; req?: { url: string } });
     expect(lines.some((l) => l.req?.url === '/healthz' && typeof l.level === 'number')).toBe(true);
+    expect(lines.map((l) => l.req?.url)).toEqual(
+      expect.arrayContaining([
+        '/api/tracker/hooks/nope?secret=%5Bredacted%5D',
+        '/api/reminders/unsubscribe?token=%5Bredacted%5D&x=1',
+        '/api/calendar/feeds/[redacted]',
+      ]),
+    );
+    expect(out()).not.toMatch(/LOGGEDSECRET|LOGGEDTOKEN|LOGGEDFEED/);
   });
 
   it('uses the database DATABASE_URL names', async () => {

@@ -195,6 +195,24 @@ describe('server commands: migrate, user create, token create, serve', () => {
     }
   });
 
+  it('on port 0 without HINDSIGHT_PUBLIC_URL, links in mail name the port it listens on', async () => {
+    const server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      db,
+      logger: false,
+      outbox: { enabled: false },
+      mail: { smtpUrl: 'smtp://127.0.0.1:2525', from: 'hindsight@example.test' },
+    });
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+      const link = await server.app.services.reminders.unsubscribeUrl('someone');
+      expect(link.startsWith(`${server.url}/api/reminders/unsubscribe?token=`), link).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('finishes a request in flight when shutting down', async () => {
     const token = (
       await hindsight(['token', 'create', '--email', 'root@example.com', '--db', db])

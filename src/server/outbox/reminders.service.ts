@@ -18,8 +18,11 @@ import type { Attempt } from './webhook.sender.js';
 
 /** When and what the digests hold, and where their links point. */
 export interface ReminderOptions extends MailOptions {
-  /** The address people reach Hindsight at, for links in mail (no trailing slash). */
-  baseUrl: string;
+  /**
+   * The address people reach Hindsight at, for links in mail; or a function that gives it once it is known
+   * (`hindsight serve` on port 0 learns its port when it listens; until then no digest is written).
+   */
+  baseUrl: string | (() => string | undefined);
   /** The local hour (0–23) from which a person's digest of the day goes out (default 8). */
   hour?: number;
   /** "Due soon" means within this many days (default 7). */
@@ -39,7 +42,9 @@ const DIGEST_REPORTS = 200;
  */
 export class ReminderService {
   private mailer: Mailer | undefined;
-  private options: Required<Omit<ReminderOptions, 'timeoutMs'>> | undefined;
+  private options: Required<Omit<ReminderOptions, 'timeoutMs' | 'baseUrl'>> | undefined;
+  /** The address for links in mail, without a trailing slash; undefined while it is not known. */
+  private baseUrl: () => string | undefined = () => undefined;
 
   constructor(
     private readonly repo: ReminderRepository,
@@ -52,11 +57,12 @@ export class ReminderService {
     scan: (now: Date) => Promise<void>;
   } {
     this.mailer = new Mailer(options);
-    this.options = {
-      hour: 8,
-      days: 7,
-      ...options,
-      baseUrl: options.baseUrl.endsWith('/') ? options.baseUrl.slice(0, -1) : options.baseUrl,
+    const { baseUrl, ...rest } = options;
+    this.options = { hour: 8, days: 7, ...rest };
+    const given = typeof baseUrl === 'function' ? baseUrl : () => baseUrl;
+    this.baseUrl = () => {
+      const u = given();
+      return u?.endsWith('/') ? u.slice(0, -1) : u;
     };
     return { handler: (row) => this.deliver(row), scan: (now) => this.scan(now) };
   }
@@ -90,7 +96,7 @@ export class ReminderService {
   /** The person's signed unsubscribe link. */
   async unsubscribeUrl(userId: string): Promise<string> {
     const token = unsubscribeToken(await this.repo.secret(KEY), userId);
-    return `${this.options?.baseUrl ?? ''}/api/reminders/unsubscribe?token=${token}`;
+    return `${this.baseUrl() ?? ''}/api/reminders/unsubscribe?token=${token}`;
   }
 
   /** Whether a token is one this server signed (for the confirmation page). */
@@ -150,7 +156,9 @@ export class ReminderService {
    */
   async scan(now: Date): Promise<void> {
     const o = this.options;
-    if (!o) return;
+    const baseUrl = this.baseUrl();
+    // Links need the server's address: a server still starting on port 0 writes its digests next scan.
+    if (!o || baseUrl === undefined) return;
     const people = (await this.repo.people()).filter((p) => p.enabled && p.email);
     const due = people
       .map((p) => ({ p, local: localTime(now, p.timeZone ?? 'UTC') }))
@@ -165,7 +173,7 @@ export class ReminderService {
       const mail = digestMail(await this.digestOf(p, local.date), {
         name: p.name,
         days: o.days,
-        baseUrl: o.baseUrl,
+        baseUrl,
         unsubscribeUrl,
       });
       const message: MailMessage | undefined = mail && { to: p.email, ...mail, unsubscribeUrl };

@@ -28,6 +28,17 @@ describe('SecretBox (AES-256-GCM at rest)', () => {
     expect(() => box.open('not sealed', 'token:c1')).toThrow(/damaged/);
   });
 
+  it('refuses a value whose authentication tag was cut short (GCM accepts 4-byte tags unless told)', () => {
+    const sealed = box.seal('secret', 'token:c1');
+    const parts = sealed.split('.');
+    for (const bytes of [4, 8, 12, 15]) {
+      const short = Buffer.from(parts[3]!, 'base64url').subarray(0, bytes).toString('base64url');
+      expect(() => box.open([...parts.slice(0, 3), short, parts[4]].join('.'), 'token:c1')).toThrow(
+        /does not decrypt/,
+      );
+    }
+  });
+
   it('without a key says which variable to set', () => {
     const none = new SecretBox(undefined);
     expect(none.ready).toBe(false);

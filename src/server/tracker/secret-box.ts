@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { AppError } from '../../domain/index.js';
 
 const VERSION = 'v1';
+const TAG_BYTES = 16;
 
 /**
  * Secrets at rest (tracker tokens, webhook secrets) sealed with AES-256-GCM under the server's key
@@ -58,9 +59,14 @@ export class SecretBox {
         'a stored tracker credential was sealed with another HINDSIGHT_SECRET_KEY; enter it again (see README, key rotation)',
       );
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      // The whole 16-byte tag, always: GCM would otherwise accept a tag cut to 4 bytes, which a forger can guess.
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(context, 'utf8'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      const t = Buffer.from(tag, 'base64url');
+      if (t.length !== TAG_BYTES) throw new Error('the tag is not 16 bytes');
+      decipher.setAuthTag(t);
       return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
         'utf8',
       );

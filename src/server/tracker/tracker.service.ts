@@ -275,7 +275,9 @@ export class TrackerService {
       );
     }
     const base = trim(this.o.publicUrl ?? origin);
-    const draft = issueDraft(stored.report.title, action, `${base}/reports/${encodeURIComponent(reportId)}`);
+    // A restricted report's title stays in Hindsight: the issue names the action only.
+    const title = stored.report.visibility === 'restricted' ? null : stored.report.title;
+    const draft = issueDraft(title, action, `${base}/reports/${encodeURIComponent(reportId)}`);
     let issue;
     try {
       issue = await this.client(conn).create(draft);
@@ -320,7 +322,11 @@ export class TrackerService {
   /**
    * Bring an issue's state to its action: closed → completed (awaiting verification) unless it is done or
    * declined already; reopened (the issue was closed before, or the webhook says so) → in progress when it
-   * was completed. True when the action changed.
+   * was completed. Only a change of the issue's state acts, by webhook as by poll: an action reopened in
+   * Hindsight under a closed issue stays open when Jira sends another `issue_updated` (a comment, a field)
+   * for the done issue, or a closed event comes again (a redelivery, a replay). The state is recorded after
+   * the action is saved, so a save that fails is tried again by the next poll or redelivery. True when the
+   * action changed.
    */
   private async apply(
     conn: TrackerConnectionRow,
@@ -330,13 +336,18 @@ export class TrackerService {
     via: string,
   ): Promise<boolean> {
     const wasClosed = link.state === 'closed';
-    await this.repo.setState(link.report_id, link.action_id, state, null);
-    // A poll acts on a change of the issue only: an action reopened in Hindsight under a closed issue stays.
-    if (via === 'polled' && link.state === state) return false;
+    if (link.state === state) {
+      await this.repo.setState(link.report_id, link.action_id, state, null);
+      return false;
+    }
     const words = issueWords(conn.kind, link.issue_key ?? '?');
     const change = (a: ActionItem): ActionItem | undefined => {
-      if (state === 'closed' && a.status !== 'completed' && a.status !== 'wont_do')
-        return { ...a, status: 'completed' };
+      // Completed by its issue means awaiting verification: a result left from an earlier completion (the
+      // action was reopened since) is about work that did not hold, so it goes (the history keeps it).
+      if (state === 'closed' && a.status !== 'completed' && a.status !== 'wont_do') {
+        const { verification: _earlier, ...rest } = a;
+        return { ...rest, status: 'completed' };
+      }
       if (state === 'open' && (reopened || wasClosed) && a.status === 'completed')
         return { ...a, status: 'in_progress' };
       return undefined;
@@ -350,6 +361,7 @@ export class TrackerService {
         ? `${words} closed (${via}): ${link.action_id} ${labelOf('completed')}, awaiting verification`
         : `${words} reopened (${via}): ${link.action_id} ${labelOf('in_progress')}`,
     );
+    await this.repo.setState(link.report_id, link.action_id, state, null);
     return saved !== undefined;
   }
 
@@ -444,7 +456,7 @@ export class TrackerService {
 }
 
 /** What the issue says: the action's words, owner, deadline, success criterion, verification plan, a link. */
-function issueDraft(reportTitle: string, a: ActionItem, link: string): IssueDraft {
+function issueDraft(reportTitle: string | null, a: ActionItem, link: string): IssueDraft {
   const fields: IssueDraft['fields'] = [];
   if (a.owner) fields.push({ label: 'Owner', value: a.owner });
   if (a.deadline) fields.push({ label: 'Deadline', value: a.deadline });

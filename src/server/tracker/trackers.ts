@@ -4,8 +4,11 @@
 /** What an issue made for an action carries. */
 export interface IssueDraft {
   title: string;
-  /** The report's title and the action's id, for the first line. */
-  reportTitle: string;
+  /**
+   * The report's title and the action's id, for the first line; no title for a restricted report, whose
+   * title is for its members only (the issue sits in a tracker they do not control).
+   */
+  reportTitle: string | null;
   actionId: string;
   fields: { label: string; value: string }[];
   details?: string;
@@ -41,7 +44,56 @@ export class TrackerError extends Error {
 
 const MAX_ANSWER = 1024 * 1024;
 
+/** The body as text, read up to `max` bytes: undefined (and the rest not read) when it is longer. */
+async function readAtMost(res: Response, max: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The credential in an Authorization header, in each form a tracker might echo it back. */
+function credentials(authorization: string | undefined): string[] {
+  if (!authorization) return [];
+  const [scheme, value = ''] = authorization.split(' ', 2);
+  if (scheme !== 'Basic') return [value];
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  return [value, decoded, decoded.slice(decoded.indexOf(':') + 1)];
+}
+
+/**
+ * One call to a tracker. Its errors end up on the action for every reader of the report: a credential the
+ * tracker (or a proxy before it) echoes back in its answer is replaced by `[redacted]`.
+ */
 async function call(
+  name: string,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+  timeoutMs: number,
+): Promise<unknown> {
+  try {
+    return await callOnce(name, url, init, timeoutMs);
+  } catch (e) {
+    if (!(e instanceof TrackerError)) throw e;
+    let message = e.message;
+    for (const c of credentials(init.headers.authorization))
+      if (c.length >= 4) message = message.split(c).join('[redacted]');
+    throw new TrackerError(message, e.status);
+  }
+}
+
+async function callOnce(
   name: string,
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string },
@@ -51,13 +103,15 @@ async function call(
   let text: string;
   try {
     res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    text = await res.text();
+    const read = await readAtMost(res, MAX_ANSWER);
+    if (read === undefined) throw new TrackerError(`${name} sent an answer over 1 MB`, res.status);
+    text = read;
   } catch (e) {
+    if (e instanceof TrackerError) throw e;
     const err = e as Error & { cause?: { code?: string } };
     if (err.name === 'TimeoutError') throw new TrackerError(`${name} did not answer within ${timeoutMs} ms`);
     throw new TrackerError(`${name} cannot be reached (${err.cause?.code ?? err.message})`);
   }
-  if (text.length > MAX_ANSWER) throw new TrackerError(`${name} sent an answer over 1 MB`, res.status);
   if (res.status < 200 || res.status >= 300) {
     let why = '';
     try {
@@ -92,6 +146,16 @@ export function trim(u: string): string {
   return u.slice(0, end);
 }
 
+/** Whether `u` is an absolute http: or https: address. */
+export function isWebAddress(u: string): boolean {
+  try {
+    const { protocol } = new URL(u);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 function field(o: unknown, ...path: string[]): unknown {
   let v = o;
   for (const p of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
@@ -101,7 +165,9 @@ function field(o: unknown, ...path: string[]): unknown {
 /** The issue's body in Markdown (GitHub). */
 export function markdownBody(d: IssueDraft): string {
   const lines = [
-    `Action **${d.actionId}** of the post-mortem “${d.reportTitle}”.`,
+    d.reportTitle === null
+      ? `Action **${d.actionId}** of a restricted post-mortem (its members read it in Hindsight).`
+      : `Action **${d.actionId}** of the post-mortem “${d.reportTitle}”.`,
     '',
     ...d.fields.map((f) => `- **${f.label}:** ${f.value}`),
   ];
@@ -124,7 +190,11 @@ export function adfBody(d: IssueDraft): AdfNode {
     paragraph(
       text('Action '),
       text(d.actionId, [{ type: 'strong' }]),
-      text(` of the post-mortem “${d.reportTitle}”.`),
+      text(
+        d.reportTitle === null
+          ? ' of a restricted post-mortem (its members read it in Hindsight).'
+          : ` of the post-mortem “${d.reportTitle}”.`,
+      ),
     ),
   ];
   if (d.fields.length > 0)
@@ -160,6 +230,9 @@ export function githubClient(
     const state = field(j, 'state');
     if (typeof number !== 'number' || typeof url !== 'string' || (state !== 'open' && state !== 'closed'))
       throw new TrackerError('GitHub answered without an issue number, html_url and state');
+    // The address is shown as a link to every reader of the report: only a web address, never javascript:.
+    if (!isWebAddress(url))
+      throw new TrackerError('GitHub answered with an html_url that is not an http(s) address');
     return { key: String(number), url, state };
   };
   return {
