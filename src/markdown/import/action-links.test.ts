@@ -79,6 +79,25 @@ describe('linkActionsToCauses', () => {
     expect(links).toEqual([]);
   });
 
+  it('links an action to at most five causes, and nothing at all past the pair limit, quickly', () => {
+    const causes = Array.from({ length: 60 }, (_, i) => ({
+      id: `CF${i + 1}`,
+      text: 'No canary stage for the billing service deploys',
+    }));
+    const links = linkActionsToCauses(causes, [
+      { id: 'A1', title: 'Add a canary stage to billing service deploys' },
+    ]);
+    expect(links).toHaveLength(5);
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      id: `CF${i + 1}`,
+      text: 'No canary stage for billing',
+    }));
+    const actions = many.map((c, i) => ({ id: `A${i + 1}`, title: 'Add a canary stage for billing' }));
+    const started = performance.now();
+    expect(linkActionsToCauses(many, actions)).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it('returns nothing when there are no causes or no actions', () => {
     expect(linkActionsToCauses([], [{ id: 'A1', title: 'Add a canary' }])).toEqual([]);
     expect(linkActionsToCauses([{ id: 'RC', text: 'No canary' }], [])).toEqual([]);

@@ -58,6 +58,8 @@ interface Terms {
 }
 
 const WORD = /[\p{L}][\p{L}\p{N}]*/gu;
+/** Distinct terms read from one cause or action; the longest root cause of the labelled set has under 150. */
+const MAX_TERMS = 200;
 
 function stemOf(word: string): string | undefined {
   if (word.length < 2) return undefined;
@@ -89,7 +91,10 @@ function termsOf(text: string): Terms {
         prev = undefined;
         continue;
       }
-      if (!words.has(s)) words.set(s, m[0].toLowerCase());
+      if (!words.has(s)) {
+        if (words.size >= MAX_TERMS) break;
+        words.set(s, m[0].toLowerCase());
+      }
       if (prev && prev !== s) pairs.add(`${prev} ${s}`);
       prev = s;
     }
@@ -117,16 +122,24 @@ const MIN_SCORE = 3;
 const MIN_SHARED = 2;
 /** …and, when the action points at several causes, its score is at least this share of the best one's. */
 const NEAR_BEST = 0.5;
+/** An action links to at most this many causes (its best): real actions answer one to three. */
+const MAX_PER_ACTION = 5;
+/**
+ * Past this many cause-action pairs (a report may hold thousands of each) nothing is linked: the comparison grows
+ * with the product, and real reports have a few dozen of each.
+ */
+export const MAX_LINK_PAIRS = 10_000;
 
 /**
  * The causes each action addresses, by the words they share, weighted by how rare each word is among the
  * report's causes and actions (a word every item uses tells nothing). A shared two-word name ("staging
  * environment") or a thing the cause says is missing and the action provides ("No static analysis" → "Static
  * analysis tooling") counts extra. An action links to every cause whose score clears `MIN_SCORE` with at least
- * two shared terms and is within `NEAR_BEST` of the action's best cause.
+ * two shared terms and is within `NEAR_BEST` of the action's best cause (at most `MAX_PER_ACTION` of them). A
+ * report with more than `MAX_LINK_PAIRS` cause-action pairs gets no links.
  */
 export function linkActionsToCauses(causes: LinkCause[], actions: LinkAction[]): CauseLink[] {
-  if (!causes.length || !actions.length) return [];
+  if (!causes.length || !actions.length || causes.length * actions.length > MAX_LINK_PAIRS) return [];
   const causeTerms = causes.map((c) => ({ id: c.id, terms: termsOf(c.text) }));
   const actionTerms = actions.map((a) => ({
     id: a.id,
@@ -137,25 +150,48 @@ export function linkActionsToCauses(causes: LinkCause[], actions: LinkAction[]):
   for (const u of units) for (const s of u.terms.words.keys()) df.set(s, (df.get(s) ?? 0) + 1);
   const idf = (s: string) => Math.log(1 + units.length / (df.get(s) ?? 1));
 
+  // Which causes hold each term and each two-word name, so an action is compared only with causes it shares
+  // something with, each shared term visited once.
+  const causesWith = new Map<string, number[]>();
+  const causesNaming = new Map<string, number[]>();
+  const add = <K>(map: Map<K, string[] | number[]>, key: K, value: string | number) => {
+    const list = map.get(key) as (string | number)[] | undefined;
+    if (list) list.push(value);
+    else map.set(key, [value] as string[] | number[]);
+  };
+  causeTerms.forEach((c, i) => {
+    for (const s of c.terms.words.keys()) add(causesWith, s, i);
+    for (const p of c.terms.pairs) add(causesNaming, p, i);
+  });
+  const idfOf = new Map([...df.keys()].map((s) => [s, idf(s)]));
+  const weight = (s: string) => idfOf.get(s) ?? 0;
+
   const links: CauseLink[] = [];
   for (const a of actionTerms) {
+    const sharedBy = new Map<number, string[]>();
+    for (const s of a.terms.words.keys()) for (const i of causesWith.get(s) ?? []) add(sharedBy, i, s);
+    const namedBy = new Map<number, string[]>();
+    for (const p of a.terms.pairs) for (const i of causesNaming.get(p) ?? []) add(namedBy, i, p);
     const matches: Match[] = [];
-    for (const c of causeTerms) {
-      const shared = [...a.terms.words.keys()].filter((s) => c.terms.words.has(s));
-      if (!shared.length) continue;
-      let score = shared.reduce((sum, s) => sum + idf(s), 0);
-      const names = [...a.terms.pairs].filter((p) => c.terms.pairs.has(p));
-      for (const p of names) score += Math.min(...p.split(' ').map(idf));
+    for (const i of [...sharedBy.keys()].sort((x, y) => x - y)) {
+      const c = causeTerms[i] as (typeof causeTerms)[number];
+      const shared = sharedBy.get(i) as string[];
+      const names = namedBy.get(i) ?? [];
+      let score = shared.reduce((sum, s) => sum + weight(s), 0);
+      for (const p of names) score += Math.min(...p.split(' ').map(weight));
       const lacking = shared.find((s) => c.terms.absent.has(s));
-      if (lacking) score += idf(lacking);
+      if (lacking) score += weight(lacking);
       const strongEnough = shared.length >= MIN_SHARED || names.length > 0;
       if (score >= MIN_SCORE && strongEnough)
         matches.push({ cause: c.id, score, shared, names, ...(lacking ? { lacking } : {}) });
     }
     const best = Math.max(0, ...matches.map((m) => m.score));
+    const kept = matches
+      .filter((m) => m.score >= best * NEAR_BEST)
+      .sort((x, y) => y.score - x.score)
+      .slice(0, MAX_PER_ACTION);
     for (const m of matches) {
-      if (m.score < best * NEAR_BEST) continue;
-      links.push({ action: a.id, cause: m.cause, reason: reasonOf(m, a.terms) });
+      if (kept.includes(m)) links.push({ action: a.id, cause: m.cause, reason: reasonOf(m, a.terms) });
     }
   }
   return links;
