@@ -153,7 +153,9 @@ export function formatRecognition(r: Recognition): string {
     `Action items: ${r.actionItems}; contributing factors: ${r.factors}; lessons: ${r.lessons}; people involved: ${r.involved}; appendices: ${r.appendices}.`,
   );
   if (r.links.length) {
-    lines.push(`Actions linked to the causes they address, by their wording (check each action's Addresses):`);
+    lines.push(
+      `Actions linked to the causes they address, by their wording (check each action's Addresses):`,
+    );
     for (const l of r.links) lines.push(`  ${l.action} → ${l.cause}: ${l.reason}`);
   }
   lines.push(
