@@ -172,6 +172,9 @@ describe('spelling that knows the field', () => {
     ).toEqual([]);
     expect(spelled('The flag `dsbl_frobz` and https://example.com/qzxv were checked.')).toEqual([]);
     expect(spelled('jonas restarted the primary')).toEqual([]); // a listed person, written in lower case
+    expect(
+      spelled('The oncaller paged the on-caller of the storage team; both oncallers and on-callers agreed.'),
+    ).toEqual([]);
   });
 
   it('keeps real typos, and picks one English when told', () => {

@@ -29,9 +29,11 @@ const SOURCES: [string, string[]][] = [
 
 // Incident-response words that none of the dictionaries above has (checked against the versions in package.json):
 // the old hand list of this linter, minus every word a dictionary now covers. "exfiltration" is here because
-// security reports use it and the issue that replaced the hand list saw it flagged.
+// security reports use it and the issue that replaced the hand list saw it flagged. "oncaller" and "on-caller"
+// (the person on call, plural too) are here because the Kubernetes test-infra report of the evaluation corpus uses
+// "oncaller" and no cspell dictionary has either form (checked: software terms, k8s, aws, fullstack, companies, en_us).
 const OPS_WORDS =
-  `oncall on-call failovers rollout rollouts hotfixes autoscaler autoscale healthcheck healthchecks uptime latencies
+  `oncall on-call oncaller oncallers on-caller on-callers failovers rollout rollouts hotfixes autoscaler autoscale healthcheck healthchecks uptime latencies
   sev slos slis slas rca mttr mttd ttd ttr post-mortem post-mortems liveness linters observability add-on add-ons
   nodepool nodepools cloudinit kube-proxy blindspot runup failback exfiltration`.split(/\s+/u);
 

@@ -30,6 +30,7 @@ import {
   type Recognition,
   type RecognizedHeading,
 } from './recognition.js';
+import { linkImportedActions, type CauseLink } from './action-links.js';
 import { appendixId, namesFrom, readSection, type SectionReader } from './sections/reader.js';
 import { collapse, lineOf, oneLine, sliceOf } from './text.util.js';
 import { describeZone, ianaFor, resolveTimeline } from './time.resolve.js';
@@ -138,9 +139,11 @@ export function importForeignMarkdown(text: string, options: ForeignImportOption
     ...(severity ? { severity: severity.level } : {}),
     file,
   });
+  const links = linkImportedActions(report);
 
   const recognition = recognize(ctx, {
     report,
+    links,
     kind,
     title,
     severity,
@@ -165,6 +168,7 @@ function recognize(
     freeText: FreeTextBlock[];
     timeline: { zone: Zone; zoneSource: string; resolved: ResolvedTimeline };
     scale: SeverityScale | undefined;
+    links: CauseLink[];
   },
 ): Recognition {
   const { report, kind, title, severity, sections, freeText, timeline } = done;
@@ -191,6 +195,7 @@ function recognize(
     },
     actionItems: ctx.drafts.length,
     actions: ctx.drafts.map((d, i) => ({ id: `A${i + 1}`, line: d.line })),
+    links: done.links,
     factors: ctx.factors.length,
     lessons: ctx.lessonCount,
     involved: report.involved.length,

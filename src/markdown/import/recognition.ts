@@ -1,6 +1,7 @@
 // What an import recognized: the report it gives to the command, and its summary in words.
 import type { Report, ReportKind, SeverityScale } from '../../domain/index.js';
 import { checkReport } from '../../domain/index.js';
+import type { CauseLink } from './action-links.js';
 import type { ActionDraft } from './actions.extract.js';
 import type { Section } from './document.js';
 import type { Role } from './headings.js';
@@ -51,6 +52,8 @@ export interface Recognition {
   actionItems: number;
   /** Where each action item was found. */
   actions: { id: string; line: number }[];
+  /** Causes the import found an action addresses by its wording (`addresses` links), each with its reason. */
+  links: CauseLink[];
   factors: number;
   lessons: number;
   involved: number;
@@ -149,6 +152,12 @@ export function formatRecognition(r: Recognition): string {
   lines.push(
     `Action items: ${r.actionItems}; contributing factors: ${r.factors}; lessons: ${r.lessons}; people involved: ${r.involved}; appendices: ${r.appendices}.`,
   );
+  if (r.links.length) {
+    lines.push(
+      `Actions linked to the causes they address, by their wording (check each action's Addresses):`,
+    );
+    for (const l of r.links) lines.push(`  ${l.action} → ${l.cause}: ${l.reason}`);
+  }
   lines.push(
     `5 Whys chains: ${r.fiveWhys}; impact lines with figures: ${r.impactLines}; severity: ${r.severity ? `${r.severity.level} (written "${r.severity.written}" on line ${r.severity.line})` : 'not stated'}.`,
   );
