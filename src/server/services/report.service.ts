@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
+  marksFollowingRows,
+  marksPastTheEnd,
   AppError,
   canTransition,
   followUp,
@@ -456,7 +458,17 @@ export class ReportService {
    * so. The reverse is not automatic: the lifecycle leads from closed only back to draft, which is a
    * person's choice ("Reopen as draft"), so a closed report whose follow-up opens again stays closed.
    */
-  private async save(actor: Actor, current: StoredReport, version: number, input: Report, summary: string) {
+  private async save(actor: Actor, current: StoredReport, version: number, edited: Report, summary: string) {
+    // Row marks follow their rows when rows are removed or moved without the marks being touched.
+    const input: Report = { ...edited, internal: marksFollowingRows(current.report, edited) };
+    const pastEnd = marksPastTheEnd(input);
+    if (pastEnd.length) {
+      throw new AppError(
+        'invalid_report',
+        `${pastEnd.length} internal mark(s) name a row that is not there`,
+        pastEnd.map(([k, message]) => ({ path: ['internal', k], message })),
+      );
+    }
     const closes = input.state === 'published' && followUp(input).complete;
     const report: Report = closes ? { ...input, state: 'closed' } : input;
     const changes = changedPaths(current.report, report);
