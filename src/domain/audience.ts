@@ -154,22 +154,35 @@ export const DEFAULT_INTERNAL_NETWORK: InternalNetwork = {
   ],
 };
 
-/** A range as [address, prefix length], or undefined when `cidr` is not one (`10.0.0.0/8`, `fd00::/8`, `10.1.2.3`). */
+const V4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** An IPv4 address in the usual four decimal parts, no leading zeros (`010.0.0.1` is octal to some parsers). */
+const STRICT_V4 = new RegExp(`^${V4_OCTET}(?:\\.${V4_OCTET}){3}$`);
+
+/**
+ * A range as [address, prefix length], or undefined when `cidr` is not one (`10.0.0.0/8`, `fd00::/8`,
+ * `10.1.2.3`). IPv4 only in four decimal parts: the short and octal forms other parsers take (`10/8` as
+ * 0.0.0.10/8, `010.0.0.0/8` as 8.0.0.0/8) would quietly name another network and let addresses out.
+ */
 export function parseIpRange(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
-  try {
-    if (cidr.includes('/')) return ipaddr.parseCIDR(cidr.trim());
-    const addr = ipaddr.parse(cidr.trim());
-    return [addr, addr.kind() === 'ipv4' ? 32 : 128];
-  } catch {
-    return undefined;
-  }
+  const [address = '', bits, ...rest] = cidr.trim().split('/');
+  if (rest.length > 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) return undefined;
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  if (STRICT_V4.test(address)) addr = ipaddr.IPv4.parse(address);
+  else if (address.includes(':') && ipaddr.IPv6.isValid(address)) addr = ipaddr.IPv6.parse(address);
+  else return undefined;
+  const max = addr.kind() === 'ipv4' ? 32 : 128;
+  const length = bits === undefined ? max : Number(bits);
+  return length <= max ? [addr, length] : undefined;
 }
 
 /** Whether an IP address (v4 or v6, IPv4-mapped v6 read as v4) lies in one of the ranges. */
 export function inIpRanges(address: string, ranges: readonly string[]): boolean {
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  let bare = address.replace(/\/\d+$/, '').replace(/^\[|\]$/g, '');
+  // A dotted address with zero-padded parts (192.168.001.010) as the decimal it is written in, not octal.
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(bare)) bare = bare.replace(/(^|\.)0+(?=\d)/g, '$1');
   try {
-    addr = ipaddr.process(address.replace(/\/\d+$/, '').replace(/^\[|\]$/g, ''));
+    addr = ipaddr.process(bare);
   } catch {
     return false;
   }
@@ -190,8 +203,9 @@ export interface LeakContext {
 
 const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const URL_RE = /(?<![\w/])https?:\/\/[^\s<>()[\]"'`]+/gi;
+// Parts of up to three digits, zero-padded ones too (192.168.001.010); a part over 255 is no address.
 const IPV4 =
-  /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/\d{1,2})?(?![\d.]*\d)/g;
+  /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|[01]?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d?\d)(?:\/\d{1,2})?(?![\d.]*\d)/g;
 const IPV6 =
   /(?<![\w:])(?=[0-9a-f:]*:[0-9a-f]*:)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d{1,3})?(?![\w:])/gi;
 const HOST =
