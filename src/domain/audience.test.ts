@@ -331,3 +331,23 @@ describe('marks following their rows (review)', () => {
     ]);
   });
 });
+
+describe('people named in prose (review)', () => {
+  it('withholds user names and @mentions of the report’s people, not only capitalised full names', () => {
+    const report = reportSchema.parse({
+      title: 'T',
+      kind: 'outage',
+      authors: ['jdoe', 'Robin Example <robin@example.com>'],
+      reviewers: ['kim.lee'],
+      involved: ['@sam_ops'],
+      summary: {
+        whatHappened: 'jdoe paged @Robin and kim.lee; sam_ops and Robin fixed it. Mail robin@example.com.',
+      },
+    });
+    const text = publicVersion(report).report.summary.whatHappened!;
+    for (const who of ['jdoe', 'Robin', 'kim.lee', 'sam_ops', 'robin@']) expect(text).not.toContain(who);
+    expect(text).toBe(
+      '[name withheld] paged [name withheld] and [name withheld]; [name withheld] and [name withheld] fixed it. Mail [e-mail withheld].',
+    );
+  });
+});

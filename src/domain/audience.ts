@@ -273,7 +273,11 @@ export function findLeaks(text: string, ctx: LeakContext, kinds: readonly LeakKi
   if (names.length) {
     add(
       'name',
-      new RegExp(`(?<![\\p{L}\\p{N}@.])(?:${names.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`, 'gu'),
+      // a mention (@Robin, @jdoe) too, but not the part of an e-mail address after its @
+      new RegExp(
+        `(?<![\\p{L}\\p{N}@.])@?(?:${names.map(escapeRe).join('|')})(?![\\p{L}\\p{N}]|\\.[\\p{L}\\p{N}])`,
+        'gu',
+      ),
     );
   }
   // URLs first, then longer matches: a host inside a link or an e-mail is not counted twice.
@@ -333,7 +337,12 @@ export function peopleOf(report: Report): string[] {
   for (const entry of raw) {
     // "Robin Example <robin@example.com>" or "robin@example.com": the e-mail is found as an e-mail
     const bare = entry.replace(/<[^<>]*>|\([^()]*\)/g, '').trim();
-    if (!looksLikePerson(bare)) continue;
+    // a user name (jdoe, kim.lee, @sam_ops) names a person as well as "Robin Example" does
+    const handle = /^@?([\p{L}\p{N}][\p{L}\p{N}._-]{1,62}[\p{L}\p{N}])$/u.exec(bare);
+    if (!looksLikePerson(bare)) {
+      if (handle && /\p{L}/u.test(handle[1]!)) names.add(handle[1]!);
+      continue;
+    }
     names.add(bare);
     for (const part of bare.split(/\s+/)) if (part.replace(/\W/g, '').length > 1) names.add(part);
   }
