@@ -351,3 +351,23 @@ describe('people named in prose (review)', () => {
     );
   });
 });
+
+describe('bounded work (review)', () => {
+  it('derives the public version of 50,000 characters of addresses against 500 ranges in well under a second', () => {
+    const ipRanges = Array.from({ length: 500 }, (_, i) => `10.${i % 256}.${Math.floor(i / 256)}.0/24`);
+    const text = Array.from(
+      { length: 2000 },
+      (_, i) => `host 10.${i % 250}.0.${i % 250} and fd00::${i.toString(16)} `,
+    )
+      .join('')
+      .slice(0, 50_000);
+    const report = reportSchema.parse({ title: 'T', kind: 'outage', summary: { whatHappened: text } });
+    publicVersion(report); // warm up
+    const t = performance.now();
+    const { report: pub } = publicVersion(report, { network: { ...DEFAULT_INTERNAL_NETWORK, ipRanges } });
+    const ms = performance.now() - t;
+    expect(pub.summary.whatHappened).not.toMatch(/10\.\d+\.0\.\d+/);
+    // measured ~110 ms with the ranges parsed once, ~800 ms when each address parsed all 500 again
+    expect(ms).toBeLessThan(450);
+  });
+});

@@ -187,9 +187,19 @@ export function inIpRanges(address: string, ranges: readonly string[]): boolean 
     return false;
   }
   return ranges.some((r) => {
-    const range = parseIpRange(r);
+    const range = parsedRange(r);
     return !!range && range[0].kind() === addr.kind() && addr.match(range);
   });
+}
+
+// Ranges parsed once: a report full of addresses is checked against up to 500 ranges for each address.
+const parsedRanges = new Map<string, ReturnType<typeof parseIpRange>>();
+function parsedRange(cidr: string): ReturnType<typeof parseIpRange> {
+  if (!parsedRanges.has(cidr)) {
+    if (parsedRanges.size >= 5000) parsedRanges.clear();
+    parsedRanges.set(cidr, parseIpRange(cidr));
+  }
+  return parsedRanges.get(cidr);
 }
 
 export interface LeakContext {
