@@ -98,6 +98,31 @@ describe.each(testDialects())('PDF rendering under load on %s', (dialect) => {
     }
   }, 60_000);
 
+  it('refuses the PDF of a restricted report to a non-member before it takes a place', async () => {
+    const bob = await s.client('editor', 'Bob Other');
+    const hidden = await bob.call({
+      method: 'POST',
+      url: '/api/postmortems',
+      payload: { ...leakyReport(), visibility: 'restricted', members: [bob.user.email] },
+    });
+    expect(hidden.statusCode, hidden.body).toBe(201);
+    const renderer = s.app.pdfRenderer;
+    const before = { printed: renderer.printed, launches: renderer.launches };
+    const r = await c.call({ method: 'GET', url: `/api/postmortems/${hidden.json().id}/export?format=pdf` });
+    expect(r.statusCode).toBe(404);
+    expect(r.headers['content-type']).toMatch(/^application\/json/);
+    expect(r.body).not.toContain('SECRET');
+    expect({ printed: renderer.printed, launches: renderer.launches }).toEqual(before);
+    expect(renderer.load).toEqual({ active: 0, waiting: 0 });
+    // the member gets it
+    const ok = await bob.call({
+      method: 'GET',
+      url: `/api/postmortems/${hidden.json().id}/export?format=pdf`,
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(renderer.printed).toBe(before.printed + 1);
+  }, 60_000);
+
   it('drops a waiting render whose client went away, and never prints it', async () => {
     const q = await startTestServer(dialect, { pdf: { concurrency: 1, queue: 4 } });
     try {
