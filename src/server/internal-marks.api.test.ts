@@ -157,6 +157,16 @@ describe.each(testDialects())('internal row marks through saves on %s', (dialect
     expect(pub).toContain('Service restored');
   });
 
+  it('refuses a new report whose marks point past the end of a list, naming them', async () => {
+    const r = await editor.call({
+      method: 'POST',
+      url: '/api/postmortems',
+      payload: { kind: 'outage', title: 'Past the end', tags: ['a'], internal: ['tags.0', 'tags.1'] },
+    });
+    expect(r.statusCode, r.body).toBe(422);
+    expect(r.json().details).toEqual([{ path: ['internal', 1], message: expect.stringContaining('tags.1') }]);
+  });
+
   it('refuses a mark past the end of its list, naming it', async () => {
     const { id, version, report } = await create();
     const r = await editor.call({
