@@ -248,6 +248,23 @@ describe('sharing a report: charts, audience versions and meeting mode', () => {
     expect(h.pageErrors).toEqual([]);
   });
 
+  // Review of issue 16: the head of the public tab (title, facts) is the public version's too.
+  it('withholds names and internal hosts in the public tab’s title', async () => {
+    const r = leakyReport();
+    r.title = 'jdoe restarted db7.prod.internal';
+    r.authors = ['jdoe'];
+    const other = (await h.server.app.services.reports.create(actor, r)).id;
+    await page.goto(`${h.url}/reports/${other}`);
+    await visible(page.getByRole('heading', { level: 1, name: 'jdoe restarted db7.prod.internal' }));
+    await page.getByRole('tab', { name: 'Public' }).click();
+    const title = page.getByRole('heading', { level: 1 });
+    await visible(title);
+    expect(await title.innerText()).toBe('[name withheld] restarted [internal host]');
+    const head = await page.locator('.report-head').innerText();
+    expect(head).not.toContain('jdoe');
+    expect(head).not.toContain('db7.prod.internal');
+  });
+
   it('presents the report in meeting mode with the keyboard and a presenter view', async () => {
     await page.goto(`${h.url}/reports/${id}`);
     await page.getByRole('link', { name: 'Present' }).click();

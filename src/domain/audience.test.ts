@@ -6,6 +6,9 @@ import {
   findLeaks,
   inIpRanges,
   marksAfterRemoval,
+  marksFollowingRows,
+  marksPastTheEnd,
+  parseIpRange,
   markOf,
   peopleOf,
   publicVersion,
@@ -240,5 +243,131 @@ describe('internal network', () => {
       { network: { domains: ['acme.io'], suffixes: [], ipRanges: [] } },
     );
     expect(report.summary.whatHappened).toBe('[internal host] fell over');
+  });
+});
+
+describe('IP ranges and addresses (review)', () => {
+  it('reads IPv4 ranges only in four decimal parts, never as short or octal forms', () => {
+    expect(parseIpRange('10.0.0.0/8')?.map(String)).toEqual(['10.0.0.0', '8']);
+    expect(parseIpRange(' fd00::/8 ')?.map(String)).toEqual(['fd00::', '8']);
+    expect(parseIpRange('10.1.2.3')?.map(String)).toEqual(['10.1.2.3', '32']);
+    for (const bad of [
+      '10/8',
+      '010.0.0.0/8',
+      '0x0a.0.0.0/8',
+      '167772160/8',
+      '1.2.3',
+      '10.0.0.0/33',
+      'fd00::/129',
+      '10.0.0.0/8/8',
+      '10.0.0.0/',
+    ])
+      expect(parseIpRange(bad), bad).toBeUndefined();
+  });
+
+  it('withholds internal addresses in every notation and keeps public ones', () => {
+    const ips = (text: string) => findLeaks(text, { names: [] }).map((l) => l.text);
+    expect(ips('from 192.168.001.010 and 010.000.000.001')).toEqual(['192.168.001.010', '010.000.000.001']);
+    expect(ips('host ::ffff:10.1.2.3 and ::ffff:0a01:0203')).toEqual(['10.1.2.3', '::ffff:0a01:0203']);
+    expect(ips('at fd12:3456::1, [fd00::5]:8080, fe80::1%eth0 and ::1')).toEqual([
+      'fd12:3456::1',
+      'fd00::5',
+      'fe80::1',
+      '::1',
+    ]);
+    expect(ips('resolvers 8.8.8.8, 2001:4860:4860::8888 and 999.1.1.1 stay')).toEqual([]);
+  });
+});
+
+describe('marks following their rows (review)', () => {
+  const base = reportSchema.parse({
+    title: 'T',
+    kind: 'outage',
+    tags: ['a', 'b', 'c'],
+    details: {
+      timeline: ['one', 'two', 'three', 'four'].map((text, i) => ({
+        at: `2026-01-0${i + 1}T00:00:00Z`,
+        kind: 'other',
+        text,
+      })),
+    },
+    internal: ['details.timeline.2', 'tags.2', 'impact.team', 'A1'],
+  });
+  const tl = base.details.timeline;
+
+  it('moves positional marks with their rows, drops those of removed rows and keeps the rest', () => {
+    const after = {
+      ...base,
+      tags: ['c', 'a'],
+      details: { ...base.details, timeline: [tl[3]!, tl[2]!, tl[0]!] },
+    };
+    expect(marksFollowingRows(base, after)).toEqual(['A1', 'details.timeline.1', 'impact.team', 'tags.0']);
+    const gone = {
+      ...base,
+      tags: ['a', 'b'],
+      details: { ...base.details, timeline: [tl[0]!, tl[1]!, tl[3]!] },
+    };
+    expect(marksFollowingRows(base, gone)).toEqual(['A1', 'impact.team']);
+    // a row edited in place keeps its mark
+    const edited = {
+      ...base,
+      details: { ...base.details, timeline: [tl[1]!, { ...tl[2]!, text: 'THREE' }, tl[3]!] },
+    };
+    expect(marksFollowingRows(base, edited)).toContain('details.timeline.1');
+  });
+
+  it('takes marks the writer changed at their word, and finds those past the end', () => {
+    const after = {
+      ...base,
+      internal: ['details.timeline.0'],
+      details: { ...base.details, timeline: [tl[1]!] },
+    };
+    expect(marksFollowingRows(base, after)).toEqual(['details.timeline.0']);
+    expect(
+      marksPastTheEnd({ ...base, internal: ['details.timeline.4', 'tags.3', 'details.timeline.3'] }),
+    ).toEqual([
+      [0, 'details.timeline.4: details.timeline has 4 entries (they count from 0)'],
+      [1, 'tags.3: tags has 3 entries (they count from 0)'],
+    ]);
+  });
+});
+
+describe('people named in prose (review)', () => {
+  it('withholds user names and @mentions of the report’s people, not only capitalised full names', () => {
+    const report = reportSchema.parse({
+      title: 'T',
+      kind: 'outage',
+      authors: ['jdoe', 'Robin Example <robin@example.com>'],
+      reviewers: ['kim.lee'],
+      involved: ['@sam_ops'],
+      summary: {
+        whatHappened: 'jdoe paged @Robin and kim.lee; sam_ops and Robin fixed it. Mail robin@example.com.',
+      },
+    });
+    const text = publicVersion(report).report.summary.whatHappened!;
+    for (const who of ['jdoe', 'Robin', 'kim.lee', 'sam_ops', 'robin@']) expect(text).not.toContain(who);
+    expect(text).toBe(
+      '[name withheld] paged [name withheld] and [name withheld]; [name withheld] and [name withheld] fixed it. Mail [e-mail withheld].',
+    );
+  });
+});
+
+describe('bounded work (review)', () => {
+  it('derives the public version of 50,000 characters of addresses against 500 ranges in well under a second', () => {
+    const ipRanges = Array.from({ length: 500 }, (_, i) => `10.${i % 256}.${Math.floor(i / 256)}.0/24`);
+    const text = Array.from(
+      { length: 2000 },
+      (_, i) => `host 10.${i % 250}.0.${i % 250} and fd00::${i.toString(16)} `,
+    )
+      .join('')
+      .slice(0, 50_000);
+    const report = reportSchema.parse({ title: 'T', kind: 'outage', summary: { whatHappened: text } });
+    publicVersion(report); // warm up
+    const t = performance.now();
+    const { report: pub } = publicVersion(report, { network: { ...DEFAULT_INTERNAL_NETWORK, ipRanges } });
+    const ms = performance.now() - t;
+    expect(pub.summary.whatHappened).not.toMatch(/10\.\d+\.0\.\d+/);
+    // measured ~110 ms with the ranges parsed once, ~800 ms when each address parsed all 500 again
+    expect(ms).toBeLessThan(450);
   });
 });

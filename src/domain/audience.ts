@@ -154,29 +154,52 @@ export const DEFAULT_INTERNAL_NETWORK: InternalNetwork = {
   ],
 };
 
-/** A range as [address, prefix length], or undefined when `cidr` is not one (`10.0.0.0/8`, `fd00::/8`, `10.1.2.3`). */
+const V4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** An IPv4 address in the usual four decimal parts, no leading zeros (`010.0.0.1` is octal to some parsers). */
+const STRICT_V4 = new RegExp(`^${V4_OCTET}(?:\\.${V4_OCTET}){3}$`);
+
+/**
+ * A range as [address, prefix length], or undefined when `cidr` is not one (`10.0.0.0/8`, `fd00::/8`,
+ * `10.1.2.3`). IPv4 only in four decimal parts: the short and octal forms other parsers take (`10/8` as
+ * 0.0.0.10/8, `010.0.0.0/8` as 8.0.0.0/8) would quietly name another network and let addresses out.
+ */
 export function parseIpRange(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
-  try {
-    if (cidr.includes('/')) return ipaddr.parseCIDR(cidr.trim());
-    const addr = ipaddr.parse(cidr.trim());
-    return [addr, addr.kind() === 'ipv4' ? 32 : 128];
-  } catch {
-    return undefined;
-  }
+  const [address = '', bits, ...rest] = cidr.trim().split('/');
+  if (rest.length > 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) return undefined;
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  if (STRICT_V4.test(address)) addr = ipaddr.IPv4.parse(address);
+  else if (address.includes(':') && ipaddr.IPv6.isValid(address)) addr = ipaddr.IPv6.parse(address);
+  else return undefined;
+  const max = addr.kind() === 'ipv4' ? 32 : 128;
+  const length = bits === undefined ? max : Number(bits);
+  return length <= max ? [addr, length] : undefined;
 }
 
 /** Whether an IP address (v4 or v6, IPv4-mapped v6 read as v4) lies in one of the ranges. */
 export function inIpRanges(address: string, ranges: readonly string[]): boolean {
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  let bare = address.replace(/\/\d+$/, '').replace(/^\[|\]$/g, '');
+  // A dotted address with zero-padded parts (192.168.001.010) as the decimal it is written in, not octal.
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(bare)) bare = bare.replace(/(^|\.)0+(?=\d)/g, '$1');
   try {
-    addr = ipaddr.process(address.replace(/\/\d+$/, '').replace(/^\[|\]$/g, ''));
+    addr = ipaddr.process(bare);
   } catch {
     return false;
   }
   return ranges.some((r) => {
-    const range = parseIpRange(r);
+    const range = parsedRange(r);
     return !!range && range[0].kind() === addr.kind() && addr.match(range);
   });
+}
+
+// Ranges parsed once: a report full of addresses is checked against up to 500 ranges for each address.
+const parsedRanges = new Map<string, ReturnType<typeof parseIpRange>>();
+function parsedRange(cidr: string): ReturnType<typeof parseIpRange> {
+  if (!parsedRanges.has(cidr)) {
+    if (parsedRanges.size >= 5000) parsedRanges.clear();
+    parsedRanges.set(cidr, parseIpRange(cidr));
+  }
+  return parsedRanges.get(cidr);
 }
 
 export interface LeakContext {
@@ -190,8 +213,9 @@ export interface LeakContext {
 
 const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const URL_RE = /(?<![\w/])https?:\/\/[^\s<>()[\]"'`]+/gi;
+// Parts of up to three digits, zero-padded ones too (192.168.001.010); a part over 255 is no address.
 const IPV4 =
-  /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/\d{1,2})?(?![\d.]*\d)/g;
+  /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|[01]?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d?\d)(?:\/\d{1,2})?(?![\d.]*\d)/g;
 const IPV6 =
   /(?<![\w:])(?=[0-9a-f:]*:[0-9a-f]*:)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d{1,3})?(?![\w:])/gi;
 const HOST =
@@ -259,7 +283,11 @@ export function findLeaks(text: string, ctx: LeakContext, kinds: readonly LeakKi
   if (names.length) {
     add(
       'name',
-      new RegExp(`(?<![\\p{L}\\p{N}@.])(?:${names.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`, 'gu'),
+      // a mention (@Robin, @jdoe) too, but not the part of an e-mail address after its @
+      new RegExp(
+        `(?<![\\p{L}\\p{N}@.])@?(?:${names.map(escapeRe).join('|')})(?![\\p{L}\\p{N}]|\\.[\\p{L}\\p{N}])`,
+        'gu',
+      ),
     );
   }
   // URLs first, then longer matches: a host inside a link or an e-mail is not counted twice.
@@ -319,7 +347,12 @@ export function peopleOf(report: Report): string[] {
   for (const entry of raw) {
     // "Robin Example <robin@example.com>" or "robin@example.com": the e-mail is found as an e-mail
     const bare = entry.replace(/<[^<>]*>|\([^()]*\)/g, '').trim();
-    if (!looksLikePerson(bare)) continue;
+    // a user name (jdoe, kim.lee, @sam_ops) names a person as well as "Robin Example" does
+    const handle = /^@?([\p{L}\p{N}][\p{L}\p{N}._-]{1,62}[\p{L}\p{N}])$/u.exec(bare);
+    if (!looksLikePerson(bare)) {
+      if (handle && /\p{L}/u.test(handle[1]!)) names.add(handle[1]!);
+      continue;
+    }
     names.add(bare);
     for (const part of bare.split(/\s+/)) if (part.replace(/\W/g, '').length > 1) names.add(part);
   }
@@ -543,3 +576,130 @@ const SKIP_KEYS = new Set([
   'result',
   'on',
 ]);
+
+// ── marks that follow their rows through a save ─────────────────────────────────────────────────────
+
+/**
+ * Where each row of `before` went in `after`: rows found unchanged keep their match (the first unclaimed
+ * equal row); a changed row is taken to sit at the same distance after the last unchanged row before it,
+ * when that place holds a changed row too (an edit in place); otherwise it is gone.
+ */
+function rowMoves(before: readonly unknown[], after: readonly unknown[]): (number | undefined)[] {
+  const free = new Map<string, number[]>();
+  after.forEach((row, j) => {
+    const key = JSON.stringify(row);
+    free.set(key, [...(free.get(key) ?? []), j]);
+  });
+  const moves: (number | undefined)[] = before.map((row) => free.get(JSON.stringify(row))?.shift());
+  const claimed = new Set(moves.filter((j): j is number => j !== undefined));
+  let anchorOld = -1;
+  let anchorNew = -1;
+  before.forEach((_, i) => {
+    const j = moves[i];
+    if (j !== undefined) {
+      anchorOld = i;
+      anchorNew = j;
+      return;
+    }
+    const guess = anchorNew + (i - anchorOld);
+    if (guess >= 0 && guess < after.length && !claimed.has(guess)) {
+      moves[i] = guess;
+      claimed.add(guess);
+    }
+  });
+  return moves;
+}
+
+const sameMarks = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+
+/**
+ * The `internal` list for a save of `after` over `before`. A writer who changed the marks (the editor
+ * shifts them when it removes a row) is taken at their word. A save that leaves the marks as they were
+ * but removes, inserts or reorders rows (the API, a Markdown edit) moves each positional mark with its row
+ * (`details.timeline.3` becomes `details.timeline.2` when row 1 goes), and a mark whose row is gone goes too:
+ * a mark never silently comes to point at another row, which would let the marked one out.
+ */
+export function marksFollowingRows(before: Report, after: Report): string[] {
+  if (!sameMarks(before.internal, after.internal) || after.internal.length === 0) return after.internal;
+  const b = before as unknown as Record<string, unknown>;
+  const a = after as unknown as Record<string, unknown>;
+  const listAt = (root: Record<string, unknown>, s: string, f?: string): unknown[] => {
+    const v = f === undefined ? root[s] : (root[s] as Record<string, unknown> | undefined)?.[f];
+    return Array.isArray(v) ? v : [];
+  };
+  const moved = new Map<string, (number | undefined)[]>();
+  const movesOf = (key: string, from: unknown[], to: unknown[]) => {
+    if (!moved.has(key)) moved.set(key, rowMoves(from, to));
+    return moved.get(key)!;
+  };
+  const out = new Set<string>();
+  for (const mark of after.internal) {
+    const nested = /^(analysis)\.(fiveWhys|fishbone)\.(\d+)\.(steps|subCauses)\.(\d+)$/.exec(mark);
+    if (nested) {
+      const [, s, f, i, inner, j] = nested as unknown as [string, string, string, string, string, string];
+      const row = movesOf(`${s}.${f}`, listAt(b, s, f), listAt(a, s, f))[Number(i)];
+      if (row === undefined) continue;
+      const from = (listAt(b, s, f)[Number(i)] as Record<string, unknown>)[inner];
+      const to = (listAt(a, s, f)[row] as Record<string, unknown>)[inner];
+      const entry = movesOf(
+        `${s}.${f}.${i}.${inner}`,
+        Array.isArray(from) ? from : [],
+        Array.isArray(to) ? to : [],
+      )[Number(j)];
+      if (entry !== undefined) out.add(`${s}.${f}.${row}.${inner}.${entry}`);
+      continue;
+    }
+    const row = /^([a-z]+)\.([a-zA-Z]+)\.(\d+)$/.exec(mark);
+    if (row && ROW_LISTS.some(([s, f]) => s === row[1] && f === row[2])) {
+      const [, s, f, i] = row as unknown as [string, string, string, string];
+      const to = movesOf(`${s}.${f}`, listAt(b, s, f), listAt(a, s, f))[Number(i)];
+      if (to !== undefined) out.add(`${s}.${f}.${to}`);
+      continue;
+    }
+    const meta = /^([a-z]+)\.(\d+)$/.exec(mark);
+    if (meta && (METADATA_MARK_LISTS as readonly string[]).includes(meta[1]!)) {
+      const [, key, i] = meta as unknown as [string, string, string];
+      const to = movesOf(key, listAt(b, key), listAt(a, key))[Number(i)];
+      if (to !== undefined) out.add(`${key}.${to}`);
+      continue;
+    }
+    out.add(mark);
+  }
+  return [...out].sort();
+}
+
+/** The marks that name a row or entry past the end of its list, as [position in `internal`, why]. */
+export function marksPastTheEnd(report: Report): [number, string][] {
+  const r = report as unknown as Record<string, unknown>;
+  const len = (v: unknown) => (Array.isArray(v) ? v.length : 0);
+  const out: [number, string][] = [];
+  report.internal.forEach((mark, k) => {
+    const parts = mark.split('.');
+    let list: unknown = undefined;
+    let name = '';
+    let index = -1;
+    const nested = /^(analysis)\.(fiveWhys|fishbone)\.(\d+)\.(steps|subCauses)\.(\d+)$/.exec(mark);
+    if (nested) {
+      const rows = (r.analysis as Record<string, unknown>)[nested[2]!] as Record<string, unknown>[];
+      const row = rows[Number(nested[3])];
+      if (!row) {
+        out.push([k, `${mark}: analysis.${nested[2]} has ${rows.length} rows (they count from 0)`]);
+        return;
+      }
+      list = row[nested[4]!];
+      name = parts.slice(0, 4).join('.');
+      index = Number(nested[5]);
+    } else if (parts.length === 3 && ROW_LISTS.some(([s, f]) => s === parts[0] && f === parts[1])) {
+      list = (r[parts[0]!] as Record<string, unknown>)[parts[1]!];
+      name = `${parts[0]}.${parts[1]}`;
+      index = Number(parts[2]);
+    } else if (parts.length === 2 && (METADATA_MARK_LISTS as readonly string[]).includes(parts[0]!)) {
+      list = r[parts[0]!];
+      name = parts[0]!;
+      index = Number(parts[1]);
+    } else return;
+    if (index >= len(list)) out.push([k, `${mark}: ${name} has ${len(list)} entries (they count from 0)`]);
+  });
+  return out;
+}

@@ -39,6 +39,8 @@ export function noChromium(path: string): AppError {
   );
 }
 
+const gone = () => new AppError('unavailable', 'the request was abandoned by its client before its turn');
+
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -52,6 +54,10 @@ export class PdfRenderer {
   private browser: Promise<Browser> | undefined;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Waiting renders dropped because their client went away before their turn. */
+  dropped = 0;
+  /** Pages printed so far. */
+  printed = 0;
   private closed = false;
   /** Browsers started so far (the first and each restart after a crash). */
   launches = 0;
@@ -72,13 +78,23 @@ export class PdfRenderer {
     return { active: this.active, waiting: this.waiting.length };
   }
 
-  /** Print a self-contained HTML page to PDF (A4), waiting for a turn; 503 when too many wait already. */
-  async render(html: string, title: string): Promise<Buffer> {
+  /**
+   * Print a self-contained HTML page to PDF (A4), waiting for a turn; 503 when too many wait already. A
+   * render whose `signal` aborts (its client went away) leaves the queue at once and is never printed.
+   */
+  async render(html: string, title: string, signal?: AbortSignal): Promise<Buffer> {
     if (this.closed) throw new AppError('unavailable', 'the server is shutting down; try again shortly');
     if (!existsSync(this.options.chromium)) throw noChromium(this.options.chromium);
-    await this.turn();
+    if (signal?.aborted) throw gone();
+    await this.turn(signal);
     try {
-      return await this.withTimeout(html, title);
+      if (signal?.aborted) {
+        this.dropped += 1;
+        throw gone();
+      }
+      const pdf = await this.withTimeout(html, title);
+      this.printed += 1;
+      return pdf;
     } finally {
       this.release();
     }
@@ -93,7 +109,7 @@ export class PdfRenderer {
     if (browser) await browser.then((b) => b.close()).catch(() => undefined);
   }
 
-  private turn(): Promise<void> {
+  private turn(signal?: AbortSignal): Promise<void> {
     if (this.active < this.concurrency) {
       this.active += 1;
       this.peak = Math.max(this.peak, this.active);
@@ -111,13 +127,24 @@ export class PdfRenderer {
         ),
       );
     }
-    return new Promise((resolve, reject) =>
-      this.waiting.push(() => {
+    return new Promise((resolve, reject) => {
+      const wake = () => {
+        signal?.removeEventListener('abort', leave);
         if (this.closed)
           reject(new AppError('unavailable', 'the server is shutting down; try again shortly'));
         else resolve();
-      }),
-    );
+      };
+      // The client went away while waiting: its place in the queue goes to nobody, no page is printed.
+      const leave = () => {
+        const at = this.waiting.indexOf(wake);
+        if (at < 0) return;
+        this.waiting.splice(at, 1);
+        this.dropped += 1;
+        reject(gone());
+      };
+      signal?.addEventListener('abort', leave, { once: true });
+      this.waiting.push(wake);
+    });
   }
 
   private release(): void {

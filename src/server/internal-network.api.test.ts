@@ -91,6 +91,12 @@ describe.each(testDialects())('internal network setting on %s', (dialect) => {
     for (const [field, value] of [
       ['ipRanges', '10.0.0.0/33'],
       ['ipRanges', 'ten dot zero'],
+      // short and octal IPv4 forms some parsers take would name another network: 0.0.0.10/8, 8.0.0.0/8
+      ['ipRanges', '10/8'],
+      ['ipRanges', '010.0.0.0/8'],
+      ['ipRanges', '167772160/8'],
+      ['ipRanges', '10.0.0.0/8/8'],
+      ['ipRanges', 'fd00::/129'],
       ['domains', 'http://corp.example.com/'],
       ['suffixes', 'a b'],
     ] as const) {
@@ -98,13 +104,20 @@ describe.each(testDialects())('internal network setting on %s', (dialect) => {
         method: 'PUT',
         url: '/api/settings',
         payload: {
-          internalNetwork: { domains: [], suffixes: [], ipRanges: [], [field]: ['ok.example', value] },
+          internalNetwork: {
+            domains: [],
+            suffixes: [],
+            ipRanges: [],
+            [field]: [field === 'ipRanges' ? '10.0.0.0/8' : 'ok.example', value],
+          },
         },
       });
       expect(r.statusCode, `${field} ${value}`).toBe(400);
       const body = r.json();
       expect(body.code).toBe('bad_request');
       expect(JSON.stringify(body), `${field} ${value}`).toContain(field);
+      // the refused entry is the second one; the first is valid
+      expect(JSON.stringify(body), `${field} ${value}`).toContain(`"${field}",1]`);
     }
     // nothing of the refused changes was stored
     const settings = (await editor.call({ method: 'GET', url: '/api/settings' })).json();

@@ -98,6 +98,68 @@ describe.each(testDialects())('PDF rendering under load on %s', (dialect) => {
     }
   }, 60_000);
 
+  it('refuses the PDF of a restricted report to a non-member before it takes a place', async () => {
+    const bob = await s.client('editor', 'Bob Other');
+    const hidden = await bob.call({
+      method: 'POST',
+      url: '/api/postmortems',
+      payload: { ...leakyReport(), visibility: 'restricted', members: [bob.user.email] },
+    });
+    expect(hidden.statusCode, hidden.body).toBe(201);
+    const renderer = s.app.pdfRenderer;
+    const before = { printed: renderer.printed, launches: renderer.launches };
+    const r = await c.call({ method: 'GET', url: `/api/postmortems/${hidden.json().id}/export?format=pdf` });
+    expect(r.statusCode).toBe(404);
+    expect(r.headers['content-type']).toMatch(/^application\/json/);
+    expect(r.body).not.toContain('SECRET');
+    expect({ printed: renderer.printed, launches: renderer.launches }).toEqual(before);
+    expect(renderer.load).toEqual({ active: 0, waiting: 0 });
+    // the member gets it
+    const ok = await bob.call({
+      method: 'GET',
+      url: `/api/postmortems/${hidden.json().id}/export?format=pdf`,
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(renderer.printed).toBe(before.printed + 1);
+  }, 60_000);
+
+  it('drops a waiting render whose client went away, and never prints it', async () => {
+    const q = await startTestServer(dialect, { pdf: { concurrency: 1, queue: 4 } });
+    try {
+      const e = await q.client('editor', 'Quinn Queue');
+      const created = await e.call({ method: 'POST', url: '/api/postmortems', payload: leakyReport() });
+      expect(created.statusCode, created.body).toBe(201);
+      const address = await q.app.listen({ port: 0, host: '127.0.0.1' });
+      const url = `${address}/api/postmortems/${created.json().id}/export?format=pdf`;
+      const headers = { authorization: `Bearer ${e.token}` };
+      const renderer = q.app.pdfRenderer;
+      const first = fetch(url, { headers });
+      await expect.poll(() => renderer.load.active, { timeout: 10_000, interval: 20 }).toBe(1);
+      const left = new AbortController();
+      const second = fetch(url, { headers, signal: left.signal }).then(
+        (r) => `status ${r.status}`,
+        (err: Error) => err.name,
+      );
+      await expect.poll(() => renderer.load.waiting, { timeout: 10_000, interval: 20 }).toBe(1);
+      left.abort();
+      expect(await second).toBe('AbortError');
+      // its place in the queue is given up at once, not when the first render ends
+      await expect.poll(() => renderer.load.waiting, { timeout: 5_000, interval: 20 }).toBe(0);
+      expect(renderer.dropped).toBe(1);
+      const r = await first;
+      expect(r.status).toBe(200);
+      expect(
+        Buffer.from(await r.arrayBuffer())
+          .subarray(0, 5)
+          .toString(),
+      ).toBe('%PDF-');
+      expect(renderer.printed).toBe(1);
+      expect(renderer.load).toEqual({ active: 0, waiting: 0 });
+    } finally {
+      await q.close();
+    }
+  }, 60_000);
+
   it('closes the browser when the server shuts down', async () => {
     const pids = browserPids();
     expect(pids).toHaveLength(1);

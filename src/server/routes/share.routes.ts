@@ -71,8 +71,18 @@ export function shareRoutes(services: Services, options: ShareOptions): FastifyP
           const version = reportFor(stored.report, opts);
           const charts = await reportCharts(version, opts.today);
           const html = renderHtml(version, { charts, audience, scale });
-          const pdf = await options.pdf.render(html, version.title);
-          return reply.type('application/pdf').send(pdf as never);
+          // A client that goes away while its render waits gives up its place in the queue.
+          const left = new AbortController();
+          const onClose = () => {
+            if (!reply.raw.writableFinished) left.abort();
+          };
+          reply.raw.on('close', onClose);
+          try {
+            const pdf = await options.pdf.render(html, version.title, left.signal);
+            return reply.type('application/pdf').send(pdf as never);
+          } finally {
+            reply.raw.off('close', onClose);
+          }
         }
         if (format === 'confluence') {
           const version = reportFor(stored.report, opts);

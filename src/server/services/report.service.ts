@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
+  marksFollowingRows,
+  marksPastTheEnd,
   AppError,
   canTransition,
   followUp,
@@ -91,6 +93,7 @@ export class ReportService {
         [{ path: ['state'], message: 'must be draft; use a transition to move it on' }],
       );
     }
+    refuseMarksPastTheEnd(report);
     // A restricted report never takes the id its creator asks for: answering "already exists" to a guessed
     // id would tell anyone that a report they may not see is there. A fresh id is random (40 bits).
     const id = report.visibility === 'restricted' ? newId() : (report.id ?? newId());
@@ -456,7 +459,10 @@ export class ReportService {
    * so. The reverse is not automatic: the lifecycle leads from closed only back to draft, which is a
    * person's choice ("Reopen as draft"), so a closed report whose follow-up opens again stays closed.
    */
-  private async save(actor: Actor, current: StoredReport, version: number, input: Report, summary: string) {
+  private async save(actor: Actor, current: StoredReport, version: number, edited: Report, summary: string) {
+    // Row marks follow their rows when rows are removed or moved without the marks being touched.
+    const input: Report = { ...edited, internal: marksFollowingRows(current.report, edited) };
+    refuseMarksPastTheEnd(input);
     const closes = input.state === 'published' && followUp(input).complete;
     const report: Report = closes ? { ...input, state: 'closed' } : input;
     const changes = changedPaths(current.report, report);
@@ -476,3 +482,15 @@ export class ReportService {
 }
 
 export const SECTIONS = SECTION_KEYS;
+
+/** A mark naming a row past the end of its list would hide nothing now and the wrong row later: refused. */
+function refuseMarksPastTheEnd(report: Report): void {
+  const pastEnd = marksPastTheEnd(report);
+  if (pastEnd.length) {
+    throw new AppError(
+      'invalid_report',
+      `${pastEnd.length} internal mark(s) name a row that is not there`,
+      pastEnd.map(([k, message]) => ({ path: ['internal', k], message })),
+    );
+  }
+}

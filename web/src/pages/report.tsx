@@ -43,7 +43,7 @@ function recurredHere(rec: Recurrence | undefined): Map<string, string[]> {
 
 /** A report to read: the clean view, its review (comments, decisions), publication, history and export. */
 export function ReportPage({ id }: { id: string }) {
-  const { user } = useSession();
+  const { user, settings } = useSession();
   const [stored, setStored] = useState<StoredReport>();
   const [comments, setComments] = useState<Comment[]>([]);
   const [reviews, setReviews] = useState<ReviewStatus>();
@@ -112,6 +112,9 @@ export function ReportPage({ id }: { id: string }) {
   if (!stored)
     return error ? <Status tone="error">{error}</Status> : <p className="loading">Loading the report…</p>;
   const r = stored.report;
+  // The head of the public tab is the public version's too: its title and facts with names and hosts withheld.
+  const network = settings.internalNetwork;
+  const head = audience === 'public' ? publicVersion(r, network ? { network } : {}).report : r;
   const reviewer = named(user, r.reviewers);
   const editor = canEdit(user);
   const participant = editor || reviewer;
@@ -141,7 +144,7 @@ export function ReportPage({ id }: { id: string }) {
         <p className="crumbs">
           <Link href="/archive">Archive</Link> / {stored.id} · version {stored.version}
         </p>
-        <h1>{r.title}</h1>
+        <h1>{head.title}</h1>
         <p className="meta">
           <StateBadge state={stored.state} /> {labelOf(r.kind)}
           {r.severity && <> · severity {r.severity}</>}
@@ -158,7 +161,7 @@ export function ReportPage({ id }: { id: string }) {
             </>
           )}
         </p>
-        <ReportFacts report={audience === 'public' ? publicVersion(r).report : r} />
+        <ReportFacts report={head} />
         <div className="toolbar no-print">
           {editor && (
             <Link className="button" href={`/reports/${encodeURIComponent(stored.id)}/edit`}>
