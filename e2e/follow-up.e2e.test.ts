@@ -73,7 +73,9 @@ describe('following an action up to its verification', () => {
         const got = receiver.received.map((r) => String(r.headers['x-hindsight-event']));
         const rows = await h.server.app.services.outbox.repo.forTarget(hookId());
         const log = rows.map((r) => `${r.event} ${r.status} ${r.last_error ?? ''}`);
-        throw new Error(`timed out waiting for ${what}; received: ${got.join(', ')}; outbox: ${log.join('; ')}`);
+        throw new Error(
+          `timed out waiting for ${what}; received: ${got.join(', ')}; outbox: ${log.join('; ')}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -142,7 +144,9 @@ describe('following an action up to its verification', () => {
     expect(mail!.listUnsubscribe).toContain('unsubscribe');
     // The editor's autosave wrote the new action already completed: one action.created, sent once.
     await until('action.created delivered', () => events('action.created').length === 1);
-    const made = JSON.parse(events('action.created')[0]!.body) as { action: { title: string; status: string } };
+    const made = JSON.parse(events('action.created')[0]!.body) as {
+      action: { title: string; status: string };
+    };
     expect(made.action).toMatchObject({
       title: 'Alert when the indexer lags more than ten minutes',
       status: 'completed',
@@ -208,7 +212,9 @@ describe('following an action up to its verification', () => {
     await page.goto(`${h.url}/settings`);
     const hooks = page.getByRole('region', { name: 'Webhooks' });
     await hooks.getByRole('button', { name: `Log of ${receiver.url}/hindsight` }).click();
-    const row = hooks.getByRole('row').filter({ has: page.getByRole('cell', { name: 'action.verified', exact: true }) });
+    const row = hooks
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'action.verified', exact: true }) });
     await visible(row);
     expect(await row.count()).toBe(1);
     await visible(row.getByRole('cell', { name: 'sent', exact: true }));
@@ -230,7 +236,9 @@ describe('following an action up to its verification', () => {
 
     // The log shows both, each sent.
     await hooks.getByRole('button', { name: `Log of ${receiver.url}/hindsight` }).click();
-    const rows = hooks.getByRole('row').filter({ has: page.getByRole('cell', { name: 'action.verified', exact: true }) });
+    const rows = hooks
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'action.verified', exact: true }) });
     await rows.nth(1).waitFor();
     expect(await rows.count()).toBe(2);
     await shot(page, 'follow-up-webhook-log', hooks);
