@@ -212,6 +212,13 @@ export const quickRead: Readonly<typeof quick> = quick;
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Whether buf[s, e) is long enough for `YYYY-MM-DD?HH:MM:SS…` and has its dashes and colons in place. */
+function stampShapeAt(buf: Buffer, s: number, e: number): boolean {
+  return (
+    e - s >= 20 && buf[s + 4] === 0x2d && buf[s + 7] === 0x2d && buf[s + 13] === 0x3a && buf[s + 16] === 0x3a
+  );
+}
+
 /**
  * The instant of a line that starts `YYYY-MM-DD[T ]HH:MM:SS`, an optional fraction (1-9 digits), then `Z` or
  * `±HH:MM`, followed by a space or the line's end: the commonest stamp, read on the bytes to the millisecond.
@@ -219,14 +226,7 @@ const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * undefined for anything else (parseLeadingStamp then decides). Sets quick.end to where the stamp ends.
  */
 export function isoStampAt(buf: Buffer, s: number, e: number): number | undefined {
-  if (
-    e - s < 20 ||
-    buf[s + 4] !== 0x2d ||
-    buf[s + 7] !== 0x2d ||
-    buf[s + 13] !== 0x3a ||
-    buf[s + 16] !== 0x3a
-  )
-    return undefined;
+  if (!stampShapeAt(buf, s, e)) return undefined;
   const t = buf[s + 10];
   if (t !== 0x54 && t !== 0x20) return undefined;
   const y = digitsAt(buf, s, 4);
@@ -400,14 +400,7 @@ function digitsAt(buf: Buffer, at: number, n: number): number {
  * byte in it gives undefined, and the decoded line is then judged by isoSecond).
  */
 export function isoSecondAt(buf: Buffer, s: number, e: number): number | undefined {
-  if (
-    e - s < 20 ||
-    buf[s + 4] !== 0x2d ||
-    buf[s + 7] !== 0x2d ||
-    buf[s + 13] !== 0x3a ||
-    buf[s + 16] !== 0x3a
-  )
-    return undefined;
+  if (!stampShapeAt(buf, s, e)) return undefined;
   if (buf[s + 10] !== 0x54 && buf[s + 10] !== 0x20) return undefined;
   const y = digitsAt(buf, s, 4);
   const mo = digitsAt(buf, s + 5, 2);
