@@ -15,8 +15,8 @@ import type { ProseContext, SentenceHit, SentenceRule } from './rule.js';
 // A role word may be followed by another that completes it ("the on-call engineer", "the lead developer"): the
 // agent is the whole phrase, so a systemic rewrite replaces all of it.
 const ROLE =
-  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?!(?:the|a|an|every|each|any|some|no|to|of|for|by|with|and|or|from|on|in|at|was|is|were)\s)[\w-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|trader|guy|(?<=\b(?:support|service|customer|help-?desk)\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))(?:\s+(?:engineer|developer|sre|admin|administrator|operator|person|manager|lead))?\b/giu;
-const PRONOUN = /\b(?:he|she|him|whoever|someone|somebody)\b/giu;
+  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?!(?:the|a|an|every|each|any|some|no|to|of|for|by|with|and|or|from|on|in|at|was|is|were)\s)[\w'’-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|tech|trader|guy|clerk|scientist|editor|planner|dispatcher|producer|technologist|bioinformatician|merchandiser|postdoc|(?<=\b(?:support|service|customer|help-?desk|gate|ticket|check-?in)\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))(?:\s+(?:engineer|developer|sre|admin|administrator|operator|person|manager|lead))?\b/giu;
+const PRONOUN = /\b(?:he|she|him|whoever|someone|somebody|yours\s+truly)\b/giu;
 const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
 
 const FAULT_AFTER = new RegExp(
@@ -29,11 +29,16 @@ const FAULT_AFTER = new RegExp(
     // "must have" guesses ("someone must have restarted it"); "could have been" tells what could have happened to them.
     "\\b(?:should(?:n['’]t)?|ought\\s+to|could)\\s+have\\b(?!\\s+been\\b)|\\b(?:should|could)(?:n['’]t)?\\s+have\\s+been\\s+(?:more|less)\\b",
     '\\bmade\\s+(?:a|an|the)\\s+(?:\\w+\\s+)?(?:mistake|error|blunder|typo|bad\\s+call)\\b',
-    '\\b(?:is|was|were)\\s+(?:to\\s+blame|at\\s+fault|careless|sloppy|negligent|lazy|incompetent|an\\s+idiot|a\\s+moron)\\b',
+    '\\b(?:is|was|were)\\s+(?:(?:too|so|very|really)\\s+)?(?:to\\s+blame|at\\s+fault|careless|sloppy|negligent|lazy|incompetent|an\\s+idiot|a\\s+moron)\\b',
     // Responsible for the failure itself, not for its review, response or fix ("responsible for the incident review").
     '\\b(?:is|was)\\s+responsible\\s+for\\s+(?:the|this|that|an?|our)\\s+(?:[\\w-]+\\s+)?(?:outage|incident|failure|mistake|error|breakage|downtime)\\b(?!\\s+(?:review|response|report|communications?|process|management|channel|call|post-?mortem|retro\\w*|follow-?ups?))|\\b(?:is|was)\\s+responsible\\s+for\\s+(?:the|this|that|an?|our)\\s+(?:bad|broken|faulty|failed|botched)\\b',
-    '\\b(?:accidentally|mistakenly|carelessly|wrongly|incorrectly|inadvertently|erroneously|recklessly|improperly)\\b',
-    '\\bwithout\\s+(?:(?:first|even|properly)\\s+)?(?:testing|checking|reviewing|a\\s+review|review|noticing|asking|telling|approval|reading|verifying|looking|thinking|permission|a\\s+second\\s+(?:look|glance|check))\\b',
+    '\\b(?:accidentally|mistakenly|carelessly|wrongly|incorrectly|inadvertently|erroneously|recklessly|improperly|prematurely)\\b',
+    '\\b(?:mislabell?ed|mistyped|fat-fingered|sat\\s+on\\s+(?:the|an?|that|this|those|these|his|her|their)\\s+(?:\\w+\\s+)?(?:alerts?|pages?|tickets?|warnings?|alarms?|escalation))\\b',
+    // A further act of theirs left undone: "changed the default and didn't tell anyone".
+    "\\band\\s+(?:did(?:n['’]t| not)|never)\\s+(?:tell|inform|notify|warn|check|test|wait|ask)\\b",
+    // A demand that they answer for it: "has a lot to answer for".
+    '\\b(?:has|have)\\s+(?:a\\s+lot|much)\\s+to\\s+answer\\s+for\\b',
+    '\\bwithout\\s+(?:(?:first|even|properly)\\s+)?(?:testing|checking|reviewing|a\\s+review|review|noticing|asking|telling|informing|notifying|warning|waiting|approval|reading|verifying|looking|thinking|permission|a\\s+(?:diff|backup|test|dry\\s+run)|a\\s+second\\s+(?:look|glance|check))\\b',
     '\\b(?:pushed|shipped|merged|deployed|committed|wrote|made)\\s+(?:a|the|this)\\s+(?:bad|broken|faulty|buggy)\\b',
     '^\\s*(?:was|is)\\s+the\\s+(?:culprit|guilty\\s+party|one\\s+to\\s+blame)\\b',
     '\\b(?:the|a)\\s+wrong\\b',
@@ -49,10 +54,17 @@ const FAULT_AFTER = new RegExp(
   ].join('|'),
   'iu',
 );
+// Timing and shortcuts of a person's own act ("deleted the snapshots a day early", "pushed it straight to production")
+// are a fault only when the sentence does not say it went well or was asked for ("shipped a day early at the customer's
+// request, and nothing broke", "pushed it straight to production, which ended the alerts").
+const SHORTCUT =
+  /\b(?:a\s+(?:day|week|month|few\s+\w+)|\w+\s+(?:days|hours|weeks)|too)\s+(?:early|soon)\b|\b(?:straight|directly|right)\s+(?:in)?to\s+prod(?:uction)?\b/iu;
+const WENT_WELL =
+  /\b(?:nothing|no\s+\w+)\s+(?:broke|failed|went\s+wrong)\b|\bas\s+(?:planned|agreed|scheduled|asked)\b|\brequest(?:ed)?\b|\bapproved\b/iu;
 const POSSESSIVE_FAULT =
-  /^['’]s\s+(?:(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure)|(?:rushed|hasty|careless|sloppy|faulty|botched|mistaken|incorrect|wrong)\s+\w+)\b/iu;
+  /^['’]s\s+(?:(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure|typo)|decision\s+to\s+(?:skip|ignore|bypass|disable|override|turn\s+off)|(?:rushed|hasty|careless|sloppy|faulty|botched|mistaken|incorrect|wrong)\s+\w+)\b/iu;
 const FAULT_BY_BEFORE =
-  /\b(?:missed|caused|broken|forgotten|overlooked|ignored|misconfigured|botched|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
+  /\b(?:(?:careless|sloppy|hasty|reckless)\s+[\w-]+|missed|caused|broken|forgotten|overlooked|ignored|misconfigured|botched|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
 // Ordinary acts by a person ("the deploy was triggered by Ana", "committed by Tom") are blame only when what they did
 // is named as the fault before them ("the regression was introduced by Tom").
 const ACT_BY_BEFORE = /\b(?:introduced|triggered|committed|deleted|pushed|merged|deployed|made)\s+by\s+$/iu;
@@ -61,14 +73,23 @@ const FAULT_THING =
 // "The culprit was the intern", "the offending commit came from Dave's branch": wording that hunts for the one
 // who did it. Without a person ("the offending commit disabled pinning") it names a change, which is fine.
 const CULPRIT_BEFORE =
-  /\b(?:culprit|guilty\s+party)\s+(?:was|is|turned\s+out\s+to\s+be)\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
+  /\b(?:culprit|guilty\s+party|root\s+cause)\s+(?:was|is|turned\s+out\s+to\s+be)\s+$|\bcourtesy\s+of\s+$|\btraces?\s+(?:straight\s+|directly\s+|right\s+)?back\s+to\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
 // The writer blaming themself is still blame: it teaches readers that the fix is to be more careful.
 const SELF_BLAME =
-  /\bmy\s+(?:bad|fault|mistake|error|screw-?up|blunder)\b|\b(?:that|this|it)(?:['’]s|\s+is|\s+was)\s+on\s+me\b|\bI\s+(?:messed|screwed|goofed)\s+up\b|\bI\s+(?:forgot|broke|botched|misconfigured)\b|\bI\s+take\s+(?:full\s+|complete\s+|total\s+|sole\s+)?(?:responsibility|the\s+blame)\b/giu;
+  /\bmy\s+(?:bad|fault|mistake|error|screw-?up|blunder)\b|\b(?:that|this|it)(?:\s+\w+)?(?:['’]s|\s+is|\s+was)\s+(?:\w+ly\s+)?on\s+me\b|\bI\s+(?:messed|screwed|goofed)\s+up\b|\bI\s+(?:forgot|broke|botched|misconfigured)\b|\bI\s+take\s+(?:full\s+|complete\s+|total\s+|sole\s+)?(?:responsibility|the\s+blame)\b/giu;
 // A sentence that says a person was not the cause ("Viktor was not the cause", "it wasn't Tom's fault", "Ben had
 // nothing to do with it") names them to clear them.
 const EXONERATED =
   /\b(?:not|n['’]t|never)\s+(?:the\s+(?:cause|culprit|reason|problem)|to\s+blame|at\s+fault|(?:\p{Lu}[\p{L}'’-]*['’]s|his|her|their)\s+(?:fault|doing|mistake)|involved|responsible|hers|his)\b|\bnothing\s+to\s+do\s+with\b|\bno\s+fault\s+of\b|\bnobody\s+was\s+to\s+blame\b/iu;
+// "Sofia's typo in the zone file took every subdomain offline", "Marco's deploy breaks fares": a person's own act named
+// by its possessive, and what it broke.
+const POSSESSIVE_ACT_HARM =
+  /^['’]s\s+(?:[\w-]+\s+){0,2}?(?:change|deploy(?:ment)?|commit|push|rename|script|config|tweak|typo|shortcut|edit|migration|patch|query|command|merge)\b[^.;!?]{0,40}?\b(?:broke|breaks|wiped|wipes|crashed|corrupted|froze|took\s+(?:[\w-]+\s+){0,3}(?:down|offline)|takes\s+(?:[\w-]+\s+){0,3}(?:down|offline)|brought\s+(?:[\w-]+\s+){0,3}down)\b/iu;
+const HUMAN_ACT_OF =
+  /^['’]s\s+(?:late-night\s+|last-minute\s+|quick\s+)?(?:deploy|commit|push|tweak|typo|shortcut|edit|merge)\b/iu;
+// "The outage happened because Jonas …": the person is given as the reason for the failure.
+const BECAUSE_BEFORE =
+  /\b(?:outage|incident|failure|it|this|that|everything)\s+(?:all\s+)?(?:happened|occurred|started|broke|failed|went\s+down)\s+because\s+$/iu;
 const ON_PERSON_BEFORE = /\b(?:is|was|lies|rests|falls)\s+(?:\w+ly\s+)?(?:on|with)\s+$/iu;
 const FAULT_WORD = /\b(?:fail\w*|mistake|error|fault|blame|outage|broke\w*|incident)\b/iu;
 const COUNTERFACTUAL_BEFORE = /\b(?:had|if)\s+$/iu;
@@ -120,11 +141,11 @@ const WHO_DID_THIS = /^\s+[a-z]+ed\s+(?:this|that|it)\b/iu;
 const IS_THE_CAUSE =
   /^(?:,?\s+(?:who|that)\b[^.;!?]{0,100}?)?,?\s+(?:is|was)\s+(?:the|a)\s+(?:\w+\s+)?(?:reason|cause)\b(?!\s+(?:we|it|the\s+\w+\s+(?:recovered|stopped|was\s+caught|was\s+found)))/iu;
 const CAUSAL_TAIL =
-  /^[,;]?\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|how|what)\b([^.;!?]{0,120})/iu;
+  /^[,;]?\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|how|what)\b([^.;!?]{0,120})|^[,;]?\s*(?:and\s+)?(?:that|this)(?:\s+(?:decision|change|choice|act|slip|mistake))?\s+(?:(?:is|was)\s+(?:the\s+)?(?:root\s+)?(cause)|(caused|led\s+to)\b)([^.;!?]{0,120})/iu;
 const RECOVERY =
   /\b(?:stopped|ceased|cleared|recovered|resolved|fell|dropped|subsided|ended|went\s+away|returned|back\s+to\s+normal|fixed|avoided|prevented)\b/iu;
 const HARM =
-  /\b(?:outage|incident|fail\w*|broke\w*|break\w*|down|lost|loss|errors?|wrong|grew|backlog|corrupt\w*|delay\w*|crash\w*|caused|stalled|stuck|filled\s+up|ran\s+out)\b/iu;
+  /\b(?:outage|incident|fail\w*|broke\w*|break\w*|down|lost|loss|errors?|wrong|grew|backlog|corrupt\w*|delay\w*|crash\w*|caused|stalled|stuck|filled\s+up|ran\s+out|froze|frozen|wiped|offline)\b/iu;
 const LOWER_LEAD = /^\W{0,3}(\p{Ll}[\p{L}'’-]*)/u;
 const capitalised = (w: string) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`;
 
@@ -199,11 +220,16 @@ function causesHarm(text: string, from: number): boolean {
   if (ACTED_ON.test(own) || DEALT_WITH.test(own)) return false;
   const tail = CAUSAL_TAIL.exec(rest.slice(tailAt));
   // "…, which is why the errors stopped" tells what ended the harm: good news, not a cause.
-  return tail !== null && HARM.test(tail[1] ?? '') && !RECOVERY.test(tail[1] ?? '');
+  if (tail === null) return false;
+  // "… and that is the root cause", "… and that decision caused everything that followed": the tail is the harm.
+  if (tail[2] !== undefined || tail[3] !== undefined) return !RECOVERY.test(tail[4] ?? '');
+  return HARM.test(tail[1] ?? '') && !RECOVERY.test(tail[1] ?? '');
 }
 
-function clauseAfter(text: string, from: number): string {
-  const rest = text.slice(from);
+function clauseAfter(text: string, from: number, start = from): string {
+  // The comma that closes an apposition the person stands in ("The dispatcher, Jonas, pushed …") opens no clause.
+  const closing = /,\s*$/u.test(text.slice(0, start)) ? /^,\s+(?=\p{Ll})/u.exec(text.slice(from)) : null;
+  const rest = text.slice(from + (closing ? closing[0].length : 0));
   // Skip ", who" and an apposition such as "Our DBA, Ivan, ran …" so the verb after it is read.
   const lead =
     /^,\s*who\b|^,\s*(?:\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?|(?:the|our|a)\s+[\w-]+(?:\s+[\w-]+)?)\s*,/iu.exec(
@@ -302,7 +328,12 @@ export const blameRule: SentenceRule = {
       const after = text.slice(agent.end);
       const faulty =
         POSSESSIVE_FAULT.test(after) ||
-        FAULT_AFTER.test(clauseAfter(text, agent.end)) ||
+        FAULT_AFTER.test(clauseAfter(text, agent.end, agent.start)) ||
+        (SHORTCUT.test(clauseAfter(text, agent.end, agent.start)) &&
+          !WENT_WELL.test(text) &&
+          !RECOVERY.test(text)) ||
+        POSSESSIVE_ACT_HARM.test(after) ||
+        BECAUSE_BEFORE.test(before) ||
         FAULT_BY_BEFORE.test(before) ||
         (ACT_BY_BEFORE.test(before) && FAULT_THING.test(before)) ||
         CULPRIT_BEFORE.test(before) ||
@@ -314,7 +345,8 @@ export const blameRule: SentenceRule = {
         (FAULT_NOUN_BEFORE.test(before) && MADE_AFTER.test(after)) ||
         (CLEFT_BEFORE.test(before) && WHO_AFTER.test(after) && CLEFT_FAULT.test(after));
       if (!faulty) continue;
-      if (agent.unsure && !isPersonName(agent, text)) continue;
+      // "Marek's deploy broke …": a deploy, commit or typo of one's own marks an unknown word as a person's name.
+      if (agent.unsure && !HUMAN_ACT_OF.test(after) && !isPersonName(agent, text)) continue;
       const rewrite = systemicRewrite(agent, text);
       hits.push({
         start: agent.start,

@@ -395,3 +395,64 @@ describe('fourth round: closed compounds, culprits singled out, words that sum u
     expect(rules('The patch was applied at 17:40 by the database team.')).not.toContain('passive-voice');
   });
 });
+
+// Round seven (issue 11): wording seen in the seventh batch's development half, each written again here in other words.
+describe('round seven: blame in more wordings, and the cases that stay clear', () => {
+  it('finds a culprit traced by possessive, a role singled out for a lapse, self-blame and a cause named', () => {
+    for (const text of [
+      "Tomasz's deploy took the search cluster offline.",
+      'The payroll clerk mislabelled the batch, and that is the root cause.',
+      'The vendor’s engineer, Ruth, reset the wrong switch.',
+      'The duty editor sat on the warning until the paper went to print.',
+      'Our DBA deleted the old partitions a week early.',
+      'The root cause was Jonas skipping the schema check.',
+      'The incident happened because Maren ignored the lag alert.',
+      'Yours truly forgot to extend the certificate.',
+      'That one is entirely on me.',
+      'The analyst changed the export format and didn’t tell the finance team.',
+    ])
+      expect(rules(text), text).toContain('blame');
+  });
+
+  it('does not blame a person whose shortcut went well or was asked for, nor an act that ended the harm', () => {
+    for (const text of [
+      'Maren pushed the quota change straight to production, which ended the disk alerts.',
+      'Jonas shipped the release a day early at the customer’s request, and nothing broke.',
+      'The incident happened because the replica lagged behind the primary.',
+      'The dispatcher, Jonas, rerouted the vans around the flooded road.',
+      "Maren's fix took the error rate back to zero.",
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+});
+
+describe('round seven: impact, confusions, counterfactuals and hedges', () => {
+  it('reads a date as when, and a round number with a size word as no count', () => {
+    expect(rules('On 12 June, checkout was badly degraded for shoppers.')).toContain('vague-impact');
+    expect(rules('Several thousand subscribers lost their saved playlists.')).toContain('vague-impact');
+    expect(rules('On 12 June, 318 shoppers could not check out.')).not.toContain('vague-impact');
+    expect(rules('Nothing the customers use was affected.')).not.toContain('vague-impact');
+  });
+
+  it('finds "took to long", "doesn’t loose", a comparison "then it" and "Where you …?"', () => {
+    for (const text of [
+      'The resync took to long to finish.',
+      'The agent doesn’t loose buffered events on restart.',
+      'The queue was deeper then it had ever been.',
+      'Where you paged for the second alert?',
+    ])
+      expect(rules(text), text).toContain('word-confusion');
+    expect(rules('Where we run the batch, the disks are slower.')).not.toContain('word-confusion');
+  });
+
+  it('counts a safeguard that "would have caught" it and "should have had", not a plain "would have run"', () => {
+    expect(rules('A schema diff in CI would have caught the dropped column.')).toContain('counterfactual');
+    expect(rules('We should have had a second region ready.')).toContain('counterfactual');
+    expect(rules('The nightly job would normally have run at 02:00.')).not.toContain('counterfactual');
+  });
+
+  it('hears "almost certainly" and harm that "may have" reached people as hedges', () => {
+    expect(rules('The drift is almost certainly from the new base image.')).toContain('weasel-words');
+    expect(rules('Readers may have noticed the missing page.')).toContain('weasel-words');
+  });
+});

@@ -10,7 +10,7 @@ const QUESTION =
 
 // A past participle after "have": regular -ed forms and the irregular ones a post-mortem uses.
 const PARTICIPLE =
-  '(?:\\w+ed|been|done|known|seen|caught|taken|given|made|run|written|found|gone|shown|thought|brought|kept|sent|built|spent|put|set|told|held|chosen|noticed)';
+  '(?:\\w+ed|been|done|known|seen|caught|taken|given|made|run|written|found|gone|shown|thought|brought|kept|sent|built|spent|put|set|told|held|chosen|noticed|had)';
 const SHOULD_HAVE = new RegExp(
   `\\b(?:should|ought\\s+to)(?:n['’]t|\\s+not)?\\s+(?:have|of|['’]ve)\\s+(?:\\w+\\s+)?(?:\\w+-)?${PARTICIPLE}\\b`,
   'iu',
@@ -35,6 +35,9 @@ const ANYONE_WOULD = new RegExp(
   `\\b(?:anyone|anybody|any\\s+(?:[\\w-]+\\s+){0,2}(?:engineer|developer|reviewer|person|sre|admin|operator|one))\\s+(?:would|could)\\s+(?:have|of|['’]ve)\\s+(?:\\w+ly\\s+)?(?!been\\b)${PARTICIPLE}\\b`,
   'iu',
 );
+// A safeguard that "could have caught" or "would have shown" the problem: the same judgment, said of the missing check.
+const WOULD_HAVE_CAUGHT =
+  /\b(?:could|would)(?:n['’]t|\s+not)?\s+(?:have|of|['’]ve)\s+(?:\w+ly\s+)?(?:caught|prevented|stopped|shown|detected|flagged|spotted|avoided)\b/iu;
 const IF_ONLY = /\bif\s+only\b|\bin\s+hindsight\b/iu;
 // "Had we tested, we would have …", "If the alert had paged someone, we would have …".
 const HAD_WOULD = /^\s*had\s+\w+|\bif\s+[^,;]{0,80}\bhad\s+\w+/iu;
@@ -54,6 +57,7 @@ export const counterfactualRule: SentenceRule = {
       FAILED_TO.exec(text) ??
       [...text.matchAll(NAMED_BEFORE)].find((n) => ctx.people.names.has(n[1] as string)) ??
       ANYONE_WOULD.exec(text) ??
+      WOULD_HAVE_CAUGHT.exec(text) ??
       IF_ONLY.exec(text) ??
       (HAD_WOULD.test(text) ? WOULD_HAVE.exec(text) : null);
     if (!m) return [];

@@ -86,6 +86,14 @@ const JUDGING = [
   'infuriating',
   'angry',
   'shambles',
+  // Scorn for people or work in other words seen in reports: "hopeless with the new CMS", "the plan is a fantasy".
+  'hopeless',
+  'hopelessly',
+  'fantasy',
+  'half-baked',
+  'rookie',
+  'a mess',
+  'a nightmare',
   'dumpster fire',
   'should have known',
   'everyone knows',
@@ -101,6 +109,8 @@ const BELITTLING = [
   'trivial',
   'trivially',
   'merely',
+  'no-brainer',
+  'easy fix',
 ];
 
 // "just" belittles an action ("we just restarted it"); before a noun it means "only" ("just a staging

@@ -30,11 +30,14 @@ export const MODEL_RULES = ['blame', 'judgment', 'vague-impact'] as const;
  * With the additions off and the gates on: blame 0.860 / 0.578 (the gate vetoed 1 right hit, no wrong one): gate
  * off; vague-impact 0.879 / 0.397 (the gate vetoed 1 wrong hit and no right one): gate stays.
  * (With the first features, words and word pairs only, vague-impact's additions had measured 0.842 against 0.871.)
+ * Round seven (seventh batch, 255 sentences, and rule changes on the development half): retrained, vague-impact's gate
+ * came out at 0.3 and on the held-out half (830) it took the rules' 0.896 / 0.478 to 0.913 / 0.467: it vetoed one
+ * wrong hit and one right one. A held-out figure fell, so the gate is off, as the rule above says (not retuned).
  */
 const ALLOWED: Record<(typeof MODEL_RULES)[number], { gate: boolean; add: boolean }> = {
   blame: { gate: false, add: false },
   judgment: { gate: false, add: false },
-  'vague-impact': { gate: true, add: false },
+  'vague-impact': { gate: false, add: false },
 };
 
 const FOLDS = 5;

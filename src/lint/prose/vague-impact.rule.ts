@@ -22,19 +22,25 @@ const DIGIT = /\d|[$€£¥%]/u;
 // Numbers that name a thing rather than count it: status codes, versions, builds, ports, "gp2", "Safari 16".
 const IDENTIFIER_NUMBER =
   /\b(?:HTTP|status|code|version|versions|v|port|build|PR|SDK|iOS|Android|Safari|Chrome|Firefox|Edge|Windows|macOS|Java|Python|Node|Go|Ruby|PHP)\s*#?\d[\d.]*\b|\b\d+(?:\.\d+){2,}\b|\b\p{L}+\d[\p{L}\d]*\b|\b\d+[\p{L}]+\d[\p{L}\d]*\b|#\d+/giu;
+// A date says when, not how much ("On 3 March, checkout was severely degraded").
+const DATE =
+  /\b\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\b(?:\s+\d{4})?|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?/gu;
+// A size word in front of a round number counts nothing ("several thousand homes", "thousands of users").
+const ROUGH_COUNT =
+  /\b(?:several|many|some|a\s+few)\s+(?:hundred|thousand|million)s?\b|\b(?:hundreds|thousands|millions|dozens)\s+of\b/giu;
 // Spans of time and scope said in words: "the first day", "service-wide", "the whole morning".
 const WORD_QUANTITY =
   /\b(?:the\s+)?(?:first|whole|entire|next|following|same)\s+(?:day|week|hour|night|morning|afternoon|evening|weekend|month)\b|\b(?:service|site|region|company|platform|fleet|cluster)-wide\b|\b(?:complete|completely|total|totally|full|fully)\b/iu;
 // Words that say something was harmed, and the things whose harm is an impact ("failed over" and "failed back" are
 // recoveries, not harm). Data "leaked", "exposed", "exfiltrated" or "stolen" is harm to the people it is about.
 const HARM =
-  /\b(?:fail(?:ed|ing|ures?)?(?!\s+(?:over|back)\b)|broke|broken|lost|loss|losses|down|outages?|unavailable|unavailability|slow(?:er|ness|down|ly)?|sluggish|degraded|degrading|degradation|errors|exceptions|delayed|delays?|could\s+not|couldn['’]t|unable\s+to|cannot|can['’]t|affected|affecting|impacted|hurt|harmed|frustrated|complain(?:ed|ts?)|dropped|drop|elevated|wrong|timed\s+out|timeouts|stuck|slipped|missed|crash(?:ed|es|ing)?|took\s+an?\s+(?:\w+\s+)?hit|choppy|unusable|unresponsive|unreachable|inaccessible|threatened\s+to\s+(?:cancel|leave|churn)|churned|(?:higher|longer|worse)\s+than\s+(?:usual|normal|expected|before|baseline)|lag|laggy|logged\s+out|stale|poor|rose|went\s+up|climbed|jumped|increase[ds]?|spike[ds]?|declined|impact\s+on|cost(?:s|ing)?\s+us|leaked|exposed|exfiltrated|stolen)\b(?!\s+(?:\w+\s+)?(?:alerts?|alarms?|checks?|monitors?|monitoring|logs\b|log\b(?!\s+(?:in|on|out)\b)|quer(?:y|ies)|tests?|jobs?|tracking|attempts?|modes?|domains?)\b)/giu;
+  /\b(?:fail(?:ed|ing|ures?)?(?!\s+(?:over|back)\b)|broke|broken|lost|loss|losses|down|outages?|unavailable|unavailability|slow(?:er|ness|down|ly)?|sluggish|degraded|degrading|degradation|errors|exceptions|delayed|delays?|could\s+not|couldn['’]t|unable\s+to|cannot|can['’]t|affected|affecting|impacted|hurt|harmed|frustrated|complain(?:ed|ts?)|dropped|drop|elevated|wrong|timed\s+out|timeouts|stuck|slipped|missed|crash(?:ed|es|ing)?|took\s+an?\s+(?:\w+\s+)?hit|choppy|unusable|unresponsive|unreachable|inaccessible|offline|threatened\s+to\s+(?:cancel|leave|churn)|churned|(?:higher|longer|worse)\s+than\s+(?:usual|normal|expected|before|baseline)|lag|laggy|logged\s+out|stale|poor|rose|went\s+up|climbed|jumped|increase[ds]?|spike[ds]?|declined|impact\s+on|cost(?:s|ing)?\s+us|leaked|exposed|exfiltrated|stolen|froze|frozen|late|gaps|buffering|locked\s+out|disrupted|overwhelmed|flooded|stranded|gone\s+for\s+good|unrecoverable|overbilled|overcharged|charged\s+twice|(?:had|have)\s+to\s+(?:wait|rerun|re-run|redo|resubmit|rebook))\b(?!\s+(?:\w+\s+)?(?:alerts?|alarms?|checks?|monitors?|monitoring|logs\b|log\b(?!\s+(?:in|on|out)\b)|quer(?:y|ies)|tests?|jobs?|tracking|attempts?|modes?|domains?)\b)/giu;
 // Who or what can bear an impact; organisations served ("several hospitals", "some branches") are parties too.
 const PARTY =
-  /\b(?:users?|customers?|clients?|merchants?|visitors?|subscribers?|accounts?|orders?|sales|revenue|money|bills?|billing|conversions?|bookings?|transactions|payments|checkout|sign-?ups?|logins?|requests|latency|availability|pages?|site|website|apps?|applications?|search|recovery|traffic|experience|onboarding|players?|patients?|members?|students?|buyers?|sellers?|drivers?|riders?|guests?|tenants?|partners?|appointments?|matchmaking|payment|complaints|tickets|calls|cost(?:s|ing)?\s+us|error\s+rates?|APIs?|uptime|hospitals?|clinics?|stores?|shops?|branches|offices|schools|banks)\b/iu;
+  /\b(?:users?|customers?|clients?|merchants?|visitors?|subscribers?|accounts?|orders?|sales|revenue|money|bills?|billing|conversions?|bookings?|transactions|payments|checkout|sign-?ups?|logins?|requests|latency|availability|pages?|site|website|apps?|applications?|search|recovery|traffic|experience|onboarding|players?|patients?|members?|students?|buyers?|sellers?|drivers?|riders?|guests?|tenants?|partners?|appointments?|matchmaking|payment|complaints|tickets|calls|cost(?:s|ing)?\s+us|error\s+rates?|APIs?|uptime|service\s+levels?|portal|catalog(?:ue)?|streams?|broadcasts?|dashboards?|hospitals?|clinics?|stores?|shops?|branches|offices|schools|banks|researchers|clinicians|doctors|nurses|commuters|passengers|travell?ers|viewers|listeners|readers|residents|voters|traders|shoppers|developers|staff|employees|households|labs|consumers|callers|owners|policyholders|claimants|citizens|fans|advertisers|creators|couriers|diners|investors|learners)\b/iu;
 // Without a stand-in for a number, the harm must fall on people or money for the sentence to state an impact.
 const PEOPLE_OR_MONEY =
-  /\b(?:users?|customers?|clients?|merchants?|visitors?|subscribers?|players?|patients?|members?|students?|buyers?|sellers?|drivers?|riders?|guests?|tenants?|partners?|sales|revenue|money|bills?|billing|conversions?|orders?|bookings?|payments|checkout|sign-?ups?|appointments?)\b/iu;
+  /\b(?:researchers|clinicians|doctors|nurses|commuters|passengers|travell?ers|viewers|listeners|readers|residents|voters|traders|shoppers|developers|staff|employees|households|labs|consumers|callers|owners|policyholders|claimants|citizens|fans|advertisers|creators|couriers|diners|investors|learners|users?|customers?|clients?|merchants?|visitors?|subscribers?|players?|patients?|members?|students?|buyers?|sellers?|drivers?|riders?|guests?|tenants?|partners?|sales|revenue|money|bills?|billing|conversions?|orders?|bookings?|payments|checkout|sign-?ups?|appointments?)\b/iu;
 // Service quality harmed in so many words ("search was degraded", "page loads were sluggish") is an impact too.
 const SERVICE =
   /\b(?:pages?|page\s+loads|site|website|apps?|checkout|logins?|search|latency|response\s+times?|availability|uptime|video|calls?)\b/iu;
@@ -52,7 +58,7 @@ const DETECTION =
 // What the team did for the people harmed ("we emailed the affected customers") is the response, not the impact.
 const RESPONSE =
   /\b(?:we|support|the\s+(?:support\s+)?team)\s+(?:\w+ly\s+)?(?:emailed|e-mailed|contacted|notified|messaged|phoned|informed|reached\s+out\s+to|apologi[sz]ed\s+to|compensated|refunded|credited|wrote\s+to)\b/iu;
-const CLAUSE_NEGATION = /\b(?:never|not|no|none|nobody|without)\b|n['’]t\b/iu;
+const CLAUSE_NEGATION = /\b(?:never|not|no|none|nobody|nothing|without)\b|n['’]t\b/iu;
 /** The text after the last comma, semicolon or colon: the clause a word at the end of `text` belongs to. */
 function lastClause(text: string): string {
   const cut = Math.max(text.lastIndexOf(','), text.lastIndexOf(';'), text.lastIndexOf(':'));
@@ -102,7 +108,10 @@ const PLAN =
 
 /** The text with identifier numbers (status codes, versions, builds) blanked, so only counts are left. */
 function withoutIdentifiers(text: string): string {
-  return text.replace(IDENTIFIER_NUMBER, (m) => ' '.repeat(m.length));
+  return text
+    .replace(IDENTIFIER_NUMBER, (m) => ' '.repeat(m.length))
+    .replace(DATE, (m) => ' '.repeat(m.length))
+    .replace(ROUGH_COUNT, (m) => ' '.repeat(m.length));
 }
 
 let vague: RegExp | undefined;

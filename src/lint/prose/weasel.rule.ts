@@ -38,6 +38,14 @@ const HEDGES = [
   'i suspect',
   'we suspect',
   'sort of',
+  // A guess said as near-certainty, and harm that "may have" reached people: "almost certainly the tick rate",
+  // "listeners may have noticed".
+  'almost certainly',
+  'almost certain',
+  'may have noticed',
+  'may have seen',
+  'might have noticed',
+  'might have seen',
   'kind of',
   'more or less',
 ];

@@ -60,7 +60,7 @@ function pluralBefore(text: string, index: number): boolean {
 const CONFUSIONS: Confusion[] = (
   [
     {
-      re: /\b(then)\s+(?:we|I|they|expected|planned|usual|before|the\s+(?:old|previous|original|baseline|last)|anticipated|normal|needed|necessary|once|twice|\d+)\b/giu,
+      re: /\b(then)\s+(?:we|I|they|it|expected|planned|usual|before|last|ever|average|yesterday|the\s+(?:old|previous|original|baseline|last)|anticipated|normal|needed|necessary|once|twice|\d+)\b/giu,
       meant: 'than',
       why: 'a comparison takes "than"; "then" means "next" or "at that time"',
       accept: comparativeBefore,
@@ -104,6 +104,12 @@ const CONFUSIONS: Confusion[] = (
       accept: (text, index) => pluralBefore(text, index),
     },
     {
+      // "Where you on call?": a question that opens with "where" and a subject but no verb asks "were".
+      re: /^\W{0,3}(where)\s+(?:you|they|we)\s+(?:on|in|at|able|aware|all|also|still|not|both|already|sure|told|paged|notified)\b/giu,
+      meant: 'were',
+      why: 'a question about a state ("were you on call?") takes "were"; "where" asks for a place',
+    },
+    {
       // "went were we expected": a place or a direction after a verb of going or looking takes "where".
       re: /\b(?:went|go|goes|going|exactly|anywhere|somewhere|check|checked|look|looked)\s+(were)\s+(?:we|they|it|you|he|she|the|our)\b/giu,
       meant: 'where',
@@ -126,7 +132,7 @@ const CONFUSIONS: Confusion[] = (
       why: 'the result is an "effect"; "affect" is the verb',
     },
     {
-      re: /\b(?:is|was|were|are|be|been|being|far|way|much|got|get|gets|seemed|seems|became|becomes)\s+(to)\s+(?:low|high|long|short|small|large|big|late|early|slow|fast|many|much|few|complex|complicated|strict|loose|aggressive|busy|old|new|weak|tight|expensive|risky|hard|difficult|easy|soon|quick|quickly|slowly|often|noisy|sensitive|generous)\b/giu,
+      re: /\b(?:is|was|were|are|be|been|being|far|way|much|got|get|gets|took|take|takes|taking|seemed|seems|became|becomes)\s+(to)\s+(?:low|high|long|short|small|large|big|late|early|slow|fast|many|much|few|complex|complicated|strict|loose|aggressive|busy|old|new|weak|tight|expensive|risky|hard|difficult|easy|soon|quick|quickly|slowly|often|noisy|sensitive|generous)\b/giu,
       meant: 'too',
       why: '"too" means "more than enough"; "to" is the preposition',
     },
@@ -149,7 +155,7 @@ const CONFUSIONS: Confusion[] = (
       why: 'the past of "lead" is "led"; "let" means "allowed"',
     },
     {
-      re: /\b(?:to|will|would|could|might|may|not|never|can|cannot|can['’]t|don['’]t|didn['’]t|won['’]t)\s+(loose)\b/giu,
+      re: /\b(?:to|will|would|could|might|may|not|never|can|cannot|can['’]t|don['’]t|didn['’]t|won['’]t|doesn['’]t|shouldn['’]t)\s+(loose)\b/giu,
       meant: 'lose',
       why: 'to fail to keep something is to "lose" it; "loose" means "not tight"',
     },
