@@ -14,6 +14,7 @@ import {
 } from './report-rows.js';
 import { withPublished } from './report-index.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
+import { deleteSideRowsSql, insertAllSql, type Write } from './pg-save.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -152,8 +153,7 @@ export class ReportWrites {
           // are not a member of), from this one lookup: it must not tell a restricted report from a deleted one.
           if (rows[0]?.taken) throw idNotAvailable(id);
           const row = newReportRow(id, Number(rows[0]?.seq ?? 0) + 1, report, info, at);
-          await trx.insertInto('reports').values(row).execute();
-          await this.writeRows(trx, id, row.seq, saveRows(id, 1, report, info, at), false);
+          await this.writeRows(trx, id, saveRows(id, 1, report, info, at), row);
           await this.writeOutbox(trx, id, undefined, report, at);
           return row;
         });
@@ -210,9 +210,7 @@ export class ReportWrites {
       await this.writeRows(
         trx,
         id,
-        Number(row.seq),
         withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round),
-        true,
       );
       if (before)
         await this.writeOutbox(trx, id, JSON.parse(before.content) as Report, report, at, subscribers);
@@ -322,50 +320,34 @@ export class ReportWrites {
         .execute();
   }
 
-  /** Write a save's rows inside the caller's transaction, replacing the side tables and search entry. */
-  private async writeRows(trx: Db, id: string, seq: number, rows: SaveRows, replace: boolean) {
-    if (replace) {
+  /**
+   * Write a save's rows inside the caller's transaction (PostgreSQL; SQLite saves go through SqliteSaves),
+   * replacing the side tables and search entry, or with `created`, the new report's row first. Two statements
+   * at most (see pg-save.ts): the old side rows out (reading the facts row before), then every row in.
+   */
+  private async writeRows(trx: Db, id: string, rows: SaveRows, created?: ReportsTable) {
+    let bump = created !== undefined;
+    if (!created) {
       const facts = rows.side.report_facts[0];
-      const prev = await trx
-        .selectFrom('report_facts')
-        .selectAll()
-        .where('report_id', '=', id)
-        .executeTakeFirst();
+      const prev = (await deleteSideRowsSql(id, SIDE_TABLES).execute(trx)).rows[0] as
+        ReportFactsTable | undefined;
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
-      if (figuresMove(prev, facts)) await bumpGeneration(trx);
-      for (const table of SIDE_TABLES) await trx.deleteFrom(table).where('report_id', '=', id).execute();
-    } else await bumpGeneration(trx);
-    for (const table of SIDE_TABLES) {
-      const values = rows.side[table];
-      // Stay well under SQLite's bound-parameter limit however long the lists are.
-      for (let i = 0; i < values.length; i += 200) {
-        await trx
-          .insertInto(table)
-          .values(values.slice(i, i + 200) as never)
-          .execute();
-      }
+      bump = figuresMove(prev, facts);
     }
     const { title, body } = rows.search;
-    if (this.dialect === 'postgres') {
-      await sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
-        on conflict (report_id) do update set title = excluded.title, body = excluded.body`.execute(trx);
-    } else {
-      if (replace) await sql`delete from report_search where rowid = ${seq}`.execute(trx);
-      await sql`insert into report_search (rowid, title, body) values (${seq}, ${title}, ${body})`.execute(
-        trx,
-      );
-    }
-    await trx.insertInto('report_revisions').values(rows.revision).execute();
-    if (rows.audit) await trx.insertInto('audit_log').values(rows.audit).execute();
-    if (rows.queued) {
-      const { outbox, audit } = rows.queued;
-      for (let i = 0; i < outbox.length; i += 200)
-        await trx
-          .insertInto('outbox')
-          .values(outbox.slice(i, i + 200))
-          .execute();
-      await trx.insertInto('audit_log').values(audit).execute();
-    }
+    const writes: Write[] = [
+      ...(created ? [{ table: 'reports', rows: [created] }] : []),
+      ...SIDE_TABLES.map((table) => ({ table, rows: rows.side[table] })),
+      {
+        statement: sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
+          on conflict (report_id) do update set title = excluded.title, body = excluded.body`,
+      },
+      { table: 'report_revisions', rows: [rows.revision] },
+      ...(bump ? [{ statement: sql.raw(BUMP_SQL) }] : []),
+      { table: 'audit_log', rows: [rows.audit, rows.queued?.audit].filter((a) => a !== undefined) },
+      { table: 'outbox', rows: rows.queued?.outbox ?? [] },
+    ];
+    await insertAllSql(writes)!.execute(trx);
   }
 }
 
