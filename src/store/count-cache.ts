@@ -49,10 +49,29 @@ export class CountCache {
   }
 }
 
-/** A counter for CountCache.get: how many rows `rows(limit)` gives, so counting stops at the limit asked. */
+/**
+ * A counter for CountCache.get: how many rows `rows(limit)` gives, so counting stops at the limit asked. On
+ * PostgreSQL the planner's estimate of all the rows (from the statistics ANALYZE keeps) is asked first, and a
+ * count estimated at over ESTIMATE_FACTOR times the limit is taken as over it: counting reads every row up to
+ * the limit (joined to its report, for the visibility rule), tens of milliseconds at 10,000 rows each time a
+ * kept count runs out, for a total shown as "10,000+" anyway.
+ */
 export function rowsUpTo(db: Kysely<Database>, rows: (limit: number) => Expression<unknown>) {
   return async (limit: number): Promise<number> => {
+    if (onPostgres(db)) {
+      const plan = await sql<{
+        'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }];
+      }>`explain (format json) ${rows(Number.MAX_SAFE_INTEGER)}`.execute(db);
+      const estimate = Number(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
+      if (estimate > ESTIMATE_FACTOR * limit) return limit;
+    }
     const r = await sql<{ n: number | string }>`select count(*) as n from (${rows(limit)}) as c`.execute(db);
     return Number(r.rows[0]?.n ?? 0);
   };
 }
+
+/** How far over the limit an estimated count must be to be taken as over it (see rowsUpTo). */
+export const ESTIMATE_FACTOR = 2;
+
+/** Whether `db` speaks PostgreSQL: its parameters are numbered ($1), SQLite's are not (?). */
+const onPostgres = (db: Kysely<Database>) => sql`${0}`.compile(db).sql === '$1';
