@@ -141,16 +141,17 @@ export class ReportWrites {
       try {
         if (this.sqlite) return await this.onSqlite((s) => s.create(id, report, info, at));
         const created = await this.db.transaction().execute(async (trx) => {
-          // Creates take the next seq one at a time (on any instance): without the lock, concurrent ones read
-          // the same max(seq) and all but one fail, again and again under load.
-          await sql`select pg_advisory_xact_lock(${SEQ_LOCK})`.execute(trx);
+          // The next seq: from the sequence of migration 2026-12-08-501, taken without waiting on other
+          // creates; on a database without it, the highest seq plus one, one create at a time (on any instance):
+          // without the lock, concurrent ones read the same max(seq) and all but one fail, again and again.
+          const sequence = await this.seqSequence(trx);
+          if (!sequence) await sql`select pg_advisory_xact_lock(${SEQ_LOCK})`.execute(trx);
           // One statement for both questions: is the id free, and which seq comes next.
           const { rows } = await sql<{ taken: string | null; seq: number | null }>`
-            select (select id from reports where id = ${id}) as taken, (select max(seq) from reports) as seq`.execute(
+            select (select id from reports where id = ${id}) as taken,
+              ${sequence ? sql`nextval('reports_next_seq') - 1` : sql`(select max(seq) from reports)`} as seq`.execute(
             trx,
           );
-          // One answer whatever holds the id (a report the caller reads, a deleted one, a restricted one they
-          // are not a member of), from this one lookup: it must not tell a restricted report from a deleted one.
           if (rows[0]?.taken) throw idNotAvailable(id);
           const row = newReportRow(id, Number(rows[0]?.seq ?? 0) + 1, report, info, at);
           await this.writeRows(trx, id, saveRows(id, 1, report, info, at), row);
@@ -160,8 +161,13 @@ export class ReportWrites {
         this.changed();
         return created;
       } catch (e) {
-        // Another process may have taken the seq first (SQLite); the loser simply tries again.
-        if (attempt < 5 && isUniqueViolation(e)) continue;
+        // Another process may have taken the seq first (SQLite), or written reports past the sequence (a bulk
+        // load, an older release): the loser simply tries again, the sequence first moved past every seq stored.
+        if (attempt < 5 && isUniqueViolation(e)) {
+          if (this.dialect === 'postgres' && (await this.seqSequence(this.db)))
+            await sql`select setval('reports_next_seq', (select max(seq) from reports))`.execute(this.db);
+          continue;
+        }
         throw e;
       }
     }
@@ -281,6 +287,19 @@ export class ReportWrites {
     }
   }
 
+  /** Whether the sequence of seqs is there (PostgreSQL, migration 2026-12-08-501); asked once it is. */
+  private seqReady = false;
+
+  private async seqSequence(db: Db): Promise<boolean> {
+    if (!this.seqReady) {
+      const { rows } = await sql<{
+        ok: boolean;
+      }>`select to_regclass('reports_next_seq') is not null as ok`.execute(db);
+      this.seqReady = rows[0]?.ok === true;
+    }
+    return this.seqReady;
+  }
+
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
   private outboxReady = false;
 
@@ -343,7 +362,7 @@ export class ReportWrites {
           on conflict (report_id) do update set title = excluded.title, body = excluded.body`,
       },
       { table: 'report_revisions', rows: [rows.revision] },
-      ...(bump ? [{ statement: sql.raw(BUMP_SQL) }] : []),
+      ...(bump ? [{ statement: bumpSql() }] : []),
       { table: 'audit_log', rows: [rows.audit, rows.queued?.audit].filter((a) => a !== undefined) },
       { table: 'outbox', rows: rows.queued?.outbox ?? [] },
     ];
@@ -513,8 +532,21 @@ const BUMP_SQL = 'update insight_generation set n = n + 1 where id = 1';
 
 /** Move the insights' generation (migration 2026-12-07-402) in the caller's transaction. */
 async function bumpGeneration(trx: Db): Promise<void> {
-  await sql`${sql.raw(BUMP_SQL)}`.execute(trx);
+  await bumpSql().execute(trx);
 }
+
+/**
+ * The statement moving the generation through the Kysely path: one of its counters, drawn at random (the
+ * generation is their sum, migration 2026-12-08-501), so that concurrent saves on PostgreSQL seldom wait on
+ * one row lock; the first counter on a database without the others.
+ */
+function bumpSql() {
+  const slot = 1 + Math.floor(Math.random() * GENERATION_SLOTS);
+  return sql`update insight_generation set n = n + 1
+    where id = (select max(id) from insight_generation where id <= ${slot})`;
+}
+
+const GENERATION_SLOTS = 16;
 
 /**
  * Whether a save may move the figures: the report's facts row differs from the stored one in anything, or the
