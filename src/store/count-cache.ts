@@ -23,6 +23,13 @@ interface Entry {
 
 export class CountCache {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Counts being taken: a request asking for one of them waits for it rather than counting again (on
+   * PostgreSQL, where queries run concurrently, fifty requests meeting an expired count all counted at once).
+   */
+  private readonly pending = new Map<string, Promise<CappedCount>>();
+  /** Moved by clear(): a count begun before a save is not kept after it. */
+  private epoch = 0;
 
   constructor(
     private readonly changeMark: () => Buffer | undefined,
@@ -33,6 +40,8 @@ export class CountCache {
   /** Forget every count (after a save through this process). */
   clear(): void {
     this.entries.clear();
+    this.pending.clear();
+    this.epoch += 1;
   }
 
   /** The count under `key`, from `count(cap + 1)` (which counts at most that many rows) when not kept. */
@@ -41,11 +50,24 @@ export class CountCache {
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && (mark && hit.mark ? mark.equals(hit.mark) : now - hit.at < this.ttlMs)) return hit.count;
-    const n = await count(COUNT_CAP + 1);
-    const result = { total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { count: result, mark, at: now });
-    return result;
+    const running = this.pending.get(key);
+    if (running) return running;
+    const epoch = this.epoch;
+    const counting = (async () => {
+      const n = await count(COUNT_CAP + 1);
+      const result = { total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
+      if (epoch === this.epoch) {
+        if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+        this.entries.set(key, { count: result, mark, at: now });
+      }
+      return result;
+    })();
+    this.pending.set(key, counting);
+    try {
+      return await counting;
+    } finally {
+      if (this.pending.get(key) === counting) this.pending.delete(key);
+    }
   }
 }
 

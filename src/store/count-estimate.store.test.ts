@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
-import { ESTIMATE_FACTOR, rowsUpTo } from './count-cache.js';
+import { CountCache, ESTIMATE_FACTOR, rowsUpTo } from './count-cache.js';
 
 describe.each(testDialects())('capped counts on %s', (dialect) => {
   let t: TestStore;
@@ -88,3 +88,32 @@ describe.each(testDialects())('capped counts on %s', (dialect) => {
 });
 
 class RollBack extends Error {}
+
+describe('a count in flight', () => {
+  it('is shared by the requests that ask for it meanwhile, and not kept past a save', async () => {
+    const counts = new CountCache(() => undefined);
+    let counted = 0;
+    let release: (n: number) => void = () => undefined;
+    const slow = () => {
+      counted += 1;
+      return new Promise<number>((resolve) => (release = resolve));
+    };
+    const asked = [counts.get('k', slow), counts.get('k', slow), counts.get('k', slow)];
+    release(42);
+    expect(await Promise.all(asked)).toEqual(Array(3).fill({ total: 42, totalExact: true }));
+    expect(counted).toBe(1);
+    // Kept now: no count at all.
+    expect(await counts.get('k', slow)).toEqual({ total: 42, totalExact: true });
+    expect(counted).toBe(1);
+
+    // A save while a count runs: that count answers its callers but is not kept.
+    const during = counts.get('j', slow);
+    counts.clear();
+    release(7);
+    expect(await during).toEqual({ total: 7, totalExact: true });
+    const after = counts.get('j', slow);
+    release(8);
+    expect(await after).toEqual({ total: 8, totalExact: true });
+    expect(counted).toBe(3);
+  });
+});
