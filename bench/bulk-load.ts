@@ -107,6 +107,11 @@ export function storeLoader(store: StoreModule.Store, rows: Rows, batch = 500): 
     },
     async close() {
       if (queued.length > 0) await flush();
+      // The seqs were chosen here: the sequence creates take theirs from (migration 2026-12-08-501) moves past.
+      if (store.dialect === 'postgres')
+        await sql`select setval(to_regclass('reports_next_seq'), (select max(seq) from reports))`.execute(
+          store.db,
+        );
     },
   };
 }

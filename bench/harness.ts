@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 // BENCH_BIN runs another build (e.g. a copy of an earlier dist) for before/after figures.
@@ -45,6 +46,38 @@ export function cpuSeconds(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL server processes serving database `url` (its backends, from
+ * pg_stat_activity; Linux /proc), by process id: a server's CPU per request on PostgreSQL is its own plus
+ * these. Read with dbCpuSince; undefined for a SQLite file.
+ */
+export async function dbCpu(url: string): Promise<Map<number, number> | undefined> {
+  if (!/^postgres(ql)?:/i.test(url)) return undefined;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The CPU seconds the backends of `url` used since `before` (see dbCpu): those there now, less what each had
+ * then (nothing for one started since). A backend that ended meanwhile is missed, so the pool's clients must
+ * stay connected through the measurement (they do while busy).
+ */
+export async function dbCpuSince(url: string, before: Map<number, number> | undefined): Promise<number> {
+  const now = await dbCpu(url);
+  if (!now || !before) return 0;
+  let sum = 0;
+  for (const [pid, s] of now) if (!Number.isNaN(s)) sum += s - (before.get(pid) ?? 0);
+  return sum;
 }
 
 export const pct = (xs: number[], p: number): number => {

@@ -8,6 +8,8 @@ import { dataset } from './dataset.js';
 import {
   cannon,
   cpuSeconds,
+  dbCpu,
+  dbCpuSince,
   failed,
   header,
   row,
@@ -31,11 +33,15 @@ const writer = { authorization: `Bearer ${d.tokens.editor}`, 'content-type': 'ap
 // Every 20th report is restricted to its members; the viewer reads the others.
 const visible = d.ids.filter((_, i) => i % 20 !== 0);
 
-header(`HTTP, hindsight serve on ${d.reports} reports (SQLite), ${SECONDS} s per figure`);
+const dbUrl = process.env.BENCH_DB ?? d.db;
+const onPostgres = /^postgres(ql)?:/i.test(dbUrl);
+header(
+  `HTTP, hindsight serve on ${d.reports} reports (${onPostgres ? 'PostgreSQL' : 'SQLite'}), ${SECONDS} s per figure`,
+);
 row('dataset load (once, kept in bench/.cache)', `${d.loadSeconds.toFixed(0)} s`);
 const t0 = performance.now();
 // BENCH_DB runs on a copy (e.g. one an earlier build can still open, before this build migrates it).
-const server = await startServe(process.env.BENCH_DB ?? d.db);
+const server = await startServe(dbUrl);
 row('serve start-up (open, migrate, listen)', `${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const get = async (path: string, headers = reader) => {
@@ -65,12 +71,14 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
     const n = () => Math.floor(rnd() * paths.length);
     await settle(server.url);
     let cpu = cpuSeconds(server.child.pid);
+    const db0 = await dbCpu(dbUrl);
     const real = await cannon(server.url, () => paths[n()]!, {
       connections: CONNECTIONS,
       seconds: SECONDS,
       headers: reader,
     });
     const realCpu = (cpuSeconds(server.child.pid) - cpu) / real.requests;
+    const pgCpu = (await dbCpuSince(dbUrl, db0)) / real.requests;
     cpu = cpuSeconds(bare.pid);
     const base = await cannon(bare.url, () => `/b/${n()}`, { connections: CONNECTIONS, seconds: SECONDS });
     const bareCpu = (cpuSeconds(bare.pid) - cpu) / base.requests;
@@ -86,7 +94,7 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
       `${name}: server CPU ms per request`,
       (realCpu * 1000).toFixed(2),
       '',
-      `bare ${(bareCpu * 1000).toFixed(2)}`,
+      `bare ${(bareCpu * 1000).toFixed(2)}${onPostgres ? `; PostgreSQL ${(pgCpu * 1000).toFixed(2)}` : ''}`,
     );
     const kb = bodies.reduce((a, b) => a + b.length, 0) / bodies.length / 1024;
     const ratio = real.rps / base.rps;
@@ -238,6 +246,7 @@ async function writes() {
   let stop = performance.now() + SECONDS * 1000;
   let t = performance.now();
   let cpu = cpuSeconds(server.child.pid);
+  let db0 = await dbCpu(dbUrl);
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
       while (performance.now() < stop) await post(c, next++);
@@ -246,6 +255,7 @@ async function writes() {
   const creates = created.flat();
   const createRate = creates.length / ((performance.now() - t) / 1000);
   const createCpu = (cpuSeconds(server.child.pid) - cpu) / creates.length;
+  const createDbCpu = (await dbCpuSince(dbUrl, db0)) / creates.length;
   let missing = 0;
   for (const id of creates.filter((_, i) => i % 10 === 0)) {
     const r = await fetch(`${server.url}/api/postmortems/${id}`, { headers: writer });
@@ -256,7 +266,7 @@ async function writes() {
     `creates/s over HTTP, ${CLIENTS} clients`,
     createRate.toFixed(0),
     '≥ 500',
-    `${creates.length} made, ${missing} of a tenth lost, ${(createCpu * 1000).toFixed(1)} CPU ms each`,
+    `${creates.length} made, ${missing} of a tenth lost, ${(createCpu * 1000).toFixed(1)} CPU ms each${onPostgres ? ` (+${(createDbCpu * 1000).toFixed(1)} PostgreSQL)` : ''}`,
     createRate >= 500 && missing === 0,
   );
 
@@ -266,6 +276,7 @@ async function writes() {
   stop = performance.now() + SECONDS * 1000;
   t = performance.now();
   cpu = cpuSeconds(server.child.pid);
+  db0 = await dbCpu(dbUrl);
   await Promise.all(
     created.map(async (mine, c) => {
       const id = mine[0]!;
@@ -291,6 +302,7 @@ async function writes() {
   );
   const updateRate = updates / ((performance.now() - t) / 1000);
   const updateCpu = (cpuSeconds(server.child.pid) - cpu) / updates;
+  const updateDbCpu = (await dbCpuSince(dbUrl, db0)) / updates;
   let lost = 0;
   for (const [id, version] of expected) {
     const now = JSON.parse(await get(`/api/postmortems/${id}`, writer)) as { version: number };
@@ -300,7 +312,7 @@ async function writes() {
     `updates/s over HTTP, ${CLIENTS} clients`,
     updateRate.toFixed(0),
     '≥ 500',
-    `${updates} made, ${lost} behind, ${(updateCpu * 1000).toFixed(1)} CPU ms each`,
+    `${updates} made, ${lost} behind, ${(updateCpu * 1000).toFixed(1)} CPU ms each${onPostgres ? ` (+${(updateDbCpu * 1000).toFixed(1)} PostgreSQL)` : ''}`,
     updateRate >= 500 && lost === 0,
   );
 }

@@ -23,6 +23,13 @@ interface Entry {
 
 export class CountCache {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Counts being taken: a request asking for one of them waits for it rather than counting again (on
+   * PostgreSQL, where queries run concurrently, fifty requests meeting an expired count all counted at once).
+   */
+  private readonly pending = new Map<string, Promise<CappedCount>>();
+  /** Moved by clear(): a count begun before a save is not kept after it. */
+  private epoch = 0;
 
   constructor(
     private readonly changeMark: () => Buffer | undefined,
@@ -33,6 +40,8 @@ export class CountCache {
   /** Forget every count (after a save through this process). */
   clear(): void {
     this.entries.clear();
+    this.pending.clear();
+    this.epoch += 1;
   }
 
   /** The count under `key`, from `count(cap + 1)` (which counts at most that many rows) when not kept. */
@@ -41,18 +50,50 @@ export class CountCache {
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && (mark && hit.mark ? mark.equals(hit.mark) : now - hit.at < this.ttlMs)) return hit.count;
-    const n = await count(COUNT_CAP + 1);
-    const result = { total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { count: result, mark, at: now });
-    return result;
+    const running = this.pending.get(key);
+    if (running) return running;
+    const epoch = this.epoch;
+    const counting = (async () => {
+      const n = await count(COUNT_CAP + 1);
+      const result = { total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
+      if (epoch === this.epoch) {
+        if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+        this.entries.set(key, { count: result, mark, at: now });
+      }
+      return result;
+    })();
+    this.pending.set(key, counting);
+    try {
+      return await counting;
+    } finally {
+      if (this.pending.get(key) === counting) this.pending.delete(key);
+    }
   }
 }
 
-/** A counter for CountCache.get: how many rows `rows(limit)` gives, so counting stops at the limit asked. */
+/**
+ * A counter for CountCache.get: how many rows `rows(limit)` gives, so counting stops at the limit asked. On
+ * PostgreSQL the planner's estimate of all the rows (from the statistics ANALYZE keeps) is asked first, and a
+ * count estimated at over ESTIMATE_FACTOR times the limit is taken as over it: counting reads every row up to
+ * the limit (joined to its report, for the visibility rule), tens of milliseconds at 10,000 rows each time a
+ * kept count runs out, for a total shown as "10,000+" anyway.
+ */
 export function rowsUpTo(db: Kysely<Database>, rows: (limit: number) => Expression<unknown>) {
   return async (limit: number): Promise<number> => {
+    if (onPostgres(db)) {
+      const plan = await sql<{
+        'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }];
+      }>`explain (format json) ${rows(Number.MAX_SAFE_INTEGER)}`.execute(db);
+      const estimate = Number(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
+      if (estimate > ESTIMATE_FACTOR * limit) return limit;
+    }
     const r = await sql<{ n: number | string }>`select count(*) as n from (${rows(limit)}) as c`.execute(db);
     return Number(r.rows[0]?.n ?? 0);
   };
 }
+
+/** How far over the limit an estimated count must be to be taken as over it (see rowsUpTo). */
+export const ESTIMATE_FACTOR = 2;
+
+/** Whether `db` speaks PostgreSQL: its parameters are numbered ($1), SQLite's are not (?). */
+const onPostgres = (db: Kysely<Database>) => sql`${0}`.compile(db).sql === '$1';

@@ -82,7 +82,8 @@ const TERMS = 12;
 /** Candidates checked for visibility, best first, to fill the list asked for. */
 const CHECKED = 60;
 
-const GENERATION_SQL = 'select n from insight_generation where id = 1';
+// The sum of the counters saves move (one of them each on PostgreSQL; migration 2026-12-08-501).
+const GENERATION_SQL = 'select sum(n) as n from insight_generation';
 
 /** Which reports the insights and factor lists describe. */
 export interface InsightFilters {

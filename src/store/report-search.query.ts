@@ -230,75 +230,107 @@ async function searchPostgres(
   const text = words.join(' ');
   // The query is written out in each condition (not a CTE's column), so the planner sees the words and picks
   // per word: for one in most reports, reports walked newest first until the window is full; for a rarer
-  // one, its matches from the GIN index. Only the page's rows are then read whole, with headlines
-  // (ts_headline is costly). The order is SQLite's (see searchSqlite): the ranked candidates, then the rest
-  // newest first.
+  // one, its matches from the GIN index. The order is SQLite's (see searchSqlite): the ranked candidates, then
+  // the rest newest first.
   const tsq = sql`plainto_tsquery('english', ${text})`;
   const where: RawBuilder<unknown> = sql`s.document @@ ${tsq} and r.deleted_at is null and ${visibilitySql(viewer)}`;
-  const { total, totalExact } = await counts.get(JSON.stringify(['search', viewer, text]), async (limit) => {
-    const count = await sql<{ n: number }>`
-      select count(*) as n from (select 1 from reports r join report_search s on s.report_id = r.id
-        where ${where} limit ${limit}) c`.execute(db);
-    return Number(count.rows[0]?.n ?? 0);
-  });
-  let low = 0;
-  let older: number[] = [];
-  if (total > RANK_WINDOW) {
-    low = Number(
+  // Each document a query reads costs a fetch of its tsvector from TOAST: the newest RANK_WINDOW visible
+  // matches are found and scored in one pass, and a query with fewer matches needs no count at all.
+  type Scored = { seq: number; score: number };
+  const scored = (rows: { seq: number; score: number }[]): Scored[] =>
+    rows.map((r) => ({ seq: Number(r.seq), score: Number(r.score) }));
+  const window = scored(
+    (
+      await sql<Scored>`select r.seq, ts_rank(s.document, ${tsq}) as score
+        from reports r join report_search s on s.report_id = r.id
+        where ${where} order by r.seq desc limit ${RANK_WINDOW}`.execute(db)
+    ).rows,
+  );
+  const everyMatch = window.length < RANK_WINDOW;
+  const low = everyMatch ? 0 : window[window.length - 1]!.seq;
+  const { total, totalExact } = everyMatch
+    ? { total: window.length, totalExact: true }
+    : await counts.get(JSON.stringify(['search', viewer, text]), (limit) =>
+        countPostgres(db, counts, viewer, tsq, where, limit),
+      );
+  let older: Scored[] = [];
+  if (!everyMatch && totalExact) {
+    // Every word in the title: the words are letters and digits only, so they are safe as tsquery operands.
+    const inTitle = sql`to_tsquery('english', ${words.map((w) => `${w}:A`).join(' & ')})`;
+    older = scored(
       (
-        await sql<{ low: number | null }>`select min(seq) as low from (
-          select r.seq from reports r join report_search s on s.report_id = r.id
-          where ${where} order by r.seq desc limit ${RANK_WINDOW}) w`.execute(db)
-      ).rows[0]?.low ?? 0,
-    );
-    if (totalExact) {
-      // Every word in the title: the words are letters and digits only, so they are safe as tsquery operands.
-      const inTitle = sql`to_tsquery('english', ${words.map((w) => `${w}:A`).join(' & ')})`;
-      older = (
-        await sql<{ seq: number }>`select r.seq from reports r join report_search s on s.report_id = r.id
+        await sql<Scored>`select r.seq, ts_rank(s.document, ${tsq}) as score
+          from reports r join report_search s on s.report_id = r.id
           where ${where} and s.document @@ ${inTitle} and r.seq < ${low}
           order by r.seq desc limit ${TITLE_HITS}`.execute(db)
-      ).rows.map((r) => Number(r.seq));
-    }
+      ).rows,
+    );
   }
-  const candidates =
-    older.length > 0 ? sql`(r.seq >= ${low} or r.seq in (${sql.join(older)}))` : sql`r.seq >= ${low}`;
+  // Best first, then older first among equals (as the ranked query orders on both dialects).
+  const candidates = window.concat(older).sort((a, b) => b.score - a.score || a.seq - b.seq);
   const upTo = page.offset + page.limit;
-  const top = (
-    await sql<{ seq: number; score: number }>`
-      select r.seq, ts_rank(s.document, ${tsq}) as score
-      from reports r join report_search s on s.report_id = r.id
-      where ${where} and ${candidates}
-      order by score desc, r.seq
-      limit ${upTo}`.execute(db)
-  ).rows;
-  const ranked: { seq: number; score: number }[] = top
-    .slice(page.offset)
-    .map((r) => ({ seq: Number(r.seq), score: Number(r.score) }));
-  if (total > RANK_WINDOW && top.length < upTo) {
+  const ranked: Scored[] = candidates.slice(page.offset, upTo);
+  if (!everyMatch && candidates.length < upTo) {
     const rest = await sql<{ seq: number }>`
       select r.seq from reports r join report_search s on s.report_id = r.id
       where ${where} and r.seq < ${low}
-        ${older.length > 0 ? sql`and r.seq not in (${sql.join(older)})` : sql``}
+        ${older.length > 0 ? sql`and r.seq not in (${sql.join(older.map((o) => o.seq))})` : sql``}
       order by r.seq desc
-      limit ${page.limit - ranked.length} offset ${Math.max(0, page.offset - top.length)}`.execute(db);
+      limit ${page.limit - ranked.length} offset ${Math.max(0, page.offset - candidates.length)}`.execute(db);
     for (const r of rest.rows) ranked.push({ seq: Number(r.seq), score: 0 });
   }
   if (ranked.length === 0) return { total, totalExact, items: [] };
-  const rows = await sql<ReportsTable & { snippet: string }>`
+  // The page's rows and prose; snippets are cut in JavaScript (snippetOf, as on SQLite): ts_headline parses
+  // each shown report's text again inside the query.
+  const rows = await sql<ReportsTable & { body: string }>`
     select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
-      r.created_at, r.updated_at, r.deleted_at,
-      ts_headline('english', s.body, ${tsq},
-        ${'StartSel=\u0001, StopSel=\u0002, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'}) as snippet
+      r.created_at, r.updated_at, r.deleted_at, s.body
     from reports r join report_search s on s.report_id = r.id
     where r.seq in (${sql.join(ranked.map((r) => r.seq))})`.execute(db);
   const bySeq = new Map(rows.rows.map((r) => [Number(r.seq), r]));
+  const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
+  const stems = (meaningful.length > 0 ? meaningful : words).map(stemOf);
   return {
     total,
     totalExact,
     items: ranked.flatMap((hit) => {
       const r = bySeq.get(hit.seq);
-      return r ? [{ ...toSummary(r), score: hit.score, snippet: r.snippet }] : [];
+      return r ? [{ ...toSummary(r), score: hit.score, snippet: snippetOf(r.body, stems) }] : [];
     }),
   };
 }
+
+/**
+ * How many reports the viewer may see match (up to `limit`), on PostgreSQL. Counting reads every match's
+ * document; for a word on most reports that is thousands of reads for a total shown as "10,000+". So the
+ * planner's estimate of all matches (from the column's statistics of lexeme frequencies, kept by ANALYZE)
+ * is asked first: when it exceeds the cap by a margin even after every report the viewer may not see is
+ * taken away, the total is the cap; only below that are the matches counted.
+ */
+async function countPostgres(
+  db: Kysely<Database>,
+  counts: CountCache,
+  viewer: Viewer,
+  tsq: RawBuilder<unknown>,
+  where: RawBuilder<unknown>,
+  limit: number,
+): Promise<number> {
+  const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`
+    explain (format json) select 1 from report_search s where s.document @@ ${tsq}`.execute(db);
+  const estimate = Number(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
+  if (estimate > ESTIMATE_MARGIN * limit) {
+    const hidden = await counts.get(JSON.stringify(['hidden', viewer]), async (cap) => {
+      const { rows } = await sql<{ n: number }>`select count(*) as n from (select 1 from reports r
+        where not (r.deleted_at is null and ${visibilitySql(viewer)}) limit ${cap}) h`.execute(db);
+      return Number(rows[0]?.n ?? 0);
+    });
+    if (hidden.totalExact && estimate - hidden.total > ESTIMATE_MARGIN * limit) return limit;
+  }
+  const count = await sql<{ n: number }>`
+    select count(*) as n from (select 1 from reports r join report_search s on s.report_id = r.id
+      where ${where} limit ${limit}) c`.execute(db);
+  return Number(count.rows[0]?.n ?? 0);
+}
+
+/** How far above the cap an estimated count must be to be taken as over it (see countPostgres). */
+const ESTIMATE_MARGIN = 1.2;

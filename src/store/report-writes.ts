@@ -14,6 +14,7 @@ import {
 } from './report-rows.js';
 import { withPublished } from './report-index.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
+import { deleteSideRowsSql, insertAllSql, type Write } from './pg-save.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -140,28 +141,33 @@ export class ReportWrites {
       try {
         if (this.sqlite) return await this.onSqlite((s) => s.create(id, report, info, at));
         const created = await this.db.transaction().execute(async (trx) => {
-          // Creates take the next seq one at a time (on any instance): without the lock, concurrent ones read
-          // the same max(seq) and all but one fail, again and again under load.
-          await sql`select pg_advisory_xact_lock(${SEQ_LOCK})`.execute(trx);
+          // The next seq: from the sequence of migration 2026-12-08-501, taken without waiting on other
+          // creates; on a database without it, the highest seq plus one, one create at a time (on any instance):
+          // without the lock, concurrent ones read the same max(seq) and all but one fail, again and again.
+          const sequence = await this.seqSequence(trx);
+          if (!sequence) await sql`select pg_advisory_xact_lock(${SEQ_LOCK})`.execute(trx);
           // One statement for both questions: is the id free, and which seq comes next.
           const { rows } = await sql<{ taken: string | null; seq: number | null }>`
-            select (select id from reports where id = ${id}) as taken, (select max(seq) from reports) as seq`.execute(
+            select (select id from reports where id = ${id}) as taken,
+              ${sequence ? sql`nextval('reports_next_seq') - 1` : sql`(select max(seq) from reports)`} as seq`.execute(
             trx,
           );
-          // One answer whatever holds the id (a report the caller reads, a deleted one, a restricted one they
-          // are not a member of), from this one lookup: it must not tell a restricted report from a deleted one.
           if (rows[0]?.taken) throw idNotAvailable(id);
           const row = newReportRow(id, Number(rows[0]?.seq ?? 0) + 1, report, info, at);
-          await trx.insertInto('reports').values(row).execute();
-          await this.writeRows(trx, id, row.seq, saveRows(id, 1, report, info, at), false);
+          await this.writeRows(trx, id, saveRows(id, 1, report, info, at), row);
           await this.writeOutbox(trx, id, undefined, report, at);
           return row;
         });
         this.changed();
         return created;
       } catch (e) {
-        // Another process may have taken the seq first (SQLite); the loser simply tries again.
-        if (attempt < 5 && isUniqueViolation(e)) continue;
+        // Another process may have taken the seq first (SQLite), or written reports past the sequence (a bulk
+        // load, an older release): the loser simply tries again, the sequence first moved past every seq stored.
+        if (attempt < 5 && isUniqueViolation(e)) {
+          if (this.dialect === 'postgres' && (await this.seqSequence(this.db)))
+            await sql`select setval('reports_next_seq', (select max(seq) from reports))`.execute(this.db);
+          continue;
+        }
         throw e;
       }
     }
@@ -210,9 +216,7 @@ export class ReportWrites {
       await this.writeRows(
         trx,
         id,
-        Number(row.seq),
         withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round),
-        true,
       );
       if (before)
         await this.writeOutbox(trx, id, JSON.parse(before.content) as Report, report, at, subscribers);
@@ -283,6 +287,19 @@ export class ReportWrites {
     }
   }
 
+  /** Whether the sequence of seqs is there (PostgreSQL, migration 2026-12-08-501); asked once it is. */
+  private seqReady = false;
+
+  private async seqSequence(db: Db): Promise<boolean> {
+    if (!this.seqReady) {
+      const { rows } = await sql<{
+        ok: boolean;
+      }>`select to_regclass('reports_next_seq') is not null as ok`.execute(db);
+      this.seqReady = rows[0]?.ok === true;
+    }
+    return this.seqReady;
+  }
+
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
   private outboxReady = false;
 
@@ -322,50 +339,34 @@ export class ReportWrites {
         .execute();
   }
 
-  /** Write a save's rows inside the caller's transaction, replacing the side tables and search entry. */
-  private async writeRows(trx: Db, id: string, seq: number, rows: SaveRows, replace: boolean) {
-    if (replace) {
+  /**
+   * Write a save's rows inside the caller's transaction (PostgreSQL; SQLite saves go through SqliteSaves),
+   * replacing the side tables and search entry, or with `created`, the new report's row first. Two statements
+   * at most (see pg-save.ts): the old side rows out (reading the facts row before), then every row in.
+   */
+  private async writeRows(trx: Db, id: string, rows: SaveRows, created?: ReportsTable) {
+    let bump = created !== undefined;
+    if (!created) {
       const facts = rows.side.report_facts[0];
-      const prev = await trx
-        .selectFrom('report_facts')
-        .selectAll()
-        .where('report_id', '=', id)
-        .executeTakeFirst();
+      const prev = (await deleteSideRowsSql(id, SIDE_TABLES).execute(trx)).rows[0] as
+        ReportFactsTable | undefined;
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
-      if (figuresMove(prev, facts)) await bumpGeneration(trx);
-      for (const table of SIDE_TABLES) await trx.deleteFrom(table).where('report_id', '=', id).execute();
-    } else await bumpGeneration(trx);
-    for (const table of SIDE_TABLES) {
-      const values = rows.side[table];
-      // Stay well under SQLite's bound-parameter limit however long the lists are.
-      for (let i = 0; i < values.length; i += 200) {
-        await trx
-          .insertInto(table)
-          .values(values.slice(i, i + 200) as never)
-          .execute();
-      }
+      bump = figuresMove(prev, facts);
     }
     const { title, body } = rows.search;
-    if (this.dialect === 'postgres') {
-      await sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
-        on conflict (report_id) do update set title = excluded.title, body = excluded.body`.execute(trx);
-    } else {
-      if (replace) await sql`delete from report_search where rowid = ${seq}`.execute(trx);
-      await sql`insert into report_search (rowid, title, body) values (${seq}, ${title}, ${body})`.execute(
-        trx,
-      );
-    }
-    await trx.insertInto('report_revisions').values(rows.revision).execute();
-    if (rows.audit) await trx.insertInto('audit_log').values(rows.audit).execute();
-    if (rows.queued) {
-      const { outbox, audit } = rows.queued;
-      for (let i = 0; i < outbox.length; i += 200)
-        await trx
-          .insertInto('outbox')
-          .values(outbox.slice(i, i + 200))
-          .execute();
-      await trx.insertInto('audit_log').values(audit).execute();
-    }
+    const writes: Write[] = [
+      ...(created ? [{ table: 'reports', rows: [created] }] : []),
+      ...SIDE_TABLES.map((table) => ({ table, rows: rows.side[table] })),
+      {
+        statement: sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
+          on conflict (report_id) do update set title = excluded.title, body = excluded.body`,
+      },
+      { table: 'report_revisions', rows: [rows.revision] },
+      ...(bump ? [{ statement: bumpSql() }] : []),
+      { table: 'audit_log', rows: [rows.audit, rows.queued?.audit].filter((a) => a !== undefined) },
+      { table: 'outbox', rows: rows.queued?.outbox ?? [] },
+    ];
+    await insertAllSql(writes)!.execute(trx);
   }
 }
 
@@ -531,8 +532,21 @@ const BUMP_SQL = 'update insight_generation set n = n + 1 where id = 1';
 
 /** Move the insights' generation (migration 2026-12-07-402) in the caller's transaction. */
 async function bumpGeneration(trx: Db): Promise<void> {
-  await sql`${sql.raw(BUMP_SQL)}`.execute(trx);
+  await bumpSql().execute(trx);
 }
+
+/**
+ * The statement moving the generation through the Kysely path: one of its counters, drawn at random (the
+ * generation is their sum, migration 2026-12-08-501), so that concurrent saves on PostgreSQL seldom wait on
+ * one row lock; the first counter on a database without the others.
+ */
+function bumpSql() {
+  const slot = 1 + Math.floor(Math.random() * GENERATION_SLOTS);
+  return sql`update insight_generation set n = n + 1
+    where id = (select max(id) from insight_generation where id <= ${slot})`;
+}
+
+const GENERATION_SLOTS = 16;
 
 /**
  * Whether a save may move the figures: the report's facts row differs from the stored one in anything, or the
