@@ -15,7 +15,11 @@ export function formatLocated(file: string, line: number, column: number, messag
 
 /** Read and parse a Postmortem Markdown file; any problem makes it an invalid report (exit 1). */
 export function loadReportFile(path: string): LoadedReport {
-  const text = readTextFile(path);
+  return loadReportText(path, readTextFile(path));
+}
+
+/** Parse the text of the Postmortem Markdown file `path`, already read, as loadReportFile does. */
+export function loadReportText(path: string, text: string): LoadedReport {
   const parsed = parsePostmortem(text, { file: path });
   const fatal = parsed.problems.find((p) => p.fatal);
   if (fatal) throw new AppError('bad_request', formatLocated(path, fatal.line, fatal.column, fatal.message));

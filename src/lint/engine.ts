@@ -14,7 +14,14 @@ import { peopleOf } from './prose/people.js';
 import { personNamedRule } from './prose/person-named.rule.js';
 import type { ProseContext, SentenceRule } from './prose/rule.js';
 import { hardSentences } from './prose/readability.js';
-import { realMisspellings, suggestFor, wordCounts } from './prose/spelling.js';
+import {
+  realMisspellings,
+  spellingMessage,
+  spellingSuggestion,
+  suggestFor,
+  wordCounts,
+  type SpellingLanguage,
+} from './prose/spelling.js';
 import { statesEffect, vagueImpactRule } from './prose/vague-impact.rule.js';
 import { withModel } from './prose/model.js';
 import { weaselRule } from './prose/weasel.rule.js';
@@ -30,6 +37,12 @@ export interface LintOptions {
   model?: boolean;
   /** Internal domains, host suffixes and IP ranges (settings internalNetwork) for the public-leak rule. */
   network?: InternalNetwork;
+  /**
+   * Where the spelling rule gets its suggestions (default suggestFor, with this process's cache and budget).
+   * `hindsight lint` on many files lints them in worker threads and hands out the suggestions afterwards, in file
+   * order (cli/commands/lint.parallel.ts), so each file gets what a lint in one thread would have given it.
+   */
+  suggest?: (words: string[], language: SpellingLanguage) => Map<string, string[]>;
 }
 
 const SENTENCE_RULES: SentenceRule[] = [
@@ -137,19 +150,19 @@ function lintSections(report: Report, sections: readonly SectionKey[], options: 
             language: config.language,
             counts: wordCounts(everyField.map((f) => maskProse(f.text))),
           });
-    const suggested = suggestFor([...new Set(misspelled.map((m) => m.word))], config.language);
+    const suggested = (options.suggest ?? suggestFor)(
+      [...new Set(misspelled.map((m) => m.word))],
+      config.language,
+    );
     for (const m of misspelled) {
       const options = suggested.get(m.word) ?? [];
       const finding: Omit<Finding, 'ruleId' | 'severity'> = {
-        message: `"${m.word}" is not in the dictionary.`,
+        message: spellingMessage(m.word),
         path: m.field.path,
         section: m.field.section,
         range: { start: m.start, end: m.end },
       };
-      if (options.length > 0)
-        finding.suggestion = `Did you mean ${options
-          .map((s) => `"${s}"`)
-          .join(', ')}? If the word is right, add it with \`hindsight lint --add-word ${m.word}\`.`;
+      if (options.length > 0) finding.suggestion = spellingSuggestion(m.word, options);
       push('spelling', finding);
     }
   }

@@ -94,6 +94,16 @@ describe('hindsight lint on the real post-mortems of the corpus', () => {
     );
   });
 
+  it('gives the same output in worker threads (--jobs 2) as in one (--jobs 1)', async () => {
+    const files = [CORPUS, join(FIXTURES, 'good-report.md'), join(FIXTURES, 'flawed-report.md')];
+    const one = await cli('lint', '--format', 'json', '--jobs', '1', ...files);
+    const two = await cli('lint', '--format', 'json', '--jobs', '2', ...files);
+    expect(two.err).toBe(one.err);
+    expect(two.code).toBe(one.code);
+    expect(JSON.parse(one.out).files).toHaveLength(9);
+    expect(two.out).toBe(one.out);
+  }, 120_000);
+
   it('writes SARIF 2.1.0 that validates against the schema', async () => {
     const r = await cli('lint', '--format', 'sarif', CORPUS, join(FIXTURES, 'good-report.md'));
     const log = JSON.parse(r.out);
@@ -166,6 +176,8 @@ describe('hindsight lint on Postmortem Markdown', () => {
       ['--config', bad, good],
       ['--format', 'xml', good],
       ['--max-warnings', 'many', good],
+      ['--jobs', '0', good],
+      ['--jobs', 'all', good],
       [join(tmp, 'missing.md')],
     ]) {
       const r = await cli('lint', ...args);

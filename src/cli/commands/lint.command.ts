@@ -1,50 +1,18 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { isPostmortemMarkdown, markdownFiles } from '../report-files.js';
-import { dirname, join, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { AppError, isAppError } from '../../domain/index.js';
-import { findConfig, loadConfigFile, type LoadedConfig } from '../../lint/config.loader.js';
-import { withWords } from '../../lint/config.js';
+import { loadConfigFile, type LoadedConfig } from '../../lint/config.loader.js';
 import { isRuleId, ruleDoc } from '../../lint/docs.js';
-import {
-  formatJson,
-  RULES,
-  formatSarif,
-  formatText,
-  lintSource,
-  textLocator,
-  valueAt,
-  type FileResult,
-} from '../../lint/index.js';
-import { importForeignMarkdown } from '../../markdown/import/foreign.import.js';
-import { parsePostmortem } from '../../markdown/postmortem.parse.js';
-import { readTextFile } from '../io.js';
-import { loadReportFile } from '../report-file.js';
+import { formatJson, RULES, formatSarif, formatText, type FileResult } from '../../lint/index.js';
+import { markdownFiles } from '../report-files.js';
+import { findWordsFile, lintFileIn, readWords, WORDS_FILE } from './lint.file.js';
+import { defaultJobs, lintInWorkers, PARALLEL_FROM, type Outcome } from './lint.parallel.js';
 import type { RegisterCommand } from './register.js';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
-/** The project dictionary: `.hindsight/words`, one word a line, in the nearest folder upwards that has one. */
-export const WORDS_FILE = join('.hindsight', 'words');
 const WORD = /^[\p{L}\p{N}][\p{L}\p{N}'’.-]{0,59}$/u;
-
-function findWordsFile(dir: string): string | undefined {
-  let current = resolve(dir);
-  for (;;) {
-    const file = join(current, WORDS_FILE);
-    if (existsSync(file)) return file;
-    const parent = dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-  }
-}
-
-function readWords(file: string): string[] {
-  const text = readTextFile(file);
-  return text
-    .split(/\r?\n/u)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-}
 
 /** Add a word to the nearest project dictionary, or create `.hindsight/words` in the working folder. */
 function addWord(word: string, cwd: string): string {
@@ -62,39 +30,6 @@ function addWord(word: string, cwd: string): string {
   return `added ${word} to ${file}`;
 }
 
-function lintFile(file: string, loaded: LoadedConfig): FileResult {
-  const shown = relative(process.cwd(), file) || file;
-  const text = readTextFile(file);
-  if (!isPostmortemMarkdown(text)) {
-    // A post-mortem written without Hindsight: import it as best we can and lint what came out.
-    const { report, recognition } = importForeignMarkdown(text, { file });
-    const locate = textLocator(text, (path) => valueAt(report, path), recognition.headings);
-    const { findings, score } = lintSource(text, report, locate, { config: loaded.config });
-    return { file: shown, findings, score };
-  }
-  try {
-    const { report, parsed } = loadReportFile(file);
-    const { findings, score } = lintSource(text, report, parsed.locate, { config: loaded.config });
-    return { file: shown, findings, score };
-  } catch (e) {
-    if (!isAppError(e) || e.code !== 'invalid_report') throw e;
-    // A report the parser rejects cannot be linted; its problems are the findings.
-    const problems = parsePostmortem(text, { file }).problems;
-    return {
-      file: shown,
-      findings: problems.map((p) => ({
-        ruleId: 'invalid-report',
-        severity: 'error' as const,
-        message: p.message,
-        path: p.path ?? [],
-        section: 'summary' as const,
-        line: p.line,
-        column: p.column,
-      })),
-    };
-  }
-}
-
 export const registerLint: RegisterCommand = (program, ctx) => {
   program
     .command('lint')
@@ -110,13 +45,17 @@ export const registerLint: RegisterCommand = (program, ctx) => {
       '--explain <rule>',
       "print a rule's documentation: what it finds, why, examples, how to silence it",
     )
+    .option(
+      '--jobs <n>',
+      `threads to lint in (default: one per core, up to 4, for ${PARALLEL_FROM} files or more; the output is the same)`,
+    )
     .option('--add-word <word>', 'add a word to the project dictionary (.hindsight/words) and exit')
     .option(
       '--docs-url <url>',
       "base URL of the rule pages for SARIF's helpUri (default: the installed docs)",
     )
     .action(
-      (
+      async (
         paths: string[],
         opts: {
           format: string;
@@ -125,6 +64,7 @@ export const registerLint: RegisterCommand = (program, ctx) => {
           explain?: string;
           addWord?: string;
           docsUrl?: string;
+          jobs?: string;
         },
       ) => {
         if (opts.explain !== undefined) {
@@ -161,27 +101,35 @@ export const registerLint: RegisterCommand = (program, ctx) => {
           }
           maxWarnings = Number(opts.maxWarnings);
         }
+        if (opts.jobs !== undefined && !/^(?:[1-9]|1[0-6])$/u.test(opts.jobs))
+          throw new AppError('bad_request', `--jobs must be a whole number from 1 to 16, not "${opts.jobs}"`);
         const fixed = opts.config ? loadConfigFile(opts.config) : undefined;
         const files = markdownFiles(paths);
         if (files.length === 0)
           throw new AppError('bad_request', `no Markdown files found in ${paths.join(', ')}`);
-        const cache = new Map<string, LoadedConfig>();
+        const jobs =
+          opts.jobs === undefined ? defaultJobs(files.length, availableParallelism()) : Number(opts.jobs);
+        let outcomes: Outcome[];
+        if (jobs > 1 && files.length > 1) {
+          outcomes = await lintInWorkers(files, opts.config ? { configFile: opts.config } : {}, jobs);
+        } else {
+          const cache = new Map<string, LoadedConfig>();
+          outcomes = files.map((file) => {
+            try {
+              return { result: lintFileIn(file, fixed, cache) };
+            } catch (e) {
+              if (!isAppError(e)) throw e;
+              return { error: { message: e.message, exitCode: e.exitCode } };
+            }
+          });
+        }
         const results: FileResult[] = [];
-        for (const file of files) {
-          try {
-            const loaded = fixed ?? findConfig(dirname(file), cache);
-            const wordsFile = findWordsFile(dirname(file));
-            results.push(
-              lintFile(
-                file,
-                wordsFile ? { ...loaded, config: withWords(loaded.config, readWords(wordsFile)) } : loaded,
-              ),
-            );
-          } catch (e) {
-            if (!isAppError(e)) throw e;
+        for (const outcome of outcomes) {
+          if ('result' in outcome) results.push(outcome.result);
+          else {
             // One unreadable file (binary, too large, hostile YAML) is reported and the rest are still linted.
-            ctx.io.err(`hindsight: ${e.message}\n`);
-            ctx.setExit(e.exitCode);
+            ctx.io.err(`hindsight: ${outcome.error.message}\n`);
+            ctx.setExit(outcome.error.exitCode);
           }
         }
         const format = opts.format as Format;

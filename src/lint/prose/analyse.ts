@@ -1,11 +1,11 @@
-import dictionaryEn from 'dictionary-en';
-import dictionaryEnGb from 'dictionary-en-gb';
+import { isLiteral } from 'nlcst-is-literal';
+import { toString } from 'nlcst-to-string';
 import { retext } from 'retext';
 import retextEnglish from 'retext-english';
-import retextSpell from 'retext-spell';
+import { visit } from 'unist-util-visit';
 import type { ProseField } from '../fields.js';
 import { maskProse } from './mask.js';
-import { realMisspellings, warmUpSpelling, type SpellingLanguage } from './spelling.js';
+import { isKnownWord, realMisspellings, warmUpSpelling, type SpellingLanguage } from './spelling.js';
 
 /** A sentence of one field: its masked text and where it starts inside the field's text. */
 export interface Sentence {
@@ -16,7 +16,7 @@ export interface Sentence {
   start: number;
 }
 
-/** An unknown word reported by retext-spell, placed in a field. */
+/** An unknown word (one the language's Hunspell dictionary does not know), placed in a field. */
 export interface PluginMessage {
   field: ProseField;
   word: string;
@@ -42,28 +42,59 @@ function processorFor(language: SpellingLanguage, spelling: boolean): ReturnType
   }
   return p;
 }
-// The run is synchronous, so one slot is enough to hand the tree and file of the current run back.
-let captured: { tree: unknown; messages: VFileMessages } | undefined;
-type VFileMessages = {
-  source?: string | null;
-  ruleId?: string | null;
-  place?: unknown;
-  expected?: unknown;
-}[];
+// The run is synchronous, so one slot is enough to hand the tree and the unknown words of the current run back.
+let captured: { tree: unknown; unknown: Span[] } | undefined;
+interface Span {
+  start: number;
+  end: number;
+}
+type WordTree = Parameters<typeof visit>[0];
+type WordParent = Parameters<typeof isLiteral>[0];
+/** A WordNode of the retext tree: TextNode, SymbolNode and PunctuationNode children. */
+interface WordNode {
+  type: string;
+  children: { type: string; value: string }[];
+  position?: { start: { offset?: number }; end: { offset?: number } };
+}
+
+/** Digits and clock times are not words to spell-check. */
+const irrelevant = (word: string) => /^\d+$/.test(word) || /^\d{1,2}:\d{2}(?:[ap]\.?m\.?)?$/i.test(word);
+
+/**
+ * The unknown words of a tree, as retext-spell 6 finds them with `ignoreLiteral` and `normalizeApostrophes` on:
+ * a word in quotes or brackets on its own is skipped, and a word made of parts (`alpha-bravo`) is known when each
+ * part is. Its messages are not made (each is an Error with a stack, a third of the plugin's time) and each word is
+ * looked up once per process (see isKnownWord), not once per use.
+ */
+function unknownWords(tree: WordTree, language: 'en-US' | 'en-GB'): Span[] {
+  const found: Span[] = [];
+  visit(tree, 'WordNode', (visited, position, parent) => {
+    const node = visited as unknown as WordNode;
+    if (!parent || position === undefined || isLiteral(parent as WordParent, position)) return;
+    const actual = toString(node as Parameters<typeof toString>[0]).replace(/’/g, "'");
+    if (irrelevant(actual)) return;
+    let correct = isKnownWord(actual, language);
+    if (!correct && node.children.length > 1) {
+      correct = true;
+      for (const child of node.children) {
+        if (child.type !== 'TextNode' || irrelevant(child.value)) continue;
+        if (!isKnownWord(child.value, language)) correct = false;
+      }
+    }
+    const at = node.position;
+    if (!correct && at?.start.offset !== undefined && at.end.offset !== undefined)
+      found.push({ start: at.start.offset, end: at.end.offset });
+  });
+  return found;
+}
+
 function buildProcessor(language: 'en-US' | 'en-GB' | 'none') {
-  const capture = () => (tree: unknown, file: { messages: VFileMessages }) => {
-    captured = { tree, messages: file.messages };
-  };
-  if (language === 'none') return retext().use(retextEnglish).use(capture).freeze();
-  return (
-    retext()
-      .use(retextEnglish)
-      // max -1: no suggestions here. They cost up to 100 ms a word, and most unknown words turn out to be
-      // names and systems; suggestions are computed later for the words that remain (see spelling.ts).
-      .use(retextSpell, { dictionary: language === 'en-GB' ? dictionaryEnGb : dictionaryEn, max: -1 })
-      .use(capture)
-      .freeze()
-  );
+  return retext()
+    .use(retextEnglish)
+    .use(() => (tree: unknown) => {
+      captured = { tree, unknown: language === 'none' ? [] : unknownWords(tree as WordTree, language) };
+    })
+    .freeze();
 }
 
 /** Build the shared retext pipeline now rather than on the first lint (for servers and benchmarks). */
@@ -142,14 +173,9 @@ export function analyseProse(
   walk(tree as unknown as Node);
 
   const messages: PluginMessage[] = [];
-  for (const m of run.messages) {
-    const place = m.place as { start?: { offset?: number }; end?: { offset?: number } } | undefined;
-    const s = place?.start?.offset;
-    const e = place?.end?.offset;
-    if (s === undefined || e === undefined) continue;
+  for (const { start: s, end: e } of run.unknown) {
     const i = fieldAt(s);
     const base = starts[i] as number;
-    if (m.source !== 'retext-spell' || m.ruleId === 'overflow') continue;
     messages.push({
       field: fields[i] as ProseField,
       word: doc.slice(s, e),

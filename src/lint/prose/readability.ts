@@ -29,15 +29,24 @@ function worthRating(text: string): boolean {
   return words.length >= 15 || letters / words.length >= 6;
 }
 
+// The rating is a function of the text alone, and an editor lints the same summary on every pause: each text is
+// rated once per process (bounded for servers).
+const rated = new Map<string, boolean>();
+const RATED_MAX = 20_000;
+function isHard(text: string): boolean {
+  let hard = rated.get(text);
+  if (hard === undefined) {
+    processor ??= build();
+    flagged = false;
+    processor.runSync(processor.parse(text), text);
+    hard = flagged;
+    if (rated.size >= RATED_MAX) rated.clear();
+    rated.set(text, hard);
+  }
+  return hard;
+}
+
 /** The sentences that readability formulas rate as hard to read. */
 export function hardSentences(sentences: Sentence[]): HardSentence[] {
-  processor ??= build();
-  const out: HardSentence[] = [];
-  for (const s of sentences) {
-    if (!worthRating(s.text)) continue;
-    flagged = false;
-    processor.runSync(processor.parse(s.text), s.text);
-    if (flagged) out.push(s);
-  }
-  return out;
+  return sentences.filter((s) => worthRating(s.text) && isHard(s.text));
 }

@@ -55,6 +55,23 @@ function speller(lang: 'en-US' | 'en-GB'): NSpell {
   return s;
 }
 
+// Whether Hunspell knows a word, per language: a report's words recur (in it and across reports), and a lookup
+// tries every casing and affix of the word, so each word is looked up once per process. Bounded for servers.
+const knownWords = { 'en-US': new Map<string, boolean>(), 'en-GB': new Map<string, boolean>() };
+const KNOWN_WORDS_MAX = 200_000;
+
+/** Whether the language's Hunspell dictionary (dictionary-en or dictionary-en-gb, through nspell) knows the word. */
+export function isKnownWord(word: string, lang: 'en-US' | 'en-GB'): boolean {
+  const memo = knownWords[lang];
+  let known = memo.get(word);
+  if (known === undefined) {
+    known = speller(lang).correct(word);
+    if (memo.size >= KNOWN_WORDS_MAX) memo.clear();
+    memo.set(word, known);
+  }
+  return known;
+}
+
 // cspell's American English dictionary (@cspell/dict-en_us, kept by the cspell project) knows far more current words
 // than the Hunspell one ("responders", "uplink", "retransmits") and no common misspelling. It is a compressed trie,
 // read with cspell's own trie library, once per process and only when a word needs it (about 0.3 s, 45 MB).
@@ -97,7 +114,7 @@ function knownCompound(lower: string, ctx: SpellingContext): boolean {
   if (lower.length < 2 * COMPOUND_PART || lower.length > 40 || !/^\p{Ll}+$/u.test(lower)) return false;
   const lang = ctx.language === 'en-GB' ? 'en-GB' : 'en-US';
   const word = (part: string) =>
-    speller(lang).correct(part) || (ctx.language === 'en' && speller('en-GB').correct(part));
+    isKnownWord(part, lang) || (ctx.language === 'en' && isKnownWord(part, 'en-GB'));
   for (let i = COMPOUND_PART; i <= lower.length - COMPOUND_PART; i += 1) {
     if (word(lower.slice(0, i)) && word(lower.slice(i))) return !commonMisspellings().has(lower);
   }
@@ -111,21 +128,20 @@ function knownAtionVerb(lower: string, ctx: SpellingContext): boolean {
   return stem !== undefined && known(`${stem}ation`, ctx);
 }
 
-// retext-spell has already found the word missing from the language's own dictionary, so only the other
+// The Hunspell dictionary of the language has already found the word missing from the language's own dictionary, so only the other
 // sources are asked: the project's words, the software terms, the report's things and, for "en", British English.
 function known(word: string, ctx: SpellingContext): boolean {
   const lower = word.toLowerCase();
   if (ctx.dictionary.has(lower) || softwareTerms().has(lower) || ctx.people.things.has(lower)) return true;
-  if (ctx.language === 'en' && (speller('en-GB').correct(word) || speller('en-GB').correct(lower)))
-    return true;
+  if (ctx.language === 'en' && (isKnownWord(word, 'en-GB') || isKnownWord(lower, 'en-GB'))) return true;
   // American English only where American spellings are accepted.
   return ctx.language !== 'en-GB' && (cspellEnUs().has(word) || cspellEnUs().has(lower));
 }
 
-/** A part of a hyphenated word, which retext-spell did not check on its own. */
+/** A part of a hyphenated word, which the Hunspell check (see analyse.ts) did not check on its own. */
 function knownPart(part: string, ctx: SpellingContext): boolean {
   const lang = ctx.language === 'en-GB' ? 'en-GB' : 'en-US';
-  return known(part, ctx) || speller(lang).correct(part);
+  return known(part, ctx) || isKnownWord(part, lang);
 }
 
 /** True when the word at `start` begins a sentence, a list item or a field (where any word is capitalised). */
@@ -186,8 +202,22 @@ const suggestions = new Map<string, string[]>();
 /** How many new words one lint run may compute suggestions for; later ones get theirs on a later run. */
 export const SUGGESTION_BUDGET = 8;
 
-/** Suggestions for misspelled words, cached per process and computed for at most SUGGESTION_BUDGET new words. */
-export function suggestFor(words: string[], language: SpellingLanguage = 'en'): Map<string, string[]> {
+/** Up to three suggestions for a misspelled word, from the language's Hunspell dictionary (up to 100 ms a word). */
+export function suggestWord(word: string, language: SpellingLanguage): string[] {
+  return speller(language === 'en-GB' ? 'en-GB' : 'en-US')
+    .suggest(word)
+    .slice(0, 3);
+}
+
+/**
+ * Suggestions for misspelled words, cached per process and computed for at most SUGGESTION_BUDGET new words.
+ * `compute` computes one word's list (a lint in worker threads passes lists it fills in later; see engine.ts).
+ */
+export function suggestFor(
+  words: string[],
+  language: SpellingLanguage = 'en',
+  compute: (word: string, language: SpellingLanguage) => string[] = suggestWord,
+): Map<string, string[]> {
   let budget = SUGGESTION_BUDGET;
   const out = new Map<string, string[]>();
   for (const word of words) {
@@ -197,13 +227,23 @@ export function suggestFor(words: string[], language: SpellingLanguage = 'en'): 
       out.set(word, cached);
     } else if (budget > 0 && word.length <= 40) {
       budget -= 1;
-      const list = speller(language === 'en-GB' ? 'en-GB' : 'en-US')
-        .suggest(word)
-        .slice(0, 3);
+      const list = compute(word, language);
       if (suggestions.size > 10_000) suggestions.clear();
       suggestions.set(key, list);
       out.set(word, list);
     }
   }
   return out;
+}
+
+/** The spelling finding's message. */
+export function spellingMessage(word: string): string {
+  return `"${word}" is not in the dictionary.`;
+}
+
+/** The spelling finding's suggestion, for a word with suggestions. */
+export function spellingSuggestion(word: string, options: string[]): string {
+  return `Did you mean ${options
+    .map((s) => `"${s}"`)
+    .join(', ')}? If the word is right, add it with \`hindsight lint --add-word ${word}\`.`;
 }
