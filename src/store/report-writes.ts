@@ -333,22 +333,53 @@ export class ReportWrites {
         .executeTakeFirst();
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
       if (figuresMove(prev, facts)) await bumpGeneration(trx);
-      for (const table of SIDE_TABLES) await trx.deleteFrom(table).where('report_id', '=', id).execute();
-    } else await bumpGeneration(trx);
-    for (const table of SIDE_TABLES) {
-      const values = rows.side[table];
-      // Stay well under SQLite's bound-parameter limit however long the lists are.
-      for (let i = 0; i < values.length; i += 200) {
-        await trx
-          .insertInto(table)
-          .values(values.slice(i, i + 200) as never)
-          .execute();
+      // As on SQLite (SqliteSaves.writeRows), only the rows and columns an edit changed are written.
+      if (!facts) await trx.deleteFrom('report_facts').where('report_id', '=', id).execute();
+      else if (!prev) await trx.insertInto('report_facts').values(facts).execute();
+      else {
+        const changed = changedColumns(prev, facts);
+        if (changed.length)
+          await trx
+            .updateTable('report_facts')
+            .set(Object.fromEntries(changed.map((c) => [c, facts[c]])))
+            .where('report_id', '=', id)
+            .execute();
+      }
+      for (const table of SIDE_TABLES) {
+        if (table === 'report_facts') continue;
+        const { rows: stored } = await sql<Record<string, unknown>>`select ctid::text as handle_, *
+          from ${sql.table(table)} where report_id = ${id}`.execute(trx);
+        const { gone, inserts } = sideChanges(stored, rows.side[table]);
+        if (gone.length)
+          await sql`delete from ${sql.table(table)} where ctid = any(${gone}::tid[])`.execute(trx);
+        for (let i = 0; i < inserts.length; i += 200)
+          await trx
+            .insertInto(table)
+            .values(inserts.slice(i, i + 200) as never)
+            .execute();
+      }
+    } else {
+      await bumpGeneration(trx);
+      for (const table of SIDE_TABLES) {
+        const values = rows.side[table];
+        // Stay well under SQLite's bound-parameter limit however long the lists are.
+        for (let i = 0; i < values.length; i += 200) {
+          await trx
+            .insertInto(table)
+            .values(values.slice(i, i + 200) as never)
+            .execute();
+        }
       }
     }
     const { title, body } = rows.search;
     if (this.dialect === 'postgres') {
-      await sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
-        on conflict (report_id) do update set title = excluded.title, body = excluded.body`.execute(trx);
+      const { rows: kept } = replace
+        ? await sql<{ title: string; body: string }>`select title, body from report_search
+            where report_id = ${id}`.execute(trx)
+        : { rows: [] };
+      if (kept[0]?.title !== title || kept[0]?.body !== body)
+        await sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
+          on conflict (report_id) do update set title = excluded.title, body = excluded.body`.execute(trx);
     } else {
       if (replace) await sql`delete from report_search where rowid = ${seq}`.execute(trx);
       await sql`insert into report_search (rowid, title, body) values (${seq}, ${title}, ${body})`.execute(
@@ -456,9 +487,7 @@ class SqliteSaves {
       return;
     }
     if (!prev) return this.insert('report_facts', next);
-    const changed = (Object.keys(next) as (keyof ReportFactsTable)[]).filter(
-      (k) => k !== 'report_id' && !sameValue(prev[k], next[k]),
-    );
+    const changed = changedColumns(prev, next);
     if (changed.length === 0) return;
     this.stmt(`update report_facts set ${changed.map((c) => `${c} = ?`).join(', ')} where report_id = ?`).run(
       ...changed.map((c) => next[c]),
@@ -471,32 +500,10 @@ class SqliteSaves {
    * the others are deleted, and the new rows no stored one matched are inserted.
    */
   private replaceSide(table: string, id: string, next: readonly object[]) {
-    const stored = this.stmt(`select rowid as rowid_, * from ${table} where report_id = ?`).all(id) as Record<
-      string,
-      unknown
-    >[];
-    const columns = next.length ? Object.keys(next[0]!) : [];
-    const sameShape = next.every((r) => {
-      const keys = Object.keys(r);
-      return keys.length === columns.length && keys.every((k, i) => k === columns[i]);
-    });
-    const keyOf = (row: Record<string, unknown>) => JSON.stringify(columns.map((c) => normalized(row[c])));
-    const kept = new Map<string, number[]>();
-    if (sameShape) {
-      for (const row of stored) {
-        const k = keyOf(row);
-        const rowids = kept.get(k);
-        if (rowids) rowids.push(Number(row.rowid_));
-        else kept.set(k, [Number(row.rowid_)]);
-      }
-    }
-    const inserts: object[] = [];
-    for (const row of next) {
-      const rowids = kept.get(keyOf(row as Record<string, unknown>));
-      if (rowids?.length) rowids.pop();
-      else inserts.push(row);
-    }
-    const gone = sameShape ? [...kept.values()].flat() : stored.map((r) => Number(r.rowid_));
+    const stored = this.stmt(`select rowid as handle_, * from ${table} where report_id = ?`).all(
+      id,
+    ) as Record<string, unknown>[];
+    const { gone, inserts } = sideChanges(stored, next);
     for (let i = 0; i < gone.length; i += 100) {
       const part = gone.slice(i, i + 100);
       this.stmt(`delete from ${table} where rowid in (${part.map(() => '?').join(', ')})`).run(...part);
@@ -619,6 +626,44 @@ const BUMP_SQL = 'update insight_generation set n = n + 1 where id = 1';
 const normalized = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 const sameValue = (a: unknown, b: unknown) => normalized(a) === normalized(b);
+
+/** The columns of a facts row that differ from the stored one. */
+const changedColumns = (prev: ReportFactsTable, next: ReportFactsTable) =>
+  (Object.keys(next) as (keyof ReportFactsTable)[]).filter(
+    (k) => k !== 'report_id' && !sameValue(prev[k], next[k]),
+  );
+
+/**
+ * What brings a report's stored rows of a side table to `next`: the stored rows equal to a new one (in every
+ * column the new rows have) stay, the others go (by `handle_`: SQLite's rowid, PostgreSQL's ctid), and the new
+ * rows no stored one matched are inserted. Rows of differing shapes are all replaced.
+ */
+function sideChanges(
+  stored: readonly Record<string, unknown>[],
+  next: readonly object[],
+): { gone: unknown[]; inserts: object[] } {
+  const columns = next.length ? Object.keys(next[0]!) : [];
+  const sameShape = next.every((r) => {
+    const keys = Object.keys(r);
+    return keys.length === columns.length && keys.every((k, i) => k === columns[i]);
+  });
+  if (!sameShape) return { gone: stored.map((r) => r.handle_), inserts: [...next] };
+  const keyOf = (row: Record<string, unknown>) => JSON.stringify(columns.map((c) => normalized(row[c])));
+  const kept = new Map<string, unknown[]>();
+  for (const row of stored) {
+    const k = keyOf(row);
+    const handles = kept.get(k);
+    if (handles) handles.push(row.handle_);
+    else kept.set(k, [row.handle_]);
+  }
+  const inserts: object[] = [];
+  for (const row of next) {
+    const handles = kept.get(keyOf(row as Record<string, unknown>));
+    if (handles?.length) handles.pop();
+    else inserts.push(row);
+  }
+  return { gone: [...kept.values()].flat(), inserts };
+}
 
 /** Move the insights' generation (migration 2026-12-07-402) in the caller's transaction. */
 async function bumpGeneration(trx: Db): Promise<void> {
