@@ -315,11 +315,55 @@ async function writes() {
     `${updates} made, ${lost} behind, ${(updateCpu * 1000).toFixed(1)} CPU ms each${onPostgres ? ` (+${(updateDbCpu * 1000).toFixed(1)} PostgreSQL)` : ''}`,
     updateRate >= 500 && lost === 0,
   );
+
+  // Edits as people make them: the same report with one thing changed (its title), not a different report.
+  let edits = 0;
+  const edited = new Map<string, number>();
+  stop = performance.now() + SECONDS * 1000;
+  t = performance.now();
+  cpu = cpuSeconds(server.child.pid);
+  await Promise.all(
+    created.map(async (mine) => {
+      const id = mine[1] ?? mine[0]!;
+      let current = JSON.parse(await get(`/api/postmortems/${id}`, writer)) as {
+        version: number;
+        report: Record<string, unknown> & { title: string };
+      };
+      const title = current.report.title;
+      while (performance.now() < stop) {
+        const report = { ...current.report, title: `${title} (edit ${edits})` };
+        const r = await fetch(`${server.url}/api/postmortems/${id}`, {
+          method: 'PUT',
+          headers: writer,
+          body: JSON.stringify({ version: current.version, report }),
+        });
+        const body = (await r.json()) as typeof current;
+        if (r.status !== 200) throw new Error(`edit: ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
+        current = body;
+        edits += 1;
+      }
+      edited.set(id, current.version);
+    }),
+  );
+  const editRate = edits / ((performance.now() - t) / 1000);
+  const editCpu = (cpuSeconds(server.child.pid) - cpu) / edits;
+  let behind = 0;
+  for (const [id, version] of edited) {
+    const now = JSON.parse(await get(`/api/postmortems/${id}`, writer)) as { version: number };
+    if (now.version !== version) behind += 1;
+  }
+  row(
+    `edits/s over HTTP (title changed), ${CLIENTS} clients`,
+    editRate.toFixed(0),
+    '≥ 500',
+    `${edits} made, ${behind} behind, ${(editCpu * 1000).toFixed(1)} CPU ms each`,
+    editRate >= 500 && behind === 0,
+  );
 }
 
 try {
   await reads(server);
-  if (wanted('creates') || wanted('updates')) await writes();
+  if (wanted('creates') || wanted('updates') || wanted('edits')) await writes();
 } finally {
   await server.stop();
 }

@@ -427,18 +427,58 @@ class SqliteSaves {
         ReportFactsTable | undefined;
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
       if (figuresMove(prev, facts)) this.stmt(BUMP_SQL).run();
-      for (const table of SIDE_TABLES) this.stmt(`delete from ${table} where report_id = ?`).run(id);
-      this.stmt('delete from report_search where rowid = ?').run(seq);
+      // Only what the edit changed is written: every row and index entry left alone is a page not rewritten.
+      this.replaceFacts(id, prev, facts);
+      for (const table of SIDE_TABLES)
+        if (table !== 'report_facts') this.replaceSide(table, id, rows.side[table]);
+      const search = this.stmt('select title, body from report_search where rowid = ?').get(seq) as
+        { title: string; body: string } | undefined;
+      if (!search || search.title !== rows.search.title || search.body !== rows.search.body) {
+        if (search) this.stmt('delete from report_search where rowid = ?').run(seq);
+        this.insert('report_search', { rowid: seq, ...rows.search });
+      }
+    } else {
+      this.stmt(BUMP_SQL).run();
+      for (const table of SIDE_TABLES) this.insertAll(table, rows.side[table]);
+      this.insert('report_search', { rowid: seq, ...rows.search });
     }
-    if (!replace) this.stmt(BUMP_SQL).run();
-    for (const table of SIDE_TABLES) this.insertAll(table, rows.side[table]);
-    this.insert('report_search', { rowid: seq, ...rows.search });
     this.insert('report_revisions', rows.revision);
     if (rows.audit) this.insert('audit_log', rows.audit);
     if (rows.queued) {
       for (const r of rows.queued.outbox) this.insert('outbox', r);
       this.insert('audit_log', rows.queued.audit);
     }
+  }
+
+  /** The facts row brought to `next` by setting only the columns that differ (an index on none is left alone). */
+  private replaceFacts(id: string, prev: ReportFactsTable | undefined, next: ReportFactsTable | undefined) {
+    if (!next) {
+      if (prev) this.stmt('delete from report_facts where report_id = ?').run(id);
+      return;
+    }
+    if (!prev) return this.insert('report_facts', next);
+    const changed = changedColumns(prev, next);
+    if (changed.length === 0) return;
+    this.stmt(`update report_facts set ${changed.map((c) => `${c} = ?`).join(', ')} where report_id = ?`).run(
+      ...changed.map((c) => next[c]),
+      id,
+    );
+  }
+
+  /**
+   * A side table's rows of a report brought to `next`: the stored rows equal to a new one (every column) stay,
+   * the others are deleted, and the new rows no stored one matched are inserted.
+   */
+  private replaceSide(table: string, id: string, next: readonly object[]) {
+    const stored = this.stmt(`select rowid as handle_, * from ${table} where report_id = ?`).all(
+      id,
+    ) as Record<string, unknown>[];
+    const { gone, inserts } = sideChanges(stored, next);
+    for (let i = 0; i < gone.length; i += 100) {
+      const part = gone.slice(i, i + 100);
+      this.stmt(`delete from ${table} where rowid in (${part.map(() => '?').join(', ')})`).run(...part);
+    }
+    this.insertAll(table, inserts);
   }
 
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
@@ -487,17 +527,28 @@ class SqliteSaves {
     extra: { reviewRound?: number },
   ): ReportsTable {
     return this.sqlite.transaction(() => {
-      const before = this.subscribers().length
-        ? (this.stmt('select content from reports where id = ? and version = ?').get(id, expectedVersion) as
-            { content: string } | undefined)
-        : undefined;
-      const set = {
+      // The stored row first (the same page the update then writes): the columns the edit leaves as they are
+      // stay out of the update, and the indexes on them are not rewritten (SQLite rewrites an index entry
+      // whenever a column of it is set, to the same value or not).
+      const stored = this.stmt(
+        `select ${KEPT_COLUMNS.join(', ')} from reports where id = ? and version = ? and deleted_at is null`,
+      ).get(id, expectedVersion) as Pick<ReportsTable, (typeof KEPT_COLUMNS)[number]> | undefined;
+      const wanted: Partial<ReportsTable> = {
         ...columnsOf(report),
+        ...(extra.reviewRound !== undefined ? { review_round: extra.reviewRound } : {}),
+      };
+      const set: Partial<ReportsTable> = {
         version: expectedVersion + 1,
         updated_by: info.userId,
         updated_at: at,
-        ...(extra.reviewRound !== undefined ? { review_round: extra.reviewRound } : {}),
       };
+      for (const [c, v] of Object.entries(wanted) as [keyof ReportsTable, unknown][])
+        if (!stored || !(c in stored) || !sameValue(stored[c as (typeof KEPT_COLUMNS)[number]], v))
+          (set as Record<string, unknown>)[c] = v;
+      const before =
+        stored && this.subscribers().length
+          ? (this.stmt('select content from reports where id = ?').get(id) as { content: string })
+          : undefined;
       const row = this.stmt(
         `update reports set ${Object.keys(set)
           .map((c) => `${c} = ?`)
@@ -528,7 +579,61 @@ function withRound(rows: SaveRows, round: number): SaveRows {
   return rows;
 }
 
+/** The columns of a report's row an update compares with the stored ones before setting them. */
+const KEPT_COLUMNS = [
+  'title',
+  'kind',
+  'state',
+  'severity',
+  'restricted',
+  'period_start',
+  'review_round',
+] as const;
+
 const BUMP_SQL = 'update insight_generation set n = n + 1 where id = 1';
+
+/** A column value as SQLite gives it back, for comparing a stored row with a new one (3 and 3.0 are one). */
+const normalized = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+const sameValue = (a: unknown, b: unknown) => normalized(a) === normalized(b);
+
+/** The columns of a facts row that differ from the stored one. */
+const changedColumns = (prev: ReportFactsTable, next: ReportFactsTable) =>
+  (Object.keys(next) as (keyof ReportFactsTable)[]).filter(
+    (k) => k !== 'report_id' && !sameValue(prev[k], next[k]),
+  );
+
+/**
+ * What brings a report's stored rows of a side table to `next`: the stored rows equal to a new one (in every
+ * column the new rows have) stay, the others go (by `handle_`: SQLite's rowid, PostgreSQL's ctid), and the new
+ * rows no stored one matched are inserted. Rows of differing shapes are all replaced.
+ */
+function sideChanges(
+  stored: readonly Record<string, unknown>[],
+  next: readonly object[],
+): { gone: unknown[]; inserts: object[] } {
+  const columns = next.length ? Object.keys(next[0]!) : [];
+  const sameShape = next.every((r) => {
+    const keys = Object.keys(r);
+    return keys.length === columns.length && keys.every((k, i) => k === columns[i]);
+  });
+  if (!sameShape) return { gone: stored.map((r) => r.handle_), inserts: [...next] };
+  const keyOf = (row: Record<string, unknown>) => JSON.stringify(columns.map((c) => normalized(row[c])));
+  const kept = new Map<string, unknown[]>();
+  for (const row of stored) {
+    const k = keyOf(row);
+    const handles = kept.get(k);
+    if (handles) handles.push(row.handle_);
+    else kept.set(k, [row.handle_]);
+  }
+  const inserts: object[] = [];
+  for (const row of next) {
+    const handles = kept.get(keyOf(row as Record<string, unknown>));
+    if (handles?.length) handles.pop();
+    else inserts.push(row);
+  }
+  return { gone: [...kept.values()].flat(), inserts };
+}
 
 /** Move the insights' generation (migration 2026-12-07-402) in the caller's transaction. */
 async function bumpGeneration(trx: Db): Promise<void> {
@@ -555,6 +660,5 @@ const GENERATION_SLOTS = 16;
 function figuresMove(prev: ReportFactsTable | undefined, next: ReportFactsTable | undefined): boolean {
   if (!prev || !next) return prev !== next;
   if (Number(prev.public) !== 1 || Number(next.public) !== 1) return true;
-  const norm = (v: unknown) => (v === null || v === undefined ? null : String(v));
-  return (Object.keys(next) as (keyof ReportFactsTable)[]).some((k) => norm(prev[k]) !== norm(next[k]));
+  return (Object.keys(next) as (keyof ReportFactsTable)[]).some((k) => !sameValue(prev[k], next[k]));
 }
