@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { SearchHit } from '../domain/api-contract.js';
+import type { ReportSummary, SearchHit } from '../domain/api-contract.js';
 import type { Page, PageResult } from './action-items.query.js';
-import { COUNT_CAP, type CountCache } from './count-cache.js';
+import { COUNT_CAP, type CappedCount, type CountCache } from './count-cache.js';
 import type { Dialect } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
 import { toSummary } from './report-list.query.js';
@@ -23,6 +23,63 @@ const STOP_WORDS = new Set(
  */
 export const RANK_WINDOW = 500;
 
+/** Older reports with the words in their title ranked beside the newest matches (see searchSqlite). */
+export const TITLE_HITS = 100;
+
+/** How the SQLite search ranks; tests set smaller figures to reach each path with few reports. */
+export interface SearchTuning {
+  /** See RANK_WINDOW. */
+  rankWindow: number;
+  /** See TITLE_HITS. */
+  titleHits: number;
+  /**
+   * A query matching at least this share of the reports (judged from how closely its newest rankWindow
+   * matches follow each other)…
+   */
+  commonShare: number;
+  /** …and about this many reports or more is a common one: its matches are shown newest first, unranked. */
+  commonMatches: number;
+}
+
+export const SEARCH_TUNING: SearchTuning = {
+  rankWindow: RANK_WINDOW,
+  titleHits: TITLE_HITS,
+  commonShare: 0.5,
+  commonMatches: COUNT_CAP,
+};
+
+type Rows = (sqlText: string, params: readonly unknown[]) => unknown[][];
+
+/** The summary columns (SUMMARY_COLUMNS' order) of the reports (aliased `r`). */
+const SUMMARY_SQL =
+  'r.seq, r.id, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version, r.created_at, r.updated_at, r.deleted_at';
+
+const summaryOf = (v: unknown[]): ReportSummary => ({
+  id: v[1] as string,
+  seq: Number(v[0]),
+  title: v[2] as string,
+  kind: v[3] as string,
+  state: v[4] as string,
+  severity: v[5] as string | null,
+  restricted: Number(v[6]) === 1,
+  periodStart: v[7] as string | null,
+  version: Number(v[8]),
+  createdAt: v[9] as string,
+  updatedAt: v[10] as string,
+  deletedAt: v[11] as string | null,
+});
+
+/** The condition on reports (aliased `r`) the viewer may see, with its parameters. */
+function visibleText(viewer: Viewer): [string, unknown[]] {
+  const principals = viewer.principals.length > 0 ? viewer.principals : [''];
+  return [
+    `r.deleted_at is null and (r.restricted = 0 or r.created_by = ? or exists (select 1 from report_members m where m.report_id = r.id and m.principal in (${principals.map(() => '?').join(', ')})))`,
+    [viewer.userId, ...principals],
+  ];
+}
+
+const BM25 = 'bm25(report_search, 10.0, 1.0)';
+
 const visibilitySql = (viewer: Viewer) => {
   const principals = viewer.principals.length > 0 ? viewer.principals : [''];
   return sql`(r.restricted = 0 or r.created_by = ${viewer.userId} or exists (select 1 from report_members m where m.report_id = r.id and m.principal in (${sql.join(principals)})))`;
@@ -36,118 +93,180 @@ export async function searchReports(
   viewer: Viewer,
   query: string,
   page: Page,
+  raw?: Rows,
+  tuning: SearchTuning = SEARCH_TUNING,
 ): Promise<Omit<PageResult<SearchHit>, 'next'>> {
   const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0 || page.offset >= COUNT_CAP) return { items: [], total: 0, totalExact: true };
-  return dialect === 'postgres'
-    ? searchPostgres(db, counts, viewer, words, page)
-    : searchSqlite(db, counts, viewer, words, page);
+  if (dialect === 'postgres') return searchPostgres(db, counts, viewer, words, page);
+  if (!raw) throw new Error('searching SQLite needs its raw reads (Store.rawRows)');
+  return searchSqlite(counts, viewer, words, page, raw, tuning);
 }
 
-async function searchSqlite(
-  db: Kysely<Database>,
+function searchSqlite(
   counts: CountCache,
   viewer: Viewer,
   words: string[],
   page: Page,
+  rows: Rows,
+  tuning: SearchTuning,
 ) {
   // Words that occur in nearly every report only slow the search down; PostgreSQL drops them too.
   const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
   const terms = meaningful.length > 0 ? meaningful : words;
   // Each word becomes a quoted FTS5 string, so no input can be read as query syntax.
   const match = terms.map((w) => `"${w}"`).join(' ');
-  const visible = sql`r.deleted_at is null and ${visibilitySql(viewer)}`;
-  // Ranked: every match of a word on at most RANK_WINDOW reports; for one on more, the newest RANK_WINDOW
-  // matches and (for a word on fewer than COUNT_CAP reports) up to TITLE_HITS older reports with every word
-  // in their title: the title weighs ten times the body in the score, so those are the older reports most
-  // likely to rank high. A word on more reports than that is met in titles too often to tell one report from
-  // another, and its weight in the score is near nil. The matches not ranked follow, newest first: one order
-  // for every page, so paging on shows each match once.
-  // The newest RANK_WINDOW matches from the index alone (hidden and deleted reports among them): the oldest
-  // of them, and whether there are more.
-  const newest = (
-    await sql<{ low: number | null; n: number }>`select min(rowid) as low, count(*) as n from (
-      select rowid from report_search where report_search match ${match}
-      order by rowid desc limit ${RANK_WINDOW})`.execute(db)
-  ).rows[0];
-  const everyMatch = Number(newest?.n ?? 0) < RANK_WINDOW;
-  const low = everyMatch ? 0 : Number(newest?.low ?? 0);
-  // The visible matches, counted (capped, kept) when not every match is ranked; else those ranked.
-  const counted = everyMatch
-    ? undefined
-    : await counts.get(JSON.stringify(['search', viewer, match]), async (limit) => {
-        const { rows } = await sql<{ n: number }>`select count(*) as n from (
-          select 1 from report_search join reports r on r.seq = report_search.rowid
-          where report_search match ${match} and ${visible} limit ${limit})`.execute(db);
-        return Number(rows[0]?.n ?? 0);
-      });
-  let older: number[] = [];
-  if (counted?.totalExact) {
-    older = (
-      await sql<{ seq: number }>`select rowid as seq from report_search
-        where report_search match ${`{title} : (${match})`} and rowid < ${low}
-        order by rowid desc limit ${TITLE_HITS}`.execute(db)
-    ).rows.map((r) => Number(r.seq));
-  }
-  // FTS5 walks a term's matches newest first cheaply, but a range of rowids costs it a walk of every match
-  // (measured: 5 ms for a word on 95,000 reports): the window is taken by a LIMIT, and the older title hits
-  // by a condition SQLite checks (the "+" keeps it from FTS5) on each of at most COUNT_CAP matches.
-  const scored = everyMatch
-    ? sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
-          where report_search match ${match}`
-    : older.length === 0
-      ? sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
-            where report_search match ${match} order by rowid desc limit ${RANK_WINDOW}`
-      : sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
-            where report_search match ${match}
-              and (+report_search.rowid >= ${low} or +report_search.rowid in (${sql.join(older)}))`;
+  const [visible, visibleParams] = visibleText(viewer);
   const upTo = page.offset + page.limit;
-  const top = (
-    await sql<{ seq: number; score: number }>`
-      select c.rowid as seq, c.score as score from (${scored}) c join reports r on r.seq = c.rowid
-      where ${visible}
-      order by c.score, c.rowid
-      ${everyMatch ? sql`` : sql`limit ${upTo}`}`.execute(db)
-  ).rows;
-  const ranked: { seq: number; score: number | null }[] = top.slice(page.offset, upTo);
-  if (!everyMatch && top.length < upTo) {
-    const rest = await sql<{ seq: number }>`
-      select r.seq as seq from report_search join reports r on r.seq = report_search.rowid
-      where report_search match ${match} and report_search.rowid < ${low}
-        ${older.length > 0 ? sql`and +report_search.rowid not in (${sql.join(older)})` : sql``}
-        and ${visible}
-      order by report_search.rowid desc
-      limit ${page.limit - ranked.length} offset ${Math.max(0, page.offset - top.length)}`.execute(db);
-    for (const r of rest.rows) ranked.push({ seq: r.seq, score: null });
-  }
-  const { total, totalExact } = counted ?? { total: top.length, totalExact: true };
-  if (ranked.length === 0) return { total, totalExact, items: [] };
-  // Summaries and prose for the page alone; its snippets are cut here (see snippetOf), not by FTS5's
-  // snippet(), which tokenizes every shown report's text again inside the query.
-  const details = await sql<ReportsTable & { body: string }>`
-    select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
-      r.created_at, r.updated_at, r.deleted_at, s.body
-    from reports r join report_search s on s.rowid = r.seq
-    where r.seq in (${sql.join(ranked.map((r) => Number(r.seq)))})`.execute(db);
-  const bySeq = new Map(details.rows.map((r) => [Number(r.seq), r]));
-  const stems = terms.map(stemOf);
-  const items = ranked.flatMap((hit) => {
-    const r = bySeq.get(Number(hit.seq));
-    return r
-      ? [
-          {
-            ...toSummary(r),
-            score: hit.score === null ? 0 : -Number(hit.score),
-            snippet: snippetOf(r.body, stems),
-          },
-        ]
-      : [];
-  });
-  return { total, totalExact, items };
+  const W = tuning.rankWindow;
+  // The newest W matches from the index alone (FTS5 walks a term's matches newest first and stops at the
+  // LIMIT; hidden and deleted reports among them): the oldest of them, and whether there are more.
+  const [lowest, found] = rows(
+    `select min(rowid), count(*) from (select rowid from report_search where report_search match ? order by rowid desc limit ?)`,
+    [match, W],
+  )[0] ?? [null, 0];
+  if (Number(found) === 0) return Promise.resolve({ total: 0, totalExact: true, items: [] });
+  const everyMatch = Number(found) < W;
+  const low = everyMatch ? 0 : Number(lowest);
+  const countVisible = () =>
+    counts.get(JSON.stringify(['search', viewer, match]), (limit) =>
+      Promise.resolve(
+        Number(
+          rows(
+            `select count(*) from (select 1 from report_search join reports r on r.seq = report_search.rowid
+              where report_search match ? and ${visible} limit ?)`,
+            [match, ...visibleParams, limit],
+          )[0]?.[0] ?? 0,
+        ),
+      ),
+    );
+  /** The visible matches older than the ranked ones, newest first: `limit` of them after skipping `skip`. */
+  const newestFirst = (below: number, older: number[], limit: number, skip: number) =>
+    rows(
+      `select r.seq from report_search join reports r on r.seq = report_search.rowid
+        where report_search match ? and report_search.rowid < ?
+          and +report_search.rowid not in (select value from json_each(?)) and ${visible}
+        order by report_search.rowid desc limit ? offset ?`,
+      [match, below, JSON.stringify(older), ...visibleParams, limit, skip],
+    );
+  return (async () => {
+    if (!everyMatch) {
+      // A common query: its newest W matches lie close together, so it matches about `share` of all
+      // reports. Its words then weigh next to nothing in bm25 (their IDF is nil from half the reports on:
+      // ln((N - n + 0.5) / (n + 0.5)) <= 0), so scoring tells the matches apart by little but their length,
+      // while costing a walk of every match: they are shown newest first, the match a filter, and the walk
+      // stops at the page.
+      const newest = Number(rows('select max(seq) from reports', [])[0]?.[0] ?? 0);
+      const share = W / Math.max(1, newest - low + 1);
+      if (share >= tuning.commonShare && share * newest >= tuning.commonMatches) {
+        const counted = await countVisible();
+        const hits = newestFirst(newest + 1, [], page.limit, page.offset);
+        return withDetails(
+          rows,
+          terms,
+          counted,
+          hits.map(([seq]) => ({ seq: Number(seq), score: null })),
+        );
+      }
+    }
+    // Ranked: every match of a query on fewer than W reports; for one on more, the newest W matches and
+    // (for a query on at most COUNT_CAP reports) up to titleHits older reports with every word in their
+    // title: the title weighs ten times the body in the score, so those are the older reports most likely to
+    // rank high. The matches not ranked follow, newest first: one order for every page, so paging on shows
+    // each match once.
+    const counted = everyMatch ? undefined : await countVisible();
+    let older: number[] = [];
+    if (counted?.totalExact) {
+      older = rows(
+        `select rowid from report_search where report_search match ? and rowid < ? order by rowid desc limit ?`,
+        [`{title} : (${match})`, low, tuning.titleHits],
+      ).map((v) => Number(v[0]));
+    }
+    // Scored from the index alone, best first; whether each may be shown is asked of the reports only for
+    // as many as the page needs. A range of rowids costs FTS5 a walk of every match, so the window is taken
+    // by a LIMIT, and with older title hits by a condition SQLite checks (the "+" keeps it from FTS5).
+    const scored = (
+      everyMatch
+        ? rows(
+            `select rowid, ${BM25} as score from report_search where report_search match ? order by score, rowid`,
+            [match],
+          )
+        : older.length === 0
+          ? rows(
+              `select rowid, score from (select rowid, ${BM25} as score from report_search
+                where report_search match ? order by rowid desc limit ?) order by score, rowid`,
+              [match, W],
+            )
+          : rows(
+              `select rowid, ${BM25} as score from report_search where report_search match ?
+                and (+report_search.rowid >= ? or +report_search.rowid in (select value from json_each(?)))
+                order by score, rowid`,
+              [match, low, JSON.stringify(older)],
+            )
+    ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
+    // The visible ones among them, in order (from an index, not the reports' rows): all of them when every
+    // match is scored (their number is the total), else enough for the page.
+    const shown: { seq: number; score: number | null }[] = [];
+    for (let i = 0; i < scored.length && (everyMatch || shown.length < upTo);) {
+      const chunk = scored.slice(i, everyMatch ? scored.length : i + Math.max(upTo - shown.length + 8, 64));
+      i += chunk.length;
+      const seen = new Set(
+        rows(`select r.seq from reports r where r.seq in (select value from json_each(?)) and ${visible}`, [
+          JSON.stringify(chunk.map((c) => c.seq)),
+          ...visibleParams,
+        ]).map((v) => Number(v[0])),
+      );
+      for (const c of chunk) if (seen.has(c.seq)) shown.push(c);
+    }
+    const hits = shown.slice(page.offset, upTo);
+    if (!everyMatch && shown.length < upTo) {
+      const rest = newestFirst(low, older, page.limit - hits.length, Math.max(0, page.offset - shown.length));
+      for (const [seq] of rest) hits.push({ seq: Number(seq), score: null });
+    }
+    return withDetails(rows, terms, counted ?? { total: shown.length, totalExact: true }, hits);
+  })();
 }
 
-/** Older reports with the words in their title ranked beside the newest matches (see searchSqlite). */
-export const TITLE_HITS = 100;
+/**
+ * The page's hits as summaries with their snippets, cut here from the prose (see snippetOf) rather than by
+ * FTS5's snippet(), which tokenizes every shown report's text again inside the query.
+ */
+function withDetails(
+  rows: Rows,
+  terms: string[],
+  { total, totalExact }: CappedCount,
+  hits: { seq: number; score: number | null }[],
+): Omit<PageResult<SearchHit>, 'next'> {
+  if (hits.length === 0) return { total, totalExact, items: [] };
+  const seqs = JSON.stringify(hits.map((h) => h.seq));
+  const summaries = new Map(
+    rows(`select ${SUMMARY_SQL} from reports r where r.seq in (select value from json_each(?))`, [seqs]).map(
+      (v) => [Number(v[0]), v],
+    ),
+  );
+  const bodies = new Map(
+    rows(`select rowid, body from report_search where rowid in (select value from json_each(?))`, [seqs]).map(
+      (v) => [Number(v[0]), v[1] as string],
+    ),
+  );
+  const stems = terms.map(stemOf);
+  return {
+    total,
+    totalExact,
+    items: hits.flatMap((hit) => {
+      const row = summaries.get(hit.seq);
+      return row
+        ? [
+            {
+              ...summaryOf(row),
+              score: hit.score === null ? 0 : -hit.score,
+              snippet: snippetOf(bodies.get(hit.seq) ?? '', stems),
+            },
+          ]
+        : [];
+    }),
+  };
+}
 
 /** Words shown around the best place in a snippet. */
 const SNIPPET_WORDS = 16;
