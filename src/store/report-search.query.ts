@@ -290,13 +290,26 @@ const WORD = /[\p{L}\p{N}]+/gu;
  * like a query word are looked at closely, so a long text costs one pass of a regular expression.
  */
 export function snippetOf(body: string, stems: string[]): string {
-  const hits: { start: number; end: number; stem: number }[] = [];
+  // Which query word `word` is a form of, or -1.
+  const stemAt = (word: string) => {
+    const stem = stemOf(word);
+    return stems.findIndex((s) => stem === s || word.toLowerCase() === s);
+  };
+  const hits: { start: number; stem: number }[] = [];
   if (stems.length > 0) {
-    const starts = new RegExp(`(?<![\\p{L}\\p{N}])(?:${stems.join('|')})[\\p{L}\\p{N}]*`, 'giu');
-    for (const m of body.matchAll(starts)) {
-      const stem = stemOf(m[0]);
-      const k = stems.findIndex((s) => stem === s || m[0].toLowerCase() === s);
-      if (k >= 0) hits.push({ start: m.index, end: m.index + m[0].length, stem: k });
+    // Once a place has every query word, no hit from a little past it on can change the choice below.
+    let settled = Infinity;
+    for (const m of wordsStartingWith(body, stems)) {
+      if (m.index >= settled) break;
+      const k = stemAt(m.word);
+      if (k < 0) continue;
+      hits.push({ start: m.index, stem: k });
+      if (settled === Infinity) {
+        const seen = new Set<number>();
+        for (let j = hits.length - 1; j >= 0 && m.index - hits[j]!.start < SNIPPET_WORDS * 6; j--)
+          seen.add(hits[j]!.stem);
+        if (seen.size === stems.length) settled = m.index + SNIPPET_WORDS * 6;
+      }
     }
   }
   // The hit with the most distinct query words among the hits that follow it closely (a word is about
@@ -326,17 +339,52 @@ export function snippetOf(body: string, stems: string[]): string {
   WORD.lastIndex = from;
   let out = from > 0 ? '…' : '';
   let at = from;
-  let h = hits.findIndex((x) => x.start >= from);
   for (let n = 0; n < SNIPPET_WORDS; n++) {
     const m = WORD.exec(body);
     if (!m) return out + body.slice(at);
     out += body.slice(at, m.index);
-    const hit = h >= 0 && hits[h]?.start === m.index ? hits[h++] : undefined;
-    out += hit ? `\u0001${body.slice(hit.start, hit.end)}\u0002` : m[0];
-    at = hit ? hit.end : m.index + m[0].length;
-    WORD.lastIndex = at;
+    // A form of a query word starts with its stem: most words are told apart without stemming them.
+    const word = m[0].toLowerCase();
+    const hit = stems.some((s) => word.startsWith(s)) && stemAt(m[0]) >= 0;
+    out += hit ? `\u0001${m[0]}\u0002` : m[0];
+    at = m.index + m[0].length;
   }
   return WORD.exec(body) ? `${out}…` : out + body.slice(at);
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const WORD_REST = /[\p{L}\p{N}]*/uy;
+
+/**
+ * The words of `body` starting like one of `stems` (lower case), in order: found with indexOf in the
+ * lower-cased text, far cheaper than a case-insensitive Unicode regular expression over it, which is kept
+ * for the rare text whose length lower-casing changes.
+ */
+function wordsStartingWith(body: string, stems: string[]): { index: number; word: string }[] {
+  const lower = body.toLowerCase();
+  if (lower.length !== body.length) {
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${stems.join('|')})[\\p{L}\\p{N}]*`, 'giu');
+    return [...body.matchAll(re)].map((m) => ({ index: m.index, word: m[0] }));
+  }
+  const wordBefore = (i: number) => {
+    if (i === 0) return false;
+    const unit = body.charCodeAt(i - 1);
+    // A letter outside the Basic Multilingual Plane is two UTF-16 units.
+    const at = unit >= 0xdc00 && unit <= 0xdfff && i >= 2 ? i - 2 : i - 1;
+    return WORD_CHAR.test(String.fromCodePoint(body.codePointAt(at)!));
+  };
+  const found: { index: number; word: string }[] = [];
+  const taken = new Set<number>();
+  for (const stem of stems) {
+    for (let i = lower.indexOf(stem); i >= 0; i = lower.indexOf(stem, i + 1)) {
+      if (taken.has(i) || wordBefore(i)) continue;
+      taken.add(i);
+      WORD_REST.lastIndex = i + stem.length;
+      WORD_REST.exec(body);
+      found.push({ index: i, word: body.slice(i, WORD_REST.lastIndex) });
+    }
+  }
+  return stems.length > 1 ? found.sort((x, y) => x.index - y.index) : found;
 }
 
 async function searchPostgres(
