@@ -50,6 +50,12 @@ export const SEARCH_TUNING: SearchTuning = {
 
 type Rows = (sqlText: string, params: readonly unknown[]) => unknown[][];
 
+/** A report shown (its SUMMARY_SQL columns) and its bm25 score, null when it was not scored. */
+interface Hit {
+  row: unknown[];
+  score: number | null;
+}
+
 /** The summary columns (SUMMARY_COLUMNS' order) of the reports (aliased `r`). */
 const SUMMARY_SQL =
   'r.seq, r.id, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version, r.created_at, r.updated_at, r.deleted_at';
@@ -133,7 +139,7 @@ function searchSqlite(
       Promise.resolve(
         Number(
           rows(
-            `select count(*) from (select 1 from report_search join reports r on r.seq = report_search.rowid
+            `select count(*) from (select 1 from report_search join reports r indexed by reports_visibility on r.seq = report_search.rowid
               where report_search match ? and ${visible} limit ?)`,
             [match, ...visibleParams, limit],
           )[0]?.[0] ?? 0,
@@ -143,7 +149,7 @@ function searchSqlite(
   /** The visible matches older than the ranked ones, newest first: `limit` of them after skipping `skip`. */
   const newestFirst = (below: number, older: number[], limit: number, skip: number) =>
     rows(
-      `select r.seq from report_search join reports r on r.seq = report_search.rowid
+      `select ${SUMMARY_SQL} from report_search join reports r indexed by reports_search_summary on r.seq = report_search.rowid
         where report_search match ? and report_search.rowid < ?
           and +report_search.rowid not in (select value from json_each(?)) and ${visible}
         order by report_search.rowid desc limit ? offset ?`,
@@ -165,7 +171,7 @@ function searchSqlite(
           rows,
           terms,
           counted,
-          hits.map(([seq]) => ({ seq: Number(seq), score: null })),
+          hits.map((row) => ({ row, score: null })),
         );
       }
     }
@@ -204,24 +210,27 @@ function searchSqlite(
               [match, low, JSON.stringify(older)],
             )
     ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
-    // The visible ones among them, in order (from an index, not the reports' rows): all of them when every
-    // match is scored (their number is the total), else enough for the page.
-    const shown: { seq: number; score: number | null }[] = [];
+    // The visible ones among them, in order, with their summaries (from an index, not the reports' rows):
+    // all of them when every match is scored (their number is the total), else enough for the page.
+    const shown: Hit[] = [];
     for (let i = 0; i < scored.length && (everyMatch || shown.length < upTo);) {
       const chunk = scored.slice(i, everyMatch ? scored.length : i + Math.max(upTo - shown.length + 8, 64));
       i += chunk.length;
-      const seen = new Set(
-        rows(`select r.seq from reports r where r.seq in (select value from json_each(?)) and ${visible}`, [
-          JSON.stringify(chunk.map((c) => c.seq)),
-          ...visibleParams,
-        ]).map((v) => Number(v[0])),
+      const seen = new Map(
+        rows(
+          `select ${SUMMARY_SQL} from reports r indexed by reports_search_summary where r.seq in (select value from json_each(?)) and ${visible}`,
+          [JSON.stringify(chunk.map((c) => c.seq)), ...visibleParams],
+        ).map((v) => [Number(v[0]), v]),
       );
-      for (const c of chunk) if (seen.has(c.seq)) shown.push(c);
+      for (const c of chunk) {
+        const row = seen.get(c.seq);
+        if (row) shown.push({ row, score: c.score });
+      }
     }
     const hits = shown.slice(page.offset, upTo);
     if (!everyMatch && shown.length < upTo) {
       const rest = newestFirst(low, older, page.limit - hits.length, Math.max(0, page.offset - shown.length));
-      for (const [seq] of rest) hits.push({ seq: Number(seq), score: null });
+      for (const row of rest) hits.push({ row, score: null });
     }
     return withDetails(rows, terms, counted ?? { total: shown.length, totalExact: true }, hits);
   })();
@@ -235,36 +244,23 @@ function withDetails(
   rows: Rows,
   terms: string[],
   { total, totalExact }: CappedCount,
-  hits: { seq: number; score: number | null }[],
+  hits: Hit[],
 ): Omit<PageResult<SearchHit>, 'next'> {
   if (hits.length === 0) return { total, totalExact, items: [] };
-  const seqs = JSON.stringify(hits.map((h) => h.seq));
-  const summaries = new Map(
-    rows(`select ${SUMMARY_SQL} from reports r where r.seq in (select value from json_each(?))`, [seqs]).map(
-      (v) => [Number(v[0]), v],
-    ),
-  );
   const bodies = new Map(
-    rows(`select rowid, body from report_search where rowid in (select value from json_each(?))`, [seqs]).map(
-      (v) => [Number(v[0]), v[1] as string],
-    ),
+    rows(`select rowid, body from report_search where rowid in (select value from json_each(?))`, [
+      JSON.stringify(hits.map((h) => Number(h.row[0]))),
+    ]).map((v) => [Number(v[0]), v[1] as string]),
   );
   const stems = terms.map(stemOf);
   return {
     total,
     totalExact,
-    items: hits.flatMap((hit) => {
-      const row = summaries.get(hit.seq);
-      return row
-        ? [
-            {
-              ...summaryOf(row),
-              score: hit.score === null ? 0 : -hit.score,
-              snippet: snippetOf(bodies.get(hit.seq) ?? '', stems),
-            },
-          ]
-        : [];
-    }),
+    items: hits.map((hit) => ({
+      ...summaryOf(hit.row),
+      score: hit.score === null ? 0 : -hit.score,
+      snippet: snippetOf(bodies.get(Number(hit.row[0])) ?? '', stems),
+    })),
   };
 }
 
