@@ -41,6 +41,7 @@ export interface SearchTuning {
   commonMatches: number;
 }
 
+/** The figures searches run with. */
 export const SEARCH_TUNING: SearchTuning = {
   rankWindow: RANK_WINDOW,
   titleHits: TITLE_HITS,
@@ -56,7 +57,7 @@ interface Hit {
   score: number | null;
 }
 
-/** The summary columns (SUMMARY_COLUMNS' order) of the reports (aliased `r`). */
+/** The sequence number, then the summary columns (as SUMMARY_COLUMNS) of the reports (aliased `r`). */
 const SUMMARY_SQL =
   'r.seq, r.id, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version, r.created_at, r.updated_at, r.deleted_at';
 
@@ -109,7 +110,7 @@ export async function searchReports(
   return searchSqlite(counts, viewer, words, page, raw, tuning);
 }
 
-function searchSqlite(
+async function searchSqlite(
   counts: CountCache,
   viewer: Viewer,
   words: string[],
@@ -128,10 +129,11 @@ function searchSqlite(
   // The newest W matches from the index alone (FTS5 walks a term's matches newest first and stops at the
   // LIMIT; hidden and deleted reports among them): the oldest of them, and whether there are more.
   const [lowest, found] = rows(
-    `select min(rowid), count(*) from (select rowid from report_search where report_search match ? order by rowid desc limit ?)`,
+    `select min(rowid), count(*) from (
+      select rowid from report_search where report_search match ? order by rowid desc limit ?)`,
     [match, W],
   )[0] ?? [null, 0];
-  if (Number(found) === 0) return Promise.resolve({ total: 0, totalExact: true, items: [] });
+  if (Number(found) === 0) return { total: 0, totalExact: true, items: [] };
   const everyMatch = Number(found) < W;
   const low = everyMatch ? 0 : Number(lowest);
   const countVisible = () =>
@@ -139,7 +141,8 @@ function searchSqlite(
       Promise.resolve(
         Number(
           rows(
-            `select count(*) from (select 1 from report_search join reports r indexed by reports_visibility on r.seq = report_search.rowid
+            `select count(*) from (select 1 from report_search
+              join reports r indexed by reports_visibility on r.seq = report_search.rowid
               where report_search match ? and ${visible} limit ?)`,
             [match, ...visibleParams, limit],
           )[0]?.[0] ?? 0,
@@ -149,91 +152,91 @@ function searchSqlite(
   /** The visible matches older than the ranked ones, newest first: `limit` of them after skipping `skip`. */
   const newestFirst = (below: number, older: number[], limit: number, skip: number) =>
     rows(
-      `select ${SUMMARY_SQL} from report_search join reports r indexed by reports_search_summary on r.seq = report_search.rowid
+      `select ${SUMMARY_SQL} from report_search
+        join reports r indexed by reports_search_summary on r.seq = report_search.rowid
         where report_search match ? and report_search.rowid < ?
           and +report_search.rowid not in (select value from json_each(?)) and ${visible}
         order by report_search.rowid desc limit ? offset ?`,
       [match, below, JSON.stringify(older), ...visibleParams, limit, skip],
     );
-  return (async () => {
-    if (!everyMatch) {
-      // A common query: its newest W matches lie close together, so it matches about `share` of all
-      // reports. Its words then weigh next to nothing in bm25 (their IDF is nil from half the reports on:
-      // ln((N - n + 0.5) / (n + 0.5)) <= 0), so scoring tells the matches apart by little but their length,
-      // while costing a walk of every match: they are shown newest first, the match a filter, and the walk
-      // stops at the page.
-      const newest = Number(rows('select max(seq) from reports', [])[0]?.[0] ?? 0);
-      const share = W / Math.max(1, newest - low + 1);
-      if (share >= tuning.commonShare && share * newest >= tuning.commonMatches) {
-        const counted = await countVisible();
-        const hits = newestFirst(newest + 1, [], page.limit, page.offset);
-        return withDetails(
-          rows,
-          terms,
-          counted,
-          hits.map((row) => ({ row, score: null })),
-        );
-      }
+  if (!everyMatch) {
+    // A common query: its newest W matches lie close together, so it matches about `share` of all
+    // reports. Its words then weigh next to nothing in bm25 (their IDF is nil from half the reports on:
+    // ln((N - n + 0.5) / (n + 0.5)) <= 0), so scoring tells the matches apart by little but their length,
+    // while costing a walk of every match: they are shown newest first, the match a filter, and the walk
+    // stops at the page.
+    const newest = Number(rows('select max(seq) from reports', [])[0]?.[0] ?? 0);
+    const share = W / Math.max(1, newest - low + 1);
+    if (share >= tuning.commonShare && share * newest >= tuning.commonMatches) {
+      const counted = await countVisible();
+      const hits = newestFirst(newest + 1, [], page.limit, page.offset);
+      return withDetails(
+        rows,
+        terms,
+        counted,
+        hits.map((row) => ({ row, score: null })),
+      );
     }
-    // Ranked: every match of a query on fewer than W reports; for one on more, the newest W matches and
-    // (for a query on at most COUNT_CAP reports) up to titleHits older reports with every word in their
-    // title: the title weighs ten times the body in the score, so those are the older reports most likely to
-    // rank high. The matches not ranked follow, newest first: one order for every page, so paging on shows
-    // each match once.
-    const counted = everyMatch ? undefined : await countVisible();
-    let older: number[] = [];
-    if (counted?.totalExact) {
-      older = rows(
-        `select rowid from report_search where report_search match ? and rowid < ? order by rowid desc limit ?`,
-        [`{title} : (${match})`, low, tuning.titleHits],
-      ).map((v) => Number(v[0]));
-    }
-    // Scored from the index alone, best first; whether each may be shown is asked of the reports only for
-    // as many as the page needs. A range of rowids costs FTS5 a walk of every match, so the window is taken
-    // by a LIMIT, and with older title hits by a condition SQLite checks (the "+" keeps it from FTS5).
-    const scored = (
-      everyMatch
+  }
+  // Ranked: every match of a query on fewer than W reports; for one on more, the newest W matches and
+  // (for a query on at most COUNT_CAP reports) up to titleHits older reports with every word in their
+  // title: the title weighs ten times the body in the score, so those are the older reports most likely to
+  // rank high. The matches not ranked follow, newest first: one order for every page, so paging on shows
+  // each match once.
+  const counted = everyMatch ? undefined : await countVisible();
+  let older: number[] = [];
+  if (counted?.totalExact) {
+    older = rows(
+      `select rowid from report_search where report_search match ? and rowid < ? order by rowid desc limit ?`,
+      [`{title} : (${match})`, low, tuning.titleHits],
+    ).map((v) => Number(v[0]));
+  }
+  // Scored from the index alone, best first; whether each may be shown is asked of the reports only for
+  // as many as the page needs. A range of rowids costs FTS5 a walk of every match, so the window is taken
+  // by a LIMIT, and with older title hits by a condition SQLite checks (the "+" keeps it from FTS5).
+  const scored = (
+    everyMatch
+      ? rows(
+          `select rowid, ${BM25} as score from report_search where report_search match ? order by score, rowid`,
+          [match],
+        )
+      : older.length === 0
         ? rows(
-            `select rowid, ${BM25} as score from report_search where report_search match ? order by score, rowid`,
-            [match],
-          )
-        : older.length === 0
-          ? rows(
-              `select rowid, score from (select rowid, ${BM25} as score from report_search
+            `select rowid, score from (select rowid, ${BM25} as score from report_search
                 where report_search match ? order by rowid desc limit ?) order by score, rowid`,
-              [match, W],
-            )
-          : rows(
-              `select rowid, ${BM25} as score from report_search where report_search match ?
+            [match, W],
+          )
+        : rows(
+            `select rowid, ${BM25} as score from report_search where report_search match ?
                 and (+report_search.rowid >= ? or +report_search.rowid in (select value from json_each(?)))
                 order by score, rowid`,
-              [match, low, JSON.stringify(older)],
-            )
-    ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
-    // The visible ones among them, in order, with their summaries (from an index, not the reports' rows):
-    // all of them when every match is scored (their number is the total), else enough for the page.
-    const shown: Hit[] = [];
-    for (let i = 0; i < scored.length && (everyMatch || shown.length < upTo);) {
-      const chunk = scored.slice(i, everyMatch ? scored.length : i + Math.max(upTo - shown.length + 8, 64));
-      i += chunk.length;
-      const seen = new Map(
-        rows(
-          `select ${SUMMARY_SQL} from reports r indexed by reports_search_summary where r.seq in (select value from json_each(?)) and ${visible}`,
-          [JSON.stringify(chunk.map((c) => c.seq)), ...visibleParams],
-        ).map((v) => [Number(v[0]), v]),
-      );
-      for (const c of chunk) {
-        const row = seen.get(c.seq);
-        if (row) shown.push({ row, score: c.score });
-      }
+            [match, low, JSON.stringify(older)],
+          )
+  ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
+  // The visible ones among them, in order, with their summaries (from an index, not the reports' rows):
+  // all of them when every match is scored (their number is the total), else enough for the page.
+  const shown: Hit[] = [];
+  for (let i = 0; i < scored.length && (everyMatch || shown.length < upTo);) {
+    const chunk = scored.slice(i, everyMatch ? scored.length : i + Math.max(upTo - shown.length + 8, 64));
+    i += chunk.length;
+    const seen = new Map(
+      rows(
+        `select ${SUMMARY_SQL} from reports r indexed by reports_search_summary
+          where r.seq in (select value from json_each(?)) and ${visible}`,
+        [JSON.stringify(chunk.map((c) => c.seq)), ...visibleParams],
+      ).map((v) => [Number(v[0]), v]),
+    );
+    for (const c of chunk) {
+      const row = seen.get(c.seq);
+      if (row) shown.push({ row, score: c.score });
     }
-    const hits = shown.slice(page.offset, upTo);
-    if (!everyMatch && shown.length < upTo) {
-      const rest = newestFirst(low, older, page.limit - hits.length, Math.max(0, page.offset - shown.length));
-      for (const row of rest) hits.push({ row, score: null });
-    }
-    return withDetails(rows, terms, counted ?? { total: shown.length, totalExact: true }, hits);
-  })();
+  }
+  const hits = shown.slice(page.offset, upTo);
+  if (!everyMatch && shown.length < upTo) {
+    const rest = newestFirst(low, older, page.limit - hits.length, Math.max(0, page.offset - shown.length));
+    for (const row of rest) hits.push({ row, score: null });
+  }
+  return withDetails(rows, terms, counted ?? { total: shown.length, totalExact: true }, hits);
 }
 
 /**
