@@ -22,6 +22,7 @@ import * as outboxSentIndex from './migrations/2026-12-07-202-outbox-sent-index.
 import * as insightAggregates from './migrations/2026-12-07-401-insight-aggregates.js';
 import * as insightGeneration from './migrations/2026-12-07-402-insight-generation.js';
 import * as actionItemReportTitles from './migrations/2026-12-07-501-action-item-report-titles.js';
+import * as searchSummaryIndex from './migrations/2026-12-08-101-search-summary-index.js';
 import * as pgSaveContention from './migrations/2026-12-08-501-pg-save-contention.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-401-insight-aggregates': insightAggregates,
   '2026-12-07-402-insight-generation': insightGeneration,
   '2026-12-07-501-action-item-report-titles': actionItemReportTitles,
+  '2026-12-08-101-search-summary-index': searchSummaryIndex,
   '2026-12-08-501-pg-save-contention': pgSaveContention,
 };
 

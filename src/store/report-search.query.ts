@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { SearchHit } from '../domain/api-contract.js';
+import type { ReportSummary, SearchHit } from '../domain/api-contract.js';
 import type { Page, PageResult } from './action-items.query.js';
-import { COUNT_CAP, type CountCache } from './count-cache.js';
+import { COUNT_CAP, type CappedCount, type CountCache } from './count-cache.js';
 import type { Dialect } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
 import { toSummary } from './report-list.query.js';
@@ -23,6 +23,70 @@ const STOP_WORDS = new Set(
  */
 export const RANK_WINDOW = 500;
 
+/** Older reports with the words in their title ranked beside the newest matches (see searchSqlite). */
+export const TITLE_HITS = 100;
+
+/** How the SQLite search ranks; tests set smaller figures to reach each path with few reports. */
+export interface SearchTuning {
+  /** See RANK_WINDOW. */
+  rankWindow: number;
+  /** See TITLE_HITS. */
+  titleHits: number;
+  /**
+   * A query matching at least this share of the reports (judged from how closely its newest rankWindow
+   * matches follow each other)…
+   */
+  commonShare: number;
+  /** …and about this many reports or more is a common one: its matches are shown newest first, unranked. */
+  commonMatches: number;
+}
+
+/** The figures searches run with. */
+export const SEARCH_TUNING: SearchTuning = {
+  rankWindow: RANK_WINDOW,
+  titleHits: TITLE_HITS,
+  commonShare: 0.5,
+  commonMatches: COUNT_CAP,
+};
+
+type Rows = (sqlText: string, params: readonly unknown[]) => unknown[][];
+
+/** A report shown (its SUMMARY_SQL columns) and its bm25 score, null when it was not scored. */
+interface Hit {
+  row: unknown[];
+  score: number | null;
+}
+
+/** The sequence number, then the summary columns (as SUMMARY_COLUMNS) of the reports (aliased `r`). */
+const SUMMARY_SQL =
+  'r.seq, r.id, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version, r.created_at, r.updated_at, r.deleted_at';
+
+const summaryOf = (v: unknown[]): ReportSummary => ({
+  id: v[1] as string,
+  seq: Number(v[0]),
+  title: v[2] as string,
+  kind: v[3] as string,
+  state: v[4] as string,
+  severity: v[5] as string | null,
+  restricted: Number(v[6]) === 1,
+  periodStart: v[7] as string | null,
+  version: Number(v[8]),
+  createdAt: v[9] as string,
+  updatedAt: v[10] as string,
+  deletedAt: v[11] as string | null,
+});
+
+/** The condition on reports (aliased `r`) the viewer may see, with its parameters. */
+function visibleText(viewer: Viewer): [string, unknown[]] {
+  const principals = viewer.principals.length > 0 ? viewer.principals : [''];
+  return [
+    `r.deleted_at is null and (r.restricted = 0 or r.created_by = ? or exists (select 1 from report_members m where m.report_id = r.id and m.principal in (${principals.map(() => '?').join(', ')})))`,
+    [viewer.userId, ...principals],
+  ];
+}
+
+const BM25 = 'bm25(report_search, 10.0, 1.0)';
+
 const visibilitySql = (viewer: Viewer) => {
   const principals = viewer.principals.length > 0 ? viewer.principals : [''];
   return sql`(r.restricted = 0 or r.created_by = ${viewer.userId} or exists (select 1 from report_members m where m.report_id = r.id and m.principal in (${sql.join(principals)})))`;
@@ -36,118 +100,172 @@ export async function searchReports(
   viewer: Viewer,
   query: string,
   page: Page,
+  raw?: Rows,
+  tuning: SearchTuning = SEARCH_TUNING,
 ): Promise<Omit<PageResult<SearchHit>, 'next'>> {
   const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0 || page.offset >= COUNT_CAP) return { items: [], total: 0, totalExact: true };
-  return dialect === 'postgres'
-    ? searchPostgres(db, counts, viewer, words, page)
-    : searchSqlite(db, counts, viewer, words, page);
+  if (dialect === 'postgres') return searchPostgres(db, counts, viewer, words, page);
+  if (!raw) throw new Error('searching SQLite needs its raw reads (Store.rawRows)');
+  return searchSqlite(counts, viewer, words, page, raw, tuning);
 }
 
 async function searchSqlite(
-  db: Kysely<Database>,
   counts: CountCache,
   viewer: Viewer,
   words: string[],
   page: Page,
+  rows: Rows,
+  tuning: SearchTuning,
 ) {
   // Words that occur in nearly every report only slow the search down; PostgreSQL drops them too.
   const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
   const terms = meaningful.length > 0 ? meaningful : words;
   // Each word becomes a quoted FTS5 string, so no input can be read as query syntax.
   const match = terms.map((w) => `"${w}"`).join(' ');
-  const visible = sql`r.deleted_at is null and ${visibilitySql(viewer)}`;
-  // Ranked: every match of a word on at most RANK_WINDOW reports; for one on more, the newest RANK_WINDOW
-  // matches and (for a word on fewer than COUNT_CAP reports) up to TITLE_HITS older reports with every word
-  // in their title: the title weighs ten times the body in the score, so those are the older reports most
-  // likely to rank high. A word on more reports than that is met in titles too often to tell one report from
-  // another, and its weight in the score is near nil. The matches not ranked follow, newest first: one order
-  // for every page, so paging on shows each match once.
-  // The newest RANK_WINDOW matches from the index alone (hidden and deleted reports among them): the oldest
-  // of them, and whether there are more.
-  const newest = (
-    await sql<{ low: number | null; n: number }>`select min(rowid) as low, count(*) as n from (
-      select rowid from report_search where report_search match ${match}
-      order by rowid desc limit ${RANK_WINDOW})`.execute(db)
-  ).rows[0];
-  const everyMatch = Number(newest?.n ?? 0) < RANK_WINDOW;
-  const low = everyMatch ? 0 : Number(newest?.low ?? 0);
-  // The visible matches, counted (capped, kept) when not every match is ranked; else those ranked.
-  const counted = everyMatch
-    ? undefined
-    : await counts.get(JSON.stringify(['search', viewer, match]), async (limit) => {
-        const { rows } = await sql<{ n: number }>`select count(*) as n from (
-          select 1 from report_search join reports r on r.seq = report_search.rowid
-          where report_search match ${match} and ${visible} limit ${limit})`.execute(db);
-        return Number(rows[0]?.n ?? 0);
-      });
+  const [visible, visibleParams] = visibleText(viewer);
+  const upTo = page.offset + page.limit;
+  const W = tuning.rankWindow;
+  // The newest W matches from the index alone (FTS5 walks a term's matches newest first and stops at the
+  // LIMIT; hidden and deleted reports among them): the oldest of them, and whether there are more.
+  const [lowest, found] = rows(
+    `select min(rowid), count(*) from (
+      select rowid from report_search where report_search match ? order by rowid desc limit ?)`,
+    [match, W],
+  )[0] ?? [null, 0];
+  if (Number(found) === 0) return { total: 0, totalExact: true, items: [] };
+  const everyMatch = Number(found) < W;
+  const low = everyMatch ? 0 : Number(lowest);
+  const countVisible = () =>
+    counts.get(JSON.stringify(['search', viewer, match]), (limit) =>
+      Promise.resolve(
+        Number(
+          rows(
+            `select count(*) from (select 1 from report_search
+              join reports r indexed by reports_visibility on r.seq = report_search.rowid
+              where report_search match ? and ${visible} limit ?)`,
+            [match, ...visibleParams, limit],
+          )[0]?.[0] ?? 0,
+        ),
+      ),
+    );
+  /** The visible matches older than the ranked ones, newest first: `limit` of them after skipping `skip`. */
+  const newestFirst = (below: number, older: number[], limit: number, skip: number) =>
+    rows(
+      `select ${SUMMARY_SQL} from report_search
+        join reports r indexed by reports_search_summary on r.seq = report_search.rowid
+        where report_search match ? and report_search.rowid < ?
+          and +report_search.rowid not in (select value from json_each(?)) and ${visible}
+        order by report_search.rowid desc limit ? offset ?`,
+      [match, below, JSON.stringify(older), ...visibleParams, limit, skip],
+    );
+  if (!everyMatch) {
+    // A common query: its newest W matches lie close together, so it matches about `share` of all
+    // reports. Its words then weigh next to nothing in bm25 (their IDF is nil from half the reports on:
+    // ln((N - n + 0.5) / (n + 0.5)) <= 0), so scoring tells the matches apart by little but their length,
+    // while costing a walk of every match: they are shown newest first, the match a filter, and the walk
+    // stops at the page.
+    const newest = Number(rows('select max(seq) from reports', [])[0]?.[0] ?? 0);
+    const share = W / Math.max(1, newest - low + 1);
+    if (share >= tuning.commonShare && share * newest >= tuning.commonMatches) {
+      const counted = await countVisible();
+      const hits = newestFirst(newest + 1, [], page.limit, page.offset);
+      return withDetails(
+        rows,
+        terms,
+        counted,
+        hits.map((row) => ({ row, score: null })),
+      );
+    }
+  }
+  // Ranked: every match of a query on fewer than W reports; for one on more, the newest W matches and
+  // (for a query on at most COUNT_CAP reports) up to titleHits older reports with every word in their
+  // title: the title weighs ten times the body in the score, so those are the older reports most likely to
+  // rank high. The matches not ranked follow, newest first: one order for every page, so paging on shows
+  // each match once.
+  const counted = everyMatch ? undefined : await countVisible();
   let older: number[] = [];
   if (counted?.totalExact) {
-    older = (
-      await sql<{ seq: number }>`select rowid as seq from report_search
-        where report_search match ${`{title} : (${match})`} and rowid < ${low}
-        order by rowid desc limit ${TITLE_HITS}`.execute(db)
-    ).rows.map((r) => Number(r.seq));
+    older = rows(
+      `select rowid from report_search where report_search match ? and rowid < ? order by rowid desc limit ?`,
+      [`{title} : (${match})`, low, tuning.titleHits],
+    ).map((v) => Number(v[0]));
   }
-  // FTS5 walks a term's matches newest first cheaply, but a range of rowids costs it a walk of every match
-  // (measured: 5 ms for a word on 95,000 reports): the window is taken by a LIMIT, and the older title hits
-  // by a condition SQLite checks (the "+" keeps it from FTS5) on each of at most COUNT_CAP matches.
-  const scored = everyMatch
-    ? sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
-          where report_search match ${match}`
-    : older.length === 0
-      ? sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
-            where report_search match ${match} order by rowid desc limit ${RANK_WINDOW}`
-      : sql`select rowid, bm25(report_search, 10.0, 1.0) as score from report_search
-            where report_search match ${match}
-              and (+report_search.rowid >= ${low} or +report_search.rowid in (${sql.join(older)}))`;
-  const upTo = page.offset + page.limit;
-  const top = (
-    await sql<{ seq: number; score: number }>`
-      select c.rowid as seq, c.score as score from (${scored}) c join reports r on r.seq = c.rowid
-      where ${visible}
-      order by c.score, c.rowid
-      ${everyMatch ? sql`` : sql`limit ${upTo}`}`.execute(db)
-  ).rows;
-  const ranked: { seq: number; score: number | null }[] = top.slice(page.offset, upTo);
-  if (!everyMatch && top.length < upTo) {
-    const rest = await sql<{ seq: number }>`
-      select r.seq as seq from report_search join reports r on r.seq = report_search.rowid
-      where report_search match ${match} and report_search.rowid < ${low}
-        ${older.length > 0 ? sql`and +report_search.rowid not in (${sql.join(older)})` : sql``}
-        and ${visible}
-      order by report_search.rowid desc
-      limit ${page.limit - ranked.length} offset ${Math.max(0, page.offset - top.length)}`.execute(db);
-    for (const r of rest.rows) ranked.push({ seq: r.seq, score: null });
+  // Scored from the index alone, best first; whether each may be shown is asked of the reports only for
+  // as many as the page needs. A range of rowids costs FTS5 a walk of every match, so the window is taken
+  // by a LIMIT, and with older title hits by a condition SQLite checks (the "+" keeps it from FTS5).
+  const scored = (
+    everyMatch
+      ? rows(
+          `select rowid, ${BM25} as score from report_search where report_search match ? order by score, rowid`,
+          [match],
+        )
+      : older.length === 0
+        ? rows(
+            `select rowid, score from (select rowid, ${BM25} as score from report_search
+                where report_search match ? order by rowid desc limit ?) order by score, rowid`,
+            [match, W],
+          )
+        : rows(
+            `select rowid, ${BM25} as score from report_search where report_search match ?
+                and (+report_search.rowid >= ? or +report_search.rowid in (select value from json_each(?)))
+                order by score, rowid`,
+            [match, low, JSON.stringify(older)],
+          )
+  ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
+  // The visible ones among them, in order, with their summaries (from an index, not the reports' rows):
+  // all of them when every match is scored (their number is the total), else enough for the page.
+  const shown: Hit[] = [];
+  for (let i = 0; i < scored.length && (everyMatch || shown.length < upTo);) {
+    const chunk = scored.slice(i, everyMatch ? scored.length : i + Math.max(upTo - shown.length + 8, 64));
+    i += chunk.length;
+    const seen = new Map(
+      rows(
+        `select ${SUMMARY_SQL} from reports r indexed by reports_search_summary
+          where r.seq in (select value from json_each(?)) and ${visible}`,
+        [JSON.stringify(chunk.map((c) => c.seq)), ...visibleParams],
+      ).map((v) => [Number(v[0]), v]),
+    );
+    for (const c of chunk) {
+      const row = seen.get(c.seq);
+      if (row) shown.push({ row, score: c.score });
+    }
   }
-  const { total, totalExact } = counted ?? { total: top.length, totalExact: true };
-  if (ranked.length === 0) return { total, totalExact, items: [] };
-  // Summaries and prose for the page alone; its snippets are cut here (see snippetOf), not by FTS5's
-  // snippet(), which tokenizes every shown report's text again inside the query.
-  const details = await sql<ReportsTable & { body: string }>`
-    select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
-      r.created_at, r.updated_at, r.deleted_at, s.body
-    from reports r join report_search s on s.rowid = r.seq
-    where r.seq in (${sql.join(ranked.map((r) => Number(r.seq)))})`.execute(db);
-  const bySeq = new Map(details.rows.map((r) => [Number(r.seq), r]));
-  const stems = terms.map(stemOf);
-  const items = ranked.flatMap((hit) => {
-    const r = bySeq.get(Number(hit.seq));
-    return r
-      ? [
-          {
-            ...toSummary(r),
-            score: hit.score === null ? 0 : -Number(hit.score),
-            snippet: snippetOf(r.body, stems),
-          },
-        ]
-      : [];
-  });
-  return { total, totalExact, items };
+  const hits = shown.slice(page.offset, upTo);
+  if (!everyMatch && shown.length < upTo) {
+    const rest = newestFirst(low, older, page.limit - hits.length, Math.max(0, page.offset - shown.length));
+    for (const row of rest) hits.push({ row, score: null });
+  }
+  return withDetails(rows, terms, counted ?? { total: shown.length, totalExact: true }, hits);
 }
 
-/** Older reports with the words in their title ranked beside the newest matches (see searchSqlite). */
-export const TITLE_HITS = 100;
+/**
+ * The page's hits as summaries with their snippets, cut here from the prose (see snippetOf) rather than by
+ * FTS5's snippet(), which tokenizes every shown report's text again inside the query.
+ */
+function withDetails(
+  rows: Rows,
+  terms: string[],
+  { total, totalExact }: CappedCount,
+  hits: Hit[],
+): Omit<PageResult<SearchHit>, 'next'> {
+  if (hits.length === 0) return { total, totalExact, items: [] };
+  const bodies = new Map(
+    rows(`select rowid, body from report_search where rowid in (select value from json_each(?))`, [
+      JSON.stringify(hits.map((h) => Number(h.row[0]))),
+    ]).map((v) => [Number(v[0]), v[1] as string]),
+  );
+  const stems = terms.map(stemOf);
+  return {
+    total,
+    totalExact,
+    items: hits.map((hit) => ({
+      ...summaryOf(hit.row),
+      score: hit.score === null ? 0 : -hit.score,
+      snippet: snippetOf(bodies.get(Number(hit.row[0])) ?? '', stems),
+    })),
+  };
+}
 
 /** Words shown around the best place in a snippet. */
 const SNIPPET_WORDS = 16;
@@ -171,13 +289,26 @@ const WORD = /[\p{L}\p{N}]+/gu;
  * like a query word are looked at closely, so a long text costs one pass of a regular expression.
  */
 export function snippetOf(body: string, stems: string[]): string {
-  const hits: { start: number; end: number; stem: number }[] = [];
+  // Which query word `word` is a form of, or -1.
+  const stemAt = (word: string) => {
+    const stem = stemOf(word);
+    return stems.findIndex((s) => stem === s || word.toLowerCase() === s);
+  };
+  const hits: { start: number; stem: number }[] = [];
   if (stems.length > 0) {
-    const starts = new RegExp(`(?<![\\p{L}\\p{N}])(?:${stems.join('|')})[\\p{L}\\p{N}]*`, 'giu');
-    for (const m of body.matchAll(starts)) {
-      const stem = stemOf(m[0]);
-      const k = stems.findIndex((s) => stem === s || m[0].toLowerCase() === s);
-      if (k >= 0) hits.push({ start: m.index, end: m.index + m[0].length, stem: k });
+    // Once a place has every query word, no hit from a little past it on can change the choice below.
+    let settled = Infinity;
+    for (const m of wordsStartingWith(body, stems)) {
+      if (m.index >= settled) break;
+      const k = stemAt(m.word);
+      if (k < 0) continue;
+      hits.push({ start: m.index, stem: k });
+      if (settled === Infinity) {
+        const seen = new Set<number>();
+        for (let j = hits.length - 1; j >= 0 && m.index - hits[j]!.start < SNIPPET_WORDS * 6; j--)
+          seen.add(hits[j]!.stem);
+        if (seen.size === stems.length) settled = m.index + SNIPPET_WORDS * 6;
+      }
     }
   }
   // The hit with the most distinct query words among the hits that follow it closely (a word is about
@@ -207,17 +338,52 @@ export function snippetOf(body: string, stems: string[]): string {
   WORD.lastIndex = from;
   let out = from > 0 ? '…' : '';
   let at = from;
-  let h = hits.findIndex((x) => x.start >= from);
   for (let n = 0; n < SNIPPET_WORDS; n++) {
     const m = WORD.exec(body);
     if (!m) return out + body.slice(at);
     out += body.slice(at, m.index);
-    const hit = h >= 0 && hits[h]?.start === m.index ? hits[h++] : undefined;
-    out += hit ? `\u0001${body.slice(hit.start, hit.end)}\u0002` : m[0];
-    at = hit ? hit.end : m.index + m[0].length;
-    WORD.lastIndex = at;
+    // A form of a query word starts with its stem: most words are told apart without stemming them.
+    const word = m[0].toLowerCase();
+    const hit = stems.some((s) => word.startsWith(s)) && stemAt(m[0]) >= 0;
+    out += hit ? `\u0001${m[0]}\u0002` : m[0];
+    at = m.index + m[0].length;
   }
   return WORD.exec(body) ? `${out}…` : out + body.slice(at);
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const WORD_REST = /[\p{L}\p{N}]*/uy;
+
+/**
+ * The words of `body` starting like one of `stems` (lower case), in order: found with indexOf in the
+ * lower-cased text, far cheaper than a case-insensitive Unicode regular expression over it, which is kept
+ * for the rare text whose length lower-casing changes.
+ */
+function wordsStartingWith(body: string, stems: string[]): { index: number; word: string }[] {
+  const lower = body.toLowerCase();
+  if (lower.length !== body.length) {
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${stems.join('|')})[\\p{L}\\p{N}]*`, 'giu');
+    return [...body.matchAll(re)].map((m) => ({ index: m.index, word: m[0] }));
+  }
+  const wordBefore = (i: number) => {
+    if (i === 0) return false;
+    const unit = body.charCodeAt(i - 1);
+    // A letter outside the Basic Multilingual Plane is two UTF-16 units.
+    const at = unit >= 0xdc00 && unit <= 0xdfff && i >= 2 ? i - 2 : i - 1;
+    return WORD_CHAR.test(String.fromCodePoint(body.codePointAt(at)!));
+  };
+  const found: { index: number; word: string }[] = [];
+  const taken = new Set<number>();
+  for (const stem of stems) {
+    for (let i = lower.indexOf(stem); i >= 0; i = lower.indexOf(stem, i + 1)) {
+      if (taken.has(i) || wordBefore(i)) continue;
+      taken.add(i);
+      WORD_REST.lastIndex = i + stem.length;
+      WORD_REST.exec(body);
+      found.push({ index: i, word: body.slice(i, WORD_REST.lastIndex) });
+    }
+  }
+  return stems.length > 1 ? found.sort((x, y) => x.index - y.index) : found;
 }
 
 async function searchPostgres(

@@ -249,6 +249,6 @@ export class ReportRepository {
 
   /** Full-text search over every part of the reports the viewer may see, best match first. */
   async search(viewer: Viewer, query: string, page: Page): Promise<Omit<PageResult<SearchHit>, 'next'>> {
-    return searchReports(this.db, this.dialect, this.counts, viewer, query, page);
+    return searchReports(this.db, this.dialect, this.counts, viewer, query, page, this.rawRows);
   }
 }
