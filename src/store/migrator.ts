@@ -22,6 +22,7 @@ import * as outboxSentIndex from './migrations/2026-12-07-202-outbox-sent-index.
 import * as insightAggregates from './migrations/2026-12-07-401-insight-aggregates.js';
 import * as insightGeneration from './migrations/2026-12-07-402-insight-generation.js';
 import * as actionItemReportTitles from './migrations/2026-12-07-501-action-item-report-titles.js';
+import * as actionItemsCovering from './migrations/2026-12-08-301-action-items-covering.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-401-insight-aggregates': insightAggregates,
   '2026-12-07-402-insight-generation': insightGeneration,
   '2026-12-07-501-action-item-report-titles': actionItemReportTitles,
+  '2026-12-08-301-action-items-covering': actionItemsCovering,
 };
 
 /**
