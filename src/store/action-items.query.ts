@@ -162,12 +162,20 @@ function pageQuery(db: Kysely<Database>, v: Values, filters: ActionItemFilters, 
  * page's mode): building and compiling one with Kysely cost a tenth of a request's time, the same work
  * every time. Shapes are few (filters × modes × principals), and bounded here all the same.
  */
-const compiledPages = new Map<string, CompiledQuery>();
+const compiledPages = new WeakMap<Kysely<Database>, Map<string, CompiledQuery>>();
+
+/** The compiled statements kept for one database (each dialect writes its own SQL). */
+function kept<K>(cache: WeakMap<Kysely<Database>, Map<K, CompiledQuery>>, db: Kysely<Database>) {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  return m;
+}
 
 function prepared(db: Kysely<Database>, v: Values, filters: ActionItemFilters, mode: Mode, shape: Shape) {
   const given = (Object.keys(filters) as (keyof ActionItemFilters)[]).filter((k) => filters[k]).sort();
   const key = `${shape} ${mode} ${v.principals.length} ${given.join(',')}`;
-  let compiled = compiledPages.get(key);
+  const compiledHere = kept(compiledPages, db);
+  let compiled = compiledHere.get(key);
   if (!compiled) {
     const slot = <T>(name: keyof Values, index?: number) => new Slot(name, index) as T;
     const slots: Values = {
@@ -187,8 +195,8 @@ function prepared(db: Kysely<Database>, v: Values, filters: ActionItemFilters, m
       afterPosition: slot('afterPosition'),
     };
     compiled = pageQuery(db, slots, filters, mode, shape).compile();
-    if (compiledPages.size >= 500) compiledPages.clear();
-    compiledPages.set(key, compiled);
+    if (compiledHere.size >= 500) compiledHere.clear();
+    compiledHere.set(key, compiled);
   }
   const parameters = compiled.parameters.map((p) => {
     if (!(p instanceof Slot)) return p;
@@ -216,7 +224,7 @@ type Row = [
 ];
 
 type Issue = { key: string; url: string; state: 'open' | 'closed' | null };
-const compiledLinks = new Map<number, CompiledQuery>();
+const compiledLinks = new WeakMap<Kysely<Database>, Map<number, CompiledQuery>>();
 
 /**
  * The issues made for the page's actions, by report and action id: one short lookup by the links' primary
@@ -233,7 +241,8 @@ async function linkedIssues(
   if (reportIds.length === 0) return issues;
   let size = 1;
   while (size < reportIds.length) size *= 2;
-  let compiled = compiledLinks.get(size);
+  const compiledHere = kept(compiledLinks, db);
+  let compiled = compiledHere.get(size);
   if (!compiled) {
     compiled = db
       .selectFrom('tracker_links')
@@ -244,7 +253,7 @@ async function linkedIssues(
         Array.from({ length: size }, () => ''),
       )
       .compile();
-    compiledLinks.set(size, compiled);
+    compiledHere.set(size, compiled);
   }
   const parameters = reportIds.concat(Array<string>(size - reportIds.length).fill(reportIds[0]!));
   type Link = [string, string, string, string | null, string | null, 'open' | 'closed' | null];
