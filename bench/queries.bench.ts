@@ -37,6 +37,14 @@ const queries: [string, (r: Repo) => Promise<unknown>, number][] = [
   ['search "draft" (state of 95%, not in the text)', (r) => r.search(viewer, 'draft', p), 5],
 ];
 
+// What the action-item route sends on SQLite: the items as JSON text written by SQLite (not in earlier builds).
+if ('actionItemsJson' in ReportRepository.prototype)
+  queries.splice(9, 0, [
+    'action items, 200, as JSON text',
+    (r) => r.actionItemsJson(viewer, {}, { limit: 200, offset: 0 }),
+    3,
+  ]);
+
 header(`store queries in process on ${d.reports} reports, CPU ms per query`);
 for (const [label, q, n] of queries) {
   const kept = new ReportRepository(store);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { ActionItemRow } from '../domain/api-contract.js';
 import { rowsUpTo, type CountCache, type CappedCount } from './count-cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -34,8 +34,324 @@ export interface PageResult<T> extends CappedCount {
 }
 
 // Items without a deadline sort last on both dialects. Written exactly as in the indexes of migration
-// 2026-12-05-101, which keep the items in this order so that a page is a short index walk.
+// 2026-12-08-301, which keep the items in this order with what a page shows, so that a page is a short walk
+// of one index.
 const DEADLINE_KEY = sql<string>`coalesce(a.deadline, '9999-12-31')`;
+
+/**
+ * A value a query is built with once per shape and compiled: its place among the compiled parameters is
+ * filled with the request's value each time (see `prepared`).
+ */
+class Slot {
+  constructor(
+    readonly name: keyof Values,
+    readonly index?: number,
+  ) {}
+}
+
+/** What a page's query takes besides its shape. */
+interface Values {
+  userId: string;
+  principals: string[];
+  reportId?: string;
+  owner?: string;
+  ownerLike?: string;
+  status?: string;
+  category?: string;
+  dueBefore?: string;
+  overdueOn?: string;
+  offset: number;
+  limit: number;
+  deadline?: string;
+  afterReport?: string;
+  afterPosition?: number;
+}
+
+type Mode = 'first' | 'offset' | 'same-deadline' | 'later-deadlines';
+
+/** The rows of a page and the count of all of them: the viewer's visible, undeleted reports' items, filtered. */
+function filtered(db: Kysely<Database>, v: Values, filters: ActionItemFilters) {
+  let q = db
+    .selectFrom('action_items as a')
+    .innerJoin('reports as r', 'r.id', 'a.report_id')
+    .where('r.deleted_at', 'is', null)
+    .where(visibleTo({ userId: v.userId, principals: v.principals }));
+  if (filters.reportId) q = q.where('a.report_id', '=', v.reportId!);
+  if (filters.owner) q = q.where('a.owner_key', '=', v.owner!);
+  // Part of a name, any case: owner keys are stored lower-cased; LIKE's wildcards in the input are literal.
+  if (filters.ownerContains) q = q.where(sql<boolean>`a.owner_key like ${v.ownerLike} escape '\\'`);
+  if (filters.status) q = q.where('a.status', '=', v.status!);
+  if (filters.category) q = q.where('a.category', '=', v.category!);
+  if (filters.dueBefore) q = q.where('a.deadline', '<', v.dueBefore!);
+  if (filters.overdueOn) {
+    q = q.where('a.deadline', '<', v.overdueOn!).where('a.status', 'not in', ['completed', 'wont_do']);
+  }
+  if (filters.awaitingVerification) {
+    q = q
+      .where('a.status', '=', 'completed')
+      .where('a.verification_result', 'is', null)
+      .where('a.declined', '=', 0);
+  }
+  return q;
+}
+
+/**
+ * A page's item as SQLite's JSON text, with the keys and values the object path gives (see queryActionItems):
+ * the page is then sent as written, with no value of it made into a JavaScript string or object.
+ */
+const ITEM_JSON = sql<string>`json_object(
+  'reportId', a.report_id, 'reportTitle', r.title, 'id', a.item_id, 'title', a.title, 'owner', a.owner,
+  'status', a.status, 'category', a.category, 'priority', a.priority, 'deadline', a.deadline,
+  'verification', a.verification_result, 'verifyBy', a.verify_by,
+  'awaitingVerification', case when a.status = 'completed' and a.verification_result is null and a.declined = 0
+    then json('true') else json('false') end,
+  'issue', case when l.status = 'linked' and l.issue_key is not null and l.issue_url is not null
+    then json_object('key', l.issue_key, 'url', l.issue_url, 'state', l.state) end)`;
+
+/** A page as rows of the shown columns, or (SQLite) as each item's JSON text with its sort key. */
+type Shape = 'columns' | 'json';
+
+/** The query of one page, in one of its modes. */
+function pageQuery(db: Kysely<Database>, v: Values, filters: ActionItemFilters, mode: Mode, shape: Shape) {
+  let q = filtered(db, v, filters);
+  if (mode === 'same-deadline') {
+    // After the cursor: first the rest of its deadline, then the later deadlines. Written as two index seeks,
+    // not one comparison of (deadline, report, position): SQLite seeks an expression index by its first
+    // column only there, and walked every item before the cursor (7 ms a page halfway down 200,000 items).
+    q = q
+      .where(sql<boolean>`${DEADLINE_KEY} = ${v.deadline}`)
+      .where(sql<boolean>`(a.report_id, a.position) > (${v.afterReport}, ${v.afterPosition})`);
+  } else if (mode === 'later-deadlines') q = q.where(sql<boolean>`${DEADLINE_KEY} > ${v.deadline}`);
+  if (mode === 'offset') q = q.offset(v.offset);
+  const ordered = (
+    shape === 'json'
+      ? q
+          // The item's issue, by the links' primary key: one seek per item of the page.
+          .leftJoin('tracker_links as l', (j) =>
+            j.onRef('l.report_id', '=', 'a.report_id').onRef('l.action_id', '=', 'a.item_id'),
+          )
+          .select([ITEM_JSON.as('item'), 'a.deadline', 'a.report_id', 'a.position'])
+      : q.select([
+          'a.report_id',
+          'r.title as report_title',
+          'a.item_id',
+          'a.title',
+          'a.owner',
+          'a.status',
+          'a.category',
+          'a.priority',
+          'a.deadline',
+          'a.position',
+          'a.verification_result',
+          'a.verify_by',
+          'a.declined',
+        ])
+  ) as typeof q;
+  return (
+    ordered
+      // Within one deadline the order is the same without the key: the index seek is by it.
+      .$if(mode !== 'same-deadline', (o) => o.orderBy(DEADLINE_KEY))
+      .orderBy('a.report_id')
+      .orderBy('a.position')
+      .limit(v.limit)
+  );
+}
+
+/**
+ * Page queries compiled once per shape (which filters are given, how many principals the viewer has, the
+ * page's mode): building and compiling one with Kysely cost a tenth of a request's time, the same work
+ * every time. Shapes are few (filters × modes × principals), and bounded here all the same.
+ */
+const compiledPages = new WeakMap<Kysely<Database>, Map<string, CompiledQuery>>();
+
+/** The compiled statements kept for one database (each dialect writes its own SQL). */
+function kept<K>(cache: WeakMap<Kysely<Database>, Map<K, CompiledQuery>>, db: Kysely<Database>) {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  return m;
+}
+
+function prepared(db: Kysely<Database>, v: Values, filters: ActionItemFilters, mode: Mode, shape: Shape) {
+  const given = (Object.keys(filters) as (keyof ActionItemFilters)[]).filter((k) => filters[k]).sort();
+  const key = `${shape} ${mode} ${v.principals.length} ${given.join(',')}`;
+  const compiledHere = kept(compiledPages, db);
+  let compiled = compiledHere.get(key);
+  if (!compiled) {
+    const slot = <T>(name: keyof Values, index?: number) => new Slot(name, index) as T;
+    const slots: Values = {
+      userId: slot('userId'),
+      principals: v.principals.map((_, i) => slot<string>('principals', i)),
+      reportId: slot('reportId'),
+      owner: slot('owner'),
+      ownerLike: slot('ownerLike'),
+      status: slot('status'),
+      category: slot('category'),
+      dueBefore: slot('dueBefore'),
+      overdueOn: slot('overdueOn'),
+      offset: slot('offset'),
+      limit: slot('limit'),
+      deadline: slot('deadline'),
+      afterReport: slot('afterReport'),
+      afterPosition: slot('afterPosition'),
+    };
+    compiled = pageQuery(db, slots, filters, mode, shape).compile();
+    if (compiledHere.size >= 500) compiledHere.clear();
+    compiledHere.set(key, compiled);
+  }
+  const parameters = compiled.parameters.map((p) => {
+    if (!(p instanceof Slot)) return p;
+    const value = v[p.name];
+    return p.index === undefined ? value : (value as unknown[])[p.index];
+  });
+  return { ...compiled, parameters };
+}
+
+// In the order selected in pageQuery; on SQLite read as arrays, which costs half what a row object does.
+type Row = [
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  number,
+  string | null,
+  string | null,
+  number,
+];
+
+type Issue = { key: string; url: string; state: 'open' | 'closed' | null };
+const compiledLinks = new WeakMap<Kysely<Database>, Map<number, CompiledQuery>>();
+
+/**
+ * The issues made for the page's actions, by report and action id: one short lookup by the links' primary
+ * key, not a join in the paged query (which walks an index in deadline order). The status is checked here,
+ * not in SQL, where SQLite took its index over the key's and read every linked row. The list of reports is
+ * padded to a power of two (with repeats), so a handful of compiled statements serve every page.
+ */
+async function linkedIssues(
+  db: Kysely<Database>,
+  reportIds: string[],
+  raw?: Store['rawRows'],
+): Promise<Map<string, Issue>> {
+  const issues = new Map<string, Issue>();
+  if (reportIds.length === 0) return issues;
+  let size = 1;
+  while (size < reportIds.length) size *= 2;
+  const compiledHere = kept(compiledLinks, db);
+  let compiled = compiledHere.get(size);
+  if (!compiled) {
+    compiled = db
+      .selectFrom('tracker_links')
+      .select(['report_id', 'action_id', 'status', 'issue_key', 'issue_url', 'state'])
+      .where(
+        'report_id',
+        'in',
+        Array.from({ length: size }, () => ''),
+      )
+      .compile();
+    compiledHere.set(size, compiled);
+  }
+  const parameters = reportIds.concat(Array<string>(size - reportIds.length).fill(reportIds[0]!));
+  type Link = [string, string, string, string | null, string | null, 'open' | 'closed' | null];
+  const links: Link[] = raw
+    ? (raw(compiled.sql, parameters) as Link[])
+    : (await db.executeQuery<Record<string, unknown>>({ ...compiled, parameters })).rows.map(
+        (l) => [l.report_id, l.action_id, l.status, l.issue_key, l.issue_url, l.state] as Link,
+      );
+  for (const [reportId, actionId, status, key, url, state] of links)
+    if (status === 'linked' && key && url) issues.set(`${reportId}\u0000${actionId}`, { key, url, state });
+  return issues;
+}
+
+/**
+ * A page's rows in a shape, and the count of all: from the first row, after an offset, or after a cursor (the
+ * sort key of a previous page's last row).
+ */
+async function pageOf<R>(
+  db: Kysely<Database>,
+  counts: CountCache,
+  viewer: Viewer,
+  filters: ActionItemFilters,
+  page: Page,
+  shape: Shape,
+  run: (query: CompiledQuery) => Promise<R[]>,
+): Promise<{ rows: R[]; counted: Promise<CappedCount> }> {
+  const values: Values = {
+    userId: viewer.userId,
+    // An empty list is no valid SQL: a principal nobody has stands in.
+    principals: viewer.principals.length > 0 ? viewer.principals : [''],
+    reportId: filters.reportId,
+    owner: filters.owner === undefined ? undefined : keyOf(filters.owner),
+    ownerLike:
+      filters.ownerContains === undefined
+        ? undefined
+        : `%${keyOf(filters.ownerContains).replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    status: filters.status,
+    category: filters.category,
+    dueBefore: filters.dueBefore,
+    overdueOn: filters.overdueOn,
+    offset: page.offset,
+    limit: page.limit,
+  };
+  const key = JSON.stringify(['action_items', viewer, filters]);
+  const counted = counts.get(
+    key,
+    rowsUpTo(db, (limit) =>
+      filtered(db, values, filters)
+        .select(sql`1`.as('one'))
+        .limit(limit),
+    ),
+  );
+  const part = (mode: Mode, limit: number) => run(prepared(db, { ...values, limit }, filters, mode, shape));
+  if (!page.cursor) return { rows: await part(page.offset > 0 ? 'offset' : 'first', page.limit), counted };
+  const [deadline, reportId, position] = decodeCursor(page.cursor, ['s', 's', 'n']);
+  values.deadline = deadline as string;
+  values.afterReport = reportId as string;
+  values.afterPosition = position as number;
+  let rows = await part('same-deadline', page.limit);
+  if (rows.length < page.limit) rows = rows.concat(await part('later-deadlines', page.limit - rows.length));
+  return { rows, counted };
+}
+
+/** A page of action items with its items as one JSON array's text (see queryActionItemsJson). */
+export interface PageJson extends CappedCount {
+  items: string;
+  next: string | null;
+}
+
+/**
+ * queryActionItems on SQLite with the items as JSON text written by SQLite: the same page for a fraction of
+ * the work (a page of 200 made as strings and objects, then serialized, cost more than finding it).
+ */
+export async function queryActionItemsJson(
+  db: Kysely<Database>,
+  counts: CountCache,
+  viewer: Viewer,
+  filters: ActionItemFilters,
+  page: Page,
+  raw: NonNullable<Store['rawRows']>,
+): Promise<PageJson> {
+  type JsonRow = [string, string | null, string, number];
+  const { rows, counted } = await pageOf(
+    db,
+    counts,
+    viewer,
+    filters,
+    page,
+    'json',
+    async (q) => raw(q.sql, q.parameters) as JsonRow[],
+  );
+  const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
+  return {
+    ...(await counted),
+    next: last ? encodeCursor([last[1] ?? '9999-12-31', last[2], Number(last[3])]) : null,
+    items: `[${rows.map((r) => r[0]).join(',')}]`,
+  };
+}
 
 /** Action items across every report the viewer may see, soonest deadline first. */
 export async function queryActionItems(
@@ -46,144 +362,29 @@ export async function queryActionItems(
   page: Page,
   raw?: Store['rawRows'],
 ): Promise<PageResult<ActionItemRow>> {
-  let q = db
-    .selectFrom('action_items as a')
-    .innerJoin('reports as r', 'r.id', 'a.report_id')
-    .where('r.deleted_at', 'is', null)
-    .where(visibleTo(viewer));
-  if (filters.reportId) q = q.where('a.report_id', '=', filters.reportId);
-  if (filters.owner) q = q.where('a.owner_key', '=', keyOf(filters.owner));
-  if (filters.ownerContains) {
-    // Part of a name, any case: owner keys are stored lower-cased; LIKE's wildcards in the input are literal.
-    const part = keyOf(filters.ownerContains).replace(/[\\%_]/g, (c) => `\\${c}`);
-    q = q.where(sql<boolean>`a.owner_key like ${`%${part}%`} escape '\\'`);
-  }
-  if (filters.status) q = q.where('a.status', '=', filters.status);
-  if (filters.category) q = q.where('a.category', '=', filters.category);
-  if (filters.dueBefore) q = q.where('a.deadline', '<', filters.dueBefore);
-  if (filters.overdueOn) {
-    q = q.where('a.deadline', '<', filters.overdueOn).where('a.status', 'not in', ['completed', 'wont_do']);
-  }
-  if (filters.awaitingVerification) {
-    q = q
-      .where('a.status', '=', 'completed')
-      .where('a.verification_result', 'is', null)
-      .where('a.declined', '=', 0);
-  }
-  const key = JSON.stringify(['action_items', viewer, filters]);
-  const counted = counts.get(
-    key,
-    rowsUpTo(db, (limit) => q.select(sql`1`.as('one')).limit(limit)),
-  );
-  const select = (part: typeof q) =>
-    part.select([
-      'a.report_id',
-      'r.title as report_title',
-      'a.item_id',
-      'a.title',
-      'a.owner',
-      'a.status',
-      'a.category',
-      'a.priority',
-      'a.deadline',
-      'a.position',
-      'a.verification_result',
-      'a.verify_by',
-      'a.declined',
-    ]);
-  // In the order selected above; on SQLite read as arrays, which costs half what a row object does.
-  type Row = [
-    string,
-    string,
-    string,
-    string,
-    string | null,
-    string,
-    string | null,
-    string | null,
-    string | null,
-    number,
-    string | null,
-    string | null,
-    number,
-  ];
-  const run = async (query: ReturnType<typeof select>): Promise<Row[]> => {
-    if (raw) {
-      const compiled = query.compile();
-      return raw(compiled.sql, compiled.parameters) as Row[];
-    }
-    return (await query.execute()).map((r) => [
-      r.report_id,
-      r.report_title,
-      r.item_id,
-      r.title,
-      r.owner,
-      r.status,
-      r.category,
-      r.priority,
-      r.deadline,
-      Number(r.position),
-      r.verification_result,
-      r.verify_by,
-      Number(r.declined),
-    ]);
-  };
-  let rows: Row[];
-  if (page.cursor) {
-    // After the cursor: first the rest of its deadline, then the later deadlines. Written as two index seeks,
-    // not one comparison of (deadline, report, position): SQLite seeks an expression index by its first
-    // column only there, and walked every item before the cursor (7 ms a page halfway down 200,000 items).
-    const [deadline, reportId, position] = decodeCursor(page.cursor, ['s', 's', 'n']);
-    rows = await run(
-      select(
-        q
-          .where(sql<boolean>`${DEADLINE_KEY} = ${deadline}`)
-          .where(sql<boolean>`(a.report_id, a.position) > (${reportId}, ${position})`),
-      )
-        .orderBy('a.report_id')
-        .orderBy('a.position')
-        .limit(page.limit),
+  const { rows, counted } = await pageOf(db, counts, viewer, filters, page, 'columns', async (query) => {
+    if (raw) return raw(query.sql, query.parameters) as Row[];
+    return (await db.executeQuery<Record<string, unknown>>(query)).rows.map(
+      (r) =>
+        [
+          r.report_id,
+          r.report_title,
+          r.item_id,
+          r.title,
+          r.owner,
+          r.status,
+          r.category,
+          r.priority,
+          r.deadline,
+          Number(r.position),
+          r.verification_result,
+          r.verify_by,
+          Number(r.declined),
+        ] as Row,
     );
-    if (rows.length < page.limit) {
-      rows = rows.concat(
-        await run(
-          select(q.where(sql<boolean>`${DEADLINE_KEY} > ${deadline}`))
-            .orderBy(DEADLINE_KEY)
-            .orderBy('a.report_id')
-            .orderBy('a.position')
-            .limit(page.limit - rows.length),
-        ),
-      );
-    }
-  } else {
-    rows = await run(
-      select(page.offset > 0 ? q.offset(page.offset) : q)
-        .orderBy(DEADLINE_KEY)
-        .orderBy('a.report_id')
-        .orderBy('a.position')
-        .limit(page.limit),
-    );
-  }
+  });
   const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
-  // The issues made for the page's actions: one short lookup by the links' primary key, not a join in
-  // the paged query (which walks an index in deadline order).
-  const issues = new Map<string, { key: string; url: string; state: 'open' | 'closed' | null }>();
-  const pageReports = [...new Set(rows.map((r) => r[0]))];
-  if (pageReports.length > 0) {
-    const links = await db
-      .selectFrom('tracker_links')
-      .select(['report_id', 'action_id', 'issue_key', 'issue_url', 'state'])
-      .where('report_id', 'in', pageReports)
-      .where('status', '=', 'linked')
-      .execute();
-    for (const l of links)
-      if (l.issue_key && l.issue_url)
-        issues.set(`${l.report_id}\u0000${l.action_id}`, {
-          key: l.issue_key,
-          url: l.issue_url,
-          state: l.state,
-        });
-  }
+  const issues = await linkedIssues(db, [...new Set(rows.map((r) => r[0]))], raw);
   return {
     ...(await counted),
     next: last ? encodeCursor([last[8] ?? '9999-12-31', last[0], Number(last[9])]) : null,

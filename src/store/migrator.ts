@@ -23,6 +23,7 @@ import * as insightAggregates from './migrations/2026-12-07-401-insight-aggregat
 import * as insightGeneration from './migrations/2026-12-07-402-insight-generation.js';
 import * as actionItemReportTitles from './migrations/2026-12-07-501-action-item-report-titles.js';
 import * as searchSummaryIndex from './migrations/2026-12-08-101-search-summary-index.js';
+import * as actionItemsCovering from './migrations/2026-12-08-301-action-items-covering.js';
 import * as pgSaveContention from './migrations/2026-12-08-501-pg-save-contention.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-402-insight-generation': insightGeneration,
   '2026-12-07-501-action-item-report-titles': actionItemReportTitles,
   '2026-12-08-101-search-summary-index': searchSummaryIndex,
+  '2026-12-08-301-action-items-covering': actionItemsCovering,
   '2026-12-08-501-pg-save-contention': pgSaveContention,
 };
 

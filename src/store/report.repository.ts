@@ -5,6 +5,8 @@ import { queryRecurrenceLinks } from './recurrence.query.js';
 import type { Database, ReportsTable } from './database.types.js';
 import {
   queryActionItems,
+  queryActionItemsJson,
+  type PageJson,
   type ActionItemFilters,
   type Page,
   type PageResult,
@@ -240,6 +242,16 @@ export class ReportRepository {
     page: Page,
   ): Promise<PageResult<ActionItemRow>> {
     return queryActionItems(this.db, this.counts, viewer, filters, page, this.rawRows);
+  }
+
+  /** The same page with its items as JSON text, on SQLite; undefined elsewhere (use actionItems). */
+  async actionItemsJson(
+    viewer: Viewer,
+    filters: ActionItemFilters,
+    page: Page,
+  ): Promise<PageJson | undefined> {
+    if (!this.rawRows) return undefined;
+    return queryActionItemsJson(this.db, this.counts, viewer, filters, page, this.rawRows);
   }
 
   /** Recurrence links the viewer may see, with both reports (see recurrence.query.ts). */

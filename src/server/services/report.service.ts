@@ -446,6 +446,11 @@ export class ReportService {
     return this.reports.actionItems(actor.viewer, filters, page);
   }
 
+  /** The same page with its items as JSON text where the database can write it (SQLite), else undefined. */
+  async actionItemsJson(actor: Actor, filters: ActionItemFilters, page: Page) {
+    return this.reports.actionItemsJson(actor.viewer, filters, page);
+  }
+
   /** The report, visible and changeable by the actor (editors, or admins). */
   private async writable(actor: Actor, id: string): Promise<StoredReport> {
     const stored = await this.visible(actor, id);
