@@ -46,6 +46,13 @@ function isHard(text: string): boolean {
   return hard;
 }
 
+/** The characters of the texts whose rating is kept (for tests of the bound). */
+export function ratedChars(): number {
+  let n = 0;
+  for (const text of rated.keys()) n += text.length;
+  return n;
+}
+
 /** The sentences that readability formulas rate as hard to read. */
 export function hardSentences(sentences: Sentence[]): HardSentence[] {
   return sentences.filter((s) => worthRating(s.text) && isHard(s.text));

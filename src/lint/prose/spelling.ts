@@ -72,6 +72,13 @@ export function isKnownWord(word: string, lang: 'en-US' | 'en-GB'): boolean {
   return known;
 }
 
+/** The characters of the words whose lookup is kept (for tests of the bound). */
+export function knownWordChars(): number {
+  let n = 0;
+  for (const memo of Object.values(knownWords)) for (const word of memo.keys()) n += word.length;
+  return n;
+}
+
 // cspell's American English dictionary (@cspell/dict-en_us, kept by the cspell project) knows far more current words
 // than the Hunspell one ("responders", "uplink", "retransmits") and no common misspelling. It is a compressed trie,
 // read with cspell's own trie library, once per process and only when a word needs it (about 0.3 s, 45 MB).
