@@ -56,9 +56,11 @@ function speller(lang: 'en-US' | 'en-GB'): NSpell {
 }
 
 // Whether Hunspell knows a word, per language: a report's words recur (in it and across reports), and a lookup
-// tries every casing and affix of the word, so each word is looked up once per process. Bounded for servers.
+// tries every casing and affix of the word, so each word is looked up once per process. Bounded for servers, in
+// entries and in bytes (a longer word, never a real one, is looked up every time).
 const knownWords = { 'en-US': new Map<string, boolean>(), 'en-GB': new Map<string, boolean>() };
 const KNOWN_WORDS_MAX = 200_000;
+const KNOWN_WORD_LENGTH = 60;
 
 /** Whether the language's Hunspell dictionary (dictionary-en or dictionary-en-gb, through nspell) knows the word. */
 export function isKnownWord(word: string, lang: 'en-US' | 'en-GB'): boolean {
@@ -66,8 +68,10 @@ export function isKnownWord(word: string, lang: 'en-US' | 'en-GB'): boolean {
   let known = memo.get(word);
   if (known === undefined) {
     known = speller(lang).correct(word);
-    if (memo.size >= KNOWN_WORDS_MAX) memo.clear();
-    memo.set(word, known);
+    if (word.length <= KNOWN_WORD_LENGTH) {
+      if (memo.size >= KNOWN_WORDS_MAX) memo.clear();
+      memo.set(word, known);
+    }
   }
   return known;
 }
