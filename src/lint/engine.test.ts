@@ -263,6 +263,19 @@ describe('prose rules in a report', () => {
   });
 });
 
+describe('spelling suggestions', () => {
+  it('are the same when the same report is linted twice in one process (the server lints a draft on every pause)', () => {
+    const r = sampleReport();
+    r.details.stepsTaken =
+      'We cheked the qeue, recieved the alrm, restartted the sevrice, verifed the dashbord, rolld back the relese, ' +
+      'notifed the custmers, updatd the stauts page and closd the incidnet.';
+    const first = withRule(lintReport(r), 'spelling');
+    expect(first.length).toBeGreaterThan(8);
+    const second = withRule(lintReport(r), 'spelling');
+    expect(second).toEqual(first);
+  });
+});
+
 describe('the spelling rule turned off', () => {
   it('leaves every other finding as it was (the sentences are split without loading a dictionary)', () => {
     const r = sampleReport();

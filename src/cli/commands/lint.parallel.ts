@@ -1,9 +1,8 @@
 // `hindsight lint` over many files in worker threads (issue 11: 1,000 reports in under 10 s). Each worker loads the
 // linter once and takes the next file whenever it is free; the main thread keeps the files' order. The output is
-// the same as a lint in one thread, byte for byte: the one thing a file's findings owe to the files before it is
-// the spelling suggestions (computed for at most 8 new words a file, cached for the rest of the run; see
-// suggestFor), so the workers only record which words each file asked about, and the main thread then replays
-// those requests in file order through the same cache and budget and has the workers compute the lists needed.
+// the same as a lint in one thread, byte for byte. The spelling suggestions (for the first 8 misspelled words of a
+// file; see suggestFor) are costly, so the workers only record which words each file asked about, and the main
+// thread then replays those requests in file order through its cache and has the workers compute the lists needed.
 import { createRequire } from 'node:module';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';

@@ -456,3 +456,29 @@ describe('round seven: impact, confusions, counterfactuals and hedges', () => {
     expect(rules('Readers may have noticed the missing page.')).toContain('weasel-words');
   });
 });
+
+describe('review of round seven: new wordings that must not fire on ordinary prose', () => {
+  it('reads "Where we/they/you …" that opens a clause of place as no confusion, a question as one', () => {
+    for (const text of [
+      'Where we still had spare capacity, traffic moved to the healthy zone.',
+      'Where they already had replicas, the failover took seconds.',
+      'Where you at least have read access, the dashboard shows the lag.',
+    ])
+      expect(rules(text), text).not.toContain('word-confusion');
+    expect(rules('Where they still on the bridge call at 03:00?')).toContain('word-confusion');
+  });
+
+  it('reads "fantasy" and "rookie" in names of products and leagues as no judgment, as scorn still as one', () => {
+    for (const text of [
+      'The fantasy football lineup service locked 2,400 rosters early.',
+      'Entries to the rookie league stalled for 20 minutes.',
+    ])
+      expect(rules(text), text).not.toContain('judgment');
+    for (const text of [
+      'The capacity plan was a fantasy.',
+      'Skipping the dry run was a rookie move.',
+      'He made the change like a rookie.',
+    ])
+      expect(rules(text), text).toContain('judgment');
+  });
+});

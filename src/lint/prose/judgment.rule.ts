@@ -89,9 +89,14 @@ const JUDGING = [
   // Scorn for people or work in other words seen in reports: "hopeless with the new CMS", "the plan is a fantasy".
   'hopeless',
   'hopelessly',
-  'fantasy',
-  'half-baked',
-  'rookie',
+  // "fantasy" and "rookie" alone also name things ("fantasy football", "the rookie league"): only their scornful uses.
+  'a fantasy',
+  'pure fantasy',
+  'a rookie',
+  'rookie move',
+  'rookie moves',
+  'rookie mistakes',
+  'rookie errors',
   'a mess',
   'a nightmare',
   'dumpster fire',

@@ -30,9 +30,10 @@ function worthRating(text: string): boolean {
 }
 
 // The rating is a function of the text alone, and an editor lints the same summary on every pause: each text is
-// rated once per process (bounded for servers).
+// rated once per process (bounded for servers, in entries and in bytes: a longer text is rated every time).
 const rated = new Map<string, boolean>();
 const RATED_MAX = 20_000;
+const RATED_TEXT_MAX = 1_000;
 function isHard(text: string): boolean {
   let hard = rated.get(text);
   if (hard === undefined) {
@@ -40,10 +41,19 @@ function isHard(text: string): boolean {
     flagged = false;
     processor.runSync(processor.parse(text), text);
     hard = flagged;
-    if (rated.size >= RATED_MAX) rated.clear();
-    rated.set(text, hard);
+    if (text.length <= RATED_TEXT_MAX) {
+      if (rated.size >= RATED_MAX) rated.clear();
+      rated.set(text, hard);
+    }
   }
   return hard;
+}
+
+/** The characters of the texts whose rating is kept (for tests of the bound). */
+export function ratedChars(): number {
+  let n = 0;
+  for (const text of rated.keys()) n += text.length;
+  return n;
 }
 
 /** The sentences that readability formulas rate as hard to read. */

@@ -56,9 +56,11 @@ function speller(lang: 'en-US' | 'en-GB'): NSpell {
 }
 
 // Whether Hunspell knows a word, per language: a report's words recur (in it and across reports), and a lookup
-// tries every casing and affix of the word, so each word is looked up once per process. Bounded for servers.
+// tries every casing and affix of the word, so each word is looked up once per process. Bounded for servers, in
+// entries and in bytes (a longer word, never a real one, is looked up every time).
 const knownWords = { 'en-US': new Map<string, boolean>(), 'en-GB': new Map<string, boolean>() };
 const KNOWN_WORDS_MAX = 200_000;
+const KNOWN_WORD_LENGTH = 60;
 
 /** Whether the language's Hunspell dictionary (dictionary-en or dictionary-en-gb, through nspell) knows the word. */
 export function isKnownWord(word: string, lang: 'en-US' | 'en-GB'): boolean {
@@ -66,10 +68,19 @@ export function isKnownWord(word: string, lang: 'en-US' | 'en-GB'): boolean {
   let known = memo.get(word);
   if (known === undefined) {
     known = speller(lang).correct(word);
-    if (memo.size >= KNOWN_WORDS_MAX) memo.clear();
-    memo.set(word, known);
+    if (word.length <= KNOWN_WORD_LENGTH) {
+      if (memo.size >= KNOWN_WORDS_MAX) memo.clear();
+      memo.set(word, known);
+    }
   }
   return known;
+}
+
+/** The characters of the words whose lookup is kept (for tests of the bound). */
+export function knownWordChars(): number {
+  let n = 0;
+  for (const memo of Object.values(knownWords)) for (const word of memo.keys()) n += word.length;
+  return n;
 }
 
 // cspell's American English dictionary (@cspell/dict-en_us, kept by the cspell project) knows far more current words
@@ -199,7 +210,11 @@ export function wordCounts(texts: Iterable<string>): Map<string, number> {
 }
 
 const suggestions = new Map<string, string[]>();
-/** How many new words one lint run may compute suggestions for; later ones get theirs on a later run. */
+/**
+ * How many misspelled words of one lint run get suggestions: the first ones, in the order given. The count does
+ * not depend on what earlier runs cached, so a report gets the same findings however often (and after whatever
+ * else) it is linted; the cache only saves the time.
+ */
 export const SUGGESTION_BUDGET = 8;
 
 /** Up to three suggestions for a misspelled word, from the language's Hunspell dictionary (up to 100 ms a word). */
@@ -210,7 +225,7 @@ export function suggestWord(word: string, language: SpellingLanguage): string[] 
 }
 
 /**
- * Suggestions for misspelled words, cached per process and computed for at most SUGGESTION_BUDGET new words.
+ * Suggestions for the first SUGGESTION_BUDGET misspelled words (of at most 40 characters), cached per process.
  * `compute` computes one word's list (a lint in worker threads passes lists it fills in later; see engine.ts).
  */
 export function suggestFor(
@@ -221,17 +236,17 @@ export function suggestFor(
   let budget = SUGGESTION_BUDGET;
   const out = new Map<string, string[]>();
   for (const word of words) {
+    if (budget === 0) break;
+    if (word.length > 40) continue;
+    budget -= 1;
     const key = `${language}\u0000${word}`;
-    const cached = suggestions.get(key);
-    if (cached) {
-      out.set(word, cached);
-    } else if (budget > 0 && word.length <= 40) {
-      budget -= 1;
-      const list = compute(word, language);
+    let list = suggestions.get(key);
+    if (!list) {
+      list = compute(word, language);
       if (suggestions.size > 10_000) suggestions.clear();
       suggestions.set(key, list);
-      out.set(word, list);
     }
+    out.set(word, list);
   }
   return out;
 }

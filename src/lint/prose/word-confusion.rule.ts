@@ -105,7 +105,8 @@ const CONFUSIONS: Confusion[] = (
     },
     {
       // "Where you on call?": a question that opens with "where" and a subject but no verb asks "were".
-      re: /^\W{0,3}(where)\s+(?:you|they|we)\s+(?:on|in|at|able|aware|all|also|still|not|both|already|sure|told|paged|notified)\b/giu,
+      // Only in a question: "Where we still had capacity, …" opens a clause of place.
+      re: /^\W{0,3}(where)\s+(?:you|they|we)\s+(?:on|in|at|able|aware|all|also|still|not|both|already|sure|told|paged|notified)\b(?=[^.!?]*\?)/giu,
       meant: 'were',
       why: 'a question about a state ("were you on call?") takes "were"; "where" asks for a place',
     },
