@@ -136,6 +136,25 @@ export interface InsightGenerationTable {
   n: number;
 }
 
+/** The insights' tallies over the public reports by quarter and severity, kept by every save (migration 2026-12-08-401). */
+export interface InsightKeptTable {
+  /** '' for no quarter (or severity). */
+  quarter: string;
+  severity: string;
+  figure: string;
+  grp: string;
+  n: number;
+  /** The least and greatest value of a duration's bucket; null for counts. */
+  lo: number | null;
+  hi: number | null;
+}
+
+export interface InsightKeptStateTable {
+  id: number;
+  /** 1 once the kept rows have been computed from report_facts. */
+  ready: number;
+}
+
 /** What a report has several of that the insights count (a system, an open action's deadline). */
 export interface InsightItemsTable {
   report_id: string;
@@ -376,6 +395,8 @@ export interface Database {
   report_factors: ReportFactorsTable;
   insight_items: InsightItemsTable;
   insight_generation: InsightGenerationTable;
+  insight_kept: InsightKeptTable;
+  insight_kept_state: InsightKeptStateTable;
   report_recurrences: ReportRecurrencesTable;
   calendar_feeds: CalendarFeedsTable;
   users: UsersTable;

@@ -12,7 +12,14 @@ import {
 import type { ReportSummary } from '../domain/api-contract.js';
 import type { Store } from './database.js';
 import type { Database, ReportFactorsTable, ReportFactsTable, ReportsTable } from './database.types.js';
-import { insightTallies } from './insight-tallies.query.js';
+import {
+  insightTallies,
+  keptRange,
+  keptTallies,
+  outsideRange,
+  type KeptRange,
+} from './insight-tallies.query.js';
+import { keptReady } from './insight-kept.js';
 import { keyOf } from './report-index.js';
 import { SUMMARY_COLUMNS, toSummary } from './report-list.query.js';
 import { visibleTo, type Viewer } from './viewer.js';
@@ -330,6 +337,13 @@ export class MemoryRepository {
     if (filters.system || filters.tag || filters.people)
       return tallyRows(await this.insightRows(viewer, filters), today);
     const extra = await this.insightRows(viewer, filters, { privateOnly: true });
+    // Whole quarters from the tallies every save keeps (insight-kept.ts); the quarters the dates cut through,
+    // as rows. A kind filter, or a database whose kept tallies are not ready, takes the aggregating way.
+    const range = keptRange(filters);
+    if (range && (await keptReady(this.store))) {
+      const cut = range.all ? [] : await this.insightRows(viewer, filters, { outside: range });
+      return keptTallies(this.store, filters, range, [...extra, ...cut], today);
+    }
     return insightTallies(this.store, filters, extra, today);
   }
 
@@ -351,7 +365,7 @@ export class MemoryRepository {
   async insightRows(
     viewer: Viewer,
     filters: InsightFilters,
-    options: { privateOnly?: boolean } = {},
+    options: { privateOnly?: boolean; outside?: KeptRange } = {},
   ): Promise<InsightRow[]> {
     let q = this.liveFacts(viewer).select(INSIGHT_COLUMNS);
     if (filters.from) q = q.where('f.started', '>=', filters.from);
@@ -362,13 +376,16 @@ export class MemoryRepository {
     for (const c of sideFilters(filters, 'f.report_id')) q = q.where(c);
     // Only the rows not counted for everyone (restricted, for a viewer who may see them): see insightTallies.
     if (options.privateOnly) q = q.where('f.public', '=', 0);
+    // Only the public rows of the quarters a date filter cuts through (see insightTallies).
+    if (options.outside) q = q.where('f.public', '=', 1).where(outsideRange(options.outside));
     // On SQLite the rows come as arrays of values (in INSIGHT_COLUMNS' order): an object per row made by the
     // driver costs more than the query itself over every report.
     // They are read INSIGHT_CHUNK facts at a time, in rowid order, letting other requests run in between:
     // SQLite answers synchronously, and one read of every report would hold the server for its whole length.
     // A report saved meanwhile may come again later (a save writes its facts anew): the last row read wins.
     // Filters on side tables name few reports: those are read at once, from the side table's index.
-    const few = options.privateOnly || Boolean(filters.system || filters.tag || filters.people);
+    const few =
+      options.privateOnly || options.outside || Boolean(filters.system || filters.tag || filters.people);
     if (this.rawRows && !few) {
       const byId = new Map<string, InsightRow>();
       for (let after = -1; ;) {

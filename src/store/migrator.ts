@@ -22,6 +22,8 @@ import * as outboxSentIndex from './migrations/2026-12-07-202-outbox-sent-index.
 import * as insightAggregates from './migrations/2026-12-07-401-insight-aggregates.js';
 import * as insightGeneration from './migrations/2026-12-07-402-insight-generation.js';
 import * as actionItemReportTitles from './migrations/2026-12-07-501-action-item-report-titles.js';
+import * as insightKept from './migrations/2026-12-08-401-insight-kept.js';
+import { keptReady, rebuildKept } from './insight-kept.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-401-insight-aggregates': insightAggregates,
   '2026-12-07-402-insight-generation': insightGeneration,
   '2026-12-07-501-action-item-report-titles': actionItemReportTitles,
+  '2026-12-08-401-insight-kept': insightKept,
 };
 
 /**
@@ -72,6 +75,9 @@ export async function migrateToLatest(store: Store, options: { through?: string 
     filled += await backfillMemory(store);
     filled += await backfillInsightColumns(store);
   }
+  // The kept tallies (migration 2026-12-08-401) computed afresh when new, or when rows were just filled.
+  if ((through === undefined || through >= INSIGHT_KEPT) && (filled > 0 || !(await keptReady(store))))
+    await rebuildKept(store);
   // Insights kept by a server on this database were computed without the rows just filled.
   if (filled > 0 && (through === undefined || through >= INSIGHT_GENERATION))
     await sql`update insight_generation set n = n + 1 where id = 1`.execute(store.db);
@@ -80,3 +86,4 @@ export async function migrateToLatest(store: Store, options: { through?: string 
 
 const INSIGHT_AGGREGATES = '2026-12-07-401-insight-aggregates';
 const INSIGHT_GENERATION = '2026-12-07-402-insight-generation';
+const INSIGHT_KEPT = '2026-12-08-401-insight-kept';

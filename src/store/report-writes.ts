@@ -13,6 +13,7 @@ import {
   type SaveRows,
 } from './report-rows.js';
 import { withPublished } from './report-index.js';
+import { applyKept, applyKeptSqlite } from './insight-kept.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -253,7 +254,10 @@ export class ReportWrites {
       const result = await q.executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion ?? -1);
       // A deleted report counts for nobody in the insights (memory.repository.ts reads `public`).
+      const prev = await this.factsOf(trx, id);
       await trx.updateTable('report_facts').set({ public: 0 }).where('report_id', '=', id).execute();
+      if (prev && (await this.keptTable(trx)))
+        await applyKept(trx, this.dialect, prev, { ...prev, public: 0 });
       await trx.updateTable('insight_items').set({ public: 0 }).where('report_id', '=', id).execute();
       await bumpGeneration(trx);
       if (audit) await insertAudit(trx, id, userId, at, audit);
@@ -272,15 +276,39 @@ export class ReportWrites {
           .where('deleted_at', 'is not', null)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found', `no deleted report ${id}`);
+        const prev = await this.factsOf(trx, id);
         for (const table of ['report_facts', 'insight_items'])
           await sql`update ${sql.table(table)} set public = (select case when r.restricted = 0 then 1 else 0 end
             from reports r where r.id = ${id}) where report_id = ${id}`.execute(trx);
+        if (prev && (await this.keptTable(trx)))
+          await applyKept(trx, this.dialect, prev, await this.factsOf(trx, id));
         await bumpGeneration(trx);
         if (audit) await insertAudit(trx, id, userId, now(), audit);
       });
     } finally {
       this.changed();
     }
+  }
+
+  /** Set once the kept tallies' table is seen (migration 2026-12-08-401; saves go on without it). */
+  private keptReady = false;
+
+  private async keptTable(trx: Db): Promise<boolean> {
+    if (this.keptReady) return true;
+    const { rows } = await (
+      this.dialect === 'postgres'
+        ? sql<{ ok: boolean }>`select to_regclass('insight_kept') is not null as ok`
+        : sql<{
+            ok: number;
+          }>`select count(*) as ok from sqlite_master where type = 'table' and name = 'insight_kept'`
+    ).execute(trx);
+    this.keptReady = Boolean(rows[0]?.ok);
+    return this.keptReady;
+  }
+
+  /** The facts row of a report, to tell what a deletion or restore changes in the kept tallies. */
+  private async factsOf(trx: Db, id: string): Promise<ReportFactsTable | undefined> {
+    return trx.selectFrom('report_facts').selectAll().where('report_id', '=', id).executeTakeFirst();
   }
 
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
@@ -324,15 +352,14 @@ export class ReportWrites {
 
   /** Write a save's rows inside the caller's transaction, replacing the side tables and search entry. */
   private async writeRows(trx: Db, id: string, seq: number, rows: SaveRows, replace: boolean) {
+    const facts = rows.side.report_facts[0];
+    let prev: ReportFactsTable | undefined;
+    let moves = true;
     if (replace) {
-      const facts = rows.side.report_facts[0];
-      const prev = await trx
-        .selectFrom('report_facts')
-        .selectAll()
-        .where('report_id', '=', id)
-        .executeTakeFirst();
+      prev = await trx.selectFrom('report_facts').selectAll().where('report_id', '=', id).executeTakeFirst();
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
-      if (figuresMove(prev, facts)) await bumpGeneration(trx);
+      moves = figuresMove(prev, facts);
+      if (moves) await bumpGeneration(trx);
       for (const table of SIDE_TABLES) await trx.deleteFrom(table).where('report_id', '=', id).execute();
     } else await bumpGeneration(trx);
     for (const table of SIDE_TABLES) {
@@ -345,6 +372,7 @@ export class ReportWrites {
           .execute();
       }
     }
+    if (moves && (await this.keptTable(trx))) await applyKept(trx, this.dialect, prev, facts);
     const { title, body } = rows.search;
     if (this.dialect === 'postgres') {
       await sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
@@ -418,19 +446,37 @@ class SqliteSaves {
     }
   }
 
+  /** Set once the kept tallies' table is seen (migration 2026-12-08-401; saves go on without it). */
+  private keptReady = false;
+
+  private keptTable(): boolean {
+    if (!this.keptReady)
+      this.keptReady = Boolean(
+        this.sqlite
+          .prepare("select 1 from sqlite_master where type = 'table' and name = 'insight_kept'")
+          .get(),
+      );
+    return this.keptReady;
+  }
+
   private writeRows(id: string, seq: number, rows: SaveRows, replace: boolean) {
+    const facts = rows.side.report_facts[0];
+    let prev: ReportFactsTable | undefined;
+    let moves = true;
     if (replace) {
       // The first publication stays the one on record when a published report is saved again.
-      const facts = rows.side.report_facts[0];
-      const prev = this.stmt('select * from report_facts where report_id = ?').get(id) as
+      prev = this.stmt('select * from report_facts where report_id = ?').get(id) as
         ReportFactsTable | undefined;
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
-      if (figuresMove(prev, facts)) this.stmt(BUMP_SQL).run();
+      moves = figuresMove(prev, facts);
+      if (moves) this.stmt(BUMP_SQL).run();
       for (const table of SIDE_TABLES) this.stmt(`delete from ${table} where report_id = ?`).run(id);
       this.stmt('delete from report_search where rowid = ?').run(seq);
     }
     if (!replace) this.stmt(BUMP_SQL).run();
     for (const table of SIDE_TABLES) this.insertAll(table, rows.side[table]);
+    if (moves && this.keptTable())
+      applyKeptSqlite((text, params) => this.stmt(text).run(...params), prev, facts);
     this.insert('report_search', { rowid: seq, ...rows.search });
     this.insert('report_revisions', rows.revision);
     if (rows.audit) this.insert('audit_log', rows.audit);
