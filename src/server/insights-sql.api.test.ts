@@ -330,4 +330,68 @@ describe.each(testDialects())('insights in SQL on %s', (dialect) => {
         expect(sqlWay, JSON.stringify(f)).toEqual(oldWay);
       }
   });
+
+  it('records when an action was completed and counts it on time, late, with no deadline or unknown', async () => {
+    const who = actorOf(editor.user, 'cli');
+    const made = await s.app.services.reports.create(who, {
+      kind: 'outage',
+      title: 'Completion probe',
+      actions: {
+        items: [
+          { id: 'A1', title: 'Due far ahead', status: 'open', deadline: '2099-01-01' },
+          { id: 'A2', title: 'Due long ago', status: 'open', deadline: '2000-01-01' },
+          // Completed before the store saw it: when is not known.
+          { id: 'A3', title: 'Done before', status: 'completed', deadline: '2000-01-01' },
+          { id: 'A4', title: 'No deadline', status: 'completed' },
+        ],
+      },
+    } as ReportInput);
+    const items = made.report.actions.items.map((a) =>
+      a.id === 'A1' || a.id === 'A2' ? { ...a, status: 'completed' as const } : a,
+    );
+    await s.app.services.reports.update(who, made.id, made.version, {
+      ...made.report,
+      actions: { ...made.report.actions, items },
+    });
+    const repo = new MemoryRepository(s.db.store);
+    const viewer = who.viewer;
+    const row = (await repo.insightRows(viewer, { kind: 'outage' })).find((r) => r.id === made.id)!;
+    expect([row.completedOnTime, row.completedLate, row.completedNoDeadline, row.completedUnknown]).toEqual([
+      1, 1, 1, 1,
+    ]);
+    const days = (
+      await sql<{
+        item_id: string;
+        completed_on: string | null;
+      }>`select item_id, completed_on from action_items
+        where report_id = ${made.id} order by item_id`.execute(s.db.store.db)
+    ).rows;
+    const today = new Date().toISOString().slice(0, 10);
+    expect(days.map((d) => [d.item_id, d.completed_on])).toEqual([
+      ['A1', today],
+      ['A2', today],
+      ['A3', null],
+      ['A4', null],
+    ]);
+    // A later save keeps the day; the figure shows every group, unknown too, on both ways.
+    const again = await s.app.services.reports.visible(who, made.id);
+    await s.app.services.reports.update(who, made.id, again.version, {
+      ...again.report,
+      title: 'Completion probe 2',
+    });
+    const { sqlWay, oldWay } = await both(editor, {});
+    expect(sqlWay).toEqual(oldWay);
+    expect(sqlWay.followUp.completion.map((r) => r.group)).toEqual([
+      'on time',
+      'late',
+      'no deadline',
+      'unknown',
+    ]);
+    const r = await editor.call({ method: 'GET', url: '/api/insights?kind=outage' });
+    const completion = (r.json() as { followUp: { completion: { group: string; count: number }[] } }).followUp
+      .completion;
+    expect(completion.find((c) => c.group === 'unknown')!.count).toBeGreaterThan(0);
+    expect(completion.find((c) => c.group === 'on time')!.count).toBeGreaterThan(0);
+    expect(completion.find((c) => c.group === 'late')!.count).toBeGreaterThan(0);
+  });
 });

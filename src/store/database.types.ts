@@ -49,6 +49,11 @@ export interface ActionItemsTable {
   verify_by: string | null;
   /** 1 when the action carries a reason it will not be done or checked. */
   declined: number;
+  /**
+   * The day (YYYY-MM-DD, UTC) a save first stored the action completed; null when not known (it was completed
+   * when the store first saw it). Kept by the writer across saves (migration 2026-12-08-402).
+   */
+  completed_on?: string | null;
 }
 
 export interface TimelineEventsTable {
@@ -127,6 +132,14 @@ export interface ReportFactsTable {
   b_mitigate: number | null;
   b_resolve: number | null;
   b_publish: number | null;
+  /** Completed actions on time, late, with no deadline, unknown (migration 2026-12-08-402; null until filled). */
+  done_on_time: number | null;
+  done_late: number | null;
+  done_no_deadline: number | null;
+  done_unknown: number | null;
+  /** The linter's quality score as last saved, and its bucket; null until scored. */
+  quality_score: number | null;
+  b_quality: number | null;
 }
 
 /** A contributing factor with its taxonomy category and what became of the actions that address it. */

@@ -17,6 +17,15 @@ export const KEPT_MEASURES: readonly [value: keyof ReportFactsTable, bucket: key
   ['time_to_mitigate', 'b_mitigate'],
   ['time_to_resolve', 'b_resolve'],
   ['days_to_publish', 'b_publish'],
+  ['quality_score', 'b_quality'],
+];
+
+/** The completion counts of the facts row, by the group each counts in (figure `completion`). */
+export const COMPLETION_COLUMNS: readonly [column: keyof ReportFactsTable, group: string][] = [
+  ['done_on_time', 'on time'],
+  ['done_late', 'late'],
+  ['done_no_deadline', 'no deadline'],
+  ['done_unknown', 'unknown'],
 ];
 
 /** One key of `insight_kept` and what a facts row adds to it: a count, or one value of a bucket. */
@@ -57,6 +66,8 @@ export function contributions(f: Facts | undefined): Contribution[] {
   else for (const s of f.systems.split('\n')) add('system', s, 1);
   if (f.open_deadlines !== '') for (const d of f.open_deadlines.split(',')) add('deadline', d, 1);
   if (f.published !== null) add('rounds', String(Number(f.review_round ?? 0)), 1);
+  for (const [column, group] of COMPLETION_COLUMNS) add('completion', group, Number(f[column] ?? 0));
+  add('scored', f.quality_score === null || f.quality_score === undefined ? 'not scored yet' : 'scored', 1);
   for (const [value, bucket] of KEPT_MEASURES) {
     const v = f[value];
     const b = f[bucket];
@@ -186,6 +197,7 @@ export async function applyKept(
     await trx.executeQuery(CompiledQuery.raw(placeholders(s.text, dialect), s.params));
 }
 
+const SCORED = "case when quality_score is null then 'not scored yet' else 'scored' end";
 const q = (expr: string) => `coalesce(${expr}, '')`;
 
 /** Every kept row computed from report_facts and insight_items: the statements of `rebuildKept`. */
@@ -203,13 +215,16 @@ const REBUILD: string[] = [
       ['status', 'declined', 'actions_wont_do'],
       ['verification', 'effective', 'verified_effective'],
       ['verification', 'not effective', 'verified_ineffective'],
+      ...COMPLETION_COLUMNS.map(
+        ([column, group]) => ['completion', group, `coalesce(${column}, 0)`] as const,
+      ),
       [
         'verification',
         'not verified',
         `case when actions_completed - verified_effective - verified_ineffective > 0
           then actions_completed - verified_effective - verified_ineffective else 0 end`,
       ],
-    ] as const
+    ] as const satisfies readonly (readonly [string, string, string])[]
   ).map(
     ([figure, grp, expr]) => `insert into insight_kept (quarter, severity, figure, grp, n)
     select ${q('quarter')}, ${q('severity')}, '${figure}', '${grp}', sum(${expr}) from report_facts
@@ -224,6 +239,9 @@ const REBUILD: string[] = [
     from insight_items i join report_facts f on f.report_id = i.report_id
     where f.public = 1 and i.item = '${item}' group by ${q('f.quarter')}, ${q('f.severity')}, i.value`,
   ),
+  `insert into insight_kept (quarter, severity, figure, grp, n)
+    select ${q('quarter')}, ${q('severity')}, 'scored', ${SCORED}, count(*) from report_facts
+    where public = 1 group by ${q('quarter')}, ${q('severity')}, ${SCORED}`,
   `insert into insight_kept (quarter, severity, figure, grp, n)
     select ${q('quarter')}, ${q('severity')}, 'rounds', cast(coalesce(review_round, 0) as text), count(*)
     from report_facts where public = 1 and published is not null

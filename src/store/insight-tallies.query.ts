@@ -52,6 +52,7 @@ const COLUMN: Record<DistributionFigure['value'], [value: string, bucket: string
   timeToMitigate: ['time_to_mitigate', 'b_mitigate'],
   timeToResolve: ['time_to_resolve', 'b_resolve'],
   daysToPublish: ['days_to_publish', 'b_publish'],
+  qualityScore: ['quality_score', 'b_quality'],
 };
 
 /** The public rows that pass the filters, as a condition on report_facts or insight_items. */
@@ -111,7 +112,10 @@ async function tallies(
       sum(verified_ineffective) as ineffective,
       sum(case when actions_completed - verified_effective - verified_ineffective > 0
         then actions_completed - verified_effective - verified_ineffective else 0 end) as unverified,
-      sum(case when system_count = 0 then 1 else 0 end) as no_system
+      sum(case when system_count = 0 then 1 else 0 end) as no_system,
+      sum(coalesce(done_on_time, 0)) as on_time, sum(coalesce(done_late, 0)) as late,
+      sum(coalesce(done_no_deadline, 0)) as no_deadline, sum(coalesce(done_unknown, 0)) as unknown,
+      sum(case when quality_score is null then 0 else 1 end) as scored
     from report_facts where ${where} group by kind, quarter, detection`);
   for (const c of cells) {
     const [kind, quarter, detection] = c as [string, string | null, string | null];
@@ -126,6 +130,12 @@ async function tallies(
     add(counts, 'followUp.verification', 'not effective', num(c[8]));
     add(counts, 'followUp.verification', 'not verified', num(c[9]));
     add(counts, 'bySystem', '(none)', num(c[10]));
+    add(counts, 'followUp.completion', 'on time', num(c[11]));
+    add(counts, 'followUp.completion', 'late', num(c[12]));
+    add(counts, 'followUp.completion', 'no deadline', num(c[13]));
+    add(counts, 'followUp.completion', 'unknown', num(c[14]));
+    add(counts, 'health.scored', 'scored', num(c[15]));
+    add(counts, 'health.scored', 'not scored yet', n - num(c[15]));
   }
   for (const [round, n] of await run(sql`select review_round, count(*) as n from report_facts
       where ${where} and published is not null group by review_round`))
@@ -283,6 +293,12 @@ async function fromKept(
         break;
       case 'rounds':
         add(counts, 'health.reviewRounds', g, n);
+        break;
+      case 'completion':
+        add(counts, 'followUp.completion', g, n);
+        break;
+      case 'scored':
+        add(counts, 'health.scored', g, n);
         break;
       default: {
         // b:<value column>: one bucket of a duration in one quarter and severity.

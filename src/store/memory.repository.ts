@@ -134,6 +134,11 @@ const INSIGHT_COLUMNS = [
   'f.open_deadlines',
   'f.systems',
   'f.tags',
+  'f.done_on_time',
+  'f.done_late',
+  'f.done_no_deadline',
+  'f.done_unknown',
+  'f.quality_score',
 ] as const;
 
 type InsightSqlRow = Pick<
@@ -159,6 +164,11 @@ type InsightSqlRow = Pick<
   | 'open_deadlines'
   | 'systems'
   | 'tags'
+  | 'done_on_time'
+  | 'done_late'
+  | 'done_no_deadline'
+  | 'done_unknown'
+  | 'quality_score'
 > & { review_round: number };
 
 const lines = (s: string) => (s === '' ? [] : s.split('\n'));
@@ -189,6 +199,11 @@ function fromValues(a: unknown[]): InsightSqlRow {
     open_deadlines: a[19] as InsightSqlRow['open_deadlines'],
     systems: a[20] as InsightSqlRow['systems'],
     tags: a[21] as InsightSqlRow['tags'],
+    done_on_time: a[22] as InsightSqlRow['done_on_time'],
+    done_late: a[23] as InsightSqlRow['done_late'],
+    done_no_deadline: a[24] as InsightSqlRow['done_no_deadline'],
+    done_unknown: a[25] as InsightSqlRow['done_unknown'],
+    quality_score: a[26] as InsightSqlRow['quality_score'],
   };
 }
 
@@ -213,6 +228,11 @@ function toInsightRow(r: InsightSqlRow): InsightRow {
     actionsWontDo: Number(r.actions_wont_do),
     verifiedEffective: Number(r.verified_effective),
     verifiedIneffective: Number(r.verified_ineffective),
+    completedOnTime: Number(r.done_on_time ?? 0),
+    completedLate: Number(r.done_late ?? 0),
+    completedNoDeadline: Number(r.done_no_deadline ?? 0),
+    completedUnknown: Number(r.done_unknown ?? 0),
+    qualityScore: num(r.quality_score),
     openDeadlines: r.open_deadlines === '' ? [] : r.open_deadlines.split(','),
     systems: lines(r.systems),
     tags: lines(r.tags),

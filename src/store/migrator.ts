@@ -1,6 +1,6 @@
 import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
-import { backfillInsightColumns, backfillMemory } from './memory-backfill.js';
+import { backfillCompletion, backfillInsightColumns, backfillMemory } from './memory-backfill.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
 import * as attachmentChunks from './migrations/2026-11-27-002-attachment-chunks.js';
 import * as mustChangePassword from './migrations/2026-12-05-001-must-change-password.js';
@@ -23,6 +23,7 @@ import * as insightAggregates from './migrations/2026-12-07-401-insight-aggregat
 import * as insightGeneration from './migrations/2026-12-07-402-insight-generation.js';
 import * as actionItemReportTitles from './migrations/2026-12-07-501-action-item-report-titles.js';
 import * as insightKept from './migrations/2026-12-08-401-insight-kept.js';
+import * as completionQuality from './migrations/2026-12-08-402-completion-quality.js';
 import { keptReady, rebuildKept } from './insight-kept.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-402-insight-generation': insightGeneration,
   '2026-12-07-501-action-item-report-titles': actionItemReportTitles,
   '2026-12-08-401-insight-kept': insightKept,
+  '2026-12-08-402-completion-quality': completionQuality,
 };
 
 /**
@@ -75,8 +77,10 @@ export async function migrateToLatest(store: Store, options: { through?: string 
     filled += await backfillMemory(store);
     filled += await backfillInsightColumns(store);
   }
-  // The kept tallies (migration 2026-12-08-401) computed afresh when new, or when rows were just filled.
-  if ((through === undefined || through >= INSIGHT_KEPT) && (filled > 0 || !(await keptReady(store))))
+  if (through === undefined || through >= COMPLETION_QUALITY) filled += await backfillCompletion(store);
+  // The kept tallies (migration 2026-12-08-401, with 402's columns) computed afresh when new, or when rows were
+  // just filled.
+  if ((through === undefined || through >= COMPLETION_QUALITY) && (filled > 0 || !(await keptReady(store))))
     await rebuildKept(store);
   // Insights kept by a server on this database were computed without the rows just filled.
   if (filled > 0 && (through === undefined || through >= INSIGHT_GENERATION))
@@ -86,4 +90,4 @@ export async function migrateToLatest(store: Store, options: { through?: string 
 
 const INSIGHT_AGGREGATES = '2026-12-07-401-insight-aggregates';
 const INSIGHT_GENERATION = '2026-12-07-402-insight-generation';
-const INSIGHT_KEPT = '2026-12-08-401-insight-kept';
+const COMPLETION_QUALITY = '2026-12-08-402-completion-quality';

@@ -12,7 +12,7 @@ import {
   type SaveInfo,
   type SaveRows,
 } from './report-rows.js';
-import { withPublished } from './report-index.js';
+import { withCompletion, withPublished, type StoredAction } from './report-index.js';
 import { applyKept, applyKeptSqlite } from './insight-kept.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
 
@@ -290,7 +290,10 @@ export class ReportWrites {
     }
   }
 
-  /** Set once the kept tallies' table is seen (migration 2026-12-08-401; saves go on without it). */
+  /**
+   * Set once the schema of migration 2026-12-08-402 is seen (and so 401's kept tallies): a database behind it
+   * saves without completion days and kept tallies, which the migrations fill when they run.
+   */
   private keptReady = false;
 
   private async keptTable(trx: Db): Promise<boolean> {
@@ -358,6 +361,13 @@ export class ReportWrites {
     if (replace) {
       prev = await trx.selectFrom('report_facts').selectAll().where('report_id', '=', id).executeTakeFirst();
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
+      if (await this.keptTable(trx)) {
+        const stored = (
+          await sql<StoredAction>`select item_id, status, completed_on from action_items
+            where report_id = ${id}`.execute(trx)
+        ).rows;
+        withCompletion(rows.side.action_items, facts, stored, rows.revision.created_at.slice(0, 10));
+      }
       moves = figuresMove(prev, facts);
       if (moves) await bumpGeneration(trx);
       for (const table of SIDE_TABLES) await trx.deleteFrom(table).where('report_id', '=', id).execute();
@@ -446,7 +456,10 @@ class SqliteSaves {
     }
   }
 
-  /** Set once the kept tallies' table is seen (migration 2026-12-08-401; saves go on without it). */
+  /**
+   * Set once the schema of migration 2026-12-08-402 is seen (and so 401's kept tallies): a database behind it
+   * saves without completion days and kept tallies, which the migrations fill when they run.
+   */
   private keptReady = false;
 
   private keptTable(): boolean {
@@ -468,6 +481,12 @@ class SqliteSaves {
       prev = this.stmt('select * from report_facts where report_id = ?').get(id) as
         ReportFactsTable | undefined;
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
+      if (this.keptTable()) {
+        const stored = this.stmt(
+          'select item_id, status, completed_on from action_items where report_id = ?',
+        ).all(id) as StoredAction[];
+        withCompletion(rows.side.action_items, facts, stored, rows.revision.created_at.slice(0, 10));
+      }
       moves = figuresMove(prev, facts);
       if (moves) this.stmt(BUMP_SQL).run();
       for (const table of SIDE_TABLES) this.stmt(`delete from ${table} where report_id = ?`).run(id);
