@@ -7,6 +7,8 @@ import { computeInsights, insightsFromTallies, type ReportInput } from '../domai
 import { sql } from 'kysely';
 import { MemoryRepository, ReportRepository, type InsightFilters } from '../store/index.js';
 import { rebuildKept } from '../store/insight-kept.js';
+import { scoreUnscored } from '../store/quality-scores.js';
+import { lintReport, scoreReport } from '../lint/index.js';
 import { actorOf } from './services/access.js';
 import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
@@ -394,4 +396,45 @@ describe.each(testDialects())('insights in SQL on %s', (dialect) => {
     expect(completion.find((c) => c.group === 'on time')!.count).toBeGreaterThan(0);
     expect(completion.find((c) => c.group === 'late')!.count).toBeGreaterThan(0);
   });
+
+  it("stores the linter's quality score after a save and gives its distribution with the count", async () => {
+    const memory = new MemoryRepository(s.db.store);
+    const before = await both(editor, {});
+    const unscored = before.sqlWay.health.scored.find((r) => r.group === 'not scored yet')!.count;
+    expect(unscored).toBeGreaterThan(0);
+    const lint = (r: Parameters<typeof lintReport>[0]) => scoreReport(r, lintReport(r)).overall;
+    const n = await scoreUnscored(s.db.store, lint, { limit: 6, budgetMs: Infinity });
+    expect(n).toBe(6);
+    const { sqlWay, oldWay } = await both(editor, {});
+    expect(sqlWay).toEqual(oldWay);
+    const scored = sqlWay.health.scored.find((r) => r.group === 'scored')!.count;
+    expect(scored).toBeGreaterThanOrEqual(5); // the editor sees at least five of the six
+    expect(sqlWay.health.quality.reduce((sum, r) => sum + r.count, 0)).toBe(scored);
+    // The scores stored are the linter's for those reports.
+    const rows = (await memory.insightRows(actorOf(editor.user, 'cli').viewer, {})).filter(
+      (r) => r.qualityScore !== null,
+    );
+    for (const r of rows.slice(0, 3)) {
+      const { report } = await s.app.services.reports.visible(actorOf(editor.user, 'cli'), r.id);
+      expect(r.qualityScore).toBe(lint(report));
+    }
+    // A save empties the score again (it is scored afresh), and the kept tallies follow every step.
+    const first = rows[0]!;
+    const current = await s.app.services.reports.visible(actorOf(editor.user, 'cli'), first.id);
+    await s.app.services.reports.update(actorOf(editor.user, 'cli'), first.id, current.version, {
+      ...current.report,
+      title: `${current.report.title} (edited)`,
+    });
+    const after = await both(editor, {});
+    expect(after.sqlWay.health.scored.find((r) => r.group === 'scored')!.count).toBe(scored - 1);
+    expect(after.sqlWay).toEqual(after.oldWay);
+    const read = async () =>
+      (
+        await sql<Record<string, unknown>>`select quarter, severity, figure, grp, n, lo, hi from insight_kept
+          where n <> 0 order by quarter, severity, figure, grp`.execute(s.db.store.db)
+      ).rows;
+    const kept = await read();
+    await rebuildKept(s.db.store);
+    expect(kept).toEqual(await read());
+  }, 120_000);
 });
