@@ -40,7 +40,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .raw('create index if not exists insight_undone on report_facts (report_id) where done_unknown is null')
     .execute(db);
   await sql
-    .raw('create index if not exists insight_unscored on report_facts (report_id) where quality_score is null')
+    .raw(
+      'create index if not exists insight_unscored on report_facts (report_id) where quality_score is null',
+    )
     .execute(db);
 }
 
