@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { MemoryRepository, ReportRepository, type InsightFilters } from '../store/index.js';
 import { rebuildKept } from '../store/insight-kept.js';
 import { scoreUnscored } from '../store/quality-scores.js';
+import { backfillCompletion } from '../store/memory-backfill.js';
 import { lintReport, scoreReport } from '../lint/index.js';
 import { actorOf } from './services/access.js';
 import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
@@ -395,6 +396,29 @@ describe.each(testDialects())('insights in SQL on %s', (dialect) => {
     expect(completion.find((c) => c.group === 'unknown')!.count).toBeGreaterThan(0);
     expect(completion.find((c) => c.group === 'on time')!.count).toBeGreaterThan(0);
     expect(completion.find((c) => c.group === 'late')!.count).toBeGreaterThan(0);
+
+    // As stored before migration 2026-12-08-402: no days, no counts. The backfill finds the days in the
+    // revisions (A1 and A2 became completed in the second), and the rest stay unknown.
+    const db = s.db.store.db;
+    await sql`update action_items set completed_on = null where report_id = ${made.id}`.execute(db);
+    await sql`update report_facts set done_on_time = null, done_late = null, done_no_deadline = null,
+      done_unknown = null where report_id = ${made.id}`.execute(db);
+    expect(await backfillCompletion(s.db.store)).toBe(1);
+    const refilled = (
+      await sql<{
+        item_id: string;
+        completed_on: string | null;
+      }>`select item_id, completed_on from action_items
+        where report_id = ${made.id} order by item_id`.execute(db)
+    ).rows;
+    expect(refilled).toEqual(days);
+    const again2 = (await repo.insightRows(viewer, { kind: 'outage' })).find((r) => r.id === made.id)!;
+    expect([
+      again2.completedOnTime,
+      again2.completedLate,
+      again2.completedNoDeadline,
+      again2.completedUnknown,
+    ]).toEqual([1, 1, 1, 1]);
   });
 
   it("stores the linter's quality score after a save and gives its distribution with the count", async () => {
