@@ -150,7 +150,7 @@ export async function backfillCompletion(store: Store): Promise<number> {
   // Only reports with a completed action and a second revision can show when it was completed.
   const candidates = await sql<{ report_id: string }>`select f.report_id from report_facts f
     where f.done_unknown is null
-      and exists (select 1 from action_items a where a.report_id = f.report_id and a.status = 'completed')
+      and exists (select 1 from action_items a where a.report_id = f.report_id and a.status || '' = 'completed')
       and exists (select 1 from report_revisions v where v.report_id = f.report_id and v.version = 2)`.execute(
     db,
   );
@@ -193,9 +193,11 @@ export async function backfillCompletion(store: Store): Promise<number> {
       }
     });
   }
+  // `status || ''` keeps SQLite from reading the actions by their status index (every completed action, for
+  // each report) instead of by report.
   const done = (cond: string) =>
     sql.raw(`(select count(*) from action_items a where a.report_id = report_facts.report_id
-      and a.status = 'completed' and ${cond})`);
+      and a.status || '' = 'completed' and ${cond})`);
   const r = await sql`update report_facts set
       done_on_time = ${done('a.deadline is not null and a.completed_on is not null and a.completed_on <= a.deadline')},
       done_late = ${done('a.deadline is not null and a.completed_on is not null and a.completed_on > a.deadline')},
