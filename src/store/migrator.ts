@@ -24,6 +24,7 @@ import * as insightGeneration from './migrations/2026-12-07-402-insight-generati
 import * as actionItemReportTitles from './migrations/2026-12-07-501-action-item-report-titles.js';
 import * as insightKept from './migrations/2026-12-08-401-insight-kept.js';
 import * as completionQuality from './migrations/2026-12-08-402-completion-quality.js';
+import * as insightCountsDone from './migrations/2026-12-08-403-insight-counts-done.js';
 import { keptReady, rebuildKept } from './insight-kept.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-501-action-item-report-titles': actionItemReportTitles,
   '2026-12-08-401-insight-kept': insightKept,
   '2026-12-08-402-completion-quality': completionQuality,
+  '2026-12-08-403-insight-counts-done': insightCountsDone,
 };
 
 /**
