@@ -56,6 +56,8 @@ export function bulkLoader(file: string, rows: Rows, batch = 1_000): BulkLoader 
     },
     close() {
       if (queued.length > 0) flush();
+      // The kept tallies (insight-kept.ts) know nothing of these rows: the next start computes them afresh.
+      db.prepare('update insight_kept_state set ready = 0').run();
       db.close();
     },
   };
@@ -112,6 +114,7 @@ export function storeLoader(store: StoreModule.Store, rows: Rows, batch = 500): 
         await sql`select setval(to_regclass('reports_next_seq'), (select max(seq) from reports))`.execute(
           store.db,
         );
+      await sql`update insight_kept_state set ready = 0`.execute(store.db);
     },
   };
 }

@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../test/cli-harness.js';
 import { actorOf } from '../src/server/services/access.js';
 import { generateArchive } from '../test/memory-archive.js';
 import { accessibilityProblems, shot, signIn, startHarness, visible, type Harness } from './harness.js';
@@ -11,9 +15,10 @@ describe('insights, related incidents and a system page', () => {
   let h: Harness;
   const ids: string[] = [];
   let pair: [number, number] = [0, 1];
+  const db = join(mkdtempSync(join(tmpdir(), 'hindsight-e2e-memory-')), 'e2e.db');
 
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ db });
     const s = h.server.app.services;
     const admin = actorOf(await s.users.create(null, { ...ADMIN, role: 'admin' }), 'cli');
     const archive = generateArchive(6, 30);
@@ -44,8 +49,20 @@ describe('insights, related incidents and a system page', () => {
         },
       });
       ids.push(stored.id);
+      // Some actions are completed later (after their deadline: late); the store records the day.
+      if (i % 4 === 0) {
+        const items = stored.report.actions.items.map((a) => ({ ...a, status: 'completed' as const }));
+        await s.reports.update(admin, stored.id, stored.version, {
+          ...stored.report,
+          actions: { ...stored.report.actions, items },
+        });
+      }
     }
-  }, 120_000);
+    // The quality scores of some reports, stored by the command an operator runs (the linter is slow).
+    const scored = await cli('migrate', '--db', db, '--score-reports', '8');
+    expect(scored.code, scored.err).toBe(0);
+    expect(scored.out).toContain('Scored 8 report(s)');
+  }, 180_000);
   afterAll(async () => h?.close());
 
   it('shows the insights as tables with the counts behind them, and opens the reports behind a row', async () => {
@@ -71,6 +88,36 @@ describe('insights, related incidents and a system page', () => {
     // The figure is named in words, not by the API's name for it.
     await visible(page.getByRole('heading', { name: 'Reports behind “Outage” (reports by kind)' }));
     await shot(page, 'insights-reports-behind');
+  });
+
+  it('shows completion against deadlines (unknown too) and quality scores with the count behind them', async () => {
+    const page = await (await h.context()).newPage();
+    await signIn(page, h.url, ADMIN.email, ADMIN.password);
+    await page.getByRole('link', { name: 'Insights' }).click();
+    const completion = page.locator('section', {
+      has: page.getByRole('heading', { name: /^Completed actions against their deadline/ }),
+    });
+    await visible(completion);
+    const late = Math.ceil(ids.length / 4);
+    await visible(completion.getByRole('row', { name: new RegExp(`^Late ${late}\\b`, 'i') }));
+    for (const g of ['On time', 'No deadline', 'Unknown'])
+      await visible(completion.getByRole('row', { name: new RegExp(`^${g} 0\\b`, 'i') }));
+    await shot(page, 'insights-completion', completion);
+    const quality = page.locator('section', { has: page.getByRole('heading', { name: /^Quality scores/ }) });
+    await visible(quality);
+    const counts = await quality.locator('tbody tr').allInnerTexts();
+    expect(counts.length).toBeGreaterThan(0);
+    const scoredRow = page.locator('section', {
+      has: page.getByRole('heading', { name: /^Reports with a quality score/ }),
+    });
+    await visible(scoredRow.getByRole('row', { name: /^Scored 8\b/i }));
+    await visible(
+      scoredRow.getByRole('row', { name: new RegExp(`^Not scored yet ${ids.length - 8}\\b`, 'i') }),
+    );
+    await shot(page, 'insights-quality', quality);
+    // The reports behind a completion group.
+    await completion.getByRole('link', { name: /^Late/i }).first().click();
+    await visible(page.getByText(`${late} reports.`));
   });
 
   it('shows the planted relation first beside the report, and a system page', async () => {

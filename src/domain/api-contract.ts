@@ -425,10 +425,13 @@ export const insightsSchema = z.object({
     statuses: z.array(countRowSchema),
     overdueByAge: z.array(countRowSchema),
     verification: z.array(countRowSchema),
+    completion: z.array(countRowSchema),
   }),
   health: z.object({
     daysToPublish: z.array(distributionRowSchema),
     reviewRounds: z.array(countRowSchema),
+    quality: z.array(distributionRowSchema),
+    scored: z.array(countRowSchema),
   }),
   bySystem: z.array(countRowSchema),
   byKind: z.array(countRowSchema),

@@ -200,6 +200,13 @@ export interface InsightRow {
   actionsWontDo: number;
   verifiedEffective: number;
   verifiedIneffective: number;
+  /** Completed actions by when they were completed against their deadline (see completionOf). */
+  completedOnTime: number;
+  completedLate: number;
+  completedNoDeadline: number;
+  completedUnknown: number;
+  /** The linter's quality score (0–100) of the report as last saved; null when not known (yet). */
+  qualityScore: number | null;
   /** Deadlines (YYYY-MM-DD) of actions still open, in progress or blocked. */
   openDeadlines: string[];
   systems: string[];
@@ -213,17 +220,52 @@ export const quarterOf = (iso: string | null | undefined): string | null =>
 
 const OPEN_STATUSES = new Set(['open', 'in_progress', 'blocked']);
 
+/** How a completed action stands against its deadline: what "completed on time" counts. */
+export const COMPLETION_GROUPS = ['on time', 'late', 'no deadline', 'unknown'] as const;
+export type CompletionGroup = (typeof COMPLETION_GROUPS)[number];
+
+/**
+ * A completed action against its deadline: on time when completed on or before it, late after it, no deadline
+ * when it had none, unknown when when it was completed is not on record (completed before the store saw it
+ * change, or a file, which has no history).
+ */
+export function completionOf(
+  deadline: string | null | undefined,
+  completedOn: string | null | undefined,
+): CompletionGroup {
+  if (!deadline) return 'no deadline';
+  if (!completedOn) return 'unknown';
+  return completedOn <= deadline ? 'on time' : 'late';
+}
+
+/** The completed actions of a report by completion group; `completedOn` gives each action's day by id. */
+export function completionCounts(
+  items: readonly { id: string; status: string; deadline?: string | null }[],
+  completedOn: (id: string) => string | null | undefined = () => null,
+): Record<CompletionGroup, number> {
+  const out: Record<CompletionGroup, number> = { 'on time': 0, late: 0, 'no deadline': 0, unknown: 0 };
+  for (const a of items) if (a.status === 'completed') out[completionOf(a.deadline, completedOn(a.id))]++;
+  return out;
+}
+
 /** The facts of one report; `published` and `reviewRounds` come from its history (the store's) when known. */
 export function insightRow(
   id: string,
   report: Report,
-  history: { published?: string | null; reviewRounds?: number } = {},
+  history: {
+    published?: string | null;
+    reviewRounds?: number;
+    /** The day each action was completed, by id, when known. */
+    completedOn?: (id: string) => string | null | undefined;
+    qualityScore?: number | null;
+  } = {},
 ): InsightRow {
   const t = responseTimes(report);
   const items = report.actions.items;
   const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) || v < 0 ? null : v);
   // A file has no history: when it was published and how many review rounds it took are not known.
   const published = history.published ?? null;
+  const done = completionCounts(items, history.completedOn);
   return {
     id,
     title: report.title,
@@ -244,6 +286,11 @@ export function insightRow(
     actionsWontDo: items.filter((a) => a.status === 'wont_do').length,
     verifiedEffective: items.filter((a) => a.verification?.result === 'effective').length,
     verifiedIneffective: items.filter((a) => a.verification?.result === 'ineffective').length,
+    completedOnTime: done['on time'],
+    completedLate: done.late,
+    completedNoDeadline: done['no deadline'],
+    completedUnknown: done.unknown,
+    qualityScore: history.qualityScore ?? null,
     openDeadlines: items
       .filter((a) => OPEN_STATUSES.has(a.status) && a.deadline)
       .map((a) => a.deadline as string),
@@ -329,11 +376,17 @@ export interface Insights {
     statuses: CountRow[];
     overdueByAge: CountRow[];
     verification: CountRow[];
+    /** Completed actions on time, late, with no deadline, or unknown (every group shown, zeros too). */
+    completion: CountRow[];
   };
   health: {
     /** Days from the start of the incident to the first publication, by quarter. */
     daysToPublish: DistributionRow[];
     reviewRounds: CountRow[];
+    /** The linter's quality scores (0–100), by quarter. */
+    quality: DistributionRow[];
+    /** Reports with a quality score on record and without one (not scored yet): the count behind the scores. */
+    scored: CountRow[];
   };
   bySystem: CountRow[];
   byKind: CountRow[];
@@ -399,6 +452,12 @@ export function groupsOf(row: InsightRow, figure: string, today: string): string
       if (row.actionsCompleted > row.verifiedEffective + row.verifiedIneffective) out.push('not verified');
       return out;
     }
+    case 'followUp.completion':
+      return COMPLETION_GROUPS.filter((g) => completionWeight(row, g) > 0);
+    case 'health.quality':
+      return row.qualityScore !== null && row.quarter ? [row.quarter] : [];
+    case 'health.scored':
+      return [row.qualityScore === null ? 'not scored yet' : 'scored'];
     case 'health.daysToPublish':
       return row.published && row.started && row.quarter ? [row.quarter] : [];
     case 'health.reviewRounds':
@@ -433,7 +492,7 @@ export interface InsightTallies {
 /** A distribution figure: the fact column it reads, the bucket column beside it and what groups it. */
 export interface DistributionFigure {
   figure: string;
-  value: DurationMeasure | 'daysToPublish';
+  value: DurationMeasure | 'daysToPublish' | 'qualityScore';
   by: 'quarter' | 'severity';
 }
 
@@ -444,6 +503,7 @@ export const DISTRIBUTION_FIGURES: readonly DistributionFigure[] = [
     { figure: `${m}.severity`, value: m, by: 'severity' as const },
   ]),
   { figure: 'health.daysToPublish', value: 'daysToPublish', by: 'quarter' },
+  { figure: 'health.quality', value: 'qualityScore', by: 'quarter' },
 ];
 
 /** Every count figure of the insights. */
@@ -452,7 +512,9 @@ export const COUNT_FIGURES = [
   'followUp.statuses',
   'followUp.overdueByAge',
   'followUp.verification',
+  'followUp.completion',
   'health.reviewRounds',
+  'health.scored',
   'bySystem',
   'byKind',
 ] as const;
@@ -474,7 +536,8 @@ export function bucketOf(v: number): number {
 
 /** The value a distribution figure takes of a row, in stored units, or null. */
 export function figureValue(row: InsightRow, value: DistributionFigure['value']): number | null {
-  return value === 'daysToPublish' ? daysToPublish(row.started, row.published) : row[value];
+  if (value === 'daysToPublish') return daysToPublish(row.started, row.published);
+  return row[value];
 }
 
 /** The tallies of some rows, the plain way: every row read (the CLI's, and the API's for narrow selections). */
@@ -563,10 +626,18 @@ export function insightsFromTallies(t: InsightTallies): Insights {
         OVERDUE_AGES.map(([l]) => l),
       ),
       verification: counts('followUp.verification', ['effective', 'not effective', 'not verified']),
+      // Every group, zeros too: an unknown completion is shown as such, never left out.
+      completion: COMPLETION_GROUPS.map((group) => ({
+        figure: 'followUp.completion',
+        group,
+        count: t.counts.get('followUp.completion')?.get(group) ?? 0,
+      })),
     },
     health: {
       daysToPublish: distributions('health.daysToPublish', 1),
       reviewRounds: counts('health.reviewRounds').sort((a, b) => Number(a.group) - Number(b.group)),
+      quality: distributions('health.quality', 1),
+      scored: counts('health.scored', ['scored', 'not scored yet']),
     },
     bySystem: counts('bySystem').slice(0, 50),
     byKind: counts('byKind'),
@@ -585,6 +656,8 @@ function figureWeight(figure: string, r: InsightRow, today: string): (group: str
             : r.actionsTotal - r.actionsCompleted - r.actionsWontDo;
     case 'followUp.overdueByAge':
       return (g) => r.openDeadlines.filter((d) => d < today && overdueAge(d, today) === g).length;
+    case 'followUp.completion':
+      return (g) => completionWeight(r, g);
     case 'followUp.verification':
       return (g) =>
         g === 'effective'
@@ -597,6 +670,22 @@ function figureWeight(figure: string, r: InsightRow, today: string): (group: str
   }
 }
 
+/** How many of a report's completed actions fall in a completion group. */
+function completionWeight(r: InsightRow, g: string): number {
+  switch (g) {
+    case 'on time':
+      return r.completedOnTime;
+    case 'late':
+      return r.completedLate;
+    case 'no deadline':
+      return r.completedNoDeadline;
+    case 'unknown':
+      return r.completedUnknown;
+    default:
+      return 0;
+  }
+}
+
 /** The names of every figure `groupsOf` knows. */
 export const FIGURES = [
   ...DURATION_MEASURES.flatMap((m) => [`${m}.quarter`, `${m}.severity`]),
@@ -604,8 +693,11 @@ export const FIGURES = [
   'followUp.statuses',
   'followUp.overdueByAge',
   'followUp.verification',
+  'followUp.completion',
   'health.daysToPublish',
   'health.reviewRounds',
+  'health.quality',
+  'health.scored',
   'bySystem',
   'byKind',
 ] as const;

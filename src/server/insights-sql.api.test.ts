@@ -4,7 +4,12 @@
 // overdue by known ages, review rounds. On SQLite and, with HINDSIGHT_TEST_PG, on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeInsights, insightsFromTallies, type ReportInput } from '../domain/index.js';
+import { sql } from 'kysely';
 import { MemoryRepository, ReportRepository, type InsightFilters } from '../store/index.js';
+import { rebuildKept } from '../store/insight-kept.js';
+import { scoreUnscored } from '../store/quality-scores.js';
+import { backfillCompletion } from '../store/memory-backfill.js';
+import { lintReport, scoreReport } from '../lint/index.js';
 import { actorOf } from './services/access.js';
 import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
 import { testDialects } from '../../test/databases.js';
@@ -156,6 +161,12 @@ describe.each(testDialects())('insights in SQL on %s', (dialect) => {
       { kind: 'security', severity: 'SEV1', from: '2023-01-01' },
       { system: 'ledger' },
       { to: '1999-01-01' },
+      // Dates that cut through quarters (those are read as rows, the whole ones kept: insight-kept.ts).
+      { from: '2023-02-10', to: '2024-05-20' },
+      { to: '2024-03-31' },
+      { from: '2023-04-01' },
+      { from: '2024-01-15', to: '2024-03-02' },
+      { severity: 'SEV2', from: '2023-07-01', to: '2099-12-31' },
     ];
     for (const c of [editor, outsider])
       for (const f of filters) {
@@ -256,4 +267,198 @@ describe.each(testDialects())('insights in SQL on %s', (dialect) => {
     const r = await editor.call({ method: 'GET', url: '/api/insights?kind=success' });
     expect(r.json().reports).toBeGreaterThan(0);
   });
+
+  it('keeps the tallies every save changes equal to ones computed afresh', async () => {
+    const who = actorOf(editor.user, 'cli');
+    const admin = actorOf((await s.client('admin', 'Ada Admin 2')).user, 'cli');
+    const repo = new ReportRepository(s.db.store);
+    // Saves of every kind: severity, kind and durations changed, made restricted and public again, published
+    // after review rounds, deleted, restored, and new reports.
+    for (let i = 40; i < 100; i++) {
+      const id = ids[i]!;
+      if (deleted.has(i)) continue;
+      const current = await s.app.services.reports.visible(who, id);
+      const r = current.report;
+      switch (i % 6) {
+        case 0:
+          await s.app.services.reports.update(who, id, current.version, { ...r, severity: 'SEV1' });
+          break;
+        case 1: {
+          const timeline = r.details.timeline.map((e, k) =>
+            k === 2 ? { ...e, at: new Date(Date.parse(e.at!) + (i + 1) * 7 * MIN).toISOString() } : e,
+          );
+          await s.app.services.reports.update(who, id, current.version, {
+            ...r,
+            details: { ...r.details, timeline },
+          });
+          break;
+        }
+        case 2:
+          await s.app.services.reports.update(who, id, current.version, {
+            ...r,
+            visibility: r.visibility === 'restricted' ? 'internal' : 'restricted',
+          });
+          break;
+        case 3:
+          await repo.update(
+            id,
+            current.version,
+            { ...r, state: 'published', systems: ['ledger', `new-${i % 4}`] },
+            { userId: null, summary: 'published', changes: [] },
+            { reviewRound: 1 + (i % 3) },
+          );
+          break;
+        case 4:
+          await s.app.services.reports.remove(who, id);
+          if (i % 4 === 0) await s.app.services.reports.undelete(admin, id);
+          else deleted.add(i);
+          break;
+        default:
+          await s.app.services.reports.create(who, { ...planted[i]!.input, title: `Again ${i}` });
+      }
+    }
+    const read = async () =>
+      (
+        await sql<Record<string, unknown>>`select quarter, severity, figure, grp, n, lo, hi from insight_kept
+          where n <> 0 order by quarter, severity, figure, grp`.execute(s.db.store.db)
+      ).rows;
+    const kept = await read();
+    expect(kept.length).toBeGreaterThan(100);
+    await rebuildKept(s.db.store);
+    expect(kept).toEqual(await read());
+    // And the figures from them equal the ones computed from every row.
+    for (const c of [editor, outsider])
+      for (const f of [{}, { from: '2023-03-15' }, { severity: 'SEV1' }]) {
+        const { sqlWay, oldWay } = await both(c, f);
+        expect(sqlWay, JSON.stringify(f)).toEqual(oldWay);
+      }
+  });
+
+  it('records when an action was completed and counts it on time, late, with no deadline or unknown', async () => {
+    const who = actorOf(editor.user, 'cli');
+    const made = await s.app.services.reports.create(who, {
+      kind: 'outage',
+      title: 'Completion probe',
+      actions: {
+        items: [
+          { id: 'A1', title: 'Due far ahead', status: 'open', deadline: '2099-01-01' },
+          { id: 'A2', title: 'Due long ago', status: 'open', deadline: '2000-01-01' },
+          // Completed before the store saw it: when is not known.
+          { id: 'A3', title: 'Done before', status: 'completed', deadline: '2000-01-01' },
+          { id: 'A4', title: 'No deadline', status: 'completed' },
+        ],
+      },
+    } as ReportInput);
+    const items = made.report.actions.items.map((a) =>
+      a.id === 'A1' || a.id === 'A2' ? { ...a, status: 'completed' as const } : a,
+    );
+    await s.app.services.reports.update(who, made.id, made.version, {
+      ...made.report,
+      actions: { ...made.report.actions, items },
+    });
+    const repo = new MemoryRepository(s.db.store);
+    const viewer = who.viewer;
+    const row = (await repo.insightRows(viewer, { kind: 'outage' })).find((r) => r.id === made.id)!;
+    expect([row.completedOnTime, row.completedLate, row.completedNoDeadline, row.completedUnknown]).toEqual([
+      1, 1, 1, 1,
+    ]);
+    const days = (
+      await sql<{
+        item_id: string;
+        completed_on: string | null;
+      }>`select item_id, completed_on from action_items
+        where report_id = ${made.id} order by item_id`.execute(s.db.store.db)
+    ).rows;
+    const today = new Date().toISOString().slice(0, 10);
+    expect(days.map((d) => [d.item_id, d.completed_on])).toEqual([
+      ['A1', today],
+      ['A2', today],
+      ['A3', null],
+      ['A4', null],
+    ]);
+    // A later save keeps the day; the figure shows every group, unknown too, on both ways.
+    const again = await s.app.services.reports.visible(who, made.id);
+    await s.app.services.reports.update(who, made.id, again.version, {
+      ...again.report,
+      title: 'Completion probe 2',
+    });
+    const { sqlWay, oldWay } = await both(editor, {});
+    expect(sqlWay).toEqual(oldWay);
+    expect(sqlWay.followUp.completion.map((r) => r.group)).toEqual([
+      'on time',
+      'late',
+      'no deadline',
+      'unknown',
+    ]);
+    const r = await editor.call({ method: 'GET', url: '/api/insights?kind=outage' });
+    const completion = (r.json() as { followUp: { completion: { group: string; count: number }[] } }).followUp
+      .completion;
+    expect(completion.find((c) => c.group === 'unknown')!.count).toBeGreaterThan(0);
+    expect(completion.find((c) => c.group === 'on time')!.count).toBeGreaterThan(0);
+    expect(completion.find((c) => c.group === 'late')!.count).toBeGreaterThan(0);
+
+    // As stored before migration 2026-12-08-402: no days, no counts. The backfill finds the days in the
+    // revisions (A1 and A2 became completed in the second), and the rest stay unknown.
+    const db = s.db.store.db;
+    await sql`update action_items set completed_on = null where report_id = ${made.id}`.execute(db);
+    await sql`update report_facts set done_on_time = null, done_late = null, done_no_deadline = null,
+      done_unknown = null where report_id = ${made.id}`.execute(db);
+    expect(await backfillCompletion(s.db.store)).toBe(1);
+    const refilled = (
+      await sql<{
+        item_id: string;
+        completed_on: string | null;
+      }>`select item_id, completed_on from action_items
+        where report_id = ${made.id} order by item_id`.execute(db)
+    ).rows;
+    expect(refilled).toEqual(days);
+    const again2 = (await repo.insightRows(viewer, { kind: 'outage' })).find((r) => r.id === made.id)!;
+    expect([
+      again2.completedOnTime,
+      again2.completedLate,
+      again2.completedNoDeadline,
+      again2.completedUnknown,
+    ]).toEqual([1, 1, 1, 1]);
+  });
+
+  it("stores the linter's quality score after a save and gives its distribution with the count", async () => {
+    const memory = new MemoryRepository(s.db.store);
+    const before = await both(editor, {});
+    const unscored = before.sqlWay.health.scored.find((r) => r.group === 'not scored yet')!.count;
+    expect(unscored).toBeGreaterThan(0);
+    const lint = (r: Parameters<typeof lintReport>[0]) => scoreReport(r, lintReport(r)).overall;
+    const n = await scoreUnscored(s.db.store, lint, { limit: 6, budgetMs: Infinity });
+    expect(n).toBe(6);
+    const { sqlWay, oldWay } = await both(editor, {});
+    expect(sqlWay).toEqual(oldWay);
+    const scored = sqlWay.health.scored.find((r) => r.group === 'scored')!.count;
+    expect(scored).toBeGreaterThanOrEqual(5); // the editor sees at least five of the six
+    expect(sqlWay.health.quality.reduce((sum, r) => sum + r.count, 0)).toBe(scored);
+    // The scores stored are the linter's for those reports.
+    const rows = (await memory.insightRows(actorOf(editor.user, 'cli').viewer, {})).filter(
+      (r) => r.qualityScore !== null,
+    );
+    for (const r of rows.slice(0, 3)) {
+      const { report } = await s.app.services.reports.visible(actorOf(editor.user, 'cli'), r.id);
+      expect(r.qualityScore).toBe(lint(report));
+    }
+    // A save empties the score again (it is scored afresh), and the kept tallies follow every step.
+    const first = rows[0]!;
+    const current = await s.app.services.reports.visible(actorOf(editor.user, 'cli'), first.id);
+    await s.app.services.reports.update(actorOf(editor.user, 'cli'), first.id, current.version, {
+      ...current.report,
+      title: `${current.report.title} (edited)`,
+    });
+    const after = await both(editor, {});
+    expect(after.sqlWay.health.scored.find((r) => r.group === 'scored')!.count).toBe(scored - 1);
+    expect(after.sqlWay).toEqual(after.oldWay);
+    const read = async () =>
+      (
+        await sql<Record<string, unknown>>`select quarter, severity, figure, grp, n, lo, hi from insight_kept
+          where n <> 0 order by quarter, severity, figure, grp`.execute(s.db.store.db)
+      ).rows;
+    const kept = await read();
+    await rebuildKept(s.db.store);
+    expect(kept).toEqual(await read());
+  }, 120_000);
 });

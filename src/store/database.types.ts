@@ -49,6 +49,11 @@ export interface ActionItemsTable {
   verify_by: string | null;
   /** 1 when the action carries a reason it will not be done or checked. */
   declined: number;
+  /**
+   * The day (YYYY-MM-DD, UTC) a save first stored the action completed; null when not known (it was completed
+   * when the store first saw it). Kept by the writer across saves (migration 2026-12-08-402).
+   */
+  completed_on?: string | null;
 }
 
 export interface TimelineEventsTable {
@@ -127,6 +132,14 @@ export interface ReportFactsTable {
   b_mitigate: number | null;
   b_resolve: number | null;
   b_publish: number | null;
+  /** Completed actions on time, late, with no deadline, unknown (migration 2026-12-08-402; null until filled). */
+  done_on_time: number | null;
+  done_late: number | null;
+  done_no_deadline: number | null;
+  done_unknown: number | null;
+  /** The linter's quality score as last saved, and its bucket; null until scored. */
+  quality_score: number | null;
+  b_quality: number | null;
 }
 
 /** A contributing factor with its taxonomy category and what became of the actions that address it. */
@@ -134,6 +147,25 @@ export interface ReportFactsTable {
 export interface InsightGenerationTable {
   id: number;
   n: number;
+}
+
+/** The insights' tallies over the public reports by quarter and severity, kept by every save (migration 2026-12-08-401). */
+export interface InsightKeptTable {
+  /** '' for no quarter (or severity). */
+  quarter: string;
+  severity: string;
+  figure: string;
+  grp: string;
+  n: number;
+  /** The least and greatest value of a duration's bucket; null for counts. */
+  lo: number | null;
+  hi: number | null;
+}
+
+export interface InsightKeptStateTable {
+  id: number;
+  /** 1 once the kept rows have been computed from report_facts. */
+  ready: number;
 }
 
 /** What a report has several of that the insights count (a system, an open action's deadline). */
@@ -376,6 +408,8 @@ export interface Database {
   report_factors: ReportFactorsTable;
   insight_items: InsightItemsTable;
   insight_generation: InsightGenerationTable;
+  insight_kept: InsightKeptTable;
+  insight_kept_state: InsightKeptStateTable;
   report_recurrences: ReportRecurrencesTable;
   calendar_feeds: CalendarFeedsTable;
   users: UsersTable;

@@ -49,6 +49,13 @@ describe.each(testDialects())('insight columns migration on %s', (dialect) => {
         b_mitigate: _b3,
         b_resolve: _b4,
         b_publish: _b5,
+        // Nor those of migration 2026-12-08-402 after it.
+        done_on_time: _c1,
+        done_late: _c2,
+        done_no_deadline: _c3,
+        done_unknown: _c4,
+        quality_score: _q1,
+        b_quality: _q2,
         ...old
       } = m.facts;
       await t.store.db.insertInto('report_facts').values(old).execute();

@@ -1,10 +1,11 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import {
   bucketOf,
   DISTRIBUTION_FIGURES,
   figureValue,
   groupsOf,
   overdueAge,
+  quarterOf,
   rankOf,
   tallyRows,
   type Distribution,
@@ -51,6 +52,7 @@ const COLUMN: Record<DistributionFigure['value'], [value: string, bucket: string
   timeToMitigate: ['time_to_mitigate', 'b_mitigate'],
   timeToResolve: ['time_to_resolve', 'b_resolve'],
   daysToPublish: ['days_to_publish', 'b_publish'],
+  qualityScore: ['quality_score', 'b_quality'],
 };
 
 /** The public rows that pass the filters, as a condition on report_facts or insight_items. */
@@ -110,7 +112,10 @@ async function tallies(
       sum(verified_ineffective) as ineffective,
       sum(case when actions_completed - verified_effective - verified_ineffective > 0
         then actions_completed - verified_effective - verified_ineffective else 0 end) as unverified,
-      sum(case when system_count = 0 then 1 else 0 end) as no_system
+      sum(case when system_count = 0 then 1 else 0 end) as no_system,
+      sum(coalesce(done_on_time, 0)) as on_time, sum(coalesce(done_late, 0)) as late,
+      sum(coalesce(done_no_deadline, 0)) as no_deadline, sum(coalesce(done_unknown, 0)) as unknown,
+      sum(case when quality_score is null then 0 else 1 end) as scored
     from report_facts where ${where} group by kind, quarter, detection`);
   for (const c of cells) {
     const [kind, quarter, detection] = c as [string, string | null, string | null];
@@ -125,6 +130,12 @@ async function tallies(
     add(counts, 'followUp.verification', 'not effective', num(c[8]));
     add(counts, 'followUp.verification', 'not verified', num(c[9]));
     add(counts, 'bySystem', '(none)', num(c[10]));
+    add(counts, 'followUp.completion', 'on time', num(c[11]));
+    add(counts, 'followUp.completion', 'late', num(c[12]));
+    add(counts, 'followUp.completion', 'no deadline', num(c[13]));
+    add(counts, 'followUp.completion', 'unknown', num(c[14]));
+    add(counts, 'health.scored', 'scored', num(c[15]));
+    add(counts, 'health.scored', 'not scored yet', n - num(c[15]));
   }
   for (const [round, n] of await run(sql`select review_round, count(*) as n from report_facts
       where ${where} and published is not null group by review_round`))
@@ -147,6 +158,165 @@ async function tallies(
         max(${v}) as hi from report_facts where ${where} and ${v} is not null group by quarter, severity, ${b}`);
     for (const f of figures)
       distributions.set(f.figure, await distributionsOf(run, f, cells, where, extra, today));
+  }
+  return { reports, distributions, counts };
+}
+
+// ── kept tallies ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The quarters every report of which passes the date filters, [lo, hi) as quarter labels (either end open when
+ * there is no filter on that side), and whether the reports with no quarter pass too (no date filter at all).
+ * The kept tallies (insight-kept.ts) answer for these quarters; the reports of the quarters a filter cuts
+ * through are read as rows.
+ */
+export interface KeptRange {
+  lo?: string;
+  hi?: string;
+  all: boolean;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const quarterMonth = (q: string, nth: 0 | 2) =>
+  `${q.slice(0, 4)}-${String((Number(q.slice(6)) - 1) * 3 + 1 + nth).padStart(2, '0')}`;
+const nextQuarter = (q: string) =>
+  q.endsWith('Q4') ? `${Number(q.slice(0, 4)) + 1}-Q1` : `${q.slice(0, 6)}${Number(q.slice(6)) + 1}`;
+
+/** The whole quarters the filters take in, or undefined when the kept tallies cannot answer (a kind filter). */
+export function keptRange(filters: ColumnFilters): KeptRange | undefined {
+  if (filters.kind) return undefined;
+  if ((filters.from && !DAY.test(filters.from)) || (filters.to && !DAY.test(filters.to))) return undefined;
+  const range: KeptRange = { all: !filters.from && !filters.to };
+  if (filters.from) {
+    const q = quarterOf(filters.from)!;
+    range.lo = filters.from <= `${quarterMonth(q, 0)}-01` ? q : nextQuarter(q);
+  }
+  if (filters.to) {
+    // A day past the end of the quarter's last month (…-31, whatever its length) takes in all of it.
+    const q = quarterOf(filters.to)!;
+    range.hi = filters.to >= `${quarterMonth(q, 2)}-31` ? nextQuarter(q) : q;
+  }
+  return range;
+}
+
+/** The facts rows (`f`) of the quarters a date filter cuts through: read as rows (see keptRange). */
+export function outsideRange(range: KeptRange, column = 'f.quarter'): RawBuilder<SqlBool> {
+  const c = sql.ref(column);
+  const parts = [sql`${c} is null`];
+  if (range.lo !== undefined) parts.push(sql`${c} < ${range.lo}`);
+  if (range.hi !== undefined) parts.push(sql`${c} >= ${range.hi}`);
+  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
+/**
+ * The tallies over the public rows passing `filters` (no kind filter) plus `extra`: the whole quarters of
+ * `range` from the kept rows, everything else in `extra` (the viewer's restricted reports and the public
+ * reports of the quarters the dates cut through). Equal to insightTallies (the tests compare them).
+ */
+export async function keptTallies(
+  store: Store,
+  filters: ColumnFilters,
+  range: KeptRange,
+  extra: readonly InsightRow[],
+  today: string,
+): Promise<InsightTallies> {
+  if (store.rawRows) return fromKept(runner(store, store.db), filters, range, extra, today);
+  return store.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((trx) => fromKept(runner(store, trx), filters, range, extra, today));
+}
+
+async function fromKept(
+  run: Run,
+  filters: ColumnFilters,
+  range: KeptRange,
+  extra: readonly InsightRow[],
+  today: string,
+): Promise<InsightTallies> {
+  const mine = tallyRows(extra, today);
+  const counts: InsightTallies['counts'] = new Map();
+  for (const [figure, groups] of mine.counts) for (const [g, w] of groups) add(counts, figure, g, w);
+  let reports = extra.length;
+
+  const kept = [sql`n > 0`];
+  const inRange = [sql`public = 1`];
+  if (!range.all) {
+    kept.push(sql`quarter <> ''`);
+    inRange.push(sql`quarter is not null`);
+  }
+  if (range.lo !== undefined) {
+    kept.push(sql`quarter >= ${range.lo}`);
+    inRange.push(sql`quarter >= ${range.lo}`);
+  }
+  if (range.hi !== undefined) {
+    kept.push(sql`quarter < ${range.hi}`);
+    inRange.push(sql`quarter < ${range.hi}`);
+  }
+  if (filters.severity) {
+    const s = filters.severity.trim().toUpperCase();
+    kept.push(sql`severity = ${s}`);
+    inRange.push(sql`severity = ${s}`);
+  }
+  const cells = new Map<string, unknown[][]>();
+  for (const [
+    quarter,
+    severity,
+    figure,
+    grp,
+    count,
+    lo,
+    hi,
+  ] of await run(sql`select quarter, severity, figure,
+      grp, n, lo, hi from insight_kept where ${sql.join(kept, sql` and `)}`)) {
+    const g = String(grp);
+    const n = num(count);
+    switch (figure) {
+      case 'reports':
+        reports += n;
+        add(counts, 'byKind', g, n);
+        break;
+      case 'detection':
+        add(counts, 'detection', `${String(quarter)}|${g}`, n);
+        break;
+      case 'status':
+        add(counts, 'followUp.statuses', g, n);
+        break;
+      case 'verification':
+        add(counts, 'followUp.verification', g, n);
+        break;
+      case 'system':
+        add(counts, 'bySystem', g, n);
+        break;
+      case 'deadline':
+        if (g < today) add(counts, 'followUp.overdueByAge', overdueAge(g, today), n);
+        break;
+      case 'rounds':
+        add(counts, 'health.reviewRounds', g, n);
+        break;
+      case 'completion':
+        add(counts, 'followUp.completion', g, n);
+        break;
+      case 'scored':
+        add(counts, 'health.scored', g, n);
+        break;
+      default: {
+        // b:<value column>: one bucket of a duration in one quarter and severity.
+        const value = String(figure).slice(2);
+        let list = cells.get(value);
+        if (!list) cells.set(value, (list = []));
+        list.push([quarter === '' ? null : quarter, severity === '' ? null : severity, Number(g), n, lo, hi]);
+      }
+    }
+  }
+  // The values of a bucket are looked up among the public rows of the kept quarters only: the others are in
+  // `extra`.
+  const where = sql.join(inRange, sql` and `);
+  const distributions: InsightTallies['distributions'] = new Map();
+  for (const value of Object.keys(COLUMN) as DistributionFigure['value'][]) {
+    const list = cells.get(COLUMN[value][0]) ?? [];
+    for (const f of DISTRIBUTION_FIGURES.filter((x) => x.value === value))
+      distributions.set(f.figure, await distributionsOf(run, f, list, where, extra, today));
   }
   return { reports, distributions, counts };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Report } from '../domain/index.js';
 import type { Store } from './database.js';
 import { bucketOf, daysToPublish } from '../domain/index.js';
@@ -135,4 +136,73 @@ export async function backfillInsightColumns(store: Store): Promise<number> {
     filled += rows.length;
   }
   return filled;
+}
+
+/**
+ * Fill what migration 2026-12-08-402 added for rows stored before it: the day each completed action was
+ * completed, where the report's revisions show it (the first revision after one holding the action in another
+ * state; an action completed in the first revision, or added completed, stays unknown), then each facts row's
+ * completed actions on time, late, with no deadline and unknown, in one statement. A crash part-way leaves rows
+ * still null (found by the partial index insight_undone), and the next start goes on. Returns how many facts rows.
+ */
+export async function backfillCompletion(store: Store): Promise<number> {
+  const db = store.db;
+  // Only reports with a completed action and a second revision can show when it was completed.
+  const candidates = await sql<{ report_id: string }>`select f.report_id from report_facts f
+    where f.done_unknown is null
+      and exists (select 1 from action_items a where a.report_id = f.report_id and a.status || '' = 'completed')
+      and exists (select 1 from report_revisions v where v.report_id = f.report_id and v.version = 2)`.execute(
+    db,
+  );
+  for (let i = 0; i < candidates.rows.length; i += BATCH) {
+    const ids = candidates.rows.slice(i, i + BATCH).map((r) => r.report_id);
+    await db.transaction().execute(async (trx) => {
+      for (const id of ids) {
+        const revisions = await trx
+          .selectFrom('report_revisions')
+          .select(['created_at', 'content'])
+          .where('report_id', '=', id)
+          .orderBy('version')
+          .execute();
+        const day = new Map<string, string | null>();
+        let before = new Map<string, string>();
+        for (const [n, v] of revisions.entries()) {
+          const report = JSON.parse(v.content) as Report;
+          const now = new Map(report.actions.items.map((a) => [a.id, a.status as string]));
+          for (const [action, status] of now) {
+            if (status !== 'completed') day.delete(action);
+            else if (!day.has(action)) {
+              const was = before.get(action);
+              day.set(
+                action,
+                n > 0 && was !== undefined && was !== 'completed' ? v.created_at.slice(0, 10) : null,
+              );
+            }
+          }
+          before = now;
+        }
+        for (const [action, on] of day)
+          if (on !== null)
+            await trx
+              .updateTable('action_items')
+              .set({ completed_on: on })
+              .where('report_id', '=', id)
+              .where('item_id', '=', action)
+              .where('status', '=', 'completed')
+              .execute();
+      }
+    });
+  }
+  // `status || ''` keeps SQLite from reading the actions by their status index (every completed action, for
+  // each report) instead of by report.
+  const done = (cond: string) =>
+    sql.raw(`(select count(*) from action_items a where a.report_id = report_facts.report_id
+      and a.status || '' = 'completed' and ${cond})`);
+  const r = await sql`update report_facts set
+      done_on_time = ${done('a.deadline is not null and a.completed_on is not null and a.completed_on <= a.deadline')},
+      done_late = ${done('a.deadline is not null and a.completed_on is not null and a.completed_on > a.deadline')},
+      done_no_deadline = ${done('a.deadline is null')},
+      done_unknown = ${done('a.deadline is not null and a.completed_on is null')}
+    where done_unknown is null`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }

@@ -12,7 +12,14 @@ import {
 import type { ReportSummary } from '../domain/api-contract.js';
 import type { Store } from './database.js';
 import type { Database, ReportFactorsTable, ReportFactsTable, ReportsTable } from './database.types.js';
-import { insightTallies } from './insight-tallies.query.js';
+import {
+  insightTallies,
+  keptRange,
+  keptTallies,
+  outsideRange,
+  type KeptRange,
+} from './insight-tallies.query.js';
+import { keptReady } from './insight-kept.js';
 import { keyOf } from './report-index.js';
 import { SUMMARY_COLUMNS, toSummary } from './report-list.query.js';
 import { visibleTo, type Viewer } from './viewer.js';
@@ -128,6 +135,11 @@ const INSIGHT_COLUMNS = [
   'f.open_deadlines',
   'f.systems',
   'f.tags',
+  'f.done_on_time',
+  'f.done_late',
+  'f.done_no_deadline',
+  'f.done_unknown',
+  'f.quality_score',
 ] as const;
 
 type InsightSqlRow = Pick<
@@ -153,6 +165,11 @@ type InsightSqlRow = Pick<
   | 'open_deadlines'
   | 'systems'
   | 'tags'
+  | 'done_on_time'
+  | 'done_late'
+  | 'done_no_deadline'
+  | 'done_unknown'
+  | 'quality_score'
 > & { review_round: number };
 
 const lines = (s: string) => (s === '' ? [] : s.split('\n'));
@@ -183,6 +200,11 @@ function fromValues(a: unknown[]): InsightSqlRow {
     open_deadlines: a[19] as InsightSqlRow['open_deadlines'],
     systems: a[20] as InsightSqlRow['systems'],
     tags: a[21] as InsightSqlRow['tags'],
+    done_on_time: a[22] as InsightSqlRow['done_on_time'],
+    done_late: a[23] as InsightSqlRow['done_late'],
+    done_no_deadline: a[24] as InsightSqlRow['done_no_deadline'],
+    done_unknown: a[25] as InsightSqlRow['done_unknown'],
+    quality_score: a[26] as InsightSqlRow['quality_score'],
   };
 }
 
@@ -207,6 +229,11 @@ function toInsightRow(r: InsightSqlRow): InsightRow {
     actionsWontDo: Number(r.actions_wont_do),
     verifiedEffective: Number(r.verified_effective),
     verifiedIneffective: Number(r.verified_ineffective),
+    completedOnTime: Number(r.done_on_time ?? 0),
+    completedLate: Number(r.done_late ?? 0),
+    completedNoDeadline: Number(r.done_no_deadline ?? 0),
+    completedUnknown: Number(r.done_unknown ?? 0),
+    qualityScore: num(r.quality_score),
     openDeadlines: r.open_deadlines === '' ? [] : r.open_deadlines.split(','),
     systems: lines(r.systems),
     tags: lines(r.tags),
@@ -331,6 +358,13 @@ export class MemoryRepository {
     if (filters.system || filters.tag || filters.people)
       return tallyRows(await this.insightRows(viewer, filters), today);
     const extra = await this.insightRows(viewer, filters, { privateOnly: true });
+    // Whole quarters from the tallies every save keeps (insight-kept.ts); the quarters the dates cut through,
+    // as rows. A kind filter, or a database whose kept tallies are not ready, takes the aggregating way.
+    const range = keptRange(filters);
+    if (range && (await keptReady(this.store))) {
+      const cut = range.all ? [] : await this.insightRows(viewer, filters, { outside: range });
+      return keptTallies(this.store, filters, range, [...extra, ...cut], today);
+    }
     return insightTallies(this.store, filters, extra, today);
   }
 
@@ -352,7 +386,7 @@ export class MemoryRepository {
   async insightRows(
     viewer: Viewer,
     filters: InsightFilters,
-    options: { privateOnly?: boolean } = {},
+    options: { privateOnly?: boolean; outside?: KeptRange } = {},
   ): Promise<InsightRow[]> {
     let q = this.liveFacts(viewer).select(INSIGHT_COLUMNS);
     if (filters.from) q = q.where('f.started', '>=', filters.from);
@@ -363,13 +397,16 @@ export class MemoryRepository {
     for (const c of sideFilters(filters, 'f.report_id')) q = q.where(c);
     // Only the rows not counted for everyone (restricted, for a viewer who may see them): see insightTallies.
     if (options.privateOnly) q = q.where('f.public', '=', 0);
+    // Only the public rows of the quarters a date filter cuts through (see insightTallies).
+    if (options.outside) q = q.where('f.public', '=', 1).where(outsideRange(options.outside));
     // On SQLite the rows come as arrays of values (in INSIGHT_COLUMNS' order): an object per row made by the
     // driver costs more than the query itself over every report.
     // They are read INSIGHT_CHUNK facts at a time, in rowid order, letting other requests run in between:
     // SQLite answers synchronously, and one read of every report would hold the server for its whole length.
     // A report saved meanwhile may come again later (a save writes its facts anew): the last row read wins.
     // Filters on side tables name few reports: those are read at once, from the side table's index.
-    const few = options.privateOnly || Boolean(filters.system || filters.tag || filters.people);
+    const few =
+      options.privateOnly || options.outside || Boolean(filters.system || filters.tag || filters.people);
     if (this.rawRows && !few) {
       const byId = new Map<string, InsightRow>();
       for (let after = -1; ;) {

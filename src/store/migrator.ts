@@ -1,6 +1,6 @@
 import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
-import { backfillInsightColumns, backfillMemory } from './memory-backfill.js';
+import { backfillCompletion, backfillInsightColumns, backfillMemory } from './memory-backfill.js';
 import * as initial from './migrations/2026-11-27-001-initial.js';
 import * as attachmentChunks from './migrations/2026-11-27-002-attachment-chunks.js';
 import * as mustChangePassword from './migrations/2026-12-05-001-must-change-password.js';
@@ -24,7 +24,11 @@ import * as insightGeneration from './migrations/2026-12-07-402-insight-generati
 import * as actionItemReportTitles from './migrations/2026-12-07-501-action-item-report-titles.js';
 import * as searchSummaryIndex from './migrations/2026-12-08-101-search-summary-index.js';
 import * as actionItemsCovering from './migrations/2026-12-08-301-action-items-covering.js';
+import * as insightKept from './migrations/2026-12-08-401-insight-kept.js';
+import * as completionQuality from './migrations/2026-12-08-402-completion-quality.js';
+import * as insightCountsDone from './migrations/2026-12-08-403-insight-counts-done.js';
 import * as pgSaveContention from './migrations/2026-12-08-501-pg-save-contention.js';
+import { keptReady, rebuildKept } from './insight-kept.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -51,6 +55,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-501-action-item-report-titles': actionItemReportTitles,
   '2026-12-08-101-search-summary-index': searchSummaryIndex,
   '2026-12-08-301-action-items-covering': actionItemsCovering,
+  '2026-12-08-401-insight-kept': insightKept,
+  '2026-12-08-402-completion-quality': completionQuality,
+  '2026-12-08-403-insight-counts-done': insightCountsDone,
   '2026-12-08-501-pg-save-contention': pgSaveContention,
 };
 
@@ -78,6 +85,11 @@ export async function migrateToLatest(store: Store, options: { through?: string 
     filled += await backfillMemory(store);
     filled += await backfillInsightColumns(store);
   }
+  if (through === undefined || through >= COMPLETION_QUALITY) filled += await backfillCompletion(store);
+  // The kept tallies (migration 2026-12-08-401, with 402's columns) computed afresh when new, or when rows were
+  // just filled.
+  if ((through === undefined || through >= COMPLETION_QUALITY) && (filled > 0 || !(await keptReady(store))))
+    await rebuildKept(store);
   // Insights kept by a server on this database were computed without the rows just filled.
   if (filled > 0 && (through === undefined || through >= INSIGHT_GENERATION))
     await sql`update insight_generation set n = n + 1 where id = 1`.execute(store.db);
@@ -86,3 +98,4 @@ export async function migrateToLatest(store: Store, options: { through?: string 
 
 const INSIGHT_AGGREGATES = '2026-12-07-401-insight-aggregates';
 const INSIGHT_GENERATION = '2026-12-07-402-insight-generation';
+const COMPLETION_QUALITY = '2026-12-08-402-completion-quality';

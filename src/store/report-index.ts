@@ -2,6 +2,7 @@ import {
   FRONT_MATTER_KEYS,
   actionsByFactor,
   bucketOf,
+  completionCounts,
   daysToPublish,
   factorActionState,
   insightRow,
@@ -180,6 +181,13 @@ export function memoryRows(
         b_mitigate: bucketOrNull(row.timeToMitigate),
         b_resolve: bucketOrNull(row.timeToResolve),
         b_publish: null,
+        done_on_time: row.completedOnTime,
+        done_late: row.completedLate,
+        done_no_deadline: row.completedNoDeadline,
+        done_unknown: row.completedUnknown,
+        // Scored after the save, in the background (quality-scores.ts): linting is too slow for a save.
+        quality_score: null,
+        b_quality: null,
       },
       row.published,
     ),
@@ -232,4 +240,40 @@ export function insightItems(
     ...row.systems.map((value) => ({ ...base, item: 'system' as const, value })),
     ...row.openDeadlines.map((value) => ({ ...base, item: 'deadline' as const, value })),
   ];
+}
+
+/** What the writer knows of an action as stored before a save. */
+export interface StoredAction {
+  item_id: string;
+  status: string;
+  completed_on: string | null;
+}
+
+/**
+ * Set the day each completed action of a save was completed, from what was stored before: an action stored
+ * completed keeps its day (or its unknown day); one stored in another state is completed on `day`, the save's;
+ * one the store did not hold (a new report, a new action) was completed at an unknown time. Then count the
+ * completions into the facts row. `stored` is undefined for a new report.
+ */
+export function withCompletion(
+  actions: { item_id: string; status: string; deadline: string | null; completed_on?: string | null }[],
+  facts: ReportFactsTable | undefined,
+  stored: readonly StoredAction[] | undefined,
+  day: string,
+): void {
+  const before = new Map((stored ?? []).map((a) => [a.item_id, a]));
+  for (const a of actions) {
+    const was = before.get(a.item_id);
+    a.completed_on =
+      a.status !== 'completed' || !was ? null : was.status === 'completed' ? was.completed_on : day;
+  }
+  if (!facts) return;
+  const done = completionCounts(
+    actions.map((a) => ({ id: a.item_id, status: a.status, deadline: a.deadline })),
+    (id) => actions.find((a) => a.item_id === id)?.completed_on,
+  );
+  facts.done_on_time = done['on time'];
+  facts.done_late = done.late;
+  facts.done_no_deadline = done['no deadline'];
+  facts.done_unknown = done.unknown;
 }

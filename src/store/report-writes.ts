@@ -12,7 +12,8 @@ import {
   type SaveInfo,
   type SaveRows,
 } from './report-rows.js';
-import { withPublished } from './report-index.js';
+import { withCompletion, withPublished, type StoredAction } from './report-index.js';
+import { applyKept, applyKeptSqlite } from './insight-kept.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
 import { deleteSideRowsSql, insertAllSql, type Write } from './pg-save.js';
 
@@ -257,7 +258,10 @@ export class ReportWrites {
       const result = await q.executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) await this.failStale(trx, id, expectedVersion ?? -1);
       // A deleted report counts for nobody in the insights (memory.repository.ts reads `public`).
+      const prev = await this.factsOf(trx, id);
       await trx.updateTable('report_facts').set({ public: 0 }).where('report_id', '=', id).execute();
+      if (prev && (await this.keptTable(trx)))
+        await applyKept(trx, this.dialect, prev, { ...prev, public: 0 });
       await trx.updateTable('insight_items').set({ public: 0 }).where('report_id', '=', id).execute();
       await bumpGeneration(trx);
       if (audit) await insertAudit(trx, id, userId, at, audit);
@@ -276,9 +280,12 @@ export class ReportWrites {
           .where('deleted_at', 'is not', null)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found', `no deleted report ${id}`);
+        const prev = await this.factsOf(trx, id);
         for (const table of ['report_facts', 'insight_items'])
           await sql`update ${sql.table(table)} set public = (select case when r.restricted = 0 then 1 else 0 end
             from reports r where r.id = ${id}) where report_id = ${id}`.execute(trx);
+        if (prev && (await this.keptTable(trx)))
+          await applyKept(trx, this.dialect, prev, await this.factsOf(trx, id));
         await bumpGeneration(trx);
         if (audit) await insertAudit(trx, id, userId, now(), audit);
       });
@@ -298,6 +305,30 @@ export class ReportWrites {
       this.seqReady = rows[0]?.ok === true;
     }
     return this.seqReady;
+  }
+
+  /**
+   * Set once the schema of migration 2026-12-08-402 is seen (and so 401's kept tallies): a database behind it
+   * saves without completion days and kept tallies, which the migrations fill when they run.
+   */
+  private keptReady = false;
+
+  private async keptTable(trx: Db): Promise<boolean> {
+    if (this.keptReady) return true;
+    const { rows } = await (
+      this.dialect === 'postgres'
+        ? sql<{ ok: boolean }>`select to_regclass('insight_kept') is not null as ok`
+        : sql<{
+            ok: number;
+          }>`select count(*) as ok from sqlite_master where type = 'table' and name = 'insight_kept'`
+    ).execute(trx);
+    this.keptReady = Boolean(rows[0]?.ok);
+    return this.keptReady;
+  }
+
+  /** The facts row of a report, to tell what a deletion or restore changes in the kept tallies. */
+  private async factsOf(trx: Db, id: string): Promise<ReportFactsTable | undefined> {
+    return trx.selectFrom('report_facts').selectAll().where('report_id', '=', id).executeTakeFirst();
   }
 
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
@@ -342,14 +373,23 @@ export class ReportWrites {
   /**
    * Write a save's rows inside the caller's transaction (PostgreSQL; SQLite saves go through SqliteSaves),
    * replacing the side tables and search entry, or with `created`, the new report's row first. Two statements
-   * at most (see pg-save.ts): the old side rows out (reading the facts row before), then every row in.
+   * at most (see pg-save.ts): the old side rows out (reading the facts row before), then every row in; then the
+   * kept tallies moved by the change of the facts row (migration 2026-12-08-401).
    */
   private async writeRows(trx: Db, id: string, rows: SaveRows, created?: ReportsTable) {
+    const facts = rows.side.report_facts[0];
+    const kept = await this.keptTable(trx);
+    let prev: ReportFactsTable | undefined;
     let bump = created !== undefined;
     if (!created) {
-      const facts = rows.side.report_facts[0];
-      const prev = (await deleteSideRowsSql(id, SIDE_TABLES).execute(trx)).rows[0] as
-        ReportFactsTable | undefined;
+      if (kept) {
+        const stored = (
+          await sql<StoredAction>`select item_id, status, completed_on from action_items
+            where report_id = ${id}`.execute(trx)
+        ).rows;
+        withCompletion(rows.side.action_items, facts, stored, rows.revision.created_at.slice(0, 10));
+      }
+      prev = (await deleteSideRowsSql(id, SIDE_TABLES).execute(trx)).rows[0] as ReportFactsTable | undefined;
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
       bump = figuresMove(prev, facts);
     }
@@ -367,6 +407,8 @@ export class ReportWrites {
       { table: 'outbox', rows: rows.queued?.outbox ?? [] },
     ];
     await insertAllSql(writes)!.execute(trx);
+    // After the rows: a bucket a value left looks its smallest and largest up again in the facts rows.
+    if (bump && kept) await applyKept(trx, this.dialect, prev, facts);
   }
 }
 
@@ -419,14 +461,39 @@ class SqliteSaves {
     }
   }
 
+  /**
+   * Set once the schema of migration 2026-12-08-402 is seen (and so 401's kept tallies): a database behind it
+   * saves without completion days and kept tallies, which the migrations fill when they run.
+   */
+  private keptReady = false;
+
+  private keptTable(): boolean {
+    if (!this.keptReady)
+      this.keptReady = Boolean(
+        this.sqlite
+          .prepare("select 1 from sqlite_master where type = 'table' and name = 'insight_kept'")
+          .get(),
+      );
+    return this.keptReady;
+  }
+
   private writeRows(id: string, seq: number, rows: SaveRows, replace: boolean) {
+    const facts = rows.side.report_facts[0];
+    let prev: ReportFactsTable | undefined;
+    let moves = true;
     if (replace) {
       // The first publication stays the one on record when a published report is saved again.
-      const facts = rows.side.report_facts[0];
-      const prev = this.stmt('select * from report_facts where report_id = ?').get(id) as
+      prev = this.stmt('select * from report_facts where report_id = ?').get(id) as
         ReportFactsTable | undefined;
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
-      if (figuresMove(prev, facts)) this.stmt(BUMP_SQL).run();
+      if (this.keptTable()) {
+        const stored = this.stmt(
+          'select item_id, status, completed_on from action_items where report_id = ?',
+        ).all(id) as StoredAction[];
+        withCompletion(rows.side.action_items, facts, stored, rows.revision.created_at.slice(0, 10));
+      }
+      moves = figuresMove(prev, facts);
+      if (moves) this.stmt(BUMP_SQL).run();
       // Only what the edit changed is written: every row and index entry left alone is a page not rewritten.
       this.replaceFacts(id, prev, facts);
       for (const table of SIDE_TABLES)
@@ -442,6 +509,8 @@ class SqliteSaves {
       for (const table of SIDE_TABLES) this.insertAll(table, rows.side[table]);
       this.insert('report_search', { rowid: seq, ...rows.search });
     }
+    if (moves && this.keptTable())
+      applyKeptSqlite((text, params) => this.stmt(text).run(...params), prev, facts);
     this.insert('report_revisions', rows.revision);
     if (rows.audit) this.insert('audit_log', rows.audit);
     if (rows.queued) {

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { serializePostmortem } from '../../markdown/postmortem.serialize.js';
 import { buildReport } from '../../../test/factories.js';
 import { cli } from '../../../test/cli-harness.js';
+import { lintReport, scoreReport } from '../../lint/index.js';
+import { loadReportFile } from '../report-file.js';
 
 describe('hindsight insights', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-insights-'));
@@ -47,8 +49,34 @@ describe('hindsight insights', () => {
       ['automated', 2],
       ['customer', 3],
     ]);
+    // Quality scores: the linter's score of each file, by quarter, with the count behind them.
+    const reports = ['nested/pm-0.md', 'nested/pm-1.md', 'pm-2.md', 'pm-3.md', 'pm-4.md'].map(
+      (name) => loadReportFile(join(dir, name)).report,
+    );
+    const scores = reports.map((r) => scoreReport(r, lintReport(r)).overall).sort((a, b) => a - b);
+    expect(f.health.quality).toEqual([
+      expect.objectContaining({
+        group: '2024-Q2',
+        count: 5,
+        min: scores[0],
+        median: scores[2],
+        max: scores[4],
+      }),
+    ]);
+    expect(f.health.scored).toEqual([{ figure: 'health.scored', group: 'scored', count: 5 }]);
+    // A file has no history: a completed action with a deadline is unknown, never on time or late; every group
+    // is given, zeros too.
+    const completed = reports.flatMap((r) => r.actions.items.filter((a) => a.status === 'completed'));
+    expect(completed.length).toBeGreaterThan(0);
+    expect(f.followUp.completion.map((c: { group: string; count: number }) => [c.group, c.count])).toEqual([
+      ['on time', 0],
+      ['late', 0],
+      ['no deadline', completed.filter((a) => !a.deadline).length],
+      ['unknown', completed.filter((a) => a.deadline).length],
+    ]);
     const text = await cli('insights', dir);
     expect(text.out).toContain('5 reports from 5 files');
+    expect(text.out).toContain('Quality scores');
     expect(text.out).toContain('Time to resolve');
   });
 

@@ -48,12 +48,19 @@ function formatInsights(f: Insights, files: number): string {
   counts('Actions by status', f.followUp.statuses);
   counts('Open actions overdue, by age', f.followUp.overdueByAge);
   counts('Completed actions by verification', f.followUp.verification);
+  // A file has no history: when an action was completed is unknown unless it had no deadline.
+  counts('Completed actions against their deadline', f.followUp.completion);
   if (f.health.daysToPublish.length > 0) {
     lines.push('', 'Days from incident to publication (median, p25–p75, max; n)');
     for (const r of f.health.daysToPublish)
       lines.push(`  ${r.group.padEnd(10)} ${r.median}, ${r.p25}–${r.p75}, ${r.max}; n=${r.count}`);
   }
   counts('Review rounds of published reports', f.health.reviewRounds);
+  if (f.health.quality.length > 0) {
+    lines.push('', 'Quality scores, 0–100 (median, p25–p75, min, max; n)');
+    for (const r of f.health.quality)
+      lines.push(`  ${r.group.padEnd(10)} ${r.median}, ${r.p25}–${r.p75}, ${r.min}, ${r.max}; n=${r.count}`);
+  }
   counts('Reports by system', f.bySystem);
   counts('Reports by kind', f.byKind);
   return `${lines.join('\n')}\n`;
@@ -72,17 +79,20 @@ export const registerInsights: RegisterCommand = (program, ctx) => {
       'the day deadlines are judged against (YYYY-MM-DD)',
       new Date().toISOString().slice(0, 10),
     )
-    .action((paths: string[], opts: { json?: boolean; today: string }) => {
+    .action(async (paths: string[], opts: { json?: boolean; today: string }) => {
       if (!dateSchema.safeParse(opts.today).success) {
         throw new AppError('bad_request', `--today must be a date written YYYY-MM-DD, not "${opts.today}"`);
       }
       const files = reportFiles(paths);
+      // The quality score of each file, as `hindsight lint` gives it (the linter loads only for this command).
+      const { lintReport, scoreReport } = await import('../../lint/index.js');
       const rows = [];
       for (const file of files) {
         try {
           const { report } = loadReportFile(file);
           // A file has no history: publication and review figures stay empty.
-          rows.push(insightRow(report.id ?? file, report));
+          const qualityScore = scoreReport(report, lintReport(report)).overall;
+          rows.push(insightRow(report.id ?? file, report, { qualityScore }));
         } catch (e) {
           if (!isAppError(e)) throw e;
           ctx.io.err(`hindsight: ${e.message} (left out)\n`);

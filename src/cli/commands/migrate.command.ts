@@ -1,3 +1,5 @@
+import { AppError } from '../../domain/index.js';
+import { scoreUnscored } from '../../store/index.js';
 import { databaseUrl, openMigratedStore } from '../database.js';
 import type { RegisterCommand } from './register.js';
 
@@ -6,13 +8,43 @@ export const registerMigrate: RegisterCommand = (program, ctx) => {
     .command('migrate')
     .description('bring the database schema up to date (serve does this at start too)')
     .option('--db <url>', 'SQLite file or postgres:// URL (env DATABASE_URL)')
-    .action(async (opts: { db?: string }) => {
+    .option(
+      '--score-reports <n>',
+      "then store the linter's quality score of up to n reports that have none (the insights' post-mortem health)",
+    )
+    .action(async (opts: { db?: string; scoreReports?: string }) => {
+      const limit = opts.scoreReports === undefined ? 0 : Number(opts.scoreReports);
+      if (!Number.isInteger(limit) || limit < 0)
+        throw new AppError(
+          'bad_request',
+          `--score-reports must be a whole number, not "${opts.scoreReports}"`,
+        );
       const { store, applied } = await openMigratedStore(databaseUrl(opts.db));
-      await store.close();
-      ctx.io.out(
-        applied.length === 0
-          ? 'The database is up to date.\n'
-          : `Applied ${applied.length} migration(s): ${applied.join(', ')}\n`,
-      );
+      try {
+        ctx.io.out(
+          applied.length === 0
+            ? 'The database is up to date.\n'
+            : `Applied ${applied.length} migration(s): ${applied.join(', ')}\n`,
+        );
+        if (limit > 0) {
+          // The linter (dictionaries, prose model) is loaded only when asked for.
+          const { lintReport, scoreReport } = await import('../../lint/index.js');
+          const t0 = performance.now();
+          let scored = 0;
+          // A batch at a time, each report in its own transaction: stopping part-way keeps what was scored.
+          while (scored < limit) {
+            const n = await scoreUnscored(store, (r) => scoreReport(r, lintReport(r)).overall, {
+              limit: Math.min(50, limit - scored),
+              budgetMs: Infinity,
+            });
+            if (n === 0) break;
+            scored += n;
+          }
+          const s = ((performance.now() - t0) / 1000).toFixed(1);
+          ctx.io.out(`Scored ${scored} report(s) in ${s} s.\n`);
+        }
+      } finally {
+        await store.close();
+      }
     });
 };

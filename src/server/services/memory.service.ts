@@ -253,7 +253,13 @@ export function narrowed(filters: InsightFilters, figure: string, group: string)
   if (by === 'severity')
     return filters.severity || group === 'none' ? filters : { ...filters, severity: group };
   const quarter = /^(\d{4})-Q([1-4])/.exec(group);
-  if (quarter && (by === 'quarter' || name === 'detection' || figure === 'health.daysToPublish')) {
+  if (
+    quarter &&
+    (by === 'quarter' ||
+      name === 'detection' ||
+      figure === 'health.daysToPublish' ||
+      figure === 'health.quality')
+  ) {
     const year = quarter[1]!;
     const q = Number(quarter[2]);
     const from = `${year}-${String(q * 3 - 2).padStart(2, '0')}-01`;

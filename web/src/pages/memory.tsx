@@ -304,8 +304,11 @@ function figureName(figure: string): string {
     'followUp.statuses': 'actions by status',
     'followUp.overdueByAge': 'open actions past their deadline',
     'followUp.verification': 'completed actions by verification',
+    'followUp.completion': 'completed actions against their deadline',
     'health.daysToPublish': 'days to publication',
     'health.reviewRounds': 'review rounds',
+    'health.quality': 'quality scores by quarter',
+    'health.scored': 'reports with a quality score',
     bySystem: 'reports by system',
     byKind: 'reports by kind',
   };
@@ -430,6 +433,13 @@ export function InsightsPage() {
             rows={data.followUp.verification}
             filters={filters}
           />
+          <CountTable
+            id="actions-completion"
+            title="Completed actions against their deadline (unknown: completed before the store saw it change)"
+            label="Completed"
+            rows={data.followUp.completion}
+            filters={filters}
+          />
           <h2>Post-mortem health</h2>
           <DistributionTable
             id="days-to-publish"
@@ -444,6 +454,21 @@ export function InsightsPage() {
             title="Review rounds of published reports"
             label="Rounds"
             rows={data.health.reviewRounds}
+            filters={filters}
+          />
+          <DistributionTable
+            id="quality"
+            title="Quality scores (0–100, the linter's), by quarter"
+            rows={data.health.quality}
+            unit="points"
+            groupLabel="Quarter"
+            filters={filters}
+          />
+          <CountTable
+            id="quality-scored"
+            title="Reports with a quality score (scores are stored after a save: hindsight migrate --score-reports)"
+            label="Score"
+            rows={data.health.scored}
             filters={filters}
           />
           <h2>Where and what</h2>
