@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { ActionItemRow } from '../domain/api-contract.js';
-import { rowsUpTo, type CountCache, type CappedCount } from './count-cache.js';
+import { countRows, rowsUpTo, type CountCache, type CappedCount } from './count-cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Store } from './database.js';
 import type { Database } from './database.types.js';
@@ -73,7 +73,22 @@ export async function queryActionItems(
   const key = JSON.stringify(['action_items', viewer, filters]);
   const counted = counts.get(
     key,
-    rowsUpTo(db, (limit) => q.select(sql`1`.as('one')).limit(limit)),
+    rowsUpTo(
+      db,
+      (limit) => q.select(sql`1`.as('one')).limit(limit),
+      () =>
+        counts.get(JSON.stringify(['hidden action items', viewer]), (cap) =>
+          countRows(
+            db,
+            db
+              .selectFrom('action_items as a')
+              .innerJoin('reports as r', 'r.id', 'a.report_id')
+              .where((eb) => sql<SqlBool>`(${visibleTo(viewer)(eb)}) is not true`)
+              .select(sql`1`.as('one'))
+              .limit(cap),
+          ),
+        ),
+    ),
   );
   const select = (part: typeof q) =>
     part.select([
