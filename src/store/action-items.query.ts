@@ -1,6 +1,6 @@
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type SqlBool } from 'kysely';
 import type { ActionItemRow } from '../domain/api-contract.js';
-import { rowsUpTo, type CountCache, type CappedCount } from './count-cache.js';
+import { countRows, rowsUpTo, type CountCache, type CappedCount } from './count-cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Store } from './database.js';
 import type { Database } from './database.types.js';
@@ -300,10 +300,25 @@ async function pageOf<R>(
   const key = JSON.stringify(['action_items', viewer, filters]);
   const counted = counts.get(
     key,
-    rowsUpTo(db, (limit) =>
-      filtered(db, values, filters)
-        .select(sql`1`.as('one'))
-        .limit(limit),
+    rowsUpTo(
+      db,
+      (limit) =>
+        filtered(db, values, filters)
+          .select(sql`1`.as('one'))
+          .limit(limit),
+      // The items of reports the viewer may not see, taken from PostgreSQL's estimate (see rowsUpTo).
+      () =>
+        counts.get(JSON.stringify(['hidden action items', viewer]), (cap) =>
+          countRows(
+            db,
+            db
+              .selectFrom('action_items as a')
+              .innerJoin('reports as r', 'r.id', 'a.report_id')
+              .where((eb) => sql<SqlBool>`(${visibleTo(viewer)(eb)}) is not true`)
+              .select(sql`1`.as('one'))
+              .limit(cap),
+          ),
+        ),
     ),
   );
   const part = (mode: Mode, limit: number) => run(prepared(db, { ...values, limit }, filters, mode, shape));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Store } from './database.js';
 import type { Database } from './database.types.js';
 import { visibleTo, type Viewer } from './viewer.js';
@@ -49,7 +49,8 @@ export class AuditRepository {
                 .selectFrom('reports as r')
                 .select('r.id')
                 .whereRef('r.id', '=', 'a.target_id')
-                .where((e) => e.not(visibleTo(viewer)(e))),
+                // "is not true": for a restricted report with no creator the rule is null, not false.
+                .where((e) => sql<SqlBool>`(${visibleTo(viewer)(e)}) is not true`),
             ),
           ),
         ]),

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { ReportSummary } from '../domain/api-contract.js';
 import type { Page, PageResult } from './action-items.query.js';
-import { rowsUpTo, type CountCache } from './count-cache.js';
+import { countRows, rowsUpTo, type CountCache } from './count-cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Store } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
@@ -112,7 +112,21 @@ export async function queryReports(
   }
   const counted = counts.get(
     JSON.stringify(['reports', viewer, filters]),
-    rowsUpTo(db, (limit) => q.select(sql`1`.as('one')).limit(limit)),
+    rowsUpTo(
+      db,
+      (limit) => q.select(sql`1`.as('one')).limit(limit),
+      () =>
+        counts.get(JSON.stringify(['hidden reports', viewer]), (cap) =>
+          countRows(
+            db,
+            db
+              .selectFrom('reports as r')
+              .where((eb) => sql<SqlBool>`(${visibleTo(viewer)(eb)}) is not true`)
+              .select(sql`1`.as('one'))
+              .limit(cap),
+          ),
+        ),
+    ),
   );
   let rowsQ = q;
   if (page.cursor) {

@@ -485,9 +485,10 @@ async function countPostgres(
     explain (format json) select 1 from report_search s where s.document @@ ${tsq}`.execute(db);
   const estimate = Number(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
   if (estimate > ESTIMATE_MARGIN * limit) {
+    // "is not true": for a restricted report with no creator the rule is null, not false.
     const hidden = await counts.get(JSON.stringify(['hidden', viewer]), async (cap) => {
       const { rows } = await sql<{ n: number }>`select count(*) as n from (select 1 from reports r
-        where not (r.deleted_at is null and ${visibilitySql(viewer)}) limit ${cap}) h`.execute(db);
+        where (r.deleted_at is null and ${visibilitySql(viewer)}) is not true limit ${cap}) h`.execute(db);
       return Number(rows[0]?.n ?? 0);
     });
     if (hidden.totalExact && estimate - hidden.total > ESTIMATE_MARGIN * limit) return limit;

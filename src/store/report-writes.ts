@@ -164,9 +164,11 @@ export class ReportWrites {
       } catch (e) {
         // Another process may have taken the seq first (SQLite), or written reports past the sequence (a bulk
         // load, an older release): the loser simply tries again, the sequence first moved past every seq stored.
+        // Only ever forwards: seqs past the highest stored may be held by creates not yet committed.
         if (attempt < 5 && isUniqueViolation(e)) {
           if (this.dialect === 'postgres' && (await this.seqSequence(this.db)))
-            await sql`select setval('reports_next_seq', (select max(seq) from reports))`.execute(this.db);
+            await sql`select setval('reports_next_seq', m) from (select max(seq) as m from reports) x
+              where m >= (select last_value from reports_next_seq)`.execute(this.db);
           continue;
         }
         throw e;

@@ -69,6 +69,57 @@ describe.each(testDialects())('saves without a common lock on %s', (dialect) => 
     expect(b.seq).toBe(a.seq + 1);
   });
 
+  it('never hands out a seq again after a create meets a unique violation', async () => {
+    if (dialect === 'sqlite') {
+      // One writer: creates of one id queue up, one wins, the next create takes the next seq.
+      const tries = await Promise.allSettled(
+        [1, 2, 3].map(() => reports.create('same-id', buildReport({ id: 'same-id' }), info)),
+      );
+      expect(tries.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const { rows } = await sql<{ n: number }>`select max(seq) as n from reports`.execute(t.store.db);
+      const next = await reports.create('after-same-id', buildReport({ id: 'after-same-id' }), info);
+      expect(next.seq).toBe(Number(rows[0]?.n) + 1);
+      return;
+    }
+    // Seqs the sequence has already given to creates still running (or failed): none may be given again.
+    const { rows } = await sql<{ v: number }>`select nextval('reports_next_seq') as v
+      from generate_series(1, 3)`.execute(t.store.db);
+    const given = Math.max(...rows.map((r) => Number(r.v)));
+    // Another transaction holds a row with the id a create then asks for: the create's insert waits on it
+    // and, once that commits, fails on the key (a unique violation), so the create tries again.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let inserted = () => {};
+    const holding = new Promise<void>((resolve) => (inserted = resolve));
+    const held = t.store.db.transaction().execute(async (trx) => {
+      await sql`insert into reports (id, seq, title, kind, state, severity, restricted, period_start, content,
+          version, created_at, updated_at, created_by, updated_by, deleted_at, review_round)
+        select 'held-id', -5, title, kind, state, severity, restricted, period_start, content, version,
+          created_at, updated_at, created_by, updated_by, deleted_at, review_round from reports where id = 'c-0'`.execute(
+        trx,
+      );
+      inserted();
+      await gate;
+    });
+    await holding;
+    const creating = reports.create('held-id', buildReport({ id: 'held-id' }), info).then(
+      () => 'created',
+      (e: Error) => e.message,
+    );
+    for (let i = 0; i < 100; i++) {
+      const waiting = await sql<{ n: number }>`select count(*) as n from pg_locks where not granted`.execute(
+        t.store.db,
+      );
+      if (Number(waiting.rows[0]?.n) > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    release();
+    await held;
+    expect(await creating).toMatch(/not available/);
+    const next = await reports.create('after-held-id', buildReport({ id: 'after-held-id' }), info);
+    expect(next.seq).toBeGreaterThan(given);
+  });
+
   it('moves the generation when a save changes the facts, and on delete and restore', async () => {
     const before = await memory.generation();
     const current = (await reports.get('c-1'))!;

@@ -283,4 +283,25 @@ describe.each(testDialects())('store on %s', (dialect) => {
       details: { a: 1 },
     });
   });
+
+  it('keeps the audit entries of a restricted report with no creator from a viewer who is no member', async () => {
+    // A report saved by no user (an import, a token): its creator is null, so the visibility rule is null.
+    await reports.create('r-nobody', make({ title: 'Nobody’s', visibility: 'restricted', members: [] }), {
+      userId: null,
+      summary: 's',
+      changes: [],
+    });
+    const audit = new AuditRepository(t.store);
+    await audit.record({
+      userId: null,
+      action: 'report.update',
+      targetType: 'report',
+      targetId: 'r-nobody',
+      details: {},
+      ip: null,
+    });
+    const stranger = anyone('stranger', 'stranger@example.com');
+    expect(await audit.list({ targetId: 'r-nobody' }, { limit: 5, offset: 0 }, stranger)).toEqual([]);
+    expect(await audit.list({ targetId: 'r-nobody' }, { limit: 5, offset: 0 })).toHaveLength(1);
+  });
 });
