@@ -7,7 +7,7 @@
 // the rest refused at once with 503 and Retry-After rather than piling up. A render that takes longer than
 // its timeout is abandoned; a browser that dies is started again for the next render; close() ends it.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { AppError } from '../domain/index.js';
 import { escapeHtml } from './escape.js';
 
@@ -201,12 +201,15 @@ export class PdfRenderer {
   private launch(): Promise<Browser> {
     if (this.browser) return this.browser;
     this.launches += 1;
-    const starting = chromium
-      .launch({
-        executablePath: this.options.chromium,
-        timeout: Math.max(this.timeoutMs, 30_000),
-        args: ARGS,
-      })
+    // playwright-core is loaded on the first PDF, not when the server starts: most starts never print one.
+    const starting = import('playwright-core')
+      .then(({ chromium }) =>
+        chromium.launch({
+          executablePath: this.options.chromium,
+          timeout: Math.max(this.timeoutMs, 30_000),
+          args: ARGS,
+        }),
+      )
       .then((b) => {
         b.on('disconnected', () => {
           if (this.browser === starting) this.browser = undefined;

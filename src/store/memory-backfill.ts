@@ -17,7 +17,21 @@ const CHUNK = 200;
  */
 export async function backfillMemory(store: Store): Promise<number> {
   const db = store.db;
-  let after = -1;
+  // Every start after the first has nothing to fill. This anti-join reads only an index holding seq and id
+  // (reports_visibility on SQLite: ~30 ms at 100,000 reports), where the batch query below, which needs the
+  // content, visits every report's row (~1.3 s there) to find none.
+  const first = await db
+    .selectFrom('reports as r')
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('report_facts as f').select('f.report_id').whereRef('f.report_id', '=', 'r.id'))),
+    )
+    .where('r.seq', '>', -1)
+    .select('r.seq')
+    .orderBy('r.seq')
+    .limit(1)
+    .executeTakeFirst();
+  if (first === undefined) return 0;
+  let after = Number(first.seq) - 1;
   let filled = 0;
   for (;;) {
     const rows = await db

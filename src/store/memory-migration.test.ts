@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '../domain/index.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import { MemoryRepository, migrateToLatest } from './index.js';
+import { backfillMemory } from './memory-backfill.js';
 import { newReportRow } from './report-rows.js';
 
 const BEFORE = '2026-12-05-201-search-prose';
@@ -48,5 +49,21 @@ describe.each(testDialects())('shared-memory migration on %s', (dialect) => {
     expect(rows.find((r) => r.id === 'old-1')?.published).toBe(at);
     expect(rows.find((r) => r.id === 'old-2')?.published).toBeNull();
     expect((await memory.factors(viewer)).map((f) => f.category)).toEqual(['Dependencies', 'Dependencies']);
+  });
+
+  it('fills a report missing its rows after filled ones, and finds nothing when all are filled', async () => {
+    expect(await backfillMemory(t.store)).toBe(0);
+    await t.store.db.deleteFrom('report_keys').where('report_id', '=', 'old-2').execute();
+    await t.store.db.deleteFrom('insight_items').where('report_id', '=', 'old-2').execute();
+    await t.store.db.deleteFrom('report_factors').where('report_id', '=', 'old-2').execute();
+    await t.store.db.deleteFrom('report_facts').where('report_id', '=', 'old-2').execute();
+    expect(await backfillMemory(t.store)).toBe(1);
+    const facts = await t.store.db
+      .selectFrom('report_facts')
+      .select('report_id')
+      .orderBy('report_id')
+      .execute();
+    expect(facts.map((f) => f.report_id)).toEqual(['old-1', 'old-2']);
+    expect(await backfillMemory(t.store)).toBe(0);
   });
 });
