@@ -53,6 +53,22 @@ export const SUMMARY_COLUMNS = [
   'r.deleted_at',
 ] as const;
 
+/** A report's summary from a row read as an array, its columns in SUMMARY_COLUMNS' order. */
+export const summaryFromArray = (v: unknown[]): ReportSummary => ({
+  id: v[0] as string,
+  seq: Number(v[1]),
+  title: v[2] as string,
+  kind: v[3] as string,
+  state: v[4] as string,
+  severity: v[5] as string | null,
+  restricted: Number(v[6]) === 1,
+  periodStart: v[7] as string | null,
+  version: Number(v[8]),
+  createdAt: v[9] as string,
+  updatedAt: v[10] as string,
+  deletedAt: v[11] as string | null,
+});
+
 /**
  * Whether a tag, system or person on `n` of `reports` reports is best read through that value's index (each
  * of its reports looked up, then sorted) rather than by walking all reports newest first until a page is
@@ -145,20 +161,7 @@ export async function queryReports(
   if (raw) {
     // On SQLite as arrays, in SUMMARY_COLUMNS' order: a row object per report costs more than the query.
     const compiled = query.compile();
-    items = raw(compiled.sql, compiled.parameters).map((v) => ({
-      id: v[0] as string,
-      seq: Number(v[1]),
-      title: v[2] as string,
-      kind: v[3] as string,
-      state: v[4] as string,
-      severity: v[5] as string | null,
-      restricted: Number(v[6]) === 1,
-      periodStart: v[7] as string | null,
-      version: Number(v[8]),
-      createdAt: v[9] as string,
-      updatedAt: v[10] as string,
-      deletedAt: v[11] as string | null,
-    }));
+    items = raw(compiled.sql, compiled.parameters).map(summaryFromArray);
   } else {
     items = (await query.execute()).map((r) => toSummary(r as ReportsTable));
   }

@@ -1,10 +1,10 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { ReportSummary, SearchHit } from '../domain/api-contract.js';
+import type { SearchHit } from '../domain/api-contract.js';
 import type { Page, PageResult } from './action-items.query.js';
 import { COUNT_CAP, type CappedCount, type CountCache } from './count-cache.js';
 import type { Dialect } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
-import { toSummary } from './report-list.query.js';
+import { SUMMARY_COLUMNS, summaryFromArray, toSummary } from './report-list.query.js';
 import type { Viewer } from './viewer.js';
 
 // English function words, left out of SQLite queries (PostgreSQL's english configuration does the same).
@@ -57,24 +57,11 @@ interface Hit {
   score: number | null;
 }
 
-/** The sequence number, then the summary columns (as SUMMARY_COLUMNS) of the reports (aliased `r`). */
-const SUMMARY_SQL =
-  'r.seq, r.id, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version, r.created_at, r.updated_at, r.deleted_at';
+/** The summary columns of the reports (aliased `r`), in SUMMARY_COLUMNS' order: the id, then the seq. */
+const SUMMARY_SQL = SUMMARY_COLUMNS.join(', ');
 
-const summaryOf = (v: unknown[]): ReportSummary => ({
-  id: v[1] as string,
-  seq: Number(v[0]),
-  title: v[2] as string,
-  kind: v[3] as string,
-  state: v[4] as string,
-  severity: v[5] as string | null,
-  restricted: Number(v[6]) === 1,
-  periodStart: v[7] as string | null,
-  version: Number(v[8]),
-  createdAt: v[9] as string,
-  updatedAt: v[10] as string,
-  deletedAt: v[11] as string | null,
-});
+/** A hit's sequence number (the second summary column). */
+const seqOf = (row: unknown[]) => Number(row[1]);
 
 /** The condition on reports (aliased `r`) the viewer may see, with its parameters. */
 function visibleText(viewer: Viewer): [string, unknown[]] {
@@ -224,7 +211,7 @@ async function searchSqlite(
         `select ${SUMMARY_SQL} from reports r indexed by reports_search_summary
           where r.seq in (select value from json_each(?)) and ${visible}`,
         [JSON.stringify(chunk.map((c) => c.seq)), ...visibleParams],
-      ).map((v) => [Number(v[0]), v]),
+      ).map((v) => [seqOf(v), v]),
     );
     for (const c of chunk) {
       const row = seen.get(c.seq);
@@ -252,7 +239,7 @@ function withDetails(
   if (hits.length === 0) return { total, totalExact, items: [] };
   const bodies = new Map(
     rows(`select rowid, body from report_search where rowid in (select value from json_each(?))`, [
-      JSON.stringify(hits.map((h) => Number(h.row[0]))),
+      JSON.stringify(hits.map((h) => seqOf(h.row))),
     ]).map((v) => [Number(v[0]), v[1] as string]),
   );
   const stems = terms.map(stemOf);
@@ -260,9 +247,9 @@ function withDetails(
     total,
     totalExact,
     items: hits.map((hit) => ({
-      ...summaryOf(hit.row),
+      ...summaryFromArray(hit.row),
       score: hit.score === null ? 0 : -hit.score,
-      snippet: snippetOf(bodies.get(Number(hit.row[0])) ?? '', stems),
+      snippet: snippetOf(bodies.get(seqOf(hit.row)) ?? '', stems),
     })),
   };
 }
