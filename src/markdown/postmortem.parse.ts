@@ -850,5 +850,7 @@ function withFactorCategory(item: { id?: string; text: string }): {
   category?: string;
 } {
   const m = /^\[([^[\]]{1,80})\][ \t]+(?![([])(\S.*)$/.exec(item.text);
-  return m ? { ...item, category: m[1]!.trim(), text: m[2]! } : item;
+  // Brackets holding only spaces ("[ ] text", a task box) name no category: the text stays as written.
+  const category = m?.[1]!.trim();
+  return m && category ? { ...item, category, text: m[2]! } : item;
 }

@@ -22,6 +22,17 @@ describe('Postmortem Markdown round trip', () => {
     expect(optionalSeen).toBeGreaterThan(10);
   });
 
+  it('keeps a contributing factor whose text starts with blank brackets (a task box), found by the property', () => {
+    const base = buildReport();
+    const report = reportSchema.parse({
+      ...base,
+      analysis: { ...base.analysis, factors: [{ id: 'CF1', text: '[ ] !' }] },
+    });
+    const parsed = parsePostmortem(serializePostmortem(report));
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.report).toStrictEqual(report);
+  });
+
   it('serializing a parsed canonical file reproduces it byte for byte', () => {
     fc.assert(
       fc.property(reportArb, (report) => {
