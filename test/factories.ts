@@ -300,7 +300,7 @@ const VALUE_STARTS = [
 ];
 
 /** A one-line value that often starts with a marker the Postmortem Markdown parser reads. */
-export const markedLineArb: fc.Arbitrary<string> = fc.oneof(
+const markedLineArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: lineArb },
   {
     weight: 1,
