@@ -263,6 +263,60 @@ export const lineArb: fc.Arbitrary<string> = fc
   )
   .filter((s) => lineSchema.safeParse(s).success);
 
+// How a one-line value may start: everything the parser reads by a leading marker in a list item, a field line
+// or a table cell (a factor's [category], task boxes, ids, field labels, times, headings, comments, escapes).
+const VALUE_STARTS = [
+  '[Network] ',
+  '[x] ',
+  '[ ] ',
+  '[ x ] ',
+  '[a] [b] ',
+  '[a] (b) ',
+  '[runbook](https://x.example) ',
+  '[',
+  '(',
+  '\\[',
+  '\\[Network] ',
+  '\\\\[x] ',
+  '\\(',
+  '- [ ] ',
+  '**CF9** ',
+  '**L9** ',
+  '**Owner:** ',
+  'Owner: ',
+  '**Conclusion:** ',
+  '**People:** ',
+  'A2: ',
+  'Appendix B: ',
+  '~',
+  '~2024-01-01 10:00 ',
+  'unknown ',
+  '# ',
+  '#### ',
+  '<!-- ',
+  '<!-- x --> ',
+  '| ',
+  '- ',
+];
+
+/** A one-line value that often starts with a marker the Postmortem Markdown parser reads. */
+const markedLineArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 2, arbitrary: lineArb },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...VALUE_STARTS), fc.oneof(fc.constant(''), lineArb))
+      .map(([start, rest]) => (start + rest).trim())
+      .filter((s) => lineSchema.safeParse(s).success),
+  },
+);
+
+/** A contributing factor's category: a line of at most 80 characters without square brackets. */
+const factorCategoryArb = fc.oneof(
+  fc.constantFrom('Network', 'Capacity', 'People (on call)', 'x', '(a)', '\\'),
+  lineArb.filter((s) => s.length <= 80 && !/[[\]]/.test(s)),
+);
+
 // How a line of prose may start: everything Markdown or our format could read as structure (list items with
 // many digits, code by indentation, headings, quotes, rules, fences, tables, HTML, comments).
 const LINE_STARTS = [
@@ -502,10 +556,10 @@ export const reportArb: fc.Arbitrary<Report> = fc
             // A rough end only exists with an end: the Time cell writes `~` before the end it marks.
             span: opt(fc.record({ end: instantArb, endApproximate: opt(fc.constant(true as const)) })),
             kind: fc.constantFrom(...EVENT_KINDS),
-            text: lineArb,
-            actor: opt(lineArb),
-            source: opt(lineArb),
-            evidence: opt(lineArb),
+            text: markedLineArb,
+            actor: opt(markedLineArb),
+            source: opt(markedLineArb),
+            evidence: opt(markedLineArb),
           })
           .map(({ span, ...event }) => ({ ...event, ...span })),
         6,
@@ -520,7 +574,7 @@ export const reportArb: fc.Arbitrary<Report> = fc
       financial: list(
         fc.record({
           kind: fc.constantFrom(...FINANCIAL_KINDS),
-          description: opt(lineArb),
+          description: opt(markedLineArb),
           amount: numberArb,
           currency: fc.constantFrom('USD', 'EUR', 'DKK', 'JPY'),
           basis: fc.constantFrom(...BASES),
@@ -529,9 +583,9 @@ export const reportArb: fc.Arbitrary<Report> = fc
       figures: list(
         fc.record({
           category: fc.constantFrom(...IMPACT_CATEGORIES),
-          measure: lineArb,
+          measure: markedLineArb,
           value: numberArb,
-          unit: opt(lineArb),
+          unit: opt(markedLineArb),
           basis: fc.constantFrom(...BASES),
         }),
       ),
@@ -543,37 +597,48 @@ export const reportArb: fc.Arbitrary<Report> = fc
     }),
     analysis: fc.record({
       primaryCause: opt(textArb),
-      factors: list(fc.record({ text: lineArb })).map((f) => withIds(f, 'CF')),
+      factors: list(fc.record({ text: markedLineArb, category: opt(factorCategoryArb) })).map((f) =>
+        withIds(f, 'CF'),
+      ),
       causalChain: opt(textArb),
       fiveWhys: list(
         fc.record({
-          problem: lineArb,
-          steps: list(fc.record({ question: opt(lineArb), answer: lineArb }), 6),
-          conclusion: opt(lineArb),
+          problem: markedLineArb,
+          steps: list(fc.record({ question: opt(markedLineArb), answer: markedLineArb }), 6),
+          conclusion: opt(markedLineArb),
         }),
         3,
       ),
       fishbone: list(
         fc.record({
           category: fc.constantFrom(...FISHBONE_CATEGORIES),
-          cause: lineArb,
-          subCauses: list(lineArb, 3),
+          cause: markedLineArb,
+          subCauses: list(markedLineArb, 3),
         }),
       ),
       barriers: list(
-        fc.record({ barrier: lineArb, status: fc.constantFrom(...BARRIER_STATUSES), why: opt(lineArb) }),
+        fc.record({
+          barrier: markedLineArb,
+          status: fc.constantFrom(...BARRIER_STATUSES),
+          why: opt(markedLineArb),
+        }),
       ),
       changes: list(
-        fc.record({ at: opt(instantArb), change: lineArb, source: opt(lineArb), link: opt(lineArb) }),
+        fc.record({
+          at: opt(instantArb),
+          change: markedLineArb,
+          source: opt(markedLineArb),
+          link: opt(markedLineArb),
+        }),
       ),
       notes: opt(textArb),
     }),
     lessons: fc
       .record({
-        wentWell: list(fc.record({ text: lineArb })),
-        wentWrong: list(fc.record({ text: lineArb })),
-        couldImprove: list(fc.record({ text: lineArb })),
-        lucky: list(fc.record({ text: lineArb })),
+        wentWell: list(fc.record({ text: markedLineArb })),
+        wentWrong: list(fc.record({ text: markedLineArb })),
+        couldImprove: list(fc.record({ text: markedLineArb })),
+        lucky: list(fc.record({ text: markedLineArb })),
         notes: opt(textArb),
       })
       .map((l) => {
@@ -590,23 +655,23 @@ export const reportArb: fc.Arbitrary<Report> = fc
     actions: fc.record({
       items: list(
         fc.record({
-          title: lineArb,
-          details: opt(lineArb),
+          title: markedLineArb,
+          details: opt(markedLineArb),
           category: opt(fc.constantFrom(...ACTION_CATEGORIES)),
           priority: opt(fc.constantFrom(...ACTION_PRIORITIES)),
-          owner: opt(lineArb),
+          owner: opt(markedLineArb),
           deadline: opt(dateArb),
           status: fc.constantFrom(...ACTION_STATUSES),
           addresses: list(fc.constantFrom('RC', 'CF1', 'CF2', 'L1', 'L3')),
-          successCriterion: opt(lineArb),
-          tracker: opt(lineArb),
-          verificationPlan: opt(fc.record({ how: lineArb, by: opt(dateArb) })),
+          successCriterion: opt(markedLineArb),
+          tracker: opt(markedLineArb),
+          verificationPlan: opt(fc.record({ how: markedLineArb, by: opt(dateArb) })),
           verification: opt(
             fc.record({
               result: fc.constantFrom(...VERIFICATION_RESULTS),
               on: opt(dateArb),
-              by: opt(lineArb),
-              notes: opt(lineArb),
+              by: opt(markedLineArb),
+              notes: opt(markedLineArb),
               evidence: opt(
                 fc.array(
                   fc.constantFrom('https://grafana.example/d/abc?from=1,2', 'M1', 'https://ci.example/run/7'),
@@ -615,7 +680,7 @@ export const reportArb: fc.Arbitrary<Report> = fc
               ),
             }),
           ),
-          declinedReason: opt(lineArb),
+          declinedReason: opt(markedLineArb),
         }),
       ).map((items) => withIds(items, 'A')),
       notes: opt(textArb),
@@ -624,12 +689,12 @@ export const reportArb: fc.Arbitrary<Report> = fc
       items: list(
         fc.record({
           kind: fc.constantFrom(...MATERIAL_KINDS),
-          title: lineArb,
-          link: opt(lineArb),
-          description: opt(lineArb),
+          title: markedLineArb,
+          link: opt(markedLineArb),
+          description: opt(markedLineArb),
         }),
       ).map((items) => withIds(items, 'M')),
-      appendices: list(fc.record({ title: lineArb, content: opt(textArb) }), 3).map((items) =>
+      appendices: list(fc.record({ title: markedLineArb, content: opt(textArb) }), 3).map((items) =>
         items.map((a, i) => ({ id: String.fromCharCode(65 + i), ...a })),
       ),
       notes: opt(textArb),

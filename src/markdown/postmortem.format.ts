@@ -237,3 +237,33 @@ export const APPROXIMATE_MARK = '~';
 
 /** Joins the start and end of a timeline entry that spans a while: `2024-03-01 09:00 – 2024-03-01 11:00`. */
 export const SPAN_SEPARATOR = ' – ';
+
+/**
+ * A contributing factor written `- **CF1** [Category] text`: a bracketed name (not a link, not blank brackets)
+ * before the text is its category in the organisation's taxonomy. The text after it must not start with a
+ * bracket or a parenthesis, so "[a] [b](link)" and "[a] (b)" stay text.
+ */
+const FACTOR_CATEGORY = /^\[([^[\]]{1,80})\][ \t]+(?![([])(\S.*)$/;
+
+// A factor's text that would read as a category, or that starts with a bracket or parenthesis after one, is
+// written with a backslash before it; a text that already starts with backslashes before one gets one more,
+// which keeps the escape reversible (as escapeProse does for headings).
+const ESCAPED_FACTOR_TEXT = /^\\+[[(]/;
+
+/** Read the text of a contributing factor's list item into its category (when it has one) and its text. */
+export function readFactorText(written: string): { text: string; category?: string } {
+  if (ESCAPED_FACTOR_TEXT.test(written)) return { text: written.slice(1) };
+  const m = FACTOR_CATEGORY.exec(written);
+  // Brackets holding only spaces ("[ ] text", a task box) name no category: the text stays as written.
+  const category = m?.[1]!.trim();
+  if (!m || !category) return { text: written };
+  const text = m[2]!;
+  return { category, text: ESCAPED_FACTOR_TEXT.test(text) ? text.slice(1) : text };
+}
+
+/** Write a contributing factor's category and text so that `readFactorText` gives them back. */
+export function writeFactorText(text: string, category?: string): string {
+  if (category) return `[${category}] ${/^\\*[[(]/.test(text) ? `\\${text}` : text}`;
+  const escape = ESCAPED_FACTOR_TEXT.test(text) || readFactorText(text).category !== undefined;
+  return escape ? `\\${text}` : text;
+}

@@ -26,6 +26,7 @@ import {
   EVIDENCE_SEPARATOR,
   FISHBONE_LABELS,
   NOTES_HEADING,
+  readFactorText,
   SECTION_BLOCKS,
   SECTION_HEADINGS,
   splitRow,
@@ -840,17 +841,11 @@ function stripMark(text: string): { text: string; marked: boolean } {
     : { text, marked: false };
 }
 
-/**
- * A contributing factor written `- **CF1** [Category] text`: the bracketed name (not a link) is its category
- * in the organisation's taxonomy.
- */
+/** A contributing factor's item: the category and the unescaped text that `readFactorText` finds. */
 function withFactorCategory(item: { id?: string; text: string }): {
   id?: string;
   text: string;
   category?: string;
 } {
-  const m = /^\[([^[\]]{1,80})\][ \t]+(?![([])(\S.*)$/.exec(item.text);
-  // Brackets holding only spaces ("[ ] text", a task box) name no category: the text stays as written.
-  const category = m?.[1]!.trim();
-  return m && category ? { ...item, category, text: m[2]! } : item;
+  return { ...item, ...readFactorText(item.text) };
 }

@@ -22,6 +22,7 @@ import {
   SECTION_HEADINGS,
   TABLE_COLUMNS,
   UNKNOWN_TIME,
+  writeFactorText,
   APPROXIMATE_MARK,
   SPAN_SEPARATOR,
   type BlockSpec,
@@ -150,11 +151,13 @@ function renderBlock(
     case 'list': {
       const items = value as { id: string; text: string; category?: string }[];
       if (items.length === 0) return [heading, '', comment(guidance ?? '')];
-      // A contributing factor's category from the taxonomy comes first, in square brackets.
+      // A contributing factor's category from the taxonomy comes first, in square brackets; a factor's text
+      // that would read as one is escaped. Lessons have no category, so their text is written as it is.
+      const factors = key === 'analysis' && spec.field === 'factors';
       return [
         heading,
         '',
-        ...items.map((i) => `- **${i.id}** ${i.category ? `[${i.category}] ` : ''}${i.text}`),
+        ...items.map((i) => `- **${i.id}** ${factors ? writeFactorText(i.text, i.category) : i.text}`),
       ];
     }
     case 'whys': {

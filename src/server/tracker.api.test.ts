@@ -511,6 +511,58 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     expect((await report(id)).report.actions.items[0]!.status).toBe('in_progress');
   });
 
+  it('refuses a signed event older than one already applied (a replay after the issue was reopened), on GitHub and Jira', async () => {
+    const id = await newReport();
+    const made = await createIssue(id, gh.id);
+    expect(made.statusCode, made.body).toBe(201);
+    const key = Number(made.json<{ key: string }>().key);
+    const event = (action: 'closed' | 'reopened', updatedAt: string) =>
+      JSON.stringify({
+        action,
+        issue: { number: key, state: action === 'closed' ? 'closed' : 'open', updated_at: updatedAt },
+        repository: { full_name: 'acme/platform' },
+      });
+    const send = (body: string) =>
+      hook(gh.id, body, { 'x-github-event': 'issues', 'x-hub-signature-256': sign(gh.webhookSecret, body) });
+    const closed = event('closed', '2030-01-01T10:00:00Z');
+    expect((await send(closed)).json()).toEqual({ changed: 1, ignored: false });
+    expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
+    const reopened = event('reopened', '2030-01-01T11:00:00Z');
+    expect((await send(reopened)).json()).toEqual({ changed: 1, ignored: false });
+    expect((await report(id)).report.actions.items[0]!.status).toBe('in_progress');
+    // Someone who kept the first signed request sends it again: refused, the action stays in progress.
+    const replay = await send(closed);
+    expect(replay.statusCode).toBe(409);
+    expect(replay.json().message).toContain('older than one already applied');
+    expect((await report(id)).report.actions.items[0]!.status).toBe('in_progress');
+    // The newest event delivered again changes nothing and is no error; a newer one still acts.
+    expect((await send(reopened)).json()).toEqual({ changed: 0, ignored: false });
+    expect((await send(event('closed', '2030-01-01T12:00:00Z'))).json()).toEqual({
+      changed: 1,
+      ignored: false,
+    });
+
+    const jid = await newReport();
+    const jmade = await createIssue(jid, jc.id);
+    expect(jmade.statusCode, jmade.body).toBe(201);
+    const jkey = jmade.json<{ key: string }>().key;
+    const jira = (category: string, timestamp: number) =>
+      JSON.stringify({
+        timestamp,
+        webhookEvent: 'jira:issue_updated',
+        issue: { key: jkey, fields: { status: { statusCategory: { key: category } } } },
+      });
+    const jsend = (body: string) => hook(jc.id, body, { 'x-hub-signature': sign(jc.webhookSecret, body) });
+    const done = jira('done', 1_893_492_000_000);
+    expect((await jsend(done)).json()).toEqual({ changed: 1, ignored: false });
+    expect((await jsend(jira('indeterminate', 1_893_492_060_000))).json()).toEqual({
+      changed: 1,
+      ignored: false,
+    });
+    expect((await jsend(done)).statusCode).toBe(409);
+    expect((await report(jid)).report.actions.items[0]!.status).toBe('in_progress');
+  });
+
   it('a tracker answering 5xx, or not at all, is a clear error on the action; nothing is lost and a retry works', async () => {
     const id = await newReport();
     const v = (await report(id)).version;

@@ -391,6 +391,11 @@ export interface TrackerLinksTable {
   created_at: string;
   updated_at: string;
   polled_at: string | null;
+  /**
+   * The tracker's time of the newest webhook event applied (migration 2026-12-09-601): an older one is a
+   * replay or a late delivery, and is refused.
+   */
+  event_at: string | null;
 }
 
 /** The tables every repository may touch. The full-text index is dialect-specific and reached with raw SQL. */

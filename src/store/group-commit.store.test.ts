@@ -1,5 +1,6 @@
 // Saves arriving together (on SQLite written in one group commit, each in its own savepoint): each is answered
 // on its own, a failing one takes no other with it, and every acknowledged save is there afterwards.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../domain/index.js';
 import { buildReport } from '../../test/factories.js';
@@ -46,5 +47,66 @@ describe.each(testDialects())('saves arriving together on %s', (dialect) => {
     expect((await reports.revisions('g-7')).map((r) => r.version)).toEqual([2, 1]);
     const found = await reports.search({ userId: 'x', principals: [] }, 'Group', { limit: 50, offset: 0 });
     expect(found.total).toBe(29); // g-7 is titled "Edit …" now
+  });
+});
+
+// A save whose error ends the whole transaction, not just its own savepoint: on SQLite a trigger's
+// RAISE(ROLLBACK) (as a full disk or an I/O error can), on PostgreSQL any error in the save's transaction.
+// Every save that was acknowledged must be stored, every one that was refused must not be, and a save that had
+// nothing wrong with it must not be refused because another one in its group was.
+describe.each(testDialects())('a save that aborts its group on %s', (dialect) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore(dialect);
+    if (dialect === 'sqlite') {
+      t.store.sqlite!.exec(`create trigger abort_group before insert on reports when new.title = 'Abort'
+        begin select raise(rollback, 'this save aborts its transaction'); end`);
+    } else {
+      await sql`create function abort_group() returns trigger language plpgsql as $$
+        begin raise exception 'this save aborts its transaction'; end $$`.execute(t.store.db);
+      await sql`create trigger abort_group before insert on reports for each row
+        when (new.title = 'Abort') execute function abort_group()`.execute(t.store.db);
+    }
+  });
+  afterAll(async () => t?.dispose());
+
+  it('answers every other save of the group rightly and stores exactly the acknowledged ones', async () => {
+    const reports = new ReportRepository(t.store);
+    await reports.create('u-0', buildReport({ id: 'u-0', title: 'Before' }), info);
+    // Creates before and after the hostile one, and an update, all arriving in one event-loop turn.
+    const titles = ['One', 'Two', 'Abort', 'Three', 'Four'];
+    const saves = [
+      ...titles.map((title, i) => reports.create(`a-${i}`, buildReport({ id: `a-${i}`, title }), info)),
+      reports.update('u-0', 1, buildReport({ id: 'u-0', title: 'After' }), info),
+    ];
+    const answers = await Promise.allSettled(saves);
+    const refused = answers.flatMap((a, i) => (a.status === 'rejected' ? [i] : []));
+    expect(refused).toEqual([2]);
+    expect(String((answers[2] as PromiseRejectedResult).reason)).toMatch(/aborts its transaction/);
+    for (const [i, title] of titles.entries()) {
+      const stored = await reports.get(`a-${i}`);
+      expect(stored?.report.title).toBe(title === 'Abort' ? undefined : title);
+      if (stored) expect((await reports.revisions(`a-${i}`)).map((r) => r.version)).toEqual([1]);
+    }
+    const updated = await reports.get('u-0');
+    expect([updated?.version, updated?.report.title]).toEqual([2, 'After']);
+    // The seqs stay one per report with no gap a rolled-back group would leave taken.
+    const seqs = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value.seq] : []));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('keeps answering saves after an aborted group', async () => {
+    const reports = new ReportRepository(t.store);
+    const again = await Promise.allSettled([
+      reports.create('b-0', buildReport({ id: 'b-0', title: 'Abort' }), info),
+      reports.create('b-1', buildReport({ id: 'b-1', title: 'Fine' }), info),
+      reports.create('b-2', buildReport({ id: 'b-2', title: 'Abort' }), info),
+    ]);
+    expect(again.map((a) => a.status)).toEqual(['rejected', 'fulfilled', 'rejected']);
+    expect(await reports.get('b-0')).toBeUndefined();
+    expect((await reports.get('b-1'))?.report.title).toBe('Fine');
+    expect(await reports.get('b-2')).toBeUndefined();
+    const later = await reports.create('b-3', buildReport({ id: 'b-3', title: 'Later' }), info);
+    expect(later.id).toBe('b-3');
   });
 });

@@ -25,6 +25,16 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
+/** A save of a group ended the group's transaction (see ReportWrites.commitGroup). */
+class GroupAborted extends Error {
+  constructor(
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super('a save ended the group commit');
+  }
+}
+
 const now = () => new Date().toISOString();
 
 /** The answer to a create that names an id some report holds, whichever report that is. */
@@ -110,29 +120,43 @@ export class ReportWrites {
   }
 
   private async commitGroup(): Promise<void> {
-    const jobs = this.queue;
+    let jobs = this.queue;
     this.queue = [];
     const saves = this.sqlite!;
-    let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
-    try {
-      // The connection is taken through Kysely, so no Kysely transaction is open on it meanwhile.
-      outcomes = await this.db.connection().execute(async () =>
-        saves.group(() =>
-          jobs.map((job) => {
-            try {
-              return { ok: true as const, value: job.save(saves) };
-            } catch (error) {
-              return { ok: false as const, error };
-            }
-          }),
-        ),
-      );
-    } catch (error) {
-      for (const job of jobs) job.reject(error);
+    while (jobs.length > 0) {
+      let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+      try {
+        // The connection is taken through Kysely, so no Kysely transaction is open on it meanwhile.
+        outcomes = await this.db.connection().execute(async () =>
+          saves.group(() =>
+            jobs.map((job, index) => {
+              try {
+                return { ok: true as const, value: job.save(saves) };
+              } catch (error) {
+                // Some errors end the whole transaction, not just the save's savepoint (a trigger's
+                // RAISE(ROLLBACK), a full disk, an I/O error): the saves before it are undone with it, and
+                // the ones after it would each commit on their own.
+                if (!saves.inTransaction()) throw new GroupAborted(index, error);
+                return { ok: false as const, error };
+              }
+            }),
+          ),
+        );
+      } catch (error) {
+        // The save that ended the transaction is refused; the others, none of them stored, run again in a new
+        // group (each round takes one save out, so this ends).
+        if (error instanceof GroupAborted) {
+          jobs[error.index]!.reject(error.cause);
+          jobs = jobs.filter((_, i) => i !== error.index);
+          continue;
+        }
+        for (const job of jobs) job.reject(error);
+        return;
+      }
+      if (outcomes.some((o) => o.ok)) this.changed();
+      outcomes.forEach((o, i) => (o.ok ? jobs[i]!.resolve(o.value) : jobs[i]!.reject(o.error)));
       return;
     }
-    if (outcomes.some((o) => o.ok)) this.changed();
-    outcomes.forEach((o, i) => (o.ok ? jobs[i]!.resolve(o.value) : jobs[i]!.reject(o.error)));
   }
 
   /** Store a new report as version 1 and record its first revision; the new row. */
@@ -427,6 +451,11 @@ class SqliteSaves {
   /** Run `saves` in one transaction, begun IMMEDIATE so that it never has to upgrade a read lock. */
   group<T>(saves: () => T): T {
     return this.sqlite.transaction(saves).immediate();
+  }
+
+  /** Whether a transaction is open on the connection (an error may have rolled the group's back). */
+  inTransaction(): boolean {
+    return this.sqlite.inTransaction;
   }
 
   private stmt(text: string): SQLite.Statement {

@@ -118,6 +118,7 @@ export class TrackerRepository {
         created_at: at,
         updated_at: at,
         polled_at: null,
+        event_at: null,
       })
       .onConflict((oc) => oc.columns(['report_id', 'action_id']).doNothing())
       .executeTakeFirst();
@@ -125,7 +126,14 @@ export class TrackerRepository {
     const stale = new Date(now.getTime() - staleMs).toISOString();
     const taken = await this.db
       .updateTable('tracker_links')
-      .set({ status: 'pending', attempt, connection_id: connectionId, error: null, updated_at: at })
+      .set({
+        status: 'pending',
+        attempt,
+        connection_id: connectionId,
+        error: null,
+        event_at: null,
+        updated_at: at,
+      })
       .where('report_id', '=', reportId)
       .where('action_id', '=', actionId)
       .where((eb) =>
@@ -178,17 +186,31 @@ export class TrackerRepository {
       .execute();
   }
 
-  /** The issue's state as last seen (a webhook or a poll), and any error in reading it. */
+  /**
+   * The issue's state as last seen (a webhook or a poll), and any error in reading it; `eventAt`, the tracker's
+   * time of the webhook event that told it (kept as the newest one applied).
+   */
   async setState(
     reportId: string,
     actionId: string,
     state: 'open' | 'closed' | null,
     error: string | null,
+    eventAt?: string,
   ): Promise<void> {
     const at = new Date().toISOString();
     await this.db
       .updateTable('tracker_links')
-      .set({ ...(state ? { state } : {}), error: error?.slice(0, 500) ?? null, updated_at: at })
+      .set({
+        ...(state ? { state } : {}),
+        // Two events told at once: the newer time stays.
+        ...(eventAt
+          ? {
+              event_at: sql<string>`case when event_at is null or event_at < ${eventAt} then ${eventAt} else event_at end`,
+            }
+          : {}),
+        error: error?.slice(0, 500) ?? null,
+        updated_at: at,
+      })
       .where('report_id', '=', reportId)
       .where('action_id', '=', actionId)
       .execute();

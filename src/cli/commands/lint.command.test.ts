@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -262,4 +271,37 @@ describe('hindsight lint --explain and --add-word', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--add-word takes one word');
   }, 180_000);
+});
+
+// Run from the built package (`npm test` builds first): a copy of dist/ without the worker's program.
+describe('hindsight lint --jobs from a dist/ without the lint worker', () => {
+  it('lints in one thread with a warning, and gives the output of --jobs 1', () => {
+    const root = process.cwd();
+    const copy = mkdtempSync(join(tmp, 'package-'));
+    cpSync(join(root, 'dist'), join(copy, 'dist'), {
+      recursive: true,
+      filter: (src) => !src.endsWith('lint.worker.js') && !src.endsWith('.cache'),
+    });
+    cpSync(join(root, 'bin'), join(copy, 'bin'), { recursive: true });
+    copyFileSync(join(root, 'package.json'), join(copy, 'package.json'));
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+    const files = [
+      'dfds_PM2023-001_Total_node_failure.md',
+      'k8s-test-infra_2019-05-30_prow-flakiness.md',
+    ].map((f) => join(CORPUS, f));
+    const lint = (bin: string, jobs: string) =>
+      spawnSync(process.execPath, [bin, 'lint', '--format', 'json', '--jobs', jobs, ...files], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+    const one = lint(join(root, 'bin', 'hindsight.js'), '1');
+    const missing = lint(join(copy, 'bin', 'hindsight.js'), '2');
+    expect(missing.stderr).toBe(
+      `hindsight: warning: the lint worker ${join(copy, 'dist/cli/commands/lint.worker.js')} is missing; linting in one thread\n`,
+    );
+    expect(missing.status).toBe(one.status);
+    expect(missing.stdout).toBe(one.stdout);
+    expect(JSON.parse(missing.stdout).files).toHaveLength(2);
+  }, 240_000);
 });

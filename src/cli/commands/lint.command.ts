@@ -7,7 +7,13 @@ import { isRuleId, ruleDoc } from '../../lint/docs.js';
 import { formatJson, RULES, formatSarif, formatText, type FileResult } from '../../lint/index.js';
 import { markdownFiles } from '../report-files.js';
 import { findWordsFile, lintFileIn, readWords, WORDS_FILE } from './lint.file.js';
-import { defaultJobs, lintInWorkers, PARALLEL_FROM, type Outcome } from './lint.parallel.js';
+import {
+  defaultJobs,
+  lintInWorkers,
+  LintWorkerMissing,
+  PARALLEL_FROM,
+  type Outcome,
+} from './lint.parallel.js';
 import type { RegisterCommand } from './register.js';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -109,10 +115,17 @@ export const registerLint: RegisterCommand = (program, ctx) => {
           throw new AppError('bad_request', `no Markdown files found in ${paths.join(', ')}`);
         const jobs =
           opts.jobs === undefined ? defaultJobs(files.length, availableParallelism()) : Number(opts.jobs);
-        let outcomes: Outcome[];
+        let outcomes: Outcome[] | undefined;
         if (jobs > 1 && files.length > 1) {
-          outcomes = await lintInWorkers(files, opts.config ? { configFile: opts.config } : {}, jobs);
-        } else {
+          try {
+            outcomes = await lintInWorkers(files, opts.config ? { configFile: opts.config } : {}, jobs);
+          } catch (e) {
+            // A dist/ without the worker's program still lints, in this thread.
+            if (!(e instanceof LintWorkerMissing)) throw e;
+            ctx.io.err(`hindsight: warning: ${e.message}; linting in one thread\n`);
+          }
+        }
+        if (outcomes === undefined) {
           const cache = new Map<string, LoadedConfig>();
           outcomes = files.map((file) => {
             try {

@@ -4,7 +4,7 @@
 // file; see suggestFor) are costly, so the workers only record which words each file asked about, and the main
 // thread then replays those requests in file order through its cache and has the workers compute the lists needed.
 import { createRequire } from 'node:module';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -43,10 +43,21 @@ export function defaultJobs(files: number, cores: number): number {
   return files < PARALLEL_FROM ? 1 : Math.max(1, Math.min(cores, 4, Math.floor(files / (PARALLEL_FROM / 2))));
 }
 
+/** The worker's program is not beside this module (a dist/ copied without it): lint in one thread instead. */
+export class LintWorkerMissing extends Error {
+  constructor(readonly file: string) {
+    super(`the lint worker ${file} is missing`);
+  }
+}
+
 /** The worker's program bundled from source, once per process (run from the TypeScript source: the tests). */
 let bundled: string | undefined;
 function workerEntry(): URL | string {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./lint.worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) {
+    const entry = new URL('./lint.worker.js', import.meta.url);
+    if (!existsSync(entry)) throw new LintWorkerMissing(fileURLToPath(entry));
+    return entry;
+  }
   if (bundled === undefined) {
     // Node 20 applies no `--import` loader in a worker: bundle the .ts module with esbuild (tsx's) as an ES module
     // that imports its packages, and write it under node_modules so that they resolve.
@@ -77,6 +88,8 @@ class LintWorker {
   private readonly worker: Worker;
   private pending: ((reply: WorkerReply) => void) | undefined;
   private failed: ((e: Error) => void) | undefined;
+  /** Why the worker stopped, when it did while no job was waiting on it. */
+  private stopped: Error | undefined;
 
   constructor(input: WorkerInput) {
     this.worker = new Worker(workerEntry(), { workerData: input, execArgv: [] });
@@ -89,6 +102,7 @@ class LintWorker {
       const failed = this.failed;
       this.pending = undefined;
       this.failed = undefined;
+      this.stopped ??= e;
       failed?.(e);
     };
     this.worker.on('error', fail);
@@ -97,6 +111,8 @@ class LintWorker {
 
   ask(job: WorkerJob): Promise<WorkerReply> {
     return new Promise((resolve, reject) => {
+      // A job posted to a worker that has stopped would never be answered.
+      if (this.stopped) return reject(this.stopped);
       this.pending = resolve;
       this.failed = reject;
       this.worker.postMessage(job);
@@ -111,6 +127,7 @@ class LintWorker {
 
 /** Lint `files` in `jobs` worker threads; the outcomes in file order, exactly as a lint in one thread gives them. */
 export async function lintInWorkers(files: string[], input: WorkerInput, jobs: number): Promise<Outcome[]> {
+  workerEntry();
   const workers = Array.from(
     { length: Math.max(1, Math.min(jobs, files.length)) },
     () => new LintWorker(input),

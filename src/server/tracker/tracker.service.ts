@@ -53,7 +53,18 @@ const issueWords = (kind: 'github' | 'jira', key: string) =>
 
 /** What a webhook brought: the issues it names and the state each is in now. */
 interface Incoming {
-  issues: { key: string; state: IssueState; reopened: boolean }[];
+  /** `at`: the tracker's time of the event (GitHub's issue.updated_at, Jira's timestamp), when it gives one. */
+  issues: { key: string; state: IssueState; reopened: boolean; at?: string }[];
+}
+
+/** A time a tracker gave in an event (an ISO string or milliseconds), as a canonical instant; else undefined. */
+function eventTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  if (typeof value === 'string' && value.length > 40) return undefined;
+  const t = new Date(value);
+  return Number.isNaN(t.getTime()) || t.getUTCFullYear() < 2000 || t.getUTCFullYear() > 9999
+    ? undefined
+    : t.toISOString();
 }
 
 const bad = (message: string, path: string[]) => new AppError('bad_request', message, [{ path, message }]);
@@ -334,10 +345,11 @@ export class TrackerService {
     state: IssueState,
     reopened: boolean,
     via: string,
+    eventAt?: string,
   ): Promise<boolean> {
     const wasClosed = link.state === 'closed';
     if (link.state === state) {
-      await this.repo.setState(link.report_id, link.action_id, state, null);
+      await this.repo.setState(link.report_id, link.action_id, state, null, eventAt);
       return false;
     }
     const words = issueWords(conn.kind, link.issue_key ?? '?');
@@ -361,14 +373,16 @@ export class TrackerService {
         ? `${words} closed (${via}): ${link.action_id} ${labelOf('completed')}, awaiting verification`
         : `${words} reopened (${via}): ${link.action_id} ${labelOf('in_progress')}`,
     );
-    await this.repo.setState(link.report_id, link.action_id, state, null);
+    await this.repo.setState(link.report_id, link.action_id, state, null, eventAt);
     return saved !== undefined;
   }
 
   /**
    * An inbound webhook of a connection: GitHub `issues` events signed with X-Hub-Signature-256, or a Jira
    * webhook with the secret in the address (`?secret=`) or signed with X-Hub-Signature. 404 for an unknown
-   * connection, 401 for a missing or wrong signature, 400 for a body that is not the tracker's event.
+   * connection, 401 for a missing or wrong signature, 400 for a body that is not the tracker's event. A signed
+   * event older than one already applied to its issue (by the tracker's time in the body, which the signature
+   * covers) is a replay or a late delivery: 409, and nothing changes.
    */
   async webhook(
     connectionId: string,
@@ -414,9 +428,18 @@ export class TrackerService {
         : jiraEvent(body);
     if (!incoming) return { changed: 0, ignored: true };
     let changed = 0;
+    let applied = 0;
+    let older: string | undefined;
     for (const i of incoming.issues)
-      for (const link of await this.repo.linksOfIssue(conn.id, i.key))
-        if (await this.apply(conn, link, i.state, i.reopened, 'webhook')) changed += 1;
+      for (const link of await this.repo.linksOfIssue(conn.id, i.key)) {
+        if (i.at !== undefined && link.event_at !== null && i.at < link.event_at) {
+          older = `the event about ${issueWords(conn.kind, i.key)} (${i.at}) is older than one already applied (${link.event_at}): a replay or a late delivery; nothing changed`;
+          continue;
+        }
+        applied += 1;
+        if (await this.apply(conn, link, i.state, i.reopened, 'webhook', i.at)) changed += 1;
+      }
+    if (older !== undefined && applied === 0) throw new AppError('conflict', older);
     return { changed, ignored: false };
   }
 
@@ -494,8 +517,12 @@ function githubEvent(event: string | undefined, body: object, fullName: string):
   const number = field(body, 'issue', 'number');
   if (typeof number !== 'number' || !Number.isInteger(number))
     throw bad('a GitHub issues event needs issue.number', ['issue', 'number']);
-  if (action === 'closed') return { issues: [{ key: String(number), state: 'closed', reopened: false }] };
-  if (action === 'reopened') return { issues: [{ key: String(number), state: 'open', reopened: true }] };
+  const at = eventTime(field(body, 'issue', 'updated_at'));
+  const when = at === undefined ? {} : { at };
+  if (action === 'closed')
+    return { issues: [{ key: String(number), state: 'closed', reopened: false, ...when }] };
+  if (action === 'reopened')
+    return { issues: [{ key: String(number), state: 'open', reopened: true, ...when }] };
   return undefined;
 }
 
@@ -516,5 +543,15 @@ function jiraEvent(body: object): Incoming | undefined {
       'statusCategory',
       'key',
     ]);
-  return { issues: [{ key, state: category === 'done' ? 'closed' : 'open', reopened: false }] };
+  const at = eventTime(field(body, 'timestamp'));
+  return {
+    issues: [
+      {
+        key,
+        state: category === 'done' ? 'closed' : 'open',
+        reopened: false,
+        ...(at === undefined ? {} : { at }),
+      },
+    ],
+  };
 }
