@@ -28,6 +28,7 @@ import * as insightKept from './migrations/2026-12-08-401-insight-kept.js';
 import * as completionQuality from './migrations/2026-12-08-402-completion-quality.js';
 import * as insightCountsDone from './migrations/2026-12-08-403-insight-counts-done.js';
 import * as pgSaveContention from './migrations/2026-12-08-501-pg-save-contention.js';
+import * as searchHidden from './migrations/2026-12-09-201-search-hidden.js';
 import * as trackerEventAt from './migrations/2026-12-09-601-tracker-event-at.js';
 import { keptReady, rebuildKept } from './insight-kept.js';
 
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-08-402-completion-quality': completionQuality,
   '2026-12-08-403-insight-counts-done': insightCountsDone,
   '2026-12-08-501-pg-save-contention': pgSaveContention,
+  '2026-12-09-201-search-hidden': searchHidden,
   '2026-12-09-601-tracker-event-at': trackerEventAt,
 };
 

@@ -123,18 +123,9 @@ async function searchSqlite(
   if (Number(found) === 0) return { total: 0, totalExact: true, items: [] };
   const everyMatch = Number(found) < W;
   const low = everyMatch ? 0 : Number(lowest);
-  const countVisible = () =>
+  const countVisible = (common: boolean) =>
     counts.get(JSON.stringify(['search', viewer, match]), (limit) =>
-      Promise.resolve(
-        Number(
-          rows(
-            `select count(*) from (select 1 from report_search
-              join reports r indexed by reports_visibility on r.seq = report_search.rowid
-              where report_search match ? and ${visible} limit ?)`,
-            [match, ...visibleParams, limit],
-          )[0]?.[0] ?? 0,
-        ),
-      ),
+      Promise.resolve(countMatches(rows, viewer, match, limit, common)),
     );
   /** The visible matches older than the ranked ones, newest first: `limit` of them after skipping `skip`. */
   const newestFirst = (below: number, older: number[], limit: number, skip: number) =>
@@ -155,7 +146,7 @@ async function searchSqlite(
     const newest = Number(rows('select max(seq) from reports', [])[0]?.[0] ?? 0);
     const share = W / Math.max(1, newest - low + 1);
     if (share >= tuning.commonShare && share * newest >= tuning.commonMatches) {
-      const counted = await countVisible();
+      const counted = await countVisible(true);
       const hits = newestFirst(newest + 1, [], page.limit, page.offset);
       return withDetails(
         rows,
@@ -170,7 +161,7 @@ async function searchSqlite(
   // title: the title weighs ten times the body in the score, so those are the older reports most likely to
   // rank high. The matches not ranked follow, newest first: one order for every page, so paging on shows
   // each match once.
-  const counted = everyMatch ? undefined : await countVisible();
+  const counted = everyMatch ? undefined : await countVisible(false);
   let older: number[] = [];
   if (counted?.totalExact) {
     older = rows(
@@ -224,6 +215,40 @@ async function searchSqlite(
     for (const row of rest) hits.push({ row, score: null });
   }
   return withDetails(rows, terms, counted ?? { total: shown.length, totalExact: true }, hits);
+}
+
+/**
+ * How many reports the viewer may see match `match` (an FTS5 query), up to `limit`, on SQLite. Counted from
+ * the index: only a match among the restricted and deleted reports (reports_hidden, a small table kept by
+ * triggers, migration 2026-12-09-201) is looked up for the visibility rule, the others being visible to
+ * everyone; a join of every match to its report cost a seek in an index of all reports each. For a `common`
+ * query the matches are first counted without any lookup, up to the limit plus every report hidden from
+ * anyone: as many as that leave the visible ones at the limit whatever is hidden, and the count is the limit.
+ */
+export function countMatches(
+  rows: Rows,
+  viewer: Viewer,
+  match: string,
+  limit: number,
+  common: boolean,
+): number {
+  const count = (sqlText: string, params: unknown[]) => Number(rows(sqlText, params)[0]?.[0] ?? 0);
+  if (common) {
+    const hidden = count('select count(*) from reports_hidden', []);
+    const all = count(
+      'select count(*) from (select 1 from report_search where report_search match ? limit ?)',
+      [match, limit + hidden],
+    );
+    if (all - hidden >= limit) return limit;
+  }
+  const [visible, visibleParams] = visibleText(viewer);
+  return count(
+    `select count(*) from (select 1 from report_search
+      where report_search match ? and (+report_search.rowid not in reports_hidden or exists (
+        select 1 from reports r indexed by reports_visibility where r.seq = report_search.rowid and ${visible}))
+      limit ?)`,
+    [match, ...visibleParams, limit],
+  );
 }
 
 /**
