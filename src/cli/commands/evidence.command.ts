@@ -7,7 +7,7 @@ import { EVENT_KINDS } from '../../domain/event-kinds.js';
 import { walkFiles } from '../../fs/walk.js';
 // The evidence modules one by one rather than through evidence/index.js, and the domain's modules without
 // zod: reading evidence loads neither the report's schemas nor the report writer (to-report.js, with --into
-// only). In the CLI bundle that spares building some hundred zod schemas at every start.
+// only). In the CLI bundle the report schemas are then not built at every start.
 import {
   type Candidate,
   EVIDENCE_FORMATS,
