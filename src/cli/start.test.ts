@@ -89,6 +89,32 @@ describe('starting the CLI from its bundles', () => {
     expect(lint.cached).toEqual([null, null]);
   });
 
+  it('starts `evidence` without building the report schemas (zod), which only --into needs', () => {
+    // zod's first use registers its registry on globalThis: a probe for whether its schemas were built.
+    const zodAfter = (file: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const { loadBundle } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/cli/start.js')).href)});
+loadBundle(${JSON.stringify(join(bundles, 'main.cjs'))});
+loadBundle(${JSON.stringify(join(bundles, file))});
+process.stdout.write(typeof globalThis.__zod_globalRegistry);`,
+        ],
+        { encoding: 'utf8' },
+      ).stdout;
+    expect(zodAfter('evidence.command.cjs')).toBe('undefined');
+    expect(zodAfter('validate.command.cjs')).toBe('object');
+    const log = join(dir, 'app.jsonl');
+    writeFileSync(log, '{"level":50,"time":1709301600000,"msg":"payment API is down"}\n');
+    const r = launch(bundles, 'evidence', log, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({
+      candidates: [{ text: 'payment API is down', level: 'error' }],
+    });
+  });
+
   it('runs everything from dist/cli when there are no bundles (a build by tsc alone)', () => {
     const none = join(dir, 'none');
     expect(existsSync(none)).toBe(false);

@@ -8,6 +8,7 @@ import {
   textSchema,
   timeZoneSchema,
 } from './primitives.schema.js';
+import { EVENT_KINDS } from './event-kinds.js';
 
 /** What a report is about. */
 export const REPORT_KINDS = ['outage', 'security', 'launch', 'project', 'success', 'other'] as const;
@@ -24,17 +25,7 @@ export const detectionMethodSchema = z.enum(DETECTION_METHODS);
 export const VISIBILITIES = ['internal', 'restricted'] as const;
 export const visibilitySchema = z.enum(VISIBILITIES);
 
-/** The role of a timeline entry in the response. */
-export const EVENT_KINDS = [
-  'detected',
-  'responded',
-  'investigating',
-  'hypothesis',
-  'mitigated',
-  'communicated',
-  'resolved',
-  'other',
-] as const;
+export { EVENT_KINDS } from './event-kinds.js';
 export const eventKindSchema = z.enum(EVENT_KINDS);
 
 export const FINANCIAL_KINDS = ['lost_revenue', 'cost', 'fine', 'refund', 'other'] as const;

@@ -2,7 +2,7 @@
 // and wall-clock times turned into instants. The evidence readers and the foreign import both read times
 // through it, so a time means the same in either, within the same limits.
 
-import { isTimeZone } from './primitives.schema.js';
+import { isTimeZone } from './instant.js';
 
 /** The limits every wall-clock time and offset is held to. */
 export const TIME_LIMITS = {

@@ -1,5 +1,5 @@
 import type { EventKind } from '../domain/index.js';
-import { LIMITS } from '../domain/index.js';
+import { LIMITS } from '../domain/instant.js';
 
 /** The evidence formats Hindsight reads. */
 export const EVIDENCE_FORMATS = [

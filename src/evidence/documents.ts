@@ -1,4 +1,4 @@
-import { AppError } from '../domain/index.js';
+import { AppError } from '../domain/errors.js';
 import { type JsonArrayResult, streamJsonArray } from './json-array.stream.js';
 import { readLines } from './lines.js';
 import type { EvidenceEntry, ReaderContext } from './source.js';

@@ -3,7 +3,7 @@ import { open as openFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { AppError, isAppError } from '../domain/index.js';
+import { AppError, isAppError } from '../domain/errors.js';
 import { walkFiles } from '../fs/walk.js';
 import type { EvidenceEntry, EvidenceInput } from './source.js';
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { AppError, formatInstant } from '../domain/index.js';
+import { AppError } from '../domain/errors.js';
+import { formatInstant } from '../domain/instant.js';
 import type { Candidate } from './candidate.js';
 import { readLines } from './lines.js';
 import { type ReaderContext, candidate } from './source.js';

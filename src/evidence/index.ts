@@ -16,4 +16,4 @@ export * from './to-report.js';
 export { readGitLog, GIT_FORMAT } from './git-log.reader.js';
 export { slackTsToMs, slackText } from './slack.reader.js';
 export { parseLeadingStamp, parseTimeValue, checkZone } from './time.js';
-export { wallToUtc } from '../domain/index.js';
+export { wallToUtc } from '../domain/time.js';

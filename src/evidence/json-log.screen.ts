@@ -1,7 +1,7 @@
 // The JavaScript screen of JSON-lines logs: each line judged on its raw bytes (the time key found, the number
 // or string after it read) so that only lines that may be inside the window pay for JSON.parse. It runs alone
 // when the WebAssembly kernel is off or cannot judge a line, and on the lines the kernel lists.
-import { AppError } from '../domain/index.js';
+import { AppError } from '../domain/errors.js';
 import type { Candidate } from './candidate.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { epochToMs, parseTimeValue } from './time.js';

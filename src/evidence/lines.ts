@@ -1,4 +1,4 @@
-import { AppError } from '../domain/index.js';
+import { AppError } from '../domain/errors.js';
 
 /** Longest line a reader accepts; longer lines are skipped (and counted) so no regex ever sees a huge input. */
 export const MAX_LINE_BYTES = 256 * 1024;

@@ -1,4 +1,5 @@
-import { AppError, type EventKind, isAppError } from '../domain/index.js';
+import type { EventKind } from '../domain/index.js';
+import { AppError, isAppError } from '../domain/errors.js';
 import {
   type Candidate,
   type EvidenceFormat,

@@ -6,7 +6,7 @@
 // missed. Lines read this way have no line number (counting the lines skipped would mean reading them): their
 // links name their byte offset instead, `app.log#byte=1048576`.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { AppError } from '../domain/index.js';
+import { AppError } from '../domain/errors.js';
 import { MAX_LINE_BYTES } from './lines.js';
 
 /**

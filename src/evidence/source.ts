@@ -1,4 +1,4 @@
-import { formatInstant } from '../domain/index.js';
+import { formatInstant } from '../domain/instant.js';
 import type { ParallelOptions } from './json-log.ranges.js';
 import { SEEK_MIN_BYTES } from './seek.js';
 import {

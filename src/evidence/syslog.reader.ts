@@ -1,6 +1,6 @@
 import { readLines } from './lines.js';
 import { type EntryReader, candidate, syslogLevel } from './source.js';
-import { monthOf, wallToUtc } from '../domain/index.js';
+import { monthOf, wallToUtc } from '../domain/time.js';
 import { parseTimeValue } from './time.js';
 
 const RFC5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+)(?: (.*))?$/;

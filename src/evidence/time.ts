@@ -1,14 +1,7 @@
 // Evidence-specific time reading (epoch numbers, stamps at the start of log lines); months, offsets and
 // wall-clock → UTC come from the domain's time module, which the foreign import uses too.
-import {
-  isTimeZone,
-  isValidWall,
-  monthOf,
-  parseInstant,
-  parseOffset,
-  wallToUtc,
-  type WallTime,
-} from '../domain/index.js';
+import { isTimeZone, parseInstant } from '../domain/instant.js';
+import { isValidWall, monthOf, parseOffset, wallToUtc, type WallTime } from '../domain/time.js';
 
 /** Check a zone option up front, so a typo fails once with a clear message. */
 export function checkZone(zone: string): boolean {

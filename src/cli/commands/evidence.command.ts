@@ -1,26 +1,31 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type cliProgress from 'cli-progress';
-import { AppError, EVENT_KINDS, type EventKind, type Report } from '../../domain/index.js';
+import type { EventKind, Report } from '../../domain/index.js';
+import { AppError } from '../../domain/errors.js';
+import { EVENT_KINDS } from '../../domain/event-kinds.js';
 import { walkFiles } from '../../fs/walk.js';
+// The evidence modules one by one rather than through evidence/index.js, and the domain's modules without
+// zod: reading evidence loads neither the report's schemas nor the report writer (to-report.js, with --into
+// only). In the CLI bundle the report schemas are then not built at every start.
 import {
   type Candidate,
   EVIDENCE_FORMATS,
   type EvidenceFormat,
-  type EvidenceInput,
   LEVELS,
   type Level,
-  addEvidenceToReport,
-  checkZone,
-  extractEvidence,
+} from '../../evidence/candidate.js';
+import {
   fileEntry,
   folderBundle,
   isGitDir,
   looksLikeZip,
   MAX_DIR_FILES,
   openZip,
-  parseTimeValue,
-} from '../../evidence/index.js';
+} from '../../evidence/files.js';
+import { extractEvidence } from '../../evidence/pipeline.js';
+import type { EvidenceInput } from '../../evidence/source.js';
+import { checkZone, parseTimeValue } from '../../evidence/time.js';
 import { writeTextFile } from '../io.js';
 import type { loadReportFile } from '../report-file.js';
 import type { RegisterCommand } from './register.js';
@@ -187,6 +192,7 @@ export const registerEvidence: RegisterCommand = (program, ctx) => {
         const chosen = candidates.filter(
           (c) => wanted.includes(c.suggestion?.kind ?? 'other') || (c.change && !opts.kinds),
         );
+        const { addEvidenceToReport } = await import('../../evidence/to-report.js');
         const { report, added } = addEvidenceToReport(loaded.report as Report, chosen);
         const { serializePostmortem } = await import('../../markdown/postmortem.serialize.js');
         writeTextFile(opts.into, serializePostmortem(report));
