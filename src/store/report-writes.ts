@@ -236,7 +236,8 @@ export class ReportWrites {
       // stood before it (every part of a statement sees one snapshot), the facts row, the stored actions'
       // states (their completion days carry over, withCompletion), who listens, and when anyone does, the
       // stored content (to tell what this save changed, see outboxRows).
-      const deletes = SIDE_TABLES.map(
+      // The facts row stays: writeRows sets it only where it differs (see there).
+      const deletes = SIDE_TABLES.filter((t) => t !== 'report_facts').map(
         (t, i) =>
           sql`${sql.raw(`d${i}`)} as (delete from ${sql.table(t)} where report_id = ${id} and exists (select 1 from u))`,
       );
@@ -454,10 +455,17 @@ export class ReportWrites {
     const { title, body } = rows.search;
     const writes: Write[] = [
       ...(created ? [{ table: 'reports', rows: [created] }] : []),
-      ...SIDE_TABLES.map((table) => ({ table, rows: rows.side[table] })),
+      ...SIDE_TABLES.filter((t) => created || t !== 'report_facts').map((table) => ({
+        table,
+        rows: rows.side[table],
+      })),
+      ...(!created && facts ? [{ statement: factsUpsertSql(facts) }] : []),
+      // Left as it is when the prose is (a state, severity or action change): setting it again would parse the
+      // prose into the document anew and rewrite its index entries.
       {
         statement: sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
-          on conflict (report_id) do update set title = excluded.title, body = excluded.body`,
+          on conflict (report_id) do update set title = excluded.title, body = excluded.body
+          where report_search.title <> excluded.title or report_search.body <> excluded.body`,
       },
       { table: 'report_revisions', rows: [rows.revision] },
       { table: 'audit_log', rows: [rows.audit, rows.queued?.audit].filter((a) => a !== undefined) },
@@ -465,6 +473,23 @@ export class ReportWrites {
     ];
     await insertAllSql(writes)!.execute(trx);
   }
+}
+
+/**
+ * An update's facts row on PostgreSQL, set only when it differs from the stored one, and then as an update of
+ * the row, not a delete and insert: its columns in a dozen partial indexes are mostly unchanged, so the new
+ * version is often a heap-only tuple, no index entry written (the row's own columns are those of a fresh save,
+ * as the side rows' delete and insert would give).
+ */
+function factsUpsertSql(facts: ReportFactsTable): RawBuilder<unknown> {
+  const columns = Object.keys(facts).filter((c) => c !== 'report_id');
+  const all = sql.join(['report_id', ...columns].map((c) => sql.ref(c)));
+  return sql`insert into report_facts (${all}) select ${all}
+    from json_populate_recordset(null::report_facts, ${JSON.stringify([facts])}::json)
+    on conflict (report_id) do update set (${sql.join(columns.map((c) => sql.ref(c)))}) =
+      row(${sql.join(columns.map((c) => sql.ref(`excluded.${c}`)))})
+    where row(${sql.join(columns.map((c) => sql.ref(`report_facts.${c}`)))}) is distinct from
+      row(${sql.join(columns.map((c) => sql.ref(`excluded.${c}`)))})`;
 }
 
 /** What a group of saves on PostgreSQL leaves to its end: the facts rows' changes, and whether any moved. */
