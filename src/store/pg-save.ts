@@ -133,7 +133,7 @@ export class PgGroupCommit<DB, Tail> {
           if (outcomes.some((o) => o.ok)) await this.finish(trx, tail);
         });
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
+        const code = (error as { code?: unknown } | null | undefined)?.code;
         if (typeof code === 'string' && RETRIABLE.has(code) && retries < 3) {
           retries++;
           continue;
@@ -143,8 +143,10 @@ export class PgGroupCommit<DB, Tail> {
           pending = pending.filter((j) => j !== thrown);
           continue;
         }
-        // BEGIN, the tail or COMMIT failed: no save of the group is written.
-        for (const job of pending) job.reject(error);
+        // BEGIN, the tail or COMMIT failed: no save of the group is written. Those that failed alone keep their
+        // own error.
+        const own = new Map(outcomes.filter((o) => !o.ok).map((o) => [o.job, o.value]));
+        for (const job of pending) job.reject(own.has(job) ? own.get(job) : error);
         return;
       }
       if (outcomes.some((o) => o.ok)) this.committed();
