@@ -1,11 +1,14 @@
-// Saves arriving together (on SQLite written in one group commit, each in its own savepoint): each is answered
-// on its own, a failing one takes no other with it, and every acknowledged save is there afterwards.
+// Saves arriving together (written in group commits: on SQLite each in its own savepoint, on PostgreSQL one after
+// another, a group rolled back and written again without a save whose statement failed): each is answered on its
+// own, a failing one takes no other with it, every acknowledged save is there afterwards, and the kept insight
+// tallies a group writes once at its end equal ones computed afresh.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../domain/index.js';
 import { buildReport } from '../../test/factories.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
-import { ReportRepository } from './index.js';
+import { MemoryRepository, ReportRepository } from './index.js';
+import { rebuildKept } from './insight-kept.js';
 
 const info = { userId: null, summary: 'saved', changes: [] };
 
@@ -47,6 +50,100 @@ describe.each(testDialects())('saves arriving together on %s', (dialect) => {
     expect((await reports.revisions('g-7')).map((r) => r.version)).toEqual([2, 1]);
     const found = await reports.search({ userId: 'x', principals: [] }, 'Group', { limit: 50, offset: 0 });
     expect(found.total).toBe(29); // g-7 is titled "Edit …" now
+  });
+
+  it('answers a save whose statement fails with its error, and writes the others of its group', async () => {
+    const reports = new ReportRepository(t.store);
+    const memory = new MemoryRepository(t.store);
+    // A real failure inside the database, for one report title only.
+    if (dialect === 'postgres') {
+      await sql`create function boom() returns trigger language plpgsql as $$
+        begin raise exception 'boom refused'; end $$`.execute(t.store.db);
+      await sql`create trigger boom before insert or update on reports for each row
+        when (new.title like 'Boom%') execute function boom()`.execute(t.store.db);
+    } else {
+      await sql`create trigger boom before insert on reports when new.title like 'Boom%'
+        begin select raise(abort, 'boom refused'); end`.execute(t.store.db);
+      await sql`create trigger boom_update before update on reports when new.title like 'Boom%'
+        begin select raise(abort, 'boom refused'); end`.execute(t.store.db);
+    }
+    try {
+      const before = await memory.generation();
+      const titles = Array.from({ length: 12 }, (_, i) => (i === 5 ? 'Boom 5' : `Fine ${i}`));
+      const created = await Promise.allSettled(
+        titles.map((title, i) => reports.create(`b-${i}`, buildReport({ id: `b-${i}`, title }), info)),
+      );
+      expect(created.map((r) => r.status)).toEqual(
+        titles.map((x) => (x.startsWith('Boom') ? 'rejected' : 'fulfilled')),
+      );
+      expect(String((created[5] as PromiseRejectedResult).reason)).toMatch(/boom refused/);
+      expect(await reports.get('b-5')).toBeUndefined();
+      for (let i = 0; i < 12; i++)
+        if (i !== 5) expect((await reports.get(`b-${i}`))?.report.title).toBe(`Fine ${i}`);
+      expect(await memory.generation()).toBe(before + 11);
+
+      // Updates together: one refused by the database, one stale, the others written.
+      const updates = await Promise.allSettled(
+        [0, 1, 2, 3, 4, 6].map((i) =>
+          reports.update(
+            `b-${i}`,
+            i === 4 ? 7 : 1,
+            buildReport({ id: `b-${i}`, title: i === 2 ? 'Boom again' : `Edited ${i}`, severity: 'SEV1' }),
+            info,
+          ),
+        ),
+      );
+      expect(updates.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect(String((updates[2] as PromiseRejectedResult).reason)).toMatch(/boom refused/);
+      expect(((updates[4] as PromiseRejectedResult).reason as AppError).code).toBe('conflict');
+      for (const i of [0, 1, 3, 6]) {
+        const stored = await reports.get(`b-${i}`);
+        expect([stored?.version, stored?.report.title, stored?.report.severity]).toEqual([
+          2,
+          `Edited ${i}`,
+          'SEV1',
+        ]);
+      }
+      expect((await reports.get('b-2'))?.report.title).toBe('Fine 2');
+      expect((await reports.get('b-4'))?.version).toBe(1);
+    } finally {
+      await sql`drop trigger if exists boom${sql.raw(dialect === 'postgres' ? ' on reports' : '')}`.execute(
+        t.store.db,
+      );
+      if (dialect === 'sqlite') await sql`drop trigger if exists boom_update`.execute(t.store.db);
+    }
+  });
+
+  it('keeps the insight tallies of saves written together equal to ones computed afresh', async () => {
+    const reports = new ReportRepository(t.store);
+    const read = async () =>
+      (
+        await sql<Record<string, unknown>>`select quarter, severity, figure, grp, n, lo, hi from insight_kept
+          where n <> 0 order by quarter, severity, figure, grp`.execute(t.store.db)
+      ).rows;
+    // Durations that differ from report to report, and severities moved both ways at once: each value leaves
+    // one bucket's key (which finds its least and greatest value again) and joins another's.
+    const ids = Array.from({ length: 16 }, (_, i) => `k-${i}`);
+    const build = (i: number, severity: 'SEV1' | 'SEV2' | 'SEV3') => {
+      const r = buildReport({ id: ids[i], title: `Kept ${i}`, severity });
+      const timeline = r.details.timeline.map((e, k) =>
+        k >= 1 ? { ...e, at: new Date(Date.parse(e.at!) + (i + 1) * 7 * 60_000).toISOString() } : e,
+      );
+      return { ...r, details: { ...r.details, timeline } };
+    };
+    await Promise.all(ids.map((id, i) => reports.create(id, build(i, i % 2 ? 'SEV1' : 'SEV3'), info)));
+    await Promise.all(ids.map((id, i) => reports.update(id, 1, build(i, i % 3 ? 'SEV3' : 'SEV2'), info)));
+    const kept = await read();
+    expect(kept.length).toBeGreaterThan(20);
+    await rebuildKept(t.store);
+    expect(kept).toEqual(await read());
   });
 });
 

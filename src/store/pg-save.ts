@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 
 /**
  * A report save on PostgreSQL in few round trips. Written one statement per table (and one per side table
@@ -50,15 +50,108 @@ export function insertAllSql(writes: readonly Write[]): RawBuilder<unknown> | un
 }
 
 /**
- * One statement emptying `tables` of a report's rows, giving its report_facts row as it stood before (all of
- * a statement's parts see the same snapshot, so the read is not affected by the deletes beside it).
+ * What a save in a group gives back when it fails before writing anything (a stale version, an id taken): it
+ * is answered with `error` and the others of its group go on in the same transaction.
  */
-export function deleteSideRowsSql(reportId: string, tables: readonly string[]): RawBuilder<unknown> {
-  const ctes = tables.map(
-    (t, i) => sql`${sql.raw(`d${i}`)} as (delete from ${sql.table(t)} where report_id = ${reportId})`,
-  );
-  return sql`with ${sql.join([
-    sql`prev as (select * from report_facts where report_id = ${reportId})`,
-    ...ctes,
-  ])} select * from prev`;
+export class CleanFailure {
+  constructor(readonly error: unknown) {}
+}
+
+interface GroupJob<DB, Tail> {
+  save: (trx: Transaction<DB>, tail: Tail) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** PostgreSQL's codes for a transaction that may succeed when run again: a deadlock, a serialization failure. */
+const RETRIABLE = new Set(['40P01', '40001']);
+
+/**
+ * Group commit on PostgreSQL, as SQLite's saves have it (report-writes.ts): the saves that arrive while the
+ * groups under way are written wait for the next, and each group is one transaction, its saves one after
+ * another on one connection, each answered once the group has committed. A few groups are written at once
+ * (`inFlight`), so that one's round trips overlap another's. One BEGIN and one COMMIT (and its WAL flush) a
+ * group instead of a save; and what every save touches (the kept insight tallies of a quarter, the generation
+ * counters) is gathered by the saves into the group's `Tail` and written once by `finish` just before the
+ * commit: those rows stay locked for one statement and a commit, where saves in transactions of their own had
+ * queued on them, each until the one before had committed.
+ *
+ * A save that fails: when it wrote nothing it returns a CleanFailure and is answered with its error, the group
+ * going on; when it throws (a statement failed, and with it the transaction), the group is rolled back, it is
+ * answered with its error, and the others are written again as a group without it. A deadlock or serialization
+ * failure retries the whole group, up to three times.
+ */
+export class PgGroupCommit<DB, Tail> {
+  private queue: GroupJob<DB, Tail>[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly tail: () => Tail,
+    private readonly finish: (trx: Transaction<DB>, tail: Tail) => Promise<void>,
+    private readonly committed: () => void,
+    private readonly options: { maxGroup?: number; inFlight?: number } = {},
+  ) {}
+
+  run<T>(save: (trx: Transaction<DB>, tail: Tail) => Promise<T | CleanFailure>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ save, resolve: resolve as (v: unknown) => void, reject });
+      if (this.running < (this.options.inFlight ?? 3)) {
+        this.running++;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) await this.group(this.queue.splice(0, this.options.maxGroup ?? 32));
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async group(jobs: GroupJob<DB, Tail>[]): Promise<void> {
+    let pending = jobs;
+    for (let retries = 0; pending.length > 0;) {
+      const outcomes: { job: GroupJob<DB, Tail>; ok: boolean; value: unknown }[] = [];
+      let thrown: GroupJob<DB, Tail> | undefined;
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          const tail = this.tail();
+          for (const job of pending) {
+            let value: unknown;
+            try {
+              value = await job.save(trx, tail);
+            } catch (error) {
+              thrown = job;
+              throw error;
+            }
+            if (value instanceof CleanFailure) outcomes.push({ job, ok: false, value: value.error });
+            else outcomes.push({ job, ok: true, value });
+          }
+          if (outcomes.some((o) => o.ok)) await this.finish(trx, tail);
+        });
+      } catch (error) {
+        const code = (error as { code?: unknown } | null | undefined)?.code;
+        if (typeof code === 'string' && RETRIABLE.has(code) && retries < 3) {
+          retries++;
+          continue;
+        }
+        if (thrown) {
+          thrown.reject(error);
+          pending = pending.filter((j) => j !== thrown);
+          continue;
+        }
+        // BEGIN, the tail or COMMIT failed: no save of the group is written. Those that failed alone keep their
+        // own error.
+        const own = new Map(outcomes.filter((o) => !o.ok).map((o) => [o.job, o.value]));
+        for (const job of pending) job.reject(own.has(job) ? own.get(job) : error);
+        return;
+      }
+      if (outcomes.some((o) => o.ok)) this.committed();
+      for (const o of outcomes) (o.ok ? o.job.resolve : o.job.reject)(o.value);
+      return;
+    }
+  }
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type SQLite from 'better-sqlite3';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { AppError, eventsOfSave, type Report, staleVersion } from '../domain/index.js';
 import type { Dialect, Store } from './database.js';
-import type { Database, ReportFactsTable, ReportsTable } from './database.types.js';
+import type { Database, OutboxTable, ReportFactsTable, ReportsTable } from './database.types.js';
 import {
   columnsOf,
   newReportRow,
@@ -13,9 +13,9 @@ import {
   type SaveRows,
 } from './report-rows.js';
 import { withCompletion, withPublished, type StoredAction } from './report-index.js';
-import { applyKept, applyKeptSqlite } from './insight-kept.js';
+import { applyKept, applyKeptSqlite, keptStatementsPg, type FactsChange } from './insight-kept.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
-import { deleteSideRowsSql, insertAllSql, type Write } from './pg-save.js';
+import { CleanFailure, insertAllSql, PgGroupCommit, type Write } from './pg-save.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -101,6 +101,34 @@ export class ReportWrites {
     this.db = store.db;
     this.dialect = store.dialect;
     this.sqlite = store.sqlite ? new SqliteSaves(store.sqlite) : undefined;
+    this.pgGroups = new PgGroupCommit<Database, GroupTail>(
+      store.db,
+      () => ({ facts: [], bump: 0 }),
+      (trx, tail) => this.finishGroup(trx, tail),
+      changed,
+    );
+  }
+
+  /** On PostgreSQL, creates and updates go through group commits (see pg-save.ts). */
+  private readonly pgGroups: PgGroupCommit<Database, GroupTail>;
+
+  /**
+   * The end of a group of saves on PostgreSQL: the generation moved by the saves that moved it, and the kept tallies by the change
+   * of every facts row the group wrote (migration 2026-12-08-401), in one statement; then, only when a
+   * duration left its bucket, that bucket's ends found again.
+   */
+  private async finishGroup(trx: Transaction<Database>, tail: GroupTail): Promise<void> {
+    if (tail.bump === 0) return;
+    const kept = (await this.keptTable(trx)) ? keptStatementsPg(tail.facts) : {};
+    // The kept rows first, then a counter, as deletions and restores lock them: no two transactions wait on each
+    // other's rows in opposite orders (the counter waits for the count of the kept rows' insert).
+    await (
+      kept.upsert
+        ? sql`with k as (${kept.upsert} returning 1)
+          ${bumpSql(tail.bump, sql`(select count(*) from k) >= 0`)}`
+        : bumpSql(tail.bump)
+    ).execute(trx);
+    if (kept.refind) await kept.refind.execute(trx);
   }
 
   /** Saves waiting for the next group commit (SQLite). */
@@ -165,26 +193,25 @@ export class ReportWrites {
     for (let attempt = 0; ; attempt++) {
       try {
         if (this.sqlite) return await this.onSqlite((s) => s.create(id, report, info, at));
-        const created = await this.db.transaction().execute(async (trx) => {
+        // In the next group commit (pg-save.ts), which calls `changed` once it has committed.
+        return await this.pgGroups.run(async (trx, tail) => {
           // The next seq: from the sequence of migration 2026-12-08-501, taken without waiting on other
           // creates; on a database without it, the highest seq plus one, one create at a time (on any instance):
           // without the lock, concurrent ones read the same max(seq) and all but one fail, again and again.
           const sequence = await this.seqSequence(trx);
           if (!sequence) await sql`select pg_advisory_xact_lock(${SEQ_LOCK})`.execute(trx);
-          // One statement for both questions: is the id free, and which seq comes next.
-          const { rows } = await sql<{ taken: string | null; seq: number | null }>`
+          const listeners = await this.subscribersSql(trx);
+          // One statement for the three questions: is the id free, which seq comes next, who listens.
+          const { rows } = await sql<{ taken: string | null; seq: number | null; subs: Subscriber[] | null }>`
             select (select id from reports where id = ${id}) as taken,
-              ${sequence ? sql`nextval('reports_next_seq') - 1` : sql`(select max(seq) from reports)`} as seq`.execute(
-            trx,
-          );
-          if (rows[0]?.taken) throw idNotAvailable(id);
+              ${sequence ? sql`nextval('reports_next_seq') - 1` : sql`(select max(seq) from reports)`} as seq,
+              ${listeners ?? sql`null`} as subs`.execute(trx);
+          if (rows[0]?.taken) return new CleanFailure(idNotAvailable(id));
           const row = newReportRow(id, Number(rows[0]?.seq ?? 0) + 1, report, info, at);
-          await this.writeRows(trx, id, saveRows(id, 1, report, info, at), row);
-          await this.writeOutbox(trx, id, undefined, report, at);
+          const outbox = this.outboxRows(id, undefined, report, at, rows[0]?.subs ?? []);
+          await this.writeRows(trx, tail, id, saveRows(id, 1, report, info, at), { created: row, outbox });
           return row;
         });
-        this.changed();
-        return created;
       } catch (e) {
         // Another process may have taken the seq first (SQLite), or written reports past the sequence (a bulk
         // load, an older release): the loser simply tries again, the sequence first moved past every seq stored.
@@ -213,44 +240,73 @@ export class ReportWrites {
   ): Promise<ReportsTable> {
     const at = info.at ?? now();
     if (this.sqlite) return this.onSqlite((s) => s.update(id, expectedVersion, report, info, at, extra));
-    const updated = await this.db.transaction().execute(async (trx) => {
-      // The stored content, when anyone listens, to tell what this save changed (see writeOutbox).
-      const subscribers = await this.subscribers(trx);
-      const before =
-        subscribers.length > 0
-          ? await trx
-              .selectFrom('reports')
-              .select('content')
-              .where('id', '=', id)
-              .where('version', '=', expectedVersion)
-              .executeTakeFirst()
-          : undefined;
-      const row = await trx
-        .updateTable('reports')
-        .set({
-          ...columnsOf(report),
-          version: expectedVersion + 1,
-          updated_by: info.userId,
-          updated_at: at,
-          ...(extra.reviewRound !== undefined ? { review_round: extra.reviewRound } : {}),
-        })
-        .where('id', '=', id)
-        .where('version', '=', expectedVersion)
-        .where('deleted_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) return this.failStale(trx, id, expectedVersion);
-      await this.writeRows(
-        trx,
-        id,
-        withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round),
+    // In the next group commit (pg-save.ts), which calls `changed` once it has committed.
+    return this.pgGroups.run(async (trx, tail) => {
+      const kept = await this.keptTable(trx);
+      const listeners = await this.subscribersSql(trx);
+      const set: Partial<ReportsTable> = {
+        ...columnsOf(report),
+        version: expectedVersion + 1,
+        updated_by: info.userId,
+        updated_at: at,
+        ...(extra.reviewRound !== undefined ? { review_round: extra.reviewRound } : {}),
+      };
+      const assignments = sql.join(
+        Object.entries(set)
+          .filter(([, v]) => v !== undefined)
+          .map(([c, v]) => sql`${sql.ref(c)} = ${v}`),
       );
-      if (before)
-        await this.writeOutbox(trx, id, JSON.parse(before.content) as Report, report, at, subscribers);
-      return row;
+      // One statement: the row updated if still at the version; the side rows emptied only then; and, as they
+      // stood before it (every part of a statement sees one snapshot), the facts row, the stored actions'
+      // states (their completion days carry over, withCompletion), who listens, and when anyone does, the
+      // stored content (to tell what this save changed, see outboxRows).
+      // The facts row stays: writeRows sets it only where it differs (see there).
+      const deletes = SIDE_TABLES.filter((t) => t !== 'report_facts').map(
+        (t, i) =>
+          sql`${sql.raw(`d${i}`)} as (delete from ${sql.table(t)} where report_id = ${id} and exists (select 1 from u))`,
+      );
+      const { rows } = await sql<ReportsTable & StoredBefore>`with
+        u as (update reports set ${assignments}
+          where id = ${id} and version = ${expectedVersion} and deleted_at is null returning *),
+        ${sql.join(deletes)}
+        select u.*,
+          (select row_to_json(f) from report_facts f where f.report_id = ${id}) as prev_,
+          ${
+            kept
+              ? sql`(select json_agg(json_build_object('item_id', a.item_id, 'status', a.status,
+                  'completed_on', a.completed_on)) from action_items a where a.report_id = ${id})`
+              : sql`null`
+          } as actions_,
+          ${listeners ?? sql`null`} as subs_,
+          ${
+            listeners
+              ? sql`case when exists (${sql.raw(SUBSCRIBERS_SQL)}) then
+                  (select content from reports r where r.id = ${id}) end`
+              : sql`null`
+          } as before_
+        from u`.execute(trx);
+      if (!rows[0]) {
+        try {
+          return await this.failStale(trx, id, expectedVersion);
+        } catch (error) {
+          return new CleanFailure(error);
+        }
+      }
+      const { prev_: prev, actions_, subs_, before_, ...row } = rows[0];
+      const saved = withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round);
+      if (kept)
+        withCompletion(
+          saved.side.action_items,
+          saved.side.report_facts[0],
+          actions_ ?? [],
+          saved.revision.created_at.slice(0, 10),
+        );
+      const outbox = before_
+        ? this.outboxRows(id, JSON.parse(before_) as Report, report, at, subs_ ?? [])
+        : [];
+      await this.writeRows(trx, tail, id, saved, { prev: prev ?? undefined, outbox });
+      return row as ReportsTable;
     });
-    this.changed();
-    return updated;
   }
 
   private async failStale(trx: Db, id: string, expectedVersion: number): Promise<never> {
@@ -360,6 +416,32 @@ export class ReportWrites {
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
   private outboxReady = false;
 
+  /**
+   * The subscribers as a JSON array, an expression for a save's first statement on PostgreSQL; undefined
+   * while the outbox tables are not there.
+   */
+  private async subscribersSql(trx: Db): Promise<RawBuilder<Subscriber[] | null> | undefined> {
+    if (!this.outboxReady) await this.subscribers(trx); // sets outboxReady when the tables are there
+    if (!this.outboxReady) return undefined;
+    return sql<Subscriber[] | null>`(select json_agg(s) from (${sql.raw(SUBSCRIBERS_SQL)}) s)`;
+  }
+
+  /**
+   * The outbox rows of a save on PostgreSQL, for the statement writing its other rows: the events found by
+   * comparing the stored report with the new one, one delivery per subscription that wants each.
+   */
+  private outboxRows(
+    id: string,
+    before: Report | undefined,
+    after: Report,
+    at: string,
+    subscribers: Subscriber[],
+  ): OutboxTable[] {
+    if (subscribers.length === 0) return [];
+    const restricted = after.visibility === 'restricted';
+    return deliveriesFor(eventsOfSave(id, before, after, at), subscribers, at, restricted);
+  }
+
   private async subscribers(trx: Db): Promise<Subscriber[]> {
     if (!this.outboxReady) {
       // Asked without failing: on PostgreSQL a failed statement would end the whole transaction.
@@ -374,68 +456,79 @@ export class ReportWrites {
   }
 
   /**
-   * The outbox rows of a save, in its transaction: the events found by comparing the stored report with the
-   * new one, one delivery per subscription that wants each. Nothing is read when nobody subscribes.
+   * Write a save's rows inside the caller's transaction (PostgreSQL; SQLite saves go through SqliteSaves): with
+   * `created`, the new report's row first; otherwise the old side rows are gone already (the update's statement
+   * emptied them, reading `prev`, the facts row before). One statement (see pg-save.ts) writes every row and the
+   * outbox rows; the change of the facts row goes to the group's tail (finishGroup).
    */
-  private async writeOutbox(
+  private async writeRows(
     trx: Db,
+    tail: GroupTail,
     id: string,
-    before: Report | undefined,
-    after: Report,
-    at: string,
-    known?: Subscriber[],
-  ): Promise<void> {
-    const subscribers = known ?? (await this.subscribers(trx));
-    if (subscribers.length === 0) return;
-    const restricted = after.visibility === 'restricted';
-    const rows = deliveriesFor(eventsOfSave(id, before, after, at), subscribers, at, restricted);
-    for (let i = 0; i < rows.length; i += 200)
-      await trx
-        .insertInto('outbox')
-        .values(rows.slice(i, i + 200))
-        .execute();
-  }
-
-  /**
-   * Write a save's rows inside the caller's transaction (PostgreSQL; SQLite saves go through SqliteSaves),
-   * replacing the side tables and search entry, or with `created`, the new report's row first. Two statements
-   * at most (see pg-save.ts): the old side rows out (reading the facts row before), then every row in; then the
-   * kept tallies moved by the change of the facts row (migration 2026-12-08-401).
-   */
-  private async writeRows(trx: Db, id: string, rows: SaveRows, created?: ReportsTable) {
+    rows: SaveRows,
+    opts: { created?: ReportsTable; prev?: ReportFactsTable; outbox: OutboxTable[] },
+  ) {
+    const { created, prev } = opts;
     const facts = rows.side.report_facts[0];
-    const kept = await this.keptTable(trx);
-    let prev: ReportFactsTable | undefined;
-    let bump = created !== undefined;
-    if (!created) {
-      if (kept) {
-        const stored = (
-          await sql<StoredAction>`select item_id, status, completed_on from action_items
-            where report_id = ${id}`.execute(trx)
-        ).rows;
-        withCompletion(rows.side.action_items, facts, stored, rows.revision.created_at.slice(0, 10));
-      }
-      prev = (await deleteSideRowsSql(id, SIDE_TABLES).execute(trx)).rows[0] as ReportFactsTable | undefined;
-      if (facts?.published && prev?.published) withPublished(facts, prev.published);
-      bump = figuresMove(prev, facts);
+    // The first publication stays the one on record when a published report is saved again.
+    if (facts?.published && prev?.published) withPublished(facts, prev.published);
+    if (created !== undefined || figuresMove(prev, facts)) {
+      tail.bump += 1;
+      tail.facts.push([prev, facts]);
     }
     const { title, body } = rows.search;
     const writes: Write[] = [
       ...(created ? [{ table: 'reports', rows: [created] }] : []),
-      ...SIDE_TABLES.map((table) => ({ table, rows: rows.side[table] })),
+      ...SIDE_TABLES.filter((t) => created || t !== 'report_facts').map((table) => ({
+        table,
+        rows: rows.side[table],
+      })),
+      ...(!created && facts ? [{ statement: factsUpsertSql(facts) }] : []),
+      // Left as it is when the prose is (a state, severity or action change): setting it again would parse the
+      // prose into the document anew and rewrite its index entries.
       {
         statement: sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
-          on conflict (report_id) do update set title = excluded.title, body = excluded.body`,
+          on conflict (report_id) do update set title = excluded.title, body = excluded.body
+          where report_search.title <> excluded.title or report_search.body <> excluded.body`,
       },
       { table: 'report_revisions', rows: [rows.revision] },
-      ...(bump ? [{ statement: bumpSql() }] : []),
       { table: 'audit_log', rows: [rows.audit, rows.queued?.audit].filter((a) => a !== undefined) },
-      { table: 'outbox', rows: rows.queued?.outbox ?? [] },
+      { table: 'outbox', rows: [...(rows.queued?.outbox ?? []), ...opts.outbox] },
     ];
     await insertAllSql(writes)!.execute(trx);
-    // After the rows: a bucket a value left looks its smallest and largest up again in the facts rows.
-    if (bump && kept) await applyKept(trx, this.dialect, prev, facts);
   }
+}
+
+/**
+ * An update's facts row on PostgreSQL, set only when it differs from the stored one, and then as an update of
+ * the row, not a delete and insert: its columns in a dozen partial indexes are mostly unchanged, so the new
+ * version is often a heap-only tuple, no index entry written (the row's own columns are those of a fresh save,
+ * as the side rows' delete and insert would give).
+ */
+function factsUpsertSql(facts: ReportFactsTable): RawBuilder<unknown> {
+  const columns = Object.keys(facts).filter((c) => c !== 'report_id');
+  const all = sql.join(['report_id', ...columns].map((c) => sql.ref(c)));
+  return sql`insert into report_facts (${all}) select ${all}
+    from json_populate_recordset(null::report_facts, ${JSON.stringify([facts])}::json)
+    on conflict (report_id) do update set (${sql.join(columns.map((c) => sql.ref(c)))}) =
+      row(${sql.join(columns.map((c) => sql.ref(`excluded.${c}`)))})
+    where row(${sql.join(columns.map((c) => sql.ref(`report_facts.${c}`)))}) is distinct from
+      row(${sql.join(columns.map((c) => sql.ref(`excluded.${c}`)))})`;
+}
+
+/** What a group of saves on PostgreSQL leaves to its end: the facts rows' changes, and whether any moved. */
+interface GroupTail {
+  facts: FactsChange[];
+  /** How many of its saves move the insights' generation. */
+  bump: number;
+}
+
+/** What an update's statement read as it stood before (PostgreSQL; see ReportWrites.update). */
+interface StoredBefore {
+  prev_: ReportFactsTable | null;
+  actions_: StoredAction[] | null;
+  subs_: Subscriber[] | null;
+  before_: string | null;
 }
 
 /**
@@ -595,7 +688,7 @@ class SqliteSaves {
     return this.stmt(SUBSCRIBERS_SQL).all() as Subscriber[];
   }
 
-  /** The outbox rows of a save (see ReportWrites.writeOutbox). */
+  /** The outbox rows of a save (see ReportWrites.outboxRows). */
   private writeOutbox(id: string, before: Report | undefined, after: Report, at: string) {
     const subscribers = this.subscribers();
     if (subscribers.length === 0) return;
@@ -745,10 +838,10 @@ async function bumpGeneration(trx: Db): Promise<void> {
  * generation is their sum, migration 2026-12-08-501), so that concurrent saves on PostgreSQL seldom wait on
  * one row lock; the first counter on a database without the others.
  */
-function bumpSql() {
+function bumpSql(by = 1, after: RawBuilder<unknown> = sql`true`) {
   const slot = 1 + Math.floor(Math.random() * GENERATION_SLOTS);
-  return sql`update insight_generation set n = n + 1
-    where id = (select max(id) from insight_generation where id <= ${slot})`;
+  return sql`update insight_generation set n = n + ${by}
+    where id = (select max(id) from insight_generation where id <= ${slot}) and ${after}`;
 }
 
 const GENERATION_SLOTS = 16;
