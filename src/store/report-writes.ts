@@ -424,9 +424,59 @@ class SqliteSaves {
 
   constructor(private readonly sqlite: SQLite.Database) {}
 
+  /**
+   * What the saves of the open group that succeeded leave to its end: their facts rows' changes, applied to
+   * the kept tallies summed (one statement a key, not a dozen a save), and whether the insights' generation
+   * moves (once a group). Undefined outside a group.
+   */
+  private groupEnd: GroupEnd | undefined;
+
+  /** What the save being written leaves to the group's end, kept only if it succeeds. */
+  private saveEnd: GroupEnd | undefined;
+
   /** Run `saves` in one transaction, begun IMMEDIATE so that it never has to upgrade a read lock. */
   group<T>(saves: () => T): T {
-    return this.sqlite.transaction(saves).immediate();
+    return this.sqlite
+      .transaction(() => {
+        const end: GroupEnd = { moves: [], bump: false };
+        this.groupEnd = end;
+        try {
+          const out = saves();
+          this.finish(end);
+          return out;
+        } finally {
+          this.groupEnd = undefined;
+        }
+      })
+      .immediate();
+  }
+
+  /** One save in a transaction of its own (a savepoint in a group's): its group-end work joins the group's. */
+  private save<T>(write: () => T): T {
+    const end: GroupEnd = { moves: [], bump: false };
+    this.saveEnd = end;
+    try {
+      const out = this.sqlite.transaction(write)();
+      if (this.groupEnd) {
+        this.groupEnd.moves.push(...end.moves);
+        this.groupEnd.bump ||= end.bump;
+      } else this.finish(end);
+      return out;
+    } finally {
+      this.saveEnd = undefined;
+    }
+  }
+
+  private finish(end: GroupEnd) {
+    if (end.bump) this.stmt(BUMP_SQL).run();
+    if (end.moves.length > 0 && this.keptTable())
+      applyKeptSqlite(
+        {
+          run: (text, params) => this.stmt(text).run(...params),
+          get: (text, params) => this.stmt(text).get(...params),
+        },
+        end.moves,
+      );
   }
 
   private stmt(text: string): SQLite.Statement {
@@ -488,18 +538,21 @@ class SqliteSaves {
       prev = this.stmt('select * from report_facts where report_id = ?').get(id) as
         ReportFactsTable | undefined;
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
-      if (this.keptTable()) {
-        const stored = this.stmt(
-          'select item_id, status, completed_on from action_items where report_id = ?',
-        ).all(id) as StoredAction[];
-        withCompletion(rows.side.action_items, facts, stored, rows.revision.created_at.slice(0, 10));
-      }
+      // The stored actions, read once: their completion days, then what the save changes in them.
+      const actions = this.storedSide('action_items', id);
+      if (this.keptTable())
+        withCompletion(
+          rows.side.action_items,
+          facts,
+          actions as unknown as StoredAction[],
+          rows.revision.created_at.slice(0, 10),
+        );
       moves = figuresMove(prev, facts);
-      if (moves) this.stmt(BUMP_SQL).run();
       // Only what the edit changed is written: every row and index entry left alone is a page not rewritten.
       this.replaceFacts(id, prev, facts);
       for (const table of SIDE_TABLES)
-        if (table !== 'report_facts') this.replaceSide(table, id, rows.side[table]);
+        if (table !== 'report_facts')
+          this.replaceSide(table, id, rows.side[table], table === 'action_items' ? actions : undefined);
       const search = this.stmt('select title, body from report_search where rowid = ?').get(seq) as
         { title: string; body: string } | undefined;
       if (!search || search.title !== rows.search.title || search.body !== rows.search.body) {
@@ -507,12 +560,14 @@ class SqliteSaves {
         this.insert('report_search', { rowid: seq, ...rows.search });
       }
     } else {
-      this.stmt(BUMP_SQL).run();
       for (const table of SIDE_TABLES) this.insertAll(table, rows.side[table]);
       this.insert('report_search', { rowid: seq, ...rows.search });
     }
-    if (moves && this.keptTable())
-      applyKeptSqlite((text, params) => this.stmt(text).run(...params), prev, facts);
+    // The generation and the kept tallies move at the end of the group, once for all its saves.
+    if (moves) {
+      this.saveEnd!.bump = true;
+      this.saveEnd!.moves.push([prev, facts]);
+    }
     this.insert('report_revisions', rows.revision);
     if (rows.audit) this.insert('audit_log', rows.audit);
     if (rows.queued) {
@@ -540,16 +595,26 @@ class SqliteSaves {
    * A side table's rows of a report brought to `next`: the stored rows equal to a new one (every column) stay,
    * the others are deleted, and the new rows no stored one matched are inserted.
    */
-  private replaceSide(table: string, id: string, next: readonly object[]) {
-    const stored = this.stmt(`select rowid as handle_, * from ${table} where report_id = ?`).all(
-      id,
-    ) as Record<string, unknown>[];
+  private replaceSide(
+    table: string,
+    id: string,
+    next: readonly object[],
+    stored: readonly Record<string, unknown>[] = this.storedSide(table, id),
+  ) {
     const { gone, inserts } = sideChanges(stored, next);
     for (let i = 0; i < gone.length; i += 100) {
       const part = gone.slice(i, i + 100);
       this.stmt(`delete from ${table} where rowid in (${part.map(() => '?').join(', ')})`).run(...part);
     }
     this.insertAll(table, inserts);
+  }
+
+  /** A report's stored rows of a side table, each with its rowid as `handle_`. */
+  private storedSide(table: string, id: string): Record<string, unknown>[] {
+    return this.stmt(`select rowid as handle_, * from ${table} where report_id = ?`).all(id) as Record<
+      string,
+      unknown
+    >[];
   }
 
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
@@ -576,7 +641,7 @@ class SqliteSaves {
   }
 
   create(id: string, report: Report, info: SaveInfo, at: string): ReportsTable {
-    return this.sqlite.transaction(() => {
+    return this.save(() => {
       const free = this.stmt(
         'select (select id from reports where id = ?) as taken, (select max(seq) from reports) as seq',
       ).get(id) as { taken: string | null; seq: number | null };
@@ -586,7 +651,7 @@ class SqliteSaves {
       this.writeRows(id, row.seq, saveRows(id, 1, report, info, at), false);
       this.writeOutbox(id, undefined, report, at);
       return row;
-    })();
+    });
   }
 
   update(
@@ -597,7 +662,7 @@ class SqliteSaves {
     at: string,
     extra: { reviewRound?: number },
   ): ReportsTable {
-    return this.sqlite.transaction(() => {
+    return this.save(() => {
       // The stored row first (the same page the update then writes): the columns the edit leaves as they are
       // stay out of the update, and the indexes on them are not rewritten (SQLite rewrites an index entry
       // whenever a column of it is set, to the same value or not).
@@ -639,8 +704,14 @@ class SqliteSaves {
       );
       if (before) this.writeOutbox(id, JSON.parse(before.content) as Report, report, at);
       return row;
-    })();
+    });
   }
+}
+
+/** What a group's saves leave to its end (see SqliteSaves.groupEnd). */
+interface GroupEnd {
+  moves: [prev: ReportFactsTable | undefined, next: ReportFactsTable | undefined][];
+  bump: boolean;
 }
 
 /** The save's rows with the report's review round in its facts row (the insights read it there). */
