@@ -83,6 +83,7 @@ export class ReportWrites {
   private readonly dialect: Dialect;
   /** On SQLite, saves run as prepared statements on the connection (see SqliteSaves). */
   private readonly sqlite: SqliteSaves | undefined;
+  private readonly committed: () => void;
 
   constructor(
     store: Store,
@@ -91,6 +92,7 @@ export class ReportWrites {
     this.db = store.db;
     this.dialect = store.dialect;
     this.sqlite = store.sqlite ? new SqliteSaves(store.sqlite) : undefined;
+    this.committed = store.committed?.bind(store) ?? (() => {});
   }
 
   /** Saves waiting for the next group commit (SQLite). */
@@ -131,6 +133,7 @@ export class ReportWrites {
       for (const job of jobs) job.reject(error);
       return;
     }
+    this.committed();
     if (outcomes.some((o) => o.ok)) this.changed();
     outcomes.forEach((o, i) => (o.ok ? jobs[i]!.resolve(o.value) : jobs[i]!.reject(o.error)));
   }
