@@ -429,8 +429,8 @@ class SqliteSaves {
 
   /**
    * What the saves of the open group that succeeded leave to its end: their facts rows' changes, applied to
-   * the kept tallies summed (one statement a key, not a dozen a save), and whether the insights' generation
-   * moves (once a group). Undefined outside a group.
+   * the kept tallies summed (one statement a key, not a dozen a save), and how far the insights' generation
+   * moves (one statement a group, by one a save that moves it). Undefined outside a group.
    */
   private groupEnd: GroupEnd | undefined;
 
@@ -441,7 +441,7 @@ class SqliteSaves {
   group<T>(saves: () => T): T {
     return this.sqlite
       .transaction(() => {
-        const end: GroupEnd = { moves: [], bump: false };
+        const end: GroupEnd = { moves: [], bump: 0 };
         this.groupEnd = end;
         try {
           const out = saves();
@@ -456,13 +456,13 @@ class SqliteSaves {
 
   /** One save in a transaction of its own (a savepoint in a group's): its group-end work joins the group's. */
   private save<T>(write: () => T): T {
-    const end: GroupEnd = { moves: [], bump: false };
+    const end: GroupEnd = { moves: [], bump: 0 };
     this.saveEnd = end;
     try {
       const out = this.sqlite.transaction(write)();
       if (this.groupEnd) {
         this.groupEnd.moves.push(...end.moves);
-        this.groupEnd.bump ||= end.bump;
+        this.groupEnd.bump += end.bump;
       } else this.finish(end);
       return out;
     } finally {
@@ -471,7 +471,7 @@ class SqliteSaves {
   }
 
   private finish(end: GroupEnd) {
-    if (end.bump) this.stmt(BUMP_SQL).run();
+    if (end.bump > 0) this.stmt(BUMP_SQL).run(end.bump);
     if (end.moves.length > 0 && this.keptTable())
       applyKeptSqlite(
         {
@@ -568,7 +568,7 @@ class SqliteSaves {
     }
     // The generation and the kept tallies move at the end of the group, once for all its saves.
     if (moves) {
-      this.saveEnd!.bump = true;
+      this.saveEnd!.bump = 1;
       this.saveEnd!.moves.push([prev, facts]);
     }
     this.insert('report_revisions', rows.revision);
@@ -714,7 +714,8 @@ class SqliteSaves {
 /** What a group's saves leave to its end (see SqliteSaves.groupEnd). */
 interface GroupEnd {
   moves: [prev: ReportFactsTable | undefined, next: ReportFactsTable | undefined][];
-  bump: boolean;
+  /** How many saves move the generation: it moves by that many, in one statement. */
+  bump: number;
 }
 
 /** The save's rows with the report's review round in its facts row (the insights read it there). */
@@ -735,7 +736,7 @@ const KEPT_COLUMNS = [
   'review_round',
 ] as const;
 
-const BUMP_SQL = 'update insight_generation set n = n + 1 where id = 1';
+const BUMP_SQL = 'update insight_generation set n = n + ? where id = 1';
 
 /** A column value as SQLite gives it back, for comparing a stored row with a new one (3 and 3.0 are one). */
 const normalized = (v: unknown) => (v === null || v === undefined ? null : String(v));
