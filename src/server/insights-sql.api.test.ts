@@ -3,9 +3,9 @@
 // spread and repeated durations, restricted reports for some viewers, deleted and restored reports, actions
 // overdue by known ages, review rounds. On SQLite and, with HINDSIGHT_TEST_PG, on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeInsights, insightsFromTallies, type ReportInput } from '../domain/index.js';
+import { computeInsights, insightsFromTallies, reportSchema, type ReportInput } from '../domain/index.js';
 import { sql } from 'kysely';
-import { MemoryRepository, ReportRepository, type InsightFilters } from '../store/index.js';
+import { MemoryRepository, outboxRow, ReportRepository, type InsightFilters } from '../store/index.js';
 import { rebuildKept } from '../store/insight-kept.js';
 import { scoreUnscored } from '../store/quality-scores.js';
 import { backfillCompletion } from '../store/memory-backfill.js';
@@ -332,6 +332,110 @@ describe.each(testDialects())('insights in SQL on %s', (dialect) => {
         const { sqlWay, oldWay } = await both(c, f);
         expect(sqlWay, JSON.stringify(f)).toEqual(oldWay);
       }
+  });
+
+  it('keeps the tallies equal to ones computed afresh when saves arrive together, some failing', async () => {
+    // On SQLite these go in one group commit, whose end applies the saves' changes summed: durations moved
+    // to and from the ends of their buckets, a value leaving one report and the same arriving in another,
+    // durations gone, severities and visibility changed, and saves that fail (a stale version; a create whose
+    // queued rows break a key after its facts row is written) and so must add nothing.
+    const repo = new ReportRepository(s.db.store);
+    const info = { userId: null, summary: 'together', changes: [] };
+    const round = async (k: number) => {
+      // Each outcome taken as the save is made (a rejection waiting for a handler would be an unhandled one).
+      const outcome = (p: Promise<unknown>) =>
+        p.then(
+          () => 'saved',
+          (e: unknown) => `failed: ${String(e)}`,
+        );
+      const saves: Promise<string>[] = [];
+      const failing: Promise<string>[] = [];
+      for (let i = 100; i < 140; i++) {
+        const current = (await repo.get(ids[i]!))!;
+        const r = current.report;
+        const [detected, responded, resolved] = r.details.timeline;
+        const at = (ms: number) => new Date(ms).toISOString();
+        const start = Date.parse(r.period.start!);
+        let next = r;
+        switch ((i + k) % 5) {
+          case 0: // the resolution of the report before it in the round, or a value of its own
+            next = {
+              ...r,
+              details: {
+                ...r.details,
+                timeline: [
+                  detected!,
+                  responded!,
+                  { ...resolved!, at: at(start + (30 + (i % 3) * 30) * MIN) },
+                ],
+              },
+            };
+            break;
+          case 1:
+            next = { ...r, details: { ...r.details, timeline: [] } };
+            break;
+          case 2:
+            next = { ...r, severity: r.severity === 'SEV1' ? 'SEV3' : 'SEV1' };
+            break;
+          case 3:
+            next = { ...r, visibility: r.visibility === 'restricted' ? 'internal' : 'restricted' };
+            break;
+          default:
+            next = {
+              ...r,
+              details: {
+                ...r.details,
+                timeline: [
+                  { ...(detected ?? { kind: 'detected', text: 'Seen.' }), at: at(start + (i % 4) * MIN) },
+                  { ...(responded ?? { kind: 'responded', text: 'On it.' }), at: at(start + 9 * MIN) },
+                  {
+                    ...(resolved ?? { kind: 'resolved', text: 'Fixed.' }),
+                    at: at(start + (5 + i * k) * MIN),
+                  },
+                ],
+              },
+            };
+        }
+        saves.push(outcome(repo.update(ids[i]!, current.version, next, info)));
+        if (i % 10 === 0) failing.push(outcome(repo.update(ids[i]!, current.version - 1, next, info)));
+      }
+      for (let j = 0; j < 3; j++) {
+        const p = planted[200 + j]!;
+        const row = outboxRow('mail', 'x@example.com', 'report.published', {}, new Date().toISOString());
+        const audit = { action: 'probe', details: {}, ip: null };
+        failing.push(
+          outcome(
+            repo.create(`together-${k}-${j}`, reportSchema.parse({ ...p.input, title: `Failing ${j}` }), {
+              ...info,
+              queued: { outbox: [row, row], audit },
+            }),
+          ),
+        );
+        saves.push(
+          outcome(
+            repo.create(
+              `together-ok-${k}-${j}`,
+              reportSchema.parse({ ...p.input, title: `Together ${j}` }),
+              info,
+            ),
+          ),
+        );
+      }
+      expect(await Promise.all(saves)).toEqual(saves.map(() => 'saved'));
+      for (const f of await Promise.all(failing)) expect(f).toMatch(/^failed: /);
+    };
+    const read = async () =>
+      (
+        await sql<Record<string, unknown>>`select quarter, severity, figure, grp, n, lo, hi from insight_kept
+          where n <> 0 order by quarter, severity, figure, grp`.execute(s.db.store.db)
+      ).rows;
+    for (const k of [1, 2, 3]) {
+      await round(k);
+      const kept = await read();
+      expect(kept.length).toBeGreaterThan(100);
+      await rebuildKept(s.db.store);
+      expect(kept, `round ${k}`).toEqual(await read());
+    }
   });
 
   it('records when an action was completed and counts it on time, late, with no deadline or unknown', async () => {

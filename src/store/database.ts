@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.types.js';
+import { Checkpointer, lastFrameOf } from './checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -34,6 +35,8 @@ export interface Store {
    * inside `db.connection().execute(…)`, which keeps every Kysely transaction off it meanwhile.
    */
   sqlite?: SQLite.Database;
+  /** On a SQLite file, called after a commit: checkpoints the WAL off the main thread once it has grown (checkpointer.ts). */
+  committed?(): void;
 }
 
 /** True when a database URL names PostgreSQL rather than a SQLite file. */
@@ -48,7 +51,13 @@ pg.types.setTypeParser(20, (v) => Number(v));
  * Open the database a URL names: `postgres://…` for PostgreSQL, anything else is a SQLite file path
  * (`sqlite:` prefix optional, `:memory:` for a throwaway database).
  */
-export function openStore(url: string, options: { poolSize?: number } = {}): Store {
+export function openStore(
+  url: string,
+  options: {
+    poolSize?: number;
+    /** WAL frames that start a checkpoint (SQLite file). */ checkpointFrames?: number;
+  } = {},
+): Store {
   if (isPostgresUrl(url)) {
     // Idle connections are kept 10 minutes, not pg's default 10 seconds: a new backend costs a fork and, on
     // its first queries, tens of milliseconds loading the catalog and statistics (measured: 35 ms to plan the
@@ -75,8 +84,12 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
   sqlite.pragma('busy_timeout = 5000');
   // NORMAL in WAL mode survives a crash of the process; only a power loss can drop the last commits.
   sqlite.pragma('synchronous = NORMAL');
-  // Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: saves are many and small.
-  sqlite.pragma('wal_autocheckpoint = 10000');
+  // Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: saves are many and small. On a file the
+  // checkpointer below does it on a worker thread; the connection's own, at 200 MB, is the backstop.
+  const checkpointFrames = options.checkpointFrames ?? 10_000;
+  sqlite.pragma(
+    `wal_autocheckpoint = ${file === ':memory:' ? checkpointFrames : Math.max(50_000, checkpointFrames * 5)}`,
+  );
   // Each save touches a page in a dozen indexes; a 64 MB page cache keeps the upper levels of all of them
   // in memory once the database holds many reports (the default is 2 MB).
   sqlite.pragma('cache_size = -65536');
@@ -98,14 +111,19 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
   };
   // SQLite keeps its -shm beside the file a symbolic link points to.
   const marks = file === ':memory:' ? undefined : walIndexHeader(`${realpathSync(resolve(file))}-shm`);
+  const checkpoints = marks
+    ? new Checkpointer(resolve(file), () => lastFrameOf(marks.read()), checkpointFrames)
+    : undefined;
   return {
     db,
     dialect: 'sqlite',
     where: file,
     close: async () => {
+      await checkpoints?.close();
       marks?.close();
       await db.destroy();
     },
+    ...(checkpoints ? { committed: () => checkpoints.poke() } : {}),
     getRow,
     rawRows,
     sqlite,

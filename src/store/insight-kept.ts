@@ -96,7 +96,7 @@ export function keptChanges(prev: Facts | undefined, next: Facts | undefined): C
 export type FactsChange = readonly [prev: Facts | undefined, next: Facts | undefined];
 
 /** The net change to the kept rows of several facts rows' changes (a group of saves). */
-function keptChangesOf(changes: readonly FactsChange[]): Change[] {
+export function keptChangesOf(changes: readonly FactsChange[]): Change[] {
   const byKey = new Map<string, Change>();
   const put = (c: Contribution, sign: 1 | -1) => {
     const key = `${c.quarter}\u0000${c.severity}\u0000${c.figure}\u0000${c.grp}`;
@@ -187,14 +187,68 @@ function placeholders(text: string, dialect: Dialect): string {
   return text.replace(/\?/g, () => `$${++i}`);
 }
 
-/** Apply a facts row's change to the kept tallies on a SQLite connection, in the caller's transaction. */
-export function applyKeptSqlite(
-  run: (text: string, params: unknown[]) => void,
-  prev: Facts | undefined,
-  next: Facts | undefined,
-): void {
-  for (const s of statements(keptChanges(prev, next))) run(s.text, s.params);
+/** The statements of a SQLite connection that applyKeptSqlite runs (prepared once by the caller). */
+export interface SqliteRunner {
+  run(text: string, params: unknown[]): void;
+  get(text: string, params: unknown[]): unknown;
 }
+
+/**
+ * Apply facts rows' changes to the kept tallies on a SQLite connection, in the caller's transaction, after
+ * the new facts rows are written: a group commit applies its saves' changes summed, one statement a key. A
+ * bucket a value left looks its least (greatest) value up again only when that value was its least (greatest)
+ * one, and not at all when the bucket is left empty; the lookup walks the bucket's quarter index (`+severity`
+ * keeps SQLite off the severity index, where a bucket spans every quarter).
+ */
+export function applyKeptSqlite(
+  db: SqliteRunner,
+  moves: readonly (readonly [prev: Facts | undefined, next: Facts | undefined])[],
+): void {
+  for (const c of keptChangesOf(moves)) {
+    const lo = c.added.length > 0 ? Math.min(...c.added) : null;
+    const hi = c.added.length > 0 ? Math.max(...c.added) : null;
+    const params = [c.quarter, c.severity, c.figure, c.grp, c.n, lo, hi];
+    if (c.removed.length === 0) {
+      db.run(UPSERT, params);
+      continue;
+    }
+    const now = db.get(`${UPSERT} returning n, lo, hi`, params) as {
+      n: number;
+      lo: number | null;
+      hi: number | null;
+    };
+    const key = [c.quarter, c.severity, c.figure, c.grp];
+    if (Number(now.n) <= 0) {
+      if (now.lo !== null || now.hi !== null)
+        db.run(`update insight_kept set lo = null, hi = null ${KEY_WHERE}`, key);
+      continue;
+    }
+    const [value, bucket] = KEPT_MEASURES.find(([v]) => `b:${v}` === c.figure)!;
+    const where = [
+      'public = 1',
+      `${value} is not null`,
+      `${bucket} = ?`,
+      c.quarter === '' ? 'quarter is null' : 'quarter = ?',
+      c.severity === '' ? '+severity is null' : '+severity = ?',
+    ].join(' and ');
+    const args = [
+      Number(c.grp),
+      ...(c.quarter === '' ? [] : [c.quarter]),
+      ...(c.severity === '' ? [] : [c.severity]),
+    ];
+    const end = (fn: 'min' | 'max') =>
+      (db.get(`select ${fn}(${value}) as v from report_facts where ${where}`, args) as { v: number | null })
+        .v;
+    const needLo = now.lo === null || c.removed.some((v) => v <= Number(now.lo));
+    const needHi = now.hi === null || c.removed.some((v) => v >= Number(now.hi));
+    if (needLo && needHi)
+      db.run(`update insight_kept set lo = ?, hi = ? ${KEY_WHERE}`, [end('min'), end('max'), ...key]);
+    else if (needLo) db.run(`update insight_kept set lo = ? ${KEY_WHERE}`, [end('min'), ...key]);
+    else if (needHi) db.run(`update insight_kept set hi = ? ${KEY_WHERE}`, [end('max'), ...key]);
+  }
+}
+
+const KEY_WHERE = 'where quarter = ? and severity = ? and figure = ? and grp = ?';
 
 /** Apply a facts row's change to the kept tallies through Kysely, in the caller's transaction. */
 export async function applyKept(

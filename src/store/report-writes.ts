@@ -93,6 +93,7 @@ export class ReportWrites {
   private readonly dialect: Dialect;
   /** On SQLite, saves run as prepared statements on the connection (see SqliteSaves). */
   private readonly sqlite: SqliteSaves | undefined;
+  private readonly committed: () => void;
 
   constructor(
     store: Store,
@@ -101,6 +102,7 @@ export class ReportWrites {
     this.db = store.db;
     this.dialect = store.dialect;
     this.sqlite = store.sqlite ? new SqliteSaves(store.sqlite) : undefined;
+    this.committed = store.committed?.bind(store) ?? (() => {});
     this.pgGroups = new PgGroupCommit<Database, GroupTail>(
       store.db,
       () => ({ facts: [], bump: 0 }),
@@ -181,6 +183,7 @@ export class ReportWrites {
         for (const job of jobs) job.reject(error);
         return;
       }
+      this.committed();
       if (outcomes.some((o) => o.ok)) this.changed();
       outcomes.forEach((o, i) => (o.ok ? jobs[i]!.resolve(o.value) : jobs[i]!.reject(o.error)));
       return;
@@ -541,9 +544,59 @@ class SqliteSaves {
 
   constructor(private readonly sqlite: SQLite.Database) {}
 
+  /**
+   * What the saves of the open group that succeeded leave to its end: their facts rows' changes, applied to
+   * the kept tallies summed (one statement a key, not a dozen a save), and how far the insights' generation
+   * moves (one statement a group, by one a save that moves it). Undefined outside a group.
+   */
+  private groupEnd: GroupEnd | undefined;
+
+  /** What the save being written leaves to the group's end, kept only if it succeeds. */
+  private saveEnd: GroupEnd | undefined;
+
   /** Run `saves` in one transaction, begun IMMEDIATE so that it never has to upgrade a read lock. */
   group<T>(saves: () => T): T {
-    return this.sqlite.transaction(saves).immediate();
+    return this.sqlite
+      .transaction(() => {
+        const end: GroupEnd = { moves: [], bump: 0 };
+        this.groupEnd = end;
+        try {
+          const out = saves();
+          this.finish(end);
+          return out;
+        } finally {
+          this.groupEnd = undefined;
+        }
+      })
+      .immediate();
+  }
+
+  /** One save in a transaction of its own (a savepoint in a group's): its group-end work joins the group's. */
+  private save<T>(write: () => T): T {
+    const end: GroupEnd = { moves: [], bump: 0 };
+    this.saveEnd = end;
+    try {
+      const out = this.sqlite.transaction(write)();
+      if (this.groupEnd) {
+        this.groupEnd.moves.push(...end.moves);
+        this.groupEnd.bump += end.bump;
+      } else this.finish(end);
+      return out;
+    } finally {
+      this.saveEnd = undefined;
+    }
+  }
+
+  private finish(end: GroupEnd) {
+    if (end.bump > 0) this.stmt(BUMP_SQL).run(end.bump);
+    if (end.moves.length > 0 && this.keptTable())
+      applyKeptSqlite(
+        {
+          run: (text, params) => this.stmt(text).run(...params),
+          get: (text, params) => this.stmt(text).get(...params),
+        },
+        end.moves,
+      );
   }
 
   /** Whether a transaction is open on the connection (an error may have rolled the group's back). */
@@ -610,18 +663,21 @@ class SqliteSaves {
       prev = this.stmt('select * from report_facts where report_id = ?').get(id) as
         ReportFactsTable | undefined;
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
-      if (this.keptTable()) {
-        const stored = this.stmt(
-          'select item_id, status, completed_on from action_items where report_id = ?',
-        ).all(id) as StoredAction[];
-        withCompletion(rows.side.action_items, facts, stored, rows.revision.created_at.slice(0, 10));
-      }
+      // The stored actions, read once: their completion days, then what the save changes in them.
+      const actions = this.storedSide('action_items', id);
+      if (this.keptTable())
+        withCompletion(
+          rows.side.action_items,
+          facts,
+          actions as unknown as StoredAction[],
+          rows.revision.created_at.slice(0, 10),
+        );
       moves = figuresMove(prev, facts);
-      if (moves) this.stmt(BUMP_SQL).run();
       // Only what the edit changed is written: every row and index entry left alone is a page not rewritten.
       this.replaceFacts(id, prev, facts);
       for (const table of SIDE_TABLES)
-        if (table !== 'report_facts') this.replaceSide(table, id, rows.side[table]);
+        if (table !== 'report_facts')
+          this.replaceSide(table, id, rows.side[table], table === 'action_items' ? actions : undefined);
       const search = this.stmt('select title, body from report_search where rowid = ?').get(seq) as
         { title: string; body: string } | undefined;
       if (!search || search.title !== rows.search.title || search.body !== rows.search.body) {
@@ -629,12 +685,14 @@ class SqliteSaves {
         this.insert('report_search', { rowid: seq, ...rows.search });
       }
     } else {
-      this.stmt(BUMP_SQL).run();
       for (const table of SIDE_TABLES) this.insertAll(table, rows.side[table]);
       this.insert('report_search', { rowid: seq, ...rows.search });
     }
-    if (moves && this.keptTable())
-      applyKeptSqlite((text, params) => this.stmt(text).run(...params), prev, facts);
+    // The generation and the kept tallies move at the end of the group, once for all its saves.
+    if (moves) {
+      this.saveEnd!.bump = 1;
+      this.saveEnd!.moves.push([prev, facts]);
+    }
     this.insert('report_revisions', rows.revision);
     if (rows.audit) this.insert('audit_log', rows.audit);
     if (rows.queued) {
@@ -662,16 +720,26 @@ class SqliteSaves {
    * A side table's rows of a report brought to `next`: the stored rows equal to a new one (every column) stay,
    * the others are deleted, and the new rows no stored one matched are inserted.
    */
-  private replaceSide(table: string, id: string, next: readonly object[]) {
-    const stored = this.stmt(`select rowid as handle_, * from ${table} where report_id = ?`).all(
-      id,
-    ) as Record<string, unknown>[];
+  private replaceSide(
+    table: string,
+    id: string,
+    next: readonly object[],
+    stored: readonly Record<string, unknown>[] = this.storedSide(table, id),
+  ) {
     const { gone, inserts } = sideChanges(stored, next);
     for (let i = 0; i < gone.length; i += 100) {
       const part = gone.slice(i, i + 100);
       this.stmt(`delete from ${table} where rowid in (${part.map(() => '?').join(', ')})`).run(...part);
     }
     this.insertAll(table, inserts);
+  }
+
+  /** A report's stored rows of a side table, each with its rowid as `handle_`. */
+  private storedSide(table: string, id: string): Record<string, unknown>[] {
+    return this.stmt(`select rowid as handle_, * from ${table} where report_id = ?`).all(id) as Record<
+      string,
+      unknown
+    >[];
   }
 
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
@@ -698,7 +766,7 @@ class SqliteSaves {
   }
 
   create(id: string, report: Report, info: SaveInfo, at: string): ReportsTable {
-    return this.sqlite.transaction(() => {
+    return this.save(() => {
       const free = this.stmt(
         'select (select id from reports where id = ?) as taken, (select max(seq) from reports) as seq',
       ).get(id) as { taken: string | null; seq: number | null };
@@ -708,7 +776,7 @@ class SqliteSaves {
       this.writeRows(id, row.seq, saveRows(id, 1, report, info, at), false);
       this.writeOutbox(id, undefined, report, at);
       return row;
-    })();
+    });
   }
 
   update(
@@ -719,7 +787,7 @@ class SqliteSaves {
     at: string,
     extra: { reviewRound?: number },
   ): ReportsTable {
-    return this.sqlite.transaction(() => {
+    return this.save(() => {
       // The stored row first (the same page the update then writes): the columns the edit leaves as they are
       // stay out of the update, and the indexes on them are not rewritten (SQLite rewrites an index entry
       // whenever a column of it is set, to the same value or not).
@@ -761,8 +829,15 @@ class SqliteSaves {
       );
       if (before) this.writeOutbox(id, JSON.parse(before.content) as Report, report, at);
       return row;
-    })();
+    });
   }
+}
+
+/** What a group's saves leave to its end (see SqliteSaves.groupEnd). */
+interface GroupEnd {
+  moves: [prev: ReportFactsTable | undefined, next: ReportFactsTable | undefined][];
+  /** How many saves move the generation: it moves by that many, in one statement. */
+  bump: number;
 }
 
 /** The save's rows with the report's review round in its facts row (the insights read it there). */
@@ -783,7 +858,7 @@ const KEPT_COLUMNS = [
   'review_round',
 ] as const;
 
-const BUMP_SQL = 'update insight_generation set n = n + 1 where id = 1';
+const BUMP_SQL = 'update insight_generation set n = n + ? where id = 1';
 
 /** A column value as SQLite gives it back, for comparing a stored row with a new one (3 and 3.0 are one). */
 const normalized = (v: unknown) => (v === null || v === undefined ? null : String(v));
