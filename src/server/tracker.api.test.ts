@@ -524,10 +524,10 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
       });
     const send = (body: string) =>
       hook(gh.id, body, { 'x-github-event': 'issues', 'x-hub-signature-256': sign(gh.webhookSecret, body) });
-    const closed = event('closed', '2030-01-01T10:00:00Z');
+    const closed = event('closed', '2025-01-01T10:00:00Z');
     expect((await send(closed)).json()).toEqual({ changed: 1, ignored: false });
     expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
-    const reopened = event('reopened', '2030-01-01T11:00:00Z');
+    const reopened = event('reopened', '2025-01-01T11:00:00Z');
     expect((await send(reopened)).json()).toEqual({ changed: 1, ignored: false });
     expect((await report(id)).report.actions.items[0]!.status).toBe('in_progress');
     // Someone who kept the first signed request sends it again: refused, the action stays in progress.
@@ -537,7 +537,7 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     expect((await report(id)).report.actions.items[0]!.status).toBe('in_progress');
     // The newest event delivered again changes nothing and is no error; a newer one still acts.
     expect((await send(reopened)).json()).toEqual({ changed: 0, ignored: false });
-    expect((await send(event('closed', '2030-01-01T12:00:00Z'))).json()).toEqual({
+    expect((await send(event('closed', '2025-01-01T12:00:00Z'))).json()).toEqual({
       changed: 1,
       ignored: false,
     });
@@ -553,14 +553,43 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
         issue: { key: jkey, fields: { status: { statusCategory: { key: category } } } },
       });
     const jsend = (body: string) => hook(jc.id, body, { 'x-hub-signature': sign(jc.webhookSecret, body) });
-    const done = jira('done', 1_893_492_000_000);
+    const done = jira('done', 1_735_725_600_000);
     expect((await jsend(done)).json()).toEqual({ changed: 1, ignored: false });
-    expect((await jsend(jira('indeterminate', 1_893_492_060_000))).json()).toEqual({
+    expect((await jsend(jira('indeterminate', 1_735_725_660_000))).json()).toEqual({
       changed: 1,
       ignored: false,
     });
     expect((await jsend(done)).statusCode).toBe(409);
     expect((await report(jid)).report.actions.items[0]!.status).toBe('in_progress');
+  });
+
+  it('an event time far ahead of this server is not kept: one request with the secret in the address cannot refuse every later event', async () => {
+    const id = await newReport();
+    const made = await createIssue(id, jc.id);
+    expect(made.statusCode, made.body).toBe(201);
+    const key = made.json<{ key: string }>().key;
+    const event = (category: string, timestamp: number) =>
+      JSON.stringify({
+        timestamp,
+        webhookEvent: 'jira:issue_updated',
+        issue: { key, fields: { status: { statusCategory: { key: category } } } },
+      });
+    // Anyone who has the address sends the issue's own state with a time in the year 2100.
+    const forged = await hook(jc.id, event('new', 4_102_444_800_000), {}, `?secret=${jc.webhookSecret}`);
+    expect(forged.json()).toEqual({ changed: 0, ignored: false });
+    // Jira's real events, at its real time, still act.
+    const done = event('done', Date.now());
+    const real = await hook(jc.id, done, { 'x-hub-signature': sign(jc.webhookSecret, done) });
+    expect(real.statusCode, real.body).toBe(200);
+    expect(real.json()).toEqual({ changed: 1, ignored: false });
+    expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
+    // A time a little ahead (the tracker's clock a minute fast) is still kept: an older replay is refused.
+    const reopened = event('indeterminate', Date.now() + 60_000);
+    const next = await hook(jc.id, reopened, { 'x-hub-signature': sign(jc.webhookSecret, reopened) });
+    expect(next.json()).toEqual({ changed: 1, ignored: false });
+    expect((await hook(jc.id, done, { 'x-hub-signature': sign(jc.webhookSecret, done) })).statusCode).toBe(
+      409,
+    );
   });
 
   it('a tracker answering 5xx, or not at all, is a clear error on the action; nothing is lost and a retry works', async () => {

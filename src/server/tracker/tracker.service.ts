@@ -57,12 +57,19 @@ interface Incoming {
   issues: { key: string; state: IssueState; reopened: boolean; at?: string }[];
 }
 
+/**
+ * How far ahead of this server's clock an event's time may be and still be kept. A time further ahead cannot
+ * be a tracker's real one (only a forged body, as anyone with a secret-in-address URL can send, or a clock
+ * badly off): kept, it would refuse every later event of the issue. Such an event acts as one without a time.
+ */
+const EVENT_AHEAD_MS = 5 * 60_000;
+
 /** A time a tracker gave in an event (an ISO string or milliseconds), as a canonical instant; else undefined. */
 function eventTime(value: unknown): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   if (typeof value === 'string' && value.length > 40) return undefined;
   const t = new Date(value);
-  return Number.isNaN(t.getTime()) || t.getUTCFullYear() < 2000 || t.getUTCFullYear() > 9999
+  return Number.isNaN(t.getTime()) || t.getUTCFullYear() < 2000 || t.getTime() > Date.now() + EVENT_AHEAD_MS
     ? undefined
     : t.toISOString();
 }
