@@ -51,7 +51,7 @@ const FAULT_AFTER = new RegExp(
     '\\b(?:in\\s+(?:breach|violation)\\s+of|contrary\\s+to)\\b',
     // Leaving a safeguard out of one's own act: "without stopping the fleet", "without a canary", "without telling the
     // web team". "without losing a message" tells what went well, so the harm verbs are not read.
-    '\\bwithout\\s+(?:(?:first|even|properly|ever)\\s+)?(?!(?:losing|dropping|breaking|affecting|interrupting|causing|impacting|disrupting|failing|any\\s+(?:downtime|loss|errors?|issues?|problems?|incidents?|impact|interruption))\\b)\\w+ing\\b',
+    '\\bwithout\\s+(?:(?:first|even|properly|ever)\\s+)?(?!(?:losing|dropping|breaking|affecting|interrupting|causing|impacting|disrupting|failing|warning|anything\\s+(?:breaking|failing)|any\\s+(?:downtime|loss|errors?|issues?|problems?|incidents?|impact|interruption))\\b)\\w+ing\\b',
     '\\bwithout\\s+(?:a|an|any|the)\\s+(?:single\\s+|second\\s+)?(?:canary|review|reviewer|test|tests|backup|approval|pilot|rollback(?:\\s+plan)?|ticket|change\\s+ticket|sign-?off|heads-?up|warning|notice|check|look|dry[\\s-]+run|staging\\s+run|peer\\s+review|runbook|plan)\\b',
     // Letting a thing lapse, or leaving it open: "let the certificate expire", "left the cabinet open all night".
     "\\blet\\s+(?:the|a|an|our|his|her|their|its|it)\\b(?:\\s+[\\w'’-]+){0,3}?\\s+(?:expire|lapse|run\\s+out|fill(?:\\s+up)?|slip|die|go\\s+stale|overflow|time\\s+out|rot)\\b",
@@ -62,6 +62,8 @@ const FAULT_AFTER = new RegExp(
     '\\beven\\s+though\\b[^.;!?]{0,60}?\\b(?:red|failing|failed|warned|broken|flagged|frozen|freeze|not\\s+(?:ready|approved|reviewed|tested))\\b',
     // The fault said to be theirs: "said the outage was his fault".
     '\\b(?:was|is|were)\\s+(?:all\\s+)?(?:his|her|their)\\s+(?:fault|doing|mistake|error)\\b',
+    // Acting on the live system in place of the copy: "ran the cleanup against production instead of staging".
+    '\\b(?:against|on|in|to|into)\\s+(?:the\\s+)?(?:live|prod(?:uction)?|primary)\\b[^.;!?]{0,30}?\\binstead\\s+of\\b',
     // Taking the service down, unless the sentence says it was planned or done to contain the harm.
     '\\b(?:took|brought)\\s+(?:[\\w-]+\\s+){0,3}?(?:down|offline)\\b(?![^.;!?]*\\b(?:planned|maintenance|scheduled|on\\s+purpose|deliberately|to\\s+(?:contain|stop|protect|limit|isolate|prevent)))',
     // A demand that the person answer for it ("whoever set the TTL needs to explain themselves").
@@ -90,7 +92,7 @@ const FAULT_THING =
 // "The culprit was the intern", "the offending commit came from Dave's branch": wording that hunts for the one
 // who did it. Without a person ("the offending commit disabled pinning") it names a change, which is fine.
 const CULPRIT_BEFORE =
-  /\b(?:culprit|guilty\s+party|root\s+cause)\s+(?:here\s+)?(?:was|is|turned\s+out\s+to\s+be)\s+$|\b(?:culprit|root\s+cause|cause)\s*(?:\*\*)?\s*:\s*(?:\*\*\s*)?(?:\[\s*)?$|\bcourtesy\s+of\s+$|\btraces?\s+(?:straight\s+|directly\s+|right\s+)?back\s+to\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
+  /\b(?:culprit|guilty\s+party|(?:root\s+)?cause)(?:\s*,[^,.;]{1,30},)?\s+(?:here\s+)?(?:was|is|turned\s+out\s+to\s+be)\s+$|\b(?:culprit|root\s+cause|cause)\s*(?:\*\*)?\s*:\s*(?:\*\*\s*)?(?:\[\s*)?$|\bcourtesy\s+of\s+$|\btraces?\s+(?:straight\s+|directly\s+|right\s+)?back\s+to\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
 // The writer blaming themself is still blame: it teaches readers that the fix is to be more careful.
 const SELF_BLAME =
   /\bmy\s+(?:bad|fault|mistake|error|screw-?up|blunder)\b|\b(?:that|this|it)(?:\s+\w+)?(?:['’]s|\s+is|\s+was)\s+(?:\w+ly\s+)?on\s+me\b|\bI\s+(?:messed|screwed|goofed)\s+up\b|\bI\s+(?:forgot|broke|botched|misconfigured)\b|\bI\s+take\s+(?:full\s+|complete\s+|total\s+|sole\s+)?(?:responsibility|the\s+blame)\b/giu;
@@ -102,6 +104,8 @@ const EXONERATED =
 // by its possessive, and what it broke.
 const POSSESSIVE_ACT_HARM =
   /^['’]s\s+(?:[\w-]+\s+){0,2}?(?:change|deploy(?:ment)?|commit|push|rename|script|config|tweak|typo|shortcut|edit|migration|patch|query|command|merge|regex|pr|pull\s+request|upgrade|update|rollout|release|hotfix|cleanup|refactor|cron(?:\s+job)?|rule|setting|flag|branch)\b[^.;!?]{0,50}?\b(?:broke|breaks|wiped|wipes|crashed|corrupted|froze|dropped|deleted|emptied|killed|logged\s+out|locked\s+out|overloaded|took\s+(?:[\w-]+\s+){0,3}(?:down|offline)|takes\s+(?:[\w-]+\s+){0,3}(?:down|offline)|brought\s+(?:[\w-]+\s+){0,3}down)\b/iu;
+// "An intern's script deleted the test bucket as designed": the act did what it was meant to.
+const AS_MEANT = /\bas\s+(?:designed|intended|expected|planned|scheduled|agreed|documented)\b/iu;
 const HUMAN_ACT_OF =
   /^['’]s\s+(?:late-night\s+|last-minute\s+|quick\s+)?(?:deploy|commit|push|tweak|typo|shortcut|edit|merge)\b/iu;
 // "The outage happened because Jonas …": the person is given as the reason for the failure.
@@ -162,7 +166,7 @@ const CAUSAL_TAIL =
 const RECOVERY =
   /\b(?:stopped|ceased|cleared|recovered|resolved|fell|dropped|subsided|ended|went\s+away|returned|back\s+to\s+normal|fixed|avoided|prevented)\b/iu;
 const HARM =
-  /\b(?:outage|incident|fail\w*|broke\w*|break\w*|down|lost|loss|errors?|wrong|grew|backlog|corrupt\w*|delay\w*|crash\w*|caused|stalled|stuck|filled\s+up|ran\s+out|froze|frozen|wiped|offline|killed|nuked|downtime)\b/iu;
+  /\b(?:outage|incident|fail\w*|broke\w*|break\w*|down|lost|loss|errors?|wrong|grew|backlog|corrupt\w*|delay\w*|crash\w*|caused|stalled|stuck|filled\s+up|ran\s+out|froze|frozen|wiped|offline|killed|nuked|downtime|mess)\b/iu;
 const LOWER_LEAD = /^\W{0,3}(\p{Ll}[\p{L}'’-]*)/u;
 
 // Where a person stands in the sentence's structure decides more than which verb follows them. The checks below read
@@ -193,6 +197,7 @@ const OWN_FAULT_SAID =
   /^\s+(?:said|says|admitted|admits|told\s+\w+|wrote|agreed)\b(?:\s+that)?[^.;!?]{0,60}?\b(?:was|is)\s+(?:all\s+)?(?:his|her|their)\s+(?:own\s+)?(?:fault|doing|mistake|error)\b/iu;
 // A question that hunts for the doer of a past act: "Who did it?", "who merged the thing that killed checkout".
 const WHO_ACT = /^\s+(?:[a-z]+ed|broke|did|ran|made|wrote|took|left|killed|nuked|shipped|let|put|set|cut)\b/iu;
+const WHO_DESTROYED = /^\s+(?:dropped|deleted|removed|wiped|killed|truncated|disabled|nuked|purged)\b/iu;
 const WHO_OBJECT = /^\s+\S+\s+(?:this|that|it)\b/iu;
 // The subject of the sentence, whose own act a causal tail ends in harm, however long the clause in between:
 // "Lucas, who had been on call for fourteen hours, acknowledged the page and went back to sleep, which is why …".
@@ -215,7 +220,7 @@ function causeByStructure(agent: Agent, text: string): boolean {
   // "Omar said the outage was his fault": what the person says of themself, reported.
   if (OWN_FAULT_SAID.test(after)) return true;
   if (agent.text.toLowerCase() === 'who' && agent.start < 20 && WHO_ACT.test(after))
-    return WHO_OBJECT.test(after) || HARM.test(after) || FAULT_AFTER.test(after);
+    return WHO_OBJECT.test(after) || HARM.test(after) || FAULT_AFTER.test(after) || WHO_DESTROYED.test(after);
   if (AT_SUBJECT.test(before) && ACT_AFTER.test(after)) {
     const tail = SUBJECT_TAIL.exec(after);
     const own = tail ? after.slice(0, tail.index).replace(/^,\s*who\b[^.;!?]*?,/iu, '') : '';
@@ -409,7 +414,7 @@ export const blameRule: SentenceRule = {
         (SHORTCUT.test(clauseAfter(text, agent.end, agent.start)) &&
           !WENT_WELL.test(text) &&
           !RECOVERY.test(text)) ||
-        POSSESSIVE_ACT_HARM.test(after) ||
+        (POSSESSIVE_ACT_HARM.test(after) && !AS_MEANT.test(text)) ||
         BECAUSE_BEFORE.test(before) ||
         FAULT_BY_BEFORE.test(before) ||
         (ACT_BY_BEFORE.test(before) && FAULT_THING.test(before)) ||

@@ -114,6 +114,11 @@ const JUDGING = [
   'half-assed',
   'brain-dead',
   'amateur-hour',
+  // A verdict on a design or a document: "a flawed design", "woefully out of date", "a ticking time bomb".
+  'flawed',
+  'woeful',
+  'woefully',
+  'time bomb',
   // Passing a change unread is a verdict on the reviewer, not a description of the review.
   'rubber-stamped',
   'rubber-stamp',
