@@ -55,7 +55,7 @@ const FAULT_AFTER = new RegExp(
     '\\bwithout\\s+(?:a|an|any|the)\\s+(?:single\\s+|second\\s+)?(?:canary|review|reviewer|test|tests|backup|approval|pilot|rollback(?:\\s+plan)?|ticket|change\\s+ticket|sign-?off|heads-?up|warning|notice|check|look|dry[\\s-]+run|staging\\s+run|peer\\s+review|runbook|plan)\\b',
     // Letting a thing lapse, or leaving it open: "let the certificate expire", "left the cabinet open all night".
     "\\blet\\s+(?:the|a|an|our|his|her|their|its|it)\\b(?:\\s+[\\w'’-]+){0,3}?\\s+(?:expire|lapse|run\\s+out|fill(?:\\s+up)?|slip|die|go\\s+stale|overflow|time\\s+out|rot)\\b",
-    "\\bleft\\s+(?:the|a|an|our|his|her|their|it)\\b(?:\\s+[\\w'’-]+){0,3}?\\s+(?:open|unlocked|unattended|exposed|unpatched|enabled|running|on(?=\\s*(?:$|[,.;]|\\s+(?:in|over|all|overnight|for|after|during)\\b)))\\b",
+    "\\bleft\\s+(?:the|a|an|our|his|her|their|it)\\b(?:\\s+[\\w'’-]+){0,3}?\\s+(?:open|unlocked|unattended|exposed|unpatched|enabled|running|on(?=$|[,.;]|\\s(?:in|over|all|overnight|for|after|during)\\b|\\s[,.;]|\\s$))\\b",
     // A careless manner in other words: waved through, rushed, done to save time.
     '\\b(?:rubber-?stamped|nuked|clobbered|trashed|went\\s+back\\s+to\\s+sleep|slept\\s+through|dozed\\s+off|cut\\s+corners|in\\s+a\\s+(?:hurry|rush))\\b|\\bwaved\\s+(?:it|them|the\\s+[\\w-]+)\\s+through\\b|\\bto\\s+(?:finish|get)\\s+(?:[\\w-]+\\s+){0,3}?(?:faster|quicker|sooner|earlier|done\\s+early)\\b|\\bto\\s+save\\s+(?:time|a\\s+few\\s+minutes)\\b',
     // Going ahead over a warning the sentence names: "even though the canary was red".
@@ -65,7 +65,7 @@ const FAULT_AFTER = new RegExp(
     // Acting on the live system in place of the copy: "ran the cleanup against production instead of staging".
     '\\b(?:against|on|in|to|into)\\s+(?:the\\s+)?(?:live|prod(?:uction)?|primary)\\b[^.;!?]{0,30}?\\binstead\\s+of\\b',
     // Taking the service down, unless the sentence says it was planned or done to contain the harm.
-    '\\b(?:took|brought)\\s+(?:[\\w-]+\\s+){0,3}?(?:down|offline)\\b(?![^.;!?]*\\b(?:planned|maintenance|scheduled|on\\s+purpose|deliberately|to\\s+(?:contain|stop|protect|limit|isolate|prevent)))',
+    '\\b(?:took|brought)\\s+(?:[\\w-]+\\s+){0,3}?(?:down|offline)\\b(?![^.;!?]{0,120}?\\b(?:planned|maintenance|scheduled|on\\s+purpose|deliberately|to\\s+(?:contain|stop|protect|limit|isolate|prevent)))',
     // A demand that the person answer for it ("whoever set the TTL needs to explain themselves").
     '\\b(?:explain\\s+(?:themselves|himself|herself)|answer\\s+for\\s+(?:this|that|it)|(?:be\\s+)?held\\s+(?:accountable|responsible))\\b',
     // "Ana was the one who ran the script": singling the person out as the doer of an act that went wrong.
@@ -92,7 +92,7 @@ const FAULT_THING =
 // "The culprit was the intern", "the offending commit came from Dave's branch": wording that hunts for the one
 // who did it. Without a person ("the offending commit disabled pinning") it names a change, which is fine.
 const CULPRIT_BEFORE =
-  /\b(?:culprit|guilty\s+party|(?:root\s+)?cause)(?:\s*,[^,.;]{1,30},)?\s+(?:here\s+)?(?:was|is|turned\s+out\s+to\s+be)\s+$|\b(?:culprit|root\s+cause|cause)\s*(?:\*\*)?\s*:\s*(?:\*\*\s*)?(?:\[\s*)?$|\bcourtesy\s+of\s+$|\btraces?\s+(?:straight\s+|directly\s+|right\s+)?back\s+to\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
+  /\b(?:culprit|guilty\s+party|(?:root\s+)?cause)(?:\s*,[^,.;]{1,30},)?\s+(?:here\s+)?(?:was|is|turned\s+out\s+to\s+be)\s+$|\b(?:culprit|root\s+cause|cause)(?:\s*\*\*)?\s*:(?:\s*\*\*)?(?:\s*\[)?\s*$|\bcourtesy\s+of\s+$|\btraces?\s+(?:straight\s+|directly\s+|right\s+)?back\s+to\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
 // The writer blaming themself is still blame: it teaches readers that the fix is to be more careful.
 const SELF_BLAME =
   /\bmy\s+(?:bad|fault|mistake|error|screw-?up|blunder)\b|\b(?:that|this|it)(?:\s+\w+)?(?:['’]s|\s+is|\s+was)\s+(?:\w+ly\s+)?on\s+me\b|\bI\s+(?:messed|screwed|goofed)\s+up\b|\bI\s+(?:forgot|broke|botched|misconfigured)\b|\bI\s+take\s+(?:full\s+|complete\s+|total\s+|sole\s+)?(?:responsibility|the\s+blame)\b/giu;
@@ -196,7 +196,8 @@ const WHO_CAUSED_AFTER =
 const OWN_FAULT_SAID =
   /^\s+(?:said|says|admitted|admits|told\s+\w+|wrote|agreed)\b(?:\s+that)?[^.;!?]{0,60}?\b(?:was|is)\s+(?:all\s+)?(?:his|her|their)\s+(?:own\s+)?(?:fault|doing|mistake|error)\b/iu;
 // A question that hunts for the doer of a past act: "Who did it?", "who merged the thing that killed checkout".
-const WHO_ACT = /^\s+(?:[a-z]+ed|broke|did|ran|made|wrote|took|left|killed|nuked|shipped|let|put|set|cut)\b/iu;
+const WHO_ACT =
+  /^\s+(?:[a-z]+ed|broke|did|ran|made|wrote|took|left|killed|nuked|shipped|let|put|set|cut)\b/iu;
 const WHO_DESTROYED = /^\s+(?:dropped|deleted|removed|wiped|killed|truncated|disabled|nuked|purged)\b/iu;
 const WHO_OBJECT = /^\s+\S+\s+(?:this|that|it)\b/iu;
 // The subject of the sentence, whose own act a causal tail ends in harm, however long the clause in between:
@@ -213,7 +214,9 @@ function causeByStructure(agent: Agent, text: string): boolean {
     return !ACTED_ON.test(after);
   if (THANKS_BEFORE.test(before)) {
     if (THANKS_SLIP.test(after)) return !RECOVERY.test(after);
-    return !THANKED_FOR_GOOD.test(after) && HARM.test(after.slice(0, 120)) && !RECOVERY.test(after.slice(0, 120));
+    return (
+      !THANKED_FOR_GOOD.test(after) && HARM.test(after.slice(0, 120)) && !RECOVERY.test(after.slice(0, 120))
+    );
   }
   if (POSSESSIVE_DOING.test(after)) return HARM.test(before) && !RECOVERY.test(before);
   if (RESPONSIBLE_AFTER.test(after) || WHO_CAUSED_AFTER.test(after)) return true;

@@ -149,7 +149,7 @@ const BELITTLING = [
 // cluster"), in time it means "right" ("just before midnight"), and "just because" is a fixed phrase. Words
 // that rule the action reading out are listed; what remains must be followed by a verb (compromise's tags).
 const JUST =
-  /(?<!\b(?:had|have|has|was|were|is|are|am|'d|’d|'ve|’ve|'s|’s)\s+)\bjust\b(?!\s+(?:before|after|as|when|under|over|below|above|about|around|now|then|in\s+time|a|an|the|because|like|enough|right|fine|one|two|three|this|that|these|those|our|their|its|my|your|to|for|in|on|at|by|with|from|minutes?|seconds?|hours?|days?|\d))/giu;
+  /(?<!\b(?:had|have|has|was|were|is|are|am|'d|’d|'ve|’ve|'s|’s)\s)\bjust\b(?!\s+(?:before|after|as|when|under|over|below|above|about|around|now|then|in\s+time|a|an|the|because|like|enough|right|fine|one|two|three|this|that|these|those|our|their|its|my|your|to|for|in|on|at|by|with|from|minutes?|seconds?|hours?|days?|\d))/giu;
 // "lazy" judges a person ("the reviewer was lazy", "a lazy engineer"), not a technique ("lazy loading").
 const LAZY_PERSON =
   /\b(?:(?:was|were|is|are|being|been|so|too|very|plain)\s+lazy\b|lazy\s+(?:engineer|developer|dev|reviewer|person|people|team|intern|admin|operator|approach|attitude|work)s?\b)/giu;
