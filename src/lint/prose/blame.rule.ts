@@ -207,24 +207,32 @@ const AT_SUBJECT = /^\W{0,3}(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s+)?$/u;
 const ACT_AFTER = /^(?:,\s*who\b[^.;!?]*?,)?\s*(?!(?:was|were|is|are|got|had\s+been)\b)(?:\w+ly\s+)?\w+/iu;
 
 /** The structural readings above, for one person in the sentence. */
-function causeByStructure(agent: Agent, text: string): boolean {
+function causeByStructure(agent: Agent, text: string, lower: string): boolean {
   const before = text.slice(0, agent.start);
   const after = text.slice(agent.end);
-  if (BECAUSE_ANY.test(before) && HARM.test(before) && !RECOVERY.test(before) && !STATE_AFTER.test(after))
+  // Cheap word checks first: most sentences have none of the words these shapes need.
+  if (
+    lower.includes('because') &&
+    BECAUSE_ANY.test(before) &&
+    HARM.test(before) &&
+    !RECOVERY.test(before) &&
+    !STATE_AFTER.test(after)
+  )
     return !ACTED_ON.test(after);
-  if (THANKS_BEFORE.test(before)) {
+  if (lower.includes('thank') && THANKS_BEFORE.test(before)) {
     if (THANKS_SLIP.test(after)) return !RECOVERY.test(after);
     return (
       !THANKED_FOR_GOOD.test(after) && HARM.test(after.slice(0, 120)) && !RECOVERY.test(after.slice(0, 120))
     );
   }
-  if (POSSESSIVE_DOING.test(after)) return HARM.test(before) && !RECOVERY.test(before);
+  if (lower.includes('doing') && POSSESSIVE_DOING.test(after))
+    return HARM.test(before) && !RECOVERY.test(before);
   if (RESPONSIBLE_AFTER.test(after) || WHO_CAUSED_AFTER.test(after)) return true;
   // "Omar said the outage was his fault": what the person says of themself, reported.
   if (OWN_FAULT_SAID.test(after)) return true;
   if (agent.text.toLowerCase() === 'who' && agent.start < 20 && WHO_ACT.test(after))
     return WHO_OBJECT.test(after) || HARM.test(after) || FAULT_AFTER.test(after) || WHO_DESTROYED.test(after);
-  if (AT_SUBJECT.test(before) && ACT_AFTER.test(after)) {
+  if (/\b(?:why|how|what)\b/u.test(lower) && AT_SUBJECT.test(before) && ACT_AFTER.test(after)) {
     const tail = SUBJECT_TAIL.exec(after);
     const own = tail ? after.slice(0, tail.index).replace(/^,\s*who\b[^.;!?]*?,/iu, '') : '';
     if (tail && !DEALT_WITH.test(own) && !ACTED_ON.test(own))
@@ -408,6 +416,7 @@ export const blameRule: SentenceRule = {
     }
     if (hits.length > 0) return hits;
     if (EXONERATED.test(text)) return hits;
+    const lower = text.toLowerCase();
     for (const agent of agentsIn(text, ctx)) {
       const before = text.slice(0, agent.start);
       const after = text.slice(agent.end);
@@ -429,7 +438,7 @@ export const blameRule: SentenceRule = {
         (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text)) ||
         (FAULT_NOUN_BEFORE.test(before) && MADE_AFTER.test(after)) ||
         (CLEFT_BEFORE.test(before) && WHO_AFTER.test(after) && CLEFT_FAULT.test(after)) ||
-        causeByStructure(agent, text);
+        causeByStructure(agent, text, lower);
       if (!faulty) continue;
       // "Marek's deploy broke …": a deploy, commit or typo of one's own marks an unknown word as a person's name.
       if (agent.unsure && !HUMAN_ACT_OF.test(after) && !isPersonName(agent, text)) continue;
