@@ -15,7 +15,7 @@ import type { ProseContext, SentenceHit, SentenceRule } from './rule.js';
 // A role word may be followed by another that completes it ("the on-call engineer", "the lead developer"): the
 // agent is the whole phrase, so a systemic rewrite replaces all of it.
 const ROLE =
-  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?!(?:the|a|an|every|each|any|some|no|to|of|for|by|with|and|or|from|on|in|at|was|is|were)\s)[\w'’-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|tech|trader|guy|clerk|scientist|editor|planner|dispatcher|producer|technologist|bioinformatician|merchandiser|postdoc|supervisor|foreman|forewoman|nurse|doctor|physician|surgeon|pilot|driver|loader|mechanic|officer|coordinator|director|inspector|auditor|cashier|teller|guard|designer|architect|volunteer|trainee|apprentice|newbie|new\s+hire|hire|colleague|co-?worker|staffer|executive|exec|cto|ceo|vp|boss|courier|picker|packer|releaser|(?!(?:check|play|allow|block|deny|white|black|wish|watch|short|long|task|pick|price|mailing|hit|word|dist)list\b)[a-z]{3,}(?:ist|ician)|(?<=\b(?:flight|load|air\s+traffic|traffic|mission|ground|approach|shift|duty)\s)controller|(?<=\b(?!(?:monitoring|build|user|ssh|deploy|deployment|puppet|chef|jenkins|datadog|sidecar|node|host|collector|update|backup|logging|log|metrics|telemetry|security|endpoint|ai|the|a|an|an|this|that|our|their|each|every)\s)[\w'’-]+\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))(?:\s+(?:engineer|developer|sre|admin|administrator|operator|person|manager|lead))?\b/giu;
+  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?!(?:the|a|an|every|each|any|some|no|to|of|for|by|with|and|or|from|on|in|at|was|is|were)\s)[\w'’-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|tech|trader|guy|clerk|scientist|editor|planner|dispatcher|producer|technologist|bioinformatician|merchandiser|postdoc|supervisor|foreman|forewoman|nurse|doctor|physician|surgeon|driver|loader|mechanic|officer|director|inspector|auditor|cashier|teller|designer|architect|volunteer|trainee|apprentice|newbie|new\s+hire|hire|colleague|co-?worker|executive|cto|ceo|vp|boss|courier|releaser|(?!(?:check|play|allow|block|deny|white|black|wish|watch|short|long|task|pick|price|mailing|hit|word|dist)list\b)[a-z]{3,}(?:ist|ician)|(?<=\b(?:flight|load|air\s+traffic|traffic|mission|ground|approach|shift|duty)\s)controller|(?<=\b(?!(?:monitoring|build|user|ssh|deploy|deployment|puppet|chef|jenkins|datadog|sidecar|node|host|collector|update|backup|logging|log|metrics|telemetry|security|endpoint|ai|the|a|an|this|that|our|their|each|every)\s)[\w'’-]+\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))(?:\s+(?:engineer|developer|sre|admin|administrator|operator|person|manager|lead))?\b/giu;
 const PRONOUN = /\b(?:he|she|him|whoever|someone|somebody|yours\s+truly)\b/giu;
 const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
 
@@ -250,6 +250,19 @@ interface Agent {
   unsure: boolean;
 }
 
+const MACHINE_ROLE = new Set([
+  'agent',
+  'operator',
+  'controller',
+  'supervisor',
+  'driver',
+  'loader',
+  'designer',
+  'inspector',
+]);
+const TECH_WORD =
+  /^(?:device|kernel|gpu|nic|network|storage|disk|database|db|jdbc|odbc|display|graphics|printer|csi|usb|class|data|bulk|module|process|erlang|otp|config|asset|image|batch|ingress|k8s|kubernetes|cluster|replication|cloud|form|report|schema|query|traffic|job|task|worker|service|system|package|plugin)$/iu;
+
 function agentsIn(text: string, ctx: ProseContext): Agent[] {
   const agents: Agent[] = [];
   for (const m of text.matchAll(ROLE)) {
@@ -259,6 +272,19 @@ function agentsIn(text: string, ctx: ProseContext): Agent[] {
       /^\s+(?:team|teams|rotation|schedule|channel|tooling|group|org|organi[sz]ation|pods?|controller|pattern|framework|console|panel|page|pool|process|daemon|binary|accounts?|roles?|api|ui|tools?|time|guide|docs|endpoint|access|rights|permissions|mode|dashboard|interface|credentials|token|keys?|user|policy|sdk|update|updates|upgrade|version|software|package|bug|crash|issue|code|files?|script|library|module|build|program|programme|run|phase|rollout|cohort|project|site)\b/iu.test(
         text.slice(m.index + m[0].length),
       )
+    )
+      continue;
+    // Role words that also name software ("the Vault agent", "the Strimzi operator", "the NIC driver", "the class
+    // loader", "the process supervisor") are that software when the word before them is a system or a technical term.
+    // A capitalised word before the role is a product name when the software lists know it.
+    const parts = m[0].split(/\s+/u);
+    const before = MACHINE_ROLE.has((parts.at(-1) ?? '').toLowerCase()) ? (parts.at(-2) ?? '') : '';
+    const lower = before.toLowerCase();
+    if (
+      parts.length > 2 &&
+      (ctx.people.things.has(lower) ||
+        TECH_WORD.test(lower) ||
+        (/^\p{Lu}/u.test(before) && softwareTerms().has(lower)))
     )
       continue;
     agents.push({ start: m.index, end: m.index + m[0].length, text: m[0], unsure: false });

@@ -554,8 +554,13 @@ describe('round eight: blame read from where the person stands in the sentence',
       'The build agent skipped the cache step.',
       'The irrigation controller ignored the sensor readings.',
       'Maren took the portal offline for the planned maintenance window.',
+      'The Quillgate agent failed to renew its lease.',
+      'The NIC driver failed to load after the kernel update.',
+      'The process supervisor failed to restart the worker.',
+      'The date picker broke on older browsers.',
     ])
       expect(rules(text), text).not.toContain('blame');
+    expect(rules('The truck driver skipped the safety check.')).toContain('blame');
   });
 });
 
