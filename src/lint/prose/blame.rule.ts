@@ -15,7 +15,7 @@ import type { ProseContext, SentenceHit, SentenceRule } from './rule.js';
 // A role word may be followed by another that completes it ("the on-call engineer", "the lead developer"): the
 // agent is the whole phrase, so a systemic rewrite replaces all of it.
 const ROLE =
-  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?!(?:the|a|an|every|each|any|some|no|to|of|for|by|with|and|or|from|on|in|at|was|is|were)\s)[\w'’-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|tech|trader|guy|clerk|scientist|editor|planner|dispatcher|producer|technologist|bioinformatician|merchandiser|postdoc|(?<=\b(?:support|service|customer|help-?desk|gate|ticket|check-?in)\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))(?:\s+(?:engineer|developer|sre|admin|administrator|operator|person|manager|lead))?\b/giu;
+  /\b(?:the|a|an|our|one|that|this|their|his|her)\s+(?:(?!(?:the|a|an|every|each|any|some|no|to|of|for|by|with|and|or|from|on|in|at|was|is|were)\s)[\w'’-]+\s+){0,2}?(?:engineer|developer|dev|programmer|intern|dba|admin|administrator|sysadmin|operator|sre|reviewer|contractor|consultant|on-?call|oncall|person|employee|staffer|teammate|manager|analyst|tester|author|committer|maintainer|deployer|approver|lead|technician|tech|trader|guy|clerk|scientist|editor|planner|dispatcher|producer|technologist|bioinformatician|merchandiser|postdoc|supervisor|foreman|forewoman|nurse|doctor|physician|surgeon|driver|loader|mechanic|officer|director|inspector|auditor|cashier|teller|designer|architect|volunteer|trainee|apprentice|newbie|new\s+hire|hire|colleague|co-?worker|executive|cto|ceo|vp|boss|courier|releaser|(?!(?:check|play|allow|block|deny|white|black|wish|watch|short|long|task|pick|price|mailing|hit|word|dist)list\b)[a-z]{3,}(?:ist|ician)|(?<=\b(?:flight|load|air\s+traffic|traffic|mission|ground|approach|shift|duty)\s)controller|(?<=\b(?!(?:monitoring|build|user|ssh|deploy|deployment|puppet|chef|jenkins|datadog|sidecar|node|host|collector|update|backup|logging|log|metrics|telemetry|security|endpoint|ai|the|a|an|this|that|our|their|each|every)\s)[\w'’-]+\s)agent|agent(?=\s+on\s+(?:shift|duty|call)\b))(?:\s+(?:engineer|developer|sre|admin|administrator|operator|person|manager|lead))?\b/giu;
 const PRONOUN = /\b(?:he|she|him|whoever|someone|somebody|yours\s+truly)\b/giu;
 const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
 
@@ -24,7 +24,7 @@ const FAULT_AFTER = new RegExp(
     // What a person did not know, expect or intend is a condition of the work, like not having access.
     // A negation of something the person did, right after them ("didn't test", "never checked"), or after a short
     // prepositional phrase such as "on call". Not being able to, or not having access, is a condition, not a fault., or after a short prepositional phrase such as "on call".
-    "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|get|see|hear|need|own|exist|work|expect|anticipate|foresee|realise|realize|understand|intend|mean|think|want|plan)\\b)\\w+",
+    "^\\s*(?:(?:on|in|at|from|of|for|with)\\s+(?:the\\s+)?[\\w-]+\\s+)?(?:did(?:n['’]t| not)|does(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|received|get|got|see|saw|hear|heard|need|own|exist|work|expect|anticipate|foresee|realise|realize|understand|intend|mean|think|want|plan)\\b)\\w+",
     '\\b(?:fat-fingered|forgot|forgotten|forgets?|forgetting|neglected|neglects?|fail(?:ed|s)?\\s+to|missed|misses|overlooked|ignored|ignores|skipped|botched|bungled|fumbled|broke|caused|causes|misconfigured|misconfigures|mistyped|misread|misjudged|misunderstood|mishandled|messed\\s+up|screwed\\s+up)\\b',
     // "must have" guesses ("someone must have restarted it"); "could have been" tells what could have happened to them.
     "\\b(?:should(?:n['’]t)?|ought\\s+to|could)\\s+have\\b(?!\\s+been\\b)|\\b(?:should|could)(?:n['’]t)?\\s+have\\s+been\\s+(?:more|less)\\b",
@@ -47,6 +47,25 @@ const FAULT_AFTER = new RegExp(
     '\\bnot\\s+properly\\b',
     "\\bagainst\\s+(?:the\\s+)?(?:[\\w’']+\\s+)?(?:advice|policy|instructions|guidance|process)\\b",
     '\\bdespite\\s+(?:the\\s+|a\\s+|being\\s+)?(?:warnings?|advice|objections|told|asked)\\b',
+    // Acting against a rule in so many words: "in breach of policy", "contrary to the runbook".
+    '\\b(?:in\\s+(?:breach|violation)\\s+of|contrary\\s+to)\\b',
+    // Leaving a safeguard out of one's own act: "without stopping the fleet", "without a canary", "without telling the
+    // web team". "without losing a message" tells what went well, so the harm verbs are not read.
+    '\\bwithout\\s+(?:(?:first|even|properly|ever)\\s+)?(?!(?:losing|dropping|breaking|affecting|interrupting|causing|impacting|disrupting|failing|warning|anything\\s+(?:breaking|failing)|any\\s+(?:downtime|loss|errors?|issues?|problems?|incidents?|impact|interruption))\\b)\\w+ing\\b',
+    '\\bwithout\\s+(?:a|an|any|the)\\s+(?:single\\s+|second\\s+)?(?:canary|review|reviewer|test|tests|backup|approval|pilot|rollback(?:\\s+plan)?|ticket|change\\s+ticket|sign-?off|heads-?up|warning|notice|check|look|dry[\\s-]+run|staging\\s+run|peer\\s+review|runbook|plan)\\b',
+    // Letting a thing lapse, or leaving it open: "let the certificate expire", "left the cabinet open all night".
+    "\\blet\\s+(?:the|a|an|our|his|her|their|its|it)\\b(?:\\s+[\\w'’-]+){0,3}?\\s+(?:expire|lapse|run\\s+out|fill(?:\\s+up)?|slip|die|go\\s+stale|overflow|time\\s+out|rot)\\b",
+    "\\bleft\\s+(?:the|a|an|our|his|her|their|it)\\b(?:\\s+[\\w'’-]+){0,3}?\\s+(?:open|unlocked|unattended|exposed|unpatched|enabled|running|on(?=$|[,.;]|\\s(?:in|over|all|overnight|for|after|during)\\b|\\s[,.;]|\\s$))\\b",
+    // A careless manner in other words: waved through, rushed, done to save time.
+    '\\b(?:rubber-?stamped|nuked|clobbered|trashed|went\\s+back\\s+to\\s+sleep|slept\\s+through|dozed\\s+off|cut\\s+corners|in\\s+a\\s+(?:hurry|rush))\\b|\\bwaved\\s+(?:it|them|the\\s+[\\w-]+)\\s+through\\b|\\bto\\s+(?:finish|get)\\s+(?:[\\w-]+\\s+){0,3}?(?:faster|quicker|sooner|earlier|done\\s+early)\\b|\\bto\\s+save\\s+(?:time|a\\s+few\\s+minutes)\\b',
+    // Going ahead over a warning the sentence names: "even though the canary was red".
+    '\\beven\\s+though\\b[^.;!?]{0,60}?\\b(?:red|failing|failed|warned|broken|flagged|frozen|freeze|not\\s+(?:ready|approved|reviewed|tested))\\b',
+    // The fault said to be theirs: "said the outage was his fault".
+    '\\b(?:was|is|were)\\s+(?:all\\s+)?(?:his|her|their)\\s+(?:fault|doing|mistake|error)\\b',
+    // Acting on the live system in place of the copy: "ran the cleanup against production instead of staging".
+    '\\b(?:against|on|in|to|into)\\s+(?:the\\s+)?(?:live|prod(?:uction)?|primary)\\b[^.;!?]{0,30}?\\binstead\\s+of\\b',
+    // Taking the service down, unless the sentence says it was planned or done to contain the harm.
+    '\\b(?:took|brought)\\s+(?:[\\w-]+\\s+){0,3}?(?:down|offline)\\b(?![^.;!?]{0,120}?\\b(?:planned|maintenance|scheduled|on\\s+purpose|deliberately|to\\s+(?:contain|stop|protect|limit|isolate|prevent)))',
     // A demand that the person answer for it ("whoever set the TTL needs to explain themselves").
     '\\b(?:explain\\s+(?:themselves|himself|herself)|answer\\s+for\\s+(?:this|that|it)|(?:be\\s+)?held\\s+(?:accountable|responsible))\\b',
     // "Ana was the one who ran the script": singling the person out as the doer of an act that went wrong.
@@ -62,7 +81,7 @@ const SHORTCUT =
 const WENT_WELL =
   /\b(?:nothing|no\s+\w+)\s+(?:broke|failed|went\s+wrong)\b|\bas\s+(?:planned|agreed|scheduled|asked)\b|\brequest(?:ed)?\b|\bapproved\b/iu;
 const POSSESSIVE_FAULT =
-  /^['’]s\s+(?:(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure|typo)|decision\s+to\s+(?:skip|ignore|bypass|disable|override|turn\s+off)|(?:rushed|hasty|careless|sloppy|faulty|botched|mistaken|incorrect|wrong)\s+\w+)\b/iu;
+  /^['’]s\s+(?:(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure|typo)|decision\s+to\s+(?:skip|ignore|bypass|disable|override|turn\s+off)|(?:rushed|hasty|careless|sloppy|faulty|botched|mistaken|incorrect|wrong|broken|buggy|untested|bad|dodgy|failed)\s+\w+)\b/iu;
 const FAULT_BY_BEFORE =
   /\b(?:(?:careless|sloppy|hasty|reckless)\s+[\w-]+|missed|caused|broken|forgotten|overlooked|ignored|misconfigured|botched|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
 // Ordinary acts by a person ("the deploy was triggered by Ana", "committed by Tom") are blame only when what they did
@@ -73,18 +92,20 @@ const FAULT_THING =
 // "The culprit was the intern", "the offending commit came from Dave's branch": wording that hunts for the one
 // who did it. Without a person ("the offending commit disabled pinning") it names a change, which is fine.
 const CULPRIT_BEFORE =
-  /\b(?:culprit|guilty\s+party|root\s+cause)\s+(?:was|is|turned\s+out\s+to\s+be)\s+$|\bcourtesy\s+of\s+$|\btraces?\s+(?:straight\s+|directly\s+|right\s+)?back\s+to\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
+  /\b(?:culprit|guilty\s+party|(?:root\s+)?cause)(?:\s*,[^,.;]{1,30},)?\s+(?:here\s+)?(?:was|is|turned\s+out\s+to\s+be)\s+$|\b(?:culprit|root\s+cause|cause)(?:\s*\*\*)?\s*:(?:\s*\*\*)?(?:\s*\[)?\s*$|\bcourtesy\s+of\s+$|\btraces?\s+(?:straight\s+|directly\s+|right\s+)?back\s+to\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
 // The writer blaming themself is still blame: it teaches readers that the fix is to be more careful.
 const SELF_BLAME =
   /\bmy\s+(?:bad|fault|mistake|error|screw-?up|blunder)\b|\b(?:that|this|it)(?:\s+\w+)?(?:['’]s|\s+is|\s+was)\s+(?:\w+ly\s+)?on\s+me\b|\bI\s+(?:messed|screwed|goofed)\s+up\b|\bI\s+(?:forgot|broke|botched|misconfigured)\b|\bI\s+take\s+(?:full\s+|complete\s+|total\s+|sole\s+)?(?:responsibility|the\s+blame)\b/giu;
 // A sentence that says a person was not the cause ("Viktor was not the cause", "it wasn't Tom's fault", "Ben had
 // nothing to do with it") names them to clear them.
 const EXONERATED =
-  /\b(?:not|n['’]t|never)\s+(?:the\s+(?:cause|culprit|reason|problem)|to\s+blame|at\s+fault|(?:\p{Lu}[\p{L}'’-]*['’]s|his|her|their)\s+(?:fault|doing|mistake)|involved|responsible|hers|his)\b|\bnothing\s+to\s+do\s+with\b|\bno\s+fault\s+of\b|\bnobody\s+was\s+to\s+blame\b/iu;
+  /\b(?:not|n['’]t|never)\s+(?:the\s+(?:cause|culprit|reason|problem)|to\s+blame|at\s+fault|(?:\p{Lu}[\p{L}'’-]*['’]s|his|her|their)\s+(?:fault|doing|mistake)|involved|responsible|hers|his)\b|\b(?:did(?:n['’]t|\s+not)|never)\s+cause\b|\bnothing\s+to\s+do\s+with\b|\bno\s+fault\s+of\b|\bnobody\s+was\s+to\s+blame\b/iu;
 // "Sofia's typo in the zone file took every subdomain offline", "Marco's deploy breaks fares": a person's own act named
 // by its possessive, and what it broke.
 const POSSESSIVE_ACT_HARM =
-  /^['’]s\s+(?:[\w-]+\s+){0,2}?(?:change|deploy(?:ment)?|commit|push|rename|script|config|tweak|typo|shortcut|edit|migration|patch|query|command|merge)\b[^.;!?]{0,40}?\b(?:broke|breaks|wiped|wipes|crashed|corrupted|froze|took\s+(?:[\w-]+\s+){0,3}(?:down|offline)|takes\s+(?:[\w-]+\s+){0,3}(?:down|offline)|brought\s+(?:[\w-]+\s+){0,3}down)\b/iu;
+  /^['’]s\s+(?:[\w-]+\s+){0,2}?(?:change|deploy(?:ment)?|commit|push|rename|script|config|tweak|typo|shortcut|edit|migration|patch|query|command|merge|regex|pr|pull\s+request|upgrade|update|rollout|release|hotfix|cleanup|refactor|cron(?:\s+job)?|rule|setting|flag|branch)\b[^.;!?]{0,50}?\b(?:broke|breaks|wiped|wipes|crashed|corrupted|froze|dropped|deleted|emptied|killed|logged\s+out|locked\s+out|overloaded|took\s+(?:[\w-]+\s+){0,3}(?:down|offline)|takes\s+(?:[\w-]+\s+){0,3}(?:down|offline)|brought\s+(?:[\w-]+\s+){0,3}down)\b/iu;
+// "An intern's script deleted the test bucket as designed": the act did what it was meant to.
+const AS_MEANT = /\bas\s+(?:designed|intended|expected|planned|scheduled|agreed|documented)\b/iu;
 const HUMAN_ACT_OF =
   /^['’]s\s+(?:late-night\s+|last-minute\s+|quick\s+)?(?:deploy|commit|push|tweak|typo|shortcut|edit|merge)\b/iu;
 // "The outage happened because Jonas …": the person is given as the reason for the failure.
@@ -130,7 +151,7 @@ const NOT_NAMES = new Set(
 
 // Interjections that open a chat line before the question (chat shorthand: "lol", "lmao", "omg", "wtf", "ffs").
 const ASKS_WHO =
-  /^\W{0,3}(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s+)?(?:(?:lol|lmao|omg|wtf|ok|so|hey|wait|seriously|ugh|ffs|um|uh)\W{1,3})?(who)\b/iu;
+  /^\W{0,3}(?:Q:\s*)?(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s+)?(?:(?:lol|lmao|omg|wtf|ok|so|hey|wait|seriously|ugh|ffs|um|uh)\W{1,3})?(who)\b/iu;
 // "who pushed this", "who changed that": a chat question that asks for the one who did a past act to the thing at
 // hand hunts for a culprit, whatever the act was.
 const WHO_DID_THIS = /^\s+[a-z]+ed\s+(?:this|that|it)\b/iu;
@@ -139,14 +160,86 @@ const WHO_DID_THIS = /^\s+[a-z]+ed\s+(?:this|that|it)\b/iu;
 // "The intern who ran the test is the reason the attacker got in": the person, with the relative clause that says what
 // they did, is named as the cause.
 const IS_THE_CAUSE =
-  /^(?:,?\s+(?:who|that)\b[^.;!?]{0,100}?)?,?\s+(?:is|was)\s+(?:the|a)\s+(?:\w+\s+)?(?:reason|cause)\b(?!\s+(?:we|it|the\s+\w+\s+(?:recovered|stopped|was\s+caught|was\s+found)))/iu;
+  /^(?:,?\s+(?:who|that)\b[^.;!?]{0,100}?)?,?\s+(?:is|was)\s+(?:the|a)\s+(?:\w+\s+)?(?:reason|cause)\b(?![^.;!?]{0,80}?\b(?:recovered|stopped|caught|found|noticed|spotted|saved|survived|kept|know|learned|fixed|avoided|prevented)\b)/iu;
 const CAUSAL_TAIL =
   /^[,;]?\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|how|what)\b([^.;!?]{0,120})|^[,;]?\s*(?:and\s+)?(?:that|this)(?:\s+(?:decision|change|choice|act|slip|mistake))?\s+(?:(?:is|was)\s+(?:the\s+)?(?:root\s+)?(cause)|(caused|led\s+to)\b)([^.;!?]{0,120})/iu;
 const RECOVERY =
   /\b(?:stopped|ceased|cleared|recovered|resolved|fell|dropped|subsided|ended|went\s+away|returned|back\s+to\s+normal|fixed|avoided|prevented)\b/iu;
 const HARM =
-  /\b(?:outage|incident|fail\w*|broke\w*|break\w*|down|lost|loss|errors?|wrong|grew|backlog|corrupt\w*|delay\w*|crash\w*|caused|stalled|stuck|filled\s+up|ran\s+out|froze|frozen|wiped|offline)\b/iu;
+  /\b(?:outage|incident|fail\w*|broke\w*|break\w*|down|lost|loss|errors?|wrong|grew|backlog|corrupt\w*|delay\w*|crash\w*|caused|stalled|stuck|filled\s+up|ran\s+out|froze|frozen|wiped|offline|killed|nuked|downtime|mess)\b/iu;
 const LOWER_LEAD = /^\W{0,3}(\p{Ll}[\p{L}'’-]*)/u;
+
+// Where a person stands in the sentence's structure decides more than which verb follows them. The checks below read
+// that structure: the person as the reason given after "because", as the one thanked for a harm, as the one a cause
+// label or a possessive "doing" points to, as the one "responsible", or as the subject whose act a causal tail ends in
+// harm. Each needs a harm said in the sentence and no recovery, so the same shapes in good news stay silent.
+// "The dispatch service ran out of connections because Beatriz halved the pool": a harm, then the person as the reason.
+// A state of theirs ("because she was in the air", "because Kim was on leave") is a condition, not a cause.
+const BECAUSE_ANY = /\bbecause\s+(?:of\s+)?$/iu;
+const STATE_AFTER =
+  /^\s+(?:was|were|is|are|had|has|have|did\s+not\s+have|didn['’]t\s+have|could|couldn['’]t|can['’]t|cannot|wasn['’]t|weren['’]t|needed|wanted|thought|believed|knew|followed|asked|got|lacked)\b/iu;
+// "We can thank Tariq for the three hours of downtime", "Thanks to Jonas's shortcut, …": thanks said for a harm or
+// for a slip. Thanks for catching, fixing or running something is thanks.
+const THANKS_BEFORE = /\b(?:thank|thanks\s+to)\s+$/iu;
+const THANKED_FOR_GOOD =
+  /^\s+for\s+(?:\w+ly\s+)?(?:catching|spotting|finding|fixing|running|leading|writing|helping|noticing|reverting|rolling|restoring|saving|keeping|taking|handling|staying|jumping|calling|raising|flagging|owning|coordinating|driving|pairing|reviewing|the\s+(?:quick|fast|careful))\b/iu;
+const THANKS_SLIP =
+  /^['’]s\s+(?:[\w-]+\s+)?(?:shortcut|typo|mistake|oversight|hack|slip|fat[\s-]?finger|carelessness|haste|negligence|sloppiness)\b/iu;
+// "The outage was Omar's doing": a harm said to be a person's doing ("the fix was Omar's doing" is credit).
+const POSSESSIVE_DOING = /^['’]s\s+(?:own\s+)?doing\b/iu;
+// "The engineer responsible has been spoken to": the role singled out as the one responsible, not for a duty.
+const RESPONSIBLE_AFTER =
+  /^\s+(?:responsible|at\s+fault|to\s+blame)\b(?!\s+for\b(?!\s+(?:the|this|that|our)\s+(?:[\w-]+\s+)?(?:outage|incident|failure|breakage|mistake|error|mess|data\s+loss)))/iu;
+// "The person who caused this no longer works here."
+const WHO_CAUSED_AFTER =
+  /^,?\s+(?:who|that)\s+(?:\w+ly\s+)?(?:caused|broke|started|triggered|is\s+responsible\s+for|was\s+responsible\s+for)\s+(?:this|that|it|the\s+(?:[\w-]+\s+)?(?:outage|incident|failure|breakage|mess))\b/iu;
+const OWN_FAULT_SAID =
+  /^\s+(?:said|says|admitted|admits|told\s+\w+|wrote|agreed)\b(?:\s+that)?[^.;!?]{0,60}?\b(?:was|is)\s+(?:all\s+)?(?:his|her|their)\s+(?:own\s+)?(?:fault|doing|mistake|error)\b/iu;
+// A question that hunts for the doer of a past act: "Who did it?", "who merged the thing that killed checkout".
+const WHO_ACT =
+  /^\s+(?:[a-z]+ed|broke|did|ran|made|wrote|took|left|killed|nuked|shipped|let|put|set|cut)\b/iu;
+const WHO_DESTROYED = /^\s+(?:dropped|deleted|removed|wiped|killed|truncated|disabled|nuked|purged)\b/iu;
+const WHO_OBJECT = /^\s+\S+\s+(?:this|that|it)\b/iu;
+// The subject of the sentence, whose own act a causal tail ends in harm, however long the clause in between:
+// "Lucas, who had been on call for fourteen hours, acknowledged the page and went back to sleep, which is why …".
+const SUBJECT_TAIL = /,\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|how|what)\b([^.;!?]{0,120})/iu;
+const AT_SUBJECT = /^\W{0,3}(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s+)?$/u;
+const ACT_AFTER = /^(?:,\s*who\b[^.;!?]*?,)?\s*(?!(?:was|were|is|are|got|had\s+been)\b)(?:\w+ly\s+)?\w+/iu;
+
+/** The structural readings above, for one person in the sentence. */
+function causeByStructure(agent: Agent, text: string, lower: string): boolean {
+  const before = text.slice(0, agent.start);
+  const after = text.slice(agent.end);
+  // Cheap word checks first: most sentences have none of the words these shapes need.
+  if (
+    lower.includes('because') &&
+    BECAUSE_ANY.test(before) &&
+    HARM.test(before) &&
+    !RECOVERY.test(before) &&
+    !STATE_AFTER.test(after)
+  )
+    return !ACTED_ON.test(after);
+  if (lower.includes('thank') && THANKS_BEFORE.test(before)) {
+    if (THANKS_SLIP.test(after)) return !RECOVERY.test(after);
+    return (
+      !THANKED_FOR_GOOD.test(after) && HARM.test(after.slice(0, 120)) && !RECOVERY.test(after.slice(0, 120))
+    );
+  }
+  if (lower.includes('doing') && POSSESSIVE_DOING.test(after))
+    return HARM.test(before) && !RECOVERY.test(before);
+  if (RESPONSIBLE_AFTER.test(after) || WHO_CAUSED_AFTER.test(after)) return true;
+  // "Omar said the outage was his fault": what the person says of themself, reported.
+  if (OWN_FAULT_SAID.test(after)) return true;
+  if (agent.text.toLowerCase() === 'who' && agent.start < 20 && WHO_ACT.test(after))
+    return WHO_OBJECT.test(after) || HARM.test(after) || FAULT_AFTER.test(after) || WHO_DESTROYED.test(after);
+  if (/\b(?:why|how|what)\b/u.test(lower) && AT_SUBJECT.test(before) && ACT_AFTER.test(after)) {
+    const tail = SUBJECT_TAIL.exec(after);
+    const own = tail ? after.slice(0, tail.index).replace(/^,\s*who\b[^.;!?]*?,/iu, '') : '';
+    if (tail && !DEALT_WITH.test(own) && !ACTED_ON.test(own))
+      return HARM.test(tail[1] ?? '') && !RECOVERY.test(tail[1] ?? '');
+  }
+  return false;
+}
 const capitalised = (w: string) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`;
 
 interface Agent {
@@ -157,15 +250,41 @@ interface Agent {
   unsure: boolean;
 }
 
+const MACHINE_ROLE = new Set([
+  'agent',
+  'operator',
+  'controller',
+  'supervisor',
+  'driver',
+  'loader',
+  'designer',
+  'inspector',
+]);
+const TECH_WORD =
+  /^(?:device|kernel|gpu|nic|network|storage|disk|database|db|jdbc|odbc|display|graphics|printer|csi|usb|class|data|bulk|module|process|erlang|otp|config|asset|image|batch|ingress|k8s|kubernetes|cluster|replication|cloud|form|report|schema|query|traffic|job|task|worker|service|system|package|plugin)$/iu;
+
 function agentsIn(text: string, ctx: ProseContext): Agent[] {
   const agents: Agent[] = [];
   for (const m of text.matchAll(ROLE)) {
     // "the SRE team", "the on-call rotation": a role word naming a group or a schedule, not one person; "the operator
     // pod", "the admin console", "the lead time": a role word naming a thing.
     if (
-      /^\s+(?:team|teams|rotation|schedule|channel|tooling|group|org|organi[sz]ation|pods?|controller|pattern|framework|console|panel|page|pool|process|daemon|binary|accounts?|roles?|api|ui|tools?|time|guide|docs|endpoint|access|rights|permissions|mode|dashboard|interface|credentials|token|keys?|user|policy|sdk)\b/iu.test(
+      /^\s+(?:team|teams|rotation|schedule|channel|tooling|group|org|organi[sz]ation|pods?|controller|pattern|framework|console|panel|page|pool|process|daemon|binary|accounts?|roles?|api|ui|tools?|time|guide|docs|endpoint|access|rights|permissions|mode|dashboard|interface|credentials|token|keys?|user|policy|sdk|update|updates|upgrade|version|software|package|bug|crash|issue|code|files?|script|library|module|build|program|programme|run|phase|rollout|cohort|project|site)\b/iu.test(
         text.slice(m.index + m[0].length),
       )
+    )
+      continue;
+    // Role words that also name software ("the Vault agent", "the Strimzi operator", "the NIC driver", "the class
+    // loader", "the process supervisor") are that software when the word before them is a system or a technical term.
+    // A capitalised word before the role is a product name when the software lists know it.
+    const parts = m[0].split(/\s+/u);
+    const before = MACHINE_ROLE.has((parts.at(-1) ?? '').toLowerCase()) ? (parts.at(-2) ?? '') : '';
+    const lower = before.toLowerCase();
+    if (
+      parts.length > 2 &&
+      (ctx.people.things.has(lower) ||
+        TECH_WORD.test(lower) ||
+        (/^\p{Lu}/u.test(before) && softwareTerms().has(lower)))
     )
       continue;
     agents.push({ start: m.index, end: m.index + m[0].length, text: m[0], unsure: false });
@@ -323,6 +442,7 @@ export const blameRule: SentenceRule = {
     }
     if (hits.length > 0) return hits;
     if (EXONERATED.test(text)) return hits;
+    const lower = text.toLowerCase();
     for (const agent of agentsIn(text, ctx)) {
       const before = text.slice(0, agent.start);
       const after = text.slice(agent.end);
@@ -332,7 +452,7 @@ export const blameRule: SentenceRule = {
         (SHORTCUT.test(clauseAfter(text, agent.end, agent.start)) &&
           !WENT_WELL.test(text) &&
           !RECOVERY.test(text)) ||
-        POSSESSIVE_ACT_HARM.test(after) ||
+        (POSSESSIVE_ACT_HARM.test(after) && !AS_MEANT.test(text)) ||
         BECAUSE_BEFORE.test(before) ||
         FAULT_BY_BEFORE.test(before) ||
         (ACT_BY_BEFORE.test(before) && FAULT_THING.test(before)) ||
@@ -343,7 +463,8 @@ export const blameRule: SentenceRule = {
         (ON_PERSON_BEFORE.test(before) && FAULT_WORD.test(before)) ||
         (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text)) ||
         (FAULT_NOUN_BEFORE.test(before) && MADE_AFTER.test(after)) ||
-        (CLEFT_BEFORE.test(before) && WHO_AFTER.test(after) && CLEFT_FAULT.test(after));
+        (CLEFT_BEFORE.test(before) && WHO_AFTER.test(after) && CLEFT_FAULT.test(after)) ||
+        causeByStructure(agent, text, lower);
       if (!faulty) continue;
       // "Marek's deploy broke …": a deploy, commit or typo of one's own marks an unknown word as a person's name.
       if (agent.unsure && !HUMAN_ACT_OF.test(after) && !isPersonName(agent, text)) continue;

@@ -482,3 +482,116 @@ describe('review of round seven: new wordings that must not fire on ordinary pro
       expect(rules(text), text).toContain('judgment');
   });
 });
+
+describe('round eight: blame read from where the person stands in the sentence', () => {
+  it('reads a person given as the reason for a harm, not a state of theirs nor a recovery', () => {
+    expect(rules('The nightly export failed because Maren truncated the staging table.')).toContain('blame');
+    for (const text of [
+      'The export waited because Maren was at the dentist.',
+      'The alerts cleared because Maren restarted the collector.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+
+  it('reads thanks for a harm and "X’s doing" said of a harm, not thanks for help nor credit', () => {
+    expect(rules('We have Jonas to thank for the four hours of downtime.')).not.toContain('blame');
+    expect(rules('We can thank Jonas for the weekend of downtime.')).toContain('blame');
+    expect(rules('We can thank Jonas for spotting the bad release.')).not.toContain('blame');
+    expect(rules('The data loss was all Maren’s doing.')).toContain('blame');
+    expect(rules('The clean cut-over was Maren’s doing.')).not.toContain('blame');
+  });
+
+  it('reads a cause label, "the … responsible" and "the one who caused this" as singling a person out', () => {
+    expect(rules('Root cause: Jonas')).toContain('blame');
+    expect(rules('Root cause: a stale DNS record on the resolver')).not.toContain('blame');
+    expect(rules('The technician responsible was moved to another site.')).toContain('blame');
+    expect(rules('The technician responsible for the racks joined the call.')).not.toContain('blame');
+    expect(rules('The contractor who caused the outage has left.')).toContain('blame');
+  });
+
+  it('reads the careless manner of a person’s own act, not the same act done with care', () => {
+    for (const text of [
+      'The storage admin resized the volume without taking a snapshot.',
+      'The on-call engineer promoted the replica without a runbook.',
+      'The office manager let the domain lapse.',
+      'The night supervisor left the loading dock unlocked.',
+      'The release engineer merged the branch in breach of the freeze.',
+    ])
+      expect(rules(text), text).toContain('blame');
+    for (const text of [
+      'The storage admin resized the volume without losing a write.',
+      'The office manager renewed the domain in March.',
+      'The night supervisor left the site at 22:00.',
+      'The pharmacist checked the order twice.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+
+  it('reads a subject whose act a later causal tail ends in harm, past a relative clause', () => {
+    expect(
+      rules(
+        'Jonas, who had covered two shifts in a row, snoozed the disk alert, which is how the volume ran out of space.',
+      ),
+    ).toContain('blame');
+    expect(
+      rules(
+        'Jonas, who had covered two shifts in a row, resized the volume, which is how the errors stopped.',
+      ),
+    ).not.toContain('blame');
+  });
+
+  it('hears who-questions over a destructive act, and leaves other questions and clearings alone', () => {
+    expect(rules('who wiped the config bucket?')).toContain('blame');
+    expect(rules('who is on call tonight?')).not.toContain('blame');
+    expect(rules('Maren did not cause the outage.')).not.toContain('blame');
+    expect(rules('Jonas never saw the page; it went to an old number.')).not.toContain('blame');
+  });
+
+  it('does not take product and CI names, role words in compounds, or a planned take-down as people at fault', () => {
+    for (const text of [
+      'The pilot programme skipped the eastern depots.',
+      'A driver update broke printing on the third floor.',
+      'The build agent skipped the cache step.',
+      'The irrigation controller ignored the sensor readings.',
+      'Maren took the portal offline for the planned maintenance window.',
+      'The Quillgate agent failed to renew its lease.',
+      'The NIC driver failed to load after the kernel update.',
+      'The process supervisor failed to restart the worker.',
+      'The date picker broke on older browsers.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+    expect(rules('The truck driver skipped the safety check.')).toContain('blame');
+  });
+});
+
+describe('round eight: judgment verdicts in structures, and "just" after an auxiliary', () => {
+  it('reads scorn said by structure and new verdict words', () => {
+    for (const text of [
+      'The vendor never bothered to reply.',
+      'The reviewer did not bother to open the diff.',
+      'Any competent engineer would have spotted the loop.',
+      'The cut-over was rushed.',
+      'The handover notes were shoddy.',
+      'The paging design is naive about time zones.',
+    ])
+      expect(rules(text), text).toContain('judgment');
+  });
+
+  it('leaves "just" meaning "recently", named techniques and a speaker line’s label alone', () => {
+    for (const text of [
+      'We had just switched the resolver when the second zone failed.',
+      'The classifier is a naive Bayes model trained weekly.',
+      'The teams rushed to the bridge call at 02:00.',
+    ])
+      expect(rules(text), text).not.toContain('judgment');
+    expect(rules('A: The old runbook, obviously.')).toContain('judgment');
+  });
+});
+
+describe('round eight: an advice line and a blaming sentence state no vague impact', () => {
+  it('reads neither as a vague impact', () => {
+    expect(rules('Please do not just restart the pods when checkout is slow.')).not.toContain('vague-impact');
+    expect(rules('Maren skipped the canary and checkout broke for customers.')).not.toContain('vague-impact');
+    expect(rules('Checkout broke for customers.')).toContain('vague-impact');
+  });
+});

@@ -14,6 +14,8 @@ export function labelLength(text: string): number {
 export function isLabelField(text: string): boolean {
   const n = labelLength(text);
   if (n === 0) return false;
+  // "Q: …", "A: …": a speaker's line in a transcript, not a form's field.
+  if (/^\s*\p{Lu}\s*:/u.test(text)) return false;
   const value = text.slice(n);
   return (value.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) <= 5;
 }

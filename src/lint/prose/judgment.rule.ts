@@ -103,7 +103,34 @@ const JUDGING = [
   'should have known',
   'everyone knows',
   'anyone could',
+  // Round eight: scorn in other words ("the attitude is appalling", "shoddy wiring", "a laughable plan").
+  'appalling',
+  'abysmal',
+  'shoddy',
+  'inept',
+  'lousy',
+  'dreadful',
+  'laughable',
+  'half-assed',
+  'brain-dead',
+  'amateur-hour',
+  // A verdict on a design or a document: "a flawed design", "woefully out of date", "a ticking time bomb".
+  'flawed',
+  'woeful',
+  'woefully',
+  'time bomb',
+  // Passing a change unread is a verdict on the reviewer, not a description of the review.
+  'rubber-stamped',
+  'rubber-stamp',
+  'rubber-stamping',
 ];
+// Verdicts made of a structure rather than a word: not bothering ("did not bother to look"), the competence
+// hindsight assumes ("any competent team would have caught this"), a person who "can't read" the runbook, and work
+// called rushed in the writer's voice ("the rollout was rushed"). A negation before the verb is read by negatedAt.
+const VERDICT =
+  /\b(?:did(?:n['’]t|\s+not)|never|could(?:n['’]t|\s+not))\s+(?:even\s+)?bother(?:ed)?\s+to\b|\bcould(?:n['’]t|\s+not)\s+be\s+bothered\b|\bany\s+(?:competent|decent|half-decent|sensible|reasonable|halfway\s+decent|good)\s+(?:team|engineer|developer|reviewer|admin|operator|person|sre|dba|programmer)s?\b|\bcan(?:['’]t|not)\s+(?:even\s+)?(?:read|follow|spell|count|type)\s+(?:a|the|his|her|their|basic|simple)\b|\b(?:was|were|is|are|felt|looked)\s+(?:\w+ly\s+)?rushed\b(?!\s+(?:to|into|out|through|back|over)\b)/giu;
+// "naive" judges a design ("the alerting design is naive"), not a named technique ("naive Bayes", "a naive datetime").
+const NAIVE = /\bna[iï]ve(?:ly)?\b(?!\s+(?:bayes|datetimes?|timestamps?|dates?|times?|string\s+matching))/giu;
 // Words that make a problem or a fix sound trivial or self-evident.
 const BELITTLING = [
   'obviously',
@@ -122,7 +149,7 @@ const BELITTLING = [
 // cluster"), in time it means "right" ("just before midnight"), and "just because" is a fixed phrase. Words
 // that rule the action reading out are listed; what remains must be followed by a verb (compromise's tags).
 const JUST =
-  /\bjust\b(?!\s+(?:before|after|as|when|under|over|below|above|about|around|now|then|in\s+time|a|an|the|because|like|enough|right|fine|one|two|three|this|that|these|those|our|their|its|my|your|to|for|in|on|at|by|with|from|minutes?|seconds?|hours?|days?|\d))/giu;
+  /(?<!\b(?:had|have|has|was|were|is|are|am|'d|’d|'ve|’ve|'s|’s)\s)\bjust\b(?!\s+(?:before|after|as|when|under|over|below|above|about|around|now|then|in\s+time|a|an|the|because|like|enough|right|fine|one|two|three|this|that|these|those|our|their|its|my|your|to|for|in|on|at|by|with|from|minutes?|seconds?|hours?|days?|\d))/giu;
 // "lazy" judges a person ("the reviewer was lazy", "a lazy engineer"), not a technique ("lazy loading").
 const LAZY_PERSON =
   /\b(?:(?:was|were|is|are|being|been|so|too|very|plain)\s+lazy\b|lazy\s+(?:engineer|developer|dev|reviewer|person|people|team|intern|admin|operator|approach|attitude|work)s?\b)/giu;
@@ -200,6 +227,8 @@ export const judgmentRule: SentenceRule = {
     add(LAZY_PERSON, 'judge');
     add(JUST, 'belittle');
     add(CLEARLY, 'belittle');
+    add(VERDICT, 'judge');
+    add(NAIVE, 'judge');
     return hits.sort((a, b) => a.start - b.start);
   },
 };

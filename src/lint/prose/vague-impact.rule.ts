@@ -1,4 +1,5 @@
 import type { Sentence } from './analyse.js';
+import { blameRule } from './blame.rule.js';
 import { isLabelField, labelLength, negatedAt } from './context.js';
 import { phraseRegex, type ProseContext, type SentenceHit, type SentenceRule } from './rule.js';
 
@@ -104,7 +105,7 @@ const HEDGE_AFTER = /^\s+(?:likely|probably|possibly)\b/iu;
 const PLANNED_WORK = /\b(?:project|launch|deadline|release|schedule|delivery|migration|roadmap)\b/iu;
 // Plans and instructions ("Set up alerting", "This will prevent …") describe no effect that happened.
 const PLAN =
-  /^\s*(?:set|add|create|implement|ensure|make|use|monitor|investigate|review|update|consider|establish|offer|adding|configuring|implementing|creating|build|write|document|move|introduce|enable|remove)\b|\b(?:will|should|must|would)\b|\bneeds?\s+to\b/iu;
+  /^\s*(?:set|add|create|implement|ensure|make|use|monitor|investigate|review|update|consider|establish|offer|adding|configuring|implementing|creating|build|write|document|move|introduce|enable|remove|please|do\s+not|don['’]t|let['’]s)\b|\b(?:will|should|must|would)\b|\bneeds?\s+to\b/iu;
 
 /** The text with identifier numbers (status codes, versions, builds) blanked, so only counts are left. */
 function withoutIdentifiers(text: string): string {
@@ -210,6 +211,9 @@ export const vagueImpactRule: SentenceRule = {
       // applications"); as an impact they come with someone meeting them ("customers saw errors").
       if (HARM_NOUN.test(harm[0]) && !EXPERIENCED.test(text)) return [];
     } else if (!PARTY.test(text) && !PLANNED_WORK.test(text)) return [];
+    // A sentence that puts the failure on a person ("Lucia forgot the flag, and billing broke") is about its cause: the
+    // blame rule speaks to it, and its figures belong to the impact's own sentences.
+    if (blameRule.check(sentence, ctx).length > 0) return [];
     const at = vagueHit ?? harm;
     return [
       {
