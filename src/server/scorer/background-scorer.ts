@@ -4,7 +4,8 @@
 // if the report was not saved meanwhile, in one transaction with the kept tallies). Reports saved here come first,
 // newest first; the rest (the backlog: reports from before the score existed, or saved by another instance) are
 // walked by id. The pace is bounded so requests keep the machine: one report at a time, and after each a pause of
-// `pauseMs` or as long as the report took, whichever is longer (so the worker uses at most half a core).
+// `pauseMs` or as long as the report took, whichever is longer (so the worker uses at most half a core), though a
+// save ends the pause once `pauseMs` has passed (a report saved waits at most for the lint under way and pauseMs).
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -165,7 +166,11 @@ export class BackgroundScorer {
       const started = performance.now();
       await this.scoreOne(job);
       if (this.stopped) return;
-      await this.sleep(Math.max(this.pauseMs, performance.now() - started), false);
+      // The pause: pauseMs, then as long again as the report took past it, which a save cuts short.
+      const took = performance.now() - started;
+      await this.sleep(this.pauseMs, false);
+      if (!this.stopped && took > this.pauseMs && this.recent.size === 0)
+        await this.sleep(took - this.pauseMs, true);
     }
   }
 
