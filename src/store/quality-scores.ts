@@ -57,12 +57,16 @@ export async function jobsFor(store: Store, ids: string[]): Promise<ScoreJob[]> 
  */
 export async function writeScore(store: Store, id: string, version: number, value: number): Promise<boolean> {
   return store.db.transaction().execute(async (trx) => {
+    // On PostgreSQL the report's row is locked first, as a save does: a save under way finishes before this reads
+    // (and its version no longer matches), one coming waits until this has written. SQLite runs one at a time.
+    let current = trx.selectFrom('reports').select('version').where('id', '=', id);
+    if (store.dialect === 'postgres') current = current.forUpdate();
+    const now = await current.executeTakeFirst();
     const prev = await trx
       .selectFrom('report_facts')
       .selectAll()
       .where('report_id', '=', id)
       .executeTakeFirst();
-    const now = await trx.selectFrom('reports').select('version').where('id', '=', id).executeTakeFirst();
     if (!prev || prev.quality_score !== null || Number(now?.version) !== version) return false;
     const set = { quality_score: value, b_quality: bucketOf(value) };
     await trx.updateTable('report_facts').set(set).where('report_id', '=', id).execute();

@@ -161,6 +161,49 @@ describe.each(testDialects())('the background scorer on %s', (dialect) => {
   }, 60_000);
 });
 
+describe('the background scorer under load', () => {
+  it('scores nothing while requests keep the event loop busy, and catches up after', async () => {
+    const s = await startTestServer('sqlite', { qualityScorer: { pauseMs: 10, idleMs: 100 } });
+    try {
+      const editor = await s.client('editor', 'Eda Editor');
+      // A first report scored while the server is idle: the worker is up and its linter warm.
+      const first = await s.app.services.reports.create(actorOf(editor.user, 'cli'), completeReport());
+      await until('a first score', async () => (await scoreOf(s.db.store, first.id)) ?? undefined);
+      // The event loop busy about 90% of the time for 2.5 s, as under a stream of requests; the report is saved
+      // and its score looked for in the gaps.
+      let busy = true;
+      const load = (async () => {
+        const end = performance.now() + 2500;
+        while (performance.now() < end) {
+          const t = performance.now();
+          while (performance.now() - t < 45) {
+            // busy
+          }
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        busy = false;
+      })();
+      await new Promise((r) => setTimeout(r, 400));
+      const made = await s.app.services.reports.create(
+        actorOf(editor.user, 'cli'),
+        completeReport({ title: 'Saved under load' }),
+      );
+      let during: number | null = null;
+      while (busy && during === null) {
+        during = await scoreOf(s.db.store, made.id);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await load;
+      expect(during).toBeNull();
+      expect(s.app.qualityScorer?.scored).toBe(1);
+      const score = await until('a score', async () => (await scoreOf(s.db.store, made.id)) ?? undefined);
+      expect(score).toBe(qualityScore(made.report));
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});
+
 describe.each(testDialects())('closing with the scorer busy on %s', (dialect) => {
   it('stops the worker in the middle of a long lint', async () => {
     const s = await startTestServer(dialect, { qualityScorer: { pauseMs: 10 } });

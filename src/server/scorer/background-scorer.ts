@@ -5,11 +5,14 @@
 // newest first; the rest (the backlog: reports from before the score existed, or saved by another instance) are
 // walked by id. The pace is bounded so requests keep the machine: one report at a time, and after each a pause of
 // `pauseMs` or as long as the report took, whichever is longer (so the worker uses at most half a core), though a
-// save ends the pause once `pauseMs` has passed (a report saved waits at most for the lint under way and pauseMs).
+// save ends the pause once `pauseMs` has passed (a report saved waits at most for the lint under way and pauseMs);
+// and while requests keep the event loop busy over half the time, it scores nothing (its writes and its thread
+// would compete with them for the cores and the database: SQLite's checkpoints run on the main thread).
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import type { InternalNetwork, SeverityScale } from '../../domain/index.js';
@@ -31,6 +34,11 @@ export interface ScorerOptions {
   batch?: number;
   /** With nothing to score, how long until the backlog is looked at again (default 60 s); a save here wakes it. */
   idleMs?: number;
+  /**
+   * Score only while the server's event loop was busy less than this share of the time since the last look
+   * (default 0.5): under load the scorer waits, so it never competes with requests for the cores or the database.
+   */
+  maxUtilization?: number;
 }
 
 /** Saved ids kept waiting at most; past that, the oldest are left to the backlog walk. */
@@ -70,6 +78,10 @@ export class BackgroundScorer {
   private readonly pauseMs: number;
   private readonly batch: number;
   private readonly idleMs: number;
+  private readonly maxUtilization: number;
+  private elu = performance.eventLoopUtilization();
+  private lastUtilization = 0;
+  private sampler: NodeJS.Timeout | undefined;
   /** Ids saved here and not yet scored, oldest first (a Set keeps insertion order). */
   private readonly recent = new Set<string>();
   private backlog: string[] = [];
@@ -102,9 +114,31 @@ export class BackgroundScorer {
     this.pauseMs = options.pauseMs ?? 100;
     this.batch = options.batch ?? 20;
     this.idleMs = options.idleMs ?? 60_000;
+    this.maxUtilization = options.maxUtilization ?? 0.5;
+  }
+
+  /**
+   * Whether the event loop was busier than maxUtilization over the last quarter second (the sampler's last
+   * window, or the one under way once it is 50 ms long): a long pause must not dilute a burst of requests.
+   */
+  private serverBusy(): boolean {
+    const partial = performance.eventLoopUtilization(performance.eventLoopUtilization(), this.elu);
+    return (
+      this.lastUtilization > this.maxUtilization ||
+      (partial.active + partial.idle >= 50 && partial.utilization > this.maxUtilization)
+    );
+  }
+
+  private sample(): void {
+    const now = performance.eventLoopUtilization();
+    this.lastUtilization = performance.eventLoopUtilization(now, this.elu).utilization;
+    this.elu = now;
   }
 
   start(): void {
+    if (this.stopped) return;
+    this.sampler ??= setInterval(() => this.sample(), 250);
+    this.sampler.unref();
     this.loop ??= this.run().catch((e: unknown) => {
       if (!this.stopped) this.log.error({ err: e }, 'the background scorer stopped');
     });
@@ -123,6 +157,7 @@ export class BackgroundScorer {
   /** Stop now: a lint in progress is abandoned (its worker terminated), a score being written is finished. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.sampler);
     this.wake();
     const worker = this.worker;
     this.worker = undefined;
@@ -152,6 +187,11 @@ export class BackgroundScorer {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      // Requests first: while they keep the event loop busy, look again after a pause.
+      if (this.serverBusy()) {
+        await this.sleep(Math.max(this.pauseMs, 250), false);
+        continue;
+      }
       const id = await this.next();
       if (this.stopped) return;
       if (id === undefined) {
@@ -161,10 +201,17 @@ export class BackgroundScorer {
         this.cursor = undefined;
         continue;
       }
-      const [job] = await jobsFor(this.store, [id]);
-      if (!job || this.stopped) continue;
       const started = performance.now();
-      await this.scoreOne(job);
+      try {
+        const [job] = await jobsFor(this.store, [id]);
+        if (!job || this.stopped) continue;
+        await this.scoreOne(job);
+      } catch (e) {
+        // A database error (a deadlock on PostgreSQL, a locked SQLite file): the report is tried again later.
+        if (this.stopped) return;
+        this.log.warn({ err: e, reportId: id }, 'the background scorer could not score a report');
+        this.backlogDone = true;
+      }
       if (this.stopped) return;
       // The pause: pauseMs, then as long again as the report took past it, which a save cuts short.
       const took = performance.now() - started;
