@@ -29,6 +29,7 @@ describe('the configuration', () => {
       chromium: '/usr/bin/chromium',
       pdf: {},
       outbox: { enabled: true, pollMs: undefined, leaseMs: undefined },
+      scorer: { enabled: true, pauseMs: undefined },
       mail: undefined,
     });
     const env = {
@@ -48,6 +49,8 @@ describe('the configuration', () => {
       HINDSIGHT_OUTBOX_WORKER: '0',
       HINDSIGHT_OUTBOX_POLL_MS: '250',
       HINDSIGHT_OUTBOX_LEASE_MS: '60000',
+      HINDSIGHT_SCORER: '0',
+      HINDSIGHT_SCORER_PAUSE_MS: '500',
       SMTP_URL: 'smtp://u:p@mail.example.test:2525',
       HINDSIGHT_PUBLIC_URL: 'https://hindsight.example.test/',
       HINDSIGHT_DIGEST_HOUR: '7',
@@ -66,6 +69,7 @@ describe('the configuration', () => {
       chromium: '/opt/chromium/chrome',
       pdf: { concurrency: 3, queue: 20, timeoutMs: 90_000 },
       outbox: { enabled: false, pollMs: 250, leaseMs: 60000 },
+      scorer: { enabled: false, pauseMs: 500 },
       mail: {
         smtpUrl: 'smtp://u:p@mail.example.test:2525',
         from: 'Hindsight <hindsight@localhost>',
@@ -89,6 +93,10 @@ describe('the configuration', () => {
     expect(() => serveConfig({}, { HINDSIGHT_PDF_CONCURRENCY: '0' })).toThrow(
       /^HINDSIGHT_PDF_CONCURRENCY must be a number of renders from 1 to 16/,
     );
+    expect(() => serveConfig({}, { HINDSIGHT_SCORER_PAUSE_MS: '5' })).toThrow(
+      /^HINDSIGHT_SCORER_PAUSE_MS must be a number of milliseconds from 10/,
+    );
+    expect(() => serveConfig({}, { HINDSIGHT_SCORER: 'slow' })).toThrow(/^HINDSIGHT_SCORER must be 1 or 0/);
     expect(() => serveConfig({}, { HINDSIGHT_PDF_TIMEOUT_S: 'soon' })).toThrow(
       /^HINDSIGHT_PDF_TIMEOUT_S must be/,
     );

@@ -105,6 +105,8 @@ const ENV = {
   HINDSIGHT_OUTBOX_POLL_MS: workerMs,
   HINDSIGHT_OUTBOX_LEASE_MS: workerMs,
   HINDSIGHT_WEBHOOK_TIMEOUT_MS: workerMs,
+  HINDSIGHT_SCORER: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
+  HINDSIGHT_SCORER_PAUSE_MS: workerMs,
   SMTP_URL: smtpUrl,
   MAIL_FROM: z
     .string()
@@ -215,6 +217,11 @@ export interface ServeConfig {
   pdf?: { concurrency?: number; queue?: number; timeoutMs?: number };
   /** The outbox worker: off with HINDSIGHT_OUTBOX_WORKER=0 (another process sends). */
   outbox: { enabled: boolean; pollMs?: number; leaseMs?: number; webhookTimeoutMs?: number };
+  /**
+   * The background scorer (the reports' quality scores): off with HINDSIGHT_SCORER=0; HINDSIGHT_SCORER_PAUSE_MS is
+   * the least pause after each report scored.
+   */
+  scorer: { enabled: boolean; pauseMs?: number };
   /** E-mail reminders, when SMTP_URL is set. */
   mail?: { smtpUrl: string; from: string; baseUrl?: string; hour?: number; days?: number };
   /** The key that encrypts issue-tracker credentials at rest (HINDSIGHT_SECRET_KEY). */
@@ -259,6 +266,10 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
       pollMs: fromEnv('HINDSIGHT_OUTBOX_POLL_MS', env),
       leaseMs: fromEnv('HINDSIGHT_OUTBOX_LEASE_MS', env),
       webhookTimeoutMs: fromEnv('HINDSIGHT_WEBHOOK_TIMEOUT_MS', env),
+    },
+    scorer: {
+      enabled: fromEnv('HINDSIGHT_SCORER', env) ?? true,
+      pauseMs: fromEnv('HINDSIGHT_SCORER_PAUSE_MS', env),
     },
     mail: mailConfig(env),
     secretKey: fromEnv('HINDSIGHT_SECRET_KEY', env),

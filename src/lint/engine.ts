@@ -26,6 +26,7 @@ import { statesEffect, vagueImpactRule } from './prose/vague-impact.rule.js';
 import { withModel } from './prose/model.js';
 import { weaselRule } from './prose/weasel.rule.js';
 import { wordConfusionRule } from './prose/word-confusion.rule.js';
+import { scoreReport } from './score.js';
 import { structureContext, structureHits } from './structure/structure.rules.js';
 import type { Finding, Report, SectionKey, Severity } from './types.js';
 
@@ -82,6 +83,18 @@ export function lintSection(
   options: LintOptions | LintConfig = {},
 ): Finding[] {
   return lintSections(report, [section], asOptions(options));
+}
+
+const noSuggestions = (): Map<string, string[]> => new Map();
+
+/**
+ * A report's overall quality score, as scoreReport over lintReport gives it (the editor's score), without what only
+ * the findings list shows: no spelling suggestions, which cost up to 100 ms a new word (seconds for a report of
+ * unknown words). A score counts findings by rule, severity and section, never their wording, so it is the same.
+ */
+export function qualityScore(report: Report, options: Omit<LintOptions, 'suggest'> = {}): number {
+  return scoreReport(report, lintSections(report, SECTION_KEYS, { ...options, suggest: noSuggestions }))
+    .overall;
 }
 
 function asOptions(o: LintOptions | LintConfig): LintOptions {

@@ -1,7 +1,7 @@
 export * from './types.js';
 export * from './rules.js';
 export * from './config.js';
-export { lintReport, lintSection, sortFindings, type LintOptions } from './engine.js';
+export { lintReport, lintSection, qualityScore, sortFindings, type LintOptions } from './engine.js';
 export { warmUpProse } from './prose/analyse.js';
 export * from './score.js';
 export * from './locate.js';

@@ -50,6 +50,7 @@ import type { TrackerOptions } from './tracker/tracker.service.js';
 import { trackerRoutes } from './routes/tracker.routes.js';
 import type { AuthOptions } from './services/auth.service.js';
 import { PdfRenderer } from '../render/pdf.js';
+import { BackgroundScorer, type ScorerOptions } from './scorer/background-scorer.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
 
@@ -93,6 +94,11 @@ export interface AppOptions {
    * given (`hindsight serve` turns it on; tests drive a worker by hand).
    */
   outboxWorker?: OutboxWorkerOptions;
+  /**
+   * Keep the reports' quality scores filled in a worker thread while the app is up (scorer/background-scorer.ts),
+   * with these options; off unless given (`hindsight serve` turns it on).
+   */
+  qualityScorer?: ScorerOptions;
   /** Send e-mail digests through this SMTP server (`hindsight serve` with SMTP_URL set). */
   mail?: ReminderOptions;
   /** The 32-byte key that encrypts issue-tracker credentials at rest (HINDSIGHT_SECRET_KEY). */
@@ -109,6 +115,8 @@ export type HindsightApp = FastifyInstance & {
   outboxWorker?: OutboxWorker;
   /** The PDF renderer the exports share. */
   pdfRenderer: PdfRenderer;
+  /** The background scorer, when `qualityScorer` was given. */
+  qualityScorer?: BackgroundScorer;
 };
 
 export const DEFAULT_UPLOAD_LIMIT = 25 * 1024 * 1024;
@@ -356,6 +364,19 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
     app.addHook('onReady', async () => worker.start());
     // Attempts in flight finish (or time out) before the database is closed.
     app.addHook('onClose', async () => worker.stop());
+  }
+  if (options.qualityScorer) {
+    const scorer = new BackgroundScorer(
+      options.db,
+      () => services.settings.get(),
+      app.log,
+      options.qualityScorer,
+    );
+    services.reports.onSaved((id) => scorer.noteSaved(id));
+    app.decorate('qualityScorer', scorer);
+    app.addHook('onReady', async () => scorer.start());
+    // A lint in progress is abandoned, a score being written finishes, before the database is closed.
+    app.addHook('onClose', async () => scorer.stop());
   }
   await app.register(followUpRoutes(services));
   // The web app last: its catch-all route answers only what no API route claims.

@@ -3,16 +3,82 @@ import { bucketOf, type Report } from '../domain/index.js';
 import type { Store } from './database.js';
 import { applyKept } from './insight-kept.js';
 
-// The linter's quality score of each report in its facts row (issue 17, post-mortem health). Linting a report
-// takes far longer than saving it (dictionaries, the prose model), so a save leaves the score empty and this
-// fills it afterwards, a few reports at a time (the server's periodic scans; migration 2026-12-08-402 made the
-// column, and the reports stored before it are scored the same way). The figures count the reports not scored
-// yet beside the scores, so none is left out silently.
+// The linter's quality score of each report in its facts row (issue 17, post-mortem health). A save empties the
+// score (the content changed); `hindsight serve` fills it again in the background, a report at a time, the lint
+// run in a worker thread (server/scorer/background-scorer.ts) and the score written here on the main thread's
+// store, recently saved reports first and the rest (the reports stored before migration 2026-12-08-402 made the
+// column) slowly; `hindsight migrate --score-reports N` does the same in the foreground. A score is written only
+// if the report was not saved meanwhile, in one transaction with what it changes in the kept tallies. The figures
+// count the reports not scored yet beside the scores, so none is left out silently.
+
+/** What scoring a report needs: its id, the version read, and the stored content (JSON). */
+export interface ScoreJob {
+  id: string;
+  version: number;
+  content: string;
+}
+
+/**
+ * Up to `limit` ids of reports whose facts row has no score, greatest id first, below `before` when given (a
+ * keyset walk over the partial index insight_unscored). Deleted reports are among them; jobsFor leaves them out.
+ */
+export async function unscoredIds(
+  store: Store,
+  options: { before?: string; limit: number },
+): Promise<string[]> {
+  let q = store.db
+    .selectFrom('report_facts')
+    .select('report_id')
+    .where('quality_score', 'is', null)
+    .orderBy('report_id', 'desc')
+    .limit(options.limit);
+  if (options.before !== undefined) q = q.where('report_id', '<', options.before);
+  return (await q.execute()).map((r) => r.report_id);
+}
+
+/** The live, still unscored reports among `ids`, with their version and content. */
+export async function jobsFor(store: Store, ids: string[]): Promise<ScoreJob[]> {
+  if (ids.length === 0) return [];
+  const rows = await store.db
+    .selectFrom('report_facts as f')
+    .innerJoin('reports as r', 'r.id', 'f.report_id')
+    .select(['r.id', 'r.version', 'r.content'])
+    .where('f.report_id', 'in', ids)
+    .where('f.quality_score', 'is', null)
+    .where('r.deleted_at', 'is', null)
+    .execute();
+  return rows.map((r) => ({ id: r.id, version: Number(r.version), content: r.content }));
+}
+
+/**
+ * Store `value` as the score of report `id` at `version`, with what it changes in the kept tallies, in one
+ * transaction; nothing when the report was saved meanwhile (another version, or the score no longer empty).
+ * True when it was written.
+ */
+export async function writeScore(store: Store, id: string, version: number, value: number): Promise<boolean> {
+  return store.db.transaction().execute(async (trx) => {
+    // On PostgreSQL the report's row is locked first, as a save does: a save under way finishes before this reads
+    // (and its version no longer matches), one coming waits until this has written. SQLite runs one at a time.
+    let current = trx.selectFrom('reports').select('version').where('id', '=', id);
+    if (store.dialect === 'postgres') current = current.forUpdate();
+    const now = await current.executeTakeFirst();
+    const prev = await trx
+      .selectFrom('report_facts')
+      .selectAll()
+      .where('report_id', '=', id)
+      .executeTakeFirst();
+    if (!prev || prev.quality_score !== null || Number(now?.version) !== version) return false;
+    const set = { quality_score: value, b_quality: bucketOf(value) };
+    await trx.updateTable('report_facts').set(set).where('report_id', '=', id).execute();
+    await applyKept(trx, store.dialect, prev, { ...prev, ...set });
+    await sql`update insight_generation set n = n + 1 where id = 1`.execute(trx);
+    return true;
+  });
+}
 
 /**
  * Score up to `limit` live reports whose facts row has no score, stopping early once `budgetMs` has passed;
- * each score is written in its own transaction with what it changes in the kept tallies, and only if the report
- * was not saved meanwhile (a save empties the score again). Returns how many were scored.
+ * each score is written by writeScore. Returns how many were scored.
  */
 export async function scoreUnscored(
   store: Store,
@@ -21,32 +87,20 @@ export async function scoreUnscored(
 ): Promise<number> {
   const { limit = 20, budgetMs = 200 } = options;
   const started = performance.now();
-  const rows = await store.db
-    .selectFrom('report_facts as f')
-    .innerJoin('reports as r', 'r.id', 'f.report_id')
-    .select(['r.id', 'r.version', 'r.content'])
-    .where('f.quality_score', 'is', null)
-    .where('r.deleted_at', 'is', null)
-    .limit(limit)
-    .execute();
+  const jobs = (
+    await store.db
+      .selectFrom('report_facts as f')
+      .innerJoin('reports as r', 'r.id', 'f.report_id')
+      .select(['r.id', 'r.version', 'r.content'])
+      .where('f.quality_score', 'is', null)
+      .where('r.deleted_at', 'is', null)
+      .limit(limit)
+      .execute()
+  ).map((r) => ({ id: r.id, version: Number(r.version), content: r.content }));
   let scored = 0;
-  for (const r of rows) {
+  for (const job of jobs) {
     if (scored > 0 && performance.now() - started > budgetMs) break;
-    const value = score(JSON.parse(r.content) as Report);
-    await store.db.transaction().execute(async (trx) => {
-      const prev = await trx
-        .selectFrom('report_facts')
-        .selectAll()
-        .where('report_id', '=', r.id)
-        .executeTakeFirst();
-      const now = await trx.selectFrom('reports').select('version').where('id', '=', r.id).executeTakeFirst();
-      if (!prev || prev.quality_score !== null || Number(now?.version) !== Number(r.version)) return;
-      const set = { quality_score: value, b_quality: bucketOf(value) };
-      await trx.updateTable('report_facts').set(set).where('report_id', '=', r.id).execute();
-      await applyKept(trx, store.dialect, prev, { ...prev, ...set });
-      await sql`update insight_generation set n = n + 1 where id = 1`.execute(trx);
-    });
-    scored++;
+    if (await writeScore(store, job.id, job.version, score(JSON.parse(job.content) as Report))) scored++;
     // Other requests run between two reports.
     await new Promise((resolve) => setImmediate(resolve));
   }

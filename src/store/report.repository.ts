@@ -97,6 +97,16 @@ export class ReportRepository {
   }
 
   private committed = 0;
+  private readonly savedListeners: ((id: string) => void)[] = [];
+
+  /** Call `listener` with a report's id once a save of it here (create or update) has committed. */
+  onSaved(listener: (id: string) => void): void {
+    this.savedListeners.push(listener);
+  }
+
+  private saved(id: string): void {
+    for (const listener of this.savedListeners) listener(id);
+  }
 
   /** How many writes (saves, deletes, restores) this repository has committed: moves with each. */
   changeCount(): number {
@@ -105,7 +115,9 @@ export class ReportRepository {
 
   /** Store a new report as version 1 and record its first revision. */
   async create(id: string, report: Report, info: SaveInfo): Promise<StoredReport> {
-    return { ...toMeta(await this.writes.create(id, report, info)), report };
+    const stored = { ...toMeta(await this.writes.create(id, report, info)), report };
+    this.saved(stored.id);
+    return stored;
   }
 
   /** A live report's bookkeeping and its content as the stored JSON text, for serving without re-encoding. */
@@ -165,7 +177,9 @@ export class ReportRepository {
     info: SaveInfo,
     extra: { reviewRound?: number } = {},
   ): Promise<StoredReport> {
-    return { ...toMeta(await this.writes.update(id, expectedVersion, report, info, extra)), report };
+    const stored = { ...toMeta(await this.writes.update(id, expectedVersion, report, info, extra)), report };
+    this.saved(id);
+    return stored;
   }
 
   /** Mark a report deleted (it keeps its history and can be restored). */

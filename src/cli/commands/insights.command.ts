@@ -85,14 +85,13 @@ export const registerInsights: RegisterCommand = (program, ctx) => {
       }
       const files = reportFiles(paths);
       // The quality score of each file, as `hindsight lint` gives it (the linter loads only for this command).
-      const { lintReport, scoreReport } = await import('../../lint/index.js');
+      const { qualityScore } = await import('../../lint/index.js');
       const rows = [];
       for (const file of files) {
         try {
           const { report } = loadReportFile(file);
           // A file has no history: publication and review figures stay empty.
-          const qualityScore = scoreReport(report, lintReport(report)).overall;
-          rows.push(insightRow(report.id ?? file, report, { qualityScore }));
+          rows.push(insightRow(report.id ?? file, report, { qualityScore: qualityScore(report) }));
         } catch (e) {
           if (!isAppError(e)) throw e;
           ctx.io.err(`hindsight: ${e.message} (left out)\n`);

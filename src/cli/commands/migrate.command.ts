@@ -1,4 +1,5 @@
 import { AppError } from '../../domain/index.js';
+import { createServices } from '../../server/services/index.js';
 import { scoreUnscored } from '../../store/index.js';
 import { databaseUrl, openMigratedStore } from '../database.js';
 import type { RegisterCommand } from './register.js';
@@ -27,13 +28,16 @@ export const registerMigrate: RegisterCommand = (program, ctx) => {
             : `Applied ${applied.length} migration(s): ${applied.join(', ')}\n`,
         );
         if (limit > 0) {
-          // The linter (dictionaries, prose model) is loaded only when asked for.
-          const { lintReport, scoreReport } = await import('../../lint/index.js');
+          // The linter (dictionaries, prose model) is loaded only when asked for. The settings the editor's score
+          // uses (severity scale, internal network) give the same score here.
+          const { qualityScore } = await import('../../lint/index.js');
+          const { severityScale: scale, internalNetwork: network } =
+            await createServices(store).settings.get();
           const t0 = performance.now();
           let scored = 0;
           // A batch at a time, each report in its own transaction: stopping part-way keeps what was scored.
           while (scored < limit) {
-            const n = await scoreUnscored(store, (r) => scoreReport(r, lintReport(r)).overall, {
+            const n = await scoreUnscored(store, (r) => qualityScore(r, { scale, network }), {
               limit: Math.min(50, limit - scored),
               budgetMs: Infinity,
             });

@@ -6,9 +6,11 @@ import type { RegisterCommand } from './register.js';
 
 export interface ServeOptions extends Omit<
   ServeConfig,
-  'logLevel' | 'trustProxy' | 'requestLogs' | 'outbox'
+  'logLevel' | 'trustProxy' | 'requestLogs' | 'outbox' | 'scorer'
 > {
   outbox?: ServeConfig['outbox'];
+  /** The background scorer: on unless `enabled` is false. */
+  scorer?: ServeConfig['scorer'];
   trustProxy?: ServeConfig['trustProxy'];
   logger?: boolean | 'pretty';
   /** One log line per request (off by default; failures are always logged). */
@@ -47,6 +49,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
             ...(o.outbox?.leaseMs !== undefined ? { leaseMs: o.outbox.leaseMs } : {}),
           },
         }),
+    ...(o.scorer?.enabled === false
+      ? {}
+      : { qualityScorer: o.scorer?.pauseMs !== undefined ? { pauseMs: o.scorer.pauseMs } : {} }),
     ...(o.mail
       ? {
           mail: {

@@ -69,6 +69,11 @@ export class ReportService {
     return this.reports.changeCount();
   }
 
+  /** Call `listener` with a report's id after each save of it by this server commits (the background scorer). */
+  onSaved(listener: (id: string) => void): void {
+    this.reports.onSaved(listener);
+  }
+
   /** A visible report as its stored JSON text with its bookkeeping: the fast path for reads. */
   async visibleJson(actor: Actor, id: string) {
     const found = await this.reports.getJson(id);
