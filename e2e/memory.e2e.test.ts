@@ -73,6 +73,8 @@ describe('insights, related incidents and a system page', () => {
     const until = Date.now() + 150_000;
     while ((await unscored()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
     expect(await unscored()).toBe(0);
+    // The scorer moves the insights' generation at most every 2 s (or once it has nothing left to score).
+    await new Promise((r) => setTimeout(r, 2_500));
   }, 300_000);
   afterAll(async () => h?.close());
 

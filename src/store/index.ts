@@ -18,4 +18,11 @@ export { outboxRow } from './outbox-rows.js';
 export * from './reminder.repository.js';
 export * from './calendar.repository.js';
 export * from './tracker.repository.js';
-export { jobsFor, scoreUnscored, unscoredIds, writeScore, type ScoreJob } from './quality-scores.js';
+export {
+  bumpInsights,
+  jobsFor,
+  scoreUnscored,
+  unscoredIds,
+  writeScore,
+  type ScoreJob,
+} from './quality-scores.js';

@@ -53,9 +53,17 @@ export async function jobsFor(store: Store, ids: string[]): Promise<ScoreJob[]> 
 /**
  * Store `value` as the score of report `id` at `version`, with what it changes in the kept tallies, in one
  * transaction; nothing when the report was saved meanwhile (another version, or the score no longer empty).
- * True when it was written.
+ * True when it was written. With `bump: false` the insights' generation is left for the caller to move later
+ * (bumpInsights): the background scorer moves it at most every few seconds, so that a backlog being scored does
+ * not throw the kept insights away after every report.
  */
-export async function writeScore(store: Store, id: string, version: number, value: number): Promise<boolean> {
+export async function writeScore(
+  store: Store,
+  id: string,
+  version: number,
+  value: number,
+  options: { bump?: boolean } = {},
+): Promise<boolean> {
   return store.db.transaction().execute(async (trx) => {
     // On PostgreSQL the report's row is locked first, as a save does: a save under way finishes before this reads
     // (and its version no longer matches), one coming waits until this has written. SQLite runs one at a time.
@@ -71,9 +79,14 @@ export async function writeScore(store: Store, id: string, version: number, valu
     const set = { quality_score: value, b_quality: bucketOf(value) };
     await trx.updateTable('report_facts').set(set).where('report_id', '=', id).execute();
     await applyKept(trx, store.dialect, prev, { ...prev, ...set });
-    await sql`update insight_generation set n = n + 1 where id = 1`.execute(trx);
+    if (options.bump !== false) await bumpInsights(trx);
     return true;
   });
+}
+
+/** Move the insights' generation on, so that kept insights are computed afresh at their next request. */
+export async function bumpInsights(db: Pick<Store, 'db'>['db']): Promise<void> {
+  await sql`update insight_generation set n = n + 1 where id = 1`.execute(db);
 }
 
 /**

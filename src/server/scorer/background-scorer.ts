@@ -16,7 +16,14 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import type { InternalNetwork, SeverityScale } from '../../domain/index.js';
-import { jobsFor, unscoredIds, writeScore, type ScoreJob, type Store } from '../../store/index.js';
+import {
+  bumpInsights,
+  jobsFor,
+  unscoredIds,
+  writeScore,
+  type ScoreJob,
+  type Store,
+} from '../../store/index.js';
 
 /** What the worker is sent: a report's stored content and the settings the editor's score uses. */
 export interface ScoreRequest {
@@ -39,6 +46,12 @@ export interface ScorerOptions {
    * (default 0.5): under load the scorer waits, so it never competes with requests for the cores or the database.
    */
   maxUtilization?: number;
+  /**
+   * The longest a score written waits before the insights' generation moves (default 2 s): scores written within
+   * that time move it once, so kept insights are not computed afresh after every report of a backlog, and the
+   * quality figures lag the scores by at most this long.
+   */
+  bumpEveryMs?: number;
 }
 
 /** Saved ids kept waiting at most; past that, the oldest are left to the backlog walk. */
@@ -79,6 +92,10 @@ export class BackgroundScorer {
   private readonly batch: number;
   private readonly idleMs: number;
   private readonly maxUtilization: number;
+  private readonly bumpEveryMs: number;
+  private lastBump = -Infinity;
+  /** A timer that moves the generation for scores written since the last move. */
+  private owedBump: NodeJS.Timeout | undefined;
   private elu = performance.eventLoopUtilization();
   private lastUtilization = 0;
   private sampler: NodeJS.Timeout | undefined;
@@ -115,6 +132,7 @@ export class BackgroundScorer {
     this.batch = options.batch ?? 20;
     this.idleMs = options.idleMs ?? 60_000;
     this.maxUtilization = options.maxUtilization ?? 0.5;
+    this.bumpEveryMs = options.bumpEveryMs ?? 2_000;
   }
 
   /**
@@ -163,6 +181,21 @@ export class BackgroundScorer {
     this.worker = undefined;
     if (worker) await worker.terminate();
     await this.loop;
+    if (this.owedBump) {
+      clearTimeout(this.owedBump);
+      this.owedBump = undefined;
+      await this.bump();
+    }
+  }
+
+  /** Move the insights' generation now (the scores written since the last move count in the next figures). */
+  private async bump(): Promise<void> {
+    this.lastBump = performance.now();
+    try {
+      await bumpInsights(this.store.db);
+    } catch (e) {
+      this.log.warn({ err: e }, 'the background scorer could not move the insights generation');
+    }
   }
 
   private wake(): void {
@@ -195,6 +228,12 @@ export class BackgroundScorer {
       const id = await this.next();
       if (this.stopped) return;
       if (id === undefined) {
+        // Nothing left: the scores written meanwhile count in the figures now.
+        if (this.owedBump) {
+          clearTimeout(this.owedBump);
+          this.owedBump = undefined;
+          await this.bump();
+        }
         await this.sleep(this.idleMs, true);
         // Look at the whole backlog again: other instances' saves, reports restored meanwhile.
         this.backlogDone = false;
@@ -254,7 +293,22 @@ export class BackgroundScorer {
       return;
     }
     if (this.stopped) return;
-    if (await writeScore(this.store, job.id, job.version, reply.score)) this.scored += 1;
+    // The generation moves with the score when the last move is old enough; otherwise once, a little later.
+    const bump = performance.now() - this.lastBump >= this.bumpEveryMs;
+    if (!(await writeScore(this.store, job.id, job.version, reply.score, { bump }))) return;
+    this.scored += 1;
+    if (bump) {
+      this.lastBump = performance.now();
+      clearTimeout(this.owedBump);
+      this.owedBump = undefined;
+    } else
+      this.owedBump ??= setTimeout(
+        () => {
+          this.owedBump = undefined;
+          void this.bump();
+        },
+        Math.max(0, this.lastBump + this.bumpEveryMs - performance.now()),
+      ).unref();
   }
 
   private ask(request: ScoreRequest): Promise<ScoreReply> {
