@@ -8,7 +8,7 @@ import type { AppError } from '../domain/index.js';
 import { buildReport } from '../../test/factories.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import { MemoryRepository, ReportRepository } from './index.js';
-import { rebuildKept } from './insight-kept.js';
+import { applyKept, rebuildKept } from './insight-kept.js';
 
 const info = { userId: null, summary: 'saved', changes: [] };
 
@@ -207,3 +207,61 @@ describe.each(testDialects())('a save that aborts its group on %s', (dialect) =>
     expect(later.id).toBe('b-3');
   });
 });
+
+// A writer of the facts row outside the saves (the background quality scorer, quality-scores.ts) that commits
+// while an update of the same report is under way on PostgreSQL: the update must subtract from the kept tallies
+// the facts row as that writer left it, not as it stood when the update's first statement began.
+describe.each(testDialects().filter((d) => d === 'postgres'))(
+  'a facts row written beside an update on %s',
+  (dialect) => {
+    let t: TestStore;
+    beforeAll(async () => {
+      t = await openTestStore(dialect);
+    });
+    afterAll(async () => t?.dispose());
+
+    it('keeps the insight tallies equal to ones computed afresh', async () => {
+      const reports = new ReportRepository(t.store);
+      const read = async () =>
+        (
+          await sql<
+            Record<string, unknown>
+          >`select quarter, severity, figure, grp, n, lo, hi from insight_kept
+          where n <> 0 order by quarter, severity, figure, grp`.execute(t.store.db)
+        ).rows;
+      await reports.create('q-0', buildReport({ id: 'q-0', title: 'Scored' }), info);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      // As the scorer does: the facts row read, updated, and its change applied to the kept tallies.
+      const scorer = t.store.db.transaction().execute(async (trx) => {
+        const prev = (await trx
+          .selectFrom('report_facts')
+          .selectAll()
+          .where('report_id', '=', 'q-0')
+          .executeTakeFirst())!;
+        const set = { quality_score: 75, b_quality: 7 };
+        await trx.updateTable('report_facts').set(set).where('report_id', '=', 'q-0').execute();
+        await applyKept(trx, 'postgres', prev, { ...prev, ...set });
+        locked();
+        await held;
+      });
+      await lockTaken;
+      const update = reports.update(
+        'q-0',
+        1,
+        buildReport({ id: 'q-0', title: 'Scored', severity: 'SEV1' }),
+        info,
+      );
+      // The update's first statement has run (or waits on the scorer's lock) before the scorer commits.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      release();
+      await scorer;
+      await update;
+      const kept = await read();
+      await rebuildKept(t.store);
+      expect(kept).toEqual(await read());
+    });
+  },
+);
