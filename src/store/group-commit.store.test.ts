@@ -9,6 +9,7 @@ import { buildReport } from '../../test/factories.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import { MemoryRepository, ReportRepository } from './index.js';
 import { applyKept, rebuildKept } from './insight-kept.js';
+import { scoreUnscored } from './quality-scores.js';
 
 const info = { userId: null, summary: 'saved', changes: [] };
 
@@ -259,6 +260,45 @@ describe.each(testDialects().filter((d) => d === 'postgres'))(
       release();
       await scorer;
       await update;
+      const kept = await read();
+      await rebuildKept(t.store);
+      expect(kept).toEqual(await read());
+    });
+
+    it('keeps them equal when the scorer reads a facts row an update has locked', async () => {
+      const reports = new ReportRepository(t.store);
+      const read = async () =>
+        (
+          await sql<
+            Record<string, unknown>
+          >`select quarter, severity, figure, grp, n, lo, hi from insight_kept
+          where n <> 0 order by quarter, severity, figure, grp`.execute(t.store.db)
+        ).rows;
+      await reports.create('q-1', buildReport({ id: 'q-1', title: 'Scored later' }), info);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      // The generation's counters held, so that the update's group waits at its end with its rows written and locked.
+      const holder = t.store.db.transaction().execute(async (trx) => {
+        await sql`select n from insight_generation for update`.execute(trx);
+        locked();
+        await held;
+      });
+      await lockTaken;
+      const update = reports.update(
+        'q-1',
+        1,
+        buildReport({ id: 'q-1', title: 'Scored later', severity: 'SEV3' }),
+        info,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const scored = scoreUnscored(t.store, () => 42, { budgetMs: Infinity });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      release();
+      await holder;
+      await update;
+      await scored;
       const kept = await read();
       await rebuildKept(t.store);
       expect(kept).toEqual(await read());

@@ -34,11 +34,11 @@ export async function scoreUnscored(
     if (scored > 0 && performance.now() - started > budgetMs) break;
     const value = score(JSON.parse(r.content) as Report);
     await store.db.transaction().execute(async (trx) => {
-      const prev = await trx
-        .selectFrom('report_facts')
-        .selectAll()
-        .where('report_id', '=', r.id)
-        .executeTakeFirst();
+      // Locked first on PostgreSQL (SQLite has one writer): a save under way holds the row until it commits,
+      // and the row and the version are then read as it left them, not as the snapshot had them.
+      let q = trx.selectFrom('report_facts').selectAll().where('report_id', '=', r.id);
+      if (store.dialect === 'postgres') q = q.forUpdate();
+      const prev = await q.executeTakeFirst();
       const now = await trx.selectFrom('reports').select('version').where('id', '=', r.id).executeTakeFirst();
       if (!prev || prev.quality_score !== null || Number(now?.version) !== Number(r.version)) return;
       const set = { quality_score: value, b_quality: bucketOf(value) };
