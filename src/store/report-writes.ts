@@ -294,7 +294,10 @@ export class ReportWrites {
         try {
           return await this.failStale(trx, id, expectedVersion);
         } catch (error) {
-          return new CleanFailure(error);
+          // Only its own answer (stale, gone): a failed statement has aborted the transaction, and going on would
+          // fail the next save of the group for it, or have COMMIT roll the group back with no error at all.
+          if (error instanceof AppError) return new CleanFailure(error);
+          throw error;
         }
       }
       const { prev_: prev, actions_, subs_, before_, ...row } = rows[0];
