@@ -160,6 +160,7 @@ describe.each(testDialects())('kept bucket ends across groups of saves on %s', (
 
   it('stay equal to a rebuild after every group', async () => {
     const reports = new ReportRepository(t.store);
+    const memory = new MemoryRepository(t.store);
     const read = async () =>
       (
         await sql<Record<string, unknown>>`select quarter, severity, figure, grp, n, lo, hi from insight_kept
@@ -189,15 +190,42 @@ describe.each(testDialects())('kept bucket ends across groups of saves on %s', (
         versions.set(id, 1);
       }),
     );
+    // Two more saved once, then only refused, after their rows are written: one whose statement fails (its
+    // savepoint undone on SQLite), one whose failure ends the group's transaction (the group written again
+    // without it). Neither may leave its facts row's change in the kept tallies.
+    for (const id of ['e-refused', 'e-aborts']) await reports.create(id, build(id, 0, 'SEV1'), info);
+    if (dialect === 'postgres') {
+      await sql`create function refuse_revision() returns trigger language plpgsql as $$
+        begin raise exception 'revision refused'; end $$`.execute(t.store.db);
+      await sql`create trigger refuse_revision before insert on report_revisions for each row
+        when (new.report_id in ('e-refused', 'e-aborts')) execute function refuse_revision()`.execute(
+        t.store.db,
+      );
+    } else {
+      t.store.sqlite!.exec(`create trigger refuse_revision before insert on report_revisions
+        when new.report_id = 'e-refused' begin select raise(abort, 'revision refused'); end;
+        create trigger abort_revision before insert on report_revisions
+        when new.report_id = 'e-aborts' begin select raise(rollback, 'revision aborts the group'); end`);
+    }
     for (let round = 0; round < 12; round++) {
       const saves: Promise<unknown>[] = [];
+      const refused: Promise<unknown>[] = [];
       for (let k = 0; k < 6; k++) {
         const id = ids[random(ids.length)]!;
         const version = versions.get(id)!;
         versions.set(id, version + 1);
         saves.push(reports.update(id, version, build(id, random(4), severities[random(2)]!), info));
+        if (k === 1 || k === 3)
+          refused.push(
+            reports.update(k === 1 ? 'e-refused' : 'e-aborts', 1, build('e-x', 1 + random(3), 'SEV2'), info),
+          );
       }
-      await Promise.all(saves);
+      const before = await memory.generation();
+      const [answers, refusals] = await Promise.all([Promise.allSettled(saves), Promise.allSettled(refused)]);
+      // By one an acknowledged save at most (a refused one, or a round written again, moves it by none).
+      expect((await memory.generation()) - before).toBeLessThanOrEqual(saves.length);
+      expect(answers.filter((a) => a.status === 'rejected')).toEqual([]);
+      expect(refusals.map((r) => r.status)).toEqual(['rejected', 'rejected']);
       const kept = await read();
       await rebuildKept(t.store);
       expect(kept, `after group ${round}`).toEqual(await read());
