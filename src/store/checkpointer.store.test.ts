@@ -41,4 +41,21 @@ describe('checkpoints off the main thread (SQLite file)', () => {
     expect((await new ReportRepository(again).get('c-119'))?.report.title).toBe('Checkpoint 119');
     await again.close();
   });
+
+  it('closes at once while checkpoints are asked for, and keeps every save', async () => {
+    const store = openStore(join(dir, 'c.db'), { checkpointFrames: 10 });
+    await migrateToLatest(store);
+    const reports = new ReportRepository(store);
+    const info = { userId: null, summary: 'saved', changes: [] };
+    // Each save past the mark asks the worker for a checkpoint; the store is closed right after the last.
+    for (let i = 0; i < 40; i++)
+      await reports.create(`d-${i}`, buildReport({ id: `d-${i}`, title: `Closing ${i}` }), info);
+    const started = Date.now();
+    await store.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const again = openStore(join(dir, 'c.db'));
+    const reopened = new ReportRepository(again);
+    for (let i = 0; i < 40; i++) expect((await reopened.get(`d-${i}`))?.report.title).toBe(`Closing ${i}`);
+    await again.close();
+  });
 });

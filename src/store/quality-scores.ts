@@ -70,11 +70,10 @@ export async function writeScore(
     let current = trx.selectFrom('reports').select('version').where('id', '=', id);
     if (store.dialect === 'postgres') current = current.forUpdate();
     const now = await current.executeTakeFirst();
-    const prev = await trx
-      .selectFrom('report_facts')
-      .selectAll()
-      .where('report_id', '=', id)
-      .executeTakeFirst();
+    // The facts row locked too (a statement after the report's lock, so it reads the row as a save left it).
+    let facts = trx.selectFrom('report_facts').selectAll().where('report_id', '=', id);
+    if (store.dialect === 'postgres') facts = facts.forUpdate();
+    const prev = await facts.executeTakeFirst();
     if (!prev || prev.quality_score !== null || Number(now?.version) !== version) return false;
     const set = { quality_score: value, b_quality: bucketOf(value) };
     await trx.updateTable('report_facts').set(set).where('report_id', '=', id).execute();

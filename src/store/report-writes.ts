@@ -263,7 +263,9 @@ export class ReportWrites {
       // stood before it (every part of a statement sees one snapshot), the facts row, the stored actions'
       // states (their completion days carry over, withCompletion), who listens, and when anyone does, the
       // stored content (to tell what this save changed, see outboxRows).
-      // The facts row stays: writeRows sets it only where it differs (see there).
+      // The facts row stays: writeRows sets it only where it differs (see there). It is read locked, so that a
+      // change another transaction commits meanwhile (the quality scorer's) is the one read, not the snapshot's:
+      // the kept tallies subtract what the row holds, not what it held when this statement began.
       const deletes = SIDE_TABLES.filter((t) => t !== 'report_facts').map(
         (t, i) =>
           sql`${sql.raw(`d${i}`)} as (delete from ${sql.table(t)} where report_id = ${id} and exists (select 1 from u))`,
@@ -273,7 +275,7 @@ export class ReportWrites {
           where id = ${id} and version = ${expectedVersion} and deleted_at is null returning *),
         ${sql.join(deletes)}
         select u.*,
-          (select row_to_json(f) from report_facts f where f.report_id = ${id}) as prev_,
+          (select row_to_json(f) from report_facts f where f.report_id = ${id} for update) as prev_,
           ${
             kept
               ? sql`(select json_agg(json_build_object('item_id', a.item_id, 'status', a.status,
@@ -292,7 +294,10 @@ export class ReportWrites {
         try {
           return await this.failStale(trx, id, expectedVersion);
         } catch (error) {
-          return new CleanFailure(error);
+          // Only its own answer (stale, gone): a failed statement has aborted the transaction, and going on would
+          // fail the next save of the group for it, or have COMMIT roll the group back with no error at all.
+          if (error instanceof AppError) return new CleanFailure(error);
+          throw error;
         }
       }
       const { prev_: prev, actions_, subs_, before_, ...row } = rows[0];
