@@ -204,6 +204,7 @@ function DistributionTable({
   unit,
   groupLabel,
   filters,
+  scaleMax,
 }: {
   id: string;
   title: string;
@@ -211,8 +212,10 @@ function DistributionTable({
   unit: string;
   groupLabel: string;
   filters: Record<string, string>;
+  /** The plots' full width in `unit` for a figure with a fixed range (a score out of 100); else the largest p90. */
+  scaleMax?: number;
 }) {
-  const max = Math.max(0, ...rows.map((r) => r.p90));
+  const max = scaleMax ?? Math.max(0, ...rows.map((r) => r.p90));
   return (
     <FigureTable
       id={id}
@@ -463,10 +466,11 @@ export function InsightsPage() {
             unit="points"
             groupLabel="Quarter"
             filters={filters}
+            scaleMax={100}
           />
           <CountTable
             id="quality-scored"
-            title="Reports with a quality score (scores are stored after a save: hindsight migrate --score-reports)"
+            title="Reports with a quality score (the server scores a report in the background soon after each save)"
             label="Score"
             rows={data.health.scored}
             filters={filters}
