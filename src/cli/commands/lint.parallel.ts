@@ -3,11 +3,10 @@
 // the same as a lint in one thread, byte for byte. The spelling suggestions (for the first 8 misspelled words of a
 // file; see suggestFor) are costly, so the workers only record which words each file asked about, and the main
 // thread then replays those requests in file order through its cache and has the workers compute the lists needed.
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../fs/worker-entry.js';
 import type { FileResult } from '../../lint/index.js';
 import type { LocatedFinding } from '../../lint/locate.js';
 import {
@@ -50,37 +49,11 @@ export class LintWorkerMissing extends Error {
   }
 }
 
-/** The worker's program bundled from source, once per process (run from the TypeScript source: the tests). */
-let bundled: string | undefined;
-function workerEntry(): URL | string {
-  if (!import.meta.url.endsWith('.ts')) {
-    const entry = new URL('./lint.worker.js', import.meta.url);
-    if (!existsSync(entry)) throw new LintWorkerMissing(fileURLToPath(entry));
-    return entry;
-  }
-  if (bundled === undefined) {
-    // Node 20 applies no `--import` loader in a worker: bundle the .ts module with esbuild (tsx's) as an ES module
-    // that imports its packages, and write it under node_modules so that they resolve.
-    const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
-    const esbuild = fromTsx('esbuild') as { buildSync(o: object): { outputFiles: { text: string }[] } };
-    const text = esbuild.buildSync({
-      entryPoints: [fileURLToPath(new URL('./lint.worker.ts', import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      target: 'node20',
-      write: false,
-    }).outputFiles[0]!.text;
-    const dir = fileURLToPath(new URL('../../../node_modules/.cache/hindsight/', import.meta.url));
-    mkdirSync(dir, { recursive: true });
-    const file = `${dir}lint.worker.${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`;
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-    bundled = file;
-  }
-  return bundled;
+/** The lint worker's program; built, a missing file is LintWorkerMissing (the command then lints in one thread). */
+function lintWorkerEntry(): URL | string {
+  const entry = workerEntry(import.meta.url, 'lint.worker');
+  if (entry instanceof URL && !existsSync(entry)) throw new LintWorkerMissing(fileURLToPath(entry));
+  return entry;
 }
 
 /** A worker thread that answers one job at a time. */
@@ -92,7 +65,7 @@ class LintWorker {
   private stopped: Error | undefined;
 
   constructor(input: WorkerInput) {
-    this.worker = new Worker(workerEntry(), { workerData: input, execArgv: [] });
+    this.worker = new Worker(lintWorkerEntry(), { workerData: input, execArgv: [] });
     this.worker.on('message', (reply: WorkerReply) => {
       const done = this.pending;
       this.pending = undefined;
@@ -127,7 +100,7 @@ class LintWorker {
 
 /** Lint `files` in `jobs` worker threads; the outcomes in file order, exactly as a lint in one thread gives them. */
 export async function lintInWorkers(files: string[], input: WorkerInput, jobs: number): Promise<Outcome[]> {
-  workerEntry();
+  lintWorkerEntry();
   const workers = Array.from(
     { length: Math.max(1, Math.min(jobs, files.length)) },
     () => new LintWorker(input),

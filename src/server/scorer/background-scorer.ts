@@ -8,14 +8,11 @@
 // save ends the pause once `pauseMs` has passed (a report saved waits at most for the lint under way and pauseMs);
 // and while requests keep the event loop busy over half the time, it scores nothing (its writes and its thread
 // would compete with them for the cores and the database: SQLite's checkpoints run on the main thread).
-import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import type { InternalNetwork, SeverityScale } from '../../domain/index.js';
+import { workerEntry } from '../../fs/worker-entry.js';
 import {
   bumpInsights,
   jobsFor,
@@ -56,35 +53,6 @@ export interface ScorerOptions {
 
 /** Saved ids kept waiting at most; past that, the oldest are left to the backlog walk. */
 const RECENT_MAX = 10_000;
-
-/** The worker's program; run from the TypeScript source (the tests), it is bundled once per process. */
-let bundled: string | undefined;
-function workerEntry(): URL | string {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./score.worker.js', import.meta.url);
-  if (bundled === undefined) {
-    // As cli/commands/lint.parallel.ts does: Node 20 applies no `--import` loader in a worker, so the .ts module is
-    // bundled with esbuild (tsx's) as an ES module importing its packages, written under node_modules to resolve them.
-    const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
-    const esbuild = fromTsx('esbuild') as { buildSync(o: object): { outputFiles: { text: string }[] } };
-    const text = esbuild.buildSync({
-      entryPoints: [fileURLToPath(new URL('./score.worker.ts', import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      target: 'node20',
-      write: false,
-    }).outputFiles[0]!.text;
-    const dir = fileURLToPath(new URL('../../../node_modules/.cache/hindsight/', import.meta.url));
-    mkdirSync(dir, { recursive: true });
-    const file = `${dir}score.worker.${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`;
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-    bundled = file;
-  }
-  return bundled;
-}
 
 /** Scores unscored reports in a worker thread while the server runs; `stop` ends it at once. */
 export class BackgroundScorer {
@@ -321,7 +289,7 @@ export class BackgroundScorer {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     // A bare worker: none of the parent's flags or loaders.
-    const worker = new Worker(workerEntry(), { execArgv: [] });
+    const worker = new Worker(workerEntry(import.meta.url, 'score.worker'), { execArgv: [] });
     worker.unref();
     worker.on('message', (reply: ScoreReply) => {
       const p = this.pending;
