@@ -306,20 +306,26 @@ describe.each(testDialects().filter((d) => d === 'postgres'))(
     });
     afterAll(async () => t?.dispose());
 
-    it('keeps the insight tallies equal to ones computed afresh', async () => {
-      const reports = new ReportRepository(t.store);
-      const read = async () =>
-        (
-          await sql<
-            Record<string, unknown>
-          >`select quarter, severity, figure, grp, n, lo, hi from insight_kept
-          where n <> 0 order by quarter, severity, figure, grp`.execute(t.store.db)
-        ).rows;
-      await reports.create('q-0', buildReport({ id: 'q-0', title: 'Scored' }), info);
+    /** The kept tallies' rows that count. */
+    const read = async () =>
+      (
+        await sql<Record<string, unknown>>`select quarter, severity, figure, grp, n, lo, hi from insight_kept
+        where n <> 0 order by quarter, severity, figure, grp`.execute(t.store.db)
+      ).rows;
+
+    /** A transaction holding a lock: `locked` once it holds it (then `lockTaken` resolves), until `release`. */
+    const gate = () => {
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       let locked!: () => void;
       const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      return { held, release, locked, lockTaken };
+    };
+
+    it('keeps the insight tallies equal to ones computed afresh', async () => {
+      const reports = new ReportRepository(t.store);
+      await reports.create('q-0', buildReport({ id: 'q-0', title: 'Scored' }), info);
+      const { held, release, locked, lockTaken } = gate();
       // As the scorer does: the facts row read, updated, and its change applied to the kept tallies.
       const scorer = t.store.db.transaction().execute(async (trx) => {
         const prev = (await trx
@@ -352,18 +358,8 @@ describe.each(testDialects().filter((d) => d === 'postgres'))(
 
     it('keeps them equal when the scorer reads a facts row an update has locked', async () => {
       const reports = new ReportRepository(t.store);
-      const read = async () =>
-        (
-          await sql<
-            Record<string, unknown>
-          >`select quarter, severity, figure, grp, n, lo, hi from insight_kept
-          where n <> 0 order by quarter, severity, figure, grp`.execute(t.store.db)
-        ).rows;
       await reports.create('q-1', buildReport({ id: 'q-1', title: 'Scored later' }), info);
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      const { held, release, locked, lockTaken } = gate();
       // The generation's counters held, so that the update's group waits at its end with its rows written and locked.
       const holder = t.store.db.transaction().execute(async (trx) => {
         await sql`select n from insight_generation for update`.execute(trx);
