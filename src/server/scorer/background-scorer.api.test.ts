@@ -234,3 +234,72 @@ describe.each(testDialects())('closing with the scorer busy on %s', (dialect) =>
     }
   }, 60_000);
 });
+
+// While a backlog is scored, the insights' generation moves with the first score and then at most every
+// bumpEveryMs, and at once when nothing is left: kept insights are not thrown away after every report, and the
+// figures still count every score once the scorer is done.
+describe.each(testDialects())('the scorer and the kept insights on %s', (dialect) => {
+  let s: TestServer;
+  let editor: TestClient;
+  beforeAll(async () => {
+    s = await startTestServer(dialect); // no scorer of its own: the test runs one
+    editor = await s.client('editor', 'Eda Editor');
+  }, 60_000);
+  afterAll(async () => s?.close());
+
+  const generation = async () =>
+    Number(
+      (await sql<{ n: number }>`select sum(n) as n from insight_generation`.execute(s.db.store.db)).rows[0]!
+        .n,
+    );
+  const scoredCount = async () => {
+    const r = await editor.call({ method: 'GET', url: '/api/insights' });
+    expect(r.statusCode, r.body).toBe(200);
+    const rows = (r.json() as { health: { scored: { group: string; count: number }[] } }).health.scored;
+    return rows.find((row) => row.group === 'scored')?.count ?? 0;
+  };
+
+  it('moves the generation once for a burst of scores, and the figures count them all when it is done', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await editor.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: completeReport({ title: `Backlog ${i}` }),
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      ids.push((r.json() as { id: string }).id);
+    }
+    expect(await scoredCount()).toBe(0); // computed now, and kept
+    const before = await generation();
+    const scorer = new BackgroundScorer(s.db.store, () => s.app.services.settings.get(), s.app.log, {
+      pauseMs: 300,
+      idleMs: 60_000,
+      bumpEveryMs: 60_000,
+    });
+    scorer.start();
+    try {
+      // Insights asked for mid-way are kept with the first scores only (the later ones do not move the generation).
+      await until('a first score', async () =>
+        (await Promise.all(ids.map((id) => scoreOf(s.db.store, id)))).some((v) => v !== null)
+          ? true
+          : undefined,
+      );
+      expect(await scoredCount()).toBeLessThan(5);
+      await until('every score', async () =>
+        (await Promise.all(ids.map((id) => scoreOf(s.db.store, id)))).every((v) => v !== null)
+          ? true
+          : undefined,
+      );
+      // Nothing left to score: the generation moves, and the kept insights are computed afresh.
+      expect(
+        await until('the figures', async () => ((await scoredCount()) === 5 ? 5 : undefined), 5_000),
+      ).toBe(5);
+      const moves = (await generation()) - before;
+      expect(moves).toBeGreaterThanOrEqual(1);
+      expect(moves).toBeLessThanOrEqual(2); // the first score and the end, not one a report
+    } finally {
+      await scorer.stop();
+    }
+  }, 60_000);
+});
