@@ -79,7 +79,9 @@ describe('keyboard only', () => {
     await page.keyboard.press('Control+s');
     await saved(page);
 
-    // A finding in the panel takes the keyboard to the part it is about.
+    // A finding in the panel takes the keyboard to the part it is about. The panel fills in once the server's
+    // lint answers (a moment after typing stops; slower on a cold server), as a keyboard user would wait to see.
+    await visible(page.getByRole('button', { name: /The report has no action items/ }));
     await tabTo(page, /The report has no action items/);
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.activeElement?.id === 'f-actions-items');
