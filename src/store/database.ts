@@ -97,7 +97,8 @@ export function openStore(
   // changes in a sub-journal, spilled past 64 KB to a temporary file: a save into a large database changes
   // some 70 pages, so every save wrote them all a second time to /var/tmp (more write calls than its WAL
   // frames). In memory the sub-journal costs a copy of each page. Temporary tables and indexes stay in memory
-  // too; the queries here make none of more than a few thousand rows.
+  // too, and so do sorts that outgrow the cache: migrateToLatest, whose index builds sort whole tables, runs
+  // with files (migrator.ts).
   sqlite.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const statements = new Map<string, SQLite.Statement>();
