@@ -93,6 +93,13 @@ export function openStore(
   // Each save touches a page in a dozen indexes; a 64 MB page cache keeps the upper levels of all of them
   // in memory once the database holds many reports (the default is 2 MB).
   sqlite.pragma('cache_size = -65536');
+  // A group commit runs each save in a savepoint (report-writes.ts), and SQLite keeps the pages a savepoint
+  // changes in a sub-journal, spilled past 64 KB to a temporary file: a save into a large database changes
+  // some 70 pages, so every save wrote them all a second time to /var/tmp (more write calls than its WAL
+  // frames). In memory the sub-journal costs a copy of each page. Temporary tables and indexes stay in memory
+  // too, and so do sorts that outgrow the cache: migrateToLatest, whose index builds sort whole tables, runs
+  // with files (migrator.ts).
+  sqlite.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const statements = new Map<string, SQLite.Statement>();
   const getRow = <T>(sqlText: string, ...params: unknown[]): T | undefined => {

@@ -70,6 +70,17 @@ const MIGRATIONS: Record<string, Migration> = {
  * named migration (tests build a database as an older release left it, then upgrade it).
  */
 export async function migrateToLatest(store: Store, options: { through?: string } = {}): Promise<string[]> {
+  // A migration or backfill may sort a whole table (CREATE INDEX over millions of rows): on SQLite such a sort
+  // spills to files while they run, not to memory as the connection's temp_store has it (see database.ts).
+  store.sqlite?.pragma('temp_store = DEFAULT');
+  try {
+    return await migrate(store, options);
+  } finally {
+    store.sqlite?.pragma('temp_store = MEMORY');
+  }
+}
+
+async function migrate(store: Store, options: { through?: string }): Promise<string[]> {
   const { through } = options;
   if (through !== undefined && !(through in MIGRATIONS)) throw new Error(`no migration named ${through}`);
   const migrations = Object.fromEntries(
