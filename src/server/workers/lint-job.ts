@@ -29,7 +29,10 @@ export interface LintJob {
 
 /** The reply's JSON text (JSON.stringify, as Fastify sends a route's object), made on the thread, or its error. */
 export type LintReply =
-  { json: string } | { error: { code: ErrorCode; message: string; details: ErrorDetail[] } };
+  | { json: string }
+  | { error: { code: ErrorCode; message: string; details: ErrorDetail[] } }
+  /** A fault of the linter itself (not of the report): a 500, as it was on the main thread. */
+  | { fault: string };
 
 /** Check and lint one report as the editor asks: its findings (of one section, if named) and its score. */
 export function runLintJob(job: LintJob): LintReply {
@@ -41,6 +44,6 @@ export function runLintJob(job: LintJob): LintReply {
     return { json: JSON.stringify(result) };
   } catch (e) {
     if (e instanceof AppError) return { error: { code: e.code, message: e.message, details: e.details } };
-    throw e;
+    return { fault: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
 }

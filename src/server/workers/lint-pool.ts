@@ -25,6 +25,7 @@ export class LintPool {
   async lint(job: LintJob, signal?: AbortSignal): Promise<string> {
     const reply = await this.pool.run(job, signal);
     if ('error' in reply) throw new AppError(reply.error.code, reply.error.message, reply.error.details);
+    if ('fault' in reply) throw new Error(`the linter failed on its thread: ${reply.fault}`);
     return reply.json;
   }
 
