@@ -1,8 +1,12 @@
 // Local stand-ins for GitHub's and Jira Cloud's REST APIs, speaking the documented subset Hindsight uses:
-// GitHub  POST /repos/{owner}/{repo}/issues, GET /repos/{owner}/{repo}/issues/{number} (Bearer token);
-// Jira    POST /rest/api/3/issue, GET /rest/api/3/issue/{key}?fields=status (basic auth, e-mail:token).
+// GitHub  POST /repos/{owner}/{repo}/issues, GET /repos/{owner}/{repo}/issues/{number},
+//         GET /repos/{owner}/{repo}/issues?state=all&since=…&per_page&page (Bearer token);
+// Jira    POST /rest/api/3/issue, GET /rest/api/3/issue/{key}?fields=status,updated,
+//         POST /rest/api/3/search/jql (`project = "X" AND created >= -Nm ORDER BY created DESC` only)
+//         (basic auth, e-mail:token).
 // They check credentials and bodies as the real services do (401, 400), keep issues in memory, record every
-// request, and can be told to fail (a status) or hang, as a tracker that is down or slow would.
+// request, and can be told to fail (a status), hang, or 'lose' (do what was asked, then never answer: a time-out
+// after the issue was made), as a tracker that is down or slow would.
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,14 +24,17 @@ export interface FakeIssue {
   title: string;
   body: unknown;
   fields?: Record<string, unknown>;
+  /** When it was made and last changed (ms since the epoch). */
+  created: number;
+  updated: number;
 }
 
 export interface FakeTracker {
   url: string;
   requests: FakeRequest[];
   issues: Map<string, FakeIssue>;
-  /** 'ok', a status to answer every request with, or 'hang' (never answer). */
-  mode: 'ok' | number | 'hang';
+  /** 'ok', a status to answer every request with, 'hang' (never answer), or 'lose' (act, then never answer). */
+  mode: 'ok' | number | 'hang' | 'lose';
   /** Where the tracker's webhook goes (GitHub: signed with `secret`; Jira: the address carries it). */
   hook?: { url: string; secret: string };
   /**
@@ -60,6 +67,7 @@ async function start(
       const issue = t.issues.get(key);
       if (!issue) throw new Error(`no issue ${key}`);
       issue.state = state;
+      issue.updated = Date.now();
       if (!t.hook) return undefined;
       const { body, headers } = event(t.hook, issue);
       const res = await fetch(t.hook.url, {
@@ -89,6 +97,11 @@ async function start(
       t.requests.push(r);
       if (t.mode === 'hang') return void held.push(res);
       if (typeof t.mode === 'number') return send(res, t.mode, { message: 'Service unavailable' });
+      if (t.mode === 'lose') {
+        held.push(res);
+        const lost = { writeHead: () => lost, end: () => lost } as unknown as ServerResponse;
+        return route(t, r, lost);
+      }
       route(t, r, res);
     });
   });
@@ -107,6 +120,8 @@ export function startFakeGitHub(o: { owner: string; repo: string; token: string 
     state: i.state,
     title: i.title,
     body: i.body,
+    created_at: new Date(i.created).toISOString().replace(/\.\d+Z$/, 'Z'),
+    updated_at: new Date(i.updated).toISOString().replace(/\.\d+Z$/, 'Z'),
   });
   return start(
     (t, req, res) => {
@@ -127,9 +142,33 @@ export function startFakeGitHub(o: { owner: string; repo: string; token: string 
             message: 'Validation Failed',
             errors: [{ field: 'title', code: 'missing_field' }],
           });
-        const issue: FakeIssue = { key: String(next++), state: 'open', title: body.title, body: body.body };
+        const now = Date.now();
+        const issue: FakeIssue = {
+          key: String(next++),
+          state: 'open',
+          title: body.title,
+          body: body.body,
+          created: now,
+          updated: now,
+        };
         t.issues.set(issue.key, issue);
         return send(res, 201, present(t, issue));
+      }
+      const url = new URL(req.path, t.url);
+      if (req.method === 'GET' && url.pathname === base) {
+        // Issues changed at or after `since` (seconds: GitHub's times have no milliseconds), newest first.
+        const since = Date.parse(url.searchParams.get('since') ?? '1970-01-01T00:00:00Z');
+        const per = Number(url.searchParams.get('per_page') ?? 30);
+        const page = Number(url.searchParams.get('page') ?? 1);
+        const list = [...t.issues.values()]
+          .filter((i) => Math.floor(i.updated / 1000) * 1000 >= since)
+          .sort((a, b) => b.created - a.created)
+          .slice((page - 1) * per, page * per);
+        return send(
+          res,
+          200,
+          list.map((i) => present(t, i)),
+        );
       }
       const m = new RegExp(`^${base}/(\\d+)$`).exec(req.path);
       if (req.method === 'GET' && m) {
@@ -182,10 +221,39 @@ export function startFakeJira(o: { project: string; email: string; token: string
           errors.description = 'Operation value must be an Atlassian Document.';
         if (Object.keys(errors).length > 0) return send(res, 400, { errorMessages: [], errors });
         const key = `${o.project}-${next++}`;
-        t.issues.set(key, { key, state: 'open', title: f.summary as string, body: f.description, fields: f });
+        const now = Date.now();
+        t.issues.set(key, {
+          key,
+          state: 'open',
+          title: f.summary as string,
+          body: f.description,
+          fields: f,
+          created: now,
+          updated: now,
+        });
         return send(res, 201, { id: String(10000 + next), key, self: `${t.url}/rest/api/3/issue/${key}` });
       }
-      const m = /^\/rest\/api\/3\/issue\/([A-Z0-9_]+-\d+)\?fields=status$/.exec(req.path);
+      if (req.method === 'POST' && req.path === '/rest/api/3/search/jql') {
+        const q = JSON.parse(req.body) as { jql?: string; maxResults?: number };
+        const jql = /^project = "([A-Z0-9_]+)" AND created >= -(\d+)m ORDER BY created DESC$/.exec(
+          q.jql ?? '',
+        );
+        if (!jql) return send(res, 400, { errorMessages: [`The fake does not read this JQL: ${q.jql}`] });
+        const after = Date.now() - Number(jql[2]) * 60_000;
+        const issues = [...t.issues.values()]
+          .filter((i) => i.key.startsWith(`${jql[1]}-`) && i.created >= after)
+          .sort((a, b) => b.created - a.created)
+          .slice(0, q.maxResults ?? 50)
+          .map((i) => ({
+            key: i.key,
+            fields: {
+              description: i.body,
+              status: { statusCategory: { key: i.state === 'closed' ? 'done' : 'new' } },
+            },
+          }));
+        return send(res, 200, { issues, isLast: true });
+      }
+      const m = /^\/rest\/api\/3\/issue\/([A-Z0-9_]+-\d+)\?fields=status,updated$/.exec(req.path);
       if (req.method === 'GET' && m) {
         const issue = t.issues.get(m[1]!);
         if (!issue)
@@ -200,6 +268,8 @@ export function startFakeJira(o: { project: string; email: string; token: string
               name: done ? 'Done' : 'To Do',
               statusCategory: { key: done ? 'done' : 'new', name: done ? 'Done' : 'To Do' },
             },
+            // Jira's form of a time: milliseconds and an offset without a colon.
+            updated: new Date(issue.updated).toISOString().replace('Z', '+0000'),
           },
         });
       }

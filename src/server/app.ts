@@ -50,6 +50,7 @@ import type { TrackerOptions } from './tracker/tracker.service.js';
 import { trackerRoutes } from './routes/tracker.routes.js';
 import type { AuthOptions } from './services/auth.service.js';
 import { PdfRenderer } from '../render/pdf.js';
+import { LintPool, type LintPoolOptions } from './workers/lint-pool.js';
 import { BackgroundScorer, type ScorerOptions } from './scorer/background-scorer.js';
 import { createServices, type Services } from './services/index.js';
 import type { ReviewGate } from './services/review-gate.js';
@@ -85,6 +86,11 @@ export interface AppOptions {
   /** PDF renders at once, renders waiting, and the longest one render may take (defaults 2, 8, 60 s). */
   pdf?: { concurrency?: number; queue?: number; timeoutMs?: number };
   /**
+   * The editor's lint threads (workers/lint-pool.ts): threads (default one per core but one, at most 4), lints
+   * waiting (default 16; more get 503), the longest one lint may run (default 20 s).
+   */
+  lint?: LintPoolOptions;
+  /**
    * Check every API reply against its route's response schema; a mismatch becomes a 500 that names it and
    * is kept in `app.replyViolations`. For tests: it parses every reply, which production need not pay for.
    */
@@ -115,6 +121,8 @@ export type HindsightApp = FastifyInstance & {
   outboxWorker?: OutboxWorker;
   /** The PDF renderer the exports share. */
   pdfRenderer: PdfRenderer;
+  /** The threads that run POST /api/lint. */
+  lintPool: LintPool;
   /** The background scorer, when `qualityScorer` was given. */
   qualityScorer?: BackgroundScorer;
 };
@@ -335,7 +343,11 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   await app.register(authRoutes(services, { secure: options.cookies?.secure ?? 'auto' }));
   await app.register(passwordRoutes(services));
   await app.register(attachmentsRoutes(services));
-  await app.register(lintRoutes(services));
+  // The editor's lints run on worker threads, started at the first lint and terminated with the server.
+  const lint = new LintPool(options.lint);
+  app.decorate('lintPool', lint);
+  app.addHook('onClose', async () => lint.close());
+  await app.register(lintRoutes(services, { lint }));
   await app.register(setupRoutes(services));
   await app.register(evidenceRoutes(services));
   await app.register(webhooksRoutes(services));

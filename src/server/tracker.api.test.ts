@@ -361,7 +361,9 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     const adf = fields.description as { type: string; version: number; content: { type: string }[] };
     expect(adf.type).toBe('doc');
     expect(adf.version).toBe(1);
-    expect(adf.content.map((n) => n.type)).toEqual(['paragraph', 'bulletList', 'paragraph']);
+    // The action, its fields, the link back, and the marker a retry looks for.
+    expect(adf.content.map((n) => n.type)).toEqual(['paragraph', 'bulletList', 'paragraph', 'paragraph']);
+    expect(JSON.stringify(adf.content[3])).toMatch(/"Hindsight reference: [0-9a-f]{24}"/);
     const adfText = JSON.stringify(adf);
     for (const part of [
       'Platform team',
@@ -375,7 +377,7 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     // Polling: the issue is done in Jira; the outbox worker's periodic scan reads it and completes the action.
     jira.issues.get('OPS-1')!.state = 'closed';
     await s.app.services.outbox.worker().scan(new Date(Date.now() + 1000));
-    const polled = jira.requests.filter((q) => q.path === '/rest/api/3/issue/OPS-1?fields=status');
+    const polled = jira.requests.filter((q) => q.path === '/rest/api/3/issue/OPS-1?fields=status,updated');
     expect(polled.length).toBeGreaterThan(0);
     expect(polled[0]!.headers.authorization).toMatch(/^Basic /);
     expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
@@ -720,5 +722,109 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     expect(codes.filter((c) => c === 201)).toHaveLength(1);
     expect([200, 409]).toContain(codes.find((c) => c !== 201));
     expect(github.issues.size).toBe(count + 1);
+  });
+
+  it('a create whose answer was lost (a time-out after the issue was made) is not made twice: the retry finds it by its marker', async () => {
+    for (const [tracker, conn] of [
+      [github, gh],
+      [jira, jc],
+    ] as const) {
+      const id = await newReport();
+      const count = tracker.issues.size;
+      tracker.mode = 'lose';
+      const lost = await createIssue(id, conn.id);
+      tracker.mode = 'ok';
+      expect(lost.statusCode).toBe(503);
+      expect(lost.json().message).toContain('did not answer within 500 ms');
+      // The tracker made it all the same.
+      expect(tracker.issues.size).toBe(count + 1);
+      const made = [...tracker.issues.values()].at(-1)!;
+      expect(JSON.stringify(made.body)).toMatch(
+        /hindsight-ref: [0-9a-f]{24}|Hindsight reference: [0-9a-f]{24}/,
+      );
+
+      const before = tracker.requests.length;
+      const retry = await createIssue(id, conn.id);
+      expect(retry.statusCode, retry.body).toBe(201);
+      expect(retry.json()).toMatchObject({ status: 'linked', key: made.key, error: null });
+      expect(tracker.issues.size).toBe(count + 1);
+      // One look-up, no second create.
+      expect(tracker.requests.slice(before).map((q) => q.method)).toEqual([
+        tracker === github ? 'GET' : 'POST',
+      ]);
+      expect((await report(id)).report.actions.items[0]!.tracker).toBe(retry.json().url);
+
+      // Another action's marker is not this one's: a report of its own gets an issue of its own.
+      const other = await newReport();
+      tracker.mode = 503;
+      expect((await createIssue(other, conn.id)).statusCode).toBe(503);
+      tracker.mode = 'ok';
+      const own = await createIssue(other, conn.id);
+      expect(own.statusCode).toBe(201);
+      expect(own.json().key).not.toBe(made.key);
+      expect(tracker.issues.size).toBe(count + 2);
+    }
+  });
+
+  it('a look-up that fails makes no issue blind: the retry fails too, and the next one finds the issue', async () => {
+    const id = await newReport();
+    const count = github.issues.size;
+    github.mode = 'lose';
+    expect((await createIssue(id, gh.id)).statusCode).toBe(503);
+    github.mode = 502;
+    const down = await createIssue(id, gh.id);
+    expect(down.statusCode).toBe(503);
+    expect(down.json().message).toContain('GitHub answered 502');
+    github.mode = 'ok';
+    const retry = await createIssue(id, gh.id);
+    expect(retry.statusCode).toBe(201);
+    expect(github.issues.size).toBe(count + 1);
+  });
+
+  it("a poll moves the link's event time to the tracker's own time, so an older event replayed after it is refused", async () => {
+    const id = await newReport();
+    const made = await createIssue(id, gh.id);
+    expect(made.statusCode).toBe(201);
+    const key = made.json<{ key: string }>().key;
+    const eventAt = async () =>
+      (
+        await sql<{
+          event_at: string | null;
+        }>`select event_at from tracker_links where report_id = ${id}`.execute(s.db.store.db)
+      ).rows[0]!.event_at;
+    // A reopened event signed a while ago (kept by someone, or delivered late).
+    const old = new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const body = JSON.stringify({
+      action: 'reopened',
+      issue: { number: Number(key), state: 'open', updated_at: old },
+      repository: { full_name: 'acme/platform' },
+    });
+    // The issue is closed in GitHub later than that event, and no webhook tells it: a poll reads it.
+    const issue = github.issues.get(key)!;
+    issue.state = 'closed';
+    issue.updated = Date.now();
+    await s.app.services.tracker.poll(new Date(Date.now() + 1000));
+    expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
+    expect(await eventAt()).toBe(new Date(Math.floor(issue.updated / 1000) * 1000).toISOString());
+    const replay = await hook(gh.id, body, {
+      'x-github-event': 'issues',
+      'x-hub-signature-256': sign(gh.webhookSecret, body),
+    });
+    expect(replay.statusCode).toBe(409);
+    expect((await report(id)).report.actions.items[0]!.status).toBe('completed');
+
+    // Jira's form of the time (milliseconds, +0000) is read as the same instant.
+    const jid = await newReport();
+    const jmade = await createIssue(jid, jc.id);
+    const jissue = jira.issues.get(jmade.json<{ key: string }>().key)!;
+    jissue.state = 'closed';
+    jissue.updated = Date.now() - 5_000;
+    await s.app.services.tracker.poll(new Date(Date.now() + 1000));
+    const jat = (
+      await sql<{
+        event_at: string | null;
+      }>`select event_at from tracker_links where report_id = ${jid}`.execute(s.db.store.db)
+    ).rows[0]!.event_at;
+    expect(jat).toBe(new Date(jissue.updated).toISOString());
   });
 });

@@ -1,12 +1,13 @@
 // The WAL of a SQLite file is checkpointed on a worker thread once it has grown (checkpointer.ts): saves keep
-// it bounded without checkpointing on the main thread, every save stays, and closing the store ends the worker.
+// it bounded without checkpointing on the main thread, every save stays, closing the store ends the worker, and a
+// worker that stops is started again after a pause that grows with each stop in a row.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../test/factories.js';
-import { lastFrameOf } from './checkpointer.js';
+import { Checkpointer, lastFrameOf } from './checkpointer.js';
 import { migrateToLatest, openStore, ReportRepository } from './index.js';
 
 describe('checkpoints off the main thread (SQLite file)', () => {
@@ -57,5 +58,47 @@ describe('checkpoints off the main thread (SQLite file)', () => {
     const reopened = new ReportRepository(again);
     for (let i = 0; i < 40; i++) expect((await reopened.get(`d-${i}`))?.report.title).toBe(`Closing ${i}`);
     await again.close();
+  });
+
+  it('starts a worker again after it exits without an error, after a pause that doubles while it keeps stopping', async () => {
+    const store = openStore(join(dir, 'r.db'), { checkpointFrames: 1_000_000_000 });
+    await migrateToLatest(store);
+    await new ReportRepository(store).create('r-1', buildReport({ id: 'r-1' }), {
+      userId: null,
+      summary: 'saved',
+      changes: [],
+    });
+    // Always past the mark: every poke while none runs asks for a checkpoint.
+    const c = new Checkpointer(join(dir, 'r.db'), () => 100, 1, { restartMs: 300, maxRestartMs: 5_000 });
+    const until = async (what: () => boolean) => {
+      for (let i = 0; i < 400 && !what(); i++) await sleep(10);
+      expect(what()).toBe(true);
+    };
+    try {
+      c.poke();
+      await until(() => c.counts.checkpoints === 1);
+      // The worker exits with no 'error' event (as a thread that returns or is terminated does).
+      await c.thread!.terminate();
+      await until(() => c.thread === undefined);
+      c.poke();
+      expect(c.counts.started).toBe(1); // within the pause: no new worker yet
+      await sleep(350);
+      c.poke();
+      expect(c.counts.started).toBe(2);
+      // This one stops before it answers: a second stop in a row, so the pause doubles (600 ms).
+      await c.thread!.terminate();
+      expect(c.counts.checkpoints).toBe(1);
+      await until(() => c.thread === undefined);
+      await sleep(350);
+      c.poke();
+      expect(c.counts.started).toBe(2);
+      await sleep(300);
+      c.poke();
+      expect(c.counts.started).toBe(3);
+      await until(() => c.counts.checkpoints === 2);
+    } finally {
+      await c.close();
+      await store.close();
+    }
   });
 });

@@ -7,7 +7,12 @@ export type TrackerConnectionRow = TrackerConnectionsTable;
 export type TrackerLinkRow = TrackerLinksTable;
 
 /** How a try at making an issue was claimed: this caller holds it, or who holds it now. */
-export type LinkClaim = { ok: true; attempt: string } | { ok: false; current: TrackerLinkRow };
+/**
+ * A claim: taken (`retryOf`: the first try's time when an earlier try at this issue was made, whose issue may
+ * exist though its answer was lost), or left to the link as it stands.
+ */
+export type LinkClaim =
+  { ok: true; attempt: string; retryOf?: string } | { ok: false; current: TrackerLinkRow };
 
 /**
  * Tracker connections and the links of action items to issues. A link row is written `pending` before the
@@ -142,8 +147,9 @@ export class TrackerRepository {
           eb.and([eb('status', '=', 'pending'), eb('updated_at', '<', stale)]),
         ]),
       )
+      .returning('created_at')
       .executeTakeFirst();
-    if (Number(taken.numUpdatedRows) === 1) return { ok: true, attempt };
+    if (taken) return { ok: true, attempt, retryOf: taken.created_at };
     const current = await this.link(reportId, actionId);
     if (!current) return this.claim(reportId, actionId, connectionId, staleMs, now);
     return { ok: false, current };

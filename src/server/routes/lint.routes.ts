@@ -1,20 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { reportSchema, SECTION_KEYS } from '../../domain/index.js';
-import { AppError } from '../../domain/index.js';
+import { AppError, SECTION_KEYS } from '../../domain/index.js';
 import { lintResultSchema } from '../../domain/api-contract.js';
 import { otherContent, replies } from '../contract.js';
 import { isRuleId, ruleDoc } from '../../lint/docs.js';
-import { lintReport, scoreReport, sortFindings } from '../../lint/index.js';
 import { actor } from '../auth.hook.js';
 import type { Services } from '../services/index.js';
-import { parseWith } from '../services/validation.js';
+import type { LintPool } from '../workers/lint-pool.js';
 
 /**
  * The linter as a service for the web app, which cannot load its dictionaries and language models in a
- * browser: findings for a report as it is being written (not yet saved), and its quality score.
+ * browser: findings for a report as it is being written (not yet saved), and its quality score. The check and the
+ * lint run on a thread of the LintPool (workers/lint-pool.ts), never on the event loop.
  */
-export function lintRoutes(services: Services): FastifyPluginAsyncZod {
+export function lintRoutes(services: Services, options: { lint: LintPool }): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/api/lint',
@@ -29,14 +28,23 @@ export function lintRoutes(services: Services): FastifyPluginAsyncZod {
           response: replies({ 200: lintResultSchema }),
         },
       },
-      async (request) => {
+      async (request, reply) => {
         actor(request);
-        const report = parseWith(reportSchema, request.body.report, 'the report is not valid');
         const { severityScale: scale, internalNetwork: network } = await services.settings.get();
-        const all = lintReport(report, { scale, network });
-        const { section } = request.body;
-        const findings = sortFindings(section ? all.filter((f) => f.section === section) : all);
-        return { findings, score: scoreReport(report, all) };
+        // A client that goes away while its lint waits gives up its place in the queue.
+        const left = new AbortController();
+        const onClose = () => {
+          if (!reply.raw.writableFinished) left.abort();
+        };
+        reply.raw.on('close', onClose);
+        try {
+          const { report, section } = request.body;
+          const json = await options.lint.lint({ report, section, scale, network }, left.signal);
+          // The JSON text the thread wrote, as Fastify would have written the object (the 200 schema).
+          return reply.type('application/json; charset=utf-8').send(json as never);
+        } finally {
+          reply.raw.off('close', onClose);
+        }
       },
     );
     // A rule's documentation page (docs/rules/<id>.md), which the web app links from each finding.

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import { AppError, labelOf, type ActionItem } from '../../domain/index.js';
@@ -295,10 +295,20 @@ export class TrackerService {
     const base = trim(this.o.publicUrl ?? origin);
     // A restricted report's title stays in Hindsight: the issue names the action only.
     const title = stored.report.visibility === 'restricted' ? null : stored.report.title;
-    const draft = issueDraft(title, action, `${base}/reports/${encodeURIComponent(reportId)}`);
+    const draft = issueDraft(
+      title,
+      action,
+      `${base}/reports/${encodeURIComponent(reportId)}`,
+      issueMarker(conn.id, reportId, actionId),
+    );
     let issue;
     try {
-      issue = await this.client(conn).create(draft);
+      const client = this.client(conn);
+      // An earlier try may have made the issue though its answer was lost (a time-out): look for its marker
+      // first, among issues made since the first try (less a slack for the tracker's clock), and make one only
+      // when there is none. A tracker that cannot be asked fails this try too: no issue is made blind.
+      const since = claim.retryOf ? new Date(Date.parse(claim.retryOf) - RETRY_SLACK_MS) : undefined;
+      issue = (since && (await client.find(draft.marker, since))) || (await client.create(draft));
     } catch (e) {
       const why =
         e instanceof TrackerError || e instanceof AppError
@@ -468,8 +478,11 @@ export class TrackerService {
       const conn = conns.get(link.connection_id);
       if (!conn || !link.issue_key) continue;
       try {
-        const state = await this.client(conn).state(link.issue_key);
-        if (await this.apply(conn, link, state, false, 'polled')) changed += 1;
+        // The tracker's time of the issue's last change moves event_at as a webhook's would, so an older
+        // event replayed after this poll is refused.
+        const { state, updatedAt } = await this.client(conn).state(link.issue_key);
+        const at = eventTime(updatedAt);
+        if (await this.apply(conn, link, state, false, 'polled', at)) changed += 1;
       } catch (e) {
         const why = (e as Error).message;
         log?.warn({ report: link.report_id, action: link.action_id, error: why }, 'tracker poll failed');
@@ -486,7 +499,7 @@ export class TrackerService {
 }
 
 /** What the issue says: the action's words, owner, deadline, success criterion, verification plan, a link. */
-function issueDraft(reportTitle: string | null, a: ActionItem, link: string): IssueDraft {
+function issueDraft(reportTitle: string | null, a: ActionItem, link: string, marker: string): IssueDraft {
   const fields: IssueDraft['fields'] = [];
   if (a.owner) fields.push({ label: 'Owner', value: a.owner });
   if (a.deadline) fields.push({ label: 'Deadline', value: a.deadline });
@@ -507,8 +520,20 @@ function issueDraft(reportTitle: string | null, a: ActionItem, link: string): Is
     ...(a.details ? { details: a.details } : {}),
     link,
     ...(a.deadline ? { deadline: a.deadline } : {}),
+    marker,
   };
 }
+
+/**
+ * The reference written in the issue of one action in one connection: the same for every try, opaque (no
+ * report id or title reaches the tracker through it).
+ */
+function issueMarker(connectionId: string, reportId: string, actionId: string): string {
+  return createHash('sha256').update(`${connectionId}\n${reportId}\n${actionId}`).digest('hex').slice(0, 24);
+}
+
+/** How much earlier than the first try an issue it made may be stamped by the tracker's clock. */
+const RETRY_SLACK_MS = 10 * 60_000;
 
 /**
  * A GitHub `issues` event (`closed`, `reopened`; other actions and events are ignored; `ping` too) of the

@@ -36,7 +36,14 @@ describe('tracker clients against a hostile tracker', () => {
   );
 
   const client = () => githubClient({ baseUrl: base, owner: 'acme', repo: 'app', token: 'ghp_x' }, 2000);
-  const draft = { title: 'T', reportTitle: 'R', actionId: 'A1', fields: [], link: 'http://h/reports/x' };
+  const draft = {
+    title: 'T',
+    reportTitle: 'R',
+    actionId: 'A1',
+    fields: [],
+    link: 'http://h/reports/x',
+    marker: 'm1',
+  };
 
   it('refuses an issue whose html_url is not an http(s) address', async () => {
     answer = {

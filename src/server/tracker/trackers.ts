@@ -1,5 +1,7 @@
 // The documented subset of GitHub's REST API (issues) and Jira Cloud's REST API v3 that Hindsight uses:
-// make an issue, read its state. Nothing else is called.
+// make an issue, read its state and its time of last change, and find an issue made earlier by its marker (a
+// reference in its body that Hindsight writes, the same for every try at one action's issue). Nothing else is
+// called.
 
 /** What an issue made for an action carries. */
 export interface IssueDraft {
@@ -15,6 +17,11 @@ export interface IssueDraft {
   /** The address of the report in Hindsight. */
   link: string;
   deadline?: string;
+  /**
+   * The issue's reference, written in its body (GitHub: an HTML comment, not shown; Jira: a last line), the same
+   * for every try at one action's issue: a retry after an answer was lost finds the issue made by it.
+   */
+  marker: string;
 }
 
 export type IssueState = 'open' | 'closed';
@@ -26,10 +33,26 @@ export interface Issue {
   state: IssueState;
 }
 
+/** An issue's state as read, and the tracker's time of its last change (an ISO instant) when it gave one. */
+export interface IssueStatus {
+  state: IssueState;
+  updatedAt?: unknown;
+}
+
 export interface TrackerClient {
   create(draft: IssueDraft): Promise<Issue>;
-  state(key: string): Promise<IssueState>;
+  state(key: string): Promise<IssueStatus>;
+  /** The issue whose body carries `marker`, among those made (GitHub: changed) since `since`; else undefined. */
+  find(marker: string, since: Date): Promise<Issue | undefined>;
 }
+
+/** Issues listed at most when looking for a marker (GitHub: 5 pages of 100; Jira: 100 newest). */
+const FIND_PAGES = 5;
+
+/** The marker as written in a GitHub issue's Markdown body (a comment: not shown). */
+export const githubMarker = (marker: string) => `<!-- hindsight-ref: ${marker} -->`;
+/** The marker as written in a Jira issue's description (a line of its own). */
+export const jiraMarker = (marker: string) => `Hindsight reference: ${marker}`;
 
 /** A tracker that did not do what was asked: down, slow, refusing, or answering nonsense. */
 export class TrackerError extends Error {
@@ -172,7 +195,7 @@ export function markdownBody(d: IssueDraft): string {
     ...d.fields.map((f) => `- **${f.label}:** ${f.value}`),
   ];
   if (d.details) lines.push('', d.details);
-  lines.push('', `Report in Hindsight: ${d.link}`);
+  lines.push('', `Report in Hindsight: ${d.link}`, '', githubMarker(d.marker));
   return lines.join('\n');
 }
 
@@ -208,6 +231,7 @@ export function adfBody(d: IssueDraft): AdfNode {
   if (d.details) content.push(paragraph(text(d.details)));
   content.push(
     paragraph(text('Report in Hindsight: '), text(d.link, [{ type: 'link', attrs: { href: d.link } }])),
+    paragraph(text(jiraMarker(d.marker))),
   );
   return { type: 'doc', version: 1, content };
 }
@@ -250,9 +274,31 @@ export function githubClient(
       return issueOf(j);
     },
     async state(key) {
-      return issueOf(
-        await call('GitHub', `${base}/${encodeURIComponent(key)}`, { method: 'GET', headers }, timeoutMs),
-      ).state;
+      const j = await call(
+        'GitHub',
+        `${base}/${encodeURIComponent(key)}`,
+        { method: 'GET', headers },
+        timeoutMs,
+      );
+      return { state: issueOf(j).state, updatedAt: field(j, 'updated_at') };
+    },
+    // GET /repos/{owner}/{repo}/issues?state=all&since=…: issues (and pull requests) changed since then, newest
+    // first; read from the database, unlike the search API, whose index lags.
+    async find(marker, since) {
+      const wanted = githubMarker(marker);
+      for (let page = 1; page <= FIND_PAGES; page += 1) {
+        const q = `state=all&sort=created&direction=desc&per_page=100&page=${page}&since=${encodeURIComponent(since.toISOString())}`;
+        const list = await call('GitHub', `${base}?${q}`, { method: 'GET', headers }, timeoutMs);
+        if (!Array.isArray(list))
+          throw new TrackerError('GitHub answered a list of issues that is not a list');
+        for (const j of list) {
+          const body = field(j, 'body');
+          if (field(j, 'pull_request') === undefined && typeof body === 'string' && body.includes(wanted))
+            return issueOf(j);
+        }
+        if (list.length < 100) return undefined;
+      }
+      return undefined;
     },
   };
 }
@@ -296,14 +342,53 @@ export function jiraClient(
     async state(key) {
       const j = await call(
         'Jira',
-        `${base}/rest/api/3/issue/${encodeURIComponent(key)}?fields=status`,
+        `${base}/rest/api/3/issue/${encodeURIComponent(key)}?fields=status,updated`,
         { method: 'GET', headers },
         timeoutMs,
       );
       const category = field(j, 'fields', 'status', 'statusCategory', 'key');
       if (typeof category !== 'string')
         throw new TrackerError('Jira answered without fields.status.statusCategory.key');
-      return jiraState(category);
+      return { state: jiraState(category), updatedAt: field(j, 'fields', 'updated') };
+    },
+    // POST /rest/api/3/search/jql: the project's issues made since then (a relative time: JQL reads absolute
+    // ones in the account's time zone), newest first, with their descriptions.
+    async find(marker, since) {
+      const minutes = Math.max(1, Math.ceil((Date.now() - since.getTime()) / 60_000));
+      const project = c.projectKey.replace(/["\\]/g, '');
+      const j = await call(
+        'Jira',
+        `${base}/rest/api/3/search/jql`,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            jql: `project = "${project}" AND created >= -${minutes}m ORDER BY created DESC`,
+            fields: ['description', 'status'],
+            maxResults: FIND_PAGES * 20,
+          }),
+        },
+        timeoutMs,
+      );
+      const issues = field(j, 'issues');
+      if (!Array.isArray(issues)) throw new TrackerError('Jira answered a search without "issues"');
+      const wanted = jiraMarker(marker);
+      for (const i of issues) {
+        const key = field(i, 'key');
+        if (
+          typeof key !== 'string' ||
+          !JSON.stringify(field(i, 'fields', 'description') ?? '').includes(wanted)
+        )
+          continue;
+        if (!/^[A-Z][A-Z0-9_]*-\d+$/.test(key)) throw new TrackerError('Jira answered without an issue key');
+        const category = field(i, 'fields', 'status', 'statusCategory', 'key');
+        return {
+          key,
+          url: `${base}/browse/${key}`,
+          state: typeof category === 'string' ? jiraState(category) : 'open',
+        };
+      }
+      return undefined;
     },
   };
 }

@@ -1,0 +1,112 @@
+// The pool's limits with tiny worker programs (evaluated source): the queue bound and its 503, the time-out that
+// terminates a runaway job's thread, a thread that dies replaced, a client that leaves the queue, close().
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../domain/index.js';
+import { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
+
+// Jobs: { ms } busy-waits that long and answers { pid-like thread id, ms }; { exit } exits the thread; { loop }
+// never answers.
+const PROGRAM = `
+const { parentPort, threadId } = require('node:worker_threads');
+parentPort.on('message', ({ id, job }) => {
+  if (job.exit) process.exit(3);
+  if (job.loop) for (;;);
+  const end = Date.now() + (job.ms ?? 0);
+  while (Date.now() < end);
+  parentPort.postMessage({ id, reply: { thread: threadId, ms: job.ms } });
+});
+parentPort.postMessage({ ready: true });
+`;
+
+type Job = { ms?: number; exit?: boolean; loop?: boolean };
+type Reply = { thread: number; ms: number };
+
+const pools: WorkerPool<Job, Reply>[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+function pool(options: WorkerPoolOptions, program = PROGRAM): WorkerPool<Job, Reply> {
+  const p = new WorkerPool<Job, Reply>(
+    { work: 'test', entry: () => program, options: { eval: true } },
+    options,
+  );
+  pools.push(p);
+  return p;
+}
+
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(AppError);
+  return e as AppError;
+}
+
+describe('WorkerPool', () => {
+  it('runs jobs on at most `threads` threads, queues `queue` more and refuses the rest with 503 and Retry-After', async () => {
+    const p = pool({ threads: 2, queue: 2 });
+    const accepted = [1, 2, 3, 4].map(() => p.run({ ms: 150 }));
+    const refused = await refusal(p.run({ ms: 1 }));
+    expect(refused.status).toBe(503);
+    expect(refused.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(refused.message).toMatch(/has 4 test jobs running or waiting/);
+    const replies = await Promise.all(accepted);
+    expect(new Set(replies.map((r) => r.thread)).size).toBe(2);
+    expect(p.size).toBe(2);
+    // Room again once they are done.
+    await expect(p.run({ ms: 1 })).resolves.toMatchObject({ ms: 1 });
+  });
+
+  it('stops a job that runs past the time-out with a clear error, and a new thread takes the next job', async () => {
+    const p = pool({ threads: 1, queue: 4, timeoutMs: 200 });
+    const first = await p.run({ ms: 1 });
+    const runaway = refusal(p.run({ loop: true }));
+    const next = p.run({ ms: 1 });
+    const e = await runaway;
+    expect(e.status).toBe(503);
+    expect(e.message).toBe('the test took longer than 200 ms and was stopped; try a smaller part of it');
+    const after = await next;
+    expect(after.thread).not.toBe(first.thread);
+    expect(p.stats.timedOut).toBe(1);
+  });
+
+  it('replaces a thread that dies under a job', async () => {
+    const p = pool({ threads: 1, queue: 4 });
+    const first = await p.run({ ms: 1 });
+    const e = await refusal(p.run({ exit: true }));
+    expect(e.status).toBe(503);
+    expect(e.message).toMatch(/test thread stopped; try again/);
+    const after = await p.run({ ms: 1 });
+    expect(after.thread).not.toBe(first.thread);
+    expect(p.stats.crashed).toBe(1);
+  });
+
+  it('refuses the waiting jobs when a thread cannot start, and tries afresh for the next one', async () => {
+    const p = pool({ threads: 1, queue: 4 }, 'throw new Error("no dictionary")');
+    const e = await refusal(p.run({ ms: 1 }));
+    expect(e.message).toMatch(/test thread stopped \(no dictionary\)/);
+    await refusal(p.run({ ms: 1 }));
+    expect(p.stats.started).toBe(2);
+    expect(p.size).toBe(0);
+  });
+
+  it('drops a waiting job whose client went away, and refuses everything on close', async () => {
+    const p = pool({ threads: 1, queue: 4 });
+    const busy = p.run({ ms: 300 });
+    const left = new AbortController();
+    const waiting = refusal(p.run({ ms: 1 }, left.signal));
+    left.abort();
+    expect((await waiting).message).toMatch(/abandoned by its client/);
+    await busy;
+    const running = refusal(p.run({ loop: true }));
+    const queued = refusal(p.run({ ms: 1 }));
+    await new Promise((r) => setTimeout(r, 100));
+    await p.close();
+    expect((await running).message).toMatch(/shutting down/);
+    expect((await queued).message).toMatch(/shutting down/);
+    expect((await refusal(p.run({ ms: 1 }))).message).toMatch(/shutting down/);
+    expect(p.size).toBe(0);
+  });
+});
