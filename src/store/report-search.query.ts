@@ -440,22 +440,31 @@ async function searchPostgres(
       items: rows.map((r) => ({ ...toSummary(r), score: 0, snippet: snippetOf(r.body, stems) })),
     };
   }
-  // Each document a query reads costs a fetch of its tsvector from TOAST: the newest rankWindow visible
-  // matches are found and scored in one pass, and a query with fewer matches needs no count at all.
+  // The newest rankWindow visible matches are found and scored in one pass (a query with fewer matches needs no
+  // count at all), and in the same statement sorted best first (then older first among equals, as the ranked
+  // query orders on both dialects): only the best `upTo` come back, with their rows and prose for the page, and
+  // the window's size and oldest seq. Sending every scored match to be sorted here cost more than ranking them.
   type Scored = { seq: number; score: number };
+  type Row = ReportsTable & { body: string };
   const scored = (rows: { seq: number; score: number }[]): Scored[] =>
     rows.map((r) => ({ seq: Number(r.seq), score: Number(r.score) }));
-  const window = scored(
-    (
-      await sql<Scored>`select r.seq, ts_rank(s.document, ${tsq}) as score
+  const upTo = page.offset + page.limit;
+  const best = (
+    await sql<Row & { score: number; n: number; low: number }>`with
+      w as (select r.seq, ts_rank(s.document, ${tsq}) as score
         from reports r join report_search s on s.report_id = r.id
-        where ${where} order by r.seq desc limit ${tuning.rankWindow}`.execute(db)
-    ).rows,
-  );
-  const everyMatch = window.length < tuning.rankWindow;
-  const low = everyMatch ? 0 : window[window.length - 1]!.seq;
+        where ${where} order by r.seq desc limit ${tuning.rankWindow}),
+      t as (select seq, score from w order by score desc, seq limit ${upTo})
+      select t.score, (select count(*) from w) as n, (select min(seq) from w) as low,
+        ${sql.raw(SUMMARY_SQL)}, s.body
+      from t join reports r on r.seq = t.seq join report_search s on s.report_id = r.id
+      order by t.score desc, t.seq`.execute(db)
+  ).rows;
+  const windowSize = Number(best[0]?.n ?? 0);
+  const everyMatch = windowSize < tuning.rankWindow;
+  const low = everyMatch ? 0 : Number(best[0]!.low);
   const { total, totalExact } = everyMatch
-    ? { total: window.length, totalExact: true }
+    ? { total: windowSize, totalExact: true }
     : await count(estimate.matches);
   let older: Scored[] = [];
   if (!everyMatch && totalExact) {
@@ -470,28 +479,33 @@ async function searchPostgres(
       ).rows,
     );
   }
-  // Best first, then older first among equals (as the ranked query orders on both dialects).
-  const candidates = window.concat(older).sort((a, b) => b.score - a.score || a.seq - b.seq);
-  const upTo = page.offset + page.limit;
+  // The best of the window and the older title hits (the page lies within the window's best `upTo` and them).
+  const candidates = scored(best)
+    .concat(older)
+    .sort((a, b) => b.score - a.score || a.seq - b.seq);
   const ranked: Scored[] = candidates.slice(page.offset, upTo);
-  if (!everyMatch && candidates.length < upTo) {
+  const ranks = windowSize + older.length;
+  if (!everyMatch && ranks < upTo) {
     const rest = await sql<{ seq: number }>`
       select r.seq from reports r join report_search s on s.report_id = r.id
       where ${where} and r.seq < ${low}
         ${older.length > 0 ? sql`and r.seq not in (${sql.join(older.map((o) => o.seq))})` : sql``}
       order by r.seq desc
-      limit ${page.limit - ranked.length} offset ${Math.max(0, page.offset - candidates.length)}`.execute(db);
+      limit ${page.limit - ranked.length} offset ${Math.max(0, page.offset - ranks)}`.execute(db);
     for (const r of rest.rows) ranked.push({ seq: Number(r.seq), score: 0 });
   }
   if (ranked.length === 0) return { total, totalExact, items: [] };
-  // The page's rows and prose; snippets are cut in JavaScript (snippetOf, as on SQLite): ts_headline parses
-  // each shown report's text again inside the query.
-  const rows = await sql<ReportsTable & { body: string }>`
-    select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
-      r.created_at, r.updated_at, r.deleted_at, s.body
-    from reports r join report_search s on s.report_id = r.id
-    where r.seq in (${sql.join(ranked.map((r) => r.seq))})`.execute(db);
-  const bySeq = new Map(rows.rows.map((r) => [Number(r.seq), r]));
+  // The page's rows and prose not read with the window (older title hits, the rest); snippets are cut in
+  // JavaScript (snippetOf, as on SQLite): ts_headline parses each shown report's text again inside the query.
+  const bySeq = new Map<number, Row>(best.map((r) => [Number(r.seq), r]));
+  const missing = ranked.filter((r) => !bySeq.has(r.seq));
+  if (missing.length > 0) {
+    const rows = await sql<Row>`
+      select ${sql.raw(SUMMARY_SQL)}, s.body
+      from reports r join report_search s on s.report_id = r.id
+      where r.seq in (${sql.join(missing.map((r) => r.seq))})`.execute(db);
+    for (const r of rows.rows) bySeq.set(Number(r.seq), r);
+  }
   return {
     total,
     totalExact,
