@@ -26,7 +26,7 @@ export const RANK_WINDOW = 500;
 /** Older reports with the words in their title ranked beside the newest matches (see searchSqlite). */
 export const TITLE_HITS = 100;
 
-/** How the SQLite search ranks; tests set smaller figures to reach each path with few reports. */
+/** How a search ranks (SQLite and PostgreSQL); tests set smaller figures to reach each path with few reports. */
 export interface SearchTuning {
   /** See RANK_WINDOW. */
   rankWindow: number;
@@ -92,7 +92,7 @@ export async function searchReports(
 ): Promise<Omit<PageResult<SearchHit>, 'next'>> {
   const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0 || page.offset >= COUNT_CAP) return { items: [], total: 0, totalExact: true };
-  if (dialect === 'postgres') return searchPostgres(db, counts, viewer, words, page);
+  if (dialect === 'postgres') return searchPostgres(db, counts, viewer, words, page, tuning);
   if (!raw) throw new Error('searching SQLite needs its raw reads (Store.rawRows)');
   return searchSqlite(counts, viewer, words, page, raw, tuning);
 }
@@ -404,6 +404,7 @@ async function searchPostgres(
   viewer: Viewer,
   words: string[],
   page: Page,
+  tuning: SearchTuning,
 ) {
   const text = words.join(' ');
   // The query is written out in each condition (not a CTE's column), so the planner sees the words and picks
@@ -412,25 +413,59 @@ async function searchPostgres(
   // the rest newest first.
   const tsq = sql`plainto_tsquery('english', ${text})`;
   const where: RawBuilder<unknown> = sql`s.document @@ ${tsq} and r.deleted_at is null and ${visibilitySql(viewer)}`;
-  // Each document a query reads costs a fetch of its tsvector from TOAST: the newest RANK_WINDOW visible
-  // matches are found and scored in one pass, and a query with fewer matches needs no count at all.
+  const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
+  const stems = (meaningful.length > 0 ? meaningful : words).map(stemOf);
+  const count = (estimate: number) =>
+    counts.get(JSON.stringify(['search', viewer, text]), (limit) =>
+      countPostgres(db, counts, viewer, tsq, where, limit, estimate),
+    );
+  // How many reports the query matches and how many there are, as the planner estimates them from the
+  // statistics ANALYZE keeps (lexeme frequencies): one plan, no row read.
+  const estimate = await estimateMatches(db, tsq);
+  if (
+    estimate.matches >= tuning.commonMatches &&
+    estimate.matches >= tuning.commonShare * Math.max(1, estimate.reports)
+  ) {
+    // A common query, as on SQLite: its words weigh next to nothing in the rank (ts_rank, like bm25, tells such
+    // matches apart by little but their length), while ranking the newest window cost a read of each of its
+    // documents (4 ms of the database's CPU at 20,000 reports). Its matches are shown newest first, the walk
+    // stopping at the page: the page's rows, with their prose for the snippets, in one statement.
+    const counted = await count(estimate.matches);
+    const { rows } = await sql<ReportsTable & { body: string }>`
+      select ${sql.raw(SUMMARY_SQL)}, s.body
+      from reports r join report_search s on s.report_id = r.id
+      where ${where} order by r.seq desc limit ${page.limit} offset ${page.offset}`.execute(db);
+    return {
+      ...counted,
+      items: rows.map((r) => ({ ...toSummary(r), score: 0, snippet: snippetOf(r.body, stems) })),
+    };
+  }
+  // The newest rankWindow visible matches are found and scored in one pass (a query with fewer matches needs no
+  // count at all), and in the same statement sorted best first (then older first among equals, as the ranked
+  // query orders on both dialects): only the best `upTo` come back, with their rows and prose for the page, and
+  // the window's size and oldest seq. Sending every scored match to be sorted here cost more than ranking them.
   type Scored = { seq: number; score: number };
+  type Row = ReportsTable & { body: string };
   const scored = (rows: { seq: number; score: number }[]): Scored[] =>
     rows.map((r) => ({ seq: Number(r.seq), score: Number(r.score) }));
-  const window = scored(
-    (
-      await sql<Scored>`select r.seq, ts_rank(s.document, ${tsq}) as score
+  const upTo = page.offset + page.limit;
+  const best = (
+    await sql<Row & { score: number; n: number; low: number }>`with
+      w as (select r.seq, ts_rank(s.document, ${tsq}) as score
         from reports r join report_search s on s.report_id = r.id
-        where ${where} order by r.seq desc limit ${RANK_WINDOW}`.execute(db)
-    ).rows,
-  );
-  const everyMatch = window.length < RANK_WINDOW;
-  const low = everyMatch ? 0 : window[window.length - 1]!.seq;
+        where ${where} order by r.seq desc limit ${tuning.rankWindow}),
+      t as (select seq, score from w order by score desc, seq limit ${upTo})
+      select t.score, (select count(*) from w) as n, (select min(seq) from w) as low,
+        ${sql.raw(SUMMARY_SQL)}, s.body
+      from t join reports r on r.seq = t.seq join report_search s on s.report_id = r.id
+      order by t.score desc, t.seq`.execute(db)
+  ).rows;
+  const windowSize = Number(best[0]?.n ?? 0);
+  const everyMatch = windowSize < tuning.rankWindow;
+  const low = everyMatch ? 0 : Number(best[0]!.low);
   const { total, totalExact } = everyMatch
-    ? { total: window.length, totalExact: true }
-    : await counts.get(JSON.stringify(['search', viewer, text]), (limit) =>
-        countPostgres(db, counts, viewer, tsq, where, limit),
-      );
+    ? { total: windowSize, totalExact: true }
+    : await count(estimate.matches);
   let older: Scored[] = [];
   if (!everyMatch && totalExact) {
     // Every word in the title: the words are letters and digits only, so they are safe as tsquery operands.
@@ -440,34 +475,37 @@ async function searchPostgres(
         await sql<Scored>`select r.seq, ts_rank(s.document, ${tsq}) as score
           from reports r join report_search s on s.report_id = r.id
           where ${where} and s.document @@ ${inTitle} and r.seq < ${low}
-          order by r.seq desc limit ${TITLE_HITS}`.execute(db)
+          order by r.seq desc limit ${tuning.titleHits}`.execute(db)
       ).rows,
     );
   }
-  // Best first, then older first among equals (as the ranked query orders on both dialects).
-  const candidates = window.concat(older).sort((a, b) => b.score - a.score || a.seq - b.seq);
-  const upTo = page.offset + page.limit;
+  // The best of the window and the older title hits (the page lies within the window's best `upTo` and them).
+  const candidates = scored(best)
+    .concat(older)
+    .sort((a, b) => b.score - a.score || a.seq - b.seq);
   const ranked: Scored[] = candidates.slice(page.offset, upTo);
-  if (!everyMatch && candidates.length < upTo) {
+  const ranks = windowSize + older.length;
+  if (!everyMatch && ranks < upTo) {
     const rest = await sql<{ seq: number }>`
       select r.seq from reports r join report_search s on s.report_id = r.id
       where ${where} and r.seq < ${low}
         ${older.length > 0 ? sql`and r.seq not in (${sql.join(older.map((o) => o.seq))})` : sql``}
       order by r.seq desc
-      limit ${page.limit - ranked.length} offset ${Math.max(0, page.offset - candidates.length)}`.execute(db);
+      limit ${page.limit - ranked.length} offset ${Math.max(0, page.offset - ranks)}`.execute(db);
     for (const r of rest.rows) ranked.push({ seq: Number(r.seq), score: 0 });
   }
   if (ranked.length === 0) return { total, totalExact, items: [] };
-  // The page's rows and prose; snippets are cut in JavaScript (snippetOf, as on SQLite): ts_headline parses
-  // each shown report's text again inside the query.
-  const rows = await sql<ReportsTable & { body: string }>`
-    select r.id, r.seq, r.title, r.kind, r.state, r.severity, r.restricted, r.period_start, r.version,
-      r.created_at, r.updated_at, r.deleted_at, s.body
-    from reports r join report_search s on s.report_id = r.id
-    where r.seq in (${sql.join(ranked.map((r) => r.seq))})`.execute(db);
-  const bySeq = new Map(rows.rows.map((r) => [Number(r.seq), r]));
-  const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
-  const stems = (meaningful.length > 0 ? meaningful : words).map(stemOf);
+  // The page's rows and prose not read with the window (older title hits, the rest); snippets are cut in
+  // JavaScript (snippetOf, as on SQLite): ts_headline parses each shown report's text again inside the query.
+  const bySeq = new Map<number, Row>(best.map((r) => [Number(r.seq), r]));
+  const missing = ranked.filter((r) => !bySeq.has(r.seq));
+  if (missing.length > 0) {
+    const rows = await sql<Row>`
+      select ${sql.raw(SUMMARY_SQL)}, s.body
+      from reports r join report_search s on s.report_id = r.id
+      where r.seq in (${sql.join(missing.map((r) => r.seq))})`.execute(db);
+    for (const r of rows.rows) bySeq.set(Number(r.seq), r);
+  }
   return {
     total,
     totalExact,
@@ -481,9 +519,9 @@ async function searchPostgres(
 /**
  * How many reports the viewer may see match (up to `limit`), on PostgreSQL. Counting reads every match's
  * document; for a word on most reports that is thousands of reads for a total shown as "10,000+". So the
- * planner's estimate of all matches (from the column's statistics of lexeme frequencies, kept by ANALYZE)
- * is asked first: when it exceeds the cap by a margin even after every report the viewer may not see is
- * taken away, the total is the cap; only below that are the matches counted.
+ * planner's estimate of all matches (`estimate`, from the column's statistics of lexeme frequencies, kept by
+ * ANALYZE; see estimateMatches) is looked at first: when it exceeds the cap by a margin even after every
+ * report the viewer may not see is taken away, the total is the cap; only below that are the matches counted.
  */
 async function countPostgres(
   db: Kysely<Database>,
@@ -492,10 +530,8 @@ async function countPostgres(
   tsq: RawBuilder<unknown>,
   where: RawBuilder<unknown>,
   limit: number,
+  estimate: number,
 ): Promise<number> {
-  const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`
-    explain (format json) select 1 from report_search s where s.document @@ ${tsq}`.execute(db);
-  const estimate = Number(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
   if (estimate > ESTIMATE_MARGIN * limit) {
     // "is not true": for a restricted report with no creator the rule is null, not false.
     const hidden = await counts.get(JSON.stringify(['hidden', viewer]), async (cap) => {
@@ -509,6 +545,24 @@ async function countPostgres(
     select count(*) as n from (select 1 from reports r join report_search s on s.report_id = r.id
       where ${where} limit ${limit}) c`.execute(db);
   return Number(count.rows[0]?.n ?? 0);
+}
+
+/**
+ * The planner's estimate of the reports `tsq` matches (its lexemes' frequencies in the statistics of the
+ * documents) and of all reports (search entries, deleted reports' too, as SQLite's newest seq counts them),
+ * from one plan of both: the same table's statistics, so the share is the estimate's selectivity.
+ */
+async function estimateMatches(
+  db: Kysely<Database>,
+  tsq: RawBuilder<unknown>,
+): Promise<{ matches: number; reports: number }> {
+  type Node = { 'Plan Rows': number; Plans?: Node[] };
+  const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: Node }] }>`explain (format json)
+    select 1 from report_search s where s.document @@ ${tsq} union all select 1 from report_search`.execute(
+    db,
+  );
+  const [matches, reports] = rows[0]?.['QUERY PLAN'][0].Plan.Plans ?? [];
+  return { matches: Number(matches?.['Plan Rows'] ?? 0), reports: Number(reports?.['Plan Rows'] ?? 0) };
 }
 
 /** How far above the cap an estimated count must be to be taken as over it (see countPostgres). */
