@@ -90,10 +90,31 @@ export async function searchReports(
   raw?: Rows,
   tuning: SearchTuning = SEARCH_TUNING,
 ): Promise<Omit<PageResult<SearchHit>, 'next'>> {
-  const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0 || page.offset >= COUNT_CAP) return { items: [], total: 0, totalExact: true };
-  if (dialect === 'postgres') return searchPostgres(db, counts, viewer, words, page);
+  if (dialect === 'postgres') {
+    const words = wordsOf(query);
+    if (words.length === 0 || page.offset >= COUNT_CAP) return { items: [], total: 0, totalExact: true };
+    return searchPostgres(db, counts, viewer, words, page);
+  }
   if (!raw) throw new Error('searching SQLite needs its raw reads (Store.rawRows)');
+  return searchSqliteReports(counts, viewer, query, page, raw, tuning);
+}
+
+const wordsOf = (query: string) => query.match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * searchReports on SQLite, on any connection's raw reads: the app's own, or a read-only one in a worker
+ * thread (server/search/search.worker.ts), which gives the same answers from the same file.
+ */
+export async function searchSqliteReports(
+  counts: CountCache,
+  viewer: Viewer,
+  query: string,
+  page: Page,
+  raw: Rows,
+  tuning: SearchTuning = SEARCH_TUNING,
+): Promise<Omit<PageResult<SearchHit>, 'next'>> {
+  const words = wordsOf(query);
+  if (words.length === 0 || page.offset >= COUNT_CAP) return { items: [], total: 0, totalExact: true };
   return searchSqlite(counts, viewer, words, page, raw, tuning);
 }
 
