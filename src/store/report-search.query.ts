@@ -193,25 +193,34 @@ async function searchSqlite(
   // Scored from the index alone, best first; whether each may be shown is asked of the reports only for
   // as many as the page needs. A range of rowids costs FTS5 a walk of every match, so the window is taken
   // by a LIMIT, and with older title hits by a condition SQLite checks (the "+" keeps it from FTS5).
+  const toScored = (v: unknown[]) => ({ seq: Number(v[0]), score: Number(v[1]) });
   const scored = (
     everyMatch
       ? rows(
           `select rowid, ${BM25} as score from report_search where report_search match ? order by score, rowid`,
           [match],
         )
-      : older.length === 0
-        ? rows(
-            `select rowid, score from (select rowid, ${BM25} as score from report_search
-                where report_search match ? order by rowid desc limit ?) order by score, rowid`,
-            [match, W],
-          )
-        : rows(
-            `select rowid, ${BM25} as score from report_search where report_search match ?
-                and (+report_search.rowid >= ? or +report_search.rowid in (select value from json_each(?)))
-                order by score, rowid`,
-            [match, low, JSON.stringify(older)],
-          )
-  ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
+      : rows(
+          `select rowid, score from (select rowid, ${BM25} as score from report_search
+              where report_search match ? order by rowid desc limit ?) order by score, rowid`,
+          [match, W],
+        )
+  ).map(toScored);
+  if (older.length > 0) {
+    // The older title hits scored apart, by rowid (a condition on rowids beside the window's would make FTS5
+    // walk every match), and merged in: bm25 gives a report the same score in either statement.
+    const scoredOlder = rows(
+      `select rowid, ${BM25} as score from report_search where report_search match ?
+          and report_search.rowid in (select value from json_each(?))`,
+      [match, JSON.stringify(older)],
+    ).map(toScored);
+    scored.push(...scoredOlder);
+    scored.sort((a, b) => a.score - b.score || a.seq - b.seq);
+  }
+  if (everyMatch) {
+    const shownPage = everyMatchPage(rows, viewer, scored, page);
+    if (shownPage) return withDetails(rows, terms, shownPage.counted, shownPage.hits);
+  }
   // The visible ones among them, in order, with their summaries (from an index, not the reports' rows):
   // all of them when every match is scored (their number is the total), else enough for the page.
   const shown: Hit[] = [];
@@ -236,6 +245,49 @@ async function searchSqlite(
     for (const row of rest) hits.push({ row, score: null });
   }
   return withDetails(rows, terms, counted ?? { total: shown.length, totalExact: true }, hits);
+}
+
+/**
+ * The page of a query whose every match was scored (`scored`, best first), and their number the viewer may
+ * see: only the matches among reports_hidden (restricted or deleted) are asked the visibility rule, the others
+ * being visible to everyone, and only the page's reports are read as summaries. Undefined when a page's report
+ * has no summary row (a search row without its report), for the caller's walk of every match to settle.
+ */
+function everyMatchPage(
+  rows: Rows,
+  viewer: Viewer,
+  scored: { seq: number; score: number }[],
+  page: Page,
+): { counted: CappedCount; hits: Hit[] } | undefined {
+  const seqs = JSON.stringify(scored.map((c) => c.seq));
+  const hidden = rows('select seq from reports_hidden where seq in (select value from json_each(?))', [seqs]);
+  let visibleScored = scored;
+  if (hidden.length > 0) {
+    const [visible, visibleParams] = visibleText(viewer);
+    const seen = new Set(
+      rows(
+        `select r.seq from reports r indexed by reports_visibility
+          where r.seq in (select value from json_each(?)) and ${visible}`,
+        [JSON.stringify(hidden.map((h) => h[0])), ...visibleParams],
+      ).map((v) => Number(v[0])),
+    );
+    const invisible = new Set(hidden.map((h) => Number(h[0])).filter((seq) => !seen.has(seq)));
+    visibleScored = scored.filter((c) => !invisible.has(c.seq));
+  }
+  const onPage = visibleScored.slice(page.offset, page.offset + page.limit);
+  const [visible, visibleParams] = visibleText(viewer);
+  const summaries = new Map(
+    rows(
+      `select ${SUMMARY_SQL} from reports r indexed by reports_search_summary
+        where r.seq in (select value from json_each(?)) and ${visible}`,
+      [JSON.stringify(onPage.map((c) => c.seq)), ...visibleParams],
+    ).map((v) => [seqOf(v), v]),
+  );
+  if (summaries.size !== onPage.length) return undefined;
+  return {
+    counted: { total: visibleScored.length, totalExact: true },
+    hits: onPage.map((c) => ({ row: summaries.get(c.seq)!, score: c.score })),
+  };
 }
 
 /**
