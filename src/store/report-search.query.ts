@@ -193,30 +193,25 @@ async function searchSqlite(
   // Scored from the index alone, best first; whether each may be shown is asked of the reports only for
   // as many as the page needs. A range of rowids costs FTS5 a walk of every match, so the window is taken
   // by a LIMIT, and with older title hits by a condition SQLite checks (the "+" keeps it from FTS5).
-  const toScored = (v: unknown[]) => ({ seq: Number(v[0]), score: Number(v[1]) });
   const scored = (
     everyMatch
       ? rows(
           `select rowid, ${BM25} as score from report_search where report_search match ? order by score, rowid`,
           [match],
         )
-      : rows(
-          `select rowid, score from (select rowid, ${BM25} as score from report_search
-              where report_search match ? order by rowid desc limit ?) order by score, rowid`,
-          [match, W],
-        )
-  ).map(toScored);
-  if (older.length > 0) {
-    // The older title hits scored apart, by rowid (a condition on rowids beside the window's would make FTS5
-    // walk every match), and merged in: bm25 gives a report the same score in either statement.
-    const scoredOlder = rows(
-      `select rowid, ${BM25} as score from report_search where report_search match ?
-          and report_search.rowid in (select value from json_each(?))`,
-      [match, JSON.stringify(older)],
-    ).map(toScored);
-    scored.push(...scoredOlder);
-    scored.sort((a, b) => a.score - b.score || a.seq - b.seq);
-  }
+      : older.length === 0
+        ? rows(
+            `select rowid, score from (select rowid, ${BM25} as score from report_search
+                where report_search match ? order by rowid desc limit ?) order by score, rowid`,
+            [match, W],
+          )
+        : rows(
+            `select rowid, ${BM25} as score from report_search where report_search match ?
+                and (+report_search.rowid >= ? or +report_search.rowid in (select value from json_each(?)))
+                order by score, rowid`,
+            [match, low, JSON.stringify(older)],
+          )
+  ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
   if (everyMatch) {
     const shownPage = everyMatchPage(rows, viewer, scored, page);
     if (shownPage) return withDetails(rows, terms, shownPage.counted, shownPage.hits);
