@@ -62,9 +62,12 @@ export class SearchPool {
    */
   search(viewer: Viewer, q: string, page: { limit: number; offset: number }): Promise<string> | undefined {
     if (this.closing || this.startFailures >= START_FAILURES) return undefined;
-    // The least busy worker (a search runs start to end in its thread; the others wait in its queue).
-    let slot = this.slots[0]!;
-    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    // Each query text has a worker of its own, where its kept total (each worker has its CountCache) and the
+    // pages it read are, unless that worker has more than one search waiting beyond the least busy one's.
+    let least = this.slots[0]!;
+    for (const s of this.slots) if (s.pending.size < least.pending.size) least = s;
+    const own = this.slots[hashOf(q) % this.slots.length]!;
+    const slot = own.pending.size <= least.pending.size + 1 ? own : least;
     const id = this.nextId++;
     return new Promise<string>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
@@ -119,6 +122,13 @@ export class SearchPool {
     });
     return slot;
   }
+}
+
+/** FNV-1a of a text's UTF-16 units: which worker a query goes to first. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /**
