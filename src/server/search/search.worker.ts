@@ -12,18 +12,16 @@ const reader = openSqliteReader((workerData as { file: string }).file);
 // Totals kept while the file's change mark stands, as the app's own (a commit by any connection moves it).
 const counts = new CountCache(reader.changeMark);
 
-port.on('message', (task: SearchTask) => {
-  void searchSqliteReports(counts, task.viewer, task.q, task.page, reader.rawRows).then(
-    (page) => {
-      const json = JSON.stringify(presentSearchPage(page, task.page.limit, task.page.offset));
-      port.postMessage({ id: task.id, json } satisfies SearchReply);
-    },
-    (e: unknown) => {
-      port.postMessage({
-        id: task.id,
-        error: e instanceof Error ? e.message : String(e),
-      } satisfies SearchReply);
-    },
-  );
-});
+port.on('message', (task: SearchTask) => void answer(task));
+
+async function answer(task: SearchTask) {
+  let reply: SearchReply;
+  try {
+    const page = await searchSqliteReports(counts, task.viewer, task.q, task.page, reader.rawRows);
+    reply = { id: task.id, json: JSON.stringify(presentSearchPage(page, task.page.limit, task.page.offset)) };
+  } catch (e) {
+    reply = { id: task.id, error: e instanceof Error ? e.message : String(e) };
+  }
+  port.postMessage(reply);
+}
 port.postMessage({ ready: true } satisfies SearchReply);
