@@ -51,6 +51,7 @@ describe('the configuration', () => {
       HINDSIGHT_OUTBOX_LEASE_MS: '60000',
       HINDSIGHT_SCORER: '0',
       HINDSIGHT_SCORER_PAUSE_MS: '500',
+      HINDSIGHT_SEARCH_WORKERS: '0',
       SMTP_URL: 'smtp://u:p@mail.example.test:2525',
       HINDSIGHT_PUBLIC_URL: 'https://hindsight.example.test/',
       HINDSIGHT_DIGEST_HOUR: '7',
@@ -70,6 +71,7 @@ describe('the configuration', () => {
       pdf: { concurrency: 3, queue: 20, timeoutMs: 90_000 },
       outbox: { enabled: false, pollMs: 250, leaseMs: 60000 },
       scorer: { enabled: false, pauseMs: 500 },
+      searchWorkers: 0,
       mail: {
         smtpUrl: 'smtp://u:p@mail.example.test:2525',
         from: 'Hindsight <hindsight@localhost>',
@@ -97,6 +99,9 @@ describe('the configuration', () => {
       /^HINDSIGHT_SCORER_PAUSE_MS must be a number of milliseconds from 10/,
     );
     expect(() => serveConfig({}, { HINDSIGHT_SCORER: 'slow' })).toThrow(/^HINDSIGHT_SCORER must be 1 or 0/);
+    expect(() => serveConfig({}, { HINDSIGHT_SEARCH_WORKERS: '17' })).toThrow(
+      /^HINDSIGHT_SEARCH_WORKERS must be a number of search worker threads from 0 to 16/,
+    );
     expect(() => serveConfig({}, { HINDSIGHT_PDF_TIMEOUT_S: 'soon' })).toThrow(
       /^HINDSIGHT_PDF_TIMEOUT_S must be/,
     );

@@ -107,6 +107,7 @@ const ENV = {
   HINDSIGHT_WEBHOOK_TIMEOUT_MS: workerMs,
   HINDSIGHT_SCORER: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
   HINDSIGHT_SCORER_PAUSE_MS: workerMs,
+  HINDSIGHT_SEARCH_WORKERS: pdfCount('search worker threads', 0, 16),
   SMTP_URL: smtpUrl,
   MAIL_FROM: z
     .string()
@@ -222,6 +223,8 @@ export interface ServeConfig {
    * the least pause after each report scored.
    */
   scorer: { enabled: boolean; pauseMs?: number };
+  /** Worker threads that run searches on a SQLite file (HINDSIGHT_SEARCH_WORKERS; default one per core, 0 for none). */
+  searchWorkers?: number;
   /** E-mail reminders, when SMTP_URL is set. */
   mail?: { smtpUrl: string; from: string; baseUrl?: string; hour?: number; days?: number };
   /** The key that encrypts issue-tracker credentials at rest (HINDSIGHT_SECRET_KEY). */
@@ -271,6 +274,7 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
       enabled: fromEnv('HINDSIGHT_SCORER', env) ?? true,
       pauseMs: fromEnv('HINDSIGHT_SCORER_PAUSE_MS', env),
     },
+    searchWorkers: fromEnv('HINDSIGHT_SEARCH_WORKERS', env),
     mail: mailConfig(env),
     secretKey: fromEnv('HINDSIGHT_SECRET_KEY', env),
     publicUrl: fromEnv('HINDSIGHT_PUBLIC_URL', env),

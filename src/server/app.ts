@@ -13,6 +13,7 @@ import Fastify, {
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pingStore, type Store } from '../store/index.js';
+import { startSearchPool, type SearchPool } from './search/search-pool.js';
 import { installAuth } from './auth.hook.js';
 import {
   checkReplies,
@@ -111,6 +112,11 @@ export interface AppOptions {
   secretKey?: Buffer;
   /** Issue-tracker sync: call time-out, polling pace, the public address for links back. */
   tracker?: TrackerOptions;
+  /**
+   * Worker threads that run searches on a SQLite file (search/search-pool.ts); none unless given (`hindsight
+   * serve`: one per core). Without them, and always on PostgreSQL and `:memory:`, searches run on the main thread.
+   */
+  searchWorkers?: number;
 }
 
 /** The app with what it carries besides Fastify's own: its services, reply checks and outbox worker. */
@@ -125,6 +131,8 @@ export type HindsightApp = FastifyInstance & {
   lintPool: LintPool;
   /** The background scorer, when `qualityScorer` was given. */
   qualityScorer?: BackgroundScorer;
+  /** The search workers, on a SQLite file (see AppOptions.searchWorkers). */
+  searchPool?: SearchPool;
 };
 
 export const DEFAULT_UPLOAD_LIMIT = 25 * 1024 * 1024;
@@ -337,7 +345,12 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   app.addHook('onClose', async () => pdf.close());
   await app.register(shareRoutes(services, { pdf }));
   await app.register(reviewsRoutes(services));
-  await app.register(searchRoutes(services));
+  const searchPool = startSearchPool(options.db, options.searchWorkers ?? 0, (e) =>
+    app.log.error({ err: e }, 'search worker'),
+  );
+  app.decorate('searchPool', searchPool);
+  if (searchPool) app.addHook('onClose', async () => searchPool.close());
+  await app.register(searchRoutes(services, searchPool));
   await app.register(memoryRoutes(services));
   await app.register(settingsRoutes(services));
   await app.register(authRoutes(services, { secure: options.cookies?.secure ?? 'auto' }));

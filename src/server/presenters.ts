@@ -1,3 +1,4 @@
+import type { SearchHit } from '../domain/api-contract.js';
 import { escapeHtml } from '../render/escape.js';
 import type { StoredReport, StoredReportMeta, User } from '../store/index.js';
 
@@ -48,5 +49,23 @@ export function presentSnippet(marked: string) {
   return {
     snippet: marked.replaceAll('\u0001', '').replaceAll('\u0002', ''),
     snippetHtml: escapeHtml(marked).replaceAll('\u0001', '<mark>').replaceAll('\u0002', '</mark>'),
+  };
+}
+
+/**
+ * The reply of GET /api/search: the store's page with each snippet presented. The route and the search
+ * workers (search/search.worker.ts) both build it here, so the JSON text is the same either way.
+ */
+export function presentSearchPage(
+  page: { items: SearchHit[]; total: number; totalExact: boolean },
+  limit: number,
+  offset: number,
+) {
+  return {
+    total: page.total,
+    totalExact: page.totalExact,
+    limit,
+    offset,
+    items: page.items.map(({ snippet, ...hit }) => ({ ...hit, ...presentSnippet(snippet) })),
   };
 }

@@ -146,7 +146,7 @@ export function openStore(
  * the initialised flag set are a header no writer is halfway through. The file is opened once SQLite has made
  * it; until then, and on any surprise, there is no mark.
  */
-function walIndexHeader(path: string): { read: () => Buffer | undefined; close: () => void } {
+export function walIndexHeader(path: string): { read: () => Buffer | undefined; close: () => void } {
   let fd: number | undefined;
   const buf = Buffer.alloc(96);
   return {

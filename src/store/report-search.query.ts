@@ -90,10 +90,31 @@ export async function searchReports(
   raw?: Rows,
   tuning: SearchTuning = SEARCH_TUNING,
 ): Promise<Omit<PageResult<SearchHit>, 'next'>> {
-  const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0 || page.offset >= COUNT_CAP) return { items: [], total: 0, totalExact: true };
-  if (dialect === 'postgres') return searchPostgres(db, counts, viewer, words, page, tuning);
+  if (dialect === 'postgres') {
+    const words = wordsOf(query);
+    if (words.length === 0 || page.offset >= COUNT_CAP) return { items: [], total: 0, totalExact: true };
+    return searchPostgres(db, counts, viewer, words, page, tuning);
+  }
   if (!raw) throw new Error('searching SQLite needs its raw reads (Store.rawRows)');
+  return searchSqliteReports(counts, viewer, query, page, raw, tuning);
+}
+
+const wordsOf = (query: string) => query.match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * searchReports on SQLite, on any connection's raw reads: the app's own, or a read-only one in a worker
+ * thread (server/search/search.worker.ts), which gives the same answers from the same file.
+ */
+export async function searchSqliteReports(
+  counts: CountCache,
+  viewer: Viewer,
+  query: string,
+  page: Page,
+  raw: Rows,
+  tuning: SearchTuning = SEARCH_TUNING,
+): Promise<Omit<PageResult<SearchHit>, 'next'>> {
+  const words = wordsOf(query);
+  if (words.length === 0 || page.offset >= COUNT_CAP) return { items: [], total: 0, totalExact: true };
   return searchSqlite(counts, viewer, words, page, raw, tuning);
 }
 
@@ -191,6 +212,10 @@ async function searchSqlite(
             [match, low, JSON.stringify(older)],
           )
   ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
+  if (everyMatch) {
+    const shownPage = everyMatchPage(rows, viewer, scored, page);
+    if (shownPage) return withDetails(rows, terms, shownPage.counted, shownPage.hits);
+  }
   // The visible ones among them, in order, with their summaries (from an index, not the reports' rows):
   // all of them when every match is scored (their number is the total), else enough for the page.
   const shown: Hit[] = [];
@@ -215,6 +240,49 @@ async function searchSqlite(
     for (const row of rest) hits.push({ row, score: null });
   }
   return withDetails(rows, terms, counted ?? { total: shown.length, totalExact: true }, hits);
+}
+
+/**
+ * The page of a query whose every match was scored (`scored`, best first), and their number the viewer may
+ * see: only the matches among reports_hidden (restricted or deleted) are asked the visibility rule, the others
+ * being visible to everyone, and only the page's reports are read as summaries. Undefined when a page's report
+ * has no summary row (a search row without its report), for the caller's walk of every match to settle.
+ */
+function everyMatchPage(
+  rows: Rows,
+  viewer: Viewer,
+  scored: { seq: number; score: number }[],
+  page: Page,
+): { counted: CappedCount; hits: Hit[] } | undefined {
+  const seqs = JSON.stringify(scored.map((c) => c.seq));
+  const hidden = rows('select seq from reports_hidden where seq in (select value from json_each(?))', [seqs]);
+  let visibleScored = scored;
+  if (hidden.length > 0) {
+    const [visible, visibleParams] = visibleText(viewer);
+    const seen = new Set(
+      rows(
+        `select r.seq from reports r indexed by reports_visibility
+          where r.seq in (select value from json_each(?)) and ${visible}`,
+        [JSON.stringify(hidden.map((h) => h[0])), ...visibleParams],
+      ).map((v) => Number(v[0])),
+    );
+    const invisible = new Set(hidden.map((h) => Number(h[0])).filter((seq) => !seen.has(seq)));
+    visibleScored = scored.filter((c) => !invisible.has(c.seq));
+  }
+  const onPage = visibleScored.slice(page.offset, page.offset + page.limit);
+  const [visible, visibleParams] = visibleText(viewer);
+  const summaries = new Map(
+    rows(
+      `select ${SUMMARY_SQL} from reports r indexed by reports_search_summary
+        where r.seq in (select value from json_each(?)) and ${visible}`,
+      [JSON.stringify(onPage.map((c) => c.seq)), ...visibleParams],
+    ).map((v) => [seqOf(v), v]),
+  );
+  if (summaries.size !== onPage.length) return undefined;
+  return {
+    counted: { total: visibleScored.length, totalExact: true },
+    hits: onPage.map((c) => ({ row: summaries.get(c.seq)!, score: c.score })),
+  };
 }
 
 /**

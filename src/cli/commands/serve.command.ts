@@ -1,4 +1,5 @@
 import { AppError } from '../../domain/index.js';
+import { availableParallelism } from 'node:os';
 import { buildApp } from '../../server/app.js';
 import { serveConfig, type ServeConfig, type ServeFlags } from '../config.js';
 import { openMigratedStore } from '../database.js';
@@ -65,6 +66,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
           },
         }
       : {}),
+    searchWorkers: o.searchWorkers ?? availableParallelism(),
     ...(o.tokenCacheMs !== undefined ? { auth: { tokenCacheMs: o.tokenCacheMs } } : {}),
     ...(o.secretKey ? { secretKey: o.secretKey } : {}),
     ...(o.publicUrl ? { tracker: { publicUrl: o.publicUrl } } : {}),

@@ -4,12 +4,16 @@ import { actionItemPageSchema, searchPageSchema } from '../../domain/api-contrac
 import { ACTION_CATEGORIES, ACTION_STATUSES, dateSchema } from '../../domain/index.js';
 import { replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
-import { presentSnippet } from '../presenters.js';
+import { presentSearchPage } from '../presenters.js';
+import type { SearchPool } from '../search/search-pool.js';
 import type { Services } from '../services/index.js';
 import { cursorQuery, pageQuery, reportIdSchema } from './schemas.js';
 
-/** Search across reports and action items across reports. */
-export function searchRoutes(services: Services): FastifyPluginAsyncZod {
+/**
+ * Search across reports and action items across reports. With a search pool (a SQLite file), searches run in
+ * its worker threads, which answer with the reply's JSON text.
+ */
+export function searchRoutes(services: Services, pool?: SearchPool): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/api/search',
@@ -21,22 +25,14 @@ export function searchRoutes(services: Services): FastifyPluginAsyncZod {
           response: replies({ 200: searchPageSchema }),
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { q, limit, offset } = request.query;
-        const { items, total, totalExact } = await services.reports.search(actor(request), q, {
-          limit,
-          offset,
-        });
-        return {
-          total,
-          totalExact,
-          limit,
-          offset,
-          items: items.map(({ snippet, ...hit }) => ({
-            ...hit,
-            ...presentSnippet(snippet),
-          })),
-        };
+        const who = actor(request);
+        const json = pool?.search(who.viewer, q, { limit, offset });
+        // The 200 schema's reply as JSON text, built in the worker by presentSearchPage: sent as it is.
+        if (json) return reply.type('application/json; charset=utf-8').send((await json) as never);
+        const page = await services.reports.search(who, q, { limit, offset });
+        return presentSearchPage(page, limit, offset);
       },
     );
 

@@ -1,0 +1,42 @@
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { walIndexHeader } from './database.js';
+
+/** A read-only connection to a SQLite file another connection (the app's) writes: for reads off the main thread. */
+export interface SqliteReader {
+  /** The rows of a read as arrays of column values (as Store.rawRows). */
+  rawRows(sqlText: string, params: readonly unknown[]): unknown[][];
+  /** As Store.changeMark: moves with every commit to the file by any connection. */
+  changeMark(): Buffer | undefined;
+  close(): void;
+}
+
+/**
+ * Open `file` read-only. In WAL mode a reader runs beside the writer and sees every transaction committed
+ * before its statement began, so a save acknowledged to a client is seen by the next read here.
+ */
+export function openSqliteReader(file: string): SqliteReader {
+  const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+  // A checkpoint or the writer's recovery may hold a lock for a moment: wait instead of failing.
+  sqlite.pragma('busy_timeout = 5000');
+  // The upper levels of the full-text index and the summary index stay in memory (the default is 2 MB).
+  sqlite.pragma('cache_size = -32768');
+  const statements = new Map<string, SQLite.Statement>();
+  const marks = walIndexHeader(`${realpathSync(resolve(file))}-shm`);
+  return {
+    rawRows(sqlText, params) {
+      let stmt = statements.get(sqlText);
+      if (!stmt) {
+        if (statements.size >= 200) statements.clear();
+        statements.set(sqlText, (stmt = sqlite.prepare(sqlText).raw(true)));
+      }
+      return stmt.all(...params) as unknown[][];
+    },
+    changeMark: () => marks.read(),
+    close() {
+      marks.close();
+      sqlite.close();
+    },
+  };
+}
