@@ -1,4 +1,5 @@
 import { sql, type Expression, type Kysely } from 'kysely';
+import { CountWorker } from './count-worker.js';
 import type { Store } from './database.js';
 import type { Database } from './database.types.js';
 /**
@@ -71,8 +72,13 @@ export class CountCache {
     this.max = options.max ?? 2_000;
   }
 
-  /** The cache of a store: kept by count_generation on SQLite, else by change mark or time. */
+  /**
+   * The cache of a store: kept by count_generation on SQLite, else by change mark or time. A SQLite file's
+   * counts (countRows) are taken on a worker thread (see CountWorker), one for the store.
+   */
   static forStore(store: Store): CountCache {
+    if (store.dialect === 'sqlite' && store.sqlite && store.where !== ':memory:' && !offThread.has(store.db))
+      offThread.set(store.db, new CountWorker(store.sqlite.name));
     const getRow = store.getRow;
     const generation: Generation | undefined = getRow
       ? () => getRow('select rows_gen, text_gen from count_generation where id = 1')
@@ -183,9 +189,25 @@ export function rowsUpTo(
   };
 }
 
-/** How many rows `rows` gives (a query with its own limit). */
+/** The count workers of SQLite files, by the store's Kysely instance (see CountCache.forStore). */
+const offThread = new WeakMap<Kysely<Database>, CountWorker>();
+
+/**
+ * How many rows `rows` gives (a query with its own limit): on the count worker of a SQLite file when it has
+ * one, else (or when the worker cannot answer) on the store's own connection.
+ */
 export async function countRows(db: Kysely<Database>, rows: Expression<unknown>): Promise<number> {
-  const r = await sql<{ n: number | string }>`select count(*) as n from (${rows}) as c`.execute(db);
+  const query = sql<{ n: number | string }>`select count(*) as n from (${rows}) as c`;
+  const worker = offThread.get(db);
+  if (worker) {
+    const compiled = query.compile(db);
+    try {
+      return await worker.count(compiled.sql, compiled.parameters);
+    } catch {
+      // Counted here instead.
+    }
+  }
+  const r = await query.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 

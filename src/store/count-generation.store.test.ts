@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import { buildReport } from '../../test/factories.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import { reportSchema, type Report } from '../domain/index.js';
-import { CountCache } from './count-cache.js';
+import { CountCache, countRows } from './count-cache.js';
+import { CountWorker } from './count-worker.js';
 import { migrateToLatest, openStore, ReportRepository, writeScore, type Viewer } from './index.js';
 import * as countGeneration from './migrations/2026-12-10-300-count-generation.js';
 
@@ -183,5 +184,38 @@ describe('kept totals on SQLite follow another connection', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+// On a SQLite file, counts are taken by a worker thread with its own connection (count-worker.ts), not on the
+// event loop: it sees what is committed, as any other reader, and the totals are the same.
+describe('counts of a SQLite file on the count worker', () => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore('sqlite');
+  });
+  afterAll(async () => t?.dispose());
+
+  it('counts on another connection (a write not yet committed here is not counted) and gives the same totals', async () => {
+    const reports = new ReportRepository(t.store);
+    for (const id of ['w-0', 'w-1']) await reports.create(id, report(id), info);
+    expect((await reports.list(anyone, {}, page)).total).toBe(2);
+    const rows = sql`select 1 as one from action_items limit ${100}`;
+    expect(await countRows(t.store.db, rows)).toBe(4);
+    // An open transaction on the store's connection: its connection would count the row, the worker's does not.
+    t.store.sqlite!.exec('begin');
+    try {
+      t.store.sqlite!.exec(`insert into action_items (report_id, position, item_id, title, status)
+        values ('w-0', 9, 'A9', 'Uncommitted', 'open')`);
+      expect(t.store.sqlite!.prepare('select count(*) from action_items').pluck().get()).toBe(5);
+      expect(await countRows(t.store.db, rows)).toBe(4);
+    } finally {
+      t.store.sqlite!.exec('rollback');
+    }
+    const worker = new CountWorker(t.url);
+    expect(await worker.count('select count(*) from reports where id > ?', ['w-0'])).toBe(1);
+    await expect(worker.count('select nonsense', [])).rejects.toThrow();
+    await worker.close();
+    await expect(worker.count('select 1', [])).rejects.toThrow();
   });
 });
