@@ -219,3 +219,24 @@ describe('counts of a SQLite file on the count worker', () => {
     await expect(worker.count('select 1', [])).rejects.toThrow();
   });
 });
+
+describe('a process whose only work is a count on the worker', () => {
+  it('waits for the count before it ends', async () => {
+    const t = await openTestStore('sqlite');
+    try {
+      await new ReportRepository(t.store).create('x-0', report('x-0'), info);
+      const { execFileSync } = await import('node:child_process');
+      const program = `
+        const { openStore, ReportRepository } = await import(${JSON.stringify(new URL('./index.ts', import.meta.url).pathname)});
+        const store = openStore(${JSON.stringify(t.url)});
+        const page = await new ReportRepository(store).list({ userId: 'n', principals: [] }, {}, { limit: 1, offset: 0 });
+        process.stdout.write('total ' + page.total);`;
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+        encoding: 'utf8',
+      });
+      expect(out).toBe('total 1');
+    } finally {
+      await t.dispose();
+    }
+  }, 60_000);
+});

@@ -30,7 +30,10 @@ export class CountWorker {
     const id = this.next++;
     return new Promise<number>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      (this.worker ??= this.start()).postMessage({ id, sql: sqlText, parameters });
+      const worker = (this.worker ??= this.start());
+      // Held while a count is awaited (a process with nothing else to do must not end meanwhile), let go after.
+      worker.ref();
+      worker.postMessage({ id, sql: sqlText, parameters });
     });
   }
 
@@ -45,6 +48,7 @@ export class CountWorker {
       if (m.error !== undefined) w?.reject(new Error(m.error));
       else w?.resolve(Number(m.n));
       if (this.waiting.size === 0 && this.worker === worker) {
+        worker.unref();
         this.idle = setTimeout(() => this.stop(worker), this.idleMs);
         this.idle.unref();
       }
