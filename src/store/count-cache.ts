@@ -138,7 +138,9 @@ export class CountCache {
           : now - hit.at < this.ttlMs)
     )
       return hit.count;
-    const running = this.pending.get(key);
+    // A count under way joins only requests at its generation: one asked after a save waits for no count begun before.
+    const pendingKey = generation === undefined ? key : `${key}\u0000${generation}`;
+    const running = this.pending.get(pendingKey);
     if (running) return running;
     const epoch = this.epoch;
     const counting = (async () => {
@@ -150,11 +152,11 @@ export class CountCache {
       }
       return result;
     })();
-    this.pending.set(key, counting);
+    this.pending.set(pendingKey, counting);
     try {
       return await counting;
     } finally {
-      if (this.pending.get(key) === counting) this.pending.delete(key);
+      if (this.pending.get(pendingKey) === counting) this.pending.delete(pendingKey);
     }
   }
 }

@@ -187,6 +187,33 @@ describe('kept totals on SQLite follow another connection', () => {
   });
 });
 
+describe('a count under way on SQLite', () => {
+  it('is not shared with a request made after a save that moved the generation', async () => {
+    const t = await openTestStore('sqlite');
+    try {
+      const reports = new ReportRepository(t.store);
+      const cache = CountCache.forStore(t.store);
+      let release = () => {};
+      const gate = new Promise<void>((r) => (release = r));
+      const first = cache.get(
+        'k',
+        async () => {
+          await gate;
+          return 1;
+        },
+        'rows',
+      );
+      await reports.create('g-0', report('g-0'), info);
+      const second = cache.get('k', async () => 2, 'rows');
+      release();
+      expect((await first).total).toBe(1);
+      expect((await second).total).toBe(2);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
+
 // On a SQLite file, counts are taken by a worker thread with its own connection (count-worker.ts), not on the
 // event loop: it sees what is committed, as any other reader, and the totals are the same.
 describe('counts of a SQLite file on the count worker', () => {
