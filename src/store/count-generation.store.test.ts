@@ -244,6 +244,10 @@ describe('counts of a SQLite file on the count worker', () => {
     await expect(worker.count('select nonsense', [])).rejects.toThrow();
     await worker.close();
     await expect(worker.count('select 1', [])).rejects.toThrow();
+    // A worker that cannot open its file fails the count (the caller counts instead) and is not started again.
+    const broken = new CountWorker(`${t.url}.missing`);
+    await expect(broken.count('select 1', [])).rejects.toThrow();
+    await expect(broken.count('select 1', [])).rejects.toThrow('closed');
   });
 });
 

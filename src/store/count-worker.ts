@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
  * for the number; a WAL reader never waits for the writer, and sees every commit made before it was asked (the
  * caller reads the count generation first, so a count is never kept under a newer generation than it saw).
  * The worker starts at the first count and ends after `idleMs` without one; when it cannot answer (it failed
- * to start, the file went away) the caller counts on its own connection.
+ * to start, the file went away) the caller counts on its own connection; after a failure to start, always.
  */
 export class CountWorker {
   private worker: Worker | undefined;
@@ -58,7 +58,11 @@ export class CountWorker {
       for (const w of this.waiting.values()) w.reject(e);
       this.waiting.clear();
     };
-    worker.on('error', fail);
+    // A worker that failed (it could not open the file, say) is not started again: the caller counts instead.
+    worker.on('error', (e) => {
+      this.closed = true;
+      fail(e);
+    });
     worker.on('exit', (code) => fail(new Error(`the count worker stopped (exit code ${code})`)));
     worker.unref();
     return worker;
