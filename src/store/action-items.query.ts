@@ -318,8 +318,10 @@ async function pageOf<R>(
               .select(sql`1`.as('one'))
               .limit(cap),
           ),
+          'rows',
         ),
     ),
+    'rows',
   );
   const part = (mode: Mode, limit: number) => run(prepared(db, { ...values, limit }, filters, mode, shape));
   if (!page.cursor) return { rows: await part(page.offset > 0 ? 'offset' : 'first', page.limit), counted };

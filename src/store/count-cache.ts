@@ -1,12 +1,17 @@
 import { sql, type Expression, type Kysely } from 'kysely';
+import { CountWorker } from './count-worker.js';
+import type { Store } from './database.js';
 import type { Database } from './database.types.js';
 /**
  * Counts for paged lists, capped and kept. A total above `COUNT_CAP` is reported as the cap with
  * `totalExact: false` (shown as "10,000+"): counting further would read every row for a number nobody pages to.
- * A count is kept while the database has not changed: on a SQLite file that is known exactly from its change
- * mark (see Store.changeMark), so a commit by any process starts afresh; elsewhere (PostgreSQL, :memory:) a
- * count is kept for `ttlMs` at most, and any save through this process forgets them all at once, so only
- * other instances' saves can take up to that long to show in a total.
+ * On SQLite a count is kept while the counted data has not changed: `count_generation` (migration
+ * 2026-12-10-300) has counters that triggers move with every change of the rows and columns counted, whoever
+ * writes (this process, another one, the bulk load), and that other commits (the background scorer's score
+ * writes, outbox claims, sessions) leave alone; they are read again only when the file's change mark (see
+ * Store.changeMark) has moved, one small lookup. Without them (PostgreSQL) a count is kept for `ttlMs` at most,
+ * and any save through this process forgets them all at once, so only other instances' saves can take up to
+ * that long to show in a total.
  */
 export const COUNT_CAP = 10_000;
 
@@ -15,10 +20,30 @@ export interface CappedCount {
   totalExact: boolean;
 }
 
+/**
+ * What a count depends on: `rows` for lists and action items (the reports' visibility, deletion and filtered
+ * columns, their side tables and action items), `text` adds what a search matches (a report's title and content).
+ */
+export type Counted = 'rows' | 'text';
+
+/** The counters of count_generation, or undefined where there are none (PostgreSQL, an unmigrated file). */
+type Generation = () => { rows_gen: number; text_gen: number } | undefined;
+
 interface Entry {
   count: CappedCount;
+  /** The generation counted at, for a count kept by it; else the change mark and the time, as before. */
+  generation: string | undefined;
   mark: Buffer | undefined;
   at: number;
+}
+
+export interface CountCacheOptions {
+  /** Reads count_generation's counters (see CountCache.forStore). */
+  generation?: Generation;
+  /** Without a generation nor a change mark, how long a count is kept (default 5 s). */
+  ttlMs?: number;
+  /** Counts kept at most (default 2,000). */
+  max?: number;
 }
 
 export class CountCache {
@@ -31,26 +56,91 @@ export class CountCache {
   /** Moved by clear(): a count begun before a save is not kept after it. */
   private epoch = 0;
 
+  private readonly generation: Generation | undefined;
+  private readonly ttlMs: number;
+  private readonly max: number;
+  /** The change mark the counters were last read at, and what they were. */
+  private seenMark: Buffer | undefined;
+  private seen: { rows_gen: number; text_gen: number } | undefined;
+
   constructor(
     private readonly changeMark: () => Buffer | undefined,
-    private readonly ttlMs = 5_000,
-    private readonly max = 2_000,
-  ) {}
+    options: CountCacheOptions = {},
+  ) {
+    this.generation = options.generation;
+    this.ttlMs = options.ttlMs ?? 5_000;
+    this.max = options.max ?? 2_000;
+  }
 
-  /** Forget every count (after a save through this process). */
+  /**
+   * The cache of a store: kept by count_generation on SQLite, else by change mark or time. A SQLite file's
+   * counts (countRows) are taken on a worker thread (see CountWorker), one for the store.
+   */
+  static forStore(store: Store): CountCache {
+    if (store.dialect === 'sqlite' && store.sqlite && store.where !== ':memory:' && !offThread.has(store.db))
+      offThread.set(store.db, new CountWorker(store.sqlite.name));
+    const getRow = store.getRow;
+    const generation: Generation | undefined = getRow
+      ? () => getRow('select rows_gen, text_gen from count_generation where id = 1')
+      : undefined;
+    return new CountCache(store.changeMark ?? (() => undefined), { generation });
+  }
+
+  /**
+   * Forget every count (after a save through this process). Counts kept by generation stay: a save that
+   * changed what they count has moved it.
+   */
   clear(): void {
+    if (this.counters()) return;
     this.entries.clear();
     this.pending.clear();
     this.epoch += 1;
   }
 
-  /** The count under `key`, from `count(cap + 1)` (which counts at most that many rows) when not kept. */
-  async get(key: string, count: (limit: number) => Promise<number>): Promise<CappedCount> {
+  /**
+   * count_generation's counters now: read again only when the change mark moved (or there is none); undefined
+   * when they cannot be read (no such table: a database not migrated yet, or PostgreSQL).
+   */
+  private counters(mark = this.changeMark()): { rows_gen: number; text_gen: number } | undefined {
+    if (!this.generation) return undefined;
+    if (mark && this.seenMark?.equals(mark)) return this.seen;
+    let now: { rows_gen: number; text_gen: number } | undefined;
+    try {
+      now = this.generation();
+    } catch {
+      now = undefined;
+    }
+    this.seenMark = mark;
+    this.seen = now;
+    return now;
+  }
+
+  /**
+   * The count under `key`, from `count(cap + 1)` (which counts at most that many rows) when not kept. `counted`
+   * says what it depends on (see Counted); a count that does not say is taken to depend on everything.
+   */
+  async get(
+    key: string,
+    count: (limit: number) => Promise<number>,
+    counted: Counted = 'text',
+  ): Promise<CappedCount> {
     const mark = this.changeMark();
     const now = Date.now();
+    const c = this.counters(mark);
+    const generation = c && (counted === 'rows' ? `${c.rows_gen}` : `${c.rows_gen}/${c.text_gen}`);
     const hit = this.entries.get(key);
-    if (hit && (mark && hit.mark ? mark.equals(hit.mark) : now - hit.at < this.ttlMs)) return hit.count;
-    const running = this.pending.get(key);
+    if (
+      hit &&
+      (generation !== undefined
+        ? hit.generation === generation
+        : mark && hit.mark
+          ? mark.equals(hit.mark)
+          : now - hit.at < this.ttlMs)
+    )
+      return hit.count;
+    // A count under way joins only requests at its generation: one asked after a save waits for no count begun before.
+    const pendingKey = generation === undefined ? key : `${key}\u0000${generation}`;
+    const running = this.pending.get(pendingKey);
     if (running) return running;
     const epoch = this.epoch;
     const counting = (async () => {
@@ -58,15 +148,15 @@ export class CountCache {
       const result = { total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
       if (epoch === this.epoch) {
         if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
-        this.entries.set(key, { count: result, mark, at: now });
+        this.entries.set(key, { count: result, generation, mark, at: now });
       }
       return result;
     })();
-    this.pending.set(key, counting);
+    this.pending.set(pendingKey, counting);
     try {
       return await counting;
     } finally {
-      if (this.pending.get(key) === counting) this.pending.delete(key);
+      if (this.pending.get(pendingKey) === counting) this.pending.delete(pendingKey);
     }
   }
 }
@@ -101,9 +191,25 @@ export function rowsUpTo(
   };
 }
 
-/** How many rows `rows` gives (a query with its own limit). */
+/** The count workers of SQLite files, by the store's Kysely instance (see CountCache.forStore). */
+const offThread = new WeakMap<Kysely<Database>, CountWorker>();
+
+/**
+ * How many rows `rows` gives (a query with its own limit): on the count worker of a SQLite file when it has
+ * one, else (or when the worker cannot answer) on the store's own connection.
+ */
 export async function countRows(db: Kysely<Database>, rows: Expression<unknown>): Promise<number> {
-  const r = await sql<{ n: number | string }>`select count(*) as n from (${rows}) as c`.execute(db);
+  const query = sql<{ n: number | string }>`select count(*) as n from (${rows}) as c`;
+  const worker = offThread.get(db);
+  if (worker) {
+    const compiled = query.compile(db);
+    try {
+      return await worker.count(compiled.sql, compiled.parameters);
+    } catch {
+      // Counted here instead.
+    }
+  }
+  const r = await query.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 

@@ -30,6 +30,7 @@ import * as insightCountsDone from './migrations/2026-12-08-403-insight-counts-d
 import * as pgSaveContention from './migrations/2026-12-08-501-pg-save-contention.js';
 import * as searchHidden from './migrations/2026-12-09-201-search-hidden.js';
 import * as trackerEventAt from './migrations/2026-12-09-601-tracker-event-at.js';
+import * as countGeneration from './migrations/2026-12-10-300-count-generation.js';
 import * as pgSearchDocumentInline from './migrations/2026-12-10-401-pg-search-document-inline.js';
 import { keptReady, rebuildKept } from './insight-kept.js';
 
@@ -64,6 +65,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-08-501-pg-save-contention': pgSaveContention,
   '2026-12-09-201-search-hidden': searchHidden,
   '2026-12-09-601-tracker-event-at': trackerEventAt,
+  '2026-12-10-300-count-generation': countGeneration,
   '2026-12-10-401-pg-search-document-inline': pgSearchDocumentInline,
 };
 

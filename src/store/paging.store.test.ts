@@ -165,7 +165,7 @@ describe('capped counts', () => {
   });
 
   it('without a change mark keeps a count only for its time to live', async () => {
-    const cache = new CountCache(() => undefined, 0);
+    const cache = new CountCache(() => undefined, { ttlMs: 0 });
     let n = 1;
     const count = async () => n;
     expect((await cache.get('k', count)).total).toBe(1);

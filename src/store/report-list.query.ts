@@ -141,8 +141,10 @@ export async function queryReports(
               .select(sql`1`.as('one'))
               .limit(cap),
           ),
+          'rows',
         ),
     ),
+    'rows',
   );
   let rowsQ = q;
   if (page.cursor) {

@@ -89,7 +89,7 @@ export class ReportRepository {
     this.getRow = store.getRow;
     this.rawRows = store.rawRows;
     this.changeMark = store.changeMark ?? (() => undefined);
-    this.counts = new CountCache(this.changeMark);
+    this.counts = CountCache.forStore(store);
     this.writes = new ReportWrites(store, () => {
       this.counts.clear();
       this.committed += 1;
