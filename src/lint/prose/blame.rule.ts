@@ -57,14 +57,22 @@ const FAULT_AFTER = new RegExp(
     '\\bwithout\\s+(?:a|an|any|the)\\s+(?:single\\s+|second\\s+)?(?:canary|review|reviewer|test|tests|backup|approval|pilot|rollback(?:\\s+plan)?|ticket|change\\s+ticket|sign-?off|heads-?up|warning|notice|check|look|dry[\\s-]+run|staging\\s+run|peer\\s+review|runbook|plan)\\b',
     // Letting a thing lapse, or leaving it open: "let the certificate expire", "left the cabinet open all night".
     "\\blet\\s+(?:the|a|an|our|his|her|their|its|it)\\b(?:\\s+[\\w'’-]+){0,3}?\\s+(?:expire|lapse|run\\s+out|fill(?:\\s+up)?|slip|die|go\\s+stale|overflow|time\\s+out|rot)\\b",
-    "\\bleft\\s+(?:the|a|an|our|his|her|their|it)\\b(?:\\s+[\\w'’-]+){0,3}?\\s+(?:open|unlocked|unattended|exposed|unpatched|enabled|running|on(?=$|[,.;]|\\s(?:in|over|all|overnight|for|after|during)\\b|\\s[,.;]|\\s$))\\b",
+    "\\bleft\\s+(?:the|a|an|our|his|her|their|it)\\b(?:\\s+[\\w'’-]+){0,6}?\\s+(?:open|unlocked|unattended|exposed|unpatched|enabled|running|on(?=$|[,.;]|\\s(?:in|over|all|overnight|for|after|during)\\b|\\s[,.;]|\\s$))\\b",
     // A careless manner in other words: waved through, rushed, done to save time.
     '\\b(?:rubber-?stamped|nuked|clobbered|trashed|went\\s+back\\s+to\\s+sleep|slept\\s+through|dozed\\s+off|cut\\s+corners|in\\s+a\\s+(?:hurry|rush))\\b|\\bwaved\\s+(?:it|them|the\\s+[\\w-]+)\\s+through\\b|\\bto\\s+(?:finish|get)\\s+(?:[\\w-]+\\s+){0,3}?(?:faster|quicker|sooner|earlier|done\\s+early)\\b|\\bto\\s+save\\s+(?:time|a\\s+few\\s+minutes)\\b',
     // Round nine: more ways a person's own act is told as a fault. Rushing the work itself (not rushing to a call),
     // falling asleep, a careless manner said by an adverb, "guilty of", approving one's own change, acting on one thing
     // "instead of" the one meant ("entered the dose in milligrams instead of units"; not "instead of waiting", which
     // weighs a choice), a further act of theirs left undone ("and never came back to check"), a console left logged in.
-    '\\brushed\\s+(?:the|a|an|it|his|her|their|this|that|through)\\b|\\bfell\\s+asleep\\b|\\b(?:negligently|hastily|sloppily|blindly|thoughtlessly|absent-?mindedly|lazily|haphazardly)\\b|\\b(?:is|was|were)\\s+guilty\\s+(?:of|for)\\b|\\bapproved\\s+(?:his|her|their|my)\\s+own\\b',
+    '\\brushed\\s+(?:the|a|an|it|his|her|their|this|that|through)\\b|\\bfell\\s+asleep\\b|\\b(?:negligently|hastily|sloppily|blindly|thoughtlessly|absent-?mindedly|lazily|haphazardly)\\b|\\b(?:is|was|were)\\s+guilty\\s+(?:of|for)\\b|\\b(?:approved|merged|reviewed|signed\\s+off)\\s+(?:on\\s+)?(?:his|her|their|my)\\s+own\\b',
+    // A wrong act in its verb's prefix ("misrouted", "mistagged", "overtightened", "overfilled"), a purpose
+    // of convenience ("to speed up the batch", "to save energy"), a secret put in public, a destructive act repeated
+    // ("wiped the staging db again"), and nobody else's look waited for ("without anyone looking at it").
+    '\\bmis(?!s)\\w{3,}(?:ed|led)\\b|\\bover(?:tighten|fill|load|charg)\\w*\\b(?!\\s+(?:by|with)\\b)',
+    '\\bto\\s+(?:speed\\s+(?:up|things\\s+up)|save\\s+(?:time|energy|money|effort|a\\s+(?:step|trip|few\\s+\\w+))|skip\\s+the\\s+queue|get\\s+home)\\b',
+    '\\b(?:into|to|in|on)\\s+(?:a|the)\\s+public\\s+(?:gist|repo\\w*|channel|bucket|forum|pastebin|paste|site|page|issue)\\b',
+    '\\b(?:wiped|deleted|dropped|truncated|nuked|purged|broke|overwrote|clobbered|killed)\\s+(?:[\\w-]+\\s+){0,3}?again\\b',
+    '\\bwithout\\s+(?:anyone|anybody|a\\s+colleague|someone)\\s+(?:else\\s+)?(?:looking|checking|reviewing|knowing|seeing)\\b',
     '\\binstead\\s+of\\s+(?!\\w+ing\\b)(?:the|a|an|one|its|their|his|her|\\w+s)\\b',
     "\\band\\s+(?:then\\s+)?(?:did(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|received|get|got|see|saw|hear|heard|need|exist|work|expect|anticipate|foresee|realise|realize|understand|intend|mean|think|want|plan|recover|return|stop|fail|break|happen|show|appear|fire|trigger|page)\\b)\\w+",
     "\\bleft\\s+(?:the|a|an|our|his|her|their|it)\\b(?:\\s+[\\w'’-]+){0,3}?\\s+logged\\s+in\\b",
@@ -138,7 +146,7 @@ const HUMAN_ERROR = /\b(?:human|operator|user|pilot|personnel|engineer)\s+(?:err
 // Where the clause about a person ends: punctuation, a new clause ("but", "which", "because", "when" …) or "and" with a
 // new subject ("Tom deployed and the alert failed to fire": the failure is the alert's, not Tom's).
 const CLAUSE_END =
-  /[;:!?]|,(?!\s*(?:who|against|despite)\b)|\s[-–—]\s|\b(?:but|which|so|because|since|when|whenever|while|whilst|after|before|until|once|although|though|whereas|where)\b|\band\s+(?:the|a|an|it|its|we|they|this|that|these|those|our|their|there|nobody|no)\b/iu;
+  /[;:!?]|,(?!\s*(?:who|against|despite)\b)|\s[-–—]\s|\b(?:but|which|so|because|since|when|whenever|while|whilst|after|before|until|(?<!\bat\s)once|although|though|whereas|where)\b|\band\s+(?:the|a|an|it|its|we|they|this|that|these|those|our|their|there|nobody|no)\b/iu;
 // The person is the one acted on ("Tom was paged", "she was given the wrong runbook"): what follows happened to them.
 // Only a further verb of theirs after "and" ("was distracted and skipped the check") can still be a fault.
 const ACTED_ON =
@@ -388,7 +396,7 @@ function readRoleNoun(w: string): boolean {
   if (!m?.[1] || !isKnownWord(w, 'en-US')) return false;
   const stem = m[1];
   const stems = [stem, `${stem}e`, /(\p{Ll})\1$/u.test(stem) ? stem.slice(0, -1) : stem];
-  return stems.some((v) => v.length >= 3 && nlp(v).has('#Verb'));
+  return stems.some((v) => v.length >= 3 && nlp(`to ${v}`).has('#Verb'));
 }
 
 // A capitalised word no dictionary knows, that is not a product or tool, and that compromise reads as a noun (not a
