@@ -372,7 +372,7 @@ const PERSON_SUFFIX = /(?:man|woman|hand|keeper|smith|wright|ist|ician)$/u;
 // Agent nouns of things that the software lists do not have: machines, parts, documents and firms (a vendor, a
 // supplier and a provider are companies; a company acting is a group's act, not one person's).
 const NOT_ROLE = new Set(
-  'scheduler parser sensor generator indexer loader installer updater adapter exporter importer collector allocator orchestrator replicator emitter fetcher poller watcher launcher reconciler publisher subscriber sender receiver printer scanner copier shredder mixer counter computer error former latter layer tower folder filter vendor supplier provider carrier manufacturer retailer partner tracker trigger header footer marker cluster master number order other letter paper water weather power border corner matter answer manner member meter liter litre monitor sector factor vector mirror mentor anchor elevator escalator radiator calculator simulator emulator compressor condenser transformer breaker charger starter timer counter heater cooler freezer boiler burner blender toaster container holder binder wrapper sticker blocker limiter throttler retrier rotator sharder splitter joiner merger finder reader writer player recorder register regulator iterator cursor rector pressure stream platform chairman'.split(
+  'scheduler parser sensor generator indexer loader installer updater adapter exporter importer collector allocator orchestrator replicator emitter fetcher poller watcher launcher reconciler publisher subscriber sender receiver printer scanner copier shredder mixer counter computer error former latter layer tower folder filter vendor supplier provider carrier manufacturer retailer partner tracker trigger header footer marker cluster master number order other letter paper water weather power border corner matter answer manner member meter liter litre monitor sector factor vector mirror mentor anchor elevator escalator radiator calculator simulator emulator compressor condenser transformer breaker charger starter timer counter heater cooler freezer boiler burner blender toaster container holder binder wrapper sticker blocker limiter throttler retrier rotator sharder splitter joiner merger finder reader writer player recorder register regulator iterator cursor rector pressure stream platform chairman picker packer coordinator shipper sampler selector chooser renderer dropper stepper switcher toggler viewer browser'.split(
     ' ',
   ),
 );
@@ -393,7 +393,7 @@ function readRoleNoun(w: string): boolean {
   if (nlp(`the ${w}`).has('#Actor')) return true;
   // "porter" ← port, "conductor" ← conduct, "signaller" ← signal, "plumber" ← plumb: an -er or -or noun made from a verb.
   const m = /^(\p{Ll}+?)(?:er|or)$/u.exec(w);
-  if (!m?.[1] || !isKnownWord(w, 'en-US')) return false;
+  if (!m?.[1] || !(isKnownWord(w, 'en-US') || isKnownWord(w, 'en-GB'))) return false;
   const stem = m[1];
   const stems = [stem, `${stem}e`, /(\p{Ll})\1$/u.test(stem) ? stem.slice(0, -1) : stem];
   return stems.some((v) => v.length >= 3 && nlp(`to ${v}`).has('#Verb'));
@@ -415,6 +415,9 @@ function looksLikeGivenName(word: string, after = ''): boolean {
   }
   const lower = word.toLowerCase();
   if (softwareTerms().has(lower) || isKnownWord(lower, 'en-US') || isKnownWord(lower, 'en-GB')) return false;
+  // Two English words run together ("Quillbot", "Brimwell", "Stonegate") make a product's or a place's name.
+  for (let i = 4; i <= lower.length - 3; i += 1)
+    if (isKnownWord(lower.slice(0, i), 'en-US') && isKnownWord(lower.slice(i), 'en-US')) return false;
   const tags = (nlp(word).json() as { terms: { tags: string[] }[] }[])[0]?.terms[0]?.tags ?? [];
   return tags.includes('Noun') && !tags.some((t) => t === 'Verb' || t === 'Adjective' || t === 'Adverb');
 }
