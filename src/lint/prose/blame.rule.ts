@@ -154,12 +154,12 @@ const ACTED_ON =
 // Faults in the manner of a person's own act, which hold whatever the verb was.
 const OWN_MANNER =
   /\b(?:the|a)\s+wrong\b|\b(?:accidentally|mistakenly|incorrectly|wrongly|carelessly|inadvertently)\b|\bby\s+(?:mistake|accident)\b|\bin\s+error\b|\bnot\s+properly\b|\bwithout\s+(?:(?:first|even|properly)\s+)?(?:testing|checking|reviewing|a\s+review|review|verifying|asking|approval)\b/iu;
-// Verbs of finding, repairing and telling: "Hannah found the misconfigured role", "Kenji reverted the bad commit",
-// "Ana asked whether the deploy had caused it". The fault words after them describe what the person dealt with.
 // Finding and telling have no manner of their own that can go wrong: "Lorcan noticed the wrong timezone" tells what he
 // found, where "restored the wrong backup" is the act done wrong.
 const FOUND_OR_TOLD =
   /^\s*(?:(?:then|also|quickly|later|first|immediately)\s+)?(?:noticed|found|spotted|saw|discovered|detected|caught|traced|diagnosed|identified|investigated|confirmed|reported|flagged|raised|escalated|asked|said|explained|pointed\s+out|warned|documented|wrote\s+up)\b/iu;
+// Verbs of finding, repairing and telling: "Hannah found the misconfigured role", "Kenji reverted the bad commit",
+// "Ana asked whether the deploy had caused it". The fault words after them describe what the person dealt with.
 const DEALT_WITH =
   /^\s*(?:(?:then|also|quickly|later|first|immediately)\s+)?(?:noticed|found|spotted|saw|discovered|detected|caught|traced|diagnosed|identified|investigated|confirmed|reported|flagged|raised|escalated|paged|alerted|asked|said|explained|pointed\s+out|warned|fixed|reverted|rolled\s+back|corrected|repaired|replaced|restored|recovered|mitigated|resolved|undid|cleaned\s+up|documented|wrote\s+up)\b/iu;
 
@@ -294,9 +294,12 @@ function agentsIn(text: string, ctx: ProseContext): Agent[] {
   const roles = [...text.matchAll(ROLE)];
   // A role no list has ("the deckhand", "the radiographer", "the hospital porter"), read by its shape: checked only
   // once a fault is found next to it (isRoleNoun), so the cost falls on the few sentences that need it.
-  const shaped = [...text.matchAll(ROLE_SHAPE)].filter(
-    (m) => !roles.some((r) => r.index <= m.index + m[0].length && m.index <= r.index + r[0].length),
-  );
+  // Nouns the lists already rule out ("the server", "the error") are dropped here, before any fault is looked for.
+  const shaped = [...text.matchAll(ROLE_SHAPE)].filter((m) => {
+    const noun = (m[1] ?? '').toLowerCase();
+    if (NOT_ROLE.has(noun) || softwareTerms().has(noun)) return false;
+    return !roles.some((r) => r.index <= m.index + m[0].length && m.index <= r.index + r[0].length);
+  });
   for (const m of [...roles, ...shaped]) {
     // "the SRE team", "the on-call rotation": a role word naming a group or a schedule, not one person; "the operator
     // pod", "the admin console", "the lead time": a role word naming a thing.
@@ -372,7 +375,7 @@ const PERSON_SUFFIX = /(?:man|woman|hand|keeper|smith|wright|ist|ician)$/u;
 // Agent nouns of things that the software lists do not have: machines, parts, documents and firms (a vendor, a
 // supplier and a provider are companies; a company acting is a group's act, not one person's).
 const NOT_ROLE = new Set(
-  'scheduler parser sensor generator indexer loader installer updater adapter exporter importer collector allocator orchestrator replicator emitter fetcher poller watcher launcher reconciler publisher subscriber sender receiver printer scanner copier shredder mixer counter computer error former latter layer tower folder filter vendor supplier provider carrier manufacturer retailer partner tracker trigger header footer marker cluster master number order other letter paper water weather power border corner matter answer manner member meter liter litre monitor sector factor vector mirror mentor anchor elevator escalator radiator calculator simulator emulator compressor condenser transformer breaker charger starter timer counter heater cooler freezer boiler burner blender toaster container holder binder wrapper sticker blocker limiter throttler retrier rotator sharder splitter joiner merger finder reader writer player recorder register regulator iterator cursor rector pressure stream platform chairman picker packer coordinator shipper sampler selector chooser renderer dropper stepper switcher toggler viewer browser'.split(
+  'scheduler parser sensor generator indexer loader installer updater adapter exporter importer collector allocator orchestrator replicator emitter fetcher poller watcher launcher reconciler publisher subscriber sender receiver printer scanner copier shredder mixer counter computer error former latter layer tower folder filter vendor supplier provider carrier manufacturer retailer partner tracker trigger header footer marker cluster master number order other letter paper water weather power border corner matter answer manner meter liter litre monitor sector factor vector mirror anchor elevator escalator radiator calculator simulator emulator compressor condenser transformer breaker charger starter timer heater cooler freezer boiler burner blender toaster container holder binder wrapper sticker blocker limiter throttler retrier rotator sharder splitter joiner merger finder reader writer player recorder register regulator iterator cursor rector picker packer coordinator shipper sampler selector chooser renderer dropper stepper switcher toggler viewer browser'.split(
     ' ',
   ),
 );
