@@ -163,9 +163,9 @@ describe('prose rules on the real-text evaluation set', () => {
   // shape, lower-case chat names, "I") and more faults, on the development half only. On the 1,178 held-out sentences,
   // the old rules → round nine: blame precision 0.935 (100 right, 7 wrong) → 0.929 (118 right, 9 wrong), recall
   // 0.559 → 0.659. Precision met; recall ≥ 0.8 not met. The other rules unchanged. Looked at three times in round
-  // nine: before any change, after the first changes, after the last; two guards that only remove hits (names made of
-  // two English words, more machine nouns) were added after look 3, when existing tests caught "Quillbot" and "the
-  // date picker".
+  // nine: before any change, after the first changes, after the last. After look 3, tests caught "Quillbot", "the date
+  // picker" and "signaller": guards (names made of two English words, more machine nouns) and the en-GB lookup of agent
+  // nouns followed; the development half did not move, and these floors pass, but the figures were not read again.
   const PRECISION_FLOOR: Record<string, number> = {
     blame: 0.92,
     judgment: 0.91,
