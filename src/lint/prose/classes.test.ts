@@ -595,3 +595,66 @@ describe('round eight: an advice line and a blaming sentence state no vague impa
     expect(rules('Checkout broke for customers.')).toContain('vague-impact');
   });
 });
+
+describe('round nine: blame reads people nobody listed', () => {
+  it('takes an unlisted given name as a person when it acts, and leaves products and things alone', () => {
+    for (const text of [
+      'Yevgenia deployed the build without a canary.',
+      'The outage was caused by Tadeusz deleting the routing table.',
+      'tadeusz forgot to drain the node before the reboot',
+    ])
+      expect(rules(text), text).toContain('blame');
+    for (const text of [
+      'Yevgenia deployed the build to the canary hosts.',
+      'tadeusz is draining the node now',
+      'Fastly dropped requests without checking the origin.',
+      'The new Brimwell cluster failed to schedule the jobs.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+
+  it('reads a role no list has by its shape, and not a machine or a thing', () => {
+    for (const text of [
+      'The boilerman forgot to bleed the radiators.',
+      'The radiographer sent the images without checking the patient name.',
+      'The signaller mistakenly cleared the occupied block.',
+    ])
+      expect(rules(text), text).toContain('blame');
+    for (const text of [
+      'The scheduler forgot the lease after the restart.',
+      'The printer skipped every second page.',
+      'The error caused a crash in the exporter.',
+      'The boilerman logged the pressure every hour.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+
+  it('hears the writer as "I", but not a guess, nor I/O', () => {
+    expect(rules('I pushed the wrong branch to production.')).toContain('blame');
+    expect(rules('i forgot to bump the schema version')).toContain('blame');
+    for (const text of [
+      'I paged the database team at 02:10.',
+      'I must have clicked the wrong link, because the job looked finished.',
+      'Disk I/O failed to keep up with the compaction.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+
+  it('reads more faults of a person’s own act, and not finding one', () => {
+    for (const text of [
+      'Maren rushed the migration and the index was never built.',
+      'Jonas misrouted the orders to the old warehouse.',
+      'Maren disabled the checks to speed up the batch.',
+      'Jonas merged his own change.',
+      'Maren pasted the token into a public gist.',
+      'Jonas entered the limit in bytes instead of megabytes.',
+    ])
+      expect(rules(text), text).toContain('blame');
+    for (const text of [
+      'Jonas noticed the wrong timezone in the job.',
+      'Maren rushed to the bridge call at 02:00.',
+      'Jonas restarted the pods at once and the errors stopped.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+});
