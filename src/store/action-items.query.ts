@@ -308,16 +308,18 @@ async function pageOf<R>(
           .limit(limit),
       // The items of reports the viewer may not see, taken from PostgreSQL's estimate (see rowsUpTo).
       () =>
-        counts.get(JSON.stringify(['hidden action items', viewer]), (cap) =>
-          countRows(
-            db,
-            db
-              .selectFrom('action_items as a')
-              .innerJoin('reports as r', 'r.id', 'a.report_id')
-              .where((eb) => sql<SqlBool>`(${visibleTo(viewer)(eb)}) is not true`)
-              .select(sql`1`.as('one'))
-              .limit(cap),
-          ),
+        counts.get(
+          JSON.stringify(['hidden action items', viewer]),
+          (cap) =>
+            countRows(
+              db,
+              db
+                .selectFrom('action_items as a')
+                .innerJoin('reports as r', 'r.id', 'a.report_id')
+                .where((eb) => sql<SqlBool>`(${visibleTo(viewer)(eb)}) is not true`)
+                .select(sql`1`.as('one'))
+                .limit(cap),
+            ),
           'rows',
         ),
     ),

@@ -132,15 +132,17 @@ export async function queryReports(
       db,
       (limit) => q.select(sql`1`.as('one')).limit(limit),
       () =>
-        counts.get(JSON.stringify(['hidden reports', viewer]), (cap) =>
-          countRows(
-            db,
-            db
-              .selectFrom('reports as r')
-              .where((eb) => sql<SqlBool>`(${visibleTo(viewer)(eb)}) is not true`)
-              .select(sql`1`.as('one'))
-              .limit(cap),
-          ),
+        counts.get(
+          JSON.stringify(['hidden reports', viewer]),
+          (cap) =>
+            countRows(
+              db,
+              db
+                .selectFrom('reports as r')
+                .where((eb) => sql<SqlBool>`(${visibleTo(viewer)(eb)}) is not true`)
+                .select(sql`1`.as('one'))
+                .limit(cap),
+            ),
           'rows',
         ),
     ),
