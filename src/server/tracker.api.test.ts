@@ -766,6 +766,27 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     }
   });
 
+  it("a marker copied into a later issue by anyone who can write one does not take the retry's link", async () => {
+    for (const [tracker, conn, copyKey] of [
+      [github, gh, '9001'],
+      [jira, jc, 'OPS-9001'],
+    ] as const) {
+      const id = await newReport();
+      tracker.mode = 'lose';
+      expect((await createIssue(id, conn.id)).statusCode).toBe(503);
+      tracker.mode = 'ok';
+      const made = [...tracker.issues.values()].at(-1)!;
+      // The marker is in the issue's body, which whoever can read the issue sees: a copy of the body in an issue
+      // of one's own, made after it (so listed first, newest first), whose closing would complete the action.
+      const later = made.created + 1_000;
+      tracker.issues.set(copyKey, { ...made, key: copyKey, created: later, updated: later });
+      const retry = await createIssue(id, conn.id);
+      expect(retry.statusCode, retry.body).toBe(201);
+      expect(retry.json()).toMatchObject({ status: 'linked', key: made.key });
+      tracker.issues.delete(copyKey);
+    }
+  });
+
   it('a look-up that fails makes no issue blind: the retry fails too, and the next one finds the issue', async () => {
     const id = await newReport();
     const count = github.issues.size;
