@@ -38,6 +38,11 @@ export interface FakeTracker {
   /** Where the tracker's webhook goes (GitHub: signed with `secret`; Jira: the address carries it). */
   hook?: { url: string; secret: string };
   /**
+   * The next request whose path is `path` is answered as things stand when it arrives, but only sent once
+   * `until` settles (`reached` is called meanwhile): an answer on its way while the issue changes.
+   */
+  hold?: { path: string; reached: () => void; until: Promise<void> };
+  /**
    * Close or reopen an issue as a person would in the tracker; with a webhook configured, the tracker
    * tells it (as GitHub's `issues` event or Jira's `jira:issue_updated`) and the answer's status is returned.
    */
@@ -97,6 +102,23 @@ async function start(
       t.requests.push(r);
       if (t.mode === 'hang') return void held.push(res);
       if (typeof t.mode === 'number') return send(res, t.mode, { message: 'Service unavailable' });
+      if (t.hold && t.hold.path === r.path) {
+        const { reached, until } = t.hold;
+        t.hold = undefined;
+        let head: [number, Record<string, string>] = [200, {}];
+        const late = {
+          writeHead: (status: number, headers: Record<string, string>) => ((head = [status, headers]), late),
+          end: (body: string) => {
+            void until.then(() => {
+              res.writeHead(...head);
+              res.end(body);
+            });
+            reached();
+            return late;
+          },
+        } as unknown as ServerResponse;
+        return route(t, r, late);
+      }
       if (t.mode === 'lose') {
         held.push(res);
         const lost = { writeHead: () => lost, end: () => lost } as unknown as ServerResponse;
