@@ -303,6 +303,23 @@ describe('a count taken while a transaction of the store is open', () => {
   });
 });
 
+describe('a count worker ended for being idle', () => {
+  it('does not fail the counts of the worker started after it when it exits', async () => {
+    const t = await openTestStore('sqlite');
+    const worker = new CountWorker(t.url, 60_000);
+    try {
+      expect(await worker.count('select count(*) from reports', [])).toBe(0);
+      // The idle time-out ends the thread; a count asked before it has exited starts the next one.
+      const inside = worker as unknown as { worker: unknown; stop(w: unknown): void };
+      inside.stop(inside.worker);
+      await expect(worker.count('select 7', [])).resolves.toBe(7);
+    } finally {
+      await worker.close();
+      await t.dispose();
+    }
+  }, 30_000);
+});
+
 describe('a process whose only work is a count on the worker', () => {
   it('waits for the count before it ends', async () => {
     const t = await openTestStore('sqlite');
