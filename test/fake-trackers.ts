@@ -2,7 +2,7 @@
 // GitHub  POST /repos/{owner}/{repo}/issues, GET /repos/{owner}/{repo}/issues/{number},
 //         GET /repos/{owner}/{repo}/issues?state=all&since=…&per_page&page (Bearer token);
 // Jira    POST /rest/api/3/issue, GET /rest/api/3/issue/{key}?fields=status,updated,
-//         POST /rest/api/3/search/jql (`project = "X" AND created >= -Nm ORDER BY created DESC` only)
+//         POST /rest/api/3/search/jql (`project = "X" AND created >= -Nm ORDER BY created ASC|DESC` only)
 //         (basic auth, e-mail:token).
 // They check credentials and bodies as the real services do (401, 400), keep issues in memory, record every
 // request, and can be told to fail (a status), hang, or 'lose' (do what was asked, then never answer: a time-out
@@ -37,6 +37,11 @@ export interface FakeTracker {
   mode: 'ok' | number | 'hang' | 'lose';
   /** Where the tracker's webhook goes (GitHub: signed with `secret`; Jira: the address carries it). */
   hook?: { url: string; secret: string };
+  /**
+   * The next request whose path is `path` is answered as things stand when it arrives, but only sent once
+   * `until` settles (`reached` is called meanwhile): an answer on its way while the issue changes.
+   */
+  hold?: { path: string; reached: () => void; until: Promise<void> };
   /**
    * Close or reopen an issue as a person would in the tracker; with a webhook configured, the tracker
    * tells it (as GitHub's `issues` event or Jira's `jira:issue_updated`) and the answer's status is returned.
@@ -97,6 +102,23 @@ async function start(
       t.requests.push(r);
       if (t.mode === 'hang') return void held.push(res);
       if (typeof t.mode === 'number') return send(res, t.mode, { message: 'Service unavailable' });
+      if (t.hold && t.hold.path === r.path) {
+        const { reached, until } = t.hold;
+        t.hold = undefined;
+        let head: [number, Record<string, string>] = [200, {}];
+        const late = {
+          writeHead: (status: number, headers: Record<string, string>) => ((head = [status, headers]), late),
+          end: (body: string) => {
+            void until.then(() => {
+              res.writeHead(...head);
+              res.end(body);
+            });
+            reached();
+            return late;
+          },
+        } as unknown as ServerResponse;
+        return route(t, r, late);
+      }
       if (t.mode === 'lose') {
         held.push(res);
         const lost = { writeHead: () => lost, end: () => lost } as unknown as ServerResponse;
@@ -235,14 +257,14 @@ export function startFakeJira(o: { project: string; email: string; token: string
       }
       if (req.method === 'POST' && req.path === '/rest/api/3/search/jql') {
         const q = JSON.parse(req.body) as { jql?: string; maxResults?: number };
-        const jql = /^project = "([A-Z0-9_]+)" AND created >= -(\d+)m ORDER BY created DESC$/.exec(
+        const jql = /^project = "([A-Z0-9_]+)" AND created >= -(\d+)m ORDER BY created (ASC|DESC)$/.exec(
           q.jql ?? '',
         );
         if (!jql) return send(res, 400, { errorMessages: [`The fake does not read this JQL: ${q.jql}`] });
         const after = Date.now() - Number(jql[2]) * 60_000;
         const issues = [...t.issues.values()]
           .filter((i) => i.key.startsWith(`${jql[1]}-`) && i.created >= after)
-          .sort((a, b) => b.created - a.created)
+          .sort((a, b) => (jql[3] === 'ASC' ? a.created - b.created : b.created - a.created))
           .slice(0, q.maxResults ?? 50)
           .map((i) => ({
             key: i.key,

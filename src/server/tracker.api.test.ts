@@ -766,6 +766,27 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     }
   });
 
+  it("a marker copied into a later issue by anyone who can write one does not take the retry's link", async () => {
+    for (const [tracker, conn, copyKey] of [
+      [github, gh, '9001'],
+      [jira, jc, 'OPS-9001'],
+    ] as const) {
+      const id = await newReport();
+      tracker.mode = 'lose';
+      expect((await createIssue(id, conn.id)).statusCode).toBe(503);
+      tracker.mode = 'ok';
+      const made = [...tracker.issues.values()].at(-1)!;
+      // The marker is in the issue's body, which whoever can read the issue sees: a copy of the body in an issue
+      // of one's own, made after it (so listed first, newest first), whose closing would complete the action.
+      const later = made.created + 1_000;
+      tracker.issues.set(copyKey, { ...made, key: copyKey, created: later, updated: later });
+      const retry = await createIssue(id, conn.id);
+      expect(retry.statusCode, retry.body).toBe(201);
+      expect(retry.json()).toMatchObject({ status: 'linked', key: made.key });
+      tracker.issues.delete(copyKey);
+    }
+  });
+
   it('a look-up that fails makes no issue blind: the retry fails too, and the next one finds the issue', async () => {
     const id = await newReport();
     const count = github.issues.size;
@@ -779,6 +800,56 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     const retry = await createIssue(id, gh.id);
     expect(retry.statusCode).toBe(201);
     expect(github.issues.size).toBe(count + 1);
+  });
+
+  it('a poll whose answer was on its way while a newer webhook was applied changes nothing, and a later reopen is seen', async () => {
+    const id = await newReport();
+    const made = await createIssue(id, gh.id);
+    expect(made.statusCode).toBe(201);
+    const key = made.json<{ key: string }>().key;
+    const issue = github.issues.get(key)!;
+    const status = async () => (await report(id)).report.actions.items[0]!.status;
+    const event = (action: string, state: string) => {
+      const body = JSON.stringify({
+        action,
+        issue: { number: Number(key), state, updated_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+        repository: { full_name: 'acme/platform' },
+      });
+      return hook(gh.id, body, {
+        'x-github-event': 'issues',
+        'x-hub-signature-256': sign(gh.webhookSecret, body),
+      });
+    };
+    // The poll reads the issue open, last changed a minute ago; its answer is held on the way.
+    issue.updated = Date.now() - 60_000;
+    let reached!: () => void;
+    let release!: () => void;
+    const read = new Promise<void>((r) => (reached = r));
+    github.hold = {
+      path: `/repos/acme/platform/issues/${key}`,
+      reached,
+      until: new Promise((r) => (release = r)),
+    };
+    const polling = s.app.services.tracker.poll(new Date(Date.now() + 1000));
+    await read;
+    // Meanwhile the issue is closed, and its webhook applied.
+    issue.state = 'closed';
+    issue.updated = Date.now();
+    expect((await event('closed', 'closed')).statusCode).toBe(200);
+    expect(await status()).toBe('completed');
+    release();
+    await polling;
+    expect(await status()).toBe('completed');
+    const link = await sql<{
+      state: string;
+    }>`select state from tracker_links where report_id = ${id}`.execute(s.db.store.db);
+    expect(link.rows[0]!.state).toBe('closed');
+    // Reopened later: the action is worked on again.
+    await new Promise((r) => setTimeout(r, 1_100));
+    issue.state = 'open';
+    issue.updated = Date.now();
+    expect((await event('reopened', 'open')).statusCode).toBe(200);
+    expect(await status()).toBe('in_progress');
   });
 
   it("a poll moves the link's event time to the tracker's own time, so an older event replayed after it is refused", async () => {

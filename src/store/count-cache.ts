@@ -40,6 +40,14 @@ interface Entry {
 export interface CountCacheOptions {
   /** Reads count_generation's counters (see CountCache.forStore). */
   generation?: Generation;
+  /**
+   * Whether the connection `generation` reads on has a transaction of its own open (an async Kysely transaction:
+   * a deletion, a restore): its counters would then be that transaction's, not yet committed, while counts are
+   * taken on another connection (the count worker) that sees only what is committed, and a count kept under a
+   * generation it never saw would be served after the commit (or, rolled back, after the next commit that
+   * reaches the same figure). Meanwhile counts are kept by change mark, which moves only on commit.
+   */
+  uncommitted?: () => boolean;
   /** Without a generation nor a change mark, how long a count is kept (default 5 s). */
   ttlMs?: number;
   /** Counts kept at most (default 2,000). */
@@ -57,6 +65,7 @@ export class CountCache {
   private epoch = 0;
 
   private readonly generation: Generation | undefined;
+  private readonly uncommitted: () => boolean;
   private readonly ttlMs: number;
   private readonly max: number;
   /** The change mark the counters were last read at, and what they were. */
@@ -68,6 +77,7 @@ export class CountCache {
     options: CountCacheOptions = {},
   ) {
     this.generation = options.generation;
+    this.uncommitted = options.uncommitted ?? (() => false);
     this.ttlMs = options.ttlMs ?? 5_000;
     this.max = options.max ?? 2_000;
   }
@@ -83,7 +93,11 @@ export class CountCache {
     const generation: Generation | undefined = getRow
       ? () => getRow('select rows_gen, text_gen from count_generation where id = 1')
       : undefined;
-    return new CountCache(store.changeMark ?? (() => undefined), { generation });
+    const sqlite = store.sqlite;
+    return new CountCache(store.changeMark ?? (() => undefined), {
+      generation,
+      uncommitted: () => sqlite?.inTransaction === true,
+    });
   }
 
   /**
@@ -102,7 +116,7 @@ export class CountCache {
    * when they cannot be read (no such table: a database not migrated yet, or PostgreSQL).
    */
   private counters(mark = this.changeMark()): { rows_gen: number; text_gen: number } | undefined {
-    if (!this.generation) return undefined;
+    if (!this.generation || this.uncommitted()) return undefined;
     if (mark && this.seenMark?.equals(mark)) return this.seen;
     let now: { rows_gen: number; text_gen: number } | undefined;
     try {

@@ -251,6 +251,75 @@ describe('counts of a SQLite file on the count worker', () => {
   });
 });
 
+// The generation is read on the store's own connection, which sees a transaction of its own still open (an
+// async Kysely transaction: a deletion, a restore), while the worker counts only what is committed.
+describe('a count taken while a transaction of the store is open', () => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore('sqlite');
+    const reports = new ReportRepository(t.store);
+    for (const id of ['o-0', 'o-1', 'o-2']) await reports.create(id, report(id), info);
+  });
+  afterAll(async () => t?.dispose());
+
+  const live = (limit: number) =>
+    t.store.db
+      .selectFrom('reports')
+      .where('deleted_at', 'is', null)
+      .select(sql`1`.as('one'))
+      .limit(limit);
+
+  it('is not kept under the generation that transaction moved (committed or rolled back)', async () => {
+    const counts = CountCache.forStore(t.store);
+    const total = async () =>
+      (await counts.get('live', (cap) => countRows(t.store.db, live(cap)), 'rows')).total;
+    expect(await total()).toBe(3);
+    // Another commit first, so that the counters are read again at the next count.
+    await t.store.db.updateTable('reports').set({ title: 'Renamed' }).where('id', '=', 'o-2').execute();
+    await t.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('reports')
+        .set({ deleted_at: '2026-01-01T00:00:00Z' })
+        .where('id', '=', 'o-0')
+        .execute();
+      expect(await total()).toBe(3);
+    });
+    expect(await total()).toBe(2);
+
+    // Rolled back: the generation it moved is the next commit's, which must not find that count.
+    await expect(
+      t.store.db.transaction().execute(async (trx) => {
+        await trx.updateTable('reports').set({ deleted_at: null }).where('id', '=', 'o-0').execute();
+        expect(await total()).toBe(2);
+        throw new Error('undone');
+      }),
+    ).rejects.toThrow('undone');
+    await t.store.db
+      .updateTable('reports')
+      .set({ deleted_at: '2026-01-01T00:00:00Z' })
+      .where('id', '=', 'o-1')
+      .execute();
+    expect(await total()).toBe(1);
+  });
+});
+
+describe('a count worker ended for being idle', () => {
+  it('does not fail the counts of the worker started after it when it exits', async () => {
+    const t = await openTestStore('sqlite');
+    const worker = new CountWorker(t.url, 60_000);
+    try {
+      expect(await worker.count('select count(*) from reports', [])).toBe(0);
+      // The idle time-out ends the thread; a count asked before it has exited starts the next one.
+      const inside = worker as unknown as { worker: unknown; stop(w: unknown): void };
+      inside.stop(inside.worker);
+      await expect(worker.count('select 7', [])).resolves.toBe(7);
+    } finally {
+      await worker.close();
+      await t.dispose();
+    }
+  }, 30_000);
+});
+
 describe('a process whose only work is a count on the worker', () => {
   it('waits for the count before it ends', async () => {
     const t = await openTestStore('sqlite');

@@ -63,7 +63,11 @@ export class CountWorker {
       this.closed = true;
       fail(e);
     });
-    worker.on('exit', (code) => fail(new Error(`the count worker stopped (exit code ${code})`)));
+    worker.on('exit', (code) => {
+      // One ended for being idle had no count waiting (see stop): the counts waiting now are its successor's.
+      if (this.worker !== worker && !this.closed) return;
+      fail(new Error(`the count worker stopped (exit code ${code})`));
+    });
     worker.unref();
     return worker;
   }

@@ -194,7 +194,9 @@ export class TrackerRepository {
 
   /**
    * The issue's state as last seen (a webhook or a poll), and any error in reading it; `eventAt`, the tracker's
-   * time of the webhook event that told it (kept as the newest one applied).
+   * time of the event or read that told it (kept as the newest one applied). A state told as of a time older
+   * than one already applied is not written (a poll's answer on its way while a webhook's newer event was
+   * applied): it would stand for the issue's state, and the next event would be taken as no change.
    */
   async setState(
     reportId: string,
@@ -207,7 +209,15 @@ export class TrackerRepository {
     await this.db
       .updateTable('tracker_links')
       .set({
-        ...(state ? { state } : {}),
+        ...(state
+          ? {
+              state: eventAt
+                ? sql<
+                    'open' | 'closed'
+                  >`case when event_at is null or event_at <= ${eventAt} then ${state} else state end`
+                : state,
+            }
+          : {}),
         // Two events told at once: the newer time stays.
         ...(eventAt
           ? {

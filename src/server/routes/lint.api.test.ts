@@ -99,6 +99,20 @@ describe('POST /api/lint on worker threads', () => {
     expect(r.body).toBe(JSON.stringify(expected.toJSON()));
     expect(r.json().details.length).toBeGreaterThanOrEqual(3);
   });
+
+  it('answers 400 JSON to a report nested too deep to hand to a thread, and lints the next one', async () => {
+    const payload = `{"report":{"title":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    const r = await editor.call({
+      method: 'POST',
+      url: '/api/lint',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json().code).toBe('bad_request');
+    const ok = await editor.call({ method: 'POST', url: '/api/lint', payload: { report: buildReport() } });
+    expect(ok.statusCode).toBe(200);
+  });
 });
 
 describe('POST /api/lint at its limits', () => {

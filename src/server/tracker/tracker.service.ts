@@ -482,7 +482,12 @@ export class TrackerService {
         // event replayed after this poll is refused.
         const { state, updatedAt } = await this.client(conn).state(link.issue_key);
         const at = eventTime(updatedAt);
-        if (await this.apply(conn, link, state, false, 'polled', at)) changed += 1;
+        // The link as it is now: a webhook may have told a newer state while the answer was on its way, which
+        // this older read must not undo (the state set is also kept from going back by setState).
+        const current = await this.repo.link(link.report_id, link.action_id);
+        if (!current || current.issue_key !== link.issue_key) continue;
+        if (at !== undefined && current.event_at !== null && at < current.event_at) continue;
+        if (await this.apply(conn, current, state, false, 'polled', at)) changed += 1;
       } catch (e) {
         const why = (e as Error).message;
         log?.warn({ report: link.report_id, action: link.action_id, error: why }, 'tracker poll failed');

@@ -284,8 +284,12 @@ export function githubClient(
     },
     // GET /repos/{owner}/{repo}/issues?state=all&since=…: issues (and pull requests) changed since then, newest
     // first; read from the database, unlike the search API, whose index lags.
+    // The marker is in the body for any reader of the issue to copy into an issue of their own (in a public
+    // repository, anyone may open one), which would then be listed first: the issue taken is the oldest that
+    // carries it, the one Hindsight made before anybody could read the marker.
     async find(marker, since) {
       const wanted = githubMarker(marker);
+      let found: Issue | undefined;
       for (let page = 1; page <= FIND_PAGES; page += 1) {
         const q = `state=all&sort=created&direction=desc&per_page=100&page=${page}&since=${encodeURIComponent(since.toISOString())}`;
         const list = await call('GitHub', `${base}?${q}`, { method: 'GET', headers }, timeoutMs);
@@ -294,11 +298,13 @@ export function githubClient(
         for (const j of list) {
           const body = field(j, 'body');
           if (field(j, 'pull_request') === undefined && typeof body === 'string' && body.includes(wanted))
-            return issueOf(j);
+            found = issueOf(j);
         }
-        if (list.length < 100) return undefined;
+        // Newest first: an issue made before `since` (listed for a later change) ends the issues made since.
+        const created = Date.parse(String(field(list.at(-1), 'created_at')));
+        if (list.length < 100 || created < since.getTime()) break;
       }
-      return undefined;
+      return found;
     },
   };
 }
@@ -352,7 +358,8 @@ export function jiraClient(
       return { state: jiraState(category), updatedAt: field(j, 'fields', 'updated') };
     },
     // POST /rest/api/3/search/jql: the project's issues made since then (a relative time: JQL reads absolute
-    // ones in the account's time zone), newest first, with their descriptions.
+    // ones in the account's time zone), oldest first, with their descriptions: whoever reads the issue may copy
+    // its marker into a later one, and the first that carries it is the one Hindsight made.
     async find(marker, since) {
       const minutes = Math.max(1, Math.ceil((Date.now() - since.getTime()) / 60_000));
       const project = c.projectKey.replace(/["\\]/g, '');
@@ -363,7 +370,7 @@ export function jiraClient(
           method: 'POST',
           headers: { ...headers, 'content-type': 'application/json' },
           body: JSON.stringify({
-            jql: `project = "${project}" AND created >= -${minutes}m ORDER BY created DESC`,
+            jql: `project = "${project}" AND created >= -${minutes}m ORDER BY created ASC`,
             fields: ['description', 'status'],
             maxResults: FIND_PAGES * 20,
           }),

@@ -18,7 +18,7 @@ parentPort.on('message', ({ id, job }) => {
 parentPort.postMessage({ ready: true });
 `;
 
-type Job = { ms?: number; exit?: boolean; loop?: boolean };
+type Job = { ms?: number; exit?: boolean; loop?: boolean; deep?: unknown };
 type Reply = { thread: number; ms: number };
 
 const pools: WorkerPool<Job, Reply>[] = [];
@@ -108,5 +108,27 @@ describe('WorkerPool', () => {
     expect((await queued).message).toMatch(/shutting down/);
     expect((await refusal(p.run({ ms: 1 }))).message).toMatch(/shutting down/);
     expect(p.size).toBe(0);
+  });
+});
+
+describe('a job that cannot be handed to a thread', () => {
+  // Nested deeper than structured cloning recurses (a JSON body of "[[[[…]]]]" parses, but postMessage throws).
+  const deep = JSON.parse('['.repeat(200_000) + ']'.repeat(200_000)) as unknown;
+
+  it('is refused with a 400, whether a thread is free or it waited, and the thread goes on with the next job', async () => {
+    const p = pool({ threads: 1, timeoutMs: 60_000 });
+    expect((await p.run({ ms: 0 })).ms).toBe(0);
+    // A thread is free: handed over at once.
+    expect((await refusal(p.run({ deep }))).code).toBe('bad_request');
+    // It waited behind a running job: handed over when that job's answer comes (in the thread's message handler).
+    const first = p.run({ ms: 100 });
+    const waited = refusal(p.run({ deep }));
+    const after = p.run({ ms: 1 });
+    expect((await first).ms).toBe(100);
+    expect((await waited).code).toBe('bad_request');
+    const started = Date.now();
+    expect((await after).ms).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(p.stats.timedOut).toBe(0);
   });
 });

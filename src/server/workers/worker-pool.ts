@@ -165,7 +165,22 @@ export class WorkerPool<Job, Reply> {
       );
     }, this.timeoutMs);
     slot.running = { id, job: { resolve: w.resolve, reject: w.reject, timer, started: performance.now() } };
-    slot.worker.postMessage({ id, job: w.job });
+    try {
+      slot.worker.postMessage({ id, job: w.job });
+    } catch (e) {
+      // The job cannot be copied to the thread (structured cloning recursing past the stack on a body nested
+      // thousands deep, which JSON.parse reads): refused, and the thread stays free. Thrown from here, it was
+      // an uncaught exception in the thread's message handler (the process ended) or a 500 holding the thread
+      // until the time-out.
+      clearTimeout(timer);
+      slot.running = undefined;
+      w.reject(
+        new AppError(
+          'bad_request',
+          `the ${this.program.work} request cannot be handed to a thread: ${(e as Error).message}`,
+        ),
+      );
+    }
   }
 
   private spawn(): void {
