@@ -156,6 +156,15 @@ describe('search workers on a SQLite file', () => {
     expect(pool.workers[0]!.threadId).toBe(-1);
   }, 60_000);
 
+  it('refuse searches beyond the waiting bound with 503, and answer those taken', async () => {
+    const pool = new SearchPool(file, 1, () => {}, 2);
+    const asked = [0, 1, 2, 3].map((i) => pool.search(viewer, `cache ${i}`, { limit: 5, offset: 0 })!);
+    for (const a of asked) a.catch(() => {});
+    for (const a of asked.slice(2)) await expect(a).rejects.toMatchObject({ code: 'unavailable' });
+    for (const a of asked.slice(0, 2)) expect(JSON.parse(await a)).toMatchObject({ limit: 5 });
+    await pool.close();
+  }, 60_000);
+
   it('give up after workers fail to start, without leaving a search hanging', async () => {
     const errors: Error[] = [];
     const pool = new SearchPool(join(dir, 'missing', 'nothing.db'), 1, (e) => errors.push(e));

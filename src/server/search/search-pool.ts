@@ -34,6 +34,8 @@ interface Slot {
 
 /** Workers that failed to start one after another before the pool gives up and leaves search to the main thread. */
 const START_FAILURES = 3;
+/** Searches a worker may have waiting before more are refused (503 with Retry-After) rather than queued. */
+const WAITING_PER_WORKER = 64;
 
 export class SearchPool {
   private readonly slots: Slot[] = [];
@@ -46,6 +48,7 @@ export class SearchPool {
     private readonly file: string,
     size: number,
     private readonly onError: (e: Error) => void = () => {},
+    private readonly waitingPerWorker = WAITING_PER_WORKER,
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.start());
   }
@@ -68,6 +71,13 @@ export class SearchPool {
     for (const s of this.slots) if (s.pending.size < least.pending.size) least = s;
     const own = this.slots[hashOf(q) % this.slots.length]!;
     const slot = own.pending.size <= least.pending.size + 1 ? own : least;
+    // Bounded, like the lint pool's queue: a flood of searches is refused, not held in memory without end.
+    if (slot.pending.size >= this.waitingPerWorker)
+      return Promise.reject(
+        new AppError('unavailable', 'the server has as many searches waiting as it takes; try again', [], {
+          retryAfter: 1,
+        }),
+      );
     const id = this.nextId++;
     return new Promise<string>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
