@@ -132,3 +132,54 @@ describe('a job that cannot be handed to a thread', () => {
     expect(p.stats.timedOut).toBe(0);
   });
 });
+
+describe('keyed jobs', () => {
+  it('run on the thread of their key, unless it has two jobs more than the least busy one', async () => {
+    const p = pool({ threads: 2, queue: 16, eager: true, pipeline: 8 });
+    expect(p.size).toBe(2);
+    // Each key, alone, always on the same thread.
+    const home = new Map<string, number>();
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      for (let i = 0; i < 3; i++) {
+        const { thread } = await p.run({ ms: 0 }, undefined, key);
+        expect(thread).toBe(home.get(key) ?? thread);
+        home.set(key, thread);
+      }
+    }
+    expect(new Set(home.values()).size).toBe(2);
+    // A burst of one key: its thread takes two more than the other, then the other takes the rest.
+    const burst = await Promise.all([0, 1, 2, 3, 4, 5].map(() => p.run({ ms: 50 }, undefined, 'a')));
+    const own = burst.filter((r) => r.thread === home.get('a')).length;
+    expect(own).toBe(4);
+  });
+
+  it('give up after `startFailures` threads in a row fail to start, answering every job', async () => {
+    const errors: Error[] = [];
+    const p = pool(
+      { threads: 1, eager: true, startFailures: 3, onError: (e) => errors.push(e) },
+      'throw new Error("no database")',
+    );
+    const asked: Promise<unknown>[] = [];
+    while (p.available) {
+      asked.push(p.run({ ms: 1 }, undefined, 'k').catch((e: unknown) => e));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const e of await Promise.all(asked)) expect(e).toMatchObject({ code: 'unavailable' });
+    expect(errors.map((e) => e.message)).toEqual(['no database', 'no database', 'no database']);
+    expect((await refusal(p.run({ ms: 1 }))).message).toMatch(/test threads could not start/);
+    expect(p.size).toBe(0);
+  });
+});
+
+describe('idle threads', () => {
+  it('end after `idleMs` without a job, and the next job starts another', async () => {
+    const p = pool({ threads: 1, idleMs: 100 });
+    const first = await p.run({ ms: 1 });
+    expect(p.size).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(p.size).toBe(0);
+    const second = await p.run({ ms: 1 });
+    expect(second.thread).not.toBe(first.thread);
+    expect(p.stats.crashed).toBe(0);
+  });
+});
