@@ -8,7 +8,7 @@
 import type { Worker } from 'node:worker_threads';
 import { workerEntry } from '../../fs/worker-entry.js';
 import type { Store, Viewer } from '../../store/index.js';
-import { WorkerPool, type WorkerProgram } from '../workers/worker-pool.js';
+import { WorkerPool, type WorkerProgram } from '../../fs/worker-pool.js';
 
 /** A search a worker runs. */
 export interface SearchJob {

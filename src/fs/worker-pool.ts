@@ -13,7 +13,7 @@
 // that many threads in a row stopped before they were ready (`available` is then false: the caller does the
 // work itself); `idleMs` ends a thread that had nothing to do for that long.
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { AppError } from '../../domain/index.js';
+import { AppError } from '../domain/index.js';
 
 export interface WorkerPoolOptions {
   /** Jobs at once, each on its own thread (default 1). */
@@ -32,6 +32,8 @@ export interface WorkerPoolOptions {
   startFailures?: number;
   /** A thread with no job for this long ends; the next job starts another (default: never). */
   idleMs?: number;
+  /** Keep the process alive while a thread has a job (a command whose only work is on the thread). */
+  hold?: boolean;
   /** Told of each thread that failed, stopped or was stopped for a job past the time-out. */
   onError?: (e: Error) => void;
 }
@@ -88,6 +90,7 @@ export class WorkerPool<Job, Reply> {
   private readonly pipeline: number;
   private readonly maxStartFailures: number;
   private readonly idleMs: number | undefined;
+  private readonly hold: boolean;
   private readonly onError: (e: Error) => void;
   /** The threads by index (a key's thread is the one at its hash's index). */
   private readonly slots: (Slot | undefined)[];
@@ -116,6 +119,7 @@ export class WorkerPool<Job, Reply> {
     this.pipeline = Math.max(1, options.pipeline ?? 1);
     this.maxStartFailures = options.startFailures ?? Infinity;
     this.idleMs = options.idleMs;
+    this.hold = options.hold ?? false;
     this.onError = options.onError ?? (() => {});
     this.slots = Array.from({ length: this.threads }, () => undefined);
     this.keyed = Array.from({ length: this.threads }, () => []);
@@ -263,6 +267,7 @@ export class WorkerPool<Job, Reply> {
     if (slot.sent.length > 0) {
       clearTimeout(slot.idleTimer);
       slot.idleTimer = undefined;
+      if (this.hold) slot.worker.ref();
     }
   }
 
@@ -291,7 +296,8 @@ export class WorkerPool<Job, Reply> {
 
   private spawn(index: number): void {
     const worker = new Worker(this.program.entry(), this.program.options);
-    worker.unref();
+    // Never what keeps a process alive, unless `hold` (then while it has jobs, and while it starts for one).
+    if (!this.hold) worker.unref();
     const slot: Slot = { index, worker, ready: false, sent: [], started: 0 };
     this.stats.started += 1;
     this.slots[index] = slot;
@@ -352,6 +358,7 @@ export class WorkerPool<Job, Reply> {
   }
 
   private idleUnlessBusy(slot: Slot): void {
+    if (this.hold && slot.sent.length === 0) slot.worker.unref();
     if (this.idleMs === undefined || slot.sent.length > 0 || slot.idleTimer) return;
     slot.idleTimer = setTimeout(() => {
       if (slot.sent.length > 0 || this.slots[slot.index] !== slot) return;

@@ -1,7 +1,7 @@
 // The pool's limits with tiny worker programs (evaluated source): the queue bound and its 503, the time-out that
 // terminates a runaway job's thread, a thread that dies replaced, a client that leaves the queue, close().
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../domain/index.js';
+import { AppError } from '../domain/index.js';
 import { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 
 // Jobs: { ms } busy-waits that long and answers { pid-like thread id, ms }; { exit } exits the thread; { loop }
