@@ -378,7 +378,6 @@ export class WorkerPool<Job, Reply> {
     if (this.closed || this.slots[slot.index] !== slot) return;
     this.slots[slot.index] = undefined;
     this.settle(slot, error);
-    clearTimeout(slot.idleTimer);
     void slot.worker.terminate();
     if (!slot.ready) {
       this.startFailures += 1;
@@ -398,6 +397,7 @@ export class WorkerPool<Job, Reply> {
   private settle(slot: Slot, error: Error): void {
     clearTimeout(slot.startTimer);
     clearTimeout(slot.timer);
+    clearTimeout(slot.idleTimer);
     for (const { w } of slot.sent.splice(0)) w.reject(error);
   }
 }
