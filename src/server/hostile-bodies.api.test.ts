@@ -156,6 +156,8 @@ describe.each(testDialects())('hostile JSON bodies on %s', (dialect) => {
   for (const c of cases) {
     it(`answers ${c.name} with a 4xx JSON error on every JSON route, storing nothing`, async () => {
       const before = await snapshot();
+      expect(before['reports']).toHaveLength(1);
+      expect(before['users']!.length).toBeGreaterThanOrEqual(1);
       const answers: string[] = [];
       let sent = 0;
       for (const r of routes) {
