@@ -42,8 +42,56 @@ function decodeOrRefuse(what: string, body: Buffer | string, done: Done): string
 export function jsonBody(parse: (request: FastifyRequest, body: string, done: Done) => unknown) {
   return (request: FastifyRequest, body: Buffer | string, done: Done): void => {
     const text = decodeOrRefuse('JSON', body, done);
-    if (text !== undefined) parse(request, text, done);
+    if (text === undefined) return;
+    const tooDeep = nestedPast(text, MAX_JSON_DEPTH);
+    if (tooDeep >= 0) {
+      const at = Buffer.byteLength(text.slice(0, tooDeep));
+      done(
+        new AppError(
+          'bad_request',
+          `the JSON body is nested more than ${MAX_JSON_DEPTH} levels deep (at byte ${at}); no request needs more`,
+          [{ path: ['body'], message: `nested more than ${MAX_JSON_DEPTH} levels deep at byte ${at}` }],
+        ),
+      );
+      return;
+    }
+    parse(request, text, done);
   };
+}
+
+/**
+ * How deep a JSON body may nest arrays and objects. A report is about 6 deep; a body nested thousands deep parses
+ * (JSON.parse does not recurse) but every recursive walk after it (validation, structured cloning to a worker
+ * thread, JSON.stringify of what is stored) may overflow the stack, a 500 or worse, so it is refused here, once,
+ * for every route, before it is parsed.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The index of the bracket that opens level `max + 1` of the JSON text, or -1 when it nests no deeper than
+ * `max`. Brackets inside strings do not count; strings are skipped with indexOf, so the scan stays cheap.
+ */
+export function nestedPast(text: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      // [ {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth -= 1;
+    else if (c === 0x22) {
+      // " : on to the closing quote, one not escaped (preceded by an even number of backslashes).
+      for (;;) {
+        const end = text.indexOf('"', i + 1);
+        if (end < 0) return -1;
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes += 1;
+        i = end;
+        if (slashes % 2 === 0) break;
+      }
+    }
+  }
+  return -1;
 }
 
 /** The offset of the first byte that is not part of a valid UTF-8 character. */

@@ -306,13 +306,18 @@ describe('a count taken while a transaction of the store is open', () => {
 describe('a count worker ended for being idle', () => {
   it('does not fail the counts of the worker started after it when it exits', async () => {
     const t = await openTestStore('sqlite');
-    const worker = new CountWorker(t.url, 60_000);
+    const worker = new CountWorker(t.url, 100);
     try {
       expect(await worker.count('select count(*) from reports', [])).toBe(0);
-      // The idle time-out ends the thread; a count asked before it has exited starts the next one.
-      const inside = worker as unknown as { worker: unknown; stop(w: unknown): void };
-      inside.stop(inside.worker);
+      expect(worker.size).toBe(1);
+      // The idle time-out ends the thread; a count asked after that starts the next one.
+      const t0 = performance.now();
+      while (worker.size > 0 && performance.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 10));
+      expect(worker.size).toBe(0);
       await expect(worker.count('select 7', [])).resolves.toBe(7);
+      // And one asked the moment the thread is ended for being idle (its exit comes after).
+      while (worker.size > 0 && performance.now() - t0 < 10_000) await new Promise((r) => setImmediate(r));
+      await expect(worker.count('select 8', [])).resolves.toBe(8);
     } finally {
       await worker.close();
       await t.dispose();

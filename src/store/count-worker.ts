@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { WorkerPool } from '../fs/worker-pool.js';
 
 /**
  * Counts of a SQLite file taken on a worker thread with a read-only connection of its own: a cold count of
@@ -7,106 +7,66 @@ import { Worker } from 'node:worker_threads';
  * thread it held the event loop for every request meanwhile. The main thread compiles the statement and waits
  * for the number; a WAL reader never waits for the writer, and sees every commit made before it was asked (the
  * caller reads the count generation first, so a count is never kept under a newer generation than it saw).
- * The worker starts at the first count and ends after `idleMs` without one; when it cannot answer (it failed
- * to start, the file went away) the caller counts on its own connection; after a failure to start, always.
+ * The thread (a WorkerPool of one) starts at the first count and ends after `idleMs` without one; it holds the
+ * process while a count is awaited; when it cannot answer (it failed to start, the file went away, a count ran
+ * past 10 s) the caller counts on its own connection; after a failure to start, always.
  */
 export class CountWorker {
-  private worker: Worker | undefined;
-  private next = 0;
-  private readonly waiting = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
-  private idle: NodeJS.Timeout | undefined;
-  private closed = false;
+  private readonly pool: WorkerPool<
+    { sql: string; parameters: readonly unknown[] },
+    { n?: number; error?: string }
+  >;
 
-  constructor(
-    private readonly file: string,
-    private readonly idleMs = 10_000,
-  ) {}
+  constructor(file: string, idleMs = 10_000) {
+    this.pool = new WorkerPool(
+      {
+        work: 'count',
+        entry: () => WORKER,
+        options: { eval: true, workerData: { sqlite: require.resolve('better-sqlite3'), file } },
+      },
+      { threads: 1, queue: 10_000, timeoutMs: 10_000, pipeline: 64, startFailures: 1, idleMs, hold: true },
+    );
+  }
+
+  /** Threads alive (for tests). */
+  get size(): number {
+    return this.pool.size;
+  }
 
   /** The first column of the first row of `sqlText`, as a number. */
-  count(sqlText: string, parameters: readonly unknown[]): Promise<number> {
-    if (this.closed) return Promise.reject(new Error('the count worker is closed'));
-    clearTimeout(this.idle);
-    this.idle = undefined;
-    const id = this.next++;
-    return new Promise<number>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      const worker = (this.worker ??= this.start());
-      // Held while a count is awaited (a process with nothing else to do must not end meanwhile), let go after.
-      worker.ref();
-      worker.postMessage({ id, sql: sqlText, parameters });
-    });
-  }
-
-  private start(): Worker {
-    const worker = new Worker(WORKER, {
-      eval: true,
-      workerData: { sqlite: require.resolve('better-sqlite3'), file: this.file },
-    });
-    worker.on('message', (m: { id: number; n?: number; error?: string }) => {
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (m.error !== undefined) w?.reject(new Error(m.error));
-      else w?.resolve(Number(m.n));
-      if (this.waiting.size === 0 && this.worker === worker) {
-        worker.unref();
-        this.idle = setTimeout(() => this.stop(worker), this.idleMs);
-        this.idle.unref();
-      }
-    });
-    const fail = (e: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const w of this.waiting.values()) w.reject(e);
-      this.waiting.clear();
-    };
-    // A worker that failed (it could not open the file, say) is not started again: the caller counts instead.
-    worker.on('error', (e) => {
-      this.closed = true;
-      fail(e);
-    });
-    worker.on('exit', (code) => {
-      // One ended for being idle had no count waiting (see stop): the counts waiting now are its successor's.
-      if (this.worker !== worker && !this.closed) return;
-      fail(new Error(`the count worker stopped (exit code ${code})`));
-    });
-    worker.unref();
-    return worker;
-  }
-
-  private stop(worker: Worker): void {
-    if (this.worker !== worker || this.waiting.size > 0) return;
-    this.worker = undefined;
-    void worker.terminate();
+  async count(sqlText: string, parameters: readonly unknown[]): Promise<number> {
+    if (!this.pool.available) throw new Error('the count worker is closed');
+    const reply = await this.pool.run({ sql: sqlText, parameters });
+    if (reply.error !== undefined) throw new Error(reply.error);
+    return Number(reply.n);
   }
 
   /** End the worker (counts asked after this are refused, and taken by the caller). */
-  async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.idle);
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }
 
 const require = createRequire(import.meta.url);
 
-/** The worker: a read-only connection; each message one statement, its statements kept by SQL text. */
+/** The worker: a read-only connection; each job one statement, its statements kept by SQL text. */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.sqlite);
 const db = new SQLite(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 const statements = new Map();
-parentPort.on('message', ({ id, sql, parameters }) => {
+parentPort.on('message', ({ id, job: { sql, parameters } }) => {
   try {
     let stmt = statements.get(sql);
     if (!stmt) {
       if (statements.size >= 200) statements.clear();
       statements.set(sql, (stmt = db.prepare(sql).pluck()));
     }
-    parentPort.postMessage({ id, n: Number(stmt.get(...parameters) ?? 0) });
+    parentPort.postMessage({ id, reply: { n: Number(stmt.get(...parameters) ?? 0) } });
   } catch (e) {
-    parentPort.postMessage({ id, error: String((e && e.message) || e) });
+    parentPort.postMessage({ id, reply: { error: String((e && e.message) || e) } });
   }
 });
+parentPort.postMessage({ ready: true });
 `;

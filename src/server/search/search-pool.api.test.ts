@@ -157,11 +157,48 @@ describe('search workers on a SQLite file', () => {
   }, 60_000);
 
   it('refuse searches beyond the waiting bound with 503, and answer those taken', async () => {
-    const pool = new SearchPool(file, 1, () => {}, 2);
+    const pool = new SearchPool(file, 1, () => {}, { waitingPerWorker: 2 });
     const asked = [0, 1, 2, 3].map((i) => pool.search(viewer, `cache ${i}`, { limit: 5, offset: 0 })!);
     for (const a of asked) a.catch(() => {});
     for (const a of asked.slice(2)) await expect(a).rejects.toMatchObject({ code: 'unavailable' });
     for (const a of asked.slice(0, 2)) expect(JSON.parse(await a)).toMatchObject({ limit: 5 });
+    await pool.close();
+  }, 60_000);
+
+  it('stop a search that runs past the time-out with 503 and Retry-After, and replace its thread', async () => {
+    // A stand-in worker program (the real search is too quick to run away on a test database): the query
+    // "runaway" never ends; any other is answered with the thread's id.
+    const program = `
+      const { parentPort, threadId } = require('node:worker_threads');
+      parentPort.on('message', ({ id, job }) => {
+        if (job.q === 'runaway') for (;;);
+        parentPort.postMessage({ id, reply: { json: JSON.stringify({ thread: threadId, q: job.q }) } });
+      });
+      parentPort.postMessage({ ready: true });`;
+    const errors: Error[] = [];
+    const pool = new SearchPool(file, 1, (e) => errors.push(e), {
+      timeoutMs: 300,
+      program: { work: 'search', entry: () => program, options: { eval: true }, tooLong: 'try fewer words' },
+    });
+    const first = JSON.parse((await pool.search(viewer, 'cache', { limit: 5, offset: 0 }))!) as {
+      thread: number;
+    };
+    const started = performance.now();
+    const runaway = pool.search(viewer, 'runaway', { limit: 5, offset: 0 })!;
+    // Handed to the same thread behind the runaway one: answered by the replacement, not refused.
+    const behind = pool.search(viewer, 'disk', { limit: 5, offset: 0 })!;
+    await expect(runaway).rejects.toMatchObject({
+      code: 'unavailable',
+      status: 503,
+      retryAfter: expect.any(Number),
+      message: 'the search took longer than 300 ms and was stopped; try fewer words',
+    });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const after = JSON.parse(await behind) as { thread: number; q: string };
+    expect(after).toMatchObject({ q: 'disk' });
+    expect(after.thread).not.toBe(first.thread);
+    expect(pool.workers).toHaveLength(1);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/took longer than 300 ms/)]);
     await pool.close();
   }, 60_000);
 

@@ -5,23 +5,23 @@ import { CountCache } from '../../store/count-cache.js';
 import { openSqliteReader } from '../../store/read-only.js';
 import { searchSqliteReports } from '../../store/report-search.query.js';
 import { presentSearchPage } from '../presenters.js';
-import type { SearchReply, SearchTask } from './search-pool.js';
+import type { SearchAnswer, SearchJob } from './search-pool.js';
 
 const port = parentPort!;
 const reader = openSqliteReader((workerData as { file: string }).file);
 // Totals kept while the file's change mark stands, as the app's own (a commit by any connection moves it).
 const counts = new CountCache(reader.changeMark);
 
-port.on('message', (task: SearchTask) => void answer(task));
+port.on('message', ({ id, job }: { id: number; job: SearchJob }) => void answer(id, job));
 
-async function answer(task: SearchTask) {
-  let reply: SearchReply;
+async function answer(id: number, task: SearchJob) {
+  let reply: SearchAnswer;
   try {
     const page = await searchSqliteReports(counts, task.viewer, task.q, task.page, reader.rawRows);
-    reply = { id: task.id, json: JSON.stringify(presentSearchPage(page, task.page.limit, task.page.offset)) };
+    reply = { json: JSON.stringify(presentSearchPage(page, task.page.limit, task.page.offset)) };
   } catch (e) {
-    reply = { id: task.id, error: e instanceof Error ? e.message : String(e) };
+    reply = { error: e instanceof Error ? e.message : String(e) };
   }
-  port.postMessage(reply);
+  port.postMessage({ id, reply });
 }
-port.postMessage({ ready: true } satisfies SearchReply);
+port.postMessage({ ready: true });

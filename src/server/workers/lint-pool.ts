@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { AppError } from '../../domain/index.js';
 import { workerEntry } from '../../fs/worker-entry.js';
 import type { LintJob, LintReply } from './lint-job.js';
-import { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
+import { WorkerPool, type WorkerPoolOptions } from '../../fs/worker-pool.js';
 
 export type LintPoolOptions = WorkerPoolOptions;
 

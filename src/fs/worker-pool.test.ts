@@ -1,7 +1,7 @@
 // The pool's limits with tiny worker programs (evaluated source): the queue bound and its 503, the time-out that
 // terminates a runaway job's thread, a thread that dies replaced, a client that leaves the queue, close().
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../domain/index.js';
+import { AppError } from '../domain/index.js';
 import { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 
 // Jobs: { ms } busy-waits that long and answers { pid-like thread id, ms }; { exit } exits the thread; { loop }
@@ -130,5 +130,56 @@ describe('a job that cannot be handed to a thread', () => {
     expect((await after).ms).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(p.stats.timedOut).toBe(0);
+  });
+});
+
+describe('keyed jobs', () => {
+  it('run on the thread of their key, unless it has two jobs more than the least busy one', async () => {
+    const p = pool({ threads: 2, queue: 16, eager: true, pipeline: 8 });
+    expect(p.size).toBe(2);
+    // Each key, alone, always on the same thread.
+    const home = new Map<string, number>();
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      for (let i = 0; i < 3; i++) {
+        const { thread } = await p.run({ ms: 0 }, undefined, key);
+        expect(thread).toBe(home.get(key) ?? thread);
+        home.set(key, thread);
+      }
+    }
+    expect(new Set(home.values()).size).toBe(2);
+    // A burst of one key: its thread takes two more than the other, then the other takes the rest.
+    const burst = await Promise.all([0, 1, 2, 3, 4, 5].map(() => p.run({ ms: 50 }, undefined, 'a')));
+    const own = burst.filter((r) => r.thread === home.get('a')).length;
+    expect(own).toBe(4);
+  });
+
+  it('give up after `startFailures` threads in a row fail to start, answering every job', async () => {
+    const errors: Error[] = [];
+    const p = pool(
+      { threads: 1, eager: true, startFailures: 3, onError: (e) => errors.push(e) },
+      'throw new Error("no database")',
+    );
+    const asked: Promise<unknown>[] = [];
+    while (p.available) {
+      asked.push(p.run({ ms: 1 }, undefined, 'k').catch((e: unknown) => e));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const e of await Promise.all(asked)) expect(e).toMatchObject({ code: 'unavailable' });
+    expect(errors.map((e) => e.message)).toEqual(['no database', 'no database', 'no database']);
+    expect((await refusal(p.run({ ms: 1 }))).message).toMatch(/test threads could not start/);
+    expect(p.size).toBe(0);
+  });
+});
+
+describe('idle threads', () => {
+  it('end after `idleMs` without a job, and the next job starts another', async () => {
+    const p = pool({ threads: 1, idleMs: 100 });
+    const first = await p.run({ ms: 1 });
+    expect(p.size).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(p.size).toBe(0);
+    const second = await p.run({ ms: 1 });
+    expect(second.thread).not.toBe(first.thread);
+    expect(p.stats.crashed).toBe(0);
   });
 });
