@@ -386,3 +386,60 @@ describe.each(testDialects().filter((d) => d === 'postgres'))(
     });
   },
 );
+
+// FTS5 writes the entries it holds as a new segment of its index whenever a savepoint opens (each save of a group
+// has one): a group's search entries are written at its end, so that they make one segment, not one a save (and
+// the merges of all of those).
+describe('the search entries of a group on sqlite', () => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore('sqlite');
+    // Segments left as written, so that they can be counted.
+    t.store.sqlite!.exec(`insert into report_search (report_search, rank) values ('automerge', 0)`);
+  });
+  afterAll(async () => t?.dispose());
+
+  /** The segments of the search index, from its structure record (rowid 10 of report_search_data). */
+  const segments = () => {
+    const row = t.store.sqlite!.prepare('select block from report_search_data where id = 10').get() as
+      { block: Buffer } | undefined;
+    if (!row) return 0;
+    // A 4-byte cookie, then the number of levels and the number of segments, each a varint.
+    let at = 4;
+    const varint = () => {
+      let v = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = row.block[at++]!;
+        v += (b & 0x7f) * 2 ** shift;
+        if (b < 0x80) return v;
+      }
+    };
+    varint();
+    return varint();
+  };
+
+  it('writes them as one segment, and finds every acknowledged save', async () => {
+    const reports = new ReportRepository(t.store);
+    const before = segments();
+    const ids = Array.from({ length: 10 }, (_, i) => `s-${i}`);
+    await Promise.all(
+      ids.map((id, i) => reports.create(id, buildReport({ id, title: `Quokka ${i}` }), info)),
+    );
+    expect(segments()).toBe(before + 1);
+    await Promise.all(
+      ids.map((id, i) => reports.update(id, 1, buildReport({ id, title: `Wombat ${i}` }), info)),
+    );
+    expect(segments()).toBe(before + 2);
+    const viewer = { userId: 'x', principals: [] };
+    const page = { limit: 50, offset: 0 };
+    expect((await reports.search(viewer, 'wombat', page)).total).toBe(10);
+    expect((await reports.search(viewer, 'quokka', page)).total).toBe(0);
+    // A save that changes neither title nor prose leaves the index as it is.
+    await Promise.all(
+      ids.map((id, i) =>
+        reports.update(id, 2, buildReport({ id, title: `Wombat ${i}`, severity: 'SEV1' }), info),
+      ),
+    );
+    expect(segments()).toBe(before + 2);
+  });
+});

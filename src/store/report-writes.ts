@@ -563,7 +563,7 @@ class SqliteSaves {
   group<T>(saves: () => T): T {
     return this.sqlite
       .transaction(() => {
-        const end: GroupEnd = { moves: [], bump: 0 };
+        const end: GroupEnd = { moves: [], bump: 0, search: new Map() };
         this.groupEnd = end;
         try {
           const out = saves();
@@ -578,13 +578,14 @@ class SqliteSaves {
 
   /** One save in a transaction of its own (a savepoint in a group's): its group-end work joins the group's. */
   private save<T>(write: () => T): T {
-    const end: GroupEnd = { moves: [], bump: 0 };
+    const end: GroupEnd = { moves: [], bump: 0, search: new Map() };
     this.saveEnd = end;
     try {
       const out = this.sqlite.transaction(write)();
       if (this.groupEnd) {
         this.groupEnd.moves.push(...end.moves);
         this.groupEnd.bump += end.bump;
+        for (const [seq, entry] of end.search) this.groupEnd.search.set(seq, entry);
       } else this.finish(end);
       return out;
     } finally {
@@ -602,6 +603,8 @@ class SqliteSaves {
         },
         end.moves,
       );
+    // Last: a statement of its own journal opens a savepoint, which would flush the entries (see writeSearch).
+    this.writeSearch(end.search);
   }
 
   /** Whether a transaction is open on the connection (an error may have rolled the group's back). */
@@ -683,15 +686,10 @@ class SqliteSaves {
       for (const table of SIDE_TABLES)
         if (table !== 'report_facts')
           this.replaceSide(table, id, rows.side[table], table === 'action_items' ? actions : undefined);
-      const search = this.stmt('select title, body from report_search where rowid = ?').get(seq) as
-        { title: string; body: string } | undefined;
-      if (!search || search.title !== rows.search.title || search.body !== rows.search.body) {
-        if (search) this.stmt('delete from report_search where rowid = ?').run(seq);
-        this.insert('report_search', { rowid: seq, ...rows.search });
-      }
+      this.saveEnd!.search.set(seq, { ...rows.search, created: false });
     } else {
       for (const table of SIDE_TABLES) this.insertAll(table, rows.side[table]);
-      this.insert('report_search', { rowid: seq, ...rows.search });
+      this.saveEnd!.search.set(seq, { ...rows.search, created: true });
     }
     // The generation and the kept tallies move at the end of the group, once for all its saves.
     if (moves) {
@@ -703,6 +701,33 @@ class SqliteSaves {
     if (rows.queued) {
       for (const r of rows.queued.outbox) this.insert('outbox', r);
       this.insert('audit_log', rows.queued.audit);
+    }
+  }
+
+  /**
+   * The search entries of a group's saves, written at its end, after every save's savepoint: FTS5 writes the
+   * entries it holds as a segment of its index whenever a savepoint opens or a nested one is released, so
+   * entries written inside each save made one segment a save (and the merges of all those segments); written
+   * here, the group's entries go out as one segment when it commits. An update's entry is left as it is when
+   * its title and prose are (the index is not rewritten for a change of state or of an action).
+   */
+  private writeSearch(entries: Map<number, SearchEntry>) {
+    if (entries.size === 0) return;
+    // The stored entries first, then the writes: no read of the table between writes.
+    const writes: [number, SearchEntry, boolean][] = [];
+    for (const [seq, entry] of entries) {
+      if (entry.created) {
+        writes.push([seq, entry, false]);
+        continue;
+      }
+      const stored = this.stmt('select title, body from report_search where rowid = ?').get(seq) as
+        { title: string; body: string } | undefined;
+      if (!stored || stored.title !== entry.title || stored.body !== entry.body)
+        writes.push([seq, entry, stored !== undefined]);
+    }
+    for (const [seq, entry, stored] of writes) {
+      if (stored) this.stmt('delete from report_search where rowid = ?').run(seq);
+      this.insert('report_search', { rowid: seq, title: entry.title, body: entry.body });
     }
   }
 
@@ -843,6 +868,15 @@ interface GroupEnd {
   moves: [prev: ReportFactsTable | undefined, next: ReportFactsTable | undefined][];
   /** How many saves move the generation: it moves by that many, in one statement. */
   bump: number;
+  /** The search entry of each report saved, by seq (the last save of a report wins; see writeSearch). */
+  search: Map<number, SearchEntry>;
+}
+
+/** A saved report's search entry; `created` when its report is new (no stored entry to compare with). */
+interface SearchEntry {
+  title: string;
+  body: string;
+  created: boolean;
 }
 
 /** The save's rows with the report's review round in its facts row (the insights read it there). */
