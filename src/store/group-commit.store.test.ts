@@ -443,3 +443,66 @@ describe('the search entries of a group on sqlite', () => {
     expect(segments()).toBe(before + 2);
   });
 });
+
+// A save of a group runs in the group's transaction with no savepoint of its own (each cost a copy of every page
+// the save changed and a flush of FTS5's pending entries); a save that fails after writing has the group rolled
+// back and the others written again without it, and one refused before writing (a stale version) leaves them be.
+describe('the saves of a group on sqlite', () => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore('sqlite');
+  });
+  afterAll(async () => t?.dispose());
+
+  /** How many SAVEPOINT statements `run` makes the connection execute. */
+  const savepoints = async (run: () => Promise<unknown>) => {
+    const proto = Object.getPrototypeOf(t.store.sqlite!.prepare('select 1')) as {
+      run: (...args: unknown[]) => unknown;
+    };
+    const original = proto.run;
+    let n = 0;
+    proto.run = function (this: { source: string }, ...args: unknown[]) {
+      if (/^\s*savepoint\b/i.test(this.source)) n += 1;
+      return original.apply(this, args);
+    };
+    try {
+      await run();
+    } finally {
+      proto.run = original;
+    }
+    return n;
+  };
+
+  it('opens no savepoint a save, and answers each save of a group rightly', async () => {
+    const reports = new ReportRepository(t.store);
+    const ids = Array.from({ length: 8 }, (_, i) => `p-${i}`);
+    const made = await savepoints(() =>
+      Promise.all(ids.map((id, i) => reports.create(id, buildReport({ id, title: `Plain ${i}` }), info))),
+    );
+    expect(made).toBe(0);
+    // One stale, one failing half-way (a timeline event without a kind fails after the report row is written).
+    const broken = buildReport({ id: 'p-2', title: 'Broken' });
+    (broken.details.timeline[0] as { kind: unknown }).kind = null;
+    const answers = await Promise.allSettled(
+      ids.map((id, i) =>
+        reports.update(
+          id,
+          i === 1 ? 5 : 1,
+          i === 2 ? broken : buildReport({ id, title: `Again ${i}` }),
+          info,
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(
+      ids.map((_, i) => (i === 1 || i === 2 ? 'rejected' : 'fulfilled')),
+    );
+    expect(((answers[1] as PromiseRejectedResult).reason as AppError).code).toBe('conflict');
+    for (const [i, id] of ids.entries()) {
+      const stored = await reports.get(id);
+      expect([stored?.version, stored?.report.title]).toEqual(
+        i === 1 || i === 2 ? [1, `Plain ${i}`] : [2, `Again ${i}`],
+      );
+      expect((await reports.revisions(id)).length).toBe(stored?.version);
+    }
+  });
+});

@@ -25,7 +25,10 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
-/** A save of a group ended the group's transaction (see ReportWrites.commitGroup). */
+/**
+ * A save of a group failed after it had written, or ended the group's transaction: the group is rolled back
+ * (see ReportWrites.commitGroup).
+ */
 class GroupAborted extends Error {
   constructor(
     readonly index: number,
@@ -138,9 +141,12 @@ export class ReportWrites {
 
   /**
    * Run `save` on SQLite in the next group commit: the saves that arrive while one event-loop turn runs are
-   * written in one transaction, each in its own savepoint (one that fails leaves the others be), and each is
-   * answered only once that transaction has committed. One commit a batch instead of one a save: the commit
-   * is most of a save's cost.
+   * written in one transaction, one after another, and each is answered only once that transaction has
+   * committed. One commit a batch instead of one a save: the commit is most of a save's cost. A save refused
+   * before it writes (a stale version, a report gone, an id taken: an AppError, which SqliteSaves throws only
+   * before its first write, and nothing written is checked) leaves the others be; one that fails after writing (a constraint, a trigger, a full
+   * disk) has the group rolled back and the others written again without it. No savepoint a save: each cost a
+   * copy of every page the save changed (its sub-journal) and a flush of FTS5's pending entries.
    */
   private onSqlite<T>(save: (s: SqliteSaves) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -160,21 +166,22 @@ export class ReportWrites {
         outcomes = await this.db.connection().execute(async () =>
           saves.group(() =>
             jobs.map((job, index) => {
+              const before = saves.changes();
               try {
                 return { ok: true as const, value: job.save(saves) };
               } catch (error) {
-                // Some errors end the whole transaction, not just the save's savepoint (a trigger's
-                // RAISE(ROLLBACK), a full disk, an I/O error): the saves before it are undone with it, and
-                // the ones after it would each commit on their own.
-                if (!saves.inTransaction()) throw new GroupAborted(index, error);
+                // A save that wrote part of itself, may have, or whose error ended the whole transaction (a
+                // trigger's RAISE(ROLLBACK), a full disk, an I/O error), takes the group back with it.
+                if (!(error instanceof AppError) || !saves.inTransaction() || saves.changes() !== before)
+                  throw new GroupAborted(index, error);
                 return { ok: false as const, error };
               }
             }),
           ),
         );
       } catch (error) {
-        // The save that ended the transaction is refused; the others, none of them stored, run again in a new
-        // group (each round takes one save out, so this ends).
+        // The save that failed is refused; the others, none of them stored, run again in a new group (each round
+        // takes one save out, so this ends).
         if (error instanceof GroupAborted) {
           jobs[error.index]!.reject(error.cause);
           jobs = jobs.filter((_, i) => i !== error.index);
@@ -540,7 +547,7 @@ interface StoredBefore {
 }
 
 /**
- * Saves on SQLite as prepared statements, each in a transaction of its own (a savepoint inside a group's):
+ * Saves on SQLite as prepared statements, in a group's transaction (or one of their own):
  * the same rows as the Kysely path (report-rows.ts) without building a dozen statements through the query
  * builder for each save.
  */
@@ -576,17 +583,23 @@ class SqliteSaves {
       .immediate();
   }
 
-  /** One save in a transaction of its own (a savepoint in a group's): its group-end work joins the group's. */
+  /**
+   * One save, in the open group's transaction (with no savepoint: a failing save has the group rolled back, see
+   * ReportWrites.commitGroup), or else in a transaction of its own. Its group-end work joins the group's.
+   */
   private save<T>(write: () => T): T {
     const end: GroupEnd = { moves: [], bump: 0, search: new Map() };
     this.saveEnd = end;
     try {
-      const out = this.sqlite.transaction(write)();
-      if (this.groupEnd) {
-        this.groupEnd.moves.push(...end.moves);
-        this.groupEnd.bump += end.bump;
-        for (const [seq, entry] of end.search) this.groupEnd.search.set(seq, entry);
-      } else this.finish(end);
+      if (!this.groupEnd) {
+        const alone = this.sqlite.transaction(write)();
+        this.finish(end);
+        return alone;
+      }
+      const out = write();
+      this.groupEnd.moves.push(...end.moves);
+      this.groupEnd.bump += end.bump;
+      for (const [seq, entry] of end.search) this.groupEnd.search.set(seq, entry);
       return out;
     } finally {
       this.saveEnd = undefined;
@@ -605,6 +618,11 @@ class SqliteSaves {
       );
     // Last: a statement of its own journal opens a savepoint, which would flush the entries (see writeSearch).
     this.writeSearch(end.search);
+  }
+
+  /** Rows written on the connection so far (triggers' included): tells whether a failed save wrote any. */
+  changes(): number {
+    return Number(this.stmt('select total_changes()').pluck().get());
   }
 
   /** Whether a transaction is open on the connection (an error may have rolled the group's back). */
@@ -705,10 +723,10 @@ class SqliteSaves {
   }
 
   /**
-   * The search entries of a group's saves, written at its end, after every save's savepoint: FTS5 writes the
-   * entries it holds as a segment of its index whenever a savepoint opens or a nested one is released, so
-   * entries written inside each save made one segment a save (and the merges of all those segments); written
-   * here, the group's entries go out as one segment when it commits. An update's entry is left as it is when
+   * The search entries of a group's saves, written at its end, after every other write: FTS5 writes the entries
+   * it holds as a segment of its index whenever a savepoint opens (a save's savepoint, and the statement journal
+   * of any statement that may write several rows), so entries written in each save made one segment a save (and
+   * the merges of all those segments); written last, the group's entries go out as one segment at its commit. An update's entry is left as it is when
    * its title and prose are (the index is not rewritten for a change of state or of an action).
    */
   private writeSearch(entries: Map<number, SearchEntry>) {
