@@ -143,10 +143,11 @@ export class ReportWrites {
    * Run `save` on SQLite in the next group commit: the saves that arrive while one event-loop turn runs are
    * written in one transaction, one after another, and each is answered only once that transaction has
    * committed. One commit a batch instead of one a save: the commit is most of a save's cost. A save refused
-   * before it writes (a stale version, a report gone, an id taken: an AppError, which SqliteSaves throws only
-   * before its first write, and nothing written is checked) leaves the others be; one that fails after writing (a constraint, a trigger, a full
-   * disk) has the group rolled back and the others written again without it. No savepoint a save: each cost a
-   * copy of every page the save changed (its sub-journal) and a flush of FTS5's pending entries.
+   * before it writes (a stale version, a report gone, an id taken: an AppError, which SqliteSaves throws before
+   * its first write; that nothing was written is checked) leaves the others be; one that fails after writing (a
+   * constraint, a trigger, a full disk) has the group rolled back and the others written again without it. No
+   * savepoint a save: each cost a copy of every page the save changed (its sub-journal) and a flush of FTS5's
+   * pending entries.
    */
   private onSqlite<T>(save: (s: SqliteSaves) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -591,11 +592,12 @@ class SqliteSaves {
     const end: GroupEnd = { moves: [], bump: 0, search: new Map() };
     this.saveEnd = end;
     try {
-      if (!this.groupEnd) {
-        const alone = this.sqlite.transaction(write)();
-        this.finish(end);
-        return alone;
-      }
+      if (!this.groupEnd)
+        return this.sqlite.transaction(() => {
+          const alone = write();
+          this.finish(end);
+          return alone;
+        })();
       const out = write();
       this.groupEnd.moves.push(...end.moves);
       this.groupEnd.bump += end.bump;
@@ -726,8 +728,9 @@ class SqliteSaves {
    * The search entries of a group's saves, written at its end, after every other write: FTS5 writes the entries
    * it holds as a segment of its index whenever a savepoint opens (a save's savepoint, and the statement journal
    * of any statement that may write several rows), so entries written in each save made one segment a save (and
-   * the merges of all those segments); written last, the group's entries go out as one segment at its commit. An update's entry is left as it is when
-   * its title and prose are (the index is not rewritten for a change of state or of an action).
+   * the merges of all those segments); written last, the group's entries go out as one segment at its commit.
+   * An update's entry is left as it is when its title and prose are (the index is not rewritten for a change of
+   * state or of an action).
    */
   private writeSearch(entries: Map<number, SearchEntry>) {
     if (entries.size === 0) return;
