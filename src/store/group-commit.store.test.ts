@@ -386,3 +386,123 @@ describe.each(testDialects().filter((d) => d === 'postgres'))(
     });
   },
 );
+
+// FTS5 writes the entries it holds as a new segment of its index whenever a savepoint opens (each save of a group
+// has one): a group's search entries are written at its end, so that they make one segment, not one a save (and
+// the merges of all of those).
+describe('the search entries of a group on sqlite', () => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore('sqlite');
+    // Segments left as written, so that they can be counted.
+    t.store.sqlite!.exec(`insert into report_search (report_search, rank) values ('automerge', 0)`);
+  });
+  afterAll(async () => t?.dispose());
+
+  /** The segments of the search index, from its structure record (rowid 10 of report_search_data). */
+  const segments = () => {
+    const row = t.store.sqlite!.prepare('select block from report_search_data where id = 10').get() as
+      { block: Buffer } | undefined;
+    if (!row) return 0;
+    // A 4-byte cookie, then the number of levels and the number of segments, each a varint.
+    let at = 4;
+    const varint = () => {
+      let v = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = row.block[at++]!;
+        v += (b & 0x7f) * 2 ** shift;
+        if (b < 0x80) return v;
+      }
+    };
+    varint();
+    return varint();
+  };
+
+  it('writes them as one segment, and finds every acknowledged save', async () => {
+    const reports = new ReportRepository(t.store);
+    const before = segments();
+    const ids = Array.from({ length: 10 }, (_, i) => `s-${i}`);
+    await Promise.all(
+      ids.map((id, i) => reports.create(id, buildReport({ id, title: `Quokka ${i}` }), info)),
+    );
+    expect(segments()).toBe(before + 1);
+    await Promise.all(
+      ids.map((id, i) => reports.update(id, 1, buildReport({ id, title: `Wombat ${i}` }), info)),
+    );
+    expect(segments()).toBe(before + 2);
+    const viewer = { userId: 'x', principals: [] };
+    const page = { limit: 50, offset: 0 };
+    expect((await reports.search(viewer, 'wombat', page)).total).toBe(10);
+    expect((await reports.search(viewer, 'quokka', page)).total).toBe(0);
+    // A save that changes neither title nor prose leaves the index as it is.
+    await Promise.all(
+      ids.map((id, i) =>
+        reports.update(id, 2, buildReport({ id, title: `Wombat ${i}`, severity: 'SEV1' }), info),
+      ),
+    );
+    expect(segments()).toBe(before + 2);
+  });
+});
+
+// A save of a group runs in the group's transaction with no savepoint of its own (each cost a copy of every page
+// the save changed and a flush of FTS5's pending entries); a save that fails after writing has the group rolled
+// back and the others written again without it, and one refused before writing (a stale version) leaves them be.
+describe('the saves of a group on sqlite', () => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore('sqlite');
+  });
+  afterAll(async () => t?.dispose());
+
+  /** How many SAVEPOINT statements `run` makes the connection execute. */
+  const savepoints = async (run: () => Promise<unknown>) => {
+    const proto = Object.getPrototypeOf(t.store.sqlite!.prepare('select 1')) as {
+      run: (...args: unknown[]) => unknown;
+    };
+    const original = proto.run;
+    let n = 0;
+    proto.run = function (this: { source: string }, ...args: unknown[]) {
+      if (/^\s*savepoint\b/i.test(this.source)) n += 1;
+      return original.apply(this, args);
+    };
+    try {
+      await run();
+    } finally {
+      proto.run = original;
+    }
+    return n;
+  };
+
+  it('opens no savepoint a save, and answers each save of a group rightly', async () => {
+    const reports = new ReportRepository(t.store);
+    const ids = Array.from({ length: 8 }, (_, i) => `p-${i}`);
+    const made = await savepoints(() =>
+      Promise.all(ids.map((id, i) => reports.create(id, buildReport({ id, title: `Plain ${i}` }), info))),
+    );
+    expect(made).toBe(0);
+    // One stale, one failing half-way (a timeline event without a kind fails after the report row is written).
+    const broken = buildReport({ id: 'p-2', title: 'Broken' });
+    (broken.details.timeline[0] as { kind: unknown }).kind = null;
+    const answers = await Promise.allSettled(
+      ids.map((id, i) =>
+        reports.update(
+          id,
+          i === 1 ? 5 : 1,
+          i === 2 ? broken : buildReport({ id, title: `Again ${i}` }),
+          info,
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(
+      ids.map((_, i) => (i === 1 || i === 2 ? 'rejected' : 'fulfilled')),
+    );
+    expect(((answers[1] as PromiseRejectedResult).reason as AppError).code).toBe('conflict');
+    for (const [i, id] of ids.entries()) {
+      const stored = await reports.get(id);
+      expect([stored?.version, stored?.report.title]).toEqual(
+        i === 1 || i === 2 ? [1, `Plain ${i}`] : [2, `Again ${i}`],
+      );
+      expect((await reports.revisions(id)).length).toBe(stored?.version);
+    }
+  });
+});

@@ -25,7 +25,10 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
-/** A save of a group ended the group's transaction (see ReportWrites.commitGroup). */
+/**
+ * A save of a group failed after it had written, or ended the group's transaction: the group is rolled back
+ * (see ReportWrites.commitGroup).
+ */
 class GroupAborted extends Error {
   constructor(
     readonly index: number,
@@ -138,9 +141,13 @@ export class ReportWrites {
 
   /**
    * Run `save` on SQLite in the next group commit: the saves that arrive while one event-loop turn runs are
-   * written in one transaction, each in its own savepoint (one that fails leaves the others be), and each is
-   * answered only once that transaction has committed. One commit a batch instead of one a save: the commit
-   * is most of a save's cost.
+   * written in one transaction, one after another, and each is answered only once that transaction has
+   * committed. One commit a batch instead of one a save: the commit is most of a save's cost. A save refused
+   * before it writes (a stale version, a report gone, an id taken: an AppError, which SqliteSaves throws before
+   * its first write; that nothing was written is checked) leaves the others be; one that fails after writing (a
+   * constraint, a trigger, a full disk) has the group rolled back and the others written again without it. No
+   * savepoint a save: each cost a copy of every page the save changed (its sub-journal) and a flush of FTS5's
+   * pending entries.
    */
   private onSqlite<T>(save: (s: SqliteSaves) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -160,21 +167,22 @@ export class ReportWrites {
         outcomes = await this.db.connection().execute(async () =>
           saves.group(() =>
             jobs.map((job, index) => {
+              const before = saves.changes();
               try {
                 return { ok: true as const, value: job.save(saves) };
               } catch (error) {
-                // Some errors end the whole transaction, not just the save's savepoint (a trigger's
-                // RAISE(ROLLBACK), a full disk, an I/O error): the saves before it are undone with it, and
-                // the ones after it would each commit on their own.
-                if (!saves.inTransaction()) throw new GroupAborted(index, error);
+                // A save that wrote part of itself, may have, or whose error ended the whole transaction (a
+                // trigger's RAISE(ROLLBACK), a full disk, an I/O error), takes the group back with it.
+                if (!(error instanceof AppError) || !saves.inTransaction() || saves.changes() !== before)
+                  throw new GroupAborted(index, error);
                 return { ok: false as const, error };
               }
             }),
           ),
         );
       } catch (error) {
-        // The save that ended the transaction is refused; the others, none of them stored, run again in a new
-        // group (each round takes one save out, so this ends).
+        // The save that failed is refused; the others, none of them stored, run again in a new group (each round
+        // takes one save out, so this ends).
         if (error instanceof GroupAborted) {
           jobs[error.index]!.reject(error.cause);
           jobs = jobs.filter((_, i) => i !== error.index);
@@ -540,7 +548,7 @@ interface StoredBefore {
 }
 
 /**
- * Saves on SQLite as prepared statements, each in a transaction of its own (a savepoint inside a group's):
+ * Saves on SQLite as prepared statements, in a group's transaction (or one of their own):
  * the same rows as the Kysely path (report-rows.ts) without building a dozen statements through the query
  * builder for each save.
  */
@@ -563,7 +571,7 @@ class SqliteSaves {
   group<T>(saves: () => T): T {
     return this.sqlite
       .transaction(() => {
-        const end: GroupEnd = { moves: [], bump: 0 };
+        const end: GroupEnd = { moves: [], bump: 0, search: new Map() };
         this.groupEnd = end;
         try {
           const out = saves();
@@ -576,16 +584,24 @@ class SqliteSaves {
       .immediate();
   }
 
-  /** One save in a transaction of its own (a savepoint in a group's): its group-end work joins the group's. */
+  /**
+   * One save, in the open group's transaction (with no savepoint: a failing save has the group rolled back, see
+   * ReportWrites.commitGroup), or else in a transaction of its own. Its group-end work joins the group's.
+   */
   private save<T>(write: () => T): T {
-    const end: GroupEnd = { moves: [], bump: 0 };
+    const end: GroupEnd = { moves: [], bump: 0, search: new Map() };
     this.saveEnd = end;
     try {
-      const out = this.sqlite.transaction(write)();
-      if (this.groupEnd) {
-        this.groupEnd.moves.push(...end.moves);
-        this.groupEnd.bump += end.bump;
-      } else this.finish(end);
+      if (!this.groupEnd)
+        return this.sqlite.transaction(() => {
+          const alone = write();
+          this.finish(end);
+          return alone;
+        })();
+      const out = write();
+      this.groupEnd.moves.push(...end.moves);
+      this.groupEnd.bump += end.bump;
+      for (const [seq, entry] of end.search) this.groupEnd.search.set(seq, entry);
       return out;
     } finally {
       this.saveEnd = undefined;
@@ -602,6 +618,13 @@ class SqliteSaves {
         },
         end.moves,
       );
+    // Last: a statement of its own journal opens a savepoint, which would flush the entries (see writeSearch).
+    this.writeSearch(end.search);
+  }
+
+  /** Rows written on the connection so far (triggers' included): tells whether a failed save wrote any. */
+  changes(): number {
+    return Number(this.stmt('select total_changes()').pluck().get());
   }
 
   /** Whether a transaction is open on the connection (an error may have rolled the group's back). */
@@ -683,15 +706,10 @@ class SqliteSaves {
       for (const table of SIDE_TABLES)
         if (table !== 'report_facts')
           this.replaceSide(table, id, rows.side[table], table === 'action_items' ? actions : undefined);
-      const search = this.stmt('select title, body from report_search where rowid = ?').get(seq) as
-        { title: string; body: string } | undefined;
-      if (!search || search.title !== rows.search.title || search.body !== rows.search.body) {
-        if (search) this.stmt('delete from report_search where rowid = ?').run(seq);
-        this.insert('report_search', { rowid: seq, ...rows.search });
-      }
+      this.saveEnd!.search.set(seq, { ...rows.search, created: false });
     } else {
       for (const table of SIDE_TABLES) this.insertAll(table, rows.side[table]);
-      this.insert('report_search', { rowid: seq, ...rows.search });
+      this.saveEnd!.search.set(seq, { ...rows.search, created: true });
     }
     // The generation and the kept tallies move at the end of the group, once for all its saves.
     if (moves) {
@@ -703,6 +721,34 @@ class SqliteSaves {
     if (rows.queued) {
       for (const r of rows.queued.outbox) this.insert('outbox', r);
       this.insert('audit_log', rows.queued.audit);
+    }
+  }
+
+  /**
+   * The search entries of a group's saves, written at its end, after every other write: FTS5 writes the entries
+   * it holds as a segment of its index whenever a savepoint opens (a save's savepoint, and the statement journal
+   * of any statement that may write several rows), so entries written in each save made one segment a save (and
+   * the merges of all those segments); written last, the group's entries go out as one segment at its commit.
+   * An update's entry is left as it is when its title and prose are (the index is not rewritten for a change of
+   * state or of an action).
+   */
+  private writeSearch(entries: Map<number, SearchEntry>) {
+    if (entries.size === 0) return;
+    // The stored entries first, then the writes: no read of the table between writes.
+    const writes: [number, SearchEntry, boolean][] = [];
+    for (const [seq, entry] of entries) {
+      if (entry.created) {
+        writes.push([seq, entry, false]);
+        continue;
+      }
+      const stored = this.stmt('select title, body from report_search where rowid = ?').get(seq) as
+        { title: string; body: string } | undefined;
+      if (!stored || stored.title !== entry.title || stored.body !== entry.body)
+        writes.push([seq, entry, stored !== undefined]);
+    }
+    for (const [seq, entry, stored] of writes) {
+      if (stored) this.stmt('delete from report_search where rowid = ?').run(seq);
+      this.insert('report_search', { rowid: seq, title: entry.title, body: entry.body });
     }
   }
 
@@ -843,6 +889,15 @@ interface GroupEnd {
   moves: [prev: ReportFactsTable | undefined, next: ReportFactsTable | undefined][];
   /** How many saves move the generation: it moves by that many, in one statement. */
   bump: number;
+  /** The search entry of each report saved, by seq (the last save of a report wins; see writeSearch). */
+  search: Map<number, SearchEntry>;
+}
+
+/** A saved report's search entry; `created` when its report is new (no stored entry to compare with). */
+interface SearchEntry {
+  title: string;
+  body: string;
+  created: boolean;
 }
 
 /** The save's rows with the report's review round in its facts row (the insights read it there). */
