@@ -12,6 +12,7 @@ import {
   dbCpuSince,
   failed,
   header,
+  mainThreadCpuSeconds,
   row,
   settle,
   startBare,
@@ -71,6 +72,7 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
     const n = () => Math.floor(rnd() * paths.length);
     await settle(server.url);
     let cpu = cpuSeconds(server.child.pid);
+    const main0 = mainThreadCpuSeconds(server.child.pid);
     const db0 = await dbCpu(dbUrl);
     const real = await cannon(server.url, () => paths[n()]!, {
       connections: CONNECTIONS,
@@ -78,6 +80,7 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
       headers: reader,
     });
     const realCpu = (cpuSeconds(server.child.pid) - cpu) / real.requests;
+    const mainCpu = (mainThreadCpuSeconds(server.child.pid) - main0) / real.requests;
     const pgCpu = (await dbCpuSince(dbUrl, db0)) / real.requests;
     cpu = cpuSeconds(bare.pid);
     const base = await cannon(bare.url, () => `/b/${n()}`, { connections: CONNECTIONS, seconds: SECONDS });
@@ -94,7 +97,7 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
       `${name}: server CPU ms per request`,
       (realCpu * 1000).toFixed(2),
       '',
-      `bare ${(bareCpu * 1000).toFixed(2)}${onPostgres ? `; PostgreSQL ${(pgCpu * 1000).toFixed(2)}` : ''}`,
+      `bare ${(bareCpu * 1000).toFixed(2)}; event loop ${(mainCpu * 1000).toFixed(2)}${onPostgres ? `; PostgreSQL ${(pgCpu * 1000).toFixed(2)}` : ''}`,
     );
     const kb = bodies.reduce((a, b) => a + b.length, 0) / bodies.length / 1024;
     const ratio = real.rps / base.rps;
