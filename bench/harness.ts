@@ -96,6 +96,9 @@ export const pct = (xs: number[], p: number): number => {
 
 export interface CannonResult {
   rps: number;
+  /** The least and the greatest number of requests answered in one second of the run. */
+  minRps: number;
+  maxRps: number;
   p50: number;
   p95: number;
   p99: number;
@@ -125,6 +128,8 @@ export async function cannon(
   const result = await instance;
   return {
     rps: result.requests.average,
+    minRps: result.requests.min,
+    maxRps: result.requests.max,
     p50: pct(times, 50),
     p95: pct(times, 95),
     p99: pct(times, 99),

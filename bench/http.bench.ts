@@ -23,6 +23,11 @@ import {
 import { generateQuery, generateReport, prng, vocabulary, COMMON_WORD } from './report.generator.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+// Before each endpoint is measured, it (and bare) is driven this long at the same concurrency: a server just
+// started runs its request path in V8's interpreter and compiles it meanwhile (measured: ten times the CPU per
+// request of a warm one in its first seconds). What the warm-up found is printed: its slowest and fastest second
+// and its CPU per request, against the measurement's.
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 3);
 const CONNECTIONS = 50;
 
 const d = await dataset();
@@ -72,6 +77,23 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
     const n = () => Math.floor(rnd() * paths.length);
     await settle(server.url);
     let cpu = cpuSeconds(server.child.pid);
+    if (WARM_SECONDS > 0) {
+      const warm = await cannon(server.url, () => paths[n()]!, {
+        connections: CONNECTIONS,
+        seconds: WARM_SECONDS,
+        headers: reader,
+      });
+      const warmCpu = (cpuSeconds(server.child.pid) - cpu) / warm.requests;
+      await cannon(bare.url, () => `/b/${n()}`, { connections: CONNECTIONS, seconds: WARM_SECONDS });
+      row(
+        `${name}: warm-up ${WARM_SECONDS} s, req/s`,
+        `${warm.minRps.toFixed(0)}–${warm.maxRps.toFixed(0)}`,
+        '',
+        `slowest–fastest s; ${(warmCpu * 1000).toFixed(2)} CPU ms/req`,
+      );
+      await settle(server.url);
+      cpu = cpuSeconds(server.child.pid);
+    }
     const main0 = mainThreadCpuSeconds(server.child.pid);
     const db0 = await dbCpu(dbUrl);
     const real = await cannon(server.url, () => paths[n()]!, {
