@@ -15,7 +15,8 @@ declare module 'autocannon' {
     requests?: { setupRequest?: (req: Request) => Request }[];
   }
   interface Result {
-    requests: { average: number; total: number };
+    /** Per-second request counts: their mean, least and greatest, and the total. */
+    requests: { average: number; total: number; min: number; max: number };
     latency: { p50: number; p99: number };
     non2xx: number;
     errors: number;

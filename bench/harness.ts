@@ -37,9 +37,9 @@ export const failed = () => failures;
  * CPU seconds a process has used so far (user + system, all its threads; Linux /proc), or NaN elsewhere. The
  * CPU a server spends per request holds on a busy machine, where rates and wall times swing with the load.
  */
-export function cpuSeconds(pid: number | undefined): number {
+export function cpuSeconds(pid: number | undefined, thread?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/${thread === undefined ? '' : `task/${thread}/`}stat`, 'utf8');
     // The fields after the command name (which may hold spaces) in parentheses; utime and stime are 14 and 15.
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) / 100;
@@ -47,6 +47,13 @@ export function cpuSeconds(pid: number | undefined): number {
     return NaN;
   }
 }
+
+/**
+ * CPU seconds a process's main thread has used so far (Linux; NaN elsewhere): the event loop's share of
+ * cpuSeconds. The rest is its other threads' (search and count workers, the scorer, V8's compiler and
+ * collector, threads that have ended), which on a 2-core machine take the cores from the event loop.
+ */
+export const mainThreadCpuSeconds = (pid: number | undefined): number => cpuSeconds(pid, pid);
 
 /**
  * CPU seconds used so far by the PostgreSQL server processes serving database `url` (its backends, from
@@ -89,6 +96,9 @@ export const pct = (xs: number[], p: number): number => {
 
 export interface CannonResult {
   rps: number;
+  /** The least and the greatest number of requests answered in one second of the run. */
+  minRps: number;
+  maxRps: number;
   p50: number;
   p95: number;
   p99: number;
@@ -118,6 +128,8 @@ export async function cannon(
   const result = await instance;
   return {
     rps: result.requests.average,
+    minRps: result.requests.min,
+    maxRps: result.requests.max,
     p50: pct(times, 50),
     p95: pct(times, 95),
     p99: pct(times, 99),

@@ -12,6 +12,7 @@ import {
   dbCpuSince,
   failed,
   header,
+  mainThreadCpuSeconds,
   row,
   settle,
   startBare,
@@ -22,6 +23,11 @@ import {
 import { generateQuery, generateReport, prng, vocabulary, COMMON_WORD } from './report.generator.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+// Before each endpoint is measured, it (and bare) is driven this long at the same concurrency: a server just
+// started runs its request path in V8's interpreter and compiles it meanwhile (measured: ten times the CPU per
+// request of a warm one in its first seconds). What the warm-up found is printed: its slowest and fastest second
+// and its CPU per request, against the measurement's.
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 3);
 const CONNECTIONS = 50;
 
 const d = await dataset();
@@ -71,6 +77,24 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
     const n = () => Math.floor(rnd() * paths.length);
     await settle(server.url);
     let cpu = cpuSeconds(server.child.pid);
+    if (WARM_SECONDS > 0) {
+      const warm = await cannon(server.url, () => paths[n()]!, {
+        connections: CONNECTIONS,
+        seconds: WARM_SECONDS,
+        headers: reader,
+      });
+      const warmCpu = (cpuSeconds(server.child.pid) - cpu) / warm.requests;
+      await cannon(bare.url, () => `/b/${n()}`, { connections: CONNECTIONS, seconds: WARM_SECONDS });
+      row(
+        `${name}: warm-up ${WARM_SECONDS} s, req/s`,
+        `${warm.minRps.toFixed(0)}–${warm.maxRps.toFixed(0)}`,
+        '',
+        `slowest–fastest s; ${(warmCpu * 1000).toFixed(2)} CPU ms/req`,
+      );
+      await settle(server.url);
+      cpu = cpuSeconds(server.child.pid);
+    }
+    const main0 = mainThreadCpuSeconds(server.child.pid);
     const db0 = await dbCpu(dbUrl);
     const real = await cannon(server.url, () => paths[n()]!, {
       connections: CONNECTIONS,
@@ -78,6 +102,7 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
       headers: reader,
     });
     const realCpu = (cpuSeconds(server.child.pid) - cpu) / real.requests;
+    const mainCpu = (mainThreadCpuSeconds(server.child.pid) - main0) / real.requests;
     const pgCpu = (await dbCpuSince(dbUrl, db0)) / real.requests;
     cpu = cpuSeconds(bare.pid);
     const base = await cannon(bare.url, () => `/b/${n()}`, { connections: CONNECTIONS, seconds: SECONDS });
@@ -94,7 +119,7 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
       `${name}: server CPU ms per request`,
       (realCpu * 1000).toFixed(2),
       '',
-      `bare ${(bareCpu * 1000).toFixed(2)}${onPostgres ? `; PostgreSQL ${(pgCpu * 1000).toFixed(2)}` : ''}`,
+      `bare ${(bareCpu * 1000).toFixed(2)}; event loop ${(mainCpu * 1000).toFixed(2)}${onPostgres ? `; PostgreSQL ${(pgCpu * 1000).toFixed(2)}` : ''}`,
     );
     const kb = bodies.reduce((a, b) => a + b.length, 0) / bodies.length / 1024;
     const ratio = real.rps / base.rps;

@@ -107,6 +107,7 @@ const ENV = {
   HINDSIGHT_WEBHOOK_TIMEOUT_MS: workerMs,
   HINDSIGHT_SCORER: onOff.transform((v) => v === '1' || v === 'true' || v === 'yes'),
   HINDSIGHT_SCORER_PAUSE_MS: workerMs,
+  HINDSIGHT_SCORER_START_DELAY_MS: workerMs,
   HINDSIGHT_SEARCH_WORKERS: pdfCount('search worker threads', 0, 16),
   SMTP_URL: smtpUrl,
   MAIL_FROM: z
@@ -220,9 +221,9 @@ export interface ServeConfig {
   outbox: { enabled: boolean; pollMs?: number; leaseMs?: number; webhookTimeoutMs?: number };
   /**
    * The background scorer (the reports' quality scores): off with HINDSIGHT_SCORER=0; HINDSIGHT_SCORER_PAUSE_MS is
-   * the least pause after each report scored.
+   * the least pause after each report scored, HINDSIGHT_SCORER_START_DELAY_MS how long after start it begins.
    */
-  scorer: { enabled: boolean; pauseMs?: number };
+  scorer: { enabled: boolean; pauseMs?: number; startDelayMs?: number };
   /** Worker threads that run searches on a SQLite file (HINDSIGHT_SEARCH_WORKERS; default one per core, 0 for none). */
   searchWorkers?: number;
   /** E-mail reminders, when SMTP_URL is set. */
@@ -273,6 +274,7 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
     scorer: {
       enabled: fromEnv('HINDSIGHT_SCORER', env) ?? true,
       pauseMs: fromEnv('HINDSIGHT_SCORER_PAUSE_MS', env),
+      startDelayMs: fromEnv('HINDSIGHT_SCORER_START_DELAY_MS', env),
     },
     searchWorkers: fromEnv('HINDSIGHT_SEARCH_WORKERS', env),
     mail: mailConfig(env),

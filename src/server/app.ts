@@ -398,6 +398,8 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
       options.qualityScorer,
     );
     services.reports.onSaved((id) => scorer.noteSaved(id));
+    // Every request the server receives, counted on the HTTP server itself (no Fastify hook): the scorer's pace.
+    app.server.on('request', () => scorer.noteRequest());
     app.decorate('qualityScorer', scorer);
     app.addHook('onReady', async () => scorer.start());
     // A lint in progress is abandoned, a score being written finishes, before the database is closed.

@@ -271,16 +271,8 @@ async function linkedIssues(
  * A page's rows in a shape, and the count of all: from the first row, after an offset, or after a cursor (the
  * sort key of a previous page's last row).
  */
-async function pageOf<R>(
-  db: Kysely<Database>,
-  counts: CountCache,
-  viewer: Viewer,
-  filters: ActionItemFilters,
-  page: Page,
-  shape: Shape,
-  run: (query: CompiledQuery) => Promise<R[]>,
-): Promise<{ rows: R[]; counted: Promise<CappedCount> }> {
-  const values: Values = {
+function valuesOf(viewer: Viewer, filters: ActionItemFilters, page: Page): Values {
+  return {
     userId: viewer.userId,
     // An empty list is no valid SQL: a principal nobody has stands in.
     principals: viewer.principals.length > 0 ? viewer.principals : [''],
@@ -297,8 +289,18 @@ async function pageOf<R>(
     offset: page.offset,
     limit: page.limit,
   };
+}
+
+/** The count of all the items a page is one of (kept by `counts`). */
+function countOf(
+  db: Kysely<Database>,
+  counts: CountCache,
+  viewer: Viewer,
+  filters: ActionItemFilters,
+  values: Values,
+): Promise<CappedCount> {
   const key = JSON.stringify(['action_items', viewer, filters]);
-  const counted = counts.get(
+  return counts.get(
     key,
     rowsUpTo(
       db,
@@ -325,6 +327,19 @@ async function pageOf<R>(
     ),
     'rows',
   );
+}
+
+async function pageOf<R>(
+  db: Kysely<Database>,
+  counts: CountCache,
+  viewer: Viewer,
+  filters: ActionItemFilters,
+  page: Page,
+  shape: Shape,
+  run: (query: CompiledQuery) => Promise<R[]>,
+): Promise<{ rows: R[]; counted: Promise<CappedCount> }> {
+  const values = valuesOf(viewer, filters, page);
+  const counted = countOf(db, counts, viewer, filters, values);
   const part = (mode: Mode, limit: number) => run(prepared(db, { ...values, limit }, filters, mode, shape));
   if (!page.cursor) return { rows: await part(page.offset > 0 ? 'offset' : 'first', page.limit), counted };
   const [deadline, reportId, position] = decodeCursor(page.cursor, ['s', 's', 'n']);
@@ -353,7 +368,14 @@ export async function queryActionItemsJson(
   filters: ActionItemFilters,
   page: Page,
   raw: NonNullable<Store['rawRows']>,
+  pages?: ItemPageCache,
 ): Promise<PageJson> {
+  // The generation is read before the page: a page kept under it is never older than it says.
+  const generation = pages?.generation();
+  const key = JSON.stringify([viewer.userId, viewer.principals, filters, page]);
+  const kept = generation === undefined ? undefined : pages!.get(key, generation);
+  if (kept)
+    return { ...(await countOf(db, counts, viewer, filters, valuesOf(viewer, filters, page))), ...kept };
   type JsonRow = [string, string | null, string, number];
   const { rows, counted } = await pageOf(
     db,
@@ -365,11 +387,102 @@ export async function queryActionItemsJson(
     async (q) => raw(q.sql, q.parameters) as JsonRow[],
   );
   const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
-  return {
-    ...(await counted),
+  const shown = {
     next: last ? encodeCursor([last[1] ?? '9999-12-31', last[2], Number(last[3])]) : null,
     items: `[${rows.map((r) => r[0]).join(',')}]`,
   };
+  if (generation !== undefined) pages!.set(key, generation, shown);
+  return { ...(await counted), ...shown };
+}
+
+/** Bytes of pages kept at most; the least recently read go first. */
+const ITEM_PAGES_BUDGET = 16 * 1024 * 1024;
+
+/**
+ * Pages of action items as SQLite wrote them (queryActionItemsJson), kept per viewer, filters and page while
+ * nothing a page shows has changed: count_generation's rows_gen (the items, members, the reports' visibility
+ * and deletion; migration 2026-12-10-300) and item_page_generation's counter (the reports' titles and the
+ * linked issues; migration 2026-12-11-300), which triggers move whoever writes. Both are read again only when
+ * the file's change mark moved (on `:memory:`, every time), so the background scorer's score writes, sign-ins
+ * and outbox claims leave the pages kept, and a page read again costs its count (kept too) and no query. While
+ * the store's connection has a transaction of its own open, nothing is kept or served (its counters would be
+ * uncommitted; see CountCacheOptions.uncommitted). Pages that depend on the day (overdue) carry it in their key.
+ */
+export class ItemPageCache {
+  private readonly pages = new Map<string, { generation: string; page: Omit<PageJson, keyof CappedCount> }>();
+  private bytes = 0;
+  private seenMark: Buffer | undefined;
+  private seen: string | undefined;
+  /** Pages served from here (for tests). */
+  hits = 0;
+
+  constructor(
+    private readonly read: () => string | undefined,
+    private readonly changeMark: () => Buffer | undefined,
+    private readonly uncommitted: () => boolean,
+    private readonly budget = ITEM_PAGES_BUDGET,
+  ) {}
+
+  /** The cache of a SQLite store, or undefined (PostgreSQL, which takes the object path). */
+  static forStore(store: Store): ItemPageCache | undefined {
+    const getRow = store.getRow;
+    if (store.dialect !== 'sqlite' || !getRow) return undefined;
+    const sqlite = store.sqlite;
+    return new ItemPageCache(
+      () => {
+        const row = getRow<{ rows_gen: number; gen: number }>(
+          'select c.rows_gen, p.gen from count_generation c, item_page_generation p where c.id = 1 and p.id = 1',
+        );
+        return row ? `${row.rows_gen}/${row.gen}` : undefined;
+      },
+      store.changeMark ?? (() => undefined),
+      () => sqlite?.inTransaction === true,
+    );
+  }
+
+  /** What the kept pages are valid for now; undefined when nothing may be kept or served. */
+  generation(): string | undefined {
+    if (this.uncommitted()) return undefined;
+    const mark = this.changeMark();
+    if (mark && this.seenMark?.equals(mark)) return this.seen;
+    let now: string | undefined;
+    try {
+      now = this.read();
+    } catch {
+      // Not migrated yet: nothing is kept.
+      now = undefined;
+    }
+    this.seenMark = mark;
+    this.seen = now;
+    return now;
+  }
+
+  get(key: string, generation: string): Omit<PageJson, keyof CappedCount> | undefined {
+    const e = this.pages.get(key);
+    if (!e) return undefined;
+    this.pages.delete(key);
+    if (e.generation !== generation) {
+      this.bytes -= e.page.items.length;
+      return undefined;
+    }
+    this.pages.set(key, e);
+    this.hits += 1;
+    return e.page;
+  }
+
+  set(key: string, generation: string, page: Omit<PageJson, keyof CappedCount>): void {
+    const old = this.pages.get(key);
+    if (old) this.bytes -= old.page.items.length;
+    this.pages.delete(key);
+    if (page.items.length > this.budget / 4) return;
+    this.pages.set(key, { generation, page });
+    this.bytes += page.items.length;
+    for (const [k, e] of this.pages) {
+      if (this.bytes <= this.budget) break;
+      this.pages.delete(k);
+      this.bytes -= e.page.items.length;
+    }
+  }
 }
 
 /** Action items across every report the viewer may see, soonest deadline first. */

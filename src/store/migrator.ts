@@ -32,6 +32,7 @@ import * as searchHidden from './migrations/2026-12-09-201-search-hidden.js';
 import * as trackerEventAt from './migrations/2026-12-09-601-tracker-event-at.js';
 import * as countGeneration from './migrations/2026-12-10-300-count-generation.js';
 import * as pgSearchDocumentInline from './migrations/2026-12-10-401-pg-search-document-inline.js';
+import * as itemPageGeneration from './migrations/2026-12-11-300-item-page-generation.js';
 import { keptReady, rebuildKept } from './insight-kept.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
@@ -67,6 +68,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-09-601-tracker-event-at': trackerEventAt,
   '2026-12-10-300-count-generation': countGeneration,
   '2026-12-10-401-pg-search-document-inline': pgSearchDocumentInline,
+  '2026-12-11-300-item-page-generation': itemPageGeneration,
 };
 
 /**

@@ -6,6 +6,7 @@ import type { Database, ReportsTable } from './database.types.js';
 import {
   queryActionItems,
   queryActionItemsJson,
+  ItemPageCache,
   type PageJson,
   type ActionItemFilters,
   type Page,
@@ -81,6 +82,8 @@ export class ReportRepository {
   readonly changeMark: () => Buffer | undefined;
   /** Totals of lists and searches, kept while nothing changed; any save here forgets them. */
   private readonly counts: CountCache;
+  /** Action-item pages as SQLite wrote them, kept while what they show stands (SQLite only). */
+  private readonly itemPages: ItemPageCache | undefined;
   private readonly writes: ReportWrites;
 
   constructor(store: Store) {
@@ -90,6 +93,7 @@ export class ReportRepository {
     this.rawRows = store.rawRows;
     this.changeMark = store.changeMark ?? (() => undefined);
     this.counts = CountCache.forStore(store);
+    this.itemPages = ItemPageCache.forStore(store);
     this.writes = new ReportWrites(store, () => {
       this.counts.clear();
       this.committed += 1;
@@ -265,7 +269,7 @@ export class ReportRepository {
     page: Page,
   ): Promise<PageJson | undefined> {
     if (!this.rawRows) return undefined;
-    return queryActionItemsJson(this.db, this.counts, viewer, filters, page, this.rawRows);
+    return queryActionItemsJson(this.db, this.counts, viewer, filters, page, this.rawRows, this.itemPages);
   }
 
   /** Recurrence links the viewer may see, with both reports (see recurrence.query.ts). */

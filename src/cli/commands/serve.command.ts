@@ -19,6 +19,13 @@ export interface ServeOptions extends Omit<
   logLevel?: ServeConfig['logLevel'];
 }
 
+/**
+ * How long a server waits after it starts before its background scorer looks at the first report: the first
+ * half minute goes to requests and the server's own warm-up (measured: the scorer's thread loading the linter
+ * took about a second of CPU in the first seconds, beside the search workers' start and the JIT).
+ */
+export const SCORER_START_DELAY_MS = 30_000;
+
 /** A running server: its address, and a way to stop it that lets requests in flight finish. */
 export interface RunningServer {
   url: string;
@@ -52,7 +59,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         }),
     ...(o.scorer?.enabled === false
       ? {}
-      : { qualityScorer: o.scorer?.pauseMs !== undefined ? { pauseMs: o.scorer.pauseMs } : {} }),
+      : {
+          qualityScorer: {
+            startDelayMs: o.scorer?.startDelayMs ?? SCORER_START_DELAY_MS,
+            ...(o.scorer?.pauseMs !== undefined ? { pauseMs: o.scorer.pauseMs } : {}),
+          },
+        }),
     ...(o.mail
       ? {
           mail: {

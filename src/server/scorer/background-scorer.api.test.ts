@@ -204,6 +204,66 @@ describe('the background scorer under load', () => {
   }, 60_000);
 });
 
+describe('the background scorer under a stream of light requests', () => {
+  it('scores nothing while requests arrive faster than maxRequestRate, though the event loop is mostly idle', async () => {
+    const s = await startTestServer('sqlite', { qualityScorer: { pauseMs: 10, idleMs: 100 } });
+    try {
+      const editor = await s.client('editor', 'Eda Editor');
+      const first = await s.app.services.reports.create(actorOf(editor.user, 'cli'), completeReport());
+      await until('a first score', async () => (await scoreOf(s.db.store, first.id)) ?? undefined);
+      const url = await s.app.listen({ port: 0, host: '127.0.0.1' });
+      // About 100 requests a second over HTTP for 2.5 s, each cheap: the loop stays far below half busy.
+      let sending = true;
+      const load = (async () => {
+        const end = performance.now() + 2500;
+        while (performance.now() < end) {
+          await (await fetch(`${url}/healthz`)).text();
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        sending = false;
+      })();
+      await new Promise((r) => setTimeout(r, 400));
+      const made = await s.app.services.reports.create(
+        actorOf(editor.user, 'cli'),
+        completeReport({ title: 'Saved among requests' }),
+      );
+      let during: number | null = null;
+      while (sending && during === null) {
+        during = await scoreOf(s.db.store, made.id);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await load;
+      expect(during).toBeNull();
+      const score = await until('a score', async () => (await scoreOf(s.db.store, made.id)) ?? undefined);
+      expect(score).toBe(qualityScore(made.report));
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});
+
+describe('the background scorer after start-up', () => {
+  it('waits startDelayMs before its thread starts and the first report is scored, then scores it', async () => {
+    const s = await startTestServer('sqlite', {
+      qualityScorer: { pauseMs: 10, idleMs: 100, startDelayMs: 1500 },
+    });
+    try {
+      const editor = await s.client('editor', 'Eda Editor');
+      const made = await s.app.services.reports.create(actorOf(editor.user, 'cli'), completeReport());
+      const started = performance.now();
+      // Well inside the delay: no thread, no score (without the delay the thread starts at once).
+      await new Promise((r) => setTimeout(r, 600));
+      expect(s.app.qualityScorer?.threadStarted).toBe(false);
+      expect(await scoreOf(s.db.store, made.id)).toBeNull();
+      const score = await until('a score', async () => (await scoreOf(s.db.store, made.id)) ?? undefined);
+      expect(performance.now() - started).toBeGreaterThan(800);
+      expect(score).toBe(qualityScore(made.report));
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});
+
 describe.each(testDialects())('closing with the scorer busy on %s', (dialect) => {
   it('stops the worker in the middle of a long lint', async () => {
     const s = await startTestServer(dialect, { qualityScorer: { pauseMs: 10 } });

@@ -6,7 +6,7 @@
 // walked by id. The pace is bounded so requests keep the machine: one report at a time, and after each a pause of
 // `pauseMs` or as long as the report took, whichever is longer (so the worker uses at most half a core), though a
 // save ends the pause once `pauseMs` has passed (a report saved waits at most for the lint under way and pauseMs);
-// and while requests keep the event loop busy over half the time, it scores nothing (its writes and its thread
+// and while requests keep the event loop busy over half the time, or arrive faster than 20 a second, it scores nothing (its writes and its thread
 // would compete with them for the cores and the database: SQLite's checkpoints run on the main thread).
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -44,11 +44,23 @@ export interface ScorerOptions {
    */
   maxUtilization?: number;
   /**
+   * Score only while requests arrive at fewer than this many a second (default 20; see noteRequest): on a machine
+   * whose cores are taken by other processes, a server serving a stream of requests can wait for a core with its
+   * event loop idle, and the utilization alone let the scorer take turns from the requests.
+   */
+  maxRequestRate?: number;
+  /**
    * The longest a score written waits before the insights' generation moves (default 2 s): scores written within
    * that time move it once, so kept insights are not computed afresh after every report of a backlog, and the
    * quality figures lag the scores by at most this long.
    */
   bumpEveryMs?: number;
+  /**
+   * How long after `start` the first report is looked at (default 0; `hindsight serve` waits 30 s): a server's
+   * first moments go to its requests and its own warm-up (the JIT, the search workers' start), not to loading the
+   * linter in the scorer's thread and walking the backlog. Saves meanwhile are remembered and scored first.
+   */
+  startDelayMs?: number;
 }
 
 /** Saved ids kept waiting at most; past that, the oldest are left to the backlog walk. */
@@ -61,6 +73,12 @@ export class BackgroundScorer {
   private readonly idleMs: number;
   private readonly maxUtilization: number;
   private readonly bumpEveryMs: number;
+  private readonly startDelayMs: number;
+  private readonly maxRequestRate: number;
+  /** Requests noted since the sampler's last look, and the rate (a second) it saw then. */
+  private requests = 0;
+  private lastRequestRate = 0;
+  private requestsSince = performance.now();
   private lastBump = -Infinity;
   /** A timer that moves the generation for scores written since the last move. */
   private owedBump: NodeJS.Timeout | undefined;
@@ -101,6 +119,18 @@ export class BackgroundScorer {
     this.idleMs = options.idleMs ?? 60_000;
     this.maxUtilization = options.maxUtilization ?? 0.5;
     this.bumpEveryMs = options.bumpEveryMs ?? 2_000;
+    this.startDelayMs = options.startDelayMs ?? 0;
+    this.maxRequestRate = options.maxRequestRate ?? 20;
+  }
+
+  /** A request arrived (the app calls this for each one): while they come fast, the scorer waits. */
+  noteRequest(): void {
+    this.requests += 1;
+  }
+
+  /** Whether the scoring thread has been started (it is, at the first report scored). */
+  get threadStarted(): boolean {
+    return this.worker !== undefined;
   }
 
   /**
@@ -109,9 +139,12 @@ export class BackgroundScorer {
    */
   private serverBusy(): boolean {
     const partial = performance.eventLoopUtilization(performance.eventLoopUtilization(), this.elu);
+    const window = performance.now() - this.requestsSince;
     return (
       this.lastUtilization > this.maxUtilization ||
-      (partial.active + partial.idle >= 50 && partial.utilization > this.maxUtilization)
+      this.lastRequestRate > this.maxRequestRate ||
+      (partial.active + partial.idle >= 50 && partial.utilization > this.maxUtilization) ||
+      (window >= 50 && (this.requests * 1000) / window > this.maxRequestRate)
     );
   }
 
@@ -119,13 +152,20 @@ export class BackgroundScorer {
     const now = performance.eventLoopUtilization();
     this.lastUtilization = performance.eventLoopUtilization(now, this.elu).utilization;
     this.elu = now;
+    const at = performance.now();
+    this.lastRequestRate = (this.requests * 1000) / Math.max(1, at - this.requestsSince);
+    this.requests = 0;
+    this.requestsSince = at;
   }
 
   start(): void {
     if (this.stopped) return;
     this.sampler ??= setInterval(() => this.sample(), 250);
     this.sampler.unref();
-    this.loop ??= this.run().catch((e: unknown) => {
+    this.loop ??= (async () => {
+      if (this.startDelayMs > 0) await this.sleep(this.startDelayMs, false);
+      await this.run();
+    })().catch((e: unknown) => {
       if (!this.stopped) this.log.error({ err: e }, 'the background scorer stopped');
     });
   }
