@@ -110,10 +110,12 @@ const FAULT_BY_BEFORE =
   /\b(?:(?:careless|sloppy|hasty|reckless)\s+[\w-]+|missed|caused|broken|forgotten|overlooked|ignored|misconfigured|botched|mistake|mistakes|error|errors|fault|negligence|oversight|blunder|(?:careless|sloppi|reckless|heedless|thoughtless)ness|inattention|haste|lapse(?:\s+in\s+(?:judge?ment|concentration|attention))?)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
 // Ordinary acts by a person ("the deploy was triggered by Ana", "committed by Tom") are blame only when what they did
 // is named as the fault before them ("the regression was introduced by Tom").
-// Round ten: any participle before "by" ("the wrong certificate was uploaded by Chen Wei"), not only the listed acts,
-// except finding, fixing and telling, whose "by" credits the person ("the bug was found by Ana").
-const ACT_BY_BEFORE =
-  /\b(?!(?:found|fixed|spotted|noticed|caught|reported|flagged|raised|detected|discovered|reverted|restored|resolved|mitigated|repaired|corrected|reviewed|approved|signed|led|run|handled|confirmed|investigated|diagnosed|traced|identified)\b)(?:\w+ed|\w+en|made|set|put|sent|left|cut|built|done|run|shut|dropped)\s+by\s+$/iu;
+const ACT_BY_BEFORE = /\b(?:introduced|triggered|committed|deleted|pushed|merged|deployed|made)\s+by\s+$/iu;
+// Round ten: any other participle before "by" ("the wrong certificate was uploaded by Chen Wei") when the thing acted
+// on is itself said to be faulty in that clause; not an event word ("the incident was acknowledged by the on-call
+// engineer" is response, not fault), and not finding, fixing, answering or telling, whose "by" credits the person.
+const ANY_ACT_BY_BEFORE =
+  /\b(?:the|a|an)\s+(?:wrong|bad|broken|faulty|buggy|incorrect|mistaken|untested|corrupt)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:was|were|had\s+been|has\s+been|got)\s+(?!(?:found|fixed|spotted|noticed|caught|reported|flagged|raised|detected|discovered|reverted|restored|resolved|mitigated|repaired|corrected|reviewed|approved|led|handled|confirmed|investigated|diagnosed|traced|identified|acknowledged|answered|escalated|replaced|removed|quarantined)\b)(?:\w+ed|\w+en|made|set|put|sent|left|cut|built|done|run|shut)\s+by\s+$/iu;
 const FAULT_THING =
   /\b(?:bug|regression|outage|failure|breakage|incident|error|mistake|typo|bad|broken|faulty|wrong)\b/iu;
 // "The culprit was the intern", "the offending commit came from Dave's branch": wording that hunts for the one
@@ -254,7 +256,9 @@ const CONSEQUENCE_LEAD = /^\s*(?:,\s*(?:and\s+|so\s+)?|(?:and|so)\s+)(?:then\s+)
 // filled, a date missed ("shipped a month late"), people kept waiting for hours, a filing struck out, nothing left to restore, a slide "downhill".
 const RESULT_HARM =
   /\b(?:attacker|intruder|breach|compromised|gone|stolen|exposed|undercharged|overcharged|duplicated|double-charged|filled|downhill|late|struck\s+out|nothing\s+(?:left|to\s+restore)|waited\s+(?:[\w-]+\s+){1,2}(?:hours|days|weeks))\b/iu;
-const NOT_A_RESULT = /\bfail(?:ed|s)?\s+to\b|\b(?:did(?:n['’]t|\s+not)|never|nobody|no\s+one)\b/iu;
+// A harm said not to have happened ("and nothing broke") is no result either.
+const NOT_A_RESULT =
+  /\bfail(?:ed|s)?\s+to\b|\b(?:did(?:n['’]t|\s+not)|never|nobody|no\s+one|nothing(?!\s+(?:left|to\s+restore))|none)\b/iu;
 const OWN_ACT_NOT =
   /^\s*(?:was|were|is|are|had|has|have|got|could|couldn['’]t|can['’]t|cannot|would|will)\b/iu;
 const harmIn = (s: string) =>
@@ -720,6 +724,7 @@ export const blameRule: SentenceRule = {
         BECAUSE_BEFORE.test(before) ||
         FAULT_BY_BEFORE.test(before) ||
         (ACT_BY_BEFORE.test(before) && FAULT_THING.test(before)) ||
+        ANY_ACT_BY_BEFORE.test(before) ||
         CULPRIT_BEFORE.test(before) ||
         causesHarm(text, agent.end) ||
         (IS_THE_CAUSE.test(after) && !RECOVERY.test(after.slice(0, 160))) ||
