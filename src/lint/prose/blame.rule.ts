@@ -470,11 +470,11 @@ function agentsIn(text: string, ctx: ProseContext): Agent[] {
   if (lead && word) {
     const start = lead[0].length - word.length;
     // "Who could have guessed …" says nobody could have: a rhetorical question that hunts for no one.
-    if (
+    const rhetorical =
       word.toLowerCase() === 'who' &&
-      /^\s*could\s+have\s+(?:guessed|known|predicted|foreseen|imagined)\b/iu.test(text.slice(lead[0].length))
-    ) {
-      // not an agent
+      /^\s*could\s+have\s+(?:guessed|known|predicted|foreseen|imagined)\b/iu.test(text.slice(lead[0].length));
+    if (rhetorical) {
+      // No agent: the question names nobody.
     } else if (word.toLowerCase() === 'who' || ctx.people.names.has(capitalised(word)))
       agents.push({ start, end: lead[0].length, text: word, unsure: false });
     // An unlisted name in lower case ("anya killed the wrong pid"): checked as a given name once a fault is found.
