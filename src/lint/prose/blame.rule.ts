@@ -1,4 +1,5 @@
 import { nlp } from './nlp.js';
+import { damageByLemma, lapseByLemma } from './fault.js';
 import type { Sentence } from './analyse.js';
 import { isKnownWord } from './spelling.js';
 import { softwareTerms } from './terms.js';
@@ -43,7 +44,8 @@ const FAULT_AFTER = new RegExp(
     '\\bwithout\\s+(?:(?:first|even|properly)\\s+)?(?:testing|checking|reviewing|a\\s+review|review|noticing|asking|telling|informing|notifying|warning|waiting|approval|reading|verifying|looking|thinking|permission|a\\s+(?:diff|backup|test|dry\\s+run)|a\\s+second\\s+(?:look|glance|check))\\b',
     '\\b(?:pushed|shipped|merged|deployed|committed|wrote|made)\\s+(?:a|the|this)\\s+(?:bad|broken|faulty|buggy)\\b',
     '^\\s*(?:was|is)\\s+the\\s+(?:culprit|guilty\\s+party|one\\s+to\\s+blame)\\b',
-    '\\b(?:the|a)\\s+wrong\\b',
+    // Non-native English drops the article: "make the restart of wrong node", "connected the cable in wrong port".
+    '\\b(?:the|a|of|on|in|into|to|at|from)\\s+wrong\\s+(?!way\\b)\\w+',
     '\\bby\\s+(?:mistake|accident)\\b',
     '\\bin\\s+error\\b',
     '\\bnot\\s+properly\\b',
@@ -73,7 +75,7 @@ const FAULT_AFTER = new RegExp(
     '\\b(?:into|to|in|on)\\s+(?:a|the)\\s+public\\s+(?:gist|repo\\w*|channel|bucket|forum|pastebin|paste|site|page|issue)\\b',
     '\\b(?:wiped|deleted|dropped|truncated|nuked|purged|broke|overwrote|clobbered|killed)\\s+(?:[\\w-]+\\s+){0,3}?again\\b',
     '\\bwithout\\s+(?:anyone|anybody|a\\s+colleague|someone)\\s+(?:else\\s+)?(?:looking|checking|reviewing|knowing|seeing)\\b',
-    '\\binstead\\s+of\\s+(?!\\w+ing\\b)(?:the|a|an|one|its|their|his|her|\\w+s)\\b',
+    '\\binstead\\s+of\\s+(?!\\w+ing\\b)(?:the|a|an|one|its|their|his|her|every|each|\\d+|\\w+s)\\b',
     "\\band\\s+(?:then\\s+)?(?:did(?:n['’]t| not)|never)\\s+(?!(?:have|has|had|know|knew|receive|received|get|got|see|saw|hear|heard|need|exist|work|expect|anticipate|foresee|realise|realize|understand|intend|mean|think|want|plan|recover|return|stop|fail|break|happen|show|appear|fire|trigger|page)\\b)\\w+",
     "\\bleft\\s+(?:the|a|an|our|his|her|their|it)\\b(?:\\s+[\\w'’-]+){0,3}?\\s+logged\\s+in\\b",
     // Going ahead over a warning the sentence names: "even though the canary was red".
@@ -91,6 +93,10 @@ const FAULT_AFTER = new RegExp(
   ].join('|'),
   'iu',
 );
+// Round ten: a duty of theirs said to be unmet ("fenna was supposed to renew it last week"), and an act done on a
+// mistaken belief about its object ("truncated the orders table thinking it was the replica").
+const UNMET_DUTY =
+  /^\s*(?:was|were)\s+(?:supposed|meant)\s+to\s+(?!(?:be|have)\b)\w+|^[^.;!?]{0,80}?\b(?:thinking|believing|assuming)\s+(?:that\s+)?(?:it|this|they|he|she|the\s+[\w-]+)\s+(?:was|were|is|had\s+been)\b/iu;
 // Timing and shortcuts of a person's own act ("deleted the snapshots a day early", "pushed it straight to production")
 // are a fault only when the sentence does not say it went well or was asked for ("shipped a day early at the customer's
 // request, and nothing broke", "pushed it straight to production, which ended the alerts").
@@ -101,10 +107,15 @@ const WENT_WELL =
 const POSSESSIVE_FAULT =
   /^['’]s\s+(?:(?:\w+\s+)?(?:mistake|error|fault|carelessness|negligence|oversight|slip|blunder|screw-?up|misconfiguration|bad|sloppiness|failure|typo)|decision\s+to\s+(?:skip|ignore|bypass|disable|override|turn\s+off)|(?:rushed|hasty|careless|sloppy|faulty|botched|mistaken|incorrect|wrong|broken|buggy|untested|bad|dodgy|failed)\s+\w+)\b/iu;
 const FAULT_BY_BEFORE =
-  /\b(?:(?:careless|sloppy|hasty|reckless)\s+[\w-]+|missed|caused|broken|forgotten|overlooked|ignored|misconfigured|botched|mistake|mistakes|error|errors|fault|negligence|oversight|blunder)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
+  /\b(?:(?:careless|sloppy|hasty|reckless)\s+[\w-]+|missed|caused|broken|forgotten|overlooked|ignored|misconfigured|botched|mistake|mistakes|error|errors|fault|negligence|oversight|blunder|(?:careless|sloppi|reckless|heedless|thoughtless)ness|inattention|haste|lapse(?:\s+in\s+(?:judge?ment|concentration|attention))?)\s+(?:made\s+)?(?:by|of|from)\s+$/iu;
 // Ordinary acts by a person ("the deploy was triggered by Ana", "committed by Tom") are blame only when what they did
 // is named as the fault before them ("the regression was introduced by Tom").
 const ACT_BY_BEFORE = /\b(?:introduced|triggered|committed|deleted|pushed|merged|deployed|made)\s+by\s+$/iu;
+// Round ten: any other participle before "by" ("the wrong certificate was uploaded by Chen Wei") when the thing acted
+// on is itself said to be faulty in that clause; not an event word ("the incident was acknowledged by the on-call
+// engineer" is response, not fault), and not finding, fixing, answering or telling, whose "by" credits the person.
+const ANY_ACT_BY_BEFORE =
+  /\b(?:the|a|an)\s+(?:wrong|bad|broken|faulty|buggy|incorrect|mistaken|untested|corrupt)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:was|were|had\s+been|has\s+been|got)\s+(?!(?:found|fixed|spotted|noticed|caught|reported|flagged|raised|detected|discovered|reverted|restored|resolved|mitigated|repaired|corrected|reviewed|approved|led|handled|confirmed|investigated|diagnosed|traced|identified|acknowledged|answered|escalated|replaced|removed|quarantined)\b)(?:\w+ed|\w+en|made|set|put|sent|left|cut|built|done|run|shut)\s+by\s+$/iu;
 const FAULT_THING =
   /\b(?:bug|regression|outage|failure|breakage|incident|error|mistake|typo|bad|broken|faulty|wrong)\b/iu;
 // "The culprit was the intern", "the offending commit came from Dave's branch": wording that hunts for the one
@@ -113,7 +124,7 @@ const CULPRIT_BEFORE =
   /\b(?:culprit|guilty\s+party|(?:root\s+)?cause)(?:\s*,[^,.;]{1,30},)?\s+(?:here\s+)?(?:was|is|turned\s+out\s+to\s+be)\s+$|\b(?:culprit|root\s+cause|cause)(?:\s*\*\*)?\s*:(?:\s*\*\*)?(?:\s*\[)?\s*$|\bcourtesy\s+of\s+$|\btraces?\s+(?:straight\s+|directly\s+|right\s+)?back\s+to\s+$|\boffending\s+[\w-]+\s+(?:came\s+from|was\s+(?:written|pushed|merged|made|authored)\s+by|by|from)\s+$/iu;
 // The writer blaming themself is still blame: it teaches readers that the fix is to be more careful.
 const SELF_BLAME =
-  /\bmy\s+(?:bad|fault|mistake|error|screw-?up|blunder)\b|\b(?:that|this|it)(?:\s+\w+)?(?:['’]s|\s+is|\s+was)\s+(?:\w+ly\s+)?on\s+me\b|\bI\s+(?:messed|screwed|goofed)\s+up\b|\bI\s+(?:forgot|broke|botched|misconfigured)\b|\bI\s+take\s+(?:full\s+|complete\s+|total\s+|sole\s+)?(?:responsibility|the\s+blame)\b/giu;
+  /\bmea\s+culpa\b|\bmy\s+(?:bad|fault|mistake|error|screw-?up|blunder)\b|\b(?:that|this|it)(?:\s+\w+)?(?:['’]s|\s+is|\s+was)\s+(?:\w+ly\s+)?on\s+me\b|\bI\s+(?:messed|screwed|goofed)\s+up\b|\bI\s+(?:forgot|broke|botched|misconfigured)\b|\bI\s+take\s+(?:full\s+|complete\s+|total\s+|sole\s+)?(?:responsibility|the\s+blame)\b/giu;
 // A sentence that says a person was not the cause ("Viktor was not the cause", "it wasn't Tom's fault", "Ben had
 // nothing to do with it") names them to clear them.
 const EXONERATED =
@@ -138,6 +149,10 @@ const FAULT_NOUN_BEFORE = /\b(?:typo|mistake|error|slip|blunder|oversight)\s+$/i
 const MADE_AFTER = /^\s+(?:made|introduced|caused|committed|missed)\b/iu;
 // "It was Felix who disabled the alert": singling a person out as the one who did it.
 const CLEFT_BEFORE = /\bit\s+(?:was|is)\s+$/iu;
+// "… we found the guilty commit, and of course it was Thiago's": the cleft ends on the person's possessive, and what it
+// points back to is a fault.
+const CLEFT_OWNER_AFTER = /^['’]s(?:\s*[.!])?\s*$/u;
+const CULPRIT_THING = /\b(?:guilty|offending|culprit|bad|broken|faulty|buggy)\b/iu;
 // … and the act it singles them out for is one that went wrong, not "it was Hannah who spotted the gap".
 const CLEFT_FAULT =
   /^(?:\s*,)?\s+who\s+(?:\w+ly\s+)?(?:disabled|deleted|dropped|pushed|merged|deployed|ran|changed|removed|broke|caused|introduced|approved|misconfigured|forgot|missed|ignored|skipped|turned\s+off|wrote\s+the\s+(?:bad|broken|faulty))\b/iu;
@@ -182,14 +197,15 @@ const WHO_DID_THIS = /^\s+[a-z]+ed\s+(?:this|that|it)\b/iu;
 // "The intern who ran the test is the reason the attacker got in": the person, with the relative clause that says what
 // they did, is named as the cause.
 const IS_THE_CAUSE =
-  /^(?:,?\s+(?:who|that)\b[^.;!?]{0,100}?)?,?\s+(?:is|was)\s+(?:the|a)\s+(?:\w+\s+)?(?:reason|cause)\b(?![^.;!?]{0,80}?\b(?:recovered|stopped|caught|found|noticed|spotted|saved|survived|kept|know|learned|fixed|avoided|prevented)\b)/iu;
+  /^(?:,?\s+(?:who|that)\b[^.;!?]{0,100}?)?,?\s+(?:is|was)\s+(?:the|a)\s+(?:\w+\s+)?(?:reason|cause)\b(?![^.;!?]{0,80}?\b(?:recovered|stopped|caught|found|noticed|spotted|saved|survived|kept|know|learned|fixed|avoided|prevented|came\s+back|back\s+up)\b)/iu;
 const CAUSAL_TAIL =
-  /^[,;]?\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|how|what)\b([^.;!?]{0,120})|^[,;]?\s*(?:and\s+)?(?:that|this)(?:\s+(?:decision|change|choice|act|slip|mistake))?\s+(?:(?:is|was)\s+(?:the\s+)?(?:root\s+)?(cause)|(caused|led\s+to)\b)([^.;!?]{0,120})/iu;
+  /^[,;]?\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|how|what)\b([^.;!?]{0,120})|^[,;]?\s*(?:and\s+)?(?:that|this)(?:\s+(?:decision|change|choice|act|slip|mistake))?\s+(?:(?:is|was)\s+(?:the\s+)?(?:root\s+)?(cause)|(caused|led\s+to)\b)([^.;!?]{0,120})|^[,;]?\s*(?:and\s+)?(?:which|that|this)\s+((?:cost|caused|led\s+to|resulted\s+in|triggered)\b[^.;!?]{0,120})/iu;
 const RECOVERY =
   /\b(?:stopped|ceased|cleared|recovered|resolved|fell|dropped|subsided|ended|went\s+away|returned|back\s+to\s+normal|fixed|avoided|prevented)\b/iu;
 const HARM =
   /\b(?:outage|incident|fail\w*|broke\w*|break\w*|down|lost|loss|errors?|wrong|grew|backlog|corrupt\w*|delay\w*|crash\w*|caused|stalled|stuck|filled\s+up|ran\s+out|froze|frozen|wiped|offline|killed|nuked|downtime|mess|crack\w*|spoil\w*|flood\w*|damag\w*|leak\w*)\b/iu;
-const LOWER_LEAD = /^\W{0,3}(\p{Ll}[\p{L}'’-]*)/u;
+// A chat line's lower-case name may follow a time stamp ("14:02 ruairi force-pushed …") as a question may.
+const LOWER_LEAD = /^\W{0,3}(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s+(?:[-–]\s+)?)?(\p{Ll}[\p{L}'’-]*)/u;
 
 // Where a person stands in the sentence's structure decides more than which verb follows them. The checks below read
 // that structure: the person as the reason given after "because", as the one thanked for a harm, as the one a cause
@@ -228,6 +244,106 @@ const SUBJECT_TAIL = /,\s*(?:and\s+)?(?:which|that|this)\s+(?:is|was)\s+(?:why|h
 const AT_SUBJECT = /^\W{0,3}(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s+)?$/u;
 const ACT_AFTER = /^(?:,\s*who\b[^.;!?]*?,)?\s*(?!(?:was|were|is|are|got|had\s+been)\b)(?:\w+ly\s+)?\w+/iu;
 
+// Round ten: harm told as the result of a person's own act, in the clause after it. The person stands as the subject
+// (at the start, after a time stamp or one lead word: "Yesterday Pavel …", or as a role in apposition to a name); their own clause is an act (not a state,
+// not done to them, not finding, fixing or telling); the next clause opens with "and", "so" or a comma and says a harm
+// with no recovery. A safeguard that did not act ("and the alert failed to fire", "and nobody noticed") is the
+// system's part, not a result of the act, so it is not read ("Tom deployed and the alert failed to fire").
+const SUBJECT_AT =
+  /^\W{0,3}(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s+(?:[-–]\s+)?)?(?:(?:yesterday|today|then|later|tonight|finally),?\s+)?(?:\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?\s*,\s*)?$/iu;
+const CONSEQUENCE_LEAD = /^\s*(?:,\s*(?:and\s+|so\s+)?|(?:and|so)\s+)(?:then\s+)?/iu;
+// Harm said as a result, beyond HARM's words: an attacker in, a breach, data gone or stolen, something exposed, money wrongly taken, a disk
+// filled, a date missed ("shipped a month late"), people kept waiting for hours, a filing struck out, nothing left to restore, a slide "downhill".
+const RESULT_HARM =
+  /\b(?:attacker|intruder|breach|compromised|gone|stolen|exposed|undercharged|overcharged|duplicated|double-charged|filled|downhill|late|struck\s+out|nothing\s+(?:left|to\s+restore)|waited\s+(?:[\w-]+\s+){1,2}(?:hours|days|weeks))\b/iu;
+// A harm said not to have happened ("and nothing broke") is no result either.
+const NOT_A_RESULT =
+  /\bfail(?:ed|s)?\s+to\b|\b(?:did(?:n['’]t|\s+not)|never|nobody|no\s+one|nothing(?!\s+(?:left|to\s+restore))|none)\b/iu;
+const OWN_ACT_NOT =
+  /^\s*(?:was|were|is|are|had|has|have|got|could|couldn['’]t|can['’]t|cannot|would|will)\b/iu;
+const harmIn = (s: string) =>
+  (HARM.test(s) || RESULT_HARM.test(s)) && !RECOVERY.test(s) && !NOT_A_RESULT.test(s);
+
+function resultOfOwnAct(agent: Agent, text: string): boolean {
+  if (!SUBJECT_AT.test(text.slice(0, agent.start))) return false;
+  const full = text.slice(agent.end);
+  if (/^['’]s\b/u.test(full)) return false;
+  // An apposition after the name ("Felicity, the release manager, shipped …") is skipped to reach the act.
+  // and so is the comma that closes the role's own apposition ("Felicity, the release manager, shipped …").
+  const rest = /,\s*$/u.test(text.slice(0, agent.start))
+    ? full.replace(/^,\s*(?=\p{Ll})/u, '')
+    : full.replace(/^,\s*(?:the|our|a|an|their)\s+[\w-]+(?:\s+[\w-]+){0,2}\s*,/iu, '');
+  let cut = CLAUSE_END.exec(rest);
+  if (!cut) return false;
+  // A time clause of the act ("even after the warning banner", "after acknowledging the alert") belongs to it.
+  if (/^\s*(?:after|before|until|when|while|once)\b/iu.test(rest.slice(cut.index))) {
+    const comma = /,/u.exec(rest.slice(cut.index));
+    if (!comma) return false;
+    cut = { index: cut.index + comma.index } as RegExpExecArray;
+  }
+  const own = rest.slice(0, cut.index);
+  if (
+    own.trim() === '' ||
+    OWN_ACT_NOT.test(own) ||
+    ACTED_ON.test(own) ||
+    DEALT_WITH.test(own) ||
+    FOUND_OR_TOLD.test(own)
+  )
+    return false;
+  const lead = CONSEQUENCE_LEAD.exec(rest.slice(cut.index));
+  if (!lead) return false;
+  const next = rest.slice(cut.index + lead[0].length);
+  const end = /[.;!?]|\b(?:but|because|which|although|though|until)\b/iu.exec(next);
+  return harmIn(next.slice(0, end ? end.index : next.length));
+}
+
+// "The outage traces to a decision by Imogen to bypass the change board", "Eero's decision to skip the canary": what the
+// person decided is read for a lapse by its verb's lemma.
+const DECISION_BY = /\b(?:decision|choice|call|order)\s+(?:by|of|from)\s+$/iu;
+const DECIDED_TO = /^(?:['’]s\s+(?:\w+\s+)?(?:decision|choice|call)|(?:\s+\S+)?)\s+to\s+([^.;!?,]{3,80})/iu;
+function decidedLapse(agent: Agent, text: string): boolean {
+  const after = text.slice(agent.end);
+  const possessive = /^['’]s\s+(?:\w+\s+)?(?:decision|choice|call)\s+to\b/iu.test(after);
+  if (!possessive && !DECISION_BY.test(text.slice(0, agent.start))) return false;
+  const m = DECIDED_TO.exec(after);
+  return m?.[1] !== undefined && lapseByLemma(m[1]);
+}
+
+// "Because Leilani hard-coded the exchange rate, every order … was undercharged": the person's act given first as
+// the reason, and the harm after the comma.
+const FRONT_BECAUSE = /^\W{0,3}(?:because|since)\s+$/iu;
+function frontedCause(agent: Agent, text: string): boolean {
+  if (!FRONT_BECAUSE.test(text.slice(0, agent.start))) return false;
+  const rest = text.slice(agent.end);
+  const comma = rest.indexOf(',');
+  if (comma < 0) return false;
+  const own = rest.slice(0, comma);
+  if (STATE_AFTER.test(own) || ACTED_ON.test(own) || DEALT_WITH.test(own)) return false;
+  return harmIn(rest.slice(comma + 1));
+}
+
+// A person's change named by its possessive ("Kofi's migration", "Aoife's copy change"), read with the verb after it
+// (damageByLemma) or with the harm before it ("Everything went downhill after Nkechi's hotfix").
+const POSSESSIVE_CHANGE =
+  /^['’]s\s+(?:[\w-]+\s+){0,2}?(?:change|deploy(?:ment)?|commit|push|rename|script|config|tweak|typo|shortcut|edit|migration|patch|query|command|merge|regex|pr|pull\s+request|upgrade|update|rollout|release|hotfix|fix|cleanup|refactor|rebase|cron(?:\s+job)?|rule|setting|flag|branch)\b((?:\s+(?:to|in|on|of|for)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?)/iu;
+const AFTER_BEFORE = /\b(?:after|since|following|with)\s+$/iu;
+function possessiveChangeHarm(agent: Agent, text: string): boolean {
+  const after = text.slice(agent.end);
+  const m = POSSESSIVE_CHANGE.exec(after);
+  if (!m || AS_MEANT.test(text)) return false;
+  const before = text.slice(0, agent.start);
+  if (AFTER_BEFORE.test(before) && (HARM.test(before) || RESULT_HARM.test(before)) && !RECOVERY.test(before))
+    return true;
+  return damageByLemma(after.slice(m[0].length));
+}
+
+// Round ten: a sanction on the person told as the outcome ("Going forward, Ruairi will no longer have production
+// access", "the administrator has been suspended", "proceedings against the clerk who …") makes them the cause by
+// implication. Access taken from everyone ("production access will need a second approver") names no one.
+const SANCTION_AFTER =
+  /^\s+(?:will|shall|is\s+to)\s+no\s+longer\s+(?:have|be\s+(?:allowed|given|on))\b|^\s+(?:has|have)\s+(?:since\s+)?been\s+(?:let\s+go|dismissed|fired|suspended|disciplined|written\s+up|removed\s+from|moved\s+off|taken\s+off|relieved\s+of)\b/iu;
+const SANCTION_BEFORE = /\bdisciplinary\b[^.;!?]{0,60}\bagainst\s+$/iu;
+
 /** The structural readings above, for one person in the sentence. */
 function causeByStructure(agent: Agent, text: string, lower: string): boolean {
   const before = text.slice(0, agent.start);
@@ -236,7 +352,7 @@ function causeByStructure(agent: Agent, text: string, lower: string): boolean {
   if (
     lower.includes('because') &&
     BECAUSE_ANY.test(before) &&
-    HARM.test(before) &&
+    (HARM.test(before) || RESULT_HARM.test(before)) &&
     !RECOVERY.test(before) &&
     !STATE_AFTER.test(after)
   )
@@ -289,6 +405,8 @@ const MACHINE_ROLE = new Set([
 const TECH_WORD =
   /^(?:device|kernel|gpu|nic|network|storage|disk|database|db|jdbc|odbc|display|graphics|printer|csi|usb|class|data|bulk|module|process|erlang|otp|config|asset|image|batch|ingress|k8s|kubernetes|cluster|replication|cloud|form|report|schema|query|traffic|job|task|worker|service|system|package|plugin)$/iu;
 
+const ONE_OF =
+  /\b(?:[Oo]ne|[Aa]\s+member)\s+of\s+(?:(?:the|our|their|its|his|her)\s+)?(?:[\w'’-]+\s+){0,2}?(\p{Ll}{3,}(?:er|or|ist|ian|ant|man|men)s|staff)\b/gu;
 function agentsIn(text: string, ctx: ProseContext): Agent[] {
   const agents: Agent[] = [];
   const roles = [...text.matchAll(ROLE)];
@@ -330,6 +448,19 @@ function agentsIn(text: string, ctx: ProseContext): Agent[] {
       ...(noun === undefined ? { unsure: false } : { unsure: true, kind: 'role' as const, noun }),
     });
   }
+  // Round ten: one person singled out of a group ("one of the vendor's engineers", "a member of staff"): a role by
+  // shape in the plural after "one of", checked like any role noun once a fault is found.
+  for (const m of text.matchAll(ONE_OF)) {
+    const noun = m[1] === 'staff' ? 'staff member' : (m[1] ?? '').replace(/s$/u, '');
+    // A noun the role list knows ("engineers") is a person's job as it is in the singular.
+    const listed = `the ${noun}`.search(ROLE) === 0;
+    agents.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      text: m[0],
+      ...(listed ? { unsure: false } : { unsure: true, kind: 'role' as const, noun }),
+    });
+  }
   for (const m of text.matchAll(PRONOUN))
     agents.push({ start: m.index, end: m.index + m[0].length, text: m[0], unsure: false });
   // Chat-style notes: a question that hunts for the doer ("who merged this without a review?") and a listed person's
@@ -338,7 +469,13 @@ function agentsIn(text: string, ctx: ProseContext): Agent[] {
   const word = lead?.[1];
   if (lead && word) {
     const start = lead[0].length - word.length;
-    if (word.toLowerCase() === 'who' || ctx.people.names.has(capitalised(word)))
+    // "Who could have guessed …" says nobody could have: a rhetorical question that hunts for no one.
+    const rhetorical =
+      word.toLowerCase() === 'who' &&
+      /^\s*could\s+have\s+(?:guessed|known|predicted|foreseen|imagined)\b/iu.test(text.slice(lead[0].length));
+    if (rhetorical) {
+      // No agent: the question names nobody.
+    } else if (word.toLowerCase() === 'who' || ctx.people.names.has(capitalised(word)))
       agents.push({ start, end: lead[0].length, text: word, unsure: false });
     // An unlisted name in lower case ("anya killed the wrong pid"): checked as a given name once a fault is found.
     else if (/^\p{Ll}{3,}$/u.test(word) && !ctx.people.things.has(word))
@@ -392,7 +529,7 @@ function isRoleNoun(noun: string): boolean {
 }
 function readRoleNoun(w: string): boolean {
   if (NOT_ROLE.has(w) || softwareTerms().has(w)) return false;
-  if (w === 'crew member' || PERSON_SUFFIX.test(w)) return true;
+  if (w === 'crew member' || w === 'staff member' || PERSON_SUFFIX.test(w)) return true;
   if (nlp(`the ${w}`).has('#Actor')) return true;
   // "porter" ← port, "conductor" ← conduct, "signaller" ← signal, "plumber" ← plumb: an -er or -or noun made from a verb.
   const m = /^(\p{Ll}+?)(?:er|or)$/u.exec(w);
@@ -410,8 +547,9 @@ function looksLikeGivenName(word: string, after = ''): boolean {
   if (!/^\p{Lu}\p{Ll}{2,}(?:-\p{Ll}+)?$/u.test(word)) return false;
   // A name that stands before a noun names a thing ("the Hellman cluster failed to …"); a person's name is followed by
   // their act, a possessive, a comma, a relative pronoun or the end.
-  const next = /^\s+([\p{L}-]+)/u.exec(after)?.[1];
-  if (next !== undefined && !/^(?:who|and|had|has|was|is)$/iu.test(next)) {
+  // A negated auxiliary ("Aoife didn't even look") is read whole: cut at its apostrophe, "didn" looked like a noun.
+  const next = /^\s+([\p{L}'’-]+)/u.exec(after)?.[1];
+  if (next !== undefined && !/^(?:who|and|had|has|was|is|\w+n['’]t|never)$/iu.test(next)) {
     const tags =
       (nlp(`${word} ${next}`).json() as { terms: { tags: string[] }[] }[])[0]?.terms.at(-1)?.tags ?? [];
     if ((tags.includes('Noun') || tags.includes('Adjective')) && !tags.includes('Verb')) return false;
@@ -445,8 +583,13 @@ function isPersonName(agent: Agent, sentence: string): boolean {
 function causesHarm(text: string, from: number): boolean {
   const rest = text.slice(from);
   const cut = CLAUSE_END.exec(rest);
-  // Only "which" or a punctuation mark may end the clause, and the tail must follow right there.
-  const tailAt = cut ? cut.index : rest.length;
+  // Only "which" or a punctuation mark may end the clause, and the tail must follow right there. A time clause of the
+  // person's own act ("kept adding scope after the freeze, and that is why …") belongs to it: the tail may follow it.
+  let tailAt = cut ? cut.index : rest.length;
+  if (cut && /^\s*(?:after|before|until|when|while|once)\b/iu.test(rest.slice(cut.index))) {
+    const comma = /[,;]/u.exec(rest.slice(cut.index));
+    if (comma) tailAt = cut.index + comma.index;
+  }
   const own = rest.slice(0, tailAt);
   if (ACTED_ON.test(own) || DEALT_WITH.test(own)) return false;
   const tail = CAUSAL_TAIL.exec(rest.slice(tailAt));
@@ -454,7 +597,9 @@ function causesHarm(text: string, from: number): boolean {
   if (tail === null) return false;
   // "… and that is the root cause", "… and that decision caused everything that followed": the tail is the harm.
   if (tail[2] !== undefined || tail[3] !== undefined) return !RECOVERY.test(tail[4] ?? '');
-  return HARM.test(tail[1] ?? '') && !RECOVERY.test(tail[1] ?? '');
+  // "…, which cost us the quarter": a cost or a cause in the tail's own verb.
+  if (tail[5] !== undefined) return !RECOVERY.test(tail[5]) && !/\bnothing\b/iu.test(tail[5]);
+  return (HARM.test(tail[1] ?? '') || RESULT_HARM.test(tail[1] ?? '')) && !RECOVERY.test(tail[1] ?? '');
 }
 
 function clauseAfter(text: string, from: number, start = from): string {
@@ -471,7 +616,9 @@ function clauseAfter(text: string, from: number, start = from): string {
   let clause = cut ? body.slice(0, cut.index) : body;
   // Acted on, or dealing with a fault someone else met: only a further verb of theirs after "and" is read. The manner
   // of their own act still counts, whatever the verb: "restored the wrong backup", "reverted it without checking".
-  const ownManner = (c: string) => OWN_MANNER.test(c) && !FOUND_OR_TOLD.test(c);
+  // Telling or escalating "to the wrong queue" is the act done wrong, where "noticed the wrong timezone" is what was found.
+  const ownManner = (c: string) =>
+    OWN_MANNER.test(c) && (!FOUND_OR_TOLD.test(c) || /\b(?:to|into)\s+the\s+wrong\b/iu.test(c));
   if (ACTED_ON.test(clause) || (DEALT_WITH.test(clause) && !ownManner(clause))) {
     const and = /\s(?:and|then)\s+(?!(?:the|a|an)\b)/iu.exec(clause);
     clause = and ? clause.slice(and.index + and[0].length) : '';
@@ -566,9 +713,18 @@ export const blameRule: SentenceRule = {
           !WENT_WELL.test(text) &&
           !RECOVERY.test(text)) ||
         (POSSESSIVE_ACT_HARM.test(after) && !AS_MEANT.test(text)) ||
+        lapseByLemma(clauseAfter(text, agent.end, agent.start)) ||
+        UNMET_DUTY.test(after) ||
+        resultOfOwnAct(agent, text) ||
+        frontedCause(agent, text) ||
+        possessiveChangeHarm(agent, text) ||
+        decidedLapse(agent, text) ||
+        SANCTION_AFTER.test(after) ||
+        SANCTION_BEFORE.test(before) ||
         BECAUSE_BEFORE.test(before) ||
         FAULT_BY_BEFORE.test(before) ||
         (ACT_BY_BEFORE.test(before) && FAULT_THING.test(before)) ||
+        ANY_ACT_BY_BEFORE.test(before) ||
         CULPRIT_BEFORE.test(before) ||
         causesHarm(text, agent.end) ||
         (IS_THE_CAUSE.test(after) && !RECOVERY.test(after.slice(0, 160))) ||
@@ -577,6 +733,7 @@ export const blameRule: SentenceRule = {
         (COUNTERFACTUAL_BEFORE.test(before) && WOULD_HAVE.test(text)) ||
         (FAULT_NOUN_BEFORE.test(before) && MADE_AFTER.test(after)) ||
         (CLEFT_BEFORE.test(before) && WHO_AFTER.test(after) && CLEFT_FAULT.test(after)) ||
+        (CLEFT_BEFORE.test(before) && CLEFT_OWNER_AFTER.test(after) && CULPRIT_THING.test(before)) ||
         causeByStructure(agent, text, lower);
       if (!faulty) continue;
       // "I must have clicked the wrong link": the writer guessing what they did, not saying it caused the failure.

@@ -658,3 +658,74 @@ describe('round nine: blame reads people nobody listed', () => {
       expect(rules(text), text).not.toContain('blame');
   });
 });
+
+describe('blame reads the fault side by lemma and by structure (round ten)', () => {
+  it('reads a lapse verb in any tense or form, and a negated act anywhere in the person’s clause', () => {
+    for (const text of [
+      '11:20 Jonas skips the smoke test and promotes the build.',
+      'The storekeeper disregarded the recall notice.',
+      'Maren has not follow the handover checklist.',
+      'Whoever rotated the key clearly did not update the consumers.',
+      'Jonas bypassed the approval step.',
+    ])
+      expect(rules(text), text).toContain('blame');
+    for (const text of [
+      'Jonas could not reach the console from the hotel network.',
+      'Maren did not know the flag was shared with billing.',
+      'The proxy skips health checks for idle backends.',
+      'Jonas skims the changelog every Monday.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+
+  it('reads harm told as the result of a person’s own act, but not a safeguard that did not act', () => {
+    for (const text of [
+      'Maren resized the volume during the backup window, and two nights of backups are gone.',
+      'Jonas doubled the worker count and the database filled its connection slots.',
+      'Because Maren hard-coded the tax rate, every invoice in Norway was overcharged.',
+      'Jonas kept merging features after the code freeze, and that is why the release shipped late.',
+    ])
+      expect(rules(text), text).toContain('blame');
+    for (const text of [
+      'Jonas deployed the release and the alert failed to fire.',
+      'Maren resized the volume, and nobody noticed the backups stopping.',
+      'Jonas restarted the workers, and the queue drained within minutes.',
+      'Because Maren was on leave, the renewal waited until Monday.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+
+  it('reads a person’s change by the verb after it, and a harm said before it', () => {
+    for (const text of [
+      "Jonas's cleanup truncated the audit table.",
+      'Latency went downhill after Maren’s config tweak.',
+      'The outage traces to a decision by Jonas to skip the canary.',
+    ])
+      expect(rules(text), text).toContain('blame');
+    for (const text of [
+      "Jonas's cleanup archived the audit table as planned.",
+      'Latency improved after Maren’s config tweak.',
+      'The outage traces to a decision by Jonas to add a canary, which the pipeline then ignored.',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+
+  it('reads one person singled out of a group, an unmet duty, a sanction and a passive with its doer', () => {
+    for (const text of [
+      "One of the vendor's technicians unplugged the wrong rack.",
+      'The outage is attributable to the carelessness of a member of staff.',
+      'jonas was supposed to renew the certificate on Friday',
+      'Going forward, Maren will no longer have write access to production.',
+      'The wrong firmware was flashed by Jonas onto the gateways.',
+    ])
+      expect(rules(text), text).toContain('blame');
+    for (const text of [
+      "One of the vendor's technicians replaced the failed rack.",
+      'Going forward, write access to production will need a second approver.',
+      'The outage was found by Jonas while he checked the gateways.',
+      'The bad firmware was found by Jonas on three gateways.',
+      'jonas was supposed to be off that week, but joined the call',
+    ])
+      expect(rules(text), text).not.toContain('blame');
+  });
+});
