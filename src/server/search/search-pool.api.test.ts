@@ -147,7 +147,7 @@ describe('search workers on a SQLite file', () => {
     for (const w of waiting) await expect(w).rejects.toMatchObject({ code: 'unavailable' });
     // The replacement answers.
     await until('a replacement', () => pool.workers[0]!.threadId > 0);
-    expect(JSON.parse((await pool.search(viewer, 'cache', { limit: 5, offset: 0 }))!)).toMatchObject({
+    expect(JSON.parse(String(await pool.search(viewer, 'cache', { limit: 5, offset: 0 })))).toMatchObject({
       limit: 5,
     });
     await pool.close();
@@ -161,7 +161,7 @@ describe('search workers on a SQLite file', () => {
     const asked = [0, 1, 2, 3].map((i) => pool.search(viewer, `cache ${i}`, { limit: 5, offset: 0 })!);
     for (const a of asked) a.catch(() => {});
     for (const a of asked.slice(2)) await expect(a).rejects.toMatchObject({ code: 'unavailable' });
-    for (const a of asked.slice(0, 2)) expect(JSON.parse(await a)).toMatchObject({ limit: 5 });
+    for (const a of asked.slice(0, 2)) expect(JSON.parse(String(await a))).toMatchObject({ limit: 5 });
     await pool.close();
   }, 60_000);
 
@@ -171,7 +171,7 @@ describe('search workers on a SQLite file', () => {
     const first = pool.search(viewer, 'cache', { limit: 5, offset: 0 });
     first?.catch(() => {});
     await expect(first).rejects.toMatchObject({ code: 'unavailable' });
-    const asked: Promise<string>[] = [];
+    const asked: Promise<Buffer>[] = [];
     await until('the pool to give up', () => {
       const p = pool.search(viewer, 'cache', { limit: 5, offset: 0 });
       if (p) asked.push(p);

@@ -18,11 +18,11 @@ export interface SearchTask {
 /** A worker's message: ready once its connection is open, then one answer per task. */
 export type SearchReply =
   | { ready: true; id?: undefined }
-  | { id: number; json: string; error?: undefined }
+  | { id: number; json: Uint8Array; error?: undefined }
   | { id: number; error: string; json?: undefined };
 
 interface Pending {
-  resolve: (json: string) => void;
+  resolve: (json: Buffer) => void;
   reject: (e: Error) => void;
 }
 
@@ -59,11 +59,11 @@ export class SearchPool {
   }
 
   /**
-   * The JSON text of the search's reply, or undefined when the pool has given up (its workers could not
+   * The JSON text of the search's reply (as UTF-8 bytes from a worker), or undefined when the pool has given up (its workers could not
    * start): the caller then searches on the main thread. A worker that stops while it has the search makes
    * it a 503, which a client may try again.
    */
-  search(viewer: Viewer, q: string, page: { limit: number; offset: number }): Promise<string> | undefined {
+  search(viewer: Viewer, q: string, page: { limit: number; offset: number }): Promise<Buffer> | undefined {
     if (this.closing || this.startFailures >= START_FAILURES) return undefined;
     // Each query text has a worker of its own, where its kept total (each worker has its CountCache) and the
     // pages it read are, unless that worker has more than one search waiting beyond the least busy one's.
@@ -79,7 +79,7 @@ export class SearchPool {
         }),
       );
     const id = this.nextId++;
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<Buffer>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       slot.worker.postMessage({
         id,
@@ -113,7 +113,8 @@ export class SearchPool {
       }
       const p = slot.pending.get(m.id);
       slot.pending.delete(m.id);
-      if (m.json !== undefined) p?.resolve(m.json);
+      // A worker sends the text as UTF-8 bytes whose memory it hands over: seen as a Buffer here, not copied.
+      if (m.json !== undefined) p?.resolve(Buffer.from(m.json.buffer, m.json.byteOffset, m.json.byteLength));
       else p?.reject(new Error(`search worker: ${m.error}`));
     });
     worker.on('error', (e) => this.onError(e));
