@@ -23,6 +23,12 @@ const STOP_WORDS = new Set(
  */
 export const RANK_WINDOW = 500;
 
+/**
+ * Scored matches read beyond a page's end when not every match is scored (see searchSqlite): the page is
+ * read again with all of them only when more than this many of the best are hidden from the viewer.
+ */
+const RANK_SPARE = 64;
+
 /** Older reports with the words in their title ranked beside the newest matches (see searchSqlite). */
 export const TITLE_HITS = 100;
 
@@ -39,6 +45,8 @@ export interface SearchTuning {
   commonShare: number;
   /** …and about this many reports or more is a common one: its matches are shown newest first, unranked. */
   commonMatches: number;
+  /** See RANK_SPARE (SQLite). */
+  rankSpare?: number;
 }
 
 /** The figures searches run with. */
@@ -197,10 +205,12 @@ async function searchSqlite(
     ).map((v) => Number(v[0]));
   }
   // Scored from the index alone, best first; whether each may be shown is asked of the reports only for
-  // as many as the page needs. A range of rowids costs FTS5 a walk of every match, so the window is taken
-  // by a LIMIT, and with older title hits by a condition SQLite checks (the "+" keeps it from FTS5).
-  const scored = (
-    everyMatch
+  // as many as the page needs. The window is taken by a LIMIT on the newest matches; with older title hits,
+  // by a condition SQLite checks (the "+" keeps it from FTS5) within the range of rowids from the oldest of them
+  // on, which FTS5 walks (not every match). When not every match is scored, only the best `limit` come back
+  // (SQLite keeps them as it sorts), enough for the page unless more than `limit - upTo` of them are hidden.
+  const rank = (limit: number) =>
+    (everyMatch
       ? rows(
           `select rowid, ${BM25} as score from report_search where report_search match ? order by score, rowid`,
           [match],
@@ -208,18 +218,28 @@ async function searchSqlite(
       : older.length === 0
         ? rows(
             `select rowid, score from (select rowid, ${BM25} as score from report_search
-                where report_search match ? order by rowid desc limit ?) order by score, rowid`,
-            [match, W],
+                where report_search match ? order by rowid desc limit ?) order by score, rowid limit ?`,
+            [match, W, limit],
           )
         : rows(
             `select rowid, ${BM25} as score from report_search where report_search match ?
+                and report_search.rowid >= ?
                 and (+report_search.rowid >= ? or +report_search.rowid in (select value from json_each(?)))
-                order by score, rowid`,
-            [match, low, JSON.stringify(older)],
+                order by score, rowid limit ?`,
+            [match, older[older.length - 1], low, JSON.stringify(older), limit],
           )
-  ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
+    ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
+  // SQLite's LIMIT -1 is none.
+  const firstLimit = everyMatch ? -1 : upTo + (tuning.rankSpare ?? RANK_SPARE);
+  let scored = rank(firstLimit);
+  const cut = () => firstLimit >= 0 && scored.length >= firstLimit;
   // The page of the visible ones among them, in order, with their summaries and bodies.
-  const shownPage = scoredPage(rows, viewer, scored, page, everyMatch);
+  let shownPage = scoredPage(rows, viewer, scored, page, everyMatch);
+  if (shownPage && shownPage.visibleCount < upTo && cut()) {
+    // Too many of the best were hidden for the page: all of them, then.
+    scored = rank(-1);
+    shownPage = scoredPage(rows, viewer, scored, page, everyMatch);
+  }
   if (shownPage) {
     const { visibleCount, hits } = shownPage;
     if (!everyMatch && visibleCount < upTo) {
@@ -228,6 +248,7 @@ async function searchSqlite(
     }
     return withDetails(rows, terms, counted ?? { total: visibleCount, totalExact: true }, hits);
   }
+  if (cut()) scored = rank(-1);
   // A page's report without a summary row (a search row without its report): the visible ones among them, in
   // order, with their summaries (from an index, not the reports' rows), all of them when every match is scored
   // (their number is the total), else enough for the page.
