@@ -3,9 +3,6 @@ import { resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { walIndexHeader } from './database.js';
 
-/** How much of the file a reader maps into memory (SQLite caps it at its build's SQLITE_MAX_MMAP_SIZE). */
-const MMAP_BYTES = 4 * 1024 ** 3;
-
 /** A read-only connection to a SQLite file another connection (the app's) writes: for reads off the main thread. */
 export interface SqliteReader {
   /** The rows of a read as arrays of column values (as Store.rawRows). */
@@ -25,10 +22,6 @@ export function openSqliteReader(file: string): SqliteReader {
   sqlite.pragma('busy_timeout = 5000');
   // The upper levels of the full-text index and the summary index stay in memory (the default is 2 MB).
   sqlite.pragma('cache_size = -32768');
-  // Pages read from the file's memory map (up to SQLite's build limit, 2 GB here) rather than copied through a
-  // read() call each into the connection's cache: a search reads hundreds of index and body pages, and the
-  // calls were a fifth of its CPU time. Pages a writer has in the WAL are still read from it.
-  sqlite.pragma(`mmap_size = ${MMAP_BYTES}`);
   const statements = new Map<string, SQLite.Statement>();
   const marks = walIndexHeader(`${realpathSync(resolve(file))}-shm`);
   return {
