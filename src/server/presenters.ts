@@ -66,6 +66,11 @@ export function presentSearchPage(
     totalExact: page.totalExact,
     limit,
     offset,
-    items: page.items.map(({ snippet, ...hit }) => ({ ...hit, ...presentSnippet(snippet) })),
+    // The hit copied whole (an object spread V8 clones fast; leaving `snippet` out with a rest pattern cost more),
+    // its snippet replaced in place: the keys keep their order.
+    items: page.items.map((hit) => {
+      const { snippet, snippetHtml } = presentSnippet(hit.snippet);
+      return { ...hit, snippet, snippetHtml };
+    }),
   };
 }

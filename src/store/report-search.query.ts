@@ -23,6 +23,12 @@ const STOP_WORDS = new Set(
  */
 export const RANK_WINDOW = 500;
 
+/**
+ * Scored matches read beyond a page's end when not every match is scored (see searchSqlite): the page is
+ * read again with all of them only when more than this many of the best are hidden from the viewer.
+ */
+const RANK_SPARE = 64;
+
 /** Older reports with the words in their title ranked beside the newest matches (see searchSqlite). */
 export const TITLE_HITS = 100;
 
@@ -39,6 +45,8 @@ export interface SearchTuning {
   commonShare: number;
   /** …and about this many reports or more is a common one: its matches are shown newest first, unranked. */
   commonMatches: number;
+  /** See RANK_SPARE (SQLite). */
+  rankSpare?: number;
 }
 
 /** The figures searches run with. */
@@ -51,11 +59,17 @@ export const SEARCH_TUNING: SearchTuning = {
 
 type Rows = (sqlText: string, params: readonly unknown[]) => unknown[][];
 
-/** A report shown (its SUMMARY_SQL columns) and its bm25 score, null when it was not scored. */
+/**
+ * A report shown (its SUMMARY_SQL columns, then its search body when read with them: see BODY) and its bm25
+ * score, null when it was not scored.
+ */
 interface Hit {
   row: unknown[];
   score: number | null;
 }
+
+/** The index in a hit's row of its search body, read in the statement that reads its summary. */
+const BODY = SUMMARY_COLUMNS.length;
 
 /** The summary columns of the reports (aliased `r`), in SUMMARY_COLUMNS' order: the id, then the seq. */
 const SUMMARY_SQL = SUMMARY_COLUMNS.join(', ');
@@ -151,7 +165,7 @@ async function searchSqlite(
   /** The visible matches older than the ranked ones, newest first: `limit` of them after skipping `skip`. */
   const newestFirst = (below: number, older: number[], limit: number, skip: number) =>
     rows(
-      `select ${SUMMARY_SQL} from report_search
+      `select ${SUMMARY_SQL}, report_search.body from report_search
         join reports r indexed by reports_search_summary on r.seq = report_search.rowid
         where report_search match ? and report_search.rowid < ?
           and +report_search.rowid not in (select value from json_each(?)) and ${visible}
@@ -191,10 +205,12 @@ async function searchSqlite(
     ).map((v) => Number(v[0]));
   }
   // Scored from the index alone, best first; whether each may be shown is asked of the reports only for
-  // as many as the page needs. A range of rowids costs FTS5 a walk of every match, so the window is taken
-  // by a LIMIT, and with older title hits by a condition SQLite checks (the "+" keeps it from FTS5).
-  const scored = (
-    everyMatch
+  // as many as the page needs. The window is taken by a LIMIT on the newest matches; with older title hits,
+  // by a condition SQLite checks (the "+" keeps it from FTS5) within the range of rowids from the oldest of them
+  // on, which FTS5 walks (not every match). When not every match is scored, only the best `limit` come back
+  // (SQLite keeps them as it sorts), enough for the page unless more than `limit - upTo` of them are hidden.
+  const rank = (limit: number) =>
+    (everyMatch
       ? rows(
           `select rowid, ${BM25} as score from report_search where report_search match ? order by score, rowid`,
           [match],
@@ -202,22 +218,40 @@ async function searchSqlite(
       : older.length === 0
         ? rows(
             `select rowid, score from (select rowid, ${BM25} as score from report_search
-                where report_search match ? order by rowid desc limit ?) order by score, rowid`,
-            [match, W],
+                where report_search match ? order by rowid desc limit ?) order by score, rowid limit ?`,
+            [match, W, limit],
           )
         : rows(
             `select rowid, ${BM25} as score from report_search where report_search match ?
+                and report_search.rowid >= ?
                 and (+report_search.rowid >= ? or +report_search.rowid in (select value from json_each(?)))
-                order by score, rowid`,
-            [match, low, JSON.stringify(older)],
+                order by score, rowid limit ?`,
+            [match, older[older.length - 1], low, JSON.stringify(older), limit],
           )
-  ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
-  if (everyMatch) {
-    const shownPage = everyMatchPage(rows, viewer, scored, page);
-    if (shownPage) return withDetails(rows, terms, shownPage.counted, shownPage.hits);
+    ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
+  // SQLite's LIMIT -1 is none.
+  const firstLimit = everyMatch ? -1 : upTo + (tuning.rankSpare ?? RANK_SPARE);
+  let scored = rank(firstLimit);
+  const cut = () => firstLimit >= 0 && scored.length >= firstLimit;
+  // The page of the visible ones among them, in order, with their summaries and bodies.
+  let shownPage = scoredPage(rows, viewer, scored, page, everyMatch);
+  if (shownPage && shownPage.visibleCount < upTo && cut()) {
+    // Too many of the best were hidden for the page: all of them, then.
+    scored = rank(-1);
+    shownPage = scoredPage(rows, viewer, scored, page, everyMatch);
   }
-  // The visible ones among them, in order, with their summaries (from an index, not the reports' rows):
-  // all of them when every match is scored (their number is the total), else enough for the page.
+  if (shownPage) {
+    const { visibleCount, hits } = shownPage;
+    if (!everyMatch && visibleCount < upTo) {
+      const rest = newestFirst(low, older, page.limit - hits.length, Math.max(0, page.offset - visibleCount));
+      for (const row of rest) hits.push({ row, score: null });
+    }
+    return withDetails(rows, terms, counted ?? { total: visibleCount, totalExact: true }, hits);
+  }
+  if (cut()) scored = rank(-1);
+  // A page's report without a summary row (a search row without its report): the visible ones among them, in
+  // order, with their summaries (from an index, not the reports' rows), all of them when every match is scored
+  // (their number is the total), else enough for the page.
   const shown: Hit[] = [];
   for (let i = 0; i < scored.length && (everyMatch || shown.length < upTo);) {
     const chunk = scored.slice(i, everyMatch ? scored.length : i + Math.max(upTo - shown.length + 8, 64));
@@ -243,44 +277,56 @@ async function searchSqlite(
 }
 
 /**
- * The page of a query whose every match was scored (`scored`, best first), and their number the viewer may
- * see: only the matches among reports_hidden (restricted or deleted) are asked the visibility rule, the others
- * being visible to everyone, and only the page's reports are read as summaries. Undefined when a page's report
- * has no summary row (a search row without its report), for the caller's walk of every match to settle.
+ * The page of the scored matches (`scored`, best first: every match, or the ranked window and older title
+ * hits) and their number the viewer may see (with `every`, all of the matches; else the page's and those
+ * before it, or fewer when there are no more): only the matches among reports_hidden (restricted or deleted)
+ * are asked the visibility rule, the others being visible to everyone, and only the page's reports are read,
+ * their summaries and bodies in one statement. Undefined when a page's report has no summary row (a search
+ * row without its report), for the caller's walk of every match to settle.
  */
-function everyMatchPage(
+function scoredPage(
   rows: Rows,
   viewer: Viewer,
   scored: { seq: number; score: number }[],
   page: Page,
-): { counted: CappedCount; hits: Hit[] } | undefined {
-  const seqs = JSON.stringify(scored.map((c) => c.seq));
-  const hidden = rows('select seq from reports_hidden where seq in (select value from json_each(?))', [seqs]);
-  let visibleScored = scored;
-  if (hidden.length > 0) {
-    const [visible, visibleParams] = visibleText(viewer);
-    const seen = new Set(
-      rows(
-        `select r.seq from reports r indexed by reports_visibility
-          where r.seq in (select value from json_each(?)) and ${visible}`,
-        [JSON.stringify(hidden.map((h) => h[0])), ...visibleParams],
-      ).map((v) => Number(v[0])),
-    );
-    const invisible = new Set(hidden.map((h) => Number(h[0])).filter((seq) => !seen.has(seq)));
-    visibleScored = scored.filter((c) => !invisible.has(c.seq));
-  }
-  const onPage = visibleScored.slice(page.offset, page.offset + page.limit);
+  every: boolean,
+): { visibleCount: number; hits: Hit[] } | undefined {
+  const upTo = page.offset + page.limit;
   const [visible, visibleParams] = visibleText(viewer);
+  // Every match's visibility when every match is scored (their number is the total), else enough for the page.
+  const visibleScored: { seq: number; score: number }[] = [];
+  for (let i = 0; i < scored.length && (every || visibleScored.length < upTo);) {
+    const chunk = every ? scored : scored.slice(i, i + Math.max(upTo - visibleScored.length + 8, 64));
+    i += chunk.length;
+    const hidden = rows('select seq from reports_hidden where seq in (select value from json_each(?))', [
+      JSON.stringify(chunk.map((c) => c.seq)),
+    ]);
+    let invisible: Set<number> | undefined;
+    if (hidden.length > 0) {
+      const seen = new Set(
+        rows(
+          `select r.seq from reports r indexed by reports_visibility
+            where r.seq in (select value from json_each(?)) and ${visible}`,
+          [JSON.stringify(hidden.map((h) => h[0])), ...visibleParams],
+        ).map((v) => Number(v[0])),
+      );
+      invisible = new Set(hidden.map((h) => Number(h[0])).filter((seq) => !seen.has(seq)));
+    }
+    for (const c of chunk) if (!invisible?.has(c.seq)) visibleScored.push(c);
+  }
+  const onPage = visibleScored.slice(page.offset, upTo);
+  if (onPage.length === 0) return { visibleCount: visibleScored.length, hits: [] };
   const summaries = new Map(
     rows(
-      `select ${SUMMARY_SQL} from reports r indexed by reports_search_summary
+      `select ${SUMMARY_SQL}, s.body from reports r indexed by reports_search_summary
+        join report_search s on s.rowid = r.seq
         where r.seq in (select value from json_each(?)) and ${visible}`,
       [JSON.stringify(onPage.map((c) => c.seq)), ...visibleParams],
     ).map((v) => [seqOf(v), v]),
   );
   if (summaries.size !== onPage.length) return undefined;
   return {
-    counted: { total: visibleScored.length, totalExact: true },
+    visibleCount: visibleScored.length,
     hits: onPage.map((c) => ({ row: summaries.get(c.seq)!, score: c.score })),
   };
 }
@@ -330,20 +376,28 @@ function withDetails(
   hits: Hit[],
 ): Omit<PageResult<SearchHit>, 'next'> {
   if (hits.length === 0) return { total, totalExact, items: [] };
-  const bodies = new Map(
-    rows(`select rowid, body from report_search where rowid in (select value from json_each(?))`, [
-      JSON.stringify(hits.map((h) => seqOf(h.row))),
-    ]).map((v) => [Number(v[0]), v[1] as string]),
-  );
+  // Most hits come with their body (read with the summary); the others' are read here.
+  const missing = hits.filter((h) => h.row.length <= BODY).map((h) => seqOf(h.row));
+  const bodies =
+    missing.length === 0
+      ? undefined
+      : new Map(
+          rows(`select rowid, body from report_search where rowid in (select value from json_each(?))`, [
+            JSON.stringify(missing),
+          ]).map((v) => [Number(v[0]), v[1] as string]),
+        );
   const stems = terms.map(stemOf);
   return {
     total,
     totalExact,
-    items: hits.map((hit) => ({
-      ...summaryFromArray(hit.row),
-      score: hit.score === null ? 0 : -hit.score,
-      snippet: snippetOf(bodies.get(seqOf(hit.row)) ?? '', stems),
-    })),
+    items: hits.map(({ row, score }) => {
+      const body = row.length > BODY ? (row[BODY] as string | null) : bodies?.get(seqOf(row));
+      // The summary object gets the hit's fields added, not copied into another object.
+      return Object.assign(summaryFromArray(row), {
+        score: score === null ? 0 : -score,
+        snippet: snippetOf(body ?? '', stems),
+      });
+    }),
   };
 }
 

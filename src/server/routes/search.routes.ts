@@ -29,7 +29,7 @@ export function searchRoutes(services: Services, pool?: SearchPool): FastifyPlug
         const { q, limit, offset } = request.query;
         const who = actor(request);
         const json = pool?.search(who.viewer, q, { limit, offset });
-        // The 200 schema's reply as JSON text, built in the worker by presentSearchPage: sent as it is.
+        // The 200 schema's reply as JSON text (UTF-8 bytes), built in the worker by presentSearchPage: sent as it is.
         if (json) return reply.type('application/json; charset=utf-8').send((await json) as never);
         const page = await services.reports.search(who, q, { limit, offset });
         return presentSearchPage(page, limit, offset);

@@ -147,7 +147,7 @@ describe('search workers on a SQLite file', () => {
     for (const w of waiting) await expect(w).rejects.toMatchObject({ code: 'unavailable' });
     // The replacement answers.
     await until('a replacement', () => pool.workers[0]!.threadId > 0);
-    expect(JSON.parse((await pool.search(viewer, 'cache', { limit: 5, offset: 0 }))!)).toMatchObject({
+    expect(JSON.parse(String(await pool.search(viewer, 'cache', { limit: 5, offset: 0 })))).toMatchObject({
       limit: 5,
     });
     await pool.close();
@@ -161,7 +161,7 @@ describe('search workers on a SQLite file', () => {
     const asked = [0, 1, 2, 3].map((i) => pool.search(viewer, `cache ${i}`, { limit: 5, offset: 0 })!);
     for (const a of asked) a.catch(() => {});
     for (const a of asked.slice(2)) await expect(a).rejects.toMatchObject({ code: 'unavailable' });
-    for (const a of asked.slice(0, 2)) expect(JSON.parse(await a)).toMatchObject({ limit: 5 });
+    for (const a of asked.slice(0, 2)) expect(JSON.parse(String(await a))).toMatchObject({ limit: 5 });
     await pool.close();
   }, 60_000);
 
@@ -172,7 +172,7 @@ describe('search workers on a SQLite file', () => {
       const { parentPort, threadId } = require('node:worker_threads');
       parentPort.on('message', ({ id, job }) => {
         if (job.q === 'runaway') for (;;);
-        parentPort.postMessage({ id, reply: { json: JSON.stringify({ thread: threadId, q: job.q }) } });
+        parentPort.postMessage({ id, reply: { json: new TextEncoder().encode(JSON.stringify({ thread: threadId, q: job.q })) } });
       });
       parentPort.postMessage({ ready: true });`;
     const errors: Error[] = [];
@@ -180,7 +180,7 @@ describe('search workers on a SQLite file', () => {
       timeoutMs: 300,
       program: { work: 'search', entry: () => program, options: { eval: true }, tooLong: 'try fewer words' },
     });
-    const first = JSON.parse((await pool.search(viewer, 'cache', { limit: 5, offset: 0 }))!) as {
+    const first = JSON.parse(String(await pool.search(viewer, 'cache', { limit: 5, offset: 0 }))) as {
       thread: number;
     };
     const started = performance.now();
@@ -194,7 +194,7 @@ describe('search workers on a SQLite file', () => {
       message: 'the search took longer than 300 ms and was stopped; try fewer words',
     });
     expect(performance.now() - started).toBeLessThan(5_000);
-    const after = JSON.parse(await behind) as { thread: number; q: string };
+    const after = JSON.parse(String(await behind)) as { thread: number; q: string };
     expect(after).toMatchObject({ q: 'disk' });
     expect(after.thread).not.toBe(first.thread);
     expect(pool.workers).toHaveLength(1);
@@ -208,7 +208,7 @@ describe('search workers on a SQLite file', () => {
     const first = pool.search(viewer, 'cache', { limit: 5, offset: 0 });
     first?.catch(() => {});
     await expect(first).rejects.toMatchObject({ code: 'unavailable' });
-    const asked: Promise<string>[] = [];
+    const asked: Promise<Buffer>[] = [];
     await until('the pool to give up', () => {
       const p = pool.search(viewer, 'cache', { limit: 5, offset: 0 });
       if (p) asked.push(p);

@@ -17,8 +17,11 @@ export interface SearchJob {
   page: { limit: number; offset: number };
 }
 
-/** A worker's answer: the reply's JSON text, or the message of the error the search threw. */
-export type SearchAnswer = { json: string; error?: undefined } | { error: string; json?: undefined };
+/**
+ * A worker's answer: the reply's JSON text as UTF-8 bytes (whose memory the worker hands over, so that it is
+ * neither copied nor encoded again here), or the message of the error the search threw.
+ */
+export type SearchAnswer = { json: Uint8Array; error?: undefined } | { error: string; json?: undefined };
 
 /** Workers that failed to start one after another before the pool gives up and leaves search to the main thread. */
 const START_FAILURES = 3;
@@ -72,11 +75,11 @@ export class SearchPool {
   }
 
   /**
-   * The JSON text of the search's reply, or undefined when the pool has given up (its workers could not
+   * The JSON text of the search's reply (UTF-8 bytes), or undefined when the pool has given up (its workers could not
    * start) or is closed: the caller then searches on the main thread. A worker that stops while it has the
    * search, or a search past the time-out, makes it a 503, which a client may try again.
    */
-  search(viewer: Viewer, q: string, page: { limit: number; offset: number }): Promise<string> | undefined {
+  search(viewer: Viewer, q: string, page: { limit: number; offset: number }): Promise<Buffer> | undefined {
     if (!this.pool.available) return undefined;
     const job = {
       viewer: { userId: viewer.userId, principals: viewer.principals },
@@ -84,7 +87,9 @@ export class SearchPool {
       page: { limit: page.limit, offset: page.offset },
     };
     return this.pool.run(job, undefined, q).then((answer) => {
-      if (answer.json !== undefined) return answer.json;
+      // A view of the bytes the worker handed over, not a copy.
+      if (answer.json !== undefined)
+        return Buffer.from(answer.json.buffer, answer.json.byteOffset, answer.json.byteLength);
       throw new Error(`search worker: ${answer.error}`);
     });
   }

@@ -1,5 +1,7 @@
 // A search worker thread (see search-pool.ts): its own read-only connection to the SQLite file, the same search
-// as the app's (searchSqliteReports) and the reply's JSON text built as the route builds it (presentSearchPage).
+// as the app's (searchSqliteReports) and the reply's JSON text built as the route builds it (presentSearchPage),
+// sent as UTF-8 bytes whose memory is handed over to the main thread (transferred, not copied): the main thread
+// neither copies the text out of the message nor encodes it to send it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { CountCache } from '../../store/count-cache.js';
 import { openSqliteReader } from '../../store/read-only.js';
@@ -11,6 +13,7 @@ const port = parentPort!;
 const reader = openSqliteReader((workerData as { file: string }).file);
 // Totals kept while the file's change mark stands, as the app's own (a commit by any connection moves it).
 const counts = new CountCache(reader.changeMark);
+const utf8 = new TextEncoder();
 
 port.on('message', ({ id, job }: { id: number; job: SearchJob }) => void answer(id, job));
 
@@ -18,10 +21,12 @@ async function answer(id: number, task: SearchJob) {
   let reply: SearchAnswer;
   try {
     const page = await searchSqliteReports(counts, task.viewer, task.q, task.page, reader.rawRows);
-    reply = { json: JSON.stringify(presentSearchPage(page, task.page.limit, task.page.offset)) };
+    // TextEncoder's bytes have an ArrayBuffer of their own (Buffer.from may slice a shared pool).
+    reply = { json: utf8.encode(JSON.stringify(presentSearchPage(page, task.page.limit, task.page.offset))) };
   } catch (e) {
     reply = { error: e instanceof Error ? e.message : String(e) };
   }
-  port.postMessage({ id, reply });
+  // The bytes' memory is handed over to the main thread, not copied.
+  port.postMessage({ id, reply }, reply.json ? [reply.json.buffer as ArrayBuffer] : []);
 }
 port.postMessage({ ready: true });
