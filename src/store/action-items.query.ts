@@ -108,24 +108,7 @@ const ITEM_JSON = sql<string>`json_object(
   'issue', case when l.status = 'linked' and l.issue_key is not null and l.issue_url is not null
     then json_object('key', l.issue_key, 'url', l.issue_url, 'state', l.state) end)`;
 
-/**
- * ITEM_JSON on PostgreSQL: row_to_json writes a row compactly (no spaces), its columns in order, and strings
- * escaped as JSON.stringify escapes them, so the text is the object path's JSON.stringify byte for byte.
- * (json_build_object would put a space on each side of every colon.)
- */
-const ITEM_JSON_PG = sql<string>`(select row_to_json(i)::text from (select a.report_id as "reportId",
-  r.title as "reportTitle", a.item_id as "id", a.title as "title", a.owner as "owner", a.status as "status",
-  a.category as "category", a.priority as "priority", a.deadline as "deadline",
-  a.verification_result as "verification", a.verify_by as "verifyBy",
-  (a.status = 'completed' and a.verification_result is null and a.declined = 0) as "awaitingVerification",
-  case when l.status = 'linked' and l.issue_key is not null and l.issue_url is not null
-    then (select row_to_json(x) from (select l.issue_key as "key", l.issue_url as "url", l.state as "state") x)
-  end as "issue") i)`;
-
-/** Whether `db` speaks PostgreSQL: its parameters are numbered ($1), SQLite's are not (?). */
-const onPostgres = (db: Kysely<Database>) => sql`${0}`.compile(db).sql === '$1';
-
-/** A page as rows of the shown columns, or as each item's JSON text (written by the database) with its sort key. */
+/** A page as rows of the shown columns, or (SQLite) as each item's JSON text with its sort key. */
 type Shape = 'columns' | 'json';
 
 /** The query of one page, in one of its modes. */
@@ -147,12 +130,7 @@ function pageQuery(db: Kysely<Database>, v: Values, filters: ActionItemFilters, 
           .leftJoin('tracker_links as l', (j) =>
             j.onRef('l.report_id', '=', 'a.report_id').onRef('l.action_id', '=', 'a.item_id'),
           )
-          .select([
-            (onPostgres(db) ? ITEM_JSON_PG : ITEM_JSON).as('item'),
-            'a.deadline',
-            'a.report_id',
-            'a.position',
-          ])
+          .select([ITEM_JSON.as('item'), 'a.deadline', 'a.report_id', 'a.position'])
       : q.select([
           'a.report_id',
           'r.title as report_title',
@@ -365,10 +343,8 @@ export interface PageJson extends CappedCount {
 }
 
 /**
- * queryActionItems with the items as JSON text written by the database: the same page for a fraction of the
- * work (a page of 200 made as strings and objects, then serialized, cost more than finding it). On SQLite read
- * through `raw`; on PostgreSQL (no `raw`) each row is its item's text and sort key, the item's issue joined in
- * the same statement (the object path asks for the page's links in a second round trip).
+ * queryActionItems on SQLite with the items as JSON text written by SQLite: the same page for a fraction of
+ * the work (a page of 200 made as strings and objects, then serialized, cost more than finding it).
  */
 export async function queryActionItemsJson(
   db: Kysely<Database>,
@@ -376,16 +352,18 @@ export async function queryActionItemsJson(
   viewer: Viewer,
   filters: ActionItemFilters,
   page: Page,
-  raw?: Store['rawRows'],
+  raw: NonNullable<Store['rawRows']>,
 ): Promise<PageJson> {
   type JsonRow = [string, string | null, string, number];
-  const { rows, counted } = await pageOf(db, counts, viewer, filters, page, 'json', async (q) => {
-    if (raw) return raw(q.sql, q.parameters) as JsonRow[];
-    type Item = { item: string; deadline: string | null; report_id: string; position: number };
-    return (await db.executeQuery<Item>(q)).rows.map(
-      (r) => [r.item, r.deadline, r.report_id, Number(r.position)] as JsonRow,
-    );
-  });
+  const { rows, counted } = await pageOf(
+    db,
+    counts,
+    viewer,
+    filters,
+    page,
+    'json',
+    async (q) => raw(q.sql, q.parameters) as JsonRow[],
+  );
   const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
   return {
     ...(await counted),

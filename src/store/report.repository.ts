@@ -258,13 +258,13 @@ export class ReportRepository {
     return queryActionItems(this.db, this.counts, viewer, filters, page, this.rawRows);
   }
 
-  /** The same page with its items as JSON text written by the database (SQLite or PostgreSQL). */
+  /** The same page with its items as JSON text, on SQLite; undefined elsewhere (use actionItems). */
   async actionItemsJson(
     viewer: Viewer,
     filters: ActionItemFilters,
     page: Page,
   ): Promise<PageJson | undefined> {
-    if (!this.rawRows && this.dialect !== 'postgres') return undefined;
+    if (!this.rawRows) return undefined;
     return queryActionItemsJson(this.db, this.counts, viewer, filters, page, this.rawRows);
   }
 
