@@ -71,6 +71,8 @@ export function openStore(
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    const statements = new StatementNames();
+    pool.on('connect', (client) => statements.use(client));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const where = url.replace(/\/\/[^@/]*@/, '//');
     return { db, dialect: 'postgres', where, close: () => db.destroy() };
@@ -136,6 +138,73 @@ export function openStore(
     sqlite,
     ...(marks ? { changeMark: marks.read } : {}),
   };
+}
+
+/**
+ * Named (prepared) statements on PostgreSQL for the statements run again and again. pg sends a statement without
+ * a name as a Parse every time, and PostgreSQL parses, analyses and plans it anew; a named one is parsed once per
+ * connection and its plan kept (after five runs PostgreSQL keeps one generic plan when it costs no more than the
+ * plans made for the values). Measured on 20,000 reports: a report's stamp lookup 0.10 → 0.03 ms of the
+ * backend's CPU and 0.07 → 0.05 ms of ours, a list page 0.53 → 0.43 ms and 0.85 → 0.55 ms.
+ *
+ * A read (`select`) gets a name from its third run (one-off statements never do), and at most `max` statements
+ * do, so that each connection holds a bounded number. Statements with a full-text condition (`tsquery`) are left out:
+ * their best plan depends on the words (walk the reports newest first for a common word, take a rare one's
+ * matches from the GIN index; see report-search.query.ts), which a generic plan cannot see. A named statement
+ * that fails because the table under it changed shape since it was prepared (SQLSTATE 0A000, "cached plan must
+ * not change result type": a migration run by another process) fails that once and then runs unnamed.
+ */
+/** The statements named: reads (the saves' statements, named too, showed no gain in paired runs). */
+const READ = /^\s*select\b/i;
+
+export class StatementNames {
+  private readonly names = new Map<string, string>();
+  private readonly seen = new Map<string, number>();
+  private readonly unnamed = new Set<string>();
+  /** Names given so far: a forgotten statement's name is never given again (connections still hold it). */
+  private given = 0;
+
+  constructor(private readonly max = 256) {}
+
+  /** The name to run `text` under, if it has one now. */
+  nameOf(text: string): string | undefined {
+    const named = this.names.get(text);
+    if (named !== undefined) return named;
+    if (this.names.size >= this.max || this.unnamed.has(text) || !READ.test(text) || /tsquery/i.test(text))
+      return undefined;
+    const runs = (this.seen.get(text) ?? 0) + 1;
+    if (runs < 3) {
+      if (this.seen.size >= 4 * this.max) this.seen.clear();
+      this.seen.set(text, runs);
+      return undefined;
+    }
+    this.seen.delete(text);
+    const name = `hindsight_${++this.given}`;
+    this.names.set(text, name);
+    return name;
+  }
+
+  /** Run `client`'s parameterized statements (as Kysely sends them: text and values) under their names. */
+  use(client: pg.PoolClient): void {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const [text, values] = args;
+      const name =
+        typeof text === 'string' && Array.isArray(values) && args.length === 2
+          ? this.nameOf(text)
+          : undefined;
+      if (name === undefined) return query(...args);
+      return (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
+        if ((error as { code?: unknown } | null)?.code === '0A000') this.forget(text as string);
+        throw error;
+      });
+    }) as typeof client.query;
+  }
+
+  private forget(text: string): void {
+    this.names.delete(text);
+    this.unnamed.add(text);
+  }
 }
 
 /**

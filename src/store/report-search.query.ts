@@ -6,6 +6,7 @@ import type { Dialect } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
 import { SUMMARY_COLUMNS, summaryFromArray, toSummary } from './report-list.query.js';
 import type { Viewer } from './viewer.js';
+import { matchEstimates } from './kept-estimates.js';
 
 // English function words, left out of SQLite queries (PostgreSQL's english configuration does the same).
 const STOP_WORDS = new Set(
@@ -542,8 +543,8 @@ async function searchPostgres(
       countPostgres(db, counts, viewer, tsq, where, limit, estimate),
     );
   // How many reports the query matches and how many there are, as the planner estimates them from the
-  // statistics ANALYZE keeps (lexeme frequencies): one plan, no row read.
-  const estimate = await estimateMatches(db, tsq);
+  // statistics ANALYZE keeps (lexeme frequencies): one plan, no row read; kept a minute by words (kept-estimates.ts).
+  const estimate = await matchEstimates(db).get(text, () => estimateMatches(db, tsq));
   if (
     estimate.matches >= tuning.commonMatches &&
     estimate.matches >= tuning.commonShare * Math.max(1, estimate.reports)

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
+import { openStore, StatementNames, type Store } from './database.js';
+
+// On PostgreSQL the statements run again and again are named (prepared once per connection, their plan kept):
+// see StatementNames in database.ts.
+
+describe('statement names', () => {
+  it('names a statement from its third run, and keeps its name', () => {
+    const names = new StatementNames();
+    expect(names.nameOf('select $1')).toBeUndefined();
+    expect(names.nameOf('select $1')).toBeUndefined();
+    const name = names.nameOf('select $1');
+    expect(name).toMatch(/^hindsight_\d+$/);
+    expect(names.nameOf('select $1')).toBe(name);
+    expect(names.nameOf('select $1, $2')).toBeUndefined();
+  });
+
+  it('names reads only, and never a full-text one, whose plan depends on the words', () => {
+    const names = new StatementNames();
+    for (let i = 0; i < 5; i++) expect(names.nameOf('update t set v = $1')).toBeUndefined();
+    const text = `select 1 from report_search s where s.document @@ plainto_tsquery('english', $1)`;
+    for (let i = 0; i < 10; i++) expect(names.nameOf(text)).toBeUndefined();
+  });
+
+  it('names at most as many statements as it is given', () => {
+    const names = new StatementNames(2);
+    const named = ['select 1', 'select 2', 'select 3'].map((t) => {
+      names.nameOf(t);
+      names.nameOf(t);
+      return names.nameOf(t);
+    });
+    expect(named[0]).toBeDefined();
+    expect(named[1]).toBeDefined();
+    expect(named[0]).not.toBe(named[1]);
+    expect(named[2]).toBeUndefined();
+  });
+});
+
+describe.each(testDialects().filter((d) => d === 'postgres'))('named statements on %s', () => {
+  let t: TestStore;
+  let one: Store;
+
+  beforeAll(async () => {
+    t = await openTestStore('postgres');
+    // One connection, so that every statement below meets the same backend's prepared statements.
+    one = openStore(t.url, { poolSize: 1 });
+  });
+
+  afterAll(async () => {
+    await one?.close();
+    await t?.dispose();
+  });
+
+  const prepared = async () =>
+    (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(one.db)).rows.map(
+      (r) => r.statement,
+    );
+
+  it('prepares a statement run repeatedly, and gives the same answers', async () => {
+    await sql`create table named_t (id int primary key, v text)`.execute(one.db);
+    await sql`insert into named_t values (1, 'one'), (2, 'two')`.execute(one.db);
+    const read = (id: number) =>
+      one.db
+        .selectFrom('named_t' as never)
+        .selectAll()
+        .where('id' as never, '=', id as never);
+    const text = read(1).compile().sql;
+    for (let i = 0; i < 6; i++) {
+      const id = 1 + (i % 2);
+      expect(await read(id).execute()).toEqual([{ id, v: id === 1 ? 'one' : 'two' }]);
+    }
+    expect(await prepared()).toContain(text);
+    // A full-text statement is planned with its words every time.
+    const words = (w: string) =>
+      sql`select ${w}::text as w, to_tsvector('english', 'a word') @@ plainto_tsquery('english', ${w}) as hit`;
+    for (let i = 0; i < 5; i++) await words('word').execute(one.db);
+    expect((await prepared()).some((s) => s.includes('tsquery'))).toBe(false);
+  });
+
+  it('runs a statement unnamed once the table under it changed shape, after failing that once', async () => {
+    const all = () => sql<{ id: number }>`select * from named_t where id = ${1}`.execute(one.db);
+    for (let i = 0; i < 4; i++) expect((await all()).rows).toEqual([{ id: 1, v: 'one' }]);
+    // Another process migrates: the kept plan's rows would no longer be what the statement was described as.
+    const other = new (await import('pg')).default.Client({ connectionString: t.url });
+    await other.connect();
+    await other.query(`alter table named_t add column w text default 'x'`);
+    await other.end();
+    await expect(all()).rejects.toMatchObject({ code: '0A000' });
+    expect((await all()).rows).toEqual([{ id: 1, v: 'one', w: 'x' }]);
+    expect((await all()).rows).toEqual([{ id: 1, v: 'one', w: 'x' }]);
+  });
+});
