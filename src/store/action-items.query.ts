@@ -370,9 +370,12 @@ export async function queryActionItemsJson(
   raw: NonNullable<Store['rawRows']>,
   pages?: ItemPageCache,
 ): Promise<PageJson> {
-  // The generation is read before the page: a page kept under it is never older than it says.
-  const generation = pages?.generation();
-  const key = JSON.stringify([viewer.userId, viewer.principals, filters, page]);
+  // The generation is read before the page: a page kept under it is never older than it says. A page after a
+  // cursor is neither kept nor looked for: it is read once by a client walking the whole list, and keeping each
+  // (up to the budget) held megabytes of text through the young generation's collections for no second read.
+  const generation = page.cursor ? undefined : pages?.generation();
+  const key =
+    generation === undefined ? '' : JSON.stringify([viewer.userId, viewer.principals, filters, page]);
   const kept = generation === undefined ? undefined : pages!.get(key, generation);
   if (kept)
     return { ...(await countOf(db, counts, viewer, filters, valuesOf(viewer, filters, page))), ...kept };
@@ -399,7 +402,8 @@ export async function queryActionItemsJson(
 const ITEM_PAGES_BUDGET = 16 * 1024 * 1024;
 
 /**
- * Pages of action items as SQLite wrote them (queryActionItemsJson), kept per viewer, filters and page while
+ * Pages of action items as SQLite wrote them (queryActionItemsJson), kept per viewer, filters and page (the first
+ * and offset pages: not those after a cursor) while
  * nothing a page shows has changed: count_generation's rows_gen (the items, members, the reports' visibility
  * and deletion; migration 2026-12-10-300) and item_page_generation's counter (the reports' titles and the
  * linked issues; migration 2026-12-11-300), which triggers move whoever writes. Both are read again only when

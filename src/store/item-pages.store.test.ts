@@ -121,6 +121,24 @@ describe('kept action-item pages on SQLite', () => {
     expect(forDana.kept.some((i) => (i as { reportId: string }).reportId === 'p-2')).toBe(true);
   });
 
+  it('keep no page after a cursor (a client walking the list reads each once)', async () => {
+    const held = () => (reports as unknown as { itemPages: { pages: Map<string, unknown> } }).itemPages.pages;
+    const first = await reports.actionItemsJson(anyone, {}, { limit: 1, offset: 0 });
+    expect(first!.next).not.toBeNull();
+    const size = held().size;
+    const hits = hitsOf(reports);
+    const after = { limit: 1, offset: 0, cursor: first!.next! };
+    const one = await reports.actionItemsJson(anyone, {}, after);
+    const again = await reports.actionItemsJson(anyone, {}, after);
+    expect(again).toEqual(one);
+    expect(JSON.parse(one!.items)).not.toEqual(JSON.parse(first!.items));
+    expect(hitsOf(reports)).toBe(hits);
+    expect(held().size).toBe(size);
+    // The first page (no cursor) is kept and served again.
+    await reports.actionItemsJson(anyone, {}, { limit: 1, offset: 0 });
+    expect(hitsOf(reports)).toBe(hits + 1);
+  });
+
   it('show what another connection (another process) wrote', async () => {
     await pages(reports, t.store);
     const other = openStore(t.url);
