@@ -401,6 +401,9 @@ export async function queryActionItemsJson(
 /** Bytes of pages kept at most; the least recently read go first. */
 const ITEM_PAGES_BUDGET = 16 * 1024 * 1024;
 
+/** What a kept page costs besides its key's and its text's characters (the entry, its objects): about. */
+const ENTRY_OVERHEAD = 200;
+
 /**
  * Pages of action items as SQLite wrote them (queryActionItemsJson), kept per viewer, filters and page (the first
  * and offset pages: not those after a cursor) while
@@ -413,7 +416,10 @@ const ITEM_PAGES_BUDGET = 16 * 1024 * 1024;
  * uncommitted; see CountCacheOptions.uncommitted). Pages that depend on the day (overdue) carry it in their key.
  */
 export class ItemPageCache {
-  private readonly pages = new Map<string, { generation: string; page: Omit<PageJson, keyof CappedCount> }>();
+  private readonly pages = new Map<
+    string,
+    { generation: string; page: Omit<PageJson, keyof CappedCount>; cost: number }
+  >();
   private bytes = 0;
   private seenMark: Buffer | undefined;
   private seen: string | undefined;
@@ -466,7 +472,7 @@ export class ItemPageCache {
     if (!e) return undefined;
     this.pages.delete(key);
     if (e.generation !== generation) {
-      this.bytes -= e.page.items.length;
+      this.bytes -= e.cost;
       return undefined;
     }
     this.pages.set(key, e);
@@ -476,15 +482,19 @@ export class ItemPageCache {
 
   set(key: string, generation: string, page: Omit<PageJson, keyof CappedCount>): void {
     const old = this.pages.get(key);
-    if (old) this.bytes -= old.page.items.length;
+    if (old) this.bytes -= old.cost;
     this.pages.delete(key);
-    if (page.items.length > this.budget / 4) return;
-    this.pages.set(key, { generation, page });
-    this.bytes += page.items.length;
+    // The entry's whole cost, its key and cursor included: an empty page ("[]") under a key of its own (a filter
+    // no item matches, an offset past the end) costs far more than its items, and counted by them alone, millions
+    // of such pages fitted the budget.
+    const cost = key.length + page.items.length + (page.next?.length ?? 0) + ENTRY_OVERHEAD;
+    if (cost > this.budget / 4) return;
+    this.pages.set(key, { generation, page, cost });
+    this.bytes += cost;
     for (const [k, e] of this.pages) {
       if (this.bytes <= this.budget) break;
       this.pages.delete(k);
-      this.bytes -= e.page.items.length;
+      this.bytes -= e.cost;
     }
   }
 }
