@@ -406,10 +406,10 @@ const ENTRY_OVERHEAD = 200;
 
 /**
  * Pages of action items as SQLite wrote them (queryActionItemsJson), kept per viewer, filters and page (the first
- * and offset pages: not those after a cursor) while
- * nothing a page shows has changed: count_generation's rows_gen (the items, members, the reports' visibility
- * and deletion; migration 2026-12-10-300) and item_page_generation's counter (the reports' titles and the
- * linked issues; migration 2026-12-11-300), which triggers move whoever writes. Both are read again only when
+ * and offset pages: not those after a cursor) while nothing a page shows has changed: count_generation's
+ * rows_gen (the items, members, the reports' visibility and deletion; migration 2026-12-10-300) and
+ * item_page_generation's counter (the reports' titles and the linked issues; migration 2026-12-11-300), which
+ * triggers move whoever writes. Both are read again only when
  * the file's change mark moved (on `:memory:`, every time), so the background scorer's score writes, sign-ins
  * and outbox claims leave the pages kept, and a page read again costs its count (kept too) and no query. While
  * the store's connection has a transaction of its own open, nothing is kept or served (its counters would be
