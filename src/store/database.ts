@@ -153,11 +153,18 @@ export function openStore(
  * their best plan depends on the words (walk the reports newest first for a common word, take a rare one's
  * matches from the GIN index; see report-search.query.ts), which a generic plan cannot see. A named statement
  * that fails because the table under it changed shape since it was prepared (SQLSTATE 0A000, "cached plan must
- * not change result type": a migration run by another process) runs unnamed from then on: at once again when it
- * ran outside a transaction, else the transaction fails that once (the error has aborted it).
+ * not change result type": a migration run by another process), or because the server no longer holds it
+ * (26000: a DEALLOCATE, a pooler in transaction mode), runs unnamed from then on: at once again when it ran
+ * outside a transaction, else the transaction fails that once (the error has aborted it).
  */
 /** The statements named: reads (the saves' statements, named too, showed no gain in paired runs). */
 const READ = /^\s*select\b/i;
+
+/**
+ * Errors after which a statement runs unnamed: 0A000, its table changed shape; 26000, the server no longer holds
+ * the prepared statement pg believes it parsed (a DEALLOCATE, a pooler handing the client another backend).
+ */
+const RENAMELESS = new Set<unknown>(['0A000', '26000']);
 
 export class StatementNames {
   private readonly names = new Map<string, string>();
@@ -205,7 +212,7 @@ export class StatementNames {
           : undefined;
       if (name === undefined) return query(...args);
       return (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
-        if ((error as { code?: unknown } | null)?.code !== '0A000') throw error;
+        if (!RENAMELESS.has((error as { code?: unknown } | null)?.code)) throw error;
         this.forget(text as string);
         // Outside a transaction the read is simply run again, unnamed; inside one the error has aborted it.
         if (status === 'I') return query(...args);

@@ -95,6 +95,15 @@ describe.each(testDialects().filter((d) => d === 'postgres'))('named statements 
     expect((await all()).rows).toEqual([{ id: 1, v: 'one', w: 'x' }]);
   });
 
+  it('runs a statement unnamed once the server no longer holds it (deallocated), at once outside a transaction', async () => {
+    const few = () => sql<{ id: number }>`select id from named_t where id < ${2}`.execute(one.db);
+    for (let i = 0; i < 4; i++) expect((await few()).rows).toEqual([{ id: 1 }]);
+    expect(await prepared()).toContain(`select id from named_t where id < $1`);
+    await sql`deallocate all`.execute(one.db);
+    expect((await few()).rows).toEqual([{ id: 1 }]);
+    expect((await few()).rows).toEqual([{ id: 1 }]);
+  });
+
   it('fails a transaction that ran it once (the error aborted it), then runs it unnamed', async () => {
     const all = (db: typeof one.db) => sql<{ id: number }>`select * from named_t where id > ${0}`.execute(db);
     for (let i = 0; i < 4; i++) expect((await all(one.db)).rows).toHaveLength(2);
