@@ -370,9 +370,12 @@ export async function queryActionItemsJson(
   raw: NonNullable<Store['rawRows']>,
   pages?: ItemPageCache,
 ): Promise<PageJson> {
-  // The generation is read before the page: a page kept under it is never older than it says.
-  const generation = pages?.generation();
-  const key = JSON.stringify([viewer.userId, viewer.principals, filters, page]);
+  // The generation is read before the page: a page kept under it is never older than it says. A page after a
+  // cursor is neither kept nor looked for: it is read once by a client walking the whole list, and keeping each
+  // (up to the budget) held megabytes of text through the young generation's collections for no second read.
+  const generation = page.cursor ? undefined : pages?.generation();
+  const key =
+    generation === undefined ? '' : JSON.stringify([viewer.userId, viewer.principals, filters, page]);
   const kept = generation === undefined ? undefined : pages!.get(key, generation);
   if (kept)
     return { ...(await countOf(db, counts, viewer, filters, valuesOf(viewer, filters, page))), ...kept };
@@ -398,18 +401,25 @@ export async function queryActionItemsJson(
 /** Bytes of pages kept at most; the least recently read go first. */
 const ITEM_PAGES_BUDGET = 16 * 1024 * 1024;
 
+/** What a kept page costs besides its key's and its text's characters (the entry, its objects): about. */
+const ENTRY_OVERHEAD = 200;
+
 /**
- * Pages of action items as SQLite wrote them (queryActionItemsJson), kept per viewer, filters and page while
- * nothing a page shows has changed: count_generation's rows_gen (the items, members, the reports' visibility
- * and deletion; migration 2026-12-10-300) and item_page_generation's counter (the reports' titles and the
- * linked issues; migration 2026-12-11-300), which triggers move whoever writes. Both are read again only when
+ * Pages of action items as SQLite wrote them (queryActionItemsJson), kept per viewer, filters and page (the first
+ * and offset pages: not those after a cursor) while nothing a page shows has changed: count_generation's
+ * rows_gen (the items, members, the reports' visibility and deletion; migration 2026-12-10-300) and
+ * item_page_generation's counter (the reports' titles and the linked issues; migration 2026-12-11-300), which
+ * triggers move whoever writes. Both are read again only when
  * the file's change mark moved (on `:memory:`, every time), so the background scorer's score writes, sign-ins
  * and outbox claims leave the pages kept, and a page read again costs its count (kept too) and no query. While
  * the store's connection has a transaction of its own open, nothing is kept or served (its counters would be
  * uncommitted; see CountCacheOptions.uncommitted). Pages that depend on the day (overdue) carry it in their key.
  */
 export class ItemPageCache {
-  private readonly pages = new Map<string, { generation: string; page: Omit<PageJson, keyof CappedCount> }>();
+  private readonly pages = new Map<
+    string,
+    { generation: string; page: Omit<PageJson, keyof CappedCount>; cost: number }
+  >();
   private bytes = 0;
   private seenMark: Buffer | undefined;
   private seen: string | undefined;
@@ -462,7 +472,7 @@ export class ItemPageCache {
     if (!e) return undefined;
     this.pages.delete(key);
     if (e.generation !== generation) {
-      this.bytes -= e.page.items.length;
+      this.bytes -= e.cost;
       return undefined;
     }
     this.pages.set(key, e);
@@ -472,15 +482,19 @@ export class ItemPageCache {
 
   set(key: string, generation: string, page: Omit<PageJson, keyof CappedCount>): void {
     const old = this.pages.get(key);
-    if (old) this.bytes -= old.page.items.length;
+    if (old) this.bytes -= old.cost;
     this.pages.delete(key);
-    if (page.items.length > this.budget / 4) return;
-    this.pages.set(key, { generation, page });
-    this.bytes += page.items.length;
+    // The entry's whole cost, its key and cursor included: an empty page ("[]") under a key of its own (a filter
+    // no item matches, an offset past the end) costs far more than its items, and counted by them alone, millions
+    // of such pages fitted the budget.
+    const cost = key.length + page.items.length + (page.next?.length ?? 0) + ENTRY_OVERHEAD;
+    if (cost > this.budget / 4) return;
+    this.pages.set(key, { generation, page, cost });
+    this.bytes += cost;
     for (const [k, e] of this.pages) {
       if (this.bytes <= this.budget) break;
       this.pages.delete(k);
-      this.bytes -= e.page.items.length;
+      this.bytes -= e.cost;
     }
   }
 }

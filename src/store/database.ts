@@ -1,5 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { EventEmitter } from 'node:events';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -152,10 +153,18 @@ export function openStore(
  * their best plan depends on the words (walk the reports newest first for a common word, take a rare one's
  * matches from the GIN index; see report-search.query.ts), which a generic plan cannot see. A named statement
  * that fails because the table under it changed shape since it was prepared (SQLSTATE 0A000, "cached plan must
- * not change result type": a migration run by another process) fails that once and then runs unnamed.
+ * not change result type": a migration run by another process), or because the server no longer holds it
+ * (26000: a DEALLOCATE, a pooler in transaction mode), runs unnamed from then on: at once again when it ran
+ * outside a transaction, else the transaction fails that once (the error has aborted it).
  */
 /** The statements named: reads (the saves' statements, named too, showed no gain in paired runs). */
 const READ = /^\s*select\b/i;
+
+/**
+ * Errors after which a statement runs unnamed: 0A000, its table changed shape; 26000, the server no longer holds
+ * the prepared statement pg believes it parsed (a DEALLOCATE, a pooler handing the client another backend).
+ */
+const RENAMELESS = new Set<unknown>(['0A000', '26000']);
 
 export class StatementNames {
   private readonly names = new Map<string, string>();
@@ -187,6 +196,14 @@ export class StatementNames {
   /** Run `client`'s parameterized statements (as Kysely sends them: text and values) under their names. */
   use(client: pg.PoolClient): void {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    // The connection's transaction status as of its last ReadyForQuery ('I' idle, 'T' in a transaction, 'E' in a
+    // failed one): when a statement fails, its own ReadyForQuery has not arrived yet, so this is the status the
+    // statement ran in.
+    let status: string | undefined;
+    (client as unknown as { connection?: EventEmitter }).connection?.on(
+      'readyForQuery',
+      (m: { status?: string }) => (status = m.status),
+    );
     client.query = ((...args: unknown[]) => {
       const [text, values] = args;
       const name =
@@ -195,7 +212,10 @@ export class StatementNames {
           : undefined;
       if (name === undefined) return query(...args);
       return (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
-        if ((error as { code?: unknown } | null)?.code === '0A000') this.forget(text as string);
+        if (!RENAMELESS.has((error as { code?: unknown } | null)?.code)) throw error;
+        this.forget(text as string);
+        // Outside a transaction the read is simply run again, unnamed; inside one the error has aborted it.
+        if (status === 'I') return query(...args);
         throw error;
       });
     }) as typeof client.query;

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { buildReport } from '../../test/factories.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import { reportSchema, type Report } from '../domain/index.js';
-import type { ItemPageCache } from './action-items.query.js';
+import { ItemPageCache } from './action-items.query.js';
 import { openStore, ReportRepository, writeScore, type Store, type Viewer } from './index.js';
 import * as itemPageGeneration from './migrations/2026-12-11-300-item-page-generation.js';
 
@@ -121,6 +121,24 @@ describe('kept action-item pages on SQLite', () => {
     expect(forDana.kept.some((i) => (i as { reportId: string }).reportId === 'p-2')).toBe(true);
   });
 
+  it('keep no page after a cursor (a client walking the list reads each once)', async () => {
+    const held = () => (reports as unknown as { itemPages: { pages: Map<string, unknown> } }).itemPages.pages;
+    const first = await reports.actionItemsJson(anyone, {}, { limit: 1, offset: 0 });
+    expect(first!.next).not.toBeNull();
+    const size = held().size;
+    const hits = hitsOf(reports);
+    const after = { limit: 1, offset: 0, cursor: first!.next! };
+    const one = await reports.actionItemsJson(anyone, {}, after);
+    const again = await reports.actionItemsJson(anyone, {}, after);
+    expect(again).toEqual(one);
+    expect(JSON.parse(one!.items)).not.toEqual(JSON.parse(first!.items));
+    expect(hitsOf(reports)).toBe(hits);
+    expect(held().size).toBe(size);
+    // The first page (no cursor) is kept and served again.
+    await reports.actionItemsJson(anyone, {}, { limit: 1, offset: 0 });
+    expect(hitsOf(reports)).toBe(hits + 1);
+  });
+
   it('show what another connection (another process) wrote', async () => {
     await pages(reports, t.store);
     const other = openStore(t.url);
@@ -153,6 +171,29 @@ describe('kept action-item pages on SQLite', () => {
     const { kept, fresh } = await pages(reports, t.store);
     expect(kept).toEqual(fresh);
     expect(JSON.stringify(kept)).not.toContain('Rolled back');
+  });
+});
+
+describe('the kept pages budget', () => {
+  it('counts each page whole (its key too): empty pages under keys of their own stay within it', () => {
+    const budget = 100_000;
+    const cache = new ItemPageCache(
+      () => '1/1',
+      () => undefined,
+      () => false,
+      budget,
+    );
+    // A filter no item matches, a different one each time (as any viewer may ask): "[]" under a long key.
+    const keyOf = (i: number) =>
+      JSON.stringify(['u', ['u@example.com'], { ownerContains: `nobody-${i}` }, page]);
+    for (let i = 0; i < 20_000; i++) cache.set(keyOf(i), '1/1', { items: '[]', next: null });
+    const held = (cache as unknown as { pages: Map<string, unknown> }).pages;
+    let chars = 0;
+    for (const key of held.keys()) chars += key.length + 2;
+    expect(chars).toBeLessThanOrEqual(budget);
+    // The newest are kept, the oldest went first.
+    expect(cache.get(keyOf(19_999), '1/1')).toEqual({ items: '[]', next: null });
+    expect(cache.get(keyOf(0), '1/1')).toBeUndefined();
   });
 });
 

@@ -79,16 +79,39 @@ describe.each(testDialects().filter((d) => d === 'postgres'))('named statements 
     expect((await prepared()).some((s) => s.includes('tsquery'))).toBe(false);
   });
 
-  it('runs a statement unnamed once the table under it changed shape, after failing that once', async () => {
-    const all = () => sql<{ id: number }>`select * from named_t where id = ${1}`.execute(one.db);
-    for (let i = 0; i < 4; i++) expect((await all()).rows).toEqual([{ id: 1, v: 'one' }]);
-    // Another process migrates: the kept plan's rows would no longer be what the statement was described as.
+  /** Another process migrates: a kept plan's rows would no longer be what its statement was described as. */
+  const migrateElsewhere = async (statement: string) => {
     const other = new (await import('pg')).default.Client({ connectionString: t.url });
     await other.connect();
-    await other.query(`alter table named_t add column w text default 'x'`);
+    await other.query(statement);
     await other.end();
-    await expect(all()).rejects.toMatchObject({ code: '0A000' });
+  };
+
+  it('runs a statement unnamed once the table under it changed shape, at once outside a transaction', async () => {
+    const all = () => sql<{ id: number }>`select * from named_t where id = ${1}`.execute(one.db);
+    for (let i = 0; i < 4; i++) expect((await all()).rows).toEqual([{ id: 1, v: 'one' }]);
+    await migrateElsewhere(`alter table named_t add column w text default 'x'`);
     expect((await all()).rows).toEqual([{ id: 1, v: 'one', w: 'x' }]);
     expect((await all()).rows).toEqual([{ id: 1, v: 'one', w: 'x' }]);
+  });
+
+  it('runs a statement unnamed once the server no longer holds it (deallocated), at once outside a transaction', async () => {
+    const few = () => sql<{ id: number }>`select id from named_t where id < ${2}`.execute(one.db);
+    for (let i = 0; i < 4; i++) expect((await few()).rows).toEqual([{ id: 1 }]);
+    expect(await prepared()).toContain(`select id from named_t where id < $1`);
+    await sql`deallocate all`.execute(one.db);
+    expect((await few()).rows).toEqual([{ id: 1 }]);
+    expect((await few()).rows).toEqual([{ id: 1 }]);
+  });
+
+  it('fails a transaction that ran it once (the error aborted it), then runs it unnamed', async () => {
+    const all = (db: typeof one.db) => sql<{ id: number }>`select * from named_t where id > ${0}`.execute(db);
+    for (let i = 0; i < 4; i++) expect((await all(one.db)).rows).toHaveLength(2);
+    await migrateElsewhere(`alter table named_t add column u int default 7`);
+    await expect(one.db.transaction().execute(async (trx) => all(trx))).rejects.toMatchObject({
+      code: '0A000',
+    });
+    const again = await one.db.transaction().execute(async (trx) => all(trx));
+    expect(again.rows[0]).toMatchObject({ u: 7 });
   });
 });

@@ -242,6 +242,46 @@ describe('the background scorer under a stream of light requests', () => {
   }, 60_000);
 });
 
+describe('the background scorer under steady requests past maxWaitMs', () => {
+  it('scores a report all the same once it has waited maxWaitMs for a quiet moment', async () => {
+    const s = await startTestServer('sqlite', {
+      qualityScorer: { pauseMs: 10, idleMs: 100, maxWaitMs: 500 },
+    });
+    try {
+      const editor = await s.client('editor', 'Eda Editor');
+      const first = await s.app.services.reports.create(actorOf(editor.user, 'cli'), completeReport());
+      await until('a first score', async () => (await scoreOf(s.db.store, first.id)) ?? undefined);
+      const url = await s.app.listen({ port: 0, host: '127.0.0.1' });
+      // About 100 requests a second for 6 s: past maxRequestRate the whole time.
+      let sending = true;
+      const load = (async () => {
+        const end = performance.now() + 6000;
+        while (performance.now() < end) {
+          await (await fetch(`${url}/healthz`)).text();
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        sending = false;
+      })();
+      await new Promise((r) => setTimeout(r, 400));
+      const made = await s.app.services.reports.create(
+        actorOf(editor.user, 'cli'),
+        completeReport({ title: 'Saved among steady requests' }),
+      );
+      let during: number | null = null;
+      while (sending && during === null) {
+        during = await scoreOf(s.db.store, made.id);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const stillSending = sending;
+      await load;
+      expect(during).toBe(qualityScore(made.report));
+      expect(stillSending).toBe(true);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});
+
 describe('the background scorer after start-up', () => {
   it('waits startDelayMs before its thread starts and the first report is scored, then scores it', async () => {
     const s = await startTestServer('sqlite', {

@@ -6,8 +6,9 @@
 // walked by id. The pace is bounded so requests keep the machine: one report at a time, and after each a pause of
 // `pauseMs` or as long as the report took, whichever is longer (so the worker uses at most half a core), though a
 // save ends the pause once `pauseMs` has passed (a report saved waits at most for the lint under way and pauseMs);
-// and while requests keep the event loop busy over half the time, or arrive faster than 20 a second, it scores nothing (its writes and its thread
-// would compete with them for the cores and the database: SQLite's checkpoints run on the main thread).
+// and while requests keep the event loop busy over half the time, or arrive faster than 20 a second, it waits (its
+// writes and its thread would compete with them for the cores and the database: SQLite's checkpoints run on the
+// main thread), though never more than a minute at a stretch: then it scores one report and waits again.
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
@@ -50,6 +51,12 @@ export interface ScorerOptions {
    */
   maxRequestRate?: number;
   /**
+   * The longest the scorer waits for a quiet moment (default 60 s): past that it scores one report even though the
+   * server looks busy, then waits again, so that steady traffic (a dashboard polling, a few clients past
+   * `maxRequestRate`) slows the scores to one a `maxWaitMs` instead of stopping them for as long as it lasts.
+   */
+  maxWaitMs?: number;
+  /**
    * The longest a score written waits before the insights' generation moves (default 2 s): scores written within
    * that time move it once, so kept insights are not computed afresh after every report of a backlog, and the
    * quality figures lag the scores by at most this long.
@@ -75,6 +82,9 @@ export class BackgroundScorer {
   private readonly bumpEveryMs: number;
   private readonly startDelayMs: number;
   private readonly maxRequestRate: number;
+  private readonly maxWaitMs: number;
+  /** When the scorer began waiting for the server to be quiet (undefined while it is not waiting). */
+  private busySince: number | undefined;
   /** Requests noted since the sampler's last look, and the rate (a second) it saw then. */
   private requests = 0;
   private lastRequestRate = 0;
@@ -121,6 +131,7 @@ export class BackgroundScorer {
     this.bumpEveryMs = options.bumpEveryMs ?? 2_000;
     this.startDelayMs = options.startDelayMs ?? 0;
     this.maxRequestRate = options.maxRequestRate ?? 20;
+    this.maxWaitMs = options.maxWaitMs ?? 60_000;
   }
 
   /** A request arrived (the app calls this for each one): while they come fast, the scorer waits. */
@@ -228,11 +239,16 @@ export class BackgroundScorer {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      // Requests first: while they keep the event loop busy, look again after a pause.
+      // Requests first: while they keep the event loop busy, look again after a pause; after maxWaitMs of that,
+      // one report all the same.
       if (this.serverBusy()) {
-        await this.sleep(Math.max(this.pauseMs, 250), false);
-        continue;
+        this.busySince ??= performance.now();
+        if (performance.now() - this.busySince < this.maxWaitMs) {
+          await this.sleep(Math.max(this.pauseMs, 250), false);
+          continue;
+        }
       }
+      this.busySince = undefined;
       const id = await this.next();
       if (this.stopped) return;
       if (id === undefined) {
