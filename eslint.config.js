@@ -11,7 +11,17 @@ const forbid = (groups, message) => ({
 const upper = (names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`]);
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'web/dist/**', 'bench/.cache/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'web/dist/**',
+      'bench/.cache/**',
+      'bench/.cache-mine/**',
+      'old/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
