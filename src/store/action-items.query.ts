@@ -1,6 +1,6 @@
 import { sql, type CompiledQuery, type Kysely, type SqlBool } from 'kysely';
 import type { ActionItemRow } from '../domain/api-contract.js';
-import { countRows, rowsUpTo, type CountCache, type CappedCount } from './count-cache.js';
+import { countRows, MarkedRead, rowsUpTo, type CountCache, type CappedCount } from './count-cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Store } from './database.js';
 import type { Database } from './database.types.js';
@@ -421,17 +421,19 @@ export class ItemPageCache {
     { generation: string; page: Omit<PageJson, keyof CappedCount>; cost: number }
   >();
   private bytes = 0;
-  private seenMark: Buffer | undefined;
-  private seen: string | undefined;
+  /** The generation the kept pages are valid for, read again only when the change mark moved. */
+  private readonly current: MarkedRead<string>;
   /** Pages served from here (for tests). */
   hits = 0;
 
   constructor(
-    private readonly read: () => string | undefined,
-    private readonly changeMark: () => Buffer | undefined,
+    read: () => string | undefined,
+    changeMark: () => Buffer | undefined,
     private readonly uncommitted: () => boolean,
     private readonly budget = ITEM_PAGES_BUDGET,
-  ) {}
+  ) {
+    this.current = new MarkedRead(read, changeMark);
+  }
 
   /** The cache of a SQLite store, or undefined (PostgreSQL, which takes the object path). */
   static forStore(store: Store): ItemPageCache | undefined {
@@ -453,18 +455,8 @@ export class ItemPageCache {
   /** What the kept pages are valid for now; undefined when nothing may be kept or served. */
   generation(): string | undefined {
     if (this.uncommitted()) return undefined;
-    const mark = this.changeMark();
-    if (mark && this.seenMark?.equals(mark)) return this.seen;
-    let now: string | undefined;
-    try {
-      now = this.read();
-    } catch {
-      // Not migrated yet: nothing is kept.
-      now = undefined;
-    }
-    this.seenMark = mark;
-    this.seen = now;
-    return now;
+    // Undefined before the migration: nothing is kept.
+    return this.current.get();
   }
 
   get(key: string, generation: string): Omit<PageJson, keyof CappedCount> | undefined {

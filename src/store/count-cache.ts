@@ -54,6 +54,34 @@ export interface CountCacheOptions {
   max?: number;
 }
 
+/**
+ * A value read from the database (a generation counter) again only when the file's change mark has moved, or
+ * when there is no mark; undefined while it cannot be read (its table missing: a database not migrated yet).
+ * The kept counts here and the kept action-item pages (ItemPageCache) both stand on one.
+ */
+export class MarkedRead<T> {
+  private mark: Buffer | undefined;
+  private value: T | undefined;
+
+  constructor(
+    private readonly read: () => T | undefined,
+    private readonly changeMark: () => Buffer | undefined,
+  ) {}
+
+  get(mark = this.changeMark()): T | undefined {
+    if (mark && this.mark?.equals(mark)) return this.value;
+    let now: T | undefined;
+    try {
+      now = this.read();
+    } catch {
+      now = undefined;
+    }
+    this.mark = mark;
+    this.value = now;
+    return now;
+  }
+}
+
 export class CountCache {
   private readonly entries = new Map<string, Entry>();
   /**
@@ -64,19 +92,17 @@ export class CountCache {
   /** Moved by clear(): a count begun before a save is not kept after it. */
   private epoch = 0;
 
-  private readonly generation: Generation | undefined;
+  /** count_generation's counters, read again only when the change mark moved. */
+  private readonly generation: MarkedRead<{ rows_gen: number; text_gen: number }> | undefined;
   private readonly uncommitted: () => boolean;
   private readonly ttlMs: number;
   private readonly max: number;
-  /** The change mark the counters were last read at, and what they were. */
-  private seenMark: Buffer | undefined;
-  private seen: { rows_gen: number; text_gen: number } | undefined;
 
   constructor(
     private readonly changeMark: () => Buffer | undefined,
     options: CountCacheOptions = {},
   ) {
-    this.generation = options.generation;
+    this.generation = options.generation && new MarkedRead(options.generation, changeMark);
     this.uncommitted = options.uncommitted ?? (() => false);
     this.ttlMs = options.ttlMs ?? 5_000;
     this.max = options.max ?? 2_000;
@@ -117,16 +143,7 @@ export class CountCache {
    */
   private counters(mark = this.changeMark()): { rows_gen: number; text_gen: number } | undefined {
     if (!this.generation || this.uncommitted()) return undefined;
-    if (mark && this.seenMark?.equals(mark)) return this.seen;
-    let now: { rows_gen: number; text_gen: number } | undefined;
-    try {
-      now = this.generation();
-    } catch {
-      now = undefined;
-    }
-    this.seenMark = mark;
-    this.seen = now;
-    return now;
+    return this.generation.get(mark);
   }
 
   /**

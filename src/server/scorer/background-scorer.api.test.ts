@@ -204,6 +204,36 @@ describe('the background scorer under load', () => {
   }, 60_000);
 });
 
+/**
+ * About 100 cheap requests a second over HTTP to `url` for `ms`; 400 ms in, a report is saved (`save`), and its
+ * stored score is read every 20 ms while the requests go on. What was read last, whether the requests were still
+ * going then, and the load itself (to await).
+ */
+async function scoreDuringLoad(
+  s: Awaited<ReturnType<typeof startTestServer>>,
+  url: string,
+  ms: number,
+  save: () => Promise<{ id: string; report: Parameters<typeof qualityScore>[0] }>,
+) {
+  let sending = true;
+  const load = (async () => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      await (await fetch(`${url}/healthz`)).text();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    sending = false;
+  })();
+  await new Promise((r) => setTimeout(r, 400));
+  const made = await save();
+  let during: number | null = null;
+  while (sending && during === null) {
+    during = await scoreOf(s.db.store, made.id);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { made, during, stillSending: sending, load };
+}
+
 describe('the background scorer under a stream of light requests', () => {
   it('scores nothing while requests arrive faster than maxRequestRate, though the event loop is mostly idle', async () => {
     const s = await startTestServer('sqlite', { qualityScorer: { pauseMs: 10, idleMs: 100 } });
@@ -213,25 +243,12 @@ describe('the background scorer under a stream of light requests', () => {
       await until('a first score', async () => (await scoreOf(s.db.store, first.id)) ?? undefined);
       const url = await s.app.listen({ port: 0, host: '127.0.0.1' });
       // About 100 requests a second over HTTP for 2.5 s, each cheap: the loop stays far below half busy.
-      let sending = true;
-      const load = (async () => {
-        const end = performance.now() + 2500;
-        while (performance.now() < end) {
-          await (await fetch(`${url}/healthz`)).text();
-          await new Promise((r) => setTimeout(r, 10));
-        }
-        sending = false;
-      })();
-      await new Promise((r) => setTimeout(r, 400));
-      const made = await s.app.services.reports.create(
-        actorOf(editor.user, 'cli'),
-        completeReport({ title: 'Saved among requests' }),
+      const { made, during, load } = await scoreDuringLoad(s, url, 2500, async () =>
+        s.app.services.reports.create(
+          actorOf(editor.user, 'cli'),
+          completeReport({ title: 'Saved among requests' }),
+        ),
       );
-      let during: number | null = null;
-      while (sending && during === null) {
-        during = await scoreOf(s.db.store, made.id);
-        await new Promise((r) => setTimeout(r, 20));
-      }
       await load;
       expect(during).toBeNull();
       const score = await until('a score', async () => (await scoreOf(s.db.store, made.id)) ?? undefined);
@@ -253,26 +270,12 @@ describe('the background scorer under steady requests past maxWaitMs', () => {
       await until('a first score', async () => (await scoreOf(s.db.store, first.id)) ?? undefined);
       const url = await s.app.listen({ port: 0, host: '127.0.0.1' });
       // About 100 requests a second for 6 s: past maxRequestRate the whole time.
-      let sending = true;
-      const load = (async () => {
-        const end = performance.now() + 6000;
-        while (performance.now() < end) {
-          await (await fetch(`${url}/healthz`)).text();
-          await new Promise((r) => setTimeout(r, 10));
-        }
-        sending = false;
-      })();
-      await new Promise((r) => setTimeout(r, 400));
-      const made = await s.app.services.reports.create(
-        actorOf(editor.user, 'cli'),
-        completeReport({ title: 'Saved among steady requests' }),
+      const { made, during, stillSending, load } = await scoreDuringLoad(s, url, 6000, async () =>
+        s.app.services.reports.create(
+          actorOf(editor.user, 'cli'),
+          completeReport({ title: 'Saved among steady requests' }),
+        ),
       );
-      let during: number | null = null;
-      while (sending && during === null) {
-        during = await scoreOf(s.db.store, made.id);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      const stillSending = sending;
       await load;
       expect(during).toBe(qualityScore(made.report));
       expect(stillSending).toBe(true);
