@@ -172,6 +172,9 @@ describe('prose rules on the real-text evaluation set', () => {
   // wrong), recall 0.613 → 0.689. Precision still meets the 0.9 but fell, so its floor is lowered from 0.92 to
   // the measured 0.91; recall ≥ 0.8 not met. Looked at three times: before any change, after the changes, and after two
   // fixes that only remove hits (a golden-file title and a classes test), which did not move the held-out figures.
+  // Round eleven changed nothing: two verb classes read by lemma and object (a safeguard switched off, a secret put where
+  // others can read it), decided on the development half (blame 0.879 → 0.896 recall there, no wrong hit), scored
+  // 0.886 / 0.694 on the held-out half (1 more right, 5 more wrong) at the one look and were reverted; see RESULTS.md.
   const PRECISION_FLOOR: Record<string, number> = {
     blame: 0.91,
     judgment: 0.91,
