@@ -398,6 +398,7 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
       options.qualityScorer,
     );
     services.reports.onSaved((id) => scorer.noteSaved(id));
+    services.settings.onScoreBasisChanged(() => scorer.settingsChanged());
     // Every request the server receives, counted on the HTTP server itself (no Fastify hook): the scorer's pace.
     app.server.on('request', () => scorer.noteRequest());
     app.decorate('qualityScorer', scorer);

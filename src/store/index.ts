@@ -20,7 +20,10 @@ export * from './calendar.repository.js';
 export * from './tracker.repository.js';
 export {
   bumpInsights,
+  forgetScores,
   jobsFor,
+  SCORE_BASIS_KEYS,
+  scoreBasis,
   scoreUnscored,
   unscoredIds,
   writeScore,

@@ -366,11 +366,14 @@ const REBUILD: string[] = [
  * the new ones), and mark them ready. Run by the migrator when they are not ready or rows were filled.
  */
 export async function rebuildKept(store: Store): Promise<void> {
-  await store.db.transaction().execute(async (trx) => {
-    await sql`delete from insight_kept`.execute(trx);
-    for (const text of REBUILD) await sql.raw(text).execute(trx);
-    await sql`update insight_kept_state set ready = 1 where id = 1`.execute(trx);
-  });
+  await store.db.transaction().execute(rebuildKeptIn);
+}
+
+/** rebuildKept inside a transaction the caller holds (its other writes and the rebuild commit together). */
+export async function rebuildKeptIn(trx: Transaction<Database>): Promise<void> {
+  await sql`delete from insight_kept`.execute(trx);
+  for (const text of REBUILD) await sql.raw(text).execute(trx);
+  await sql`update insight_kept_state set ready = 1 where id = 1`.execute(trx);
 }
 
 /** Whether the kept rows are ready (computed and kept since). */

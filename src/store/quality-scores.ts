@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { bucketOf, type Report } from '../domain/index.js';
 import type { Store } from './database.js';
-import { applyKept } from './insight-kept.js';
+import type { Database } from './database.types.js';
+import { applyKept, rebuildKeptIn } from './insight-kept.js';
 
 // The linter's quality score of each report in its facts row (issue 17, post-mortem health). A save empties the
 // score (the content changed); `hindsight serve` fills it again in the background, a report at a time, the lint
@@ -52,17 +53,35 @@ export async function jobsFor(store: Store, ids: string[]): Promise<ScoreJob[]> 
 
 /**
  * Store `value` as the score of report `id` at `version`, with what it changes in the kept tallies, in one
- * transaction; nothing when the report was saved meanwhile (another version, or the score no longer empty).
+ * transaction; nothing when the report was saved meanwhile (another version, or the score no longer empty), or
+ * when `basis` (scoreBasis, read before the lint) no longer equals the stored settings.
  * True when it was written. With `bump: false` the insights' generation is left for the caller to move later
  * (bumpInsights): the background scorer moves it at most every few seconds, so that a backlog being scored does
  * not throw the kept insights away after every report.
  */
+/** The settings keys a stored score depends on: the linter reads them (unknown severity, internal names). */
+export const SCORE_BASIS_KEYS = ['severityScale', 'internalNetwork'] as const;
+
+/**
+ * The stored text of the settings a score depends on, to tell whether they changed between a lint and the
+ * write of its score (writeScore's `basis`).
+ */
+export async function scoreBasis(db: Kysely<Database> | Transaction<Database>): Promise<string> {
+  const rows = await db
+    .selectFrom('settings')
+    .select(['key', 'value'])
+    .where('key', 'in', [...SCORE_BASIS_KEYS])
+    .orderBy('key')
+    .execute();
+  return JSON.stringify(rows.map((r) => [r.key, r.value]));
+}
+
 export async function writeScore(
   store: Store,
   id: string,
   version: number,
   value: number,
-  options: { bump?: boolean } = {},
+  options: { bump?: boolean; basis?: string } = {},
 ): Promise<boolean> {
   return store.db.transaction().execute(async (trx) => {
     // On PostgreSQL the report's row is locked first, as a save does: a save under way finishes before this reads
@@ -75,11 +94,34 @@ export async function writeScore(
     if (store.dialect === 'postgres') facts = facts.forUpdate();
     const prev = await facts.executeTakeFirst();
     if (!prev || prev.quality_score !== null || Number(now?.version) !== version) return false;
+    // Linted under settings that have changed since (forgetScores empties the scores stored before the change;
+    // this one, read in the same transaction, would come after it).
+    if (options.basis !== undefined && (await scoreBasis(trx)) !== options.basis) return false;
     const set = { quality_score: value, b_quality: bucketOf(value) };
     await trx.updateTable('report_facts').set(set).where('report_id', '=', id).execute();
     await applyKept(trx, store.dialect, prev, { ...prev, ...set });
     if (options.bump !== false) await bumpInsights(trx);
     return true;
+  });
+}
+
+/**
+ * Empty every stored score, in one transaction with the kept tallies computed afresh and the insights'
+ * generation moved: the settings a score depends on (the severity scale, the internal network) changed, so the
+ * scores stored under the old ones no longer equal the editor's. The background scorer fills them again, and
+ * meanwhile the figures count those reports as not scored yet rather than show stale scores. Returns how many
+ * scores were emptied.
+ */
+export async function forgetScores(store: Store): Promise<number> {
+  return store.db.transaction().execute(async (trx) => {
+    const done = await trx
+      .updateTable('report_facts')
+      .set({ quality_score: null, b_quality: null })
+      .where('quality_score', 'is not', null)
+      .executeTakeFirst();
+    await rebuildKeptIn(trx);
+    await bumpInsights(trx);
+    return Number(done.numUpdatedRows);
   });
 }
 
