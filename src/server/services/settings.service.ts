@@ -10,7 +10,12 @@ import {
   templateSchema,
   type Settings,
 } from '../../domain/index.js';
-import { forgetScores, SCORE_BASIS_KEYS, type SettingsRepository, type Store } from '../../store/index.js';
+import {
+  SCORE_BASIS_KEYS,
+  startForgettingScores,
+  type SettingsRepository,
+  type Store,
+} from '../../store/index.js';
 import type { Actor } from './access.js';
 import { requireRole } from './access.js';
 import type { AuditService } from './audit.service.js';
@@ -40,8 +45,9 @@ export class SettingsService {
   ) {}
 
   /**
-   * Called after a change of the settings the quality score depends on has emptied the stored scores (the
-   * background scorer listens, to score every report again).
+   * Called after a change of the settings the quality score depends on, once the stored scores are marked to be
+   * emptied (the server listens: it empties them in the background, resumeForgetScores, then has its scorer
+   * score every report again).
    */
   onScoreBasisChanged(listener: () => void): void {
     this.basisListeners.push(listener);
@@ -83,11 +89,11 @@ export class SettingsService {
       { keys: Object.keys(values) },
     );
     const after = await this.get();
-    // Scores stored under the old scale or network are no longer the editor's: emptied after the settings are
-    // written, so that one linted under the old ones and written meanwhile is emptied too (one written later is
-    // refused by writeScore, which compares the stored settings with those it was linted under).
+    // Scores stored under the old scale or network are no longer the editor's: marked to be emptied after the
+    // settings are written, so that one linted under the old ones and written meanwhile is emptied too (one
+    // written later is refused by writeScore, which compares the stored settings with those it was linted under).
     if (before && SCORE_BASIS_KEYS.some((k) => !isDeepStrictEqual(before[k], after[k]))) {
-      await forgetScores(this.store);
+      await startForgettingScores(this.store);
       for (const listener of this.basisListeners) listener();
     }
     return after;
