@@ -12,7 +12,7 @@ import Fastify, {
 } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pingStore, type Store } from '../store/index.js';
+import { pingStore, resumeForgetScores, type Store } from '../store/index.js';
 import { startSearchPool, type SearchPool } from './search/search-pool.js';
 import { installAuth } from './auth.hook.js';
 import {
@@ -390,6 +390,36 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
     // Attempts in flight finish (or time out) before the database is closed.
     app.addHook('onClose', async () => worker.stop());
   }
+  // The scores of settings that changed, emptied in the background (a walk at a time; again when another
+  // change came during one), and at start what a stop cut short; then the scorer walks its backlog again.
+  let forgetting: Promise<void> | undefined;
+  let forgetAgain = false;
+  let backgroundScorer: BackgroundScorer | undefined;
+  const forgetScores = (): void => {
+    if (forgetting) {
+      forgetAgain = true;
+      return;
+    }
+    forgetting = (async () => {
+      do {
+        forgetAgain = false;
+        await resumeForgetScores(options.db);
+        backgroundScorer?.settingsChanged();
+      } while (forgetAgain);
+    })()
+      .catch((e: unknown) =>
+        app.log.error({ err: e }, 'could not empty the quality scores of changed settings'),
+      )
+      .finally(() => {
+        forgetting = undefined;
+      });
+  };
+  services.settings.onScoreBasisChanged(forgetScores);
+  app.addHook('onReady', async () => forgetScores());
+  app.addHook('onClose', async () => {
+    forgetAgain = false;
+    await forgetting;
+  });
   if (options.qualityScorer) {
     const scorer = new BackgroundScorer(
       options.db,
@@ -397,6 +427,7 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
       app.log,
       options.qualityScorer,
     );
+    backgroundScorer = scorer;
     services.reports.onSaved((id) => scorer.noteSaved(id));
     // Every request the server receives, counted on the HTTP server itself (no Fastify hook): the scorer's pace.
     app.server.on('request', () => scorer.noteRequest());

@@ -20,8 +20,13 @@ export * from './calendar.repository.js';
 export * from './tracker.repository.js';
 export {
   bumpInsights,
+  forgetScores,
   jobsFor,
+  resumeForgetScores,
+  SCORE_BASIS_KEYS,
+  scoreBasis,
   scoreUnscored,
+  startForgettingScores,
   unscoredIds,
   writeScore,
   type ScoreJob,

@@ -149,35 +149,47 @@ const UPSERT = `insert into insight_kept (quarter, severity, figure, grp, n, lo,
  * The statements that apply `changes`, to run after the new facts row is written (a bucket a value left has
  * its least and greatest value found again from the public rows, as they now are).
  */
-function statements(changes: readonly Change[]): Statement[] {
+function statements(changes: readonly Change[], refind = true): Statement[] {
   const out: Statement[] = [];
   for (const c of changes) {
     const lo = c.added.length > 0 ? Math.min(...c.added) : null;
     const hi = c.added.length > 0 ? Math.max(...c.added) : null;
     out.push({ text: UPSERT, params: [c.quarter, c.severity, c.figure, c.grp, c.n, lo, hi] });
     if (c.removed.length === 0) continue;
-    const [value, bucket] = KEPT_MEASURES.find(([v]) => `b:${v}` === c.figure)!;
-    const parts = [
-      'public = 1',
-      `${value} is not null`,
-      `${bucket} = ?`,
-      c.quarter === '' ? 'quarter is null' : 'quarter = ?',
-      c.severity === '' ? 'severity is null' : 'severity = ?',
-    ];
-    const params: unknown[] = [
-      Number(c.grp),
-      ...(c.quarter === '' ? [] : [c.quarter]),
-      ...(c.severity === '' ? [] : [c.severity]),
-    ];
-    const where = parts.join(' and ');
-    out.push({
-      text: `update insight_kept set lo = (select min(${value}) from report_facts where ${where}),
-        hi = (select max(${value}) from report_facts where ${where})
-        where quarter = ? and severity = ? and figure = ? and grp = ?`,
-      params: [...params, ...params, c.quarter, c.severity, c.figure, c.grp],
-    });
+    if (!refind) {
+      out.push({
+        text: `update insight_kept set lo = null, hi = null ${KEY_WHERE} and n <= 0`,
+        params: [c.quarter, c.severity, c.figure, c.grp],
+      });
+      continue;
+    }
+    out.push(refindStatement(c));
   }
   return out;
+}
+
+/** The statement that finds a kept bucket's least and greatest value again from the public facts rows. */
+function refindStatement(c: Pick<Change, 'quarter' | 'severity' | 'figure' | 'grp'>): Statement {
+  const [value, bucket] = KEPT_MEASURES.find(([v]) => `b:${v}` === c.figure)!;
+  const parts = [
+    'public = 1',
+    `${value} is not null`,
+    `${bucket} = ?`,
+    c.quarter === '' ? 'quarter is null' : 'quarter = ?',
+    c.severity === '' ? 'severity is null' : 'severity = ?',
+  ];
+  const params: unknown[] = [
+    Number(c.grp),
+    ...(c.quarter === '' ? [] : [c.quarter]),
+    ...(c.severity === '' ? [] : [c.severity]),
+  ];
+  const where = parts.join(' and ');
+  return {
+    text: `update insight_kept set lo = (select min(${value}) from report_facts where ${where}),
+        hi = (select max(${value}) from report_facts where ${where})
+        where quarter = ? and severity = ? and figure = ? and grp = ?`,
+    params: [...params, ...params, c.quarter, c.severity, c.figure, c.grp],
+  };
 }
 
 /** `?` placeholders as the dialect wants them. */
@@ -257,7 +269,37 @@ export async function applyKept(
   prev: Facts | undefined,
   next: Facts | undefined,
 ): Promise<void> {
-  for (const s of statements(keptChanges(prev, next)))
+  await applyKeptOf(trx, dialect, [[prev, next]]);
+}
+
+/**
+ * Apply several facts rows' changes, summed (one statement a kept row), in the caller's transaction. With
+ * `refind: false` a bucket a value left keeps its least and greatest value (emptied only when the bucket is):
+ * for a walk that empties a figure a chunk at a time, which calls refindEnds for the figure once at its end.
+ */
+export async function applyKeptOf(
+  trx: Kysely<Database> | Transaction<Database>,
+  dialect: Dialect,
+  changes: readonly FactsChange[],
+  options: { refind?: boolean } = {},
+): Promise<void> {
+  for (const s of statements(keptChangesOf(changes), options.refind ?? true))
+    await trx.executeQuery(CompiledQuery.raw(placeholders(s.text, dialect), s.params));
+}
+
+/** Find the least and greatest value again of every kept bucket of `figure` that is not empty. */
+export async function refindEnds(
+  trx: Kysely<Database> | Transaction<Database>,
+  dialect: Dialect,
+  figure: string,
+): Promise<void> {
+  const rows = await trx
+    .selectFrom('insight_kept')
+    .select(['quarter', 'severity', 'figure', 'grp'])
+    .where('figure', '=', figure)
+    .where('n', '>', 0)
+    .execute();
+  for (const s of rows.map(refindStatement))
     await trx.executeQuery(CompiledQuery.raw(placeholders(s.text, dialect), s.params));
 }
 

@@ -64,7 +64,7 @@ interface GroupJob<DB, Tail> {
 }
 
 /** PostgreSQL's codes for a transaction that may succeed when run again: a deadlock, a serialization failure. */
-const RETRIABLE = new Set(['40P01', '40001']);
+export const RETRIABLE = new Set(['40P01', '40001']);
 
 /**
  * Group commit on PostgreSQL, as SQLite's saves have it (report-writes.ts): the saves that arrive while the

@@ -1,7 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { bucketOf, type Report } from '../domain/index.js';
 import type { Store } from './database.js';
-import { applyKept } from './insight-kept.js';
+import type { Database } from './database.types.js';
+import { applyKept, applyKeptOf, refindEnds } from './insight-kept.js';
+import { RETRIABLE } from './pg-save.js';
 
 // The linter's quality score of each report in its facts row (issue 17, post-mortem health). A save empties the
 // score (the content changed); `hindsight serve` fills it again in the background, a report at a time, the lint
@@ -52,17 +54,35 @@ export async function jobsFor(store: Store, ids: string[]): Promise<ScoreJob[]> 
 
 /**
  * Store `value` as the score of report `id` at `version`, with what it changes in the kept tallies, in one
- * transaction; nothing when the report was saved meanwhile (another version, or the score no longer empty).
+ * transaction; nothing when the report was saved meanwhile (another version, or the score no longer empty), or
+ * when `basis` (scoreBasis, read before the lint) no longer equals the stored settings.
  * True when it was written. With `bump: false` the insights' generation is left for the caller to move later
  * (bumpInsights): the background scorer moves it at most every few seconds, so that a backlog being scored does
  * not throw the kept insights away after every report.
  */
+/** The settings keys a stored score depends on: the linter reads them (unknown severity, internal names). */
+export const SCORE_BASIS_KEYS = ['severityScale', 'internalNetwork'] as const;
+
+/**
+ * The stored text of the settings a score depends on, to tell whether they changed between a lint and the
+ * write of its score (writeScore's `basis`).
+ */
+export async function scoreBasis(db: Kysely<Database> | Transaction<Database>): Promise<string> {
+  const rows = await db
+    .selectFrom('settings')
+    .select(['key', 'value'])
+    .where('key', 'in', [...SCORE_BASIS_KEYS])
+    .orderBy('key')
+    .execute();
+  return JSON.stringify(rows.map((r) => [r.key, r.value]));
+}
+
 export async function writeScore(
   store: Store,
   id: string,
   version: number,
   value: number,
-  options: { bump?: boolean } = {},
+  options: { bump?: boolean; basis?: string } = {},
 ): Promise<boolean> {
   return store.db.transaction().execute(async (trx) => {
     // On PostgreSQL the report's row is locked first, as a save does: a save under way finishes before this reads
@@ -75,12 +95,110 @@ export async function writeScore(
     if (store.dialect === 'postgres') facts = facts.forUpdate();
     const prev = await facts.executeTakeFirst();
     if (!prev || prev.quality_score !== null || Number(now?.version) !== version) return false;
+    // Linted under settings that have changed since (forgetScores empties the scores stored before the change;
+    // this one, read in the same transaction, would come after it).
+    if (options.basis !== undefined && (await scoreBasis(trx)) !== options.basis) return false;
     const set = { quality_score: value, b_quality: bucketOf(value) };
     await trx.updateTable('report_facts').set(set).where('report_id', '=', id).execute();
     await applyKept(trx, store.dialect, prev, { ...prev, ...set });
     if (options.bump !== false) await bumpInsights(trx);
     return true;
   });
+}
+
+/**
+ * The settings key that holds how far forgetScores got: the least report id walked (the walk goes on below it),
+ * null before the first chunk.
+ */
+const FORGET_KEY = 'scores:forget-below';
+
+/**
+ * Empty every stored score: the settings a score depends on (the severity scale, the internal network) changed,
+ * so the scores stored under the old ones are no longer the editor's. The background scorer fills them again,
+ * and meanwhile the figures count those reports as not scored yet rather than show stale scores. The facts
+ * rows are walked from the greatest id down, `chunk` at a time, each chunk one transaction with its change to
+ * the kept tallies and with how far the walk got (settings key FORGET_KEY, written first): the event loop is
+ * free between chunks (at 100,000 reports one transaction took 2 s of CPU; a chunk of 100 takes a few
+ * milliseconds), and a walk a crash cut short goes on at the next start (resumeForgetScores). A score written meanwhile under the new settings may be emptied
+ * too, and is written again. Returns how many scores were emptied.
+ */
+export async function forgetScores(store: Store, options: { chunk?: number } = {}): Promise<number> {
+  await startForgettingScores(store);
+  return resumeForgetScores(store, options);
+}
+
+/**
+ * The first step of forgetScores, on its own: the walk marked as to do from the greatest id (the settings
+ * service does this before it answers; the server then walks in the background, and at its next start should
+ * it stop first).
+ */
+export async function startForgettingScores(store: Store): Promise<void> {
+  const at = new Date().toISOString();
+  await store.db
+    .insertInto('settings')
+    .values({ key: FORGET_KEY, value: 'null', updated_at: at, updated_by: null })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: 'null', updated_at: at }))
+    .execute();
+}
+
+/** Go on with a forgetScores walk a stop cut short (nothing when none is under way); how many were emptied. */
+export async function resumeForgetScores(store: Store, options: { chunk?: number } = {}): Promise<number> {
+  const chunk = options.chunk ?? 100;
+  let emptied = 0;
+  let retries = 0;
+  for (;;) {
+    const step = store.db.transaction().execute(async (trx) => {
+      const mark = await trx
+        .selectFrom('settings')
+        .select('value')
+        .where('key', '=', FORGET_KEY)
+        .executeTakeFirst();
+      if (!mark) return false;
+      const below = JSON.parse(mark.value) as string | null;
+      let q = trx.selectFrom('report_facts').selectAll().where('quality_score', 'is not', null);
+      if (below !== null) q = q.where('report_id', '<', below);
+      q = q.orderBy('report_id', 'desc').limit(chunk);
+      if (store.dialect === 'postgres') q = q.forUpdate();
+      const rows = await q.execute();
+      if (rows.length === 0) {
+        // The buckets scored meanwhile (under the new settings) get their least and greatest value right.
+        await refindEnds(trx, store.dialect, 'b:quality_score');
+        await trx.deleteFrom('settings').where('key', '=', FORGET_KEY).execute();
+        await bumpInsights(trx);
+        return false;
+      }
+      const ids = rows.map((r) => r.report_id);
+      const set = { quality_score: null, b_quality: null };
+      await trx.updateTable('report_facts').set(set).where('report_id', 'in', ids).execute();
+      // Without finding each bucket's ends again from the rows (most of a chunk's time): a bucket keeps its
+      // least and greatest value until it is empty or the walk ends.
+      await applyKeptOf(
+        trx,
+        store.dialect,
+        rows.map((r) => [r, { ...r, ...set }] as const),
+        { refind: false },
+      );
+      await trx
+        .updateTable('settings')
+        .set({ value: JSON.stringify(ids[ids.length - 1]) })
+        .where('key', '=', FORGET_KEY)
+        .execute();
+      return rows.length;
+    });
+    let more: number | false;
+    try {
+      more = await step;
+    } catch (e) {
+      // A deadlock with a save on PostgreSQL: the chunk is walked again.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && RETRIABLE.has(code) && retries++ < 5) continue;
+      throw e;
+    }
+    if (more === false) return emptied;
+    emptied += more;
+    // Requests run between two chunks.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Move the insights' generation on, so that kept insights are computed afresh at their next request. */

@@ -10,6 +10,8 @@ import { reportSchema, type Report } from '../../domain/index.js';
 import { lintReport, qualityScore, scoreReport } from '../../lint/index.js';
 import { importForeignMarkdown } from '../../markdown/import/foreign.import.js';
 import { rebuildKept } from '../../store/insight-kept.js';
+import { DEFAULT_INTERNAL_NETWORK, DEFAULT_SEVERITY_SCALE } from '../../domain/index.js';
+import { scoreBasis, writeScore } from '../../store/index.js';
 import type { Store } from '../../store/index.js';
 import { actorOf } from '../services/access.js';
 import { BackgroundScorer } from './background-scorer.js';
@@ -115,6 +117,42 @@ describe.each(testDialects())('the background scorer on %s', (dialect) => {
     expect(kept).toEqual(await readKept(store));
   }, 60_000);
 
+  it('scores every report again when the severity scale changes, as the editor scores it under the new one', async () => {
+    const store = s.db.store;
+    const admin = await s.client('admin', 'Ada Admin');
+    const made = await create(completeReport({ title: 'Scored again under a new scale' }));
+    const before = await until('a score', async () => (await scoreOf(store, made.id)) ?? undefined);
+    expect(before).toBe(await editorScore(made.report));
+    const put = (severityScale: object) =>
+      admin.call({ method: 'PUT', url: '/api/settings', payload: { severityScale } });
+    // A scale without the report's level (SEV2): the editor now finds an unknown severity.
+    const scale = {
+      levels: [
+        { id: 'P1', rank: 1, name: 'Major', definition: 'Most customers cannot work.' },
+        { id: 'P2', rank: 2, name: 'Minor', definition: 'Some customers notice.' },
+      ],
+    };
+    try {
+      expect((await put(scale)).statusCode).toBe(200);
+      const after = await editorScore(made.report);
+      expect(after).not.toBe(before);
+      expect(
+        await until('the score under the new scale', async () =>
+          (await scoreOf(store, made.id)) === after ? after : undefined,
+        ),
+      ).toBe(after);
+      const kept = await readKept(store);
+      await rebuildKept(store);
+      expect(kept).toEqual(await readKept(store));
+    } finally {
+      expect((await put(DEFAULT_SEVERITY_SCALE)).statusCode).toBe(200);
+    }
+    // And back: the default scale's score again.
+    await until('the score under the default scale', async () =>
+      (await scoreOf(store, made.id)) === before ? before : undefined,
+    );
+  }, 60_000);
+
   it('never writes the score of a version saved over while it was being scored', async () => {
     const store = s.db.store;
     const first = completeReport({ title: 'Saved over while scored' });
@@ -158,6 +196,24 @@ describe.each(testDialects())('the background scorer on %s', (dialect) => {
     } finally {
       await scorer.stop();
     }
+  }, 60_000);
+
+  it('refuses a score linted under settings that changed before it was written', async () => {
+    const store = s.db.store;
+    // The app's scorer was stopped by the test before; this report stays unscored unless written here.
+    await s.app.qualityScorer?.stop();
+    const admin = await s.client('admin', 'Ada Admin 2');
+    const made = await s.app.services.reports.create(actorOf(editor.user, 'cli'), completeReport());
+    const basis = await scoreBasis(store.db);
+    await s.app.services.settings.update(actorOf(admin.user, 'cli'), {
+      internalNetwork: { ...DEFAULT_INTERNAL_NETWORK, domains: ['corp.example.com'] },
+    });
+    expect(await writeScore(store, made.id, made.version, 50, { basis })).toBe(false);
+    expect(await scoreOf(store, made.id)).toBeNull();
+    expect(await writeScore(store, made.id, made.version, 50, { basis: await scoreBasis(store.db) })).toBe(
+      true,
+    );
+    expect(await scoreOf(store, made.id)).toBe(50);
   }, 60_000);
 });
 

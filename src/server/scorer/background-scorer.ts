@@ -17,6 +17,7 @@ import { workerEntry } from '../../fs/worker-entry.js';
 import {
   bumpInsights,
   jobsFor,
+  scoreBasis,
   unscoredIds,
   writeScore,
   type ScoreJob,
@@ -191,6 +192,19 @@ export class BackgroundScorer {
     if (this.sleeping?.wakeOnSave) this.wake();
   }
 
+  /**
+   * The settings a score depends on changed and every stored score was emptied: walk the whole backlog again
+   * from the newest report, and give the reports the linter failed on another try under the new settings.
+   */
+  settingsChanged(): void {
+    if (this.stopped) return;
+    this.backlog = [];
+    this.cursor = undefined;
+    this.backlogDone = false;
+    this.failed.clear();
+    this.wake();
+  }
+
   /** Stop now: a lint in progress is abandoned (its worker terminated), a score being written is finished. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -301,6 +315,8 @@ export class BackgroundScorer {
   }
 
   private async scoreOne(job: ScoreJob): Promise<void> {
+    // The stored settings' text first: should they change before the lint reads them, the score is refused.
+    const basis = await scoreBasis(this.store.db);
     const { severityScale: scale, internalNetwork: network } = await this.settings();
     let reply: ScoreReply;
     try {
@@ -319,7 +335,7 @@ export class BackgroundScorer {
     if (this.stopped) return;
     // The generation moves with the score when the last move is old enough; otherwise once, a little later.
     const bump = performance.now() - this.lastBump >= this.bumpEveryMs;
-    if (!(await writeScore(this.store, job.id, job.version, reply.score, { bump }))) return;
+    if (!(await writeScore(this.store, job.id, job.version, reply.score, { bump, basis }))) return;
     this.scored += 1;
     if (bump) {
       this.lastBump = performance.now();

@@ -73,7 +73,7 @@ export function createServices(
 ): Services {
   const auditLog = new AuditRepository(store);
   const audit = new AuditService(auditLog);
-  const settings = new SettingsService(new SettingsRepository(store), audit);
+  const settings = new SettingsService(new SettingsRepository(store), audit, store);
   const reviewRepo = new ReviewRepository(store);
   const reports = new ReportService(
     new ReportRepository(store),

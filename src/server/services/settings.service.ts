@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import {
   AppError,
@@ -9,7 +10,12 @@ import {
   templateSchema,
   type Settings,
 } from '../../domain/index.js';
-import type { SettingsRepository } from '../../store/index.js';
+import {
+  SCORE_BASIS_KEYS,
+  startForgettingScores,
+  type SettingsRepository,
+  type Store,
+} from '../../store/index.js';
 import type { Actor } from './access.js';
 import { requireRole } from './access.js';
 import type { AuditService } from './audit.service.js';
@@ -30,10 +36,22 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** Reads and writes the organization's settings; only admins write. */
 export class SettingsService {
+  private readonly basisListeners: (() => void)[] = [];
+
   constructor(
     private readonly repo: SettingsRepository,
     private readonly audit: AuditService,
+    private readonly store: Store,
   ) {}
+
+  /**
+   * Called after a change of the settings the quality score depends on, once the stored scores are marked to be
+   * emptied (the server listens: it empties them in the background, resumeForgetScores, then has its scorer
+   * score every report again).
+   */
+  onScoreBasisChanged(listener: () => void): void {
+    this.basisListeners.push(listener);
+  }
 
   /** Run a step at most once across every instance on this database (first-run setup, say). */
   async once<T>(key: string, step: () => Promise<T>): Promise<T | undefined> {
@@ -62,6 +80,7 @@ export class SettingsService {
     requireRole(actor, 'admin', 'changing settings');
     const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     if (Object.keys(values).length === 0) throw new AppError('bad_request', 'no settings to change');
+    const before = SCORE_BASIS_KEYS.some((k) => k in values) ? await this.get() : undefined;
     await this.repo.put(values, actor.user.id);
     await this.audit.record(
       actor,
@@ -69,6 +88,14 @@ export class SettingsService {
       { type: 'settings', id: 'organization' },
       { keys: Object.keys(values) },
     );
-    return this.get();
+    const after = await this.get();
+    // Scores stored under the old scale or network are no longer the editor's: marked to be emptied after the
+    // settings are written, so that one linted under the old ones and written meanwhile is emptied too (one
+    // written later is refused by writeScore, which compares the stored settings with those it was linted under).
+    if (before && SCORE_BASIS_KEYS.some((k) => !isDeepStrictEqual(before[k], after[k]))) {
+      await startForgettingScores(this.store);
+      for (const listener of this.basisListeners) listener();
+    }
+    return after;
   }
 }
