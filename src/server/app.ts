@@ -26,8 +26,8 @@ import {
 } from './contract.js';
 import { installErrorHandler } from './error-handler.js';
 import { jsonBody, markdownBody, refusePlainText } from './markdown-body.js';
-import { installReplyCompression } from './reply-compression.js';
-import { docsCsp, installSecurityHeaders } from './security-headers.js';
+import { compressReply } from './reply-compression.js';
+import { docsCsp, setSecurityHeaders } from './security-headers.js';
 import { attachmentsRoutes } from './routes/attachments.routes.js';
 import { authRoutes, type CookiePolicy } from './routes/auth.routes.js';
 import { passwordRoutes } from './routes/password.routes.js';
@@ -41,6 +41,7 @@ import { evidenceRoutes } from './routes/evidence.routes.js';
 import { followUpRoutes } from './routes/follow-up.routes.js';
 import { lintRoutes } from './routes/lint.routes.js';
 import { setupRoutes } from './routes/setup.routes.js';
+import { requestLogger } from './request-logger.js';
 import { installSpa } from './spa.js';
 import type { OutboxWorker, OutboxWorkerOptions } from './outbox/outbox.worker.js';
 import { webhooksRoutes } from './routes/webhooks.routes.js';
@@ -201,6 +202,7 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
     return503OnClosing: true,
     // Fastify's own request logging writes two lines per request; see onResponse below for ours.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: requestLogger,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -220,7 +222,6 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   // Before compression's hook, so the check sees the JSON as sent.
   if (options.validateResponses) checkReplies(app, replyViolations);
 
-  installSecurityHeaders(app);
   app.addContentTypeParser(
     ['text/markdown', 'text/x-markdown'],
     { parseAs: 'buffer', bodyLimit },
@@ -230,11 +231,23 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, jsonBody(parseJson));
-  // Replies over 1 KB go out compressed when the client accepts it (lists and reports are repetitive JSON):
-  // those built in memory by installReplyCompression, streams by @fastify/compress; brotli at a low quality
-  // costs about what gzip does. Bodies sent to us are never inflated. Registered before the web app's static
-  // files, which serve their precompressed copies (see spa.ts).
-  installReplyCompression(app);
+  // While shutting down, answers to requests in flight close their connection, so that a keep-alive
+  // client does not hold the process open until its idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // What every reply gets, in one hook (each hook costs every request a turn of Fastify's hook runner): the
+  // security headers, Connection: close while shutting down, and compression. Replies over 1 KB go out
+  // compressed when the client accepts it (lists and reports are repetitive JSON): those built in memory by
+  // compressReply, streams by @fastify/compress; brotli at a low quality costs about what gzip does. Bodies
+  // sent to us are never inflated. Registered before the web app's static files, which serve their
+  // precompressed copies (see spa.ts).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    setSecurityHeaders(reply);
+    if (closing) reply.header('connection', 'close');
+    compressReply(request, reply, payload, done);
+  });
   await app.register(fastifyCompress, {
     threshold: 1024,
     encodings: ['br', 'gzip'],
@@ -286,17 +299,6 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   });
 
   installAuth(app, services);
-
-  // While shutting down, answers to requests in flight close their connection, so that a keep-alive
-  // client does not hold the process open until its idle timeout.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
-    done(null, payload);
-  });
 
   if (options.requestLogs) {
     app.addHook('onResponse', (request, reply, done) => {

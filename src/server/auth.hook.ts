@@ -47,47 +47,78 @@ export function actor(request: FastifyRequest): Actor {
 export function installAuth(app: FastifyInstance, services: Services): void {
   app.decorateRequest('actor', undefined);
   app.decorateRequest('sessionToken', undefined);
-  app.addHook('onRequest', async (request) => {
-    const ip = request.ip ?? null;
+  app.addHook('onRequest', (request, _reply, done) => {
+    // Fastify builds request.routeOptions anew on each read: once is enough.
+    const route = request.routeOptions;
     const header = request.headers.authorization;
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      const found = m ? await services.auth.fromToken(m[1]!, ip) : undefined;
-      if (!found) throw new AppError('unauthorized', 'the API token is not valid');
-      request.actor = found;
-    } else if (!request.routeOptions.config?.sessionless) {
-      const token = request.cookies[SESSION_COOKIE];
-      if (token) {
-        const found = await services.auth.fromSession(token, ip);
-        if (found) {
-          if (!SAFE_METHODS.has(request.method)) {
-            const sent = request.headers[CSRF_HEADER];
-            if (typeof sent !== 'string' || !sameSecret(sent, found.csrfToken)) {
-              throw new AppError(
-                'forbidden',
-                `a signed-in change must carry the ${CSRF_HEADER} header from sign-in`,
-              );
-            }
-          }
-          request.actor = found.actor;
-          request.sessionToken = token;
-          mustChangePasswordFirst(request);
-        }
+      // A token checked a moment ago is known without the database, and then without a promise.
+      const known = m ? services.auth.rememberedToken(m[1]!, request.ip ?? null) : undefined;
+      if (known) {
+        request.actor = known;
+        return done(admit(request, route));
       }
     }
-    if (!request.actor && !request.routeOptions.config?.public && request.routeOptions.url !== undefined) {
-      throw new AppError('unauthorized', 'sign in or send an API token');
-    }
-    const need = request.routeOptions.config?.role;
-    if (need && request.actor)
-      requireRole(request.actor, need, `${request.method} ${request.routeOptions.url}`);
+    recognize(request, route, services).then(
+      () => done(admit(request, route)),
+      (e: unknown) => done(e as Error),
+    );
   });
 }
 
+type Route = FastifyRequest['routeOptions'];
+
+/** Find the caller of a request from its token or session cookie (request.actor stays unset for neither). */
+async function recognize(request: FastifyRequest, route: Route, services: Services): Promise<void> {
+  const ip = request.ip ?? null;
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const found = m ? await services.auth.fromToken(m[1]!, ip) : undefined;
+    if (!found) throw new AppError('unauthorized', 'the API token is not valid');
+    request.actor = found;
+  } else if (!route.config?.sessionless) {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      const found = await services.auth.fromSession(token, ip);
+      if (found) {
+        if (!SAFE_METHODS.has(request.method)) {
+          const sent = request.headers[CSRF_HEADER];
+          if (typeof sent !== 'string' || !sameSecret(sent, found.csrfToken)) {
+            throw new AppError(
+              'forbidden',
+              `a signed-in change must carry the ${CSRF_HEADER} header from sign-in`,
+            );
+          }
+        }
+        request.actor = found.actor;
+        request.sessionToken = token;
+        mustChangePasswordFirst(request, route);
+      }
+    }
+  }
+}
+
+/** Whether the caller (known or not) may call the route: the error to answer with, or undefined. */
+function admit(request: FastifyRequest, route: Route): Error | undefined {
+  if (!request.actor && !route.config?.public && route.url !== undefined)
+    return new AppError('unauthorized', 'sign in or send an API token');
+  const need = route.config?.role;
+  if (need && request.actor) {
+    try {
+      requireRole(request.actor, need, `${request.method} ${route.url}`);
+    } catch (e) {
+      return e as Error;
+    }
+  }
+  return undefined;
+}
+
 /** A session of an account whose password was reset may do nothing else until it chooses a new one. */
-function mustChangePasswordFirst(request: FastifyRequest): void {
-  const url = request.routeOptions.url;
+function mustChangePasswordFirst(request: FastifyRequest, route: Route): void {
+  const url = route.url;
   if (!request.actor?.user.mustChangePassword || !url?.startsWith('/api/')) return;
-  if (WHILE_PASSWORD_MUST_CHANGE.has(url) || request.routeOptions.config?.public) return;
+  if (WHILE_PASSWORD_MUST_CHANGE.has(url) || route.config?.public) return;
   throw new AppError('forbidden', 'choose a new password first: an admin reset this one');
 }

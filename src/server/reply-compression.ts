@@ -1,5 +1,5 @@
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Replies smaller than this go out as they are: compressing them saves less than it costs. */
 export const COMPRESS_THRESHOLD = 1024;
@@ -38,42 +38,45 @@ export function pickEncoding(header: string | undefined): 'br' | 'gzip' | undefi
  * thread pool, with a Content-Length, rather than through a chain of streams and a chunked reply as
  * @fastify/compress does for every payload: for the few kilobytes of a typical reply that chain cost more
  * than the compression. Replies that are streams (files) are left to @fastify/compress, whose hook runs after
- * this one and leaves a reply that already has a Content-Encoding be.
+ * this one and leaves a reply that already has a Content-Encoding be. Run by app.ts's onSend hook.
  */
-export function installReplyCompression(app: FastifyInstance): void {
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
-    if (request.headers['x-no-compression'] !== undefined || reply.hasHeader('content-encoding'))
-      return done(null, payload);
-    const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
-    if (size < COMPRESS_THRESHOLD) return done(null, payload);
-    const type = reply.getHeader('content-type');
-    if (!TEXTUAL.test(typeof type === 'string' ? type : 'application/json')) return done(null, payload);
-    const encoding = pickEncoding(request.headers['accept-encoding']);
-    // Whether or not this client gets it compressed, another may: caches must key on the header.
-    const vary = reply.getHeader('vary');
-    if (!/accept-encoding/i.test(String(vary ?? '')))
-      reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
-    if (!encoding) return done(null, payload);
-    const finish = (error: Error | null, compressed: Buffer) => {
-      if (error) return done(error);
-      reply.header('content-encoding', encoding);
-      reply.removeHeader('content-length');
-      done(null, compressed);
-    };
-    // Brotli at a low quality costs about what gzip does and makes JSON a little smaller.
-    if (encoding === 'br')
-      brotliCompress(
-        payload,
-        {
-          params: {
-            [constants.BROTLI_PARAM_QUALITY]: 4,
-            [constants.BROTLI_PARAM_SIZE_HINT]: size,
-            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-          },
+export function compressReply(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: Error | null, payload?: unknown) => void,
+): void {
+  if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
+  if (request.headers['x-no-compression'] !== undefined || reply.hasHeader('content-encoding'))
+    return done(null, payload);
+  const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  if (size < COMPRESS_THRESHOLD) return done(null, payload);
+  const type = reply.getHeader('content-type');
+  if (!TEXTUAL.test(typeof type === 'string' ? type : 'application/json')) return done(null, payload);
+  const encoding = pickEncoding(request.headers['accept-encoding']);
+  // Whether or not this client gets it compressed, another may: caches must key on the header.
+  const vary = reply.getHeader('vary');
+  if (vary === undefined) reply.header('vary', 'Accept-Encoding');
+  else if (!/accept-encoding/i.test(String(vary))) reply.header('vary', `${String(vary)}, Accept-Encoding`);
+  if (!encoding) return done(null, payload);
+  const finish = (error: Error | null, compressed: Buffer) => {
+    if (error) return done(error);
+    reply.header('content-encoding', encoding);
+    reply.removeHeader('content-length');
+    done(null, compressed);
+  };
+  // Brotli at a low quality costs about what gzip does and makes JSON a little smaller.
+  if (encoding === 'br')
+    brotliCompress(
+      payload,
+      {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: 4,
+          [constants.BROTLI_PARAM_SIZE_HINT]: size,
+          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
         },
-        finish,
-      );
-    else gzip(payload, { level: 6 }, finish);
-  });
+      },
+      finish,
+    );
+  else gzip(payload, { level: 6 }, finish);
 }

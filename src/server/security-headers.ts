@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply } from 'fastify';
 
 /**
  * What an answer that sets no policy of its own gets: JSON, errors, Markdown and files are data, never a page,
@@ -14,14 +14,11 @@ export function docsCsp(header: string): string {
     .trim();
 }
 
-/** Security headers on every response, whatever route (or error handler) made it. */
-export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    reply.header('x-content-type-options', 'nosniff');
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DATA_CSP);
-    if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'same-origin');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    done(null, payload);
-  });
+/** Security headers on every response, whatever route (or error handler) made it: see app.ts's onSend hook. */
+export function setSecurityHeaders(reply: FastifyReply): void {
+  reply.header('x-content-type-options', 'nosniff');
+  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DATA_CSP);
+  if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'same-origin');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('cross-origin-opener-policy', 'same-origin');
 }
