@@ -151,7 +151,8 @@ export function openStore(
  * A read (`select`) gets a name from its third run (one-off statements never do), and at most `max` statements
  * do, so that each connection holds a bounded number. Statements with a full-text condition (`tsquery`) are left out:
  * their best plan depends on the words (walk the reports newest first for a common word, take a rare one's
- * matches from the GIN index; see report-search.query.ts), which a generic plan cannot see. A named statement
+ * matches from the GIN index; see report-search.query.ts), which a generic plan cannot see, unless the caller marks
+ * one (ONE_PLAN) whose values it has already looked at. A named statement
  * that fails because the table under it changed shape since it was prepared (SQLSTATE 0A000, "cached plan must
  * not change result type": a migration run by another process), or because the server no longer holds it
  * (26000: a DEALLOCATE, a pooler in transaction mode), runs unnamed from then on: at once again when it ran
@@ -159,6 +160,13 @@ export function openStore(
  */
 /** The statements named: reads (the saves' statements, named too, showed no gain in paired runs). */
 const READ = /^\s*select\b/i;
+
+/**
+ * Marks a read (full-text ones too) whose plan is the same whatever its values, so that it may be named: a caller
+ * that has already chosen the plan's shape by the values (a search of a rare word, report-search.query.ts)
+ * starts its statement with this.
+ */
+export const ONE_PLAN = '/* one plan */ ';
 
 /**
  * Errors after which a statement runs unnamed: 0A000, its table changed shape; 26000, the server no longer holds
@@ -179,7 +187,12 @@ export class StatementNames {
   nameOf(text: string): string | undefined {
     const named = this.names.get(text);
     if (named !== undefined) return named;
-    if (this.names.size >= this.max || this.unnamed.has(text) || !READ.test(text) || /tsquery/i.test(text))
+    const onePlan = text.startsWith(ONE_PLAN);
+    if (
+      this.names.size >= this.max ||
+      this.unnamed.has(text) ||
+      (!onePlan && (!READ.test(text) || /tsquery/i.test(text)))
+    )
       return undefined;
     const runs = (this.seen.get(text) ?? 0) + 1;
     if (runs < 3) {

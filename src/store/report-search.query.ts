@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { SearchHit } from '../domain/api-contract.js';
 import type { Page, PageResult } from './action-items.query.js';
 import { COUNT_CAP, type CappedCount, type CountCache } from './count-cache.js';
-import type { Dialect } from './database.js';
+import { ONE_PLAN, type Dialect } from './database.js';
 import type { Database, ReportsTable } from './database.types.js';
 import { SUMMARY_COLUMNS, summaryFromArray, toSummary } from './report-list.query.js';
 import type { Viewer } from './viewer.js';
@@ -572,8 +572,13 @@ async function searchPostgres(
   const scored = (rows: { seq: number; score: number }[]): Scored[] =>
     rows.map((r) => ({ seq: Number(r.seq), score: Number(r.score) }));
   const upTo = page.offset + page.limit;
+  // A query the estimate puts at twice the window's matches or fewer is best found from the GIN index whatever
+  // its words, the plan PostgreSQL makes for a rare word: so that statement is named (database.ts, ONE_PLAN) and
+  // planned once per connection, not for every search (measured at 20,000 reports, the database's CPU for the
+  // statement: 4.6-6.1 ms planned each time, 3.9-4.4 ms named). Others are planned for their words.
+  const onePlan = estimate.matches <= 2 * tuning.rankWindow ? ONE_PLAN : '';
   const best = (
-    await sql<Row & { score: number; n: number; low: number }>`with
+    await sql<Row & { score: number; n: number; low: number }>`${sql.raw(onePlan)}with
       w as (select r.seq, ts_rank(s.document, ${tsq}) as score
         from reports r join report_search s on s.report_id = r.id
         where ${where} order by r.seq desc limit ${tuning.rankWindow}),
