@@ -91,11 +91,17 @@ describe.each(testDialects())('key index on %s', (dialect) => {
         versions.set('k-1', (await reports.update('k-1', versions.get('k-1')!, bare, info)).version);
       }
     }
+    // The start alone changed, and then nothing at all: the document moves, then stays.
+    const stored = (await reports.get('k-2'))!;
+    const moved = { ...stored.report, period: { ...stored.report.period, start: '2031-05-05T05:05:00Z' } };
+    let v = (await reports.update('k-2', stored.version, moved, info)).version;
+    v = (await reports.update('k-2', v, moved, info)).version;
     if (dialect !== 'sqlite') {
       expect(await new MemoryRepository(t.store).related(viewer, 'k-2')).not.toEqual([]);
       return;
     }
     const held = expectInStep(t);
+    expect(v).toBe(stored.version + 2);
     // Keys no report holds any more name no report.
     const db = t.store.sqlite!;
     const lookup = db.prepare(`select rowid from ${KEY_INDEX} where ${KEY_INDEX} match ?`).pluck();

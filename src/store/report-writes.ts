@@ -723,21 +723,17 @@ class SqliteSaves {
       moves = figuresMove(prev, facts);
       // The stored keys, read once: what the key index holds for the report (see writeKeyChanges).
       const keys = this.storedSide('report_keys', id);
-      if (this.keyIndex())
+      // Only what the edit changed is written: every row and index entry left alone is a page not rewritten.
+      this.replaceFacts(id, prev, facts);
+      for (const table of SIDE_TABLES)
+        if (table !== 'report_facts' && table !== 'report_keys')
+          this.replaceSide(table, id, rows.side[table], table === 'action_items' ? actions : undefined);
+      // The key index's document is written again only when the rows it is made of (keys, start) changed.
+      if (this.replaceSide('report_keys', id, rows.side.report_keys, keys) && this.keyIndex())
         this.saveEnd!.keys.push([
           keyDocument(seq, keys as unknown as ReportKeysTable[]),
           keyDocument(seq, rows.side.report_keys),
         ]);
-      // Only what the edit changed is written: every row and index entry left alone is a page not rewritten.
-      this.replaceFacts(id, prev, facts);
-      for (const table of SIDE_TABLES)
-        if (table !== 'report_facts')
-          this.replaceSide(
-            table,
-            id,
-            rows.side[table],
-            table === 'action_items' ? actions : table === 'report_keys' ? keys : undefined,
-          );
       this.saveEnd!.search.set(seq, { ...rows.search, created: false });
     } else {
       for (const table of SIDE_TABLES) this.insertAll(table, rows.side[table]);
@@ -802,20 +798,21 @@ class SqliteSaves {
 
   /**
    * A side table's rows of a report brought to `next`: the stored rows equal to a new one (every column) stay,
-   * the others are deleted, and the new rows no stored one matched are inserted.
+   * the others are deleted, and the new rows no stored one matched are inserted. Whether any row changed.
    */
   private replaceSide(
     table: string,
     id: string,
     next: readonly object[],
     stored: readonly Record<string, unknown>[] = this.storedSide(table, id),
-  ) {
+  ): boolean {
     const { gone, inserts } = sideChanges(stored, next);
     for (let i = 0; i < gone.length; i += 100) {
       const part = gone.slice(i, i + 100);
       this.stmt(`delete from ${table} where rowid in (${part.map(() => '?').join(', ')})`).run(...part);
     }
     this.insertAll(table, inserts);
+    return gone.length > 0 || inserts.length > 0;
   }
 
   /** A report's stored rows of a side table, each with its rowid as `handle_`. */
