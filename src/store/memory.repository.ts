@@ -56,6 +56,9 @@ function sqliteLookups(db: SQLite.Database): Lookups {
   };
 }
 
+/** A report as keyIndexLookups names it: its seq as fixed-width text, so equal scores rank in seq order. */
+const seqHandle = (seq: unknown) => String(seq).padStart(16, '0');
+
 /** The lookups by key from the key index (key-index.ts), which names reports by seq. */
 function keyIndexLookups(db: SQLite.Database): Lookups {
   const keys = db.prepare('select kind, key, label from report_keys where report_id = ?');
@@ -69,12 +72,9 @@ function keyIndexLookups(db: SQLite.Database): Lookups {
   return {
     keys: (id) => Promise.resolve(keys.all(id) as RelationKey[]),
     count: (k) => Promise.resolve(Number(count.get(keyQuery(k.kind, k.key), COMMON))),
-    // Seqs as fixed-width text: equal scores rank in the order of the reports' creation.
     newest: (k) =>
       Promise.resolve(
-        (newest.all(keyQuery(k.kind, k.key), PER_KEY) as number[]).map((r) =>
-          String(seqOfKeyRowid(r)).padStart(16, '0'),
-        ),
+        (newest.all(keyQuery(k.kind, k.key), PER_KEY) as number[]).map((r) => seqHandle(seqOfKeyRowid(r))),
       ),
     total: () => Promise.resolve(Number(total.get() ?? 0)),
     by: 'seq',
@@ -363,9 +363,9 @@ export class MemoryRepository {
     const self =
       q.by === 'id'
         ? id
-        : String(
+        : seqHandle(
             (await this.db.selectFrom('reports').select('seq').where('id', '=', id).executeTakeFirst())?.seq,
-          ).padStart(16, '0');
+          );
     const weights = new Map<RelationKey, number>();
     for (const l of used) weights.set(l.key, weightOf(l.key.kind, l.df, total));
     const shared = new Map<string, RelationKey[]>();
@@ -390,9 +390,7 @@ export class MemoryRepository {
       )
       .where(liveFor(viewer))
       .execute();
-    const byId = new Map(
-      rows.map((r) => [q.by === 'id' ? r.id : String(r.seq).padStart(16, '0'), r as ReportsTable]),
-    );
+    const byId = new Map(rows.map((r) => [q.by === 'id' ? r.id : seqHandle(r.seq), r as ReportsTable]));
     const out: RelatedRow[] = [];
     for (const r of ranked) {
       const row = byId.get(r.id);
