@@ -8,6 +8,7 @@ import type { Report } from '../src/domain/index.js';
 import type { Database } from '../src/store/database.types.js';
 import type * as StoreModule from '../src/store/index.js';
 import type * as RowsModule from '../src/store/report-rows.js';
+import { keyDocument, keyIndexReady, runner, writeKeyChanges } from '../src/store/key-index.js';
 
 type Rows = typeof RowsModule;
 
@@ -37,7 +38,10 @@ export function bulkLoader(file: string, rows: Rows, batch = 1_000): BulkLoader 
   };
   let seq = Number((db.prepare('select max(seq) as n from reports').get() as { n: number | null }).n ?? 0);
   let queued: [string, Report, RowsModule.SaveInfo & { at: string }][] = [];
+  // The key index (migration 2026-12-12-101), written after the batch's other rows as saves write it.
+  const keyIndex = keyIndexReady(db) ? runner(db) : undefined;
   const flush = db.transaction(() => {
+    const keys: ReturnType<typeof keyDocument>[] = [];
     for (const [id, report, info] of queued) {
       seq += 1;
       insert('reports', rows.newReportRow(id, seq, report, info, info.at));
@@ -46,7 +50,13 @@ export function bulkLoader(file: string, rows: Rows, batch = 1_000): BulkLoader 
       insert('report_search', { rowid: seq, ...save.search });
       insert('report_revisions', save.revision);
       if (save.audit) insert('audit_log', save.audit);
+      keys.push(keyDocument(seq, save.side.report_keys));
     }
+    if (keyIndex)
+      writeKeyChanges(
+        keyIndex,
+        keys.map((k) => [undefined, k]),
+      );
     queued = [];
   });
   return {
@@ -87,6 +97,7 @@ export function storeLoader(store: StoreModule.Store, rows: Rows, batch = 500): 
     );
     const tables: Record<string, object[]> = { reports: [], report_search: [], report_revisions: [] };
     for (const t of rows.SIDE_TABLES) tables[t] = [];
+    const keys: ReturnType<typeof keyDocument>[] = [];
     for (const [id, report, info] of work) {
       seq += 1;
       tables.reports!.push(rows.newReportRow(id, seq, report, info, info.at));
@@ -94,12 +105,19 @@ export function storeLoader(store: StoreModule.Store, rows: Rows, batch = 500): 
       for (const t of rows.SIDE_TABLES) tables[t]!.push(...save.side[t]);
       tables.report_search!.push({ report_id: id, ...save.search });
       tables.report_revisions!.push(save.revision);
+      keys.push(keyDocument(seq, save.side.report_keys));
     }
+    const keyIndex = store.sqlite && keyIndexReady(store.sqlite) ? runner(store.sqlite) : undefined;
     await store.db.transaction().execute(async (trx) => {
       await insertAll(trx, 'reports', tables.reports!);
       for (const t of rows.SIDE_TABLES) await insertAll(trx, t, tables[t]!);
       await insertAll(trx, 'report_search' as keyof Database, tables.report_search!);
       await insertAll(trx, 'report_revisions', tables.report_revisions!);
+      if (keyIndex)
+        writeKeyChanges(
+          keyIndex,
+          keys.map((k) => [undefined, k]),
+        );
     });
   };
   return {

@@ -3,6 +3,7 @@ import type { Report } from '../domain/index.js';
 import type { Store } from './database.js';
 import { bucketOf, daysToPublish } from '../domain/index.js';
 import { insightItems, memoryRows } from './report-index.js';
+import { keyDocument, keyIndexReady, runner, writeKeyChanges } from './key-index.js';
 
 const BATCH = 500;
 /** Rows per insert: well under SQLite's limit on bound parameters however many keys or factors a report has. */
@@ -33,6 +34,8 @@ export async function backfillMemory(store: Store): Promise<number> {
   if (first === undefined) return 0;
   let after = Number(first.seq) - 1;
   let filled = 0;
+  // The key index (key-index.ts) once filled is kept in step here too; before, its fill reads these rows.
+  const keyIndex = store.sqlite && keyIndexReady(store.sqlite) ? runner(store.sqlite) : undefined;
   for (;;) {
     const rows = await db
       .selectFrom('reports as r')
@@ -60,6 +63,7 @@ export async function backfillMemory(store: Store): Promise<number> {
             .insertInto('report_keys')
             .values(m.keys.slice(i, i + CHUNK))
             .execute();
+        if (keyIndex) writeKeyChanges(keyIndex, [[undefined, keyDocument(Number(r.seq), m.keys)]]);
         await trx.insertInto('report_facts').values(m.facts).execute();
         for (let i = 0; i < m.factors.length; i += CHUNK)
           await trx

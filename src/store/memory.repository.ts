@@ -20,6 +20,7 @@ import {
   type KeptRange,
 } from './insight-tallies.query.js';
 import { keptReady } from './insight-kept.js';
+import { KEY_INDEX, keyIndexReady, keyQuery, seqOfKeyRowid } from './key-index.js';
 import { keyOf } from './report-index.js';
 import { SUMMARY_COLUMNS, toSummary } from './report-list.query.js';
 import { visibleTo, type Viewer } from './viewer.js';
@@ -28,10 +29,12 @@ interface Lookups {
   keys(id: string): Promise<RelationKey[]>;
   /** How many reports hold a key, counted up to COMMON. */
   count(key: RelationKey): Promise<number>;
-  /** The newest PER_KEY reports holding a key. */
+  /** The newest PER_KEY reports holding a key, by the column `by` (a seq as text, see keyIndexLookups). */
   newest(key: RelationKey): Promise<string[]>;
   /** About how many reports there are (the highest seq). */
   total(): Promise<number>;
+  /** The column of `reports` the lookups name reports by. */
+  by: 'id' | 'seq';
 }
 
 const COUNT_SQL =
@@ -49,6 +52,32 @@ function sqliteLookups(db: SQLite.Database): Lookups {
     count: (k) => Promise.resolve(Number(count.get(k.kind, k.key, COMMON))),
     newest: (k) => Promise.resolve(newest.all(k.kind, k.key, PER_KEY) as string[]),
     total: () => Promise.resolve(Number(total.get() ?? 0)),
+    by: 'id',
+  };
+}
+
+/** A report as keyIndexLookups names it: its seq as fixed-width text, so equal scores rank in seq order. */
+const seqHandle = (seq: unknown) => String(seq).padStart(16, '0');
+
+/** The lookups by key from the key index (key-index.ts), which names reports by seq. */
+function keyIndexLookups(db: SQLite.Database): Lookups {
+  const keys = db.prepare('select kind, key, label from report_keys where report_id = ?');
+  const count = db
+    .prepare(`select count(*) from (select 1 from ${KEY_INDEX} where ${KEY_INDEX} match ? limit ?)`)
+    .pluck();
+  const newest = db
+    .prepare(`select rowid from ${KEY_INDEX} where ${KEY_INDEX} match ? order by rowid desc limit ?`)
+    .pluck();
+  const total = db.prepare('select max(seq) from reports').pluck();
+  return {
+    keys: (id) => Promise.resolve(keys.all(id) as RelationKey[]),
+    count: (k) => Promise.resolve(Number(count.get(keyQuery(k.kind, k.key), COMMON))),
+    newest: (k) =>
+      Promise.resolve(
+        (newest.all(keyQuery(k.kind, k.key), PER_KEY) as number[]).map((r) => seqHandle(seqOfKeyRowid(r))),
+      ),
+    total: () => Promise.resolve(Number(total.get() ?? 0)),
+    by: 'seq',
   };
 }
 
@@ -69,6 +98,7 @@ function kyselyLookups(db: Kysely<Database>): Lookups {
         await sql<{ report_id: string }>`select report_id from report_keys where kind = ${k.kind}
           and key = ${k.key} order by started desc limit ${PER_KEY}`.execute(db)
       ).rows.map((r) => r.report_id),
+    by: 'id',
     total: async () =>
       Number(
         (await sql<{ n: number | string | null }>`select max(seq) as n from reports`.execute(db)).rows[0]
@@ -91,6 +121,12 @@ const CHECKED = 60;
 
 // The sum of the counters saves move (one of them each on PostgreSQL; migration 2026-12-08-501).
 const GENERATION_SQL = 'select sum(n) as n from insight_generation';
+
+/**
+ * The kinds of key read by key other than by `related`: on SQLite, the condition of their index
+ * report_keys_named (migration 2026-12-12-101), which the planner uses only for a query that states it.
+ */
+const NAMED_KINDS = sql<SqlBool>`k.kind in ('system', 'fishbone')`;
 
 /** Which reports the insights and factor lists describe. */
 export interface InsightFilters {
@@ -281,8 +317,11 @@ function sideFilters(filters: InsightFilters, ref: string) {
 export class MemoryRepository {
   private readonly db: Kysely<Database>;
 
-  /** The lookups of `related`: prepared statements on SQLite (dozens a call), SQL through Kysely elsewhere. */
-  private readonly lookups: Lookups;
+  /**
+   * The lookups of `related`: prepared statements on SQLite (dozens a call), on the key index once it is filled;
+   * SQL through Kysely elsewhere.
+   */
+  private lookups: Lookups;
 
   private readonly rawRows: Store['rawRows'];
 
@@ -290,6 +329,12 @@ export class MemoryRepository {
     this.db = store.db;
     this.rawRows = store.rawRows;
     this.lookups = store.sqlite ? sqliteLookups(store.sqlite) : kyselyLookups(store.db);
+  }
+
+  private lookupsNow(): Lookups {
+    const sqlite = this.store.sqlite;
+    if (sqlite && this.lookups.by === 'id' && keyIndexReady(sqlite)) this.lookups = keyIndexLookups(sqlite);
+    return this.lookups;
   }
 
   /** The insights' generation: moved by every commit that changes what they are made of (migration 402). */
@@ -301,7 +346,7 @@ export class MemoryRepository {
 
   /** Reports related to `id` that the viewer may see, best first, each with its reasons. */
   async related(viewer: Viewer, id: string, limit = 10): Promise<RelatedRow[]> {
-    const q = this.lookups;
+    const q = this.lookupsNow();
     const keys = await q.keys(id);
     // How many reports share each key (counted up to COMMON), then the newest sharers of the keys used only.
     const counted = await Promise.all(keys.map(async (key) => ({ key, df: await q.count(key) })));
@@ -314,12 +359,19 @@ export class MemoryRepository {
       .slice(0, TERMS);
     const chosen = [...counted.filter((l) => l.key.kind !== 'term' && l.df >= 2), ...terms];
     const used = await Promise.all(chosen.map(async (l) => ({ ...l, ids: await q.newest(l.key) })));
+    // The report itself, as the lookups name it.
+    const self =
+      q.by === 'id'
+        ? id
+        : seqHandle(
+            (await this.db.selectFrom('reports').select('seq').where('id', '=', id).executeTakeFirst())?.seq,
+          );
     const weights = new Map<RelationKey, number>();
     for (const l of used) weights.set(l.key, weightOf(l.key.kind, l.df, total));
     const shared = new Map<string, RelationKey[]>();
     for (const l of used) {
       for (const other of l.ids) {
-        if (other === id) continue;
+        if (other === self) continue;
         const list = shared.get(other) ?? [];
         list.push(l.key);
         shared.set(other, list);
@@ -332,13 +384,13 @@ export class MemoryRepository {
       .selectFrom('reports as r')
       .select(SUMMARY_COLUMNS)
       .where(
-        'r.id',
+        q.by === 'id' ? 'r.id' : 'r.seq',
         'in',
-        ranked.map((r) => r.id),
+        ranked.map((r) => (q.by === 'id' ? r.id : Number(r.id))),
       )
       .where(liveFor(viewer))
       .execute();
-    const byId = new Map(rows.map((r) => [r.id, r as ReportsTable]));
+    const byId = new Map(rows.map((r) => [q.by === 'id' ? r.id : seqHandle(r.seq), r as ReportsTable]));
     const out: RelatedRow[] = [];
     for (const r of ranked) {
       const row = byId.get(r.id);
@@ -454,6 +506,7 @@ export class MemoryRepository {
       .innerJoin('report_facts as f', 'f.report_id', 'k.report_id')
       .select(['k.key as category', 'f.quarter'])
       .where('k.kind', '=', 'fishbone')
+      .where(NAMED_KINDS)
       .where(liveFor(viewer))
       .execute();
   }
@@ -492,6 +545,7 @@ export class MemoryRepository {
       .select('k.label')
       .where('k.kind', '=', 'system')
       .where('k.key', '=', keyOf(system))
+      .where(NAMED_KINDS)
       .where(liveFor(viewer))
       .limit(1)
       .executeTakeFirst();

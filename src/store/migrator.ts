@@ -33,7 +33,9 @@ import * as trackerEventAt from './migrations/2026-12-09-601-tracker-event-at.js
 import * as countGeneration from './migrations/2026-12-10-300-count-generation.js';
 import * as pgSearchDocumentInline from './migrations/2026-12-10-401-pg-search-document-inline.js';
 import * as itemPageGeneration from './migrations/2026-12-11-300-item-page-generation.js';
+import * as keyIndex from './migrations/2026-12-12-101-key-index.js';
 import { keptReady, rebuildKept } from './insight-kept.js';
+import { fillKeyIndex } from './key-index.js';
 
 // Listed here rather than read from disk so the same set runs from src (tsx, tests) and from dist.
 const MIGRATIONS: Record<string, Migration> = {
@@ -69,6 +71,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-10-300-count-generation': countGeneration,
   '2026-12-10-401-pg-search-document-inline': pgSearchDocumentInline,
   '2026-12-11-300-item-page-generation': itemPageGeneration,
+  '2026-12-12-101-key-index': keyIndex,
 };
 
 /**
@@ -107,6 +110,8 @@ async function migrate(store: Store, options: { through?: string }): Promise<str
     filled += await backfillInsightColumns(store);
   }
   if (through === undefined || through >= COMPLETION_QUALITY) filled += await backfillCompletion(store);
+  // The key index of migration 2026-12-12-101, from report_keys (just filled too, if it was).
+  if (store.sqlite && (through === undefined || through >= KEY_INDEX_MIGRATION)) fillKeyIndex(store.sqlite);
   // The kept tallies (migration 2026-12-08-401, with 402's columns) computed afresh when new, or when rows were
   // just filled.
   if ((through === undefined || through >= COMPLETION_QUALITY) && (filled > 0 || !(await keptReady(store))))
@@ -120,3 +125,4 @@ async function migrate(store: Store, options: { through?: string }): Promise<str
 const INSIGHT_AGGREGATES = '2026-12-07-401-insight-aggregates';
 const INSIGHT_GENERATION = '2026-12-07-402-insight-generation';
 const COMPLETION_QUALITY = '2026-12-08-402-completion-quality';
+const KEY_INDEX_MIGRATION = '2026-12-12-101-key-index';

@@ -3,7 +3,13 @@ import type SQLite from 'better-sqlite3';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { AppError, eventsOfSave, type Report, staleVersion } from '../domain/index.js';
 import type { Dialect, Store } from './database.js';
-import type { Database, OutboxTable, ReportFactsTable, ReportsTable } from './database.types.js';
+import type {
+  Database,
+  OutboxTable,
+  ReportFactsTable,
+  ReportKeysTable,
+  ReportsTable,
+} from './database.types.js';
 import {
   columnsOf,
   newReportRow,
@@ -16,6 +22,7 @@ import { withCompletion, withPublished, type StoredAction } from './report-index
 import { applyKept, applyKeptSqlite, keptStatementsPg, type FactsChange } from './insight-kept.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
 import { CleanFailure, insertAllSql, PgGroupCommit, type Write } from './pg-save.js';
+import { KEY_INDEX, keyDocument, writeKeyChanges, type KeyChange } from './key-index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -571,7 +578,7 @@ class SqliteSaves {
   group<T>(saves: () => T): T {
     return this.sqlite
       .transaction(() => {
-        const end: GroupEnd = { moves: [], bump: 0, search: new Map() };
+        const end: GroupEnd = { moves: [], bump: 0, search: new Map(), keys: [] };
         this.groupEnd = end;
         try {
           const out = saves();
@@ -589,7 +596,7 @@ class SqliteSaves {
    * ReportWrites.commitGroup), or else in a transaction of its own. Its group-end work joins the group's.
    */
   private save<T>(write: () => T): T {
-    const end: GroupEnd = { moves: [], bump: 0, search: new Map() };
+    const end: GroupEnd = { moves: [], bump: 0, search: new Map(), keys: [] };
     this.saveEnd = end;
     try {
       if (!this.groupEnd)
@@ -602,6 +609,7 @@ class SqliteSaves {
       this.groupEnd.moves.push(...end.moves);
       this.groupEnd.bump += end.bump;
       for (const [seq, entry] of end.search) this.groupEnd.search.set(seq, entry);
+      this.groupEnd.keys.push(...end.keys);
       return out;
     } finally {
       this.saveEnd = undefined;
@@ -620,6 +628,7 @@ class SqliteSaves {
       );
     // Last: a statement of its own journal opens a savepoint, which would flush the entries (see writeSearch).
     this.writeSearch(end.search);
+    writeKeyChanges((text, params) => this.stmt(text).run(...params), end.keys);
   }
 
   /** Rows written on the connection so far (triggers' included): tells whether a failed save wrote any. */
@@ -672,6 +681,17 @@ class SqliteSaves {
    */
   private keptReady = false;
 
+  /** Set once the key index of migration 2026-12-12-101 is seen: saves keep it in step from then on. */
+  private keyIndexSeen = false;
+
+  private keyIndex(): boolean {
+    if (!this.keyIndexSeen)
+      this.keyIndexSeen = Boolean(
+        this.sqlite.prepare('select 1 from sqlite_master where name = ?').get(KEY_INDEX),
+      );
+    return this.keyIndexSeen;
+  }
+
   private keptTable(): boolean {
     if (!this.keptReady)
       this.keptReady = Boolean(
@@ -701,15 +721,24 @@ class SqliteSaves {
           rows.revision.created_at.slice(0, 10),
         );
       moves = figuresMove(prev, facts);
+      // The stored keys, read once: what the key index holds for the report (see writeKeyChanges).
+      const keys = this.storedSide('report_keys', id);
       // Only what the edit changed is written: every row and index entry left alone is a page not rewritten.
       this.replaceFacts(id, prev, facts);
       for (const table of SIDE_TABLES)
-        if (table !== 'report_facts')
+        if (table !== 'report_facts' && table !== 'report_keys')
           this.replaceSide(table, id, rows.side[table], table === 'action_items' ? actions : undefined);
+      // The key index's document is written again only when the rows it is made of (keys, start) changed.
+      if (this.replaceSide('report_keys', id, rows.side.report_keys, keys) && this.keyIndex())
+        this.saveEnd!.keys.push([
+          keyDocument(seq, keys as unknown as ReportKeysTable[]),
+          keyDocument(seq, rows.side.report_keys),
+        ]);
       this.saveEnd!.search.set(seq, { ...rows.search, created: false });
     } else {
       for (const table of SIDE_TABLES) this.insertAll(table, rows.side[table]);
       this.saveEnd!.search.set(seq, { ...rows.search, created: true });
+      if (this.keyIndex()) this.saveEnd!.keys.push([undefined, keyDocument(seq, rows.side.report_keys)]);
     }
     // The generation and the kept tallies move at the end of the group, once for all its saves.
     if (moves) {
@@ -769,20 +798,21 @@ class SqliteSaves {
 
   /**
    * A side table's rows of a report brought to `next`: the stored rows equal to a new one (every column) stay,
-   * the others are deleted, and the new rows no stored one matched are inserted.
+   * the others are deleted, and the new rows no stored one matched are inserted. Whether any row changed.
    */
   private replaceSide(
     table: string,
     id: string,
     next: readonly object[],
     stored: readonly Record<string, unknown>[] = this.storedSide(table, id),
-  ) {
+  ): boolean {
     const { gone, inserts } = sideChanges(stored, next);
     for (let i = 0; i < gone.length; i += 100) {
       const part = gone.slice(i, i + 100);
       this.stmt(`delete from ${table} where rowid in (${part.map(() => '?').join(', ')})`).run(...part);
     }
     this.insertAll(table, inserts);
+    return gone.length > 0 || inserts.length > 0;
   }
 
   /** A report's stored rows of a side table, each with its rowid as `handle_`. */
@@ -891,6 +921,8 @@ interface GroupEnd {
   bump: number;
   /** The search entry of each report saved, by seq (the last save of a report wins; see writeSearch). */
   search: Map<number, SearchEntry>;
+  /** The changes of the saves to the key index, in order (key-index.ts). */
+  keys: KeyChange[];
 }
 
 /** A saved report's search entry; `created` when its report is new (no stored entry to compare with). */
