@@ -69,6 +69,12 @@ interface Hit {
   score: number | null;
 }
 
+/** A match's seq and its bm25 score (lower is better). */
+interface Scored {
+  seq: number;
+  score: number;
+}
+
 /** The index in a hit's row of its search body, read in the statement that reads its summary. */
 const BODY = SUMMARY_COLUMNS.length;
 
@@ -150,15 +156,31 @@ async function searchSqlite(
   const upTo = page.offset + page.limit;
   const W = tuning.rankWindow;
   // The newest W matches from the index alone (FTS5 walks a term's matches newest first and stops at the
-  // LIMIT; hidden and deleted reports among them): the oldest of them, and whether there are more.
-  const [lowest, found] = rows(
-    `select min(rowid), count(*) from (
-      select rowid from report_search where report_search match ? order by rowid desc limit ?)`,
-    [match, W],
-  )[0] ?? [null, 0];
-  if (Number(found) === 0) return { total: 0, totalExact: true, items: [] };
-  const everyMatch = Number(found) < W;
-  const low = everyMatch ? 0 : Number(lowest);
+  // LIMIT; hidden and deleted reports among them): the oldest of them, and whether there are more. A query of
+  // several words has them scored in the same walk (see rank): its matches are few as a rule (each word must
+  // be in them), and walking every match of each word again to score them cost as much as this walk; one word
+  // is walked alone, as a word in most reports, shown unranked (see below), would be scored for nothing.
+  let windowScored: Scored[] | undefined;
+  let found: number;
+  let lowest: number;
+  if (terms.length > 1) {
+    windowScored = rows(
+      `select rowid, ${BM25} from report_search where report_search match ? order by rowid desc limit ?`,
+      [match, W],
+    ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) }));
+    found = windowScored.length;
+    lowest = windowScored[found - 1]?.seq ?? 0;
+  } else {
+    const [min, n] = rows(
+      `select min(rowid), count(*) from (
+        select rowid from report_search where report_search match ? order by rowid desc limit ?)`,
+      [match, W],
+    )[0] ?? [null, 0];
+    [found, lowest] = [Number(n), Number(min)];
+  }
+  if (found === 0) return { total: 0, totalExact: true, items: [] };
+  const everyMatch = found < W;
+  const low = everyMatch ? 0 : lowest;
   const countVisible = (common: boolean) =>
     counts.get(JSON.stringify(['search', viewer, match]), (limit) =>
       Promise.resolve(countMatches(rows, viewer, match, limit, common)),
@@ -210,7 +232,27 @@ async function searchSqlite(
   // by a condition SQLite checks (the "+" keeps it from FTS5) within the range of rowids from the oldest of them
   // on, which FTS5 walks (not every match). When not every match is scored, only the best `limit` come back
   // (SQLite keeps them as it sorts), enough for the page unless more than `limit - upTo` of them are hidden.
-  const rank = (limit: number) =>
+  const rank = (limit: number): Scored[] =>
+    windowScored ? rankScoredWindow(windowScored, limit) : rankIndex(limit);
+  // The window scored as it was read (a query of several words): with the older title hits scored apart (the
+  // walk from the oldest of them to the window skips the rest unscored), best first in SQL's order.
+  let ranked: Scored[] | undefined;
+  const rankScoredWindow = (window: Scored[], limit: number) => {
+    ranked ??= window
+      .concat(
+        older.length === 0
+          ? []
+          : rows(
+              `select rowid, ${BM25} from report_search where report_search match ?
+                and report_search.rowid >= ? and report_search.rowid < ?
+                and +report_search.rowid in (select value from json_each(?))`,
+              [match, older[older.length - 1], low, JSON.stringify(older)],
+            ).map((v) => ({ seq: Number(v[0]), score: Number(v[1]) })),
+      )
+      .sort((a, b) => a.score - b.score || a.seq - b.seq);
+    return limit < 0 ? ranked : ranked.slice(0, limit);
+  };
+  const rankIndex = (limit: number) =>
     (everyMatch
       ? rows(
           `select rowid, ${BM25} as score from report_search where report_search match ? order by score, rowid`,
