@@ -148,11 +148,12 @@ export async function resumeForgetScores(store: Store, options: { chunk?: number
   let retries = 0;
   for (;;) {
     const step = store.db.transaction().execute(async (trx) => {
-      const mark = await trx
-        .selectFrom('settings')
-        .select('value')
-        .where('key', '=', FORGET_KEY)
-        .executeTakeFirst();
+      // The mark locked on PostgreSQL until the chunk commits: a walk started again meanwhile (the settings changed
+      // once more, startForgettingScores) waits, rather than have this chunk write its place over the restart, or
+      // the last chunk delete it; a second walk (another instance) goes on from this one's place.
+      let marked = trx.selectFrom('settings').select('value').where('key', '=', FORGET_KEY);
+      if (store.dialect === 'postgres') marked = marked.forUpdate();
+      const mark = await marked.executeTakeFirst();
       if (!mark) return false;
       const below = JSON.parse(mark.value) as string | null;
       let q = trx.selectFrom('report_facts').selectAll().where('quality_score', 'is not', null);
