@@ -396,6 +396,7 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   // change came during one), and at start what a stop cut short; then the scorer walks its backlog again.
   let forgetting: Promise<void> | undefined;
   let forgetAgain = false;
+  let stopForgetting = false;
   let backgroundScorer: BackgroundScorer | undefined;
   const forgetScores = (): void => {
     if (forgetting) {
@@ -405,7 +406,8 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
     forgetting = (async () => {
       do {
         forgetAgain = false;
-        await resumeForgetScores(options.db);
+        await resumeForgetScores(options.db, { stopped: () => stopForgetting });
+        if (stopForgetting) return;
         backgroundScorer?.settingsChanged();
       } while (forgetAgain);
     })()
@@ -418,8 +420,9 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   };
   services.settings.onScoreBasisChanged(forgetScores);
   app.addHook('onReady', async () => forgetScores());
+  // A walk under way stops at its next chunk; the next start goes on with it.
   app.addHook('onClose', async () => {
-    forgetAgain = false;
+    stopForgetting = true;
     await forgetting;
   });
   if (options.qualityScorer) {

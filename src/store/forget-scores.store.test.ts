@@ -7,7 +7,13 @@ import { buildReport } from '../../test/factories.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import { reportSchema } from '../domain/index.js';
 import { rebuildKept } from './insight-kept.js';
-import { forgetScores, ReportRepository, resumeForgetScores, writeScore } from './index.js';
+import {
+  forgetScores,
+  ReportRepository,
+  resumeForgetScores,
+  startForgettingScores,
+  writeScore,
+} from './index.js';
 
 const info = { userId: null, summary: 'saved', changes: [] };
 const ids = Array.from({ length: 11 }, (_, i) => `fs-${String(i).padStart(2, '0')}`);
@@ -78,5 +84,58 @@ describe.each(testDialects())('forgetting the quality scores on %s', (dialect) =
     for (const id of ids) expect(now[id] === null).toBe(id < 'fs-06');
     await keptHolds();
     expect(await resumeForgetScores(t.store)).toBe(0);
+  });
+
+  it('empties every score when two walks go at once (two instances, or a change during a walk)', async () => {
+    await scoreAll();
+    // The test before left scores that scoreAll emptied without the kept tallies: computed afresh.
+    await rebuildKept(t.store);
+    await startForgettingScores(t.store);
+    // Each chunk takes the walk's mark in turn: the second walk goes on from the first's, neither ends it early.
+    const walked = await Promise.all([
+      resumeForgetScores(t.store, { chunk: 2 }),
+      resumeForgetScores(t.store, { chunk: 2 }),
+    ]);
+    expect(walked[0] + walked[1]).toBe(ids.length);
+    expect(Object.values(await scores())).toEqual(ids.map(() => null));
+    await keptHolds();
+    expect(await resumeForgetScores(t.store)).toBe(0);
+  });
+
+  it('walks again from the top when the settings change while a chunk is under way', async () => {
+    if (dialect !== 'postgres') return; // SQLite runs one transaction at a time: no chunk is under way then
+    await scoreAll();
+    await rebuildKept(t.store);
+    // A walk that got down to fs-05; fs-08 was scored since, under the settings of that walk.
+    await sql`insert into settings (key, value, updated_at) values ('scores:forget-below', ${JSON.stringify('fs-05')}, ${new Date().toISOString()})`.execute(
+      t.store.db,
+    );
+    // Another transaction holds fs-04, so that the walk's next chunk waits after it has read the mark.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const holder = t.store.db.transaction().execute(async (trx) => {
+      await sql`select 1 from report_facts where report_id = 'fs-04' for update`.execute(trx);
+      held();
+      await released;
+    });
+    await holding;
+    const walk = resumeForgetScores(t.store, { chunk: 2 });
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await sql<{
+        n: number;
+      }>`select count(*)::int as n from pg_locks where not granted`.execute(t.store.db);
+      if (rows[0]!.n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // The settings change again meanwhile: the walk must start over from the greatest id.
+    const restart = startForgettingScores(t.store);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await Promise.all([holder, walk, restart]);
+    await resumeForgetScores(t.store);
+    expect(Object.values(await scores())).toEqual(ids.map(() => null));
+    await keptHolds();
   });
 });

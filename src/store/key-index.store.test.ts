@@ -134,4 +134,17 @@ describe.each(testDialects())('key index on %s', (dialect) => {
     expectInStep(t);
     expect(byScore(await new MemoryRepository(t.store).related(viewer, 'old-3'))).toEqual(byScore(before));
   });
+
+  it('gives the same related reports as report_keys did when scores tie at the limit', async () => {
+    const t = await openTestStore(dialect, { through: BEFORE });
+    opened.push(t);
+    const reports = new ReportRepository(t.store);
+    // The same keys in every report, so every score ties; ids created in the reverse of their order.
+    const ids = Array.from({ length: 20 }, (_, i) => `tie-${String(19 - i).padStart(2, '0')}`);
+    for (const id of ids) await reports.create(id, { ...buildReport(), id }, info);
+    const before = await new MemoryRepository(t.store).related(viewer, 'tie-07', 5);
+    expect(before.length).toBe(5);
+    await migrateToLatest(t.store);
+    expect(await new MemoryRepository(t.store).related(viewer, 'tie-07', 5)).toEqual(before);
+  });
 });

@@ -6,6 +6,7 @@ import {
   tallyRows,
   type InsightRow,
   type InsightTallies,
+  type Relation,
   type RelationKey,
   type RelationKind,
 } from '../domain/index.js';
@@ -56,7 +57,7 @@ function sqliteLookups(db: SQLite.Database): Lookups {
   };
 }
 
-/** A report as keyIndexLookups names it: its seq as fixed-width text, so equal scores rank in seq order. */
+/** A report as keyIndexLookups names it: its seq as text (related() names the best by id before it ranks ties). */
 const seqHandle = (seq: unknown) => String(seq).padStart(16, '0');
 
 /** The lookups by key from the key index (key-index.ts), which names reports by seq. */
@@ -378,19 +379,21 @@ export class MemoryRepository {
       }
     }
     const termTotal = terms.reduce((sum, l) => sum + weights.get(l.key)!, 0);
-    const ranked = rankRelations(shared, (k) => weights.get(k) ?? 0, termTotal).slice(0, CHECKED);
+    let ranked = rankRelations(shared, (k) => weights.get(k) ?? 0, termTotal);
     if (ranked.length === 0) return [];
+    if (q.by === 'seq') ranked = await this.namedById(ranked);
+    ranked = ranked.slice(0, CHECKED);
     const rows = await this.db
       .selectFrom('reports as r')
       .select(SUMMARY_COLUMNS)
       .where(
-        q.by === 'id' ? 'r.id' : 'r.seq',
+        'r.id',
         'in',
-        ranked.map((r) => (q.by === 'id' ? r.id : Number(r.id))),
+        ranked.map((r) => r.id),
       )
       .where(liveFor(viewer))
       .execute();
-    const byId = new Map(rows.map((r) => [q.by === 'id' ? r.id : seqHandle(r.seq), r as ReportsTable]));
+    const byId = new Map(rows.map((r) => [r.id, r as ReportsTable]));
     const out: RelatedRow[] = [];
     for (const r of ranked) {
       const row = byId.get(r.id);
@@ -399,6 +402,32 @@ export class MemoryRepository {
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /**
+   * Relations ranked by seq handle (keyIndexLookups) named by report id instead, and ranked as rankRelations ranks
+   * them (equal scores by id): the first CHECKED, with every relation whose score ties the last of them, so that
+   * which reports of equal score are shown is the same as by report_keys (and on PostgreSQL).
+   */
+  private async namedById(ranked: Relation[]): Promise<Relation[]> {
+    const edge = ranked[CHECKED - 1]?.score;
+    const candidates = edge === undefined ? ranked : ranked.filter((r) => r.score >= edge);
+    const rows = await this.db
+      .selectFrom('reports')
+      .select(['seq', 'id'])
+      .where(
+        'seq',
+        'in',
+        candidates.map((r) => Number(r.id)),
+      )
+      .execute();
+    const idOf = new Map(rows.map((r) => [seqHandle(r.seq), r.id]));
+    return candidates
+      .flatMap((r) => {
+        const id = idOf.get(r.id);
+        return id === undefined ? [] : [{ ...r, id }];
+      })
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /**

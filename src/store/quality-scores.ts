@@ -141,18 +141,26 @@ export async function startForgettingScores(store: Store): Promise<void> {
     .execute();
 }
 
-/** Go on with a forgetScores walk a stop cut short (nothing when none is under way); how many were emptied. */
-export async function resumeForgetScores(store: Store, options: { chunk?: number } = {}): Promise<number> {
+/**
+ * Go on with a forgetScores walk a stop cut short (nothing when none is under way); how many were emptied. With
+ * `stopped`, asked before each chunk, the walk ends early when it says so (the server closing), its place kept.
+ */
+export async function resumeForgetScores(
+  store: Store,
+  options: { chunk?: number; stopped?: () => boolean } = {},
+): Promise<number> {
   const chunk = options.chunk ?? 100;
   let emptied = 0;
   let retries = 0;
   for (;;) {
+    if (options.stopped?.()) return emptied;
     const step = store.db.transaction().execute(async (trx) => {
-      const mark = await trx
-        .selectFrom('settings')
-        .select('value')
-        .where('key', '=', FORGET_KEY)
-        .executeTakeFirst();
+      // The mark locked on PostgreSQL until the chunk commits: a walk started again meanwhile (the settings changed
+      // once more, startForgettingScores) waits, rather than have this chunk write its place over the restart, or
+      // the last chunk delete it; a second walk (another instance) goes on from this one's place.
+      let marked = trx.selectFrom('settings').select('value').where('key', '=', FORGET_KEY);
+      if (store.dialect === 'postgres') marked = marked.forUpdate();
+      const mark = await marked.executeTakeFirst();
       if (!mark) return false;
       const below = JSON.parse(mark.value) as string | null;
       let q = trx.selectFrom('report_facts').selectAll().where('quality_score', 'is not', null);

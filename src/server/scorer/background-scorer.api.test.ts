@@ -11,7 +11,7 @@ import { lintReport, qualityScore, scoreReport } from '../../lint/index.js';
 import { importForeignMarkdown } from '../../markdown/import/foreign.import.js';
 import { rebuildKept } from '../../store/insight-kept.js';
 import { DEFAULT_INTERNAL_NETWORK, DEFAULT_SEVERITY_SCALE } from '../../domain/index.js';
-import { scoreBasis, writeScore } from '../../store/index.js';
+import { resumeForgetScores, scoreBasis, writeScore } from '../../store/index.js';
 import type { Store } from '../../store/index.js';
 import { actorOf } from '../services/access.js';
 import { BackgroundScorer } from './background-scorer.js';
@@ -390,6 +390,37 @@ describe.each(testDialects())('closing with the scorer busy on %s', (dialect) =>
       await s.close();
     } finally {
       if (!closed) await s.close();
+    }
+  }, 60_000);
+});
+
+// A stop while the scores of changed settings are being emptied ends the walk at its next chunk (a walk over
+// 100,000 reports takes seconds); the next start goes on with it (resumeForgetScores).
+describe.each(testDialects())('closing while scores are emptied on %s', (dialect) => {
+  it('stops the walk at a chunk and leaves the rest to the next start', async () => {
+    const s = await startTestServer(dialect);
+    try {
+      const store = s.db.store;
+      const editor = await s.client('editor', 'Eda Editor');
+      const admin = await s.client('admin', 'Ada Admin');
+      await Promise.all(
+        Array.from({ length: 400 }, (_, i) =>
+          s.app.services.reports.create(
+            actorOf(editor.user, 'cli'),
+            completeReport({ title: `Walked ${i}` }),
+          ),
+        ),
+      );
+      await sql`update report_facts set quality_score = 50, b_quality = 5`.execute(store.db);
+      await s.app.services.settings.update(actorOf(admin.user, 'cli'), {
+        internalNetwork: { ...DEFAULT_INTERNAL_NETWORK, domains: ['walk.example.com'] },
+      });
+      await s.app.close();
+      const left = await resumeForgetScores(store);
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThan(400);
+    } finally {
+      await s.close();
     }
   }, 60_000);
 });
