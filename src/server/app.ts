@@ -404,19 +404,20 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
       return;
     }
     forgetting = (async () => {
-      do {
-        forgetAgain = false;
-        await resumeForgetScores(options.db, { stopped: () => stopForgetting });
-        if (stopForgetting) return;
-        backgroundScorer?.settingsChanged();
-      } while (forgetAgain);
-    })()
-      .catch((e: unknown) =>
-        app.log.error({ err: e }, 'could not empty the quality scores of changed settings'),
-      )
-      .finally(() => {
+      try {
+        do {
+          forgetAgain = false;
+          await resumeForgetScores(options.db, { stopped: () => stopForgetting });
+          if (stopForgetting) return;
+          backgroundScorer?.settingsChanged();
+        } while (forgetAgain);
+      } catch (e) {
+        app.log.error({ err: e }, 'could not empty the quality scores of changed settings');
+      } finally {
+        // In the same turn as the last look at forgetAgain: a change noted after it starts a walk of its own.
         forgetting = undefined;
-      });
+      }
+    })();
   };
   services.settings.onScoreBasisChanged(forgetScores);
   app.addHook('onReady', async () => forgetScores());

@@ -197,13 +197,14 @@ export async function resumeForgetScores(
     try {
       more = await step;
     } catch (e) {
-      // A deadlock with a save on PostgreSQL: the chunk is walked again.
+      // A deadlock with a save on PostgreSQL: the chunk is walked again (five times in a row at most).
       const code = (e as { code?: unknown }).code;
       if (typeof code === 'string' && RETRIABLE.has(code) && retries++ < 5) continue;
       throw e;
     }
     if (more === false) return emptied;
     emptied += more;
+    retries = 0;
     // Requests run between two chunks.
     await new Promise((resolve) => setImmediate(resolve));
   }
