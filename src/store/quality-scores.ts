@@ -205,6 +205,9 @@ export async function resumeForgetScores(
     if (more === false) return emptied;
     emptied += more;
     retries = 0;
+    // The WAL checkpointed on its own thread as it grows, as after a save: a walk of 100,000 rows left to the
+    // connection's backstop stalled the event loop 300-400 ms every second or so (its checkpoints).
+    store.committed?.();
     // Requests run between two chunks.
     await new Promise((resolve) => setImmediate(resolve));
   }
