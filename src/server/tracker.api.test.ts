@@ -337,6 +337,48 @@ describe.each(testDialects())('issue-tracker sync on %s', (dialect) => {
     expect(links.items[0].state).toBe('open');
   });
 
+  it('hostile webhook bodies (nested 50,000 deep, over the size limit, not UTF-8, another content type) get a 4xx JSON error and change nothing', async () => {
+    const id = await newReport();
+    const made = (await createIssue(id, gh.id)).json<{ key: string }>();
+    const before = await report(id);
+    const events = { 'x-github-event': 'issues' };
+    const signedHook = (body: string | Buffer, headers: Record<string, string> = {}) =>
+      s.app.inject({
+        method: 'POST',
+        url: `/api/tracker/hooks/${gh.id}`,
+        headers: {
+          'content-type': 'application/json',
+          ...events,
+          'x-hub-signature-256': `sha256=${createHmac('sha256', gh.webhookSecret).update(body).digest('hex')}`,
+          ...headers,
+        },
+        payload: body,
+      });
+    const answers = [
+      // Nested 50,000 deep where the event's fields are, signed with the right secret.
+      await signedHook('{"action":'.repeat(50_000) + '{}' + '}'.repeat(50_000)),
+      await signedHook('['.repeat(50_000) + ']'.repeat(50_000)),
+      // Past the webhook's 1 MB limit: refused before the signature is looked at.
+      await signedHook(JSON.stringify({ action: 'closed', pad: 'x'.repeat(1024 * 1024) })),
+      // Bytes that are not UTF-8 text.
+      await signedHook(Buffer.from([0xff, 0xfe, 0x7b, 0x80, 0x22, 0xc3])),
+      // A content type the hook does not read.
+      await signedHook(JSON.stringify({ action: 'closed', issue: { number: Number(made.key) } }), {
+        'content-type': 'text/plain',
+      }),
+    ];
+    for (const a of answers) {
+      // The nested object is an event with no issue in it (ignored, 200) or refused; never a failure of ours.
+      expect(a.statusCode, a.body).toBeLessThan(500);
+      expect(a.headers['content-type']).toMatch(/application\/json/);
+      if (a.statusCode >= 400) expect(a.json<{ message: string }>().message.length).toBeGreaterThan(0);
+    }
+    expect(answers.slice(1).map((a) => a.statusCode)).toEqual([400, 413, 400, 415]);
+    const after = await report(id);
+    expect(after.version).toBe(before.version);
+    expect(after.report.actions.items[0]!.status).toBe(before.report.actions.items[0]!.status);
+  });
+
   it('creates a Jira issue with basic auth and an ADF description; polling and the Jira webhook bring its state back', async () => {
     const id = await newReport();
     const before = jira.requests.length;
