@@ -678,6 +678,17 @@ export function blameSignals(text: string): string[] {
   return s;
 }
 
+/**
+ * The people a sentence has as agents (names, singled-out roles, "he", "I"; an unknown word only once it reads as a
+ * name), each with the clause that follows them: their own act. scripts/blame-embedding-probe.ts reads these.
+ */
+export function personClauses(text: string, ctx: ProseContext): { agent: string; clause: string }[] {
+  if (EXONERATED.test(text)) return [];
+  return agentsIn(text, ctx)
+    .filter((agent) => !agent.unsure || isPersonName(agent, text))
+    .map((agent) => ({ agent: agent.text, clause: clauseAfter(text, agent.end, agent.start) }));
+}
+
 export const blameRule: SentenceRule = {
   id: 'blame',
   check(sentence: Sentence, ctx: ProseContext): SentenceHit[] {

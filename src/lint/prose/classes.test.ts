@@ -3,6 +3,8 @@ import { emptyReport } from '../../domain/report.schema.js';
 import { parseLintConfig } from '../config.js';
 import { lintSection } from '../engine.js';
 import type { Finding } from '../types.js';
+import { personClauses } from './blame.rule.js';
+import { peopleOf } from './people.js';
 
 // One test per class of mistake the linter used to make or miss on real post-mortems (issue 11), each in
 // sentences written for this file.
@@ -727,5 +729,27 @@ describe('blame reads the fault side by lemma and by structure (round ten)', () 
       'jonas was supposed to be off that week, but joined the call',
     ])
       expect(rules(text), text).not.toContain('blame');
+  });
+});
+
+describe('blame: the people a sentence has as agents, for the embedding probe (round twelve)', () => {
+  const clauses = (text: string) => {
+    const report = emptyReport('outage', 'Class test');
+    report.involved = ['Maren Holt'];
+    report.systems = ['Quillgate'];
+    return personClauses(text, { report, config: CONFIG, people: peopleOf(report) });
+  };
+  it('gives each person with the clause of their own act, and no system or thing as a person', () => {
+    expect(clauses('The courier dropped the backup tapes in the car park.')).toEqual([
+      { agent: 'The courier', clause: ' dropped the backup tapes in the car park.' },
+    ]);
+    expect(clauses('Maren restarted Quillgate at noon.').map((p) => p.agent)).toEqual(['Maren']);
+    expect(clauses('Quillgate dropped the connection pool at noon.')).toEqual([]);
+    expect(clauses('The build agent dropped the cache.')).toEqual([]);
+    // An unknown capitalised word counts only once it reads as a name.
+    expect(clauses('The Frankfurt region went down.')).toEqual([]);
+  });
+  it('has none where the sentence says the person was not the cause', () => {
+    expect(clauses('Maren was not the cause: the alert never fired.')).toEqual([]);
   });
 });
