@@ -6,6 +6,11 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.types.js';
 import { Checkpointer, lastFrameOf } from './checkpointer.js';
+import {
+  CHANGE_CHANNEL,
+  CHANGE_FUNCTION,
+  CHANGE_TABLES,
+} from './migrations/2026-12-13-300-pg-change-notify.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -73,10 +78,23 @@ export function openStore(
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const statements = new StatementNames();
-    pool.on('connect', (client) => statements.use(client));
+    const changes = new ChangeListener(url);
+    pool.on('connect', (client) => {
+      statements.use(client);
+      changes.watch(client);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const where = url.replace(/\/\/[^@/]*@/, '//');
-    return { db, dialect: 'postgres', where, close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      where,
+      close: async () => {
+        changes.close();
+        await db.destroy();
+      },
+      changeMark: () => changes.mark(),
+    };
   }
   const file = url.replace(/^sqlite:(\/\/)?/i, '');
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
@@ -239,6 +257,133 @@ export class StatementNames {
     this.unnamed.add(text);
   }
 }
+
+/**
+ * PostgreSQL's change mark (Store.changeMark): a number moved by every notification on `hindsight_change`, which
+ * the triggers of migration 2026-12-13-300 send when a transaction that changed a report, its side rows, action
+ * items or linked issues commits, whoever committed it, and by every statement this process's pool runs that is
+ * not a read (so that a save answered here shows at once to the next read here, before its own notification
+ * comes back). One connection of its own, opened at the first ask, LISTENs; there is no mark (undefined: every
+ * read asks the database) until it listens, while it is lost, and on a database without the triggers (not
+ * migrated yet: checked at each connect). What another process commits shows here once its notification has
+ * arrived, a fraction of a millisecond on one machine: a read in between is served what was kept.
+ */
+export class ChangeListener {
+  private client: pg.Client | undefined;
+  private listening = false;
+  private connecting = false;
+  private closed = false;
+  private lastTry = 0;
+  private current = Buffer.alloc(8);
+  private n = 0;
+
+  constructor(
+    private readonly url: string,
+    /** The least time between two attempts to listen. */
+    private readonly retryMs = 2_000,
+  ) {}
+
+  /** The mark now; undefined while not listening (the first call starts listening). */
+  mark(): Buffer | undefined {
+    if (this.listening) return this.current;
+    this.start();
+    return undefined;
+  }
+
+  /** Move the mark: whatever was kept under the one before is not served again. */
+  move(): void {
+    this.n += 1;
+    const next = Buffer.alloc(8);
+    next.writeDoubleLE(this.n);
+    this.current = next;
+  }
+
+  /**
+   * Move the mark once a statement of `client` has changed a table the notifications cover (its text names one:
+   * the same tables as the triggers), and again when the transaction it ran in commits. Other writes (the
+   * scorer's scores, sessions, the outbox) leave it, as they send no notification.
+   */
+  watch(client: pg.PoolClient): void {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    let dirty = false;
+    client.query = ((...args: unknown[]) => {
+      const first = args[0];
+      const text = typeof first === 'string' ? first : (first as { text?: unknown } | null)?.text;
+      const result = query(...args);
+      if (typeof text !== 'string') return result;
+      const end = TRANSACTION_END.test(text);
+      if (!(end && dirty) && (!WRITE.test(text) || !NOTIFYING.test(text))) return result;
+      // Outside a transaction the statement has committed; inside one, its COMMIT moves the mark again.
+      dirty = !end;
+      const moved = () => this.move();
+      if (result && typeof (result as Promise<unknown>).then === 'function')
+        return (result as Promise<unknown>).then(
+          (r) => {
+            moved();
+            return r;
+          },
+          (e: unknown) => {
+            moved();
+            throw e;
+          },
+        );
+      moved();
+      return result;
+    }) as typeof client.query;
+  }
+
+  private start(): void {
+    if (this.closed || this.connecting || Date.now() - this.lastTry < this.retryMs) return;
+    this.connecting = true;
+    this.lastTry = Date.now();
+    const client = new pg.Client({ connectionString: this.url });
+    this.client = client;
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.listening = false;
+      this.move();
+      client.end().catch(() => {});
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', () => this.move());
+    void (async () => {
+      try {
+        await client.connect();
+        // Not a reason to keep a process alive (a CLI command ends when its work does).
+        (
+          client as unknown as { connection?: { stream?: { unref?: () => void } } }
+        ).connection?.stream?.unref?.();
+        const { rows } = await client.query('select 1 from pg_proc where proname = $1', [CHANGE_FUNCTION]);
+        if (rows.length === 0 || this.closed) throw new Error('no change notifications here');
+        await client.query(`listen ${CHANGE_CHANNEL}`);
+        if (this.client !== client) return;
+        this.move();
+        this.listening = true;
+      } catch {
+        lost();
+      } finally {
+        this.connecting = false;
+      }
+    })();
+  }
+
+  close(): void {
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    this.listening = false;
+    if (client) client.end().catch(() => {});
+  }
+}
+
+/** A statement that may change rows: it says so, and it is not a read (which may lock rows `for update`). */
+const WRITE = /^(?!\s*(select|explain|show)\b).*\b(insert|update|delete|truncate|merge)\b/is;
+/** The end of a transaction. */
+const TRANSACTION_END = /^\s*(commit|end|rollback)\b/i;
+/** A statement naming a table whose changes the triggers of migration 2026-12-13-300 notify. */
+const NOTIFYING = new RegExp(`\\b(${CHANGE_TABLES.join('|')})\\b`, 'i');
 
 /**
  * The header of SQLite's WAL index (the `-shm` file beside the database), read with one small pread. Every

@@ -12,7 +12,7 @@ import {
   type Page,
   type PageResult,
 } from './action-items.query.js';
-import { CountCache } from './count-cache.js';
+import { CountCache, MarkedPages } from './count-cache.js';
 import { queryReports, type ReportFilters } from './report-list.query.js';
 import type { SaveInfo } from './report-rows.js';
 import { searchReports } from './report-search.query.js';
@@ -85,6 +85,8 @@ export class ReportRepository {
   /** Action-item pages as SQLite wrote them, kept while what they show stands (SQLite only). */
   private readonly itemPages: ItemPageCache | undefined;
   private readonly writes: ReportWrites;
+  /** Pages of lists on PostgreSQL, kept while its change mark stands (see Store.changeMark). */
+  private readonly listPages = new MarkedPages<PageResult<ReportSummary>>();
 
   constructor(store: Store) {
     this.db = store.db;
@@ -203,7 +205,16 @@ export class ReportRepository {
 
   /** Reports the viewer may see, newest change first, with a capped total (see CountCache). */
   async list(viewer: Viewer, filters: ReportFilters, page: Page): Promise<PageResult<ReportSummary>> {
-    return queryReports(this.db, this.counts, viewer, filters, page, this.rawRows);
+    // On SQLite a page costs less than keeping it; on PostgreSQL it is kept while the change mark stands.
+    if (this.rawRows) return queryReports(this.db, this.counts, viewer, filters, page, this.rawRows);
+    const mark = this.changeMark();
+    if (!mark) return queryReports(this.db, this.counts, viewer, filters, page);
+    const key = JSON.stringify([viewer, filters, page]);
+    const kept = this.listPages.get(key, mark);
+    if (kept) return kept;
+    const result = await queryReports(this.db, this.counts, viewer, filters, page);
+    this.listPages.set(key, mark, result);
+    return result;
   }
 
   /** The history of a report, newest first. */
