@@ -8,6 +8,7 @@ import type { Database } from './database.types.js';
 import { Checkpointer, lastFrameOf } from './checkpointer.js';
 import {
   CHANGE_CHANNEL,
+  CHANGE_COLUMNS,
   CHANGE_FUNCTION,
   CHANGE_TABLES,
 } from './migrations/2026-12-13-300-pg-change-notify.js';
@@ -312,7 +313,7 @@ export class ChangeListener {
       const result = query(...args);
       if (typeof text !== 'string') return result;
       const end = TRANSACTION_END.test(text);
-      if (!(end && dirty) && (!WRITE.test(text) || !NOTIFYING.test(text))) return result;
+      if (!(end && dirty) && !writesNotified(text)) return result;
       // Outside a transaction the statement has committed; inside one, its COMMIT moves the mark again.
       dirty = !end;
       const moved = () => this.move();
@@ -378,12 +379,29 @@ export class ChangeListener {
   }
 }
 
-/** A statement that may change rows: it says so, and it is not a read (which may lock rows `for update`). */
-const WRITE = /^(?!\s*(select|explain|show)\b).*\b(insert|update|delete|truncate|merge)\b/is;
 /** The end of a transaction. */
 const TRANSACTION_END = /^\s*(commit|end|rollback)\b/i;
-/** A statement naming a table whose changes the triggers of migration 2026-12-13-300 notify. */
-const NOTIFYING = new RegExp(`\\b(${CHANGE_TABLES.join('|')})\\b`, 'i');
+/** The tables a statement inserts into, updates, deletes from or truncates, and the rest of its text after each. */
+const WRITE_TARGET =
+  /\b(?:insert\s+into|update|delete\s+from|truncate(?:\s+table)?)\s+(?:only\s+)?"?([a-z_][a-z0-9_]*)"?/gi;
+
+/**
+ * Whether a statement writes rows whose change the triggers of migration 2026-12-13-300 notify: one of their
+ * tables is its target (an update of tracker_links only when it sets one of the link's columns, as the trigger
+ * has it: the poller's bookkeeping moves nothing).
+ */
+export function writesNotified(text: string): boolean {
+  for (const m of text.matchAll(WRITE_TARGET)) {
+    const table = m[1]!.toLowerCase();
+    if (!CHANGE_TABLES.includes(table)) continue;
+    const columns = CHANGE_COLUMNS[table];
+    if (!columns || !/^update$/i.test(m[0].split(/\s/)[0]!)) return true;
+    const set =
+      /\bset\b([\s\S]*?)(\bwhere\b|\breturning\b|$)/i.exec(text.slice(m.index + m[0].length))?.[1] ?? '';
+    if (columns.some((c) => new RegExp(`\\b${c}"?\\s*=`, 'i').test(set))) return true;
+  }
+  return false;
+}
 
 /**
  * The header of SQLite's WAL index (the `-shm` file beside the database), read with one small pread. Every

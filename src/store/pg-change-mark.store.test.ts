@@ -7,6 +7,7 @@ import { reportSchema, type Report } from '../domain/index.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import * as changeNotify from './migrations/2026-12-13-300-pg-change-notify.js';
 import { ReportRepository, migrateToLatest, openStore, type Store, type Viewer } from './index.js';
+import { writesNotified } from './database.js';
 
 const make = (title: string): Report => reportSchema.parse({ kind: 'outage', title });
 const anyone: Viewer = { userId: 'nobody', principals: [] };
@@ -101,6 +102,35 @@ describe.each(testDialects().filter((d) => d === 'postgres'))('the change mark o
     expect(now.total).toBe(first.total + 1);
   });
 
+  it("serves a kept page of action items until another process's save shows, then the page with it", async () => {
+    const a = new ReportRepository(t.store);
+    const b = new ReportRepository(other);
+    await listening(other);
+    await pause(200);
+    const first = await b.actionItems(anyone, {}, { limit: 50, offset: 0 });
+    expect(await b.actionItems(anyone, {}, { limit: 50, offset: 0 })).toBe(first);
+    const withItem = reportSchema.parse({
+      kind: 'outage',
+      title: 'With an action',
+      actions: { items: [{ id: 'A1', title: 'Fix it', owner: 'Pat' }] },
+    });
+    await a.create('m-3', withItem, info);
+    await until(
+      async () =>
+        (await b.actionItems(anyone, {}, { limit: 50, offset: 0 })).items.length === first.items.length + 1,
+    );
+    // The same page as JSON text, kept too: the items as the object path gives them.
+    const json = (await b.actionItemsJson(anyone, {}, { limit: 50, offset: 0 }))!;
+    expect(await b.actionItemsJson(anyone, {}, { limit: 50, offset: 0 })).toBe(json);
+    const objects = await b.actionItems(anyone, {}, { limit: 50, offset: 0 });
+    expect(JSON.parse(json.items)).toEqual(objects.items);
+    expect(json.total).toBe(objects.total);
+    await a.update('m-3', 1, reportSchema.parse({ ...withItem, title: 'Renamed' }), info);
+    await until(async () =>
+      (await b.actionItemsJson(anyone, {}, { limit: 50, offset: 0 }))!.items.includes('Renamed'),
+    );
+  });
+
   it('is not there on a database without the notifying triggers (not migrated yet)', async () => {
     const old = await openTestStore('postgres', { through: '2026-12-12-101-key-index' });
     try {
@@ -116,5 +146,36 @@ describe.each(testDialects().filter((d) => d === 'postgres'))('the change mark o
     } finally {
       await old.dispose();
     }
+  });
+});
+
+describe('which statements of this process move its mark at once', () => {
+  it('those writing what the triggers notify, not the poller bookkeeping, scores or tallies', () => {
+    const cases: [string, boolean][] = [
+      [
+        'with w0 as (insert into "reports" ("id") select 1), w1 as (insert into "report_tags" (x) select 1) select 1',
+        true,
+      ],
+      [
+        'with u as (update reports set version = 2 where id = $1 returning *), d0 as (delete from report_tags where report_id = $1) select 1',
+        true,
+      ],
+      ['delete from report_people where report_id = $1', true],
+      ['update "reports" set "deleted_at" = $1 where "id" = $2', true],
+      ['update "tracker_links" set "status" = $1 where "report_id" = $2', true],
+      ['update tracker_links set state = $1, polled_at = $2 where report_id = $3', true],
+      [
+        'update tracker_links set polled_at = $1 where (report_id, action_id) in (select report_id, action_id from x)',
+        false,
+      ],
+      ['update report_facts set quality_score = $1 from reports where reports.id = $2', false],
+      [
+        "insert into insight_kept (quarter, figure, n) values ($1, 'reports', 1) on conflict do update set n = 1",
+        false,
+      ],
+      ['select * from reports where id = $1 for update', false],
+      ['insert into audit_log (x) values (1)', false],
+    ];
+    for (const [text, moves] of cases) expect([text, writesNotified(text)]).toEqual([text, moves]);
   });
 });

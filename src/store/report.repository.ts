@@ -67,6 +67,24 @@ const toStored = (r: ReportsTable): StoredReport => ({
   report: JSON.parse(r.content) as Report,
 });
 
+/** An action item as the JSON its page sends (actionItemRowSchema: its fields in order, null for none). */
+const itemJson = (r: ActionItemRow): string =>
+  JSON.stringify({
+    reportId: r.reportId,
+    reportTitle: r.reportTitle,
+    id: r.id,
+    title: r.title,
+    owner: r.owner ?? null,
+    status: r.status,
+    category: r.category ?? null,
+    priority: r.priority ?? null,
+    deadline: r.deadline ?? null,
+    verification: r.verification ?? null,
+    verifyBy: r.verifyBy ?? null,
+    awaitingVerification: r.awaitingVerification,
+    issue: r.issue ? { key: r.issue.key, url: r.issue.url, state: r.issue.state ?? null } : null,
+  });
+
 /**
  * Reports, their history, the side tables queries need and the full-text index; SQL only. A facade: saves
  * are in report-writes.ts, lists in report-list.query.ts, search in report-search.query.ts and action items
@@ -87,6 +105,10 @@ export class ReportRepository {
   private readonly writes: ReportWrites;
   /** Pages of lists on PostgreSQL, kept while its change mark stands (see Store.changeMark). */
   private readonly listPages = new MarkedPages<PageResult<ReportSummary>>();
+  /** Pages of action items on PostgreSQL, kept the same way (SQLite keeps its own, as JSON: itemPages). */
+  private readonly itemPagesPg = new MarkedPages<PageResult<ActionItemRow>>();
+  /** The same as JSON text (actionItemsJson). */
+  private readonly itemJsonPg = new MarkedPages<PageJson>();
 
   constructor(store: Store) {
     this.db = store.db;
@@ -270,17 +292,36 @@ export class ReportRepository {
     filters: ActionItemFilters,
     page: Page,
   ): Promise<PageResult<ActionItemRow>> {
-    return queryActionItems(this.db, this.counts, viewer, filters, page, this.rawRows);
+    // On PostgreSQL kept while the change mark stands (the day of an overdue filter is among the filters).
+    const mark = this.rawRows ? undefined : this.changeMark();
+    if (!mark) return queryActionItems(this.db, this.counts, viewer, filters, page, this.rawRows);
+    const key = JSON.stringify([viewer, filters, page]);
+    const kept = this.itemPagesPg.get(key, mark);
+    if (kept) return kept;
+    const result = await queryActionItems(this.db, this.counts, viewer, filters, page);
+    this.itemPagesPg.set(key, mark, result);
+    return result;
   }
 
-  /** The same page with its items as JSON text, on SQLite; undefined elsewhere (use actionItems). */
+  /** The same page with its items as JSON text, on SQLite and on PostgreSQL with a change mark; else undefined (use actionItems). */
   async actionItemsJson(
     viewer: Viewer,
     filters: ActionItemFilters,
     page: Page,
   ): Promise<PageJson | undefined> {
-    if (!this.rawRows) return undefined;
-    return queryActionItemsJson(this.db, this.counts, viewer, filters, page, this.rawRows, this.itemPages);
+    if (this.rawRows)
+      return queryActionItemsJson(this.db, this.counts, viewer, filters, page, this.rawRows, this.itemPages);
+    // On PostgreSQL the page's JSON text is kept while the change mark stands: encoding 200 items is most of
+    // the work of a page found in the kept ones.
+    const mark = this.changeMark();
+    if (!mark) return undefined;
+    const key = JSON.stringify([viewer, filters, page]);
+    const kept = this.itemJsonPg.get(key, mark);
+    if (kept) return kept;
+    const { items, ...rest } = await queryActionItems(this.db, this.counts, viewer, filters, page);
+    const json = { ...rest, items: `[${items.map(itemJson).join(',')}]` };
+    this.itemJsonPg.set(key, mark, json);
+    return json;
   }
 
   /** Recurrence links the viewer may see, with both reports (see recurrence.query.ts). */

@@ -31,6 +31,8 @@ const TABLES: [string, string[] | undefined][] = [
 
 /** The tables whose changes are notified. */
 export const CHANGE_TABLES = TABLES.map(([table]) => table);
+/** The columns whose update notifies, for the tables that list them. */
+export const CHANGE_COLUMNS: Record<string, string[] | undefined> = Object.fromEntries(TABLES);
 
 const triggerOf = (table: string) => `${table}_change_notify`;
 
