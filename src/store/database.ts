@@ -262,9 +262,9 @@ export class StatementNames {
 /**
  * PostgreSQL's change mark (Store.changeMark): a number moved by every notification on `hindsight_change`, which
  * the triggers of migration 2026-12-13-300 send when a transaction that changed a report, its side rows, action
- * items or linked issues commits, whoever committed it, and by every statement this process's pool runs that is
- * not a read (so that a save answered here shows at once to the next read here, before its own notification
- * comes back). One connection of its own, opened at the first ask, LISTENs; there is no mark (undefined: every
+ * items or linked issues commits, whoever committed it; and by each statement of this process's pool that writes
+ * one of those tables, and by the COMMIT after it (so that a save answered here shows at once to the next read
+ * here, before its own notification comes back). One connection of its own, opened at the first ask, LISTENs; there is no mark (undefined: every
  * read asks the database) until it listens, while it is lost, and on a database without the triggers (not
  * migrated yet: checked at each connect). What another process commits shows here once its notification has
  * arrived, a fraction of a millisecond on one machine: a read in between is served what was kept.
@@ -300,8 +300,8 @@ export class ChangeListener {
   }
 
   /**
-   * Move the mark once a statement of `client` has changed a table the notifications cover (its text names one:
-   * the same tables as the triggers), and again when the transaction it ran in commits. Other writes (the
+   * Move the mark once a statement of `client` has written a table the notifications cover (one is its target:
+   * see writesNotified), and again when the transaction it ran in ends. Other writes (the
    * scorer's scores, sessions, the outbox) leave it, as they send no notification.
    */
   watch(client: pg.PoolClient): void {

@@ -106,9 +106,9 @@ export class ReportRepository {
   /** Pages of lists on PostgreSQL, kept while its change mark stands (see Store.changeMark). */
   private readonly listPages = new MarkedPages<PageResult<ReportSummary>>();
   /** Pages of action items on PostgreSQL, kept the same way (SQLite keeps its own, as JSON: itemPages). */
-  private readonly itemPagesPg = new MarkedPages<PageResult<ActionItemRow>>();
-  /** The same as JSON text (actionItemsJson). */
-  private readonly itemJsonPg = new MarkedPages<PageJson>();
+  private readonly itemPagesPg = new MarkedPages<PageResult<ActionItemRow>>(200);
+  /** The same as JSON text (actionItemsJson); a page of 200 items is some 60 KB. */
+  private readonly itemJsonPg = new MarkedPages<PageJson>(200);
 
   constructor(store: Store) {
     this.db = store.db;
@@ -303,7 +303,10 @@ export class ReportRepository {
     return result;
   }
 
-  /** The same page with its items as JSON text, on SQLite and on PostgreSQL with a change mark; else undefined (use actionItems). */
+  /**
+   * The same page with its items as JSON text, on SQLite and on PostgreSQL with a change mark; else undefined
+   * (use actionItems).
+   */
   async actionItemsJson(
     viewer: Viewer,
     filters: ActionItemFilters,
