@@ -16,9 +16,10 @@ interface Entry {
 /**
  * The JSON answer to reading one report, kept per report and served again while the report's stamp (version,
  * last update, updater) in the database is unchanged. A read then costs one small indexed lookup instead of
- * decoding the stored report and presenting it anew; on a SQLite file not even that while nothing at all has
- * been committed since (the database's change mark, which every commit by any process moves). Every read
- * still consults the database, so a save or a delete by another instance or a CLI shows at once. Restricted
+ * decoding the stored report and presenting it anew; not even that while the database's change mark stands (on a
+ * SQLite file every commit by any process moves it; on PostgreSQL each commit that changes a report, once its
+ * notification has arrived, see database.ts ChangeListener), so a save or a delete by another instance or a CLI
+ * shows at once (on PostgreSQL, as soon as its notification has come). Restricted
  * reports are never served from here: who may see one depends on its content, which is then read and
  * checked every time.
  */

@@ -9,9 +9,10 @@ import type { Database } from './database.types.js';
  * 2026-12-10-300) has counters that triggers move with every change of the rows and columns counted, whoever
  * writes (this process, another one, the bulk load), and that other commits (the background scorer's score
  * writes, outbox claims, sessions) leave alone; they are read again only when the file's change mark (see
- * Store.changeMark) has moved, one small lookup. Without them (PostgreSQL) a count is kept for `ttlMs` at most,
- * and any save through this process forgets them all at once, so only other instances' saves can take up to
- * that long to show in a total.
+ * Store.changeMark) has moved, one small lookup. Without them (PostgreSQL) a count is kept while the change
+ * mark stands (on PostgreSQL moved by the notifications of migration 2026-12-13-300, see database.ts
+ * ChangeListener), or where there is no mark for `ttlMs` at most; any save through this process forgets them all
+ * at once.
  */
 export const COUNT_CAP = 10_000;
 
@@ -79,6 +80,32 @@ export class MarkedRead<T> {
     this.mark = mark;
     this.value = now;
     return now;
+  }
+}
+
+/**
+ * Answers kept under the change mark they were read at (see Store.changeMark), served while it has not moved;
+ * at most `max`, the least recently used forgotten first. The mark must be taken before the answer is read: a
+ * commit in between then moves it, and the answer is never served.
+ */
+export class MarkedPages<T> {
+  private readonly entries = new Map<string, { mark: Buffer; value: T }>();
+
+  constructor(private readonly max = 500) {}
+
+  get(key: string, mark: Buffer): T | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    this.entries.delete(key);
+    if (!e.mark.equals(mark)) return undefined;
+    this.entries.set(key, e);
+    return e.value;
+  }
+
+  set(key: string, mark: Buffer, value: T): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { mark, value });
   }
 }
 

@@ -122,7 +122,7 @@ describe.each(testDialects())('kept totals follow every writer on %s', (dialect)
     const { version: v } = (await reports.get('c-2'))!;
     expect(await writeScore(t.store, 'c-2', v, 73)).toBe(true);
     await ask();
-    // On PostgreSQL the totals are kept for their time to live: nothing counts again within it either.
+    // On PostgreSQL the totals are kept while its change mark stands, which a score write does not move.
     expect(asked).toEqual(['rows', 'text']);
     if (dialect !== 'sqlite') return;
     // A prose edit changes what a search matches, not what lists count.

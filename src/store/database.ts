@@ -6,6 +6,12 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.types.js';
 import { Checkpointer, lastFrameOf } from './checkpointer.js';
+import {
+  CHANGE_CHANNEL,
+  CHANGE_COLUMNS,
+  CHANGE_FUNCTION,
+  CHANGE_TABLES,
+} from './migrations/2026-12-13-300-pg-change-notify.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -73,10 +79,23 @@ export function openStore(
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const statements = new StatementNames();
-    pool.on('connect', (client) => statements.use(client));
+    const changes = new ChangeListener(url);
+    pool.on('connect', (client) => {
+      statements.use(client);
+      changes.watch(client);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const where = url.replace(/\/\/[^@/]*@/, '//');
-    return { db, dialect: 'postgres', where, close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      where,
+      close: async () => {
+        changes.close();
+        await db.destroy();
+      },
+      changeMark: () => changes.mark(),
+    };
   }
   const file = url.replace(/^sqlite:(\/\/)?/i, '');
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
@@ -238,6 +257,150 @@ export class StatementNames {
     this.names.delete(text);
     this.unnamed.add(text);
   }
+}
+
+/**
+ * PostgreSQL's change mark (Store.changeMark): a number moved by every notification on `hindsight_change`, which
+ * the triggers of migration 2026-12-13-300 send when a transaction that changed a report, its side rows, action
+ * items or linked issues commits, whoever committed it; and by each statement of this process's pool that writes
+ * one of those tables, and by the COMMIT after it (so that a save answered here shows at once to the next read
+ * here, before its own notification comes back). One connection of its own, opened at the first ask, LISTENs; there is no mark (undefined: every
+ * read asks the database) until it listens, while it is lost, and on a database without the triggers (not
+ * migrated yet: checked at each connect). What another process commits shows here once its notification has
+ * arrived, a fraction of a millisecond on one machine: a read in between is served what was kept.
+ */
+export class ChangeListener {
+  private client: pg.Client | undefined;
+  private listening = false;
+  private connecting = false;
+  private closed = false;
+  private lastTry = 0;
+  private current = Buffer.alloc(8);
+  private n = 0;
+
+  constructor(
+    private readonly url: string,
+    /** The least time between two attempts to listen. */
+    private readonly retryMs = 2_000,
+  ) {}
+
+  /** The mark now; undefined while not listening (the first call starts listening). */
+  mark(): Buffer | undefined {
+    if (this.listening) return this.current;
+    this.start();
+    return undefined;
+  }
+
+  /** Move the mark: whatever was kept under the one before is not served again. */
+  move(): void {
+    this.n += 1;
+    const next = Buffer.alloc(8);
+    next.writeDoubleLE(this.n);
+    this.current = next;
+  }
+
+  /**
+   * Move the mark once a statement of `client` has written a table the notifications cover (one is its target:
+   * see writesNotified), and again when the transaction it ran in ends. Other writes (the
+   * scorer's scores, sessions, the outbox) leave it, as they send no notification.
+   */
+  watch(client: pg.PoolClient): void {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    let dirty = false;
+    client.query = ((...args: unknown[]) => {
+      const first = args[0];
+      const text = typeof first === 'string' ? first : (first as { text?: unknown } | null)?.text;
+      const result = query(...args);
+      if (typeof text !== 'string') return result;
+      const end = TRANSACTION_END.test(text);
+      if (!(end && dirty) && !writesNotified(text)) return result;
+      // Outside a transaction the statement has committed; inside one, its COMMIT moves the mark again.
+      dirty = !end;
+      const moved = () => this.move();
+      if (result && typeof (result as Promise<unknown>).then === 'function')
+        return (result as Promise<unknown>).then(
+          (r) => {
+            moved();
+            return r;
+          },
+          (e: unknown) => {
+            moved();
+            throw e;
+          },
+        );
+      moved();
+      return result;
+    }) as typeof client.query;
+  }
+
+  private start(): void {
+    if (this.closed || this.connecting || Date.now() - this.lastTry < this.retryMs) return;
+    this.connecting = true;
+    this.lastTry = Date.now();
+    const client = new pg.Client({ connectionString: this.url });
+    this.client = client;
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.listening = false;
+      this.move();
+      client.end().catch(() => {});
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', () => this.move());
+    void (async () => {
+      try {
+        await client.connect();
+        // Not a reason to keep a process alive (a CLI command ends when its work does).
+        (
+          client as unknown as { connection?: { stream?: { unref?: () => void } } }
+        ).connection?.stream?.unref?.();
+        const { rows } = await client.query('select 1 from pg_proc where proname = $1', [CHANGE_FUNCTION]);
+        if (rows.length === 0 || this.closed) throw new Error('no change notifications here');
+        await client.query(`listen ${CHANGE_CHANNEL}`);
+        if (this.client !== client) return;
+        this.move();
+        this.listening = true;
+      } catch {
+        lost();
+      } finally {
+        this.connecting = false;
+      }
+    })();
+  }
+
+  close(): void {
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    this.listening = false;
+    if (client) client.end().catch(() => {});
+  }
+}
+
+/** The end of a transaction. */
+const TRANSACTION_END = /^\s*(commit|end|rollback)\b/i;
+/** The tables a statement inserts into, updates, deletes from or truncates, and the rest of its text after each. */
+const WRITE_TARGET =
+  /\b(?:insert\s+into|update|delete\s+from|truncate(?:\s+table)?)\s+(?:only\s+)?"?([a-z_][a-z0-9_]*)"?/gi;
+
+/**
+ * Whether a statement writes rows whose change the triggers of migration 2026-12-13-300 notify: one of their
+ * tables is its target (an update of tracker_links only when it sets one of the link's columns, as the trigger
+ * has it: the poller's bookkeeping moves nothing).
+ */
+export function writesNotified(text: string): boolean {
+  for (const m of text.matchAll(WRITE_TARGET)) {
+    const table = m[1]!.toLowerCase();
+    if (!CHANGE_TABLES.includes(table)) continue;
+    const columns = CHANGE_COLUMNS[table];
+    if (!columns || !/^update$/i.test(m[0].split(/\s/)[0]!)) return true;
+    const set =
+      /\bset\b([\s\S]*?)(\bwhere\b|\breturning\b|$)/i.exec(text.slice(m.index + m[0].length))?.[1] ?? '';
+    if (columns.some((c) => new RegExp(`\\b${c}"?\\s*=`, 'i').test(set))) return true;
+  }
+  return false;
 }
 
 /**

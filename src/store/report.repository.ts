@@ -12,7 +12,7 @@ import {
   type Page,
   type PageResult,
 } from './action-items.query.js';
-import { CountCache } from './count-cache.js';
+import { CountCache, MarkedPages } from './count-cache.js';
 import { queryReports, type ReportFilters } from './report-list.query.js';
 import type { SaveInfo } from './report-rows.js';
 import { searchReports } from './report-search.query.js';
@@ -67,6 +67,24 @@ const toStored = (r: ReportsTable): StoredReport => ({
   report: JSON.parse(r.content) as Report,
 });
 
+/** An action item as the JSON its page sends (actionItemRowSchema: its fields in order, null for none). */
+const itemJson = (r: ActionItemRow): string =>
+  JSON.stringify({
+    reportId: r.reportId,
+    reportTitle: r.reportTitle,
+    id: r.id,
+    title: r.title,
+    owner: r.owner ?? null,
+    status: r.status,
+    category: r.category ?? null,
+    priority: r.priority ?? null,
+    deadline: r.deadline ?? null,
+    verification: r.verification ?? null,
+    verifyBy: r.verifyBy ?? null,
+    awaitingVerification: r.awaitingVerification,
+    issue: r.issue ? { key: r.issue.key, url: r.issue.url, state: r.issue.state ?? null } : null,
+  });
+
 /**
  * Reports, their history, the side tables queries need and the full-text index; SQL only. A facade: saves
  * are in report-writes.ts, lists in report-list.query.ts, search in report-search.query.ts and action items
@@ -85,6 +103,12 @@ export class ReportRepository {
   /** Action-item pages as SQLite wrote them, kept while what they show stands (SQLite only). */
   private readonly itemPages: ItemPageCache | undefined;
   private readonly writes: ReportWrites;
+  /** Pages of lists on PostgreSQL, kept while its change mark stands (see Store.changeMark). */
+  private readonly listPages = new MarkedPages<PageResult<ReportSummary>>();
+  /** Pages of action items on PostgreSQL, kept the same way (SQLite keeps its own, as JSON: itemPages). */
+  private readonly itemPagesPg = new MarkedPages<PageResult<ActionItemRow>>(200);
+  /** The same as JSON text (actionItemsJson); a page of 200 items is some 60 KB. */
+  private readonly itemJsonPg = new MarkedPages<PageJson>(200);
 
   constructor(store: Store) {
     this.db = store.db;
@@ -203,7 +227,16 @@ export class ReportRepository {
 
   /** Reports the viewer may see, newest change first, with a capped total (see CountCache). */
   async list(viewer: Viewer, filters: ReportFilters, page: Page): Promise<PageResult<ReportSummary>> {
-    return queryReports(this.db, this.counts, viewer, filters, page, this.rawRows);
+    // On SQLite a page costs less than keeping it; on PostgreSQL it is kept while the change mark stands.
+    if (this.rawRows) return queryReports(this.db, this.counts, viewer, filters, page, this.rawRows);
+    const mark = this.changeMark();
+    if (!mark) return queryReports(this.db, this.counts, viewer, filters, page);
+    const key = JSON.stringify([viewer, filters, page]);
+    const kept = this.listPages.get(key, mark);
+    if (kept) return kept;
+    const result = await queryReports(this.db, this.counts, viewer, filters, page);
+    this.listPages.set(key, mark, result);
+    return result;
   }
 
   /** The history of a report, newest first. */
@@ -259,17 +292,39 @@ export class ReportRepository {
     filters: ActionItemFilters,
     page: Page,
   ): Promise<PageResult<ActionItemRow>> {
-    return queryActionItems(this.db, this.counts, viewer, filters, page, this.rawRows);
+    // On PostgreSQL kept while the change mark stands (the day of an overdue filter is among the filters).
+    const mark = this.rawRows ? undefined : this.changeMark();
+    if (!mark) return queryActionItems(this.db, this.counts, viewer, filters, page, this.rawRows);
+    const key = JSON.stringify([viewer, filters, page]);
+    const kept = this.itemPagesPg.get(key, mark);
+    if (kept) return kept;
+    const result = await queryActionItems(this.db, this.counts, viewer, filters, page);
+    this.itemPagesPg.set(key, mark, result);
+    return result;
   }
 
-  /** The same page with its items as JSON text, on SQLite; undefined elsewhere (use actionItems). */
+  /**
+   * The same page with its items as JSON text, on SQLite and on PostgreSQL with a change mark; else undefined
+   * (use actionItems).
+   */
   async actionItemsJson(
     viewer: Viewer,
     filters: ActionItemFilters,
     page: Page,
   ): Promise<PageJson | undefined> {
-    if (!this.rawRows) return undefined;
-    return queryActionItemsJson(this.db, this.counts, viewer, filters, page, this.rawRows, this.itemPages);
+    if (this.rawRows)
+      return queryActionItemsJson(this.db, this.counts, viewer, filters, page, this.rawRows, this.itemPages);
+    // On PostgreSQL the page's JSON text is kept while the change mark stands: encoding 200 items is most of
+    // the work of a page found in the kept ones.
+    const mark = this.changeMark();
+    if (!mark) return undefined;
+    const key = JSON.stringify([viewer, filters, page]);
+    const kept = this.itemJsonPg.get(key, mark);
+    if (kept) return kept;
+    const { items, ...rest } = await queryActionItems(this.db, this.counts, viewer, filters, page);
+    const json = { ...rest, items: `[${items.map(itemJson).join(',')}]` };
+    this.itemJsonPg.set(key, mark, json);
+    return json;
   }
 
   /** Recurrence links the viewer may see, with both reports (see recurrence.query.ts). */

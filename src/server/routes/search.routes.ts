@@ -63,7 +63,7 @@ export function searchRoutes(services: Services, pool?: SearchPool): FastifyPlug
         const who = actor(request);
         const wanted = { ...filters, reportId: report, overdueOn: overdue ? today : undefined };
         const json = await services.reports.actionItemsJson(who, wanted, { limit, offset, cursor });
-        // On SQLite the items come as the JSON text the database wrote: sent as they are (the 200 schema).
+        // On SQLite the items come as the JSON text the database wrote, on PostgreSQL as kept: sent as they are (the 200 schema).
         if (json)
           return reply
             .type('application/json; charset=utf-8')
