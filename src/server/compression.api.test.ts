@@ -5,7 +5,8 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newReport } from '../domain/index.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
-import { pickEncoding } from './reply-compression.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { COMPRESS_IN_PLACE, compressReply, pickEncoding } from './reply-compression.js';
 
 // JSON replies over a kilobyte are compressed for clients that accept it; the web app's files are sent as
 // the brotli or gzip copies made at build time, never compressed again per request.
@@ -83,6 +84,66 @@ describe('compression on sqlite', () => {
     });
     expect(refused.headers['content-encoding']).toBeUndefined();
     expect(refused.json()).toEqual(expected);
+  });
+
+  it('compresses a reply over the in-place size on the thread pool, to the same JSON', async () => {
+    const editor = await s.client('editor', 'Compress Large');
+    const report = newReport('outage', { title: 'A report larger than the in-place size' });
+    const created = await editor.call({
+      method: 'POST',
+      url: '/api/postmortems',
+      payload: {
+        ...report,
+        details: { ...report.details, stepsTaken: 'The queue backed up again. '.repeat(1200).trim() },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const plain = await editor.call({ method: 'GET', url: `/api/postmortems/${id}` });
+    expect(plain.rawPayload.length).toBeGreaterThan(COMPRESS_IN_PLACE);
+    for (const [encoding, decode] of [
+      ['gzip', gunzipSync],
+      ['br', brotliDecompressSync],
+    ] as const) {
+      const r = await editor.call({
+        method: 'GET',
+        url: `/api/postmortems/${id}`,
+        headers: { 'accept-encoding': encoding },
+      });
+      expect(r.headers['content-encoding']).toBe(encoding);
+      expect(Number(r.headers['content-length'])).toBe(r.rawPayload.length);
+      expect(JSON.parse(decode(r.rawPayload).toString('utf8'))).toEqual(plain.json());
+    }
+  });
+
+  it('compresses a reply up to the in-place size before returning, over it after', async () => {
+    const replyOf = (headers = new Map<string, unknown>()) =>
+      ({
+        getHeader: (k: string) => headers.get(k),
+        hasHeader: (k: string) => headers.has(k),
+        header: (k: string, v: unknown) => headers.set(k, v),
+        removeHeader: (k: string) => headers.delete(k),
+      }) as unknown as FastifyReply;
+    for (const encoding of ['gzip', 'br'] as const) {
+      const request = { headers: { 'accept-encoding': encoding } } as unknown as FastifyRequest;
+      for (const size of [COMPRESS_IN_PLACE, COMPRESS_IN_PLACE + 1]) {
+        const payload = JSON.stringify({ text: 'x'.repeat(size - 11) });
+        expect(payload.length).toBe(size);
+        let sent: Buffer | undefined;
+        const done = new Promise<void>((resolve, reject) =>
+          compressReply(request, replyOf(), payload, (error, out) => {
+            if (error) return reject(error);
+            sent = out as Buffer;
+            resolve();
+          }),
+        );
+        // In place: compressed by the time the hook returns; on the pool: later.
+        expect(sent !== undefined, `${encoding} ${size}`).toBe(size <= COMPRESS_IN_PLACE);
+        await done;
+        const decoded = (encoding === 'gzip' ? gunzipSync : brotliDecompressSync)(sent!).toString('utf8');
+        expect(decoded).toBe(payload);
+      }
+    }
   });
 
   it('picks the encoding the Accept-Encoding header weighs most', () => {

@@ -1,8 +1,16 @@
-import { brotliCompress, constants, gzip } from 'node:zlib';
+import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync, type BrotliOptions } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Replies smaller than this go out as they are: compressing them saves less than it costs. */
 export const COMPRESS_THRESHOLD = 1024;
+
+/**
+ * Replies up to this size are compressed on the event loop, larger ones on zlib's thread pool. A call on the pool
+ * cost about 0.5 ms (gzip) to 1.2 ms (brotli) of CPU more than the same compression done in place, whatever the
+ * size (3 KB to 120 KB, same bytes out), and even its share on the event loop was more than the whole in-place
+ * call up to about 30 KB for gzip and 3 KB for brotli; 16 KB holds the event loop at most about 0.2 ms.
+ */
+export const COMPRESS_IN_PLACE = 16 * 1024;
 
 const TEXTUAL = /^(?:text\/|application\/(?:json|[\w.+-]+\+json|javascript|xml)\b)/i;
 
@@ -66,17 +74,29 @@ export function compressReply(
     done(null, compressed);
   };
   // Brotli at a low quality costs about what gzip does and makes JSON a little smaller.
-  if (encoding === 'br')
-    brotliCompress(
-      payload,
-      {
-        params: {
-          [constants.BROTLI_PARAM_QUALITY]: 4,
-          [constants.BROTLI_PARAM_SIZE_HINT]: size,
-          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-        },
+  if (encoding === 'br') {
+    const options: BrotliOptions = {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 4,
+        [constants.BROTLI_PARAM_SIZE_HINT]: size,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
       },
-      finish,
-    );
-  else gzip(payload, { level: 6 }, finish);
+    };
+    if (size <= COMPRESS_IN_PLACE) return inPlace(() => brotliCompressSync(payload, options), finish);
+    brotliCompress(payload, options, finish);
+  } else {
+    if (size <= COMPRESS_IN_PLACE) return inPlace(() => gzipSync(payload, { level: 6 }), finish);
+    gzip(payload, { level: 6 }, finish);
+  }
+}
+
+/** Compress on the event loop, handing the result (or the error) to `finish` as the thread pool's call does. */
+function inPlace(compress: () => Buffer, finish: (error: Error | null, compressed: Buffer) => void): void {
+  let compressed: Buffer;
+  try {
+    compressed = compress();
+  } catch (error) {
+    return finish(error as Error, Buffer.alloc(0));
+  }
+  finish(null, compressed);
 }

@@ -34,6 +34,7 @@ import * as countGeneration from './migrations/2026-12-10-300-count-generation.j
 import * as pgSearchDocumentInline from './migrations/2026-12-10-401-pg-search-document-inline.js';
 import * as itemPageGeneration from './migrations/2026-12-11-300-item-page-generation.js';
 import * as keyIndex from './migrations/2026-12-12-101-key-index.js';
+import * as severityBuckets from './migrations/2026-12-13-150-severity-buckets.js';
 import * as pgChangeNotify from './migrations/2026-12-13-300-pg-change-notify.js';
 import { keptReady, rebuildKept } from './insight-kept.js';
 import { fillKeyIndex } from './key-index.js';
@@ -73,6 +74,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-10-401-pg-search-document-inline': pgSearchDocumentInline,
   '2026-12-11-300-item-page-generation': itemPageGeneration,
   '2026-12-12-101-key-index': keyIndex,
+  '2026-12-13-150-severity-buckets': severityBuckets,
   '2026-12-13-300-pg-change-notify': pgChangeNotify,
 };
 
