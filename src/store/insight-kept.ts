@@ -168,27 +168,40 @@ function statements(changes: readonly Change[], refind = true): Statement[] {
   return out;
 }
 
-/** The statement that finds a kept bucket's least and greatest value again from the public facts rows. */
-function refindStatement(c: Pick<Change, 'quarter' | 'severity' | 'figure' | 'grp'>): Statement {
+/**
+ * Where a kept bucket's public facts rows are, and its value column: the one filter both ways of finding a
+ * bucket's least and greatest value again read by. `unary` writes `+severity`, which keeps SQLite off an index
+ * led by severity, where a bucket spans every quarter.
+ */
+function bucketRows(
+  c: Pick<Change, 'quarter' | 'severity' | 'figure' | 'grp'>,
+  unary = false,
+): { value: string; where: string; args: unknown[] } {
   const [value, bucket] = KEPT_MEASURES.find(([v]) => `b:${v}` === c.figure)!;
-  const parts = [
+  const severity = unary ? '+severity' : 'severity';
+  const where = [
     'public = 1',
     `${value} is not null`,
     `${bucket} = ?`,
     c.quarter === '' ? 'quarter is null' : 'quarter = ?',
-    c.severity === '' ? 'severity is null' : 'severity = ?',
-  ];
-  const params: unknown[] = [
+    c.severity === '' ? `${severity} is null` : `${severity} = ?`,
+  ].join(' and ');
+  const args: unknown[] = [
     Number(c.grp),
     ...(c.quarter === '' ? [] : [c.quarter]),
     ...(c.severity === '' ? [] : [c.severity]),
   ];
-  const where = parts.join(' and ');
+  return { value, where, args };
+}
+
+/** The statement that finds a kept bucket's least and greatest value again from the public facts rows. */
+function refindStatement(c: Pick<Change, 'quarter' | 'severity' | 'figure' | 'grp'>): Statement {
+  const { value, where, args } = bucketRows(c);
   return {
     text: `update insight_kept set lo = (select min(${value}) from report_facts where ${where}),
         hi = (select max(${value}) from report_facts where ${where})
         where quarter = ? and severity = ? and figure = ? and grp = ?`,
-    params: [...params, ...params, c.quarter, c.severity, c.figure, c.grp],
+    params: [...args, ...args, c.quarter, c.severity, c.figure, c.grp],
   };
 }
 
@@ -235,19 +248,7 @@ export function applyKeptSqlite(
         db.run(`update insight_kept set lo = null, hi = null ${KEY_WHERE}`, key);
       continue;
     }
-    const [value, bucket] = KEPT_MEASURES.find(([v]) => `b:${v}` === c.figure)!;
-    const where = [
-      'public = 1',
-      `${value} is not null`,
-      `${bucket} = ?`,
-      c.quarter === '' ? 'quarter is null' : 'quarter = ?',
-      c.severity === '' ? '+severity is null' : '+severity = ?',
-    ].join(' and ');
-    const args = [
-      Number(c.grp),
-      ...(c.quarter === '' ? [] : [c.quarter]),
-      ...(c.severity === '' ? [] : [c.severity]),
-    ];
+    const { value, where, args } = bucketRows(c, true);
     const end = (fn: 'min' | 'max') =>
       (db.get(`select ${fn}(${value}) as v from report_facts where ${where}`, args) as { v: number | null })
         .v;
