@@ -24,11 +24,11 @@ export function openSqliteReader(file: string): SqliteReader {
   // The upper levels of the full-text index and the summary index stay in memory until the next commit by another
   // connection (the default is 2 MB).
   sqlite.pragma('cache_size = -32768');
-  // No memory map: at the first read after any commit to the file by another
-  // connection (a save, a quality score, a sign-in), SQLite drops the connection's page cache and unmaps its whole
-  // mapping (pager.c, pagerBeginReadTransaction), and every page a search then reads is a page fault again. A
-  // 2 GB map measured a tenth less CPU per search on a file nobody wrote, but 2.3 times more while scores were
-  // written every 0.3 s: 6.0-6.4 CPU ms per varied search against 2.6-2.7 read with pread (100,000 reports).
+  // No memory map: at the first read after any commit to the file by another connection (a save, a quality score,
+  // a sign-in), SQLite drops the connection's page cache and unmaps its whole mapping (pager.c,
+  // pagerBeginReadTransaction), and every page a search then reads is a page fault again. A 2 GB map measured a
+  // tenth less CPU per search on a file nobody wrote, but 2.3 times more while scores were written every 0.3 s:
+  // 6.0-6.4 CPU ms per varied search against 2.6-2.7 read with pread (100,000 reports).
   sqlite.pragma('mmap_size = 0');
   const statements = new Map<string, SQLite.Statement>();
   const marks = walIndexHeader(`${realpathSync(resolve(file))}-shm`);
@@ -53,8 +53,8 @@ export function openSqliteReader(file: string): SqliteReader {
  * The kept totals of searches on a reader, kept by count_generation's counters as the app's own
  * (CountCache.forStore): read again when the file's change mark moves, the counters stay put through commits
  * that change nothing a search counts (the background scorer's score writes, sign-ins, outbox claims). Kept by
- * the change mark alone, each such commit made every search worker count its searches afresh (in the HTTP
- * bench's full run, 1,000 varied searches cost 6.6 CPU ms each with the scorer on, 4.1 with it off).
+ * the change mark alone, each such commit made every search worker count its searches afresh: a part of what the
+ * background scorer's writes cost the varied searches in the HTTP bench's full run.
  */
 export function readerCounts(reader: SqliteReader): CountCache {
   return new CountCache(reader.changeMark, {
