@@ -3,16 +3,15 @@
 // sent as UTF-8 bytes whose memory is handed over to the main thread (transferred, not copied): the main thread
 // neither copies the text out of the message nor encodes it to send it.
 import { parentPort, workerData } from 'node:worker_threads';
-import { CountCache } from '../../store/count-cache.js';
-import { openSqliteReader } from '../../store/read-only.js';
+import { openSqliteReader, readerCounts } from '../../store/read-only.js';
 import { searchSqliteReports } from '../../store/report-search.query.js';
 import { presentSearchPage } from '../presenters.js';
 import type { SearchAnswer, SearchJob } from './search-pool.js';
 
 const port = parentPort!;
 const reader = openSqliteReader((workerData as { file: string }).file);
-// Totals kept while the file's change mark stands, as the app's own (a commit by any connection moves it).
-const counts = new CountCache(reader.changeMark);
+// Totals kept by count_generation's counters, as the app's own (see readerCounts).
+const counts = readerCounts(reader);
 const utf8 = new TextEncoder();
 
 port.on('message', ({ id, job }: { id: number; job: SearchJob }) => void answer(id, job));
