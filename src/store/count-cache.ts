@@ -196,8 +196,10 @@ export class CountCache {
           : now - hit.at < this.ttlMs)
     )
       return hit.count;
-    // A count under way joins only requests at its generation: one asked after a save waits for no count begun before.
-    const pendingKey = generation === undefined ? key : `${key}\u0000${generation}`;
+    // A count under way joins only requests at its generation, or its change mark where there is no generation
+    // (PostgreSQL): one asked after a save, here or in another process, waits for no count begun before.
+    const at = generation ?? mark?.toString('hex');
+    const pendingKey = at === undefined ? key : `${key}\u0000${at}`;
     const running = this.pending.get(pendingKey);
     if (running) return running;
     const epoch = this.epoch;
