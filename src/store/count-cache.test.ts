@@ -22,4 +22,16 @@ describe('CountCache under a change mark', () => {
     // under the new mark with it).
     expect((await after).total).toBe(2);
   });
+
+  it('does not serve a count kept while there was no mark once there is one', async () => {
+    // No mark yet (PostgreSQL before its listener listens, or while it is lost): a count is kept for its time.
+    let mark: Buffer | undefined = undefined;
+    const counts = new CountCache(() => mark);
+    expect((await counts.get('k', () => Promise.resolve(1))).total).toBe(1);
+    // Another process commits a row while nothing listens; then the listener listens. A list page read now is
+    // kept under this mark, with its total: the total must be counted now.
+    mark = Buffer.from([1]);
+    expect((await counts.get('k', () => Promise.resolve(2))).total).toBe(2);
+    expect((await counts.get('k', () => Promise.resolve(3))).total).toBe(2);
+  });
 });

@@ -191,8 +191,10 @@ export class CountCache {
       hit &&
       (generation !== undefined
         ? hit.generation === generation
-        : mark && hit.mark
-          ? mark.equals(hit.mark)
+        : // Under a mark, only a count taken under it (one kept while there was none may predate a commit
+          // whose notification was missed, and a page kept under the mark would keep it); else for its time.
+          mark
+          ? hit.mark !== undefined && mark.equals(hit.mark)
           : now - hit.at < this.ttlMs)
     )
       return hit.count;
