@@ -191,13 +191,17 @@ export class CountCache {
       hit &&
       (generation !== undefined
         ? hit.generation === generation
-        : mark && hit.mark
-          ? mark.equals(hit.mark)
+        : // Under a mark, only a count taken under it (one kept while there was none may predate a commit
+          // whose notification was missed, and a page kept under the mark would keep it); else for its time.
+          mark
+          ? hit.mark !== undefined && mark.equals(hit.mark)
           : now - hit.at < this.ttlMs)
     )
       return hit.count;
-    // A count under way joins only requests at its generation: one asked after a save waits for no count begun before.
-    const pendingKey = generation === undefined ? key : `${key}\u0000${generation}`;
+    // A count under way joins only requests at its generation, or its change mark where there is no generation
+    // (PostgreSQL): one asked after a save, here or in another process, waits for no count begun before.
+    const at = generation ?? mark?.toString('hex');
+    const pendingKey = at === undefined ? key : `${key}\u0000${at}`;
     const running = this.pending.get(pendingKey);
     if (running) return running;
     const epoch = this.epoch;

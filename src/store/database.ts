@@ -310,13 +310,23 @@ export class ChangeListener {
     client.query = ((...args: unknown[]) => {
       const first = args[0];
       const text = typeof first === 'string' ? first : (first as { text?: unknown } | null)?.text;
-      const result = query(...args);
-      if (typeof text !== 'string') return result;
+      if (typeof text !== 'string') return query(...args);
       const end = TRANSACTION_END.test(text);
-      if (!(end && dirty) && !writesNotified(text)) return result;
+      if (!(end && dirty) && !writesNotified(text)) return query(...args);
       // Outside a transaction the statement has committed; inside one, its COMMIT moves the mark again.
       dirty = !end;
       const moved = () => this.move();
+      // Given a callback (as pg's Pool.query does), the query returns nothing: the mark moves once it has run.
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        args[last] = (...outcome: unknown[]) => {
+          moved();
+          return (callback as (...a: unknown[]) => unknown)(...outcome);
+        };
+        return query(...args);
+      }
+      const result = query(...args);
       if (result && typeof (result as Promise<unknown>).then === 'function')
         return (result as Promise<unknown>).then(
           (r) => {
@@ -379,8 +389,8 @@ export class ChangeListener {
   }
 }
 
-/** The end of a transaction. */
-const TRANSACTION_END = /^\s*(commit|end|rollback)\b/i;
+/** The end of a transaction (not a rollback to a savepoint, after which the transaction goes on). */
+const TRANSACTION_END = /^\s*(commit|end|abort|rollback(?!\s+(?:(?:work|transaction)\s+)?to\b))\b/i;
 /** The tables a statement inserts into, updates, deletes from or truncates, and the rest of its text after each. */
 const WRITE_TARGET =
   /\b(?:insert\s+into|update|delete\s+from|truncate(?:\s+table)?)\s+(?:only\s+)?"?([a-z_][a-z0-9_]*)"?/gi;

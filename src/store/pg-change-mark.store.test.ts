@@ -7,7 +7,8 @@ import { reportSchema, type Report } from '../domain/index.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import * as changeNotify from './migrations/2026-12-13-300-pg-change-notify.js';
 import { ReportRepository, migrateToLatest, openStore, type Store, type Viewer } from './index.js';
-import { writesNotified } from './database.js';
+import pg from 'pg';
+import { ChangeListener, writesNotified } from './database.js';
 
 const make = (title: string): Report => reportSchema.parse({ kind: 'outage', title });
 const anyone: Viewer = { userId: 'nobody', principals: [] };
@@ -81,6 +82,71 @@ describe.each(testDialects().filter((d) => d === 'postgres'))('the change mark o
     const before = await listening(t.store);
     await sql`update reports set title = 'Here' where id = 'm-1'`.execute(t.store.db);
     expect(t.store.changeMark!()!.equals(before)).toBe(false);
+  });
+
+  /** A listener of its own, listening, and a client whose statements it watches, as a pool's would be. */
+  async function watched(): Promise<{
+    listener: ChangeListener;
+    client: pg.Client;
+    done: () => Promise<void>;
+  }> {
+    const listener = new ChangeListener(t.url);
+    const client = new pg.Client({ connectionString: t.url });
+    listener.mark();
+    await until(() => listener.mark() !== undefined);
+    await client.connect();
+    listener.watch(client as unknown as pg.PoolClient);
+    // Its notifications held back: what moves the mark is then this process's own rule alone.
+    (
+      listener as unknown as { client: { connection: { stream: { pause(): void } } } }
+    ).client.connection.stream.pause();
+    return {
+      listener,
+      client,
+      done: async () => {
+        listener.close();
+        await client.end();
+      },
+    };
+  }
+
+  it('moves again at the commit of a transaction that rolled back to a savepoint after its write', async () => {
+    const { listener, client, done } = await watched();
+    try {
+      await client.query('begin');
+      await client.query("update reports set title = 'Before a savepoint' where id = 'm-1'");
+      await client.query('savepoint s');
+      await client.query("insert into login_failures (key, at) values ('s', '2026-01-01T00:00:00.000Z')");
+      await client.query('rollback to savepoint s');
+      // A read here takes this mark and reads the title before the commit: it must not stand after it.
+      const inside = listener.mark()!;
+      await client.query('commit');
+      expect(listener.mark()!.equals(inside)).toBe(false);
+    } finally {
+      await done();
+    }
+  });
+
+  it('moves for a query given a callback once it has run, not when it is sent', async () => {
+    const { listener, client, done } = await watched();
+    try {
+      const before = listener.mark()!;
+      let atCallback: Buffer | undefined;
+      const ran = new Promise<void>((resolve, reject) =>
+        client.query("update reports set title = 'By callback' where id = 'm-1'", [], (error) => {
+          atCallback = listener.mark();
+          if (error) reject(error);
+          else resolve();
+        }),
+      );
+      // Sent, not yet run: a read taking the mark now reads the row before it.
+      const atSend = listener.mark()!;
+      await ran;
+      expect(atSend.equals(before)).toBe(true);
+      expect(atCallback!.equals(before)).toBe(false);
+    } finally {
+      await done();
+    }
   });
 
   it("serves a kept list page until another process's save shows, then the page with it", async () => {
