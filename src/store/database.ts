@@ -347,7 +347,13 @@ export class ChangeListener {
     if (this.closed || this.connecting || Date.now() - this.lastTry < this.retryMs) return;
     this.connecting = true;
     this.lastTry = Date.now();
-    const client = new pg.Client({ connectionString: this.url });
+    // TCP keepalive: a connection the network drops without a word is noticed (its 'error' drops the mark and
+    // listens again) instead of leaving the caches trusted with no notification coming.
+    const client = new pg.Client({
+      connectionString: this.url,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     this.client = client;
     const lost = () => {
       if (this.client !== client) return;

@@ -229,13 +229,27 @@ export class ReportRepository {
   async list(viewer: Viewer, filters: ReportFilters, page: Page): Promise<PageResult<ReportSummary>> {
     // On SQLite a page costs less than keeping it; on PostgreSQL it is kept while the change mark stands.
     if (this.rawRows) return queryReports(this.db, this.counts, viewer, filters, page, this.rawRows);
+    return this.keptByMark(this.listPages, [viewer, filters, page], () =>
+      queryReports(this.db, this.counts, viewer, filters, page),
+    );
+  }
+
+  /**
+   * A page kept in `pages` under the change mark by what it was asked with, or computed and kept; computed each
+   * time where there is no mark (PostgreSQL not listening yet).
+   */
+  private async keptByMark<T>(
+    pages: MarkedPages<T>,
+    asked: unknown[],
+    compute: () => Promise<T>,
+  ): Promise<T> {
     const mark = this.changeMark();
-    if (!mark) return queryReports(this.db, this.counts, viewer, filters, page);
-    const key = JSON.stringify([viewer, filters, page]);
-    const kept = this.listPages.get(key, mark);
+    if (!mark) return compute();
+    const key = JSON.stringify(asked);
+    const kept = pages.get(key, mark);
     if (kept) return kept;
-    const result = await queryReports(this.db, this.counts, viewer, filters, page);
-    this.listPages.set(key, mark, result);
+    const result = await compute();
+    pages.set(key, mark, result);
     return result;
   }
 
@@ -293,14 +307,10 @@ export class ReportRepository {
     page: Page,
   ): Promise<PageResult<ActionItemRow>> {
     // On PostgreSQL kept while the change mark stands (the day of an overdue filter is among the filters).
-    const mark = this.rawRows ? undefined : this.changeMark();
-    if (!mark) return queryActionItems(this.db, this.counts, viewer, filters, page, this.rawRows);
-    const key = JSON.stringify([viewer, filters, page]);
-    const kept = this.itemPagesPg.get(key, mark);
-    if (kept) return kept;
-    const result = await queryActionItems(this.db, this.counts, viewer, filters, page);
-    this.itemPagesPg.set(key, mark, result);
-    return result;
+    if (this.rawRows) return queryActionItems(this.db, this.counts, viewer, filters, page, this.rawRows);
+    return this.keptByMark(this.itemPagesPg, [viewer, filters, page], () =>
+      queryActionItems(this.db, this.counts, viewer, filters, page),
+    );
   }
 
   /**
