@@ -205,6 +205,22 @@ function refindStatement(c: Pick<Change, 'quarter' | 'severity' | 'figure' | 'gr
   };
 }
 
+/**
+ * refindStatement as PostgreSQL runs it in a group's tail (keptStatementsPg): both ends from one sub-select.
+ * The tail's statement is planned at every save, and each sub-select over report_facts (its eighteen indexes
+ * looked at, the min/max index paths tried) is planned on its own: one a bucket instead of two took planning
+ * four buckets from 2.2 to 1.5 ms. The bucket (one quarter, one severity) is read by an index-only scan of its
+ * entries. Not for SQLite, which reads a lone min() or max() from its index and would scan the bucket for both.
+ */
+function refindBothStatement(c: Pick<Change, 'quarter' | 'severity' | 'figure' | 'grp'>): Statement {
+  const { value, where, args } = bucketRows(c);
+  return {
+    text: `update insight_kept set (lo, hi) = (select min(${value}), max(${value}) from report_facts where ${where})
+        where quarter = ? and severity = ? and figure = ? and grp = ?`,
+    params: [...args, c.quarter, c.severity, c.figure, c.grp],
+  };
+}
+
 /** `?` placeholders as the dialect wants them. */
 function placeholders(text: string, dialect: Dialect): string {
   if (dialect === 'sqlite') return text;
@@ -330,8 +346,9 @@ export function keptStatementsPg(changes_: readonly FactsChange[]): {
     select quarter, severity, figure, grp, n, lo, hi
     from json_populate_recordset(null::insight_kept, ${JSON.stringify(rows)}::json)
     ${sql.raw(UPSERT.slice(UPSERT.indexOf('on conflict')))}`;
-  const refinds = statements(changes.filter((c) => c.removed.length > 0))
-    .filter((s) => s.text !== UPSERT)
+  const refinds = changes
+    .filter((c) => c.removed.length > 0)
+    .map(refindBothStatement)
     .map((s, i) => {
       let k = 0;
       const parts = s.text.split('?');
