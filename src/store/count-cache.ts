@@ -109,6 +109,9 @@ export class MarkedPages<T> {
   }
 }
 
+/** The statement that reads count_generation's counters (rows_gen, text_gen). */
+export const COUNT_GENERATION = 'select rows_gen, text_gen from count_generation where id = 1';
+
 export class CountCache {
   private readonly entries = new Map<string, Entry>();
   /**
@@ -143,9 +146,7 @@ export class CountCache {
     if (store.dialect === 'sqlite' && store.sqlite && store.where !== ':memory:' && !offThread.has(store.db))
       offThread.set(store.db, new CountWorker(store.sqlite.name));
     const getRow = store.getRow;
-    const generation: Generation | undefined = getRow
-      ? () => getRow('select rows_gen, text_gen from count_generation where id = 1')
-      : undefined;
+    const generation: Generation | undefined = getRow ? () => getRow(COUNT_GENERATION) : undefined;
     const sqlite = store.sqlite;
     return new CountCache(store.changeMark ?? (() => undefined), {
       generation,

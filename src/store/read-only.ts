@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CountCache } from './count-cache.js';
+import { COUNT_GENERATION, CountCache } from './count-cache.js';
 import { walIndexHeader } from './database.js';
 
 /** A read-only connection to a SQLite file another connection (the app's) writes: for reads off the main thread. */
@@ -59,7 +59,7 @@ export function openSqliteReader(file: string): SqliteReader {
 export function readerCounts(reader: SqliteReader): CountCache {
   return new CountCache(reader.changeMark, {
     generation: () => {
-      const row = reader.rawRows('select rows_gen, text_gen from count_generation where id = 1', [])[0];
+      const row = reader.rawRows(COUNT_GENERATION, [])[0];
       return row ? { rows_gen: Number(row[0]), text_gen: Number(row[1]) } : undefined;
     },
   });

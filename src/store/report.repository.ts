@@ -326,15 +326,11 @@ export class ReportRepository {
       return queryActionItemsJson(this.db, this.counts, viewer, filters, page, this.rawRows, this.itemPages);
     // On PostgreSQL the page's JSON text is kept while the change mark stands: encoding 200 items is most of
     // the work of a page found in the kept ones.
-    const mark = this.changeMark();
-    if (!mark) return undefined;
-    const key = JSON.stringify([viewer, filters, page]);
-    const kept = this.itemJsonPg.get(key, mark);
-    if (kept) return kept;
-    const { items, ...rest } = await queryActionItems(this.db, this.counts, viewer, filters, page);
-    const json = { ...rest, items: `[${items.map(itemJson).join(',')}]` };
-    this.itemJsonPg.set(key, mark, json);
-    return json;
+    if (!this.changeMark()) return undefined;
+    return this.keptByMark(this.itemJsonPg, [viewer, filters, page], async () => {
+      const { items, ...rest } = await queryActionItems(this.db, this.counts, viewer, filters, page);
+      return { ...rest, items: `[${items.map(itemJson).join(',')}]` };
+    });
   }
 
   /** Recurrence links the viewer may see, with both reports (see recurrence.query.ts). */
