@@ -3,10 +3,12 @@
 // own, a failing one takes no other with it, every acknowledged save is there afterwards, and the kept insight
 // tallies a group writes once at its end equal ones computed afresh.
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../domain/index.js';
 import { buildReport } from '../../test/factories.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
+import { openStore, type Store } from './database.js';
 import { MemoryRepository, ReportRepository } from './index.js';
 import { applyKept, rebuildKept } from './insight-kept.js';
 import { scoreUnscored } from './quality-scores.js';
@@ -504,5 +506,69 @@ describe('the saves of a group on sqlite', () => {
       );
       expect((await reports.revisions(id)).length).toBe(stored?.version);
     }
+  });
+});
+
+// A create on PostgreSQL in one statement (pg-save.ts, insertAllSql's `first`): its row, unless the id is taken,
+// and its side rows together, with no statement before it asking whether the id is free or for the next seq.
+describe.each(testDialects().filter((d) => d === 'postgres'))('a create on %s', () => {
+  let t: TestStore;
+  let one: Store;
+  const sent: [pg.Client, string][] = [];
+  const query = pg.Client.prototype.query;
+
+  beforeAll(async () => {
+    t = await openTestStore('postgres');
+    // The store's connections send their statements through this (they are bound to it as they connect).
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | null)?.text;
+      if (typeof text === 'string') sent.push([this, text.replace(/\s+/g, ' ').trim()]);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    one = openStore(t.url, { poolSize: 1 });
+  });
+  afterAll(async () => {
+    pg.Client.prototype.query = query;
+    await one?.close();
+    await t?.dispose();
+  });
+
+  it('writes the report and its side rows in one statement, and answers a taken id without writing', async () => {
+    const reports = new ReportRepository(one);
+    await reports.create('one-0', buildReport({ id: 'one-0' }), info); // what is asked once (the schema) is asked
+    sent.length = 0;
+    const created = await reports.create('one-1', buildReport({ id: 'one-1', title: 'One' }), info);
+    // The save's transaction (the change listener's own connection sends statements too).
+    const client = sent.find(([, s]) => s === 'begin')?.[0];
+    const texts = sent.filter(([c]) => c === client).map(([, s]) => s);
+    const saves = texts.slice(texts.indexOf('begin') + 1, texts.indexOf('commit'));
+    expect(saves[0]).toMatch(/^with first as \(insert into reports /);
+    expect(saves[0]).toMatch(/insert into "report_keys"/);
+    expect(saves[0]).toMatch(/insert into "report_revisions"/);
+    expect(saves).toHaveLength(2); // and the group's tail (the generation, the kept tallies)
+    const { rows } = await sql<{ seq: number }>`select seq from reports where id = 'one-1'`.execute(one.db);
+    expect(Number(rows[0]?.seq)).toBe(created.seq);
+
+    const counts = async () =>
+      (
+        await sql<{
+          n: number;
+        }>`select (select count(*) from report_revisions) + (select count(*) from report_keys)
+          + (select count(*) from audit_log) + (select count(*) from insight_generation where n <> 0) as n`.execute(
+          one.db,
+        )
+      ).rows[0]?.n;
+    const before = await counts();
+    const generation = await new MemoryRepository(one).generation();
+    await expect(reports.create('one-1', buildReport({ id: 'one-1', title: 'Again' }), info)).rejects.toThrow(
+      /not available/,
+    );
+    expect(await counts()).toBe(before);
+    expect(await new MemoryRepository(one).generation()).toBe(generation);
+    expect((await reports.get('one-1'))?.report.title).toBe('One');
+    const search = await sql<{
+      title: string;
+    }>`select title from report_search where report_id = 'one-1'`.execute(one.db);
+    expect(search.rows.map((r) => r.title)).toEqual(['One']);
   });
 });

@@ -13,13 +13,27 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 export type Write = { table: string; rows: readonly object[] } | { statement: RawBuilder<unknown> };
 
 /**
+ * Makes a statement of `writes` write only when the `first` statement of insertAllSql returned a row.
+ */
+export const WHEN_FIRST = sql`where exists (select 1 from first)`;
+
+/**
  * One statement inserting every row of `writes`; undefined when there is nothing to write. Rows with the same
  * columns (those whose value is not undefined, as the query builder takes them) go in one CTE, so a column left
  * out keeps its default. Constraints are checked as each row goes in, foreign keys at the statement's end (a
  * report's row and its side rows may be written together).
+ *
+ * With `first`, its statement runs first (the CTE `first`), the rows of `writes` are written only when it returned
+ * a row (a `statement` of `writes` must say so itself, with WHEN_FIRST), and the statement returns `first.select`
+ * (which may read `first`): a create's row inserted unless its id is taken, and its side rows with it, in one
+ * round trip.
  */
-export function insertAllSql(writes: readonly Write[]): RawBuilder<unknown> | undefined {
+export function insertAllSql(
+  writes: readonly Write[],
+  first?: { statement: RawBuilder<unknown>; select: RawBuilder<unknown> },
+): RawBuilder<unknown> | undefined {
   const parts: RawBuilder<unknown>[] = [];
+  const when = first ? WHEN_FIRST : sql``;
   for (const w of writes) {
     if ('statement' in w) {
       parts.push(w.statement);
@@ -38,9 +52,16 @@ export function insertAllSql(writes: readonly Write[]): RawBuilder<unknown> | un
       const cols = sql.join(columns.map((c) => sql.ref(c)));
       parts.push(
         sql`insert into ${sql.table(w.table)} (${cols}) select ${cols}
-          from json_populate_recordset(null::${sql.table(w.table)}, ${JSON.stringify(rows)}::json)`,
+          from json_populate_recordset(null::${sql.table(w.table)}, ${JSON.stringify(rows)}::json) ${when}`,
       );
     }
+  }
+  if (first) {
+    const ctes = [
+      sql`first as (${first.statement})`,
+      ...parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`),
+    ];
+    return sql`with ${sql.join(ctes)} ${first.select}`;
   }
   if (parts.length === 0) return undefined;
   if (parts.length === 1) return parts[0];

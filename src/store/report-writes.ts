@@ -21,7 +21,7 @@ import {
 import { withCompletion, withPublished, type StoredAction } from './report-index.js';
 import { applyKept, applyKeptSqlite, keptStatementsPg, type FactsChange } from './insight-kept.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
-import { CleanFailure, insertAllSql, PgGroupCommit, type Write } from './pg-save.js';
+import { CleanFailure, insertAllSql, PgGroupCommit, WHEN_FIRST, type Write } from './pg-save.js';
 import { KEY_INDEX, keyDocument, writeKeyChanges, type KeyChange } from './key-index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -219,16 +219,29 @@ export class ReportWrites {
           const sequence = await this.seqSequence(trx);
           if (!sequence) await sql`select pg_advisory_xact_lock(${SEQ_LOCK})`.execute(trx);
           const listeners = await this.subscribersSql(trx);
-          // One statement for the three questions: is the id free, which seq comes next, who listens.
-          const { rows } = await sql<{ taken: string | null; seq: number | null; subs: Subscriber[] | null }>`
-            select (select id from reports where id = ${id}) as taken,
-              ${sequence ? sql`nextval('reports_next_seq') - 1` : sql`(select max(seq) from reports)`} as seq,
-              ${listeners ?? sql`null`} as subs`.execute(trx);
-          if (rows[0]?.taken) return new CleanFailure(idNotAvailable(id));
-          const row = newReportRow(id, Number(rows[0]?.seq ?? 0) + 1, report, info, at);
-          const outbox = this.outboxRows(id, undefined, report, at, rows[0]?.subs ?? []);
-          await this.writeRows(trx, tail, id, saveRows(id, 1, report, info, at), { created: row, outbox });
-          return row;
+          // One statement: the row inserted unless its id is taken (by any report, deleted or not), with the next
+          // seq; the side rows only then; and who listens (their outbox rows need the events, made here).
+          const row = newReportRow(id, 0, report, info, at);
+          const columns = Object.keys(row).filter((c) => c !== 'seq');
+          const cols = sql.join(columns.map((c) => sql.ref(c)));
+          const next = sequence
+            ? sql`nextval('reports_next_seq')`
+            : sql`(select coalesce(max(seq), 0) + 1 from reports)`;
+          const first = {
+            statement: sql`insert into reports (seq, ${cols}) select ${next}, ${cols}
+              from json_populate_record(null::reports, ${JSON.stringify(row)}::json)
+              on conflict (id) do nothing returning seq`,
+            select: sql`select (select seq from first) as seq, ${listeners ?? sql`null`} as subs`,
+          };
+          const saved = saveRows(id, 1, report, info, at);
+          const { rows } = (await insertAllSql(this.saveWrites(id, saved, true), first)!.execute(trx)) as {
+            rows: { seq: number | null; subs: Subscriber[] | null }[];
+          };
+          if (rows[0]?.seq == null) return new CleanFailure(idNotAvailable(id));
+          this.toTail(tail, undefined, saved, true);
+          const outbox = this.outboxRows(id, undefined, report, at, rows[0].subs ?? []);
+          if (outbox.length > 0) await insertAllSql([{ table: 'outbox', rows: outbox }])!.execute(trx);
+          return { ...row, seq: Number(rows[0].seq) };
         });
       } catch (e) {
         // Another process may have taken the seq first (SQLite), or written reports past the sequence (a bulk
@@ -327,7 +340,11 @@ export class ReportWrites {
       const outbox = before_
         ? this.outboxRows(id, JSON.parse(before_) as Report, report, at, subs_ ?? [])
         : [];
-      await this.writeRows(trx, tail, id, saved, { prev: prev ?? undefined, outbox });
+      // The first publication stays the one on record when a published report is saved again.
+      const facts = saved.side.report_facts[0];
+      if (facts?.published && prev?.published) withPublished(facts, prev.published);
+      await insertAllSql(this.saveWrites(id, saved, false, outbox))!.execute(trx);
+      this.toTail(tail, prev ?? undefined, saved, false);
       return row as ReportsTable;
     });
   }
@@ -479,29 +496,15 @@ export class ReportWrites {
   }
 
   /**
-   * Write a save's rows inside the caller's transaction (PostgreSQL; SQLite saves go through SqliteSaves): with
-   * `created`, the new report's row first; otherwise the old side rows are gone already (the update's statement
-   * emptied them, reading `prev`, the facts row before). One statement (see pg-save.ts) writes every row and the
-   * outbox rows; the change of the facts row goes to the group's tail (finishGroup).
+   * A save's rows to write (PostgreSQL; SQLite saves go through SqliteSaves), for insertAllSql: with `created`, the
+   * new report's side rows (its own row is the create's `first`); otherwise the old side rows are gone already (the
+   * update's statement emptied them) and the facts row is set where it differs. Written, the save's change of the
+   * facts row goes to the group's tail (toTail).
    */
-  private async writeRows(
-    trx: Db,
-    tail: GroupTail,
-    id: string,
-    rows: SaveRows,
-    opts: { created?: ReportsTable; prev?: ReportFactsTable; outbox: OutboxTable[] },
-  ) {
-    const { created, prev } = opts;
+  private saveWrites(id: string, rows: SaveRows, created: boolean, outbox: OutboxTable[] = []): Write[] {
     const facts = rows.side.report_facts[0];
-    // The first publication stays the one on record when a published report is saved again.
-    if (facts?.published && prev?.published) withPublished(facts, prev.published);
-    if (created !== undefined || figuresMove(prev, facts)) {
-      tail.bump += 1;
-      tail.facts.push([prev, facts]);
-    }
     const { title, body } = rows.search;
-    const writes: Write[] = [
-      ...(created ? [{ table: 'reports', rows: [created] }] : []),
+    return [
       ...SIDE_TABLES.filter((t) => created || t !== 'report_facts').map((table) => ({
         table,
         rows: rows.side[table],
@@ -510,15 +513,29 @@ export class ReportWrites {
       // Left as it is when the prose is (a state, severity or action change): setting it again would parse the
       // prose into the document anew and rewrite its index entries.
       {
-        statement: sql`insert into report_search (report_id, title, body) values (${id}, ${title}, ${body})
+        statement: sql`insert into report_search (report_id, title, body) select ${id}, ${title}, ${body}
+          ${created ? WHEN_FIRST : sql``}
           on conflict (report_id) do update set title = excluded.title, body = excluded.body
           where report_search.title <> excluded.title or report_search.body <> excluded.body`,
       },
       { table: 'report_revisions', rows: [rows.revision] },
       { table: 'audit_log', rows: [rows.audit, rows.queued?.audit].filter((a) => a !== undefined) },
-      { table: 'outbox', rows: [...(rows.queued?.outbox ?? []), ...opts.outbox] },
+      { table: 'outbox', rows: [...(rows.queued?.outbox ?? []), ...outbox] },
     ];
-    await insertAllSql(writes)!.execute(trx);
+  }
+
+  /** A written save's change of the facts row, left to the group's end (finishGroup) when it moves the figures. */
+  private toTail(
+    tail: GroupTail,
+    prev: ReportFactsTable | undefined,
+    rows: SaveRows,
+    created: boolean,
+  ): void {
+    const facts = rows.side.report_facts[0];
+    if (created || figuresMove(prev, facts)) {
+      tail.bump += 1;
+      tail.facts.push([prev, facts]);
+    }
   }
 }
 
