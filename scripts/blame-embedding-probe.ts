@@ -12,15 +12,9 @@
 // regression trained on the blame-labelled development sentences, and at thresholds 0.5–0.9 what it would add: the
 // sentences with a person as agent (blame.rule.ts's personClauses) that the rule leaves alone and the model scores at
 // or above the threshold, right / wrong. An addition is worth making only where it keeps 0.9 precision.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_LINT_CONFIG } from '../src/lint/config.js';
-import { blameSignals, personClauses } from '../src/lint/prose/blame.rule.js';
-import { halfOf, labelledFor, loadEvalSet, reportFor, rulesFiring } from '../src/lint/prose/eval-set.js';
-import { maskProse } from '../src/lint/prose/mask.js';
-import { sentenceFeatures } from '../src/lint/prose/model.js';
+import { additions, blameRows, outOfFold, ruleCounts, THRESHOLDS } from './blame-probe-rows.js';
 import { nlp } from '../src/lint/prose/nlp.js';
-import { peopleOf } from '../src/lint/prose/people.js';
 
 const file = process.argv[2];
 if (!file) {
@@ -78,94 +72,19 @@ function roles(clause: string): { verb: string; object: string; negative: number
   };
 }
 
-const SIGNALS = ['role', 'pronoun', 'fault', 'culprit', 'fault-thing', 'exonerated'];
-const set = loadEvalSet();
-const FOLDS = 5;
-const fold = (text: string) =>
-  (createHash('sha256').update(`hindsight-lint-model-fold:${text}`).digest()[0] as number) % FOLDS;
-interface Row {
-  dense: Record<'sentence' | 'clause' | 'roles' | 'signals', number[]>;
-  words: string[];
-  label: number;
-  fired: boolean;
-  person: boolean;
-  fold: number;
+const rows = blameRows('dev');
+for (const r of rows) {
+  const act = roles(r.clauses[0] ?? '');
+  r.dense.sentence = meanVector(r.text);
+  r.dense.clause = meanVector(r.clauses.join(' '));
+  r.dense.roles = [...meanVector(act.verb), ...meanVector(act.object), act.negative];
 }
-const rows: Row[] = set.sentences
-  .filter((s) => halfOf(s.text) === 'dev' && labelledFor(set, s).includes('blame'))
-  .map((s) => {
-    const report = reportFor(set, s);
-    const people = peopleOf(report, DEFAULT_LINT_CONFIG.roster, DEFAULT_LINT_CONFIG.glossary);
-    const text = maskProse(s.text);
-    const own = personClauses(text, { report, config: DEFAULT_LINT_CONFIG, people });
-    const signals = blameSignals(text);
-    const act = roles(own[0]?.clause ?? '');
-    return {
-      dense: {
-        sentence: meanVector(text),
-        clause: meanVector(own.map((p) => p.clause).join(' ')),
-        roles: [...meanVector(act.verb), ...meanVector(act.object), act.negative],
-        signals: [...SIGNALS.map((g) => (signals.includes(g) ? 1 : 0)), own.length > 0 ? 1 : 0],
-      },
-      words: sentenceFeatures(text, people),
-      label: s.flag.includes('blame') ? 1 : 0,
-      fired: rulesFiring(set, s, { model: false }).has('blame'),
-      person: own.length > 0,
-      fold: fold(s.text),
-    };
-  });
-
-/** L2-regularised logistic regression (full-batch gradient descent) on dense parts and, optionally, sparse words. */
-function fit(train: Row[], parts: (keyof Row['dense'])[], words: boolean, l2: number): (r: Row) => number {
-  const dense = (r: Row) => parts.flatMap((p) => r.dense[p]);
-  const P = train[0] ? dense(train[0]).length : 0;
-  const counts = new Map<string, number>();
-  if (words) for (const r of train) for (const f of r.words) counts.set(f, (counts.get(f) ?? 0) + 1);
-  const index = new Map([...counts].filter(([, n]) => n >= 2).map(([f], i) => [f, i]));
-  const X = train.map(dense);
-  const S = train.map((r) => r.words.flatMap((f) => index.get(f) ?? []));
-  const w = new Float64Array(P);
-  const g = new Float64Array(P);
-  const ws = new Float64Array(index.size);
-  const gs = new Float64Array(index.size);
-  let b = 0;
-  for (let step = 0; step < 1500; step++) {
-    g.fill(0);
-    gs.fill(0);
-    let gb = 0;
-    train.forEach((r, i) => {
-      const x = X[i] as number[];
-      let z = b;
-      for (let j = 0; j < P; j++) z += (w[j] as number) * (x[j] as number);
-      for (const k of S[i] as number[]) z += ws[k] as number;
-      const e = 1 / (1 + Math.exp(-z)) - r.label;
-      gb += e;
-      for (let j = 0; j < P; j++) g[j] = (g[j] as number) + e * (x[j] as number);
-      for (const k of S[i] as number[]) gs[k] = (gs[k] as number) + e;
-    });
-    b -= (0.5 * gb) / train.length;
-    for (let j = 0; j < P; j++)
-      w[j] = (w[j] as number) - 0.5 * ((g[j] as number) / train.length + l2 * (w[j] as number));
-    for (let k = 0; k < ws.length; k++)
-      ws[k] = (ws[k] as number) - 0.5 * ((gs[k] as number) / train.length + l2 * (ws[k] as number));
-  }
-  return (r: Row) => {
-    const x = dense(r);
-    let z = b;
-    for (let j = 0; j < P; j++) z += (w[j] as number) * (x[j] as number);
-    for (const f of r.words) z += ws[index.get(f) ?? -1] ?? 0;
-    return 1 / (1 + Math.exp(-z));
-  };
-}
-
-const positives = rows.filter((r) => r.label).length;
-const hits = rows.filter((r) => r.fired).length;
-const right = rows.filter((r) => r.fired && r.label).length;
+const c = ruleCounts(rows);
 console.log(
-  `development half, blame-labelled: ${rows.length} sentences, ${positives} blame; the rule ${right} right, ${hits - right} wrong; ` +
-    `${rows.filter((r) => r.label && !r.fired).length} missed, ${rows.filter((r) => r.label && !r.fired && r.person).length} of them with a person as agent`,
+  `development half, blame-labelled: ${rows.length} sentences, ${rows.filter((r) => r.label).length} blame; ` +
+    `the rule ${c.right} right, ${c.wrong} wrong; ${c.missed} missed, ${c.missedPerson} of them with a person as agent`,
 );
-const CONFIGS: [string, (keyof Row['dense'])[], boolean][] = [
+const CONFIGS: [string, string[], boolean][] = [
   ['words and pairs (as model.ts)', [], true],
   ['sentence and clause vectors, signals', ['sentence', 'clause', 'signals'], false],
   ['vectors, signals, words and pairs', ['sentence', 'clause', 'signals'], true],
@@ -173,32 +92,10 @@ const CONFIGS: [string, (keyof Row['dense'])[], boolean][] = [
 ];
 for (const [name, parts, words] of CONFIGS)
   for (const l2 of [0.003, 0.01]) {
-    const p = new Array<number>(rows.length).fill(0);
-    for (let k = 0; k < FOLDS; k++) {
-      const model = fit(
-        rows.filter((r) => r.fold !== k),
-        parts,
-        words,
-        l2,
-      );
-      rows.forEach((r, i) => {
-        if (r.fold === k) p[i] = model(r);
-      });
-    }
-    const loss =
-      rows.reduce((s, r, i) => {
-        const q = Math.min(1 - 1e-9, Math.max(1e-9, p[i] as number));
-        return s - (r.label ? Math.log(q) : Math.log(1 - q));
-      }, 0) / rows.length;
-    const at = [0.5, 0.6, 0.7, 0.8, 0.9].map((t) => {
-      let good = 0;
-      let bad = 0;
-      rows.forEach((r, i) => {
-        if (!r.person || r.fired || (p[i] as number) < t) return;
-        if (r.label) good += 1;
-        else bad += 1;
-      });
-      return `${t}: ${good}/${bad}`;
+    const { p, loss } = outOfFold(rows, parts, words, l2);
+    const at = THRESHOLDS.map((t) => {
+      const a = additions(rows, p, t);
+      return `${t}: ${a.right}/${a.wrong}`;
     });
     console.log(`${name}, l2 ${l2}: log loss ${loss.toFixed(4)}; additions right/wrong at ${at.join(', ')}`);
   }
