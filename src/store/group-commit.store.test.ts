@@ -9,7 +9,7 @@ import type { AppError } from '../domain/index.js';
 import { buildReport } from '../../test/factories.js';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
 import { openStore, type Store } from './database.js';
-import { MemoryRepository, ReportRepository } from './index.js';
+import { MemoryRepository, OutboxRepository, ReportRepository } from './index.js';
 import type { ReportFactsTable } from './database.types.js';
 import { applyKept, applyKeptSqlite, rebuildKept } from './insight-kept.js';
 import { scoreUnscored } from './quality-scores.js';
@@ -571,6 +571,40 @@ describe.each(testDialects().filter((d) => d === 'postgres'))('a create on %s', 
       title: string;
     }>`select title from report_search where report_id = 'one-1'`.execute(one.db);
     expect(search.rows.map((r) => r.title)).toEqual(['One']);
+  });
+
+  it('answers the loser of the same id created on two connections at once with a conflict, writing nothing of it', async () => {
+    await new OutboxRepository(t.store).createWebhook(
+      { url: 'https://example.com/hook', events: ['report.created'], format: 'json', active: true },
+      null,
+    );
+    const memory = new MemoryRepository(t.store);
+    const generation = await memory.generation();
+    const here = new ReportRepository(t.store);
+    const there = new ReportRepository(one);
+    const ids = Array.from({ length: 24 }, (_, i) => `two-${i % 12}`);
+    const tries = await Promise.allSettled(
+      ids.map((id, i) => (i % 2 ? here : there).create(id, buildReport({ id, title: `Two ${i}` }), info)),
+    );
+    const refused = tries.flatMap((r) => (r.status === 'rejected' ? [r.reason as AppError] : []));
+    expect(refused.map((e) => e.code)).toEqual(Array(12).fill('conflict'));
+    expect(await memory.generation()).toBe(generation + 12);
+    // Each winner's rows, once each, and no row of a loser.
+    const { rows } = await sql<{ n: string }>`select concat_ws(',',
+        (select count(*) from reports where id like 'two-%'),
+        (select count(*) from report_revisions where report_id like 'two-%'),
+        (select count(*) from report_search where report_id like 'two-%'),
+        (select count(*) from report_facts where report_id like 'two-%'),
+        (select count(*) from outbox where payload like '%two-%')) as n`.execute(t.store.db);
+    expect(rows[0]?.n).toBe('12,12,12,12,12');
+    const search = await sql<{ report_id: string; title: string }>`select report_id, title from report_search
+      where report_id like 'two-%'`.execute(t.store.db);
+    const titles = new Map(search.rows.map((r) => [r.report_id, r.title]));
+    for (const [i, r] of tries.entries())
+      if (r.status === 'fulfilled') {
+        expect((await here.get(ids[i]!))?.report.title).toBe(`Two ${i}`);
+        expect(titles.get(ids[i]!)).toBe(`Two ${i}`);
+      }
   });
 });
 
