@@ -1,7 +1,7 @@
 // A search worker thread (see search-pool.ts): its own read-only connection to the SQLite file, the same search
 // as the app's (searchSqliteHits) and the reply's JSON text the route's would be (searchPageJson, from the
-// summaries as SQLite wrote them), sent as UTF-8 bytes whose memory is handed over to the main thread (transferred, not copied): the main thread
-// neither copies the text out of the message nor encodes it to send it.
+// summaries as SQLite wrote them), sent as UTF-8 bytes whose memory is handed over to the main thread
+// (transferred, not copied): the main thread neither copies the text out of the message nor encodes it to send it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteReader, readerCounts } from '../../store/read-only.js';
 import { searchSqliteHits } from '../../store/report-search.query.js';
