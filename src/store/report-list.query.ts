@@ -54,7 +54,7 @@ export const SUMMARY_COLUMNS = [
 ] as const;
 
 /** A report's summary from a row read as an array, its columns in SUMMARY_COLUMNS' order. */
-export const summaryFromArray = (v: unknown[]): ReportSummary => ({
+const summaryFromArray = (v: unknown[]): ReportSummary => ({
   id: v[0] as string,
   seq: Number(v[1]),
   title: v[2] as string,

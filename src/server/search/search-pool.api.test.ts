@@ -50,6 +50,24 @@ beforeAll(async () => {
       info,
     );
   }
+  // Text JSON writes with escapes (quotes, backslashes, HTML's characters, letters beyond ASCII and the Basic
+  // Multilingual Plane, a no-break space), and summaries with a severity and a period: the workers'
+  // replies, whose summaries SQLite writes as JSON, must still be the main thread's text.
+  for (let i = 0; i < 3; i++) {
+    await reports.create(
+      `r-odd-${i}`,
+      reportSchema.parse({
+        kind: 'outage',
+        title: `cache "quoted" back\\slash <b>&'amp'</b> naïve 🚒 sep ${i}`,
+        severity: i === 0 ? undefined : `SEV${i} "hot"`,
+        period: i === 2 ? { start: '2026-03-01T10:00:00Z' } : {},
+        visibility: i === 1 ? 'restricted' : 'internal',
+        members: i === 1 ? ['dana@example.test'] : [],
+        summary: { whatHappened: `The "cache" <script>&amp; \\ 🚒 broke\u00a0again, cache ${i}.` },
+      }),
+      info,
+    );
+  }
   await reports.softDelete('r-007', null);
   pooled = await buildApp({ db: store, validateResponses: true, searchWorkers: 2 });
   plain = await buildApp({ db: store, validateResponses: true, searchWorkers: 0 });
@@ -110,6 +128,20 @@ describe('search workers on a SQLite file', () => {
     const [m, o] = (await Promise.all([member, other])).map((r) => r.json<{ total: number }>());
     expect(m!.total).toBeGreaterThan(o!.total);
     expect(o!.total).toBeGreaterThan(50);
+    // The summaries SQLite writes as JSON for a search are the list's, key for key in the same order.
+    const listed = new Map(
+      (await search(plain, tokens.member, '/api/postmortems?limit=200'))
+        .json<{ items: { id: string }[] }>()
+        .items.map((s) => [s.id, JSON.stringify(s)]),
+    );
+    for (const app of [pooled, plain]) {
+      const { items } = (await search(app, tokens.member, '/api/search?q=cache&limit=100')).json<{
+        items: { id: string; score: number; snippet: string; snippetHtml: string }[];
+      }>();
+      expect(items.length).toBeGreaterThan(50);
+      for (const { score: _score, snippet: _snippet, snippetHtml: _html, ...summary } of items)
+        expect(JSON.stringify(summary), summary.id).toBe(listed.get(summary.id));
+    }
   }, 120_000);
 
   it('see a save acknowledged before the search', async () => {

@@ -1,11 +1,11 @@
 // A search worker thread (see search-pool.ts): its own read-only connection to the SQLite file, the same search
-// as the app's (searchSqliteReports) and the reply's JSON text built as the route builds it (presentSearchPage),
-// sent as UTF-8 bytes whose memory is handed over to the main thread (transferred, not copied): the main thread
-// neither copies the text out of the message nor encodes it to send it.
+// as the app's (searchSqliteHits) and the reply's JSON text the route's would be (searchPageJson, from the
+// summaries as SQLite wrote them), sent as UTF-8 bytes whose memory is handed over to the main thread
+// (transferred, not copied): the main thread neither copies the text out of the message nor encodes it to send it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteReader, readerCounts } from '../../store/read-only.js';
-import { searchSqliteReports } from '../../store/report-search.query.js';
-import { presentSearchPage } from '../presenters.js';
+import { searchSqliteHits } from '../../store/report-search.query.js';
+import { searchPageJson } from '../presenters.js';
 import type { SearchAnswer, SearchJob } from './search-pool.js';
 
 const port = parentPort!;
@@ -19,9 +19,9 @@ port.on('message', ({ id, job }: { id: number; job: SearchJob }) => void answer(
 async function answer(id: number, task: SearchJob) {
   let reply: SearchAnswer;
   try {
-    const page = await searchSqliteReports(counts, task.viewer, task.q, task.page, reader.rawRows);
+    const page = await searchSqliteHits(counts, task.viewer, task.q, task.page, reader.rawRows);
     // TextEncoder's bytes have an ArrayBuffer of their own (Buffer.from may slice a shared pool).
-    reply = { json: utf8.encode(JSON.stringify(presentSearchPage(page, task.page.limit, task.page.offset))) };
+    reply = { json: utf8.encode(searchPageJson(page, task.page.limit, task.page.offset)) };
   } catch (e) {
     reply = { error: e instanceof Error ? e.message : String(e) };
   }
