@@ -149,14 +149,9 @@ const wordsOf = (query: string) => query.match(/[\p{L}\p{N}]+/gu) ?? [];
 
 /** searchReports on SQLite, on any connection's raw reads (see searchSqliteHits). */
 async function searchSqliteReports(
-  counts: CountCache,
-  viewer: Viewer,
-  query: string,
-  page: Page,
-  raw: Rows,
-  tuning: SearchTuning = SEARCH_TUNING,
+  ...args: Parameters<typeof searchSqliteHits>
 ): Promise<Omit<PageResult<SearchHit>, 'next'>> {
-  const { total, totalExact, hits } = await searchSqliteHits(counts, viewer, query, page, raw, tuning);
+  const { total, totalExact, hits } = await searchSqliteHits(...args);
   return {
     total,
     totalExact,
