@@ -70,6 +70,16 @@ const summaryFromArray = (v: unknown[]): ReportSummary => ({
 });
 
 /**
+ * On SQLite, a report's summary (aliased `r`) as JSON text written by SQLite: the text JSON.stringify gives of
+ * summaryFromArray's object (the same keys in the same order, numbers, booleans and nulls alike), for a reply made
+ * of such texts (the search workers') rather than of objects written out again.
+ */
+export const SUMMARY_JSON = `json_object('id', r.id, 'seq', r.seq, 'title', r.title, 'kind', r.kind,
+  'state', r.state, 'severity', r.severity, 'restricted', json(case when r.restricted = 1 then 'true' else 'false' end),
+  'periodStart', r.period_start, 'version', r.version, 'createdAt', r.created_at, 'updatedAt', r.updated_at,
+  'deletedAt', r.deleted_at)`;
+
+/**
  * Whether a tag, system or person on `n` of `reports` reports is best read through that value's index (each
  * of its reports looked up, then sorted) rather than by walking all reports newest first until a page is
  * full. Looking up costs about n seeks; the walk about reports / n steps per row shown, each several times
