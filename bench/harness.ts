@@ -260,8 +260,10 @@ export async function startIdleProbe(): Promise<{
 /** A bare Fastify server in its own process answering GET /b/:i with the i-th of the given bodies. */
 export async function startBare(
   bodies: string[],
+  encoding?: 'br' | 'gzip',
 ): Promise<{ url: string; pid: number | undefined; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare.server.ts')], {
+  const args = ['--import', 'tsx', join(ROOT, 'bench/bare.server.ts'), ...(encoding ? [encoding] : [])];
+  const child = spawn(process.execPath, args, {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   child.stdin!.end(JSON.stringify(bodies));

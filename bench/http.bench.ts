@@ -67,12 +67,24 @@ interface Goal {
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const wanted = (name: string) => !only || only.some((w) => name.includes(w));
 
-/** One endpoint: its rate at 50 connections against bare, and its p95 at one connection. */
-async function endpoint(name: string, paths: string[], goal: Goal) {
+/** What a browser sends (Chrome's): the server answers it in brotli. */
+const BROWSER = { ...reader, 'accept-encoding': 'gzip, deflate, br, zstd' };
+
+/**
+ * One endpoint: its rate at 50 connections against bare, and its p95 at one connection. With `compressed`, asked as a
+ * browser asks (BROWSER), against a bare server sending the same brotli bytes compressed once at its start.
+ */
+async function endpoint(name: string, paths: string[], goal: Goal, compressed = false) {
   if (!wanted(name)) return undefined;
+  const headers = compressed ? BROWSER : reader;
   const bodies: string[] = [];
   for (const p of paths) bodies.push(await get(p));
-  const bare = await startBare(bodies);
+  if (compressed) {
+    const r = await fetch(server.url + paths[0], { headers });
+    await r.arrayBuffer();
+    if (r.headers.get('content-encoding') !== 'br') throw new Error(`${paths[0]}: not answered in brotli`);
+  }
+  const bare = await startBare(bodies, compressed ? 'br' : undefined);
   try {
     const n = () => Math.floor(rnd() * paths.length);
     await settle(server.url);
@@ -81,7 +93,7 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
       const warm = await cannon(server.url, () => paths[n()]!, {
         connections: CONNECTIONS,
         seconds: WARM_SECONDS,
-        headers: reader,
+        headers,
       });
       const warmCpu = (cpuSeconds(server.child.pid) - cpu) / warm.requests;
       await cannon(bare.url, () => `/b/${n()}`, { connections: CONNECTIONS, seconds: WARM_SECONDS });
@@ -99,7 +111,7 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
     const real = await cannon(server.url, () => paths[n()]!, {
       connections: CONNECTIONS,
       seconds: SECONDS,
-      headers: reader,
+      headers,
     });
     const realCpu = (cpuSeconds(server.child.pid) - cpu) / real.requests;
     const mainCpu = (mainThreadCpuSeconds(server.child.pid) - main0) / real.requests;
@@ -111,7 +123,7 @@ async function endpoint(name: string, paths: string[], goal: Goal) {
     const solo = await cannon(server.url, () => paths[n()]!, {
       connections: 1,
       seconds: SECONDS,
-      headers: reader,
+      headers,
     });
     if (real.bad + solo.bad > 0) row(`${name}: failed requests`, String(real.bad + solo.bad), '0', '', false);
     // Informative, and steady on a busy machine: the server's CPU per request against bare's.
@@ -150,6 +162,12 @@ async function reads(s: Server) {
     ids.map((id) => `/api/postmortems/${id}`),
     { ratio: 0.5 },
   );
+  await endpoint(
+    'one report, as a browser asks (brotli)',
+    ids.map((id) => `/api/postmortems/${id}`),
+    { ratio: 0.5 },
+    true,
+  );
 
   const lists = [
     ...Array.from({ length: 10 }, (_, k) => `/api/postmortems?limit=50&offset=${50 * k}`),
@@ -161,6 +179,7 @@ async function reads(s: Server) {
     `/api/postmortems?limit=50&tag=${vocab[3]}`,
   ];
   await endpoint('list (archive pages, filters)', lists, { p95: 20, rps: 1000 });
+  await endpoint('list, as a browser asks (brotli)', lists, { p95: 20, rps: 1000 }, true);
 
   // Many different queries (one or two words, now and then with a function word), so that no kept answer or
   // total can carry the figure: in one measurement most are asked once or twice.
@@ -169,6 +188,7 @@ async function reads(s: Server) {
     () => `/api/search?q=${encodeURIComponent(generateQuery(rnd, vocab))}&limit=50`,
   );
   await endpoint('search, 1,000 varied queries', varied, { p95: 20, rps: 1000 });
+  await endpoint('search, varied, as a browser asks (brotli)', varied, { p95: 20, rps: 1000 }, true);
   await endpoint(`search "${COMMON_WORD}" (95% of reports)`, [`/api/search?q=${COMMON_WORD}&limit=50`], {
     p95: 20,
     rps: 1000,

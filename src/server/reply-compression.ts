@@ -1,6 +1,8 @@
 import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync, type BrotliOptions } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+export type Encoding = 'br' | 'gzip';
+
 /** Replies smaller than this go out as they are: compressing them saves less than it costs. */
 export const COMPRESS_THRESHOLD = 1024;
 
@@ -18,7 +20,7 @@ const TEXTUAL = /^(?:text\/|application\/(?:json|[\w.+-]+\+json|javascript|xml)\
  * The encoding to send for an Accept-Encoding header: brotli or gzip, whichever the client weighs more
  * (brotli on a tie; `*` stands for either when not named), or none.
  */
-export function pickEncoding(header: string | undefined): 'br' | 'gzip' | undefined {
+export function pickEncoding(header: string | undefined): Encoding | undefined {
   if (!header) return undefined;
   let br: number | undefined;
   let gz: number | undefined;
@@ -62,10 +64,7 @@ export function compressReply(
   const type = reply.getHeader('content-type');
   if (!TEXTUAL.test(typeof type === 'string' ? type : 'application/json')) return done(null, payload);
   const encoding = pickEncoding(request.headers['accept-encoding']);
-  // Whether or not this client gets it compressed, another may: caches must key on the header.
-  const vary = reply.getHeader('vary');
-  if (vary === undefined) reply.header('vary', 'Accept-Encoding');
-  else if (!/accept-encoding/i.test(String(vary))) reply.header('vary', `${String(vary)}, Accept-Encoding`);
+  varyOnEncoding(reply);
   if (!encoding) return done(null, payload);
   const finish = (error: Error | null, compressed: Buffer) => {
     if (error) return done(error);
@@ -73,23 +72,55 @@ export function compressReply(
     reply.removeHeader('content-length');
     done(null, compressed);
   };
-  // Brotli at quality 3: on report JSON from the bench's 100,000 (3 KB, 15 KB, 60 KB, interleaved in one process) it
-  // took 0.07-0.17, 0.21 and 1.0 ms against quality 4's 0.13-0.18, 0.33 and 1.3 ms, for 1-3% more bytes; gzip at
-  // level 6 took 0.07-0.08, 0.30 and 1.8 ms.
   if (encoding === 'br') {
-    const options: BrotliOptions = {
-      params: {
-        [constants.BROTLI_PARAM_QUALITY]: 3,
-        [constants.BROTLI_PARAM_SIZE_HINT]: size,
-        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      },
-    };
+    const options = brotliOptions(size);
     if (size <= COMPRESS_IN_PLACE) return inPlace(() => brotliCompressSync(payload, options), finish);
     brotliCompress(payload, options, finish);
   } else {
-    if (size <= COMPRESS_IN_PLACE) return inPlace(() => gzipSync(payload, { level: 6 }), finish);
-    gzip(payload, { level: 6 }, finish);
+    if (size <= COMPRESS_IN_PLACE) return inPlace(() => gzipSync(payload, GZIP), finish);
+    gzip(payload, GZIP, finish);
   }
+}
+
+/**
+ * Brotli at quality 3 for a reply of `size` bytes: on report JSON from the bench's 100,000 (3 KB, 15 KB, 60 KB,
+ * interleaved in one process) it took 0.07-0.17, 0.21 and 1.0 ms against quality 4's 0.13-0.18, 0.33 and 1.3 ms,
+ * for 1-3% more bytes; gzip at level 6 took 0.07-0.08, 0.30 and 1.8 ms.
+ */
+const brotliOptions = (size: number): BrotliOptions => ({
+  params: {
+    [constants.BROTLI_PARAM_QUALITY]: 3,
+    [constants.BROTLI_PARAM_SIZE_HINT]: size,
+    [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+  },
+});
+
+const GZIP = { level: 6 };
+
+/** A reply's bytes as compressReply sends them in this encoding (for the bench's bare server: the same bytes). */
+export function compressedAs(encoding: Encoding, payload: Buffer): Buffer {
+  return encoding === 'br'
+    ? brotliCompressSync(payload, brotliOptions(payload.length))
+    : gzipSync(payload, GZIP);
+}
+
+/** Whether or not this client gets it compressed, another may: caches must key on the header. */
+function varyOnEncoding(reply: FastifyReply): void {
+  const vary = reply.getHeader('vary');
+  if (vary === undefined) reply.header('vary', 'Accept-Encoding');
+  else if (!/accept-encoding/i.test(String(vary))) reply.header('vary', `${String(vary)}, Accept-Encoding`);
+}
+
+/** The encoding compressReply would answer this request's JSON in, for a route that keeps compressed bytes. */
+export function encodingFor(request: FastifyRequest): Encoding | undefined {
+  if (request.headers['x-no-compression'] !== undefined) return undefined;
+  return pickEncoding(request.headers['accept-encoding']);
+}
+
+/** A reply whose bytes the route sends compressed in `encoding` already: compressReply then leaves them be. */
+export function sendsCompressed(reply: FastifyReply, encoding: Encoding): FastifyReply {
+  varyOnEncoding(reply);
+  return reply.header('content-encoding', encoding);
 }
 
 /** Compress on the event loop, handing the result (or the error) to `finish` as the thread pool's call does. */
