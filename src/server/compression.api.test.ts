@@ -84,6 +84,30 @@ describe('compression on sqlite', () => {
     });
     expect(refused.headers['content-encoding']).toBeUndefined();
     expect(refused.json()).toEqual(expected);
+
+    // The kept answer's brotli copy (report-read-cache.ts) is sent again as it is, and not once the report changed.
+    const again = await editor.call({
+      method: 'GET',
+      url: `/api/postmortems/${id}`,
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(again.rawPayload.equals(br.rawPayload)).toBe(true);
+    expect(again.headers.vary).toMatch(/accept-encoding/i);
+    const saved = await editor.call({
+      method: 'PUT',
+      url: `/api/postmortems/${id}`,
+      payload: { version: expected.version, report: { ...expected.report, title: 'A report saved again' } },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const after = await editor.call({
+      method: 'GET',
+      url: `/api/postmortems/${id}`,
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(after.headers['content-encoding']).toBe('br');
+    const read = JSON.parse(brotliDecompressSync(after.rawPayload).toString('utf8'));
+    expect([read.version, read.report.title]).toEqual([expected.version + 1, 'A report saved again']);
+    expect(after.headers.etag).toBe(`"${expected.version + 1}"`);
   });
 
   it('compresses a reply over the in-place size on the thread pool, to the same JSON', async () => {

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -183,7 +184,15 @@ export function checkReplies(app: FastifyInstance, violations: ReplyViolation[])
     if (!schema) return fail(`no schema for status ${status} and content type "${contentType}"`);
     if (status === 204) return payload === undefined || payload === '' ? payload : fail('a 204 with a body');
     if (schema.other) return payload;
-    const text = Buffer.isBuffer(payload) ? payload.toString('utf8') : payload;
+    // A route may send bytes it keeps compressed (the report read cache): read what they say.
+    const encoding = reply.getHeader('content-encoding');
+    const bytes =
+      Buffer.isBuffer(payload) && encoding === 'br'
+        ? brotliDecompressSync(payload)
+        : Buffer.isBuffer(payload) && encoding === 'gzip'
+          ? gunzipSync(payload)
+          : payload;
+    const text = Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
     if (typeof text !== 'string') return fail('a JSON reply that is not text');
     let data: unknown;
     try {

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { StoredReportMeta } from '../store/index.js';
 import { actorOf } from './services/access.js';
@@ -63,5 +64,36 @@ describe('the read cache', () => {
     }
     // Still caching at the end: a repeated read of a kept report is answered from the cache.
     expect(cache.stats.entries).toBeGreaterThan(0);
+  });
+
+  it('keeps a kept answer’s compressed copies with it, counted in its bytes, and drops them when the report changes', async () => {
+    const { service, versions } = slowReports(4000);
+    const present = (m: StoredReportMeta, json: string) =>
+      `{"id":"${m.id}","version":${m.version},"report":${json}}`;
+    const cache = new ReportReadCache(service, present, 1_000_000);
+    const plain = await cache.read(actor, 'r1');
+    expect(plain.encoding).toBeUndefined();
+    const br = await cache.read(actor, 'r1', 'br');
+    expect(br.encoding).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    // Compressed once: the next read sends the same bytes.
+    expect((await cache.read(actor, 'r1', 'br')).body).toBe(br.body);
+    const gz = await cache.read(actor, 'r1', 'gzip');
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    expect(cache.stats).toEqual({ entries: 1, bytes: plain.body.length + br.body.length + gz.body.length });
+    versions.set('r1', 2);
+    const changed = await cache.read(actor, 'r1', 'br');
+    expect(JSON.parse(brotliDecompressSync(changed.body).toString()).version).toBe(2);
+    const fresh = await cache.read(actor, 'r1');
+    expect(cache.stats).toEqual({ entries: 1, bytes: fresh.body.length + changed.body.length });
+  });
+
+  it('leaves small answers plain, for the reply’s hook to send as they are', async () => {
+    const { service } = slowReports(10);
+    const cache = new ReportReadCache(service, (m, json) => `{"id":"${m.id}","report":${json}}`);
+    await cache.read(actor, 'r1');
+    const small = await cache.read(actor, 'r1', 'br');
+    expect(small.encoding).toBeUndefined();
+    expect(JSON.parse(small.body.toString()).id).toBe('r1');
   });
 });

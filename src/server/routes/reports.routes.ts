@@ -13,6 +13,7 @@ import { noContent, replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
 import { presentReport, presentReportJson } from '../presenters.js';
 import { ReportReadCache } from '../report-read-cache.js';
+import { encodingFor, sendsCompressed } from '../reply-compression.js';
 import { reportFromMarkdown, reportToMarkdown } from '../services/markdown.service.js';
 import type { Services } from '../services/index.js';
 import { listQuery, reportParams, sectionSchema, versionSchema } from './schemas.js';
@@ -97,7 +98,9 @@ export function reportsRoutes(services: Services): FastifyPluginAsyncZod {
             .header('etag', `"${stored.version}"`)
             .send(reportToMarkdown(stored.report));
         }
-        const { version, body } = await reads.read(actor(request), request.params.id);
+        const kept = await reads.read(actor(request), request.params.id, encodingFor(request));
+        const { version, body } = kept;
+        if (kept.encoding) sendsCompressed(reply, kept.encoding);
         // The cached JSON bytes of a presented report (the 200 schema); typed replies know no Buffer.
         return reply
           .type('application/json; charset=utf-8')
