@@ -5,6 +5,7 @@ import { ACTION_CATEGORIES, ACTION_STATUSES, dateSchema } from '../../domain/ind
 import { replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
 import { presentSearchPage } from '../presenters.js';
+import { encodingFor, sendsCompressed } from '../reply-compression.js';
 import type { SearchPool } from '../search/search-pool.js';
 import type { Services } from '../services/index.js';
 import { cursorQuery, pageQuery, reportIdSchema } from './schemas.js';
@@ -28,9 +29,14 @@ export function searchRoutes(services: Services, pool?: SearchPool): FastifyPlug
       async (request, reply) => {
         const { q, limit, offset } = request.query;
         const who = actor(request);
-        const json = pool?.search(who.viewer, q, { limit, offset });
-        // The 200 schema's reply as JSON text (UTF-8 bytes), built in the worker by presentSearchPage: sent as it is.
-        if (json) return reply.type('application/json; charset=utf-8').send((await json) as never);
+        const found = pool?.search(who.viewer, q, { limit, offset }, encodingFor(request));
+        // The 200 schema's reply as JSON text (UTF-8 bytes, compressed when the client accepts it), built in the
+        // worker (searchPageJson): sent as it is.
+        if (found) {
+          const { body, encoding } = await found;
+          if (encoding) sendsCompressed(reply, encoding);
+          return reply.type('application/json; charset=utf-8').send(body as never);
+        }
         const page = await services.reports.search(who, q, { limit, offset });
         return presentSearchPage(page, limit, offset);
       },

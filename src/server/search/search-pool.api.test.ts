@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '../../domain/index.js';
 import { openTestStore, testDialects } from '../../../test/databases.js';
@@ -144,6 +145,38 @@ describe('search workers on a SQLite file', () => {
     }
   }, 120_000);
 
+  it('answer a client that accepts brotli or gzip with the same JSON compressed in the worker', async () => {
+    const ask = (app: typeof pooled, encoding?: string) =>
+      app.inject({
+        url: '/api/search?q=cache&limit=100',
+        headers: {
+          authorization: `Bearer ${tokens.member}`,
+          ...(encoding ? { 'accept-encoding': encoding } : {}),
+        },
+      });
+    const text = (await ask(plain)).payload;
+    for (const [encoding, sent, decode] of [
+      ['gzip, deflate, br, zstd', 'br', brotliDecompressSync],
+      ['gzip', 'gzip', gunzipSync],
+    ] as const) {
+      const [a, b] = await Promise.all([ask(pooled, encoding), ask(plain, encoding)]);
+      for (const r of [a, b]) {
+        expect(r.headers['content-encoding']).toBe(sent);
+        expect(r.headers.vary).toMatch(/accept-encoding/i);
+        expect(Number(r.headers['content-length'])).toBe(r.rawPayload.length);
+        expect(decode(r.rawPayload).toString('utf8')).toBe(text);
+      }
+      expect(a.rawPayload.length).toBeLessThan(text.length / 2);
+    }
+    // Compressed by the worker itself: the pool hands over brotli bytes.
+    const fromWorker = await pooled.searchPool!.search(viewer, 'cache', { limit: 100, offset: 0 }, 'br')!;
+    expect(fromWorker.encoding).toBe('br');
+    expect(JSON.parse(brotliDecompressSync(fromWorker.body).toString('utf8'))).toMatchObject({ limit: 100 });
+    // Asked for none (or a small page), the worker's text is sent as it is.
+    const none = await ask(pooled, 'identity');
+    expect([none.headers['content-encoding'], none.payload]).toEqual([undefined, text]);
+  });
+
   it('see a save acknowledged before the search', async () => {
     const reports = new ReportRepository(store);
     const url = '/api/search?q=zeppelin&limit=10';
@@ -179,7 +212,9 @@ describe('search workers on a SQLite file', () => {
     for (const w of waiting) await expect(w).rejects.toMatchObject({ code: 'unavailable' });
     // The replacement answers.
     await until('a replacement', () => pool.workers[0]!.threadId > 0);
-    expect(JSON.parse(String(await pool.search(viewer, 'cache', { limit: 5, offset: 0 })))).toMatchObject({
+    expect(
+      JSON.parse(String((await pool.search(viewer, 'cache', { limit: 5, offset: 0 }))!.body)),
+    ).toMatchObject({
       limit: 5,
     });
     await pool.close();
@@ -193,7 +228,7 @@ describe('search workers on a SQLite file', () => {
     const asked = [0, 1, 2, 3].map((i) => pool.search(viewer, `cache ${i}`, { limit: 5, offset: 0 })!);
     for (const a of asked) a.catch(() => {});
     for (const a of asked.slice(2)) await expect(a).rejects.toMatchObject({ code: 'unavailable' });
-    for (const a of asked.slice(0, 2)) expect(JSON.parse(String(await a))).toMatchObject({ limit: 5 });
+    for (const a of asked.slice(0, 2)) expect(JSON.parse(String((await a).body))).toMatchObject({ limit: 5 });
     await pool.close();
   }, 60_000);
 
@@ -212,7 +247,7 @@ describe('search workers on a SQLite file', () => {
       timeoutMs: 300,
       program: { work: 'search', entry: () => program, options: { eval: true }, tooLong: 'try fewer words' },
     });
-    const first = JSON.parse(String(await pool.search(viewer, 'cache', { limit: 5, offset: 0 }))) as {
+    const first = JSON.parse(String((await pool.search(viewer, 'cache', { limit: 5, offset: 0 }))!.body)) as {
       thread: number;
     };
     const started = performance.now();
@@ -226,7 +261,7 @@ describe('search workers on a SQLite file', () => {
       message: 'the search took longer than 300 ms and was stopped; try fewer words',
     });
     expect(performance.now() - started).toBeLessThan(5_000);
-    const after = JSON.parse(String(await behind)) as { thread: number; q: string };
+    const after = JSON.parse(String((await behind).body)) as { thread: number; q: string };
     expect(after).toMatchObject({ q: 'disk' });
     expect(after.thread).not.toBe(first.thread);
     expect(pool.workers).toHaveLength(1);
@@ -240,7 +275,7 @@ describe('search workers on a SQLite file', () => {
     const first = pool.search(viewer, 'cache', { limit: 5, offset: 0 });
     first?.catch(() => {});
     await expect(first).rejects.toMatchObject({ code: 'unavailable' });
-    const asked: Promise<Buffer>[] = [];
+    const asked: Promise<unknown>[] = [];
     await until('the pool to give up', () => {
       const p = pool.search(viewer, 'cache', { limit: 5, offset: 0 });
       if (p) asked.push(p);

@@ -8,6 +8,7 @@
 import type { Worker } from 'node:worker_threads';
 import { workerEntry } from '../../fs/worker-entry.js';
 import type { Store, Viewer } from '../../store/index.js';
+import type { Encoding } from '../reply-compression.js';
 import { WorkerPool, type WorkerProgram } from '../../fs/worker-pool.js';
 
 /** A search a worker runs. */
@@ -15,13 +16,17 @@ export interface SearchJob {
   viewer: Viewer;
   q: string;
   page: { limit: number; offset: number };
+  /** The encoding the client accepts: the worker compresses the reply in it (off the main thread, in place). */
+  encoding?: Encoding;
 }
 
 /**
- * A worker's answer: the reply's JSON text as UTF-8 bytes (whose memory the worker hands over, so that it is
- * neither copied nor encoded again here), or the message of the error the search threw.
+ * A worker's answer: the reply's JSON text as UTF-8 bytes, compressed in `encoding` when it says so (whose memory
+ * the worker hands over, so that it is neither copied nor encoded again here), or the message of the error the
+ * search threw.
  */
-export type SearchAnswer = { json: Uint8Array; error?: undefined } | { error: string; json?: undefined };
+export type SearchAnswer =
+  { json: Uint8Array; encoding?: Encoding; error?: undefined } | { error: string; json?: undefined };
 
 /** Workers that failed to start one after another before the pool gives up and leaves search to the main thread. */
 const START_FAILURES = 3;
@@ -75,21 +80,31 @@ export class SearchPool {
   }
 
   /**
-   * The JSON text of the search's reply (UTF-8 bytes), or undefined when the pool has given up (its workers could not
-   * start) or is closed: the caller then searches on the main thread. A worker that stops while it has the
-   * search, or a search past the time-out, makes it a 503, which a client may try again.
+   * The JSON text of the search's reply (UTF-8 bytes), compressed in `encoding` when given and the reply is large
+   * enough, or undefined when the pool has given up (its workers could not start) or is closed: the caller then
+   * searches on the main thread. A worker that stops while it has the search, or a search past the time-out,
+   * makes it a 503, which a client may try again.
    */
-  search(viewer: Viewer, q: string, page: { limit: number; offset: number }): Promise<Buffer> | undefined {
+  search(
+    viewer: Viewer,
+    q: string,
+    page: { limit: number; offset: number },
+    encoding?: Encoding,
+  ): Promise<{ body: Buffer; encoding?: Encoding }> | undefined {
     if (!this.pool.available) return undefined;
     const job = {
       viewer: { userId: viewer.userId, principals: viewer.principals },
       q,
       page: { limit: page.limit, offset: page.offset },
+      encoding,
     };
     return this.pool.run(job, undefined, q).then((answer) => {
       // A view of the bytes the worker handed over, not a copy.
       if (answer.json !== undefined)
-        return Buffer.from(answer.json.buffer, answer.json.byteOffset, answer.json.byteLength);
+        return {
+          body: Buffer.from(answer.json.buffer, answer.json.byteOffset, answer.json.byteLength),
+          encoding: answer.encoding,
+        };
       throw new Error(`search worker: ${answer.error}`);
     });
   }
