@@ -11,7 +11,7 @@ import { peopleOf } from './people.js';
 import { trainModel } from './train-model.js';
 
 describe('the prose model', () => {
-  it('committed lint-model.json equals a fresh training run on the development half', () => {
+  it('committed lint-model.json equals a fresh training run on the development half and the training pairs', () => {
     const committed = readFileSync(new URL('./lint-model.json', import.meta.url), 'utf8');
     const { model } = trainModel(loadEvalSet(), loadTrainingSet());
     expect(`${JSON.stringify(model, null, 2)}\n`).toBe(committed);
