@@ -75,3 +75,35 @@ export function rulesFiring(set: EvalSet, s: Labelled, options: { model?: boolea
       .map((f) => f.ruleId),
   );
 }
+
+/**
+ * The blame training pairs of round fourteen (fixtures/train/blame-pairs.json): training only, never evaluation. A
+ * pair is the same actor and act told once as blame and once not; its id keeps the two in one fold.
+ */
+export interface TrainingPair {
+  id: string;
+  style: string;
+  sentences: { text: string; blame: boolean }[];
+}
+export interface TrainingSet {
+  about: string;
+  /** The people and systems of the report each training sentence is read in. */
+  people: string[];
+  systems: string[];
+  pairs: TrainingPair[];
+}
+
+export function loadTrainingSet(): TrainingSet {
+  return JSON.parse(
+    readFileSync(new URL('../fixtures/train/blame-pairs.json', import.meta.url), 'utf8'),
+  ) as TrainingSet;
+}
+
+/** The report a training sentence is read in: the training set's people and systems, the sentence as the impact. */
+export function trainingReportFor(training: TrainingSet, text: string): Report {
+  const report = emptyReport('outage', 'Training sentence');
+  report.involved = training.people;
+  report.systems = training.systems;
+  report.impact.operational = text;
+  return report;
+}

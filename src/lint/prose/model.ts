@@ -1,6 +1,7 @@
 // A small statistical second opinion for the prose rules that matter most (issue 11, round five): a logistic
 // regression per rule over the words and word pairs of a sentence, trained only on the development half of the
-// evaluation set (scripts/train-lint-model.ts writes lint-model.json; a test checks the file equals a fresh run).
+// evaluation set and, for blame, on the training pairs of fixtures/train/blame-pairs.json
+// (scripts/train-lint-model.ts writes lint-model.json; a test checks the file equals a fresh run).
 // It reads a sentence as a whole where the hand rules read patterns, and combines with them in two ways:
 // - a gate: a rule's hit stands only when the model gives the sentence at least `gate` (a veto for hits that look
 //   nothing like the rule's kind of sentence);
