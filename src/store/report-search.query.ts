@@ -636,11 +636,16 @@ async function searchPostgres(
     // matches apart by little but their length), while ranking the newest window cost a read of each of its
     // documents (4 ms of the database's CPU at 20,000 reports). Its matches are shown newest first, the walk
     // stopping at the page: the page's rows, with their prose for the snippets, in one statement.
+    // The walk is the only plan when the match is a function call (ts_match_vq, what @@ runs) rather than the
+    // operator the GIN index answers: so the statement is named (ONE_PLAN), not planned for every search, its
+    // tsquery made once (see windowTsq below). Measured at 20,000 reports, the database's CPU for "platform"'s
+    // page: 0.87 ms planned each time, 0.58 ms named.
     const counted = await count(estimate.matches);
-    const { rows } = await sql<ReportsTable & { body: string }>`
+    const { rows } = await sql<ReportsTable & { body: string }>`${sql.raw(ONE_PLAN)}
       select ${sql.raw(SUMMARY_SQL)}, s.body
       from reports r join report_search s on s.report_id = r.id
-      where ${where} order by r.seq desc limit ${page.limit} offset ${page.offset}`.execute(db);
+      where ts_match_vq(s.document, (select ${tsq})) and r.deleted_at is null and ${visibilitySql(viewer)}
+      order by r.seq desc limit ${page.limit} offset ${page.offset}`.execute(db);
     return {
       ...counted,
       items: rows.map((r) => ({ ...toSummary(r), score: 0, snippet: snippetOf(r.body, stems) })),

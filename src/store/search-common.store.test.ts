@@ -81,4 +81,23 @@ describe.each(testDialects())('a common query on %s', (dialect) => {
     expect(page.items[0]!.id).toBe(id(0));
     expect(page.items[0]!.score).toBeGreaterThan(page.items[1]!.score);
   });
+
+  // On PostgreSQL both statements are named (prepared) from their third run, and from the eighth run on
+  // PostgreSQL may use one generic plan for every query text: each run must answer as the first did.
+  it('answers the same when asked again and again (a named statement, its generic plan)', async () => {
+    const newest = visible(Array.from({ length: n }, (_, i) => i))
+      .reverse()
+      .slice(0, 6);
+    const first = await search('comet', 0, 5);
+    expect(first.items.every((h) => h.score > 0)).toBe(true);
+    for (let run = 0; run < 10; run++) {
+      const ranked = await search('comet', 0, 5);
+      expect(ranked.items.map((h) => [h.id, h.score, h.snippet])).toEqual(
+        first.items.map((h) => [h.id, h.score, h.snippet]),
+      );
+      expect(ranked.items[0]!.id).toBe(id(0));
+      const common = await search('galaxy', 0, 6);
+      expect(common.items.map((h) => h.id)).toEqual(newest);
+    }
+  });
 });
