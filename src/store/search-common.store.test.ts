@@ -11,6 +11,7 @@ import { searchReports, type SearchTuning } from './report-search.query.js';
 
 const info = { userId: null, summary: 'created', changes: [] };
 const anyone: Viewer = { userId: 'nobody', principals: [] };
+const dana: Viewer = { userId: 'dana-id', principals: ['dana@example.com'] };
 const make = (input: Partial<ReportInput>) =>
   reportSchema.parse({ kind: 'outage', title: 'Checkout outage', ...input });
 
@@ -18,12 +19,12 @@ describe.each(testDialects())('a common query on %s', (dialect) => {
   let t: TestStore;
   const tuning: SearchTuning = { rankWindow: 10, titleHits: 3, commonShare: 0.5, commonMatches: 20 };
   const n = 40;
-  const search = (q: string, offset: number, limit: number) =>
+  const search = (q: string, offset: number, limit: number, viewer = anyone) =>
     searchReports(
       t.store.db,
       dialect,
       new CountCache(() => undefined),
-      anyone,
+      viewer,
       q,
       { limit, offset },
       t.store.rawRows,
@@ -80,5 +81,27 @@ describe.each(testDialects())('a common query on %s', (dialect) => {
     expect(page.total).toBe(visible(Array.from({ length: n / 4 }, (_, k) => 4 * k)).length);
     expect(page.items[0]!.id).toBe(id(0));
     expect(page.items[0]!.score).toBeGreaterThan(page.items[1]!.score);
+  });
+
+  // On PostgreSQL both statements are named (prepared) from their third run, and from the eighth run on
+  // PostgreSQL may use one generic plan for every query text: each run must answer as the first did.
+  it('answers the same when asked again and again (a named statement, its generic plan)', async () => {
+    const newest = visible(Array.from({ length: n }, (_, i) => i))
+      .reverse()
+      .slice(0, 6);
+    const first = await search('comet', 0, 5);
+    expect(first.items.every((h) => h.score > 0)).toBe(true);
+    for (let run = 0; run < 10; run++) {
+      const ranked = await search('comet', 0, 5);
+      expect(ranked.items.map((h) => [h.id, h.score, h.snippet])).toEqual(
+        first.items.map((h) => [h.id, h.score, h.snippet]),
+      );
+      expect(ranked.items[0]!.id).toBe(id(0));
+      const common = await search('galaxy', 0, 6);
+      expect(common.items.map((h) => h.id)).toEqual(newest);
+      // A member of the restricted reports sees them too (32, every 9th from 5, is one).
+      const member = await search('galaxy', 0, 10, dana);
+      expect(member.items.map((h) => h.id)).toEqual(Array.from({ length: 10 }, (_, k) => id(n - 1 - k)));
+    }
   });
 });
