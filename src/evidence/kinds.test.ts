@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FAILED_ATTEMPT, KIND_RULES, OUTCOME_KINDS, suggestKind } from './kinds.js';
+import { FAILED_ATTEMPT, KIND_RULES, OUTCOME_KINDS, kindSuggester, suggestKind } from './kinds.js';
 
 /** The rules applied one by one, first match wins, outcomes skipped after a failed step: what suggestKind must give. */
 function reference(text: string, change = false) {
@@ -88,5 +88,41 @@ describe('suggested kinds', () => {
     expect(suggestKind({ text: 'rollback failed, the old image is gone' }).kind).toBe('other');
     expect(suggestKind({ text: 'rollback failed; error rate still high' }).kind).toBe('detected');
     expect(suggestKind({ text: 'we rolled back and error rate is back to normal' }).kind).toBe('mitigated');
+  });
+
+  it('gives what suggestKind gives with the suggestions of texts kept, repeated or all different', () => {
+    const words = fc.constantFrom('rolled back', 'Resolved', 'acked', 'FIRING', 'request', 'done', '-');
+    const hint = { kind: 'resolved' as const, reason: 'the source says so' };
+    const change = { type: 'deploy' as const, id: 'd1', summary: 's' };
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ ws: fc.array(words, { maxLength: 4 }), hint: fc.boolean(), change: fc.boolean() }),
+          { maxLength: 60 },
+        ),
+        (cs) => {
+          const suggest = kindSuggester();
+          // Each list twice: the second time every text is a kept one.
+          for (const r of [...cs, ...cs]) {
+            const c = {
+              text: r.ws.join(' '),
+              ...(r.hint ? { hint } : {}),
+              ...(r.change ? { change } : {}),
+            };
+            expect(suggest(c)).toEqual(suggestKind(c));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // More different texts than are kept: it stops keeping them, and still answers the same.
+    const suggest = kindSuggester();
+    for (let i = 0; i < 10_000; i += 1) {
+      const text = i % 3 === 0 ? `rolled back release ${i}` : `request ${i} completed`;
+      expect(suggest({ text })).toEqual(suggestKind({ text }));
+    }
+    expect(suggest({ text: 'rolled back release 3' })).toEqual(
+      suggestKind({ text: 'rolled back release 3' }),
+    );
   });
 });

@@ -14,7 +14,7 @@ import { readGitHub } from './github.reader.js';
 import { readGitLog } from './git-log.reader.js';
 import { readJsonLog } from './json-log.reader.js';
 import type { ParallelOptions } from './json-log.ranges.js';
-import { suggestKind } from './kinds.js';
+import { kindSuggester } from './kinds.js';
 import { readMattermost } from './mattermost.reader.js';
 import { MERGE_WINDOW_MS, mergeDuplicates } from './merge.js';
 import { readOpsgenie } from './opsgenie.reader.js';
@@ -147,6 +147,7 @@ export async function extractEvidence(
   const failures: string[] = [];
   const described: Extraction['inputs'] = [];
 
+  const suggest = kindSuggester();
   const accept = (c: Candidate): void => {
     const start = c.change ? lo - lookback : lo;
     if (c.ms < start || c.ms > hi) return void (stats.filtered += 1);
@@ -160,7 +161,7 @@ export async function extractEvidence(
     }
     // Over the limit and no kind to filter on: the suggestion would never be seen.
     if (!options.kinds && kept.length >= max) return drop();
-    c.suggestion = suggestKind(c);
+    c.suggestion = suggest(c);
     if (options.kinds && !options.kinds.includes(c.suggestion.kind)) return void (stats.filtered += 1);
     if (kept.length >= max) return drop();
     kept.push(c);

@@ -1,4 +1,4 @@
-import { type Candidate, type Level, isBlank } from './candidate.js';
+import { type Candidate, type Level, isBlank, oneLine } from './candidate.js';
 import { MAX_LINE_BYTES, type RawLines, rawLines } from './lines.js';
 import { OrderCheck, type SeekRange, byteLink, planSeek, readRange } from './seek.js';
 import { type EntryReader, seekFrom, baseName, candidate, levelOf } from './source.js';
@@ -27,6 +27,12 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
   const screening = from !== undefined || to !== undefined;
   const service = baseName(entry.name).replace(/\.(log|txt)$/i, '');
   const name = entry.name;
+  // Source and channel made once per file, and when they need no cleaning (the usual case), candidate() is
+  // told so and the links are cleaned through their prefix, once per file too (as the JSON-lines mapper does).
+  const source = `log ${service}`;
+  const clean = oneLine(source) === source && oneLine(service) === service;
+  const linePrefix = oneLine(`${name}:`);
+  const bytePrefix = oneLine(byteLink(name, 0)).slice(0, -1);
   let toldZone = false;
   let n = 0;
   let out: Candidate[] = [];
@@ -47,6 +53,17 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
         continue;
       }
       const where = (s: number) => (byOffset ? byteLink(name, at + s) : `${name}:${n}`);
+      /** where(s), cleaned as candidate() cleans it unless told the links are clean. */
+      const link = (s: number) =>
+        !clean
+          ? where(s)
+          : byOffset
+            ? bytePrefix.length < 1000
+              ? `${bytePrefix}${at + s}`
+              : oneLine(where(s))
+            : linePrefix.length < 1000
+              ? `${linePrefix}${n}`
+              : oneLine(where(s));
       let p = piece.p;
       while (p < end) {
         let nl = buf.indexOf(10, p);
@@ -79,11 +96,12 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
             const c = candidate({
               ms,
               format: 'text',
-              source: `log ${service}`,
+              source,
               channel: service,
+              clean,
               text: (k < e ? line.slice(k - s).trimEnd() : '') || line,
               level,
-              link: where(s),
+              link: link(s),
               excerpt: line,
             });
             if (c) out.push(c);
@@ -150,11 +168,12 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
         const c = candidate({
           ms: stamp.ms,
           format: 'text',
-          source: `log ${service}`,
+          source,
           channel: service,
+          clean,
           text: body,
           level,
-          link: where(s),
+          link: link(s),
           excerpt: text,
         });
         if (c) out.push(c);

@@ -1,10 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bufferEntry } from './files.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { oneLine } from './candidate.js';
+import { bufferEntry, fileEntry } from './files.js';
 import { extractEvidence } from './pipeline.js';
 import type { EvidenceEntry } from './source.js';
 import { isoSecond, isoSecondAt, isoStampAt, quickRead, textAt } from './text-log.reader.js';
-import { levelOf } from './source.js';
+import { baseName, levelOf } from './source.js';
 import { parseLeadingStamp } from './time.js';
 
 describe('the quick ISO stamp of text-log lines', () => {
@@ -228,5 +232,84 @@ describe('text logs past the candidate limit', () => {
       'app.log:2: line is too long',
       'more than 1 candidates: the rest are left out; narrow the window, --grep or --min-level',
     ]);
+  });
+});
+
+describe('the source, channel and links of text-log candidates', () => {
+  // What candidate() makes of them when it cleans each one: the reader cleans them once per file instead.
+  const expected = (name: string, link: string) => {
+    const service = baseName(name).replace(/\.(log|txt)$/i, '');
+    return {
+      source: oneLine(`log ${service}`),
+      ...(service ? { channel: oneLine(service) } : {}),
+      link: oneLine(link),
+    };
+  };
+  const lines = Array.from(
+    { length: 40 },
+    (_, i) => `2024-03-01T00:${String(i).padStart(2, '0')}:00Z INFO request ${i} answered`,
+  );
+  const names = [
+    'app.log',
+    'my  app.log',
+    'logs/tab\tapp.txt',
+    ' .log',
+    '\u0001.log',
+    `${'x'.repeat(1200)}.log`,
+    'a !b.log',
+  ];
+
+  it('are what cleaning each candidate gives, by line number', async () => {
+    for (const name of names) {
+      const r = await extractEvidence([{ type: 'file', entry: bufferEntry(name, `${lines.join('\n')}\n`) }], {
+        format: 'text',
+      });
+      expect(r.candidates).toHaveLength(lines.length);
+      r.candidates.forEach((c, i) => {
+        expect({ source: c.source, channel: c.channel, link: c.link }).toEqual({
+          channel: undefined,
+          ...expected(name, `${name}:${i + 1}`),
+        });
+      });
+    }
+  });
+
+  it('are what cleaning each candidate gives, by byte offset after a seek', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hindsight-text-'));
+    try {
+      // A line a second for 100 minutes (a few hundred KB: enough to bisect), a window of one minute.
+      const many = Array.from(
+        { length: 6000 },
+        (_, i) => `${new Date(Date.UTC(2024, 2, 1, 0, 0, i)).toISOString()} INFO request ${i} answered`,
+      );
+      const path = join(dir, 'app.log');
+      writeFileSync(path, `${many.join('\n')}\n`);
+      const offsets: number[] = [];
+      many.reduce((at, l) => (offsets.push(at), at + l.length + 1), 0);
+      for (const name of names) {
+        const r = await extractEvidence(
+          [{ type: 'file', entry: fileEntry(path, name, { blocking: true }) }],
+          {
+            format: 'text',
+            from: Date.UTC(2024, 2, 1, 0, 50),
+            to: Date.UTC(2024, 2, 1, 0, 51),
+            lookbackMs: 0,
+            seek: { minBytes: 0 },
+          },
+        );
+        expect(r.candidates.map((c) => c.text)).toEqual(
+          Array.from({ length: 61 }, (_, i) => `request ${3000 + i} answered`),
+        );
+        r.candidates.forEach((c, i) => {
+          // Read from a seek, the links name byte offsets.
+          expect({ source: c.source, channel: c.channel, link: c.link }).toEqual({
+            channel: undefined,
+            ...expected(name, `${name}#byte=${offsets[3000 + i]}`),
+          });
+        });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
