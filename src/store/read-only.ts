@@ -23,7 +23,7 @@ export function openSqliteReader(file: string): SqliteReader {
   sqlite.pragma('busy_timeout = 5000');
   // The pages searches read (the full-text index, the summary index, the shown reports' prose) stay in memory until
   // the next commit by another connection (the default is 2 MB). 256 MB, not 32: on 100,000 reports the pages of a
-  // page's summaries and prose were read again from the file (pread) at most searches, a tenth of a varied search's
+  // page's summaries and prose were read again from the file (pread) at most searches, a twentieth of a varied search's
   // CPU (measured in process over the HTTP bench's 1,000 varied queries: 1.99 -> 1.89 ms). Pages are taken as read,
   // so a smaller database holds less.
   sqlite.pragma('cache_size = -262144');
