@@ -52,7 +52,7 @@ for (const [k, q] of queries.entries()) {
         offset: page.offset,
         items: before.items.map(({ snippet, ...hit }) => ({ ...hit, ...presentSnippet(snippet) })),
       });
-      const got = (await pool.search(viewer, q, page)!).toString();
+      const got = (await pool.search(viewer, q, page)!).body.toString();
       compared += 1;
       if (got !== want) {
         differ += 1;

@@ -53,6 +53,27 @@ export function presentSnippet(marked: string) {
   };
 }
 
+/** A character JSON or HTML escapes in a snippet (a surrogate too, paired or not), other than the marks. */
+// eslint-disable-next-line no-control-regex -- JSON escapes control characters; the marks are \u0001 and \u0002
+const ESCAPED_IN_SNIPPET = /[\u0000\u0003-\u001f"\\&<>'\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex -- the marks snippetOf puts around a matched word
+const MARKS = /[\u0001\u0002]/g;
+
+/**
+ * A marked snippet's `"snippet":…,"snippetHtml":…` members, as JSON.stringify writes presentSnippet's strings. Most
+ * snippets have nothing to escape in either: their text is written with the marks taken out or made tags, three
+ * passes over it rather than eight (measured on the snippets of the HTTP bench's varied queries, a page of 45 hits:
+ * 0.113 -> 0.093 ms).
+ */
+function snippetJson(marked: string): string {
+  if (ESCAPED_IN_SNIPPET.test(marked)) {
+    const { snippet, snippetHtml } = presentSnippet(marked);
+    return `"snippet":${JSON.stringify(snippet)},"snippetHtml":${JSON.stringify(snippetHtml)}`;
+  }
+  const html = marked.replaceAll('\u0001', '<mark>').replaceAll('\u0002', '</mark>');
+  return `"snippet":"${marked.replace(MARKS, '')}","snippetHtml":"${html}"`;
+}
+
 /**
  * The reply of GET /api/search: the store's page with each snippet presented. The route and the search
  * workers (search/search.worker.ts) both build it here, so the JSON text is the same either way.
@@ -83,9 +104,8 @@ export function presentSearchPage(
  */
 export function searchPageJson(page: SqliteSearchPage, limit: number, offset: number): string {
   const items = page.hits.map((hit) => {
-    const { snippet, snippetHtml } = presentSnippet(hit.snippet);
     // The summary's object with the hit's fields added: its closing brace replaced by them.
-    return `${hit.summary.slice(0, -1)},"score":${JSON.stringify(hit.score)},"snippet":${JSON.stringify(snippet)},"snippetHtml":${JSON.stringify(snippetHtml)}}`;
+    return `${hit.summary.slice(0, -1)},"score":${JSON.stringify(hit.score)},${snippetJson(hit.snippet)}}`;
   });
   return `{"total":${page.total},"totalExact":${page.totalExact},"limit":${limit},"offset":${offset},"items":[${items.join(',')}]}`;
 }

@@ -518,6 +518,18 @@ export function snippetOf(body: string, stems: string[]): string {
     return stems.findIndex((s) => stem === s || word.toLowerCase() === s);
   };
   const hits: { start: number; stem: number }[] = [];
+  // The distinct query words among some hits, counted with a stamp per word rather than a Set per count.
+  const stamps = new Uint32Array(stems.length);
+  let stamp = 0;
+  const distinct = (from: number, to: number) => {
+    stamp++;
+    let n = 0;
+    for (let k = from; k < to; k++) {
+      const stem = hits[k]!.stem;
+      if (stamps[stem] !== stamp) [stamps[stem], n] = [stamp, n + 1];
+    }
+    return n;
+  };
   if (stems.length > 0) {
     // Once a place has every query word, no hit from a little past it on can change the choice below.
     let settled = Infinity;
@@ -527,10 +539,9 @@ export function snippetOf(body: string, stems: string[]): string {
       if (k < 0) continue;
       hits.push({ start: m.index, stem: k });
       if (settled === Infinity) {
-        const seen = new Set<number>();
-        for (let j = hits.length - 1; j >= 0 && m.index - hits[j]!.start < SNIPPET_WORDS * 6; j--)
-          seen.add(hits[j]!.stem);
-        if (seen.size === stems.length) settled = m.index + SNIPPET_WORDS * 6;
+        let j = hits.length - 1;
+        while (j > 0 && m.index - hits[j - 1]!.start < SNIPPET_WORDS * 6) j--;
+        if (distinct(j, hits.length) === stems.length) settled = m.index + SNIPPET_WORDS * 6;
       }
     }
   }
@@ -541,10 +552,10 @@ export function snippetOf(body: string, stems: string[]): string {
     let best = 0;
     let bestScore = 0;
     for (let i = 0; i < hits.length; i++) {
-      const seen = new Set<number>();
-      for (let k = i; k < hits.length && hits[k]!.start - hits[i]!.start < SNIPPET_WORDS * 6; k++)
-        seen.add(hits[k]!.stem);
-      if (seen.size > bestScore) [best, bestScore] = [i, seen.size];
+      let k = i;
+      while (k < hits.length && hits[k]!.start - hits[i]!.start < SNIPPET_WORDS * 6) k++;
+      const score = distinct(i, k);
+      if (score > bestScore) [best, bestScore] = [i, score];
       if (bestScore === stems.length) break;
     }
     // Two words before it, for context.
@@ -575,6 +586,10 @@ export function snippetOf(body: string, stems: string[]): string {
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Whether an ASCII character (its code) is a letter or digit, as WORD_CHAR reads it. */
+const isAsciiWordChar = (unit: number) =>
+  (unit >= 0x30 && unit <= 0x39) || ((unit | 0x20) >= 0x61 && (unit | 0x20) <= 0x7a);
 const WORD_REST = /[\p{L}\p{N}]*/uy;
 
 /**
@@ -591,19 +606,27 @@ function wordsStartingWith(body: string, stems: string[]): { index: number; word
   const wordBefore = (i: number) => {
     if (i === 0) return false;
     const unit = body.charCodeAt(i - 1);
+    if (unit < 0x80) return isAsciiWordChar(unit);
     // A letter outside the Basic Multilingual Plane is two UTF-16 units.
     const at = unit >= 0xdc00 && unit <= 0xdfff && i >= 2 ? i - 2 : i - 1;
     return WORD_CHAR.test(String.fromCodePoint(body.codePointAt(at)!));
   };
   const found: { index: number; word: string }[] = [];
-  const taken = new Set<number>();
+  // Where a word was found already (one stem may start another); with one stem there is no other.
+  const taken = stems.length > 1 ? new Set<number>() : undefined;
   for (const stem of stems) {
     for (let i = lower.indexOf(stem); i >= 0; i = lower.indexOf(stem, i + 1)) {
-      if (taken.has(i) || wordBefore(i)) continue;
-      taken.add(i);
-      WORD_REST.lastIndex = i + stem.length;
-      WORD_REST.exec(body);
-      found.push({ index: i, word: body.slice(i, WORD_REST.lastIndex) });
+      if (taken?.has(i) || wordBefore(i)) continue;
+      taken?.add(i);
+      // The word's end: ASCII letters and digits read here, the regular expression only from a character past them.
+      let end = i + stem.length;
+      while (end < body.length && isAsciiWordChar(body.charCodeAt(end))) end++;
+      if (end < body.length && body.charCodeAt(end) >= 0x80) {
+        WORD_REST.lastIndex = end;
+        WORD_REST.exec(body);
+        end = WORD_REST.lastIndex;
+      }
+      found.push({ index: i, word: body.slice(i, end) });
     }
   }
   return stems.length > 1 ? found.sort((x, y) => x.index - y.index) : found;

@@ -30,6 +30,13 @@ describe('snippets', () => {
     expect(s).toContain('\u0001quasar\u0002 and \u0001pulsar\u0002 together');
     expect(s.split(' ').length).toBeLessThanOrEqual(17);
   });
+  it('reads a word on past its ASCII letters, and marks no word that only contains a query word', () => {
+    // "Quasarü", "quasar2" are other words than "quasar"; "2quasar" and "équasar" only end with it.
+    const text = 'Quasarü and quasar2 then 2quasar, équasar and quasars again.';
+    expect(snippetOf(text, ['quasar', 'and'].map(stemOf))).toBe(
+      'Quasarü \u0001and\u0002 quasar2 then 2quasar, équasar \u0001and\u0002 \u0001quasars\u0002 again.',
+    );
+  });
   it('shows the first words when only the title matched', () => {
     expect(snippetOf('Nothing to see here.', stems)).toBe('Nothing to see here.');
   });
