@@ -52,3 +52,16 @@ it('keeps a search total through a score write, and counts it again after a repo
     await store.close();
   }
 });
+
+it('keeps the page cache it is given', async () => {
+  const file = join(dir, 'cache.db');
+  const store = openStore(file);
+  await migrateToLatest(store);
+  await store.close();
+  const reader = openSqliteReader(file, 40_000);
+  try {
+    expect(reader.rawRows('pragma cache_size', [])).toEqual([[-40_000]]);
+  } finally {
+    reader.close();
+  }
+});

@@ -17,7 +17,7 @@ export interface SqliteReader {
  * Open `file` read-only. In WAL mode a reader runs beside the writer and sees every transaction committed
  * before its statement began, so a save acknowledged to a client is seen by the next read here.
  */
-export function openSqliteReader(file: string): SqliteReader {
+export function openSqliteReader(file: string, cacheKib = 256 * 1024): SqliteReader {
   const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
   // A checkpoint or the writer's recovery may hold a lock for a moment: wait instead of failing.
   sqlite.pragma('busy_timeout = 5000');
@@ -25,8 +25,8 @@ export function openSqliteReader(file: string): SqliteReader {
   // the next commit by another connection (the default is 2 MB). 256 MB, not 32: on 100,000 reports the pages of a
   // page's summaries and prose were read again from the file (pread) at most searches, a twentieth of a varied search's
   // CPU (measured in process over the HTTP bench's 1,000 varied queries: 1.99 -> 1.89 ms). Pages are taken as read,
-  // so a smaller database holds less.
-  sqlite.pragma('cache_size = -262144');
+  // so a smaller database holds less. The search pool shares one budget among its workers (readerCacheKib).
+  sqlite.pragma(`cache_size = -${Math.max(1024, Math.floor(cacheKib))}`);
   // No memory map: at the first read after any commit to the file by another connection (a save, a quality score,
   // a sign-in), SQLite drops the connection's page cache and unmaps its whole mapping (pager.c,
   // pagerBeginReadTransaction), and every page a search then reads is a page fault again. A 2 GB map measured a

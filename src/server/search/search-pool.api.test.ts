@@ -13,7 +13,7 @@ import { assertRepliesMatched } from '../../../test/server.js';
 import { migrateToLatest, openStore, ReportRepository, type Store } from '../../store/index.js';
 import { buildApp } from '../app.js';
 import { actorOf } from '../services/access.js';
-import { SearchPool, startSearchPool } from './search-pool.js';
+import { readerCacheKib, SearchPool, startSearchPool } from './search-pool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hindsight-search-pool-'));
 const file = join(dir, 'hindsight.db');
@@ -340,4 +340,11 @@ describe.each(testDialects())('without workers asked for (%s)', (dialect) => {
       await t.dispose();
     }
   });
+});
+
+it('shares one page-cache budget among the workers: 512 MB in all, at most 256 MB and at least 32 MB each', () => {
+  expect(readerCacheKib(1)).toBe(256 * 1024);
+  expect(readerCacheKib(2)).toBe(256 * 1024);
+  expect(readerCacheKib(8)).toBe(64 * 1024);
+  expect(readerCacheKib(64)).toBe(32 * 1024);
 });

@@ -42,6 +42,13 @@ export interface SearchPoolOptions {
   program?: WorkerProgram;
 }
 
+/** All search workers' page caches together (KiB): 512 MB, at most 256 MB and at least 32 MB per worker. */
+const READER_CACHE_TOTAL_KIB = 512 * 1024;
+
+export function readerCacheKib(workers: number): number {
+  return Math.min(256 * 1024, Math.max(32 * 1024, Math.floor(READER_CACHE_TOTAL_KIB / Math.max(1, workers))));
+}
+
 export class SearchPool {
   readonly pool: WorkerPool<SearchJob, SearchAnswer>;
 
@@ -57,7 +64,8 @@ export class SearchPool {
         work: 'search',
         // A bare worker: none of the parent's flags or loaders.
         entry: () => workerEntry(import.meta.url, 'search.worker'),
-        options: { execArgv: [], workerData: { file } },
+        // The workers' page caches share one budget, so a many-core machine does not keep a cache of its own per core.
+        options: { execArgv: [], workerData: { file, cacheKib: readerCacheKib(threads) } },
         tooLong: 'try fewer or rarer words',
       },
       {

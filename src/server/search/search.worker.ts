@@ -10,7 +10,8 @@ import { COMPRESS_THRESHOLD, compressedAs } from '../reply-compression.js';
 import type { SearchAnswer, SearchJob } from './search-pool.js';
 
 const port = parentPort!;
-const reader = openSqliteReader((workerData as { file: string }).file);
+const { file, cacheKib } = workerData as { file: string; cacheKib: number };
+const reader = openSqliteReader(file, cacheKib);
 // Totals kept by count_generation's counters, as the app's own (see readerCounts).
 const counts = readerCounts(reader);
 const utf8 = new TextEncoder();
