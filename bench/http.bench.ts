@@ -367,6 +367,7 @@ async function writes() {
   stop = performance.now() + SECONDS * 1000;
   t = performance.now();
   cpu = cpuSeconds(server.child.pid);
+  db0 = await dbCpu(dbUrl);
   await Promise.all(
     created.map(async (mine) => {
       const id = mine[1] ?? mine[0]!;
@@ -392,6 +393,7 @@ async function writes() {
   );
   const editRate = edits / ((performance.now() - t) / 1000);
   const editCpu = (cpuSeconds(server.child.pid) - cpu) / edits;
+  const editDbCpu = (await dbCpuSince(dbUrl, db0)) / edits;
   let behind = 0;
   for (const [id, version] of edited) {
     const now = JSON.parse(await get(`/api/postmortems/${id}`, writer)) as { version: number };
@@ -401,7 +403,7 @@ async function writes() {
     `edits/s over HTTP (title changed), ${CLIENTS} clients`,
     editRate.toFixed(0),
     '≥ 500',
-    `${edits} made, ${behind} behind, ${(editCpu * 1000).toFixed(1)} CPU ms each`,
+    `${edits} made, ${behind} behind, ${(editCpu * 1000).toFixed(1)} CPU ms each${onPostgres ? ` (+${(editDbCpu * 1000).toFixed(1)} PostgreSQL)` : ''}`,
     editRate >= 500 && behind === 0,
   );
 }
