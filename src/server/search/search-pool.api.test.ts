@@ -342,9 +342,12 @@ describe.each(testDialects())('without workers asked for (%s)', (dialect) => {
   });
 });
 
-it('shares one page-cache budget among the workers: 512 MB in all, at most 256 MB and at least 32 MB each', () => {
+it('shares one page-cache budget among the workers: 512 MB in all, at most 256 MB each', () => {
   expect(readerCacheKib(1)).toBe(256 * 1024);
   expect(readerCacheKib(2)).toBe(256 * 1024);
   expect(readerCacheKib(8)).toBe(64 * 1024);
-  expect(readerCacheKib(64)).toBe(32 * 1024);
+  expect(readerCacheKib(64)).toBe(8 * 1024);
+  for (const workers of [1, 2, 3, 7, 16, 64, 256])
+    expect(workers * readerCacheKib(workers)).toBeLessThanOrEqual(512 * 1024);
+  expect(readerCacheKib(1000)).toBe(2 * 1024);
 });

@@ -42,11 +42,14 @@ export interface SearchPoolOptions {
   program?: WorkerProgram;
 }
 
-/** All search workers' page caches together (KiB): 512 MB, at most 256 MB and at least 32 MB per worker. */
+/**
+ * All search workers' page caches together (KiB): 512 MB, at most 256 MB a worker (a few workers) and never less
+ * than SQLite's default of 2 MB (over 256 workers). Pages are taken as searches read them, so a small file holds less.
+ */
 const READER_CACHE_TOTAL_KIB = 512 * 1024;
 
 export function readerCacheKib(workers: number): number {
-  return Math.min(256 * 1024, Math.max(32 * 1024, Math.floor(READER_CACHE_TOTAL_KIB / Math.max(1, workers))));
+  return Math.min(256 * 1024, Math.max(2 * 1024, Math.floor(READER_CACHE_TOTAL_KIB / Math.max(1, workers))));
 }
 
 export class SearchPool {
