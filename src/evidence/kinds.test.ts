@@ -124,5 +124,12 @@ describe('suggested kinds', () => {
     expect(suggest({ text: 'rolled back release 3' })).toEqual(
       suggestKind({ text: 'rolled back release 3' }),
     );
+    // A short text's suggestion is kept (the same object again); a long one's is not kept, only made again.
+    const fresh = kindSuggester();
+    const short = { text: 'rolled back release 7' };
+    expect(fresh(short)).toBe(fresh(short));
+    const long = { text: `rolled back release ${'x'.repeat(2500)}` };
+    expect(fresh(long)).not.toBe(fresh(long));
+    expect(fresh(long)).toEqual(suggestKind(long));
   });
 });

@@ -73,11 +73,13 @@ export function suggestKind(c: Pick<Candidate, 'text' | 'hint' | 'level' | 'chan
 
 /** How many texts a suggester keeps the suggestion of. */
 const KEPT_TEXTS = 4096;
+/** The longest text kept (characters): 4,096 texts of up to LIMITS.text each could hold hundreds of MB. */
+const KEPT_TEXT_LENGTH = 2000;
 
 /**
  * suggestKind with the suggestion of each text kept: a log repeats its messages, and the rules' pattern, run
  * once per candidate, was a large share of a big window's time. Candidates with a hint or a change are judged
- * on more than their text and are not kept. Once KEPT_TEXTS texts are kept with fewer hits than that, the
+ * on more than their text and are not kept, nor texts longer than KEPT_TEXT_LENGTH. Once KEPT_TEXTS texts are kept with fewer hits than that, the
  * texts are taken to be all different and the suggester stops looking (so it costs little where it cannot
  * help). Candidates with the same text share one suggestion object, frozen as the shared answers are.
  */
@@ -88,7 +90,7 @@ export function kindSuggester(): (
   let hits = 0;
   let looking = true;
   return (c) => {
-    if (!looking || c.hint || c.change) return suggestKind(c);
+    if (!looking || c.hint || c.change || c.text.length > KEPT_TEXT_LENGTH) return suggestKind(c);
     let s = known.get(c.text);
     if (s !== undefined) {
       hits += 1;
