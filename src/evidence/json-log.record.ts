@@ -6,7 +6,7 @@ import { isBlank, oneLine } from './candidate.js';
 import { BACKSLASH, type ScanState, timeAt } from './json-log.screen.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { rawLevel } from './raw-level.js';
-import { type LineTime, byteLink } from './seek.js';
+import { type LineTime, byteLink, fileLinks } from './seek.js';
 import { type ReaderContext, candidate, levelOf, str } from './source.js';
 import { parseTimeValue } from './time.js';
 
@@ -29,8 +29,7 @@ export function jsonRecordMapper(
   const { zone, minLevelIndex: minLevel } = ctx.options;
   const { windowed, lo, hi } = state;
   // Source and channel, cleaned once per service and host: a log has few of them and many lines.
-  const linkPrefix = oneLine(`${file}:`);
-  const bytePrefix = oneLine(byteLink(file, 0)).slice(0, -1);
+  const links = fileLinks(file);
   const where = () => lineWhere(file, state);
   const origins = new Map<string, Map<string, { source: string; channel: string }>>();
   const origin = (name: string, host: string | undefined): { source: string; channel: string } => {
@@ -163,14 +162,7 @@ export function jsonRecordMapper(
       text: text || (e - s <= 2000 ? line : buf.toString('utf8', s, s + 2000)),
       actor: str(o['user.name'] ?? inner(o.user, 'name') ?? o.user),
       level,
-      link:
-        state.byteAt !== undefined
-          ? bytePrefix.length < 1000
-            ? `${bytePrefix}${state.byteAt}`
-            : oneLine(where())
-          : linkPrefix.length < 1000
-            ? `${linkPrefix}${state.lineNo}`
-            : oneLine(where()),
+      link: state.byteAt !== undefined ? links.byte(state.byteAt) : links.line(state.lineNo),
       excerpt: e - s <= 4000 ? line : buf.toString('utf8', s, s + 4000),
     });
   };

@@ -7,6 +7,8 @@
 // links name their byte offset instead, `app.log#byte=1048576`.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AppError } from '../domain/errors.js';
+import { LIMITS } from '../domain/instant.js';
+import { oneLine } from './candidate.js';
 import { MAX_LINE_BYTES } from './lines.js';
 
 /**
@@ -205,4 +207,19 @@ export function* readRange(path: string, start: number, stop: number): Generator
 /** The link of a line known by its byte offset. */
 export function byteLink(name: string, offset: number): string {
   return `${name}#byte=${offset}`;
+}
+
+/**
+ * A file's links (`file:line`, or byteLink after a seek) cleaned as candidate() cleans a link (oneLine), but once
+ * per file: the cleaned prefix, then the number, which has nothing to clean. A prefix long enough that oneLine's
+ * bound could cut into the number (half of LIMITS.line) has each link cleaned whole instead.
+ */
+export function fileLinks(file: string): { line(n: number): string; byte(offset: number): string } {
+  const linePrefix = oneLine(`${file}:`);
+  const bytePrefix = oneLine(byteLink(file, 0)).slice(0, -1);
+  const short = (prefix: string) => prefix.length < LIMITS.line / 2;
+  return {
+    line: short(linePrefix) ? (n) => `${linePrefix}${n}` : (n) => oneLine(`${file}:${n}`),
+    byte: short(bytePrefix) ? (o) => `${bytePrefix}${o}` : (o) => oneLine(byteLink(file, o)),
+  };
 }

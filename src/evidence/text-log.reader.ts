@@ -1,6 +1,6 @@
 import { type Candidate, type Level, isBlank, oneLine } from './candidate.js';
 import { MAX_LINE_BYTES, type RawLines, rawLines } from './lines.js';
-import { OrderCheck, type SeekRange, byteLink, planSeek, readRange } from './seek.js';
+import { OrderCheck, type SeekRange, byteLink, fileLinks, planSeek, readRange } from './seek.js';
 import { type EntryReader, seekFrom, baseName, candidate, levelOf } from './source.js';
 import { parseLeadingStamp } from './time.js';
 
@@ -31,8 +31,7 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
   // told so and the links are cleaned through their prefix, once per file too (as the JSON-lines mapper does).
   const source = `log ${service}`;
   const clean = oneLine(source) === source && oneLine(service) === service;
-  const linePrefix = oneLine(`${name}:`);
-  const bytePrefix = oneLine(byteLink(name, 0)).slice(0, -1);
+  const links = fileLinks(name);
   let toldZone = false;
   let n = 0;
   let out: Candidate[] = [];
@@ -54,16 +53,7 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
       }
       const where = (s: number) => (byOffset ? byteLink(name, at + s) : `${name}:${n}`);
       /** where(s), cleaned as candidate() cleans it unless told the links are clean. */
-      const link = (s: number) =>
-        !clean
-          ? where(s)
-          : byOffset
-            ? bytePrefix.length < 1000
-              ? `${bytePrefix}${at + s}`
-              : oneLine(where(s))
-            : linePrefix.length < 1000
-              ? `${linePrefix}${n}`
-              : oneLine(where(s));
+      const link = (s: number) => (!clean ? where(s) : byOffset ? links.byte(at + s) : links.line(n));
       let p = piece.p;
       while (p < end) {
         let nl = buf.indexOf(10, p);
