@@ -312,7 +312,7 @@ export function trainModel(
   return {
     model: {
       about:
-        'Written by scripts/train-lint-model.ts from the development half of src/lint/fixtures/eval/sentences.json (prose/train-model.ts); do not edit by hand.',
+        'Written by scripts/train-lint-model.ts from the development half of src/lint/fixtures/eval/sentences.json and, for blame, the training pairs of src/lint/fixtures/train/blame-pairs.json (prose/train-model.ts); do not edit by hand.',
       rules,
     },
     report,
