@@ -308,6 +308,11 @@ export class ReportService {
     return this.reports.search(actor.viewer, q, page);
   }
 
+  /** search with its hits' summaries as JSON text (see ReportRepository.searchText). */
+  async searchText(actor: Actor, q: string, page: Page) {
+    return this.reports.searchText(actor.viewer, q, page);
+  }
+
   /**
    * Record what the check of a completed action found. Who checked is the signed-in account (its name), when
    * is the day given or today; a later verification replaces an earlier one (the history keeps both).
