@@ -304,11 +304,7 @@ export class ReportService {
     return this.save(actor, current, version, report, `restored version ${revision}`);
   }
 
-  async search(actor: Actor, q: string, page: Page) {
-    return this.reports.search(actor.viewer, q, page);
-  }
-
-  /** search with its hits' summaries as JSON text (see ReportRepository.searchText). */
+  /** Full-text search, its hits' summaries as JSON text written by the database (see ReportRepository.searchText). */
   async searchText(actor: Actor, q: string, page: Page) {
     return this.reports.searchText(actor.viewer, q, page);
   }
