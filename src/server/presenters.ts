@@ -1,7 +1,7 @@
 import type { SearchHit } from '../domain/api-contract.js';
 import { escapeHtml } from '../render/escape.js';
 import type { StoredReport, StoredReportMeta, User } from '../store/index.js';
-import type { SqliteSearchPage } from '../store/report-search.query.js';
+import type { SearchTextPage } from '../store/report-search.query.js';
 
 /** A report as the API returns it: bookkeeping around the model. */
 export function presentReport(s: StoredReport) {
@@ -98,11 +98,12 @@ export function presentSearchPage(
 }
 
 /**
- * presentSearchPage's JSON text for a page of a search on SQLite (the search workers'), written from its hits'
- * summaries as SQLite wrote them (searchSqliteHits): the same text as JSON.stringify(presentSearchPage(…)) of
- * the page as searchSqliteReports gives it, without making each summary an object and writing it out again.
+ * presentSearchPage's JSON text for a page of a search (the search workers' on SQLite, the route's on
+ * PostgreSQL), written from its hits' summaries as the database wrote them (searchHits): the same text as
+ * JSON.stringify(presentSearchPage(…)) of the page as searchReports gives it, without making each summary an
+ * object and writing it out again.
  */
-export function searchPageJson(page: SqliteSearchPage, limit: number, offset: number): string {
+export function searchPageJson(page: SearchTextPage, limit: number, offset: number): string {
   const items = page.hits.map((hit) => {
     // The summary's object with the hit's fields added: its closing brace replaced by them.
     return `${hit.summary.slice(0, -1)},"score":${JSON.stringify(hit.score)},${snippetJson(hit.snippet)}}`;

@@ -79,6 +79,20 @@ export const SUMMARY_JSON = `json_object('id', r.id, 'seq', r.seq, 'title', r.ti
   'periodStart', r.period_start, 'version', r.version, 'createdAt', r.created_at, 'updatedAt', r.updated_at,
   'deletedAt', r.deleted_at)`;
 
+/** A text value as JSON on PostgreSQL: to_json escapes as JSON.stringify does (`\uXXXX` lower case), null as `null`. */
+const pgJson = (column: string) => `coalesce(to_json(${column})::text, 'null')`;
+
+/**
+ * SUMMARY_JSON on PostgreSQL: the same text, written out piece by piece (json_build_object puts spaces around its
+ * colons and commas, and jsonb sorts the keys).
+ */
+export const PG_SUMMARY_JSON = `'{"id":' || ${pgJson('r.id')} || ',"seq":' || r.seq || ',"title":' || ${pgJson('r.title')}
+  || ',"kind":' || ${pgJson('r.kind')} || ',"state":' || ${pgJson('r.state')} || ',"severity":' || ${pgJson('r.severity')}
+  || ',"restricted":' || case when r.restricted = 1 then 'true' else 'false' end
+  || ',"periodStart":' || ${pgJson('r.period_start')} || ',"version":' || r.version
+  || ',"createdAt":' || ${pgJson('r.created_at')} || ',"updatedAt":' || ${pgJson('r.updated_at')}
+  || ',"deletedAt":' || ${pgJson('r.deleted_at')} || '}'`;
+
 /**
  * Whether a tag, system or person on `n` of `reports` reports is best read through that value's index (each
  * of its reports looked up, then sorted) rather than by walking all reports newest first until a page is

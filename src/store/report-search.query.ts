@@ -3,8 +3,8 @@ import type { ReportSummary, SearchHit } from '../domain/api-contract.js';
 import type { Page, PageResult } from './action-items.query.js';
 import { COUNT_CAP, type CappedCount, type CountCache } from './count-cache.js';
 import { ONE_PLAN, type Dialect } from './database.js';
-import type { Database, ReportsTable } from './database.types.js';
-import { SUMMARY_COLUMNS, SUMMARY_JSON, toSummary } from './report-list.query.js';
+import type { Database } from './database.types.js';
+import { PG_SUMMARY_JSON, SUMMARY_JSON } from './report-list.query.js';
 import type { Viewer } from './viewer.js';
 import { matchEstimates } from './kept-estimates.js';
 
@@ -69,18 +69,18 @@ interface Hit {
   score: number | null;
 }
 
-/** A hit of a search on SQLite: its summary as JSON text (see SUMMARY_JSON_SQL), its score and marked snippet. */
-interface SqliteHit {
+/** A hit of a search: its summary as JSON text (SUMMARY_JSON_SQL, PG_SUMMARY_JSON), its score and marked snippet. */
+interface TextHit {
   summary: string;
   score: number;
   snippet: string;
 }
 
 /** A page of a search on SQLite (see searchSqliteHits). */
-export interface SqliteSearchPage {
+export interface SearchTextPage {
   total: number;
   totalExact: boolean;
-  hits: SqliteHit[];
+  hits: TextHit[];
 }
 
 /** A match's seq and its bm25 score (lower is better). */
@@ -89,8 +89,11 @@ interface Scored {
   score: number;
 }
 
-/** The summary columns of the reports (aliased `r`), in SUMMARY_COLUMNS' order (PostgreSQL). */
-const SUMMARY_SQL = SUMMARY_COLUMNS.join(', ');
+/**
+ * On PostgreSQL, a report's summary as JSON text (PG_SUMMARY_JSON) and its seq: one string per hit for the pg
+ * driver to read, rather than twelve values made an object and written out again.
+ */
+const PG_SUMMARY_SQL = `${PG_SUMMARY_JSON} as summary, r.seq`;
 
 /**
  * On SQLite, a report's summary as JSON text (SUMMARY_JSON), then its seq: one string per hit rather than twelve
@@ -139,22 +142,7 @@ export async function searchReports(
   raw?: Rows,
   tuning: SearchTuning = SEARCH_TUNING,
 ): Promise<Omit<PageResult<SearchHit>, 'next'>> {
-  if (dialect === 'postgres') {
-    const words = wordsOf(query);
-    if (words.length === 0 || page.offset >= COUNT_CAP) return { items: [], total: 0, totalExact: true };
-    return searchPostgres(db, counts, viewer, words, page, tuning);
-  }
-  if (!raw) throw new Error('searching SQLite needs its raw reads (Store.rawRows)');
-  return searchSqliteReports(counts, viewer, query, page, raw, tuning);
-}
-
-const wordsOf = (query: string) => query.match(/[\p{L}\p{N}]+/gu) ?? [];
-
-/** searchReports on SQLite, on any connection's raw reads (see searchSqliteHits). */
-async function searchSqliteReports(
-  ...args: Parameters<typeof searchSqliteHits>
-): Promise<Omit<PageResult<SearchHit>, 'next'>> {
-  const { total, totalExact, hits } = await searchSqliteHits(...args);
+  const { total, totalExact, hits } = await searchHits(db, dialect, counts, viewer, query, page, raw, tuning);
   return {
     total,
     totalExact,
@@ -164,6 +152,31 @@ async function searchSqliteReports(
     ),
   };
 }
+
+/**
+ * searchReports with its hits' summaries as JSON text written by the database, for a reply written from the
+ * text (server/presenters.ts, searchPageJson) rather than from objects.
+ */
+export async function searchHits(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  counts: CountCache,
+  viewer: Viewer,
+  query: string,
+  page: Page,
+  raw?: Rows,
+  tuning: SearchTuning = SEARCH_TUNING,
+): Promise<SearchTextPage> {
+  if (dialect === 'postgres') {
+    const words = wordsOf(query);
+    if (words.length === 0 || page.offset >= COUNT_CAP) return { hits: [], total: 0, totalExact: true };
+    return searchPostgres(db, counts, viewer, words, page, tuning);
+  }
+  if (!raw) throw new Error('searching SQLite needs its raw reads (Store.rawRows)');
+  return searchSqliteHits(counts, viewer, query, page, raw, tuning);
+}
+
+const wordsOf = (query: string) => query.match(/[\p{L}\p{N}]+/gu) ?? [];
 
 /**
  * A search on SQLite, its hits' summaries as JSON text, on any connection's raw reads: the app's own, or a
@@ -177,7 +190,7 @@ export async function searchSqliteHits(
   page: Page,
   raw: Rows,
   tuning: SearchTuning = SEARCH_TUNING,
-): Promise<SqliteSearchPage> {
+): Promise<SearchTextPage> {
   const words = wordsOf(query);
   if (words.length === 0 || page.offset >= COUNT_CAP) return { hits: [], total: 0, totalExact: true };
   return searchSqlite(counts, viewer, words, page, raw, tuning);
@@ -190,7 +203,7 @@ async function searchSqlite(
   page: Page,
   rows: Rows,
   tuning: SearchTuning,
-): Promise<SqliteSearchPage> {
+): Promise<SearchTextPage> {
   // Words that occur in nearly every report only slow the search down; PostgreSQL drops them too.
   const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
   const terms = meaningful.length > 0 ? meaningful : words;
@@ -463,7 +476,7 @@ function withDetails(
   terms: string[],
   { total, totalExact }: CappedCount,
   hits: Hit[],
-): SqliteSearchPage {
+): SearchTextPage {
   if (hits.length === 0) return { total, totalExact, hits: [] };
   // Most hits come with their body (read with the summary); the others' are read here.
   const missing = hits.filter((h) => h.row.length <= BODY).map((h) => seqOf(h.row));
@@ -632,6 +645,9 @@ function wordsStartingWith(body: string, stems: string[]): { index: number; word
   return stems.length > 1 ? found.sort((x, y) => x.index - y.index) : found;
 }
 
+/** A hit's row on PostgreSQL (PG_SUMMARY_SQL, then its prose). */
+type PgRow = { summary: string; seq: number; body: string };
+
 async function searchPostgres(
   db: Kysely<Database>,
   counts: CountCache,
@@ -639,7 +655,7 @@ async function searchPostgres(
   words: string[],
   page: Page,
   tuning: SearchTuning,
-) {
+): Promise<SearchTextPage> {
   const text = words.join(' ');
   // The query is written out in each condition (not a CTE's column), so the planner sees the words and picks
   // per word: for one in most reports, reports walked newest first until the window is full; for a rarer
@@ -673,14 +689,14 @@ async function searchPostgres(
     // (search-common.store.test.ts forces the generic plan). Measured at 20,000 reports, the database's CPU for
     // "platform"'s page: 0.87 ms unnamed, 0.58 ms named.
     const counted = await count(estimate.matches);
-    const { rows } = await sql<ReportsTable & { body: string }>`${sql.raw(ONE_PLAN)}
-      select ${sql.raw(SUMMARY_SQL)}, s.body
+    const { rows } = await sql<PgRow>`${sql.raw(ONE_PLAN)}
+      select ${sql.raw(PG_SUMMARY_SQL)}, s.body
       from reports r join report_search s on s.report_id = r.id
       where ts_match_vq(s.document, (select ${tsq})) and r.deleted_at is null and ${visibilitySql(viewer, true)}
       order by r.seq desc limit ${page.limit} offset ${page.offset}`.execute(db);
     return {
       ...counted,
-      items: rows.map((r) => ({ ...toSummary(r), score: 0, snippet: snippetOf(r.body, stems) })),
+      hits: rows.map((r) => ({ summary: r.summary, score: 0, snippet: snippetOf(r.body, stems) })),
     };
   }
   // The newest rankWindow visible matches are found and scored in one pass (a query with fewer matches needs no
@@ -688,7 +704,6 @@ async function searchPostgres(
   // query orders on both dialects): only the best `upTo` come back, with their rows and prose for the page, and
   // the window's size and oldest seq. Sending every scored match to be sorted here cost more than ranking them.
   type Scored = { seq: number; score: number };
-  type Row = ReportsTable & { body: string };
   const scored = (rows: { seq: number; score: number }[]): Scored[] =>
     rows.map((r) => ({ seq: Number(r.seq), score: Number(r.score) }));
   const upTo = page.offset + page.limit;
@@ -704,13 +719,13 @@ async function searchPostgres(
   const onePlan = estimate.matches <= 2 * tuning.rankWindow;
   const windowTsq = onePlan ? sql`(select ${tsq})` : tsq;
   const best = (
-    await sql<Row & { score: number; n: number; low: number }>`${sql.raw(onePlan ? ONE_PLAN : '')}with
+    await sql<PgRow & { score: number; n: number; low: number }>`${sql.raw(onePlan ? ONE_PLAN : '')}with
       w as (select r.seq, ts_rank(s.document, ${windowTsq}) as score
         from reports r join report_search s on s.report_id = r.id
         where ${onePlan ? whereOf(windowTsq) : where} order by r.seq desc limit ${tuning.rankWindow}),
       t as (select seq, score from w order by score desc, seq limit ${upTo})
       select t.score, (select count(*) from w) as n, (select min(seq) from w) as low,
-        ${sql.raw(SUMMARY_SQL)}, s.body
+        ${sql.raw(PG_SUMMARY_SQL)}, s.body
       from t join reports r on r.seq = t.seq join report_search s on s.report_id = r.id
       order by t.score desc, t.seq`.execute(db)
   ).rows;
@@ -748,14 +763,14 @@ async function searchPostgres(
       limit ${page.limit - ranked.length} offset ${Math.max(0, page.offset - ranks)}`.execute(db);
     for (const r of rest.rows) ranked.push({ seq: Number(r.seq), score: 0 });
   }
-  if (ranked.length === 0) return { total, totalExact, items: [] };
+  if (ranked.length === 0) return { total, totalExact, hits: [] };
   // The page's rows and prose not read with the window (older title hits, the rest); snippets are cut in
   // JavaScript (snippetOf, as on SQLite): ts_headline parses each shown report's text again inside the query.
-  const bySeq = new Map<number, Row>(best.map((r) => [Number(r.seq), r]));
+  const bySeq = new Map<number, PgRow>(best.map((r) => [Number(r.seq), r]));
   const missing = ranked.filter((r) => !bySeq.has(r.seq));
   if (missing.length > 0) {
-    const rows = await sql<Row>`
-      select ${sql.raw(SUMMARY_SQL)}, s.body
+    const rows = await sql<PgRow>`
+      select ${sql.raw(PG_SUMMARY_SQL)}, s.body
       from reports r join report_search s on s.report_id = r.id
       where r.seq in (${sql.join(missing.map((r) => r.seq))})`.execute(db);
     for (const r of rows.rows) bySeq.set(Number(r.seq), r);
@@ -763,9 +778,9 @@ async function searchPostgres(
   return {
     total,
     totalExact,
-    items: ranked.flatMap((hit) => {
+    hits: ranked.flatMap((hit) => {
       const r = bySeq.get(hit.seq);
-      return r ? [{ ...toSummary(r), score: hit.score, snippet: snippetOf(r.body, stems) }] : [];
+      return r ? [{ summary: r.summary, score: hit.score, snippet: snippetOf(r.body, stems) }] : [];
     }),
   };
 }

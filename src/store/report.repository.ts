@@ -15,7 +15,7 @@ import {
 import { CountCache, MarkedPages } from './count-cache.js';
 import { queryReports, type ReportFilters } from './report-list.query.js';
 import type { SaveInfo } from './report-rows.js';
-import { searchReports } from './report-search.query.js';
+import { searchHits, searchReports, type SearchTextPage } from './report-search.query.js';
 import { ReportWrites, type ChangeAudit } from './report-writes.js';
 
 import type { Viewer } from './viewer.js';
@@ -341,5 +341,10 @@ export class ReportRepository {
   /** Full-text search over every part of the reports the viewer may see, best match first. */
   async search(viewer: Viewer, query: string, page: Page): Promise<Omit<PageResult<SearchHit>, 'next'>> {
     return searchReports(this.db, this.dialect, this.counts, viewer, query, page, this.rawRows);
+  }
+
+  /** The same, its hits' summaries as JSON text written by the database (see searchHits). */
+  async searchText(viewer: Viewer, query: string, page: Page): Promise<SearchTextPage> {
+    return searchHits(this.db, this.dialect, this.counts, viewer, query, page, this.rawRows);
   }
 }

@@ -4,7 +4,7 @@ import { actionItemPageSchema, searchPageSchema } from '../../domain/api-contrac
 import { ACTION_CATEGORIES, ACTION_STATUSES, dateSchema } from '../../domain/index.js';
 import { replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
-import { presentSearchPage } from '../presenters.js';
+import { searchPageJson } from '../presenters.js';
 import { encodingFor, sendsCompressed } from '../reply-compression.js';
 import type { SearchPool } from '../search/search-pool.js';
 import type { Services } from '../services/index.js';
@@ -37,8 +37,12 @@ export function searchRoutes(services: Services, pool?: SearchPool): FastifyPlug
           if (encoding) sendsCompressed(reply, encoding);
           return reply.type('application/json; charset=utf-8').send(body as never);
         }
-        const page = await services.reports.search(who, q, { limit, offset });
-        return presentSearchPage(page, limit, offset);
+        // Without workers (PostgreSQL, a database in memory), the reply's text is written here from the hits'
+        // summaries as the database wrote them.
+        const page = await services.reports.searchText(who, q, { limit, offset });
+        return reply
+          .type('application/json; charset=utf-8')
+          .send(searchPageJson(page, limit, offset) as never);
       },
     );
 

@@ -304,8 +304,9 @@ export class ReportService {
     return this.save(actor, current, version, report, `restored version ${revision}`);
   }
 
-  async search(actor: Actor, q: string, page: Page) {
-    return this.reports.search(actor.viewer, q, page);
+  /** Full-text search, its hits' summaries as JSON text written by the database (see ReportRepository.searchText). */
+  async searchText(actor: Actor, q: string, page: Page) {
+    return this.reports.searchText(actor.viewer, q, page);
   }
 
   /**
