@@ -151,6 +151,19 @@ describe.each(testDialects())('hostile JSON bodies on %s', (dialect) => {
       message: /^the JSON body is not valid UTF-8 \(at byte \d+\)/,
     },
     {
+      // PostgreSQL refused such text mid-save (a 500); SQLite stored U+FFFD in its place.
+      name: 'an unpaired surrogate escape',
+      requests: (fields) => [
+        json('"\\ud800"'),
+        ...oneEach(fields, () => '"before \\ud800 after"').map(json),
+        ...oneEach(fields, () => '["\\udc00"]').map(json),
+        ...oneEach(fields, () => '{"\\udbff x":"y"}').map(json),
+      ],
+      status: [400],
+      message:
+        /^the JSON body holds an unpaired surrogate escape \(\\uD800-\\uDFFF\) at [^:]+: text must be valid Unicode$/,
+    },
+    {
       name: 'a body over the size limit',
       requests: (fields) => [json(each(fields, JSON.stringify('y'.repeat(LIMIT))))],
       status: [413],
@@ -194,6 +207,36 @@ describe.each(testDialects())('hostile JSON bodies on %s', (dialect) => {
       expect(await snapshot()).toEqual(before);
     }, 120_000);
   }
+});
+
+describe('the surrogate check', () => {
+  it('lets a paired escape and an escaped backslash through, and says where an unpaired one is', async () => {
+    const s = await startTestServer('sqlite');
+    try {
+      const admin = await s.client('admin', 'Ada Admin');
+      const post = (payload: string) =>
+        admin.call({
+          method: 'POST',
+          url: '/api/postmortems',
+          payload,
+          headers: { 'content-type': 'application/json' },
+        });
+      // An emoji as a pair of escapes, and the six characters \ud800 written with an escaped backslash.
+      const ok = await post('{"kind":"outage","title":"Pager \\ud83d\\udd25 and \\\\ud800 as text"}');
+      expect(ok.statusCode).toBe(201);
+      expect(ok.json<{ report: { title: string } }>().report.title).toBe('Pager \u{1f525} and \\ud800 as text');
+      const bad = await post(
+        '{"kind":"outage","title":"ok","timeline":[{"at":"2026-01-01T00:00:00Z","text":"\\ude00"}]}',
+      );
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json<{ message: string; details: { path: unknown[] }[] }>()).toMatchObject({
+        message: expect.stringContaining('at timeline.0.text:'),
+        details: [{ path: ['body', 'timeline', 0, 'text'] }],
+      });
+    } finally {
+      await s.close();
+    }
+  });
 });
 
 describe('the depth check', () => {

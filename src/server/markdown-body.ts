@@ -55,8 +55,52 @@ export function jsonBody(parse: (request: FastifyRequest, body: string, done: Do
       );
       return;
     }
-    parse(request, text, done);
+    // A \uD800-\uDFFF escape without its pair parses to a string that is not Unicode: SQLite would store U+FFFD
+    // in its place and PostgreSQL refuses it mid-save. Looked for only when the text has such an escape at all.
+    if (!SURROGATE_ESCAPE.test(text)) {
+      parse(request, text, done);
+      return;
+    }
+    parse(request, text, (err, value) => {
+      const at = err ? undefined : unpairedAt(value, []);
+      if (!at) {
+        done(err, value);
+        return;
+      }
+      const where = at.length === 0 ? 'the body' : at.map(String).join('.');
+      done(
+        new AppError(
+          'bad_request',
+          `the JSON body holds an unpaired surrogate escape (\\uD800-\\uDFFF) at ${where}: text must be valid Unicode`,
+          [{ path: ['body', ...at], message: 'an unpaired surrogate: text must be valid Unicode' }],
+        ),
+      );
+    });
   };
+}
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/u;
+/** A surrogate that is not half of a pair (with the u flag, a pair is one code point and does not match). */
+const UNPAIRED = /[\uD800-\uDFFF]/u;
+
+/** The path of the first string or key in `value` holding an unpaired surrogate, or undefined. */
+function unpairedAt(value: unknown, path: (string | number)[]): (string | number)[] | undefined {
+  if (typeof value === 'string') return UNPAIRED.test(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const at = unpairedAt(value[i], [...path, i]);
+      if (at) return at;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (UNPAIRED.test(key)) return [...path, key.replace(/[\uD800-\uDFFF]/gu, '\uFFFD')];
+      const at = unpairedAt(v, [...path, key]);
+      if (at) return at;
+    }
+  }
+  return undefined;
 }
 
 /**
