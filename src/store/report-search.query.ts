@@ -133,16 +133,9 @@ const visibilitySql = (viewer: Viewer, probe = false) => {
 
 /** Full-text search over the reports the viewer may see, best match first (see RANK_WINDOW). */
 export async function searchReports(
-  db: Kysely<Database>,
-  dialect: Dialect,
-  counts: CountCache,
-  viewer: Viewer,
-  query: string,
-  page: Page,
-  raw?: Rows,
-  tuning: SearchTuning = SEARCH_TUNING,
+  ...args: Parameters<typeof searchHits>
 ): Promise<Omit<PageResult<SearchHit>, 'next'>> {
-  const { total, totalExact, hits } = await searchHits(db, dialect, counts, viewer, query, page, raw, tuning);
+  const { total, totalExact, hits } = await searchHits(...args);
   return {
     total,
     totalExact,
