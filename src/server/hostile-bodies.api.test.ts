@@ -224,7 +224,9 @@ describe('the surrogate check', () => {
       // An emoji as a pair of escapes, and the six characters \ud800 written with an escaped backslash.
       const ok = await post('{"kind":"outage","title":"Pager \\ud83d\\udd25 and \\\\ud800 as text"}');
       expect(ok.statusCode).toBe(201);
-      expect(ok.json<{ report: { title: string } }>().report.title).toBe('Pager \u{1f525} and \\ud800 as text');
+      expect(ok.json<{ report: { title: string } }>().report.title).toBe(
+        'Pager \u{1f525} and \\ud800 as text',
+      );
       const bad = await post(
         '{"kind":"outage","title":"ok","timeline":[{"at":"2026-01-01T00:00:00Z","text":"\\ude00"}]}',
       );
