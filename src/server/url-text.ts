@@ -23,12 +23,27 @@ interface BadText {
  */
 export function parseQuery(raw: string): Record<string, unknown> {
   const query = raw.length === 0 ? {} : (parse(raw) as Record<string, unknown>);
-  if (raw.includes('%')) {
+  if (raw.includes('%') && suspect(query)) {
     const bad = badQueryText(raw);
     if (bad) Object.defineProperty(query, BAD, { value: bad });
   }
   return query;
 }
+
+/**
+ * Whether a parsed name or value holds a NUL or a % (fast-querystring keeps text it cannot decode as it was, so a
+ * bad escape leaves its %); only then is the raw text decoded again, pair by pair, to find which and why.
+ */
+function suspect(query: Record<string, unknown>): boolean {
+  for (const name in query) {
+    if (odd(name)) return true;
+    const value = query[name];
+    if (Array.isArray(value) ? value.some((v) => odd(v)) : odd(value)) return true;
+  }
+  return false;
+}
+
+const odd = (text: unknown) => typeof text === 'string' && (text.includes('%') || text.includes('\u0000'));
 
 function badQueryText(raw: string): BadText | undefined {
   for (const pair of raw.split('&')) {
