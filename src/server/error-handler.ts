@@ -78,8 +78,14 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
       code: 'not_found',
-      message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+      message: `no route for ${request.method} ${shortPath(request.url)}`,
       details: [],
     }),
   );
+}
+
+/** The path of a URL, cut at 200 characters: a path part past the router's maxParamLength finds no route. */
+export function shortPath(url: string): string {
+  const path = url.split('?')[0]!;
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }
