@@ -264,6 +264,27 @@ describe('bad input gets one line and exit 2, fast', () => {
   }
 });
 
+describe('a file that is not UTF-8', () => {
+  // Each is refused naming the byte where it goes wrong; the scan took bytes that follow a lead byte's pattern
+  // but not its ranges for UTF-8 and named offset 0 for an encoded surrogate, an overlong form, or past U+10FFFF.
+  const cases: [string, number[]][] = [
+    ['an encoded surrogate (ED A0 80)', [0xed, 0xa0, 0x80]],
+    ['an overlong slash (C0 AF)', [0xc0, 0xaf]],
+    ['an overlong three-byte form (E0 80 AF)', [0xe0, 0x80, 0xaf]],
+    ['an overlong four-byte form (F0 80 80 AF)', [0xf0, 0x80, 0x80, 0xaf]],
+    ['a code point past U+10FFFF (F4 90 80 80)', [0xf4, 0x90, 0x80, 0x80]],
+    ['an FF byte', [0xff]],
+  ];
+  for (const [name, bytes] of cases) {
+    it(`names the offset of ${name}`, async () => {
+      const path = file('bad.md', Buffer.concat([Buffer.from('# Outage\n\nA é '), Buffer.from(bytes)]));
+      const r = await cli('validate', path);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`hindsight: ${path}: is not valid UTF-8 text (bad byte at offset 15)\n`);
+    });
+  }
+});
+
 describe('the installed binary', () => {
   it('runs through bin/hindsight.js with exit codes and no stack traces', () => {
     const bin = join(process.cwd(), 'bin', 'hindsight.js');

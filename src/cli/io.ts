@@ -81,9 +81,13 @@ function firstBadUtf8Byte(buf: Uint8Array): number {
               ? 3
               : -1;
     if (need < 0) return i;
+    // Some lead bytes narrow the range of the byte after them: no overlong forms (E0, F0), no surrogates (ED),
+    // nothing past U+10FFFF (F4). Without this, such text was found bad but no byte was named (offset 0).
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
     for (let k = 1; k <= need; k += 1) {
       const c = buf[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      if (c === undefined || c < (k === 1 ? low : 0x80) || c > (k === 1 ? high : 0xbf)) return i;
     }
     i += need + 1;
   }

@@ -24,8 +24,9 @@ import {
   requireReplySchemas,
   type ReplyViolation,
 } from './contract.js';
-import { installErrorHandler } from './error-handler.js';
+import { answerError, installErrorHandler } from './error-handler.js';
 import { jsonBody, markdownBody, refusePlainText } from './markdown-body.js';
+import { parseQuery, refusingBadUrlText } from './url-text.js';
 import { compressReply } from './reply-compression.js';
 import { docsCsp, setSecurityHeaders } from './security-headers.js';
 import { attachmentsRoutes } from './routes/attachments.routes.js';
@@ -198,14 +199,19 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
     // A number (hops to trust) works at run time, though Fastify's types leave it out.
     trustProxy: (options.trustProxy ?? false) as boolean | string | string[],
     // Report ids, not free text, are in URLs; long URLs are noise or attacks.
-    routerOptions: { maxParamLength: 200 },
+    // Query strings with a NUL or invalid percent-encoding are marked for the validator to refuse (url-text.ts).
+    routerOptions: { maxParamLength: 200, querystringParser: parseQuery },
     return503OnClosing: true,
+    // A path the router cannot decode, or a path part past maxParamLength, answered like every other error.
+    frameworkErrors: (error, request, reply) => {
+      void answerError(error, request, reply);
+    },
     // Fastify's own request logging writes two lines per request; see onResponse below for ours.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: requestLogger,
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(refusingBadUrlText(validatorCompiler));
   app.setSerializerCompiler(plainSerializerCompiler);
   installErrorHandler(app);
 

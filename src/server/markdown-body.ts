@@ -56,48 +56,68 @@ export function jsonBody(parse: (request: FastifyRequest, body: string, done: Do
       return;
     }
     // A \uD800-\uDFFF escape without its pair parses to a string that is not Unicode: SQLite would store U+FFFD
-    // in its place and PostgreSQL refuses it mid-save. Looked for only when the text has such an escape at all.
-    if (!SURROGATE_ESCAPE.test(text)) {
+    // in its place and PostgreSQL refuses it mid-save. A \u0000 escape parses to NUL, which PostgreSQL text cannot
+    // hold at all (a 500 mid-save, or in a lookup) and no field of any route has a use for: refused on both
+    // databases alike rather than stored on one, naming the field. Looked for only when the text has such an escape.
+    if (!SUSPECT_ESCAPE.test(text)) {
       parse(request, text, done);
       return;
     }
     parse(request, text, (err, value) => {
-      const at = err ? undefined : unpairedAt(value, []);
-      if (!at) {
+      const found = err ? undefined : badTextAt(value, []);
+      if (!found) {
         done(err, value);
         return;
       }
+      const { at, nul } = found;
       const where = at.length === 0 ? 'the body' : at.map(String).join('.');
       done(
-        new AppError(
-          'bad_request',
-          `the JSON body holds an unpaired surrogate escape (\\uD800-\\uDFFF) at ${where}: text must be valid Unicode`,
-          [{ path: ['body', ...at], message: 'an unpaired surrogate: text must be valid Unicode' }],
-        ),
+        nul
+          ? new AppError(
+              'bad_request',
+              `the JSON body holds a NUL character (\\u0000) at ${where}: text cannot hold one`,
+              [{ path: ['body', ...at], message: 'a NUL character: text cannot hold one' }],
+            )
+          : new AppError(
+              'bad_request',
+              `the JSON body holds an unpaired surrogate escape (\\uD800-\\uDFFF) at ${where}: text must be valid Unicode`,
+              [{ path: ['body', ...at], message: 'an unpaired surrogate: text must be valid Unicode' }],
+            ),
       );
     });
   };
 }
 
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/u;
-/** A surrogate that is not half of a pair (with the u flag, a pair is one code point and does not match). */
-const UNPAIRED = /[\uD800-\uDFFF]/u;
+const SUSPECT_ESCAPE = /\\u(?:[dD][89a-fA-F]|0000)/u;
+/** A NUL, or a surrogate that is not half of a pair (with the u flag, a pair is one code point and does not match). */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
+const BAD_TEXT = /[\u0000\uD800-\uDFFF]/u;
 
-/** The path of the first string or key in `value` holding an unpaired surrogate, or undefined. */
-function unpairedAt(value: unknown, path: (string | number)[]): (string | number)[] | undefined {
-  if (typeof value === 'string') return UNPAIRED.test(value) ? path : undefined;
+// eslint-disable-next-line no-control-regex -- as above
+const BAD_TEXT_ALL = /[\u0000\uD800-\uDFFF]/gu;
+
+/** For a key or string: where in it is shown (bad characters as U+FFFD), and whether the bad one is NUL. */
+function badTextAt(
+  value: unknown,
+  path: (string | number)[],
+): { at: (string | number)[]; nul: boolean } | undefined {
+  if (typeof value === 'string') {
+    const bad = BAD_TEXT.exec(value);
+    return bad ? { at: path, nul: bad[0] === '\u0000' } : undefined;
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) {
-      const at = unpairedAt(value[i], [...path, i]);
-      if (at) return at;
+      const found = badTextAt(value[i], [...path, i]);
+      if (found) return found;
     }
     return undefined;
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
-      if (UNPAIRED.test(key)) return [...path, key.replace(/[\uD800-\uDFFF]/gu, '\uFFFD')];
-      const at = unpairedAt(v, [...path, key]);
-      if (at) return at;
+      const bad = BAD_TEXT.exec(key);
+      if (bad) return { at: [...path, key.replace(BAD_TEXT_ALL, '\uFFFD')], nul: bad[0] === '\u0000' };
+      const found = badTextAt(v, [...path, key]);
+      if (found) return found;
     }
   }
   return undefined;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../domain/index.js';
+import { shortPath } from './error-handler.js';
 
 /** Where `npm run build:web` writes the web app, from src/server or dist/server alike. */
 export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -32,7 +33,7 @@ export async function installSpa(app: FastifyInstance, root: string = WEB_DIST):
   app.get('/*', { config: { public: true }, schema: { hide: true } }, (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     if (path.startsWith('/api/') || path === '/api') {
-      throw new AppError('not_found', `no route for ${request.method} ${path}`);
+      throw new AppError('not_found', `no route for ${request.method} ${shortPath(path)}`);
     }
     return reply
       .header('cache-control', 'no-cache')
