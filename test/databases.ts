@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, openStore, type Dialect, type Store } from '../src/store/index.js';
+import { KEY_INDEX } from '../src/store/key-index.js';
 
 /** The dialects this run tests against. */
 export function testDialects(): Dialect[] {
@@ -59,5 +61,25 @@ export async function openTestStore(
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },
+  };
+}
+
+/**
+ * A function reading every row of every table of `store` (sorted, as JSON text), but the columns a signed-in request
+ * itself writes (a token's last use): two readings are equal when a request stored nothing. The key index (SQLite)
+ * is contentless and cannot be read row by row: its shadow tables, read here, hold it.
+ */
+export async function storedRows(store: Store): Promise<() => Promise<Record<string, unknown[]>>> {
+  const tables = (await store.db.introspection.getTables())
+    .map((t) => t.name)
+    .filter((name) => name !== KEY_INDEX)
+    .sort();
+  return async () => {
+    const all: Record<string, unknown[]> = {};
+    for (const t of tables) {
+      const rows = await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(store.db);
+      all[t] = rows.rows.map((r) => JSON.stringify({ ...r, last_used_at: undefined })).sort();
+    }
+    return all;
   };
 }

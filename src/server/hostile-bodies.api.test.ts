@@ -5,11 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
-import { sql } from 'kysely';
 import { startTestServer, type TestClient, type TestServer } from '../../test/server.js';
-import { testDialects } from '../../test/databases.js';
+import { storedRows, testDialects } from '../../test/databases.js';
 import { completeReport } from '../../test/reports.js';
-import { KEY_INDEX } from '../store/key-index.js';
 import { MAX_JSON_DEPTH, nestedPast } from './markdown-body.js';
 import { actorOf } from './services/access.js';
 
@@ -72,20 +70,7 @@ describe.each(testDialects())('hostile JSON bodies on %s', (dialect) => {
         return [{ route, method: m.toUpperCase() as InjectOptions['method'], url, fields }];
       }),
     );
-    // Every row of every table, but the columns a signed-in request itself writes (a token's last use). The
-    // key index (SQLite) is contentless and cannot be read row by row: its shadow tables, read here, hold it.
-    const tables = (await s.db.store.db.introspection.getTables())
-      .map((t) => t.name)
-      .filter((name) => name !== KEY_INDEX)
-      .sort();
-    snapshot = async () => {
-      const all: Record<string, unknown[]> = {};
-      for (const t of tables) {
-        const rows = await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(s.db.store.db);
-        all[t] = rows.rows.map((r) => JSON.stringify({ ...r, last_used_at: undefined })).sort();
-      }
-      return all;
-    };
+    snapshot = await storedRows(s.db.store);
   }, 60_000);
   afterAll(async () => s?.close());
 
