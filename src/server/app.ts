@@ -24,7 +24,7 @@ import {
   requireReplySchemas,
   type ReplyViolation,
 } from './contract.js';
-import { answerError, installErrorHandler } from './error-handler.js';
+import { answerError, installErrorHandler, MAX_PARAM_LENGTH } from './error-handler.js';
 import { jsonBody, markdownBody, refusePlainText } from './markdown-body.js';
 import { parseQuery, refusingBadUrlText } from './url-text.js';
 import { compressReply } from './reply-compression.js';
@@ -200,7 +200,7 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
     trustProxy: (options.trustProxy ?? false) as boolean | string | string[],
     // Report ids, not free text, are in URLs; long URLs are noise or attacks.
     // Query strings with a NUL or invalid percent-encoding are marked for the validator to refuse (url-text.ts).
-    routerOptions: { maxParamLength: 200, querystringParser: parseQuery },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQuery },
     return503OnClosing: true,
     // A path the router cannot decode, or a path part past maxParamLength, answered like every other error.
     frameworkErrors: (error, request, reply) => {

@@ -8,6 +8,9 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = Object.fromEntries(
     .map(([code, { status }]) => [status, code]),
 );
 
+/** The longest path part the router takes (its maxParamLength): report ids and names, not free text, are in URLs. */
+export const MAX_PARAM_LENGTH = 200;
+
 const FRIENDLY: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'the request body is larger than this server accepts',
   FST_REQ_FILE_TOO_LARGE: 'the file is larger than this server accepts',
@@ -19,8 +22,7 @@ const FRIENDLY: Record<string, string> = {
   // The router's own answers (through frameworkErrors), which would otherwise echo the whole path.
   FST_ERR_BAD_URL:
     'the URL path is not valid percent-encoded UTF-8 (a % must be followed by two hex digits, and the bytes must be UTF-8 text)',
-  FST_ERR_MAX_PARAM_LENGTH:
-    'a part of the URL path is longer than 200 characters; no id or name is that long',
+  FST_ERR_MAX_PARAM_LENGTH: `a part of the URL path is longer than ${MAX_PARAM_LENGTH} characters; no id or name is that long`,
 };
 
 /**
@@ -84,8 +86,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   );
 }
 
-/** The path of a URL, cut at 200 characters: a path part past the router's maxParamLength finds no route. */
+/** The path of a URL, cut at MAX_PARAM_LENGTH characters: a path part past it finds no route. */
 export function shortPath(url: string): string {
   const path = url.split('?')[0]!;
-  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  return path.length > MAX_PARAM_LENGTH ? `${path.slice(0, MAX_PARAM_LENGTH)}…` : path;
 }
