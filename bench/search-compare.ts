@@ -3,6 +3,8 @@
 // the restricted reports and for someone else, the JSON text this build's search workers send
 // (server/search/search-pool.ts) must be the other build's reply byte for byte (its route's object through
 // JSON.stringify). Read-only: BENCH_DB (a copy) or the cached file. Exit code 1 on any difference.
+// On PostgreSQL (BENCH_DB a postgres:// URL) this build's replies are its route's (searchText, searchPageJson), and
+// BENCH_OLD_DB names the other build's copy of the same data (each build's database migrated by that build).
 import type * as PresentersModule from '../src/server/presenters.js';
 import type * as PoolModule from '../src/server/search/search-pool.js';
 import type * as StoreModule from '../src/store/index.js';
@@ -18,9 +20,14 @@ const { SearchPool } = (await import(`${dist}/server/search/search-pool.js`)) as
 const old = (await import(`${other}/store/index.js`)) as typeof StoreModule;
 const { presentSnippet } = (await import(`${other}/server/presenters.js`)) as typeof PresentersModule;
 
-const store = old.openStore(file);
+const onPostgres = /^postgres(ql)?:/i.test(file);
+const store = old.openStore(onPostgres ? (process.env.BENCH_OLD_DB ?? file) : file);
 const repo = new old.ReportRepository(store);
-const pool = new SearchPool(file, 2, (e) => console.error(e));
+const pool = onPostgres ? undefined : new SearchPool(file, 2, (e) => console.error(e));
+const mine = (await import(`${dist}/store/index.js`)) as typeof StoreModule;
+const { searchPageJson } = (await import(`${dist}/server/presenters.js`)) as typeof PresentersModule;
+const newStore = onPostgres ? mine.openStore(file) : undefined;
+const newRepo = newStore && new mine.ReportRepository(newStore);
 const rnd = prng(1);
 const vocab = vocabulary();
 const queries = [
@@ -52,7 +59,9 @@ for (const [k, q] of queries.entries()) {
         offset: page.offset,
         items: before.items.map(({ snippet, ...hit }) => ({ ...hit, ...presentSnippet(snippet) })),
       });
-      const got = (await pool.search(viewer, q, page)!).body.toString();
+      const got = newRepo
+        ? searchPageJson(await newRepo.searchText(viewer, q, page), page.limit, page.offset)
+        : (await pool!.search(viewer, q, page)!).body.toString();
       compared += 1;
       if (got !== want) {
         differ += 1;
@@ -62,6 +71,7 @@ for (const [k, q] of queries.entries()) {
   }
 }
 console.log(`${compared} replies compared, ${differ} differ`);
-await pool.close();
+await pool?.close();
+await newStore?.close();
 await store.close();
 process.exitCode = differ === 0 ? 0 : 1;

@@ -36,6 +36,7 @@ import * as itemPageGeneration from './migrations/2026-12-11-300-item-page-gener
 import * as keyIndex from './migrations/2026-12-12-101-key-index.js';
 import * as severityBuckets from './migrations/2026-12-13-150-severity-buckets.js';
 import * as pgChangeNotify from './migrations/2026-12-13-300-pg-change-notify.js';
+import * as pgSearchSeqOpen from './migrations/2026-12-14-401-pg-search-seq-open.js';
 import { keptReady, rebuildKept } from './insight-kept.js';
 import { fillKeyIndex } from './key-index.js';
 
@@ -76,6 +77,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-12-101-key-index': keyIndex,
   '2026-12-13-150-severity-buckets': severityBuckets,
   '2026-12-13-300-pg-change-notify': pgChangeNotify,
+  '2026-12-14-401-pg-search-seq-open': pgSearchSeqOpen,
 };
 
 /**
