@@ -21,7 +21,7 @@ import {
 import { withCompletion, withPublished, type StoredAction } from './report-index.js';
 import { applyKept, applyKeptSqlite, keptStatementsPg, type FactsChange } from './insight-kept.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
-import { CleanFailure, insertAllSql, PgGroupCommit, WHEN_FIRST, type Write } from './pg-save.js';
+import { CleanFailure, insertAllSql, named, PgGroupCommit, WHEN_FIRST, type Write } from './pg-save.js';
 import { KEY_INDEX, keyDocument, writeKeyChanges, type KeyChange } from './key-index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -134,11 +134,11 @@ export class ReportWrites {
     const kept = (await this.keptTable(trx)) ? keptStatementsPg(tail.facts) : {};
     // The kept rows first, then a counter, as deletions and restores lock them: no two transactions wait on each
     // other's rows in opposite orders (the counter waits for the count of the kept rows' insert).
-    await (
+    await named(
       kept.upsert
         ? sql`with k as (${kept.upsert} returning 1)
           ${bumpSql(tail.bump, sql`(select count(*) from k) >= 0`)}`
-        : bumpSql(tail.bump)
+        : bumpSql(tail.bump),
     ).execute(trx);
     if (kept.refind) await kept.refind.execute(trx);
   }
@@ -298,7 +298,7 @@ export class ReportWrites {
         (t, i) =>
           sql`${sql.raw(`d${i}`)} as (delete from ${sql.table(t)} where report_id = ${id} and exists (select 1 from u))`,
       );
-      const { rows } = await sql<ReportsTable & StoredBefore>`with
+      const { rows } = await named(sql<ReportsTable & StoredBefore>`with
         u as (update reports set ${assignments}
           where id = ${id} and version = ${expectedVersion} and deleted_at is null returning *),
         ${sql.join(deletes)}
@@ -317,7 +317,7 @@ export class ReportWrites {
                   (select content from reports r where r.id = ${id}) end`
               : sql`null`
           } as before_
-        from u`.execute(trx);
+        from u`).execute(trx);
       if (!rows[0]) {
         try {
           return await this.failStale(trx, id, expectedVersion);
