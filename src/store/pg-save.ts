@@ -22,6 +22,34 @@ export type Write = { table: string; rows: readonly object[] } | { statement: Ra
  */
 export const named = <T>(statement: RawBuilder<T>): RawBuilder<T> => sql<T>`${sql.raw(ONE_PLAN)}${statement}`;
 
+/** The lists made so far (see ids). */
+const idLists = new Map<string, RawBuilder<unknown>>();
+
+/**
+ * `names` (columns, tables; `alias.column`) as a list of quoted identifiers, made once per list: a save names the
+ * same tables and columns every time, and references built anew for each save (a node for every name, walked by
+ * the query compiler) cost more of our CPU than the rest of the statement's making.
+ */
+export function ids(names: readonly string[]): RawBuilder<unknown> {
+  const key = names.join('\u0000');
+  let list = idLists.get(key);
+  if (!list) {
+    if (idLists.size >= 1_000) idLists.clear();
+    list = sql.raw(
+      names
+        .map((n) =>
+          n
+            .split('.')
+            .map((p) => `"${p.replace(/"/g, '""')}"`)
+            .join('.'),
+        )
+        .join(', '),
+    );
+    idLists.set(key, list);
+  }
+  return list;
+}
+
 /**
  * Makes a statement of `writes` write only when the `first` statement of insertAllSql returned a row.
  */
@@ -59,10 +87,10 @@ export function insertAllSql(
       g.rows.push(defined);
     }
     for (const { columns, rows } of groups.values()) {
-      const cols = sql.join(columns.map((c) => sql.ref(c)));
+      const [cols, table] = [ids(columns), ids([w.table])];
       parts.push(
-        sql`insert into ${sql.table(w.table)} (${cols}) select ${cols}
-          from json_populate_recordset(null::${sql.table(w.table)}, ${JSON.stringify(rows)}::json) ${when}`,
+        sql`insert into ${table} (${cols}) select ${cols}
+          from json_populate_recordset(null::${table}, ${JSON.stringify(rows)}::json) ${when}`,
       );
     }
   }
