@@ -177,13 +177,13 @@ export function openStore(
  * (26000: a DEALLOCATE, a pooler in transaction mode), runs unnamed from then on: at once again when it ran
  * outside a transaction, else the transaction fails that once (the error has aborted it).
  */
-/** The statements named: reads (the saves' statements, named too, showed no gain in paired runs). */
+/** The statements named: reads, and the statements marked ONE_PLAN (the saves' among them, pg-save.ts). */
 const READ = /^\s*select\b/i;
 
 /**
- * Marks a read (full-text ones too) whose plan is the same whatever its values, so that it may be named: a caller
- * that has already chosen the plan's shape by the values (a search of a rare word, report-search.query.ts)
- * starts its statement with this.
+ * Marks a statement (a full-text read, a write) whose plan is the same whatever its values, so that it may be
+ * named: a caller that has already chosen the plan's shape by the values (a search of a rare word,
+ * report-search.query.ts), and a save's statements (pg-save.ts, `named`), start their statement with this.
  */
 export const ONE_PLAN = '/* one plan */ ';
 

@@ -21,7 +21,7 @@ import {
 import { withCompletion, withPublished, type StoredAction } from './report-index.js';
 import { applyKept, applyKeptSqlite, keptStatementsPg, type FactsChange } from './insight-kept.js';
 import { deliveriesFor, SUBSCRIBERS_SQL, type Subscriber } from './outbox-rows.js';
-import { CleanFailure, insertAllSql, PgGroupCommit, WHEN_FIRST, type Write } from './pg-save.js';
+import { CleanFailure, ids, insertAllSql, named, PgGroupCommit, WHEN_FIRST, type Write } from './pg-save.js';
 import { KEY_INDEX, keyDocument, writeKeyChanges, type KeyChange } from './key-index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -134,11 +134,11 @@ export class ReportWrites {
     const kept = (await this.keptTable(trx)) ? keptStatementsPg(tail.facts) : {};
     // The kept rows first, then a counter, as deletions and restores lock them: no two transactions wait on each
     // other's rows in opposite orders (the counter waits for the count of the kept rows' insert).
-    await (
+    await named(
       kept.upsert
         ? sql`with k as (${kept.upsert} returning 1)
           ${bumpSql(tail.bump, sql`(select count(*) from k) >= 0`)}`
-        : bumpSql(tail.bump)
+        : bumpSql(tail.bump),
     ).execute(trx);
     if (kept.refind) await kept.refind.execute(trx);
   }
@@ -223,7 +223,7 @@ export class ReportWrites {
           // seq; the side rows only then; and who listens (their outbox rows need the events, made here).
           const row = newReportRow(id, 0, report, info, at);
           const columns = Object.keys(row).filter((c) => c !== 'seq');
-          const cols = sql.join(columns.map((c) => sql.ref(c)));
+          const cols = ids(columns);
           const next = sequence
             ? sql`nextval('reports_next_seq')`
             : sql`(select coalesce(max(seq), 0) + 1 from reports)`;
@@ -285,7 +285,7 @@ export class ReportWrites {
       const assignments = sql.join(
         Object.entries(set)
           .filter(([, v]) => v !== undefined)
-          .map(([c, v]) => sql`${sql.ref(c)} = ${v}`),
+          .map(([c, v]) => sql`${ids([c])} = ${v}`),
       );
       // One statement: the row updated if still at the version; the side rows emptied only then; and, as they
       // stood before it (every part of a statement sees one snapshot), the facts row, the stored actions'
@@ -296,9 +296,9 @@ export class ReportWrites {
       // the kept tallies subtract what the row holds, not what it held when this statement began.
       const deletes = SIDE_TABLES.filter((t) => t !== 'report_facts').map(
         (t, i) =>
-          sql`${sql.raw(`d${i}`)} as (delete from ${sql.table(t)} where report_id = ${id} and exists (select 1 from u))`,
+          sql`${sql.raw(`d${i}`)} as (delete from ${ids([t])} where report_id = ${id} and exists (select 1 from u))`,
       );
-      const { rows } = await sql<ReportsTable & StoredBefore>`with
+      const { rows } = await named(sql<ReportsTable & StoredBefore>`with
         u as (update reports set ${assignments}
           where id = ${id} and version = ${expectedVersion} and deleted_at is null returning *),
         ${sql.join(deletes)}
@@ -317,7 +317,7 @@ export class ReportWrites {
                   (select content from reports r where r.id = ${id}) end`
               : sql`null`
           } as before_
-        from u`.execute(trx);
+        from u`).execute(trx);
       if (!rows[0]) {
         try {
           return await this.failStale(trx, id, expectedVersion);
@@ -547,13 +547,12 @@ export class ReportWrites {
  */
 function factsUpsertSql(facts: ReportFactsTable): RawBuilder<unknown> {
   const columns = Object.keys(facts).filter((c) => c !== 'report_id');
-  const all = sql.join(['report_id', ...columns].map((c) => sql.ref(c)));
+  const all = ids(['report_id', ...columns]);
+  const excluded = ids(columns.map((c) => `excluded.${c}`));
   return sql`insert into report_facts (${all}) select ${all}
     from json_populate_recordset(null::report_facts, ${JSON.stringify([facts])}::json)
-    on conflict (report_id) do update set (${sql.join(columns.map((c) => sql.ref(c)))}) =
-      row(${sql.join(columns.map((c) => sql.ref(`excluded.${c}`)))})
-    where row(${sql.join(columns.map((c) => sql.ref(`report_facts.${c}`)))}) is distinct from
-      row(${sql.join(columns.map((c) => sql.ref(`excluded.${c}`)))})`;
+    on conflict (report_id) do update set (${ids(columns)}) = row(${excluded})
+    where row(${ids(columns.map((c) => `report_facts.${c}`))}) is distinct from row(${excluded})`;
 }
 
 /** What a group of saves on PostgreSQL leaves to its end: the facts rows' changes, and whether any moved. */

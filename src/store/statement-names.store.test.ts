@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openTestStore, testDialects, type TestStore } from '../../test/databases.js';
+import { buildReport } from '../../test/factories.js';
 import { ONE_PLAN, openStore, StatementNames, type Store } from './database.js';
+import { ReportRepository } from './report.repository.js';
 
 // On PostgreSQL the statements run again and again are named (prepared once per connection, their plan kept):
 // see StatementNames in database.ts.
@@ -132,5 +134,33 @@ describe.each(testDialects().filter((d) => d === 'postgres'))('named statements 
     });
     const again = await one.db.transaction().execute(async (trx) => all(trx));
     expect(again.rows[0]).toMatchObject({ u: 7 });
+  });
+
+  it("names a save's statements, and a save goes on when the table under one changed shape", async () => {
+    const reports = new ReportRepository(one);
+    const info = { userId: null, summary: 'saved', changes: [] };
+    let saved = await reports.create('named-1', buildReport({ id: 'named-1' }), info);
+    for (let i = 0; i < 4; i++)
+      saved = await reports.update(
+        'named-1',
+        saved.version,
+        buildReport({ id: 'named-1', title: `T${i}` }),
+        info,
+      );
+    const saves = (await prepared()).filter((s) => s.startsWith(ONE_PLAN));
+    expect(saves.some((s) => s.includes('u as (update reports set'))).toBe(true);
+    expect(saves.some((s) => s.includes('insert into "report_keys"'))).toBe(true);
+    // The update's statement returns the report's row: with a column more, its kept plan no longer fits (0A000).
+    // The group is written again, the statement unnamed, and the save is answered as if nothing had happened.
+    await migrateElsewhere(`alter table reports add column named_extra int`);
+    saved = await reports.update(
+      'named-1',
+      saved.version,
+      buildReport({ id: 'named-1', title: 'After' }),
+      info,
+    );
+    expect(saved.version).toBe(6);
+    expect((await reports.get('named-1'))?.report.title).toBe('After');
+    await migrateElsewhere(`alter table reports drop column named_extra`);
   });
 });
