@@ -1,11 +1,12 @@
-// What a save writes to the WAL: creates (then updates) through the repository, in process, on a copy of
-// the cached database (BENCH_DB: it adds reports), CLIENTS at a time as the HTTP bench's clients send them
-// (so saves are group-committed as there). The WAL is emptied first and not checkpointed meanwhile; then its
-// frames are read: frames and distinct pages per save, and (with BENCH_WAL_TABLES=1) which table or index each
-// page belongs to (dbstat, a walk of the whole file). BENCH_DIST runs an earlier build's dist.
+// What a save writes to the WAL: creates, then updates (another generated report each), then edits (the same
+// report with its title changed), through the repository, in process, on a copy of the cached database (BENCH_DB:
+// it adds reports), CLIENTS at a time as the HTTP bench's clients send them (so saves are group-committed as
+// there). The WAL is emptied first and not checkpointed meanwhile; then its frames are read: frames and distinct
+// pages per save, and (with BENCH_WAL_TABLES=1) which table or index each page belongs to (dbstat, a walk of the
+// whole file). BENCH_DIST runs an earlier build's dist.
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import type * as StoreModule from '../src/store/index.js';
-import { reportSchema } from '../src/domain/index.js';
+import { reportSchema, type Report } from '../src/domain/index.js';
 import { generateReport, prng, vocabulary } from './report.generator.js';
 
 const file = process.env.BENCH_DB!;
@@ -25,7 +26,7 @@ sqlite.pragma('wal_checkpoint(TRUNCATE)');
 const reports = new store.ReportRepository(db);
 const vocab = vocabulary();
 const rnd = prng(1234);
-const made: { id: string; version: number }[] = [];
+const made: { id: string; version: number; report?: Report }[] = [];
 const info = { userId: null, summary: 'bench', changes: ['content'] };
 const inputs = Array.from({ length: N }, (_, i) =>
   reportSchema.parse({ ...generateReport(2_000_000 + i, vocab, rnd), state: 'draft' }),
@@ -98,6 +99,14 @@ await phase('creates', async (i) => {
 await phase('updates', async (i) => {
   const m = made[i]!;
   const report = { ...inputs[(i + 1) % N]!, id: m.id, title: `${inputs[i]!.title} (edited)` };
+  const s = await reports.update(m.id, m.version, report, info);
+  m.version = s.version;
+  m.report = report;
+});
+// Edits as the HTTP bench makes them: the same report with its title changed.
+await phase('edits', async (i) => {
+  const m = made[i]!;
+  const report = { ...m.report!, title: `${m.report!.title} (edit ${i})` };
   const s = await reports.update(m.id, m.version, report, info);
   m.version = s.version;
 });
