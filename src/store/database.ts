@@ -1,4 +1,5 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, realpathSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import SQLite from 'better-sqlite3';
@@ -193,12 +194,28 @@ export const ONE_PLAN = '/* one plan */ ';
  */
 const RENAMELESS = new Set<unknown>(['0A000', '26000']);
 
+/** The errors of named statements that failed inside a transaction and run unnamed from then on. */
+const unnamedFailures = new WeakSet<object>();
+
+/**
+ * Whether `error` is a named statement's failure after which it runs unnamed (StatementNames): a transaction
+ * that failed by it may be run again as it is, and cannot fail that way again by the same statement.
+ */
+export function failedAsNamed(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && unnamedFailures.has(error);
+}
+
 export class StatementNames {
   private readonly names = new Map<string, string>();
   private readonly seen = new Map<string, number>();
   private readonly unnamed = new Set<string>();
   /** Names given so far: a forgotten statement's name is never given again (connections still hold it). */
   private given = 0;
+  /**
+   * This process's own part of the names: processes that share PostgreSQL's backends (a pooler in transaction
+   * mode) must not run each other's statement under the same name.
+   */
+  private readonly tag = randomBytes(4).toString('hex');
 
   constructor(private readonly max = 256) {}
 
@@ -220,7 +237,7 @@ export class StatementNames {
       return undefined;
     }
     this.seen.delete(text);
-    const name = `hindsight_${++this.given}`;
+    const name = `hindsight_${this.tag}_${++this.given}`;
     this.names.set(text, name);
     return name;
   }
@@ -246,8 +263,10 @@ export class StatementNames {
       return (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
         if (!RENAMELESS.has((error as { code?: unknown } | null)?.code)) throw error;
         this.forget(text as string);
-        // Outside a transaction the read is simply run again, unnamed; inside one the error has aborted it.
+        // Outside a transaction the read is simply run again, unnamed; inside one the error has aborted it, and
+        // the caller may run the transaction again (failedAsNamed).
         if (status === 'I') return query(...args);
+        if (typeof error === 'object' && error !== null) unnamedFailures.add(error);
         throw error;
       });
     }) as typeof client.query;

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import { ONE_PLAN } from './database.js';
+import { ONE_PLAN, failedAsNamed } from './database.js';
 
 /**
  * A report save on PostgreSQL in few round trips. Written one statement per table (and one per side table
@@ -122,12 +122,21 @@ interface GroupJob<DB, Tail> {
   reject: (error: unknown) => void;
 }
 
+/** PostgreSQL's codes for a transaction that may succeed when run again: a deadlock, a serialization failure. */
+const RETRIABLE = new Set(['40P01', '40001']);
+
 /**
- * PostgreSQL's codes for a transaction that may succeed when run again: a deadlock, a serialization failure; and a
- * named statement the server could not run as prepared (its table changed shape, 0A000; no longer held, 26000),
- * which runs unnamed from then on (StatementNames in database.ts).
+ * Whether a failed transaction is to be run again: a deadlock or a serialization failure, `tries` times at most;
+ * and, however many times, one that failed by a named statement the server could not run as prepared (its table
+ * changed shape, 0A000; no longer held, 26000): that statement runs unnamed from then on (StatementNames in
+ * database.ts), so each such failure is a statement fewer that can fail so, and a group of saves whose five named
+ * statements the server has all forgotten (a DEALLOCATE) is written at the sixth try.
  */
-export const RETRIABLE = new Set(['40P01', '40001', '0A000', '26000']);
+export function runAgain(error: unknown, retries: number, tries: number): boolean {
+  if (failedAsNamed(error)) return true;
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && RETRIABLE.has(code) && retries < tries;
+}
 
 /**
  * Group commit on PostgreSQL, as SQLite's saves have it (report-writes.ts): the saves that arrive while the
@@ -142,7 +151,8 @@ export const RETRIABLE = new Set(['40P01', '40001', '0A000', '26000']);
  * A save that fails: when it wrote nothing it returns a CleanFailure and is answered with its error, the group
  * going on; when it throws (a statement failed, and with it the transaction), the group is rolled back, it is
  * answered with its error, and the others are written again as a group without it. A deadlock, a serialization
- * failure or a named statement the server could not run (RETRIABLE) retries the whole group, up to three times.
+ * failure retries the whole group, up to three times; a named statement the server could not run retries it
+ * without counting (runAgain).
  */
 export class PgGroupCommit<DB, Tail> {
   private queue: GroupJob<DB, Tail>[] = [];
@@ -196,9 +206,8 @@ export class PgGroupCommit<DB, Tail> {
           if (outcomes.some((o) => o.ok)) await this.finish(trx, tail);
         });
       } catch (error) {
-        const code = (error as { code?: unknown } | null | undefined)?.code;
-        if (typeof code === 'string' && RETRIABLE.has(code) && retries < 3) {
-          retries++;
+        if (runAgain(error, retries, 3)) {
+          if (!failedAsNamed(error)) retries++;
           continue;
         }
         if (thrown) {

@@ -3,7 +3,7 @@ import { bucketOf, type Report } from '../domain/index.js';
 import type { Store } from './database.js';
 import type { Database } from './database.types.js';
 import { applyKept, applyKeptOf, refindEnds } from './insight-kept.js';
-import { RETRIABLE } from './pg-save.js';
+import { runAgain } from './pg-save.js';
 
 // The linter's quality score of each report in its facts row (issue 17, post-mortem health). A save empties the
 // score (the content changed); `hindsight serve` fills it again in the background, a report at a time, the lint
@@ -198,8 +198,10 @@ export async function resumeForgetScores(
       more = await step;
     } catch (e) {
       // A deadlock with a save on PostgreSQL: the chunk is walked again (five times in a row at most).
-      const code = (e as { code?: unknown }).code;
-      if (typeof code === 'string' && RETRIABLE.has(code) && retries++ < 5) continue;
+      if (runAgain(e, retries, 5)) {
+        retries++;
+        continue;
+      }
       throw e;
     }
     if (more === false) return emptied;

@@ -14,9 +14,18 @@ describe('statement names', () => {
     expect(names.nameOf('select $1')).toBeUndefined();
     expect(names.nameOf('select $1')).toBeUndefined();
     const name = names.nameOf('select $1');
-    expect(name).toMatch(/^hindsight_\d+$/);
+    expect(name).toMatch(/^hindsight_[0-9a-f]{8}_\d+$/);
     expect(names.nameOf('select $1')).toBe(name);
     expect(names.nameOf('select $1, $2')).toBeUndefined();
+  });
+
+  it("gives each process's statements names of their own (backends shared through a pooler)", () => {
+    const [a, b] = [new StatementNames(), new StatementNames()].map((names) => {
+      for (let i = 0; i < 3; i++) names.nameOf('select $1');
+      return names.nameOf('select $1');
+    });
+    expect(a).toBeDefined();
+    expect(a).not.toBe(b);
   });
 
   it('names reads only, and never a full-text one, whose plan depends on the words', () => {
@@ -31,7 +40,7 @@ describe('statement names', () => {
     const text = `${ONE_PLAN}with w as (select 1 from report_search s where s.document @@ plainto_tsquery('english', $1)) select * from w`;
     expect(names.nameOf(text)).toBeUndefined();
     expect(names.nameOf(text)).toBeUndefined();
-    expect(names.nameOf(text)).toMatch(/^hindsight_\d+$/);
+    expect(names.nameOf(text)).toMatch(/^hindsight_[0-9a-f]{8}_\d+$/);
   });
 
   it('names at most as many statements as it is given', () => {
@@ -162,5 +171,30 @@ describe.each(testDialects().filter((d) => d === 'postgres'))('named statements 
     expect(saved.version).toBe(6);
     expect((await reports.get('named-1'))?.report.title).toBe('After');
     await migrateElsewhere(`alter table reports drop column named_extra`);
+  });
+
+  it('a group of a create and an update goes on when the server no longer holds their named statements', async () => {
+    // A store of its own: its statement names all new (the tests above forgot some of the saves').
+    const own = openStore(t.url, { poolSize: 1 });
+    const reports = new ReportRepository(own);
+    const info = { userId: null, summary: 'saved', changes: [] };
+    for (let i = 0; i < 4; i++) await reports.create(`r1b-c${i}`, buildReport({ id: `r1b-c${i}` }), info);
+    let saved = await reports.create('r1b-g', buildReport({ id: 'r1b-g' }), info);
+    for (let i = 0; i < 5; i++)
+      saved = await reports.update(
+        'r1b-g',
+        saved.version,
+        buildReport({ id: 'r1b-g', title: `T${i}` }),
+        info,
+      );
+    // What a DEALLOCATE (or a transaction-mode pooler) leaves: pg still believes the names parsed here.
+    await sql`deallocate all`.execute(own.db);
+    // Both asked in the same turn: one group, one transaction, five named statements each failing once (26000).
+    const outcomes = await Promise.allSettled([
+      reports.create('r1b-new', buildReport({ id: 'r1b-new' }), info),
+      reports.update('r1b-g', saved.version, buildReport({ id: 'r1b-g', title: 'After' }), info),
+    ]);
+    await own.close();
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
   });
 });
