@@ -125,10 +125,26 @@ async function migrate(store: Store, options: { through?: string }): Promise<str
   // Insights kept by a server on this database were computed without the rows just filled.
   if (filled > 0 && (through === undefined || through >= INSIGHT_GENERATION))
     await sql`update insight_generation set n = n + 1 where id = 1`.execute(store.db);
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if (applied.includes(SEARCH_SEQ_OPEN)) await clusterSearch(store);
+  return applied;
+}
+
+/**
+ * PostgreSQL's search rows rewritten by migration 2026-12-14-401, in the order a search walks them (seq), once the
+ * migrations' transaction has committed: inside it the rows' old versions, still its own, would be copied too
+ * (the table at 20,000 reports 178 MB instead of 100 until a VACUUM). A process stopped before this leaves the
+ * table as the migration did, and as correct.
+ */
+async function clusterSearch(store: Store): Promise<void> {
+  if (store.dialect !== 'postgres') return;
+  await sql`cluster report_search using report_search_seq`.execute(store.db);
+  // CLUSTER remembers the index for a later bare CLUSTER; nothing here asks for one.
+  await sql`alter table report_search set without cluster`.execute(store.db);
 }
 
 const INSIGHT_AGGREGATES = '2026-12-07-401-insight-aggregates';
 const INSIGHT_GENERATION = '2026-12-07-402-insight-generation';
 const COMPLETION_QUALITY = '2026-12-08-402-completion-quality';
 const KEY_INDEX_MIGRATION = '2026-12-12-101-key-index';
+const SEARCH_SEQ_OPEN = '2026-12-14-401-pg-search-seq-open';

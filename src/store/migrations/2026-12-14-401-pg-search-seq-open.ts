@@ -14,10 +14,11 @@
 // lookup there and a decompression (measured: length() of the prose of 500 matches 4.7 ms, 1.6 ms stored
 // whole). toast_tuple_target lets a row up to a page's size stay as it is; only a longer report is compressed,
 // as before. The rows already there are written again whole (`body || ''` makes a new value, which is stored as
-// the setting says; the tsvector is computed again), then CLUSTERed on seq, the order a search walks them newest
-// first, which also drops the old versions: at 20,000 reports 9-17 s on a busy machine, the table's exclusive
-// lock held meanwhile. The table grows (at 20,000 reports: rows 39 MB and TOAST 23 MB -> rows 78 MB; with its
-// indexes 76 -> 100 MB).
+// the setting says; the tsvector is computed again). The migrations run in one transaction, whose old versions of
+// the rows stay in the table until it has committed: the migrator then rewrites the table once more, CLUSTERed on
+// seq (the order a search walks it, newest first), without them (clusterSearch in migrator.ts). At 20,000 reports
+// the two take 9-17 s on a busy machine, the table's exclusive lock held meanwhile; the table grows (rows 39 MB
+// and TOAST 23 MB -> rows 78 MB; with its indexes 76 -> 100 MB, 178 MB between the two).
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
@@ -34,9 +35,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     from reports r where r.id = s.report_id`.execute(db);
   await sql`alter table report_search alter column seq set not null`.execute(db);
   await sql`create unique index if not exists report_search_seq on report_search (seq)`.execute(db);
-  await sql`cluster report_search using report_search_seq`.execute(db);
-  // CLUSTER remembers the index for a later bare CLUSTER; nothing here asks for one.
-  await sql`alter table report_search set without cluster`.execute(db);
 
   await sql`create or replace function report_search_from_report() returns trigger language plpgsql as $$
     begin
