@@ -135,8 +135,12 @@ export class SearchUpkeep {
     this.sqlite.pragma('busy_timeout = 0');
     try {
       if (!this.usermergeSet) {
-        const set = this.sqlite.prepare("select v from report_search_config where k = 'usermerge'").pluck().get();
-        if (set !== 2) this.sqlite.exec("insert into report_search(report_search, rank) values('usermerge', 2)");
+        const set = this.sqlite
+          .prepare("select v from report_search_config where k = 'usermerge'")
+          .pluck()
+          .get();
+        if (set !== 2)
+          this.sqlite.exec("insert into report_search(report_search, rank) values('usermerge', 2)");
         this.usermergeSet = true;
       }
       const before = this.totalChanges.get() as number;
