@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type SQLite from 'better-sqlite3';
 
-/**
+/*
  * Keeps SQLite's full-text index (report_search, FTS5) in few segments while `hindsight serve` runs, as autovacuum
  * keeps a table. FTS5 writes each commit's entries as a new segment and merges segments only when 4 pile up on
  * one level (automerge), so a grown index sits in several segments (ten in the 100,000-report bench file), and
@@ -47,8 +47,11 @@ export class SearchUpkeep {
   /** The steps that wrote since the index was last found merged, the first one's start, the longest. */
   private run = { steps: 0, startedAt: 0, longestStepMs: 0 };
   private readonly onMerged: SearchUpkeepOptions['onMerged'];
-  /** Merge steps run, the longest in ms, and when the index was last found merged (ms since start). */
-  readonly stats = { steps: 0, longestStepMs: 0, mergedAtMs: undefined as number | undefined, busy: 0 };
+  /**
+   * Merge steps run, the longest in ms, when the index was last found merged (ms since start; undefined while
+   * steps still write), and steps that failed (another process holding the write lock).
+   */
+  readonly stats = { steps: 0, longestStepMs: 0, mergedAtMs: undefined as number | undefined, failed: 0 };
   private readonly startedAt = performance.now();
 
   constructor(
@@ -102,7 +105,7 @@ export class SearchUpkeep {
       wrote = this.step();
     } catch (e) {
       // SQLITE_BUSY: another process holds the write lock; try again later. Anything else: stop for a while.
-      this.stats.busy += 1;
+      this.stats.failed += 1;
       return this.schedule((e as { code?: string }).code === 'SQLITE_BUSY' ? this.quietMs : this.idleMs);
     }
     const ms = performance.now() - t;
