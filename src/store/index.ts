@@ -1,4 +1,5 @@
 export * from './database.js';
+export { SearchUpkeep, type SearchUpkeepOptions } from './search-upkeep.js';
 export * from './migrator.js';
 export * from './viewer.js';
 export * from './report.repository.js';
