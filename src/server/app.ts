@@ -12,13 +12,7 @@ import Fastify, {
 } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  pingStore,
-  resumeForgetScores,
-  SearchUpkeep,
-  type SearchUpkeepOptions,
-  type Store,
-} from '../store/index.js';
+import { pingStore, resumeForgetScores, type Store } from '../store/index.js';
 import { startSearchPool, type SearchPool } from './search/search-pool.js';
 import { installAuth } from './auth.hook.js';
 import {
@@ -125,11 +119,6 @@ export interface AppOptions {
    * serve`: one per core). Without them, and always on PostgreSQL and `:memory:`, searches run on the main thread.
    */
   searchWorkers?: number;
-  /**
-   * On SQLite, keep the full-text index merged into few segments while the app is up (store/search-upkeep.ts),
-   * with these options; off unless given (`hindsight serve` turns it on).
-   */
-  searchUpkeep?: SearchUpkeepOptions;
 }
 
 /** The app with what it carries besides Fastify's own: its services, reply checks and outbox worker. */
@@ -146,8 +135,6 @@ export type HindsightApp = FastifyInstance & {
   qualityScorer?: BackgroundScorer;
   /** The search workers, on a SQLite file (see AppOptions.searchWorkers). */
   searchPool?: SearchPool;
-  /** The full-text index's merger, when `searchUpkeep` was given on SQLite. */
-  searchUpkeep?: SearchUpkeep;
 };
 
 export const DEFAULT_UPLOAD_LIMIT = 25 * 1024 * 1024;
@@ -372,17 +359,6 @@ export async function buildApp(options: AppOptions): Promise<HindsightApp> {
   app.decorate('searchPool', searchPool);
   if (searchPool) app.addHook('onClose', async () => searchPool.close());
   await app.register(searchRoutes(services, searchPool));
-  const sqlite = options.db.sqlite;
-  if (options.searchUpkeep && sqlite) {
-    const upkeep = new SearchUpkeep(sqlite, () => options.db.committed?.(), {
-      onMerged: (run) => app.log.info({ ...run }, 'full-text index merged'),
-      ...options.searchUpkeep,
-    });
-    services.reports.onSaved(() => upkeep.noteSaved());
-    app.decorate('searchUpkeep', upkeep);
-    app.addHook('onReady', async () => upkeep.start());
-    app.addHook('onClose', async () => upkeep.stop());
-  }
   await app.register(memoryRoutes(services));
   await app.register(settingsRoutes(services));
   await app.register(authRoutes(services, { secure: options.cookies?.secure ?? 'auto' }));

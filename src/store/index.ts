@@ -1,5 +1,4 @@
 export * from './database.js';
-export { SearchUpkeep, type SearchUpkeepOptions } from './search-upkeep.js';
 export * from './migrator.js';
 export * from './viewer.js';
 export * from './report.repository.js';

@@ -79,7 +79,6 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         }
       : {}),
     searchWorkers: o.searchWorkers ?? availableParallelism(),
-    searchUpkeep: {},
     ...(o.tokenCacheMs !== undefined ? { auth: { tokenCacheMs: o.tokenCacheMs } } : {}),
     ...(o.secretKey ? { secretKey: o.secretKey } : {}),
     ...(o.publicUrl ? { tracker: { publicUrl: o.publicUrl } } : {}),
