@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { bucketOf, type Report } from '../domain/index.js';
-import type { Store } from './database.js';
+import { failedAsNamed, type Store } from './database.js';
 import type { Database } from './database.types.js';
 import { applyKept, applyKeptOf, refindEnds } from './insight-kept.js';
 import { runAgain } from './pg-save.js';
@@ -199,7 +199,7 @@ export async function resumeForgetScores(
     } catch (e) {
       // A deadlock with a save on PostgreSQL: the chunk is walked again (five times in a row at most).
       if (runAgain(e, retries, 5)) {
-        retries++;
+        if (!failedAsNamed(e)) retries++;
         continue;
       }
       throw e;
