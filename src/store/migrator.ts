@@ -125,22 +125,28 @@ async function migrate(store: Store, options: { through?: string }): Promise<str
   // Insights kept by a server on this database were computed without the rows just filled.
   if (filled > 0 && (through === undefined || through >= INSIGHT_GENERATION))
     await sql`update insight_generation set n = n + 1 where id = 1`.execute(store.db);
-  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-  if (applied.includes(SEARCH_SEQ_OPEN)) await clusterSearch(store);
-  return applied;
+  if (through === undefined || through >= SEARCH_SEQ_OPEN) await clusterSearch(store);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /**
  * PostgreSQL's search rows rewritten by migration 2026-12-14-401, in the order a search walks them (seq), once the
  * migrations' transaction has committed: inside it the rows' old versions, still its own, would be copied too
- * (the table at 20,000 reports 178 MB instead of 100 until a VACUUM). A process stopped before this leaves the
- * table as the migration did, and as correct.
+ * (the table at 20,000 reports 178 MB instead of 100 until a VACUUM). The migration leaves the table's comment
+ * 'cluster pending', cleared here once done: a process stopped in between leaves the table as the migration did,
+ * correct, and the next migrate clusters it. A server already running on the database waits for the table
+ * meanwhile (seconds, once).
  */
 async function clusterSearch(store: Store): Promise<void> {
   if (store.dialect !== 'postgres') return;
+  const { rows } = await sql<{
+    c: string | null;
+  }>`select obj_description('report_search'::regclass, 'pg_class') as c`.execute(store.db);
+  if (rows[0]?.c !== 'cluster pending') return;
   await sql`cluster report_search using report_search_seq`.execute(store.db);
   // CLUSTER remembers the index for a later bare CLUSTER; nothing here asks for one.
   await sql`alter table report_search set without cluster`.execute(store.db);
+  await sql`comment on table report_search is null`.execute(store.db);
 }
 
 const INSIGHT_AGGREGATES = '2026-12-07-401-insight-aggregates';

@@ -16,7 +16,8 @@
 // as before. The rows already there are written again whole (`body || ''` makes a new value, which is stored as
 // the setting says; the tsvector is computed again). The migrations run in one transaction, whose old versions of
 // the rows stay in the table until it has committed: the migrator then rewrites the table once more, CLUSTERed on
-// seq (the order a search walks it, newest first), without them (clusterSearch in migrator.ts). At 20,000 reports
+// seq (the order a search walks it, newest first), without them (clusterSearch in migrator.ts, asked by the table's
+// comment 'cluster pending', so that a process stopped before it leaves it to the next migrate). At 20,000 reports
 // the two take 9-17 s on a busy machine, the table's exclusive lock held meanwhile; the table grows (rows 39 MB
 // and TOAST 23 MB -> rows 78 MB; with its indexes 76 -> 100 MB, 178 MB between the two).
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -35,6 +36,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     from reports r where r.id = s.report_id`.execute(db);
   await sql`alter table report_search alter column seq set not null`.execute(db);
   await sql`create unique index if not exists report_search_seq on report_search (seq)`.execute(db);
+  // What the migrator's CLUSTER looks for, committed with the rest (a process stopped before it clusters on its
+  // next migrate).
+  await sql`comment on table report_search is 'cluster pending'`.execute(db);
 
   await sql`create or replace function report_search_from_report() returns trigger language plpgsql as $$
     begin
@@ -62,6 +66,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists report_search_from_report on report_search`.execute(db);
   await sql`drop function if exists report_search_from_report()`.execute(db);
   await sql`drop index if exists report_search_seq`.execute(db);
+  await sql`comment on table report_search is null`.execute(db);
   await sql`alter table report_search drop column if exists seq, drop column if exists open`.execute(db);
   await sql`alter table report_search reset (toast_tuple_target)`.execute(db);
 }
