@@ -126,16 +126,17 @@ interface GroupJob<DB, Tail> {
 const RETRIABLE = new Set(['40P01', '40001']);
 
 /**
- * Whether a failed transaction is to be run again: a deadlock or a serialization failure, `tries` times at most;
- * and, however many times, one that failed by a named statement the server could not run as prepared (its table
- * changed shape, 0A000; no longer held, 26000): that statement runs unnamed from then on (StatementNames in
- * database.ts), so each such failure is a statement fewer that can fail so, and a group of saves whose five named
- * statements the server has all forgotten (a DEALLOCATE) is written at the sixth try.
+ * The tries counted so far if a failed transaction is to be run again, else undefined: a deadlock or a
+ * serialization failure, counted, `tries` times at most; and, uncounted, one that failed by a named statement the
+ * server could not run as prepared (its table changed shape, 0A000; no longer held, 26000): that statement runs
+ * unnamed from then on (StatementNames in database.ts), so each such failure is a statement fewer that can fail
+ * so, and a group of saves whose five named statements the server has all forgotten (a DEALLOCATE) is written at
+ * the sixth try.
  */
-export function runAgain(error: unknown, retries: number, tries: number): boolean {
-  if (failedAsNamed(error)) return true;
+export function triesAfter(error: unknown, retries: number, tries: number): number | undefined {
+  if (failedAsNamed(error)) return retries;
   const code = (error as { code?: unknown } | null | undefined)?.code;
-  return typeof code === 'string' && RETRIABLE.has(code) && retries < tries;
+  return typeof code === 'string' && RETRIABLE.has(code) && retries < tries ? retries + 1 : undefined;
 }
 
 /**
@@ -152,7 +153,7 @@ export function runAgain(error: unknown, retries: number, tries: number): boolea
  * going on; when it throws (a statement failed, and with it the transaction), the group is rolled back, it is
  * answered with its error, and the others are written again as a group without it. A deadlock, a serialization
  * failure retries the whole group, up to three times; a named statement the server could not run retries it
- * without counting (runAgain).
+ * without counting (triesAfter).
  */
 export class PgGroupCommit<DB, Tail> {
   private queue: GroupJob<DB, Tail>[] = [];
@@ -206,8 +207,9 @@ export class PgGroupCommit<DB, Tail> {
           if (outcomes.some((o) => o.ok)) await this.finish(trx, tail);
         });
       } catch (error) {
-        if (runAgain(error, retries, 3)) {
-          if (!failedAsNamed(error)) retries++;
+        const again = triesAfter(error, retries, 3);
+        if (again !== undefined) {
+          retries = again;
           continue;
         }
         if (thrown) {

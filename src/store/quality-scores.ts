@@ -1,9 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { bucketOf, type Report } from '../domain/index.js';
-import { failedAsNamed, type Store } from './database.js';
+import type { Store } from './database.js';
 import type { Database } from './database.types.js';
 import { applyKept, applyKeptOf, refindEnds } from './insight-kept.js';
-import { runAgain } from './pg-save.js';
+import { triesAfter } from './pg-save.js';
 
 // The linter's quality score of each report in its facts row (issue 17, post-mortem health). A save empties the
 // score (the content changed); `hindsight serve` fills it again in the background, a report at a time, the lint
@@ -198,8 +198,9 @@ export async function resumeForgetScores(
       more = await step;
     } catch (e) {
       // A deadlock with a save on PostgreSQL: the chunk is walked again (five times in a row at most).
-      if (runAgain(e, retries, 5)) {
-        if (!failedAsNamed(e)) retries++;
+      const again = triesAfter(e, retries, 5);
+      if (again !== undefined) {
+        retries = again;
         continue;
       }
       throw e;
