@@ -16,6 +16,9 @@ describe('searchPageJson', () => {
       'the \u0001<b>gossip</b>\u0002 mesh & "friends" it\'s',
       'a tab\there, a line\nand a back\\slash \u0001word\u0002',
       'an emoji 😀 and a lone \ud800 surrogate \u0001café\u0002',
+      'lines\nonly \u0001here\u0002\n',
+      'a line\nand a \u0001quote\u0002 " too',
+      'a line\r\nended so',
     ];
     const summary = { id: 'r-1', title: 'A title' };
     const page = {

@@ -549,17 +549,19 @@ export function snippetOf(body: string, stems: string[]): string {
   if (stems.length > 0) {
     // Once a place has every query word, no hit from a little past it on can change the choice below.
     let settled = Infinity;
-    for (const m of wordsStartingWith(body, stems)) {
-      if (m.index >= settled) break;
-      const k = stemAt(m.word);
-      if (k < 0) continue;
-      hits.push({ start: m.index, stem: k });
+    // The body is read only up to there: the words past it are not looked for.
+    wordsStartingWith(body, stems, (index, word) => {
+      if (index >= settled) return false;
+      const k = stemAt(word);
+      if (k < 0) return true;
+      hits.push({ start: index, stem: k });
       if (settled === Infinity) {
         let j = hits.length - 1;
-        while (j > 0 && m.index - hits[j - 1]!.start < SNIPPET_WORDS * 6) j--;
-        if (distinct(j, hits.length) === stems.length) settled = m.index + SNIPPET_WORDS * 6;
+        while (j > 0 && index - hits[j - 1]!.start < SNIPPET_WORDS * 6) j--;
+        if (distinct(j, hits.length) === stems.length) settled = index + SNIPPET_WORDS * 6;
       }
-    }
+      return true;
+    });
   }
   // The hit with the most distinct query words among the hits that follow it closely (a word is about
   // eight characters with its space).
@@ -576,7 +578,12 @@ export function snippetOf(body: string, stems: string[]): string {
     }
     // Two words before it, for context.
     from = hits[best]!.start;
-    const isWord = (i: number) => i >= 0 && /[\p{L}\p{N}]/u.test(body[i]!);
+    // A UTF-16 unit at a time, as before: an ASCII one read by its code, another by WORD_CHAR.
+    const isWord = (i: number) => {
+      if (i < 0) return false;
+      const unit = body.charCodeAt(i);
+      return unit < 0x80 ? isAsciiWordChar(unit) : WORD_CHAR.test(body[i]!);
+    };
     for (let back = 0; back < 2 && from > 0; back++) {
       let i = from - 1;
       while (i >= 0 && from - i < 40 && !isWord(i)) i--;
@@ -585,20 +592,49 @@ export function snippetOf(body: string, stems: string[]): string {
       from = i + 1;
     }
   }
-  WORD.lastIndex = from;
   let out = from > 0 ? '…' : '';
   let at = from;
   for (let n = 0; n < SNIPPET_WORDS; n++) {
-    const m = WORD.exec(body);
-    if (!m) return out + body.slice(at);
-    out += body.slice(at, m.index);
+    const start = wordFrom(body, at);
+    if (start < 0) return out + body.slice(at);
+    const end = wordEnd(body, start);
+    const text = body.slice(start, end);
+    out += body.slice(at, start);
     // A form of a query word starts with its stem: most words are told apart without stemming them.
-    const word = m[0].toLowerCase();
-    const hit = stems.some((s) => word.startsWith(s)) && stemAt(m[0]) >= 0;
-    out += hit ? `\u0001${m[0]}\u0002` : m[0];
-    at = m.index + m[0].length;
+    const word = text.toLowerCase();
+    const hit = stems.some((s) => word.startsWith(s)) && stemAt(text) >= 0;
+    out += hit ? `\u0001${text}\u0002` : text;
+    at = end;
   }
-  return WORD.exec(body) ? `${out}…` : out + body.slice(at);
+  return wordFrom(body, at) >= 0 ? `${out}…` : out + body.slice(at);
+}
+
+/**
+ * Where the next word of `text` (a run of letters and digits, as WORD matches) starts at or after `from`, or -1:
+ * ASCII text read a character code at a time, the regular expression only from a character past ASCII.
+ */
+function wordFrom(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80) {
+      WORD.lastIndex = i;
+      return WORD.exec(text)?.index ?? -1;
+    }
+    if (isAsciiWordChar(unit)) return i;
+  }
+  return -1;
+}
+
+/** Where the word of `text` starting at `start` ends (as WORD matches it). */
+function wordEnd(text: string, start: number): number {
+  let end = start;
+  while (end < text.length && isAsciiWordChar(text.charCodeAt(end))) end++;
+  if (end < text.length && text.charCodeAt(end) >= 0x80) {
+    WORD_REST.lastIndex = end;
+    WORD_REST.exec(text);
+    end = WORD_REST.lastIndex;
+  }
+  return end;
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -609,15 +645,22 @@ const isAsciiWordChar = (unit: number) =>
 const WORD_REST = /[\p{L}\p{N}]*/uy;
 
 /**
- * The words of `body` starting like one of `stems` (lower case), in order: found with indexOf in the
- * lower-cased text, far cheaper than a case-insensitive Unicode regular expression over it, which is kept
- * for the rare text whose length lower-casing changes.
+ * The words of `body` starting like one of `stems` (lower case), in order, each given to `visit` (its index and
+ * text) until it returns false: the rest of the body is then not looked at. Found with indexOf in the lower-cased
+ * text, far cheaper than a case-insensitive Unicode regular expression over it, which is kept for the rare text
+ * whose length lower-casing changes. With several stems, each stem's next word is kept and the first of them
+ * given; at one place, the first stem in `stems` takes it (one stem may start another).
  */
-function wordsStartingWith(body: string, stems: string[]): { index: number; word: string }[] {
+function wordsStartingWith(
+  body: string,
+  stems: string[],
+  visit: (index: number, word: string) => boolean,
+): void {
   const lower = body.toLowerCase();
   if (lower.length !== body.length) {
     const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${stems.join('|')})[\\p{L}\\p{N}]*`, 'giu');
-    return [...body.matchAll(re)].map((m) => ({ index: m.index, word: m[0] }));
+    for (const m of body.matchAll(re)) if (!visit(m.index, m[0])) return;
+    return;
   }
   const wordBefore = (i: number) => {
     if (i === 0) return false;
@@ -627,25 +670,30 @@ function wordsStartingWith(body: string, stems: string[]): { index: number; word
     const at = unit >= 0xdc00 && unit <= 0xdfff && i >= 2 ? i - 2 : i - 1;
     return WORD_CHAR.test(String.fromCodePoint(body.codePointAt(at)!));
   };
-  const found: { index: number; word: string }[] = [];
-  // Where a word was found already (one stem may start another); with one stem there is no other.
-  const taken = stems.length > 1 ? new Set<number>() : undefined;
-  for (const stem of stems) {
-    for (let i = lower.indexOf(stem); i >= 0; i = lower.indexOf(stem, i + 1)) {
-      if (taken?.has(i) || wordBefore(i)) continue;
-      taken?.add(i);
-      // The word's end: ASCII letters and digits read here, the regular expression only from a character past them.
-      let end = i + stem.length;
-      while (end < body.length && isAsciiWordChar(body.charCodeAt(end))) end++;
-      if (end < body.length && body.charCodeAt(end) >= 0x80) {
-        WORD_REST.lastIndex = end;
-        WORD_REST.exec(body);
-        end = WORD_REST.lastIndex;
-      }
-      found.push({ index: i, word: body.slice(i, end) });
-    }
+  // The next place at or after `from` where `stem` starts a word, or -1.
+  const nextStart = (stem: string, from: number) => {
+    let i = lower.indexOf(stem, from);
+    while (i >= 0 && wordBefore(i)) i = lower.indexOf(stem, i + 1);
+    return i;
+  };
+  // The word starting at `i` (its stem read already).
+  const wordAt = (i: number, stem: string) => body.slice(i, wordEnd(body, i + stem.length));
+  if (stems.length === 1) {
+    const stem = stems[0]!;
+    for (let i = nextStart(stem, 0); i >= 0; i = nextStart(stem, i + 1))
+      if (!visit(i, wordAt(i, stem))) return;
+    return;
   }
-  return stems.length > 1 ? found.sort((x, y) => x.index - y.index) : found;
+  const next = stems.map((stem) => nextStart(stem, 0));
+  for (;;) {
+    let k = -1;
+    for (let s = 0; s < next.length; s++) if (next[s]! >= 0 && (k < 0 || next[s]! < next[k]!)) k = s;
+    if (k < 0) return;
+    const i = next[k]!;
+    // Every stem at this place moves past it: the place is the first stem's.
+    for (let s = 0; s < next.length; s++) if (next[s] === i) next[s] = nextStart(stems[s]!, i + 1);
+    if (!visit(i, wordAt(i, stems[k]!))) return;
+  }
 }
 
 /** A hit's row on PostgreSQL (PG_SUMMARY_SQL, then its prose). */

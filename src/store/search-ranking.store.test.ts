@@ -37,6 +37,29 @@ describe('snippets', () => {
       'Quasarü \u0001and\u0002 quasar2 then 2quasar, équasar \u0001and\u0002 \u0001quasars\u0002 again.',
     );
   });
+  it('gives one place to the first of two query words that both start there, and passes over what only starts with one', () => {
+    expect(snippetOf('pul pulsars and a pulp pulsar', ['pulsar', 'pul'].map(stemOf))).toBe(
+      '\u0001pul\u0002 \u0001pulsars\u0002 and a pulp \u0001pulsar\u0002',
+    );
+  });
+  it('takes the first place with every query word, whatever follows it, in any script and any case', () => {
+    const filler = Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ');
+    const two = ['quasar', 'pulsar'].map(stemOf);
+    expect(snippetOf(`${filler} Pulsar then quasar ${filler} pulsar quasar pulsar ${filler}`, two)).toBe(
+      '…w28 w29 \u0001Pulsar\u0002 then \u0001quasar\u0002 w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10…',
+    );
+    const accents = ['über', 'quasar'].map(stemOf);
+    expect(snippetOf(`${filler} naïve Überquasar quasarß über-quasar ${filler} über`, accents)).toBe(
+      '…Überquasar quasarß \u0001über\u0002-\u0001quasar\u0002 w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11…',
+    );
+    // "İ" lower-cases to two characters: the text is then read with a regular expression.
+    expect(
+      snippetOf(`İstanbul ${filler} quasar İ and quasars ${filler} quasar`, ['quasar'].map(stemOf)),
+    ).toBe('…w28 w29 \u0001quasar\u0002 İ and \u0001quasars\u0002 w0 w1 w2 w3 w4 w5 w6 w7 w8 w9…');
+    expect(snippetOf(`${filler}\n😀quasar ünd`, ['quasar', 'ünd'].map(stemOf))).toBe(
+      '…w28 w29\n😀\u0001quasar\u0002 \u0001ünd\u0002',
+    );
+  });
   it('shows the first words when only the title matched', () => {
     expect(snippetOf('Nothing to see here.', stems)).toBe('Nothing to see here.');
   });
