@@ -10,8 +10,13 @@ import { ONE_PLAN, failedAsNamed } from './database.js';
  * the same as report-rows.ts gives the SQLite path.
  */
 
-/** One table's rows to insert, or a statement of its own (an upsert, an update) to run beside them. */
-export type Write = { table: string; rows: readonly object[] } | { statement: RawBuilder<unknown> };
+/**
+ * One table's rows to insert (`after` the statement of that name has run to its end: a delete of the rows they
+ * replace), or a statement of its own (an upsert, an update, a delete), `name`d for the writes that follow it.
+ */
+export type Write =
+  | { table: string; rows: readonly object[]; after?: string }
+  | { statement: RawBuilder<unknown>; name?: string };
 
 /**
  * A save's statement, named on PostgreSQL (ONE_PLAN, see StatementNames in database.ts): parsed and planned once
@@ -71,12 +76,20 @@ export function insertAllSql(
   first?: { statement: RawBuilder<unknown>; select: RawBuilder<unknown> },
 ): RawBuilder<unknown> | undefined {
   const parts: RawBuilder<unknown>[] = [];
+  /** The CTE names of `parts` their writes gave (the others are w0, w1...). */
+  const names = new Map<number, string>();
   const when = first ? WHEN_FIRST : sql``;
   for (const w of writes) {
     if ('statement' in w) {
+      if (w.name) names.set(parts.length, w.name);
       parts.push(w.statement);
       continue;
     }
+    // The parts of one statement see one snapshot and run in no set order, but the rows an insert reads wait for the
+    // count of all that `after` returned: the rows it deleted are gone when these go in (their keys are free).
+    const after = w.after
+      ? sql`${first ? sql`and` : sql`where`} (select count(*) from ${ids([w.after])}) >= 0`
+      : sql``;
     const groups = new Map<string, { columns: string[]; rows: Record<string, unknown>[] }>();
     for (const row of w.rows) {
       const defined = Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
@@ -90,22 +103,17 @@ export function insertAllSql(
       const [cols, table] = [ids(columns), ids([w.table])];
       parts.push(
         sql`insert into ${table} (${cols}) select ${cols}
-          from json_populate_recordset(null::${table}, ${JSON.stringify(rows)}::json) ${when}`,
+          from json_populate_recordset(null::${table}, ${JSON.stringify(rows)}::json) ${when} ${after}`,
       );
     }
   }
-  if (first) {
-    const ctes = [
-      sql`first as (${first.statement})`,
-      ...parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`),
-    ];
-    return named(sql`with ${sql.join(ctes)} ${first.select}`);
-  }
+  const ctes = () => parts.map((p, i) => sql`${sql.raw(names.get(i) ?? `w${i}`)} as (${p})`);
+  if (first)
+    return named(sql`with ${sql.join([sql`first as (${first.statement})`, ...ctes()])} ${first.select}`);
   if (parts.length === 0) return undefined;
-  if (parts.length === 1) return named(parts[0]!);
+  if (parts.length === 1 && names.size === 0) return named(parts[0]!);
   // Every data-modifying CTE runs to completion whether or not the main query reads it.
-  const ctes = parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`);
-  return named(sql`with ${sql.join(ctes)} select 1`);
+  return named(sql`with ${sql.join(ctes())} select 1`);
 }
 
 /**

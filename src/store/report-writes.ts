@@ -287,22 +287,21 @@ export class ReportWrites {
           .filter(([, v]) => v !== undefined)
           .map(([c, v]) => sql`${ids([c])} = ${v}`),
       );
-      // One statement: the row updated if still at the version; the side rows emptied only then; and, as they
-      // stood before it (every part of a statement sees one snapshot), the facts row, the stored actions'
-      // states (their completion days carry over, withCompletion), who listens, and when anyone does, the
-      // stored content (to tell what this save changed, see outboxRows).
+      // One statement: the row updated if still at the version; and, as they stood before it (every part of a
+      // statement sees one snapshot), the side rows (a table whose rows the save leaves as they are is not written
+      // again, sameRows), the facts row, the stored actions' states (their completion days carry over,
+      // withCompletion), who listens, and when anyone does, the stored content (to tell what this save changed, see
+      // outboxRows).
       // The facts row stays: writeRows sets it only where it differs (see there). It is read locked, so that a
       // change another transaction commits meanwhile (the quality scorer's) is the one read, not the snapshot's:
       // the kept tallies subtract what the row holds, not what it held when this statement began.
-      const deletes = SIDE_TABLES.filter((t) => t !== 'report_facts').map(
-        (t, i) =>
-          sql`${sql.raw(`d${i}`)} as (delete from ${ids([t])} where report_id = ${id} and exists (select 1 from u))`,
+      const stored = sql.join(
+        SIDES.map((t) => sql`(select json_agg(t) from ${ids([t])} t where t.report_id = ${id})`),
       );
       const { rows } = await named(sql<ReportsTable & StoredBefore>`with
         u as (update reports set ${assignments}
-          where id = ${id} and version = ${expectedVersion} and deleted_at is null returning *),
-        ${sql.join(deletes)}
-        select u.*,
+          where id = ${id} and version = ${expectedVersion} and deleted_at is null returning *)
+        select u.*, json_build_array(${stored}) as sides_,
           (select row_to_json(f) from report_facts f where f.report_id = ${id} for update) as prev_,
           ${
             kept
@@ -328,7 +327,7 @@ export class ReportWrites {
           throw error;
         }
       }
-      const { prev_: prev, actions_, subs_, before_, ...row } = rows[0];
+      const { prev_: prev, actions_, subs_, before_, sides_, ...row } = rows[0];
       const saved = withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round);
       if (kept)
         withCompletion(
@@ -343,7 +342,8 @@ export class ReportWrites {
       // The first publication stays the one on record when a published report is saved again.
       const facts = saved.side.report_facts[0];
       if (facts?.published && prev?.published) withPublished(facts, prev.published);
-      await insertAllSql(this.saveWrites(id, saved, false, outbox))!.execute(trx);
+      const unchanged = new Set(SIDES.filter((t, i) => sameRows(sides_[i] ?? [], saved.side[t])));
+      await insertAllSql(this.saveWrites(id, saved, false, outbox, unchanged))!.execute(trx);
       this.toTail(tail, prev ?? undefined, saved, false);
       return row as ReportsTable;
     });
@@ -497,18 +497,29 @@ export class ReportWrites {
 
   /**
    * A save's rows to write (PostgreSQL; SQLite saves go through SqliteSaves), for insertAllSql: with `created`, the
-   * new report's side rows (its own row is the create's `first`); otherwise the old side rows are gone already (the
-   * update's statement emptied them) and the facts row is set where it differs. Written, the save's change of the
-   * facts row goes to the group's tail (toTail).
+   * new report's side rows (its own row is the create's `first`); otherwise the rows of each side table but those
+   * `unchanged` (whose stored rows are these already) deleted and inserted anew, and the facts row set where it
+   * differs. Written, the save's change of the facts row goes to the group's tail (toTail).
    */
-  private saveWrites(id: string, rows: SaveRows, created: boolean, outbox: OutboxTable[] = []): Write[] {
+  private saveWrites(
+    id: string,
+    rows: SaveRows,
+    created: boolean,
+    outbox: OutboxTable[] = [],
+    unchanged: ReadonlySet<string> = new Set(),
+  ): Write[] {
     const facts = rows.side.report_facts[0];
     const { title, body } = rows.search;
     return [
-      ...SIDE_TABLES.filter((t) => created || t !== 'report_facts').map((table) => ({
-        table,
-        rows: rows.side[table],
-      })),
+      ...(created
+        ? SIDE_TABLES.map((table): Write => ({ table, rows: rows.side[table] }))
+        : SIDES.filter((t) => !unchanged.has(t)).flatMap((table): Write[] => [
+            {
+              name: `d_${table}`,
+              statement: sql`delete from ${ids([table])} where report_id = ${id} returning 1`,
+            },
+            { table, rows: rows.side[table], after: `d_${table}` },
+          ])),
       ...(!created && facts ? [{ statement: factsUpsertSql(facts) }] : []),
       // Left as it is when the prose is (a state, severity or action change): setting it again would parse the
       // prose into the document anew and rewrite its index entries.
@@ -555,6 +566,27 @@ function factsUpsertSql(facts: ReportFactsTable): RawBuilder<unknown> {
     where row(${ids(columns.map((c) => `report_facts.${c}`))}) is distinct from row(${excluded})`;
 }
 
+/** The side tables an update on PostgreSQL brings to the save's rows (report_facts is set where it differs). */
+const SIDES = SIDE_TABLES.filter((t) => t !== 'report_facts');
+
+/**
+ * Whether a report's stored rows of a side table (as PostgreSQL's json_agg gives them) are `next`, as multisets
+ * over the columns `next` has (as the SQLite path's sideChanges compares them): an update then leaves the table
+ * alone, so that a save which does not change its rows (a title edit changes none) does not delete and insert them
+ * again, with their index entries and a foreign-key check each. A table whose rows changed at all is written
+ * again whole (by its key, a row that changed is a row deleted and another inserted anyway).
+ */
+function sameRows(stored: readonly Record<string, unknown>[], next: readonly object[]): boolean {
+  if (stored.length !== next.length) return false;
+  if (next.length === 0) return true;
+  const columns = Object.keys(next[0]!);
+  if (next.some((r) => Object.keys(r).join(',') !== columns.join(','))) return false;
+  const line = (r: Record<string, unknown>) => JSON.stringify(columns.map((c) => normalized(r[c])));
+  const have = stored.map(line).sort();
+  const want = next.map((r) => line(r as Record<string, unknown>)).sort();
+  return have.every((l, i) => l === want[i]);
+}
+
 /** What a group of saves on PostgreSQL leaves to its end: the facts rows' changes, and whether any moved. */
 interface GroupTail {
   facts: FactsChange[];
@@ -564,6 +596,8 @@ interface GroupTail {
 
 /** What an update's statement read as it stood before (PostgreSQL; see ReportWrites.update). */
 interface StoredBefore {
+  /** The stored rows of each of SIDES, in its order (null: none). */
+  sides_: (Record<string, unknown>[] | null)[];
   prev_: ReportFactsTable | null;
   actions_: StoredAction[] | null;
   subs_: Subscriber[] | null;

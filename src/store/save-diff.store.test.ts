@@ -164,6 +164,42 @@ describe.each(testDialects())('rows beside a report after many saves on %s', (di
     await expectFresh(id, report, version + 1, published, round);
   });
 
+  if (dialect === 'postgres')
+    it('leaves the side tables whose rows an edit does not change as they are, and rewrites those it changes', async () => {
+      const reports = new ReportRepository(t.store);
+      const id = 'diff-kept';
+      const info = { userId: null, summary: 'x', changes: [] as string[] };
+      const report: Report = { ...buildReport(), id, tags: ['alpha', 'beta'] };
+      await reports.create(id, report, info);
+      /** Each side row's version (xmin, the transaction that wrote it), keyed by the row's content. */
+      const versions = async () => {
+        const out = new Map<string, string>();
+        // The facts row holds the title: a title edit changes it.
+        for (const table of SIDE_TABLES.filter((s) => s !== 'report_facts')) {
+          const { rows } = await sql<{
+            v: string;
+            r: string;
+          }>`select xmin::text as v, row_to_json(t)::text as r
+            from ${sql.table(table)} t where report_id = ${id}`.execute(t.store.db);
+          for (const r of rows) out.set(`${table} ${r.r}`, r.v);
+        }
+        return out;
+      };
+      const before = await versions();
+      expect(before.size).toBeGreaterThan(20);
+      await reports.update(id, 1, { ...report, title: `${report.title} (edited)` }, info);
+      // A title edit: no side row is written again.
+      expect(await versions()).toEqual(before);
+      await reports.update(id, 2, { ...report, tags: ['alpha', 'gamma'] }, info);
+      const after = await versions();
+      const rewritten = [...after].filter(([k, v]) => before.get(k) !== v).map(([k]) => k.split(' ')[0]);
+      // The tags (a table whose rows changed is written again whole), not the tables the edit left alone.
+      expect(rewritten).toContain('report_tags');
+      expect(rewritten).not.toContain('action_items');
+      expect(rewritten).not.toContain('timeline_events');
+      expect([...after.keys()].filter((k) => k.startsWith('report_tags')).length).toBe(2);
+    });
+
   it('drops a save that fails half-way in a group, keeping the others of the group whole', async () => {
     const reports = new ReportRepository(t.store);
     const good = ['half-1', 'half-2', 'half-3'];

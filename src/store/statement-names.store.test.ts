@@ -158,7 +158,8 @@ describe.each(testDialects().filter((d) => d === 'postgres'))('named statements 
       );
     const saves = (await prepared()).filter((s) => s.startsWith(ONE_PLAN));
     expect(saves.some((s) => s.includes('u as (update reports set'))).toBe(true);
-    expect(saves.some((s) => s.includes('insert into "report_keys"'))).toBe(true);
+    // The update's writes (a title edit's: its revision, not its side rows, which it leaves as they are).
+    expect(saves.some((s) => s.includes('insert into "report_revisions"'))).toBe(true);
     // The update's statement returns the report's row: with a column more, its kept plan no longer fits (0A000).
     // The group is written again, the statement unnamed, and the save is answered as if nothing had happened.
     await migrateElsewhere(`alter table reports add column named_extra int`);
