@@ -30,6 +30,9 @@ export class Checkpointer {
   readonly counts = { checkpoints: 0, started: 0, holds: 0 };
   /** Whether the checkpoint under way is the one new writes are held for. */
   private holding = false;
+  /** The WAL's last frame when writes were last held, and no new hold before this time (ms since the epoch). */
+  private heldAt = 0;
+  private noHoldUntil = 0;
   /** While new write groups wait for a checkpoint to copy the WAL's last frames: settled when they may go on. */
   private held: { done: Promise<void>; release: () => void } | undefined;
   /** The WAL's size (frames) past which a checkpoint that could not copy every frame has new writes held. */
@@ -103,6 +106,9 @@ export class Checkpointer {
     this.stops = 0;
     if (this.holding) {
       this.holding = false;
+      // Not all copied (a reader still holds an older snapshot): no new hold for a while, so a reader that
+      // stays does not have writes held again at every checkpoint.
+      if ((result?.checkpointed ?? -1) < this.heldAt) this.noHoldUntil = Date.now() + 1_000;
       this.unhold();
       this.running = false;
       return;
@@ -110,7 +116,15 @@ export class Checkpointer {
     // The checkpoint copied the WAL as it was when it began; the frames appended since are left.
     const last = this.lastFrame() ?? -1;
     const left = last - (result?.checkpointed ?? last);
-    if (!this.closed && this.worker && last >= this.hardFrames && left > 0 && left <= this.holdFrames) {
+    if (
+      !this.closed &&
+      this.worker &&
+      last >= this.hardFrames &&
+      left > 0 &&
+      left <= this.holdFrames &&
+      Date.now() >= this.noHoldUntil
+    ) {
+      this.heldAt = last;
       this.hold();
       this.holding = true;
       this.worker.postMessage('checkpoint');
