@@ -12,7 +12,9 @@ import { Worker } from 'node:worker_threads';
  * stops (an error, or an exit without one: its checkpoint under way is forgotten) is started again at a later
  * poke, after a pause that doubles with each stop in a row (`restartMs`, up to `maxRestartMs`) and starts
  * again from the least after a checkpoint that answers. The connection's own autocheckpoint stays set,
- * higher, as the backstop while the worker is down or behind.
+ * higher, as the backstop while the worker is down or behind. Under unbroken writes a checkpoint never finds
+ * the WAL fully copied (frames are appended while it runs), so past `hardFrames` new write groups are held,
+ * asynchronously and for a few ms at most, while one more checkpoint copies the last frames (see `answered`).
  */
 export class Checkpointer {
   private worker: Worker | undefined;
@@ -24,16 +26,29 @@ export class Checkpointer {
   private restartAt = 0;
   private readonly restartMs: number;
   private readonly maxRestartMs: number;
-  /** Checkpoints answered, and workers started (for tests and logs). */
-  readonly counts = { checkpoints: 0, started: 0 };
+  /** Checkpoints answered, workers started, and times new writes were held (for tests and logs). */
+  readonly counts = { checkpoints: 0, started: 0, holds: 0 };
+  /** Whether the checkpoint under way is the one new writes are held for. */
+  private holding = false;
+  /** The WAL's last frame when writes were last held, and no new hold before this time (ms since the epoch). */
+  private heldAt = 0;
+  private noHoldUntil = 0;
+  /** While new write groups wait for a checkpoint to copy the WAL's last frames: settled when they may go on. */
+  private held: { done: Promise<void>; release: () => void } | undefined;
+  /** The WAL's size (frames) past which a checkpoint that could not copy every frame has new writes held. */
+  private readonly hardFrames: number;
+  /** The most frames a checkpoint may have left to copy for writes to be held for it (the hold stays short). */
+  private readonly holdFrames: number;
 
   constructor(
     private readonly file: string,
     /** The WAL's last frame as the WAL index tells it, or undefined when unknown. */
     private readonly lastFrame: () => number | undefined,
     private readonly frames: number,
-    options: { restartMs?: number; maxRestartMs?: number } = {},
+    options: { restartMs?: number; maxRestartMs?: number; hardFrames?: number; holdFrames?: number } = {},
   ) {
+    this.hardFrames = options.hardFrames ?? frames * 2;
+    this.holdFrames = options.holdFrames ?? 2_000;
     this.restartMs = options.restartMs ?? 1_000;
     this.maxRestartMs = options.maxRestartMs ?? 60_000;
   }
@@ -48,6 +63,76 @@ export class Checkpointer {
     (this.worker ??= this.start()).postMessage('checkpoint');
   }
 
+  /**
+   * Before a write group begins: a promise while new writes are held (see `answered`), else undefined. The
+   * group waits for it asynchronously; the event loop goes on.
+   */
+  writesHeld(): Promise<void> | undefined {
+    return this.held?.done;
+  }
+
+  private hold(): void {
+    let release!: () => void;
+    const done = new Promise<void>((r) => (release = r));
+    // Whatever happens to the checkpoint, writes wait no longer than this.
+    const timer = setTimeout(() => this.unhold(), HOLD_MS);
+    timer.unref();
+    this.held = {
+      done,
+      release: () => {
+        clearTimeout(timer);
+        release();
+      },
+    };
+    this.counts.holds += 1;
+  }
+
+  private unhold(): void {
+    const held = this.held;
+    this.held = undefined;
+    held?.release();
+  }
+
+  /**
+   * A checkpoint's answer. Under unbroken writes each PASSIVE checkpoint ends with frames appended while it
+   * ran, so none ever finds the WAL fully copied and the WAL is never started again from its head (it grew to
+   * the connection's backstop, 50,000 frames, whose checkpoint then ran on the main thread). So once the WAL is
+   * past `hardFrames` and a checkpoint has left only a few frames (`holdFrames`), new write groups are held
+   * while one more checkpoint copies those; the next write after it starts the WAL again (unless a reader
+   * still holds an older snapshot: the hold ends anyway).
+   */
+  private answered(result: { checkpointed?: number } | undefined): void {
+    this.counts.checkpoints += 1;
+    this.stops = 0;
+    if (this.holding) {
+      this.holding = false;
+      // Not all copied (a reader still holds an older snapshot): no new hold for a while, so a reader that
+      // stays does not have writes held again at every checkpoint.
+      if ((result?.checkpointed ?? -1) < this.heldAt) this.noHoldUntil = Date.now() + 1_000;
+      this.unhold();
+      this.running = false;
+      return;
+    }
+    // The checkpoint copied the WAL as it was when it began; the frames appended since are left.
+    const last = this.lastFrame() ?? -1;
+    const left = last - (result?.checkpointed ?? last);
+    if (
+      !this.closed &&
+      this.worker &&
+      last >= this.hardFrames &&
+      left > 0 &&
+      left <= this.holdFrames &&
+      Date.now() >= this.noHoldUntil
+    ) {
+      this.heldAt = last;
+      this.hold();
+      this.holding = true;
+      this.worker.postMessage('checkpoint');
+      return;
+    }
+    this.running = false;
+  }
+
   /** The worker thread, while one runs (tests stop it to see it replaced). */
   get thread(): Worker | undefined {
     return this.worker;
@@ -59,10 +144,8 @@ export class Checkpointer {
       workerData: { sqlite: require.resolve('better-sqlite3'), file: this.file },
     });
     this.counts.started += 1;
-    worker.on('message', () => {
-      this.running = false;
-      this.stops = 0;
-      this.counts.checkpoints += 1;
+    worker.on('message', (result: { checkpointed?: number } | undefined) => {
+      if (this.worker === worker) this.answered(result);
     });
     // An 'error' is followed by 'exit'; either way the worker is gone. Meanwhile the connection's
     // autocheckpoint keeps the WAL bounded, and a later poke starts a new worker once the pause is over.
@@ -71,6 +154,8 @@ export class Checkpointer {
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.running = false;
+      this.holding = false;
+      this.unhold();
       this.restartAt = Date.now() + Math.min(this.maxRestartMs, this.restartMs * 2 ** this.stops);
       this.stops += 1;
     });
@@ -82,9 +167,13 @@ export class Checkpointer {
     const worker = this.worker;
     this.worker = undefined;
     this.closed = true;
+    this.unhold();
     if (worker) await worker.terminate();
   }
 }
+
+/** The longest new writes are held for a checkpoint (ms), whatever becomes of it. */
+const HOLD_MS = 40;
 
 const require = createRequire(import.meta.url);
 

@@ -45,6 +45,11 @@ export interface Store {
   sqlite?: SQLite.Database;
   /** On a SQLite file, called after a commit: checkpoints the WAL off the main thread once it has grown (checkpointer.ts). */
   committed?(): void;
+  /**
+   * On a SQLite file, before a group of saves begins: a promise while new writes wait for a checkpoint to copy
+   * the WAL's last frames (so that the WAL starts again from its head), else undefined (checkpointer.ts).
+   */
+  writesHeld?(): Promise<void> | undefined;
 }
 
 /** True when a database URL names PostgreSQL rather than a SQLite file. */
@@ -153,7 +158,9 @@ export function openStore(
       marks?.close();
       await db.destroy();
     },
-    ...(checkpoints ? { committed: () => checkpoints.poke() } : {}),
+    ...(checkpoints
+      ? { committed: () => checkpoints.poke(), writesHeld: () => checkpoints.writesHeld() }
+      : {}),
     getRow,
     rawRows,
     sqlite,

@@ -104,6 +104,7 @@ export class ReportWrites {
   /** On SQLite, saves run as prepared statements on the connection (see SqliteSaves). */
   private readonly sqlite: SqliteSaves | undefined;
   private readonly committed: () => void;
+  private readonly writesHeld: () => Promise<void> | undefined;
 
   constructor(
     store: Store,
@@ -113,6 +114,7 @@ export class ReportWrites {
     this.dialect = store.dialect;
     this.sqlite = store.sqlite ? new SqliteSaves(store.sqlite) : undefined;
     this.committed = store.committed?.bind(store) ?? (() => {});
+    this.writesHeld = store.writesHeld?.bind(store) ?? (() => undefined);
     this.pgGroups = new PgGroupCommit<Database, GroupTail>(
       store.db,
       () => ({ facts: [], bump: 0 }),
@@ -164,6 +166,9 @@ export class ReportWrites {
   }
 
   private async commitGroup(): Promise<void> {
+    // While the checkpointer holds new writes (a checkpoint copies the WAL's last frames, a few ms), the saves
+    // wait here, not the event loop; those that arrive meanwhile join this group.
+    for (let held = this.writesHeld(); held; held = this.writesHeld()) await held;
     let jobs = this.queue;
     this.queue = [];
     const saves = this.sqlite!;
