@@ -74,9 +74,10 @@ export class Checkpointer {
   private hold(): void {
     let release!: () => void;
     const done = new Promise<void>((r) => (release = r));
-    // Whatever happens to the checkpoint, writes wait no longer than this.
+    // Whatever happens to the checkpoint, writes wait no longer than this. The timer is not unref'd: while
+    // saves wait on the hold, nothing else may keep a process alive (a script that saves, with no server), and
+    // Node would exit with the held saves never written (review R2).
     const timer = setTimeout(() => this.unhold(), HOLD_MS);
-    timer.unref();
     this.held = {
       done,
       release: () => {
