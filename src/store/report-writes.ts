@@ -294,8 +294,8 @@ export class ReportWrites {
       );
       // One statement: the row updated if still at the version; and, as they stood before it (every part of a
       // statement sees one snapshot), the side rows (a table whose rows the save leaves as they are is not written
-      // again, sameRows), the facts row, the stored actions' states (their completion days carry over,
-      // withCompletion), who listens, and when anyone does, the stored content (to tell what this save changed, see
+      // again, sameRows; the stored actions' states among them, whose completion days carry over, withCompletion),
+      // the facts row, who listens, and when anyone does, the stored content (to tell what this save changed, see
       // outboxRows).
       // The facts row stays: writeRows sets it only where it differs (see there). It is read locked, so that a
       // change another transaction commits meanwhile (the quality scorer's) is the one read, not the snapshot's:
@@ -308,12 +308,6 @@ export class ReportWrites {
           where id = ${id} and version = ${expectedVersion} and deleted_at is null returning *)
         select u.*, json_build_array(${stored}) as sides_,
           (select row_to_json(f) from report_facts f where f.report_id = ${id} for update) as prev_,
-          ${
-            kept
-              ? sql`(select json_agg(json_build_object('item_id', a.item_id, 'status', a.status,
-                  'completed_on', a.completed_on)) from action_items a where a.report_id = ${id})`
-              : sql`null`
-          } as actions_,
           ${listeners ?? sql`null`} as subs_,
           ${
             listeners
@@ -332,13 +326,14 @@ export class ReportWrites {
           throw error;
         }
       }
-      const { prev_: prev, actions_, subs_, before_, sides_, ...row } = rows[0];
+      const { prev_: prev, subs_, before_, sides_, ...row } = rows[0];
       const saved = withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round);
+      // The stored actions' states and completion days, from the stored side rows read above.
       if (kept)
         withCompletion(
           saved.side.action_items,
           saved.side.report_facts[0],
-          actions_ ?? [],
+          (sides_[SIDES.indexOf('action_items')] ?? []) as unknown as StoredAction[],
           saved.revision.created_at.slice(0, 10),
         );
       const outbox = before_
@@ -604,7 +599,6 @@ interface StoredBefore {
   /** The stored rows of each of SIDES, in its order (null: none). */
   sides_: (Record<string, unknown>[] | null)[];
   prev_: ReportFactsTable | null;
-  actions_: StoredAction[] | null;
   subs_: Subscriber[] | null;
   before_: string | null;
 }
