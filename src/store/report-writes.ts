@@ -639,6 +639,7 @@ class SqliteSaves {
           return out;
         } finally {
           this.groupEnd = undefined;
+          this.groupSubscribers = undefined;
         }
       })
       .immediate();
@@ -879,6 +880,12 @@ class SqliteSaves {
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
   private outboxReady = false;
 
+  /**
+   * The subscribers as the open group's transaction reads them: read at its first save that asks, not at every
+   * save (no save writes webhooks, and no other connection can while the group holds the write lock).
+   */
+  private groupSubscribers: Subscriber[] | undefined;
+
   private subscribers(): Subscriber[] {
     if (!this.outboxReady) {
       const found = this.sqlite
@@ -887,7 +894,10 @@ class SqliteSaves {
       if (!found) return [];
       this.outboxReady = true;
     }
-    return this.stmt(SUBSCRIBERS_SQL).all() as Subscriber[];
+    if (this.groupSubscribers) return this.groupSubscribers;
+    const subscribers = this.stmt(SUBSCRIBERS_SQL).all() as Subscriber[];
+    if (this.groupEnd) this.groupSubscribers = subscribers;
+    return subscribers;
   }
 
   /** The outbox rows of a save (see ReportWrites.outboxRows). */
