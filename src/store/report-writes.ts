@@ -1045,6 +1045,16 @@ function sideChanges(
     return keys.length === columns.length && keys.every((k, i) => k === columns[i]);
   });
   if (!sameShape) return { gone: stored.map((r) => r.handle_), inserts: [...next] };
+  // The common case first (an edit leaves most side tables as they are): the stored rows, in the order they were
+  // inserted (their rowids), are the new ones row by row; then nothing changes, and no row needs its key.
+  if (stored.length === next.length) {
+    const inserted = [...stored].sort((a, b) => Number(a.handle_) - Number(b.handle_));
+    const same = inserted.every((row, i) => {
+      const want = next[i] as Record<string, unknown>;
+      return columns.every((c) => sameValue(row[c], want[c]));
+    });
+    if (same) return { gone: [], inserts: [] };
+  }
   const keyOf = (row: Record<string, unknown>) => JSON.stringify(columns.map((c) => normalized(row[c])));
   const kept = new Map<string, unknown[]>();
   for (const row of stored) {
