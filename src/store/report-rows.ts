@@ -37,15 +37,18 @@ export interface SaveInfo {
   };
 }
 
-/** The columns of a report's row that follow from its content. */
-export const columnsOf = (report: Report) => ({
+/**
+ * The columns of a report's row that follow from its content; `content` is the report as JSON text when the caller
+ * has it already (a save writes the same text to the row and to its revision: stringified once).
+ */
+export const columnsOf = (report: Report, content: string = JSON.stringify(report)) => ({
   title: report.title,
   kind: report.kind,
   state: report.state,
   severity: report.severity ?? null,
   restricted: report.visibility === 'restricted' ? 1 : 0,
   period_start: report.period.start ?? null,
-  content: JSON.stringify(report),
+  content,
 });
 
 /** The rows kept beside a report, in step with its content, keyed by its id (and seq for the search index). */
@@ -92,7 +95,14 @@ export interface SaveRows {
  * The rows a save of `report` at `version` writes: the side tables, the search entry, the revision and the
  * audit entry. One function for the repository and for bulk loads (bench/bulk-load.ts), so both write the same.
  */
-export function saveRows(id: string, version: number, report: Report, info: SaveInfo, at: string): SaveRows {
+export function saveRows(
+  id: string,
+  version: number,
+  report: Report,
+  info: SaveInfo,
+  at: string,
+  content: string = JSON.stringify(report),
+): SaveRows {
   const ix = indexReport(report);
   const memory = memoryRows(
     id,
@@ -124,7 +134,7 @@ export function saveRows(id: string, version: number, report: Report, info: Save
       created_at: at,
       summary: info.summary,
       changes: JSON.stringify(info.changes),
-      content: JSON.stringify(report),
+      content,
     },
     audit: info.audit
       ? {
@@ -163,11 +173,12 @@ export function newReportRow(
   report: Report,
   info: SaveInfo,
   at: string,
+  content: string = JSON.stringify(report),
 ): ReportsTable {
   return {
     id,
     seq,
-    ...columnsOf(report),
+    ...columnsOf(report, content),
     version: 1,
     review_round: 0,
     created_by: info.userId,

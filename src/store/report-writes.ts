@@ -226,7 +226,9 @@ export class ReportWrites {
           const listeners = await this.subscribersSql(trx);
           // One statement: the row inserted unless its id is taken (by any report, deleted or not), with the next
           // seq; the side rows only then; and who listens (their outbox rows need the events, made here).
-          const row = newReportRow(id, 0, report, info, at);
+          // The report as JSON text once, for its row and its revision.
+          const content = JSON.stringify(report);
+          const row = newReportRow(id, 0, report, info, at, content);
           const columns = Object.keys(row).filter((c) => c !== 'seq');
           const cols = ids(columns);
           const next = sequence
@@ -238,7 +240,7 @@ export class ReportWrites {
               on conflict (id) do nothing returning seq`,
             select: sql`select (select seq from first) as seq, ${listeners ?? sql`null`} as subs`,
           };
-          const saved = saveRows(id, 1, report, info, at);
+          const saved = saveRows(id, 1, report, info, at, content);
           const { rows } = (await insertAllSql(this.saveWrites(id, saved, true), first)!.execute(trx)) as {
             rows: { seq: number | null; subs: Subscriber[] | null }[];
           };
@@ -280,8 +282,10 @@ export class ReportWrites {
     return this.pgGroups.run(async (trx, tail) => {
       const kept = await this.keptTable(trx);
       const listeners = await this.subscribersSql(trx);
+      // The report as JSON text once, for its row and its revision.
+      const content = JSON.stringify(report);
       const set: Partial<ReportsTable> = {
-        ...columnsOf(report),
+        ...columnsOf(report, content),
         version: expectedVersion + 1,
         updated_by: info.userId,
         updated_at: at,
@@ -327,7 +331,7 @@ export class ReportWrites {
         }
       }
       const { prev_: prev, subs_, before_, sides_, ...row } = rows[0];
-      const saved = withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round);
+      const saved = withRound(saveRows(id, expectedVersion + 1, report, info, at, content), row.review_round);
       // The stored actions' states and completion days, from the stored side rows read above.
       if (kept)
         withCompletion(
@@ -635,6 +639,7 @@ class SqliteSaves {
           return out;
         } finally {
           this.groupEnd = undefined;
+          this.groupSubscribers = undefined;
         }
       })
       .immediate();
@@ -875,6 +880,12 @@ class SqliteSaves {
   /** Set once the outbox tables are seen (a database one migration behind has none, and saves go on). */
   private outboxReady = false;
 
+  /**
+   * The subscribers as the open group's transaction reads them: read at its first save that asks, not at every
+   * save (no save writes webhooks, and no other connection can while the group holds the write lock).
+   */
+  private groupSubscribers: Subscriber[] | undefined;
+
   private subscribers(): Subscriber[] {
     if (!this.outboxReady) {
       const found = this.sqlite
@@ -883,7 +894,10 @@ class SqliteSaves {
       if (!found) return [];
       this.outboxReady = true;
     }
-    return this.stmt(SUBSCRIBERS_SQL).all() as Subscriber[];
+    if (this.groupSubscribers) return this.groupSubscribers;
+    const subscribers = this.stmt(SUBSCRIBERS_SQL).all() as Subscriber[];
+    if (this.groupEnd) this.groupSubscribers = subscribers;
+    return subscribers;
   }
 
   /** The outbox rows of a save (see ReportWrites.outboxRows). */
@@ -901,9 +915,11 @@ class SqliteSaves {
         'select (select id from reports where id = ?) as taken, (select max(seq) from reports) as seq',
       ).get(id) as { taken: string | null; seq: number | null };
       if (free.taken) throw idNotAvailable(id);
-      const row = newReportRow(id, Number(free.seq ?? 0) + 1, report, info, at);
+      // The report as JSON text once, for its row and its revision.
+      const content = JSON.stringify(report);
+      const row = newReportRow(id, Number(free.seq ?? 0) + 1, report, info, at, content);
       this.insert('reports', row);
-      this.writeRows(id, row.seq, saveRows(id, 1, report, info, at), false);
+      this.writeRows(id, row.seq, saveRows(id, 1, report, info, at, content), false);
       this.writeOutbox(id, undefined, report, at);
       return row;
     });
@@ -924,8 +940,10 @@ class SqliteSaves {
       const stored = this.stmt(
         `select ${KEPT_COLUMNS.join(', ')} from reports where id = ? and version = ? and deleted_at is null`,
       ).get(id, expectedVersion) as Pick<ReportsTable, (typeof KEPT_COLUMNS)[number]> | undefined;
+      // The report as JSON text once, for its row and its revision.
+      const content = JSON.stringify(report);
       const wanted: Partial<ReportsTable> = {
-        ...columnsOf(report),
+        ...columnsOf(report, content),
         ...(extra.reviewRound !== undefined ? { review_round: extra.reviewRound } : {}),
       };
       const set: Partial<ReportsTable> = {
@@ -954,7 +972,7 @@ class SqliteSaves {
       this.writeRows(
         id,
         Number(row.seq),
-        withRound(saveRows(id, expectedVersion + 1, report, info, at), row.review_round),
+        withRound(saveRows(id, expectedVersion + 1, report, info, at, content), row.review_round),
         true,
       );
       if (before) this.writeOutbox(id, JSON.parse(before.content) as Report, report, at);
@@ -1027,6 +1045,16 @@ function sideChanges(
     return keys.length === columns.length && keys.every((k, i) => k === columns[i]);
   });
   if (!sameShape) return { gone: stored.map((r) => r.handle_), inserts: [...next] };
+  // The common case first (an edit leaves most side tables as they are): the stored rows, in the order they were
+  // inserted (their rowids), are the new ones row by row; then nothing changes, and no row needs its key.
+  if (stored.length === next.length) {
+    const inserted = [...stored].sort((a, b) => Number(a.handle_) - Number(b.handle_));
+    const same = inserted.every((row, i) => {
+      const want = next[i] as Record<string, unknown>;
+      return columns.every((c) => sameValue(row[c], want[c]));
+    });
+    if (same) return { gone: [], inserts: [] };
+  }
   const keyOf = (row: Record<string, unknown>) => JSON.stringify(columns.map((c) => normalized(row[c])));
   const kept = new Map<string, unknown[]>();
   for (const row of stored) {

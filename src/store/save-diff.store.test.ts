@@ -164,6 +164,43 @@ describe.each(testDialects())('rows beside a report after many saves on %s', (di
     await expectFresh(id, report, version + 1, published, round);
   });
 
+  if (dialect === 'sqlite')
+    it('keeps the stored side rows an edit leaves, whether in their order or another, and rewrites only those it changes', async () => {
+      const reports = new ReportRepository(t.store);
+      const id = 'diff-order';
+      const info = { userId: null, summary: 'x', changes: [] as string[] };
+      const report: Report = { ...buildReport(), id, tags: ['alpha', 'beta', 'delta'] };
+      await reports.create(id, report, info);
+      /** Each side row's rowid, keyed by its table and content. */
+      const rowids = async () => {
+        const out = new Map<string, number>();
+        for (const table of SIDE_TABLES.filter((s) => s !== 'report_facts')) {
+          const { rows } = await sql<Record<string, unknown> & { handle_: number }>`select rowid as handle_, *
+            from ${sql.table(table)} where report_id = ${id}`.execute(t.store.db);
+          for (const { handle_, ...r } of rows) out.set(`${table} ${JSON.stringify(r)}`, handle_);
+        }
+        return out;
+      };
+      const before = await rowids();
+      expect(before.size).toBeGreaterThan(20);
+      // A title edit: every side row stays (the rows in the order they were inserted are the new ones).
+      await reports.update(id, 1, { ...report, title: `${report.title} (edited)` }, info);
+      expect(await rowids()).toEqual(before);
+      // The same tags in another order: the same rows, kept.
+      await reports.update(id, 2, { ...report, tags: ['delta', 'alpha', 'beta'] }, info);
+      expect(await rowids()).toEqual(before);
+      // As many tags, one of them another: only that row goes and its successor comes.
+      await reports.update(id, 3, { ...report, tags: ['delta', 'alpha', 'gamma'] }, info);
+      const after = await rowids();
+      const tags = (m: Map<string, number>) => [...m.keys()].filter((k) => k.startsWith('report_tags '));
+      expect(tags(after)).toHaveLength(3);
+      expect(tags(after).filter((k) => before.get(k) === after.get(k))).toHaveLength(2);
+      expect(tags(after).some((k) => k.includes('"gamma"'))).toBe(true);
+      // The tables whose rows the tags are not part of stay as they were.
+      for (const [k, v] of after)
+        if (k.startsWith('action_items ') || k.startsWith('timeline_events ')) expect(before.get(k)).toBe(v);
+    });
+
   if (dialect === 'postgres')
     it('leaves the side tables whose rows an edit does not change as they are, and rewrites those it changes', async () => {
       const reports = new ReportRepository(t.store);
