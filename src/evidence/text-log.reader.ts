@@ -1,4 +1,6 @@
-import { type Candidate, type Level, isBlank, oneLine } from './candidate.js';
+import { isAscii } from 'node:buffer';
+import { LIMITS, formatInstant } from '../domain/instant.js';
+import { type Candidate, type Level, isBlank, needsCleaning, oneLine } from './candidate.js';
 import { MAX_LINE_BYTES, type RawLines, rawLines } from './lines.js';
 import { OrderCheck, type SeekRange, byteLink, fileLinks, planSeek, readRange } from './seek.js';
 import { type EntryReader, seekFrom, baseName, candidate, levelOf } from './source.js';
@@ -32,6 +34,8 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
   const source = `log ${service}`;
   const clean = oneLine(source) === source && oneLine(service) === service;
   const links = fileLinks(name);
+  // Candidates of plain lines are built in place (a channel to give, source and links clean).
+  const plain = clean && service !== '';
   let toldZone = false;
   let n = 0;
   let out: Candidate[] = [];
@@ -51,6 +55,8 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
         ctx.skip(byOffset ? byteLink(name, at + piece.p) : `${name}:${n}`, 'line is too long');
         continue;
       }
+      // A piece of ASCII bytes (the usual log) has its lines decoded straight from them, as the decoder would.
+      const ascii = isAscii(buf.subarray(piece.p, end));
       const where = (s: number) => (byOffset ? byteLink(name, at + s) : `${name}:${n}`);
       /** where(s), cleaned as candidate() cleans it unless told the links are clean. */
       const link = (s: number) => (!clean ? where(s) : byOffset ? links.byte(at + s) : links.line(n));
@@ -82,14 +88,36 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
             const level = quick.level;
             // Past the limit the pipeline only counts: told the instant and level, nothing is decoded or built.
             if (ctx.tally && ctx.tally(ms, level)) continue;
-            const line = decode(buf, s, e);
+            const line = decode(buf, s, e, ascii);
+            const text = (k < e ? line.slice(k - s).trimEnd() : '') || line;
+            // A line that cleaning leaves as it is (the usual case) is its candidate's excerpt as it stands, and
+            // its text too (a part of it): built here as candidate() builds it, without cleaning each again.
+            if (plain && plainLine(line)) {
+              const at = canonicalStampAt(buf, s) ? line.slice(0, 24) : formatInstant(ms);
+              out.push(
+                level === undefined
+                  ? { at, ms, format: 'text', source, text, link: link(s), channel: service, excerpt: line }
+                  : {
+                      at,
+                      ms,
+                      format: 'text',
+                      source,
+                      text,
+                      link: link(s),
+                      channel: service,
+                      level,
+                      excerpt: line,
+                    },
+              );
+              continue;
+            }
             const c = candidate({
               ms,
               format: 'text',
               source,
               channel: service,
               clean,
-              text: (k < e ? line.slice(k - s).trimEnd() : '') || line,
+              text,
               level,
               link: link(s),
               excerpt: line,
@@ -109,7 +137,7 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
             continue;
           }
         }
-        const text = decode(buf, s, e);
+        const text = decode(buf, s, e, ascii);
         if (screening) {
           const sec = isoSecond(text);
           if (sec !== undefined && (sec < lo || sec > hi)) {
@@ -209,7 +237,39 @@ function lineTime(zone: string | undefined, year: number | undefined) {
   };
 }
 
-function decode(buf: Buffer, s: number, e: number): string {
+/**
+ * Whether oneLine and redactTokens leave a decoded line as it is, and so any part of it that starts at a
+ * printable character and is trimmed at its end: no control, no white space but single inner spaces, no lone
+ * surrogate, no token link, not over the length of a line.
+ */
+export function plainLine(line: string): boolean {
+  return (
+    line.length <= LIMITS.line &&
+    !needsCleaning(line) &&
+    line.isWellFormed() &&
+    !line.includes('xox') &&
+    !line.includes('files.slack.com')
+  );
+}
+
+/**
+ * Whether the quick stamp at buf[s] is written as formatInstant writes its instant: `YYYY-MM-DDTHH:MM:SS.mmmZ`
+ * (isoStampAt has read it, so its fields are in range), the milliseconds not all zero (formatInstant leaves
+ * `.000` out).
+ */
+export function canonicalStampAt(buf: Buffer, s: number): boolean {
+  return (
+    quick.end === s + 24 &&
+    buf[s + 10] === 0x54 &&
+    buf[s + 19] === 0x2e &&
+    buf[s + 23] === 0x5a &&
+    !(buf[s + 20] === 0x30 && buf[s + 21] === 0x30 && buf[s + 22] === 0x30)
+  );
+}
+
+/** A line's text; `ascii` says its bytes are all ASCII, which then are the text as they stand (as Latin-1). */
+function decode(buf: Buffer, s: number, e: number, ascii = false): string {
+  if (ascii) return buf.toString('latin1', s, e);
   const text = decoder.decode(buf.subarray(s, e));
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -278,8 +338,16 @@ export function isoStampAt(buf: Buffer, s: number, e: number): number | undefine
   // What follows must end the stamp as the pattern of parseLeadingStamp ends it: a space or the line's end.
   if (p < e && buf[p] !== 0x20) return undefined;
   quick.end = p;
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset * 60_000;
+  // Date.UTC of the day, kept for the lines of the same day (a log's lines are most of them).
+  const day = (y * 100 + mo) * 100 + d;
+  if (day !== lastDay) {
+    lastDayMs = Date.UTC(y, mo - 1, d);
+    lastDay = day;
+  }
+  return lastDayMs + ((h * 60 + mi) * 60 + sec) * 1000 + ms - offset * 60_000;
 }
+let lastDay = -1;
+let lastDayMs = 0;
 
 /** Level words as letters packed five bits each (A=1 … Z=26), to their level. */
 const LEVEL_CODES = new Map<number, Level>();
