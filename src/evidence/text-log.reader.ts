@@ -38,11 +38,107 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
   const plain = clean && service !== '';
   let toldZone = false;
   let n = 0;
-  let out: Candidate[] = [];
+  // Every batch made in one place, so that the engine learns once what the batches hold.
+  const batch = (): Candidate[] => [];
+  let out = batch();
   // With a seek, lines are known by their byte offset (their number is not known); `order` checks the lines
   // read are in time order, as the seek assumed.
   let byOffset = false;
   let order: OrderCheck | undefined;
+
+  /**
+   * The quick path over the lines of buf[p, end) (buf[0] at stream offset `at`): lines with an ISO stamp and
+   * its zone, then (perhaps) a level word and a text, all read on the bytes, as many as follow each other from
+   * p. Returns where the first other line starts (judge takes it the usual way), or where the piece ends. Apart
+   * from judge, so that the engine optimizes this small loop early rather than the whole reader.
+   */
+  function quickLines(buf: Buffer, p: number, end: number, at: number, ascii: boolean): number {
+    const stats = ctx.stats;
+    while (p < end) {
+      if (screening) {
+        p = linesOutside(buf, p, end);
+        if (p >= end) break;
+      }
+      let nl = buf.indexOf(10, p);
+      if (nl === -1 || nl > end) nl = end;
+      const s = p;
+      const e = nl > s && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (e - s > MAX_LINE_BYTES) return s;
+      const ms = isoStampAt(buf, s, e);
+      if (ms === undefined) return s;
+      const inside = ms >= lo && ms <= hi;
+      const k = inside ? textAt(buf, quick.end, e) : -1;
+      if (inside && k === -1) return s;
+      // The line is taken here.
+      p = nl + 1;
+      n += 1;
+      if (order) order.check(ms);
+      stats.records += 1;
+      if (!inside) {
+        stats.filtered += 1;
+        continue;
+      }
+      const level = quick.level;
+      // Past the limit the pipeline only counts: told the instant and level, nothing is decoded or built.
+      if (ctx.tally && ctx.tally(ms, level)) continue;
+      const line = decode(buf, s, e, ascii);
+      const text = (k < e ? line.slice(k - s).trimEnd() : '') || line;
+      const link = !clean
+        ? byOffset
+          ? byteLink(name, at + s)
+          : `${name}:${n}`
+        : byOffset
+          ? links.byte(at + s)
+          : links.line(n);
+      // A line that cleaning leaves as it is (the usual case) is its candidate's excerpt as it stands, and its
+      // text too (a part of it): built here as candidate() builds it, without cleaning each again.
+      if (plain && plainLine(line)) {
+        const stamp = canonicalStampAt(buf, s) ? line.slice(0, 24) : formatInstant(ms);
+        out.push(
+          level === undefined
+            ? { at: stamp, ms, format: 'text', source, text, link, channel: service, excerpt: line }
+            : { at: stamp, ms, format: 'text', source, text, link, channel: service, level, excerpt: line },
+        );
+        continue;
+      }
+      const c = candidate({
+        ms,
+        format: 'text',
+        source,
+        channel: service,
+        clean,
+        text,
+        level,
+        link,
+        excerpt: line,
+      });
+      if (c) out.push(c);
+    }
+    return p;
+  }
+
+  /**
+   * quickLines' lines outside the window, as many as follow each other from p (a seek's margins, a window's
+   * surroundings): counted and passed over. Returns where the first other line starts, or the piece's end. A
+   * loop of its own, optimized on its own path.
+   */
+  function linesOutside(buf: Buffer, p: number, end: number): number {
+    const stats = ctx.stats;
+    while (p < end) {
+      let nl = buf.indexOf(10, p);
+      if (nl === -1 || nl > end) nl = end;
+      const e = nl > p && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (e - p > MAX_LINE_BYTES) return p;
+      const ms = isoStampAt(buf, p, e);
+      if (ms === undefined || (ms >= lo && ms <= hi)) return p;
+      p = nl + 1;
+      n += 1;
+      if (order) order.check(ms);
+      stats.records += 1;
+      stats.filtered += 1;
+    }
+    return p;
+  }
 
   /** Judge the pieces of lines; yields batches of candidates, each before any message that follows it. */
   async function* judge(pieces: AsyncIterable<RawLines>): AsyncGenerator<Candidate[]> {
@@ -51,7 +147,7 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
       if (piece.tooLong) {
         n += 1;
         if (out.length > 0) yield out;
-        out = [];
+        out = batch();
         ctx.skip(byOffset ? byteLink(name, at + piece.p) : `${name}:${n}`, 'line is too long');
         continue;
       }
@@ -62,6 +158,8 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
       const link = (s: number) => (!clean ? where(s) : byOffset ? links.byte(at + s) : links.line(n));
       let p = piece.p;
       while (p < end) {
+        p = quickLines(buf, p, end, at, ascii);
+        if (p >= end) break;
         let nl = buf.indexOf(10, p);
         if (nl === -1 || nl > end) nl = end;
         const s = p;
@@ -70,63 +168,15 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
         const e = nl > s && buf[nl - 1] === 13 ? nl - 1 : nl;
         if (e - s > MAX_LINE_BYTES) {
           if (out.length > 0) yield out;
-          out = [];
+          out = batch();
           ctx.skip(where(s), 'line is too long');
           continue;
         }
-        // The quick path: an ISO stamp with its zone, then (perhaps) a level word, all on the bytes.
+        // quickLines took every line with a quick stamp but those in the window whose text cannot be told on the
+        // bytes (blank, or starting with a byte beyond ASCII): such a line takes the usual path, its order checked.
         const ms = isoStampAt(buf, s, e);
         if (ms !== undefined) {
           if (order) order.check(ms);
-          ctx.stats.records += 1;
-          if (ms < lo || ms > hi) {
-            ctx.stats.filtered += 1;
-            continue;
-          }
-          const k = textAt(buf, quick.end, e);
-          if (k !== -1) {
-            const level = quick.level;
-            // Past the limit the pipeline only counts: told the instant and level, nothing is decoded or built.
-            if (ctx.tally && ctx.tally(ms, level)) continue;
-            const line = decode(buf, s, e, ascii);
-            const text = (k < e ? line.slice(k - s).trimEnd() : '') || line;
-            // A line that cleaning leaves as it is (the usual case) is its candidate's excerpt as it stands, and
-            // its text too (a part of it): built here as candidate() builds it, without cleaning each again.
-            if (plain && plainLine(line)) {
-              const at = canonicalStampAt(buf, s) ? line.slice(0, 24) : formatInstant(ms);
-              out.push(
-                level === undefined
-                  ? { at, ms, format: 'text', source, text, link: link(s), channel: service, excerpt: line }
-                  : {
-                      at,
-                      ms,
-                      format: 'text',
-                      source,
-                      text,
-                      link: link(s),
-                      channel: service,
-                      level,
-                      excerpt: line,
-                    },
-              );
-              continue;
-            }
-            const c = candidate({
-              ms,
-              format: 'text',
-              source,
-              channel: service,
-              clean,
-              text,
-              level,
-              link: link(s),
-              excerpt: line,
-            });
-            if (c) out.push(c);
-            continue;
-          }
-          // A text the quick path cannot be sure of (blank, or starting with a byte beyond ASCII): the usual path.
-          ctx.stats.records -= 1;
         } else if (screening) {
           // Other stamps to the second, on the bytes, before decoding.
           const sec = isoSecondAt(buf, s, e);
@@ -160,7 +210,7 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
           }
           if (stamp.reason === 'no-zone') toldZone = true;
           if (out.length > 0) yield out;
-          out = [];
+          out = batch();
           ctx.skip(
             where(s),
             stamp.reason === 'invalid'
@@ -198,7 +248,7 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
       }
       // A piece's candidates are yielded at once (an async step costs more than a candidate).
       if (out.length > 0) yield out;
-      out = [];
+      out = batch();
     }
   }
 

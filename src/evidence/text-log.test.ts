@@ -373,6 +373,7 @@ describe('text-log candidates of plain lines, built in place', () => {
         'trailing ',
         'no\u00a0break',
         'caf\u00e9 \u{1f600}',
+        '\u00f1and\u00fa first',
         'token xoxb-123 ok',
         'see https://ex.com/a?token=xoxb-1 now',
         'see https://files.slack.com/files-pri/T1/x?t=xoxe-1 now',
@@ -388,11 +389,21 @@ describe('text-log candidates of plain lines, built in place', () => {
 
   it('are the candidates candidate() builds from the line read the usual way', async () => {
     await fc.assert(
-      fc.asyncProperty(lines, async (ls) => {
+      fc.asyncProperty(lines, fc.option(stamp), fc.nat({ max: 86_400_000 }), async (ls, from, width) => {
         const text = ls.map((l) => `${write(l.stamp)} ${l.level}${l.text}${l.end}`).join('');
+        // With a window or without: lines outside it are counted apart from the others (linesOutside).
+        const window =
+          from === null
+            ? {}
+            : {
+                from: Date.UTC(2024, 1, 28) + from.at,
+                to: Date.UTC(2024, 1, 28) + from.at + width,
+                lookbackMs: 0,
+              };
         const r = await extractEvidence([{ type: 'file', entry: bufferEntry('app.log', text) }], {
           format: 'text',
           zone: 'UTC',
+          ...window,
         });
         // The reference: each line's stamp, level and text by parseLeadingStamp and the level pattern, its
         // candidate by candidate(), sorted as the pipeline sorts them.
@@ -422,6 +433,7 @@ describe('text-log candidates of plain lines, built in place', () => {
             });
             return c ? [c] : [];
           })
+          .filter((c) => window.from === undefined || (c.ms >= window.from && c.ms <= window.to))
           .sort((a, b) => a.ms - b.ms || a.link.localeCompare(b.link));
         // Compared as JSON text: the same keys in the same order, as --json writes them.
         expect(JSON.stringify(r.candidates.map(({ suggestion: _s, ...c }) => c))).toBe(
