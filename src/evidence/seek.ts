@@ -114,10 +114,13 @@ function bisect(
   return highAt;
 }
 
+/** What nextNewline reads first: a few lines' worth (most lines are short), then a block at a time. */
+const FIRST_READ = 4096;
+
 /** Where the next newline at or after `from` (and before `limit`) is, read a block at a time; -1 when none. */
 function nextNewline(fd: number, buf: Buffer, from: number, limit: number): number {
-  for (let pos = from; pos < limit; pos += BLOCK) {
-    const n = readSync(fd, buf, 0, Math.min(BLOCK, limit - pos), pos);
+  for (let pos = from, step = FIRST_READ; pos < limit; pos += step, step = BLOCK) {
+    const n = readSync(fd, buf, 0, Math.min(step, limit - pos), pos);
     if (n === 0) return -1;
     const nl = buf.subarray(0, n).indexOf(10);
     if (nl !== -1) return pos + nl;

@@ -1,4 +1,6 @@
-import { type Candidate, type Level, isBlank, oneLine } from './candidate.js';
+import { isAscii } from 'node:buffer';
+import { LIMITS, formatInstant } from '../domain/instant.js';
+import { type Candidate, type Level, isBlank, needsCleaning, oneLine } from './candidate.js';
 import { MAX_LINE_BYTES, type RawLines, rawLines } from './lines.js';
 import { OrderCheck, type SeekRange, byteLink, fileLinks, planSeek, readRange } from './seek.js';
 import { type EntryReader, seekFrom, baseName, candidate, levelOf } from './source.js';
@@ -32,13 +34,111 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
   const source = `log ${service}`;
   const clean = oneLine(source) === source && oneLine(service) === service;
   const links = fileLinks(name);
+  // Candidates of plain lines are built in place (a channel to give, source and links clean).
+  const plain = clean && service !== '';
   let toldZone = false;
   let n = 0;
-  let out: Candidate[] = [];
+  // Every batch made in one place, so that the engine learns once what the batches hold.
+  const batch = (): Candidate[] => [];
+  let out = batch();
   // With a seek, lines are known by their byte offset (their number is not known); `order` checks the lines
   // read are in time order, as the seek assumed.
   let byOffset = false;
   let order: OrderCheck | undefined;
+
+  /**
+   * The quick path over the lines of buf[p, end) (buf[0] at stream offset `at`): lines with an ISO stamp and
+   * its zone, then (perhaps) a level word and a text, all read on the bytes, as many as follow each other from
+   * p. Returns where the first other line starts (judge takes it the usual way), or where the piece ends. Apart
+   * from judge, so that the engine optimizes this small loop early rather than the whole reader.
+   */
+  function quickLines(buf: Buffer, p: number, end: number, at: number, ascii: boolean): number {
+    const stats = ctx.stats;
+    while (p < end) {
+      if (screening) {
+        p = linesOutside(buf, p, end);
+        if (p >= end) break;
+      }
+      let nl = buf.indexOf(10, p);
+      if (nl === -1 || nl > end) nl = end;
+      const s = p;
+      const e = nl > s && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (e - s > MAX_LINE_BYTES) return s;
+      const ms = isoStampAt(buf, s, e);
+      if (ms === undefined) return s;
+      const inside = ms >= lo && ms <= hi;
+      const k = inside ? textAt(buf, quick.end, e) : -1;
+      if (inside && k === -1) return s;
+      // The line is taken here.
+      p = nl + 1;
+      n += 1;
+      if (order) order.check(ms);
+      stats.records += 1;
+      if (!inside) {
+        stats.filtered += 1;
+        continue;
+      }
+      const level = quick.level;
+      // Past the limit the pipeline only counts: told the instant and level, nothing is decoded or built.
+      if (ctx.tally && ctx.tally(ms, level)) continue;
+      const line = decode(buf, s, e, ascii);
+      const text = (k < e ? line.slice(k - s).trimEnd() : '') || line;
+      const link = !clean
+        ? byOffset
+          ? byteLink(name, at + s)
+          : `${name}:${n}`
+        : byOffset
+          ? links.byte(at + s)
+          : links.line(n);
+      // A line that cleaning leaves as it is (the usual case) is its candidate's excerpt as it stands, and its
+      // text too (a part of it): built here as candidate() builds it, without cleaning each again.
+      if (plain && plainLine(line)) {
+        const stamp = canonicalStampAt(buf, s) ? line.slice(0, 24) : formatInstant(ms);
+        out.push(
+          level === undefined
+            ? { at: stamp, ms, format: 'text', source, text, link, channel: service, excerpt: line }
+            : { at: stamp, ms, format: 'text', source, text, link, channel: service, level, excerpt: line },
+        );
+        continue;
+      }
+      const c = candidate({
+        ms,
+        format: 'text',
+        source,
+        channel: service,
+        clean,
+        text,
+        level,
+        link,
+        excerpt: line,
+      });
+      if (c) out.push(c);
+    }
+    return p;
+  }
+
+  /**
+   * quickLines' lines outside the window, as many as follow each other from p (a seek's margins, a window's
+   * surroundings): counted and passed over. Returns where the first other line starts, or the piece's end. A
+   * loop of its own, optimized on its own path.
+   */
+  function linesOutside(buf: Buffer, p: number, end: number): number {
+    const stats = ctx.stats;
+    while (p < end) {
+      let nl = buf.indexOf(10, p);
+      if (nl === -1 || nl > end) nl = end;
+      const e = nl > p && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (e - p > MAX_LINE_BYTES) return p;
+      const ms = isoStampAt(buf, p, e);
+      if (ms === undefined || (ms >= lo && ms <= hi)) return p;
+      p = nl + 1;
+      n += 1;
+      if (order) order.check(ms);
+      stats.records += 1;
+      stats.filtered += 1;
+    }
+    return p;
+  }
 
   /** Judge the pieces of lines; yields batches of candidates, each before any message that follows it. */
   async function* judge(pieces: AsyncIterable<RawLines>): AsyncGenerator<Candidate[]> {
@@ -47,15 +147,19 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
       if (piece.tooLong) {
         n += 1;
         if (out.length > 0) yield out;
-        out = [];
+        out = batch();
         ctx.skip(byOffset ? byteLink(name, at + piece.p) : `${name}:${n}`, 'line is too long');
         continue;
       }
+      // A piece of ASCII bytes (the usual log) has its lines decoded straight from them, as the decoder would.
+      const ascii = isAscii(buf.subarray(piece.p, end));
       const where = (s: number) => (byOffset ? byteLink(name, at + s) : `${name}:${n}`);
       /** where(s), cleaned as candidate() cleans it unless told the links are clean. */
       const link = (s: number) => (!clean ? where(s) : byOffset ? links.byte(at + s) : links.line(n));
       let p = piece.p;
       while (p < end) {
+        p = quickLines(buf, p, end, at, ascii);
+        if (p >= end) break;
         let nl = buf.indexOf(10, p);
         if (nl === -1 || nl > end) nl = end;
         const s = p;
@@ -64,41 +168,15 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
         const e = nl > s && buf[nl - 1] === 13 ? nl - 1 : nl;
         if (e - s > MAX_LINE_BYTES) {
           if (out.length > 0) yield out;
-          out = [];
+          out = batch();
           ctx.skip(where(s), 'line is too long');
           continue;
         }
-        // The quick path: an ISO stamp with its zone, then (perhaps) a level word, all on the bytes.
+        // quickLines took every line with a quick stamp but those in the window whose text cannot be told on the
+        // bytes (blank, or starting with a byte beyond ASCII): such a line takes the usual path, its order checked.
         const ms = isoStampAt(buf, s, e);
         if (ms !== undefined) {
           if (order) order.check(ms);
-          ctx.stats.records += 1;
-          if (ms < lo || ms > hi) {
-            ctx.stats.filtered += 1;
-            continue;
-          }
-          const k = textAt(buf, quick.end, e);
-          if (k !== -1) {
-            const level = quick.level;
-            // Past the limit the pipeline only counts: told the instant and level, nothing is decoded or built.
-            if (ctx.tally && ctx.tally(ms, level)) continue;
-            const line = decode(buf, s, e);
-            const c = candidate({
-              ms,
-              format: 'text',
-              source,
-              channel: service,
-              clean,
-              text: (k < e ? line.slice(k - s).trimEnd() : '') || line,
-              level,
-              link: link(s),
-              excerpt: line,
-            });
-            if (c) out.push(c);
-            continue;
-          }
-          // A text the quick path cannot be sure of (blank, or starting with a byte beyond ASCII): the usual path.
-          ctx.stats.records -= 1;
         } else if (screening) {
           // Other stamps to the second, on the bytes, before decoding.
           const sec = isoSecondAt(buf, s, e);
@@ -109,7 +187,7 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
             continue;
           }
         }
-        const text = decode(buf, s, e);
+        const text = decode(buf, s, e, ascii);
         if (screening) {
           const sec = isoSecond(text);
           if (sec !== undefined && (sec < lo || sec > hi)) {
@@ -132,7 +210,7 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
           }
           if (stamp.reason === 'no-zone') toldZone = true;
           if (out.length > 0) yield out;
-          out = [];
+          out = batch();
           ctx.skip(
             where(s),
             stamp.reason === 'invalid'
@@ -170,7 +248,7 @@ export const readTextLog: EntryReader = async function* (entry, ctx) {
       }
       // A piece's candidates are yielded at once (an async step costs more than a candidate).
       if (out.length > 0) yield out;
-      out = [];
+      out = batch();
     }
   }
 
@@ -209,7 +287,39 @@ function lineTime(zone: string | undefined, year: number | undefined) {
   };
 }
 
-function decode(buf: Buffer, s: number, e: number): string {
+/**
+ * Whether oneLine and redactTokens leave a decoded line as it is, and so any part of it that starts at a
+ * printable character and is trimmed at its end: no control, no white space but single inner spaces, no lone
+ * surrogate, no token link, not over the length of a line.
+ */
+export function plainLine(line: string): boolean {
+  return (
+    line.length <= LIMITS.line &&
+    !needsCleaning(line) &&
+    line.isWellFormed() &&
+    !line.includes('xox') &&
+    !line.includes('files.slack.com')
+  );
+}
+
+/**
+ * Whether the quick stamp at buf[s] is written as formatInstant writes its instant: `YYYY-MM-DDTHH:MM:SS.mmmZ`
+ * (isoStampAt has read it, so its fields are in range), the milliseconds not all zero (formatInstant leaves
+ * `.000` out).
+ */
+export function canonicalStampAt(buf: Buffer, s: number): boolean {
+  return (
+    quick.end === s + 24 &&
+    buf[s + 10] === 0x54 &&
+    buf[s + 19] === 0x2e &&
+    buf[s + 23] === 0x5a &&
+    !(buf[s + 20] === 0x30 && buf[s + 21] === 0x30 && buf[s + 22] === 0x30)
+  );
+}
+
+/** A line's text; `ascii` says its bytes are all ASCII, which then are the text as they stand (as Latin-1). */
+function decode(buf: Buffer, s: number, e: number, ascii = false): string {
+  if (ascii) return buf.toString('latin1', s, e);
   const text = decoder.decode(buf.subarray(s, e));
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -278,8 +388,16 @@ export function isoStampAt(buf: Buffer, s: number, e: number): number | undefine
   // What follows must end the stamp as the pattern of parseLeadingStamp ends it: a space or the line's end.
   if (p < e && buf[p] !== 0x20) return undefined;
   quick.end = p;
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset * 60_000;
+  // Date.UTC of the day, kept for the lines of the same day (a log's lines are most of them).
+  const day = (y * 100 + mo) * 100 + d;
+  if (day !== lastDay) {
+    lastDayMs = Date.UTC(y, mo - 1, d);
+    lastDay = day;
+  }
+  return lastDayMs + ((h * 60 + mi) * 60 + sec) * 1000 + ms - offset * 60_000;
 }
+let lastDay = -1;
+let lastDayMs = 0;
 
 /** Level words as letters packed five bits each (A=1 … Z=26), to their level. */
 const LEVEL_CODES = new Map<number, Level>();

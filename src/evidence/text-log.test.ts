@@ -3,12 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { oneLine } from './candidate.js';
+import { oneLine, redactTokens } from './candidate.js';
+import { formatInstant } from '../domain/instant.js';
 import { bufferEntry, fileEntry } from './files.js';
 import { extractEvidence } from './pipeline.js';
 import type { EvidenceEntry } from './source.js';
-import { isoSecond, isoSecondAt, isoStampAt, quickRead, textAt } from './text-log.reader.js';
-import { baseName, levelOf } from './source.js';
+import {
+  canonicalStampAt,
+  isoSecond,
+  isoSecondAt,
+  isoStampAt,
+  plainLine,
+  quickRead,
+  textAt,
+} from './text-log.reader.js';
+import { baseName, candidate, levelOf } from './source.js';
 import { parseLeadingStamp } from './time.js';
 
 describe('the quick ISO stamp of text-log lines', () => {
@@ -311,5 +320,183 @@ describe('the source, channel and links of text-log candidates', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('text-log candidates of plain lines, built in place', () => {
+  const LEVEL_WORD =
+    /^[[(]?(TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|CRIT(?:ICAL)?|FATAL|ALERT|EMERG|PANIC)[\])]?:?\s+/i;
+  const stamp = fc.record({
+    at: fc.integer({ min: 0, max: 3 * 86_400_000 }),
+    form: fc.constantFrom(
+      'ms',
+      'ms',
+      'ms',
+      'whole',
+      'nanos',
+      'tenths',
+      'offset',
+      'space',
+      'zoneless',
+      'none',
+    ),
+  });
+  const write = (s: { at: number; form: string }) => {
+    const iso = new Date(Date.UTC(2024, 1, 28) + s.at).toISOString();
+    switch (s.form) {
+      case 'whole':
+        return iso.replace(/\.\d{3}Z/, '.000Z');
+      case 'nanos':
+        return iso.replace('Z', '456789Z');
+      case 'tenths':
+        return iso.replace(/\.(\d)\d\dZ/, '.$1Z');
+      case 'offset':
+        return iso.replace('Z', '+02:00');
+      case 'space':
+        return iso.replace('T', ' ');
+      case 'zoneless':
+        return iso.slice(0, 19);
+      case 'none':
+        return '    at frame';
+      default:
+        return iso;
+    }
+  };
+  const lines = fc.array(
+    fc.record({
+      stamp,
+      level: fc.constantFrom('', 'INFO ', 'error: ', '[WARN] ', 'DEBUG  ', 'INFO'),
+      text: fc.constantFrom(
+        'GET /a answered 200',
+        'two  spaces',
+        'tab\there',
+        'trailing ',
+        'no\u00a0break',
+        'caf\u00e9 \u{1f600}',
+        '\u00f1and\u00fa first',
+        'token xoxb-123 ok',
+        'see https://ex.com/a?token=xoxb-1 now',
+        'see https://files.slack.com/files-pri/T1/x?t=xoxe-1 now',
+        '\u0001control',
+        'x'.repeat(2100),
+        '',
+        ' ',
+      ),
+      end: fc.constantFrom('\n', '\n', '\r\n'),
+    }),
+    { maxLength: 40 },
+  );
+
+  it('are the candidates candidate() builds from the line read the usual way', async () => {
+    await fc.assert(
+      fc.asyncProperty(lines, fc.option(stamp), fc.nat({ max: 86_400_000 }), async (ls, from, width) => {
+        const text = ls.map((l) => `${write(l.stamp)} ${l.level}${l.text}${l.end}`).join('');
+        // With a window or without: lines outside it are counted apart from the others (linesOutside).
+        const window =
+          from === null
+            ? {}
+            : {
+                from: Date.UTC(2024, 1, 28) + from.at,
+                to: Date.UTC(2024, 1, 28) + from.at + width,
+                lookbackMs: 0,
+              };
+        const r = await extractEvidence([{ type: 'file', entry: bufferEntry('app.log', text) }], {
+          format: 'text',
+          zone: 'UTC',
+          ...window,
+        });
+        // The reference: each line's stamp, level and text by parseLeadingStamp and the level pattern, its
+        // candidate by candidate(), sorted as the pipeline sorts them.
+        const expected = text
+          .split('\n')
+          .slice(0, -1)
+          .flatMap((raw, i) => {
+            const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+            const stamped = parseLeadingStamp(line, { zone: 'UTC' });
+            if (!line.trim() || !stamped.ok) return [];
+            let rest = stamped.rest;
+            let level;
+            const lv = LEVEL_WORD.exec(rest);
+            if (lv) {
+              level = levelOf(lv[1]);
+              rest = rest.slice(lv[0].length);
+            }
+            const c = candidate({
+              ms: stamped.ms,
+              format: 'text',
+              source: 'log app',
+              channel: 'app',
+              text: rest || line,
+              level,
+              link: `app.log:${i + 1}`,
+              excerpt: line,
+            });
+            return c ? [c] : [];
+          })
+          .filter((c) => window.from === undefined || (c.ms >= window.from && c.ms <= window.to))
+          .sort((a, b) => a.ms - b.ms || a.link.localeCompare(b.link));
+        // Compared as JSON text: the same keys in the same order, as --json writes them.
+        expect(JSON.stringify(r.candidates.map(({ suggestion: _s, ...c }) => c))).toBe(
+          JSON.stringify(expected),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('take the stamp as their instant only where it is written as formatInstant writes it', () => {
+    fc.assert(
+      fc.property(stamp, fc.constantFrom(' INFO x', ''), (s, rest) => {
+        const line = `${write(s)}${rest}`;
+        const bytes = Buffer.from(`${line}\n`);
+        const ms = isoStampAt(bytes, 0, bytes.length - 1);
+        if (ms === undefined || !canonicalStampAt(bytes, 0)) return;
+        expect(line.slice(0, 24)).toBe(formatInstant(ms));
+      }),
+      { numRuns: 2000 },
+    );
+    const whole = Buffer.from('2024-03-01T10:00:00.000Z INFO x');
+    expect(isoStampAt(whole, 0, whole.length)).toBeDefined();
+    expect(canonicalStampAt(whole, 0)).toBe(false);
+  });
+
+  it('are plain only when cleaning leaves the line and any trimmed part of it as they are', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'a',
+            'Z',
+            ' ',
+            '  ',
+            '\t',
+            '\u00a0',
+            '\u2028',
+            '\u0085',
+            'é',
+            '\ud800',
+            'xox',
+            'files.slack.com/',
+            '\u{1f600}',
+          ),
+          { maxLength: 12 },
+        ),
+        fc.nat(),
+        (parts, cut) => {
+          const line = `2024-03-01T00:00:00.001Z ${parts.join('')}`;
+          if (!plainLine(line)) return;
+          expect(oneLine(redactTokens(line))).toBe(line);
+          const from = cut % line.length;
+          const part = line.slice(from).trimEnd();
+          if (part && part.charCodeAt(0) > 0x20 && part.charCodeAt(0) < 0x7f)
+            expect(oneLine(redactTokens(part))).toBe(part);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(plainLine(`2024-03-01T00:00:00Z ${'x'.repeat(2000)}`)).toBe(false);
+    expect(plainLine('2024-03-01T00:00:00Z a  b')).toBe(false);
+    expect(plainLine('2024-03-01T00:00:00Z token xoxb-1')).toBe(false);
+    expect(plainLine('2024-03-01T00:00:00Z GET /a answered')).toBe(true);
   });
 });
