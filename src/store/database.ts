@@ -70,7 +70,7 @@ interface PipelineState {
   /** The transaction status of the last ReadyForQuery: 'I' when none is open. */
   _txStatus?: string | null;
   _activeQuery?: unknown;
-  _queryQueue?: unknown[];
+  _queryQueue: unknown[];
   _sentQueryQueue?: unknown[];
 }
 
@@ -105,13 +105,11 @@ function pipelineOn(pool: pg.Pool) {
       return await work(db, send);
     } finally {
       state.pipeline = false;
-      // pg's own fields (8.23): one it no longer has counts as a statement under way, so that the connection is
-      // closed rather than handed on in a state this cannot read.
       const idle =
         !state._activeQuery &&
-        state._queryQueue?.length === 0 &&
-        state._sentQueryQueue?.length === 0 &&
-        state._txStatus === 'I';
+        state._queryQueue.length === 0 &&
+        (state._sentQueryQueue?.length ?? 0) === 0 &&
+        (state._txStatus ?? 'I') === 'I';
       // A statement still under way would be answered to whoever takes the connection next, a transaction left
       // open would hold the next one's statements: such a connection is closed instead.
       client.release(idle ? undefined : true);
