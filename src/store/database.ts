@@ -50,71 +50,6 @@ export interface Store {
    * the WAL's last frames (so that the WAL starts again from its head), else undefined (checkpointer.ts).
    */
   writesHeld?(): Promise<void> | undefined;
-  /**
-   * On PostgreSQL, `work` on one connection of the pool in pipeline mode: what is asked of `db` (or `send`) before
-   * the answers come is written at once, each statement answered in turn, so statements that do not wait on
-   * each other's answers cost one round trip together, not one each (report saves' group commits, pg-save.ts).
-   * `send` writes a statement at once, before any asked of `db` later (Kysely's path to the connection takes a
-   * few turns of the event loop; a transaction's BEGIN and COMMIT must keep their place). Every statement must
-   * have been answered when `work` settles: otherwise the connection is closed, not given back to the pool.
-   */
-  pipelined?<T>(work: (db: Kysely<Database>, send: Send) => Promise<T>): Promise<T>;
-}
-
-/** A statement written at once on a pipelined connection (Store.pipelined); its answer. */
-export type Send = (text: string, values?: readonly unknown[]) => Promise<pg.QueryResult>;
-
-/** What pg's client keeps of its statements under way, read to tell that a pipelined one has none left. */
-interface PipelineState {
-  pipeline: boolean;
-  /** The transaction status of the last ReadyForQuery: 'I' when none is open. */
-  _txStatus?: string | null;
-  _activeQuery?: unknown;
-  _queryQueue: unknown[];
-  _sentQueryQueue?: unknown[];
-}
-
-/**
- * Store.pipelined on `pool`: a connection taken from it, switched to pg's pipeline mode for `work` and back once
- * nothing is under way on it; its Kysely instance (one per connection, kept) runs each statement on it as it
- * comes, not one after another as a Kysely transaction does.
- */
-function pipelineOn(pool: pg.Pool) {
-  const kept = new WeakMap<pg.PoolClient, Kysely<Database>>();
-  return async <T>(work: (db: Kysely<Database>, send: Send) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
-    let db = kept.get(client);
-    if (!db) {
-      // The connection as Kysely's driver takes one from a pool: its statements go to the connection as they come;
-      // releasing it leaves it taken (it goes back to the pool below).
-      const one = {
-        query: (...args: unknown[]) => (client.query as (...a: unknown[]) => unknown)(...args),
-        release: () => {},
-      };
-      db = new Kysely<Database>({
-        dialect: new PostgresDialect({
-          pool: { connect: async () => one, end: async () => {} } as unknown as pg.Pool,
-        }),
-      });
-      kept.set(client, db);
-    }
-    const state = client as unknown as PipelineState;
-    state.pipeline = true;
-    const send: Send = (text, values) => client.query(text, values as unknown[] | undefined);
-    try {
-      return await work(db, send);
-    } finally {
-      state.pipeline = false;
-      const idle =
-        !state._activeQuery &&
-        state._queryQueue.length === 0 &&
-        (state._sentQueryQueue?.length ?? 0) === 0 &&
-        (state._txStatus ?? 'I') === 'I';
-      // A statement still under way would be answered to whoever takes the connection next, a transaction left
-      // open would hold the next one's statements: such a connection is closed instead.
-      client.release(idle ? undefined : true);
-    }
-  };
 }
 
 /** True when a database URL names PostgreSQL rather than a SQLite file. */
@@ -166,7 +101,6 @@ export function openStore(
         await db.destroy();
       },
       changeMark: () => changes.mark(),
-      pipelined: pipelineOn(pool),
     };
   }
   const file = url.replace(/^sqlite:(\/\/)?/i, '');
@@ -322,14 +256,10 @@ export class StatementNames {
     // failed one): when a statement fails, its own ReadyForQuery has not arrived yet, so this is the status the
     // statement ran in.
     let status: string | undefined;
-    // The status each error came in: on a pipelined connection (Store.pipelined) the ReadyForQuery of statements
-    // written after the failed one may have come before its error is handled.
-    const ranIn = new WeakMap<object, string | undefined>();
-    const connection = (client as unknown as { connection?: EventEmitter }).connection;
-    connection?.on('readyForQuery', (m: { status?: string }) => (status = m.status));
-    connection?.on('errorMessage', (m: unknown) => {
-      if (typeof m === 'object' && m !== null) ranIn.set(m, status);
-    });
+    (client as unknown as { connection?: EventEmitter }).connection?.on(
+      'readyForQuery',
+      (m: { status?: string }) => (status = m.status),
+    );
     client.query = ((...args: unknown[]) => {
       const [text, values] = args;
       const name =
@@ -342,9 +272,7 @@ export class StatementNames {
         this.forget(text as string);
         // Outside a transaction the read is simply run again, unnamed; inside one the error has aborted it, and
         // the caller may run the transaction again (failedAsNamed).
-        const was =
-          typeof error === 'object' && error !== null && ranIn.has(error) ? ranIn.get(error) : status;
-        if (was === 'I') return query(...args);
+        if (status === 'I') return query(...args);
         if (typeof error === 'object' && error !== null) unnamedFailures.add(error);
         throw error;
       });

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { ONE_PLAN, failedAsNamed } from './database.js';
 
 /**
@@ -125,18 +125,13 @@ export class CleanFailure {
 }
 
 interface GroupJob<DB, Tail> {
-  save: (trx: Kysely<DB>, tail: Tail) => Promise<unknown>;
-  /** What the save writes (a report's id): saves of one key in a group are written one after another. */
-  key: string | undefined;
+  save: (trx: Transaction<DB>, tail: Tail) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
 /** PostgreSQL's codes for a transaction that may succeed when run again: a deadlock, a serialization failure. */
 const RETRIABLE = new Set(['40P01', '40001']);
-
-/** PostgreSQL's code for a statement refused because an earlier one of its transaction failed. */
-const ABORTED = '25P02';
 
 /**
  * The tries counted so far if a failed transaction is to be run again, else undefined: a deadlock or a
@@ -152,49 +147,18 @@ export function triesAfter(error: unknown, retries: number, tries: number): numb
   return typeof code === 'string' && RETRIABLE.has(code) && retries < tries ? retries + 1 : undefined;
 }
 
-/** A connection in pipeline mode (Store.pipelined): see PgGroupCommit. */
-export type Pipelined<DB> = <T>(
-  work: (
-    db: Kysely<DB>,
-    send: (text: string, values?: readonly unknown[]) => Promise<{ command: string }>,
-  ) => Promise<T>,
-) => Promise<T>;
-
-/**
- * A group's transaction failed: by the saves in `thrown` (each refused alone with its error; `cause` is the first
- * of them), or, with none, by BEGIN, the tail or COMMIT (`cause`).
- */
-class GroupFailed<J> extends Error {
-  constructor(
-    override readonly cause: unknown,
-    readonly thrown: ReadonlyMap<J, unknown> = new Map(),
-  ) {
-    super('a group of saves failed');
-  }
-}
-
-const codeOf = (error: unknown) => (error as { code?: unknown } | null | undefined)?.code;
-
 /**
  * Group commit on PostgreSQL, as SQLite's saves have it (report-writes.ts): the saves that arrive while the
- * groups under way are written wait for the next, and each group is one transaction on one connection, each save
- * answered once the group has committed. A few groups are written at once (`inFlight`), so that one's round trips
- * overlap another's. One BEGIN and one COMMIT (and its WAL flush) a group instead of a save; and what every save
- * touches (the kept insight tallies of a quarter, the generation counters) is gathered by the saves into the
- * group's `Tail` and its statements, given by `finish`, are written once just before the commit.
- *
- * With `pipelined` (Store.pipelined), the connection is in pipeline mode: BEGIN and every save's first statement
- * go out together, the saves written side by side (each save's statements still in its own order, and saves of
- * one group are of different reports or see each other as the server runs them), and the tail's statements and
- * COMMIT together. A group of creates is then two round trips instead of one a save and three more: under load
- * each round trip waited on the event loop and for a core, and the tail's rows, locked from its statement to the
- * commit, were held across one, so that the groups' tails queued on each other (measured: 20 clients, 3 groups at
- * once, 30-40 ms a round trip, groups of 3-4 saves). Without it (a Store without pipelining), the saves run one
- * after another in a Kysely transaction.
+ * groups under way are written wait for the next, and each group is one transaction, its saves one after
+ * another on one connection, each answered once the group has committed. A few groups are written at once
+ * (`inFlight`), so that one's round trips overlap another's. One BEGIN and one COMMIT (and its WAL flush) a
+ * group instead of a save; and what every save touches (the kept insight tallies of a quarter, the generation
+ * counters) is gathered by the saves into the group's `Tail` and written once by `finish` just before the
+ * commit: those rows stay locked for one statement and a commit, where saves in transactions of their own had
+ * queued on them, each until the one before had committed.
  *
  * A save that fails: when it wrote nothing it returns a CleanFailure and is answered with its error, the group
- * going on; when it throws (a statement failed, and with it the transaction; the statements of other saves that
- * came after it fail as refused, 25P02, and are not theirs to answer for), the group is rolled back, it is
+ * going on; when it throws (a statement failed, and with it the transaction), the group is rolled back, it is
  * answered with its error, and the others are written again as a group without it. A deadlock, a serialization
  * failure retries the whole group, up to three times; a named statement the server could not run retries it
  * without counting (triesAfter).
@@ -206,19 +170,14 @@ export class PgGroupCommit<DB, Tail> {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly tail: () => Tail,
-    /** The statements that write a group's tail, run in order after its saves. */
-    private readonly finish: (trx: Kysely<DB>, tail: Tail) => Promise<RawBuilder<unknown>[]>,
+    private readonly finish: (trx: Transaction<DB>, tail: Tail) => Promise<void>,
     private readonly committed: () => void,
-    private readonly options: { maxGroup?: number; inFlight?: number; pipelined?: Pipelined<DB> } = {},
+    private readonly options: { maxGroup?: number; inFlight?: number } = {},
   ) {}
 
-  /**
-   * Write `save` in the next group; `key` names what it writes (a report's id): a save reads what it replaces, so
-   * a second save of the same report in a group runs once the first has written.
-   */
-  run<T>(save: (trx: Kysely<DB>, tail: Tail) => Promise<T | CleanFailure>, key?: string): Promise<T> {
+  run<T>(save: (trx: Transaction<DB>, tail: Tail) => Promise<T | CleanFailure>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ save, key, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ save, resolve: resolve as (v: unknown) => void, reject });
       if (this.running < (this.options.inFlight ?? 3)) {
         this.running++;
         setImmediate(() => void this.drain());
@@ -237,23 +196,33 @@ export class PgGroupCommit<DB, Tail> {
   private async group(jobs: GroupJob<DB, Tail>[]): Promise<void> {
     let pending = jobs;
     for (let retries = 0; pending.length > 0;) {
-      let outcomes: { job: GroupJob<DB, Tail>; ok: boolean; value: unknown }[] = [];
+      const outcomes: { job: GroupJob<DB, Tail>; ok: boolean; value: unknown }[] = [];
+      let thrown: GroupJob<DB, Tail> | undefined;
       try {
-        outcomes = await this.transaction(pending, (o) => (outcomes = o));
-      } catch (e) {
-        const failed: GroupFailed<GroupJob<DB, Tail>> =
-          e instanceof GroupFailed ? (e as GroupFailed<GroupJob<DB, Tail>>) : new GroupFailed(e);
-        const error = failed.cause;
-        const again = [error, ...failed.thrown.values()]
-          .map((err) => triesAfter(err, retries, 3))
-          .find((n) => n !== undefined);
+        await this.db.transaction().execute(async (trx) => {
+          const tail = this.tail();
+          for (const job of pending) {
+            let value: unknown;
+            try {
+              value = await job.save(trx, tail);
+            } catch (error) {
+              thrown = job;
+              throw error;
+            }
+            if (value instanceof CleanFailure) outcomes.push({ job, ok: false, value: value.error });
+            else outcomes.push({ job, ok: true, value });
+          }
+          if (outcomes.some((o) => o.ok)) await this.finish(trx, tail);
+        });
+      } catch (error) {
+        const again = triesAfter(error, retries, 3);
         if (again !== undefined) {
           retries = again;
           continue;
         }
-        if (failed.thrown.size > 0) {
-          for (const [job, err] of failed.thrown) job.reject(err);
-          pending = pending.filter((j) => !failed.thrown.has(j));
+        if (thrown) {
+          thrown.reject(error);
+          pending = pending.filter((j) => j !== thrown);
           continue;
         }
         // BEGIN, the tail or COMMIT failed: no save of the group is written. Those that failed alone keep their
@@ -266,102 +235,5 @@ export class PgGroupCommit<DB, Tail> {
       for (const o of outcomes) (o.ok ? o.job.resolve : o.job.reject)(o.value);
       return;
     }
-  }
-
-  /**
-   * The group's transaction: its saves, then (when any wrote) the tail's statements, then COMMIT; the saves'
-   * outcomes, also handed to `report` once known (a failure after them keeps the errors of those that failed
-   * alone). Throws GroupFailed.
-   */
-  private async transaction(
-    pending: GroupJob<DB, Tail>[],
-    report: (outcomes: { job: GroupJob<DB, Tail>; ok: boolean; value: unknown }[]) => void,
-  ): Promise<{ job: GroupJob<DB, Tail>; ok: boolean; value: unknown }[]> {
-    const outcome = (job: GroupJob<DB, Tail>, value: unknown) =>
-      value instanceof CleanFailure ? { job, ok: false, value: value.error } : { job, ok: true, value };
-    const pipelined = this.options.pipelined;
-    if (!pipelined) {
-      const outcomes: { job: GroupJob<DB, Tail>; ok: boolean; value: unknown }[] = [];
-      report(outcomes);
-      await this.db.transaction().execute(async (trx) => {
-        const tail = this.tail();
-        for (const job of pending) {
-          let value: unknown;
-          try {
-            value = await job.save(trx, tail);
-          } catch (error) {
-            throw new GroupFailed(error, new Map([[job, error]]));
-          }
-          outcomes.push(outcome(job, value));
-        }
-        if (outcomes.some((o) => o.ok)) for (const s of await this.finish(trx, tail)) await s.execute(trx);
-      });
-      return outcomes;
-    }
-    return pipelined(async (db, send) => {
-      try {
-        return await this.pipelinedGroup(pending, report, db, send);
-      } catch (error) {
-        // Whatever failed, the transaction ends here, not on the connection given back to the pool.
-        await send('rollback').catch(() => {});
-        throw error;
-      }
-    });
-  }
-
-  /** The group's transaction on a pipelined connection (see transaction). */
-  private async pipelinedGroup(
-    pending: GroupJob<DB, Tail>[],
-    report: (outcomes: { job: GroupJob<DB, Tail>; ok: boolean; value: unknown }[]) => void,
-    db: Kysely<DB>,
-    send: (text: string, values?: readonly unknown[]) => Promise<{ command: string }>,
-  ): Promise<{ job: GroupJob<DB, Tail>; ok: boolean; value: unknown }[]> {
-    const outcome = (job: GroupJob<DB, Tail>, value: unknown) =>
-      value instanceof CleanFailure ? { job, ok: false, value: value.error } : { job, ok: true, value };
-    // BEGIN first, written before any save's statement; then every save at once, each as far as it goes before
-    // it waits on an answer.
-    const begun = send('begin').then(
-      () => undefined,
-      (error: unknown) => error ?? new Error('BEGIN failed'),
-    );
-    const tail = this.tail();
-    const last = new Map<string, Promise<unknown>>();
-    const settled = await Promise.all(
-      pending.map((job) => {
-        const before = job.key === undefined ? undefined : last.get(job.key);
-        const done = (before ? before.then(() => job.save(db, tail)) : job.save(db, tail)).then(
-          (value) => ({ job, threw: false, value }),
-          (value: unknown) => ({ job, threw: true, value }),
-        );
-        if (job.key !== undefined) last.set(job.key, done);
-        return done;
-      }),
-    );
-    const beginError = await begun;
-    const threw = settled.filter((s) => s.threw);
-    if (beginError !== undefined || threw.length > 0) {
-      if (beginError !== undefined) throw new GroupFailed(beginError);
-      // The statements written after the one that failed are refused (25P02): their saves run again. Were all
-      // refused so (no statement of a save failed first), they are all refused, so that the group ends.
-      const own = threw.filter((s) => codeOf(s.value) !== ABORTED);
-      const culprits = own.length > 0 ? own : threw;
-      throw new GroupFailed(culprits[0]!.value, new Map(culprits.map((s) => [s.job, s.value])));
-    }
-    const outcomes = settled.map((s) => outcome(s.job, s.value));
-    report(outcomes);
-    // The tail's statements and COMMIT written together: the rows the tail locks are held for no round trip.
-    const statements = outcomes.some((o) => o.ok) ? await this.finish(db, tail) : [];
-    const written = statements.map((s) => {
-      const compiled = s.compile(db);
-      return send(compiled.sql, compiled.parameters);
-    });
-    const results = await Promise.allSettled([...written, send('commit')]);
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw new GroupFailed(failed.reason);
-    const commit = results[results.length - 1] as PromiseFulfilledResult<{ command: string }>;
-    // PostgreSQL answers the COMMIT of a transaction an earlier statement aborted with ROLLBACK.
-    if (commit.value.command !== 'COMMIT')
-      throw new GroupFailed(new Error('the group of saves was rolled back at its COMMIT'));
-    return outcomes;
   }
 }

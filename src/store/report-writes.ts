@@ -120,7 +120,6 @@ export class ReportWrites {
       () => ({ facts: [], bump: 0 }),
       (trx, tail) => this.finishGroup(trx, tail),
       changed,
-      { pipelined: store.pipelined?.bind(store) },
     );
   }
 
@@ -132,20 +131,18 @@ export class ReportWrites {
    * of every facts row the group wrote (migration 2026-12-08-401), in one statement; then, only when a
    * duration left its bucket, that bucket's ends found again.
    */
-  private async finishGroup(trx: Kysely<Database>, tail: GroupTail): Promise<RawBuilder<unknown>[]> {
-    if (tail.bump === 0) return [];
+  private async finishGroup(trx: Transaction<Database>, tail: GroupTail): Promise<void> {
+    if (tail.bump === 0) return;
     const kept = (await this.keptTable(trx)) ? keptStatementsPg(tail.facts) : {};
     // The kept rows first, then a counter, as deletions and restores lock them: no two transactions wait on each
     // other's rows in opposite orders (the counter waits for the count of the kept rows' insert).
-    return [
-      named(
-        kept.upsert
-          ? sql`with k as (${kept.upsert} returning 1)
+    await named(
+      kept.upsert
+        ? sql`with k as (${kept.upsert} returning 1)
           ${bumpSql(tail.bump, sql`(select count(*) from k) >= 0`)}`
-          : bumpSql(tail.bump),
-      ),
-      ...(kept.refind ? [kept.refind] : []),
-    ];
+        : bumpSql(tail.bump),
+    ).execute(trx);
+    if (kept.refind) await kept.refind.execute(trx);
   }
 
   /** Saves waiting for the next group commit (SQLite). */
@@ -252,7 +249,7 @@ export class ReportWrites {
           const outbox = this.outboxRows(id, undefined, report, at, rows[0].subs ?? []);
           if (outbox.length > 0) await insertAllSql([{ table: 'outbox', rows: outbox }])!.execute(trx);
           return { ...row, seq: Number(rows[0].seq) };
-        }, id);
+        });
       } catch (e) {
         // Another process may have taken the seq first (SQLite), or written reports past the sequence (a bulk
         // load, an older release): the loser simply tries again, the sequence first moved past every seq stored.
@@ -353,7 +350,7 @@ export class ReportWrites {
       await insertAllSql(this.saveWrites(id, saved, false, outbox, unchanged))!.execute(trx);
       this.toTail(tail, prev ?? undefined, saved, false);
       return row as ReportsTable;
-    }, id);
+    });
   }
 
   private async failStale(trx: Db, id: string, expectedVersion: number): Promise<never> {
