@@ -37,6 +37,7 @@ import * as keyIndex from './migrations/2026-12-12-101-key-index.js';
 import * as severityBuckets from './migrations/2026-12-13-150-severity-buckets.js';
 import * as pgChangeNotify from './migrations/2026-12-13-300-pg-change-notify.js';
 import * as pgSearchSeqOpen from './migrations/2026-12-14-401-pg-search-seq-open.js';
+import * as actionItemsStatusOnce from './migrations/2026-12-16-401-action-items-status-once.js';
 import { keptReady, rebuildKept } from './insight-kept.js';
 import { fillKeyIndex } from './key-index.js';
 
@@ -78,6 +79,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-13-150-severity-buckets': severityBuckets,
   '2026-12-13-300-pg-change-notify': pgChangeNotify,
   '2026-12-14-401-pg-search-seq-open': pgSearchSeqOpen,
+  '2026-12-16-401-action-items-status-once': actionItemsStatusOnce,
 };
 
 /**
