@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newReport } from '../domain/index.js';
+import { testDialects } from '../../test/databases.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { COMPRESS_IN_PLACE, compressReply, pickEncoding } from './reply-compression.js';
@@ -219,5 +220,68 @@ describe('compression on sqlite', () => {
     });
     expect(raw.headers['content-encoding']).toBeUndefined();
     expect(raw.body).toBe(script);
+  });
+});
+
+// Without search workers (PostgreSQL, a database in memory) the search route compresses its reply itself, in place.
+describe.each(testDialects())('search replies compressed on %s', (dialect) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(dialect);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('sends a search page over the in-place size compressed as asked, to the same JSON', async () => {
+    const editor = await s.client('editor', 'Compress Search');
+    for (let i = 0; i < 40; i++) {
+      const report = newReport('outage', { title: `Backlog report ${i} of the compressed search` });
+      const created = await editor.call({
+        method: 'POST',
+        url: '/api/postmortems',
+        payload: {
+          ...report,
+          details: { ...report.details, stepsTaken: `The backlog grew past ${i} queues. `.repeat(40).trim() },
+        },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+    }
+    const url = '/api/search?q=backlog&limit=50';
+    const plain = await editor.call({ method: 'GET', url });
+    expect(plain.statusCode, plain.body).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+    expect(plain.json().items).toHaveLength(40);
+    expect(plain.rawPayload.length).toBeGreaterThan(COMPRESS_IN_PLACE);
+    for (const [encoding, decode] of [
+      ['gzip', gunzipSync],
+      ['br', brotliDecompressSync],
+    ] as const) {
+      const r = await editor.call({ method: 'GET', url, headers: { 'accept-encoding': encoding } });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.headers['content-encoding']).toBe(encoding);
+      expect(r.headers['content-type']).toMatch(/^application\/json/);
+      expect(r.headers.vary).toMatch(/accept-encoding/i);
+      expect(Number(r.headers['content-length'])).toBe(r.rawPayload.length);
+      expect(r.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+      expect(JSON.parse(decode(r.rawPayload).toString('utf8'))).toEqual(plain.json());
+    }
+    const unasked = await editor.call({
+      method: 'GET',
+      url,
+      headers: { 'accept-encoding': 'br', 'x-no-compression': '1' },
+    });
+    expect(unasked.headers['content-encoding']).toBeUndefined();
+    expect(unasked.json()).toEqual(plain.json());
+  });
+
+  it('leaves a small search page as it is', async () => {
+    const r = await (
+      await s.client('viewer', 'Compress Small Search')
+    ).call({ method: 'GET', url: '/api/search?q=nothingmatchesthis', headers: { 'accept-encoding': 'br' } });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.headers['content-encoding']).toBeUndefined();
+    expect(r.json().items).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { ACTION_CATEGORIES, ACTION_STATUSES, dateSchema } from '../../domain/ind
 import { replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
 import { searchPageJson } from '../presenters.js';
-import { encodingFor, sendsCompressed } from '../reply-compression.js';
+import { COMPRESS_THRESHOLD, compressedAs, encodingFor, sendsCompressed } from '../reply-compression.js';
 import type { SearchPool } from '../search/search-pool.js';
 import type { Services } from '../services/index.js';
 import { cursorQuery, pageQuery, reportIdSchema } from './schemas.js';
@@ -40,9 +40,19 @@ export function searchRoutes(services: Services, pool?: SearchPool): FastifyPlug
         // Without workers (PostgreSQL, a database in memory), the reply's text is written here from the hits'
         // summaries as the database wrote them.
         const page = await services.reports.searchText(who, q, { limit, offset });
-        return reply
-          .type('application/json; charset=utf-8')
-          .send(searchPageJson(page, limit, offset) as never);
+        const json = searchPageJson(page, limit, offset);
+        reply.type('application/json; charset=utf-8');
+        // Compressed here, in place, as a search worker does: a page of 50 (18-29 KB in the bench) is past the size
+        // the reply's hook sends to zlib's thread pool, where brotli cost 2.1-2.8 ms more of the server's CPU than
+        // the same search sent plain (measured at 20,000 reports on PostgreSQL, the bench's varied searches);
+        // in place, within noise of nothing (-0.6 to +1.0 ms), a few tenths of a millisecond on the event loop.
+        const encoding = encodingFor(request);
+        if (encoding) {
+          const bytes = Buffer.from(json);
+          if (bytes.length >= COMPRESS_THRESHOLD)
+            return sendsCompressed(reply, encoding).send(compressedAs(encoding, bytes) as never);
+        }
+        return reply.send(json as never);
       },
     );
 
