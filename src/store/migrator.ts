@@ -38,6 +38,7 @@ import * as severityBuckets from './migrations/2026-12-13-150-severity-buckets.j
 import * as pgChangeNotify from './migrations/2026-12-13-300-pg-change-notify.js';
 import * as pgSearchSeqOpen from './migrations/2026-12-14-401-pg-search-seq-open.js';
 import * as actionItemsStatusOnce from './migrations/2026-12-16-401-action-items-status-once.js';
+import * as pgSideRowsUnchecked from './migrations/2026-12-17-301-pg-side-rows-unchecked.js';
 import { keptReady, rebuildKept } from './insight-kept.js';
 import { fillKeyIndex } from './key-index.js';
 
@@ -80,6 +81,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-13-300-pg-change-notify': pgChangeNotify,
   '2026-12-14-401-pg-search-seq-open': pgSearchSeqOpen,
   '2026-12-16-401-action-items-status-once': actionItemsStatusOnce,
+  '2026-12-17-301-pg-side-rows-unchecked': pgSideRowsUnchecked,
 };
 
 /**
