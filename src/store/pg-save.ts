@@ -63,8 +63,8 @@ export const WHEN_FIRST = sql`where exists (select 1 from first)`;
 /**
  * One statement inserting every row of `writes`; undefined when there is nothing to write. Rows with the same
  * columns (those whose value is not undefined, as the query builder takes them) go in one CTE, so a column left
- * out keeps its default. Constraints are checked as each row goes in, foreign keys at the statement's end (a
- * report's row and its side rows may be written together).
+ * out keeps its default. Constraints are checked as each row goes in, foreign keys (the tables a save fills have
+ * none since migration 2026-12-17-301) at the statement's end.
  *
  * With `first`, its statement runs first (the CTE `first`), the rows of `writes` are written only when it returned
  * a row (a `statement` of `writes` must say so itself, with WHEN_FIRST), and the statement returns `first.select`

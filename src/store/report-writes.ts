@@ -577,7 +577,7 @@ const SIDES = SIDE_TABLES.filter((t) => t !== 'report_facts');
  * Whether a report's stored rows of a side table (as PostgreSQL's json_agg gives them) are `next`, as multisets
  * over the columns `next` has (as the SQLite path's sideChanges compares them): an update then leaves the table
  * alone, so that a save which does not change its rows (a title edit changes none) does not delete and insert them
- * again, with their index entries and a foreign-key check each. A table whose rows changed at all is written
+ * again, with their index entries. A table whose rows changed at all is written
  * again whole (by its key, a row that changed is a row deleted and another inserted anyway).
  */
 function sameRows(stored: readonly Record<string, unknown>[], next: readonly object[]): boolean {

@@ -8,6 +8,8 @@
 // deleted, from the transition table), and a TRUNCATE of reports empties them too. The tables that other writers
 // fill (comments, reviews, attachments) keep theirs. Re-runnable: a key is dropped only if there, the triggers
 // made again. Down deletes the rows whose report is gone, then declares the keys again as they were.
+// The trigger functions keep the search_path they were made with, so a delete from a session with another one
+// still reaches these tables (a key's cascade found them by their oid).
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
@@ -36,12 +38,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   const deletes = SAVE_ONLY_TABLES.map(
     (t) => `delete from ${t} where report_id in (select id from gone);`,
   ).join('\n      ');
-  await sql`create or replace function ${sql.id(FUNCTION)}() returns trigger language plpgsql as $$
+  await sql`create or replace function ${sql.id(FUNCTION)}() returns trigger language plpgsql
+    set search_path from current as $$
     begin
       ${sql.raw(deletes)}
       return null;
     end $$`.execute(db);
-  await sql`create or replace function ${sql.id(TRUNCATE_FUNCTION)}() returns trigger language plpgsql as $$
+  await sql`create or replace function ${sql.id(TRUNCATE_FUNCTION)}() returns trigger language plpgsql
+    set search_path from current as $$
     begin
       truncate ${sql.raw(SAVE_ONLY_TABLES.join(', '))};
       return null;
