@@ -209,6 +209,7 @@ async function reads(s: Server) {
     ...d.owners.map((o) => `/api/action-items?limit=200&owner=${encodeURIComponent(o)}`),
   ];
   await endpoint('action items (tracker, home)', items, { p95: 50, rps: 1000 });
+  await endpoint('action items, as a browser asks (brotli)', items, { p95: 50, rps: 1000 }, true);
   if (one && wanted('mixed')) await mixed(s, ids, one.rps);
 }
 

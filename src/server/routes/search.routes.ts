@@ -5,19 +5,10 @@ import { ACTION_CATEGORIES, ACTION_STATUSES, dateSchema } from '../../domain/ind
 import { replies } from '../contract.js';
 import { actor } from '../auth.hook.js';
 import { searchPageJson } from '../presenters.js';
-import {
-  COMPRESS_IN_PLACE,
-  COMPRESS_THRESHOLD,
-  compressedAs,
-  encodingFor,
-  sendsCompressed,
-} from '../reply-compression.js';
+import { encodingFor, sendsCompressed } from '../reply-compression.js';
 import type { SearchPool } from '../search/search-pool.js';
 import type { Services } from '../services/index.js';
 import { cursorQuery, pageQuery, reportIdSchema } from './schemas.js';
-
-/** The largest search page compressed in place without search workers (a page of 50 is 18-29 KB). */
-const IN_PLACE_UP_TO = 4 * COMPRESS_IN_PLACE;
 
 /**
  * Search across reports and action items across reports. With a search pool (a SQLite file), searches run in
@@ -47,23 +38,10 @@ export function searchRoutes(services: Services, pool?: SearchPool): FastifyPlug
           return reply.type('application/json; charset=utf-8').send(body as never);
         }
         // Without workers (PostgreSQL, a database in memory), the reply's text is written here from the hits'
-        // summaries as the database wrote them.
+        // summaries as the database wrote them; the reply hook compresses it.
         const page = await services.reports.searchText(who, q, { limit, offset });
-        const json = searchPageJson(page, limit, offset);
         reply.type('application/json; charset=utf-8');
-        // Compressed here, in place, as a search worker does: a page of 50 (18-29 KB in the bench) is past the size
-        // the reply's hook sends to zlib's thread pool, where brotli cost 2.1-2.8 ms more of the server's CPU than
-        // the same search sent plain (measured at 20,000 reports on PostgreSQL, the bench's varied searches);
-        // in place, within noise of nothing (-0.6 to +1.0 ms), a few tenths of a millisecond on the event loop.
-        // A page past IN_PLACE_UP_TO (up to 200 hits) still goes to the pool, so as not to hold the event loop
-        // the milliseconds its compression takes.
-        const encoding = encodingFor(request);
-        if (encoding) {
-          const bytes = Buffer.from(json);
-          if (bytes.length >= COMPRESS_THRESHOLD && bytes.length <= IN_PLACE_UP_TO)
-            return sendsCompressed(reply, encoding).send(compressedAs(encoding, bytes) as never);
-        }
-        return reply.send(json as never);
+        return reply.send(searchPageJson(page, limit, offset) as never);
       },
     );
 
