@@ -334,6 +334,12 @@ async function writes() {
   const vocabW = vocabulary();
   const wr = prng(99);
   const created: string[][] = Array.from({ length: CLIENTS }, () => []);
+  // A report saved at `version` (an update or an edit): the reply, the report as stored.
+  const put = async (what: string, id: string, version: number, report: unknown): Promise<unknown> => {
+    const r = await send(agent, 'PUT', `/api/postmortems/${id}`, JSON.stringify({ version, report }));
+    if (r.status !== 200) throw new Error(`${what}: ${r.status} ${r.text.slice(0, 300)}`);
+    return JSON.parse(r.text);
+  };
   const post = async (into: string[], i: number) => {
     const r = await send(
       agent,
@@ -415,14 +421,7 @@ async function writes() {
       let k = 0;
       while (performance.now() < stop) {
         const report = { ...generateReport(2_000_000 + c * 10_000 + k++, vocabW, wr), id };
-        const r = await send(
-          agent,
-          'PUT',
-          `/api/postmortems/${id}`,
-          JSON.stringify({ version: current.version, report }),
-        );
-        if (r.status !== 200) throw new Error(`update: ${r.status} ${r.text.slice(0, 300)}`);
-        current = JSON.parse(r.text) as typeof current;
+        current = (await put('update', id, current.version, report)) as typeof current;
         updates += 1;
       }
       expected.set(id, current.version);
@@ -463,14 +462,7 @@ async function writes() {
       const title = current.report.title;
       while (performance.now() < stop) {
         const report = { ...current.report, title: `${title} (edit ${edits})` };
-        const r = await send(
-          agent,
-          'PUT',
-          `/api/postmortems/${id}`,
-          JSON.stringify({ version: current.version, report }),
-        );
-        if (r.status !== 200) throw new Error(`edit: ${r.status} ${r.text.slice(0, 300)}`);
-        current = JSON.parse(r.text) as typeof current;
+        current = (await put('edit', id, current.version, report)) as typeof current;
         edits += 1;
       }
       edited.set(id, current.version);
