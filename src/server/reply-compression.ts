@@ -10,8 +10,9 @@ export const COMPRESS_THRESHOLD = 1024;
  * Replies up to this size are compressed on the event loop, larger ones on zlib's thread pool. Under load the pool
  * cost far more of the server's CPU than the same compression done in place: the bench's action-item pages
  * (62.8 KB, brotli, 50 connections on 100,000 reports) took 4.41 and 3.19 CPU ms a request through the pool
- * against 1.03 and 1.11 in place, with no more time on the event loop (0.89 / 0.66 ms a request against
- * 0.74 / 0.73); search pages on PostgreSQL (18-29 KB) showed the same. In place, 64 KB holds the event loop
+ * against 1.03 and 1.11 in place with other benches running, 2.41 against 0.66 on a quiet machine (674 -> 1,509
+ * requests a second), with no more time on the event loop (0.89 / 0.66 / 0.53 ms a request against 0.74 / 0.73 /
+ * 0.65); search pages on PostgreSQL (18-29 KB) showed the same. In place, 64 KB holds the event loop
  * about 0.5 ms (brotli at quality 3) to 1.1 ms (gzip); larger replies (a page of hundreds of hits, a long
  * report) go to the pool so that no one reply holds it for milliseconds.
  */
